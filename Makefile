@@ -1,0 +1,35 @@
+# The commands a newcomer uses. Each creates .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LEDGER := example_ledger/main.beancount
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: demo test lint check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/bean-check $(LEDGER)
+	@echo "Opening the example ledger in Fava: http://$(HOST):$(PORT)/"
+	$(BIN)/fava --host $(HOST) --port $(PORT) $(LEDGER)
+
+check: $(STAMP)
+	$(BIN)/bean-check $(LEDGER)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

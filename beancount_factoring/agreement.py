@@ -1,0 +1,406 @@
+"""The factoring agreement: a factor's terms, read from a ``custom`` directive.
+
+One directive per factor; a later one with the same name takes over from its
+date, so a renegotiated rate applies to invoices bought from then on::
+
+    2025-01-01 custom "factoring-agreement" "Summit"
+      advance-rate: 0.95
+      fee: "flat 2.5%"
+      fee-timing: "purchase"
+      invoice-fee: 5.00 USD
+      recourse-days: 90
+      payee: "SUMMIT FUNDING|SUMMIT FIN"
+      bank: Assets:Bank:Checking
+
+Required keys: ``advance-rate``, ``fee``, ``recourse-days``, ``bank``. Every
+other key has a default (see ``docs/ledger.md``). A key the plugin does not
+know, a rate outside 0..1, a fee it cannot read or an account name that is not
+valid is an FCT110 error on the line of that key; the agreement is then not
+used, so the factor's events raise no further errors until it is fixed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from beancount.core import account, data
+from beancount.core.amount import Amount
+
+from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.fees import ROUNDING_MODES, FeeSchedule, parse_fee
+
+DIRECTIVE = "factoring-agreement"
+
+KEYS = (
+    "advance-rate",
+    "reserve-rate",
+    "fee",
+    "fee-basis",
+    "fee-timing",
+    "invoice-fee",
+    "transfer-fee",
+    "recourse-days",
+    "release-days",
+    "grace-days",
+    "model",
+    "payee",
+    "bank",
+    "clearing",
+    "reserve",
+    "fees",
+    "advances",
+    "adjustments",
+    "invoice-fee-account",
+    "transfer-fee-account",
+    "receivables",
+    "recourse-receivables",
+    "rounding",
+)
+REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
+CHOICES = {
+    "fee-basis": ("face", "advance"),
+    "fee-timing": ("purchase", "collection"),
+    "model": ("sale", "loan"),
+    "rounding": tuple(ROUNDING_MODES),
+}
+ACCOUNT_KEYS = (
+    "bank",
+    "clearing",
+    "reserve",
+    "fees",
+    "advances",
+    "adjustments",
+    "invoice-fee-account",
+    "transfer-fee-account",
+    "receivables",
+    "recourse-receivables",
+)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The terms of one factor from one date on."""
+
+    name: str
+    date: datetime.date
+    meta: dict[str, Any]
+    advance_rate: Decimal
+    reserve_rate: Decimal
+    fee: FeeSchedule
+    fee_basis: str
+    fee_timing: str
+    invoice_fee: Amount | None
+    transfer_fee: Amount | None
+    recourse_days: int
+    release_days: int | None
+    grace_days: int | None
+    model: str
+    payee: re.Pattern[str]
+    bank: str
+    clearing: str
+    reserve: str
+    fees: str
+    advances: str
+    adjustments: str
+    invoice_fee_account: str
+    transfer_fee_account: str
+    receivables: str
+    recourse_receivables: str | None
+    rounding: str
+
+    def own_accounts(self) -> tuple[str, ...]:
+        """The accounts the plugin posts to on this factor's behalf."""
+        accounts = [
+            self.clearing,
+            self.reserve,
+            self.fees,
+            self.adjustments,
+            self.invoice_fee_account,
+            self.transfer_fee_account,
+        ]
+        return tuple(dict.fromkeys(accounts))
+
+
+def account_component(name: str) -> str | None:
+    """Turn a factor's name into an account component: "RTS Financial" -> "RTSFinancial"."""
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    component = "".join(word[:1].upper() + word[1:] for word in words)
+    if not component or not account.is_valid(f"Assets:{component}"):
+        return None
+    return component
+
+
+@lru_cache(maxsize=64)
+def _file_lines(filename: str) -> tuple[str, ...]:
+    try:
+        with open(filename, encoding="utf-8") as handle:
+            return tuple(handle.read().splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def key_position(meta: dict[str, Any], key: str) -> tuple[int, int]:
+    """Find the line and column of a metadata key under a directive.
+
+    Beancount keeps only the directive's line, so this reads the source file;
+    it falls back to the directive's line when the file cannot be read.
+    """
+    lineno = int(meta.get("lineno", 0))
+    lines = _file_lines(str(meta.get("filename", "")))
+    pattern = re.compile(rf"^(\s+){re.escape(key)}\s*:")
+    for index in range(lineno, min(len(lines), lineno + 200)):
+        match = pattern.match(lines[index])
+        if match:
+            return index + 1, len(match.group(1)) + 1
+        if lines[index] and not lines[index][0].isspace() and not lines[index].startswith(";"):
+            break
+    return lineno, 1
+
+
+class _Reader:
+    """Reads one directive's keys, collecting one error per bad key."""
+
+    def __init__(self, entry: data.Custom, name: str) -> None:
+        self.entry = entry
+        self.name = name
+        self.meta = entry.meta
+        self.errors: list[FactoringError] = []
+
+    def error(self, key: str | None, message: str) -> None:
+        if key is None:
+            where, lineno = "", None
+        else:
+            lineno, column = key_position(self.meta, key)
+            where = f", key '{key}' (column {column})"
+        self.errors.append(
+            make_error(
+                "FCT110",
+                f"Agreement '{self.name}'{where}: {message}",
+                self.meta,
+                self.entry,
+                lineno,
+            )
+        )
+
+    def rate(self, key: str) -> Decimal | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Decimal) or not Decimal(0) <= value <= Decimal(1):
+            self.error(key, f"{value!r} must be a number from 0 to 1, like 0.95 for 95%")
+            return None
+        return value
+
+    def days(self, key: str) -> int | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Decimal) or value != value.to_integral_value() or value < 0:
+            self.error(key, f"{value!r} must be a whole number of days, like 90")
+            return None
+        return int(value)
+
+    def money(self, key: str) -> Amount | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Amount) or value.number is None or value.number < 0:
+            self.error(key, f"{value!r} must be an amount with a currency, like 25.00 USD")
+            return None
+        return value
+
+    def choice(self, key: str, default: str) -> str:
+        value = self.meta.get(key, default)
+        if value not in CHOICES[key]:
+            allowed = " or ".join(f'"{choice}"' for choice in CHOICES[key])
+            self.error(key, f"{value!r} is not one of {allowed}")
+            return default
+        return str(value)
+
+    def account_name(self, key: str, default: str | None) -> str | None:
+        value = self.meta.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not account.is_valid(value):
+            self.error(key, f"{value!r} is not a valid account name, like Assets:Bank:Checking")
+            return default
+        return value
+
+
+def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[FactoringError]]:
+    """Read one ``factoring-agreement`` directive.
+
+    Returns:
+      The agreement, or None if it has errors, and the list of errors.
+    """
+    values = entry.values or []
+    name = values[0].value if values and isinstance(values[0].value, str) else None
+    if not name or not name.strip():
+        reader = _Reader(entry, "?")
+        reader.error(None, 'give the factor\'s name: custom "factoring-agreement" "Summit"')
+        return None, reader.errors
+    name = name.strip()
+    reader = _Reader(entry, name)
+    meta = entry.meta
+    for key in meta:
+        if key in ("filename", "lineno") or key.startswith("__"):
+            continue
+        if key not in KEYS:
+            reader.error(key, f"unknown key; the keys are: {', '.join(KEYS)}")
+    for key in REQUIRED:
+        if key not in meta:
+            reader.error(None, f"the key '{key}' is required")
+
+    advance_rate = reader.rate("advance-rate")
+    reserve_rate = reader.rate("reserve-rate")
+    if advance_rate is not None and reserve_rate is not None and advance_rate + reserve_rate != 1:
+        reader.error(
+            "reserve-rate",
+            f"advance-rate {advance_rate} + reserve-rate {reserve_rate} must equal 1",
+        )
+    fee: FeeSchedule | None = None
+    fee_text = meta.get("fee")
+    if fee_text is not None:
+        if not isinstance(fee_text, str):
+            reader.error("fee", f'{fee_text!r} must be a quoted string, like "flat 2.5%"')
+        else:
+            try:
+                fee = parse_fee(fee_text)
+            except ValueError as exc:
+                reader.error("fee", str(exc))
+    recourse_days = reader.days("recourse-days")
+    release_days = reader.days("release-days")
+    grace_days = reader.days("grace-days")
+    invoice_fee = reader.money("invoice-fee")
+    transfer_fee = reader.money("transfer-fee")
+    fee_basis = reader.choice("fee-basis", "face")
+    fee_timing = reader.choice("fee-timing", "purchase")
+    model = reader.choice("model", "sale")
+    rounding = reader.choice("rounding", "half-up")
+    if model == "loan":
+        reader.error(
+            "model",
+            'the loan model is not supported yet; use model: "sale" '
+            "(advances derecognise the receivable)",
+        )
+    payee_text = meta.get("payee", re.escape(name))
+    payee = None
+    if not isinstance(payee_text, str):
+        reader.error("payee", f"{payee_text!r} must be a quoted regular expression")
+    else:
+        try:
+            payee = re.compile(payee_text, re.IGNORECASE)
+        except re.error as exc:
+            reader.error("payee", f"{payee_text!r} is not a valid regular expression: {exc}")
+
+    component = account_component(name)
+    if component is None:
+        reader.error(None, f"cannot make an account name from '{name}'; give every account key")
+        component = "Factor"
+    bank = reader.account_name("bank", None)
+    clearing = reader.account_name("clearing", f"Assets:Factoring:{component}:Clearing")
+    reserve = reader.account_name("reserve", f"Assets:Factoring:{component}:Reserve")
+    fees = reader.account_name("fees", f"Expenses:Factoring:{component}:Fees")
+    advances = reader.account_name("advances", f"Liabilities:Factoring:{component}:Advances")
+    adjustments = reader.account_name("adjustments", f"Income:Factoring:{component}:Adjustments")
+    invoice_fee_account = reader.account_name("invoice-fee-account", fees)
+    transfer_fee_account = reader.account_name("transfer-fee-account", fees)
+    receivables = reader.account_name("receivables", "Assets:Receivable")
+    recourse_receivables = reader.account_name("recourse-receivables", None)
+    if reader.errors:
+        return None, reader.errors
+    assert advance_rate is not None and fee is not None and recourse_days is not None
+    assert payee is not None and bank is not None
+    assert clearing and reserve and fees and advances and adjustments and receivables
+    assert invoice_fee_account and transfer_fee_account
+    return (
+        Agreement(
+            name=name,
+            date=entry.date,
+            meta=meta,
+            advance_rate=advance_rate,
+            reserve_rate=1 - advance_rate,
+            fee=fee,
+            fee_basis=fee_basis,
+            fee_timing=fee_timing,
+            invoice_fee=invoice_fee,
+            transfer_fee=transfer_fee,
+            recourse_days=recourse_days,
+            release_days=release_days,
+            grace_days=grace_days,
+            model=model,
+            payee=payee,
+            bank=bank,
+            clearing=clearing,
+            reserve=reserve,
+            fees=fees,
+            advances=advances,
+            adjustments=adjustments,
+            invoice_fee_account=invoice_fee_account,
+            transfer_fee_account=transfer_fee_account,
+            receivables=receivables,
+            recourse_receivables=recourse_receivables,
+            rounding=rounding,
+        ),
+        [],
+    )
+
+
+class Agreements:
+    """Every factor's agreements over time, with the one in force on a date."""
+
+    def __init__(self) -> None:
+        self._by_factor: dict[str, list[tuple[datetime.date, Agreement | None]]] = {}
+        self._factor_of_account: dict[str, str] = {}
+
+    def add(self, name: str, date: datetime.date, agreement: Agreement | None) -> None:
+        """Record an agreement (None for a broken one) of a factor from a date on."""
+        key = name.strip().lower()
+        terms = self._by_factor.setdefault(key, [])
+        terms.append((date, agreement))
+        terms.sort(key=lambda item: item[0])
+        if agreement is not None:
+            for name_ in agreement.own_accounts():
+                self._factor_of_account.setdefault(name_, key)
+
+    def names(self) -> list[str]:
+        """The lower-cased names of every factor with an agreement."""
+        return list(self._by_factor)
+
+    def known(self, name: str) -> bool:
+        """True if the factor has an agreement, even a broken one."""
+        return name.strip().lower() in self._by_factor
+
+    def in_force(self, name: str, date: datetime.date) -> tuple[bool, Agreement | None]:
+        """Return (found, agreement) for a factor on a date.
+
+        ``found`` is False when no agreement of the factor starts on or before
+        the date; the agreement is None when the one in force is broken.
+        """
+        terms = self._by_factor.get(name.strip().lower(), [])
+        index = bisect.bisect_right([item[0] for item in terms], date)
+        if index == 0:
+            return False, None
+        return True, terms[index - 1][1]
+
+    def factor_of_account(self, name: str) -> str | None:
+        """The factor whose clearing, reserve or fee account this is."""
+        return self._factor_of_account.get(name)
+
+    def latest(self) -> list[Agreement]:
+        """Every valid agreement, all dates."""
+        return [a for terms in self._by_factor.values() for _, a in terms if a is not None]
+
+    def factor_of_payee(self, text: str) -> list[str]:
+        """The factors whose payee pattern matches a bank line's payee or narration."""
+        found = []
+        for key, terms in self._by_factor.items():
+            if any(a is not None and a.payee.search(text) for _, a in terms):
+                found.append(key)
+        return found

@@ -1,0 +1,282 @@
+"""The factoring facts of a ledger: agreements, invoices and events.
+
+This is the one module that reads factoring facts from Beancount entries; the
+plugin, checks and reports ask it instead of looking at metadata themselves.
+It makes two linear passes: one for the agreements (so that invoices dated
+before their agreement are still recognised), one for everything else.
+
+What it recognises:
+
+- an *invoice*: a transaction with ``invoice: "INV-1001"`` metadata and a
+  posting to a receivable account (under ``Assets:Receivable`` or an
+  agreement's ``receivables`` prefix);
+- an *event*: a transaction marked ``factoring: "schedule"``, ``"funding"``,
+  ``"collected"``, ``"release"`` or ``"chargeback"``;
+- a *lump sum*: an unmarked transaction that posts to a factor's clearing or
+  reserve account and to a bank account, or that names what it settles;
+- a *payment*: any other transaction that credits a receivable account with an
+  invoice's link (the debtor paid us directly);
+- a *deposit to income*: a bank credit from a factor's payee booked to Income.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_factoring.agreement import DIRECTIVE, Agreements, parse_agreement
+from beancount_factoring.errors import FactoringError, make_error
+
+EVENT_KINDS = ("schedule", "funding", "collected", "release", "chargeback")
+SCHEDULE_LINK_PREFIX = "sched-"
+ZERO = Decimal(0)
+_LINK_RE = re.compile(r"^[A-Za-z0-9\-_/.]+$")
+
+# Within one day, events are applied in this order, so that a funding can net
+# a chargeback or release booked on the same day.
+RANK = {"invoice": 0, "payment": 1, "schedule": 2, "chargeback": 3, "collected": 4}
+LUMP_RANK = 5
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice transaction and the facts the factoring rules need."""
+
+    number: str
+    index: int
+    entry: data.Transaction
+    face: Amount
+    account: str
+    customer: str
+    due: datetime.date | None
+
+
+@dataclass
+class Event:
+    """A transaction that changes the factoring state of some invoices."""
+
+    kind: str
+    index: int
+    entry: data.Transaction
+    factor: str | None = None
+    invoices: tuple[str, ...] = ()
+    schedules: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    amount: Decimal | None = None
+
+    @property
+    def date(self) -> datetime.date:
+        return self.entry.date
+
+    @property
+    def rank(self) -> int:
+        return RANK.get(self.kind, LUMP_RANK)
+
+
+@dataclass
+class Book:
+    """Everything factoring-related in a list of entries."""
+
+    agreements: Agreements = field(default_factory=Agreements)
+    invoices: dict[str, Invoice] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    income_deposits: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[FactoringError] = field(default_factory=list)
+
+    def ordered_events(self) -> list[Event]:
+        """Events by date, then by kind (see RANK), then by position."""
+        return sorted(self.events, key=lambda e: (e.date, e.rank, e.index))
+
+
+def units_of(posting: data.Posting) -> tuple[Decimal, str] | None:
+    """A posting's number and currency, or None when it has no number."""
+    units = posting.units
+    if units is None or not isinstance(units.number, Decimal):
+        return None
+    return units.number, units.currency
+
+
+def schedule_ids(value: Any) -> tuple[str, ...]:
+    """Read ``schedule: "10452, 10453"`` (or a bare number) as schedule ids."""
+    if value is None:
+        return ()
+    if isinstance(value, Decimal):
+        return (str(value),)
+    return tuple(part for part in re.split(r"[,\s]+", str(value)) if part)
+
+
+def schedule_link(schedule: str) -> str:
+    """The link the plugin adds for a schedule: ``sched-10452``."""
+    return SCHEDULE_LINK_PREFIX + re.sub(r"[^A-Za-z0-9\-_/.]", "-", schedule)
+
+
+def read_book(entries: list[data.Directive]) -> Book:
+    """Read the factoring facts of a ledger.
+
+    Args:
+      entries: The entries after booking, as a plugin receives them.
+    Returns:
+      A Book; its ``errors`` hold the malformed agreements and invoices.
+    """
+    book = Book()
+    for entry in entries:
+        if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
+            agreement, errors = parse_agreement(entry)
+            book.errors.extend(errors)
+            values = entry.values or []
+            name = values[0].value if values and isinstance(values[0].value, str) else None
+            if name and name.strip():
+                book.agreements.add(name, entry.date, agreement)
+    valid = book.agreements.latest()
+    prefixes = tuple({"Assets:Receivable"} | {a.receivables for a in valid})
+    own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
+    banks = {a.bank for a in valid}
+    adjustments = {a.adjustments for a in valid}
+
+    def is_receivable(account: str) -> bool:
+        return any(account == p or account.startswith(p + ":") for p in prefixes)
+
+    payments: list[tuple[int, data.Transaction]] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, data.Transaction):
+            continue
+        meta = entry.meta or {}
+        if "invoice" in meta:
+            _read_invoice(book, index, entry, is_receivable)
+        elif "factoring" in meta:
+            kind = meta["factoring"]
+            if kind not in EVENT_KINDS:
+                book.errors.append(
+                    make_error(
+                        "FCT134",
+                        f"Unknown factoring event {kind!r}; use one of {', '.join(EVENT_KINDS)}",
+                        meta,
+                        entry,
+                    )
+                )
+                continue
+            book.events.append(Event(kind, index, entry))
+        elif any(p.account in own_accounts for p in entry.postings):
+            named = bool(entry.links) or "schedule" in meta
+            if named or any(p.account in banks for p in entry.postings):
+                book.events.append(Event("lump", index, entry))
+        elif entry.links and any(
+            is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0 for p in entry.postings
+        ):
+            payments.append((index, entry))
+        if any(p.account in banks for p in entry.postings) and any(
+            p.account.startswith("Income") and p.account not in adjustments for p in entry.postings
+        ):
+            text = f"{entry.payee or ''} {entry.narration or ''}"
+            for factor in book.agreements.factor_of_payee(text):
+                book.income_deposits.append((index, factor))
+                break
+
+    for index, entry in payments:
+        for link in entry.links:
+            invoice = book.invoices.get(link)
+            if invoice is None:
+                continue
+            paid = -sum(
+                (
+                    (units_of(p) or (ZERO, ""))[0]
+                    for p in entry.postings
+                    if p.account == invoice.account
+                ),
+                ZERO,
+            )
+            if paid > 0:
+                book.events.append(Event("payment", index, entry, invoices=(link,), amount=paid))
+
+    for event in book.events:
+        if event.kind != "payment":
+            _resolve(book, event)
+    return book
+
+
+def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable: Any) -> None:
+    meta = entry.meta
+    number = meta["invoice"]
+    number = str(number) if isinstance(number, (str, Decimal)) else ""
+    legs = [
+        (p.account, units)
+        for p in entry.postings
+        if is_receivable(p.account) and (units := units_of(p)) is not None
+    ]
+    problem = None
+    if not number or not _LINK_RE.match(number):
+        problem = (
+            f"invoice number {meta['invoice']!r} cannot be a link; use letters, digits "
+            "and - _ / . only"
+        )
+    elif number in book.invoices:
+        other = book.invoices[number].entry.meta
+        problem = (
+            f"invoice {number} is defined twice (first at "
+            f"{other.get('filename')}:{other.get('lineno')}); give each invoice its own number"
+        )
+    elif not legs:
+        problem = f"invoice {number} has no posting to a receivable account (Assets:Receivable:…)"
+    elif len({(account, units[1]) for account, units in legs}) > 1:
+        problem = f"invoice {number} posts to more than one receivable account or currency"
+    if problem is not None:
+        book.errors.append(make_error("FCT134", problem, meta, entry))
+        return
+    total = sum((units[0] for _, units in legs), ZERO)
+    if total <= 0:
+        book.errors.append(
+            make_error("FCT134", f"invoice {number} has no positive receivable", meta, entry)
+        )
+        return
+    account, (_, currency) = legs[0]
+    customer = meta.get("customer") or account.rsplit(":", 1)[-1]
+    due = meta.get("due") if isinstance(meta.get("due"), datetime.date) else None
+    book.invoices[number] = Invoice(
+        number, index, entry, Amount(total, currency), account, str(customer), due
+    )
+
+
+def _resolve(book: Book, event: Event) -> None:
+    """Sort an event's links into invoices, schedules and unknowns; find its factor."""
+    entry = event.entry
+    invoices, schedules, unknown = [], list(schedule_ids(entry.meta.get("schedule"))), []
+    for link in sorted(entry.links):
+        if link in book.invoices:
+            invoices.append(link)
+        elif link.startswith(SCHEDULE_LINK_PREFIX):
+            schedules.append(link[len(SCHEDULE_LINK_PREFIX) :])
+        else:
+            unknown.append(link)
+    event.invoices = tuple(invoices)
+    event.schedules = tuple(dict.fromkeys(schedules))
+    event.unknown = tuple(unknown)
+    paid = entry.meta.get("paid")
+    if isinstance(paid, Amount):
+        event.amount = paid.number
+    elif isinstance(paid, Decimal):
+        event.amount = paid
+    event.factor = _factor_of(book, entry)
+
+
+def _factor_of(book: Book, entry: data.Transaction) -> str | None:
+    agreements = book.agreements
+    name = entry.meta.get("factor")
+    if isinstance(name, str) and agreements.known(name):
+        return name.strip().lower()
+    for posting in entry.postings:
+        factor = agreements.factor_of_account(posting.account)
+        if factor is not None:
+            return factor
+    matches = agreements.factor_of_payee(f"{entry.payee or ''} {entry.narration or ''}")
+    if len(matches) == 1:
+        return matches[0]
+    names = agreements.names()
+    if len(names) == 1 and name is None:
+        return names[0]
+    return None

@@ -1,0 +1,110 @@
+"""The plugin's configuration string.
+
+::
+
+    plugin "beancount_factoring.plugin" "{'tolerance': '0.01', 'disable': ['FCT141']}"
+
+``tolerance``
+    The largest difference, in currency units, that still counts as agreeing
+    with the factoring agreement (default ``0.01``).
+``disable``
+    Error codes not to report, for a ledger that knowingly departs from a rule.
+
+A config that cannot be read is an FCT100 error on the plugin line; the plugin
+then runs with the defaults, so the rest of the ledger is still checked.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from beancount.core import data
+
+from beancount_factoring.errors import CODES, FactoringError, make_error
+
+DEFAULT_TOLERANCE = Decimal("0.01")
+KEYS = ("tolerance", "disable")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The plugin's settings."""
+
+    tolerance: Decimal = DEFAULT_TOLERANCE
+    disabled: frozenset[str] = field(default_factory=frozenset)
+
+
+def _plugin_source(options_map: dict[str, Any] | None) -> dict[str, Any]:
+    filename = "<factoring>"
+    if options_map and options_map.get("filename"):
+        filename = options_map["filename"]
+    return data.new_metadata(filename, 0)
+
+
+def parse_config(
+    text: str | None, options_map: dict[str, Any] | None = None
+) -> tuple[Config, list[FactoringError]]:
+    """Read the plugin's config string.
+
+    Returns:
+      The config (the defaults where the string is wrong) and the errors.
+    """
+    if text is None or not text.strip():
+        return Config(), []
+    source = _plugin_source(options_map)
+    how = "write it like \"{'tolerance': '0.01', 'disable': ['FCT141']}\""
+    try:
+        raw = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+        message = (
+            f"The factoring plugin's config {text!r} is not a Python dict literal ({exc}); {how}"
+        )
+        return Config(), [make_error("FCT100", message, source)]
+    if not isinstance(raw, dict):
+        message = f"The factoring plugin's config {text!r} must be a dict; {how}"
+        return Config(), [make_error("FCT100", message, source)]
+    errors = []
+    for key in raw:
+        if key not in KEYS:
+            errors.append(
+                make_error(
+                    "FCT100",
+                    f"Unknown key {key!r} in the factoring plugin's config; the keys are "
+                    f"{', '.join(KEYS)}",
+                    source,
+                )
+            )
+    tolerance = DEFAULT_TOLERANCE
+    if "tolerance" in raw:
+        try:
+            tolerance = Decimal(str(raw["tolerance"]))
+            if not tolerance.is_finite() or tolerance < 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors.append(
+                make_error(
+                    "FCT100",
+                    f"tolerance {raw['tolerance']!r} must be a non-negative number like '0.01'",
+                    source,
+                )
+            )
+            tolerance = DEFAULT_TOLERANCE
+    disabled: set[str] = set()
+    codes = raw.get("disable", [])
+    if isinstance(codes, str) or not isinstance(codes, (list, tuple, set, frozenset)):
+        codes = [codes]
+    for code in codes:
+        if code in CODES:
+            disabled.add(code)
+        else:
+            errors.append(
+                make_error(
+                    "FCT100",
+                    f"Cannot disable {code!r}: not a factoring error code (see docs/errors.md)",
+                    source,
+                )
+            )
+    return Config(tolerance, frozenset(disabled)), errors

@@ -1,0 +1,74 @@
+"""Error codes the factoring plugin reports, and the error type bean-check prints.
+
+Every problem the plugin finds becomes a ``FactoringError`` whose message starts
+with a stable code (``FCT120 ...``). The codes are public: users switch them off
+by name in the plugin config and search ``docs/errors.md`` for them, so a code is
+never renumbered or reused.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from beancount.core import data
+
+CODES: dict[str, str] = {
+    "FCT100": "the plugin config cannot be read",
+    "FCT101": "a lump sum names nothing it settles, or a name matches no open item",
+    "FCT110": "a factoring agreement is malformed",
+    "FCT111": "no factoring agreement applies to an event",
+    "FCT120": "a lump sum differs from what the agreement gives",
+    "FCT121": "postings written by hand differ from what the event implies",
+    "FCT130": "an invoice is scheduled or funded twice",
+    "FCT131": "an invoice is scheduled while already paid",
+    "FCT132": "an event names an unknown invoice or schedule",
+    "FCT133": "an event does not fit the invoice's state",
+    "FCT134": "an invoice or an event is malformed",
+    "FCT140": "a release is larger than the reserve held",
+    "FCT141": "a reserve account goes below zero",
+    "FCT150": "a deposit from a factor is booked to an Income account",
+}
+
+
+class FactoringError(NamedTuple):
+    """An error in the shape Beancount's loader and bean-check expect."""
+
+    source: dict[str, Any]
+    message: str
+    entry: data.Directive | None
+
+
+def source_of(meta: dict[str, Any] | None, lineno: int | None = None) -> dict[str, Any]:
+    """Return a source with the filename and line bean-check needs to print.
+
+    Args:
+      meta: The metadata of the entry the error is about, or None.
+      lineno: A more precise line within the entry (a metadata key's line).
+    Returns:
+      A new metadata dict with ``filename`` and ``lineno``.
+    """
+    filename = "<factoring>"
+    line = 0
+    if meta:
+        filename = meta.get("filename", filename)
+        line = meta.get("lineno", line)
+    return data.new_metadata(filename, lineno if lineno is not None else line)
+
+
+def make_error(
+    code: str,
+    message: str,
+    meta: dict[str, Any] | None,
+    entry: data.Directive | None = None,
+    lineno: int | None = None,
+) -> FactoringError:
+    """Build an error whose message starts with its code."""
+    assert code in CODES, code
+    return FactoringError(source_of(meta, lineno), f"{code} {message}", entry)
+
+
+def error_code(error: Any) -> str | None:
+    """Return the FCT code an error's message starts with, or None."""
+    message = getattr(error, "message", "")
+    head = message.split(" ", 1)[0]
+    return head if head in CODES else None

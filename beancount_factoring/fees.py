@@ -1,0 +1,132 @@
+"""Fee schedules of a factoring agreement and the arithmetic of money.
+
+A factor charges a discount fee on each invoice it buys, as a percentage of a
+basis (the invoice's face, or the cash advanced). Three forms are in use:
+
+``flat 2.5%``
+    One charge, whatever the debtor's payment time.
+``tiered 1.5%/30d + 1%/30d``
+    The first term covers the first 30 days after funding; each further term
+    covers its own period, and the last term repeats for every further period
+    or part of one. A $100 invoice paid on day 60 costs 1.5% + 1% = $2.50; on
+    day 61, $3.50.
+``daily 0.06%``
+    A charge for every day from funding to payment, at least one day.
+
+Days run from the date the advance was paid (the funding) to the date the
+debtor paid the factor. Amounts are rounded half-up to cents unless the
+agreement says ``rounding: "half-even"`` or ``"down"``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+HUNDRED = Decimal(100)
+
+
+def round_money(value: Decimal, rounding: str = "half-up") -> Decimal:
+    """Round an amount to cents with the named rounding mode."""
+    return value.quantize(CENT, rounding=ROUNDING_MODES[rounding])
+
+
+def parse_percent(text: str) -> Decimal:
+    """Read ``"2.5%"`` as Decimal("0.025"); raise ValueError otherwise."""
+    text = text.strip()
+    if not text.endswith("%"):
+        raise ValueError(f"{text!r} is not a percentage; write it like '2.5%'")
+    try:
+        value = Decimal(text[:-1].strip())
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a percentage; write it like '2.5%'") from None
+    if not value.is_finite() or value < 0 or value > HUNDRED:
+        raise ValueError(f"{text!r} must lie between 0% and 100%")
+    return value / HUNDRED
+
+
+_TERM_RE = re.compile(r"^\s*(?P<rate>[^/]+?)\s*/\s*(?P<days>\d+)\s*d(?:ays?)?\s*$")
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """A parsed fee string: its form and its terms as (rate, days) pairs."""
+
+    form: str
+    terms: tuple[tuple[Decimal, int], ...]
+    text: str
+
+    @property
+    def time_based(self) -> bool:
+        """True when the fee depends on how long the debtor takes to pay."""
+        return self.form != "flat"
+
+    def rate_for_days(self, days: int) -> Decimal:
+        """Return the total fee rate for an invoice paid ``days`` after funding."""
+        days = max(days, 0)
+        if self.form == "flat":
+            return self.terms[0][0]
+        if self.form == "daily":
+            return self.terms[0][0] * max(days, 1)
+        return _tiered_rate(self.terms, days)
+
+    def first_term_rate(self) -> Decimal:
+        """Return the rate known at purchase: the flat fee, first tier or one day."""
+        return self.terms[0][0]
+
+
+def _tiered_rate(terms: tuple[tuple[Decimal, int], ...], days: int) -> Decimal:
+    first_rate, first_days = terms[0]
+    if len(terms) == 1:
+        periods = max(1, -(-days // first_days))
+        return first_rate * periods
+    rate = first_rate
+    covered = first_days
+    for term_rate, term_days in terms[1:-1]:
+        if days > covered:
+            rate += term_rate
+            covered += term_days
+    last_rate, last_days = terms[-1]
+    if days > covered:
+        rate += last_rate * (-(-(days - covered) // last_days))
+    return rate
+
+
+def parse_fee(text: str) -> FeeSchedule:
+    """Parse a fee string such as ``"tiered 1.75%/30d + 0.5%/10d"``.
+
+    Raises:
+      ValueError: with a message that says how to write the fee.
+    """
+    how = "write 'flat 2.5%', 'tiered 1.75%/30d + 0.5%/10d' or 'daily 0.06%'"
+    parts = text.strip().split(None, 1)
+    if len(parts) != 2:
+        raise ValueError(f"cannot read fee {text!r}; {how}")
+    form, rest = parts[0].lower(), parts[1]
+    if form in ("flat", "daily"):
+        try:
+            rate = parse_percent(rest)
+        except ValueError as exc:
+            raise ValueError(f"cannot read fee {text!r}: {exc}; {how}") from None
+        return FeeSchedule(form, ((rate, 1 if form == "daily" else 0),), text)
+    if form == "tiered":
+        terms = []
+        for chunk in rest.split("+"):
+            match = _TERM_RE.match(chunk)
+            if not match:
+                raise ValueError(f"cannot read tier {chunk.strip()!r} of fee {text!r}; {how}")
+            try:
+                rate = parse_percent(match["rate"])
+            except ValueError as exc:
+                raise ValueError(f"cannot read fee {text!r}: {exc}; {how}") from None
+            days = int(match["days"])
+            if days <= 0:
+                raise ValueError(
+                    f"tier {chunk.strip()!r} of fee {text!r} must cover 1 day or more"
+                )
+            terms.append((rate, days))
+        return FeeSchedule(form, tuple(terms), text)
+    raise ValueError(f"unknown fee form {parts[0]!r} in {text!r}; {how}")

@@ -1,0 +1,271 @@
+"""Split a factor's lump sum into the items it settles.
+
+A factor's single bank credit nets new advances, released reserves, fees and
+chargebacks. The bank line names what it settles::
+
+    2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-0987
+      schedule: "10452"
+      Assets:Bank:Checking               3253.62 USD
+      Assets:Factoring:Summit:Clearing
+
+Here schedule 10452 is funded and the reserve of the collected invoice
+INV-0987 comes back in the same transfer. The plugin replaces the clearing leg
+by one posting per invoice and part, checks that the bank amount is what the
+agreement gives, and adds the links of everything settled. If the amount
+differs, the split is still written and the difference stays on the clearing
+account (an open item), with an FCT120 error that shows both breakdowns.
+
+If the user wrote the split by hand (more than one posting to the factor's
+accounts), nothing is replaced: the postings are compared, account by
+account, with what the agreement gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from beancount.core.data import Posting
+
+from beancount_factoring import postings as P
+from beancount_factoring.agreement import Agreement
+from beancount_factoring.book import Event, schedule_link, units_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from beancount_factoring.settle import InvoiceState, Settler
+
+ZERO = Decimal(0)
+ORDER = (
+    "advances",
+    "discount fees",
+    "invoice fees",
+    "transfer fee",
+    "reserve released",
+    "late fees",
+    "chargebacks",
+)
+
+
+def settle_lump(settler: Settler, event: Event) -> None:
+    """Split (or check) one lump sum and move the invoices it settles on."""
+    agreement = settler.agreement_for(event)
+    if agreement is None:
+        return
+    if event.unknown:
+        settler.error(
+            "FCT132",
+            f"Unknown invoice or schedule {', '.join(event.unknown)}: link an invoice "
+            "number (^INV-1001) or a schedule (^sched-10452)",
+            event,
+        )
+        return
+    wanted = _named(settler, event)
+    if wanted is None:
+        return
+    if not wanted:
+        if event.kind == "release":
+            return  # A bulk release written by hand; the reserve balance check covers it.
+        settler.error(
+            "FCT101",
+            "This deposit from the factor names nothing it settles: link the invoices "
+            '(^INV-1001) or give schedule: "10452"',
+            event,
+        )
+        return
+    items: list[P.Item] = []
+    commits: list[Callable[[], None]] = []
+    for state, schedule in wanted:
+        found = _items_for(settler, event, agreement, state, schedule)
+        if found is None:
+            return
+        for item, commit in found:
+            items.append(item)
+            commits.append(commit)
+    currencies = {item.currency for item in items}
+    if len(currencies) != 1:
+        settler.error("FCT134", f"One deposit settles items in {sorted(currencies)}", event)
+        return
+    currency = currencies.pop()
+    generated = [posting for item in items for posting in item.postings]
+    figures: dict[str, Decimal] = {}
+    for item in items:
+        for name, value in item.figures.items():
+            figures[name] = figures.get(name, ZERO) + value
+    if any(item.kind == "funding" for item in items):
+        fee = P.transfer_fee_posting(agreement, currency)
+        if fee is not None:
+            generated.append(fee)
+            figures["transfer fee"] = -(units_of(fee) or (ZERO, ""))[0]
+    expected_cash = sum(figures.values(), ZERO)
+    links = {item.invoice for item in items}
+    links |= {schedule_link(s) for _, s in wanted if s is not None}
+    _write(settler, event, agreement, generated, expected_cash, figures, currency, links)
+    for commit in commits:
+        commit()
+
+
+def _named(settler: Settler, event: Event) -> list[tuple[InvoiceState, str | None]] | None:
+    """The invoices a lump sum names, each with the schedule it was named by."""
+    wanted: dict[str, tuple[InvoiceState, str | None]] = {}
+    for schedule in event.schedules:
+        numbers = settler.result.schedules.get(schedule)
+        if numbers is None:
+            settler.error(
+                "FCT132",
+                f"Unknown schedule {schedule}: no schedule event before "
+                f'{event.date} has schedule: "{schedule}"',
+                event,
+            )
+            return None
+        open_items = [n for n in numbers if _has_work(settler.states[n], event.kind)]
+        for number in open_items:
+            wanted.setdefault(number, (settler.states[number], schedule))
+        if not open_items:
+            settler.error(
+                "FCT133",
+                f"Schedule {schedule} has nothing open to settle: every invoice in it is "
+                "already funded or released",
+                event,
+            )
+            return None
+    for number in event.invoices:
+        wanted.setdefault(number, (settler.states[number], None))
+    return list(wanted.values())
+
+
+def _has_work(state: InvoiceState, kind: str) -> bool:
+    if kind == "release":
+        return bool(state.collected_on and not state.released_on)
+    return (
+        state.funded_on is None
+        or bool(state.owed)
+        or bool(state.collected_on and not state.released_on and (state.held or state.late_fee))
+    )
+
+
+def _items_for(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    state: InvoiceState,
+    schedule: str | None,
+) -> list[tuple[P.Item, Callable[[], None]]] | None:
+    number = state.invoice.number
+    found: list[tuple[P.Item, Callable[[], None]]] = []
+    if state.factor is not None and state.factor != event.factor:
+        settler.error(
+            "FCT133",
+            f"Invoice {number} belongs to factor '{state.factor}', "
+            f"not to '{event.factor}' who sent this deposit",
+            event,
+        )
+        return None
+    if state.funded_on is None and event.kind != "release":
+        if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
+            settler.error(
+                "FCT131", f"Invoice {number} is already paid and cannot be funded", event
+            )
+            return None
+        terms = state.agreement or agreement
+        source = terms.clearing if state.in_clearing else state.invoice.account
+        item, split = P.funding_item(
+            terms, number, state.face, state.currency, source, state.schedule
+        )
+
+        def fund(state: InvoiceState = state, split: P.Purchase = split) -> None:
+            state.factor, state.agreement = event.factor, terms
+            state.funded_on, state.funded_by = event.date, event.entry
+            state.purchase, state.held = split, split.reserve
+
+        return [(item, fund)]
+    if state.owed and event.kind != "release":
+        owed = state.owed
+        terms = state.agreement or agreement
+        item = P.netting_item(terms, number, state.currency, owed)
+
+        def net(state: InvoiceState = state) -> None:
+            state.owed = ZERO
+
+        found.append((item, net))
+    if state.collected_on and not state.released_on and (state.held or state.late_fee):
+        terms = state.agreement or agreement
+        item = P.release_item(terms, number, state.currency, state.held, state.late_fee)
+
+        def release(state: InvoiceState = state) -> None:
+            state.held, state.late_fee, state.released_on = ZERO, ZERO, event.date
+
+        found.append((item, release))
+    if found:
+        return found
+    if event.kind == "release" and state.funded_on and not state.collected_on:
+        reason = "the debtor has not paid the factor yet (no collected event)"
+    elif state.released_on:
+        reason = f"its reserve was already released on {state.released_on}"
+    else:
+        reason = f"it is {state.describe()}"
+    code = "FCT140" if state.released_on else "FCT130" if state.funded_on else "FCT133"
+    settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
+    return None
+
+
+def _write(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    generated: list[Posting],
+    expected_cash: Decimal,
+    figures: dict[str, Decimal],
+    currency: str,
+    links: set[str],
+) -> None:
+    entry = settler.result.replaced.get(event.index, event.entry)
+    accounts = set(agreement.own_accounts()) | {p.account for p in generated}
+    own = [p for p in entry.postings if p.account in accounts]
+    legs = [p for p in own if p.account in (agreement.clearing, agreement.reserve)]
+    for posting in generated:
+        settler.note_account(posting.account, event)
+    if len(own) == 1 and len(legs) == 1:
+        leg = legs[0]
+        number, leg_currency = units_of(leg) or (ZERO, currency)
+        actual = -number if leg_currency == currency else ZERO
+        kept = [p for p in entry.postings if p is not leg]
+        diff = actual - expected_cash
+        new_postings = kept + generated
+        if diff:
+            new_postings.append(P.leg(agreement.clearing, -diff, currency, "difference"))
+        if abs(diff) > settler.tolerance:
+            _report(settler, event, agreement, expected_cash, actual, figures, currency)
+        settler.result.replaced[event.index] = entry._replace(
+            postings=new_postings, links=entry.links | links
+        )
+        return
+    settler.compare(event, generated, entry.postings, "FCT120")
+    settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
+
+
+def _report(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    expected: Decimal,
+    actual: Decimal,
+    figures: dict[str, Decimal],
+    currency: str,
+) -> None:
+    parts: list[str] = []
+    for name in ORDER:
+        value = figures.get(name, ZERO)
+        if value:
+            sign = "+" if value > 0 and parts else "-" if value < 0 else ""
+            parts.append(f"{sign} {name} {abs(value):,.2f}".strip())
+    code = "FCT140" if event.kind == "release" and actual > expected else "FCT120"
+    what = "release" if code == "FCT140" else "deposit"
+    settler.error(
+        code,
+        f"This {what} differs from agreement '{agreement.name}' ({agreement.date}): "
+        f"expected {expected:,.2f} {currency} ({' '.join(parts)}), "
+        f"received {actual:,.2f} {currency}, difference {actual - expected:+,.2f} {currency}. "
+        f"The difference is left on {agreement.clearing}.",
+        event,
+    )

@@ -1,0 +1,87 @@
+"""The Beancount plugin: split factors' lump sums and audit them.
+
+Enable it at the top of the ledger::
+
+    plugin "beancount_factoring.plugin"
+
+or with a config (see ``config.py``)::
+
+    plugin "beancount_factoring.plugin" "{'tolerance': '0.01', 'disable': ['FCT141']}"
+
+It reads the factoring facts (``book.py``), applies every event in date order
+(``settle.py``), writes the postings each event implies, adds the invoice and
+schedule links so Fava's link view shows an invoice's whole life, opens the
+factor's accounts the agreement names if the ledger has not opened them, and
+returns one error per disagreement with the agreement (codes in
+``docs/errors.md``). It never raises: an unexpected failure becomes an error
+and the entries are returned as they came.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from beancount.core import data
+
+from beancount_factoring.book import read_book
+from beancount_factoring.checks import check_income_deposits, check_reserves
+from beancount_factoring.config import parse_config
+from beancount_factoring.errors import FactoringError, error_code, make_error
+from beancount_factoring.settle import Settlement, settle
+
+__plugins__ = ("factoring",)
+
+
+def factoring(
+    entries: list[data.Directive], options_map: dict[str, Any], config: str | None = None
+) -> tuple[list[data.Directive], list[FactoringError]]:
+    """Split and check the factoring events of a ledger.
+
+    Args:
+      entries: The entries after booking.
+      options_map: The ledger's options.
+      config: The plugin's config string, if any.
+    Returns:
+      The new entries and the errors.
+    """
+    try:
+        return _run(entries, options_map, config)
+    except Exception:  # noqa: BLE001 - the plugin must return errors, never raise.
+        source = data.new_metadata(str(options_map.get("filename", "<factoring>")), 0)
+        message = (
+            "The factoring plugin failed on this ledger; the entries are left as they are. "
+            "Please report this with the ledger that causes it:\n" + traceback.format_exc()
+        )
+        return entries, [make_error("FCT100", message, source)]
+
+
+def _run(
+    entries: list[data.Directive], options_map: dict[str, Any], config_text: str | None
+) -> tuple[list[data.Directive], list[FactoringError]]:
+    config, errors = parse_config(config_text, options_map)
+    book = read_book(entries)
+    errors.extend(book.errors)
+    settlement = settle(book, config.tolerance)
+    errors.extend(settlement.errors)
+    new_entries = list(entries)
+    for index, entry in settlement.replaced.items():
+        new_entries[index] = entry
+    new_entries.extend(_missing_opens(entries, settlement))
+    errors.extend(check_reserves(new_entries, book, config.tolerance))
+    errors.extend(check_income_deposits(new_entries, book))
+    if config.disabled:
+        errors = [e for e in errors if error_code(e) not in config.disabled]
+    return new_entries, errors
+
+
+def _missing_opens(entries: list[data.Directive], settlement: Settlement) -> list[data.Open]:
+    """Open the factor's accounts that the plugin posts to and the ledger never opened."""
+    opened = {entry.account for entry in entries if isinstance(entry, data.Open)}
+    opens = []
+    for account, agreement in sorted(settlement.accounts_used.items()):
+        if account in opened:
+            continue
+        meta = data.new_metadata(agreement.meta["filename"], agreement.meta["lineno"])
+        opens.append(data.Open(meta, agreement.date, account, [], None))
+    return opens

@@ -1,0 +1,249 @@
+"""The postings each factoring event becomes (sale model).
+
+Take invoice INV-1001, $2,000 to TQL, bought by a factor that advances 95%
+with a flat 2% fee at purchase and a $25 wire fee. The schedule moves the
+invoice to the factor's clearing account::
+
+    Assets:Factoring:RTS:Clearing     2000.00 USD   ; invoice: "INV-1001"
+    Assets:Receivable:TQL            -2000.00 USD
+
+and the factor's deposit of $1,835 is split so that the clearing account nets
+to zero and each cost lands where it belongs::
+
+    Assets:Bank:Checking              1835.00 USD
+    Assets:Factoring:RTS:Clearing    -2000.00 USD   ; factoring-part: "face"
+    Expenses:Factoring:RTS:Fees         40.00 USD   ; factoring-part: "discount-fee"
+    Assets:Factoring:RTS:Reserve       100.00 USD   ; factoring-part: "reserve"
+    Expenses:Factoring:RTS:Fees         25.00 USD   ; factoring-part: "transfer-fee"
+
+Each builder here is pure: it reads an invoice's state and returns an
+``Item`` (postings, the cash it adds to a lump sum, and the figures for the
+error message); ``settle.py`` decides when to apply it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core.amount import Amount
+from beancount.core.data import Posting
+
+from beancount_factoring.agreement import Agreement
+from beancount_factoring.fees import round_money
+
+ZERO = Decimal(0)
+PARTS = (
+    "face",
+    "discount-fee",
+    "invoice-fee",
+    "transfer-fee",
+    "reserve",
+    "reserve-release",
+    "late-fee",
+    "chargeback",
+    "chargeback-fee",
+    "short-pay",
+    "difference",
+)
+
+
+def leg(
+    account: str,
+    number: Decimal,
+    currency: str,
+    part: str,
+    invoice: str | None = None,
+    schedule: str | None = None,
+) -> Posting:
+    """A generated posting whose metadata names what it is for."""
+    meta: dict[str, str] = {}
+    if invoice is not None:
+        meta["invoice"] = invoice
+    if schedule is not None:
+        meta["schedule"] = schedule
+    meta["factoring-part"] = part
+    return Posting(account, Amount(number, currency), None, None, None, meta)
+
+
+@dataclass
+class Item:
+    """What one invoice contributes to a lump sum."""
+
+    kind: str
+    invoice: str
+    currency: str
+    postings: list[Posting] = field(default_factory=list)
+    cash: Decimal = ZERO
+    figures: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """The agreement's split of one invoice at purchase."""
+
+    advance: Decimal
+    reserve: Decimal
+    discount_fee: Decimal
+    invoice_fee: Decimal
+
+    @property
+    def cash(self) -> Decimal:
+        return self.advance - self.discount_fee - self.invoice_fee
+
+
+def purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purchase:
+    """Split an invoice's face into advance, reserve and the fees taken at purchase."""
+    rounding = agreement.rounding
+    advance = round_money(face * agreement.advance_rate, rounding)
+    reserve = face - advance
+    basis = face if agreement.fee_basis == "face" else advance
+    upfront = agreement.fee.first_term_rate() if agreement.fee_timing == "purchase" else ZERO
+    discount = round_money(basis * upfront, rounding)
+    invoice_fee = ZERO
+    if agreement.invoice_fee is not None and agreement.invoice_fee.currency == currency:
+        invoice_fee = agreement.invoice_fee.number or ZERO
+    return Purchase(advance, reserve, discount, invoice_fee)
+
+
+def fee_due(
+    agreement: Agreement,
+    face: Decimal,
+    advance: Decimal,
+    funded: datetime.date,
+    until: datetime.date,
+    already: Decimal,
+) -> Decimal:
+    """The discount fee still due for an invoice paid (or charged back) on ``until``."""
+    basis = face if agreement.fee_basis == "face" else advance
+    days = max((until - funded).days, 0)
+    total = round_money(basis * agreement.fee.rate_for_days(days), agreement.rounding)
+    return max(total - already, ZERO)
+
+
+def funding_item(
+    agreement: Agreement,
+    invoice: str,
+    face: Decimal,
+    currency: str,
+    source_account: str,
+    schedule: str | None,
+) -> tuple[Item, Purchase]:
+    """The postings for buying one invoice, out of the clearing or receivable account."""
+    split = purchase_split(agreement, face, currency)
+    item = Item("funding", invoice, currency)
+    item.postings.append(leg(source_account, -face, currency, "face", invoice, schedule))
+    if split.discount_fee:
+        item.postings.append(
+            leg(agreement.fees, split.discount_fee, currency, "discount-fee", invoice, schedule)
+        )
+    if split.invoice_fee:
+        item.postings.append(
+            leg(
+                agreement.invoice_fee_account,
+                split.invoice_fee,
+                currency,
+                "invoice-fee",
+                invoice,
+                schedule,
+            )
+        )
+    if split.reserve:
+        item.postings.append(
+            leg(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
+        )
+    item.cash = split.cash
+    item.figures = {
+        "advances": split.advance,
+        "discount fees": -split.discount_fee,
+        "invoice fees": -split.invoice_fee,
+    }
+    return item, split
+
+
+def release_item(
+    agreement: Agreement, invoice: str, currency: str, held: Decimal, late_fee: Decimal
+) -> Item:
+    """The postings for a reserve released after collection, less the late fee."""
+    item = Item("release", invoice, currency)
+    if held:
+        item.postings.append(leg(agreement.reserve, -held, currency, "reserve-release", invoice))
+    if late_fee:
+        item.postings.append(leg(agreement.fees, late_fee, currency, "late-fee", invoice))
+    item.cash = held - late_fee
+    item.figures = {"reserve released": held, "late fees": -late_fee}
+    return item
+
+
+def netting_item(agreement: Agreement, invoice: str, currency: str, owed: Decimal) -> Item:
+    """The postings for a chargeback the factor deducts from this lump sum."""
+    item = Item("netting", invoice, currency)
+    item.postings.append(leg(agreement.clearing, owed, currency, "chargeback", invoice))
+    item.cash = -owed
+    item.figures = {"chargebacks": -owed}
+    return item
+
+
+def transfer_fee_posting(agreement: Agreement, currency: str) -> Posting | None:
+    """The per-deposit transfer fee, if the agreement has one in this currency."""
+    fee = agreement.transfer_fee
+    if fee is None or not fee.number or fee.currency != currency:
+        return None
+    return leg(agreement.transfer_fee_account, fee.number, currency, "transfer-fee")
+
+
+def collection_postings(
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    short: Decimal,
+    held: Decimal,
+) -> tuple[list[Posting], Decimal]:
+    """The postings for a short (or over) payment by the debtor.
+
+    The shortfall is contra-revenue on the adjustments account; the factor takes
+    it from the invoice's reserve, and what the reserve cannot cover from the
+    next lump sum (through the clearing account).
+
+    Returns:
+      The postings and the part taken from the reserve.
+    """
+    if not short:
+        return [], ZERO
+    from_reserve = min(short, held) if short > 0 else short
+    postings = [leg(agreement.adjustments, short, currency, "short-pay", invoice)]
+    if from_reserve:
+        postings.append(leg(agreement.reserve, -from_reserve, currency, "short-pay", invoice))
+    rest = short - from_reserve
+    if rest:
+        postings.append(leg(agreement.clearing, -rest, currency, "short-pay", invoice))
+    return postings, from_reserve
+
+
+def chargeback_postings(
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    face: Decimal,
+    receivable: str,
+    held: Decimal,
+    fee: Decimal,
+) -> tuple[list[Posting], Decimal]:
+    """The postings for an invoice the factor sells back to us.
+
+    We own the claim on the debtor again (receivable +face); the factor keeps
+    the reserve it held and any fee accrued so far, and recovers the rest from
+    the next lump sum (clearing).
+
+    Returns:
+      The postings and the amount owed to the factor through clearing.
+    """
+    owed = face - held + fee
+    postings = [leg(receivable, face, currency, "chargeback", invoice)]
+    if held:
+        postings.append(leg(agreement.reserve, -held, currency, "chargeback", invoice))
+    if fee:
+        postings.append(leg(agreement.fees, fee, currency, "chargeback-fee", invoice))
+    postings.append(leg(agreement.clearing, -owed, currency, "chargeback", invoice))
+    return postings, owed

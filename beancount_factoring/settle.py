@@ -1,0 +1,362 @@
+"""Apply factoring events in date order: the life of every factored invoice.
+
+An invoice moves through ``scheduled`` (sold to the factor, face in the
+clearing account), ``funded`` (advance paid, reserve held), ``collected`` (the
+debtor paid the factor; a time-based fee becomes known), then ``released``
+(reserve back, less late fees) or ``charged back`` (sold back to us, the
+advance recovered from the next lump sum). Each event is checked against that
+state, and its postings come from ``postings.py``.
+
+A lump sum names what it settles by links (``^INV-1001``, ``^sched-10452``) or
+``schedule:`` metadata. Every named item is worked out first; only if all of
+them fit is the lump sum split and the state moved on, so one bad link never
+leaves half a deposit booked.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+from beancount.core.data import Posting
+
+from beancount_factoring import postings as P
+from beancount_factoring.agreement import Agreement
+from beancount_factoring.book import Book, Event, Invoice, schedule_link, units_of
+from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.lumps import settle_lump
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class InvoiceState:
+    """Where one invoice stands with its factor."""
+
+    invoice: Invoice
+    factor: str | None = None
+    agreement: Agreement | None = None
+    schedule: str | None = None
+    scheduled_on: datetime.date | None = None
+    in_clearing: bool = False
+    funded_on: datetime.date | None = None
+    funded_by: data.Transaction | None = None
+    purchase: P.Purchase | None = None
+    held: Decimal = ZERO
+    collected_on: datetime.date | None = None
+    paid: Decimal | None = None
+    late_fee: Decimal = ZERO
+    released_on: datetime.date | None = None
+    charged_back_on: datetime.date | None = None
+    owed: Decimal = ZERO
+    direct_paid: Decimal = ZERO
+
+    @property
+    def currency(self) -> str:
+        return self.invoice.face.currency
+
+    @property
+    def face(self) -> Decimal:
+        return self.invoice.face.number or ZERO
+
+    def describe(self) -> str:
+        """The state in words, for error messages."""
+        if self.charged_back_on:
+            return f"charged back on {self.charged_back_on}"
+        if self.released_on:
+            return f"reserve released on {self.released_on}"
+        if self.collected_on:
+            return f"collected on {self.collected_on}"
+        if self.funded_on:
+            return f"funded on {self.funded_on}, not yet collected"
+        if self.scheduled_on:
+            return f"scheduled on {self.scheduled_on}, not yet funded"
+        return "not factored"
+
+
+@dataclass
+class Settlement:
+    """The outcome of applying every event: new transactions, state, errors."""
+
+    states: dict[str, InvoiceState] = field(default_factory=dict)
+    schedules: dict[str, list[str]] = field(default_factory=dict)
+    replaced: dict[int, data.Transaction] = field(default_factory=dict)
+    errors: list[FactoringError] = field(default_factory=list)
+    accounts_used: dict[str, Agreement] = field(default_factory=dict)
+
+
+class Settler:
+    """Walks the events of a Book and writes the postings they imply."""
+
+    def __init__(self, book: Book, tolerance: Decimal) -> None:
+        self.book = book
+        self.tolerance = tolerance
+        self.result = Settlement()
+        self.states = self.result.states
+
+    def run(self) -> Settlement:
+        handlers: dict[str, Callable[[Event], None]] = {
+            "payment": self._payment,
+            "schedule": self._schedule,
+            "collected": self._collected,
+            "chargeback": self._chargeback,
+            "funding": self._lump,
+            "release": self._lump,
+            "lump": self._lump,
+        }
+        for number, invoice in self.book.invoices.items():
+            self.states[number] = InvoiceState(invoice)
+            links = invoice.entry.links | {number}
+            self.result.replaced[invoice.index] = invoice.entry._replace(links=links)
+        for event in self.book.ordered_events():
+            handlers[event.kind](event)
+        return self.result
+
+    # Helpers shared by the handlers.
+
+    def error(self, code: str, message: str, event: Event) -> None:
+        self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))
+
+    def agreement_for(self, event: Event) -> Agreement | None:
+        """The agreement in force for an event's factor, or None after an error."""
+        if event.factor is None:
+            named = event.entry.meta.get("factor")
+            hint = (
+                f"no agreement names the factor {named!r}"
+                if named
+                else 'say which factor with factor: "Name"'
+            )
+            self.error("FCT111", f"Cannot tell which factor this event belongs to: {hint}", event)
+            return None
+        found, agreement = self.book.agreements.in_force(event.factor, event.date)
+        if not found:
+            self.error(
+                "FCT111",
+                f"No factoring agreement of '{event.factor}' is in force on {event.date}; "
+                "date the agreement on or before its first event",
+                event,
+            )
+        return agreement
+
+    def named_states(self, event: Event) -> list[InvoiceState] | None:
+        """The invoices an event links, or None after reporting unknown links."""
+        if event.unknown:
+            self.error(
+                "FCT132",
+                f"Unknown invoice {', '.join(event.unknown)}: no transaction has "
+                "invoice: metadata with that number",
+                event,
+            )
+            return None
+        if not event.invoices:
+            self.error("FCT134", "This event links no invoice; add a link like ^INV-1001", event)
+            return None
+        return [self.states[number] for number in event.invoices]
+
+    def write(self, event: Event, expected: list[Posting], links: set[str]) -> None:
+        """Give an event its postings, or check the ones the user wrote."""
+        entry = self.result.replaced.get(event.index, event.entry)
+        if entry.postings:
+            self.compare(event, expected, entry.postings, "FCT121")
+            new_postings = list(entry.postings)
+        else:
+            new_postings = expected
+        for posting in expected:
+            self.note_account(posting.account, event)
+        self.result.replaced[event.index] = entry._replace(
+            postings=new_postings, links=entry.links | links
+        )
+
+    def note_account(self, account: str, event: Event) -> None:
+        if account in self.result.accounts_used:
+            return
+        agreement = None
+        if event.factor is not None:
+            agreement = self.book.agreements.in_force(event.factor, event.date)[1]
+        if agreement is not None:
+            self.result.accounts_used[account] = agreement
+
+    def compare(
+        self, event: Event, expected: list[Posting], actual: list[Posting], code: str
+    ) -> bool:
+        """Compare written postings with expected ones, account by account."""
+        want = _totals(expected)
+        accounts = {key[0] for key in want}
+        have = _totals([p for p in actual if p.account in accounts])
+        lines = []
+        for key in sorted(set(want) | set(have)):
+            diff = have.get(key, ZERO) - want.get(key, ZERO)
+            if abs(diff) > self.tolerance:
+                lines.append(
+                    f"{key[0]}: expected {want.get(key, ZERO):,.2f} {key[1]}, "
+                    f"written {have.get(key, ZERO):,.2f} {key[1]} (difference {diff:+,.2f})"
+                )
+        if lines:
+            self.error(
+                code,
+                "The postings written here differ from what the agreement gives: "
+                + "; ".join(lines),
+                event,
+            )
+        return not lines
+
+    # Handlers.
+
+    def _payment(self, event: Event) -> None:
+        state = self.states[event.invoices[0]]
+        state.direct_paid += event.amount or ZERO
+
+    def _schedule(self, event: Event) -> None:
+        agreement = self.agreement_for(event)
+        states = self.named_states(event)
+        if agreement is None or states is None:
+            return
+        ids = event.schedules
+        if len(ids) > 1:
+            self.error("FCT134", "A schedule event carries one schedule: id", event)
+            return
+        schedule = ids[0] if ids else None
+        ok = True
+        for state in states:
+            ok = self._check_sellable(state, event) and ok
+        if not ok:
+            return
+        expected: list[Posting] = []
+        for state in states:
+            face, currency, number = state.face, state.currency, state.invoice.number
+            expected.append(P.leg(agreement.clearing, face, currency, "face", number, schedule))
+            expected.append(
+                P.leg(state.invoice.account, -face, currency, "face", number, schedule)
+            )
+            state.factor, state.agreement = event.factor, agreement
+            state.schedule, state.scheduled_on, state.in_clearing = schedule, event.date, True
+        if schedule is not None:
+            self.result.schedules.setdefault(schedule, []).extend(s.invoice.number for s in states)
+        links = {schedule_link(schedule)} if schedule else set()
+        self.write(event, expected, links)
+
+    def _check_sellable(self, state: InvoiceState, event: Event) -> bool:
+        number = state.invoice.number
+        if state.scheduled_on or state.funded_on:
+            where = state.funded_by or state.invoice.entry
+            self.error(
+                "FCT130",
+                f"Invoice {number} is already {state.describe()} "
+                f"(schedule {state.schedule or '-'}; see {where.meta.get('filename')}:"
+                f"{where.meta.get('lineno')}); remove it from one of the two",
+                event,
+            )
+            return False
+        if state.collected_on or state.direct_paid >= state.face - self.tolerance:
+            self.error(
+                "FCT131",
+                f"Invoice {number} is already paid ({state.direct_paid or state.paid} "
+                f"{state.currency} received); a paid invoice cannot be sold to the factor",
+                event,
+            )
+            return False
+        return True
+
+    def _collected(self, event: Event) -> None:
+        states = self.named_states(event)
+        if states is None:
+            return
+        if event.amount is not None and len(states) > 1:
+            self.error(
+                "FCT134",
+                "paid: applies to one invoice; write one collected event per short-paid invoice",
+                event,
+            )
+            return
+        for state in states:
+            if not self._check_state(state, event, "collected"):
+                return
+        expected: list[Posting] = []
+        for state in states:
+            agreement = state.agreement
+            assert agreement is not None and state.funded_on and state.purchase
+            paid = event.amount if event.amount is not None else state.face
+            state.collected_on, state.paid = event.date, paid
+            state.late_fee = P.fee_due(
+                agreement,
+                state.face,
+                state.purchase.advance,
+                state.funded_on,
+                event.date,
+                state.purchase.discount_fee,
+            )
+            legs, from_reserve = P.collection_postings(
+                agreement, state.invoice.number, state.currency, state.face - paid, state.held
+            )
+            state.held -= from_reserve
+            state.owed += (state.face - paid) - from_reserve
+            expected.extend(legs)
+        self.write(event, expected, set())
+
+    def _check_state(self, state: InvoiceState, event: Event, action: str) -> bool:
+        if state.funded_on and not state.collected_on and not state.charged_back_on:
+            return True
+        self.error(
+            "FCT133",
+            f"Invoice {state.invoice.number} cannot be {action}: it is {state.describe()}",
+            event,
+        )
+        return False
+
+    def _chargeback(self, event: Event) -> None:
+        states = self.named_states(event)
+        if states is None:
+            return
+        for state in states:
+            if not self._check_state(state, event, "charged back"):
+                return
+        expected: list[Posting] = []
+        for state in states:
+            agreement = state.agreement
+            assert agreement is not None and state.funded_on and state.purchase
+            fee = P.fee_due(
+                agreement,
+                state.face,
+                state.purchase.advance,
+                state.funded_on,
+                event.date,
+                state.purchase.discount_fee,
+            )
+            receivable = state.invoice.account
+            if agreement.recourse_receivables:
+                receivable = f"{agreement.recourse_receivables}:{receivable.rsplit(':', 1)[-1]}"
+            legs, owed = P.chargeback_postings(
+                agreement,
+                state.invoice.number,
+                state.currency,
+                state.face,
+                receivable,
+                state.held,
+                fee,
+            )
+            state.held, state.charged_back_on = ZERO, event.date
+            state.owed += owed
+            expected.extend(legs)
+        self.write(event, expected, set())
+
+    def _lump(self, event: Event) -> None:
+        settle_lump(self, event)
+
+
+def _totals(postings: list[Posting]) -> dict[tuple[str, str], Decimal]:
+    totals: dict[tuple[str, str], Decimal] = {}
+    for posting in postings:
+        units = units_of(posting)
+        if units is None:
+            continue
+        key = (posting.account, units[1])
+        totals[key] = totals.get(key, ZERO) + units[0]
+    return totals
+
+
+def settle(book: Book, tolerance: Decimal) -> Settlement:
+    """Apply every event of a book in order."""
+    return Settler(book, tolerance).run()
