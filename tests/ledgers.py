@@ -1,0 +1,77 @@
+"""Helpers for tests whose input is ledger text with the plugin enabled."""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+
+from beancount import loader
+from beancount.core import data
+from beancount.parser import cmptest
+
+OPENS = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Assets:Receivable:CHR
+2025-01-01 open Assets:Receivable:Echo
+2025-01-01 open Income:Freight
+"""
+
+
+def load(text: str, config: str | None = None, opens: bool = True):
+    """Load ledger text with the plugin; return (entries, errors)."""
+    plugin = 'plugin "beancount_factoring.plugin"'
+    if config is not None:
+        plugin += f' "{config}"'
+    body = textwrap.dedent(text)
+    source = plugin + "\n" + (textwrap.dedent(OPENS) if opens else "") + body
+    entries, errors, _ = loader.load_string(source)
+    return entries, errors
+
+
+def codes(errors) -> list[str]:
+    """The FCT codes of the errors, in order (other errors by their message)."""
+    return [e.message.split(" ", 1)[0] for e in errors]
+
+
+def txn(entries, narration: str) -> data.Transaction:
+    """The one transaction with this narration."""
+    found = [e for e in entries if isinstance(e, data.Transaction) and e.narration == narration]
+    assert len(found) == 1, f"{len(found)} transactions named {narration!r}"
+    return found[0]
+
+
+def legs(entry: data.Transaction) -> list[tuple[str, Decimal, str | None, str | None]]:
+    """(account, number, invoice, part) of each posting, sorted."""
+    return sorted(
+        (
+            p.account,
+            p.units.number,
+            (p.meta or {}).get("invoice"),
+            (p.meta or {}).get("factoring-part"),
+        )
+        for p in entry.postings
+    )
+
+
+def balance(entries, account: str) -> Decimal:
+    """The final balance of one account, in its only currency."""
+    total = Decimal(0)
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.account == account:
+                    total += posting.units.number
+    return total
+
+
+def assert_entries(expected: str, actual) -> None:
+    """Compare entries with ledger text, ignoring metadata (Beancount's cmptest)."""
+    case = cmptest.TestCase()
+    case.assertEqualEntries(textwrap.dedent(expected), actual)
+
+
+def assert_includes(expected: str, actual) -> None:
+    """Check that the entries include the ledger text's entries."""
+    case = cmptest.TestCase()
+    case.assertIncludesEntries(textwrap.dedent(expected), actual)

@@ -1,0 +1,248 @@
+"""One test per event kind: ledger text in, entries out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ledgers import assert_includes, balance, codes, legs, load, txn
+
+D = Decimal
+
+SUMMIT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  invoice-fee: 5.00 USD
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2150.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load CHR-551907"
+  invoice: "INV-1002"
+  Assets:Receivable:CHR        1875.00 USD
+  Income:Freight
+"""
+
+SCHEDULE = """
+2025-03-04 * "Summit" "Schedule 10452" ^INV-1001 ^INV-1002
+  factoring: "schedule"
+  schedule: "10452"
+"""
+
+
+def test_invoice__gains_its_link():
+    entries, errors = load(SUMMIT)
+    assert errors == []
+    assert txn(entries, "Load TQL-88412").links == {"INV-1001"}
+
+
+def test_schedule__moves_each_invoice_to_clearing():
+    entries, errors = load(SUMMIT + SCHEDULE)
+    assert errors == []
+    entry = txn(entries, "Schedule 10452")
+    assert legs(entry) == [
+        ("Assets:Factoring:Summit:Clearing", D("1875.00"), "INV-1002", "face"),
+        ("Assets:Factoring:Summit:Clearing", D("2150.00"), "INV-1001", "face"),
+        ("Assets:Receivable:CHR", D("-1875.00"), "INV-1002", "face"),
+        ("Assets:Receivable:TQL", D("-2150.00"), "INV-1001", "face"),
+    ]
+    assert all(p.meta["schedule"] == "10452" for p in entry.postings)
+    assert entry.links == {"INV-1001", "INV-1002", "sched-10452"}
+    assert balance(entries, "Assets:Receivable:TQL") == 0
+
+
+def test_funding__splits_the_clearing_leg_per_invoice():
+    # Advance 95%: 2042.50 + 1781.25; fee 2.5%: 53.75 + 46.88; invoice fees 2 x 5;
+    # transfer fee 15: cash = 3823.75 - 100.63 - 10 - 15 = 3698.12.
+    entries, errors = load(
+        SUMMIT
+        + SCHEDULE
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH 10452"
+  schedule: "10452"
+  Assets:Bank:Checking        3698.12 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert errors == []
+    entry = txn(entries, "ACH 10452")
+    assert legs(entry) == [
+        ("Assets:Bank:Checking", D("3698.12"), None, None),
+        ("Assets:Factoring:Summit:Clearing", D("-2150.00"), "INV-1001", "face"),
+        ("Assets:Factoring:Summit:Clearing", D("-1875.00"), "INV-1002", "face"),
+        ("Assets:Factoring:Summit:Reserve", D("93.75"), "INV-1002", "reserve"),
+        ("Assets:Factoring:Summit:Reserve", D("107.50"), "INV-1001", "reserve"),
+        ("Expenses:Factoring:Summit:Fees", D("5.00"), "INV-1001", "invoice-fee"),
+        ("Expenses:Factoring:Summit:Fees", D("5.00"), "INV-1002", "invoice-fee"),
+        ("Expenses:Factoring:Summit:Fees", D("15.00"), None, "transfer-fee"),
+        ("Expenses:Factoring:Summit:Fees", D("46.88"), "INV-1002", "discount-fee"),
+        ("Expenses:Factoring:Summit:Fees", D("53.75"), "INV-1001", "discount-fee"),
+    ]
+    assert entry.links == {"INV-1001", "INV-1002", "sched-10452"}
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("201.25")
+
+
+def test_funding__by_invoice_links_without_a_schedule():
+    entries, errors = load(
+        SUMMIT
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-1001
+  Assets:Bank:Checking        1968.75 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert errors == []
+    assert_includes(
+        """
+        2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-1001
+          Assets:Bank:Checking                1968.75 USD
+          Assets:Receivable:TQL              -2150.00 USD
+          Expenses:Factoring:Summit:Fees        53.75 USD
+          Expenses:Factoring:Summit:Fees         5.00 USD
+          Assets:Factoring:Summit:Reserve      107.50 USD
+          Expenses:Factoring:Summit:Fees        15.00 USD
+        """,
+        entries,
+    )
+
+
+def test_funding__written_by_hand_is_checked_not_replaced():
+    text = (
+        SUMMIT
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-1001
+  Assets:Bank:Checking                1968.75 USD
+  Assets:Receivable:TQL              -2150.00 USD
+  Expenses:Factoring:Summit:Fees        73.75 USD
+  Assets:Factoring:Summit:Reserve      107.50 USD
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert len(txn(entries, "ACH").postings) == 4
+    wrong = text.replace("107.50 USD", "117.50 USD").replace("1968.75", "1958.75")
+    entries, errors = load(wrong)
+    assert codes(errors) == ["FCT120"]
+    assert "Assets:Factoring:Summit:Reserve: expected 107.50 USD, written 117.50 USD" in (
+        errors[0].message
+    )
+
+
+CLASSIC = """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.80
+  fee: "tiered 1.75%/30d + 0.5%/10d"
+  fee-timing: "collection"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "Echo" "Load E-1"
+  invoice: "E-1"
+  Assets:Receivable:Echo       1000.00 USD
+  Income:Freight
+
+2025-03-04 * "HARBOR CAPITAL" "Advance E-1" ^E-1
+  Assets:Bank:Checking          800.00 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+
+
+def test_collected__computes_the_time_based_fee_for_the_release():
+    # Paid 45 days after funding: 1.75% + 2 x 0.5% = 2.75% of 1000 = 27.50.
+    entries, errors = load(
+        CLASSIC
+        + """
+2025-04-18 * "Echo" "Echo paid Harbor" ^E-1
+  factoring: "collected"
+
+2025-04-20 * "HARBOR CAPITAL" "Rebate" ^E-1
+  Assets:Bank:Checking          172.50 USD
+  Assets:Factoring:Harbor:Reserve
+"""
+    )
+    assert errors == []
+    assert txn(entries, "Echo paid Harbor").postings == []
+    assert legs(txn(entries, "Rebate")) == [
+        ("Assets:Bank:Checking", D("172.50"), None, None),
+        ("Assets:Factoring:Harbor:Reserve", D("-200.00"), "E-1", "reserve-release"),
+        ("Expenses:Factoring:Harbor:Fees", D("27.50"), "E-1", "late-fee"),
+    ]
+    assert balance(entries, "Assets:Factoring:Harbor:Reserve") == 0
+
+
+def test_collected__short_pay_comes_out_of_the_reserve():
+    entries, errors = load(
+        CLASSIC
+        + """
+2025-03-20 * "Echo" "Echo short-paid Harbor" ^E-1
+  factoring: "collected"
+  paid: 850.00 USD
+
+2025-03-25 * "HARBOR CAPITAL" "Rebate" ^E-1
+  Assets:Bank:Checking           32.50 USD
+  Assets:Factoring:Harbor:Reserve
+"""
+    )
+    assert errors == []
+    assert legs(txn(entries, "Echo short-paid Harbor")) == [
+        ("Assets:Factoring:Harbor:Reserve", D("-150.00"), "E-1", "short-pay"),
+        ("Income:Factoring:Harbor:Adjustments", D("150.00"), "E-1", "short-pay"),
+    ]
+    # 16 days: the first tier only, 1.75% of 1000.
+    assert legs(txn(entries, "Rebate")) == [
+        ("Assets:Bank:Checking", D("32.50"), None, None),
+        ("Assets:Factoring:Harbor:Reserve", D("-50.00"), "E-1", "reserve-release"),
+        ("Expenses:Factoring:Harbor:Fees", D("17.50"), "E-1", "late-fee"),
+    ]
+
+
+CHARGEBACK = (
+    CLASSIC
+    + """
+2025-06-02 * "Harbor" "Recourse E-1" ^E-1
+  factoring: "chargeback"
+
+2025-03-03 * "Echo" "Load E-2"
+  invoice: "E-2"
+  Assets:Receivable:Echo       3000.00 USD
+  Income:Freight
+
+2025-06-03 * "HARBOR CAPITAL" "Advance E-2 less recourse" ^E-2 ^E-1
+  Assets:Bank:Checking         1552.50 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+)
+
+
+def test_chargeback__then_netted_from_the_next_deposit():
+    entries, errors = load(CHARGEBACK)
+    assert errors == []
+    # 90 days: 1.75% + 6 x 0.5% = 4.75% of 1000 accrued; the reserve (200) is kept.
+    assert legs(txn(entries, "Recourse E-1")) == [
+        ("Assets:Factoring:Harbor:Clearing", D("-847.50"), "E-1", "chargeback"),
+        ("Assets:Factoring:Harbor:Reserve", D("-200.00"), "E-1", "chargeback"),
+        ("Assets:Receivable:Echo", D("1000.00"), "E-1", "chargeback"),
+        ("Expenses:Factoring:Harbor:Fees", D("47.50"), "E-1", "chargeback-fee"),
+    ]
+    # 2400 advance on E-2 less the 847.50 recourse on E-1.
+    assert ("Assets:Factoring:Harbor:Clearing", D("847.50"), "E-1", "chargeback") in legs(
+        txn(entries, "Advance E-2 less recourse")
+    )
+    assert balance(entries, "Assets:Factoring:Harbor:Clearing") == 0
+    assert balance(entries, "Assets:Receivable:Echo") == D("1000.00")
+
+
+def test_funding__short_deposit_leaves_the_difference_on_clearing():
+    entries, errors = load(CHARGEBACK.replace("1552.50 USD", "1370.00 USD"))
+    assert codes(errors) == ["FCT120"]
+    message = errors[0].message
+    assert "expected 1,552.50 USD (advances 2,400.00 - chargebacks 847.50)" in message
+    assert "received 1,370.00 USD, difference -182.50 USD" in message
+    assert balance(entries, "Assets:Factoring:Harbor:Clearing") == D("182.50")
