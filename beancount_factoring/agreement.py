@@ -358,10 +358,12 @@ class Agreements:
     def __init__(self) -> None:
         self._by_factor: dict[str, list[tuple[datetime.date, Agreement | None]]] = {}
         self._factor_of_account: dict[str, str] = {}
+        self._display: dict[str, str] = {}
 
     def add(self, name: str, date: datetime.date, agreement: Agreement | None) -> None:
         """Record an agreement (None for a broken one) of a factor from a date on."""
         key = name.strip().lower()
+        self._display.setdefault(key, name.strip())
         terms = self._by_factor.setdefault(key, [])
         terms.append((date, agreement))
         terms.sort(key=lambda item: item[0])
@@ -372,6 +374,12 @@ class Agreements:
     def names(self) -> list[str]:
         """The lower-cased names of every factor with an agreement."""
         return list(self._by_factor)
+
+    def display(self, key: str | None) -> str:
+        """The factor's name as the ledger first wrote it."""
+        if key is None:
+            return "?"
+        return self._display.get(key, key)
 
     def known(self, name: str) -> bool:
         """True if the factor has an agreement, even a broken one."""

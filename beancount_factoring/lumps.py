@@ -153,11 +153,12 @@ def _items_for(
 ) -> list[tuple[P.Item, Callable[[], None]]] | None:
     number = state.invoice.number
     found: list[tuple[P.Item, Callable[[], None]]] = []
+    names = settler.book.agreements
     if state.factor is not None and state.factor != event.factor:
         settler.error(
             "FCT133",
-            f"Invoice {number} belongs to factor '{state.factor}', "
-            f"not to '{event.factor}' who sent this deposit",
+            f"Invoice {number} belongs to factor '{names.display(state.factor)}', "
+            f"not to '{names.display(event.factor)}' who sent this deposit",
             event,
         )
         return None
@@ -204,7 +205,12 @@ def _items_for(
         reason = f"its reserve was already released on {state.released_on}"
     else:
         reason = f"it is {state.describe()}"
-    code = "FCT140" if state.released_on else "FCT130" if state.funded_on else "FCT133"
+    if state.released_on:
+        code = "FCT140"
+    elif state.funded_on and event.kind != "release":
+        code = "FCT130"
+    else:
+        code = "FCT133"
     settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
     return None
 
@@ -259,7 +265,8 @@ def _report(
         if value:
             sign = "+" if value > 0 and parts else "-" if value < 0 else ""
             parts.append(f"{sign} {name} {abs(value):,.2f}".strip())
-    code = "FCT140" if event.kind == "release" and actual > expected else "FCT120"
+    releases_only = "advances" not in figures and "chargebacks" not in figures
+    code = "FCT140" if releases_only and actual > expected else "FCT120"
     what = "release" if code == "FCT140" else "deposit"
     settler.error(
         code,

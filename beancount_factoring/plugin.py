@@ -19,12 +19,14 @@ and the entries are returned as they came.
 
 from __future__ import annotations
 
+import datetime
 import traceback
 from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.book import read_book
+from beancount_factoring.agreement import Agreement
+from beancount_factoring.book import Book, read_book
 from beancount_factoring.checks import check_income_deposits, check_reserves
 from beancount_factoring.config import parse_config
 from beancount_factoring.errors import FactoringError, error_code, make_error
@@ -67,7 +69,7 @@ def _run(
     new_entries = list(entries)
     for index, entry in settlement.replaced.items():
         new_entries[index] = entry
-    new_entries.extend(_missing_opens(entries, settlement))
+    new_entries.extend(_missing_opens(new_entries, book, settlement))
     errors.extend(check_reserves(new_entries, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
     if config.disabled:
@@ -75,13 +77,34 @@ def _run(
     return new_entries, errors
 
 
-def _missing_opens(entries: list[data.Directive], settlement: Settlement) -> list[data.Open]:
-    """Open the factor's accounts that the plugin posts to and the ledger never opened."""
-    opened = {entry.account for entry in entries if isinstance(entry, data.Open)}
+def _missing_opens(
+    entries: list[data.Directive], book: Book, settlement: Settlement
+) -> list[data.Open]:
+    """Open the factor's accounts that are used and that the ledger never opened.
+
+    These are the accounts an agreement names (clearing, reserve, fees,
+    adjustments) and the ones the plugin posts to. Each is opened on the
+    agreement's date, or on its first use if that is earlier, with the
+    agreement's line as its source.
+    """
+    candidates: dict[str, Agreement] = {}
+    for agreement in book.agreements.latest():
+        for account in agreement.own_accounts():
+            candidates.setdefault(account, agreement)
+    for account, agreement in settlement.accounts_used.items():
+        candidates.setdefault(account, agreement)
+    for entry in entries:
+        if isinstance(entry, data.Open):
+            candidates.pop(entry.account, None)
+    first_use: dict[str, datetime.date] = {}
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.account in candidates and posting.account not in first_use:
+                    first_use[posting.account] = entry.date
     opens = []
-    for account, agreement in sorted(settlement.accounts_used.items()):
-        if account in opened:
-            continue
+    for account, date in sorted(first_use.items()):
+        agreement = candidates[account]
         meta = data.new_metadata(agreement.meta["filename"], agreement.meta["lineno"])
-        opens.append(data.Open(meta, agreement.date, account, [], None))
+        opens.append(data.Open(meta, min(date, agreement.date), account, [], None))
     return opens

@@ -135,7 +135,8 @@ class Settler:
         if not found:
             self.error(
                 "FCT111",
-                f"No factoring agreement of '{event.factor}' is in force on {event.date}; "
+                f"No factoring agreement of '{self.book.agreements.display(event.factor)}' "
+                f"is in force on {event.date}; "
                 "date the agreement on or before its first event",
                 event,
             )

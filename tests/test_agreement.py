@@ -1,0 +1,251 @@
+"""The factoring agreement: keys, defaults, dating and the errors of a bad one."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from beancount import loader
+from beancount.core import data
+
+from beancount_factoring.agreement import parse_agreement
+from beancount_factoring.book import read_book
+
+from ledgers import codes, legs, load, txn
+
+D = Decimal
+
+FULL = """
+2025-01-01 custom "factoring-agreement" "Summit Funding"
+  advance-rate: 0.95
+  reserve-rate: 0.05
+  fee: "tiered 1.75%/30d + 0.5%/10d"
+  fee-basis: "advance"
+  fee-timing: "collection"
+  invoice-fee: 5.00 USD
+  transfer-fee: 25.00 USD
+  recourse-days: 90
+  release-days: 10
+  grace-days: 3
+  model: "sale"
+  payee: "SUMMIT FUNDING|SUMMIT FIN"
+  bank: Assets:Bank:Checking
+  clearing: Assets:Factor:Summit:Clearing
+  reserve: Assets:Factor:Summit:Reserve
+  fees: Expenses:Factoring:Summit:Discount
+  advances: Liabilities:Factor:Summit:Advances
+  adjustments: Income:Freight:Adjustments
+  invoice-fee-account: Expenses:Factoring:Summit:OtherFees
+  transfer-fee-account: Expenses:Factoring:Summit:TransferFees
+  receivables: Assets:Receivable:Factored
+  recourse-receivables: Assets:Receivable:Recourse
+  rounding: "half-even"
+"""
+
+
+def agreement_of(text: str):
+    entries, _, _ = loader.load_string(text)
+    custom = next(e for e in entries if isinstance(e, data.Custom))
+    return parse_agreement(custom)
+
+
+def test_every_key_is_read():
+    agreement, errors = agreement_of(FULL)
+    assert errors == []
+    assert agreement.name == "Summit Funding"
+    assert agreement.advance_rate == D("0.95") and agreement.reserve_rate == D("0.05")
+    assert agreement.fee.form == "tiered" and agreement.fee_basis == "advance"
+    assert agreement.fee_timing == "collection"
+    assert agreement.invoice_fee.number == D("5.00")
+    assert agreement.transfer_fee.number == D("25.00")
+    assert (agreement.recourse_days, agreement.release_days, agreement.grace_days) == (90, 10, 3)
+    assert agreement.payee.search("ach from summit fin llc")
+    assert agreement.clearing == "Assets:Factor:Summit:Clearing"
+    assert agreement.fees == "Expenses:Factoring:Summit:Discount"
+    assert agreement.invoice_fee_account == "Expenses:Factoring:Summit:OtherFees"
+    assert agreement.transfer_fee_account == "Expenses:Factoring:Summit:TransferFees"
+    assert agreement.adjustments == "Income:Freight:Adjustments"
+    assert agreement.receivables == "Assets:Receivable:Factored"
+    assert agreement.recourse_receivables == "Assets:Receivable:Recourse"
+    assert agreement.rounding == "half-even"
+
+
+def test_defaults():
+    agreement, errors = agreement_of(
+        """
+2025-01-01 custom "factoring-agreement" "RTS Financial"
+  advance-rate: 0.97
+  fee: "flat 2%"
+  recourse-days: 0
+  bank: Assets:Bank:Checking
+"""
+    )
+    assert errors == []
+    assert agreement.reserve_rate == D("0.03")
+    assert (agreement.fee_basis, agreement.fee_timing, agreement.model) == (
+        "face",
+        "purchase",
+        "sale",
+    )
+    assert agreement.invoice_fee is None and agreement.transfer_fee is None
+    assert agreement.clearing == "Assets:Factoring:RTSFinancial:Clearing"
+    assert agreement.reserve == "Assets:Factoring:RTSFinancial:Reserve"
+    assert agreement.fees == "Expenses:Factoring:RTSFinancial:Fees"
+    assert agreement.advances == "Liabilities:Factoring:RTSFinancial:Advances"
+    assert agreement.adjustments == "Income:Factoring:RTSFinancial:Adjustments"
+    assert agreement.invoice_fee_account == agreement.fees
+    assert agreement.transfer_fee_account == agreement.fees
+    assert agreement.receivables == "Assets:Receivable"
+    assert agreement.payee.search("RTS Financial ACH")
+
+
+BASE = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "expected"),
+    [
+        (
+            ("  recourse-days: 90\n", '  recourse-days: 90\n  colour: "red"\n'),
+            7,
+            "key 'colour' (column 3): unknown key",
+        ),
+        (("advance-rate: 0.95", "advance-rate: 1.2"), 4, "must be a number from 0 to 1"),
+        (("advance-rate: 0.95", "advance-rate: -0.1"), 4, "must be a number from 0 to 1"),
+        (
+            ("advance-rate: 0.95", "advance-rate: 0.95\n  reserve-rate: 0.10"),
+            5,
+            "advance-rate 0.95 + reserve-rate 0.10 must equal 1",
+        ),
+        (('fee: "flat 2.5%"', 'fee: "flat 2.5"'), 5, "is not a percentage"),
+        (('fee: "flat 2.5%"', 'fee: "weekly 1%"'), 5, "unknown fee form"),
+        (("  bank: Assets:Bank:Checking\n", ""), 3, "the key 'bank' is required"),
+        (("recourse-days: 90", "recourse-days: 90.5"), 6, "whole number of days"),
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  model: "loan"'),
+            7,
+            "loan model is not supported yet",
+        ),
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  fee-timing: "later"'),
+            7,
+            'is not one of "purchase" or "collection"',
+        ),
+        (
+            ("recourse-days: 90", "recourse-days: 90\n  invoice-fee: 5"),
+            7,
+            "must be an amount with a currency",
+        ),
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  payee: "(SUMMIT"'),
+            7,
+            "not a valid regular expression",
+        ),
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  clearing: "not an account"'),
+            7,
+            "not a valid account name",
+        ),
+    ],
+)
+def test_bad_agreement_names_the_line_and_the_problem(tmp_path, change, line, expected):
+    path = tmp_path / "ledger.beancount"
+    text = 'plugin "beancount_factoring.plugin"\n' + BASE.replace(*change)
+    path.write_text(text)
+    _, errors, _ = loader.load_file(str(path))
+    assert codes(errors) == ["FCT110"], [e.message for e in errors]
+    assert expected in errors[0].message
+    assert errors[0].source["filename"] == str(path)
+    assert errors[0].source["lineno"] == line
+
+
+def test_a_broken_agreement_silences_its_events():
+    entries, errors = load(
+        BASE.replace("0.95", "1.5")
+        + """
+2025-03-03 * "TQL" "Load"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT" "ACH" ^INV-1
+  Assets:Bank:Checking     900.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT110", "Invalid"]
+    # The deposit stays as written; beancount reports the unopened account.
+    assert len(txn(entries, "ACH").postings) == 2
+
+
+def test_a_later_agreement_takes_over_from_its_date():
+    text = (
+        BASE
+        + """
+2025-03-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-02-03 * "TQL" "Load A"
+  invoice: "A"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load B"
+  invoice: "B"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-02-04 * "SUMMIT" "ACH A" ^A
+  Assets:Bank:Checking     925.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-04 * "SUMMIT" "ACH B" ^B
+  Assets:Bank:Checking     870.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert ("Expenses:Factoring:Summit:Fees", D("25.00"), "A", "discount-fee") in legs(
+        txn(entries, "ACH A")
+    )
+    assert ("Expenses:Factoring:Summit:Fees", D("30.00"), "B", "discount-fee") in legs(
+        txn(entries, "ACH B")
+    )
+    book = read_book(entries)
+    assert book.agreements.in_force("summit", datetime.date(2025, 2, 28))[1].advance_rate == D(
+        "0.95"
+    )
+    assert book.agreements.in_force("Summit", datetime.date(2025, 3, 1))[1].advance_rate == D(
+        "0.90"
+    )
+
+
+def test_the_plugin_opens_the_factor_accounts_it_posts_to():
+    entries, errors = load(
+        BASE
+        + """
+2025-03-03 * "TQL" "Load"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT" "ACH" ^INV-1
+  Assets:Bank:Checking     925.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert errors == []
+    opened = {e.account: e.date for e in entries if isinstance(e, data.Open)}
+    assert opened["Assets:Factoring:Summit:Reserve"] == datetime.date(2025, 1, 1)
+    assert opened["Expenses:Factoring:Summit:Fees"] == datetime.date(2025, 1, 1)

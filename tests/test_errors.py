@@ -1,0 +1,350 @@
+"""One test per error code: the ledger that triggers it, and what the message says."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledgers import balance, codes, load, txn
+
+D = Decimal
+
+AGREEMENT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:CHR   2000.00 USD
+  Income:Freight
+"""
+
+FUND_1 = """
+2025-03-04 * "SUMMIT FUNDING" "ACH 1" ^INV-1
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_fct100__bad_config_is_an_error_and_defaults_apply():
+    _, errors = load(AGREEMENT + FUND_1, config="{'tolerance': 'x', 'colour': 1}")
+    assert codes(errors) == ["FCT100", "FCT100"]
+    _, errors = load(AGREEMENT + FUND_1, config="not a dict")
+    assert codes(errors) == ["FCT100"]
+    assert "is not a Python dict literal" in errors[0].message
+    _, errors = load(AGREEMENT + FUND_1, config="{'disable': ['FCT999']}")
+    assert codes(errors) == ["FCT100"]
+
+
+def test_fct101__deposit_that_names_nothing():
+    entries, errors = load(
+        AGREEMENT
+        + """
+2025-03-04 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT101"]
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-930.00")
+
+
+def test_fct111__event_with_no_agreement_in_force():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-06-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-03-04 * "Harbor" "Schedule" ^INV-1
+  factoring: "schedule"
+  factor: "Harbor"
+"""
+    )
+    assert codes(errors) == ["FCT111"]
+    assert "No factoring agreement of 'Harbor' is in force on 2025-03-04" in errors[0].message
+
+
+def test_fct111__event_whose_factor_is_unknown():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-03-04 * "Somebody" "Schedule" ^INV-1
+  factoring: "schedule"
+  factor: "Nobody"
+"""
+    )
+    assert codes(errors) == ["FCT111"]
+    assert "no agreement names the factor 'Nobody'" in errors[0].message
+
+
+def test_fct120__deposit_differs_from_agreement():
+    entries, errors = load(AGREEMENT + FUND_1.replace("930.00", "925.00"))
+    assert codes(errors) == ["FCT120"]
+    message = errors[0].message
+    assert "expected 930.00 USD (advances 950.00 - discount fees 20.00)" in message
+    assert "received 925.00 USD, difference -5.00 USD" in message
+    assert "left on Assets:Factoring:Summit:Clearing" in message
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("5.00")
+
+
+def test_fct120__within_tolerance_is_not_an_error():
+    entries, errors = load(AGREEMENT + FUND_1.replace("930.00", "930.01"))
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-0.01")
+    _, errors = load(AGREEMENT + FUND_1.replace("930.00", "929.00"), config="{'tolerance': 1}")
+    assert errors == []
+
+
+def test_fct121__schedule_written_by_hand_with_wrong_amount():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-03-04 * "Summit" "Schedule" ^INV-1
+  factoring: "schedule"
+  Assets:Factoring:Summit:Clearing    900.00 USD
+  Assets:Receivable:TQL              -900.00 USD
+"""
+    )
+    assert codes(errors) == ["FCT121"]
+    assert "Assets:Receivable:TQL: expected -1,000.00 USD, written -900.00 USD" in (
+        errors[0].message
+    )
+
+
+SCHEDULE = """
+2025-03-04 * "Summit" "Schedule 7" ^INV-1
+  factoring: "schedule"
+  schedule: "7"
+"""
+
+
+def test_fct130__invoice_scheduled_twice():
+    _, errors = load(
+        AGREEMENT
+        + SCHEDULE
+        + """
+2025-03-05 * "Summit" "Schedule 8" ^INV-1 ^INV-2
+  factoring: "schedule"
+  schedule: "8"
+"""
+    )
+    assert codes(errors) == ["FCT130"]
+    assert "Invoice INV-1 is already scheduled on 2025-03-04" in errors[0].message
+
+
+def test_fct130__invoice_funded_twice():
+    _, errors = load(AGREEMENT + FUND_1 + FUND_1.replace("ACH 1", "ACH again"))
+    assert codes(errors) == ["FCT130"]
+    assert "Nothing of invoice INV-1 is due in this deposit" in errors[0].message
+
+
+def test_fct131__scheduled_while_already_paid():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-03-04 * "TQL" "TQL paid us" ^INV-1
+  Assets:Bank:Checking     1000.00 USD
+  Assets:Receivable:TQL
+"""
+        + SCHEDULE.replace("2025-03-04", "2025-03-05")
+    )
+    assert codes(errors) == ["FCT131"]
+    assert "Invoice INV-1 is already paid" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        '2025-03-04 * "Summit" "S" ^INV-9\n  factoring: "schedule"\n',
+        '2025-03-04 * "Summit" "C" ^INV-9\n  factoring: "collected"\n',
+        '2025-03-04 * "Summit" "B" ^INV-9\n  factoring: "chargeback"\n',
+        '2025-03-04 * "SUMMIT FUNDING" "F" ^INV-9\n'
+        "  Assets:Bank:Checking  10.00 USD\n  Assets:Factoring:Summit:Clearing\n",
+    ],
+)
+def test_fct132__unknown_invoice(event):
+    _, errors = load(AGREEMENT + event)
+    assert codes(errors) == ["FCT132"]
+    assert "INV-9" in errors[0].message
+
+
+def test_fct132__unknown_schedule():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  schedule: "404"
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT132"]
+    assert "Unknown schedule 404" in errors[0].message
+
+
+def test_fct133__collected_before_funding():
+    _, errors = load(
+        AGREEMENT
+        + SCHEDULE
+        + """
+2025-03-20 * "TQL" "Paid" ^INV-1
+  factoring: "collected"
+"""
+    )
+    assert codes(errors) == ["FCT133"]
+    assert "cannot be collected: it is scheduled on 2025-03-04, not yet funded" in (
+        errors[0].message
+    )
+
+
+def test_fct133__chargeback_after_collection():
+    _, errors = load(
+        AGREEMENT
+        + FUND_1
+        + """
+2025-03-20 * "TQL" "Paid" ^INV-1
+  factoring: "collected"
+
+2025-06-20 * "Summit" "Recourse" ^INV-1
+  factoring: "chargeback"
+"""
+    )
+    assert codes(errors) == ["FCT133"]
+    assert "cannot be charged back: it is collected on 2025-03-20" in errors[0].message
+
+
+def test_fct133__release_before_collection():
+    _, errors = load(
+        AGREEMENT
+        + FUND_1
+        + """
+2025-03-10 * "SUMMIT FUNDING" "Rebate" ^INV-1
+  factoring: "release"
+  Assets:Bank:Checking     50.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    assert codes(errors) == ["FCT133"]
+    assert "the debtor has not paid the factor yet" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('2025-03-04 * "x" "y"\n  factoring: "purchase"\n', "Unknown factoring event"),
+        (
+            '2025-03-04 * "TQL" "Bad"\n  invoice: "INV 3"\n'
+            "  Assets:Receivable:TQL  5.00 USD\n  Income:Freight\n",
+            "cannot be a link",
+        ),
+        (
+            '2025-03-04 * "TQL" "Dup"\n  invoice: "INV-1"\n'
+            "  Assets:Receivable:TQL  5.00 USD\n  Income:Freight\n",
+            "defined twice",
+        ),
+        (
+            '2025-03-04 * "TQL" "No AR"\n  invoice: "INV-4"\n'
+            "  Assets:Bank:Checking  5.00 USD\n  Income:Freight\n",
+            "no posting to a receivable account",
+        ),
+        ('2025-03-04 * "Summit" "S"\n  factoring: "schedule"\n', "links no invoice"),
+        (
+            FUND_1 + '2025-03-20 * "TQL" "Paid" ^INV-1 ^INV-2\n'
+            '  factoring: "collected"\n  paid: 900.00 USD\n',
+            "paid: applies to one invoice",
+        ),
+    ],
+)
+def test_fct134__malformed_invoice_or_event(text, expected):
+    _, errors = load(AGREEMENT + text)
+    assert codes(errors) == ["FCT134"]
+    assert expected in errors[0].message
+
+
+COLLECTED = """
+2025-03-20 * "TQL" "Paid" ^INV-1
+  factoring: "collected"
+"""
+
+
+def test_fct140__release_larger_than_reserve_held():
+    _, errors = load(
+        AGREEMENT
+        + FUND_1
+        + COLLECTED
+        + """
+2025-03-25 * "SUMMIT FUNDING" "Rebate" ^INV-1
+  Assets:Bank:Checking     80.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    assert codes(errors) == ["FCT140"]
+    assert "expected 50.00 USD (reserve released 50.00), received 80.00 USD" in (errors[0].message)
+
+
+def test_fct140__reserve_released_twice():
+    rebate = """
+2025-03-25 * "SUMMIT FUNDING" "Rebate" ^INV-1
+  Assets:Bank:Checking     50.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    _, errors = load(AGREEMENT + FUND_1 + COLLECTED + rebate + rebate.replace("25", "26", 1))
+    # The second rebate is left as written, so the reserve account goes below zero too.
+    assert codes(errors) == ["FCT140", "FCT141"]
+    assert "its reserve was already released on 2025-03-25" in errors[0].message
+
+
+def test_fct141__reserve_below_zero():
+    entries, errors = load(
+        AGREEMENT
+        + FUND_1
+        + """
+2025-03-30 * "SUMMIT FUNDING" "Bulk rebate"
+  factoring: "release"
+  Assets:Bank:Checking     80.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    assert codes(errors) == ["FCT141"]
+    assert "goes below zero (-30.00 USD) on 2025-03-30" in errors[0].message
+    assert errors[0].source["lineno"] == txn(entries, "Bulk rebate").meta["lineno"]
+
+
+def test_fct150__factor_deposit_booked_to_income():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-03-04 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking     930.00 USD
+  Income:Freight
+"""
+    )
+    assert codes(errors) == ["FCT150"]
+    assert "Post it to Assets:Factoring:Summit:Clearing" in errors[0].message
+
+
+def test_codes_can_be_switched_off():
+    _, errors = load(
+        AGREEMENT + FUND_1.replace("930.00", "925.00"), config="{'disable': ['FCT120']}"
+    )
+    assert errors == []
