@@ -163,6 +163,14 @@ def _items_for(
         )
         return None
     if state.funded_on is None and event.kind != "release":
+        if event.date < state.invoice.entry.date:
+            settler.error(
+                "FCT133",
+                f"Invoice {number} cannot be funded on {event.date}: it is dated "
+                f"{state.invoice.entry.date}; correct one of the two dates",
+                event,
+            )
+            return None
         if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
             settler.error(
                 "FCT131", f"Invoice {number} is already paid and cannot be funded", event

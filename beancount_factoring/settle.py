@@ -241,6 +241,15 @@ class Settler:
 
     def _check_sellable(self, state: InvoiceState, event: Event) -> bool:
         number = state.invoice.number
+        issued = state.invoice.entry.date
+        if event.date < issued:
+            self.error(
+                "FCT133",
+                f"Invoice {number} cannot be sold on {event.date}: it is dated {issued}; "
+                "correct one of the two dates",
+                event,
+            )
+            return False
         if state.scheduled_on or state.funded_on:
             where = state.funded_by or state.invoice.entry
             self.error(

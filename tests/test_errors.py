@@ -217,6 +217,15 @@ def test_fct133__collected_before_funding():
     )
 
 
+def test_fct133__sold_before_it_was_issued():
+    _, errors = load(AGREEMENT + SCHEDULE.replace("2025-03-04", "2025-03-01"))
+    assert codes(errors) == ["FCT133"]
+    assert "cannot be sold on 2025-03-01: it is dated 2025-03-03" in errors[0].message
+    _, errors = load(AGREEMENT + FUND_1.replace("2025-03-04", "2025-03-02"))
+    assert codes(errors) == ["FCT133"]
+    assert "cannot be funded on 2025-03-02: it is dated 2025-03-03" in errors[0].message
+
+
 def test_fct133__chargeback_after_collection():
     _, errors = load(
         AGREEMENT
