@@ -405,10 +405,16 @@ class Agreements:
         """Every valid agreement, all dates."""
         return [a for terms in self._by_factor.values() for _, a in terms if a is not None]
 
-    def factor_of_payee(self, text: str) -> list[str]:
-        """The factors whose payee pattern matches a bank line's payee or narration."""
+    def factor_of_payee(self, text: str, by_name: bool = False) -> list[str]:
+        """The factors whose payee pattern matches a bank line's payee or narration.
+
+        With ``by_name``, a factor whose name appears as a word in the text
+        matches too ("Summit" in "Summit schedule 10452").
+        """
         found = []
         for key, terms in self._by_factor.items():
-            if any(a is not None and a.payee.search(text) for _, a in terms):
+            if any(a is not None and a.payee.search(text) for _, a in terms) or (
+                by_name and re.search(rf"\b{re.escape(key)}\b", text, re.IGNORECASE)
+            ):
                 found.append(key)
         return found

@@ -88,6 +88,9 @@ class Book:
     events: list[Event] = field(default_factory=list)
     income_deposits: list[tuple[int, str]] = field(default_factory=list)
     errors: list[FactoringError] = field(default_factory=list)
+    opened: set[str] = field(default_factory=set)
+    first_use: dict[str, datetime.date] = field(default_factory=dict)
+    reserve_entries: list[int] = field(default_factory=list)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -136,16 +139,44 @@ def read_book(entries: list[data.Directive]) -> Book:
     valid = book.agreements.latest()
     prefixes = tuple({"Assets:Receivable"} | {a.receivables for a in valid})
     own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
+    reserves = {a.reserve for a in valid}
+    watched = {acc for a in valid for acc in a.own_accounts()}
     banks = {a.bank for a in valid}
     adjustments = {a.adjustments for a in valid}
+    receivable_cache: dict[str, bool] = {}
 
     def is_receivable(account: str) -> bool:
-        return any(account == p or account.startswith(p + ":") for p in prefixes)
+        known = receivable_cache.get(account)
+        if known is None:
+            known = any(account == p or account.startswith(p + ":") for p in prefixes)
+            receivable_cache[account] = known
+        return known
 
     payments: list[tuple[int, data.Transaction]] = []
+    first_use = book.first_use
     for index, entry in enumerate(entries):
         if not isinstance(entry, data.Transaction):
+            if isinstance(entry, data.Open):
+                book.opened.add(entry.account)
             continue
+        own = bank = income = reserve = credit = False
+        for posting in entry.postings:
+            account = posting.account
+            if account in watched:
+                if account not in first_use:
+                    first_use[account] = entry.date
+                if account in own_accounts:
+                    own = True
+                    reserve = reserve or account in reserves
+            elif account in banks:
+                bank = True
+            elif account.startswith("Income") and account not in adjustments:
+                income = True
+            elif not credit and is_receivable(account):
+                units = units_of(posting)
+                credit = units is not None and units[0] < 0
+        if reserve:
+            book.reserve_entries.append(index)
         meta = entry.meta or {}
         if "invoice" in meta:
             _read_invoice(book, index, entry, is_receivable)
@@ -162,17 +193,12 @@ def read_book(entries: list[data.Directive]) -> Book:
                 )
                 continue
             book.events.append(Event(kind, index, entry))
-        elif any(p.account in own_accounts for p in entry.postings):
-            named = bool(entry.links) or "schedule" in meta
-            if named or any(p.account in banks for p in entry.postings):
+        elif own:
+            if bank or entry.links or "schedule" in meta:
                 book.events.append(Event("lump", index, entry))
-        elif entry.links and any(
-            is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0 for p in entry.postings
-        ):
+        elif credit and entry.links:
             payments.append((index, entry))
-        if any(p.account in banks for p in entry.postings) and any(
-            p.account.startswith("Income") and p.account not in adjustments for p in entry.postings
-        ):
+        if bank and income:
             text = f"{entry.payee or ''} {entry.narration or ''}"
             for factor in book.agreements.factor_of_payee(text):
                 book.income_deposits.append((index, factor))
@@ -273,7 +299,7 @@ def _factor_of(book: Book, entry: data.Transaction) -> str | None:
         factor = agreements.factor_of_account(posting.account)
         if factor is not None:
             return factor
-    matches = agreements.factor_of_payee(f"{entry.payee or ''} {entry.narration or ''}")
+    matches = agreements.factor_of_payee(f"{entry.payee or ''} {entry.narration or ''}", True)
     if len(matches) == 1:
         return matches[0]
     names = agreements.names()

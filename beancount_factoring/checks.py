@@ -21,14 +21,21 @@ ZERO = Decimal(0)
 
 
 def check_reserves(
-    entries: list[data.Directive], book: Book, tolerance: Decimal
+    entries: list[data.Directive], indices: list[int], book: Book, tolerance: Decimal
 ) -> list[FactoringError]:
-    """Report each time a reserve account's balance drops below zero."""
+    """Report each time a reserve account's balance drops below zero.
+
+    Args:
+      entries: The entries after the split.
+      indices: The positions of every transaction that may post to a reserve
+        account, in date order.
+    """
     reserves = {a.reserve: a.name for a in book.agreements.latest()}
     balances: dict[tuple[str, str], Decimal] = {}
     below: set[tuple[str, str]] = set()
     errors = []
-    for entry in entries:
+    for index in indices:
+        entry = entries[index]
         if not isinstance(entry, data.Transaction):
             continue
         for posting in entry.postings:

@@ -6,7 +6,8 @@
 
 ``tolerance``
     The largest difference, in currency units, that still counts as agreeing
-    with the factoring agreement (default ``0.01``).
+    with the factoring agreement. The default, ``0``, wants every cent; a
+    factor that rounds schedule totals rather than invoices may need ``0.05``.
 ``disable``
     Error codes not to report, for a ledger that knowingly departs from a rule.
 
@@ -25,7 +26,7 @@ from beancount.core import data
 
 from beancount_factoring.errors import CODES, FactoringError, make_error
 
-DEFAULT_TOLERANCE = Decimal("0.01")
+DEFAULT_TOLERANCE = Decimal("0")
 KEYS = ("tolerance", "disable")
 
 
@@ -97,7 +98,7 @@ def parse_config(
     if isinstance(codes, str) or not isinstance(codes, (list, tuple, set, frozenset)):
         codes = [codes]
     for code in codes:
-        if code in CODES:
+        if isinstance(code, str) and code in CODES:
             disabled.add(code)
         else:
             errors.append(

@@ -43,6 +43,7 @@ ORDER = (
     "transfer fee",
     "reserve released",
     "late fees",
+    "short pays",
     "chargebacks",
 )
 
@@ -100,7 +101,8 @@ def settle_lump(settler: Settler, event: Event) -> None:
     expected_cash = sum(figures.values(), ZERO)
     links = {item.invoice for item in items}
     links |= {schedule_link(s) for _, s in wanted if s is not None}
-    _write(settler, event, agreement, generated, expected_cash, figures, currency, links)
+    if not _write(settler, event, agreement, generated, expected_cash, figures, currency, links):
+        return
     for commit in commits:
         commit()
 
@@ -109,11 +111,12 @@ def _named(settler: Settler, event: Event) -> list[tuple[InvoiceState, str | Non
     """The invoices a lump sum names, each with the schedule it was named by."""
     wanted: dict[str, tuple[InvoiceState, str | None]] = {}
     for schedule in event.schedules:
-        numbers = settler.result.schedules.get(schedule)
+        numbers = settler.result.schedules.get((event.factor or "", schedule))
         if numbers is None:
             settler.error(
                 "FCT132",
-                f"Unknown schedule {schedule}: no schedule event before "
+                f"Unknown schedule {schedule} of "
+                f"'{settler.book.agreements.display(event.factor)}': no schedule event before "
                 f'{event.date} has schedule: "{schedule}"',
                 event,
             )
@@ -140,7 +143,7 @@ def _has_work(state: InvoiceState, kind: str) -> bool:
     return (
         state.funded_on is None
         or bool(state.owed)
-        or bool(state.collected_on and not state.released_on and (state.held or state.late_fee))
+        or bool(state.collected_on and not state.released_on and state.reserve_due)
     )
 
 
@@ -188,21 +191,23 @@ def _items_for(
             state.purchase, state.held = split, split.reserve
 
         return [(item, fund)]
+    terms = state.agreement or agreement
     if state.owed and event.kind != "release":
-        owed = state.owed
-        terms = state.agreement or agreement
-        item = P.netting_item(terms, number, state.currency, owed)
+        for part, owed in sorted(state.owed.items()):
+            item = P.netting_item(terms, number, state.currency, owed, part)
 
-        def net(state: InvoiceState = state) -> None:
-            state.owed = ZERO
+            def net(state: InvoiceState = state, part: str = part) -> None:
+                del state.owed[part]
 
-        found.append((item, net))
-    if state.collected_on and not state.released_on and (state.held or state.late_fee):
-        terms = state.agreement or agreement
-        item = P.release_item(terms, number, state.currency, state.held, state.late_fee)
+            found.append((item, net))
+    if state.collected_on and not state.released_on and state.reserve_due:
+        item = P.release_item(
+            terms, number, state.currency, state.held, state.base_fee, state.late_fee
+        )
 
         def release(state: InvoiceState = state) -> None:
-            state.held, state.late_fee, state.released_on = ZERO, ZERO, event.date
+            state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO
+            state.released_on = event.date
 
         found.append((item, release))
     if found:
@@ -232,17 +237,24 @@ def _write(
     figures: dict[str, Decimal],
     currency: str,
     links: set[str],
-) -> None:
+) -> bool:
+    """Write the split (or check the hand-written one); False if nothing was booked."""
     entry = settler.result.replaced.get(event.index, event.entry)
     accounts = set(agreement.own_accounts()) | {p.account for p in generated}
     own = [p for p in entry.postings if p.account in accounts]
     legs = [p for p in own if p.account in (agreement.clearing, agreement.reserve)]
-    for posting in generated:
-        settler.note_account(posting.account, event)
     if len(own) == 1 and len(legs) == 1:
         leg = legs[0]
         number, leg_currency = units_of(leg) or (ZERO, currency)
-        actual = -number if leg_currency == currency else ZERO
+        if leg_currency != currency:
+            settler.error(
+                "FCT134",
+                f"This deposit is in {leg_currency} but what it settles is in {currency}; "
+                "book the deposit in the invoices' currency (with a price if it was converted)",
+                event,
+            )
+            return False
+        actual = -number
         kept = [p for p in entry.postings if p is not leg]
         diff = actual - expected_cash
         new_postings = kept + generated
@@ -253,9 +265,12 @@ def _write(
         settler.result.replaced[event.index] = entry._replace(
             postings=new_postings, links=entry.links | links
         )
-        return
-    settler.compare(event, generated, entry.postings, "FCT120")
-    settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
+    else:
+        settler.compare(event, generated, entry.postings, "FCT120")
+        settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
+    for posting in generated:
+        settler.note_account(posting.account, event)
+    return True
 
 
 def _report(
@@ -273,7 +288,7 @@ def _report(
         if value:
             sign = "+" if value > 0 and parts else "-" if value < 0 else ""
             parts.append(f"{sign} {name} {abs(value):,.2f}".strip())
-    releases_only = "advances" not in figures and "chargebacks" not in figures
+    releases_only = not {"advances", "chargebacks", "short pays"} & set(figures)
     code = "FCT140" if releases_only and actual > expected else "FCT120"
     what = "release" if code == "FCT140" else "deposit"
     settler.error(

@@ -162,26 +162,49 @@ def funding_item(
     return item, split
 
 
+def base_and_late(agreement: Agreement, split: Purchase, due: Decimal) -> tuple[Decimal, Decimal]:
+    """Split the fee still due at collection into its base and its late part.
+
+    With ``fee-timing: "purchase"`` the base (first term) was taken at funding,
+    so all that is due is late. With ``"collection"`` the first term is the base
+    discount fee and only the rest is late.
+    """
+    if agreement.fee_timing == "purchase":
+        return ZERO, due
+    basis = split.advance + split.reserve if agreement.fee_basis == "face" else split.advance
+    base = min(round_money(basis * agreement.fee.first_term_rate(), agreement.rounding), due)
+    return base, due - base
+
+
 def release_item(
-    agreement: Agreement, invoice: str, currency: str, held: Decimal, late_fee: Decimal
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    held: Decimal,
+    base_fee: Decimal,
+    late_fee: Decimal,
 ) -> Item:
-    """The postings for a reserve released after collection, less the late fee."""
+    """The postings for a reserve released after collection, less the fees still due."""
     item = Item("release", invoice, currency)
     if held:
         item.postings.append(leg(agreement.reserve, -held, currency, "reserve-release", invoice))
+    if base_fee:
+        item.postings.append(leg(agreement.fees, base_fee, currency, "discount-fee", invoice))
     if late_fee:
         item.postings.append(leg(agreement.fees, late_fee, currency, "late-fee", invoice))
-    item.cash = held - late_fee
-    item.figures = {"reserve released": held, "late fees": -late_fee}
+    item.cash = held - base_fee - late_fee
+    item.figures = {"reserve released": held, "discount fees": -base_fee, "late fees": -late_fee}
     return item
 
 
-def netting_item(agreement: Agreement, invoice: str, currency: str, owed: Decimal) -> Item:
-    """The postings for a chargeback the factor deducts from this lump sum."""
+def netting_item(
+    agreement: Agreement, invoice: str, currency: str, owed: Decimal, part: str
+) -> Item:
+    """The postings for a chargeback or uncovered short pay deducted from this lump sum."""
     item = Item("netting", invoice, currency)
-    item.postings.append(leg(agreement.clearing, owed, currency, "chargeback", invoice))
+    item.postings.append(leg(agreement.clearing, owed, currency, part, invoice))
     item.cash = -owed
-    item.figures = {"chargebacks": -owed}
+    item.figures = {"chargebacks" if part == "chargeback" else "short pays": -owed}
     return item
 
 

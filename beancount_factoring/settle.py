@@ -51,7 +51,8 @@ class InvoiceState:
     late_fee: Decimal = ZERO
     released_on: datetime.date | None = None
     charged_back_on: datetime.date | None = None
-    owed: Decimal = ZERO
+    owed: dict[str, Decimal] = field(default_factory=dict)
+    base_fee: Decimal = ZERO
     direct_paid: Decimal = ZERO
 
     @property
@@ -61,6 +62,11 @@ class InvoiceState:
     @property
     def face(self) -> Decimal:
         return self.invoice.face.number or ZERO
+
+    @property
+    def reserve_due(self) -> bool:
+        """True while a release of this invoice has something to settle."""
+        return bool(self.held or self.base_fee or self.late_fee)
 
     def describe(self) -> str:
         """The state in words, for error messages."""
@@ -82,10 +88,10 @@ class Settlement:
     """The outcome of applying every event: new transactions, state, errors."""
 
     states: dict[str, InvoiceState] = field(default_factory=dict)
-    schedules: dict[str, list[str]] = field(default_factory=dict)
+    schedules: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     replaced: dict[int, data.Transaction] = field(default_factory=dict)
     errors: list[FactoringError] = field(default_factory=list)
-    accounts_used: dict[str, Agreement] = field(default_factory=dict)
+    accounts_used: dict[str, tuple[datetime.date, Agreement]] = field(default_factory=dict)
 
 
 class Settler:
@@ -178,7 +184,7 @@ class Settler:
         if event.factor is not None:
             agreement = self.book.agreements.in_force(event.factor, event.date)[1]
         if agreement is not None:
-            self.result.accounts_used[account] = agreement
+            self.result.accounts_used[account] = (event.date, agreement)
 
     def compare(
         self, event: Event, expected: list[Posting], actual: list[Posting], code: str
@@ -235,7 +241,9 @@ class Settler:
             state.factor, state.agreement = event.factor, agreement
             state.schedule, state.scheduled_on, state.in_clearing = schedule, event.date, True
         if schedule is not None:
-            self.result.schedules.setdefault(schedule, []).extend(s.invoice.number for s in states)
+            assert event.factor is not None
+            numbers = self.result.schedules.setdefault((event.factor, schedule), [])
+            numbers.extend(s.invoice.number for s in states)
         links = {schedule_link(schedule)} if schedule else set()
         self.write(event, expected, links)
 
@@ -290,7 +298,7 @@ class Settler:
             assert agreement is not None and state.funded_on and state.purchase
             paid = event.amount if event.amount is not None else state.face
             state.collected_on, state.paid = event.date, paid
-            state.late_fee = P.fee_due(
+            due = P.fee_due(
                 agreement,
                 state.face,
                 state.purchase.advance,
@@ -298,11 +306,14 @@ class Settler:
                 event.date,
                 state.purchase.discount_fee,
             )
+            state.base_fee, state.late_fee = P.base_and_late(agreement, state.purchase, due)
             legs, from_reserve = P.collection_postings(
                 agreement, state.invoice.number, state.currency, state.face - paid, state.held
             )
             state.held -= from_reserve
-            state.owed += (state.face - paid) - from_reserve
+            rest = (state.face - paid) - from_reserve
+            if rest:
+                state.owed["short-pay"] = state.owed.get("short-pay", ZERO) + rest
             expected.extend(legs)
         self.write(event, expected, set())
 
@@ -348,7 +359,7 @@ class Settler:
                 fee,
             )
             state.held, state.charged_back_on = ZERO, event.date
-            state.owed += owed
+            state.owed["chargeback"] = state.owed.get("chargeback", ZERO) + owed
             expected.extend(legs)
         self.write(event, expected, set())
 

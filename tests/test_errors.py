@@ -107,8 +107,12 @@ def test_fct120__deposit_differs_from_agreement():
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("5.00")
 
 
-def test_fct120__within_tolerance_is_not_an_error():
-    entries, errors = load(AGREEMENT + FUND_1.replace("930.00", "930.01"))
+def test_fct120__one_cent_off_is_an_error_unless_tolerated():
+    _, errors = load(AGREEMENT + FUND_1.replace("930.00", "930.01"))
+    assert codes(errors) == ["FCT120"]
+    entries, errors = load(
+        AGREEMENT + FUND_1.replace("930.00", "930.01"), config="{'tolerance': '0.01'}"
+    )
     assert errors == []
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-0.01")
     _, errors = load(AGREEMENT + FUND_1.replace("930.00", "929.00"), config="{'tolerance': 1}")
@@ -186,6 +190,41 @@ def test_fct132__unknown_invoice(event):
     _, errors = load(AGREEMENT + event)
     assert codes(errors) == ["FCT132"]
     assert "INV-9" in errors[0].message
+
+
+def test_schedule_ids_belong_to_their_factor():
+    entries, errors = load(
+        AGREEMENT
+        + """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-03-04 * "Summit" "Summit schedule 100" ^INV-1
+  factoring: "schedule"
+  schedule: "100"
+
+2025-03-04 * "Harbor" "Harbor schedule 100" ^INV-2
+  factoring: "schedule"
+  schedule: "100"
+
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  schedule: "100"
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-05 * "HARBOR CAPITAL" "Wire"
+  schedule: "100"
+  Assets:Bank:Checking    1740.00 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+    )
+    assert errors == []
+    assert txn(entries, "ACH").links == {"INV-1", "sched-100"}
+    assert txn(entries, "Wire").links == {"INV-2", "sched-100"}
 
 
 def test_fct132__unknown_schedule():

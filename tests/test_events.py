@@ -172,9 +172,42 @@ def test_collected__computes_the_time_based_fee_for_the_release():
     assert legs(txn(entries, "Rebate")) == [
         ("Assets:Bank:Checking", D("172.50"), None, None),
         ("Assets:Factoring:Harbor:Reserve", D("-200.00"), "E-1", "reserve-release"),
-        ("Expenses:Factoring:Harbor:Fees", D("27.50"), "E-1", "late-fee"),
+        ("Expenses:Factoring:Harbor:Fees", D("10.00"), "E-1", "late-fee"),
+        ("Expenses:Factoring:Harbor:Fees", D("17.50"), "E-1", "discount-fee"),
     ]
     assert balance(entries, "Assets:Factoring:Harbor:Reserve") == 0
+
+
+def test_collected__short_pay_beyond_the_reserve_is_netted_from_the_next_deposit():
+    entries, errors = load(
+        CLASSIC
+        + """
+2025-03-20 * "Echo" "Echo short-paid Harbor" ^E-1
+  factoring: "collected"
+  paid: 700.00 USD
+
+2025-03-03 * "Echo" "Load E-2"
+  invoice: "E-2"
+  Assets:Receivable:Echo       3000.00 USD
+  Income:Freight
+
+2025-03-25 * "HARBOR CAPITAL" "Advance E-2" ^E-1 ^E-2
+  Assets:Bank:Checking        2282.50 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+    )
+    assert errors == []
+    assert legs(txn(entries, "Echo short-paid Harbor")) == [
+        ("Assets:Factoring:Harbor:Clearing", D("-100.00"), "E-1", "short-pay"),
+        ("Assets:Factoring:Harbor:Reserve", D("-200.00"), "E-1", "short-pay"),
+        ("Income:Factoring:Harbor:Adjustments", D("300.00"), "E-1", "short-pay"),
+    ]
+    # 2400 advance on E-2 - 100 shortfall of E-1 - its 17.50 fee (its reserve is empty).
+    advance = legs(txn(entries, "Advance E-2"))
+    assert ("Assets:Factoring:Harbor:Clearing", D("100.00"), "E-1", "short-pay") in advance
+    assert ("Expenses:Factoring:Harbor:Fees", D("17.50"), "E-1", "discount-fee") in advance
+    assert balance(entries, "Assets:Factoring:Harbor:Clearing") == 0
+    assert balance(entries, "Assets:Factoring:Harbor:Reserve") == D("600.00")
 
 
 def test_collected__short_pay_comes_out_of_the_reserve():
@@ -199,7 +232,7 @@ def test_collected__short_pay_comes_out_of_the_reserve():
     assert legs(txn(entries, "Rebate")) == [
         ("Assets:Bank:Checking", D("32.50"), None, None),
         ("Assets:Factoring:Harbor:Reserve", D("-50.00"), "E-1", "reserve-release"),
-        ("Expenses:Factoring:Harbor:Fees", D("17.50"), "E-1", "late-fee"),
+        ("Expenses:Factoring:Harbor:Fees", D("17.50"), "E-1", "discount-fee"),
     ]
 
 
