@@ -163,6 +163,15 @@ def key_position(meta: dict[str, Any], key: str) -> tuple[int, int]:
     return lineno, 1
 
 
+def _shown(value: Any) -> str:
+    """A metadata value as the ledger wrote it: "abc" quoted, numbers and amounts plain."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, Amount):
+        return f"{value.number} {value.currency}"
+    return str(value)
+
+
 class _Reader:
     """Reads one directive's keys, collecting one error per bad key."""
 
@@ -193,7 +202,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, Decimal) or not Decimal(0) <= value <= Decimal(1):
-            self.error(key, f"{value!r} must be a number from 0 to 1, like 0.95 for 95%")
+            self.error(key, f"{_shown(value)} must be a number from 0 to 1, like 0.95 for 95%")
             return None
         return value
 
@@ -202,7 +211,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, Decimal) or value != value.to_integral_value() or value < 0:
-            self.error(key, f"{value!r} must be a whole number of days, like 90")
+            self.error(key, f"{_shown(value)} must be a whole number of days, like 90")
             return None
         return int(value)
 
@@ -211,7 +220,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, Amount) or value.number is None or value.number < 0:
-            self.error(key, f"{value!r} must be an amount with a currency, like 25.00 USD")
+            self.error(key, f"{_shown(value)} must be an amount with a currency, like 25.00 USD")
             return None
         return value
 
@@ -219,7 +228,7 @@ class _Reader:
         value = self.meta.get(key, default)
         if value not in CHOICES[key]:
             allowed = " or ".join(f'"{choice}"' for choice in CHOICES[key])
-            self.error(key, f"{value!r} is not one of {allowed}")
+            self.error(key, f"{_shown(value)} is not one of {allowed}")
             return default
         return str(value)
 
@@ -228,7 +237,9 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str) or not account.is_valid(value):
-            self.error(key, f"{value!r} is not a valid account name, like Assets:Bank:Checking")
+            self.error(
+                key, f"{_shown(value)} is not a valid account name, like Assets:Bank:Checking"
+            )
             return default
         return value
 
@@ -268,7 +279,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     fee_text = meta.get("fee")
     if fee_text is not None:
         if not isinstance(fee_text, str):
-            reader.error("fee", f'{fee_text!r} must be a quoted string, like "flat 2.5%"')
+            reader.error("fee", f'{_shown(fee_text)} must be a quoted string, like "flat 2.5%"')
         else:
             try:
                 fee = parse_fee(fee_text)
@@ -289,7 +300,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             'the loan model is not supported yet; use model: "sale" '
             "(advances derecognise the receivable)",
         )
-    payee_text = meta.get("payee", re.escape(name))
+    payee_text = meta.get("payee", rf"(?<!\w){re.escape(name)}(?!\w)")
     payee = None
     if not isinstance(payee_text, str):
         reader.error("payee", f"{payee_text!r} must be a quoted regular expression")
@@ -359,6 +370,7 @@ class Agreements:
         self._by_factor: dict[str, list[tuple[datetime.date, Agreement | None]]] = {}
         self._factor_of_account: dict[str, str] = {}
         self._display: dict[str, str] = {}
+        self._shared: set[str] = set()
 
     def add(self, name: str, date: datetime.date, agreement: Agreement | None) -> None:
         """Record an agreement (None for a broken one) of a factor from a date on."""
@@ -369,7 +381,9 @@ class Agreements:
         terms.sort(key=lambda item: item[0])
         if agreement is not None:
             for name_ in agreement.own_accounts():
-                self._factor_of_account.setdefault(name_, key)
+                owner = self._factor_of_account.setdefault(name_, key)
+                if owner != key:
+                    self._shared.add(name_)
 
     def names(self) -> list[str]:
         """The lower-cased names of every factor with an agreement."""
@@ -398,7 +412,9 @@ class Agreements:
         return True, terms[index - 1][1]
 
     def factor_of_account(self, name: str) -> str | None:
-        """The factor whose clearing, reserve or fee account this is."""
+        """The one factor whose clearing, reserve or fee account this is, if only one."""
+        if name in self._shared:
+            return None
         return self._factor_of_account.get(name)
 
     def latest(self) -> list[Agreement]:
@@ -414,7 +430,7 @@ class Agreements:
         found = []
         for key, terms in self._by_factor.items():
             if any(a is not None and a.payee.search(text) for _, a in terms) or (
-                by_name and re.search(rf"\b{re.escape(key)}\b", text, re.IGNORECASE)
+                by_name and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text, re.IGNORECASE)
             ):
                 found.append(key)
         return found

@@ -69,6 +69,7 @@ class Event:
     schedules: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
     amount: Decimal | None = None
+    currency: str | None = None
 
     @property
     def date(self) -> datetime.date:
@@ -160,9 +161,11 @@ def read_book(entries: list[data.Directive]) -> Book:
                 book.opened.add(entry.account)
             continue
         own = bank = income = reserve = credit = False
+        watched_postings = 0
         for posting in entry.postings:
             account = posting.account
             if account in watched:
+                watched_postings += 1
                 if account not in first_use:
                     first_use[account] = entry.date
                 if account in own_accounts:
@@ -195,7 +198,9 @@ def read_book(entries: list[data.Directive]) -> Book:
             book.events.append(Event(kind, index, entry))
         elif own:
             if bank or entry.links or "schedule" in meta:
-                book.events.append(Event("lump", index, entry))
+                # A deposit whose one factor posting is to the reserve is a release.
+                kind = "release" if reserve and watched_postings == 1 else "lump"
+                book.events.append(Event(kind, index, entry))
         elif credit and entry.links:
             payments.append((index, entry))
         if bank and income:
@@ -285,16 +290,19 @@ def _resolve(book: Book, event: Event) -> None:
     paid = entry.meta.get("paid")
     if isinstance(paid, Amount):
         event.amount = paid.number
+        event.currency = paid.currency
     elif isinstance(paid, Decimal):
         event.amount = paid
+    elif paid is not None:
+        event.amount = Decimal(-1)  # Not an amount: reported when the event is applied.
     event.factor = _factor_of(book, entry)
 
 
 def _factor_of(book: Book, entry: data.Transaction) -> str | None:
     agreements = book.agreements
     name = entry.meta.get("factor")
-    if isinstance(name, str) and agreements.known(name):
-        return name.strip().lower()
+    if name is not None:
+        return name.strip().lower() if isinstance(name, str) and agreements.known(name) else None
     for posting in entry.postings:
         factor = agreements.factor_of_account(posting.account)
         if factor is not None:

@@ -39,10 +39,20 @@ class Config:
 
 
 def _plugin_source(options_map: dict[str, Any] | None) -> dict[str, Any]:
+    """The plugin line in the top-level file (Beancount does not tell a plugin its line)."""
     filename = "<factoring>"
     if options_map and options_map.get("filename"):
         filename = options_map["filename"]
-    return data.new_metadata(filename, 0)
+    lineno = 0
+    try:
+        with open(filename, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.startswith("plugin") and "beancount_factoring.plugin" in line:
+                    lineno = number
+                    break
+    except (OSError, UnicodeDecodeError):
+        pass
+    return data.new_metadata(filename, lineno)
 
 
 def parse_config(

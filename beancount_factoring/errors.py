@@ -14,7 +14,7 @@ from beancount.core import data
 
 CODES: dict[str, str] = {
     "FCT100": "the plugin config cannot be read",
-    "FCT101": "a lump sum names nothing it settles, or a name matches no open item",
+    "FCT101": "a lump sum names nothing it settles",
     "FCT110": "a factoring agreement is malformed",
     "FCT111": "no factoring agreement applies to an event",
     "FCT120": "a lump sum differs from what the agreement gives",

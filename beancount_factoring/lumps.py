@@ -139,7 +139,7 @@ def _named(settler: Settler, event: Event) -> list[tuple[InvoiceState, str | Non
 
 def _has_work(state: InvoiceState, kind: str) -> bool:
     if kind == "release":
-        return bool(state.collected_on and not state.released_on)
+        return bool(state.owed) or bool(state.collected_on and not state.released_on)
     return (
         state.funded_on is None
         or bool(state.owed)
@@ -174,12 +174,21 @@ def _items_for(
                 event,
             )
             return None
+        terms = state.agreement or agreement
+        for key, fee in (("invoice-fee", terms.invoice_fee), ("transfer-fee", terms.transfer_fee)):
+            if fee is not None and fee.currency != state.currency:
+                settler.error(
+                    "FCT134",
+                    f"Agreement '{terms.name}' gives {key}: {fee.number} {fee.currency}, but "
+                    f"invoice {number} is in {state.currency}; give the fee in {state.currency}",
+                    event,
+                )
+                return None
         if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
             settler.error(
                 "FCT131", f"Invoice {number} is already paid and cannot be funded", event
             )
             return None
-        terms = state.agreement or agreement
         source = terms.clearing if state.in_clearing else state.invoice.account
         item, split = P.funding_item(
             terms, number, state.face, state.currency, source, state.schedule
@@ -192,7 +201,7 @@ def _items_for(
 
         return [(item, fund)]
     terms = state.agreement or agreement
-    if state.owed and event.kind != "release":
+    if state.owed:
         for part, owed in sorted(state.owed.items()):
             item = P.netting_item(terms, number, state.currency, owed, part)
 
@@ -258,15 +267,18 @@ def _write(
         kept = [p for p in entry.postings if p is not leg]
         diff = actual - expected_cash
         new_postings = kept + generated
-        if diff:
-            new_postings.append(P.leg(agreement.clearing, -diff, currency, "difference"))
         if abs(diff) > settler.tolerance:
+            # Left open on the clearing account until the factor corrects it.
+            new_postings.append(P.leg(agreement.clearing, -diff, currency, "difference"))
             _report(settler, event, agreement, expected_cash, actual, figures, currency)
+        elif diff:
+            # A tolerated rounding difference is the factor's to keep: a cost.
+            new_postings.append(P.leg(agreement.fees, -diff, currency, "rounding"))
         settler.result.replaced[event.index] = entry._replace(
             postings=new_postings, links=entry.links | links
         )
     else:
-        settler.compare(event, generated, entry.postings, "FCT120")
+        settler.compare(event, generated, entry.postings, "FCT120", agreement)
         settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
     for posting in generated:
         settler.note_account(posting.account, event)

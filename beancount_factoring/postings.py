@@ -46,6 +46,7 @@ PARTS = (
     "chargeback-fee",
     "short-pay",
     "difference",
+    "rounding",
 )
 
 

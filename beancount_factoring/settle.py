@@ -41,6 +41,7 @@ class InvoiceState:
     agreement: Agreement | None = None
     schedule: str | None = None
     scheduled_on: datetime.date | None = None
+    scheduled_by: data.Transaction | None = None
     in_clearing: bool = False
     funded_on: datetime.date | None = None
     funded_by: data.Transaction | None = None
@@ -178,20 +179,36 @@ class Settler:
         )
 
     def note_account(self, account: str, event: Event) -> None:
-        if account in self.result.accounts_used:
+        """Remember the first use of an account the agreement names, to open it."""
+        if account in self.result.accounts_used or event.factor is None:
             return
-        agreement = None
-        if event.factor is not None:
-            agreement = self.book.agreements.in_force(event.factor, event.date)[1]
-        if agreement is not None:
+        agreement = self.book.agreements.in_force(event.factor, event.date)[1]
+        if agreement is None:
+            return
+        recourse = agreement.recourse_receivables
+        if account in agreement.own_accounts() or (
+            recourse is not None and account.startswith(recourse + ":")
+        ):
             self.result.accounts_used[account] = (event.date, agreement)
 
     def compare(
-        self, event: Event, expected: list[Posting], actual: list[Posting], code: str
+        self,
+        event: Event,
+        expected: list[Posting],
+        actual: list[Posting],
+        code: str,
+        agreement: Agreement | None = None,
     ) -> bool:
-        """Compare written postings with expected ones, account by account."""
+        """Compare written postings with expected ones, account by account.
+
+        The accounts compared are those of the expected postings and, given an
+        agreement, every account it names, so that an amount parked on the
+        clearing account cannot hide a shortfall.
+        """
         want = _totals(expected)
         accounts = {key[0] for key in want}
+        if agreement is not None:
+            accounts |= set(agreement.own_accounts())
         have = _totals([p for p in actual if p.account in accounts])
         lines = []
         for key in sorted(set(want) | set(have)):
@@ -240,6 +257,7 @@ class Settler:
             )
             state.factor, state.agreement = event.factor, agreement
             state.schedule, state.scheduled_on, state.in_clearing = schedule, event.date, True
+            state.scheduled_by = event.entry
         if schedule is not None:
             assert event.factor is not None
             numbers = self.result.schedules.setdefault((event.factor, schedule), [])
@@ -259,7 +277,7 @@ class Settler:
             )
             return False
         if state.scheduled_on or state.funded_on:
-            where = state.funded_by or state.invoice.entry
+            where = state.funded_by or state.scheduled_by or state.invoice.entry
             self.error(
                 "FCT130",
                 f"Invoice {number} is already {state.describe()} "
@@ -286,6 +304,16 @@ class Settler:
             self.error(
                 "FCT134",
                 "paid: applies to one invoice; write one collected event per short-paid invoice",
+                event,
+            )
+            return
+        if event.amount is not None and (
+            event.amount < 0 or event.currency not in (None, states[0].currency)
+        ):
+            self.error(
+                "FCT134",
+                f"paid: {event.entry.meta.get('paid')} is not an amount in the invoice's "
+                f"currency; write it like paid: 1850.00 {states[0].currency}",
                 event,
             )
             return
