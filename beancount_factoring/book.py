@@ -25,7 +25,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -44,8 +44,7 @@ RANK = {"invoice": 0, "payment": 1, "schedule": 2, "chargeback": 3, "collected":
 LUMP_RANK = 5
 
 
-@dataclass(frozen=True)
-class Invoice:
+class Invoice(NamedTuple):
     """An invoice transaction and the facts the factoring rules need."""
 
     number: str
@@ -155,12 +154,18 @@ def read_book(entries: list[data.Directive]) -> Book:
 
     payments: list[tuple[int, data.Transaction]] = []
     first_use = book.first_use
+    transaction, open_ = data.Transaction, data.Open
     for index, entry in enumerate(entries):
-        if not isinstance(entry, data.Transaction):
-            if isinstance(entry, data.Open):
+        # Exact type checks: this loop sees every entry of the ledger.
+        if type(entry) is not transaction:
+            if type(entry) is open_:
                 book.opened.add(entry.account)
             continue
-        own = bank = income = reserve = credit = False
+        meta = entry.meta
+        if "invoice" in meta:
+            _read_invoice(book, index, entry, is_receivable)
+            continue
+        own = bank = income = reserve = False
         watched_postings = 0
         for posting in entry.postings:
             account = posting.account
@@ -175,15 +180,9 @@ def read_book(entries: list[data.Directive]) -> Book:
                 bank = True
             elif account.startswith("Income") and account not in adjustments:
                 income = True
-            elif not credit and is_receivable(account):
-                units = units_of(posting)
-                credit = units is not None and units[0] < 0
         if reserve:
             book.reserve_entries.append(index)
-        meta = entry.meta or {}
-        if "invoice" in meta:
-            _read_invoice(book, index, entry, is_receivable)
-        elif "factoring" in meta:
+        if "factoring" in meta:
             kind = meta["factoring"]
             if kind not in EVENT_KINDS:
                 book.errors.append(
@@ -201,7 +200,9 @@ def read_book(entries: list[data.Directive]) -> Book:
                 # A deposit whose one factor posting is to the reserve is a release.
                 kind = "release" if reserve and watched_postings == 1 else "lump"
                 book.events.append(Event(kind, index, entry))
-        elif credit and entry.links:
+        elif entry.links and any(
+            is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0 for p in entry.postings
+        ):
             payments.append((index, entry))
         if bank and income:
             text = f"{entry.payee or ''} {entry.narration or ''}"

@@ -78,7 +78,7 @@ def _run(
     for index, entry in settlement.replaced.items():
         new_entries[index] = entry
     new_entries.extend(_missing_opens(book, settlement))
-    touched = sorted(set(book.reserve_entries) | set(settlement.replaced))
+    touched = sorted(set(book.reserve_entries) | {event.index for event in book.events})
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
     if config.disabled:

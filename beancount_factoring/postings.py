@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount.core.amount import Amount
 from beancount.core.data import Posting
@@ -65,7 +66,9 @@ def leg(
     if schedule is not None:
         meta["schedule"] = schedule
     meta["factoring-part"] = part
-    return Posting(account, Amount(number, currency), None, None, None, meta)
+    # tuple.__new__ skips Amount's type assertions: number is a Decimal here.
+    units = tuple.__new__(Amount, (number, currency))
+    return Posting(account, units, None, None, None, meta)
 
 
 @dataclass
@@ -80,8 +83,7 @@ class Item:
     figures: dict[str, Decimal] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Purchase:
+class Purchase(NamedTuple):
     """The agreement's split of one invoice at purchase."""
 
     advance: Decimal

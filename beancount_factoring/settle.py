@@ -32,11 +32,13 @@ from beancount_factoring.lumps import settle_lump
 ZERO = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class InvoiceState:
     """Where one invoice stands with its factor."""
 
     invoice: Invoice
+    face: Decimal
+    currency: str
     factor: str | None = None
     agreement: Agreement | None = None
     schedule: str | None = None
@@ -55,14 +57,6 @@ class InvoiceState:
     owed: dict[str, Decimal] = field(default_factory=dict)
     base_fee: Decimal = ZERO
     direct_paid: Decimal = ZERO
-
-    @property
-    def currency(self) -> str:
-        return self.invoice.face.currency
-
-    @property
-    def face(self) -> Decimal:
-        return self.invoice.face.number or ZERO
 
     @property
     def reserve_due(self) -> bool:
@@ -115,9 +109,11 @@ class Settler:
             "lump": self._lump,
         }
         for number, invoice in self.book.invoices.items():
-            self.states[number] = InvoiceState(invoice)
-            links = invoice.entry.links | {number}
-            self.result.replaced[invoice.index] = invoice.entry._replace(links=links)
+            face = invoice.face
+            self.states[number] = InvoiceState(invoice, face.number or ZERO, face.currency)
+            if number not in invoice.entry.links:
+                links = invoice.entry.links | {number}
+                self.result.replaced[invoice.index] = invoice.entry._replace(links=links)
         for event in self.book.ordered_events():
             handlers[event.kind](event)
         return self.result

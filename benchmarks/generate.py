@@ -149,6 +149,7 @@ def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
             "Expenses:Insurance",
             "Expenses:Tolls",
             "Liabilities:TruckLoans",
+            "Liabilities:FuelCard",
             "Equity:Opening-Balances",
         ]
         + [f"Assets:Receivable:{b}" for b in BROKERS]
@@ -176,6 +177,7 @@ def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
     chargebacks: dict[datetime.date, list[tuple[Factor, Sold]]] = defaultdict(list)
     pending_schedules: list[tuple[datetime.date, Factor, str, list[Sold]]] = []
     schedule_no = 10000
+    fuel_owed = ZERO
     while number < invoices:
         if day.weekday() < 5:
             sold_today: dict[str, list[Sold]] = {"Summit": [], "Harbor": []}
@@ -194,6 +196,13 @@ def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
                 )
                 if lumper:
                     w(f"  Income:Freight:Lumper  {money(-lumper)}\n")
+                # Every load burns fuel, bought on the fleet card on the road.
+                diesel = D(rng.randint(30000, 90000)) / 100
+                fuel_owed += diesel
+                w(
+                    f'\n{day} * "Pilot Travel Centers" "Diesel, load L-{number}"\n'
+                    f"  Expenses:Fuel  {money(diesel)}\n  Liabilities:FuelCard\n"
+                )
                 draw = rng.random()
                 paid_on = day + datetime.timedelta(days=pay_days[broker] + rng.randint(-5, 8))
                 if draw < 0.10:
@@ -217,7 +226,9 @@ def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
                     pending_schedules.append(
                         (day, factor, str(schedule_no), sold_today[factor.name])
                     )
-            _business_day(w, rng, day)
+            _business_day(w, rng, day, fuel_owed)
+            if day.weekday() == 0:
+                fuel_owed = ZERO
         _events_of_day(
             w,
             rng,
@@ -249,11 +260,12 @@ def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
     return "".join(out)
 
 
-def _business_day(w, rng: random.Random, day: datetime.date) -> None:
-    w(
-        f'\n{day} * "Pilot Travel Centers" "Diesel"\n'
-        f"  Expenses:Fuel  {money(D(rng.randint(1500, 4000)))}\n  Assets:Bank:Checking\n"
-    )
+def _business_day(w, rng: random.Random, day: datetime.date, fuel: Decimal) -> None:
+    if day.weekday() == 0 and fuel:
+        w(
+            f'\n{day} * "Fleet Fuel Card" "Weekly fuel card draft"\n'
+            f"  Liabilities:FuelCard  {money(fuel)}\n  Assets:Bank:Checking\n"
+        )
     if day.weekday() == 4:
         w(
             f'\n{day} * "Payroll Service" "Driver payroll"\n'
