@@ -48,7 +48,7 @@ class Invoice(NamedTuple):
     """An invoice transaction and the facts the factoring rules need."""
 
     number: str
-    index: int
+    position: int
     entry: data.Transaction
     face: Amount
     account: str

@@ -113,7 +113,7 @@ class Settler:
             self.states[number] = InvoiceState(invoice, face.number or ZERO, face.currency)
             if number not in invoice.entry.links:
                 links = invoice.entry.links | {number}
-                self.result.replaced[invoice.index] = invoice.entry._replace(links=links)
+                self.result.replaced[invoice.position] = invoice.entry._replace(links=links)
         for event in self.book.ordered_events():
             handlers[event.kind](event)
         return self.result
