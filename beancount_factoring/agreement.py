@@ -226,7 +226,7 @@ class _Reader:
 
     def choice(self, key: str, default: str) -> str:
         value = self.meta.get(key, default)
-        if value not in CHOICES[key]:
+        if not isinstance(value, str) or value not in CHOICES[key]:
             allowed = " or ".join(f'"{choice}"' for choice in CHOICES[key])
             self.error(key, f"{_shown(value)} is not one of {allowed}")
             return default

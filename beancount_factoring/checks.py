@@ -23,7 +23,11 @@ ZERO = Decimal(0)
 def check_reserves(
     entries: list[data.Directive], indices: list[int], book: Book, tolerance: Decimal
 ) -> list[FactoringError]:
-    """Report each time a reserve account's balance drops below zero.
+    """Report each time a reserve account's balance ends a day below zero.
+
+    Balances are taken at the end of each day, since the plugin applies a
+    day's events in its own order (collections before deposits), not in the
+    order they are written.
 
     Args:
       entries: The entries after the split.
@@ -32,19 +36,13 @@ def check_reserves(
     """
     reserves = {a.reserve: a.name for a in book.agreements.latest()}
     balances: dict[tuple[str, str], Decimal] = {}
+    last_entry: dict[tuple[str, str], data.Transaction] = {}
     below: set[tuple[str, str]] = set()
-    errors = []
-    for index in indices:
-        entry = entries[index]
-        if not isinstance(entry, data.Transaction):
-            continue
-        for posting in entry.postings:
-            units = units_of(posting)
-            if posting.account not in reserves or units is None:
-                continue
-            key = (posting.account, units[1])
-            balance = balances.get(key, ZERO) + units[0]
-            balances[key] = balance
+    errors: list[FactoringError] = []
+
+    def close_day() -> None:
+        for key, entry in last_entry.items():
+            balance = balances[key]
             if balance < -tolerance and key not in below:
                 below.add(key)
                 errors.append(
@@ -59,6 +57,24 @@ def check_reserves(
                 )
             elif balance >= -tolerance:
                 below.discard(key)
+        last_entry.clear()
+
+    day = None
+    for index in indices:
+        entry = entries[index]
+        if not isinstance(entry, data.Transaction):
+            continue
+        if entry.date != day:
+            close_day()
+            day = entry.date
+        for posting in entry.postings:
+            units = units_of(posting)
+            if posting.account not in reserves or units is None:
+                continue
+            key = (posting.account, units[1])
+            balances[key] = balances.get(key, ZERO) + units[0]
+            last_entry[key] = entry
+    close_day()
     return errors
 
 

@@ -114,9 +114,29 @@ class Settler:
             if number not in invoice.entry.links:
                 links = invoice.entry.links | {number}
                 self.result.replaced[invoice.position] = invoice.entry._replace(links=links)
+        # Within a day, an event about an invoice that a later deposit of the
+        # same day funds (the debtor paid the factor on the funding day) waits
+        # until that day's deposits are booked.
+        deferred: list[Event] = []
+        day = None
         for event in self.book.ordered_events():
+            if event.date != day:
+                for waiting in deferred:
+                    handlers[waiting.kind](waiting)
+                deferred, day = [], event.date
+            if event.kind in ("collected", "chargeback") and self._awaits_funding(event):
+                deferred.append(event)
+                continue
             handlers[event.kind](event)
+        for waiting in deferred:
+            handlers[waiting.kind](waiting)
         return self.result
+
+    def _awaits_funding(self, event: Event) -> bool:
+        states = self.states
+        return any(
+            number in states and states[number].funded_on is None for number in event.invoices
+        )
 
     # Helpers shared by the handlers.
 
