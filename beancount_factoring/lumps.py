@@ -88,6 +88,17 @@ def settle_lump(settler: Settler, event: Event) -> None:
         settler.error("FCT134", f"One deposit settles items in {sorted(currencies)}", event)
         return
     currency = currencies.pop()
+    terms_fee = agreement.transfer_fee
+    funds = any(item.kind == "funding" for item in items)
+    if terms_fee is not None and terms_fee.currency != currency and funds:
+        settler.error(
+            "FCT134",
+            f"Agreement '{agreement.name}' gives transfer-fee: {terms_fee.number} "
+            f"{terms_fee.currency}, "
+            f"but this deposit funds invoices in {currency}; give the fee in {currency}",
+            event,
+        )
+        return
     generated = [posting for item in items for posting in item.postings]
     figures: dict[str, Decimal] = {}
     for item in items:
@@ -280,8 +291,7 @@ def _write(
     else:
         settler.compare(event, generated, entry.postings, "FCT120", agreement)
         settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
-    for posting in generated:
-        settler.note_account(posting.account, event)
+    settler.note_accounts(generated, event.date, agreement)
     return True
 
 

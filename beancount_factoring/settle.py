@@ -181,31 +181,52 @@ class Settler:
         return [self.states[number] for number in event.invoices]
 
     def write(self, event: Event, expected: list[Posting], links: set[str]) -> None:
-        """Give an event its postings, or check the ones the user wrote."""
+        """Give an event its postings, or check the ones the user wrote.
+
+        The caller has already noted the accounts of ``expected`` (note_accounts).
+        """
         entry = self.result.replaced.get(event.index, event.entry)
         if entry.postings:
             self.compare(event, expected, entry.postings, "FCT121")
             new_postings = list(entry.postings)
         else:
             new_postings = expected
-        for posting in expected:
-            self.note_account(posting.account, event)
         self.result.replaced[event.index] = entry._replace(
             postings=new_postings, links=entry.links | links
         )
 
-    def note_account(self, account: str, event: Event) -> None:
-        """Remember the first use of an account the agreement names, to open it."""
-        if account in self.result.accounts_used or event.factor is None:
-            return
-        agreement = self.book.agreements.in_force(event.factor, event.date)[1]
-        if agreement is None:
-            return
+    def note_accounts(
+        self, postings: list[Posting], date: datetime.date, agreement: Agreement
+    ) -> None:
+        """Remember the first use of the accounts the agreement names, to open them."""
+        used = self.result.accounts_used
+        own = agreement.own_accounts()
         recourse = agreement.recourse_receivables
-        if account in agreement.own_accounts() or (
-            recourse is not None and account.startswith(recourse + ":")
-        ):
-            self.result.accounts_used[account] = (event.date, agreement)
+        for posting in postings:
+            account = posting.account
+            if account in used:
+                continue
+            if account in own or (recourse is not None and account.startswith(recourse + ":")):
+                used[account] = (date, agreement)
+
+    def check_factor(self, event: Event, states: list[InvoiceState]) -> bool:
+        """An event that names its factor must name the one that bought its invoices."""
+        if "factor" not in event.entry.meta:
+            return True
+        if event.factor is None:
+            self.agreement_for(event)
+            return False
+        names = self.book.agreements
+        for state in states:
+            if state.factor is not None and state.factor != event.factor:
+                self.error(
+                    "FCT133",
+                    f"Invoice {state.invoice.number} belongs to factor "
+                    f"'{names.display(state.factor)}', not to '{names.display(event.factor)}'",
+                    event,
+                )
+                return False
+        return True
 
     def compare(
         self,
@@ -279,6 +300,7 @@ class Settler:
             numbers = self.result.schedules.setdefault((event.factor, schedule), [])
             numbers.extend(s.invoice.number for s in states)
         links = {schedule_link(schedule)} if schedule else set()
+        self.note_accounts(expected, event.date, agreement)
         self.write(event, expected, links)
 
     def _check_sellable(self, state: InvoiceState, event: Event) -> bool:
@@ -314,7 +336,7 @@ class Settler:
 
     def _collected(self, event: Event) -> None:
         states = self.named_states(event)
-        if states is None:
+        if states is None or not self.check_factor(event, states):
             return
         if event.amount is not None and len(states) > 1:
             self.error(
@@ -354,6 +376,7 @@ class Settler:
             legs, from_reserve = P.collection_postings(
                 agreement, state.invoice.number, state.currency, state.face - paid, state.held
             )
+            self.note_accounts(legs, event.date, agreement)
             state.held -= from_reserve
             rest = (state.face - paid) - from_reserve
             if rest:
@@ -373,7 +396,7 @@ class Settler:
 
     def _chargeback(self, event: Event) -> None:
         states = self.named_states(event)
-        if states is None:
+        if states is None or not self.check_factor(event, states):
             return
         for state in states:
             if not self._check_state(state, event, "charged back"):
@@ -402,6 +425,7 @@ class Settler:
                 state.held,
                 fee,
             )
+            self.note_accounts(legs, event.date, agreement)
             state.held, state.charged_back_on = ZERO, event.date
             state.owed["chargeback"] = state.owed.get("chargeback", ZERO) + owed
             expected.extend(legs)

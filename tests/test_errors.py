@@ -527,3 +527,50 @@ def test_fct100__is_reported_on_the_plugin_line(tmp_path):
     _, errors, _ = loader.load_file(str(path))
     assert codes(errors) == ["FCT100"]
     assert (errors[0].source["filename"], errors[0].source["lineno"]) == (str(path), 3)
+
+
+def test_accounts_of_a_collected_event_are_opened_for_its_factor():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.80
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+"""
+        + FUND_1
+        + """
+2025-03-10 * "TQL" "TQL short-paid" ^INV-1
+  factoring: "collected"
+  paid: 900.00 USD
+"""
+    )
+    assert errors == []
+
+
+def test_collected_event_naming_another_factor():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.80
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+"""
+        + FUND_1
+        + """
+2025-03-10 * "TQL" "Paid" ^INV-1
+  factoring: "collected"
+  factor: "Harbor"
+
+2025-03-11 * "TQL" "Paid again" ^INV-1
+  factoring: "collected"
+  factor: "Harbr"
+"""
+    )
+    assert codes(errors) == ["FCT133", "FCT111"]
+    assert "belongs to factor 'Summit', not to 'Harbor'" in errors[0].message
