@@ -195,7 +195,9 @@ def read_book(entries: list[data.Directive]) -> Book:
                 )
                 continue
             book.events.append(Event(kind, index, entry))
-        elif own:
+        elif own or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta)):
+            # (A bank line of zero leaves no clearing or reserve posting: Beancount
+            # drops an interpolated posting of nothing. It is still a deposit.)
             if bank or entry.links or "schedule" in meta:
                 # A deposit whose one factor posting is to the reserve is a release.
                 kind = "release" if reserve and watched_postings == 1 else "lump"

@@ -263,9 +263,9 @@ def _write(
     accounts = set(agreement.own_accounts()) | {p.account for p in generated}
     own = [p for p in entry.postings if p.account in accounts]
     legs = [p for p in own if p.account in (agreement.clearing, agreement.reserve)]
-    if len(own) == 1 and len(legs) == 1:
-        leg = legs[0]
-        number, leg_currency = units_of(leg) or (ZERO, currency)
+    if len(legs) == len(own) <= 1:
+        leg = legs[0] if legs else None
+        number, leg_currency = (units_of(leg) if leg else None) or (ZERO, currency)
         if leg_currency != currency:
             settler.error(
                 "FCT134",

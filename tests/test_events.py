@@ -279,3 +279,41 @@ def test_funding__short_deposit_leaves_the_difference_on_clearing():
     assert "expected 1,552.50 USD (advances 2,400.00 - chargebacks 847.50)" in message
     assert "received 1,370.00 USD, difference -182.50 USD" in message
     assert balance(entries, "Assets:Factoring:Harbor:Clearing") == D("182.50")
+
+
+def test_release__of_nothing_is_still_booked():
+    # Flat 2% taken from the 2% reserve at collection: the rebate is zero, and
+    # Beancount drops the interpolated reserve posting of a zero bank line.
+    entries, errors = load(
+        """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.98
+  fee: "flat 2%"
+  fee-timing: "collection"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   100.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1
+  Assets:Bank:Checking   98.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-05 * "TQL" "Collected" ^INV-1
+  factoring: "collected"
+
+2025-03-06 * "SUMMIT FUNDING" "Rebate" ^INV-1
+  Assets:Bank:Checking   0.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    assert errors == []
+    assert legs(txn(entries, "Rebate")) == [
+        ("Assets:Bank:Checking", D("0.00"), None, None),
+        ("Assets:Factoring:Summit:Reserve", D("-2.00"), "INV-1", "reserve-release"),
+        ("Expenses:Factoring:Summit:Fees", D("2.00"), "INV-1", "discount-fee"),
+    ]
