@@ -178,6 +178,21 @@ def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
     pending_schedules: list[tuple[datetime.date, Factor, str, list[Sold]]] = []
     schedule_no = 10000
     fuel_owed = ZERO
+
+    def settle_day(day: datetime.date) -> None:
+        _events_of_day(
+            w,
+            rng,
+            day,
+            unnamed,
+            summit,
+            harbor,
+            pending_schedules,
+            collections,
+            direct,
+            chargebacks,
+        )
+
     while number < invoices:
         if day.weekday() < 5:
             sold_today: dict[str, list[Sold]] = {"Summit": [], "Harbor": []}
@@ -229,33 +244,11 @@ def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
             _business_day(w, rng, day, fuel_owed)
             if day.weekday() == 0:
                 fuel_owed = ZERO
-        _events_of_day(
-            w,
-            rng,
-            day,
-            unnamed,
-            summit,
-            harbor,
-            pending_schedules,
-            collections,
-            direct,
-            chargebacks,
-        )
+        settle_day(day)
         day += datetime.timedelta(days=1)
     last = day + datetime.timedelta(days=120)
     while day <= last:
-        _events_of_day(
-            w,
-            rng,
-            day,
-            unnamed,
-            summit,
-            harbor,
-            pending_schedules,
-            collections,
-            direct,
-            chargebacks,
-        )
+        settle_day(day)
         day += datetime.timedelta(days=1)
     return "".join(out)
 
