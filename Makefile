@@ -7,7 +7,7 @@ LEDGER := example_ledger/main.beancount
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test lint check clean
+.PHONY: demo test lint check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Ratios of bean-check with the plugin to plain Beancount at 1k, 10k and 100k
+# invoices (about 10 minutes; see benchmarks/README.md).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

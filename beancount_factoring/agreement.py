@@ -36,6 +36,8 @@ from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.fees import ROUNDING_MODES, FeeSchedule, parse_fee
 
 DIRECTIVE = "factoring-agreement"
+# Days a deposit may wait on the clearing account for the items it pays for.
+DEFAULT_GRACE_DAYS = 5
 
 KEYS = (
     "advance-rate",
@@ -99,7 +101,7 @@ class Agreement:
     transfer_fee: Amount | None
     recourse_days: int
     release_days: int | None
-    grace_days: int | None
+    grace_days: int
     model: str
     payee: re.Pattern[str]
     bank: str
@@ -288,6 +290,8 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     recourse_days = reader.days("recourse-days")
     release_days = reader.days("release-days")
     grace_days = reader.days("grace-days")
+    if grace_days is None:
+        grace_days = DEFAULT_GRACE_DAYS
     invoice_fee = reader.money("invoice-fee")
     transfer_fee = reader.money("transfer-fee")
     fee_basis = reader.choice("fee-basis", "face")

@@ -36,6 +36,7 @@ from beancount_factoring.errors import FactoringError, make_error
 EVENT_KINDS = ("schedule", "funding", "collected", "release", "chargeback")
 SCHEDULE_LINK_PREFIX = "sched-"
 ZERO = Decimal(0)
+WATCHED, OWN, RESERVE, BANK, INCOME = 1, 2, 4, 8, 16
 _LINK_RE = re.compile(r"^[A-Za-z0-9\-_/.]+$")
 
 # Within one day, events are applied in this order, so that a funding can net
@@ -144,6 +145,9 @@ def read_book(entries: list[data.Directive]) -> Book:
     banks = {a.bank for a in valid}
     adjustments = {a.adjustments for a in valid}
     receivable_cache: dict[str, bool] = {}
+    # What each account is to the factoring rules, worked out once per account:
+    # the loop below looks every posting of the ledger up here.
+    kinds: dict[str, int] = {}
 
     def is_receivable(account: str) -> bool:
         known = receivable_cache.get(account)
@@ -151,6 +155,21 @@ def read_book(entries: list[data.Directive]) -> Book:
             known = any(account == p or account.startswith(p + ":") for p in prefixes)
             receivable_cache[account] = known
         return known
+
+    def kind_of(account: str) -> int:
+        kind = 0
+        if account in watched:
+            kind |= WATCHED
+            if account in own_accounts:
+                kind |= OWN
+            if account in reserves:
+                kind |= RESERVE
+        elif account in banks:
+            kind |= BANK
+        elif account.startswith("Income") and account not in adjustments:
+            kind |= INCOME
+        kinds[account] = kind
+        return kind
 
     payments: list[tuple[int, data.Transaction]] = []
     first_use = book.first_use
@@ -165,21 +184,23 @@ def read_book(entries: list[data.Directive]) -> Book:
         if "invoice" in meta:
             _read_invoice(book, index, entry, is_receivable)
             continue
-        own = bank = income = reserve = False
+        found = 0
         watched_postings = 0
         for posting in entry.postings:
             account = posting.account
-            if account in watched:
-                watched_postings += 1
-                if account not in first_use:
-                    first_use[account] = entry.date
-                if account in own_accounts:
-                    own = True
-                    reserve = reserve or account in reserves
-            elif account in banks:
-                bank = True
-            elif account.startswith("Income") and account not in adjustments:
-                income = True
+            flags = kinds.get(account)
+            if flags is None:
+                flags = kind_of(account)
+            if flags:
+                found |= flags
+                if flags & WATCHED:
+                    watched_postings += 1
+                    if account not in first_use:
+                        first_use[account] = entry.date
+        if not found and not entry.links and "factoring" not in meta:
+            continue
+        own, reserve = bool(found & OWN), bool(found & RESERVE)
+        bank, income = bool(found & BANK), bool(found & INCOME)
         if reserve:
             book.reserve_entries.append(index)
         if "factoring" in meta:
@@ -200,8 +221,8 @@ def read_book(entries: list[data.Directive]) -> Book:
             # drops an interpolated posting of nothing. It is still a deposit.)
             if bank or entry.links or "schedule" in meta:
                 # A deposit whose one factor posting is to the reserve is a release.
-                kind = "release" if reserve and watched_postings == 1 else "lump"
-                book.events.append(Event(kind, index, entry))
+                lump = "release" if reserve and watched_postings == 1 else "lump"
+                book.events.append(Event(lump, index, entry))
         elif entry.links and any(
             is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0 for p in entry.postings
         ):

@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from beancount.core import data
 
 from beancount_factoring.book import Book, units_of
 from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.settle import Settlement
 
 ZERO = Decimal(0)
 
@@ -95,4 +97,76 @@ def check_income_deposits(entries: list[data.Directive], book: Book) -> list[Fac
                 entry,
             )
         )
+    return errors
+
+
+def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> list[FactoringError]:
+    """The checks that depend on how much time has passed, judged on ``as_of``.
+
+    - FCT103: a deposit that named nothing and found no open item is still on
+      the clearing account more than the agreement's ``grace-days`` later;
+    - FCT160: an invoice funded more than ``recourse-days`` ago that is neither
+      collected nor charged back (the factor may charge it back any day);
+    - FCT161: an invoice collected more than ``release-days`` ago whose reserve
+      has not come back.
+    """
+    errors = []
+    agreements = book.agreements
+    for event in settlement.unallocated:
+        _, agreement = agreements.in_force(event.factor or "", event.date)
+        if agreement is None:
+            continue
+        waited = (as_of - event.date).days
+        if waited > agreement.grace_days:
+            errors.append(
+                make_error(
+                    "FCT103",
+                    f"This deposit from '{agreement.name}' is still unallocated {waited} days "
+                    f"after it arrived (grace-days: {agreement.grace_days}, as of {as_of}): no "
+                    "open item of the factor matches it. Book the schedule or release it pays "
+                    "for, or link what it settles",
+                    event.entry.meta,
+                    event.entry,
+                )
+            )
+    for state in settlement.states.values():
+        agreement = state.agreement
+        if agreement is None or state.funded_on is None:
+            continue
+        entry = state.invoice.entry
+        if not state.collected_on and not state.charged_back_on and agreement.recourse_days:
+            days = (as_of - state.funded_on).days
+            if days > agreement.recourse_days:
+                errors.append(
+                    make_error(
+                        "FCT160",
+                        f"Invoice {state.invoice.number} was funded by '{agreement.name}' on "
+                        f"{state.funded_on}, {days} days before {as_of}, past its "
+                        f"recourse-days ({agreement.recourse_days}): it is neither collected "
+                        "nor charged back. Book the debtor's payment (collected) or the "
+                        "factor's chargeback",
+                        entry.meta,
+                        entry,
+                    )
+                )
+        if (
+            state.collected_on
+            and not state.released_on
+            and state.reserve_due
+            and agreement.release_days is not None
+        ):
+            days = (as_of - state.collected_on).days
+            if days > agreement.release_days:
+                errors.append(
+                    make_error(
+                        "FCT161",
+                        f"The reserve of invoice {state.invoice.number} "
+                        f"({state.held:,.2f} {state.currency}) has not come back from "
+                        f"'{agreement.name}' {days} days after the debtor paid on "
+                        f"{state.collected_on} (release-days: {agreement.release_days}, as "
+                        f"of {as_of}). Ask the factor for the rebate, or book its release",
+                        entry.meta,
+                        entry,
+                    )
+                )
     return errors

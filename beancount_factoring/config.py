@@ -10,6 +10,21 @@
     factor that rounds schedule totals rather than invoices may need ``0.05``.
 ``disable``
     Error codes not to report, for a ledger that knowingly departs from a rule.
+``as-of``
+    The date ("2025-06-30") the time-based checks (recourse clock, overdue
+    releases, unallocated deposits) are judged on. Default: the date of the
+    last entry in the ledger, so a ledger checks the same tomorrow as today.
+``detail``
+    ``"invoice"`` (the default): the plugin writes one posting per invoice and
+    part, each naming its invoice. ``"item"``: one posting per schedule (or per
+    deposit) and part, each naming its schedule; receivable legs stay one per
+    invoice, and the transaction's links still name every invoice. Choose
+    ``"item"`` for ledgers of tens of thousands of invoices: bean-check then
+    has a fifth of the postings to check.
+``max-candidates``, ``max-subset``
+    The bounds of the search for what a deposit that names nothing settles:
+    it combines up to ``max-subset`` (default 4) of the ``max-candidates``
+    (default 20) open items dated closest before the deposit.
 
 A config that cannot be read is an FCT100 error on the plugin line; the plugin
 then runs with the defaults, so the rest of the ledger is still checked.
@@ -18,16 +33,19 @@ then runs with the defaults, so the rest of the ledger is still checked.
 from __future__ import annotations
 
 import ast
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from beancount.core import data
 
+from beancount_factoring.allocate import MAX_CANDIDATES, MAX_SUBSET
 from beancount_factoring.errors import CODES, FactoringError, make_error
+from beancount_factoring.postings import DETAILS
 
 DEFAULT_TOLERANCE = Decimal("0")
-KEYS = ("tolerance", "disable")
+KEYS = ("tolerance", "disable", "as-of", "max-candidates", "max-subset", "detail")
 
 
 @dataclass(frozen=True)
@@ -36,6 +54,10 @@ class Config:
 
     tolerance: Decimal = DEFAULT_TOLERANCE
     disabled: frozenset[str] = field(default_factory=frozenset)
+    max_candidates: int = MAX_CANDIDATES
+    max_subset: int = MAX_SUBSET
+    as_of: datetime.date | None = None
+    detail: str = "invoice"
 
 
 def _plugin_source(options_map: dict[str, Any] | None) -> dict[str, Any]:
@@ -118,4 +140,49 @@ def parse_config(
                     source,
                 )
             )
-    return Config(tolerance, frozenset(disabled)), errors
+    bounds = {"max-candidates": MAX_CANDIDATES, "max-subset": MAX_SUBSET}
+    for key, limit in (("max-candidates", 200), ("max-subset", 8)):
+        if key in raw:
+            value = raw[key]
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit:
+                bounds[key] = value
+            else:
+                errors.append(
+                    make_error(
+                        "FCT100",
+                        f"{key} {value!r} must be a whole number from 0 to {limit}",
+                        source,
+                    )
+                )
+    as_of = None
+    if "as-of" in raw:
+        try:
+            as_of = datetime.date.fromisoformat(str(raw["as-of"]))
+        except ValueError:
+            errors.append(
+                make_error(
+                    "FCT100",
+                    f"as-of {raw['as-of']!r} must be a date like '2025-06-30'",
+                    source,
+                )
+            )
+    detail = raw.get("detail", "invoice")
+    if detail not in DETAILS:
+        errors.append(
+            make_error(
+                "FCT100",
+                f"detail {detail!r} must be 'invoice' (a posting per invoice and part) or "
+                "'item' (a posting per schedule or deposit and part)",
+                source,
+            )
+        )
+        detail = "invoice"
+    config = Config(
+        tolerance,
+        frozenset(disabled),
+        bounds["max-candidates"],
+        bounds["max-subset"],
+        as_of,
+        detail,
+    )
+    return config, errors

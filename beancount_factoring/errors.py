@@ -14,7 +14,9 @@ from beancount.core import data
 
 CODES: dict[str, str] = {
     "FCT100": "the plugin config cannot be read",
-    "FCT101": "a lump sum names nothing it settles",
+    "FCT101": "a lump sum matches no open item of its factor",
+    "FCT102": "a lump sum matches the open items in more than one way",
+    "FCT103": "a lump sum is still unallocated grace-days after it arrived",
     "FCT110": "a factoring agreement is malformed",
     "FCT111": "no factoring agreement applies to an event",
     "FCT120": "a lump sum differs from what the agreement gives",
@@ -27,6 +29,9 @@ CODES: dict[str, str] = {
     "FCT140": "a release is larger than the reserve held",
     "FCT141": "a reserve account goes below zero",
     "FCT150": "a deposit from a factor is booked to an Income account",
+    "FCT160": "an invoice is past its recourse days, neither collected nor charged back",
+    "FCT161": "a collected invoice's reserve has not come back within release-days",
+    "FCT170": "the factor's own figures for an invoice differ from the agreement",
 }
 
 

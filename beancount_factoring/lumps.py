@@ -24,16 +24,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-from beancount.core.data import Posting
+from typing import TYPE_CHECKING, Any
 
 from beancount_factoring import postings as P
 from beancount_factoring.agreement import Agreement
+from beancount_factoring.allocate import Candidate, allocate
 from beancount_factoring.book import Event, schedule_link, units_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from beancount_factoring.settle import InvoiceState, Settler
+
+# An invoice a deposit settles, the schedule that named it, and which of its
+# items (funding, release, netting) to settle: None for all that are due.
+Wanted = tuple["InvoiceState", str | None, frozenset[str] | None]
 
 ZERO = Decimal(0)
 ORDER = (
@@ -65,19 +68,13 @@ def settle_lump(settler: Settler, event: Event) -> None:
     if wanted is None:
         return
     if not wanted:
-        if event.kind == "release":
-            return  # A bulk release written by hand; the reserve balance check covers it.
-        settler.error(
-            "FCT101",
-            "This deposit from the factor names nothing it settles: link the invoices "
-            '(^INV-1001) or give schedule: "10452"',
-            event,
-        )
-        return
+        wanted = allocate_lump(settler, event, agreement)
+        if not wanted:
+            return
     items: list[P.Item] = []
     commits: list[Callable[[], None]] = []
-    for state, schedule in wanted:
-        found = _items_for(settler, event, agreement, state, schedule)
+    for state, schedule, kinds in wanted:
+        found = _items_for(settler, event, agreement, state, schedule, kinds)
         if found is None:
             return
         for item, commit in found:
@@ -108,19 +105,19 @@ def settle_lump(settler: Settler, event: Event) -> None:
         fee = P.transfer_fee_posting(agreement, currency)
         if fee is not None:
             generated.append(fee)
-            figures["transfer fee"] = -(units_of(fee) or (ZERO, ""))[0]
+            figures["transfer fee"] = -fee.number
     expected_cash = sum(figures.values(), ZERO)
     links = {item.invoice for item in items}
-    links |= {schedule_link(s) for _, s in wanted if s is not None}
+    links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
     if not _write(settler, event, agreement, generated, expected_cash, figures, currency, links):
         return
     for commit in commits:
         commit()
 
 
-def _named(settler: Settler, event: Event) -> list[tuple[InvoiceState, str | None]] | None:
+def _named(settler: Settler, event: Event) -> list[Wanted] | None:
     """The invoices a lump sum names, each with the schedule it was named by."""
-    wanted: dict[str, tuple[InvoiceState, str | None]] = {}
+    wanted: dict[str, Wanted] = {}
     for schedule in event.schedules:
         numbers = settler.result.schedules.get((event.factor or "", schedule))
         if numbers is None:
@@ -134,7 +131,7 @@ def _named(settler: Settler, event: Event) -> list[tuple[InvoiceState, str | Non
             return None
         open_items = [n for n in numbers if _has_work(settler.states[n], event.kind)]
         for number in open_items:
-            wanted.setdefault(number, (settler.states[number], schedule))
+            wanted.setdefault(number, (settler.states[number], schedule, None))
         if not open_items:
             settler.error(
                 "FCT133",
@@ -144,7 +141,7 @@ def _named(settler: Settler, event: Event) -> list[tuple[InvoiceState, str | Non
             )
             return None
     for number in event.invoices:
-        wanted.setdefault(number, (settler.states[number], None))
+        wanted.setdefault(number, (settler.states[number], None, None))
     return list(wanted.values())
 
 
@@ -164,7 +161,9 @@ def _items_for(
     agreement: Agreement,
     state: InvoiceState,
     schedule: str | None,
+    kinds: frozenset[str] | None = None,
 ) -> list[tuple[P.Item, Callable[[], None]]] | None:
+    """The items of one invoice a deposit settles (only ``kinds`` if given)."""
     number = state.invoice.number
     found: list[tuple[P.Item, Callable[[], None]]] = []
     names = settler.book.agreements
@@ -202,7 +201,7 @@ def _items_for(
             return None
         source = terms.clearing if state.in_clearing else state.invoice.account
         item, split = P.funding_item(
-            terms, number, state.face, state.currency, source, state.schedule
+            terms, number, state.face, state.currency, source, state.schedule, state.factor_split
         )
 
         def fund(state: InvoiceState = state, split: P.Purchase = split) -> None:
@@ -212,7 +211,7 @@ def _items_for(
 
         return [(item, fund)]
     terms = state.agreement or agreement
-    if state.owed:
+    if state.owed and (kinds is None or "netting" in kinds):
         for part, owed in sorted(state.owed.items()):
             item = P.netting_item(terms, number, state.currency, owed, part)
 
@@ -220,7 +219,12 @@ def _items_for(
                 del state.owed[part]
 
             found.append((item, net))
-    if state.collected_on and not state.released_on and state.reserve_due:
+    if (
+        state.collected_on
+        and not state.released_on
+        and state.reserve_due
+        and (kinds is None or "release" in kinds)
+    ):
         item = P.release_item(
             terms, number, state.currency, state.held, state.base_fee, state.late_fee
         )
@@ -252,7 +256,7 @@ def _write(
     settler: Settler,
     event: Event,
     agreement: Agreement,
-    generated: list[Posting],
+    generated: list[P.Leg],
     expected_cash: Decimal,
     figures: dict[str, Decimal],
     currency: str,
@@ -277,14 +281,17 @@ def _write(
         actual = -number
         kept = [p for p in entry.postings if p is not leg]
         diff = actual - expected_cash
-        new_postings = kept + generated
+        legs_out = list(generated)
         if abs(diff) > settler.tolerance:
             # Left open on the clearing account until the factor corrects it.
-            new_postings.append(P.leg(agreement.clearing, -diff, currency, "difference"))
+            legs_out.append(P.leg(agreement.clearing, -diff, currency, "difference"))
             _report(settler, event, agreement, expected_cash, actual, figures, currency)
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
-            new_postings.append(P.leg(agreement.fees, -diff, currency, "rounding"))
+            legs_out.append(P.leg(agreement.fees, -diff, currency, "rounding"))
+        new_postings = kept + P.materialize(
+            legs_out, settler.config.detail, frozenset(agreement.own_accounts())
+        )
         settler.result.replaced[event.index] = entry._replace(
             postings=new_postings, links=entry.links | links
         )
@@ -321,3 +328,142 @@ def _report(
         f"The difference is left on {agreement.clearing}.",
         event,
     )
+
+
+def allocate_lump(settler: Settler, event: Event, agreement: Agreement) -> list[Wanted]:
+    """Find by amount what a deposit that names nothing settles.
+
+    Returns the invoices to settle, or an empty list after reporting why not
+    (FCT101, FCT102) or noting the deposit as waiting for its items (FCT103).
+    """
+    entry = event.entry
+    accounts = set(agreement.own_accounts())
+    own = [p for p in entry.postings if p.account in accounts]
+    if len(own) > 1 or (own and own[0].account not in (agreement.clearing, agreement.reserve)):
+        settler.error(
+            "FCT101",
+            "This deposit names nothing it settles and is split by hand; link the invoices "
+            '(^INV-1001) or give schedule: "10452" so it can be checked',
+            event,
+        )
+        return []
+    units = units_of(own[0]) if own else None
+    amount = -units[0] if units else ZERO
+    currency = units[1] if units else None
+    candidates, members = _open_items(settler, event, agreement, currency)
+    if not candidates:
+        settler.result.unallocated.append(event)
+        return []
+    fee = agreement.transfer_fee
+    transfer = fee.number if fee is not None and fee.currency == currency and fee.number else ZERO
+    result = allocate(
+        candidates,
+        amount,
+        transfer,
+        settler.tolerance,
+        settler.config.max_candidates,
+        settler.config.max_subset,
+    )
+    if result.ambiguous:
+        options = "; or ".join(" + ".join(c.label for c in group) for group in result.ambiguous)
+        settler.error(
+            "FCT102",
+            f"This deposit of {amount:,.2f} {currency} fits more than one set of open items "
+            f"of '{agreement.name}': {options}. Link what it settles (^INV-1001) or give "
+            'schedule: "10452"',
+            event,
+        )
+        return []
+    if not result.chosen:
+        misses = "; ".join(
+            f"{' + '.join(c.label for c in group)} ({diff:+,.2f})"
+            for group, diff in result.closest
+        )
+        settler.error(
+            "FCT101",
+            f"This deposit of {amount:,.2f} {currency} matches no open item of "
+            f"'{agreement.name}'; the closest are: {misses}. Link what it settles or "
+            "correct the amount",
+            event,
+        )
+        return []
+    wanted: list[Wanted] = []
+    for candidate in result.chosen:
+        wanted.extend(members[candidate.key])
+    return wanted
+
+
+def _open_items(
+    settler: Settler, event: Event, agreement: Agreement, currency: str | None
+) -> tuple[list[Candidate], dict[str, list[Wanted]]]:
+    """The factor's open items a deposit could settle, with the invoices of each."""
+    factor = event.factor or ""
+    states = settler.states
+    candidates: list[Candidate] = []
+    members: dict[str, list[Wanted]] = {}
+    funding = frozenset({"funding"})
+    release = frozenset({"release"})
+    netting = frozenset({"netting"})
+
+    def add(key: str, label: str, date: Any, cash: Decimal, kind: str) -> None:
+        candidates.append(Candidate(key, label, date, cash, kind))
+
+    open_schedules = settler.open_schedules.setdefault(factor, {})
+    if event.kind != "release":
+        for schedule in list(open_schedules):
+            numbers = [
+                n
+                for n in settler.result.schedules[(factor, schedule)]
+                if states[n].funded_on is None and states[n].factor == factor
+            ]
+            if not numbers:
+                del open_schedules[schedule]
+                continue
+            if any(states[n].currency != currency for n in numbers):
+                continue
+            known = settler.schedule_cash.get((factor, schedule))
+            if known is None or known[0] != len(numbers):
+                known = (
+                    len(numbers),
+                    sum((states[n].split(agreement).cash for n in numbers), ZERO),
+                )
+                settler.schedule_cash[(factor, schedule)] = known
+            cash = known[1]
+            key = f"schedule:{schedule}"
+            add(key, f"schedule {schedule}", states[numbers[0]].scheduled_on, cash, "schedule")
+            members[key] = [(states[n], schedule, funding) for n in numbers]
+    by_day: dict[Any, list[str]] = {}
+    open_releases = settler.open_releases.setdefault(factor, {})
+    for number in list(open_releases):
+        state = states[number]
+        if state.released_on or not state.reserve_due:
+            del open_releases[number]
+        elif state.currency == currency:
+            by_day.setdefault(state.collected_on, []).append(number)
+    for day, numbers in by_day.items():
+        cash = sum(
+            (states[n].held - states[n].base_fee - states[n].late_fee for n in numbers), ZERO
+        )
+        key = f"release:{day}"
+        label = f"reserve of {len(numbers)} invoice(s) collected {day}"
+        add(key, label, day, cash, "release")
+        members[key] = [(states[n], None, release) for n in numbers]
+    open_owed = settler.open_owed.setdefault(factor, {})
+    for number in list(open_owed):
+        state = states[number]
+        if not state.owed:
+            del open_owed[number]
+            continue
+        if state.currency != currency:
+            continue
+        key = f"owed:{number}"
+        date = state.charged_back_on or state.collected_on
+        add(
+            key,
+            f"{' and '.join(sorted(state.owed))} of {number}",
+            date,
+            -sum(state.owed.values(), ZERO),
+            "owed",
+        )
+        members[key] = [(state, None, netting)]
+    return candidates, members

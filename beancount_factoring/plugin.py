@@ -28,7 +28,7 @@ from beancount.core import data
 
 from beancount_factoring.agreement import Agreement
 from beancount_factoring.book import Book, read_book
-from beancount_factoring.checks import check_income_deposits, check_reserves
+from beancount_factoring.checks import check_clocks, check_income_deposits, check_reserves
 from beancount_factoring.config import parse_config
 from beancount_factoring.errors import FactoringError, error_code, make_error
 from beancount_factoring.settle import Settlement, settle
@@ -72,7 +72,7 @@ def _run(
     config, errors = parse_config(config_text, options_map)
     book = read_book(entries)
     errors.extend(book.errors)
-    settlement = settle(book, config.tolerance)
+    settlement = settle(book, config)
     errors.extend(settlement.errors)
     new_entries = list(entries)
     for index, entry in settlement.replaced.items():
@@ -81,6 +81,9 @@ def _run(
     touched = sorted(set(book.reserve_entries) | {event.index for event in book.events})
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
+    if entries:
+        as_of = config.as_of or max(entry.date for entry in entries[-100:])
+        errors.extend(check_clocks(settlement, book, as_of))
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors

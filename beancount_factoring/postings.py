@@ -51,24 +51,77 @@ PARTS = (
 )
 
 
-def leg(
-    account: str,
-    number: Decimal,
-    currency: str,
-    part: str,
-    invoice: str | None = None,
-    schedule: str | None = None,
-) -> Posting:
-    """A generated posting whose metadata names what it is for."""
-    meta: dict[str, str] = {}
-    if invoice is not None:
-        meta["invoice"] = invoice
-    if schedule is not None:
-        meta["schedule"] = schedule
-    meta["factoring-part"] = part
+DETAILS = ("invoice", "item")
+
+
+class Leg(NamedTuple):
+    """A posting the plugin will write, with what it is for."""
+
+    account: str
+    number: Decimal
+    currency: str
+    part: str
+    invoice: str | None = None
+    schedule: str | None = None
+
+
+leg = Leg
+
+
+def _posting(account: str, number: Decimal, currency: str, meta: dict[str, str]) -> Posting:
     # tuple.__new__ skips Amount's type assertions: number is a Decimal here.
     units = tuple.__new__(Amount, (number, currency))
     return Posting(account, units, None, None, None, meta)
+
+
+def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[Posting]:
+    """Turn legs into postings: one per invoice and part, or one per item and part.
+
+    With ``detail: "item"``, the legs to the accounts in ``grouped`` (the
+    factor's clearing, reserve and fee accounts) are summed per account, part
+    and schedule, so a deposit that funds a schedule of forty invoices is six
+    postings, not a hundred and sixty; receivable legs stay one per invoice.
+    The invoices are still named by the transaction's links.
+    """
+    if detail == "invoice":
+        postings = []
+        for item in legs:
+            meta = {}
+            if item.invoice is not None:
+                meta["invoice"] = item.invoice
+            if item.schedule is not None:
+                meta["schedule"] = item.schedule
+            meta["factoring-part"] = item.part
+            postings.append(_posting(item.account, item.number, item.currency, meta))
+        return postings
+    sums: dict[tuple[str, str, str, str | None], Decimal] = {}
+    single: list[tuple[int, Leg]] = []
+    order: dict[tuple[str, str, str, str | None], int] = {}
+    for position, item in enumerate(legs):
+        if item.account in grouped:
+            key = (item.account, item.currency, item.part, item.schedule)
+            if key not in sums:
+                order[key] = position
+                sums[key] = ZERO
+            sums[key] += item.number
+        else:
+            single.append((position, item))
+    out: list[tuple[int, Posting]] = []
+    for key, total in sums.items():
+        if not total:
+            continue
+        account, currency, part, schedule = key
+        meta = {"schedule": schedule} if schedule is not None else {}
+        meta["factoring-part"] = part
+        out.append((order[key], _posting(account, total, currency, meta)))
+    for position, item in single:
+        meta = {"invoice": item.invoice} if item.invoice is not None else {}
+        if item.schedule is not None:
+            meta["schedule"] = item.schedule
+        meta["factoring-part"] = item.part
+        out.append((position, _posting(item.account, item.number, item.currency, meta)))
+    out.sort(key=lambda pair: pair[0])
+    return [posting for _, posting in out]
 
 
 @dataclass
@@ -78,7 +131,7 @@ class Item:
     kind: str
     invoice: str
     currency: str
-    postings: list[Posting] = field(default_factory=list)
+    postings: list[Leg] = field(default_factory=list)
     cash: Decimal = ZERO
     figures: dict[str, Decimal] = field(default_factory=dict)
 
@@ -119,6 +172,8 @@ def fee_due(
     already: Decimal,
 ) -> Decimal:
     """The discount fee still due for an invoice paid (or charged back) on ``until``."""
+    if agreement.fee.form == "flat" and agreement.fee_timing == "purchase":
+        return ZERO  # All of it was taken at funding.
     basis = face if agreement.fee_basis == "face" else advance
     days = max((until - funded).days, 0)
     total = round_money(basis * agreement.fee.rate_for_days(days), agreement.rounding)
@@ -132,9 +187,15 @@ def funding_item(
     currency: str,
     source_account: str,
     schedule: str | None,
+    split: Purchase | None = None,
 ) -> tuple[Item, Purchase]:
-    """The postings for buying one invoice, out of the clearing or receivable account."""
-    split = purchase_split(agreement, face, currency)
+    """The postings for buying one invoice, out of the clearing or receivable account.
+
+    ``split`` is the factor's own figures, when its report gave them; otherwise
+    the agreement's.
+    """
+    if split is None:
+        split = purchase_split(agreement, face, currency)
     item = Item("funding", invoice, currency)
     item.postings.append(leg(source_account, -face, currency, "face", invoice, schedule))
     if split.discount_fee:
@@ -211,7 +272,7 @@ def netting_item(
     return item
 
 
-def transfer_fee_posting(agreement: Agreement, currency: str) -> Posting | None:
+def transfer_fee_posting(agreement: Agreement, currency: str) -> Leg | None:
     """The per-deposit transfer fee, if the agreement has one in this currency."""
     fee = agreement.transfer_fee
     if fee is None or not fee.number or fee.currency != currency:
@@ -225,7 +286,7 @@ def collection_postings(
     currency: str,
     short: Decimal,
     held: Decimal,
-) -> tuple[list[Posting], Decimal]:
+) -> tuple[list[Leg], Decimal]:
     """The postings for a short (or over) payment by the debtor.
 
     The shortfall is contra-revenue on the adjustments account; the factor takes
@@ -255,7 +316,7 @@ def chargeback_postings(
     receivable: str,
     held: Decimal,
     fee: Decimal,
-) -> tuple[list[Posting], Decimal]:
+) -> tuple[list[Leg], Decimal]:
     """The postings for an invoice the factor sells back to us.
 
     We own the claim on the debtor again (receivable +face); the factor keeps
@@ -273,3 +334,31 @@ def chargeback_postings(
         postings.append(leg(agreement.fees, fee, currency, "chargeback-fee", invoice))
     postings.append(leg(agreement.clearing, -owed, currency, "chargeback", invoice))
     return postings, owed
+
+
+def factor_split(meta: dict[str, object], face: Decimal) -> Purchase | None:
+    """The factor's own figures for one invoice, from posting metadata.
+
+    A purchase report gives, per invoice, ``advance``, ``fee`` and ``reserve``
+    (amounts or numbers). A missing ``reserve`` is the face less the advance; a
+    missing ``fee`` is zero. Returns None when the posting carries none of them.
+    """
+    if not meta or not any(key in meta for key in ("advance", "fee", "reserve")):
+        return None
+
+    def number(key: str) -> Decimal | None:
+        value = meta.get(key)
+        if isinstance(value, Amount):
+            value = value.number
+        return value if isinstance(value, Decimal) else None
+
+    fee = number("fee") or ZERO
+    advance = number("advance")
+    reserve = number("reserve")
+    if advance is None and reserve is None:
+        return None
+    if advance is None:
+        advance = face - (reserve or ZERO)
+    if reserve is None:
+        reserve = face - advance
+    return Purchase(advance, reserve, fee, ZERO)

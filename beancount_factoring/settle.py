@@ -26,6 +26,7 @@ from beancount.core.data import Posting
 from beancount_factoring import postings as P
 from beancount_factoring.agreement import Agreement
 from beancount_factoring.book import Book, Event, Invoice, schedule_link, units_of
+from beancount_factoring.config import Config
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.lumps import settle_lump
 
@@ -56,7 +57,14 @@ class InvoiceState:
     charged_back_on: datetime.date | None = None
     owed: dict[str, Decimal] = field(default_factory=dict)
     base_fee: Decimal = ZERO
+    factor_split: P.Purchase | None = None
     direct_paid: Decimal = ZERO
+
+    def split(self, agreement: Agreement) -> P.Purchase:
+        """The split at purchase: the factor's own figures if given, else the agreement's."""
+        if self.factor_split is not None:
+            return self.factor_split
+        return P.purchase_split(self.agreement or agreement, self.face, self.currency)
 
     @property
     def reserve_due(self) -> bool:
@@ -87,16 +95,24 @@ class Settlement:
     replaced: dict[int, data.Transaction] = field(default_factory=dict)
     errors: list[FactoringError] = field(default_factory=list)
     accounts_used: dict[str, tuple[datetime.date, Agreement]] = field(default_factory=dict)
+    unallocated: list[Event] = field(default_factory=list)
 
 
 class Settler:
     """Walks the events of a Book and writes the postings they imply."""
 
-    def __init__(self, book: Book, tolerance: Decimal) -> None:
+    def __init__(self, book: Book, config: Config) -> None:
         self.book = book
-        self.tolerance = tolerance
+        self.config = config
+        self.tolerance = config.tolerance
         self.result = Settlement()
         self.states = self.result.states
+        # Per factor, what may still be open: checked again when a deposit asks.
+        self.open_schedules: dict[str, dict[str, None]] = {}
+        self.open_releases: dict[str, dict[str, None]] = {}
+        self.open_owed: dict[str, dict[str, None]] = {}
+        # The cash a schedule's unfunded invoices bring, by how many are left.
+        self.schedule_cash: dict[tuple[str, str], tuple[int, Decimal]] = {}
 
     def run(self) -> Settlement:
         handlers: dict[str, Callable[[Event], None]] = {
@@ -180,7 +196,9 @@ class Settler:
             return None
         return [self.states[number] for number in event.invoices]
 
-    def write(self, event: Event, expected: list[Posting], links: set[str]) -> None:
+    def write(
+        self, event: Event, expected: list[P.Leg], links: set[str], agreement: Agreement
+    ) -> None:
         """Give an event its postings, or check the ones the user wrote.
 
         The caller has already noted the accounts of ``expected`` (note_accounts).
@@ -190,13 +208,14 @@ class Settler:
             self.compare(event, expected, entry.postings, "FCT121")
             new_postings = list(entry.postings)
         else:
-            new_postings = expected
+            own = frozenset(agreement.own_accounts())
+            new_postings = P.materialize(expected, self.config.detail, own)
         self.result.replaced[event.index] = entry._replace(
             postings=new_postings, links=entry.links | links
         )
 
     def note_accounts(
-        self, postings: list[Posting], date: datetime.date, agreement: Agreement
+        self, postings: list[P.Leg], date: datetime.date, agreement: Agreement
     ) -> None:
         """Remember the first use of the accounts the agreement names, to open them."""
         used = self.result.accounts_used
@@ -231,7 +250,7 @@ class Settler:
     def compare(
         self,
         event: Event,
-        expected: list[Posting],
+        expected: list[P.Leg],
         actual: list[Posting],
         code: str,
         agreement: Agreement | None = None,
@@ -242,7 +261,10 @@ class Settler:
         agreement, every account it names, so that an amount parked on the
         clearing account cannot hide a shortfall.
         """
-        want = _totals(expected)
+        want: dict[tuple[str, str], Decimal] = {}
+        for item in expected:
+            key = (item.account, item.currency)
+            want[key] = want.get(key, ZERO) + item.number
         accounts = {key[0] for key in want}
         if agreement is not None:
             accounts |= set(agreement.own_accounts())
@@ -285,7 +307,7 @@ class Settler:
             ok = self._check_sellable(state, event) and ok
         if not ok:
             return
-        expected: list[Posting] = []
+        expected: list[P.Leg] = []
         for state in states:
             face, currency, number = state.face, state.currency, state.invoice.number
             expected.append(P.leg(agreement.clearing, face, currency, "face", number, schedule))
@@ -299,9 +321,55 @@ class Settler:
             assert event.factor is not None
             numbers = self.result.schedules.setdefault((event.factor, schedule), [])
             numbers.extend(s.invoice.number for s in states)
+            self.open_schedules.setdefault(event.factor, {})[schedule] = None
         links = {schedule_link(schedule)} if schedule else set()
         self.note_accounts(expected, event.date, agreement)
-        self.write(event, expected, links)
+        self.write(event, expected, links, agreement)
+        if event.entry.postings:
+            self._read_factor_figures(event, agreement, states)
+
+    def _read_factor_figures(
+        self, event: Event, agreement: Agreement, states: list[InvoiceState]
+    ) -> None:
+        """Take the factor's own split from the schedule's legs, and audit it."""
+        by_invoice: dict[str, dict[str, object]] = {}
+        by_account: dict[str, list[dict[str, object]]] = {}
+        for posting in event.entry.postings:
+            meta = posting.meta or {}
+            if isinstance(meta.get("invoice"), str):
+                by_invoice[str(meta["invoice"])] = meta
+            by_account.setdefault(posting.account, []).append(meta)
+        problems = []
+        for state in states:
+            number = state.invoice.number
+            figures = by_invoice.get(number)
+            if figures is None and len(by_account.get(state.invoice.account, ())) == 1:
+                figures = by_account[state.invoice.account][0]
+            split = P.factor_split(figures or {}, state.face)
+            if split is None:
+                continue
+            state.factor_split = split
+            terms = P.purchase_split(agreement, state.face, state.currency)
+            pairs = (
+                ("advance", split.advance, terms.advance),
+                ("fee", split.discount_fee, terms.discount_fee + terms.invoice_fee),
+                ("reserve", split.reserve, terms.reserve),
+            )
+            wrong = [
+                f"{name} {theirs:,.2f} (agreement {ours:,.2f})"
+                for name, theirs, ours in pairs
+                if abs(theirs - ours) > self.tolerance
+            ]
+            if wrong:
+                problems.append(f"{number}: " + ", ".join(wrong))
+        if problems:
+            self.error(
+                "FCT170",
+                f"The factor's figures differ from agreement '{agreement.name}' "
+                f"({agreement.date}) for {'; '.join(problems)}. The books use the factor's "
+                "figures; ask the factor, or correct the agreement",
+                event,
+            )
 
     def _check_sellable(self, state: InvoiceState, event: Event) -> bool:
         number = state.invoice.number
@@ -358,7 +426,7 @@ class Settler:
         for state in states:
             if not self._check_state(state, event, "collected"):
                 return
-        expected: list[Posting] = []
+        expected: list[P.Leg] = []
         for state in states:
             agreement = state.agreement
             assert agreement is not None and state.funded_on and state.purchase
@@ -377,12 +445,16 @@ class Settler:
                 agreement, state.invoice.number, state.currency, state.face - paid, state.held
             )
             self.note_accounts(legs, event.date, agreement)
+            factor = state.factor or ""
+            self.open_releases.setdefault(factor, {})[state.invoice.number] = None
             state.held -= from_reserve
             rest = (state.face - paid) - from_reserve
             if rest:
                 state.owed["short-pay"] = state.owed.get("short-pay", ZERO) + rest
+                self.open_owed.setdefault(factor, {})[state.invoice.number] = None
             expected.extend(legs)
-        self.write(event, expected, set())
+        assert states[0].agreement is not None
+        self.write(event, expected, set(), states[0].agreement)
 
     def _check_state(self, state: InvoiceState, event: Event, action: str) -> bool:
         if state.funded_on and not state.collected_on and not state.charged_back_on:
@@ -401,7 +473,7 @@ class Settler:
         for state in states:
             if not self._check_state(state, event, "charged back"):
                 return
-        expected: list[Posting] = []
+        expected: list[P.Leg] = []
         for state in states:
             agreement = state.agreement
             assert agreement is not None and state.funded_on and state.purchase
@@ -426,10 +498,13 @@ class Settler:
                 fee,
             )
             self.note_accounts(legs, event.date, agreement)
+            if state.factor is not None:
+                self.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
             state.held, state.charged_back_on = ZERO, event.date
             state.owed["chargeback"] = state.owed.get("chargeback", ZERO) + owed
             expected.extend(legs)
-        self.write(event, expected, set())
+        assert states[0].agreement is not None
+        self.write(event, expected, set(), states[0].agreement)
 
     def _lump(self, event: Event) -> None:
         settle_lump(self, event)
@@ -446,6 +521,6 @@ def _totals(postings: list[Posting]) -> dict[tuple[str, str], Decimal]:
     return totals
 
 
-def settle(book: Book, tolerance: Decimal) -> Settlement:
+def settle(book: Book, config: Config) -> Settlement:
     """Apply every event of a book in order."""
-    return Settler(book, tolerance).run()
+    return Settler(book, config).run()

@@ -125,7 +125,9 @@ def money(value: Decimal) -> str:
     return f"{value:.2f} USD"
 
 
-def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
+def generate(
+    invoices: int, unnamed: float, seed: int, plugin: bool, plugin_config: str = ""
+) -> str:
     """Return the ledger text."""
     rng = random.Random(seed)
     per_day = max(1, round(invoices / (52 * 3 * 5)))
@@ -137,7 +139,8 @@ def generate(invoices: int, unnamed: float, seed: int, plugin: bool) -> str:
     out: list[str] = []
     w = out.append
     if plugin:
-        w('plugin "beancount_factoring.plugin"\n')
+        config = f' "{plugin_config}"' if plugin_config else ""
+        w(f'plugin "beancount_factoring.plugin"{config}\n')
     w('option "title" "Generated factoring ledger"\noption "operating_currency" "USD"\n')
     for account in (
         [
@@ -382,9 +385,10 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-plugin", action="store_true", help="leave the plugin line out")
+    parser.add_argument("--config", default="", help="the plugin's config string")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    text = generate(args.invoices, args.unnamed, args.seed, not args.no_plugin)
+    text = generate(args.invoices, args.unnamed, args.seed, not args.no_plugin, args.config)
     Path(args.out).write_text(text, encoding="utf-8")
 
 

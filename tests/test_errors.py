@@ -46,17 +46,21 @@ def test_fct100__bad_config_is_an_error_and_defaults_apply():
     assert codes(errors) == ["FCT100"]
 
 
-def test_fct101__deposit_that_names_nothing():
+def test_fct101__deposit_that_fits_no_open_item():
     entries, errors = load(
         AGREEMENT
+        + SCHEDULE
         + """
-2025-03-04 * "SUMMIT FUNDING" "ACH"
-  Assets:Bank:Checking     930.00 USD
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking     935.00 USD
   Assets:Factoring:Summit:Clearing
 """
     )
     assert codes(errors) == ["FCT101"]
-    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-930.00")
+    assert "matches no open item of 'Summit'; the closest are: schedule 7 (-5.00)" in (
+        errors[0].message
+    )
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("65.00")
 
 
 def test_fct111__event_with_no_agreement_in_force():

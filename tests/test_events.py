@@ -317,3 +317,36 @@ def test_release__of_nothing_is_still_booked():
         ("Assets:Factoring:Summit:Reserve", D("-2.00"), "INV-1", "reserve-release"),
         ("Expenses:Factoring:Summit:Fees", D("2.00"), "INV-1", "discount-fee"),
     ]
+
+
+def test_detail_item__one_posting_per_schedule_and_part():
+    text = (
+        SUMMIT
+        + SCHEDULE
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH 10452"
+  schedule: "10452"
+  Assets:Bank:Checking        3698.12 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text, config="{'detail': 'item'}")
+    assert errors == []
+    schedule = txn(entries, "Schedule 10452")
+    assert legs(schedule) == [
+        ("Assets:Factoring:Summit:Clearing", D("4025.00"), None, "face"),
+        ("Assets:Receivable:CHR", D("-1875.00"), "INV-1002", "face"),
+        ("Assets:Receivable:TQL", D("-2150.00"), "INV-1001", "face"),
+    ]
+    funding = txn(entries, "ACH 10452")
+    assert legs(funding) == [
+        ("Assets:Bank:Checking", D("3698.12"), None, None),
+        ("Assets:Factoring:Summit:Clearing", D("-4025.00"), None, "face"),
+        ("Assets:Factoring:Summit:Reserve", D("201.25"), None, "reserve"),
+        ("Expenses:Factoring:Summit:Fees", D("10.00"), None, "invoice-fee"),
+        ("Expenses:Factoring:Summit:Fees", D("15.00"), None, "transfer-fee"),
+        ("Expenses:Factoring:Summit:Fees", D("100.63"), None, "discount-fee"),
+    ]
+    assert all(p.meta.get("schedule") == "10452" for p in funding.postings[1:4])
+    assert funding.links == {"INV-1001", "INV-1002", "sched-10452"}
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0

@@ -1,0 +1,167 @@
+"""Which open items a factor's lump sum settles, found by its amount.
+
+A bank line that names nothing (no links, no ``schedule:``) is matched against
+the factor's open items: schedules bought but not yet funded, reserves due
+after collection (one item per collection day), and chargebacks or uncovered
+short pays still to be netted. The search goes in three steps and stops at the
+first that finds anything:
+
+1. one item whose cash equals the deposit;
+2. a run of two or more items next to each other by date, among all the open
+   items or among those of one kind (a rebate of a week's collections is a
+   run of release days even with a chargeback dated in between);
+3. any other combination of up to ``max-subset`` items (default 4) among the
+   ``max-candidates`` open items dated closest before the deposit (default 20).
+
+A deposit that funds a schedule pays the transfer fee once, so a set that holds
+a funding is compared with the deposit plus the fee. Amounts agree within the
+plugin's tolerance. When a step finds two or more different sets, nothing is
+chosen: the deposit is ambiguous and the candidates are listed. When nothing
+fits, the closest single items and runs are listed instead.
+
+The bounds keep the third step small: C(20, 4) = 4,845 sets at most, whatever
+the number of open items; steps 1 and 2 look up prefix sums and stay linear.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+MAX_CANDIDATES = 20
+MAX_SUBSET = 4
+# Beyond this many cents of tolerance, runs are compared pairwise, not looked up.
+_LOOKUP_SPAN = 200
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One open item a deposit may settle."""
+
+    key: str
+    label: str
+    date: datetime.date
+    cash: Decimal
+    kind: str
+
+    @property
+    def funding(self) -> bool:
+        return self.kind == "schedule"
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The outcome: the items settled, or the competing sets, or the closest misses."""
+
+    chosen: tuple[Candidate, ...] = ()
+    ambiguous: tuple[tuple[Candidate, ...], ...] = ()
+    closest: tuple[tuple[tuple[Candidate, ...], Decimal], ...] = ()
+
+
+def _cents(value: Decimal) -> int:
+    return int((value / CENT).to_integral_value())
+
+
+def allocate(
+    candidates: list[Candidate],
+    amount: Decimal,
+    transfer_fee: Decimal,
+    tolerance: Decimal,
+    max_candidates: int = MAX_CANDIDATES,
+    max_subset: int = MAX_SUBSET,
+) -> Allocation:
+    """Find the open items a deposit of ``amount`` settles.
+
+    Args:
+      candidates: The factor's open items.
+      amount: The cash the deposit brought (negative if we paid the factor).
+      transfer_fee: The fee the factor takes once from a deposit that funds.
+      tolerance: The largest difference that still counts as equal.
+      max_candidates: How many items, closest by date, the subset search uses.
+      max_subset: The most items the subset search combines.
+    """
+    items = sorted(candidates, key=lambda c: (c.date, c.key))
+
+    def total(group: tuple[Candidate, ...]) -> Decimal:
+        cash = sum((c.cash for c in group), ZERO)
+        return cash - transfer_fee if any(c.funding for c in group) else cash
+
+    singles: list[tuple[Candidate, ...]] = [
+        (c,) for c in items if abs(total((c,)) - amount) <= tolerance
+    ]
+    if singles:
+        return _decide(singles)
+    runs: dict[frozenset[str], tuple[Candidate, ...]] = {}
+    kinds = sorted({c.kind for c in items})
+    sequences = [items] + (
+        [[c for c in items if c.kind == k] for k in kinds] if len(kinds) > 1 else []
+    )
+    for sequence in sequences:
+        for run in _runs(sequence, amount, transfer_fee, tolerance):
+            runs.setdefault(frozenset(c.key for c in run), run)
+    if runs:
+        return _decide(list(runs.values()))
+    recent = items[-max_candidates:] if max_candidates > 0 else []
+    found: list[tuple[Candidate, ...]] = []
+    for size in range(2, max_subset + 1):
+        for group in itertools.combinations(recent, size):
+            if abs(total(group) - amount) <= tolerance:
+                found.append(group)
+                if len(found) > 1:
+                    return _decide(found)
+        if found:
+            return _decide(found)
+    misses: list[tuple[tuple[Candidate, ...], Decimal]] = [
+        ((c,), total((c,)) - amount) for c in items
+    ]
+    misses += [
+        (tuple(items[i:j]), total(tuple(items[i:j])) - amount)
+        for i in range(max(0, len(items) - max_candidates), len(items))
+        for j in range(i + 2, len(items) + 1)
+    ]
+    misses.sort(key=lambda miss: abs(miss[1]))
+    return Allocation(closest=tuple(misses[:3]))
+
+
+def _decide(found: list[tuple[Candidate, ...]]) -> Allocation:
+    if len(found) == 1:
+        return Allocation(chosen=found[0])
+    return Allocation(ambiguous=tuple(found[:5]))
+
+
+def _runs(
+    items: list[Candidate], amount: Decimal, transfer_fee: Decimal, tolerance: Decimal
+) -> list[tuple[Candidate, ...]]:
+    """Runs of two or more adjacent items whose cash matches, by prefix sums."""
+    prefix = [0]
+    fundings = [0]
+    for item in items:
+        prefix.append(prefix[-1] + _cents(item.cash))
+        fundings.append(fundings[-1] + item.funding)
+    target, fee, slack = _cents(amount), _cents(transfer_fee), _cents(tolerance)
+    found: list[tuple[Candidate, ...]] = []
+    if slack > _LOOKUP_SPAN:
+        for i in range(len(items)):
+            for j in range(i + 2, len(items) + 1):
+                cash = prefix[j] - prefix[i] - (fee if fundings[j] > fundings[i] else 0)
+                if abs(cash - target) <= slack:
+                    found.append(tuple(items[i:j]))
+        return found
+    seen: dict[int, list[int]] = {}
+    for j in range(len(items) + 1):
+        if j >= 2:
+            for offset in range(-slack, slack + 1):
+                for funded, want in (
+                    (False, prefix[j] - target - offset),
+                    (True, prefix[j] - target - fee - offset),
+                ):
+                    for i in seen.get(want, ()):
+                        if j - i < 2 or (fundings[j] > fundings[i]) != funded:
+                            continue
+                        found.append(tuple(items[i:j]))
+        seen.setdefault(prefix[j], []).append(j)
+    return found

@@ -1,0 +1,133 @@
+"""Measure what the plugin costs bean-check, as a ratio to plain Beancount.
+
+    python benchmarks/run.py                  # 1k, 10k and 100k invoices
+    python benchmarks/run.py --sizes 1000     # a quick run
+
+For each size it generates one ledger (``generate.py``: schedules, deposits of
+which a share name nothing and are allocated by amount, releases, chargebacks,
+short pays and the carrier's ordinary expenses), writes it twice, with and
+without the plugin line, and runs ``bean-check --no-cache`` on each in a fresh
+process, alternating, several times. It reports the median wall time and the
+peak memory of each, and their ratios. The ledger with the plugin must check
+with zero errors, or the run stops: a fast wrong answer is no figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+def measure(path: str) -> None:
+    """Check one ledger in this process and print time, memory and error count."""
+    from beancount import loader
+    from beancount.ops import validation
+
+    start = time.perf_counter()
+    _, errors, _ = loader.load_file(path, extra_validations=validation.HARDCORE_VALIDATIONS)
+    seconds = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    messages = [e.message.splitlines()[0] for e in errors[:3]]
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_kib": peak_kib, "errors": len(errors), "first": messages}
+        )
+    )
+
+
+def run_one(path: Path) -> dict:
+    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1")
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench(invoices: int, repeat: int, unnamed: float, detail: str, workdir: Path) -> dict:
+    with_plugin = workdir / f"ledger-{invoices}.beancount"
+    without = workdir / f"ledger-{invoices}-plain.beancount"
+    config = f"{{'detail': '{detail}'}}"
+    with_plugin.write_text(generate(invoices, unnamed, 1, True, config), encoding="utf-8")
+    without.write_text(generate(invoices, unnamed, 1, False), encoding="utf-8")
+    entries = sum(1 for line in with_plugin.open() if line[:1].isdigit())
+    plain, plugged = [], []
+    for _ in range(repeat):
+        plain.append(run_one(without))
+        result = run_one(with_plugin)
+        if result["errors"]:
+            raise SystemExit(f"{invoices} invoices: the plugin reports errors: {result['first']}")
+        plugged.append(result)
+
+    def median(runs: list[dict], key: str) -> float:
+        return statistics.median(run[key] for run in runs)
+
+    return {
+        "invoices": invoices,
+        "entries": entries,
+        "plain_s": median(plain, "seconds"),
+        "plugin_s": median(plugged, "seconds"),
+        "plain_mib": median(plain, "peak_kib") / 1024,
+        "plugin_mib": median(plugged, "peak_kib") / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--unnamed",
+        type=float,
+        default=0.3,
+        help="share of deposits that name nothing (default 0.3)",
+    )
+    parser.add_argument(
+        "--detail",
+        choices=("invoice", "item"),
+        default="item",
+        help="the plugin's detail setting (default item)",
+    )
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
+    print(
+        f"bean-check --no-cache, median of {args.repeat} runs, detail: {args.detail}; "
+        "ratio = with plugin / without"
+    )
+    print(
+        f"{'invoices':>9} {'entries':>8} {'plain s':>8} {'plugin s':>9} {'time':>6} "
+        f"{'plain MiB':>10} {'plugin MiB':>11} {'memory':>7}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            r = bench(size, args.repeat, args.unnamed, args.detail, Path(tmp))
+            print(
+                f"{r['invoices']:>9} {r['entries']:>8} {r['plain_s']:>8.2f} "
+                f"{r['plugin_s']:>9.2f} {r['plugin_s'] / r['plain_s']:>5.2f}x "
+                f"{r['plain_mib']:>10.0f} {r['plugin_mib']:>11.0f} "
+                f"{r['plugin_mib'] / r['plain_mib']:>6.2f}x",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""Deposits that name nothing: allocation by amount, and the time-based checks."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount_factoring.allocate import Candidate, allocate
+
+from ledgers import balance, codes, legs, load, txn
+
+D = Decimal
+
+SUMMIT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+  release-days: 10
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+"""
+
+
+def invoice(number: str, face: str, day: str = "2025-03-03", customer: str = "TQL") -> str:
+    return f"""
+{day} * "{customer}" "Load {number}"
+  invoice: "{number}"
+  Assets:Receivable:{customer}   {face} USD
+  Income:Freight
+"""
+
+
+def schedule(sid: str, day: str, *numbers: str) -> str:
+    links = " ".join(f"^{n}" for n in numbers)
+    return f"""
+{day} * "Summit" "Schedule {sid}" {links}
+  factoring: "schedule"
+  schedule: "{sid}"
+"""
+
+
+def deposit(day: str, amount: str, narration: str = "ACH", hints: str = "") -> str:
+    return f"""
+{day} * "SUMMIT FUNDING" "{narration}"{hints}
+  Assets:Bank:Checking   {amount} USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def collected(day: str, number: str) -> str:
+    return f"""
+{day} * "TQL" "Paid {number}" ^{number}
+  factoring: "collected"
+"""
+
+
+BOOKS = SUMMIT + invoice("A-1", "1000.00") + invoice("A-2", "2000.00") + invoice("A-3", "500.00")
+
+
+def test_a_single_item_gives_the_same_split_as_the_hint():
+    # Schedule 1: 2000 face, 1900 advance - 40 fee - 15 transfer fee = 1845.
+    text = BOOKS + schedule("1", "2025-03-04", "A-2")
+    unnamed, errors = load(text + deposit("2025-03-05", "1845.00"))
+    assert errors == []
+    named, _ = load(text + deposit("2025-03-05", "1845.00", hints='\n  schedule: "1"'))
+    assert legs(txn(unnamed, "ACH")) == legs(txn(named, "ACH"))
+    assert txn(unnamed, "ACH").links == {"A-2", "sched-1"}
+    assert balance(unnamed, "Assets:Factoring:Summit:Clearing") == 0
+
+
+COMBINED = (
+    BOOKS
+    + schedule("1", "2025-03-04", "A-1")
+    + deposit("2025-03-05", "915.00", "ACH 1", '\n  schedule: "1"')
+    + collected("2025-03-20", "A-1")
+    + schedule("2", "2025-03-24", "A-2")
+)
+
+
+def test_a_run_of_items_a_schedule_and_a_release():
+    # Schedule 2 (1900 - 40 - 15 = 1845) and the reserve of A-1 (50) in one credit.
+    entries, errors = load(COMBINED + deposit("2025-03-25", "1895.00"))
+    assert errors == []
+    entry = txn(entries, "ACH")
+    assert entry.links == {"A-1", "A-2", "sched-2"}
+    assert ("Assets:Factoring:Summit:Reserve", D("-50.00"), "A-1", "reserve-release") in legs(
+        entry
+    )
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("100.00")
+
+
+def test_advances_plus_releases_minus_chargebacks_minus_transfer_fee():
+    text = (
+        COMBINED
+        + schedule("3", "2025-03-24", "A-3")
+        + deposit("2025-03-25", "2310.00", "ACH 2+3", '\n  schedule: "2, 3"')
+        + collected("2025-04-01", "A-2")
+        + """
+2025-06-23 * "Summit" "Recourse A-3" ^A-3
+  factoring: "chargeback"
+"""
+        + invoice("A-4", "3000.00", "2025-06-24", "CHR")
+        + schedule("4", "2025-06-24", "A-4")
+    )
+    # 2850 - 60 - 15 (schedule 4) + 50 + 100 (reserves of A-1 and A-2)
+    # - 475 (A-3's advance, its 25 reserve kept) = 2450.
+    entries, errors = load(text + deposit("2025-06-25", "2450.00"))
+    assert errors == []
+    entry = txn(entries, "ACH")
+    assert entry.links == {"A-1", "A-2", "A-3", "A-4", "sched-4"}
+    made = legs(entry)
+    assert ("Assets:Factoring:Summit:Clearing", D("475.00"), "A-3", "chargeback") in made
+    assert ("Expenses:Factoring:Summit:Fees", D("15.00"), None, "transfer-fee") in made
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+
+
+def test_a_combination_that_is_not_a_run():
+    # Open by date: the reserve of A-1 (50), schedule 2 (1860), schedule 3 (465);
+    # the deposit is the first and the last, less the transfer fee.
+    text = COMBINED + schedule("3", "2025-03-26", "A-3")
+    entries, errors = load(text + deposit("2025-03-27", "500.00"))
+    assert errors == []
+    assert txn(entries, "ACH").links == {"A-1", "A-3", "sched-3"}
+    # The same deposit with the subset search switched off fits nothing.
+    _, errors = load(text + deposit("2025-03-27", "500.00"), config="{'max-subset': 1}")
+    assert codes(errors) == ["FCT101"]
+
+
+def test_two_equal_candidates_are_an_error_never_a_guess():
+    text = (
+        BOOKS
+        + invoice("A-5", "2000.00")
+        + schedule("1", "2025-03-04", "A-2")
+        + schedule("2", "2025-03-04", "A-5")
+    )
+    entries, errors = load(text + deposit("2025-03-05", "1845.00"))
+    assert codes(errors) == ["FCT102"]
+    assert "schedule 1; or schedule 2" in errors[0].message
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("2155.00")
+
+
+def test_a_deposit_with_nothing_open_waits_its_grace_days():
+    text = BOOKS + deposit("2025-03-05", "1845.00")
+    _, errors = load(text + '\n2025-03-10 note Assets:Bank:Checking "statement"\n')
+    assert errors == []
+    _, errors = load(text + '\n2025-03-11 note Assets:Bank:Checking "statement"\n')
+    assert codes(errors) == ["FCT103"]
+    assert "still unallocated 6 days after it arrived (grace-days: 5" in errors[0].message
+    _, errors = load(text, config="{'as-of': '2025-04-01'}")
+    assert codes(errors) == ["FCT103"]
+    # Once the schedule it pays for is booked, it is allocated.
+    _, errors = load(text + schedule("1", "2025-03-04", "A-2"), config="{'as-of': '2025-04-01'}")
+    assert errors == []
+
+
+def test_a_release_deposit_looks_only_at_releases():
+    text = (
+        COMBINED
+        + """
+2025-03-27 * "SUMMIT FUNDING" "Rebate"
+  Assets:Bank:Checking     50.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert legs(txn(entries, "Rebate")) == [
+        ("Assets:Bank:Checking", D("50.00"), None, None),
+        ("Assets:Factoring:Summit:Reserve", D("-50.00"), "A-1", "reserve-release"),
+    ]
+
+
+def test_fct160__recourse_clock():
+    text = BOOKS + deposit("2025-03-04", "915.00", "ACH 1", " ^A-1")
+    _, errors = load(text, config="{'as-of': '2025-06-02'}")
+    assert errors == []
+    _, errors = load(text, config="{'as-of': '2025-06-03'}")
+    assert codes(errors) == ["FCT160"]
+    assert "Invoice A-1 was funded by 'Summit' on 2025-03-04, 91 days before 2025-06-03" in (
+        errors[0].message
+    )
+    assert errors[0].source["lineno"] == txn(load(text)[0], "Load A-1").meta["lineno"]
+    _, errors = load(text + collected("2025-05-01", "A-1"), config="{'as-of': '2025-06-03'}")
+    assert codes(errors) == ["FCT161"]
+
+
+def test_fct161__reserve_not_back_within_release_days():
+    text = (
+        BOOKS + deposit("2025-03-04", "915.00", "ACH 1", " ^A-1") + collected("2025-03-20", "A-1")
+    )
+    _, errors = load(text, config="{'as-of': '2025-03-30'}")
+    assert errors == []
+    _, errors = load(text, config="{'as-of': '2025-03-31'}")
+    assert codes(errors) == ["FCT161"]
+    assert "The reserve of invoice A-1 (50.00 USD) has not come back" in errors[0].message
+    released = text + deposit("2025-03-25", "50.00", "Rebate", " ^A-1")
+    _, errors = load(released, config="{'as-of': '2025-04-30'}")
+    assert errors == []
+
+
+FACTOR_FIGURES = (
+    BOOKS
+    + """
+2025-03-04 * "Summit" "Schedule 9 (purchase report)" ^A-1 ^A-2
+  factoring: "schedule"
+  schedule: "9"
+  Assets:Factoring:Summit:Clearing   3000.00 USD
+  Assets:Receivable:TQL             -1000.00 USD
+    invoice: "A-1"
+    advance: 950.00 USD
+    fee: 20.00 USD
+    reserve: 50.00 USD
+  Assets:Receivable:TQL             -2000.00 USD
+    invoice: "A-2"
+    advance: 1900.00 USD
+    fee: 45.00 USD
+    reserve: 100.00 USD
+"""
+)
+
+
+def test_fct170__the_factors_own_split_is_audited_and_used():
+    # The factor charged 45 on A-2 where the agreement says 40: the books follow
+    # the factor (so the deposit agrees with the bank), and FCT170 says so.
+    entries, errors = load(
+        FACTOR_FIGURES + deposit("2025-03-05", "2770.00", hints='\n  schedule: "9"')
+    )
+    assert codes(errors) == ["FCT170"]
+    assert "A-2: fee 45.00 (agreement 40.00)" in errors[0].message
+    assert ("Expenses:Factoring:Summit:Fees", D("45.00"), "A-2", "discount-fee") in legs(
+        txn(entries, "ACH")
+    )
+    agreed = FACTOR_FIGURES.replace("fee: 45.00 USD", "fee: 40.00 USD")
+    _, errors = load(agreed + deposit("2025-03-05", "2775.00", hints='\n  schedule: "9"'))
+    assert errors == []
+
+
+def test_the_subset_search_stays_bounded_with_thousands_of_open_items():
+    day = datetime.date(2025, 1, 1)
+    items = [
+        Candidate(
+            f"k{i}", f"item {i}", day + datetime.timedelta(days=i % 300), D(1000 + i), "release"
+        )
+        for i in range(5000)
+    ]
+    result = allocate(items, D("1"), D(0), D(0))
+    assert result.chosen == () and len(result.closest) == 3
