@@ -118,13 +118,24 @@ def allocate(
     misses: list[tuple[tuple[Candidate, ...], Decimal]] = [
         ((c,), total((c,)) - amount) for c in items
     ]
+    for sequence in sequences:
+        misses += [
+            (tuple(sequence[i:j]), total(tuple(sequence[i:j])) - amount)
+            for i in range(max(0, len(sequence) - max_candidates), len(sequence))
+            for j in range(i + 2, len(sequence) + 1)
+        ]
     misses += [
-        (tuple(items[i:j]), total(tuple(items[i:j])) - amount)
-        for i in range(max(0, len(items) - max_candidates), len(items))
-        for j in range(i + 2, len(items) + 1)
+        (group, total(group) - amount)
+        for size in range(2, min(max_subset, 3) + 1)
+        for group in itertools.combinations(recent, size)
     ]
-    misses.sort(key=lambda miss: abs(miss[1]))
-    return Allocation(closest=tuple(misses[:3]))
+    misses.sort(key=lambda miss: (abs(miss[1]), len(miss[0])))
+    closest: dict[frozenset[str], tuple[tuple[Candidate, ...], Decimal]] = {}
+    for group, diff in misses:
+        closest.setdefault(frozenset(c.key for c in group), (group, diff))
+        if len(closest) == 3:
+            break
+    return Allocation(closest=tuple(closest.values()))
 
 
 def _decide(found: list[tuple[Candidate, ...]]) -> Allocation:

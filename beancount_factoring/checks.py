@@ -157,14 +157,27 @@ def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> li
         ):
             days = (as_of - state.collected_on).days
             if days > agreement.release_days:
+                fees = state.base_fee + state.late_fee
+                if state.held > fees:
+                    less = f", less {fees:,.2f} of fees" if fees else ""
+                    what = (
+                        f"The reserve of invoice {state.invoice.number} "
+                        f"({state.held:,.2f} {state.currency}{less}) "
+                        f"has not come back from '{agreement.name}'"
+                    )
+                    fix = "Ask the factor for the rebate, or book its release"
+                else:
+                    what = (
+                        f"Invoice {state.invoice.number} is not settled with "
+                        f"'{agreement.name}': its fees ({fees:,.2f} {state.currency}) are more "
+                        f"than its reserve ({state.held:,.2f})"
+                    )
+                    fix = "Book the release (or deposit) in which the factor takes the fees"
                 errors.append(
                     make_error(
                         "FCT161",
-                        f"The reserve of invoice {state.invoice.number} "
-                        f"({state.held:,.2f} {state.currency}) has not come back from "
-                        f"'{agreement.name}' {days} days after the debtor paid on "
-                        f"{state.collected_on} (release-days: {agreement.release_days}, as "
-                        f"of {as_of}). Ask the factor for the rebate, or book its release",
+                        f"{what} {days} days after the debtor paid on {state.collected_on} "
+                        f"(release-days: {agreement.release_days}, as of {as_of}). {fix}",
                         entry.meta,
                         entry,
                     )

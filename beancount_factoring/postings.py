@@ -336,29 +336,36 @@ def chargeback_postings(
     return postings, owed
 
 
-def factor_split(meta: dict[str, object], face: Decimal) -> Purchase | None:
+def factor_split(meta: dict[str, object], terms: Purchase, currency: str) -> Purchase | str | None:
     """The factor's own figures for one invoice, from posting metadata.
 
     A purchase report gives, per invoice, ``advance``, ``fee`` and ``reserve``
-    (amounts or numbers). A missing ``reserve`` is the face less the advance; a
-    missing ``fee`` is zero. Returns None when the posting carries none of them.
+    (amounts, or plain numbers in the invoice's currency). What it leaves out is
+    taken from the agreement's split ``terms``. Returns None when the posting
+    carries none of them, and a message when they cannot be used.
     """
     if not meta or not any(key in meta for key in ("advance", "fee", "reserve")):
         return None
-
-    def number(key: str) -> Decimal | None:
+    found: dict[str, Decimal] = {}
+    for key in ("advance", "fee", "reserve"):
         value = meta.get(key)
+        if value is None:
+            continue
         if isinstance(value, Amount):
+            if value.currency != currency:
+                return f"{key} is in {value.currency}, the invoice in {currency}"
             value = value.number
-        return value if isinstance(value, Decimal) else None
-
-    fee = number("fee") or ZERO
-    advance = number("advance")
-    reserve = number("reserve")
-    if advance is None and reserve is None:
-        return None
+        if not isinstance(value, Decimal):
+            return f"{key} {value!r} is not an amount"
+        found[key] = value
+    face = terms.advance + terms.reserve
+    advance = found.get("advance")
+    reserve = found.get("reserve")
     if advance is None:
-        advance = face - (reserve or ZERO)
+        advance = face - reserve if reserve is not None else terms.advance
     if reserve is None:
         reserve = face - advance
+    if advance + reserve != face:
+        return f"advance {advance:,.2f} + reserve {reserve:,.2f} is not the face {face:,.2f}"
+    fee = found.get("fee", terms.discount_fee + terms.invoice_fee)
     return Purchase(advance, reserve, fee, ZERO)

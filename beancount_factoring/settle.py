@@ -345,11 +345,14 @@ class Settler:
             figures = by_invoice.get(number)
             if figures is None and len(by_account.get(state.invoice.account, ())) == 1:
                 figures = by_account[state.invoice.account][0]
-            split = P.factor_split(figures or {}, state.face)
+            terms = P.purchase_split(agreement, state.face, state.currency)
+            split = P.factor_split(figures or {}, terms, state.currency)
             if split is None:
                 continue
+            if isinstance(split, str):
+                problems.append(f"{number}: {split} (the agreement's figures are used)")
+                continue
             state.factor_split = split
-            terms = P.purchase_split(agreement, state.face, state.currency)
             pairs = (
                 ("advance", split.advance, terms.advance),
                 ("fee", split.discount_fee, terms.discount_fee + terms.invoice_fee),

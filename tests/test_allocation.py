@@ -247,3 +247,24 @@ def test_the_subset_search_stays_bounded_with_thousands_of_open_items():
     ]
     result = allocate(items, D("1"), D(0), D(0))
     assert result.chosen == () and len(result.closest) == 3
+
+
+def test_fct170__figures_that_cannot_be_used_fall_back_to_the_agreement():
+    broken = FACTOR_FIGURES.replace("reserve: 50.00 USD", "reserve: 40.00 USD").replace(
+        "advance: 1900.00 USD", "advance: 1900.00 CAD"
+    )
+    entries, errors = load(broken + deposit("2025-03-05", "2775.00", hints='\n  schedule: "9"'))
+    assert codes(errors) == ["FCT170"]
+    message = errors[0].message
+    assert "A-1: advance 950.00 + reserve 40.00 is not the face 1,000.00" in message
+    assert "A-2: advance is in CAD, the invoice in USD" in message
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+
+
+def test_fct170__a_fee_alone_is_the_factors_fee_on_the_agreements_advance():
+    fee_only = FACTOR_FIGURES.replace("    advance: 1900.00 USD\n", "").replace(
+        "    reserve: 100.00 USD\n", ""
+    )
+    entries, errors = load(fee_only + deposit("2025-03-05", "2770.00", hints='\n  schedule: "9"'))
+    assert codes(errors) == ["FCT170"]
+    assert "A-2: fee 45.00 (agreement 40.00)" in errors[0].message
