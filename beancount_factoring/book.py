@@ -57,7 +57,7 @@ class Invoice(NamedTuple):
     due: datetime.date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """A transaction that changes the factoring state of some invoices."""
 
@@ -70,14 +70,12 @@ class Event:
     unknown: tuple[str, ...] = ()
     amount: Decimal | None = None
     currency: str | None = None
+    date: datetime.date = field(init=False)
+    rank: int = field(init=False)
 
-    @property
-    def date(self) -> datetime.date:
-        return self.entry.date
-
-    @property
-    def rank(self) -> int:
-        return RANK.get(self.kind, LUMP_RANK)
+    def __post_init__(self) -> None:
+        self.date = self.entry.date
+        self.rank = RANK.get(self.kind, LUMP_RANK)
 
 
 @dataclass
@@ -259,11 +257,12 @@ def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable
     meta = entry.meta
     number = meta["invoice"]
     number = str(number) if isinstance(number, (str, Decimal)) else ""
-    legs = [
-        (p.account, units)
-        for p in entry.postings
-        if is_receivable(p.account) and (units := units_of(p)) is not None
-    ]
+    legs = []
+    for posting in entry.postings:
+        if is_receivable(posting.account):
+            units = posting.units
+            if units is not None and type(units.number) is Decimal:
+                legs.append((posting.account, (units.number, units.currency)))
     problem = None
     if not number or not _LINK_RE.match(number):
         problem = (
@@ -283,7 +282,7 @@ def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable
     if problem is not None:
         book.errors.append(make_error("FCT134", problem, meta, entry))
         return
-    total = sum((units[0] for _, units in legs), ZERO)
+    total = legs[0][1][0] if len(legs) == 1 else sum((units[0] for _, units in legs), ZERO)
     if total <= 0:
         book.errors.append(
             make_error("FCT134", f"invoice {number} has no positive receivable", meta, entry)
@@ -292,9 +291,8 @@ def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable
     account, (_, currency) = legs[0]
     customer = meta.get("customer") or account.rsplit(":", 1)[-1]
     due = meta.get("due") if isinstance(meta.get("due"), datetime.date) else None
-    book.invoices[number] = Invoice(
-        number, index, entry, Amount(total, currency), account, str(customer), due
-    )
+    face = tuple.__new__(Amount, (total, currency))
+    book.invoices[number] = Invoice(number, index, entry, face, account, str(customer), due)
 
 
 def _resolve(book: Book, event: Event) -> None:

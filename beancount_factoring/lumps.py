@@ -22,7 +22,6 @@ account, with what the agreement gives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,11 @@ from beancount_factoring.book import Event, schedule_link, units_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from beancount_factoring.settle import InvoiceState, Settler
+
+# What to do to an invoice's state once its deposit is booked: fund it (with its
+# split), net what it owes (one part), or release its reserve; and under which terms.
+FUND, NET, RELEASE = "fund", "net", "release"
+Commit = tuple[str, "InvoiceState", "P.Purchase | str | None", Agreement]
 
 # An invoice a deposit settles, the schedule that named it, and which of its
 # items (funding, release, netting) to settle: None for all that are due.
@@ -72,7 +76,7 @@ def settle_lump(settler: Settler, event: Event) -> None:
         if not wanted:
             return
     items: list[P.Item] = []
-    commits: list[Callable[[], None]] = []
+    commits: list[Commit] = []
     for state, schedule, kinds in wanted:
         found = _items_for(settler, event, agreement, state, schedule, kinds)
         if found is None:
@@ -100,7 +104,8 @@ def settle_lump(settler: Settler, event: Event) -> None:
     figures: dict[str, Decimal] = {}
     for item in items:
         for name, value in item.figures.items():
-            figures[name] = figures.get(name, ZERO) + value
+            if value:
+                figures[name] = figures[name] + value if name in figures else value
     if any(item.kind == "funding" for item in items):
         fee = P.transfer_fee_posting(agreement, currency)
         if fee is not None:
@@ -111,8 +116,23 @@ def settle_lump(settler: Settler, event: Event) -> None:
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
     if not _write(settler, event, agreement, generated, expected_cash, figures, currency, links):
         return
-    for commit in commits:
-        commit()
+    _commit(event, commits)
+
+
+def _commit(event: Event, commits: list[Commit]) -> None:
+    """Move each settled invoice on, once the whole deposit is booked."""
+    date, entry, factor = event.date, event.entry, event.factor
+    for action, state, detail, terms in commits:
+        if action is FUND:
+            assert isinstance(detail, P.Purchase)
+            state.factor, state.agreement = factor, terms
+            state.funded_on, state.funded_by = date, entry
+            state.purchase, state.held = detail, detail.reserve
+        elif action is NET:
+            del state.owed[str(detail)]
+        else:
+            state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO
+            state.released_on = date
 
 
 def _named(settler: Settler, event: Event) -> list[Wanted] | None:
@@ -162,10 +182,10 @@ def _items_for(
     state: InvoiceState,
     schedule: str | None,
     kinds: frozenset[str] | None = None,
-) -> list[tuple[P.Item, Callable[[], None]]] | None:
+) -> list[tuple[P.Item, Commit]] | None:
     """The items of one invoice a deposit settles (only ``kinds`` if given)."""
     number = state.invoice.number
-    found: list[tuple[P.Item, Callable[[], None]]] = []
+    found: list[tuple[P.Item, Commit]] = []
     names = settler.book.agreements
     if state.factor is not None and state.factor != event.factor:
         settler.error(
@@ -201,24 +221,15 @@ def _items_for(
             return None
         source = terms.clearing if state.in_clearing else state.invoice.account
         item, split = P.funding_item(
-            terms, number, state.face, state.currency, source, state.schedule, state.factor_split
+            terms, number, state.face, state.currency, source, state.schedule, state.split(terms)
         )
 
-        def fund(state: InvoiceState = state, split: P.Purchase = split) -> None:
-            state.factor, state.agreement = event.factor, terms
-            state.funded_on, state.funded_by = event.date, event.entry
-            state.purchase, state.held = split, split.reserve
-
-        return [(item, fund)]
+        return [(item, (FUND, state, split, terms))]
     terms = state.agreement or agreement
     if state.owed and (kinds is None or "netting" in kinds):
         for part, owed in sorted(state.owed.items()):
             item = P.netting_item(terms, number, state.currency, owed, part)
-
-            def net(state: InvoiceState = state, part: str = part) -> None:
-                del state.owed[part]
-
-            found.append((item, net))
+            found.append((item, (NET, state, part, terms)))
     if (
         state.collected_on
         and not state.released_on
@@ -228,12 +239,7 @@ def _items_for(
         item = P.release_item(
             terms, number, state.currency, state.held, state.base_fee, state.late_fee
         )
-
-        def release(state: InvoiceState = state) -> None:
-            state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO
-            state.released_on = event.date
-
-        found.append((item, release))
+        found.append((item, (RELEASE, state, None, terms)))
     if found:
         return found
     if event.kind == "release" and state.funded_on and not state.collected_on:

@@ -124,7 +124,7 @@ def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[P
     return [posting for _, posting in out]
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """What one invoice contributes to a lump sum."""
 

@@ -58,13 +58,16 @@ class InvoiceState:
     owed: dict[str, Decimal] = field(default_factory=dict)
     base_fee: Decimal = ZERO
     factor_split: P.Purchase | None = None
+    planned: P.Purchase | None = None
     direct_paid: Decimal = ZERO
 
     def split(self, agreement: Agreement) -> P.Purchase:
         """The split at purchase: the factor's own figures if given, else the agreement's."""
         if self.factor_split is not None:
             return self.factor_split
-        return P.purchase_split(self.agreement or agreement, self.face, self.currency)
+        if self.planned is None:
+            self.planned = P.purchase_split(self.agreement or agreement, self.face, self.currency)
+        return self.planned
 
     @property
     def reserve_due(self) -> bool:
