@@ -39,13 +39,15 @@ def measure(path: str) -> None:
     start = time.perf_counter()
     _, errors, _ = loader.load_file(path, extra_validations=validation.HARDCORE_VALIDATIONS)
     seconds = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    messages = [e.message.splitlines()[0] for e in errors[:3]]
-    print(
-        json.dumps(
-            {"seconds": seconds, "peak_kib": peak_kib, "errors": len(errors), "first": messages}
-        )
-    )
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result = {
+        "seconds": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_kib": usage.ru_maxrss,
+        "errors": len(errors),
+        "first": [e.message.splitlines()[0] for e in errors[:3]],
+    }
+    print(json.dumps(result))
 
 
 def run_one(path: Path) -> dict:
@@ -83,6 +85,8 @@ def bench(invoices: int, repeat: int, unnamed: float, detail: str, workdir: Path
         "entries": entries,
         "plain_s": median(plain, "seconds"),
         "plugin_s": median(plugged, "seconds"),
+        "plain_cpu": median(plain, "cpu"),
+        "plugin_cpu": median(plugged, "cpu"),
         "plain_mib": median(plain, "peak_kib") / 1024,
         "plugin_mib": median(plugged, "peak_kib") / 1024,
     }
@@ -111,11 +115,12 @@ def main() -> None:
         return
     print(
         f"bean-check --no-cache, median of {args.repeat} runs, detail: {args.detail}; "
-        "ratio = with plugin / without"
+        "ratio = with plugin / without; cpu = the process's user + system seconds"
     )
     print(
-        f"{'invoices':>9} {'entries':>8} {'plain s':>8} {'plugin s':>9} {'time':>6} "
-        f"{'plain MiB':>10} {'plugin MiB':>11} {'memory':>7}"
+        f"{'invoices':>9} {'entries':>8} {'plain s':>8} {'plugin s':>9} {'wall':>6} "
+        f"{'plain cpu':>9} {'plugin cpu':>10} {'cpu':>6} "
+        f"{'plain MiB':>9} {'plugin MiB':>10} {'memory':>7}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
@@ -123,7 +128,9 @@ def main() -> None:
             print(
                 f"{r['invoices']:>9} {r['entries']:>8} {r['plain_s']:>8.2f} "
                 f"{r['plugin_s']:>9.2f} {r['plugin_s'] / r['plain_s']:>5.2f}x "
-                f"{r['plain_mib']:>10.0f} {r['plugin_mib']:>11.0f} "
+                f"{r['plain_cpu']:>9.2f} {r['plugin_cpu']:>10.2f} "
+                f"{r['plugin_cpu'] / r['plain_cpu']:>5.2f}x "
+                f"{r['plain_mib']:>9.0f} {r['plugin_mib']:>10.0f} "
                 f"{r['plugin_mib'] / r['plain_mib']:>6.2f}x",
                 flush=True,
             )
