@@ -375,6 +375,7 @@ class Agreements:
         self._factor_of_account: dict[str, str] = {}
         self._display: dict[str, str] = {}
         self._shared: set[str] = set()
+        self._names: dict[str, re.Pattern[str]] = {}
 
     def add(self, name: str, date: datetime.date, agreement: Agreement | None) -> None:
         """Record an agreement (None for a broken one) of a factor from a date on."""
@@ -434,7 +435,14 @@ class Agreements:
         found = []
         for key, terms in self._by_factor.items():
             if any(a is not None and a.payee.search(text) for _, a in terms) or (
-                by_name and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text, re.IGNORECASE)
+                by_name and self._name_pattern(key).search(text)
             ):
                 found.append(key)
         return found
+
+    def _name_pattern(self, key: str) -> re.Pattern[str]:
+        pattern = self._names.get(key)
+        if pattern is None:
+            pattern = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE)
+            self._names[key] = pattern
+        return pattern

@@ -87,7 +87,6 @@ def parse_config(
     """
     if text is None or not text.strip():
         return Config(), []
-    source = _plugin_source(options_map)
     how = "write it like \"{'tolerance': '0.01', 'disable': ['FCT141']}\""
     try:
         raw = ast.literal_eval(text)
@@ -95,10 +94,10 @@ def parse_config(
         message = (
             f"The factoring plugin's config {text!r} is not a Python dict literal ({exc}); {how}"
         )
-        return Config(), [make_error("FCT100", message, source)]
+        return Config(), [make_error("FCT100", message, _plugin_source(options_map))]
     if not isinstance(raw, dict):
         message = f"The factoring plugin's config {text!r} must be a dict; {how}"
-        return Config(), [make_error("FCT100", message, source)]
+        return Config(), [make_error("FCT100", message, _plugin_source(options_map))]
     errors = []
     for key in raw:
         if key not in KEYS:
@@ -107,7 +106,7 @@ def parse_config(
                     "FCT100",
                     f"Unknown key {key!r} in the factoring plugin's config; the keys are "
                     f"{', '.join(KEYS)}",
-                    source,
+                    _plugin_source(options_map),
                 )
             )
     tolerance = DEFAULT_TOLERANCE
@@ -121,7 +120,7 @@ def parse_config(
                 make_error(
                     "FCT100",
                     f"tolerance {raw['tolerance']!r} must be a non-negative number like '0.01'",
-                    source,
+                    _plugin_source(options_map),
                 )
             )
             tolerance = DEFAULT_TOLERANCE
@@ -137,7 +136,7 @@ def parse_config(
                 make_error(
                     "FCT100",
                     f"Cannot disable {code!r}: not a factoring error code (see docs/errors.md)",
-                    source,
+                    _plugin_source(options_map),
                 )
             )
     bounds = {"max-candidates": MAX_CANDIDATES, "max-subset": MAX_SUBSET}
@@ -151,7 +150,7 @@ def parse_config(
                     make_error(
                         "FCT100",
                         f"{key} {value!r} must be a whole number from 0 to {limit}",
-                        source,
+                        _plugin_source(options_map),
                     )
                 )
     as_of = None
@@ -163,7 +162,7 @@ def parse_config(
                 make_error(
                     "FCT100",
                     f"as-of {raw['as-of']!r} must be a date like '2025-06-30'",
-                    source,
+                    _plugin_source(options_map),
                 )
             )
     detail = raw.get("detail", "invoice")
@@ -173,7 +172,7 @@ def parse_config(
                 "FCT100",
                 f"detail {detail!r} must be 'invoice' (a posting per invoice and part) or "
                 "'item' (a posting per schedule or deposit and part)",
-                source,
+                _plugin_source(options_map),
             )
         )
         detail = "invoice"
