@@ -265,6 +265,6 @@ def test_fct170__a_fee_alone_is_the_factors_fee_on_the_agreements_advance():
     fee_only = FACTOR_FIGURES.replace("    advance: 1900.00 USD\n", "").replace(
         "    reserve: 100.00 USD\n", ""
     )
-    entries, errors = load(fee_only + deposit("2025-03-05", "2770.00", hints='\n  schedule: "9"'))
+    _entries, errors = load(fee_only + deposit("2025-03-05", "2770.00", hints='\n  schedule: "9"'))
     assert codes(errors) == ["FCT170"]
     assert "A-2: fee 45.00 (agreement 40.00)" in errors[0].message
