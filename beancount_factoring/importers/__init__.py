@@ -1,0 +1,1 @@
+"""beangulp importers for factor reports, bank lines and invoice exports (SPEC §4)."""
