@@ -15,12 +15,13 @@
     releases, unallocated deposits) are judged on. Default: the date of the
     last entry in the ledger, so a ledger checks the same tomorrow as today.
 ``detail``
-    ``"invoice"`` (the default): the plugin writes one posting per invoice and
-    part, each naming its invoice. ``"item"``: one posting per schedule (or per
-    deposit) and part, each naming its schedule; receivable legs stay one per
-    invoice, and the transaction's links still name every invoice. Choose
-    ``"item"`` for ledgers of tens of thousands of invoices: bean-check then
-    has a fifth of the postings to check.
+    ``"item"`` (the default): on the factor's own accounts the plugin writes
+    one posting per schedule (or per deposit) and part, naming the schedule, as
+    the factor's purchase report adds them up; a part that only one invoice
+    contributes names that invoice too. Receivable legs stay one per invoice,
+    and the transaction's links name every invoice. ``"invoice"``: one posting
+    per invoice and part, each naming its invoice; clearer in Fava's journal of
+    the fee account, but bean-check then has about twice the postings to check.
 ``max-candidates``, ``max-subset``
     The bounds of the search for what a deposit that names nothing settles:
     it combines up to ``max-subset`` (default 4) of the ``max-candidates``
@@ -57,7 +58,7 @@ class Config:
     max_candidates: int = MAX_CANDIDATES
     max_subset: int = MAX_SUBSET
     as_of: datetime.date | None = None
-    detail: str = "invoice"
+    detail: str = "item"
 
 
 def _plugin_source(options_map: dict[str, Any] | None) -> dict[str, Any]:
@@ -165,7 +166,7 @@ def parse_config(
                     _plugin_source(options_map),
                 )
             )
-    detail = raw.get("detail", "invoice")
+    detail = raw.get("detail", "item")
     if detail not in DETAILS:
         errors.append(
             make_error(
@@ -175,7 +176,7 @@ def parse_config(
                 _plugin_source(options_map),
             )
         )
-        detail = "invoice"
+        detail = "item"
     config = Config(
         tolerance,
         frozenset(disabled),

@@ -35,6 +35,10 @@ from beancount_factoring.settle import Settlement, settle
 
 __plugins__ = ("factoring",)
 
+# Ledgers at least this long have their objects frozen for the cyclic collector
+# once the plugin is done (see ``factoring``); smaller ones are left alone.
+FREEZE_AT = 50_000
+
 
 def factoring(
     entries: list[data.Directive], options_map: dict[str, Any], config: str | None = None
@@ -53,7 +57,13 @@ def factoring(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(entries, options_map, config)
+        result = _run(entries, options_map, config)
+        if collecting and len(entries) >= FREEZE_AT:
+            # What the plugin leaves behind (new postings, relinked invoices) would
+            # otherwise tip the collector into one more full scan of the whole
+            # ledger during validation; frozen objects are still freed when unused.
+            gc.freeze()
+        return result
     except Exception:  # noqa: BLE001 - the plugin must return errors, never raise.
         source = data.new_metadata(str(options_map.get("filename", "<factoring>")), 0)
         message = (

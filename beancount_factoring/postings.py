@@ -97,17 +97,26 @@ def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[P
     sums: dict[tuple[str, str, str, str | None], Decimal] = {}
     single: list[tuple[int, Leg]] = []
     order: dict[tuple[str, str, str, str | None], int] = {}
+    first: dict[tuple[str, str, str, str | None], Leg | None] = {}
     for position, item in enumerate(legs):
         if item.account in grouped:
             key = (item.account, item.currency, item.part, item.schedule)
             if key not in sums:
                 order[key] = position
-                sums[key] = ZERO
-            sums[key] += item.number
+                sums[key] = item.number
+                first[key] = item
+            else:
+                sums[key] += item.number
+                first[key] = None
         else:
             single.append((position, item))
     out: list[tuple[int, Posting]] = []
     for key, total in sums.items():
+        alone = first[key]
+        if alone is not None:
+            # A group of one invoice is written as in "invoice" detail, naming it.
+            single.append((order[key], alone))
+            continue
         if not total:
             continue
         account, currency, part, schedule = key

@@ -225,7 +225,8 @@ def test_fct170__the_factors_own_split_is_audited_and_used():
     # The factor charged 45 on A-2 where the agreement says 40: the books follow
     # the factor (so the deposit agrees with the bank), and FCT170 says so.
     entries, errors = load(
-        FACTOR_FIGURES + deposit("2025-03-05", "2770.00", hints='\n  schedule: "9"')
+        FACTOR_FIGURES + deposit("2025-03-05", "2770.00", hints='\n  schedule: "9"'),
+        "{'detail': 'invoice'}",
     )
     assert codes(errors) == ["FCT170"]
     assert "A-2: fee 45.00 (agreement 40.00)" in errors[0].message

@@ -42,8 +42,22 @@ def test_invoice__gains_its_link():
     assert txn(entries, "Load TQL-88412").links == {"INV-1001"}
 
 
-def test_schedule__moves_each_invoice_to_clearing():
+def test_schedule__moves_the_invoices_to_clearing_in_one_posting_per_schedule():
+    # The default detail, 'item': the factor's account gets the schedule's total.
     entries, errors = load(SUMMIT + SCHEDULE)
+    assert errors == []
+    entry = txn(entries, "Schedule 10452")
+    assert legs(entry) == [
+        ("Assets:Factoring:Summit:Clearing", D("4025.00"), None, "face"),
+        ("Assets:Receivable:CHR", D("-1875.00"), "INV-1002", "face"),
+        ("Assets:Receivable:TQL", D("-2150.00"), "INV-1001", "face"),
+    ]
+    assert all(p.meta["schedule"] == "10452" for p in entry.postings)
+    assert entry.links == {"INV-1001", "INV-1002", "sched-10452"}
+
+
+def test_schedule__moves_each_invoice_to_clearing_with_detail_invoice():
+    entries, errors = load(SUMMIT + SCHEDULE, "{'detail': 'invoice'}")
     assert errors == []
     entry = txn(entries, "Schedule 10452")
     assert legs(entry) == [
@@ -57,19 +71,36 @@ def test_schedule__moves_each_invoice_to_clearing():
     assert balance(entries, "Assets:Receivable:TQL") == 0
 
 
-def test_funding__splits_the_clearing_leg_per_invoice():
-    # Advance 95%: 2042.50 + 1781.25; fee 2.5%: 53.75 + 46.88; invoice fees 2 x 5;
-    # transfer fee 15: cash = 3823.75 - 100.63 - 10 - 15 = 3698.12.
-    entries, errors = load(
-        SUMMIT
-        + SCHEDULE
-        + """
+FUNDING_10452 = """
 2025-03-05 * "SUMMIT FUNDING" "ACH 10452"
   schedule: "10452"
   Assets:Bank:Checking        3698.12 USD
   Assets:Factoring:Summit:Clearing
 """
-    )
+
+
+def test_funding__splits_the_clearing_leg_per_schedule_and_part():
+    # The invoices' parts added up per schedule: what the factor's report totals.
+    entries, errors = load(SUMMIT + SCHEDULE + FUNDING_10452)
+    assert errors == []
+    entry = txn(entries, "ACH 10452")
+    assert legs(entry) == [
+        ("Assets:Bank:Checking", D("3698.12"), None, None),
+        ("Assets:Factoring:Summit:Clearing", D("-4025.00"), None, "face"),
+        ("Assets:Factoring:Summit:Reserve", D("201.25"), None, "reserve"),
+        ("Expenses:Factoring:Summit:Fees", D("10.00"), None, "invoice-fee"),
+        ("Expenses:Factoring:Summit:Fees", D("15.00"), None, "transfer-fee"),
+        ("Expenses:Factoring:Summit:Fees", D("100.63"), None, "discount-fee"),
+    ]
+    assert {p.meta.get("schedule") for p in entry.postings[1:]} == {"10452", None}
+    assert entry.links == {"INV-1001", "INV-1002", "sched-10452"}
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+
+
+def test_funding__splits_the_clearing_leg_per_invoice_with_detail_invoice():
+    # Advance 95%: 2042.50 + 1781.25; fee 2.5%: 53.75 + 46.88; invoice fees 2 x 5;
+    # transfer fee 15: cash = 3823.75 - 100.63 - 10 - 15 = 3698.12.
+    entries, errors = load(SUMMIT + SCHEDULE + FUNDING_10452, "{'detail': 'invoice'}")
     assert errors == []
     entry = txn(entries, "ACH 10452")
     assert legs(entry) == [

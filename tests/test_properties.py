@@ -562,7 +562,8 @@ def test_a_deposit_in_another_currency_still_gives_balanced_transactions(case):
 @given(shuffled(funded_ledgers()))
 def test_face_is_cash_advanced_plus_fees_plus_reserve(case):
     ledger, text = case
-    entries, errors = load(text)
+    # Invoice by invoice, so each invoice's parts can be read from the postings.
+    entries, errors = load(text, "{'detail': 'invoice'}")
     assert messages(errors) == []
     terms = ledger.terms
     for deposit in ledger.deposits:
@@ -594,6 +595,29 @@ def test_face_is_cash_advanced_plus_fees_plus_reserve(case):
         # Nothing else is left on the deposit: no difference leg, no stray posting.
         assert (None, "difference") not in split
         assert sum(split.values(), ZERO) == 0
+
+
+@SETTINGS
+@given(shuffled(funded_ledgers()))
+def test_both_details_book_the_same_amounts_on_every_account(case):
+    # 'item' only adds up what 'invoice' writes: per account, per day, the same.
+    _, text = case
+    by_item, item_errors = load(text)
+    by_invoice, invoice_errors = load(text, "{'detail': 'invoice'}")
+    assert messages(item_errors) == messages(invoice_errors) == []
+    assert unbalanced(by_item) == []
+
+    def sums(entries: list[data.Directive]) -> dict[tuple, Decimal]:
+        found: dict[tuple, Decimal] = {}
+        for entry in transactions(entries):
+            for posting in entry.postings:
+                key = (entry.date, posting.account, posting.units.currency)
+                found[key] = found.get(key, ZERO) + posting.units.number
+        return {key: value for key, value in found.items() if value}
+
+    assert sums(by_item) == sums(by_invoice)
+    postings = sum(len(e.postings) for e in transactions(by_item))
+    assert postings <= sum(len(e.postings) for e in transactions(by_invoice))
 
 
 # 3. A settled schedule leaves its clearing items at zero.
