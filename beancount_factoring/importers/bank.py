@@ -1,0 +1,288 @@
+"""Bank statement CSV importer: every bank's layout, configured in a few words.
+
+A US bank's download, newest line first, with a running balance:
+
+    Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #,
+    DEBIT,02/05/2025,"TRUCKLOG ELD SUBSCRIPTION",-35.00,DEBIT_CARD,17135.98,,
+    CREDIT,02/05/2025,"LAKESHORE FUNDING LLC ACH CREDIT",4563.37,ACH_CREDIT,17170.98,,
+
+is read by
+
+    BankCsvImporter(
+        "Assets:Bank:Checking",
+        date="Posting Date", narration="Description", amount="Amount", balance="Balance",
+        date_format="%m/%d/%Y", factors="ledger.beancount",
+    )
+
+A European one (`;`, decimal comma, dd.mm.yyyy, cp1252, an account number in a title row,
+separate debit and credit columns) by `delimiter=";", decimal_mark=",", encoding="cp1252",
+skip_rows=4, account_number="DE89 3704 0044 0532 0130 00", debit="Soll", credit="Haben"`.
+
+A file is identified by its header: every configured column must be in it, and so must the
+account number if one is given (in the file's name or its first lines). Each row becomes a
+bank line (see `banklines`); a running balance becomes one `balance` assertion per
+statement date, dated the next day since Beancount checks a balance at the start of its
+day. Each entry's `import-id` is made from the row's content, or from the bank's reference
+column when there is one, so a download that overlaps an earlier one dedupes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_factoring.importers.banklines import (
+    FactorPayees,
+    FactorSource,
+    Matcher,
+    balance_entry,
+    bank_transaction,
+    line_text,
+)
+from beancount_factoring.importers.base import (
+    ID_KEY,
+    Importer,
+    RowIds,
+)
+from beancount_factoring.importers.csvfile import (
+    CsvLayout,
+    CsvTable,
+    Row,
+    has_columns,
+    latest_date,
+    mentions,
+    no_gc_pauses,
+    read_date,
+    read_header,
+    read_number,
+)
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _names(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _slug(account: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", account.split(":")[-1].lower()).strip("-") or "bank"
+
+
+class BankCsvImporter(Importer):
+    """A bank statement CSV with configurable columns (see the module docstring).
+
+    Args:
+      account: The bank account the statement is of.
+      currency: The statement's currency.
+      date, narration, payee, amount, debit, credit, balance, reference: Header names of
+        the columns. `narration` may list several columns, joined with a space. Give
+        `amount` (signed), or `debit` and/or `credit` (withdrawals and deposits).
+      date_format: A strptime format, or several tried in turn.
+      decimal_mark, thousands: How numbers are written (thousands defaults to the other
+        of "," and ".").
+      delimiter, encoding, skip_rows: How the file is written; `skip_rows` counts the
+        lines before the header.
+      account_number: Identify only files that show this number (name or first lines).
+      signature: More header names a file must have to be identified.
+      negate: Flip every amount (card statements that show charges as positive).
+      factors: Where the factor agreements come from (`banklines.FactorSource`).
+      fallback: The account of lines from no factor; they are flagged `!`.
+      name: The importer's unique name (Fava shows it); defaults to one with the account.
+    """
+
+    def __init__(
+        self,
+        account: str,
+        *,
+        currency: str = "USD",
+        date: str = "Date",
+        narration: str | Sequence[str] = "Description",
+        payee: str | None = None,
+        amount: str | None = "Amount",
+        debit: str | None = None,
+        credit: str | None = None,
+        balance: str | None = None,
+        reference: str | None = None,
+        date_format: str | Sequence[str] = "%m/%d/%Y",
+        decimal_mark: str = ".",
+        thousands: str | None = None,
+        delimiter: str = ",",
+        encoding: str = "utf-8-sig",
+        skip_rows: int = 0,
+        account_number: str | None = None,
+        signature: Sequence[str] = (),
+        negate: bool = False,
+        factors: FactorSource = None,
+        fallback: str = "Expenses:Uncategorized",
+        name: str | None = None,
+    ) -> None:
+        if debit or credit:
+            amount = None
+        elif not amount:
+            raise ValueError("give the amount column, or the debit and credit columns")
+        self.bank = account
+        self.currency = currency
+        self.columns = {
+            "date": date,
+            "payee": payee,
+            "amount": amount,
+            "debit": debit,
+            "credit": credit,
+            "balance": balance,
+            "reference": reference,
+        }
+        self.date_column = date
+        self.narration_columns = _names(narration)
+        self.formats = _names(date_format)
+        self.decimal_mark = decimal_mark
+        self.thousands = (
+            thousands if thousands is not None else "," if decimal_mark != "," else "."
+        )
+        self.layout = CsvLayout(delimiter=delimiter, encoding=encoding, skip_rows=skip_rows)
+        self.account_number = account_number
+        configured = [c for c in self.columns.values() if c] + list(self.narration_columns)
+        self.signature = tuple(configured) + tuple(signature)
+        self.negate = negate
+        self.payees = FactorPayees(factors)
+        self.fallback = fallback
+        self._name = name or f"{type(self).__module__}.{type(self).__name__}:{account}"
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def identify(self, filepath: Any) -> bool:
+        path = os.fspath(filepath)
+        header = read_header(path, self.layout)
+        if header is None or not has_columns(header, self.signature):
+            return False
+        return self.account_number is None or mentions(
+            path, self.account_number, self.layout.encoding
+        )
+
+    def account(self, filepath: Any) -> str:
+        return self.bank
+
+    def filename(self, filepath: Any) -> str | None:
+        return f"{_slug(self.bank)}.statement.csv"
+
+    def date(self, filepath: Any) -> datetime.date | None:
+        """The latest date in the statement (one pass that reads only the dates)."""
+        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.formats)
+
+    def _date(self, table: CsvTable, row: Row, index: int | None) -> datetime.date:
+        name = self.columns["date"]
+        try:
+            return read_date(table.cell(row, index, name), self.formats)
+        except ValueError as exc:
+            raise table.fail(row, name, str(exc)) from None
+
+    def _number(self, table: CsvTable, row: Row, index: int | None, name: str | None) -> Decimal:
+        text = table.cell(row, index, name)
+        try:
+            return read_number(text, self.decimal_mark, self.thousands)
+        except ValueError as exc:
+            message = f"{exc}; amounts here look like {self._example()}"
+            raise table.fail(row, name, message) from None
+
+    def _example(self) -> str:
+        return "1,234.56" if self.decimal_mark == "." else f"1{self.thousands}234,56"
+
+    def _amount(self, table: CsvTable, row: Row, cols: dict[str, int | None]) -> Decimal:
+        if self.columns["amount"]:
+            number = self._number(table, row, cols["amount"], self.columns["amount"])
+        else:
+            debit = table.cell(row, cols["debit"], self.columns["debit"])
+            credit = table.cell(row, cols["credit"], self.columns["credit"])
+            if not debit and not credit:
+                shown = " or ".join(
+                    repr(c) for c in (self.columns["debit"], self.columns["credit"]) if c
+                )
+                raise table.fail(
+                    row, self.columns["debit"] or self.columns["credit"], f"no amount in {shown}"
+                )
+            number = Decimal(0)
+            if debit:
+                # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out.
+                number -= abs(self._number(table, row, cols["debit"], self.columns["debit"]))
+            if credit:
+                number += self._number(table, row, cols["credit"], self.columns["credit"])
+        return -number if self.negate else number
+
+    def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
+        # The ledger, if one is to be loaded, is loaded before the collector is held off.
+        matcher = self.payees.matcher(existing)
+        with no_gc_pauses():
+            return self._extract(os.fspath(filepath), matcher)
+
+    def _extract(self, path: str, matcher: Matcher) -> list[Any]:
+        ids = RowIds("bank")
+        entries: list[Any] = []
+        # Per date, the balance of its first and its last row in the file: which one
+        # closes the day depends on the file's order, known only at the end.
+        balances: dict[datetime.date, tuple[Decimal, int, Decimal, int]] = {}
+        first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
+        with CsvTable(path, self.layout) as table:
+            cols = {key: table.column(name) for key, name in self.columns.items()}
+            text_cols = [(name, table.column(name)) for name in self.narration_columns]
+            for row in table.rows():
+                date = self._date(table, row, cols["date"])
+                number = self._amount(table, row, cols)
+                narration = " ".join(
+                    part for part in (table.cell(row, i, n) for n, i in text_cols) if part
+                )
+                payee = table.cell(row, cols["payee"], self.columns["payee"]) or None
+                reference = table.cell(row, cols["reference"], self.columns["reference"])
+                if reference:
+                    ident = ids(self.bank, reference)
+                else:
+                    ident = ids(self.bank, date, number, payee or "", narration)
+                meta = data.new_metadata(path, row.line, {ID_KEY: ident})
+                clearing = matcher.clearing(line_text(payee, narration), date, self.bank)
+                units = Amount(number, self.currency)
+                entries.append(
+                    bank_transaction(
+                        meta, date, payee, narration, self.bank, units, clearing, self.fallback
+                    )
+                )
+                if self.columns["balance"]:
+                    text = table.cell(row, cols["balance"], self.columns["balance"])
+                    running = None
+                    if text:  # pending lines often have no balance yet
+                        running = self._number(
+                            table, row, cols["balance"], self.columns["balance"]
+                        )
+                        first, line = balances.get(date, (running, row.line))[:2]
+                        balances[date] = (first, line, running, row.line)
+                    if len(first_rows) < 2:
+                        first_rows.append((date, number, running))
+        ascending = _ascending(entries, first_rows)
+        for date, (first, first_line, last, last_line) in balances.items():
+            closing, line = (last, last_line) if ascending else (first, first_line)
+            units = Amount(closing, self.currency)
+            ident = ids(self.bank, "balance", date, closing)
+            entries.append(balance_entry(path, line, ident, date + ONE_DAY, self.bank, units))
+        return entries
+
+
+def _ascending(
+    entries: list[Any], first_rows: list[tuple[datetime.date, Decimal, Decimal | None]]
+) -> bool:
+    """True if the file lists the oldest line first."""
+    if entries and entries[0].date != entries[-1].date:
+        return bool(entries[0].date < entries[-1].date)
+    # All on one day: the running balance says which way it runs.
+    if len(first_rows) == 2:
+        (_, amount0, balance0), (_, amount1, balance1) = first_rows
+        if balance0 is not None and balance1 is not None:
+            return not (balance0 == balance1 + amount0 and balance1 != balance0 + amount1)
+    return True

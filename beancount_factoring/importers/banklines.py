@@ -1,0 +1,160 @@
+"""What the bank importers (CSV and OFX) share: which factor a line comes from, and the
+entries they write.
+
+A line whose payee or description matches a factor agreement's `payee` pattern becomes the
+bank line the plugin expects of a funding or a release: the bank posting and one clearing
+posting left for Beancount to fill in. The plugin then finds by its amount what the deposit
+pays for and splits it (docs/ledger.md, 5.3). Any other line goes to a fallback account
+flagged `!`, for the bookkeeper to look at:
+
+    2025-02-05 * "LAKESHORE FUNDING LLC ACH CREDIT PPD ID: 8833120045"
+      import-id: "bank-2c908fd5b144"
+      Assets:Bank:Checking                 4563.37 USD
+      Assets:Factoring:Lakeshore:Clearing
+
+    2025-02-11 ! "PILOT TRAVEL CENTER #412 RICHMOND IN"
+      import-id: "bank-6c9f1075c20d"
+      Assets:Bank:Checking    -96.44 USD
+      Expenses:Uncategorized
+
+The agreements come from the ledger through the project's own reader (`book.read_book`),
+so the importer and the plugin recognise a factor the same way. They may be given as a
+ledger path, a list of entries, or a plain `{pattern: clearing account}` mapping; without
+any, the ledger passed to `extract -e` is used.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Union
+
+from beancount import loader
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_factoring.agreement import DIRECTIVE, Agreement, Agreements
+from beancount_factoring.book import read_book
+from beancount_factoring.importers.base import ID_KEY, ImportFailure
+
+# Where the agreements come from: a ledger file, its entries, or {pattern: clearing account}.
+FactorSource = Union[str, "os.PathLike[str]", Sequence[Any], Mapping[str, str], None]
+
+
+class _ByAgreement:
+    """Matches bank lines with the agreements of a ledger."""
+
+    def __init__(self, entries: Sequence[Any]) -> None:
+        # Only the agreements matter here; the reader gets nothing else to look at.
+        customs: list[data.Directive] = [
+            e for e in entries if isinstance(e, data.Custom) and e.type == DIRECTIVE
+        ]
+        self.agreements: Agreements = read_book(customs).agreements
+        self.terms: dict[str, list[Agreement]] = {}
+        for agreement in sorted(self.agreements.latest(), key=lambda a: a.date):
+            self.terms.setdefault(agreement.name.strip().lower(), []).append(agreement)
+
+    def clearing(self, text: str, date: datetime.date, bank: str) -> str | None:
+        candidates = []
+        for key in self.agreements.factor_of_payee(text):
+            terms = self.terms.get(key)
+            if not terms:
+                continue  # every agreement of this factor is broken: bean-check says why
+            # The terms in force on the line's date; a line older than them still
+            # belongs to the factor.
+            earlier = [a for a in terms if a.date <= date]
+            candidates.append(earlier[-1] if earlier else terms[0])
+        if len(candidates) > 1:
+            # Two factors' patterns match: the one that pays into this account wins.
+            candidates = [a for a in candidates if a.bank == bank] or candidates
+        accounts = {a.clearing for a in candidates}
+        return accounts.pop() if len(accounts) == 1 else None
+
+
+class _ByPattern:
+    """Matches bank lines with explicit `{pattern: clearing account}` rules."""
+
+    def __init__(self, rules: Mapping[str, str]) -> None:
+        self.rules = [(re.compile(pattern, re.IGNORECASE), acc) for pattern, acc in rules.items()]
+
+    def clearing(self, text: str, date: datetime.date, bank: str) -> str | None:
+        accounts = {acc for pattern, acc in self.rules if pattern.search(text)}
+        return accounts.pop() if len(accounts) == 1 else None
+
+
+Matcher = _ByAgreement | _ByPattern
+
+
+class FactorPayees:
+    """Finds the clearing account of the factor a bank line comes from (module docstring)."""
+
+    def __init__(self, source: FactorSource = None) -> None:
+        if isinstance(source, Mapping):
+            for pattern in source:
+                re.compile(pattern)  # a bad pattern is a mistake in import.py: fail early
+        self.source = source
+        self._fixed: Matcher | None = None
+        self._existing: tuple[int, int, Matcher] | None = None
+
+    def matcher(self, existing: Sequence[Any]) -> Matcher:
+        """The matcher for one extract() call; `existing` is the ledger beangulp passed."""
+        source = self.source
+        if source is None:
+            # The same list is passed for every file of a run: read it once.
+            key = (id(existing), len(existing))
+            if self._existing is None or self._existing[:2] != key:
+                self._existing = (*key, _ByAgreement(existing))
+            return self._existing[2]
+        if self._fixed is None:
+            if isinstance(source, Mapping):
+                self._fixed = _ByPattern(source)
+            elif isinstance(source, str | os.PathLike):
+                self._fixed = _ByAgreement(_load(os.fspath(source)))
+            else:
+                self._fixed = _ByAgreement(list(source))
+        return self._fixed
+
+
+def _load(path: str) -> list[Any]:
+    if not os.path.isfile(path):
+        raise ImportFailure(path, None, "the ledger named for the factor agreements is missing")
+    entries, _, _ = loader.load_file(path)
+    return list(entries)
+
+
+def bank_transaction(
+    meta: dict[str, Any],
+    date: datetime.date,
+    payee: str | None,
+    narration: str,
+    bank: str,
+    units: Amount,
+    clearing: str | None,
+    fallback: str,
+) -> data.Transaction:
+    """A bank line: to the factor's clearing account, else to `fallback` flagged `!`."""
+    other = clearing or fallback
+    postings = [
+        data.Posting(bank, units, None, None, None, None),
+        # No amount: Beancount fills it in, and the plugin splits a clearing leg.
+        data.Posting(other, None, None, None, None, None),
+    ]
+    flag = "*" if clearing else "!"
+    return data.Transaction(
+        meta, date, flag, payee or None, narration, frozenset(), frozenset(), postings
+    )
+
+
+def balance_entry(
+    filename: str, line: int, ident: str, date: datetime.date, account: str, units: Amount
+) -> data.Balance:
+    """A `balance` assertion with its import id."""
+    meta = data.new_metadata(filename, line, {ID_KEY: ident})
+    return data.Balance(meta, date, account, units, None, None)
+
+
+def line_text(payee: str | None, narration: str) -> str:
+    """The text the payee patterns are searched in, as the plugin searches it."""
+    return f"{payee or ''} {narration}"

@@ -1,0 +1,379 @@
+"""Invoice exports of billing and TMS software: one invoice transaction per invoice.
+
+Most exports list one row per line item, with the invoice's fields repeated (or left blank
+on the rows after the first). The rows of one invoice need not be next to each other:
+
+    Invoice No,Invoice Date,Due Date,Customer,Load No,Charge Code,Description,Amount
+    RF-2001,02/03/2025,03/05/2025,Northstar Logistics,NSL-460231,LINEHAUL,Linehaul,1840.00
+    RF-2001,02/03/2025,03/05/2025,Northstar Logistics,NSL-460231,FSC,Fuel surcharge,310.00
+
+becomes, with `InvoiceImporter(invoice="Invoice No", load="Load No", charge="Charge Code",
+description="Description", customers={"Northstar Logistics": "Northstar"})`, the invoice
+SPEC §3.2 describes:
+
+    2025-02-03 * "Northstar Logistics" "Linehaul"
+      import-id: "inv-78bfd846f151"
+      invoice: "RF-2001"
+      load: "NSL-460231"
+      due: 2025-03-05
+      Assets:Receivable:Northstar         2150.00 USD
+      Income:Freight:Linehaul            -1840.00 USD
+      Income:Freight:FuelSurcharge        -310.00 USD
+
+Each charge code goes to the income account `income` maps it to (an unknown code is an
+error unless `other_income` is given). Exports with one row per invoice and one column per
+charge are read with `charges={"Linehaul": "Income:Freight:Linehaul", ...}` instead. A VAT
+column goes to `vat_account`; the receivable is the total. An invoice whose total is not
+positive is a credit note: it is written flagged `!`, with `credit-note:` in place of
+`invoice:`, for the bookkeeper to settle by hand.
+
+The `import-id` is made from the invoice number, which the ledger keeps unique, and
+`deduplicate()` also knows invoices booked by hand by their `invoice:` metadata.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import account as accounts
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_factoring.agreement import account_component
+from beancount_factoring.importers.base import (
+    ID_KEY,
+    Importer,
+    ImportFailure,
+    RowIds,
+    mark_duplicates,
+)
+from beancount_factoring.importers.csvfile import (
+    CsvLayout,
+    CsvTable,
+    Row,
+    has_columns,
+    latest_date,
+    no_gc_pauses,
+    normal,
+    read_date,
+    read_header,
+    read_number,
+)
+
+DEFAULT_INCOME = {
+    "linehaul": "Income:Freight:Linehaul",
+    "fuel surcharge": "Income:Freight:FuelSurcharge",
+    "fsc": "Income:Freight:FuelSurcharge",
+    "lumper": "Income:Freight:Lumper",
+    "detention": "Income:Freight:Detention",
+}
+# An invoice number is also the link events name it by (docs/ledger.md, section 4).
+_NUMBER = re.compile(r"[A-Za-z0-9\-_/.]+")
+_HEAD_FIELDS = ("date", "due", "customer", "load")
+
+
+@dataclass
+class _Invoice:
+    """One invoice while its rows are read."""
+
+    number: str
+    line: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    narration: str = ""
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    totals: list[tuple[Decimal, int]] = field(default_factory=list)
+
+
+def _leaf(customer: str) -> str | None:
+    """An account leaf from a customer's name: "Hanse Kühllogistik AG" -> "HanseKuhllogistikAG"."""
+    # Accents are dropped rather than the letters they sit on.
+    ascii_name = unicodedata.normalize("NFKD", customer).encode("ascii", "ignore").decode()
+    return account_component(ascii_name)
+
+
+def _valid(name: str, what: str) -> str:
+    if not accounts.is_valid(name):
+        raise ValueError(f"{what} {name!r} is not a valid account name")
+    return name
+
+
+class InvoiceImporter(Importer):
+    """A billing or TMS invoice export (see the module docstring).
+
+    Args:
+      receivables: The parent of the customers' receivable accounts.
+      income: Charge code -> income account, for one row per line item (`charge`,
+        `amount` columns). Codes are compared without regard to case or spacing.
+      charges: Column header -> income account, for one row per invoice.
+      other_income: Where a charge code not in `income` goes; by default it is an error.
+      vat, vat_account: A column of VAT (or sales tax) amounts and its liability account.
+      invoice, date, due, customer, load, charge, amount, description, total: Header
+        names of the columns; `due`, `load`, `description` and `total` (checked against
+        the sum of the items) may be None.
+      customers: Customer name -> account leaf ("Northstar Logistics": "Northstar"); other
+        names become a leaf by themselves ("Bayline Logistics" -> "BaylineLogistics").
+      terms_days: Without a due date column, the due date is this many days on.
+      date_format, decimal_mark, thousands, delimiter, encoding, skip_rows, signature,
+      name: As for `bank.BankCsvImporter`.
+    """
+
+    def __init__(
+        self,
+        receivables: str = "Assets:Receivable",
+        *,
+        income: Mapping[str, str] | None = None,
+        charges: Mapping[str, str] | None = None,
+        other_income: str | None = None,
+        vat: str | None = None,
+        vat_account: str = "Liabilities:VAT:Output",
+        currency: str = "USD",
+        invoice: str = "Invoice #",
+        date: str = "Invoice Date",
+        due: str | None = "Due Date",
+        customer: str = "Customer",
+        load: str | None = "Load #",
+        charge: str | None = "Charge",
+        amount: str | None = "Amount",
+        description: str | None = None,
+        total: str | None = None,
+        customers: Mapping[str, str] | None = None,
+        terms_days: int | None = None,
+        date_format: str | Sequence[str] = "%m/%d/%Y",
+        decimal_mark: str = ".",
+        thousands: str | None = None,
+        delimiter: str = ",",
+        encoding: str = "utf-8-sig",
+        skip_rows: int = 0,
+        signature: Sequence[str] = (),
+        name: str | None = None,
+    ) -> None:
+        self.receivables = _valid(receivables, "receivables")
+        if charges:
+            charge = amount = None
+            self.charges = {col: _valid(acc, "income") for col, acc in charges.items()}
+        elif not (charge and amount):
+            raise ValueError("give the charge and amount columns, or charges={column: account}")
+        else:
+            self.charges = {}
+        self.income = {
+            normal(k): _valid(v, "income") for k, v in (income or DEFAULT_INCOME).items()
+        }
+        self.other_income = _valid(other_income, "other_income") if other_income else None
+        self.vat_account = _valid(vat_account, "vat_account")
+        self.currency = currency
+        self.columns = {
+            "invoice": invoice,
+            "date": date,
+            "due": due,
+            "customer": customer,
+            "load": load,
+            "charge": charge,
+            "amount": amount,
+            "vat": vat,
+            "description": description,
+            "total": total,
+        }
+        self.date_column = date
+        self.customers = {normal(k): v for k, v in (customers or {}).items()}
+        self.terms = datetime.timedelta(days=terms_days) if terms_days is not None else None
+        self.formats = (date_format,) if isinstance(date_format, str) else tuple(date_format)
+        self.decimal_mark = decimal_mark
+        self.thousands = (
+            thousands if thousands is not None else "," if decimal_mark != "," else "."
+        )
+        self.layout = CsvLayout(delimiter=delimiter, encoding=encoding, skip_rows=skip_rows)
+        configured = [c for c in self.columns.values() if c]
+        self.signature = (*configured, *self.charges, *signature)
+        self._name = name or f"{type(self).__module__}.{type(self).__name__}:{receivables}"
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def identify(self, filepath: Any) -> bool:
+        header = read_header(os.fspath(filepath), self.layout)
+        return header is not None and has_columns(header, self.signature)
+
+    def account(self, filepath: Any) -> str:
+        return self.receivables
+
+    def filename(self, filepath: Any) -> str | None:
+        return "invoices.csv"
+
+    def date(self, filepath: Any) -> datetime.date | None:
+        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.formats)
+
+    def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
+        """Duplicates by import id, and by invoice number for invoices booked by hand."""
+        mark_duplicates(entries, existing)
+        booked: dict[str, Any] = {}
+        for entry in existing:
+            if isinstance(entry, data.Transaction) and "invoice" in entry.meta:
+                booked.setdefault(str(entry.meta["invoice"]), entry)
+        for entry in entries:
+            number = entry.meta.get("invoice")
+            if number in booked and "__duplicate__" not in entry.meta:
+                entry.meta["__duplicate__"] = booked[number]
+
+    def _number(
+        self, table: CsvTable, row: Row, index: int | None, name: str | None
+    ) -> Decimal | None:
+        text = table.cell(row, index, name)
+        if not text:
+            return None
+        try:
+            return read_number(text, self.decimal_mark, self.thousands)
+        except ValueError as exc:
+            raise table.fail(row, name, str(exc)) from None
+
+    def _date(self, table: CsvTable, row: Row, index: int | None, key: str) -> Any:
+        name = self.columns[key]
+        text = table.cell(row, index, name)
+        if not text:
+            return None
+        try:
+            return read_date(text, self.formats)
+        except ValueError as exc:
+            raise table.fail(row, name, str(exc)) from None
+
+    def _item_account(self, table: CsvTable, row: Row, code: str) -> str:
+        found = self.income.get(normal(code)) or self.other_income
+        if found is None:
+            known = ", ".join(repr(k) for k in self.income)
+            message = f"unknown charge code {code!r}; the importer knows {known} (income=...)"
+            raise table.fail(row, self.columns["charge"], message)
+        return found
+
+    def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
+        with no_gc_pauses():
+            return self._extract(os.fspath(filepath), existing)
+
+    def _extract(self, path: str, existing: Sequence[Any]) -> list[Any]:
+        # Every invoice is kept until the end: its rows may be anywhere in the file.
+        invoices: dict[str, _Invoice] = {}
+        current: _Invoice | None = None
+        with CsvTable(path, self.layout) as table:
+            cols = {key: table.column(name) for key, name in self.columns.items()}
+            wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
+            for row in table.rows():
+                number = table.cell(row, cols["invoice"], self.columns["invoice"])
+                if number:
+                    if not _NUMBER.fullmatch(number):
+                        message = (
+                            f"invoice number {number!r} may hold only letters, digits, - _ / ."
+                        )
+                        raise table.fail(row, self.columns["invoice"], message)
+                    current = invoices.setdefault(number, _Invoice(number, row.line))
+                elif current is None:
+                    raise table.fail(
+                        row, self.columns["invoice"], "the first row has no invoice number"
+                    )
+                self._read_fields(table, row, cols, current)
+                self._read_items(table, row, cols, wide, current)
+        ids = RowIds("inv")
+        return [self._entry(path, invoice, ids) for invoice in invoices.values()]
+
+    def _read_items(
+        self,
+        table: CsvTable,
+        row: Row,
+        cols: dict[str, int | None],
+        wide: list[tuple[str, int | None, str]],
+        invoice: _Invoice,
+    ) -> None:
+        """Add a row's amounts to its invoice, per income account."""
+        amounts = invoice.amounts
+        if wide:
+            for column, index, income in wide:
+                value = self._number(table, row, index, column)
+                if value is not None:
+                    amounts[income] = amounts.get(income, Decimal(0)) + value
+        else:
+            name = self.columns["amount"]
+            value = self._number(table, row, cols["amount"], name)
+            if value is None:
+                raise table.fail(row, name, "no amount")
+            code = table.cell(row, cols["charge"], self.columns["charge"])
+            income = self._item_account(table, row, code)
+            amounts[income] = amounts.get(income, Decimal(0)) + value
+        vat = self._number(table, row, cols["vat"], self.columns["vat"])
+        if vat:
+            amounts[self.vat_account] = amounts.get(self.vat_account, Decimal(0)) + vat
+        expected = self._number(table, row, cols["total"], self.columns["total"])
+        if expected is not None:
+            invoice.totals.append((expected, row.line))
+
+    def _read_fields(
+        self, table: CsvTable, row: Row, cols: dict[str, int | None], invoice: _Invoice
+    ) -> None:
+        """Take the invoice's own fields from a row; they must agree with its other rows."""
+        values = {
+            "date": self._date(table, row, cols["date"], "date"),
+            "due": self._date(table, row, cols["due"], "due"),
+            "customer": table.cell(row, cols["customer"], self.columns["customer"]),
+            "load": table.cell(row, cols["load"], self.columns["load"]),
+        }
+        for key in _HEAD_FIELDS:
+            value, known = values[key], invoice.fields.get(key)
+            if not value:
+                continue
+            if known and known != value:
+                message = (
+                    f"invoice {invoice.number} has {key} {known} on line {invoice.line}, "
+                    f"{value} here"
+                )
+                raise table.fail(row, self.columns[key], message)
+            invoice.fields[key] = value
+        if not invoice.narration:
+            invoice.narration = table.cell(row, cols["description"], self.columns["description"])
+
+    def _entry(self, path: str, invoice: _Invoice, ids: RowIds) -> data.Transaction:
+        fields = invoice.fields
+        for key in ("date", "customer"):
+            if not fields.get(key):
+                message = f"invoice {invoice.number} has no {key} on any of its rows"
+                raise ImportFailure(path, invoice.line, message, self.columns[key])
+        customer = str(fields["customer"])
+        leaf = self.customers.get(normal(customer)) or _leaf(customer)
+        receivable = f"{self.receivables}:{leaf}"
+        if not leaf or not accounts.is_valid(receivable):
+            message = f"cannot make an account of customer {customer!r}: add it to customers="
+            raise ImportFailure(path, invoice.line, message, self.columns["customer"])
+        face = sum(invoice.amounts.values(), Decimal(0))
+        for expected, line in invoice.totals:
+            if expected != face:
+                message = f"invoice {invoice.number}: the items add up to {face}, not {expected}"
+                raise ImportFailure(path, line, message, self.columns["total"])
+        due = fields.get("due") or (fields["date"] + self.terms if self.terms else None)
+        credit = face <= 0
+        meta: dict[str, Any] = {ID_KEY: ids(self.receivables, invoice.number)}
+        meta["credit-note" if credit else "invoice"] = invoice.number
+        if fields.get("load"):
+            meta["load"] = fields["load"]
+        if due:
+            meta["due"] = due
+        postings = [data.Posting(receivable, Amount(face, self.currency), None, None, None, None)]
+        for income, number in invoice.amounts.items():
+            if number:
+                units = Amount(-number, self.currency)
+                postings.append(data.Posting(income, units, None, None, None, None))
+        narration = invoice.narration or (
+            f"Load {fields['load']}" if fields.get("load") else f"Invoice {invoice.number}"
+        )
+        return data.Transaction(
+            data.new_metadata(path, invoice.line, meta),
+            fields["date"],
+            "!" if credit else "*",
+            customer,
+            narration,
+            frozenset(),
+            frozenset(),
+            postings,
+        )

@@ -1,0 +1,333 @@
+"""The bank statement CSV importer: goldens, layouts, factor lines, ids and bad files."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import beangulp
+import pytest
+from bank_config import BANK_DOCS, CONFIG, DOCS, DOCUMENTS, EXAMPLE, eu_giro, us_checking
+from beancount import loader
+from beancount.core import data
+from beangulp import testing
+from click.testing import CliRunner
+
+from beancount_factoring.importers.bank import BankCsvImporter
+from beancount_factoring.importers.base import ID_KEY, ImportFailure
+
+CSV_DOCS = [doc for doc in DOCUMENTS if doc.parent == BANK_DOCS and doc.suffix == ".csv"]
+US_DOC = BANK_DOCS / "first_prairie_checking_2025-02-14.csv"
+HEADER = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #,"
+LAKESHORE = "Assets:Factoring:Lakeshore:Clearing"
+
+
+@pytest.mark.parametrize("doc", CSV_DOCS, ids=lambda doc: doc.name)
+def test_golden(doc: Path) -> None:
+    importer = DOCUMENTS[doc]()
+    assert importer.identify(str(doc))
+    account, date, name, entries = testing.run_importer(importer, str(doc))
+    diff = testing.compare_expected(f"{doc}.beancount", account, date, name, entries)
+    assert not diff, "".join(diff)
+
+
+@pytest.mark.parametrize("doc", CSV_DOCS, ids=lambda doc: doc.name)
+def test_beangulp_harness(doc: Path) -> None:
+    result = CliRunner().invoke(testing.wrap(DOCUMENTS[doc]()), ["test", str(doc)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("doc", list(DOCUMENTS), ids=lambda doc: doc.name)
+def test_each_document_is_identified_by_its_importer_only(doc: Path) -> None:
+    matches = [make for make in DOCUMENTS.values() if make().identify(str(doc))]
+    assert matches == [DOCUMENTS[doc]]
+
+
+def test_identify_over_every_sample_document() -> None:
+    """The other importers' samples are claimed by none of these importers."""
+    result = CliRunner().invoke(beangulp.Ingest(CONFIG).cli, ["identify", str(DOCS)])
+    assert result.exit_code == 0, result.output
+    claimed = [line.split()[1] for line in result.output.splitlines() if line.endswith(" OK")]
+    assert sorted(claimed) == sorted(str(doc) for doc in DOCUMENTS)
+
+
+def write(tmp_path: Path, text: str, name: str = "statement.csv", encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def statement(*rows: str) -> str:
+    return "\n".join((HEADER, *rows)) + "\n"
+
+
+def factor_lines(entries: list[data.Directive]) -> dict[str, str]:
+    """Narration -> the account of the second posting, flag included."""
+    return {
+        e.narration: f"{e.flag} {e.postings[1].account}"
+        for e in entries
+        if isinstance(e, data.Transaction)
+    }
+
+
+ROWS = (
+    'CREDIT,02/05/2025,"LAKESHORE FUNDING LLC ACH CREDIT",4563.37,ACH_CREDIT,,,',
+    'DEBIT,02/05/2025,"PILOT TRAVEL CENTER #412",-96.44,DEBIT_CARD,,,',
+    'CREDIT,02/07/2025,"PINECREST CAPITAL ACH CREDIT",1732.50,ACH_CREDIT,,,',
+)
+
+
+class TestFactorLines:
+    def test_from_the_ledger_path(self, tmp_path: Path) -> None:
+        entries = us_checking(EXAMPLE).extract(write(tmp_path, statement(*ROWS)), [])
+        assert factor_lines(entries) == {
+            "LAKESHORE FUNDING LLC ACH CREDIT": f"* {LAKESHORE}",
+            "PILOT TRAVEL CENTER #412": "! Expenses:Uncategorized",
+            "PINECREST CAPITAL ACH CREDIT": "* Assets:Factoring:Pinecrest:Clearing",
+        }
+
+    def test_from_entries_and_from_the_existing_ledger(self, tmp_path: Path) -> None:
+        ledger, _, _ = loader.load_file(str(EXAMPLE))
+        path = write(tmp_path, statement(*ROWS))
+        given = factor_lines(us_checking(ledger).extract(path, []))
+        existing = factor_lines(us_checking(None).extract(path, ledger))
+        assert given == existing
+        assert given["PINECREST CAPITAL ACH CREDIT"] == "* Assets:Factoring:Pinecrest:Clearing"
+
+    def test_from_patterns(self, tmp_path: Path) -> None:
+        importer = BankCsvImporter(
+            "Assets:Bank:Checking",
+            date="Posting Date",
+            factors={"lakeshore fund": LAKESHORE},
+            fallback="Expenses:ToSort",
+        )
+        entries = importer.extract(write(tmp_path, statement(*ROWS)), [])
+        assert factor_lines(entries) == {
+            "LAKESHORE FUNDING LLC ACH CREDIT": f"* {LAKESHORE}",
+            "PILOT TRAVEL CENTER #412": "! Expenses:ToSort",
+            "PINECREST CAPITAL ACH CREDIT": "! Expenses:ToSort",
+        }
+
+    def test_without_agreements_every_line_is_to_sort(self, tmp_path: Path) -> None:
+        entries = us_checking(None).extract(write(tmp_path, statement(*ROWS)), [])
+        assert {line[0] for line in factor_lines(entries).values()} == {"!"}
+
+    def test_the_factor_that_pays_into_this_account_wins(self, tmp_path: Path) -> None:
+        text = """
+            2025-01-01 custom "factoring-agreement" "Lakeshore"
+              advance-rate: 0.95
+              fee: "flat 2%"
+              recourse-days: 90
+              payee: "FUNDING"
+              bank: Assets:Bank:Savings
+            2025-01-01 custom "factoring-agreement" "Pinecrest"
+              advance-rate: 0.90
+              fee: "flat 2%"
+              recourse-days: 90
+              payee: "FUNDING|PINECREST"
+              bank: Assets:Bank:Checking
+            2025-01-01 custom "factoring-agreement" "Harbor"
+              advance-rate: 0.90
+              fee: "flat 2%"
+              recourse-days: 90
+              payee: "PILOT"
+              bank: Assets:Bank:Savings
+            2025-01-01 custom "factoring-agreement" "Summit"
+              advance-rate: 0.90
+              fee: "flat 2%"
+              recourse-days: 90
+              payee: "PILOT"
+              bank: Assets:Bank:Savings
+        """
+        agreements, _, _ = loader.load_string(text, dedent=True)
+        entries = us_checking(agreements).extract(write(tmp_path, statement(*ROWS)), [])
+        assert factor_lines(entries) == {
+            "LAKESHORE FUNDING LLC ACH CREDIT": "* Assets:Factoring:Pinecrest:Clearing",
+            # Two factors, neither paying into this account: no guess.
+            "PILOT TRAVEL CENTER #412": "! Expenses:Uncategorized",
+            "PINECREST CAPITAL ACH CREDIT": "* Assets:Factoring:Pinecrest:Clearing",
+        }
+
+    def test_a_missing_ledger_is_an_import_failure(self, tmp_path: Path) -> None:
+        importer = us_checking(tmp_path / "nowhere.beancount")
+        with pytest.raises(ImportFailure, match=r"nowhere\.beancount"):
+            importer.extract(write(tmp_path, statement(*ROWS)), [])
+
+    def test_the_factor_line_has_the_form_the_plugin_splits(self, tmp_path: Path) -> None:
+        (entry, *_) = us_checking().extract(write(tmp_path, statement(ROWS[0])), [])
+        assert [(p.account, p.units) for p in entry.postings] == [
+            ("Assets:Bank:Checking", data.Amount(Decimal("4563.37"), "USD")),
+            (LAKESHORE, None),
+        ]
+
+
+class TestLayouts:
+    def test_debit_and_credit_columns_thousands_and_negate(self, tmp_path: Path) -> None:
+        text = "Date;Text;Out;In\n01.03.2025;Diesel;1.204,50;\n02.03.2025;Refund;-3,10;\n"
+        text += "03.03.2025;Card credit;;12,00\n"
+        importer = BankCsvImporter(
+            "Liabilities:Card",
+            currency="EUR",
+            narration="Text",
+            debit="Out",
+            credit="In",
+            date_format=("%d.%m.%Y", "%d.%m.%y"),
+            decimal_mark=",",
+            delimiter=";",
+            negate=True,
+        )
+        entries = importer.extract(write(tmp_path, text), [])
+        assert [e.postings[0].units.number for e in entries] == [
+            Decimal("1204.50"),
+            Decimal("3.10"),
+            Decimal("-12.00"),
+        ]
+
+    def test_running_balance_one_assertion_per_day_either_order(self, tmp_path: Path) -> None:
+        rows = [
+            ("03/03/2025", "A", "-10.00", "90.00"),
+            ("03/03/2025", "B", "-5.00", "85.00"),
+            ("03/04/2025", "C", "20.00", "105.00"),
+        ]
+
+        def balances(ordered: list[tuple[str, ...]]) -> list[tuple[datetime.date, Decimal]]:
+            text = "Date,Description,Amount,Balance\n" + "".join(
+                f"{','.join(r)}\n" for r in ordered
+            )
+            importer = BankCsvImporter("Assets:Bank", balance="Balance")
+            entries = importer.extract(write(tmp_path, text), [])
+            return sorted(
+                (e.date, e.amount.number) for e in entries if isinstance(e, data.Balance)
+            )
+
+        expected = [
+            (datetime.date(2025, 3, 4), Decimal("85.00")),
+            (datetime.date(2025, 3, 5), Decimal("105.00")),
+        ]
+        assert balances(rows) == expected
+        assert balances(rows[::-1]) == expected
+        # All on one day: the running balance itself says which way the file runs.
+        assert balances(rows[1::-1]) == balances(rows[:2]) == expected[:1]
+
+    def test_account_number_and_title_rows(self, tmp_path: Path) -> None:
+        doc = BANK_DOCS / "rheinland_giro_2025-02.csv"
+        other = write(tmp_path, doc.read_bytes().decode("cp1252").replace("0130 00", "0130 01"))
+        assert eu_giro().identify(str(doc))
+        assert not eu_giro().identify(other)
+
+    def test_reference_column_makes_the_id(self, tmp_path: Path) -> None:
+        importer = BankCsvImporter("Assets:Bank", reference="Ref")
+        first = write(tmp_path, "Date,Description,Amount,Ref\n03/03/2025,Fuel,-1.00,R1\n", "a.csv")
+        later = write(tmp_path, "Date,Description,Amount,Ref\n03/03/2025,FUEL,-1.00,R1\n", "b.csv")
+        ids = [importer.extract(path, [])[0].meta[ID_KEY] for path in (first, later)]
+        assert ids[0] == ids[1]
+
+    def test_ids_survive_an_overlapping_download(self, tmp_path: Path) -> None:
+        full = US_DOC.read_text().splitlines()
+        # The first download ends on 02/10: newest first, so it lacks the first six rows,
+        # of 02/11 to 02/14.
+        older = write(tmp_path, "\n".join([full[0], *full[7:]]) + "\n", "older.csv")
+        importer = us_checking()
+        new = {e.meta[ID_KEY] for e in importer.extract(str(US_DOC), [])}
+        old = {e.meta[ID_KEY] for e in importer.extract(older, [])}
+        # The 02/10 balance of the shorter file is the same too: only the rows it lacks differ.
+        assert old <= new
+        assert len(new - old) == 6 + 4  # six newer rows, four more days of balances
+
+    def test_identical_rows_get_distinct_ids(self) -> None:
+        entries = us_checking().extract(str(US_DOC), [])
+        ids = [e.meta[ID_KEY] for e in entries]
+        assert len(ids) == len(set(ids))
+
+    def test_protocol(self) -> None:
+        importer = us_checking()
+        assert importer.account(str(US_DOC)) == "Assets:Bank:Checking"
+        assert importer.date(str(US_DOC)) == datetime.date(2025, 2, 14)
+        assert importer.filename(str(US_DOC)) == "checking.statement.csv"
+        assert importer.name != eu_giro().name
+        assert importer.identify(US_DOC)  # Fava passes a Path
+
+    def test_configuration_mistakes_fail_when_import_py_loads(self) -> None:
+        with pytest.raises(ValueError, match="unknown encoding"):
+            BankCsvImporter("Assets:Bank", encoding="utf-9")
+        with pytest.raises(ValueError, match="amount"):
+            BankCsvImporter("Assets:Bank", amount=None)
+
+
+def failure(importer: BankCsvImporter, path: str) -> ImportFailure:
+    with pytest.raises(ImportFailure) as caught:
+        importer.extract(path, [])
+    assert caught.value.filename == path
+    assert str(caught.value).startswith(path)
+    return caught.value
+
+
+GOOD = 'CREDIT,02/05/2025,"LAKESHORE FUNDING LLC",4563.37,ACH_CREDIT,15000.00,,'
+
+
+class TestMalformed:
+    def test_missing_column(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "Details,Posting Date,Description,Amount\nX,02/05/2025,Y,1.00\n")
+        error = failure(us_checking(), path)
+        assert (error.line, error.column) == (1, "Balance")
+
+    def test_bad_date(self, tmp_path: Path) -> None:
+        path = write(tmp_path, statement(GOOD, GOOD.replace("02/05/2025", "2025-02-31")))
+        error = failure(us_checking(), path)
+        assert (error.line, error.column) == (3, "Posting Date")
+        assert "%m/%d/%Y" in error.detail
+
+    def test_bad_amount(self, tmp_path: Path) -> None:
+        path = write(tmp_path, statement(GOOD, GOOD.replace("4563.37", "45x3.37")))
+        error = failure(us_checking(), path)
+        assert (error.line, error.column) == (3, "Amount")
+
+    def test_no_amount_in_either_column(self, tmp_path: Path) -> None:
+        importer = BankCsvImporter("Assets:Bank", narration="Text", debit="Out", credit="In")
+        error = failure(importer, write(tmp_path, "Date,Text,Out,In\n03/03/2025,Fee,,\n"))
+        assert (error.line, error.column) == (2, "Out")
+
+    def test_file_cut_inside_a_quoted_field(self, tmp_path: Path) -> None:
+        path = write(tmp_path, statement(GOOD, 'DEBIT,02/06/2025,"PILOT TRAV'))
+        error = failure(us_checking(), path)
+        assert error.line == 3
+        assert "truncated" in error.detail
+
+    def test_file_cut_after_a_few_fields(self, tmp_path: Path) -> None:
+        path = write(tmp_path, statement(GOOD, "DEBIT,02/06/2025,PILOT"))
+        error = failure(us_checking(), path)
+        assert (error.line, error.column) == (3, "Amount")
+        assert "truncated" in error.detail
+
+    def test_bytes_not_in_the_encoding(self, tmp_path: Path) -> None:
+        path = write(tmp_path, statement(GOOD, GOOD.replace("LLC", "Büro")), encoding="latin-1")
+        error = failure(us_checking(), path)
+        assert (error.line, error.column) == (3, len('CREDIT,02/05/2025,"LAKESHORE FUNDING B') + 1)
+        assert "utf-8" in error.detail
+
+    def test_utf16_file_read_as_utf8(self, tmp_path: Path) -> None:
+        path = write(tmp_path, statement(GOOD), encoding="utf-16")
+        error = failure(us_checking(), path)
+        assert "UTF-16" in error.detail
+
+    def test_empty_file(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "")
+        assert not us_checking().identify(path)
+        error = failure(us_checking(), path)
+        assert "empty" in error.detail
+
+    def test_header_only_is_an_empty_statement(self, tmp_path: Path) -> None:
+        assert us_checking().extract(write(tmp_path, statement()), []) == []
+
+    def test_through_the_command_line_nothing_of_a_bad_file(self, tmp_path: Path) -> None:
+        bad = write(tmp_path, statement(GOOD, GOOD.replace("02/05/2025", "02/30/2025")), "bad.csv")
+        output = tmp_path / "out.beancount"
+        arguments = ["extract", "-o", str(output), bad, str(US_DOC)]
+        result = CliRunner().invoke(beangulp.Ingest(CONFIG).cli, arguments)
+        assert result.exit_code == 1
+        assert f"{bad}:3, column 'Posting Date'" in result.output
+        printed = output.read_text()
+        assert "bad.csv" not in printed
+        assert 'LAKESHORE FUNDING LLC"' not in printed  # the bad file's good row is not there
+        assert printed.count("import-id") == len(us_checking().extract(str(US_DOC), []))

@@ -1,0 +1,52 @@
+"""The ingest entry point reads statements beangulp would skip for their size."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import beangulp
+import pytest
+from bank_config import BANK_DOCS, us_checking
+from beangulp import identify
+from click.testing import CliRunner
+
+from beancount_factoring.importers import ingest as ingest_module
+from beancount_factoring.importers.ingest import allow_large_files, ingest
+
+DOC = BANK_DOCS / "first_prairie_checking_2025-02-14.csv"
+
+
+def extract(cli: object, tmp_path: Path) -> tuple[str, str]:
+    output = tmp_path / "out.beancount"
+    result = CliRunner().invoke(cli, ["extract", "-o", str(output), str(DOC)])  # type: ignore[arg-type]
+    assert result.exit_code == 0, result.output
+    return result.output, output.read_text() if output.exists() else ""
+
+
+def test_beangulp_skips_a_large_file_and_ingest_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sample stands in for a statement over the limit: the limit is lowered instead.
+    monkeypatch.setattr(identify, "FILE_TOO_LARGE_THRESHOLD", DOC.stat().st_size - 1)
+    log, printed = extract(beangulp.Ingest([us_checking()]).cli, tmp_path)
+    assert "SKIP" in log and "import-id" not in printed
+    log, printed = extract(ingest([us_checking()]).cli, tmp_path)
+    assert "SKIP" not in log and printed.count("import-id") == 24
+
+
+def test_a_limit_can_still_be_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(identify, "FILE_TOO_LARGE_THRESHOLD", ingest_module.BEANGULP_LIMIT)
+    assert allow_large_files(64 << 20) == identify.FILE_TOO_LARGE_THRESHOLD == 64 << 20
+    assert allow_large_files() == sys.maxsize
+
+
+def test_favas_copy_of_the_limit_is_raised_when_fava_is_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fava_ingest = pytest.importorskip("fava.core.ingest")
+    monkeypatch.setattr(identify, "FILE_TOO_LARGE_THRESHOLD", ingest_module.BEANGULP_LIMIT)
+    monkeypatch.setattr(fava_ingest, "_FILE_TOO_LARGE_THRESHOLD", ingest_module.BEANGULP_LIMIT)
+    allow_large_files()
+    limit = fava_ingest._FILE_TOO_LARGE_THRESHOLD
+    assert limit == sys.maxsize

@@ -1,0 +1,220 @@
+"""The invoice export importer: goldens, grouping rows, VAT, credit notes and bad files."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from bank_config import DOCUMENTS, INVOICE_DOCS, tms_invoices
+from beancount import loader
+from beancount.core import data
+from beangulp import testing
+from click.testing import CliRunner
+
+from beancount_factoring.importers.base import ID_KEY, ImportFailure
+from beancount_factoring.importers.ingest import ingest
+from beancount_factoring.importers.invoices import InvoiceImporter
+
+DOCS = [doc for doc in DOCUMENTS if doc.parent == INVOICE_DOCS]
+TMS = INVOICE_DOCS / "ridgeline_tms_invoices_2025-02.csv"
+HEADER = "Invoice #,Invoice Date,Due Date,Customer,Load #,Charge,Amount"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.name)
+def test_golden(doc: Path) -> None:
+    importer = DOCUMENTS[doc]()
+    assert importer.identify(str(doc))
+    account, date, name, entries = testing.run_importer(importer, str(doc))
+    diff = testing.compare_expected(f"{doc}.beancount", account, date, name, entries)
+    assert not diff, "".join(diff)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.name)
+def test_beangulp_harness(doc: Path) -> None:
+    result = CliRunner().invoke(testing.wrap(DOCUMENTS[doc]()), ["test", str(doc)])
+    assert result.exit_code == 0, result.output
+
+
+def write(tmp_path: Path, *rows: str, header: str = HEADER, encoding: str = "utf-8") -> str:
+    path = tmp_path / "invoices.csv"
+    path.write_bytes(("\n".join((header, *rows)) + "\n").encode(encoding))
+    return str(path)
+
+
+def legs(entry: data.Transaction) -> list[tuple[str, Decimal]]:
+    return [(p.account, p.units.number) for p in entry.postings]
+
+
+class TestInvoices:
+    def test_rows_of_one_invoice_anywhere_in_the_file(self) -> None:
+        entries = {e.meta["invoice"]: e for e in tms_invoices().extract(str(TMS), [])}
+        assert len(entries) == 10
+        assert legs(entries["RF-2002"]) == [
+            ("Assets:Receivable:Crossroads", Decimal("2805.00")),
+            ("Income:Freight:Linehaul", Decimal("-2240.00")),
+            ("Income:Freight:FuelSurcharge", Decimal("-380.00")),
+            ("Income:Freight:Lumper", Decimal("-185.00")),
+        ]
+
+    def test_the_invoice_the_plugin_reads(self, tmp_path: Path) -> None:
+        (entry,) = InvoiceImporter(customers={"TQL": "TQL"}).extract(
+            write(tmp_path, "INV-1001,03/03/2025,04/02/2025,TQL,TQL-88412,Linehaul,2150.00"), []
+        )
+        assert entry.meta["invoice"] == "INV-1001"
+        assert entry.meta["due"] == datetime.date(2025, 4, 2)
+        assert entry.meta["load"] == "TQL-88412"
+        text = 'plugin "beancount_factoring.plugin"\n'
+        text += "2025-01-01 open Assets:Receivable:TQL\n2025-01-01 open Income:Freight:Linehaul\n"
+        from beancount.parser import printer
+
+        entries, errors, _ = loader.load_string(text + printer.format_entry(entry))
+        assert errors == []
+        (invoice,) = [e for e in entries if isinstance(e, data.Transaction)]
+        assert invoice.links == {"INV-1001"}
+
+    def test_continuation_rows_leave_the_invoice_fields_blank(self, tmp_path: Path) -> None:
+        path = write(
+            tmp_path,
+            "RF-1,03/03/2025,04/02/2025,Bayline Logistics,BL-1,LINEHAUL,1000.00",
+            ",,,,,FSC,120.00",
+            ",,,,,Detention,75.00",
+            "RF-2,03/04/2025,,Bayline Logistics,,LINEHAUL,500.00",
+        )
+        first, second = InvoiceImporter(terms_days=30).extract(path, [])
+        assert first.postings[0] == data.Posting(
+            "Assets:Receivable:BaylineLogistics",
+            data.Amount(Decimal("1195.00"), "USD"),
+            None,
+            None,
+            None,
+            None,
+        )
+        assert second.meta["due"] == datetime.date(2025, 4, 3)
+        assert "load" not in second.meta
+        assert second.narration == "Invoice RF-2"
+
+    def test_other_income_and_credit_notes(self, tmp_path: Path) -> None:
+        path = write(
+            tmp_path,
+            "RF-1,03/03/2025,,Bayline Logistics,BL-1,TONU,200.00",
+            "CN-7,03/05/2025,,Bayline Logistics,BL-1,LINEHAUL,-150.00",
+        )
+        importer = InvoiceImporter(other_income="Income:Freight:Other")
+        invoice, credit = importer.extract(path, [])
+        assert legs(invoice)[1] == ("Income:Freight:Other", Decimal("-200.00"))
+        assert credit.flag == "!"
+        assert "invoice" not in credit.meta and credit.meta["credit-note"] == "CN-7"
+
+    def test_ids_are_the_invoice_numbers(self, tmp_path: Path) -> None:
+        one = write(tmp_path, "RF-1,03/03/2025,,Bayline,BL-1,LINEHAUL,200.00")
+        (first,) = InvoiceImporter().extract(one, [])
+        two = write(tmp_path, "RF-1,03/03/2025,,Bayline,BL-1,LINEHAUL,250.00")
+        (again,) = InvoiceImporter().extract(two, [])
+        assert first.meta[ID_KEY] == again.meta[ID_KEY]
+
+    def test_invoices_booked_by_hand_are_duplicates(self) -> None:
+        ledger, _, _ = loader.load_string(
+            """
+            2025-02-03 * "Northstar Logistics" "Typed in by hand"
+              invoice: "RF-2001"
+              Assets:Receivable:Northstar   2150.00 USD
+              Income:Freight:Linehaul
+            """,
+            dedent=True,
+        )
+        importer = tms_invoices()
+        entries = importer.extract(str(TMS), ledger)
+        importer.deduplicate(entries, ledger)
+        duplicates = [e.meta["invoice"] for e in entries if "__duplicate__" in e.meta]
+        assert duplicates == ["RF-2001"]
+
+    def test_protocol(self) -> None:
+        importer = tms_invoices()
+        assert importer.account(str(TMS)) == "Assets:Receivable"
+        assert importer.date(str(TMS)) == datetime.date(2025, 2, 20)
+        assert importer.filename(str(TMS)) == "invoices.csv"
+
+    def test_configuration_mistakes(self) -> None:
+        with pytest.raises(ValueError, match="not a valid account"):
+            InvoiceImporter(income={"linehaul": "Freight"})
+        with pytest.raises(ValueError, match="charge"):
+            InvoiceImporter(charge=None)
+
+
+def failure(importer: InvoiceImporter, path: str) -> ImportFailure:
+    with pytest.raises(ImportFailure) as caught:
+        importer.extract(path, [])
+    assert caught.value.filename == path
+    assert str(caught.value).startswith(path)
+    return caught.value
+
+
+GOOD = "RF-1,03/03/2025,04/02/2025,Bayline,BL-1,LINEHAUL,1000.00"
+
+
+class TestMalformed:
+    @pytest.mark.parametrize(
+        ("row", "line", "column"),
+        [
+            ("RF-2,03/33/2025,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice Date"),
+            ("RF-2,03/03/2025,2025-04-02,Bayline,BL-2,LINEHAUL,10.00", 3, "Due Date"),
+            ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,ten", 3, "Amount"),
+            ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,", 3, "Amount"),
+            ("RF-2,03/03/2025,,Bayline,BL-2,TONU,10.00", 3, "Charge"),
+            ("RF 2,03/03/2025,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice #"),
+            ("RF-1,03/04/2025,,Bayline,BL-1,FSC,10.00", 3, "Invoice Date"),
+            ("RF-1,,,Crossroads,,FSC,10.00", 3, "Customer"),
+            ("RF-2,03/03/2025,,Bayline,BL-2", 3, "Charge"),
+            ("RF-2,,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice Date"),
+            ("RF-2,03/03/2025,,%%%,BL-2,LINEHAUL,10.00", 3, "Customer"),
+        ],
+    )
+    def test_bad_row(self, tmp_path: Path, row: str, line: int, column: str) -> None:
+        error = failure(InvoiceImporter(), write(tmp_path, GOOD, row))
+        assert (error.line, error.column) == (line, column)
+
+    def test_first_row_without_a_number(self, tmp_path: Path) -> None:
+        error = failure(InvoiceImporter(), write(tmp_path, ",03/03/2025,,Bayline,,FSC,1.00"))
+        assert (error.line, error.column) == (2, "Invoice #")
+
+    def test_total_that_does_not_add_up(self, tmp_path: Path) -> None:
+        path = write(tmp_path, GOOD + ",1000.00", GOOD + ",1100.00", header=HEADER + ",Total")
+        error = failure(InvoiceImporter(total="Total"), path)
+        assert (error.line, error.column) == (2, "Total")
+        assert "2000.00" in error.detail
+
+    def test_missing_column(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "RF-1,03/03/2025", header="Invoice #,Invoice Date")
+        error = failure(InvoiceImporter(), path)
+        assert (error.line, error.column) == (1, "Due Date")
+
+    def test_truncated(self, tmp_path: Path) -> None:
+        path = write(tmp_path, GOOD, 'RF-2,03/03/2025,,"Bayline Log')
+        error = failure(InvoiceImporter(), path)
+        assert error.line == 3 and "truncated" in error.detail
+
+    def test_undecodable(self, tmp_path: Path) -> None:
+        path = write(
+            tmp_path, GOOD, "RF-2,03/03/2025,,Bördelandt,BL-2,LINEHAUL,10.00", encoding="cp1252"
+        )
+        error = failure(InvoiceImporter(), path)
+        assert (error.line, error.column) == (3, len("RF-2,03/03/2025,,B") + 1)
+
+    def test_empty(self, tmp_path: Path) -> None:
+        path = tmp_path / "empty.csv"
+        path.write_text("\n\n")
+        assert "empty" in failure(InvoiceImporter(), str(path)).detail
+
+    def test_through_the_command_line(self, tmp_path: Path) -> None:
+        bad = write(tmp_path, GOOD, "RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,1O.00")
+        output = tmp_path / "out.beancount"
+        config = [InvoiceImporter(), tms_invoices()]
+        result = CliRunner().invoke(
+            ingest(config).cli, ["extract", "-o", str(output), bad, str(TMS)]
+        )
+        assert result.exit_code == 1
+        assert f"{bad}:3, column 'Amount'" in result.output
+        printed = output.read_text()
+        assert '"RF-1"' not in printed and '"RF-2001"' in printed

@@ -1,0 +1,225 @@
+"""The OFX/QFX importer: SGML OFX 1.x and XML OFX 2.x, goldens, factor lines, bad files."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from bank_config import BANK_DOCS, DOCUMENTS, checking_ofx, fleet_card
+from beancount.core import data
+from beangulp import testing
+from click.testing import CliRunner
+
+from beancount_factoring.importers.base import ID_KEY, ImportFailure
+from beancount_factoring.importers.ingest import ingest
+from beancount_factoring.importers.ofx import OfxImporter, parse
+
+OFX_DOCS = [doc for doc in DOCUMENTS if doc.suffix in (".ofx", ".qfx")]
+SGML = BANK_DOCS / "first_prairie_2025-02.ofx"
+XML = BANK_DOCS / "harborview_fleetcard_2025-02.qfx"
+
+
+@pytest.mark.parametrize("doc", OFX_DOCS, ids=lambda doc: doc.name)
+def test_golden(doc: Path) -> None:
+    importer = DOCUMENTS[doc]()
+    assert importer.identify(str(doc))
+    account, date, name, entries = testing.run_importer(importer, str(doc))
+    diff = testing.compare_expected(f"{doc}.beancount", account, date, name, entries)
+    assert not diff, "".join(diff)
+
+
+@pytest.mark.parametrize("doc", OFX_DOCS, ids=lambda doc: doc.name)
+def test_beangulp_harness(doc: Path) -> None:
+    result = CliRunner().invoke(testing.wrap(DOCUMENTS[doc]()), ["test", str(doc)])
+    assert result.exit_code == 0, result.output
+
+
+def test_factor_lines_go_to_the_clearing_account() -> None:
+    entries = checking_ofx().extract(str(SGML), [])
+    by_payee = {
+        (e.payee or e.narration): (e.flag, e.postings[1].account)
+        for e in entries
+        if isinstance(e, data.Transaction)
+    }
+    assert by_payee["LAKESHORE FUNDING LLC"] == ("*", "Assets:Factoring:Lakeshore:Clearing")
+    assert by_payee["PINECREST CAPITAL"] == ("*", "Assets:Factoring:Pinecrest:Clearing")
+    assert by_payee["GRANITE VALLEY PAPER"] == ("!", "Expenses:Uncategorized")
+    assert by_payee["RIVERSIDE TIRE & LUBE"] == ("!", "Expenses:Uncategorized")
+
+
+def test_balance_is_the_day_after_dtasof() -> None:
+    (balance,) = [e for e in fleet_card().extract(str(XML), []) if isinstance(e, data.Balance)]
+    assert balance.date == datetime.date(2025, 3, 1)
+    assert balance.amount == data.Amount(Decimal("-877.00"), "USD")
+
+
+def test_ids_come_from_fitid_not_position(tmp_path: Path) -> None:
+    text = SGML.read_text()
+    first = text.index("<STMTTRN>")
+    second = text.index("<STMTTRN>", first + 1)
+    # Another download, without the first transaction: the others keep their ids.
+    path = tmp_path / "later.ofx"
+    path.write_text(text[:first] + text[second:])
+    old = {e.meta[ID_KEY] for e in checking_ofx().extract(str(SGML), [])}
+    new = {e.meta[ID_KEY] for e in checking_ofx().extract(str(path), [])}
+    assert new < old
+    assert len(old - new) == 1
+
+
+def test_protocol() -> None:
+    importer = fleet_card()
+    assert importer.account(str(XML)) == "Liabilities:CreditCard:Fleet"
+    assert importer.date(str(XML)) == datetime.date(2025, 2, 28)
+    assert importer.filename(str(XML)) == "fleet.statement.qfx"
+    assert importer.name != checking_ofx().name
+    assert importer.identify(XML)
+    assert not importer.identify(str(SGML))  # another account
+
+
+SGML_MINIMAL = """OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+ENCODING:USASCII
+CHARSET:1252
+
+<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD
+<BANKACCTFROM><BANKID>1<ACCTID>99<ACCTTYPE>CHECKING</BANKACCTFROM>
+<BANKTRANLIST>
+<STMTTRN>
+<TRNTYPE>CREDIT
+<DTPOSTED>20250303
+<TRNAMT>1,50
+<FITID>A1
+<MEMO>
+<NAME>Caf\xe9 &amp; Diner
+</STMTTRN>
+<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20250304<TRNAMT>-2.00<FITID>A2<PAYEE><NAME>Fuel Stop</PAYEE>
+<MEMO>Diesel</STMTTRN>
+</BANKTRANLIST>
+</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "statement.ofx", encoding: str = "cp1252") -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+class TestParser:
+    def test_sgml_empty_elements_entities_and_decimal_comma(self, tmp_path: Path) -> None:
+        entries = OfxImporter("Assets:Bank").extract(write(tmp_path, SGML_MINIMAL), [])
+        first, second = entries
+        assert (first.payee, first.narration) == (None, "Café & Diner")
+        assert first.postings[0].units == data.Amount(Decimal("1.50"), "USD")
+        assert (second.payee, second.narration) == ("Fuel Stop", "Diesel")
+
+    def test_xml_self_closing_and_closed_elements(self, tmp_path: Path) -> None:
+        text = (
+            '<?xml version="1.0" encoding="UTF-8"?><?OFX OFXHEADER="200"?>'
+            "<OFX><STMTRS><CURDEF>EUR</CURDEF><BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT</TRNTYPE>"
+            "<DTPOSTED>20250303</DTPOSTED><TRNAMT>-4.20</TRNAMT><FITID>X</FITID><MEMO/>"
+            "<NAME>Bäckerei Weser</NAME></STMTTRN></BANKTRANLIST></STMTRS></OFX>"
+        )
+        (entry,) = OfxImporter("Assets:Bank").extract(write(tmp_path, text, encoding="utf-8"), [])
+        assert entry.narration == "Bäckerei Weser"
+        assert entry.postings[0].units == data.Amount(Decimal("-4.20"), "EUR")
+
+    def test_an_empty_element_left_open_holds_nothing(self, tmp_path: Path) -> None:
+        text = SGML_MINIMAL.replace("<PAYEE>", "<MEMO>\n<PAYEE>", 1)
+        root = parse(write(tmp_path, text))
+        second = list(root.walk("STMTTRN"))[1]
+        assert [child.tag for child in second.children] == ["PAYEE"]
+        assert len(list(root.walk("PAYEE"))) == 1
+
+    def test_tree(self) -> None:
+        root = parse(str(SGML))
+        (statement,) = root.walk("STMTRS")
+        assert statement.value("CURDEF") == "USD"
+        transactions = statement.child("BANKTRANLIST")
+        assert transactions is not None
+        assert len([c for c in transactions.children if c.tag == "STMTTRN"]) == 12
+
+
+def failure(importer: OfxImporter, path: str) -> ImportFailure:
+    with pytest.raises(ImportFailure) as caught:
+        importer.extract(path, [])
+    assert caught.value.filename == path
+    assert str(caught.value).startswith(path)
+    return caught.value
+
+
+class TestMalformed:
+    def test_truncated(self, tmp_path: Path) -> None:
+        text = SGML.read_text()
+        cut = text[: text.index("<TRNAMT>1118.12") + 10]
+        path = write(tmp_path, cut)
+        error = failure(checking_ofx(), path)
+        assert error.line == cut.count("\n") + 1
+        assert error.column == "STMTTRN"
+        assert "truncated" in error.detail
+
+    def test_truncated_xml(self, tmp_path: Path) -> None:
+        text = XML.read_text()
+        error = failure(fleet_card(), write(tmp_path, text[: len(text) // 2], "card.qfx"))
+        assert "truncated" in error.detail
+
+    @pytest.mark.parametrize("tag", ["FITID", "TRNAMT", "DTPOSTED"])
+    def test_missing_stmttrn_field(self, tmp_path: Path, tag: str) -> None:
+        text = SGML_MINIMAL.replace(f"<{tag}>", "<XX>", 1)
+        error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
+        assert (error.line, error.column) == (10, tag)  # the line of its <STMTTRN>
+
+    def test_bad_amount_and_date(self, tmp_path: Path) -> None:
+        path = write(tmp_path, SGML_MINIMAL.replace("1,50", "1.5.0"))
+        error = failure(OfxImporter("Assets:Bank"), path)
+        assert (error.line, error.column) == (13, "TRNAMT")
+        path = write(tmp_path, SGML_MINIMAL.replace("20250303", "2025-03-03"))
+        error = failure(OfxImporter("Assets:Bank"), path)
+        assert (error.line, error.column) == (12, "DTPOSTED")
+
+    def test_unknown_charset(self, tmp_path: Path) -> None:
+        error = failure(
+            OfxImporter("Assets:Bank"), write(tmp_path, SGML_MINIMAL.replace("1252", "EBCDIC-9"))
+        )
+        assert (error.line, error.column) == (5, "CHARSET")
+
+    def test_undecodable(self, tmp_path: Path) -> None:
+        text = SGML_MINIMAL.replace("ENCODING:USASCII", "ENCODING:UTF-8")
+        error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))  # written in cp1252
+        assert (error.line, error.column) == (16, len("<NAME>Caf") + 1)
+
+    def test_close_tag_of_nothing(self, tmp_path: Path) -> None:
+        text = SGML_MINIMAL.replace("</STMTTRN>\n<STMTTRN>", "</STMTTRN>\n</BANKACCTFROM>")
+        error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
+        assert (error.line, error.column) == (18, "BANKACCTFROM")
+
+    def test_empty_and_not_ofx(self, tmp_path: Path) -> None:
+        assert "empty" in failure(OfxImporter("Assets:Bank"), write(tmp_path, "")).detail
+        path = write(tmp_path, "Date,Amount\n", "x.ofx")
+        assert "not an OFX file" in failure(OfxImporter("Assets:Bank"), path).detail
+
+    def test_several_accounts_need_account_id(self, tmp_path: Path) -> None:
+        start, end = SGML_MINIMAL.index("<STMTTRNRS>"), SGML_MINIMAL.index("</BANKMSGSRSV1>")
+        other = SGML_MINIMAL[start:end].replace("<ACCTID>99", "<ACCTID>77")
+        text = SGML_MINIMAL[:end] + other + SGML_MINIMAL[end:]
+        path = write(tmp_path, text)
+        assert failure(OfxImporter("Assets:Bank"), path).column == "ACCTID"
+        assert len(OfxImporter("Assets:Bank", account_id="77").extract(path, [])) == 2
+
+    def test_currency_mismatch(self, tmp_path: Path) -> None:
+        error = failure(OfxImporter("Assets:Bank", currency="EUR"), write(tmp_path, SGML_MINIMAL))
+        assert error.column == "CURDEF"
+
+    def test_through_the_command_line(self, tmp_path: Path) -> None:
+        text = SGML.read_text()
+        bad = write(tmp_path, text[: len(text) * 2 // 3], "cut.ofx")
+        output = tmp_path / "out.beancount"
+        result = CliRunner().invoke(
+            ingest([checking_ofx()]).cli, ["extract", "-o", str(output), bad]
+        )
+        assert result.exit_code == 1
+        assert f"{bad}:" in result.output and "truncated" in result.output
+        assert not output.exists() or "import-id" not in output.read_text()
