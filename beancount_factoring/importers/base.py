@@ -76,6 +76,7 @@ class RowIds:
         return base if count == 1 else f"{base}-{count}"
 
 
+_PLAIN = re.compile(r"-?\d{1,15}(\.\d{1,10})?")
 _AMOUNT_JUNK = re.compile(r"[\s$€£\u00a0\u202f]|USD|EUR|CAD|GBP")
 
 
@@ -88,6 +89,8 @@ def parse_decimal(
 
     Raises ValueError with a message fit for the user.
     """
+    if _PLAIN.fullmatch(text):  # most cells: no symbol, separator or bracket
+        return Decimal(text)
     raw = text
     value = _AMOUNT_JUNK.sub("", text.strip())
     negative = False

@@ -58,6 +58,7 @@ from beancount_factoring.importers.base import (
 from beancount_factoring.importers.csvfile import no_gc_pauses
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w.]*)\s*(/?)>([^<]*)")
+_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _OFX_START = re.compile(r"<OFX>", re.IGNORECASE)
 _CHARSETS = {"1252": "cp1252", "ISO-8859-1": "latin-1", "8859-1": "latin-1", "NONE": "cp1252"}
 _EXTENSIONS = (".ofx", ".qfx", ".qbo")
@@ -149,7 +150,8 @@ def parse(path: str, encoding: str | None = None) -> Aggregate:
         line += text.count("\n", position, match.start())
         position = match.start()
         closing, tag, empty, rest = match.groups()
-        tag = tag.upper()
+        if not tag.isupper():
+            tag = tag.upper()
         top = stack[-1]
         if closing:
             depth = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag), 0)
@@ -161,8 +163,8 @@ def parse(path: str, encoding: str | None = None) -> Aggregate:
                 raise ImportFailure(path, line, f"</{tag}> closes nothing that is open", tag)
         elif empty:
             top.fields[tag] = ("", line)
-        elif rest.strip():
-            top.fields[tag] = (html.unescape(rest.strip()), line)
+        elif rest and (value := rest.strip()):
+            top.fields[tag] = (html.unescape(value) if "&" in value else value, line)
         else:
             node = Aggregate(tag, line)
             top.children.append(node)
@@ -193,7 +195,7 @@ def _close_empty(stack: list[Aggregate]) -> None:
 
 def _date(path: str, node: Aggregate, tag: str) -> datetime.date:
     value, line = node.fields[tag]
-    match = re.match(r"(\d{4})(\d{2})(\d{2})", value)
+    match = _DATE.match(value)
     try:
         if match is None:
             raise ValueError

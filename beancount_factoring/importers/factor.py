@@ -1,0 +1,320 @@
+"""The beangulp importer for a factor's reports: purchase, collections, reserve, recourse.
+
+One importer serves one factor and the profiles of the reports it sends; it recognises
+each file by its header (the profile's signature columns), not by its name:
+
+    from beancount_factoring.importers import profiles
+    from beancount_factoring.importers.factor import FactorReportImporter
+
+    CONFIG = [
+        FactorReportImporter(profiles.LAKESHORE, "Lakeshore"),
+        FactorReportImporter(profiles.PINECREST, "Pinecrest", bank="Assets:Bank:Checking"),
+    ]
+
+`factor` is the name of the factor's agreement in the ledger. Its accounts (clearing,
+reserve, fees, bank) come from the arguments, else from that agreement when beangulp is
+given the ledger (`extract -e ledger.beancount`), else from the plugin's defaults
+(`Assets:Factoring:<Name>:Clearing`, ...). The receivable account of each invoice on a
+schedule is the one its invoice posts to in the ledger; else `debtors` maps the report's
+debtor name (or MC number) to an account; else it is guessed from the debtor's name and
+the schedule is flagged `!`.
+
+Every entry carries an `import-id` made from its content, and `deduplicate()` marks an
+entry whose id is already in the ledger. A release is also marked as a duplicate of a
+bank line already in the ledger that pays the same amount into the bank from the
+factor's clearing or reserve account within three days: the bank statement and the
+reserve ledger report the same money.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from beancount_factoring.agreement import DIRECTIVE, Agreement, account_component, parse_agreement
+from beancount_factoring.importers import base
+from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.factor_entries import BUILDERS, Context
+from beancount_factoring.importers.profiles import Profile
+from beancount_factoring.importers.readers import Cell, raw_rows, readable
+from beancount_factoring.importers.table import HEADER_SLACK, Table, find_header
+
+BALANCES = ("daily", "last", "none")
+# How far apart the bank's date and the reserve ledger's date of one release may be.
+RELEASE_WINDOW = datetime.timedelta(days=3)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+class FactorReportImporter(base.Importer):
+    """Factor reports (CSV or XLSX) of one factor, read through its profiles.
+
+    Args:
+      profiles: the profile, or the profiles, of the reports this factor sends.
+      factor: the factor's name as in its `factoring-agreement` directive.
+      payee: the payee of the entries; the profile's factor name by default.
+      clearing, reserve, fees, bank: the factor's accounts (see the module docstring).
+      debtors: the report's debtor name or id -> receivable account.
+      receivables: the prefix of guessed receivable accounts.
+      balances: "daily" (a balance assertion per day of a reserve ledger), "last" (only
+        the closing balance) or "none".
+      releases: False to leave releases to the bank statement's importer.
+      flag: the flag of the entries.
+    """
+
+    def __init__(
+        self,
+        profiles: Profile | Iterable[Profile],
+        factor: str,
+        *,
+        payee: str | None = None,
+        clearing: str | None = None,
+        reserve: str | None = None,
+        fees: str | None = None,
+        bank: str | None = None,
+        debtors: Mapping[str, str] | None = None,
+        receivables: str = "Assets:Receivable",
+        balances: str = "daily",
+        releases: bool = True,
+        flag: str = "*",
+    ) -> None:
+        self.profiles = (profiles,) if isinstance(profiles, Profile) else tuple(profiles)
+        if not self.profiles:
+            raise ValueError("give at least one profile")
+        if balances not in BALANCES:
+            raise ValueError(f"balances must be one of {BALANCES}, not {balances!r}")
+        component = account_component(factor)
+        if component is None:
+            raise ValueError(f"cannot make an account name from the factor name {factor!r}")
+        self.factor = factor
+        self.payee = payee or self.profiles[0].factor
+        self.explicit = {"clearing": clearing, "reserve": reserve, "fees": fees, "bank": bank}
+        self.defaults = {
+            "clearing": f"Assets:Factoring:{component}:Clearing",
+            "reserve": f"Assets:Factoring:{component}:Reserve",
+            "fees": f"Expenses:Factoring:{component}:Fees",
+        }
+        self.debtors = {_key(name): account for name, account in (debtors or {}).items()}
+        self.receivables = receivables
+        self.balances = balances
+        self.releases = releases
+        self.flag = flag
+        self._detected: dict[tuple[str, int, int], tuple[Profile | None, Profile]] = {}
+        # identify() reads only the rows where a header may be.
+        self._window = max(p.title_rows for p in self.profiles) + HEADER_SLACK
+
+    @property
+    def name(self) -> str:
+        # Unique per factor: Fava's import page refuses two importers of one name.
+        return f"{type(self).__module__}.{type(self).__name__}:{self.factor}"
+
+    # Identification.
+
+    def _detect(self, filepath: str) -> tuple[Profile | None, Profile]:
+        """(the profile whose header the file has, or None; the closest profile)."""
+        stat = os.stat(filepath)
+        key = (filepath, stat.st_mtime_ns, stat.st_size)
+        cached = self._detected.get(key)
+        if cached is None:
+            cached = self._detected[key] = self._scan(filepath)
+        return cached
+
+    def _scan(self, filepath: str) -> tuple[Profile | None, Profile]:
+        heads: dict[tuple[Any, ...], list[tuple[int, list[Cell]]] | None] = {}
+        matches: list[tuple[int, int, Profile]] = []
+        closest: tuple[int, int, Profile] = (-1, 0, self.profiles[0])
+        unreadable = empty = False
+        for order, profile in enumerate(self.profiles):
+            # Profiles that read the file alike share one read of its first rows.
+            how = (profile.encoding, profile.delimiter, profile.sheet)
+            if how not in heads:
+                heads[how] = self._head(filepath, profile, self._window)
+            head = heads[how]
+            if head is None:
+                unreadable = True
+                continue
+            header, best, any_text = find_header(head, profile)
+            empty = empty or not any_text
+            if header is not None:
+                matches.append((len(header.index), -order, profile))
+            elif best is not None and (len(best[2]), -order) > closest[:2]:
+                closest = (len(best[2]), -order, profile)
+        if matches:
+            found = max(matches, key=lambda item: item[:2])[2]
+            return found, found
+        # An empty or unreadable file is claimed by its name only, so that extract
+        # can say what is wrong with it rather than beangulp skipping it unseen.
+        if unreadable or empty:
+            name = os.path.basename(filepath)
+            for profile in self.profiles:
+                if profile.claims_name(name):
+                    return profile, profile
+        return None, closest[2]
+
+    @staticmethod
+    def _head(filepath: str, profile: Profile, window: int) -> list[tuple[int, list[Cell]]] | None:
+        """The first rows, up to the first that cannot be read; None if none can."""
+        rows = raw_rows(filepath, profile)
+        head: list[tuple[int, list[Cell]]] = []
+        try:
+            for row in rows:
+                head.append(row)
+                if len(head) > window:
+                    break
+        except (ImportFailure, OSError):
+            # A bad byte or quote below the header is extract's to report.
+            return head or None
+        finally:
+            rows.close()
+        return head
+
+    def identify(self, filepath: str) -> bool:
+        if not readable(filepath):
+            return False
+        try:
+            return self._detect(filepath)[0] is not None
+        except OSError:
+            return False
+
+    def account(self, filepath: str) -> str:
+        return self.explicit["clearing"] or self.defaults["clearing"]
+
+    def filename(self, filepath: str) -> str | None:
+        profile = self._detect(filepath)[0]
+        if profile is None:
+            return None
+        return f"{profile.name}-{profile.kind}{os.path.splitext(filepath)[1].lower()}"
+
+    def date(self, filepath: str) -> datetime.date | None:
+        """The latest date in the report (None if it cannot be read)."""
+        profile = self._detect(filepath)[0]
+        if profile is None:
+            return None
+        latest = None
+        try:
+            for row in Table(filepath, profile).rows():
+                day = row.date("date")
+                if day is not None and (latest is None or day > latest):
+                    latest = day
+        except ImportFailure:
+            return None
+        return latest
+
+    # Extraction.
+
+    def extract(self, filepath: str, existing: Sequence[Any]) -> list[Any]:
+        found, closest = self._detect(filepath)
+        # Opening the closest profile's table explains a file no profile recognises.
+        table = Table(filepath, found or closest)
+        accounts, prefix, invoices = self._accounts(existing)
+
+        def receivable(number: str, debtor: str, debtor_id: str) -> tuple[str, bool]:
+            account = invoices.get(number)
+            if account is None:
+                account = self.debtors.get(_key(debtor)) or self.debtors.get(_key(debtor_id))
+            if account is not None:
+                return account, True
+            leaf = account_component(re.sub(r"\b(llc|inc|ltd|oy|gmbh|co)\b\.?", "", debtor,
+                                            flags=re.IGNORECASE))  # fmt: skip
+            return f"{prefix}:{leaf or 'Unknown'}", False
+
+        context = Context(
+            factor=self.factor,
+            payee=self.payee,
+            clearing=accounts["clearing"],
+            reserve=accounts["reserve"],
+            fees=accounts["fees"],
+            bank=accounts.get("bank"),
+            receivable=receivable,
+            flag=self.flag,
+            balances=self.balances,
+            releases=self.releases,
+        )
+        return BUILDERS[table.profile.kind](table, context)
+
+    def _accounts(self, existing: Sequence[Any]) -> tuple[dict[str, str], str, dict[str, str]]:
+        """The factor's accounts, the receivables prefix, each invoice's receivable."""
+        agreement, invoices = self._from_ledger(existing)
+        accounts = dict(self.defaults)
+        if agreement is not None:
+            accounts.update(clearing=agreement.clearing, reserve=agreement.reserve,
+                            fees=agreement.fees, bank=agreement.bank)  # fmt: skip
+        accounts.update({key: value for key, value in self.explicit.items() if value})
+        prefix = agreement.receivables if agreement is not None else self.receivables
+        return accounts, prefix, invoices
+
+    def _from_ledger(self, existing: Sequence[Any]) -> tuple[Agreement | None, dict[str, str]]:
+        """The factor's latest agreement and each invoice's receivable account (one pass)."""
+        wanted = self.factor.strip().lower()
+        agreement: Agreement | None = None
+        invoices: dict[str, str] = {}
+        for entry in existing:
+            if isinstance(entry, data.Custom):
+                values = entry.values or []
+                name = values[0].value if values else None
+                named = isinstance(name, str) and name.strip().lower() == wanted
+                if entry.type == DIRECTIVE and named:
+                    parsed = parse_agreement(entry)[0]
+                    if parsed is not None:
+                        agreement = parsed
+            elif isinstance(entry, data.Transaction) and "invoice" in entry.meta:
+                for posting in entry.postings:
+                    units = posting.units
+                    number = getattr(units, "number", None)
+                    # The receivable is the invoice's positive asset posting.
+                    positive = isinstance(number, Decimal) and number > 0
+                    if positive and posting.account.startswith("Assets:"):
+                        invoices.setdefault(str(entry.meta["invoice"]), posting.account)
+                        break
+        return agreement, invoices
+
+    # Deduplication.
+
+    def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
+        base.mark_duplicates(entries, existing)
+        todo = [
+            e
+            for e in entries
+            if "__duplicate__" not in e.meta
+            and (isinstance(e, data.Balance) or e.meta.get("factoring") == "release")
+        ]
+        if not todo:
+            return
+        accounts = self._accounts(existing)[0]
+        own = {accounts["clearing"], accounts["reserve"]}
+        # (bank account, number, currency) of bank lines to or from the factor's accounts.
+        deposits: dict[tuple[Any, ...], list[Any]] = {}
+        balances: dict[tuple[Any, ...], Any] = {}
+        for entry in existing:
+            if isinstance(entry, data.Balance):
+                held = entry.amount
+                balances.setdefault((entry.date, entry.account, held.number, held.currency), entry)
+            elif isinstance(entry, data.Transaction) and (
+                any(p.account in own for p in entry.postings)
+                or entry.meta.get("factoring") == "release"
+            ):
+                for posting in entry.postings:
+                    cash = posting.units
+                    if cash is not None and posting.account not in own:
+                        key = (posting.account, cash.number, cash.currency)
+                        deposits.setdefault(key, []).append(entry)
+        for entry in todo:
+            if isinstance(entry, data.Balance):
+                units = entry.amount
+                match = balances.get((entry.date, entry.account, units.number, units.currency))
+                if match is not None:
+                    entry.meta["__duplicate__"] = match
+                continue
+            bank = entry.postings[0]
+            for other in deposits.get((bank.account, bank.units.number, bank.units.currency), ()):
+                if abs(other.date - entry.date) <= RELEASE_WINDOW:
+                    entry.meta["__duplicate__"] = other
+                    break

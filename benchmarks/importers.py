@@ -1,0 +1,264 @@
+"""Importer throughput and deduplication cost, as ratios to plain beangulp.
+
+    python benchmarks/importers.py                 # 10k and 100k rows
+    python benchmarks/importers.py --rows 10000    # a quick run
+
+For each size it writes, into a temporary folder, a bank statement CSV, the same
+lines as OFX, a TMS invoice export and factor reports with that many rows, all
+deterministic. It then times ``extract()`` of each of our importers and of a
+minimal ``beangulp.importers.csvbase`` importer on the same bank CSV (the
+baseline: five columns, one posting per row), median of several runs, and
+prints rows per second and the ratio to the baseline (above 1.00 is faster).
+
+Deduplication: the extracted bank lines are deduplicated against a generated
+ledger of as many invoices (``generate.py``, loaded with the plugin) that also
+holds the previous import of the same file, so every line is a duplicate. It
+reports our ``deduplicate()`` time against the extract's, and the per-row cost
+of beangulp's default matcher, measured on a sample of rows (it compares each
+row with every entry within two days, so its cost grows with the ledger).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from beancount import loader  # noqa: E402
+from beangulp import extract, similar  # noqa: E402
+from beangulp.importers import csvbase  # noqa: E402
+from generate import generate  # noqa: E402
+
+from beancount_factoring.importers.bank import BankCsvImporter  # noqa: E402
+from beancount_factoring.importers.invoices import InvoiceImporter  # noqa: E402
+from beancount_factoring.importers.ofx import OfxImporter  # noqa: E402
+
+START = datetime.date(2020, 1, 1)
+FACTORS = {"SUMMIT FUNDING": "Assets:Factoring:Summit:Clearing"}
+PAYEES = (
+    "PILOT TRAVEL CENTER #412 RICHMOND IN",
+    "E-ZPASS REPLENISHMENT",
+    "PAYROLL SVC DIRECT DEP PPD",
+    "LAKEVIEW EQUIP FIN LOAN PMT",
+    "SUMMIT FUNDING ACH CREDIT PPD",
+    "PROGRESSIVE INS PREMIUM",
+)
+
+
+class Baseline(csvbase.Importer):
+    """The smallest useful beangulp CSV importer for the same bank file."""
+
+    date = csvbase.Date("Posting Date", "%m/%d/%Y")
+    narration = csvbase.Column("Description")
+    amount = csvbase.Amount("Amount")
+    balance = csvbase.Amount("Balance")
+    order = csvbase.Order.DESCENDING
+
+    def identify(self, filepath: str) -> bool:
+        return filepath.endswith(".csv")
+
+
+def bank_lines(rows: int) -> list[tuple[datetime.date, str, Decimal]]:
+    rng = random.Random(7)
+    lines = []
+    for n in range(rows):
+        day = START + datetime.timedelta(days=n // 40)
+        payee = PAYEES[rng.randrange(len(PAYEES))]
+        cents = rng.randrange(1_000, 900_000)
+        amount = Decimal(cents).scaleb(-2)
+        lines.append((day, f"{payee} {n}", amount if "SUMMIT" in payee else -amount))
+    return lines
+
+
+def write_bank_csv(path: Path, lines: list[tuple[datetime.date, str, Decimal]]) -> None:
+    balance = Decimal("50000.00")
+    out = []
+    for day, text, amount in lines:
+        balance += amount
+        kind = "CREDIT" if amount > 0 else "DEBIT"
+        out.append(f'{kind},{day:%m/%d/%Y},"{text}",{amount},ACH,{balance},,')
+    header = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #,\n"
+    path.write_text(header + "\n".join(reversed(out)) + "\n", encoding="utf-8")
+
+
+def write_ofx(path: Path, lines: list[tuple[datetime.date, str, Decimal]]) -> None:
+    body = []
+    for n, (day, text, amount) in enumerate(lines):
+        body.append(
+            f"<STMTTRN><TRNTYPE>{'CREDIT' if amount > 0 else 'DEBIT'}"
+            f"<DTPOSTED>{day:%Y%m%d}<TRNAMT>{amount}<FITID>{n:09d}"
+            f"<NAME>{text[:32]}<MEMO>{text}</STMTTRN>"
+        )
+    last = lines[-1][0]
+    path.write_text(
+        "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\n"
+        "CHARSET:1252\nCOMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+        "<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>"
+        "<STMTRS><CURDEF>USD<BANKACCTFROM><BANKID>071000013<ACCTID>4417902216"
+        "<ACCTTYPE>CHECKING</BANKACCTFROM><BANKTRANLIST>"
+        f"<DTSTART>{START:%Y%m%d}<DTEND>{last:%Y%m%d}\n"
+        + "\n".join(body)
+        + f"\n</BANKTRANLIST><LEDGERBAL><BALAMT>1000.00<DTASOF>{last:%Y%m%d}</LEDGERBAL>"
+        "</STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n",
+        encoding="ascii",
+    )
+
+
+def write_invoices(path: Path, rows: int) -> None:
+    rng = random.Random(11)
+    out = ["Invoice No,Invoice Date,Due Date,Customer,Load No,Charge Code,Description,Amount"]
+    n = 0
+    while len(out) <= rows:
+        n += 1
+        day = START + datetime.timedelta(days=n // 30)
+        due = day + datetime.timedelta(days=30)
+        customer = ("Northstar Logistics", "Crossroads Brokerage", "Bayline Logistics")[n % 3]
+        head = f"RF-{n:07d},{day:%m/%d/%Y},{due:%m/%d/%Y},{customer},L-{n}"
+        out.append(f"{head},LINEHAUL,Lane {n},{rng.randrange(900, 3500)}.00")
+        out.append(f"{head},FSC,Fuel surcharge,{rng.randrange(100, 400)}.00")
+    path.write_text("\n".join(out[: rows + 1]) + "\n", encoding="utf-8")
+
+
+def us_bank() -> BankCsvImporter:
+    return BankCsvImporter(
+        "Assets:Bank:Checking",
+        date="Posting Date",
+        narration="Description",
+        amount="Amount",
+        balance="Balance",
+        signature=("Details", "Type", "Check or Slip #"),
+        factors=FACTORS,
+    )
+
+
+def timed(run: Callable[[], object], repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def throughput(rows: int, repeat: int, folder: Path) -> list[tuple[str, int, float]]:
+    lines = bank_lines(rows)
+    csv_path, ofx_path = folder / f"bank-{rows}.csv", folder / f"bank-{rows}.ofx"
+    invoices_path = folder / f"invoices-{rows}.csv"
+    write_bank_csv(csv_path, lines)
+    write_ofx(ofx_path, lines)
+    write_invoices(invoices_path, rows)
+    cases: list[tuple[str, Callable[[], list], int]] = [
+        (
+            "csvbase (baseline)",
+            lambda: Baseline("Assets:Bank:Checking", "USD").extract(str(csv_path), []),
+            rows,
+        ),
+        ("bank CSV", lambda: us_bank().extract(str(csv_path), []), rows),
+        (
+            "bank OFX",
+            lambda: OfxImporter(
+                "Assets:Bank:Checking", account_id="4417902216", factors=FACTORS
+            ).extract(str(ofx_path), []),
+            rows,
+        ),
+        (
+            "invoice export",
+            lambda: InvoiceImporter(
+                invoice="Invoice No",
+                load="Load No",
+                charge="Charge Code",
+                description="Description",
+            ).extract(str(invoices_path), []),
+            rows,
+        ),
+    ]
+    results = []
+    for name, run, count in cases:
+        seconds, entries = timed(run, repeat)
+        assert isinstance(entries, list) and entries, name
+        results.append((name, count, seconds))
+    return results
+
+
+def dedupe(rows: int, sample: int, folder: Path) -> dict[str, float]:
+    csv_path = folder / f"bank-{rows}.csv"
+    if not csv_path.exists():
+        write_bank_csv(csv_path, bank_lines(rows))
+    ledger = folder / f"ledger-{rows}.beancount"
+    ledger.write_text(generate(rows, 0.3, 1, True), encoding="utf-8")
+    existing, _, _ = loader.load_file(str(ledger))
+    importer = us_bank()
+    start = time.perf_counter()
+    previous = importer.extract(str(csv_path), [])
+    extract_s = time.perf_counter() - start
+    existing = list(existing) + previous
+    fresh = importer.extract(str(csv_path), [])
+    start = time.perf_counter()
+    importer.deduplicate(fresh, existing)
+    ours_s = time.perf_counter() - start
+    marked = sum(1 for entry in fresh if "__duplicate__" in entry.meta)
+    assert marked == len(fresh), f"{marked} of {len(fresh)} marked"
+    picks = fresh[:: max(1, len(fresh) // sample)][:sample]
+    for entry in picks:
+        entry.meta.pop("__duplicate__", None)
+    start = time.perf_counter()
+    extract.mark_duplicate_entries(
+        picks, existing, datetime.timedelta(days=2), similar.heuristic_comparator()
+    )
+    default_s = time.perf_counter() - start
+    return {
+        "rows": len(fresh),
+        "existing": len(existing),
+        "extract_s": extract_s,
+        "ours_s": ours_s,
+        "ours_per_row_ms": ours_s / len(fresh) * 1000,
+        "default_per_row_ms": default_s / len(picks) * 1000,
+        "default_found": sum(1 for entry in picks if "__duplicate__" in entry.meta),
+        "sample": len(picks),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print(f"extract(), median of {args.repeat}; ratio = our rows/s over csvbase's")
+        print(f"{'rows':>8} {'importer':<20} {'seconds':>8} {'rows/s':>9} {'ratio':>6}")
+        for rows in args.rows:
+            results = throughput(rows, args.repeat, folder)
+            base = results[0][1] / results[0][2]
+            for name, count, seconds in results:
+                rate = count / seconds
+                print(f"{rows:>8} {name:<20} {seconds:>8.2f} {rate:>9.0f} {rate / base:>5.2f}x")
+        print()
+        rows = max(args.rows)
+        d = dedupe(rows, args.sample, folder)
+        print(
+            f"deduplicate {d['rows']:.0f} rows against {d['existing']:.0f} entries: "
+            f"ours {d['ours_s']:.2f} s ({d['ours_s'] / d['extract_s']:.2f}x the extract's "
+            f"{d['extract_s']:.2f} s), {d['ours_per_row_ms']:.4f} ms per row"
+        )
+        print(
+            f"beangulp's default matcher on {d['sample']:.0f} of them: "
+            f"{d['default_per_row_ms']:.1f} ms per row, found {d['default_found']:.0f}; "
+            f"ours is {d['default_per_row_ms'] / d['ours_per_row_ms']:,.0f}x faster per row"
+        )
+
+
+if __name__ == "__main__":
+    main()

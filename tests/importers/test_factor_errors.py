@@ -1,0 +1,269 @@
+"""Malformed factor reports: one error naming the file, the line and the column, and
+nothing extracted from that file (directly and through beangulp's command line)."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import beangulp
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from factor_config import DOCUMENTS, documents, importers
+
+from beancount_factoring.importers import profiles
+from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.factor import FactorReportImporter
+from beancount_factoring.importers.profiles import Profile
+
+IMPORTERS = importers()
+LAKESHORE = IMPORTERS["lakeshore"]
+COLLECTIONS = DOCUMENTS / "lakeshore" / "collections_report_2025-04-07.csv"
+
+
+def edited(tmp_path: Path, name: str, change: dict[str, str], source: Path = COLLECTIONS) -> Path:
+    """A copy of a sample with some text replaced (each replacement must apply)."""
+    text = source.read_text(encoding="utf-8")
+    for old, new in change.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def failure(importer: FactorReportImporter, path: Path) -> ImportFailure:
+    """The one error extract raises; identification must have claimed the file."""
+    assert importer.identify(str(path)), "the file should be recognised"
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    return info.value
+
+
+def test_missing_column_names_it_and_lists_the_headers(tmp_path: Path) -> None:
+    path = edited(tmp_path, "c.csv", {"Invoice #,": "Invoice Number,"})
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column) == (2, "Invoice #")
+    assert str(error).startswith(f"{path}:2, column 'Invoice #': the header has no 'Invoice #'")
+    assert "'Invoice Number'" in str(error) and "'Pay Date'" in str(error)
+
+
+def test_bad_date(tmp_path: Path) -> None:
+    path = edited(tmp_path, "c.csv", {"04/04/2025,": "04/31/2025,"})
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column) == (4, "Pay Date")
+    assert "'04/31/2025' is not a date in the format %m/%d/%Y or %m/%d/%y" in str(error)
+
+
+def test_bad_amount(tmp_path: Path) -> None:
+    path = edited(tmp_path, "c.csv", {'"$1,825.00"': '"$1,8O5.00"'})
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column) == (4, "Paid")
+    assert str(error) == f"{path}:4, column 'Paid': '$1,8O5.00' is not an amount"
+
+
+def test_empty_amount_where_one_is_required(tmp_path: Path) -> None:
+    path = edited(tmp_path, "c.csv", {'"$1,825.00"': ""})
+    assert (failure(LAKESHORE, path).line, failure(LAKESHORE, path).column) == (4, "Paid")
+
+
+def test_truncated_file_row_cut_short(tmp_path: Path) -> None:
+    text = COLLECTIONS.read_text()
+    cut = text[: text.index("CHK 118733") + 3]  # the download stopped in the 4th line
+    path = tmp_path / "c.csv"
+    path.write_text(cut)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column) == (4, "Invoice #")
+    assert "the row has 4 fields where the header has 10: the file may be cut short" in str(error)
+
+
+def test_truncated_file_unterminated_quote(tmp_path: Path) -> None:
+    text = COLLECTIONS.read_text()
+    path = tmp_path / "c.csv"
+    path.write_text(text[: text.index("CROSSROADS") + 5])  # stops inside "CROSSROADS..."
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column) == (4, "Debtor")
+    assert "a quote is not closed, or the file is cut short" in str(error)
+
+
+def test_undecodable_bytes(tmp_path: Path) -> None:
+    text = COLLECTIONS.read_text().replace("NORTHSTAR LOGISTICS LLC", "NORTHSTAR CAFÉ LLC")
+    path = tmp_path / "c.csv"
+    path.write_bytes(text.encode("cp1252"))  # saved by Excel in Windows-1252
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column) == (3, "Debtor")
+    assert "byte 0xc9 at position 36 cannot be read as utf-8" in str(error)
+
+
+def test_utf16_file(tmp_path: Path) -> None:
+    path = tmp_path / "lakeshore-collections.csv"
+    path.write_bytes(COLLECTIONS.read_text().encode("utf-16"))
+    error = failure(LAKESHORE, path)  # claimed by its name, since it cannot be read
+    assert (error.line, error.column) == (1, 1)
+    assert "the file is UTF-16" in str(error)
+
+
+def test_unknown_encoding_is_refused_when_the_profile_is_made() -> None:
+    with pytest.raises(ValueError, match="unknown encoding 'utf-9'"):
+        profiles.LAKESHORE_PURCHASE.replace(encoding="utf-9")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "lakeshore_collections_2025-04-07.csv"
+    path.write_bytes(b"")
+    error = failure(LAKESHORE, path)  # claimed by its name, since it has no header
+    assert str(error) == f"{path}:1:1: the file is empty: no header, no rows"
+    blank = tmp_path / "export.csv"
+    blank.write_text("\n\n")
+    assert not LAKESHORE.identify(str(blank))
+    with pytest.raises(ImportFailure, match=r"export.csv:1:1: the file is empty"):
+        LAKESHORE.extract(str(blank), [])
+
+
+def test_no_header_explains_the_closest_row(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("Report\nDate,Transaction Type,Amount\n03/03/2025,Purchase,1.00\n")
+    assert not LAKESHORE.identify(str(path))
+    with pytest.raises(ImportFailure) as info:
+        LAKESHORE.extract(str(path), [])
+    assert info.value.line == 2
+    assert "no header with the columns 'Batch#', 'Balance' of a lakeshore reserve" in str(
+        info.value
+    )
+
+
+def test_wrong_sign_setting_breaks_the_running_balance(tmp_path: Path) -> None:
+    source = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
+    path = edited(tmp_path, "r.csv", {"($50.00)": "$50.00"}, source)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column) == (5, "Balance")
+    assert "does not follow from 283.25 and the amount 50.00" in str(error)
+
+
+def test_invoice_number_that_cannot_be_a_link(tmp_path: Path) -> None:
+    path = edited(tmp_path, "c.csv", {",RF-1102,": ",RF 1102,"})
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column) == (4, "Invoice #")
+
+
+def test_strict_profile_refuses_unknown_columns(tmp_path: Path) -> None:
+    strict = FactorReportImporter(profiles.LAKESHORE_COLLECTIONS.replace(strict=True), "Lakeshore")
+    path = edited(tmp_path, "c.csv", {",Pay Type": ",Pay Type,Memo"})
+    error = failure(strict, path)
+    assert error.line == 2 and "unknown column(s) ['Memo']" in str(error)
+
+
+def test_xlsx_bad_cell(tmp_path: Path) -> None:
+    path = tmp_path / "batch.xlsx"
+    shutil.copy(DOCUMENTS / "pinecrest" / "batch_detail_2025-03.xlsx", path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet["G3"] = "3,0OO.00"
+    book.save(path)
+    error = failure(IMPORTERS["pinecrest"], path)
+    assert (error.line, error.column) == (3, "Invoice Amt")
+
+
+def test_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "pinecrest_batch_2025-03.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip file")
+    error = failure(IMPORTERS["pinecrest"], path)
+    assert "not a readable XLSX workbook" in str(error) and str(path) in str(error)
+
+
+def test_generic_profile_errors_name_its_columns(tmp_path: Path) -> None:
+    profile = Profile.generic(
+        kind="chargeback",
+        columns={"invoice": "Ref", "date": "Back On", "amount": "Owed"},
+        date_format="%d.%m.%Y",
+        decimal_mark=",",
+        thousands=".",
+        currency="EUR",
+    )
+    path = tmp_path / "rb.csv"
+    path.write_text('Ref,Back On,Owed\nR-1,31.02.2025,"1.200,00"\n')
+    error = failure(FactorReportImporter(profile, "Ashgrove"), path)
+    assert (error.line, error.column) == (2, "Back On")
+
+
+def _replaced(old: str, new: str) -> bytes:
+    return COLLECTIONS.read_text().replace(old, new, 1).encode()
+
+
+BROKEN = {
+    "missing-column.csv": (_replaced("Invoice #,", "Invoice Number,"), ":2, column 'Invoice #'"),
+    "bad-date.csv": (_replaced("04/04/2025,", "04/31/2025,"), ":4, column 'Pay Date'"),
+    "bad-amount.csv": (_replaced('"$1,825.00"', '"$1,8O5.00"'), ":4, column 'Paid'"),
+    "truncated.csv": (
+        COLLECTIONS.read_bytes()[: COLLECTIONS.read_bytes().index(b"CROSSROADS") + 5],
+        ":4, column 'Debtor'",
+    ),
+    "undecodable.csv": (
+        COLLECTIONS.read_text().replace("LOGISTICS", "CAFÉ", 1).encode("cp1252"),
+        ":3, column 'Debtor'",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_beangulp_extract_reports_the_error_and_writes_nothing_for_the_file(
+    tmp_path: Path, name: str
+) -> None:
+    content, where = BROKEN[name]
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    good = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    shutil.copy(good, downloads / good.name)
+    broken = downloads / name
+    broken.write_bytes(content)
+    ingest = beangulp.Ingest(list(IMPORTERS.values()))
+    result = CliRunner().invoke(ingest.cli, ["extract", str(downloads)])
+    assert result.exit_code == 1
+    assert f"{broken}{where}" in result.stderr
+    assert "ERROR" in result.stderr
+    assert f"**** {downloads / good.name}" in result.stdout
+    assert str(broken) not in result.stdout
+    assert "^RF-1101 ^RF-1102" in result.stdout  # the good file's schedule
+    assert "Paid Lakeshore" not in result.stdout  # nothing of the broken collections
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf\r\n\r\n"])
+def test_beangulp_extract_reports_an_empty_download(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "lakeshore-reserve-2025-04.csv"
+    path.write_bytes(content)
+    ingest = beangulp.Ingest(list(IMPORTERS.values()))
+    result = CliRunner().invoke(ingest.cli, ["extract", str(path)])
+    assert result.exit_code == 1, result.output
+    assert re.search(rf"{re.escape(str(path))}:\d", result.stderr)
+    assert "****" not in result.stdout
+
+
+def test_damaged_files_raise_import_failure_and_nothing_else(tmp_path: Path) -> None:
+    """Flipped bytes, cuts and stray quotes in every sample, CSV and XLSX alike."""
+    rng = random.Random(20250304)
+    samples = [(doc, doc.read_bytes()) for doc in documents()]
+    for number in range(240):
+        doc, original = samples[number % len(samples)]
+        content = bytearray(original)
+        how = rng.randrange(3)
+        if how == 0:
+            for _ in range(rng.randrange(1, 5)):
+                content[rng.randrange(len(content))] = rng.randrange(256)
+        elif how == 1:
+            content = content[: rng.randrange(len(content))]
+        else:
+            at = rng.randrange(len(content))
+            content[at:at] = rng.choice([b'"', b",", b";", b"\t", b"\n", b"(", b"*"])
+        path = tmp_path / f"{number}{doc.suffix}"
+        path.write_bytes(bytes(content))
+        importer = IMPORTERS[doc.parent.name]
+        importer.identify(str(path))
+        importer.date(str(path))
+        try:
+            importer.extract(str(path), [])
+        except ImportFailure as error:
+            assert str(path) in str(error)

@@ -1,0 +1,155 @@
+"""The factor importers and the plugin agree, and importing twice adds nothing.
+
+The sample reports' entries, printed and parsed again after the ledger that holds the
+agreements, the invoices and the factors' deposits (factor_ledger.beancount), load with
+the plugin without a single error: the factor's advance, fee and reserve agree with the
+agreements, every collection, release and chargeback fits the invoice's state, and the
+reserve ledgers' running balances are the reserve accounts' balances.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import beangulp
+from beancount import loader
+from beancount.core import data
+from beancount.parser import printer
+from beangulp import extract
+from click.testing import CliRunner
+from factor_config import DOCUMENTS, LEDGER, documents, importers
+
+from beancount_factoring.importers.base import ID_KEY
+
+# Without a debtor map or bank accounts: everything comes from the ledger.
+FROM_LEDGER = importers(debtors=None, usd_bank=None, eur_bank=None, cad_bank=None)
+BASE = LEDGER.read_text(encoding="utf-8")
+
+
+def base_entries() -> list[data.Directive]:
+    entries, _, _ = loader.load_string(BASE)
+    return entries
+
+
+def extract_all(existing: list[data.Directive]) -> dict[Path, list[data.Directive]]:
+    return {
+        doc: extract.extract_from_file(FROM_LEDGER[doc.parent.name], str(doc), existing)
+        for doc in documents()
+    }
+
+
+def printed(entries: list[data.Directive]) -> str:
+    out = io.StringIO()
+    printer.print_entries(entries, file=out)
+    return out.getvalue()
+
+
+def test_extracted_entries_load_with_the_plugin_without_errors() -> None:
+    extracted = extract_all(base_entries())
+    text = BASE + "\n" + "".join(printed(entries) for entries in extracted.values())
+    entries, errors, _ = loader.load_string(text)
+    assert [error.message for error in errors] == []
+    # The reserve ledgers' balances were checked (Beancount keeps them, errors or not).
+    assert sum(isinstance(e, data.Balance) for e in entries) == 17
+    # The release that names nothing was matched to the two collected invoices.
+    release = next(e for e in entries if isinstance(e, data.Transaction)
+                   and e.narration == "Reserve release (rebate), ACH 77812")  # fmt: skip
+    assert release.links == {"RF-1101", "RF-1102"}
+
+
+def test_accounts_from_the_ledger_equal_the_configured_ones() -> None:
+    """What the goldens show (debtor map, explicit banks) is what the ledger gives."""
+    configured = importers()
+    for doc, entries in extract_all(base_entries()).items():
+        expected = extract.extract_from_file(configured[doc.parent.name], str(doc), [])
+        assert printed(entries) == printed(expected), doc
+
+
+def test_the_agreement_disagreeing_with_the_factor_is_reported() -> None:
+    """The round trip is a real check: other terms make the plugin object (FCT170)."""
+    changed = BASE.replace(
+        'fee: "flat 2.5%"\n  invoice-fee: 5.00 USD', 'fee: "flat 2%"\n  invoice-fee: 5.00 USD'
+    )
+    existing, _, _ = loader.load_string(changed)
+    doc = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    entries = extract.extract_from_file(FROM_LEDGER["lakeshore"], str(doc), existing)
+    _, errors, _ = loader.load_string(changed + printed(entries))
+    assert {error.message.split()[0] for error in errors} >= {"FCT170"}
+
+
+def test_extracting_again_marks_every_entry_a_duplicate() -> None:
+    extracted = extract_all(base_entries())
+    ledger = BASE + "".join(printed(entries) for entries in extracted.values())
+    existing, errors, _ = loader.load_string(ledger)  # as beangulp loads it: plugin applied
+    assert not errors
+    for doc, entries in extract_all(existing).items():
+        importer = FROM_LEDGER[doc.parent.name]
+        importer.deduplicate(entries, existing)
+        assert entries and all("__duplicate__" in e.meta for e in entries), doc
+        assert all(e.meta[ID_KEY] for e in entries)
+
+
+def test_ids_are_stable_and_unique() -> None:
+    first = extract_all(base_entries())
+    second = extract_all(base_entries())
+    ids = [e.meta[ID_KEY] for entries in first.values() for e in entries]
+    assert len(ids) == len(set(ids))
+    assert ids == [e.meta[ID_KEY] for entries in second.values() for e in entries]
+
+
+def test_beangulp_extract_with_the_previous_output_prints_only_duplicates(tmp_path: Path) -> None:
+    downloads = tmp_path / "downloads"
+    shutil.copytree(DOCUMENTS, downloads, ignore=shutil.ignore_patterns("*.beancount"))
+    ingest = beangulp.Ingest(list(FROM_LEDGER.values()))
+    ledger = tmp_path / "ledger.beancount"
+    ledger.write_text(BASE, encoding="utf-8")
+    runner = CliRunner()
+    first = runner.invoke(ingest.cli, ["extract", "-e", str(ledger), str(downloads)])
+    assert first.exit_code == 0, first.output
+    assert "; duplicate of" not in first.stdout
+    (tmp_path / "imported.beancount").write_text(first.stdout, encoding="utf-8")
+    ledger.write_text(BASE + '\ninclude "imported.beancount"\n', encoding="utf-8")
+    assert loader.load_file(str(ledger))[1] == []
+    second = runner.invoke(ingest.cli, ["extract", "-e", str(ledger), str(downloads)])
+    assert second.exit_code == 0, second.output
+    body = [line for line in second.stdout.splitlines() if line.strip()]
+    sections = [line for line in body if line.startswith("**** ")]
+    assert len(sections) == len(documents())
+    live = [line for line in body if not line.startswith((";", "**** "))]
+    assert live == []
+    assert second.stdout.count("; duplicate of") == first.stdout.count(f"{ID_KEY}:")
+
+
+def test_a_release_already_booked_from_the_bank_statement_is_a_duplicate() -> None:
+    bank_line = """
+2025-04-09 * "LAKESHORE FUNDING LLC" "ACH CREDIT"
+  import-id: "bank-000000000001"
+  Assets:Bank:Checking            151.25 USD
+  Assets:Factoring:Lakeshore:Clearing
+"""
+    too_late = bank_line.replace("2025-04-09", "2025-04-14").replace("0001", "0002")
+    doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
+    importer = FROM_LEDGER["lakeshore"]
+    for ledger, expected in ((bank_line, True), (too_late, False)):
+        existing, _, _ = loader.load_string(BASE + ledger)
+        entries = importer.extract(str(doc), existing)
+        importer.deduplicate(entries, existing)
+        release = next(e for e in entries if e.meta.get("factoring") == "release")
+        assert ("__duplicate__" in release.meta) is expected
+        assert not any("__duplicate__" in e.meta for e in entries if e is not release)
+
+
+def test_a_balance_written_by_hand_is_a_duplicate() -> None:
+    existing, _, _ = loader.load_string(
+        BASE + "2025-04-09 balance Assets:Factoring:Lakeshore:Reserve  82.00 USD\n"
+    )
+    doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
+    importer = FROM_LEDGER["lakeshore"]
+    entries = importer.extract(str(doc), existing)
+    importer.deduplicate(entries, existing)
+    marked = [str(e.date) for e in entries if "__duplicate__" in e.meta]
+    assert marked == ["2025-04-09"]
+    assert re.fullmatch(r"balance-[0-9a-f]{12}", entries[-1].meta[ID_KEY])
