@@ -101,22 +101,33 @@ def settle_lump(settler: Settler, event: Event) -> None:
         )
         return
     generated = [posting for item in items for posting in item.postings]
-    figures: dict[str, Decimal] = {}
-    for item in items:
-        for name, value in item.figures.items():
-            if value:
-                figures[name] = figures[name] + value if name in figures else value
+    expected_cash = sum([item.cash for item in items], ZERO)
+    transfer = ZERO
     if any(item.kind == "funding" for item in items):
         fee = P.transfer_fee_posting(agreement, currency)
         if fee is not None:
             generated.append(fee)
-            figures["transfer fee"] = -fee.number
-    expected_cash = sum(figures.values(), ZERO)
+            transfer = fee.number
+            expected_cash -= transfer
     links = {item.invoice for item in items}
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
-    if not _write(settler, event, agreement, generated, expected_cash, figures, currency, links):
+    if not _write(
+        settler, event, agreement, generated, expected_cash, (items, transfer), currency, links
+    ):
         return
     _commit(event, commits)
+
+
+def _figures(items: list[P.Item], transfer: Decimal) -> dict[str, Decimal]:
+    """The expected cash by what makes it up, for the message of a difference."""
+    figures: dict[str, Decimal] = {}
+    for item in items:
+        for name, value in item.figures().items():
+            if value:
+                figures[name] = figures.get(name, ZERO) + value
+    if transfer:
+        figures["transfer fee"] = -transfer
+    return figures
 
 
 def _commit(event: Event, commits: list[Commit]) -> None:
@@ -264,7 +275,7 @@ def _write(
     agreement: Agreement,
     generated: list[P.Leg],
     expected_cash: Decimal,
-    figures: dict[str, Decimal],
+    made_of: tuple[list[P.Item], Decimal],
     currency: str,
     links: set[str],
 ) -> bool:
@@ -291,6 +302,7 @@ def _write(
         if abs(diff) > settler.tolerance:
             # Left open on the clearing account until the factor corrects it.
             legs_out.append(P.leg(agreement.clearing, -diff, currency, "difference"))
+            figures = _figures(*made_of)
             _report(settler, event, agreement, expected_cash, actual, figures, currency)
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.

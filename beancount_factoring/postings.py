@@ -142,7 +142,20 @@ class Item:
     currency: str
     postings: list[Leg] = field(default_factory=list)
     cash: Decimal = ZERO
-    figures: dict[str, Decimal] = field(default_factory=dict)
+    # The amounts behind ``cash``, named by ``figures()`` only for an error message.
+    amounts: tuple[Decimal, ...] = ()
+    part: str = ""
+
+    def figures(self) -> dict[str, Decimal]:
+        """What makes up the cash, by name, as the error messages list it."""
+        if self.kind == "funding":
+            advance, discount, invoice_fee = self.amounts
+            return {"advances": advance, "discount fees": -discount, "invoice fees": -invoice_fee}
+        if self.kind == "release":
+            held, base, late = self.amounts
+            return {"reserve released": held, "discount fees": -base, "late fees": -late}
+        name = "chargebacks" if self.part == "chargeback" else "short pays"
+        return {name: -self.amounts[0]}
 
 
 class Purchase(NamedTuple):
@@ -227,11 +240,7 @@ def funding_item(
             leg(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
         )
     item.cash = split.cash
-    item.figures = {
-        "advances": split.advance,
-        "discount fees": -split.discount_fee,
-        "invoice fees": -split.invoice_fee,
-    }
+    item.amounts = (split.advance, split.discount_fee, split.invoice_fee)
     return item, split
 
 
@@ -266,7 +275,7 @@ def release_item(
     if late_fee:
         item.postings.append(leg(agreement.fees, late_fee, currency, "late-fee", invoice))
     item.cash = held - base_fee - late_fee
-    item.figures = {"reserve released": held, "discount fees": -base_fee, "late fees": -late_fee}
+    item.amounts = (held, base_fee, late_fee)
     return item
 
 
@@ -277,7 +286,7 @@ def netting_item(
     item = Item("netting", invoice, currency)
     item.postings.append(leg(agreement.clearing, owed, currency, part, invoice))
     item.cash = -owed
-    item.figures = {"chargebacks" if part == "chargeback" else "short pays": -owed}
+    item.amounts, item.part = (owed,), part
     return item
 
 

@@ -450,7 +450,8 @@ class Settler:
             legs, from_reserve = P.collection_postings(
                 agreement, state.invoice.number, state.currency, state.face - paid, state.held
             )
-            self.note_accounts(legs, event.date, agreement)
+            if legs:
+                self.note_accounts(legs, event.date, agreement)
             factor = state.factor or ""
             self.open_releases.setdefault(factor, {})[state.invoice.number] = None
             state.held -= from_reserve
