@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LEDGER := example_ledger/main.beancount
+# The second, small example (a Finnish workshop, bank-run factoring, VAT), reachable
+# from Fava's ledger switcher.
+EUROPE := example_ledger/europe/main.beancount
+LEDGERS := $(LEDGER) $(EUROPE)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -15,13 +19,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/bean-check $(LEDGER)
-	@echo "Opening the example ledger in Fava: http://$(HOST):$(PORT)/"
-	$(BIN)/fava --host $(HOST) --port $(PORT) $(LEDGER)
+demo: check
+	@echo "Opening the example ledgers in Fava: http://$(HOST):$(PORT)/ (switch ledgers at the top left)"
+	$(BIN)/fava --host $(HOST) --port $(PORT) $(LEDGERS)
 
 check: $(STAMP)
 	$(BIN)/bean-check $(LEDGER)
+	$(BIN)/bean-check $(EUROPE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
