@@ -218,8 +218,12 @@ def read_book(entries: list[data.Directive]) -> Book:
             # (A bank line of zero leaves no clearing or reserve posting: Beancount
             # drops an interpolated posting of nothing. It is still a deposit.)
             if bank or entry.links or "schedule" in meta:
-                # A deposit whose one factor posting is to the reserve is a release.
+                # A deposit whose one factor posting is to the reserve is a release,
+                # unless it buys an invoice: split, a deposit that funds straight
+                # from the receivable and takes no fee also has one reserve posting.
                 lump = "release" if reserve and watched_postings == 1 else "lump"
+                if lump == "release" and _buys(entry):
+                    lump = "lump"
                 book.events.append(Event(lump, index, entry))
         elif entry.links and any(
             is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0 for p in entry.postings
@@ -251,6 +255,10 @@ def read_book(entries: list[data.Directive]) -> Book:
         if event.kind != "payment":
             _resolve(book, event)
     return book
+
+
+def _buys(entry: data.Transaction) -> bool:
+    return any((p.meta or {}).get("factoring-part") == "face" for p in entry.postings)
 
 
 def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable: Any) -> None:

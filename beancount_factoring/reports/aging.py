@@ -1,0 +1,216 @@
+"""The aging report: open receivables per customer and bucket, as of a date.
+
+Two tables. The receivables we hold (never factored, or charged back) come
+from the postings to the receivable accounts up to the date, each posting
+attributed to its invoice (``facts._attribute``), so their total is the
+receivable accounts' balance. The invoices the factor holds (scheduled or
+funded, and neither collected nor charged back by the date) come from the
+invoices' snapshots, at face value, with the days left on the recourse clock.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from beancount_factoring.reports.facts import Facts, source_of
+from beancount_factoring.reports.model import (
+    BASIS_DUE,
+    BASIS_INVOICE,
+    BUCKETS,
+    CHARGED_BACK,
+    FUNDED,
+    OPEN,
+    SCHEDULED,
+    UNATTRIBUTED,
+    AgingInvoice,
+    AgingReport,
+    AgingRow,
+    AgingTotals,
+    Source,
+)
+
+ZERO = Decimal(0)
+BASES = (BASIS_INVOICE, BASIS_DUE)
+
+
+def bucket_of(days: int) -> str:
+    """The bucket of an amount ``days`` past its reference date."""
+    if days <= 0:
+        return BUCKETS[0]
+    if days <= 30:
+        return BUCKETS[1]
+    if days <= 60:
+        return BUCKETS[2]
+    if days <= 90:
+        return BUCKETS[3]
+    return BUCKETS[4]
+
+
+def _line(
+    facts: Facts,
+    number: str,
+    factor: str | None,
+    state: str,
+    amount: Decimal,
+    as_of: datetime.date,
+    basis: str,
+    funded_on: datetime.date | None = None,
+    recourse_left: int | None = None,
+) -> AgingInvoice:
+    invoice = facts.book.invoices[number]
+    reference = invoice.entry.date
+    if basis == BASIS_DUE and invoice.due is not None:
+        reference = invoice.due
+    days = (as_of - reference).days
+    return AgingInvoice(
+        invoice=number,
+        customer=invoice.customer,
+        factor=facts.display(factor) if factor else None,
+        currency=invoice.face.currency,
+        account=invoice.account,
+        state=state,
+        amount=amount,
+        invoice_date=invoice.entry.date,
+        due=invoice.due,
+        reference_date=reference,
+        days=days,
+        bucket=bucket_of(days),
+        funded_on=funded_on,
+        recourse_days_left=recourse_left,
+        source=source_of(invoice.entry.meta),
+    )
+
+
+def aging_report(
+    facts: Facts, as_of: datetime.date, factor: str | None, basis: str = BASIS_INVOICE
+) -> AgingReport:
+    """The aging report; ``factor`` (a key) narrows the factored table only."""
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
+    ours: dict[str, Decimal] = {}
+    loose: dict[tuple[str, str], tuple[Decimal, datetime.date, int]] = {}
+    balances: dict[str, Decimal] = {}
+    for line, number, amount in facts.receivable:
+        if line.date > as_of:
+            continue
+        balances[line.currency] = balances.get(line.currency, ZERO) + amount
+        if number is not None:
+            ours[number] = ours.get(number, ZERO) + amount
+        else:
+            key = (line.account, line.currency)
+            total = loose.get(key, (ZERO, line.date, line.index))[0]
+            loose[key] = (total + amount, line.date, line.index)
+    lines: list[AgingInvoice] = []
+    outstanding: dict[str, Decimal] = {}
+    scheduled: dict[str, Decimal] = {}
+    for number, amount in ours.items():
+        if not amount:
+            continue
+        snap = facts.snap(number, as_of)
+        state = CHARGED_BACK if snap is not None and snap.charged_back_on else OPEN
+        lines.append(_line(facts, number, None, state, amount, as_of, basis))
+    for (account, currency), (amount, date, index) in sorted(loose.items()):
+        if not amount:
+            continue
+        days = (as_of - date).days
+        lines.append(
+            AgingInvoice(
+                invoice="",
+                customer=account.rsplit(":", 1)[-1],
+                factor=None,
+                currency=currency,
+                account=account,
+                state=UNATTRIBUTED,
+                amount=amount,
+                invoice_date=date,
+                due=None,
+                reference_date=date,
+                days=days,
+                bucket=bucket_of(days),
+                funded_on=None,
+                recourse_days_left=None,
+                source=_source(facts, index),
+            )
+        )
+    for number in facts.timeline:
+        invoice = facts.book.invoices[number]
+        snap = facts.snap(number, as_of)
+        if snap is None or snap.collected_on or snap.charged_back_on:
+            continue
+        if not (snap.scheduled_on or snap.funded_on) or snap.factor is None:
+            continue
+        if factor and snap.factor != factor:
+            continue
+        currency = invoice.face.currency
+        face = invoice.face.number or ZERO
+        left = None
+        if snap.funded_on is not None:
+            outstanding[currency] = outstanding.get(currency, ZERO) + face
+            terms = snap.agreement
+            if terms is not None and terms.recourse_days:
+                left = terms.recourse_days - (as_of - snap.funded_on).days
+        else:
+            scheduled[currency] = scheduled.get(currency, ZERO) + face
+        state = FUNDED if snap.funded_on else SCHEDULED
+        lines.append(
+            _line(facts, number, snap.factor, state, face, as_of, basis, snap.funded_on, left)
+        )
+    lines.sort(key=lambda x: (x.factor or "", x.customer, x.reference_date, x.invoice))
+    unfactored = _rows(x for x in lines if x.factor is None)
+    factored = _rows(x for x in lines if x.factor is not None)
+    currencies = sorted(set(balances) | set(outstanding) | set(scheduled))
+    totals = tuple(
+        AgingTotals(
+            currency=currency,
+            unfactored=_sum_buckets(unfactored, currency),
+            factored=_sum_buckets(factored, currency),
+            receivable_balance=balances.get(currency, ZERO),
+            factor_outstanding=outstanding.get(currency, ZERO),
+            scheduled=scheduled.get(currency, ZERO),
+        )
+        for currency in currencies
+    )
+    return AgingReport(
+        as_of=as_of,
+        basis=basis,
+        buckets=BUCKETS,
+        unfactored=unfactored,
+        factored=factored,
+        invoices=tuple(lines),
+        totals=totals,
+    )
+
+
+def _source(facts: Facts, index: int) -> Source:
+    return source_of(getattr(facts.entries[index], "meta", None))
+
+
+def _rows(lines: Iterable[AgingInvoice]) -> tuple[AgingRow, ...]:
+    groups: dict[tuple[str, str, str], list[AgingInvoice]] = {}
+    for line in lines:
+        groups.setdefault((line.customer, line.factor or "", line.currency), []).append(line)
+    rows = []
+    for (customer, factor, currency), members in sorted(groups.items()):
+        buckets = tuple(
+            sum((x.amount for x in members if x.bucket == name), ZERO) for name in BUCKETS
+        )
+        rows.append(
+            AgingRow(
+                customer=customer,
+                factor=factor or None,
+                currency=currency,
+                buckets=buckets,
+                total=sum(buckets, ZERO),
+                invoices=len(members),
+            )
+        )
+    return tuple(rows)
+
+
+def _sum_buckets(rows: tuple[AgingRow, ...], currency: str) -> tuple[Decimal, ...]:
+    return tuple(
+        sum((row.buckets[i] for row in rows if row.currency == currency), ZERO)
+        for i in range(len(BUCKETS))
+    )

@@ -1,0 +1,53 @@
+"""Cells and tables for the text and CSV output: money, rates, dates, aligned columns."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal | None, separators: bool = False) -> str:
+    """An amount rounded half-up to cents: ``1234.5`` -> ``1234.50`` (``1,234.50``)."""
+    if value is None:
+        return ""
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    if not rounded:
+        rounded = abs(rounded)
+    return f"{rounded:,.2f}" if separators else f"{rounded:.2f}"
+
+
+def percent(rate: Decimal | None) -> str:
+    """A rate as a percentage with two decimals: ``0.365`` -> ``36.50%`` (empty if None)."""
+    if rate is None:
+        return ""
+    return f"{(rate * 100).quantize(CENT, rounding=ROUND_HALF_UP):.2f}%"
+
+
+def number(value: Decimal | int | None, places: str = "0.1") -> str:
+    if value is None:
+        return ""
+    return str(Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
+def day(value: datetime.date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
+    """An aligned table: a header line, a rule, the rows; ``right`` aligns columns right."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.rjust(width) if align else cell.ljust(width)
+            for cell, width, align in zip(cells, widths, right, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])

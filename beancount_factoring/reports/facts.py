@@ -1,0 +1,320 @@
+"""The factoring facts the reports need, read once per ledger.
+
+The reports receive the entries *after* the plugin ran (what bean-check and
+Fava load). They read them again with ``book.read_book`` and apply every event
+again with ``settle.Settler``: the split postings are then only compared, and
+each invoice ends in the same state as in the plugin's own run. On the way,
+every event leaves a snapshot of the invoices it touched (``Snap``), so each
+report can ask where an invoice stood on any date (``Facts.snap``).
+
+The balances come from the postings themselves: for the accounts the reports
+tie out against (reserve, clearing, fees, receivables), every posting is kept
+here once, in date order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from beancount_factoring import postings as P
+from beancount_factoring.agreement import Agreement
+from beancount_factoring.book import Book, Event, read_book, units_of
+from beancount_factoring.config import Config, parse_config
+from beancount_factoring.reports.model import Source
+from beancount_factoring.settle import InvoiceState, Settlement, Settler
+
+PLUGIN = "beancount_factoring.plugin"
+ZERO = Decimal(0)
+LUMP_KINDS = ("lump", "funding", "release")
+# The Settler handlers whose events move invoices on; each is wrapped to take snapshots.
+HANDLERS = ("_payment", "_schedule", "_collected", "_chargeback", "_lump")
+
+
+@dataclass(frozen=True, slots=True)
+class Snap:
+    """An invoice's factoring state at the end of a day on which an event touched it."""
+
+    date: datetime.date
+    factor: str | None
+    agreement: Agreement | None
+    schedule: str | None
+    scheduled_on: datetime.date | None
+    funded_on: datetime.date | None
+    purchase: P.Purchase | None
+    held: Decimal
+    collected_on: datetime.date | None
+    paid: Decimal | None
+    base_fee: Decimal
+    late_fee: Decimal
+    released_on: datetime.date | None
+    charged_back_on: datetime.date | None
+    owed: tuple[tuple[str, Decimal], ...]
+
+    @classmethod
+    def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
+        return cls(
+            date,
+            state.factor,
+            state.agreement,
+            state.schedule,
+            state.scheduled_on,
+            state.funded_on,
+            state.purchase,
+            state.held,
+            state.collected_on,
+            state.paid,
+            state.base_fee,
+            state.late_fee,
+            state.released_on,
+            state.charged_back_on,
+            tuple(sorted(state.owed.items())),
+        )
+
+
+class _Recorder(Settler):
+    """A Settler that snapshots the invoices each event touched, after the event."""
+
+    def __init__(self, book: Book, config: Config) -> None:
+        super().__init__(book, config)
+        self.timeline: dict[str, list[Snap]] = {}
+        for name in HANDLERS:
+            handler = getattr(self, name)
+            setattr(self, name, self._wrap(handler))
+
+    def _wrap(self, handler: Any) -> Any:
+        def run(event: Event) -> None:
+            handler(event)
+            self._record(event)
+
+        return run
+
+    def _record(self, event: Event) -> None:
+        numbers = set(event.invoices)
+        for schedule in event.schedules:
+            numbers.update(self.result.schedules.get((event.factor or "", schedule), ()))
+        replaced = self.result.replaced.get(event.index)
+        if replaced is not None:
+            numbers.update(link for link in replaced.links if link in self.states)
+        for number in numbers:
+            state = self.states.get(number)
+            if state is None:
+                continue
+            snaps = self.timeline.setdefault(number, [])
+            snap = Snap.of(state, event.date)
+            if snaps and snaps[-1].date == event.date:
+                snaps[-1] = snap
+            elif not snaps or snaps[-1] != snap:
+                snaps.append(snap)
+
+
+@dataclass(slots=True)
+class Line:
+    """One posting to an account the reports watch."""
+
+    date: datetime.date
+    account: str
+    number: Decimal
+    currency: str
+    part: str | None
+    invoice: str | None
+    index: int
+
+
+@dataclass
+class Facts:
+    """Everything the four reports read, built once per ledger by ``read_facts``."""
+
+    entries: list[data.Directive]
+    book: Book
+    settlement: Settlement
+    config: Config
+    last_date: datetime.date | None
+    timeline: dict[str, list[Snap]] = field(default_factory=dict)
+    lines: dict[str, list[Line]] = field(default_factory=dict)
+    # Each receivable posting, or the part of it, and the invoice it belongs to.
+    receivable: list[tuple[Line, str | None, Decimal]] = field(default_factory=list)
+    factor_of_account: dict[str, str] = field(default_factory=dict)
+    fee_accounts: set[str] = field(default_factory=set)
+    errors: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def snap(self, number: str, as_of: datetime.date) -> Snap | None:
+        """Where an invoice stood at the end of ``as_of``; None if never factored by then."""
+        for snap in reversed(self.timeline.get(number, ())):
+            if snap.date <= as_of:
+                return snap
+        return None
+
+    def history(self, number: str, as_of: datetime.date) -> list[Snap]:
+        """An invoice's snapshots up to ``as_of`` (not to be changed)."""
+        snaps = self.timeline.get(number, [])
+        if snaps and snaps[-1].date <= as_of:
+            return snaps
+        return [s for s in snaps if s.date <= as_of]
+
+    def display(self, factor: str | None) -> str:
+        return self.book.agreements.display(factor)
+
+    def agreements_of(self, factor: str) -> list[Agreement]:
+        key = factor.strip().lower()
+        return [a for a in self.book.agreements.latest() if a.name.strip().lower() == key]
+
+    def clearing_accounts(self, factor: str | None) -> dict[str, tuple[str, ...]]:
+        """Each factor's clearing account(s), by factor key (one factor if given)."""
+        found: dict[str, dict[str, None]] = {}
+        for agreement in self.book.agreements.latest():
+            key = agreement.name.strip().lower()
+            if factor is None or key == factor:
+                found.setdefault(key, {})[agreement.clearing] = None
+        return {key: tuple(accounts) for key, accounts in found.items()}
+
+    def account_lines(self, accounts: Iterable[str], as_of: datetime.date) -> list[Line]:
+        """The postings to these accounts up to ``as_of``, in date order."""
+        found: list[Line] = []
+        for account in dict.fromkeys(accounts):
+            found.extend(line for line in self.lines.get(account, ()) if line.date <= as_of)
+        found.sort(key=lambda line: (line.date, line.index))
+        return found
+
+
+def source_of(meta: dict[str, Any] | None) -> Source:
+    meta = meta or {}
+    return Source(str(meta.get("filename", "<unknown>")), int(meta.get("lineno", 0) or 0))
+
+
+def plugin_config(options_map: dict[str, Any]) -> tuple[Config, list[Any]]:
+    """The config string of the plugin line, parsed as the plugin parses it."""
+    text = None
+    for name, config in options_map.get("plugin", ()) or ():
+        if name == PLUGIN:
+            text = config
+    return parse_config(text, options_map)
+
+
+def read_facts(
+    entries: list[data.Directive], options_map: dict[str, Any], errors: list[Any] | None = None
+) -> Facts:
+    """Read the factoring facts of a loaded ledger (entries after the plugin)."""
+    config, config_errors = plugin_config(options_map)
+    book = read_book(entries)
+    recorder = _Recorder(book, config)
+    warnings = []
+    try:
+        settlement = recorder.run()
+    except Exception as exc:  # noqa: BLE001 - a report must not crash on an odd ledger.
+        settlement = Settlement()
+        recorder.timeline = {}
+        warnings.append(f"The factoring state of this ledger could not be computed: {exc!r}")
+    dates = [entry.date for entry in entries[-100:]] if entries else []
+    last = config.as_of or (max(dates) if dates else None)
+    if errors is None:
+        errors = list(config_errors) + list(book.errors) + list(settlement.errors)
+    facts = Facts(entries, book, settlement, config, last, recorder.timeline, errors=errors)
+    facts.warnings.extend(warnings)
+    _read_lines(facts)
+    return facts
+
+
+def _read_lines(facts: Facts) -> None:
+    """Keep every posting to the accounts the reports watch, and attribute receivables."""
+    book = facts.book
+    agreements = book.agreements.latest()
+    prefixes = {"Assets:Receivable"} | {a.receivables for a in agreements}
+    prefixes |= {a.recourse_receivables for a in agreements if a.recourse_receivables}
+    watched: set[str] = set()
+    owners: dict[str, set[str]] = {}
+    for agreement in agreements:
+        key = agreement.name.strip().lower()
+        for account in agreement.own_accounts():
+            watched.add(account)
+            owners.setdefault(account, set()).add(key)
+        facts.fee_accounts.update(
+            (agreement.fees, agreement.invoice_fee_account, agreement.transfer_fee_account)
+        )
+    facts.factor_of_account = {a: next(iter(k)) for a, k in owners.items() if len(k) == 1}
+    receivable_cache: dict[str, bool] = {}
+    invoices = book.invoices
+    open_amounts: dict[str, Decimal] = {}
+    for index, entry in enumerate(facts.entries):
+        if type(entry) is not data.Transaction:
+            continue
+        for posting in entry.postings:
+            account = posting.account
+            known = receivable_cache.get(account)
+            if known is None:
+                known = any(account == p or account.startswith(p + ":") for p in prefixes)
+                receivable_cache[account] = known
+            if not known and account not in watched:
+                continue
+            units = units_of(posting)
+            if units is None:
+                continue
+            meta = posting.meta or {}
+            part = meta.get("factoring-part")
+            invoice = meta.get("invoice")
+            line = Line(
+                entry.date,
+                account,
+                units[0],
+                units[1],
+                part if isinstance(part, str) else None,
+                invoice if isinstance(invoice, str) else None,
+                index,
+            )
+            if account in watched:
+                facts.lines.setdefault(account, []).append(line)
+            if known:
+                for number, amount in _attribute(line, entry, invoices, open_amounts):
+                    facts.receivable.append((line, number, amount))
+    facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
+
+
+def _attribute(
+    line: Line, entry: data.Transaction, invoices: dict[str, Any], open_amounts: dict[str, Decimal]
+) -> list[tuple[str | None, Decimal]]:
+    """The invoices a receivable posting belongs to, with the amount of each.
+
+    By the posting's ``invoice:`` metadata, else the invoice the transaction
+    is, else the invoice it links on that account. A credit that links several
+    invoices on the account is shared out in the order of their numbers, each
+    up to its open amount, the rest to the last. A posting that names no
+    invoice belongs to none (None).
+    """
+    number = line.invoice if line.invoice in invoices else None
+    if number is None:
+        own = entry.meta.get("invoice")
+        if isinstance(own, str) and own in invoices and invoices[own].position == line.index:
+            number = own
+    shares: list[tuple[str | None, Decimal]]
+    if number is not None:
+        shares = [(number, line.number)]
+    else:
+        linked = sorted(
+            link
+            for link in entry.links
+            if link in invoices and invoices[link].account == line.account
+        )
+        if not linked:
+            return [(None, line.number)]
+        if len(linked) == 1 or line.number >= 0:
+            shares = [(linked[0], line.number)]
+        else:
+            shares = []
+            rest = -line.number
+            for candidate in linked[:-1]:
+                take = min(max(open_amounts.get(candidate, ZERO), ZERO), rest)
+                if take:
+                    shares.append((candidate, -take))
+                    rest -= take
+            if rest:
+                shares.append((linked[-1], -rest))
+    for name, amount in shares:
+        assert name is not None
+        open_amounts[name] = open_amounts.get(name, ZERO) + amount
+    return shares

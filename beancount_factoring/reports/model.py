@@ -1,0 +1,461 @@
+"""The typed results of the four factoring reports (SPEC §5).
+
+Every result is a frozen dataclass: money is ``Decimal`` (unrounded; round
+half-up to cents only to show it), dates are ``datetime.date``, sequences are
+tuples. The Fava pages and the ``bean-factoring`` CLI only read these; they
+are built by ``beancount_factoring.reports.compute`` (``ReportBook``), which
+reads the ledger once and answers each report for any as-of date.
+
+Names are stable: later versions may add fields, never rename them. Factor
+names are shown as the agreement first wrote them ("Lakeshore"); customers are
+the leaf of the receivable account unless the invoice says ``customer:``.
+An invoice number is also its Beancount link (``^RF-1003``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ZERO = Decimal(0)
+
+# ---------------------------------------------------------------------------------------------
+# Reserve
+# ---------------------------------------------------------------------------------------------
+
+AWAITING_COLLECTION = "awaiting collection"
+RELEASE_DUE = "release due"
+OVERDUE = "overdue"
+FORFEITED = "forfeited"
+RELEASED = "released"
+RESERVE_STATUSES = (AWAITING_COLLECTION, RELEASE_DUE, OVERDUE, FORFEITED, RELEASED)
+"""The statuses of an invoice's reserve, in the order the reports show them."""
+
+FORFEIT_CHARGEBACK = "chargeback"
+FORFEIT_SHORT_PAY = "short-pay"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something is written: a file and a line (0 when unknown)."""
+
+    filename: str
+    lineno: int
+
+    def __str__(self) -> str:
+        return f"{self.filename}:{self.lineno}"
+
+
+@dataclass(frozen=True)
+class BalancePoint:
+    """An account's balance at the end of a day on which it changed."""
+
+    date: datetime.date
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class ReserveInvoice:
+    """The reserve of one funded invoice as of the report's date.
+
+    ``reserve`` is what the factor held back at funding; ``held`` what is on the
+    reserve account for it as of the date (after a short pay taken from it,
+    zero once released or charged back); ``fees_due`` the time-based fees the
+    factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``,
+    what the release should pay (negative when the fees exceed the reserve).
+    ``forfeited`` is the part of the reserve the factor kept against a
+    chargeback or short pay, and ``forfeit_reason`` says which
+    (``"chargeback"`` or ``"short-pay"``), or None.
+
+    ``status`` is one of ``RESERVE_STATUSES``:
+    awaiting collection (funded, the customer has not paid the factor);
+    release due (collected, reserve not back yet, not past release-days);
+    overdue (collected more than release-days ago, reserve not back);
+    forfeited (charged back, or a short pay took the whole reserve);
+    released (the reserve came back).
+
+    ``expected_release``: collected invoices, ``collected_on`` + release-days
+    (``collected_on`` itself when the agreement gives no release-days);
+    uncollected ones, the expected collection date + release-days, where the
+    expected collection is the invoice's ``due`` date if it has one, else the
+    funding date + the customer's average days from funding to collection so
+    far (30 days when the customer has no collected invoice yet). None once
+    released or forfeited. ``days_overdue`` counts days past release-days
+    (0 unless overdue).
+    """
+
+    invoice: str
+    customer: str
+    factor: str
+    currency: str
+    face: Decimal
+    reserve: Decimal
+    held: Decimal
+    fees_due: Decimal
+    expected_cash: Decimal
+    forfeited: Decimal
+    forfeit_reason: str | None
+    status: str
+    invoice_date: datetime.date
+    funded_on: datetime.date
+    collected_on: datetime.date | None
+    expected_release: datetime.date | None
+    released_on: datetime.date | None
+    days_overdue: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class FactorReserve:
+    """One factor's reserve in one currency.
+
+    ``held`` is the sum of the invoices' ``held``; ``account_balance`` the
+    balance of the factor's reserve account(s) from the ledger's postings as of
+    the date; ``unexplained`` = ``account_balance`` - ``held`` (zero on a
+    ledger whose reserve postings all come from the plugin's splits; a release
+    that matched nothing or a hand-written reserve posting shows here).
+    ``history`` is the account balance at the end of each day it changed, up
+    to the date. ``by_status`` sums ``held`` per status (every status listed;
+    forfeited and released invoices hold nothing). ``expected_cash`` is what the
+    releases due and overdue should pay (``held`` less ``fees_due``);
+    ``forfeited`` the sum of the invoices' ``forfeited``.
+    """
+
+    factor: str
+    currency: str
+    accounts: tuple[str, ...]
+    held: Decimal
+    account_balance: Decimal
+    unexplained: Decimal
+    expected_cash: Decimal
+    forfeited: Decimal
+    by_status: tuple[tuple[str, Decimal], ...]
+    history: tuple[BalancePoint, ...]
+    invoices: tuple[ReserveInvoice, ...]
+
+
+@dataclass(frozen=True)
+class ReserveReport:
+    """Reserve held per factor and currency, as of a date."""
+
+    as_of: datetime.date
+    factors: tuple[FactorReserve, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Aging
+# ---------------------------------------------------------------------------------------------
+
+BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+"""Aging buckets: days past the reference date <= 0, 1-30, 31-60, 61-90, 91 and more."""
+
+BASIS_INVOICE = "invoice"
+BASIS_DUE = "due"
+
+# States of an invoice in the aging report.
+OPEN = "open"  # on our receivable account, never factored
+CHARGED_BACK = "charged back"  # back on our receivable account after a chargeback
+UNATTRIBUTED = "unattributed"  # a receivable posting that names no invoice
+SCHEDULED = "scheduled"  # sold to the factor, not yet funded (face on the clearing account)
+FUNDED = "funded"  # funded, the customer has not paid the factor yet
+
+
+@dataclass(frozen=True)
+class AgingInvoice:
+    """One open amount in the aging report.
+
+    For an unfactored line (``factor`` None): ``amount`` is what remains on the
+    receivable account for the invoice (face less direct payments), from the
+    ledger's postings. For a factored line: ``amount`` is the face the factor
+    holds (``state`` scheduled or funded) and ``recourse_days_left`` is the
+    agreement's recourse-days less the days since funding (negative once past;
+    None when not funded yet or non-recourse). ``reference_date`` is the invoice
+    date, or its ``due`` date with the due basis (the invoice date when it has
+    no ``due``); ``days`` = as-of - reference date; ``bucket`` is one of
+    ``BUCKETS``. An unattributed line (``state`` "unattributed", ``invoice``
+    "") is the rest of a receivable account that names no invoice (opening
+    balances, hand-written entries), dated by its latest posting.
+    """
+
+    invoice: str
+    customer: str
+    factor: str | None
+    currency: str
+    account: str
+    state: str
+    amount: Decimal
+    invoice_date: datetime.date
+    due: datetime.date | None
+    reference_date: datetime.date
+    days: int
+    bucket: str
+    funded_on: datetime.date | None
+    recourse_days_left: int | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class AgingRow:
+    """One customer's open amounts in one currency, per bucket.
+
+    ``factor`` is None for the receivables we hold (unfactored and charged
+    back), the factor's name for the invoices it holds. ``buckets`` follows
+    ``BUCKETS``; ``total`` is their sum; ``invoices`` counts the lines.
+    """
+
+    customer: str
+    factor: str | None
+    currency: str
+    buckets: tuple[Decimal, ...]
+    total: Decimal
+    invoices: int
+
+
+@dataclass(frozen=True)
+class AgingTotals:
+    """The tie-outs of the aging report in one currency.
+
+    ``unfactored`` and ``factored`` are bucket sums (``BUCKETS``) of the two
+    tables. ``receivable_balance`` is the balance of every receivable account
+    from the postings as of the date, and equals ``sum(unfactored)``.
+    ``factor_outstanding`` is the face of invoices funded and neither collected
+    nor charged back; ``scheduled`` the face of those scheduled and not yet
+    funded; ``sum(factored)`` = ``factor_outstanding`` + ``scheduled``.
+    """
+
+    currency: str
+    unfactored: tuple[Decimal, ...]
+    factored: tuple[Decimal, ...]
+    receivable_balance: Decimal
+    factor_outstanding: Decimal
+    scheduled: Decimal
+
+
+@dataclass(frozen=True)
+class AgingReport:
+    """Receivables aging as of a date, by invoice date or by due date."""
+
+    as_of: datetime.date
+    basis: str
+    buckets: tuple[str, ...]
+    unfactored: tuple[AgingRow, ...]
+    factored: tuple[AgingRow, ...]
+    invoices: tuple[AgingInvoice, ...]
+    totals: tuple[AgingTotals, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cost
+# ---------------------------------------------------------------------------------------------
+
+FEE_KINDS = ("discount", "late", "invoice", "transfer", "chargeback", "other")
+"""Fee kinds: discount fee, late (time-based after the first term), invoice fee,
+transfer fee, fee accrued on a charged-back invoice, other (rounding, fees
+posted by hand)."""
+
+
+@dataclass(frozen=True)
+class Fees:
+    """Fees by kind (``FEE_KINDS``) and their total."""
+
+    discount: Decimal = ZERO
+    late: Decimal = ZERO
+    invoice: Decimal = ZERO
+    transfer: Decimal = ZERO
+    chargeback: Decimal = ZERO
+    other: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return (
+            self.discount + self.late + self.invoice + self.transfer + self.chargeback + self.other
+        )
+
+    def by_kind(self) -> tuple[tuple[str, Decimal], ...]:
+        """(kind, amount) in the order of ``FEE_KINDS``."""
+        return tuple((kind, getattr(self, kind)) for kind in FEE_KINDS)
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """The cost of factoring for one factor, one customer or one month, in one currency.
+
+    ``key`` is the factor's name, the customer or the month ("2025-02");
+    ``factor`` is the factor (None on customer lines, which add up every
+    factor). ``fees`` are the fees booked in the period: on factor and month
+    lines from the postings to the factor's fee accounts, on customer lines
+    from each invoice's state (a deposit's transfer fee shared among the
+    invoices it funded by face, in cents, the rounding on the last one). The
+    annual rate looks only at the invoices *closed* in the period (collected or
+    charged back), whose fee is final: ``closed`` counts them, ``closed_fees``
+    are their fees (the same shares), ``cash_advanced`` the sum of their
+    advances, ``dollar_days`` the sum of advance x days from funding to
+    collection (or chargeback), at least one day each; ``average_days`` =
+    ``dollar_days`` / ``cash_advanced`` (advance-weighted); ``annual_rate`` =
+    ``closed_fees`` / ``dollar_days`` x 365 (= fee / cash advanced x 365 / days
+    for one invoice; None without closed invoices). Month lines carry no rate.
+    """
+
+    key: str
+    factor: str | None
+    currency: str
+    fees: Fees
+    closed: int
+    closed_fees: Decimal
+    cash_advanced: Decimal
+    dollar_days: Decimal
+    average_days: Decimal | None
+    annual_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class DaysToPay:
+    """How long a customer takes to pay the factor, over invoices collected in the period.
+
+    ``average_from_funding``: mean days from funding to collection;
+    ``average_from_invoice``: mean days from the invoice date to collection;
+    ``short_paid``: the total the customer paid short of face.
+    """
+
+    customer: str
+    collected: int
+    average_from_funding: Decimal | None
+    average_from_invoice: Decimal | None
+    short_paid: Decimal
+
+
+@dataclass(frozen=True)
+class CostReport:
+    """Factoring cost from ``start`` (None: the beginning) to ``as_of``."""
+
+    as_of: datetime.date
+    start: datetime.date | None
+    by_factor: tuple[CostLine, ...]
+    by_customer: tuple[CostLine, ...]
+    by_month: tuple[CostLine, ...]
+    days_to_pay: tuple[DaysToPay, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reconciliation
+# ---------------------------------------------------------------------------------------------
+
+# Kinds of open items.
+ITEM_SCHEDULE = "schedule not funded"
+ITEM_RELEASE = "release due"
+ITEM_CHARGEBACK = "chargeback to net"
+ITEM_SHORT_PAY = "short pay to net"
+ITEM_DIFFERENCE = "deposit difference"
+ITEM_ENTRY = "clearing entry"
+ITEM_RECOURSE = "past recourse"
+ITEM_KINDS = (
+    ITEM_SCHEDULE,
+    ITEM_RELEASE,
+    ITEM_CHARGEBACK,
+    ITEM_SHORT_PAY,
+    ITEM_DIFFERENCE,
+    ITEM_ENTRY,
+    ITEM_RECOURSE,
+)
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """Something between us and the factor that is not settled as of the date.
+
+    ``on_clearing`` is the amount it leaves on the clearing account (positive:
+    the factor owes us; negative: we owe the factor), ``cash`` what the
+    factor's next deposit should pay for it (negative: what it will deduct).
+    ``reference`` names it: a schedule id, an invoice number, or for a deposit
+    difference or clearing entry its source. ``deadline`` is the date after
+    which it is past its grace period (None: no deadline); ``overdue`` says
+    whether it is, as of the date.
+    """
+
+    kind: str
+    factor: str
+    currency: str
+    reference: str
+    invoices: tuple[str, ...]
+    since: datetime.date
+    days_open: int
+    on_clearing: Decimal
+    cash: Decimal
+    deadline: datetime.date | None
+    overdue: bool
+    source: Source
+
+
+@dataclass(frozen=True)
+class UnallocatedLump:
+    """A factor's deposit or release the plugin could not book to open items.
+
+    ``amount`` is what it left on the factor's clearing or reserve account
+    (negative: money received). ``past_grace`` when more than ``grace_days``
+    old as of the date; ``codes`` are the errors the ledger reports on it.
+    """
+
+    factor: str
+    currency: str
+    date: datetime.date
+    payee: str
+    narration: str
+    account: str
+    amount: Decimal
+    days_open: int
+    grace_days: int
+    past_grace: bool
+    codes: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A factoring error of the ledger (an FCTxxx code) as of the date."""
+
+    code: str
+    message: str
+    source: Source
+    date: datetime.date | None
+    factor: str | None
+
+
+@dataclass(frozen=True)
+class ClearingAccount:
+    """One factor's clearing account in one currency.
+
+    ``balance`` is the account's balance from the postings as of the date;
+    ``explained`` the sum of the open items' and unallocated lumps'
+    ``on_clearing``; ``unexplained`` = ``balance`` - ``explained``.
+    ``items`` include the releases due (on the reserve account,
+    ``on_clearing`` 0) and invoices past recourse (``on_clearing`` 0).
+    """
+
+    factor: str
+    account: str
+    currency: str
+    balance: Decimal
+    explained: Decimal
+    unexplained: Decimal
+    items: tuple[OpenItem, ...]
+    unallocated: tuple[UnallocatedLump, ...]
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    """Each clearing account's open items and the ledger's disagreements, as of a date.
+
+    ``problems`` says, one line each, what is open past its grace period; the
+    CLI exits 1 when there is any.
+    """
+
+    as_of: datetime.date
+    accounts: tuple[ClearingAccount, ...]
+    disagreements: tuple[Disagreement, ...]
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is open past its grace period."""
+        return not self.problems

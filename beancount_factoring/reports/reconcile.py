@@ -1,0 +1,363 @@
+"""The reconciliation report: what is open between us and each factor, as of a date.
+
+Per factor and currency, the clearing account's balance from the postings is
+set beside the open items that explain it:
+
+- schedules sold and not yet funded (their face is on the clearing account);
+- chargebacks and short pays the factor will deduct from its next deposit;
+- differences the plugin left on the clearing account (``FCT120``) and
+  entries written to the clearing account by hand, listed only while they do
+  not add up to zero (a correction that clears a difference closes both);
+- deposits and releases the plugin could not book (unallocated lumps);
+
+and, though they are not on the clearing account, the reserves due back and
+the invoices past their recourse period. Items have a deadline; an item open
+after its deadline, or a lump older than ``grace-days``, is a problem, and
+``bean-factoring reconcile`` exits 1. The ledger's own FCT errors are listed as
+disagreements with the agreement.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from beancount_factoring.errors import error_code
+from beancount_factoring.reports.facts import LUMP_KINDS, Facts, source_of
+from beancount_factoring.reports.model import (
+    ITEM_CHARGEBACK,
+    ITEM_DIFFERENCE,
+    ITEM_ENTRY,
+    ITEM_RECOURSE,
+    ITEM_RELEASE,
+    ITEM_SCHEDULE,
+    ITEM_SHORT_PAY,
+    ClearingAccount,
+    Disagreement,
+    OpenItem,
+    ReconcileReport,
+    Source,
+    UnallocatedLump,
+)
+
+ZERO = Decimal(0)
+# Judged by the report on its own date, as open items.
+CLOCK_CODES = ("FCT103", "FCT160", "FCT161")
+Key = tuple[str, str]
+
+
+def _days(days: int) -> datetime.timedelta:
+    return datetime.timedelta(days=days)
+
+
+def _item(
+    kind: str,
+    factor: str,
+    currency: str,
+    reference: str,
+    invoices: tuple[str, ...],
+    since: datetime.date,
+    as_of: datetime.date,
+    on_clearing: Decimal,
+    cash: Decimal,
+    deadline: datetime.date | None,
+    source: Source,
+) -> OpenItem:
+    return OpenItem(
+        kind=kind,
+        factor=factor,
+        currency=currency,
+        reference=reference,
+        invoices=invoices,
+        since=since,
+        days_open=(as_of - since).days,
+        on_clearing=on_clearing,
+        cash=cash,
+        deadline=deadline,
+        overdue=deadline is not None and as_of > deadline,
+        source=source,
+    )
+
+
+def _invoice_items(
+    facts: Facts, as_of: datetime.date, factor: str | None
+) -> dict[Key, list[OpenItem]]:
+    items: dict[Key, list[OpenItem]] = {}
+    schedules: dict[tuple[str, str, str], list[str]] = {}
+    for number in facts.timeline:
+        snap = facts.snap(number, as_of)
+        if snap is None or snap.factor is None or (factor and snap.factor != factor):
+            continue
+        invoice = facts.book.invoices[number]
+        currency = invoice.face.currency
+        key = (snap.factor, currency)
+        name = facts.display(snap.factor)
+        terms = snap.agreement
+        source = source_of(invoice.entry.meta)
+        if snap.scheduled_on and not snap.funded_on:
+            group = snap.schedule or f"invoice {number}"
+            schedules.setdefault((snap.factor, currency, group), []).append(number)
+        for part, owed in snap.owed:
+            since = snap.charged_back_on or snap.collected_on or snap.date
+            kind = ITEM_CHARGEBACK if part == "chargeback" else ITEM_SHORT_PAY
+            items.setdefault(key, []).append(
+                _item(
+                    kind,
+                    name,
+                    currency,
+                    number,
+                    (number,),
+                    since,
+                    as_of,
+                    -owed,
+                    -owed,
+                    None,
+                    source,
+                )
+            )
+        if terms is None or snap.funded_on is None:
+            continue
+        fees = snap.base_fee + snap.late_fee
+        if snap.collected_on and not snap.released_on and (snap.held or fees):
+            days = terms.release_days
+            deadline = snap.collected_on + _days(days) if days is not None else None
+            items.setdefault(key, []).append(
+                _item(
+                    ITEM_RELEASE,
+                    name,
+                    currency,
+                    number,
+                    (number,),
+                    snap.collected_on,
+                    as_of,
+                    ZERO,
+                    snap.held - fees,
+                    deadline,
+                    source,
+                )
+            )
+        if not (snap.collected_on or snap.charged_back_on) and terms.recourse_days:
+            deadline = snap.funded_on + _days(terms.recourse_days)
+            if as_of > deadline:
+                items.setdefault(key, []).append(
+                    _item(
+                        ITEM_RECOURSE,
+                        name,
+                        currency,
+                        number,
+                        (number,),
+                        snap.funded_on,
+                        as_of,
+                        ZERO,
+                        ZERO,
+                        deadline,
+                        source,
+                    )
+                )
+    states = facts.settlement.states
+    for (key_, currency, group), numbers in schedules.items():
+        first = facts.snap(numbers[0], as_of)
+        assert first is not None and first.scheduled_on is not None
+        terms = first.agreement
+        grace = terms.grace_days if terms is not None else 0
+        face = sum((states[n].face for n in numbers), ZERO)
+        cash = ZERO
+        if terms is not None:
+            cash = sum((states[n].split(terms).cash for n in numbers), ZERO)
+        scheduled_by = states[numbers[0]].scheduled_by
+        source = source_of(scheduled_by.meta if scheduled_by else None)
+        items.setdefault((key_, currency), []).append(
+            _item(
+                ITEM_SCHEDULE,
+                facts.display(key_),
+                currency,
+                group,
+                tuple(sorted(numbers)),
+                first.scheduled_on,
+                as_of,
+                face,
+                cash,
+                first.scheduled_on + _days(grace),
+                source,
+            )
+        )
+    return items
+
+
+def _loose_items(
+    facts: Facts, as_of: datetime.date, factor: str | None, booked: set[int]
+) -> dict[Key, list[OpenItem]]:
+    """Differences and hand-written clearing entries, while they do not add up to zero."""
+    events = {event.index for event in facts.book.events}
+    items: dict[Key, list[OpenItem]] = {}
+    totals: dict[Key, Decimal] = {}
+    for key_, names in facts.clearing_accounts(factor).items():
+        for line in facts.account_lines(names, as_of):
+            if facts.factor_of_account.get(line.account) != key_:
+                continue
+            if line.part == "difference" and line.index in booked:
+                kind = ITEM_DIFFERENCE
+            elif line.index not in events and line.part is None:
+                kind = ITEM_ENTRY
+            else:
+                continue
+            entry = facts.entries[line.index]
+            _, terms = facts.book.agreements.in_force(key_, line.date)
+            deadline = line.date + _days(terms.grace_days) if terms is not None else None
+            key = (key_, line.currency)
+            totals[key] = totals.get(key, ZERO) + line.number
+            source = source_of(getattr(entry, "meta", None))
+            items.setdefault(key, []).append(
+                _item(
+                    kind,
+                    facts.display(key_),
+                    line.currency,
+                    str(source),
+                    (),
+                    line.date,
+                    as_of,
+                    line.number,
+                    -line.number,
+                    deadline,
+                    source,
+                )
+            )
+    return {key: found for key, found in items.items() if totals[key]}
+
+
+def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, list[Any]]:
+    codes: dict[tuple[str, int], list[str]] = {}
+    for error in facts.errors:
+        code = error_code(error)
+        if code is not None:
+            source = source_of(getattr(error, "source", None))
+            codes.setdefault((source.filename, source.lineno), []).append(code)
+    found: dict[Key, list[Any]] = {}
+    replaced = facts.settlement.replaced
+    for event in facts.book.events:
+        if event.kind not in LUMP_KINDS or event.index in replaced or event.date > as_of:
+            continue
+        if event.factor is None or (factor and event.factor != factor):
+            continue
+        _, terms = facts.book.agreements.in_force(event.factor, event.date)
+        if terms is None:
+            continue
+        for currency in sorted({p.units.currency for p in event.entry.postings if p.units}):
+            amount = on_clearing = ZERO
+            for posting in event.entry.postings:
+                units = posting.units
+                if units is None or units.currency != currency or units.number is None:
+                    continue
+                if posting.account in (terms.clearing, terms.reserve):
+                    amount += units.number
+                if posting.account == terms.clearing:
+                    on_clearing += units.number
+            days = (as_of - event.date).days
+            source = source_of(event.entry.meta)
+            lump = UnallocatedLump(
+                factor=facts.display(event.factor),
+                currency=currency,
+                date=event.date,
+                payee=event.entry.payee or "",
+                narration=event.entry.narration or "",
+                account=terms.clearing if on_clearing else terms.reserve,
+                amount=amount,
+                days_open=days,
+                grace_days=terms.grace_days,
+                past_grace=days > terms.grace_days,
+                codes=tuple(codes.get((source.filename, source.lineno), ())),
+                source=source,
+            )
+            found.setdefault((event.factor, currency), []).append((lump, on_clearing))
+    return found
+
+
+def _disagreements(
+    facts: Facts, as_of: datetime.date, factor: str | None
+) -> tuple[Disagreement, ...]:
+    owners: dict[tuple[str, int], str] = {}
+    for event in facts.book.events:
+        if event.factor:
+            source = source_of(event.entry.meta)
+            owners[(source.filename, source.lineno)] = event.factor
+    for state in facts.settlement.states.values():
+        if state.factor:
+            source = source_of(state.invoice.entry.meta)
+            owners[(source.filename, source.lineno)] = state.factor
+    found = []
+    for error in facts.errors:
+        code = error_code(error)
+        if code is None or code in CLOCK_CODES:
+            continue
+        entry = getattr(error, "entry", None)
+        date = getattr(entry, "date", None)
+        if date is not None and date > as_of:
+            continue
+        source = source_of(getattr(error, "source", None))
+        owner = owners.get((source.filename, source.lineno))
+        if factor and owner is not None and owner != factor:
+            continue
+        message = str(getattr(error, "message", "")).split(" ", 1)[-1]
+        found.append(
+            Disagreement(code, message, source, date, facts.display(owner) if owner else None)
+        )
+    return tuple(found)
+
+
+def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> ReconcileReport:
+    """The reconciliation report as of a date, for one factor (its key) or all."""
+    items = _invoice_items(facts, as_of, factor)
+    for key, found in _loose_items(facts, as_of, factor, set(facts.settlement.replaced)).items():
+        items.setdefault(key, []).extend(found)
+    lumps = _lumps(facts, as_of, factor)
+    clearing: dict[Key, tuple[str, Decimal]] = {}
+    for key_, names in facts.clearing_accounts(factor).items():
+        for line in facts.account_lines(names, as_of):
+            if facts.factor_of_account.get(line.account, key_) != key_:
+                continue
+            name, balance = clearing.get((key_, line.currency), (names[-1], ZERO))
+            clearing[(key_, line.currency)] = (name, balance + line.number)
+    accounts = []
+    problems = []
+    for key in sorted(set(items) | set(lumps) | set(clearing)):
+        key_, currency = key
+        own = sorted(items.get(key, ()), key=lambda i: (i.since, i.kind, i.reference))
+        lumps_ = lumps.get(key, [])
+        _, terms = facts.book.agreements.in_force(key_, as_of)
+        default = terms.clearing if terms is not None else ""
+        account, balance = clearing.get(key, (default, ZERO))
+        explained = sum((i.on_clearing for i in own), ZERO)
+        explained += sum((on for _, on in lumps_), ZERO)
+        accounts.append(
+            ClearingAccount(
+                factor=facts.display(key_),
+                account=account,
+                currency=currency,
+                balance=balance,
+                explained=explained,
+                unexplained=balance - explained,
+                items=tuple(own),
+                unallocated=tuple(lump for lump, _ in lumps_),
+            )
+        )
+        for item in own:
+            if item.overdue:
+                assert item.deadline is not None
+                problems.append(
+                    f"{item.factor}: {item.kind} {item.reference} ({item.source}), open since "
+                    f"{item.since}, past {item.deadline} by {(as_of - item.deadline).days} days"
+                )
+        for lump, _ in lumps_:
+            if lump.past_grace:
+                problems.append(
+                    f"{lump.factor}: unallocated {lump.amount:,.2f} {lump.currency} on "
+                    f"{lump.date} ({lump.source}), open {lump.days_open} days "
+                    f"(grace-days: {lump.grace_days})"
+                )
+    return ReconcileReport(
+        as_of=as_of,
+        accounts=tuple(accounts),
+        disagreements=_disagreements(facts, as_of, factor),
+        problems=tuple(problems),
+    )

@@ -1,0 +1,148 @@
+"""Show a report as text (aligned tables), CSV or JSON.
+
+- ``text``: for a terminal; money rounded half-up to cents with thousands
+  separators, rates as percentages with two decimals, averages with one.
+- ``csv``: one table per report, one row per detail line, a header row first
+  (columns in ``docs/reports.md``); money rounded half-up to cents, rates as
+  percentages with two decimals, dates ISO.
+- ``json``: the whole result, exactly: every field of the dataclasses, with
+  Decimals as strings (not rounded), dates ISO, tuples as lists; fee totals
+  and the reconciliation's ``ok`` are included.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import io
+import json
+import os
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from beancount_factoring.reports import csvrows, text
+from beancount_factoring.reports.cells import day, money, number, percent, table
+from beancount_factoring.reports.model import (
+    AgingReport,
+    CostReport,
+    Fees,
+    ReconcileReport,
+    ReserveReport,
+    Source,
+)
+
+FORMATS = ("text", "csv", "json")
+Report = ReserveReport | AgingReport | CostReport | ReconcileReport
+
+
+def relative(report: Report, base: str) -> Report:
+    """The report with the sources under the folder ``base`` shown relative to it."""
+    prefix = os.path.join(os.path.abspath(base), "")
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, Source):
+            if value.filename.startswith(prefix):
+                return Source(value.filename[len(prefix) :], value.lineno)
+            return value
+        if isinstance(value, str):
+            return value.replace(prefix, "")
+        if isinstance(value, tuple):
+            return tuple(walk(item) for item in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: walk(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            return dataclasses.replace(value, **changes)
+        return value
+
+    result: Report = walk(report)
+    return result
+
+
+# JSON ------------------------------------------------------------------------------------
+
+
+def to_data(value: Any) -> Any:
+    """A report as plain JSON data: Decimals as strings, dates ISO, dataclasses as dicts."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        result = {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Fees):
+            result["total"] = to_data(value.total)
+        if isinstance(value, ReconcileReport):
+            result["ok"] = value.ok
+        if isinstance(value, Source):
+            return str(value)
+        return result
+    if isinstance(value, (list, tuple)):
+        return [to_data(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): to_data(item) for key, item in value.items()}
+    return value
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(to_data(report), indent=2, ensure_ascii=False) + "\n"
+
+
+# CSV -------------------------------------------------------------------------------------
+
+
+def render_csv(report: Report) -> str:
+    header, rows = csv_rows(report)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def csv_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of a report's CSV table."""
+    builders: dict[type, Callable[[Any], tuple[list[str], list[list[str]]]]] = {
+        ReserveReport: csvrows.reserve_csv,
+        AgingReport: csvrows.aging_csv,
+        CostReport: csvrows.cost_csv,
+        ReconcileReport: csvrows.reconcile_csv,
+    }
+    return builders[type(report)](report)
+
+
+# Text ------------------------------------------------------------------------------------
+
+
+def render_text(report: Report) -> str:
+    builders: dict[type, Callable[[Any], list[str]]] = {
+        ReserveReport: text.reserve_text,
+        AgingReport: text.aging_text,
+        CostReport: text.cost_text,
+        ReconcileReport: text.reconcile_text,
+    }
+    return "\n".join(builders[type(report)](report)).rstrip() + "\n"
+
+
+__all__ = [
+    "FORMATS",
+    "day",
+    "money",
+    "number",
+    "percent",
+    "relative",
+    "render",
+    "table",
+    "to_data",
+]
+
+
+def render(report: Report, fmt: str) -> str:
+    """A report in one of ``FORMATS``."""
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "csv":
+        return render_csv(report)
+    if fmt == "text":
+        return render_text(report)
+    raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")

@@ -1,0 +1,202 @@
+"""The reserve report: what each factor holds back, per invoice and over time.
+
+Per invoice, from its snapshots up to the as-of date (``facts.Snap``): the
+reserve held back at funding, what is still held, what the factor kept
+against a short pay or a chargeback, the fees it will deduct at release, the
+status and the expected release date (rules in ``model.ReserveInvoice`` and
+``docs/reports.md``). Per factor and currency, the sum of what is held is set
+beside the balance of the reserve account(s) from the ledger's postings, with
+the difference shown as ``unexplained``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+
+from beancount_factoring.reports.facts import Facts, Snap, source_of
+from beancount_factoring.reports.model import (
+    AWAITING_COLLECTION,
+    FORFEIT_CHARGEBACK,
+    FORFEIT_SHORT_PAY,
+    FORFEITED,
+    OVERDUE,
+    RELEASE_DUE,
+    RELEASED,
+    RESERVE_STATUSES,
+    BalancePoint,
+    FactorReserve,
+    ReserveInvoice,
+    ReserveReport,
+)
+
+ZERO = Decimal(0)
+DEFAULT_DAYS_TO_PAY = 30
+
+
+def typical_days(facts: Facts, as_of: datetime.date) -> dict[str, int]:
+    """Per customer, the mean days from funding to collection of invoices collected by then."""
+    totals: dict[str, list[int]] = {}
+    for number, invoice in facts.book.invoices.items():
+        snap = facts.snap(number, as_of)
+        if snap is None or snap.funded_on is None or snap.collected_on is None:
+            continue
+        days = (snap.collected_on - snap.funded_on).days
+        totals.setdefault(invoice.customer, []).append(days)
+    return {customer: round(sum(days) / len(days)) for customer, days in totals.items()}
+
+
+def forfeits(history: list[Snap], face: Decimal) -> tuple[Decimal, str | None]:
+    """What the factor kept of an invoice's reserve, and why, from its snapshots.
+
+    A chargeback keeps all that was held; a short pay takes the shortfall from
+    the reserve, up to what was held (``postings.collection_postings``).
+    """
+    forfeited, reason = ZERO, None
+    previous: Snap | None = None
+    for snap in history:
+        if previous is not None and previous.funded_on:
+            before = previous.held
+        else:
+            before = snap.purchase.reserve if snap.purchase is not None else ZERO
+        charged_back = snap.charged_back_on and (previous is None or not previous.charged_back_on)
+        if charged_back and before > 0:
+            forfeited += before
+            reason = FORFEIT_CHARGEBACK
+        if snap.collected_on and (previous is None or not previous.collected_on):
+            short = face - (snap.paid if snap.paid is not None else face)
+            if short > 0 and before > 0:
+                forfeited += min(short, before)
+                reason = FORFEIT_SHORT_PAY
+        previous = snap
+    return forfeited, reason
+
+
+def reserve_line(
+    facts: Facts, number: str, as_of: datetime.date, typical: Callable[[str], int]
+) -> ReserveInvoice | None:
+    """One invoice's reserve as of a date, or None if it has none then."""
+    history = facts.history(number, as_of)
+    if not history:
+        return None
+    snap = history[-1]
+    if snap.funded_on is None or snap.purchase is None or snap.agreement is None:
+        return None
+    invoice = facts.book.invoices[number]
+    agreement = snap.agreement
+    forfeited, reason = forfeits(history, invoice.face.number or ZERO)
+    fees_due = ZERO if snap.released_on else snap.base_fee + snap.late_fee
+    release_days = agreement.release_days
+    expected: datetime.date | None = None
+    days_overdue = 0
+    if snap.released_on:
+        status = RELEASED
+    elif snap.charged_back_on:
+        status = FORFEITED
+    elif snap.collected_on:
+        if not (snap.held or fees_due) and forfeited:
+            status = FORFEITED
+        elif not (snap.held or fees_due):
+            status = RELEASED  # Nothing was held back (a reserve of zero).
+        else:
+            expected = snap.collected_on + datetime.timedelta(days=release_days or 0)
+            late = (as_of - snap.collected_on).days - (release_days or 0)
+            if release_days is not None and late > 0:
+                status, days_overdue = OVERDUE, late
+            else:
+                status = RELEASE_DUE
+    else:
+        status = AWAITING_COLLECTION
+        collection = invoice.due
+        if collection is None:
+            days = typical(invoice.customer)
+            collection = snap.funded_on + datetime.timedelta(days=days)
+        expected = collection + datetime.timedelta(days=release_days or 0)
+    if not snap.purchase.reserve and not forfeited and not snap.held and not fees_due:
+        return None
+    return ReserveInvoice(
+        invoice=number,
+        customer=invoice.customer,
+        factor=facts.display(snap.factor),
+        currency=invoice.face.currency,
+        face=invoice.face.number or ZERO,
+        reserve=snap.purchase.reserve,
+        held=snap.held,
+        fees_due=fees_due,
+        expected_cash=snap.held - fees_due,
+        forfeited=forfeited,
+        forfeit_reason=reason,
+        status=status,
+        invoice_date=invoice.entry.date,
+        funded_on=snap.funded_on,
+        collected_on=snap.collected_on,
+        expected_release=expected,
+        released_on=snap.released_on,
+        days_overdue=days_overdue,
+        source=source_of(invoice.entry.meta),
+    )
+
+
+def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> ReserveReport:
+    """The reserve report as of a date, for one factor (its key) or all."""
+    known: list[dict[str, int]] = []
+
+    def typical(customer: str) -> int:
+        if not known:
+            known.append(typical_days(facts, as_of))
+        return known[0].get(customer, DEFAULT_DAYS_TO_PAY)
+
+    lines: dict[tuple[str, str], list[ReserveInvoice]] = {}
+    for number in facts.timeline:
+        snap = facts.snap(number, as_of)
+        if snap is None or snap.factor is None or (factor and snap.factor != factor):
+            continue
+        line = reserve_line(facts, number, as_of, typical)
+        if line is not None:
+            lines.setdefault((snap.factor, line.currency), []).append(line)
+    accounts: dict[str, tuple[str, ...]] = {}
+    for key in facts.book.agreements.names():
+        if factor and key != factor:
+            continue
+        accounts[key] = tuple(dict.fromkeys(a.reserve for a in facts.agreements_of(key)))
+        for line_ in facts.account_lines(accounts[key], as_of):
+            lines.setdefault((key, line_.currency), [])
+    result = []
+    for (key, currency), invoices in sorted(lines.items()):
+        names = accounts.get(key, ())
+        history: list[BalancePoint] = []
+        balance = ZERO
+        for posting in facts.account_lines(names, as_of):
+            if posting.currency != currency:
+                continue
+            balance += posting.number
+            if history and history[-1].date == posting.date:
+                history[-1] = BalancePoint(posting.date, balance)
+            else:
+                history.append(BalancePoint(posting.date, balance))
+        invoices.sort(key=lambda line: (line.funded_on, line.invoice))
+        held = sum((line.held for line in invoices), ZERO)
+        by_status = tuple(
+            (status, sum((x.held for x in invoices if x.status == status), ZERO))
+            for status in RESERVE_STATUSES
+        )
+        result.append(
+            FactorReserve(
+                factor=facts.display(key),
+                currency=currency,
+                accounts=names,
+                held=held,
+                account_balance=balance,
+                unexplained=balance - held,
+                expected_cash=sum(
+                    (x.expected_cash for x in invoices if x.status in (RELEASE_DUE, OVERDUE)),
+                    ZERO,
+                ),
+                forfeited=sum((line.forfeited for line in invoices), ZERO),
+                by_status=by_status,
+                history=tuple(history),
+                invoices=tuple(invoices),
+            )
+        )
+    return ReserveReport(as_of=as_of, factors=tuple(result))

@@ -1,0 +1,270 @@
+"""The text of each report: aligned tables for a terminal (see ``docs/reports.md``).
+
+Money is rounded half-up to cents with thousands separators, rates are
+percentages with two decimals, averages have one decimal.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from beancount_factoring.reports.cells import day, money, number, percent, table
+from beancount_factoring.reports.model import (
+    BUCKETS,
+    FEE_KINDS,
+    AgingReport,
+    CostReport,
+    ReconcileReport,
+    ReserveReport,
+)
+
+
+def _m(value: Decimal | None) -> str:
+    return money(value, separators=True)
+
+
+def reserve_text(report: ReserveReport) -> list[str]:
+    out = [f"Reserve as of {report.as_of}", ""]
+    if not report.factors:
+        return [*out, "No factor holds a reserve."]
+    for factor in report.factors:
+        out.append(f"{factor.factor} ({factor.currency}): {', '.join(factor.accounts)}")
+        out.append(
+            f"  held {_m(factor.held)}, account balance {_m(factor.account_balance)}, "
+            f"unexplained {_m(factor.unexplained)}; due back {_m(factor.expected_cash)}, "
+            f"forfeited {_m(factor.forfeited)}"
+        )
+        out.append("  " + ", ".join(f"{status} {_m(held)}" for status, held in factor.by_status))
+        out.append("")
+        headers = [
+            "Invoice",
+            "Customer",
+            "Status",
+            "Funded",
+            "Collected",
+            "Expected",
+            "Released",
+            "Reserve",
+            "Held",
+            "Fees due",
+            "Due back",
+            "Forfeited",
+            "Why",
+        ]
+        rows = [
+            [
+                line.invoice,
+                line.customer,
+                line.status + (f" {line.days_overdue}d" if line.days_overdue else ""),
+                day(line.funded_on),
+                day(line.collected_on),
+                day(line.expected_release),
+                day(line.released_on),
+                _m(line.reserve),
+                _m(line.held),
+                _m(line.fees_due),
+                _m(line.expected_cash),
+                _m(line.forfeited),
+                line.forfeit_reason or "",
+            ]
+            for line in factor.invoices
+        ]
+        right = [False] * 7 + [True] * 5 + [False]
+        out.extend([table(headers, rows, right), ""])
+    return out
+
+
+def aging_text(report: AgingReport) -> list[str]:
+    basis = "due date" if report.basis == "due" else "invoice date"
+    out = [f"Aging as of {report.as_of}, by {basis}", ""]
+    for title, rows_, factored in (
+        ("Receivables we hold", report.unfactored, False),
+        ("Invoices the factors hold", report.factored, True),
+    ):
+        out.append(title)
+        headers = ["Customer", *(["Factor"] if factored else []), "Cur", *BUCKETS, "Total"]
+        rows = [
+            [
+                row.customer,
+                *([row.factor or ""] if factored else []),
+                row.currency,
+                *(_m(x) for x in row.buckets),
+                _m(row.total),
+            ]
+            for row in rows_
+        ]
+        for total in report.totals:
+            buckets = total.factored if factored else total.unfactored
+            rows.append(
+                [
+                    "Total",
+                    *([""] if factored else []),
+                    total.currency,
+                    *(_m(x) for x in buckets),
+                    _m(sum(buckets, Decimal(0))),
+                ]
+            )
+        fixed = 3 if factored else 2
+        right = [False] * fixed + [True] * (len(BUCKETS) + 1)
+        out.extend([table(headers, rows, right), ""])
+    for total in report.totals:
+        out.append(
+            f"{total.currency}: receivable accounts {_m(total.receivable_balance)}; factors "
+            f"hold {_m(total.factor_outstanding)} funded and {_m(total.scheduled)} scheduled"
+        )
+    out.extend(["", "Invoices"])
+    headers = [
+        "Invoice",
+        "Customer",
+        "Factor",
+        "State",
+        "Date",
+        "Due",
+        "Days",
+        "Bucket",
+        "Amount",
+        "Cur",
+        "Recourse left",
+    ]
+    rows = [
+        [
+            line.invoice or line.account,
+            line.customer,
+            line.factor or "",
+            line.state,
+            day(line.invoice_date),
+            day(line.due),
+            str(line.days),
+            line.bucket,
+            _m(line.amount),
+            line.currency,
+            "" if line.recourse_days_left is None else str(line.recourse_days_left),
+        ]
+        for line in report.invoices
+    ]
+    right = [False] * 6 + [True, False, True, False, True]
+    out.append(table(headers, rows, right))
+    return out
+
+
+def cost_text(report: CostReport) -> list[str]:
+    since = f"from {report.start} " if report.start else ""
+    out = [f"Factoring cost {since}to {report.as_of}", ""]
+    kinds = [kind.capitalize() for kind in FEE_KINDS]
+    for title, lines, first in (
+        ("By factor", report.by_factor, "Factor"),
+        ("By customer", report.by_customer, "Customer"),
+    ):
+        headers = [first, "Cur", *kinds, "Total", "Closed", "Advanced", "Avg days", "Rate"]
+        rows = [
+            [
+                line.key,
+                line.currency,
+                *(_m(a) for _, a in line.fees.by_kind()),
+                _m(line.fees.total),
+                str(line.closed),
+                _m(line.cash_advanced),
+                number(line.average_days),
+                percent(line.annual_rate),
+            ]
+            for line in lines
+        ]
+        right = [False, False] + [True] * (len(kinds) + 5)
+        out.extend([title, table(headers, rows, right), ""])
+    headers = ["Month", "Factor", "Cur", *kinds, "Total"]
+    rows = [
+        [
+            line.key,
+            line.factor or "",
+            line.currency,
+            *(_m(a) for _, a in line.fees.by_kind()),
+            _m(line.fees.total),
+        ]
+        for line in report.by_month
+    ]
+    out.extend(["By month", table(headers, rows, [False] * 3 + [True] * 7), ""])
+    headers = ["Customer", "Collected", "Days from funding", "Days from invoice", "Short paid"]
+    rows = [
+        [
+            wait.customer,
+            str(wait.collected),
+            number(wait.average_from_funding),
+            number(wait.average_from_invoice),
+            _m(wait.short_paid),
+        ]
+        for wait in report.days_to_pay
+    ]
+    out.extend(["Days to pay", table(headers, rows, [False] + [True] * 4)])
+    return out
+
+
+def reconcile_text(report: ReconcileReport) -> list[str]:
+    out = [f"Reconciliation as of {report.as_of}", ""]
+    if not report.accounts:
+        out.extend(["No clearing account has anything open.", ""])
+    for account in report.accounts:
+        out.append(f"{account.factor} ({account.currency}): {account.account}")
+        out.append(
+            f"  balance {_m(account.balance)}, explained by the items {_m(account.explained)}, "
+            f"unexplained {_m(account.unexplained)}"
+        )
+        if account.items:
+            headers = [
+                "Kind",
+                "Reference",
+                "Since",
+                "Days",
+                "On clearing",
+                "Cash",
+                "Deadline",
+                "",
+                "Source",
+            ]
+            rows = [
+                [
+                    item.kind,
+                    item.reference,
+                    day(item.since),
+                    str(item.days_open),
+                    _m(item.on_clearing),
+                    _m(item.cash),
+                    day(item.deadline),
+                    "OVERDUE" if item.overdue else "",
+                    str(item.source),
+                ]
+                for item in account.items
+            ]
+            right = [False, False, False, True, True, True, False, False, False]
+            out.append(table(headers, rows, right))
+        if account.unallocated:
+            out.extend(["", "  Unallocated deposits and releases"])
+            headers = ["Date", "Payee", "Amount", "Days", "Grace", "", "Errors", "Source"]
+            rows = [
+                [
+                    day(lump.date),
+                    lump.payee,
+                    _m(lump.amount),
+                    str(lump.days_open),
+                    str(lump.grace_days),
+                    "PAST GRACE" if lump.past_grace else "",
+                    " ".join(lump.codes),
+                    str(lump.source),
+                ]
+                for lump in account.unallocated
+            ]
+            out.append(table(headers, rows, [False, False, True, True, True] + [False] * 3))
+        if not account.items and not account.unallocated:
+            out.append("  Nothing open.")
+        out.append("")
+    out.append("Disagreements with the agreements")
+    if report.disagreements:
+        out.extend(f"  {e.source}: {e.code} {e.message}" for e in report.disagreements)
+    else:
+        out.append("  None.")
+    out.append("")
+    if report.problems:
+        out.append("Open past their grace period:")
+        out.extend(f"  {problem}" for problem in report.problems)
+    else:
+        out.append("Nothing is open past its grace period.")
+    return out

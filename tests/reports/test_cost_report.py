@@ -1,0 +1,108 @@
+"""The cost report on ledger text, with the figures worked out by hand."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount_factoring.reports.model import Fees
+
+D = Decimal
+day = datetime.date
+YEAR = D(365)
+
+
+def by_key(lines):
+    return {line.key: line for line in lines}
+
+
+def test_fees_by_factor_and_month_tie_to_the_fee_postings(summit):
+    report = summit.cost(as_of=day(2025, 6, 30))
+    (line,) = report.by_factor
+    # Discount: 2% of 3,000.00 (S1) + 3,000.00 (INV-3) + 4,000.00 (S2) = 60 + 60 + 80.
+    # Transfer: three fundings at 25.00.
+    assert line.fees == Fees(discount=D("200.00"), transfer=D("75.00"))
+    assert line.fees.total == D("275.00")
+    months = {(m.key, m.factor): m.fees.total for m in report.by_month}
+    assert months == {("2025-03", "Summit"): D("170.00"), ("2025-06", "Summit"): D("105.00")}
+
+
+def test_fees_by_customer_share_each_transfer_fee_by_face(summit):
+    report = summit.cost(as_of=day(2025, 6, 30))
+    customers = by_key(report.by_customer)
+    # S1's 25.00 transfer fee by face: INV-1 (TQL) 2,000/3,000 = 16.666.. -> 16.67, the
+    # last invoice by number, INV-2 (CHR), the rest: 8.33.
+    assert customers["TQL"].fees == Fees(discount=D("40.00"), transfer=D("16.67"))
+    assert customers["CHR"].fees == Fees(discount=D("20.00"), transfer=D("8.33"))
+    # Echo: INV-3 60.00 + 25.00, INV-6 80.00 + 25.00.
+    assert customers["Echo"].fees == Fees(discount=D("140.00"), transfer=D("50.00"))
+    assert sum((c.fees.total for c in report.by_customer), D(0)) == D("275.00")
+
+
+def test_the_annual_rate_of_the_invoices_closed(summit):
+    report = summit.cost(as_of=day(2025, 6, 30))
+    tql = D(40) + D("16.67")  # INV-1: fee and its share of the transfer fee
+    chr_ = D(20) + D("8.33")  # INV-2
+    echo = D(60) + D(25)  # INV-3, charged back; INV-6 is still open
+    # Advances: 1,900.00 for 27 days (03-05 to 04-01), 950.00 for 29 days (to 04-03),
+    # 2,850.00 for 96 days (03-11 to the chargeback on 06-15).
+    dollar_days = D(1900) * 27 + D(950) * 29 + D(2850) * 96
+    (line,) = report.by_factor
+    assert (line.closed, line.cash_advanced, line.dollar_days) == (3, D("5700.00"), dollar_days)
+    assert line.closed_fees == tql + chr_ + echo == D("170")
+    assert line.annual_rate == D(170) / dollar_days * YEAR  # 170 / 352,450 x 365 = 17.6%
+    assert round(line.annual_rate, 4) == D("0.1761")
+    assert line.average_days == dollar_days / D(5700)
+    customers = by_key(report.by_customer)
+    # One invoice: fee / cash advanced x 365 / days.
+    assert customers["TQL"].annual_rate == tql / (D(1900) * 27) * YEAR
+    assert round(customers["TQL"].annual_rate, 4) == D("0.4032")  # 56.67 / 51,300 x 365
+
+
+def test_days_to_pay_and_short_pays(summit):
+    report = summit.cost(as_of=day(2025, 6, 30))
+    waits = {w.customer: w for w in report.days_to_pay}
+    assert set(waits) == {"TQL", "CHR"}  # Echo's INV-3 was charged back, not paid
+    assert (waits["TQL"].average_from_funding, waits["TQL"].average_from_invoice) == (27, 29)
+    assert (waits["CHR"].average_from_funding, waits["CHR"].average_from_invoice) == (29, 31)
+    assert waits["CHR"].short_paid == D("100.00")
+
+
+def test_a_period_counts_only_its_own_fees(summit):
+    report = summit.cost(as_of=day(2025, 6, 30), start=day(2025, 4, 1))
+    (line,) = report.by_factor
+    assert line.fees.total == D("105.00")  # S2's 80.00 + 25.00 only
+    assert line.closed == 3  # all three closed in April to June
+    early = summit.cost(as_of=day(2025, 3, 31))
+    assert early.by_factor[0].annual_rate is None  # nothing closed yet
+    assert early.days_to_pay == ()
+
+
+def test_time_based_fees_are_booked_with_the_release(pine):
+    # P-1: 1,000.00 funded 03-01, collected 04-05 (35 days): 17.50 base + 5.00 late,
+    # taken by the release on 04-10.
+    before = pine.cost(as_of=day(2025, 4, 9))
+    assert before.by_factor[0].fees.total == 0
+    assert before.by_factor[0].closed_fees == D("22.50")
+    report = pine.cost(as_of=day(2025, 4, 10))
+    (line,) = report.by_factor
+    assert line.fees == Fees(discount=D("17.50"), late=D("5.00"))
+    assert report.by_customer[0].fees == line.fees
+    # 22.50 / 900.00 x 365 / 35 = 26.07%.
+    assert line.annual_rate == D("22.50") / (D(900) * 35) * YEAR
+
+
+def test_each_factor_is_costed_apart(both):
+    report = both.cost(as_of=day(2025, 6, 30))
+    assert {(x.key, x.fees.total) for x in report.by_factor} == {
+        ("Pine", D("22.50")),
+        ("Summit", D("275.00")),
+    }
+    # TQL's line adds up both factors: INV-1 at Summit, P-1 at Pine.
+    tql = by_key(report.by_customer)["TQL"]
+    assert tql.fees.total == D(40) + D("16.67") + D("22.50")
+    assert tql.closed == 2
+    only = both.cost(as_of=day(2025, 6, 30), factor="SUMMIT")
+    assert [x.key for x in only.by_factor] == ["Summit"]
+    assert "TQL" in by_key(only.by_customer)
+    assert by_key(only.by_customer)["TQL"].closed == 1

@@ -1,0 +1,224 @@
+"""The reconciliation report on ledger text, with the figures worked out by hand."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from conftest import book_of
+from report_ledgers import SUMMIT, full
+
+from beancount_factoring.reports.model import (
+    ITEM_CHARGEBACK,
+    ITEM_DIFFERENCE,
+    ITEM_ENTRY,
+    ITEM_RECOURSE,
+    ITEM_RELEASE,
+    ITEM_SCHEDULE,
+    ITEM_SHORT_PAY,
+)
+
+D = Decimal
+day = datetime.date
+
+
+def items(report):
+    (account,) = report.accounts
+    return {(i.kind, i.reference): i for i in account.items}
+
+
+def test_an_overdue_release_is_a_problem(summit):
+    report = summit.reconcile(as_of=day(2025, 4, 15))
+    (account,) = report.accounts
+    found = items(report)
+    assert set(found) == {(ITEM_RELEASE, "INV-1"), (ITEM_SHORT_PAY, "INV-2")}
+    # INV-1 collected 04-01, release-days 10: due back by 04-11.
+    release = found[(ITEM_RELEASE, "INV-1")]
+    assert (release.cash, release.deadline, release.overdue) == (D("100"), day(2025, 4, 11), True)
+    # INV-2's short pay: 100.00 short - 50.00 from its reserve = 50.00 owed to Summit.
+    short = found[(ITEM_SHORT_PAY, "INV-2")]
+    assert (short.on_clearing, short.deadline, short.overdue) == (D("-50.00"), None, False)
+    assert account.balance == account.explained == D("-50.00")
+    assert account.unexplained == 0
+    assert not report.ok
+    assert len(report.problems) == 1 and "INV-1" in report.problems[0]
+    # On 04-11 the release was not late yet.
+    assert summit.reconcile(as_of=day(2025, 4, 11)).ok
+
+
+def test_chargebacks_and_schedules_explain_the_clearing_balance(summit):
+    report = summit.reconcile(as_of=day(2025, 6, 18))
+    (account,) = report.accounts
+    found = items(report)
+    # Chargeback of INV-3: face 3,000.00 - reserve 150.00 = 2,850.00 owed.
+    assert found[(ITEM_CHARGEBACK, "INV-3")].on_clearing == D("-2850.00")
+    # Schedule S2 (INV-6, 4,000.00) not funded yet; it should bring 3,800.00 - 80.00.
+    schedule = found[(ITEM_SCHEDULE, "S2")]
+    assert (schedule.on_clearing, schedule.cash) == (D("4000.00"), D("3720.00"))
+    assert schedule.invoices == ("INV-6",)
+    assert schedule.deadline == day(2025, 6, 22)  # 06-17 + grace-days 5
+    # 4,000.00 - 2,850.00 - 50.00 = 1,100.00.
+    assert account.balance == account.explained == D("1100.00")
+    assert report.ok
+    assert summit.reconcile(as_of=day(2025, 6, 30)).accounts[0].items == ()
+    assert summit.reconcile(as_of=day(2025, 6, 30)).ok
+
+
+WAITING = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 30
+  grace-days: 3
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-10 * "SUMMIT FUNDING" "ACH, names nothing"
+  Assets:Bank:Checking          400.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-10 * "Rent" "April"
+  Expenses:Rent                 100.00 USD
+  Assets:Bank:Checking
+"""
+
+
+def test_unallocated_deposits_differences_and_the_recourse_clock():
+    text = full("2025-01-01 open Expenses:Rent\n" + WAITING)
+    book = book_of(text)
+    report = book.reconcile(as_of=day(2025, 3, 12))
+    (account,) = report.accounts
+    # The INV-1 deposit: 1,000.00 x 95% - 2% fee = 930.00 expected, 930.00 received.
+    (lump,) = account.unallocated
+    assert (lump.amount, lump.days_open, lump.past_grace) == (D("-400.00"), 2, False)
+    assert account.balance == account.explained == D("-400.00")
+    assert report.ok
+    later = book.reconcile(as_of=day(2025, 4, 10))
+    (lump,) = later.accounts[0].unallocated
+    assert (lump.days_open, lump.past_grace, lump.codes) == (31, True, ("FCT103",))
+    # INV-1 funded 03-04, recourse-days 30: past it from 04-04 on.
+    recourse = items(later)[(ITEM_RECOURSE, "INV-1")]
+    assert (recourse.deadline, recourse.overdue) == (day(2025, 4, 3), True)
+    assert len(later.problems) == 2
+    # The time-based errors are judged by the report itself, on its own date.
+    assert [e.code for e in later.disagreements] == []
+
+
+SHORT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 25.00 USD
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking         1810.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+CORRECTION = """
+2025-03-12 * "SUMMIT FUNDING" "Correction of the March 4 deposit"
+  Assets:Bank:Checking           25.00 USD
+  Assets:Factoring:Corrections
+
+2025-03-12 * "Summit" "Correction of the March 4 deposit, cleared"
+  Assets:Factoring:Corrections   25.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_a_deposit_difference_stays_open_until_it_is_cleared():
+    book = book_of(full(SHORT))
+    report = book.reconcile(as_of=day(2025, 3, 20))
+    # Expected 1,900.00 - 40.00 - 25.00 = 1,835.00; received 1,810.00: 25.00 short,
+    # left on the clearing account (the factor owes it).
+    (item,) = report.accounts[0].items
+    assert (item.kind, item.on_clearing, item.overdue) == (ITEM_DIFFERENCE, D("25.00"), True)
+    assert report.accounts[0].balance == D("25.00")
+    assert [e.code for e in report.disagreements] == ["FCT120"]
+    assert report.disagreements[0].factor == "Summit"
+    assert not report.ok
+    opens = "2025-01-01 open Assets:Factoring:Corrections\n"
+    cleared = book_of(full(opens + SHORT + CORRECTION)).reconcile(as_of=day(2025, 3, 20))
+    assert cleared.accounts[0].balance == 0
+    assert cleared.accounts[0].items == ()
+    assert cleared.ok
+    # Between the two, the correction alone would be listed too.
+    assert {i.kind for i in items(book.reconcile(as_of=day(2025, 3, 4))).values()} == {
+        ITEM_DIFFERENCE
+    }
+    assert ITEM_ENTRY not in {i.kind for i in cleared.accounts[0].items}
+
+
+UNFUNDED = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:CHR         500.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 7" ^INV-1 ^INV-2
+  factoring: "schedule"
+  schedule: "7"
+"""
+
+
+def test_a_schedule_left_unfunded_past_grace_days():
+    book = book_of(full(UNFUNDED))
+    # Face 1,500.00 on the clearing account; it should bring 1,425.00 - 30.00 = 1,395.00.
+    on_time = book.reconcile(as_of=day(2025, 3, 9))
+    (item,) = on_time.accounts[0].items
+    assert (item.kind, item.reference, item.invoices) == (ITEM_SCHEDULE, "7", ("INV-1", "INV-2"))
+    assert (item.on_clearing, item.cash, item.deadline) == (D("1500"), D("1395"), day(2025, 3, 9))
+    assert on_time.ok  # 5 days after 03-04: still within grace-days (5)
+    late = book.reconcile(as_of=day(2025, 3, 10))
+    assert not late.ok
+    assert late.problems[0].startswith("Summit: schedule not funded 7 (")
+
+
+RENEGOTIATED = """
+2025-06-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  transfer-fee: 25.00 USD
+  recourse-days: 90
+  release-days: 10
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+"""
+
+
+def test_a_renegotiated_agreement_keeps_one_clearing_account():
+    # A second agreement of the same factor, same accounts: counted once.
+    book = book_of(full(SUMMIT + RENEGOTIATED))
+    report = book.reconcile(as_of=day(2025, 6, 16))
+    (account,) = report.accounts
+    assert account.balance == account.explained == D("-2900.00")
+    (factor,) = book.reserve(as_of=day(2025, 4, 15)).factors
+    assert factor.account_balance == factor.held == D("250.00")

@@ -1,0 +1,158 @@
+"""The reserve report on ledger text, with the figures worked out by hand.
+
+The SUMMIT ledger (report_ledgers.py): advance 95%, so the reserve is 5% of face;
+release-days 10. INV-1 (2,000.00) and INV-2 (1,000.00) funded 2025-03-05,
+INV-3 (3,000.00) funded 2025-03-11; INV-2 short paid by 100.00 on 04-03; INV-1
+collected 04-01, released 04-20; INV-3 charged back 06-15; INV-6 (4,000.00)
+funded 06-20.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from conftest import book_of
+from report_ledgers import LEDGERS
+
+from beancount_factoring.reports import UnknownFactor
+from beancount_factoring.reports.model import (
+    AWAITING_COLLECTION,
+    FORFEITED,
+    OVERDUE,
+    RELEASE_DUE,
+    RELEASED,
+    BalancePoint,
+)
+
+D = Decimal
+day = datetime.date
+
+
+def lines(report):
+    (factor,) = report.factors
+    return {line.invoice: line for line in factor.invoices}
+
+
+def test_in_the_past_every_reserve_awaits_collection(summit):
+    report = summit.reserve(as_of=day(2025, 3, 31))
+    (factor,) = report.factors
+    found = lines(report)
+    assert {n: x.status for n, x in found.items()} == {
+        "INV-1": AWAITING_COLLECTION,
+        "INV-2": AWAITING_COLLECTION,
+        "INV-3": AWAITING_COLLECTION,
+    }
+    # 5% of 2,000.00, 1,000.00 and 3,000.00.
+    assert [found[n].held for n in ("INV-1", "INV-2", "INV-3")] == [D("100"), D("50"), D("150")]
+    # Not collected: due date + release-days (04-02 + 10, 04-09 + 10).
+    assert found["INV-1"].expected_release == day(2025, 4, 12)
+    assert found["INV-3"].expected_release == day(2025, 4, 19)
+    # The tie-out: 100 + 50 + 150 = 300.00 on the reserve account.
+    assert factor.held == factor.account_balance == D("300.00")
+    assert factor.unexplained == 0
+    assert factor.history == (
+        BalancePoint(day(2025, 3, 5), D("150.00")),
+        BalancePoint(day(2025, 3, 11), D("300.00")),
+    )
+
+
+def test_a_short_pay_forfeits_the_reserve_and_a_late_release_is_overdue(summit):
+    report = summit.reserve(as_of=day(2025, 4, 15))
+    (factor,) = report.factors
+    found = lines(report)
+    # INV-1 collected 04-01: due back by 04-11, 4 days late on 04-15.
+    assert found["INV-1"].status == OVERDUE
+    assert found["INV-1"].days_overdue == 4
+    assert found["INV-1"].expected_release == day(2025, 4, 11)
+    assert found["INV-1"].expected_cash == D("100.00")
+    # INV-2 paid 900.00 of 1,000.00: the 100.00 short takes all 50.00 of its reserve.
+    assert found["INV-2"].status == FORFEITED
+    assert (found["INV-2"].forfeited, found["INV-2"].forfeit_reason) == (D("50.00"), "short-pay")
+    assert found["INV-2"].held == 0
+    # 300 - 50 = 250.00.
+    assert factor.held == factor.account_balance == D("250.00")
+    assert factor.expected_cash == D("100.00")
+    assert dict(factor.by_status)[OVERDUE] == D("100.00")
+
+
+def test_a_chargeback_forfeits_the_reserve(summit):
+    report = summit.reserve(as_of=day(2025, 6, 30))
+    (factor,) = report.factors
+    found = lines(report)
+    assert found["INV-1"].status == RELEASED
+    assert found["INV-1"].released_on == day(2025, 4, 20)
+    assert found["INV-3"].status == FORFEITED
+    assert (found["INV-3"].forfeited, found["INV-3"].forfeit_reason) == (D("150"), "chargeback")
+    # INV-6 has no due date and Echo has paid nothing yet: funded 06-20 + 30 days + 10.
+    assert found["INV-6"].status == AWAITING_COLLECTION
+    assert found["INV-6"].expected_release == day(2025, 7, 30)
+    # 250 - 100 released - 150 charged back + 200 (5% of 4,000.00) = 200.00, as the
+    # ledger's balance assertion says.
+    assert factor.held == factor.account_balance == D("200.00")
+    assert factor.forfeited == D("200.00")  # 50.00 short pay + 150.00 chargeback
+    assert factor.history[-1] == BalancePoint(day(2025, 6, 20), D("200.00"))
+
+
+def test_fees_due_come_out_of_the_release(pine):
+    # P-1: 1,000.00 at 90%, reserve 100.00; collected after 35 days, the fee is
+    # 1.75% + 0.5% = 22.50, so the release should pay 100.00 - 22.50 = 77.50.
+    (factor,) = pine.reserve(as_of=day(2025, 4, 6)).factors
+    (line,) = factor.invoices
+    assert (line.status, line.held, line.fees_due, line.expected_cash) == (
+        RELEASE_DUE,
+        D("100.00"),
+        D("22.50"),
+        D("77.50"),
+    )
+    assert line.expected_release == day(2025, 4, 10)  # 04-05 + release-days 5
+    (factor,) = pine.reserve(as_of=day(2025, 4, 10)).factors
+    assert factor.invoices[0].status == RELEASED
+    assert factor.held == factor.account_balance == 0
+
+
+def test_each_factor_has_its_own_reserve(both):
+    report = both.reserve(as_of=day(2025, 4, 6))
+    assert [(f.factor, f.held, f.account_balance) for f in report.factors] == [
+        ("Pine", D("100.00"), D("100.00")),
+        ("Summit", D("250.00"), D("250.00")),  # 100 (INV-1) + 0 (INV-2) + 150 (INV-3)
+    ]
+    only = both.reserve(as_of=day(2025, 4, 6), factor="pine")
+    assert [f.factor for f in only.factors] == ["Pine"]
+    with pytest.raises(UnknownFactor, match="Nobody"):
+        both.reserve(factor="Nobody")
+
+
+def test_a_ledger_without_agreements_gives_empty_reports():
+    book = book_of(LEDGERS["SUMMIT"].split('2025-01-01 custom "factoring-agreement"')[0])
+    assert book.factors == ()
+    assert book.reserve().factors == ()
+    assert book.cost().by_factor == ()
+    assert book.reconcile().accounts == ()
+    assert book.reconcile().ok
+    with pytest.raises(UnknownFactor, match="no factoring agreement"):
+        book.reserve(factor="Summit")
+
+
+def test_the_reserve_held_ties_to_the_account_on_every_day(summit):
+    # Day by day from the first funding to the last entry.
+    date = day(2025, 3, 1)
+    while date <= day(2025, 7, 1):
+        for factor in summit.reserve(as_of=date).factors:
+            assert factor.held == factor.account_balance, date
+        date += datetime.timedelta(days=1)
+
+
+def test_reports_are_kept_once_made(summit):
+    assert summit.reserve(as_of=day(2025, 4, 15)) is summit.reserve(as_of=day(2025, 4, 15))
+    assert summit.aging(basis="due") is not summit.aging(basis="invoice")
+
+
+def test_an_empty_ledger_gives_empty_reports():
+    book = book_of("")
+    assert book.last_date is None
+    assert book.reserve().factors == ()
+    assert book.aging().invoices == ()
+    assert book.cost().by_month == ()
+    assert book.reconcile().ok
