@@ -1,0 +1,2 @@
+// The factoring pages share one script: see FactoringReserve.js.
+export { default } from "./FactoringReserve.js";

@@ -1,0 +1,144 @@
+"""The aging page: receivables per customer and bucket, ours and the factors'."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from beancount_factoring.fava.blocks import DATE, DECIMAL, INT, STR, Page, charts, money
+from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
+from beancount_factoring.fava.view import View
+from beancount_factoring.reports import ReportBook
+
+
+def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
+    """Open receivables per customer and bucket: ours, and those the factors hold."""
+    report = book.aging(as_of=view.as_of, factor=view.factor, basis=view.basis)
+    tab, currency = page_tables({t.currency for t in report.totals})
+
+    def row_accounts(customer: str, factor: str | None) -> frozenset[str]:
+        return where.customer(customer) | where.factor(factor)
+
+    bucket_columns = [(name, DECIMAL) for name in report.buckets]
+
+    def rows_of(rows: Sequence[Any], with_factor: bool) -> list[list[Any]]:
+        return [
+            [
+                r.customer,
+                *([r.factor] if with_factor else []),
+                r.currency,
+                *(money(amount) for amount in r.buckets),
+                money(r.total),
+                r.invoices,
+            ]
+            for r in rows
+            if view.matches_account(row_accounts(r.customer, r.factor))
+        ]
+
+    ours = tab(
+        [
+            ("Customer", STR),
+            ("Currency", STR),
+            *bucket_columns,
+            ("Total", DECIMAL),
+            ("Lines", INT),
+        ],
+        rows_of(report.unfactored, with_factor=False),
+    )
+    held = tab(
+        [
+            ("Customer", STR),
+            ("Factor", STR),
+            ("Currency", STR),
+            *bucket_columns,
+            ("Total", DECIMAL),
+            ("Invoices", INT),
+        ],
+        rows_of(report.factored, with_factor=True),
+    )
+    lines = [
+        i
+        for i in report.invoices
+        if view.matches_account(row_accounts(i.customer, i.factor) | {i.account})
+    ]
+    lines.sort(key=lambda i: (-i.days, i.customer, i.invoice))
+    invoices = tab(
+        [
+            ("Invoice", STR),
+            ("Customer", STR),
+            ("Held by", STR),
+            ("State", STR),
+            ("Invoice date", DATE),
+            ("Due", DATE),
+            ("Days", INT),
+            ("Bucket", STR),
+            ("Currency", STR),
+            ("Amount", DECIMAL),
+            ("Recourse days left", INT),
+        ],
+        [
+            [
+                i.invoice,
+                i.customer,
+                i.factor or "us",
+                i.state,
+                i.invoice_date,
+                i.due,
+                i.days,
+                i.bucket,
+                i.currency,
+                money(i.amount),
+                i.recourse_days_left,
+            ]
+            for i in lines
+        ],
+        invoice_column="Invoice",
+    )
+    tie = tab(
+        [
+            ("Currency", STR),
+            ("Receivables we hold", DECIMAL),
+            ("Receivable accounts' balance", DECIMAL),
+            ("Factors hold", DECIMAL),
+            ("Funded, not collected", DECIMAL),
+            ("Scheduled, not funded", DECIMAL),
+        ],
+        [
+            [
+                t.currency,
+                money(sum(t.unfactored, Decimal(0))),
+                money(t.receivable_balance),
+                money(sum(t.factored, Decimal(0))),
+                money(t.factor_outstanding),
+                money(t.scheduled),
+            ]
+            for t in report.totals
+        ],
+    )
+
+    # One dot per customer and day (Fava's scatter plot draws one per pair).
+    dots: dict[tuple[datetime.date, str], list[str]] = {}
+    for i in lines:
+        holder = f", held by {i.factor}" if i.factor else ""
+        text = f"{i.invoice or 'no invoice'} {money(i.amount):,} {i.currency}{holder}"
+        dots.setdefault((i.reference_date, i.customer), []).append(text)
+    reference = "due date" if report.basis == "due" else "invoice date"
+    scatter = {
+        "type": "scatterplot",
+        "label": f"Open invoices by {reference}",
+        "data": [
+            {"date": day, "type": customer, "description": "; ".join(texts)}
+            for (day, customer), texts in sorted(dots.items())
+        ],
+    }
+    basis = "due date" if report.basis == "due" else "invoice date"
+    return Page(
+        view=view,
+        tables={"ours": ours, "held": held, "invoices": invoices, "tie": tie},
+        charts=charts([scatter]),
+        notices=notices(book, view),
+        figures=(*as_of_figures(view, currency), ("Aged by", basis)),
+        extra={"basis": report.basis, "buckets": report.buckets},
+    )

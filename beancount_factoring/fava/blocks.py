@@ -1,0 +1,190 @@
+"""The parts of a page: tables and charts as the JSON Fava's components read.
+
+Fava renders ``<svelte-component type="query-table">`` and ``type="charts"``
+from a ``<script type="application/json">`` child. The JSON is made here once
+per page and request parameters, escaped for HTML (``<``, ``>``, ``&`` and
+``'`` become ``\\u003c``...), so no ledger string can end the script element;
+Fava's components then show every string as text.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import simplejson
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
+from beancount_factoring.fava.view import View
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+ONE_DAY = datetime.timedelta(days=1)
+MAX_ROWS = 1000
+"""Rows shown in one table at most; the page says how many more there are."""
+
+# Fava's query-table column types.
+STR, DATE, INT, DECIMAL = "str", "date", "int", "Decimal"
+
+
+def money(value: Decimal) -> Decimal:
+    """An amount rounded half-up to cents, as the reports show it."""
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded if rounded else abs(rounded)
+
+
+def tenths(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def percent(rate: Decimal | None) -> Decimal | None:
+    return None if rate is None else (rate * 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _dumps(obj: Any, **kwargs: Any) -> str:
+    return simplejson.dumps(obj, use_decimal=True, default=_default, separators=(",", ":"))
+
+
+def to_json(obj: Any) -> Markup:
+    """JSON that is safe inside a ``<script>`` element of an HTML page."""
+    return htmlsafe_json_dumps(obj, dumps=_dumps)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A query-table: its JSON, how many rows it shows of how many.
+
+    ``invoice_column`` is the index of the column whose invoice numbers the
+    page's script links to Fava's journal (None: no links).
+    """
+
+    data: Markup
+    shown: int
+    total: int
+    invoice_column: int | None = None
+
+    @property
+    def cut(self) -> int:
+        """Rows left out to keep the page small."""
+        return self.total - self.shown
+
+
+def table(
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[Any]],
+    invoice_column: str | None = None,
+    limit: int = MAX_ROWS,
+    leave_out: Iterable[str] = (),
+) -> Table:
+    """A query-table of ``columns`` (name, Fava dtype) and at most ``limit`` rows.
+
+    The columns named in ``leave_out`` are not shown (a Currency column when
+    the whole page is in one currency).
+    """
+    leave_out = set(leave_out)
+    if leave_out:
+        keep = [i for i, (name, _) in enumerate(columns) if name not in leave_out]
+        columns = [columns[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    names = [name for name, _ in columns]
+    if len(set(names)) != len(names):
+        raise ValueError(f"column names must differ: {names}")
+    shown = rows[:limit]
+    data = {
+        "t": "table",
+        "types": [{"name": name, "dtype": dtype} for name, dtype in columns],
+        "rows": [list(row) for row in shown],
+    }
+    index = names.index(invoice_column) if invoice_column is not None else None
+    return Table(to_json(data), len(shown), len(rows), index)
+
+
+def drop_zero_columns(
+    columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]], optional: Iterable[str]
+) -> tuple[list[tuple[str, str]], list[list[Any]]]:
+    """Leave out the ``optional`` columns that are zero or empty on every row."""
+    optional = set(optional)
+    keep = [
+        index
+        for index, (name, _) in enumerate(columns)
+        if name not in optional or any(row[index] for row in rows)
+    ]
+    return [columns[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything one page shows for one set of request parameters."""
+
+    view: View
+    tables: Mapping[str, Table]
+    charts: Markup | None
+    notices: tuple[str, ...] = ()
+    figures: tuple[tuple[str, str], ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def charts(items: Sequence[Mapping[str, Any]]) -> Markup | None:
+    """The JSON of a charts component (charts without data left out), or None."""
+    drawn = [item for item in items if item["data"]]
+    return to_json(drawn) if drawn else None
+
+
+def step_series(
+    points: Sequence[tuple[datetime.date, Decimal]],
+    start: datetime.date | None,
+    end: datetime.date,
+) -> list[tuple[datetime.date, Decimal]]:
+    """A balance that changes on some days, as points a line chart draws as steps.
+
+    ``points`` are (day, balance at the end of that day), sorted. The result
+    starts at ``start`` with the balance carried in (at the first change when
+    ``start`` is None), holds each balance until the day before the next
+    change, and ends at ``end``.
+    """
+    carried = Decimal(0)
+    inside: list[tuple[datetime.date, Decimal]] = []
+    for day, balance in points:
+        if day > end:
+            break
+        if start is not None and day < start:
+            carried = balance
+            continue
+        inside.append((day, balance))
+    series: list[tuple[datetime.date, Decimal]] = []
+    if start is not None and (not inside or inside[0][0] > start):
+        series.append((start, carried))
+    for day, balance in inside:
+        if series and day - ONE_DAY > series[-1][0]:
+            series.append((day - ONE_DAY, series[-1][1]))
+        series.append((day, balance))
+    if series and series[-1][0] < end:
+        series.append((end, series[-1][1]))
+    return series
+
+
+def balances_chart(
+    label: str, series: Mapping[str, Sequence[tuple[datetime.date, Decimal]]]
+) -> dict[str, Any]:
+    """A Fava "balances" line chart with one line per key of ``series``."""
+    by_date: dict[datetime.date, dict[str, Decimal]] = {}
+    for name, points in series.items():
+        for day, balance in points:
+            by_date.setdefault(day, {})[name] = money(balance)
+    return {
+        "type": "balances",
+        "label": label,
+        "data": [{"date": day, "balance": by_date[day]} for day in sorted(by_date)],
+    }

@@ -1,0 +1,96 @@
+"""The Fava extension's configuration: a dict literal after the module name.
+
+    2025-01-01 custom "fava-extension" "beancount_factoring.fava"
+    2025-01-01 custom "fava-extension" "beancount_factoring.fava" "{'aging-basis': 'due'}"
+
+Keys (all optional):
+
+``as-of``
+    The date the reports are computed for when Fava has no time filter. By
+    default the ledger's own: the plugin's ``as-of``, else the date of the
+    last entry (the date bean-check judges the deadlines by, and the CLI's
+    default). ``'today'`` or an ISO date such as ``'2025-03-31'`` replace it.
+    With a time filter the as-of date is the filter's last day, or this date
+    when that is earlier.
+``aging-basis``
+    ``'invoice'`` (the default: days since the invoice date) or ``'due'`` (days
+    past the invoice's ``due:`` date). The aging page's ``basis`` parameter
+    overrides it for one view.
+
+A config that is not a dict literal, names an unknown key or has a bad value is
+an error on Fava's Errors page, and the pages fall back to the defaults.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+AGING_BASES = ("invoice", "due")
+KEYS = ("as-of", "aging-basis")
+
+
+class ConfigError(ValueError):
+    """A bad extension config; the message says what and how to fix it."""
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """The parsed config: ``as_of`` None and not ``as_of_today`` is the ledger's date."""
+
+    as_of: datetime.date | None = None
+    as_of_today: bool = False
+    aging_basis: str = "invoice"
+
+
+def parse_config(text: str | None) -> PageConfig:
+    """Parse and validate the config string of the ``fava-extension`` line.
+
+    Args:
+        text: The second value of the ``custom "fava-extension"`` directive, or None.
+
+    Returns:
+        The config.
+
+    Raises:
+        ConfigError: The config is not a dict literal or has a bad key or value.
+    """
+    if text is None or not text.strip():
+        return PageConfig()
+    try:
+        value: Any = ast.literal_eval(text)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError) as error:
+        raise ConfigError(
+            f"the config {text!r} is not a Python dict literal ({type(error).__name__}); "
+            "write it like \"{'as-of': '2025-03-31', 'aging-basis': 'due'}\""
+        ) from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"the config {text!r} must be a dict, not a {type(value).__name__}")
+    unknown = [key for key in value if key not in KEYS]
+    if unknown:
+        raise ConfigError(
+            f"unknown key {unknown[0]!r} in the config; the keys are {', '.join(KEYS)}"
+        )
+    as_of = value.get("as-of")
+    return PageConfig(
+        as_of=None if as_of in (None, "today") else _as_of(as_of),
+        as_of_today=as_of == "today",
+        aging_basis=_aging_basis(value.get("aging-basis", "invoice")),
+    )
+
+
+def _as_of(value: Any) -> datetime.date:
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ConfigError(f"'as-of' must be 'today' or a date like '2025-03-31', not {value!r}")
+
+
+def _aging_basis(value: Any) -> str:
+    if value not in AGING_BASES:
+        raise ConfigError(f"'aging-basis' must be 'invoice' or 'due', not {value!r}")
+    return str(value)

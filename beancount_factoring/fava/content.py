@@ -1,0 +1,121 @@
+"""What the four pages' contents share: who owns which account, notices, figures.
+
+The report layer (``beancount_factoring.reports``) computes; the modules
+``reserve_page``, ``aging_page``, ``cost_page`` and ``reconcile_page`` only choose rows and
+columns, apply the account filter and the time filter's start, and shape
+tables and charts for Fava's components. Every page is a ``blocks.Page``; the
+templates lay it out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from beancount_factoring.fava.blocks import Table, table
+from beancount_factoring.fava.view import View
+from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.model import Source
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Which accounts belong to which factor and customer (for the account filter)."""
+
+    factor_accounts: Mapping[str, frozenset[str]]
+    customer_accounts: Mapping[str, frozenset[str]]
+    ledger_dir: str
+
+    def factor(self, name: str | None) -> frozenset[str]:
+        return self.factor_accounts.get(name, frozenset()) if name else frozenset()
+
+    def customer(self, name: str) -> frozenset[str]:
+        return self.customer_accounts.get(name, frozenset())
+
+    def fee_account(self, factor: str) -> str:
+        """The factor's fee account (an Expenses account), or its name."""
+        expenses = sorted(a for a in self.factor(factor) if a.startswith("Expenses"))
+        return expenses[0] if expenses else factor
+
+    def where(self, source: Source) -> str:
+        """``file:line``, the file relative to the ledger's directory."""
+        name = source.filename
+        if os.path.isabs(name):
+            relative = os.path.relpath(name, self.ledger_dir)
+            name = relative if not relative.startswith("..") else name
+        return f"{name}:{source.lineno}" if source.lineno else name
+
+
+def directory_of(book: ReportBook, ledger_path: str) -> Directory:
+    """The accounts of each factor and customer of a ledger."""
+    facts = book.facts
+    factors: dict[str, set[str]] = {}
+    for account, key in facts.factor_of_account.items():
+        factors.setdefault(facts.display(key), set()).add(account)
+    customers: dict[str, set[str]] = {}
+    for invoice in facts.book.invoices.values():
+        customers.setdefault(invoice.customer, set()).add(invoice.account)
+    return Directory(
+        {name: frozenset(accounts) for name, accounts in factors.items()},
+        {name: frozenset(accounts) for name, accounts in customers.items()},
+        os.path.dirname(ledger_path),
+    )
+
+
+def notices(book: ReportBook, view: View) -> tuple[str, ...]:
+    notices = list(book.warnings)
+    if view.advanced_filter:
+        notices.append(
+            "Fava's advanced filter selects entries, not invoices: these reports are "
+            "computed from all entries and do not apply it."
+        )
+    return tuple(notices)
+
+
+def as_of_figures(view: View, currency: str | None) -> list[tuple[str, str]]:
+    figures = [("As of", view.as_of.isoformat())]
+    if view.start is not None:
+        figures.append(("Period from", view.start.isoformat()))
+    if currency is not None:
+        figures.append(("Amounts in", currency))
+    return figures
+
+
+def page_tables(currencies: set[str]) -> tuple[Callable[..., Table], str | None]:
+    """``table`` for a page, and its one currency: then no table shows a Currency column."""
+    if len(currencies) != 1:
+        return table, None
+    (currency,) = currencies
+    return functools.partial(table, leave_out=("Currency",)), currency
+
+
+def clearing_history(
+    entries: Sequence[Any], accounts: frozenset[str]
+) -> dict[str, list[tuple[datetime.date, dict[str, Decimal]]]]:
+    """Each account's balance per currency at the end of each day it changed.
+
+    One pass over the entries (in date order), once per ledger load.
+    """
+    running: dict[str, dict[str, Decimal]] = {}
+    history: dict[str, list[tuple[datetime.date, dict[str, Decimal]]]] = {}
+    for entry in entries:
+        for posting in getattr(entry, "postings", None) or ():
+            if posting.account not in accounts or posting.units is None:
+                continue
+            number = posting.units.number
+            if number is None:
+                continue
+            balance = running.setdefault(posting.account, {})
+            currency = posting.units.currency
+            balance[currency] = balance.get(currency, Decimal(0)) + number
+            points = history.setdefault(posting.account, [])
+            if points and points[-1][0] == entry.date:
+                points[-1] = (entry.date, dict(balance))
+            else:
+                points.append((entry.date, dict(balance)))
+    return history

@@ -1,0 +1,169 @@
+"""The cost page: fees by factor, customer and month; days to pay; annual rates."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from beancount_factoring.fava.blocks import (
+    DECIMAL,
+    INT,
+    STR,
+    Page,
+    charts,
+    drop_zero_columns,
+    money,
+    percent,
+    tenths,
+)
+from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
+from beancount_factoring.fava.view import View
+from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.model import FEE_KINDS, CostLine
+
+FEE_COLUMNS = {
+    "discount": "Discount",
+    "late": "Late",
+    "invoice": "Invoice fees",
+    "transfer": "Transfer",
+    "chargeback": "On chargebacks",
+    "other": "Other",
+}
+
+
+def _cost_rows(
+    lines: Sequence[CostLine], keep: Callable[[CostLine], bool], rate: bool
+) -> list[list[Any]]:
+    rows = []
+    for line in lines:
+        if not keep(line):
+            continue
+        fees = dict(line.fees.by_kind())
+        row = [
+            line.key,
+            *([line.factor] if not rate and line.factor is not None else []),
+            line.currency,
+            *(money(fees[kind]) for kind in FEE_KINDS),
+            money(line.fees.total),
+        ]
+        if rate:
+            row += [
+                line.closed,
+                money(line.cash_advanced),
+                tenths(line.average_days),
+                percent(line.annual_rate),
+            ]
+        rows.append(row)
+    return rows
+
+
+def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
+    """Fees by factor, customer and month; days to pay; the effective annual rate."""
+    report = book.cost(as_of=view.as_of, factor=view.factor, start=view.start)
+    tab, currency = page_tables({line.currency for line in report.by_factor + report.by_customer})
+    fee_columns = [(FEE_COLUMNS[kind], DECIMAL) for kind in FEE_KINDS]
+    rate_columns = [
+        ("Closed invoices", INT),
+        ("Cash advanced", DECIMAL),
+        ("Average days", DECIMAL),
+        ("Annual rate %", DECIMAL),
+    ]
+    optional = [FEE_COLUMNS[kind] for kind in FEE_KINDS]
+
+    def by_factor(line: CostLine) -> bool:
+        return view.matches_account(where.factor(line.factor or line.key))
+
+    def by_customer(line: CostLine) -> bool:
+        return view.matches_account(where.customer(line.key))
+
+    tables = {}
+    columns, rows = drop_zero_columns(
+        [("Factor", STR), ("Currency", STR), *fee_columns, ("Total fees", DECIMAL), *rate_columns],
+        _cost_rows(report.by_factor, by_factor, rate=True),
+        optional,
+    )
+    tables["factors"] = tab(columns, rows)
+    columns, rows = drop_zero_columns(
+        [
+            ("Customer", STR),
+            ("Currency", STR),
+            *fee_columns,
+            ("Total fees", DECIMAL),
+            *rate_columns,
+        ],
+        _cost_rows(report.by_customer, by_customer, rate=True),
+        optional,
+    )
+    tables["customers"] = tab(columns, rows)
+    month_lines = [line for line in report.by_month if line.factor is not None]
+    columns, rows = drop_zero_columns(
+        [
+            ("Month", STR),
+            ("Factor", STR),
+            ("Currency", STR),
+            *fee_columns,
+            ("Total fees", DECIMAL),
+        ],
+        _cost_rows(month_lines, by_factor, rate=False),
+        optional,
+    )
+    tables["months"] = tab(columns, rows)
+    tables["days"] = tab(
+        [
+            ("Customer", STR),
+            ("Collected invoices", INT),
+            ("Days from funding", DECIMAL),
+            ("Days from invoice", DECIMAL),
+            ("Short paid", DECIMAL),
+        ],
+        [
+            [
+                d.customer,
+                d.collected,
+                tenths(d.average_from_funding),
+                tenths(d.average_from_invoice),
+                money(d.short_paid),
+            ]
+            for d in report.days_to_pay
+            if view.matches_account(where.customer(d.customer))
+        ],
+    )
+
+    # Fees per month, stacked by the factors' fee accounts (Fava links them).
+    months: dict[str, dict[str, dict[str, Decimal]]] = {}
+    for line in month_lines:
+        if not by_factor(line) or line.factor is None:
+            continue
+        stack = months.setdefault(line.key, {})
+        account = where.fee_account(line.factor)
+        per_currency = stack.setdefault(account, {})
+        per_currency[line.currency] = per_currency.get(line.currency, Decimal(0)) + (
+            line.fees.total
+        )
+    bars = []
+    for month in sorted(months):
+        totals: dict[str, Decimal] = {}
+        for per_currency in months[month].values():
+            for currency, amount in per_currency.items():
+                totals[currency] = totals.get(currency, Decimal(0)) + amount
+        bars.append(
+            {
+                "date": datetime.date.fromisoformat(f"{month}-01"),
+                "balance": {c: money(a) for c, a in totals.items()},
+                "budgets": {},
+                "account_balances": {
+                    account: {c: money(a) for c, a in per_currency.items()}
+                    for account, per_currency in months[month].items()
+                },
+            }
+        )
+    chart_list = [{"type": "bar", "label": "Factoring fees per month", "data": bars}]
+    return Page(
+        view=view,
+        tables=tables,
+        charts=charts(chart_list),
+        notices=notices(book, view),
+        figures=tuple(as_of_figures(view, currency)),
+    )

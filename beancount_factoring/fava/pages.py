@@ -1,0 +1,190 @@
+"""The four Fava pages: Reserve, Aging, Cost, Reconciliation.
+
+Each is a ``FavaExtensionBase`` with a ``report_title`` (a link in Fava's
+sidebar), a template ``templates/<Class>.html`` and the shared script
+``FactoringReserve.js``. They only read: the page itself and one ``data``
+endpoint (the report as JSON, the same as ``bean-factoring ... --format json``)
+answer GET; any other method on the endpoint is 405 Method Not Allowed, and
+Flask answers 405 for the page. The base class lives here, out of the
+package's namespace, because Fava registers every extension class it finds
+in the module named on the ``fava-extension`` line.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import flask
+from fava.ext import FavaExtensionBase, extension_endpoint
+from werkzeug.exceptions import MethodNotAllowed
+
+from beancount_factoring.fava import aging_page, content, cost_page, reconcile_page, reserve_page
+from beancount_factoring.fava.blocks import Page
+from beancount_factoring.fava.state import LedgerState
+from beancount_factoring.fava.view import View, parse_view
+from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.render import render_json
+
+# Fava's decorator is typed for its own classes only.
+endpoint: Any = extension_endpoint
+
+# The pages in the order of the tabs on each page: (class name, tab label).
+TABS = (
+    ("FactoringReserve", "Reserve"),
+    ("FactoringAging", "Aging"),
+    ("FactoringCost", "Cost"),
+    ("FactoringReconciliation", "Reconciliation"),
+)
+
+
+class FactoringPage(FavaExtensionBase):
+    """What the four pages have in common."""
+
+    has_js_module = True
+    tabs: ClassVar[tuple[tuple[str, str], ...]] = TABS
+
+    def __init__(self, ledger: Any, config: str | None = None) -> None:
+        # Fava would ``ast.literal_eval`` the config itself, and a config that
+        # parses but is no literal would then stop the whole ledger from
+        # loading; ``state`` reads and checks it on every load instead.
+        super().__init__(ledger, None)
+        self._state: LedgerState | None = None
+
+    @property
+    def state(self) -> LedgerState:
+        """The state the four pages of this ledger share (made by the first that asks)."""
+        if self._state is None:
+            for name, _ in TABS:
+                other = self.ledger.extensions.get_extension(name)
+                if isinstance(other, FactoringPage) and other._state is not None:
+                    self._state = other._state
+                    break
+            else:
+                self._state = LedgerState(self.ledger)
+        return self._state
+
+    def after_load_file(self) -> None:
+        self.state.refresh()
+
+    def view(self) -> View:
+        """This request's parameters, checked (400 Bad Request if not valid)."""
+        state = self.state
+        return parse_view(
+            flask.request.args, self.ledger, state.config, state.book, datetime.date.today()
+        )
+
+    def page(self) -> Page:
+        """What the page shows for this request, made once per load and parameters."""
+        state = self.state
+        view = self.view()
+        return state.cached((self.name, view), lambda: self.build(state, view))
+
+    def build(self, state: LedgerState, view: View) -> Page:
+        raise NotImplementedError
+
+    def report(self, book: ReportBook, view: View) -> Any:
+        raise NotImplementedError
+
+    def directory(self) -> content.Directory:
+        state = self.state
+        return state.derived(
+            "directory",
+            lambda: content.directory_of(state.book, self.ledger.beancount_file_path),
+        )
+
+    # The template's helpers ------------------------------------------------------------
+
+    @property
+    def config_error(self) -> str | None:
+        return self.state.config_error
+
+    def journal_url(self) -> str:
+        """Fava's journal, without the current filters (the page adds ``?filter=^INV``)."""
+        return flask.url_for(
+            "report",
+            bfile=flask.g.beancount_file_slug,
+            report_name="journal",
+            time=None,
+            account=None,
+            filter=None,
+            conversion=None,
+            interval=None,
+        )
+
+    def factors(self) -> tuple[str, ...]:
+        return self.state.book.factors
+
+    # The endpoints ---------------------------------------------------------------------
+
+    @endpoint("data")
+    def data(self) -> flask.Response:
+        """The report for this request's parameters, as JSON."""
+        # The report layer keeps the reports it made; their JSON is made per request
+        # (at 100k invoices it is megabytes, not worth keeping).
+        view = self.view()
+        text = render_json(self.report(self.state.book, view))
+        return flask.Response(text, mimetype="application/json")
+
+    @endpoint("data", ["POST", "PUT", "PATCH", "DELETE"])
+    def data_write(self) -> flask.Response:
+        """The pages only read."""
+        raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
+
+
+class FactoringReserve(FactoringPage):
+    """Reserve held per factor, over time, and per invoice."""
+
+    report_title = "Factoring: Reserve"
+
+    def build(self, state: LedgerState, view: View) -> Page:
+        return reserve_page.reserve_page(state.book, view, self.directory())
+
+    def report(self, book: ReportBook, view: View) -> Any:
+        return book.reserve(as_of=view.as_of, factor=view.factor)
+
+
+class FactoringAging(FactoringPage):
+    """Receivables per customer and age, ours apart from the factors'."""
+
+    report_title = "Factoring: Aging"
+
+    def build(self, state: LedgerState, view: View) -> Page:
+        return aging_page.aging_page(state.book, view, self.directory())
+
+    def report(self, book: ReportBook, view: View) -> Any:
+        return book.aging(as_of=view.as_of, factor=view.factor, basis=view.basis)
+
+
+class FactoringCost(FactoringPage):
+    """Fees by factor, customer and month; days to pay; the effective annual rate."""
+
+    report_title = "Factoring: Cost"
+
+    def build(self, state: LedgerState, view: View) -> Page:
+        return cost_page.cost_page(state.book, view, self.directory())
+
+    def report(self, book: ReportBook, view: View) -> Any:
+        return book.cost(as_of=view.as_of, factor=view.factor, start=view.start)
+
+
+class FactoringReconciliation(FactoringPage):
+    """Open items of the clearing accounts, unallocated lump sums, disagreements."""
+
+    report_title = "Factoring: Reconciliation"
+
+    def build(self, state: LedgerState, view: View) -> Page:
+        history = state.derived("clearing-history", self._clearing_history(state))
+        return reconcile_page.reconcile_page(state.book, view, self.directory(), history)
+
+    def _clearing_history(self, state: LedgerState) -> Callable[[], Any]:
+        def make() -> Any:
+            # Every account of a factor: the clearing accounts are among them.
+            accounts = frozenset(state.book.facts.factor_of_account)
+            return content.clearing_history(self.ledger.all_entries, accounts)
+
+        return make
+
+    def report(self, book: ReportBook, view: View) -> Any:
+        return book.reconcile(as_of=view.as_of, factor=view.factor)

@@ -1,0 +1,187 @@
+"""The reconciliation page: clearing accounts, open items, lump sums, disagreements."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from beancount_factoring.fava.blocks import (
+    DATE,
+    DECIMAL,
+    INT,
+    STR,
+    Page,
+    balances_chart,
+    charts,
+    money,
+    step_series,
+)
+from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
+from beancount_factoring.fava.view import View
+from beancount_factoring.reports import ReportBook
+
+
+def reconcile_page(
+    book: ReportBook,
+    view: View,
+    where: Directory,
+    clearing_history: Mapping[str, Sequence[tuple[datetime.date, Mapping[str, Decimal]]]],
+) -> Page:
+    """Open items of each clearing account, unallocated lump sums, disagreements."""
+    report = book.reconcile(as_of=view.as_of, factor=view.factor)
+    tab, currency = page_tables(
+        {a.currency for a in report.accounts}
+        | {lump.currency for a in report.accounts for lump in a.unallocated}
+    )
+    accounts = [
+        a for a in report.accounts if view.matches_account(where.factor(a.factor) | {a.account})
+    ]
+    summary = tab(
+        [
+            ("Factor", STR),
+            ("Clearing account", STR),
+            ("Currency", STR),
+            ("Balance", DECIMAL),
+            ("Explained by open items", DECIMAL),
+            ("Unexplained", DECIMAL),
+            ("Open items", INT),
+            ("Past deadline", INT),
+            ("Unallocated lump sums", INT),
+        ],
+        [
+            [
+                a.factor,
+                a.account,
+                a.currency,
+                money(a.balance),
+                money(a.explained),
+                money(a.unexplained),
+                len(a.items),
+                sum(1 for item in a.items if item.overdue),
+                len(a.unallocated),
+            ]
+            for a in accounts
+        ],
+    )
+    items = sorted(
+        (item for a in accounts for item in a.items),
+        key=lambda item: (not item.overdue, item.since, item.reference),
+    )
+    items_table = tab(
+        [
+            ("Kind", STR),
+            ("Factor", STR),
+            ("Reference", STR),
+            ("Invoices", STR),
+            ("Since", DATE),
+            ("Days open", INT),
+            ("Deadline", DATE),
+            ("Past deadline", STR),
+            ("Currency", STR),
+            ("On clearing", DECIMAL),
+            ("Cash expected", DECIMAL),
+        ],
+        [
+            [
+                item.kind,
+                item.factor,
+                item.reference,
+                " ".join(item.invoices),
+                item.since,
+                item.days_open,
+                item.deadline,
+                "yes" if item.overdue else "",
+                item.currency,
+                money(item.on_clearing),
+                money(item.cash),
+            ]
+            for item in items
+        ],
+        invoice_column="Invoices",
+    )
+    lumps = sorted((lump for a in accounts for lump in a.unallocated), key=lambda u: u.date)
+    lumps_table = tab(
+        [
+            ("Date", DATE),
+            ("Factor", STR),
+            ("Payee", STR),
+            ("Narration", STR),
+            ("Account", STR),
+            ("Currency", STR),
+            ("Amount", DECIMAL),
+            ("Days open", INT),
+            ("Past grace", STR),
+            ("Errors", STR),
+            ("Where", STR),
+        ],
+        [
+            [
+                u.date,
+                u.factor,
+                u.payee,
+                u.narration,
+                u.account,
+                u.currency,
+                money(u.amount),
+                u.days_open,
+                "yes" if u.past_grace else "",
+                " ".join(u.codes),
+                where.where(u.source),
+            ]
+            for u in lumps
+        ],
+    )
+    disagreements = [
+        d
+        for d in report.disagreements
+        if view.account == ""
+        or (d.factor is not None and view.matches_account(where.factor(d.factor)))
+    ]
+    disagreements_table = tab(
+        [("Code", STR), ("Date", DATE), ("Factor", STR), ("Message", STR), ("Where", STR)],
+        [
+            [d.code, d.date, d.factor or "", d.message, where.where(d.source)]
+            for d in disagreements
+        ],
+    )
+
+    chart_list = []
+    for a in accounts:
+        points = [
+            (day, balance.get(a.currency, Decimal(0)))
+            for day, balance in clearing_history.get(a.account, ())
+        ]
+        series = step_series(points, view.start, view.as_of)
+        if series:
+            chart_list.append(
+                balances_chart(f"{a.factor} clearing ({a.account})", {a.currency: series})
+            )
+    dots: dict[tuple[datetime.date, str], list[str]] = {}
+    for item in items:
+        text = f"{item.factor}: {item.reference} {money(item.cash):,} {item.currency}"
+        dots.setdefault((item.since, item.kind), []).append(text)
+    if dots:
+        chart_list.append(
+            {
+                "type": "scatterplot",
+                "label": "Open items",
+                "data": [
+                    {"date": day, "type": kind, "description": "; ".join(texts)}
+                    for (day, kind), texts in sorted(dots.items())
+                ],
+            }
+        )
+    return Page(
+        view=view,
+        tables={
+            "accounts": summary,
+            "items": items_table,
+            "lumps": lumps_table,
+            "disagreements": disagreements_table,
+        },
+        charts=charts(chart_list),
+        notices=notices(book, view),
+        figures=tuple(as_of_figures(view, currency)),
+        extra={"problems": report.problems},
+    )

@@ -1,0 +1,193 @@
+"""The reserve page: reserve held per factor, its balance over time, open and forfeited."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from beancount_factoring.fava.blocks import (
+    DATE,
+    DECIMAL,
+    INT,
+    STR,
+    Page,
+    balances_chart,
+    charts,
+    money,
+    step_series,
+)
+from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
+from beancount_factoring.fava.view import View
+from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.model import AWAITING_COLLECTION, OVERDUE, RELEASE_DUE
+
+OPEN_STATUSES = (OVERDUE, RELEASE_DUE, AWAITING_COLLECTION)
+
+
+def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
+    """Reserve held per factor, its balance over time, and the open and forfeited reserves."""
+    report = book.reserve(as_of=view.as_of, factor=view.factor)
+    tab, currency = page_tables({f.currency for f in report.factors})
+    factors = [f for f in report.factors if view.matches_account(where.factor(f.factor))]
+
+    summary = []
+    for f in factors:
+        status = dict(f.by_status)
+        summary.append(
+            [
+                f.factor,
+                f.currency,
+                ", ".join(f.accounts),
+                *(money(status.get(s, Decimal(0))) for s in reversed(OPEN_STATUSES)),
+                money(f.held),
+                money(f.account_balance),
+                money(f.unexplained),
+                money(f.expected_cash),
+            ]
+        )
+    summary_table = tab(
+        [
+            ("Factor", STR),
+            ("Currency", STR),
+            ("Reserve account", STR),
+            ("Awaiting collection", DECIMAL),
+            ("Release due", DECIMAL),
+            ("Overdue", DECIMAL),
+            ("Held", DECIMAL),
+            ("Account balance", DECIMAL),
+            ("Unexplained", DECIMAL),
+            ("Due back at release", DECIMAL),
+        ],
+        summary,
+    )
+
+    def keep(invoice: Any) -> bool:
+        return view.matches_account(
+            where.factor(invoice.factor) | where.customer(invoice.customer)
+        )
+
+    rank = {status: index for index, status in enumerate(OPEN_STATUSES)}
+    open_invoices = sorted(
+        (i for f in factors for i in f.invoices if i.status in rank and keep(i)),
+        key=lambda i: (rank[i.status], -i.days_overdue, i.expected_release or view.as_of),
+    )
+    open_table = tab(
+        [
+            ("Invoice", STR),
+            ("Customer", STR),
+            ("Factor", STR),
+            ("Status", STR),
+            ("Invoice date", DATE),
+            ("Funded", DATE),
+            ("Collected", DATE),
+            ("Expected release", DATE),
+            ("Days overdue", INT),
+            ("Currency", STR),
+            ("Face", DECIMAL),
+            ("Reserve", DECIMAL),
+            ("Held", DECIMAL),
+            ("Fees due", DECIMAL),
+            ("Due back", DECIMAL),
+        ],
+        [
+            [
+                i.invoice,
+                i.customer,
+                i.factor,
+                i.status,
+                i.invoice_date,
+                i.funded_on,
+                i.collected_on,
+                i.expected_release,
+                i.days_overdue,
+                i.currency,
+                money(i.face),
+                money(i.reserve),
+                money(i.held),
+                money(i.fees_due),
+                money(i.expected_cash),
+            ]
+            for i in open_invoices
+        ],
+        invoice_column="Invoice",
+    )
+
+    forfeited = sorted(
+        (
+            i
+            for f in factors
+            for i in f.invoices
+            if i.forfeited
+            and keep(i)
+            and (view.start is None or (i.collected_on or i.funded_on) >= view.start)
+        ),
+        key=lambda i: (i.collected_on or i.funded_on, i.invoice),
+        reverse=True,
+    )
+    forfeited_table = tab(
+        [
+            ("Invoice", STR),
+            ("Customer", STR),
+            ("Factor", STR),
+            ("Status", STR),
+            ("Why", STR),
+            ("Funded", DATE),
+            ("Collected", DATE),
+            ("Currency", STR),
+            ("Reserve", DECIMAL),
+            ("Forfeited", DECIMAL),
+        ],
+        [
+            [
+                i.invoice,
+                i.customer,
+                i.factor,
+                i.status,
+                i.forfeit_reason or "",
+                i.funded_on,
+                i.collected_on,
+                i.currency,
+                money(i.reserve),
+                money(i.forfeited),
+            ]
+            for i in forfeited
+        ],
+        invoice_column="Invoice",
+    )
+
+    per_factor = {
+        (f.factor, f.currency): step_series(
+            [(p.date, p.balance) for p in f.history], view.start, view.as_of
+        )
+        for f in factors
+    }
+    chart_list = []
+    if len(per_factor) > 1:
+        currencies = {currency for _, currency in per_factor}
+        chart_list.append(
+            balances_chart(
+                "Reserve held, all factors",
+                {
+                    (name if len(currencies) == 1 else f"{name} {currency}"): series
+                    for (name, currency), series in per_factor.items()
+                    if series
+                },
+            )
+        )
+    for (name, currency), series in per_factor.items():
+        if series:
+            chart_list.append(balances_chart(f"{name} reserve", {currency: series}))
+
+    totals: dict[str, Decimal] = {}
+    for f in factors:
+        totals[f.currency] = totals.get(f.currency, Decimal(0)) + f.held
+    figures = as_of_figures(view, currency) + [
+        ("Reserve held", f"{money(amount):,} {currency}") for currency, amount in totals.items()
+    ]
+    return Page(
+        view=view,
+        tables={"factors": summary_table, "open": open_table, "forfeited": forfeited_table},
+        charts=charts(chart_list),
+        notices=notices(book, view),
+        figures=tuple(figures),
+    )

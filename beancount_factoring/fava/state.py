@@ -1,0 +1,121 @@
+"""What the four pages share for one Fava ledger: the config, the reports, a page cache.
+
+Fava makes one instance of each page class per ledger and keeps it across
+reloads. The four instances share one ``LedgerState`` (``pages.FactoringPage.state``). It is
+keyed on the ledger's load: every (re)load gives Fava a new ``all_entries``
+list, ``after_load_file`` calls ``refresh``, and ``refresh`` drops whatever was
+computed from the previous load. The reports (``ReportBook``) are computed on
+the first page request after a load, and each page's content is kept for the
+parameters it was asked with, so a request for a page already shown costs a
+dictionary lookup and the template.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from fava.core import FavaLedger
+from fava.ext import FavaExtensionError
+
+from beancount_factoring.fava.config import ConfigError, PageConfig, parse_config
+from beancount_factoring.reports import ReportBook, compute
+
+MODULE = "beancount_factoring.fava"
+CACHE_SIZE = 64
+T = TypeVar("T")
+
+
+class LedgerState:
+    """The config and the computed reports of one load of one ledger."""
+
+    def __init__(self, ledger: FavaLedger) -> None:
+        self.ledger = ledger
+        self._lock = threading.RLock()
+        self._entries: object = None
+        self.config = PageConfig()
+        self.config_error: str | None = None
+        self._book: ReportBook | None = None
+        self._pages: OrderedDict[Hashable, Any] = OrderedDict()
+        self._derived: dict[Hashable, Any] = {}
+
+    def refresh(self) -> None:
+        """Forget the previous load; read the config again; report a bad one.
+
+        Called by each page's ``after_load_file``: the first call after a load
+        does the work, the others see the same ``all_entries`` and return.
+        """
+        with self._lock:
+            if self._entries is self.ledger.all_entries:
+                return
+            self._entries = self.ledger.all_entries
+            self._book = None
+            self._pages.clear()
+            self._derived.clear()
+            self.config, self.config_error, entry = _read_config(self.ledger)
+            if self.config_error is not None:
+                # Fava empties this list before each load and shows it on its
+                # Errors page; the ledger itself loads as usual.
+                self.ledger.extensions.errors.append(
+                    FavaExtensionError(
+                        entry.meta if entry is not None else None, self.config_error, entry
+                    )
+                )
+
+    @property
+    def book(self) -> ReportBook:
+        """The reports of this load, computed on first use."""
+        with self._lock:
+            self.refresh()
+            if self._book is None:
+                ledger = self.ledger
+                entries: Any = list(ledger.all_entries)
+                options: Any = ledger.options
+                self._book = compute(entries, options, list(ledger.load_errors))
+            return self._book
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A value all pages use, made once per load (kept until the next load)."""
+        with self._lock:
+            self.refresh()
+            if key not in self._derived:
+                self._derived[key] = make()
+            value: T = self._derived[key]
+            return value
+
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A page's content for ``key``, made once per load; the last CACHE_SIZE are kept."""
+        with self._lock:
+            self.refresh()
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                value: T = self._pages[key]
+                return value
+            value = make()
+            self._pages[key] = value
+            while len(self._pages) > CACHE_SIZE:
+                self._pages.popitem(last=False)
+            return value
+
+
+def _read_config(ledger: FavaLedger) -> tuple[PageConfig, str | None, Any]:
+    """The config of this module's ``fava-extension`` line, or the defaults and an error."""
+    entry = None
+    for custom in ledger.all_entries_by_type.Custom:
+        if custom.type == "fava-extension" and custom.values and custom.values[0].value == MODULE:
+            entry = custom
+            break
+    text = None
+    if entry is not None and len(entry.values) > 1:
+        raw = entry.values[1].value
+        text = raw if isinstance(raw, str) else repr(raw)
+    try:
+        return parse_config(text), None, entry
+    except ConfigError as error:
+        message = (
+            f"{MODULE}: bad extension config: {error}. "
+            "The factoring pages use the defaults until it is fixed."
+        )
+        return PageConfig(), message, entry

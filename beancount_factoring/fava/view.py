@@ -1,0 +1,135 @@
+"""What a page request asks for: Fava's filters and the pages' own parameters.
+
+Fava's filters:
+
+``time``
+    The as-of date of every report is the last day of the time filter (the
+    ledger's as-of date when that is earlier: a filter that ends in the future
+    does not age the invoices into the future). The cost page counts the fees
+    from its first day; the charts start there.
+``account``
+    Keeps the rows of the factors and customers it names: a factor matches
+    through its reserve, clearing and fee accounts, a customer through its
+    receivable accounts. Like Fava, a parent account matches its children, and
+    the value is also tried as a regular expression.
+``filter``
+    Fava's advanced filter selects entries, not invoices; the reports are
+    computed from all entries, so the pages say that it is not applied.
+
+The pages' own parameters:
+
+``factor``
+    Only this factor (a name from an agreement, in any case).
+``basis``
+    Aging page only: ``invoice`` or ``due``; overrides the config.
+
+A bad value (an unknown factor, a time filter Fava cannot read, another basis)
+is a 400 Bad Request that says what was wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from beancount.core import account as account_lib
+from fava.core import FavaLedger
+from fava.core.filters import FilterError, TimeFilter
+from werkzeug.exceptions import BadRequest
+
+from beancount_factoring.fava.config import AGING_BASES, PageConfig
+from beancount_factoring.reports import ReportBook, UnknownFactor
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class View:
+    """One request's parameters, checked; hashable, so it keys the page cache.
+
+    ``as_of`` is the reports' date, ``start`` the time filter's first day (None
+    without a time filter), ``default_as_of`` the ledger's as-of date.
+    """
+
+    as_of: datetime.date
+    default_as_of: datetime.date
+    start: datetime.date | None
+    time: str
+    account: str
+    advanced_filter: str
+    factor: str | None
+    basis: str
+
+    def matches_account(self, accounts: frozenset[str] | tuple[str, ...]) -> bool:
+        """Whether the account filter keeps a row with these accounts."""
+        if not self.account:
+            return True
+        return any(_account_matches(self.account, name) for name in accounts)
+
+
+def _account_matches(value: str, name: str) -> bool:
+    """Fava's account filter: a parent account, or a case-insensitive regex."""
+    if account_lib.has_component(name, value):
+        return True
+    try:
+        return re.search(value, name, re.IGNORECASE) is not None
+    except re.error:
+        return name == value
+
+
+def parse_view(
+    args: Mapping[str, str],
+    ledger: FavaLedger,
+    config: PageConfig,
+    book: ReportBook,
+    today: datetime.date,
+) -> View:
+    """Check a request's parameters.
+
+    Args:
+        args: The query parameters.
+        ledger: The Fava ledger (for the options the time filter needs).
+        config: The extension's config.
+        book: The reports of the current load (for the factor names and the
+            ledger's as-of date).
+        today: Today's date (for ``'as-of': 'today'``).
+
+    Raises:
+        BadRequest: A parameter has a value the pages cannot show.
+    """
+    default = config.as_of or (today if config.as_of_today else book.last_date) or today
+    time = args.get("time", "").strip()
+    start = None
+    as_of = default
+    if time:
+        try:
+            date_range = TimeFilter(ledger.options, ledger.fava_options, time).date_range
+        except FilterError as error:
+            raise BadRequest(f"time: {error}") from None
+        start = date_range.begin
+        as_of = max(date_range.begin, min(date_range.end - ONE_DAY, default))
+
+    factor = args.get("factor", "").strip() or None
+    if factor is not None:
+        try:
+            book.factor_key(factor)
+        except UnknownFactor as error:
+            raise BadRequest(f"factor: {error}") from None
+        factor = next(name for name in book.factors if name.lower() == factor.lower())
+
+    basis = args.get("basis", "").strip() or config.aging_basis
+    if basis not in AGING_BASES:
+        raise BadRequest(f"basis: must be 'invoice' or 'due', not {basis!r}")
+
+    return View(
+        as_of=as_of,
+        default_as_of=default,
+        start=start,
+        time=time,
+        account=args.get("account", "").strip(),
+        advanced_filter=args.get("filter", "").strip(),
+        factor=factor,
+        basis=basis,
+    )

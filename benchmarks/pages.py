@@ -1,0 +1,146 @@
+"""Measure the Fava pages against Fava's own income statement, as ratios.
+
+    python benchmarks/pages.py                   # 10k and 100k invoices
+    python benchmarks/pages.py --sizes 1000      # a quick run
+
+For each size it generates a ledger (``generate.py``, the same as ``run.py``),
+adds the ``custom "fava-extension" "beancount_factoring.fava"`` line, loads it
+in Fava (``create_app``, in this process) and asks through Fava's test client
+for everything each page shows. A page is fetched the way Fava's sidebar link
+fetches it: its HTML (``?partial=true``, the article Fava puts in place) and its
+script (``extension_js_module/<Page>.js``); the pages make no other data
+request, their tables and charts come in the HTML. The yardstick is the data of
+Fava's own income statement, ``/<ledger>/api/income_statement``.
+
+Every request is first made once (cold: the first page request after a load
+computes the reports, once for the four pages); then the median of ``--repeat``
+warm runs is taken for each, alternating page and yardstick. Target: ratio at
+most 1.0. The full page (``partial`` off, which adds Fava's ledger data for the
+sidebar and filters) is reported beside it, and so is the first request with a
+time filter not asked for before (the reports for a new as-of date).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from generate import generate  # noqa: E402
+
+PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
+EXTENSION = '\n2020-01-01 custom "fava-extension" "beancount_factoring.fava"\n'
+NEW_FILTER = "2021-06"  # the generated ledgers run from 2020 for about three years
+
+
+def timed(client: Any, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    seconds = time.perf_counter() - start
+    if response.status_code != 200:
+        body = response.get_data(as_text=True)[:2000]
+        raise SystemExit(f"{url}: {response.status_code}\n{body}")
+    return seconds
+
+
+def bench(invoices: int, repeat: int, workdir: Path) -> dict[str, Any]:
+    from fava.application import create_app
+
+    path = workdir / f"ledger-{invoices}.beancount"
+    start = time.perf_counter()
+    path.write_text(generate(invoices, 0.3, 1, True, "") + EXTENSION, encoding="utf-8")
+    generated = time.perf_counter() - start
+
+    start = time.perf_counter()
+    app = create_app([str(path)], load=True)
+    loaded = time.perf_counter() - start
+    app.testing = True
+    client = app.test_client()
+    ((slug, ledger),) = list(app.config["LEDGERS"].items())
+    if ledger.errors:
+        raise SystemExit(f"the ledger has errors: {ledger.errors[:3]}")
+    base = f"/{slug}"
+    yardstick = f"{base}/api/income_statement"
+
+    def page_urls(name: str, partial: bool = True) -> list[str]:
+        query = "?partial=true" if partial else ""
+        return [f"{base}/extension/{name}/{query}", f"{base}/extension_js_module/{name}.js"]
+
+    cold = {"yardstick": timed(client, yardstick)}
+    for name in PAGES:
+        cold[name] = sum(timed(client, url) for url in page_urls(name))
+        timed(client, page_urls(name, partial=False)[0])
+
+    runs: dict[str, list[float]] = {"yardstick": []}
+    for name in PAGES:
+        runs[name] = []
+        runs[f"{name} (full page)"] = []
+    for _ in range(repeat):
+        for name in PAGES:
+            runs["yardstick"].append(timed(client, yardstick))
+            runs[name].append(sum(timed(client, url) for url in page_urls(name)))
+            full = page_urls(name, partial=False)
+            runs[f"{name} (full page)"].append(sum(timed(client, url) for url in full))
+    warm = {key: statistics.median(values) for key, values in runs.items()}
+    # A time filter not asked for before: each page's report for that as-of date.
+    new_filter = {
+        name: timed(client, f"{base}/extension/{name}/?partial=true&time={NEW_FILTER}")
+        for name in PAGES
+    }
+    entries = len(ledger.all_entries)
+    return {
+        "invoices": invoices,
+        "entries": entries,
+        "generate_s": generated,
+        "load_s": loaded,
+        "cold": cold,
+        "warm": warm,
+        "new_filter": new_filter,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            result = bench(size, args.repeat, Path(tmp))
+            results.append(result)
+            warm, cold = result["warm"], result["cold"]
+            print(
+                f"\n{size:,} invoices, {result['entries']:,} entries: generated in "
+                f"{result['generate_s']:.1f} s, loaded in Fava in {result['load_s']:.1f} s; "
+                f"income statement {warm['yardstick'] * 1000:.1f} ms warm",
+                flush=True,
+            )
+            print(
+                "| page | warm ms | ratio | full page ms | first request after load ms "
+                f"| first request with time={NEW_FILTER} ms |"
+            )
+            print("|---|---|---|---|---|---|")
+            for name in PAGES:
+                print(
+                    f"| {name} | {warm[name] * 1000:.1f} | {warm[name] / warm['yardstick']:.3f} "
+                    f"| {warm[name + ' (full page)'] * 1000:.1f} | {cold[name] * 1000:.0f} "
+                    f"| {result['new_filter'][name] * 1000:.0f} |",
+                    flush=True,
+                )
+    worst = max(r["warm"][name] / r["warm"]["yardstick"] for r in results for name in PAGES)
+    print(f"\nWorst ratio: {worst:.2f} (target: at most 1.0)")
+
+
+if __name__ == "__main__":
+    main()

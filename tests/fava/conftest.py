@@ -1,0 +1,122 @@
+"""Fixtures for the Fava page tests: Fava's test client, and Fava in headless Chromium.
+
+The browser tests need Chromium at /usr/bin/chromium (Debian's package; never a
+``playwright install`` download) and the ``playwright`` package (the test
+extras). Where either is missing they are skipped with the reason, except when
+``FACTORING_REQUIRE_BROWSER`` is set (``.ci/run`` sets it): then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fava_ledgers import BAD_TITLE, EXAMPLE, make_app, write_small
+from flask import Flask
+from flask.testing import FlaskClient
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def small_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_small(tmp_path_factory.mktemp("small"))
+
+
+@pytest.fixture(scope="session")
+def app(small_ledger: Path) -> Flask:
+    """Fava with the example ledger and the small ledger."""
+    return make_app(EXAMPLE, small_ledger)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# The browser ----------------------------------------------------------------------------
+
+
+def _browser_missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[test]')"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def fava_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``fava`` serving the example, the small and a badly configured ledger; yields its URL."""
+    reason = _browser_missing()
+    if reason:
+        if os.environ.get("FACTORING_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests required here, but {reason}")
+        pytest.skip(reason)
+    served = tmp_path_factory.mktemp("served")
+    small = write_small(served)
+    bad = write_small(served, "\"{'aging-basis': 'weekly'}\"", "bad.beancount", BAD_TITLE)
+    port = _free_port()
+    fava = Path(sys.executable).with_name("fava")
+    log = tmp_path_factory.mktemp("log") / "fava.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(fava), "-H", "127.0.0.1", "-p", str(port), *map(str, (EXAMPLE, small, bad))],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=5):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"fava did not start:\n{log.read_text()}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(fava_server: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

@@ -1,0 +1,92 @@
+"""Ledgers for the Fava page tests, and Fava's app for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fava.application import create_app
+from flask import Flask
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "example_ledger" / "main.beancount"
+EXAMPLE_SLUG = "ridgeline-freight-llc"
+
+# Two factors; the invoice's payee and customer are markup, to check escaping.
+HOSTILE = "<script>alert(1)</script>"
+SMALL = """\
+option "title" "{title}"
+option "operating_currency" "USD"
+plugin "beancount_factoring.plugin"
+{extension}
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:Acme
+2025-01-01 open Assets:Receivable:Hostile
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  release-days: 10
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  recourse-days: 60
+  bank: Assets:Bank:Checking
+
+2025-01-02 * "Acme Corp" "Load 1"
+  invoice: "INV-1"
+  due: 2025-02-01
+  Assets:Receivable:Acme        1000.00 USD
+  Income:Freight
+
+2025-01-03 * "{hostile}" "Load 2"
+  invoice: "INV-2"
+  customer: "{hostile}"
+  due: 2025-02-02
+  Assets:Receivable:Hostile     2000.00 USD
+  Income:Freight
+
+2025-01-04 * "Acme Corp" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:Acme         500.00 USD
+  Income:Freight
+
+2025-01-05 * "SUMMIT" "Advance" ^INV-1 ^INV-2
+  Assets:Bank:Checking          2790.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-01-06 * "HARBOR" "Advance" ^INV-3
+  Assets:Bank:Checking           445.00 USD
+  Assets:Factoring:Harbor:Clearing
+
+2025-02-10 * "Acme Corp" "Paid Summit" ^INV-1
+  factoring: "collected"
+"""
+
+EXTENSION = '2025-01-01 custom "fava-extension" "beancount_factoring.fava"'
+SMALL_SLUG = "factoring-pages"
+BAD_TITLE = "Bad config"
+
+
+def write_small(
+    directory: Path,
+    config: str | None = None,
+    name: str = "small.beancount",
+    title: str = "Factoring pages",
+) -> Path:
+    """The small ledger, with the extension and an optional config string."""
+    extension = EXTENSION if config is None else f"{EXTENSION} {config}"
+    path = directory / name
+    text = SMALL.format(extension=extension, hostile=HOSTILE, title=title)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_app(*paths: Path) -> Flask:
+    """Fava's app for these ledgers, loaded, for its test client."""
+    app = create_app([str(p) for p in paths], load=True)
+    app.testing = True
+    return app

@@ -1,0 +1,144 @@
+"""The factoring pages in headless Chromium (Playwright): they render, link and escape.
+
+Skipped with the reason where Chromium or playwright is missing (see conftest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, HOSTILE, SMALL_SLUG
+
+PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
+BAD_SLUG = BAD_TITLE.lower().replace(" ", "-")
+
+
+class Watched:
+    """A browser page that records errors and dialogs."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(f"console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+
+        def dialog(d: Any) -> None:
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watched = Watched(page)
+    yield watched
+    context.close()
+
+
+def expect_page_rendered(tab: Watched) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    tables = page.locator("article svelte-component[type=query-table]")
+    expect(tables.first.locator("table")).to_be_visible()
+    for index in range(tables.count()):
+        expect(tables.nth(index).locator("table tbody tr").first).to_be_attached()
+    expect(page.locator("article svelte-component[type=charts] svg").first).to_be_visible()
+    expect(page.locator("article svelte-component.error")).to_have_count(0)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_page_renders_its_tables_and_chart(fava_server: str, tab: Watched, name: str) -> None:
+    from playwright.sync_api import expect
+
+    tab.page.goto(f"{fava_server}/{EXAMPLE_SLUG}/extension/{name}/")
+    expect_page_rendered(tab)
+    sidebar = tab.page.locator("aside a", has_text="Factoring: Reserve")
+    expect(sidebar).to_be_visible()
+    tab.page.wait_for_timeout(300)
+    assert tab.errors == []
+
+
+def test_invoices_link_to_their_journal(fava_server: str, tab: Watched) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{EXAMPLE_SLUG}/income_statement/")
+    page.locator("aside a", has_text="Factoring: Reserve").click()  # Fava's in-page navigation
+    expect(page).to_have_url(f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringReserve/")
+    # Sorting a table (Fava moves its rows) keeps the links.
+    open_reserves = page.locator("article svelte-component[data-invoice-column]").first
+    open_reserves.locator("th", has_text="Customer").click()
+    expect(open_reserves.locator("tbody tr").first).to_contain_text("Bayline")
+    expect(open_reserves.locator("td a")).to_have_count(open_reserves.locator("tbody tr").count())
+    link = page.locator("article td a", has_text="RF-1020")
+    expect(link).to_have_attribute("href", f"/{EXAMPLE_SLUG}/journal/?filter=%5ERF-1020")
+    link.click()
+    expect(page).to_have_url(f"{fava_server}/{EXAMPLE_SLUG}/journal/?filter=%5ERF-1020")
+    expect(
+        page.locator("article .journal").get_by_text("Schedule of accounts 3106")
+    ).to_be_visible()
+    assert tab.errors == []
+
+
+def test_the_tabs_move_between_pages_and_keep_the_filters(fava_server: str, tab: Watched) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringReserve/?time=2025-02")
+    expect(page.locator("article")).to_contain_text("As of: 2025-02-28")
+    page.locator("article .factoring-tabs a", has_text="Aging").click()
+    expect(page).to_have_url(
+        f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringAging/?time=2025-02"
+    )
+    expect(page.locator("#factoring-aging")).to_contain_text("As of: 2025-02-28")
+    expect_page_rendered(tab)
+    # The script ran again after Fava's in-page navigation: invoices are links.
+    expect(page.locator("article td a[href*='journal']").first).to_be_visible()
+    assert tab.errors == []
+
+
+def test_ledger_markup_is_shown_as_text(fava_server: str, tab: Watched) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    for name in PAGES:
+        page.goto(f"{fava_server}/{SMALL_SLUG}/extension/{name}/")
+        expect(
+            page.locator("article svelte-component[type=query-table] table").first
+        ).to_be_visible()
+        if name in ("FactoringReserve", "FactoringAging"):
+            cell = page.locator("article td", has_text=HOSTILE).first
+            expect(cell).to_be_visible()
+            expect(cell).to_have_text(HOSTILE)
+    assert page.locator("article script:not([type='application/json'])").count() == 0
+    assert tab.dialogs == []
+    assert tab.errors == []
+
+
+def test_a_bad_config_shows_on_the_errors_page(fava_server: str, tab: Watched) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{BAD_SLUG}/errors/")
+    expect(page.locator("article")).to_contain_text(
+        "beancount_factoring.fava: bad extension config: 'aging-basis' must be"
+    )
+    # The ledger loaded, and its pages work with the defaults.
+    page.goto(f"{fava_server}/{BAD_SLUG}/extension/FactoringAging/")
+    expect(page.locator("article .factoring-error")).to_contain_text("bad extension config")
+    expect_page_rendered(tab)

@@ -1,0 +1,324 @@
+"""The factoring pages through Fava's test client: content, filters, errors, methods."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fava.core import FavaLedger
+from fava_ledgers import EXAMPLE_SLUG, HOSTILE, SMALL_SLUG, make_app, write_small
+from flask import Flask
+from flask.testing import FlaskClient
+
+import beancount_factoring.fava.state as state_module
+from beancount_factoring.fava import FactoringReserve
+
+PAGES = {
+    "FactoringReserve": ["Reserve held per factor", "Open reserves", "Forfeited reserves"],
+    "FactoringAging": ["Receivables we hold", "Invoices the factors hold", "Tie-out"],
+    "FactoringCost": ["By factor", "By customer", "By month", "Days to pay"],
+    "FactoringReconciliation": ["Clearing accounts", "Open items", "Unallocated lump sums"],
+}
+
+
+def url(page: str, slug: str = EXAMPLE_SLUG, query: str = "") -> str:
+    return f"/{slug}/extension/{page}/" + (f"?{query}" if query else "")
+
+
+def components(html: str, kind: str) -> list[object]:
+    """The JSON data of each ``<svelte-component type=kind>`` of a page."""
+    pattern = (
+        rf'<svelte-component type="{kind}"[^>]*><script type="application/json">(.*?)</script>'
+    )
+    return [json.loads(found) for found in re.findall(pattern, html, re.S)]
+
+
+def rows(html: str, index: int = 0) -> list[list[object]]:
+    """The rows of the page's ``index``-th table."""
+    return components(html, "query-table")[index]["rows"]  # type: ignore[index]
+
+
+def figure(html: str, label: str) -> str:
+    found = re.search(rf"{label}: <strong>([^<]*)</strong>", html)
+    assert found, f"no figure {label!r}"
+    return found.group(1)
+
+
+def test_the_extension_adds_four_pages_to_the_sidebar(app: Flask) -> None:
+    ledger: FavaLedger = app.config["LEDGERS"][EXAMPLE_SLUG]
+    details = {d.name: d.report_title for d in ledger.extensions.extension_details}
+    assert details == {
+        "FactoringAging": "Factoring: Aging",
+        "FactoringCost": "Factoring: Cost",
+        "FactoringReconciliation": "Factoring: Reconciliation",
+        "FactoringReserve": "Factoring: Reserve",
+    }
+    assert ledger.extensions.errors == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_shows_its_tables_and_chart(client: FlaskClient, page: str) -> None:
+    response = client.get(url(page))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for heading in PAGES[page]:
+        assert f"<h3>{heading}</h3>" in html
+    assert components(html, "query-table")
+    assert components(html, "charts")
+    assert "As of: <strong>2025-04-01</strong>" in html  # the ledger's last date
+    script = client.get(f"/{EXAMPLE_SLUG}/extension_js_module/{page}.js")
+    assert script.status_code == 200
+
+
+def test_reserve_page_figures_tie_to_the_reserve_accounts(client: FlaskClient) -> None:
+    html = client.get(url("FactoringReserve")).get_data(as_text=True)
+    factors = rows(html, 0)
+    # Factor, account, awaiting, release due, overdue, held, balance, unexplained, due back
+    assert [row[:2] for row in factors] == [
+        ["Lakeshore", "Assets:Factoring:Lakeshore:Reserve"],
+        ["Pinecrest", "Assets:Factoring:Pinecrest:Reserve"],
+    ]
+    assert [(row[5], row[6], row[7]) for row in factors] == [
+        (384.0, 384.0, 0.0),
+        (382.5, 382.5, 0.0),
+    ]
+    assert figure(html, "Reserve held") == "766.50 USD"
+    assert figure(html, "Amounts in") == "USD"
+    open_reserves = rows(html, 1)
+    assert [row[0] for row in open_reserves] == [
+        "RF-1019",
+        "RF-1020",
+        "RF-1021",
+        "RF-1022",
+        "RF-1023",
+    ]
+    forfeited = rows(html, 2)
+    assert {row[0]: row[4] for row in forfeited} == {
+        "RF-1003": "short-pay",
+        "RF-1004": "chargeback",
+    }
+
+
+def test_the_reserve_chart_is_its_balance_over_time(client: FlaskClient) -> None:
+    html = client.get(url("FactoringReserve")).get_data(as_text=True)
+    (charts,) = components(html, "charts")
+    labels = [chart["label"] for chart in charts]  # type: ignore[attr-defined]
+    assert labels == ["Reserve held, all factors", "Lakeshore reserve", "Pinecrest reserve"]
+    lakeshore = charts[1]["data"]  # type: ignore[index]
+    assert all(chart["type"] == "balances" for chart in charts)  # type: ignore[attr-defined]
+    # 2025-02-01 balance assertion in the ledger: 632.25; then a step on 02-05.
+    by_date = {point["date"]: point["balance"]["USD"] for point in lakeshore}
+    assert by_date["2025-01-29"] == 632.25
+    assert by_date["2025-02-04"] == 632.25
+    assert by_date["2025-02-05"] == 742.25
+    assert lakeshore[-1] == {"date": "2025-04-01", "balance": {"USD": 384.0}}
+
+
+def test_the_time_filter_sets_the_as_of_date(client: FlaskClient) -> None:
+    html = client.get(url("FactoringReserve", query="time=2025-02")).get_data(as_text=True)
+    assert figure(html, "As of") == "2025-02-28"
+    assert figure(html, "Period from") == "2025-02-01"
+    factors = rows(html, 0)
+    held = {row[0]: row[5] for row in factors}
+    assert held != {"Lakeshore": 384.0, "Pinecrest": 382.5}
+    (charts,) = components(html, "charts")
+    lakeshore = charts[1]["data"]  # type: ignore[index]
+    assert lakeshore[0]["date"] == "2025-02-01"  # the balance carried into the period
+    assert lakeshore[0]["balance"]["USD"] == 632.25
+    assert lakeshore[-1]["date"] == "2025-02-28"
+
+    aging = client.get(url("FactoringAging", query="time=2025-01")).get_data(as_text=True)
+    assert figure(aging, "As of") == "2025-01-31"
+
+
+def test_a_time_filter_past_the_ledger_stops_at_its_last_date(client: FlaskClient) -> None:
+    html = client.get(url("FactoringAging", query="time=2025")).get_data(as_text=True)
+    assert figure(html, "As of") == "2025-04-01"
+
+
+def test_the_cost_page_counts_fees_from_the_start_of_the_time_filter(
+    client: FlaskClient,
+) -> None:
+    whole = rows(client.get(url("FactoringCost")).get_data(as_text=True), 2)
+    march = rows(client.get(url("FactoringCost", query="time=2025-03")).get_data(as_text=True), 2)
+    assert {row[0] for row in whole} == {"2025-01", "2025-02", "2025-03"}
+    assert {row[0] for row in march} == {"2025-03"}
+
+
+def test_the_account_filter_keeps_the_rows_of_the_accounts_it_names(
+    client: FlaskClient,
+) -> None:
+    query = "account=Assets:Factoring:Lakeshore"
+    html = client.get(url("FactoringReserve", query=query)).get_data(as_text=True)
+    assert [row[0] for row in rows(html, 0)] == ["Lakeshore"]
+    assert {row[2] for row in rows(html, 1)} == {"Lakeshore"}
+
+    query = "account=Assets:Receivable:Northstar"
+    aging = client.get(url("FactoringAging", query=query)).get_data(as_text=True)
+    assert [row[0] for row in rows(aging, 0)] == ["Northstar"]  # the factors hold it
+    invoices = rows(aging, 1)
+    assert {row[1] for row in invoices} == {"Northstar"}
+
+
+def test_the_factor_parameter_narrows_to_one_factor(client: FlaskClient) -> None:
+    html = client.get(url("FactoringCost", query="factor=pinecrest")).get_data(as_text=True)
+    assert [row[0] for row in rows(html, 0)] == ["Pinecrest"]
+
+
+def test_the_aging_basis_can_be_the_due_date(client: FlaskClient) -> None:
+    by_invoice = client.get(url("FactoringAging")).get_data(as_text=True)
+    by_due = client.get(url("FactoringAging", query="basis=due")).get_data(as_text=True)
+    assert figure(by_invoice, "Aged by") == "invoice date"
+    assert figure(by_due, "Aged by") == "due date"
+    days = {row[0]: row[6] for row in rows(by_invoice, 2)}
+    days_due = {row[0]: row[6] for row in rows(by_due, 2)}
+    assert days["RF-1020"] == 27 and days_due["RF-1020"] == -3  # due 2025-04-04
+
+
+def test_invoices_link_to_the_journal_of_their_link(app: Flask, client: FlaskClient) -> None:
+    html = client.get(url("FactoringReserve")).get_data(as_text=True)
+    found = re.search(r'data-invoice-column="(\d+)" data-journal="([^"]+)"', html)
+    assert found
+    assert found.group(1) == "0"
+    assert found.group(2) == f"/{EXAMPLE_SLUG}/journal/"
+    # The page's script links RF-1020 to journal/?filter=^RF-1020: the invoice's life.
+    assert client.get(f"/{EXAMPLE_SLUG}/journal/?filter=%5ERF-1020").status_code == 200
+    ledger: FavaLedger = app.config["LEDGERS"][EXAMPLE_SLUG]
+    life = ledger.get_filtered(filter="^RF-1020").entries
+    assert len(life) >= 3  # the invoice, its schedule, its funding
+
+
+def test_the_pages_only_read(client: FlaskClient) -> None:
+    for page in PAGES:
+        assert client.post(url(page)).status_code == 405
+        assert client.put(url(page)).status_code == 405
+        data = f"/{EXAMPLE_SLUG}/extension/{page}/data"
+        assert client.get(data).status_code == 200
+        for method in (client.post, client.put, client.delete):
+            response = method(data)
+            assert response.status_code == 405
+            assert "GET" in response.headers["Allow"]
+
+
+def test_the_data_endpoint_is_the_report_as_json(client: FlaskClient) -> None:
+    response = client.get(f"/{EXAMPLE_SLUG}/extension/FactoringReserve/data?time=2025-02")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.json["as_of"] == "2025-02-28"
+    assert {f["factor"] for f in response.json["factors"]} == {"Lakeshore", "Pinecrest"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("factor=Nobody", "No factoring agreement names the factor"),
+        ("time=not-a-date", "time: Failed to parse date"),
+        ("basis=weekly", "basis: must be"),
+    ],
+)
+def test_a_bad_parameter_is_a_bad_request(client: FlaskClient, query: str, message: str) -> None:
+    for page in ("FactoringAging", "FactoringReserve"):
+        response = client.get(url(page, query=query))
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+    response = client.get(f"/{EXAMPLE_SLUG}/extension/FactoringAging/data?{query}")
+    assert response.status_code == 400
+
+
+def test_ledger_strings_are_escaped(client: FlaskClient) -> None:
+    for page in PAGES:
+        html = client.get(url(page, slug=SMALL_SLUG)).get_data(as_text=True)
+        assert HOSTILE not in html
+        assert "<script>alert" not in html
+    html = client.get(url("FactoringReserve", slug=SMALL_SLUG)).get_data(as_text=True)
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in html
+    customers = {row[1] for row in rows(html, 1)}
+    assert HOSTILE in customers  # the JSON gives the name back, unchanged
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            "\"{'aging-basis': 'weekly'}\"",
+            "'aging-basis' must be 'invoice' or 'due', not 'weekly'",
+        ),
+        ('"foo"', "the config 'foo' is not a Python dict literal"),
+        ("\"{'as-of': 'yesterday'}\"", "'as-of' must be 'today' or a date"),
+        ("\"{'colour': 'red'}\"", "unknown key 'colour'"),
+    ],
+)
+def test_a_bad_config_is_an_error_and_the_ledger_still_loads(
+    tmp_path: Path, config: str, message: str
+) -> None:
+    path = write_small(tmp_path, config)
+    app = make_app(path)
+    client = app.test_client()
+    ledger: FavaLedger = app.config["LEDGERS"][SMALL_SLUG]
+    assert len(ledger.all_entries) > 10  # loaded
+    errors = client.get(f"/{SMALL_SLUG}/api/errors").json["data"]
+    ours = [e for e in errors if "beancount_factoring.fava" in e["message"]]
+    assert len(ours) == 1, errors
+    assert message in ours[0]["message"]
+    assert ours[0]["source"] == {"filename": str(path), "lineno": 4}
+    # The pages still work, with the defaults, and say why.
+    page = client.get(url("FactoringAging", slug=SMALL_SLUG))
+    assert page.status_code == 200
+    assert "bad extension config" in page.get_data(as_text=True)
+    # A reload reports it again, once.
+    ledger.load_file()
+    errors = client.get(f"/{SMALL_SLUG}/api/errors").json["data"]
+    assert len([e for e in errors if "beancount_factoring.fava" in e["message"]]) == 1
+
+
+def test_a_good_config_is_used(tmp_path: Path) -> None:
+    path = write_small(tmp_path, "\"{'as-of': '2025-01-31', 'aging-basis': 'due'}\"")
+    client = make_app(path).test_client()
+    html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
+    assert figure(html, "As of") == "2025-01-31"
+    assert figure(html, "Aged by") == "due date"
+    assert client.get(f"/{SMALL_SLUG}/api/errors").json["data"] == []
+
+
+def test_reports_are_computed_once_per_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    compute = state_module.compute
+
+    def counting(*args: object) -> object:
+        calls.append(1)
+        return compute(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state_module, "compute", counting)
+    path = write_small(tmp_path)
+    app = make_app(path)
+    client = app.test_client()
+    assert calls == []  # not at load: only when a page is asked for
+    for _ in range(3):
+        for page in PAGES:
+            assert client.get(url(page, slug=SMALL_SLUG)).status_code == 200
+            assert client.get(url(page, slug=SMALL_SLUG, query="time=2025-01")).status_code == 200
+    assert len(calls) == 1
+    ledger: FavaLedger = app.config["LEDGERS"][SMALL_SLUG]
+    page = ledger.extensions.get_extension("FactoringReserve")
+    assert isinstance(page, FactoringReserve)
+    before = page.state.book
+    ledger.load_file()
+    assert client.get(url("FactoringReserve", slug=SMALL_SLUG)).status_code == 200
+    assert len(calls) == 2
+    assert page.state.book is not before
+
+
+def test_a_config_change_takes_effect_on_reload(tmp_path: Path) -> None:
+    path = write_small(tmp_path)
+    app = make_app(path)
+    client = app.test_client()
+    html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
+    assert figure(html, "Aged by") == "invoice date"
+    write_small(tmp_path, "\"{'aging-basis': 'due'}\"")
+    app.config["LEDGERS"][SMALL_SLUG].load_file()
+    html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
+    assert figure(html, "Aged by") == "due date"
