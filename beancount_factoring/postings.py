@@ -385,5 +385,11 @@ def factor_split(meta: dict[str, object], terms: Purchase, currency: str) -> Pur
         reserve = face - advance
     if advance + reserve != face:
         return f"advance {advance:,.2f} + reserve {reserve:,.2f} is not the face {face:,.2f}"
-    fee = found.get("fee", terms.discount_fee + terms.invoice_fee)
-    return Purchase(advance, reserve, fee, ZERO)
+    fee = found.get("fee")
+    if fee is None:
+        return Purchase(advance, reserve, terms.discount_fee, terms.invoice_fee)
+    # A report's fee includes the per-invoice fee: that part still goes to the
+    # invoice-fee account, and only the rest counts as the discount fee (which a
+    # time-based fee at collection then takes as already paid).
+    invoice_fee = min(terms.invoice_fee, fee) if fee > 0 else ZERO
+    return Purchase(advance, reserve, fee - invoice_fee, invoice_fee)

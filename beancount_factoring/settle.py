@@ -358,7 +358,11 @@ class Settler:
             state.factor_split = split
             pairs = (
                 ("advance", split.advance, terms.advance),
-                ("fee", split.discount_fee, terms.discount_fee + terms.invoice_fee),
+                (
+                    "fee",
+                    split.discount_fee + split.invoice_fee,
+                    terms.discount_fee + terms.invoice_fee,
+                ),
                 ("reserve", split.reserve, terms.reserve),
             )
             wrong = [

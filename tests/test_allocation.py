@@ -238,6 +238,25 @@ def test_fct170__the_factors_own_split_is_audited_and_used():
     assert errors == []
 
 
+def test_the_factors_fee_includes_its_invoice_fee():
+    # With invoice-fee 5.00, the report's fee 25.00 on A-1 is 20.00 of discount fee
+    # and 5.00 of invoice fee; 45.00 on A-2 is 40.00 and 5.00. Both as agreed: no
+    # FCT170, and the invoice fees are booked as such. Cash: 2850 - 60 - 10 - 15.
+    ledger = FACTOR_FIGURES.replace(
+        "  transfer-fee: 15.00 USD", "  transfer-fee: 15.00 USD\n  invoice-fee: 5.00 USD"
+    ).replace("fee: 20.00 USD", "fee: 25.00 USD")
+    entries, errors = load(
+        ledger + deposit("2025-03-05", "2765.00", hints='\n  schedule: "9"'),
+        "{'detail': 'invoice'}",
+    )
+    assert errors == []
+    split = legs(txn(entries, "ACH"))
+    assert ("Expenses:Factoring:Summit:Fees", D("20.00"), "A-1", "discount-fee") in split
+    assert ("Expenses:Factoring:Summit:Fees", D("5.00"), "A-1", "invoice-fee") in split
+    assert ("Expenses:Factoring:Summit:Fees", D("40.00"), "A-2", "discount-fee") in split
+    assert ("Expenses:Factoring:Summit:Fees", D("5.00"), "A-2", "invoice-fee") in split
+
+
 def test_the_subset_search_stays_bounded_with_thousands_of_open_items():
     day = datetime.date(2025, 1, 1)
     items = [
