@@ -4,11 +4,14 @@
     python benchmarks/importers.py --rows 10000    # a quick run
 
 For each size it writes, into a temporary folder, a bank statement CSV, the same
-lines as OFX, a TMS invoice export and factor reports with that many rows, all
+lines as OFX, a TMS invoice export and two factor reports of the LAKESHORE profile
+(a purchase report and a collections report, with its title row, `$1,234.50`
+money, `95.00%` rates and a total row per schedule) with that many rows, all
 deterministic. It then times ``extract()`` of each of our importers and of a
 minimal ``beangulp.importers.csvbase`` importer on the same bank CSV (the
-baseline: five columns, one posting per row), median of several runs, and
-prints rows per second and the ratio to the baseline (above 1.00 is faster).
+baseline: five columns, one posting per row), median of several rounds in which
+every importer takes its turn, and prints rows per second and the ratio to the
+baseline (above 1.00 is faster).
 
 Deduplication: the extracted bank lines are deduplicated against a generated
 ledger of as many invoices (``generate.py``, loaded with the plugin) that also
@@ -40,7 +43,9 @@ from beangulp import extract, similar  # noqa: E402
 from beangulp.importers import csvbase  # noqa: E402
 from generate import generate  # noqa: E402
 
+from beancount_factoring.importers import profiles  # noqa: E402
 from beancount_factoring.importers.bank import BankCsvImporter  # noqa: E402
+from beancount_factoring.importers.factor import FactorReportImporter  # noqa: E402
 from beancount_factoring.importers.invoices import InvoiceImporter  # noqa: E402
 from beancount_factoring.importers.ofx import OfxImporter  # noqa: E402
 
@@ -130,6 +135,89 @@ def write_invoices(path: Path, rows: int) -> None:
     path.write_text("\n".join(out[: rows + 1]) + "\n", encoding="utf-8")
 
 
+DEBTORS = (
+    "NORTHSTAR LOGISTICS LLC",
+    "CROSSROADS BROKERAGE, INC.",
+    "BAYLINE LOGISTICS",
+    "PRAIRIE FREIGHT SOLUTIONS",
+    "TRISTATE CARGO PARTNERS LLC",  # not in `debtors=`: its account is guessed
+)
+# Each schedule of the purchase report holds this many invoices.
+SCHEDULE = 25
+
+
+def usd(cents: int) -> str:
+    """Lakeshore's money: $2,150.00, ($50.00), quoted when it has a comma."""
+    text = f"${abs(cents) / 100:,.2f}"
+    text = f"({text})" if cents < 0 else text
+    return f'"{text}"' if "," in text else text
+
+
+def write_purchase_report(path: Path, rows: int) -> None:
+    """A LAKESHORE purchase report: a title, schedules of SCHEDULE invoices, totals."""
+    rng = random.Random(13)
+    out = [
+        "Purchase Report - RIDGELINE FREIGHT LLC (Client #C10482) 01/01/2020 - 12/31/2029",
+        "Schedule #,Purchase Date,Debtor,Debtor MC,Invoice #,Load #,Invoice Amount,"
+        "Advance Rate,Advance,Fee %,Fee,Inv Fee,Reserve,Deductions,Net Funded",
+    ]
+    for first in range(0, rows, SCHEDULE):
+        number = 3000 + first // SCHEDULE
+        day = START + datetime.timedelta(days=first // SCHEDULE)
+        total = 0
+        for n in range(first, min(first + SCHEDULE, rows)):
+            debtor = DEBTORS[rng.randrange(len(DEBTORS))]
+            face = rng.randrange(50_000, 900_000)
+            advance, fee, reserve = face * 95 // 100, face * 25 // 1000, face * 5 // 100
+            total += face
+            net = advance - fee - 500
+            name = f'"{debtor}"' if "," in debtor else debtor
+            out.append(
+                f"{number},{day:%m/%d/%Y},{name},{600000 + n % 997},RF-{n:07d},L-{n},"
+                f"{usd(face)},95.00%,{usd(advance)},2.50%,{usd(fee)},$5.00,{usd(reserve)},"
+                f"$0.00,{usd(net)}"
+            )
+        out.append(",,,,,,,,,,,,,Transfer Fee,($10.00)")
+        out.append(f"Total,,,,,,{usd(total)},,,,,,,,")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def write_collections_report(path: Path, rows: int) -> None:
+    """A LAKESHORE collections report: one payment per row, some short, some split."""
+    rng = random.Random(17)
+    out = [
+        "Collections Report - RIDGELINE FREIGHT LLC (Client #C10482) 01/01/2020 - 12/31/2029",
+        "Batch Date,Pay Date,Debtor,Check/ACH #,Invoice #,Load #,Invoice Amt,Paid,Short/Over,"
+        "Pay Type",
+    ]
+    invoice = face = 0
+    for n in range(rows):
+        day = START + datetime.timedelta(days=n // 40)
+        batch = day + datetime.timedelta(days=2)
+        if rng.randrange(20) or not n:  # one row in twenty pays the invoice of the row before
+            invoice += 1
+            face = rng.randrange(50_000, 900_000)
+        debtor = DEBTORS[invoice % len(DEBTORS)]
+        name = f'"{debtor}"' if "," in debtor else debtor
+        short = -rng.randrange(1, 9_000) if rng.randrange(10) == 0 else 0
+        kind, ref = ("ACH", f"ACH{4_000_000 + n}") if n % 3 else ("Check", f"CHK {n}")
+        out.append(
+            f"{batch:%m/%d/%Y},{day:%m/%d/%Y},{name},{ref},RF-{invoice:07d},L-{invoice},"
+            f"{usd(face)},{usd(face + short)},{usd(short)},{kind}"
+        )
+    out.append("Total,,,,,,,,,")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def lakeshore() -> FactorReportImporter:
+    return FactorReportImporter(
+        profiles.LAKESHORE,
+        "Lakeshore",
+        bank="Assets:Bank:Checking",
+        debtors={name: f"Assets:Receivable:D{n}" for n, name in enumerate(DEBTORS[:-1])},
+    )
+
+
 def us_bank() -> BankCsvImporter:
     return BankCsvImporter(
         "Assets:Bank:Checking",
@@ -142,13 +230,18 @@ def us_bank() -> BankCsvImporter:
     )
 
 
-def timed(run: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, result = [], None
+def timed(runs: list[Callable[[], object]], repeat: int) -> list[float]:
+    """The median time of each run. The runs take turns, round after round, so that a
+    burst of load on the machine slows all of them alike rather than one."""
+    times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        for run, spent in zip(runs, times, strict=True):
+            start = time.perf_counter()
+            result = run()
+            spent.append(time.perf_counter() - start)
+            assert isinstance(result, list) and result
+            del result  # freed before the next run starts
+    return [statistics.median(spent) for spent in times]
 
 
 def throughput(rows: int, repeat: int, folder: Path) -> list[tuple[str, int, float]]:
@@ -158,6 +251,10 @@ def throughput(rows: int, repeat: int, folder: Path) -> list[tuple[str, int, flo
     write_bank_csv(csv_path, lines)
     write_ofx(ofx_path, lines)
     write_invoices(invoices_path, rows)
+    purchase_path = folder / f"lakeshore_purchase-{rows}.csv"
+    collections_path = folder / f"lakeshore_collections-{rows}.csv"
+    write_purchase_report(purchase_path, rows)
+    write_collections_report(collections_path, rows)
     cases: list[tuple[str, Callable[[], list], int]] = [
         (
             "csvbase (baseline)",
@@ -182,13 +279,11 @@ def throughput(rows: int, repeat: int, folder: Path) -> list[tuple[str, int, flo
             ).extract(str(invoices_path), []),
             rows,
         ),
+        ("factor purchase", lambda: lakeshore().extract(str(purchase_path), []), rows),
+        ("factor collections", lambda: lakeshore().extract(str(collections_path), []), rows),
     ]
-    results = []
-    for name, run, count in cases:
-        seconds, entries = timed(run, repeat)
-        assert isinstance(entries, list) and entries, name
-        results.append((name, count, seconds))
-    return results
+    seconds = timed([run for _, run, _ in cases], repeat)
+    return [(name, count, spent) for (name, _, count), spent in zip(cases, seconds, strict=True)]
 
 
 def dedupe(rows: int, sample: int, folder: Path) -> dict[str, float]:

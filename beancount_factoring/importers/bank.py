@@ -48,23 +48,25 @@ from beancount_factoring.importers.banklines import (
 )
 from beancount_factoring.importers.base import (
     ID_KEY,
+    Dates,
     Importer,
+    Numbers,
     RowIds,
-)
-from beancount_factoring.importers.csvfile import (
-    CsvLayout,
-    CsvTable,
-    Row,
-    has_columns,
-    latest_date,
-    mentions,
     no_gc_pauses,
-    read_date,
-    read_header,
-    read_number,
 )
+from beancount_factoring.importers.readers import Layout
+from beancount_factoring.importers.table import Table, latest_date, mentions, read_header
 
 ONE_DAY = datetime.timedelta(days=1)
+
+
+_Columns = dict[str, int | None]
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    """A cell's text, stripped; '' for a column not configured (`Table.rows()` checked the
+    row's length)."""
+    return "" if index is None else cells[index].strip()
 
 
 def _names(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -147,7 +149,10 @@ class BankCsvImporter(Importer):
         self.thousands = (
             thousands if thousands is not None else "," if decimal_mark != "," else "."
         )
-        self.layout = CsvLayout(delimiter=delimiter, encoding=encoding, skip_rows=skip_rows)
+        self.numbers = Numbers(decimal_mark, self.thousands)
+        self.dates = Dates(self.formats)
+        # An undecodable byte is placed by its position: path:line:column, for an editor.
+        self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
         self.account_number = account_number
         configured = [c for c in self.columns.values() if c] + list(self.narration_columns)
         self.signature = tuple(configured) + tuple(signature)
@@ -163,7 +168,7 @@ class BankCsvImporter(Importer):
     def identify(self, filepath: Any) -> bool:
         path = os.fspath(filepath)
         header = read_header(path, self.layout)
-        if header is None or not has_columns(header, self.signature):
+        if header is None or not header.has(self.signature):
             return False
         return self.account_number is None or mentions(
             path, self.account_number, self.layout.encoding
@@ -177,45 +182,34 @@ class BankCsvImporter(Importer):
 
     def date(self, filepath: Any) -> datetime.date | None:
         """The latest date in the statement (one pass that reads only the dates)."""
-        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.formats)
+        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
 
-    def _date(self, table: CsvTable, row: Row, index: int | None) -> datetime.date:
-        name = self.columns["date"]
+    def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal:
         try:
-            return read_date(table.cell(row, index, name), self.formats)
-        except ValueError as exc:
-            raise table.fail(row, name, str(exc)) from None
-
-    def _number(self, table: CsvTable, row: Row, index: int | None, name: str | None) -> Decimal:
-        text = table.cell(row, index, name)
-        try:
-            return read_number(text, self.decimal_mark, self.thousands)
+            return self.numbers(text)
         except ValueError as exc:
             message = f"{exc}; amounts here look like {self._example()}"
-            raise table.fail(row, name, message) from None
+            raise table.fail(line, name, message) from None
 
     def _example(self) -> str:
         return "1,234.56" if self.decimal_mark == "." else f"1{self.thousands}234,56"
 
-    def _amount(self, table: CsvTable, row: Row, cols: dict[str, int | None]) -> Decimal:
-        if self.columns["amount"]:
-            number = self._number(table, row, cols["amount"], self.columns["amount"])
+    def _amount(self, table: Table, line: int, cells: list[str], cols: _Columns) -> Decimal:
+        names = self.columns
+        if names["amount"]:
+            number = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
         else:
-            debit = table.cell(row, cols["debit"], self.columns["debit"])
-            credit = table.cell(row, cols["credit"], self.columns["credit"])
+            debit = _cell(cells, cols["debit"])
+            credit = _cell(cells, cols["credit"])
             if not debit and not credit:
-                shown = " or ".join(
-                    repr(c) for c in (self.columns["debit"], self.columns["credit"]) if c
-                )
-                raise table.fail(
-                    row, self.columns["debit"] or self.columns["credit"], f"no amount in {shown}"
-                )
+                shown = " or ".join(repr(c) for c in (names["debit"], names["credit"]) if c)
+                raise table.fail(line, names["debit"] or names["credit"], f"no amount in {shown}")
             number = Decimal(0)
             if debit:
                 # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out.
-                number -= abs(self._number(table, row, cols["debit"], self.columns["debit"]))
+                number -= abs(self._number(table, line, debit, names["debit"]))
             if credit:
-                number += self._number(table, row, cols["credit"], self.columns["credit"])
+                number += self._number(table, line, credit, names["credit"])
         return -number if self.negate else number
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
@@ -231,22 +225,24 @@ class BankCsvImporter(Importer):
         # closes the day depends on the file's order, known only at the end.
         balances: dict[datetime.date, tuple[Decimal, int, Decimal, int]] = {}
         first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
-        with CsvTable(path, self.layout) as table:
-            cols = {key: table.column(name) for key, name in self.columns.items()}
-            text_cols = [(name, table.column(name)) for name in self.narration_columns]
-            for row in table.rows():
-                date = self._date(table, row, cols["date"])
-                number = self._amount(table, row, cols)
-                narration = " ".join(
-                    part for part in (table.cell(row, i, n) for n, i in text_cols) if part
-                )
-                payee = table.cell(row, cols["payee"], self.columns["payee"]) or None
-                reference = table.cell(row, cols["reference"], self.columns["reference"])
+        names = self.columns
+        with Table(path, self.layout) as table:
+            cols = {key: table.column(name) for key, name in names.items()}
+            text_cols = [table.column(name) for name in self.narration_columns]
+            for line, cells in table.rows():
+                try:
+                    date = self.dates(_cell(cells, cols["date"]))
+                except ValueError as exc:
+                    raise table.fail(line, names["date"], str(exc)) from None
+                number = self._amount(table, line, cells, cols)
+                narration = " ".join(part for part in (_cell(cells, i) for i in text_cols) if part)
+                payee = _cell(cells, cols["payee"]) or None
+                reference = _cell(cells, cols["reference"])
                 if reference:
                     ident = ids(self.bank, reference)
                 else:
                     ident = ids(self.bank, date, number, payee or "", narration)
-                meta = data.new_metadata(path, row.line, {ID_KEY: ident})
+                meta = data.new_metadata(path, line, {ID_KEY: ident})
                 clearing = matcher.clearing(line_text(payee, narration), date, self.bank)
                 units = Amount(number, self.currency)
                 entries.append(
@@ -254,15 +250,13 @@ class BankCsvImporter(Importer):
                         meta, date, payee, narration, self.bank, units, clearing, self.fallback
                     )
                 )
-                if self.columns["balance"]:
-                    text = table.cell(row, cols["balance"], self.columns["balance"])
+                if names["balance"]:
+                    text = _cell(cells, cols["balance"])
                     running = None
                     if text:  # pending lines often have no balance yet
-                        running = self._number(
-                            table, row, cols["balance"], self.columns["balance"]
-                        )
-                        first, line = balances.get(date, (running, row.line))[:2]
-                        balances[date] = (first, line, running, row.line)
+                        running = self._number(table, line, text, names["balance"])
+                        first, first_line = balances.get(date, (running, line))[:2]
+                        balances[date] = (first, first_line, running, line)
                     if len(first_rows) < 2:
                         first_rows.append((date, number, running))
         ascending = _ascending(entries, first_rows)

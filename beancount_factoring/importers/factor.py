@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -39,15 +39,25 @@ from beancount.core import data
 
 from beancount_factoring.agreement import DIRECTIVE, Agreement, account_component, parse_agreement
 from beancount_factoring.importers import base
-from beancount_factoring.importers.base import ImportFailure
-from beancount_factoring.importers.factor_entries import BUILDERS, Context
+from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
+from beancount_factoring.importers.factor_entries import Context, chargeback, collections, purchase
+from beancount_factoring.importers.factor_reserve import reserve_ledger
 from beancount_factoring.importers.profiles import Profile
-from beancount_factoring.importers.readers import Cell, raw_rows, readable
-from beancount_factoring.importers.table import HEADER_SLACK, Table, find_header
+from beancount_factoring.importers.readers import Cell, Layout, head, readable
+from beancount_factoring.importers.report import HEADER_SLACK, Report, find_header
 
 BALANCES = ("daily", "last", "none")
 # How far apart the bank's date and the reserve ledger's date of one release may be.
 RELEASE_WINDOW = datetime.timedelta(days=3)
+# The company form, left out of an account guessed from a debtor's name.
+# What each kind of report becomes.
+BUILDERS: dict[str, Callable[[Report, Context], list[data.Directive]]] = {
+    "purchase": purchase,
+    "collections": collections,
+    "reserve": reserve_ledger,
+    "chargeback": chargeback,
+}
+_COMPANY = re.compile(r"\b(llc|inc|ltd|oy|gmbh|co)\b\.?", re.IGNORECASE)
 
 
 def _key(text: str) -> str:
@@ -128,25 +138,24 @@ class FactorReportImporter(base.Importer):
         return cached
 
     def _scan(self, filepath: str) -> tuple[Profile | None, Profile]:
-        heads: dict[tuple[Any, ...], list[tuple[int, list[Cell]]] | None] = {}
+        heads: dict[Layout, list[tuple[int, list[Cell]]] | None] = {}
         matches: list[tuple[int, int, Profile]] = []
         closest: tuple[int, int, Profile] = (-1, 0, self.profiles[0])
         unreadable = empty = False
         for order, profile in enumerate(self.profiles):
             # Profiles that read the file alike share one read of its first rows.
-            how = (profile.encoding, profile.delimiter, profile.sheet)
-            if how not in heads:
-                heads[how] = self._head(filepath, profile, self._window)
-            head = heads[how]
-            if head is None:
+            if profile.layout not in heads:
+                heads[profile.layout] = head(filepath, profile.layout, self._window + 1)
+            rows = heads[profile.layout]
+            if rows is None:
                 unreadable = True
                 continue
-            header, best, any_text = find_header(head, profile)
+            header, best, any_text = find_header(rows, profile)
             empty = empty or not any_text
             if header is not None:
                 matches.append((len(header.index), -order, profile))
-            elif best is not None and (len(best[2]), -order) > closest[:2]:
-                closest = (len(best[2]), -order, profile)
+            elif best is not None and (len(best.index), -order) > closest[:2]:
+                closest = (len(best.index), -order, profile)
         if matches:
             found = max(matches, key=lambda item: item[:2])[2]
             return found, found
@@ -158,23 +167,6 @@ class FactorReportImporter(base.Importer):
                 if profile.claims_name(name):
                     return profile, profile
         return None, closest[2]
-
-    @staticmethod
-    def _head(filepath: str, profile: Profile, window: int) -> list[tuple[int, list[Cell]]] | None:
-        """The first rows, up to the first that cannot be read; None if none can."""
-        rows = raw_rows(filepath, profile)
-        head: list[tuple[int, list[Cell]]] = []
-        try:
-            for row in rows:
-                head.append(row)
-                if len(head) > window:
-                    break
-        except (ImportFailure, OSError):
-            # A bad byte or quote below the header is extract's to report.
-            return head or None
-        finally:
-            rows.close()
-        return head
 
     def identify(self, filepath: str) -> bool:
         if not readable(filepath):
@@ -200,10 +192,14 @@ class FactorReportImporter(base.Importer):
             return None
         latest = None
         try:
-            for row in Table(filepath, profile).rows():
-                day = row.date("date")
-                if day is not None and (latest is None or day > latest):
-                    latest = day
+            report = Report(filepath, profile)
+            try:
+                for row in report.rows():
+                    day = row.date("date")
+                    if day is not None and (latest is None or day > latest):
+                        latest = day
+            finally:
+                report.close()
         except ImportFailure:
             return None
         return latest
@@ -212,19 +208,25 @@ class FactorReportImporter(base.Importer):
 
     def extract(self, filepath: str, existing: Sequence[Any]) -> list[Any]:
         found, closest = self._detect(filepath)
-        # Opening the closest profile's table explains a file no profile recognises.
-        table = Table(filepath, found or closest)
         accounts, prefix, invoices = self._accounts(existing)
+        # A report names the same few debtors on every row: each is looked up once, by
+        # its name and by its id (which may differ from row to row).
+        by_name: dict[str, tuple[str, bool]] = {}
+        by_id: dict[str, str | None] = {}
 
         def receivable(number: str, debtor: str, debtor_id: str) -> tuple[str, bool]:
             account = invoices.get(number)
-            if account is None:
-                account = self.debtors.get(_key(debtor)) or self.debtors.get(_key(debtor_id))
             if account is not None:
                 return account, True
-            leaf = account_component(re.sub(r"\b(llc|inc|ltd|oy|gmbh|co)\b\.?", "", debtor,
-                                            flags=re.IGNORECASE))  # fmt: skip
-            return f"{prefix}:{leaf or 'Unknown'}", False
+            named = by_name.get(debtor)
+            if named is None:
+                named = by_name[debtor] = self._debtor(prefix, debtor)
+            if named[1] or not debtor_id:
+                return named
+            account = by_id.get(debtor_id, "")
+            if account == "":
+                account = by_id[debtor_id] = self.debtors.get(_key(debtor_id))
+            return named if account is None else (account, True)
 
         context = Context(
             factor=self.factor,
@@ -238,7 +240,21 @@ class FactorReportImporter(base.Importer):
             balances=self.balances,
             releases=self.releases,
         )
-        return BUILDERS[table.profile.kind](table, context)
+        with no_gc_pauses():
+            # Opening the closest profile's report explains a file no profile recognises.
+            report = Report(filepath, found or closest)
+            try:
+                return BUILDERS[report.profile.kind](report, context)
+            finally:
+                report.close()
+
+    def _debtor(self, prefix: str, debtor: str) -> tuple[str, bool]:
+        """(receivable account, sure) of a debtor by its name: from `debtors`, else a guess."""
+        account = self.debtors.get(_key(debtor))
+        if account is not None:
+            return account, True
+        leaf = account_component(_COMPANY.sub("", debtor))
+        return f"{prefix}:{leaf or 'Unknown'}", False
 
     def _accounts(self, existing: Sequence[Any]) -> tuple[dict[str, str], str, dict[str, str]]:
         """The factor's accounts, the receivables prefix, each invoice's receivable."""

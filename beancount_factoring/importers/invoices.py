@@ -49,23 +49,16 @@ from beancount.core.amount import Amount
 from beancount_factoring.agreement import account_component
 from beancount_factoring.importers.base import (
     ID_KEY,
+    Dates,
     Importer,
     ImportFailure,
+    Numbers,
     RowIds,
     mark_duplicates,
-)
-from beancount_factoring.importers.csvfile import (
-    CsvLayout,
-    CsvTable,
-    Row,
-    has_columns,
-    latest_date,
     no_gc_pauses,
-    normal,
-    read_date,
-    read_header,
-    read_number,
 )
+from beancount_factoring.importers.readers import Layout
+from beancount_factoring.importers.table import Table, latest_date, read_header
 
 DEFAULT_INCOME = {
     "linehaul": "Income:Freight:Linehaul",
@@ -91,11 +84,22 @@ class _Invoice:
     totals: list[tuple[Decimal, int]] = field(default_factory=list)
 
 
+def normal(name: str) -> str:
+    """A charge code or a customer's name, compared without regard to case or spacing."""
+    return " ".join(name.split()).casefold()
+
+
 def _leaf(customer: str) -> str | None:
     """An account leaf from a customer's name: "Hanse Kühllogistik AG" -> "HanseKuhllogistikAG"."""
     # Accents are dropped rather than the letters they sit on.
     ascii_name = unicodedata.normalize("NFKD", customer).encode("ascii", "ignore").decode()
     return account_component(ascii_name)
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    """A cell's text, stripped; '' for a column not configured (`Table.rows()` checked the
+    row's length)."""
+    return "" if index is None else cells[index].strip()
 
 
 def _valid(name: str, what: str) -> str:
@@ -188,7 +192,10 @@ class InvoiceImporter(Importer):
         self.thousands = (
             thousands if thousands is not None else "," if decimal_mark != "," else "."
         )
-        self.layout = CsvLayout(delimiter=delimiter, encoding=encoding, skip_rows=skip_rows)
+        self.numbers = Numbers(decimal_mark, self.thousands)
+        self.dates = Dates(self.formats)
+        # An undecodable byte is placed by its position: path:line:column, for an editor.
+        self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
         configured = [c for c in self.columns.values() if c]
         self.signature = (*configured, *self.charges, *signature)
         self._name = name or f"{type(self).__module__}.{type(self).__name__}:{receivables}"
@@ -199,7 +206,7 @@ class InvoiceImporter(Importer):
 
     def identify(self, filepath: Any) -> bool:
         header = read_header(os.fspath(filepath), self.layout)
-        return header is not None and has_columns(header, self.signature)
+        return header is not None and header.has(self.signature)
 
     def account(self, filepath: Any) -> str:
         return self.receivables
@@ -208,7 +215,7 @@ class InvoiceImporter(Importer):
         return "invoices.csv"
 
     def date(self, filepath: Any) -> datetime.date | None:
-        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.formats)
+        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
         """Duplicates by import id, and by invoice number for invoices booked by hand."""
@@ -222,33 +229,28 @@ class InvoiceImporter(Importer):
             if number in booked and "__duplicate__" not in entry.meta:
                 entry.meta["__duplicate__"] = booked[number]
 
-    def _number(
-        self, table: CsvTable, row: Row, index: int | None, name: str | None
-    ) -> Decimal | None:
-        text = table.cell(row, index, name)
+    def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal | None:
         if not text:
             return None
         try:
-            return read_number(text, self.decimal_mark, self.thousands)
+            return self.numbers(text)
         except ValueError as exc:
-            raise table.fail(row, name, str(exc)) from None
+            raise table.fail(line, name, str(exc)) from None
 
-    def _date(self, table: CsvTable, row: Row, index: int | None, key: str) -> Any:
-        name = self.columns[key]
-        text = table.cell(row, index, name)
+    def _date(self, table: Table, line: int, text: str, key: str) -> Any:
         if not text:
             return None
         try:
-            return read_date(text, self.formats)
+            return self.dates(text)
         except ValueError as exc:
-            raise table.fail(row, name, str(exc)) from None
+            raise table.fail(line, self.columns[key], str(exc)) from None
 
-    def _item_account(self, table: CsvTable, row: Row, code: str) -> str:
+    def _item_account(self, table: Table, line: int, code: str) -> str:
         found = self.income.get(normal(code)) or self.other_income
         if found is None:
             known = ", ".join(repr(k) for k in self.income)
             message = f"unknown charge code {code!r}; the importer knows {known} (income=...)"
-            raise table.fail(row, self.columns["charge"], message)
+            raise table.fail(line, self.columns["charge"], message)
         return found
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
@@ -259,66 +261,73 @@ class InvoiceImporter(Importer):
         # Every invoice is kept until the end: its rows may be anywhere in the file.
         invoices: dict[str, _Invoice] = {}
         current: _Invoice | None = None
-        with CsvTable(path, self.layout) as table:
+        with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
-            for row in table.rows():
-                number = table.cell(row, cols["invoice"], self.columns["invoice"])
+            for line, cells in table.rows():
+                number = _cell(cells, cols["invoice"])
                 if number:
                     if not _NUMBER.fullmatch(number):
                         message = (
                             f"invoice number {number!r} may hold only letters, digits, - _ / ."
                         )
-                        raise table.fail(row, self.columns["invoice"], message)
-                    current = invoices.setdefault(number, _Invoice(number, row.line))
+                        raise table.fail(line, self.columns["invoice"], message)
+                    current = invoices.get(number)
+                    if current is None:
+                        current = invoices[number] = _Invoice(number, line)
                 elif current is None:
                     raise table.fail(
-                        row, self.columns["invoice"], "the first row has no invoice number"
+                        line, self.columns["invoice"], "the first row has no invoice number"
                     )
-                self._read_fields(table, row, cols, current)
-                self._read_items(table, row, cols, wide, current)
+                self._read_fields(table, line, cells, cols, current)
+                self._read_items(table, line, cells, cols, wide, current)
         ids = RowIds("inv")
         return [self._entry(path, invoice, ids) for invoice in invoices.values()]
 
     def _read_items(
         self,
-        table: CsvTable,
-        row: Row,
+        table: Table,
+        line: int,
+        cells: list[str],
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
         invoice: _Invoice,
     ) -> None:
         """Add a row's amounts to its invoice, per income account."""
         amounts = invoice.amounts
+        names = self.columns
         if wide:
             for column, index, income in wide:
-                value = self._number(table, row, index, column)
+                value = self._number(table, line, _cell(cells, index), column)
                 if value is not None:
                     amounts[income] = amounts.get(income, Decimal(0)) + value
         else:
-            name = self.columns["amount"]
-            value = self._number(table, row, cols["amount"], name)
+            value = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
             if value is None:
-                raise table.fail(row, name, "no amount")
-            code = table.cell(row, cols["charge"], self.columns["charge"])
-            income = self._item_account(table, row, code)
+                raise table.fail(line, names["amount"], "no amount")
+            income = self._item_account(table, line, _cell(cells, cols["charge"]))
             amounts[income] = amounts.get(income, Decimal(0)) + value
-        vat = self._number(table, row, cols["vat"], self.columns["vat"])
+        vat = self._number(table, line, _cell(cells, cols["vat"]), names["vat"])
         if vat:
             amounts[self.vat_account] = amounts.get(self.vat_account, Decimal(0)) + vat
-        expected = self._number(table, row, cols["total"], self.columns["total"])
+        expected = self._number(table, line, _cell(cells, cols["total"]), names["total"])
         if expected is not None:
-            invoice.totals.append((expected, row.line))
+            invoice.totals.append((expected, line))
 
     def _read_fields(
-        self, table: CsvTable, row: Row, cols: dict[str, int | None], invoice: _Invoice
+        self,
+        table: Table,
+        line: int,
+        cells: list[str],
+        cols: dict[str, int | None],
+        invoice: _Invoice,
     ) -> None:
         """Take the invoice's own fields from a row; they must agree with its other rows."""
         values = {
-            "date": self._date(table, row, cols["date"], "date"),
-            "due": self._date(table, row, cols["due"], "due"),
-            "customer": table.cell(row, cols["customer"], self.columns["customer"]),
-            "load": table.cell(row, cols["load"], self.columns["load"]),
+            "date": self._date(table, line, _cell(cells, cols["date"]), "date"),
+            "due": self._date(table, line, _cell(cells, cols["due"]), "due"),
+            "customer": _cell(cells, cols["customer"]),
+            "load": _cell(cells, cols["load"]),
         }
         for key in _HEAD_FIELDS:
             value, known = values[key], invoice.fields.get(key)
@@ -329,10 +338,10 @@ class InvoiceImporter(Importer):
                     f"invoice {invoice.number} has {key} {known} on line {invoice.line}, "
                     f"{value} here"
                 )
-                raise table.fail(row, self.columns[key], message)
+                raise table.fail(line, self.columns[key], message)
             invoice.fields[key] = value
         if not invoice.narration:
-            invoice.narration = table.cell(row, cols["description"], self.columns["description"])
+            invoice.narration = _cell(cells, cols["description"])
 
     def _entry(self, path: str, invoice: _Invoice, ids: RowIds) -> data.Transaction:
         fields = invoice.fields

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import functools
 import html
 import os
 import re
@@ -52,13 +53,18 @@ from beancount_factoring.importers.base import (
     ID_KEY,
     Importer,
     ImportFailure,
+    Numbers,
     RowIds,
-    parse_decimal,
+    no_gc_pauses,
 )
-from beancount_factoring.importers.csvfile import no_gc_pauses
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w.]*)\s*(/?)>([^<]*)")
+# A transaction of plain elements (`<TAG>value`: no closing tags, entities or aggregates
+# inside, as SGML files write them) is read in one step rather than tag by tag.
+_FLAT = re.compile(r"<STMTTRN>(\s*)((?:<[A-Z][A-Z0-9.]*>\s*[^<&\s][^<&]*)+)</STMTTRN>")
+_ELEMENT = re.compile(r"<([A-Z][A-Z0-9.]*)>([^<]*)")
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_NUMBERS = Numbers(".", ",").read
 _OFX_START = re.compile(r"<OFX>", re.IGNORECASE)
 _CHARSETS = {"1252": "cp1252", "ISO-8859-1": "latin-1", "8859-1": "latin-1", "NONE": "cp1252"}
 _EXTENSIONS = (".ofx", ".qfx", ".qbo")
@@ -145,15 +151,19 @@ def parse(path: str, encoding: str | None = None) -> Aggregate:
     root = Aggregate("", 0)
     stack = [root]
     line, position = 1 + text.count("\n", 0, start.start()), start.start()
-    for match in _TAG.finditer(text, start.start()):
+    count, search, scan = text.count, _TAG.search, start.start()
+    while (match := search(text, scan)) is not None:
         # Lines are counted as the scan moves on, so the whole pass stays linear.
-        line += text.count("\n", position, match.start())
-        position = match.start()
+        at, scan = match.span()
+        line += count("\n", position, at)
+        position = at
         closing, tag, empty, rest = match.groups()
         if not tag.isupper():
             tag = tag.upper()
         top = stack[-1]
-        if closing:
+        if not (closing or empty) and (value := rest.strip()):  # most tags: an element
+            top.fields[tag] = (html.unescape(value) if "&" in value else value, line)
+        elif closing:
             depth = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag), 0)
             if depth:
                 while len(stack) > depth + 1:
@@ -163,12 +173,19 @@ def parse(path: str, encoding: str | None = None) -> Aggregate:
                 raise ImportFailure(path, line, f"</{tag}> closes nothing that is open", tag)
         elif empty:
             top.fields[tag] = ("", line)
-        elif rest and (value := rest.strip()):
-            top.fields[tag] = (html.unescape(value) if "&" in value else value, line)
         else:
             node = Aggregate(tag, line)
             top.children.append(node)
-            stack.append(node)
+            flat = _FLAT.match(text, at) if tag == "STMTTRN" else None
+            if flat is None:
+                stack.append(node)
+                continue
+            # Its elements at once, each on its line; the scan goes on after its end.
+            here = line + flat[1].count("\n")
+            for tag, raw in _ELEMENT.findall(flat[2]):
+                node.fields[tag] = (raw.strip(), here)
+                here += raw.count("\n")
+            scan = flat.end()
     if len(stack) > 1:
         opened = next((n for n in reversed(stack) if n.fields or n.children), stack[-1])
         last = text.count("\n") + (0 if text.endswith("\n") else 1)
@@ -193,16 +210,22 @@ def _close_empty(stack: list[Aggregate]) -> None:
     parent.children.extend(node.children)
 
 
+@functools.lru_cache(maxsize=4096)  # a statement has many lines a day
+def _day(digits: str) -> datetime.date | None:
+    match = _DATE.match(digits)
+    try:
+        return None if match is None else datetime.date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
 def _date(path: str, node: Aggregate, tag: str) -> datetime.date:
     value, line = node.fields[tag]
-    match = _DATE.match(value)
-    try:
-        if match is None:
-            raise ValueError
-        return datetime.date(*(int(part) for part in match.groups()))
-    except ValueError:
+    day = _day(value[:8])  # the time after the date does not matter
+    if day is None:
         message = f"{value!r} is not an OFX date (YYYYMMDD, then an optional time)"
-        raise ImportFailure(path, line, message, tag) from None
+        raise ImportFailure(path, line, message, tag)
+    return day
 
 
 def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
@@ -210,14 +233,15 @@ def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
     # A few banks write a decimal comma ("-12,50"); none write thousands separators.
     text = value.replace(",", ".") if "," in value and "." not in value else value
     try:
-        return parse_decimal(text, ".", ",")
+        return _NUMBERS(text)
     except ValueError as exc:
         raise ImportFailure(path, line, str(exc), tag) from None
 
 
 def _require(path: str, node: Aggregate, *tags: str) -> None:
+    fields = node.fields
     for tag in tags:
-        if not node.value(tag):
+        if not fields.get(tag, ("",))[0]:
             message = f"<{node.tag}> has no <{tag}>: the file is incomplete or not a statement"
             raise ImportFailure(path, node.line, message, tag)
 
@@ -331,8 +355,10 @@ class OfxImporter(Importer):
                 _require(path, trn, "DTPOSTED", "TRNAMT", "FITID")
                 date = _date(path, trn, "DTPOSTED")
                 number = _amount(path, trn, "TRNAMT")
-                payee_node = trn.child("PAYEE")
-                payee = trn.value("NAME") or (payee_node.value("NAME") if payee_node else None)
+                payee = trn.value("NAME")
+                if not payee:  # (most lines have no aggregate inside: no need to look)
+                    payee_node = trn.child("PAYEE") if trn.children else None
+                    payee = payee_node.value("NAME") if payee_node else None
                 narration = trn.value("MEMO") or ""
                 if not narration:  # a line with a name only: the name is what it says
                     payee, narration = None, payee or trn.value("TRNTYPE") or ""

@@ -28,7 +28,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
+
+from beancount_factoring.importers.readers import Layout
 
 KINDS = ("purchase", "collections", "reserve", "chargeback")
 SIGNS = ("minus", "parentheses", "inverted", "debit-credit")
@@ -103,6 +105,7 @@ class Profile:
     filename: str | None = None
     sheet: str | None = None
     _patterns: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+    layout: Layout = field(init=False, repr=False, compare=False)  # from the settings above
 
     def __post_init__(self) -> None:
         if self.kind not in FIELDS:
@@ -147,6 +150,8 @@ class Profile:
             re.compile(self.filename, re.IGNORECASE) if self.filename else None,
         )
         object.__setattr__(self, "_patterns", patterns)
+        layout = Layout(self.delimiter, self.encoding, sheet=self.sheet, setting="in the profile")
+        object.__setattr__(self, "layout", layout)
 
     def __hash__(self) -> int:
         return hash((self.name, self.kind))
@@ -163,9 +168,10 @@ class Profile:
     def key_fields(self) -> tuple[str, ...]:
         return KEY_FIELDS[self.kind]
 
-    def is_total(self, text: str) -> bool:
-        """True for a total row's first cell (`Total`, `*`, `Yhteensä`)."""
-        return bool(self._patterns[0].match(text.strip()))
+    @property
+    def total_pattern(self) -> re.Pattern[str]:
+        """Matches a total row's first cell, stripped (`Total`, `*`, `Yhteensä`)."""
+        return cast(re.Pattern[str], self._patterns[0])
 
     def meaning(self, type_text: str) -> str:
         """What a reserve ledger row of this type does (see MEANINGS)."""

@@ -1,39 +1,54 @@
-"""Raw rows of a CSV or XLSX file, each with its line, and errors that name the place.
+"""Raw rows of a CSV or XLSX file, each with the line it starts on; errors name the place.
 
-`raw_rows(path, profile)` yields `(line, cells)` for every row of the file, blank rows
-included; `table.py` finds the header among them and names the fields. The line of a
-CSV record is the line it starts on; in a workbook it is the sheet's row number.
+Every importer of a table (bank statements, invoice exports, factor reports) reads its
+file through `raw_rows()`, which yields `(line, cells)` for every row, blank rows
+included; `table.py` and `report.py` find the header among them and name the columns:
 
-A CSV file is decoded line by line in the profile's encoding, so a byte that is not in
-that encoding is reported with its line and position (and its column, once the header
-is known); a quote that is never closed is reported at the line its record starts.
-Excel's byte-order mark is dropped; a UTF-16 file is refused with a hint.
+    layout = Layout(delimiter=";", encoding="cp1252", skip_lines=3)
+    for line, cells in raw_rows("umsatz.csv", layout):
+        ...
+
+The line of a CSV record is the line it starts on; in a workbook it is the sheet's row.
+Nothing but the current row is held in memory.
+
+A text file is decoded line by line in the layout's encoding (all in C: `bytes.decode`
+mapped over the file's lines), so a byte that is not in that encoding is reported with
+its line and position, and its column once the header is known. A quote that is never
+closed is reported at the line its record starts, naming the field it opened. Excel's
+UTF-8 byte-order mark is dropped; a UTF-16 or UTF-32 file read as anything else is
+refused with a hint. Lines end with `\\n` or `\\r\\n`, or with `\\r` in a file that has no
+`\\n` (old Excel for Mac); a lone `\\r` in any other file is damage, and is reported.
 
 Cells of a workbook keep their type: text, `Decimal` for numbers, `date` for dates.
 Excel stores numbers as binary floats; a float becomes a Decimal through its shortest
 repr (2150.5 -> "2150.5"), and a cell formatted as a percentage becomes `ExcelPercent`,
-whose value is already a fraction (0.95 for 95 %). Money is rounded to cents later,
-when it is read as an amount (`table.Row.amount`).
+whose value is already a fraction (0.95 for 95 %).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
+import functools
+import io
+import itertools
 import os
+import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO, Any
+from operator import methodcaller
+from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from beancount_factoring.importers.base import ImportFailure
-from beancount_factoring.importers.profiles import Profile
 
 XLSX = (".xlsx", ".xlsm")
 TEXT = (".csv", ".txt", ".tsv")
@@ -43,12 +58,60 @@ BAD_XLSX = (
     ParseError, EOFError, TypeError, AttributeError, NotImplementedError, ValueError,
     OverflowError, OSError,
 )  # fmt: skip
+# How much of a file identify() reads.
+HEAD_BYTES = 64 * 1024
+# How much of a broken record is read again to find the field its open quote is in.
+RECORD_LIMIT = 1 << 20
+_LONE_CR = re.compile(r"\r(?!\n)")
+# Longest first: a UTF-32 mark starts with the UTF-16 one.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
 Cell = str | Decimal | datetime.date
+Rows = Generator[tuple[int, list[Cell]], None, None]
+TextRows = Generator[tuple[int, list[str]], None, None]
 
 
 class ExcelPercent(Decimal):
     """A number Excel shows as a percentage: the value is already a fraction."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a file is written: delimiter, encoding, title lines, worksheet.
+
+    `skip_lines` lines are read as plain text before the CSV starts (a bank's title
+    lines, which may hold unbalanced quotes). `setting` says where the user sets the
+    encoding, for the error that asks them to. `byte_position` places an undecodable byte
+    by its position in the line (`file.csv:3:39`, where an editor jumps to it) rather than
+    by its column's name; the message gives the other.
+    """
+
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    quotechar: str = '"'
+    skip_lines: int = 0
+    sheet: str | None = None
+    setting: str = "on the importer"
+    byte_position: bool = False
+
+    def __post_init__(self) -> None:
+        # A misspelt encoding is a mistake in import.py: say so when it is loaded.
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError as exc:
+            raise ValueError(f"unknown encoding {self.encoding!r}") from exc
+        if len(self.delimiter) != 1:
+            raise ValueError(f"the delimiter must be one character, not {self.delimiter!r}")
+        if self.skip_lines < 0:
+            raise ValueError("skip_rows must be 0 or more")
+
+    def fix(self) -> str:
+        return f"set encoding= {self.setting} ('cp1252', 'latin-1', 'utf-16', ...)"
 
 
 def is_xlsx(path: str) -> bool:
@@ -61,6 +124,7 @@ def readable(path: str) -> bool:
 
 
 def text_of(value: Cell) -> str:
+    """A cell as text: stripped, a date in ISO form, a number as written."""
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, datetime.date):
@@ -68,49 +132,187 @@ def text_of(value: Cell) -> str:
     return str(value)
 
 
-def _column(names: list[str], field: int, fallback: int) -> str | int:
-    """The header name of a field when the header is known, else a position."""
-    return names[field] if 0 <= field < len(names) and names[field] else fallback
+def raw_rows(path: str, layout: Layout, names: Sequence[str] = ()) -> Rows:
+    """Every row of the file as (line, cells), blank rows included.
+
+    `names` may be filled with the header's names later, so that errors in the rows
+    after the header name their column.
+    """
+    if is_xlsx(path):
+        return _xlsx_rows(path, layout.sheet)
+    return cast(Rows, text_rows(path, layout, names))
 
 
-def _decoded(path: str, handle: IO[bytes], profile: Profile, names: list[str]) -> Iterator[str]:
-    """The file's lines, decoded one at a time so that a bad byte names its line."""
-    encoding = profile.encoding
-    for number, raw in enumerate(handle, start=1):
-        if number == 1:
-            if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise ImportFailure(
-                    path, 1, f"the file is UTF-16; the profile reads {encoding}: "
-                    "save it as CSV UTF-8, or set encoding='utf-16' in the profile", column=1
-                )  # fmt: skip
-            if raw.startswith(b"\xef\xbb\xbf") and encoding.replace("_", "-").lower() in (
-                "utf-8", "utf8"
-            ):  # fmt: skip
-                raw = raw[3:]  # Excel's "CSV UTF-8" starts with a byte-order mark.
-        try:
-            yield raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            before = raw[: exc.start].decode(encoding, errors="replace")
-            field = before.count(profile.delimiter)
+def text_rows(
+    path: str, layout: Layout, names: Sequence[str] = (), head: bool = False
+) -> TextRows:
+    """(line, cells) of a delimited text file.
+
+    `head` reads only the first HEAD_BYTES and replaces bytes not in the encoding: what
+    identify() needs of any file in the downloads folder, a PDF or a video included.
+    """
+    codec = codecs.lookup(layout.encoding).name
+    errors = "replace" if head else "strict"
+    with _open(path, head) as handle:
+        start = handle.read(HEAD_BYTES)
+        if codec in ("utf-8", "utf-8-sig"):
+            # Excel's "CSV UTF-8" starts with a byte-order mark; the plain codec is the
+            # fast one, and utf-8-sig would look for a mark on every line.
+            codec = "utf-8"
+            handle.seek(3 if start.startswith(codecs.BOM_UTF8) else 0)
+        else:
+            handle.seek(0)
+        wide = "\n".encode(codec) != b"\n"  # UTF-16 or -32: lines are not split on bytes
+        if not wide and not head:
+            _refuse_wide(path, start, layout)
+        if wide:
+            text = io.TextIOWrapper(handle, encoding=codec, errors=errors, newline="")
+            yield from _parse(path, text, layout, names, wide)
+            return
+        # A lone \r ends a line only in a file without \n (old Excel for Mac); in any other
+        # file it is damage, which the csv module reports, rather than a row split in two.
+        lines = _cr_lines(handle) if b"\n" not in start and b"\r" in start else handle
+        decoded = map(methodcaller("decode", codec, errors), lines)
+        yield from _parse(path, decoded, layout, names, wide)
+
+
+def _refuse_wide(path: str, start: bytes, layout: Layout) -> None:
+    """A UTF-16 or UTF-32 file read in a one-byte encoding would give garbage: say so."""
+    for bom, name in _WIDE_BOMS:
+        if start.startswith(bom):
             raise ImportFailure(
-                path,
-                number,
-                f"byte 0x{raw[exc.start]:02x} at position {exc.start + 1} cannot be read as "
-                f"{encoding}: the file is in another encoding than the profile says "
-                "(set encoding= in the profile)",
-                column=_column(names, field, exc.start + 1),
-            ) from exc
+                path, 1, f"the file is {name} (it starts with its byte-order mark), not "
+                f"{layout.encoding}: save it as CSV UTF-8, or set encoding='{name.lower()}' "
+                f"{layout.setting}", column=1,
+            )  # fmt: skip
 
 
-def _open_quote_field(text: str, delimiter: str) -> int:
+def _cr_lines(handle: IO[bytes]) -> Iterator[bytes]:
+    """The lines of a file whose lines end with a lone \\r, read in blocks."""
+    rest = b""
+    for block in iter(functools.partial(handle.read, 1 << 16), b""):
+        *lines, rest = (rest + block).split(b"\r")
+        for line in lines:
+            yield line + b"\r"
+    if rest:
+        yield rest
+
+
+def _open(path: str, head: bool) -> IO[bytes]:
+    try:
+        if head:
+            with open(path, "rb") as handle:
+                return io.BytesIO(handle.read(HEAD_BYTES))
+        return open(path, "rb")  # text_rows closes it
+    except OSError as exc:
+        raise ImportFailure(path, None, f"cannot read the file: {exc.strerror}") from exc
+
+
+def _parse(path: str, lines: Any, layout: Layout, names: Sequence[str], wide: bool) -> TextRows:
+    """The CSV records of decoded lines, each with the line it starts on."""
+    offset = 0
+    try:
+        for _ in range(layout.skip_lines):
+            next(lines, None)
+            offset += 1
+    except UnicodeDecodeError as exc:
+        raise _undecodable(path, offset + 1, exc, layout, names, wide) from exc
+    reader = csv.reader(
+        lines,
+        delimiter=layout.delimiter,
+        quotechar=layout.quotechar,
+        strict=True,  # an unclosed quote at the end is a truncated file, not data
+    )
+    start = offset + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            line = offset + reader.line_num + 1  # the line that failed was not counted
+            raise _undecodable(path, line, exc, layout, names, wide) from exc
+        except csv.Error as exc:
+            raise _unreadable(path, start, offset + reader.line_num, exc, layout, names) from exc
+        yield start, record
+        start = offset + reader.line_num + 1
+
+
+def _column(names: Sequence[str], field: int) -> str | None:
+    return names[field] if 0 <= field < len(names) and names[field] else None
+
+
+def _undecodable(
+    path: str,
+    line: int,
+    exc: UnicodeDecodeError,
+    layout: Layout,
+    names: Sequence[str],
+    wide: bool,
+) -> ImportFailure:
+    if wide:  # decoded in blocks, not lines: the place is the line reached so far
+        message = f"the file ends inside a character, or holds bytes not in {layout.encoding}"
+        return ImportFailure(path, line, f"{message}: {layout.fix()}")
+    raw = exc.object
+    position = exc.start + 1
+    before = raw[: exc.start].decode(layout.encoding, errors="replace")
+    name = _column(names, before.count(layout.delimiter))
+    message = f"byte 0x{raw[exc.start]:02x} at position {position} cannot be read as "
+    message += layout.encoding
+    if name is not None and layout.byte_position:
+        message += f" (column {name!r})"
+    column = position if name is None or layout.byte_position else name
+    return ImportFailure(
+        path, line, f"{message}: the file is in another encoding; {layout.fix()}", column
+    )
+
+
+def _unreadable(
+    path: str, start: int, stop: int, exc: csv.Error, layout: Layout, names: Sequence[str]
+) -> ImportFailure:
+    """A record the csv module refuses: say why, and in which field it went wrong."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        message = (
+            "the file ends inside a quoted field: a quote is not closed, or the file is cut "
+            "short (a truncated download)"
+        )
+    elif "new-line character" in text:
+        message = (
+            "a line break (\\r) inside a field that is not quoted: the file is damaged, or "
+            "the field lacks its quotes"
+        )
+    else:
+        message = f"the row cannot be read ({text}): check the quotes in it"
+    record = _record(path, layout, start, stop)
+    stray = _LONE_CR.search(record)
+    field = _open_quote_field(record[: stray.start()] if stray else record, layout)
+    return ImportFailure(path, start, message, _column(names, field) or field + 1)
+
+
+def _record(path: str, layout: Layout, start: int, stop: int) -> str:
+    """The text of lines start..stop again (only when a record cannot be read)."""
+    parts: list[str] = []
+    size = 0
+    with open(path, encoding=layout.encoding, errors="replace", newline="") as handle:
+        for line in itertools.islice(handle, start - 1, max(stop, start)):
+            parts.append(line)
+            size += len(line)
+            if size > RECORD_LIMIT:
+                break
+    return "".join(parts)
+
+
+def _open_quote_field(text: str, layout: Layout) -> int:
     """The index of the field where a record's raw text ends (inside an open quote)."""
+    quote, delimiter = layout.quotechar, layout.delimiter
     field, quoted, at_start, closed = 0, False, True, False
     for char in text:
         if quoted:
-            if char == '"':
+            if char == quote:
                 quoted, closed = False, True
             continue
-        if char == '"' and (at_start or closed):  # an opening quote, or a doubled one
+        if char == quote and (at_start or closed):  # an opening quote, or a doubled one
             quoted, at_start, closed = True, False, False
             continue
         closed = False
@@ -118,40 +320,6 @@ def _open_quote_field(text: str, delimiter: str) -> int:
         if at_start:
             field += 1
     return field
-
-
-Rows = Generator[tuple[int, list[Cell]], None, None]
-
-
-def _csv_rows(path: str, profile: Profile, names: list[str]) -> Rows:
-    """(line, cells) of a delimited text file; the line is where the record starts."""
-    with open(path, "rb") as handle:
-        consumed: list[str] = []
-
-        def lines() -> Iterator[str]:
-            for line in _decoded(path, handle, profile, names):
-                consumed.append(line)
-                yield line
-
-        reader = csv.reader(lines(), delimiter=profile.delimiter, strict=True)
-        start = 1
-        while True:
-            consumed.clear()
-            try:
-                record = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                field = _open_quote_field("".join(consumed), profile.delimiter)
-                raise ImportFailure(
-                    path,
-                    start,
-                    f"the row cannot be read ({exc}): a quote is not closed, or the file "
-                    "is cut short",
-                    column=_column(names, field, field + 1),
-                ) from exc
-            yield start, list(record)
-            start = reader.line_num + 1
 
 
 def _xlsx_value(cell: Any) -> Cell:
@@ -174,20 +342,20 @@ def _xlsx_value(cell: Any) -> Cell:
     return str(value)
 
 
-def _xlsx_rows(path: str, profile: Profile) -> Rows:
-    """(sheet row number, cells) of the profile's sheet (the first one by default)."""
+def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
+    """(sheet row number, cells) of the sheet (the first one by default)."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except BAD_XLSX as exc:
         raise ImportFailure(path, None, f"not a readable XLSX workbook ({exc})") from exc
     number = 0
     try:
-        if profile.sheet is not None and profile.sheet not in book.sheetnames:
+        if sheet_name is not None and sheet_name not in book.sheetnames:
             raise ImportFailure(
-                path, None, f"no sheet {profile.sheet!r}; the sheets are {book.sheetnames}"
+                path, None, f"no sheet {sheet_name!r}; the sheets are {book.sheetnames}"
             )
         try:
-            sheet = book[profile.sheet] if profile.sheet else book.worksheets[0]
+            sheet = book[sheet_name] if sheet_name else book.worksheets[0]
             number = (sheet.min_row or 1) - 1
             rows = sheet.iter_rows()
         except BAD_XLSX as exc:
@@ -209,12 +377,20 @@ def _xlsx_rows(path: str, profile: Profile) -> Rows:
         book.close()
 
 
-def raw_rows(path: str, profile: Profile, names: list[str] | None = None) -> Rows:
-    """Every row of the file as (line, cells), blank rows included.
+def head(path: str, layout: Layout, count: int) -> list[tuple[int, list[Cell]]] | None:
+    """The first `count` rows, up to the first that cannot be read; None if none can.
 
-    `names` may be filled with the header's names later, so that errors in the rows
-    after the header name their column.
+    For identify(): a bad byte or quote below the header is extract's to report.
     """
-    if is_xlsx(path):
-        return _xlsx_rows(path, profile)
-    return _csv_rows(path, profile, names if names is not None else [])
+    rows = raw_rows(path, layout)
+    found: list[tuple[int, list[Cell]]] = []
+    try:
+        for row in rows:
+            found.append(row)
+            if len(found) >= count:
+                break
+    except (ImportFailure, OSError):
+        return found or None
+    finally:
+        rows.close()
+    return found

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import random
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,9 +14,10 @@ from beancount.core import data
 from beangulp import testing
 from click.testing import CliRunner
 
+from beancount_factoring.importers import ofx
 from beancount_factoring.importers.base import ID_KEY, ImportFailure
 from beancount_factoring.importers.ingest import ingest
-from beancount_factoring.importers.ofx import OfxImporter, parse
+from beancount_factoring.importers.ofx import Aggregate, OfxImporter, parse
 
 OFX_DOCS = [doc for doc in DOCUMENTS if doc.suffix in (".ofx", ".qfx")]
 SGML = BANK_DOCS / "first_prairie_2025-02.ofx"
@@ -141,6 +144,43 @@ class TestParser:
         transactions = statement.child("BANKTRANLIST")
         assert transactions is not None
         assert len([c for c in transactions.children if c.tag == "STMTTRN"]) == 12
+
+
+def tree(node: Aggregate) -> tuple[object, ...]:
+    """An aggregate as nested tuples: tag, line, elements with their lines, children."""
+    return (node.tag, node.line, node.fields, [tree(child) for child in node.children])
+
+
+def read_tag_by_tag(monkeypatch: pytest.MonkeyPatch, path: str) -> object:
+    """What `parse` gives without its one-step reading of plain transactions."""
+    with monkeypatch.context() as patch:
+        patch.setattr(ofx, "_FLAT", re.compile(r"(?!)(.)(.)"))
+        try:
+            return tree(parse(path))
+        except ImportFailure as error:
+            return str(error)
+
+
+def test_plain_transactions_read_at_once_as_tag_by_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path for SGML transactions gives the tree, lines and errors of the rest."""
+    rng = random.Random(20250305)
+    variants = [SGML.read_bytes(), XML.read_bytes(), SGML_MINIMAL.encode("cp1252")]
+    variants.append(variants[0].replace(b"\n<", b"<"))  # every tag on one line
+    variants.append(variants[0].replace(b"\n", b"\r\n"))
+    for number in range(200):
+        content = bytearray(variants[number % len(variants)])
+        for _ in range(rng.randrange(1, 4)):  # a flipped byte, a stray <, &, space or line
+            at = rng.randrange(len(content))
+            content[at : at + rng.randrange(2)] = rng.choice([b"<", b"&", b" ", b"\n", b"x"])
+        path = tmp_path / f"{number}.ofx"
+        path.write_bytes(bytes(content))
+        try:
+            fast: object = tree(parse(str(path)))
+        except ImportFailure as error:
+            fast = str(error)
+        assert fast == read_tag_by_tag(monkeypatch, str(path)), number
 
 
 def failure(importer: OfxImporter, path: str) -> ImportFailure:

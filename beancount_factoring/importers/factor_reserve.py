@@ -1,0 +1,196 @@
+"""The entries of a factor's reserve ledger: releases, fees, and balance assertions.
+
+A reserve ledger lists every movement of the reserve the factor holds back, with a
+running balance:
+
+    Date,Transaction Type,Batch#,Invoice #,Description,Amount,Balance
+    03/03/2025,Purchase,Schedule#3110,,Reserve holdback,$201.25,$201.25
+    04/04/2025,CashPosting,Collection Report#772,RF-1102,Short pay,($50.00),$151.25
+    04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$0.00
+
+Only releases (a bank line, `factoring: "release"`) and the fees the factor took from
+the reserve that belong to no invoice become transactions. Holdbacks, short pays,
+chargebacks and the fees of an invoice are what the plugin books from the other events,
+so they become nothing; they still count in the running balance, which becomes
+`balance` assertions on the reserve account and is checked as the rows are read (a
+wrong sign convention in the profile shows there).
+
+Each row is kept as a `Movement`, its figures and texts without the row's cells: the
+balances can be checked only once every row is read, in whichever order the report
+lists them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import data
+
+from beancount_factoring.importers.factor_entries import (
+    LINK,
+    ZERO,
+    Context,
+    entry_meta,
+    make_amount,
+    row_currency,
+)
+from beancount_factoring.importers.report import Report, Row
+
+
+@dataclass(slots=True)
+class Movement:
+    """One reserve ledger row, signed as the client sees it (+ adds to the reserve)."""
+
+    line: int
+    day: datetime.date
+    meaning: str
+    amount: Decimal
+    balance: Decimal | None
+    currency: str
+    reference: str
+    invoice: str
+    description: str
+    type: str
+
+
+def _movement(row: Row) -> Movement:
+    profile = row.report.profile
+    day = row.date("date")
+    assert day is not None
+    if profile.sign == "debit-credit":
+        debit, credit = row.size("debit"), row.size("credit")
+        if debit is None and credit is None:
+            raise row.fail("debit", "neither a debit nor a credit is given")
+        amount = (credit or ZERO) - (debit or ZERO)
+    else:
+        value = row.amount("amount", required=True)
+        assert value is not None
+        amount = -value if profile.sign == "inverted" else value
+    balance = row.amount("balance") if row.has("balance") else None
+    if balance is not None and profile.sign == "inverted":
+        balance = -balance
+    reference, invoice, description, kind = row.texts(
+        "reference", "invoice", "description", "type"
+    )
+    meaning = profile.meaning(kind)
+    currency = row_currency(row)
+    return Movement(
+        row.line, day, meaning, amount, balance, currency, reference, invoice, description, kind
+    )
+
+
+def _check_running(report: Report, moves: list[Movement]) -> None:
+    """The running balance must follow from the amounts: a wrong sign setting shows here."""
+    days = [move.day for move in moves]
+    descending = any(a > b for a, b in itertools.pairwise(days))
+    if descending and any(a < b for a, b in itertools.pairwise(days)):
+        raise report.fail(moves[0].line, "date", "the rows are not in date order")
+    ordered = list(reversed(moves)) if descending else moves
+    for before, after in itertools.pairwise(ordered):
+        if before.balance is None or after.balance is None:
+            continue
+        if before.currency == after.currency and before.balance + after.amount != after.balance:
+            raise report.fail(
+                after.line,
+                "balance",
+                f"the balance {after.balance} does not follow from {before.balance} and the "
+                f"amount {after.amount}: check the profile's sign convention",
+            )
+    if descending:
+        moves.reverse()
+
+
+def reserve_ledger(report: Report, ctx: Context) -> list[data.Directive]:
+    """Releases, fees of no invoice, and balance assertions from a reserve ledger."""
+    moves = [_movement(row) for row in report.rows()]
+    _check_running(report, moves)
+    entries: list[data.Directive] = []
+    releases: dict[tuple[datetime.date, str, str], list[Movement]] = {}
+    for move in moves:
+        if move.meaning == "release" and ctx.releases:
+            key = (move.day, move.reference, move.currency)
+            releases.setdefault(key, []).append(move)
+        elif move.meaning == "fee" and not move.invoice and move.amount:
+            entries.append(_fee(report, move, ctx))
+    for (day, reference, currency), group in releases.items():
+        entries.append(_release(report, day, reference, currency, group, ctx))
+    if ctx.balances != "none":
+        closing: dict[tuple[datetime.date, str], Movement] = {}
+        for move in moves:
+            if move.balance is not None:
+                closing[(move.day, move.currency)] = move  # the day's last row wins
+        chosen = list(closing.values())
+        if ctx.balances == "last" and chosen:
+            last: dict[str, Movement] = {move.currency: move for move in chosen}
+            chosen = list(last.values())
+        for move in chosen:
+            assert move.balance is not None
+            meta = entry_meta(
+                report, move.line, ctx, "balance", move.day, move.balance, move.currency
+            )
+            units = make_amount(move.balance, move.currency)
+            # A balance assertion holds at the start of its day: the day after the row.
+            day = move.day + datetime.timedelta(days=1)
+            entries.append(data.Balance(meta, day, ctx.reserve, units, None, None))
+    return entries
+
+
+def _release(
+    report: Report,
+    day: datetime.date,
+    reference: str,
+    currency: str,
+    group: list[Movement],
+    ctx: Context,
+) -> data.Transaction:
+    first = group[0]
+    cash = -sum((move.amount for move in group), ZERO)
+    if cash <= 0:
+        message = f"a release of {-cash} adds to the reserve; check the sign"
+        raise report.fail(first.line, "amount", message)
+    if ctx.bank is None:
+        raise report.fail(
+            first.line,
+            "type",
+            "a release is paid into the bank: give bank= to the importer, or load the ledger "
+            "with the factor's agreement (extract -e)",
+        )
+    invoices = [move.invoice for move in group]
+    # Link the invoices only if every row names one: otherwise the plugin matches the
+    # release by its amount, which it could not do with a partial list.
+    links = frozenset(invoices) if all(invoices) else frozenset()
+    for move in group:
+        if move.invoice and not LINK.match(move.invoice):
+            raise report.fail(move.line, "invoice", "an invoice number cannot be a link")
+    parts = (day, reference, cash, currency, sorted(links))
+    meta = entry_meta(report, first.line, ctx, "release", *parts)
+    meta["factoring"] = "release"
+    meta["factor"] = ctx.factor
+    text = first.description or first.type or "Reserve release"
+    narration = f"{text}, {reference}" if reference else text
+    postings = [
+        data.Posting(ctx.bank, make_amount(cash, currency), None, None, None, None),
+        data.Posting(ctx.reserve, make_amount(-cash, currency), None, None, None, None),
+    ]
+    return data.Transaction(
+        meta, day, ctx.flag, ctx.payee, narration, frozenset(), links, postings
+    )
+
+
+def _fee(report: Report, move: Movement, ctx: Context) -> data.Transaction:
+    charge = -move.amount
+    parts = (move.day, move.reference, charge, move.description)
+    meta = entry_meta(report, move.line, ctx, "fee", *parts)
+    meta["factor"] = ctx.factor
+    text = move.description or move.type
+    narration = f"{text}, {move.reference}" if move.reference else text
+    postings = [
+        data.Posting(ctx.fees, make_amount(charge, move.currency), None, None, None, None),
+        data.Posting(ctx.reserve, make_amount(-charge, move.currency), None, None, None, None),
+    ]
+    return data.Transaction(
+        meta, move.day, ctx.flag, ctx.payee, narration, frozenset(), frozenset(), postings
+    )

@@ -1,0 +1,324 @@
+"""A factor's report (CSV or XLSX) read with its profile: the header, then data rows.
+
+Factor portals put a title above the header and totals below the data:
+
+    Purchase Report - RIDGELINE FREIGHT LLC (Client #C10482) 03/01/2025 - 03/07/2025
+    Schedule #,Purchase Date,Debtor,Invoice #,Invoice Amount,Advance,Fee,Reserve
+    3110,03/03/2025,NORTHSTAR LOGISTICS LLC,RF-1101,"$2,150.00","$2,042.50",$53.75,$107.50
+    Total,,,,"$2,150.00","$2,042.50",$53.75,$107.50
+
+`Report(path, profile)` finds the header by its column names among the first rows (not
+by counting title rows: users delete them in Excel), maps each field of the profile to
+its column, and `rows()` yields one `Row` per data row with the line it starts on (for
+XLSX, the sheet's row number). Blank rows, total rows and footers without the key
+fields are left out. A `Row` reads a field as text, an amount, a date or a rate:
+
+    for row in Report("purchase.csv", profiles.LAKESHORE_PURCHASE).rows():
+        face = row.amount("face", required=True)
+
+Every problem is an `ImportFailure` naming the file, the line and the column: a missing
+column (listing the headers found), a row cut short, a value that is not a date or an
+amount (and, from `readers`, bytes not in the encoding and broken quoting). Rows are
+read one at a time, so a large export is never held in memory twice.
+
+Amounts are Decimal, never float: a number from a workbook (see `readers.py`) is rounded
+half-up to cents, which is what its cell shows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from openpyxl.utils.datetime import from_excel
+
+from beancount_factoring.importers.base import CENT, Dates, ImportFailure, Numbers
+from beancount_factoring.importers.profiles import Profile
+from beancount_factoring.importers.readers import Cell, ExcelPercent, is_xlsx, raw_rows, text_of
+from beancount_factoring.importers.table import Header
+
+# Rows searched for the header after the profile's title rows (some portals add a
+# "Date ran" line or a blank row or two).
+HEADER_SLACK = 10
+
+
+def find_header(
+    rows: Iterable[tuple[int, list[Cell]]], profile: Profile
+) -> tuple[Header | None, Header | None, bool]:
+    """The first row with the profile's signature columns, within the search window.
+
+    Returns (the header, the row closest to one, whether the file had any non-blank row).
+    """
+    best: Header | None = None
+    any_text = False
+    for count, (line, cells) in enumerate(rows):
+        if count > profile.title_rows + HEADER_SLACK:
+            break
+        if not any(map(text_of, cells)):
+            continue
+        any_text = True
+        header = Header(line, cells)
+        found = header.match(profile.columns)
+        if all(name in found for name in profile.signature):
+            return header, header, True
+        if best is None or len(found) > len(best.index):
+            best = header
+    return None, best, any_text
+
+
+class Report:
+    """A factor's report read with its profile: the header, then the data `Row`s."""
+
+    def __init__(self, path: str, profile: Profile) -> None:
+        self.path = path
+        self.profile = profile
+        self.numbers = Numbers(profile.decimal_mark, profile.thousands).read
+        self.rates = Numbers(profile.decimal_mark, "").read
+        self.dates = Dates(profile.date_formats).read
+        names: list[str] = []
+        self._rows = raw_rows(path, profile.layout, names)
+        header, best, any_text = find_header(self._rows, profile)
+        if header is None:
+            self._rows.close()
+            raise self._no_header(best, any_text)
+        self.header = header
+        self.index = header.index
+        names.extend(header.names)
+        mapped = set(header.index.values())
+        unknown = [name for i, name in enumerate(header.names) if name and i not in mapped]
+        if profile.strict and unknown:
+            self._rows.close()
+            raise ImportFailure(
+                path, header.line, f"unknown column(s) {unknown} (the profile is strict)"
+            )
+        missing = [name for name in profile.required if name not in header.index]
+        if missing:
+            self._rows.close()
+            wanted = " / ".join(profile.columns[missing[0]])
+            raise ImportFailure(
+                path,
+                header.line,
+                f"the header has no {wanted!r} column ({missing[0]}); the headers found are "
+                f"{[name for name in header.names if name]}",
+                column=profile.columns[missing[0]][0],
+            )
+
+    def _no_header(self, best: Header | None, any_text: bool) -> ImportFailure:
+        profile = self.profile
+        if not any_text:
+            return ImportFailure(self.path, 1, "the file is empty: no header, no rows", column=1)
+        assert best is not None
+        missing = [name for name in profile.signature if name not in best.index]
+        wanted = ", ".join(repr(profile.columns[name][0]) for name in missing)
+        return ImportFailure(
+            self.path,
+            best.line,
+            f"no header with the columns {wanted} of a {profile.name} {profile.kind} report "
+            f"in the first {profile.title_rows + HEADER_SLACK} rows; the closest row has "
+            f"{[name for name in best.names if name]}",
+            column=profile.columns[missing[0]][0],
+        )
+
+    def close(self) -> None:
+        self._rows.close()
+
+    def fail(self, line: int, field: str, message: str) -> ImportFailure:
+        """An error about the cell of `field` on a line, naming the column as the file does."""
+        position = self.index.get(field)
+        column = self.header.names[position] if position is not None else field
+        return ImportFailure(self.path, line, message, column=column or field)
+
+    def rows(self) -> Iterator[Row]:
+        """The data rows; blank, total and footer rows are left out."""
+        index = self.index
+        width = max(index.values()) + 1
+        keys = [index[key] for key in self.profile.key_fields]
+        marked = self.profile.total_pattern.match
+        text_file = not is_xlsx(self.path)
+        # The checks of every row, done in line: a call per cell would cost more than
+        # reading the file.
+        for line, cells in self._rows:
+            count = len(cells)
+            head = cells[0] if count else ""
+            first = head.strip() if type(head) is str else text_of(head)
+            if not first:  # (the first cell is nearly always filled: a fast path)
+                first = next((text for text in map(text_of, cells) if text), "")
+                if not first:
+                    continue
+            if marked(first) and self._is_total(cells, first, keys):
+                continue
+            if count < width and text_file and sum(map(bool, map(text_of, cells))) > 1:
+                raise self._short(line, count)
+            for key in keys:
+                value = cells[key] if key < count else ""
+                if not (value.strip() if type(value) is str else text_of(value)):
+                    break  # a footer such as ",,,,Wire Fee,($25.00)", or a note
+            else:
+                yield Row(self, line, cells)
+
+    def _short(self, line: int, count: int) -> ImportFailure:
+        """A record cut short: a truncated download, or a stray line break."""
+        missing = min(i for i in self.index.values() if i >= count)
+        return ImportFailure(
+            self.path,
+            line,
+            f"the row has {count} fields where the header has {len(self.header.names)}: "
+            "the file may be cut short (truncated), or a row broken in two",
+            self.header.names[missing],
+        )
+
+    @staticmethod
+    def _is_total(cells: list[Cell], first: str, keys: list[int]) -> bool:
+        """A marked row is a total unless it has its key fields: a debtor named
+        "TOTAL QUALITY LOGISTICS" in the first column is data, not a total."""
+        texts = [text_of(cell) for cell in cells]
+        if any(i >= len(texts) or not texts[i] for i in keys):
+            return True
+        return texts.index(first) in keys
+
+
+class Row:
+    """One data row of a report: its line and cells, read by field through the header.
+
+    Each reader takes the cell in line rather than through `cell()`: a report's row
+    reads a dozen fields, and a call costs as much as reading one. A field the report
+    has no column for is looked up, not caught: an exception per row would cost more.
+    """
+
+    __slots__ = ("cells", "line", "report")
+
+    def __init__(self, report: Report, line: int, cells: list[Cell]) -> None:
+        self.report, self.line, self.cells = report, line, cells
+
+    def has(self, field: str) -> bool:
+        """True if the file has a column for this field."""
+        return field in self.report.index
+
+    def cell(self, field: str) -> Cell:
+        try:
+            return self.cells[self.report.index[field]]
+        except (KeyError, IndexError):  # no such column, or a short row of a workbook
+            return ""
+
+    def text(self, field: str) -> str:
+        position = self.report.index.get(field)
+        cells = self.cells
+        if position is None or position >= len(cells):  # no such column, or a short row
+            return ""
+        value = cells[position]
+        return value.strip() if type(value) is str else text_of(value)
+
+    def fail(self, field: str, message: str) -> ImportFailure:
+        """An error about this row's cell of `field`, naming the column as the file does."""
+        return self.report.fail(self.line, field, message)
+
+    def need(self, field: str) -> str:
+        text = self.text(field)
+        if not text:
+            raise self.fail(field, "the cell is empty; a value is required here")
+        return text
+
+    def amount(self, field: str, required: bool = False) -> Decimal | None:
+        """A money amount, or None for an empty cell (an error if `required`)."""
+        position = self.report.index.get(field)
+        cells = self.cells
+        value = cells[position] if position is not None and position < len(cells) else ""
+        if type(value) is str:
+            text = value.strip()
+        elif isinstance(value, Decimal):
+            return value.quantize(CENT, ROUND_HALF_UP)  # an Excel number: what it shows
+        else:
+            text = text_of(value)
+        if text:
+            try:
+                return self.report.numbers(text)
+            except ValueError as exc:
+                raise self.fail(field, str(exc)) from None
+        if required:
+            raise self.fail(field, "the cell is empty; an amount is required here")
+        return None
+
+    def size(self, field: str) -> Decimal | None:
+        """A figure that has no direction (a fee, a reserve): its sign is how it was shown."""
+        value = self.amount(field)
+        return None if value is None else abs(value)
+
+    def amounts(self, *fields: str) -> list[Decimal | None]:
+        """`amount()` of several fields in one call (none required)."""
+        return self._amounts(fields, False)
+
+    def sizes(self, *fields: str) -> list[Decimal | None]:
+        """`size()` of several fields in one call: the figures of a purchase report's row."""
+        return self._amounts(fields, True)
+
+    def _amounts(self, fields: tuple[str, ...], size: bool) -> list[Decimal | None]:
+        index, cells, numbers = self.report.index, self.cells, self.report.numbers
+        found: list[Decimal | None] = []
+        for field in fields:
+            position = index.get(field)
+            value = cells[position] if position is not None and position < len(cells) else ""
+            if type(value) is not str:  # a workbook's number: rounded as amount() rounds it
+                found.append(self.size(field) if size else self.amount(field))
+            elif text := value.strip():
+                try:
+                    number = numbers(text)
+                except ValueError as exc:
+                    raise self.fail(field, str(exc)) from None
+                found.append(abs(number) if size else number)
+            else:
+                found.append(None)
+        return found
+
+    def texts(self, *fields: str) -> list[str]:
+        """`text()` of several fields in one call."""
+        index, cells = self.report.index, self.cells
+        found: list[str] = []
+        for field in fields:
+            position = index.get(field)
+            value = cells[position] if position is not None and position < len(cells) else ""
+            found.append(value.strip() if type(value) is str else text_of(value))
+        return found
+
+    def date(self, field: str, required: bool = True) -> datetime.date | None:
+        position = self.report.index.get(field)
+        cells = self.cells
+        value = cells[position] if position is not None and position < len(cells) else ""
+        if type(value) is str:
+            text = value.strip()
+            if text:
+                try:
+                    return self.report.dates(text)
+                except ValueError as exc:
+                    raise self.fail(field, str(exc)) from None
+            if required:
+                raise self.fail(field, "the cell is empty; a date is required here")
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:  # an Excel date serial in a cell formatted as a number
+            return from_excel(float(value)).date()
+        except (ValueError, OverflowError, AttributeError) as exc:
+            raise self.fail(field, f"{value} is not a date") from exc
+
+    def percent(self, field: str) -> Decimal | None:
+        """A rate as a fraction (0.95), read in the profile's percent style."""
+        value = self.cell(field)
+        if isinstance(value, ExcelPercent):
+            return Decimal(value)
+        text = text_of(value)
+        if not text:
+            return None
+        style = self.report.profile.percent
+        if isinstance(value, Decimal):
+            number = value
+        else:
+            try:
+                number = self.report.rates(text.rstrip("% "))
+            except ValueError as exc:
+                raise self.fail(field, f"{text!r} is not a percentage") from exc
+        if text.endswith("%") or style in ("percent", "number"):
+            return number / 100
+        if style == "auto" and number >= 1:
+            return number / 100
+        return number

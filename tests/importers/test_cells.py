@@ -1,0 +1,60 @@
+"""The fast readers of amounts and dates give what the general parsers give."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from beancount_factoring.importers.base import Dates, Numbers, parse_date, parse_decimal
+
+MARKS = [(".", ","), (".", ""), (",", "."), (",", " "), (".", " ")]
+
+
+def outcome(read: object, text: str) -> str:
+    """The value's exact form (a sign of zero included), or the error's message."""
+    try:
+        value = read(text)  # type: ignore[operator]
+    except ValueError as exc:
+        return f"error: {exc}"
+    assert isinstance(value, Decimal)
+    return repr(value)
+
+
+@pytest.mark.parametrize(("mark", "thousands"), MARKS)
+@given(text=st.text(alphabet="0123456789.,-()$€ \u00a0+", max_size=12))
+def test_numbers_read_as_parse_decimal(mark: str, thousands: str, text: str) -> None:
+    numbers = Numbers(mark, thousands)
+    expected = outcome(lambda t: parse_decimal(t, mark, thousands), text)
+    assert outcome(numbers, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "thousands", "value"),
+    [
+        ("$2,150.00", ".", ",", "2150.00"),
+        ("($50.00)", ".", ",", "-50.00"),
+        ("-$0.00", ".", ",", "-0.00"),
+        ("($0.00)", ".", ",", "0.00"),
+        ("4 960,00", ",", " ", "4960.00"),
+        ("1.234,50", ",", ".", "1234.50"),
+        ("1.487", ",", ".", "1487"),  # "." separates thousands here
+        ("-1234.5", ".", "", "-1234.5"),
+        ("12.50-", ".", ",", "-12.50"),
+    ],
+)
+def test_numbers_examples(text: str, mark: str, thousands: str, value: str) -> None:
+    assert repr(Numbers(mark, thousands)(text)) == repr(Decimal(value))
+
+
+def test_dates_remember_and_fail_as_parse_date() -> None:
+    dates = Dates(("%m/%d/%Y", "%m/%d/%y"))
+    assert dates("03/04/2025") == dates("3/4/25") == datetime.date(2025, 3, 4)
+    with pytest.raises(ValueError) as caught:
+        dates("02/30/2025")
+    with pytest.raises(ValueError) as expected:
+        parse_date("02/30/2025", ("%m/%d/%Y", "%m/%d/%y"))
+    assert str(caught.value) == str(expected.value)
