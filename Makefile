@@ -3,11 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-LEDGER := example_ledger/main.beancount
-# The second, small example (a Finnish workshop, bank-run factoring, VAT), reachable
-# from Fava's ledger switcher.
+# The demo: a year of a carrier's books, made by the importers from its downloads.
+LEDGER := example_ledger/year/main.beancount
+# The second example (a Finnish workshop, bank-run factoring, VAT), reachable from
+# Fava's ledger switcher.
 EUROPE := example_ledger/europe/main.beancount
 LEDGERS := $(LEDGER) $(EUROPE)
+# The quarter the guides and tutorials use.
+TUTORIAL := example_ledger/main.beancount
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -26,6 +29,7 @@ demo: check
 check: $(STAMP)
 	$(BIN)/bean-check $(LEDGER)
 	$(BIN)/bean-check $(EUROPE)
+	$(BIN)/bean-check $(TUTORIAL)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
