@@ -1,10 +1,12 @@
-"""Take the README's screenshots of the four factoring pages of the example ledger.
+"""Take the README's screenshots of the four factoring pages of the demo ledger.
 
     .venv/bin/python docs/screenshots/take.py
 
-Starts Fava on the example ledger on a free port, opens each page in headless
-Chromium (/usr/bin/chromium, through playwright) and writes
+Starts Fava on the ledger `make demo` opens (example_ledger/year/main.beancount, a
+carrier's year of books) on a free port, opens each page in headless Chromium
+(/usr/bin/chromium, through playwright) with the time filter of SHOTS and writes
 docs/screenshots/<page>.png. Needs the test extras (playwright) and Chromium.
+tests/fava/test_fava_demo.py opens the same pages with the same filters.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-LEDGER = HERE.parents[1] / "example_ledger" / "main.beancount"
+LEDGER = HERE.parents[1] / "example_ledger" / "year" / "main.beancount"
 SLUG = "ridgeline-freight-llc"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -29,14 +32,37 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-WIDTH, MAX_HEIGHT = 1280, 1800
-# (file, page, query): mid-February shows reserves due back and open items.
+# Wide enough for the reserve page's open reserves table.
+WIDTH = 1440
+# (file, page, Fava's time filter, the most of the page's height to show).
 SHOTS = [
-    ("reserve.png", "FactoringReserve", "time=2025-01-01+-+2025-02-10"),
-    ("aging.png", "FactoringAging", ""),
-    ("cost.png", "FactoringCost", ""),
-    ("reconciliation.png", "FactoringReconciliation", "time=2025-01-01+-+2025-02-10"),
+    # The year: Lakeshore's reserve grows to June, runs off after the switch to Pinecrest.
+    ("reserve.png", "FactoringReserve", "2025", 1500),
+    # End of July: both factors hold invoices; Redfern's charged-back loads are ours again.
+    ("aging.png", "FactoringAging", "2025-07", 1800),
+    # The year's fees per month and factor, and the annual rate of each program.
+    ("cost.png", "FactoringCost", "2025", 1900),
+    # Thursday 12 June: four short pays wait to be netted from Lakeshore's next funding.
+    ("reconciliation.png", "FactoringReconciliation", "2025-01-01 - 2025-06-12", 2100),
 ]
+
+
+def url(base: str, page: str, time_filter: str) -> str:
+    """A page of the ledger, with Fava's time filter."""
+    query = "?time=" + urllib.parse.quote_plus(time_filter) if time_filter else ""
+    return f"{base}/{SLUG}/extension/{page}/{query}"
+
+
+def wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/", timeout=5):
+                return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"fava did not start on {base}")
+            time.sleep(0.2)
 
 
 def main() -> None:
@@ -51,26 +77,22 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}/{SLUG}"
+    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(base + "/", timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_for(base, server)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=ARGS
             )
             page = browser.new_page(viewport={"width": WIDTH, "height": 900})
-            for filename, name, query in SHOTS:
-                page.goto(f"{base}/extension/{name}/" + (f"?{query}" if query else ""))
+            page.set_default_timeout(30_000)
+            for filename, name, time_filter, max_height in SHOTS:
+                page.goto(url(base, name, time_filter))
                 expect(page.locator("svelte-component[type=charts] svg").first).to_be_visible()
                 # Fava's <article> scrolls inside a window-high grid: grow the
-                # window to the article's height (at most MAX_HEIGHT) instead.
+                # window to the article's height (at most max_height) instead.
                 height = page.evaluate("document.querySelector('article').scrollHeight")
-                page.set_viewport_size({"width": WIDTH, "height": min(height + 60, MAX_HEIGHT)})
+                page.set_viewport_size({"width": WIDTH, "height": min(height + 60, max_height)})
                 page.mouse.move(0, 0)
                 page.wait_for_timeout(500)
                 page.screenshot(path=str(HERE / filename))

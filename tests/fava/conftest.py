@@ -8,6 +8,7 @@ extras). Where either is missing they are skipped with the reason, except when
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fava_ledgers import BAD_TITLE, EXAMPLE, make_app, write_small
+from fava_browser import Watched
+from fava_ledgers import BAD_TITLE, DEMO, EXAMPLE, make_app, write_small
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -70,23 +72,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def fava_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``fava`` serving the example, the small and a badly configured ledger; yields its URL."""
+def _require_browser() -> None:
+    """Skip (or, with FACTORING_REQUIRE_BROWSER, fail) where the browser is missing."""
     reason = _browser_missing()
     if reason:
         if os.environ.get("FACTORING_REQUIRE_BROWSER"):
             pytest.fail(f"browser tests required here, but {reason}")
         pytest.skip(reason)
-    served = tmp_path_factory.mktemp("served")
-    small = write_small(served)
-    bad = write_small(served, "\"{'aging-basis': 'weekly'}\"", "bad.beancount", BAD_TITLE)
+
+
+@contextlib.contextmanager
+def _serve(ledgers: list[Path], log: Path) -> Iterator[str]:
+    """``fava`` on a free port serving the ledgers, until the block ends; yields its URL."""
     port = _free_port()
     fava = Path(sys.executable).with_name("fava")
-    log = tmp_path_factory.mktemp("log") / "fava.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(fava), "-H", "127.0.0.1", "-p", str(port), *map(str, (EXAMPLE, small, bad))],
+            [str(fava), "-H", "127.0.0.1", "-p", str(port), *map(str, ledgers)],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -111,7 +113,32 @@ def fava_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(fava_server: str) -> Iterator[Any]:
+def fava_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``fava`` serving the tutorial, the small and a badly configured ledger; yields its URL."""
+    _require_browser()
+    served = tmp_path_factory.mktemp("served")
+    small = write_small(served)
+    bad = write_small(served, "\"{'aging-basis': 'weekly'}\"", "bad.beancount", BAD_TITLE)
+    log = tmp_path_factory.mktemp("log") / "fava.log"
+    with _serve([EXAMPLE, small, bad], log) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``fava`` serving what ``make demo`` opens (the year, then Europe); yields its URL.
+
+    Started once per session: the year's books load in a few seconds.
+    """
+    _require_browser()
+    log = tmp_path_factory.mktemp("log") / "fava-demo.log"
+    with _serve([*DEMO], log) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    _require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -120,3 +147,14 @@ def browser(fava_server: str) -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Watched]:
+    """A fresh browser tab, watched for errors and dialogs."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watched = Watched(page)
+    yield watched
+    context.close()

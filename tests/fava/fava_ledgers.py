@@ -7,8 +7,16 @@ from pathlib import Path
 from fava.application import create_app
 from flask import Flask
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "example_ledger" / "main.beancount"
+ROOT = Path(__file__).resolve().parents[2]
+# The tutorial quarter, which the docs use.
+EXAMPLE = ROOT / "example_ledger" / "main.beancount"
 EXAMPLE_SLUG = "ridgeline-freight-llc"
+# What `make demo` opens (the Makefile's LEDGERS): the year's books, whose title (and so
+# its slug) is the tutorial's, then the European example.
+YEAR = ROOT / "example_ledger" / "year" / "main.beancount"
+EUROPE = ROOT / "example_ledger" / "europe" / "main.beancount"
+DEMO = (YEAR, EUROPE)
+YEAR_SLUG = EXAMPLE_SLUG
 
 # Two factors; the invoice's payee and customer are markup, to check escaping.
 HOSTILE = "<script>alert(1)</script>"

@@ -5,48 +5,12 @@ Skipped with the reason where Chromium or playwright is missing (see conftest).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
+from fava_browser import Watched
 from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, HOSTILE, SMALL_SLUG
 
 PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
 BAD_SLUG = BAD_TITLE.lower().replace(" ", "-")
-
-
-class Watched:
-    """A browser page that records errors and dialogs."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                self.errors.append(f"console {message.type}: {message.text}")
-                if message.type == "error"
-                else None
-            ),
-        )
-
-        def dialog(d: Any) -> None:
-            self.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", dialog)
-
-
-@pytest.fixture
-def tab(browser: Any) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watched = Watched(page)
-    yield watched
-    context.close()
 
 
 def expect_page_rendered(tab: Watched) -> None:
