@@ -116,8 +116,16 @@ class Agreement:
     recourse_receivables: str | None
     rounding: str
 
+    @property
+    def loan(self) -> bool:
+        """True under the loan model: receivables stay, advances are a liability."""
+        return self.model == "loan"
+
     def own_accounts(self) -> tuple[str, ...]:
-        """The accounts the plugin posts to on this factor's behalf."""
+        """The accounts the plugin posts to on this factor's behalf.
+
+        The ``advances`` account is one of them only under the loan model.
+        """
         accounts = [
             self.clearing,
             self.reserve,
@@ -126,6 +134,8 @@ class Agreement:
             self.invoice_fee_account,
             self.transfer_fee_account,
         ]
+        if self.loan:
+            accounts.append(self.advances)
         return tuple(dict.fromkeys(accounts))
 
 
@@ -246,6 +256,33 @@ class _Reader:
         return value
 
 
+def _check_advances(
+    reader: _Reader, advances: str, named: dict[str, str | None], prefixes: list[str | None]
+) -> None:
+    """Under the loan model the advances account must be an account of its own.
+
+    It holds what we owe the factor; sharing it with the bank, a receivable or
+    one of the factor's other accounts would mix the liability with them.
+    """
+    example = "like Liabilities:Factoring:Summit:Advances"
+    for key, name in named.items():
+        if name == advances:
+            reader.error(
+                "advances",
+                f"{advances} is also the agreement's {key}; under the loan model the "
+                f"advances are a liability on an account of their own, {example}",
+            )
+            return
+    for prefix in prefixes:
+        if prefix and (advances == prefix or advances.startswith(prefix + ":")):
+            reader.error(
+                "advances",
+                f"{advances} is a receivable account (under {prefix}); under the loan model "
+                f"the advances are a liability, {example}",
+            )
+            return
+
+
 def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[FactoringError]]:
     """Read one ``factoring-agreement`` directive.
 
@@ -298,12 +335,6 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     fee_timing = reader.choice("fee-timing", "purchase")
     model = reader.choice("model", "sale")
     rounding = reader.choice("rounding", "half-up")
-    if model == "loan":
-        reader.error(
-            "model",
-            'the loan model is not supported yet; use model: "sale" '
-            "(advances derecognise the receivable)",
-        )
     payee_text = meta.get("payee", rf"(?<!\w){re.escape(name)}(?!\w)")
     payee = None
     if not isinstance(payee_text, str):
@@ -328,6 +359,18 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     transfer_fee_account = reader.account_name("transfer-fee-account", fees)
     receivables = reader.account_name("receivables", "Assets:Receivable")
     recourse_receivables = reader.account_name("recourse-receivables", None)
+    if model == "loan" and advances is not None:
+        named = {
+            "bank": bank,
+            "clearing": clearing,
+            "reserve": reserve,
+            "fees": fees,
+            "adjustments": adjustments,
+            "invoice-fee-account": invoice_fee_account,
+            "transfer-fee-account": transfer_fee_account,
+        }
+        prefixes = ["Assets:Receivable", receivables, recourse_receivables]
+        _check_advances(reader, advances, named, prefixes)
     if reader.errors:
         return None, reader.errors
     assert advance_rate is not None and fee is not None and recourse_days is not None

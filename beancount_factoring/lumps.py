@@ -230,7 +230,7 @@ def _items_for(
                 "FCT131", f"Invoice {number} is already paid and cannot be funded", event
             )
             return None
-        source = terms.clearing if state.in_clearing else state.invoice.account
+        source = P.funding_source(terms, state.in_clearing, state.invoice.account)
         item, split = P.funding_item(
             terms, number, state.face, state.currency, source, state.schedule, state.split(terms)
         )

@@ -1,4 +1,4 @@
-"""The postings each factoring event becomes (sale model).
+"""The postings each factoring event becomes, in the sale and the loan model.
 
 Take invoice INV-1001, $2,000 to TQL, bought by a factor that advances 95%
 with a flat 2% fee at purchase and a $25 wire fee. The schedule moves the
@@ -15,6 +15,26 @@ to zero and each cost lands where it belongs::
     Expenses:Factoring:RTS:Fees         40.00 USD   ; factoring-part: "discount-fee"
     Assets:Factoring:RTS:Reserve       100.00 USD   ; factoring-part: "reserve"
     Expenses:Factoring:RTS:Fees         25.00 USD   ; factoring-part: "transfer-fee"
+
+Under the loan model (``model: "loan"``, a secured borrowing) the invoice
+stays on the receivable account until the debtor pays. The schedule moves
+nothing; the deposit's face leg goes to the agreement's ``advances`` liability
+instead of the clearing or receivable account::
+
+    Assets:Bank:Checking              1835.00 USD
+    Liabilities:Factoring:RTS:Advances -2000.00 USD ; factoring-part: "face"
+    Expenses:Factoring:RTS:Fees         40.00 USD   ; factoring-part: "discount-fee"
+    Assets:Factoring:RTS:Reserve       100.00 USD   ; factoring-part: "reserve"
+    Expenses:Factoring:RTS:Fees         25.00 USD   ; factoring-part: "transfer-fee"
+
+and the debtor's payment to the factor clears both sides::
+
+    Liabilities:Factoring:RTS:Advances  2000.00 USD ; factoring-part: "collection"
+    Assets:Receivable:TQL             -2000.00 USD  ; factoring-part: "collection"
+
+A chargeback repays the advance (Advances +face) where the sale model takes
+the invoice back (Receivable +face). Fees, reserve, clearing and bank postings
+are the same in both models, so both give the same cash and the same fees.
 
 Each builder here is pure: it reads an invoice's state and returns an
 ``Item`` (postings, the cash it adds to a lump sum, and the figures for the
@@ -46,6 +66,7 @@ PARTS = (
     "chargeback",
     "chargeback-fee",
     "short-pay",
+    "collection",
     "difference",
     "rounding",
 )
@@ -202,6 +223,17 @@ def fee_due(
     return max(total - already, ZERO)
 
 
+def funding_source(agreement: Agreement, in_clearing: bool, receivable: str) -> str:
+    """The account a funding takes an invoice's face from.
+
+    Sale model: the clearing account if a schedule moved the invoice there,
+    else its receivable. Loan model: the advances liability, always.
+    """
+    if agreement.loan:
+        return agreement.advances
+    return agreement.clearing if in_clearing else receivable
+
+
 def funding_item(
     agreement: Agreement,
     invoice: str,
@@ -326,6 +358,39 @@ def collection_postings(
     return postings, from_reserve
 
 
+def loan_collection_postings(
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    face: Decimal,
+    paid: Decimal,
+    receivable: str,
+    sale_legs: list[Leg],
+) -> list[Leg]:
+    """The postings of a debtor's payment to the factor under the loan model.
+
+    What the debtor paid, up to the face, repays the advance and clears the
+    receivable (part ``collection``). A shortfall also leaves the receivable
+    (to the adjustments account, as in the sale model: ``sale_legs``) and is
+    taken off the advance, since the factor recovers it from the reserve or
+    from the next lump sum. An overpayment is as in the sale model.
+    """
+    cleared = min(paid, face)
+    legs: list[Leg] = []
+    if cleared:
+        legs.append(leg(agreement.advances, cleared, currency, "collection", invoice))
+        legs.append(leg(receivable, -cleared, currency, "collection", invoice))
+    short = face - paid
+    if short > 0:
+        legs.append(sale_legs[0])
+        legs.append(leg(receivable, -short, currency, "short-pay", invoice))
+        legs.append(leg(agreement.advances, short, currency, "short-pay", invoice))
+        legs.extend(sale_legs[1:])
+    else:
+        legs.extend(sale_legs)
+    return legs
+
+
 def chargeback_postings(
     agreement: Agreement,
     invoice: str,
@@ -334,18 +399,28 @@ def chargeback_postings(
     receivable: str,
     held: Decimal,
     fee: Decimal,
+    moved_from: str | None = None,
 ) -> tuple[list[Leg], Decimal]:
     """The postings for an invoice the factor sells back to us.
 
     We own the claim on the debtor again (receivable +face); the factor keeps
     the reserve it held and any fee accrued so far, and recovers the rest from
-    the next lump sum (clearing).
+    the next lump sum (clearing). Under the loan model the claim never left
+    our books: the advance is repaid instead (advances +face), and the
+    receivable only moves from ``moved_from`` when the agreement names
+    ``recourse-receivables``.
 
     Returns:
       The postings and the amount owed to the factor through clearing.
     """
     owed = face - held + fee
-    postings = [leg(receivable, face, currency, "chargeback", invoice)]
+    if agreement.loan:
+        postings = [leg(agreement.advances, face, currency, "chargeback", invoice)]
+        if moved_from is not None and moved_from != receivable:
+            postings.append(leg(receivable, face, currency, "chargeback", invoice))
+            postings.append(leg(moved_from, -face, currency, "chargeback", invoice))
+    else:
+        postings = [leg(receivable, face, currency, "chargeback", invoice)]
     if held:
         postings.append(leg(agreement.reserve, -held, currency, "chargeback", invoice))
     if fee:

@@ -5,7 +5,10 @@ clearing account), ``funded`` (advance paid, reserve held), ``collected`` (the
 debtor paid the factor; a time-based fee becomes known), then ``released``
 (reserve back, less late fees) or ``charged back`` (sold back to us, the
 advance recovered from the next lump sum). Each event is checked against that
-state, and its postings come from ``postings.py``.
+state, and its postings come from ``postings.py``. Under the loan model the
+states are the same; only the postings differ (the invoice stays on its
+receivable, the advance is a liability that the collection or the chargeback
+repays), each invoice following the model of the terms it was bought under.
 
 A lump sum names what it settles by links (``^INV-1001``, ``^sched-10452``) or
 ``schedule:`` metadata. Every named item is worked out first; only if all of
@@ -200,15 +203,22 @@ class Settler:
         return [self.states[number] for number in event.invoices]
 
     def write(
-        self, event: Event, expected: list[P.Leg], links: set[str], agreement: Agreement
+        self,
+        event: Event,
+        expected: list[P.Leg],
+        links: set[str],
+        agreement: Agreement,
+        checked: bool = False,
     ) -> None:
         """Give an event its postings, or check the ones the user wrote.
 
-        The caller has already noted the accounts of ``expected`` (note_accounts).
+        The caller has already noted the accounts of ``expected`` (note_accounts);
+        with ``checked`` it has also compared the postings the user wrote.
         """
         entry = self.result.replaced.get(event.index, event.entry)
         if entry.postings:
-            self.compare(event, expected, entry.postings, "FCT121")
+            if not checked:
+                self.compare(event, expected, entry.postings, "FCT121")
             new_postings = list(entry.postings)
         else:
             own = frozenset(agreement.own_accounts())
@@ -257,18 +267,20 @@ class Settler:
         actual: list[Posting],
         code: str,
         agreement: Agreement | None = None,
+        accounts: set[str] | None = None,
+        hint: str = "",
     ) -> bool:
         """Compare written postings with expected ones, account by account.
 
         The accounts compared are those of the expected postings and, given an
         agreement, every account it names, so that an amount parked on the
-        clearing account cannot hide a shortfall.
+        clearing account cannot hide a shortfall; and any ``accounts`` given.
         """
         want: dict[tuple[str, str], Decimal] = {}
         for item in expected:
             key = (item.account, item.currency)
             want[key] = want.get(key, ZERO) + item.number
-        accounts = {key[0] for key in want}
+        accounts = {key[0] for key in want} | (accounts or set())
         if agreement is not None:
             accounts |= set(agreement.own_accounts())
         have = _totals([p for p in actual if p.account in accounts])
@@ -284,7 +296,8 @@ class Settler:
             self.error(
                 code,
                 "The postings written here differ from what the agreement gives: "
-                + "; ".join(lines),
+                + "; ".join(lines)
+                + (f" ({hint})" if hint else ""),
                 event,
             )
         return not lines
@@ -313,12 +326,18 @@ class Settler:
         expected: list[P.Leg] = []
         for state in states:
             face, currency, number = state.face, state.currency, state.invoice.number
-            expected.append(P.leg(agreement.clearing, face, currency, "face", number, schedule))
-            expected.append(
-                P.leg(state.invoice.account, -face, currency, "face", number, schedule)
-            )
+            if not agreement.loan:
+                # Sold: the invoice leaves the receivable for the clearing account.
+                # (Loan model: pledged, not sold; nothing moves until the funding.)
+                expected.append(
+                    P.leg(agreement.clearing, face, currency, "face", number, schedule)
+                )
+                expected.append(
+                    P.leg(state.invoice.account, -face, currency, "face", number, schedule)
+                )
             state.factor, state.agreement = event.factor, agreement
-            state.schedule, state.scheduled_on, state.in_clearing = schedule, event.date, True
+            state.schedule, state.scheduled_on = schedule, event.date
+            state.in_clearing = not agreement.loan
             state.scheduled_by = event.entry
         if schedule is not None:
             assert event.factor is not None
@@ -327,7 +346,19 @@ class Settler:
             self.open_schedules.setdefault(event.factor, {})[schedule] = None
         links = {schedule_link(schedule)} if schedule else set()
         self.note_accounts(expected, event.date, agreement)
-        self.write(event, expected, links, agreement)
+        if agreement.loan and event.entry.postings:
+            # Nothing may move: not the receivables, not the factor's accounts.
+            watched = set(agreement.own_accounts()) | {s.invoice.account for s in states}
+            self.compare(
+                event,
+                [],
+                event.entry.postings,
+                "FCT121",
+                accounts=watched,
+                hint=f"under the loan model of agreement '{agreement.name}' a schedule moves "
+                "nothing: the invoices stay on their receivable accounts until the debtor pays",
+            )
+        self.write(event, expected, links, agreement, checked=agreement.loan)
         if event.entry.postings:
             self._read_factor_figures(event, agreement, states)
 
@@ -454,6 +485,16 @@ class Settler:
             legs, from_reserve = P.collection_postings(
                 agreement, state.invoice.number, state.currency, state.face - paid, state.held
             )
+            if agreement.loan:
+                legs = P.loan_collection_postings(
+                    agreement,
+                    state.invoice.number,
+                    state.currency,
+                    state.face,
+                    paid,
+                    state.invoice.account,
+                    legs,
+                )
             if legs:
                 self.note_accounts(legs, event.date, agreement)
             factor = state.factor or ""
@@ -507,6 +548,7 @@ class Settler:
                 receivable,
                 state.held,
                 fee,
+                state.invoice.account,
             )
             self.note_accounts(legs, event.date, agreement)
             if state.factor is not None:

@@ -129,9 +129,9 @@ BASE = """
         (("  bank: Assets:Bank:Checking\n", ""), 3, "the key 'bank' is required"),
         (("recourse-days: 90", "recourse-days: 90.5"), 6, "whole number of days"),
         (
-            ("recourse-days: 90", 'recourse-days: 90\n  model: "loan"'),
+            ("recourse-days: 90", 'recourse-days: 90\n  model: "secured"'),
             7,
-            "loan model is not supported yet",
+            'is not one of "sale" or "loan"',
         ),
         (
             ("recourse-days: 90", 'recourse-days: 90\n  fee-timing: "later"'),

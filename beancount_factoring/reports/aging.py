@@ -6,6 +6,11 @@ attributed to its invoice (``facts._attribute``), so their total is the
 receivable accounts' balance. The invoices the factor holds (scheduled or
 funded, and neither collected nor charged back by the date) come from the
 invoices' snapshots, at face value, with the days left on the recourse clock.
+
+Under the loan model the invoices the factor holds are still on our
+receivable accounts: they are shown in the factor's table only, and their
+receivable amount is counted as ``pledged``, so that the receivables we hold
+plus the pledged ones still tie to the receivable accounts' balance.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from beancount_factoring.reports.facts import Facts, source_of
+from beancount_factoring.reports.facts import Facts, Snap, source_of
 from beancount_factoring.reports.model import (
     BASIS_DUE,
     BASIS_INVOICE,
@@ -105,10 +110,15 @@ def aging_report(
     lines: list[AgingInvoice] = []
     outstanding: dict[str, Decimal] = {}
     scheduled: dict[str, Decimal] = {}
+    pledged: dict[str, Decimal] = {}
     for number, amount in ours.items():
         if not amount:
             continue
         snap = facts.snap(number, as_of)
+        if snap is not None and _pledged(snap):
+            currency = facts.book.invoices[number].face.currency
+            pledged[currency] = pledged.get(currency, ZERO) + amount
+            continue
         state = CHARGED_BACK if snap is not None and snap.charged_back_on else OPEN
         lines.append(_line(facts, number, None, state, amount, as_of, basis))
     for (account, currency), (amount, date, index) in sorted(loose.items()):
@@ -169,6 +179,7 @@ def aging_report(
             receivable_balance=balances.get(currency, ZERO),
             factor_outstanding=outstanding.get(currency, ZERO),
             scheduled=scheduled.get(currency, ZERO),
+            pledged=pledged.get(currency, ZERO),
         )
         for currency in currencies
     )
@@ -180,6 +191,18 @@ def aging_report(
         factored=factored,
         invoices=tuple(lines),
         totals=totals,
+    )
+
+
+def _pledged(snap: Snap) -> bool:
+    """True for an invoice a factor holds under the loan model: on our books, not ours."""
+    terms = snap.agreement
+    return (
+        terms is not None
+        and terms.loan
+        and snap.factor is not None
+        and bool(snap.scheduled_on or snap.funded_on)
+        and not (snap.collected_on or snap.charged_back_on)
     )
 
 

@@ -218,7 +218,10 @@ class AgingTotals:
 
     ``unfactored`` and ``factored`` are bucket sums (``BUCKETS``) of the two
     tables. ``receivable_balance`` is the balance of every receivable account
-    from the postings as of the date, and equals ``sum(unfactored)``.
+    from the postings as of the date, and equals ``sum(unfactored)`` +
+    ``pledged``. ``pledged`` is the part of it that the factors hold under the
+    loan model (invoices scheduled or funded, still on our receivable accounts
+    until the debtor pays; zero under the sale model, where they have left).
     ``factor_outstanding`` is the face of invoices funded and neither collected
     nor charged back; ``scheduled`` the face of those scheduled and not yet
     funded; ``sum(factored)`` = ``factor_outstanding`` + ``scheduled``.
@@ -230,6 +233,7 @@ class AgingTotals:
     receivable_balance: Decimal
     factor_outstanding: Decimal
     scheduled: Decimal
+    pledged: Decimal = ZERO
 
 
 @dataclass(frozen=True)

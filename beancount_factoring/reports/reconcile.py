@@ -3,7 +3,9 @@
 Per factor and currency, the clearing account's balance from the postings is
 set beside the open items that explain it:
 
-- schedules sold and not yet funded (their face is on the clearing account);
+- schedules sold and not yet funded (their face is on the clearing account;
+  under the loan model nothing is, but the schedule is still listed, with
+  the cash it should bring);
 - chargebacks and short pays the factor will deduct from its next deposit;
 - differences the plugin left on the clearing account (``FCT120``) and
   entries written to the clearing account by hand, listed only while they do
@@ -162,6 +164,8 @@ def _invoice_items(
         terms = first.agreement
         grace = terms.grace_days if terms is not None else 0
         face = sum((states[n].face for n in numbers), ZERO)
+        if terms is not None and terms.loan:
+            face = ZERO  # Pledged, not sold: a loan-model schedule moves nothing to clearing.
         cash = ZERO
         if terms is not None:
             cash = sum((states[n].split(terms).cash for n in numbers), ZERO)

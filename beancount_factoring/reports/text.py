@@ -108,9 +108,11 @@ def aging_text(report: AgingReport) -> list[str]:
         right = [False] * fixed + [True] * (len(BUCKETS) + 1)
         out.extend([table(headers, rows, right), ""])
     for total in report.totals:
+        pledged = f", of which {_m(total.pledged)} pledged (loan model)" if total.pledged else ""
         out.append(
-            f"{total.currency}: receivable accounts {_m(total.receivable_balance)}; factors "
-            f"hold {_m(total.factor_outstanding)} funded and {_m(total.scheduled)} scheduled"
+            f"{total.currency}: receivable accounts {_m(total.receivable_balance)}{pledged}; "
+            f"factors hold {_m(total.factor_outstanding)} funded and {_m(total.scheduled)} "
+            "scheduled"
         )
     out.extend(["", "Invoices"])
     headers = [

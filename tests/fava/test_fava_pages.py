@@ -322,3 +322,25 @@ def test_a_config_change_takes_effect_on_reload(tmp_path: Path) -> None:
     app.config["LEDGERS"][SMALL_SLUG].load_file()
     html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
     assert figure(html, "Aged by") == "due date"
+
+
+def test_the_aging_page_ties_out_a_loan_model_ledger(tmp_path: Path) -> None:
+    # Summit under the loan model, Harbor under the sale model: INV-1 and INV-2 (Summit)
+    # stay on the receivable accounts, pledged; INV-3 (Harbor) has left them.
+    path = write_small(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  recourse-days: 90\n", '  recourse-days: 90\n  model: "loan"\n', 1),
+        encoding="utf-8",
+    )
+    client = make_app(path).test_client()
+    aging = client.get(url("FactoringAging", SMALL_SLUG, "time=2025-01")).get_data(as_text=True)
+    held = {(row[0], row[1]): row[-2] for row in rows(aging, 0)}
+    assert held == {
+        (HOSTILE, "Summit"): 2000.0,
+        ("Acme", "Harbor"): 500.0,
+        ("Acme", "Summit"): 1000.0,
+    }
+    # We hold nothing; the receivable accounts' 3,000.00 are all pledged to Summit.
+    (tie,) = rows(aging, 2)
+    assert tie[-6:] == [0.0, 3000.0, 3000.0, 3500.0, 3500.0, 0.0]

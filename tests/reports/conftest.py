@@ -28,3 +28,8 @@ def pine() -> ReportBook:
 @pytest.fixture(scope="module")
 def both() -> ReportBook:
     return book_of(LEDGERS["BOTH"])
+
+
+@pytest.fixture(scope="module")
+def summit_loan() -> ReportBook:
+    return book_of(LEDGERS["SUMMIT-loan"])

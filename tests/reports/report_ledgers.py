@@ -137,8 +137,13 @@ PINE = """
   Assets:Factoring:Pine:Reserve
 """
 
+# The same events under the loan model (docs/ledger.md 6.8): the same cash and fees;
+# the invoices stay on the receivable accounts until the debtor pays the factor.
+SUMMIT_LOAN = SUMMIT.replace("  recourse-days: 90\n", '  recourse-days: 90\n  model: "loan"\n', 1)
+
 LEDGERS = {
     "SUMMIT": full(SUMMIT),
+    "SUMMIT-loan": full(SUMMIT_LOAN),
     "SUMMIT-invoice-detail": full(SUMMIT, "{'detail': 'invoice'}"),
     "PINE": full(PINE),
     "BOTH": full(SUMMIT + PINE),
