@@ -171,12 +171,18 @@ def read_book(entries: list[data.Directive]) -> Book:
 
     payments: list[tuple[int, data.Transaction]] = []
     first_use = book.first_use
-    transaction, open_ = data.Transaction, data.Open
+    transaction, open_, balance_ = data.Transaction, data.Open, data.Balance
     for index, entry in enumerate(entries):
         # Exact type checks: this loop sees every entry of the ledger.
         if type(entry) is not transaction:
             if type(entry) is open_:
                 book.opened.add(entry.account)
+            elif type(entry) is balance_ and entry.account not in first_use:
+                # A balance assertion uses the account too (a factor's reserve statement
+                # imported before any deposit): the plugin opens it (found by fuzzing).
+                flags = kinds.get(entry.account)
+                if (kind_of(entry.account) if flags is None else flags) & WATCHED:
+                    first_use[entry.account] = entry.date
             continue
         meta = entry.meta
         if "invoice" in meta:

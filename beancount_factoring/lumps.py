@@ -313,6 +313,8 @@ def _write(
         settler.result.replaced[event.index] = entry._replace(
             postings=new_postings, links=entry.links | links
         )
+        # The rounding leg may be the fees account's first use (found by fuzzing).
+        settler.note_accounts(legs_out, event.date, agreement)
     else:
         settler.compare(event, generated, entry.postings, "FCT120", agreement)
         settler.result.replaced[event.index] = entry._replace(links=entry.links | links)

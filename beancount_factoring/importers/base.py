@@ -86,6 +86,12 @@ _PLAIN = re.compile(r"-?\d{1,15}(\.\d{1,10})?")
 _AMOUNT_JUNK = re.compile(r"[\s$€£\u00a0\u202f]|USD|EUR|CAD|GBP")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 CENT = Decimal("0.01")
+# The most digits an amount may have before and after its decimal point: a cell beyond
+# them is not money, and sums and roundings of it would exceed Decimal's 28 significant
+# digits (a schedule that does not balance, a rounding that raises, a number Beancount
+# refuses to read back).
+AMOUNT_DIGITS = 15
+AMOUNT_PLACES = 10
 # How many distinct dates a `Dates` remembers before it starts again.
 REMEMBERED = 4096
 
@@ -121,7 +127,26 @@ def parse_decimal(
         number = Decimal(value)
     except InvalidOperation as exc:  # pragma: no cover - the pattern above rules it out
         raise ValueError(f"{raw!r} is not an amount") from exc
+    bounded(number, raw)
     return -number if negative else number
+
+
+def bounded(number: Decimal, raw: object, places: bool = True) -> Decimal:
+    """The number, if it can be an amount: finite, at most AMOUNT_DIGITS digits before its
+    decimal point and (with `places`) AMOUNT_PLACES after it; ValueError otherwise (found
+    by fuzzing). A workbook's number is rounded to cents instead: no `places` for it."""
+    shown = raw if not isinstance(raw, str) or len(raw) <= 40 else raw[:37] + "..."
+    if not number.is_finite() or number.adjusted() >= AMOUNT_DIGITS:
+        raise ValueError(
+            f"{shown!r} is not an amount: more than {AMOUNT_DIGITS} digits before the "
+            "decimal point"
+        )
+    exponent = number.as_tuple().exponent
+    if places and isinstance(exponent, int) and exponent < -AMOUNT_PLACES:
+        raise ValueError(
+            f"{shown!r} is not an amount: more than {AMOUNT_PLACES} digits after the decimal point"
+        )
+    return number
 
 
 def parse_date(text: str, formats: Sequence[str]) -> date:
@@ -163,15 +188,17 @@ class Numbers:
         if self.decimal_mark != ".":
             value = value.replace(self.decimal_mark, ".")
         # What is left must be [-]digits[.digits], which Decimal reads as parse_decimal
-        # would: a minus is part of the number, a bracket negates it.
-        digits = value[1:] if value[:1] == "-" else value
-        if digits.replace(".", "", 1).isdecimal():
-            return Decimal(value)
-        if value[:1] == "(" and value[-1:] == ")":
-            value = value[1:-1]
+        # would: a minus is part of the number, a bracket negates it. A long one goes
+        # to parse_decimal, which refuses one too large to be an amount.
+        if len(value) <= AMOUNT_DIGITS:
             digits = value[1:] if value[:1] == "-" else value
             if digits.replace(".", "", 1).isdecimal():
-                return -Decimal(value)
+                return Decimal(value)
+            if value[:1] == "(" and value[-1:] == ")":
+                value = value[1:-1]
+                digits = value[1:] if value[:1] == "-" else value
+                if digits.replace(".", "", 1).isdecimal():
+                    return -Decimal(value)
         return parse_decimal(text, self.decimal_mark, self.thousands)
 
     read = __call__

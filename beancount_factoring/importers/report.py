@@ -33,7 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.utils.datetime import from_excel
 
-from beancount_factoring.importers.base import CENT, Dates, ImportFailure, Numbers
+from beancount_factoring.importers.base import CENT, Dates, ImportFailure, Numbers, bounded
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import Cell, ExcelPercent, is_xlsx, raw_rows, text_of
 from beancount_factoring.importers.table import Header
@@ -227,6 +227,10 @@ class Row:
         if type(value) is str:
             text = value.strip()
         elif isinstance(value, Decimal):
+            try:
+                bounded(value, value, places=False)
+            except ValueError as exc:  # 1e308 in a workbook (found by fuzzing)
+                raise self.fail(field, str(exc)) from None
             return value.quantize(CENT, ROUND_HALF_UP)  # an Excel number: what it shows
         else:
             text = text_of(value)
@@ -302,13 +306,21 @@ class Row:
             raise self.fail(field, f"{value} is not a date") from exc
 
     def percent(self, field: str) -> Decimal | None:
-        """A rate as a fraction (0.95), read in the profile's percent style."""
+        """A rate as a fraction (0.95), read in the profile's percent style; at most 100 %
+        either way (an advance or a fee rate; a larger one is a misread column)."""
         value = self.cell(field)
-        if isinstance(value, ExcelPercent):
-            return Decimal(value)
         text = text_of(value)
         if not text:
             return None
+        if isinstance(value, ExcelPercent):
+            rate = Decimal(value)
+        else:
+            rate = self._rate(field, value, text)
+        if not rate.is_finite() or abs(rate) > 1:
+            raise self.fail(field, f"{text!r} is not a percentage from 0 to 100 %")
+        return rate
+
+    def _rate(self, field: str, value: Cell, text: str) -> Decimal:
         style = self.report.profile.percent
         if isinstance(value, Decimal):
             number = value
