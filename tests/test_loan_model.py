@@ -786,3 +786,55 @@ def test_detail_invoice_writes_one_advances_posting_per_invoice():
         ("INV-1004", D("-2000.00")),
         ("INV-1005", D("-2000.00")),
     ]
+
+
+# Found by the property test of deposits that name nothing: three equal schedules and
+# two deposits that each fit more than one of them. Both models refuse to guess
+# (FCT102); the unfunded schedules stay where each model keeps them: on the clearing
+# account when sold, on the receivable when pledged.
+AMBIGUOUS = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.70
+  fee: "flat 0.00%"
+  recourse-days: 3650
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load INV-1001"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL   100.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load INV-1002"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL   100.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 10452" ^INV-1001
+  factoring: "schedule"
+  schedule: "10452"
+
+2025-03-04 * "Summit" "Schedule 10453" ^INV-1002
+  factoring: "schedule"
+  schedule: "10453"
+
+2025-03-04 * "SUMMIT FUNDING" "Deposit"
+  Assets:Bank:Checking   70.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_an_ambiguous_deposit_leaves_each_model_its_unfunded_schedules():
+    clearing, receivable = "Assets:Factoring:Summit:Clearing", "Assets:Receivable:TQL"
+    advances = "Liabilities:Factoring:Summit:Advances"
+    sale, sale_errors = load(AMBIGUOUS)
+    loan, loan_errors = load(
+        AMBIGUOUS.replace("  advance-rate", '  model: "loan"\n  advance-rate')
+    )
+    assert codes(sale_errors) == codes(loan_errors) == ["FCT102"]
+    assert balance(sale, clearing) == D("130.00")  # 200.00 sold, 70.00 unallocated
+    assert balance(sale, receivable) == D("0")
+    assert balance(loan, clearing) == D("-70.00")
+    assert balance(loan, receivable) == D("200.00")
+    assert balance(loan, advances) == D("0")
+    assert balance(sale, "Assets:Bank:Checking") == balance(loan, "Assets:Bank:Checking")
