@@ -33,7 +33,13 @@ from beancount.core import account, data
 from beancount.core.amount import Amount
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.fees import ROUNDING_MODES, FeeSchedule, parse_fee
+from beancount_factoring.fees import (
+    ROUNDING_MODES,
+    FeeRule,
+    FeeSchedule,
+    parse_fee,
+    parse_fee_rule,
+)
 
 DIRECTIVE = "factoring-agreement"
 # Days a deposit may wait on the clearing account for the items it pays for.
@@ -63,6 +69,20 @@ KEYS = (
     "receivables",
     "recourse-receivables",
     "rounding",
+    "currency",
+    "minimum-fee",
+    "wire-fee",
+    "same-day-fee",
+    "monthly-minimum-volume",
+    "volume-shortfall-fee",
+    "monthly-minimum-fee",
+    "fuel-advance-rate",
+    "fuel-advance-fee",
+    "fuel-advances",
+    "short-pay-from",
+    "credit-losses",
+    "reserve-on-loss",
+    "buyout-fee",
 )
 REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
 CHOICES = {
@@ -70,7 +90,12 @@ CHOICES = {
     "fee-timing": ("purchase", "collection"),
     "model": ("sale", "loan"),
     "rounding": tuple(ROUNDING_MODES),
+    "short-pay-from": ("reserve", "funding"),
+    "reserve-on-loss": ("forfeited", "released"),
 }
+# How a deposit was sent, and the agreement key of its fee: a deposit says
+# ``transfer: "wire"``; without it, it is an ACH transfer.
+RAILS = {"ach": "transfer-fee", "wire": "wire-fee", "same-day": "same-day-fee"}
 ACCOUNT_KEYS = (
     "bank",
     "clearing",
@@ -82,6 +107,8 @@ ACCOUNT_KEYS = (
     "transfer-fee-account",
     "receivables",
     "recourse-receivables",
+    "fuel-advances",
+    "credit-losses",
 )
 
 
@@ -115,6 +142,28 @@ class Agreement:
     receivables: str
     recourse_receivables: str | None
     rounding: str
+    currency: str | None = None
+    minimum_fee: Amount | None = None
+    wire_fee: Amount | None = None
+    same_day_fee: Amount | None = None
+    monthly_minimum_volume: Amount | None = None
+    volume_shortfall_fee: FeeRule | None = None
+    monthly_minimum_fee: Amount | None = None
+    fuel_advance_rate: Decimal | None = None
+    fuel_advance_fee: FeeRule | None = None
+    fuel_advances: str = ""
+    short_pay_from: str = "reserve"
+    credit_losses: str = ""
+    reserve_on_loss: str = "forfeited"
+    buyout_fee: FeeRule | None = None
+
+    def rail_fee(self, rail: str) -> Amount | None:
+        """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""
+        if rail == "wire":
+            return self.wire_fee or self.transfer_fee
+        if rail == "same-day":
+            return self.same_day_fee or self.wire_fee or self.transfer_fee
+        return self.transfer_fee
 
     @property
     def loan(self) -> bool:
@@ -136,6 +185,7 @@ class Agreement:
         ]
         if self.loan:
             accounts.append(self.advances)
+        accounts.extend(a for a in (self.fuel_advances, self.credit_losses) if a)
         return tuple(dict.fromkeys(accounts))
 
 
@@ -146,6 +196,9 @@ def account_component(name: str) -> str | None:
     if not component or not account.is_valid(f"Assets:{component}"):
         return None
     return component
+
+
+_CURRENCY_RE = re.compile(r"^[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]$|^[A-Z]$")
 
 
 @lru_cache(maxsize=64)
@@ -233,6 +286,25 @@ class _Reader:
             return None
         if not isinstance(value, Amount) or value.number is None or value.number < 0:
             self.error(key, f"{_shown(value)} must be an amount with a currency, like 25.00 USD")
+            return None
+        return value
+
+    def charge(self, key: str) -> FeeRule | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_fee_rule(value)
+        except ValueError as exc:
+            self.error(key, str(exc))
+            return None
+
+    def currency(self) -> str | None:
+        value = self.meta.get("currency")
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _CURRENCY_RE.match(value):
+            self.error("currency", f'{_shown(value)} must be a quoted currency, like "CAD"')
             return None
         return value
 
@@ -345,10 +417,43 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
         except re.error as exc:
             reader.error("payee", f"{payee_text!r} is not a valid regular expression: {exc}")
 
+    currency = reader.currency()
+    minimum_fee = reader.money("minimum-fee")
+    wire_fee = reader.money("wire-fee")
+    same_day_fee = reader.money("same-day-fee")
+    minimum_volume = reader.money("monthly-minimum-volume")
+    shortfall_fee = reader.charge("volume-shortfall-fee")
+    minimum_monthly_fee = reader.money("monthly-minimum-fee")
+    fuel_rate = reader.rate("fuel-advance-rate")
+    fuel_fee = reader.charge("fuel-advance-fee")
+    buyout_fee = reader.charge("buyout-fee")
+    short_pay_from = reader.choice("short-pay-from", "reserve")
+    reserve_on_loss = reader.choice("reserve-on-loss", "forfeited")
+    if shortfall_fee is not None and minimum_volume is None:
+        reader.error(
+            "volume-shortfall-fee",
+            "is charged on a shortfall of the monthly volume; give monthly-minimum-volume "
+            "too, like monthly-minimum-volume: 50000.00 USD",
+        )
+    if minimum_volume is not None and shortfall_fee is None:
+        reader.error(
+            "monthly-minimum-volume",
+            'needs the fee charged on a shortfall: volume-shortfall-fee: "1%" or 250.00 USD',
+        )
+    if currency is not None:
+        for key in KEYS:
+            value = meta.get(key)
+            other = getattr(value, "currency", None)
+            if isinstance(value, Amount) and other != currency:
+                reader.error(key, f"{_shown(value)} is not in the agreement's currency {currency}")
+
     component = account_component(name)
     if component is None:
         reader.error(None, f"cannot make an account name from '{name}'; give every account key")
         component = "Factor"
+    if currency is not None:
+        # One agreement per currency: each currency gets accounts of its own.
+        component = f"{component}:{re.sub(r'[^A-Za-z0-9-]', '-', currency)}"
     bank = reader.account_name("bank", None)
     clearing = reader.account_name("clearing", f"Assets:Factoring:{component}:Clearing")
     reserve = reader.account_name("reserve", f"Assets:Factoring:{component}:Reserve")
@@ -359,6 +464,12 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     transfer_fee_account = reader.account_name("transfer-fee-account", fees)
     receivables = reader.account_name("receivables", "Assets:Receivable")
     recourse_receivables = reader.account_name("recourse-receivables", None)
+    fuel_advances = reader.account_name(
+        "fuel-advances", f"Liabilities:Factoring:{component}:FuelAdvances"
+    )
+    credit_losses = reader.account_name(
+        "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
+    )
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,
@@ -376,7 +487,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     assert advance_rate is not None and fee is not None and recourse_days is not None
     assert payee is not None and bank is not None
     assert clearing and reserve and fees and advances and adjustments and receivables
-    assert invoice_fee_account and transfer_fee_account
+    assert invoice_fee_account and transfer_fee_account and fuel_advances and credit_losses
     return (
         Agreement(
             name=name,
@@ -405,27 +516,53 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             receivables=receivables,
             recourse_receivables=recourse_receivables,
             rounding=rounding,
+            currency=currency,
+            minimum_fee=minimum_fee,
+            wire_fee=wire_fee,
+            same_day_fee=same_day_fee,
+            monthly_minimum_volume=minimum_volume,
+            volume_shortfall_fee=shortfall_fee,
+            monthly_minimum_fee=minimum_monthly_fee,
+            fuel_advance_rate=fuel_rate,
+            fuel_advance_fee=fuel_fee,
+            fuel_advances=fuel_advances,
+            short_pay_from=short_pay_from,
+            credit_losses=credit_losses,
+            reserve_on_loss=reserve_on_loss,
+            buyout_fee=buyout_fee,
         ),
         [],
     )
 
 
 class Agreements:
-    """Every factor's agreements over time, with the one in force on a date."""
+    """Every factor's agreements over time, with the one in force on a date.
+
+    A factor may have one line of agreements per currency (``currency:
+    "CAD"``) beside one for every other currency (no ``currency`` key): an
+    event in a currency is governed by that currency's line if the factor has
+    one, else by the line without a currency.
+    """
 
     def __init__(self) -> None:
-        self._by_factor: dict[str, list[tuple[datetime.date, Agreement | None]]] = {}
+        self._by_factor: dict[str, list[tuple[datetime.date, Agreement | None, str | None]]] = {}
         self._factor_of_account: dict[str, str] = {}
         self._display: dict[str, str] = {}
         self._shared: set[str] = set()
         self._names: dict[str, re.Pattern[str]] = {}
 
-    def add(self, name: str, date: datetime.date, agreement: Agreement | None) -> None:
+    def add(
+        self,
+        name: str,
+        date: datetime.date,
+        agreement: Agreement | None,
+        currency: str | None = None,
+    ) -> None:
         """Record an agreement (None for a broken one) of a factor from a date on."""
         key = name.strip().lower()
         self._display.setdefault(key, name.strip())
         terms = self._by_factor.setdefault(key, [])
-        terms.append((date, agreement))
+        terms.append((date, agreement, currency))
         terms.sort(key=lambda item: item[0])
         if agreement is not None:
             for name_ in agreement.own_accounts():
@@ -447,13 +584,24 @@ class Agreements:
         """True if the factor has an agreement, even a broken one."""
         return name.strip().lower() in self._by_factor
 
-    def in_force(self, name: str, date: datetime.date) -> tuple[bool, Agreement | None]:
-        """Return (found, agreement) for a factor on a date.
+    def currencies(self, name: str) -> tuple[str, ...]:
+        """The currencies the factor has agreements of its own for."""
+        terms = self._by_factor.get(name.strip().lower(), [])
+        return tuple(sorted({c for _, _, c in terms if c is not None}))
 
-        ``found`` is False when no agreement of the factor starts on or before
-        the date; the agreement is None when the one in force is broken.
+    def in_force(
+        self, name: str, date: datetime.date, currency: str | None = None
+    ) -> tuple[bool, Agreement | None]:
+        """Return (found, agreement) for a factor on a date, for an event in ``currency``.
+
+        ``found`` is False when no agreement of the factor (for that currency)
+        starts on or before the date; the agreement is None when the one in
+        force is broken. Without a currency, every agreement of the factor counts.
         """
         terms = self._by_factor.get(name.strip().lower(), [])
+        if currency is not None and any(c is not None for _, _, c in terms):
+            own = [t for t in terms if t[2] == currency]
+            terms = own or [t for t in terms if t[2] is None]
         index = bisect.bisect_right([item[0] for item in terms], date)
         if index == 0:
             return False, None
@@ -467,7 +615,7 @@ class Agreements:
 
     def latest(self) -> list[Agreement]:
         """Every valid agreement, all dates."""
-        return [a for terms in self._by_factor.values() for _, a in terms if a is not None]
+        return [a for terms in self._by_factor.values() for _, a, _ in terms if a is not None]
 
     def factor_of_payee(self, text: str, by_name: bool = False) -> list[str]:
         """The factors whose payee pattern matches a bank line's payee or narration.
@@ -477,7 +625,7 @@ class Agreements:
         """
         found = []
         for key, terms in self._by_factor.items():
-            if any(a is not None and a.payee.search(text) for _, a in terms) or (
+            if any(a is not None and a.payee.search(text) for _, a, _ in terms) or (
                 by_name and self._name_pattern(key).search(text)
             ):
                 found.append(key)

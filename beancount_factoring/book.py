@@ -33,7 +33,17 @@ from beancount.core.amount import Amount
 from beancount_factoring.agreement import DIRECTIVE, Agreements, parse_agreement
 from beancount_factoring.errors import FactoringError, make_error
 
-EVENT_KINDS = ("schedule", "funding", "collected", "release", "chargeback")
+EVENT_KINDS = (
+    "schedule",
+    "funding",
+    "collected",
+    "release",
+    "chargeback",
+    "fuel-advance",
+    "credit-loss",
+    "fee",
+    "buyout",
+)
 SCHEDULE_LINK_PREFIX = "sched-"
 ZERO = Decimal(0)
 WATCHED, OWN, RESERVE, BANK, INCOME = 1, 2, 4, 8, 16
@@ -41,7 +51,17 @@ _LINK_RE = re.compile(r"^[A-Za-z0-9\-_/.]+$")
 
 # Within one day, events are applied in this order, so that a funding can net
 # a chargeback or release booked on the same day.
-RANK = {"invoice": 0, "payment": 1, "schedule": 2, "chargeback": 3, "collected": 4}
+RANK = {
+    "invoice": 0,
+    "payment": 1,
+    "fuel-advance": 2,
+    "schedule": 2,
+    "buyout": 3,
+    "chargeback": 3,
+    "collected": 4,
+    "credit-loss": 4,
+    "fee": 4,
+}
 LUMP_RANK = 5
 
 
@@ -55,6 +75,7 @@ class Invoice(NamedTuple):
     account: str
     customer: str
     due: datetime.date | None
+    load: str | None = None
 
 
 @dataclass(slots=True)
@@ -68,6 +89,8 @@ class Event:
     invoices: tuple[str, ...] = ()
     schedules: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    # Links naming a fee the factor charged apart from any invoice (a fee event's link).
+    charges: tuple[str, ...] = ()
     amount: Decimal | None = None
     currency: str | None = None
     date: datetime.date = field(init=False)
@@ -90,6 +113,10 @@ class Book:
     opened: set[str] = field(default_factory=set)
     first_use: dict[str, datetime.date] = field(default_factory=dict)
     reserve_entries: list[int] = field(default_factory=list)
+    # Invoice numbers by their ``load:`` (a fuel advance names the load it is for).
+    loads: dict[str, str] = field(default_factory=dict)
+    # The links of the fee and buyout events: a deposit that nets their fee names them.
+    charge_links: set[str] = field(default_factory=set)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -118,6 +145,22 @@ def schedule_link(schedule: str) -> str:
     return SCHEDULE_LINK_PREFIX + re.sub(r"[^A-Za-z0-9\-_/.]", "-", schedule)
 
 
+def charge_link(entry: data.Transaction) -> str:
+    """The link of the fee a fee or buyout event charges, which the deposit netting it names.
+
+    A buyout's is ``buyout-2025-07-01`` (its own links name the invoices it
+    moves). A fee event's is its own link if it has one (the first in order),
+    else one made from the date and the charge: ``fee-2025-04-01-minimum-volume``.
+    The plugin adds it to the event, so Fava's link view joins the two.
+    """
+    if entry.meta.get("factoring") == "buyout":
+        return f"buyout-{entry.date}"
+    if entry.links:
+        return sorted(entry.links)[0]
+    charge = re.sub(r"[^A-Za-z0-9\-_/.]", "-", str(entry.meta.get("charge", "other")))
+    return f"fee-{entry.date}-{charge}"
+
+
 def read_book(entries: list[data.Directive]) -> Book:
     """Read the factoring facts of a ledger.
 
@@ -134,7 +177,9 @@ def read_book(entries: list[data.Directive]) -> Book:
             values = entry.values or []
             name = values[0].value if values and isinstance(values[0].value, str) else None
             if name and name.strip():
-                book.agreements.add(name, entry.date, agreement)
+                currency = entry.meta.get("currency")
+                currency = currency if isinstance(currency, str) else None
+                book.agreements.add(name, entry.date, agreement, currency)
     valid = book.agreements.latest()
     prefixes = tuple({"Assets:Receivable"} | {a.receivables for a in valid})
     own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
@@ -220,6 +265,8 @@ def read_book(entries: list[data.Directive]) -> Book:
                 )
                 continue
             book.events.append(Event(kind, index, entry))
+            if kind in ("fee", "buyout"):
+                book.charge_links.add(charge_link(entry))
         elif own or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta)):
             # (A bank line of zero leaves no clearing or reserve posting: Beancount
             # drops an interpolated posting of nothing. It is still a deposit.)
@@ -306,21 +353,29 @@ def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable
     customer = meta.get("customer") or account.rsplit(":", 1)[-1]
     due = meta.get("due") if isinstance(meta.get("due"), datetime.date) else None
     face = tuple.__new__(Amount, (total, currency))
-    book.invoices[number] = Invoice(number, index, entry, face, account, str(customer), due)
+    load = meta.get("load")
+    load = str(load) if isinstance(load, (str, Decimal)) else None
+    book.invoices[number] = Invoice(number, index, entry, face, account, str(customer), due, load)
+    if load is not None:
+        book.loads.setdefault(load, number)
 
 
 def _resolve(book: Book, event: Event) -> None:
     """Sort an event's links into invoices, schedules and unknowns; find its factor."""
     entry = event.entry
     invoices, schedules, unknown = [], list(schedule_ids(entry.meta.get("schedule"))), []
+    charges: list[str] = []
     for link in sorted(entry.links):
         if link in book.invoices:
             invoices.append(link)
         elif link.startswith(SCHEDULE_LINK_PREFIX):
             schedules.append(link[len(SCHEDULE_LINK_PREFIX) :])
+        elif link in book.charge_links:
+            charges.append(link)
         else:
             unknown.append(link)
     event.invoices = tuple(invoices)
+    event.charges = tuple(charges)
     event.schedules = tuple(dict.fromkeys(schedules))
     event.unknown = tuple(unknown)
     paid = entry.meta.get("paid")

@@ -113,7 +113,9 @@ def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> li
     errors = []
     agreements = book.agreements
     for event in settlement.unallocated:
-        _, agreement = agreements.in_force(event.factor or "", event.date)
+        currencies = [p.units.currency for p in event.entry.postings if p.units is not None]
+        currency = currencies[0] if currencies else None
+        _, agreement = agreements.in_force(event.factor or "", event.date, currency)
         if agreement is None:
             continue
         waited = (as_of - event.date).days
@@ -134,7 +136,7 @@ def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> li
         if agreement is None or state.funded_on is None:
             continue
         entry = state.invoice.entry
-        if not state.collected_on and not state.charged_back_on and agreement.recourse_days:
+        if not state.closed_on and not state.charged_back_on and agreement.recourse_days:
             days = (as_of - state.funded_on).days
             if days > agreement.recourse_days:
                 errors.append(
@@ -149,13 +151,14 @@ def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> li
                         entry,
                     )
                 )
+        closed_on = state.closed_on
         if (
-            state.collected_on
+            closed_on
             and not state.released_on
             and state.reserve_due
             and agreement.release_days is not None
         ):
-            days = (as_of - state.collected_on).days
+            days = (as_of - closed_on).days
             if days > agreement.release_days:
                 fees = state.base_fee + state.late_fee
                 if state.held > fees:
@@ -176,7 +179,7 @@ def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> li
                 errors.append(
                     make_error(
                         "FCT161",
-                        f"{what} {days} days after the debtor paid on {state.collected_on} "
+                        f"{what} {days} days after the debtor paid on {closed_on} "
                         f"(release-days: {agreement.release_days}, as of {as_of}). {fix}",
                         entry.meta,
                         entry,

@@ -26,12 +26,15 @@ CODES: dict[str, str] = {
     "FCT132": "an event names an unknown invoice or schedule",
     "FCT133": "an event does not fit the invoice's state",
     "FCT134": "an invoice or an event is malformed",
+    "FCT135": "a credit loss is booked on an invoice bought with recourse",
     "FCT140": "a release is larger than the reserve held",
     "FCT141": "a reserve account goes below zero",
     "FCT150": "a deposit from a factor is booked to an Income account",
     "FCT160": "an invoice is past its recourse days, neither collected nor charged back",
     "FCT161": "a collected invoice's reserve has not come back within release-days",
     "FCT170": "the factor's own figures for an invoice differ from the agreement",
+    "FCT180": "a fuel advance differs from the agreement",
+    "FCT190": "a fee charged apart from any invoice differs from the agreement",
 }
 
 

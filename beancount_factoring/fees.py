@@ -130,3 +130,64 @@ def parse_fee(text: str) -> FeeSchedule:
             terms.append((rate, days))
         return FeeSchedule(form, tuple(terms), text)
     raise ValueError(f"unknown fee form {parts[0]!r} in {text!r}; {how}")
+
+
+@dataclass(frozen=True)
+class FeeRule:
+    """A fee written as a rate, an amount, or both: ``"1.5% + 15.00 USD"``.
+
+    Used by the agreement keys that charge on an amount (a fuel advance, a
+    volume shortfall, the invoices a buyout moves): ``rate`` applies to that
+    amount, ``fixed`` is added once, in its own currency only.
+    """
+
+    rate: Decimal
+    fixed: Decimal
+    currency: str | None
+    text: str
+
+    def of(self, base: Decimal, currency: str, rounding: str = "half-up") -> Decimal:
+        """The fee on ``base`` in ``currency``: the rate's part rounded, plus the fixed part."""
+        fee = round_money(base * self.rate, rounding) if self.rate else Decimal(0)
+        if self.fixed and self.currency == currency:
+            fee += self.fixed
+        return fee
+
+    def applies_to(self, currency: str) -> bool:
+        """False when the fixed part is in another currency than ``currency``."""
+        return not self.fixed or self.currency == currency
+
+
+_AMOUNT_RE = re.compile(
+    r"^\s*(?P<number>\d+(?:\.\d+)?)\s+(?P<currency>[A-Z][A-Z0-9'._-]{0,22})\s*$"
+)
+
+
+def parse_fee_rule(value: object) -> FeeRule:
+    """Read a charge: an amount (``15.00 USD``), ``"1.5%"`` or ``"1.5% + 15.00 USD"``.
+
+    ``value`` is the metadata value: Beancount gives an amount as an ``Amount``
+    and a quoted value as a string. Raises ValueError saying how to write it.
+    """
+    how = 'write it like 20.00 USD, "2.5%" or "1.5% + 15.00 USD"'
+    number = getattr(value, "number", None)
+    currency = getattr(value, "currency", None)
+    if isinstance(number, Decimal) and isinstance(currency, str):
+        if not number.is_finite() or number < 0:
+            raise ValueError(f"{number} {currency} must not be negative; {how}")
+        return FeeRule(Decimal(0), number, currency, f"{number} {currency}")
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a fee; {how}")
+    rate, fixed, fixed_currency = Decimal(0), Decimal(0), None
+    for part in value.split("+"):
+        part = part.strip()
+        if part.endswith("%"):
+            if rate:
+                raise ValueError(f"{value!r} gives two percentages; {how}")
+            rate = parse_percent(part)
+            continue
+        match = _AMOUNT_RE.match(part)
+        if not match or fixed_currency is not None:
+            raise ValueError(f"cannot read {value!r}; {how}")
+        fixed, fixed_currency = Decimal(match["number"]), match["currency"]
+    return FeeRule(rate, fixed, fixed_currency, value)

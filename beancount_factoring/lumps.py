@@ -26,12 +26,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from beancount_factoring import postings as P
-from beancount_factoring.agreement import Agreement
+from beancount_factoring.agreement import RAILS, Agreement
 from beancount_factoring.allocate import Candidate, allocate
 from beancount_factoring.book import Event, schedule_link, units_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from beancount_factoring.settle import InvoiceState, Settler
+    from beancount_factoring.settle import Charge, InvoiceState, Settler
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
@@ -50,8 +50,10 @@ ORDER = (
     "transfer fee",
     "reserve released",
     "late fees",
+    "fuel advances recouped",
     "short pays",
     "chargebacks",
+    "fees charged",
 )
 
 
@@ -68,15 +70,23 @@ def settle_lump(settler: Settler, event: Event) -> None:
             event,
         )
         return
+    rail = _rail(settler, event)
     wanted = _named(settler, event)
-    if wanted is None:
+    charges = _named_charges(settler, event)
+    if wanted is None or charges is None or rail is None:
         return
-    if not wanted:
-        wanted = allocate_lump(settler, event, agreement)
-        if not wanted:
+    if not wanted and not charges:
+        wanted, charges = allocate_lump(settler, event, agreement, rail)
+        if not wanted and not charges:
             return
     items: list[P.Item] = []
     commits: list[Commit] = []
+    for charge in charges:
+        items.append(
+            P.netting_item(
+                agreement, charge.key, charge.currency, charge.amount, charge.part, charge=True
+            )
+        )
     for state, schedule, kinds in wanted:
         found = _items_for(settler, event, agreement, state, schedule, kinds)
         if found is None:
@@ -89,7 +99,7 @@ def settle_lump(settler: Settler, event: Event) -> None:
         settler.error("FCT134", f"One deposit settles items in {sorted(currencies)}", event)
         return
     currency = currencies.pop()
-    terms_fee = agreement.transfer_fee
+    terms_fee = agreement.rail_fee(rail)
     funds = any(item.kind == "funding" for item in items)
     if terms_fee is not None and terms_fee.currency != currency and funds:
         settler.error(
@@ -103,8 +113,8 @@ def settle_lump(settler: Settler, event: Event) -> None:
     generated = [posting for item in items for posting in item.postings]
     expected_cash = sum([item.cash for item in items], ZERO)
     transfer = ZERO
-    if any(item.kind == "funding" for item in items):
-        fee = P.transfer_fee_posting(agreement, currency)
+    if funds:
+        fee = P.transfer_fee_posting(agreement, currency, rail)
         if fee is not None:
             generated.append(fee)
             transfer = fee.number
@@ -115,7 +125,42 @@ def settle_lump(settler: Settler, event: Event) -> None:
         settler, event, agreement, generated, expected_cash, (items, transfer), currency, links
     ):
         return
-    _commit(event, commits)
+    _commit(settler, event, commits)
+    factor_charges = settler.result.charges.get(event.factor or "", {})
+    for charge in charges:
+        factor_charges.pop(charge.key, None)
+
+
+def _rail(settler: Settler, event: Event) -> str | None:
+    """How the deposit was sent (``transfer:``): "ach" unless it says otherwise."""
+    rail = event.entry.meta.get("transfer", "ach")
+    if rail in RAILS:
+        return str(rail)
+    settler.error(
+        "FCT134",
+        f"transfer: {rail!r} is not one of {', '.join(repr(r) for r in RAILS)}",
+        event,
+    )
+    return None
+
+
+def _named_charges(settler: Settler, event: Event) -> list[Charge] | None:
+    """The fees charged apart from any invoice that a deposit names by their links."""
+    open_charges = settler.result.charges.get(event.factor or "", {})
+    found = []
+    for key in event.charges:
+        charge = open_charges.get(key)
+        if charge is None:
+            settler.error(
+                "FCT133",
+                f"Nothing of ^{key} is due in this deposit: no fee of "
+                f"'{settler.book.agreements.display(event.factor)}' with that link is open "
+                "(already netted, or charged by another factor)",
+                event,
+            )
+            return None
+        found.append(charge)
+    return found
 
 
 def _figures(items: list[P.Item], transfer: Decimal) -> dict[str, Decimal]:
@@ -130,18 +175,24 @@ def _figures(items: list[P.Item], transfer: Decimal) -> dict[str, Decimal]:
     return figures
 
 
-def _commit(event: Event, commits: list[Commit]) -> None:
+def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
     """Move each settled invoice on, once the whole deposit is booked."""
     date, entry, factor = event.date, event.entry, event.factor
+    volume = settler.result.volume
     for action, state, detail, terms in commits:
         if action is FUND:
             assert isinstance(detail, P.Purchase)
             state.factor, state.agreement = factor, terms
             state.funded_on, state.funded_by = date, entry
             state.purchase, state.held = detail, detail.reserve
+            state.fuel = ZERO
+            key = (factor or "", state.currency, f"{date:%Y-%m}")
+            volume[key] = volume.get(key, ZERO) + state.face
+            settler.add_fees(factor, state.currency, date, detail.discount_fee)
         elif action is NET:
             del state.owed[str(detail)]
         else:
+            settler.add_fees(factor, state.currency, date, state.base_fee + state.late_fee)
             state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO
             state.released_on = date
 
@@ -178,11 +229,11 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
 
 def _has_work(state: InvoiceState, kind: str) -> bool:
     if kind == "release":
-        return bool(state.owed) or bool(state.collected_on and not state.released_on)
+        return bool(state.owed) or bool(state.closed_on and not state.released_on)
     return (
         state.funded_on is None
         or bool(state.owed)
-        or bool(state.collected_on and not state.released_on and state.reserve_due)
+        or bool(state.closed_on and not state.released_on and state.reserve_due)
     )
 
 
@@ -232,7 +283,14 @@ def _items_for(
             return None
         source = P.funding_source(terms, state.in_clearing, state.invoice.account)
         item, split = P.funding_item(
-            terms, number, state.face, state.currency, source, state.schedule, state.split(terms)
+            terms,
+            number,
+            state.face,
+            state.currency,
+            source,
+            state.schedule,
+            state.split(terms),
+            (state.fuel_account, state.fuel),
         )
 
         return [(item, (FUND, state, split, terms))]
@@ -242,7 +300,7 @@ def _items_for(
             item = P.netting_item(terms, number, state.currency, owed, part)
             found.append((item, (NET, state, part, terms)))
     if (
-        state.collected_on
+        state.closed_on
         and not state.released_on
         and state.reserve_due
         and (kinds is None or "release" in kinds)
@@ -253,7 +311,7 @@ def _items_for(
         found.append((item, (RELEASE, state, None, terms)))
     if found:
         return found
-    if event.kind == "release" and state.funded_on and not state.collected_on:
+    if event.kind == "release" and state.funded_on and not state.closed_on:
         reason = "the debtor has not paid the factor yet (no collected event)"
     elif state.released_on:
         reason = f"its reserve was already released on {state.released_on}"
@@ -350,11 +408,14 @@ def _report(
     )
 
 
-def allocate_lump(settler: Settler, event: Event, agreement: Agreement) -> list[Wanted]:
+def allocate_lump(
+    settler: Settler, event: Event, agreement: Agreement, rail: str = "ach"
+) -> tuple[list[Wanted], list[Charge]]:
     """Find by amount what a deposit that names nothing settles.
 
-    Returns the invoices to settle, or an empty list after reporting why not
-    (FCT101, FCT102) or noting the deposit as waiting for its items (FCT103).
+    Returns the invoices and the fees apart from invoices to settle, or empty
+    lists after reporting why not (FCT101, FCT102) or noting the deposit as
+    waiting for its items (FCT103).
     """
     entry = event.entry
     accounts = set(agreement.own_accounts())
@@ -366,15 +427,15 @@ def allocate_lump(settler: Settler, event: Event, agreement: Agreement) -> list[
             '(^INV-1001) or give schedule: "10452" so it can be checked',
             event,
         )
-        return []
+        return [], []
     units = units_of(own[0]) if own else None
     amount = -units[0] if units else ZERO
     currency = units[1] if units else None
     candidates, members = _open_items(settler, event, agreement, currency)
     if not candidates:
         settler.result.unallocated.append(event)
-        return []
-    fee = agreement.transfer_fee
+        return [], []
+    fee = agreement.rail_fee(rail)
     transfer = fee.number if fee is not None and fee.currency == currency and fee.number else ZERO
     result = allocate(
         candidates,
@@ -393,7 +454,7 @@ def allocate_lump(settler: Settler, event: Event, agreement: Agreement) -> list[
             'schedule: "10452"',
             event,
         )
-        return []
+        return [], []
     if not result.chosen:
         misses = "; ".join(
             f"{' + '.join(c.label for c in group)} ({diff:+,.2f})"
@@ -406,21 +467,26 @@ def allocate_lump(settler: Settler, event: Event, agreement: Agreement) -> list[
             "correct the amount",
             event,
         )
-        return []
+        return [], []
     wanted: list[Wanted] = []
+    charges: list[Charge] = []
     for candidate in result.chosen:
-        wanted.extend(members[candidate.key])
-    return wanted
+        member = members[candidate.key]
+        if isinstance(member, list):
+            wanted.extend(member)
+        else:
+            charges.append(member)
+    return wanted, charges
 
 
 def _open_items(
     settler: Settler, event: Event, agreement: Agreement, currency: str | None
-) -> tuple[list[Candidate], dict[str, list[Wanted]]]:
+) -> tuple[list[Candidate], dict[str, list[Wanted] | Charge]]:
     """The factor's open items a deposit could settle, with the invoices of each."""
     factor = event.factor or ""
     states = settler.states
     candidates: list[Candidate] = []
-    members: dict[str, list[Wanted]] = {}
+    members: dict[str, list[Wanted] | Charge] = {}
     funding = frozenset({"funding"})
     release = frozenset({"release"})
     netting = frozenset({"netting"})
@@ -445,7 +511,7 @@ def _open_items(
             if known is None or known[0] != len(numbers):
                 known = (
                     len(numbers),
-                    sum((states[n].split(agreement).cash for n in numbers), ZERO),
+                    sum((states[n].split(agreement).cash - states[n].fuel for n in numbers), ZERO),
                 )
                 settler.schedule_cash[(factor, schedule)] = known
             cash = known[1]
@@ -486,4 +552,9 @@ def _open_items(
             "owed",
         )
         members[key] = [(state, None, netting)]
+    for charge in settler.result.charges.get(factor, {}).values():
+        if charge.currency == currency:
+            key = f"charge:{charge.key}"
+            add(key, charge.label, charge.date, -charge.amount, "owed")
+            members[key] = charge
     return candidates, members

@@ -69,7 +69,18 @@ PARTS = (
     "collection",
     "difference",
     "rounding",
+    "fuel-advance",
+    "fuel-advance-fee",
+    "fuel-advance-recoup",
+    "credit-loss",
+    "minimum-volume-fee",
+    "minimum-fee",
+    "other-fee",
+    "buyout",
+    "buyout-fee",
 )
+# The parts of the fees a factor charges apart from any invoice.
+CHARGE_PARTS = ("minimum-volume-fee", "minimum-fee", "other-fee", "buyout-fee")
 
 
 DETAILS = ("invoice", "item")
@@ -170,12 +181,19 @@ class Item:
     def figures(self) -> dict[str, Decimal]:
         """What makes up the cash, by name, as the error messages list it."""
         if self.kind == "funding":
-            advance, discount, invoice_fee = self.amounts
-            return {"advances": advance, "discount fees": -discount, "invoice fees": -invoice_fee}
+            advance, discount, invoice_fee, fuel = self.amounts
+            return {
+                "advances": advance,
+                "discount fees": -discount,
+                "invoice fees": -invoice_fee,
+                "fuel advances recouped": -fuel,
+            }
         if self.kind == "release":
             held, base, late = self.amounts
             return {"reserve released": held, "discount fees": -base, "late fees": -late}
-        name = "chargebacks" if self.part == "chargeback" else "short pays"
+        name = {"chargeback": "chargebacks", "short-pay": "short pays"}.get(
+            self.part, "fees charged"
+        )
         return {name: -self.amounts[0]}
 
 
@@ -200,6 +218,8 @@ def purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purcha
     basis = face if agreement.fee_basis == "face" else advance
     upfront = agreement.fee.first_term_rate() if agreement.fee_timing == "purchase" else ZERO
     discount = round_money(basis * upfront, rounding)
+    if agreement.fee_timing == "purchase":
+        discount = max(discount, minimum_fee(agreement, currency))
     invoice_fee = ZERO
     if agreement.invoice_fee is not None and agreement.invoice_fee.currency == currency:
         invoice_fee = agreement.invoice_fee.number or ZERO
@@ -213,14 +233,27 @@ def fee_due(
     funded: datetime.date,
     until: datetime.date,
     already: Decimal,
+    currency: str | None = None,
 ) -> Decimal:
-    """The discount fee still due for an invoice paid (or charged back) on ``until``."""
+    """The discount fee still due for an invoice paid (or charged back) on ``until``.
+
+    The whole fee is at least the agreement's ``minimum-fee`` in ``currency``.
+    """
     if agreement.fee.form == "flat" and agreement.fee_timing == "purchase":
         return ZERO  # All of it was taken at funding.
     basis = face if agreement.fee_basis == "face" else advance
     days = max((until - funded).days, 0)
     total = round_money(basis * agreement.fee.rate_for_days(days), agreement.rounding)
+    total = max(total, minimum_fee(agreement, currency))
     return max(total - already, ZERO)
+
+
+def minimum_fee(agreement: Agreement, currency: str | None) -> Decimal:
+    """The least discount fee the agreement charges an invoice (``minimum-fee``)."""
+    floor = agreement.minimum_fee
+    if floor is None or floor.currency != currency or floor.number is None:
+        return ZERO
+    return floor.number
 
 
 def funding_source(agreement: Agreement, in_clearing: bool, receivable: str) -> str:
@@ -242,11 +275,13 @@ def funding_item(
     source_account: str,
     schedule: str | None,
     split: Purchase | None = None,
+    fuel: tuple[str, Decimal] | None = None,
 ) -> tuple[Item, Purchase]:
     """The postings for buying one invoice, out of the clearing or receivable account.
 
     ``split`` is the factor's own figures, when its report gave them; otherwise
-    the agreement's.
+    the agreement's. ``fuel`` is the fuel advance on the invoice's load still to
+    recoup (its account and amount): the factor keeps it out of the funding.
     """
     if split is None:
         split = purchase_split(agreement, face, currency)
@@ -271,8 +306,14 @@ def funding_item(
         item.postings.append(
             leg(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
         )
-    item.cash = split.cash
-    item.amounts = (split.advance, split.discount_fee, split.invoice_fee)
+    recouped = ZERO
+    if fuel is not None and fuel[1]:
+        recouped = fuel[1]
+        item.postings.append(
+            leg(fuel[0], recouped, currency, "fuel-advance-recoup", invoice, schedule)
+        )
+    item.cash = split.cash - recouped
+    item.amounts = (split.advance, split.discount_fee, split.invoice_fee, recouped)
     return item, split
 
 
@@ -312,19 +353,31 @@ def release_item(
 
 
 def netting_item(
-    agreement: Agreement, invoice: str, currency: str, owed: Decimal, part: str
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    owed: Decimal,
+    part: str,
+    charge: bool = False,
 ) -> Item:
-    """The postings for a chargeback or uncovered short pay deducted from this lump sum."""
+    """The postings for a chargeback or uncovered short pay deducted from this lump sum.
+
+    With ``charge``, ``invoice`` is the link of a fee the factor charged apart
+    from any invoice (a monthly minimum, a buyout fee), which the posting
+    names as its ``charge``, not as an invoice.
+    """
     item = Item("netting", invoice, currency)
-    item.postings.append(leg(agreement.clearing, owed, currency, part, invoice))
+    item.postings.append(
+        leg(agreement.clearing, owed, currency, part, None if charge else invoice)
+    )
     item.cash = -owed
     item.amounts, item.part = (owed,), part
     return item
 
 
-def transfer_fee_posting(agreement: Agreement, currency: str) -> Leg | None:
-    """The per-deposit transfer fee, if the agreement has one in this currency."""
-    fee = agreement.transfer_fee
+def transfer_fee_posting(agreement: Agreement, currency: str, rail: str = "ach") -> Leg | None:
+    """The per-deposit transfer fee of ``rail``, if the agreement has one in this currency."""
+    fee = agreement.rail_fee(rail)
     if fee is None or not fee.number or fee.currency != currency:
         return None
     return leg(agreement.transfer_fee_account, fee.number, currency, "transfer-fee")
@@ -336,19 +389,22 @@ def collection_postings(
     currency: str,
     short: Decimal,
     held: Decimal,
+    netted: bool = False,
 ) -> tuple[list[Leg], Decimal]:
     """The postings for a short (or over) payment by the debtor.
 
     The shortfall is contra-revenue on the adjustments account; the factor takes
     it from the invoice's reserve, and what the reserve cannot cover from the
-    next lump sum (through the clearing account).
+    next lump sum (through the clearing account). With ``netted`` (the
+    agreement's ``short-pay-from: "funding"``) all of it, short or over, waits
+    for the next lump sum.
 
     Returns:
       The postings and the part taken from the reserve.
     """
     if not short:
         return [], ZERO
-    from_reserve = min(short, held) if short > 0 else short
+    from_reserve = ZERO if netted else min(short, held) if short > 0 else short
     postings = [leg(agreement.adjustments, short, currency, "short-pay", invoice)]
     if from_reserve:
         postings.append(leg(agreement.reserve, -from_reserve, currency, "short-pay", invoice))
@@ -468,3 +524,45 @@ def factor_split(meta: dict[str, object], terms: Purchase, currency: str) -> Pur
     # time-based fee at collection then takes as already paid).
     invoice_fee = min(terms.invoice_fee, fee) if fee > 0 else ZERO
     return Purchase(advance, reserve, fee - invoice_fee, invoice_fee)
+
+
+def credit_loss_postings(
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    face: Decimal,
+    held: Decimal,
+    fees: tuple[Decimal, Decimal],
+    receivable: str,
+) -> tuple[list[Leg], Decimal, Decimal]:
+    """The postings for an invoice a non-recourse factor writes off: the debtor is insolvent.
+
+    The factor absorbs the advance. We lose what it keeps: the fees (``fees``,
+    the discount and late parts accrued to the day, on the fees account) and,
+    unless the agreement says ``reserve-on-loss: "released"``, the reserve,
+    whose part beyond the fees is a credit loss. Fees beyond the reserve are
+    owed through the clearing account. Under the loan model the receivable we
+    still carry is written off against the advance the factor forgives.
+
+    Returns:
+      The postings, what is owed through clearing, and the credit loss.
+    """
+    legs: list[Leg] = []
+    if agreement.loan:
+        legs.append(leg(agreement.advances, face, currency, "credit-loss", invoice))
+        legs.append(leg(receivable, -face, currency, "credit-loss", invoice))
+    if agreement.reserve_on_loss == "released":
+        return legs, ZERO, ZERO
+    base, late = fees
+    if held:
+        legs.append(leg(agreement.reserve, -held, currency, "credit-loss", invoice))
+    if base:
+        legs.append(leg(agreement.fees, base, currency, "discount-fee", invoice))
+    if late:
+        legs.append(leg(agreement.fees, late, currency, "late-fee", invoice))
+    lost = held - base - late
+    if lost > 0:
+        legs.append(leg(agreement.credit_losses, lost, currency, "credit-loss", invoice))
+    elif lost < 0:
+        legs.append(leg(agreement.clearing, lost, currency, "credit-loss", invoice))
+    return legs, max(-lost, ZERO), max(lost, ZERO)

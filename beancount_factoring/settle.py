@@ -29,11 +29,35 @@ from beancount.core.data import Posting
 from beancount_factoring import postings as P
 from beancount_factoring.agreement import Agreement
 from beancount_factoring.book import Book, Event, Invoice, schedule_link, units_of
+from beancount_factoring.buyout import settle_buyout
+from beancount_factoring.charges import settle_fee
 from beancount_factoring.config import Config
 from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.fuel import settle_fuel_advance
+from beancount_factoring.losses import settle_credit_loss
 from beancount_factoring.lumps import settle_lump
+from beancount_factoring.owed import Charge, Deduction, FuelAdvance
 
 ZERO = Decimal(0)
+# Events about funded invoices: on the day of the funding, they wait for it.
+AFTER_FUNDING = ("collected", "chargeback", "credit-loss", "buyout")
+# Why a customer paid short or not at all, and why the factor charged an invoice
+# back or wrote it off: the reasons of a factor's reserve ledger.
+REASONS = (
+    "shortpay",
+    "overpay",
+    "nonpayment",
+    "chargeback",
+    "broker-claim",
+    "overadvance",
+    "non-factored-payment",
+    "direct-payment-by-client",
+    "client-credit",
+    "client-debit",
+    "write-off",
+    "fee",
+    "additional-payment",
+)
 
 
 @dataclass(slots=True)
@@ -63,6 +87,13 @@ class InvoiceState:
     factor_split: P.Purchase | None = None
     planned: P.Purchase | None = None
     direct_paid: Decimal = ZERO
+    # A fuel advance on the invoice's load, recouped from its funding.
+    fuel: Decimal = ZERO
+    fuel_account: str = ""
+    # The day the factor wrote it off (a non-recourse credit loss), and the factor
+    # that sold it on in a buyout.
+    lost_on: datetime.date | None = None
+    bought_from: str | None = None
 
     def split(self, agreement: Agreement) -> P.Purchase:
         """The split at purchase: the factor's own figures if given, else the agreement's."""
@@ -73,12 +104,19 @@ class InvoiceState:
         return self.planned
 
     @property
+    def closed_on(self) -> datetime.date | None:
+        """The day the invoice left the factor's hands: collected or written off."""
+        return self.collected_on or self.lost_on
+
+    @property
     def reserve_due(self) -> bool:
         """True while a release of this invoice has something to settle."""
         return bool(self.held or self.base_fee or self.late_fee)
 
     def describe(self) -> str:
         """The state in words, for error messages."""
+        if self.lost_on:
+            return f"written off as a credit loss on {self.lost_on}"
         if self.charged_back_on:
             return f"charged back on {self.charged_back_on}"
         if self.released_on:
@@ -102,6 +140,14 @@ class Settlement:
     errors: list[FactoringError] = field(default_factory=list)
     accounts_used: dict[str, tuple[datetime.date, Agreement]] = field(default_factory=dict)
     unallocated: list[Event] = field(default_factory=list)
+    deductions: list[Deduction] = field(default_factory=list)
+    # What each factor is owed apart from any invoice (a monthly minimum, a buyout
+    # fee), by key, until a deposit nets it; and the fuel advances no invoice recoups.
+    charges: dict[str, dict[str, Charge]] = field(default_factory=dict)
+    fuel_open: dict[str, dict[str, FuelAdvance]] = field(default_factory=dict)
+    # Per factor, currency and month ("2025-03"): face funded, discount fees booked.
+    volume: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
+    month_fees: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
 
 
 class Settler:
@@ -129,6 +175,10 @@ class Settler:
             "funding": self._lump,
             "release": self._lump,
             "lump": self._lump,
+            "fuel-advance": self._fuel_advance,
+            "credit-loss": self._credit_loss,
+            "fee": self._fee,
+            "buyout": self._buyout,
         }
         for number, invoice in self.book.invoices.items():
             face = invoice.face
@@ -146,7 +196,7 @@ class Settler:
                 for waiting in deferred:
                     handlers[waiting.kind](waiting)
                 deferred, day = [], event.date
-            if event.kind in ("collected", "chargeback") and self._awaits_funding(event):
+            if event.kind in AFTER_FUNDING and self._awaits_funding(event):
                 deferred.append(event)
                 continue
             handlers[event.kind](event)
@@ -165,7 +215,17 @@ class Settler:
     def error(self, code: str, message: str, event: Event) -> None:
         self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))
 
-    def agreement_for(self, event: Event) -> Agreement | None:
+    def currency_of(self, event: Event) -> str | None:
+        """The currency an event is in: its invoices', else its postings'."""
+        for number in event.invoices:
+            return self.states[number].currency
+        for posting in event.entry.postings:
+            units = units_of(posting)
+            if units is not None:
+                return units[1]
+        return event.currency
+
+    def agreement_for(self, event: Event, currency: str | None = None) -> Agreement | None:
         """The agreement in force for an event's factor, or None after an error."""
         if event.factor is None:
             named = event.entry.meta.get("factor")
@@ -176,16 +236,63 @@ class Settler:
             )
             self.error("FCT111", f"Cannot tell which factor this event belongs to: {hint}", event)
             return None
-        found, agreement = self.book.agreements.in_force(event.factor, event.date)
+        currency = currency or self.currency_of(event)
+        agreements = self.book.agreements
+        found, agreement = agreements.in_force(event.factor, event.date, currency)
         if not found:
+            own = agreements.currencies(event.factor)
+            scope = f" for {currency}" if own and currency else ""
+            hint = (
+                f"it has agreements for {', '.join(own)} only; add one for {currency}"
+                if own and currency and currency not in own
+                else "date the agreement on or before its first event"
+            )
             self.error(
                 "FCT111",
-                f"No factoring agreement of '{self.book.agreements.display(event.factor)}' "
-                f"is in force on {event.date}; "
-                "date the agreement on or before its first event",
+                f"No factoring agreement of '{agreements.display(event.factor)}'{scope} "
+                f"is in force on {event.date}; {hint}",
                 event,
             )
         return agreement
+
+    def add_fees(
+        self, factor: str | None, currency: str, date: datetime.date, fee: Decimal
+    ) -> None:
+        """Count discount fees booked in a month, for a monthly minimum."""
+        if fee:
+            key = (factor or "", currency, f"{date:%Y-%m}")
+            fees = self.result.month_fees
+            fees[key] = fees.get(key, ZERO) + fee
+
+    def deduct(
+        self, event: Event, state: InvoiceState, kind: str, reason: str, amount: Decimal
+    ) -> None:
+        """Note what a customer took off (or failed to pay), for the deductions report."""
+        self.result.deductions.append(
+            Deduction(
+                event.date,
+                state.factor or "",
+                state.invoice.number,
+                state.invoice.customer,
+                kind,
+                reason,
+                amount,
+                state.currency,
+                event.entry,
+            )
+        )
+
+    def reason(self, event: Event, default: str) -> str | None:
+        """The event's ``reason:`` (one of REASONS), or None after an error."""
+        value = event.entry.meta.get("reason", default)
+        if isinstance(value, str) and value in REASONS:
+            return value
+        self.error(
+            "FCT134",
+            f"reason: {value!r} is not one of the factor's reasons: {', '.join(REASONS)}",
+            event,
+        )
+        return None
 
     def named_states(self, event: Event) -> list[InvoiceState] | None:
         """The invoices an event links, or None after reporting unknown links."""
@@ -465,13 +572,28 @@ class Settler:
             )
             return
         for state in states:
-            if not self._check_state(state, event, "collected"):
+            if not self.check_state(state, event, "collected"):
                 return
+        reason = "shortpay"
+        if event.amount is not None and event.amount != states[0].face:
+            found = self.reason(event, "overpay" if event.amount > states[0].face else "shortpay")
+            if found is None:
+                return
+            reason = found
+        netted = event.entry.meta.get("short-pay-from")
+        if netted is not None and netted not in ("reserve", "funding"):
+            self.error(
+                "FCT134",
+                f'short-pay-from: {netted!r} must be "reserve" or "funding"',
+                event,
+            )
+            return
         expected: list[P.Leg] = []
         for state in states:
             agreement = state.agreement
             assert agreement is not None and state.funded_on and state.purchase
             paid = event.amount if event.amount is not None else state.face
+            from_funding = (netted or agreement.short_pay_from) == "funding"
             state.collected_on, state.paid = event.date, paid
             due = P.fee_due(
                 agreement,
@@ -480,11 +602,19 @@ class Settler:
                 state.funded_on,
                 event.date,
                 state.purchase.discount_fee,
+                state.currency,
             )
             state.base_fee, state.late_fee = P.base_and_late(agreement, state.purchase, due)
             legs, from_reserve = P.collection_postings(
-                agreement, state.invoice.number, state.currency, state.face - paid, state.held
+                agreement,
+                state.invoice.number,
+                state.currency,
+                state.face - paid,
+                state.held,
+                from_funding,
             )
+            if paid != state.face:
+                self.deduct(event, state, "short pay", reason, state.face - paid)
             if agreement.loan:
                 legs = P.loan_collection_postings(
                     agreement,
@@ -508,8 +638,13 @@ class Settler:
         assert states[0].agreement is not None
         self.write(event, expected, set(), states[0].agreement)
 
-    def _check_state(self, state: InvoiceState, event: Event, action: str) -> bool:
-        if state.funded_on and not state.collected_on and not state.charged_back_on:
+    def check_state(self, state: InvoiceState, event: Event, action: str) -> bool:
+        if (
+            state.funded_on
+            and not state.collected_on
+            and not state.charged_back_on
+            and not state.lost_on
+        ):
             return True
         self.error(
             "FCT133",
@@ -523,8 +658,11 @@ class Settler:
         if states is None or not self.check_factor(event, states):
             return
         for state in states:
-            if not self._check_state(state, event, "charged back"):
+            if not self.check_state(state, event, "charged back"):
                 return
+        reason = self.reason(event, "nonpayment")
+        if reason is None:
+            return
         expected: list[P.Leg] = []
         for state in states:
             agreement = state.agreement
@@ -536,6 +674,7 @@ class Settler:
                 state.funded_on,
                 event.date,
                 state.purchase.discount_fee,
+                state.currency,
             )
             receivable = state.invoice.account
             if agreement.recourse_receivables:
@@ -555,12 +694,26 @@ class Settler:
                 self.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
             state.held, state.charged_back_on = ZERO, event.date
             state.owed["chargeback"] = state.owed.get("chargeback", ZERO) + owed
+            self.add_fees(state.factor, state.currency, event.date, fee)
+            self.deduct(event, state, "chargeback", reason, state.face)
             expected.extend(legs)
         assert states[0].agreement is not None
         self.write(event, expected, set(), states[0].agreement)
 
     def _lump(self, event: Event) -> None:
         settle_lump(self, event)
+
+    def _fuel_advance(self, event: Event) -> None:
+        settle_fuel_advance(self, event)
+
+    def _credit_loss(self, event: Event) -> None:
+        settle_credit_loss(self, event)
+
+    def _fee(self, event: Event) -> None:
+        settle_fee(self, event)
+
+    def _buyout(self, event: Event) -> None:
+        settle_buyout(self, event)
 
 
 def _totals(postings: list[Posting]) -> dict[tuple[str, str], Decimal]:

@@ -157,7 +157,7 @@ def cost_report(
         currency, face = invoice.face.currency, invoice.face.number or ZERO
         customer = _tally(by_customer, (invoice.customer, currency))
         mine = _tally(by_factor, (last.factor, currency))
-        fees = _invoice_fees(history, face, shares.get(number, ZERO))
+        fees = _invoice_fees(history, face, shares.get(number, ZERO), currency)
         total = ZERO
         for kind, date, amount in fees:
             total += amount
@@ -208,7 +208,7 @@ def cost_report(
 
 
 def _invoice_fees(
-    history: list[Snap], face: Decimal, transfer: Decimal
+    history: list[Snap], face: Decimal, transfer: Decimal, currency: str
 ) -> list[tuple[str, datetime.date | None, Decimal]]:
     """An invoice's fees, each with its kind and the day it was booked."""
     fees: list[tuple[str, datetime.date | None, Decimal]] = []
@@ -235,6 +235,7 @@ def _invoice_fees(
                     snap.funded_on,
                     snap.charged_back_on,
                     purchase.discount_fee,
+                    currency,
                 )
                 fees.append(("chargeback", snap.charged_back_on, fee))
         previous = snap

@@ -207,7 +207,7 @@ def _loose_items(
             else:
                 continue
             entry = facts.entries[line.index]
-            _, terms = facts.book.agreements.in_force(key_, line.date)
+            _, terms = facts.book.agreements.in_force(key_, line.date, line.currency)
             deadline = line.date + _days(terms.grace_days) if terms is not None else None
             key = (key_, line.currency)
             totals[key] = totals.get(key, ZERO) + line.number
@@ -244,10 +244,10 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
             continue
         if event.factor is None or (factor and event.factor != factor):
             continue
-        _, terms = facts.book.agreements.in_force(event.factor, event.date)
-        if terms is None:
-            continue
         for currency in sorted({p.units.currency for p in event.entry.postings if p.units}):
+            _, terms = facts.book.agreements.in_force(event.factor, event.date, currency)
+            if terms is None:
+                continue
             amount = on_clearing = ZERO
             for posting in event.entry.postings:
                 units = posting.units
@@ -320,7 +320,7 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
         for line in facts.account_lines(names, as_of):
             if facts.factor_of_account.get(line.account, key_) != key_:
                 continue
-            name, balance = clearing.get((key_, line.currency), (names[-1], ZERO))
+            name, balance = clearing.get((key_, line.currency), (line.account, ZERO))
             clearing[(key_, line.currency)] = (name, balance + line.number)
     accounts = []
     problems = []
@@ -328,9 +328,10 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
         key_, currency = key
         own = sorted(items.get(key, ()), key=lambda i: (i.since, i.kind, i.reference))
         lumps_ = lumps.get(key, [])
-        _, terms = facts.book.agreements.in_force(key_, as_of)
+        _, terms = facts.book.agreements.in_force(key_, as_of, currency)
         default = terms.clearing if terms is not None else ""
         account, balance = clearing.get(key, (default, ZERO))
+        account = default or account
         explained = sum((i.on_clearing for i in own), ZERO)
         explained += sum((on for _, on in lumps_), ZERO)
         accounts.append(

@@ -1,0 +1,209 @@
+"""Fees a factor charges apart from any invoice: monthly minimums and the like.
+
+Agreements often set a monthly minimum: a volume of invoices to sell
+(``monthly-minimum-volume``), with a fee on the shortfall
+(``volume-shortfall-fee``), or a least total of discount fees
+(``monthly-minimum-fee``), the difference charged. The factor's statement
+shows the charge; the ledger marks it with a ``fee`` event::
+
+    2025-04-01 * "Summit" "Minimum volume fee, March"
+      factoring: "fee"
+      charge: "minimum-volume"
+      period: "2025-03"
+
+The plugin works out what the agreement charges for the month (``period``,
+default the month before the event) from what the factor funded in it, books
+it on the fees account and leaves it owed on the clearing account, where the
+factor's next deposit nets it (matched by amount, or naming the event's link,
+here ``^fee-2025-04-01-minimum-volume``). Given ``amount: 250.00 USD``, the
+factor's figure is booked and audited: an FCT190 error if it differs from the
+agreement's, or if the month met the minimum. ``charge: "other"`` (a credit
+check, a UCC filing) needs ``amount:`` and is not audited. If the fee was paid
+otherwise (from the bank), write that posting: the plugin adds only the fee's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from beancount.core.amount import Amount
+
+from beancount_factoring import postings as P
+from beancount_factoring.agreement import Agreement
+from beancount_factoring.book import Event, charge_link
+from beancount_factoring.owed import Charge
+
+if TYPE_CHECKING:  # pragma: no cover
+    from beancount_factoring.settle import Settler
+
+ZERO = Decimal(0)
+# A charge's kind, and the factoring-part of its postings.
+CHARGES = {
+    "minimum-volume": "minimum-volume-fee",
+    "monthly-minimum-fee": "minimum-fee",
+    "other": "other-fee",
+}
+_PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _period(event: Event) -> str | None:
+    value = event.entry.meta.get("period")
+    if value is None:
+        first = event.date.replace(day=1)
+        return f"{first - datetime.timedelta(days=1):%Y-%m}"
+    return value if isinstance(value, str) and _PERIOD_RE.match(value) else None
+
+
+def settle_fee(settler: Settler, event: Event) -> None:
+    """Book (and audit) one fee the factor charged apart from any invoice."""
+    meta = event.entry.meta
+    kind = meta.get("charge")
+    if kind not in CHARGES:
+        settler.error(
+            "FCT134",
+            f"charge: {kind!r} is not one of {', '.join(repr(k) for k in CHARGES)}; say "
+            'which fee this is, like charge: "minimum-volume"',
+            event,
+        )
+        return
+    period = _period(event)
+    if period is None:
+        settler.error(
+            "FCT134", f'period: {meta.get("period")!r} must be a month, like "2025-03"', event
+        )
+        return
+    stated = meta.get("amount")
+    if stated is not None and not (isinstance(stated, Amount) and stated.number is not None):
+        settler.error(
+            "FCT134", f"amount: {stated!r} must be an amount, like amount: 250.00 USD", event
+        )
+        return
+    if kind == "other" and stated is None:
+        settler.error(
+            "FCT134", 'charge: "other" needs the fee the factor charged: amount: 25.00 USD', event
+        )
+        return
+    agreement = settler.agreement_for(event, stated.currency if stated else None)
+    if agreement is None:
+        return
+    figures = _expected(settler, event, agreement, str(kind), period)
+    if figures is None:
+        return
+    expected, currency, why = figures
+    amount = expected
+    if isinstance(stated, Amount) and stated.number is not None:
+        amount = stated.number
+        if stated.currency != currency:
+            settler.error(
+                "FCT134",
+                f"amount: {stated} is not in the currency of the agreement's minimum, {currency}",
+                event,
+            )
+            return
+        if kind != "other" and abs(amount - expected) > settler.tolerance:
+            settler.error(
+                "FCT190",
+                f"This {kind} fee of {amount:,.2f} {currency} for {period} differs from "
+                f"agreement '{agreement.name}' ({agreement.date}): {why}, so the agreement "
+                f"charges {expected:,.2f} {currency} (difference {amount - expected:+,.2f}). "
+                "The books use the factor's figure; ask the factor, or correct the agreement",
+                event,
+            )
+    if not amount:
+        settler.error(
+            "FCT190",
+            f"Nothing is due for this {kind} fee: {why}. Remove the event, or correct the "
+            "agreement",
+            event,
+        )
+        return
+    part = CHARGES[str(kind)]
+    key = charge_link(event.entry)
+    legs = [P.leg(agreement.fees, amount, currency, part)]
+    entry = settler.result.replaced.get(event.index, event.entry)
+    others = [p for p in entry.postings if p.account not in (agreement.fees, agreement.clearing)]
+    on_clearing = not others
+    if on_clearing:
+        legs.append(P.leg(agreement.clearing, -amount, currency, part))
+    settler.note_accounts(legs, event.date, agreement)
+    if (
+        entry.postings
+        and not on_clearing
+        and not any(p.account == agreement.fees for p in entry.postings)
+    ):
+        # The user wrote how it was paid (the bank); the plugin adds the fee.
+        postings = list(entry.postings) + P.materialize(
+            legs, settler.config.detail, frozenset(agreement.own_accounts())
+        )
+        settler.result.replaced[event.index] = entry._replace(
+            postings=postings, links=entry.links | {key}
+        )
+    else:
+        settler.write(event, legs, {key}, agreement)
+    if on_clearing:
+        owed = settler.result.charges.setdefault(event.factor or "", {})
+        owed[key] = Charge(key, f"{kind} fee {period}", event.date, amount, currency, part, entry)
+
+
+def _expected(
+    settler: Settler, event: Event, agreement: Agreement, kind: str, period: str
+) -> tuple[Decimal, str, str] | None:
+    """What the agreement charges for the month: (amount, currency, how it is found)."""
+    factor = event.factor or ""
+    if kind == "other":
+        stated = event.entry.meta["amount"]
+        return stated.number, stated.currency, "not audited"
+    if kind == "minimum-volume":
+        minimum, rule = agreement.monthly_minimum_volume, agreement.volume_shortfall_fee
+        if minimum is None or rule is None or minimum.number is None:
+            settler.error(
+                "FCT134",
+                f"Agreement '{agreement.name}' has no monthly-minimum-volume to charge a "
+                "minimum-volume fee for; add it (and volume-shortfall-fee) to the agreement",
+                event,
+            )
+            return None
+        currency = minimum.currency
+        volume = settler.result.volume.get((factor, currency, period), ZERO)
+        shortfall = minimum.number - volume
+        if shortfall <= 0:
+            return (
+                ZERO,
+                currency,
+                (
+                    f"{volume:,.2f} {currency} funded in {period} meets the minimum volume of "
+                    f"{minimum.number:,.2f}"
+                ),
+            )
+        fee = rule.of(shortfall, currency, agreement.rounding)
+        return (
+            fee,
+            currency,
+            (
+                f"{volume:,.2f} {currency} funded in {period} is {shortfall:,.2f} short of the "
+                f"minimum volume of {minimum.number:,.2f}, and volume-shortfall-fee is {rule.text}"
+            ),
+        )
+    floor = agreement.monthly_minimum_fee
+    if floor is None or floor.number is None:
+        settler.error(
+            "FCT134",
+            f"Agreement '{agreement.name}' has no monthly-minimum-fee to charge a "
+            "monthly-minimum-fee for; add it to the agreement",
+            event,
+        )
+        return None
+    currency = floor.currency
+    fees = settler.result.month_fees.get((factor, currency, period), ZERO)
+    rest = max(floor.number - fees, ZERO)
+    return (
+        rest,
+        currency,
+        (
+            f"the discount fees booked in {period} come to {fees:,.2f} {currency} against the "
+            f"monthly minimum of {floor.number:,.2f}"
+        ),
+    )

@@ -1,0 +1,98 @@
+"""Non-recourse credit losses: the debtor is insolvent and the factor absorbs the advance.
+
+Under a non-recourse agreement (``recourse-days: 0``) the factor bears the
+debtor's insolvency; the business loses only what the factor keeps: the fee,
+and the reserve if the agreement forfeits it (the default; ``reserve-on-loss:
+"released"`` says the factor pays it back). An RTS invoice of $2,000 bought
+at 97% with a 3% reserve and a flat fee taken at purchase::
+
+    2025-06-30 * "RTS Financial" "Reserve forfeited - debtor insolvent" ^INV-1044
+      factoring: "credit-loss"
+
+becomes::
+
+      Assets:Factoring:RTS:Reserve          -60.00 USD   ; factoring-part: "credit-loss"
+      Expenses:Factoring:RTS:CreditLosses    60.00 USD   ; factoring-part: "credit-loss"
+
+Under the loan model the receivable, still on the books, is written off
+against the advance the factor forgives (Advances +2,000 / Receivable
+-2,000), so both models lose the same. A credit loss on an invoice bought with
+recourse is an FCT135 error: that factor charges it back instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from beancount_factoring import postings as P
+from beancount_factoring.book import Event
+
+if TYPE_CHECKING:  # pragma: no cover
+    from beancount_factoring.settle import Settler
+
+
+def settle_credit_loss(settler: Settler, event: Event) -> None:
+    """Write off the invoices a credit-loss event links, as the agreement says."""
+    states = settler.named_states(event)
+    if states is None or not settler.check_factor(event, states):
+        return
+    for state in states:
+        if not settler.check_state(state, event, "written off"):
+            return
+    reason = settler.reason(event, "write-off")
+    if reason is None:
+        return
+    for state in states:
+        terms = state.agreement
+        assert terms is not None
+        if terms.recourse_days:
+            settler.error(
+                "FCT135",
+                f"Invoice {state.invoice.number} was bought with recourse (recourse-days: "
+                f"{terms.recourse_days} in agreement '{terms.name}' of {terms.date}): the "
+                "factor does not bear the loss, it charges the invoice back. Book a "
+                'chargeback (factoring: "chargeback"), or correct the agreement',
+                event,
+            )
+            return
+    expected: list[P.Leg] = []
+    for state in states:
+        terms = state.agreement
+        purchase = state.purchase
+        assert terms is not None and purchase is not None and state.funded_on is not None
+        due = P.fee_due(
+            terms,
+            state.face,
+            purchase.advance,
+            state.funded_on,
+            event.date,
+            purchase.discount_fee,
+            state.currency,
+        )
+        base, late = P.base_and_late(terms, purchase, due)
+        legs, owed, lost = P.credit_loss_postings(
+            terms,
+            state.invoice.number,
+            state.currency,
+            state.face,
+            state.held,
+            (base, late),
+            state.invoice.account,
+        )
+        settler.note_accounts(legs, event.date, terms)
+        factor = state.factor or ""
+        state.lost_on = event.date
+        if terms.reserve_on_loss == "released":
+            # The reserve comes back as after a collection, less the fees to the day.
+            state.base_fee, state.late_fee = base, late
+            settler.open_releases.setdefault(factor, {})[state.invoice.number] = None
+        else:
+            settler.add_fees(state.factor, state.currency, event.date, base + late)
+            state.held = state.base_fee = state.late_fee = P.ZERO
+            if owed:
+                state.owed["credit-loss"] = owed
+                settler.open_owed.setdefault(factor, {})[state.invoice.number] = None
+        settler.deduct(event, state, "credit loss", reason, lost)
+        expected.extend(legs)
+    assert states[0].agreement is not None
+    settler.write(event, expected, set(), states[0].agreement)

@@ -1,0 +1,65 @@
+"""What stands between a business and its factor apart from the invoices' own state.
+
+- a *deduction*: what a customer took off an invoice (a short pay), or what the
+  business lost when the customer did not pay (a chargeback, a credit loss),
+  with the factor's reason: the deductions report lists them by customer and
+  reason;
+- a *charge*: a fee the factor charges apart from any invoice (a monthly
+  minimum, a buyout fee), owed through the clearing account until a deposit
+  nets it;
+- a *fuel advance* whose load no invoice of the ledger has yet: a debt to the
+  factor that waits for the load's invoice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import data
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """What a customer took off an invoice, or what it cost when it did not pay.
+
+    ``kind`` is "short pay" (``amount`` short of face; negative for an
+    overpay), "chargeback" (the face sold back to us) or "credit loss" (the
+    reserve forfeited when the factor wrote the invoice off); ``reason`` one of
+    ``REASONS``.
+    """
+
+    date: datetime.date
+    factor: str
+    invoice: str
+    customer: str
+    kind: str
+    reason: str
+    amount: Decimal
+    currency: str
+    entry: data.Transaction
+
+
+@dataclass
+class Charge:
+    """A fee the factor is owed apart from any invoice, until a deposit nets it."""
+
+    key: str
+    label: str
+    date: datetime.date
+    amount: Decimal
+    currency: str
+    part: str
+    entry: data.Transaction
+
+
+@dataclass
+class FuelAdvance:
+    """A fuel advance whose load no invoice of the ledger has (yet)."""
+
+    load: str
+    date: datetime.date
+    amount: Decimal
+    currency: str
+    entry: data.Transaction

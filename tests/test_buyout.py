@@ -1,0 +1,174 @@
+"""A buyout from one factor to another (research/domain.md §3.4 entry 10), both models.
+
+Lakeshore (95% advance, flat 2% at purchase) funded two invoices; on 1 July
+Pinecrest (97%, flat 3%, a $50 buyout fee) pays Lakeshore off and takes them.
+Each reserve moves less Pinecrest's 3% fee at purchase: INV-1's 100.00 - 60.00
+= 40.00, INV-2's 50.00 - 30.00 = 20.00. Under the loan model the 3,000.00 owed
+for the advances moves from Lakeshore's liability to Pinecrest's.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledgers import balance, codes, legs, load, txn
+
+D = Decimal
+L_RESERVE = "Assets:Factoring:Lakeshore:Reserve"
+P_RESERVE = "Assets:Factoring:Pinecrest:Reserve"
+P_FEES = "Expenses:Factoring:Pinecrest:Fees"
+P_CLEARING = "Assets:Factoring:Pinecrest:Clearing"
+L_ADVANCES = "Liabilities:Factoring:Lakeshore:Advances"
+P_ADVANCES = "Liabilities:Factoring:Pinecrest:Advances"
+
+LEDGER = """
+2025-01-01 custom "factoring-agreement" "Lakeshore"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "LAKESHORE"
+  bank: Assets:Bank:Checking
+
+2025-06-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.97
+  fee: "flat 3%"
+  buyout-fee: 50.00 USD
+  recourse-days: 0
+  payee: "PINECREST"
+  bank: Assets:Bank:Checking
+
+2025-06-10 * "TQL" "INV-1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   2000.00 USD
+  Income:Freight
+
+2025-06-10 * "CHR" "INV-2"
+  invoice: "INV-2"
+  Assets:Receivable:CHR   1000.00 USD
+  Income:Freight
+
+2025-06-11 * "LAKESHORE FUNDING" "Purchase" ^INV-1 ^INV-2
+  Assets:Bank:Checking   2790.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-07-01 * "Pinecrest Capital" "Buyout of Lakeshore's open invoices"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Lakeshore"
+
+2025-07-10 * "TQL" "Paid Pinecrest" ^INV-1 ^INV-2
+  factoring: "collected"
+
+2025-07-11 * "PINECREST CAPITAL" "Rebate less the buyout fee"
+  Assets:Bank:Checking     10.00 USD
+  Assets:Factoring:Pinecrest:Reserve
+"""
+
+
+def with_model(text: str, model: str) -> str:
+    return text.replace("  recourse-days:", f'  model: "{model}"\n  recourse-days:')
+
+
+def test_domain_entry_10__the_reserves_move_to_the_new_factor():
+    entries, errors = load(LEDGER)
+    assert errors == []
+    buyout = txn(entries, "Buyout of Lakeshore's open invoices")
+    # (The new factor's own accounts take one posting per part, as for a schedule.)
+    assert legs(buyout) == [
+        (L_RESERVE, D("-100.00"), "INV-1", "buyout"),
+        (L_RESERVE, D("-50.00"), "INV-2", "buyout"),
+        (P_CLEARING, D("-50.00"), None, "buyout-fee"),
+        (P_RESERVE, D("60.00"), None, "buyout"),
+        (P_FEES, D("50.00"), None, "buyout-fee"),
+        (P_FEES, D("90.00"), None, "discount-fee"),
+    ]
+    assert buyout.links == {"INV-1", "INV-2", "buyout-2025-07-01"}
+    # Pinecrest releases 60.00 and nets its 50.00 fee.
+    assert balance(entries, L_RESERVE) == 0
+    assert balance(entries, P_RESERVE) == 0
+    assert balance(entries, P_CLEARING) == 0
+
+
+def test_domain_entry_10__under_the_loan_model_the_liability_moves():
+    entries, errors = load(with_model(LEDGER, "loan"))
+    assert errors == []
+    moved = [
+        leg
+        for leg in legs(txn(entries, "Buyout of Lakeshore's open invoices"))
+        if "Advances" in leg[0]
+    ]
+    assert moved == [
+        (L_ADVANCES, D("1000.00"), "INV-2", "buyout"),
+        (L_ADVANCES, D("2000.00"), "INV-1", "buyout"),
+        (P_ADVANCES, D("-3000.00"), None, "buyout"),
+    ]
+    # The collection repays Pinecrest; Lakeshore is square.
+    assert balance(entries, L_ADVANCES) == 0
+    assert balance(entries, P_ADVANCES) == 0
+    assert balance(entries, "Assets:Receivable:TQL") == 0
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_both_models_pay_the_same_fees(model):
+    entries, _ = load(with_model(LEDGER, model))
+    assert balance(entries, P_FEES) == D("140.00")
+    assert balance(entries, "Expenses:Factoring:Lakeshore:Fees") == D("60.00")
+    assert balance(entries, "Assets:Bank:Checking") == D("2800.00")
+
+
+def test_a_buyout_that_links_its_invoices_takes_only_those():
+    text = LEDGER.replace(
+        "Buyout of Lakeshore's open invoices\"\n", "Buyout of Lakeshore's open invoices\" ^INV-1\n"
+    ).split("2025-07-10")[0]
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, L_RESERVE) == D("50.00")
+    assert balance(entries, P_RESERVE) == D("40.00")
+
+
+def test_the_new_factors_terms_apply_from_the_buyout():
+    # Pinecrest is non-recourse: after the buyout no recourse clock runs on the invoices.
+    text = (
+        LEDGER.split("2025-07-10")[0]
+        + """
+2025-12-31 * "Year end" "Year end"
+  Assets:Bank:Checking   0.00 USD
+  Equity:Opening
+"""
+    )
+    _, errors = load(
+        text.replace('2025-06-10 * "TQL"', '2025-01-01 open Equity:Opening\n\n2025-06-10 * "TQL"')
+    )
+    assert codes(errors) == []
+
+
+@pytest.mark.parametrize(
+    ("edit", "code", "message"),
+    [
+        (('  from: "Lakeshore"', '  from: "Harbor"'), "FCT134", "from: 'Harbor' must name"),
+        (('  factor: "Pinecrest"\n', '  factor: "Lakeshore"\n'), "FCT134", "booked on the new"),
+        (
+            (
+                'from: "Lakeshore"\n',
+                'from: "Lakeshore"\n\n2025-07-02 * "P" "Again"\n'
+                '  factoring: "buyout"\n  factor: "Pinecrest"\n  from: "Lakeshore"\n',
+            ),
+            "FCT133",
+            "'Lakeshore' holds no open invoice on 2025-07-02",
+        ),
+    ],
+)
+def test_a_buyout_that_cannot_be_booked(edit, code, message):
+    text = LEDGER.replace(*edit).split("2025-07-10")[0]
+    _, errors = load(text)
+    assert codes(errors) == [code]
+    assert message in errors[0].message
+
+
+def test_fct134__the_two_agreements_must_share_a_model():
+    text = LEDGER.replace("  buyout-fee:", '  model: "loan"\n  buyout-fee:').split("2025-07-10")[0]
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert "give both agreements the same model" in errors[0].message

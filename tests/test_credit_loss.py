@@ -1,0 +1,141 @@
+"""Non-recourse credit losses (research/domain.md §3.4 entry 7), in both models."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledgers import balance, codes, legs, load, txn
+
+D = Decimal
+BANK = "Assets:Bank:Checking"
+RESERVE = "Assets:Factor:RTS:Reserve"
+LOSS = "Expenses:Factoring:RTS:LossOnSale"
+FEES = "Expenses:Factoring:RTS:Discount"
+ADVANCES = "Liabilities:Factor:RTS:Advances"
+CLEARING = "Assets:Factor:RTS:Clearing"
+RECEIVABLE = "Assets:Receivable:Factored:Keystone"
+
+# Non-recourse: 97% advance, 3% reserve, a flat 3% fee at purchase; the $2,000
+# invoice's reserve is $60.00, the entry's figure.
+RTS = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:Factored:Keystone
+2025-01-01 open Income:Freight:Linehaul
+
+2025-01-01 custom "factoring-agreement" "RTS Financial"
+  advance-rate: 0.97
+  fee: "flat 3%"
+  recourse-days: 0
+  payee: "RTS FINANCIAL"
+  bank: Assets:Bank:Checking
+  receivables: Assets:Receivable:Factored
+  clearing: Assets:Factor:RTS:Clearing
+  reserve: Assets:Factor:RTS:Reserve
+  fees: Expenses:Factoring:RTS:Discount
+  advances: Liabilities:Factor:RTS:Advances
+  credit-losses: Expenses:Factoring:RTS:LossOnSale
+
+2025-05-01 * "Keystone Freight" "INV-1044"
+  invoice: "INV-1044"
+  Assets:Receivable:Factored:Keystone   2000.00 USD
+  Income:Freight:Linehaul
+
+2025-05-02 * "RTS FINANCIAL" "Purchase INV-1044" ^INV-1044
+  Assets:Bank:Checking                  1880.00 USD
+  Assets:Factor:RTS:Clearing
+
+2025-06-30 * "RTS Financial" "Reserve forfeited - debtor insolvent" ^INV-1044
+  factoring: "credit-loss"
+"""
+
+
+def with_model(text: str, model: str) -> str:
+    return text.replace("  advance-rate: 0.97", f'  model: "{model}"\n  advance-rate: 0.97')
+
+
+def test_domain_entry_7__the_reserve_is_forfeited_to_a_credit_loss():
+    entries, errors = load(RTS, opens=False)
+    assert errors == []
+    assert legs(txn(entries, "Reserve forfeited - debtor insolvent")) == [
+        (RESERVE, D("-60.00"), "INV-1044", "credit-loss"),
+        (LOSS, D("60.00"), "INV-1044", "credit-loss"),
+    ]
+    assert balance(entries, RESERVE) == 0
+    # The fee of 60.00 was expensed at purchase; the loss is the reserve: 120.00 in all.
+    assert balance(entries, FEES) + balance(entries, LOSS) == D("120.00")
+
+
+def test_under_the_loan_model_the_receivable_is_written_off_against_the_advance():
+    entries, errors = load(with_model(RTS, "loan"), opens=False)
+    assert errors == []
+    assert legs(txn(entries, "Reserve forfeited - debtor insolvent")) == [
+        (RESERVE, D("-60.00"), "INV-1044", "credit-loss"),
+        (RECEIVABLE, D("-2000.00"), "INV-1044", "credit-loss"),
+        (LOSS, D("60.00"), "INV-1044", "credit-loss"),
+        (ADVANCES, D("2000.00"), "INV-1044", "credit-loss"),
+    ]
+    assert balance(entries, ADVANCES) == 0
+    assert balance(entries, RECEIVABLE) == 0
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_both_models_lose_the_same(model):
+    entries, _ = load(with_model(RTS, model), opens=False)
+    assert balance(entries, LOSS) == D("60.00")
+    assert balance(entries, BANK) == D("1880.00")
+
+
+def test_a_reserve_the_agreement_releases_comes_back_less_the_fee_to_the_day():
+    # A tiered fee at collection: 2% for the first 30 days, 0.5% per 10 more. Written
+    # off 59 days after funding: 2% + 3 x 0.5% = 3.5% of 2,000.00 = 70.00.
+    text = (
+        RTS.replace(
+            'fee: "flat 3%"', 'fee: "tiered 2%/30d + 0.5%/10d"\n  fee-timing: "collection"'
+        )
+        .replace("  credit-losses:", '  reserve-on-loss: "released"\n  credit-losses:')
+        .replace("1880.00 USD", "1940.00 USD")
+        + """
+2025-07-03 * "RTS FINANCIAL" "Rebate INV-1044" ^INV-1044
+  Assets:Bank:Checking                   -10.00 USD
+  Assets:Factor:RTS:Reserve
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert legs(txn(entries, "Reserve forfeited - debtor insolvent")) == []
+    assert legs(txn(entries, "Rebate INV-1044")) == [
+        (BANK, D("-10.00"), None, None),
+        (RESERVE, D("-60.00"), "INV-1044", "reserve-release"),
+        (FEES, D("30.00"), "INV-1044", "late-fee"),
+        (FEES, D("40.00"), "INV-1044", "discount-fee"),
+    ]
+    assert balance(entries, LOSS) == 0
+
+
+def test_fct135__a_credit_loss_on_an_invoice_bought_with_recourse():
+    text = RTS.replace("recourse-days: 0", "recourse-days: 90")
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT135"]
+    assert "bought with recourse (recourse-days: 90" in errors[0].message
+    assert 'Book a chargeback (factoring: "chargeback")' in errors[0].message
+    assert balance(entries, RESERVE) == D("60.00")
+
+
+def test_a_credit_loss_on_an_invoice_already_collected_is_an_error():
+    text = RTS.replace(
+        '2025-06-30 * "RTS Financial" "Reserve',
+        '2025-06-01 * "Keystone" "Paid RTS" ^INV-1044\n  factoring: "collected"\n\n'
+        '2025-06-30 * "RTS Financial" "Reserve',
+    )
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT133"]
+    assert "cannot be written off: it is collected on 2025-06-01" in errors[0].message
+
+
+def test_an_unknown_reason_is_an_error():
+    text = RTS + '  reason: "insolvency"\n'
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert "reason: 'insolvency' is not one of the factor's reasons" in errors[0].message

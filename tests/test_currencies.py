@@ -1,0 +1,156 @@
+"""One factor, two currencies: an agreement per currency, each with accounts of its own.
+
+A Canadian factor keeps a client's USD and CAD business apart (two client ids,
+two ledgers): each currency has its own terms and its own clearing, reserve and
+fee accounts, and no report adds one currency to the other.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount import loader
+
+from beancount_factoring.reports import compute
+
+from ledgers import balance, codes, legs, load, txn
+
+D = Decimal
+
+LEDGER = """
+2025-01-01 open Assets:Bank:USD
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Receivable:Northline
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "USD"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 20.00 USD
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:USD
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  transfer-fee: 15.00 CAD
+  recourse-days: 60
+  payee: "COPPERLINE"
+  bank: Assets:Bank:CAD
+
+2025-03-03 * "Northline" "US load"
+  invoice: "US-1"
+  Assets:Receivable:Northline   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Northline" "Canadian load"
+  invoice: "CA-1"
+  Assets:Receivable:Northline   1000.00 CAD
+  Income:Freight
+
+2025-03-03 * "Copperline" "Schedule U7" ^US-1
+  factoring: "schedule"
+  schedule: "U7"
+
+2025-03-03 * "Copperline" "Schedule C7" ^CA-1
+  factoring: "schedule"
+  schedule: "C7"
+
+2025-03-04 * "COPPERLINE" "USD deposit"
+  Assets:Bank:USD   910.00 USD
+  Assets:Factoring:Copperline:USD:Clearing
+
+2025-03-04 * "COPPERLINE" "CAD deposit"
+  Assets:Bank:CAD   855.00 CAD
+  Assets:Factoring:Copperline:CAD:Clearing
+"""
+
+
+def test_each_currency_follows_its_own_agreement_and_accounts():
+    entries, errors = load(LEDGER)
+    assert errors == []
+    # USD: 950.00 - 20.00 fee - 20.00 transfer; CAD: 900.00 - 30.00 - 15.00.
+    assert "sched-U7" in txn(entries, "USD deposit").links
+    assert "sched-C7" in txn(entries, "CAD deposit").links
+    assert ("Assets:Factoring:Copperline:CAD:Reserve", D("100.00"), "CA-1", "reserve") in legs(
+        txn(entries, "CAD deposit")
+    )
+    assert balance(entries, "Assets:Factoring:Copperline:USD:Reserve") == D("50.00")
+    assert balance(entries, "Assets:Factoring:Copperline:USD:Clearing") == 0
+    assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == 0
+
+
+def test_an_event_in_a_currency_without_an_agreement():
+    text = (
+        LEDGER
+        + """
+2025-03-05 * "Northline" "Euro load"
+  invoice: "EU-1"
+  Assets:Receivable:Northline   1000.00 EUR
+  Income:Freight
+
+2025-03-05 * "Copperline" "Schedule E7" ^EU-1
+  factoring: "schedule"
+  schedule: "E7"
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT111"]
+    assert (
+        "No factoring agreement of 'Copperline' for EUR is in force on 2025-03-05; it has "
+        "agreements for CAD, USD only; add one for EUR" in errors[0].message
+    )
+
+
+def test_a_later_agreement_replaces_only_its_own_currencys():
+    text = LEDGER.replace(
+        '2025-03-03 * "Northline" "US load"',
+        """2025-02-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.80
+  fee: "flat 3%"
+  transfer-fee: 15.00 CAD
+  recourse-days: 60
+  payee: "COPPERLINE"
+  bank: Assets:Bank:CAD
+
+2025-03-03 * "Northline" "US load\"""",
+    )
+    entries, errors = load(text.replace("855.00 CAD", "755.00 CAD"))
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Copperline:CAD:Reserve") == D("200.00")
+    assert balance(entries, "Assets:Factoring:Copperline:USD:Reserve") == D("50.00")
+
+
+def test_reports_keep_the_currencies_apart(tmp_path):
+    path = tmp_path / "main.beancount"
+    from ledgers import OPENS
+
+    path.write_text('plugin "beancount_factoring.plugin"\n' + OPENS + LEDGER, encoding="utf-8")
+    entries, errors, options = loader.load_file(str(path))
+    assert errors == []
+    book = compute(entries, options, errors)
+    day = datetime.date(2025, 3, 4)
+    reserve = book.reserve(as_of=day)
+    assert sorted((f.factor, f.currency, f.held) for f in reserve.factors) == [
+        ("Copperline", "CAD", D("100.00")),
+        ("Copperline", "USD", D("50.00")),
+    ]
+    cost = book.cost(as_of=day)
+    assert sorted((line.currency, line.fees.total) for line in cost.by_factor) == [
+        ("CAD", D("45.00")),
+        ("USD", D("40.00")),
+    ]
+    aging = book.aging(as_of=day)
+    assert sorted((t.currency, t.factor_outstanding) for t in aging.totals) == [
+        ("CAD", D("1000.00")),
+        ("USD", D("1000.00")),
+    ]
+    accounts = book.reconcile(as_of=day).accounts
+    assert sorted((a.account, a.currency) for a in accounts) == [
+        ("Assets:Factoring:Copperline:CAD:Clearing", "CAD"),
+        ("Assets:Factoring:Copperline:USD:Clearing", "USD"),
+    ]

@@ -1,0 +1,290 @@
+"""Fuel advances: cash against a load before it is invoiced, recouped from its funding.
+
+research/domain.md §3.4 entry 8 (a 40% fuel advance with its fee) and entry 9
+(one lump sum that recoups a fuel advance, nets a chargeback and pays a wire
+fee) are reproduced with their numbers, in both models.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledgers import balance, codes, legs, load, txn
+
+D = Decimal
+BANK = "Assets:Bank:Checking"
+FUEL = "Liabilities:Factor:RTS:FuelAdvances"
+FEES = "Expenses:Factoring:RTS:OtherFees"
+DISCOUNT = "Expenses:Factoring:RTS:Discount"
+TRANSFER = "Expenses:Factoring:RTS:TransferFees"
+CLEARING = "Assets:Factor:RTS:Clearing"
+RESERVE = "Assets:Factor:RTS:Reserve"
+ADVANCES = "Liabilities:Factor:RTS:Advances"
+
+RTS = """
+2024-11-01 open Assets:Bank:Checking
+2024-11-01 open Assets:Receivable:Factored:TQL
+2024-11-01 open Assets:Receivable:Factored:CHR
+2024-11-01 open Assets:Receivable:Factored:QuickLane
+2024-11-01 open Assets:Receivable:Recourse:QuickLane
+2024-11-01 open Income:Freight:Linehaul
+
+2024-11-01 custom "factoring-agreement" "RTS Financial"
+  advance-rate: 0.97
+  fee: "flat 2.5%"
+  transfer-fee: 0.00 USD
+  wire-fee: 25.00 USD
+  recourse-days: 90
+  fuel-advance-rate: 0.40
+  fuel-advance-fee: "2.5%"
+  payee: "RTS FINANCIAL"
+  bank: Assets:Bank:Checking
+  receivables: Assets:Receivable:Factored
+  recourse-receivables: Assets:Receivable:Recourse
+  clearing: Assets:Factor:RTS:Clearing
+  reserve: Assets:Factor:RTS:Reserve
+  fees: Expenses:Factoring:RTS:Discount
+  transfer-fee-account: Expenses:Factoring:RTS:TransferFees
+  fuel-advances: Liabilities:Factor:RTS:FuelAdvances
+  advances: Liabilities:Factor:RTS:Advances
+"""
+
+# Entry 8: 40% of a $2,000 load at pickup, a $20 fee (2.5%): $780 in the bank.
+ENTRY_8 = """
+2025-03-01 * "RTS FINANCIAL" "Fuel advance load TQL-88412"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking                   780.00 USD
+
+2025-03-03 * "TQL" "INV-1001 load TQL-88412"
+  invoice: "INV-1001"
+  load: "TQL-88412"
+  Assets:Receivable:Factored:TQL        2000.00 USD
+  Income:Freight:Linehaul
+"""
+
+
+def with_model(text: str, model: str) -> str:
+    return text.replace("  advance-rate: 0.97", f'  model: "{model}"\n  advance-rate: 0.97')
+
+
+def fee_account(text: str) -> str:
+    return text.replace("  fees: Expenses:Factoring:RTS:Discount", f"  fees: {FEES}")
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_domain_entry_8__a_fuel_advance_and_its_fee(model):
+    entries, errors = load(fee_account(with_model(RTS + ENTRY_8, model)), opens=False)
+    assert errors == []
+    # The advance is the cash plus its fee: 780 / (1 - 2.5%) = 800.00.
+    assert legs(txn(entries, "Fuel advance load TQL-88412")) == [
+        (BANK, D("780.00"), None, None),
+        (FEES, D("20.00"), "INV-1001", "fuel-advance-fee"),
+        (FUEL, D("-800.00"), "INV-1001", "fuel-advance"),
+    ]
+    assert "INV-1001" in txn(entries, "Fuel advance load TQL-88412").links
+
+
+def test_the_funding_recoups_the_fuel_advance():
+    text = (
+        RTS
+        + ENTRY_8
+        + """
+2025-03-04 * "RTS FINANCIAL" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1090.00 USD
+  Assets:Factor:RTS:Clearing
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    # 1940.00 advance - 50.00 fee (2.5%) - 800.00 fuel advance = 1090.00.
+    assert (
+        "Liabilities:Factor:RTS:FuelAdvances",
+        D("800.00"),
+        "INV-1001",
+        "fuel-advance-recoup",
+    ) in legs(txn(entries, "Purchase INV-1001"))
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, CLEARING) == 0
+
+
+def test_a_deposit_that_names_nothing_is_matched_net_of_the_fuel_advance():
+    text = (
+        RTS
+        + ENTRY_8
+        + """
+2025-03-03 * "RTS Financial" "Schedule 10452" ^INV-1001
+  factoring: "schedule"
+  schedule: "10452"
+
+2025-03-04 * "RTS FINANCIAL" "ACH credit"
+  Assets:Bank:Checking                  1090.00 USD
+  Assets:Factor:RTS:Clearing
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert "sched-10452" in txn(entries, "ACH credit").links
+    assert balance(entries, FUEL) == 0
+
+
+# Entry 9: five invoices, $10,000 face, one of them the load of a $500 fuel advance;
+# a wire; and the chargeback of INV-0931 ($1,250 face, $37.50 reserve held).
+ENTRY_9 = """
+2024-12-02 * "QuickLane" "INV-0931"
+  invoice: "INV-0931"
+  Assets:Receivable:Factored:QuickLane   1250.00 USD
+  Income:Freight:Linehaul
+
+2024-12-03 * "RTS FINANCIAL" "Purchase INV-0931" ^INV-0931
+  Assets:Bank:Checking                   1181.25 USD
+  Assets:Factor:RTS:Clearing
+
+2025-02-27 * "RTS FINANCIAL" "Fuel advance CHR-551907"
+  factoring: "fuel-advance"
+  load: "CHR-551907"
+  advance: 500.00 USD
+  Assets:Bank:Checking                    487.50 USD
+
+2025-03-03 * "RTS Financial" "Chargeback INV-0931" ^INV-0931
+  factoring: "chargeback"
+
+2025-03-03 * "TQL" "INV-1001"
+  invoice: "INV-1001"
+  Assets:Receivable:Factored:TQL   2000.00 USD
+  Income:Freight:Linehaul
+
+2025-03-03 * "TQL" "INV-1002"
+  invoice: "INV-1002"
+  Assets:Receivable:Factored:TQL   2150.00 USD
+  Income:Freight:Linehaul
+
+2025-03-03 * "CHR" "INV-1003"
+  invoice: "INV-1003"
+  load: "CHR-551907"
+  Assets:Receivable:Factored:CHR   1850.00 USD
+  Income:Freight:Linehaul
+
+2025-03-03 * "CHR" "INV-1004"
+  invoice: "INV-1004"
+  Assets:Receivable:Factored:CHR   2000.00 USD
+  Income:Freight:Linehaul
+
+2025-03-03 * "CHR" "INV-1005"
+  invoice: "INV-1005"
+  Assets:Receivable:Factored:CHR   2000.00 USD
+  Income:Freight:Linehaul
+
+2025-03-03 * "RTS Financial" "Schedule 10452" ^INV-1001 ^INV-1002 ^INV-1003 ^INV-1004 ^INV-1005
+  factoring: "schedule"
+  schedule: "10452"
+
+2025-03-04 * "RTS FINANCIAL" "Schedule 10452" ^sched-10452 ^INV-0931
+  transfer: "wire"
+  Assets:Bank:Checking                  7712.50 USD
+  Assets:Factor:RTS:Clearing
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_domain_entry_9__one_lump_sum_with_a_fuel_recoup(model):
+    # 9700.00 advance - 250.00 fee - 25.00 wire - 500.00 fuel - 1212.50 chargeback = 7712.50.
+    entries, errors = load(with_model(RTS + ENTRY_9, model), opens=False)
+    assert errors == []
+    deposit = next(
+        e
+        for e in entries
+        if getattr(e, "narration", "") == "Schedule 10452"
+        and e.postings
+        and e.postings[0].account == BANK
+    )
+    got: dict[str, Decimal] = {}
+    for posting in deposit.postings:
+        got[posting.account] = got.get(posting.account, 0) + posting.units.number
+    face = {"sale": CLEARING, "loan": ADVANCES}[model]
+    expected = {
+        BANK: D("7712.50"),
+        DISCOUNT: D("250.00"),
+        TRANSFER: D("25.00"),
+        RESERVE: D("300.00"),
+        FUEL: D("500.00"),
+    }
+    if model == "sale":
+        # The face leaves clearing; the chargeback's 1212.50 nets there too.
+        expected[CLEARING] = D("-10000.00") + D("1212.50")
+    else:
+        expected[CLEARING] = D("1212.50")
+        expected[ADVANCES] = D("-10000.00")
+    assert got == expected
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, CLEARING) == 0
+    assert face in got
+    if model == "sale":
+        assert balance(entries, "Assets:Receivable:Recourse:QuickLane") == D("1250.00")
+
+
+def test_fct180__a_fuel_advance_over_the_agreements_rate():
+    # 40% of 2,000.00 is 800.00; 900.00 is more.
+    text = RTS + ENTRY_8.replace("780.00 USD", "877.50 USD")
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT180"]
+    assert "more than fuel-advance-rate 0.40 of invoice INV-1001's 2,000.00 (800.00)" in (
+        errors[0].message
+    )
+    # Still booked, as the bank says: the debt is what the factor advanced.
+    assert balance(entries, FUEL) == D("-900.00")
+
+
+def test_fct180__a_fuel_advance_whose_cash_is_not_the_advance_less_its_fee():
+    text = RTS + ENTRY_8.replace(
+        '  load: "TQL-88412"\n  Assets:Bank:Checking                   780.00',
+        '  load: "TQL-88412"\n  advance: 800.00 USD\n  Assets:Bank:Checking  770.00',
+    )
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT180"]
+    assert "expected 780.00 USD (advance 800.00 - fee 20.00), received 770.00 USD" in (
+        errors[0].message
+    )
+    assert balance(entries, CLEARING) == D("10.00")
+
+
+def test_a_fuel_advance_that_names_no_load_is_an_error():
+    text = RTS + ENTRY_8.replace('  load: "TQL-88412"\n  Assets:Bank', "  Assets:Bank")
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert 'name it with load: "TQL-88412"' in errors[0].message
+
+
+def test_a_fuel_advance_after_the_funding_cannot_be_recouped():
+    text = (
+        RTS
+        + """
+2025-03-03 * "TQL" "INV-1001 load TQL-88412"
+  invoice: "INV-1001"
+  load: "TQL-88412"
+  Assets:Receivable:Factored:TQL        2000.00 USD
+  Income:Freight:Linehaul
+
+2025-03-04 * "RTS FINANCIAL" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1890.00 USD
+  Assets:Factor:RTS:Clearing
+
+2025-03-05 * "RTS FINANCIAL" "Fuel advance load TQL-88412"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking                   780.00 USD
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT133"]
+    assert "funded on 2025-03-04, before this fuel advance" in errors[0].message
+
+
+def test_a_fuel_advance_on_a_load_not_invoiced_yet_waits_as_a_debt():
+    text = RTS + ENTRY_8.split("2025-03-03")[0]
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == D("-800.00")
+    assert [leg[2] for leg in legs(txn(entries, "Fuel advance load TQL-88412"))] == [None] * 3

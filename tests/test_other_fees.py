@@ -1,0 +1,338 @@
+"""The other fees of a factoring agreement: transfer rails, minimums, per-invoice fees.
+
+Each fee is an agreement key, and each is audited: a deposit that pays a
+different amount is an FCT120 error, a monthly charge that differs from the
+agreement an FCT190.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledgers import balance, codes, legs, load, txn
+
+D = Decimal
+BANK = "Assets:Bank:Checking"
+CLEARING = "Assets:Factoring:Summit:Clearing"
+FEES = "Expenses:Factoring:Summit:Fees"
+
+SUMMIT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 0.00 USD
+  wire-fee: 25.00 USD
+  same-day-fee: 15.00 USD
+  invoice-fee: 5.00 USD
+  minimum-fee: 10.00 USD
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL   2000.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:CHR    300.00 USD
+  Income:Freight
+"""
+
+
+@pytest.mark.parametrize(
+    ("rail", "cash", "fee"),
+    [("", "1855.00", None), ("wire", "1830.00", "25.00"), ("same-day", "1840.00", "15.00")],
+)
+def test_the_transfer_fee_is_the_one_of_the_deposits_rail(rail, cash, fee):
+    # 1900.00 advance - 40.00 fee (2%) - 5.00 invoice fee = 1855.00, less the rail's fee.
+    meta = f'  transfer: "{rail}"\n' if rail else ""
+    text = (
+        SUMMIT
+        + f"""
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1001
+{meta}  Assets:Bank:Checking   {cash} USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    transfer = [n for a, n, _, part in legs(txn(entries, "Deposit")) if part == "transfer-fee"]
+    assert transfer == ([D(fee)] if fee else [])
+
+
+def test_a_deposit_that_names_nothing_is_matched_with_its_rails_fee():
+    text = (
+        SUMMIT
+        + """
+2025-03-03 * "Summit" "Schedule 7" ^INV-1001
+  factoring: "schedule"
+  schedule: "7"
+
+2025-03-04 * "SUMMIT FUNDING" "Wire"
+  transfer: "wire"
+  Assets:Bank:Checking   1830.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert "sched-7" in txn(entries, "Wire").links
+
+
+def test_fct134__an_unknown_transfer_rail():
+    text = (
+        SUMMIT
+        + """
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1001
+  transfer: "pigeon"
+  Assets:Bank:Checking   1855.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert "transfer: 'pigeon' is not one of 'ach', 'wire', 'same-day'" in errors[0].message
+
+
+def test_the_minimum_fee_per_invoice():
+    # 2% of 300.00 is 6.00, less than the minimum of 10.00:
+    # 285.00 advance - 10.00 - 5.00 invoice fee = 270.00.
+    text = (
+        SUMMIT
+        + """
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1002
+  Assets:Bank:Checking   270.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert (FEES, D("10.00"), "INV-1002", "discount-fee") in legs(txn(entries, "Deposit"))
+
+
+def test_fct120__a_deposit_that_ignores_the_minimum_fee():
+    text = (
+        SUMMIT
+        + """
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1002
+  Assets:Bank:Checking   274.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT120"]
+    assert "expected 270.00 USD (advances 285.00 - discount fees 10.00" in errors[0].message
+
+
+def test_the_minimum_fee_applies_to_a_time_based_fee_at_collection():
+    # 0.5% per 10 days from collection: 300.00 paid in 12 days is 1% = 3.00 < 10.00.
+    text = (
+        SUMMIT.replace('fee: "flat 2%"', 'fee: "tiered 0.5%/10d"\n  fee-timing: "collection"')
+        + """
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1002
+  Assets:Bank:Checking   280.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-16 * "CHR" "Paid" ^INV-1002
+  factoring: "collected"
+
+2025-03-20 * "SUMMIT FUNDING" "Rebate" ^INV-1002
+  Assets:Bank:Checking     5.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, FEES) == D("15.00")  # 5.00 invoice fee + 10.00 minimum
+
+
+MONTH = """
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1001
+  Assets:Bank:Checking   1855.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_the_monthly_minimum_volume_fee_is_worked_out_and_netted():
+    # March funded 2,000.00 of a 10,000.00 minimum: 1% of the 8,000.00 shortfall = 80.00,
+    # netted from April's deposit: 1855.00 - 80.00 = 1775.00.
+    text = (
+        SUMMIT
+        + MONTH
+        + """
+2025-04-01 * "Summit" "Minimum volume, March"
+  factoring: "fee"
+  charge: "minimum-volume"
+
+2025-04-02 * "CHR" "Load 3"
+  invoice: "INV-1003"
+  Assets:Receivable:CHR   2000.00 USD
+  Income:Freight
+
+2025-04-03 * "SUMMIT FUNDING" "April deposit" ^INV-1003
+  Assets:Bank:Checking   1775.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(
+        text.replace("^INV-1003\n", "^INV-1003 ^fee-2025-04-01-minimum-volume\n")
+    )
+    assert errors == []
+    fee = txn(entries, "Minimum volume, March")
+    assert legs(fee) == [
+        (CLEARING, D("-80.00"), None, "minimum-volume-fee"),
+        (FEES, D("80.00"), None, "minimum-volume-fee"),
+    ]
+    assert fee.links == {"fee-2025-04-01-minimum-volume"}
+    assert (CLEARING, D("80.00"), None, "minimum-volume-fee") in legs(
+        txn(entries, "April deposit")
+    )
+    assert balance(entries, CLEARING) == 0
+
+
+def test_a_deposit_that_names_nothing_nets_the_monthly_fee_by_its_amount():
+    text = (
+        SUMMIT
+        + MONTH
+        + """
+2025-04-01 * "Summit" "Minimum volume, March"
+  factoring: "fee"
+  charge: "minimum-volume"
+
+2025-04-03 * "SUMMIT FUNDING" "Takes the fee from the reserve"
+  Assets:Bank:Checking   -80.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, CLEARING) == 0
+
+
+def test_fct190__the_factor_charges_another_amount():
+    text = (
+        SUMMIT
+        + MONTH
+        + """
+2025-04-01 * "Summit" "Minimum volume, March"
+  factoring: "fee"
+  charge: "minimum-volume"
+  amount: 100.00 USD
+"""
+    )
+    entries, errors = load(text)
+    assert codes(errors) == ["FCT190"]
+    assert (
+        "2,000.00 USD funded in 2025-03 is 8,000.00 short of the minimum volume of 10,000.00"
+        in errors[0].message
+    )
+    assert "charges 80.00 USD (difference +20.00)" in errors[0].message
+    # The factor's figure is what the books show.
+    assert balance(entries, FEES) == D("100.00") + D("45.00")
+
+
+def test_fct190__a_month_that_met_the_minimum():
+    text = (
+        SUMMIT.replace("10000.00 USD", "1000.00 USD")
+        + MONTH
+        + """
+2025-04-01 * "Summit" "Minimum volume, March"
+  factoring: "fee"
+  charge: "minimum-volume"
+  amount: 50.00 USD
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT190"]
+    assert "meets the minimum volume of 1,000.00" in errors[0].message
+
+
+def test_the_monthly_minimum_fee():
+    # March's discount fees: 40.00 on INV-1001; a 100.00 monthly minimum charges 60.00.
+    text = (
+        SUMMIT.replace(
+            '  monthly-minimum-volume: 10000.00 USD\n  volume-shortfall-fee: "1%"\n',
+            "  monthly-minimum-fee: 100.00 USD\n",
+        )
+        + MONTH
+        + """
+2025-04-01 * "Summit" "Minimum fee, March"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+  Assets:Bank:Checking   -60.00 USD
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert legs(txn(entries, "Minimum fee, March")) == [
+        (BANK, D("-60.00"), None, None),
+        (FEES, D("60.00"), None, "minimum-fee"),
+    ]
+    assert balance(entries, CLEARING) == 0
+
+
+def test_another_fee_is_booked_as_the_factor_charges_it():
+    text = (
+        SUMMIT
+        + """
+2025-03-10 * "Summit" "UCC filing"
+  factoring: "fee"
+  charge: "other"
+  amount: 75.00 USD
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, FEES) == D("75.00")
+    assert balance(entries, CLEARING) == D("-75.00")
+
+
+@pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        ('  charge: "teaser"\n', "charge: 'teaser' is not one of"),
+        ('  charge: "other"\n', 'charge: "other" needs the fee the factor charged'),
+        ('  charge: "minimum-volume"\n  period: "March"\n', "period: 'March' must be a month"),
+        ('  charge: "monthly-minimum-fee"\n', "has no monthly-minimum-fee"),
+    ],
+)
+def test_fct134__a_fee_event_that_cannot_be_read(meta, message):
+    text = (
+        SUMMIT
+        + f"""
+2025-04-01 * "Summit" "Fee"
+  factoring: "fee"
+{meta}"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert message in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ("  monthly-minimum-volume: 5000.00 USD\n", "needs the fee charged on a shortfall"),
+        ('  volume-shortfall-fee: "1%"\n', "give monthly-minimum-volume too"),
+        ('  fuel-advance-fee: "2.5"\n', "cannot read '2.5'"),
+        ("  wire-fee: 25.00\n", "must be an amount with a currency"),
+        ('  currency: "CAD"\n  wire-fee: 25.00 USD\n', "is not in the agreement's currency CAD"),
+    ],
+)
+def test_fct110__fee_keys_that_cannot_be_read(keys, message):
+    text = f"""
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+{keys}"""
+    _, errors = load(text)
+    assert codes(errors) == ["FCT110"]
+    assert message in errors[0].message
