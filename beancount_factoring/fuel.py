@@ -179,6 +179,8 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
         settler.compare(event, legs, entry.postings, "FCT121", agreement)
         settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
     if state is not None:
+        # The load is the factor's to recoup from: its funding must be this factor's.
+        state.factor = state.factor or event.factor
         state.fuel += advance
         state.fuel_account = agreement.fuel_advances
         if state.schedule is not None and state.factor is not None:

@@ -126,9 +126,8 @@ def settle_lump(settler: Settler, event: Event) -> None:
     ):
         return
     _commit(settler, event, commits)
-    factor_charges = settler.result.charges.get(event.factor or "", {})
     for charge in charges:
-        factor_charges.pop(charge.key, None)
+        charge.netted_on, charge.netted_by = event.date, event.entry
 
 
 def _rail(settler: Settler, event: Event) -> str | None:
@@ -150,7 +149,7 @@ def _named_charges(settler: Settler, event: Event) -> list[Charge] | None:
     found = []
     for key in event.charges:
         charge = open_charges.get(key)
-        if charge is None:
+        if charge is None or charge.netted_on is not None:
             settler.error(
                 "FCT133",
                 f"Nothing of ^{key} is due in this deposit: no fee of "
@@ -553,7 +552,7 @@ def _open_items(
         )
         members[key] = [(state, None, netting)]
     for charge in settler.result.charges.get(factor, {}).values():
-        if charge.currency == currency:
+        if charge.currency == currency and charge.netted_on is None:
             key = f"charge:{charge.key}"
             add(key, charge.label, charge.date, -charge.amount, "owed")
             members[key] = charge

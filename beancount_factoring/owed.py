@@ -52,6 +52,9 @@ class Charge:
     currency: str
     part: str
     entry: data.Transaction
+    # The day a deposit netted it, and that deposit; None while it is owed.
+    netted_on: datetime.date | None = None
+    netted_by: data.Transaction | None = None
 
 
 @dataclass

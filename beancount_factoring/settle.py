@@ -141,8 +141,8 @@ class Settlement:
     accounts_used: dict[str, tuple[datetime.date, Agreement]] = field(default_factory=dict)
     unallocated: list[Event] = field(default_factory=list)
     deductions: list[Deduction] = field(default_factory=list)
-    # What each factor is owed apart from any invoice (a monthly minimum, a buyout
-    # fee), by key, until a deposit nets it; and the fuel advances no invoice recoups.
+    # What each factor charged apart from any invoice (a monthly minimum, a buyout
+    # fee), by key, netted or not; and the fuel advances no invoice recoups.
     charges: dict[str, dict[str, Charge]] = field(default_factory=dict)
     fuel_open: dict[str, dict[str, FuelAdvance]] = field(default_factory=dict)
     # Per factor, currency and month ("2025-03"): face funded, discount fees booked.

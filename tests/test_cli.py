@@ -94,7 +94,16 @@ def test_csv_parses_back(report):
         ours = sum(Decimal(r["amount"]) for r in rows if r["holder"] == "us")
         assert ours == Decimal("1640.00")
     if report == "cost":
-        assert {r["group"] for r in rows} == {"factor", "customer", "month"}
+        assert {r["group"] for r in rows} == {"factor", "customer", "month", "deduction"}
+        deductions = [
+            (r["key"], r["kind"], r["reason"], r["amount"], r["invoices"])
+            for r in rows
+            if r["group"] == "deduction"
+        ]
+        assert deductions == [
+            ("Crossroads", "short pay", "shortpay", "185.00", "RF-1003"),
+            ("Tristate", "chargeback", "nonpayment", "2100.00", "RF-1004"),
+        ]
 
 
 @pytest.mark.parametrize("report", REPORTS)

@@ -29,6 +29,8 @@ FEE_COLUMNS = {
     "invoice": "Invoice fees",
     "transfer": "Transfer",
     "chargeback": "On chargebacks",
+    "fuel": "Fuel advances",
+    "minimum": "Minimums",
     "other": "Other",
 }
 
@@ -127,6 +129,31 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
                 money(d.short_paid),
             ]
             for d in report.days_to_pay
+            if view.matches_account(where.customer(d.customer))
+        ],
+    )
+
+    tables["deductions"] = tab(
+        [
+            ("Customer", STR),
+            ("Kind", STR),
+            ("Reason", STR),
+            ("Currency", STR),
+            ("Count", INT),
+            ("Amount", DECIMAL),
+            ("Invoices", STR),
+        ],
+        [
+            [
+                d.customer,
+                d.kind,
+                d.reason,
+                d.currency,
+                d.count,
+                money(d.amount),
+                " ".join(d.invoices),
+            ]
+            for d in report.deductions
             if view.matches_account(where.customer(d.customer))
         ],
     )

@@ -147,7 +147,7 @@ def aging_report(
     for number in facts.timeline:
         invoice = facts.book.invoices[number]
         snap = facts.snap(number, as_of)
-        if snap is None or snap.collected_on or snap.charged_back_on:
+        if snap is None or snap.collected_on or snap.charged_back_on or snap.lost_on:
             continue
         if not (snap.scheduled_on or snap.funded_on) or snap.factor is None:
             continue
@@ -202,7 +202,7 @@ def _pledged(snap: Snap) -> bool:
         and terms.loan
         and snap.factor is not None
         and bool(snap.scheduled_on or snap.funded_on)
-        and not (snap.collected_on or snap.charged_back_on)
+        and not (snap.collected_on or snap.charged_back_on or snap.lost_on)
     )
 
 

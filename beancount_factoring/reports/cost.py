@@ -27,8 +27,16 @@ from typing import Any
 
 from beancount_factoring import postings as P
 from beancount_factoring.fees import round_money
-from beancount_factoring.reports.facts import Facts, Snap
-from beancount_factoring.reports.model import FEE_KINDS, CostLine, CostReport, DaysToPay, Fees
+from beancount_factoring.reports.facts import Facts, Line, Snap
+from beancount_factoring.reports.model import (
+    DEDUCTION_KINDS,
+    FEE_KINDS,
+    CostLine,
+    CostReport,
+    DaysToPay,
+    Deductions,
+    Fees,
+)
 
 ZERO = Decimal(0)
 YEAR = Decimal(365)
@@ -38,6 +46,9 @@ PART_KIND = {
     "invoice-fee": "invoice",
     "transfer-fee": "transfer",
     "chargeback-fee": "chargeback",
+    "fuel-advance-fee": "fuel",
+    "minimum-volume-fee": "minimum",
+    "minimum-fee": "minimum",
 }
 
 
@@ -163,7 +174,7 @@ def cost_report(
             total += amount
             if _in(date, start, as_of):
                 customer.fees[kind] += amount
-        closed = last.collected_on or last.charged_back_on
+        closed = last.collected_on or last.charged_back_on or last.lost_on
         if last.purchase is None or not _in(closed, start, as_of):
             continue
         assert closed is not None
@@ -188,6 +199,9 @@ def cost_report(
         )
         for customer, items in sorted(waits.items())
     )
+    for line in _fuel_fees(facts, start, as_of, factor):
+        invoice = facts.book.invoices[line.invoice or ""]
+        _tally(by_customer, (invoice.customer, line.currency)).fees["fuel"] += line.number
     return CostReport(
         as_of=as_of,
         start=start,
@@ -204,6 +218,56 @@ def cost_report(
             for (month, key, currency), tally in sorted(by_month.items())
         ),
         days_to_pay=days_to_pay,
+        deductions=_deductions(facts, start, as_of, factor),
+    )
+
+
+def _fuel_fees(
+    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+) -> list[Line]:
+    """The fuel-advance fees that name their invoice, booked in the period."""
+    states = facts.settlement.states
+    found = []
+    for account in sorted(facts.fee_accounts):
+        for line in facts.lines.get(account, ()):
+            if line.part != "fuel-advance-fee" or line.invoice not in states:
+                continue
+            if _in(line.date, start, as_of) and (not factor or factor == _owner(facts, line)):
+                found.append(line)
+    return found
+
+
+def _owner(facts: Facts, line: Line) -> str | None:
+    return (
+        facts.factor_of_account.get(line.account)
+        or facts.settlement.states[line.invoice or ""].factor
+    )
+
+
+def _deductions(
+    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+) -> tuple[Deductions, ...]:
+    """Short pays, chargebacks and credit losses by customer, kind and reason."""
+    groups: dict[tuple[str, str, str, str], list[Any]] = {}
+    for item in facts.settlement.deductions:
+        if not _in(item.date, start, as_of) or (factor and item.factor != factor):
+            continue
+        key = (item.customer, item.kind, item.reason, item.currency)
+        groups.setdefault(key, []).append(item)
+    return tuple(
+        Deductions(
+            customer=customer,
+            kind=kind,
+            reason=reason,
+            currency=currency,
+            count=len(items),
+            amount=sum((item.amount for item in items), ZERO),
+            invoices=tuple(sorted({item.invoice for item in items})),
+        )
+        for (customer, kind, reason, currency), items in sorted(
+            groups.items(),
+            key=lambda pair: (pair[0][0], DEDUCTION_KINDS.index(pair[0][1]), pair[0][2:]),
+        )
     )
 
 

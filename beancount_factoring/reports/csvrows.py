@@ -132,6 +132,11 @@ COST_CSV = [
     "days_from_funding",
     "days_from_invoice",
     "short_paid",
+    "kind",
+    "reason",
+    "count",
+    "amount",
+    "invoices",
 ]
 
 
@@ -166,8 +171,32 @@ def cost_csv(report: CostReport) -> Rows:
                     money(wait.short_paid),
                 ]
             rows.append(
-                [group, line.key, line.factor or "", line.currency, *_cost_cells(line), *extra]
+                [
+                    group,
+                    line.key,
+                    line.factor or "",
+                    line.currency,
+                    *_cost_cells(line),
+                    *extra,
+                    *[""] * 5,
+                ]
             )
+    blank = [""] * (len(COST_CSV) - 9)
+    for item in report.deductions:
+        rows.append(
+            [
+                "deduction",
+                item.customer,
+                "",
+                item.currency,
+                *blank,
+                item.kind,
+                item.reason,
+                str(item.count),
+                money(item.amount),
+                " ".join(item.invoices),
+            ]
+        )
     return COST_CSV, rows
 
 

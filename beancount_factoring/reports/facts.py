@@ -33,7 +33,17 @@ PLUGIN = "beancount_factoring.plugin"
 ZERO = Decimal(0)
 LUMP_KINDS = ("lump", "funding", "release")
 # The Settler handlers whose events move invoices on; each is wrapped to take snapshots.
-HANDLERS = ("_payment", "_schedule", "_collected", "_chargeback", "_lump")
+HANDLERS = (
+    "_payment",
+    "_schedule",
+    "_collected",
+    "_chargeback",
+    "_lump",
+    "_fuel_advance",
+    "_credit_loss",
+    "_fee",
+    "_buyout",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,8 @@ class Snap:
     released_on: datetime.date | None
     charged_back_on: datetime.date | None
     owed: tuple[tuple[str, Decimal], ...]
+    lost_on: datetime.date | None = None
+    fuel: Decimal = ZERO
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
@@ -74,6 +86,8 @@ class Snap:
             state.released_on,
             state.charged_back_on,
             tuple(sorted(state.owed.items())),
+            state.lost_on,
+            state.fuel,
         )
 
 

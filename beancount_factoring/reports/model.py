@@ -34,6 +34,7 @@ RESERVE_STATUSES = (AWAITING_COLLECTION, RELEASE_DUE, OVERDUE, FORFEITED, RELEAS
 
 FORFEIT_CHARGEBACK = "chargeback"
 FORFEIT_SHORT_PAY = "short-pay"
+FORFEIT_CREDIT_LOSS = "credit-loss"
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,15 @@ class ReserveInvoice:
     factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``,
     what the release should pay (negative when the fees exceed the reserve).
     ``forfeited`` is the part of the reserve the factor kept against a
-    chargeback or short pay, and ``forfeit_reason`` says which
-    (``"chargeback"`` or ``"short-pay"``), or None.
+    chargeback, a short pay or a credit loss, and ``forfeit_reason`` says which
+    (``"chargeback"``, ``"short-pay"`` or ``"credit-loss"``), or None.
 
     ``status`` is one of ``RESERVE_STATUSES``:
     awaiting collection (funded, the customer has not paid the factor);
     release due (collected, reserve not back yet, not past release-days);
     overdue (collected more than release-days ago, reserve not back);
-    forfeited (charged back, or a short pay took the whole reserve);
+    forfeited (charged back, written off as a credit loss, or a short pay took
+    the whole reserve);
     released (the reserve came back).
 
     ``expected_release``: collected invoices, ``collected_on`` + release-days
@@ -253,10 +255,11 @@ class AgingReport:
 # Cost
 # ---------------------------------------------------------------------------------------------
 
-FEE_KINDS = ("discount", "late", "invoice", "transfer", "chargeback", "other")
+FEE_KINDS = ("discount", "late", "invoice", "transfer", "chargeback", "fuel", "minimum", "other")
 """Fee kinds: discount fee, late (time-based after the first term), invoice fee,
-transfer fee, fee accrued on a charged-back invoice, other (rounding, fees
-posted by hand)."""
+transfer fee, fee accrued on a charged-back invoice, fuel-advance fee, monthly
+minimums (volume shortfall, minimum fee), other (buyout fees, other charges,
+rounding, fees posted by hand)."""
 
 
 @dataclass(frozen=True)
@@ -268,13 +271,13 @@ class Fees:
     invoice: Decimal = ZERO
     transfer: Decimal = ZERO
     chargeback: Decimal = ZERO
+    fuel: Decimal = ZERO
+    minimum: Decimal = ZERO
     other: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
-        return (
-            self.discount + self.late + self.invoice + self.transfer + self.chargeback + self.other
-        )
+        return sum((amount for _, amount in self.by_kind()), ZERO)
 
     def by_kind(self) -> tuple[tuple[str, Decimal], ...]:
         """(kind, amount) in the order of ``FEE_KINDS``."""
@@ -329,9 +332,37 @@ class DaysToPay:
     short_paid: Decimal
 
 
+DEDUCTION_KINDS = ("short pay", "chargeback", "credit loss")
+"""What a customer took off an invoice, or failed to pay: see ``Deductions``."""
+
+
+@dataclass(frozen=True)
+class Deductions:
+    """A customer's short pays, chargebacks or credit losses for one reason, in the period.
+
+    ``kind`` is one of ``DEDUCTION_KINDS``; ``reason`` the event's ``reason:``
+    (the factor's reasons; ``shortpay``, ``nonpayment`` and ``write-off`` by
+    default). ``amount`` is, for short pays, what was paid short of face (an
+    overpay counts negative); for chargebacks, the face sold back to us; for
+    credit losses, the reserve the factor kept. ``invoices`` names them.
+    """
+
+    customer: str
+    kind: str
+    reason: str
+    currency: str
+    count: int
+    amount: Decimal
+    invoices: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class CostReport:
-    """Factoring cost from ``start`` (None: the beginning) to ``as_of``."""
+    """Factoring cost from ``start`` (None: the beginning) to ``as_of``.
+
+    ``deductions`` lists, by customer, kind and reason, what customers took
+    off their invoices or did not pay, dated in the period.
+    """
 
     as_of: datetime.date
     start: datetime.date | None
@@ -339,6 +370,7 @@ class CostReport:
     by_customer: tuple[CostLine, ...]
     by_month: tuple[CostLine, ...]
     days_to_pay: tuple[DaysToPay, ...]
+    deductions: tuple[Deductions, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,6 +385,8 @@ ITEM_SHORT_PAY = "short pay to net"
 ITEM_DIFFERENCE = "deposit difference"
 ITEM_ENTRY = "clearing entry"
 ITEM_RECOURSE = "past recourse"
+ITEM_FEE = "fee to net"
+ITEM_FUEL = "fuel advance to recoup"
 ITEM_KINDS = (
     ITEM_SCHEDULE,
     ITEM_RELEASE,
@@ -361,6 +395,8 @@ ITEM_KINDS = (
     ITEM_DIFFERENCE,
     ITEM_ENTRY,
     ITEM_RECOURSE,
+    ITEM_FEE,
+    ITEM_FUEL,
 )
 
 

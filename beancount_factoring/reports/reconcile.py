@@ -31,6 +31,8 @@ from beancount_factoring.reports.model import (
     ITEM_CHARGEBACK,
     ITEM_DIFFERENCE,
     ITEM_ENTRY,
+    ITEM_FEE,
+    ITEM_FUEL,
     ITEM_RECOURSE,
     ITEM_RELEASE,
     ITEM_SCHEDULE,
@@ -102,7 +104,7 @@ def _invoice_items(
             schedules.setdefault((snap.factor, currency, group), []).append(number)
         for part, owed in snap.owed:
             since = snap.charged_back_on or snap.collected_on or snap.date
-            kind = ITEM_CHARGEBACK if part == "chargeback" else ITEM_SHORT_PAY
+            kind = {"chargeback": ITEM_CHARGEBACK, "short-pay": ITEM_SHORT_PAY}.get(part, ITEM_FEE)
             items.setdefault(key, []).append(
                 _item(
                     kind,
@@ -118,12 +120,30 @@ def _invoice_items(
                     source,
                 )
             )
+        if snap.fuel and not snap.funded_on:
+            # On the fuel-advances account; the funding of the invoice deducts it.
+            items.setdefault(key, []).append(
+                _item(
+                    ITEM_FUEL,
+                    name,
+                    currency,
+                    number,
+                    (number,),
+                    snap.date,
+                    as_of,
+                    ZERO,
+                    -snap.fuel,
+                    None,
+                    source,
+                )
+            )
         if terms is None or snap.funded_on is None:
             continue
         fees = snap.base_fee + snap.late_fee
-        if snap.collected_on and not snap.released_on and (snap.held or fees):
+        closed = snap.collected_on or snap.lost_on
+        if closed and not snap.released_on and (snap.held or fees):
             days = terms.release_days
-            deadline = snap.collected_on + _days(days) if days is not None else None
+            deadline = closed + _days(days) if days is not None else None
             items.setdefault(key, []).append(
                 _item(
                     ITEM_RELEASE,
@@ -131,7 +151,7 @@ def _invoice_items(
                     currency,
                     number,
                     (number,),
-                    snap.collected_on,
+                    closed,
                     as_of,
                     ZERO,
                     snap.held - fees,
@@ -139,7 +159,7 @@ def _invoice_items(
                     source,
                 )
             )
-        if not (snap.collected_on or snap.charged_back_on) and terms.recourse_days:
+        if not (closed or snap.charged_back_on) and terms.recourse_days:
             deadline = snap.funded_on + _days(terms.recourse_days)
             if as_of > deadline:
                 items.setdefault(key, []).append(
@@ -168,7 +188,9 @@ def _invoice_items(
             face = ZERO  # Pledged, not sold: a loan-model schedule moves nothing to clearing.
         cash = ZERO
         if terms is not None:
-            cash = sum((states[n].split(terms).cash for n in numbers), ZERO)
+            for n in numbers:
+                snap_ = facts.snap(n, as_of)
+                cash += states[n].split(terms).cash - (snap_.fuel if snap_ else ZERO)
         scheduled_by = states[numbers[0]].scheduled_by
         source = source_of(scheduled_by.meta if scheduled_by else None)
         items.setdefault((key_, currency), []).append(
@@ -186,6 +208,57 @@ def _invoice_items(
                 source,
             )
         )
+    return items
+
+
+def _owed_items(
+    facts: Facts, as_of: datetime.date, factor: str | None
+) -> dict[Key, list[OpenItem]]:
+    """Fees charged apart from any invoice, not netted yet; fuel advances on no invoice."""
+    items: dict[Key, list[OpenItem]] = {}
+    settlement = facts.settlement
+    for key_, charges in settlement.charges.items():
+        if factor and key_ != factor:
+            continue
+        for charge in charges.values():
+            if charge.date > as_of or (charge.netted_on and charge.netted_on <= as_of):
+                continue
+            items.setdefault((key_, charge.currency), []).append(
+                _item(
+                    ITEM_FEE,
+                    facts.display(key_),
+                    charge.currency,
+                    charge.key,
+                    (),
+                    charge.date,
+                    as_of,
+                    -charge.amount,
+                    -charge.amount,
+                    None,
+                    source_of(charge.entry.meta),
+                )
+            )
+    for key_, advances in settlement.fuel_open.items():
+        if factor and key_ != factor:
+            continue
+        for advance in advances.values():
+            if advance.date > as_of:
+                continue
+            items.setdefault((key_, advance.currency), []).append(
+                _item(
+                    ITEM_FUEL,
+                    facts.display(key_),
+                    advance.currency,
+                    f"load {advance.load}",
+                    (),
+                    advance.date,
+                    as_of,
+                    ZERO,
+                    -advance.amount,
+                    None,
+                    source_of(advance.entry.meta),
+                )
+            )
     return items
 
 
@@ -312,6 +385,8 @@ def _disagreements(
 def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> ReconcileReport:
     """The reconciliation report as of a date, for one factor (its key) or all."""
     items = _invoice_items(facts, as_of, factor)
+    for key, found in _owed_items(facts, as_of, factor).items():
+        items.setdefault(key, []).extend(found)
     for key, found in _loose_items(facts, as_of, factor, set(facts.settlement.replaced)).items():
         items.setdefault(key, []).extend(found)
     lumps = _lumps(facts, as_of, factor)

@@ -19,6 +19,7 @@ from beancount_factoring.reports.facts import Facts, Snap, source_of
 from beancount_factoring.reports.model import (
     AWAITING_COLLECTION,
     FORFEIT_CHARGEBACK,
+    FORFEIT_CREDIT_LOSS,
     FORFEIT_SHORT_PAY,
     FORFEITED,
     OVERDUE,
@@ -51,7 +52,8 @@ def forfeits(history: list[Snap], face: Decimal) -> tuple[Decimal, str | None]:
     """What the factor kept of an invoice's reserve, and why, from its snapshots.
 
     A chargeback keeps all that was held; a short pay takes the shortfall from
-    the reserve, up to what was held (``postings.collection_postings``).
+    the reserve, up to what was held (``postings.collection_postings``); a
+    credit loss keeps all that was held unless the agreement releases it.
     """
     forfeited, reason = ZERO, None
     previous: Snap | None = None
@@ -69,6 +71,10 @@ def forfeits(history: list[Snap], face: Decimal) -> tuple[Decimal, str | None]:
             if short > 0 and before > 0:
                 forfeited += min(short, before)
                 reason = FORFEIT_SHORT_PAY
+        lost = snap.lost_on and (previous is None or not previous.lost_on)
+        if lost and before > 0 and not snap.held:
+            forfeited += before
+            reason = FORFEIT_CREDIT_LOSS
         previous = snap
     return forfeited, reason
 
@@ -94,14 +100,16 @@ def reserve_line(
         status = RELEASED
     elif snap.charged_back_on:
         status = FORFEITED
-    elif snap.collected_on:
+    elif snap.collected_on or snap.lost_on:
+        closed = snap.collected_on or snap.lost_on
+        assert closed is not None
         if not (snap.held or fees_due) and forfeited:
             status = FORFEITED
         elif not (snap.held or fees_due):
             status = RELEASED  # Nothing was held back (a reserve of zero).
         else:
-            expected = snap.collected_on + datetime.timedelta(days=release_days or 0)
-            late = (as_of - snap.collected_on).days - (release_days or 0)
+            expected = closed + datetime.timedelta(days=release_days or 0)
+            late = (as_of - closed).days - (release_days or 0)
             if release_days is not None and late > 0:
                 status, days_overdue = OVERDUE, late
             else:

@@ -13,6 +13,7 @@ from beancount_factoring.reports.model import (
     BUCKETS,
     FEE_KINDS,
     AgingReport,
+    CostLine,
     CostReport,
     ReconcileReport,
     ReserveReport,
@@ -152,7 +153,14 @@ def aging_text(report: AgingReport) -> list[str]:
 def cost_text(report: CostReport) -> list[str]:
     since = f"from {report.start} " if report.start else ""
     out = [f"Factoring cost {since}to {report.as_of}", ""]
-    kinds = [kind.capitalize() for kind in FEE_KINDS]
+    # Only the kinds of fee charged at all, as in Fava; the CSV and JSON keep every kind.
+    every = report.by_factor + report.by_customer + report.by_month
+    shown = [k for k in FEE_KINDS if k == "discount" or any(getattr(x.fees, k) for x in every)]
+    kinds = [kind.capitalize() for kind in shown]
+
+    def fees(line: CostLine) -> list[str]:
+        return [_m(getattr(line.fees, kind)) for kind in shown]
+
     for title, lines, first in (
         ("By factor", report.by_factor, "Factor"),
         ("By customer", report.by_customer, "Customer"),
@@ -162,7 +170,7 @@ def cost_text(report: CostReport) -> list[str]:
             [
                 line.key,
                 line.currency,
-                *(_m(a) for _, a in line.fees.by_kind()),
+                *fees(line),
                 _m(line.fees.total),
                 str(line.closed),
                 _m(line.cash_advanced),
@@ -179,12 +187,12 @@ def cost_text(report: CostReport) -> list[str]:
             line.key,
             line.factor or "",
             line.currency,
-            *(_m(a) for _, a in line.fees.by_kind()),
+            *fees(line),
             _m(line.fees.total),
         ]
         for line in report.by_month
     ]
-    out.extend(["By month", table(headers, rows, [False] * 3 + [True] * 7), ""])
+    out.extend(["By month", table(headers, rows, [False] * 3 + [True] * (len(kinds) + 1)), ""])
     headers = ["Customer", "Collected", "Days from funding", "Days from invoice", "Short paid"]
     rows = [
         [
@@ -197,6 +205,22 @@ def cost_text(report: CostReport) -> list[str]:
         for wait in report.days_to_pay
     ]
     out.extend(["Days to pay", table(headers, rows, [False] + [True] * 4)])
+    if report.deductions:
+        headers = ["Customer", "Kind", "Reason", "Cur", "Count", "Amount", "Invoices"]
+        rows = [
+            [
+                item.customer,
+                item.kind,
+                item.reason,
+                item.currency,
+                str(item.count),
+                _m(item.amount),
+                " ".join(item.invoices),
+            ]
+            for item in report.deductions
+        ]
+        right = [False] * 4 + [True, True, False]
+        out.extend(["", "Short pays, chargebacks and credit losses", table(headers, rows, right)])
     return out
 
 
