@@ -13,6 +13,11 @@ codes: 0 on success; 1 when ``reconcile`` finds something open past its grace
 period (each listed on stderr); 2 when the ledger cannot be loaded (its errors
 are printed), a factor is unknown, or the arguments are wrong. Sources under
 the current folder are shown relative to it.
+
+Each error on stderr names its place (the ledger, or the argument), then its code
+(``CLI_CODES``: FCT310 to FCT313, in docs/errors.md), then what to do:
+
+    bean-factoring: argument --factor: FCT311 No factoring agreement names the factor ...
 """
 
 from __future__ import annotations
@@ -20,13 +25,15 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from beancount import loader
 from beancount.parser import printer
 
+from beancount_factoring.errors import CLI_CODES, coded
 from beancount_factoring.reports import UnknownFactor, compute
 from beancount_factoring.reports.model import BASIS_DUE, BASIS_INVOICE
 from beancount_factoring.reports.render import FORMATS, relative, render
@@ -34,17 +41,41 @@ from beancount_factoring.reports.render import FORMATS, relative, render
 REPORTS = ("reserve", "aging", "cost", "reconcile")
 # Errors that mean the ledger itself could not be read, rather than disagreements in it.
 FATAL_ERRORS = ("LoadError", "LexerError", "ParserError", "ParserSyntaxError")
+# argparse words an error about one argument "argument --format: invalid choice: ...".
+_ARGUMENT = re.compile(r"(argument [^:]+: )?(FCT\d{3} )?")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with the code of each usage error after its place."""
+
+    def error(self, message: str) -> NoReturn:
+        # A bad date has its own code, given by `_date`; anything else argparse refuses
+        # (an unknown report or option, a bad choice, a missing ledger) is FCT313.
+        found = _ARGUMENT.match(message)
+        assert found is not None
+        place = found[1] or ""
+        if found[2] is None:
+            message = place + coded("FCT313", f"{message[len(place) :]} (see --help)")
+        super().error(message)
+
+
+def _stop(code: str, place: str, message: str) -> int:
+    """Print an error as ``bean-factoring: PLACE: CODE message``; the exit code, 2."""
+    assert code in CLI_CODES, code
+    print(f"bean-factoring: {place}: {coded(code, message)}", file=sys.stderr)
+    return 2
 
 
 def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-31") from None
+        message = f"{text!r} is not a date; write it like 2025-03-31"
+        raise argparse.ArgumentTypeError(coded("FCT312", message)) from None
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
+    main = Parser(
         prog="bean-factoring",
         description="Factoring reports from a Beancount ledger: reserve, aging, cost, reconcile.",
     )
@@ -87,7 +118,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     entries, errors, options_map = loader.load_file(args.ledger)
     fatal = [e for e in errors if type(e).__name__ in FATAL_ERRORS]
     if fatal or (errors and not entries):
-        print(f"bean-factoring: cannot load {args.ledger}:", file=sys.stderr)
+        message = "cannot load the ledger; fix the errors below (bean-check shows them too)"
+        _stop("FCT310", args.ledger, message)
         printer.print_errors(errors, file=sys.stderr)
         return 2
     book = compute(entries, options_map, errors)
@@ -104,8 +136,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         else:
             report = book.reconcile(args.as_of, args.factor)
     except UnknownFactor as exc:
-        print(f"bean-factoring: {exc}", file=sys.stderr)
-        return 2
+        return _stop("FCT311", "argument --factor", str(exc))
     report = relative(report, os.getcwd())
     out.write(render(report, args.format))
     if args.report == "reconcile" and report.problems:

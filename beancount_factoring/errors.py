@@ -4,6 +4,9 @@ Every problem the plugin finds becomes a ``FactoringError`` whose message starts
 with a stable code (``FCT120 ...``). The codes are public: users switch them off
 by name in the plugin config and search ``docs/errors.md`` for them, so a code is
 never renumbered or reused.
+
+The importers, the Fava pages and ``bean-factoring`` have codes of their own ranges
+(``IMPORTER_CODES``, ``FAVA_CODES``, ``CLI_CODES``, at the end of this module).
 """
 
 from __future__ import annotations
@@ -80,3 +83,47 @@ def error_code(error: Any) -> str | None:
     message = getattr(error, "message", "")
     head = message.split(" ", 1)[0]
     return head if head in CODES else None
+
+
+# The importers, the Fava pages and the command line ---------------------------------
+#
+# Their errors are not bean-check errors: an importer stops with an `ImportFailure`, a
+# page answers 400 or shows its config error, `bean-factoring` exits 2. They have codes
+# of their own ranges so that docs/errors.md can be searched for any of them. The
+# plugin's config cannot switch these off: `disable` takes the codes of CODES only.
+
+IMPORTER_CODES: dict[str, str] = {
+    "FCT200": "a file cannot be read: it is missing, unreadable or damaged",
+    "FCT201": "a file holds bytes that are not in the encoding it is read in",
+    "FCT202": "the file is empty",
+    "FCT203": "the file lacks the header, columns or sheet the importer reads",
+    "FCT204": "a row or element is broken: cut short, or a quote or element left open",
+    "FCT205": "a value the importer needs is missing",
+    "FCT206": "a date cannot be read",
+    "FCT207": "an amount or a percentage cannot be read",
+    "FCT208": "an invoice number, currency or account name cannot be written in Beancount",
+    "FCT209": "the file needs a setting the importer does not have",
+    "FCT210": "the rows contradict each other or do not add up",
+    "FCT211": "an amount has the wrong sign",
+}
+
+FAVA_CODES: dict[str, str] = {
+    "FCT300": "the Fava extension's config cannot be read",
+    "FCT301": "a page parameter has a value the pages cannot use",
+    "FCT302": "a page asks for a factor no agreement names",
+}
+
+CLI_CODES: dict[str, str] = {
+    "FCT310": "bean-factoring cannot load the ledger",
+    "FCT311": "--factor names a factor no agreement names",
+    "FCT312": "a date argument is not a date",
+    "FCT313": "the command line is not one bean-factoring takes",
+}
+
+ALL_CODES: dict[str, str] = {**CODES, **IMPORTER_CODES, **FAVA_CODES, **CLI_CODES}
+
+
+def coded(code: str, message: str) -> str:
+    """A message of the importers, the pages or the command line, led by its code."""
+    assert code in ALL_CODES and code not in CODES, code
+    return f"{code} {message}"

@@ -148,22 +148,37 @@ def test_unknown_factor_exits_2(capsys):
     code, out = run("reserve", EXAMPLE, "--factor", "Nobody")
     assert (code, out) == (2, "")
     err = capsys.readouterr().err
+    assert err.startswith("bean-factoring: argument --factor: FCT311 ")
     assert "'Nobody'" in err and "Lakeshore, Pinecrest" in err
 
 
 def test_a_ledger_that_does_not_load_exits_2(tmp_path, capsys):
-    assert run("reserve", str(tmp_path / "missing.beancount"))[0] == 2
-    assert "missing.beancount" in capsys.readouterr().err
+    missing = tmp_path / "missing.beancount"
+    assert run("reserve", str(missing))[0] == 2
+    assert capsys.readouterr().err.startswith(f"bean-factoring: {missing}: FCT310 cannot load")
     broken = tmp_path / "broken.beancount"
     broken.write_text('2025-01-01 open Assets:Bank\n2025-01-02 * "x\n  oops\n', "utf-8")
     assert run("aging", str(broken))[0] == 2
-    assert "cannot load" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(f"bean-factoring: {broken}: FCT310 cannot load the ledger")
+    assert f"{broken}:2:" in err  # and the loader's error, with its line
 
 
-def test_bad_arguments_exit_2():
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["reserve", EXAMPLE, "--as-of", "yesterday"], "argument --as-of: FCT312 'yesterday'"),
+        (["cost", EXAMPLE, "--start", "2025-02-30"], "argument --start: FCT312 '2025-02-30'"),
+        (["reserve", EXAMPLE, "--format", "xml"], "argument --format: FCT313 invalid choice"),
+        (["reserve"], "error: FCT313 the following arguments are required: LEDGER"),
+        (["ledger", EXAMPLE], "argument REPORT: FCT313 invalid choice: 'ledger'"),
+    ],
+)
+def test_bad_arguments_exit_2(args, shown, capsys):
     with pytest.raises(SystemExit) as exit_:
-        run("reserve", EXAMPLE, "--as-of", "yesterday")
+        run(*args)
     assert exit_.value.code == 2
+    assert shown in capsys.readouterr().err
 
 
 def test_the_module_runs_as_a_program():

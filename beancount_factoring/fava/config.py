@@ -18,7 +18,7 @@ Keys (all optional):
     overrides it for one view.
 
 A config that is not a dict literal, names an unknown key or has a bad value is
-an error on Fava's Errors page, and the pages fall back to the defaults.
+an FCT300 error on Fava's Errors page, and the pages fall back to the defaults.
 """
 
 from __future__ import annotations
@@ -28,12 +28,20 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from beancount_factoring.errors import FAVA_CODES, coded
+
 AGING_BASES = ("invoice", "due")
 KEYS = ("as-of", "aging-basis")
 
 
 class ConfigError(ValueError):
-    """A bad extension config; the message says what and how to fix it."""
+    """A bad extension config: its code (FAVA_CODES), then what is wrong and how to fix it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        assert code in FAVA_CODES, code
+        super().__init__(coded(code, message))
+        self.code = code
+        self.detail = message
 
 
 @dataclass(frozen=True)
@@ -63,15 +71,18 @@ def parse_config(text: str | None) -> PageConfig:
         value: Any = ast.literal_eval(text)
     except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError) as error:
         raise ConfigError(
+            "FCT300",
             f"the config {text!r} is not a Python dict literal ({type(error).__name__}); "
-            "write it like \"{'as-of': '2025-03-31', 'aging-basis': 'due'}\""
+            "write it like \"{'as-of': '2025-03-31', 'aging-basis': 'due'}\"",
         ) from None
     if not isinstance(value, dict):
-        raise ConfigError(f"the config {text!r} must be a dict, not a {type(value).__name__}")
+        raise ConfigError(
+            "FCT300", f"the config {text!r} must be a dict, not a {type(value).__name__}"
+        )
     unknown = [key for key in value if key not in KEYS]
     if unknown:
         raise ConfigError(
-            f"unknown key {unknown[0]!r} in the config; the keys are {', '.join(KEYS)}"
+            "FCT300", f"unknown key {unknown[0]!r} in the config; the keys are {', '.join(KEYS)}"
         )
     as_of = value.get("as-of")
     return PageConfig(
@@ -87,10 +98,12 @@ def _as_of(value: Any) -> datetime.date:
             return datetime.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ConfigError(f"'as-of' must be 'today' or a date like '2025-03-31', not {value!r}")
+    raise ConfigError(
+        "FCT300", f"'as-of' must be 'today' or a date like '2025-03-31', not {value!r}"
+    )
 
 
 def _aging_basis(value: Any) -> str:
     if value not in AGING_BASES:
-        raise ConfigError(f"'aging-basis' must be 'invoice' or 'due', not {value!r}")
+        raise ConfigError("FCT300", f"'aging-basis' must be 'invoice' or 'due', not {value!r}")
     return str(value)

@@ -114,8 +114,9 @@ def _read_config(ledger: FavaLedger) -> tuple[PageConfig, str | None, Any]:
     try:
         return parse_config(text), None, entry
     except ConfigError as error:
+        # The code leads, as in the plugin's errors: Fava shows the line apart.
         message = (
-            f"{MODULE}: bad extension config: {error}. "
+            f"{error.code} bad extension config for {MODULE}: {error.detail}. "
             "The factoring pages use the defaults until it is fixed."
         )
         return PageConfig(), message, entry

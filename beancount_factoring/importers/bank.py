@@ -189,7 +189,7 @@ class BankCsvImporter(Importer):
             return self.numbers(text)
         except ValueError as exc:
             message = f"{exc}; amounts here look like {self._example()}"
-            raise table.fail(line, name, message) from None
+            raise table.fail(line, name, message, code="FCT207") from None
 
     def _example(self) -> str:
         return "1,234.56" if self.decimal_mark == "." else f"1{self.thousands}234,56"
@@ -203,7 +203,12 @@ class BankCsvImporter(Importer):
             credit = _cell(cells, cols["credit"])
             if not debit and not credit:
                 shown = " or ".join(repr(c) for c in (names["debit"], names["credit"]) if c)
-                raise table.fail(line, names["debit"] or names["credit"], f"no amount in {shown}")
+                raise table.fail(
+                    line,
+                    names["debit"] or names["credit"],
+                    f"no amount in {shown}: a line needs one of them",
+                    code="FCT205",
+                )
             number = Decimal(0)
             if debit:
                 # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out.
@@ -233,7 +238,7 @@ class BankCsvImporter(Importer):
                 try:
                     date = self.dates(_cell(cells, cols["date"]))
                 except ValueError as exc:
-                    raise table.fail(line, names["date"], str(exc)) from None
+                    raise table.fail(line, names["date"], str(exc), code="FCT206") from None
                 number = self._amount(table, line, cells, cols)
                 narration = " ".join(part for part in (_cell(cells, i) for i in text_cols) if part)
                 payee = _cell(cells, cols["payee"]) or None

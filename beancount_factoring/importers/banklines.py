@@ -119,7 +119,11 @@ class FactorPayees:
 
 def _load(path: str) -> list[Any]:
     if not os.path.isfile(path):
-        raise ImportFailure(path, None, "the ledger named for the factor agreements is missing")
+        message = (
+            "the ledger named for the factor agreements is missing: give factors= the path "
+            "of your main ledger file"
+        )
+        raise ImportFailure(path, None, message, code="FCT200")
     entries, _, _ = loader.load_file(path)
     return list(entries)
 

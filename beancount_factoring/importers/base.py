@@ -33,14 +33,18 @@ from typing import Any
 import beangulp
 from beangulp import exceptions
 
+from beancount_factoring.errors import IMPORTER_CODES
+
 ID_KEY = "import-id"
 
 
 class ImportFailure(exceptions.Error):
-    """Malformed input: names the file, line and column, and says how to fix it.
+    """Malformed input: names the file, line and column, gives a code, says how to fix it.
 
-    Raising it from `extract()` makes beangulp report the file as failed and write
-    nothing for it, which is what "nothing partial" needs.
+    The text is the place, then the code (one of `IMPORTER_CODES`), then the message:
+    `checking.csv:12, column 'Amount': FCT207 'x' is not an amount`. Raising it from
+    `extract()` makes beangulp report the file as failed and write nothing for it, which
+    is what "nothing partial" needs.
     """
 
     def __init__(
@@ -49,16 +53,23 @@ class ImportFailure(exceptions.Error):
         line: int | None,
         message: str,
         column: str | int | None = None,
+        *,
+        # None is left for raise sites that have no code yet; the error catalogue test
+        # (tests/test_error_catalogue.py) names each of them.
+        code: str | None = None,
     ) -> None:
         place = filename
         if line is not None:
             place += f":{line}"
         if column is not None:
             place += f", column {column!r}" if isinstance(column, str) else f":{column}"
-        super().__init__(f"{place}: {message}")
+        if code is not None:
+            assert code in IMPORTER_CODES, code
+        super().__init__(f"{place}: {message}" if code is None else f"{place}: {code} {message}")
         self.filename = filename
         self.line = line
         self.column = column
+        self.code = code
         self.detail = message
 
 
@@ -158,7 +169,10 @@ def parse_date(text: str, formats: Sequence[str]) -> date:
         except ValueError:
             continue
     shown = " or ".join(formats)
-    raise ValueError(f"{text!r} is not a date in the format {shown}")
+    raise ValueError(
+        f"{text!r} is not a date in the format {shown}; correct it, or give the importer the "
+        "format the file writes dates in"
+    )
 
 
 class Numbers:

@@ -83,10 +83,12 @@ def _invoice(row: Row, number: str | None = None) -> str:
     """The row's invoice number (`number` if it was read already): required, and a link."""
     number = row.text("invoice") if number is None else number
     if not number:
-        raise row.fail("invoice", "the cell is empty; a value is required here")
+        raise row.fail("invoice", "the cell is empty; a value is required here", code="FCT205")
     if not LINK.match(number):
         raise row.fail(
-            "invoice", f"invoice number {number!r} cannot be a link: letters, digits, - _ / ."
+            "invoice",
+            f"invoice number {number!r} cannot be a link: letters, digits, - _ / .",
+            code="FCT208",
         )
     return number
 
@@ -104,7 +106,7 @@ def row_currency(row: Row) -> str:
         return report.profile.currency
     text = row.text("currency").upper()
     if text and not _CURRENCY.fullmatch(text):
-        raise row.fail("currency", f"{text!r} is not a currency")
+        raise row.fail("currency", f"{text!r} is not a currency", code="FCT208")
     return text or report.profile.currency
 
 
@@ -128,14 +130,20 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
         )
         number = _invoice(row, number)
         if number in seen:
-            raise row.fail("invoice", f"invoice {number} is listed twice (line {seen[number]})")
+            raise row.fail(
+                "invoice",
+                f"invoice {number} is listed twice (line {seen[number]})",
+                code="FCT210",
+            )
         seen[number] = row.line
         day = row.date("date")
         assert day is not None
         face = row.amount("face", required=True)
         assert face is not None
         if face <= 0:
-            raise row.fail("face", f"{face} is not positive: only invoices can be sold")
+            raise row.fail(
+                "face", f"{face} is not positive: only invoices can be sold", code="FCT211"
+            )
         currency = row_currency(row)
         figures: dict[str, Any] = {"invoice": number}
         advance, fee, invoice_fee, reserve = row.sizes("advance", "fee", "invoice_fee", "reserve")
@@ -168,7 +176,7 @@ def _schedule(
     currencies = {item[2] for item in items}
     if len(currencies) > 1:
         message = f"schedule {key} mixes currencies {sorted(currencies)}"
-        raise report.fail(line, "currency", message)
+        raise report.fail(line, "currency", message, code="FCT210")
     currency = currencies.pop()
     day = min(item[6] for item in items)
     content = [(item[0], item[1]) for item in items]
@@ -217,9 +225,11 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
         paid, face, short = row.amounts("paid", "face", "short")
         assert day is not None
         if paid is None:
-            raise row.fail("paid", "the cell is empty; an amount is required here")
+            raise row.fail("paid", "the cell is empty; an amount is required here", code="FCT205")
         if paid < 0:
-            raise row.fail("paid", f"{paid} is negative: a payment received is positive")
+            raise row.fail(
+                "paid", f"{paid} is negative: a payment received is positive", code="FCT211"
+            )
         if face is not None:
             face = abs(face)  # a face has no direction: its sign is how it was shown
         if short is not None and inverted:
@@ -265,12 +275,18 @@ def chargeback(report: Report, ctx: Context) -> list[data.Directive]:
     for row in report.rows():
         number = _invoice(row)
         if number in seen:
-            raise row.fail("invoice", f"invoice {number} is listed twice (line {seen[number]})")
+            raise row.fail(
+                "invoice",
+                f"invoice {number} is listed twice (line {seen[number]})",
+                code="FCT210",
+            )
         seen[number] = row.line
         day = row.date("date")
         amount = row.size("amount")
         if amount is None:
-            raise row.fail("amount", "the cell is empty; an amount is required here")
+            raise row.fail(
+                "amount", "the cell is empty; an amount is required here", code="FCT205"
+            )
         assert day is not None
         currency = row_currency(row)
         meta = entry_meta(report, row.line, ctx, "chargeback", number, day, amount)

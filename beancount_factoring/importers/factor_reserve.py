@@ -63,7 +63,7 @@ def _movement(row: Row) -> Movement:
     if profile.sign == "debit-credit":
         debit, credit = row.size("debit"), row.size("credit")
         if debit is None and credit is None:
-            raise row.fail("debit", "neither a debit nor a credit is given")
+            raise row.fail("debit", "neither a debit nor a credit is given", code="FCT205")
         amount = (credit or ZERO) - (debit or ZERO)
     else:
         value = row.amount("amount", required=True)
@@ -87,7 +87,7 @@ def _check_running(report: Report, moves: list[Movement]) -> None:
     days = [move.day for move in moves]
     descending = any(a > b for a, b in itertools.pairwise(days))
     if descending and any(a < b for a, b in itertools.pairwise(days)):
-        raise report.fail(moves[0].line, "date", "the rows are not in date order")
+        raise report.fail(moves[0].line, "date", "the rows are not in date order", code="FCT210")
     ordered = list(reversed(moves)) if descending else moves
     for before, after in itertools.pairwise(ordered):
         if before.balance is None or after.balance is None:
@@ -98,6 +98,7 @@ def _check_running(report: Report, moves: list[Movement]) -> None:
                 "balance",
                 f"the balance {after.balance} does not follow from {before.balance} and the "
                 f"amount {after.amount}: check the profile's sign convention",
+                code="FCT210",
             )
     if descending:
         moves.reverse()
@@ -150,13 +151,14 @@ def _release(
     cash = -sum((move.amount for move in group), ZERO)
     if cash <= 0:
         message = f"a release of {-cash} adds to the reserve; check the sign"
-        raise report.fail(first.line, "amount", message)
+        raise report.fail(first.line, "amount", message, code="FCT211")
     if ctx.bank is None:
         raise report.fail(
             first.line,
             "type",
             "a release is paid into the bank: give bank= to the importer, or load the ledger "
             "with the factor's agreement (extract -e)",
+            code="FCT209",
         )
     invoices = [move.invoice for move in group]
     # Link the invoices only if every row names one: otherwise the plugin matches the
@@ -164,7 +166,9 @@ def _release(
     links = frozenset(invoices) if all(invoices) else frozenset()
     for move in group:
         if move.invoice and not LINK.match(move.invoice):
-            raise report.fail(move.line, "invoice", "an invoice number cannot be a link")
+            raise report.fail(
+                move.line, "invoice", "an invoice number cannot be a link", code="FCT208"
+            )
     parts = (day, reference, cash, currency, sorted(links))
     meta = entry_meta(report, first.line, ctx, "release", *parts)
     meta["factoring"] = "release"

@@ -235,7 +235,7 @@ class InvoiceImporter(Importer):
         try:
             return self.numbers(text)
         except ValueError as exc:
-            raise table.fail(line, name, str(exc)) from None
+            raise table.fail(line, name, str(exc), code="FCT207") from None
 
     def _date(self, table: Table, line: int, text: str, key: str) -> Any:
         if not text:
@@ -243,14 +243,14 @@ class InvoiceImporter(Importer):
         try:
             return self.dates(text)
         except ValueError as exc:
-            raise table.fail(line, self.columns[key], str(exc)) from None
+            raise table.fail(line, self.columns[key], str(exc), code="FCT206") from None
 
     def _item_account(self, table: Table, line: int, code: str) -> str:
         found = self.income.get(normal(code)) or self.other_income
         if found is None:
             known = ", ".join(repr(k) for k in self.income)
             message = f"unknown charge code {code!r}; the importer knows {known} (income=...)"
-            raise table.fail(line, self.columns["charge"], message)
+            raise table.fail(line, self.columns["charge"], message, code="FCT209")
         return found
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
@@ -271,13 +271,16 @@ class InvoiceImporter(Importer):
                         message = (
                             f"invoice number {number!r} may hold only letters, digits, - _ / ."
                         )
-                        raise table.fail(line, self.columns["invoice"], message)
+                        raise table.fail(line, self.columns["invoice"], message, code="FCT208")
                     current = invoices.get(number)
                     if current is None:
                         current = invoices[number] = _Invoice(number, line)
                 elif current is None:
                     raise table.fail(
-                        line, self.columns["invoice"], "the first row has no invoice number"
+                        line,
+                        self.columns["invoice"],
+                        "the first row has no invoice number",
+                        code="FCT205",
                     )
                 self._read_fields(table, line, cells, cols, current)
                 self._read_items(table, line, cells, cols, wide, current)
@@ -304,7 +307,7 @@ class InvoiceImporter(Importer):
         else:
             value = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
             if value is None:
-                raise table.fail(line, names["amount"], "no amount")
+                raise table.fail(line, names["amount"], "no amount", code="FCT205")
             income = self._item_account(table, line, _cell(cells, cols["charge"]))
             amounts[income] = amounts.get(income, Decimal(0)) + value
         vat = self._number(table, line, _cell(cells, cols["vat"]), names["vat"])
@@ -338,7 +341,7 @@ class InvoiceImporter(Importer):
                     f"invoice {invoice.number} has {key} {known} on line {invoice.line}, "
                     f"{value} here"
                 )
-                raise table.fail(line, self.columns[key], message)
+                raise table.fail(line, self.columns[key], message, code="FCT210")
             invoice.fields[key] = value
         if not invoice.narration:
             invoice.narration = _cell(cells, cols["description"])
@@ -348,18 +351,20 @@ class InvoiceImporter(Importer):
         for key in ("date", "customer"):
             if not fields.get(key):
                 message = f"invoice {invoice.number} has no {key} on any of its rows"
-                raise ImportFailure(path, invoice.line, message, self.columns[key])
+                raise ImportFailure(path, invoice.line, message, self.columns[key], code="FCT205")
         customer = str(fields["customer"])
         leaf = self.customers.get(normal(customer)) or _leaf(customer)
         receivable = f"{self.receivables}:{leaf}"
         if not leaf or not accounts.is_valid(receivable):
             message = f"cannot make an account of customer {customer!r}: add it to customers="
-            raise ImportFailure(path, invoice.line, message, self.columns["customer"])
+            raise ImportFailure(
+                path, invoice.line, message, self.columns["customer"], code="FCT208"
+            )
         face = sum(invoice.amounts.values(), Decimal(0))
         for expected, line in invoice.totals:
             if expected != face:
                 message = f"invoice {invoice.number}: the items add up to {face}, not {expected}"
-                raise ImportFailure(path, line, message, self.columns["total"])
+                raise ImportFailure(path, line, message, self.columns["total"], code="FCT210")
         due = fields.get("due") or (fields["date"] + self.terms if self.terms else None)
         credit = face <= 0
         meta: dict[str, Any] = {ID_KEY: ids(self.receivables, invoice.number)}

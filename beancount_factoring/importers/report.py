@@ -90,7 +90,10 @@ class Report:
         if profile.strict and unknown:
             self._rows.close()
             raise ImportFailure(
-                path, header.line, f"unknown column(s) {unknown} (the profile is strict)"
+                path,
+                header.line,
+                f"unknown column(s) {unknown} (the profile is strict)",
+                code="FCT203",
             )
         missing = [name for name in profile.required if name not in header.index]
         if missing:
@@ -102,12 +105,14 @@ class Report:
                 f"the header has no {wanted!r} column ({missing[0]}); the headers found are "
                 f"{[name for name in header.names if name]}",
                 column=profile.columns[missing[0]][0],
+                code="FCT203",
             )
 
     def _no_header(self, best: Header | None, any_text: bool) -> ImportFailure:
         profile = self.profile
         if not any_text:
-            return ImportFailure(self.path, 1, "the file is empty: no header, no rows", column=1)
+            message = "the file is empty: no header, no rows"
+            return ImportFailure(self.path, 1, message, column=1, code="FCT202")
         assert best is not None
         missing = [name for name in profile.signature if name not in best.index]
         wanted = ", ".join(repr(profile.columns[name][0]) for name in missing)
@@ -118,16 +123,17 @@ class Report:
             f"in the first {profile.title_rows + HEADER_SLACK} rows; the closest row has "
             f"{[name for name in best.names if name]}",
             column=profile.columns[missing[0]][0],
+            code="FCT203",
         )
 
     def close(self) -> None:
         self._rows.close()
 
-    def fail(self, line: int, field: str, message: str) -> ImportFailure:
+    def fail(self, line: int, field: str, message: str, *, code: str) -> ImportFailure:
         """An error about the cell of `field` on a line, naming the column as the file does."""
         position = self.index.get(field)
         column = self.header.names[position] if position is not None else field
-        return ImportFailure(self.path, line, message, column=column or field)
+        return ImportFailure(self.path, line, message, column=column or field, code=code)
 
     def rows(self) -> Iterator[Row]:
         """The data rows; blank, total and footer rows are left out."""
@@ -164,8 +170,10 @@ class Report:
             self.path,
             line,
             f"the row has {count} fields where the header has {len(self.header.names)}: "
-            "the file may be cut short (truncated), or a row broken in two",
+            "the file may be cut short (truncated), or a row broken in two; download it again, "
+            "or mend the row",
             self.header.names[missing],
+            code="FCT204",
         )
 
     @staticmethod
@@ -209,14 +217,14 @@ class Row:
         value = cells[position]
         return value.strip() if type(value) is str else text_of(value)
 
-    def fail(self, field: str, message: str) -> ImportFailure:
+    def fail(self, field: str, message: str, *, code: str) -> ImportFailure:
         """An error about this row's cell of `field`, naming the column as the file does."""
-        return self.report.fail(self.line, field, message)
+        return self.report.fail(self.line, field, message, code=code)
 
     def need(self, field: str) -> str:
         text = self.text(field)
         if not text:
-            raise self.fail(field, "the cell is empty; a value is required here")
+            raise self.fail(field, "the cell is empty; a value is required here", code="FCT205")
         return text
 
     def amount(self, field: str, required: bool = False) -> Decimal | None:
@@ -230,7 +238,7 @@ class Row:
             try:
                 bounded(value, value, places=False)
             except ValueError as exc:  # 1e308 in a workbook (found by fuzzing)
-                raise self.fail(field, str(exc)) from None
+                raise self.fail(field, str(exc), code="FCT207") from None
             return value.quantize(CENT, ROUND_HALF_UP)  # an Excel number: what it shows
         else:
             text = text_of(value)
@@ -238,9 +246,9 @@ class Row:
             try:
                 return self.report.numbers(text)
             except ValueError as exc:
-                raise self.fail(field, str(exc)) from None
+                raise self.fail(field, str(exc), code="FCT207") from None
         if required:
-            raise self.fail(field, "the cell is empty; an amount is required here")
+            raise self.fail(field, "the cell is empty; an amount is required here", code="FCT205")
         return None
 
     def size(self, field: str) -> Decimal | None:
@@ -268,7 +276,7 @@ class Row:
                 try:
                     number = numbers(text)
                 except ValueError as exc:
-                    raise self.fail(field, str(exc)) from None
+                    raise self.fail(field, str(exc), code="FCT207") from None
                 found.append(abs(number) if size else number)
             else:
                 found.append(None)
@@ -294,16 +302,16 @@ class Row:
                 try:
                     return self.report.dates(text)
                 except ValueError as exc:
-                    raise self.fail(field, str(exc)) from None
+                    raise self.fail(field, str(exc), code="FCT206") from None
             if required:
-                raise self.fail(field, "the cell is empty; a date is required here")
+                raise self.fail(field, "the cell is empty; a date is required here", code="FCT205")
             return None
         if isinstance(value, datetime.date):
             return value
         try:  # an Excel date serial in a cell formatted as a number
             return from_excel(float(value)).date()
         except (ValueError, OverflowError, AttributeError) as exc:
-            raise self.fail(field, f"{value} is not a date") from exc
+            raise self.fail(field, f"{value} is not a date", code="FCT206") from exc
 
     def percent(self, field: str) -> Decimal | None:
         """A rate as a fraction (0.95), read in the profile's percent style; at most 100 %
@@ -317,7 +325,7 @@ class Row:
         else:
             rate = self._rate(field, value, text)
         if not rate.is_finite() or abs(rate) > 1:
-            raise self.fail(field, f"{text!r} is not a percentage from 0 to 100 %")
+            raise self.fail(field, f"{text!r} is not a percentage from 0 to 100 %", code="FCT207")
         return rate
 
     def _rate(self, field: str, value: Cell, text: str) -> Decimal:
@@ -328,7 +336,7 @@ class Row:
             try:
                 number = self.report.rates(text.rstrip("% "))
             except ValueError as exc:
-                raise self.fail(field, f"{text!r} is not a percentage") from exc
+                raise self.fail(field, f"{text!r} is not a percentage", code="FCT207") from exc
         if text.endswith("%") or style in ("percent", "number"):
             return number / 100
         if style == "auto" and number >= 1:

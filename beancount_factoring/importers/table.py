@@ -85,7 +85,9 @@ class Table:
         if first is None:
             self._rows.close()
             line = layout.skip_lines + 1
-            raise ImportFailure(path, line, "the file is empty: no header, no rows", column=1)
+            raise ImportFailure(
+                path, line, "the file is empty: no header, no rows", column=1, code="FCT202"
+            )
         self.header = Header(*first)
         self.names.extend(self.header.names)
 
@@ -109,8 +111,11 @@ class Table:
             if not required:
                 return None
             shown = ", ".join(repr(cell) for cell in self.header.names)
-            message = f"the header has no column {name!r}; it has {shown}"
-            raise ImportFailure(self.path, self.header.line, message, name)
+            message = (
+                f"the header has no column {name!r}; it has {shown}: give the importer the "
+                "column's name as the header writes it"
+            )
+            raise ImportFailure(self.path, self.header.line, message, name, code="FCT203")
         self._wanted.setdefault(index, name)
         self.width = max(self.width, index + 1)
         return index
@@ -135,13 +140,15 @@ class Table:
             self.path,
             line,
             f"the row has {count} fields where the header has {len(self.header.names)}: "
-            "the file may be cut short (truncated), or a row broken in two",
+            "the file may be cut short (truncated), or a row broken in two; download it again, "
+            "or mend the row",
             name,
+            code="FCT204",
         )
 
-    def fail(self, line: int, name: str | None, message: str) -> ImportFailure:
+    def fail(self, line: int, name: str | None, message: str, *, code: str) -> ImportFailure:
         """An ImportFailure for one cell of a row."""
-        return ImportFailure(self.path, line, message, name)
+        return ImportFailure(self.path, line, message, name, code=code)
 
 
 def latest_date(path: str, layout: Layout, column: str, dates: Dates) -> datetime.date | None:
@@ -154,7 +161,7 @@ def latest_date(path: str, layout: Layout, column: str, dates: Dates) -> datetim
             try:
                 when = dates(cells[index].strip())
             except ValueError as exc:
-                raise table.fail(line, column, str(exc)) from None
+                raise table.fail(line, column, str(exc), code="FCT206") from None
             if latest is None or when > latest:
                 latest = when
     return latest

@@ -100,9 +100,9 @@ def test_a_bad_config_shows_on_the_errors_page(fava_server: str, tab: Watched) -
     page = tab.page
     page.goto(f"{fava_server}/{BAD_SLUG}/errors/")
     expect(page.locator("article")).to_contain_text(
-        "beancount_factoring.fava: bad extension config: 'aging-basis' must be"
+        "FCT300 bad extension config for beancount_factoring.fava: 'aging-basis' must be"
     )
     # The ledger loaded, and its pages work with the defaults.
     page.goto(f"{fava_server}/{BAD_SLUG}/extension/FactoringAging/")
-    expect(page.locator("article .factoring-error")).to_contain_text("bad extension config")
+    expect(page.locator("article .factoring-error")).to_contain_text("FCT300 bad extension config")
     expect_page_rendered(tab)

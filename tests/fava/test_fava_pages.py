@@ -261,12 +261,15 @@ def test_a_bad_config_is_an_error_and_the_ledger_still_loads(
     errors = client.get(f"/{SMALL_SLUG}/api/errors").json["data"]
     ours = [e for e in errors if "beancount_factoring.fava" in e["message"]]
     assert len(ours) == 1, errors
+    assert ours[0]["message"].startswith(
+        "FCT300 bad extension config for beancount_factoring.fava"
+    )
     assert message in ours[0]["message"]
     assert ours[0]["source"] == {"filename": str(path), "lineno": 4}
     # The pages still work, with the defaults, and say why.
     page = client.get(url("FactoringAging", slug=SMALL_SLUG))
     assert page.status_code == 200
-    assert "bad extension config" in page.get_data(as_text=True)
+    assert "FCT300 bad extension config" in page.get_data(as_text=True)
     # A reload reports it again, once.
     ledger.load_file()
     errors = client.get(f"/{SMALL_SLUG}/api/errors").json["data"]

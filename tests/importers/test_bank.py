@@ -151,7 +151,7 @@ class TestFactorLines:
 
     def test_a_missing_ledger_is_an_import_failure(self, tmp_path: Path) -> None:
         importer = us_checking(tmp_path / "nowhere.beancount")
-        with pytest.raises(ImportFailure, match=r"nowhere\.beancount"):
+        with pytest.raises(ImportFailure, match=r"nowhere\.beancount: FCT200 .* give factors="):
             importer.extract(write(tmp_path, statement(*ROWS)), [])
 
     def test_the_factor_line_has_the_form_the_plugin_splits(self, tmp_path: Path) -> None:
@@ -270,23 +270,23 @@ class TestMalformed:
     def test_missing_column(self, tmp_path: Path) -> None:
         path = write(tmp_path, "Details,Posting Date,Description,Amount\nX,02/05/2025,Y,1.00\n")
         error = failure(us_checking(), path)
-        assert (error.line, error.column) == (1, "Balance")
+        assert (error.line, error.column, error.code) == (1, "Balance", "FCT203")
 
     def test_bad_date(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD, GOOD.replace("02/05/2025", "2025-02-31")))
         error = failure(us_checking(), path)
-        assert (error.line, error.column) == (3, "Posting Date")
+        assert (error.line, error.column, error.code) == (3, "Posting Date", "FCT206")
         assert "%m/%d/%Y" in error.detail
 
     def test_bad_amount(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD, GOOD.replace("4563.37", "45x3.37")))
         error = failure(us_checking(), path)
-        assert (error.line, error.column) == (3, "Amount")
+        assert (error.line, error.column, error.code) == (3, "Amount", "FCT207")
 
     def test_no_amount_in_either_column(self, tmp_path: Path) -> None:
         importer = BankCsvImporter("Assets:Bank", narration="Text", debit="Out", credit="In")
         error = failure(importer, write(tmp_path, "Date,Text,Out,In\n03/03/2025,Fee,,\n"))
-        assert (error.line, error.column) == (2, "Out")
+        assert (error.line, error.column, error.code) == (2, "Out", "FCT205")
 
     def test_file_cut_inside_a_quoted_field(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD, 'DEBIT,02/06/2025,"PILOT TRAV'))
@@ -297,7 +297,7 @@ class TestMalformed:
     def test_file_cut_after_a_few_fields(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD, "DEBIT,02/06/2025,PILOT"))
         error = failure(us_checking(), path)
-        assert (error.line, error.column) == (3, "Amount")
+        assert (error.line, error.column, error.code) == (3, "Amount", "FCT204")
         assert "truncated" in error.detail
 
     def test_bytes_not_in_the_encoding(self, tmp_path: Path) -> None:
@@ -315,7 +315,7 @@ class TestMalformed:
         path = write(tmp_path, "")
         assert not us_checking().identify(path)
         error = failure(us_checking(), path)
-        assert "empty" in error.detail
+        assert "empty" in error.detail and error.code == "FCT202"
 
     def test_header_only_is_an_empty_statement(self, tmp_path: Path) -> None:
         assert us_checking().extract(write(tmp_path, statement()), []) == []
@@ -326,7 +326,7 @@ class TestMalformed:
         arguments = ["extract", "-o", str(output), bad, str(US_DOC)]
         result = CliRunner().invoke(beangulp.Ingest(CONFIG).cli, arguments)
         assert result.exit_code == 1
-        assert f"{bad}:3, column 'Posting Date'" in result.output
+        assert f"{bad}:3, column 'Posting Date': FCT206 '02/30/2025'" in result.output
         printed = output.read_text()
         assert "bad.csv" not in printed
         assert 'LAKESHORE FUNDING LLC"' not in printed  # the bad file's good row is not there

@@ -165,7 +165,8 @@ def test_a_release_needs_a_bank_account() -> None:
     importer = FactorReportImporter(profiles.LAKESHORE, "Lakeshore")
     doc = str(DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv")
     with pytest.raises(
-        ImportFailure, match=r"reserve_account_2025-04-30.csv:6, column .Transaction Type.*bank="
+        ImportFailure,
+        match=r"reserve_account_2025-04-30.csv:6, column .Transaction Type.: FCT209 .*bank=",
     ):
         importer.extract(doc, [])
 

@@ -46,15 +46,17 @@ def failure(importer: FactorReportImporter, path: Path) -> ImportFailure:
 def test_missing_column_names_it_and_lists_the_headers(tmp_path: Path) -> None:
     path = edited(tmp_path, "c.csv", {"Invoice #,": "Invoice Number,"})
     error = failure(LAKESHORE, path)
-    assert (error.line, error.column) == (2, "Invoice #")
-    assert str(error).startswith(f"{path}:2, column 'Invoice #': the header has no 'Invoice #'")
+    assert (error.line, error.column, error.code) == (2, "Invoice #", "FCT203")
+    assert str(error).startswith(
+        f"{path}:2, column 'Invoice #': FCT203 the header has no 'Invoice #'"
+    )
     assert "'Invoice Number'" in str(error) and "'Pay Date'" in str(error)
 
 
 def test_bad_date(tmp_path: Path) -> None:
     path = edited(tmp_path, "c.csv", {"04/04/2025,": "04/31/2025,"})
     error = failure(LAKESHORE, path)
-    assert (error.line, error.column) == (4, "Pay Date")
+    assert (error.line, error.column, error.code) == (4, "Pay Date", "FCT206")
     assert "'04/31/2025' is not a date in the format %m/%d/%Y or %m/%d/%y" in str(error)
 
 
@@ -62,12 +64,13 @@ def test_bad_amount(tmp_path: Path) -> None:
     path = edited(tmp_path, "c.csv", {'"$1,825.00"': '"$1,8O5.00"'})
     error = failure(LAKESHORE, path)
     assert (error.line, error.column) == (4, "Paid")
-    assert str(error) == f"{path}:4, column 'Paid': '$1,8O5.00' is not an amount"
+    assert str(error) == f"{path}:4, column 'Paid': FCT207 '$1,8O5.00' is not an amount"
 
 
 def test_empty_amount_where_one_is_required(tmp_path: Path) -> None:
     path = edited(tmp_path, "c.csv", {'"$1,825.00"': ""})
-    assert (failure(LAKESHORE, path).line, failure(LAKESHORE, path).column) == (4, "Paid")
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (4, "Paid", "FCT205")
 
 
 def test_truncated_file_row_cut_short(tmp_path: Path) -> None:
@@ -76,7 +79,7 @@ def test_truncated_file_row_cut_short(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text(cut)
     error = failure(LAKESHORE, path)
-    assert (error.line, error.column) == (4, "Invoice #")
+    assert (error.line, error.column, error.code) == (4, "Invoice #", "FCT204")
     assert "the row has 4 fields where the header has 10: the file may be cut short" in str(error)
 
 
@@ -115,11 +118,11 @@ def test_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "lakeshore_collections_2025-04-07.csv"
     path.write_bytes(b"")
     error = failure(LAKESHORE, path)  # claimed by its name, since it has no header
-    assert str(error) == f"{path}:1:1: the file is empty: no header, no rows"
+    assert str(error) == f"{path}:1:1: FCT202 the file is empty: no header, no rows"
     blank = tmp_path / "export.csv"
     blank.write_text("\n\n")
     assert not LAKESHORE.identify(str(blank))
-    with pytest.raises(ImportFailure, match=r"export.csv:1:1: the file is empty"):
+    with pytest.raises(ImportFailure, match=r"export.csv:1:1: FCT202 the file is empty"):
         LAKESHORE.extract(str(blank), [])
 
 
@@ -129,7 +132,7 @@ def test_no_header_explains_the_closest_row(tmp_path: Path) -> None:
     assert not LAKESHORE.identify(str(path))
     with pytest.raises(ImportFailure) as info:
         LAKESHORE.extract(str(path), [])
-    assert info.value.line == 2
+    assert (info.value.line, info.value.code) == (2, "FCT203")
     assert "no header with the columns 'Batch#', 'Balance' of a lakeshore reserve" in str(
         info.value
     )
@@ -139,21 +142,22 @@ def test_wrong_sign_setting_breaks_the_running_balance(tmp_path: Path) -> None:
     source = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
     path = edited(tmp_path, "r.csv", {"($50.00)": "$50.00"}, source)
     error = failure(LAKESHORE, path)
-    assert (error.line, error.column) == (5, "Balance")
+    assert (error.line, error.column, error.code) == (5, "Balance", "FCT210")
     assert "does not follow from 283.25 and the amount 50.00" in str(error)
 
 
 def test_invoice_number_that_cannot_be_a_link(tmp_path: Path) -> None:
     path = edited(tmp_path, "c.csv", {",RF-1102,": ",RF 1102,"})
     error = failure(LAKESHORE, path)
-    assert (error.line, error.column) == (4, "Invoice #")
+    assert (error.line, error.column, error.code) == (4, "Invoice #", "FCT208")
 
 
 def test_strict_profile_refuses_unknown_columns(tmp_path: Path) -> None:
     strict = FactorReportImporter(profiles.LAKESHORE_COLLECTIONS.replace(strict=True), "Lakeshore")
     path = edited(tmp_path, "c.csv", {",Pay Type": ",Pay Type,Memo"})
     error = failure(strict, path)
-    assert error.line == 2 and "unknown column(s) ['Memo']" in str(error)
+    assert (error.line, error.code) == (2, "FCT203")
+    assert ": FCT203 unknown column(s) ['Memo']" in str(error)
 
 
 def test_xlsx_bad_cell(tmp_path: Path) -> None:
@@ -165,7 +169,7 @@ def test_xlsx_bad_cell(tmp_path: Path) -> None:
     sheet["G3"] = "3,0OO.00"
     book.save(path)
     error = failure(IMPORTERS["pinecrest"], path)
-    assert (error.line, error.column) == (3, "Invoice Amt")
+    assert (error.line, error.column, error.code) == (3, "Invoice Amt", "FCT207")
 
 
 def test_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
@@ -187,7 +191,7 @@ def test_generic_profile_errors_name_its_columns(tmp_path: Path) -> None:
     path = tmp_path / "rb.csv"
     path.write_text('Ref,Back On,Owed\nR-1,31.02.2025,"1.200,00"\n')
     error = failure(FactorReportImporter(profile, "Ashgrove"), path)
-    assert (error.line, error.column) == (2, "Back On")
+    assert (error.line, error.column, error.code) == (2, "Back On", "FCT206")
 
 
 def _replaced(old: str, new: str) -> bytes:
@@ -195,9 +199,12 @@ def _replaced(old: str, new: str) -> bytes:
 
 
 BROKEN = {
-    "missing-column.csv": (_replaced("Invoice #,", "Invoice Number,"), ":2, column 'Invoice #'"),
-    "bad-date.csv": (_replaced("04/04/2025,", "04/31/2025,"), ":4, column 'Pay Date'"),
-    "bad-amount.csv": (_replaced('"$1,825.00"', '"$1,8O5.00"'), ":4, column 'Paid'"),
+    "missing-column.csv": (
+        _replaced("Invoice #,", "Invoice Number,"),
+        ":2, column 'Invoice #': FCT203",
+    ),
+    "bad-date.csv": (_replaced("04/04/2025,", "04/31/2025,"), ":4, column 'Pay Date': FCT206"),
+    "bad-amount.csv": (_replaced('"$1,825.00"', '"$1,8O5.00"'), ":4, column 'Paid': FCT207"),
     "truncated.csv": (
         COLLECTIONS.read_bytes()[: COLLECTIONS.read_bytes().index(b"CROSSROADS") + 5],
         ":4, column 'Debtor'",

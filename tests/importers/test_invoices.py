@@ -156,39 +156,39 @@ GOOD = "RF-1,03/03/2025,04/02/2025,Bayline,BL-1,LINEHAUL,1000.00"
 
 class TestMalformed:
     @pytest.mark.parametrize(
-        ("row", "line", "column"),
+        ("row", "line", "column", "code"),
         [
-            ("RF-2,03/33/2025,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice Date"),
-            ("RF-2,03/03/2025,2025-04-02,Bayline,BL-2,LINEHAUL,10.00", 3, "Due Date"),
-            ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,ten", 3, "Amount"),
-            ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,", 3, "Amount"),
-            ("RF-2,03/03/2025,,Bayline,BL-2,TONU,10.00", 3, "Charge"),
-            ("RF 2,03/03/2025,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice #"),
-            ("RF-1,03/04/2025,,Bayline,BL-1,FSC,10.00", 3, "Invoice Date"),
-            ("RF-1,,,Crossroads,,FSC,10.00", 3, "Customer"),
-            ("RF-2,03/03/2025,,Bayline,BL-2", 3, "Charge"),
-            ("RF-2,,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice Date"),
-            ("RF-2,03/03/2025,,%%%,BL-2,LINEHAUL,10.00", 3, "Customer"),
+            ("RF-2,03/33/2025,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice Date", "FCT206"),
+            ("RF-2,03/03/2025,2025-04-02,Bayline,BL-2,LINEHAUL,10.00", 3, "Due Date", "FCT206"),
+            ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,ten", 3, "Amount", "FCT207"),
+            ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,", 3, "Amount", "FCT205"),
+            ("RF-2,03/03/2025,,Bayline,BL-2,TONU,10.00", 3, "Charge", "FCT209"),
+            ("RF 2,03/03/2025,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice #", "FCT208"),
+            ("RF-1,03/04/2025,,Bayline,BL-1,FSC,10.00", 3, "Invoice Date", "FCT210"),
+            ("RF-1,,,Crossroads,,FSC,10.00", 3, "Customer", "FCT210"),
+            ("RF-2,03/03/2025,,Bayline,BL-2", 3, "Charge", "FCT204"),
+            ("RF-2,,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice Date", "FCT205"),
+            ("RF-2,03/03/2025,,%%%,BL-2,LINEHAUL,10.00", 3, "Customer", "FCT208"),
         ],
     )
-    def test_bad_row(self, tmp_path: Path, row: str, line: int, column: str) -> None:
+    def test_bad_row(self, tmp_path: Path, row: str, line: int, column: str, code: str) -> None:
         error = failure(InvoiceImporter(), write(tmp_path, GOOD, row))
-        assert (error.line, error.column) == (line, column)
+        assert (error.line, error.column, error.code) == (line, column, code)
 
     def test_first_row_without_a_number(self, tmp_path: Path) -> None:
         error = failure(InvoiceImporter(), write(tmp_path, ",03/03/2025,,Bayline,,FSC,1.00"))
-        assert (error.line, error.column) == (2, "Invoice #")
+        assert (error.line, error.column, error.code) == (2, "Invoice #", "FCT205")
 
     def test_total_that_does_not_add_up(self, tmp_path: Path) -> None:
         path = write(tmp_path, GOOD + ",1000.00", GOOD + ",1100.00", header=HEADER + ",Total")
         error = failure(InvoiceImporter(total="Total"), path)
-        assert (error.line, error.column) == (2, "Total")
+        assert (error.line, error.column, error.code) == (2, "Total", "FCT210")
         assert "2000.00" in error.detail
 
     def test_missing_column(self, tmp_path: Path) -> None:
         path = write(tmp_path, "RF-1,03/03/2025", header="Invoice #,Invoice Date")
         error = failure(InvoiceImporter(), path)
-        assert (error.line, error.column) == (1, "Due Date")
+        assert (error.line, error.column, error.code) == (1, "Due Date", "FCT203")
 
     def test_truncated(self, tmp_path: Path) -> None:
         path = write(tmp_path, GOOD, 'RF-2,03/03/2025,,"Bayline Log')
@@ -205,7 +205,8 @@ class TestMalformed:
     def test_empty(self, tmp_path: Path) -> None:
         path = tmp_path / "empty.csv"
         path.write_text("\n\n")
-        assert "empty" in failure(InvoiceImporter(), str(path)).detail
+        error = failure(InvoiceImporter(), str(path))
+        assert "empty" in error.detail and error.code == "FCT202"
 
     def test_through_the_command_line(self, tmp_path: Path) -> None:
         bad = write(tmp_path, GOOD, "RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,1O.00")
@@ -215,6 +216,6 @@ class TestMalformed:
             ingest(config).cli, ["extract", "-o", str(output), bad, str(TMS)]
         )
         assert result.exit_code == 1
-        assert f"{bad}:3, column 'Amount'" in result.output
+        assert f"{bad}:3, column 'Amount': FCT207 " in result.output
         printed = output.read_text()
         assert '"RF-1"' not in printed and '"RF-2001"' in printed
