@@ -8,7 +8,10 @@ LEDGER := example_ledger/year/main.beancount
 # The second example (a Finnish workshop, bank-run factoring, VAT), reachable from
 # Fava's ledger switcher.
 EUROPE := example_ledger/europe/main.beancount
-LEDGERS := $(LEDGER) $(EUROPE)
+# The third example (a cross-border carrier: loan model, USD and CAD, fuel advances, a
+# buyout, a credit loss, monthly minimums).
+CROSSBORDER := example_ledger/crossborder/main.beancount
+LEDGERS := $(LEDGER) $(EUROPE) $(CROSSBORDER)
 # The quarter the guides and tutorials use.
 TUTORIAL := example_ledger/main.beancount
 HOST ?= 127.0.0.1
@@ -29,6 +32,7 @@ demo: check
 check: $(STAMP)
 	$(BIN)/bean-check $(LEDGER)
 	$(BIN)/bean-check $(EUROPE)
+	$(BIN)/bean-check $(CROSSBORDER)
 	$(BIN)/bean-check $(TUTORIAL)
 
 test: $(STAMP)

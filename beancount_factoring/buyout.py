@@ -190,7 +190,8 @@ def _move(
     key = (event.factor or "", currency, f"{event.date:%Y-%m}")
     volume[key] = volume.get(key, ZERO) + face
     state.bought_from, state.factor, state.agreement = old, event.factor, new
-    state.funded_on, state.funded_by = event.date, event.entry
+    # (funded_by stays the deposit that paid for it: its transfer fee is the invoice's.)
+    state.funded_on = event.date
     state.purchase = P.Purchase(face - moved, moved, split.discount_fee, split.invoice_fee)
     state.held, state.schedule, state.in_clearing = moved, None, False
     return legs

@@ -283,6 +283,24 @@ def _invoice_fees(
             fees.append(("discount", snap.funded_on, snap.purchase.discount_fee))
             fees.append(("invoice", snap.funded_on, snap.purchase.invoice_fee))
             fees.append(("transfer", snap.funded_on, transfer))
+        bought = (
+            previous is not None
+            and previous.funded_on
+            and snap.funded_on != previous.funded_on
+            and snap.factor != previous.factor
+        )
+        if bought and snap.purchase is not None and previous is not None:
+            # A buyout: the old factor's fee to the day comes out of the reserve that
+            # moves, and so do the new factor's fees at purchase (buyout.py).
+            new = snap.purchase
+            accrued = previous.held - new.reserve - new.discount_fee - new.invoice_fee
+            terms, old = previous.agreement, previous.purchase
+            if terms is not None and old is not None:
+                base, late = P.base_and_late(terms, old, accrued)
+                fees.append(("discount", snap.funded_on, base))
+                fees.append(("late", snap.funded_on, late))
+            fees.append(("discount", snap.funded_on, new.discount_fee))
+            fees.append(("invoice", snap.funded_on, new.invoice_fee))
         if snap.collected_on and (previous is None or not previous.collected_on):
             # Known on collection, booked with the release (None: not yet).
             fees.append(("discount", None, snap.base_fee))

@@ -172,7 +172,9 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
             lines.setdefault((key, line_.currency), [])
     result = []
     for (key, currency), invoices in sorted(lines.items()):
-        names = accounts.get(key, ())
+        # A factor with an agreement per currency keeps each currency's reserve apart.
+        own = [a.reserve for a in facts.agreements_of(key) if a.currency == currency]
+        names = tuple(dict.fromkeys(own)) or accounts.get(key, ())
         history: list[BalancePoint] = []
         balance = ZERO
         for posting in facts.account_lines(names, as_of):

@@ -15,7 +15,8 @@ EXAMPLE_SLUG = "ridgeline-freight-llc"
 # its slug) is the tutorial's, then the European example.
 YEAR = ROOT / "example_ledger" / "year" / "main.beancount"
 EUROPE = ROOT / "example_ledger" / "europe" / "main.beancount"
-DEMO = (YEAR, EUROPE)
+CROSSBORDER = ROOT / "example_ledger" / "crossborder" / "main.beancount"
+DEMO = (YEAR, EUROPE, CROSSBORDER)
 YEAR_SLUG = EXAMPLE_SLUG
 
 # Two factors; the invoice's payee and customer are markup, to check escaping.

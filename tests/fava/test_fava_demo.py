@@ -74,7 +74,7 @@ SECTION_ROWS = """article => {
 }"""
 
 
-def test_make_demo_opens_the_year_then_the_european_example() -> None:
+def test_make_demo_opens_the_year_then_the_other_examples() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     names = dict(re.findall(r"^(\w+) := (.*)$", makefile, re.M))
     opened = [names[var.strip("$()")] for var in names["LEDGERS"].split()]
