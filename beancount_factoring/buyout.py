@@ -98,8 +98,9 @@ def settle_buyout(settler: Settler, event: Event) -> None:
             expected.append(P.leg(new.clearing, -fee, currency, "buyout-fee"))
             label = f"buyout fee {event.date}"
             entry = event.entry
-            owed = settler.result.charges.setdefault(event.factor, {})
-            owed[key] = Charge(key, label, event.date, fee, currency, "buyout-fee", entry)
+            settler.charge(
+                event.factor, Charge(key, label, event.date, fee, currency, "buyout-fee", entry)
+            )
             links.add(key)
     settler.note_accounts(expected, event.date, new)
     settler.write(event, expected, links, new)

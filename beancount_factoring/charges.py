@@ -144,8 +144,8 @@ def settle_fee(settler: Settler, event: Event) -> None:
     else:
         settler.write(event, legs, {key}, agreement)
     if on_clearing:
-        owed = settler.result.charges.setdefault(event.factor or "", {})
-        owed[key] = Charge(key, f"{kind} fee {period}", event.date, amount, currency, part, entry)
+        label = f"{kind} fee {period}"
+        settler.charge(event.factor, Charge(key, label, event.date, amount, currency, part, entry))
 
 
 def _expected(

@@ -126,8 +126,10 @@ def settle_lump(settler: Settler, event: Event) -> None:
     ):
         return
     _commit(settler, event, commits)
+    still_open = settler.open_charges.get(event.factor or "", {})
     for charge in charges:
         charge.netted_on, charge.netted_by = event.date, event.entry
+        still_open.pop(charge.key, None)
 
 
 def _rail(settler: Settler, event: Event) -> str | None:
@@ -145,7 +147,7 @@ def _rail(settler: Settler, event: Event) -> str | None:
 
 def _named_charges(settler: Settler, event: Event) -> list[Charge] | None:
     """The fees charged apart from any invoice that a deposit names by their links."""
-    open_charges = settler.result.charges.get(event.factor or "", {})
+    open_charges = settler.open_charges.get(event.factor or "", {})
     found = []
     for key in event.charges:
         charge = open_charges.get(key)
@@ -551,8 +553,8 @@ def _open_items(
             "owed",
         )
         members[key] = [(state, None, netting)]
-    for charge in settler.result.charges.get(factor, {}).values():
-        if charge.currency == currency and charge.netted_on is None:
+    for charge in settler.open_charges.get(factor, {}).values():
+        if charge.currency == currency:
             key = f"charge:{charge.key}"
             add(key, charge.label, charge.date, -charge.amount, "owed")
             members[key] = charge

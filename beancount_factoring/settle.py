@@ -163,6 +163,7 @@ class Settler:
         self.open_schedules: dict[str, dict[str, None]] = {}
         self.open_releases: dict[str, dict[str, None]] = {}
         self.open_owed: dict[str, dict[str, None]] = {}
+        self.open_charges: dict[str, dict[str, Charge]] = {}
         # The cash a schedule's unfunded invoices bring, by how many are left.
         self.schedule_cash: dict[tuple[str, str], tuple[int, Decimal]] = {}
 
@@ -263,6 +264,11 @@ class Settler:
             key = (factor or "", currency, f"{date:%Y-%m}")
             fees = self.result.month_fees
             fees[key] = fees.get(key, ZERO) + fee
+
+    def charge(self, factor: str | None, charge: Charge) -> None:
+        """Note a fee the factor charged apart from any invoice, owed until netted."""
+        self.result.charges.setdefault(factor or "", {})[charge.key] = charge
+        self.open_charges.setdefault(factor or "", {})[charge.key] = charge
 
     def deduct(
         self, event: Event, state: InvoiceState, kind: str, reason: str, amount: Decimal
