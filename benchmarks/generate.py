@@ -5,7 +5,9 @@
 The business: freight loads billed to brokers, about 70% sold to a flat-fee
 factor with a reserve (Summit), 20% to a tiered factor that takes its fee at
 collection (Harbor), the rest paid by the brokers directly. Each business day's
-invoices form one schedule per factor, funded the next day. Summit releases
+invoices form one schedule per factor, funded the next day; Summit advances fuel
+on one load in twenty at pickup and recoups it from the funding, and bills a
+monthly service fee that is paid from the bank. Summit releases
 reserves weekly inside a funding, together with any chargebacks it nets;
 Harbor releases weekly on its own. Some deposits name what they settle, the
 others are left for the plugin to allocate by amount (``--unnamed``). Fuel,
@@ -68,6 +70,8 @@ AGREEMENTS = """
   recourse-days: 90
   release-days: 14
   grace-days: 5
+  fuel-advance-rate: 0.40
+  fuel-advance-fee: "1.5% + 10.00 USD"
   payee: "SUMMIT FUNDING"
   bank: Assets:Bank:Checking
 
@@ -94,6 +98,7 @@ class Sold:
     collected: datetime.date | None = None
     late_fee: Decimal = ZERO
     owed: Decimal = ZERO
+    fuel: Decimal = ZERO
 
 
 @dataclass
@@ -231,6 +236,15 @@ def generate(
                 _, reserve, upfront = split(factor, face)
                 sold = Sold(inv, face, broker, funded, reserve, upfront)
                 sold_today[factor.name].append(sold)
+                if factor is summit and rng.random() < 0.05:
+                    sold.fuel = round_money(face * D("0.30"))
+                    fee = round_money(sold.fuel * D("0.015")) + D("10.00")
+                    w(
+                        f'\n{day} * "SUMMIT FUNDING" "Fuel advance L-{number}"\n'
+                        f'  factoring: "fuel-advance"\n  load: "L-{number}"\n'
+                        f"  advance: {money(sold.fuel)}\n"
+                        f"  Assets:Bank:Checking  {money(sold.fuel - fee)}\n"
+                    )
                 if rng.random() < 0.004:
                     chargebacks[funded + datetime.timedelta(days=91)].append((factor, sold))
                 else:
@@ -271,6 +285,10 @@ def _business_day(w, rng: random.Random, day: datetime.date, fuel: Decimal) -> N
         w(
             f'\n{day} * "Prairie Mutual" "Cargo and liability insurance"\n'
             "  Expenses:Insurance  4200.00 USD\n  Assets:Bank:Checking\n"
+        )
+        w(
+            f'\n{day} * "Summit" "Monthly service fee"\n  factoring: "fee"\n'
+            '  charge: "other"\n  amount: 25.00 USD\n  Assets:Bank:Checking  -25.00 USD\n'
         )
         w(
             f'\n{day} * "Fleet Credit" "Truck payments"\n'
@@ -341,7 +359,7 @@ def _events_of_day(
         for _, sold in schedules:
             for s in sold:
                 advance, _, upfront = split(factor, s.face)
-                cash += advance - upfront
+                cash += advance - upfront - s.fuel
         if schedules:
             cash -= factor.transfer_fee
         cash += sum((s.reserve - s.late_fee - s.owed for s in releases), D(0))
