@@ -168,9 +168,9 @@ plugin "beancount_factoring.plugin"
 FAVA_SLUG = "catalogue"
 
 
-def fava(config: str = "") -> Any:
-    """Fava's test client on the small ledger, with the extension and this config."""
-    path = Path.cwd() / "fava.beancount"
+def fava(folder: Path, config: str = "") -> Any:
+    """Fava's test client on a small ledger, with the extension and this config."""
+    path = folder / "fava.beancount"
     extension = f' "{config}"' if config else ""
     path.write_text(FAVA_LEDGER.format(config=extension) + OPENS + AGREEMENT + INVOICE)
     app = create_app([str(path)], load=True)
@@ -182,7 +182,7 @@ def fava_config(config: str) -> Run:
     """The extension's errors on Fava's Errors page."""
 
     def run(folder: Path) -> list[str]:
-        errors = fava(config).get(f"/{FAVA_SLUG}/api/errors").json["data"]
+        errors = fava(folder, config).get(f"/{FAVA_SLUG}/api/errors").json["data"]
         return [e["message"] for e in errors if "beancount_factoring.fava" in e["message"]]
 
     return run
@@ -192,7 +192,7 @@ def fava_page(query: str) -> Run:
     """What a page answers a request with this query: a 400 and its text."""
 
     def run(folder: Path) -> list[str]:
-        response = fava().get(f"/{FAVA_SLUG}/extension/FactoringAging/?{query}")
+        response = fava(folder).get(f"/{FAVA_SLUG}/extension/FactoringAging/?{query}")
         assert response.status_code == 400, response.status_code
         found = re.search(r"<p>(.*?)</p>", response.get_data(as_text=True), re.S)
         assert found is not None
