@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from beancount.core.amount import Amount
 
 from beancount_factoring import postings as P
+from beancount_factoring.agreement import Agreement
 from beancount_factoring.book import Event, units_of
 from beancount_factoring.fees import FeeRule, round_money
 from beancount_factoring.owed import FuelAdvance
@@ -52,11 +53,14 @@ CENT = Decimal("0.01")
 def settle_fuel_advance(settler: Settler, event: Event) -> None:
     """Book (or check) one fuel advance and note it on its invoice for the recoup."""
     agreement = settler.agreement_for(event)
-    if agreement is None:
+    # Without terms in force (an agreement dated later, a broken one), the cash still
+    # goes to a clearing account of the factor's if it has one, so nothing is lost.
+    terms = agreement or _any_agreement(settler, event)
+    if terms is None:
         return
     meta = event.entry.meta
     entry = settler.result.replaced.get(event.index, event.entry)
-    own_accounts = set(agreement.own_accounts())
+    own_accounts = set(terms.own_accounts())
     cash_postings = [p for p in entry.postings if p.account not in own_accounts]
     own = [p for p in entry.postings if p.account in own_accounts]
     currency = settler.currency_of(event)
@@ -66,16 +70,22 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
         if units is not None and units[1] == currency:
             cash += units[0]
 
-    def refuse(code: str, message: str) -> None:
-        settler.error(code, message, event)
+    def park() -> None:
         if not own and cash and currency is not None:
             # Left on the clearing account, as a deposit that matches nothing is, so
             # the transaction still balances and nothing is lost.
-            leg = P.leg(agreement.clearing, -cash, currency, "difference")
-            settler.note_accounts([leg], event.date, agreement)
+            leg = P.leg(terms.clearing, -cash, currency, "difference")
+            settler.note_accounts([leg], event.date, terms)
             postings = list(entry.postings) + P.materialize([leg], "invoice", frozenset())
             settler.result.replaced[event.index] = entry._replace(postings=postings)
 
+    def refuse(code: str, message: str) -> None:
+        settler.error(code, message, event)
+        park()
+
+    if agreement is None:
+        park()
+        return
     if event.unknown:
         refuse(
             "FCT132",
@@ -190,6 +200,15 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
         waiting[f"{load}@{event.index}"] = FuelAdvance(
             load or "", event.date, advance, currency, event.entry
         )
+
+
+def _any_agreement(settler: Settler, event: Event) -> Agreement | None:
+    """The factor's latest valid agreement of any date, for somewhere to leave the cash."""
+    if event.factor is None:
+        return None
+    key = event.factor
+    found = [a for a in settler.book.agreements.latest() if a.name.strip().lower() == key]
+    return max(found, key=lambda a: a.date) if found else None
 
 
 def _from_cash(

@@ -2,9 +2,11 @@
 
 A ledger has one to three factors, each with an agreement (sometimes broken: a key
 missing, unknown or with a value the plugin cannot use; sometimes replaced by a later
-one), invoices bought in schedules of one to four, and the events of their lives: the
-schedule, the factor's deposit, the customer's payment, the reserve's release, a
-chargeback. Every event may be missing, duplicated, dated anywhere (the file is in any
+one), invoices bought in schedules of one to four, and the events of their lives: a
+fuel advance on the load, the schedule, the factor's deposit (by ACH or by wire), the
+customer's payment, the reserve's release, a chargeback; and, in noisy ledgers, credit
+losses, fees charged apart from invoices and buyouts from one factor to another, which
+may not fit the agreement at all. Every event may be missing, duplicated, dated anywhere (the file is in any
 order), name what it pays for by links, by `schedule:`, or not at all, carry a random
 extra link, and have an amount off by a cent or by anything. Deliberate `balance`
 assertions with made-up amounts are added too; Beancount may report those, and only
@@ -109,6 +111,9 @@ class Factor:
     invoice_fee: Decimal = ZERO
     transfer_fee: Decimal = ZERO
     rounding: str = "half-up"
+    wire_fee: Decimal | None = None
+    fuel_rate: Decimal | None = None  # a fraction; None: no fuel advances
+    fuel_fixed: Decimal = ZERO
     payee: str = ""
     lines: list[str] = field(default_factory=list)
     # A key changed to a value the plugin may refuse: the ledger then opens the
@@ -183,11 +188,33 @@ def agreement(ch: Chooser, name: str, date: datetime.date, noisy: bool) -> Facto
         meta["recourse-receivables"] = "Assets:Receivable:Recourse"
     if ch.chance(10):
         meta["reserve-rate"] = str(1 - factor.advance_rate)
+    if ch.chance(25):
+        factor.wire_fee = Decimal(ch.choice(["25.00", "20.00", "0.00"]))
+        meta["wire-fee"] = f"{factor.wire_fee} USD"
+    if ch.chance(30):
+        factor.fuel_rate = Decimal(ch.choice(["0", "1.5", "2.5"])) / 100
+        factor.fuel_fixed = Decimal(ch.choice(["0.00", "15.00"]))
+        meta["fuel-advance-fee"] = f'"{factor.fuel_rate * 100}% + {factor.fuel_fixed} USD"'
+        if ch.chance(50):
+            meta["fuel-advance-rate"] = "0.40"
+    for key, values in (
+        ("short-pay-from", ['"reserve"', '"funding"']),
+        ("reserve-on-loss", ['"forfeited"', '"released"']),
+        ("minimum-fee", ["1.00 USD"]),
+        ("monthly-minimum-volume", ["5000.00 USD"]),
+        ("buyout-fee", ["100.00 USD", '"0.5%"']),
+    ):
+        if noisy and ch.chance(10):
+            meta[key] = ch.choice(values)
+            if key == "monthly-minimum-volume":
+                meta["volume-shortfall-fee"] = ch.choice(['"1%"', "50.00 USD"])
     factor.payee = f"{name.upper()} FUNDING"
     if ch.chance(60):
         meta["payee"] = f'"{factor.payee}"'
     if noisy and ch.chance(12):  # broken: the plugin reports FCT110, leaves the factor
-        key = ch.choice([*sorted(meta), "advance-rate", "fee", "bank", "colour"])
+        key = ch.choice(
+            [*sorted(meta), "advance-rate", "fee", "bank", "colour", "currency", "buyout-fee"]
+        )
         meta[key] = ch.choice(
             ["1.5", "-0.1", '"flat abc"', '"sometimes"', '"NotAnAccount"', "Assets:Nope",
              '"("', "2025-01-01", "10.00 EUR", '""', "TRUE", "-5", "0"]
@@ -299,13 +326,20 @@ def generate(ch: Chooser, invoices: int, config: bool = True) -> Generated:
             currency = "USD" if not b.odd(3) else "EUR"
             b.add(
                 f'{start} * "{invoice.customer}" "Load {invoice.number}"\n'
-                f'  invoice: "{invoice.number}"\n'
+                f'  invoice: "{invoice.number}"\n  load: "L-{invoice.number}"\n'
                 f"  Assets:Receivable:{invoice.customer}   {money(face)} {currency}\n"
                 "  Income:Freight"
             )
             group.append(invoice)
         made += group
         lifecycle(b, factor, group, len(made), [i.number for i in made])
+    if len(factors) > 1 and b.odd(25):  # one factor buys another's open invoices out
+        buyer, seller = factors[0], factors[-1]
+        named = links([ch.choice([i.number for i in made])]) if ch.chance(40) else ""
+        b.event(
+            f'{day(ch.integer(0, 300))} * "{buyer.name}" "Buyout"{named}\n'
+            f'  factoring: "buyout"\n  factor: "{buyer.name}"\n  from: "{seller.name}"'
+        )
     if b.odd(30):
         for _ in range(ch.integer(1, 3)):
             factor = ch.choice(factors)
@@ -325,6 +359,23 @@ def lifecycle(
     schedule = f"S{serial}"
     factor_meta = f'\n  factor: "{factor.name}"' if ch.chance(50) else ""
     scheduled = b.when(start, 0, 3)
+    fuel = ZERO
+    if factor.fuel_rate is not None and ch.chance(30):
+        # A fuel advance at pickup on the first load, recouped from its funding.
+        advance = factor.round(group[0].face * Decimal("0.3"))
+        fee = factor.round(advance * factor.fuel_rate) + factor.fuel_fixed
+        by_load = ch.chance(50)
+        name = f'\n  load: "L-{numbers[0]}"' if by_load else ""
+        head = f'{start} * "{factor.payee}" "Fuel advance {numbers[0]}"'
+        # Its bank posting alone, or with the clearing posting the bank importer writes
+        # (which keeps it balanced when the agreement is broken and the plugin leaves it).
+        other = f"\n  {factor.clearing}" if factor.broken or ch.chance(50) else ""
+        b.event(
+            f"{head}{'' if by_load else links(numbers[:1])}\n"
+            f'  factoring: "fuel-advance"{name}\n  advance: {money(advance)} USD\n'
+            f"  {BANK}   {money(b.off(advance - fee))} USD{other}"
+        )
+        fuel = advance
     if not b.odd(15):
         b.event(
             f'{scheduled} * "{factor.name}" "Schedule {schedule}"{links(numbers)}\n'
@@ -333,7 +384,9 @@ def lifecycle(
     funded = b.when(scheduled, 0, 4)
     if not b.odd(15):
         parts = [factor.cash(i.face) for i in group]
-        amount = sum((cash for cash, _ in parts), ZERO) - factor.transfer_fee
+        wire = factor.wire_fee is not None and ch.chance(30)
+        rail = factor.wire_fee if wire and factor.wire_fee is not None else factor.transfer_fee
+        amount = sum((cash for cash, _ in parts), ZERO) - rail - fuel
         naming = ch.choice(["links", "schedule", "sched-link", "nothing", "nothing"])
         head = f'{funded} * "{factor.payee}" "ACH deposit {schedule}"'
         meta = ""
@@ -347,6 +400,8 @@ def lifecycle(
             head += f" ^{ch.choice([*known, 'INV-404', 'sched-S0'])}"
         if ch.chance(5):
             meta += '\n  factoring: "funding"'
+        if wire:
+            meta += '\n  transfer: "wire"'
         b.event(f"{head}{meta}\n  {BANK}   {money(b.off(amount))} USD\n  {factor.clearing}")
     # Without a late fee or a short pay, the reserve comes back whole.
     whole = factor.timing == "purchase" and factor.fee_kind == "flat"
@@ -372,10 +427,23 @@ def lifecycle(
                     f"  {BANK}   {money(b.off(held))} USD\n  {factor.reserve}"
                 )
         if ch.chance(10) and (b.noisy or not collected):
+            reason = f'\n  reason: "{ch.choice(["nonpayment", "broker-claim"])}"'
             b.event(
                 f'{b.when(funded, 30, 130)} * "{factor.name}" "Recourse {invoice.number}" '
-                f'^{invoice.number}\n  factoring: "chargeback"'
+                f'^{invoice.number}\n  factoring: "chargeback"{reason if ch.chance(30) else ""}'
             )
+        if b.odd(5):  # the customer is insolvent: fits only a non-recourse agreement
+            b.event(
+                f'{b.when(funded, 10, 100)} * "{factor.name}" "Insolvent {invoice.number}" '
+                f'^{invoice.number}\n  factoring: "credit-loss"'
+            )
+    if b.odd(4):  # a fee the factor charges apart from the invoices
+        charge = ch.choice(["minimum-volume", "monthly-minimum-fee", "other", "teaser"])
+        amount = f"\n  amount: {money(Decimal(ch.integer(0, 20000)).scaleb(-2))} USD"
+        b.event(
+            f'{b.when(funded, 0, 60)} * "{factor.name}" "Fee {schedule}"\n'
+            f'  factoring: "fee"\n  charge: "{charge}"{amount if ch.chance(60) else ""}'
+        )
     if b.odd(3):  # a deposit split by hand, wrongly
         b.event(
             f'{funded} * "{factor.payee}" "Hand split"{links(numbers)}\n'
