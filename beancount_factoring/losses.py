@@ -33,12 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def settle_credit_loss(settler: Settler, event: Event) -> None:
     """Write off the invoices a credit-loss event links, as the agreement says."""
-    states = settler.named_states(event)
-    if states is None or not settler.check_factor(event, states):
+    states = settler.funded_states(event, "written off")
+    if states is None:
         return
-    for state in states:
-        if not settler.check_state(state, event, "written off"):
-            return
     reason = settler.reason(event, "write-off")
     if reason is None:
         return

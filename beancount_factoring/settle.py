@@ -659,13 +659,20 @@ class Settler:
         )
         return False
 
-    def _chargeback(self, event: Event) -> None:
+    def funded_states(self, event: Event, action: str) -> list[InvoiceState] | None:
+        """The invoices an event links, each funded and still open, or None after an error."""
         states = self.named_states(event)
         if states is None or not self.check_factor(event, states):
-            return
+            return None
         for state in states:
-            if not self.check_state(state, event, "charged back"):
-                return
+            if not self.check_state(state, event, action):
+                return None
+        return states
+
+    def _chargeback(self, event: Event) -> None:
+        states = self.funded_states(event, "charged back")
+        if states is None:
+            return
         reason = self.reason(event, "nonpayment")
         if reason is None:
             return
