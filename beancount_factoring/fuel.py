@@ -63,20 +63,24 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     own_accounts = set(terms.own_accounts())
     cash_postings = [p for p in entry.postings if p.account not in own_accounts]
     own = [p for p in entry.postings if p.account in own_accounts]
-    currency = settler.currency_of(event)
-    cash = ZERO
+    # The cash is in the currency of the bank posting, whatever the invoice's.
+    sums: dict[str, Decimal] = {}
     for posting in cash_postings:
         units = units_of(posting)
-        if units is not None and units[1] == currency:
-            cash += units[0]
+        if units is not None:
+            sums[units[1]] = sums.get(units[1], ZERO) + units[0]
+    currency = next(iter(sums), None) or settler.currency_of(event)
+    cash = sums.get(currency or "", ZERO)
 
     def park() -> None:
-        if not own and cash and currency is not None:
-            # Left on the clearing account, as a deposit that matches nothing is, so
-            # the transaction still balances and nothing is lost.
-            leg = P.leg(terms.clearing, -cash, currency, "difference")
-            settler.note_accounts([leg], event.date, terms)
-            postings = list(entry.postings) + P.materialize([leg], "invoice", frozenset())
+        if own:
+            return
+        # Left on the clearing account, as a deposit that matches nothing is, so the
+        # transaction still balances and nothing is lost.
+        legs = [P.leg(terms.clearing, -n, c, "difference") for c, n in sums.items() if n]
+        if legs:
+            settler.note_accounts(legs, event.date, terms)
+            postings = list(entry.postings) + P.materialize(legs, "invoice", frozenset())
             settler.result.replaced[event.index] = entry._replace(postings=postings)
 
     def refuse(code: str, message: str) -> None:
@@ -127,6 +131,14 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
             "FCT134",
             f"Agreement '{agreement.name}' gives fuel-advance-fee: {charge.text}, but this "
             f"fuel advance is in {currency}; give the fee in {currency}",
+        )
+        return
+    if state is not None and state.currency != currency:
+        refuse(
+            "FCT134",
+            f"This fuel advance is in {currency}, but invoice {state.invoice.number} of its "
+            f"load is in {state.currency}: the factor recoups it from that invoice's funding; "
+            "book it in the invoice's currency",
         )
         return
     if state is not None and state.funded_on is not None:
