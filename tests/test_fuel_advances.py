@@ -288,3 +288,19 @@ def test_a_fuel_advance_on_a_load_not_invoiced_yet_waits_as_a_debt():
     assert errors == []
     assert balance(entries, FUEL) == D("-800.00")
     assert [leg[2] for leg in legs(txn(entries, "Fuel advance load TQL-88412"))] == [None] * 3
+
+
+def test_a_fuel_advance_in_another_currency_than_its_invoice_is_refused():
+    text = RTS + ENTRY_8.replace("780.00 USD", "780.00 CAD")
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert "is in CAD, but invoice INV-1001 of its load is in USD" in errors[0].message
+    # Nothing is lost: the cash waits on the clearing account.
+    assert balance(entries, CLEARING) == D("-780.00")
+
+
+def test_a_fuel_advance_before_its_agreement_leaves_its_cash_on_clearing():
+    text = RTS.replace("2024-11-01 custom", "2025-06-01 custom") + ENTRY_8
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT111"]
+    assert balance(entries, CLEARING) == D("-780.00")
