@@ -159,11 +159,12 @@ class Agreement:
 
     def rail_fee(self, rail: str) -> Amount | None:
         """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""
-        if rail == "wire":
-            return self.wire_fee or self.transfer_fee
-        if rail == "same-day":
-            return self.same_day_fee or self.wire_fee or self.transfer_fee
-        return self.transfer_fee
+        # (An Amount of zero is false: a free wire is a fee of 0.00, not no fee given.)
+        order = {
+            "wire": (self.wire_fee,),
+            "same-day": (self.same_day_fee, self.wire_fee),
+        }.get(rail, ())
+        return next((fee for fee in order if fee is not None), self.transfer_fee)
 
     @property
     def loan(self) -> bool:

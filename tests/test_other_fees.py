@@ -336,3 +336,21 @@ def test_fct110__fee_keys_that_cannot_be_read(keys, message):
     _, errors = load(text)
     assert codes(errors) == ["FCT110"]
     assert message in errors[0].message
+
+
+def test_a_free_wire_is_a_wire_fee_of_zero():
+    # Found by fuzzing: wire-fee: 0.00 USD was taken for "no wire fee given", and the
+    # ACH transfer fee charged instead.
+    text = (
+        SUMMIT.replace("wire-fee: 25.00 USD", "wire-fee: 0.00 USD").replace(
+            "transfer-fee: 0.00 USD", "transfer-fee: 15.00 USD"
+        )
+        + """
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1001
+  transfer: "wire"
+  Assets:Bank:Checking   1855.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    _, errors = load(text)
+    assert errors == []
