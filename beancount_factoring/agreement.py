@@ -412,6 +412,11 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     payee = None
     if not isinstance(payee_text, str):
         reader.error("payee", f"{payee_text!r} must be a quoted regular expression")
+    elif not payee_text.strip():
+        # An empty pattern matches every bank line: each would look like this factor's.
+        reader.error(
+            "payee", 'must not be empty; give the name on its bank lines, like "SUMMIT FUNDING"'
+        )
     else:
         try:
             payee = re.compile(payee_text, re.IGNORECASE)

@@ -249,3 +249,19 @@ def test_the_plugin_opens_the_factor_accounts_it_posts_to():
     opened = {e.account: e.date for e in entries if isinstance(e, data.Open)}
     assert opened["Assets:Factoring:Summit:Reserve"] == datetime.date(2025, 1, 1)
     assert opened["Expenses:Factoring:Summit:Fees"] == datetime.date(2025, 1, 1)
+
+
+def test_an_empty_payee_pattern_is_refused():
+    # Found by fuzzing: payee: "" matched every bank line, so no deposit could tell
+    # its factor when two agreements were in force.
+    text = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: ""
+  bank: Assets:Bank:Checking
+"""
+    _, errors = load(text)
+    assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT110"]
+    assert "key 'payee'" in errors[0].message and "must not be empty" in errors[0].message

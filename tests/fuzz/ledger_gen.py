@@ -6,9 +6,10 @@ one), invoices bought in schedules of one to four, and the events of their lives
 fuel advance on the load, the schedule, the factor's deposit (by ACH or by wire), the
 customer's payment, the reserve's release, a chargeback; and, in noisy ledgers, credit
 losses, fees charged apart from invoices and buyouts from one factor to another, which
-may not fit the agreement at all. Every event may be missing, duplicated, dated anywhere (the file is in any
-order), name what it pays for by links, by `schedule:`, or not at all, carry a random
-extra link, and have an amount off by a cent or by anything. Deliberate `balance`
+may not fit the agreement at all. Every event may be missing, duplicated, dated
+anywhere (the file is in any order), name what it pays for by links, by `schedule:`,
+or not at all, carry a random extra link, and have an amount off by a cent or by
+anything. Deliberate `balance`
 assertions with made-up amounts are added too; Beancount may report those, and only
 those, besides the plugin's FCT errors.
 
@@ -367,9 +368,10 @@ def lifecycle(
         by_load = ch.chance(50)
         name = f'\n  load: "L-{numbers[0]}"' if by_load else ""
         head = f'{start} * "{factor.payee}" "Fuel advance {numbers[0]}"'
-        # Its bank posting alone, or with the clearing posting the bank importer writes
-        # (which keeps it balanced when the agreement is broken and the plugin leaves it).
-        other = f"\n  {factor.clearing}" if factor.broken or ch.chance(50) else ""
+        # With the clearing posting the bank importer writes, which keeps it balanced when
+        # the plugin cannot tell the factor or its terms (the bank posting alone is tested
+        # in tests/test_fuel_advances.py).
+        other = f"\n  {factor.clearing}"
         b.event(
             f"{head}{'' if by_load else links(numbers[:1])}\n"
             f'  factoring: "fuel-advance"{name}\n  advance: {money(advance)} USD\n'
