@@ -51,7 +51,13 @@ def problems(text: str, balance_lines: set[int], clean: bool = False) -> list[st
     entries, errors, _ = loader.load_string(text)
     found = []
     if clean:  # the generator's own arithmetic and order: nothing but the deadlines
-        found += [e.message for e in errors if e.message.split(" ", 1)[0] not in CLEAN]
+        codes = {e.message.split(" ", 1)[0] for e in errors}
+        allowed = set(CLEAN)
+        if codes & {"FCT101", "FCT102"}:
+            # A deposit left unallocated leaves its schedule unfunded: the customer's
+            # payment to the factor then does not fit (found by fuzzing).
+            allowed.add("FCT133")
+        found += [e.message for e in errors if e.message.split(" ", 1)[0] not in allowed]
     for error in errors:
         message = error.message
         code = message.split(" ", 1)[0]
