@@ -4,8 +4,8 @@ Each is a ``FavaExtensionBase`` with a ``report_title`` (a link in Fava's
 sidebar), a template ``templates/<Class>.html`` and the shared script
 ``FactoringReserve.js``. They only read: the page itself and one ``data``
 endpoint (the report as JSON, the same as ``bean-factoring ... --format json``)
-answer GET; any other method on the endpoint is 405 Method Not Allowed, and
-Flask answers 405 for the page. The base class lives here, out of the
+answer GET and HEAD; any other method on the endpoint is 405 Method Not Allowed,
+and Flask answers 405 for the page. The base class lives here, out of the
 package's namespace, because Fava registers every extension class it finds
 in the module named on the ``fava-extension`` line.
 """
@@ -13,12 +13,13 @@ in the module named on the ``fava-extension`` line.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import flask
 from fava.ext import FavaExtensionBase, extension_endpoint
-from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import BadRequest, MethodNotAllowed
 
 from beancount_factoring.fava import aging_page, content, cost_page, reconcile_page, reserve_page
 from beancount_factoring.fava.blocks import Page
@@ -118,19 +119,30 @@ class FactoringPage(FavaExtensionBase):
 
     # The endpoints ---------------------------------------------------------------------
 
-    @endpoint("data")
+    @endpoint("data", ["GET", "HEAD"])
     def data(self) -> flask.Response:
-        """The report for this request's parameters, as JSON."""
+        """The report for this request's parameters, as JSON; a bad parameter is a 400
+        whose JSON says which (``{"error": "time: ..."}``)."""
+        try:
+            view = self.view()
+        except BadRequest as error:
+            return _json(json.dumps({"error": error.description}), 400)
         # The report layer keeps the reports it made; their JSON is made per request
         # (at 100k invoices it is megabytes, not worth keeping).
-        view = self.view()
-        text = render_json(self.report(self.state.book, view))
-        return flask.Response(text, mimetype="application/json")
+        return _json(render_json(self.report(self.state.book, view)))
 
     @endpoint("data", ["POST", "PUT", "PATCH", "DELETE"])
     def data_write(self) -> flask.Response:
         """The pages only read."""
         raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
+
+
+def _json(text: str, status: int = 200) -> flask.Response:
+    response = flask.Response(text, status=status, mimetype="application/json")
+    # A browser must not take the JSON, which holds the ledger's strings as they are,
+    # for HTML.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class FactoringReserve(FactoringPage):

@@ -23,18 +23,19 @@ The pages' own parameters:
 ``basis``
     Aging page only: ``invoice`` or ``due``; overrides the config.
 
-A bad value (an unknown factor, a time filter Fava cannot read, another basis)
-is a 400 Bad Request that says what was wrong.
+A bad value (an unknown factor, a time filter Fava cannot read or whose dates
+do not exist, another basis, a value longer than ``MAX_VALUE``) is a 400 Bad
+Request that says which parameter was wrong; no value makes a 500.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from beancount.core import account as account_lib
 from fava.core import FavaLedger
 from fava.core.filters import FilterError, TimeFilter
 from werkzeug.exceptions import BadRequest
@@ -43,6 +44,11 @@ from beancount_factoring.fava.config import AGING_BASES, PageConfig
 from beancount_factoring.reports import ReportBook, UnknownFactor
 
 ONE_DAY = datetime.timedelta(days=1)
+MAX_VALUE = 1000
+"""The longest time filter, account filter or basis a page reads: none is longer, and
+a longer one would only be echoed in the error."""
+SHOWN = 80
+"""How much of an unknown factor's name its error shows."""
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,21 @@ class View:
 
 def _account_matches(value: str, name: str) -> bool:
     """Fava's account filter: a parent account, or a case-insensitive regex."""
-    if account_lib.has_component(name, value):
+    # Fava finds the parent with a regular expression made from the value, which fails
+    # on a value such as "["; a comparison of whole components cannot.
+    if f":{value}:" in f":{name}:":
         return True
+    return _pattern(value)(name)
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(value: str) -> Callable[[str], bool]:
+    """The value as a case-insensitive regex; one that does not compile matches itself."""
     try:
-        return re.search(value, name, re.IGNORECASE) is not None
+        search = re.compile(value, re.IGNORECASE).search
     except re.error:
-        return name == value
+        return value.__eq__
+    return lambda name: search(name) is not None
 
 
 def parse_view(
@@ -99,6 +114,11 @@ def parse_view(
     Raises:
         BadRequest: A parameter has a value the pages cannot show.
     """
+    # Not the factor: an agreement's name may be that long.
+    for name in ("time", "account", "basis"):
+        size = len(args.get(name, ""))
+        if size > MAX_VALUE:
+            raise BadRequest(f"{name}: {size:,} characters, more than the {MAX_VALUE:,} allowed")
     default = config.as_of or (today if config.as_of_today else book.last_date) or today
     time = args.get("time", "").strip()
     start = None
@@ -106,18 +126,27 @@ def parse_view(
     if time:
         try:
             date_range = TimeFilter(ledger.options, ledger.fava_options, time).date_range
+            start = date_range.begin
+            as_of = max(date_range.begin, min(date_range.end - ONE_DAY, default))
         except FilterError as error:
             raise BadRequest(f"time: {error}") from None
-        start = date_range.begin
-        as_of = max(date_range.begin, min(date_range.end - ONE_DAY, default))
+        except (ValueError, OverflowError) as error:
+            # Fava's parser reads "2025-13", "0000" or "day+99999999" as dates that do
+            # not exist, a range that ends before it starts, or one past the year 9999.
+            raise BadRequest(
+                f"time: {time!r} is not a time Fava can filter by ({error})"
+            ) from None
 
     factor = args.get("factor", "").strip() or None
     if factor is not None:
         try:
-            book.factor_key(factor)
+            key = book.factor_key(factor)
         except UnknownFactor as error:
-            raise BadRequest(f"factor: {error}") from None
-        factor = next(name for name in book.factors if name.lower() == factor.lower())
+            message = str(error)
+            if len(factor) > SHOWN:
+                message = message.replace(repr(factor), repr(factor[:SHOWN] + "..."))
+            raise BadRequest(f"factor: {message}") from None
+        factor = book.facts.display(key)  # as the agreement writes it
 
     basis = args.get("basis", "").strip() or config.aging_basis
     if basis not in AGING_BASES:

@@ -20,10 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fava_browser import Watched
-from fava_ledgers import BAD_TITLE, DEMO, EXAMPLE, make_app, write_small
-from flask import Flask
-from flask.testing import FlaskClient
+
+# The fuzz driver (tests/fuzz/fuzzing.py) runs the generated checks of these pages too.
+FUZZ = Path(__file__).resolve().parent.parent / "fuzz"
+if str(FUZZ) not in sys.path:
+    sys.path.insert(0, str(FUZZ))
+
+from fava_browser import Watched  # noqa: E402
+from fava_ledgers import BAD_TITLE, DEMO, EXAMPLE, make_app, write_small  # noqa: E402
+from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

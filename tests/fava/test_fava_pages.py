@@ -192,14 +192,17 @@ def test_invoices_link_to_the_journal_of_their_link(app: Flask, client: FlaskCli
 
 def test_the_pages_only_read(client: FlaskClient) -> None:
     for page in PAGES:
-        assert client.post(url(page)).status_code == 405
-        assert client.put(url(page)).status_code == 405
-        data = f"/{EXAMPLE_SLUG}/extension/{page}/data"
-        assert client.get(data).status_code == 200
-        for method in (client.post, client.put, client.delete):
-            response = method(data)
-            assert response.status_code == 405
-            assert "GET" in response.headers["Allow"]
+        for target in (
+            url(page),
+            f"/{EXAMPLE_SLUG}/extension/{page}/data",
+            f"/{EXAMPLE_SLUG}/extension_js_module/{page}.js",
+        ):
+            assert client.get(target).status_code == 200
+            assert client.head(target).status_code == 200
+            for method in ("POST", "PUT", "DELETE", "PATCH"):
+                response = client.open(target, method=method, data=b"{}")
+                assert response.status_code == 405, (target, method)
+                assert "GET" in response.headers["Allow"]
 
 
 def test_the_data_endpoint_is_the_report_as_json(client: FlaskClient) -> None:
@@ -225,6 +228,7 @@ def test_a_bad_parameter_is_a_bad_request(client: FlaskClient, query: str, messa
         assert message in response.get_data(as_text=True)
     response = client.get(f"/{EXAMPLE_SLUG}/extension/FactoringAging/data?{query}")
     assert response.status_code == 400
+    assert message in response.json["error"]
 
 
 def test_ledger_strings_are_escaped(client: FlaskClient) -> None:

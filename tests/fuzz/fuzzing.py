@@ -2,9 +2,10 @@
 
 In the normal test run (``make test``, CI) each fuzz target runs a small, fixed number
 of examples, so the whole of ``tests/fuzz`` adds well under a minute. ``make fuzz``
-sets ``FUZZ_SECONDS`` (60 by default): each target then runs for that long, in rounds
-of ``ROUND`` examples, each round with a fresh random seed, and the number of cases it
-generated is printed at the end of the run (and written to ``FUZZ_REPORT`` if set).
+sets ``FUZZ_SECONDS`` (60 by default): each target then runs for about that long, in
+rounds of at most ``ROUND`` examples, each round with a fresh random seed and sized to
+end by the deadline, and the number of cases it generated is printed at the end of the
+run (and written to ``FUZZ_REPORT`` if set).
 
     fuzz("importers", cases(), check, examples=40)
 
@@ -32,12 +33,18 @@ T = TypeVar("T")
 # Seconds per target in the long run; 0 in the normal test run.
 SECONDS = float(os.environ.get("FUZZ_SECONDS", "0") or 0)
 LONG = SECONDS > 0
-# Examples per round of the long run (each round has its own seed).
+# Examples per round of the long run at most (each round has its own seed); the first
+# round is small, to measure the target's pace, and no round is planned to take more
+# than ROUND_SECONDS.
 ROUND = 200
+FIRST_ROUND = 10
+ROUND_SECONDS = 10.0
 # Cases run per target in this process, for the summary and the report.
 COUNTS: dict[str, int] = {}
 # Seconds spent per target.
 TIMES: dict[str, float] = {}
+# Figures measured beside the cases (memory of the large files): value and unit.
+MEASURES: dict[str, tuple[float, str]] = {}
 
 _QUIET = list(HealthCheck)
 # Where a failing case's input is kept, to be turned into a regression test.
@@ -83,14 +90,22 @@ def fuzz(
             test()
             return count
         deadline = started + SECONDS
-        while time.monotonic() < deadline:
+        size = FIRST_ROUND
+        while (left := deadline - time.monotonic()) > 0:
+            begun, before = time.monotonic(), count
             test = settings(
-                max_examples=ROUND,
+                max_examples=size,
                 deadline=None,
                 derandomize=False,
                 suppress_health_check=_QUIET,
             )(given(strategy)(counted))
             seed(random.getrandbits(64))(test)()
+            # The next round is as many cases as fit in what is left (and in ROUND_SECONDS),
+            # at this round's pace: a slow target ends close to its time, too.
+            spent = time.monotonic() - begun
+            pace = spent / max(count - before, 1)
+            room = min(left - spent, ROUND_SECONDS)
+            size = max(1, min(ROUND, int(room / pace)))
         return count
     finally:
         COUNTS[name] = COUNTS.get(name, 0) + count
@@ -103,18 +118,26 @@ def note(name: str, count: int, seconds: float = 0.0) -> None:
     TIMES[name] = TIMES.get(name, 0.0) + seconds
 
 
+def measure(name: str, value: float, unit: str) -> None:
+    """Keep a figure for the summary and the report (a peak of memory, say)."""
+    MEASURES[name] = (value, unit)
+
+
 def summary() -> list[str]:
-    """One line per target: cases and seconds."""
+    """One line per target: cases and seconds; then one per figure measured."""
     lines = []
     for name in sorted(COUNTS):
         lines.append(f"{name:42} {COUNTS[name]:>9} cases {TIMES.get(name, 0.0):>8.1f} s")
+    for name in sorted(MEASURES):
+        value, unit = MEASURES[name]
+        lines.append(f"{name:52} {value:>12,.1f} {unit}")
     return lines
 
 
 def write_report() -> None:
     """Add this run's counts to the JSON file named by FUZZ_REPORT, if any."""
     target = os.environ.get("FUZZ_REPORT")
-    if not target or not COUNTS:
+    if not target or not (COUNTS or MEASURES):
         return
     report: dict[str, Any] = {}
     if os.path.exists(target):
@@ -122,6 +145,8 @@ def write_report() -> None:
             report = json.load(handle)
     for name, count in COUNTS.items():
         report[name] = {"cases": count, "seconds": round(TIMES.get(name, 0.0), 1)}
+    for name, (value, unit) in MEASURES.items():
+        report[name] = {"value": round(value, 1), "unit": unit}
     with open(target, "w", encoding="utf-8") as handle:
         json.dump(report, handle, indent=2, sort_keys=True)
         handle.write("\n")
