@@ -20,6 +20,12 @@ element; any other opening tag starts an aggregate, and a closing tag closes the
 open aggregate of its name (an empty element left open in SGML is closed with it). A file
 that ends with an aggregate still open is truncated.
 
+The file is read as a stream, in blocks of `BLOCK` bytes: each transaction becomes its
+entry when its `</STMTTRN>` is read, and is then forgotten, so what is held is the entries
+and one block, whatever the number of transactions. (A statement whose CURDEF or account
+comes after its transactions, which OFX does not allow, keeps them until it ends.) The
+first problem in reading order is reported.
+
 Each STMTTRN becomes a bank line (see `banklines`) whose `import-id` comes from its FITID,
 the bank's own id of the transaction; LEDGERBAL becomes a `balance` assertion dated the day
 after DTASOF, since Beancount checks a balance at the start of its day. Bank (STMTRS) and
@@ -36,7 +42,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -68,7 +74,12 @@ _NUMBERS = Numbers(".", ",").read
 _OFX_START = re.compile(r"<OFX>", re.IGNORECASE)
 _CHARSETS = {"1252": "cp1252", "ISO-8859-1": "latin-1", "8859-1": "latin-1", "NONE": "cp1252"}
 _EXTENSIONS = (".ofx", ".qfx", ".qbo")
+_STATEMENTS = ("STMTRS", "CCSTMTRS")
+_ACCOUNTS = ("BANKACCTFROM", "CCACCTFROM")
 ONE_DAY = datetime.timedelta(days=1)
+# Bytes read and decoded at a time; the start of a file that declares its encoding.
+BLOCK = 1 << 20
+HEAD = 4096
 
 
 class Aggregate:
@@ -99,8 +110,8 @@ class Aggregate:
 
 
 def _encoding(path: str, raw: bytes, configured: str | None) -> str:
-    """The encoding the file declares (OFX 1 header or XML declaration)."""
-    head = raw[:4096].decode("latin-1")
+    """The encoding the file declares (OFX 1 header or XML declaration) in its start."""
+    head = raw[:HEAD].decode("latin-1")
     if configured:
         return configured
     declared = re.search(r'<\?xml[^>]*encoding\s*=\s*["\']([^"\']+)', head)
@@ -127,71 +138,208 @@ def _encoding(path: str, raw: bytes, configured: str | None) -> str:
     return name
 
 
-def parse(path: str, encoding: str | None = None) -> Aggregate:
-    """The OFX tree of a file; ImportFailure naming the line of anything malformed."""
+class Statement(Aggregate):
+    """A statement (STMTRS, CCSTMTRS) whose transactions are handed on as they are read.
+
+    `pending` holds the transactions read before the statement said its account and
+    currency; `decided` is set once they are known, with `ours`, `acctid`, `currency`
+    and the CURDEF element they were read from.
+    """
+
+    __slots__ = ("acctid", "curdef", "currency", "decided", "ours", "pending")
+
+    def __init__(self, tag: str, line: int) -> None:
+        super().__init__(tag, line)
+        self.pending: list[Aggregate] = []
+        self.decided = False
+        self.ours = False
+        self.acctid = ""
+        self.currency = ""
+        self.curdef: tuple[str, int] | None = None
+
+
+class Reader(Protocol):
+    """What the parser hands the statements and their transactions to."""
+
+    def transaction(self, node: Aggregate, statement: Statement) -> None: ...
+
+    def close(self, statement: Statement) -> None: ...
+
+
+def _open(path: str) -> BinaryIO:
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        return open(path, "rb")
     except OSError as exc:
         raise ImportFailure(path, None, f"cannot read the file: {exc.strerror}") from exc
-    if not raw.strip():
-        raise ImportFailure(path, 1, "the file is empty")
-    name = _encoding(path, raw, encoding)
+
+
+def _read(path: str, handle: BinaryIO, size: int) -> bytes:
     try:
-        text = raw.decode(name)
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        bad = raw[exc.start : exc.start + 1]
-        message = f"byte {bad!r} cannot be read as {name}: give the importer encoding='...'"
-        raise ImportFailure(path, line, message, column) from None
-    start = _OFX_START.search(text)
-    if start is None:
+        return handle.read(size)
+    except OSError as exc:
+        raise ImportFailure(path, None, f"cannot read the file: {exc.strerror}") from exc
+
+
+def _blocks(path: str, encoding: str | None) -> Iterator[str]:
+    """The file's text, block by block, in the encoding it declares (or `encoding`).
+
+    ImportFailure for a file that is empty (nothing but spaces and line breaks), that
+    declares an encoding Python does not know, or that holds a byte not in its encoding,
+    naming that byte's line and position. The text before such a byte is given first,
+    so that what is wrong before it is reported first, whatever the size of the blocks.
+    """
+    with _open(path) as handle:
+        head = _read(path, handle, HEAD)
+        probe = head
+        while not probe.strip():
+            if not probe:
+                raise ImportFailure(path, 1, "the file is empty")
+            probe = _read(path, handle, BLOCK)
+        name = _encoding(path, head, encoding)
+        handle.seek(0)
+        decoders = codecs.getincrementaldecoder(name)
+        decoder = decoders("strict")
+        # Where the current block starts, for the place of a byte that cannot be read.
+        fed, lines, line_start = 0, 0, 0
+        while True:
+            block = _read(path, handle, BLOCK)
+            fed += len(block)
+            state = decoder.getstate()
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                failure = _undecodable(path, name, exc, fed, len(block), lines, line_start)
+                # The text up to the byte, read on from where the block started.
+                before = decoders("replace")
+                before.setstate(state)
+                kept = len(exc.object) - len(block)
+                text = before.decode(block[: max(exc.start - kept, 0)])
+                if text:
+                    yield text
+                raise failure from None
+            if text:
+                yield text
+            if not block:
+                return
+            newlines = block.count(b"\n")
+            if newlines:
+                lines += newlines
+                line_start = fed - len(block) + block.rfind(b"\n") + 1
+
+
+def _undecodable(
+    path: str,
+    name: str,
+    exc: UnicodeDecodeError,
+    fed: int,
+    size: int,
+    lines: int,
+    line_start: int,
+) -> ImportFailure:
+    """A byte that cannot be read, placed by its line and its position in the line.
+
+    `exc.object` is the block of `size` bytes, after what the decoder kept of the block
+    before (a character cut in two); `fed` is how many bytes were read with the block,
+    `lines` the line breaks before it and `line_start` where the last of them ends.
+    """
+    window = bytes(exc.object)
+    start = fed - len(window)  # where the window starts in the file
+    kept = window[: len(window) - size]
+    line = lines - kept.count(b"\n") + window.count(b"\n", 0, exc.start) + 1
+    newline = window.rfind(b"\n", 0, exc.start)
+    column = exc.start - newline if newline >= 0 else start + exc.start - line_start + 1
+    bad = window[exc.start : exc.start + 1]
+    message = f"byte {bad!r} cannot be read as {name}: give the importer encoding='...'"
+    return ImportFailure(path, line, message, column)
+
+
+def parse(path: str, encoding: str | None = None, reader: Reader | None = None) -> Aggregate:
+    """The OFX tree of a file; ImportFailure naming the line of anything malformed.
+
+    With a `reader`, each statement is a `Statement`; a transaction that ends in the
+    transaction list of a statement is handed to `reader.transaction()` and left out
+    of the tree, and `reader.close()` is given the statement when it ends.
+    """
+    blocks = _blocks(path, encoding)
+    # Find <OFX>: what comes before it (the header) is not read as tags.
+    text, line = "", 1
+    for block in blocks:
+        text += block
+        start = _OFX_START.search(text)
+        if start is not None:
+            break
+        keep = max(len(text) - 4, 0)  # "<OFX" may be cut by the end of the block
+        line += text.count("\n", 0, keep)
+        text = text[keep:]
+    else:
         raise ImportFailure(path, 1, "no <OFX> element: this is not an OFX file")
     root = Aggregate("", 0)
     stack = [root]
-    line, position = 1 + text.count("\n", 0, start.start()), start.start()
-    count, search, scan = text.count, _TAG.search, start.start()
-    while (match := search(text, scan)) is not None:
-        # Lines are counted as the scan moves on, so the whole pass stays linear.
-        at, scan = match.span()
-        line += count("\n", position, at)
-        position = at
-        closing, tag, empty, rest = match.groups()
-        if not tag.isupper():
-            tag = tag.upper()
-        top = stack[-1]
-        if not (closing or empty) and (value := rest.strip()):  # most tags: an element
-            top.fields[tag] = (html.unescape(value) if "&" in value else value, line)
-        elif closing:
-            depth = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag), 0)
-            if depth:
-                while len(stack) > depth + 1:
-                    _close_empty(stack)
-                stack.pop()
-            elif tag not in top.fields:  # `</NAME>` after `<NAME>x` closes an element
-                raise ImportFailure(path, line, f"</{tag}> closes nothing that is open", tag)
-        elif empty:
-            top.fields[tag] = ("", line)
-        else:
-            node = Aggregate(tag, line)
-            top.children.append(node)
-            flat = _FLAT.match(text, at) if tag == "STMTTRN" else None
-            if flat is None:
-                stack.append(node)
-                continue
-            # Its elements at once, each on its line; the scan goes on after its end.
-            here = line + flat[1].count("\n")
-            for tag, raw in _ELEMENT.findall(flat[2]):
-                node.fields[tag] = (raw.strip(), here)
-                here += raw.count("\n")
-            scan = flat.end()
+    line += text.count("\n", 0, start.start())
+    position = scan = start.start()
+    # Line breaks in the text, and its last character, for the line a truncation is at.
+    breaks, last = line - 1 + text.count("\n", position), text[-1:]
+    count, search, done = str.count, _TAG.search, False
+    while True:
+        while (match := search(text, scan)) is not None:
+            at, end = match.span()
+            if end == len(text) and not done:
+                break  # the element's text may go on in the next block
+            scan = end
+            # Lines are counted as the scan moves on, so the whole pass stays linear.
+            line += count(text, "\n", position, at)
+            position = at
+            closing, tag, empty, rest = match.groups()
+            if not tag.isupper():
+                tag = tag.upper()
+            top = stack[-1]
+            if not (closing or empty) and (value := rest.strip()):  # most tags: an element
+                top.fields[tag] = (html.unescape(value) if "&" in value else value, line)
+            elif closing:
+                depth = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag), 0)
+                if depth:
+                    while len(stack) > depth + 1:
+                        _close_empty(stack, reader)
+                    node = stack.pop()
+                    if reader is not None:
+                        _closed(node, stack, reader)
+                elif tag not in top.fields:  # `</NAME>` after `<NAME>x` closes an element
+                    raise ImportFailure(path, line, f"</{tag}> closes nothing that is open", tag)
+            elif empty:
+                top.fields[tag] = ("", line)
+            else:
+                reading = reader is not None and tag in _STATEMENTS
+                node = Statement(tag, line) if reading else Aggregate(tag, line)
+                top.children.append(node)
+                flat = _FLAT.match(text, at) if tag == "STMTTRN" else None
+                if flat is None:
+                    stack.append(node)
+                    continue
+                # Its elements at once, each on its line; the scan goes on after its end.
+                here = line + flat[1].count("\n")
+                for name, raw in _ELEMENT.findall(flat[2]):
+                    node.fields[name] = (raw.strip(), here)
+                    here += raw.count("\n")
+                scan = flat.end()
+                if reader is not None:
+                    _closed(node, stack, reader)
+        if done:
+            break
+        more = next(blocks, None)
+        if more is None:
+            done = True
+            continue
+        breaks += more.count("\n")
+        last = more[-1]  # (no block is empty)
+        line += count(text, "\n", position, scan)
+        text = text[scan:] + more
+        position = scan = 0
     if len(stack) > 1:
         opened = next((n for n in reversed(stack) if n.fields or n.children), stack[-1])
-        last = text.count("\n") + (0 if text.endswith("\n") else 1)
+        ending = breaks + (0 if last == "\n" else 1)
         raise ImportFailure(
             path,
-            last,
+            ending,
             f"the file ends inside <{opened.tag}> (opened on line {opened.line}): "
             "it looks truncated; download it again",
             opened.tag,
@@ -199,7 +347,28 @@ def parse(path: str, encoding: str | None = None) -> Aggregate:
     return root
 
 
-def _close_empty(stack: list[Aggregate]) -> None:
+def _closed(node: Aggregate, stack: list[Aggregate], reader: Reader) -> None:
+    """Hand a statement that ends, or a transaction of a statement's list, to the reader."""
+    if isinstance(node, Statement):
+        reader.close(node)
+    elif node.tag == "STMTTRN" and len(stack) > 2:
+        transactions, statement = stack[-1], stack[-2]
+        if (
+            transactions.tag == "BANKTRANLIST"
+            and isinstance(statement, Statement)
+            and statement.child("BANKTRANLIST") is transactions
+        ):
+            # Read now: the tree need not keep it. It is the list's last child, the one
+            # that opened last; what is read is never read again from the tree.
+            children = transactions.children
+            if children and children[-1] is node:
+                children.pop()
+            else:
+                children.remove(node)
+            reader.transaction(node, statement)
+
+
+def _close_empty(stack: list[Aggregate], reader: Reader | None = None) -> None:
     """Close an SGML element left open with no value (`<MEMO>` then a tag): it was empty."""
     node = stack.pop()
     parent = stack[-1]
@@ -208,6 +377,8 @@ def _close_empty(stack: list[Aggregate]) -> None:
     parent.fields.setdefault(node.tag, ("", node.line))
     parent.fields.update(node.fields)
     parent.children.extend(node.children)
+    if reader is not None and isinstance(node, Statement):
+        reader.close(node)  # a statement never closed still ends here
 
 
 @functools.lru_cache(maxsize=4096)  # a statement has many lines a day
@@ -318,76 +489,45 @@ class OfxImporter(Importer):
         ]
         return max(dates, default=None)
 
-    def _statements(self, path: str, root: Aggregate) -> list[tuple[Aggregate, str]]:
-        found = []
-        for statement in root.walk("STMTRS", "CCSTMTRS"):
-            account = statement.child("BANKACCTFROM", "CCACCTFROM")
-            acctid = account.value("ACCTID") if account else None
-            if self._ours(acctid):
-                found.append((statement, acctid or ""))
-        if self.account_id is None and len({acctid for _, acctid in found}) > 1:
-            shown = ", ".join(sorted({acctid for _, acctid in found}))
-            raise ImportFailure(
-                path,
-                found[1][0].line,
-                f"the file holds statements of several accounts ({shown}): give each "
-                "importer its account_id",
-                "ACCTID",
-            )
-        return found
-
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
         matcher = self.payees.matcher(existing)
         with no_gc_pauses():
-            return self._extract(os.fspath(filepath), matcher)
+            path = os.fspath(filepath)
+            reading = _Extraction(self, path, matcher)
+            parse(path, self.encoding, reading)
+            return reading.entries
 
-    def _extract(self, path: str, matcher: Matcher) -> list[Any]:
-        root = parse(path, self.encoding)
-        ids = RowIds("ofx")
-        entries: list[Any] = []
-        for statement, acctid in self._statements(path, root):
-            currency = self._currency(path, statement)
-            transactions = statement.child("BANKTRANLIST")
-            for trn in transactions.children if transactions else []:
-                if trn.tag != "STMTTRN":
-                    continue
-                _require(path, trn, "DTPOSTED", "TRNAMT", "FITID")
-                date = _date(path, trn, "DTPOSTED")
-                number = _amount(path, trn, "TRNAMT")
-                payee = trn.value("NAME")
-                if not payee:  # (most lines have no aggregate inside: no need to look)
-                    payee_node = trn.child("PAYEE") if trn.children else None
-                    payee = payee_node.value("NAME") if payee_node else None
-                narration = trn.value("MEMO") or ""
-                if not narration:  # a line with a name only: the name is what it says
-                    payee, narration = None, payee or trn.value("TRNTYPE") or ""
-                meta = data.new_metadata(path, trn.line, {ID_KEY: ids(acctid, trn.value("FITID"))})
-                clearing = matcher.clearing(line_text(payee, narration), date, self.bank)
-                entries.append(
-                    bank_transaction(
-                        meta,
-                        date,
-                        payee,
-                        narration,
-                        self.bank,
-                        Amount(number, currency),
-                        clearing,
-                        self.fallback,
-                    )
-                )
-            ledger = statement.child("LEDGERBAL")
-            if ledger is not None:
-                _require(path, ledger, "BALAMT", "DTASOF")
-                date = _date(path, ledger, "DTASOF")
-                units = Amount(_amount(path, ledger, "BALAMT"), currency)
-                ident = ids(acctid, "balance", date, units.number)
-                entries.append(
-                    balance_entry(path, ledger.line, ident, date + ONE_DAY, self.bank, units)
-                )
-        return entries
+    def _entry(
+        self, path: str, trn: Aggregate, statement: Statement, ids: RowIds, matcher: Matcher
+    ) -> data.Transaction:
+        _require(path, trn, "DTPOSTED", "TRNAMT", "FITID")
+        date = _date(path, trn, "DTPOSTED")
+        number = _amount(path, trn, "TRNAMT")
+        payee = trn.value("NAME")
+        if not payee:  # (most lines have no aggregate inside: no need to look)
+            payee_node = trn.child("PAYEE") if trn.children else None
+            payee = payee_node.value("NAME") if payee_node else None
+        narration = trn.value("MEMO") or ""
+        if not narration:  # a line with a name only: the name is what it says
+            payee, narration = None, payee or trn.value("TRNTYPE") or ""
+        meta = data.new_metadata(
+            path, trn.line, {ID_KEY: ids(statement.acctid, trn.value("FITID"))}
+        )
+        clearing = matcher.clearing(line_text(payee, narration), date, self.bank)
+        return bank_transaction(
+            meta,
+            date,
+            payee,
+            narration,
+            self.bank,
+            Amount(number, statement.currency),
+            clearing,
+            self.fallback,
+        )
 
     def _currency(self, path: str, statement: Aggregate) -> str:
+        """The statement's currency, checked against the importer's."""
         declared = statement.value("CURDEF")
         if declared and self.currency and declared.upper() != self.currency:
             line = statement.fields["CURDEF"][1]
@@ -398,3 +538,101 @@ class OfxImporter(Importer):
             message = "no currency: the statement has no <CURDEF>; give the importer currency="
             raise ImportFailure(path, statement.line, message, "CURDEF")
         return currency
+
+
+class _Extraction:
+    """The entries of one file, made as `parse` hands on its statements' transactions.
+
+    A transaction belongs to the statement in whose transaction list it ends (in a
+    damaged file, the innermost). A statement is decided (whose account it is, which
+    currency) at its first transaction, or when it ends if it had not said both by then;
+    the transactions read before it is decided wait in `Statement.pending`. A CURDEF
+    read after its transactions must not change its currency, and a statement with
+    nothing in it to read is left alone.
+    """
+
+    def __init__(self, importer: OfxImporter, path: str, matcher: Matcher) -> None:
+        self.importer = importer
+        self.path = path
+        self.matcher = matcher
+        self.ids = RowIds("ofx")
+        self.entries: list[Any] = []
+        # Each statement of ours in reading order: its line and account number.
+        self.statements: list[tuple[int, str]] = []
+
+    def transaction(self, node: Aggregate, statement: Statement) -> None:
+        if not statement.decided:
+            if "CURDEF" not in statement.fields or statement.child(*_ACCOUNTS) is None:
+                statement.pending.append(node)
+                return
+            self._decide(statement)
+        if statement.ours:
+            self._add(node, statement)
+
+    def close(self, statement: Statement) -> None:
+        if not statement.decided:
+            if not (statement.pending or _leftovers(statement) or statement.child("LEDGERBAL")):
+                return  # nothing in it to read (a stray tag, say)
+            self._decide(statement)
+        elif statement.ours and statement.fields.get("CURDEF") != statement.curdef:
+            currency = self.importer._currency(self.path, statement)
+            if currency != statement.currency:
+                line = statement.fields["CURDEF"][1]
+                message = (
+                    f"the statement's currency is {statement.currency} for the transactions "
+                    f"before this line and {currency} after: a statement has one <CURDEF>"
+                )
+                raise ImportFailure(self.path, line, message, "CURDEF")
+        if not statement.ours:
+            return
+        pending, statement.pending = statement.pending, []
+        for node in pending:
+            self._add(node, statement)
+        for node in _leftovers(statement):
+            self._add(node, statement)
+        ledger = statement.child("LEDGERBAL")
+        if ledger is not None:
+            path = self.path
+            _require(path, ledger, "BALAMT", "DTASOF")
+            date = _date(path, ledger, "DTASOF")
+            units = Amount(_amount(path, ledger, "BALAMT"), statement.currency)
+            ident = self.ids(statement.acctid, "balance", date, units.number)
+            bank = self.importer.bank
+            self.entries.append(
+                balance_entry(path, ledger.line, ident, date + ONE_DAY, bank, units)
+            )
+
+    def _add(self, node: Aggregate, statement: Statement) -> None:
+        importer = self.importer
+        self.entries.append(importer._entry(self.path, node, statement, self.ids, self.matcher))
+
+    def _decide(self, statement: Statement) -> None:
+        importer = self.importer
+        account = statement.child(*_ACCOUNTS)
+        acctid = account.value("ACCTID") if account else None
+        statement.decided = True
+        statement.ours = importer._ours(acctid)
+        if not statement.ours:
+            statement.pending = []
+            return
+        statement.acctid = acctid or ""
+        self.statements.append((statement.line, statement.acctid))
+        accounts = {acctid for _, acctid in self.statements}
+        if importer.account_id is None and len(accounts) > 1:
+            shown = ", ".join(sorted(accounts))
+            raise ImportFailure(
+                self.path,
+                self.statements[1][0],
+                f"the file holds statements of several accounts ({shown}): give each "
+                "importer its account_id",
+                "ACCTID",
+            )
+        statement.currency = importer._currency(self.path, statement)
+        statement.curdef = statement.fields.get("CURDEF")
+
+
+def _leftovers(statement: Statement) -> list[Aggregate]:
+    """Transactions the statement's list came to hold when an element left open in it
+    closed (they were not read as they closed, being inside that element then)."""
+    transactions = statement.child("BANKTRANLIST")
+    return [n for n in transactions.children if n.tag == "STMTTRN"] if transactions else []

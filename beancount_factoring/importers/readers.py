@@ -19,7 +19,9 @@ UTF-8 byte-order mark is dropped; a UTF-16 or UTF-32 file read as anything else 
 refused with a hint. Lines end with `\\n` or `\\r\\n`, or with `\\r` in a file that has no
 `\\n` (old Excel for Mac); a lone `\\r` in any other file is damage, and is reported.
 
-Cells of a workbook keep their type: text, `Decimal` for numbers, `date` for dates.
+A workbook is read with openpyxl in read-only mode, its rows one at a time (each taken
+out of the parsed XML once read: `_RowParser`). Cells of a workbook keep their type:
+text, `Decimal` for numbers, `date` for dates.
 Excel stores numbers as binary floats; a float becomes a Decimal through its shortest
 repr (2150.5 -> "2150.5"), and a cell formatted as a percentage becomes `ExcelPercent`,
 whose value is already a fraction (0.95 for 95 %).
@@ -46,7 +48,10 @@ from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.xml.functions import iterparse
 
 from beancount_factoring.importers.base import ImportFailure
 
@@ -357,7 +362,7 @@ def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
         try:
             sheet = book[sheet_name] if sheet_name else book.worksheets[0]
             number = (sheet.min_row or 1) - 1
-            rows = sheet.iter_rows()
+            rows = _sheet_rows(sheet)
         except BAD_XLSX as exc:
             raise ImportFailure(path, None, f"not a readable XLSX workbook ({exc})") from exc
         while True:
@@ -375,6 +380,60 @@ def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
             yield number, cells
     finally:
         book.close()
+
+
+class _RowParser(WorkSheetParser):
+    """openpyxl's parser of a worksheet's XML, for its rows only, each forgotten once read.
+
+    openpyxl's own (3.1) clears a row it has read but leaves it in the tree of the
+    sheet's data, about 100 bytes a row: 100 MB for a million rows. This one takes it
+    out of the tree; its cells are read by openpyxl's `parse_row`, as openpyxl reads them.
+    """
+
+    def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        data = None
+        for event, element in iterparse(self.source, events=("start", "end")):
+            if event == "start":
+                if element.tag == DATA_TAG:
+                    data = element
+            elif element.tag == ROW_TAG:
+                row = self.parse_row(element)
+                element.clear()
+                if data is not None:
+                    data.remove(element)  # the first child: the rows before it are gone
+                yield row
+
+
+def _sheet_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
+    """What `sheet.iter_rows()` gives for a read-only worksheet (missing rows empty, every
+    row as wide as the sheet), read with `_RowParser`."""
+    try:
+        book, source, strings = sheet.parent, sheet._get_source, sheet._shared_strings
+        options = {
+            "data_only": book.data_only,
+            "epoch": book.epoch,
+            "date_formats": book._date_formats,
+            "timedelta_formats": book._timedelta_formats,
+        }
+    except AttributeError:  # another openpyxl: its own reading, which holds more
+        yield from sheet.iter_rows()
+        return
+    max_col, max_row = sheet.max_column, sheet.max_row
+    empty = (EMPTY_CELL,) * max_col if max_col is not None else ()
+    counter = index = 1
+    with source() as src:
+        for index, row in _RowParser(src, strings, **options).parse():
+            if max_row is not None and index > max_row:
+                break
+            while counter < index:  # rows the file leaves out
+                counter += 1
+                yield empty
+            if counter <= index:
+                counter += 1
+                yield sheet._get_row(row, 1, max_col, False)
+    if max_row is not None and max_row < index:
+        for _ in range(counter, max_row + 1):
+            yield empty
 
 
 def head(path: str, layout: Layout, count: int) -> list[tuple[int, list[Cell]]] | None:

@@ -263,3 +263,73 @@ class TestMalformed:
         assert result.exit_code == 1
         assert f"{bad}:" in result.output and "truncated" in result.output
         assert not output.exists() or "import-id" not in output.read_text()
+
+
+def outcome(importer: OfxImporter, path: str) -> object:
+    """What extract() gives: the entries as text, or the error."""
+    try:
+        entries = importer.extract(path, [])
+    except ImportFailure as error:
+        return str(error)
+    return [(e.date, e.meta[ID_KEY], e.meta["lineno"], str(e)) for e in entries]
+
+
+def test_any_block_size_gives_the_same_tree_entries_and_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is read in blocks; where a block ends changes nothing, even inside a tag,
+    a character of several bytes or a line break, nor which problem is reported first."""
+    rng = random.Random(20260305)
+    variants = [SGML.read_bytes(), XML.read_bytes(), SGML_MINIMAL.encode("cp1252")]
+    variants.append(SGML.read_text().replace("ENCODING:USASCII", "ENCODING:UTF-8").encode())
+    variants.append(variants[3].replace(b"FUNDING", "FÜNDING €".encode()))
+    variants.append(variants[0].replace(b"\n", b"\r\n"))
+    pieces = [b"<", b"&", b"\n", b"\xe9", b"\xc3", b"</STMTTRN>", b"<MEMO>", b"</STMTRS>", b""]
+    for number in range(120):
+        content = bytearray(variants[number % len(variants)])
+        for _ in range(rng.randrange(0, 3)):
+            at = rng.randrange(len(content))
+            content[at : at + rng.randrange(3)] = rng.choice(pieces)
+        path = tmp_path / f"{number}.ofx"
+        path.write_bytes(bytes(content))
+        importer = OfxImporter("Assets:Bank", currency="USD" if number % 2 else None)
+        whole = (read_tree(str(path)), outcome(importer, str(path)))
+        with monkeypatch.context() as patch:
+            patch.setattr(ofx, "BLOCK", rng.choice([1, 2, 3, 7, 64]))
+            assert (read_tree(str(path)), outcome(importer, str(path))) == whole, number
+
+
+def read_tree(path: str) -> object:
+    try:
+        return tree(parse(path))
+    except ImportFailure as error:
+        return str(error)
+
+
+class TestStreamed:
+    """What reading the file as a stream decides for a statement out of order."""
+
+    def test_the_first_problem_in_reading_order_is_reported(self, tmp_path: Path) -> None:
+        text = SGML_MINIMAL.replace("<TRNAMT>-2.00", "<TRNAMT>-2.0.0")  # line 18
+        text = text.replace("</STMTRS>", "</STMTRX>")  # and the file ends inside it
+        error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
+        assert (error.line, error.column) == (18, "TRNAMT")
+
+    def test_a_transaction_list_left_open_keeps_its_transactions(self, tmp_path: Path) -> None:
+        text = SGML_MINIMAL.replace("</BANKTRANLIST>\n", "")
+        assert len(OfxImporter("Assets:Bank").extract(write(tmp_path, text), [])) == 2
+
+    def test_a_stray_statement_tag_is_left_alone(self, tmp_path: Path) -> None:
+        text = SGML_MINIMAL.replace("<STMTTRNRS>", "<STMTRS><STMTTRNRS>")
+        assert len(OfxImporter("Assets:Bank").extract(write(tmp_path, text), [])) == 2
+
+    def test_a_currency_given_after_the_transactions_must_agree(self, tmp_path: Path) -> None:
+        late = SGML_MINIMAL.replace("<CURDEF>USD", "").replace(
+            "</BANKTRANLIST>", "</BANKTRANLIST><CURDEF>USD"
+        )
+        entries = OfxImporter("Assets:Bank").extract(write(tmp_path, late), [])
+        assert {e.postings[0].units.currency for e in entries} == {"USD"}
+        changed = SGML_MINIMAL.replace("</BANKTRANLIST>", "</BANKTRANLIST><CURDEF>EUR")
+        error = failure(OfxImporter("Assets:Bank"), write(tmp_path, changed, "changed.ofx"))
+        assert error.column == "CURDEF"
+        assert "USD" in error.detail and "EUR" in error.detail
