@@ -135,6 +135,8 @@ def generate(
 ) -> str:
     """Return the ledger text."""
     rng = random.Random(seed)
+    # Its own stream, so the fuel advances leave every other draw of a seed as it was.
+    fuel_rng = random.Random(seed + 1_000_003)
     per_day = max(1, round(invoices / (52 * 3 * 5)))
     summit = Factor("Summit", "SUMMIT FUNDING", D("0.95"), "flat 2.5%", "purchase", D("15.00"))
     harbor = Factor(
@@ -236,7 +238,7 @@ def generate(
                 _, reserve, upfront = split(factor, face)
                 sold = Sold(inv, face, broker, funded, reserve, upfront)
                 sold_today[factor.name].append(sold)
-                if factor is summit and rng.random() < 0.05:
+                if factor is summit and fuel_rng.random() < 0.05:
                     sold.fuel = round_money(face * D("0.30"))
                     fee = round_money(sold.fuel * D("0.015")) + D("10.00")
                     w(
