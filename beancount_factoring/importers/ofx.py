@@ -130,7 +130,7 @@ def _encoding(path: str, raw: bytes, configured: str | None) -> str:
             name, key = encoding, "ENCODING"
     try:
         codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (found by fuzzing)
         line = head[: max(head.find(key), 0)].count("\n") + 1
         raise ImportFailure(
             path, line, f"unknown encoding {name!r}: give the importer encoding='...'", key
