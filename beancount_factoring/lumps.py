@@ -179,23 +179,33 @@ def _figures(items: list[P.Item], transfer: Decimal) -> dict[str, Decimal]:
 def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
     """Move each settled invoice on, once the whole deposit is booked."""
     date, entry, factor = event.date, event.entry, event.factor
-    volume = settler.result.volume
+    # The month's volume and discount fees, for the monthly minimums: summed here and
+    # added once per deposit (this loop sees every invoice of the ledger).
+    funded: dict[str, Decimal] = {}
+    fees: dict[str, Decimal] = {}
     for action, state, detail, terms in commits:
+        currency = state.currency
         if action is FUND:
             assert isinstance(detail, P.Purchase)
             state.factor, state.agreement = factor, terms
             state.funded_on, state.funded_by = date, entry
             state.purchase, state.held = detail, detail.reserve
             state.fuel = ZERO
-            key = (factor or "", state.currency, f"{date:%Y-%m}")
-            volume[key] = volume.get(key, ZERO) + state.face
-            settler.add_fees(factor, state.currency, date, detail.discount_fee)
+            funded[currency] = funded.get(currency, ZERO) + state.face
+            fees[currency] = fees.get(currency, ZERO) + detail.discount_fee
         elif action is NET:
             del state.owed[str(detail)]
         else:
-            settler.add_fees(factor, state.currency, date, state.base_fee + state.late_fee)
+            fees[currency] = fees.get(currency, ZERO) + state.base_fee + state.late_fee
             state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO
             state.released_on = date
+    month = f"{date:%Y-%m}"
+    volume = settler.result.volume
+    for currency, face in funded.items():
+        key = (factor or "", currency, month)
+        volume[key] = volume.get(key, ZERO) + face
+    for currency, fee in fees.items():
+        settler.add_fees(factor, currency, date, fee)
 
 
 def _named(settler: Settler, event: Event) -> list[Wanted] | None:
@@ -291,7 +301,7 @@ def _items_for(
             source,
             state.schedule,
             state.split(terms),
-            (state.fuel_account, state.fuel),
+            (state.fuel_account, state.fuel) if state.fuel else None,
         )
 
         return [(item, (FUND, state, split, terms))]
