@@ -17,7 +17,14 @@ TUTORIAL := example_ledger/main.beancount
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test lint check bench clean
+# make fuzz: each fuzz target runs for FUZZ_SECONDS (then the importers read files of a
+# million rows); the cases per target and the memory figures go to FUZZ_REPORT, and a
+# failing case's input to FUZZ_FINDINGS (docs/reliability.md).
+FUZZ_SECONDS ?= 60
+FUZZ_REPORT ?= fuzz-report.json
+FUZZ_TARGETS := tests/fuzz tests/fava/test_fava_hostile.py
+
+.PHONY: demo test lint check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +49,12 @@ test: $(STAMP)
 # invoices (about 10 minutes; see benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# About 6 minutes plus FUZZ_SECONDS per target (5 targets); `make fuzz FUZZ_SECONDS=10`
+# for a quicker run. CI runs the short version of the same targets, in `make test`.
+fuzz: $(STAMP)
+	rm -f $(FUZZ_REPORT)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_REPORT=$(FUZZ_REPORT) $(BIN)/python -m pytest $(FUZZ_TARGETS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

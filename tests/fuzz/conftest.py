@@ -24,4 +24,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section(f"fuzz cases ({mode})")
     for line in lines:
         terminalreporter.write_line(line)
-    fuzzing.write_report()
+    # A finding fails its test: the failed and erroring tests are the run's crashes.
+    stats = terminalreporter.stats
+    failed = len(stats.get("failed", [])) + len(stats.get("error", []))
+    total = sum(fuzzing.COUNTS[name] for name in fuzzing.COUNTS if " -> " not in name)
+    terminalreporter.write_line(f"{total} cases, {failed} failed (findings and crashes)")
+    fuzzing.write_report(failed)

@@ -134,8 +134,9 @@ def summary() -> list[str]:
     return lines
 
 
-def write_report() -> None:
-    """Add this run's counts to the JSON file named by FUZZ_REPORT, if any."""
+def write_report(failed: int = 0) -> None:
+    """Add this run's counts, figures and failed tests to the JSON file named by
+    FUZZ_REPORT, if any."""
     target = os.environ.get("FUZZ_REPORT")
     if not target or not (COUNTS or MEASURES):
         return
@@ -147,6 +148,8 @@ def write_report() -> None:
         report[name] = {"cases": count, "seconds": round(TIMES.get(name, 0.0), 1)}
     for name, (value, unit) in MEASURES.items():
         report[name] = {"value": round(value, 1), "unit": unit}
+    report["failed tests"] = failed
+    report["seconds per target"] = SECONDS
     with open(target, "w", encoding="utf-8") as handle:
         json.dump(report, handle, indent=2, sort_keys=True)
         handle.write("\n")
