@@ -61,14 +61,6 @@ _SECTION = re.compile(r"^(#{2,3}) (FCT\d{3}): \S")
 # column 'Amount': FCT207 ...", "argument --factor: FCT311 ...").
 _GIVEN = re.compile(r"(?:^|: )(FCT\d{3}) ")
 
-# The OFX and table readers and the pages' parameters were being reworked when these
-# codes came, so the raise sites of those modules have no code yet; docs/errors.md gives
-# the codes they are to give (FCT201, FCT301 and FCT302 are theirs alone). Until then
-# these are expected failures: strict, so the marker must go as soon as they pass.
-AWAITING = pytest.mark.xfail(strict=True, reason="the module's raise sites have no codes yet")
-AWAITING_FILES = ("fava/view.py", "importers/ofx.py", "importers/readers.py")
-AWAITING_CODES = ("FCT201", "FCT301", "FCT302")
-
 
 # The inputs -----------------------------------------------------------------------------
 
@@ -449,13 +441,6 @@ def sections() -> dict[str, list[Section]]:
     return found
 
 
-def every_code() -> list[Any]:
-    return [
-        pytest.param(code, marks=AWAITING) if code in AWAITING_CODES else code
-        for code in sorted(ALL_CODES)
-    ]
-
-
 def test_the_tables_are_apart_and_each_in_its_range() -> None:
     seen: dict[str, str] = {}
     for kind, table in TABLES.items():
@@ -492,7 +477,7 @@ def test_every_section_is_of_a_code_in_the_tables() -> None:
 # The inputs give their codes ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", every_code())
+@pytest.mark.parametrize("code", sorted(ALL_CODES))
 def test_an_input_gives_the_code(code: str, tmp_path: Path, monkeypatch: Any) -> None:
     run = CASES.get(code)
     assert run is not None, (
@@ -614,12 +599,7 @@ def problems_in(path: Path) -> list[str]:
 
 
 def files_to_scan() -> list[Any]:
-    found = []
-    for path in source_files():
-        name = str(path.relative_to(SOURCE))
-        marks = [AWAITING] if name in AWAITING_FILES else []
-        found.append(pytest.param(path, marks=marks, id=name))
-    return found
+    return [pytest.param(path, id=str(path.relative_to(SOURCE))) for path in source_files()]
 
 
 @pytest.mark.parametrize("path", files_to_scan())
@@ -682,7 +662,7 @@ def given_in_source() -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("code", every_code())
+@pytest.mark.parametrize("code", sorted(ALL_CODES))
 def test_the_source_gives_the_code(code: str) -> None:
     assert code in given_in_source(), (
         f"{code} is in a table of beancount_factoring/errors.py, but nothing in "

@@ -25,7 +25,9 @@ The pages' own parameters:
 
 A bad value (an unknown factor, a time filter Fava cannot read or whose dates
 do not exist, another basis, a value longer than ``MAX_VALUE``) is a 400 Bad
-Request that says which parameter was wrong; no value makes a 500.
+Request that names the parameter, then gives its code (FCT301, or FCT302 for an
+unknown factor) and says what was wrong: ``basis: FCT301 must be 'invoice' or
+'due', not 'weekly'``. No value makes a 500.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from fava.core import FavaLedger
 from fava.core.filters import FilterError, TimeFilter
 from werkzeug.exceptions import BadRequest
 
+from beancount_factoring.errors import FAVA_CODES, coded
 from beancount_factoring.fava.config import AGING_BASES, PageConfig
 from beancount_factoring.reports import ReportBook, UnknownFactor
 
@@ -49,6 +52,16 @@ MAX_VALUE = 1000
 a longer one would only be echoed in the error."""
 SHOWN = 80
 """How much of an unknown factor's name its error shows."""
+
+
+class ParameterError(BadRequest):
+    """A parameter the pages cannot use: a 400 that names it, then gives its code."""
+
+    def __init__(self, code: str, parameter: str, message: str) -> None:
+        assert code in FAVA_CODES, code
+        super().__init__(f"{parameter}: {coded(code, message)}")
+        self.parameter = parameter
+        self.error_code = code  # (`code` is the HTTP status, 400)
 
 
 @dataclass(frozen=True)
@@ -112,13 +125,14 @@ def parse_view(
         today: Today's date (for ``'as-of': 'today'``).
 
     Raises:
-        BadRequest: A parameter has a value the pages cannot show.
+        ParameterError: A parameter has a value the pages cannot show (a BadRequest).
     """
     # Not the factor: an agreement's name may be that long.
     for name in ("time", "account", "basis"):
         size = len(args.get(name, ""))
         if size > MAX_VALUE:
-            raise BadRequest(f"{name}: {size:,} characters, more than the {MAX_VALUE:,} allowed")
+            message = f"{size:,} characters, more than the {MAX_VALUE:,} allowed"
+            raise ParameterError("FCT301", name, message)
     default = config.as_of or (today if config.as_of_today else book.last_date) or today
     time = args.get("time", "").strip()
     start = None
@@ -129,13 +143,12 @@ def parse_view(
             start = date_range.begin
             as_of = max(date_range.begin, min(date_range.end - ONE_DAY, default))
         except FilterError as error:
-            raise BadRequest(f"time: {error}") from None
+            raise ParameterError("FCT301", "time", str(error)) from None
         except (ValueError, OverflowError) as error:
             # Fava's parser reads "2025-13", "0000" or "day+99999999" as dates that do
             # not exist, a range that ends before it starts, or one past the year 9999.
-            raise BadRequest(
-                f"time: {time!r} is not a time Fava can filter by ({error})"
-            ) from None
+            message = f"{time!r} is not a time Fava can filter by ({error})"
+            raise ParameterError("FCT301", "time", message) from None
 
     factor = args.get("factor", "").strip() or None
     if factor is not None:
@@ -145,12 +158,12 @@ def parse_view(
             message = str(error)
             if len(factor) > SHOWN:
                 message = message.replace(repr(factor), repr(factor[:SHOWN] + "..."))
-            raise BadRequest(f"factor: {message}") from None
+            raise ParameterError("FCT302", "factor", message) from None
         factor = book.facts.display(key)  # as the agreement writes it
 
     basis = args.get("basis", "").strip() or config.aging_basis
     if basis not in AGING_BASES:
-        raise BadRequest(f"basis: must be 'invoice' or 'due', not {basis!r}")
+        raise ParameterError("FCT301", "basis", f"must be 'invoice' or 'due', not {basis!r}")
 
     return View(
         as_of=as_of,

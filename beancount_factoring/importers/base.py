@@ -54,18 +54,15 @@ class ImportFailure(exceptions.Error):
         message: str,
         column: str | int | None = None,
         *,
-        # None is left for raise sites that have no code yet; the error catalogue test
-        # (tests/test_error_catalogue.py) names each of them.
-        code: str | None = None,
+        code: str,
     ) -> None:
+        assert code in IMPORTER_CODES, code
         place = filename
         if line is not None:
             place += f":{line}"
         if column is not None:
             place += f", column {column!r}" if isinstance(column, str) else f":{column}"
-        if code is not None:
-            assert code in IMPORTER_CODES, code
-        super().__init__(f"{place}: {message}" if code is None else f"{place}: {code} {message}")
+        super().__init__(f"{place}: {code} {message}")
         self.filename = filename
         self.line = line
         self.column = column

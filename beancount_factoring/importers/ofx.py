@@ -132,9 +132,8 @@ def _encoding(path: str, raw: bytes, configured: str | None) -> str:
         codecs.lookup(name)
     except (LookupError, ValueError):  # ValueError: a NUL in the name (found by fuzzing)
         line = head[: max(head.find(key), 0)].count("\n") + 1
-        raise ImportFailure(
-            path, line, f"unknown encoding {name!r}: give the importer encoding='...'", key
-        ) from None
+        message = f"unknown encoding {name!r}: give the importer encoding='...'"
+        raise ImportFailure(path, line, message, key, code="FCT201") from None
     return name
 
 
@@ -170,14 +169,16 @@ def _open(path: str) -> BinaryIO:
     try:
         return open(path, "rb")
     except OSError as exc:
-        raise ImportFailure(path, None, f"cannot read the file: {exc.strerror}") from exc
+        message = f"cannot read the file: {exc.strerror}"
+        raise ImportFailure(path, None, message, code="FCT200") from exc
 
 
 def _read(path: str, handle: BinaryIO, size: int) -> bytes:
     try:
         return handle.read(size)
     except OSError as exc:
-        raise ImportFailure(path, None, f"cannot read the file: {exc.strerror}") from exc
+        message = f"cannot read the file: {exc.strerror}"
+        raise ImportFailure(path, None, message, code="FCT200") from exc
 
 
 def _blocks(path: str, encoding: str | None) -> Iterator[str]:
@@ -193,7 +194,7 @@ def _blocks(path: str, encoding: str | None) -> Iterator[str]:
         probe = head
         while not probe.strip():
             if not probe:
-                raise ImportFailure(path, 1, "the file is empty")
+                raise ImportFailure(path, 1, "the file is empty", code="FCT202")
             probe = _read(path, handle, BLOCK)
         name = _encoding(path, head, encoding)
         handle.seek(0)
@@ -250,7 +251,7 @@ def _undecodable(
     column = exc.start - newline if newline >= 0 else start + exc.start - line_start + 1
     bad = window[exc.start : exc.start + 1]
     message = f"byte {bad!r} cannot be read as {name}: give the importer encoding='...'"
-    return ImportFailure(path, line, message, column)
+    return ImportFailure(path, line, message, column, code="FCT201")
 
 
 def parse(path: str, encoding: str | None = None, reader: Reader | None = None) -> Aggregate:
@@ -272,7 +273,8 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
         line += text.count("\n", 0, keep)
         text = text[keep:]
     else:
-        raise ImportFailure(path, 1, "no <OFX> element: this is not an OFX file")
+        message = "no <OFX> element: this is not an OFX file"
+        raise ImportFailure(path, 1, message, code="FCT203")
     root = Aggregate("", 0)
     stack = [root]
     line += text.count("\n", 0, start.start())
@@ -304,7 +306,8 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
                     if reader is not None:
                         _closed(node, stack, reader)
                 elif tag not in top.fields:  # `</NAME>` after `<NAME>x` closes an element
-                    raise ImportFailure(path, line, f"</{tag}> closes nothing that is open", tag)
+                    message = f"</{tag}> closes nothing that is open"
+                    raise ImportFailure(path, line, message, tag, code="FCT204")
             elif empty:
                 top.fields[tag] = ("", line)
             else:
@@ -343,6 +346,7 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
             f"the file ends inside <{opened.tag}> (opened on line {opened.line}): "
             "it looks truncated; download it again",
             opened.tag,
+            code="FCT204",
         )
     return root
 
@@ -395,7 +399,7 @@ def _date(path: str, node: Aggregate, tag: str) -> datetime.date:
     day = _day(value[:8])  # the time after the date does not matter
     if day is None:
         message = f"{value!r} is not an OFX date (YYYYMMDD, then an optional time)"
-        raise ImportFailure(path, line, message, tag)
+        raise ImportFailure(path, line, message, tag, code="FCT206")
     return day
 
 
@@ -406,7 +410,7 @@ def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
     try:
         return _NUMBERS(text)
     except ValueError as exc:
-        raise ImportFailure(path, line, str(exc), tag) from None
+        raise ImportFailure(path, line, str(exc), tag, code="FCT207") from None
 
 
 def _require(path: str, node: Aggregate, *tags: str) -> None:
@@ -414,7 +418,7 @@ def _require(path: str, node: Aggregate, *tags: str) -> None:
     for tag in tags:
         if not fields.get(tag, ("",))[0]:
             message = f"<{node.tag}> has no <{tag}>: the file is incomplete or not a statement"
-            raise ImportFailure(path, node.line, message, tag)
+            raise ImportFailure(path, node.line, message, tag, code="FCT205")
 
 
 class OfxImporter(Importer):
@@ -532,11 +536,11 @@ class OfxImporter(Importer):
         if declared and self.currency and declared.upper() != self.currency:
             line = statement.fields["CURDEF"][1]
             message = f"the statement is in {declared}, the importer expects {self.currency}"
-            raise ImportFailure(path, line, message, "CURDEF")
+            raise ImportFailure(path, line, message, "CURDEF", code="FCT209")
         currency = (declared or self.currency or "").upper()
         if not re.fullmatch(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]", currency):
             message = "no currency: the statement has no <CURDEF>; give the importer currency="
-            raise ImportFailure(path, statement.line, message, "CURDEF")
+            raise ImportFailure(path, statement.line, message, "CURDEF", code="FCT209")
         return currency
 
 
@@ -582,7 +586,7 @@ class _Extraction:
                     f"the statement's currency is {statement.currency} for the transactions "
                     f"before this line and {currency} after: a statement has one <CURDEF>"
                 )
-                raise ImportFailure(self.path, line, message, "CURDEF")
+                raise ImportFailure(self.path, line, message, "CURDEF", code="FCT210")
         if not statement.ours:
             return
         pending, statement.pending = statement.pending, []
@@ -626,6 +630,7 @@ class _Extraction:
                 f"the file holds statements of several accounts ({shown}): give each "
                 "importer its account_id",
                 "ACCTID",
+                code="FCT209",
             )
         statement.currency = importer._currency(self.path, statement)
         statement.curdef = statement.fields.get("CURDEF")

@@ -188,7 +188,7 @@ def _refuse_wide(path: str, start: bytes, layout: Layout) -> None:
             raise ImportFailure(
                 path, 1, f"the file is {name} (it starts with its byte-order mark), not "
                 f"{layout.encoding}: save it as CSV UTF-8, or set encoding='{name.lower()}' "
-                f"{layout.setting}", column=1,
+                f"{layout.setting}", column=1, code="FCT201",
             )  # fmt: skip
 
 
@@ -210,7 +210,8 @@ def _open(path: str, head: bool) -> IO[bytes]:
                 return io.BytesIO(handle.read(HEAD_BYTES))
         return open(path, "rb")  # text_rows closes it
     except OSError as exc:
-        raise ImportFailure(path, None, f"cannot read the file: {exc.strerror}") from exc
+        message = f"cannot read the file: {exc.strerror}"
+        raise ImportFailure(path, None, message, code="FCT200") from exc
 
 
 def _parse(path: str, lines: Any, layout: Layout, names: Sequence[str], wide: bool) -> TextRows:
@@ -257,7 +258,7 @@ def _undecodable(
 ) -> ImportFailure:
     if wide:  # decoded in blocks, not lines: the place is the line reached so far
         message = f"the file ends inside a character, or holds bytes not in {layout.encoding}"
-        return ImportFailure(path, line, f"{message}: {layout.fix()}")
+        return ImportFailure(path, line, f"{message}: {layout.fix()}", code="FCT201")
     raw = exc.object
     position = exc.start + 1
     before = raw[: exc.start].decode(layout.encoding, errors="replace")
@@ -267,9 +268,8 @@ def _undecodable(
     if name is not None and layout.byte_position:
         message += f" (column {name!r})"
     column = position if name is None or layout.byte_position else name
-    return ImportFailure(
-        path, line, f"{message}: the file is in another encoding; {layout.fix()}", column
-    )
+    message += f": the file is in another encoding; {layout.fix()}"
+    return ImportFailure(path, line, message, column, code="FCT201")
 
 
 def _unreadable(
@@ -292,7 +292,8 @@ def _unreadable(
     record = _record(path, layout, start, stop)
     stray = _LONE_CR.search(record)
     field = _open_quote_field(record[: stray.start()] if stray else record, layout)
-    return ImportFailure(path, start, message, _column(names, field) or field + 1)
+    column = _column(names, field) or field + 1
+    return ImportFailure(path, start, message, column, code="FCT204")
 
 
 def _record(path: str, layout: Layout, start: int, stop: int) -> str:
@@ -352,31 +353,34 @@ def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except BAD_XLSX as exc:
-        raise ImportFailure(path, None, f"not a readable XLSX workbook ({exc})") from exc
+        message = f"not a readable XLSX workbook ({exc})"
+        raise ImportFailure(path, None, message, code="FCT200") from exc
     number = 0
     try:
         if sheet_name is not None and sheet_name not in book.sheetnames:
-            raise ImportFailure(
-                path, None, f"no sheet {sheet_name!r}; the sheets are {book.sheetnames}"
-            )
+            message = f"no sheet {sheet_name!r}; the sheets are {book.sheetnames}"
+            raise ImportFailure(path, None, message, code="FCT203")
         try:
             sheet = book[sheet_name] if sheet_name else book.worksheets[0]
             number = (sheet.min_row or 1) - 1
             rows = _sheet_rows(sheet)
         except BAD_XLSX as exc:
-            raise ImportFailure(path, None, f"not a readable XLSX workbook ({exc})") from exc
+            message = f"not a readable XLSX workbook ({exc})"
+            raise ImportFailure(path, None, message, code="FCT200") from exc
         while True:
             try:
                 row = next(rows)
             except StopIteration:
                 return
             except BAD_XLSX as exc:
-                raise ImportFailure(path, number + 1, f"the sheet cannot be read ({exc})") from exc
+                message = f"the sheet cannot be read ({exc})"
+                raise ImportFailure(path, number + 1, message, code="FCT200") from exc
             number = next((int(c.row) for c in row if getattr(c, "row", None)), number + 1)
             try:
                 cells = [_xlsx_value(cell) for cell in row]
             except BAD_XLSX as exc:
-                raise ImportFailure(path, number, f"the row cannot be read ({exc})") from exc
+                message = f"the row cannot be read ({exc})"
+                raise ImportFailure(path, number, message, code="FCT200") from exc
             yield number, cells
     finally:
         book.close()

@@ -292,6 +292,8 @@ def check_request(client: FlaskClient, page: str, target: str, query: dict[str, 
         name = message.split(":", 1)[0]
         assert name in ("time", "factor", "basis", "account", "filter"), message
         assert name in query, (message, query)
+        code = "FCT302" if name == "factor" else "FCT301"
+        assert message.startswith(f"{name}: {code} "), message
     elif target == "data":
         json.loads(body)
         assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -331,14 +333,15 @@ def test_a_time_that_does_not_exist_or_a_huge_value_is_a_bad_request(
     small: tuple[Flask, Path], query: str, parameter: str
 ) -> None:
     client = small[0].test_client()
+    code = "FCT302" if parameter == "factor" else "FCT301"
     for page in PAGES:
         response = client.get(f"/{SMALL_SLUG}/extension/{page}/?{query}")
         assert response.status_code == 400
-        assert f"<p>{parameter}: " in response.get_data(as_text=True)
+        assert f"<p>{parameter}: {code} " in response.get_data(as_text=True)
         response = client.get(f"/{SMALL_SLUG}/extension/{page}/data?{query}")
         assert response.status_code == 400
         message = response.json["error"]
-        assert message.startswith(f"{parameter}: ")
+        assert message.startswith(f"{parameter}: {code} ")
         assert len(message) < 300
 
 

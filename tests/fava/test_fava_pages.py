@@ -216,9 +216,9 @@ def test_the_data_endpoint_is_the_report_as_json(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("factor=Nobody", "No factoring agreement names the factor"),
-        ("time=not-a-date", "time: Failed to parse date"),
-        ("basis=weekly", "basis: must be"),
+        ("factor=Nobody", "factor: FCT302 No factoring agreement names the factor"),
+        ("time=not-a-date", "time: FCT301 Failed to parse date"),
+        ("basis=weekly", "basis: FCT301 must be"),
     ],
 )
 def test_a_bad_parameter_is_a_bad_request(client: FlaskClient, query: str, message: str) -> None:

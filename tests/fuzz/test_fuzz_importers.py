@@ -7,8 +7,8 @@ name in a fresh folder and given to the sample's importer as beangulp would:
 
 - `identify()` answers True or False;
 - `extract()` gives entries, or raises one `ImportFailure` that names the file and a
-  line (a workbook that cannot be opened at all has no line) and nothing else: any
-  other exception is a crash;
+  line (a workbook that cannot be opened at all has no line), then a code of
+  `IMPORTER_CODES`, and nothing else: any other exception is a crash;
 - the entries are well formed: Beancount's own type check passes, each names the file
   and a line, has its `import-id`, its transactions balance when every posting has an
   amount, and printed as ledger text they read back without a syntax error;
@@ -37,6 +37,7 @@ from factor_config import LEDGER, documents, importers
 from fuzzing import fuzz, keep_finding, note
 from mutate import Case, Sample, damaged
 
+from beancount_factoring.errors import IMPORTER_CODES
 from beancount_factoring.importers.base import ID_KEY, ImportFailure
 from beancount_factoring.importers.factor import FactorReportImporter
 from beancount_factoring.importers.ofx import OfxImporter
@@ -95,6 +96,8 @@ def check_failure(failure: ImportFailure, path: str, case: Case) -> None:
     else:
         assert isinstance(failure.line, int) and failure.line >= 1, failure
     assert failure.detail.strip(), failure
+    assert failure.code in IMPORTER_CODES, failure
+    assert f": {failure.code} {failure.detail}" in str(failure), failure
 
 
 def check_entries(entries: Any, path: str) -> None:

@@ -291,7 +291,7 @@ class TestMalformed:
     def test_file_cut_inside_a_quoted_field(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD, 'DEBIT,02/06/2025,"PILOT TRAV'))
         error = failure(us_checking(), path)
-        assert error.line == 3
+        assert (error.line, error.code) == (3, "FCT204")
         assert "truncated" in error.detail
 
     def test_file_cut_after_a_few_fields(self, tmp_path: Path) -> None:
@@ -304,12 +304,36 @@ class TestMalformed:
         path = write(tmp_path, statement(GOOD, GOOD.replace("LLC", "Büro")), encoding="latin-1")
         error = failure(us_checking(), path)
         assert (error.line, error.column) == (3, len('CREDIT,02/05/2025,"LAKESHORE FUNDING B') + 1)
-        assert "utf-8" in error.detail
+        assert "utf-8" in error.detail and error.code == "FCT201"
 
     def test_utf16_file_read_as_utf8(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD), encoding="utf-16")
         error = failure(us_checking(), path)
-        assert "UTF-16" in error.detail
+        assert "UTF-16" in error.detail and error.code == "FCT201"
+
+    def test_utf16_file_that_ends_inside_a_character(self, tmp_path: Path) -> None:
+        path = tmp_path / "statement.csv"
+        path.write_bytes(statement(GOOD).encode("utf-16")[:-1])
+        importer = BankCsvImporter(
+            "Assets:Bank:Checking", date="Posting Date", encoding="utf-16", factors={}
+        )
+        error = failure(importer, str(path))
+        assert (error.line, error.code) == (2, "FCT201")
+        assert "ends inside a character" in error.detail
+
+    def test_lone_carriage_return_inside_a_row(self, tmp_path: Path) -> None:
+        row = GOOD.replace('"LAKESHORE FUNDING LLC"', "LAKESHORE FUNDING\rLLC")
+        path = write(tmp_path, statement(row))
+        error = failure(us_checking(), path)
+        assert (error.line, error.column, error.code) == (2, "Description", "FCT204")
+        assert "a line break (\\r) inside a field" in error.detail
+
+    def test_a_file_that_cannot_be_read(self, tmp_path: Path) -> None:
+        path = tmp_path / "statement.csv"
+        path.mkdir()
+        error = failure(us_checking(), str(path))
+        assert (error.line, error.code) == (None, "FCT200")
+        assert str(error).startswith(f"{path}: FCT200 cannot read the file: ")
 
     def test_empty_file(self, tmp_path: Path) -> None:
         path = write(tmp_path, "")

@@ -88,7 +88,7 @@ def test_truncated_file_unterminated_quote(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text(text[: text.index("CROSSROADS") + 5])  # stops inside "CROSSROADS..."
     error = failure(LAKESHORE, path)
-    assert (error.line, error.column) == (4, "Debtor")
+    assert (error.line, error.column, error.code) == (4, "Debtor", "FCT204")
     assert "a quote is not closed, or the file is cut short" in str(error)
 
 
@@ -97,7 +97,7 @@ def test_undecodable_bytes(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_bytes(text.encode("cp1252"))  # saved by Excel in Windows-1252
     error = failure(LAKESHORE, path)
-    assert (error.line, error.column) == (3, "Debtor")
+    assert (error.line, error.column, error.code) == (3, "Debtor", "FCT201")
     assert "byte 0xc9 at position 36 cannot be read as utf-8" in str(error)
 
 
@@ -105,7 +105,7 @@ def test_utf16_file(tmp_path: Path) -> None:
     path = tmp_path / "lakeshore-collections.csv"
     path.write_bytes(COLLECTIONS.read_text().encode("utf-16"))
     error = failure(LAKESHORE, path)  # claimed by its name, since it cannot be read
-    assert (error.line, error.column) == (1, 1)
+    assert (error.line, error.column, error.code) == (1, 1, "FCT201")
     assert "the file is UTF-16" in str(error)
 
 
@@ -176,7 +176,7 @@ def test_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "pinecrest_batch_2025-03.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip file")
     error = failure(IMPORTERS["pinecrest"], path)
-    assert "not a readable XLSX workbook" in str(error) and str(path) in str(error)
+    assert f"{path}: FCT200 not a readable XLSX workbook" in str(error)
 
 
 def test_generic_profile_errors_name_its_columns(tmp_path: Path) -> None:

@@ -188,6 +188,7 @@ def failure(importer: OfxImporter, path: str) -> ImportFailure:
         importer.extract(path, [])
     assert caught.value.filename == path
     assert str(caught.value).startswith(path)
+    assert f": {caught.value.code} {caught.value.detail}" in str(caught.value)
     return caught.value
 
 
@@ -198,60 +199,76 @@ class TestMalformed:
         path = write(tmp_path, cut)
         error = failure(checking_ofx(), path)
         assert error.line == cut.count("\n") + 1
-        assert error.column == "STMTTRN"
+        assert (error.column, error.code) == ("STMTTRN", "FCT204")
         assert "truncated" in error.detail
 
     def test_truncated_xml(self, tmp_path: Path) -> None:
         text = XML.read_text()
         error = failure(fleet_card(), write(tmp_path, text[: len(text) // 2], "card.qfx"))
-        assert "truncated" in error.detail
+        assert "truncated" in error.detail and error.code == "FCT204"
 
     @pytest.mark.parametrize("tag", ["FITID", "TRNAMT", "DTPOSTED"])
     def test_missing_stmttrn_field(self, tmp_path: Path, tag: str) -> None:
         text = SGML_MINIMAL.replace(f"<{tag}>", "<XX>", 1)
         error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
-        assert (error.line, error.column) == (10, tag)  # the line of its <STMTTRN>
+        assert (error.line, error.column, error.code) == (10, tag, "FCT205")  # its <STMTTRN>
 
     def test_bad_amount_and_date(self, tmp_path: Path) -> None:
         path = write(tmp_path, SGML_MINIMAL.replace("1,50", "1.5.0"))
         error = failure(OfxImporter("Assets:Bank"), path)
-        assert (error.line, error.column) == (13, "TRNAMT")
+        assert (error.line, error.column, error.code) == (13, "TRNAMT", "FCT207")
         path = write(tmp_path, SGML_MINIMAL.replace("20250303", "2025-03-03"))
         error = failure(OfxImporter("Assets:Bank"), path)
-        assert (error.line, error.column) == (12, "DTPOSTED")
+        assert (error.line, error.column, error.code) == (12, "DTPOSTED", "FCT206")
 
     def test_unknown_charset(self, tmp_path: Path) -> None:
         error = failure(
             OfxImporter("Assets:Bank"), write(tmp_path, SGML_MINIMAL.replace("1252", "EBCDIC-9"))
         )
-        assert (error.line, error.column) == (5, "CHARSET")
+        assert (error.line, error.column, error.code) == (5, "CHARSET", "FCT201")
 
     def test_undecodable(self, tmp_path: Path) -> None:
         text = SGML_MINIMAL.replace("ENCODING:USASCII", "ENCODING:UTF-8")
         error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))  # written in cp1252
-        assert (error.line, error.column) == (16, len("<NAME>Caf") + 1)
+        assert (error.line, error.column, error.code) == (16, len("<NAME>Caf") + 1, "FCT201")
 
     def test_close_tag_of_nothing(self, tmp_path: Path) -> None:
         text = SGML_MINIMAL.replace("</STMTTRN>\n<STMTTRN>", "</STMTTRN>\n</BANKACCTFROM>")
         error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
-        assert (error.line, error.column) == (18, "BANKACCTFROM")
+        assert (error.line, error.column, error.code) == (18, "BANKACCTFROM", "FCT204")
 
     def test_empty_and_not_ofx(self, tmp_path: Path) -> None:
-        assert "empty" in failure(OfxImporter("Assets:Bank"), write(tmp_path, "")).detail
+        error = failure(OfxImporter("Assets:Bank"), write(tmp_path, ""))
+        assert "empty" in error.detail and error.code == "FCT202"
         path = write(tmp_path, "Date,Amount\n", "x.ofx")
-        assert "not an OFX file" in failure(OfxImporter("Assets:Bank"), path).detail
+        error = failure(OfxImporter("Assets:Bank"), path)
+        assert "not an OFX file" in error.detail and error.code == "FCT203"
 
     def test_several_accounts_need_account_id(self, tmp_path: Path) -> None:
         start, end = SGML_MINIMAL.index("<STMTTRNRS>"), SGML_MINIMAL.index("</BANKMSGSRSV1>")
         other = SGML_MINIMAL[start:end].replace("<ACCTID>99", "<ACCTID>77")
         text = SGML_MINIMAL[:end] + other + SGML_MINIMAL[end:]
         path = write(tmp_path, text)
-        assert failure(OfxImporter("Assets:Bank"), path).column == "ACCTID"
+        error = failure(OfxImporter("Assets:Bank"), path)
+        assert (error.column, error.code) == ("ACCTID", "FCT209")
         assert len(OfxImporter("Assets:Bank", account_id="77").extract(path, [])) == 2
 
     def test_currency_mismatch(self, tmp_path: Path) -> None:
         error = failure(OfxImporter("Assets:Bank", currency="EUR"), write(tmp_path, SGML_MINIMAL))
-        assert error.column == "CURDEF"
+        assert (error.column, error.code) == ("CURDEF", "FCT209")
+
+    def test_no_currency(self, tmp_path: Path) -> None:
+        path = write(tmp_path, SGML_MINIMAL.replace("<CURDEF>USD", ""))
+        error = failure(OfxImporter("Assets:Bank"), path)
+        assert (error.line, error.column, error.code) == (7, "CURDEF", "FCT209")
+        assert "no currency" in error.detail
+
+    def test_a_file_that_cannot_be_read(self, tmp_path: Path) -> None:
+        path = tmp_path / "folder.ofx"
+        path.mkdir()
+        error = failure(OfxImporter("Assets:Bank"), str(path))
+        assert (error.line, error.code) == (None, "FCT200")
+        assert str(error).startswith(f"{path}: FCT200 cannot read the file: ")
 
     def test_through_the_command_line(self, tmp_path: Path) -> None:
         text = SGML.read_text()
@@ -262,6 +279,7 @@ class TestMalformed:
         )
         assert result.exit_code == 1
         assert f"{bad}:" in result.output and "truncated" in result.output
+        assert "FCT204 the file ends inside" in result.output
         assert not output.exists() or "import-id" not in output.read_text()
 
 
@@ -313,7 +331,7 @@ class TestStreamed:
         text = SGML_MINIMAL.replace("<TRNAMT>-2.00", "<TRNAMT>-2.0.0")  # line 18
         text = text.replace("</STMTRS>", "</STMTRX>")  # and the file ends inside it
         error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
-        assert (error.line, error.column) == (18, "TRNAMT")
+        assert (error.line, error.column, error.code) == (18, "TRNAMT", "FCT207")
 
     def test_a_transaction_list_left_open_keeps_its_transactions(self, tmp_path: Path) -> None:
         text = SGML_MINIMAL.replace("</BANKTRANLIST>\n", "")
@@ -331,5 +349,5 @@ class TestStreamed:
         assert {e.postings[0].units.currency for e in entries} == {"USD"}
         changed = SGML_MINIMAL.replace("</BANKTRANLIST>", "</BANKTRANLIST><CURDEF>EUR")
         error = failure(OfxImporter("Assets:Bank"), write(tmp_path, changed, "changed.ofx"))
-        assert error.column == "CURDEF"
+        assert (error.column, error.code) == ("CURDEF", "FCT210")
         assert "USD" in error.detail and "EUR" in error.detail
