@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from beancount_factoring import postings as P
 from beancount_factoring.agreement import RAILS, Agreement
-from beancount_factoring.allocate import Candidate, allocate
+from beancount_factoring.allocate import MATCH_WINDOW, Candidate, allocate
 from beancount_factoring.book import Event, schedule_link, units_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,7 +147,7 @@ def _rail(settler: Settler, event: Event) -> str | None:
 
 def _named_charges(settler: Settler, event: Event) -> list[Charge] | None:
     """The fees charged apart from any invoice that a deposit names by their links."""
-    open_charges = settler.open_charges.get(event.factor or "", {})
+    open_charges = settler.result.charges.get(event.factor or "", {})
     found = []
     for key in event.charges:
         charge = open_charges.get(key)
@@ -505,6 +505,9 @@ def _open_items(
     def add(key: str, label: str, date: Any, cash: Decimal, kind: str) -> None:
         candidates.append(Candidate(key, label, date, cash, kind))
 
+    # Items older than this are no longer matched by amount (dropped for good: the
+    # events come in date order), so each deposit looks at a year of items at most.
+    oldest = event.date - MATCH_WINDOW
     open_schedules = settler.open_schedules.setdefault(factor, {})
     if event.kind != "release":
         for schedule in list(open_schedules):
@@ -513,7 +516,8 @@ def _open_items(
                 for n in settler.result.schedules[(factor, schedule)]
                 if states[n].funded_on is None and states[n].factor == factor
             ]
-            if not numbers:
+            scheduled_on = states[numbers[0]].scheduled_on if numbers else None
+            if not numbers or (scheduled_on is not None and scheduled_on < oldest):
                 del open_schedules[schedule]
                 continue
             if any(states[n].currency != currency for n in numbers):
@@ -533,10 +537,11 @@ def _open_items(
     open_releases = settler.open_releases.setdefault(factor, {})
     for number in list(open_releases):
         state = states[number]
-        if state.released_on or not state.reserve_due:
+        closed_on = state.closed_on or event.date
+        if state.released_on or not state.reserve_due or closed_on < oldest:
             del open_releases[number]
         elif state.currency == currency:
-            by_day.setdefault(state.collected_on, []).append(number)
+            by_day.setdefault(closed_on, []).append(number)
     for day, numbers in by_day.items():
         cash = sum(
             (states[n].held - states[n].base_fee - states[n].late_fee for n in numbers), ZERO
@@ -548,13 +553,13 @@ def _open_items(
     open_owed = settler.open_owed.setdefault(factor, {})
     for number in list(open_owed):
         state = states[number]
-        if not state.owed:
+        date = state.charged_back_on or state.closed_on or event.date
+        if not state.owed or date < oldest:
             del open_owed[number]
             continue
         if state.currency != currency:
             continue
         key = f"owed:{number}"
-        date = state.charged_back_on or state.collected_on
         add(
             key,
             f"{' and '.join(sorted(state.owed))} of {number}",
@@ -563,8 +568,11 @@ def _open_items(
             "owed",
         )
         members[key] = [(state, None, netting)]
-    for charge in settler.open_charges.get(factor, {}).values():
-        if charge.currency == currency:
+    open_charges = settler.open_charges.get(factor, {})
+    for charge in list(open_charges.values()):
+        if charge.date < oldest:
+            del open_charges[charge.key]
+        elif charge.currency == currency:
             key = f"charge:{charge.key}"
             add(key, charge.label, charge.date, -charge.amount, "owed")
             members[key] = charge

@@ -288,3 +288,36 @@ def test_fct170__a_fee_alone_is_the_factors_fee_on_the_agreements_advance():
     _entries, errors = load(fee_only + deposit("2025-03-05", "2770.00", hints='\n  schedule: "9"'))
     assert codes(errors) == ["FCT170"]
     assert "A-2: fee 45.00 (agreement 40.00)" in errors[0].message
+
+
+def test_a_deposit_that_names_nothing_looks_back_a_year():
+    # A schedule left unfunded for more than a year is no longer an item a deposit that
+    # names nothing is matched to: the search stays within a year of open items.
+    text = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 0
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-02-01 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-02-01 * "Summit" "Schedule 7" ^INV-1
+  factoring: "schedule"
+  schedule: "7"
+
+{day} * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking   930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    config = "{'as-of': '2026-03-01'}"
+    entries, errors = load(text.replace("{day}", "2026-01-31"), config)
+    assert errors == []
+    assert "sched-7" in txn(entries, "ACH").links
+    entries, errors = load(text.replace("{day}", "2026-02-02"), config)
+    assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT103"]
+    assert "sched-7" not in txn(entries, "ACH").links

@@ -139,3 +139,32 @@ def test_an_unknown_reason_is_an_error():
     _, errors = load(text, opens=False)
     assert codes(errors) == ["FCT134"]
     assert "reason: 'insolvency' is not one of the factor's reasons" in errors[0].message
+
+
+def test_a_released_reserve_of_a_credit_loss_is_matched_by_amount():
+    # (A release that names nothing used to find no date for such an item.)
+    text = (
+        RTS.replace("  credit-losses:", '  reserve-on-loss: "released"\n  credit-losses:')
+        + """
+2025-05-01 * "Keystone Freight" "INV-1045"
+  invoice: "INV-1045"
+  Assets:Receivable:Factored:Keystone   1000.00 USD
+  Income:Freight:Linehaul
+
+2025-05-02 * "RTS FINANCIAL" "Purchase INV-1045" ^INV-1045
+  Assets:Bank:Checking                   940.00 USD
+  Assets:Factor:RTS:Clearing
+
+2025-06-02 * "Keystone" "Paid RTS" ^INV-1045
+  factoring: "collected"
+
+2025-07-03 * "RTS FINANCIAL" "Rebate"
+  Assets:Bank:Checking                    60.00 USD
+  Assets:Factor:RTS:Reserve
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    # Two items: INV-1045's reserve of 30.00, collected, and INV-1044's 60.00, written off.
+    assert txn(entries, "Rebate").links == {"INV-1044"}
+    assert balance(entries, RESERVE) == D("30.00")

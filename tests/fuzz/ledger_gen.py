@@ -297,8 +297,9 @@ def links(numbers: Sequence[str]) -> str:
     return "".join(f" ^{n}" for n in numbers)
 
 
-def generate(ch: Chooser, invoices: int, config: bool = True) -> Generated:
-    """A ledger of about `invoices` invoices (see the module docstring)."""
+def generate(ch: Chooser, invoices: int, config: bool = True, days: int = 240) -> Generated:
+    """A ledger of about `invoices` invoices bought over `days` days (see the module
+    docstring); the scaling check keeps the invoices per day and grows the days."""
     b = Builder(ch, noisy=ch.chance(70))
     count = ch.integer(1, 3)
     factors = [
@@ -318,7 +319,7 @@ def generate(ch: Chooser, invoices: int, config: bool = True) -> Generated:
     while len(made) < invoices:
         factor = ch.choice(factors)
         size = min(ch.integer(1, 4), invoices - len(made))
-        start = day(ch.integer(0, 240))
+        start = day(ch.integer(0, days))
         group = []
         for _ in range(size):
             number += 1 if not b.odd(3) else 0  # sometimes the same number twice

@@ -14,7 +14,7 @@ balance assertions. Loaded with Beancount and the plugin, what must hold:
   of the agreement gives, every event in its place) has no error but those of
   deposits that name nothing and of the deadlines.
 
-The scaling check (time at N and 4N invoices) is `scaling.py`, run by `make fuzz`.
+The scaling check (time at N and 4N invoices) is `test_fuzz_scaling.py`, run by `make fuzz`.
 """
 
 from __future__ import annotations
