@@ -36,20 +36,7 @@ LEDGERS = {
         True,
     ),
     "buyout (entry 10)": (test_buyout.LEDGER, True),
-    "monthly minimum": (
-        test_other_fees.SUMMIT
-        + test_other_fees.MONTH
-        + """
-2025-04-01 * "Summit" "Minimum volume, March"
-  factoring: "fee"
-  charge: "minimum-volume"
-
-2025-04-03 * "SUMMIT FUNDING" "Takes the fee from the reserve"
-  Assets:Bank:Checking   -80.00 USD
-  Assets:Factoring:Summit:Clearing
-""",
-        True,
-    ),
+    "monthly minimum": (test_other_fees.NETTED_FEE, True),
     "two currencies": (test_currencies.LEDGER, True),
 }
 # Where the two models differ by design: the invoices' receivables and the advances; and,

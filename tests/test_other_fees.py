@@ -196,11 +196,11 @@ def test_the_monthly_minimum_volume_fee_is_worked_out_and_netted():
     assert balance(entries, CLEARING) == 0
 
 
-def test_a_deposit_that_names_nothing_nets_the_monthly_fee_by_its_amount():
-    text = (
-        SUMMIT
-        + MONTH
-        + """
+# March's minimum volume fee, and a deposit naming nothing that nets it by its amount.
+NETTED_FEE = (
+    SUMMIT
+    + MONTH
+    + """
 2025-04-01 * "Summit" "Minimum volume, March"
   factoring: "fee"
   charge: "minimum-volume"
@@ -209,7 +209,11 @@ def test_a_deposit_that_names_nothing_nets_the_monthly_fee_by_its_amount():
   Assets:Bank:Checking   -80.00 USD
   Assets:Factoring:Summit:Clearing
 """
-    )
+)
+
+
+def test_a_deposit_that_names_nothing_nets_the_monthly_fee_by_its_amount():
+    text = NETTED_FEE
     entries, errors = load(text)
     assert errors == []
     assert balance(entries, CLEARING) == 0

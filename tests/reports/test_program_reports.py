@@ -65,19 +65,7 @@ def test_a_fuel_advance_on_no_invoice_is_listed_by_its_load():
 
 
 def test_a_monthly_fee_is_open_until_a_deposit_nets_it():
-    text = (
-        test_other_fees.SUMMIT
-        + test_other_fees.MONTH
-        + """
-2025-04-01 * "Summit" "Minimum volume, March"
-  factoring: "fee"
-  charge: "minimum-volume"
-
-2025-04-03 * "SUMMIT FUNDING" "Takes the fee from the reserve"
-  Assets:Bank:Checking   -80.00 USD
-  Assets:Factoring:Summit:Clearing
-"""
-    )
+    text = test_other_fees.NETTED_FEE
     book = book_of(ledger(text))
     before = book.reconcile(as_of=day(2025, 4, 2))
     assert items(before, ITEM_FEE) == [("fee-2025-04-01-minimum-volume", D("-80.00"), D("-80.00"))]
