@@ -13,11 +13,14 @@ the invoice without booking the cash again.
 from __future__ import annotations
 
 import datetime
+import io
+import json
 from decimal import Decimal
 
 import pytest
 from beancount import loader
 
+from beancount_factoring import cli
 from beancount_factoring.reports import compute
 from beancount_factoring.reports.model import (
     FORWARDED,
@@ -335,3 +338,20 @@ def test_reports_after_netting():
     book = reports(LEDGER_NETTED)
     assert (ITEM_MISDIRECTED, "INV-1001") in open_items(book, day(2025, 4, 13))
     assert (ITEM_MISDIRECTED, "INV-1001") not in open_items(book, day(2025, 4, 14))
+
+
+def test_the_renderers_show_the_payment_and_the_state(tmp_path):
+    path = tmp_path / "ledger.beancount"
+    path.write_text('plugin "beancount_factoring.plugin"\n' + OPENS + LEDGER, encoding="utf-8")
+    shown = {}
+    for report in ("reconcile", "aging"):
+        for form in ("text", "csv", "json"):
+            out = io.StringIO()
+            cli.main([report, str(path), "--as-of", "2025-04-10", "--format", form], out=out)
+            shown[(report, form)] = out.getvalue()
+    for form in ("text", "csv", "json"):
+        assert ITEM_MISDIRECTED in shown[("reconcile", form)]
+        assert PAID_TO_US in shown[("aging", form)]
+    # The item's cash: what Summit's next deposit will keep, -2,000.00.
+    found = json.loads(shown[("reconcile", "json")])
+    assert "-2000.00" in json.dumps(found)
