@@ -670,6 +670,17 @@ class Settler:
             and not state.charged_back_on
             and not state.lost_on
         ):
+            if state.received and action != "collected":
+                # Paid to us (misdirected.py): only the factor's collection closes it.
+                self.error(
+                    "FCT136",
+                    f"Invoice {state.invoice.number} cannot be {action}: its customer paid "
+                    f"{state.received:,.2f} {state.currency} to you on {state.received_on} "
+                    "(a misdirected payment), which is owed to the factor; forward it or let "
+                    "the factor net it, and book the factor's collected report instead",
+                    event,
+                )
+                return False
             return True
         self.error(
             "FCT133",

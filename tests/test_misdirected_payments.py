@@ -355,3 +355,17 @@ def test_the_renderers_show_the_payment_and_the_state(tmp_path):
     # The item's cash: what Summit's next deposit will keep, -2,000.00.
     found = json.loads(shown[("reconcile", "json")])
     assert "-2000.00" in json.dumps(found)
+
+
+@MODELS
+def test_a_paid_invoice_cannot_be_charged_back(model):
+    # TQL paid us on 04-10; a chargeback of 04-20 would owe Summit 2,000.00 - 100.00
+    # twice over (the advance and the cash we hold): FCT136, nothing booked.
+    chargeback = """
+2025-04-20 * "Summit" "INV-1001 charged back" ^INV-1001
+  factoring: "chargeback"
+"""
+    entries, errors = load(ledger(SOLD + MISDIRECTED + chargeback, model))
+    assert codes(errors) == ["FCT136"]
+    assert "cannot be charged back" in errors[0].message
+    assert balance(entries, CLEARING) == 0
