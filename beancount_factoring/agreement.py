@@ -83,6 +83,7 @@ KEYS = (
     "credit-losses",
     "reserve-on-loss",
     "buyout-fee",
+    "due-to-factor",
 )
 REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
 CHOICES = {
@@ -109,6 +110,7 @@ ACCOUNT_KEYS = (
     "recourse-receivables",
     "fuel-advances",
     "credit-losses",
+    "due-to-factor",
 )
 
 
@@ -156,6 +158,9 @@ class Agreement:
     credit_losses: str = ""
     reserve_on_loss: str = "forfeited"
     buyout_fee: FeeRule | None = None
+    # Payments for the factor's invoices that reached us: owed to the factor until
+    # forwarded or netted (see misdirected.py).
+    due_to_factor: str = ""
 
     def rail_fee(self, rail: str) -> Amount | None:
         """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""
@@ -186,7 +191,9 @@ class Agreement:
         ]
         if self.loan:
             accounts.append(self.advances)
-        accounts.extend(a for a in (self.fuel_advances, self.credit_losses) if a)
+        accounts.extend(
+            a for a in (self.fuel_advances, self.credit_losses, self.due_to_factor) if a
+        )
         return tuple(dict.fromkeys(accounts))
 
 
@@ -476,6 +483,9 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     credit_losses = reader.account_name(
         "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
     )
+    due_to_factor = reader.account_name(
+        "due-to-factor", f"Liabilities:Factoring:{component}:DueToFactor"
+    )
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,
@@ -494,6 +504,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     assert payee is not None and bank is not None
     assert clearing and reserve and fees and advances and adjustments and receivables
     assert invoice_fee_account and transfer_fee_account and fuel_advances and credit_losses
+    assert due_to_factor
     return (
         Agreement(
             name=name,
@@ -536,6 +547,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             credit_losses=credit_losses,
             reserve_on_loss=reserve_on_loss,
             buyout_fee=buyout_fee,
+            due_to_factor=due_to_factor,
         ),
         [],
     )

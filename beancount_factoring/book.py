@@ -11,11 +11,13 @@ What it recognises:
   posting to a receivable account (under ``Assets:Receivable`` or an
   agreement's ``receivables`` prefix);
 - an *event*: a transaction marked ``factoring: "schedule"``, ``"funding"``,
-  ``"collected"``, ``"release"`` or ``"chargeback"``;
+  ``"collected"``, ``"release"``, ``"chargeback"``, ``"misdirected-payment"``…;
 - a *lump sum*: an unmarked transaction that posts to a factor's clearing or
   reserve account and to a bank account, or that names what it settles;
 - a *payment*: any other transaction that credits a receivable account with an
   invoice's link (the debtor paid us directly);
+- a *remittance*: any other transaction that posts to a factor's ``due-to-factor``
+  account (a payment for the factor's invoice that reached us, forwarded to it);
 - a *deposit to income*: a bank credit from a factor's payee booked to Income.
 """
 
@@ -43,10 +45,11 @@ EVENT_KINDS = (
     "credit-loss",
     "fee",
     "buyout",
+    "misdirected-payment",
 )
 SCHEDULE_LINK_PREFIX = "sched-"
 ZERO = Decimal(0)
-WATCHED, OWN, RESERVE, BANK, INCOME = 1, 2, 4, 8, 16
+WATCHED, OWN, RESERVE, BANK, INCOME, DUE = 1, 2, 4, 8, 16, 32
 _LINK_RE = re.compile(r"^[A-Za-z0-9\-_/.]+$")
 
 # Within one day, events are applied in this order, so that a funding can net
@@ -54,6 +57,8 @@ _LINK_RE = re.compile(r"^[A-Za-z0-9\-_/.]+$")
 RANK = {
     "invoice": 0,
     "payment": 1,
+    "misdirected-payment": 1,
+    "remittance": 2,
     "fuel-advance": 2,
     "schedule": 2,
     "buyout": 3,
@@ -187,6 +192,7 @@ def read_book(entries: list[data.Directive]) -> Book:
     watched = {acc for a in valid for acc in a.own_accounts()}
     banks = {a.bank for a in valid}
     adjustments = {a.adjustments for a in valid}
+    dues = {a.due_to_factor for a in valid}
     receivable_cache: dict[str, bool] = {}
     # What each account is to the factoring rules, worked out once per account:
     # the loop below looks every posting of the ledger up here.
@@ -207,6 +213,8 @@ def read_book(entries: list[data.Directive]) -> Book:
                 kind |= OWN
             if account in reserves:
                 kind |= RESERVE
+            if account in dues:
+                kind |= DUE
         elif account in banks:
             kind |= BANK
         elif account.startswith("Income") and account not in adjustments:
@@ -215,6 +223,7 @@ def read_book(entries: list[data.Directive]) -> Book:
         return kind
 
     payments: list[tuple[int, data.Transaction]] = []
+    remittances: list[Event] = []
     first_use = book.first_use
     transaction, open_, balance_ = data.Transaction, data.Open, data.Balance
     for index, entry in enumerate(entries):
@@ -278,6 +287,14 @@ def read_book(entries: list[data.Directive]) -> Book:
                 if lump == "release" and _buys(entry):
                     lump = "lump"
                 book.events.append(Event(lump, index, entry))
+        elif found & DUE:
+            # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
+            # account outside a misdirected-payment event: the amount is what it pays.
+            forwarded = sum(
+                ((units_of(p) or (ZERO, ""))[0] for p in entry.postings if p.account in dues),
+                ZERO,
+            )
+            remittances.append(Event("remittance", index, entry, amount=forwarded))
         elif entry.links and any(
             is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0 for p in entry.postings
         ):
@@ -307,6 +324,11 @@ def read_book(entries: list[data.Directive]) -> Book:
     for event in book.events:
         if event.kind != "payment":
             _resolve(book, event)
+    for event in remittances:
+        amount = event.amount
+        _resolve(book, event)
+        event.amount = amount
+        book.events.append(event)
     return book
 
 

@@ -53,6 +53,7 @@ ORDER = (
     "fuel advances recouped",
     "short pays",
     "chargebacks",
+    "payments received for the factor",
     "fees charged",
 )
 

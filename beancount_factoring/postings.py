@@ -78,6 +78,7 @@ PARTS = (
     "other-fee",
     "buyout",
     "buyout-fee",
+    "misdirected-payment",
 )
 # The parts of the fees a factor charges apart from any invoice.
 CHARGE_PARTS = ("minimum-volume-fee", "minimum-fee", "other-fee", "buyout-fee")
@@ -191,9 +192,11 @@ class Item:
         if self.kind == "release":
             held, base, late = self.amounts
             return {"reserve released": held, "discount fees": -base, "late fees": -late}
-        name = {"chargeback": "chargebacks", "short-pay": "short pays"}.get(
-            self.part, "fees charged"
-        )
+        name = {
+            "chargeback": "chargebacks",
+            "short-pay": "short pays",
+            "misdirected-payment": "payments received for the factor",
+        }.get(self.part, "fees charged")
         return {name: -self.amounts[0]}
 
 
@@ -362,14 +365,15 @@ def netting_item(
 ) -> Item:
     """The postings for a chargeback or uncovered short pay deducted from this lump sum.
 
+    A payment for the invoice that reached us (part ``misdirected-payment``) is
+    netted from the factor's due-to-factor liability, not from the clearing account.
     With ``charge``, ``invoice`` is the link of a fee the factor charged apart
     from any invoice (a monthly minimum, a buyout fee), which the posting
     names as its ``charge``, not as an invoice.
     """
     item = Item("netting", invoice, currency)
-    item.postings.append(
-        leg(agreement.clearing, owed, currency, part, None if charge else invoice)
-    )
+    account = agreement.due_to_factor if part == "misdirected-payment" else agreement.clearing
+    item.postings.append(leg(account, owed, currency, part, None if charge else invoice))
     item.cash = -owed
     item.amounts, item.part = (owed,), part
     return item

@@ -36,11 +36,17 @@ from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.fuel import settle_fuel_advance
 from beancount_factoring.losses import settle_credit_loss
 from beancount_factoring.lumps import settle_lump
+from beancount_factoring.misdirected import (
+    factor_holds,
+    report_payment,
+    settle_misdirected,
+    settle_remittance,
+)
 from beancount_factoring.owed import Charge, Deduction, FuelAdvance
 
 ZERO = Decimal(0)
 # Events about funded invoices: on the day of the funding, they wait for it.
-AFTER_FUNDING = ("collected", "chargeback", "credit-loss", "buyout")
+AFTER_FUNDING = ("collected", "chargeback", "credit-loss", "buyout", "misdirected-payment")
 # Why a customer paid short or not at all, and why the factor charged an invoice
 # back or wrote it off: the reasons of a factor's reserve ledger.
 REASONS = (
@@ -94,6 +100,10 @@ class InvoiceState:
     # that sold it on in a buyout.
     lost_on: datetime.date | None = None
     bought_from: str | None = None
+    # What the customer paid us for the factor's invoice (a misdirected payment), and
+    # the first day it did: the cash is owed to the factor (``owed``) until forwarded.
+    received: Decimal = ZERO
+    received_on: datetime.date | None = None
 
     def split(self, agreement: Agreement) -> P.Purchase:
         """The split at purchase: the factor's own figures if given, else the agreement's."""
@@ -180,6 +190,8 @@ class Settler:
             "credit-loss": self._credit_loss,
             "fee": self._fee,
             "buyout": self._buyout,
+            "misdirected-payment": self._misdirected,
+            "remittance": self._remittance,
         }
         for number, invoice in self.book.invoices.items():
             face = invoice.face
@@ -419,6 +431,10 @@ class Settler:
 
     def _payment(self, event: Event) -> None:
         state = self.states[event.invoices[0]]
+        if factor_holds(state):
+            # The factor's invoice: the cash is the factor's, not a payment to us (FCT136).
+            report_payment(self, event, state)
+            return
         state.direct_paid += event.amount or ZERO
 
     def _schedule(self, event: Event) -> None:
@@ -601,12 +617,15 @@ class Settler:
             paid = event.amount if event.amount is not None else state.face
             from_funding = (netted or agreement.short_pay_from) == "funding"
             state.collected_on, state.paid = event.date, paid
+            # A customer that paid us instead (misdirected-payment) paid on that day: the
+            # time-based fee runs to it, not to the factor's later report.
+            until = min(event.date, state.received_on or event.date)
             due = P.fee_due(
                 agreement,
                 state.face,
                 state.purchase.advance,
                 state.funded_on,
-                event.date,
+                until,
                 state.purchase.discount_fee,
                 state.currency,
             )
@@ -651,6 +670,17 @@ class Settler:
             and not state.charged_back_on
             and not state.lost_on
         ):
+            if state.received and action != "collected":
+                # Paid to us (misdirected.py): only the factor's collection closes it.
+                self.error(
+                    "FCT136",
+                    f"Invoice {state.invoice.number} cannot be {action}: its customer paid "
+                    f"{state.received:,.2f} {state.currency} to you on {state.received_on} "
+                    "(a misdirected payment), which is owed to the factor; forward it or let "
+                    "the factor net it, and book the factor's collected report instead",
+                    event,
+                )
+                return False
             return True
         self.error(
             "FCT133",
@@ -727,6 +757,12 @@ class Settler:
 
     def _buyout(self, event: Event) -> None:
         settle_buyout(self, event)
+
+    def _misdirected(self, event: Event) -> None:
+        settle_misdirected(self, event)
+
+    def _remittance(self, event: Event) -> None:
+        settle_remittance(self, event)
 
 
 def _totals(postings: list[Posting]) -> dict[tuple[str, str], Decimal]:

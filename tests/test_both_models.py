@@ -17,6 +17,7 @@ import test_buyout
 import test_credit_loss
 import test_currencies
 import test_fuel_advances
+import test_misdirected_payments
 import test_other_fees
 import test_short_pays
 from beancount.core import data
@@ -38,6 +39,8 @@ LEDGERS = {
     "buyout (entry 10)": (test_buyout.LEDGER, True),
     "monthly minimum": (test_other_fees.NETTED_FEE, True),
     "two currencies": (test_currencies.LEDGER, True),
+    "misdirected payment forwarded": (test_misdirected_payments.LEDGER, True),
+    "misdirected payment netted": (test_misdirected_payments.LEDGER_NETTED, True),
 }
 # Where the two models differ by design: the invoices' receivables and the advances; and,
 # between a schedule and its funding, the clearing account (the sale model puts the sold

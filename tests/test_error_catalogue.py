@@ -278,6 +278,15 @@ CASES: dict[str, Run] = {
   factoring: "credit-loss"
 """,
     ),
+    "FCT136": ledger(
+        INVOICE,
+        FUNDING,
+        """
+2025-03-10 * "TQL" "TQL paid us" ^INV-1
+  Assets:Bank:Checking         1000.00 USD
+  Assets:Receivable:TQL
+""",
+    ),
     "FCT140": ledger(
         INVOICE,
         FUNDING,

@@ -6,6 +6,9 @@ attributed to its invoice (``facts._attribute``), so their total is the
 receivable accounts' balance. The invoices the factor holds (scheduled or
 funded, and neither collected nor charged back by the date) come from the
 invoices' snapshots, at face value, with the days left on the recourse clock.
+An invoice whose customer paid us instead of the factor stays in the factor's
+table until the factor reports it collected, in state ``paid to us, owed to
+factor`` (or ``paid to us, forwarded`` once the cash went on to the factor).
 
 Under the loan model the invoices the factor holds are still on our
 receivable accounts: they are shown in the factor's table only, and their
@@ -25,8 +28,10 @@ from beancount_factoring.reports.model import (
     BASIS_INVOICE,
     BUCKETS,
     CHARGED_BACK,
+    FORWARDED,
     FUNDED,
     OPEN,
+    PAID_TO_US,
     SCHEDULED,
     UNATTRIBUTED,
     AgingInvoice,
@@ -164,6 +169,9 @@ def aging_report(
         else:
             scheduled[currency] = scheduled.get(currency, ZERO) + face
         state = FUNDED if snap.funded_on else SCHEDULED
+        if snap.received:
+            owed = any(part == "misdirected-payment" for part, _ in snap.owed)
+            state = PAID_TO_US if owed else FORWARDED
         lines.append(
             _line(facts, number, snap.factor, state, face, as_of, basis, snap.funded_on, left)
         )

@@ -43,6 +43,8 @@ HANDLERS = (
     "_credit_loss",
     "_fee",
     "_buyout",
+    "_misdirected",
+    "_remittance",
 )
 
 
@@ -67,6 +69,9 @@ class Snap:
     owed: tuple[tuple[str, Decimal], ...]
     lost_on: datetime.date | None = None
     fuel: Decimal = ZERO
+    # What the customer paid us for the factor's invoice, and when (misdirected.py).
+    received: Decimal = ZERO
+    received_on: datetime.date | None = None
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
@@ -88,6 +93,8 @@ class Snap:
             tuple(sorted(state.owed.items())),
             state.lost_on,
             state.fuel,
+            state.received,
+            state.received_on,
         )
 
 

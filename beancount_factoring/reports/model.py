@@ -161,6 +161,8 @@ CHARGED_BACK = "charged back"  # back on our receivable account after a chargeba
 UNATTRIBUTED = "unattributed"  # a receivable posting that names no invoice
 SCHEDULED = "scheduled"  # sold to the factor, not yet funded (face on the clearing account)
 FUNDED = "funded"  # funded, the customer has not paid the factor yet
+PAID_TO_US = "paid to us, owed to factor"  # the customer paid us; the cash is the factor's
+FORWARDED = "paid to us, forwarded"  # ... and it was forwarded or netted; awaiting the factor
 
 
 @dataclass(frozen=True)
@@ -387,6 +389,7 @@ ITEM_ENTRY = "clearing entry"
 ITEM_RECOURSE = "past recourse"
 ITEM_FEE = "fee to net"
 ITEM_FUEL = "fuel advance to recoup"
+ITEM_MISDIRECTED = "payment to forward"  # a customer's payment to us for the factor's invoice
 ITEM_KINDS = (
     ITEM_SCHEDULE,
     ITEM_RELEASE,
@@ -397,6 +400,7 @@ ITEM_KINDS = (
     ITEM_RECOURSE,
     ITEM_FEE,
     ITEM_FUEL,
+    ITEM_MISDIRECTED,
 )
 
 

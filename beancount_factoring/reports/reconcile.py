@@ -7,6 +7,9 @@ set beside the open items that explain it:
   under the loan model nothing is, but the schedule is still listed, with
   the cash it should bring);
 - chargebacks and short pays the factor will deduct from its next deposit;
+- payments the customer made to us for the factor's invoices and that we have
+  not forwarded yet (on the due-to-factor account, not on the clearing account;
+  the factor may net them from its next deposit);
 - differences the plugin left on the clearing account (``FCT120``) and
   entries written to the clearing account by hand, listed only while they do
   not add up to zero (a correction that clears a difference closes both);
@@ -33,6 +36,7 @@ from beancount_factoring.reports.model import (
     ITEM_ENTRY,
     ITEM_FEE,
     ITEM_FUEL,
+    ITEM_MISDIRECTED,
     ITEM_RECOURSE,
     ITEM_RELEASE,
     ITEM_SCHEDULE,
@@ -49,6 +53,12 @@ ZERO = Decimal(0)
 # Judged by the report on its own date, as open items.
 CLOCK_CODES = ("FCT103", "FCT160", "FCT161")
 Key = tuple[str, str]
+# The open item each part an invoice owes the factor is listed as (others: fee to net).
+OWED_KINDS = {
+    "chargeback": ITEM_CHARGEBACK,
+    "short-pay": ITEM_SHORT_PAY,
+    "misdirected-payment": ITEM_MISDIRECTED,
+}
 
 
 def _days(days: int) -> datetime.timedelta:
@@ -104,7 +114,25 @@ def _invoice_items(
             schedules.setdefault((snap.factor, currency, group), []).append(number)
         for part, owed in snap.owed:
             since = snap.charged_back_on or snap.collected_on or snap.date
-            kind = {"chargeback": ITEM_CHARGEBACK, "short-pay": ITEM_SHORT_PAY}.get(part, ITEM_FEE)
+            kind = OWED_KINDS.get(part, ITEM_FEE)
+            if kind == ITEM_MISDIRECTED:
+                # Owed on the due-to-factor account: it leaves nothing on the clearing one.
+                items.setdefault(key, []).append(
+                    _item(
+                        kind,
+                        name,
+                        currency,
+                        number,
+                        (number,),
+                        snap.received_on or snap.date,
+                        as_of,
+                        ZERO,
+                        -owed,
+                        None,
+                        source,
+                    )
+                )
+                continue
             items.setdefault(key, []).append(
                 _item(
                     kind,

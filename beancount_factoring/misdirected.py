@@ -1,0 +1,246 @@
+"""Payments that reach us for invoices the factor bought or holds as security.
+
+Customers often ignore the notice of assignment and pay the carrier. The cash is
+not ours: under the sale model the factor owns the invoice, under the loan model
+it is pledged and the payment must repay the factor's advance. Crediting the
+invoice's receivable would take it below zero (sale model) or leave the advance
+standing against a receivable already cleared (loan model), while the factor
+still shows the invoice open: that bank line is an ``FCT136`` error.
+
+The customer's payment is marked instead, and the cash is owed to the factor::
+
+    2025-04-10 * "TQL" "Paid us for INV-1001" ^INV-1001
+      factoring: "misdirected-payment"
+      Assets:Bank:Checking                        2000.00 USD
+
+becomes, in both models (the receivable does not move)::
+
+      Assets:Bank:Checking                        2000.00 USD
+      Liabilities:Factoring:Summit:DueToFactor   -2000.00 USD
+        factoring-part: "misdirected-payment"
+
+The liability goes when we forward the cash (a bank debit that posts to the
+due-to-factor account and links the invoice: a *remittance*), or when the
+factor nets it from a later deposit (a netting item, as a chargeback is). The
+factor's own ``collected`` report of the invoice then closes it as any
+collection does, with the time-based fee measured to the day the customer
+paid us; it books no cash, so nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from beancount_factoring import postings as P
+from beancount_factoring.book import Event, units_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from beancount_factoring.settle import InvoiceState, Settler
+
+# The event, the posting part and the key of what the invoice owes the factor.
+MISDIRECTED = "misdirected-payment"
+ZERO = Decimal(0)
+
+
+def factor_holds(state: InvoiceState) -> bool:
+    """True when a payment crediting the invoice's receivable would be wrong.
+
+    The factor funded the invoice (either model), or bought it on a schedule
+    (sale model: the face is on the clearing account), and has not charged it
+    back. A loan-model invoice only scheduled is still ours to collect: a
+    payment then makes its funding an ``FCT131`` error.
+    """
+    if state.factor is None or state.charged_back_on is not None:
+        return False
+    return state.funded_on is not None or state.in_clearing
+
+
+def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
+    """The ``FCT136`` error of a plain bank line that credits a factored invoice."""
+    number = state.invoice.number
+    terms = state.agreement
+    factor = settler.book.agreements.display(state.factor)
+    due = terms.due_to_factor if terms is not None else "the factor's DueToFactor account"
+    if state.closed_on or state.released_on:
+        message = (
+            f"Invoice {number} is {state.describe()} by factor '{factor}': this payment "
+            "credits its receivable a second time. If the customer paid twice, the cash is "
+            "owed back to the customer: book it to a liability, not to the receivable"
+        )
+    else:
+        owner = "pledged to" if terms is not None and terms.loan else "sold to"
+        wrong = (
+            "leaves the factor's advance unpaid against a receivable already cleared"
+            if terms is not None and terms.loan
+            else f"takes {state.invoice.account} below zero"
+        )
+        message = (
+            f"Invoice {number} is {owner} factor '{factor}' ({state.describe()}): a payment "
+            f"that reaches you for it is owed to the factor, and crediting the receivable "
+            f"{wrong} while the factor still shows the invoice open. Mark this transaction "
+            f'factoring: "{MISDIRECTED}" (the cash goes to {due}), then forward it to the '
+            "factor (a bank debit to that account linking the invoice) or let the factor "
+            "net it from a later deposit"
+        )
+    settler.error("FCT136", message, event)
+
+
+def settle_misdirected(settler: Settler, event: Event) -> None:
+    """Book a customer's payment for a factored invoice as owed to the factor."""
+    states = settler.named_states(event)
+    if states is None or not settler.check_factor(event, states):
+        return
+    for state in states:
+        if not _still_the_factors(settler, event, state):
+            return
+    first = states[0]
+    terms = first.agreement
+    assert terms is not None
+    if any(s.factor != first.factor or s.currency != first.currency for s in states):
+        settler.error(
+            "FCT134",
+            "A misdirected payment links invoices of one factor in one currency; "
+            "write one event per factor",
+            event,
+        )
+        return
+    entry = settler.result.replaced.get(event.index, event.entry)
+    watched = set(terms.own_accounts()) | {s.invoice.account for s in states}
+    received = sum(
+        (
+            units[0]
+            for p in entry.postings
+            if p.account not in watched
+            and (units := units_of(p)) is not None
+            and units[1] == first.currency
+        ),
+        ZERO,
+    )
+    if received <= 0:
+        settler.error(
+            "FCT134",
+            "A misdirected payment needs the posting of the cash received, like "
+            f"{terms.bank} {first.face:,.2f} {first.currency}",
+            event,
+        )
+        return
+    shares = _shares(settler, event, states, received)
+    if shares is None:
+        return
+    expected = [
+        P.leg(terms.due_to_factor, -amount, s.currency, MISDIRECTED, s.invoice.number)
+        for s, amount in shares
+    ]
+    if any(p.account in watched for p in entry.postings):
+        settler.compare(
+            event,
+            expected,
+            entry.postings,
+            "FCT121",
+            accounts=watched,
+            hint="a payment for an invoice the factor holds is owed to the factor: the cash "
+            f"goes to {terms.due_to_factor}, the receivable does not move",
+        )
+        postings = list(entry.postings)
+    else:
+        own = frozenset(terms.own_accounts())
+        postings = list(entry.postings) + P.materialize(expected, settler.config.detail, own)
+    settler.result.replaced[event.index] = entry._replace(postings=postings)
+    settler.note_accounts(expected, event.date, terms)
+    for state, amount in shares:
+        state.owed[MISDIRECTED] = state.owed.get(MISDIRECTED, ZERO) + amount
+        state.received += amount
+        state.received_on = state.received_on or event.date
+        settler.open_owed.setdefault(state.factor or "", {})[state.invoice.number] = None
+
+
+def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> bool:
+    """The invoice is the factor's and open: a payment for it is owed to the factor."""
+    number = state.invoice.number
+    if factor_holds(state) and not state.closed_on:
+        return True
+    if state.closed_on:
+        hint = (
+            "if the customer paid twice, the cash is owed back to the customer: book it "
+            "to a liability"
+        )
+    else:
+        hint = "the payment is yours: book it as a payment that credits its receivable"
+        if state.factor is not None and not state.funded_on:
+            hint = (
+                "under the loan model it stays yours until the factor funds it: book the "
+                "payment as a payment that credits its receivable, and take the invoice "
+                "off the schedule"
+            )
+    settler.error(
+        "FCT133",
+        f"Invoice {number} cannot have a misdirected payment: it is {state.describe()}; {hint}",
+        event,
+    )
+    return False
+
+
+def _shares(
+    settler: Settler, event: Event, states: list[InvoiceState], received: Decimal
+) -> list[tuple[InvoiceState, Decimal]] | None:
+    """What each invoice received: all of it for one invoice, each its face for several."""
+    if len(states) == 1:
+        return [(states[0], received)]
+    faces = sum((s.face for s in states), ZERO)
+    if abs(faces - received) > settler.tolerance:
+        settler.error(
+            "FCT134",
+            f"This misdirected payment of {received:,.2f} {states[0].currency} links invoices "
+            f"whose faces add up to {faces:,.2f}; write one event per invoice, each with "
+            "the cash it brought",
+            event,
+        )
+        return None
+    return [(s, s.face) for s in states]
+
+
+def settle_remittance(settler: Settler, event: Event) -> None:
+    """Take the cash forwarded to the factor off what its invoices owe it."""
+    amount = event.amount or ZERO
+    names = settler.book.agreements
+    if amount <= 0:
+        settler.error(
+            "FCT136",
+            f"This transaction credits {-amount:,.2f} to a factor's due-to-factor account "
+            "outside a misdirected-payment event; mark the bank line of the customer's "
+            f'payment factoring: "{MISDIRECTED}" and link the invoice',
+            event,
+        )
+        return
+    if event.unknown or not event.invoices:
+        what = f"links {', '.join(event.unknown)}, no invoice" if event.unknown else "links"
+        settler.error(
+            "FCT136",
+            f"This transaction forwards {amount:,.2f} to "
+            f"'{names.display(event.factor)}' from its due-to-factor account but {what} "
+            "nothing; link the invoice whose payment it forwards (^INV-1001)",
+            event,
+        )
+        return
+    left = amount
+    for number in event.invoices:
+        state = settler.states[number]
+        owed = state.owed.get(MISDIRECTED, ZERO)
+        if not owed or (event.factor is not None and state.factor != event.factor):
+            continue
+        take = min(owed, left)
+        left -= take
+        if owed - take > settler.tolerance:
+            state.owed[MISDIRECTED] = owed - take
+        else:
+            del state.owed[MISDIRECTED]
+    if left > settler.tolerance:
+        settler.error(
+            "FCT136",
+            f"This transaction forwards {amount:,.2f} to '{names.display(event.factor)}' "
+            f"for {', '.join(event.invoices)}, {left:,.2f} more than the payments received "
+            "for them and not yet forwarded or netted; correct the amount or link the "
+            "invoice it is for",
+            event,
+        )

@@ -1,0 +1,371 @@
+"""Payments that reach us for invoices the factor bought (sale model) or holds (loan model).
+
+TQL ignores the notice of assignment and pays INV-1001 (2,000.00) to us. Summit
+bought it at 95% with a flat 2% fee: advance 2000.00 * 0.95 = 1,900.00, fee
+2000.00 * 2% = 40.00, so the funding brings 1,900.00 - 40.00 = 1,860.00 and the
+reserve holds 2000.00 - 1900.00 = 100.00. The cash TQL sent us is Summit's: a
+plain bank line that credits the receivable is FCT136; the ``misdirected-payment``
+event books it to ``Liabilities:Factoring:Summit:DueToFactor`` until we forward it
+or Summit nets it from a later deposit, and Summit's ``collected`` report then closes
+the invoice without booking the cash again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from beancount import loader
+
+from beancount_factoring import cli
+from beancount_factoring.reports import compute
+from beancount_factoring.reports.model import (
+    FORWARDED,
+    ITEM_MISDIRECTED,
+    PAID_TO_US,
+)
+
+from ledgers import OPENS, balance, codes, legs, load, txn
+
+D = Decimal
+day = datetime.date
+BANK = "Assets:Bank:Checking"
+TQL = "Assets:Receivable:TQL"
+CHR = "Assets:Receivable:CHR"
+DUE = "Liabilities:Factoring:Summit:DueToFactor"
+ADVANCES = "Liabilities:Factoring:Summit:Advances"
+CLEARING = "Assets:Factoring:Summit:Clearing"
+RESERVE = "Assets:Factoring:Summit:Reserve"
+FEES = "Expenses:Factoring:Summit:Fees"
+
+SOLD = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 10452" ^INV-1001
+  factoring: "schedule"
+  schedule: "10452"
+
+2025-03-05 * "SUMMIT FUNDING" "Funding of schedule 10452" ^sched-10452
+  Assets:Bank:Checking          1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+PLAIN = """
+2025-04-10 * "TQL" "TQL paid us for INV-1001" ^INV-1001
+  Assets:Bank:Checking          2000.00 USD
+  Assets:Receivable:TQL
+"""
+MISDIRECTED = """
+2025-04-10 * "TQL" "TQL paid us for INV-1001" ^INV-1001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          2000.00 USD
+"""
+FORWARD = """
+2025-04-11 * "Summit" "Forward TQL's payment to Summit" ^INV-1001
+  Liabilities:Factoring:Summit:DueToFactor   2000.00 USD
+  Assets:Bank:Checking
+"""
+COLLECTED = """
+2025-04-14 * "Summit" "Summit reports INV-1001 collected" ^INV-1001
+  factoring: "collected"
+"""
+RELEASE = """
+2025-04-15 * "SUMMIT FUNDING" "Reserve release" ^INV-1001
+  Assets:Bank:Checking           100.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+# A later funding nets the 2,000.00 owed: INV-1002, 3,000.00 to CHR, brings
+# 3000.00 * 0.95 = 2,850.00 - fee 3000.00 * 2% = 60.00 = 2,790.00; less 2,000.00 = 790.00.
+SECOND = """
+2025-04-12 * "CHR" "Load CHR-5531"
+  invoice: "INV-1002"
+  Assets:Receivable:CHR        3000.00 USD
+  Income:Freight
+
+2025-04-13 * "Summit" "Schedule 10460" ^INV-1002
+  factoring: "schedule"
+  schedule: "10460"
+"""
+NETTED = """
+2025-04-14 * "SUMMIT FUNDING" "Funding of 10460 less TQL's payment" ^sched-10460 ^INV-1001
+  Assets:Bank:Checking           790.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+NETTED_UNNAMED = """
+2025-04-14 * "SUMMIT FUNDING" "ACH deposit"
+  Assets:Bank:Checking           790.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+# The whole life, forwarded: used by the property test of the two models too.
+LEDGER = SOLD + MISDIRECTED + FORWARD + COLLECTED + RELEASE
+# (Summit reports the collection after the netting deposit: on the same day, the
+# deposit that links INV-1001 would also have to release its reserve.)
+LATER = COLLECTED.replace("04-14", "04-15") + RELEASE.replace("04-15", "04-16")
+LEDGER_NETTED = SOLD + MISDIRECTED + SECOND + NETTED + LATER
+
+
+def loan(text: str) -> str:
+    return text.replace("  advance-rate: 0.95\n", '  advance-rate: 0.95\n  model: "loan"\n')
+
+
+MODELS = pytest.mark.parametrize("model", ["sale", "loan"])
+
+
+def ledger(text: str, model: str) -> str:
+    return loan(text) if model == "loan" else text
+
+
+@MODELS
+def test_a_plain_bank_line_for_the_factors_invoice_is_fct136(model):
+    entries, errors = load(ledger(SOLD + PLAIN, model))
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert "INV-1001" in message and "'Summit'" in message
+    assert 'factoring: "misdirected-payment"' in message and DUE in message
+    assert errors[0].source["lineno"] > 0
+    if model == "sale":
+        # Schedule -2,000.00, payment -2,000.00: 2000 - 2000 - 2000 = -2,000.00, the
+        # silent wrong balance the error is about.
+        assert "sold to" in message and "below zero" in message
+        assert balance(entries, TQL) == D("-2000.00")
+    else:
+        # Pledged: the receivable is 2000 - 2000 = 0, but the advance of 2,000.00 still
+        # stands, with nothing left to repay it: wrong too.
+        assert "pledged to" in message and "advance" in message
+        assert balance(entries, ADVANCES) == D("-2000.00")
+
+
+def test_a_payment_after_the_factor_collected_is_a_double_payment():
+    _, errors = load(SOLD + COLLECTED + PLAIN.replace("04-10", "04-20"))
+    assert codes(errors) == ["FCT136"]
+    assert "paid twice" in errors[0].message
+
+
+def test_a_payment_on_a_charged_back_invoice_is_ours():
+    chargeback = """
+2025-04-01 * "Summit" "INV-1001 charged back" ^INV-1001
+  factoring: "chargeback"
+"""
+    entries, errors = load(SOLD + chargeback + PLAIN)
+    assert errors == []
+    # Back on the receivable: 2000 - 2000 (schedule) + 2000 (chargeback) - 2000 (paid) = 0.
+    assert balance(entries, TQL) == 0
+
+
+@MODELS
+def test_the_event_owes_the_cash_to_the_factor(model):
+    entries, errors = load(ledger(SOLD + MISDIRECTED, model))
+    assert errors == []
+    assert legs(txn(entries, "TQL paid us for INV-1001")) == [
+        (BANK, D("2000.00"), None, None),
+        (DUE, D("-2000.00"), "INV-1001", "misdirected-payment"),
+    ]
+    # The receivable does not move: sale 2000 - 2000 (schedule) = 0; loan 2,000.00 pledged.
+    assert balance(entries, TQL) == (0 if model == "sale" else D("2000.00"))
+    # Bank: 1,860.00 funding + 2,000.00 from TQL = 3,860.00.
+    assert balance(entries, BANK) == D("3860.00")
+
+
+def test_the_event_with_its_liability_written_is_checked():
+    written = MISDIRECTED + "  Liabilities:Factoring:Summit:DueToFactor\n"
+    entries, errors = load(SOLD + written)
+    assert errors == []
+    assert balance(entries, DUE) == D("-2000.00")
+    wrong = MISDIRECTED + "  Assets:Receivable:TQL\n"
+    _, errors = load(SOLD + wrong)
+    assert codes(errors) == ["FCT121"]
+    assert "DueToFactor" in errors[0].message
+
+
+def test_the_event_on_an_invoice_the_factor_never_had_is_fct133():
+    never_sold = SOLD.split('2025-03-04 * "Summit"')[0]
+    _, errors = load(never_sold + MISDIRECTED)
+    # Nothing is booked, so the bank line is also left unbalanced (Beancount's own error).
+    assert codes(errors) == ["FCT133", "Transaction"]
+    assert "INV-1001" in errors[0].message and "yours" in errors[0].message
+
+
+@MODELS
+def test_forwarded_then_collected_then_released(model):
+    entries, errors = load(ledger(LEDGER, model))
+    assert errors == []
+    assert legs(txn(entries, "Summit reports INV-1001 collected")) == (
+        []
+        if model == "sale"
+        else [
+            # Loan: the factor applies the forwarded cash to the advance: 2,000.00 repaid.
+            (TQL, D("-2000.00"), "INV-1001", "collection"),
+            (ADVANCES, D("2000.00"), "INV-1001", "collection"),
+        ]
+    )
+    # Bank: 1,860.00 + 2,000.00 received - 2,000.00 forwarded + 100.00 reserve = 1,960.00,
+    # the same as had TQL paid Summit: 2000.00 - 40.00 fee.
+    assert balance(entries, BANK) == D("1960.00")
+    assert balance(entries, DUE) == 0
+    assert balance(entries, FEES) == D("40.00")
+    assert balance(entries, RESERVE) == 0
+    assert balance(entries, TQL) == 0
+    if model == "loan":
+        assert balance(entries, ADVANCES) == 0
+
+
+@MODELS
+def test_netted_from_a_later_funding_that_links_the_invoice(model):
+    entries, errors = load(ledger(LEDGER_NETTED, model))
+    assert errors == []
+    assert (DUE, D("2000.00"), "INV-1001", "misdirected-payment") in legs(
+        txn(entries, "Funding of 10460 less TQL's payment")
+    )
+    # Bank: 1,860.00 + 2,000.00 + 790.00 + 100.00 = 4,750.00
+    #     = (2000.00 - 40.00) + (3000.00 - 60.00 - 150.00 reserve still held).
+    assert balance(entries, BANK) == D("4750.00")
+    assert balance(entries, DUE) == 0
+    assert balance(entries, FEES) == D("100.00")  # 40.00 + 60.00
+    assert balance(entries, RESERVE) == D("150.00")  # INV-1002: 3000.00 - 2850.00
+
+
+def test_netted_from_a_funding_that_names_nothing():
+    # The open items: schedule 10460 (+2,790.00) and INV-1001's payment (-2,000.00): only
+    # the two together make 790.00.
+    text = SOLD + MISDIRECTED + SECOND + NETTED_UNNAMED
+    for model in ("sale", "loan"):
+        entries, errors = load(ledger(text, model))
+        assert errors == []
+        assert balance(entries, DUE) == 0
+        deposit = txn(entries, "ACH deposit")
+        assert {"INV-1001", "INV-1002", "sched-10460"} <= set(deposit.links)
+
+
+def test_a_funding_that_forgets_the_payment_is_a_difference():
+    # Linking only the schedule: 2,790.00 expected, 790.00 received: FCT120.
+    text = SOLD + MISDIRECTED + SECOND + NETTED.replace(" ^INV-1001", "")
+    _, errors = load(text)
+    assert codes(errors) == ["FCT120"]
+    assert "2,790.00" in errors[0].message
+
+
+def test_forwarding_errors():
+    unlinked = FORWARD.replace(" ^INV-1001", "")
+    _, errors = load(SOLD + MISDIRECTED + unlinked)
+    assert codes(errors) == ["FCT136"]
+    assert "link the invoice" in errors[0].message
+    _, errors = load(SOLD + MISDIRECTED + FORWARD + FORWARD.replace("04-11", "04-12"))
+    assert codes(errors) == ["FCT136"]
+    # Forwarded twice: 2,000.00 more than the 2,000.00 - 2,000.00 = 0.00 still owed.
+    assert "2,000.00 more than" in errors[0].message
+    by_hand = """
+2025-04-10 * "TQL" "TQL paid us, booked by hand" ^INV-1001
+  Assets:Bank:Checking          2000.00 USD
+  Liabilities:Factoring:Summit:DueToFactor
+"""
+    _, errors = load(SOLD + by_hand)
+    assert codes(errors) == ["FCT136"]
+    assert "misdirected-payment" in errors[0].message
+
+
+def test_a_part_forwarded_leaves_the_rest_owed():
+    partial = FORWARD.replace("2000.00 USD", "1500.00 USD")
+    text = SOLD + MISDIRECTED + partial + SECOND
+    # Then Summit nets the 2000.00 - 1500.00 = 500.00 left: 2,790.00 - 500.00 = 2,290.00.
+    text += NETTED.replace("790.00", "2290.00")
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, DUE) == 0
+
+
+@MODELS
+def test_the_fee_runs_to_the_day_the_customer_paid_us(model):
+    # fee: "daily 0.1%" taken at release. Funded 03-05, TQL paid us 04-10: 26 + 10 = 36
+    # days, 2000.00 * 0.1% * 36 = 72.00; to Summit's report of 04-14 it would be 80.00.
+    # The release brings 100.00 - 72.00 = 28.00.
+    daily = SOLD.replace('fee: "flat 2%"', 'fee: "daily 0.1%"\n  fee-timing: "collection"')
+    daily = daily.replace("1860.00 USD", "1900.00 USD")
+    text = daily + MISDIRECTED + FORWARD + COLLECTED + RELEASE.replace("100.00 USD", "28.00 USD")
+    entries, errors = load(ledger(text, model))
+    assert errors == []
+    assert balance(entries, FEES) == D("72.00")
+    # Bank: 1,900.00 + 2,000.00 - 2,000.00 + 28.00 = 1,928.00 = 2000.00 - 72.00.
+    assert balance(entries, BANK) == D("1928.00")
+
+
+def reports(text: str):
+    entries, errors, options_map = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + OPENS + text
+    )
+    return compute(entries, options_map, errors)
+
+
+def open_items(book, as_of):
+    # (Under the loan model nothing is on the clearing account: with no open item
+    # either, the report lists no account at all.)
+    accounts = book.reconcile(as_of=as_of).accounts
+    return {(i.kind, i.reference): i for account in accounts for i in account.items}
+
+
+def factored(book, as_of):
+    return {x.invoice: x for x in book.aging(as_of=as_of).invoices if x.factor}
+
+
+@MODELS
+def test_reports_show_the_payment_until_forwarded_and_collected(model):
+    book = reports(ledger(LEDGER, model))
+    # 04-10: received, not forwarded: an open item of -2,000.00 for the next deposit,
+    # on the due-to-factor account, so nothing on the clearing account.
+    found = open_items(book, day(2025, 4, 10))
+    item = found[(ITEM_MISDIRECTED, "INV-1001")]
+    assert (item.cash, item.on_clearing, item.since) == (D("-2000.00"), 0, day(2025, 4, 10))
+    assert factored(book, day(2025, 4, 10))["INV-1001"].state == PAID_TO_US
+    # 04-11: forwarded; the factor has not reported it collected yet.
+    assert (ITEM_MISDIRECTED, "INV-1001") not in open_items(book, day(2025, 4, 11))
+    assert factored(book, day(2025, 4, 11))["INV-1001"].state == FORWARDED
+    # 04-14: collected: no longer the factor's open invoice.
+    assert "INV-1001" not in factored(book, day(2025, 4, 14))
+
+
+def test_reports_after_netting():
+    book = reports(LEDGER_NETTED)
+    assert (ITEM_MISDIRECTED, "INV-1001") in open_items(book, day(2025, 4, 13))
+    assert (ITEM_MISDIRECTED, "INV-1001") not in open_items(book, day(2025, 4, 14))
+
+
+def test_the_renderers_show_the_payment_and_the_state(tmp_path):
+    path = tmp_path / "ledger.beancount"
+    path.write_text('plugin "beancount_factoring.plugin"\n' + OPENS + LEDGER, encoding="utf-8")
+    shown = {}
+    for report in ("reconcile", "aging"):
+        for form in ("text", "csv", "json"):
+            out = io.StringIO()
+            cli.main([report, str(path), "--as-of", "2025-04-10", "--format", form], out=out)
+            shown[(report, form)] = out.getvalue()
+    for form in ("text", "csv", "json"):
+        assert ITEM_MISDIRECTED in shown[("reconcile", form)]
+        assert PAID_TO_US in shown[("aging", form)]
+    # The item's cash: what Summit's next deposit will keep, -2,000.00.
+    found = json.loads(shown[("reconcile", "json")])
+    assert "-2000.00" in json.dumps(found)
+
+
+@MODELS
+def test_a_paid_invoice_cannot_be_charged_back(model):
+    # TQL paid us on 04-10; a chargeback of 04-20 would owe Summit 2,000.00 - 100.00
+    # twice over (the advance and the cash we hold): FCT136, nothing booked.
+    chargeback = """
+2025-04-20 * "Summit" "INV-1001 charged back" ^INV-1001
+  factoring: "chargeback"
+"""
+    entries, errors = load(ledger(SOLD + MISDIRECTED + chargeback, model))
+    assert codes(errors) == ["FCT136"]
+    assert "cannot be charged back" in errors[0].message
+    assert balance(entries, CLEARING) == 0
