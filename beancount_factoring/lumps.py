@@ -53,6 +53,7 @@ ORDER = (
     "fuel advances recouped",
     "short pays",
     "chargebacks",
+    "buyout differences",
     "fees charged",
 )
 
@@ -121,7 +122,7 @@ def settle_lump(settler: Settler, event: Event) -> None:
             expected_cash -= transfer
     links = {item.invoice for item in items}
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
-    if not _write(
+    if not write_deposit(
         settler, event, agreement, generated, expected_cash, (items, transfer), currency, links
     ):
         return
@@ -338,7 +339,7 @@ def _items_for(
     return None
 
 
-def _write(
+def write_deposit(
     settler: Settler,
     event: Event,
     agreement: Agreement,
@@ -406,7 +407,9 @@ def _report(
         if value:
             sign = "+" if value > 0 and parts else "-" if value < 0 else ""
             parts.append(f"{sign} {name} {abs(value):,.2f}".strip())
-    releases_only = not {"advances", "chargebacks", "short pays"} & set(figures)
+    releases_only = not {"advances", "chargebacks", "short pays", "buyout differences"} & set(
+        figures
+    )
     code = "FCT140" if releases_only and actual > expected else "FCT120"
     what = "release" if code == "FCT140" else "deposit"
     settler.error(

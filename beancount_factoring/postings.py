@@ -191,9 +191,11 @@ class Item:
         if self.kind == "release":
             held, base, late = self.amounts
             return {"reserve released": held, "discount fees": -base, "late fees": -late}
-        name = {"chargeback": "chargebacks", "short-pay": "short pays"}.get(
-            self.part, "fees charged"
-        )
+        name = {
+            "chargeback": "chargebacks",
+            "short-pay": "short pays",
+            "buyout": "buyout differences",
+        }.get(self.part, "fees charged")
         return {name: -self.amounts[0]}
 
 

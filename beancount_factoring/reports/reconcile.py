@@ -104,6 +104,8 @@ def _invoice_items(
             schedules.setdefault((snap.factor, currency, group), []).append(number)
         for part, owed in snap.owed:
             since = snap.charged_back_on or snap.collected_on or snap.date
+            if part == "buyout" and snap.funded_on:
+                since = snap.funded_on  # What a thin reserve left: owed since the buyout.
             kind = {"chargeback": ITEM_CHARGEBACK, "short-pay": ITEM_SHORT_PAY}.get(part, ITEM_FEE)
             items.setdefault(key, []).append(
                 _item(
