@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING
 
 from beancount_factoring import postings as P
 from beancount_factoring.agreement import Agreement
-from beancount_factoring.book import Event, charge_link
+from beancount_factoring.book import Event, charge_link, units_of
 from beancount_factoring.lumps import write_deposit
 from beancount_factoring.owed import Charge
 
@@ -78,7 +78,9 @@ def settle_buyout(settler: Settler, event: Event) -> None:
         return
     old, states, new = found
     old_terms = [state.agreement for state in states if state.agreement is not None]
-    paid = _pays(event, new, old_terms)
+    paid = _pays(settler, event, new, old_terms, states[0].currency)
+    if paid is None:
+        return
     expected: list[P.Leg] = []
     total = cash = ZERO
     items: list[P.Item] = []
@@ -169,15 +171,33 @@ def _parties(settler: Settler, event: Event) -> tuple[str, list[InvoiceState], A
     return old, states, new
 
 
-def _pays(event: Event, new: Agreement, old_terms: list[Agreement]) -> bool:
+def _pays(
+    settler: Settler, event: Event, new: Agreement, old_terms: list[Agreement], currency: str
+) -> bool | None:
     """True when the buyout is written as the new factor's deposit: it has a bank posting.
 
     That is a posting to an account of neither factor (their advances included).
+    None after an error: its postings to the factors' accounts are in another
+    currency than the invoices (checked before anything moves).
     """
     factors = set(new.own_accounts()) | {new.advances}
     for terms in old_terms:
         factors |= set(terms.own_accounts()) | {terms.advances}
-    return any(posting.account not in factors for posting in event.entry.postings)
+    postings = event.entry.postings
+    if all(posting.account in factors for posting in postings):
+        return False
+    for posting in postings:
+        units = units_of(posting)
+        if posting.account in factors and units is not None and units[1] != currency:
+            settler.error(
+                "FCT134",
+                f"This buyout is paid in {units[1]} but the invoices it buys are in "
+                f"{currency}; book the payment in {currency} (with a price if it was "
+                "converted)",
+                event,
+            )
+            return None
+    return True
 
 
 def _bought(settler: Settler, event: Event, old: str) -> list[InvoiceState]:

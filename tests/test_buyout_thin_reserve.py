@@ -27,6 +27,7 @@ from beancount_factoring.reports.cost import cost_report
 from beancount_factoring.reports.facts import read_facts
 from beancount_factoring.reports.reconcile import reconcile_report
 from beancount_factoring.reports.reserve import reserve_report
+
 from ledgers import OPENS, balance, codes, legs, load, txn
 
 D = Decimal
@@ -351,3 +352,17 @@ def test_fct121__hand_written_legs_without_a_payment_are_checked():
     _, errors = load(text)
     assert codes(errors) == ["FCT121"]
     assert "Assets:Factoring:Pinecrest:Reserve: expected 900.00 USD" in errors[0].message
+
+
+def test_fct134__a_payment_in_another_currency_moves_nothing():
+    text = until(PAID, "2025-08-01").replace(
+        "  Assets:Bank:Checking   400.00 USD\n",
+        "  Assets:Bank:Checking   400.00 CAD\n",
+    )
+    entries, errors = load(
+        text.replace("2025-01-01 custom", "2025-01-01 commodity CAD\n\n2025-01-01 custom", 1)
+    )
+    assert codes(errors) == ["FCT134"]
+    assert "This buyout is paid in CAD but the invoices it buys are in USD" in errors[0].message
+    # Nothing moved: Lakeshore still holds its 1,000.00.
+    assert balance(entries, L_RESERVE) == D("1000.00")
