@@ -556,7 +556,9 @@ def _open_items(
     open_owed = settler.open_owed.setdefault(factor, {})
     for number in list(open_owed):
         state = states[number]
-        date = state.charged_back_on or state.closed_on or event.date
+        # (What a buyout's thin reserve left is owed from the buyout: the invoice's funding.)
+        bought = state.funded_on if "buyout" in state.owed else None
+        date = state.charged_back_on or state.closed_on or bought or event.date
         if not state.owed or date < oldest:
             del open_owed[number]
             continue
