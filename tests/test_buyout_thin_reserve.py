@@ -134,6 +134,19 @@ def with_model(text: str, model: str) -> str:
     return text.replace("  recourse-days:", f'  model: "{model}"\n  recourse-days:')
 
 
+def unsorted_legs(entry) -> list[tuple]:
+    """(account, number, invoice, part) of each posting, as written."""
+    return [
+        (
+            p.account,
+            p.units.number,
+            (p.meta or {}).get("invoice"),
+            (p.meta or {}).get("factoring-part"),
+        )
+        for p in entry.postings
+    ]
+
+
 def until(text: str, date: str) -> str:
     """The ledger up to (not including) the first entry dated ``date``."""
     return text.split(f"\n{date} ")[0]
@@ -197,6 +210,24 @@ def test_thin_reserve__a_deposit_that_names_nothing_nets_it_by_amount():
     funding = txn(entries, "Funding naming nothing")
     assert {"INV-1", "INV-2", "sched-P-1"} <= funding.links
     assert (P_CLEARING, D("100.00"), "INV-1", "buyout") in legs(funding)
+    assert balance(entries, P_CLEARING) == 0
+
+
+def test_thin_reserve__with_a_buyout_fee_both_are_owed_and_netted():
+    # A 50.00 buyout-fee on top: 100.00 owed on INV-1 + 50.00 charged = 150.00 on the
+    # clearing account; the funding nets both: 4,725.00 - 50.00 = 4,675.00.
+    text = THIN.replace('  fee: "flat 0.5%"\n', '  fee: "flat 0.5%"\n  buyout-fee: 50.00 USD\n')
+    text = text.replace("4725.00 USD", "4675.00 USD").replace(
+        'buyout" ^INV-1 ^INV-2', 'buyout" ^INV-1 ^INV-2 ^buyout-2025-07-12'
+    )
+    entries, errors = load(until(text, "2025-08-01"))
+    assert codes(errors) == []
+    buyout = unsorted_legs(txn(entries, "Buyout of Lakeshore"))
+    assert (P_CLEARING, D("-100.00"), "INV-1", "buyout") in buyout
+    assert (P_CLEARING, D("-50.00"), None, "buyout-fee") in buyout
+    funding = unsorted_legs(txn(entries, "Funding less the buyout"))
+    assert (P_CLEARING, D("100.00"), "INV-1", "buyout") in funding
+    assert (P_CLEARING, D("50.00"), None, "buyout-fee") in funding
     assert balance(entries, P_CLEARING) == 0
 
 
