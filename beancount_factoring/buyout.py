@@ -22,6 +22,36 @@ the face bought out) is owed on its clearing account until its next deposit
 nets it, like a chargeback. Under the loan model the advance moves too: the
 old factor's advances liability is repaid and the new one's takes it over.
 The two agreements must share a model.
+
+A thin reserve: on a 97/3 program an invoice of 10,000.00 bought out after 40
+days holds 300.00, while the old factor's fee to the day is 350.00 and the new
+factor's own fee 50.00. What moves is 300.00 - 350.00 - 50.00 = -100.00: the
+new factor holds nothing, and the 100.00 is owed on its clearing account
+(``factoring-part: "buyout"``, the invoice's number), as the part of a short
+pay that its reserve cannot cover is, until a deposit that names the invoice
+(or that names nothing and matches it by amount) nets it::
+
+    Assets:Factoring:Lakeshore:Reserve   -300.00 USD  ; buyout
+    Expenses:Factoring:Lakeshore:Fees     300.00 USD  ; discount-fee
+    Expenses:Factoring:Lakeshore:Fees      50.00 USD  ; late-fee
+    Expenses:Factoring:Pinecrest:Fees      50.00 USD  ; discount-fee
+    Assets:Factoring:Pinecrest:Clearing  -100.00 USD  ; buyout
+
+A new factor that advances more than the old one pays the difference: the
+buyout is then written as its deposit, with the bank posting and the new
+factor's clearing account, like any deposit::
+
+    2025-07-01 * "PINECREST CAPITAL" "Buyout of Lakeshore, advance difference"
+      factoring: "buyout"
+      factor: "Pinecrest"
+      from: "Lakeshore"
+      Assets:Bank:Checking                  400.00 USD
+      Assets:Factoring:Pinecrest:Clearing
+
+Each invoice's reserve is then the new agreement's (face less its advance),
+and what moved beyond it is paid out; what a thin reserve leaves owed, and the
+buyout fee, are taken from that payment. The bank amount is checked against
+it (``FCT120`` when it differs, the difference left on the clearing account).
 """
 
 from __future__ import annotations
@@ -31,7 +61,8 @@ from typing import TYPE_CHECKING
 
 from beancount_factoring import postings as P
 from beancount_factoring.agreement import Agreement
-from beancount_factoring.book import Event, charge_link
+from beancount_factoring.book import Event, charge_link, units_of
+from beancount_factoring.lumps import write_deposit
 from beancount_factoring.owed import Charge
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +73,62 @@ ZERO = Decimal(0)
 
 def settle_buyout(settler: Settler, event: Event) -> None:
     """Move the old factor's open invoices to the new one, with their reserves."""
+    found = _parties(settler, event)
+    if found is None:
+        return
+    old, states, new = found
+    old_terms = [state.agreement for state in states if state.agreement is not None]
+    paid = _pays(settler, event, new, old_terms, states[0].currency)
+    if paid is None:
+        return
+    expected: list[P.Leg] = []
+    total = cash = ZERO
+    items: list[P.Item] = []
+    for state in states:
+        legs, rest = _move(settler, event, state, new, old, paid)
+        expected.extend(legs)
+        total += state.face
+        if paid:
+            # Paid out (or taken) in this very deposit.
+            cash += rest
+            items.append(_figure(state.invoice.number, state.currency, rest, "buyout"))
+        elif rest:
+            # What the reserve cannot cover is owed, as a short pay's rest is.
+            number = state.invoice.number
+            expected.append(P.leg(new.clearing, rest, state.currency, "buyout", number))
+            state.owed["buyout"] = state.owed.get("buyout", ZERO) - rest
+            settler.open_owed.setdefault(event.factor or "", {})[number] = None
+    currency = states[0].currency
+    links = {state.invoice.number for state in states}
+    rule = new.buyout_fee
+    charge = None
+    if rule is not None and rule.applies_to(currency):
+        fee = rule.of(total, currency, new.rounding)
+        if fee:
+            key = charge_link(event.entry)
+            expected.append(P.leg(new.fees, fee, currency, "buyout-fee"))
+            label = f"buyout fee {event.date}"
+            charge = Charge(key, label, event.date, fee, currency, "buyout-fee", event.entry)
+            settler.charge(event.factor, charge)
+            links.add(key)
+            if paid:
+                cash -= fee
+                items.append(_figure(key, currency, -fee, "buyout-fee"))
+            else:
+                expected.append(P.leg(new.clearing, -fee, currency, "buyout-fee"))
+    settler.note_accounts(expected, event.date, new)
+    if not paid:
+        settler.write(event, expected, links, new)
+        return
+    if not write_deposit(settler, event, new, expected, cash, (items, ZERO), currency, links):
+        return
+    if charge is not None:
+        charge.netted_on, charge.netted_by = event.date, event.entry
+        settler.open_charges.get(event.factor or "", {}).pop(charge.key, None)
+
+
+def _parties(settler: Settler, event: Event) -> tuple[str, list[InvoiceState], Agreement] | None:
+    """The old factor, the invoices bought and the new agreement; None after an error."""
     agreements = settler.book.agreements
     old_name = event.entry.meta.get("from")
     if not isinstance(old_name, str) or not agreements.known(old_name):
@@ -51,11 +138,11 @@ def settle_buyout(settler: Settler, event: Event) -> None:
             'does, like from: "Lakeshore"',
             event,
         )
-        return
+        return None
     old = old_name.strip().lower()
     if event.unknown:
         settler.error("FCT132", f"Unknown invoice {', '.join(event.unknown)}", event)
-        return
+        return None
     if event.factor is None or event.factor == old:
         settler.error(
             "FCT134",
@@ -63,13 +150,13 @@ def settle_buyout(settler: Settler, event: Event) -> None:
             "that buys the invoices, and from: with the one it buys them from",
             event,
         )
-        return
+        return None
     states = _bought(settler, event, old)
     if not states:
-        return
+        return None
     new = settler.agreement_for(event, states[0].currency)
     if new is None:
-        return
+        return None
     for state in states:
         assert state.agreement is not None
         if state.agreement.loan != new.loan:
@@ -80,30 +167,37 @@ def settle_buyout(settler: Settler, event: Event) -> None:
                 f"{new.model} model; give both agreements the same model",
                 event,
             )
-            return
-    expected: list[P.Leg] = []
-    total = ZERO
-    for state in states:
-        legs = _move(settler, event, state, new, old)
-        expected.extend(legs)
-        total += state.face
-    currency = states[0].currency
-    links = {state.invoice.number for state in states}
-    rule = new.buyout_fee
-    if rule is not None and rule.applies_to(currency):
-        fee = rule.of(total, currency, new.rounding)
-        if fee:
-            key = charge_link(event.entry)
-            expected.append(P.leg(new.fees, fee, currency, "buyout-fee"))
-            expected.append(P.leg(new.clearing, -fee, currency, "buyout-fee"))
-            label = f"buyout fee {event.date}"
-            entry = event.entry
-            settler.charge(
-                event.factor, Charge(key, label, event.date, fee, currency, "buyout-fee", entry)
+            return None
+    return old, states, new
+
+
+def _pays(
+    settler: Settler, event: Event, new: Agreement, old_terms: list[Agreement], currency: str
+) -> bool | None:
+    """True when the buyout is written as the new factor's deposit: it has a bank posting.
+
+    That is a posting to an account of neither factor (their advances included).
+    None after an error: its postings to the factors' accounts are in another
+    currency than the invoices (checked before anything moves).
+    """
+    factors = set(new.own_accounts()) | {new.advances}
+    for terms in old_terms:
+        factors |= set(terms.own_accounts()) | {terms.advances}
+    postings = event.entry.postings
+    if all(posting.account in factors for posting in postings):
+        return False
+    for posting in postings:
+        units = units_of(posting)
+        if posting.account in factors and units is not None and units[1] != currency:
+            settler.error(
+                "FCT134",
+                f"This buyout is paid in {units[1]} but the invoices it buys are in "
+                f"{currency}; book the payment in {currency} (with a price if it was "
+                "converted)",
+                event,
             )
-            links.add(key)
-    settler.note_accounts(expected, event.date, new)
-    settler.write(event, expected, links, new)
+            return None
+    return True
 
 
 def _bought(settler: Settler, event: Event, old: str) -> list[InvoiceState]:
@@ -156,9 +250,14 @@ def _bought(settler: Settler, event: Event, old: str) -> list[InvoiceState]:
 
 
 def _move(
-    settler: Settler, event: Event, state: InvoiceState, new: Agreement, old: str
-) -> list[P.Leg]:
-    """The postings that move one invoice to the new factor, and its new state."""
+    settler: Settler, event: Event, state: InvoiceState, new: Agreement, old: str, paid: bool
+) -> tuple[list[P.Leg], Decimal]:
+    """The postings that move one invoice to the new factor, and its new state.
+
+    Returns the legs and what moved beyond the reserve the new factor holds:
+    negative, what the reserve could not cover (owed to the new factor);
+    positive, with ``paid``, what the new factor pays out above its own reserve.
+    """
     terms, purchase = state.agreement, state.purchase
     assert terms is not None and purchase is not None and state.funded_on is not None
     number, currency, face = state.invoice.number, state.currency, state.face
@@ -168,6 +267,11 @@ def _move(
     base, late = P.base_and_late(terms, purchase, accrued)
     split = P.purchase_split(new, face, currency)
     moved = state.held - base - late - split.discount_fee - split.invoice_fee
+    # The new factor holds what moved, never less than nothing; when it pays the
+    # difference, no more than its own reserve (the face less its advance).
+    kept = max(moved, ZERO)
+    if paid:
+        kept = min(kept, split.reserve)
     legs = [P.leg(terms.reserve, -state.held, currency, "buyout", number)] if state.held else []
     if base:
         legs.append(P.leg(terms.fees, base, currency, "discount-fee", number))
@@ -179,8 +283,8 @@ def _move(
         legs.append(
             P.leg(new.invoice_fee_account, split.invoice_fee, currency, "invoice-fee", number)
         )
-    if moved:
-        legs.append(P.leg(new.reserve, moved, currency, "buyout", number))
+    if kept:
+        legs.append(P.leg(new.reserve, kept, currency, "buyout", number))
     if new.loan:
         legs.append(P.leg(terms.advances, face, currency, "buyout", number))
         legs.append(P.leg(new.advances, -face, currency, "buyout", number))
@@ -193,6 +297,13 @@ def _move(
     state.bought_from, state.factor, state.agreement = old, event.factor, new
     # (funded_by stays the deposit that paid for it: its transfer fee is the invoice's.)
     state.funded_on = event.date
-    state.purchase = P.Purchase(face - moved, moved, split.discount_fee, split.invoice_fee)
-    state.held, state.schedule, state.in_clearing = moved, None, False
-    return legs
+    state.purchase = P.Purchase(face - kept, kept, split.discount_fee, split.invoice_fee)
+    state.held, state.schedule, state.in_clearing = kept, None, False
+    return legs, moved - kept
+
+
+def _figure(name: str, currency: str, cash: Decimal, part: str) -> P.Item:
+    """What one part adds to a paying buyout, named as a deposit's message names it."""
+    item = P.Item("netting", name, currency, cash=cash, part=part)
+    item.amounts = (-cash,)
+    return item

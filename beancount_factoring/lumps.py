@@ -54,6 +54,7 @@ ORDER = (
     "short pays",
     "chargebacks",
     "payments received for the factor",
+    "buyout differences",
     "fees charged",
 )
 
@@ -122,7 +123,7 @@ def settle_lump(settler: Settler, event: Event) -> None:
             expected_cash -= transfer
     links = {item.invoice for item in items}
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
-    if not _write(
+    if not write_deposit(
         settler, event, agreement, generated, expected_cash, (items, transfer), currency, links
     ):
         return
@@ -339,7 +340,7 @@ def _items_for(
     return None
 
 
-def _write(
+def write_deposit(
     settler: Settler,
     event: Event,
     agreement: Agreement,
@@ -407,7 +408,9 @@ def _report(
         if value:
             sign = "+" if value > 0 and parts else "-" if value < 0 else ""
             parts.append(f"{sign} {name} {abs(value):,.2f}".strip())
-    releases_only = not {"advances", "chargebacks", "short pays"} & set(figures)
+    releases_only = not {"advances", "chargebacks", "short pays", "buyout differences"} & set(
+        figures
+    )
     code = "FCT140" if releases_only and actual > expected else "FCT120"
     what = "release" if code == "FCT140" else "deposit"
     settler.error(
@@ -554,7 +557,9 @@ def _open_items(
     open_owed = settler.open_owed.setdefault(factor, {})
     for number in list(open_owed):
         state = states[number]
-        date = state.charged_back_on or state.closed_on or event.date
+        # (What a buyout's thin reserve left is owed from the buyout: the invoice's funding.)
+        bought = state.funded_on if "buyout" in state.owed else None
+        date = state.charged_back_on or state.closed_on or bought or event.date
         if not state.owed or date < oldest:
             del open_owed[number]
             continue

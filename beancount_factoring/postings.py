@@ -196,6 +196,7 @@ class Item:
             "chargeback": "chargebacks",
             "short-pay": "short pays",
             "misdirected-payment": "payments received for the factor",
+            "buyout": "buyout differences",
         }.get(self.part, "fees charged")
         return {name: -self.amounts[0]}
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 import test_buyout
+import test_buyout_thin_reserve
 import test_credit_loss
 import test_currencies
 import test_fuel_advances
@@ -37,6 +38,8 @@ LEDGERS = {
         True,
     ),
     "buyout (entry 10)": (test_buyout.LEDGER, True),
+    "buyout with a thin reserve": (test_buyout_thin_reserve.THIN, True),
+    "buyout paying the advance difference": (test_buyout_thin_reserve.PAID, True),
     "monthly minimum": (test_other_fees.NETTED_FEE, True),
     "two currencies": (test_currencies.LEDGER, True),
     "misdirected payment forwarded": (test_misdirected_payments.LEDGER, True),

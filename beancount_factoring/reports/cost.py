@@ -290,12 +290,21 @@ def _invoice_fees(
             and snap.factor != previous.factor
         )
         if bought and snap.purchase is not None and previous is not None:
-            # A buyout: the old factor's fee to the day comes out of the reserve that
-            # moves, and so do the new factor's fees at purchase (buyout.py).
+            # A buyout: the old factor's fee to the day, and the new factor's fees at
+            # purchase (buyout.py). The fee to the day is worked out again, not taken
+            # from the reserve that moved: a thin reserve moves less than the fees.
             new = snap.purchase
-            accrued = previous.held - new.reserve - new.discount_fee - new.invoice_fee
             terms, old = previous.agreement, previous.purchase
-            if terms is not None and old is not None:
+            if terms and old and previous.funded_on and snap.funded_on:
+                accrued = P.fee_due(
+                    terms,
+                    face,
+                    old.advance,
+                    previous.funded_on,
+                    snap.funded_on,
+                    old.discount_fee,
+                    currency,
+                )
                 base, late = P.base_and_late(terms, old, accrued)
                 fees.append(("discount", snap.funded_on, base))
                 fees.append(("late", snap.funded_on, late))

@@ -114,6 +114,8 @@ def _invoice_items(
             schedules.setdefault((snap.factor, currency, group), []).append(number)
         for part, owed in snap.owed:
             since = snap.charged_back_on or snap.collected_on or snap.date
+            if part == "buyout" and snap.funded_on:
+                since = snap.funded_on  # What a thin reserve left: owed since the buyout.
             kind = OWED_KINDS.get(part, ITEM_FEE)
             if kind == ITEM_MISDIRECTED:
                 # Owed on the due-to-factor account: it leaves nothing on the clearing one.
