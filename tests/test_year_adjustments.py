@@ -181,9 +181,7 @@ def test_the_write_off_uses_the_allowance_and_expenses_nothing_twice(
 ) -> None:
     write_offs = [e for e in transactions(entries) if "Write-off" in (e.narration or "")]
     # Each write-off moves its face from the allowance: 905.00, 985.00, 1,065.00.
-    used = sorted(
-        p.units.number for e in write_offs for p in e.postings if p.account == ALLOWANCE
-    )
+    used = sorted(p.units.number for e in write_offs for p in e.postings if p.account == ALLOWANCE)
     assert used == [Decimal("905.00"), Decimal("985.00"), Decimal("1065.00")]
     assert all(e.date == day(9, 30) for e in write_offs)
     assert balance(entries, ALLOWANCE, day(10, 1)) == ZERO
@@ -276,7 +274,7 @@ def test_the_interest_figures(entries: list[Any]) -> None:
     after = lakeview[0].date + datetime.timedelta(days=1)
     assert balance(entries, "Liabilities:Loans:Lakeview", after) == Decimal("-597897.81")
     # Briarwood: 398,220.00 x 0.075 / 12 = 2,488.875 -> 2,488.88 (half up).
-    assert [p.units.number for p in briarwood[0].postings][0] == Decimal("2488.88")
+    assert briarwood[0].postings[0].units.number == Decimal("2488.88")
     # The year, as on the lenders' statements: 47,457.49 + 26,551.06 = 74,008.55; the
     # loans end at 611,840.00 - (12 x 18,480.00 - 47,457.49) = 437,537.49 and
     # 398,220.00 - (12 x 10,360.00 - 26,551.06) = 300,451.06.
