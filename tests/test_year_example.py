@@ -8,13 +8,15 @@ What holds, and is checked here:
   month's downloads, byte for byte: the factoring part of the books is importer output;
 - the balances tie: each reserve account is, at the end of every day of the factor's
   reserve ledger, the ledger's running balance; the clearing accounts are zero at every
-  month end; the insolvent broker's three invoices came back on its receivable through
-  chargebacks after the recourse period, and were netted from the factor's fundings;
+  month end; the insolvent broker's three invoices, pledged to the recourse factor (the
+  loan model: they never left the receivable), were charged back after the recourse
+  period, repaying their advances, and netted from the factor's fundings;
   the bank account ends where the last statement ends;
 - every deposit from a factor came in naming nothing and the plugin allocated it; every
   bank line is categorized;
 - the checks that did not fire are live: take away what answers them and they do;
-- the reports agree with the ledger's balances at every month end.
+- the reports agree with the ledger's balances at every month end, the advances owed
+  to the recourse factor with the invoices it holds.
 """
 
 from __future__ import annotations
