@@ -1,5 +1,9 @@
-"""example_ledger/crossborder/: the tractors' monthly depreciation and the truck loan's
-interest, split from each payment (the block at the end of the ledger).
+"""The smaller examples' fixed assets, booked every month (the block at the end of each):
+
+- example_ledger/crossborder/: the tractors' depreciation and the truck loan's interest,
+  split from each payment;
+- example_ledger/europe/: the workshop's machines' depreciation (no loan, and
+  non-recourse factoring: no allowance).
 
 The figures are worked out by hand in the comments.
 """
@@ -15,9 +19,8 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
-LEDGER = (
-    Path(__file__).resolve().parent.parent / "example_ledger" / "crossborder" / "main.beancount"
-)
+EXAMPLES = Path(__file__).resolve().parent.parent / "example_ledger"
+LEDGER = EXAMPLES / "crossborder" / "main.beancount"
 LOAN = "Liabilities:Loans:Ashbury"
 ACCUMULATED = "Assets:Equipment:AccumulatedDepreciation"
 D = Decimal
@@ -84,3 +87,24 @@ def test_each_loan_payment_is_split_into_interest_and_principal(entries: list[An
     # Interest in the quarter 1,684.28; owed 96,000.00 - (9,000.00 - 1,684.28) = 88,684.28.
     assert total(entries, "Expenses:Interest:Equipment", QUARTER_END) == D("1684.28")
     assert total(entries, LOAN, QUARTER_END) == D("-88684.28")
+
+
+def test_the_workshops_machines_depreciate_every_month() -> None:
+    entries, errors, _ = loader.load_file(str(EXAMPLES / "europe" / "main.beancount"))
+    assert errors == []
+    # (180,000.00 + 132,000.00) / 8 years / 12 = 3,250.00 a month.
+    booked = [
+        (e.date, p.units.number)
+        for e in entries
+        if isinstance(e, data.Transaction)
+        for p in e.postings
+        if p.account == "Expenses:6800-Depreciation"
+    ]
+    assert booked == [
+        (datetime.date(2025, 1, 31), D("3250.00")),
+        (datetime.date(2025, 2, 28), D("3250.00")),
+        (datetime.date(2025, 3, 31), D("3250.00")),
+    ]
+    # 78,000.00 on January 1 + 3 x 3,250.00 = 87,750.00.
+    accumulated = total(entries, "Assets:1169-Accumulated-Depreciation", QUARTER_END)
+    assert accumulated == D("-87750.00")
