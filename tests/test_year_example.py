@@ -8,13 +8,15 @@ What holds, and is checked here:
   month's downloads, byte for byte: the factoring part of the books is importer output;
 - the balances tie: each reserve account is, at the end of every day of the factor's
   reserve ledger, the ledger's running balance; the clearing accounts are zero at every
-  month end; the insolvent broker's three invoices came back on its receivable through
-  chargebacks after the recourse period, and were netted from the factor's fundings;
+  month end; the insolvent broker's three invoices, pledged to the recourse factor (the
+  loan model: they never left the receivable), were charged back after the recourse
+  period, repaying their advances, and netted from the factor's fundings;
   the bank account ends where the last statement ends;
 - every deposit from a factor came in naming nothing and the plugin allocated it; every
   bank line is categorized;
 - the checks that did not fire are live: take away what answers them and they do;
-- the reports agree with the ledger's balances at every month end.
+- the reports agree with the ledger's balances at every month end, the advances owed
+  to the recourse factor with the invoices it holds.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ IMPORT_SCRIPT = ROOT / "importers" / "year_import.py"
 MONTHS = [f"2025-{month:02d}" for month in range(1, 13)]
 FACTORS = ("Lakeshore", "Pinecrest")
 BANK = "Assets:Bank:Checking"
+LAKESHORE_ADVANCES = "Liabilities:Factoring:Lakeshore:Advances"
 ZERO = Decimal(0)
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -166,7 +169,8 @@ def test_extract_gives_the_committed_imported_file(cli: Any, tmp_path: Path, mon
 def test_main_includes_every_imported_file() -> None:
     text = MAIN.read_text(encoding="utf-8")
     included = re.findall(r'^include "(.*)"', text, re.MULTILINE)
-    assert included == ["hand-kept.beancount"] + [f"imported/{m}.beancount" for m in MONTHS]
+    hand = ["hand-kept.beancount", "adjustments.beancount"]
+    assert included == hand + [f"imported/{m}.beancount" for m in MONTHS]
     assert files_under(IMPORTED) == [f"{m}.beancount" for m in MONTHS]
 
 
@@ -303,8 +307,11 @@ def test_the_insolvent_brokers_invoices_are_charged_back(entries: list[Any]) -> 
         assert invoice.postings[0].account == "Assets:Receivable:Redfern"
         face = number(invoice.postings[0])
         faces += face
-        back = [p for p in chargeback.postings if p.account == "Assets:Receivable:Redfern"]
-        assert [number(p) for p in back] == [face]  # the claim is ours again
+        # Lakeshore lends against the invoices (the loan model): the chargeback repays
+        # the advance of the face; the claim on Redfern never left its receivable.
+        assert [p for p in chargeback.postings if p.account.startswith("Assets:Receivable")] == []
+        repaid = [p for p in chargeback.postings if p.account == LAKESHORE_ADVANCES]
+        assert [number(p) for p in repaid] == [face]
         # After the recourse period; netted from the factor's next funding.
         assert (chargeback.date - funded[link]).days >= 90
         deposit = netted[link]
@@ -350,6 +357,7 @@ def codes_after(tmp_path: Path, month: str, edit: Any) -> set[str]:
     copy.mkdir()
     shutil.copy(MAIN, copy)
     shutil.copy(HAND_KEPT, copy)
+    shutil.copy(BOOKS / "adjustments.beancount", copy)
     shutil.copytree(IMPORTED, copy / "imported")
     target = copy / "imported" / f"{month}.beancount"
     text = target.read_text(encoding="utf-8")
@@ -428,6 +436,9 @@ def test_the_reports_tie_to_the_ledger_at_every_month_end(
         if "invoice" in e.meta
     }
     events = [e for e in transactions(entries) if e.meta.get("factoring")]
+    lakeshore = {
+        n for e in events if e.meta.get("factor") == "Lakeshore" for n in e.links & faces.keys()
+    }
     for start in month_starts():
         as_of = start - ONE_DAY
         ledger_now = balances(entries, start)
@@ -449,9 +460,14 @@ def test_the_reports_tie_to_the_ledger_at_every_month_end(
                     sold -= event.links
         outstanding = sum((faces[n] for n in sold), ZERO)
         (totals,) = book.aging(as_of).totals
-        assert sum(totals.unfactored) == totals.receivable_balance == receivable, as_of
+        # Lakeshore's invoices are pledged (loan model): on our receivables until paid.
+        receivables = sum(totals.unfactored) + totals.pledged
+        assert receivables == totals.receivable_balance == receivable, as_of
         assert sum(totals.factored) == totals.factor_outstanding + totals.scheduled
         assert totals.factor_outstanding + totals.scheduled == outstanding, as_of
+        # What we owe Lakeshore is the face of the invoices it funded and holds.
+        pledged = sum((faces[n] for n in sold if n in lakeshore), ZERO)
+        assert totals.pledged == pledged == -ledger_now.get(LAKESHORE_ADVANCES, ZERO), as_of
         fees = sum((v for k, v in ledger_now.items() if k.startswith("Expenses:Factoring:")), ZERO)
         assert sum((line.fees.total for line in book.cost(as_of).by_factor), ZERO) == fees
     reconcile = book.reconcile()

@@ -208,7 +208,7 @@ class FactorReportImporter(base.Importer):
 
     def extract(self, filepath: str, existing: Sequence[Any]) -> list[Any]:
         found, closest = self._detect(filepath)
-        accounts, prefix, invoices = self._accounts(existing)
+        accounts, prefix, invoices, loan = self._accounts(existing)
         # A report names the same few debtors on every row: each is looked up once, by
         # its name and by its id (which may differ from row to row).
         by_name: dict[str, tuple[str, bool]] = {}
@@ -239,6 +239,7 @@ class FactorReportImporter(base.Importer):
             flag=self.flag,
             balances=self.balances,
             releases=self.releases,
+            loan=loan,
         )
         with no_gc_pauses():
             # Opening the closest profile's report explains a file no profile recognises.
@@ -256,8 +257,11 @@ class FactorReportImporter(base.Importer):
         leaf = account_component(_COMPANY.sub("", debtor))
         return f"{prefix}:{leaf or 'Unknown'}", False
 
-    def _accounts(self, existing: Sequence[Any]) -> tuple[dict[str, str], str, dict[str, str]]:
-        """The factor's accounts, the receivables prefix, each invoice's receivable."""
+    def _accounts(
+        self, existing: Sequence[Any]
+    ) -> tuple[dict[str, str], str, dict[str, str], bool]:
+        """The factor's accounts, the receivables prefix, each invoice's receivable, and
+        whether its agreement is under the loan model (a schedule then moves nothing)."""
         agreement, invoices = self._from_ledger(existing)
         accounts = dict(self.defaults)
         if agreement is not None:
@@ -265,7 +269,8 @@ class FactorReportImporter(base.Importer):
                             fees=agreement.fees, bank=agreement.bank)  # fmt: skip
         accounts.update({key: value for key, value in self.explicit.items() if value})
         prefix = agreement.receivables if agreement is not None else self.receivables
-        return accounts, prefix, invoices
+        loan = agreement is not None and agreement.model == "loan"
+        return accounts, prefix, invoices, loan
 
     def _from_ledger(self, existing: Sequence[Any]) -> tuple[Agreement | None, dict[str, str]]:
         """The factor's latest agreement and each invoice's receivable account (one pass)."""

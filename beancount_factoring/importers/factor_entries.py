@@ -17,6 +17,17 @@ figures on each invoice's leg (docs/ledger.md, "The factor's own figures"):
       Assets:Receivable:Crossroads         -1875.00 USD
         ...
 
+Under the loan model (the agreement's `model: "loan"`) a schedule pledges the invoices and
+moves nothing: each invoice's leg is a posting of zero that carries the factor's figures,
+and there is no clearing leg (docs/ledger.md, "The loan model"):
+
+    2025-03-03 * "Lakeshore Funding" "Schedule 3110, 2 invoices" ^RF-1101 ^RF-1102
+      ...
+      Assets:Receivable:Northstar             0.00 USD
+        invoice: "RF-1101"
+        advance: 2042.50 USD
+        ...
+
 A collections report gives `collected` events (with `paid:` when the debtor paid
 another amount than the face) and a recourse report `chargeback` events. A reserve
 ledger's entries are made by `factor_reserve.py`, with the helpers here.
@@ -42,6 +53,7 @@ from beancount_factoring.importers.base import CENT, ID_KEY, RowIds
 from beancount_factoring.importers.report import Report, Row
 
 ZERO = Decimal(0)
+NIL = Decimal("0.00")  # a leg of zero, written with cents
 LINK = re.compile(r"^[A-Za-z0-9\-_/.]+$")
 _new_tuple = tuple.__new__
 _CURRENCY = re.compile(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]")
@@ -62,6 +74,8 @@ class Context:
     flag: str = "*"
     balances: str = "daily"
     releases: bool = True
+    # The agreement's model: under "loan" a schedule moves nothing (figures only).
+    loan: bool = False
     ids: dict[str, RowIds] = field(default_factory=dict)
 
     def id(self, kind: str, *parts: object) -> str:
@@ -187,11 +201,17 @@ def _schedule(
     meta["factor"] = ctx.factor
     if schedule:
         meta["schedule"] = schedule
-    total = sum((item[1] for item in items), ZERO)
-    postings = [data.Posting(ctx.clearing, make_amount(total, currency), None, None, None, None)]
-    for _, face, _, figures, account, _, _ in items:
+    postings = []
+    if not ctx.loan:
+        total = sum((item[1] for item in items), ZERO)
         postings.append(
-            data.Posting(account, make_amount(-face, currency), None, None, None, figures)
+            data.Posting(ctx.clearing, make_amount(total, currency), None, None, None, None)
+        )
+    for _, face, _, figures, account, _, _ in items:
+        # Pledged, not sold: the invoice stays on its receivable (a zero leg).
+        moved = NIL if ctx.loan else -face
+        postings.append(
+            data.Posting(account, make_amount(moved, currency), None, None, None, figures)
         )
     count = f"{len(items)} invoice{'s' if len(items) > 1 else ''}"
     narration = f"Schedule {schedule}, {count}" if schedule else f"Purchase, {count}"
