@@ -274,11 +274,11 @@ def _whole_life(
 ) -> InvoiceCost | None:
     """The invoice's cost over its whole life (the given factor's spells only), once its
     last spell has ended; None before."""
-    spells = [s for s in costs.spells if not factor or s.factor == factor]
+    kept = [index for index, s in enumerate(costs.spells) if not factor or s.factor == factor]
+    spells = [costs.spells[index] for index in kept]
     if not spells or spells[-1].end is None:
         return None
     closed_on = spells[-1].end
-    kept = {index for index, s in enumerate(costs.spells) if s in spells}
     fees = {kind: ZERO for kind in FEE_KINDS}
     for fee in costs.fees:
         if fee.spell in kept:

@@ -197,7 +197,6 @@ def cost_text(report: CostReport) -> list[str]:
         for line in report.by_month
     ]
     out.extend(["By month", table(headers, rows, [False] * 3 + [True] * (len(kinds) + 1)), ""])
-    out.extend(["By invoice, over its whole life", _invoice_costs(report), ""])
     headers = ["Customer", "Collected", "Days from funding", "Days from invoice", "Short paid"]
     rows = [
         [
@@ -226,6 +225,8 @@ def cost_text(report: CostReport) -> list[str]:
         ]
         right = [False] * 4 + [True, True, False]
         out.extend(["", "Short pays, chargebacks and credit losses", table(headers, rows, right)])
+    # The detail last: one line per invoice closed in the period.
+    out.extend(["", "By invoice, over its whole life", _invoice_costs(report)])
     return out
 
 
