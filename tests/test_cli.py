@@ -94,7 +94,8 @@ def test_csv_parses_back(report):
         ours = sum(Decimal(r["amount"]) for r in rows if r["holder"] == "us")
         assert ours == Decimal("1640.00")
     if report == "cost":
-        assert {r["group"] for r in rows} == {"factor", "customer", "month", "deduction"}
+        groups = {"factor", "customer", "month", "invoice", "deduction"}
+        assert {r["group"] for r in rows} == groups
         deductions = [
             (r["key"], r["kind"], r["reason"], r["amount"], r["invoices"])
             for r in rows

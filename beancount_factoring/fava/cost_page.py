@@ -1,4 +1,4 @@
-"""The cost page: fees by factor, customer and month; days to pay; annual rates."""
+"""The cost page: fees by factor, customer, month and invoice; days to pay; annual rates."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from beancount_factoring.fava.blocks import (
+    DATE,
     DECIMAL,
     INT,
     STR,
     Page,
+    Table,
     charts,
     drop_zero_columns,
     money,
@@ -21,7 +23,7 @@ from beancount_factoring.fava.blocks import (
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
-from beancount_factoring.reports.model import FEE_KINDS, CostLine
+from beancount_factoring.reports.model import FEE_KINDS, CostLine, CostReport
 
 FEE_COLUMNS = {
     "discount": "Discount",
@@ -36,7 +38,7 @@ FEE_COLUMNS = {
 
 
 def _cost_rows(
-    lines: Sequence[CostLine], keep: Callable[[CostLine], bool], rate: bool
+    lines: Sequence[CostLine], keep: Callable[[CostLine], bool], rate: bool, all_in: bool = False
 ) -> list[list[Any]]:
     rows = []
     for line in lines:
@@ -57,8 +59,47 @@ def _cost_rows(
                 tenths(line.average_days),
                 percent(line.annual_rate),
             ]
+        if all_in:
+            row.append(percent(line.all_in_rate))
         rows.append(row)
     return rows
+
+
+def _invoice_table(
+    report: CostReport, tab: Callable[..., Table], keep: Callable[[str], bool]
+) -> Table:
+    """Each invoice closed in the period, its cost over its whole life (every factor)."""
+    return tab(
+        [
+            ("Invoice", STR),
+            ("Customer", STR),
+            ("Factors", STR),
+            ("Currency", STR),
+            ("Fees", DECIMAL),
+            ("Funded", DATE),
+            ("Closed", DATE),
+            ("Days", INT),
+            ("Cash advanced", DECIMAL),
+            ("Annual rate %", DECIMAL),
+        ],
+        [
+            [
+                line.invoice,
+                line.customer,
+                ", ".join(line.factors),
+                line.currency,
+                money(line.fees.total),
+                line.funded_on,
+                line.closed_on,
+                line.days,
+                money(line.cash_advanced),
+                percent(line.annual_rate),
+            ]
+            for line in report.by_invoice
+            if keep(line.customer)
+        ],
+        invoice_column="Invoice",
+    )
 
 
 def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
@@ -81,9 +122,18 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         return view.matches_account(where.customer(line.key))
 
     tables = {}
+    # The all-in rate (with the fees of no invoice) only when there are such fees.
+    all_in = any(line.untied_fees for line in report.by_factor)
     columns, rows = drop_zero_columns(
-        [("Factor", STR), ("Currency", STR), *fee_columns, ("Total fees", DECIMAL), *rate_columns],
-        _cost_rows(report.by_factor, by_factor, rate=True),
+        [
+            ("Factor", STR),
+            ("Currency", STR),
+            *fee_columns,
+            ("Total fees", DECIMAL),
+            *rate_columns,
+            *([("All-in rate %", DECIMAL)] if all_in else []),
+        ],
+        _cost_rows(report.by_factor, by_factor, rate=True, all_in=all_in),
         optional,
     )
     tables["factors"] = tab(columns, rows)
@@ -112,6 +162,9 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         optional,
     )
     tables["months"] = tab(columns, rows)
+    tables["invoices"] = _invoice_table(
+        report, tab, lambda customer: view.matches_account(where.customer(customer))
+    )
     tables["days"] = tab(
         [
             ("Customer", STR),

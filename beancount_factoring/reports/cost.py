@@ -1,21 +1,30 @@
-"""The cost report: fees by factor, customer and month, days to pay, annual rate.
+"""The cost report: fees by factor, customer, month and invoice; days to pay; annual rate.
 
 Factor and month lines add up the postings to the factors' fee accounts
 (``fees``, ``invoice-fee-account``, ``transfer-fee-account``) dated in the
 period, by their ``factoring-part`` (a fee posted by hand, without one, is
 "other"): they tie to the ledger's fee accounts. Customer lines add up each
 invoice's fees from its state, on the day each was booked (the purchase fees
-at funding, fees taken at release on the release, a chargeback's fee on the
-chargeback), with each deposit's transfer fee shared among the invoices it
-funded in proportion to their face.
+at funding or at a buyout, fees taken at release on the release, a
+chargeback's or a forfeited credit loss's fee on that day), with each
+deposit's transfer fee shared among the invoices it funded in proportion to
+their face, and the fees posted against an invoice that its state does not
+give (a fuel advance's fee) from their postings. The fees that belong to no
+invoice (monthly minimums, buyout fees, other charges) make a customer line of
+their own (``NO_INVOICE``): the factor, customer and month lines add up to the
+same totals.
 
-The annual rate (``model.CostLine``) looks at the invoices closed in the
-period, collected or charged back, whose fee is final:
-``rate = sum(fee_i) / sum(advance_i x days_i) x 365``, days from funding to
-collection (or chargeback), at least one. For one invoice it is
-fee / cash advanced x 365 / days outstanding; over many it weights each invoice
-by its advance and its days, so it is the cost of a dollar of advance for a
-year.
+The annual rate (``model.CostLine``) looks at what was *closed* in the period,
+whose fee is final: ``rate = sum(fee_i) / sum(advance_i x days_i) x 365``, days
+at least one. On a factor's line each i is the spell an invoice spent with
+that factor (``spells.py``): its own fees, advance and days, from its funding
+or the buyout that brought the invoice to it, to the buyout that took it away,
+its collection, chargeback or credit loss. On a customer line and per invoice
+(``by_invoice``) each i is an invoice's whole life, every factor's spell in
+it. For one invoice and one factor it is fee / cash advanced x 365 / days
+outstanding; over many it weights each by its advance and its days, so it is
+the cost of a dollar of advance for a year. A factor's all-in rate adds to the
+fees of the closed spells those of the period that belong to no invoice.
 """
 
 from __future__ import annotations
@@ -25,18 +34,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring import postings as P
 from beancount_factoring.fees import round_money
-from beancount_factoring.reports.facts import Facts, Line, Snap
+from beancount_factoring.reports.facts import Facts
 from beancount_factoring.reports.model import (
     DEDUCTION_KINDS,
     FEE_KINDS,
+    NO_INVOICE,
     CostLine,
     CostReport,
     DaysToPay,
     Deductions,
     Fees,
+    InvoiceCost,
 )
+from beancount_factoring.reports.spells import Booked, InvoiceFees, invoice_fees
 
 ZERO = Decimal(0)
 YEAR = Decimal(365)
@@ -50,6 +61,11 @@ PART_KIND = {
     "minimum-volume-fee": "minimum",
     "minimum-fee": "minimum",
 }
+# The parts an invoice's state gives (``spells.invoice_fees``); the others come from
+# their postings, to the invoice they name, else to no invoice.
+STATE_PARTS = frozenset(
+    ("discount-fee", "late-fee", "invoice-fee", "transfer-fee", "chargeback-fee")
+)
 
 
 @dataclass
@@ -61,14 +77,24 @@ class _Tally:
     closed_fees: Decimal = ZERO
     cash: Decimal = ZERO
     dollar_days: Decimal = ZERO
+    untied: Decimal = ZERO
 
     @classmethod
     def new(cls) -> _Tally:
         return cls({kind: ZERO for kind in FEE_KINDS})
 
+    def close(self, fees: Decimal, cash: Decimal, dollar_days: Decimal) -> None:
+        """One spell or invoice closed in the period."""
+        self.closed += 1
+        self.closed_fees += fees
+        self.cash += cash
+        self.dollar_days += dollar_days
+
     def line(self, key: str, factor: str | None, currency: str, rate: bool = True) -> CostLine:
-        average = self.dollar_days / self.cash if rate and self.cash else None
-        annual = self.closed_fees / self.dollar_days * YEAR if rate and self.dollar_days else None
+        days = self.dollar_days if rate else ZERO
+        average = days / self.cash if days and self.cash else None
+        annual = self.closed_fees / days * YEAR if days else None
+        all_in = (self.closed_fees + self.untied) / days * YEAR if days and factor else None
         return CostLine(
             key=key,
             factor=factor,
@@ -80,6 +106,8 @@ class _Tally:
             dollar_days=self.dollar_days,
             average_days=average,
             annual_rate=annual,
+            untied_fees=self.untied,
+            all_in_rate=all_in,
         )
 
 
@@ -130,78 +158,94 @@ def _in(date: datetime.date | None, start: datetime.date | None, end: datetime.d
     return date is not None and date <= end and (start is None or date >= start)
 
 
-def cost_report(
-    facts: Facts, as_of: datetime.date, factor: str | None, start: datetime.date | None = None
-) -> CostReport:
-    """The cost report for the period ``start`` (inclusive, None: all) to ``as_of``."""
-    by_factor: dict[tuple[str, str], _Tally] = {}
-    by_month: dict[tuple[str, str, str], _Tally] = {}
+@dataclass
+class _Posted:
+    """The fee postings of the period by factor and month, and what they tie to."""
+
+    by_factor: dict[tuple[str, str], _Tally]
+    by_month: dict[tuple[str, str, str], _Tally]
+    # Per currency, the fees of the period that belong to no invoice.
+    untied: dict[str, _Tally]
+    # Per invoice, its fees posted up to the as-of date that its state does not give.
+    booked: dict[str, list[Booked]]
+
+
+def _posted(
+    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+) -> _Posted:
+    """Read the postings to the factors' fee accounts once."""
+    posted = _Posted({}, {}, {}, {})
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
     states = facts.settlement.states
     for account in sorted(facts.fee_accounts):
         for line in facts.lines.get(account, ()):
-            if not _in(line.date, start, as_of):
+            if line.date > as_of:
                 continue
             owner = facts.factor_of_account.get(account)
             if owner is None and line.invoice in states:
                 owner = states[line.invoice].factor
             if owner is None:
                 owner = event_factor.get(line.index)
-            if owner is None or (factor and owner != factor):
+            if owner is None:
                 continue
             kind = PART_KIND.get(line.part or "", "other")
-            _tally(by_factor, (owner, line.currency)).fees[kind] += line.number
+            tied = line.invoice in facts.timeline
+            if tied and line.part not in STATE_PARTS:
+                booked = Booked(owner, kind, line.date, line.number)
+                posted.booked.setdefault(line.invoice or "", []).append(booked)
+            if not _in(line.date, start, as_of) or (factor and owner != factor):
+                continue
+            mine = _tally(posted.by_factor, (owner, line.currency))
+            mine.fees[kind] += line.number
             month = f"{line.date.year:04d}-{line.date.month:02d}"
-            _tally(by_month, (month, owner, line.currency)).fees[kind] += line.number
+            _tally(posted.by_month, (month, owner, line.currency)).fees[kind] += line.number
+            if not tied and line.part not in STATE_PARTS:
+                mine.untied += line.number
+                _tally(posted.untied, line.currency).fees[kind] += line.number
+    return posted
+
+
+def cost_report(
+    facts: Facts, as_of: datetime.date, factor: str | None, start: datetime.date | None = None
+) -> CostReport:
+    """The cost report for the period ``start`` (inclusive, None: all) to ``as_of``."""
+    posted = _posted(facts, start, as_of, factor)
+    by_factor = posted.by_factor
     by_customer: dict[tuple[str, str], _Tally] = {}
+    by_invoice: list[InvoiceCost] = []
     waits: dict[str, list[tuple[int, int, Decimal]]] = {}
     shares = transfer_shares(facts)
     for number in facts.timeline:
-        history = facts.history(number, as_of)
-        last = history[-1] if history else None
-        if last is None or last.factor is None or last.funded_on is None:
-            continue
-        if factor and last.factor != factor:
-            continue
-        funded_on = last.funded_on
         invoice = facts.book.invoices[number]
         currency, face = invoice.face.currency, invoice.face.number or ZERO
-        customer = _tally(by_customer, (invoice.customer, currency))
-        mine = _tally(by_factor, (last.factor, currency))
-        fees = _invoice_fees(history, face, shares.get(number, ZERO), currency)
-        total = ZERO
-        for kind, date, amount in fees:
-            total += amount
-            if _in(date, start, as_of):
-                customer.fees[kind] += amount
-        closed = last.collected_on or last.charged_back_on or last.lost_on
-        if last.purchase is None or not _in(closed, start, as_of):
+        history = facts.history(number, as_of)
+        costs = invoice_fees(
+            history, face, currency, shares.get(number, ZERO), posted.booked.get(number, [])
+        )
+        fees = [fee for fee in costs.fees if not factor or fee.factor == factor]
+        if any(_in(fee.date, start, as_of) for fee in fees):
+            customer = _tally(by_customer, (invoice.customer, currency))
+            for fee in fees:
+                if _in(fee.date, start, as_of):
+                    customer.fees[fee.kind] += fee.amount
+        for spell in costs.spells:
+            if _in(spell.end, start, as_of) and (not factor or spell.factor == factor):
+                mine = _tally(by_factor, (spell.factor, currency))
+                mine.close(spell.fees, spell.advance, spell.advance * spell.days)
+        whole = _whole_life(facts, number, costs, factor)
+        if whole is None or not _in(whole.closed_on, start, as_of):
             continue
-        assert closed is not None
-        days = max((closed - funded_on).days, 1)
-        for tally in (customer, mine):
-            tally.closed += 1
-            tally.closed_fees += total
-            tally.cash += last.purchase.advance
-            tally.dollar_days += last.purchase.advance * days
+        by_invoice.append(whole)
+        customer = _tally(by_customer, (invoice.customer, currency))
+        customer.close(whole.fees.total, whole.cash_advanced, whole.dollar_days)
+        last = history[-1]
         if last.collected_on:
             paid = last.paid if last.paid is not None else face
             waits.setdefault(invoice.customer, []).append(
-                (days, (last.collected_on - invoice.entry.date).days, face - paid)
+                (whole.days, (last.collected_on - invoice.entry.date).days, face - paid)
             )
-    days_to_pay = tuple(
-        DaysToPay(
-            customer=customer,
-            collected=len(items),
-            average_from_funding=Decimal(sum(i[0] for i in items)) / len(items),
-            average_from_invoice=Decimal(sum(i[1] for i in items)) / len(items),
-            short_paid=sum((i[2] for i in items), ZERO),
-        )
-        for customer, items in sorted(waits.items())
-    )
-    for line in _fuel_fees(facts, start, as_of, factor):
-        invoice = facts.book.invoices[line.invoice or ""]
-        _tally(by_customer, (invoice.customer, line.currency)).fees["fuel"] += line.number
+    for currency, tally in posted.untied.items():
+        by_customer[(NO_INVOICE, currency)] = tally
     return CostReport(
         as_of=as_of,
         start=start,
@@ -211,36 +255,63 @@ def cost_report(
         ),
         by_customer=tuple(
             tally.line(customer, None, currency)
-            for (customer, currency), tally in sorted(by_customer.items())
+            for (customer, currency), tally in sorted(
+                by_customer.items(), key=lambda item: (item[0][0] == NO_INVOICE, item[0])
+            )
         ),
         by_month=tuple(
             tally.line(month, facts.display(key), currency, rate=False)
-            for (month, key, currency), tally in sorted(by_month.items())
+            for (month, key, currency), tally in sorted(posted.by_month.items())
         ),
-        days_to_pay=days_to_pay,
+        days_to_pay=_days_to_pay(waits),
         deductions=_deductions(facts, start, as_of, factor),
+        by_invoice=tuple(sorted(by_invoice, key=lambda line: (line.closed_on, line.invoice))),
     )
 
 
-def _fuel_fees(
-    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
-) -> list[Line]:
-    """The fuel-advance fees that name their invoice, booked in the period."""
-    states = facts.settlement.states
-    found = []
-    for account in sorted(facts.fee_accounts):
-        for line in facts.lines.get(account, ()):
-            if line.part != "fuel-advance-fee" or line.invoice not in states:
-                continue
-            if _in(line.date, start, as_of) and (not factor or factor == _owner(facts, line)):
-                found.append(line)
-    return found
+def _whole_life(
+    facts: Facts, number: str, costs: InvoiceFees, factor: str | None
+) -> InvoiceCost | None:
+    """The invoice's cost over its whole life (the given factor's spells only), once its
+    last spell has ended; None before."""
+    kept = [index for index, s in enumerate(costs.spells) if not factor or s.factor == factor]
+    spells = [costs.spells[index] for index in kept]
+    if not spells or spells[-1].end is None:
+        return None
+    closed_on = spells[-1].end
+    fees = {kind: ZERO for kind in FEE_KINDS}
+    for fee in costs.fees:
+        if fee.spell in kept:
+            fees[fee.kind] += fee.amount
+    days = max((closed_on - spells[0].start).days, 1)
+    dollar_days = sum((s.advance * s.days for s in spells), ZERO)
+    total = sum(fees.values(), ZERO)
+    invoice = facts.book.invoices[number]
+    return InvoiceCost(
+        invoice=number,
+        customer=invoice.customer,
+        factors=tuple(dict.fromkeys(facts.display(s.factor) for s in spells)),
+        currency=invoice.face.currency,
+        fees=Fees(**fees),
+        funded_on=spells[0].start,
+        closed_on=closed_on,
+        days=days,
+        cash_advanced=dollar_days / days,
+        dollar_days=dollar_days,
+        annual_rate=total / dollar_days * YEAR if dollar_days else None,
+    )
 
 
-def _owner(facts: Facts, line: Line) -> str | None:
-    return (
-        facts.factor_of_account.get(line.account)
-        or facts.settlement.states[line.invoice or ""].factor
+def _days_to_pay(waits: dict[str, list[tuple[int, int, Decimal]]]) -> tuple[DaysToPay, ...]:
+    return tuple(
+        DaysToPay(
+            customer=customer,
+            collected=len(items),
+            average_from_funding=Decimal(sum(i[0] for i in items)) / len(items),
+            average_from_invoice=Decimal(sum(i[1] for i in items)) / len(items),
+            short_paid=sum((i[2] for i in items), ZERO),
+        )
+        for customer, items in sorted(waits.items())
     )
 
 
@@ -269,65 +340,3 @@ def _deductions(
             key=lambda pair: (pair[0][0], DEDUCTION_KINDS.index(pair[0][1]), pair[0][2:]),
         )
     )
-
-
-def _invoice_fees(
-    history: list[Snap], face: Decimal, transfer: Decimal, currency: str
-) -> list[tuple[str, datetime.date | None, Decimal]]:
-    """An invoice's fees, each with its kind and the day it was booked."""
-    fees: list[tuple[str, datetime.date | None, Decimal]] = []
-    previous: Snap | None = None
-    for snap in history:
-        funded = snap.funded_on and (previous is None or not previous.funded_on)
-        if funded and snap.purchase is not None:
-            fees.append(("discount", snap.funded_on, snap.purchase.discount_fee))
-            fees.append(("invoice", snap.funded_on, snap.purchase.invoice_fee))
-            fees.append(("transfer", snap.funded_on, transfer))
-        bought = (
-            previous is not None
-            and previous.funded_on
-            and snap.funded_on != previous.funded_on
-            and snap.factor != previous.factor
-        )
-        if bought and snap.purchase is not None and previous is not None:
-            # A buyout: the old factor's fee to the day, and the new factor's fees at
-            # purchase (buyout.py). The fee to the day is worked out again, not taken
-            # from the reserve that moved: a thin reserve moves less than the fees.
-            new = snap.purchase
-            terms, old = previous.agreement, previous.purchase
-            if terms and old and previous.funded_on and snap.funded_on:
-                accrued = P.fee_due(
-                    terms,
-                    face,
-                    old.advance,
-                    previous.funded_on,
-                    snap.funded_on,
-                    old.discount_fee,
-                    currency,
-                )
-                base, late = P.base_and_late(terms, old, accrued)
-                fees.append(("discount", snap.funded_on, base))
-                fees.append(("late", snap.funded_on, late))
-            fees.append(("discount", snap.funded_on, new.discount_fee))
-            fees.append(("invoice", snap.funded_on, new.invoice_fee))
-        if snap.collected_on and (previous is None or not previous.collected_on):
-            # Known on collection, booked with the release (None: not yet).
-            fees.append(("discount", None, snap.base_fee))
-            fees.append(("late", None, snap.late_fee))
-        if snap.released_on and (previous is None or not previous.released_on):
-            fees = [(k, snap.released_on if d is None else d, a) for k, d, a in fees]
-        if snap.charged_back_on and (previous is None or not previous.charged_back_on):
-            terms, purchase = snap.agreement, snap.purchase
-            if terms is not None and purchase is not None and snap.funded_on is not None:
-                fee = P.fee_due(
-                    terms,
-                    face,
-                    purchase.advance,
-                    snap.funded_on,
-                    snap.charged_back_on,
-                    purchase.discount_fee,
-                    currency,
-                )
-                fees.append(("chargeback", snap.charged_back_on, fee))
-        previous = snap
-    return fees

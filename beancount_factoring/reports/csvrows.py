@@ -6,6 +6,8 @@ with two decimals, dates are ISO, empty cells mean "none".
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from beancount_factoring.reports.cells import day, money, number, percent
 from beancount_factoring.reports.model import (
     FEE_KINDS,
@@ -137,6 +139,11 @@ COST_CSV = [
     "count",
     "amount",
     "invoices",
+    "untied_fees",
+    "all_in_rate",
+    "customer",
+    "funded_on",
+    "closed_on",
 ]
 
 
@@ -179,9 +186,13 @@ def cost_csv(report: CostReport) -> Rows:
                     *_cost_cells(line),
                     *extra,
                     *[""] * 5,
+                    money(line.untied_fees) if group == "factor" else "",
+                    percent(line.all_in_rate) if group == "factor" else "",
+                    *[""] * 3,
                 ]
             )
-    blank = [""] * (len(COST_CSV) - 9)
+    rows.extend(_invoice_cost_rows(report))
+    blank = [""] * (len(COST_CSV) - 14)
     for item in report.deductions:
         rows.append(
             [
@@ -195,9 +206,37 @@ def cost_csv(report: CostReport) -> Rows:
                 str(item.count),
                 money(item.amount),
                 " ".join(item.invoices),
+                *[""] * 5,
             ]
         )
     return COST_CSV, rows
+
+
+def _invoice_cost_rows(report: CostReport) -> list[list[str]]:
+    """Group ``invoice``: each invoice's whole-life cost (``closed`` is 1, ``average_days``
+    its days, ``factor`` the factors that held it, joined by "; ")."""
+    return [
+        [
+            "invoice",
+            line.invoice,
+            "; ".join(line.factors),
+            line.currency,
+            *(money(amount) for _, amount in line.fees.by_kind()),
+            money(line.fees.total),
+            "1",
+            money(line.fees.total),
+            money(line.cash_advanced),
+            number(Decimal(line.days)),
+            percent(line.annual_rate),
+            *[""] * 9,
+            "",
+            "",
+            line.customer,
+            day(line.funded_on),
+            day(line.closed_on),
+        ]
+        for line in report.by_invoice
+    ]
 
 
 RECONCILE_CSV = [

@@ -162,6 +162,8 @@ class Facts:
     receivable: list[tuple[Line, str | None, Decimal]] = field(default_factory=list)
     factor_of_account: dict[str, str] = field(default_factory=dict)
     fee_accounts: set[str] = field(default_factory=set)
+    # Per invoice, the postings that took a short pay from a reserve account.
+    short_pay_lines: dict[str, list[Line]] = field(default_factory=dict)
     errors: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -178,6 +180,12 @@ class Facts:
         if snaps and snaps[-1].date <= as_of:
             return snaps
         return [s for s in snaps if s.date <= as_of]
+
+    def reserve_short_paid(self, number: str, as_of: datetime.date) -> Decimal:
+        """What short pays took from the invoice's reserve up to ``as_of`` (by the
+        ledger's ``short-pay`` postings; nothing when netted from a funding)."""
+        lines = self.short_pay_lines.get(number, ())
+        return -sum((line.number for line in lines if line.date <= as_of), ZERO)
 
     def display(self, factor: str | None) -> str:
         return self.book.agreements.display(factor)
@@ -259,6 +267,7 @@ def _read_lines(facts: Facts) -> None:
             (agreement.fees, agreement.invoice_fee_account, agreement.transfer_fee_account)
         )
     facts.factor_of_account = {a: next(iter(k)) for a, k in owners.items() if len(k) == 1}
+    reserves = {agreement.reserve for agreement in agreements}
     receivable_cache: dict[str, bool] = {}
     invoices = book.invoices
     open_amounts: dict[str, Decimal] = {}
@@ -290,6 +299,8 @@ def _read_lines(facts: Facts) -> None:
             )
             if account in watched:
                 facts.lines.setdefault(account, []).append(line)
+                if line.part == "short-pay" and line.invoice and account in reserves:
+                    facts.short_pay_lines.setdefault(line.invoice, []).append(line)
             if known:
                 for number, amount in _attribute(line, entry, invoices, open_amounts):
                     facts.receivable.append((line, number, amount))

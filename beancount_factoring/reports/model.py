@@ -304,6 +304,18 @@ class CostLine:
     ``dollar_days`` / ``cash_advanced`` (advance-weighted); ``annual_rate`` =
     ``closed_fees`` / ``dollar_days`` x 365 (= fee / cash advanced x 365 / days
     for one invoice; None without closed invoices). Month lines carry no rate.
+
+    After a buyout each factor's line counts its own spell of the invoice: its
+    fees, its advance, its days (funding or buyout to buyout, collection,
+    chargeback or credit loss). A customer line counts each invoice's whole
+    life: all its fees over the sum of each factor's advance x days, and as
+    ``cash_advanced`` the advance weighted by time (see ``InvoiceCost``).
+    ``untied_fees`` (factor lines) are the fees of the period that belong to no
+    invoice (monthly minimums, buyout fees, other charges, rounding); the
+    ``all_in_rate`` = (``closed_fees`` + ``untied_fees``) / ``dollar_days`` x 365
+    (factor lines only). The fees that belong to no invoice also make a customer
+    line of their own, keyed ``NO_INVOICE``, so that the customer lines add up
+    to the factor lines.
     """
 
     key: str
@@ -315,6 +327,39 @@ class CostLine:
     cash_advanced: Decimal
     dollar_days: Decimal
     average_days: Decimal | None
+    annual_rate: Decimal | None
+    untied_fees: Decimal = ZERO
+    all_in_rate: Decimal | None = None
+
+
+NO_INVOICE = "(no invoice)"
+"""The customer line of the fees that belong to no invoice."""
+
+
+@dataclass(frozen=True)
+class InvoiceCost:
+    """One invoice's whole-life cost, over every factor that held it, closed in the period.
+
+    ``factors`` in the order they held it (two after a buyout); ``fees`` all
+    its fees, whenever booked; ``funded_on`` its first funding; ``closed_on``
+    the day it left the last factor's hands (collected, charged back, written
+    off); ``days`` between the two (at least one); ``dollar_days`` the sum over
+    the factors of advance x days (each spell at least one day);
+    ``cash_advanced`` = ``dollar_days`` / ``days`` (the advance weighted by
+    time: the advance itself without a buyout); ``annual_rate`` = fees /
+    ``dollar_days`` x 365.
+    """
+
+    invoice: str
+    customer: str
+    factors: tuple[str, ...]
+    currency: str
+    fees: Fees
+    funded_on: datetime.date
+    closed_on: datetime.date
+    days: int
+    cash_advanced: Decimal
+    dollar_days: Decimal
     annual_rate: Decimal | None
 
 
@@ -363,7 +408,8 @@ class CostReport:
     """Factoring cost from ``start`` (None: the beginning) to ``as_of``.
 
     ``deductions`` lists, by customer, kind and reason, what customers took
-    off their invoices or did not pay, dated in the period.
+    off their invoices or did not pay, dated in the period; ``by_invoice`` the
+    whole-life cost of each invoice closed in the period.
     """
 
     as_of: datetime.date
@@ -373,6 +419,7 @@ class CostReport:
     by_month: tuple[CostLine, ...]
     days_to_pay: tuple[DaysToPay, ...]
     deductions: tuple[Deductions, ...] = ()
+    by_invoice: tuple[InvoiceCost, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------

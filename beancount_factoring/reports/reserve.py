@@ -48,12 +48,18 @@ def typical_days(facts: Facts, as_of: datetime.date) -> dict[str, int]:
     return {customer: round(sum(days) / len(days)) for customer, days in totals.items()}
 
 
-def forfeits(history: list[Snap], face: Decimal) -> tuple[Decimal, str | None]:
+def forfeits(
+    history: list[Snap], face: Decimal, short_paid: Decimal | None = None
+) -> tuple[Decimal, str | None]:
     """What the factor kept of an invoice's reserve, and why, from its snapshots.
 
     A chargeback keeps all that was held; a short pay takes the shortfall from
-    the reserve, up to what was held (``postings.collection_postings``); a
-    credit loss keeps all that was held unless the agreement releases it.
+    the reserve, up to what was held (``postings.collection_postings``), unless
+    the factor nets it from a funding (``short-pay-from: "funding"``): then the
+    reserve stays whole and comes back, and nothing is forfeited. ``short_paid``
+    is what the ledger's short-pay postings took from the reserve, when known
+    (``Facts.reserve_short_paid``). A credit loss keeps all that was held unless
+    the agreement releases it.
     """
     forfeited, reason = ZERO, None
     previous: Snap | None = None
@@ -68,8 +74,9 @@ def forfeits(history: list[Snap], face: Decimal) -> tuple[Decimal, str | None]:
             reason = FORFEIT_CHARGEBACK
         if snap.collected_on and (previous is None or not previous.collected_on):
             short = face - (snap.paid if snap.paid is not None else face)
-            if short > 0 and before > 0:
-                forfeited += min(short, before)
+            taken = min(short, before) if short_paid is None else short_paid
+            if short > 0 and before > 0 and taken > 0:
+                forfeited += taken
                 reason = FORFEIT_SHORT_PAY
         lost = snap.lost_on and (previous is None or not previous.lost_on)
         if lost and before > 0 and not snap.held:
@@ -91,7 +98,8 @@ def reserve_line(
         return None
     invoice = facts.book.invoices[number]
     agreement = snap.agreement
-    forfeited, reason = forfeits(history, invoice.face.number or ZERO)
+    short_paid = facts.reserve_short_paid(number, as_of)
+    forfeited, reason = forfeits(history, invoice.face.number or ZERO, short_paid)
     fees_due = ZERO if snap.released_on else snap.base_fee + snap.late_fee
     release_days = agreement.release_days
     expected: datetime.date | None = None

@@ -161,10 +161,13 @@ def cost_text(report: CostReport) -> list[str]:
     def fees(line: CostLine) -> list[str]:
         return [_m(getattr(line.fees, kind)) for kind in shown]
 
+    # The all-in rate only when some fee belongs to no invoice (else it is the rate).
+    all_in = any(line.untied_fees for line in report.by_factor)
     for title, lines, first in (
         ("By factor", report.by_factor, "Factor"),
         ("By customer", report.by_customer, "Customer"),
     ):
+        extra = ["All-in"] if all_in and first == "Factor" else []
         headers = [first, "Cur", *kinds, "Total", "Closed", "Advanced", "Avg days", "Rate"]
         rows = [
             [
@@ -176,11 +179,12 @@ def cost_text(report: CostReport) -> list[str]:
                 _m(line.cash_advanced),
                 number(line.average_days),
                 percent(line.annual_rate),
+                *([percent(line.all_in_rate)] if extra else []),
             ]
             for line in lines
         ]
-        right = [False, False] + [True] * (len(kinds) + 5)
-        out.extend([title, table(headers, rows, right), ""])
+        right = [False, False] + [True] * (len(kinds) + 5 + len(extra))
+        out.extend([title, table([*headers, *extra], rows, right), ""])
     headers = ["Month", "Factor", "Cur", *kinds, "Total"]
     rows = [
         [
@@ -221,7 +225,30 @@ def cost_text(report: CostReport) -> list[str]:
         ]
         right = [False] * 4 + [True, True, False]
         out.extend(["", "Short pays, chargebacks and credit losses", table(headers, rows, right)])
+    # The detail last: one line per invoice closed in the period.
+    out.extend(["", "By invoice, over its whole life", _invoice_costs(report)])
     return out
+
+
+def _invoice_costs(report: CostReport) -> str:
+    headers = ["Invoice", "Customer", "Factors", "Cur", "Fees", "Funded", "Closed", "Days"]
+    headers += ["Advanced", "Rate"]
+    rows = [
+        [
+            line.invoice,
+            line.customer,
+            ", ".join(line.factors),
+            line.currency,
+            _m(line.fees.total),
+            str(line.funded_on),
+            str(line.closed_on),
+            str(line.days),
+            _m(line.cash_advanced),
+            percent(line.annual_rate),
+        ]
+        for line in report.by_invoice
+    ]
+    return table(headers, rows, [False] * 4 + [True] + [False] * 2 + [True] * 3)
 
 
 def reconcile_text(report: ReconcileReport) -> list[str]:

@@ -33,7 +33,13 @@ SECTIONS = {
         "Open invoices",
         "Tie-out",
     ],
-    "FactoringCost": ["By factor", "By customer", "By month", "Days to pay"],
+    "FactoringCost": [
+        "By factor",
+        "By customer",
+        "By month",
+        "By invoice, over its whole life",
+        "Days to pay",
+    ],
     "FactoringReconciliation": ["Clearing accounts", "Open items"],
 }
 # (page, time filter): what the year shows there, as the README says.

@@ -7,18 +7,26 @@ import re
 from pathlib import Path
 
 import pytest
+from beancount import loader
 from fava.core import FavaLedger
-from fava_ledgers import EXAMPLE_SLUG, HOSTILE, SMALL_SLUG, make_app, write_small
+from fava_ledgers import EXAMPLE, EXAMPLE_SLUG, HOSTILE, SMALL_SLUG, make_app, write_small
 from flask import Flask
 from flask.testing import FlaskClient
 
 import beancount_factoring.fava.state as state_module
 from beancount_factoring.fava import FactoringReserve
+from beancount_factoring.reports import compute
 
 PAGES = {
     "FactoringReserve": ["Reserve held per factor", "Open reserves", "Forfeited reserves"],
     "FactoringAging": ["Receivables we hold", "Invoices the factors hold", "Tie-out"],
-    "FactoringCost": ["By factor", "By customer", "By month", "Days to pay"],
+    "FactoringCost": [
+        "By factor",
+        "By customer",
+        "By month",
+        "By invoice, over its whole life",
+        "Days to pay",
+    ],
     "FactoringReconciliation": ["Clearing accounts", "Open items", "Unallocated lump sums"],
 }
 
@@ -145,6 +153,19 @@ def test_the_cost_page_counts_fees_from_the_start_of_the_time_filter(
     march = rows(client.get(url("FactoringCost", query="time=2025-03")).get_data(as_text=True), 2)
     assert {row[0] for row in whole} == {"2025-01", "2025-02", "2025-03"}
     assert {row[0] for row in march} == {"2025-03"}
+
+
+def test_the_cost_page_shows_each_invoices_whole_life_cost(client: FlaskClient) -> None:
+    html = client.get(url("FactoringCost")).get_data(as_text=True)
+    invoices = rows(html, 3)  # after the factors, customers and months
+    entries, errors, options_map = loader.load_file(str(EXAMPLE))
+    report = compute(entries, options_map, errors).cost()
+    # One currency: no Currency column. Invoice, customer, factors, fees ... rate.
+    assert [row[0] for row in invoices] == [line.invoice for line in report.by_invoice]
+    assert {row[2] for row in invoices} == {"Lakeshore", "Pinecrest"}
+    assert [row[-1] for row in invoices] == [
+        float(round(line.annual_rate * 100, 2)) for line in report.by_invoice
+    ]
 
 
 def test_the_account_filter_keeps_the_rows_of_the_accounts_it_names(

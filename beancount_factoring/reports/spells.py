@@ -1,0 +1,225 @@
+"""An invoice's fees, and the spells it spent with each factor, for the cost report.
+
+The annual rate of factoring asks what a dollar of advance cost for a year:
+the fees over the cash advanced times the days it was out. An invoice is
+usually held by one factor from funding to collection, but a buyout splits its
+life into *spells*, one per factor, each with its own advance, days and fees::
+
+    2025-06-11 * "LAKESHORE FUNDING" "Purchase" ^INV-1      ; 95%, flat 2%
+    2025-07-01 * "Pinecrest Capital" "Buyout"               ; 97%, flat 3%
+      factoring: "buyout"
+      factor: "Pinecrest"
+      from: "Lakeshore"
+    2025-07-10 * "TQL" "Paid Pinecrest" ^INV-1
+      factoring: "collected"
+
+INV-1 (2,000.00) spends 20 days with Lakeshore (advance 1,900.00, fee 40.00,
+and whatever time-based fee it had accrued by the buyout) and 9 days with
+Pinecrest (advance 1,960.00: the face less the reserve that moved, fee
+60.00). Lakeshore's rate counts 40.00 over 1,900.00 x 20 days, Pinecrest's
+60.00 over 1,960.00 x 9 days; the invoice's whole life counts 100.00 over
+1,900.00 x 20 + 1,960.00 x 9.
+
+Each fee is kept with the spell it belongs to and the day it was booked (the
+purchase fees at funding or at the buyout, the fee accrued to a buyout on the
+buyout, time-based fees with the release, a chargeback's or a forfeited credit
+loss's fee on that day). Fees the ledger books against an invoice that the
+invoice's state does not work out (a fuel advance's fee, another charge naming
+the invoice) come from their postings (``Booked``) and go to the spell of
+their factor.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount_factoring import postings as P
+from beancount_factoring.reports.facts import Snap
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    """One fee of an invoice: its kind, the day it was booked (None: with a release to
+    come), its factor, and the spell it belongs to (None: before any funding)."""
+
+    factor: str
+    kind: str
+    date: datetime.date | None
+    amount: Decimal
+    spell: int | None
+
+
+@dataclass(slots=True)
+class Spell:
+    """The time an invoice spent with one factor: from its funding (or the buyout) to the
+    day it left that factor (buyout, collection, chargeback, credit loss; None: not yet)."""
+
+    factor: str
+    advance: Decimal
+    start: datetime.date
+    end: datetime.date | None = None
+    fees: Decimal = ZERO
+
+    @property
+    def days(self) -> int:
+        """Days the advance was out, at least one (only for a spell that ended)."""
+        assert self.end is not None
+        return max((self.end - self.start).days, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """A fee posting naming the invoice, of a part the invoice's state does not give."""
+
+    factor: str
+    kind: str
+    date: datetime.date
+    amount: Decimal
+
+
+@dataclass
+class InvoiceFees:
+    """An invoice's fees and spells, worked out from its snapshots by ``invoice_fees``."""
+
+    face: Decimal
+    currency: str
+    fees: list[Fee] = field(default_factory=list)
+    spells: list[Spell] = field(default_factory=list)
+
+    def add(self, kind: str, date: datetime.date | None, amount: Decimal) -> None:
+        """A fee of the current spell."""
+        if not amount:
+            return
+        spell = self.spells[-1]
+        spell.fees += amount
+        self.fees.append(Fee(spell.factor, kind, date, amount, len(self.spells) - 1))
+
+    def start(self, factor: str, advance: Decimal, date: datetime.date) -> None:
+        if self.spells and self.spells[-1].end is None:
+            self.spells[-1].end = date
+        self.spells.append(Spell(factor, advance, date))
+
+    def end(self, date: datetime.date) -> None:
+        if self.spells and self.spells[-1].end is None:
+            self.spells[-1].end = date
+
+    def book(self, fee: Booked) -> None:
+        """A posted fee: to the spell of its factor that ran on its day, else the first."""
+        mine = [i for i, s in enumerate(self.spells) if s.factor == fee.factor]
+        during = [
+            i
+            for i in mine
+            if self.spells[i].start <= fee.date
+            and (self.spells[i].end is None or fee.date <= self.spells[i].end)  # type: ignore[operator]
+        ]
+        index = during[0] if during else mine[0] if mine else None
+        if index is not None:
+            self.spells[index].fees += fee.amount
+        self.fees.append(Fee(fee.factor, fee.kind, fee.date, fee.amount, index))
+
+
+def invoice_fees(
+    history: list[Snap],
+    face: Decimal,
+    currency: str,
+    transfer: Decimal,
+    booked: list[Booked],
+) -> InvoiceFees:
+    """An invoice's fees and spells from its snapshots (``transfer``: its share of its
+    funding's transfer fee) and the fees posted against it (``booked``)."""
+    result = InvoiceFees(face, currency)
+    previous: Snap | None = None
+    for snap in history:
+        _step(result, previous, snap, transfer)
+        previous = snap
+    for fee in booked:
+        result.book(fee)
+    return result
+
+
+def _new(snap: Snap, previous: Snap | None, name: str) -> bool:
+    """True when the snapshot's date field ``name`` was set by this event."""
+    return bool(getattr(snap, name)) and (previous is None or not getattr(previous, name))
+
+
+def _step(result: InvoiceFees, previous: Snap | None, snap: Snap, transfer: Decimal) -> None:
+    """What one event did to the invoice's fees and spells."""
+    if _new(snap, previous, "funded_on") and snap.purchase is not None:
+        assert snap.funded_on is not None
+        result.start(snap.factor or "", snap.purchase.advance, snap.funded_on)
+        result.add("discount", snap.funded_on, snap.purchase.discount_fee)
+        result.add("invoice", snap.funded_on, snap.purchase.invoice_fee)
+        result.add("transfer", snap.funded_on, transfer)
+    elif _bought(previous, snap):
+        assert previous is not None and snap.purchase is not None and snap.funded_on
+        # A buyout: the old factor's fee to the day is the last of its spell; the new
+        # factor's fees at purchase the first of the next (buyout.py).
+        base, late = _fee_to(previous, result, snap.funded_on)
+        result.add("discount", snap.funded_on, base)
+        result.add("late", snap.funded_on, late)
+        result.start(snap.factor or "", snap.purchase.advance, snap.funded_on)
+        result.add("discount", snap.funded_on, snap.purchase.discount_fee)
+        result.add("invoice", snap.funded_on, snap.purchase.invoice_fee)
+    if not result.spells:
+        return
+    if _new(snap, previous, "collected_on"):
+        assert snap.collected_on is not None
+        # Known on collection, booked with the release (None: not yet).
+        result.add("discount", None, snap.base_fee)
+        result.add("late", None, snap.late_fee)
+        result.end(snap.collected_on)
+    if _new(snap, previous, "lost_on"):
+        assert snap.lost_on is not None
+        # A credit loss: the fee to the day is taken from the reserve at once when the
+        # factor keeps the reserve, else with the release (losses.py).
+        released = snap.agreement is not None and snap.agreement.reserve_on_loss == "released"
+        base, late = _fee_to(snap, result, snap.lost_on)
+        result.add("discount", None if released else snap.lost_on, base)
+        result.add("late", None if released else snap.lost_on, late)
+        result.end(snap.lost_on)
+    if _new(snap, previous, "released_on"):
+        result.fees = [
+            fee if fee.date is not None else _dated(fee, snap.released_on) for fee in result.fees
+        ]
+    if _new(snap, previous, "charged_back_on"):
+        assert snap.charged_back_on is not None
+        base, late = _fee_to(snap, result, snap.charged_back_on)
+        result.add("chargeback", snap.charged_back_on, base + late)
+        result.end(snap.charged_back_on)
+
+
+def _bought(previous: Snap | None, snap: Snap) -> bool:
+    return (
+        previous is not None
+        and previous.funded_on is not None
+        and snap.funded_on != previous.funded_on
+        and snap.factor != previous.factor
+        and snap.purchase is not None
+    )
+
+
+def _dated(fee: Fee, date: datetime.date | None) -> Fee:
+    return Fee(fee.factor, fee.kind, date, fee.amount, fee.spell)
+
+
+def _fee_to(snap: Snap, result: InvoiceFees, day: datetime.date) -> tuple[Decimal, Decimal]:
+    """The time-based fee accrued to ``day`` beyond the one taken at purchase, split into
+    its first term and the rest, as the plugin works it out for a buyout, a chargeback
+    or a credit loss."""
+    terms, purchase = snap.agreement, snap.purchase
+    if terms is None or purchase is None or snap.funded_on is None:
+        return ZERO, ZERO
+    due = P.fee_due(
+        terms,
+        result.face,
+        purchase.advance,
+        snap.funded_on,
+        day,
+        purchase.discount_fee,
+        result.currency,
+    )
+    return P.base_and_late(terms, purchase, due)
