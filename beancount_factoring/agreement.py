@@ -83,6 +83,7 @@ KEYS = (
     "credit-losses",
     "reserve-on-loss",
     "buyout-fee",
+    "accrued-fees",
 )
 REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
 CHOICES = {
@@ -109,6 +110,7 @@ ACCOUNT_KEYS = (
     "recourse-receivables",
     "fuel-advances",
     "credit-losses",
+    "accrued-fees",
 )
 
 
@@ -156,6 +158,8 @@ class Agreement:
     credit_losses: str = ""
     reserve_on_loss: str = "forfeited"
     buyout_fee: FeeRule | None = None
+    # The contra account to the reserve that month-end fee accruals credit.
+    accrued_fees: str = ""
 
     def rail_fee(self, rail: str) -> Amount | None:
         """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""
@@ -476,6 +480,9 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     credit_losses = reader.account_name(
         "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
     )
+    accrued_fees = reader.account_name(
+        "accrued-fees", f"Assets:Factoring:{component}:AccruedFees"
+    )
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,
@@ -494,6 +501,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     assert payee is not None and bank is not None
     assert clearing and reserve and fees and advances and adjustments and receivables
     assert invoice_fee_account and transfer_fee_account and fuel_advances and credit_losses
+    assert accrued_fees
     return (
         Agreement(
             name=name,
@@ -536,6 +544,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             credit_losses=credit_losses,
             reserve_on_loss=reserve_on_loss,
             buyout_fee=buyout_fee,
+            accrued_fees=accrued_fees,
         ),
         [],
     )

@@ -78,6 +78,8 @@ PARTS = (
     "other-fee",
     "buyout",
     "buyout-fee",
+    "accrued-fee",
+    "accrued-fee-reversal",
 )
 # The parts of the fees a factor charges apart from any invoice.
 CHARGE_PARTS = ("minimum-volume-fee", "minimum-fee", "other-fee", "buyout-fee")

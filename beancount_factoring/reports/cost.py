@@ -49,6 +49,10 @@ PART_KIND = {
     "fuel-advance-fee": "fuel",
     "minimum-volume-fee": "minimum",
     "minimum-fee": "minimum",
+    # The month-end accruals of ``'accrue': 'month'`` and their reversals: the
+    # time-based fee moved into the months it was incurred.
+    "accrued-fee": "discount",
+    "accrued-fee-reversal": "discount",
 }
 
 
