@@ -480,9 +480,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     credit_losses = reader.account_name(
         "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
     )
-    accrued_fees = reader.account_name(
-        "accrued-fees", f"Assets:Factoring:{component}:AccruedFees"
-    )
+    accrued_fees = reader.account_name("accrued-fees", f"Assets:Factoring:{component}:AccruedFees")
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,

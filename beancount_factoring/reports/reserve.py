@@ -6,9 +6,10 @@ against a short pay or a chargeback, the fees it will deduct at release, the
 status and the expected release date (rules in ``model.ReserveInvoice`` and
 ``docs/reports.md``), and the fee accrued to the date: what the factor would
 take from the reserve if the customer paid on the as-of date, less what it
-took at funding (``accruals.fee_accrued``); once collected, the fees due. Per factor and currency, the sum of what is held is set
-beside the balance of the reserve account(s) from the ledger's postings, with
-the difference shown as ``unexplained``.
+took at funding (``accruals.fee_accrued``); once collected, the fees due.
+Per factor and currency, the sum of what is held is set beside the balance
+of the reserve account(s) from the ledger's postings, with the difference
+shown as ``unexplained``, and the fees accrued are summed.
 """
 
 from __future__ import annotations
