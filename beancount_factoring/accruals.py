@@ -45,6 +45,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -109,6 +110,38 @@ def month_ends(first: datetime.date, last: datetime.date) -> Iterator[datetime.d
         year, month = following.year, following.month
 
 
+class Step(NamedTuple):
+    """One accrual (``accrued-fee``, a cost) or reversal (``accrued-fee-reversal``)."""
+
+    date: datetime.date
+    kind: str
+    period: FeePeriod
+    amount: Decimal
+
+    @property
+    def expense(self) -> Decimal:
+        """What the step adds to the fees account: the amount, negative for a reversal."""
+        return self.amount if self.kind == "accrued-fee" else -self.amount
+
+
+def accrual_steps(periods: list[FeePeriod], last_day: datetime.date) -> Iterator[Step]:
+    """Each period's month-end accruals up to ``last_day``, then its reversal if booked.
+
+    Month ends run up to ``last_day`` (the ledger's last date): a month not
+    over yet is not accrued. A fee booked on a month end is not accrued that day.
+    """
+    for period in periods:
+        stop = last_day if period.booked is None else min(last_day, period.booked - ONE_DAY)
+        so_far = ZERO
+        for end in month_ends(period.funded, stop):
+            total = period.accrued(end)
+            if total > so_far:
+                yield Step(end, "accrued-fee", period, total - so_far)
+                so_far = total
+        if period.booked is not None and so_far:
+            yield Step(period.booked, "accrued-fee-reversal", period, so_far)
+
+
 # (date, kind, fees account, accrued-fees account, currency)
 _Key = tuple[datetime.date, str, str, str, str]
 
@@ -118,37 +151,24 @@ def accrual_entries(
 ) -> tuple[list[data.Transaction], dict[str, tuple[datetime.date, Agreement]]]:
     """The month-end accruals and their reversals, one transaction per factor, kind and day.
 
-    Month ends run up to ``last_day`` (the ledger's last date): a month not
-    over yet is not accrued. Returns the transactions and the first use of
-    each account they post to, for the plugin to open.
+    Returns the transactions and the first use of each account they post to,
+    for the plugin to open.
     """
     groups: dict[_Key, list[P.Leg]] = {}
     terms: dict[_Key, Agreement] = {}
     used: dict[str, tuple[datetime.date, Agreement]] = {}
-
-    def add(day: datetime.date, kind: str, period: FeePeriod, amount: Decimal) -> None:
+    for step in accrual_steps(periods, last_day):
+        period, day = step.period, step.date
         agreement = period.agreement
         fees, accrued = agreement.fees, agreement.accrued_fees
-        key = (day, kind, fees, accrued, period.currency)
-        sign = 1 if kind == "accrued-fee" else -1
+        key = (day, step.kind, fees, accrued, period.currency)
         found = groups.setdefault(key, [])
-        found.append(P.leg(fees, sign * amount, period.currency, kind, period.invoice))
-        found.append(P.leg(accrued, -sign * amount, period.currency, kind, period.invoice))
+        found.append(P.leg(fees, step.expense, period.currency, step.kind, period.invoice))
+        found.append(P.leg(accrued, -step.expense, period.currency, step.kind, period.invoice))
         terms.setdefault(key, agreement)
         for account in (fees, accrued):
             if account not in used or day < used[account][0]:
                 used[account] = (day, agreement)
-
-    for period in periods:
-        stop = last_day if period.booked is None else min(last_day, period.booked - ONE_DAY)
-        so_far = ZERO
-        for end in month_ends(period.funded, stop):
-            total = period.accrued(end)
-            if total > so_far:
-                add(end, "accrued-fee", period, total - so_far)
-                so_far = total
-        if period.booked is not None and so_far:
-            add(period.booked, "accrued-fee-reversal", period, so_far)
     entries = [_transaction(key, legs, terms[key], detail) for key, legs in sorted(groups.items())]
     return entries, used
 

@@ -333,6 +333,24 @@ class _Reader:
         return value
 
 
+def _check_accrued_fees(
+    reader: _Reader, accrued_fees: str | None, named: dict[str, str | None]
+) -> None:
+    """The accrued fees need an account of their own.
+
+    On the reserve they would hide the reserve's own balance (and its check);
+    on the fees account the accrual would cancel itself.
+    """
+    for key, name in named.items():
+        if accrued_fees is not None and name == accrued_fees:
+            reader.error(
+                "accrued-fees",
+                f"{accrued_fees} is also the agreement's {key}; the fees accrued at month "
+                "ends need an account of their own, like Assets:Factoring:Summit:AccruedFees",
+            )
+            return
+
+
 def _check_advances(
     reader: _Reader, advances: str, named: dict[str, str | None], prefixes: list[str | None]
 ) -> None:
@@ -481,6 +499,20 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
         "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
     )
     accrued_fees = reader.account_name("accrued-fees", f"Assets:Factoring:{component}:AccruedFees")
+    _check_accrued_fees(
+        reader,
+        accrued_fees,
+        {
+            "bank": bank,
+            "clearing": clearing,
+            "reserve": reserve,
+            "fees": fees,
+            "advances": advances,
+            "adjustments": adjustments,
+            "invoice-fee-account": invoice_fee_account,
+            "transfer-fee-account": transfer_fee_account,
+        },
+    )
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,

@@ -9,7 +9,10 @@ below, in both models.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +21,7 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
+from beancount_factoring import cli
 from beancount_factoring.reports import ReportBook, compute
 
 from ledgers import balance, codes, legs, load, txn
@@ -495,3 +499,46 @@ def test_the_accrued_fees_account_ties_to_the_reserve_report_at_every_month_end(
     assert checked == 7
     march = book.reserve(as_of=datetime.date(2025, 3, 31), factor=None)
     assert sum((f.accrued_fees for f in march.factors), D(0)) == D("5635.20")
+
+
+def test_the_cost_reports_rows_add_up_alike_with_accruals(demo_year):
+    _, (entries, errors, options_map) = demo_year
+    book = compute(entries, options_map, errors)
+    report = book.cost(as_of=datetime.date(2025, 3, 31), factor=None)
+
+    def total(lines) -> Decimal:
+        return sum((line.fees.total for line in lines), D(0))
+
+    # The factor row ties to the fee accounts (the accruals included): 14,394.65; the
+    # customer rows add each invoice's accruals too, and the month rows split the same sum.
+    assert total(report.by_factor) == D("14394.65")
+    assert total(report.by_customer) == total(report.by_month) == D("14394.65")
+
+
+def test_the_accrued_fees_account_must_be_one_of_its_own():
+    text = DAILY.replace(
+        "  bank: Assets:Bank:Checking", "  bank: Assets:Bank:Checking\n  accrued-fees: " + RESERVE
+    )
+    entries, errors = load(text, ACCRUE)
+    assert codes(errors)[0] == "FCT110"
+    assert f"{RESERVE} is also the agreement's reserve" in errors[0].message
+
+
+def test_the_command_shows_the_accrued_fee_in_text_csv_and_json(tmp_path, monkeypatch):
+    ledger = 'plugin "beancount_factoring.plugin"\n' + OPENS + DAILY
+    (tmp_path / "ledger.beancount").write_text(ledger, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def run(fmt: str) -> str:
+        out = io.StringIO()
+        args = ["reserve", "ledger.beancount", "--as-of", "2025-02-14", "--format", fmt]
+        cli.main(args, out=out)
+        return out.getvalue()
+
+    # February 14: 35 days x 6.00 = 210.00; 1,000.00 held, 790.00 net of it.
+    assert "  fees accrued 210.00, held net of them 790.00\n" in run("text")
+    rows = list(csv.DictReader(io.StringIO(run("csv"))))
+    assert [(row["invoice"], row["accrued_fee"]) for row in rows] == [("INV-1001", "210.00")]
+    (factor,) = json.loads(run("json"))["factors"]
+    assert (factor["accrued_fees"], factor["held_net_of_fees"]) == ("210.00", "790.00")
+    assert factor["invoices"][0]["accrued_fee"] == "210.00"

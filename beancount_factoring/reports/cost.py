@@ -7,7 +7,8 @@ period, by their ``factoring-part`` (a fee posted by hand, without one, is
 invoice's fees from its state, on the day each was booked (the purchase fees
 at funding, fees taken at release on the release, a chargeback's fee on the
 chargeback), with each deposit's transfer fee shared among the invoices it
-funded in proportion to their face.
+funded in proportion to their face; with ``'accrue': 'month'``, also each
+invoice's month-end accruals and their reversals, as the plugin posted them.
 
 The annual rate (``model.CostLine``) looks at the invoices closed in the
 period, collected or charged back, whose fee is final:
@@ -26,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount_factoring import postings as P
+from beancount_factoring.accruals import accrual_steps
 from beancount_factoring.fees import round_money
 from beancount_factoring.reports.facts import Facts, Line, Snap
 from beancount_factoring.reports.model import (
@@ -206,6 +208,8 @@ def cost_report(
     for line in _fuel_fees(facts, start, as_of, factor):
         invoice = facts.book.invoices[line.invoice or ""]
         _tally(by_customer, (invoice.customer, line.currency)).fees["fuel"] += line.number
+    for customer_name, currency, amount in _accruals(facts, start, as_of, factor):
+        _tally(by_customer, (customer_name, currency)).fees["discount"] += amount
     return CostReport(
         as_of=as_of,
         start=start,
@@ -238,6 +242,29 @@ def _fuel_fees(
                 continue
             if _in(line.date, start, as_of) and (not factor or factor == _owner(facts, line)):
                 found.append(line)
+    return found
+
+
+def _accruals(
+    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+) -> list[tuple[str, str, Decimal]]:
+    """With ``'accrue': 'month'``: each month-end accrual and reversal in the period.
+
+    (customer, currency, amount), the same steps the plugin posted to the fee
+    accounts, so that customer rows add up to the factor and month rows.
+    """
+    if not facts.config.accrue or not facts.entries:
+        return []
+    last_day = max(entry.date for entry in facts.entries[-100:])
+    invoices = facts.book.invoices
+    found = []
+    for step in accrual_steps(facts.settlement.fee_periods, last_day):
+        if not _in(step.date, start, as_of):
+            continue
+        if factor and step.period.agreement.name.strip().lower() != factor:
+            continue
+        invoice = invoices[step.period.invoice]
+        found.append((invoice.customer, step.period.currency, step.expense))
     return found
 
 
