@@ -519,7 +519,7 @@ def test_the_accrued_fees_account_must_be_one_of_its_own():
     text = DAILY.replace(
         "  bank: Assets:Bank:Checking", "  bank: Assets:Bank:Checking\n  accrued-fees: " + RESERVE
     )
-    entries, errors = load(text, ACCRUE)
+    _, errors = load(text, ACCRUE)
     assert codes(errors)[0] == "FCT110"
     assert f"{RESERVE} is also the agreement's reserve" in errors[0].message
 
@@ -542,3 +542,52 @@ def test_the_command_shows_the_accrued_fee_in_text_csv_and_json(tmp_path, monkey
     (factor,) = json.loads(run("json"))["factors"]
     assert (factor["accrued_fees"], factor["held_net_of_fees"]) == ("210.00", "790.00")
     assert factor["invoices"][0]["accrued_fee"] == "210.00"
+
+
+TWO = (
+    AGREEMENT
+    + FUNDED
+    + """
+2025-01-19 * "TQL" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL   5000.00 USD
+  Income:Freight
+
+2025-01-20 * "SUMMIT FUNDING" "Advance 2" ^INV-1002
+  Assets:Bank:Checking   4500.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-02-10 note Assets:Bank:Checking "Statement"
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "detail,expected",
+    [
+        # One posting per account: 126.00 (21 days x 6.00) + 33.00 (INV-1002: 11 days x
+        # 0.06% x 5,000.00 = 11 x 3.00) = 159.00.
+        (
+            "item",
+            [
+                (ACCRUED, D("-159.00"), None, "accrued-fee"),
+                (FEES, D("159.00"), None, "accrued-fee"),
+            ],
+        ),
+        (
+            "invoice",
+            [
+                (ACCRUED, D("-126.00"), "INV-1001", "accrued-fee"),
+                (ACCRUED, D("-33.00"), "INV-1002", "accrued-fee"),
+                (FEES, D("33.00"), "INV-1002", "accrued-fee"),
+                (FEES, D("126.00"), "INV-1001", "accrued-fee"),
+            ],
+        ),
+    ],
+)
+def test_one_accrual_per_factor_and_month_end_with_the_detail_asked(detail, expected):
+    entries, errors = load(TWO, "{'accrue': 'month', 'detail': '" + detail + "'}")
+    assert errors == []
+    accrual = txn(entries, "Factoring fees accrued to 2025-01-31")
+    assert legs(accrual) == expected
+    assert accrual.links == {"INV-1001", "INV-1002"}
