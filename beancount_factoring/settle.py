@@ -209,9 +209,10 @@ class Settler:
             handlers[event.kind](event)
         for waiting in deferred:
             handlers[waiting.kind](waiting)
-        for state in self.states.values():
-            if state.funded_on is not None and state.fee_booked_on is None:
-                self._note_period(state, None)
+        if self.config.accrue:
+            for state in self.states.values():
+                if state.funded_on is not None and state.fee_booked_on is None:
+                    self._note_period(state, None)
         return self.result
 
     def _awaits_funding(self, event: Event) -> bool:
@@ -281,6 +282,9 @@ class Settler:
             self._note_period(state, date)
 
     def _note_period(self, state: InvoiceState, booked: datetime.date | None) -> None:
+        # Only the month-end accruals read the periods: without them, none is kept.
+        if not self.config.accrue:
+            return
         if state.agreement is None or state.purchase is None or state.funded_on is None:
             return
         self.result.fee_periods.append(
