@@ -84,6 +84,7 @@ KEYS = (
     "reserve-on-loss",
     "buyout-fee",
     "due-to-factor",
+    "accrued-fees",
 )
 REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
 CHOICES = {
@@ -111,6 +112,7 @@ ACCOUNT_KEYS = (
     "fuel-advances",
     "credit-losses",
     "due-to-factor",
+    "accrued-fees",
 )
 
 
@@ -161,6 +163,8 @@ class Agreement:
     # Payments for the factor's invoices that reached us: owed to the factor until
     # forwarded or netted (see misdirected.py).
     due_to_factor: str = ""
+    # The contra account to the reserve that month-end fee accruals credit.
+    accrued_fees: str = ""
 
     def rail_fee(self, rail: str) -> Amount | None:
         """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""
@@ -336,6 +340,24 @@ class _Reader:
         return value
 
 
+def _check_accrued_fees(
+    reader: _Reader, accrued_fees: str | None, named: dict[str, str | None]
+) -> None:
+    """The accrued fees need an account of their own.
+
+    On the reserve they would hide the reserve's own balance (and its check);
+    on the fees account the accrual would cancel itself.
+    """
+    for key, name in named.items():
+        if accrued_fees is not None and name == accrued_fees:
+            reader.error(
+                "accrued-fees",
+                f"{accrued_fees} is also the agreement's {key}; the fees accrued at month "
+                "ends need an account of their own, like Assets:Factoring:Summit:AccruedFees",
+            )
+            return
+
+
 def _check_advances(
     reader: _Reader, advances: str, named: dict[str, str | None], prefixes: list[str | None]
 ) -> None:
@@ -486,6 +508,22 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     due_to_factor = reader.account_name(
         "due-to-factor", f"Liabilities:Factoring:{component}:DueToFactor"
     )
+    accrued_fees = reader.account_name("accrued-fees", f"Assets:Factoring:{component}:AccruedFees")
+    _check_accrued_fees(
+        reader,
+        accrued_fees,
+        {
+            "bank": bank,
+            "clearing": clearing,
+            "reserve": reserve,
+            "fees": fees,
+            "advances": advances,
+            "adjustments": adjustments,
+            "invoice-fee-account": invoice_fee_account,
+            "transfer-fee-account": transfer_fee_account,
+            "due-to-factor": due_to_factor,
+        },
+    )
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,
@@ -505,6 +543,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     assert clearing and reserve and fees and advances and adjustments and receivables
     assert invoice_fee_account and transfer_fee_account and fuel_advances and credit_losses
     assert due_to_factor
+    assert accrued_fees
     return (
         Agreement(
             name=name,
@@ -548,6 +587,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             reserve_on_loss=reserve_on_loss,
             buyout_fee=buyout_fee,
             due_to_factor=due_to_factor,
+            accrued_fees=accrued_fees,
         ),
         [],
     )

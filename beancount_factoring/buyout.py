@@ -294,6 +294,9 @@ def _move(
     volume = settler.result.volume
     key = (event.factor or "", currency, f"{event.date:%Y-%m}")
     volume[key] = volume.get(key, ZERO) + face
+    # The old factor's fee is booked here; the new factor's period starts today.
+    settler.fee_booked(state, event.date)
+    state.fee_booked_on = None
     state.bought_from, state.factor, state.agreement = old, event.factor, new
     # (funded_by stays the deposit that paid for it: its transfer fee is the invoice's.)
     state.funded_on = event.date

@@ -81,7 +81,8 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main.add_subparsers(dest="report", required=True, metavar="REPORT")
     helps = {
-        "reserve": "reserve held per factor and invoice, with status and expected release",
+        "reserve": "reserve held per factor and invoice, with status, expected release and fees "
+        "accrued to the date",
         "aging": "receivables per customer and bucket, ours apart from the factors'",
         "cost": "fees by factor, customer and month; days to pay; annual rate",
         "reconcile": "open items of each clearing account; exits 1 when any is past grace",

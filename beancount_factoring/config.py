@@ -22,6 +22,12 @@
     and the transaction's links name every invoice. ``"invoice"``: one posting
     per invoice and part, each naming its invoice; clearer in Fava's journal of
     the fee account, but bean-check then has about twice the postings to check.
+``accrue``
+    ``"month"``: at each month end, post the time-based fees incurred in the
+    month on the invoices still outstanding (fees account / the agreement's
+    ``accrued-fees`` account), reversed on the day the fee is booked (see
+    ``accruals.py``). Left out (the default), fees are expensed when the
+    factor takes them.
 ``max-candidates``, ``max-subset``
     The bounds of the search for what a deposit that names nothing settles:
     it combines up to ``max-subset`` (default 4) of the ``max-candidates``
@@ -46,7 +52,8 @@ from beancount_factoring.errors import CODES, FactoringError, make_error
 from beancount_factoring.postings import DETAILS
 
 DEFAULT_TOLERANCE = Decimal("0")
-KEYS = ("tolerance", "disable", "as-of", "max-candidates", "max-subset", "detail")
+KEYS = ("tolerance", "disable", "as-of", "max-candidates", "max-subset", "detail", "accrue")
+ACCRUE = ("month",)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Config:
     max_subset: int = MAX_SUBSET
     as_of: datetime.date | None = None
     detail: str = "item"
+    accrue: str | None = None
 
 
 def _plugin_source(options_map: dict[str, Any] | None) -> dict[str, Any]:
@@ -177,6 +185,17 @@ def parse_config(
             )
         )
         detail = "item"
+    accrue = raw.get("accrue")
+    if accrue is not None and accrue not in ACCRUE:
+        errors.append(
+            make_error(
+                "FCT100",
+                f"accrue {accrue!r} must be 'month' (post the time-based fees incurred at each "
+                "month end) or be left out (fees expensed when the factor takes them)",
+                _plugin_source(options_map),
+            )
+        )
+        accrue = None
     config = Config(
         tolerance,
         frozenset(disabled),
@@ -184,5 +203,6 @@ def parse_config(
         bounds["max-subset"],
         as_of,
         detail,
+        accrue,
     )
     return config, errors

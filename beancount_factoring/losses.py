@@ -85,6 +85,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
             settler.open_releases.setdefault(factor, {})[state.invoice.number] = None
         else:
             settler.add_fees(state.factor, state.currency, event.date, base + late)
+            settler.fee_booked(state, event.date)
             state.held = state.base_fee = state.late_fee = P.ZERO
             if owed:
                 state.owed["credit-loss"] = owed

@@ -201,6 +201,7 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
             fees[currency] = fees.get(currency, ZERO) + state.base_fee + state.late_fee
             state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO
             state.released_on = date
+            settler.fee_booked(state, date)
     month = f"{date:%Y-%m}"
     volume = settler.result.volume
     for currency, face in funded.items():

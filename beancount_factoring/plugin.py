@@ -4,7 +4,8 @@ Enable it at the top of the ledger::
 
     plugin "beancount_factoring.plugin"
 
-or with a config (see ``config.py``)::
+or with a config (see ``config.py``; ``'accrue': 'month'`` adds the month-end
+fee accruals of ``accruals.py``)::
 
     plugin "beancount_factoring.plugin" "{'tolerance': '0.01', 'disable': ['FCT141']}"
 
@@ -26,6 +27,7 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_factoring.accruals import accrual_entries
 from beancount_factoring.agreement import Agreement
 from beancount_factoring.book import Book, read_book
 from beancount_factoring.checks import check_clocks, check_income_deposits, check_reserves
@@ -87,6 +89,14 @@ def _run(
     new_entries = list(entries)
     for index, entry in settlement.replaced.items():
         new_entries[index] = entry
+    if config.accrue and entries:
+        last_day = max(entry.date for entry in entries[-100:])
+        accruals, used = accrual_entries(settlement.fee_periods, last_day, config.detail)
+        new_entries.extend(accruals)
+        for account, first in used.items():
+            known = settlement.accounts_used.get(account)
+            if known is None or first[0] < known[0]:
+                settlement.accounts_used[account] = first
     new_entries.extend(_missing_opens(book, settlement))
     touched = sorted(set(book.reserve_entries) | {event.index for event in book.events})
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))

@@ -79,6 +79,8 @@ PARTS = (
     "buyout",
     "buyout-fee",
     "misdirected-payment",
+    "accrued-fee",
+    "accrued-fee-reversal",
 )
 # The parts of the fees a factor charges apart from any invoice.
 CHARGE_PARTS = ("minimum-volume-fee", "minimum-fee", "other-fee", "buyout-fee")

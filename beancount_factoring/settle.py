@@ -27,6 +27,7 @@ from beancount.core import data
 from beancount.core.data import Posting
 
 from beancount_factoring import postings as P
+from beancount_factoring.accruals import FeePeriod
 from beancount_factoring.agreement import Agreement
 from beancount_factoring.book import Book, Event, Invoice, schedule_link, units_of
 from beancount_factoring.buyout import settle_buyout
@@ -104,6 +105,9 @@ class InvoiceState:
     # the first day it did: the cash is owed to the factor (``owed``) until forwarded.
     received: Decimal = ZERO
     received_on: datetime.date | None = None
+    # The day its factor's fee went to the fees account (release, chargeback, credit
+    # loss, buyout): the end of its fee period, for the month-end accruals.
+    fee_booked_on: datetime.date | None = None
 
     def split(self, agreement: Agreement) -> P.Purchase:
         """The split at purchase: the factor's own figures if given, else the agreement's."""
@@ -158,6 +162,8 @@ class Settlement:
     # Per factor, currency and month ("2025-03"): face funded, discount fees booked.
     volume: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
     month_fees: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
+    # Each invoice's time with each factor, for the month-end fee accruals.
+    fee_periods: list[FeePeriod] = field(default_factory=list)
 
 
 class Settler:
@@ -215,6 +221,10 @@ class Settler:
             handlers[event.kind](event)
         for waiting in deferred:
             handlers[waiting.kind](waiting)
+        if self.config.accrue:
+            for state in self.states.values():
+                if state.funded_on is not None and state.fee_booked_on is None:
+                    self._note_period(state, None)
         return self.result
 
     def _awaits_funding(self, event: Event) -> bool:
@@ -276,6 +286,31 @@ class Settler:
             key = (factor or "", currency, f"{date:%Y-%m}")
             fees = self.result.month_fees
             fees[key] = fees.get(key, ZERO) + fee
+
+    def fee_booked(self, state: InvoiceState, date: datetime.date) -> None:
+        """Note that the invoice's fee went to the fees account: its fee period ends."""
+        if state.fee_booked_on is None and state.funded_on is not None:
+            state.fee_booked_on = date
+            self._note_period(state, date)
+
+    def _note_period(self, state: InvoiceState, booked: datetime.date | None) -> None:
+        # Only the month-end accruals read the periods: without them, none is kept.
+        if not self.config.accrue:
+            return
+        if state.agreement is None or state.purchase is None or state.funded_on is None:
+            return
+        self.result.fee_periods.append(
+            FeePeriod(
+                state.invoice.number,
+                state.agreement,
+                state.currency,
+                state.face,
+                state.purchase,
+                state.funded_on,
+                state.closed_on,
+                booked,
+            )
+        )
 
     def charge(self, factor: str | None, charge: Charge) -> None:
         """Note a fee the factor charged apart from any invoice, owed until netted."""
@@ -735,6 +770,7 @@ class Settler:
             self.note_accounts(legs, event.date, agreement)
             if state.factor is not None:
                 self.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
+            self.fee_booked(state, event.date)
             state.held, state.charged_back_on = ZERO, event.date
             state.owed["chargeback"] = state.owed.get("chargeback", ZERO) + owed
             self.add_fees(state.factor, state.currency, event.date, fee)

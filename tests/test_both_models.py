@@ -3,8 +3,8 @@
 Every ledger of the tests of the rest of real factoring (fuel advances, credit losses,
 fees apart from invoices, short pays, buyouts, several currencies) is loaded once as
 written and once with every agreement under the other model: day by day, the bank, fee,
-reserve, clearing and fuel-advance accounts move alike, and neither model reports an
-error the other does not.
+reserve, clearing, fuel-advance and accrued-fee accounts move alike, and neither model
+reports an error the other does not.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import test_accruals
 import test_buyout
 import test_buyout_thin_reserve
 import test_credit_loss
@@ -44,6 +45,11 @@ LEDGERS = {
     "two currencies": (test_currencies.LEDGER, True),
     "misdirected payment forwarded": (test_misdirected_payments.LEDGER, True),
     "misdirected payment netted": (test_misdirected_payments.LEDGER_NETTED, True),
+    # With the month-end fee accruals on (a third item: the plugin's config).
+    "accrued daily fee": (test_accruals.DAILY, True, test_accruals.ACCRUE),
+    "accrued fee, chargeback": (test_accruals.CHARGEBACK, True, test_accruals.ACCRUE),
+    "accrued fee, credit loss": (test_accruals.CREDIT_LOSS, True, test_accruals.ACCRUE),
+    "accrued fee, buyout": (test_accruals.BUYOUT, True, test_accruals.ACCRUE),
 }
 # Where the two models differ by design: the invoices' receivables and the advances; and,
 # between a schedule and its funding, the clearing account (the sale model puts the sold
@@ -74,9 +80,9 @@ def day_totals(entries) -> dict[tuple, Decimal]:
 
 @pytest.mark.parametrize("name", list(LEDGERS))
 def test_both_models_move_cash_fees_and_reserve_alike(name):
-    text, opens = LEDGERS[name]
-    sale, sale_errors = load(model(text, "sale"), opens=opens)
-    loan, loan_errors = load(model(text, "loan"), opens=opens)
+    text, opens, *config = LEDGERS[name]
+    sale, sale_errors = load(model(text, "sale"), *config, opens=opens)
+    loan, loan_errors = load(model(text, "loan"), *config, opens=opens)
     assert [e.message for e in sale_errors] == [e.message for e in loan_errors] == []
     assert day_totals(sale) == day_totals(loan)
     assert clearing(sale) == clearing(loan)

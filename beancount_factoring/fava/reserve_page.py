@@ -43,6 +43,8 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
                 money(f.account_balance),
                 money(f.unexplained),
                 money(f.expected_cash),
+                money(f.accrued_fees),
+                money(f.held_net_of_fees),
             ]
         )
     summary_table = tab(
@@ -57,6 +59,8 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Account balance", DECIMAL),
             ("Unexplained", DECIMAL),
             ("Due back at release", DECIMAL),
+            ("Fees accrued", DECIMAL),
+            ("Held net of fees", DECIMAL),
         ],
         summary,
     )
@@ -88,6 +92,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Held", DECIMAL),
             ("Fees due", DECIMAL),
             ("Due back", DECIMAL),
+            ("Fees accrued", DECIMAL),
         ],
         [
             [
@@ -106,6 +111,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
                 money(i.held),
                 money(i.fees_due),
                 money(i.expected_cash),
+                money(i.accrued_fee),
             ]
             for i in open_invoices
         ],

@@ -12,7 +12,9 @@ their face, and the fees posted against an invoice that its state does not
 give (a fuel advance's fee) from their postings. The fees that belong to no
 invoice (monthly minimums, buyout fees, other charges) make a customer line of
 their own (``NO_INVOICE``): the factor, customer and month lines add up to the
-same totals.
+same totals. With ``'accrue': 'month'``, each invoice's month-end accruals
+and their reversals, as the plugin posted them, go to its customer line (they
+net to nothing over a closed invoice, so no rate changes).
 
 The annual rate (``model.CostLine``) looks at what was *closed* in the period,
 whose fee is final: ``rate = sum(fee_i) / sum(advance_i x days_i) x 365``, days
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from beancount_factoring.accruals import accrual_steps
 from beancount_factoring.fees import round_money
 from beancount_factoring.reports.facts import Facts
 from beancount_factoring.reports.model import (
@@ -60,12 +63,19 @@ PART_KIND = {
     "fuel-advance-fee": "fuel",
     "minimum-volume-fee": "minimum",
     "minimum-fee": "minimum",
+    # The month-end accruals of ``'accrue': 'month'`` and their reversals: the
+    # time-based fee moved into the months it was incurred.
+    "accrued-fee": "discount",
+    "accrued-fee-reversal": "discount",
 }
 # The parts an invoice's state gives (``spells.invoice_fees``); the others come from
 # their postings, to the invoice they name, else to no invoice.
 STATE_PARTS = frozenset(
     ("discount-fee", "late-fee", "invoice-fee", "transfer-fee", "chargeback-fee")
 )
+# The month-end accruals: their customer comes from the plugin's accrual steps
+# (``_accruals``), since under ``detail: "item"`` a posting names no invoice.
+ACCRUAL_PARTS = frozenset(("accrued-fee", "accrued-fee-reversal"))
 
 
 @dataclass
@@ -190,7 +200,8 @@ def _posted(
                 continue
             kind = PART_KIND.get(line.part or "", "other")
             tied = line.invoice in facts.timeline
-            if tied and line.part not in STATE_PARTS:
+            own_part = line.part in STATE_PARTS or line.part in ACCRUAL_PARTS
+            if tied and not own_part:
                 booked = Booked(owner, kind, line.date, line.number)
                 posted.booked.setdefault(line.invoice or "", []).append(booked)
             if not _in(line.date, start, as_of) or (factor and owner != factor):
@@ -199,7 +210,7 @@ def _posted(
             mine.fees[kind] += line.number
             month = f"{line.date.year:04d}-{line.date.month:02d}"
             _tally(posted.by_month, (month, owner, line.currency)).fees[kind] += line.number
-            if not tied and line.part not in STATE_PARTS:
+            if not tied and not own_part:
                 mine.untied += line.number
                 _tally(posted.untied, line.currency).fees[kind] += line.number
     return posted
@@ -246,6 +257,8 @@ def cost_report(
             )
     for currency, tally in posted.untied.items():
         by_customer[(NO_INVOICE, currency)] = tally
+    for customer_name, currency, amount in _accruals(facts, start, as_of, factor):
+        _tally(by_customer, (customer_name, currency)).fees["discount"] += amount
     return CostReport(
         as_of=as_of,
         start=start,
@@ -313,6 +326,29 @@ def _days_to_pay(waits: dict[str, list[tuple[int, int, Decimal]]]) -> tuple[Days
         )
         for customer, items in sorted(waits.items())
     )
+
+
+def _accruals(
+    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+) -> list[tuple[str, str, Decimal]]:
+    """With ``'accrue': 'month'``: each month-end accrual and reversal in the period.
+
+    (customer, currency, amount), the same steps the plugin posted to the fee
+    accounts, so that customer rows add up to the factor and month rows.
+    """
+    if not facts.config.accrue or not facts.entries:
+        return []
+    last_day = max(entry.date for entry in facts.entries[-100:])
+    invoices = facts.book.invoices
+    found = []
+    for step in accrual_steps(facts.settlement.fee_periods, last_day):
+        if not _in(step.date, start, as_of):
+            continue
+        if factor and step.period.agreement.name.strip().lower() != factor:
+            continue
+        invoice = invoices[step.period.invoice]
+        found.append((invoice.customer, step.period.currency, step.expense))
+    return found
 
 
 def _deductions(

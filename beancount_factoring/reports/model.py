@@ -65,6 +65,10 @@ class ReserveInvoice:
     zero once released or charged back); ``fees_due`` the time-based fees the
     factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``,
     what the release should pay (negative when the fees exceed the reserve).
+    ``accrued_fee`` is the fee incurred to the report's date and not yet
+    expensed: for an invoice awaiting collection, the fee the agreement gives
+    if it were paid on that date less what was taken at funding; once
+    collected, ``fees_due``; zero once released, charged back or written off.
     ``forfeited`` is the part of the reserve the factor kept against a
     chargeback, a short pay or a credit loss, and ``forfeit_reason`` says which
     (``"chargeback"``, ``"short-pay"`` or ``"credit-loss"``), or None.
@@ -96,6 +100,7 @@ class ReserveInvoice:
     held: Decimal
     fees_due: Decimal
     expected_cash: Decimal
+    accrued_fee: Decimal
     forfeited: Decimal
     forfeit_reason: str | None
     status: str
@@ -121,7 +126,10 @@ class FactorReserve:
     to the date. ``by_status`` sums ``held`` per status (every status listed;
     forfeited and released invoices hold nothing). ``expected_cash`` is what the
     releases due and overdue should pay (``held`` less ``fees_due``);
-    ``forfeited`` the sum of the invoices' ``forfeited``.
+    ``accrued_fees`` the sum of the invoices' ``accrued_fee``, and
+    ``held_net_of_fees`` = ``held`` - ``accrued_fees``, what the reserve is worth
+    once the factor has taken the fees incurred so far; ``forfeited`` the sum of
+    the invoices' ``forfeited``.
     """
 
     factor: str
@@ -131,6 +139,8 @@ class FactorReserve:
     account_balance: Decimal
     unexplained: Decimal
     expected_cash: Decimal
+    accrued_fees: Decimal
+    held_net_of_fees: Decimal
     forfeited: Decimal
     by_status: tuple[tuple[str, Decimal], ...]
     history: tuple[BalancePoint, ...]

@@ -4,9 +4,12 @@ Per invoice, from its snapshots up to the as-of date (``facts.Snap``): the
 reserve held back at funding, what is still held, what the factor kept
 against a short pay or a chargeback, the fees it will deduct at release, the
 status and the expected release date (rules in ``model.ReserveInvoice`` and
-``docs/reports.md``). Per factor and currency, the sum of what is held is set
-beside the balance of the reserve account(s) from the ledger's postings, with
-the difference shown as ``unexplained``.
+``docs/reports.md``), and the fee accrued to the date: what the factor would
+take from the reserve if the customer paid on the as-of date, less what it
+took at funding (``accruals.fee_accrued``); once collected, the fees due.
+Per factor and currency, the sum of what is held is set beside the balance
+of the reserve account(s) from the ledger's postings, with the difference
+shown as ``unexplained``, and the fees accrued are summed.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from beancount_factoring.accruals import fee_accrued
 from beancount_factoring.reports.facts import Facts, Snap, source_of
 from beancount_factoring.reports.model import (
     AWAITING_COLLECTION,
@@ -129,18 +133,25 @@ def reserve_line(
             days = typical(invoice.customer)
             collection = snap.funded_on + datetime.timedelta(days=days)
         expected = collection + datetime.timedelta(days=release_days or 0)
-    if not snap.purchase.reserve and not forfeited and not snap.held and not fees_due:
+    face = invoice.face.number or ZERO
+    accrued = fees_due
+    if status == AWAITING_COLLECTION:
+        accrued = fee_accrued(
+            agreement, face, snap.purchase, snap.funded_on, as_of, invoice.face.currency
+        )
+    if not (snap.purchase.reserve or forfeited or snap.held or fees_due or accrued):
         return None
     return ReserveInvoice(
         invoice=number,
         customer=invoice.customer,
         factor=facts.display(snap.factor),
         currency=invoice.face.currency,
-        face=invoice.face.number or ZERO,
+        face=face,
         reserve=snap.purchase.reserve,
         held=snap.held,
         fees_due=fees_due,
         expected_cash=snap.held - fees_due,
+        accrued_fee=accrued,
         forfeited=forfeited,
         forfeit_reason=reason,
         status=status,
@@ -195,6 +206,7 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
                 history.append(BalancePoint(posting.date, balance))
         invoices.sort(key=lambda line: (line.funded_on, line.invoice))
         held = sum((line.held for line in invoices), ZERO)
+        accrued = sum((line.accrued_fee for line in invoices), ZERO)
         by_status = tuple(
             (status, sum((x.held for x in invoices if x.status == status), ZERO))
             for status in RESERVE_STATUSES
@@ -211,6 +223,8 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
                     (x.expected_cash for x in invoices if x.status in (RELEASE_DUE, OVERDUE)),
                     ZERO,
                 ),
+                accrued_fees=accrued,
+                held_net_of_fees=held - accrued,
                 forfeited=sum((line.forfeited for line in invoices), ZERO),
                 by_status=by_status,
                 history=tuple(history),

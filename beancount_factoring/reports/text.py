@@ -35,6 +35,10 @@ def reserve_text(report: ReserveReport) -> list[str]:
             f"unexplained {_m(factor.unexplained)}; due back {_m(factor.expected_cash)}, "
             f"forfeited {_m(factor.forfeited)}"
         )
+        out.append(
+            f"  fees accrued {_m(factor.accrued_fees)}, held net of them "
+            f"{_m(factor.held_net_of_fees)}"
+        )
         out.append("  " + ", ".join(f"{status} {_m(held)}" for status, held in factor.by_status))
         out.append("")
         headers = [
@@ -49,6 +53,7 @@ def reserve_text(report: ReserveReport) -> list[str]:
             "Held",
             "Fees due",
             "Due back",
+            "Accrued",
             "Forfeited",
             "Why",
         ]
@@ -65,12 +70,13 @@ def reserve_text(report: ReserveReport) -> list[str]:
                 _m(line.held),
                 _m(line.fees_due),
                 _m(line.expected_cash),
+                _m(line.accrued_fee),
                 _m(line.forfeited),
                 line.forfeit_reason or "",
             ]
             for line in factor.invoices
         ]
-        right = [False] * 7 + [True] * 5 + [False]
+        right = [False] * 7 + [True] * 6 + [False]
         out.extend([table(headers, rows, right), ""])
     return out
 

@@ -92,6 +92,15 @@ def test_reserve_page_figures_tie_to_the_reserve_accounts(client: FlaskClient) -
         (384.0, 384.0, 0.0),
         (382.5, 382.5, 0.0),
     ]
+    # Fees accrued to the date (Lakeshore's flat fee is all taken at purchase, Pinecrest's
+    # tiered fee comes out of the reserve), and the reserve held net of them.
+    table = components(html, "query-table")[0]
+    assert [column["name"] for column in table["types"]][-2:] == [  # type: ignore[index]
+        "Fees accrued",
+        "Held net of fees",
+    ]
+    assert [round(row[5] - row[9], 2) for row in factors] == [row[10] for row in factors]
+    assert factors[0][9] == 0.0 and factors[1][9] > 0
     assert figure(html, "Reserve held") == "766.50 USD"
     assert figure(html, "Amounts in") == "USD"
     open_reserves = rows(html, 1)
