@@ -94,12 +94,15 @@ def settle_buyout(settler: Settler, event: Event) -> None:
         fee = rule.of(total, currency, new.rounding)
         if fee:
             key = charge_link(event.entry)
-            expected.append(P.leg(new.fees, fee, currency, "buyout-fee"))
-            expected.append(P.leg(new.clearing, -fee, currency, "buyout-fee"))
+            fee_legs = [P.leg(new.fees, fee, currency, "buyout-fee")]
+            fee_legs.extend(P.vat_legs(new, fee_legs))  # buyout-fee-vat
+            owed = sum((item.number for item in fee_legs), ZERO)
+            expected.extend(fee_legs)
+            expected.append(P.leg(new.clearing, -owed, currency, "buyout-fee"))
             label = f"buyout fee {event.date}"
             entry = event.entry
             settler.charge(
-                event.factor, Charge(key, label, event.date, fee, currency, "buyout-fee", entry)
+                event.factor, Charge(key, label, event.date, owed, currency, "buyout-fee", entry)
             )
             links.add(key)
     settler.note_accounts(expected, event.date, new)
@@ -167,18 +170,21 @@ def _move(
     )
     base, late = P.base_and_late(terms, purchase, accrued)
     split = P.purchase_split(new, face, currency)
-    moved = state.held - base - late - split.discount_fee - split.invoice_fee
     legs = [P.leg(terms.reserve, -state.held, currency, "buyout", number)] if state.held else []
-    if base:
-        legs.append(P.leg(terms.fees, base, currency, "discount-fee", number))
-    if late:
-        legs.append(P.leg(terms.fees, late, currency, "late-fee", number))
-    if split.discount_fee:
-        legs.append(P.leg(new.fees, split.discount_fee, currency, "discount-fee", number))
-    if split.invoice_fee:
-        legs.append(
-            P.leg(new.invoice_fee_account, split.invoice_fee, currency, "invoice-fee", number)
-        )
+    old_fees = [
+        P.leg(terms.fees, amount, currency, part, number)
+        for amount, part in ((base, "discount-fee"), (late, "late-fee"))
+        if amount
+    ]
+    new_fees = [P.leg(new.fees, split.discount_fee, currency, "discount-fee", number)]
+    new_fees.append(
+        P.leg(new.invoice_fee_account, split.invoice_fee, currency, "invoice-fee", number)
+    )
+    new_fees = [item for item in new_fees if item.number]
+    # Each factor's fees bring the VAT its agreement gives, out of the reserve too.
+    fees = old_fees + P.vat_legs(terms, old_fees) + new_fees + P.vat_legs(new, new_fees)
+    legs.extend(fees)
+    moved = state.held - sum((item.number for item in fees), ZERO)
     if moved:
         legs.append(P.leg(new.reserve, moved, currency, "buyout", number))
     if new.loan:

@@ -293,9 +293,20 @@ def _invoice_fees(
             # A buyout: the old factor's fee to the day comes out of the reserve that
             # moves, and so do the new factor's fees at purchase (buyout.py).
             new = snap.purchase
-            accrued = previous.held - new.reserve - new.discount_fee - new.invoice_fee
             terms, old = previous.agreement, previous.purchase
-            if terms is not None and old is not None:
+            dates = (previous.funded_on, snap.funded_on)
+            if terms is not None and old is not None and dates[0] and dates[1]:
+                # The old factor's fee to the buyout day (the reserve moved is also net
+                # of the VAT on the fees, which is not a cost).
+                accrued = P.fee_due(
+                    terms,
+                    face,
+                    old.advance,
+                    dates[0],
+                    dates[1],
+                    old.discount_fee,
+                    currency,
+                )
                 base, late = P.base_and_late(terms, old, accrued)
                 fees.append(("discount", snap.funded_on, base))
                 fees.append(("late", snap.funded_on, late))

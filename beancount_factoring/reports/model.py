@@ -63,8 +63,9 @@ class ReserveInvoice:
     ``reserve`` is what the factor held back at funding; ``held`` what is on the
     reserve account for it as of the date (after a short pay taken from it,
     zero once released or charged back); ``fees_due`` the time-based fees the
-    factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``,
-    what the release should pay (negative when the fees exceed the reserve).
+    factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``
+    (less the VAT on them, when the agreement gives a rate), what the release
+    should pay (negative when the fees exceed the reserve).
     ``forfeited`` is the part of the reserve the factor kept against a
     chargeback, a short pay or a credit loss, and ``forfeit_reason`` says which
     (``"chargeback"``, ``"short-pay"`` or ``"credit-loss"``), or None.
@@ -120,7 +121,7 @@ class FactorReserve:
     ``history`` is the account balance at the end of each day it changed, up
     to the date. ``by_status`` sums ``held`` per status (every status listed;
     forfeited and released invoices hold nothing). ``expected_cash`` is what the
-    releases due and overdue should pay (``held`` less ``fees_due``);
+    releases due and overdue should pay (``held`` less ``fees_due`` and its VAT);
     ``forfeited`` the sum of the invoices' ``forfeited``.
     """
 

@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from beancount_factoring import postings as P
 from beancount_factoring.reports.facts import Facts, Snap, source_of
 from beancount_factoring.reports.model import (
     AWAITING_COLLECTION,
@@ -132,7 +133,12 @@ def reserve_line(
         reserve=snap.purchase.reserve,
         held=snap.held,
         fees_due=fees_due,
-        expected_cash=snap.held - fees_due,
+        # Less the VAT on the fees due, which the factor deducts with them.
+        expected_cash=(
+            P.release_cash(agreement, snap.held, snap.base_fee, snap.late_fee)
+            if fees_due
+            else snap.held
+        ),
         forfeited=forfeited,
         forfeit_reason=reason,
         status=status,
