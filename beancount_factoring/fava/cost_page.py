@@ -57,7 +57,7 @@ def _cost_rows(
                 tenths(line.average_days),
                 percent(line.annual_rate),
             ]
-        rows.append(row)
+        rows.append([*row, money(line.vat)])
     return rows
 
 
@@ -72,7 +72,10 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         ("Average days", DECIMAL),
         ("Annual rate %", DECIMAL),
     ]
-    optional = [FEE_COLUMNS[kind] for kind in FEE_KINDS]
+    # The VAT on the fees: deductible, so neither in the fees nor in the rate (shown
+    # when there is any).
+    vat_column = ("VAT on fees (deductible, excluded)", DECIMAL)
+    optional = [FEE_COLUMNS[kind] for kind in FEE_KINDS] + [vat_column[0]]
 
     def by_factor(line: CostLine) -> bool:
         return view.matches_account(where.factor(line.factor or line.key))
@@ -82,7 +85,14 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
 
     tables = {}
     columns, rows = drop_zero_columns(
-        [("Factor", STR), ("Currency", STR), *fee_columns, ("Total fees", DECIMAL), *rate_columns],
+        [
+            ("Factor", STR),
+            ("Currency", STR),
+            *fee_columns,
+            ("Total fees", DECIMAL),
+            *rate_columns,
+            vat_column,
+        ],
         _cost_rows(report.by_factor, by_factor, rate=True),
         optional,
     )
@@ -94,6 +104,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
             *fee_columns,
             ("Total fees", DECIMAL),
             *rate_columns,
+            vat_column,
         ],
         _cost_rows(report.by_customer, by_customer, rate=True),
         optional,
@@ -107,6 +118,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Currency", STR),
             *fee_columns,
             ("Total fees", DECIMAL),
+            vat_column,
         ],
         _cost_rows(month_lines, by_factor, rate=False),
         optional,

@@ -16,6 +16,11 @@ collection (or chargeback), at least one. For one invoice it is
 fee / cash advanced x 365 / days outstanding; over many it weights each invoice
 by its advance and its days, so it is the cost of a dollar of advance for a
 year.
+
+The VAT a factor adds to its fees (``fee-vat: 0.255``, booked to the
+agreement's ``vat-account``) is deductible input VAT: it is not a cost, so
+neither the fees nor the rate include it; factor and month lines show it
+apart (``vat``).
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ class _Tally:
     closed_fees: Decimal = ZERO
     cash: Decimal = ZERO
     dollar_days: Decimal = ZERO
+    vat: Decimal = ZERO
 
     @classmethod
     def new(cls) -> _Tally:
@@ -80,6 +86,7 @@ class _Tally:
             dollar_days=self.dollar_days,
             average_days=average,
             annual_rate=annual,
+            vat=self.vat,
         )
 
 
@@ -153,6 +160,10 @@ def cost_report(
             _tally(by_factor, (owner, line.currency)).fees[kind] += line.number
             month = f"{line.date.year:04d}-{line.date.month:02d}"
             _tally(by_month, (month, owner, line.currency)).fees[kind] += line.number
+    for line, owner in _fee_vat(facts, start, as_of, factor, event_factor):
+        _tally(by_factor, (owner, line.currency)).vat += line.number
+        month = f"{line.date.year:04d}-{line.date.month:02d}"
+        _tally(by_month, (month, owner, line.currency)).vat += line.number
     by_customer: dict[tuple[str, str], _Tally] = {}
     waits: dict[str, list[tuple[int, int, Decimal]]] = {}
     shares = transfer_shares(facts)
@@ -220,6 +231,32 @@ def cost_report(
         days_to_pay=days_to_pay,
         deductions=_deductions(facts, start, as_of, factor),
     )
+
+
+def _fee_vat(
+    facts: Facts,
+    start: datetime.date | None,
+    as_of: datetime.date,
+    factor: str | None,
+    event_factor: dict[int, str],
+) -> list[tuple[Line, str]]:
+    """The VAT on the fees booked in the period (part "vat"), each with its factor.
+
+    It is input VAT the business deducts, not a cost: shown beside the fees,
+    kept out of them and of the rate. (A vat-account that is a fee account, for
+    VAT that is not deductible, counts it among the fees as "other" instead.)
+    """
+    states = facts.settlement.states
+    found = []
+    for account in sorted(facts.vat_accounts - facts.fee_accounts):
+        for line in facts.lines.get(account, ()):
+            if line.part != "vat" or not _in(line.date, start, as_of):
+                continue
+            owner = states[line.invoice].factor if line.invoice in states else None
+            owner = owner or event_factor.get(line.index)
+            if owner is not None and (not factor or owner == factor):
+                found.append((line, owner))
+    return found
 
 
 def _fuel_fees(

@@ -137,6 +137,8 @@ COST_CSV = [
     "count",
     "amount",
     "invoices",
+    # The VAT on the fees (deductible input VAT): in neither the fees nor the rate.
+    "vat",
 ]
 
 
@@ -179,9 +181,10 @@ def cost_csv(report: CostReport) -> Rows:
                     *_cost_cells(line),
                     *extra,
                     *[""] * 5,
+                    money(line.vat),
                 ]
             )
-    blank = [""] * (len(COST_CSV) - 9)
+    blank = [""] * (len(COST_CSV) - 10)
     for item in report.deductions:
         rows.append(
             [
@@ -195,6 +198,7 @@ def cost_csv(report: CostReport) -> Rows:
                 str(item.count),
                 money(item.amount),
                 " ".join(item.invoices),
+                "",
             ]
         )
     return COST_CSV, rows

@@ -303,6 +303,9 @@ class CostLine:
     ``dollar_days`` / ``cash_advanced`` (advance-weighted); ``annual_rate`` =
     ``closed_fees`` / ``dollar_days`` x 365 (= fee / cash advanced x 365 / days
     for one invoice; None without closed invoices). Month lines carry no rate.
+    ``vat`` is the VAT the factor charged on its fees (``fee-vat`` and the like),
+    booked to the input-VAT account: deductible, so neither in ``fees`` nor in
+    the rate (on factor and month lines; customer lines leave it at zero).
     """
 
     key: str
@@ -315,6 +318,7 @@ class CostLine:
     dollar_days: Decimal
     average_days: Decimal | None
     annual_rate: Decimal | None
+    vat: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
