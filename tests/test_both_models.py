@@ -16,6 +16,7 @@ import pytest
 import test_buyout
 import test_credit_loss
 import test_currencies
+import test_fee_vat
 import test_fuel_advances
 import test_other_fees
 import test_short_pays
@@ -38,6 +39,7 @@ LEDGERS = {
     "buyout (entry 10)": (test_buyout.LEDGER, True),
     "monthly minimum": (test_other_fees.NETTED_FEE, True),
     "two currencies": (test_currencies.LEDGER, True),
+    "VAT on the fees": (test_fee_vat.LEDGER, False),
 }
 # Where the two models differ by design: the invoices' receivables and the advances; and,
 # between a schedule and its funding, the clearing account (the sale model puts the sold
