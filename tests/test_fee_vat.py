@@ -13,6 +13,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import test_buyout as buyout
+import test_credit_loss as loss
+import test_fuel_advances as fuel
 from beancount import loader
 
 from beancount_factoring.reports import compute
@@ -307,3 +310,94 @@ def test_the_cost_rate_excludes_the_deductible_vat():
     csv = render_csv(report).splitlines()
     assert csv[0].endswith(",vat")
     assert csv[1].startswith("factor,Vakka,Vakka,EUR,") and csv[1].endswith(",18.89")
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_fuel_advance_fee_and_its_vat(model):
+    text = fuel.with_model(fuel.RTS + fuel.ENTRY_8, model)
+    text = text.replace(
+        '  fuel-advance-fee: "2.5%"\n',
+        '  fuel-advance-fee: "2.5%"\n  fuel-advance-fee-vat: 0.255\n'
+        "  vat-account: Assets:Tax:VAT:Input\n",
+    )
+    # 40% of 2,000.00 = 800.00, fee 2.5% = 20.00, VAT 5.10: 800.00 - 20.00 - 5.10 = 774.90.
+    # From the cash: 774.90 / (1 - 0.025 x 1.255) = 774.90 / 0.968625 = 800.00.
+    text = text.replace("780.00 USD", "774.90 USD")
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert legs(txn(entries, "Fuel advance load TQL-88412")) == [
+        (fuel.BANK, D("774.90"), None, None),
+        (VAT, D("5.10"), "INV-1001", "vat"),
+        (fuel.DISCOUNT, D("20.00"), "INV-1001", "fuel-advance-fee"),
+        (fuel.FUEL, D("-800.00"), "INV-1001", "fuel-advance"),
+    ]
+    # Without the VAT deducted (780.00), the cash alone reads as an advance of 805.26
+    # (fee 20.13 + VAT 5.13 = 780.00 exactly): only the factor's stated advance, or the
+    # fuel-advance-rate, can tell. With advance: 800.00 it is an error.
+    stated = text.replace("774.90 USD", "780.00 USD").replace(
+        '  load: "TQL-88412"\n  Assets:Bank',
+        '  load: "TQL-88412"\n  advance: 800.00 USD\n  Assets:Bank',
+    )
+    _, errors = load(stated, opens=False)
+    assert codes(errors) == ["FCT180"]
+    assert "expected 774.90 USD" in errors[0].message
+    assert "VAT on the fee 5.10" in errors[0].message
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_buyout_takes_each_factors_fees_and_their_vat_from_the_reserve(model):
+    vat = "  fee-vat: 0.255\n  vat-account: Assets:Tax:VAT:Input\n"
+    text = buyout.LEDGER.replace('  fee: "flat 2%"\n', '  fee: "flat 2%"\n' + vat)
+    text = text.replace(
+        '  fee: "flat 3%"\n  buyout-fee: 50.00 USD\n',
+        '  fee: "flat 3%"\n  buyout-fee: 10.00 USD\n  buyout-fee-vat: 0.255\n' + vat,
+    )
+    # Lakeshore: 1,900.00 + 950.00 - 2% fees 40.00 + 20.00 - VAT 10.20 + 5.10 = 2,774.70.
+    text = text.replace("2790.00 USD", "2774.70 USD")
+    # Pinecrest's 3% at purchase with its VAT comes out of each reserve: INV-1 100.00
+    # - 60.00 - 15.30 = 24.70; INV-2 50.00 - 30.00 - 7.65 = 12.35. Its buyout fee 10.00
+    # + VAT 2.55 = 12.55 is owed. The rebate: 24.70 + 12.35 - 12.55 = 24.50.
+    text = text.replace(
+        "    10.00 USD\n  Assets:Factoring:Pinecrest:Reserve",
+        "    24.50 USD\n  Assets:Factoring:Pinecrest:Reserve",
+    )
+    entries, errors = load(buyout.with_model(text, model))
+    assert errors == []
+    moved = [
+        leg
+        for leg in legs(txn(entries, "Buyout of Lakeshore's open invoices"))
+        if not leg[0].startswith("Liabilities")
+    ]
+    assert moved == [
+        (buyout.L_RESERVE, D("-100.00"), "INV-1", "buyout"),
+        (buyout.L_RESERVE, D("-50.00"), "INV-2", "buyout"),
+        (buyout.P_CLEARING, D("-12.55"), None, "buyout-fee"),
+        (buyout.P_RESERVE, D("37.05"), None, "buyout"),
+        (VAT, D("25.50"), None, "vat"),  # 15.30 + 7.65 + 10.00 x 0.255 = 2.55
+        (buyout.P_FEES, D("10.00"), None, "buyout-fee"),
+        (buyout.P_FEES, D("90.00"), None, "discount-fee"),
+    ]
+    # 15.30 (Lakeshore's) + 22.95 + 2.55 = 40.80
+    assert balance(entries, VAT) == D("40.80")
+    assert balance(entries, buyout.P_RESERVE) == 0
+    assert balance(entries, buyout.P_CLEARING) == 0
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_credit_loss_takes_the_fee_and_its_vat_from_the_reserve(model):
+    text = loss.with_model(loss.RTS, model).replace(
+        '  fee: "flat 3%"\n',
+        '  fee: "tiered 3%/30d + 1%/30d"\n  fee-vat: 0.255\n  vat-account: Assets:Tax:VAT:Input\n',
+    )
+    # Funding: 1,940.00 - 3% 60.00 - VAT 15.30 = 1,864.70.
+    text = text.replace("1880.00 USD", "1864.70 USD")
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    # Day 59 (05-02 to 06-30): 3% + 1% = 80.00, 60.00 taken: 20.00 late + VAT 5.10 out
+    # of the 60.00 reserve; the rest, 60.00 - 25.10 = 34.90, is the credit loss.
+    written = legs(txn(entries, "Reserve forfeited - debtor insolvent"))
+    assert (loss.RESERVE, D("-60.00"), "INV-1044", "credit-loss") in written
+    assert (VAT, D("5.10"), "INV-1044", "vat") in written
+    assert (loss.FEES, D("20.00"), "INV-1044", "late-fee") in written
+    assert (loss.LOSS, D("34.90"), "INV-1044", "credit-loss") in written
+    assert balance(entries, VAT) == D("20.40")  # 15.30 + 5.10
