@@ -252,7 +252,7 @@ def test_the_vat_on_the_banks_fees_is_input_vat(entries):
     # 125.00, VAT 31.875 -> 31.88), and of each 4.00 handling fee: 1.02 (exact).
     on_fees = sum(cents(cents(face(found[n]) * FEE_RATE) * VAT_RATE) for n in factored)
     assert on_fees == D("1106.50")
-    assert HANDLING * VAT_RATE == D("1.02")
+    assert D("1.02") == HANDLING * VAT_RATE  # 4.00 x 0.255, exact
     # 1,106.50 + 54 x 1.02 (55.08) = 1,161.58, on the input-VAT account, none on the fees.
     assert on_fees + D("1.02") * 54 == D("1161.58")
     written = [p for e in lump_sums(entries) for p in e.postings if p.account == INPUT_VAT]

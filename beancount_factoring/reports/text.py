@@ -165,14 +165,16 @@ def cost_text(report: CostReport) -> list[str]:
         return [_m(getattr(line.fees, kind)) for kind in shown]
 
     def vat_cells(line: CostLine) -> list[str]:
-        return [_m(line.vat)] if vat else []
+        # Customer lines carry no VAT (it is booked per factor, not per customer).
+        return [_m(line.vat)] if vat and line.factor is not None else []
 
     for title, lines, first in (
         ("By factor", report.by_factor, "Factor"),
         ("By customer", report.by_customer, "Customer"),
     ):
         headers = [first, "Cur", *kinds, "Total", "Closed", "Advanced", "Avg days", "Rate"]
-        headers += ["VAT"] if vat else []
+        with_vat = vat and first == "Factor"
+        headers += ["VAT"] if with_vat else []
         rows = [
             [
                 line.key,
@@ -187,7 +189,7 @@ def cost_text(report: CostReport) -> list[str]:
             ]
             for line in lines
         ]
-        right = [False, False] + [True] * (len(kinds) + 5 + vat)
+        right = [False, False] + [True] * (len(kinds) + 5 + with_vat)
         out.extend([title, table(headers, rows, right), ""])
     headers = ["Month", "Factor", "Cur", *kinds, "Total"] + (["VAT"] if vat else [])
     rows = [
