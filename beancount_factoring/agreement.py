@@ -12,6 +12,13 @@ date, so a renegotiated rate applies to invoices bought from then on::
       payee: "SUMMIT FUNDING|SUMMIT FIN"
       bank: Assets:Bank:Checking
 
+A factor that adds VAT to its fees says so per fee kind, with the account of
+the deductible input VAT (required once a rate is not 0)::
+
+      fee-vat: 0.255
+      invoice-fee-vat: 0.255
+      vat-account: Assets:Tax:VAT:Input
+
 Required keys: ``advance-rate``, ``fee``, ``recourse-days``, ``bank``. Every
 other key has a default (see ``docs/ledger.md``). A key the plugin does not
 know, a rate outside 0..1, a fee it cannot read or an account name that is not
@@ -202,16 +209,17 @@ class Agreement:
         """
         if not self.vat_rates:
             return Decimal(0)
-        rates = dict(self.vat_rates)
         if part == "transfer-fee":
             order = {
                 "wire": ("wire-fee",),
                 "same-day": ("same-day-fee", "wire-fee"),
             }.get(rail, ())
             fee_key = next((k for k in order if self.meta.get(k) is not None), "transfer-fee")
-            return rates.get(f"{fee_key}-vat", Decimal(0))
-        vat_key = PART_VAT_KEY.get(part)
-        return rates.get(vat_key, Decimal(0)) if vat_key else Decimal(0)
+            vat_key: str | None = f"{fee_key}-vat"
+        else:
+            vat_key = PART_VAT_KEY.get(part)
+        # A handful of rates at most: a scan, no dict per call.
+        return next((rate for key, rate in self.vat_rates if key == vat_key), Decimal(0))
 
     def rail_fee(self, rail: str) -> Amount | None:
         """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""

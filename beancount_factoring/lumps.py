@@ -443,6 +443,17 @@ def _vat_hint(vat: Decimal, difference: Decimal, agreement: Agreement) -> str:
     )
 
 
+def _vat_note(agreement: Agreement) -> str:
+    """Under VAT on the fees, recall that the open items are net of it."""
+    if not agreement.vat_rates:
+        return ""
+    keys = ", ".join(key for key, _ in agreement.vat_rates)
+    return (
+        f" (the open items are net of the VAT on their fees, {keys}: a deposit that is "
+        "more by that VAT was sent without deducting it)"
+    )
+
+
 def allocate_lump(
     settler: Settler, event: Event, agreement: Agreement, rail: str = "ach"
 ) -> tuple[list[Wanted], list[Charge]]:
@@ -501,14 +512,7 @@ def allocate_lump(
             "FCT101",
             f"This deposit of {amount:,.2f} {currency} matches no open item of "
             f"'{agreement.name}'; the closest are: {misses}. Link what it settles or "
-            "correct the amount"
-            + (
-                f" (each item's cash is net of the VAT on its fees, "
-                f"{', '.join(key for key, _ in agreement.vat_rates)}: a deposit more by the "
-                "VAT was sent without deducting it)"
-                if agreement.vat_rates
-                else ""
-            ),
+            "correct the amount" + _vat_note(agreement),
             event,
         )
         return [], []

@@ -36,6 +36,14 @@ A chargeback repays the advance (Advances +face) where the sale model takes
 the invoice back (Receivable +face). Fees, reserve, clearing and bank postings
 are the same in both models, so both give the same cash and the same fees.
 
+Where the agreement gives a VAT rate on a fee (``fee-vat: 0.255``: a
+Finnish factor's commission bears VAT), each fee leg brings its VAT, rounded
+per leg, to the agreement's ``vat-account``; the factor deducts it with the
+fee, so the deposit is that much less (``vat_legs``)::
+
+    Expenses:Factoring:RTS:Fees         40.00 EUR   ; factoring-part: "discount-fee"
+    Assets:Tax:VAT:Input                10.20 EUR   ; factoring-part: "vat"
+
 Each builder here is pure: it reads an invoice's state and returns an
 ``Item`` (postings, the cash it adds to a lump sum, and the figures for the
 error message); ``settle.py`` decides when to apply it.

@@ -172,7 +172,7 @@ def test_a_deposit_that_names_nothing_and_lacks_the_vat_matches_nothing():
     _, errors = load(text, opens=False)
     assert codes(errors)[0] == "FCT101"
     assert "schedule S-7 (-9.44)" in errors[0].message
-    assert "net of the VAT on its fees" in errors[0].message
+    assert "net of the VAT on their fees" in errors[0].message
 
 
 def test_without_a_vat_rate_nothing_changes():
