@@ -12,6 +12,13 @@ date, so a renegotiated rate applies to invoices bought from then on::
       payee: "SUMMIT FUNDING|SUMMIT FIN"
       bank: Assets:Bank:Checking
 
+A factor that adds VAT to its fees says so per fee kind, with the account of
+the deductible input VAT (required once a rate is not 0)::
+
+      fee-vat: 0.255
+      invoice-fee-vat: 0.255
+      vat-account: Assets:Tax:VAT:Input
+
 Required keys: ``advance-rate``, ``fee``, ``recourse-days``, ``bank``. Every
 other key has a default (see ``docs/ledger.md``). A key the plugin does not
 know, a rate outside 0..1, a fee it cannot read or an account name that is not
@@ -44,6 +51,36 @@ from beancount_factoring.fees import (
 DIRECTIVE = "factoring-agreement"
 # Days a deposit may wait on the clearing account for the items it pays for.
 DEFAULT_GRACE_DAYS = 5
+
+# The fee keys a VAT rate may be given for: ``fee-vat: 0.255`` is the VAT on
+# the discount fee (its late part, the fee taken at a chargeback or a credit
+# loss, and the minimum-fee floor too), ``invoice-fee-vat`` on the invoice fee,
+# and so on. The rate of a charge apart from any invoice ("other") is other-fee-vat.
+VAT_FEE_KEYS = (
+    "fee",
+    "invoice-fee",
+    "transfer-fee",
+    "wire-fee",
+    "same-day-fee",
+    "fuel-advance-fee",
+    "volume-shortfall-fee",
+    "monthly-minimum-fee",
+    "buyout-fee",
+    "other-fee",
+)
+# The VAT key of each fee part the plugin posts (postings.PARTS); the
+# transfer fee's depends on the rail (``Agreement.vat_rate``).
+PART_VAT_KEY = {
+    "discount-fee": "fee-vat",
+    "late-fee": "fee-vat",
+    "chargeback-fee": "fee-vat",
+    "invoice-fee": "invoice-fee-vat",
+    "fuel-advance-fee": "fuel-advance-fee-vat",
+    "minimum-volume-fee": "volume-shortfall-fee-vat",
+    "minimum-fee": "monthly-minimum-fee-vat",
+    "other-fee": "other-fee-vat",
+    "buyout-fee": "buyout-fee-vat",
+}
 
 KEYS = (
     "advance-rate",
@@ -85,6 +122,8 @@ KEYS = (
     "buyout-fee",
     "due-to-factor",
     "accrued-fees",
+    *(f"{key}-vat" for key in VAT_FEE_KEYS),
+    "vat-account",
 )
 REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
 CHOICES = {
@@ -113,6 +152,7 @@ ACCOUNT_KEYS = (
     "credit-losses",
     "due-to-factor",
     "accrued-fees",
+    "vat-account",
 )
 
 
@@ -165,6 +205,30 @@ class Agreement:
     due_to_factor: str = ""
     # The contra account to the reserve that month-end fee accruals credit.
     accrued_fees: str = ""
+    # The VAT rate of each fee key that has one (key "fee-vat" -> 0.255), and
+    # the account of the deductible input VAT (required when a rate is given).
+    vat_rates: tuple[tuple[str, Decimal], ...] = ()
+    vat_account: str | None = None
+
+    def vat_rate(self, part: str, rail: str = "ach") -> Decimal:
+        """The VAT rate on a fee posted with factoring-part ``part`` (0 when none).
+
+        A transfer fee takes the rate of the key its fee came from (``rail_fee``):
+        ``wire-fee-vat`` for a wire's ``wire-fee``, else ``transfer-fee-vat``.
+        """
+        if not self.vat_rates:
+            return Decimal(0)
+        if part == "transfer-fee":
+            order = {
+                "wire": ("wire-fee",),
+                "same-day": ("same-day-fee", "wire-fee"),
+            }.get(rail, ())
+            fee_key = next((k for k in order if self.meta.get(k) is not None), "transfer-fee")
+            vat_key: str | None = f"{fee_key}-vat"
+        else:
+            vat_key = PART_VAT_KEY.get(part)
+        # A handful of rates at most: a scan, no dict per call.
+        return next((rate for key, rate in self.vat_rates if key == vat_key), Decimal(0))
 
     def rail_fee(self, rail: str) -> Amount | None:
         """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""
@@ -385,6 +449,29 @@ def _check_advances(
             return
 
 
+def _vat_terms(reader: _Reader) -> tuple[tuple[tuple[str, Decimal], ...], str | None]:
+    """The VAT rates on the fees (``fee-vat: 0.255``) and the input-VAT account.
+
+    A rate is a number from 0 to 1; the account is required once a rate is not 0.
+    """
+    rates: list[tuple[str, Decimal]] = []
+    for key in VAT_FEE_KEYS:
+        name = f"{key}-vat"
+        if reader.meta.get(name) is None:
+            continue
+        rate = reader.rate(name)
+        if rate:
+            rates.append((name, rate))
+    vat_account = reader.account_name("vat-account", None)
+    if rates and vat_account is None and "vat-account" not in reader.meta:
+        reader.error(
+            rates[0][0],
+            f"the VAT on the fees is booked to the input-VAT account: give the key "
+            f"'vat-account', like vat-account: Assets:Tax:VAT:Input (or set {rates[0][0]}: 0)",
+        )
+    return tuple(rates), vat_account
+
+
 def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[FactoringError]]:
     """Read one ``factoring-agreement`` directive.
 
@@ -524,6 +611,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             "due-to-factor": due_to_factor,
         },
     )
+    vat_rates, vat_account = _vat_terms(reader)
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,
@@ -588,6 +676,8 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             buyout_fee=buyout_fee,
             due_to_factor=due_to_factor,
             accrued_fees=accrued_fees,
+            vat_rates=vat_rates,
+            vat_account=vat_account,
         ),
         [],
     )

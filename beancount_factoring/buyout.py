@@ -106,21 +106,26 @@ def settle_buyout(settler: Settler, event: Event) -> None:
         fee = rule.of(total, currency, new.rounding)
         if fee:
             key = charge_link(event.entry)
-            expected.append(P.leg(new.fees, fee, currency, "buyout-fee"))
+            fee_legs = [P.leg(new.fees, fee, currency, "buyout-fee")]
+            fee_legs.extend(P.vat_legs(new, fee_legs))  # buyout-fee-vat
+            owed = sum((item.number for item in fee_legs), ZERO)
+            expected.extend(fee_legs)
             label = f"buyout fee {event.date}"
-            charge = Charge(key, label, event.date, fee, currency, "buyout-fee", event.entry)
+            charge = Charge(key, label, event.date, owed, currency, "buyout-fee", event.entry)
             settler.charge(event.factor, charge)
             links.add(key)
             if paid:
-                cash -= fee
-                items.append(_figure(key, currency, -fee, "buyout-fee"))
+                cash -= owed
+                items.append(_figure(key, currency, -owed, "buyout-fee"))
             else:
-                expected.append(P.leg(new.clearing, -fee, currency, "buyout-fee"))
+                expected.append(P.leg(new.clearing, -owed, currency, "buyout-fee"))
     settler.note_accounts(expected, event.date, new)
     if not paid:
         settler.write(event, expected, links, new)
         return
-    if not write_deposit(settler, event, new, expected, cash, (items, ZERO), currency, links):
+    if not write_deposit(
+        settler, event, new, expected, cash, (items, ZERO, ZERO), currency, links
+    ):
         return
     if charge is not None:
         charge.netted_on, charge.netted_by = event.date, event.entry
@@ -266,23 +271,26 @@ def _move(
     )
     base, late = P.base_and_late(terms, purchase, accrued)
     split = P.purchase_split(new, face, currency)
-    moved = state.held - base - late - split.discount_fee - split.invoice_fee
+    legs = [P.leg(terms.reserve, -state.held, currency, "buyout", number)] if state.held else []
+    old_fees = [
+        P.leg(terms.fees, amount, currency, part, number)
+        for amount, part in ((base, "discount-fee"), (late, "late-fee"))
+        if amount
+    ]
+    new_fees = [P.leg(new.fees, split.discount_fee, currency, "discount-fee", number)]
+    new_fees.append(
+        P.leg(new.invoice_fee_account, split.invoice_fee, currency, "invoice-fee", number)
+    )
+    new_fees = [item for item in new_fees if item.number]
+    # Each factor's fees bring the VAT its agreement gives, out of the reserve too.
+    fees = old_fees + P.vat_legs(terms, old_fees) + new_fees + P.vat_legs(new, new_fees)
+    legs.extend(fees)
+    moved = state.held - sum((item.number for item in fees), ZERO)
     # The new factor holds what moved, never less than nothing; when it pays the
     # difference, no more than its own reserve (the face less its advance).
     kept = max(moved, ZERO)
     if paid:
         kept = min(kept, split.reserve)
-    legs = [P.leg(terms.reserve, -state.held, currency, "buyout", number)] if state.held else []
-    if base:
-        legs.append(P.leg(terms.fees, base, currency, "discount-fee", number))
-    if late:
-        legs.append(P.leg(terms.fees, late, currency, "late-fee", number))
-    if split.discount_fee:
-        legs.append(P.leg(new.fees, split.discount_fee, currency, "discount-fee", number))
-    if split.invoice_fee:
-        legs.append(
-            P.leg(new.invoice_fee_account, split.invoice_fee, currency, "invoice-fee", number)
-        )
     if kept:
         legs.append(P.leg(new.reserve, kept, currency, "buyout", number))
     if new.loan:

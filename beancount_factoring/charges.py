@@ -18,7 +18,9 @@ factor's next deposit nets it (matched by amount, or naming the event's link,
 here ``^fee-2025-04-01-minimum-volume``). Given ``amount: 250.00 USD``, the
 factor's figure is booked and audited: an FCT190 error if it differs from the
 agreement's, or if the month met the minimum. ``charge: "other"`` (a credit
-check, a UCC filing) needs ``amount:`` and is not audited. If the fee was paid
+check, a UCC filing) needs ``amount:`` and is not audited. The VAT on a
+charge (``volume-shortfall-fee-vat``, ``monthly-minimum-fee-vat``,
+``other-fee-vat``) is booked to the input-VAT account and owed with it. If the fee was paid
 otherwise (from the bank), write that posting: the plugin adds only the fee's.
 """
 
@@ -123,11 +125,14 @@ def settle_fee(settler: Settler, event: Event) -> None:
     part = CHARGES[str(kind)]
     key = charge_link(event.entry)
     legs = [P.leg(agreement.fees, amount, currency, part)]
+    # The VAT on the fee (volume-shortfall-fee-vat, ...) is owed with it.
+    legs.extend(P.vat_legs(agreement, legs))
+    owed = sum((item.number for item in legs), ZERO)
     entry = settler.result.replaced.get(event.index, event.entry)
     others = [p for p in entry.postings if p.account not in (agreement.fees, agreement.clearing)]
     on_clearing = not others
     if on_clearing:
-        legs.append(P.leg(agreement.clearing, -amount, currency, part))
+        legs.append(P.leg(agreement.clearing, -owed, currency, part))
     settler.note_accounts(legs, event.date, agreement)
     if (
         entry.postings
@@ -145,7 +150,7 @@ def settle_fee(settler: Settler, event: Event) -> None:
         settler.write(event, legs, {key}, agreement)
     if on_clearing:
         label = f"{kind} fee {period}"
-        settler.charge(event.factor, Charge(key, label, event.date, amount, currency, part, entry))
+        settler.charge(event.factor, Charge(key, label, event.date, owed, currency, part, entry))
 
 
 def _expected(

@@ -149,18 +149,21 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
             "fuel advance before the funding, or name another load",
         )
         return
+    vat_rate = agreement.vat_rate("fuel-advance-fee") if agreement.vat_account else ZERO
     if isinstance(stated, Amount) and stated.number is not None:
         advance = stated.number
         fee = charge.of(advance, currency, agreement.rounding) if charge else ZERO
     else:
-        advance, fee = _from_cash(cash, charge, currency, agreement.rounding)
+        advance, fee = _from_cash(cash, charge, currency, agreement.rounding, vat_rate)
+    vat = P.fee_vat(agreement, "fuel-advance-fee", fee)
     name = f"load {load}" if load else f"invoice {number}"
     problems = []
-    if abs(advance - fee - cash) > settler.tolerance:
+    if abs(advance - fee - vat - cash) > settler.tolerance:
+        with_vat = f" - VAT on the fee {vat:,.2f}" if vat else ""
         problems.append(
-            f"expected {advance - fee:,.2f} {currency} (advance {advance:,.2f} - fee "
-            f"{fee:,.2f}), received {cash:,.2f} {currency}, difference "
-            f"{cash - advance + fee:+,.2f} {currency}; the difference is left on "
+            f"expected {advance - fee - vat:,.2f} {currency} (advance {advance:,.2f} - fee "
+            f"{fee:,.2f}{with_vat}), received {cash:,.2f} {currency}, difference "
+            f"{cash - advance + fee + vat:+,.2f} {currency}; the difference is left on "
             f"{agreement.clearing}"
         )
     limit = agreement.fuel_advance_rate
@@ -183,8 +186,9 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     legs = []
     if fee:
         legs.append(P.leg(agreement.fees, fee, currency, "fuel-advance-fee", invoice))
+        legs.extend(P.vat_legs(agreement, legs))
     legs.append(P.leg(agreement.fuel_advances, -advance, currency, "fuel-advance", invoice))
-    difference = cash - advance + fee
+    difference = cash - advance + fee + vat
     if difference and abs(difference) > settler.tolerance:
         legs.append(P.leg(agreement.clearing, -difference, currency, "difference"))
     elif difference:
@@ -224,23 +228,30 @@ def _any_agreement(settler: Settler, event: Event) -> Agreement | None:
 
 
 def _from_cash(
-    cash: Decimal, charge: FeeRule | None, currency: str, rounding: str
+    cash: Decimal, charge: FeeRule | None, currency: str, rounding: str, vat: Decimal = ZERO
 ) -> tuple[Decimal, Decimal]:
     """The advance and fee behind the cash a fuel advance brought.
 
     The advance is the cash plus the fee on it: for a fee of rate r plus a
     fixed f, advance = (cash + f) / (1 - r), to the cent; the fee is then what
     makes up the difference, so the two always add up to the cash exactly.
+    With a VAT rate v on the fee (``fuel-advance-fee-vat``) the factor keeps
+    fee x (1 + v): advance = (cash + f(1 + v)) / (1 - r(1 + v)), and the fee is
+    the one whose rounded VAT makes up the difference.
     """
     if charge is None:
         return cash, ZERO
     fixed = charge.fixed if charge.currency == currency else ZERO
-    if charge.rate >= 1:
+    gross = 1 + vat
+    if charge.rate * gross >= 1:
         return cash + fixed, fixed
-    advance = round_money((cash + fixed) / (1 - charge.rate), rounding)
+    advance = round_money((cash + fixed * gross) / (1 - charge.rate * gross), rounding)
     # The fee as the agreement computes it on that advance; a cent either way of
     # the solved advance may be the one that reproduces the cash exactly.
     for candidate in (advance, advance - CENT, advance + CENT):
-        if candidate - charge.of(candidate, currency, rounding) == cash:
-            return candidate, candidate - cash
-    return advance, advance - cash
+        fee = charge.of(candidate, currency, rounding)
+        if candidate - fee - round_money(fee * vat, rounding) == cash:
+            return candidate, fee
+    if not vat:
+        return advance, advance - cash
+    return advance, charge.of(advance, currency, rounding)

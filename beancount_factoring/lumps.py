@@ -56,6 +56,7 @@ ORDER = (
     "payments received for the factor",
     "buyout differences",
     "fees charged",
+    "VAT on fees",
 )
 
 
@@ -114,17 +115,25 @@ def settle_lump(settler: Settler, event: Event) -> None:
         return
     generated = [posting for item in items for posting in item.postings]
     expected_cash = sum([item.cash for item in items], ZERO)
-    transfer = ZERO
+    transfer, transfer_vat = ZERO, ZERO
     if funds:
-        fee = P.transfer_fee_posting(agreement, currency, rail)
-        if fee is not None:
-            generated.append(fee)
-            transfer = fee.number
-            expected_cash -= transfer
+        # The transfer fee and the VAT on it (if the agreement gives a rate).
+        fee_legs = P.transfer_fee_legs(agreement, currency, rail)
+        generated.extend(fee_legs)
+        transfer = sum((fee.number for fee in fee_legs if fee.part != "vat"), ZERO)
+        transfer_vat = sum((fee.number for fee in fee_legs if fee.part == "vat"), ZERO)
+        expected_cash -= transfer + transfer_vat
     links = {item.invoice for item in items}
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
     if not write_deposit(
-        settler, event, agreement, generated, expected_cash, (items, transfer), currency, links
+        settler,
+        event,
+        agreement,
+        generated,
+        expected_cash,
+        (items, transfer, transfer_vat),
+        currency,
+        links,
     ):
         return
     _commit(settler, event, commits)
@@ -166,7 +175,7 @@ def _named_charges(settler: Settler, event: Event) -> list[Charge] | None:
     return found
 
 
-def _figures(items: list[P.Item], transfer: Decimal) -> dict[str, Decimal]:
+def _figures(items: list[P.Item], transfer: Decimal, transfer_vat: Decimal) -> dict[str, Decimal]:
     """The expected cash by what makes it up, for the message of a difference."""
     figures: dict[str, Decimal] = {}
     for item in items:
@@ -175,6 +184,8 @@ def _figures(items: list[P.Item], transfer: Decimal) -> dict[str, Decimal]:
                 figures[name] = figures.get(name, ZERO) + value
     if transfer:
         figures["transfer fee"] = -transfer
+    if transfer_vat:
+        figures["VAT on fees"] = figures.get("VAT on fees", ZERO) - transfer_vat
     return figures
 
 
@@ -347,7 +358,7 @@ def write_deposit(
     agreement: Agreement,
     generated: list[P.Leg],
     expected_cash: Decimal,
-    made_of: tuple[list[P.Item], Decimal],
+    made_of: tuple[list[P.Item], Decimal, Decimal],
     currency: str,
     links: set[str],
 ) -> bool:
@@ -419,8 +430,32 @@ def _report(
         f"This {what} differs from agreement '{agreement.name}' ({agreement.date}): "
         f"expected {expected:,.2f} {currency} ({' '.join(parts)}), "
         f"received {actual:,.2f} {currency}, difference {actual - expected:+,.2f} {currency}. "
-        f"The difference is left on {agreement.clearing}.",
+        f"The difference is left on {agreement.clearing}."
+        + _vat_hint(figures.get("VAT on fees", ZERO), actual - expected, agreement),
         event,
+    )
+
+
+def _vat_hint(vat: Decimal, difference: Decimal, agreement: Agreement) -> str:
+    """Say so when the difference is the VAT on the fees, which the factor did not deduct."""
+    if not vat or difference != -vat:
+        return ""
+    keys = ", ".join(key for key, _ in agreement.vat_rates)
+    return (
+        f" The difference is the VAT on the fees ({-vat:,.2f}), which the factor did not "
+        f"deduct: if it charges no VAT on these fees, set {keys} to 0 in the agreement; "
+        "else ask the factor for the VAT it owes"
+    )
+
+
+def _vat_note(agreement: Agreement) -> str:
+    """Under VAT on the fees, recall that the open items are net of it."""
+    if not agreement.vat_rates:
+        return ""
+    keys = ", ".join(key for key, _ in agreement.vat_rates)
+    return (
+        f" (the open items are net of the VAT on their fees, {keys}: a deposit that is "
+        "more by that VAT was sent without deducting it)"
     )
 
 
@@ -451,8 +486,10 @@ def allocate_lump(
     if not candidates:
         settler.result.unallocated.append(event)
         return [], []
-    fee = agreement.rail_fee(rail)
-    transfer = fee.number if fee is not None and fee.currency == currency and fee.number else ZERO
+    # The transfer fee with the VAT on it, as a funding deposit lacks it.
+    transfer = sum(
+        (fee.number for fee in P.transfer_fee_legs(agreement, currency or "", rail)), ZERO
+    )
     result = allocate(
         candidates,
         amount,
@@ -480,7 +517,7 @@ def allocate_lump(
             "FCT101",
             f"This deposit of {amount:,.2f} {currency} matches no open item of "
             f"'{agreement.name}'; the closest are: {misses}. Link what it settles or "
-            "correct the amount",
+            "correct the amount" + _vat_note(agreement),
             event,
         )
         return [], []
@@ -531,7 +568,13 @@ def _open_items(
             if known is None or known[0] != len(numbers):
                 known = (
                     len(numbers),
-                    sum((states[n].split(agreement).cash - states[n].fuel for n in numbers), ZERO),
+                    sum(
+                        (
+                            P.funding_cash(agreement, states[n].split(agreement)) - states[n].fuel
+                            for n in numbers
+                        ),
+                        ZERO,
+                    ),
                 )
                 settler.schedule_cash[(factor, schedule)] = known
             cash = known[1]
@@ -549,7 +592,16 @@ def _open_items(
             by_day.setdefault(closed_on, []).append(number)
     for day, numbers in by_day.items():
         cash = sum(
-            (states[n].held - states[n].base_fee - states[n].late_fee for n in numbers), ZERO
+            (
+                P.release_cash(
+                    states[n].agreement or agreement,
+                    states[n].held,
+                    states[n].base_fee,
+                    states[n].late_fee,
+                )
+                for n in numbers
+            ),
+            ZERO,
         )
         key = f"release:{day}"
         label = f"reserve of {len(numbers)} invoice(s) collected {day}"

@@ -48,6 +48,7 @@ class Charge:
     key: str
     label: str
     date: datetime.date
+    # What is owed: the fee, and the VAT on it when the agreement gives a rate.
     amount: Decimal
     currency: str
     part: str

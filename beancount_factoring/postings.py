@@ -36,6 +36,14 @@ A chargeback repays the advance (Advances +face) where the sale model takes
 the invoice back (Receivable +face). Fees, reserve, clearing and bank postings
 are the same in both models, so both give the same cash and the same fees.
 
+Where the agreement gives a VAT rate on a fee (``fee-vat: 0.255``: a
+Finnish factor's commission bears VAT), each fee leg brings its VAT, rounded
+per leg, to the agreement's ``vat-account``; the factor deducts it with the
+fee, so the deposit is that much less (``vat_legs``)::
+
+    Expenses:Factoring:RTS:Fees         40.00 EUR   ; factoring-part: "discount-fee"
+    Assets:Tax:VAT:Input                10.20 EUR   ; factoring-part: "vat"
+
 Each builder here is pure: it reads an invoice's state and returns an
 ``Item`` (postings, the cash it adds to a lump sum, and the figures for the
 error message); ``settle.py`` decides when to apply it.
@@ -81,6 +89,7 @@ PARTS = (
     "misdirected-payment",
     "accrued-fee",
     "accrued-fee-reversal",
+    "vat",
 )
 # The parts of the fees a factor charges apart from any invoice.
 CHARGE_PARTS = ("minimum-volume-fee", "minimum-fee", "other-fee", "buyout-fee")
@@ -134,7 +143,7 @@ def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[P
     order: dict[tuple[str, str, str, str | None], int] = {}
     first: dict[tuple[str, str, str, str | None], Leg | None] = {}
     for position, item in enumerate(legs):
-        if item.account in grouped:
+        if item.account in grouped or item.part == "vat":
             key = (item.account, item.currency, item.part, item.schedule)
             if key not in sums:
                 order[key] = position
@@ -180,9 +189,17 @@ class Item:
     # The amounts behind ``cash``, named by ``figures()`` only for an error message.
     amounts: tuple[Decimal, ...] = ()
     part: str = ""
+    # The VAT on the fees among ``postings``, already taken off ``cash``.
+    vat: Decimal = ZERO
 
     def figures(self) -> dict[str, Decimal]:
         """What makes up the cash, by name, as the error messages list it."""
+        named = self._figures()
+        if self.vat:
+            named["VAT on fees"] = -self.vat
+        return named
+
+    def _figures(self) -> dict[str, Decimal]:
         if self.kind == "funding":
             advance, discount, invoice_fee, fuel = self.amounts
             return {
@@ -201,6 +218,48 @@ class Item:
             "buyout": "buyout differences",
         }.get(self.part, "fees charged")
         return {name: -self.amounts[0]}
+
+
+def vat_legs(agreement: Agreement, legs: list[Leg], rail: str = "ach") -> list[Leg]:
+    """The VAT on each fee among ``legs``, one leg per fee leg, to the input-VAT account.
+
+    A fee leg (discount, late, invoice, transfer... fee) whose kind has a VAT
+    rate in the agreement (``fee-vat: 0.255``) brings the VAT on it: the fee
+    times the rate, rounded to cents per fee leg with the agreement's rounding
+    (half-up unless it says otherwise): 15.00 x 0.255 = 3.825 -> 3.83. The
+    factor deducts fee + VAT from its deposit; the VAT is deductible input
+    VAT, an asset, not a cost. Part ``vat``, naming the fee's invoice.
+    """
+    account = agreement.vat_account
+    if not agreement.vat_rates or account is None:
+        return []
+    found = []
+    for item in legs:
+        if item.part == "vat":
+            continue
+        rate = agreement.vat_rate(item.part, rail)
+        vat = round_money(item.number * rate, agreement.rounding) if rate else ZERO
+        if vat:
+            found.append(Leg(account, vat, item.currency, "vat", item.invoice, item.schedule))
+    return found
+
+
+def add_vat(agreement: Agreement, item: Item) -> Item:
+    """Add the VAT on the item's fees to its postings and take it off its cash."""
+    found = vat_legs(agreement, item.postings)
+    if found:
+        item.vat = sum((v.number for v in found), ZERO)
+        item.postings.extend(found)
+        item.cash -= item.vat
+    return item
+
+
+def fee_vat(agreement: Agreement, part: str, fee: Decimal) -> Decimal:
+    """The VAT on one fee of kind ``part``, rounded as ``vat_legs`` rounds it."""
+    rate = agreement.vat_rate(part)
+    if not rate or agreement.vat_account is None:
+        return ZERO
+    return round_money(fee * rate, agreement.rounding)
 
 
 class Purchase(NamedTuple):
@@ -230,6 +289,20 @@ def purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purcha
     if agreement.invoice_fee is not None and agreement.invoice_fee.currency == currency:
         invoice_fee = agreement.invoice_fee.number or ZERO
     return Purchase(advance, reserve, discount, invoice_fee)
+
+
+def funding_cash(agreement: Agreement, split: Purchase) -> Decimal:
+    """The cash a funding brings: the advance less the fees taken and the VAT on them."""
+    vat = fee_vat(agreement, "discount-fee", split.discount_fee) + fee_vat(
+        agreement, "invoice-fee", split.invoice_fee
+    )
+    return split.cash - vat
+
+
+def release_cash(agreement: Agreement, held: Decimal, base: Decimal, late: Decimal) -> Decimal:
+    """The cash a release brings: the reserve less the fees due and the VAT on them."""
+    vat = fee_vat(agreement, "discount-fee", base) + fee_vat(agreement, "late-fee", late)
+    return held - base - late - vat
 
 
 def fee_due(
@@ -320,7 +393,7 @@ def funding_item(
         )
     item.cash = split.cash - recouped
     item.amounts = (split.advance, split.discount_fee, split.invoice_fee, recouped)
-    return item, split
+    return add_vat(agreement, item), split
 
 
 def base_and_late(agreement: Agreement, split: Purchase, due: Decimal) -> tuple[Decimal, Decimal]:
@@ -355,7 +428,7 @@ def release_item(
         item.postings.append(leg(agreement.fees, late_fee, currency, "late-fee", invoice))
     item.cash = held - base_fee - late_fee
     item.amounts = (held, base_fee, late_fee)
-    return item
+    return add_vat(agreement, item)
 
 
 def netting_item(
@@ -388,6 +461,14 @@ def transfer_fee_posting(agreement: Agreement, currency: str, rail: str = "ach")
     if fee is None or not fee.number or fee.currency != currency:
         return None
     return leg(agreement.transfer_fee_account, fee.number, currency, "transfer-fee")
+
+
+def transfer_fee_legs(agreement: Agreement, currency: str, rail: str = "ach") -> list[Leg]:
+    """The transfer fee of ``rail`` (if any) and the VAT on it: what a funding deposit lacks."""
+    fee = transfer_fee_posting(agreement, currency, rail)
+    if fee is None:
+        return []
+    return [fee, *vat_legs(agreement, [fee], rail)]
 
 
 def collection_postings(
@@ -476,7 +557,9 @@ def chargeback_postings(
     Returns:
       The postings and the amount owed to the factor through clearing.
     """
-    owed = face - held + fee
+    fee_legs = [leg(agreement.fees, fee, currency, "chargeback-fee", invoice)] if fee else []
+    fee_legs += vat_legs(agreement, fee_legs)
+    owed = face - held + sum((item.number for item in fee_legs), ZERO)
     if agreement.loan:
         postings = [leg(agreement.advances, face, currency, "chargeback", invoice)]
         if moved_from is not None and moved_from != receivable:
@@ -486,8 +569,7 @@ def chargeback_postings(
         postings = [leg(receivable, face, currency, "chargeback", invoice)]
     if held:
         postings.append(leg(agreement.reserve, -held, currency, "chargeback", invoice))
-    if fee:
-        postings.append(leg(agreement.fees, fee, currency, "chargeback-fee", invoice))
+    postings.extend(fee_legs)
     postings.append(leg(agreement.clearing, -owed, currency, "chargeback", invoice))
     return postings, owed
 
@@ -563,11 +645,14 @@ def credit_loss_postings(
     base, late = fees
     if held:
         legs.append(leg(agreement.reserve, -held, currency, "credit-loss", invoice))
-    if base:
-        legs.append(leg(agreement.fees, base, currency, "discount-fee", invoice))
-    if late:
-        legs.append(leg(agreement.fees, late, currency, "late-fee", invoice))
-    lost = held - base - late
+    fee_legs = [
+        leg(agreement.fees, amount, currency, part, invoice)
+        for amount, part in ((base, "discount-fee"), (late, "late-fee"))
+        if amount
+    ]
+    fee_legs += vat_legs(agreement, fee_legs)
+    legs.extend(fee_legs)
+    lost = held - sum((item.number for item in fee_legs), ZERO)
     if lost > 0:
         legs.append(leg(agreement.credit_losses, lost, currency, "credit-loss", invoice))
     elif lost < 0:

@@ -398,7 +398,11 @@ class Settler:
             account = posting.account
             if account in used:
                 continue
-            if account in own or (recourse is not None and account.startswith(recourse + ":")):
+            if (
+                account in own
+                or account == agreement.vat_account
+                or (recourse is not None and account.startswith(recourse + ":"))
+            ):
                 used[account] = (date, agreement)
 
     def check_factor(self, event: Event, states: list[InvoiceState]) -> bool:

@@ -18,6 +18,7 @@ import test_buyout
 import test_buyout_thin_reserve
 import test_credit_loss
 import test_currencies
+import test_fee_vat
 import test_fuel_advances
 import test_misdirected_payments
 import test_other_fees
@@ -50,6 +51,7 @@ LEDGERS = {
     "accrued fee, chargeback": (test_accruals.CHARGEBACK, True, test_accruals.ACCRUE),
     "accrued fee, credit loss": (test_accruals.CREDIT_LOSS, True, test_accruals.ACCRUE),
     "accrued fee, buyout": (test_accruals.BUYOUT, True, test_accruals.ACCRUE),
+    "VAT on the fees": (test_fee_vat.LEDGER, False),
 }
 # Where the two models differ by design: the invoices' receivables and the advances; and,
 # between a schedule and its funding, the clearing account (the sale model puts the sold

@@ -28,6 +28,7 @@ CREDIT_NOTES = "Income:3010-Credit-Notes"
 VAT = "Liabilities:2939-VAT"
 OWED_TO_BANK = "Liabilities:2871-Credit-Notes-To-Factor"
 FEES = "Expenses:9460-Factoring-Fees"
+INPUT_VAT = "Assets:1763-VAT-Receivable"
 
 VAT_RATE = D("0.255")  # the Finnish general rate since 1 September 2024
 FEE_RATE = D("0.0125")  # the agreement: flat 1.25% of each invoice's total, VAT included
@@ -235,11 +236,53 @@ def test_fees_are_the_agreements_rate_on_the_factored_invoices(entries):
         if p.account == FEES
     }
     assert parts == {"discount-fee", "invoice-fee"}
-    # What reached the bank: 347,133.00 - 4,339.15 - 216.00 - the 502.00 credit note.
+    # What reached the bank: 347,133.00 - 4,339.15 - 216.00 - the VAT on the fees 1,161.58
+    # (below) - the 502.00 credit note.
     received = sum(
         p.units.number for e in lump_sums(entries) for p in e.postings if p.account == BANK
     )
-    assert received == D("342075.85")
+    assert received == D("347133.00") - D("4339.15") - D("216.00") - D("1161.58") - D("502.00")
+    assert received == D("340914.27")
+
+
+def test_the_vat_on_the_banks_fees_is_input_vat(entries):
+    found = invoices(entries)
+    factored = [n for n in found if n not in ("1155", "1156")]
+    # 25.5% of each invoice's fee, rounded half-up per invoice (1.25% of 10,000.00 =
+    # 125.00, VAT 31.875 -> 31.88), and of each 4.00 handling fee: 1.02 (exact).
+    on_fees = sum(cents(cents(face(found[n]) * FEE_RATE) * VAT_RATE) for n in factored)
+    assert on_fees == D("1106.50")
+    assert D("1.02") == HANDLING * VAT_RATE  # 4.00 x 0.255, exact
+    # 1,106.50 + 54 x 1.02 (55.08) = 1,161.58, on the input-VAT account, none on the fees.
+    assert on_fees + D("1.02") * 54 == D("1161.58")
+    written = [p for e in lump_sums(entries) for p in e.postings if p.account == INPUT_VAT]
+    assert {p.meta["factoring-part"] for p in written} == {"vat"}
+    assert sum(p.units.number for p in written) == D("1161.58")
+    # By month of the lump sums: January 491.75 (deducted in January's VAT return, paid
+    # March 12: 11,443.38 + 491.75 = 11,935.13), February 417.02, March 252.81.
+    by_month: dict[int, Decimal] = defaultdict(Decimal)
+    for e in lump_sums(entries):
+        by_month[e.date.month] += sum(
+            (p.units.number for p in e.postings if p.account == INPUT_VAT), D(0)
+        )
+    assert dict(by_month) == {1: D("491.75"), 2: D("417.02"), 3: D("252.81")}
+    january = next(e for e in transactions(entries) if e.narration == "VAT for January 2025")
+    assert {p.account: p.units.number for p in january.postings}[INPUT_VAT] == D("-11935.13")
+    # Left to deduct at the end: 23,626.77 on purchases + 417.02 + 252.81 = 24,296.60.
+    assert balance(entries, INPUT_VAT) == D("23626.77") + D("417.02") + D("252.81")
+    assert balance(entries, INPUT_VAT) == D("24296.60")
+
+
+def test_a_lump_sum_without_the_vat_is_an_error():
+    text = LEDGER.read_text(encoding="utf-8")
+    # T-2501 with the fees deducted but not their VAT: 30,274.79 + 101.15 = 30,375.94.
+    assert text.count("30274.79 EUR") == 1
+    _, errors, _ = loader.load_string(text.replace("30274.79 EUR", "30375.94 EUR"))
+    first = errors[0].message
+    assert first.startswith("FCT120 ")
+    assert "VAT on fees 101.15" in first
+    assert "difference +101.15 EUR" in first
+    assert "did not deduct" in first
 
 
 def test_credit_note_flows_through_the_intermediary(entries):
@@ -260,16 +303,18 @@ def test_credit_note_flows_through_the_intermediary(entries):
 
 def test_a_wrong_lump_sum_is_an_error():
     text = LEDGER.read_text(encoding="utf-8")
-    assert text.count("52386.52 EUR") == 1
-    _, errors, _ = loader.load_string(text.replace("52386.52 EUR", "52386.42 EUR"))
+    assert text.count("52211.24 EUR") == 1
+    _, errors, _ = loader.load_string(text.replace("52211.24 EUR", "52211.14 EUR"))
     messages = [e.message for e in errors]
     # No settlement fits a lump sum 0.10 short, so the plugin books none of it: the six
     # invoices of T-2503 stay unpaid for (so their customers' payments to the bank cannot
-    # be recorded), and 1717 keeps the 53,073.95 of the mass entry less the 52,386.42.
+    # be recorded), and 1717 keeps the 53,073.95 of the mass entry less the 52,211.14.
     assert messages[0].startswith("FCT101 ")
     assert "schedule T-2503 (+0.10)" in messages[0]
     assert sum(m.startswith("FCT133 ") for m in messages) == 6
     failed = [m for m in messages if m.startswith("Balance failed")]
     assert len(failed) == len(messages) - 7
-    assert all(INTERMEDIARY in m or BANK in m for m in failed)
-    assert any(INTERMEDIARY in m and "687.53 too much" in m for m in failed)
+    # ... and 1763 lacks the VAT on T-2503's fees (175.28), booked with the lump sum.
+    assert all(INTERMEDIARY in m or BANK in m or INPUT_VAT in m for m in failed)
+    assert any(INPUT_VAT in m and "175.28 too little" in m for m in failed)
+    assert any(INTERMEDIARY in m and "862.81 too much" in m for m in failed)

@@ -61,7 +61,7 @@ def _cost_rows(
             ]
         if all_in:
             row.append(percent(line.all_in_rate))
-        rows.append(row)
+        rows.append([*row, money(line.vat)])
     return rows
 
 
@@ -113,7 +113,10 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         ("Average days", DECIMAL),
         ("Annual rate %", DECIMAL),
     ]
-    optional = [FEE_COLUMNS[kind] for kind in FEE_KINDS]
+    # The VAT on the fees: deductible, so neither in the fees nor in the rate (shown
+    # when there is any).
+    vat_column = ("VAT on fees (deductible, excluded)", DECIMAL)
+    optional = [FEE_COLUMNS[kind] for kind in FEE_KINDS] + [vat_column[0]]
 
     def by_factor(line: CostLine) -> bool:
         return view.matches_account(where.factor(line.factor or line.key))
@@ -132,6 +135,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Total fees", DECIMAL),
             *rate_columns,
             *([("All-in rate %", DECIMAL)] if all_in else []),
+            vat_column,
         ],
         _cost_rows(report.by_factor, by_factor, rate=True, all_in=all_in),
         optional,
@@ -144,6 +148,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
             *fee_columns,
             ("Total fees", DECIMAL),
             *rate_columns,
+            vat_column,
         ],
         _cost_rows(report.by_customer, by_customer, rate=True),
         optional,
@@ -157,6 +162,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Currency", STR),
             *fee_columns,
             ("Total fees", DECIMAL),
+            vat_column,
         ],
         _cost_rows(month_lines, by_factor, rate=False),
         optional,

@@ -27,6 +27,11 @@ it. For one invoice and one factor it is fee / cash advanced x 365 / days
 outstanding; over many it weights each by its advance and its days, so it is
 the cost of a dollar of advance for a year. A factor's all-in rate adds to the
 fees of the closed spells those of the period that belong to no invoice.
+
+The VAT a factor adds to its fees (``fee-vat: 0.255``, booked to the
+agreement's ``vat-account``) is deductible input VAT: it is not a cost, so
+neither the fees nor the rate include it; factor and month lines show it
+apart (``vat``).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from typing import Any
 
 from beancount_factoring.accruals import accrual_steps
 from beancount_factoring.fees import round_money
-from beancount_factoring.reports.facts import Facts
+from beancount_factoring.reports.facts import Facts, Line
 from beancount_factoring.reports.model import (
     DEDUCTION_KINDS,
     FEE_KINDS,
@@ -88,6 +93,7 @@ class _Tally:
     cash: Decimal = ZERO
     dollar_days: Decimal = ZERO
     untied: Decimal = ZERO
+    vat: Decimal = ZERO
 
     @classmethod
     def new(cls) -> _Tally:
@@ -118,6 +124,7 @@ class _Tally:
             annual_rate=annual,
             untied_fees=self.untied,
             all_in_rate=all_in,
+            vat=self.vat,
         )
 
 
@@ -213,6 +220,10 @@ def _posted(
             if not tied and not own_part:
                 mine.untied += line.number
                 _tally(posted.untied, line.currency).fees[kind] += line.number
+    for line, owner in _fee_vat(facts, start, as_of, factor, event_factor):
+        _tally(posted.by_factor, (owner, line.currency)).vat += line.number
+        month = f"{line.date.year:04d}-{line.date.month:02d}"
+        _tally(posted.by_month, (month, owner, line.currency)).vat += line.number
     return posted
 
 
@@ -326,6 +337,32 @@ def _days_to_pay(waits: dict[str, list[tuple[int, int, Decimal]]]) -> tuple[Days
         )
         for customer, items in sorted(waits.items())
     )
+
+
+def _fee_vat(
+    facts: Facts,
+    start: datetime.date | None,
+    as_of: datetime.date,
+    factor: str | None,
+    event_factor: dict[int, str],
+) -> list[tuple[Line, str]]:
+    """The VAT on the fees booked in the period (part "vat"), each with its factor.
+
+    It is input VAT the business deducts, not a cost: shown beside the fees,
+    kept out of them and of the rate. (A vat-account that is a fee account, for
+    VAT that is not deductible, counts it among the fees as "other" instead.)
+    """
+    states = facts.settlement.states
+    found = []
+    for account in sorted(facts.vat_accounts - facts.fee_accounts):
+        for line in facts.lines.get(account, ()):
+            if line.part != "vat" or not _in(line.date, start, as_of):
+                continue
+            owner = states[line.invoice].factor if line.invoice in states else None
+            owner = owner or event_factor.get(line.index)
+            if owner is not None and (not factor or owner == factor):
+                found.append((line, owner))
+    return found
 
 
 def _accruals(

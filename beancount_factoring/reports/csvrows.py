@@ -146,6 +146,8 @@ COST_CSV = [
     "customer",
     "funded_on",
     "closed_on",
+    # The VAT on the fees (deductible input VAT): in neither the fees nor the rate.
+    "vat",
 ]
 
 
@@ -191,10 +193,11 @@ def cost_csv(report: CostReport) -> Rows:
                     money(line.untied_fees) if group == "factor" else "",
                     percent(line.all_in_rate) if group == "factor" else "",
                     *[""] * 3,
+                    money(line.vat),
                 ]
             )
     rows.extend(_invoice_cost_rows(report))
-    blank = [""] * (len(COST_CSV) - 14)
+    blank = [""] * (len(COST_CSV) - 15)
     for item in report.deductions:
         rows.append(
             [
@@ -208,7 +211,7 @@ def cost_csv(report: CostReport) -> Rows:
                 str(item.count),
                 money(item.amount),
                 " ".join(item.invoices),
-                *[""] * 5,
+                *[""] * 6,
             ]
         )
     return COST_CSV, rows
@@ -236,6 +239,7 @@ def _invoice_cost_rows(report: CostReport) -> list[list[str]]:
             line.customer,
             day(line.funded_on),
             day(line.closed_on),
+            "",
         ]
         for line in report.by_invoice
     ]

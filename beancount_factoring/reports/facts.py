@@ -164,6 +164,8 @@ class Facts:
     fee_accounts: set[str] = field(default_factory=set)
     # Per invoice, the postings that took a short pay from a reserve account.
     short_pay_lines: dict[str, list[Line]] = field(default_factory=dict)
+    # The input-VAT accounts the agreements book the VAT on the fees to.
+    vat_accounts: set[str] = field(default_factory=set)
     errors: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -266,6 +268,10 @@ def _read_lines(facts: Facts) -> None:
         facts.fee_accounts.update(
             (agreement.fees, agreement.invoice_fee_account, agreement.transfer_fee_account)
         )
+        if agreement.vat_account:
+            # Read for the VAT on the fees (part "vat"), which the cost report shows apart.
+            watched.add(agreement.vat_account)
+            facts.vat_accounts.add(agreement.vat_account)
     facts.factor_of_account = {a: next(iter(k)) for a, k in owners.items() if len(k) == 1}
     reserves = {agreement.reserve for agreement in agreements}
     receivable_cache: dict[str, bool] = {}

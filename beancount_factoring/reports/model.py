@@ -63,8 +63,9 @@ class ReserveInvoice:
     ``reserve`` is what the factor held back at funding; ``held`` what is on the
     reserve account for it as of the date (after a short pay taken from it,
     zero once released or charged back); ``fees_due`` the time-based fees the
-    factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``,
-    what the release should pay (negative when the fees exceed the reserve).
+    factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``
+    (less the VAT on them, when the agreement gives a rate), what the release
+    should pay (negative when the fees exceed the reserve).
     ``accrued_fee`` is the fee incurred to the report's date and not yet
     expensed: for an invoice awaiting collection, the fee the agreement gives
     if it were paid on that date less what was taken at funding; once
@@ -125,7 +126,7 @@ class FactorReserve:
     ``history`` is the account balance at the end of each day it changed, up
     to the date. ``by_status`` sums ``held`` per status (every status listed;
     forfeited and released invoices hold nothing). ``expected_cash`` is what the
-    releases due and overdue should pay (``held`` less ``fees_due``);
+    releases due and overdue should pay (``held`` less ``fees_due`` and its VAT);
     ``accrued_fees`` the sum of the invoices' ``accrued_fee``, and
     ``held_net_of_fees`` = ``held`` - ``accrued_fees``, what the reserve is worth
     once the factor has taken the fees incurred so far; ``forfeited`` the sum of
@@ -326,6 +327,9 @@ class CostLine:
     (factor lines only). The fees that belong to no invoice also make a customer
     line of their own, keyed ``NO_INVOICE``, so that the customer lines add up
     to the factor lines.
+    ``vat`` is the VAT the factor charged on its fees (``fee-vat`` and the like),
+    booked to the input-VAT account: deductible, so neither in ``fees`` nor in
+    the rate (on factor and month lines; customer lines leave it at zero).
     """
 
     key: str
@@ -340,6 +344,7 @@ class CostLine:
     annual_rate: Decimal | None
     untied_fees: Decimal = ZERO
     all_in_rate: Decimal | None = None
+    vat: Decimal = Decimal(0)
 
 
 NO_INVOICE = "(no invoice)"

@@ -28,6 +28,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from beancount_factoring import postings as P
 from beancount_factoring.errors import error_code
 from beancount_factoring.reports.facts import LUMP_KINDS, Facts, source_of
 from beancount_factoring.reports.model import (
@@ -184,7 +185,7 @@ def _invoice_items(
                     closed,
                     as_of,
                     ZERO,
-                    snap.held - fees,
+                    P.release_cash(terms, snap.held, snap.base_fee, snap.late_fee),
                     deadline,
                     source,
                 )
@@ -220,7 +221,8 @@ def _invoice_items(
         if terms is not None:
             for n in numbers:
                 snap_ = facts.snap(n, as_of)
-                cash += states[n].split(terms).cash - (snap_.fuel if snap_ else ZERO)
+                fuel = snap_.fuel if snap_ else ZERO
+                cash += P.funding_cash(terms, states[n].split(terms)) - fuel
         scheduled_by = states[numbers[0]].scheduled_by
         source = source_of(scheduled_by.meta if scheduled_by else None)
         items.setdefault((key_, currency), []).append(

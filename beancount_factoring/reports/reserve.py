@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from beancount_factoring import postings as P
 from beancount_factoring.accruals import fee_accrued
 from beancount_factoring.reports.facts import Facts, Snap, source_of
 from beancount_factoring.reports.model import (
@@ -150,7 +151,12 @@ def reserve_line(
         reserve=snap.purchase.reserve,
         held=snap.held,
         fees_due=fees_due,
-        expected_cash=snap.held - fees_due,
+        # Less the VAT on the fees due, which the factor deducts with them.
+        expected_cash=(
+            P.release_cash(agreement, snap.held, snap.base_fee, snap.late_fee)
+            if fees_due
+            else snap.held
+        ),
         accrued_fee=accrued,
         forfeited=forfeited,
         forfeit_reason=reason,

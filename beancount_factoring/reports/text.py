@@ -164,17 +164,27 @@ def cost_text(report: CostReport) -> list[str]:
     shown = [k for k in FEE_KINDS if k == "discount" or any(getattr(x.fees, k) for x in every)]
     kinds = [kind.capitalize() for kind in shown]
 
+    # The VAT on the fees, when there is any: deductible, so in neither the fees nor the rate.
+    vat = any(line.vat for line in every)
+
     def fees(line: CostLine) -> list[str]:
         return [_m(getattr(line.fees, kind)) for kind in shown]
 
     # The all-in rate only when some fee belongs to no invoice (else it is the rate).
     all_in = any(line.untied_fees for line in report.by_factor)
+
+    def vat_cells(line: CostLine) -> list[str]:
+        # Customer lines carry no VAT (it is booked per factor, not per customer).
+        return [_m(line.vat)] if vat and line.factor is not None else []
+
     for title, lines, first in (
         ("By factor", report.by_factor, "Factor"),
         ("By customer", report.by_customer, "Customer"),
     ):
         extra = ["All-in"] if all_in and first == "Factor" else []
-        headers = [first, "Cur", *kinds, "Total", "Closed", "Advanced", "Avg days", "Rate"]
+        headers = [first, "Cur", *kinds, "Total", "Closed", "Advanced", "Avg days", "Rate", *extra]
+        with_vat = vat and first == "Factor"
+        headers += ["VAT"] if with_vat else []
         rows = [
             [
                 line.key,
@@ -186,12 +196,13 @@ def cost_text(report: CostReport) -> list[str]:
                 number(line.average_days),
                 percent(line.annual_rate),
                 *([percent(line.all_in_rate)] if extra else []),
+                *vat_cells(line),
             ]
             for line in lines
         ]
-        right = [False, False] + [True] * (len(kinds) + 5 + len(extra))
-        out.extend([title, table([*headers, *extra], rows, right), ""])
-    headers = ["Month", "Factor", "Cur", *kinds, "Total"]
+        right = [False, False] + [True] * (len(kinds) + 5 + len(extra) + with_vat)
+        out.extend([title, table(headers, rows, right), ""])
+    headers = ["Month", "Factor", "Cur", *kinds, "Total"] + (["VAT"] if vat else [])
     rows = [
         [
             line.key,
@@ -199,10 +210,21 @@ def cost_text(report: CostReport) -> list[str]:
             line.currency,
             *fees(line),
             _m(line.fees.total),
+            *vat_cells(line),
         ]
         for line in report.by_month
     ]
-    out.extend(["By month", table(headers, rows, [False] * 3 + [True] * (len(kinds) + 1)), ""])
+    right = [False] * 3 + [True] * (len(kinds) + 1 + vat)
+    out.extend(["By month", table(headers, rows, right), ""])
+    if vat:
+        out.extend(
+            [
+                "VAT excluded, deductible: the fees and the rate leave out the VAT the factor "
+                "adds to its fees (input VAT, booked to the agreement's vat-account); VAT "
+                "shows it apart.",
+                "",
+            ]
+        )
     headers = ["Customer", "Collected", "Days from funding", "Days from invoice", "Short paid"]
     rows = [
         [
