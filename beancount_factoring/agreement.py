@@ -83,6 +83,7 @@ KEYS = (
     "credit-losses",
     "reserve-on-loss",
     "buyout-fee",
+    "customer-credits",
 )
 REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
 CHOICES = {
@@ -109,6 +110,7 @@ ACCOUNT_KEYS = (
     "recourse-receivables",
     "fuel-advances",
     "credit-losses",
+    "customer-credits",
 )
 
 
@@ -156,6 +158,12 @@ class Agreement:
     credit_losses: str = ""
     reserve_on_loss: str = "forfeited"
     buyout_fee: FeeRule | None = None
+    # Where an overpayment waits as a debt to the customer: <prefix>:<customer leaf>.
+    customer_credits: str = ""
+
+    def customer_credit_account(self, receivable: str) -> str:
+        """The account of what we owe the customer of ``receivable`` (an overpayment)."""
+        return f"{self.customer_credits}:{receivable.rsplit(':', 1)[-1]}"
 
     def rail_fee(self, rail: str) -> Amount | None:
         """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""
@@ -476,6 +484,9 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     credit_losses = reader.account_name(
         "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
     )
+    customer_credits = reader.account_name(
+        "customer-credits", f"Liabilities:Factoring:{component}:CustomerCredits"
+    )
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,
@@ -494,6 +505,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     assert payee is not None and bank is not None
     assert clearing and reserve and fees and advances and adjustments and receivables
     assert invoice_fee_account and transfer_fee_account and fuel_advances and credit_losses
+    assert customer_credits
     return (
         Agreement(
             name=name,
@@ -536,6 +548,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             credit_losses=credit_losses,
             reserve_on_loss=reserve_on_loss,
             buyout_fee=buyout_fee,
+            customer_credits=customer_credits,
         ),
         [],
     )
