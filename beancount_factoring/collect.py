@@ -97,9 +97,7 @@ def settle_collected(settler: Settler, event: Event) -> None:
     settler.write(event, expected, set(), states[0].agreement)
 
 
-def _readable(
-    settler: Settler, event: Event, states: list[InvoiceState], partial: object
-) -> bool:
+def _readable(settler: Settler, event: Event, states: list[InvoiceState], partial: object) -> bool:
     """``paid:``, ``partial:`` and the reason fit together; False after an error."""
     meta = event.entry.meta
     problem = None

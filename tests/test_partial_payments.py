@@ -20,6 +20,7 @@ import pytest
 from beancount import loader
 
 from beancount_factoring.reports import compute
+
 from ledgers import OPENS, balance, codes, legs, load, txn
 
 D = Decimal
@@ -126,20 +127,22 @@ RECOVERED_BEFORE_NETTING = (
 # short-pay-from: "funding": the 150.00 short pay waits on the clearing account, the
 # reserve stays whole. Echo pays the 150.00 on April 10: nothing is owed any more
 # (clearing +150.00). The rebate is 200.00 - 17.50 = 182.50, and nothing is netted.
-RECOVERED_FROM_FUNDING = RECOVERED.replace(
-    "  recourse-days: 90", '  recourse-days: 90\n  short-pay-from: "funding"'
-).replace(
-    """2025-03-25 * "HARBOR CAPITAL" "Rebate" ^INV-2001
+RECOVERED_FROM_FUNDING = (
+    RECOVERED.replace("  recourse-days: 90", '  recourse-days: 90\n  short-pay-from: "funding"')
+    .replace(
+        """2025-03-25 * "HARBOR CAPITAL" "Rebate" ^INV-2001
   Assets:Bank:Checking           32.50 USD
   Assets:Factoring:Harbor:Reserve
 
 """,
-    "",
-).replace(
-    """  Assets:Bank:Checking          150.00 USD
+        "",
+    )
+    .replace(
+        """  Assets:Bank:Checking          150.00 USD
   Assets:Factoring:Harbor:Reserve""",
-    """  Assets:Bank:Checking          182.50 USD
+        """  Assets:Bank:Checking          182.50 USD
   Assets:Factoring:Harbor:Reserve""",
+    )
 )
 
 # A part of 400.00, then a last payment of 500.00: 100.00 short, closed on April 18
@@ -415,3 +418,50 @@ def test_a_payment_that_can_be_read_two_ways_is_an_error(events, code, words):
     _, errors = load(HARBOR + events)
     assert codes(errors) == [code]
     assert words in errors[0].message
+
+
+def test_a_buyout_of_an_invoice_paid_in_part_is_an_error():
+    # Not booked: what the old factor still advanced on it is not the face.
+    text = (
+        HARBOR
+        + PART
+        + """
+2025-01-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.80
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-04-01 * "Pinecrest" "Buyout of Harbor's invoices"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Harbor"
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT133"]
+    assert "Invoice INV-2001 is paid in part" in errors[0].message
+
+
+def test_the_reserve_report_shows_a_recovered_short_pay_as_due_not_forfeited():
+    # With release-days: 10, the 150.00 recovered on April 10 is due by April 20; on
+    # April 12 it is not overdue (counted from March 20 it would be), and nothing of the
+    # reserve is forfeited any more: 150.00 taken for the short pay, 150.00 back.
+    text = RECOVERED.replace("  recourse-days: 90", "  recourse-days: 90\n  release-days: 10")
+    entries, errors, options = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + OPENS + text
+    )
+    assert errors == []
+    book = compute(entries, options, errors)
+    as_of = datetime.date(2025, 4, 12)
+    (line,) = [i for f in book.reserve(as_of=as_of).factors for i in f.invoices]
+    assert (line.held, line.forfeited, line.status) == (D("150.00"), D("0.00"), "release due")
+    assert line.expected_release == datetime.date(2025, 4, 20)
+    march = [i for f in book.reserve(as_of=datetime.date(2025, 3, 31)).factors for i in f.invoices]
+    assert (march[0].forfeited, march[0].forfeit_reason) == (D("150.00"), "short-pay")
+    (item,) = [i for a in book.reconcile(as_of=as_of).accounts for i in a.items]
+    assert (item.since, item.cash, item.overdue) == (
+        datetime.date(2025, 4, 10),
+        D("150.00"),
+        False,
+    )

@@ -67,6 +67,8 @@ class Snap:
     owed: tuple[tuple[str, Decimal], ...]
     lost_on: datetime.date | None = None
     fuel: Decimal = ZERO
+    # The day a short pay paid later put money back in the reserve (collect.py).
+    recovered_on: datetime.date | None = None
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
@@ -88,6 +90,7 @@ class Snap:
             tuple(sorted(state.owed.items())),
             state.lost_on,
             state.fuel,
+            state.recovered_on,
         )
 
 
