@@ -677,7 +677,8 @@ def lifecycles(
             inv.held, inv.charged_back = ZERO, True
             ledger.add(
                 f'{date} * "{terms.name}" "Chargeback {number}" ^{number}\n'
-                '  factoring: "chargeback"\n',
+                # A dispute: allowed on any day (a nonpayment waits for the recourse days).
+                '  factoring: "chargeback"\n  reason: "broker-claim"\n',
                 date,
             )
             continue
