@@ -653,7 +653,7 @@ def lifecycles(
     draw: st.DrawFn, collection: tuple[int, int] = (1, 200), release: tuple[int, int] = (1, 20)
 ) -> tuple[Ledger, str]:
     """A funded ledger, then each invoice's life: open, collected (paid in full, short or
-    over), its reserve released (by a release event, or a bank line to the reserve or the
+    over, at once or in two parts), its reserve released (by a release event, or a bank line to the reserve or the
     clearing account, each netting what the reserve did not cover of a short pay), or
     charged back; then maybe a new funding that nets every chargeback and releases what
     is due.
@@ -693,6 +693,17 @@ def lifecycles(
         if how != "full":
             unit = draw(st.sampled_from([" USD", ""]))
             meta = f"  paid: {paid:.2f}{unit}\n"
+        if min(paid, inv.face) >= Decimal("0.02") and date > inv.funded and draw(st.booleans()):
+            # Paid in two parts: a first part (less than the face) on an earlier day,
+            # then the rest, which closes the invoice: the fee runs to that day.
+            first = draw(cents(1, int(min(paid, inv.face) * 100) - 1))
+            before = day(draw(st.integers(0, (date - inv.funded).days - 1)), inv.funded)
+            ledger.add(
+                f'{before} * "{inv.customer}" "Part of {number}" ^{number}\n'
+                f'  factoring: "collected"\n  paid: {first:.2f} USD\n  partial: TRUE\n',
+                before,
+            )
+            meta = f"  paid: {paid - first:.2f} USD\n"
         short = inv.face - paid
         taken = min(short, inv.held) if short > 0 else short
         inv.held -= taken
