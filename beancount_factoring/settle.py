@@ -5,10 +5,12 @@ clearing account), ``funded`` (advance paid, reserve held), ``collected`` (the
 debtor paid the factor; a time-based fee becomes known), then ``released``
 (reserve back, less late fees) or ``charged back`` (sold back to us, the
 advance recovered from the next lump sum). Each event is checked against that
-state, and its postings come from ``postings.py``. Under the loan model the
-states are the same; only the postings differ (the invoice stays on its
-receivable, the advance is a liability that the collection or the chargeback
-repays), each invoice following the model of the terms it was bought under.
+state, and its postings come from ``postings.py``; the customer's payments (in
+full, short, in parts, a short pay paid later) are booked by ``collect.py``.
+Under the loan model the states are the same; only the postings differ (the
+invoice stays on its receivable, the advance is a liability that the
+collection or the chargeback repays), each invoice following the model of the
+terms it was bought under.
 
 A lump sum names what it settles by links (``^INV-1001``, ``^sched-10452``) or
 ``schedule:`` metadata. Every named item is worked out first; only if all of
@@ -78,6 +80,8 @@ class InvoiceState:
     funded_by: data.Transaction | None = None
     purchase: P.Purchase | None = None
     held: Decimal = ZERO
+    # The day the invoice was closed by the customer's last payment, and all it has
+    # paid the factor: its parts, the last payment, and a short pay paid later.
     collected_on: datetime.date | None = None
     paid: Decimal | None = None
     late_fee: Decimal = ZERO

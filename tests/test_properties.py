@@ -653,8 +653,9 @@ def lifecycles(
     draw: st.DrawFn, collection: tuple[int, int] = (1, 200), release: tuple[int, int] = (1, 20)
 ) -> tuple[Ledger, str]:
     """A funded ledger, then each invoice's life: open, collected (paid in full, short or
-    over, at once or in two parts), its reserve released (by a release event, or a bank line to the reserve or the
-    clearing account, each netting what the reserve did not cover of a short pay), or
+    over, at once or in two parts), its reserve released (by a release event, or a bank
+    line to the reserve or the clearing account, each netting what the reserve did not
+    cover of a short pay), or
     charged back; then maybe a new funding that nets every chargeback and releases what
     is due.
 
