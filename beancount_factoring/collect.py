@@ -146,6 +146,12 @@ def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, parti
             f"{state.face:,.2f} {state.currency}): give the amount of this payment, like "
             f"paid: {left:.2f} {state.currency} for the rest"
         )
+    elif state.paid and event.amount == state.face:
+        problem = (
+            f"paid: {event.amount:,.2f} is the face of invoice {state.invoice.number}, of "
+            f"which {state.paid:,.2f} was paid in parts: paid: is the amount of this "
+            f"payment alone ({left:.2f} {state.currency} for the rest)"
+        )
     elif partial and not ZERO < (event.amount or ZERO) < left:
         problem = (
             f"partial: TRUE says more is to come, but paid: {event.amount:,.2f} is not less "
@@ -241,6 +247,14 @@ def _recover(settler: Settler, event: Event, state: InvoiceState) -> None:
         return
     agreement = state.agreement
     assert agreement is not None and event.amount is not None
+    if event.amount == state.face:
+        settler.error(
+            "FCT134",
+            f"paid: {event.amount:,.2f} is the face of invoice {number}: paid: is the "
+            f"amount of this payment alone ({short:.2f} {state.currency} was short)",
+            event,
+        )
+        return
     recovered = min(event.amount, short)
     excess = event.amount - recovered
     owed = state.owed.get("short-pay", ZERO)

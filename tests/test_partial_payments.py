@@ -378,6 +378,31 @@ PART = """
             "drop partial: for the last payment",
         ),
         (
+            # paid: is each payment's own amount, never the total so far.
+            PART
+            + """
+2025-04-18 * "Echo" "Echo paid Harbor" ^INV-2001
+  factoring: "collected"
+  paid: 1000.00 USD
+""",
+            "FCT134",
+            "paid: is the amount of this payment alone (600.00 USD for the rest)",
+        ),
+        (
+            """
+2025-03-20 * "Echo" "Echo short-paid Harbor" ^INV-2001
+  factoring: "collected"
+  paid: 850.00 USD
+
+2025-04-10 * "Echo" "Echo paid again" ^INV-2001
+  factoring: "collected"
+  paid: 1000.00 USD
+  reason: "additional-payment"
+""",
+            "FCT134",
+            "paid: is the amount of this payment alone (150.00 USD was short)",
+        ),
+        (
             PART.replace("  paid: 400.00 USD\n", ""),
             "FCT134",
             "a payment in part needs the amount paid",

@@ -694,10 +694,12 @@ def lifecycles(
         if how != "full":
             unit = draw(st.sampled_from([" USD", ""]))
             meta = f"  paid: {paid:.2f}{unit}\n"
-        if min(paid, inv.face) >= Decimal("0.02") and date > inv.funded and draw(st.booleans()):
+        split = min(paid, inv.face) >= Decimal("0.02") and date > inv.funded
+        first = draw(cents(1, int(min(paid, inv.face) * 100) - 1)) if split else ZERO
+        # (A last payment of the face after a part reads as a total so far: FCT134.)
+        if split and paid - first != inv.face and draw(st.booleans()):
             # Paid in two parts: a first part (less than the face) on an earlier day,
             # then the rest, which closes the invoice: the fee runs to that day.
-            first = draw(cents(1, int(min(paid, inv.face) * 100) - 1))
             before = day(draw(st.integers(0, (date - inv.funded).days - 1)), inv.funded)
             ledger.add(
                 f'{before} * "{inv.customer}" "Part of {number}" ^{number}\n'
