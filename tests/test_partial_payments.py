@@ -490,3 +490,30 @@ def test_the_reserve_report_shows_a_recovered_short_pay_as_due_not_forfeited():
         D("150.00"),
         False,
     )
+
+
+@BOTH
+def test_a_credit_loss_after_a_part_writes_off_what_is_unpaid(name):
+    # Non-recourse: Echo paid 400.00, then went insolvent; Harbor writes the invoice off
+    # on April 18 (45 days: fee 27.50 from the 200.00 reserve, 172.50 lost). Under the
+    # loan model the 600.00 still on the receivable goes against the advance Harbor
+    # forgives: -1,000.00 + 400.00 + 600.00 = 0.
+    text = (
+        HARBOR.replace("recourse-days: 90", "recourse-days: 0")
+        + PART
+        + """
+2025-04-18 * "Harbor" "Echo insolvent" ^INV-2001
+  factoring: "credit-loss"
+"""
+    )
+    entries, errors = load(model(text, name))
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Harbor:CreditLosses") == D("172.50")
+    assert balance(entries, RESERVE) == 0
+    if name == "loan":
+        assert (ADVANCES, D("600.00"), "INV-2001", "credit-loss") in legs(
+            txn(entries, "Echo insolvent")
+        )
+        assert balance(entries, ADVANCES) == balance(entries, ECHO) == 0
+    else:
+        assert balance(entries, ECHO) == 0
