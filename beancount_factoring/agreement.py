@@ -124,6 +124,7 @@ KEYS = (
     "accrued-fees",
     *(f"{key}-vat" for key in VAT_FEE_KEYS),
     "vat-account",
+    "customer-credits",
 )
 REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
 CHOICES = {
@@ -153,6 +154,7 @@ ACCOUNT_KEYS = (
     "due-to-factor",
     "accrued-fees",
     "vat-account",
+    "customer-credits",
 )
 
 
@@ -209,6 +211,8 @@ class Agreement:
     # the account of the deductible input VAT (required when a rate is given).
     vat_rates: tuple[tuple[str, Decimal], ...] = ()
     vat_account: str | None = None
+    # Where an overpayment waits as a debt to the customer: <prefix>:<customer leaf>.
+    customer_credits: str = ""
 
     def vat_rate(self, part: str, rail: str = "ach") -> Decimal:
         """The VAT rate on a fee posted with factoring-part ``part`` (0 when none).
@@ -229,6 +233,10 @@ class Agreement:
             vat_key = PART_VAT_KEY.get(part)
         # A handful of rates at most: a scan, no dict per call.
         return next((rate for key, rate in self.vat_rates if key == vat_key), Decimal(0))
+
+    def customer_credit_account(self, receivable: str) -> str:
+        """The account of what we owe the customer of ``receivable`` (an overpayment)."""
+        return f"{self.customer_credits}:{receivable.rsplit(':', 1)[-1]}"
 
     def rail_fee(self, rail: str) -> Amount | None:
         """The fee of a deposit sent by ``rail`` ("ach", "wire" or "same-day")."""
@@ -612,6 +620,9 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
         },
     )
     vat_rates, vat_account = _vat_terms(reader)
+    customer_credits = reader.account_name(
+        "customer-credits", f"Liabilities:Factoring:{component}:CustomerCredits"
+    )
     if model == "loan" and advances is not None:
         named = {
             "bank": bank,
@@ -632,6 +643,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     assert invoice_fee_account and transfer_fee_account and fuel_advances and credit_losses
     assert due_to_factor
     assert accrued_fees
+    assert customer_credits
     return (
         Agreement(
             name=name,
@@ -678,6 +690,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
             accrued_fees=accrued_fees,
             vat_rates=vat_rates,
             vat_account=vat_account,
+            customer_credits=customer_credits,
         ),
         [],
     )

@@ -159,6 +159,17 @@ def _parties(settler: Settler, event: Event) -> tuple[str, list[InvoiceState], A
     states = _bought(settler, event, old)
     if not states:
         return None
+    partly = [state.invoice.number for state in states if state.paid]
+    if partly:
+        # What the old factor still advanced on them is not the face: not booked yet.
+        settler.error(
+            "FCT133",
+            f"Invoice {', '.join(partly)} is paid in part (partial: TRUE): the plugin does "
+            "not book the buyout of an invoice paid in part; link the other invoices, and "
+            "let the old factor collect the rest of these",
+            event,
+        )
+        return None
     new = settler.agreement_for(event, states[0].currency)
     if new is None:
         return None

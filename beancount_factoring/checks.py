@@ -151,7 +151,7 @@ def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> li
                         entry,
                     )
                 )
-        closed_on = state.closed_on
+        closed_on = state.release_from
         if (
             closed_on
             and not state.released_on

@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "FCT134": "an invoice or an event is malformed",
     "FCT135": "a credit loss is booked on an invoice bought with recourse",
     "FCT136": "a payment for an invoice the factor holds is booked as ours, or forwarded wrong",
+    "FCT137": "a chargeback for nonpayment the agreement does not allow",
     "FCT140": "a release is larger than the reserve held",
     "FCT141": "a reserve account goes below zero",
     "FCT150": "a deposit from a factor is booked to an Income account",

@@ -71,7 +71,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
             terms,
             state.invoice.number,
             state.currency,
-            state.face,
+            state.unpaid,
             state.held,
             (base, late),
             state.invoice.account,

@@ -585,7 +585,7 @@ def _open_items(
     open_releases = settler.open_releases.setdefault(factor, {})
     for number in list(open_releases):
         state = states[number]
-        closed_on = state.closed_on or event.date
+        closed_on = state.release_from or event.date
         if state.released_on or not state.reserve_due or closed_on < oldest:
             del open_releases[number]
         elif state.currency == currency:

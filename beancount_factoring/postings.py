@@ -74,6 +74,8 @@ PARTS = (
     "chargeback",
     "chargeback-fee",
     "short-pay",
+    "overpay",
+    "recovery",
     "collection",
     "difference",
     "rounding",
@@ -478,14 +480,17 @@ def collection_postings(
     short: Decimal,
     held: Decimal,
     netted: bool = False,
+    credit_account: str = "",
 ) -> tuple[list[Leg], Decimal]:
     """The postings for a short (or over) payment by the debtor.
 
     The shortfall is contra-revenue on the adjustments account; the factor takes
     it from the invoice's reserve, and what the reserve cannot cover from the
-    next lump sum (through the clearing account). With ``netted`` (the
-    agreement's ``short-pay-from: "funding"``) all of it, short or over, waits
-    for the next lump sum.
+    next lump sum (through the clearing account). An excess (``short`` below
+    zero) is not revenue: it is the customer's money, owed back to it on
+    ``credit_account`` (part ``overpay``), and the factor adds it to the
+    reserve. With ``netted`` (the agreement's ``short-pay-from: "funding"``)
+    all of it, short or over, waits for the next lump sum.
 
     Returns:
       The postings and the part taken from the reserve.
@@ -493,13 +498,65 @@ def collection_postings(
     if not short:
         return [], ZERO
     from_reserve = ZERO if netted else min(short, held) if short > 0 else short
-    postings = [leg(agreement.adjustments, short, currency, "short-pay", invoice)]
+    if short > 0:
+        postings = [leg(agreement.adjustments, short, currency, "short-pay", invoice)]
+    else:
+        postings = [leg(credit_account, short, currency, "overpay", invoice)]
     if from_reserve:
         postings.append(leg(agreement.reserve, -from_reserve, currency, "short-pay", invoice))
     rest = short - from_reserve
     if rest:
         postings.append(leg(agreement.clearing, -rest, currency, "short-pay", invoice))
     return postings, from_reserve
+
+
+def recovery_postings(
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    recovered: Decimal,
+    owed: Decimal,
+    excess: tuple[str, Decimal],
+) -> tuple[list[Leg], Decimal, Decimal]:
+    """The postings for a short pay the customer pays later (``additional-payment``).
+
+    What is recovered reverses the short pay's adjustment (revenue again). The
+    factor first owes us less of what it still wants for that short pay
+    (``owed``, on clearing), and holds the rest in the reserve, to release.
+    ``excess`` (its account and amount) is what the customer paid beyond the
+    short pay: owed back to the customer, held in the reserve too. The loan
+    model writes the same: the short pay already cleared its receivable.
+
+    Returns:
+      The postings, the part that reduces what is owed, the part added to the reserve.
+    """
+    to_clearing = min(recovered, max(owed, ZERO))
+    credit_account, extra = excess
+    to_reserve = recovered - to_clearing + extra
+    postings = [leg(agreement.adjustments, -recovered, currency, "recovery", invoice)]
+    if to_clearing:
+        postings.append(leg(agreement.clearing, to_clearing, currency, "recovery", invoice))
+    if to_reserve:
+        postings.append(leg(agreement.reserve, to_reserve, currency, "recovery", invoice))
+    if extra:
+        postings.append(leg(credit_account, -extra, currency, "overpay", invoice))
+    return postings, to_clearing, to_reserve
+
+
+def partial_postings(
+    agreement: Agreement, invoice: str, currency: str, paid: Decimal, receivable: str
+) -> list[Leg]:
+    """The postings for a part of the face the debtor paid the factor (``partial: TRUE``).
+
+    Under the sale model none: the invoice is the factor's. Under the loan model
+    the part repays as much of the advance and clears as much of the receivable.
+    """
+    if not agreement.loan:
+        return []
+    return [
+        leg(agreement.advances, paid, currency, "collection", invoice),
+        leg(receivable, -paid, currency, "collection", invoice),
+    ]
 
 
 def loan_collection_postings(

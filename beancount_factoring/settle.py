@@ -5,10 +5,12 @@ clearing account), ``funded`` (advance paid, reserve held), ``collected`` (the
 debtor paid the factor; a time-based fee becomes known), then ``released``
 (reserve back, less late fees) or ``charged back`` (sold back to us, the
 advance recovered from the next lump sum). Each event is checked against that
-state, and its postings come from ``postings.py``. Under the loan model the
-states are the same; only the postings differ (the invoice stays on its
-receivable, the advance is a liability that the collection or the chargeback
-repays), each invoice following the model of the terms it was bought under.
+state, and its postings come from ``postings.py``; the customer's payments (in
+full, short, in parts, a short pay paid later) are booked by ``collect.py``.
+Under the loan model the states are the same; only the postings differ (the
+invoice stays on its receivable, the advance is a liability that the
+collection or the chargeback repays), each invoice following the model of the
+terms it was bought under.
 
 A lump sum names what it settles by links (``^INV-1001``, ``^sched-10452``) or
 ``schedule:`` metadata. Every named item is worked out first; only if all of
@@ -32,6 +34,7 @@ from beancount_factoring.agreement import Agreement
 from beancount_factoring.book import Book, Event, Invoice, schedule_link, units_of
 from beancount_factoring.buyout import settle_buyout
 from beancount_factoring.charges import settle_fee
+from beancount_factoring.collect import settle_collected
 from beancount_factoring.config import Config
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.fuel import settle_fuel_advance
@@ -84,6 +87,8 @@ class InvoiceState:
     funded_by: data.Transaction | None = None
     purchase: P.Purchase | None = None
     held: Decimal = ZERO
+    # The day the invoice was closed by the customer's last payment, and all it has
+    # paid the factor: its parts, the last payment, and a short pay paid later.
     collected_on: datetime.date | None = None
     paid: Decimal | None = None
     late_fee: Decimal = ZERO
@@ -108,6 +113,10 @@ class InvoiceState:
     # The day its factor's fee went to the fees account (release, chargeback, credit
     # loss, buyout): the end of its fee period, for the month-end accruals.
     fee_booked_on: datetime.date | None = None
+    # A short pay's reason, and the day a later payment recovered (part of) it and
+    # the factor held it in the reserve again (collect.py).
+    short_reason: str | None = None
+    recovered_on: datetime.date | None = None
 
     def split(self, agreement: Agreement) -> P.Purchase:
         """The split at purchase: the factor's own figures if given, else the agreement's."""
@@ -121,6 +130,16 @@ class InvoiceState:
     def closed_on(self) -> datetime.date | None:
         """The day the invoice left the factor's hands: collected or written off."""
         return self.collected_on or self.lost_on
+
+    @property
+    def unpaid(self) -> Decimal:
+        """What is left of the face after the payments to the factor so far."""
+        return self.face - (self.paid or ZERO)
+
+    @property
+    def release_from(self) -> datetime.date | None:
+        """The day the reserve became due: closed, or a short pay recovered since."""
+        return self.recovered_on or self.closed_on
 
     @property
     def reserve_due(self) -> bool:
@@ -137,6 +156,11 @@ class InvoiceState:
             return f"reserve released on {self.released_on}"
         if self.collected_on:
             return f"collected on {self.collected_on}"
+        if self.funded_on and self.paid:
+            return (
+                f"funded on {self.funded_on}, paid in part ({self.paid:,.2f} of "
+                f"{self.face:,.2f} {self.currency})"
+            )
         if self.funded_on:
             return f"funded on {self.funded_on}, not yet collected"
         if self.scheduled_on:
@@ -393,16 +417,16 @@ class Settler:
         """Remember the first use of the accounts the agreement names, to open them."""
         used = self.result.accounts_used
         own = agreement.own_accounts()
-        recourse = agreement.recourse_receivables
+        prefixes = tuple(
+            prefix + ":"
+            for prefix in (agreement.recourse_receivables, agreement.customer_credits)
+            if prefix
+        )
         for posting in postings:
             account = posting.account
             if account in used:
                 continue
-            if (
-                account in own
-                or account == agreement.vat_account
-                or (recourse is not None and account.startswith(recourse + ":"))
-            ):
+            if account in own or account == agreement.vat_account or account.startswith(prefixes):
                 used[account] = (date, agreement)
 
     def check_factor(self, event: Event, states: list[InvoiceState]) -> bool:
@@ -612,95 +636,7 @@ class Settler:
         return True
 
     def _collected(self, event: Event) -> None:
-        states = self.named_states(event)
-        if states is None or not self.check_factor(event, states):
-            return
-        if event.amount is not None and len(states) > 1:
-            self.error(
-                "FCT134",
-                "paid: applies to one invoice; write one collected event per short-paid invoice",
-                event,
-            )
-            return
-        if event.amount is not None and (
-            event.amount < 0 or event.currency not in (None, states[0].currency)
-        ):
-            self.error(
-                "FCT134",
-                f"paid: {event.entry.meta.get('paid')} is not an amount in the invoice's "
-                f"currency; write it like paid: 1850.00 {states[0].currency}",
-                event,
-            )
-            return
-        for state in states:
-            if not self.check_state(state, event, "collected"):
-                return
-        reason = "shortpay"
-        if event.amount is not None and event.amount != states[0].face:
-            found = self.reason(event, "overpay" if event.amount > states[0].face else "shortpay")
-            if found is None:
-                return
-            reason = found
-        netted = event.entry.meta.get("short-pay-from")
-        if netted is not None and netted not in ("reserve", "funding"):
-            self.error(
-                "FCT134",
-                f'short-pay-from: {netted!r} must be "reserve" or "funding"',
-                event,
-            )
-            return
-        expected: list[P.Leg] = []
-        for state in states:
-            agreement = state.agreement
-            assert agreement is not None and state.funded_on and state.purchase
-            paid = event.amount if event.amount is not None else state.face
-            from_funding = (netted or agreement.short_pay_from) == "funding"
-            state.collected_on, state.paid = event.date, paid
-            # A customer that paid us instead (misdirected-payment) paid on that day: the
-            # time-based fee runs to it, not to the factor's later report.
-            until = min(event.date, state.received_on or event.date)
-            due = P.fee_due(
-                agreement,
-                state.face,
-                state.purchase.advance,
-                state.funded_on,
-                until,
-                state.purchase.discount_fee,
-                state.currency,
-            )
-            state.base_fee, state.late_fee = P.base_and_late(agreement, state.purchase, due)
-            legs, from_reserve = P.collection_postings(
-                agreement,
-                state.invoice.number,
-                state.currency,
-                state.face - paid,
-                state.held,
-                from_funding,
-            )
-            if paid != state.face:
-                self.deduct(event, state, "short pay", reason, state.face - paid)
-            if agreement.loan:
-                legs = P.loan_collection_postings(
-                    agreement,
-                    state.invoice.number,
-                    state.currency,
-                    state.face,
-                    paid,
-                    state.invoice.account,
-                    legs,
-                )
-            if legs:
-                self.note_accounts(legs, event.date, agreement)
-            factor = state.factor or ""
-            self.open_releases.setdefault(factor, {})[state.invoice.number] = None
-            state.held -= from_reserve
-            rest = (state.face - paid) - from_reserve
-            if rest:
-                state.owed["short-pay"] = state.owed.get("short-pay", ZERO) + rest
-                self.open_owed.setdefault(factor, {})[state.invoice.number] = None
-            expected.extend(legs)
-        assert states[0].agreement is not None
-        self.write(event, expected, set(), states[0].agreement)
+        settle_collected(self, event)
 
     def check_state(self, state: InvoiceState, event: Event, action: str) -> bool:
         if (
@@ -749,6 +685,8 @@ class Settler:
         for state in states:
             agreement = state.agreement
             assert agreement is not None and state.funded_on and state.purchase
+            if reason == "nonpayment":
+                self._check_recourse(event, state, agreement)
             fee = P.fee_due(
                 agreement,
                 state.face,
@@ -765,7 +703,7 @@ class Settler:
                 agreement,
                 state.invoice.number,
                 state.currency,
-                state.face,
+                state.unpaid,
                 receivable,
                 state.held,
                 fee,
@@ -778,10 +716,36 @@ class Settler:
             state.held, state.charged_back_on = ZERO, event.date
             state.owed["chargeback"] = state.owed.get("chargeback", ZERO) + owed
             self.add_fees(state.factor, state.currency, event.date, fee)
-            self.deduct(event, state, "chargeback", reason, state.face)
+            self.deduct(event, state, "chargeback", reason, state.unpaid)
             expected.extend(legs)
         assert states[0].agreement is not None
         self.write(event, expected, set(), states[0].agreement)
+
+    def _check_recourse(self, event: Event, state: InvoiceState, agreement: Agreement) -> None:
+        """A chargeback for nonpayment needs recourse, and its recourse-days run out.
+
+        The chargeback is booked all the same: the factor did sell the invoice
+        back and its next deposit nets it. The error is there to dispute it.
+        """
+        days = (event.date - (state.funded_on or event.date)).days
+        if agreement.recourse_days and days >= agreement.recourse_days:
+            return
+        terms = f"agreement '{agreement.name}' of {agreement.date}"
+        if not agreement.recourse_days:
+            why = f"the invoice was bought without recourse (recourse-days: 0 in {terms})"
+        else:
+            why = (
+                f"it comes {days} days after the funding on {state.funded_on}, before the "
+                f"{agreement.recourse_days} recourse-days of {terms} have run"
+            )
+        self.error(
+            "FCT137",
+            f"Invoice {state.invoice.number} is charged back for nonpayment, but {why}. "
+            "The chargeback is booked as the factor made it; dispute it with the factor, or "
+            'give its reason if it is a dispute (reason: "broker-claim"), or correct the '
+            "agreement",
+            event,
+        )
 
     def _lump(self, event: Event) -> None:
         settle_lump(self, event)

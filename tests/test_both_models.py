@@ -1,7 +1,8 @@
 """The sale and the loan model give the same cash, fees and reserve on the same events.
 
 Every ledger of the tests of the rest of real factoring (fuel advances, credit losses,
-fees apart from invoices, short pays, buyouts, several currencies) is loaded once as
+fees apart from invoices, short pays, buyouts, several currencies, payments in parts and
+short pays paid later, overpayments, disputes charged back) is loaded once as
 written and once with every agreement under the other model: day by day, the bank, fee,
 reserve, clearing, fuel-advance and accrued-fee accounts move alike, and neither model
 reports an error the other does not.
@@ -16,12 +17,14 @@ import pytest
 import test_accruals
 import test_buyout
 import test_buyout_thin_reserve
+import test_chargeback_rules
 import test_credit_loss
 import test_currencies
 import test_fee_vat
 import test_fuel_advances
 import test_misdirected_payments
 import test_other_fees
+import test_partial_payments
 import test_short_pays
 from beancount.core import data
 
@@ -52,6 +55,24 @@ LEDGERS = {
     "accrued fee, credit loss": (test_accruals.CREDIT_LOSS, True, test_accruals.ACCRUE),
     "accrued fee, buyout": (test_accruals.BUYOUT, True, test_accruals.ACCRUE),
     "VAT on the fees": (test_fee_vat.LEDGER, False),
+    "payments in parts": (test_partial_payments.IN_TWO_PARTS, True),
+    "a part, then a short last payment": (test_partial_payments.PART_THEN_SHORT, True),
+    "a short pay paid later": (test_partial_payments.RECOVERED, True),
+    "a short pay paid later, before the netting": (
+        test_partial_payments.RECOVERED_BEFORE_NETTING,
+        True,
+    ),
+    "a short pay from the funding paid later": (
+        test_partial_payments.RECOVERED_FROM_FUNDING,
+        True,
+    ),
+    "an overpayment owed to the customer": (test_chargeback_rules.OVERPAID, True),
+    "a dispute charged back early, netted": (
+        test_chargeback_rules.SUMMIT
+        + test_chargeback_rules.chargeback("2025-03-10", "broker-claim")
+        + test_chargeback_rules.NEXT_DEPOSIT,
+        True,
+    ),
 }
 # Where the two models differ by design: the invoices' receivables and the advances; and,
 # between a schedule and its funding, the clearing account (the sale model puts the sold

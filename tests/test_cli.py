@@ -103,7 +103,7 @@ def test_csv_parses_back(report):
         ]
         assert deductions == [
             ("Crossroads", "short pay", "shortpay", "185.00", "RF-1003"),
-            ("Tristate", "chargeback", "nonpayment", "2100.00", "RF-1004"),
+            ("Tristate", "chargeback", "broker-claim", "2100.00", "RF-1004"),
         ]
 
 

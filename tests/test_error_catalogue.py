@@ -287,6 +287,14 @@ CASES: dict[str, Run] = {
   Assets:Receivable:TQL
 """,
     ),
+    "FCT137": ledger(
+        INVOICE,
+        FUNDING,
+        """
+2025-04-03 * "Summit" "Recourse" ^INV-1
+  factoring: "chargeback"
+""",
+    ),
     "FCT140": ledger(
         INVOICE,
         FUNDING,

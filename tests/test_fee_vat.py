@@ -244,13 +244,14 @@ def test_a_wire_fee_has_its_own_vat_rate():
 def test_a_chargeback_owes_the_fee_and_its_vat(model):
     # 1001 charged back on day 40 (04-14): the fee to the day is 2.0% = 20.00, 15.00 taken,
     # so 5.00 + VAT 1.28; the factor keeps the 100.00 reserve and is owed through clearing
-    # 1,000.00 - 100.00 + 5.00 + 1.28 = 906.28.
+    # 1,000.00 - 100.00 + 5.00 + 1.28 = 906.28. (A dispute: a chargeback for nonpayment
+    # on day 40 would come before the agreement's recourse-days, FCT137.)
     text = (
         with_model(LEDGER, model).split("2025-04-14 *")[0]
         + """
 2025-04-14 * "Vakka" "1001 sold back" ^1001
   factoring: "chargeback"
-  reason: "nonpayment"
+  reason: "broker-claim"
 """
     )
     entries, errors = load(text, opens=False)

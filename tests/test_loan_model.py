@@ -356,15 +356,21 @@ def test_a_short_pay_beyond_the_reserve_is_netted_from_the_next_funding():
     assert found["loan"][CLEARING] == 0
 
 
-def test_an_overpayment_goes_to_the_adjustments_and_the_reserve():
+CREDITS = "Liabilities:Factoring:RTSFinancial:CustomerCredits:TQL"
+
+
+def test_an_overpayment_is_owed_to_the_customer_and_added_to_the_reserve():
+    # TQL pays 2010.00 of 2000.00: the 10.00 excess is TQL's money (a liability to the
+    # customer, under customer-credits by the receivable's leaf), not revenue.
     entries, errors = load(RTS + FUNDING + SHORT_PAY.replace("1850.00", "2010.00"))
     assert errors == []
     assert legs(txn(entries, "Short pay: late-delivery deduction")) == [
         (RESERVE, D("10.00"), "inv-1001", "short-pay"),
         (RECEIVABLE, D("-2000.00"), "inv-1001", "collection"),
-        ("Income:Freight:Adjustments", D("-10.00"), "inv-1001", "short-pay"),
         (ADVANCES, D("2000.00"), "inv-1001", "collection"),
+        (CREDITS, D("-10.00"), "inv-1001", "overpay"),
     ]
+    assert balance(entries, "Income:Freight:Adjustments") == 0
 
 
 # Entry 6: a recourse chargeback, netted from the next funding.

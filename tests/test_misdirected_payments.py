@@ -154,9 +154,11 @@ def test_a_payment_after_the_factor_collected_is_a_double_payment():
 
 
 def test_a_payment_on_a_charged_back_invoice_is_ours():
+    # A dispute (a chargeback for nonpayment before recourse-days have run is FCT137).
     chargeback = """
 2025-04-01 * "Summit" "INV-1001 charged back" ^INV-1001
   factoring: "chargeback"
+  reason: "broker-claim"
 """
     entries, errors = load(SOLD + chargeback + PLAIN)
     assert errors == []

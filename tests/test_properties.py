@@ -653,8 +653,9 @@ def lifecycles(
     draw: st.DrawFn, collection: tuple[int, int] = (1, 200), release: tuple[int, int] = (1, 20)
 ) -> tuple[Ledger, str]:
     """A funded ledger, then each invoice's life: open, collected (paid in full, short or
-    over), its reserve released (by a release event, or a bank line to the reserve or the
-    clearing account, each netting what the reserve did not cover of a short pay), or
+    over, at once or in two parts), its reserve released (by a release event, or a bank
+    line to the reserve or the clearing account, each netting what the reserve did not
+    cover of a short pay), or
     charged back; then maybe a new funding that nets every chargeback and releases what
     is due.
 
@@ -677,7 +678,8 @@ def lifecycles(
             inv.held, inv.charged_back = ZERO, True
             ledger.add(
                 f'{date} * "{terms.name}" "Chargeback {number}" ^{number}\n'
-                '  factoring: "chargeback"\n',
+                # A dispute: allowed on any day (a nonpayment waits for the recourse days).
+                '  factoring: "chargeback"\n  reason: "broker-claim"\n',
                 date,
             )
             continue
@@ -692,6 +694,19 @@ def lifecycles(
         if how != "full":
             unit = draw(st.sampled_from([" USD", ""]))
             meta = f"  paid: {paid:.2f}{unit}\n"
+        split = min(paid, inv.face) >= Decimal("0.02") and date > inv.funded
+        first = draw(cents(1, int(min(paid, inv.face) * 100) - 1)) if split else ZERO
+        # (A last payment of the face after a part reads as a total so far: FCT134.)
+        if split and paid - first != inv.face and draw(st.booleans()):
+            # Paid in two parts: a first part (less than the face) on an earlier day,
+            # then the rest, which closes the invoice: the fee runs to that day.
+            before = day(draw(st.integers(0, (date - inv.funded).days - 1)), inv.funded)
+            ledger.add(
+                f'{before} * "{inv.customer}" "Part of {number}" ^{number}\n'
+                f'  factoring: "collected"\n  paid: {first:.2f} USD\n  partial: TRUE\n',
+                before,
+            )
+            meta = f"  paid: {paid - first:.2f} USD\n"
         short = inv.face - paid
         taken = min(short, inv.held) if short > 0 else short
         inv.held -= taken

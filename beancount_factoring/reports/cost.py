@@ -391,25 +391,35 @@ def _accruals(
 def _deductions(
     facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
 ) -> tuple[Deductions, ...]:
-    """Short pays, chargebacks and credit losses by customer, kind and reason."""
-    groups: dict[tuple[str, str, str, str], list[Any]] = {}
+    """Short pays, chargebacks and credit losses by customer, kind and reason.
+
+    Summed per invoice first: a short pay the customer paid later (a negative
+    deduction, ``collect.py``) cancels it, and an invoice whose deductions come
+    to nothing in the period is not counted.
+    """
+    groups: dict[tuple[str, str, str, str], dict[str, Decimal]] = {}
     for item in facts.settlement.deductions:
         if not _in(item.date, start, as_of) or (factor and item.factor != factor):
             continue
         key = (item.customer, item.kind, item.reason, item.currency)
-        groups.setdefault(key, []).append(item)
-    return tuple(
-        Deductions(
-            customer=customer,
-            kind=kind,
-            reason=reason,
-            currency=currency,
-            count=len(items),
-            amount=sum((item.amount for item in items), ZERO),
-            invoices=tuple(sorted({item.invoice for item in items})),
-        )
-        for (customer, kind, reason, currency), items in sorted(
-            groups.items(),
-            key=lambda pair: (pair[0][0], DEDUCTION_KINDS.index(pair[0][1]), pair[0][2:]),
-        )
-    )
+        invoices = groups.setdefault(key, {})
+        invoices[item.invoice] = invoices.get(item.invoice, ZERO) + item.amount
+    rows = []
+    for (customer, kind, reason, currency), invoices in sorted(
+        groups.items(),
+        key=lambda pair: (pair[0][0], DEDUCTION_KINDS.index(pair[0][1]), pair[0][2:]),
+    ):
+        left = {number: amount for number, amount in invoices.items() if amount}
+        if left:
+            rows.append(
+                Deductions(
+                    customer=customer,
+                    kind=kind,
+                    reason=reason,
+                    currency=currency,
+                    count=len(left),
+                    amount=sum(left.values(), ZERO),
+                    invoices=tuple(sorted(left)),
+                )
+            )
+    return tuple(rows)

@@ -72,6 +72,8 @@ class Snap:
     # What the customer paid us for the factor's invoice, and when (misdirected.py).
     received: Decimal = ZERO
     received_on: datetime.date | None = None
+    # The day a short pay paid later put money back in the reserve (collect.py).
+    recovered_on: datetime.date | None = None
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
@@ -95,6 +97,7 @@ class Snap:
             state.fuel,
             state.received,
             state.received_on,
+            state.recovered_on,
         )
 
 

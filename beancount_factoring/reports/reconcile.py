@@ -171,7 +171,7 @@ def _invoice_items(
         if terms is None or snap.funded_on is None:
             continue
         fees = snap.base_fee + snap.late_fee
-        closed = snap.collected_on or snap.lost_on
+        closed = snap.recovered_on or snap.collected_on or snap.lost_on
         if closed and not snap.released_on and (snap.held or fees):
             days = terms.release_days
             deadline = closed + _days(days) if days is not None else None

@@ -83,6 +83,13 @@ def forfeits(
             if short > 0 and before > 0 and taken > 0:
                 forfeited += taken
                 reason = FORFEIT_SHORT_PAY
+        recovered = snap.recovered_on and (
+            previous is None or previous.recovered_on != snap.recovered_on
+        )
+        if recovered and previous is not None:
+            # A short pay paid later: what went back to the reserve is not lost.
+            forfeited = max(forfeited - (snap.held - previous.held), ZERO)
+            reason = reason if forfeited else None
         lost = snap.lost_on and (previous is None or not previous.lost_on)
         if lost and before > 0 and not snap.held:
             forfeited += before
@@ -114,7 +121,7 @@ def reserve_line(
     elif snap.charged_back_on:
         status = FORFEITED
     elif snap.collected_on or snap.lost_on:
-        closed = snap.collected_on or snap.lost_on
+        closed = snap.recovered_on or snap.collected_on or snap.lost_on
         assert closed is not None
         if not (snap.held or fees_due) and forfeited:
             status = FORFEITED

@@ -430,10 +430,15 @@ def lifecycle(
                     f"  {BANK}   {money(b.off(held))} USD\n  {factor.reserve}"
                 )
         if ch.chance(10) and (b.noisy or not collected):
+            # A clean ledger's chargeback is a dispute, allowed at any time; one for
+            # nonpayment (the default reason) may come before the recourse days (FCT137).
             reason = f'\n  reason: "{ch.choice(["nonpayment", "broker-claim"])}"'
+            if not b.noisy:
+                reason = '\n  reason: "broker-claim"'
             b.event(
                 f'{b.when(funded, 30, 130)} * "{factor.name}" "Recourse {invoice.number}" '
-                f'^{invoice.number}\n  factoring: "chargeback"{reason if ch.chance(30) else ""}'
+                f'^{invoice.number}\n  factoring: "chargeback"'
+                f"{reason if ch.chance(30) or not b.noisy else ''}"
             )
         if b.odd(5):  # the customer is insolvent: fits only a non-recourse agreement
             b.event(

@@ -1,0 +1,285 @@
+"""The customer's payments to the factor: in full, short, in parts, and recovered later.
+
+A ``collected`` event is the factor's report that the customer paid it. Without
+``paid:`` the customer paid the face, in full; with ``paid:`` it paid that much.
+Which payment closes the invoice is said on the event, never guessed:
+
+- ``partial: TRUE``: a part; more is expected. The invoice stays open, and so
+  does the fee clock of a time-based fee. Under the loan model the part repays
+  as much of the advance (Advances +part, Receivable -part); under the sale
+  model nothing moves (the invoice is the factor's).
+- without it: the last payment. The invoice is closed on that day (its fee is
+  measured to it): the payments add up to the face (paid in full), to less (a
+  short pay of the rest, on the adjustments account, taken from the reserve
+  or the next deposit), or to more (an overpay, owed to the customer on
+  ``customer-credits``, added to the reserve).
+- ``reason: "additional-payment"``: a payment after the invoice was closed
+  short. It reverses the short pay's adjustment and adds to what the factor
+  returns: it first owes us less of that short pay, then holds the rest in the
+  reserve for the next release. It adds no fee: the factor's money was back
+  when the invoice was closed.
+
+Harbor advanced $800.00 on a $1,000.00 invoice; Echo pays $400.00, then $600.00::
+
+    2025-03-20 * "Echo" "First half" ^INV-2001
+      factoring: "collected"
+      paid: 400.00 USD
+      partial: TRUE
+
+    2025-04-18 * "Echo" "The rest" ^INV-2001
+      factoring: "collected"
+      paid: 600.00 USD
+
+The second event closes the invoice on April 18: it is paid in full, the fee
+runs to that day. Everything that cannot be read one way only is an error:
+a ``collected`` without ``paid:`` after a part (the rest, or the face again?),
+a part of all that is left, a second payment on a closed invoice that does not
+say ``additional-payment``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from beancount_factoring import postings as P
+from beancount_factoring.book import Event
+
+if TYPE_CHECKING:  # pragma: no cover
+    from beancount_factoring.settle import InvoiceState, Settler
+
+ZERO = Decimal(0)
+RECOVERY = "additional-payment"
+PAYMENT_HINT = (
+    'if the customer paid the rest of a short pay later, say reason: "additional-payment"; '
+    "if it pays in parts, mark every payment but the last partial: TRUE"
+)
+
+
+def settle_collected(settler: Settler, event: Event) -> None:
+    """Book a customer's payment to the factor, as the event says which it is."""
+    states = settler.named_states(event)
+    if states is None or not settler.check_factor(event, states):
+        return
+    partial = event.entry.meta.get("partial", False)
+    if not _readable(settler, event, states, partial):
+        return
+    if event.entry.meta.get("reason") == RECOVERY:
+        _recover(settler, event, states[0])
+        return
+    for state in states:
+        if not _open_for_payment(settler, event, state, bool(partial)):
+            return
+    if partial:
+        if "reason" in event.entry.meta and settler.reason(event, "shortpay") is None:
+            return
+        _pay_part(settler, event, states[0], event.amount or ZERO)
+        return
+    netted = event.entry.meta.get("short-pay-from")
+    if netted is not None and netted not in ("reserve", "funding"):
+        settler.error(
+            "FCT134", f'short-pay-from: {netted!r} must be "reserve" or "funding"', event
+        )
+        return
+    reason = "shortpay"
+    if event.amount is not None:
+        state = states[0]
+        total = (state.paid or ZERO) + event.amount
+        if total != state.face:
+            found = settler.reason(event, "overpay" if total > state.face else "shortpay")
+            if found is None:
+                return
+            reason = found
+    expected: list[P.Leg] = []
+    for state in states:
+        expected.extend(_close(settler, event, state, reason, netted))
+    assert states[0].agreement is not None
+    settler.write(event, expected, set(), states[0].agreement)
+
+
+def _readable(settler: Settler, event: Event, states: list[InvoiceState], partial: object) -> bool:
+    """``paid:``, ``partial:`` and the reason fit together; False after an error."""
+    meta = event.entry.meta
+    problem = None
+    if event.amount is not None and len(states) > 1:
+        problem = "paid: applies to one invoice; write one collected event per short-paid invoice"
+    elif event.amount is not None and (
+        event.amount < 0 or event.currency not in (None, states[0].currency)
+    ):
+        problem = (
+            f"paid: {meta.get('paid')} is not an amount in the invoice's currency; "
+            f"write it like paid: 1850.00 {states[0].currency}"
+        )
+    elif partial not in (True, False):
+        problem = f"partial: {partial!r} must be TRUE or FALSE"
+    elif (partial or meta.get("reason") == RECOVERY) and event.amount is None:
+        what = "a payment in part" if partial else "an additional payment"
+        problem = f"{what} needs the amount paid, like paid: 400.00 {states[0].currency}"
+    elif partial and meta.get("reason") == RECOVERY:
+        problem = (
+            'reason: "additional-payment" is a payment after the invoice was closed; '
+            "partial: TRUE one before: give one of the two"
+        )
+    if problem is not None:
+        settler.error("FCT134", problem, event)
+        return False
+    return True
+
+
+def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, partial: bool) -> bool:
+    """The invoice may take this payment: it is open, and the amount says which part."""
+    if state.collected_on and not (state.charged_back_on or state.lost_on):
+        settler.error(
+            "FCT133",
+            f"Invoice {state.invoice.number} cannot be collected: it is {state.describe()}; "
+            + PAYMENT_HINT,
+            event,
+        )
+        return False
+    if not settler.check_state(state, event, "collected"):
+        return False
+    left = state.unpaid
+    problem = None
+    if state.paid and event.amount is None:
+        problem = (
+            f"Invoice {state.invoice.number} is partly paid ({state.paid:,.2f} of "
+            f"{state.face:,.2f} {state.currency}): give the amount of this payment, like "
+            f"paid: {left:.2f} {state.currency} for the rest"
+        )
+    elif state.paid and event.amount == state.face:
+        problem = (
+            f"paid: {event.amount:,.2f} is the face of invoice {state.invoice.number}, of "
+            f"which {state.paid:,.2f} was paid in parts: paid: is the amount of this "
+            f"payment alone ({left:.2f} {state.currency} for the rest)"
+        )
+    elif partial and not ZERO < (event.amount or ZERO) < left:
+        problem = (
+            f"partial: TRUE says more is to come, but paid: {event.amount:,.2f} is not less "
+            f"than the {left:,.2f} {state.currency} left of invoice {state.invoice.number} "
+            "(nor above zero); drop partial: for the last payment"
+        )
+    if problem is not None:
+        settler.error("FCT134", problem, event)
+        return False
+    return True
+
+
+def _pay_part(settler: Settler, event: Event, state: InvoiceState, paid: Decimal) -> None:
+    """A part of the face, paid to the factor; the invoice stays open."""
+    agreement = state.agreement
+    assert agreement is not None
+    legs = P.partial_postings(
+        agreement, state.invoice.number, state.currency, paid, state.invoice.account
+    )
+    state.paid = (state.paid or ZERO) + paid
+    settler.note_accounts(legs, event.date, agreement)
+    settler.write(event, legs, set(), agreement)
+
+
+def _close(
+    settler: Settler, event: Event, state: InvoiceState, reason: str, netted: object
+) -> list[P.Leg]:
+    """The last payment: the invoice is closed, its fee known, its reserve due."""
+    agreement = state.agreement
+    assert agreement is not None and state.funded_on and state.purchase
+    before = state.paid or ZERO
+    left = state.face - before
+    paid = event.amount if event.amount is not None else left
+    short = left - paid
+    from_funding = (netted or agreement.short_pay_from) == "funding"
+    state.collected_on, state.paid = event.date, before + paid
+    # A customer that paid us instead (misdirected-payment) paid on that day: the
+    # time-based fee runs to it, not to the factor's later report.
+    until = min(event.date, state.received_on or event.date)
+    due = P.fee_due(
+        agreement,
+        state.face,
+        state.purchase.advance,
+        state.funded_on,
+        until,
+        state.purchase.discount_fee,
+        state.currency,
+    )
+    state.base_fee, state.late_fee = P.base_and_late(agreement, state.purchase, due)
+    number, currency = state.invoice.number, state.currency
+    legs, from_reserve = P.collection_postings(
+        agreement,
+        number,
+        currency,
+        short,
+        state.held,
+        from_funding,
+        agreement.customer_credit_account(state.invoice.account),
+    )
+    if short > 0:
+        # An overpay is not a deduction: it is owed to the customer, not revenue.
+        settler.deduct(event, state, "short pay", reason, short)
+        state.short_reason = reason
+    if agreement.loan:
+        legs = P.loan_collection_postings(
+            agreement, number, currency, left, paid, state.invoice.account, legs
+        )
+    settler.note_accounts(legs, event.date, agreement)
+    factor = state.factor or ""
+    settler.open_releases.setdefault(factor, {})[number] = None
+    state.held -= from_reserve
+    rest = short - from_reserve
+    if rest:
+        state.owed["short-pay"] = state.owed.get("short-pay", ZERO) + rest
+        settler.open_owed.setdefault(factor, {})[number] = None
+    return legs
+
+
+def _recover(settler: Settler, event: Event, state: InvoiceState) -> None:
+    """A payment after a short pay closed the invoice: the short pay is (partly) undone."""
+    number = state.invoice.number
+    short = state.face - (state.paid or state.face)
+    if not state.collected_on or state.charged_back_on or state.lost_on or short <= 0:
+        why = (
+            f"it was paid in full on {state.collected_on}"
+            if state.collected_on and not (state.charged_back_on or state.lost_on)
+            else f"it is {state.describe()}"
+        )
+        settler.error(
+            "FCT133",
+            f'Invoice {number} has no short pay to recover (reason: "additional-payment"): '
+            f"{why}. A payment of an open invoice in parts is a collected event with "
+            "partial: TRUE; a payment to you after a chargeback is booked on the receivable",
+            event,
+        )
+        return
+    agreement = state.agreement
+    assert agreement is not None and event.amount is not None
+    if event.amount == state.face:
+        settler.error(
+            "FCT134",
+            f"paid: {event.amount:,.2f} is the face of invoice {number}: paid: is the "
+            f"amount of this payment alone ({short:.2f} {state.currency} was short)",
+            event,
+        )
+        return
+    recovered = min(event.amount, short)
+    excess = event.amount - recovered
+    owed = state.owed.get("short-pay", ZERO)
+    legs, to_clearing, to_reserve = P.recovery_postings(
+        agreement,
+        number,
+        state.currency,
+        recovered,
+        owed,
+        (agreement.customer_credit_account(state.invoice.account), excess),
+    )
+    state.paid = (state.paid or ZERO) + event.amount
+    if to_clearing:
+        if owed == to_clearing:
+            del state.owed["short-pay"]
+        else:
+            state.owed["short-pay"] = owed - to_clearing
+    if to_reserve:
+        # The factor holds it for us again: the invoice's reserve is due once more.
+        state.held += to_reserve
+        state.released_on, state.recovered_on = None, event.date
+        settler.open_releases.setdefault(state.factor or "", {})[number] = None
+    settler.deduct(event, state, "short pay", state.short_reason or "shortpay", -recovered)
+    settler.note_accounts(legs, event.date, agreement)
+    settler.write(event, legs, set(), agreement)

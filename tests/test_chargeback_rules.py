@@ -1,0 +1,191 @@
+"""Chargebacks the agreement does not allow, and overpayments, in the sale and the loan model.
+
+A chargeback for nonpayment (the default reason) needs recourse: a non-recourse factor
+(``recourse-days: 0``) cannot sell an unpaid invoice back, and one with recourse only
+once its ``recourse-days`` have run since the funding. Either is FCT137; the chargeback
+is still booked, as the factor made it (its next deposit nets it). A dispute
+(``broker-claim`` and the other reasons) may be charged back at any time.
+
+Summit advances 95% of a $1,000.00 invoice with a flat 2% fee at purchase: the funding
+of March 4 pays 950.00 - 20.00 = 930.00 and holds a 50.00 reserve.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from ledgers import balance, codes, legs, load, txn
+
+D = Decimal
+CLEARING = "Assets:Factoring:Summit:Clearing"
+RESERVE = "Assets:Factoring:Summit:Reserve"
+ADJUSTMENTS = "Income:Factoring:Summit:Adjustments"
+ADVANCES = "Liabilities:Factoring:Summit:Advances"
+TQL = "Assets:Receivable:TQL"
+BANK = "Assets:Bank:Checking"
+
+SUMMIT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def chargeback(date: str, reason: str | None = None) -> str:
+    text = f"""
+{date} * "Summit" "Recourse INV-1001" ^INV-1001
+  factoring: "chargeback"
+"""
+    return text + (f'  reason: "{reason}"\n' if reason else "")
+
+
+# The next deposit buys INV-1002 (2,000.00: 1,900.00 - 40.00 = 1,860.00) and nets the
+# chargeback: the 1,000.00 face less the 50.00 reserve kept = 950.00 (a flat fee taken
+# at purchase: nothing more accrues). 1,860.00 - 950.00 = 910.00.
+NEXT_DEPOSIT = """
+2025-05-01 * "TQL" "Load TQL-90001"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-05-02 * "SUMMIT FUNDING" "ACH deposit less recourse" ^INV-1001 ^INV-1002
+  Assets:Bank:Checking          910.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+NON_RECOURSE = SUMMIT.replace("recourse-days: 90", "recourse-days: 0")
+
+
+def model(text: str, name: str) -> str:
+    return re.sub(r'(custom "factoring-agreement" "[^"]*"\n)', rf'\1  model: "{name}"\n', text)
+
+
+BOTH = pytest.mark.parametrize("name", ["sale", "loan"])
+
+
+@BOTH
+def test_fct137__a_non_recourse_factor_charges_back_for_nonpayment(name):
+    entries, errors = load(model(NON_RECOURSE + chargeback("2025-04-20") + NEXT_DEPOSIT, name))
+    assert codes(errors) == ["FCT137"]
+    assert "bought without recourse (recourse-days: 0" in errors[0].message
+    assert errors[0].source["lineno"] == txn(entries, "Recourse INV-1001").meta["lineno"]
+    # Still booked: the factor did sell it back, and its deposit nets 950.00.
+    assert (CLEARING, D("-950.00"), "INV-1001", "chargeback") in legs(
+        txn(entries, "Recourse INV-1001")
+    )
+    assert balance(entries, CLEARING) == 0
+    # 930.00 + 910.00 = 1,840.00.
+    assert balance(entries, BANK) == D("1840.00")
+    # Sale: INV-1001 is ours again, INV-1002 sold. Loan: both stay, 1,000.00 + 2,000.00.
+    assert balance(entries, TQL) == (D("1000.00") if name == "sale" else D("3000.00"))
+
+
+@BOTH
+def test_fct137__a_chargeback_for_nonpayment_before_the_recourse_days_have_run(name):
+    # April 20 is 47 days after the March 4 funding; recourse-days: 90.
+    _, errors = load(model(SUMMIT + chargeback("2025-04-20") + NEXT_DEPOSIT, name))
+    assert codes(errors) == ["FCT137"]
+    assert "47 days after the funding on 2025-03-04, before the 90 recourse-days" in (
+        errors[0].message
+    )
+
+
+@BOTH
+def test_the_chargeback_is_allowed_on_the_day_the_recourse_days_have_run(name):
+    # June 2 is 90 days after March 4. The deposit nets 950.00: 1,860.00 - 950.00 = 910.00
+    # (INV-1002 moves to June 3 so that it is funded after the chargeback).
+    deposit = NEXT_DEPOSIT.replace("2025-05-01", "2025-06-01").replace("2025-05-02", "2025-06-03")
+    entries, errors = load(model(SUMMIT + chargeback("2025-06-02") + deposit, name))
+    assert errors == []
+    assert balance(entries, CLEARING) == 0
+    _, errors = load(model(SUMMIT + chargeback("2025-06-01") + deposit, name))
+    assert codes(errors) == ["FCT137"]
+
+
+@BOTH
+@pytest.mark.parametrize("reason", ["broker-claim", "chargeback", "client-debit"])
+def test_a_dispute_may_be_charged_back_at_any_time(name, reason):
+    for agreement in (SUMMIT, NON_RECOURSE):
+        entries, errors = load(model(agreement + chargeback("2025-03-10", reason), name))
+        assert errors == []
+        assert balance(entries, CLEARING) == D("-950.00")
+
+
+def test_an_explicit_nonpayment_reason_is_checked_too():
+    _, errors = load(NON_RECOURSE + chargeback("2025-04-20", "nonpayment"))
+    assert codes(errors) == ["FCT137"]
+
+
+# Overpayments: TQL pays 1,010.00 of 1,000.00. The 10.00 is TQL's money, owed back to
+# it, not revenue: Liabilities:Factoring:Summit:CustomerCredits:TQL -10.00, and Summit
+# adds it to the reserve (50.00 + 10.00 = 60.00 to release).
+OVERPAID = (
+    SUMMIT
+    + """
+2025-03-20 * "TQL" "TQL paid Summit too much" ^INV-1001
+  factoring: "collected"
+  paid: 1010.00 USD
+
+2025-03-25 * "SUMMIT FUNDING" "Reserve release" ^INV-1001
+  Assets:Bank:Checking           60.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+)
+
+
+@BOTH
+def test_an_overpayment_is_owed_to_the_customer_not_revenue(name):
+    entries, errors = load(model(OVERPAID, name))
+    assert errors == []
+    credits = "Liabilities:Factoring:Summit:CustomerCredits:TQL"
+    collected = legs(txn(entries, "TQL paid Summit too much"))
+    assert (credits, D("-10.00"), "INV-1001", "overpay") in collected
+    assert (RESERVE, D("10.00"), "INV-1001", "short-pay") in collected
+    assert balance(entries, credits) == D("-10.00")
+    assert balance(entries, ADJUSTMENTS) == 0
+    # 930.00 + 60.00 = 990.00 = 1,000.00 - 20.00 fee + 10.00 to refund to TQL.
+    assert balance(entries, BANK) == D("990.00")
+    assert balance(entries, RESERVE) == 0
+
+
+def test_the_customer_credits_account_is_an_agreement_key():
+    text = OVERPAID.replace(
+        "  bank: Assets:Bank:Checking\n",
+        "  bank: Assets:Bank:Checking\n  customer-credits: Liabilities:CustomerCredits\n",
+        1,
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Liabilities:CustomerCredits:TQL") == D("-10.00")
+
+
+def test_an_overpayment_netted_from_the_next_funding():
+    # short-pay-from: "funding": Summit pays the 10.00 with its next deposit (clearing
+    # +10.00 now, -10.00 then); the reserve of 50.00 is released whole.
+    text = OVERPAID.replace(
+        "  recourse-days: 90", '  recourse-days: 90\n  short-pay-from: "funding"'
+    )
+    entries, errors = load(text)
+    assert errors == []
+    collected = legs(txn(entries, "TQL paid Summit too much"))
+    assert collected == [
+        (CLEARING, D("10.00"), "INV-1001", "short-pay"),
+        ("Liabilities:Factoring:Summit:CustomerCredits:TQL", D("-10.00"), "INV-1001", "overpay"),
+    ]
+    # The release of 50.00 + the 10.00 owed to us = 60.00.
+    assert balance(entries, CLEARING) == balance(entries, RESERVE) == 0

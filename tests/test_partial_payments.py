@@ -1,0 +1,519 @@
+"""Payments in parts and short pays paid later, in the sale and the loan model.
+
+Harbor advances 80% of a $1,000.00 invoice (reserve $200.00), charges $20.00 per funding
+and a tiered fee of 1.75% for 30 days and 0.5% per further 10 days, all of it taken from
+the reserve at release (``fee-timing: "collection"``). The funding on March 4 pays
+800.00 - 20.00 = 780.00.
+
+A ``collected`` with ``partial: TRUE`` is a part: the invoice stays open and the fee
+clock runs. The last payment (no ``partial:``) closes it. A payment after a short pay
+closed it says ``reason: "additional-payment"``: it undoes the short pay.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from beancount import loader
+
+from beancount_factoring.reports import compute
+
+from ledgers import OPENS, balance, codes, legs, load, txn
+
+D = Decimal
+CLEARING = "Assets:Factoring:Harbor:Clearing"
+RESERVE = "Assets:Factoring:Harbor:Reserve"
+FEES = "Expenses:Factoring:Harbor:Fees"
+ADJUSTMENTS = "Income:Factoring:Harbor:Adjustments"
+ADVANCES = "Liabilities:Factoring:Harbor:Advances"
+CREDITS = "Liabilities:Factoring:Harbor:CustomerCredits:Echo"
+BANK = "Assets:Bank:Checking"
+ECHO = "Assets:Receivable:Echo"
+
+HARBOR = """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.80
+  fee: "tiered 1.75%/30d + 0.5%/10d"
+  fee-timing: "collection"
+  transfer-fee: 20.00 USD
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "Echo" "Load E-55120"
+  invoice: "INV-2001"
+  Assets:Receivable:Echo       1000.00 USD
+  Income:Freight
+
+2025-03-04 * "HARBOR CAPITAL" "Advance" ^INV-2001
+  Assets:Bank:Checking          780.00 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+
+# Echo pays 400.00 on March 20 and the other 600.00 on April 18. The invoice is paid in
+# full on April 18, 45 days after the funding: 1.75% + 2 x 0.5% = 2.75% of 1,000.00 =
+# 27.50 (17.50 discount fee, 10.00 late fee). Had the first part stopped the clock (16
+# days), the fee would be 17.50. The rebate: 200.00 - 27.50 = 172.50.
+IN_TWO_PARTS = (
+    HARBOR
+    + """
+2025-03-20 * "Echo" "Echo paid Harbor a first part" ^INV-2001
+  factoring: "collected"
+  paid: 400.00 USD
+  partial: TRUE
+
+2025-04-18 * "Echo" "Echo paid Harbor the rest" ^INV-2001
+  factoring: "collected"
+  paid: 600.00 USD
+
+2025-04-22 * "HARBOR CAPITAL" "Rebate" ^INV-2001
+  Assets:Bank:Checking          172.50 USD
+  Assets:Factoring:Harbor:Reserve
+"""
+)
+
+# Echo short-pays 850.00 on March 20 (16 days: fee 1.75% = 17.50); the reserve takes the
+# 150.00, and the rebate is 200.00 - 150.00 - 17.50 = 32.50. On April 10 Echo pays the
+# 150.00 after all: the adjustment is undone (-150.00) and Harbor holds it in the reserve
+# (+150.00), released in full on April 15 (no fee: Harbor's money was back on March 20).
+RECOVERED = (
+    HARBOR
+    + """
+2025-03-20 * "Echo" "Echo short-paid Harbor" ^INV-2001
+  factoring: "collected"
+  paid: 850.00 USD
+
+2025-03-25 * "HARBOR CAPITAL" "Rebate" ^INV-2001
+  Assets:Bank:Checking           32.50 USD
+  Assets:Factoring:Harbor:Reserve
+
+2025-04-10 * "Echo" "Echo paid the deduction after all" ^INV-2001
+  factoring: "collected"
+  paid: 150.00 USD
+  reason: "additional-payment"
+
+2025-04-15 * "HARBOR CAPITAL" "Rebate of the recovered short pay" ^INV-2001
+  Assets:Bank:Checking          150.00 USD
+  Assets:Factoring:Harbor:Reserve
+"""
+)
+
+# Echo pays 700.00 on March 20: 300.00 short, the reserve takes 200.00 and 100.00 is owed
+# to Harbor on the clearing account. On March 28, before any deposit nets it, Echo pays
+# the 300.00: Harbor first owes us the 100.00 less (clearing +100.00), then holds 200.00
+# in the reserve again. The rebate pays the reserve less the 17.50 fee of the 16 days to
+# March 20: 200.00 - 17.50 = 182.50.
+RECOVERED_BEFORE_NETTING = (
+    HARBOR
+    + """
+2025-03-20 * "Echo" "Echo short-paid Harbor" ^INV-2001
+  factoring: "collected"
+  paid: 700.00 USD
+
+2025-03-28 * "Echo" "Echo paid the deduction after all" ^INV-2001
+  factoring: "collected"
+  paid: 300.00 USD
+  reason: "additional-payment"
+
+2025-04-02 * "HARBOR CAPITAL" "Rebate" ^INV-2001
+  Assets:Bank:Checking          182.50 USD
+  Assets:Factoring:Harbor:Reserve
+"""
+)
+
+# short-pay-from: "funding": the 150.00 short pay waits on the clearing account, the
+# reserve stays whole. Echo pays the 150.00 on April 10: nothing is owed any more
+# (clearing +150.00). The rebate is 200.00 - 17.50 = 182.50, and nothing is netted.
+RECOVERED_FROM_FUNDING = (
+    RECOVERED.replace("  recourse-days: 90", '  recourse-days: 90\n  short-pay-from: "funding"')
+    .replace(
+        """2025-03-25 * "HARBOR CAPITAL" "Rebate" ^INV-2001
+  Assets:Bank:Checking           32.50 USD
+  Assets:Factoring:Harbor:Reserve
+
+""",
+        "",
+    )
+    .replace(
+        """  Assets:Bank:Checking          150.00 USD
+  Assets:Factoring:Harbor:Reserve""",
+        """  Assets:Bank:Checking          182.50 USD
+  Assets:Factoring:Harbor:Reserve""",
+    )
+)
+
+# A part of 400.00, then a last payment of 500.00: 100.00 short, closed on April 18
+# (fee 27.50 as above). The reserve takes the 100.00: rebate 200.00 - 100.00 - 27.50 =
+# 72.50.
+PART_THEN_SHORT = IN_TWO_PARTS.replace("paid: 600.00 USD", "paid: 500.00 USD").replace(
+    "172.50 USD", "72.50 USD"
+)
+
+
+def model(text: str, name: str) -> str:
+    return re.sub(r'(custom "factoring-agreement" "[^"]*"\n)', rf'\1  model: "{name}"\n', text)
+
+
+BOTH = pytest.mark.parametrize("name", ["sale", "loan"])
+
+
+@BOTH
+def test_an_invoice_paid_in_two_parts_is_charged_to_the_day_it_was_paid_in_full(name):
+    entries, errors = load(model(IN_TWO_PARTS, name))
+    assert errors == []
+    rebate = legs(txn(entries, "Rebate"))
+    assert (FEES, D("17.50"), "INV-2001", "discount-fee") in rebate
+    assert (FEES, D("10.00"), "INV-2001", "late-fee") in rebate
+    # 780.00 + 172.50 = 952.50 = 1,000.00 - 20.00 transfer fee - 27.50 fee.
+    assert balance(entries, BANK) == D("952.50")
+    assert balance(entries, FEES) == D("47.50")
+    assert balance(entries, RESERVE) == balance(entries, CLEARING) == 0
+    assert balance(entries, ADJUSTMENTS) == 0
+    if name == "loan":
+        # Each part repays as much of the advance: -1,000.00 + 400.00 + 600.00.
+        assert legs(txn(entries, "Echo paid Harbor a first part")) == [
+            (ECHO, D("-400.00"), "INV-2001", "collection"),
+            (ADVANCES, D("400.00"), "INV-2001", "collection"),
+        ]
+        assert balance(entries, ADVANCES) == 0
+        assert balance(entries, ECHO) == 0
+    else:
+        assert txn(entries, "Echo paid Harbor a first part").postings == []
+
+
+@BOTH
+def test_a_part_then_a_short_last_payment(name):
+    entries, errors = load(model(PART_THEN_SHORT, name))
+    assert errors == []
+    # 1,000.00 - 400.00 - 500.00 = 100.00 short, from the reserve.
+    assert (ADJUSTMENTS, D("100.00"), "INV-2001", "short-pay") in legs(
+        txn(entries, "Echo paid Harbor the rest")
+    )
+    assert balance(entries, ADJUSTMENTS) == D("100.00")
+    # 780.00 + 72.50 = 852.50 = 1,000.00 - 100.00 - 20.00 - 27.50.
+    assert balance(entries, BANK) == D("852.50")
+    assert balance(entries, RESERVE) == balance(entries, CLEARING) == 0
+    if name == "loan":
+        assert balance(entries, ADVANCES) == balance(entries, ECHO) == 0
+
+
+@BOTH
+def test_a_short_pay_paid_later_is_revenue_again_and_comes_back_with_the_reserve(name):
+    entries, errors = load(model(RECOVERED, name))
+    assert errors == []
+    assert legs(txn(entries, "Echo paid the deduction after all")) == [
+        (RESERVE, D("150.00"), "INV-2001", "recovery"),
+        (ADJUSTMENTS, D("-150.00"), "INV-2001", "recovery"),
+    ]
+    assert legs(txn(entries, "Rebate of the recovered short pay")) == [
+        (BANK, D("150.00"), None, None),
+        (RESERVE, D("-150.00"), "INV-2001", "reserve-release"),
+    ]
+    # 150.00 short - 150.00 recovered; 780.00 + 32.50 + 150.00 = 962.50 = 1,000.00 - 20.00
+    # - 17.50.
+    assert balance(entries, ADJUSTMENTS) == 0
+    assert balance(entries, BANK) == D("962.50")
+    assert balance(entries, FEES) == D("37.50")
+    assert balance(entries, RESERVE) == balance(entries, CLEARING) == 0
+    if name == "loan":
+        assert balance(entries, ADVANCES) == balance(entries, ECHO) == 0
+
+
+@BOTH
+def test_a_recovery_first_reduces_what_the_factor_still_wants(name):
+    entries, errors = load(model(RECOVERED_BEFORE_NETTING, name))
+    assert errors == []
+    assert legs(txn(entries, "Echo paid the deduction after all")) == [
+        (CLEARING, D("100.00"), "INV-2001", "recovery"),
+        (RESERVE, D("200.00"), "INV-2001", "recovery"),
+        (ADJUSTMENTS, D("-300.00"), "INV-2001", "recovery"),
+    ]
+    # 780.00 + 182.50 = 962.50.
+    assert balance(entries, BANK) == D("962.50")
+    assert balance(entries, RESERVE) == balance(entries, CLEARING) == 0
+    assert balance(entries, ADJUSTMENTS) == 0
+
+
+@BOTH
+def test_a_short_pay_from_the_funding_recovered_before_it_is_netted(name):
+    entries, errors = load(model(RECOVERED_FROM_FUNDING, name))
+    assert errors == []
+    assert legs(txn(entries, "Echo paid the deduction after all")) == [
+        (CLEARING, D("150.00"), "INV-2001", "recovery"),
+        (ADJUSTMENTS, D("-150.00"), "INV-2001", "recovery"),
+    ]
+    # The reserve was whole: 200.00 - 17.50 = 182.50; 780.00 + 182.50 = 962.50.
+    assert balance(entries, BANK) == D("962.50")
+    assert balance(entries, RESERVE) == balance(entries, CLEARING) == 0
+
+
+def test_a_recovery_beyond_the_short_pay_is_owed_to_the_customer():
+    # 200.00 paid against a 150.00 short pay: 150.00 recovered, 50.00 is Echo's money.
+    text = RECOVERED.replace("paid: 150.00 USD", "paid: 200.00 USD").replace(
+        "  Assets:Bank:Checking          150.00 USD", "  Assets:Bank:Checking          200.00 USD"
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert legs(txn(entries, "Echo paid the deduction after all")) == [
+        (RESERVE, D("200.00"), "INV-2001", "recovery"),
+        (ADJUSTMENTS, D("-150.00"), "INV-2001", "recovery"),
+        (CREDITS, D("-50.00"), "INV-2001", "overpay"),
+    ]
+    assert balance(entries, ADJUSTMENTS) == 0
+    assert balance(entries, CREDITS) == D("-50.00")
+
+
+def test_the_release_of_a_recovered_short_pay_is_found_by_its_amount():
+    # A rebate that names nothing: the 100.00 recovered on April 10 is the open item
+    # "reserve of 1 invoice(s) collected 2025-04-10".
+    text = RECOVERED.replace("paid: 150.00 USD", "paid: 100.00 USD").replace(
+        """2025-04-15 * "HARBOR CAPITAL" "Rebate of the recovered short pay" ^INV-2001
+  Assets:Bank:Checking          150.00 USD""",
+        """2025-04-15 * "HARBOR CAPITAL" "Rebate of the recovered short pay"
+  Assets:Bank:Checking          100.00 USD""",
+    )
+    entries, errors = load(text)
+    assert errors == []
+    rebate = txn(entries, "Rebate of the recovered short pay")
+    assert "INV-2001" in rebate.links
+    # 150.00 short, 100.00 of it paid later: 50.00 stays on the adjustments account.
+    assert balance(entries, ADJUSTMENTS) == D("50.00")
+    assert balance(entries, RESERVE) == 0
+
+
+def test_the_deductions_report_does_not_count_a_recovered_short_pay():
+    text = 'plugin "beancount_factoring.plugin"\n' + OPENS + RECOVERED
+    entries, errors, options = loader.load_string(text)
+    assert errors == []
+    book = compute(entries, options, errors)
+    # March: 150.00 short. April: 150.00 paid later (negative). Both: nothing lost.
+    march = book.cost(as_of=datetime.date(2025, 3, 31))
+    assert [(d.reason, d.count, d.amount) for d in march.deductions] == [
+        ("shortpay", 1, D("150.00"))
+    ]
+    april = book.cost(as_of=datetime.date(2025, 4, 30), start=datetime.date(2025, 4, 1))
+    assert [(d.reason, d.count, d.amount) for d in april.deductions] == [
+        ("shortpay", 1, D("-150.00"))
+    ]
+    assert book.cost(as_of=datetime.date(2025, 4, 30)).deductions == ()
+
+
+@BOTH
+def test_a_chargeback_after_a_part_takes_back_what_is_unpaid(name):
+    # 400.00 paid on March 20; Harbor charges back the rest on June 2, 90 days after the
+    # funding: fee 1.75% + 6 x 0.5% = 4.75% of 1,000.00 = 47.50. It keeps the 200.00
+    # reserve: owed 600.00 - 200.00 + 47.50 = 447.50 (the 800.00 advance less the
+    # 400.00 Harbor collected, plus the fee).
+    text = (
+        HARBOR
+        + """
+2025-03-20 * "Echo" "Echo paid Harbor a first part" ^INV-2001
+  factoring: "collected"
+  paid: 400.00 USD
+  partial: TRUE
+
+2025-06-02 * "Harbor" "Recourse INV-2001" ^INV-2001
+  factoring: "chargeback"
+"""
+    )
+    entries, errors = load(model(text, name))
+    assert errors == []
+    chargeback = legs(txn(entries, "Recourse INV-2001"))
+    assert (CLEARING, D("-447.50"), "INV-2001", "chargeback") in chargeback
+    assert (FEES, D("47.50"), "INV-2001", "chargeback-fee") in chargeback
+    # Echo owes us the 600.00 it did not pay.
+    assert balance(entries, ECHO) == D("600.00")
+    if name == "loan":
+        assert balance(entries, ADVANCES) == 0
+
+
+PART = """
+2025-03-20 * "Echo" "Echo paid Harbor a first part" ^INV-2001
+  factoring: "collected"
+  paid: 400.00 USD
+  partial: TRUE
+"""
+
+
+@pytest.mark.parametrize(
+    ("events", "code", "words"),
+    [
+        (
+            # A second payment on a closed invoice must say what it is.
+            """
+2025-03-20 * "Echo" "Echo short-paid Harbor" ^INV-2001
+  factoring: "collected"
+  paid: 850.00 USD
+
+2025-04-10 * "Echo" "Echo paid again" ^INV-2001
+  factoring: "collected"
+  paid: 150.00 USD
+""",
+            "FCT133",
+            'say reason: "additional-payment"',
+        ),
+        (
+            # After a part, a collected without paid: is the rest, or the face again?
+            PART
+            + """
+2025-04-18 * "Echo" "Echo paid Harbor" ^INV-2001
+  factoring: "collected"
+""",
+            "FCT134",
+            "is partly paid (400.00 of 1,000.00 USD): give the amount of this payment",
+        ),
+        (
+            # A part of all that is left is the last payment.
+            PART
+            + """
+2025-04-18 * "Echo" "Echo paid Harbor" ^INV-2001
+  factoring: "collected"
+  paid: 600.00 USD
+  partial: TRUE
+""",
+            "FCT134",
+            "drop partial: for the last payment",
+        ),
+        (
+            # paid: is each payment's own amount, never the total so far.
+            PART
+            + """
+2025-04-18 * "Echo" "Echo paid Harbor" ^INV-2001
+  factoring: "collected"
+  paid: 1000.00 USD
+""",
+            "FCT134",
+            "paid: is the amount of this payment alone (600.00 USD for the rest)",
+        ),
+        (
+            """
+2025-03-20 * "Echo" "Echo short-paid Harbor" ^INV-2001
+  factoring: "collected"
+  paid: 850.00 USD
+
+2025-04-10 * "Echo" "Echo paid again" ^INV-2001
+  factoring: "collected"
+  paid: 1000.00 USD
+  reason: "additional-payment"
+""",
+            "FCT134",
+            "paid: is the amount of this payment alone (150.00 USD was short)",
+        ),
+        (
+            PART.replace("  paid: 400.00 USD\n", ""),
+            "FCT134",
+            "a payment in part needs the amount paid",
+        ),
+        (
+            PART.replace("TRUE", '"yes"'),
+            "FCT134",
+            "partial: 'yes' must be TRUE or FALSE",
+        ),
+        (
+            PART + '  reason: "additional-payment"\n',
+            "FCT134",
+            'reason: "additional-payment" is a payment after the invoice was closed',
+        ),
+        (
+            # Nothing to recover: the invoice is still open.
+            PART.replace("  partial: TRUE", '  reason: "additional-payment"'),
+            "FCT133",
+            "has no short pay to recover",
+        ),
+        (
+            # Nothing to recover: it was paid in full.
+            """
+2025-03-20 * "Echo" "Echo paid Harbor" ^INV-2001
+  factoring: "collected"
+
+2025-04-10 * "Echo" "Echo paid again" ^INV-2001
+  factoring: "collected"
+  paid: 150.00 USD
+  reason: "additional-payment"
+""",
+            "FCT133",
+            "it was paid in full on 2025-03-20",
+        ),
+    ],
+)
+def test_a_payment_that_can_be_read_two_ways_is_an_error(events, code, words):
+    _, errors = load(HARBOR + events)
+    assert codes(errors) == [code]
+    assert words in errors[0].message
+
+
+def test_a_buyout_of_an_invoice_paid_in_part_is_an_error():
+    # Not booked: what the old factor still advanced on it is not the face.
+    text = (
+        HARBOR
+        + PART
+        + """
+2025-01-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.80
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-04-01 * "Pinecrest" "Buyout of Harbor's invoices"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Harbor"
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT133"]
+    assert "Invoice INV-2001 is paid in part" in errors[0].message
+
+
+def test_the_reserve_report_shows_a_recovered_short_pay_as_due_not_forfeited():
+    # With release-days: 10, the 150.00 recovered on April 10 is due by April 20; on
+    # April 12 it is not overdue (counted from March 20 it would be), and nothing of the
+    # reserve is forfeited any more: 150.00 taken for the short pay, 150.00 back.
+    text = RECOVERED.replace("  recourse-days: 90", "  recourse-days: 90\n  release-days: 10")
+    entries, errors, options = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + OPENS + text
+    )
+    assert errors == []
+    book = compute(entries, options, errors)
+    as_of = datetime.date(2025, 4, 12)
+    (line,) = [i for f in book.reserve(as_of=as_of).factors for i in f.invoices]
+    assert (line.held, line.forfeited, line.status) == (D("150.00"), D("0.00"), "release due")
+    assert line.expected_release == datetime.date(2025, 4, 20)
+    march = [i for f in book.reserve(as_of=datetime.date(2025, 3, 31)).factors for i in f.invoices]
+    assert (march[0].forfeited, march[0].forfeit_reason) == (D("150.00"), "short-pay")
+    (item,) = [i for a in book.reconcile(as_of=as_of).accounts for i in a.items]
+    assert (item.since, item.cash, item.overdue) == (
+        datetime.date(2025, 4, 10),
+        D("150.00"),
+        False,
+    )
+
+
+@BOTH
+def test_a_credit_loss_after_a_part_writes_off_what_is_unpaid(name):
+    # Non-recourse: Echo paid 400.00, then went insolvent; Harbor writes the invoice off
+    # on April 18 (45 days: fee 27.50 from the 200.00 reserve, 172.50 lost). Under the
+    # loan model the 600.00 still on the receivable goes against the advance Harbor
+    # forgives: -1,000.00 + 400.00 + 600.00 = 0.
+    text = (
+        HARBOR.replace("recourse-days: 90", "recourse-days: 0")
+        + PART
+        + """
+2025-04-18 * "Harbor" "Echo insolvent" ^INV-2001
+  factoring: "credit-loss"
+"""
+    )
+    entries, errors = load(model(text, name))
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Harbor:CreditLosses") == D("172.50")
+    assert balance(entries, RESERVE) == 0
+    if name == "loan":
+        assert (ADVANCES, D("600.00"), "INV-2001", "credit-loss") in legs(
+            txn(entries, "Echo insolvent")
+        )
+        assert balance(entries, ADVANCES) == balance(entries, ECHO) == 0
+    else:
+        assert balance(entries, ECHO) == 0
