@@ -118,24 +118,10 @@ def _invoice_items(
             if part == "buyout" and snap.funded_on:
                 since = snap.funded_on  # What a thin reserve left: owed since the buyout.
             kind = OWED_KINDS.get(part, ITEM_FEE)
+            on_clearing = -owed
             if kind == ITEM_MISDIRECTED:
                 # Owed on the due-to-factor account: it leaves nothing on the clearing one.
-                items.setdefault(key, []).append(
-                    _item(
-                        kind,
-                        name,
-                        currency,
-                        number,
-                        (number,),
-                        snap.received_on or snap.date,
-                        as_of,
-                        ZERO,
-                        -owed,
-                        None,
-                        source,
-                    )
-                )
-                continue
+                since, on_clearing = snap.received_on or snap.date, ZERO
             items.setdefault(key, []).append(
                 _item(
                     kind,
@@ -145,7 +131,7 @@ def _invoice_items(
                     (number,),
                     since,
                     as_of,
-                    -owed,
+                    on_clearing,
                     -owed,
                     None,
                     source,
