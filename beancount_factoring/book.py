@@ -49,7 +49,7 @@ EVENT_KINDS = (
 )
 SCHEDULE_LINK_PREFIX = "sched-"
 ZERO = Decimal(0)
-WATCHED, OWN, RESERVE, BANK, INCOME, DUE = 1, 2, 4, 8, 16, 32
+WATCHED, OWN, RESERVE, BANK, INCOME, DUE, RECEIVABLE = 1, 2, 4, 8, 16, 32, 64
 _LINK_RE = re.compile(r"^[A-Za-z0-9\-_/.]+$")
 
 # Within one day, events are applied in this order, so that a funding can net
@@ -122,6 +122,8 @@ class Book:
     loads: dict[str, str] = field(default_factory=dict)
     # The links of the fee and buyout events: a deposit that nets their fee names them.
     charge_links: set[str] = field(default_factory=set)
+    # The transactions other than invoices that post to a receivable account.
+    receivable_entries: list[int] = field(default_factory=list)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -219,6 +221,8 @@ def read_book(entries: list[data.Directive]) -> Book:
             kind |= BANK
         elif account.startswith("Income") and account not in adjustments:
             kind |= INCOME
+        if is_receivable(account):
+            kind |= RECEIVABLE
         kinds[account] = kind
         return kind
 
@@ -257,6 +261,8 @@ def read_book(entries: list[data.Directive]) -> Book:
                         first_use[account] = entry.date
         if not found and not entry.links and "factoring" not in meta:
             continue
+        if found & RECEIVABLE:
+            book.receivable_entries.append(index)
         own, reserve = bool(found & OWN), bool(found & RESERVE)
         bank, income = bool(found & BANK), bool(found & INCOME)
         if reserve:

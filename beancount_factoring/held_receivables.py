@@ -1,0 +1,221 @@
+"""FCT136 on a payment that reaches you for a factored invoice without naming it.
+
+A bank line that links the invoice it pays is checked when it is read (see
+``misdirected.py``). Bank imports rarely carry that link, though: the usual
+line only credits the customer's receivable account::
+
+    2025-04-10 * "TQL" "ACH payment"
+      Assets:Bank:Checking       2000.00 USD
+      Assets:Receivable:TQL
+
+If TQL's only open invoice, INV-1001, was sold to Summit, that credit takes
+``Assets:Receivable:TQL`` below zero: under the sale model the invoice left the
+receivable when it was sold, so the receivable can only go negative because
+the cash was paid for the factor's invoice. Under the loan model a pledged
+invoice stays on the receivable until the factor reports it collected, so
+the same line leaves the receivable holding less than the open pledged
+invoices are worth, and the factor's advance unpaid.
+
+This module walks the receivable accounts that hold (or held) a factored
+invoice, once, in date order, at the end of each day (the plugin applies a
+day's events in its own order):
+
+- a balance below zero is an ``FCT136`` error on the day's last plain credit
+  to that account (not an invoice, not a factoring event, not a line already
+  reported as a payment for a named invoice);
+- at the end, a balance below what the loan-model invoices pledged and still
+  open on the account are worth is an ``FCT136`` error on the account's last
+  plain credit.
+
+Each names the factored invoices open on the account and the fix: link the
+invoice the payment is for and mark it ``factoring: "misdirected-payment"``.
+A customer that pays an invoice you did not factor never triggers it, unless
+the payment is larger than everything it owes you.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+
+from beancount.core import data
+
+from beancount_factoring.book import Book, units_of
+from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.settle import InvoiceState, Settlement
+
+ZERO = Decimal(0)
+# How many of the factor's invoices a message names.
+NAMED = 5
+Key = tuple[str, str]
+
+
+def check_held_receivables(
+    entries: list[data.Directive],
+    book: Book,
+    settlement: Settlement,
+    tolerance: Decimal,
+) -> list[FactoringError]:
+    """Report plain credits that take a factored customer's receivable too low.
+
+    Args:
+      entries: The entries after the split (same positions as the input).
+      book: The factoring facts read from the input.
+      settlement: The settled states; its errors say which lines were reported.
+      tolerance: The plugin's tolerance.
+    """
+    factored: dict[str, list[InvoiceState]] = {}
+    for state in settlement.states.values():
+        if state.factor is not None:
+            factored.setdefault(state.invoice.account, []).append(state)
+    if not factored:
+        return []
+    reported = {id(error.entry) for error in settlement.errors if error.entry is not None}
+    plain = _plain_credits(book)
+    indices = sorted(
+        {invoice.position for invoice in book.invoices.values()}
+        | set(book.receivable_entries)
+        | {event.index for event in book.events}
+    )
+    walk = _Walk(factored, tolerance, book.agreements.display)
+    day = None
+    for index in indices:
+        entry = entries[index]
+        if not isinstance(entry, data.Transaction):
+            continue
+        if entry.date != day:
+            walk.close_day()
+            day = entry.date
+        credit = index in plain and id(entry) not in reported
+        walk.add(entry, credit)
+    walk.close_day()
+    walk.check_pledged()
+    return walk.errors
+
+
+def _plain_credits(book: Book) -> set[int]:
+    """The receivable entries that are neither invoices nor factoring events."""
+    events = {event.index for event in book.events}
+    return {index for index in book.receivable_entries if index not in events}
+
+
+class _Walk:
+    """The running balances of the factored receivable accounts, a day at a time."""
+
+    def __init__(
+        self,
+        factored: dict[str, list[InvoiceState]],
+        tolerance: Decimal,
+        display: Callable[[str | None], str],
+    ) -> None:
+        self.factored = factored
+        self.tolerance = tolerance
+        self.display = display
+        self.balances: dict[Key, Decimal] = {}
+        # The day's (then the ledger's) last plain credit to each account.
+        self.today: dict[Key, data.Transaction] = {}
+        self.last_credit: dict[Key, data.Transaction] = {}
+        self.below: set[Key] = set()
+        self.errors: list[FactoringError] = []
+
+    def add(self, entry: data.Transaction, credit: bool) -> None:
+        for posting in entry.postings:
+            if posting.account not in self.factored:
+                continue
+            units = units_of(posting)
+            if units is None:
+                continue
+            key = (posting.account, units[1])
+            self.balances[key] = self.balances.get(key, ZERO) + units[0]
+            if credit and units[0] < 0:
+                self.today[key] = entry
+                self.last_credit[key] = entry
+
+    def close_day(self) -> None:
+        for key, entry in self.today.items():
+            balance = self.balances[key]
+            if balance < -self.tolerance and key not in self.below:
+                self.below.add(key)
+                self._report(key, entry, balance, ZERO, entry.date)
+        for key in list(self.below):
+            if self.balances[key] >= -self.tolerance:
+                self.below.discard(key)
+        self.today.clear()
+
+    def check_pledged(self) -> None:
+        """At the end: the loan model's open invoices are still on the receivable."""
+        for key, entry in self.last_credit.items():
+            if key in self.below:
+                continue
+            account, currency = key
+            pledged = sum(
+                (
+                    state.unpaid
+                    for state in self.factored[account]
+                    if _pledged(state) and state.currency == currency
+                ),
+                ZERO,
+            )
+            balance = self.balances[key]
+            if pledged and balance < pledged - self.tolerance:
+                self._report(key, entry, balance, pledged, None)
+
+    def _report(
+        self,
+        key: Key,
+        entry: data.Transaction,
+        balance: Decimal,
+        floor: Decimal,
+        day: datetime.date | None,
+    ) -> None:
+        account, currency = key
+        held = [s for s in self.factored[account] if _held_on(s, day or entry.date)]
+        named = ", ".join(
+            f"{s.invoice.number} ({s.face:,.2f} {s.currency}, factor '{self.display(s.factor)}')"
+            for s in held[:NAMED]
+        )
+        more = f" and {len(held) - NAMED} more" if len(held) > NAMED else ""
+        if day is not None:
+            what = f"{account} goes below zero ({balance:,.2f} {currency}) on {day}"
+        else:
+            what = (
+                f"{account} holds {balance:,.2f} {currency}, less than the "
+                f"{floor:,.2f} {currency} of invoices pledged to a factor and still open"
+            )
+        if held:
+            why = (
+                f"this payment credits the receivable of a customer whose invoices a factor "
+                f"holds ({named}{more}). A payment that reaches you for a factored invoice is "
+                "owed to the factor: link the invoice it pays and mark it "
+                'factoring: "misdirected-payment"; if it pays an invoice you did not factor, '
+                "link that invoice"
+            )
+        else:
+            why = (
+                "no invoice of this customer is open with a factor or with you: if it pays an "
+                "invoice a factor collected, the customer paid twice and the cash is owed back "
+                "to the customer (book it to a liability); else link the invoice it pays"
+            )
+        self.errors.append(make_error("FCT136", f"{what}: {why}", entry.meta, entry))
+
+
+def _pledged(state: InvoiceState) -> bool:
+    """A loan-model invoice funded and still open: its face is on the receivable."""
+    terms = state.agreement
+    return (
+        terms is not None
+        and terms.loan
+        and state.funded_on is not None
+        and state.closed_on is None
+        and state.charged_back_on is None
+    )
+
+
+def _held_on(state: InvoiceState, day: datetime.date) -> bool:
+    """The factor held the invoice on ``day``: sold or funded, and not yet back or closed."""
+    start = state.funded_on or (state.scheduled_on if state.in_clearing else None)
+    if start is None or start > day:
+        return False
+    end = state.closed_on or state.charged_back_on
+    return end is None or end > day

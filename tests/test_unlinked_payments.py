@@ -1,0 +1,168 @@
+"""A payment for a factored invoice that names no invoice: the usual imported bank line.
+
+TQL owes us INV-1001 (2,000.00, factored with Summit at 95%, flat 2%: the funding
+brings 1,900.00 - 40.00 = 1,860.00) and INV-1002 (500.00, not factored). A bank line
+that only credits Assets:Receivable:TQL cannot say which invoice it pays; the
+receivable's balance can:
+
+- sale model: INV-1001 left the receivable when Summit bought it, so only INV-1002's
+  500.00 is ours to collect; a credit of more takes the receivable below zero;
+- loan model: INV-1001 stays on the receivable while pledged, so the receivable may
+  not fall below the 2,000.00 pledged and still open.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from ledgers import OPENS, balance, codes, load
+
+TQL = "Assets:Receivable:TQL"
+MODELS = pytest.mark.parametrize("model", ["sale", "loan"])
+
+
+def ledger(model: str, payment: str) -> str:
+    terms = '  model: "loan"\n' if model == "loan" else ""
+    return (
+        """
+2025-01-01 custom "factoring-agreement" "Summit"
+"""
+        + terms
+        + """  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load TQL-88413"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+
+2025-03-05 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+        + payment
+    )
+
+
+def plain(amount: str, date: str = "2025-04-10") -> str:
+    return f"""
+{date} * "TQL" "ACH payment"
+  Assets:Bank:Checking         {amount} USD
+  Assets:Receivable:TQL
+"""
+
+
+@MODELS
+def test_a_payment_of_what_is_ours_passes(model):
+    # INV-1002's 500.00 is ours: sale 2000 + 500 - 2000 (sold) - 500 = 0; loan 2000 + 500
+    # - 500 = 2,000.00, the pledged INV-1001 still on the receivable.
+    entries, errors = load(ledger(model, plain("500.00")))
+    assert errors == []
+    assert balance(entries, TQL) == (0 if model == "sale" else 2000)
+
+
+def test_sale_a_payment_of_the_sold_invoice_goes_below_zero():
+    # 2000 + 500 - 2000 (sold) - 2500 = -2,000.00 on the day of the payment.
+    _, errors = load(ledger("sale", plain("2500.00")))
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert "Assets:Receivable:TQL goes below zero (-2,000.00 USD) on 2025-04-10" in message
+    assert "INV-1001 (2,000.00 USD, factor 'Summit')" in message
+    assert 'factoring: "misdirected-payment"' in message
+    # On the bank line: its line in what load() reads (the plugin line, the opens, the text).
+    source = ["plugin", *textwrap.dedent(OPENS).splitlines(), *ledger("sale", "").splitlines()]
+    assert errors[0].source["lineno"] == len(source) + 2
+
+
+def test_loan_a_payment_of_the_pledged_invoice_leaves_less_than_pledged():
+    # 2000 + 500 - 2500 = 0.00 left on the receivable, below the 2,000.00 pledged.
+    _, errors = load(ledger("loan", plain("2500.00")))
+    assert codes(errors) == ["FCT136"]
+    assert "holds 0.00 USD, less than the 2,000.00 USD of invoices pledged" in (
+        errors[0].message
+    )
+
+
+@MODELS
+def test_the_event_that_books_it_right_gives_no_error(model):
+    # The 2,000.00 for INV-1001 as a misdirected payment (owed to Summit), the 500.00 for
+    # INV-1002 as a plain line: sale 2500 - 2000 - 500 = 0; loan 2500 - 500 = 2,000.00.
+    payment = plain("500.00") + (
+        """
+2025-04-10 * "TQL" "ACH payment of INV-1001" ^INV-1001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking         2000.00 USD
+"""
+    )
+    entries, errors = load(ledger(model, payment))
+    assert errors == []
+    assert balance(entries, TQL) == (0 if model == "sale" else 2000)
+
+
+def test_a_linked_plain_payment_is_reported_once():
+    # The line names INV-1001: the FCT136 of misdirected.py; no second error for the
+    # receivable it takes below zero.
+    payment = """
+2025-04-10 * "TQL" "ACH payment" ^INV-1001
+  Assets:Bank:Checking         2000.00 USD
+  Assets:Receivable:TQL
+"""
+    _, errors = load(ledger("sale", payment))
+    assert codes(errors) == ["FCT136"]
+    assert "Invoice INV-1001 is sold to factor 'Summit'" in errors[0].message
+
+
+def test_a_customer_without_factored_invoices_is_not_checked():
+    # CHR owes nothing and pays 300.00 on account: a credit balance on its receivable is
+    # the bookkeeper's business, not a factoring mistake.
+    payment = """
+2025-04-10 * "CHR" "Unapplied payment"
+  Assets:Bank:Checking          300.00 USD
+  Assets:Receivable:CHR
+"""
+    entries, errors = load(ledger("sale", payment))
+    assert errors == []
+    assert balance(entries, "Assets:Receivable:CHR") == -300
+
+
+def test_a_payment_after_the_factor_collected_says_paid_twice():
+    # Summit reports INV-1001 collected on 04-01 and TQL also pays us the 2,000.00 with
+    # INV-1002's 500.00: 2000 + 500 - 2000 - 2500 = -2,000.00, and no factored invoice
+    # of TQL is open any more.
+    payment = (
+        """
+2025-04-01 * "TQL" "TQL paid Summit" ^INV-1001
+  factoring: "collected"
+"""
+        + plain("2500.00")
+    )
+    _, errors = load(ledger("sale", payment))
+    assert codes(errors) == ["FCT136"]
+    assert "the customer paid twice" in errors[0].message
+
+
+def test_the_receivable_recovering_the_same_day_is_no_error():
+    # The payment is booked before the invoice it pays, on the same day: the balance is
+    # judged at the end of the day (2000 + 500 - 2000 - 500 + 600 - 600 = 0).
+    payment = (
+        plain("600.00", "2025-04-10")
+        + """
+2025-04-10 * "TQL" "Detention charge"
+  invoice: "INV-1003"
+  Assets:Receivable:TQL         600.00 USD
+  Income:Freight
+"""
+        + plain("500.00", "2025-04-11")
+    )
+    _, errors = load(ledger("sale", payment))
+    assert errors == []
