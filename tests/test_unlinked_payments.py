@@ -88,9 +88,7 @@ def test_loan_a_payment_of_the_pledged_invoice_leaves_less_than_pledged():
     # 2000 + 500 - 2500 = 0.00 left on the receivable, below the 2,000.00 pledged.
     _, errors = load(ledger("loan", plain("2500.00")))
     assert codes(errors) == ["FCT136"]
-    assert "holds 0.00 USD, less than the 2,000.00 USD of invoices pledged" in (
-        errors[0].message
-    )
+    assert "holds 0.00 USD, less than the 2,000.00 USD of invoices pledged" in (errors[0].message)
 
 
 @MODELS
@@ -139,13 +137,10 @@ def test_a_payment_after_the_factor_collected_says_paid_twice():
     # Summit reports INV-1001 collected on 04-01 and TQL also pays us the 2,000.00 with
     # INV-1002's 500.00: 2000 + 500 - 2000 - 2500 = -2,000.00, and no factored invoice
     # of TQL is open any more.
-    payment = (
-        """
+    payment = """
 2025-04-01 * "TQL" "TQL paid Summit" ^INV-1001
   factoring: "collected"
-"""
-        + plain("2500.00")
-    )
+""" + plain("2500.00")
     _, errors = load(ledger("sale", payment))
     assert codes(errors) == ["FCT136"]
     assert "the customer paid twice" in errors[0].message
