@@ -69,7 +69,7 @@ def test_extract_reports_each_bad_file_and_goes_on(cli: Any, folder: Path) -> No
     assert f"* {folder / PURCHASE} ...  ERROR\n" in log
     assert (
         f"  {folder / PURCHASE}:2, column 'Net Funded': FCT203 no header with the columns "
-        "'Net Funded' of a lakeshore purchase report"
+        "'Net Funded' of the lakeshore purchase profile"
     ) in log
     assert "'Deductions', 'Net Fundd']" in log
     assert f"* {folder / CHECKING} ...  ERROR\n" in log

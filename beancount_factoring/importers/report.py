@@ -139,9 +139,10 @@ class Report:
         return ImportFailure(
             self.path,
             best.line,
-            f"no header with the columns {wanted} of a {profile.name} {profile.kind} report "
-            f"in the first {profile.title_rows + HEADER_SLACK} rows; the closest row has "
-            f"{[name for name in best.names if name]}",
+            f"no header with the columns {wanted} of the {profile.name} {profile.kind} "
+            f"profile in the first {profile.title_rows + HEADER_SLACK} rows; the closest row "
+            f"has {[name for name in best.names if name]}: name the columns in the profile as "
+            "the header writes them",
             column=profile.columns[missing[0]][0],
             code="FCT203",
         )

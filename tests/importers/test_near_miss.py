@@ -97,7 +97,8 @@ def test_factor_title_match_with_a_missing_signature_column(tmp_path: Path) -> N
     path = copy(tmp_path, PURCHASE, "download.csv", {"Net Funded": "Net Paid"})
     error = failure(LAKESHORE, path)
     assert (error.line, error.column) == (2, "Net Funded")
-    assert "no header with the columns 'Net Funded' of a lakeshore purchase report" in str(error)
+    wanted = "no header with the columns 'Net Funded' of the lakeshore purchase profile"
+    assert wanted in str(error)
     assert "'Deductions', 'Net Paid']" in error.detail
 
 
