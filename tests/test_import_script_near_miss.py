@@ -24,6 +24,7 @@ DOWNLOADS = ROOT / "example_ledger" / "downloads"
 PURCHASE = "lakeshore_purchase_report_2025-04-08.csv"
 CHECKING = "first_prairie_checking_2025-04-04.csv"
 PAYMENTS = "pinecrest_payments_2025-04-10.txt"
+INVOICES = "ridgeline_tms_invoices_2025-04-07.csv"
 MODULE = "beancount_factoring.importers"
 
 
@@ -52,12 +53,14 @@ def download(folder: Path, name: str, old: str, new: str, saved_as: str | None =
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A good download, and two whose header lacks a column their importer reads."""
+    """A good download, and three whose header lacks a column their importer reads."""
     shutil.copy(DOWNLOADS / PAYMENTS, tmp_path / PAYMENTS)
     # Claimed by its name and its title row; the signature column "Net Funded" is gone.
     download(tmp_path, PURCHASE, "Net Funded", "Net Fundd")
     # Claimed by the signature (Details, Type, Check or Slip #); "Balance" is misspelt.
     download(tmp_path, CHECKING, "Balance", "Balanse")
+    # Claimed by its name (the importer's `filename`); the TMS renamed "Customer".
+    download(tmp_path, INVOICES, "Customer", "Client")
     return tmp_path
 
 
@@ -78,12 +81,18 @@ def test_extract_reports_each_bad_file_and_goes_on(cli: Any, folder: Path) -> No
         "'Balance'; it has 'Details', 'Posting Date', 'Description', 'Amount', 'Type', "
         "'Balanse'"
     ) in log
+    assert f"* {folder / INVOICES} ...  ERROR\n" in log
+    assert (
+        f"  {folder / INVOICES}:1, column 'Customer': FCT203 the header has no column "
+        "'Customer'; it has 'Invoice No', 'Invoice Date', 'Due Date', 'Client', "
+    ) in log
     assert f"* {folder / PAYMENTS} ... OK" in log
     written = output.read_text(encoding="utf-8")
     # The good file's two payments are written; nothing of the bad files.
     assert f"**** {folder / PAYMENTS}" in written
     assert written.count('factoring: "collected"') == 2
-    assert str(folder / PURCHASE) not in written and str(folder / CHECKING) not in written
+    for bad in (PURCHASE, CHECKING, INVOICES):
+        assert str(folder / bad) not in written
 
 
 def test_identify_reports_the_same_errors(cli: Any, folder: Path) -> None:
@@ -94,6 +103,7 @@ def test_identify_reports_the_same_errors(cli: Any, folder: Path) -> None:
     assert f"{folder / PURCHASE}:2, column 'Net Funded': FCT203" in log
     assert f"* {folder / CHECKING} ...  ERROR\n" in log
     assert f"{folder / CHECKING}:1, column 'Balance': FCT203" in log
+    assert f"{folder / INVOICES}:1, column 'Customer': FCT203" in log
     assert f"* {folder / PAYMENTS} ... OK\n  {MODULE}.factor.FactorReportImporter:Pinecrest" in log
 
 
