@@ -52,6 +52,7 @@ from beancount_factoring.importers.base import (
     ID_KEY,
     Dates,
     Importer,
+    ImportFailure,
     Numbers,
     RowIds,
     no_gc_pauses,
@@ -194,8 +195,13 @@ class BankCsvImporter(Importer):
         return f"{_slug(self.bank)}.statement.csv"
 
     def date(self, filepath: Any) -> datetime.date | None:
-        """The latest date in the statement (one pass that reads only the dates)."""
-        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+        """The latest date in the statement (one pass that reads only the dates); None if
+        the file cannot be read: Fava lists a file by its date, and extract says what is
+        wrong with it."""
+        try:
+            return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+        except ImportFailure:
+            return None
 
     def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal:
         try:

@@ -224,7 +224,11 @@ class InvoiceImporter(Importer):
         return "invoices.csv"
 
     def date(self, filepath: Any) -> datetime.date | None:
-        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+        """The latest invoice date; None if the file cannot be read (extract says why)."""
+        try:
+            return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+        except ImportFailure:
+            return None
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
         """Duplicates by import id, and by invoice number for invoices booked by hand."""

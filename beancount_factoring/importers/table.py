@@ -264,6 +264,13 @@ class Claim:
             return None
         wanted = self.columns + self.signature
         absent = [name for name in wanted if header_key(name) not in header.positions]
+        if not absent and self.account_number is not None:
+            # Every column is there: the file is a statement of another account.
+            message = (
+                f"the file does not show the account number {self.account_number!r} in its "
+                "name or its first lines: a statement of another account?"
+            )
+            return 1.0, message
         if not absent or len(absent) == len(wanted):
             return None
         shown = ", ".join(repr(cell) for cell in header.names)

@@ -58,6 +58,10 @@ def failure(importer: object, path: str) -> ImportFailure:
         importer.extract(path, [])  # type: ignore[attr-defined]
     assert info.value.code == "FCT203"
     assert importer.diagnose(path) == str(info.value)  # type: ignore[attr-defined]
+    # Fava lists a claimed file with its account, date and name: none of them raises
+    # (an exception there would stop Fava's whole import page).
+    for method in ("account", "date", "filename"):
+        getattr(importer, method)(path)
     return info.value
 
 
@@ -201,6 +205,12 @@ def test_bank_statement_of_another_account_is_not_claimed(tmp_path: Path) -> Non
         {"DE89 3704 0044 0532 0130 00": "DE12 5001 0517 0648 4898 90"},
     )
     assert not eu_giro().identify(path)
+    assert closest([eu_giro()], path) == (
+        1.0,
+        "beancount_factoring.importers.bank.BankCsvImporter:Assets:Bank:Giro",
+        "the file does not show the account number 'DE89 3704 0044 0532 0130 00' in its name "
+        "or its first lines: a statement of another account?",
+    )
 
 
 # Invoice exports.
@@ -237,3 +247,19 @@ def test_the_shipped_samples_are_still_claimed_by_one_importer_each() -> None:
     for path in (PURCHASE, COLLECTIONS, CHECKING, GIRO, TMS):
         found = identify.identify(importers, str(path))
         assert found is not None and found.diagnose(str(path)) is None, path
+
+
+def test_bank_misspelt_date_column_gives_no_date_rather_than_an_exception(
+    tmp_path: Path,
+) -> None:
+    # Fava asks a claimed file's date before anything is extracted.
+    importer = BankCsvImporter(
+        "Assets:Bank:Checking",
+        date="Post Date",
+        signature=("Details", "Type", "Check or Slip #"),
+        factors={},
+    )
+    path = copy(tmp_path, CHECKING, "download.csv")
+    error = failure(importer, path)
+    assert (error.line, error.column) == (1, "Post Date")
+    assert importer.date(path) is None
