@@ -263,3 +263,17 @@ def test_bank_misspelt_date_column_gives_no_date_rather_than_an_exception(
     error = failure(importer, path)
     assert (error.line, error.column) == (1, "Post Date")
     assert importer.date(path) is None
+
+
+def test_favas_import_page_lists_a_near_miss_and_reports_it_on_extract(tmp_path: Path) -> None:
+    fava_ingest = pytest.importorskip("fava.core.ingest")
+    path = copy(tmp_path, PURCHASE, "download.csv", {"Net Funded": "Net Paid"})
+    wrapped = fava_ingest.WrappedImporter(LAKESHORE)
+    assert wrapped.identify(Path(path))  # listed with its importer, not an exception
+    info = wrapped.file_import_info(Path(path))
+    assert (info.account, info.name) == (
+        "Assets:Factoring:Lakeshore:Clearing",
+        "lakeshore-purchase.csv",
+    )
+    with pytest.raises(ImportFailure, match="FCT203 no header with the columns 'Net Funded'"):
+        fava_ingest.extract_from_file(wrapped, Path(path), existing_entries=[])
