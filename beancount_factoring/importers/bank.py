@@ -19,11 +19,13 @@ separate debit and credit columns) by `delimiter=";", decimal_mark=",", encoding
 skip_rows=4, account_number="DE89 3704 0044 0532 0130 00", debit="Soll", credit="Haben"`.
 
 A file is identified by its header: every configured column must be in it, and so must the
-account number if one is given (in the file's name or its first lines). Each row becomes a
-bank line (see `banklines`); a running balance becomes one `balance` assertion per
-statement date, dated the next day since Beancount checks a balance at the start of its
-day. Each entry's `import-id` is made from the row's content, or from the bank's reference
-column when there is one, so a download that overlaps an earlier one dedupes.
+account number if one is given (in the file's name or its first lines). A file that almost
+fits (see `table.Claim`) is claimed too, and extract names the column its header lacks.
+Each row becomes a bank line (see `banklines`); a running balance becomes one `balance`
+assertion per statement date, dated the next day since Beancount checks a balance at the
+start of its day. Each entry's `import-id` is made from the row's content, or from the
+bank's reference column when there is one, so a download that overlaps an earlier one
+dedupes.
 """
 
 from __future__ import annotations
@@ -50,12 +52,13 @@ from beancount_factoring.importers.base import (
     ID_KEY,
     Dates,
     Importer,
+    ImportFailure,
     Numbers,
     RowIds,
     no_gc_pauses,
 )
 from beancount_factoring.importers.readers import Layout
-from beancount_factoring.importers.table import Table, latest_date, mentions, read_header
+from beancount_factoring.importers.table import Claim, Table, latest_date
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -95,6 +98,7 @@ class BankCsvImporter(Importer):
         lines before the header.
       account_number: Identify only files that show this number (name or first lines).
       signature: More header names a file must have to be identified.
+      filename: A regular expression for the file's usual name.
       negate: Flip every amount (card statements that show charges as positive).
       factors: Where the factor agreements come from (`banklines.FactorSource`).
       fallback: The account of lines from no factor; they are flagged `!`.
@@ -122,6 +126,7 @@ class BankCsvImporter(Importer):
         skip_rows: int = 0,
         account_number: str | None = None,
         signature: Sequence[str] = (),
+        filename: str | None = None,
         negate: bool = False,
         factors: FactorSource = None,
         fallback: str = "Expenses:Uncategorized",
@@ -156,6 +161,13 @@ class BankCsvImporter(Importer):
         self.account_number = account_number
         configured = [c for c in self.columns.values() if c] + list(self.narration_columns)
         self.signature = tuple(configured) + tuple(signature)
+        self.claim = Claim(
+            self.layout,
+            configured,
+            signature,
+            filename=filename,
+            account_number=account_number,
+        )
         self.negate = negate
         self.payees = FactorPayees(factors)
         self.fallback = fallback
@@ -166,13 +178,15 @@ class BankCsvImporter(Importer):
         return self._name
 
     def identify(self, filepath: Any) -> bool:
-        path = os.fspath(filepath)
-        header = read_header(path, self.layout)
-        if header is None or not header.has(self.signature):
-            return False
-        return self.account_number is None or mentions(
-            path, self.account_number, self.layout.encoding
-        )
+        return self.claim(os.fspath(filepath))
+
+    def diagnose(self, filepath: Any) -> str | None:
+        """For a claimed file: the error its header gives extract, or None."""
+        return self.claim.diagnose(os.fspath(filepath))
+
+    def near_miss(self, filepath: Any) -> tuple[float, str] | None:
+        """For a file not claimed: how much of the configuration it has, and what not."""
+        return self.claim.near_miss(os.fspath(filepath))
 
     def account(self, filepath: Any) -> str:
         return self.bank
@@ -181,8 +195,13 @@ class BankCsvImporter(Importer):
         return f"{_slug(self.bank)}.statement.csv"
 
     def date(self, filepath: Any) -> datetime.date | None:
-        """The latest date in the statement (one pass that reads only the dates)."""
-        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+        """The latest date in the statement (one pass that reads only the dates); None if
+        the file cannot be read: Fava lists a file by its date, and extract says what is
+        wrong with it."""
+        try:
+            return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+        except ImportFailure:
+            return None
 
     def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal:
         try:

@@ -44,7 +44,13 @@ from beancount_factoring.importers.factor_entries import Context, chargeback, co
 from beancount_factoring.importers.factor_reserve import reserve_ledger
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import Cell, Layout, head, readable
-from beancount_factoring.importers.report import HEADER_SLACK, Report, find_header
+from beancount_factoring.importers.report import (
+    HEADER_SLACK,
+    Report,
+    find_header,
+    missing_columns,
+)
+from beancount_factoring.importers.table import Header
 
 BALANCES = ("daily", "last", "none")
 # How far apart the bank's date and the reserve ledger's date of one release may be.
@@ -57,6 +63,8 @@ BUILDERS: dict[str, Callable[[Report, Context], list[data.Directive]]] = {
     "reserve": reserve_ledger,
     "chargeback": chargeback,
 }
+# (the profile a file is claimed by, the closest profile, the row nearest its header).
+_Detected = tuple[Profile | None, Profile, Header | None]
 _COMPANY = re.compile(r"\b(llc|inc|ltd|oy|gmbh|co)\b\.?", re.IGNORECASE)
 
 
@@ -117,7 +125,7 @@ class FactorReportImporter(base.Importer):
         self.balances = balances
         self.releases = releases
         self.flag = flag
-        self._detected: dict[tuple[str, int, int], tuple[Profile | None, Profile]] = {}
+        self._detected: dict[tuple[str, int, int], _Detected] = {}
         # identify() reads only the rows where a header may be.
         self._window = max(p.title_rows for p in self.profiles) + HEADER_SLACK
 
@@ -128,8 +136,9 @@ class FactorReportImporter(base.Importer):
 
     # Identification.
 
-    def _detect(self, filepath: str) -> tuple[Profile | None, Profile]:
-        """(the profile whose header the file has, or None; the closest profile)."""
+    def _detect(self, filepath: str) -> _Detected:
+        """(the profile the file is claimed by, or None; the closest profile; the row of
+        the file closest to the closest profile's header, if any)."""
         stat = os.stat(filepath)
         key = (filepath, stat.st_mtime_ns, stat.st_size)
         cached = self._detected.get(key)
@@ -137,36 +146,37 @@ class FactorReportImporter(base.Importer):
             cached = self._detected[key] = self._scan(filepath)
         return cached
 
-    def _scan(self, filepath: str) -> tuple[Profile | None, Profile]:
+    def _scan(self, filepath: str) -> _Detected:
         heads: dict[Layout, list[tuple[int, list[Cell]]] | None] = {}
-        matches: list[tuple[int, int, Profile]] = []
-        closest: tuple[int, int, Profile] = (-1, 0, self.profiles[0])
-        unreadable = empty = False
+        matches: list[tuple[int, int, Profile, Header]] = []
+        closest: tuple[float, int, Profile, Header | None] = (-1, 0, self.profiles[0], None)
         for order, profile in enumerate(self.profiles):
             # Profiles that read the file alike share one read of its first rows.
             if profile.layout not in heads:
                 heads[profile.layout] = head(filepath, profile.layout, self._window + 1)
             rows = heads[profile.layout]
             if rows is None:
-                unreadable = True
                 continue
-            header, best, any_text = find_header(rows, profile)
-            empty = empty or not any_text
+            header, best, _ = find_header(rows, profile)
             if header is not None:
-                matches.append((len(header.index), -order, profile))
-            elif best is not None and (len(best.index), -order) > closest[:2]:
-                closest = (len(best.index), -order, profile)
+                matches.append((len(header.index), -order, profile, header))
+            elif best is not None:
+                share = len(best.index) / len(profile.columns)
+                if (share, -order) > closest[:2]:
+                    closest = (share, -order, profile, best)
         if matches:
-            found = max(matches, key=lambda item: item[:2])[2]
-            return found, found
-        # An empty or unreadable file is claimed by its name only, so that extract
-        # can say what is wrong with it rather than beangulp skipping it unseen.
-        if unreadable or empty:
-            name = os.path.basename(filepath)
-            for profile in self.profiles:
-                if profile.claims_name(name):
-                    return profile, profile
-        return None, closest[2]
+            _, _, found, header = max(matches, key=lambda item: item[:2])
+            return found, found, header
+        # A file named as one of the reports, or titled as one, is claimed without the
+        # profile's header (a column misspelt in the profile, an empty or unreadable
+        # file), so that extract says what is wrong with it rather than beangulp
+        # skipping it unseen.
+        name = os.path.basename(filepath)
+        for profile in self.profiles:
+            rows = heads.get(profile.layout)
+            if profile.claims_name(name) or (rows and profile.claims_title(rows)):
+                return profile, profile, closest[3] if closest[2] is profile else None
+        return None, closest[2], closest[3]
 
     def identify(self, filepath: str) -> bool:
         if not readable(filepath):
@@ -175,6 +185,35 @@ class FactorReportImporter(base.Importer):
             return self._detect(filepath)[0] is not None
         except OSError:
             return False
+
+    def diagnose(self, filepath: str) -> str | None:
+        """For a file this importer claims: the error its header gives extract (a
+        missing column, a strict profile's unknown one), or None if it has none."""
+        profile = self._detect(filepath)[0]
+        if profile is None:
+            return None
+        try:
+            Report(filepath, profile).close()
+        except ImportFailure as failure:
+            return str(failure)
+        return None
+
+    def near_miss(self, filepath: str) -> tuple[float, str] | None:
+        """For a file this importer does not claim: the share of the closest profile's
+        columns its best row has, and what that row misses; None if nothing is near."""
+        if not readable(filepath):
+            return None
+        try:
+            found, closest, best = self._detect(filepath)
+        except OSError:
+            return None
+        if found is not None or best is None or not best.index:
+            return None
+        problem = missing_columns(best, closest)
+        if problem is None:  # (cannot happen: the signature's columns are configured)
+            return None
+        share = len(best.index) / len(closest.columns)
+        return share, f"line {best.line}: {problem[0]}"
 
     def account(self, filepath: str) -> str:
         return self.explicit["clearing"] or self.defaults["clearing"]
@@ -207,7 +246,7 @@ class FactorReportImporter(base.Importer):
     # Extraction.
 
     def extract(self, filepath: str, existing: Sequence[Any]) -> list[Any]:
-        found, closest = self._detect(filepath)
+        found, closest, _ = self._detect(filepath)
         accounts, prefix, invoices, loan = self._accounts(existing)
         # A report names the same few debtors on every row: each is looked up once, by
         # its name and by its id (which may differ from row to row).

@@ -16,16 +16,39 @@ lines, or a factor's full purchase history, is larger than that. In `import.py`:
 
 Our importers read a file as a stream and `identify()` reads only its first bytes, so a
 large file costs time in proportion to its size, not more.
+
+`ingest()` also gives `identify` a voice. An importer of this package claims a file that
+almost fits it (its name, title or signature says it is the importer's, but its header
+lacks a configured column), so that `extract` fails on it with FCT203 instead of
+skipping it; `identify` says so at once, as an error, without extracting:
+
+    * /downloads/lakeshore_purchase_2025-04-08.csv ... ERROR
+      /downloads/lakeshore_purchase_2025-04-08.csv:2, column 'Net Funded': FCT203 ...
+
+and for a file no importer claims, it names the importer that came closest and what the
+file's header lacks for it:
+
+    * /downloads/funding_2025-04.csv
+      not identified; closest: ...FactorReportImporter:Lakeshore (93% of its columns)
+      line 2: the header has no 'Net Funded' column (net, optional); the headers found ...
+
+Neither `identify()` nor any of this raises: beangulp and Fava call `identify()` for every
+importer on every file, and an exception there would stop the whole run (in Fava, the
+whole import page). The error is raised by `extract()`, for that one file: beangulp prints
+it under the file's name, goes on with the other files, and exits with status 1.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import beangulp
-from beangulp import identify
+import click
+from beangulp import exceptions, identify, utils
 
 # The limit beangulp ships with, for reference and for tests.
 BEANGULP_LIMIT = 8 * 1024 * 1024
@@ -57,4 +80,77 @@ def ingest(
 ) -> beangulp.Ingest:
     """`beangulp.Ingest(importers, hooks)`, reading files of any size (or up to `max_size`)."""
     allow_large_files(max_size)
-    return beangulp.Ingest(importers, hooks)
+    group = beangulp.Ingest(importers, hooks)
+    group.cli.add_command(_identify, "identify")
+    return group
+
+
+# The least share of an importer's columns a file's header must have for identify to
+# name that importer as the closest (fewer is a file of another kind altogether).
+NEAR = 0.5
+
+
+def closest(importers: Sequence[Any], filepath: str) -> tuple[float, str, str] | None:
+    """(share, importer name, what the file lacks) of the importer nearest to claiming a
+    file none claims; None when none comes near (see NEAR)."""
+    found: tuple[float, str, str] | None = None
+    for importer in importers:
+        near_miss = getattr(importer, "near_miss", None)
+        if near_miss is None:
+            continue
+        try:
+            near = near_miss(filepath)
+        except Exception:  # an explanation must not stop the run  # noqa: BLE001
+            continue
+        if near is not None and near[0] >= NEAR and (found is None or near[0] > found[0]):
+            found = (near[0], importer.name, near[1])
+    return found
+
+
+def diagnosis(importer: Any, filepath: str) -> str | None:
+    """The error a claimed file's header gives extract, if the importer can tell."""
+    diagnose = getattr(importer, "diagnose", None)
+    return None if diagnose is None else diagnose(filepath)
+
+
+@click.command("identify")
+@click.argument("src", nargs=-1, type=click.Path(exists=True, resolve_path=True))
+@click.option("--failfast", "-x", is_flag=True, help="Stop processing at the first error.")
+@click.option("--verbose", "-v", is_flag=True, help="Show account information.")
+@click.pass_obj
+def _identify(ctx: Any, src: Sequence[str], failfast: bool, verbose: bool) -> None:
+    """Identify files for import.
+
+    As beangulp's identify, and: a claimed file whose header lacks a configured column
+    is an error (what extract would say), and for a file no importer claims, the
+    importer that came closest and what the file lacks for it.
+    """
+    log = utils.logger(verbose)
+    errors = exceptions.ExceptionsTrap(log)
+    for filename in utils.walk(src):
+        log(f"* {filename}", nl=False)
+        if os.path.getsize(filename) > identify.FILE_TOO_LARGE_THRESHOLD:
+            log(" ... SKIP")
+            continue
+        with errors:
+            importer = identify.identify(ctx.importers, filename)
+            if not importer:
+                log("")
+                near = closest(ctx.importers, filename)
+                if near is not None:
+                    share, name, missed = near
+                    log(f"  not identified; closest: {name} ({share:.0%} of its columns)")
+                    log(textwrap.indent(missed, "  "))
+                continue
+            log(" ...", nl=False)
+            problem = diagnosis(importer, filename)
+            if problem is not None:
+                raise exceptions.Error(problem)
+            account = importer.account(filename) if verbose else None
+            log(" OK", fg="green")
+            log(f"  {importer.name}")
+            log(f"  {account}", 1)
+        if failfast and errors:
+            break
+    if errors:
+        sys.exit(1)

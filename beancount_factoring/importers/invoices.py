@@ -58,7 +58,7 @@ from beancount_factoring.importers.base import (
     no_gc_pauses,
 )
 from beancount_factoring.importers.readers import Layout
-from beancount_factoring.importers.table import Table, latest_date, read_header
+from beancount_factoring.importers.table import Claim, Table, latest_date
 
 DEFAULT_INCOME = {
     "linehaul": "Income:Freight:Linehaul",
@@ -125,7 +125,7 @@ class InvoiceImporter(Importer):
         names become a leaf by themselves ("Bayline Logistics" -> "BaylineLogistics").
       terms_days: Without a due date column, the due date is this many days on.
       date_format, decimal_mark, thousands, delimiter, encoding, skip_rows, signature,
-      name: As for `bank.BankCsvImporter`.
+      filename, name: As for `bank.BankCsvImporter`.
     """
 
     def __init__(
@@ -156,6 +156,7 @@ class InvoiceImporter(Importer):
         encoding: str = "utf-8-sig",
         skip_rows: int = 0,
         signature: Sequence[str] = (),
+        filename: str | None = None,
         name: str | None = None,
     ) -> None:
         self.receivables = _valid(receivables, "receivables")
@@ -198,6 +199,7 @@ class InvoiceImporter(Importer):
         self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
         configured = [c for c in self.columns.values() if c]
         self.signature = (*configured, *self.charges, *signature)
+        self.claim = Claim(self.layout, [*configured, *self.charges], signature, filename=filename)
         self._name = name or f"{type(self).__module__}.{type(self).__name__}:{receivables}"
 
     @property
@@ -205,8 +207,15 @@ class InvoiceImporter(Importer):
         return self._name
 
     def identify(self, filepath: Any) -> bool:
-        header = read_header(os.fspath(filepath), self.layout)
-        return header is not None and header.has(self.signature)
+        return self.claim(os.fspath(filepath))
+
+    def diagnose(self, filepath: Any) -> str | None:
+        """For a claimed file: the error its header gives extract, or None."""
+        return self.claim.diagnose(os.fspath(filepath))
+
+    def near_miss(self, filepath: Any) -> tuple[float, str] | None:
+        """For a file not claimed: how much of the configuration it has, and what not."""
+        return self.claim.near_miss(os.fspath(filepath))
 
     def account(self, filepath: Any) -> str:
         return self.receivables
@@ -215,7 +224,11 @@ class InvoiceImporter(Importer):
         return "invoices.csv"
 
     def date(self, filepath: Any) -> datetime.date | None:
-        return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+        """The latest invoice date; None if the file cannot be read (extract says why)."""
+        try:
+            return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+        except ImportFailure:
+            return None
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
         """Duplicates by import id, and by invoice number for invoices booked by hand."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
@@ -75,9 +75,11 @@ class Profile:
     """One factor's layout of one report kind.
 
     `columns` maps each field to the header names that mean it (matched without regard
-    to case or spaces). `signature` lists the fields whose columns identify the report;
-    a file with them but without another required column is still claimed, so the user
-    gets an error naming the missing column instead of a silently ignored file.
+    to case or spaces). `signature` lists the fields whose columns identify the report.
+    A file with them, or whose name matches `filename`, or whose title rows match
+    `title`, is claimed even when its header lacks a column the profile configures
+    (required or optional), so the user gets an error naming the missing column instead
+    of a silently ignored file or silently dropped figures.
     """
 
     name: str
@@ -103,6 +105,9 @@ class Profile:
     types: tuple[tuple[str, str], ...] = ()
     strict: bool = False
     filename: str | None = None
+    # A regular expression on the rows above the header ("Purchase Report"): like
+    # `filename`, it claims a file whose header lacks a column, so that extract names it.
+    title: str | None = None
     sheet: str | None = None
     _patterns: tuple[Any, ...] = field(init=False, repr=False, compare=False)
     layout: Layout = field(init=False, repr=False, compare=False)  # from the settings above
@@ -148,6 +153,7 @@ class Profile:
             re.compile(self.total_marker, re.IGNORECASE),
             tuple((re.compile(regex, re.IGNORECASE), meaning) for regex, meaning in self.types),
             re.compile(self.filename, re.IGNORECASE) if self.filename else None,
+            re.compile(self.title, re.IGNORECASE) if self.title else None,
         )
         object.__setattr__(self, "_patterns", patterns)
         layout = Layout(self.delimiter, self.encoding, sheet=self.sheet, setting="in the profile")
@@ -185,6 +191,16 @@ class Profile:
         pattern = self._patterns[2]
         return bool(pattern and pattern.search(basename))
 
+    def claims_title(self, rows: Sequence[tuple[int, Sequence[Any]]]) -> bool:
+        """True if a row above the header (the first `title_rows` + a few) shows `title`."""
+        pattern = self._patterns[3]
+        if pattern is None:
+            return False
+        return any(
+            pattern.search(" ".join(str(cell) for cell in cells if cell is not None))
+            for _, cells in rows
+        )
+
     def replace(self, **changes: Any) -> Profile:
         """A copy with some settings changed: `LAKESHORE_PURCHASE.replace(currency="CAD")`."""
         return dataclasses.replace(self, **changes)
@@ -203,7 +219,8 @@ class Profile:
         """A profile for any factor: name the columns and the date format, and go.
 
         Other settings (decimal_mark, thousands, sign, delimiter, encoding, currency,
-        percent, title_rows, total_marker, types, signature, strict, filename, sheet)
+        percent, title_rows, total_marker, types, signature, strict, filename, title,
+        sheet)
         default to a plain comma-separated UTF-8 file in USD.
         """
         return cls(
@@ -242,6 +259,7 @@ LAKESHORE_PURCHASE = _lakeshore(
      "fee_rate": "Fee %", "fee": "Fee", "invoice_fee": "Inv Fee", "reserve": "Reserve",
      "deductions": "Deductions", "net": "Net Funded"},
     signature=("schedule", "advance", "net"), filename=r"lakeshore.*(purchase|funding)",
+    title=r"^purchase report - .*\(client #",
 )  # fmt: skip
 LAKESHORE_COLLECTIONS = _lakeshore(
     "collections",
@@ -249,12 +267,14 @@ LAKESHORE_COLLECTIONS = _lakeshore(
      "reference": "Check/ACH #", "invoice": "Invoice #", "load": "Load #",
      "face": "Invoice Amt", "paid": "Paid", "short": "Short/Over", "pay_type": "Pay Type"},
     signature=("reference", "paid", "short"), filename=r"lakeshore.*collect",
+    title=r"^collections report - .*\(client #",
 )  # fmt: skip
 LAKESHORE_RESERVE = _lakeshore(
     "reserve",
     {"date": "Date", "type": "Transaction Type", "reference": "Batch#", "invoice": "Invoice #",
      "description": "Description", "amount": "Amount", "balance": "Balance"},
     signature=("type", "reference", "balance"), filename=r"lakeshore.*reserve",
+    title=r"^reserve account report - .*\(client #",
     types=((r"^purchase", "holdback"), (r"^cashposting", "collection"),
            (r"^release", "release"), (r"^fee", "fee"), (r"^(recourse|chargeback)", "chargeback")),
 )  # fmt: skip
@@ -263,6 +283,7 @@ LAKESHORE_CHARGEBACK = _lakeshore(
     {"debtor": "Debtor", "invoice": "Invoice#", "invoice_date": "Invoice Date",
      "face": "Invoice Amount", "date": "Recourse Date", "amount": "Recourse Amount"},
     signature=("date", "amount"), filename=r"lakeshore.*(recourse|chargeback)",
+    title=r"^recourse report - .*\(client #",
 )  # fmt: skip
 LAKESHORE = (LAKESHORE_PURCHASE, LAKESHORE_COLLECTIONS, LAKESHORE_RESERVE, LAKESHORE_CHARGEBACK)
 
@@ -372,6 +393,7 @@ COPPERLINE_PURCHASE = _copperline(
      "face": "Gross Amount", "advance_rate": "Advance %", "advance": "Advance",
      "fee": "Discount", "reserve": "Reserve", "net": "Net Advance"},
     signature=("schedule", "advance", "net"), filename=r"copperline.*funding",
+    title=r"^copperline capital\b.* - funding detail",
 )  # fmt: skip
 COPPERLINE_COLLECTIONS = _copperline(
     "collections",
@@ -379,6 +401,7 @@ COPPERLINE_COLLECTIONS = _copperline(
      "reference": "Payment Ref", "invoice": "Invoice", "face": "Gross Amount",
      "paid": "Applied", "short": "Variance"},
     signature=("reference", "paid", "short"), filename=r"copperline.*payment",
+    title=r"^copperline capital\b.* - payments applied",
 )  # fmt: skip
 COPPERLINE_RESERVE = _copperline(
     "reserve",
@@ -386,6 +409,7 @@ COPPERLINE_RESERVE = _copperline(
      "invoice": "Invoice", "reference": "Reference", "debit": "Debit", "credit": "Credit",
      "balance": "Balance"},
     signature=("debit", "credit", "balance"), filename=r"copperline.*reserve",
+    title=r"^copperline capital\b.* - client reserve statement",
     types=((r"reserve on funding", "holdback"), (r"rebate|release", "release"),
            (r"short|over", "collection"), (r"discount|charge|fee", "fee"),
            (r"recourse", "chargeback")),

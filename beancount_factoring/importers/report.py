@@ -67,6 +67,33 @@ def find_header(
     return None, best, any_text
 
 
+def missing_columns(header: Header, profile: Profile) -> tuple[str, str] | None:
+    """(the FCT203 message, the first missing column's name) when the header lacks a
+    column the profile configures, required or optional; None when it has them all.
+
+    An optional column is configured to be read: a misspelt name would drop its figures
+    in silence, so its absence is an error as much as a required column's.
+    """
+    required = set(profile.required)
+    absent = [name for name in profile.columns if name not in header.index]
+    if not absent:
+        return None
+    absent.sort(key=lambda name: name not in required)  # the required ones first
+    wanted = " and ".join(
+        f"{' / '.join(profile.columns[name])!r} column ({name}"
+        f"{'' if name in required else ', optional'})"
+        for name in absent
+    )
+    found = [name for name in header.names if name]
+    message = (
+        f"the header has no {wanted}; the headers found are {found}: name the column in "
+        f"the {profile.name} {profile.kind} profile as the header writes it"
+    )
+    if any(name not in required for name in absent):
+        message += ", or leave an optional field out of the profile's columns"
+    return message, profile.columns[absent[0]][0]
+
+
 class Report:
     """A factor's report read with its profile: the header, then the data `Row`s."""
 
@@ -95,18 +122,11 @@ class Report:
                 f"unknown column(s) {unknown} (the profile is strict)",
                 code="FCT203",
             )
-        missing = [name for name in profile.required if name not in header.index]
-        if missing:
+        problem = missing_columns(header, profile)
+        if problem is not None:
             self._rows.close()
-            wanted = " / ".join(profile.columns[missing[0]])
-            raise ImportFailure(
-                path,
-                header.line,
-                f"the header has no {wanted!r} column ({missing[0]}); the headers found are "
-                f"{[name for name in header.names if name]}",
-                column=profile.columns[missing[0]][0],
-                code="FCT203",
-            )
+            message, column = problem
+            raise ImportFailure(path, header.line, message, column=column, code="FCT203")
 
     def _no_header(self, best: Header | None, any_text: bool) -> ImportFailure:
         profile = self.profile
@@ -119,9 +139,10 @@ class Report:
         return ImportFailure(
             self.path,
             best.line,
-            f"no header with the columns {wanted} of a {profile.name} {profile.kind} report "
-            f"in the first {profile.title_rows + HEADER_SLACK} rows; the closest row has "
-            f"{[name for name in best.names if name]}",
+            f"no header with the columns {wanted} of the {profile.name} {profile.kind} "
+            f"profile in the first {profile.title_rows + HEADER_SLACK} rows; the closest row "
+            f"has {[name for name in best.names if name]}: name the columns in the profile as "
+            "the header writes them",
             column=profile.columns[missing[0]][0],
             code="FCT203",
         )

@@ -203,3 +203,80 @@ def mentions(path: str, text: str, encoding: str) -> bool:
         return wanted in re.sub(r"\s+", "", head_text(path, encoding))
     except (OSError, LookupError):
         return False
+
+
+class Claim:
+    """Which files an importer of a table (a bank statement, an invoice export) claims.
+
+    A file is the importer's when its header has every configured column and every
+    `signature` name (and it shows the account number, if one is configured). A file
+    that almost fits is claimed too, so that extract names the column its header lacks
+    (a name misspelt in the configuration) instead of skipping the file in silence: one
+    whose name matches `filename`, one whose header has the `signature` names given,
+    one that shows the account number and has at least one configured column.
+    """
+
+    def __init__(
+        self,
+        layout: Layout,
+        columns: Sequence[str],
+        signature: Sequence[str] = (),
+        *,
+        filename: str | None = None,
+        account_number: str | None = None,
+    ) -> None:
+        self.layout = layout
+        self.columns = tuple(dict.fromkeys(columns))
+        self.signature = tuple(signature)
+        self.filename = re.compile(filename, re.IGNORECASE) if filename else None
+        self.account_number = account_number
+
+    def __call__(self, path: str) -> bool:
+        """identify(): True if the file is the importer's, or almost (see above)."""
+        named = self.filename is not None and bool(self.filename.search(os.path.basename(path)))
+        header = read_header(path, self.layout)
+        if self.account_number is not None:
+            if not mentions(path, self.account_number, self.layout.encoding):
+                return False
+            if header is not None and any(header_key(n) in header.positions for n in self.columns):
+                return True
+        if header is None:
+            return named
+        if header.has(self.columns + self.signature):
+            return True
+        return named or (bool(self.signature) and header.has(self.signature))
+
+    def diagnose(self, path: str) -> str | None:
+        """For a claimed file: the error its header gives extract, or None."""
+        try:
+            with Table(path, self.layout) as table:
+                for name in self.columns:
+                    table.column(name)
+        except ImportFailure as failure:
+            return str(failure)
+        return None
+
+    def near_miss(self, path: str) -> tuple[float, str] | None:
+        """For a file not claimed: the share of the configured columns its header has,
+        and the ones it lacks; None if it has none of them."""
+        header = read_header(path, self.layout)
+        if header is None:
+            return None
+        wanted = self.columns + self.signature
+        absent = [name for name in wanted if header_key(name) not in header.positions]
+        if not absent and self.account_number is not None:
+            # Every column is there: the file is a statement of another account.
+            message = (
+                f"the file does not show the account number {self.account_number!r} in its "
+                "name or its first lines: a statement of another account?"
+            )
+            return 1.0, message
+        if not absent or len(absent) == len(wanted):
+            return None
+        shown = ", ".join(repr(cell) for cell in header.names)
+        names = " and ".join(repr(name) for name in absent)
+        message = (
+            f"line {header.line}: the header has no column {names}; it has {shown}: give the "
+            "importer the column's name as the header writes it"
+        )
+        return 1 - len(absent) / len(wanted), message

@@ -74,9 +74,13 @@ def test_identification_is_by_header_not_by_name(tmp_path: Path) -> None:
     renamed = tmp_path / "download (3).csv"
     renamed.write_bytes(source.read_bytes())
     assert IMPORTERS["lakeshore"].identify(str(renamed))
+    # A file named as a report is claimed whatever its header, and extract says why it
+    # cannot be read: a name that says "Lakeshore purchase" is not skipped in silence.
     named = tmp_path / "lakeshore-purchase.csv"
     named.write_text("Date,Description,Amount\n2025-03-04,Fuel,12.00\n")
-    assert not IMPORTERS["lakeshore"].identify(str(named))
+    assert IMPORTERS["lakeshore"].identify(str(named))
+    with pytest.raises(ImportFailure, match="FCT203 no header with the columns 'Schedule #'"):
+        IMPORTERS["lakeshore"].extract(str(named), [])
     other = tmp_path / "notes.pdf"
     other.write_bytes(source.read_bytes())
     assert not IMPORTERS["lakeshore"].identify(str(other))

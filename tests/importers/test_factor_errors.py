@@ -133,7 +133,7 @@ def test_no_header_explains_the_closest_row(tmp_path: Path) -> None:
     with pytest.raises(ImportFailure) as info:
         LAKESHORE.extract(str(path), [])
     assert (info.value.line, info.value.code) == (2, "FCT203")
-    assert "no header with the columns 'Batch#', 'Balance' of a lakeshore reserve" in str(
+    assert "no header with the columns 'Batch#', 'Balance' of the lakeshore reserve" in str(
         info.value
     )
 
