@@ -1,0 +1,120 @@
+"""FCT134 on a metadata key that is a misspelling of one the plugin reads.
+
+Beancount keeps any metadata key a transaction carries, and the plugin reads
+only the keys it knows: a misspelt one is ignored, and the event is booked as
+if it were not there. One letter can change what is booked::
+
+    2025-03-20 * "Echo" "Echo paid Harbor a first part" ^INV-2001
+      factoring: "collected"
+      paid: 400.00 USD
+      partail: TRUE
+
+Without ``partial: TRUE`` the 400.00 is the last payment, and the invoice is
+closed with a short pay of 600.00. So on the factoring events, the deposits
+and the invoices, and on the postings of a schedule (the factor's own
+figures), a key that the plugin does not read but that is a slip away from
+one it does (a letter added, dropped, changed or two swapped: one slip in a key
+of up to five letters, two in a longer one; ``_`` for ``-`` always) is an
+error that names the key it resembles: ``partail``, ``costumer``,
+``short_pay_from``, ``fees``. Keys that resemble none (``bol``, ``pickup``, your own
+notes) are yours, and never reported.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from beancount.core import data
+
+from beancount_factoring.book import Book
+from beancount_factoring.errors import FactoringError, make_error
+
+# The keys the plugin reads on an event or a deposit, on an invoice, and on a
+# posting (the factor's own figures, and the plugin's own parts).
+EVENT_KEYS = frozenset(
+    (
+        "factoring",
+        "factor",
+        "from",
+        "paid",
+        "partial",
+        "reason",
+        "short-pay-from",
+        "schedule",
+        "load",
+        "charge",
+        "period",
+        "amount",
+        "advance",
+        "transfer",
+        "invoice",
+    )
+)
+INVOICE_KEYS = frozenset(("invoice", "customer", "due", "load", "debtor-mc"))
+POSTING_KEYS = frozenset(("invoice", "advance", "fee", "reserve", "schedule", "factoring-part"))
+# How many slips (a letter added, dropped, changed, or two swapped) make a misspelling:
+# one in a short key (``fees`` for ``fee``), two in a longer one (``costumer``).
+SHORT = 5
+
+
+def check_keys(book: Book) -> list[FactoringError]:
+    """Report the keys of factoring entries that look like a known key misspelt."""
+    errors: list[FactoringError] = []
+    for event in book.events:
+        if event.kind in ("payment", "remittance"):
+            continue
+        entry = event.entry
+        errors.extend(_check(entry.meta, EVENT_KEYS, entry, "event"))
+        if event.kind == "schedule":
+            for posting in entry.postings:
+                errors.extend(_check(posting.meta or {}, POSTING_KEYS, entry, "posting"))
+    for invoice in book.invoices.values():
+        errors.extend(_check(invoice.entry.meta, INVOICE_KEYS, invoice.entry, "invoice"))
+    return errors
+
+
+def _check(
+    meta: dict[str, object], known: frozenset[str], entry: data.Transaction, where: str
+) -> Iterable[FactoringError]:
+    for key in meta:
+        if key in known or key in ("filename", "lineno") or key.startswith("__"):
+            continue
+        near = _near(key, known)
+        if near is not None:
+            yield make_error(
+                "FCT134",
+                f"The key {key}: on this {where} is not one the plugin reads; did you mean "
+                f"{near}:? The plugin books the {where} as if {key}: were not there",
+                entry.meta,
+                entry,
+            )
+
+
+@functools.lru_cache(maxsize=1024)
+def _near(key: str, known: frozenset[str]) -> str | None:
+    """The known key that ``key`` is a slip away from, or None (once per key: a ledger
+    repeats the same few keys on every entry)."""
+    dashed = key.replace("_", "-").lower()
+    if dashed in known:
+        return dashed
+    for name in sorted(known):
+        allowed = 1 if len(name) <= SHORT else 2
+        if abs(len(name) - len(dashed)) <= allowed and _slips(dashed, name) <= allowed:
+            return name
+    return None
+
+
+def _slips(a: str, b: str) -> int:
+    """The edits that turn ``a`` into ``b``: letters added, dropped, changed, or two
+    neighbours swapped (the optimal string alignment distance)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]

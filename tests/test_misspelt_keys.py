@@ -1,0 +1,100 @@
+"""A key one slip away from one the plugin reads is FCT134, not silently ignored.
+
+Harbor advances 80% of Echo's 1,000.00 invoice (780.00 after a 20.00 transfer fee).
+Echo pays 400.00 of it: with ``partial: TRUE`` the invoice stays open; misspelt, the
+400.00 would close it with a short pay of 1,000.00 - 400.00 = 600.00.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ledgers import codes, load
+
+HARBOR = """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.80
+  fee: "tiered 1.75%/30d + 0.5%/10d"
+  fee-timing: "collection"
+  transfer-fee: 20.00 USD
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "Echo" "Load E-55120"
+  invoice: "INV-2001"
+  Assets:Receivable:Echo       1000.00 USD
+  Income:Freight
+
+2025-03-04 * "HARBOR CAPITAL" "Advance" ^INV-2001
+  Assets:Bank:Checking          780.00 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+
+
+def part(key: str) -> str:
+    return f"""
+2025-03-20 * "Echo" "Echo paid Harbor a first part" ^INV-2001
+  factoring: "collected"
+  paid: 400.00 USD
+  {key}: TRUE
+"""
+
+
+def test_the_right_key_passes():
+    _, errors = load(HARBOR + part("partial"))
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"), [("partail", "partial"), ("parital", "partial"), ("partal", "partial")]
+)
+def test_a_misspelt_key_names_the_one_it_resembles(key, meant):
+    _, errors = load(HARBOR + part(key))
+    assert "FCT134" in codes(errors)
+    message = next(e.message for e in errors if e.message.startswith("FCT134"))
+    assert f"The key {key}: on this event is not one the plugin reads; did you mean {meant}:?" in (
+        message
+    )
+
+
+def test_an_underscore_for_a_dash_is_a_slip_too():
+    text = HARBOR + part("partial").replace("  partial: TRUE", '  short_pay_from: "funding"')
+    _, errors = load(text)
+    assert "did you mean short-pay-from:?" in errors[-1].message
+
+
+def test_a_key_of_the_users_own_is_not_reported():
+    # bol, pickup-no and note resemble no key the plugin reads.
+    text = HARBOR.replace(
+        '  invoice: "INV-2001"\n', '  invoice: "INV-2001"\n  bol: "B-7781"\n  pickup-no: "P-1"\n'
+    ) + part("partial").replace("  partial: TRUE", '  partial: TRUE\n  note: "check 5512"')
+    _, errors = load(text)
+    assert errors == []
+
+
+def test_an_invoice_key_misspelt():
+    text = HARBOR.replace('  invoice: "INV-2001"\n', '  invoice: "INV-2001"\n  costumer: "Echo"\n')
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert "The key costumer: on this invoice" in errors[0].message
+    assert "did you mean customer:?" in errors[0].message
+
+
+def test_a_schedule_posting_figure_misspelt():
+    # The factor's own figures sit on the schedule's postings (advance, fee, reserve).
+    text = (
+        HARBOR.split("2025-03-04")[0]
+        + """
+2025-03-04 * "Harbor" "Schedule 7" ^INV-2001
+  factoring: "schedule"
+  schedule: "7"
+  Assets:Factoring:Harbor:Clearing   1000.00 USD
+  Assets:Receivable:Echo            -1000.00 USD
+    advance: 800.00 USD
+    fees: 17.50 USD
+"""
+    )
+    _, errors = load(text)
+    assert "FCT134" in codes(errors)
+    assert any("The key fees: on this posting" in e.message for e in errors)
