@@ -333,7 +333,10 @@ def later_payments() -> None:
          "NSL-470221", usd("2000"), usd("1200"), usd("-800"), "ACH"],
         ["05/05/2025", "05/05/2025", "CROSSROADS BROKERAGE, INC.", "CHK 120045", "RF-3002",
          "CRB-81107", usd("1500"), usd("1450"), usd("-50"), "Check"],
-        ["Total", "", "", "", "", "", usd("3500"), usd("2650"), usd("-850"), ""],
+        # Bayline paid the carrier, who forwarded it (the bank statement of April).
+        ["05/05/2025", "04/29/2025", "BAYLINE LOGISTICS", "WIRE 0429-RF", "RF-3201",
+         "BL-92010", usd("1000"), usd("1000"), usd("0"), "Wire"],
+        ["Total", "", "", "", "", "", usd("4500"), usd("3650"), usd("-850"), ""],
     ]  # fmt: skip
     second = [
         [f"Collections Report - {title} 05/15/2025 - 05/21/2025"],
@@ -361,6 +364,19 @@ def later_payments() -> None:
         ["RF-3101", "05/09/2025", "Prairie Freight Solutions", "W-9174", "1000.00", "600.00",
          "0.00"],
     ]  # fmt: skip
+    # The carrier's bank: Bayline pays RF-3201, which Lakeshore holds, to the carrier,
+    # who wires it on; another customer's payment names no invoice the factor holds.
+    statement = [
+        ["Details", "Posting Date", "Description", "Amount", "Type", "Balance",
+         "Check or Slip #", ""],
+        ["DEBIT", "04/29/2025", "LAKESHORE FUNDING WIRE OUT RF-3201", "-1000.00", "WIRE_OUT",
+         "5740.00", "", ""],
+        ["CREDIT", "04/28/2025", "TRISTATE CARGO ACH PMT REF 7781", "250.00", "ACH_CREDIT",
+         "6740.00", "", ""],
+        ["CREDIT", "04/25/2025", "BAYLINE LOGISTICS ACH PMT INV RF-3201", "1000.00",
+         "ACH_CREDIT", "6490.00", "", ""],
+    ]  # fmt: skip
+    write_csv(folder / "first_prairie_checking_2025-04-30.csv", statement, ",", "utf-8")
     write_csv(folder / "birchfield_payments_2025-04.csv", april, ",", "utf-8")
     write_csv(folder / "birchfield_payments_2025-05.csv", may, ",", "utf-8")
 
