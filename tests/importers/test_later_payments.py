@@ -312,3 +312,30 @@ def test_an_ofx_statement_writes_the_same_lines(base: str, tmp_path: Path) -> No
     assert balance(entries, "Assets:Bank:Checking") == Decimal("5490.00")
     ofx.deduplicate(lines, entries)
     assert all("__duplicate__" in e.meta for e in lines)
+
+
+def test_a_status_column_says_which_payment_is_a_part(tmp_path: Path) -> None:
+    """`Partial` is a part; `Paid` closes (here short: 900.00 of 1000.00); another word
+    says nothing, so the payment is written as without the column."""
+    profile = Profile.generic(
+        kind="collections",
+        columns={"invoice": "Invoice", "date": "Paid On", "face": "Invoice Total",
+                 "paid": "Received", "status": "Status"},
+        date_format="%m/%d/%Y",
+        name="status",
+    )  # fmt: skip
+    doc = tmp_path / "payments.csv"
+    doc.write_text(
+        "Invoice,Paid On,Invoice Total,Received,Status\n"
+        "RF-3101,04/20/2025,1000.00,400.00,Partial\n"
+        "RF-3102,04/20/2025,500.00,450.00,Paid\n"
+        "RF-3001,04/20/2025,2000.00,1500.00,Posted\n",
+        encoding="utf-8",
+    )
+    existing, _, _ = loader.load_string(BASE)
+    found = FactorReportImporter(profile, "Birchfield")
+    entries = extract.extract_from_file(found, str(doc), existing)
+    assert meta_of(entries, "RF-3101")["partial"] is True
+    assert "partial" not in meta_of(entries, "RF-3102")
+    assert "partial" not in meta_of(entries, "RF-3001")
+    assert meta_of(entries, "RF-3001")["paid"] == data.Amount(Decimal("1500.00"), "USD")
