@@ -57,6 +57,7 @@ from beancount_factoring.importers.base import (
     RowIds,
     no_gc_pauses,
 )
+from beancount_factoring.importers.held import mark_misdirected
 from beancount_factoring.importers.readers import Layout
 from beancount_factoring.importers.table import Claim, Table, latest_date
 
@@ -239,8 +240,12 @@ class BankCsvImporter(Importer):
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
         matcher = self.payees.matcher(existing)
+        held, due = self.payees.held(existing)
         with no_gc_pauses():
-            return self._extract(os.fspath(filepath), matcher)
+            entries = self._extract(os.fspath(filepath), matcher)
+            if held is not None:  # customers that paid us for an invoice the factor holds
+                mark_misdirected(entries, held, self.fallback, due)
+            return entries
 
     def _extract(self, path: str, matcher: Matcher) -> list[Any]:
         ids = RowIds("bank")

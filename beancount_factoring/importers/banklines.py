@@ -21,6 +21,10 @@ The agreements come from the ledger through the project's own reader (`book.read
 so the importer and the plugin recognise a factor the same way. They may be given as a
 ledger path, a list of entries, or a plain `{pattern: clearing account}` mapping; without
 any, the ledger passed to `extract -e` is used.
+
+A customer's payment that names an invoice a factor holds is written as a
+`misdirected-payment`, and a debit to the factor that forwards it to its
+`due-to-factor` account (`held.py`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from beancount.core.amount import Amount
 from beancount_factoring.agreement import DIRECTIVE, Agreement, Agreements
 from beancount_factoring.book import read_book
 from beancount_factoring.importers.base import ID_KEY, ImportFailure
+from beancount_factoring.importers.held import HeldInvoices
 
 # Where the agreements come from: a ledger file, its entries, or {pattern: clearing account}.
 FactorSource = Union[str, "os.PathLike[str]", Sequence[Any], Mapping[str, str], None]
@@ -55,6 +60,13 @@ class _ByAgreement:
         self.terms: dict[str, list[Agreement]] = {}
         for agreement in sorted(self.agreements.latest(), key=lambda a: a.date):
             self.terms.setdefault(agreement.name.strip().lower(), []).append(agreement)
+        latest = {key: terms[-1] for key, terms in self.terms.items()}
+        # Each factor's clearing account -> its due-to-factor account (forwarded payments).
+        self.due = {a.clearing: a.due_to_factor for a in latest.values()}
+        self.loans = frozenset(key for key, a in latest.items() if a.loan)
+        if latest and len(self.loans) == len(latest):
+            self.loans |= {""}
+        self.held = HeldInvoices(entries, self.loans)
 
     def clearing(self, text: str, date: datetime.date, bank: str) -> str | None:
         candidates = []
@@ -79,6 +91,10 @@ class _ByPattern:
     def __init__(self, rules: Mapping[str, str]) -> None:
         self.rules = [(re.compile(pattern, re.IGNORECASE), acc) for pattern, acc in rules.items()]
 
+        self.due: dict[str, str] = {}
+        self.loans: frozenset[str] = frozenset()
+        self.held: HeldInvoices | None = None
+
     def clearing(self, text: str, date: datetime.date, bank: str) -> str | None:
         accounts = {acc for pattern, acc in self.rules if pattern.search(text)}
         return accounts.pop() if len(accounts) == 1 else None
@@ -97,6 +113,7 @@ class FactorPayees:
         self.source = source
         self._fixed: Matcher | None = None
         self._existing: tuple[int, int, Matcher] | None = None
+        self._held: tuple[int, int, HeldInvoices] | None = None
 
     def matcher(self, existing: Sequence[Any]) -> Matcher:
         """The matcher for one extract() call; `existing` is the ledger beangulp passed."""
@@ -115,6 +132,17 @@ class FactorPayees:
             else:
                 self._fixed = _ByAgreement(list(source))
         return self._fixed
+
+    def held(self, existing: Sequence[Any]) -> tuple[HeldInvoices | None, dict[str, str]]:
+        """The invoices the factors hold, from the ledger beangulp passed (else from the
+        ledger given as `factors`), and each clearing account's due-to-factor account."""
+        matcher = self.matcher(existing)
+        if self.source is None or not existing:
+            return matcher.held, matcher.due
+        key = (id(existing), len(existing))
+        if self._held is None or self._held[:2] != key:
+            self._held = (*key, HeldInvoices(existing, matcher.loans))
+        return self._held[2], matcher.due
 
 
 def _load(path: str) -> list[Any]:

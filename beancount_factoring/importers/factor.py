@@ -24,6 +24,11 @@ entry whose id is already in the ledger. A release is also marked as a duplicate
 bank line already in the ledger that pays the same amount into the bank from the
 factor's clearing or reserve account within three days: the bank statement and the
 reserve ledger report the same money.
+
+A payment of an invoice the ledger already shows closed short becomes an
+`additional-payment`; one after parts carries its own `paid:`, and is a part again
+(`partial: TRUE`) when the report's balance or status column says some is still open
+(`factor_history.py`).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from beancount_factoring.agreement import DIRECTIVE, Agreement, account_componen
 from beancount_factoring.importers import base
 from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
 from beancount_factoring.importers.factor_entries import Context, chargeback, collections, purchase
+from beancount_factoring.importers.factor_history import PaymentHistory
 from beancount_factoring.importers.factor_reserve import reserve_ledger
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import Cell, Layout, head, readable
@@ -279,6 +285,8 @@ class FactorReportImporter(base.Importer):
             balances=self.balances,
             releases=self.releases,
             loan=loan,
+            # A collections report's payments follow those the ledger already has.
+            history=PaymentHistory(existing) if (found or closest).kind == "collections" else None,
         )
         with no_gc_pauses():
             # Opening the closest profile's report explains a file no profile recognises.

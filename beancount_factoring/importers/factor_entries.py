@@ -29,7 +29,10 @@ and there is no clearing leg (docs/ledger.md, "The loan model"):
         ...
 
 A collections report gives `collected` events (with `paid:` when the debtor paid
-another amount than the face) and a recourse report `chargeback` events. A reserve
+another amount than the face) and a recourse report `chargeback` events. A payment
+of an invoice the ledger already shows paid in part or closed short is written as a
+part (`partial: TRUE`, when the report's balance or status column says some is still
+open) or as an `additional-payment` (see `factor_history.py`). A reserve
 ledger's entries are made by `factor_reserve.py`, with the helpers here.
 
 The rows are read once, as a stream: what an entry needs of a row (its figures, its
@@ -50,6 +53,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_factoring.importers.base import CENT, ID_KEY, RowIds
+from beancount_factoring.importers.factor_history import RECOVERY, Before, PaymentHistory
 from beancount_factoring.importers.report import Report, Row
 
 ZERO = Decimal(0)
@@ -76,6 +80,8 @@ class Context:
     releases: bool = True
     # The agreement's model: under "loan" a schedule moves nothing (figures only).
     loan: bool = False
+    # The ledger's earlier payments: a later one is a part or an additional payment.
+    history: PaymentHistory | None = None
     ids: dict[str, RowIds] = field(default_factory=dict)
 
     def id(self, kind: str, *parts: object) -> str:
@@ -232,6 +238,27 @@ class _Payments:
     refs: list[str]
     currency: str
     debtor: str
+    # What the report says is left open after the payment: True, False, or None when
+    # it has no balance or status column.
+    open: bool | None
+
+
+# A status column's words for an invoice still open, and for one closed.
+_OPEN_STATUS = re.compile(r"^(partial|part|open|outstanding|osittain|avoin)", re.IGNORECASE)
+_CLOSED_STATUS = re.compile(r"^(paid|closed|short|full|settled|maksettu)", re.IGNORECASE)
+
+
+def _left_open(row: Row) -> bool | None:
+    """True if the row's balance or status says the invoice is still owed in part."""
+    balance = row.amount("balance")
+    if balance is not None:
+        return balance > 0
+    status = row.text("status")
+    if _OPEN_STATUS.match(status):
+        return True
+    if _CLOSED_STATUS.match(status):
+        return False
+    return None
 
 
 def collections(report: Report, ctx: Context) -> list[data.Directive]:
@@ -254,12 +281,17 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
             face = abs(face)  # a face has no direction: its sign is how it was shown
         if short is not None and inverted:
             short = -short
+        left_open = _left_open(row)
         item = found.get(number)
         if item is None:  # partial payments of one invoice add up to one event
             currency = row_currency(row)
             refs = [reference]
-            found[number] = _Payments(row.line, day, paid, face, short, refs, currency, debtor)
+            found[number] = _Payments(
+                row.line, day, paid, face, short, refs, currency, debtor, left_open
+            )
             continue
+        if day >= item.day:  # the latest row says what is left
+            item.open = left_open
         item.day = max(item.day, day)
         item.paid += paid
         item.refs.append(reference)
@@ -274,18 +306,46 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
     meta = entry_meta(report, item.line, ctx, "collected", number, item.day, paid, refs)
     meta["factoring"] = "collected"
     meta["factor"] = ctx.factor
+    before = None
+    if ctx.history is not None:
+        before = ctx.history.before(number, item.day, meta[ID_KEY], face)
     # Without the face, a report's short/over column says whether the payment differs.
     differs = paid != face if face is not None else short is None or short != 0
     narration = f"Paid {ctx.payee}"
-    if differs:
+    if before is not None and before.closed and before.short > 0:
+        # The invoice was closed short: this payment recovers the short pay.
         meta["paid"] = Amount(paid, item.currency)
+        meta["reason"] = RECOVERY
+        narration = f"Paid {ctx.payee} {paid:,.2f} after a short pay"
+    elif before is not None and not before.closed:
+        # Paid in part before: paid: is this payment alone, never the total so far.
+        meta["paid"] = Amount(paid, item.currency)
+        _mark_part(meta, item, before)
+        narration = _part_narration(ctx, paid, before.face or face, meta)
+    elif differs or item.open:
+        meta["paid"] = Amount(paid, item.currency)
+        if item.open and (face is None or paid < face):
+            meta["partial"] = True
         if face is not None:
-            narration = f"Paid {ctx.payee} {paid:,.2f} of {face:,.2f}"
+            narration = _part_narration(ctx, paid, face, meta)
     if refs:
         narration += f", {refs}"
     payee = item.debtor or ctx.payee
     links = frozenset([number])
     return data.Transaction(meta, item.day, ctx.flag, payee, narration, frozenset(), links, [])
+
+
+def _mark_part(meta: dict[str, Any], item: _Payments, before: Before) -> None:
+    """`partial: TRUE` on a payment after parts when the report says some is still open."""
+    if item.open and (before.face is None or before.paid + item.paid < before.face):
+        meta["partial"] = True
+
+
+def _part_narration(ctx: Context, paid: Decimal, face: Decimal | None, meta: Any) -> str:
+    narration = f"Paid {ctx.payee} {paid:,.2f}"
+    if face is not None:
+        narration += f" of {face:,.2f}"
+    return narration + (" (a part)" if meta.get("partial") else "")
 
 
 def chargeback(report: Report, ctx: Context) -> list[data.Directive]:

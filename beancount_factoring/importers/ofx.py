@@ -63,6 +63,7 @@ from beancount_factoring.importers.base import (
     RowIds,
     no_gc_pauses,
 )
+from beancount_factoring.importers.held import mark_misdirected
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w.]*)\s*(/?)>([^<]*)")
 # A transaction of plain elements (`<TAG>value`: no closing tags, entities or aggregates
@@ -496,10 +497,13 @@ class OfxImporter(Importer):
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
         matcher = self.payees.matcher(existing)
+        held, due = self.payees.held(existing)
         with no_gc_pauses():
             path = os.fspath(filepath)
             reading = _Extraction(self, path, matcher)
             parse(path, self.encoding, reading)
+            if held is not None:  # customers that paid us for an invoice the factor holds
+                mark_misdirected(reading.entries, held, self.fallback, due)
             return reading.entries
 
     def _entry(

@@ -50,7 +50,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "collections": (
         ("invoice", "date", "paid"),
         ("batch_date", "debtor", "debtor_id", "reference", "load", "face", "short",
-         "pay_type", "currency"),
+         "pay_type", "currency", "balance", "status"),
     ),
     "reserve": (
         ("date", "type", "amount"),

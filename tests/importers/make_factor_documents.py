@@ -1,4 +1,4 @@
-"""Write the sample factor reports under documents/factor/, CSV and XLSX alike.
+"""Write the sample factor reports under documents/factor/ (and documents/payments/).
 
     .venv/bin/python tests/importers/make_factor_documents.py
 
@@ -320,9 +320,71 @@ def generic() -> None:
     write_csv(ROOT / "ashgrove" / "sold_invoices_2025-03-12.csv", rows, ",", "utf-8")
 
 
+def later_payments() -> None:
+    """Payments in parts and after a short pay, over two reports each (documents/payments/,
+    the invoices of payments_ledger.beancount)."""
+    title = "RIDGELINE FREIGHT LLC (Client #C10482)"
+    header = ["Batch Date", "Pay Date", "Debtor", "Check/ACH #", "Invoice #", "Load #",
+              "Invoice Amt", "Paid", "Short/Over", "Pay Type"]  # fmt: skip
+    first = [
+        [f"Collections Report - {title} 05/01/2025 - 05/05/2025"],
+        header,
+        ["05/05/2025", "05/02/2025", "NORTHSTAR LOGISTICS LLC", "ACH5510021", "RF-3001",
+         "NSL-470221", usd("2000"), usd("1200"), usd("-800"), "ACH"],
+        ["05/05/2025", "05/05/2025", "CROSSROADS BROKERAGE, INC.", "CHK 120045", "RF-3002",
+         "CRB-81107", usd("1500"), usd("1450"), usd("-50"), "Check"],
+        # Bayline paid the carrier, who forwarded it (the bank statement of April).
+        ["05/05/2025", "04/29/2025", "BAYLINE LOGISTICS", "WIRE 0429-RF", "RF-3201",
+         "BL-92010", usd("1000"), usd("1000"), usd("0"), "Wire"],
+        ["Total", "", "", "", "", "", usd("4500"), usd("3650"), usd("-850"), ""],
+    ]  # fmt: skip
+    second = [
+        [f"Collections Report - {title} 05/15/2025 - 05/21/2025"],
+        header,
+        ["05/20/2025", "05/19/2025", "NORTHSTAR LOGISTICS LLC", "ACH5539870", "RF-3001",
+         "NSL-470221", usd("2000"), usd("800"), usd("0"), "ACH"],
+        ["05/21/2025", "05/20/2025", "CROSSROADS BROKERAGE, INC.", "CHK 120388", "RF-3002",
+         "CRB-81107", usd("1500"), usd("50"), usd("0"), "Check"],
+        ["Total", "", "", "", "", "", usd("3500"), usd("850"), usd("0"), ""],
+    ]  # fmt: skip
+    folder = ROOT.parent / "payments"
+    write_csv(folder / "lakeshore_collections_2025-05-05.csv", first, ",", "utf-8")
+    write_csv(folder / "lakeshore_collections_2025-05-21.csv", second, ",", "utf-8")
+    # A factor whose report says what is left open (a generic profile, BIRCHFIELD_PAYMENTS).
+    columns = ["Invoice", "Paid On", "Payer", "Ref", "Invoice Total", "Received", "Open Balance"]
+    april = [
+        columns,
+        ["RF-3101", "04/20/2025", "Prairie Freight Solutions", "W-8812", "1000.00", "400.00",
+         "600.00"],
+        ["RF-3102", "04/22/2025", "Tristate Cargo Partners", "W-8830", "500.00", "510.00",
+         "-10.00"],
+    ]  # fmt: skip
+    may = [
+        columns,
+        ["RF-3101", "05/09/2025", "Prairie Freight Solutions", "W-9174", "1000.00", "600.00",
+         "0.00"],
+    ]  # fmt: skip
+    # The carrier's bank: Bayline pays RF-3201, which Lakeshore holds, to the carrier,
+    # who wires it on; another customer's payment names no invoice the factor holds.
+    statement = [
+        ["Details", "Posting Date", "Description", "Amount", "Type", "Balance",
+         "Check or Slip #", ""],
+        ["DEBIT", "04/29/2025", "LAKESHORE FUNDING WIRE OUT RF-3201", "-1000.00", "WIRE_OUT",
+         "5740.00", "", ""],
+        ["CREDIT", "04/28/2025", "TRISTATE CARGO ACH PMT REF 7781", "250.00", "ACH_CREDIT",
+         "6740.00", "", ""],
+        ["CREDIT", "04/25/2025", "BAYLINE LOGISTICS ACH PMT INV RF-3201", "1000.00",
+         "ACH_CREDIT", "6490.00", "", ""],
+    ]  # fmt: skip
+    write_csv(folder / "first_prairie_checking_2025-04-30.csv", statement, ",", "utf-8")
+    write_csv(folder / "birchfield_payments_2025-04.csv", april, ",", "utf-8")
+    write_csv(folder / "birchfield_payments_2025-05.csv", may, ",", "utf-8")
+
+
 if __name__ == "__main__":
     lakeshore()
     pinecrest()
     saaristo()
     copperline()
     generic()
+    later_payments()

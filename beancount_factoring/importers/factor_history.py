@@ -1,0 +1,142 @@
+"""What the ledger already says of an invoice's payments, for a factor's next report.
+
+A factor's collections report lists each payment the factor received. The first
+payment of an invoice is a plain `collected` event; a later one, in a later report,
+is not: the plugin rejects a second `collected` on an invoice already closed
+(docs/ledger.md, 6.15). So the importer reads the `collected` events the ledger
+already holds (the entries beangulp passes to `extract`) and writes what each new
+payment is:
+
+    2025-05-05 * "CROSSROADS" "Paid Lakeshore Funding 1,450.00 of 1,500.00" ^RF-3002
+      factoring: "collected"
+      paid: 1450.00 USD                      ; in the ledger: closed short by 50.00
+
+    2025-05-20 * "CROSSROADS" "Paid Lakeshore Funding 50.00 after a short pay" ^RF-3002
+      factoring: "collected"
+      paid: 50.00 USD
+      reason: "additional-payment"           ; what the importer writes for the rest
+
+- the invoice was closed short (its payments add up to less than its face): the new
+  payment is `reason: "additional-payment"`;
+- it was paid in parts (`partial: TRUE`) and is still open: the new payment carries
+  `paid:`, the amount of that payment alone, and is a part again only if the report
+  says an amount is still open;
+- it was paid in full or more: the payment is written as the report gives it, and the
+  plugin's `FCT133` says what to do (a payment reported twice, or a second payment of
+  the customer, owed back to it).
+
+The index is built in one pass over the ledger, per invoice number; a payment is
+compared only with the events dated on or before it, and never with the event that
+has its own `import-id` (the same report extracted again gives the same entry, which
+the deduplication then drops).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from beancount_factoring.importers.base import ID_KEY
+
+ZERO = Decimal(0)
+RECOVERY = "additional-payment"
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One `collected` event of the ledger, as far as the next payment needs it."""
+
+    date: datetime.date
+    ident: str
+    paid: Decimal | None  # None: the face (or, after parts, the rest)
+    partial: bool
+    recovery: bool
+
+
+@dataclass(frozen=True)
+class Before:
+    """An invoice's payments in the ledger before a new one."""
+
+    paid: Decimal  # the sum of the payments so far
+    closed: bool  # a payment without partial: closed the invoice
+    face: Decimal | None
+
+    @property
+    def short(self) -> Decimal:
+        """What a short pay left unpaid (zero when paid in full, or not closed)."""
+        if not self.closed or self.face is None:
+            return ZERO
+        return max(self.face - self.paid, ZERO)
+
+
+class PaymentHistory:
+    """The `collected` events of a ledger and the invoices' faces, by invoice number."""
+
+    def __init__(self, existing: Sequence[Any]) -> None:
+        self.payments: dict[str, list[Payment]] = {}
+        self.faces: dict[str, Decimal] = {}
+        for entry in existing:
+            if not isinstance(entry, data.Transaction):
+                continue
+            meta = entry.meta
+            if meta.get("factoring") == "collected":
+                payment = _payment(entry)
+                for link in entry.links:
+                    self.payments.setdefault(link, []).append(payment)
+            elif "invoice" in meta:
+                face = _face(entry)
+                if face is not None:
+                    self.faces.setdefault(str(meta["invoice"]), face)
+        for payments in self.payments.values():
+            payments.sort(key=lambda payment: payment.date)
+
+    def before(
+        self, number: str, day: datetime.date, ident: str, face: Decimal | None
+    ) -> Before | None:
+        """The invoice's payments dated on or before `day`, not counting the event `ident`;
+        None if there is none. `face` is the report's, when the ledger has no invoice."""
+        payments = self.payments.get(number)
+        if not payments:
+            return None
+        face = self.faces.get(number, face)
+        paid, closed, any_before = ZERO, False, False
+        for payment in payments:
+            if payment.date > day:
+                break
+            if payment.ident == ident:
+                continue
+            any_before = True
+            if payment.paid is not None:
+                paid += payment.paid
+            elif face is not None:
+                paid = max(paid, face)  # without paid:, the face (or the rest) is paid
+            if not payment.partial and not payment.recovery:
+                closed = True
+        return Before(paid, closed, face) if any_before else None
+
+
+def _payment(entry: data.Transaction) -> Payment:
+    meta = entry.meta
+    paid = meta.get("paid")
+    number = getattr(paid, "number", None)
+    return Payment(
+        entry.date,
+        str(meta.get(ID_KEY, "")),
+        number if isinstance(number, Decimal) else None,
+        meta.get("partial") is True,
+        meta.get("reason") == RECOVERY,
+    )
+
+
+def _face(entry: data.Transaction) -> Decimal | None:
+    """The invoice's face: its positive asset posting (its receivable)."""
+    for posting in entry.postings:
+        number = getattr(posting.units, "number", None)
+        if isinstance(number, Decimal) and number > 0 and posting.account.startswith("Assets:"):
+            return number
+    return None

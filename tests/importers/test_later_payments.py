@@ -1,0 +1,341 @@
+"""Later payments: in parts, the rest of a short pay paid later, and paid to the carrier.
+
+The sample documents under documents/payments/ (two factors' collections reports and the
+carrier's bank statement) are imported in date order, each with the ledger so far
+(payments_ledger.beancount and what the earlier documents gave), as
+`extract -e ledger.beancount` imports them one month after the other. What each writes
+is its golden file; the whole loads with the plugin without an error, in the sale and
+the loan model; and importing everything again adds nothing.
+
+After a deliberate change, write the golden files again with
+`FACTOR_GOLDENS=write .venv/bin/python -m pytest tests/importers/test_factor_payments.py`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bank_config import checking_ofx, us_checking
+from beancount import loader
+from beancount.core import data
+from beancount.parser import printer
+from beangulp import extract, testing
+
+from beancount_factoring.importers import profiles
+from beancount_factoring.importers.base import ID_KEY
+from beancount_factoring.importers.factor import FactorReportImporter
+from beancount_factoring.importers.profiles import Profile
+
+from ledgers import balance
+
+HERE = Path(__file__).parent
+DOCS = HERE / "documents" / "payments"
+BASE = (HERE / "payments_ledger.beancount").read_text(encoding="utf-8")
+LOAN = BASE.replace("  recourse-days: 90\n", '  recourse-days: 90\n  model: "loan"\n')
+
+# A factor whose collections report says what is left open of each invoice.
+BIRCHFIELD_PAYMENTS = Profile.generic(
+    kind="collections",
+    columns={"invoice": "Invoice", "date": "Paid On", "debtor": "Payer", "reference": "Ref",
+             "face": "Invoice Total", "paid": "Received", "balance": "Open Balance"},
+    date_format="%m/%d/%Y",
+    name="birchfield",
+    factor="Birchfield Capital",
+)  # fmt: skip
+IMPORTERS = {
+    "lakeshore": FactorReportImporter(profiles.LAKESHORE, "Lakeshore"),
+    "birchfield": FactorReportImporter(BIRCHFIELD_PAYMENTS, "Birchfield"),
+    # The agreements and the invoices the factors hold: from the ledger extract is given.
+    "first": us_checking(None),
+}
+# In the order they were downloaded.
+ORDER = [
+    DOCS / "birchfield_payments_2025-04.csv",
+    DOCS / "first_prairie_checking_2025-04-30.csv",
+    DOCS / "lakeshore_collections_2025-05-05.csv",
+    DOCS / "birchfield_payments_2025-05.csv",
+    DOCS / "lakeshore_collections_2025-05-21.csv",
+]
+
+
+def importer(doc: Path) -> Any:
+    return IMPORTERS[doc.name.split("_")[0]]
+
+
+def printed(entries: list[data.Directive]) -> str:
+    out = io.StringIO()
+    printer.print_entries(entries, file=out)
+    return out.getvalue()
+
+
+def import_in_order(base: str) -> tuple[dict[Path, list[data.Directive]], str]:
+    """Each report extracted with the ledger so far (plugin applied, as beangulp loads it)."""
+    text = base
+    extracted: dict[Path, list[data.Directive]] = {}
+    for doc in ORDER:
+        existing, _, _ = loader.load_string(text)
+        extracted[doc] = extract.extract_from_file(importer(doc), str(doc), existing)
+        text += "\n" + printed(extracted[doc])
+    return extracted, text
+
+
+def meta_of(entries: list[data.Directive], invoice: str) -> dict[str, object]:
+    (entry,) = [e for e in entries if invoice in getattr(e, "links", ())]
+    return {key: value for key, value in entry.meta.items() if key not in ("filename", "lineno")}
+
+
+@pytest.mark.parametrize("doc", ORDER, ids=lambda p: p.name)
+def test_golden(doc: Path) -> None:
+    entries = import_in_order(BASE)[0][doc]
+    found = importer(doc)
+    expected = f"{doc}.beancount"
+    account, date, name = found.account(str(doc)), found.date(str(doc)), found.filename(str(doc))
+    if os.environ.get("FACTOR_GOLDENS") == "write":
+        testing.write_expected_file(expected, account, date, name, entries, force=True)
+    diff = testing.compare_expected(expected, account, date, name, entries)
+    assert not diff, "".join(diff)
+
+
+def test_what_each_later_payment_becomes() -> None:
+    extracted = import_in_order(BASE)[0]
+    april, _, short, may, later = (extracted[doc] for doc in ORDER)
+    usd = lambda number: data.Amount(Decimal(number), "USD")  # noqa: E731
+    # Open Balance 600.00 > 0: a part. -10.00: an overpay, which keeps its reason.
+    assert meta_of(april, "RF-3101")["partial"] is True
+    assert meta_of(april, "RF-3101")["paid"] == usd("400.00")
+    assert "partial" not in meta_of(april, "RF-3102")
+    assert meta_of(april, "RF-3102")["paid"] == usd("510.00")
+    assert "reason" not in meta_of(april, "RF-3102")
+    # After the part: this payment alone (600.00, not 1000.00), and it closes (balance 0).
+    assert meta_of(may, "RF-3101")["paid"] == usd("600.00")
+    assert "partial" not in meta_of(may, "RF-3101")
+    # Lakeshore's report cannot tell a part from a short pay: 1200.00 of 2000.00 closes
+    # short; the 800.00 two weeks later recovers it, as the 50.00 of RF-3002 does.
+    assert meta_of(short, "RF-3001")["paid"] == usd("1200.00")
+    assert "partial" not in meta_of(short, "RF-3001")
+    for invoice, paid in (("RF-3001", "800.00"), ("RF-3002", "50.00")):
+        assert meta_of(later, invoice)["reason"] == "additional-payment"
+        assert meta_of(later, invoice)["paid"] == usd(paid)
+
+
+@pytest.mark.parametrize("base", [BASE, LOAN], ids=["sale", "loan"])
+def test_the_plugin_accepts_every_later_payment(base: str) -> None:
+    text = import_in_order(base)[1]
+    entries, errors, _ = loader.load_string(text)
+    assert [error.message for error in errors] == []
+    # Lakeshore holds 5% of each face: 2000.00 x 5% = 100.00, 1500.00 x 5% = 75.00 and
+    # 1000.00 x 5% = 50.00. The short pays (800.00 and 50.00) took 100.00 + 50.00 from it
+    # (and left 700.00 owed on the clearing account); the recoveries gave the 800.00 back
+    # as 700.00 less owed and 100.00 held again, and the 50.00 held again:
+    # 100.00 + 75.00 + 50.00 = 225.00 to release, nothing lost.
+    assert balance(entries, "Assets:Factoring:Lakeshore:Reserve") == Decimal("225.00")
+    assert balance(entries, "Assets:Factoring:Lakeshore:Clearing") == Decimal("0.00")
+    # 800.00 + 50.00 short, then 800.00 + 50.00 recovered: 0.00.
+    assert balance(entries, "Income:Factoring:Lakeshore:Adjustments") == Decimal("0.00")
+    # Birchfield holds 10%: 100.00 + 50.00, and the 10.00 Tristate paid over the face,
+    # which is owed to Tristate: 160.00 in the reserve, -10.00 on its credit account.
+    assert balance(entries, "Assets:Factoring:Birchfield:Reserve") == Decimal("160.00")
+    credits = "Liabilities:Factoring:Birchfield:CustomerCredits:Tristate"
+    assert balance(entries, credits) == Decimal("-10.00")
+    # Bayline's 1000.00 reached the carrier (owed to Lakeshore, -1000.00) and was wired on
+    # (+1000.00): nothing owed. The bank: 930.00 + 3255.00 + 1305.00 funded, + 1000.00
+    # from Bayline - 1000.00 wired + 250.00 from Tristate = 5740.00 (the statement's).
+    assert balance(entries, "Liabilities:Factoring:Lakeshore:DueToFactor") == Decimal("0.00")
+    assert balance(entries, "Assets:Bank:Checking") == Decimal("5740.00")
+    for customer in ("Northstar", "Crossroads", "Prairie", "Tristate", "Bayline"):
+        assert balance(entries, f"Assets:Receivable:{customer}") == Decimal("0.00")
+    if base is LOAN:  # each payment repaid its part of the advance: 400.00, then 600.00
+        for factor in ("Lakeshore", "Birchfield"):
+            assert balance(entries, f"Liabilities:Factoring:{factor}:Advances") == 0
+
+
+@pytest.mark.parametrize("base", [BASE, LOAN], ids=["sale", "loan"])
+def test_importing_again_adds_nothing(base: str) -> None:
+    first, text = import_in_order(base)
+    existing, errors, _ = loader.load_string(text)
+    assert not errors
+    for doc in ORDER:
+        again = extract.extract_from_file(importer(doc), str(doc), existing)
+        # The report's own entries in the ledger do not make it a later payment.
+        assert printed(again) == printed(first[doc]), doc
+        importer(doc).deduplicate(again, existing)
+        assert again and all("__duplicate__" in e.meta for e in again), doc
+
+
+def test_the_bank_lines_of_a_payment_to_the_carrier() -> None:
+    """Bayline paid RF-3201, which Lakeshore holds, to the carrier: the line is a
+    misdirected-payment with its bank posting only; the wire to Lakeshore that names it
+    forwards it to the due-to-factor account; a payment naming no held invoice stays."""
+    lines = import_in_order(BASE)[0][ORDER[1]]
+    paid, other, forward = (e for e in lines if isinstance(e, data.Transaction))  # by date
+    assert paid.meta["factoring"] == "misdirected-payment" and paid.flag == "*"
+    assert paid.links == {"RF-3201"}
+    assert [(p.account, p.units) for p in paid.postings] == [
+        ("Assets:Bank:Checking", data.Amount(Decimal("1000.00"), "USD"))
+    ]
+    assert forward.links == {"RF-3201"} and "factoring" not in forward.meta
+    accounts = [p.account for p in forward.postings]
+    assert accounts == ["Assets:Bank:Checking", "Liabilities:Factoring:Lakeshore:DueToFactor"]
+    assert other.flag == "!" and other.postings[1].account == "Expenses:Uncategorized"
+
+
+def test_a_bank_line_for_an_invoice_no_factor_holds_is_left_as_it_was() -> None:
+    """Before the schedule (or after the factor reported it collected) the invoice is
+    not the factor's: the line is not a misdirected payment."""
+    doc = ORDER[1]
+    unsold = BASE.replace("^RF-3201\n  factoring", "^RF-9999\n  factoring").replace(
+        '"LAKESHORE FUNDING LLC" "ACH credit" ^RF-3201', '"LAKESHORE FUNDING LLC" "ACH credit"'
+    )
+    existing, _, _ = loader.load_string(unsold)
+    lines = extract.extract_from_file(importer(doc), str(doc), existing)
+    assert not any(e.meta.get("factoring") for e in lines)
+    assert all(not e.links for e in lines if isinstance(e, data.Transaction))
+
+
+def test_without_the_ledger_the_plugin_says_what_a_second_payment_is() -> None:
+    """Two reports extracted in one run, or without `-e`: the second does not know the
+    first. The plugin then names the invoice and the fix, never books it silently."""
+    first = ORDER[2]
+    second = ORDER[4]
+    text = BASE
+    for doc in (first, second):
+        text += printed(extract.extract_from_file(importer(doc), str(doc), []))
+    _, errors, _ = loader.load_string(text)
+    messages = [error.message for error in errors]
+    assert len(messages) == 2, messages
+    for message, invoice in zip(messages, ("RF-3001", "RF-3002"), strict=True):
+        assert message.startswith("FCT133") and invoice in message
+        assert 'reason: "additional-payment"' in message and "partial: TRUE" in message
+
+
+def test_a_payment_of_an_invoice_paid_in_full_is_not_guessed() -> None:
+    """Paid in full, then paid again: a payment reported twice, or paid twice by the
+    customer. The importer writes it as the report gives it; the plugin says FCT133."""
+    paid_in_full = BASE + "".join(
+        f'\n2025-05-06 * "Paid in full" ^{invoice}\n  factoring: "collected"\n'
+        for invoice in ("RF-3001", "RF-3002")
+    )
+    existing, errors, _ = loader.load_string(paid_in_full)
+    assert not errors
+    entries = extract.extract_from_file(importer(ORDER[4]), str(ORDER[4]), existing)
+    entries = [e for e in entries if "RF-3201" not in e.links]
+    assert all("reason" not in e.meta for e in entries)
+    _, errors, _ = loader.load_string(paid_in_full + printed(entries))
+    assert [error.message.split()[0] for error in errors] == ["FCT133", "FCT133"]
+
+
+def test_ids_do_not_depend_on_the_ledger() -> None:
+    """The id is the row's content: what the ledger makes of it does not change it."""
+    alone = extract.extract_from_file(importer(ORDER[4]), str(ORDER[4]), [])
+    in_order = import_in_order(BASE)[0][ORDER[4]]
+    assert [e.meta[ID_KEY] for e in alone] == [e.meta[ID_KEY] for e in in_order]
+
+
+OFX = """OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+SECURITY:NONE
+ENCODING:USASCII
+CHARSET:1252
+COMPRESSION:NONE
+OLDFILEUID:NONE
+NEWFILEUID:NONE
+
+<OFX>
+<BANKMSGSRSV1>
+<STMTTRNRS>
+<TRNUID>0
+<STATUS>
+<CODE>0
+<SEVERITY>INFO
+</STATUS>
+<STMTRS>
+<CURDEF>USD
+<BANKACCTFROM>
+<BANKID>074000010
+<ACCTID>4417902216
+<ACCTTYPE>CHECKING
+</BANKACCTFROM>
+<BANKTRANLIST>
+<DTSTART>20250425
+<DTEND>20250429
+<STMTTRN>
+<TRNTYPE>CREDIT
+<DTPOSTED>20250425120000.000[-5:EST]
+<TRNAMT>600.00
+<FITID>2025042500001
+<NAME>BAYLINE LOGISTICS
+<MEMO>ACH PMT INV RF-3201
+</STMTTRN>
+<STMTTRN>
+<TRNTYPE>DEBIT
+<DTPOSTED>20250429120000.000[-5:EST]
+<TRNAMT>-600.00
+<FITID>2025042900001
+<NAME>LAKESHORE FUNDING
+<MEMO>WIRE OUT RF-3201
+</STMTTRN>
+</BANKTRANLIST>
+<LEDGERBAL>
+<BALAMT>5490.00
+<DTASOF>20250429
+</LEDGERBAL>
+</STMTRS>
+</STMTTRNRS>
+</BANKMSGSRSV1>
+</OFX>
+"""
+
+
+@pytest.mark.parametrize("base", [BASE, LOAN], ids=["sale", "loan"])
+def test_an_ofx_statement_writes_the_same_lines(base: str, tmp_path: Path) -> None:
+    """The OFX importer writes a payment to the carrier as the CSV importer does. This one
+    is a part, 600.00 of RF-3201's 1000.00: flagged `!` for a look, booked all the same."""
+    doc = tmp_path / "checking.ofx"
+    doc.write_text(OFX, encoding="ascii")
+    existing, _, _ = loader.load_string(base)
+    ofx = checking_ofx(None)
+    lines = extract.extract_from_file(ofx, str(doc), existing)
+    paid, forward = (e for e in lines if isinstance(e, data.Transaction))
+    assert paid.meta["factoring"] == "misdirected-payment" and paid.flag == "!"
+    assert len(paid.postings) == 1 and paid.links == {"RF-3201"}
+    assert forward.postings[1].account == "Liabilities:Factoring:Lakeshore:DueToFactor"
+    entries, errors, _ = loader.load_string(base + printed(lines))
+    assert [error.message for error in errors] == []
+    # 600.00 owed to Lakeshore, then wired: 0.00; 5490.00 + 600.00 - 600.00 in the bank.
+    assert balance(entries, "Liabilities:Factoring:Lakeshore:DueToFactor") == Decimal("0.00")
+    assert balance(entries, "Assets:Bank:Checking") == Decimal("5490.00")
+    ofx.deduplicate(lines, entries)
+    assert all("__duplicate__" in e.meta for e in lines)
+
+
+def test_a_status_column_says_which_payment_is_a_part(tmp_path: Path) -> None:
+    """`Partial` is a part; `Paid` closes (here short: 900.00 of 1000.00); another word
+    says nothing, so the payment is written as without the column."""
+    profile = Profile.generic(
+        kind="collections",
+        columns={"invoice": "Invoice", "date": "Paid On", "face": "Invoice Total",
+                 "paid": "Received", "status": "Status"},
+        date_format="%m/%d/%Y",
+        name="status",
+    )  # fmt: skip
+    doc = tmp_path / "payments.csv"
+    doc.write_text(
+        "Invoice,Paid On,Invoice Total,Received,Status\n"
+        "RF-3101,04/20/2025,1000.00,400.00,Partial\n"
+        "RF-3102,04/20/2025,500.00,450.00,Paid\n"
+        "RF-3001,04/20/2025,2000.00,1500.00,Posted\n",
+        encoding="utf-8",
+    )
+    existing, _, _ = loader.load_string(BASE)
+    found = FactorReportImporter(profile, "Birchfield")
+    entries = extract.extract_from_file(found, str(doc), existing)
+    assert meta_of(entries, "RF-3101")["partial"] is True
+    assert "partial" not in meta_of(entries, "RF-3102")
+    assert "partial" not in meta_of(entries, "RF-3001")
+    assert meta_of(entries, "RF-3001")["paid"] == data.Amount(Decimal("1500.00"), "USD")
