@@ -17,19 +17,35 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring.fava.blocks import Table, table
+from beancount_factoring.fava.blocks import Table, money, table
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
 from beancount_factoring.reports.model import Source
 
 
+def plain_number(value: Decimal) -> str:
+    """A number as Fava's tables show it without a locale: two decimals, no grouping."""
+    return f"{value:.2f}"
+
+
 @dataclass(frozen=True)
 class Directory:
-    """Which accounts belong to which factor and customer (for the account filter)."""
+    """Which accounts belong to which factor and customer (for the account filter), where
+    the ledger's files are, and how Fava writes a number (its ``locale`` option).
+
+    ``number`` is Fava's own formatter with two decimals, the one its tables use, so
+    that a figure in a page's header reads as the same number in its tables
+    (``1 234,00`` under ``fi_FI`` in both).
+    """
 
     factor_accounts: Mapping[str, frozenset[str]]
     customer_accounts: Mapping[str, frozenset[str]]
     ledger_dir: str
+    number: Callable[[Decimal], str] = plain_number
+
+    def amount(self, value: Decimal, currency: str) -> str:
+        """An amount in a page's text: rounded to cents, in Fava's locale, then the currency."""
+        return f"{self.number(money(value))} {currency}"
 
     def factor(self, name: str | None) -> frozenset[str]:
         return self.factor_accounts.get(name, frozenset()) if name else frozenset()
@@ -51,7 +67,9 @@ class Directory:
         return f"{name}:{source.lineno}" if source.lineno else name
 
 
-def directory_of(book: ReportBook, ledger_path: str) -> Directory:
+def directory_of(
+    book: ReportBook, ledger_path: str, number: Callable[[Decimal], str] = plain_number
+) -> Directory:
     """The accounts of each factor and customer of a ledger."""
     facts = book.facts
     factors: dict[str, set[str]] = {}
@@ -64,6 +82,7 @@ def directory_of(book: ReportBook, ledger_path: str) -> Directory:
         {name: frozenset(accounts) for name, accounts in factors.items()},
         {name: frozenset(accounts) for name, accounts in customers.items()},
         os.path.dirname(ledger_path),
+        number,
     )
 
 
@@ -87,7 +106,11 @@ def as_of_figures(view: View, currency: str | None) -> list[tuple[str, str]]:
 
 
 def page_tables(currencies: set[str]) -> tuple[Callable[..., Table], str | None]:
-    """``table`` for a page, and its one currency: then no table shows a Currency column."""
+    """``table`` for a page, and its one currency: then no table shows a Currency column.
+
+    ``currencies`` must hold the currency of every row of every table of the page: the
+    header says "Amounts in" only when there is one.
+    """
     if len(currencies) != 1:
         return table, None
     (currency,) = currencies

@@ -105,7 +105,12 @@ def _invoice_table(
 def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Fees by factor, customer and month; days to pay; the effective annual rate."""
     report = book.cost(as_of=view.as_of, factor=view.factor, start=view.start)
-    tab, currency = page_tables({line.currency for line in report.by_factor + report.by_customer})
+    # Every row's currency: the fees', the invoices' and the deductions'.
+    tab, page_currency = page_tables(
+        {line.currency for line in (*report.by_factor, *report.by_customer, *report.by_month)}
+        | {line.currency for line in report.by_invoice}
+        | {d.currency for d in report.deductions}
+    )
     fee_columns = [(FEE_COLUMNS[kind], DECIMAL) for kind in FEE_KINDS]
     rate_columns = [
         ("Closed invoices", INT),
@@ -251,5 +256,5 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         tables=tables,
         charts=charts(chart_list),
         notices=notices(book, view),
-        figures=tuple(as_of_figures(view, currency)),
+        figures=tuple(as_of_figures(view, page_currency)),
     )
