@@ -13,7 +13,7 @@ import datetime
 import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +42,7 @@ class Directory:
     customer_accounts: Mapping[str, frozenset[str]]
     ledger_dir: str
     number: Callable[[Decimal], str] = plain_number
+    customer_factors: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def amount(self, value: Decimal, currency: str) -> str:
         """An amount in a page's text: rounded to cents, in Fava's locale, then the currency."""
@@ -57,6 +58,26 @@ class Directory:
         """The factor's fee account (an Expenses account), or its name."""
         expenses = sorted(a for a in self.factor(factor) if a.startswith("Expenses"))
         return expenses[0] if expenses else factor
+
+    def kept_factors(self, view: View) -> frozenset[str] | None:
+        """The factors whose rows the account filter keeps (None: no filter).
+
+        A factor is kept when the filter names one of its accounts, or the receivable
+        account of a customer with an invoice it bought: a customer's filter keeps its
+        factors' rows whole (they tie to the factors' accounts), while the tables of
+        invoices keep that customer's alone.
+        """
+        if not view.account:
+            return None
+        kept = {
+            name
+            for name, accounts in self.factor_accounts.items()
+            if view.matches_account(accounts)
+        }
+        for customer, accounts in self.customer_accounts.items():
+            if view.matches_account(accounts):
+                kept |= self.customer_factors.get(customer, frozenset())
+        return frozenset(kept)
 
     def where(self, source: Source) -> str:
         """``file:line``, the file relative to the ledger's directory."""
@@ -76,13 +97,19 @@ def directory_of(
     for account, key in facts.factor_of_account.items():
         factors.setdefault(facts.display(key), set()).add(account)
     customers: dict[str, set[str]] = {}
-    for invoice in facts.book.invoices.values():
+    customer_factors: dict[str, set[str]] = {}
+    states = facts.settlement.states
+    for key, invoice in facts.book.invoices.items():
         customers.setdefault(invoice.customer, set()).add(invoice.account)
+        state = states.get(key)
+        if state is not None and state.factor is not None:
+            customer_factors.setdefault(invoice.customer, set()).add(facts.display(state.factor))
     return Directory(
         {name: frozenset(accounts) for name, accounts in factors.items()},
         {name: frozenset(accounts) for name, accounts in customers.items()},
         os.path.dirname(ledger_path),
         number,
+        {name: frozenset(names) for name, names in customer_factors.items()},
     )
 
 

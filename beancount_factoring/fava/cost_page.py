@@ -123,8 +123,12 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     vat_column = ("VAT on fees (deductible, excluded)", DECIMAL)
     optional = [FEE_COLUMNS[kind] for kind in FEE_KINDS] + [vat_column[0]]
 
+    kept = where.kept_factors(view)
+
     def by_factor(line: CostLine) -> bool:
-        return view.matches_account(where.factor(line.factor or line.key))
+        # A customer's filter keeps the rows of its factors, whole (they tie to the
+        # fee accounts).
+        return kept is None or (line.factor or line.key) in kept
 
     def by_customer(line: CostLine) -> bool:
         return view.matches_account(where.customer(line.key))

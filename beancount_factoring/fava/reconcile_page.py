@@ -40,8 +40,12 @@ def reconcile_page(
         {a.currency for a in report.accounts}
         | {lump.currency for a in report.accounts for lump in a.unallocated}
     )
+    # A customer's filter keeps its factors' clearing accounts, whole.
+    kept = where.kept_factors(view)
     accounts = [
-        a for a in report.accounts if view.matches_account(where.factor(a.factor) | {a.account})
+        a
+        for a in report.accounts
+        if kept is None or a.factor in kept or view.matches_account({a.account})
     ]
     summary = tab(
         [
@@ -145,8 +149,7 @@ def reconcile_page(
     disagreements = [
         d
         for d in report.disagreements
-        if view.account == ""
-        or (d.factor is not None and view.matches_account(where.factor(d.factor)))
+        if kept is None or (d.factor is not None and d.factor in kept)
     ]
     disagreements_table = tab(
         [("Code", STR), ("Date", DATE), ("Factor", STR), ("Message", STR), ("Where", STR)],

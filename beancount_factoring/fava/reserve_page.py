@@ -35,14 +35,10 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             where.factor(invoice.factor) | where.customer(invoice.customer)
         )
 
-    # A factor's row stays when the filter names one of its accounts, or the receivable
-    # account of a customer whose invoice it holds (the row is the whole factor's: it
-    # ties to the reserve account; the tables below keep that customer's invoices).
-    factors = [
-        f
-        for f in report.factors
-        if view.matches_account(where.factor(f.factor)) or any(keep(i) for i in f.invoices)
-    ]
+    # A customer's filter keeps its factors' rows whole (they tie to the reserve
+    # accounts); the tables of invoices below keep that customer's invoices.
+    kept = where.kept_factors(view)
+    factors = [f for f in report.factors if kept is None or f.factor in kept]
 
     summary = []
     for f in factors:

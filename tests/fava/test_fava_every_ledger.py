@@ -94,13 +94,20 @@ def test_a_customers_account_keeps_its_open_reserves(client: FlaskClient) -> Non
     assert open_reserves, "Bayline's open reserves are gone"
     assert {row[1] for row in open_reserves} == {"Bayline"}
     assert "RF-1020" in {row[0] for row in open_reserves}
-    # Its factors' rows stay, whole: they tie to the reserve accounts.
+    # Its factor's row stays, whole: it ties to the reserve account.
     factors = rows(html, 0)
-    assert factors and all(row[5] + row[7] == row[6] for row in factors)
+    assert [row[0] for row in factors] == ["Lakeshore"]
+    assert all(row[5] + row[7] == row[6] for row in factors)
     # Aging and Cost keep the customer too.
     aging = html_of(client, "FactoringAging", EXAMPLE_SLUG, query)
     invoices = table_starting(aging, "Invoice")
     assert invoices and {row[1] for row in invoices} == {"Bayline"}
+    cost = html_of(client, "FactoringCost", EXAMPLE_SLUG, query)
+    assert {row[0] for row in table_starting(cost, "Customer")} == {"Bayline"}
+    # Lakeshore buys every Bayline load: its rows stay, whole; Pinecrest's go.
+    assert [row[0] for row in table_starting(cost, "Factor")] == ["Lakeshore"]
+    reconcile = html_of(client, "FactoringReconciliation", EXAMPLE_SLUG, query)
+    assert [row[0] for row in table_starting(reconcile, "Factor")] == ["Lakeshore"]
 
 
 def table_starting(html: str, column: str) -> list[list[object]]:
