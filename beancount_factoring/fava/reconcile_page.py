@@ -45,7 +45,7 @@ def reconcile_page(
     accounts = [
         a
         for a in report.accounts
-        if kept is None or a.factor in kept or view.matches_account({a.account})
+        if kept is None or a.factor in kept or view.matches_account((a.account,))
     ]
     summary = tab(
         [
