@@ -94,6 +94,19 @@ def write_small(
     return path
 
 
+FINNISH_SLUG = "ridgeline-in-finnish"
+
+
+def write_finnish(directory: Path) -> Path:
+    """The tutorial under Fava's ``fi_FI`` locale (1 234,00), titled apart."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'option "title" "Ridgeline Freight LLC"', 'option "title" "Ridgeline in Finnish"'
+    )
+    path = directory / "finnish.beancount"
+    path.write_text(text + '\n2025-01-01 custom "fava-option" "locale" "fi_FI"\n', "utf-8")
+    return path
+
+
 def make_app(*paths: Path) -> Flask:
     """Fava's app for these ledgers, loaded, for its test client."""
     app = create_app([str(p) for p in paths], load=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fava_browser import Watched
-from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, HOSTILE, SMALL_SLUG
+from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, FINNISH_SLUG, HOSTILE, SMALL_SLUG
 
 PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
 BAD_SLUG = BAD_TITLE.lower().replace(" ", "-")
@@ -106,3 +106,26 @@ def test_a_bad_config_shows_on_the_errors_page(fava_server: str, tab: Watched) -
     page.goto(f"{fava_server}/{BAD_SLUG}/extension/FactoringAging/")
     expect(page.locator("article .factoring-error")).to_contain_text("FCT300 bad extension config")
     expect_page_rendered(tab)
+
+
+def test_the_header_and_the_tables_write_numbers_in_favas_locale(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{FINNISH_SLUG}/extension/FactoringReserve/")
+    factors = page.locator("article svelte-component[type=query-table]").first
+    expect(factors.locator("tbody tr")).to_have_count(2)
+    # Held: Lakeshore 384.00 + Pinecrest 382.50 = 766.50, all in Finnish (decimal comma).
+    held = factors.locator("tbody tr td:nth-child(6)").all_text_contents()
+    assert held == ["384,00", "382,50"]
+    figures = page.locator("article .factoring-figures").inner_text()
+    assert "Reserve held: 766,50 USD" in figures
+    # A thousand is grouped with a space, in the table (Intl) and the chart's text alike.
+    page.goto(f"{fava_server}/{FINNISH_SLUG}/extension/FactoringAging/")
+    invoices = page.locator("article svelte-component[data-invoice-column]").last
+    row = invoices.locator("tbody tr", has_text="RF-1020")
+    expect(row).to_contain_text("630,00")
+    assert " ".join(row.inner_text().split()).count("2 630,00") == 1
+    assert tab.errors == []
