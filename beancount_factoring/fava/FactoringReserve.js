@@ -11,9 +11,15 @@
 // data-editor="/<ledger>/editor/" data-ledger-dir="/path/of/the/ledger": cells
 // of column M (a file relative to that directory, a colon, a line) become editor
 // links. Text is copied with textContent, never parsed as HTML.
+//
+// Headings and text wrap so that a table fits the window; a date or a link
+// does not (2025-03-03 or RF-1001 would break at a hyphen): their cells get the
+// class factoring-nowrap.
 
 const LINK = /^[A-Za-z0-9\-_/.]+$/;
-const PLACE = /^(.+):(\d+)$/;
+// A file with an extension, a colon, a line (a schedule id or an invoice is no place).
+const PLACE = /^(.+\.[A-Za-z0-9]+):(\d+)$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function invoiceLink(component, invoice) {
   if (!LINK.test(invoice)) {
@@ -59,10 +65,20 @@ function linkColumn(component, column, makeLink) {
     link.title = target.title;
     link.textContent = text;
     cell.replaceChildren(link);
+    cell.classList.add("factoring-nowrap");
+  }
+}
+
+function keepDatesWhole(component) {
+  for (const cell of component.querySelectorAll("tbody td:not(.factoring-nowrap)")) {
+    if (DATE.test(cell.textContent.trim())) {
+      cell.classList.add("factoring-nowrap");
+    }
   }
 }
 
 function linkCells(component) {
+  keepDatesWhole(component);
   const { invoiceColumn, journal, sourceColumn, editor, ledgerDir } = component.dataset;
   if (invoiceColumn !== undefined && journal) {
     linkColumn(component, Number(invoiceColumn), invoiceLink);
@@ -74,7 +90,7 @@ function linkCells(component) {
 
 function linkInvoices() {
   for (const component of document.querySelectorAll(
-    "svelte-component[data-invoice-column], svelte-component[data-source-column]",
+    ".factoring-page svelte-component[type=query-table]",
   )) {
     linkCells(component);
     if (!component.factoringObserver) {

@@ -83,7 +83,6 @@ def reconcile_page(
             ("Kind", STR),
             ("Factor", STR),
             ("Reference", STR),
-            ("Where", STR),
             ("Invoices", STR),
             ("Since", DATE),
             ("Days open", INT),
@@ -98,7 +97,6 @@ def reconcile_page(
                 item.kind,
                 item.factor,
                 _reference(item, where),
-                where.where(item.source),
                 " ".join(item.invoices),
                 item.since,
                 item.days_open,
@@ -111,7 +109,8 @@ def reconcile_page(
             for item in items
         ],
         invoice_column="Invoices",
-        source_column="Where",
+        # A deposit difference's reference is its place in the ledger: a link to it.
+        source_column="Reference",
     )
     lumps = sorted((lump for a in accounts for lump in a.unallocated), key=lambda u: u.date)
     lumps_table = tab(

@@ -27,7 +27,7 @@ if str(FUZZ) not in sys.path:
     sys.path.insert(0, str(FUZZ))
 
 from fava_browser import Watched  # noqa: E402
-from fava_ledgers import BAD_TITLE, DEMO, EXAMPLE, make_app, write_finnish, write_small  # noqa: E402
+from fava_ledgers import BAD_TITLE, DEMO, EXAMPLE, make_app, write_finnish, write_own, write_small  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
@@ -120,15 +120,16 @@ def _serve(ledgers: list[Path], log: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def fava_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``fava`` serving the tutorial, the small and a badly configured ledger, and the
-    tutorial in Finnish number format; yields its URL."""
+    """``fava`` serving the tutorial, the small and a badly configured ledger, the
+    tutorial in Finnish number format and a ledger of one's own; yields its URL."""
     _require_browser()
     served = tmp_path_factory.mktemp("served")
     small = write_small(served)
     bad = write_small(served, "\"{'aging-basis': 'weekly'}\"", "bad.beancount", BAD_TITLE)
     finnish = write_finnish(served)
+    own = write_own(tmp_path_factory.mktemp("own"))
     log = tmp_path_factory.mktemp("log") / "fava.log"
-    with _serve([EXAMPLE, small, bad, finnish], log) as base:
+    with _serve([EXAMPLE, small, bad, finnish, own], log) as base:
         yield base
 
 

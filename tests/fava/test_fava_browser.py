@@ -5,9 +5,11 @@ Skipped with the reason where Chromium or playwright is missing (see conftest).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fava_browser import Watched
-from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, FINNISH_SLUG, HOSTILE, SMALL_SLUG
+from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, FINNISH_SLUG, HOSTILE, OWN_SLUG, SMALL_SLUG
 
 PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
 BAD_SLUG = BAD_TITLE.lower().replace(" ", "-")
@@ -128,4 +130,28 @@ def test_the_header_and_the_tables_write_numbers_in_favas_locale(
     row = invoices.locator("tbody tr", has_text="RF-1020")
     expect(row).to_contain_text("630,00")
     assert " ".join(row.inner_text().split()).count("2 630,00") == 1
+    assert tab.errors == []
+
+
+def test_a_place_in_the_ledger_links_to_favas_editor_at_its_line(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{OWN_SLUG}/extension/FactoringReconciliation/")
+    article = page.locator("article")
+    # The deposit 25.00 short of the agreement: the headline says so, not "nothing".
+    expect(article.locator(".factoring-error")).to_have_text("Needs attention:")
+    expect(article.locator(".factoring-problems")).to_contain_text(
+        "1 disagreement with the agreements (FCT120)"
+    )
+    links = article.locator("td a", has_text="main.beancount:22")
+    expect(links).to_have_count(2)  # the open item's reference, the disagreement's place
+    href = links.first.get_attribute("href") or ""
+    assert href.startswith(f"/{OWN_SLUG}/editor/?file_path=%2F")
+    assert href.endswith("main.beancount&line=22")
+    links.last.click()
+    expect(page).to_have_url(re.compile(rf"/{OWN_SLUG}/editor/\?file_path=.*&line=22$"))
+    expect(page.locator(".cm-editor")).to_contain_text("SUMMIT FUNDING")
     assert tab.errors == []

@@ -14,51 +14,19 @@ import re
 from pathlib import Path
 
 import pytest
-from fava_ledgers import CROSSBORDER, EUROPE, EXAMPLE, EXAMPLE_SLUG, make_app
+from fava_ledgers import CROSSBORDER, EUROPE, EXAMPLE, EXAMPLE_SLUG, OWN_SLUG, make_app, write_own
 from flask import Flask
 from flask.testing import FlaskClient
 from test_fava_pages import components, figure, rows, url
 
 CROSSBORDER_SLUG = "tamarack-haulage-ltd"
 EUROPE_SLUG = "routakallio-metal-oy"
-OWN_SLUG = "own-books"
 PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
-
-# The README's first example, with the deposit $25.00 short: FCT120 on line 22.
-OWN = """\
-option "title" "Own Books"
-option "operating_currency" "USD"
-plugin "beancount_factoring.plugin"
-2025-01-01 custom "fava-extension" "beancount_factoring.fava"
-
-2025-01-01 open Assets:Bank:Checking
-2025-01-01 open Assets:Receivable:TQL
-2025-01-01 open Income:Freight:Linehaul
-
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "flat 2%"
-  transfer-fee: 25.00 USD
-  recourse-days: 90
-  bank: Assets:Bank:Checking
-
-2025-03-03 * "TQL" "Load TQL-88412"
-  invoice: "INV-1001"
-  Assets:Receivable:TQL        2000.00 USD
-  Income:Freight:Linehaul
-
-2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
-  Assets:Bank:Checking         1810.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-03-10 balance Assets:Bank:Checking  1810.00 USD
-"""
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    own = tmp_path_factory.mktemp("own") / "main.beancount"
-    own.write_text(OWN, encoding="utf-8")
+    own = write_own(tmp_path_factory.mktemp("own"))
     return make_app(EXAMPLE, EUROPE, CROSSBORDER, own)
 
 
@@ -168,16 +136,15 @@ def test_references_are_relative_and_link_to_the_editor(app: Flask, client: Flas
         assert ledger_dir not in json.dumps(chart)
     assert ledger_dir not in html.split('data-ledger-dir="')[0]
     items = rows(html, 1)
-    # Kind, factor, reference, where: the deposit on line 22 of main.beancount.
-    place = "main.beancount:22"
-    assert items[0][:4] == ["deposit difference", "Summit", place, place]
+    # Kind, factor, reference: the deposit on line 22 of main.beancount.
+    assert items[0][:3] == ["deposit difference", "Summit", "main.beancount:22"]
     (disagreement,) = rows(html, 2)
     assert disagreement[0] == "FCT120" and disagreement[-1] == "main.beancount:22"
     # The page's script links these cells to Fava's editor at the line.
     found = re.findall(
         r'data-source-column="(\d+)" data-editor="([^"]+)" data-ledger-dir="([^"]+)"', html
     )
-    assert found == [(index, f"/{OWN_SLUG}/editor/", ledger_dir) for index in ("3", "4")]
+    assert found == [(index, f"/{OWN_SLUG}/editor/", ledger_dir) for index in ("2", "4")]
     editor = client.get(f"/{OWN_SLUG}/editor/?file_path={ledger_dir}/main.beancount&line=22")
     assert editor.status_code == 200
 
