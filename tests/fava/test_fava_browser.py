@@ -155,3 +155,22 @@ def test_a_place_in_the_ledger_links_to_favas_editor_at_its_line(
     expect(page).to_have_url(re.compile(rf"/{OWN_SLUG}/editor/\?file_path=.*&line=22$"))
     expect(page.locator(".cm-editor")).to_contain_text("SUMMIT FUNDING")
     assert tab.errors == []
+
+
+def test_a_bad_time_filter_typed_into_fava_reads_as_a_message(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringReserve/")
+    expect(page.locator("article .factoring-figures")).to_be_visible()
+    time = page.locator("header input[placeholder='Time']")
+    time.fill("2025-13")
+    time.press("Enter")
+    message = page.locator("article pre")
+    expect(message).to_have_text(
+        "HTTP 400 - time: FCT301 '2025-13' is not a time Fava can filter by "
+        "(month must be in 1..12)"
+    )
+    assert "<" not in (page.locator("article").text_content() or "")
