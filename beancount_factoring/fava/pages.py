@@ -104,7 +104,8 @@ class FactoringPage(FavaExtensionBase):
             text = f"{error.description}\n"
             response = flask.Response(text, status=400, mimetype="text/plain")
             response.headers["X-Content-Type-Options"] = "nosniff"
-            raise BadRequest(error.description, response=response) from None
+            error.response = response  # what werkzeug answers for it
+            raise
         return state.cached((self.name, view), lambda: self.build(state, view))
 
     def build(self, state: LedgerState, view: View) -> Page:
