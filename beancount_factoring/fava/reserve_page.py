@@ -227,8 +227,12 @@ def _why_empty(book: ReportBook, view: View, reported: Sequence[Any], shown: Seq
         return "No factoring agreement."
     if not reported:
         # A bank-run program, say, that advances the whole invoice.
-        names = view.factor or ", ".join(book.factors)
-        return f"No reserve: no invoice's reserve is held back under the agreements ({names})."
+        names = (view.factor,) if view.factor else book.factors
+        agreements = "agreement" if len(names) == 1 else "agreements"
+        return (
+            f"No reserve: no invoice's reserve is held back under the {agreements} "
+            f"({', '.join(names)})."
+        )
     if not shown:
         return "None of the factors that the filters keep holds a reserve."
     return ""

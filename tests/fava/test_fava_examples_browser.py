@@ -201,7 +201,7 @@ def open_page(tab: Watched, server: str, example: Example, name: str) -> Page:
 def check_reserve(page: Page, books: Ledger, example: Example, body: str) -> int:
     rows = page.rows("Reserve held per factor")
     if not rows:
-        assert "No reserve: no invoice's reserve is held back" in body
+        assert "No reserve: no invoice's reserve is held back under the agreement" in body
         assert books.book.reserve(as_of=page.as_of, factor=example.factor).factors == ()
         return 1
     held: dict[str, Decimal] = {}
