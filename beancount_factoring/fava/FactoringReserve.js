@@ -1,18 +1,53 @@
-// The factoring pages' only script: it turns the invoice numbers in Fava's
-// query tables into links to Fava's journal filtered by the invoice's link
-// (^RF-1001), which shows the invoice's whole life. The four pages share it
-// (FactoringAging.js and the others re-export this module).
+// The factoring pages' only script. It turns cells of Fava's query tables into
+// links: invoice numbers to Fava's journal filtered by the invoice's link
+// (^RF-1001), which shows the invoice's whole life; places in the ledger
+// (main.beancount:22) to Fava's editor at that line, as Fava's Errors page
+// does. The four pages share it (FactoringAging.js and the others re-export
+// this module).
 //
 // A table opts in with <svelte-component type="query-table"
 // data-invoice-column="N" data-journal="/<ledger>/journal/">: cells of column N
-// become links. Text is copied with textContent, never parsed as HTML.
+// become journal links; and with data-source-column="M"
+// data-editor="/<ledger>/editor/" data-ledger-dir="/path/of/the/ledger": cells
+// of column M (a file relative to that directory, a colon, a line) become editor
+// links. Text is copied with textContent, never parsed as HTML.
+//
+// Headings and text wrap so that a table fits the window; a date or a link
+// does not (2025-03-03 or RF-1001 would break at a hyphen): their cells get the
+// class factoring-nowrap.
 
 const LINK = /^[A-Za-z0-9\-_/.]+$/;
+// A file with an extension, a colon, a line (a schedule id or an invoice is no place).
+const PLACE = /^(.+\.[A-Za-z0-9]+):(\d+)$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function linkCells(component) {
-  const column = Number(component.dataset.invoiceColumn);
-  const journal = component.dataset.journal;
-  if (!Number.isInteger(column) || !journal) {
+function invoiceLink(component, invoice) {
+  if (!LINK.test(invoice)) {
+    return null;
+  }
+  return {
+    href: `${component.dataset.journal}?filter=${encodeURIComponent(`^${invoice}`)}`,
+    title: `Journal of ^${invoice}`,
+  };
+}
+
+function sourceLink(component, place) {
+  const found = PLACE.exec(place);
+  if (!found) {
+    return null;
+  }
+  const [, file, line] = found;
+  const directory = component.dataset.ledgerDir;
+  const windows = /^[A-Za-z]:[\\/]/.test(file) || file.startsWith("\\");
+  const absolute = file.startsWith("/") || windows;
+  const separator = directory.includes("\\") && !directory.includes("/") ? "\\" : "/";
+  const path = absolute ? file : `${directory}${separator}${file}`;
+  const query = `file_path=${encodeURIComponent(path)}&line=${line}`;
+  return { href: `${component.dataset.editor}?${query}`, title: `Edit ${place}` };
+}
+
+function linkColumn(component, column, makeLink) {
+  if (!Number.isInteger(column)) {
     return;
   }
   for (const row of component.querySelectorAll("tbody tr")) {
@@ -20,21 +55,42 @@ function linkCells(component) {
     if (!cell || cell.querySelector("a")) {
       continue;
     }
-    const invoice = cell.textContent.trim();
-    if (!LINK.test(invoice)) {
+    const text = cell.textContent.trim();
+    const target = text ? makeLink(component, text) : null;
+    if (!target) {
       continue;
     }
     const link = document.createElement("a");
-    link.href = `${journal}?filter=${encodeURIComponent(`^${invoice}`)}`;
-    link.title = `Journal of ^${invoice}`;
-    link.textContent = invoice;
+    link.href = target.href;
+    link.title = target.title;
+    link.textContent = text;
     cell.replaceChildren(link);
+    cell.classList.add("factoring-nowrap");
+  }
+}
+
+function keepDatesWhole(component) {
+  for (const cell of component.querySelectorAll("tbody td:not(.factoring-nowrap)")) {
+    if (DATE.test(cell.textContent.trim())) {
+      cell.classList.add("factoring-nowrap");
+    }
+  }
+}
+
+function linkCells(component) {
+  keepDatesWhole(component);
+  const { invoiceColumn, journal, sourceColumn, editor, ledgerDir } = component.dataset;
+  if (invoiceColumn !== undefined && journal) {
+    linkColumn(component, Number(invoiceColumn), invoiceLink);
+  }
+  if (sourceColumn !== undefined && editor && ledgerDir !== undefined) {
+    linkColumn(component, Number(sourceColumn), sourceLink);
   }
 }
 
 function linkInvoices() {
   for (const component of document.querySelectorAll(
-    "svelte-component[data-invoice-column]",
+    ".factoring-page svelte-component[type=query-table]",
   )) {
     linkCells(component);
     if (!component.factoringObserver) {

@@ -16,7 +16,9 @@ from beancount_factoring.reports import ReportBook
 def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Open receivables per customer and bucket: ours, and those the factors hold."""
     report = book.aging(as_of=view.as_of, factor=view.factor, basis=view.basis)
-    tab, currency = page_tables({t.currency for t in report.totals})
+    tab, page_currency = page_tables(
+        {t.currency for t in report.totals} | {i.currency for i in report.invoices}
+    )
 
     def row_accounts(customer: str, factor: str | None) -> frozenset[str]:
         return where.customer(customer) | where.factor(factor)
@@ -124,7 +126,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
     dots: dict[tuple[datetime.date, str], list[str]] = {}
     for i in lines:
         holder = f", held by {i.factor}" if i.factor else ""
-        text = f"{i.invoice or 'no invoice'} {money(i.amount):,} {i.currency}{holder}"
+        text = f"{i.invoice or 'no invoice'} {where.amount(i.amount, i.currency)}{holder}"
         dots.setdefault((i.reference_date, i.customer), []).append(text)
     reference = "due date" if report.basis == "due" else "invoice date"
     scatter = {
@@ -141,6 +143,6 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
         tables={"ours": ours, "held": held, "invoices": invoices, "tie": tie},
         charts=charts([scatter]),
         notices=notices(book, view),
-        figures=(*as_of_figures(view, currency), ("Aged by", basis)),
+        figures=(*as_of_figures(view, page_currency), ("Aged by", basis)),
         extra={"basis": report.basis, "buckets": report.buckets},
     )

@@ -67,13 +67,15 @@ class Table:
     """A query-table: its JSON, how many rows it shows of how many.
 
     ``invoice_column`` is the index of the column whose invoice numbers the
-    page's script links to Fava's journal (None: no links).
+    page's script links to Fava's journal (None: no links); ``source_column`` the
+    index of the column of ``file:line`` places it links to Fava's editor at the line.
     """
 
     data: Markup
     shown: int
     total: int
     invoice_column: int | None = None
+    source_column: int | None = None
 
     @property
     def cut(self) -> int:
@@ -87,6 +89,7 @@ def table(
     invoice_column: str | None = None,
     limit: int = MAX_ROWS,
     leave_out: Iterable[str] = (),
+    source_column: str | None = None,
 ) -> Table:
     """A query-table of ``columns`` (name, Fava dtype) and at most ``limit`` rows.
 
@@ -108,7 +111,8 @@ def table(
         "rows": [list(row) for row in shown],
     }
     index = names.index(invoice_column) if invoice_column is not None else None
-    return Table(to_json(data), len(shown), len(rows), index)
+    source = names.index(source_column) if source_column is not None else None
+    return Table(to_json(data), len(shown), len(rows), index, source)
 
 
 def drop_zero_columns(

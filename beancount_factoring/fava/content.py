@@ -13,23 +13,40 @@ import datetime
 import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring.fava.blocks import Table, table
+from beancount_factoring.fava.blocks import Table, money, table
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
 from beancount_factoring.reports.model import Source
 
 
+def plain_number(value: Decimal) -> str:
+    """A number as Fava's tables show it without a locale: two decimals, no grouping."""
+    return f"{value:.2f}"
+
+
 @dataclass(frozen=True)
 class Directory:
-    """Which accounts belong to which factor and customer (for the account filter)."""
+    """Which accounts belong to which factor and customer (for the account filter), where
+    the ledger's files are, and how Fava writes a number (its ``locale`` option).
+
+    ``number`` is Fava's own formatter with two decimals, the one its tables use, so
+    that a figure in a page's header reads as the same number in its tables
+    (``1 234,00`` under ``fi_FI`` in both).
+    """
 
     factor_accounts: Mapping[str, frozenset[str]]
     customer_accounts: Mapping[str, frozenset[str]]
     ledger_dir: str
+    number: Callable[[Decimal], str] = plain_number
+    customer_factors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def amount(self, value: Decimal, currency: str) -> str:
+        """An amount in a page's text: rounded to cents, in Fava's locale, then the currency."""
+        return f"{self.number(money(value))} {currency}"
 
     def factor(self, name: str | None) -> frozenset[str]:
         return self.factor_accounts.get(name, frozenset()) if name else frozenset()
@@ -42,6 +59,26 @@ class Directory:
         expenses = sorted(a for a in self.factor(factor) if a.startswith("Expenses"))
         return expenses[0] if expenses else factor
 
+    def kept_factors(self, view: View) -> frozenset[str] | None:
+        """The factors whose rows the account filter keeps (None: no filter).
+
+        A factor is kept when the filter names one of its accounts, or the receivable
+        account of a customer with an invoice it bought: a customer's filter keeps its
+        factors' rows whole (they tie to the factors' accounts), while the tables of
+        invoices keep that customer's alone.
+        """
+        if not view.account:
+            return None
+        kept = {
+            name
+            for name, accounts in self.factor_accounts.items()
+            if view.matches_account(accounts)
+        }
+        for customer, accounts in self.customer_accounts.items():
+            if view.matches_account(accounts):
+                kept |= self.customer_factors.get(customer, frozenset())
+        return frozenset(kept)
+
     def where(self, source: Source) -> str:
         """``file:line``, the file relative to the ledger's directory."""
         name = source.filename
@@ -51,19 +88,28 @@ class Directory:
         return f"{name}:{source.lineno}" if source.lineno else name
 
 
-def directory_of(book: ReportBook, ledger_path: str) -> Directory:
+def directory_of(
+    book: ReportBook, ledger_path: str, number: Callable[[Decimal], str] = plain_number
+) -> Directory:
     """The accounts of each factor and customer of a ledger."""
     facts = book.facts
     factors: dict[str, set[str]] = {}
     for account, key in facts.factor_of_account.items():
         factors.setdefault(facts.display(key), set()).add(account)
     customers: dict[str, set[str]] = {}
-    for invoice in facts.book.invoices.values():
+    customer_factors: dict[str, set[str]] = {}
+    states = facts.settlement.states
+    for key, invoice in facts.book.invoices.items():
         customers.setdefault(invoice.customer, set()).add(invoice.account)
+        state = states.get(key)
+        if state is not None and state.factor is not None:
+            customer_factors.setdefault(invoice.customer, set()).add(facts.display(state.factor))
     return Directory(
         {name: frozenset(accounts) for name, accounts in factors.items()},
         {name: frozenset(accounts) for name, accounts in customers.items()},
         os.path.dirname(ledger_path),
+        number,
+        {name: frozenset(names) for name, names in customer_factors.items()},
     )
 
 
@@ -87,7 +133,11 @@ def as_of_figures(view: View, currency: str | None) -> list[tuple[str, str]]:
 
 
 def page_tables(currencies: set[str]) -> tuple[Callable[..., Table], str | None]:
-    """``table`` for a page, and its one currency: then no table shows a Currency column."""
+    """``table`` for a page, and its one currency: then no table shows a Currency column.
+
+    ``currencies`` must hold the currency of every row of every table of the page: the
+    header says "Amounts in" only when there is one.
+    """
     if len(currencies) != 1:
         return table, None
     (currency,) = currencies

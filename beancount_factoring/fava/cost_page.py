@@ -105,7 +105,12 @@ def _invoice_table(
 def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Fees by factor, customer and month; days to pay; the effective annual rate."""
     report = book.cost(as_of=view.as_of, factor=view.factor, start=view.start)
-    tab, currency = page_tables({line.currency for line in report.by_factor + report.by_customer})
+    # Every row's currency: the fees', the invoices' and the deductions'.
+    tab, page_currency = page_tables(
+        {line.currency for line in (*report.by_factor, *report.by_customer, *report.by_month)}
+        | {line.currency for line in report.by_invoice}
+        | {d.currency for d in report.deductions}
+    )
     fee_columns = [(FEE_COLUMNS[kind], DECIMAL) for kind in FEE_KINDS]
     rate_columns = [
         ("Closed invoices", INT),
@@ -118,8 +123,12 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     vat_column = ("VAT on fees (deductible, excluded)", DECIMAL)
     optional = [FEE_COLUMNS[kind] for kind in FEE_KINDS] + [vat_column[0]]
 
+    kept = where.kept_factors(view)
+
     def by_factor(line: CostLine) -> bool:
-        return view.matches_account(where.factor(line.factor or line.key))
+        # A customer's filter keeps the rows of its factors, whole (they tie to the
+        # fee accounts).
+        return kept is None or (line.factor or line.key) in kept
 
     def by_customer(line: CostLine) -> bool:
         return view.matches_account(where.customer(line.key))
@@ -251,5 +260,5 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         tables=tables,
         charts=charts(chart_list),
         notices=notices(book, view),
-        figures=tuple(as_of_figures(view, currency)),
+        figures=tuple(as_of_figures(view, page_currency)),
     )

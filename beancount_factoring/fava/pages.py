@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import flask
+from beancount.core.data import Transaction
 from fava.ext import FavaExtensionBase, extension_endpoint
 from werkzeug.exceptions import BadRequest, MethodNotAllowed
 
@@ -72,14 +73,39 @@ class FactoringPage(FavaExtensionBase):
     def view(self) -> View:
         """This request's parameters, checked (400 Bad Request if not valid)."""
         state = self.state
+        last = state.derived("last-transaction", self._last_transaction)
         return parse_view(
-            flask.request.args, self.ledger, state.config, state.book, datetime.date.today()
+            flask.request.args,
+            self.ledger,
+            state.config,
+            state.book,
+            datetime.date.today(),
+            last,
         )
 
+    def _last_transaction(self) -> datetime.date | None:
+        """The date of the ledger's last transaction (entries are in date order)."""
+        for entry in reversed(self.ledger.all_entries):
+            if isinstance(entry, Transaction):
+                return entry.date
+        return None
+
     def page(self) -> Page:
-        """What the page shows for this request, made once per load and parameters."""
+        """What the page shows for this request, made once per load and parameters.
+
+        A bad parameter is a 400 whose body is the message as plain text: Fava's
+        in-page navigation shows the body of a failed page as text, so it reads
+        ``HTTP 400 - time: FCT301 ...``, not the markup of an HTML error page.
+        """
         state = self.state
-        view = self.view()
+        try:
+            view = self.view()
+        except BadRequest as error:
+            text = f"{error.description}\n"
+            response = flask.Response(text, status=400, mimetype="text/plain")
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            error.response = response  # what werkzeug answers for it
+            raise
         return state.cached((self.name, view), lambda: self.build(state, view))
 
     def build(self, state: LedgerState, view: View) -> Page:
@@ -92,10 +118,34 @@ class FactoringPage(FavaExtensionBase):
         state = self.state
         return state.derived(
             "directory",
-            lambda: content.directory_of(state.book, self.ledger.beancount_file_path),
+            lambda: content.directory_of(
+                state.book, self.ledger.beancount_file_path, self._format_number
+            ),
         )
 
+    def _format_number(self, value: Any) -> str:
+        """A number as Fava's tables write it: its locale, two decimals."""
+        text: str = self.ledger.format_decimal(value)
+        return text
+
     # The template's helpers ------------------------------------------------------------
+
+    def editor_url(self) -> str:
+        """Fava's editor (the page adds ``?file_path=...&line=N``), as its Errors page links."""
+        return flask.url_for(
+            "report",
+            bfile=flask.g.beancount_file_slug,
+            report_name="editor",
+            time=None,
+            account=None,
+            filter=None,
+            conversion=None,
+            interval=None,
+        )
+
+    def ledger_dir(self) -> str:
+        """The directory of the ledger's main file (the pages show paths relative to it)."""
+        return self.directory().ledger_dir
 
     @property
     def config_error(self) -> str | None:

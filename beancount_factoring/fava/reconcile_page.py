@@ -20,6 +20,12 @@ from beancount_factoring.fava.blocks import (
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.model import (
+    ClearingAccount,
+    Disagreement,
+    OpenItem,
+    UnallocatedLump,
+)
 
 
 def reconcile_page(
@@ -30,12 +36,16 @@ def reconcile_page(
 ) -> Page:
     """Open items of each clearing account, unallocated lump sums, disagreements."""
     report = book.reconcile(as_of=view.as_of, factor=view.factor)
-    tab, currency = page_tables(
+    tab, page_currency = page_tables(
         {a.currency for a in report.accounts}
         | {lump.currency for a in report.accounts for lump in a.unallocated}
     )
+    # A customer's filter keeps its factors' clearing accounts, whole.
+    kept = where.kept_factors(view)
     accounts = [
-        a for a in report.accounts if view.matches_account(where.factor(a.factor) | {a.account})
+        a
+        for a in report.accounts
+        if kept is None or a.factor in kept or view.matches_account((a.account,))
     ]
     summary = tab(
         [
@@ -86,7 +96,7 @@ def reconcile_page(
             [
                 item.kind,
                 item.factor,
-                item.reference,
+                _reference(item, where),
                 " ".join(item.invoices),
                 item.since,
                 item.days_open,
@@ -99,6 +109,8 @@ def reconcile_page(
             for item in items
         ],
         invoice_column="Invoices",
+        # A deposit difference's reference is its place in the ledger: a link to it.
+        source_column="Reference",
     )
     lumps = sorted((lump for a in accounts for lump in a.unallocated), key=lambda u: u.date)
     lumps_table = tab(
@@ -131,12 +143,12 @@ def reconcile_page(
             ]
             for u in lumps
         ],
+        source_column="Where",
     )
     disagreements = [
         d
         for d in report.disagreements
-        if view.account == ""
-        or (d.factor is not None and view.matches_account(where.factor(d.factor)))
+        if kept is None or (d.factor is not None and d.factor in kept)
     ]
     disagreements_table = tab(
         [("Code", STR), ("Date", DATE), ("Factor", STR), ("Message", STR), ("Where", STR)],
@@ -144,6 +156,7 @@ def reconcile_page(
             [d.code, d.date, d.factor or "", d.message, where.where(d.source)]
             for d in disagreements
         ],
+        source_column="Where",
     )
 
     chart_list = []
@@ -159,7 +172,7 @@ def reconcile_page(
             )
     dots: dict[tuple[datetime.date, str], list[str]] = {}
     for item in items:
-        text = f"{item.factor}: {item.reference} {money(item.cash):,} {item.currency}"
+        text = f"{item.factor}: {_reference(item, where)} {where.amount(item.cash, item.currency)}"
         dots.setdefault((item.since, item.kind), []).append(text)
     if dots:
         chart_list.append(
@@ -182,6 +195,68 @@ def reconcile_page(
         },
         charts=charts(chart_list),
         notices=notices(book, view),
-        figures=tuple(as_of_figures(view, currency)),
-        extra={"problems": report.problems},
+        figures=tuple(as_of_figures(view, page_currency)),
+        extra={
+            "problems": _problems(view, where, items, lumps, accounts, disagreements),
+            "settled": _settled(items),
+        },
+    )
+
+
+def _reference(item: OpenItem, where: Directory) -> str:
+    """An open item's reference; one that is its source, relative to the ledger."""
+    return where.where(item.source) if item.reference == str(item.source) else item.reference
+
+
+def _problems(
+    view: View,
+    where: Directory,
+    items: Sequence[OpenItem],
+    lumps: Sequence[UnallocatedLump],
+    accounts: Sequence[ClearingAccount],
+    disagreements: Sequence[Disagreement],
+) -> list[str]:
+    """What the page's headline lists: what is open past its deadline, the
+    disagreements with the agreements, the balances no open item explains.
+
+    Of the rows the filters keep, with the amounts in Fava's locale and the files
+    relative to the ledger.
+    """
+    problems = [
+        f"{item.factor}: {item.kind} {_reference(item, where)} ({where.where(item.source)}), "
+        f"open since {item.since}, past {item.deadline} by "
+        f"{(view.as_of - item.deadline).days} days"
+        for item in items
+        if item.overdue and item.deadline is not None
+    ]
+    problems += [
+        f"{lump.factor}: unallocated {where.amount(lump.amount, lump.currency)} on "
+        f"{lump.date} ({where.where(lump.source)}), open {lump.days_open} days "
+        f"(grace-days: {lump.grace_days})"
+        for lump in lumps
+        if lump.past_grace
+    ]
+    problems += [
+        f"{a.factor}: {where.amount(a.unexplained, a.currency)} on {a.account} that no "
+        "open item explains"
+        for a in accounts
+        if money(a.unexplained)
+    ]
+    if disagreements:
+        count = len(disagreements)
+        problems.append(
+            f"{count} disagreement{'s' if count > 1 else ''} with the agreements "
+            f"({', '.join(sorted({d.code for d in disagreements}))}): see below"
+        )
+    return problems
+
+
+def _settled(items: Sequence[OpenItem]) -> str:
+    """The headline when nothing needs attention."""
+    if not items:
+        return "Nothing is open, and nothing disagrees with the agreements."
+    count = len(items)
+    return (
+        f"{count} open item{'s' if count > 1 else ''}, none past its grace period; "
+        "nothing disagrees with the agreements."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -27,8 +28,17 @@ OPEN_STATUSES = (OVERDUE, RELEASE_DUE, AWAITING_COLLECTION)
 def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Reserve held per factor, its balance over time, and the open and forfeited reserves."""
     report = book.reserve(as_of=view.as_of, factor=view.factor)
-    tab, currency = page_tables({f.currency for f in report.factors})
-    factors = [f for f in report.factors if view.matches_account(where.factor(f.factor))]
+    tab, page_currency = page_tables({f.currency for f in report.factors})
+
+    def keep(invoice: Any) -> bool:
+        return view.matches_account(
+            where.factor(invoice.factor) | where.customer(invoice.customer)
+        )
+
+    # A customer's filter keeps its factors' rows whole (they tie to the reserve
+    # accounts); the tables of invoices below keep that customer's invoices.
+    kept = where.kept_factors(view)
+    factors = [f for f in report.factors if kept is None or f.factor in kept]
 
     summary = []
     for f in factors:
@@ -64,11 +74,6 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         ],
         summary,
     )
-
-    def keep(invoice: Any) -> bool:
-        return view.matches_account(
-            where.factor(invoice.factor) | where.customer(invoice.customer)
-        )
 
     rank = {status: index for index, status in enumerate(OPEN_STATUSES)}
     open_invoices = sorted(
@@ -161,12 +166,39 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         invoice_column="Invoice",
     )
 
+    chart_list = _charts(factors, view)
+    totals: dict[str, Decimal] = {}
+    for f in factors:
+        totals[f.currency] = totals.get(f.currency, Decimal(0)) + f.held
+    figures = as_of_figures(view, page_currency) + [
+        ("Reserve held", where.amount(amount, currency)) for currency, amount in totals.items()
+    ]
+    return Page(
+        view=view,
+        tables={"factors": summary_table, "open": open_table, "forfeited": forfeited_table},
+        charts=charts(chart_list),
+        notices=notices(book, view),
+        figures=tuple(figures),
+        extra={"empty": _why_empty(book, view, report.factors, factors)},
+    )
+
+
+def _charts(factors: Sequence[Any], view: View) -> list[dict[str, Any]]:
+    """The reserve held over time: all factors, then one chart per factor and currency.
+
+    Each chart's label names it alone (Fava keys its chart tabs by label): a factor
+    with reserves in two currencies has a chart per currency, ``Copperline reserve
+    (CAD)`` and ``Copperline reserve (USD)``.
+    """
     per_factor = {
         (f.factor, f.currency): step_series(
             [(p.date, p.balance) for p in f.history], view.start, view.as_of
         )
         for f in factors
     }
+    currencies_of: dict[str, set[str]] = {}
+    for name, currency in per_factor:
+        currencies_of.setdefault(name, set()).add(currency)
     chart_list = []
     if len(per_factor) > 1:
         currencies = {currency for _, currency in per_factor}
@@ -182,18 +214,25 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         )
     for (name, currency), series in per_factor.items():
         if series:
-            chart_list.append(balances_chart(f"{name} reserve", {currency: series}))
+            label = f"{name} reserve"
+            if len(currencies_of[name]) > 1:
+                label += f" ({currency})"
+            chart_list.append(balances_chart(label, {currency: series}))
+    return chart_list
 
-    totals: dict[str, Decimal] = {}
-    for f in factors:
-        totals[f.currency] = totals.get(f.currency, Decimal(0)) + f.held
-    figures = as_of_figures(view, currency) + [
-        ("Reserve held", f"{money(amount):,} {currency}") for currency, amount in totals.items()
-    ]
-    return Page(
-        view=view,
-        tables={"factors": summary_table, "open": open_table, "forfeited": forfeited_table},
-        charts=charts(chart_list),
-        notices=notices(book, view),
-        figures=tuple(figures),
-    )
+
+def _why_empty(book: ReportBook, view: View, reported: Sequence[Any], shown: Sequence[Any]) -> str:
+    """What the table of factors says when it has no row."""
+    if not book.factors:
+        return "No factoring agreement."
+    if not reported:
+        # A bank-run program, say, that advances the whole invoice.
+        names = (view.factor,) if view.factor else book.factors
+        agreements = "agreement" if len(names) == 1 else "agreements"
+        return (
+            f"No reserve: no invoice's reserve is held back under the {agreements} "
+            f"({', '.join(names)})."
+        )
+    if not shown:
+        return "None of the factors that the filters keep holds a reserve."
+    return ""

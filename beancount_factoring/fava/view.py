@@ -5,7 +5,8 @@ Fava's filters:
 ``time``
     The as-of date of every report is the last day of the time filter (the
     ledger's as-of date when that is earlier: a filter that ends in the future
-    does not age the invoices into the future). The cost page counts the fees
+    does not age the invoices into the future). The ledger's as-of date is the
+    plugin's ``as-of``, else the date of its last transaction. The cost page counts the fees
     from its first day; the charts start there.
 ``account``
     Keeps the rows of the factors and customers it names: a factor matches
@@ -113,6 +114,7 @@ def parse_view(
     config: PageConfig,
     book: ReportBook,
     today: datetime.date,
+    last_transaction: datetime.date | None = None,
 ) -> View:
     """Check a request's parameters.
 
@@ -123,6 +125,9 @@ def parse_view(
         book: The reports of the current load (for the factor names and the
             ledger's as-of date).
         today: Today's date (for ``'as-of': 'today'``).
+        last_transaction: The date of the ledger's last transaction: the default as-of
+            date unless the plugin's config sets one (a balance assertion dated after
+            it, as a factor's report gives, does not move the reports past the books).
 
     Raises:
         ParameterError: A parameter has a value the pages cannot show (a BadRequest).
@@ -133,7 +138,8 @@ def parse_view(
         if size > MAX_VALUE:
             message = f"{size:,} characters, more than the {MAX_VALUE:,} allowed"
             raise ParameterError("FCT301", name, message)
-    default = config.as_of or (today if config.as_of_today else book.last_date) or today
+    ledger_day = book.facts.config.as_of or last_transaction or book.last_date
+    default = config.as_of or (today if config.as_of_today else ledger_day) or today
     time = args.get("time", "").strip()
     start = None
     as_of = default

@@ -27,7 +27,7 @@ if str(FUZZ) not in sys.path:
     sys.path.insert(0, str(FUZZ))
 
 from fava_browser import Watched  # noqa: E402
-from fava_ledgers import BAD_TITLE, DEMO, EXAMPLE, make_app, write_small  # noqa: E402
+from fava_ledgers import BAD_TITLE, DEMO, EXAMPLE, make_app, write_finnish, write_own, write_small  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
@@ -120,26 +120,41 @@ def _serve(ledgers: list[Path], log: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def fava_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``fava`` serving the tutorial, the small and a badly configured ledger; yields its URL."""
+    """``fava`` serving the tutorial, the small and a badly configured ledger, the
+    tutorial in Finnish number format and a ledger of one's own; yields its URL."""
     _require_browser()
     served = tmp_path_factory.mktemp("served")
     small = write_small(served)
     bad = write_small(served, "\"{'aging-basis': 'weekly'}\"", "bad.beancount", BAD_TITLE)
+    finnish = write_finnish(served)
+    own = write_own(tmp_path_factory.mktemp("own"))
     log = tmp_path_factory.mktemp("log") / "fava.log"
-    with _serve([EXAMPLE, small, bad], log) as base:
+    with _serve([EXAMPLE, small, bad, finnish, own], log) as base:
         yield base
 
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``fava`` serving what ``make demo`` opens (the year, then Europe); yields its URL.
+    """``fava`` serving what ``make demo`` opens (the year, Europe, the cross-border
+    carrier), then the tutorial (its slug, the year's title's, gets ``-2``); yields its URL.
 
-    Started once per session: the year's books load in a few seconds.
+    Started once per session for every example: the year's books load in a few seconds.
     """
     _require_browser()
     log = tmp_path_factory.mktemp("log") / "fava-demo.log"
-    with _serve([*DEMO], log) as base:
+    with _serve([*DEMO, EXAMPLE], log) as base:
         yield base
+
+
+@pytest.fixture
+def narrow_tab(browser: Any) -> Iterator[Watched]:
+    """A fresh browser tab 1280 pixels wide, watched for errors and dialogs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    watched = Watched(page)
+    yield watched
+    context.close()
 
 
 @pytest.fixture(scope="session")

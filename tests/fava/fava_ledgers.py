@@ -94,6 +94,58 @@ def write_small(
     return path
 
 
+# The README's first example, with the deposit $25.00 short: FCT120 on line 22.
+OWN = """\
+option "title" "Own Books"
+option "operating_currency" "USD"
+plugin "beancount_factoring.plugin"
+2025-01-01 custom "fava-extension" "beancount_factoring.fava"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight:Linehaul
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 25.00 USD
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight:Linehaul
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking         1810.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-10 balance Assets:Bank:Checking  1810.00 USD
+"""
+OWN_SLUG = "own-books"
+
+
+def write_own(directory: Path) -> Path:
+    """A ledger of one's own: a deposit that disagrees with the agreement."""
+    path = directory / "main.beancount"
+    path.write_text(OWN, encoding="utf-8")
+    return path
+
+
+FINNISH_SLUG = "ridgeline-in-finnish"
+
+
+def write_finnish(directory: Path) -> Path:
+    """The tutorial under Fava's ``fi_FI`` locale (1 234,00), titled apart."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'option "title" "Ridgeline Freight LLC"', 'option "title" "Ridgeline in Finnish"'
+    )
+    path = directory / "finnish.beancount"
+    path.write_text(text + '\n2025-01-01 custom "fava-option" "locale" "fi_FI"\n', "utf-8")
+    return path
+
+
 def make_app(*paths: Path) -> Flask:
     """Fava's app for these ledgers, loaded, for its test client."""
     app = create_app([str(p) for p in paths], load=True)

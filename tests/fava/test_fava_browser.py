@@ -5,9 +5,11 @@ Skipped with the reason where Chromium or playwright is missing (see conftest).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fava_browser import Watched
-from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, HOSTILE, SMALL_SLUG
+from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, FINNISH_SLUG, HOSTILE, OWN_SLUG, SMALL_SLUG
 
 PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
 BAD_SLUG = BAD_TITLE.lower().replace(" ", "-")
@@ -106,3 +108,69 @@ def test_a_bad_config_shows_on_the_errors_page(fava_server: str, tab: Watched) -
     page.goto(f"{fava_server}/{BAD_SLUG}/extension/FactoringAging/")
     expect(page.locator("article .factoring-error")).to_contain_text("FCT300 bad extension config")
     expect_page_rendered(tab)
+
+
+def test_the_header_and_the_tables_write_numbers_in_favas_locale(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{FINNISH_SLUG}/extension/FactoringReserve/")
+    factors = page.locator("article svelte-component[type=query-table]").first
+    expect(factors.locator("tbody tr")).to_have_count(2)
+    # Held: Lakeshore 384.00 + Pinecrest 382.50 = 766.50, all in Finnish (decimal comma).
+    held = factors.locator("tbody tr td:nth-child(6)").all_text_contents()
+    assert held == ["384,00", "382,50"]
+    figures = page.locator("article .factoring-figures").inner_text()
+    assert "Reserve held: 766,50 USD" in figures
+    # A thousand is grouped with a space, in the table (Intl) and the chart's text alike.
+    page.goto(f"{fava_server}/{FINNISH_SLUG}/extension/FactoringAging/")
+    invoices = page.locator("article svelte-component[data-invoice-column]").last
+    row = invoices.locator("tbody tr", has_text="RF-1020")
+    expect(row).to_contain_text("630,00")
+    assert " ".join(row.inner_text().split()).count("2 630,00") == 1
+    assert tab.errors == []
+
+
+def test_a_place_in_the_ledger_links_to_favas_editor_at_its_line(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{OWN_SLUG}/extension/FactoringReconciliation/")
+    article = page.locator("article")
+    # The deposit 25.00 short of the agreement: the headline says so, not "nothing".
+    expect(article.locator(".factoring-error")).to_have_text("Needs attention:")
+    expect(article.locator(".factoring-problems")).to_contain_text(
+        "1 disagreement with the agreements (FCT120)"
+    )
+    links = article.locator("td a", has_text="main.beancount:22")
+    expect(links).to_have_count(2)  # the open item's reference, the disagreement's place
+    href = links.first.get_attribute("href") or ""
+    assert href.startswith(f"/{OWN_SLUG}/editor/?file_path=%2F")
+    assert href.endswith("main.beancount&line=22")
+    links.last.click()
+    expect(page).to_have_url(re.compile(rf"/{OWN_SLUG}/editor/\?file_path=.*&line=22$"))
+    expect(page.locator(".cm-editor")).to_contain_text("SUMMIT FUNDING")
+    assert tab.errors == []
+
+
+def test_a_bad_time_filter_typed_into_fava_reads_as_a_message(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringReserve/")
+    expect(page.locator("article .factoring-figures")).to_be_visible()
+    time = page.locator("header input[placeholder='Time']")
+    time.fill("2025-13")
+    time.press("Enter")
+    message = page.locator("article pre")
+    expect(message).to_have_text(
+        "HTTP 400 - time: FCT301 '2025-13' is not a time Fava can filter by "
+        "(month must be in 1..12)"
+    )
+    assert "<" not in (page.locator("article").text_content() or "")

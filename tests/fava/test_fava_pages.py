@@ -75,7 +75,8 @@ def test_each_page_shows_its_tables_and_chart(client: FlaskClient, page: str) ->
         assert f"<h3>{heading}</h3>" in html
     assert components(html, "query-table")
     assert components(html, "charts")
-    assert "As of: <strong>2025-04-01</strong>" in html  # the ledger's last date
+    # The ledger's last transaction; its last entries, 2025-04-01, are balance assertions.
+    assert "As of: <strong>2025-03-31</strong>" in html
     script = client.get(f"/{EXAMPLE_SLUG}/extension_js_module/{page}.js")
     assert script.status_code == 200
 
@@ -130,7 +131,7 @@ def test_the_reserve_chart_is_its_balance_over_time(client: FlaskClient) -> None
     assert by_date["2025-01-29"] == 632.25
     assert by_date["2025-02-04"] == 632.25
     assert by_date["2025-02-05"] == 742.25
-    assert lakeshore[-1] == {"date": "2025-04-01", "balance": {"USD": 384.0}}
+    assert lakeshore[-1] == {"date": "2025-03-31", "balance": {"USD": 384.0}}
 
 
 def test_the_time_filter_sets_the_as_of_date(client: FlaskClient) -> None:
@@ -152,7 +153,7 @@ def test_the_time_filter_sets_the_as_of_date(client: FlaskClient) -> None:
 
 def test_a_time_filter_past_the_ledger_stops_at_its_last_date(client: FlaskClient) -> None:
     html = client.get(url("FactoringAging", query="time=2025")).get_data(as_text=True)
-    assert figure(html, "As of") == "2025-04-01"
+    assert figure(html, "As of") == "2025-03-31"
 
 
 def test_the_cost_page_counts_fees_from_the_start_of_the_time_filter(
@@ -204,7 +205,8 @@ def test_the_aging_basis_can_be_the_due_date(client: FlaskClient) -> None:
     assert figure(by_due, "Aged by") == "due date"
     days = {row[0]: row[6] for row in rows(by_invoice, 2)}
     days_due = {row[0]: row[6] for row in rows(by_due, 2)}
-    assert days["RF-1020"] == 27 and days_due["RF-1020"] == -3  # due 2025-04-04
+    # Invoiced 2025-03-05, due 2025-04-04, as of 2025-03-31: 26 days old, due in 4.
+    assert days["RF-1020"] == 26 and days_due["RF-1020"] == -4
 
 
 def test_invoices_link_to_the_journal_of_their_link(app: Flask, client: FlaskClient) -> None:
