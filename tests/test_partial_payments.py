@@ -386,7 +386,7 @@ PART = """
   paid: 1000.00 USD
 """,
             "FCT134",
-            "paid: is the amount of this payment alone (600.00 USD for the rest)",
+            "paid: is the amount of this payment to the factor alone (600.00 USD for the rest)",
         ),
         (
             """
