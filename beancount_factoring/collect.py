@@ -9,10 +9,14 @@ Which payment closes the invoice is said on the event, never guessed:
   as much of the advance (Advances +part, Receivable -part); under the sale
   model nothing moves (the invoice is the factor's).
 - without it: the last payment. The invoice is closed on that day (its fee is
-  measured to it): the payments add up to the face (paid in full), to less (a
-  short pay of the rest, on the adjustments account, taken from the reserve
-  or the next deposit), or to more (an overpay, owed to the customer on
-  ``customer-credits``, added to the reserve).
+  measured to it, or to the earlier day the payments reached the face when the
+  customer paid us the last of it: misdirected.py). A payment to us counts as
+  one of the invoice's payments; ``paid:`` is this payment to the factor alone,
+  and without it the rest of what is unpaid. The payments add up to the face
+  (paid in full), to less (a short pay of the rest, on the adjustments
+  account, taken from the reserve or the next deposit), or to more (an
+  overpay, owed to the customer on ``customer-credits``, added to the
+  reserve).
 - ``reason: "additional-payment"``: a payment after the invoice was closed
   short. It reverses the short pay's adjustment and adds to what the factor
   returns: it first owes us less of that short pay, then holds the rest in the

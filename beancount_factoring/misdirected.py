@@ -23,8 +23,24 @@ The liability goes when we forward the cash (a bank debit that posts to the
 due-to-factor account and links the invoice: a *remittance*), or when the
 factor nets it from a later deposit (a netting item, as a chargeback is). The
 factor's own ``collected`` report of the invoice then closes it as any
-collection does, with the time-based fee measured to the day the customer
-paid us; it books no cash, so nothing is counted twice.
+collection does; it books no cash, so nothing is counted twice.
+
+The payment is one of the invoice's payments, like a ``collected`` one: the
+invoice is paid in full when its payments to the factor and to us add up to
+the face, and its time-based fee runs to that day (``paid_in_full_on``), so a
+customer that pays us the last of it on February 15 stops the fee there even
+if the factor reports it on March 3. Paid 400.00 of 1,000.00, the invoice
+stays open: the factor's later ``collected`` with ``paid: 600.00 USD`` (or
+without ``paid:``: the rest) closes it in full, or the factor charges back
+the 600.00 unpaid. What a payment brings beyond what is unpaid is the
+customer's (``customer-credits``, part ``overpay``): forwarding it to the
+factor would be too much. After the factor closed the invoice short, a
+payment of the deduction to us recovers the short pay: the factor had it from
+the reserve (or nets it), so the cash is ours and the adjustment is undone::
+
+      Assets:Bank:Checking                       150.00 USD
+      Income:Factoring:Harbor:Adjustments       -150.00 USD
+        factoring-part: "recovery"
 """
 
 from __future__ import annotations

@@ -683,3 +683,20 @@ def test_a_deduction_paid_to_us_booked_to_the_receivable_says_how(name):
     assert "paid short by 150.00 USD" in message and "recovery of the short pay" in message
     assert 'factoring: "misdirected-payment"' in message
     assert "paid twice" not in message and "is reserve released" not in message
+
+
+def test_the_deductions_report_does_not_count_a_short_pay_paid_to_us():
+    text = 'plugin "beancount_factoring.plugin"\n' + OPENS + SHORT_THEN_US
+    entries, errors, options = loader.load_string(text)
+    assert errors == []
+    book = compute(entries, options, errors)
+    # March: 150.00 short; April: the 150.00 paid to us (negative; the 50.00 beyond it is
+    # Echo's, not a deduction). Both: nothing lost, and Echo paid 850 + 150 = 1,000.00.
+    april = book.cost(as_of=datetime.date(2025, 4, 30), start=datetime.date(2025, 4, 1))
+    assert [(d.reason, d.count, d.amount) for d in april.deductions] == [
+        ("shortpay", 1, D("-150.00"))
+    ]
+    whole = book.cost(as_of=datetime.date(2025, 4, 30))
+    assert whole.deductions == ()
+    (echo,) = whole.days_to_pay
+    assert echo.short_paid == 0
