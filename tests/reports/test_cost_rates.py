@@ -548,3 +548,19 @@ def test_a_part_paid_to_us_counts_to_the_day_the_rest_was_paid(model):
     assert invoice.annual_rate == D("52.50") / (D(800) * 60) * YEAR
     (echo,) = report.days_to_pay
     assert (echo.average_from_funding, echo.short_paid) == (D(60), D(0))
+
+
+def test_paid_to_us_before_the_funding_counts_one_day():
+    text = test_accruals.OPENS + test_accruals.BEFORE_FUNDING
+    book, _ = book_of(text, opens=False)
+    report = book.cost(day(2025, 5, 31))
+    (invoice,) = report.by_invoice
+    # Funded March 7 (1,800.00 advanced), paid to us in full March 6: the spell ends the
+    # day it began, and counts the least, one day: 40.00 / (1,800.00 x 1) x 365.
+    assert (invoice.funded_on, invoice.closed_on, invoice.days) == (
+        day(2025, 3, 7),
+        day(2025, 3, 7),
+        1,
+    )
+    assert invoice.fees.total == D("40.00")
+    assert invoice.annual_rate == D(40) / D(1800) * YEAR
