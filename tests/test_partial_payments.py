@@ -700,3 +700,26 @@ def test_the_deductions_report_does_not_count_a_short_pay_paid_to_us():
     assert whole.deductions == ()
     (echo,) = whole.days_to_pay
     assert echo.short_paid == 0
+
+
+@BOTH
+def test_the_part_paid_to_us_stays_owed_after_the_chargeback_of_the_rest(name):
+    # CHARGED_BACK_REST without the forward: the 400.00 stays on DueToFactor, and the
+    # factor nets both from its next deposit: 400.00 + 447.50 = 847.50 = the 800.00
+    # advance + the 47.50 fee.
+    not_forwarded = CHARGED_BACK_REST.replace(TO_US, TO_US.split("\n\n2025-03-15")[0] + "\n")
+    text = 'plugin "beancount_factoring.plugin"\n' + OPENS + model(not_forwarded, name)
+    entries, errors, options = loader.load_string(text)
+    assert errors == []
+    assert balance(entries, DUE) == D("-400.00")
+    assert balance(entries, CLEARING) == D("-447.50")
+    book = compute(entries, options, errors)
+    items = {
+        (item.kind, item.reference): item.cash
+        for account in book.reconcile(as_of=datetime.date(2025, 6, 2)).accounts
+        for item in account.items
+    }
+    assert items == {
+        ("payment to forward", "INV-2001"): D("-400.00"),
+        ("chargeback to net", "INV-2001"): D("-447.50"),
+    }
