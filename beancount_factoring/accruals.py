@@ -28,9 +28,11 @@ reversed, so that the booking's own fee legs count once::
 
 ``AccruedFees`` (the agreement's ``accrued-fees`` account) is a contra
 account to the reserve: the factor takes the fee out of the reserve it owes
-us, so the reserve net of it is what will come back. After the collection the
-fee no longer grows; the month ends between the collection and the release
-accrue nothing more. Each accrual is reversed exactly once, on the day the
+us, so the reserve net of it is what will come back. After the day the
+invoice was paid in full or closed short (``InvoiceState.paid_in_full_on``:
+the collection's, or an earlier day the customer paid us the last of it) the
+fee no longer grows; the month ends between that day and the release accrue
+nothing more. Each accrual is reversed exactly once, on the day the
 fee is booked, so over an invoice's life the accruals add nothing to the fee
 account: they only move the cost into the months it was incurred.
 
@@ -74,7 +76,8 @@ def fee_accrued(
 class FeePeriod:
     """One invoice's time with one factor: from its funding to the day its fee was booked.
 
-    ``fixed`` is the day the fee stopped growing (collected or written off),
+    ``fixed`` is the day the fee stopped growing (paid in full, closed short, or
+    written off: ``InvoiceState.fee_stopped_on``),
     ``booked`` the day the fee went to the fees account (release, chargeback,
     credit loss, buyout); None while that has not happened.
     """

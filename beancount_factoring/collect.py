@@ -9,10 +9,14 @@ Which payment closes the invoice is said on the event, never guessed:
   as much of the advance (Advances +part, Receivable -part); under the sale
   model nothing moves (the invoice is the factor's).
 - without it: the last payment. The invoice is closed on that day (its fee is
-  measured to it): the payments add up to the face (paid in full), to less (a
-  short pay of the rest, on the adjustments account, taken from the reserve
-  or the next deposit), or to more (an overpay, owed to the customer on
-  ``customer-credits``, added to the reserve).
+  measured to it, or to the earlier day the payments reached the face when the
+  customer paid us the last of it: misdirected.py). A payment to us counts as
+  one of the invoice's payments; ``paid:`` is this payment to the factor alone,
+  and without it the rest of what is unpaid. The payments add up to the face
+  (paid in full), to less (a short pay of the rest, on the adjustments
+  account, taken from the reserve or the next deposit), or to more (an
+  overpay, owed to the customer on ``customer-credits``, added to the
+  reserve).
 - ``reason: "additional-payment"``: a payment after the invoice was closed
   short. It reverses the short pay's adjustment and adds to what the factor
   returns: it first owes us less of that short pay, then holds the rest in the
@@ -84,7 +88,7 @@ def settle_collected(settler: Settler, event: Event) -> None:
     reason = "shortpay"
     if event.amount is not None:
         state = states[0]
-        total = (state.paid or ZERO) + event.amount
+        total = state.payments + event.amount
         if total != state.face:
             found = settler.reason(event, "overpay" if total > state.face else "shortpay")
             if found is None:
@@ -140,17 +144,18 @@ def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, parti
         return False
     left = state.unpaid
     problem = None
-    if state.paid and event.amount is None:
+    if state.paid and event.amount is None and left > 0:
         problem = (
             f"Invoice {state.invoice.number} is partly paid ({state.paid:,.2f} of "
             f"{state.face:,.2f} {state.currency}): give the amount of this payment, like "
             f"paid: {left:.2f} {state.currency} for the rest"
         )
-    elif state.paid and event.amount == state.face:
+    elif state.payments and event.amount == state.face:
+        to_you = f", {state.received:,.2f} of it to you" if state.received else ""
         problem = (
             f"paid: {event.amount:,.2f} is the face of invoice {state.invoice.number}, of "
-            f"which {state.paid:,.2f} was paid in parts: paid: is the amount of this "
-            f"payment alone ({left:.2f} {state.currency} for the rest)"
+            f"which {state.payments:,.2f} was paid before{to_you}: paid: is the amount of "
+            f"this payment to the factor alone ({left:.2f} {state.currency} for the rest)"
         )
     elif partial and not ZERO < (event.amount or ZERO) < left:
         problem = (
@@ -182,21 +187,22 @@ def _close(
     """The last payment: the invoice is closed, its fee known, its reserve due."""
     agreement = state.agreement
     assert agreement is not None and state.funded_on and state.purchase
-    before = state.paid or ZERO
-    left = state.face - before
+    # What the customer paid the factor before, and all it paid (to us too): paid: is
+    # this one payment to the factor, without it the rest (nothing, if we got it all).
+    before, left = state.paid or ZERO, state.unpaid
     paid = event.amount if event.amount is not None else left
     short = left - paid
     from_funding = (netted or agreement.short_pay_from) == "funding"
     state.collected_on, state.paid = event.date, before + paid
-    # A customer that paid us instead (misdirected-payment) paid on that day: the
-    # time-based fee runs to it, not to the factor's later report.
-    until = min(event.date, state.received_on or event.date)
+    # Paid in full (or closed short) now, unless our misdirected payments completed it
+    # earlier: the time-based fee runs to that day, not to the factor's later report.
+    state.paid_in_full_on = state.paid_in_full_on or event.date
     due = P.fee_due(
         agreement,
         state.face,
         state.purchase.advance,
         state.funded_on,
-        until,
+        state.paid_in_full_on,
         state.purchase.discount_fee,
         state.currency,
     )
@@ -216,8 +222,16 @@ def _close(
         settler.deduct(event, state, "short pay", reason, short)
         state.short_reason = reason
     if agreement.loan:
+        # The receivable still holds all but the parts paid to the factor: what reached
+        # us clears it now, with this payment.
         legs = P.loan_collection_postings(
-            agreement, number, currency, left, paid, state.invoice.account, legs
+            agreement,
+            number,
+            currency,
+            state.face - before,
+            state.received + paid,
+            state.invoice.account,
+            legs,
         )
     settler.note_accounts(legs, event.date, agreement)
     factor = state.factor or ""
@@ -233,7 +247,7 @@ def _close(
 def _recover(settler: Settler, event: Event, state: InvoiceState) -> None:
     """A payment after a short pay closed the invoice: the short pay is (partly) undone."""
     number = state.invoice.number
-    short = state.face - (state.paid or state.face)
+    short = state.unpaid if state.collected_on else ZERO
     if not state.collected_on or state.charged_back_on or state.lost_on or short <= 0:
         why = (
             f"it was paid in full on {state.collected_on}"

@@ -23,8 +23,24 @@ The liability goes when we forward the cash (a bank debit that posts to the
 due-to-factor account and links the invoice: a *remittance*), or when the
 factor nets it from a later deposit (a netting item, as a chargeback is). The
 factor's own ``collected`` report of the invoice then closes it as any
-collection does, with the time-based fee measured to the day the customer
-paid us; it books no cash, so nothing is counted twice.
+collection does; it books no cash, so nothing is counted twice.
+
+The payment is one of the invoice's payments, like a ``collected`` one: the
+invoice is paid in full when its payments to the factor and to us add up to
+the face, and its time-based fee runs to that day (``paid_in_full_on``), so a
+customer that pays us the last of it on February 15 stops the fee there even
+if the factor reports it on March 3. Paid 400.00 of 1,000.00, the invoice
+stays open: the factor's later ``collected`` with ``paid: 600.00 USD`` (or
+without ``paid:``: the rest) closes it in full, or the factor charges back
+the 600.00 unpaid. What a payment brings beyond what is unpaid is the
+customer's (``customer-credits``, part ``overpay``): forwarding it to the
+factor would be too much. After the factor closed the invoice short, a
+payment of the deduction to us recovers the short pay: the factor had it from
+the reserve (or nets it), so the cash is ours and the adjustment is undone::
+
+      Assets:Bank:Checking                       150.00 USD
+      Income:Factoring:Harbor:Adjustments       -150.00 USD
+        factoring-part: "recovery"
 """
 
 from __future__ import annotations
@@ -62,11 +78,33 @@ def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
     terms = state.agreement
     factor = settler.book.agreements.display(state.factor)
     due = terms.due_to_factor if terms is not None else "the factor's DueToFactor account"
-    if state.closed_on or state.released_on:
+    if state.lost_on:
         message = (
-            f"Invoice {number} is {state.describe()} by factor '{factor}': this payment "
-            "credits its receivable a second time. If the customer paid twice, the cash is "
-            "owed back to the customer: book it to a liability, not to the receivable"
+            f"Invoice {number} was written off by factor '{factor}' as a credit loss on "
+            f"{state.lost_on}: this payment credits its receivable a second time. The "
+            "factor bore the loss and owns the claim: ask it how to settle the payment"
+        )
+    elif state.collected_on and state.unpaid > 0:
+        message = (
+            f"Invoice {number} was closed by factor '{factor}' on {state.collected_on}, "
+            f"paid short by {state.unpaid:,.2f} {state.currency}: a payment of that "
+            "deduction is a recovery of the short pay, not a credit to the receivable "
+            "(cleared when the factor closed it). Mark this transaction factoring: "
+            f'"{MISDIRECTED}": '
+            "the short pay's adjustment is undone and the cash is yours (the factor took the "
+            "short pay from the reserve or nets it); what is beyond it is owed to the customer"
+        )
+    elif state.collected_on:
+        credits = (
+            terms.customer_credit_account(state.invoice.account)
+            if terms is not None
+            else "the customer-credits account"
+        )
+        message = (
+            f"Invoice {number} was paid in full and closed by factor '{factor}' on "
+            f"{state.collected_on}: the customer paid twice, and this payment is owed back to "
+            f"the customer, not a credit to the receivable. Mark this transaction factoring: "
+            f'"{MISDIRECTED}" (the cash goes to {credits}), or book it to a liability'
         )
     else:
         owner = "pledged to" if terms is not None and terms.loan else "sold to"
@@ -107,6 +145,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
         return
     entry = settler.result.replaced.get(event.index, event.entry)
     watched = set(terms.own_accounts()) | {s.invoice.account for s in states}
+    watched |= {terms.customer_credit_account(s.invoice.account) for s in states}
     received = sum(
         (
             units[0]
@@ -128,10 +167,8 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
     shares = _shares(settler, event, states, received)
     if shares is None:
         return
-    expected = [
-        P.leg(terms.due_to_factor, -amount, s.currency, MISDIRECTED, s.invoice.number)
-        for s, amount in shares
-    ]
+    booked = [(state, _split(state, amount)) for state, amount in shares]
+    expected = [item for state, (_, legs) in booked for item in legs]
     if any(p.account in watched for p in entry.postings):
         settler.compare(
             event,
@@ -140,7 +177,9 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
             "FCT121",
             accounts=watched,
             hint="a payment for an invoice the factor holds is owed to the factor: the cash "
-            f"goes to {terms.due_to_factor}, the receivable does not move",
+            f"goes to {terms.due_to_factor}, the receivable does not move; after a short "
+            f"pay it recovers it on {terms.adjustments}; beyond what is unpaid it is owed "
+            "to the customer",
         )
         postings = list(entry.postings)
     else:
@@ -148,23 +187,57 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
         postings = list(entry.postings) + P.materialize(expected, settler.config.detail, own)
     settler.result.replaced[event.index] = entry._replace(postings=postings)
     settler.note_accounts(expected, event.date, terms)
-    for state, amount in shares:
-        state.owed[MISDIRECTED] = state.owed.get(MISDIRECTED, ZERO) + amount
-        state.received += amount
-        state.received_on = state.received_on or event.date
-        settler.open_owed.setdefault(state.factor or "", {})[state.invoice.number] = None
+    for state, (applied, _) in booked:
+        _apply(settler, event, state, applied)
+
+
+def _split(state: InvoiceState, amount: Decimal) -> tuple[Decimal, list[P.Leg]]:
+    """What of a payment to us applies to the invoice, and its legs.
+
+    Up to what is left unpaid it applies: while the invoice is open it is owed to
+    the factor; once the factor closed it short, it recovers the short pay (the
+    factor took that from the reserve or nets it: the cash is ours, and the
+    adjustment is undone). Beyond that the customer paid too much: owed back to it
+    on ``customer-credits``, as an overpay.
+    """
+    terms = state.agreement
+    assert terms is not None
+    number, currency = state.invoice.number, state.currency
+    applied = min(amount, max(state.unpaid, ZERO))
+    legs = []
+    if applied and state.collected_on:
+        legs.append(P.leg(terms.adjustments, -applied, currency, "recovery", number))
+    elif applied:
+        legs.append(P.leg(terms.due_to_factor, -applied, currency, MISDIRECTED, number))
+    if amount > applied:
+        credit = terms.customer_credit_account(state.invoice.account)
+        legs.append(P.leg(credit, applied - amount, currency, "overpay", number))
+    return applied, legs
+
+
+def _apply(settler: Settler, event: Event, state: InvoiceState, applied: Decimal) -> None:
+    """Note what the payment did to the invoice: owed to the factor, or a recovery."""
+    if not applied:
+        return
+    state.received += applied
+    state.received_on = state.received_on or event.date
+    if state.collected_on:
+        settler.deduct(event, state, "short pay", state.short_reason or "shortpay", -applied)
+        return
+    state.owed[MISDIRECTED] = state.owed.get(MISDIRECTED, ZERO) + applied
+    settler.open_owed.setdefault(state.factor or "", {})[state.invoice.number] = None
+    if state.unpaid <= settler.tolerance and state.paid_in_full_on is None:
+        # Paid in full, this payment the last: the time-based fee stops today.
+        state.paid_in_full_on = event.date
 
 
 def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> bool:
-    """The invoice is the factor's and open: a payment for it is owed to the factor."""
+    """The invoice is the factor's: open, or closed by its collection (not written off)."""
     number = state.invoice.number
-    if factor_holds(state) and not state.closed_on:
+    if factor_holds(state) and not state.lost_on:
         return True
-    if state.closed_on:
-        hint = (
-            "if the customer paid twice, the cash is owed back to the customer: book it "
-            "to a liability"
-        )
+    if state.lost_on:
+        hint = "the factor bore the loss and owns the claim: ask it how to settle the payment"
     else:
         hint = "the payment is yours: book it as a payment that credits its receivable"
         if state.factor is not None and not state.funded_on:

@@ -106,10 +106,16 @@ class InvoiceState:
     # that sold it on in a buyout.
     lost_on: datetime.date | None = None
     bought_from: str | None = None
-    # What the customer paid us for the factor's invoice (a misdirected payment), and
-    # the first day it did: the cash is owed to the factor (``owed``) until forwarded.
+    # What the customer paid us for the factor's invoice (a misdirected payment), up to
+    # what was left unpaid, and the first day it did: while the invoice is open the cash
+    # is owed to the factor (``owed``) until forwarded; after a short pay it recovers it.
     received: Decimal = ZERO
     received_on: datetime.date | None = None
+    # The day the invoice's payments (to the factor and to us) added up to its face, or
+    # the day the factor closed it short: its time-based fee stops that day. Set where
+    # the invoice is paid in full or closed (collect.py, misdirected.py); read by the
+    # fee at collection, the month-end accruals, the reserve and the cost reports.
+    paid_in_full_on: datetime.date | None = None
     # The day its factor's fee went to the fees account (release, chargeback, credit
     # loss, buyout): the end of its fee period, for the month-end accruals.
     fee_booked_on: datetime.date | None = None
@@ -132,9 +138,20 @@ class InvoiceState:
         return self.collected_on or self.lost_on
 
     @property
+    def payments(self) -> Decimal:
+        """All the customer paid for the invoice: to the factor, and to us."""
+        return (self.paid or ZERO) + self.received
+
+    @property
     def unpaid(self) -> Decimal:
-        """What is left of the face after the payments to the factor so far."""
-        return self.face - (self.paid or ZERO)
+        """What is left of the face after the payments so far (to the factor and to us)."""
+        return self.face - self.payments
+
+    @property
+    def fee_stopped_on(self) -> datetime.date | None:
+        """The day the time-based fee stopped growing: paid in full (or closed short), or
+        written off; None while it still runs."""
+        return self.paid_in_full_on or self.lost_on
 
     @property
     def release_from(self) -> datetime.date | None:
@@ -331,7 +348,7 @@ class Settler:
                 state.face,
                 state.purchase,
                 state.funded_on,
-                state.closed_on,
+                state.fee_stopped_on,
                 booked,
             )
         )
@@ -645,14 +662,21 @@ class Settler:
             and not state.charged_back_on
             and not state.lost_on
         ):
-            if state.received and action != "collected":
-                # Paid to us (misdirected.py): only the factor's collection closes it.
+            if state.received and action != "collected" and not _charges_back_rest(state, action):
+                # Paid to us (misdirected.py): the factor's collection closes it, or, paid in
+                # part, a chargeback of the rest.
+                rest = (
+                    f"; if the customer does not pay the {state.unpaid:,.2f} {state.currency} "
+                    "left, the factor may charge that back"
+                    if state.unpaid > 0
+                    else ""
+                )
                 self.error(
                     "FCT136",
                     f"Invoice {state.invoice.number} cannot be {action}: its customer paid "
                     f"{state.received:,.2f} {state.currency} to you on {state.received_on} "
                     "(a misdirected payment), which is owed to the factor; forward it or let "
-                    "the factor net it, and book the factor's collected report instead",
+                    f"the factor net it, and book the factor's collected report instead{rest}",
                     event,
                 )
                 return False
@@ -709,6 +733,19 @@ class Settler:
                 fee,
                 state.invoice.account,
             )
+            if agreement.loan and state.received:
+                # What the customer paid us repays as much of the advance and clears as
+                # much of the receivable (a collection); the factor sells back the rest.
+                legs = (
+                    P.partial_postings(
+                        agreement,
+                        state.invoice.number,
+                        state.currency,
+                        state.received,
+                        state.invoice.account,
+                    )
+                    + legs
+                )
             self.note_accounts(legs, event.date, agreement)
             if state.factor is not None:
                 self.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
@@ -767,6 +804,11 @@ class Settler:
 
     def _remittance(self, event: Event) -> None:
         settle_remittance(self, event)
+
+
+def _charges_back_rest(state: InvoiceState, action: str) -> bool:
+    """A chargeback of what a customer that paid us in part left unpaid."""
+    return action == "charged back" and state.unpaid > 0
 
 
 def _totals(postings: list[Posting]) -> dict[tuple[str, str], Decimal]:

@@ -591,3 +591,114 @@ def test_one_accrual_per_factor_and_month_end_with_the_detail_asked(detail, expe
     accrual = txn(entries, "Factoring fees accrued to 2025-01-31")
     assert legs(accrual) == expected
     assert accrual.links == {"INV-1001", "INV-1002"}
+
+
+# TQL pays us the 10,000.00 on February 15 (misdirected-payment, forwarded the next day);
+# Summit reports it collected on March 3. The fee stops on February 15, the day the
+# invoice was paid in full: 36 days (21 in January + 15) x 6.00 = 216.00, released March 5:
+# 1,000.00 - 216.00 = 784.00.
+PAID_TO_US = (
+    AGREEMENT
+    + FUNDED
+    + """
+2025-02-15 * "TQL" "TQL paid us" ^INV-1001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking   10000.00 USD
+
+2025-02-16 * "SUMMIT FUNDING" "Forward TQL's payment" ^INV-1001
+  Liabilities:Factoring:Summit:DueToFactor   10000.00 USD
+  Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Summit reports collected" ^INV-1001
+  factoring: "collected"
+
+2025-03-05 * "SUMMIT FUNDING" "Rebate" ^INV-1001
+  Assets:Bank:Checking   784.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+)
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_the_accrual_stops_the_day_the_customer_paid_us(model):
+    entries, errors = load(with_model(PAID_TO_US, model), ACCRUE)
+    assert errors == []
+    # January 31: 21 x 6.00 = 126.00. February 28: 216.00 - 126.00 = 90.00 (not 49 days'
+    # 294.00 - 126.00 = 168.00: the fee stopped on February 15).
+    assert generated(entries, "accrued-fee") == [
+        (datetime.date(2025, 1, 31), D("126.00")),
+        (datetime.date(2025, 2, 28), D("90.00")),
+    ]
+    assert generated(entries, "accrued-fee-reversal") == [
+        (datetime.date(2025, 3, 5), D("-216.00"))
+    ]
+    # March: 216.00 booked - 216.00 reversed = 0; the cost is all in January and February.
+    assert month_totals(entries, FEES) == {"2025-01": D("126.00"), "2025-02": D("90.00")}
+    assert balance(entries, FEES) == D("216.00")
+    assert balance(entries, ACCRUED) == 0
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_the_reserve_report_accrues_to_the_day_the_customer_paid_us(model):
+    book = book_of(OPENS + with_model(PAID_TO_US, model))
+    for as_of in (datetime.date(2025, 2, 28), datetime.date(2025, 3, 1)):
+        (factor,) = book.reserve(as_of=as_of, factor=None).factors
+        (invoice,) = factor.invoices
+        # Not yet reported collected, but paid in full on February 15: 36 x 6.00 = 216.00,
+        # the reserve net of it 1,000.00 - 216.00 = 784.00, what the release brings.
+        assert (invoice.status, invoice.accrued_fee) == ("awaiting collection", D("216.00"))
+        assert factor.held_net_of_fees == D("784.00")
+
+
+# Scheduled March 4 (sale model: the face on clearing), TQL pays us on March 6, before
+# Summit's funding on March 7 (1,800.00). The fee is tiered 2% for 30 days + 1% per 10
+# more: paid in full before the funding, the first term only: 2% of 2,000.00 = 40.00,
+# released May 21: 200.00 - 40.00 = 160.00. March accrues the 40.00; April nothing (it
+# accrued 60.00 more when the fee ran to Summit's report on May 20).
+BEFORE_FUNDING = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "tiered 2%/30d + 1%/10d"
+  fee-timing: "collection"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL         2000.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 1" ^INV-1001
+  factoring: "schedule"
+  schedule: "1"
+
+2025-03-06 * "TQL" "TQL paid us" ^INV-1001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          2000.00 USD
+
+2025-03-07 * "SUMMIT FUNDING" "ACH deposit" ^sched-1
+  Assets:Bank:Checking          1800.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-08 * "SUMMIT FUNDING" "Forward" ^INV-1001
+  Liabilities:Factoring:Summit:DueToFactor   2000.00 USD
+  Assets:Bank:Checking
+
+2025-05-20 * "Summit" "INV-1001 collected" ^INV-1001
+  factoring: "collected"
+
+2025-05-21 * "SUMMIT FUNDING" "Release" ^INV-1001
+  Assets:Bank:Checking           160.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+
+
+def test_paid_to_us_before_the_funding_accrues_the_first_term_only():
+    entries, errors = load(BEFORE_FUNDING, ACCRUE)
+    assert errors == []
+    assert generated(entries, "accrued-fee") == [(datetime.date(2025, 3, 31), D("40.00"))]
+    assert generated(entries, "accrued-fee-reversal") == [
+        (datetime.date(2025, 5, 21), D("-40.00"))
+    ]
+    assert month_totals(entries, FEES) == {"2025-03": D("40.00")}

@@ -67,6 +67,22 @@ LEDGERS = {
         True,
     ),
     "an overpayment owed to the customer": (test_chargeback_rules.OVERPAID, True),
+    "a part paid to us, the rest to the factor": (test_partial_payments.PART_TO_US, True),
+    "a part paid to us, the factor's report of the rest": (
+        test_partial_payments.PART_TO_US_REPORTED,
+        True,
+    ),
+    "a part paid to us, the rest charged back": (test_partial_payments.CHARGED_BACK_REST, True),
+    "a deduction paid to us after a short pay": (test_partial_payments.SHORT_THEN_US, True),
+    "paid to us twice": (
+        test_misdirected_payments.SOLD
+        + test_misdirected_payments.TWICE
+        + test_misdirected_payments.FORWARD
+        + test_misdirected_payments.COLLECTED
+        + test_misdirected_payments.RELEASE,
+        True,
+    ),
+    "accrued fee, paid to us": (test_accruals.PAID_TO_US, True, test_accruals.ACCRUE),
     "a dispute charged back early, netted": (
         test_chargeback_rules.SUMMIT
         + test_chargeback_rules.chargeback("2025-03-10", "broker-claim")

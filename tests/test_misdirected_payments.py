@@ -371,3 +371,57 @@ def test_a_paid_invoice_cannot_be_charged_back(model):
     assert codes(errors) == ["FCT136"]
     assert "cannot be charged back" in errors[0].message
     assert balance(entries, CLEARING) == 0
+
+
+# TQL pays us twice (a duplicate ACH): 2 x 2,000.00 for a 2,000.00 invoice. The first
+# 2,000.00 is Summit's; the second is beyond the face: owed back to TQL, not to Summit.
+TWICE = MISDIRECTED + MISDIRECTED.replace("04-10", "04-12").replace("paid us", "paid us again")
+CREDITS = "Liabilities:Factoring:Summit:CustomerCredits:TQL"
+
+
+@MODELS
+def test_payments_to_us_beyond_the_face_are_owed_to_the_customer(model):
+    entries, errors = load(ledger(SOLD + TWICE + FORWARD + COLLECTED + RELEASE, model))
+    assert errors == []
+    assert legs(txn(entries, "TQL paid us again for INV-1001")) == [
+        (BANK, D("2000.00"), None, None),
+        (CREDITS, D("-2000.00"), "INV-1001", "overpay"),
+    ]
+    # Bank: 1,860.00 + 2,000.00 + 2,000.00 - 2,000.00 forwarded + 100.00 = 3,960.00:
+    # the 1,960.00 of the invoice and the 2,000.00 owed back to TQL.
+    assert balance(entries, BANK) == D("3960.00")
+    assert balance(entries, CREDITS) == D("-2000.00")
+    assert balance(entries, DUE) == 0
+    assert balance(entries, FEES) == D("40.00")
+
+
+@MODELS
+def test_forwarding_the_customers_second_payment_is_an_error(model):
+    forward_all = FORWARD.replace("2000.00 USD", "4000.00 USD")
+    _, errors = load(ledger(SOLD + TWICE + forward_all, model))
+    assert codes(errors) == ["FCT136"]
+    # 4,000.00 forwarded, 2,000.00 owed to Summit: 2,000.00 too much.
+    assert "2,000.00 more than the payments received" in errors[0].message
+
+
+@MODELS
+def test_one_payment_above_the_face_owes_the_excess_to_the_customer(model):
+    above = MISDIRECTED.replace("2000.00 USD", "2500.00 USD")
+    entries, errors = load(ledger(SOLD + above, model))
+    assert errors == []
+    # 2,500.00 - 2,000.00 face = 500.00 owed back to TQL; 2,000.00 owed to Summit.
+    assert legs(txn(entries, "TQL paid us for INV-1001")) == [
+        (BANK, D("2500.00"), None, None),
+        (CREDITS, D("-500.00"), "INV-1001", "overpay"),
+        (DUE, D("-2000.00"), "INV-1001", "misdirected-payment"),
+    ]
+
+
+def test_a_payment_after_the_factor_collected_in_full_goes_to_the_customer():
+    late = MISDIRECTED.replace("04-10", "04-20")
+    entries, errors = load(SOLD + COLLECTED + late)
+    assert errors == []
+    assert legs(txn(entries, "TQL paid us for INV-1001")) == [
+        (BANK, D("2000.00"), None, None),
+        (CREDITS, D("-2000.00"), "INV-1001", "overpay"),
+    ]

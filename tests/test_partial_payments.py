@@ -386,7 +386,7 @@ PART = """
   paid: 1000.00 USD
 """,
             "FCT134",
-            "paid: is the amount of this payment alone (600.00 USD for the rest)",
+            "paid: is the amount of this payment to the factor alone (600.00 USD for the rest)",
         ),
         (
             """
@@ -517,3 +517,209 @@ def test_a_credit_loss_after_a_part_writes_off_what_is_unpaid(name):
         assert balance(entries, ADVANCES) == balance(entries, ECHO) == 0
     else:
         assert balance(entries, ECHO) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Payments that reach us (misdirected-payment) are payments of the invoice too
+# ---------------------------------------------------------------------------------------------
+
+# Echo pays us 400.00 on March 14 (day 10), which we forward the next day, and pays
+# Harbor the other 600.00 on May 3 (day 60). The invoice is paid in full on May 3: the fee
+# runs 60 days: 1.75% + 3 x 0.5% (days 31-40, 41-50, 51-60) = 3.25% of 1,000.00 = 32.50
+# (17.50 discount fee, 15.00 late fee). Had our 400.00 stopped the clock on day 10, the
+# fee would be 17.50. The rebate: 200.00 - 32.50 = 167.50.
+TO_US = """
+2025-03-14 * "Echo" "Echo paid us a part" ^INV-2001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          400.00 USD
+
+2025-03-15 * "HARBOR CAPITAL" "Forward Echo's part" ^INV-2001
+  Liabilities:Factoring:Harbor:DueToFactor   400.00 USD
+  Assets:Bank:Checking
+"""
+REST_TO_HARBOR = """
+2025-05-03 * "Echo" "Echo paid Harbor the rest" ^INV-2001
+  factoring: "collected"
+  paid: 600.00 USD
+
+2025-05-05 * "HARBOR CAPITAL" "Rebate" ^INV-2001
+  Assets:Bank:Checking          167.50 USD
+  Assets:Factoring:Harbor:Reserve
+"""
+PART_TO_US = HARBOR + TO_US + REST_TO_HARBOR
+# The factor's report without paid:: the rest of what is unpaid, 1000.00 - 400.00 = 600.00.
+PART_TO_US_REPORTED = HARBOR + TO_US + REST_TO_HARBOR.replace("  paid: 600.00 USD\n", "")
+DUE = "Liabilities:Factoring:Harbor:DueToFactor"
+
+
+@BOTH
+@pytest.mark.parametrize("text", [PART_TO_US, PART_TO_US_REPORTED], ids=["paid", "no paid"])
+def test_a_part_paid_to_us_and_the_rest_to_the_factor_is_paid_in_full(name, text):
+    entries, errors = load(model(text, name))
+    assert errors == []
+    # No short pay: 400.00 to us + 600.00 to Harbor = 1,000.00, the face.
+    assert balance(entries, ADJUSTMENTS) == 0
+    assert balance(entries, CLEARING) == 0
+    assert legs(txn(entries, "Echo paid Harbor the rest")) == (
+        []
+        if name == "sale"
+        else [
+            # Loan: both payments clear the receivable and repay the advance now.
+            (ECHO, D("-1000.00"), "INV-2001", "collection"),
+            (ADVANCES, D("1000.00"), "INV-2001", "collection"),
+        ]
+    )
+    # Fees: 20.00 at funding + 32.50 at the release = 52.50.
+    assert balance(entries, FEES) == D("52.50")
+    # Bank: 780.00 + 400.00 - 400.00 + 167.50 = 947.50 = 1,000.00 - 52.50.
+    assert balance(entries, BANK) == D("947.50")
+    assert balance(entries, RESERVE) == balance(entries, DUE) == balance(entries, ECHO) == 0
+
+
+def test_paid_the_face_after_a_part_paid_to_us_is_an_error():
+    text = HARBOR + TO_US + REST_TO_HARBOR.replace("paid: 600.00", "paid: 1000.00")
+    _, errors = load(text)
+    assert codes(errors)[0] == "FCT134"
+    # 1,000.00 - 400.00 = 600.00 left.
+    assert "400.00 of it to you" in errors[0].message
+    assert "(600.00 USD for the rest)" in errors[0].message
+
+
+# Echo pays us 400.00 and never the rest: on June 2 (day 90, recourse-days 90) Harbor
+# charges back the 600.00 unpaid. Its fee to day 90: 1.75% + 6 x 0.5% = 4.75% of
+# 1,000.00 = 47.50. Harbor keeps the 200.00 reserve and wants 600.00 - 200.00 + 47.50 =
+# 447.50 through clearing; the 400.00 we received is owed to it until forwarded (here
+# forwarded on March 15).
+CHARGED_BACK_REST = (
+    HARBOR
+    + TO_US
+    + """
+2025-06-02 * "HARBOR CAPITAL" "Recourse for the unpaid 600.00" ^INV-2001
+  factoring: "chargeback"
+"""
+)
+
+
+@BOTH
+def test_the_rest_a_customer_did_not_pay_us_can_be_charged_back(name):
+    entries, errors = load(model(CHARGED_BACK_REST, name))
+    assert errors == []
+    cb = legs(txn(entries, "Recourse for the unpaid 600.00"))
+    assert (CLEARING, D("-447.50"), "INV-2001", "chargeback") in cb
+    assert (RESERVE, D("-200.00"), "INV-2001", "chargeback") in cb
+    assert (FEES, D("47.50"), "INV-2001", "chargeback-fee") in cb
+    if name == "sale":
+        # The factor sells back the 600.00 unpaid: 1000 - 1000 (funding) + 600 = 600.
+        assert (ECHO, D("600.00"), "INV-2001", "chargeback") in cb
+    else:
+        # Our 400.00 repays as much of the advance and clears as much of the receivable;
+        # the chargeback repays the other 600.00: the advance of 1,000.00 is gone.
+        assert (ECHO, D("-400.00"), "INV-2001", "collection") in cb
+        assert (ADVANCES, D("400.00"), "INV-2001", "collection") in cb
+        assert (ADVANCES, D("600.00"), "INV-2001", "chargeback") in cb
+        assert balance(entries, ADVANCES) == 0
+    # Echo still owes the 600.00 to us.
+    assert balance(entries, ECHO) == D("600.00")
+    # Bank: 780.00 + 400.00 - 400.00 = 780.00; the next deposit nets 447.50.
+    assert balance(entries, BANK) == D("780.00")
+    assert balance(entries, DUE) == 0
+
+
+def test_a_chargeback_of_an_invoice_paid_to_us_in_full_is_an_error():
+    text = HARBOR + TO_US.replace("400.00", "1000.00") + CHARGED_BACK_REST[len(HARBOR + TO_US) :]
+    _, errors = load(text)
+    assert codes(errors) == ["FCT136"]
+    assert "cannot be charged back" in errors[0].message
+    assert "collected report" in errors[0].message
+
+
+# After the short pay of RECOVERED (850.00 to Harbor, the 150.00 taken from the reserve,
+# rebate 32.50), Echo pays US the 150.00 deduction, and 50.00 more by mistake.
+DEDUCTION_TO_US = """
+2025-04-10 * "Echo" "Echo paid us the deduction" ^INV-2001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          200.00 USD
+"""
+SHORT_THEN_US = RECOVERED.split('2025-04-10 * "Echo"')[0] + DEDUCTION_TO_US
+
+
+@BOTH
+def test_a_deduction_paid_to_us_after_a_short_pay_recovers_it(name):
+    entries, errors = load(model(SHORT_THEN_US, name))
+    assert errors == []
+    # Harbor was made whole from the reserve: the 150.00 is ours; the adjustment is
+    # undone; the 50.00 beyond the face is owed back to Echo.
+    assert legs(txn(entries, "Echo paid us the deduction")) == [
+        (BANK, D("200.00"), None, None),
+        (ADJUSTMENTS, D("-150.00"), "INV-2001", "recovery"),
+        (CREDITS, D("-50.00"), "INV-2001", "overpay"),
+    ]
+    # Adjustments: 150.00 - 150.00 = 0; bank 780.00 + 32.50 + 200.00 = 1,012.50.
+    assert balance(entries, ADJUSTMENTS) == 0
+    assert balance(entries, BANK) == D("1012.50")
+    assert balance(entries, CREDITS) == D("-50.00")
+    assert balance(entries, DUE) == 0
+    # Nothing is left to recover: Harbor's report of the same payment is an error.
+    later = """
+2025-04-12 * "Echo" "Harbor reports the deduction paid" ^INV-2001
+  factoring: "collected"
+  paid: 150.00 USD
+  reason: "additional-payment"
+"""
+    _, errors = load(model(SHORT_THEN_US + later, name))
+    assert codes(errors) == ["FCT133"]
+
+
+@BOTH
+def test_a_deduction_paid_to_us_booked_to_the_receivable_says_how(name):
+    plain = """
+2025-04-10 * "Echo" "Echo paid us the deduction" ^INV-2001
+  Assets:Bank:Checking          150.00 USD
+  Assets:Receivable:Echo
+"""
+    _, errors = load(model(RECOVERED.split('2025-04-10 * "Echo"')[0] + plain, name))
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert "paid short by 150.00 USD" in message and "recovery of the short pay" in message
+    assert 'factoring: "misdirected-payment"' in message
+    assert "paid twice" not in message and "is reserve released" not in message
+
+
+def test_the_deductions_report_does_not_count_a_short_pay_paid_to_us():
+    text = 'plugin "beancount_factoring.plugin"\n' + OPENS + SHORT_THEN_US
+    entries, errors, options = loader.load_string(text)
+    assert errors == []
+    book = compute(entries, options, errors)
+    # March: 150.00 short; April: the 150.00 paid to us (negative; the 50.00 beyond it is
+    # Echo's, not a deduction). Both: nothing lost, and Echo paid 850 + 150 = 1,000.00.
+    april = book.cost(as_of=datetime.date(2025, 4, 30), start=datetime.date(2025, 4, 1))
+    assert [(d.reason, d.count, d.amount) for d in april.deductions] == [
+        ("shortpay", 1, D("-150.00"))
+    ]
+    whole = book.cost(as_of=datetime.date(2025, 4, 30))
+    assert whole.deductions == ()
+    (echo,) = whole.days_to_pay
+    assert echo.short_paid == 0
+
+
+@BOTH
+def test_the_part_paid_to_us_stays_owed_after_the_chargeback_of_the_rest(name):
+    # CHARGED_BACK_REST without the forward: the 400.00 stays on DueToFactor, and the
+    # factor nets both from its next deposit: 400.00 + 447.50 = 847.50 = the 800.00
+    # advance + the 47.50 fee.
+    not_forwarded = CHARGED_BACK_REST.replace(TO_US, TO_US.split("\n\n2025-03-15")[0] + "\n")
+    text = 'plugin "beancount_factoring.plugin"\n' + OPENS + model(not_forwarded, name)
+    entries, errors, options = loader.load_string(text)
+    assert errors == []
+    assert balance(entries, DUE) == D("-400.00")
+    assert balance(entries, CLEARING) == D("-447.50")
+    book = compute(entries, options, errors)
+    items = {
+        (item.kind, item.reference): item.cash
+        for account in book.reconcile(as_of=datetime.date(2025, 6, 2)).accounts
+        for item in account.items
+    }
+    assert items == {
+        ("payment to forward", "INV-2001"): D("-400.00"),
+        ("chargeback to net", "INV-2001"): D("-447.50"),
+    }

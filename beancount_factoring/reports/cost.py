@@ -262,9 +262,11 @@ def cost_report(
         customer.close(whole.fees.total, whole.cash_advanced, whole.dollar_days)
         last = history[-1]
         if last.collected_on:
-            paid = last.paid if last.paid is not None else face
+            # Paid to the factor and to us; on the day the payments reached the face.
+            paid = (last.paid if last.paid is not None else face) + last.received
+            paid_on = last.paid_in_full_on or last.collected_on
             waits.setdefault(invoice.customer, []).append(
-                (whole.days, (last.collected_on - invoice.entry.date).days, face - paid)
+                (whole.days, (paid_on - invoice.entry.date).days, face - paid)
             )
     for currency, tally in posted.untied.items():
         by_customer[(NO_INVOICE, currency)] = tally

@@ -74,6 +74,9 @@ class Snap:
     received_on: datetime.date | None = None
     # The day a short pay paid later put money back in the reserve (collect.py).
     recovered_on: datetime.date | None = None
+    # The day the payments (to the factor and to us) reached the face, or the factor
+    # closed the invoice short: its time-based fee stops (InvoiceState.paid_in_full_on).
+    paid_in_full_on: datetime.date | None = None
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
@@ -98,6 +101,7 @@ class Snap:
             state.received,
             state.received_on,
             state.recovered_on,
+            state.paid_in_full_on,
         )
 
 

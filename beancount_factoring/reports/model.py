@@ -382,9 +382,10 @@ class InvoiceCost:
 class DaysToPay:
     """How long a customer takes to pay the factor, over invoices collected in the period.
 
-    ``average_from_funding``: mean days from funding to collection;
-    ``average_from_invoice``: mean days from the invoice date to collection;
-    ``short_paid``: the total the customer paid short of face.
+    ``average_from_funding``: mean days from funding to the day the invoice was paid in
+    full (its payments to the factor and to us added up to the face) or closed short;
+    ``average_from_invoice``: mean days from the invoice date to that day;
+    ``short_paid``: the total the customer paid short of face (to the factor and to us).
     """
 
     customer: str

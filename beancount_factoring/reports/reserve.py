@@ -42,13 +42,14 @@ DEFAULT_DAYS_TO_PAY = 30
 
 
 def typical_days(facts: Facts, as_of: datetime.date) -> dict[str, int]:
-    """Per customer, the mean days from funding to collection of invoices collected by then."""
+    """Per customer, the mean days from funding to payment in full of invoices collected by
+    then."""
     totals: dict[str, list[int]] = {}
     for number, invoice in facts.book.invoices.items():
         snap = facts.snap(number, as_of)
         if snap is None or snap.funded_on is None or snap.collected_on is None:
             continue
-        days = (snap.collected_on - snap.funded_on).days
+        days = ((snap.paid_in_full_on or snap.collected_on) - snap.funded_on).days
         totals.setdefault(invoice.customer, []).append(days)
     return {customer: round(sum(days) / len(days)) for customer, days in totals.items()}
 
@@ -144,8 +145,10 @@ def reserve_line(
     face = invoice.face.number or ZERO
     accrued = fees_due
     if status == AWAITING_COLLECTION:
+        # A customer that paid us in full stopped the fee that day, reported or not.
+        until = min(as_of, snap.paid_in_full_on or as_of)
         accrued = fee_accrued(
-            agreement, face, snap.purchase, snap.funded_on, as_of, invoice.face.currency
+            agreement, face, snap.purchase, snap.funded_on, until, invoice.face.currency
         )
     if not (snap.purchase.reserve or forfeited or snap.held or fees_due or accrued):
         return None

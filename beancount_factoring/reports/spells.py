@@ -171,7 +171,11 @@ def _step(result: InvoiceFees, previous: Snap | None, snap: Snap, transfer: Deci
         # Known on collection, booked with the release (None: not yet).
         result.add("discount", None, snap.base_fee)
         result.add("late", None, snap.late_fee)
-        result.end(snap.collected_on)
+        # The advance was out until the invoice was paid in full (to us, perhaps,
+        # before the factor's report) or closed short: the fee ran that long. (Paid to
+        # us before the funding, the spell ends the day it began.)
+        paid_on = snap.paid_in_full_on or snap.collected_on
+        result.end(max(paid_on, result.spells[-1].start))
     if _new(snap, previous, "lost_on"):
         assert snap.lost_on is not None
         # A credit loss: the fee to the day is taken from the reserve at once when the

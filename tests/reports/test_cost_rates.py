@@ -13,10 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import test_accruals
 import test_buyout
 import test_credit_loss
 import test_fuel_advances
 import test_other_fees
+import test_partial_payments
 import test_short_pays
 from beancount import loader
 from beancount.core import data
@@ -496,3 +498,69 @@ def test_the_test_ledgers_tie_out_every_day(name, model):
         assert_ties(book.cost(as_of), entries, accounts)
         assert_ties(book.cost(as_of, start=as_of), entries, accounts)
     check_every_month(book, entries)
+
+
+# ---------------------------------------------------------------------------------------------
+# A customer that paid us: the days run to the day the invoice was paid in full
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_the_days_and_rate_run_to_the_day_the_customer_paid_us(model):
+    text = test_accruals.OPENS + test_accruals.with_model(test_accruals.PAID_TO_US, model)
+    book, _ = book_of(text, opens=False)
+    report = book.cost(day(2025, 3, 31))
+    (summit,) = report.by_factor
+    # Funded January 10, paid to us in full February 15 (Summit's report: March 3): 36
+    # days, not 52. Fee 36 x 6.00 = 216.00 on an advance of 9,000.00:
+    # 216 / (9,000 x 36) x 365 = 24.33% (to the report: 216 / (9,000 x 52) x 365 = 16.85%).
+    assert (summit.fees.total, summit.cash_advanced, summit.average_days) == (
+        D("216.00"),
+        D("9000.00"),
+        D(36),
+    )
+    assert summit.annual_rate == D(216) / (D(9000) * 36) * YEAR
+    assert round(summit.annual_rate, 4) == D("0.2433")
+    (invoice,) = report.by_invoice
+    assert (invoice.closed_on, invoice.days) == (day(2025, 2, 15), 36)
+    (tql,) = report.days_to_pay
+    # From funding: 36 days; from the invoice (January 9): 37 days; nothing short.
+    assert (tql.average_from_funding, tql.average_from_invoice, tql.short_paid) == (
+        D(36),
+        D(37),
+        D(0),
+    )
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_part_paid_to_us_counts_to_the_day_the_rest_was_paid(model):
+    text = test_partial_payments.model(test_partial_payments.PART_TO_US, model)
+    book, _ = book_of(text)
+    report = book.cost(day(2025, 5, 31))
+    (invoice,) = report.by_invoice
+    # Funded March 4, 400.00 to us on March 14, the rest to Harbor on May 3: 60 days.
+    # Fees 20.00 + 32.50 = 52.50 on an advance of 800.00: 52.50 / (800 x 60) x 365.
+    assert (invoice.closed_on, invoice.days, invoice.fees.total) == (
+        day(2025, 5, 3),
+        60,
+        D("52.50"),
+    )
+    assert invoice.annual_rate == D("52.50") / (D(800) * 60) * YEAR
+    (echo,) = report.days_to_pay
+    assert (echo.average_from_funding, echo.short_paid) == (D(60), D(0))
+
+
+def test_paid_to_us_before_the_funding_counts_one_day():
+    text = test_accruals.OPENS + test_accruals.BEFORE_FUNDING
+    book, _ = book_of(text, opens=False)
+    report = book.cost(day(2025, 5, 31))
+    (invoice,) = report.by_invoice
+    # Funded March 7 (1,800.00 advanced), paid to us in full March 6: the spell ends the
+    # day it began, and counts the least, one day: 40.00 / (1,800.00 x 1) x 365.
+    assert (invoice.funded_on, invoice.closed_on, invoice.days) == (
+        day(2025, 3, 7),
+        day(2025, 3, 7),
+        1,
+    )
+    assert invoice.fees.total == D("40.00")
+    assert invoice.annual_rate == D(40) / D(1800) * YEAR
