@@ -565,3 +565,102 @@ class ReconcileReport:
     def ok(self) -> bool:
         """True when nothing is open past its grace period."""
         return not self.problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison with another factor's offer
+# ---------------------------------------------------------------------------------------------
+
+COLLECTED = "collected"
+CHARGED_BACK = "charged back"
+
+
+@dataclass(frozen=True)
+class CompareInvoice:
+    """One invoice the books funded and closed, and what the offer would have charged.
+
+    ``actual`` is the invoice's whole-life cost as the cost report gives it
+    (``CostReport.by_invoice``); ``offer`` the offer's fees on the same face,
+    funding day and deposit, to ``offer_closed_on``: the day it was collected
+    or charged back, or, when sooner, the day the offer's ``recourse-days``
+    run out (``offer_outcome`` is then "charged back"). The rates are each
+    side's fees / (advance x days) x 365.
+    """
+
+    invoice: str
+    customer: str
+    factor: str
+    currency: str
+    face: Decimal
+    funded_on: datetime.date
+    closed_on: datetime.date
+    outcome: str
+    actual: Fees
+    actual_advance: Decimal
+    actual_rate: Decimal | None
+    offer_closed_on: datetime.date
+    offer_outcome: str
+    offer: Fees
+    offer_advance: Decimal
+    offer_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class CompareLine:
+    """Actual and offered cost of one month, one customer or the total, in one currency.
+
+    ``key`` is the month ("2025-03", the invoices' funding month), the
+    customer, ``NO_INVOICE`` (charges apart from any invoice) or "total".
+    ``invoices`` and ``face`` count the compared invoices. ``actual_fees`` and
+    ``offer_fees`` are fee totals; ``difference`` = offer - actual (negative:
+    the offer is cheaper). Rates are fees / dollar-days x 365 (None without
+    dollar-days); on month and total lines the fees include the charges apart
+    from any invoice, so the rate is all-in.
+    """
+
+    key: str
+    currency: str
+    invoices: int
+    face: Decimal
+    actual_fees: Decimal
+    actual_dollar_days: Decimal
+    actual_rate: Decimal | None
+    offer_fees: Decimal
+    offer_dollar_days: Decimal
+    offer_rate: Decimal | None
+    difference: Decimal
+
+
+@dataclass(frozen=True)
+class CompareExcluded:
+    """An invoice funded in the period that the comparison cannot replay, and why."""
+
+    invoice: str
+    customer: str
+    factor: str
+    currency: str
+    face: Decimal
+    funded_on: datetime.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class OfferComparison:
+    """The books against one offer, for the invoices funded in the period."""
+
+    offer: str
+    by_month: tuple[CompareLine, ...]
+    by_customer: tuple[CompareLine, ...]
+    totals: tuple[CompareLine, ...]
+    invoices: tuple[CompareInvoice, ...]
+    excluded: tuple[CompareExcluded, ...]
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    """Every offer of the ledger (or the one asked) against the books, ``start`` to ``as_of``."""
+
+    as_of: datetime.date
+    start: datetime.date | None
+    factor: str | None
+    offers: tuple[OfferComparison, ...]

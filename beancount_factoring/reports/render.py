@@ -22,10 +22,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring.reports import csvrows, text
+from beancount_factoring.reports import compare_render, csvrows, text
 from beancount_factoring.reports.cells import day, money, number, percent, table
 from beancount_factoring.reports.model import (
     AgingReport,
+    CompareReport,
     CostReport,
     Fees,
     ReconcileReport,
@@ -34,7 +35,7 @@ from beancount_factoring.reports.model import (
 )
 
 FORMATS = ("text", "csv", "json")
-Report = ReserveReport | AgingReport | CostReport | ReconcileReport
+Report = ReserveReport | AgingReport | CostReport | ReconcileReport | CompareReport
 
 
 def relative(report: Report, base: str) -> Report:
@@ -107,6 +108,7 @@ def csv_rows(report: Report) -> tuple[list[str], list[list[str]]]:
         AgingReport: csvrows.aging_csv,
         CostReport: csvrows.cost_csv,
         ReconcileReport: csvrows.reconcile_csv,
+        CompareReport: compare_render.compare_csv,
     }
     return builders[type(report)](report)
 
@@ -120,6 +122,7 @@ def render_text(report: Report) -> str:
         AgingReport: text.aging_text,
         CostReport: text.cost_text,
         ReconcileReport: text.reconcile_text,
+        CompareReport: compare_render.compare_text,
     }
     return "\n".join(builders[type(report)](report)).rstrip() + "\n"
 
