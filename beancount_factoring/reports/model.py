@@ -31,6 +31,8 @@ FORFEITED = "forfeited"
 RELEASED = "released"
 RESERVE_STATUSES = (AWAITING_COLLECTION, RELEASE_DUE, OVERDUE, FORFEITED, RELEASED)
 """The statuses of an invoice's reserve, in the order the reports show them."""
+RESERVE_OPEN = (AWAITING_COLLECTION, RELEASE_DUE, OVERDUE)
+"""The statuses of a reserve not back yet (``bean-factoring reserve --open``)."""
 
 FORFEIT_CHARGEBACK = "chargeback"
 FORFEIT_SHORT_PAY = "short-pay"
@@ -63,7 +65,7 @@ class ReserveInvoice:
     ``reserve`` is what the factor held back at funding; ``held`` what is on the
     reserve account for it as of the date (after a short pay taken from it,
     zero once released or charged back); ``fees_due`` the time-based fees the
-    factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``
+    factor will deduct at release; ``due_back`` = ``held`` - ``fees_due``
     (less the VAT on them, when the agreement gives a rate), what the release
     should pay (negative when the fees exceed the reserve).
     ``accrued_fee`` is the fee incurred to the report's date and not yet
@@ -100,7 +102,7 @@ class ReserveInvoice:
     reserve: Decimal
     held: Decimal
     fees_due: Decimal
-    expected_cash: Decimal
+    due_back: Decimal
     accrued_fee: Decimal
     forfeited: Decimal
     forfeit_reason: str | None
@@ -112,6 +114,11 @@ class ReserveInvoice:
     released_on: datetime.date | None
     days_overdue: int
     source: Source
+
+    @property
+    def expected_cash(self) -> Decimal:
+        """The former name of ``due_back``."""
+        return self.due_back
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,7 @@ class FactorReserve:
     that matched nothing or a hand-written reserve posting shows here).
     ``history`` is the account balance at the end of each day it changed, up
     to the date. ``by_status`` sums ``held`` per status (every status listed;
-    forfeited and released invoices hold nothing). ``expected_cash`` is what the
+    forfeited and released invoices hold nothing). ``due_back`` is what the
     releases due and overdue should pay (``held`` less ``fees_due`` and its VAT);
     ``accrued_fees`` the sum of the invoices' ``accrued_fee``, and
     ``held_net_of_fees`` = ``held`` - ``accrued_fees``, what the reserve is worth
@@ -139,13 +146,18 @@ class FactorReserve:
     held: Decimal
     account_balance: Decimal
     unexplained: Decimal
-    expected_cash: Decimal
+    due_back: Decimal
     accrued_fees: Decimal
     held_net_of_fees: Decimal
     forfeited: Decimal
     by_status: tuple[tuple[str, Decimal], ...]
     history: tuple[BalancePoint, ...]
     invoices: tuple[ReserveInvoice, ...]
+
+    @property
+    def expected_cash(self) -> Decimal:
+        """The former name of ``due_back``."""
+        return self.due_back
 
 
 @dataclass(frozen=True)
@@ -552,8 +564,9 @@ class ClearingAccount:
 class ReconcileReport:
     """Each clearing account's open items and the ledger's disagreements, as of a date.
 
-    ``problems`` says, one line each, what is open past its grace period; the
-    CLI exits 1 when there is any.
+    ``problems`` says, one line each, what is open past its grace period and
+    each clearing balance its open items do not explain (``unexplained`` not
+    zero); the CLI exits 1 when there is any.
     """
 
     as_of: datetime.date
@@ -563,7 +576,7 @@ class ReconcileReport:
 
     @property
     def ok(self) -> bool:
-        """True when nothing is open past its grace period."""
+        """True when nothing is open past its grace period and every balance is explained."""
         return not self.problems
 
 
@@ -571,8 +584,7 @@ class ReconcileReport:
 # Comparison with another factor's offer
 # ---------------------------------------------------------------------------------------------
 
-COLLECTED = "collected"
-CHARGED_BACK = "charged back"
+COLLECTED = "collected"  # an outcome; the other is CHARGED_BACK, as in the aging report
 
 
 @dataclass(frozen=True)
