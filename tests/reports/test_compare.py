@@ -8,13 +8,18 @@ per deposit, 60 recourse days. docs/reports.md, "Compare an offer", defines each
 from __future__ import annotations
 
 import datetime
+import io
+import re
+import shlex
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from beancount import loader
 from beancount.core import data
 from report_ledgers import SUMMIT, full
 
+from beancount_factoring import cli
 from beancount_factoring.reports import ReportBook, UnknownOffer, compute
 from beancount_factoring.reports.model import CHARGED_BACK, COLLECTED, NO_INVOICE
 from beancount_factoring.reports.render import render
@@ -198,3 +203,25 @@ def test_an_unknown_offer_is_refused_and_each_format_renders():
     csv_text = render(report, "csv")
     assert csv_text.splitlines()[0].startswith("offer,group,key,currency")
     assert '"actual_fees": "170.00"' in render(report, "json")
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_reports_md_shows_what_compare_prints_for_the_ledger_of_ledger_md(tmp_path, monkeypatch):
+    # 10,000.00 at flat 3% (advance 9,500.00), paid after 30 days: 300.00, 38.42% a year;
+    # the offer's first tier, 1% = 100.00 on 9,000.00: 13.52% a year.
+    guide = (DOCS / "ledger.md").read_text(encoding="utf-8")
+    section = guide[guide.index("### 2.4 Offers from other factors") :]
+    ledger = re.search(r"```beancount\n(.*?)```", section, re.S)[1]
+    (shown,) = re.findall(
+        r"<!-- compare: bean-factoring (.*?) -->\s*\n```text\n(.*?)```",
+        (DOCS / "reports.md").read_text(encoding="utf-8"),
+        re.S,
+    )
+    (tmp_path / "ledger.beancount").write_text(ledger, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    assert cli.main(shlex.split(shown[0]), out=out) == 0
+    assert out.getvalue() == shown[1]
+    assert "300.00  38.42%  100.00  13.52%     -200.00" in shown[1]
