@@ -59,7 +59,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Account balance", DECIMAL),
             ("Unexplained", DECIMAL),
             ("Due back", DECIMAL),
-            ("Accrued fee", DECIMAL),
+            ("Fees accrued", DECIMAL),
             ("Held net of fees", DECIMAL),
         ],
         summary,
