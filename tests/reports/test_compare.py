@@ -225,3 +225,21 @@ def test_reports_md_shows_what_compare_prints_for_the_ledger_of_ledger_md(tmp_pa
     assert cli.main(shlex.split(shown[0]), out=out) == 0
     assert out.getvalue() == shown[1]
     assert "300.00  38.42%  100.00  13.52%     -200.00" in shown[1]
+
+
+def test_what_cannot_be_replayed_is_listed_not_dropped():
+    # test_cost_rates.BUYOUT: INV-1 (2,000.00) funded by Lakeshore on 03-03, bought out by
+    # Pinecrest on 04-02, paid on 05-17: two factors' spells, not replayed on one offer.
+    import test_cost_rates
+
+    entries, errors, options_map = loader.load_string(full(test_cost_rates.BUYOUT + OFFER))
+    assert errors == []
+    book = compute(entries, options_map, errors)
+    (compared,) = book.compare(day(2025, 5, 31)).offers
+    assert compared.invoices == () and compared.totals == ()
+    (left,) = compared.excluded
+    assert (left.invoice, left.factor, left.face) == ("INV-1", "Lakeshore", D("2000.00"))
+    assert left.reason.startswith("bought out by another factor")
+    # With --factor Pinecrest nothing was funded by it in the period: nothing at all.
+    (pinecrest,) = book.compare(day(2025, 5, 31), factor="Pinecrest").offers
+    assert pinecrest.excluded == () and pinecrest.invoices == ()
