@@ -150,7 +150,8 @@ def _refused(path: str, errors: list[Any], options_map: dict[str, Any]) -> bool:
     if PLUGIN not in [name for name, _ in options_map.get("plugin", ()) or ()]:
         message = (
             "the factoring plugin did not run, so nothing is split or checked: add the line "
-            f'plugin "{PLUGIN}" to the ledger (or pass --ignore-errors)'
+            f'plugin "{PLUGIN}" to the main file (Beancount ignores it in an included file), '
+            "or pass --ignore-errors"
         )
         _stop("FCT315", path, message)
         return True
