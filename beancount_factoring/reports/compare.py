@@ -129,9 +129,10 @@ class _Funded:
 
     closed: list[tuple[InvoiceCost, str]] = field(default_factory=list)
     excluded: list[CompareExcluded] = field(default_factory=list)
-    # Per deposit (id): its entry's rail and the face of every invoice it funded.
+    # Per deposit (id of its entry) and currency: its rail ("transfer:", default "ach")
+    # and the face of every invoice it funded in the period.
     deposits: dict[tuple[int, str], tuple[str, dict[str, Decimal]]] = field(default_factory=dict)
-    # Per (month, factor key, currency): the face funded, for the volume minimum.
+    # Per (month, currency): the face funded, for the offer's volume minimum.
     volume: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
 
