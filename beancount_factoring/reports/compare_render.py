@@ -59,7 +59,8 @@ def _line_rows(lines: tuple[CompareLine, ...]) -> list[list[str]]:
 
 def _offer_text(period: str, compared: OfferComparison) -> list[str]:
     out = [f"Offer {compared.offer}: the invoices funded {period}", ""]
-    headers = ["", "Cur", "Invoices", "Face", "Actual", "Rate", "Offer", "Rate", "Difference"]
+    headers = ["", "Cur", "Invoices", "Face", "Actual fees", "Actual rate"]
+    headers += ["Offer fees", "Offer rate", "Difference"]
     right = [False, False] + [True] * 7
     for title, lines, first in (
         ("Total", compared.totals, "Total"),
@@ -84,8 +85,8 @@ def _offer_text(period: str, compared: OfferComparison) -> list[str]:
         for item in compared.invoices
     ]
     if rows:
-        headers = ["Invoice", "Customer", "Cur", "Funded", "Closed", "Actual"]
-        headers += ["Under the offer", "Offer"]
+        headers = ["Invoice", "Customer", "Cur", "Funded", "Closed", "Actual fees"]
+        headers += ["Under the offer", "Offer fees"]
         right = [False] * 5 + [True, False, True]
         out.extend(["By invoice", table(headers, rows, right), ""])
     if compared.excluded:
