@@ -406,6 +406,10 @@ def compare_report(
     if offer is not None and offer.strip().lower() not in offers:
         raise UnknownOffer(offer, sorted(o.name for o in offers.values()))
     chosen = [offers[offer.strip().lower()]] if offer is not None else list(offers.values())
+    shown = facts.display(factor) if factor else None
+    if not chosen:
+        # No offer: nothing to replay (and no cost report to work out for the page).
+        return CompareReport(as_of=as_of, start=start, factor=shown, offers=())
     funded = _funded(facts, start, as_of, factor)
     charges = _charges(facts, start, as_of, factor)
     results = []
@@ -427,6 +431,6 @@ def compare_report(
     return CompareReport(
         as_of=as_of,
         start=start,
-        factor=facts.display(factor) if factor else None,
+        factor=shown,
         offers=tuple(results),
     )
