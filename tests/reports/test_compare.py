@@ -243,3 +243,32 @@ def test_what_cannot_be_replayed_is_listed_not_dropped():
     # With --factor Pinecrest nothing was funded by it in the period: nothing at all.
     (pinecrest,) = book.compare(day(2025, 5, 31), factor="Pinecrest").offers
     assert pinecrest.excluded == () and pinecrest.invoices == ()
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_the_books_monthly_minimum_is_on_the_actual_side(model):
+    # test_cost_rates.MINIMUM: INV-1001 (2,000.00) funded 03-04 by Summit (2% + 5.00 invoice
+    # fee = 45.00), paid 04-03 (30 days); March's minimum fee, 60.00, posted on 04-01.
+    # Offer: 1% of 2,000.00 for 30 days = 20.00, and its 10.00 transfer fee on the deposit
+    # that funded the invoice: 30.00. March's offer fees are booked in April (collection
+    # timing): the offer has no monthly minimum, so none is charged.
+    import test_cost_rates
+
+    text = full(test_cost_rates.with_model(test_cost_rates.MINIMUM, model) + OFFER)
+    entries, errors, options_map = loader.load_string(text)
+    assert errors == []
+    book = compute(entries, options_map, errors)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    (item,) = compared.invoices
+    assert (item.actual.total, item.offer.total) == (D("45.00"), D("30.00"))
+    months = by_key(compared.by_month)
+    # The 60.00 charge is posted in April: April's line, with no invoice funded in it.
+    assert (months["2025-03"].actual_fees, months["2025-03"].offer_fees) == (D("45.00"), D(30))
+    assert (months["2025-04"].invoices, months["2025-04"].actual_fees) == (0, D("60.00"))
+    customers = by_key(compared.by_customer)
+    cost = by_key(book.cost(day(2025, 4, 30)).by_customer)
+    assert customers[NO_INVOICE].actual_fees == cost[NO_INVOICE].fees.total == D("60.00")
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("105.00"), D("30.00"))
+    # All in: 105.00 / (1,900.00 x 30) x 365 = 67.24%, the cost report's all-in rate.
+    assert total.actual_rate == book.cost(day(2025, 4, 30)).by_factor[0].all_in_rate
