@@ -49,6 +49,9 @@ from beancount_factoring.fees import (
 )
 
 DIRECTIVE = "factoring-agreement"
+# Another factor's terms, to compare the books against (reports/compare.py): read with
+# the same keys, never applied to the books.
+OFFER_DIRECTIVE = "factoring-offer"
 # Days a deposit may wait on the clearing account for the items it pays for.
 DEFAULT_GRACE_DAYS = 5
 
@@ -324,9 +327,10 @@ def _shown(value: Any) -> str:
 class _Reader:
     """Reads one directive's keys, collecting one error per bad key."""
 
-    def __init__(self, entry: data.Custom, name: str) -> None:
+    def __init__(self, entry: data.Custom, name: str, kind: str = "Agreement") -> None:
         self.entry = entry
         self.name = name
+        self.kind = kind
         self.meta = entry.meta
         self.errors: list[FactoringError] = []
 
@@ -339,7 +343,7 @@ class _Reader:
         self.errors.append(
             make_error(
                 "FCT110",
-                f"Agreement '{self.name}'{where}: {message}",
+                f"{self.kind} '{self.name}'{where}: {message}",
                 self.meta,
                 self.entry,
                 lineno,
@@ -480,20 +484,24 @@ def _vat_terms(reader: _Reader) -> tuple[tuple[tuple[str, Decimal], ...], str | 
     return tuple(rates), vat_account
 
 
-def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[FactoringError]]:
-    """Read one ``factoring-agreement`` directive.
+def parse_agreement(
+    entry: data.Custom, offer: bool = False
+) -> tuple[Agreement | None, list[FactoringError]]:
+    """Read one ``factoring-agreement`` directive (with ``offer``, a ``factoring-offer``:
+    the same keys, errors named "Offer", and ``bank`` not required since nothing is booked).
 
     Returns:
       The agreement, or None if it has errors, and the list of errors.
     """
+    kind, directive = ("Offer", OFFER_DIRECTIVE) if offer else ("Agreement", DIRECTIVE)
     values = entry.values or []
     name = values[0].value if values and isinstance(values[0].value, str) else None
     if not name or not name.strip():
-        reader = _Reader(entry, "?")
-        reader.error(None, 'give the factor\'s name: custom "factoring-agreement" "Summit"')
+        reader = _Reader(entry, "?", kind)
+        reader.error(None, f'give the factor\'s name: custom "{directive}" "Summit"')
         return None, reader.errors
     name = name.strip()
-    reader = _Reader(entry, name)
+    reader = _Reader(entry, name, kind)
     meta = entry.meta
     for key in meta:
         if key in ("filename", "lineno") or key.startswith("__"):
@@ -501,7 +509,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
         if key not in KEYS:
             reader.error(key, f"unknown key; the keys are: {', '.join(KEYS)}")
     for key in REQUIRED:
-        if key not in meta:
+        if key not in meta and not (offer and key == "bank"):
             reader.error(None, f"the key '{key}' is required")
 
     advance_rate = reader.rate("advance-rate")
@@ -584,7 +592,7 @@ def parse_agreement(entry: data.Custom) -> tuple[Agreement | None, list[Factorin
     if currency is not None:
         # One agreement per currency: each currency gets accounts of its own.
         component = f"{component}:{re.sub(r'[^A-Za-z0-9-]', '-', currency)}"
-    bank = reader.account_name("bank", None)
+    bank = reader.account_name("bank", "Assets:Bank" if offer else None)
     clearing = reader.account_name("clearing", f"Assets:Factoring:{component}:Clearing")
     reserve = reader.account_name("reserve", f"Assets:Factoring:{component}:Reserve")
     fees = reader.account_name("fees", f"Expenses:Factoring:{component}:Fees")

@@ -32,7 +32,13 @@ from typing import Any, NamedTuple
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_factoring.agreement import DIRECTIVE, Agreements, parse_agreement
+from beancount_factoring.agreement import (
+    DIRECTIVE,
+    OFFER_DIRECTIVE,
+    Agreement,
+    Agreements,
+    parse_agreement,
+)
 from beancount_factoring.errors import FactoringError, make_error
 
 EVENT_KINDS = (
@@ -124,6 +130,9 @@ class Book:
     charge_links: set[str] = field(default_factory=set)
     # The transactions other than invoices that post to a receivable account.
     receivable_entries: list[int] = field(default_factory=list)
+    # Other factors' offers (``factoring-offer``), by lower-cased name, the latest
+    # of a name kept: read for the comparison report only, never applied.
+    offers: dict[str, Agreement] = field(default_factory=dict)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -187,6 +196,13 @@ def read_book(entries: list[data.Directive]) -> Book:
                 currency = entry.meta.get("currency")
                 currency = currency if isinstance(currency, str) else None
                 book.agreements.add(name, entry.date, agreement, currency)
+        elif isinstance(entry, data.Custom) and entry.type == OFFER_DIRECTIVE:
+            # Same keys and same FCT110 errors as an agreement; not an agreement: it
+            # opens no account and no deposit is matched against it.
+            offer, errors = parse_agreement(entry, offer=True)
+            book.errors.extend(errors)
+            if offer is not None:
+                book.offers[offer.name.lower()] = offer
     valid = book.agreements.latest()
     prefixes = tuple({"Assets:Receivable"} | {a.receivables for a in valid})
     own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}

@@ -3,19 +3,25 @@
 ::
 
     bean-factoring reserve   LEDGER [--as-of DATE] [--factor NAME] [--format text|csv|json]
+                             [--ignore-errors] [--open]
     bean-factoring aging     LEDGER [...] [--by invoice|due]
     bean-factoring cost      LEDGER [...] [--start DATE]
+    bean-factoring compare   LEDGER [...] [--start DATE] [--offer NAME]
     bean-factoring reconcile LEDGER [...]
+    bean-factoring --version
 
 A thin layer over ``beancount_factoring.reports``: it loads the ledger (with
 its plugins, as bean-check does), computes the report and prints it. Exit
-codes: 0 on success; 1 when ``reconcile`` finds something open past its grace
-period (each listed on stderr); 2 when the ledger cannot be loaded (its errors
-are printed), a factor is unknown, or the arguments are wrong. Sources under
-the current folder are shown relative to it.
+codes, for CI: 0 on success; 1 when ``reconcile`` finds something open past
+its grace period or a clearing balance no open item explains (each listed on
+stderr); 2 when the ledger cannot be loaded, has errors (the count and the
+first few are printed; ``--ignore-errors`` reports anyway), was loaded without
+the factoring plugin, or when an argument is wrong (an unknown factor or offer,
+``--start`` after the as-of date). Sources under the current folder are shown
+relative to it.
 
 Each error on stderr names its place (the ledger, or the argument), then its code
-(``CLI_CODES``: FCT310 to FCT313, in docs/errors.md), then what to do:
+(``CLI_CODES``: FCT310 to FCT317, in docs/errors.md), then what to do:
 
     bean-factoring: argument --factor: FCT311 No factoring agreement names the factor ...
 """
@@ -23,6 +29,7 @@ Each error on stderr names its place (the ledger, or the argument), then its cod
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import os
 import re
@@ -33,12 +40,22 @@ from typing import Any, NoReturn, TextIO
 from beancount import loader
 from beancount.parser import printer
 
+from beancount_factoring import __version__
 from beancount_factoring.errors import CLI_CODES, coded
-from beancount_factoring.reports import UnknownFactor, compute
-from beancount_factoring.reports.model import BASIS_DUE, BASIS_INVOICE
+from beancount_factoring.reports import (
+    ReconcileReport,
+    ReportBook,
+    UnknownFactor,
+    UnknownOffer,
+    compute,
+)
+from beancount_factoring.reports.facts import PLUGIN
+from beancount_factoring.reports.model import BASIS_DUE, BASIS_INVOICE, RESERVE_OPEN
 from beancount_factoring.reports.render import FORMATS, relative, render
 
-REPORTS = ("reserve", "aging", "cost", "reconcile")
+REPORTS = ("reserve", "aging", "cost", "compare", "reconcile")
+# How many of a ledger's errors are printed before the report refuses to run.
+ERRORS_SHOWN = 5
 # Errors that mean the ledger itself could not be read, rather than disagreements in it.
 FATAL_ERRORS = ("LoadError", "LexerError", "ParserError", "ParserSyntaxError")
 # argparse words an error about one argument "argument --format: invalid choice: ...".
@@ -77,15 +94,20 @@ def _date(text: str) -> datetime.date:
 def parser() -> argparse.ArgumentParser:
     main = Parser(
         prog="bean-factoring",
-        description="Factoring reports from a Beancount ledger: reserve, aging, cost, reconcile.",
+        description="Factoring reports from a Beancount ledger: reserve, aging, cost, "
+        "compare, reconcile.",
     )
+    main.add_argument("--version", action="version", version=f"bean-factoring {__version__}")
     commands = main.add_subparsers(dest="report", required=True, metavar="REPORT")
     helps = {
         "reserve": "reserve held per factor and invoice, with status, expected release and fees "
         "accrued to the date",
         "aging": "receivables per customer and bucket, ours apart from the factors'",
         "cost": "fees by factor, customer and month; days to pay; annual rate",
-        "reconcile": "open items of each clearing account; exits 1 when any is past grace",
+        "compare": "what the invoices funded in the period would have cost under each "
+        "factoring-offer, beside what they did cost",
+        "reconcile": "open items of each clearing account; exits 1 when any is past grace "
+        "or the balance is not explained",
     }
     for name in REPORTS:
         command = commands.add_parser(name, help=helps[name], description=helps[name])
@@ -98,6 +120,15 @@ def parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--factor", metavar="NAME", help="one factor only")
         command.add_argument("--format", choices=FORMATS, default="text")
+        command.add_argument(
+            "--ignore-errors",
+            action="store_true",
+            help="report even when the ledger has errors or the plugin did not run",
+        )
+        if name == "reserve":
+            command.add_argument(
+                "--open", action="store_true", help="only the reserves not back yet"
+            )
         if name == "aging":
             command.add_argument(
                 "--by",
@@ -105,11 +136,61 @@ def parser() -> argparse.ArgumentParser:
                 default=BASIS_INVOICE,
                 help="age from the invoice date (default) or from the due date",
             )
-        if name == "cost":
+        if name in ("cost", "compare"):
             command.add_argument(
                 "--start", type=_date, metavar="DATE", help="count from this date on"
             )
+        if name == "compare":
+            command.add_argument("--offer", metavar="NAME", help="one offer only")
     return main
+
+
+def _refused(path: str, errors: list[Any], options_map: dict[str, Any]) -> bool:
+    """True (and said on stderr) when the ledger has errors or the plugin did not run."""
+    if PLUGIN not in [name for name, _ in options_map.get("plugin", ()) or ()]:
+        message = (
+            "the factoring plugin did not run, so nothing is split or checked: add the line "
+            f'plugin "{PLUGIN}" to the main file (Beancount ignores it in an included file), '
+            "or pass --ignore-errors"
+        )
+        _stop("FCT315", path, message)
+        return True
+    if not errors:
+        return False
+    count = len(errors)
+    message = (
+        f"the ledger has {count} error{'s' if count > 1 else ''}, so the report could be "
+        "wrong; fix them (bean-check lists them all) or pass --ignore-errors"
+    )
+    _stop("FCT314", path, message)
+    printer.print_errors(errors[:ERRORS_SHOWN], file=sys.stderr)
+    if count > ERRORS_SHOWN:
+        print(f"... and {count - ERRORS_SHOWN} more", file=sys.stderr)
+    return True
+
+
+def _report(book: ReportBook, args: argparse.Namespace) -> Any:
+    """The report the arguments ask for (raises UnknownFactor, UnknownOffer)."""
+    if args.report == "reserve":
+        report = book.reserve(args.as_of, args.factor)
+        if args.open:
+            # Only the reserves not back yet: released and forfeited ones are history.
+            factors = tuple(
+                dataclasses.replace(
+                    factor,
+                    invoices=tuple(i for i in factor.invoices if i.status in RESERVE_OPEN),
+                )
+                for factor in report.factors
+            )
+            report = dataclasses.replace(report, factors=factors)
+        return report
+    if args.report == "aging":
+        return book.aging(args.as_of, args.factor, args.by)
+    if args.report == "cost":
+        return book.cost(args.as_of, args.factor, args.start)
+    if args.report == "compare":
+        return book.compare(args.as_of, args.factor, args.start, args.offer)
+    return book.reconcile(args.as_of, args.factor)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -123,24 +204,26 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         _stop("FCT310", args.ledger, message)
         printer.print_errors(errors, file=sys.stderr)
         return 2
+    if not args.ignore_errors and _refused(args.ledger, errors, options_map):
+        return 2
     book = compute(entries, options_map, errors)
+    start = getattr(args, "start", None)
+    as_of = args.as_of or book.last_date
+    if start is not None and as_of is not None and start > as_of:
+        given = "--as-of" if args.as_of else "the ledger's as-of date"
+        message = f"{start} is after {given} {as_of}: the period would be empty"
+        return _stop("FCT316", "argument --start", message)
     for warning in book.warnings:
         print(f"bean-factoring: {warning}", file=sys.stderr)
     try:
-        report: Any
-        if args.report == "reserve":
-            report = book.reserve(args.as_of, args.factor)
-        elif args.report == "aging":
-            report = book.aging(args.as_of, args.factor, args.by)
-        elif args.report == "cost":
-            report = book.cost(args.as_of, args.factor, args.start)
-        else:
-            report = book.reconcile(args.as_of, args.factor)
+        report = _report(book, args)
     except UnknownFactor as exc:
         return _stop("FCT311", "argument --factor", str(exc))
+    except UnknownOffer as exc:
+        return _stop("FCT317", "argument --offer", str(exc))
     report = relative(report, os.getcwd())
     out.write(render(report, args.format))
-    if args.report == "reconcile" and report.problems:
+    if isinstance(report, ReconcileReport) and report.problems:
         if args.format != "text":
             print("Open past their grace period:", file=sys.stderr)
             for problem in report.problems:

@@ -120,6 +120,10 @@ CLI_CODES: dict[str, str] = {
     "FCT311": "--factor names a factor no agreement names",
     "FCT312": "a date argument is not a date",
     "FCT313": "the command line is not one bean-factoring takes",
+    "FCT314": "the ledger has errors, so a report could be wrong",
+    "FCT315": "the ledger was loaded without the factoring plugin",
+    "FCT316": "--start is after the as-of date",
+    "FCT317": "--offer names an offer no factoring-offer names",
 }
 
 ALL_CODES: dict[str, str] = {**CODES, **IMPORTER_CODES, **FAVA_CODES, **CLI_CODES}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from beancount_factoring import cli
+from beancount_factoring.reports import render
 
 from ledgers import OPENS
 
@@ -196,3 +198,210 @@ def test_the_module_runs_as_a_program():
 def test_the_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'bean-factoring = "beancount_factoring.cli:run"' in text
+
+
+# ---------------------------------------------------------------------------------------------
+# A command line CI can trust: each exit code
+# ---------------------------------------------------------------------------------------------
+
+
+def write(tmp_path, text: str, plugin: bool = True) -> str:
+    path = tmp_path / "ledger.beancount"
+    head = 'plugin "beancount_factoring.plugin"\n' if plugin else ""
+    path.write_text(head + textwrap.dedent(OPENS) + text, encoding="utf-8")
+    return str(path)
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        run("--version")
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == "bean-factoring 0.1.0\n"
+
+
+# A deposit of 1,000.00 that no open item of Summit matches: an FCT101 error on the ledger.
+STRAY_DEPOSIT = """
+2025-04-05 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking         1000.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+@pytest.mark.parametrize("report", [*REPORTS, "compare"])
+def test_a_ledger_with_errors_exits_2_with_their_count_and_the_first(report, tmp_path, capsys):
+    ledger = write(tmp_path, LATE + STRAY_DEPOSIT)
+    code, out = run(report, ledger)
+    assert (code, out) == (2, "")
+    err = capsys.readouterr().err
+    assert err.startswith(f"bean-factoring: {ledger}: FCT314 the ledger has 1 error, ")
+    assert "FCT101" in err  # the error itself, with its place
+    # --ignore-errors: the report all the same (reconcile then shows the deposit).
+    code, out = run(report, ledger, "--ignore-errors", "--as-of", "2025-04-05")
+    assert code == 0 and out
+
+
+def test_only_the_first_five_errors_are_shown(tmp_path, capsys):
+    deposits = "".join(
+        STRAY_DEPOSIT.replace("1000.00", f"{1000 + n}.00").replace("ACH", f"ACH {n}")
+        for n in range(7)
+    )
+    assert run("reserve", write(tmp_path, LATE + deposits))[0] == 2
+    err = capsys.readouterr().err
+    assert "FCT314 the ledger has 7 errors" in err
+    assert err.count("FCT101") == 5 and "... and 2 more" in err
+
+
+def test_a_ledger_without_the_plugin_exits_2(tmp_path, capsys):
+    ledger = write(tmp_path, LATE, plugin=False)
+    assert run("cost", ledger) == (2, "")
+    err = capsys.readouterr().err
+    assert err.startswith(f"bean-factoring: {ledger}: FCT315 the factoring plugin did not run")
+    assert run("cost", ledger, "--ignore-errors")[0] == 0
+
+
+def test_start_after_as_of_exits_2(late, capsys):
+    code, _ = run("cost", late, "--start", "2025-05-01", "--as-of", "2025-04-30")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bean-factoring: argument --start: FCT316 2025-05-01 is after --as-of")
+    # Without --as-of, the ledger's as-of date (its last entry, 04-01) is the end.
+    assert run("compare", late, "--start", "2025-04-02")[0] == 2
+    assert "after the ledger's as-of date 2025-04-01" in capsys.readouterr().err
+    assert run("cost", late, "--start", "2025-04-01")[0] == 0
+
+
+def test_reconcile_exits_1_on_a_clearing_entry_left_unexplained(tmp_path, capsys):
+    # 25.00 written to the clearing account by hand on 04-01: no invoice, no deposit
+    # accounts for it. It is a "clearing entry" open item; past the 5 grace days (04-06)
+    # it fails the run, as any item past its grace period.
+    by_hand = """
+2025-04-01 open Expenses:Misc
+2025-04-01 * "Correction by hand"
+  Assets:Factoring:Summit:Clearing     25.00 USD
+  Expenses:Misc
+"""
+    ledger = write(tmp_path, LATE + by_hand)
+    assert run("reconcile", late_free(tmp_path), "--as-of", "2025-04-07")[0] == 0
+    assert run("reconcile", ledger, "--as-of", "2025-04-06")[0] == 0
+    code, out = run("reconcile", ledger, "--as-of", "2025-04-07", "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["ok"] is False
+    assert data["accounts"][0]["balance"] == data["accounts"][0]["explained"] == "25.00"
+    err = capsys.readouterr().err
+    assert "clearing entry " in err and "ledger.beancount:30" in err
+    assert "past 2025-04-06 by 1 days" in err
+
+
+def late_free(tmp_path) -> str:
+    """LATE with the reserve released in time: nothing open, exit 0."""
+    release = """
+2025-04-05 * "SUMMIT FUNDING" "Rebate INV-1" ^INV-1
+  Assets:Bank:Checking          100.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    path = tmp_path / "free.beancount"
+    text = 'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + LATE + release
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_reserve_open_lists_only_the_reserves_not_back():
+    _, every = run("reserve", EXAMPLE, "--format", "csv")
+    statuses = {row["status"] for row in csv.DictReader(io.StringIO(every))}
+    assert "released" in statuses
+    _, out = run("reserve", EXAMPLE, "--format", "csv", "--open")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and {row["status"] for row in rows} <= {
+        "awaiting collection",
+        "release due",
+        "overdue",
+    }
+    # The factor's figures stay whole: only the list of invoices is shorter.
+    assert sum(Decimal(row["held"]) for row in rows) == Decimal("766.50")
+
+
+AMOUNT = re.compile(r"^-?\d+\.\d\d$")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?(E[-+]?\d+)?$")
+
+
+def amounts(value, name=""):
+    """Every amount of a JSON report (not rates, days or averages), with its field name."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from amounts(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from amounts(item, name)
+    elif isinstance(value, str) and render.is_amount(name) and NUMBER.match(value):
+        yield name, value
+
+
+@pytest.mark.parametrize("report", [*REPORTS, "compare"])
+def test_json_amounts_are_strings_in_cents(report):
+    _, out = run(report, EXAMPLE, "--format", "json")
+    found = list(amounts(json.loads(out)))
+    assert found or report == "compare"
+    assert [(name, value) for name, value in found if not AMOUNT.match(value)] == []
+
+
+def test_the_csv_rate_is_a_number():
+    _, out = run("cost", EXAMPLE, "--format", "csv")
+    rates = [row["annual_rate"] for row in csv.DictReader(io.StringIO(out)) if row["annual_rate"]]
+    assert rates and all(Decimal(rate) < 1 for rate in rates)  # 0.1761, not "17.61%"
+
+
+def test_compare_and_an_unknown_offer(tmp_path, capsys):
+    offer = """
+2025-01-01 custom "factoring-offer" "Bluewater"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  recourse-days: 60
+"""
+    ledger = write(tmp_path, LATE + offer)
+    code, out = run("compare", ledger, "--format", "csv")
+    assert code == 0
+    # INV-1, 2,000.00 paid 28 days after funding: actual 2% = 40.00, the offer's 1% = 20.00.
+    (total,) = [row for row in csv.DictReader(io.StringIO(out)) if row["group"] == "total"]
+    assert (total["actual_fees"], total["offer_fees"], total["difference"]) == (
+        "40.00",
+        "20.00",
+        "-20.00",
+    )
+    assert run("compare", ledger, "--offer", "Redwood") == (2, "")
+    err = capsys.readouterr().err
+    assert err.startswith("bean-factoring: argument --offer: FCT317 No factoring-offer names")
+
+
+def test_reconcile_exits_1_on_a_clearing_balance_nothing_explains(tmp_path, capsys):
+    # Two factors share one clearing account, and 25.00 is written to it by hand: neither
+    # factor's items explain it (bean-check says nothing), so the run fails.
+    shared = """
+2025-01-01 open Expenses:Misc
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+  clearing: Assets:Factoring:Clearing
+
+2025-01-01 custom "factoring-agreement" "Pine"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+  clearing: Assets:Factoring:Clearing
+
+2025-04-01 * "Correction by hand"
+  Assets:Factoring:Clearing     25.00 USD
+  Expenses:Misc
+"""
+    code, out = run("reconcile", write(tmp_path, shared), "--format", "json")
+    assert code == 1
+    accounts = json.loads(out)["accounts"]
+    assert [(a["factor"], a["unexplained"]) for a in accounts] == [
+        ("Pine", "25.00"),
+        ("Summit", "25.00"),
+    ]
+    err = capsys.readouterr().err
+    assert "Summit: Assets:Factoring:Clearing holds 25.00 USD, of which 25.00 no open item" in err

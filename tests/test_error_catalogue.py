@@ -84,6 +84,13 @@ INVOICE = """
   Assets:Receivable:TQL        1000.00 USD
   Income:Freight
 """
+BAD_OFFER = """
+2025-01-01 custom "factoring-offer" "Bluewater"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  recourse-days: 60
+  advance: 0.90
+"""
 SECOND_INVOICE = INVOICE.replace("Load 1", "Load 2").replace("INV-1", "INV-2")
 FUNDING = """
 2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
@@ -191,13 +198,12 @@ def fava_page(query: str) -> Run:
     return run
 
 
-def command(*args: str) -> Run:
+def command(*args: str, body: str = INVOICE, plugin: bool = True) -> Run:
     """The lines bean-factoring prints about an error (not the usage nor the loader's)."""
 
     def run(folder: Path) -> list[str]:
-        (folder / "ledger.beancount").write_text(
-            'plugin "beancount_factoring.plugin"\n' + OPENS + AGREEMENT + INVOICE
-        )
+        head = 'plugin "beancount_factoring.plugin"\n' if plugin else ""
+        (folder / "ledger.beancount").write_text(head + OPENS + AGREEMENT + body)
         printed = io.StringIO()
         with contextlib.redirect_stderr(printed):
             try:
@@ -418,6 +424,13 @@ CASES: dict[str, Run] = {
     "FCT311": command("reserve", "ledger.beancount", "--factor", "Nobody"),
     "FCT312": command("reserve", "ledger.beancount", "--as-of", "31.03.2025"),
     "FCT313": command("reserve", "ledger.beancount", "--format", "xml"),
+    # An offer with a key the plugin does not know: the ledger has an error (FCT110).
+    "FCT314": command("reserve", "ledger.beancount", body=INVOICE + BAD_OFFER),
+    "FCT315": command("reserve", "ledger.beancount", plugin=False),
+    "FCT316": command(
+        "cost", "ledger.beancount", "--start", "2025-05-01", "--as-of", "2025-04-30"
+    ),
+    "FCT317": command("compare", "ledger.beancount", "--offer", "Redwood"),
 }
 
 

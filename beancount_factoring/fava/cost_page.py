@@ -20,6 +20,7 @@ from beancount_factoring.fava.blocks import (
     percent,
     tenths,
 )
+from beancount_factoring.fava.compare_page import offer_sections
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
@@ -261,4 +262,6 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         charts=charts(chart_list),
         notices=notices(book, view),
         figures=tuple(as_of_figures(view, page_currency)),
+        # Other factors' offers against the same invoices (compare_page.py).
+        extra={"offers": offer_sections(book, view, where, tab)},
     )

@@ -52,7 +52,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
                 money(f.held),
                 money(f.account_balance),
                 money(f.unexplained),
-                money(f.expected_cash),
+                money(f.due_back),
                 money(f.accrued_fees),
                 money(f.held_net_of_fees),
             ]
@@ -68,7 +68,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Held", DECIMAL),
             ("Account balance", DECIMAL),
             ("Unexplained", DECIMAL),
-            ("Due back at release", DECIMAL),
+            ("Due back", DECIMAL),
             ("Fees accrued", DECIMAL),
             ("Held net of fees", DECIMAL),
         ],
@@ -97,7 +97,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Held", DECIMAL),
             ("Fees due", DECIMAL),
             ("Due back", DECIMAL),
-            ("Fees accrued", DECIMAL),
+            ("Accrued fee", DECIMAL),
         ],
         [
             [
@@ -115,7 +115,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
                 money(i.reserve),
                 money(i.held),
                 money(i.fees_due),
-                money(i.expected_cash),
+                money(i.due_back),
                 money(i.accrued_fee),
             ]
             for i in open_invoices

@@ -6,9 +6,11 @@ whose methods ``reserve``, ``aging``, ``cost`` and ``reconcile`` return the
 frozen dataclasses of ``model``. ``render`` turns them into text, CSV or JSON.
 """
 
+from beancount_factoring.reports.compare import UnknownOffer
 from beancount_factoring.reports.compute import ReportBook, UnknownFactor, compute
 from beancount_factoring.reports.model import (
     AgingReport,
+    CompareReport,
     CostReport,
     ReconcileReport,
     ReserveReport,
@@ -16,10 +18,12 @@ from beancount_factoring.reports.model import (
 
 __all__ = [
     "AgingReport",
+    "CompareReport",
     "CostReport",
     "ReconcileReport",
     "ReportBook",
     "ReserveReport",
     "UnknownFactor",
+    "UnknownOffer",
     "compute",
 ]

@@ -26,6 +26,14 @@ def percent(rate: Decimal | None) -> str:
     return f"{(rate * 100).quantize(CENT, rounding=ROUND_HALF_UP):.2f}%"
 
 
+def rate(value: Decimal | None) -> str:
+    """A rate as a plain number, as the agreement writes rates: ``0.365`` -> ``0.3650``
+    (four decimals: a percentage to two; empty if None). For CSV, which sums and sorts it."""
+    if value is None:
+        return ""
+    return str(value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
 def number(value: Decimal | int | None, places: str = "0.1") -> str:
     if value is None:
         return ""

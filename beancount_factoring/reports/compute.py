@@ -32,11 +32,13 @@ from typing import Any, TypeVar
 from beancount.core import data
 
 from beancount_factoring.reports.aging import aging_report
+from beancount_factoring.reports.compare import compare_report
 from beancount_factoring.reports.cost import cost_report
 from beancount_factoring.reports.facts import Facts, read_facts
 from beancount_factoring.reports.model import (
     BASIS_INVOICE,
     AgingReport,
+    CompareReport,
     CostReport,
     ReconcileReport,
     ReserveReport,
@@ -161,6 +163,27 @@ class ReportBook:
         return self._cached(
             ("cost", day, key, start), lambda: cost_report(self.facts, day, key, start)
         )
+
+    def compare(
+        self,
+        as_of: datetime.date | None = None,
+        factor: str | None = None,
+        start: datetime.date | None = None,
+        offer: str | None = None,
+    ) -> CompareReport:
+        """The invoices funded from ``start`` to ``as_of``: what they cost, and what they
+        would have cost under each ``factoring-offer`` (or the one named); an unknown
+        offer raises ``UnknownOffer``."""
+        day, key = self._as_of(as_of), self.factor_key(factor)
+        return self._cached(
+            ("compare", day, key, start, offer),
+            lambda: compare_report(self.facts, day, key, start, offer),
+        )
+
+    @property
+    def offers(self) -> tuple[str, ...]:
+        """The names of the ledger's ``factoring-offer`` directives, sorted."""
+        return tuple(sorted(offer.name for offer in self.facts.book.offers.values()))
 
     def reconcile(
         self, as_of: datetime.date | None = None, factor: str | None = None

@@ -1,14 +1,15 @@
 """The CSV table of each report: one row per detail line (columns in ``docs/reports.md``).
 
-Money is rounded half-up to cents without separators, rates are percentages
-with two decimals, dates are ISO, empty cells mean "none".
+Money is rounded half-up to cents without separators, rates are plain numbers
+with four decimals (``0.1761`` is 17.61% a year, as the agreement writes its
+rates), dates are ISO, empty cells mean "none".
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from beancount_factoring.reports.cells import day, money, number, percent
+from beancount_factoring.reports.cells import day, money, number, rate
 from beancount_factoring.reports.model import (
     FEE_KINDS,
     AgingReport,
@@ -37,7 +38,7 @@ RESERVE_CSV = [
     "reserve",
     "held",
     "fees_due",
-    "expected_cash",
+    "due_back",
     "accrued_fee",
     "forfeited",
     "forfeit_reason",
@@ -63,7 +64,7 @@ def reserve_csv(report: ReserveReport) -> Rows:
             money(line.reserve),
             money(line.held),
             money(line.fees_due),
-            money(line.expected_cash),
+            money(line.due_back),
             money(line.accrued_fee),
             money(line.forfeited),
             line.forfeit_reason or "",
@@ -159,7 +160,7 @@ def _cost_cells(line: CostLine) -> list[str]:
         money(line.closed_fees),
         money(line.cash_advanced),
         number(line.average_days),
-        percent(line.annual_rate),
+        rate(line.annual_rate),
     ]
 
 
@@ -191,7 +192,7 @@ def cost_csv(report: CostReport) -> Rows:
                     *extra,
                     *[""] * 5,
                     money(line.untied_fees) if group == "factor" else "",
-                    percent(line.all_in_rate) if group == "factor" else "",
+                    rate(line.all_in_rate) if group == "factor" else "",
                     *[""] * 3,
                     money(line.vat),
                 ]
@@ -232,7 +233,7 @@ def _invoice_cost_rows(report: CostReport) -> list[list[str]]:
             money(line.fees.total),
             money(line.cash_advanced),
             number(Decimal(line.days)),
-            percent(line.annual_rate),
+            rate(line.annual_rate),
             *[""] * 9,
             "",
             "",

@@ -31,6 +31,8 @@ FORFEITED = "forfeited"
 RELEASED = "released"
 RESERVE_STATUSES = (AWAITING_COLLECTION, RELEASE_DUE, OVERDUE, FORFEITED, RELEASED)
 """The statuses of an invoice's reserve, in the order the reports show them."""
+RESERVE_OPEN = (AWAITING_COLLECTION, RELEASE_DUE, OVERDUE)
+"""The statuses of a reserve not back yet (``bean-factoring reserve --open``)."""
 
 FORFEIT_CHARGEBACK = "chargeback"
 FORFEIT_SHORT_PAY = "short-pay"
@@ -63,7 +65,7 @@ class ReserveInvoice:
     ``reserve`` is what the factor held back at funding; ``held`` what is on the
     reserve account for it as of the date (after a short pay taken from it,
     zero once released or charged back); ``fees_due`` the time-based fees the
-    factor will deduct at release; ``expected_cash`` = ``held`` - ``fees_due``
+    factor will deduct at release; ``due_back`` = ``held`` - ``fees_due``
     (less the VAT on them, when the agreement gives a rate), what the release
     should pay (negative when the fees exceed the reserve).
     ``accrued_fee`` is the fee incurred to the report's date and not yet
@@ -100,7 +102,7 @@ class ReserveInvoice:
     reserve: Decimal
     held: Decimal
     fees_due: Decimal
-    expected_cash: Decimal
+    due_back: Decimal
     accrued_fee: Decimal
     forfeited: Decimal
     forfeit_reason: str | None
@@ -112,6 +114,11 @@ class ReserveInvoice:
     released_on: datetime.date | None
     days_overdue: int
     source: Source
+
+    @property
+    def expected_cash(self) -> Decimal:
+        """The former name of ``due_back``."""
+        return self.due_back
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,7 @@ class FactorReserve:
     that matched nothing or a hand-written reserve posting shows here).
     ``history`` is the account balance at the end of each day it changed, up
     to the date. ``by_status`` sums ``held`` per status (every status listed;
-    forfeited and released invoices hold nothing). ``expected_cash`` is what the
+    forfeited and released invoices hold nothing). ``due_back`` is what the
     releases due and overdue should pay (``held`` less ``fees_due`` and its VAT);
     ``accrued_fees`` the sum of the invoices' ``accrued_fee``, and
     ``held_net_of_fees`` = ``held`` - ``accrued_fees``, what the reserve is worth
@@ -139,13 +146,18 @@ class FactorReserve:
     held: Decimal
     account_balance: Decimal
     unexplained: Decimal
-    expected_cash: Decimal
+    due_back: Decimal
     accrued_fees: Decimal
     held_net_of_fees: Decimal
     forfeited: Decimal
     by_status: tuple[tuple[str, Decimal], ...]
     history: tuple[BalancePoint, ...]
     invoices: tuple[ReserveInvoice, ...]
+
+    @property
+    def expected_cash(self) -> Decimal:
+        """The former name of ``due_back``."""
+        return self.due_back
 
 
 @dataclass(frozen=True)
@@ -553,8 +565,9 @@ class ClearingAccount:
 class ReconcileReport:
     """Each clearing account's open items and the ledger's disagreements, as of a date.
 
-    ``problems`` says, one line each, what is open past its grace period; the
-    CLI exits 1 when there is any.
+    ``problems`` says, one line each, what is open past its grace period and
+    each clearing balance its open items do not explain (``unexplained`` not
+    zero); the CLI exits 1 when there is any.
     """
 
     as_of: datetime.date
@@ -564,5 +577,103 @@ class ReconcileReport:
 
     @property
     def ok(self) -> bool:
-        """True when nothing is open past its grace period."""
+        """True when nothing is open past its grace period and every balance is explained."""
         return not self.problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison with another factor's offer
+# ---------------------------------------------------------------------------------------------
+
+COLLECTED = "collected"  # an outcome; the other is CHARGED_BACK, as in the aging report
+
+
+@dataclass(frozen=True)
+class CompareInvoice:
+    """One invoice the books funded and closed, and what the offer would have charged.
+
+    ``actual`` is the invoice's whole-life cost as the cost report gives it
+    (``CostReport.by_invoice``); ``offer`` the offer's fees on the same face,
+    funding day and deposit, to ``offer_closed_on``: the day it was collected
+    or charged back, or, when sooner, the day the offer's ``recourse-days``
+    run out (``offer_outcome`` is then "charged back"). The rates are each
+    side's fees / (advance x days) x 365.
+    """
+
+    invoice: str
+    customer: str
+    factor: str
+    currency: str
+    face: Decimal
+    funded_on: datetime.date
+    closed_on: datetime.date
+    outcome: str
+    actual: Fees
+    actual_advance: Decimal
+    actual_rate: Decimal | None
+    offer_closed_on: datetime.date
+    offer_outcome: str
+    offer: Fees
+    offer_advance: Decimal
+    offer_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class CompareLine:
+    """Actual and offered cost of one month, one customer or the total, in one currency.
+
+    ``key`` is the month ("2025-03", the invoices' funding month), the
+    customer, ``NO_INVOICE`` (charges apart from any invoice) or "total".
+    ``invoices`` and ``face`` count the compared invoices. ``actual_fees`` and
+    ``offer_fees`` are fee totals; ``difference`` = offer - actual (negative:
+    the offer is cheaper). Rates are fees / dollar-days x 365 (None without
+    dollar-days); on month and total lines the fees include the charges apart
+    from any invoice, so the rate is all-in.
+    """
+
+    key: str
+    currency: str
+    invoices: int
+    face: Decimal
+    actual_fees: Decimal
+    actual_dollar_days: Decimal
+    actual_rate: Decimal | None
+    offer_fees: Decimal
+    offer_dollar_days: Decimal
+    offer_rate: Decimal | None
+    difference: Decimal
+
+
+@dataclass(frozen=True)
+class CompareExcluded:
+    """An invoice funded in the period that the comparison cannot replay, and why."""
+
+    invoice: str
+    customer: str
+    factor: str
+    currency: str
+    face: Decimal
+    funded_on: datetime.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class OfferComparison:
+    """The books against one offer, for the invoices funded in the period."""
+
+    offer: str
+    by_month: tuple[CompareLine, ...]
+    by_customer: tuple[CompareLine, ...]
+    totals: tuple[CompareLine, ...]
+    invoices: tuple[CompareInvoice, ...]
+    excluded: tuple[CompareExcluded, ...]
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    """Every offer of the ledger (or the one asked) against the books, ``start`` to ``as_of``."""
+
+    as_of: datetime.date
+    start: datetime.date | None
+    factor: str | None
+    offers: tuple[OfferComparison, ...]

@@ -439,6 +439,13 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
                 unallocated=tuple(lump for lump, _ in lumps_),
             )
         )
+        if balance != explained:
+            # A balance no open item or lump accounts for (a posting written by hand,
+            # a deposit booked to the wrong factor): nothing will ever clear it.
+            problems.append(
+                f"{facts.display(key_)}: {account} holds {balance:,.2f} {currency}, of which "
+                f"{balance - explained:,.2f} no open item explains"
+            )
         for item in own:
             if item.overdue:
                 assert item.deadline is not None

@@ -4,10 +4,12 @@
   separators, rates as percentages with two decimals, averages with one.
 - ``csv``: one table per report, one row per detail line, a header row first
   (columns in ``docs/reports.md``); money rounded half-up to cents, rates as
-  percentages with two decimals, dates ISO.
-- ``json``: the whole result, exactly: every field of the dataclasses, with
-  Decimals as strings (not rounded), dates ISO, tuples as lists; fee totals
-  and the reconciliation's ``ok`` are included.
+  plain numbers with four decimals (``0.1761`` for 17.61%), dates ISO.
+- ``json``: the whole result: every field of the dataclasses, with amounts as
+  strings with two decimals (the cents the plugin rounds every amount to, in
+  any currency: ``"1234.50"``), rates, averages and dollar-days as exact
+  strings (not rounded), dates ISO, tuples as lists; fee totals and the
+  reconciliation's ``ok`` are included.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring.reports import csvrows, text
+from beancount_factoring.reports import compare_render, csvrows, text
 from beancount_factoring.reports.cells import day, money, number, percent, table
 from beancount_factoring.reports.model import (
     AgingReport,
+    CompareReport,
     CostReport,
     Fees,
     ReconcileReport,
@@ -34,7 +37,7 @@ from beancount_factoring.reports.model import (
 )
 
 FORMATS = ("text", "csv", "json")
-Report = ReserveReport | AgingReport | CostReport | ReconcileReport
+Report = ReserveReport | AgingReport | CostReport | ReconcileReport | CompareReport
 
 
 def relative(report: Report, base: str) -> Report:
@@ -62,14 +65,23 @@ def relative(report: Report, base: str) -> Report:
 # JSON ------------------------------------------------------------------------------------
 
 
-def to_data(value: Any) -> Any:
-    """A report as plain JSON data: Decimals as strings, dates ISO, dataclasses as dicts."""
+def is_amount(name: str) -> bool:
+    """True for a Decimal field that holds money (not a rate, days or an average)."""
+    return not (name.endswith("rate") or "days" in name or name.startswith("average"))
+
+
+def to_data(value: Any, amount: bool = True) -> Any:
+    """A report as plain JSON data: amounts as strings in cents, other Decimals exact,
+    dates ISO, dataclasses as dicts (``amount``: whether a Decimal here is money)."""
     if isinstance(value, Decimal):
-        return str(value)
+        return money(value) if amount else str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        result = {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        result = {
+            f.name: to_data(getattr(value, f.name), is_amount(f.name))
+            for f in dataclasses.fields(value)
+        }
         if isinstance(value, Fees):
             result["total"] = to_data(value.total)
         if isinstance(value, ReconcileReport):
@@ -78,9 +90,9 @@ def to_data(value: Any) -> Any:
             return str(value)
         return result
     if isinstance(value, (list, tuple)):
-        return [to_data(item) for item in value]
+        return [to_data(item, amount) for item in value]
     if isinstance(value, dict):
-        return {str(key): to_data(item) for key, item in value.items()}
+        return {str(key): to_data(item, amount) for key, item in value.items()}
     return value
 
 
@@ -107,6 +119,7 @@ def csv_rows(report: Report) -> tuple[list[str], list[list[str]]]:
         AgingReport: csvrows.aging_csv,
         CostReport: csvrows.cost_csv,
         ReconcileReport: csvrows.reconcile_csv,
+        CompareReport: compare_render.compare_csv,
     }
     return builders[type(report)](report)
 
@@ -120,6 +133,7 @@ def render_text(report: Report) -> str:
         AgingReport: text.aging_text,
         CostReport: text.cost_text,
         ReconcileReport: text.reconcile_text,
+        CompareReport: compare_render.compare_text,
     }
     return "\n".join(builders[type(report)](report)).rstrip() + "\n"
 

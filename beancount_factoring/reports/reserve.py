@@ -162,7 +162,7 @@ def reserve_line(
         held=snap.held,
         fees_due=fees_due,
         # Less the VAT on the fees due, which the factor deducts with them.
-        expected_cash=(
+        due_back=(
             P.release_cash(agreement, snap.held, snap.base_fee, snap.late_fee)
             if fees_due
             else snap.held
@@ -235,8 +235,8 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
                 held=held,
                 account_balance=balance,
                 unexplained=balance - held,
-                expected_cash=sum(
-                    (x.expected_cash for x in invoices if x.status in (RELEASE_DUE, OVERDUE)),
+                due_back=sum(
+                    (x.due_back for x in invoices if x.status in (RELEASE_DUE, OVERDUE)),
                     ZERO,
                 ),
                 accrued_fees=accrued,

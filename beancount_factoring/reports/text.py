@@ -32,7 +32,7 @@ def reserve_text(report: ReserveReport) -> list[str]:
         out.append(f"{factor.factor} ({factor.currency}): {', '.join(factor.accounts)}")
         out.append(
             f"  held {_m(factor.held)}, account balance {_m(factor.account_balance)}, "
-            f"unexplained {_m(factor.unexplained)}; due back {_m(factor.expected_cash)}, "
+            f"unexplained {_m(factor.unexplained)}; due back {_m(factor.due_back)}, "
             f"forfeited {_m(factor.forfeited)}"
         )
         out.append(
@@ -47,13 +47,13 @@ def reserve_text(report: ReserveReport) -> list[str]:
             "Status",
             "Funded",
             "Collected",
-            "Expected",
+            "Expected release",
             "Released",
             "Reserve",
             "Held",
             "Fees due",
             "Due back",
-            "Accrued",
+            "Accrued fee",
             "Forfeited",
             "Why",
         ]
@@ -69,7 +69,7 @@ def reserve_text(report: ReserveReport) -> list[str]:
                 _m(line.reserve),
                 _m(line.held),
                 _m(line.fees_due),
-                _m(line.expected_cash),
+                _m(line.due_back),
                 _m(line.accrued_fee),
                 _m(line.forfeited),
                 line.forfeit_reason or "",

@@ -44,7 +44,7 @@ def test_the_reserve_page_keeps_each_currency_on_its_own_line(client: FlaskClien
     assert sorted((f["factor"], f["currency"], f["held"]) for f in data["factors"]) == [
         ("Copperline", "CAD", "200.00"),
         ("Copperline", "USD", "57.00"),
-        ("Harborview", "USD", "0"),
+        ("Harborview", "USD", "0.00"),  # JSON amounts: always in cents
     ]
 
 
@@ -65,6 +65,6 @@ def test_the_reconciliation_page_shows_what_waits_to_be_netted_or_recouped(
     ]
     assert items(client, "2025-02-18") == [
         ("fee to net", "buyout-2025-02-14", "-150.00", "-150.00"),
-        ("fuel advance to recoup", "TH-106", "0", "-1000.00"),
+        ("fuel advance to recoup", "TH-106", "0.00", "-1000.00"),
     ]
     assert items(client, "2025-02-20") == []

@@ -179,7 +179,7 @@ def test_the_whole_life_rate_in_every_renderer():
         "INV-1",
         "Lakeshore; Pinecrest",
         "80.00",
-        "20.36%",
+        "0.2036",  # a number, as the agreement writes rates: 20.36%
     )
     assert (row["customer"], row["funded_on"], row["closed_on"]) == (
         "TQL",
@@ -372,7 +372,7 @@ def test_a_short_pay_netted_from_a_funding_forfeits_no_reserve(model):
         (line,) = [x for f in reserve.factors for x in f.invoices if x.invoice == "INV-1001"]
         assert (line.forfeited, line.forfeit_reason) == (0, None), as_of
         assert reserve.factors[0].forfeited == 0
-    assert book.reserve(day(2025, 4, 8)).factors[0].invoices[0].expected_cash == D("100.00")
+    assert book.reserve(day(2025, 4, 8)).factors[0].invoices[0].due_back == D("100.00")
     # The cost report counts the short pay as what TQL paid short, 150.00, not as reserve.
     (short,) = book.cost(day(2025, 4, 30)).deductions
     assert (short.kind, short.amount) == ("short pay", D("150.00"))

@@ -111,7 +111,7 @@ def test_a_released_credit_loss_reserve_is_due_back():
     book = book_of(ledger(text, opens=False))
     reserve = book.reserve(as_of=day(2025, 7, 1))
     (line,) = [i for f in reserve.factors for i in f.invoices]
-    assert (line.status, line.held, line.expected_cash) == (RELEASE_DUE, D("60.00"), D("60.00"))
+    assert (line.status, line.held, line.due_back) == (RELEASE_DUE, D("60.00"), D("60.00"))
 
 
 def test_after_a_buyout_the_invoices_are_the_new_factors():

@@ -66,14 +66,14 @@ def test_a_short_pay_forfeits_the_reserve_and_a_late_release_is_overdue(summit):
     assert found["INV-1"].status == OVERDUE
     assert found["INV-1"].days_overdue == 4
     assert found["INV-1"].expected_release == day(2025, 4, 11)
-    assert found["INV-1"].expected_cash == D("100.00")
+    assert found["INV-1"].due_back == D("100.00")
     # INV-2 paid 900.00 of 1,000.00: the 100.00 short takes all 50.00 of its reserve.
     assert found["INV-2"].status == FORFEITED
     assert (found["INV-2"].forfeited, found["INV-2"].forfeit_reason) == (D("50.00"), "short-pay")
     assert found["INV-2"].held == 0
     # 300 - 50 = 250.00.
     assert factor.held == factor.account_balance == D("250.00")
-    assert factor.expected_cash == D("100.00")
+    assert factor.due_back == D("100.00")
     assert dict(factor.by_status)[OVERDUE] == D("100.00")
 
 
@@ -100,7 +100,7 @@ def test_fees_due_come_out_of_the_release(pine):
     # 1.75% + 0.5% = 22.50, so the release should pay 100.00 - 22.50 = 77.50.
     (factor,) = pine.reserve(as_of=day(2025, 4, 6)).factors
     (line,) = factor.invoices
-    assert (line.status, line.held, line.fees_due, line.expected_cash) == (
+    assert (line.status, line.held, line.fees_due, line.due_back) == (
         RELEASE_DUE,
         D("100.00"),
         D("22.50"),

@@ -1,0 +1,108 @@
+"""The Cost page's comparison with other factors' offers (``reports/compare.py``).
+
+For each ``custom "factoring-offer"`` of the ledger: the total and each month
+of funding, then each customer, with the actual fees and annual rate beside the
+offer's and the difference (offer - actual), and the invoices funded in the
+period that could not be replayed, with why. Fava's time filter gives the
+period, a factor selected narrows it to that factor's invoices, and a customer
+filter keeps that customer's lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from beancount_factoring.fava.blocks import DATE, DECIMAL, INT, STR, Table, money, percent
+from beancount_factoring.fava.content import Directory
+from beancount_factoring.fava.view import View
+from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.model import NO_INVOICE, CompareLine
+
+LINE_COLUMNS = [
+    ("Currency", STR),
+    ("Invoices", INT),
+    ("Face", DECIMAL),
+    ("Actual fees", DECIMAL),
+    ("Actual rate %", DECIMAL),
+    ("Offer fees", DECIMAL),
+    ("Offer rate %", DECIMAL),
+    ("Difference", DECIMAL),
+]
+
+
+@dataclass(frozen=True)
+class OfferSection:
+    """One offer's tables on the Cost page."""
+
+    name: str
+    months: Table
+    customers: Table
+    excluded: Table
+
+
+def _rows(lines: Sequence[CompareLine]) -> list[list[Any]]:
+    return [
+        [
+            line.key,
+            line.currency,
+            line.invoices,
+            money(line.face),
+            money(line.actual_fees),
+            percent(line.actual_rate),
+            money(line.offer_fees),
+            percent(line.offer_rate),
+            money(line.difference),
+        ]
+        for line in lines
+    ]
+
+
+def offer_sections(
+    book: ReportBook, view: View, where: Directory, tab: Callable[..., Table]
+) -> list[OfferSection]:
+    """Each offer against the invoices funded in the page's period."""
+    report = book.compare(as_of=view.as_of, factor=view.factor, start=view.start)
+
+    def shown(customer: str) -> bool:
+        return customer == NO_INVOICE or view.matches_account(where.customer(customer))
+
+    sections = []
+    for compared in report.offers:
+        months = _rows(compared.totals) + _rows(compared.by_month)
+        customers = _rows([line for line in compared.by_customer if shown(line.key)])
+        excluded = [
+            [
+                item.invoice,
+                item.customer,
+                item.factor,
+                item.currency,
+                money(item.face),
+                item.funded_on,
+                item.reason,
+            ]
+            for item in compared.excluded
+            if shown(item.customer)
+        ]
+        sections.append(
+            OfferSection(
+                name=compared.offer,
+                months=tab([("Month funded", STR), *LINE_COLUMNS], months),
+                customers=tab([("Customer", STR), *LINE_COLUMNS], customers),
+                excluded=tab(
+                    [
+                        ("Invoice", STR),
+                        ("Customer", STR),
+                        ("Factor", STR),
+                        ("Currency", STR),
+                        ("Face", DECIMAL),
+                        ("Funded", DATE),
+                        ("Not compared because", STR),
+                    ],
+                    excluded,
+                    invoice_column="Invoice",
+                ),
+            )
+        )
+    return sections

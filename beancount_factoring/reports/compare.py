@@ -1,0 +1,436 @@
+"""What the same invoices would have cost under another factor's offer.
+
+A carrier with an offer from another factor writes its terms once, with the
+keys of an agreement, as a ``factoring-offer``::
+
+    2025-01-01 custom "factoring-offer" "Bluewater"
+      advance-rate: 0.90
+      fee: "tiered 1%/30d + 0.5%/10d"
+      fee-timing: "collection"
+      recourse-days: 60
+
+The offer changes nothing in the books. This report replays on its terms
+every invoice the books funded in the period (``start`` to ``as_of``) and
+closed by ``as_of``, with the same fee functions as the plugin:
+
+- at funding: ``postings.purchase_split`` (advance, the fee taken at
+  purchase with the offer's ``minimum-fee``, the offer's ``invoice-fee``) and
+  the offer's transfer fee on the deposit that funded it (its ``transfer``
+  rail), shared among that deposit's invoices by face, as the cost report
+  shares the actual one;
+- at the end: ``postings.fee_due`` and ``base_and_late`` to the day the
+  customer paid, or the day it was charged back; under the offer's recourse
+  terms an invoice still unpaid ``recourse-days`` after funding is charged
+  back on that day, with its fee to that day (kind "chargeback");
+- per month of funding: the offer's monthly minimums (``monthly-minimum-volume``
+  with ``volume-shortfall-fee``, ``monthly-minimum-fee``) for each complete
+  month in which the books funded an invoice.
+
+INV-1, 10,000.00 funded on 2025-03-01 by a flat 3% agreement (advance 95%)
+and paid on 03-31: actual 300.00 on 9,500.00 x 30 days = 38.42% a year; the
+offer above: advance 9,000.00, 1% on 10,000.00 for the first 30 days = 100.00
+on 9,000.00 x 30 days = 13.52% a year.
+
+The actual side of each invoice is the cost report's own (``by_invoice``), so
+its totals tie to the cost report. What cannot be replayed is listed in
+``excluded`` with the reason, never dropped: an invoice still open on
+``as_of``, one a buyout moved to another factor, a credit loss, a fuel
+advance, an invoice in a currency the offer has no terms for.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount_factoring import postings as P
+from beancount_factoring.agreement import Agreement
+from beancount_factoring.fees import round_money
+from beancount_factoring.reports.cost import ACCRUAL_PARTS, STATE_PARTS, cost_report
+from beancount_factoring.reports.facts import Facts
+from beancount_factoring.reports.model import (
+    CHARGED_BACK,
+    COLLECTED,
+    FEE_KINDS,
+    NO_INVOICE,
+    CompareExcluded,
+    CompareInvoice,
+    CompareLine,
+    CompareReport,
+    Fees,
+    InvoiceCost,
+    OfferComparison,
+)
+
+ZERO = Decimal(0)
+YEAR = Decimal(365)
+TOTAL = "total"
+
+
+class UnknownOffer(ValueError):
+    """An offer name that no ``factoring-offer`` of the ledger has."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        names = ", ".join(known) if known else 'none: write one as custom "factoring-offer"'
+        super().__init__(f"No factoring-offer names {name!r}; the offers are {names}")
+
+
+def _rate(fees: Decimal, dollar_days: Decimal) -> Decimal | None:
+    return fees / dollar_days * YEAR if dollar_days else None
+
+
+def _month(day: datetime.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+@dataclass
+class _Sum:
+    """A comparison line being added up."""
+
+    invoices: int = 0
+    face: Decimal = ZERO
+    actual: Decimal = ZERO
+    actual_days: Decimal = ZERO
+    offer: Decimal = ZERO
+    offer_days: Decimal = ZERO
+
+    def add(self, item: CompareInvoice) -> None:
+        days = max((item.closed_on - item.funded_on).days, 1)
+        offer_days = max((item.offer_closed_on - item.funded_on).days, 1)
+        self.invoices += 1
+        self.face += item.face
+        self.actual += item.actual.total
+        self.actual_days += item.actual_advance * days
+        self.offer += item.offer.total
+        self.offer_days += item.offer_advance * offer_days
+
+    def line(self, key: str, currency: str) -> CompareLine:
+        return CompareLine(
+            key=key,
+            currency=currency,
+            invoices=self.invoices,
+            face=self.face,
+            actual_fees=self.actual,
+            actual_dollar_days=self.actual_days,
+            actual_rate=_rate(self.actual, self.actual_days),
+            offer_fees=self.offer,
+            offer_dollar_days=self.offer_days,
+            offer_rate=_rate(self.offer, self.offer_days),
+            difference=self.offer - self.actual,
+        )
+
+
+@dataclass
+class _Funded:
+    """The invoices funded in the period: compared, excluded, and per deposit."""
+
+    closed: list[tuple[InvoiceCost, str]] = field(default_factory=list)
+    excluded: list[CompareExcluded] = field(default_factory=list)
+    # Per deposit (id of its entry) and currency: its rail ("transfer:", default "ach")
+    # and the face of every invoice it funded in the period.
+    deposits: dict[tuple[int, str], tuple[str, dict[str, Decimal]]] = field(default_factory=dict)
+    # Per (month, currency): the face funded, for the offer's volume minimum.
+    volume: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+
+
+def _funded(
+    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+) -> _Funded:
+    """Sort the invoices funded in the period into those to compare and those excluded."""
+    found = _Funded()
+    closed = {line.invoice: line for line in cost_report(facts, as_of, None, None).by_invoice}
+    states = facts.settlement.states
+    for number, snaps in facts.timeline.items():
+        first = next((s for s in snaps if s.funded_on is not None), None)
+        if first is None or first.funded_on is None or first.factor is None:
+            continue
+        funded_on = first.funded_on
+        if funded_on > as_of or (start is not None and funded_on < start):
+            continue
+        if factor is not None and first.factor != factor:
+            continue
+        invoice = facts.book.invoices[number]
+        currency, face = invoice.face.currency, invoice.face.number or ZERO
+        month = _month(funded_on)
+        found.volume[(month, currency)] = found.volume.get((month, currency), ZERO) + face
+        deposit = states[number].funded_by if number in states else None
+        if deposit is not None:
+            rail = str(deposit.meta.get("transfer", "ach"))
+            found.deposits.setdefault((id(deposit), currency), (rail, {}))[1][number] = face
+        reason = _why_not(facts, number, closed.get(number), as_of)
+        if reason is None:
+            found.closed.append((closed[number], first.factor))
+        else:
+            found.excluded.append(
+                CompareExcluded(
+                    number,
+                    invoice.customer,
+                    facts.display(first.factor),
+                    currency,
+                    face,
+                    funded_on,
+                    reason,
+                )
+            )
+    return found
+
+
+def _why_not(
+    facts: Facts, number: str, closed: InvoiceCost | None, as_of: datetime.date
+) -> str | None:
+    """Why an invoice funded in the period cannot be replayed (None: it can)."""
+    last = facts.snap(number, as_of)
+    if last is not None and last.lost_on is not None:
+        return "credit loss: the offer's terms on a loss are not replayed"
+    if closed is None:
+        return f"open on {as_of.isoformat()}: not collected or charged back yet"
+    if len(closed.factors) > 1:
+        return "bought out by another factor: each factor's spell is not replayed"
+    if closed.fees.fuel:
+        return "fuel advance: the offer's fuel-advance fee is not replayed"
+    return None
+
+
+def _transfer_shares(offer: Agreement, funded: _Funded) -> dict[str, Decimal]:
+    """Each invoice's share of the offer's transfer fee on the deposit that funded it:
+    by face, rounded half-up to cents, the rounding left on the last invoice by number.
+    (A fee in another currency than the deposit's is not charged, as in the plugin.)"""
+    shares: dict[str, Decimal] = {}
+    for (_, currency), (rail, faces) in funded.deposits.items():
+        terms = offer.rail_fee(rail)
+        if terms is None or not terms.number or terms.currency != currency:
+            continue
+        fee, total = terms.number, sum(faces.values(), ZERO)
+        numbers = sorted(faces)
+        rest = fee
+        for number in numbers[:-1]:
+            share = round_money(fee * faces[number] / total) if total else ZERO
+            shares[number] = share
+            rest -= share
+        shares[numbers[-1]] = rest
+    return shares
+
+
+def _replay(
+    offer: Agreement, actual: InvoiceCost, face: Decimal, outcome: str, transfer: Decimal
+) -> tuple[Fees, Decimal, datetime.date, str]:
+    """One closed invoice on the offer's terms: its fees, advance, end day and outcome.
+
+    The same face and funding day; the end is the day it was collected or charged
+    back, or, sooner, the day the offer's recourse-days run out (charged back then).
+    """
+    currency, funded = actual.currency, actual.funded_on
+    split = P.purchase_split(offer, face, currency)
+    recourse_end = funded + datetime.timedelta(days=offer.recourse_days)
+    end, how = actual.closed_on, outcome
+    if recourse_end < end:
+        end, how = recourse_end, CHARGED_BACK
+    due = P.fee_due(offer, face, split.advance, funded, end, split.discount_fee, currency)
+    base, late = P.base_and_late(offer, split, due)
+    fees = {kind: ZERO for kind in FEE_KINDS}
+    fees["discount"] = split.discount_fee
+    fees["invoice"] = split.invoice_fee
+    fees["transfer"] = transfer
+    if how == CHARGED_BACK:
+        fees["chargeback"] = base + late
+    else:
+        fees["discount"] += base
+        fees["late"] = late
+    return Fees(**fees), split.advance, end, how
+
+
+def _compare_one(
+    facts: Facts, offer: Agreement, funded: _Funded
+) -> tuple[list[CompareInvoice], list[CompareExcluded]]:
+    """Each compared invoice on both sides; those the offer has no terms for, excluded."""
+    shares = _transfer_shares(offer, funded)
+    items, excluded = [], list(funded.excluded)
+    for actual, factor in funded.closed:
+        invoice = facts.book.invoices[actual.invoice]
+        face = invoice.face.number or ZERO
+        if offer.currency is not None and offer.currency != actual.currency:
+            reason = f"the offer's terms are in {offer.currency}, not {actual.currency}"
+            excluded.append(
+                CompareExcluded(
+                    actual.invoice,
+                    actual.customer,
+                    facts.display(factor),
+                    actual.currency,
+                    face,
+                    actual.funded_on,
+                    reason,
+                )
+            )
+            continue
+        last = facts.snap(actual.invoice, actual.closed_on)
+        charged = last is not None and last.charged_back_on == actual.closed_on
+        outcome = CHARGED_BACK if charged else COLLECTED
+        fees, advance, end, how = _replay(
+            offer, actual, face, outcome, shares.get(actual.invoice, ZERO)
+        )
+        offer_days = max((end - actual.funded_on).days, 1)
+        items.append(
+            CompareInvoice(
+                invoice=actual.invoice,
+                customer=actual.customer,
+                factor=facts.display(factor),
+                currency=actual.currency,
+                face=face,
+                funded_on=actual.funded_on,
+                closed_on=actual.closed_on,
+                outcome=outcome,
+                actual=actual.fees,
+                actual_advance=actual.cash_advanced,
+                actual_rate=actual.annual_rate,
+                offer_closed_on=end,
+                offer_outcome=how,
+                offer=fees,
+                offer_advance=advance,
+                offer_rate=_rate(fees.total, advance * offer_days),
+            )
+        )
+    excluded.sort(key=lambda item: (item.funded_on, item.invoice))
+    return items, excluded
+
+
+def _month_ends(month: str) -> datetime.date:
+    year, number = int(month[:4]), int(month[5:])
+    following = datetime.date(year + number // 12, number % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def _minimums(
+    offer: Agreement, items: Iterable[CompareInvoice], funded: _Funded, as_of: datetime.date
+) -> dict[tuple[str, str], Decimal]:
+    """The offer's monthly minimums per (month, currency): each complete month (its last
+    day on or before ``as_of``) in which the books funded an invoice.
+
+    Volume: the face of every invoice funded in the month (excluded ones too);
+    the discount fees: the compared invoices' discount and late fees, in the
+    month they would be booked (at funding, at the end).
+    """
+    booked: dict[tuple[str, str], Decimal] = {}
+    for item in items:
+        upfront = P.purchase_split(offer, item.face, item.currency).discount_fee
+        at_funding = (_month(item.funded_on), item.currency)
+        at_end = (_month(item.offer_closed_on), item.currency)
+        booked[at_funding] = booked.get(at_funding, ZERO) + upfront
+        later = item.offer.discount + item.offer.late - upfront
+        booked[at_end] = booked.get(at_end, ZERO) + later
+    found: dict[tuple[str, str], Decimal] = {}
+    for month, currency in sorted(funded.volume):
+        if _month_ends(month) > as_of:
+            continue
+        charge = ZERO
+        floor, rule = offer.monthly_minimum_volume, offer.volume_shortfall_fee
+        if floor is not None and rule is not None and floor.currency == currency:
+            shortfall = (floor.number or ZERO) - funded.volume[(month, currency)]
+            if shortfall > 0:
+                charge += rule.of(shortfall, currency, offer.rounding)
+        least = offer.monthly_minimum_fee
+        if least is not None and least.currency == currency and least.number is not None:
+            charge += max(least.number - booked.get((month, currency), ZERO), ZERO)
+        if charge:
+            found[(month, currency)] = charge
+    return found
+
+
+def _charges(
+    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+) -> dict[tuple[str, str], Decimal]:
+    """The fees the books charged apart from any invoice (monthly minimums, buyout fees,
+    other charges) per (month posted, currency): the cost report's "(no invoice)" line."""
+    event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
+    found: dict[tuple[str, str], Decimal] = {}
+    for account in sorted(facts.fee_accounts):
+        for line in facts.lines.get(account, ()):
+            if line.date > as_of or (start is not None and line.date < start):
+                continue
+            if line.invoice in facts.timeline or line.part in STATE_PARTS | ACCRUAL_PARTS:
+                continue
+            owner = facts.factor_of_account.get(account) or event_factor.get(line.index)
+            if owner is None or (factor is not None and owner != factor):
+                continue
+            key = (_month(line.date), line.currency)
+            found[key] = found.get(key, ZERO) + line.number
+    return found
+
+
+def _lines(
+    items: list[CompareInvoice],
+    key_of: str,
+    extra_actual: dict[tuple[str, str], Decimal],
+    extra_offer: dict[tuple[str, str], Decimal],
+) -> list[CompareLine]:
+    """Sum the compared invoices by month of funding or by customer, with the charges
+    apart from any invoice (per month, or on the ``NO_INVOICE`` line)."""
+    sums: dict[tuple[str, str], _Sum] = {}
+    for item in items:
+        key = _month(item.funded_on) if key_of == "month" else item.customer
+        sums.setdefault((key, item.currency), _Sum()).add(item)
+    for extras, side in ((extra_actual, "actual"), (extra_offer, "offer")):
+        for (month, currency), amount in extras.items():
+            key = month if key_of == "month" else NO_INVOICE
+            tally = sums.setdefault((key, currency), _Sum())
+            setattr(tally, side, getattr(tally, side) + amount)
+    ordered = sorted(sums.items(), key=lambda pair: (pair[0][0] == NO_INVOICE, pair[0]))
+    return [tally.line(key, currency) for (key, currency), tally in ordered]
+
+
+def _totals(lines: list[CompareLine]) -> tuple[CompareLine, ...]:
+    """The total per currency of a set of lines."""
+    sums: dict[str, _Sum] = {}
+    for line in lines:
+        tally = sums.setdefault(line.currency, _Sum())
+        tally.invoices += line.invoices
+        tally.face += line.face
+        tally.actual += line.actual_fees
+        tally.actual_days += line.actual_dollar_days
+        tally.offer += line.offer_fees
+        tally.offer_days += line.offer_dollar_days
+    return tuple(tally.line(TOTAL, currency) for currency, tally in sorted(sums.items()))
+
+
+def compare_report(
+    facts: Facts,
+    as_of: datetime.date,
+    factor: str | None,
+    start: datetime.date | None = None,
+    offer: str | None = None,
+) -> CompareReport:
+    """Each offer (or the one named) against the invoices funded from ``start`` to ``as_of``."""
+    offers = facts.book.offers
+    if offer is not None and offer.strip().lower() not in offers:
+        raise UnknownOffer(offer, sorted(o.name for o in offers.values()))
+    chosen = [offers[offer.strip().lower()]] if offer is not None else list(offers.values())
+    shown = facts.display(factor) if factor else None
+    if not chosen:
+        # No offer: nothing to replay (and no cost report to work out for the page).
+        return CompareReport(as_of=as_of, start=start, factor=shown, offers=())
+    funded = _funded(facts, start, as_of, factor)
+    charges = _charges(facts, start, as_of, factor)
+    results = []
+    for terms in sorted(chosen, key=lambda item: item.name.lower()):
+        items, excluded = _compare_one(facts, terms, funded)
+        items.sort(key=lambda item: (item.funded_on, item.invoice))
+        minimums = _minimums(terms, items, funded, as_of)
+        by_month = _lines(items, "month", charges, minimums)
+        results.append(
+            OfferComparison(
+                offer=terms.name,
+                by_month=tuple(by_month),
+                by_customer=tuple(_lines(items, "customer", charges, minimums)),
+                totals=_totals(by_month),
+                invoices=tuple(items),
+                excluded=tuple(excluded),
+            )
+        )
+    return CompareReport(
+        as_of=as_of,
+        start=start,
+        factor=shown,
+        offers=tuple(results),
+    )

@@ -1,0 +1,274 @@
+"""The comparison with another factor's offer, with every figure worked out by hand.
+
+The books: the SUMMIT ledger (flat 2% taken at purchase, advance 95%, 25.00 per deposit).
+The offer: Bluewater, advance 90%, "tiered 1%/30d + 0.5%/15d" taken at collection, 10.00
+per deposit, 60 recourse days. docs/reports.md, "Compare an offer", defines each figure.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import shlex
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from beancount.core import data
+from report_ledgers import SUMMIT, full
+
+from beancount_factoring import cli
+from beancount_factoring.reports import ReportBook, UnknownOffer, compute
+from beancount_factoring.reports.model import CHARGED_BACK, COLLECTED, NO_INVOICE
+from beancount_factoring.reports.render import render
+
+D = Decimal
+day = datetime.date
+YEAR = D(365)
+AS_OF = day(2025, 6, 30)
+
+OFFER = """
+2025-01-01 custom "factoring-offer" "Bluewater"
+  advance-rate: 0.90
+  fee: "tiered 1%/30d + 0.5%/15d"
+  fee-timing: "collection"
+  transfer-fee: 10.00 USD
+  recourse-days: 60
+"""
+MINIMUM = "  monthly-minimum-fee: 100.00 USD\n"
+
+
+def with_model(text: str, model: str) -> str:
+    return text.replace("  advance-rate: 0.95", f'  model: "{model}"\n  advance-rate: 0.95')
+
+
+def book_of(text: str) -> tuple[ReportBook, list[data.Directive]]:
+    entries, errors, options_map = loader.load_string(full(text))
+    assert errors == []
+    return compute(entries, options_map, errors), entries
+
+
+def by_key(lines):
+    return {line.key: line for line in lines}
+
+
+# Actual (SUMMIT): deposit S1 (03-05) funds INV-1 (2,000.00) and INV-2 (1,000.00); its
+# 25.00 transfer fee is shared by face: 25 x 2000/3000 = 16.67, and 8.33 on the last.
+#   INV-1 TQL: 2% = 40.00 + 16.67 = 56.67; advance 1,900.00; paid 04-01: 27 days.
+#   INV-2 CHR: 2% = 20.00 + 8.33 = 28.33; advance 950.00; paid (short) 04-03: 29 days.
+#   INV-3 Echo: funded 03-11, 2% = 60.00 + 25.00 = 85.00; advance 2,850.00; charged back
+#     06-15: 96 days (a flat fee taken at purchase: nothing more at the chargeback).
+#   INV-6 funded 06-20, still open on 06-30: excluded.
+# Offer (Bluewater), nothing taken at purchase; S1's 10.00 shared: 6.67 and 3.33.
+#   INV-1: 1% of 2,000.00 for 27 days = 20.00 + 6.67 = 26.67; advance 1,800.00.
+#   INV-2: 1% of 1,000.00 for 29 days = 10.00 + 3.33 = 13.33; advance 900.00.
+#   INV-3: unpaid 60 days after funding: charged back on 03-11 + 60 = 05-10, its fee to
+#     that day 1% + 2 x 0.5% (days 31-60) = 2% of 3,000.00 = 60.00 + 10.00 = 70.00;
+#     advance 2,700.00 for 60 days.
+ACTUAL_DOLLAR_DAYS = D(1900) * 27 + D(950) * 29 + D(2850) * 96  # 352,450
+OFFER_DOLLAR_DAYS = D(1800) * 27 + D(900) * 29 + D(2700) * 60  # 236,700
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_tiered_offer_against_a_flat_agreement_per_invoice(model):
+    book, _ = book_of(with_model(SUMMIT, model) + OFFER)
+    (compared,) = book.compare(AS_OF).offers
+    assert compared.offer == "Bluewater"
+    invoices = {item.invoice: item for item in compared.invoices}
+    assert sorted(invoices) == ["INV-1", "INV-2", "INV-3"]
+    one, two, three = invoices["INV-1"], invoices["INV-2"], invoices["INV-3"]
+    assert (one.actual.total, one.offer.total) == (D("56.67"), D("26.67"))
+    assert (one.offer.discount, one.offer.transfer) == (D("20.00"), D("6.67"))
+    assert (two.actual.total, two.offer.total) == (D("28.33"), D("13.33"))
+    assert (one.actual_advance, one.offer_advance) == (D("1900.00"), D("1800.00"))
+    assert one.actual_rate == D("56.67") / (D(1900) * 27) * YEAR
+    assert one.offer_rate == D("26.67") / (D(1800) * 27) * YEAR
+    # The chargeback: the books on 06-15; the offer's recourse runs out on 05-10.
+    assert (three.outcome, three.closed_on) == (CHARGED_BACK, day(2025, 6, 15))
+    assert (three.offer_outcome, three.offer_closed_on) == (CHARGED_BACK, day(2025, 5, 10))
+    assert (three.actual.total, three.actual.chargeback) == (D("85.00"), D(0))
+    assert (three.offer.chargeback, three.offer.transfer) == (D("60.00"), D("10.00"))
+    assert one.outcome == one.offer_outcome == COLLECTED
+    (excluded,) = compared.excluded
+    assert (excluded.invoice, excluded.face) == ("INV-6", D("4000.00"))
+    assert excluded.reason.startswith("open on 2025-06-30")
+
+
+def test_per_month_per_customer_and_total():
+    book, _ = book_of(SUMMIT + OFFER)
+    (compared,) = book.compare(AS_OF).offers
+    # All three compared invoices were funded in March.
+    (march,) = compared.by_month
+    assert (march.key, march.invoices, march.face) == ("2025-03", 3, D("6000.00"))
+    assert (march.actual_fees, march.offer_fees) == (D("170.00"), D("110.00"))
+    assert march.difference == D("-60.00")
+    customers = by_key(compared.by_customer)
+    assert set(customers) == {"TQL", "CHR", "Echo"}
+    assert (customers["TQL"].actual_fees, customers["TQL"].offer_fees) == (
+        D("56.67"),
+        D("26.67"),
+    )
+    assert (customers["Echo"].actual_fees, customers["Echo"].offer_fees) == (
+        D("85.00"),
+        D("70.00"),
+    )
+    assert customers["Echo"].offer_rate == D("70.00") / (D(2700) * 60) * YEAR
+    (total,) = compared.totals
+    assert (total.key, total.currency, total.invoices) == ("total", "USD", 3)
+    assert (total.actual_fees, total.offer_fees) == (D("170.00"), D("110.00"))
+    assert total.actual_dollar_days == ACTUAL_DOLLAR_DAYS
+    assert total.offer_dollar_days == OFFER_DOLLAR_DAYS
+    assert total.actual_rate == D("170.00") / ACTUAL_DOLLAR_DAYS * YEAR  # 17.61%
+    assert total.offer_rate == D("110.00") / OFFER_DOLLAR_DAYS * YEAR  # 16.96%
+
+
+def test_the_actual_side_ties_to_the_cost_report():
+    book, _ = book_of(SUMMIT + OFFER)
+    (compared,) = book.compare(AS_OF).offers
+    cost = book.cost(AS_OF)
+    closed = {line.invoice: line for line in cost.by_invoice}
+    # The cost report's invoices closed by 06-30 are exactly the ones compared, and the
+    # customers' closed fees (the ones the annual rate counts) add up to the actual side.
+    assert set(closed) == {item.invoice for item in compared.invoices}
+    customers = [line for line in cost.by_customer if line.key != NO_INVOICE]
+    assert sum(line.closed_fees for line in customers) == compared.totals[0].actual_fees
+    assert sum(line.dollar_days for line in customers) == ACTUAL_DOLLAR_DAYS
+    for line in compared.by_customer:
+        assert line.actual_rate == by_key(cost.by_customer)[line.key].annual_rate
+
+
+def test_a_period_counts_the_invoices_funded_in_it():
+    book, _ = book_of(SUMMIT + OFFER)
+    # From 03-10 on: INV-1 and INV-2 (funded 03-05) are out; INV-3 (the chargeback) is in.
+    (compared,) = book.compare(AS_OF, start=day(2025, 3, 10)).offers
+    assert [item.invoice for item in compared.invoices] == ["INV-3"]
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees, total.difference) == (
+        D("85.00"),
+        D("70.00"),
+        D("-15.00"),
+    )
+    # Before the chargeback is booked INV-3 is open: excluded, nothing compared.
+    (early,) = book.compare(day(2025, 6, 1), start=day(2025, 3, 10)).offers
+    assert early.invoices == () and early.totals == ()
+    assert [item.invoice for item in early.excluded] == ["INV-3"]
+
+
+def test_the_offers_monthly_minimum():
+    book, _ = book_of(SUMMIT + OFFER + MINIMUM)
+    (compared,) = book.compare(AS_OF).offers
+    months = by_key(compared.by_month)
+    # Nothing is taken at purchase (fee-timing collection), and March's fees are booked in
+    # April and May: March's discount fees come to 0.00, so 100.00 is charged. June funded
+    # INV-6 (open) and books no discount fee: 100.00. April and May funded nothing.
+    assert months["2025-03"].offer_fees == D("110.00") + D("100.00")
+    assert (months["2025-06"].invoices, months["2025-06"].offer_fees) == (0, D("100.00"))
+    assert months["2025-06"].actual_fees == D(0)
+    assert compared.totals[0].offer_fees == D("310.00")
+    # Charges apart from any invoice make a customer line of their own.
+    assert by_key(compared.by_customer)[NO_INVOICE].offer_fees == D("200.00")
+
+
+def test_an_offer_changes_nothing_in_the_books():
+    _, without = book_of(SUMMIT)
+    book, entries = book_of(SUMMIT + OFFER)
+    transactions = [e for e in entries if isinstance(e, data.Transaction)]
+    assert transactions == [e for e in without if isinstance(e, data.Transaction)]
+    opened = {e.account for e in entries if isinstance(e, data.Open)}
+    assert not any("Bluewater" in account for account in opened)
+    assert book.factors == ("Summit",)
+    assert book.offers == ("Bluewater",)
+
+
+def test_an_offer_with_a_bad_key_is_fct110():
+    text = full(SUMMIT + OFFER + "  advance: 0.9\n")
+    entries, errors, options_map = loader.load_string(text)
+    messages = [str(getattr(e, "message", e)) for e in errors]
+    assert len(messages) == 1 and "FCT110" in messages[0]
+    assert "Offer 'Bluewater', key 'advance'" in messages[0]
+    # The broken offer is not compared.
+    assert compute(entries, options_map, errors).compare(AS_OF).offers == ()
+
+
+def test_an_unknown_offer_is_refused_and_each_format_renders():
+    book, _ = book_of(SUMMIT + OFFER)
+    with pytest.raises(UnknownOffer, match="Bluewater"):
+        book.compare(AS_OF, offer="Redwood")
+    report = book.compare(AS_OF, offer="bluewater")
+    text = render(report, "text")
+    assert "Bluewater" in text and "170.00" in text and "110.00" in text
+    assert "INV-6" in text  # the excluded invoice is listed
+    csv_text = render(report, "csv")
+    assert csv_text.splitlines()[0].startswith("offer,group,key,currency")
+    assert '"actual_fees": "170.00"' in render(report, "json")
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_reports_md_shows_what_compare_prints_for_the_ledger_of_ledger_md(tmp_path, monkeypatch):
+    # 10,000.00 at flat 3% (advance 9,500.00), paid after 30 days: 300.00, 38.42% a year;
+    # the offer's first tier, 1% = 100.00 on 9,000.00: 13.52% a year.
+    guide = (DOCS / "ledger.md").read_text(encoding="utf-8")
+    section = guide[guide.index("### 2.4 Offers from other factors") :]
+    ledger = re.search(r"```beancount\n(.*?)```", section, re.S)[1]
+    (shown,) = re.findall(
+        r"<!-- compare: bean-factoring (.*?) -->\s*\n```text\n(.*?)```",
+        (DOCS / "reports.md").read_text(encoding="utf-8"),
+        re.S,
+    )
+    (tmp_path / "ledger.beancount").write_text(ledger, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    assert cli.main(shlex.split(shown[0]), out=out) == 0
+    assert out.getvalue() == shown[1]
+    assert "38.42%" in shown[1] and "13.52%" in shown[1] and "-200.00" in shown[1]
+
+
+def test_what_cannot_be_replayed_is_listed_not_dropped():
+    # test_cost_rates.BUYOUT: INV-1 (2,000.00) funded by Lakeshore on 03-03, bought out by
+    # Pinecrest on 04-02, paid on 05-17: two factors' spells, not replayed on one offer.
+    import test_cost_rates
+
+    entries, errors, options_map = loader.load_string(full(test_cost_rates.BUYOUT + OFFER))
+    assert errors == []
+    book = compute(entries, options_map, errors)
+    (compared,) = book.compare(day(2025, 5, 31)).offers
+    assert compared.invoices == () and compared.totals == ()
+    (left,) = compared.excluded
+    assert (left.invoice, left.factor, left.face) == ("INV-1", "Lakeshore", D("2000.00"))
+    assert left.reason.startswith("bought out by another factor")
+    # With --factor Pinecrest nothing was funded by it in the period: nothing at all.
+    (pinecrest,) = book.compare(day(2025, 5, 31), factor="Pinecrest").offers
+    assert pinecrest.excluded == () and pinecrest.invoices == ()
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_the_books_monthly_minimum_is_on_the_actual_side(model):
+    # test_cost_rates.MINIMUM: INV-1001 (2,000.00) funded 03-04 by Summit (2% + 5.00 invoice
+    # fee = 45.00), paid 04-03 (30 days); March's minimum fee, 60.00, posted on 04-01.
+    # Offer: 1% of 2,000.00 for 30 days = 20.00, and its 10.00 transfer fee on the deposit
+    # that funded the invoice: 30.00. March's offer fees are booked in April (collection
+    # timing): the offer has no monthly minimum, so none is charged.
+    import test_cost_rates
+
+    text = full(test_cost_rates.with_model(test_cost_rates.MINIMUM, model) + OFFER)
+    entries, errors, options_map = loader.load_string(text)
+    assert errors == []
+    book = compute(entries, options_map, errors)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    (item,) = compared.invoices
+    assert (item.actual.total, item.offer.total) == (D("45.00"), D("30.00"))
+    months = by_key(compared.by_month)
+    # The 60.00 charge is posted in April: April's line, with no invoice funded in it.
+    assert (months["2025-03"].actual_fees, months["2025-03"].offer_fees) == (D("45.00"), D(30))
+    assert (months["2025-04"].invoices, months["2025-04"].actual_fees) == (0, D("60.00"))
+    customers = by_key(compared.by_customer)
+    cost = by_key(book.cost(day(2025, 4, 30)).by_customer)
+    assert customers[NO_INVOICE].actual_fees == cost[NO_INVOICE].fees.total == D("60.00")
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("105.00"), D("30.00"))
+    # All in: 105.00 / (1,900.00 x 30) x 365 = 67.24%, the cost report's all-in rate.
+    assert total.actual_rate == book.cost(day(2025, 4, 30)).by_factor[0].all_in_rate
