@@ -312,4 +312,7 @@ class Importer(beangulp.Importer):
     `import-id`, and marks probable duplicates by account, amount and date."""
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
-        mark_duplicates(entries, existing, similar=True)
+        # The index of a large ledger is many small objects, none in a cycle: the
+        # collector would walk the whole ledger again and again as they accumulate.
+        with no_gc_pauses():
+            mark_duplicates(entries, existing, similar=True)

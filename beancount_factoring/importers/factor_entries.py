@@ -28,6 +28,19 @@ and there is no clearing leg (docs/ledger.md, "The loan model"):
         advance: 2042.50 USD
         ...
 
+What the factor deducted from an invoice's funding (the `deductions` column: a wire fee,
+a lien search) is a `fee` event with the factor's figure, labelled as the report labels it
+and marked with its kind (wire, same-day, other); the deposit that funds the schedule nets
+it (docs/ledger.md 6.11). A row's `net` must be its advance less its fees and deductions:
+
+    2025-03-17 * "Bramblewood Capital" "Wire Fee, schedule S-77, BW-101" ^fee-2025-03-17-BW-101
+      import-id: "deduction-7b7909f3232f"
+      factoring: "fee"
+      factor: "Bramblewood"
+      charge: "other"
+      amount: 25.00 USD
+      deduction: "wire"
+
 A collections report gives `collected` events (with `paid:` when the debtor paid
 another amount than the face) and a recourse report `chargeback` events. A reserve
 ledger's entries are made by `factor_reserve.py`, with the helpers here.
