@@ -13,12 +13,15 @@ baseline: five columns, one posting per row), median of several rounds in which
 every importer takes its turn, and prints rows per second and the ratio to the
 baseline (above 1.00 is faster).
 
-Deduplication: the extracted bank lines are deduplicated against a generated
-ledger of as many invoices (``generate.py``, loaded with the plugin) that also
-holds the previous import of the same file, so every line is a duplicate. It
-reports our ``deduplicate()`` time against the extract's, and the per-row cost
-of beangulp's default matcher, measured on a sample of rows (it compares each
-row with every entry within two days, so its cost grows with the ledger).
+Deduplication, at each size: the extracted bank lines are deduplicated against a
+generated ledger of as many invoices (``generate.py``, loaded with the plugin) that
+also holds the same lines, so every line is a duplicate: once as a previous import
+(matched by ``import-id``), once typed by hand, without ids (matched by account,
+amount and date as probable duplicates, ``dedup.py``). It reports our
+``deduplicate()`` time per row in both cases, the typed case against the extract's
+time, and the per-row cost of beangulp's default matcher, measured on a sample of
+rows (it compares each row with every entry within two days, so its cost grows with
+the ledger).
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from generate import generate  # noqa: E402
 
 from beancount_factoring.importers import profiles  # noqa: E402
 from beancount_factoring.importers.bank import BankCsvImporter  # noqa: E402
+from beancount_factoring.importers.base import ID_KEY  # noqa: E402
+from beancount_factoring.importers.dedup import NOTE_KEY  # noqa: E402
 from beancount_factoring.importers.factor import FactorReportImporter  # noqa: E402
 from beancount_factoring.importers.invoices import InvoiceImporter  # noqa: E402
 from beancount_factoring.importers.ofx import OfxImporter  # noqa: E402
@@ -286,24 +291,44 @@ def throughput(rows: int, repeat: int, folder: Path) -> list[tuple[str, int, flo
     return [(name, count, spent) for (name, _, count), spent in zip(cases, seconds, strict=True)]
 
 
+def typed_by_hand(entries: list) -> list:
+    """The same entries without their import ids, as a bookkeeper would have typed them."""
+    return [e._replace(meta={k: v for k, v in e.meta.items() if k != ID_KEY}) for e in entries]
+
+
 def dedupe(rows: int, sample: int, folder: Path) -> dict[str, float]:
+    """Deduplicate the bank lines against a ledger that holds them already: imported
+    (matched by import id) and typed by hand (no ids: matched by account, amount and date,
+    as probable duplicates)."""
     csv_path = folder / f"bank-{rows}.csv"
     if not csv_path.exists():
         write_bank_csv(csv_path, bank_lines(rows))
     ledger = folder / f"ledger-{rows}.beancount"
     ledger.write_text(generate(rows, 0.3, 1, True), encoding="utf-8")
-    existing, _, _ = loader.load_file(str(ledger))
+    books, _, _ = loader.load_file(str(ledger))
     importer = us_bank()
     start = time.perf_counter()
     previous = importer.extract(str(csv_path), [])
     extract_s = time.perf_counter() - start
-    existing = list(existing) + previous
-    fresh = importer.extract(str(csv_path), [])
-    start = time.perf_counter()
-    importer.deduplicate(fresh, existing)
-    ours_s = time.perf_counter() - start
-    marked = sum(1 for entry in fresh if "__duplicate__" in entry.meta)
-    assert marked == len(fresh), f"{marked} of {len(fresh)} marked"
+    figures: dict[str, float] = {"extract_s": extract_s}
+    for name, earlier in (("ids", previous), ("typed", typed_by_hand(previous))):
+        existing = list(books) + earlier
+        fresh = importer.extract(str(csv_path), [])
+        start = time.perf_counter()
+        importer.deduplicate(fresh, existing)
+        spent = time.perf_counter() - start
+        marked = sum(1 for entry in fresh if "__duplicate__" in entry.meta)
+        assert marked == len(fresh), f"{name}: {marked} of {len(fresh)} marked"
+        probable = sum(1 for entry in fresh if NOTE_KEY in entry.meta)
+        assert (probable > 0) == (name == "typed"), (name, probable)
+        figures.update(
+            {
+                "rows": len(fresh),
+                "existing": len(existing),
+                f"{name}_s": spent,
+                f"{name}_per_row_ms": spent / len(fresh) * 1000,
+            }
+        )
     picks = fresh[:: max(1, len(fresh) // sample)][:sample]
     for entry in picks:
         entry.meta.pop("__duplicate__", None)
@@ -312,16 +337,22 @@ def dedupe(rows: int, sample: int, folder: Path) -> dict[str, float]:
         picks, existing, datetime.timedelta(days=2), similar.heuristic_comparator()
     )
     default_s = time.perf_counter() - start
-    return {
-        "rows": len(fresh),
-        "existing": len(existing),
-        "extract_s": extract_s,
-        "ours_s": ours_s,
-        "ours_per_row_ms": ours_s / len(fresh) * 1000,
-        "default_per_row_ms": default_s / len(picks) * 1000,
-        "default_found": sum(1 for entry in picks if "__duplicate__" in entry.meta),
-        "sample": len(picks),
-    }
+    figures.update(
+        {
+            "default_per_row_ms": default_s / len(picks) * 1000,
+            "default_found": sum(1 for entry in picks if "__duplicate__" in entry.meta),
+            "sample": len(picks),
+        }
+    )
+    return figures
+
+
+def print_dedupe(d: dict[str, float]) -> None:
+    print(
+        f"{d['rows']:>8.0f} {d['existing']:>9.0f} {d['ids_per_row_ms']:>10.4f} "
+        f"{d['typed_per_row_ms']:>10.4f} {d['typed_s'] / d['extract_s']:>10.2f}x "
+        f"{d['default_per_row_ms']:>10.1f} {d['default_found']:>5.0f}/{d['sample']:.0f}"
+    )
 
 
 def main() -> None:
@@ -341,18 +372,16 @@ def main() -> None:
                 rate = count / seconds
                 print(f"{rows:>8} {name:<20} {seconds:>8.2f} {rate:>9.0f} {rate / base:>5.2f}x")
         print()
-        rows = max(args.rows)
-        d = dedupe(rows, args.sample, folder)
         print(
-            f"deduplicate {d['rows']:.0f} rows against {d['existing']:.0f} entries: "
-            f"ours {d['ours_s']:.2f} s ({d['ours_s'] / d['extract_s']:.2f}x the extract's "
-            f"{d['extract_s']:.2f} s), {d['ours_per_row_ms']:.4f} ms per row"
+            "deduplicate(): ms per row by import id, and typed by hand (probable duplicates by"
+            " account, amount, date); beangulp's default matcher on a sample"
         )
         print(
-            f"beangulp's default matcher on {d['sample']:.0f} of them: "
-            f"{d['default_per_row_ms']:.1f} ms per row, found {d['default_found']:.0f}; "
-            f"ours is {d['default_per_row_ms'] / d['ours_per_row_ms']:,.0f}x faster per row"
+            f"{'rows':>8} {'existing':>9} {'by id':>10} {'by hand':>10} {'of extract':>11} "
+            f"{'default':>10} {'found':>6}"
         )
+        for rows in args.rows:
+            print_dedupe(dedupe(rows, args.sample, folder))
 
 
 if __name__ == "__main__":

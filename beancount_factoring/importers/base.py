@@ -13,6 +13,9 @@ still matches what an earlier import produced:
 already in the ledger. That survives the plugin's rewriting of the entry (the default
 similarity matcher of beangulp does not: the split entry no longer looks like the bank
 line) and costs one set lookup per entry instead of a comparison with every entry.
+A statement's importer also marks, as a probable duplicate, a line the ledger holds
+without its id (typed by hand, or imported from another file of the account): the same
+amount on the same account within two days (`dedup.py`).
 
 It also holds what every importer reads cells with: `parse_decimal` and `parse_date`,
 and `Numbers` and `Dates`, which read one file's amounts and dates through a fast path
@@ -31,9 +34,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import beangulp
+from beancount.core import data
 from beangulp import exceptions
 
 from beancount_factoring.errors import IMPORTER_CODES
+from beancount_factoring.importers import dedup
 
 ID_KEY = "import-id"
 
@@ -269,23 +274,45 @@ def existing_ids(entries: Iterable[Any]) -> set[str]:
     return ids
 
 
-def mark_duplicates(entries: list[Any], existing: Iterable[Any]) -> None:
-    """Mark entries whose id is already in `existing` the way beangulp does."""
+def mark_duplicates(entries: list[Any], existing: Sequence[Any], similar: bool = False) -> int:
+    """Mark entries whose id is already in `existing` the way beangulp does.
+
+    With `similar`, also a balance assertion already in the ledger (same day, account and
+    amount), and, as a probable duplicate, a transaction of the same amount on the same
+    account within two days (`dedup.py`). Returns the existing entries compared by that
+    rule (0 without it).
+    """
     known: dict[str, Any] = {}
+    balances: dict[tuple[Any, ...], Any] = {}
     for entry in existing:
         meta = entry.meta
         if meta is not None:
             value = meta.get(ID_KEY)
             if value is not None:
                 known.setdefault(value, entry)
+        if similar and isinstance(entry, data.Balance):
+            held = entry.amount
+            balances.setdefault((entry.date, entry.account, held.number, held.currency), entry)
+    taken: set[int] = set()
     for entry in entries:
         value = entry.meta.get(ID_KEY) if entry.meta is not None else None
         if value is not None and value in known:
-            entry.meta["__duplicate__"] = known[value]
+            entry.meta["__duplicate__"] = other = known[value]
+            taken.add(id(other))
+        elif similar and isinstance(entry, data.Balance):
+            held = entry.amount
+            match = balances.get((entry.date, entry.account, held.number, held.currency))
+            if match is not None:
+                entry.meta["__duplicate__"] = match
+    return dedup.mark_similar(entries, existing, taken) if similar else 0
 
 
 class Importer(beangulp.Importer):
-    """A beangulp importer whose `deduplicate()` matches on `import-id`."""
+    """A beangulp importer of statement lines whose `deduplicate()` matches on
+    `import-id`, and marks probable duplicates by account, amount and date."""
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
-        mark_duplicates(entries, existing)
+        # The index of a large ledger is many small objects, none in a cycle: the
+        # collector would walk the whole ledger again and again as they accumulate.
+        with no_gc_pauses():
+            mark_duplicates(entries, existing, similar=True)

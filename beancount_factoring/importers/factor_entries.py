@@ -28,6 +28,19 @@ and there is no clearing leg (docs/ledger.md, "The loan model"):
         advance: 2042.50 USD
         ...
 
+What the factor deducted from an invoice's funding (the `deductions` column: a wire fee,
+a lien search) is a `fee` event with the factor's figure, labelled as the report labels it
+and marked with its kind (wire, same-day, other); the deposit that funds the schedule nets
+it (docs/ledger.md 6.11). A row's `net` must be its advance less its fees and deductions:
+
+    2025-03-17 * "Bramblewood Capital" "Wire Fee, schedule S-77, BW-101" ^fee-2025-03-17-BW-101
+      import-id: "deduction-7b7909f3232f"
+      factoring: "fee"
+      factor: "Bramblewood"
+      charge: "other"
+      amount: 25.00 USD
+      deduction: "wire"
+
 A collections report gives `collected` events (with `paid:` when the debtor paid
 another amount than the face) and a recourse report `chargeback` events. A payment
 of an invoice the ledger already shows paid in part or closed short is written as a
@@ -61,6 +74,8 @@ NIL = Decimal("0.00")  # a leg of zero, written with cents
 LINK = re.compile(r"^[A-Za-z0-9\-_/.]+$")
 _new_tuple = tuple.__new__
 _CURRENCY = re.compile(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]")
+_WIRE = re.compile(r"\bwire", re.IGNORECASE)
+_SAME_DAY = re.compile(r"same[\s-]?day|\bsdach\b|\brtp\b", re.IGNORECASE)
 
 
 @dataclass
@@ -144,6 +159,10 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
     # Per schedule: the line and schedule number of its first row, and its invoices.
     groups: dict[str, tuple[int, str, list[_Sold]]] = {}
     seen: dict[str, int] = {}
+    # The fees the factor deducted from an invoice's funding, as fee events.
+    fees: list[data.Directive] = []
+    index = report.index
+    deducting, checking_net = "deductions" in index, "net" in index
     for row in report.rows():
         number, debtor, debtor_id, schedule = row.texts(
             "invoice", "debtor", "debtor_id", "schedule"
@@ -173,6 +192,11 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             fee = _rate_of(row, "fee_rate", face)
         if invoice_fee:  # the plugin compares `fee` with discount fee + invoice fee
             fee = (fee or ZERO) + invoice_fee
+        deducted = row.size("deductions") if deducting else None
+        if deducted:
+            fees.append(_deduction(report, ctx, row, number, schedule, day, deducted, currency))
+        if checking_net and advance is not None and fee is not None:
+            _check_net(row, advance, fee, deducted or ZERO)
         if advance is not None:
             figures["advance"] = make_amount(advance, currency)
         if fee is not None:
@@ -187,7 +211,63 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             groups[key] = (row.line, schedule, [item])
         else:
             group[2].append(item)
-    return [_schedule(report, ctx, key, *group) for key, group in groups.items()]
+    schedules = [_schedule(report, ctx, key, *group) for key, group in groups.items()]
+    return schedules + fees
+
+
+def deduction_kind(label: str) -> str:
+    """The kind of fee a deduction's label names: "wire", "same-day" or "other"."""
+    if _WIRE.search(label):
+        return "wire"
+    if _SAME_DAY.search(label):
+        return "same-day"
+    return "other"
+
+
+def _deduction(
+    report: Report,
+    ctx: Context,
+    row: Row,
+    number: str,
+    schedule: str,
+    day: datetime.date,
+    amount: Decimal,
+    currency: str,
+) -> data.Transaction:
+    """A fee event for what the factor deducted from one invoice's funding.
+
+    The plugin books it on the fees account and leaves it owed on the clearing
+    account, where the deposit that funds the schedule nets it (matched by amount, or
+    naming the fee's link), so that deposit matches the bank credit.
+    """
+    label = row.text("deduction_type") or report.header.names[report.index["deductions"]]
+    label = " ".join(label.split()) or "Deduction"
+    meta = entry_meta(report, row.line, ctx, "deduction", number, day, amount, label)
+    meta["factoring"] = "fee"
+    meta["factor"] = ctx.factor
+    meta["charge"] = "other"
+    meta["amount"] = make_amount(amount, currency)
+    meta["deduction"] = deduction_kind(label)
+    where = f"schedule {schedule}, {number}" if schedule else number
+    narration = f"{label}, {where}"
+    links = frozenset([f"fee-{day.isoformat()}-{number}"])
+    return data.Transaction(meta, day, ctx.flag, ctx.payee, narration, frozenset(), links, [])
+
+
+def _check_net(row: Row, advance: Decimal, fee: Decimal, deducted: Decimal) -> None:
+    """The report's net funded must be its advance less its fees and deductions."""
+    net = row.amount("net")
+    if net is None:
+        return
+    expected = advance - fee - deducted
+    if net != expected:
+        raise row.fail(
+            "net",
+            f"net funded {net:,.2f} is not advance {advance:,.2f} - fees {fee:,.2f} - "
+            f"deductions {deducted:,.2f} = {expected:,.2f}: the report disagrees with "
+            "itself; ask the factor for a corrected report",
+            code="FCT210",
+        )
 
 
 def _schedule(

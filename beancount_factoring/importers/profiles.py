@@ -44,7 +44,8 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("invoice", "date", "face"),
         (
             "schedule", "debtor", "debtor_id", "load", "advance_rate", "advance",
-            "fee_rate", "fee", "invoice_fee", "reserve", "deductions", "net", "currency",
+            "fee_rate", "fee", "invoice_fee", "reserve", "deductions", "deduction_type", "net",
+            "currency",
         ),
     ),
     "collections": (

@@ -22,6 +22,17 @@ ASHGROVE = Profile.generic(
     factor="Ashgrove Trade Finance",
 )  # fmt: skip
 
+# A funding report that deducts fees from invoices, with its net funded per invoice.
+BRAMBLEWOOD = Profile.generic(
+    kind="purchase",
+    columns={"schedule": "Schedule", "date": "Funded", "debtor": "Debtor",
+             "invoice": "Invoice", "face": "Face Value", "advance": "Advance",
+             "fee": "Factoring Fee", "reserve": "Reserve", "deductions": "Deduction",
+             "deduction_type": "Deduction Type", "net": "Net Funded"},
+    name="bramblewood",
+    factor="Bramblewood Capital",
+)  # fmt: skip
+
 # The report's debtor name -> the receivable account the ledger's invoices post to.
 DEBTORS = {
     "NORTHSTAR LOGISTICS LLC": "Assets:Receivable:Northstar",
@@ -52,6 +63,7 @@ def importers(
         "saaristo": FactorReportImporter(profiles.SAARISTO, "Saaristo", bank=eur, **common),
         "copperline": FactorReportImporter(profiles.COPPERLINE, "Copperline", bank=cad, **common),
         "ashgrove": FactorReportImporter(ASHGROVE, "Ashgrove", **common),
+        "bramblewood": FactorReportImporter(BRAMBLEWOOD, "Bramblewood", **common),
     }
 
 

@@ -381,6 +381,26 @@ def later_payments() -> None:
     write_csv(folder / "birchfield_payments_2025-05.csv", may, ",", "utf-8")
 
 
+def deductions() -> None:
+    """A funding report that deducts fees from invoices: a 25.00 wire fee from BW-101
+    (900.00 - 30.00 - 25.00 = 845.00 net) and a 35.00 lien search from BW-103
+    (450.00 - 15.00 - 35.00 = 400.00); advance 90 %, fee 3 %, reserve 10 %."""
+    rows = [
+        ["Bramblewood Capital - Funding Report"],
+        ["Schedule", "Funded", "Debtor", "Invoice", "Face Value", "Advance", "Factoring Fee",
+         "Reserve", "Deduction", "Deduction Type", "Net Funded"],
+        ["S-77", "2025-03-17", "NORTHSTAR LOGISTICS LLC", "BW-101", "1000.00", "900.00",
+         "30.00", "100.00", "25.00", "Wire Fee", "845.00"],
+        ["S-77", "2025-03-17", "CROSSROADS BROKERAGE, INC.", "BW-102", "2000.00", "1800.00",
+         "60.00", "200.00", "0.00", "", "1740.00"],
+        ["S-77", "2025-03-17", "BAYLINE LOGISTICS", "BW-103", "500.00", "450.00", "15.00",
+         "50.00", "35.00", "UCC lien search", "400.00"],
+        ["Total", "", "", "", "3500.00", "3150.00", "105.00", "350.00", "60.00", "",
+         "2985.00"],
+    ]  # fmt: skip
+    write_csv(ROOT / "bramblewood" / "funding_report_2025-03-17.csv", rows, ",", "utf-8")
+
+
 if __name__ == "__main__":
     lakeshore()
     pinecrest()
@@ -388,3 +408,4 @@ if __name__ == "__main__":
     copperline()
     generic()
     later_payments()
+    deductions()

@@ -1,0 +1,140 @@
+"""Probable duplicates: a bank line already in the ledger without its import id.
+
+A line the bookkeeper typed before importing, or that another importer brought in (the
+bank's OFX download beside its CSV), has no `import-id`, or another one, so matching ids
+cannot find it:
+
+    2025-02-05 * "Lakeshore Funding" "deposit, typed from the bank's app"
+      Assets:Bank:Checking                 4563.37 USD
+      Assets:Factoring:Lakeshore:Clearing
+
+    ; the statement's line, imported later
+    2025-02-06 * "LAKESHORE FUNDING LLC ACH CREDIT PPD ID: 8833120045"
+      import-id: "bank-2c908fd5b144"
+      Assets:Bank:Checking                 4563.37 USD
+      Assets:Factoring:Lakeshore:Clearing
+
+beangulp's default rule takes an imported entry for a duplicate of an existing one with
+the same amount on the same account within two days. It is not certain (two fuel stops
+of the same price on consecutive days are two lines), so a match is marked the way
+beangulp marks a duplicate (`__duplicate__`: the extract prints it commented out, with
+the place of the entry it duplicates) and says why it is only probable
+(`probable-duplicate:`): a line that is not a duplicate is uncommented by hand.
+
+Each existing entry is the duplicate of one imported entry at most, the nearest in date;
+an entry already matched by its id is taken. The existing entries are indexed by
+(account, amount, currency), each key's dates sorted, so each imported entry costs a
+lookup and a bisection, not a scan of the ledger: the work grows with the ledger and the
+file, not with their product.
+"""
+
+from __future__ import annotations
+
+import datetime
+from bisect import bisect_left
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+# How far apart the dates of a line and its probable duplicate may be (beangulp's rule).
+WINDOW = datetime.timedelta(days=2)
+NOTE_KEY = "probable-duplicate"
+_DUPLICATE = "__duplicate__"
+# (account, number, currency) of the posting an imported entry is matched by.
+Key = tuple[str, Decimal, str]
+
+
+def line_key(entry: Any) -> Key | None:
+    """What an imported transaction is matched by: its first posting's account and amount
+    (the statement's line; the other posting is the importer's guess)."""
+    if not isinstance(entry, data.Transaction) or not entry.postings:
+        return None
+    units = entry.postings[0].units
+    if units is None or not isinstance(units.number, Decimal):
+        return None
+    return (entry.postings[0].account, units.number, units.currency)
+
+
+class Similar:
+    """The existing transactions by (account, amount, currency), for the keys wanted.
+
+    `comparisons` counts the existing entries looked at (tests check it stays linear).
+    """
+
+    def __init__(self, wanted: set[Key], existing: Iterable[Any], taken: set[int]) -> None:
+        accounts = {key[0] for key in wanted}
+        found: dict[Key, list[tuple[datetime.date, int, Any]]] = {}
+        for order, entry in enumerate(existing):
+            if not isinstance(entry, data.Transaction) or id(entry) in taken:
+                continue
+            for posting in entry.postings:
+                if posting.account not in accounts:  # (most postings: one set lookup)
+                    continue
+                units = posting.units
+                if units is None or not isinstance(units.number, Decimal):
+                    continue
+                key = (posting.account, units.number, units.currency)
+                if key in wanted:
+                    found.setdefault(key, []).append((entry.date, order, entry))
+                    break
+        for items in found.values():
+            items.sort(key=lambda item: item[:2])
+        self._by_key = {key: ([item[0] for item in items], items) for key, items in found.items()}
+        self._taken = taken
+        self.comparisons = 0
+
+    def match(self, entry: data.Transaction, key: Key) -> Any | None:
+        """The nearest untaken existing entry of the key within the window, taken."""
+        found = self._by_key.get(key)
+        if found is None:
+            return None
+        dates, items = found
+        best: tuple[datetime.timedelta, Any] | None = None
+        start = bisect_left(dates, entry.date - WINDOW)
+        for day, _, other in items[start:]:
+            if day > entry.date + WINDOW:
+                break
+            self.comparisons += 1
+            if id(other) in self._taken:
+                continue
+            apart = abs(day - entry.date)
+            if best is None or apart < best[0]:
+                best = (apart, other)
+        if best is None:
+            return None
+        self._taken.add(id(best[1]))
+        return best[1]
+
+
+def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -> int:
+    """Mark the entries not yet marked that have a probable duplicate in `existing`.
+
+    `taken` holds the ids (`id()`) of the existing entries already matched; the ones
+    matched here are added. Returns the number of existing entries compared.
+    """
+    keys = {}
+    for entry in entries:
+        if entry.meta is not None and _DUPLICATE not in entry.meta:
+            key = line_key(entry)
+            if key is not None:
+                keys[id(entry)] = key
+    if not keys:
+        return 0
+    similar = Similar(set(keys.values()), existing, taken)
+    for entry in entries:
+        key = keys.get(id(entry))
+        if key is None:
+            continue
+        other = similar.match(entry, key)
+        if other is None:
+            continue
+        days = abs((other.date - entry.date).days)
+        apart = "the same day" if not days else f"{days} day{'s' if days > 1 else ''} apart"
+        entry.meta[_DUPLICATE] = other
+        entry.meta[NOTE_KEY] = (
+            f"same account and amount, {apart}, no common import-id; if it is another "
+            "line, uncomment it and delete this line"
+        )
+    return similar.comparisons

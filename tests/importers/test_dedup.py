@@ -1,0 +1,178 @@
+"""Duplicates typed by hand or imported by another importer (docs/importers.md, "Ids and
+duplicates"): the same amount on the same account within two days is a probable
+duplicate, marked as beangulp marks one, with a note; an `import-id` match is certain."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import beangulp
+from bank_config import BANK_DOCS, checking_ofx, us_checking
+from beancount import loader
+from beancount.core import data
+from beancount.core.amount import Amount
+from click.testing import CliRunner
+
+from beancount_factoring.importers import dedup
+from beancount_factoring.importers.base import ID_KEY, mark_duplicates
+
+CSV = BANK_DOCS / "first_prairie_checking_2025-02-14.csv"
+FACTORS = {"LAKESHORE FUND": "Assets:Factoring:Lakeshore:Clearing"}
+# The statement's line: 2025-02-05 TRUCKLOG ELD SUBSCRIPTION, -35.00 USD.
+TYPED = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Expenses:Software
+{date} * "Trucklog" "ELD subscription, typed from the receipt"
+  Assets:Bank:Checking    {amount} USD
+  Expenses:Software
+"""
+
+
+def imported(ledger: str) -> tuple[list[data.Directive], list[data.Directive]]:
+    existing, errors, _ = loader.load_string(ledger)
+    assert [e for e in errors if not e.message.startswith("Balance failed")] == []
+    importer = us_checking(FACTORS)
+    entries = importer.extract(str(CSV), existing)
+    importer.deduplicate(entries, existing)
+    return entries, existing
+
+
+def eld_line(entries: list[data.Directive]) -> data.Transaction:
+    return next(
+        e
+        for e in entries
+        if isinstance(e, data.Transaction) and e.narration.startswith("TRUCKLOG ELD")
+    )
+
+
+def marked(entries: list[data.Directive]) -> list[data.Directive]:
+    return [e for e in entries if "__duplicate__" in e.meta]
+
+
+def test_a_line_typed_by_hand_a_day_earlier_is_a_probable_duplicate() -> None:
+    entries, existing = imported(TYPED.format(date="2025-02-04", amount="-35.00"))
+    line = eld_line(entries)
+    typed = next(e for e in existing if isinstance(e, data.Transaction))
+    assert line.meta["__duplicate__"] is typed
+    assert line.meta[dedup.NOTE_KEY].startswith("same account and amount, 1 day apart")
+    assert marked(entries) == [line]  # nothing else on the statement is -35.00 then
+
+
+def test_another_amount_or_ten_days_apart_is_not_a_duplicate() -> None:
+    for date, amount in (("2025-02-04", "-36.00"), ("2025-02-15", "-35.00")):
+        entries, _ = imported(TYPED.format(date=date, amount=amount))
+        assert marked(entries) == [], (date, amount)
+
+
+def test_two_days_apart_is_the_edge_of_the_window() -> None:
+    # 2025-02-05 - 2 days = 2025-02-03: matched; 2025-02-02 (3 days): not.
+    assert marked(imported(TYPED.format(date="2025-02-03", amount="-35.00"))[0])
+    assert not marked(imported(TYPED.format(date="2025-02-02", amount="-35.00"))[0])
+
+
+def test_another_account_is_not_a_duplicate() -> None:
+    ledger = TYPED.format(date="2025-02-05", amount="-35.00").replace(
+        "Assets:Bank:Checking", "Assets:Bank:Savings"
+    )
+    assert marked(imported(ledger)[0]) == []
+
+
+def test_an_import_id_match_is_certain_and_wins_over_a_similar_line() -> None:
+    first, _ = imported(TYPED.format(date="2025-01-20", amount="-1.00"))
+    line = eld_line(first)
+    ledger = TYPED.format(date="2025-02-05", amount="-35.00") + (
+        f'2025-02-05 * "TRUCKLOG" "imported before"\n  {ID_KEY}: "{line.meta[ID_KEY]}"\n'
+        "  Assets:Bank:Checking    -35.00 USD\n  Expenses:Software\n"
+    )
+    entries, _ = imported(ledger)
+    again = eld_line(entries)
+    assert again.meta["__duplicate__"].narration == "imported before"
+    assert dedup.NOTE_KEY not in again.meta  # certain: no note
+
+
+def test_one_typed_line_is_the_duplicate_of_one_imported_line_only() -> None:
+    """Two statement lines of -35.00 a day apart, one typed by hand: one is marked."""
+    existing, _, _ = loader.load_string(TYPED.format(date="2025-02-05", amount="-35.00"))
+    day = datetime.date(2025, 2, 5)
+    entries = [line(day, "-35.00", "a"), line(day + datetime.timedelta(days=1), "-35.00", "b")]
+    mark_duplicates(entries, existing, similar=True)
+    assert [e.narration for e in marked(entries)] == ["a"]  # the nearest in date
+
+
+def test_a_balance_written_by_hand_is_a_duplicate() -> None:
+    entries, _ = imported(
+        "2025-01-01 open Assets:Bank:Checking\n"
+        "2025-02-05 balance Assets:Bank:Checking  12607.61 USD\n"
+    )
+    assert [(type(e).__name__, str(e.date)) for e in marked(entries)] == [
+        ("Balance", "2025-02-05")
+    ]
+
+
+def test_the_extract_prints_a_probable_duplicate_commented_with_its_note(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.beancount"
+    ledger.write_text(TYPED.format(date="2025-02-04", amount="-35.00"), encoding="utf-8")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / CSV.name).write_bytes(CSV.read_bytes())
+    ingest = beangulp.Ingest([us_checking(FACTORS)])
+    result = CliRunner().invoke(ingest.cli, ["extract", "-e", str(ledger), str(downloads)])
+    assert result.exit_code == 0, result.output
+    out = io.StringIO(result.stdout).read()
+    assert f"; duplicate of {ledger}:4\n" in out
+    assert '; 2025-02-05 ! "TRUCKLOG ELD SUBSCRIPTION' in out
+    assert ';   probable-duplicate: "same account and amount, 1 day apart' in out
+
+
+def test_a_line_imported_by_another_importer_in_the_same_run_is_a_probable_duplicate(
+    tmp_path: Path,
+) -> None:
+    """The CSV's deposit, then the same money in an OFX download of the account."""
+    ofx = (BANK_DOCS / "first_prairie_2025-02.ofx").read_text(encoding="latin-1")
+    csv_entries = us_checking(FACTORS).extract(str(CSV), [])
+    deposit = next(e for e in csv_entries if e.postings and e.postings[0].units.number > 0)
+    amount, day = deposit.postings[0].units.number, deposit.date
+    # One OFX line with the CSV deposit's amount, dated a day later.
+    start = ofx.index("<STMTTRN>")
+    end = ofx.index("</STMTTRN>", start) + len("</STMTTRN>")
+    trn = ofx[start:end]
+    old_amount = trn.split("<TRNAMT>")[1].split("<")[0].strip()
+    old_date = trn.split("<DTPOSTED>")[1].split("<")[0].strip()
+    later = f"{day + datetime.timedelta(days=1):%Y%m%d}"
+    path = tmp_path / "checking.ofx"
+    path.write_text(
+        ofx.replace(trn, trn.replace(old_amount, str(amount)).replace(old_date, later)),
+        encoding="latin-1",
+    )
+    importer = checking_ofx(FACTORS)
+    entries = importer.extract(str(path), [])
+    importer.deduplicate(entries, csv_entries)
+    assert [e.postings[0].units.number for e in marked(entries)] == [amount]
+
+
+def line(day: datetime.date, amount: str, narration: str) -> data.Transaction:
+    postings = [
+        data.Posting(
+            "Assets:Bank:Checking", Amount(Decimal(amount), "USD"), None, None, None, None
+        ),
+        data.Posting("Expenses:Uncategorized", None, None, None, None, None),
+    ]
+    meta = data.new_metadata("statement.csv", 1)
+    return data.Transaction(meta, day, "*", None, narration, frozenset(), frozenset(), postings)
+
+
+def test_the_work_is_linear_not_lines_times_ledger() -> None:
+    """Not timed: the existing entries compared stay a few per line however large the
+    ledger, even when every entry has the same amount (one a day for years)."""
+    start = datetime.date(2020, 1, 1)
+    for size in (1_000, 10_000):
+        existing = [line(start + datetime.timedelta(days=n), "-35.00", "x") for n in range(size)]
+        existing += [line(start, f"-{n}.01", "other") for n in range(size)]
+        new = [line(start + datetime.timedelta(days=n), "-35.00", "y") for n in range(0, size, 2)]
+        compared = mark_duplicates(new, existing, similar=True)
+        assert len(marked(new)) == len(new)
+        # Each line looks at the entries within two days of it: five at most.
+        assert compared <= 5 * len(new), (size, compared)
