@@ -152,7 +152,8 @@ def test_the_bank_and_invoice_importers_refuse_them_too(tmp_path: Path) -> None:
     invoices = InvoiceImporter(due=None, load=None)
     path = tmp_path / "invoices.csv"
     path.write_text(
-        "Invoice #,Invoice Date,Customer,Charge,Amount\nINV-1001,03/03/2025,TQL,LINEHAUL,(-1000.00)\n"
+        "Invoice #,Invoice Date,Customer,Charge,Amount\n"
+        "INV-1001,03/03/2025,TQL,LINEHAUL,(-1000.00)\n"
     )
     error = failure(invoices, path)
     assert (error.line, error.column, error.code) == (2, "Amount", "FCT207")
