@@ -27,6 +27,8 @@ from typing import Any
 import beangulp
 from beangulp import identify
 
+from beancount_factoring.importers.ofx_accounts import together
+
 # The limit beangulp ships with, for reference and for tests.
 BEANGULP_LIMIT = 8 * 1024 * 1024
 
@@ -55,6 +57,8 @@ def ingest(
     *,
     max_size: int | None = None,
 ) -> beangulp.Ingest:
-    """`beangulp.Ingest(importers, hooks)`, reading files of any size (or up to `max_size`)."""
+    """`beangulp.Ingest(importers, hooks)`, reading files of any size (or up to `max_size`),
+    the OFX importers of several accounts put together (see `ofx_accounts`)."""
     allow_large_files(max_size)
-    return beangulp.Ingest(importers, hooks)
+    # One OFX download may hold several accounts' statements, each its importer's.
+    return beangulp.Ingest(together(importers), hooks)

@@ -564,13 +564,17 @@ class OfxImporter(Importer):
         return max(dates, default=None)
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
+        return self.statements(filepath, existing)[0]
+
+    def statements(self, filepath: Any, existing: Sequence[Any]) -> tuple[list[Any], set[str]]:
+        """The entries, and the account numbers (without spaces) they were taken from."""
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
         matcher = self.payees.matcher(existing)
         with no_gc_pauses():
             path = os.fspath(filepath)
             reading = _Extraction(self, path, matcher)
             parse(path, self.encoding, reading)
-            return reading.entries
+            return reading.entries, set(reading.accounts)
 
     def _entry(
         self, path: str, trn: Aggregate, statement: Statement, ids: RowIds, matcher: Matcher

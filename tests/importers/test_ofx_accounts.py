@@ -9,6 +9,7 @@ reply) is not claimed. An account number written with spaces is read whole.
 
 from __future__ import annotations
 
+import shutil
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -17,10 +18,13 @@ import pytest
 from bank_config import EXAMPLE
 from beancount.core import data
 from beangulp import testing
+from click.testing import CliRunner
 
 from beancount_factoring.importers import ofx
 from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.ingest import ingest
 from beancount_factoring.importers.ofx import OfxImporter
+from beancount_factoring.importers.ofx_accounts import OfxAccounts, together
 
 DOCS = Path(__file__).parent / "documents" / "ofx"
 CHECKING_SAVINGS = DOCS / "cedar_plains_checking_savings_2025-03.ofx"  # SGML, 1.x
@@ -226,3 +230,50 @@ def test_the_ids_do_not_depend_on_how_the_account_number_is_spaced() -> None:
         (deposit,) = [e for e in checking().extract(str(doc), []) if e.date.day == 4]
         ids.append(deposit.meta["import-id"])
     assert ids[0] == ids[1]
+
+
+def test_the_command_line_extracts_each_account_of_a_download(tmp_path: Path) -> None:
+    """beangulp gives a file to one importer: `ingest()` puts the accounts' importers
+    together, so `extract` writes the checking and the savings lines of one download."""
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    for doc in (CHECKING_SAVINGS, CHECKING_CARD, BROKERAGE, SIGNON):
+        shutil.copy(doc, downloads / doc.name)
+    output = tmp_path / "out.beancount"
+    result = CliRunner().invoke(
+        ingest([checking(), savings(), card()]).cli,
+        ["extract", "-o", str(output), str(downloads)],
+    )
+    assert result.exit_code == 0, result.output
+    text = output.read_text()
+    sections = {part.split("\n", 1)[0]: part for part in text.split("**** ")[1:]}
+    assert set(sections) == {str(downloads / d.name) for d in (CHECKING_SAVINGS, CHECKING_CARD)}
+    for doc in (CHECKING_SAVINGS, CHECKING_CARD):
+        # (The deposit of 2025-03-04 is in both downloads: the second prints it as a
+        # duplicate, commented out.)
+        part = sections[str(downloads / doc.name)].replace("\n; ", "\n")
+        goldens = sorted(DOCS.glob(f"{doc.name}.*.beancount"))
+        assert len(goldens) == 2  # one per account
+        for golden in goldens:
+            body = golden.read_text().split("\n\n", 1)[1]
+            for entry in body.strip().split("\n\n"):
+                # Its first lines (date, payee, id) as the golden has them.
+                assert "\n".join(entry.splitlines()[:2]) in part
+    # Lines and a balance of each account: checking (3 + 1) and savings (2 + 1) from the
+    # first download, checking (2 + 1) and card (3 + 1) from the second: 14 entries.
+    assert text.count('import-id: "ofx-') == (3 + 1) + (2 + 1) + (2 + 1) + (3 + 1)
+    assert BROKERAGE.name not in text and SIGNON.name not in text
+
+
+def test_importers_that_would_take_one_statement_twice_are_refused(tmp_path: Path) -> None:
+    last_digits = OfxImporter("Assets:Bank:Other", account_id="5678")  # fits the checking's
+    merged = OfxAccounts([checking(), last_digits])
+    assert merged.identify(str(CHECKING_SAVINGS))
+    with pytest.raises(ImportFailure) as caught:
+        merged.extract(str(CHECKING_SAVINGS), [])
+    assert caught.value.code == "FCT209"
+    assert "taken by two importers" in caught.value.detail
+    # An importer without account_id is not put together: beangulp refuses the file
+    # that it and another claim, rather than both booking the same lines.
+    anything = OfxImporter("Assets:Bank:Checking")
+    assert together([anything, savings()])[0] is anything
