@@ -9,6 +9,7 @@ reply) is not claimed. An account number written with spaces is read whole.
 
 from __future__ import annotations
 
+import io
 import shutil
 import time
 from decimal import Decimal
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import pytest
 from bank_config import EXAMPLE
+from beancount import loader
 from beancount.core import data
+from beancount.parser import printer
 from beangulp import testing
 from click.testing import CliRunner
 
@@ -277,3 +280,44 @@ def test_importers_that_would_take_one_statement_twice_are_refused(tmp_path: Pat
     # that it and another claim, rather than both booking the same lines.
     anything = OfxImporter("Assets:Bank:Checking")
     assert together([anything, savings()])[0] is anything
+
+
+# What each account held on 2025-03-01, by hand from its statement: the LEDGERBAL of
+# 2025-03-31 less the lines of March.
+OPENING = {
+    # 14127.40 - (3291.87 - 902.31 - 1000.00 = 1389.56) = 12737.84
+    (CHECKING_SAVINGS, "checking"): Decimal("12737.84"),
+    # 6002.15 - (1000.00 + 2.15 = 1002.15) = 5000.00
+    (CHECKING_SAVINGS, "savings"): Decimal("5000.00"),
+    # 13765.58 - (3291.87 - 640.18 = 2651.69) = 11113.89
+    (CHECKING_CARD, "checking"): Decimal("11113.89"),
+    # 0.00 - (-118.90 - 521.28 + 640.18 = 0.00) = 0.00
+    (CHECKING_CARD, "card"): Decimal("0.00"),
+}
+
+
+@pytest.mark.parametrize(
+    ("doc", "make", "golden"), GOLDENS, ids=[f"{d.name}-{g}" for d, _, g in GOLDENS]
+)
+def test_what_each_importer_writes_loads_and_its_balance_holds(
+    doc: Path, make: type[OfxImporter], golden: str
+) -> None:
+    """Loaded with the plugin after the account's opening balance, the lines one importer
+    took give its statement's LEDGERBAL: another account's line would break it."""
+    importer = make()
+    plain = OfxImporter(importer.bank, account_id=importer.account_id, factors={})
+    entries = plain.extract(str(doc), [])
+    opening = OPENING[(doc, golden)]
+    text = io.StringIO()
+    printer.print_entries(entries, file=text)
+    ledger = (
+        'plugin "beancount_factoring.plugin"\n'
+        f"2025-01-01 open {importer.bank} USD\n"
+        "2025-01-01 open Expenses:Uncategorized USD\n"
+        "2025-01-01 open Equity:Opening-Balances USD\n"
+        f'2025-03-01 * "Opening balance"\n  {importer.bank}  {opening} USD\n'
+        "  Equity:Opening-Balances\n\n" + text.getvalue()
+    )
+    loaded, errors, _ = loader.load_string(ledger)
+    assert errors == [], [e.message for e in errors]
+    assert sum(isinstance(e, data.Balance) for e in loaded) == 1
