@@ -461,8 +461,13 @@ def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
     text = value.replace(",", ".") if "," in value and "." not in value else value
     try:
         return _NUMBERS(text)
-    except ValueError as exc:
-        raise ImportFailure(path, line, str(exc), tag, code="FCT207") from None
+    except ValueError:
+        message = (
+            f"{value!r} is not an amount: OFX writes an amount -1234.56 (a few banks "
+            "-1234,56), with one sign and no thousands marks; the file is damaged, download "
+            "it again"
+        )
+        raise ImportFailure(path, line, message, tag, code="FCT207") from None
 
 
 def _repeated(path: str, node: Aggregate | None) -> None:

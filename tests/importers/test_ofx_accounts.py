@@ -321,3 +321,17 @@ def test_what_each_importer_writes_loads_and_its_balance_holds(
     loaded, errors, _ = loader.load_string(ledger)
     assert errors == [], [e.message for e in errors]
     assert sum(isinstance(e, data.Balance) for e in loaded) == 1
+
+
+@pytest.mark.parametrize("amount", ["-5-", "(-5)", "--5", "1,,,2", "-1.234,56", "1,000,00"])
+def test_an_amount_that_is_not_a_number_is_an_error(tmp_path: Path, amount: str) -> None:
+    """Read before as 5, 5, (refused), 12, -1.23456 and 100000."""
+    text = CHECKING_SAVINGS.read_text().replace("<TRNAMT>-902.31", f"<TRNAMT>{amount}")
+    path = tmp_path / "amount.ofx"
+    path.write_text(text)
+    with pytest.raises(ImportFailure) as caught:
+        checking().extract(str(path), [])
+    error = caught.value
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if x == f"<TRNAMT>{amount}")
+    assert (error.line, error.column, error.code) == (line, "TRNAMT", "FCT207")
+    assert f"{amount!r} is not an amount" in error.detail
