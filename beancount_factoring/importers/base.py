@@ -239,9 +239,11 @@ class Numbers:
 
     Nearly every cell is a plain or grouped number, signed or in brackets, perhaps after
     a dollar sign (`-1234.50`, `$2,150.00`, `($50.00)`, `4 960,00`). Those are read with
-    a few string operations, which give what `parse_decimal` gives; anything else goes
-    to `parse_decimal`, which also words the error. (Remembering each text's value costs
-    more than it saves: most amounts in a file differ.)
+    a few string operations, which give what `parse_decimal` gives (the grouping checked
+    as it checks it: `600,00` is not one of them); anything else goes to
+    `parse_decimal`, which also words the error. (Remembering each text's value costs
+    more than it saves: most amounts in a file differ.) `thousands=None` is the other
+    of `,` and `.`.
     """
 
     __slots__ = ("decimal_mark", "thousands")

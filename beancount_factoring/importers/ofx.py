@@ -18,7 +18,10 @@ OFX 2.x is the same tree as XML (`<TRNAMT>3291.87</TRNAMT>`, an `<?xml?>` declar
 The small parser below reads both without a dependency: a tag followed by text is an
 element; any other opening tag starts an aggregate, and a closing tag closes the nearest
 open aggregate of its name (an empty element left open in SGML is closed with it). A file
-that ends with an aggregate still open is truncated.
+that ends with an aggregate still open is truncated. The pass is linear however deep the
+tags nest: a closing tag searches the open aggregates only when one of its name is open,
+and what the search passes is closed. An element is given once in its aggregate: a
+second `<TRNAMT>` in a transaction is an error (FCT210), not the amount booked.
 
 The file is read as a stream, in blocks of `BLOCK` bytes: each transaction becomes its
 entry when its `</STMTTRN>` is read, and is then forgotten, so what is held is the entries
@@ -29,7 +32,11 @@ first problem in reading order is reported.
 Each STMTTRN becomes a bank line (see `banklines`) whose `import-id` comes from its FITID,
 the bank's own id of the transaction; LEDGERBAL becomes a `balance` assertion dated the day
 after DTASOF, since Beancount checks a balance at the start of its day. Bank (STMTRS) and
-card (CCSTMTRS) statements are read alike.
+card (CCSTMTRS) statements are read alike. A file may hold the statements of several
+accounts (a checking and a savings account): an importer given `account_id` takes only
+its own account's, compared without spaces (`<ACCTID>12300 000012345678`), and claims
+no file without one (an investment statement, a sign-on reply); see `ofx_accounts` for
+several accounts' importers run on one download from beangulp's command line.
 """
 
 from __future__ import annotations
