@@ -50,6 +50,8 @@ import beangulp
 import click
 from beangulp import exceptions, identify, utils
 
+from beancount_factoring.importers.ofx_accounts import together
+
 # The limit beangulp ships with, for reference and for tests.
 BEANGULP_LIMIT = 8 * 1024 * 1024
 
@@ -78,9 +80,11 @@ def ingest(
     *,
     max_size: int | None = None,
 ) -> beangulp.Ingest:
-    """`beangulp.Ingest(importers, hooks)`, reading files of any size (or up to `max_size`)."""
+    """`beangulp.Ingest(importers, hooks)`, reading files of any size (or up to `max_size`),
+    the OFX importers of several accounts put together (see `ofx_accounts`)."""
     allow_large_files(max_size)
-    group = beangulp.Ingest(importers, hooks)
+    # One OFX download may hold several accounts' statements, each its importer's.
+    group = beangulp.Ingest(together(importers), hooks)
     group.cli.add_command(_identify, "identify")
     return group
 

@@ -18,7 +18,10 @@ OFX 2.x is the same tree as XML (`<TRNAMT>3291.87</TRNAMT>`, an `<?xml?>` declar
 The small parser below reads both without a dependency: a tag followed by text is an
 element; any other opening tag starts an aggregate, and a closing tag closes the nearest
 open aggregate of its name (an empty element left open in SGML is closed with it). A file
-that ends with an aggregate still open is truncated.
+that ends with an aggregate still open is truncated. The pass is linear however deep the
+tags nest: a closing tag searches the open aggregates only when one of its name is open,
+and what the search passes is closed. An element is given once in its aggregate: a
+second `<TRNAMT>` in a transaction is an error (FCT210), not the amount booked.
 
 The file is read as a stream, in blocks of `BLOCK` bytes: each transaction becomes its
 entry when its `</STMTTRN>` is read, and is then forgotten, so what is held is the entries
@@ -29,7 +32,11 @@ first problem in reading order is reported.
 Each STMTTRN becomes a bank line (see `banklines`) whose `import-id` comes from its FITID,
 the bank's own id of the transaction; LEDGERBAL becomes a `balance` assertion dated the day
 after DTASOF, since Beancount checks a balance at the start of its day. Bank (STMTRS) and
-card (CCSTMTRS) statements are read alike.
+card (CCSTMTRS) statements are read alike. A file may hold the statements of several
+accounts (a checking and a savings account): an importer given `account_id` takes only
+its own account's, compared without spaces (`<ACCTID>12300 000012345678`), and claims
+no file without one (an investment statement, a sign-on reply); see `ofx_accounts` for
+several accounts' importers run on one download from beangulp's command line.
 """
 
 from __future__ import annotations
@@ -73,6 +80,10 @@ _ELEMENT = re.compile(r"<([A-Z][A-Z0-9.]*)>([^<]*)")
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _NUMBERS = Numbers(".", ",").read
 _OFX_START = re.compile(r"<OFX>", re.IGNORECASE)
+# The tags identify() reads: a statement, its account and the account's number.
+_IDENTIFY = re.compile(
+    r"<(/?)(STMTRS|CCSTMTRS|BANKACCTFROM|CCACCTFROM|ACCTID)>([^<]*)", re.IGNORECASE
+)
 _CHARSETS = {"1252": "cp1252", "ISO-8859-1": "latin-1", "8859-1": "latin-1", "NONE": "cp1252"}
 _EXTENSIONS = (".ofx", ".qfx", ".qbo")
 _STATEMENTS = ("STMTRS", "CCSTMTRS")
@@ -84,15 +95,29 @@ HEAD = 4096
 
 
 class Aggregate:
-    """An OFX aggregate: its elements by tag (value, line) and its child aggregates."""
+    """An OFX aggregate: its elements by tag (value, line) and its child aggregates.
 
-    __slots__ = ("children", "fields", "line", "tag")
+    An element is given once: a second one (two `<TRNAMT>` in a transaction) does not
+    replace the first; `twice` keeps the first such repeat (tag, value, line), which is
+    an error in what the importer reads (`repeated`).
+    """
+
+    __slots__ = ("children", "fields", "line", "tag", "twice")
 
     def __init__(self, tag: str, line: int) -> None:
         self.tag = tag
         self.line = line
         self.fields: dict[str, tuple[str, int]] = {}
         self.children: list[Aggregate] = []
+        self.twice: tuple[str, str, int] | None = None
+
+    def add(self, tag: str, value: str, line: int) -> None:
+        """An element of this aggregate; a repeated one is kept aside in `twice`."""
+        if tag in self.fields:
+            if self.twice is None:
+                self.twice = (tag, value, line)
+        else:
+            self.fields[tag] = (value, line)
 
     def child(self, *tags: str) -> Aggregate | None:
         return next((c for c in self.children if c.tag in tags), None)
@@ -142,11 +167,12 @@ class Statement(Aggregate):
     """A statement (STMTRS, CCSTMTRS) whose transactions are handed on as they are read.
 
     `pending` holds the transactions read before the statement said its account and
-    currency; `decided` is set once they are known, with `ours`, `acctid`, `currency`
+    currency; `decided` is set once they are known, with `ours`, `acctid` (as written),
+    `key` (the account number without spaces, which the ids are made from), `currency`
     and the CURDEF element they were read from.
     """
 
-    __slots__ = ("acctid", "curdef", "currency", "decided", "ours", "pending")
+    __slots__ = ("acctid", "curdef", "currency", "decided", "key", "ours", "pending")
 
     def __init__(self, tag: str, line: int) -> None:
         super().__init__(tag, line)
@@ -154,6 +180,7 @@ class Statement(Aggregate):
         self.decided = False
         self.ours = False
         self.acctid = ""
+        self.key = ""
         self.currency = ""
         self.curdef: tuple[str, int] | None = None
 
@@ -278,6 +305,7 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
         raise ImportFailure(path, 1, message, code="FCT203")
     root = Aggregate("", 0)
     stack = [root]
+    open_tags: dict[str, int] = {}  # how many aggregates of each tag the stack holds
     line += text.count("\n", 0, start.start())
     position = scan = start.start()
     # Line breaks in the text, and its last character, for the line a truncation is at.
@@ -297,20 +325,25 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
                 tag = tag.upper()
             top = stack[-1]
             if not (closing or empty) and (value := rest.strip()):  # most tags: an element
-                top.fields[tag] = (html.unescape(value) if "&" in value else value, line)
+                top.add(tag, html.unescape(value) if "&" in value else value, line)
             elif closing:
-                depth = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag), 0)
+                # The stack is searched only for a tag that is open in it, and what the
+                # search passes is closed: each aggregate is passed once, the pass linear.
+                depth = 0
+                if open_tags.get(tag):
+                    depth = next(i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag)
                 if depth:
                     while len(stack) > depth + 1:
-                        _close_empty(stack, reader)
+                        _close_empty(stack, open_tags, reader)
                     node = stack.pop()
+                    open_tags[tag] -= 1
                     if reader is not None:
                         _closed(node, stack, reader)
                 elif tag not in top.fields:  # `</NAME>` after `<NAME>x` closes an element
                     message = f"</{tag}> closes nothing that is open"
                     raise ImportFailure(path, line, message, tag, code="FCT204")
             elif empty:
-                top.fields[tag] = ("", line)
+                top.add(tag, "", line)
             else:
                 reading = reader is not None and tag in _STATEMENTS
                 node = Statement(tag, line) if reading else Aggregate(tag, line)
@@ -318,11 +351,13 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
                 flat = _FLAT.match(text, at) if tag == "STMTTRN" else None
                 if flat is None:
                     stack.append(node)
+                    open_tags[tag] = open_tags.get(tag, 0) + 1
                     continue
                 # Its elements at once, each on its line; the scan goes on after its end.
                 here = line + flat[1].count("\n")
+                add = node.add
                 for name, raw in _ELEMENT.findall(flat[2]):
-                    node.fields[name] = (raw.strip(), here)
+                    add(name, raw.strip(), here)
                     here += raw.count("\n")
                 scan = flat.end()
                 if reader is not None:
@@ -373,15 +408,39 @@ def _closed(node: Aggregate, stack: list[Aggregate], reader: Reader) -> None:
             reader.transaction(node, statement)
 
 
-def _close_empty(stack: list[Aggregate], reader: Reader | None = None) -> None:
-    """Close an SGML element left open with no value (`<MEMO>` then a tag): it was empty."""
+def _close_empty(
+    stack: list[Aggregate], open_tags: dict[str, int], reader: Reader | None = None
+) -> None:
+    """Close an SGML element left open with no value (`<MEMO>` then a tag): it was empty.
+
+    What it came to hold goes to its parent (all of it after the parent's own, in the
+    file). The smaller of the two is moved into the larger, so that a long run of such
+    elements, each closed into the one before, stays linear (not each moved again).
+    """
     node = stack.pop()
+    open_tags[node.tag] -= 1
     parent = stack[-1]
     if parent.children and parent.children[-1] is node:
         parent.children.pop()  # it was taken for an aggregate when it opened
-    parent.fields.setdefault(node.tag, ("", node.line))
-    parent.fields.update(node.fields)
-    parent.children.extend(node.children)
+    parent.add(node.tag, "", node.line)
+    if parent.twice is None:
+        parent.twice = node.twice
+    first, later = parent.fields, node.fields
+    if len(later) > len(first):  # keep the larger dict; the first value of a tag wins
+        first, later = later, first
+        for tag, item in later.items():
+            if tag in first and parent.twice is None:
+                parent.twice = (tag, *first[tag])
+            first[tag] = item
+        parent.fields = first
+    else:
+        for tag, (value, line) in later.items():
+            parent.add(tag, value, line)
+    if len(node.children) > len(parent.children):
+        node.children[:0] = parent.children
+        parent.children = node.children
+    else:
+        parent.children.extend(node.children)
     if reader is not None and isinstance(node, Statement):
         reader.close(node)  # a statement never closed still ends here
 
@@ -410,8 +469,27 @@ def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
     text = value.replace(",", ".") if "," in value and "." not in value else value
     try:
         return _NUMBERS(text)
-    except ValueError as exc:
-        raise ImportFailure(path, line, str(exc), tag, code="FCT207") from None
+    except ValueError:
+        message = (
+            f"{value!r} is not an amount: OFX writes an amount -1234.56 (a few banks "
+            "-1234,56), with one sign and no thousands marks; the file is damaged, download "
+            "it again"
+        )
+        raise ImportFailure(path, line, message, tag, code="FCT207") from None
+
+
+def _repeated(path: str, node: Aggregate | None) -> None:
+    """An element given twice in what the importer reads: which one is meant is unknown."""
+    if node is None or node.twice is None:
+        return
+    tag, value, line = node.twice
+    first, first_line = node.fields[tag]
+    message = (
+        f"<{node.tag}> (line {node.line}) has <{tag}> twice: {first!r} on line {first_line} "
+        f"and {value!r} here; it has one, and which is meant cannot be told: the file is "
+        "damaged, download it again"
+    )
+    raise ImportFailure(path, line, message, tag, code="FCT210")
 
 
 def _require(path: str, node: Aggregate, *tags: str) -> None:
@@ -460,12 +538,16 @@ class OfxImporter(Importer):
         return self._name
 
     def _ours(self, acctid: str | None) -> bool:
-        wanted = self.account_id
-        if wanted is None:
+        """True if a statement of this account number is the importer's (spaces aside)."""
+        if self.account_id is None:
             return True
-        return acctid is not None and (acctid == wanted or acctid.endswith(wanted))
+        wanted, found = _digits(self.account_id), _digits(acctid or "")
+        return bool(found) and found.endswith(wanted)
 
     def identify(self, filepath: Any) -> bool:
+        """True for an OFX file with a bank or card statement of the importer's account
+        (of any account without `account_id`): not for one with only an investment
+        statement, or only the bank's sign-on reply."""
         path = os.fspath(filepath)
         try:
             with open(path, "rb") as handle:
@@ -474,10 +556,10 @@ class OfxImporter(Importer):
             return False
         if not path.lower().endswith(_EXTENSIONS) and "OFXHEADER" not in head[:1024]:
             return False
-        if not _OFX_START.search(head):
+        start = _OFX_START.search(head)
+        if not start:
             return False
-        ids = re.findall(r"<ACCTID>\s*([^<\s]+)", head, re.IGNORECASE)
-        return self.account_id is None or any(self._ours(acctid) for acctid in ids)
+        return any(self._ours(acctid) for acctid in _statement_accounts(head, start.end()))
 
     def account(self, filepath: Any) -> str:
         return self.bank
@@ -495,6 +577,10 @@ class OfxImporter(Importer):
         return max(dates, default=None)
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
+        return self.statements(filepath, existing)[0]
+
+    def statements(self, filepath: Any, existing: Sequence[Any]) -> tuple[list[Any], set[str]]:
+        """The entries, and the account numbers (without spaces) they were taken from."""
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
         matcher = self.payees.matcher(existing)
         held, due = self.payees.held(existing)
@@ -504,11 +590,12 @@ class OfxImporter(Importer):
             parse(path, self.encoding, reading)
             if held is not None:  # customers that paid us for an invoice the factor holds
                 mark_misdirected(reading.entries, held, self.fallback, due)
-            return reading.entries
+            return reading.entries, set(reading.accounts)
 
     def _entry(
         self, path: str, trn: Aggregate, statement: Statement, ids: RowIds, matcher: Matcher
     ) -> data.Transaction:
+        _repeated(path, trn)
         _require(path, trn, "DTPOSTED", "TRNAMT", "FITID")
         date = _date(path, trn, "DTPOSTED")
         number = _amount(path, trn, "TRNAMT")
@@ -519,9 +606,7 @@ class OfxImporter(Importer):
         narration = trn.value("MEMO") or ""
         if not narration:  # a line with a name only: the name is what it says
             payee, narration = None, payee or trn.value("TRNTYPE") or ""
-        meta = data.new_metadata(
-            path, trn.line, {ID_KEY: ids(statement.acctid, trn.value("FITID"))}
-        )
+        meta = data.new_metadata(path, trn.line, {ID_KEY: ids(statement.key, trn.value("FITID"))})
         clearing = matcher.clearing(line_text(payee, narration), date, self.bank)
         return bank_transaction(
             meta,
@@ -565,8 +650,8 @@ class _Extraction:
         self.matcher = matcher
         self.ids = RowIds("ofx")
         self.entries: list[Any] = []
-        # Each statement of ours in reading order: its line and account number.
-        self.statements: list[tuple[int, str]] = []
+        # The account of each statement of ours (its number without spaces: as written).
+        self.accounts: dict[str, str] = {}
 
     def transaction(self, node: Aggregate, statement: Statement) -> None:
         if not statement.decided:
@@ -593,6 +678,8 @@ class _Extraction:
                 raise ImportFailure(self.path, line, message, "CURDEF", code="FCT210")
         if not statement.ours:
             return
+        _repeated(self.path, statement)  # a second CURDEF after the transactions, say
+        _repeated(self.path, statement.child(*_ACCOUNTS))
         pending, statement.pending = statement.pending, []
         for node in pending:
             self._add(node, statement)
@@ -601,14 +688,35 @@ class _Extraction:
         ledger = statement.child("LEDGERBAL")
         if ledger is not None:
             path = self.path
+            _repeated(path, ledger)
             _require(path, ledger, "BALAMT", "DTASOF")
             date = _date(path, ledger, "DTASOF")
             units = Amount(_amount(path, ledger, "BALAMT"), statement.currency)
-            ident = self.ids(statement.acctid, "balance", date, units.number)
+            ident = self.ids(statement.key, "balance", date, units.number)
             bank = self.importer.bank
             self.entries.append(
                 balance_entry(path, ledger.line, ident, date + ONE_DAY, bank, units)
             )
+
+    def _one_account(self, statement: Statement) -> None:
+        """The statements taken from one file are of one account (spaces aside)."""
+        accounts = self.accounts
+        accounts.setdefault(statement.key, statement.acctid)
+        if len(accounts) < 2:
+            return
+        shown = ", ".join(sorted(accounts.values()))
+        wanted = self.importer.account_id
+        if wanted is None:
+            message = (
+                f"the file holds statements of several accounts ({shown}): give each "
+                "importer its account_id"
+            )
+        else:
+            message = (
+                f"account_id {wanted!r} fits the statements of several accounts ({shown}): "
+                "give the importer more of the account number"
+            )
+        raise ImportFailure(self.path, statement.line, message, "ACCTID", code="FCT209")
 
     def _add(self, node: Aggregate, statement: Statement) -> None:
         importer = self.importer
@@ -623,21 +731,37 @@ class _Extraction:
         if not statement.ours:
             statement.pending = []
             return
+        _repeated(self.path, account)
+        _repeated(self.path, statement)
         statement.acctid = acctid or ""
-        self.statements.append((statement.line, statement.acctid))
-        accounts = {acctid for _, acctid in self.statements}
-        if importer.account_id is None and len(accounts) > 1:
-            shown = ", ".join(sorted(accounts))
-            raise ImportFailure(
-                self.path,
-                self.statements[1][0],
-                f"the file holds statements of several accounts ({shown}): give each "
-                "importer its account_id",
-                "ACCTID",
-                code="FCT209",
-            )
+        statement.key = _digits(statement.acctid)
+        self._one_account(statement)
         statement.currency = importer._currency(self.path, statement)
         statement.curdef = statement.fields.get("CURDEF")
+
+
+def _digits(acctid: str) -> str:
+    """An account number as compared: `12300 000012345678` is `12300000012345678`."""
+    return "".join(acctid.split())
+
+
+def _statement_accounts(text: str, start: int) -> Iterator[str]:
+    """The ACCTID of each bank or card statement in `text` ("" for one without), in one
+    pass over its tags: the ids of other aggregates (an investment account) are not."""
+    statement = account = False
+    for closing, tag, value in _IDENTIFY.findall(text, start):
+        tag = tag.upper()
+        if tag in _STATEMENTS:
+            if statement:  # the one before had no account
+                yield ""
+            statement, account = not closing, False
+        elif tag in _ACCOUNTS:
+            account = statement and not closing
+        elif account and not closing:  # its ACCTID: the statement's account is known
+            yield html.unescape(value.strip())
+            statement = account = False
+    if statement:
+        yield ""
 
 
 def _leftovers(statement: Statement) -> list[Aggregate]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
 
+from beancount_factoring.importers.base import other_mark
 from beancount_factoring.importers.readers import Layout
 
 KINDS = ("purchase", "collections", "reserve", "chargeback")
@@ -90,7 +91,8 @@ class Profile:
     signature: tuple[str, ...] = ()
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     decimal_mark: str = "."
-    thousands: str = ","
+    # None: the other of "," and "." (a decimal comma groups thousands with points).
+    thousands: str | None = None
     # minus: -12.50 or 12.50-; parentheses: (12.50); inverted: the factor prints the
     # reserve from its own side, so every signed amount is negated; debit-credit: two
     # columns, credit adds to the reserve.
@@ -139,6 +141,8 @@ class Profile:
             codecs.lookup(self.encoding)
         except LookupError as exc:
             raise ValueError(f"profile {self.name!r}: unknown encoding {self.encoding!r}") from exc
+        if self.thousands is None:
+            object.__setattr__(self, "thousands", other_mark(self.decimal_mark))
         if len(self.delimiter) != 1 or self.decimal_mark == self.thousands:
             raise ValueError(f"profile {self.name!r}: check delimiter and number marks")
         for _, meaning in self.types:
