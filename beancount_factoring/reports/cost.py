@@ -43,6 +43,7 @@ from typing import Any
 
 from beancount_factoring.accruals import accrual_steps
 from beancount_factoring.fees import round_money
+from beancount_factoring.postings import fee_vat
 from beancount_factoring.reports.facts import Facts, Line
 from beancount_factoring.reports.model import (
     DEDUCTION_KINDS,
@@ -351,18 +352,72 @@ def _fee_vat(
     It is input VAT the business deducts, not a cost: shown beside the fees,
     kept out of them and of the rate. (A vat-account that is a fee account, for
     VAT that is not deductible, counts it among the fees as "other" instead.)
+
+    A transaction's VAT belongs to the factors whose fees it is on: in a buyout
+    the old factor's fee to the day and the new factor's fee share one VAT
+    account, so each factor gets the VAT its agreement puts on its own fee
+    postings there (``postings.fee_vat``), and what is left (a cent of rounding,
+    a VAT of no factor's fee) goes to the transaction's factor.
     """
+    fee_owners = _fee_owners(facts)
     states = facts.settlement.states
     found = []
     for account in sorted(facts.vat_accounts - facts.fee_accounts):
-        for line in facts.lines.get(account, ()):
-            if line.part != "vat" or not _in(line.date, start, as_of):
-                continue
-            owner = states[line.invoice].factor if line.invoice in states else None
-            owner = owner or event_factor.get(line.index)
-            if owner is not None and (not factor or owner == factor):
-                found.append((line, owner))
+        lines = [
+            line
+            for line in facts.lines.get(account, ())
+            if line.part == "vat" and _in(line.date, start, as_of)
+        ]
+        by_entry: dict[int, list[Line]] = {}
+        for line in lines:
+            by_entry.setdefault(line.index, []).append(line)
+        for index, vat_lines in by_entry.items():
+            fallback = event_factor.get(index)
+            for line in vat_lines:
+                if fallback is None and line.invoice in states:
+                    fallback = states[line.invoice].factor
+            shares = _vat_shares(facts, fee_owners.get(index, ()), vat_lines, fallback)
+            for line, owner in shares:
+                if not factor or owner == factor:
+                    found.append((line, owner))
     return found
+
+
+def _fee_owners(facts: Facts) -> dict[int, list[tuple[str, Line]]]:
+    """Per transaction, its fee postings with the factor whose fee account each is on."""
+    found: dict[int, list[tuple[str, Line]]] = {}
+    for account in facts.fee_accounts:
+        owner = facts.factor_of_account.get(account)
+        if owner is None:
+            continue
+        for line in facts.lines.get(account, ()):
+            found.setdefault(line.index, []).append((owner, line))
+    return found
+
+
+def _vat_shares(
+    facts: Facts, fees: Any, vat_lines: list[Line], fallback: str | None
+) -> list[tuple[Line, str]]:
+    """The VAT lines of one transaction, split among the factors of its fees."""
+    owners = list(dict.fromkeys(owner for owner, _ in fees))
+    if len(owners) <= 1:
+        owner = owners[0] if owners else fallback
+        return [(line, owner) for line in vat_lines] if owner else []
+    total = sum((line.number for line in vat_lines), ZERO)
+    first = vat_lines[0]
+    shares: dict[str, Decimal] = {}
+    for owner, line in fees:
+        terms = next((a for a in facts.agreements_of(owner) if a.vat_account), None)
+        if terms is not None and line.part:
+            shares[owner] = shares.get(owner, ZERO) + fee_vat(terms, line.part, line.number)
+    rest = total - sum(shares.values(), ZERO)
+    if rest and fallback:
+        shares[fallback] = shares.get(fallback, ZERO) + rest
+    return [
+        (Line(first.date, first.account, amount, first.currency, "vat", None, first.index), owner)
+        for owner, amount in shares.items()
+        if amount
+    ]
 
 
 def _accruals(
