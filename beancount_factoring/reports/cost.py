@@ -334,7 +334,9 @@ def _days_to_pay(waits: dict[str, list[tuple[int, int, Decimal]]]) -> tuple[Days
             collected=len(items),
             average_from_funding=Decimal(sum(i[0] for i in items)) / len(items),
             average_from_invoice=Decimal(sum(i[1] for i in items)) / len(items),
-            short_paid=sum((i[2] for i in items), ZERO),
+            # Each invoice short of its face, or beyond it (an overpay), apart.
+            short_paid=sum((max(i[2], ZERO) for i in items), ZERO),
+            overpaid=sum((max(-i[2], ZERO) for i in items), ZERO),
         )
         for customer, items in sorted(waits.items())
     )

@@ -384,7 +384,8 @@ class DaysToPay:
 
     ``average_from_funding``: mean days from funding to collection;
     ``average_from_invoice``: mean days from the invoice date to collection;
-    ``short_paid``: the total the customer paid short of face.
+    ``short_paid``: the total the customer paid short of face (never negative);
+    ``overpaid``: the total it paid beyond the face (owed back to it, never negative).
     """
 
     customer: str
@@ -392,6 +393,7 @@ class DaysToPay:
     average_from_funding: Decimal | None
     average_from_invoice: Decimal | None
     short_paid: Decimal
+    overpaid: Decimal = ZERO
 
 
 DEDUCTION_KINDS = ("short pay", "chargeback", "credit loss")
@@ -446,6 +448,8 @@ ITEM_SCHEDULE = "schedule not funded"
 ITEM_RELEASE = "release due"
 ITEM_CHARGEBACK = "chargeback to net"
 ITEM_SHORT_PAY = "short pay to net"
+# An overpay the factor pays with its next deposit (short-pay-from: "funding").
+ITEM_OVERPAY = "overpay to net"
 ITEM_DIFFERENCE = "deposit difference"
 ITEM_ENTRY = "clearing entry"
 ITEM_RECOURSE = "past recourse"
@@ -457,6 +461,7 @@ ITEM_KINDS = (
     ITEM_RELEASE,
     ITEM_CHARGEBACK,
     ITEM_SHORT_PAY,
+    ITEM_OVERPAY,
     ITEM_DIFFERENCE,
     ITEM_ENTRY,
     ITEM_RECOURSE,
