@@ -188,6 +188,10 @@ class Settlement:
     month_fees: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
     # Each invoice's time with each factor, for the month-end fee accruals.
     fee_periods: list[FeePeriod] = field(default_factory=list)
+    # Per entry (its index) whose postings the user wrote and the plugin found right
+    # (``Settler.compare``), the legs it expected: the parts and invoices of postings
+    # written without them (a fee posting summing several fees), for the reports.
+    checked_legs: dict[int, tuple[P.Leg, ...]] = field(default_factory=dict)
 
 
 class Settler:
@@ -480,6 +484,8 @@ class Settler:
                     f"{key[0]}: expected {want.get(key, ZERO):,.2f} {key[1]}, "
                     f"written {have.get(key, ZERO):,.2f} {key[1]} (difference {diff:+,.2f})"
                 )
+        if not lines:
+            self.result.checked_legs[event.index] = tuple(expected)
         if lines:
             self.error(
                 code,

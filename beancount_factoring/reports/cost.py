@@ -2,8 +2,9 @@
 
 Factor and month lines add up the postings to the factors' fee accounts
 (``fees``, ``invoice-fee-account``, ``transfer-fee-account``) dated in the
-period, by their ``factoring-part`` (a fee posted by hand, without one, is
-"other"): they tie to the ledger's fee accounts. Customer lines add up each
+period, by their ``factoring-part``: they tie to the ledger's fee accounts. A
+fee posted by hand without one reads as the legs the plugin checked it
+against (``parted_lines``), else it is "other" of no invoice. Customer lines add up each
 invoice's fees from its state, on the day each was booked (the purchase fees
 at funding or at a buyout, fees taken at release on the release, a
 chargeback's or a forfeited credit loss's fee on that day), with each
@@ -129,6 +130,45 @@ class _Tally:
         )
 
 
+def parted_lines(facts: Facts, account: str) -> list[Line]:
+    """The postings to ``account``, those the user wrote without parts given the plugin's.
+
+    A deposit split by hand (docs/ledger.md, "Postings you write yourself") may
+    book its fees in one posting without ``factoring-part``: 53.75 discount fee
+    + 5.00 invoice fee + 15.00 transfer fee as ``Fees 73.75 USD``. When the
+    plugin found the entry right (``Settlement.checked_legs``), that posting
+    reads as the legs it expected on the account, each with its part and
+    invoice; what the user wrote beyond them (a difference within the
+    tolerance) stays a posting of no part and no invoice. So the factor, month
+    and customer lines count each fee once, by its kind, and the account still
+    ties.
+    """
+    lines = facts.lines.get(account, [])
+    checked = facts.settlement.checked_legs
+    if not checked or not lines:
+        return list(lines)
+    by_entry: dict[int, list[Line]] = {}
+    for line in lines:
+        by_entry.setdefault(line.index, []).append(line)
+    found: list[Line] = []
+    for index, written in by_entry.items():
+        legs = checked.get(index)
+        first = written[0]
+        if legs is None or any(line.part or line.currency != first.currency for line in written):
+            found.extend(written)
+            continue
+        mine = [leg for leg in legs if leg.account == account and leg.currency == first.currency]
+        for leg in mine:
+            found.append(
+                Line(first.date, account, leg.number, leg.currency, leg.part, leg.invoice, index)
+            )
+        rest = sum((line.number for line in written), ZERO)
+        rest -= sum((leg.number for leg in mine), ZERO)
+        if rest:
+            found.append(Line(first.date, account, rest, first.currency, None, None, index))
+    return found
+
+
 def transfer_shares(facts: Facts) -> dict[str, Decimal]:
     """Each funded invoice's share of its deposit's transfer fee.
 
@@ -141,6 +181,7 @@ def transfer_shares(facts: Facts) -> dict[str, Decimal]:
         if state.funded_by is not None:
             by_deposit.setdefault(id(state.funded_by), []).append(number)
             deposits[id(state.funded_by)] = state.funded_by
+    hand_written = _hand_written_transfer_fees(facts, deposits)
     shares: dict[str, Decimal] = {}
     for key, numbers in by_deposit.items():
         fee = sum(
@@ -152,7 +193,7 @@ def transfer_shares(facts: Facts) -> dict[str, Decimal]:
                 and isinstance(p.units.number, Decimal)
             ),
             ZERO,
-        )
+        ) or hand_written.get(key, ZERO)
         numbers.sort()
         faces = {n: facts.settlement.states[n].face for n in numbers}
         total = sum(faces.values(), ZERO)
@@ -163,6 +204,22 @@ def transfer_shares(facts: Facts) -> dict[str, Decimal]:
             rest -= share
         shares[numbers[-1]] = rest
     return shares
+
+
+def _hand_written_transfer_fees(facts: Facts, deposits: dict[int, Any]) -> dict[int, Decimal]:
+    """The transfer fee of each deposit split by hand, by the legs the plugin checked it
+    against (its fee posting names no part: ``parted_lines``); keyed as ``deposits``."""
+    checked = facts.settlement.checked_legs
+    if not checked:
+        return {}
+    found: dict[int, Decimal] = {}
+    for index, entry in enumerate(facts.entries):
+        key = id(entry)
+        if key in deposits and index in checked:
+            fee = sum((leg.number for leg in checked[index] if leg.part == "transfer-fee"), ZERO)
+            if fee:
+                found[key] = fee
+    return found
 
 
 def _tally(table: dict[Any, _Tally], key: Any) -> _Tally:
@@ -196,7 +253,7 @@ def _posted(
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
     states = facts.settlement.states
     for account in sorted(facts.fee_accounts):
-        for line in facts.lines.get(account, ()):
+        for line in parted_lines(facts, account):
             if line.date > as_of:
                 continue
             owner = facts.factor_of_account.get(account)
@@ -367,7 +424,7 @@ def _fee_vat(
     for account in sorted(facts.vat_accounts - facts.fee_accounts):
         lines = [
             line
-            for line in facts.lines.get(account, ())
+            for line in parted_lines(facts, account)
             if line.part == "vat" and _in(line.date, start, as_of)
         ]
         by_entry: dict[int, list[Line]] = {}
@@ -392,7 +449,7 @@ def _fee_owners(facts: Facts) -> dict[int, list[tuple[str, Line]]]:
         owner = facts.factor_of_account.get(account)
         if owner is None:
             continue
-        for line in facts.lines.get(account, ()):
+        for line in parted_lines(facts, account):
             found.setdefault(line.index, []).append((owner, line))
     return found
 
