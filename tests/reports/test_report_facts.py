@@ -65,13 +65,18 @@ def test_settling_the_split_entries_gives_the_same_states(name, text):
     entries, errors, options_map = loader.load_string(text)
     raw, _, _ = loader.load_string(_PLUGIN_RE.sub("", text))
     config, _ = plugin_config(options_map)
-    before = settle(read_book(raw), config).states
+    first = settle(read_book(raw), config)
+    before = first.states
     settlement = read_facts(entries, options_map, errors).settlement
     after = settlement.states
     assert set(before) == set(after)
     for number, state in before.items():
         for field in FIELDS:
             assert getattr(after[number], field) == getattr(state, field), (number, field)
+    # The fees apart from any invoice (a monthly minimum and its VAT) too, and the
+    # deductions: the reconciliation and the cost report read them.
+    assert _charges(settlement) == _charges(first)
+    assert _deductions(settlement) == _deductions(first)
     # The plugin's own postings read back as it wrote them: no disagreement on an entry
     # the plugin found none on (where it did, the second settling sees the difference it
     # left on the clearing account, and says so in its own words).
@@ -82,6 +87,21 @@ def test_settling_the_split_entries_gives_the_same_states(name, text):
         if _place(e) not in reported and e.message.split(" ", 1)[0] not in config.disabled
     ]
     assert new == []
+
+
+def _charges(settlement) -> dict:
+    return {
+        (factor, key): (c.date, c.amount, c.currency, c.part, c.netted_on)
+        for factor, charges in settlement.charges.items()
+        for key, c in charges.items()
+    }
+
+
+def _deductions(settlement) -> list:
+    return [
+        (d.date, d.factor, d.invoice, d.kind, d.reason, d.amount, d.currency)
+        for d in settlement.deductions
+    ]
 
 
 def _place(error) -> tuple[str, int]:
