@@ -192,15 +192,19 @@ def _pays(
 ) -> bool | None:
     """True when the buyout is written as the new factor's deposit: it has a bank posting.
 
-    That is a posting to an account of neither factor (their advances included).
-    None after an error: its postings to the factors' accounts are in another
-    currency than the invoices (checked before anything moves).
+    That is a posting to an account of neither factor (their advances included)
+    nor the input-VAT account of either: the plugin's own VAT legs are not cash,
+    so the split buyout it wrote reads the same way again (the reports settle
+    the plugin's output once more). None after an error: its postings to the
+    factors' accounts are in another currency than the invoices (checked before
+    anything moves).
     """
     factors = set(new.own_accounts()) | {new.advances}
     for terms in old_terms:
         factors |= set(terms.own_accounts()) | {terms.advances}
+    vat_accounts = {terms.vat_account for terms in (new, *old_terms) if terms.vat_account}
     postings = event.entry.postings
-    if all(posting.account in factors for posting in postings):
+    if all(p.account in factors or p.account in vat_accounts for p in postings):
         return False
     for posting in postings:
         units = units_of(posting)

@@ -129,7 +129,10 @@ def settle_fee(settler: Settler, event: Event) -> None:
     legs.extend(P.vat_legs(agreement, legs))
     owed = sum((item.number for item in legs), ZERO)
     entry = settler.result.replaced.get(event.index, event.entry)
-    others = [p for p in entry.postings if p.account not in (agreement.fees, agreement.clearing)]
+    # The fee's own accounts (its VAT's too: the plugin's output, settled again by the
+    # reports, must read as the user's input did); any other posting says how it was paid.
+    own = {agreement.fees, agreement.clearing, agreement.vat_account}
+    others = [p for p in entry.postings if p.account not in own]
     on_clearing = not others
     if on_clearing:
         legs.append(P.leg(agreement.clearing, -owed, currency, part))

@@ -239,7 +239,9 @@ def _close(
     state.held -= from_reserve
     rest = short - from_reserve
     if rest:
-        state.owed["short-pay"] = state.owed.get("short-pay", ZERO) + rest
+        # (Negative for an overpay netted from a funding: the factor owes it to us.)
+        part = P.owed_part(short)
+        state.owed[part] = state.owed.get(part, ZERO) + rest
         settler.open_owed.setdefault(factor, {})[number] = None
     return legs
 

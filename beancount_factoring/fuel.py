@@ -61,6 +61,10 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     meta = event.entry.meta
     entry = settler.result.replaced.get(event.index, event.entry)
     own_accounts = set(terms.own_accounts())
+    if terms.vat_account:
+        # The fee's VAT is the plugin's leg, not cash: the reports settle the plugin's
+        # output again, and must read the same advance from it.
+        own_accounts.add(terms.vat_account)
     cash_postings = [p for p in entry.postings if p.account not in own_accounts]
     own = [p for p in entry.postings if p.account in own_accounts]
     # The cash is in the currency of the bank posting, whatever the invoice's.

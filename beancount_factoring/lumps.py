@@ -621,7 +621,8 @@ def _open_items(
         key = f"owed:{number}"
         add(
             key,
-            f"{' and '.join(sorted(state.owed))} of {number}",
+            f"{' and '.join(P.OWED_WORDS.get(part, part) for part in sorted(state.owed))} "
+            f"of {number}",
             date,
             -sum(state.owed.values(), ZERO),
             "owed",

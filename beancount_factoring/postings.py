@@ -216,6 +216,7 @@ class Item:
         name = {
             "chargeback": "chargebacks",
             "short-pay": "short pays",
+            "overpay": "overpayments",
             "misdirected-payment": "payments received for the factor",
             "buyout": "buyout differences",
         }.get(self.part, "fees charged")
@@ -490,7 +491,8 @@ def collection_postings(
     zero) is not revenue: it is the customer's money, owed back to it on
     ``credit_account`` (part ``overpay``), and the factor adds it to the
     reserve. With ``netted`` (the agreement's ``short-pay-from: "funding"``)
-    all of it, short or over, waits for the next lump sum.
+    all of it, short or over, waits for the next lump sum. Every leg of a short
+    pay is part ``short-pay``, every leg of an overpay part ``overpay``.
 
     Returns:
       The postings and the part taken from the reserve.
@@ -498,16 +500,32 @@ def collection_postings(
     if not short:
         return [], ZERO
     from_reserve = ZERO if netted else min(short, held) if short > 0 else short
+    part = owed_part(short)
     if short > 0:
-        postings = [leg(agreement.adjustments, short, currency, "short-pay", invoice)]
+        postings = [leg(agreement.adjustments, short, currency, part, invoice)]
     else:
-        postings = [leg(credit_account, short, currency, "overpay", invoice)]
+        postings = [leg(credit_account, short, currency, part, invoice)]
     if from_reserve:
-        postings.append(leg(agreement.reserve, -from_reserve, currency, "short-pay", invoice))
+        postings.append(leg(agreement.reserve, -from_reserve, currency, part, invoice))
     rest = short - from_reserve
     if rest:
-        postings.append(leg(agreement.clearing, -rest, currency, "short-pay", invoice))
+        postings.append(leg(agreement.clearing, -rest, currency, part, invoice))
     return postings, from_reserve
+
+
+def owed_part(short: Decimal) -> str:
+    """The part of a payment's difference from the face: a short pay, or an overpay."""
+    return "short-pay" if short > 0 else "overpay"
+
+
+# How a deposit's message and its candidates name what an invoice owes, by part.
+OWED_WORDS = {
+    "short-pay": "short pay",
+    "overpay": "overpayment",
+    "chargeback": "chargeback",
+    "buyout": "buyout",
+    "misdirected-payment": "payment received for the factor",
+}
 
 
 def recovery_postings(

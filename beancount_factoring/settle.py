@@ -205,6 +205,10 @@ class Settlement:
     month_fees: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
     # Each invoice's time with each factor, for the month-end fee accruals.
     fee_periods: list[FeePeriod] = field(default_factory=list)
+    # Per entry (its index) whose postings the user wrote and the plugin found right
+    # (``Settler.compare``), the legs it expected: the parts and invoices of postings
+    # written without them (a fee posting summing several fees), for the reports.
+    checked_legs: dict[int, tuple[P.Leg, ...]] = field(default_factory=dict)
 
 
 class Settler:
@@ -497,6 +501,11 @@ class Settler:
                     f"{key[0]}: expected {want.get(key, ZERO):,.2f} {key[1]}, "
                     f"written {have.get(key, ZERO):,.2f} {key[1]} (difference {diff:+,.2f})"
                 )
+        if not lines and any(
+            p.account in accounts and "factoring-part" not in (p.meta or {}) for p in actual
+        ):
+            # Written by hand and right: the reports read its postings as these legs.
+            self.result.checked_legs[event.index] = tuple(expected)
         if lines:
             self.error(
                 code,

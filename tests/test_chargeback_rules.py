@@ -12,12 +12,17 @@ of March 4 pays 950.00 - 20.00 = 930.00 and holds a 50.00 reserve.
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
+from beancount import loader
 
-from ledgers import balance, codes, legs, load, txn
+from beancount_factoring.reports import compute
+from beancount_factoring.reports.render import render_csv, render_text
+
+from ledgers import OPENS, balance, codes, legs, load, txn
 
 D = Decimal
 CLEARING = "Assets:Factoring:Summit:Clearing"
@@ -155,7 +160,8 @@ def test_an_overpayment_is_owed_to_the_customer_not_revenue(name):
     credits = "Liabilities:Factoring:Summit:CustomerCredits:TQL"
     collected = legs(txn(entries, "TQL paid Summit too much"))
     assert (credits, D("-10.00"), "INV-1001", "overpay") in collected
-    assert (RESERVE, D("10.00"), "INV-1001", "short-pay") in collected
+    # Both legs are the overpay's, never a short pay's (a short pay of -10.00).
+    assert (RESERVE, D("10.00"), "INV-1001", "overpay") in collected
     assert balance(entries, credits) == D("-10.00")
     assert balance(entries, ADJUSTMENTS) == 0
     # 930.00 + 60.00 = 990.00 = 1,000.00 - 20.00 fee + 10.00 to refund to TQL.
@@ -184,8 +190,50 @@ def test_an_overpayment_netted_from_the_next_funding():
     assert errors == []
     collected = legs(txn(entries, "TQL paid Summit too much"))
     assert collected == [
-        (CLEARING, D("10.00"), "INV-1001", "short-pay"),
+        (CLEARING, D("10.00"), "INV-1001", "overpay"),
         ("Liabilities:Factoring:Summit:CustomerCredits:TQL", D("-10.00"), "INV-1001", "overpay"),
     ]
     # The release of 50.00 + the 10.00 owed to us = 60.00.
     assert balance(entries, CLEARING) == balance(entries, RESERVE) == 0
+
+
+FROM_FUNDING = OVERPAID.replace(
+    "  recourse-days: 90", '  recourse-days: 90\n  short-pay-from: "funding"'
+)
+
+
+def test_an_overpayment_is_named_as_one_in_a_deposit_that_matches_nothing():
+    # The release names nothing and brings 61.00: the reserve 50.00 + the 10.00 owed to
+    # us = 60.00 is the closest (-1.00); the candidate is the overpayment, not a short pay.
+    text = FROM_FUNDING.replace('"Reserve release" ^INV-1001', '"Reserve release"')
+    _, errors = load(text.replace("60.00 USD", "61.00 USD"))
+    assert codes(errors)[0] == "FCT101"
+    message = errors[0].message
+    assert "overpayment of INV-1001 + reserve of 1 invoice(s) collected 2025-03-20 (-1.00)" in (
+        message
+    )
+    assert "short-pay" not in message and "short pay" not in message
+
+
+def test_the_reports_show_an_overpayment_as_one():
+    entries, errors, options = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + OPENS + FROM_FUNDING
+    )
+    assert errors == []
+    book = compute(entries, options, errors)
+    # Before the release, the 10.00 Summit owes us for TQL waits on the clearing account.
+    (account,) = book.reconcile(datetime.date(2025, 3, 21)).accounts
+    assert [(i.kind, i.reference, i.on_clearing) for i in account.items if i.on_clearing] == [
+        ("overpay to net", "INV-1001", D("10.00"))
+    ]
+    assert account.unexplained == 0
+    cost = book.cost(datetime.date(2025, 3, 31))
+    (tql,) = cost.days_to_pay
+    # TQL paid 1,010.00 of 1,000.00: 0.00 short, 10.00 over (never a short pay of -10.00).
+    assert (tql.customer, tql.short_paid, tql.overpaid) == ("TQL", 0, D("10.00"))
+    text = render_text(cost)
+    assert "Overpaid" in text and "-10.00" not in text
+    header, *rows = render_csv(cost).splitlines()
+    assert header.endswith(",vat,overpaid")
+    customer = next(row for row in rows if row.startswith("customer,TQL,"))
+    assert customer.endswith(",10.00")

@@ -103,6 +103,83 @@ def with_model(text: str, model: str) -> str:
     return text.replace("  advance-rate: 0.90\n", f'  advance-rate: 0.90\n  model: "{model}"\n')
 
 
+# The VAT variant of each event's ledger, as text without the plugin line (also settled
+# again by the reports' replay test, tests/reports/test_report_facts.py).
+
+
+def chargeback_text(model: str) -> str:
+    """1001 charged back on day 40 (a dispute, so before recourse-days is allowed)."""
+    return (
+        with_model(LEDGER, model).split("2025-04-14 *")[0]
+        + """
+2025-04-14 * "Vakka" "1001 sold back" ^1001
+  factoring: "chargeback"
+  reason: "broker-claim"
+"""
+    )
+
+
+def other_fee_text(model: str) -> str:
+    """A 25.00 "other" fee with other-fee-vat 0.255, owed and netted from the funding."""
+    text = with_model(LEDGER, model).replace(
+        "  vat-account:", "  other-fee-vat: 0.255\n  vat-account:"
+    )
+    text = text.replace(
+        '2025-03-07 * "Vakka" "Schedule S-7"',
+        """2025-03-06 * "Vakka" "UCC filing"
+  factoring: "fee"
+  charge: "other"
+  amount: 25.00 EUR
+
+2025-03-07 * "Vakka" "Schedule S-7\"""",
+    )
+    return text.replace("1753.56 EUR", "1722.18 EUR")
+
+
+def fuel_text(model: str) -> str:
+    """A fuel advance whose 2.5% fee bears VAT."""
+    text = fuel.with_model(fuel.RTS + fuel.ENTRY_8, model)
+    text = text.replace(
+        '  fuel-advance-fee: "2.5%"\n',
+        '  fuel-advance-fee: "2.5%"\n  fuel-advance-fee-vat: 0.255\n'
+        "  vat-account: Assets:Tax:VAT:Input\n",
+    )
+    # 40% of 2,000.00 = 800.00, fee 2.5% = 20.00, VAT 5.10: 800.00 - 20.00 - 5.10 = 774.90.
+    # From the cash: 774.90 / (1 - 0.025 x 1.255) = 774.90 / 0.968625 = 800.00.
+    return text.replace("780.00 USD", "774.90 USD")
+
+
+def buyout_text(model: str) -> str:
+    """Lakeshore's two invoices bought out by Pinecrest, both factors' fees with VAT
+    (opens included: load with the default opens)."""
+    vat = "  fee-vat: 0.255\n  vat-account: Assets:Tax:VAT:Input\n"
+    text = buyout.LEDGER.replace('  fee: "flat 2%"\n', '  fee: "flat 2%"\n' + vat)
+    text = text.replace(
+        '  fee: "flat 3%"\n  buyout-fee: 50.00 USD\n',
+        '  fee: "flat 3%"\n  buyout-fee: 10.00 USD\n  buyout-fee-vat: 0.255\n' + vat,
+    )
+    # Lakeshore: 1,900.00 + 950.00 - 2% fees 40.00 + 20.00 - VAT 10.20 + 5.10 = 2,774.70.
+    text = text.replace("2790.00 USD", "2774.70 USD")
+    # Pinecrest's 3% at purchase with its VAT comes out of each reserve: INV-1 100.00
+    # - 60.00 - 15.30 = 24.70; INV-2 50.00 - 30.00 - 7.65 = 12.35. Its buyout fee 10.00
+    # + VAT 2.55 = 12.55 is owed. The rebate: 24.70 + 12.35 - 12.55 = 24.50.
+    text = text.replace(
+        "    10.00 USD\n  Assets:Factoring:Pinecrest:Reserve",
+        "    24.50 USD\n  Assets:Factoring:Pinecrest:Reserve",
+    )
+    return buyout.with_model(text, model)
+
+
+def credit_loss_text(model: str) -> str:
+    """A credit loss on day 59 of a tiered fee with VAT."""
+    text = loss.with_model(loss.RTS, model).replace(
+        '  fee: "flat 3%"\n',
+        '  fee: "tiered 3%/30d + 1%/30d"\n  fee-vat: 0.255\n  vat-account: Assets:Tax:VAT:Input\n',
+    )
+    # Funding: 1,940.00 - 3% 60.00 - VAT 15.30 = 1,864.70.
+    return text.replace("1880.00 USD", "1864.70 USD")
+
+
 @pytest.mark.parametrize("model", ["sale", "loan"])
 def test_each_fee_brings_its_vat_to_the_input_vat_account(model):
     entries, errors = load(with_model(LEDGER, model), opens=False)
@@ -246,15 +323,7 @@ def test_a_chargeback_owes_the_fee_and_its_vat(model):
     # so 5.00 + VAT 1.28; the factor keeps the 100.00 reserve and is owed through clearing
     # 1,000.00 - 100.00 + 5.00 + 1.28 = 906.28. (A dispute: a chargeback for nonpayment
     # on day 40 would come before the agreement's recourse-days, FCT137.)
-    text = (
-        with_model(LEDGER, model).split("2025-04-14 *")[0]
-        + """
-2025-04-14 * "Vakka" "1001 sold back" ^1001
-  factoring: "chargeback"
-  reason: "broker-claim"
-"""
-    )
-    entries, errors = load(text, opens=False)
+    entries, errors = load(chargeback_text(model), opens=False)
     assert errors == []
     chargeback = legs(txn(entries, "1001 sold back"))
     assert (FEES, D("5.00"), "1001", "chargeback-fee") in chargeback
@@ -265,18 +334,7 @@ def test_a_chargeback_owes_the_fee_and_its_vat(model):
 def test_a_monthly_minimum_and_its_vat_are_owed_and_netted():
     # A charge apart from any invoice: 25.00 "other" fee with other-fee-vat 0.255: VAT 6.38
     # (6.375 half-up); owed 31.38, netted from the next funding: 1,753.56 - 31.38 = 1,722.18.
-    text = LEDGER.replace("  vat-account:", "  other-fee-vat: 0.255\n  vat-account:")
-    text = text.replace(
-        '2025-03-07 * "Vakka" "Schedule S-7"',
-        """2025-03-06 * "Vakka" "UCC filing"
-  factoring: "fee"
-  charge: "other"
-  amount: 25.00 EUR
-
-2025-03-07 * "Vakka" "Schedule S-7\"""",
-    )
-    text = text.replace("1753.56 EUR", "1722.18 EUR")
-    entries, errors = load(text, opens=False)
+    entries, errors = load(other_fee_text("sale"), opens=False)
     assert errors == []
     fee = legs(txn(entries, "UCC filing"))
     assert fee == [
@@ -309,21 +367,14 @@ def test_the_cost_rate_excludes_the_deductible_vat():
     }
     assert "VAT excluded, deductible" in render_text(report)
     csv = render_csv(report).splitlines()
-    assert csv[0].endswith(",vat")
-    assert csv[1].startswith("factor,Vakka,Vakka,EUR,") and csv[1].endswith(",18.89")
+    # (The last column, overpaid, is a customer line's: empty on a factor line.)
+    assert csv[0].endswith(",vat,overpaid")
+    assert csv[1].startswith("factor,Vakka,Vakka,EUR,") and csv[1].endswith(",18.89,")
 
 
 @pytest.mark.parametrize("model", ["sale", "loan"])
 def test_a_fuel_advance_fee_and_its_vat(model):
-    text = fuel.with_model(fuel.RTS + fuel.ENTRY_8, model)
-    text = text.replace(
-        '  fuel-advance-fee: "2.5%"\n',
-        '  fuel-advance-fee: "2.5%"\n  fuel-advance-fee-vat: 0.255\n'
-        "  vat-account: Assets:Tax:VAT:Input\n",
-    )
-    # 40% of 2,000.00 = 800.00, fee 2.5% = 20.00, VAT 5.10: 800.00 - 20.00 - 5.10 = 774.90.
-    # From the cash: 774.90 / (1 - 0.025 x 1.255) = 774.90 / 0.968625 = 800.00.
-    text = text.replace("780.00 USD", "774.90 USD")
+    text = fuel_text(model)
     entries, errors = load(text, opens=False)
     assert errors == []
     assert legs(txn(entries, "Fuel advance load TQL-88412")) == [
@@ -347,22 +398,7 @@ def test_a_fuel_advance_fee_and_its_vat(model):
 
 @pytest.mark.parametrize("model", ["sale", "loan"])
 def test_a_buyout_takes_each_factors_fees_and_their_vat_from_the_reserve(model):
-    vat = "  fee-vat: 0.255\n  vat-account: Assets:Tax:VAT:Input\n"
-    text = buyout.LEDGER.replace('  fee: "flat 2%"\n', '  fee: "flat 2%"\n' + vat)
-    text = text.replace(
-        '  fee: "flat 3%"\n  buyout-fee: 50.00 USD\n',
-        '  fee: "flat 3%"\n  buyout-fee: 10.00 USD\n  buyout-fee-vat: 0.255\n' + vat,
-    )
-    # Lakeshore: 1,900.00 + 950.00 - 2% fees 40.00 + 20.00 - VAT 10.20 + 5.10 = 2,774.70.
-    text = text.replace("2790.00 USD", "2774.70 USD")
-    # Pinecrest's 3% at purchase with its VAT comes out of each reserve: INV-1 100.00
-    # - 60.00 - 15.30 = 24.70; INV-2 50.00 - 30.00 - 7.65 = 12.35. Its buyout fee 10.00
-    # + VAT 2.55 = 12.55 is owed. The rebate: 24.70 + 12.35 - 12.55 = 24.50.
-    text = text.replace(
-        "    10.00 USD\n  Assets:Factoring:Pinecrest:Reserve",
-        "    24.50 USD\n  Assets:Factoring:Pinecrest:Reserve",
-    )
-    entries, errors = load(buyout.with_model(text, model))
+    entries, errors = load(buyout_text(model))
     assert errors == []
     moved = [
         leg
@@ -386,13 +422,7 @@ def test_a_buyout_takes_each_factors_fees_and_their_vat_from_the_reserve(model):
 
 @pytest.mark.parametrize("model", ["sale", "loan"])
 def test_a_credit_loss_takes_the_fee_and_its_vat_from_the_reserve(model):
-    text = loss.with_model(loss.RTS, model).replace(
-        '  fee: "flat 3%"\n',
-        '  fee: "tiered 3%/30d + 1%/30d"\n  fee-vat: 0.255\n  vat-account: Assets:Tax:VAT:Input\n',
-    )
-    # Funding: 1,940.00 - 3% 60.00 - VAT 15.30 = 1,864.70.
-    text = text.replace("1880.00 USD", "1864.70 USD")
-    entries, errors = load(text, opens=False)
+    entries, errors = load(credit_loss_text(model), opens=False)
     assert errors == []
     # Day 59 (05-02 to 06-30): 3% + 1% = 80.00, 60.00 taken: 20.00 late + VAT 5.10 out
     # of the 60.00 reserve; the rest, 60.00 - 25.10 = 34.90, is the credit loss.

@@ -365,7 +365,7 @@ def test_an_overpayment_is_owed_to_the_customer_and_added_to_the_reserve():
     entries, errors = load(RTS + FUNDING + SHORT_PAY.replace("1850.00", "2010.00"))
     assert errors == []
     assert legs(txn(entries, "Short pay: late-delivery deduction")) == [
-        (RESERVE, D("10.00"), "inv-1001", "short-pay"),
+        (RESERVE, D("10.00"), "inv-1001", "overpay"),
         (RECEIVABLE, D("-2000.00"), "inv-1001", "collection"),
         (ADVANCES, D("2000.00"), "inv-1001", "collection"),
         (CREDITS, D("-10.00"), "inv-1001", "overpay"),

@@ -188,6 +188,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Days from funding", DECIMAL),
             ("Days from invoice", DECIMAL),
             ("Short paid", DECIMAL),
+            ("Overpaid", DECIMAL),
         ],
         [
             [
@@ -196,6 +197,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
                 tenths(d.average_from_funding),
                 tenths(d.average_from_invoice),
                 money(d.short_paid),
+                money(d.overpaid),
             ]
             for d in report.days_to_pay
             if view.matches_account(where.customer(d.customer))

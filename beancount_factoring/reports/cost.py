@@ -2,8 +2,9 @@
 
 Factor and month lines add up the postings to the factors' fee accounts
 (``fees``, ``invoice-fee-account``, ``transfer-fee-account``) dated in the
-period, by their ``factoring-part`` (a fee posted by hand, without one, is
-"other"): they tie to the ledger's fee accounts. Customer lines add up each
+period, by their ``factoring-part``: they tie to the ledger's fee accounts. A
+fee posted by hand without one reads as the legs the plugin checked it
+against (``parted_lines``), else it is "other" of no invoice. Customer lines add up each
 invoice's fees from its state, on the day each was booked (the purchase fees
 at funding or at a buyout, fees taken at release on the release, a
 chargeback's or a forfeited credit loss's fee on that day), with each
@@ -43,6 +44,7 @@ from typing import Any
 
 from beancount_factoring.accruals import accrual_steps
 from beancount_factoring.fees import round_money
+from beancount_factoring.postings import fee_vat
 from beancount_factoring.reports.facts import Facts, Line
 from beancount_factoring.reports.model import (
     DEDUCTION_KINDS,
@@ -128,6 +130,45 @@ class _Tally:
         )
 
 
+def parted_lines(facts: Facts, account: str) -> list[Line]:
+    """The postings to ``account``, those the user wrote without parts given the plugin's.
+
+    A deposit split by hand (docs/ledger.md, "Postings you write yourself") may
+    book its fees in one posting without ``factoring-part``: 53.75 discount fee
+    + 5.00 invoice fee + 15.00 transfer fee as ``Fees 73.75 USD``. When the
+    plugin found the entry right (``Settlement.checked_legs``), that posting
+    reads as the legs it expected on the account, each with its part and
+    invoice; what the user wrote beyond them (a difference within the
+    tolerance) stays a posting of no part and no invoice. So the factor, month
+    and customer lines count each fee once, by its kind, and the account still
+    ties.
+    """
+    lines = facts.lines.get(account, [])
+    checked = facts.settlement.checked_legs
+    if not checked or not lines:
+        return list(lines)
+    by_entry: dict[int, list[Line]] = {}
+    for line in lines:
+        by_entry.setdefault(line.index, []).append(line)
+    found: list[Line] = []
+    for index, written in by_entry.items():
+        legs = checked.get(index)
+        first = written[0]
+        if legs is None or any(line.part or line.currency != first.currency for line in written):
+            found.extend(written)
+            continue
+        mine = [leg for leg in legs if leg.account == account and leg.currency == first.currency]
+        for leg in mine:
+            found.append(
+                Line(first.date, account, leg.number, leg.currency, leg.part, leg.invoice, index)
+            )
+        rest = sum((line.number for line in written), ZERO)
+        rest -= sum((leg.number for leg in mine), ZERO)
+        if rest:
+            found.append(Line(first.date, account, rest, first.currency, None, None, index))
+    return found
+
+
 def transfer_shares(facts: Facts) -> dict[str, Decimal]:
     """Each funded invoice's share of its deposit's transfer fee.
 
@@ -140,6 +181,7 @@ def transfer_shares(facts: Facts) -> dict[str, Decimal]:
         if state.funded_by is not None:
             by_deposit.setdefault(id(state.funded_by), []).append(number)
             deposits[id(state.funded_by)] = state.funded_by
+    hand_written = _hand_written_transfer_fees(facts, deposits)
     shares: dict[str, Decimal] = {}
     for key, numbers in by_deposit.items():
         fee = sum(
@@ -151,7 +193,7 @@ def transfer_shares(facts: Facts) -> dict[str, Decimal]:
                 and isinstance(p.units.number, Decimal)
             ),
             ZERO,
-        )
+        ) or hand_written.get(key, ZERO)
         numbers.sort()
         faces = {n: facts.settlement.states[n].face for n in numbers}
         total = sum(faces.values(), ZERO)
@@ -162,6 +204,22 @@ def transfer_shares(facts: Facts) -> dict[str, Decimal]:
             rest -= share
         shares[numbers[-1]] = rest
     return shares
+
+
+def _hand_written_transfer_fees(facts: Facts, deposits: dict[int, Any]) -> dict[int, Decimal]:
+    """The transfer fee of each deposit split by hand, by the legs the plugin checked it
+    against (its fee posting names no part: ``parted_lines``); keyed as ``deposits``."""
+    checked = facts.settlement.checked_legs
+    if not checked:
+        return {}
+    found: dict[int, Decimal] = {}
+    for index, entry in enumerate(facts.entries):
+        key = id(entry)
+        if key in deposits and index in checked:
+            fee = sum((leg.number for leg in checked[index] if leg.part == "transfer-fee"), ZERO)
+            if fee:
+                found[key] = fee
+    return found
 
 
 def _tally(table: dict[Any, _Tally], key: Any) -> _Tally:
@@ -195,7 +253,7 @@ def _posted(
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
     states = facts.settlement.states
     for account in sorted(facts.fee_accounts):
-        for line in facts.lines.get(account, ()):
+        for line in parted_lines(facts, account):
             if line.date > as_of:
                 continue
             owner = facts.factor_of_account.get(account)
@@ -335,7 +393,9 @@ def _days_to_pay(waits: dict[str, list[tuple[int, int, Decimal]]]) -> tuple[Days
             collected=len(items),
             average_from_funding=Decimal(sum(i[0] for i in items)) / len(items),
             average_from_invoice=Decimal(sum(i[1] for i in items)) / len(items),
-            short_paid=sum((i[2] for i in items), ZERO),
+            # Each invoice short of its face, or beyond it (an overpay), apart.
+            short_paid=sum((max(i[2], ZERO) for i in items), ZERO),
+            overpaid=sum((max(-i[2], ZERO) for i in items), ZERO),
         )
         for customer, items in sorted(waits.items())
     )
@@ -353,18 +413,72 @@ def _fee_vat(
     It is input VAT the business deducts, not a cost: shown beside the fees,
     kept out of them and of the rate. (A vat-account that is a fee account, for
     VAT that is not deductible, counts it among the fees as "other" instead.)
+
+    A transaction's VAT belongs to the factors whose fees it is on: in a buyout
+    the old factor's fee to the day and the new factor's fee share one VAT
+    account, so each factor gets the VAT its agreement puts on its own fee
+    postings there (``postings.fee_vat``), and what is left (a cent of rounding,
+    a VAT of no factor's fee) goes to the transaction's factor.
     """
+    fee_owners = _fee_owners(facts)
     states = facts.settlement.states
     found = []
     for account in sorted(facts.vat_accounts - facts.fee_accounts):
-        for line in facts.lines.get(account, ()):
-            if line.part != "vat" or not _in(line.date, start, as_of):
-                continue
-            owner = states[line.invoice].factor if line.invoice in states else None
-            owner = owner or event_factor.get(line.index)
-            if owner is not None and (not factor or owner == factor):
-                found.append((line, owner))
+        lines = [
+            line
+            for line in parted_lines(facts, account)
+            if line.part == "vat" and _in(line.date, start, as_of)
+        ]
+        by_entry: dict[int, list[Line]] = {}
+        for line in lines:
+            by_entry.setdefault(line.index, []).append(line)
+        for index, vat_lines in by_entry.items():
+            fallback = event_factor.get(index)
+            for line in vat_lines:
+                if fallback is None and line.invoice in states:
+                    fallback = states[line.invoice].factor
+            shares = _vat_shares(facts, fee_owners.get(index, ()), vat_lines, fallback)
+            for line, owner in shares:
+                if not factor or owner == factor:
+                    found.append((line, owner))
     return found
+
+
+def _fee_owners(facts: Facts) -> dict[int, list[tuple[str, Line]]]:
+    """Per transaction, its fee postings with the factor whose fee account each is on."""
+    found: dict[int, list[tuple[str, Line]]] = {}
+    for account in facts.fee_accounts:
+        owner = facts.factor_of_account.get(account)
+        if owner is None:
+            continue
+        for line in parted_lines(facts, account):
+            found.setdefault(line.index, []).append((owner, line))
+    return found
+
+
+def _vat_shares(
+    facts: Facts, fees: Any, vat_lines: list[Line], fallback: str | None
+) -> list[tuple[Line, str]]:
+    """The VAT lines of one transaction, split among the factors of its fees."""
+    owners = list(dict.fromkeys(owner for owner, _ in fees))
+    if len(owners) <= 1:
+        owner = owners[0] if owners else fallback
+        return [(line, owner) for line in vat_lines] if owner else []
+    total = sum((line.number for line in vat_lines), ZERO)
+    first = vat_lines[0]
+    shares: dict[str, Decimal] = {}
+    for owner, line in fees:
+        terms = next((a for a in facts.agreements_of(owner) if a.vat_account), None)
+        if terms is not None and line.part:
+            shares[owner] = shares.get(owner, ZERO) + fee_vat(terms, line.part, line.number)
+    rest = total - sum(shares.values(), ZERO)
+    if rest and fallback:
+        shares[fallback] = shares.get(fallback, ZERO) + rest
+    return [
+        (Line(first.date, first.account, amount, first.currency, "vat", None, first.index), owner)
+        for owner, amount in shares.items()
+        if amount
+    ]
 
 
 def _accruals(

@@ -149,6 +149,8 @@ COST_CSV = [
     "closed_on",
     # The VAT on the fees (deductible input VAT): in neither the fees nor the rate.
     "vat",
+    # Days to pay: what the customer paid beyond the face (short_paid is never negative).
+    "overpaid",
 ]
 
 
@@ -195,10 +197,11 @@ def cost_csv(report: CostReport) -> Rows:
                     rate(line.all_in_rate) if group == "factor" else "",
                     *[""] * 3,
                     money(line.vat),
+                    money(wait.overpaid) if wait is not None else "",
                 ]
             )
     rows.extend(_invoice_cost_rows(report))
-    blank = [""] * (len(COST_CSV) - 15)
+    blank = [""] * (len(COST_CSV) - 16)
     for item in report.deductions:
         rows.append(
             [
@@ -212,7 +215,7 @@ def cost_csv(report: CostReport) -> Rows:
                 str(item.count),
                 money(item.amount),
                 " ".join(item.invoices),
-                *[""] * 6,
+                *[""] * 7,
             ]
         )
     return COST_CSV, rows
@@ -240,6 +243,7 @@ def _invoice_cost_rows(report: CostReport) -> list[list[str]]:
             line.customer,
             day(line.funded_on),
             day(line.closed_on),
+            "",
             "",
         ]
         for line in report.by_invoice

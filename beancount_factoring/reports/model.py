@@ -397,7 +397,9 @@ class DaysToPay:
     ``average_from_funding``: mean days from funding to the day the invoice was paid in
     full (its payments to the factor and to us added up to the face) or closed short;
     ``average_from_invoice``: mean days from the invoice date to that day;
-    ``short_paid``: the total the customer paid short of face (to the factor and to us).
+    ``short_paid``: the total the customer paid short of face (to the factor and to us;
+    never negative);
+    ``overpaid``: the total it paid beyond the face (owed back to it, never negative).
     """
 
     customer: str
@@ -405,6 +407,7 @@ class DaysToPay:
     average_from_funding: Decimal | None
     average_from_invoice: Decimal | None
     short_paid: Decimal
+    overpaid: Decimal = ZERO
 
 
 DEDUCTION_KINDS = ("short pay", "chargeback", "credit loss")
@@ -459,6 +462,8 @@ ITEM_SCHEDULE = "schedule not funded"
 ITEM_RELEASE = "release due"
 ITEM_CHARGEBACK = "chargeback to net"
 ITEM_SHORT_PAY = "short pay to net"
+# An overpay the factor pays with its next deposit (short-pay-from: "funding").
+ITEM_OVERPAY = "overpay to net"
 ITEM_DIFFERENCE = "deposit difference"
 ITEM_ENTRY = "clearing entry"
 ITEM_RECOURSE = "past recourse"
@@ -470,6 +475,7 @@ ITEM_KINDS = (
     ITEM_RELEASE,
     ITEM_CHARGEBACK,
     ITEM_SHORT_PAY,
+    ITEM_OVERPAY,
     ITEM_DIFFERENCE,
     ITEM_ENTRY,
     ITEM_RECOURSE,

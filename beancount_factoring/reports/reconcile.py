@@ -38,6 +38,7 @@ from beancount_factoring.reports.model import (
     ITEM_FEE,
     ITEM_FUEL,
     ITEM_MISDIRECTED,
+    ITEM_OVERPAY,
     ITEM_RECOURSE,
     ITEM_RELEASE,
     ITEM_SCHEDULE,
@@ -58,6 +59,7 @@ Key = tuple[str, str]
 OWED_KINDS = {
     "chargeback": ITEM_CHARGEBACK,
     "short-pay": ITEM_SHORT_PAY,
+    "overpay": ITEM_OVERPAY,
     "misdirected-payment": ITEM_MISDIRECTED,
 }
 

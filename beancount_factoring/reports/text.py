@@ -225,7 +225,14 @@ def cost_text(report: CostReport) -> list[str]:
                 "",
             ]
         )
-    headers = ["Customer", "Collected", "Days from funding", "Days from invoice", "Short paid"]
+    headers = [
+        "Customer",
+        "Collected",
+        "Days from funding",
+        "Days from invoice",
+        "Short paid",
+        "Overpaid",
+    ]
     rows = [
         [
             wait.customer,
@@ -233,10 +240,11 @@ def cost_text(report: CostReport) -> list[str]:
             number(wait.average_from_funding),
             number(wait.average_from_invoice),
             _m(wait.short_paid),
+            _m(wait.overpaid),
         ]
         for wait in report.days_to_pay
     ]
-    out.extend(["Days to pay", table(headers, rows, [False] + [True] * 4)])
+    out.extend(["Days to pay", table(headers, rows, [False] + [True] * 5)])
     if report.deductions:
         headers = ["Customer", "Kind", "Reason", "Cur", "Count", "Amount", "Invoices"]
         rows = [

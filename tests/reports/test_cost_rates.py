@@ -16,6 +16,7 @@ import pytest
 import test_accruals
 import test_buyout
 import test_credit_loss
+import test_docs
 import test_fuel_advances
 import test_other_fees
 import test_partial_payments
@@ -564,3 +565,90 @@ def test_paid_to_us_before_the_funding_counts_one_day():
     )
     assert invoice.fees.total == D("40.00")
     assert invoice.annual_rate == D(40) / D(1800) * YEAR
+
+
+def _clean_doc_ledgers() -> list[tuple[str, str]]:
+    """Every docs/ledger.md example that loads with no error (expect: ok)."""
+    return [
+        (block.name, block.text)
+        for block in test_docs.read_blocks(test_docs.LEDGER_MD)
+        if block.marker == "expect" and block.arg.strip() == "ok"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), _clean_doc_ledgers(), ids=[name for name, _ in _clean_doc_ledgers()]
+)
+def test_every_clean_documented_ledger_ties_out(name, text):
+    # Deposits split by hand (section 7, "Postings you write yourself") included: a fee
+    # posting written without factoring-part reads as the fees the plugin checked it
+    # against, so it is counted once, kind by kind, in every kind of line.
+    entries, errors, options_map = loader.load_string(text)
+    assert errors == []
+    book = compute(entries, options_map, errors)
+    if any(isinstance(entry, data.Transaction) for entry in entries):
+        check_every_month(book, entries)
+    for factor in book.factors:
+        report = book.cost(factor=factor)
+        assert kinds(report.by_factor) == kinds(report.by_customer) == kinds(report.by_month)
+
+
+# A deposit split by hand, its three fees in one posting without factoring-part (docs/
+# ledger.md section 7): 2,150.00 at 95% = 2,042.50 advanced; 2.5% = 53.75 discount fee,
+# 5.00 invoice fee, 15.00 transfer fee: 73.75 in one posting. TQL pays 30 days later.
+HAND_SPLIT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  invoice-fee: 5.00 USD
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+  payee: "SUMMIT FUNDING|SUMMIT FIN"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2150.00 USD
+  Income:Freight
+
+2025-03-05 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking                1968.75 USD
+  Assets:Receivable:TQL              -2150.00 USD
+  Expenses:Factoring:Summit:Fees        73.75 USD
+  Assets:Factoring:Summit:Reserve      107.50 USD
+
+2025-04-04 * "TQL" "paid" ^INV-1001
+  factoring: "collected"
+
+2025-04-05 * "SUMMIT FUNDING" "rel" ^INV-1001
+  Assets:Bank:Checking  107.50 USD
+  Assets:Factoring:Summit:Reserve
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_deposit_split_by_hand_counts_each_fee_once_and_all_in_the_rate(model):
+    text = HAND_SPLIT
+    if model == "loan":
+        # Pledged: the receivable stays until TQL pays, and
+        text = text.replace("  recourse-days: 90", '  model: "loan"\n  recourse-days: 90')
+        # the face is owed on the advances account until TQL pays the factor.
+        text = text.replace(
+            "  Assets:Receivable:TQL              -2150.00 USD\n",
+            "  Liabilities:Factoring:Summit:Advances  -2150.00 USD\n",
+        )
+    book, _ = book_of(text)
+    report = book.cost(day(2025, 4, 5))
+    fees = Fees(discount=D("53.75"), invoice=D("5.00"), transfer=D("15.00"))
+    (factor,) = report.by_factor
+    (customer,) = report.by_customer  # no "(no invoice)" line: nothing counted twice
+    (month,) = report.by_month
+    assert customer.key == "TQL" and customer.key != NO_INVOICE
+    assert factor.fees == customer.fees == month.fees == fees  # 73.75 each
+    # 73.75 / (2,042.50 x 30) x 365 = 0.43928...: 43.93%, the transfer fee included.
+    rate = D("73.75") / (D("2042.50") * 30) * YEAR
+    assert factor.annual_rate == customer.annual_rate == rate
+    assert round(rate * 100, 2) == D("43.93")
+    assert factor.all_in_rate == rate  # no fee of no invoice
+    (invoice,) = report.by_invoice
+    assert (invoice.fees.total, invoice.annual_rate) == (D("73.75"), rate)
