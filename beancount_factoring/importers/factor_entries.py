@@ -321,6 +321,7 @@ class _Payments:
     # What the report says is left open after the payment: True, False, or None when
     # it has no balance or status column.
     open: bool | None
+    refs_lines: list[int]
 
 
 # A status column's words for an invoice still open, and for one closed.
@@ -367,14 +368,24 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
             currency = row_currency(row)
             refs = [reference]
             found[number] = _Payments(
-                row.line, day, paid, face, short, refs, currency, debtor, left_open
+                row.line, day, paid, face, short, refs, currency, debtor, left_open, [row.line]
             )
             continue
+        if reference and reference in item.refs:
+            first = item.refs_lines[item.refs.index(reference)]
+            raise row.fail(
+                "reference",
+                f"invoice {number} is paid by {reference} twice (line {first}): a row counted "
+                "twice would book a payment of twice the amount; download the report again, "
+                "or delete the repeated row",
+                code="FCT210",
+            )
         if day >= item.day:  # the latest row says what is left
             item.open = left_open
         item.day = max(item.day, day)
         item.paid += paid
         item.refs.append(reference)
+        item.refs_lines.append(row.line)
         if short is not None:
             item.short = (item.short or ZERO) + short
     return [_collected(report, ctx, number, item) for number, item in found.items()]
@@ -404,6 +415,10 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
         narration = _part_narration(ctx, paid, before.face or face, meta)
     elif differs or item.open:
         meta["paid"] = Amount(paid, item.currency)
+        if face is not None and paid > face:
+            # The report itself shows the face and more paid: an overpay it confirms (a
+            # row counted twice is refused above, by its reference).
+            meta["reason"] = "overpay"
         if item.open and (face is None or paid < face):
             meta["partial"] = True
         if face is not None:

@@ -69,6 +69,7 @@ from beancount_factoring.importers.base import (
     Numbers,
     RowIds,
     no_gc_pauses,
+    within_dates,
 )
 from beancount_factoring.importers.held import mark_misdirected
 
@@ -460,7 +461,10 @@ def _date(path: str, node: Aggregate, tag: str) -> datetime.date:
     if day is None:
         message = f"{value!r} is not an OFX date (YYYYMMDD, then an optional time)"
         raise ImportFailure(path, line, message, tag, code="FCT206")
-    return day
+    try:
+        return within_dates(day, value)
+    except ValueError as exc:
+        raise ImportFailure(path, line, str(exc), tag, code="FCT206") from None
 
 
 def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
