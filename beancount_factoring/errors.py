@@ -128,6 +128,7 @@ CLI_CODES: dict[str, str] = {
     "FCT315": "the ledger was loaded without the factoring plugin",
     "FCT316": "--start is after the as-of date",
     "FCT317": "--offer names an offer no factoring-offer names",
+    "FCT318": "a report cannot be computed from the ledger",
 }
 
 ALL_CODES: dict[str, str] = {**CODES, **IMPORTER_CODES, **FAVA_CODES, **CLI_CODES}

@@ -631,6 +631,15 @@ class OfxImporter(Importer):
             message = f"the statement is in {declared}, the importer expects {self.currency}"
             raise ImportFailure(path, line, message, "CURDEF", code="FCT209")
         currency = (declared or self.currency or "").upper()
+        if declared and not re.fullmatch(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]", currency):
+            # An invalid value is not a missing one: say what the file has.
+            line = statement.fields["CURDEF"][1]
+            shown = declared if len(declared) <= 40 else declared[:37] + "..."
+            message = (
+                f"<CURDEF> {shown!r} is not a currency (three letters, like USD): the file is "
+                "damaged, download it again"
+            )
+            raise ImportFailure(path, line, message, "CURDEF", code="FCT208")
         if not re.fullmatch(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]", currency):
             message = "no currency: the statement has no <CURDEF>; give the importer currency="
             raise ImportFailure(path, statement.line, message, "CURDEF", code="FCT209")
