@@ -3,9 +3,11 @@ and never a silent booking (see docs/reliability.md, "Hostile input")."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from beancount.parser import printer
@@ -143,6 +145,8 @@ def test_an_agreement_with_no_name_is_printed_by_bean_check(tmp_path):
     ledger = tmp_path / "ledger.beancount"
     ledger.write_text(NO_NAME)
     check = [sys.executable, "-m", "beancount.scripts.check", str(ledger)]
-    run = subprocess.run(check, capture_output=True, text=True, timeout=120)
+    root = str(Path(__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": root}
+    run = subprocess.run(check, capture_output=True, text=True, timeout=120, env=env)
     assert "Traceback" not in run.stdout + run.stderr
     assert "FCT110 Agreement '?': give the factor's name" in run.stdout + run.stderr

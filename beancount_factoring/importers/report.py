@@ -49,6 +49,8 @@ from beancount_factoring.importers.table import Header
 # "Date ran" line or a blank row or two).
 HEADER_SLACK = 10
 HALF_CENT = Decimal("0.005")
+# Excel's date serial 1; openpyxl makes a smaller serial (-5) a day of 1899 (1899-12-25).
+FIRST_EXCEL_DAY = datetime.date(1900, 1, 1)
 
 
 def find_header(
@@ -412,6 +414,11 @@ class Row:
         try:
             if isinstance(value, datetime.date):
                 day = value.date() if isinstance(value, datetime.datetime) else value
+                if day < FIRST_EXCEL_DAY:  # a serial below 1, shown as a date
+                    raise ValueError(
+                        f"{day.isoformat()} is not a date: an Excel date serial starts at 1, "
+                        f"{FIRST_EXCEL_DAY}"
+                    )
                 return within_dates(day, value.isoformat())
             # An Excel date serial in a cell formatted as a number: 1 is 1900-01-01;
             # below it (0, -5) Excel shows no date, and openpyxl one before 1900.
