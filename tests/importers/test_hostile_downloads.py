@@ -108,7 +108,8 @@ def invoices_of(tmp_path: Path, rows: str) -> list:
 def test_customers_whose_names_differ_in_non_ascii_letters_keep_two_accounts(tmp_path):
     entries = invoices_of(
         tmp_path,
-        "INV-1,03/03/2025,Σ Freight,LINEHAUL,1000.00\nINV-2,03/03/2025,Ω Freight,LINEHAUL,500.00\n",
+        "INV-1,03/03/2025,Σ Freight,LINEHAUL,1000.00\n"
+        "INV-2,03/03/2025,Ω Freight,LINEHAUL,500.00\n",
     )
     accounts = [entry.postings[0].account for entry in entries]
     assert accounts == ["Assets:Receivable:ΣFreight", "Assets:Receivable:ΩFreight"]
@@ -118,7 +119,8 @@ def test_customers_made_into_one_account_are_an_error(tmp_path):
     with pytest.raises(ImportFailure) as caught:
         invoices_of(
             tmp_path,
-            "INV-1,03/03/2025,Kühl AG,LINEHAUL,1000.00\nINV-2,03/03/2025,Kuhl AG,LINEHAUL,500.00\n",
+            "INV-1,03/03/2025,Kühl AG,LINEHAUL,1000.00\n"
+            "INV-2,03/03/2025,Kuhl AG,LINEHAUL,500.00\n",
         )
     assert "invoices.csv:3, column 'Customer': FCT208 customer 'Kuhl AG'" in str(caught.value)
     assert "both make the account Assets:Receivable:KuhlAG" in str(caught.value)
