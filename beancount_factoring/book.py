@@ -475,7 +475,8 @@ def _resolve(book: Book, event: Event) -> None:
     event.schedules = tuple(dict.fromkeys(schedules))
     event.unknown = tuple(unknown)
     paid = entry.meta.get("paid")
-    if isinstance(paid, (Amount, Decimal)) and not fits(getattr(paid, "number", paid)):
+    number = paid.number if isinstance(paid, Amount) else paid
+    if isinstance(number, Decimal) and not fits(number):
         event.amount = Decimal(-1)  # Too large to book: reported as not an amount.
     elif isinstance(paid, Amount):
         event.amount = paid.number
