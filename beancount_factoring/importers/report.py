@@ -236,14 +236,16 @@ class Totals:
     row's own reading reports it).
     """
 
-    __slots__ = ("_overall", "_since", "_unreadable", "columns", "report")
+    __slots__ = ("_before", "_since", "_unreadable", "columns", "positions", "report")
 
     def __init__(self, report: Report) -> None:
         self.report = report
         index = report.index
         self.columns = [(field, index[field]) for field in SUMMED if field in index]
+        self.positions = [(slot, position) for slot, (_, position) in enumerate(self.columns)]
+        # The sums since the last total, and of the rows before it: a grand total is both.
         self._since = [Decimal(0)] * len(self.columns)
-        self._overall = [Decimal(0)] * len(self.columns)
+        self._before = [Decimal(0)] * len(self.columns)
         self._unreadable: set[int] = set()
 
     def _number(self, cells: list[Cell], position: int) -> Decimal | None:
@@ -259,13 +261,22 @@ class Totals:
             return None
 
     def add(self, cells: list[Cell]) -> None:
-        for slot, (_, position) in enumerate(self.columns):
-            number = self._number(cells, position)
-            if number is None:
+        """Add a row's figures (in line: this runs for every row of the file)."""
+        count, since, numbers = len(cells), self._since, self.report.numbers
+        for slot, position in self.positions:
+            value = cells[position] if position < count else ""
+            if type(value) is str:
+                text = value.strip()
+                if not text:
+                    continue
+                try:
+                    since[slot] += numbers(text)
+                except ValueError:
+                    self._unreadable.add(slot)
+            elif isinstance(value, Decimal):
+                since[slot] += value
+            elif value:
                 self._unreadable.add(slot)
-            else:
-                self._since[slot] += number
-                self._overall[slot] += number
 
     def check(self, line: int, cells: list[Cell]) -> None:
         """ImportFailure if a filled cell of the total row is neither sum."""
@@ -276,7 +287,8 @@ class Totals:
             total = self._number(cells, position)
             if total is None or not total.is_finite():
                 continue
-            since, overall = self._since[slot], self._overall[slot]
+            since = self._since[slot]
+            overall = self._before[slot] + since
             if abs(total - since) < HALF_CENT or abs(total - overall) < HALF_CENT:
                 continue
             if field == "amount" and self.report.profile.kind == "reserve":
@@ -288,6 +300,7 @@ class Totals:
                 "a row is missing or counted twice; download the report again",
                 code="FCT210",
             )
+        self._before = [before + since for before, since in zip(self._before, self._since)]
         self._since = [Decimal(0)] * len(self.columns)
 
 
