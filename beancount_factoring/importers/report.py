@@ -300,7 +300,9 @@ class Totals:
                 "a row is missing or counted twice; download the report again",
                 code="FCT210",
             )
-        self._before = [before + since for before, since in zip(self._before, self._since)]
+        self._before = [
+            before + since for before, since in zip(self._before, self._since, strict=True)
+        ]
         self._since = [Decimal(0)] * len(self.columns)
 
 
