@@ -49,6 +49,7 @@ from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
 from beancount_factoring.importers.factor_entries import Context, chargeback, collections, purchase
 from beancount_factoring.importers.factor_history import PaymentHistory
 from beancount_factoring.importers.factor_reserve import reserve_ledger
+from beancount_factoring.importers.invoices import customer_leaf
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import (
     Cell,
@@ -350,7 +351,8 @@ class FactorReportImporter(base.Importer):
         account = self.debtors.get(_key(debtor))
         if account is not None:
             return account, True
-        leaf = account_component(_COMPANY.sub("", debtor))
+        # Non-ASCII letters are kept, so that two debtors apart stay apart (a guess: `!`).
+        leaf = customer_leaf(_COMPANY.sub("", debtor))
         return f"{prefix}:{leaf or 'Unknown'}", False
 
     def _accounts(

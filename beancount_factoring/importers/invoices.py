@@ -90,7 +90,7 @@ def normal(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _leaf(customer: str) -> str | None:
+def customer_leaf(customer: str) -> str | None:
     """An account leaf from a customer's name: "Hanse Kühllogistik AG" -> "HanseKuhllogistikAG",
     "Σίγμα Cargo" -> "ΣιγμαCargo".
 
@@ -387,7 +387,7 @@ class InvoiceImporter(Importer):
         Two names made into one leaf (`Kühl AG` and `Kuhl AG`, `Acme, Inc.` and `Acme
         Inc`) would share one receivable in silence: an FCT208 error, fixed in customers=."""
         mapped = self.customers.get(normal(customer))
-        leaf = mapped or _leaf(customer)
+        leaf = mapped or customer_leaf(customer)
         receivable = f"{self.receivables}:{leaf}"
         if not leaf or not accounts.is_valid(receivable):
             message = f"cannot make an account of customer {customer!r}: add it to customers="

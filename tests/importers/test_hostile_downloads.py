@@ -15,7 +15,7 @@ from bank_config import BANK_DOCS, INVOICE_DOCS, checking_ofx, tms_invoices, us_
 from factor_config import DOCUMENTS, importers
 
 from beancount_factoring.importers.base import ImportFailure
-from beancount_factoring.importers.invoices import InvoiceImporter
+from beancount_factoring.importers.invoices import InvoiceImporter, customer_leaf
 
 IMPORTERS = importers()
 LAKESHORE = DOCUMENTS / "lakeshore"
@@ -285,3 +285,10 @@ def test_amounts_are_read_as_before():
     entries = IMPORTERS["lakeshore"].extract(str(COLLECTIONS), [])
     paid = {next(iter(e.links)): e.meta.get("paid") for e in entries}
     assert paid["RF-1102"].number == Decimal("1825.00")
+
+
+def test_a_leaf_keeps_the_letters_an_account_may_hold():
+    assert customer_leaf("Hanse Kühllogistik AG") == "HanseKuhllogistikAG"
+    assert customer_leaf("Σ Freight") != customer_leaf("Ω Freight")
+    assert customer_leaf("Straße Cargo") == "StraßeCargo"
+    assert customer_leaf("北京物流") is None  # no capital to start an account: customers=
