@@ -15,7 +15,9 @@ from bank_config import BANK_DOCS, INVOICE_DOCS, checking_ofx, tms_invoices, us_
 from factor_config import DOCUMENTS, importers
 
 from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.factor import FactorReportImporter
 from beancount_factoring.importers.invoices import InvoiceImporter, customer_leaf
+from beancount_factoring.importers.profiles import Profile
 
 IMPORTERS = importers()
 LAKESHORE = DOCUMENTS / "lakeshore"
@@ -292,3 +294,41 @@ def test_a_leaf_keeps_the_letters_an_account_may_hold():
     assert customer_leaf("Σ Freight") != customer_leaf("Ω Freight")
     assert customer_leaf("Straße Cargo") == "StraßeCargo"
     assert customer_leaf("北京物流") is None  # no capital to start an account: customers=
+
+
+PLAIN = Profile.generic(
+    kind="collections",
+    columns={"invoice": "Invoice", "date": "Paid On", "paid": "Paid", "face": "Face"},
+    date_format="%m/%d/%Y",
+    name="plain",
+    factor="Summit",
+)
+
+
+def plain_collections(tmp_path: Path, rows: str) -> list:
+    path = tmp_path / "collections.csv"
+    path.write_text("Invoice,Paid On,Paid,Face\n" + rows, encoding="utf-8")
+    importer = FactorReportImporter(PLAIN, "Summit", bank="Assets:Bank:Checking")
+    return importer.extract(str(path), [])
+
+
+def test_a_payment_row_repeated_whole_without_a_reference_is_an_error(tmp_path):
+    row = "INV-1,03/20/2025,1000.00,1000.00\n"
+    with pytest.raises(ImportFailure) as caught:
+        plain_collections(tmp_path, row + row)
+    assert (
+        "collections.csv:3, column 'Paid': FCT210 invoice INV-1 is paid twice by the same row"
+        in (str(caught.value))
+    )
+
+
+def test_an_overpay_only_rows_add_up_to_is_left_for_the_plugin_to_question(tmp_path):
+    # One row of 1,010.00 on a face of 1,000.00: the report's own overpay, said so.
+    (entry,) = plain_collections(tmp_path, "INV-1,03/20/2025,1010.00,1000.00\n")
+    assert entry.meta["reason"] == "overpay"
+    # Two rows of 600.00 (1,200.00 on a face of 1,000.00): no reason, so FCT133 asks.
+    (entry,) = plain_collections(
+        tmp_path, "INV-1,03/20/2025,600.00,1000.00\nINV-1,03/21/2025,600.00,1000.00\n"
+    )
+    assert entry.meta["paid"].number == Decimal("1200.00")
+    assert "reason" not in entry.meta
