@@ -285,7 +285,7 @@ def account_component(name: str) -> str | None:
     return component
 
 
-_CURRENCY_RE = re.compile(r"^[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]$|^[A-Z]$")
+_CURRENCY_RE = re.compile(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]|[A-Z]")
 
 
 @lru_cache(maxsize=64)
@@ -391,7 +391,7 @@ class _Reader:
         value = self.meta.get("currency")
         if value is None:
             return None
-        if not isinstance(value, str) or not _CURRENCY_RE.match(value):
+        if not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
             self.error("currency", f'{_shown(value)} must be a quoted currency, like "CAD"')
             return None
         return value

@@ -56,7 +56,24 @@ EVENT_KINDS = (
 SCHEDULE_LINK_PREFIX = "sched-"
 ZERO = Decimal(0)
 WATCHED, OWN, RESERVE, BANK, INCOME, DUE, RECEIVABLE = 1, 2, 4, 8, 16, 32, 64
-_LINK_RE = re.compile(r"^[A-Za-z0-9\-_/.]+$")
+_LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
+# The largest amount the plugin books: 15 digits before the decimal point, 10 after,
+# as the importers read them. Fees, shares and sums of larger ones pass the 28 digits
+# of Python's decimals and cannot be rounded to the cent.
+AMOUNT_DIGITS = 15
+AMOUNT_PLACES = 10
+
+
+def fits(number: Decimal) -> bool:
+    """True if the number is an amount the plugin can compute with (see AMOUNT_DIGITS)."""
+    exponent = number.as_tuple().exponent
+    return (
+        number.is_finite()
+        and number.adjusted() < AMOUNT_DIGITS
+        and isinstance(exponent, int)
+        and exponent >= -AMOUNT_PLACES
+    )
+
 
 # Within one day, events are applied in this order, so that a funding can net
 # a chargeback or release booked on the same day.
@@ -186,12 +203,15 @@ def read_book(entries: list[data.Directive]) -> Book:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
     book = Book()
+    dated: dict[tuple[str, datetime.date, object], data.Custom] = {}
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
             agreement, errors = parse_agreement(entry)
             book.errors.extend(errors)
             values = entry.values or []
             name = values[0].value if values and isinstance(values[0].value, str) else None
+            if name and name.strip() and _same_day(book, dated, name, entry):
+                continue
             if name and name.strip():
                 currency = entry.meta.get("currency")
                 currency = currency if isinstance(currency, str) else None
@@ -358,6 +378,30 @@ def _buys(entry: data.Transaction) -> bool:
     return any((p.meta or {}).get("factoring-part") == "face" for p in entry.postings)
 
 
+def _same_day(
+    book: Book,
+    dated: dict[tuple[str, datetime.date, object], data.Custom],
+    name: str,
+    entry: data.Custom,
+) -> bool:
+    """True (after an FCT110 error) if the factor already has an agreement on this date
+    (for the same ``currency:``): which of the two applies cannot be told, so the first is
+    kept and the second reported."""
+    key = (name.strip().lower(), entry.date, entry.meta.get("currency"))
+    first = dated.setdefault(key, entry)
+    if first is entry:
+        return False
+    message = (
+        f"Agreement '{name.strip()}': a second agreement of this factor dated {entry.date}"
+        + (f" for {entry.meta['currency']}" if entry.meta.get("currency") else "")
+        + " "
+        + f"(the first is at {first.meta.get('filename')}:{first.meta.get('lineno')}); which "
+        + "applies cannot be told: merge them into one, or date the new terms the day they start"
+    )
+    book.errors.append(make_error("FCT110", message, entry.meta, entry))
+    return True
+
+
 def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable: Any) -> None:
     meta = entry.meta
     number = meta["invoice"]
@@ -369,7 +413,7 @@ def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable
             if units is not None and type(units.number) is Decimal:
                 legs.append((posting.account, (units.number, units.currency)))
     problem = None
-    if not number or not _LINK_RE.match(number):
+    if not number or not _LINK_RE.fullmatch(number):
         problem = (
             f"invoice number {meta['invoice']!r} cannot be a link; use letters, digits "
             "and - _ / . only"
@@ -388,6 +432,14 @@ def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable
         book.errors.append(make_error("FCT134", problem, meta, entry))
         return
     total = legs[0][1][0] if len(legs) == 1 else sum((units[0] for _, units in legs), ZERO)
+    if not all(fits(units[0]) for _, units in legs) or not fits(total):
+        problem = (
+            f"invoice {number}'s receivable {total} is too large to book: an amount has at "
+            f"most {AMOUNT_DIGITS} digits before its decimal point and {AMOUNT_PLACES} after; "
+            "correct the amount"
+        )
+        book.errors.append(make_error("FCT134", problem, meta, entry))
+        return
     if total <= 0:
         book.errors.append(
             make_error("FCT134", f"invoice {number} has no positive receivable", meta, entry)
@@ -423,7 +475,10 @@ def _resolve(book: Book, event: Event) -> None:
     event.schedules = tuple(dict.fromkeys(schedules))
     event.unknown = tuple(unknown)
     paid = entry.meta.get("paid")
-    if isinstance(paid, Amount):
+    number = paid.number if isinstance(paid, Amount) else paid
+    if isinstance(number, Decimal) and not fits(number):
+        event.amount = Decimal(-1)  # Too large to book: reported as not an amount.
+    elif isinstance(paid, Amount):
         event.amount = paid.number
         event.currency = paid.currency
     elif isinstance(paid, Decimal):

@@ -48,7 +48,7 @@ CHARGES = {
     "monthly-minimum-fee": "minimum-fee",
     "other": "other-fee",
 }
-_PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def _period(event: Event) -> str | None:
@@ -56,7 +56,7 @@ def _period(event: Event) -> str | None:
     if value is None:
         first = event.date.replace(day=1)
         return f"{first - datetime.timedelta(days=1):%Y-%m}"
-    return value if isinstance(value, str) and _PERIOD_RE.match(value) else None
+    return value if isinstance(value, str) and _PERIOD_RE.fullmatch(value) else None
 
 
 def settle_fee(settler: Settler, event: Event) -> None:

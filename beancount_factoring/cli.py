@@ -17,11 +17,12 @@ its grace period or a clearing balance no open item explains (each listed on
 stderr); 2 when the ledger cannot be loaded, has errors (the count and the
 first few are printed; ``--ignore-errors`` reports anyway), was loaded without
 the factoring plugin, or when an argument is wrong (an unknown factor or offer,
-``--start`` after the as-of date). Sources under the current folder are shown
+``--start`` after the as-of date), or when the report cannot be computed (a
+ledger of amounts too large to compute with). Sources under the current folder are shown
 relative to it.
 
 Each error on stderr names its place (the ledger, or the argument), then its code
-(``CLI_CODES``: FCT310 to FCT317, in docs/errors.md), then what to do:
+(``CLI_CODES``: FCT310 to FCT318, in docs/errors.md), then what to do:
 
     bean-factoring: argument --factor: FCT311 No factoring agreement names the factor ...
 """
@@ -193,11 +194,37 @@ def _report(book: ReportBook, args: argparse.Namespace) -> Any:
     return book.reconcile(args.as_of, args.factor)
 
 
+_UNCOMPUTED = (
+    "the report cannot be computed ({}); check the ledger with bean-check (amounts too large "
+    "to compute with are the usual cause) and report it if bean-check finds nothing"
+)
+
+
+def _unreadable(path: str) -> str | None:
+    """Why the ledger file cannot be read (a folder, no permission), or None."""
+    if os.path.isdir(path):
+        return "cannot load the ledger: it is a folder; give the ledger's main file"
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except FileNotFoundError:
+        return None  # Beancount says so, as FCT310 with its own message.
+    except OSError as exc:
+        return f"cannot load the ledger: the file cannot be read ({exc.strerror or exc})"
+    return None
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
     out = out or sys.stdout
     args = parser().parse_args(argv)
-    entries, errors, options_map = loader.load_file(args.ledger)
+    unreadable = _unreadable(args.ledger)
+    if unreadable is not None:
+        return _stop("FCT310", args.ledger, unreadable)
+    try:
+        entries, errors, options_map = loader.load_file(args.ledger)
+    except Exception as exc:  # noqa: BLE001 - Beancount's own failure: an error, not a traceback.
+        return _stop("FCT310", args.ledger, f"cannot load the ledger: Beancount failed ({exc!r})")
     fatal = [e for e in errors if type(e).__name__ in FATAL_ERRORS]
     if fatal or (errors and not entries):
         message = "cannot load the ledger; fix the errors below (bean-check shows them too)"
@@ -213,16 +240,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         given = "--as-of" if args.as_of else "the ledger's as-of date"
         message = f"{start} is after {given} {as_of}: the period would be empty"
         return _stop("FCT316", "argument --start", message)
-    for warning in book.warnings:
-        print(f"bean-factoring: {warning}", file=sys.stderr)
+    if book.warnings:
+        # The factoring state could not be computed: any report would be wrong.
+        return _stop("FCT318", args.ledger, _UNCOMPUTED.format(book.warnings[0]))
     try:
         report = _report(book, args)
+        text = render(relative(report, os.getcwd()), args.format)
     except UnknownFactor as exc:
         return _stop("FCT311", "argument --factor", str(exc))
     except UnknownOffer as exc:
         return _stop("FCT317", "argument --offer", str(exc))
-    report = relative(report, os.getcwd())
-    out.write(render(report, args.format))
+    except Exception as exc:  # noqa: BLE001 - a ledger the report cannot compute: exit 2.
+        return _stop("FCT318", args.ledger, _UNCOMPUTED.format(f"{args.report}: {exc!r}"))
+    out.write(text)
     if isinstance(report, ReconcileReport) and report.problems:
         if args.format != "text":
             print("Open past their grace period:", file=sys.stderr)

@@ -89,6 +89,9 @@ def settle_collected(settler: Settler, event: Event) -> None:
     if event.amount is not None:
         state = states[0]
         total = state.payments + event.amount
+        if total > state.face + settler.tolerance and event.entry.meta.get("reason") != "overpay":
+            _unexplained_overpay(settler, event, state, total)
+            return
         if total != state.face:
             found = settler.reason(event, "overpay" if total > state.face else "shortpay")
             if found is None:
@@ -99,6 +102,21 @@ def settle_collected(settler: Settler, event: Event) -> None:
         expected.extend(_close(settler, event, state, reason, netted))
     assert states[0].agreement is not None
     settler.write(event, expected, set(), states[0].agreement)
+
+
+def _unexplained_overpay(
+    settler: Settler, event: Event, state: InvoiceState, total: Decimal
+) -> None:
+    """A payment beyond the face that does not say it is one: a report's row counted
+    twice reads so too (paid: twice the face), and would be booked as a debt to the
+    customer in silence. The event says it (a reason) or the amount is corrected."""
+    settler.error(
+        "FCT133",
+        f"Invoice {state.invoice.number}: paid {event.amount} {state.currency} brings the "
+        f"payments to {total}, more than the face {state.face}: if the customer really paid "
+        'more, say reason: "overpay"; if a row was counted twice, correct paid:',
+        event,
+    )
 
 
 def _readable(settler: Settler, event: Event, states: list[InvoiceState], partial: object) -> bool:

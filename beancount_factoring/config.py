@@ -8,6 +8,7 @@
     The largest difference, in currency units, that still counts as agreeing
     with the factoring agreement. The default, ``0``, wants every cent; a
     factor that rounds schedule totals rather than invoices may need ``0.05``.
+    At most ``1``: a larger one could count an unpaid invoice as paid.
 ``disable``
     Error codes not to report, for a ledger that knowingly departs from a rule.
 ``as-of``
@@ -52,6 +53,8 @@ from beancount_factoring.errors import CODES, FactoringError, make_error
 from beancount_factoring.postings import DETAILS
 
 DEFAULT_TOLERANCE = Decimal("0")
+# Rounding differences are cents; a whole unit is already generous.
+MAX_TOLERANCE = Decimal("1")
 KEYS = ("tolerance", "disable", "as-of", "max-candidates", "max-subset", "detail", "accrue")
 ACCRUE = ("month",)
 
@@ -122,13 +125,16 @@ def parse_config(
     if "tolerance" in raw:
         try:
             tolerance = Decimal(str(raw["tolerance"]))
-            if not tolerance.is_finite() or tolerance < 0:
+            # Bounded: a tolerance as large as an invoice would count an unpaid
+            # invoice as paid, or match a deposit to any open item.
+            if not tolerance.is_finite() or not 0 <= tolerance <= MAX_TOLERANCE:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
             errors.append(
                 make_error(
                     "FCT100",
-                    f"tolerance {raw['tolerance']!r} must be a non-negative number like '0.01'",
+                    f"tolerance {raw['tolerance']!r} must be a number from 0 to "
+                    f"{MAX_TOLERANCE} like '0.01'",
                     _plugin_source(options_map),
                 )
             )

@@ -77,6 +77,10 @@ def make_error(
 ) -> FactoringError:
     """Build an error whose message starts with its code."""
     assert code in CODES, code
+    if isinstance(entry, data.Custom) and entry.values is None:
+        # A custom directive with no values at all (an agreement with no name): Beancount's
+        # printer, which bean-check runs on the entry of each error, fails on None.
+        entry = entry._replace(values=[])
     return FactoringError(source_of(meta, lineno), f"{code} {message}", entry)
 
 
@@ -124,6 +128,7 @@ CLI_CODES: dict[str, str] = {
     "FCT315": "the ledger was loaded without the factoring plugin",
     "FCT316": "--start is after the as-of date",
     "FCT317": "--offer names an offer no factoring-offer names",
+    "FCT318": "a report cannot be computed from the ledger",
 }
 
 ALL_CODES: dict[str, str] = {**CODES, **IMPORTER_CODES, **FAVA_CODES, **CLI_CODES}

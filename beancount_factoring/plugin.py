@@ -91,6 +91,11 @@ def _run(
     new_entries = list(entries)
     for index, entry in settlement.replaced.items():
         new_entries[index] = entry
+    for index, directive in enumerate(new_entries):
+        if type(directive) is data.Custom and directive.values is None:
+            # A custom directive written with no values (an agreement with no name) has
+            # None for them, on which Beancount's pad check and printer fail.
+            new_entries[index] = directive._replace(values=[])
     if config.accrue and entries:
         last_day = max(entry.date for entry in entries[-100:])
         accruals, used = accrual_entries(settlement.fee_periods, last_day, config.detail)

@@ -145,6 +145,7 @@ OVERPAID = (
 2025-03-20 * "TQL" "TQL paid Summit too much" ^INV-1001
   factoring: "collected"
   paid: 1010.00 USD
+  reason: "overpay"
 
 2025-03-25 * "SUMMIT FUNDING" "Reserve release" ^INV-1001
   Assets:Bank:Checking           60.00 USD

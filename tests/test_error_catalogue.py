@@ -431,6 +431,16 @@ CASES: dict[str, Run] = {
         "cost", "ledger.beancount", "--start", "2025-05-01", "--as-of", "2025-04-30"
     ),
     "FCT317": command("compare", "ledger.beancount", "--offer", "Redwood"),
+    # An invoice of 10**39: the plugin refuses it (FCT134), the aging report cannot add it.
+    "FCT318": command(
+        "aging",
+        "ledger.beancount",
+        "--ignore-errors",
+        body=INVOICE.replace(
+            "1000.00 USD\n  Income:Freight\n",
+            f"1{'0' * 39}.00 USD\n  Income:Freight  -1{'0' * 39}.00 USD\n",
+        ),
+    ),
 }
 
 

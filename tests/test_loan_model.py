@@ -362,7 +362,8 @@ CREDITS = "Liabilities:Factoring:RTSFinancial:CustomerCredits:TQL"
 def test_an_overpayment_is_owed_to_the_customer_and_added_to_the_reserve():
     # TQL pays 2010.00 of 2000.00: the 10.00 excess is TQL's money (a liability to the
     # customer, under customer-credits by the receivable's leaf), not revenue.
-    entries, errors = load(RTS + FUNDING + SHORT_PAY.replace("1850.00", "2010.00"))
+    overpaid = SHORT_PAY.replace("1850.00", "2010.00") + '  reason: "overpay"\n'
+    entries, errors = load(RTS + FUNDING + overpaid)
     assert errors == []
     assert legs(txn(entries, "Short pay: late-delivery deduction")) == [
         (RESERVE, D("10.00"), "inv-1001", "overpay"),

@@ -303,6 +303,8 @@ def test_another_fee_is_booked_as_the_factor_charges_it():
         ('  charge: "teaser"\n', "charge: 'teaser' is not one of"),
         ('  charge: "other"\n', 'charge: "other" needs the fee the factor charged'),
         ('  charge: "minimum-volume"\n  period: "March"\n', "period: 'March' must be a month"),
+        # "$" would match before the newline: the period is matched whole.
+        ('  charge: "minimum-volume"\n  period: "2025-03\\n"\n', "must be a month"),
         ('  charge: "monthly-minimum-fee"\n', "has no monthly-minimum-fee"),
     ],
 )

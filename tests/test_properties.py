@@ -694,6 +694,8 @@ def lifecycles(
         if how != "full":
             unit = draw(st.sampled_from([" USD", ""]))
             meta = f"  paid: {paid:.2f}{unit}\n"
+            if how == "over":  # an overpay says it is one (else FCT133)
+                meta += '  reason: "overpay"\n'
         split = min(paid, inv.face) >= Decimal("0.02") and date > inv.funded
         first = draw(cents(1, int(min(paid, inv.face) * 100) - 1)) if split else ZERO
         # (A last payment of the face after a part reads as a total so far: FCT134.)
@@ -707,6 +709,8 @@ def lifecycles(
                 before,
             )
             meta = f"  paid: {paid - first:.2f} USD\n"
+            if paid > inv.face:
+                meta += '  reason: "overpay"\n'
         short = inv.face - paid
         taken = min(short, inv.held) if short > 0 else short
         inv.held -= taken
@@ -832,6 +836,7 @@ SAME_DAY_OVERPAY = """
 2025-03-06 * "TQL" "Collected INV-1" ^INV-1
   factoring: "collected"
   paid: 100.01 USD
+  reason: "overpay"
 """
 
 

@@ -224,14 +224,30 @@ def bounded(number: Decimal, raw: object, places: bool = True) -> Decimal:
     return number
 
 
+# A statement's balance is asserted on the day after its date, and Python's dates end on
+# 9999-12-31: a later day cannot be written, so that is no date of a statement.
+LAST_DAY = date(9999, 12, 30)
+
+
+def within_dates(day: date, raw: object) -> date:
+    """The day, if a balance can be dated the day after it; ValueError otherwise."""
+    if day > LAST_DAY:
+        raise ValueError(
+            f"{raw!r} is past {LAST_DAY}, the last date an importer reads (a balance is "
+            "dated the day after): correct the date"
+        )
+    return day
+
+
 def parse_date(text: str, formats: Sequence[str]) -> date:
     """The first of `formats` that reads `text`; ValueError naming the formats otherwise."""
     value = text.strip()
     for fmt in formats:
         try:
-            return datetime.strptime(value, fmt).date()
+            day = datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        return within_dates(day, text)
     shown = " or ".join(formats)
     raise ValueError(
         f"{text!r} is not a date in the format {shown}; correct it, or give the importer the "

@@ -37,6 +37,7 @@ import datetime
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -48,8 +49,16 @@ from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
 from beancount_factoring.importers.factor_entries import Context, chargeback, collections, purchase
 from beancount_factoring.importers.factor_history import PaymentHistory
 from beancount_factoring.importers.factor_reserve import reserve_ledger
+from beancount_factoring.importers.invoices import customer_leaf
 from beancount_factoring.importers.profiles import Profile
-from beancount_factoring.importers.readers import Cell, Layout, head, readable
+from beancount_factoring.importers.readers import (
+    Cell,
+    Layout,
+    head,
+    is_xlsx,
+    readable,
+    sheet_names,
+)
 from beancount_factoring.importers.report import (
     HEADER_SLACK,
     Report,
@@ -132,6 +141,8 @@ class FactorReportImporter(base.Importer):
         self.releases = releases
         self.flag = flag
         self._detected: dict[tuple[str, int, int], _Detected] = {}
+        # A workbook whose report is on a sheet other than the one its profile reads.
+        self._elsewhere: dict[str, str] = {}
         # identify() reads only the rows where a header may be.
         self._window = max(p.title_rows for p in self.profiles) + HEADER_SLACK
 
@@ -153,6 +164,7 @@ class FactorReportImporter(base.Importer):
         return cached
 
     def _scan(self, filepath: str) -> _Detected:
+        self._elsewhere.pop(filepath, None)
         heads: dict[Layout, list[tuple[int, list[Cell]]] | None] = {}
         matches: list[tuple[int, int, Profile, Header]] = []
         closest: tuple[float, int, Profile, Header | None] = (-1, 0, self.profiles[0], None)
@@ -173,6 +185,9 @@ class FactorReportImporter(base.Importer):
         if matches:
             _, _, found, header = max(matches, key=lambda item: item[:2])
             return found, found, header
+        other = self._other_sheet(filepath) if is_xlsx(filepath) else None
+        if other is not None:
+            return other[0], other[0], other[1]
         # A file named as one of the reports, or titled as one, is claimed without the
         # profile's header (a column misspelt in the profile, an empty or unreadable
         # file), so that extract says what is wrong with it rather than beangulp
@@ -183,6 +198,35 @@ class FactorReportImporter(base.Importer):
             if profile.claims_name(name) or (rows and profile.claims_title(rows)):
                 return profile, profile, closest[3] if closest[2] is profile else None
         return None, closest[2], closest[3]
+
+    def _other_sheet(self, filepath: str) -> tuple[Profile, Header] | None:
+        """A profile whose header is on another sheet than the one it reads (the first,
+        unless it names one): the file is claimed, so that extract names the sheet."""
+        names = sheet_names(filepath)
+        for profile in self.profiles:
+            read = profile.layout.sheet or (names[0] if names else None)
+            for name in names:
+                if name == read:
+                    continue
+                rows = head(filepath, replace(profile.layout, sheet=name), self._window + 1)
+                header = find_header(rows, profile)[0] if rows else None
+                if header is not None:
+                    self._elsewhere[filepath] = name
+                    return profile, header
+        return None
+
+    def _on_other_sheet(self, filepath: str) -> ImportFailure | None:
+        """The error for a report found on another sheet than its profile reads."""
+        name = self._elsewhere.get(filepath)
+        if name is None:
+            return None
+        return ImportFailure(
+            filepath,
+            None,
+            f"the report is on the sheet {name!r}, not the one the profile reads: give the "
+            f"profile sheet={name!r}",
+            code="FCT203",
+        )
 
     def identify(self, filepath: str) -> bool:
         if not readable(filepath):
@@ -198,6 +242,9 @@ class FactorReportImporter(base.Importer):
         profile = self._detect(filepath)[0]
         if profile is None:
             return None
+        elsewhere = self._on_other_sheet(filepath)
+        if elsewhere is not None:
+            return str(elsewhere)
         try:
             Report(filepath, profile).close()
         except ImportFailure as failure:
@@ -253,6 +300,9 @@ class FactorReportImporter(base.Importer):
 
     def extract(self, filepath: str, existing: Sequence[Any]) -> list[Any]:
         found, closest, _ = self._detect(filepath)
+        elsewhere = self._on_other_sheet(filepath)
+        if elsewhere is not None:
+            raise elsewhere
         accounts, prefix, invoices, loan = self._accounts(existing)
         # A report names the same few debtors on every row: each is looked up once, by
         # its name and by its id (which may differ from row to row).
@@ -301,7 +351,8 @@ class FactorReportImporter(base.Importer):
         account = self.debtors.get(_key(debtor))
         if account is not None:
             return account, True
-        leaf = account_component(_COMPANY.sub("", debtor))
+        # Non-ASCII letters are kept, so that two debtors apart stay apart (a guess: `!`).
+        leaf = customer_leaf(_COMPANY.sub("", debtor))
         return f"{prefix}:{leaf or 'Unknown'}", False
 
     def _accounts(

@@ -321,6 +321,9 @@ class _Payments:
     # What the report says is left open after the payment: True, False, or None when
     # it has no balance or status column.
     open: bool | None
+    refs_lines: list[int]
+    # Each row's cells, as a hash: a row repeated whole, reference or not, is one too many.
+    rows: list[int]
 
 
 # A status column's words for an invoice still open, and for one closed.
@@ -367,17 +370,49 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
             currency = row_currency(row)
             refs = [reference]
             found[number] = _Payments(
-                row.line, day, paid, face, short, refs, currency, debtor, left_open
+                row.line,
+                day,
+                paid,
+                face,
+                short,
+                refs,
+                currency,
+                debtor,
+                left_open,
+                [row.line],
+                [hash(tuple(row.cells))],
             )
             continue
+        _not_twice(row, number, reference, item)
         if day >= item.day:  # the latest row says what is left
             item.open = left_open
         item.day = max(item.day, day)
         item.paid += paid
         item.refs.append(reference)
+        item.refs_lines.append(row.line)
+        item.rows.append(hash(tuple(row.cells)))
         if short is not None:
             item.short = (item.short or ZERO) + short
     return [_collected(report, ctx, number, item) for number, item in found.items()]
+
+
+def _not_twice(row: Row, number: str, reference: str, item: _Payments) -> None:
+    """An FCT210 error if the row repeats a payment already read: the same reference,
+    or (a report without one) the same cells."""
+    if reference and reference in item.refs:
+        first = item.refs_lines[item.refs.index(reference)]
+        field, what = "reference", f"paid by {reference} twice (line {first})"
+    elif hash(tuple(row.cells)) in item.rows:
+        first = item.refs_lines[item.rows.index(hash(tuple(row.cells)))]
+        field, what = "paid", f"paid twice by the same row (line {first})"
+    else:
+        return
+    raise row.fail(
+        field,
+        f"invoice {number} is {what}: a row counted twice would book a payment of twice the "
+        "amount; download the report again, or delete the repeated row",
+        code="FCT210",
+    )
 
 
 def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> data.Transaction:
@@ -404,6 +439,10 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
         narration = _part_narration(ctx, paid, before.face or face, meta)
     elif differs or item.open:
         meta["paid"] = Amount(paid, item.currency)
+        if face is not None and paid > face and len(item.refs) == 1:
+            # The report's own row shows the face and more paid: an overpay it confirms.
+            # Several rows that add up to more are left to the plugin to question (FCT133).
+            meta["reason"] = "overpay"
         if item.open and (face is None or paid < face):
             meta["partial"] = True
         if face is not None:

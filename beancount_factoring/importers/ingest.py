@@ -51,6 +51,7 @@ import click
 from beangulp import exceptions, identify, utils
 
 from beancount_factoring.importers.ofx_accounts import together
+from beancount_factoring.importers.unreadable import UnreadableFile
 
 # The limit beangulp ships with, for reference and for tests.
 BEANGULP_LIMIT = 8 * 1024 * 1024
@@ -84,7 +85,8 @@ def ingest(
     the OFX importers of several accounts put together (see `ofx_accounts`)."""
     allow_large_files(max_size)
     # One OFX download may hold several accounts' statements, each its importer's.
-    group = beangulp.Ingest(together(importers), hooks)
+    # A download none of them can read is an error, not a silent skip (see `unreadable`).
+    group = beangulp.Ingest([*together(importers), UnreadableFile()], hooks)
     group.cli.add_command(_identify, "identify")
     return group
 

@@ -46,7 +46,6 @@ from beancount.core import account as accounts
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_factoring.agreement import account_component
 from beancount_factoring.importers.base import (
     ID_KEY,
     Dates,
@@ -82,6 +81,8 @@ class _Invoice:
     narration: str = ""
     amounts: dict[str, Decimal] = field(default_factory=dict)
     totals: list[tuple[Decimal, int]] = field(default_factory=list)
+    # Each row's cells (as a hash) -> its line: a row exported twice doubles the invoice.
+    rows: dict[int, int] = field(default_factory=dict)
 
 
 def normal(name: str) -> str:
@@ -89,11 +90,22 @@ def normal(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _leaf(customer: str) -> str | None:
-    """An account leaf from a customer's name: "Hanse Kühllogistik AG" -> "HanseKuhllogistikAG"."""
-    # Accents are dropped rather than the letters they sit on.
-    ascii_name = unicodedata.normalize("NFKD", customer).encode("ascii", "ignore").decode()
-    return account_component(ascii_name)
+def customer_leaf(customer: str) -> str | None:
+    """An account leaf from a customer's name: "Hanse Kühllogistik AG" -> "HanseKuhllogistikAG",
+    "Σίγμα Cargo" -> "ΣιγμαCargo".
+
+    Accents are dropped rather than the letters they sit on; other letters Beancount
+    allows in an account (Greek, Cyrillic, ß) are kept, so that two customers whose names
+    differ only in them keep two accounts. None if no account can be made.
+    """
+    plain = "".join(
+        char for char in unicodedata.normalize("NFKD", customer) if not unicodedata.combining(char)
+    )
+    words = re.findall(r"[^\W_]+", plain)
+    leaf = "".join(word[:1].upper() + word[1:] for word in words)
+    if not leaf or not accounts.is_valid(f"Assets:{leaf}"):
+        return None
+    return leaf
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -295,10 +307,19 @@ class InvoiceImporter(Importer):
                         "the first row has no invoice number",
                         code="FCT205",
                     )
+                first = current.rows.setdefault(hash(tuple(cell.strip() for cell in cells)), line)
+                if first != line:
+                    message = (
+                        f"the row of invoice {current.number} is line {first} again: an export "
+                        "that repeats a row doubles its amount; export again, or delete the row "
+                        "(two items alike should differ in their description)"
+                    )
+                    raise table.fail(line, self.columns["invoice"], message, code="FCT210")
                 self._read_fields(table, line, cells, cols, current)
                 self._read_items(table, line, cells, cols, wide, current)
         ids = RowIds("inv")
-        return [self._entry(path, invoice, ids) for invoice in invoices.values()]
+        leaves: dict[str, tuple[str, int]] = {}
+        return [self._entry(path, invoice, ids, leaves) for invoice in invoices.values()]
 
     def _read_items(
         self,
@@ -359,20 +380,43 @@ class InvoiceImporter(Importer):
         if not invoice.narration:
             invoice.narration = _cell(cells, cols["description"])
 
-    def _entry(self, path: str, invoice: _Invoice, ids: RowIds) -> data.Transaction:
-        fields = invoice.fields
-        for key in ("date", "customer"):
-            if not fields.get(key):
-                message = f"invoice {invoice.number} has no {key} on any of its rows"
-                raise ImportFailure(path, invoice.line, message, self.columns[key], code="FCT205")
-        customer = str(fields["customer"])
-        leaf = self.customers.get(normal(customer)) or _leaf(customer)
+    def _receivable(
+        self, path: str, invoice: _Invoice, customer: str, leaves: dict[str, tuple[str, int]]
+    ) -> str:
+        """The customer's receivable account: its leaf from customers=, or made of its name.
+        Two names made into one leaf (`Kühl AG` and `Kuhl AG`, `Acme, Inc.` and `Acme
+        Inc`) would share one receivable in silence: an FCT208 error, fixed in customers=."""
+        mapped = self.customers.get(normal(customer))
+        leaf = mapped or customer_leaf(customer)
         receivable = f"{self.receivables}:{leaf}"
         if not leaf or not accounts.is_valid(receivable):
             message = f"cannot make an account of customer {customer!r}: add it to customers="
             raise ImportFailure(
                 path, invoice.line, message, self.columns["customer"], code="FCT208"
             )
+        if mapped is None:
+            other, line = leaves.setdefault(leaf, (normal(customer), invoice.line))
+            if other != normal(customer):
+                message = (
+                    f"customer {customer!r} and the customer on line {line} both make the "
+                    f"account {receivable}: map each to its own leaf in customers=, or both "
+                    "to one if they are the same customer"
+                )
+                raise ImportFailure(
+                    path, invoice.line, message, self.columns["customer"], code="FCT208"
+                )
+        return receivable
+
+    def _entry(
+        self, path: str, invoice: _Invoice, ids: RowIds, leaves: dict[str, tuple[str, int]]
+    ) -> data.Transaction:
+        fields = invoice.fields
+        for key in ("date", "customer"):
+            if not fields.get(key):
+                message = f"invoice {invoice.number} has no {key} on any of its rows"
+                raise ImportFailure(path, invoice.line, message, self.columns[key], code="FCT205")
+        customer = str(fields["customer"])
+        receivable = self._receivable(path, invoice, customer, leaves)
         face = sum(invoice.amounts.values(), Decimal(0))
         for expected, line in invoice.totals:
             if expected != face:

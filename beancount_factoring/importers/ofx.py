@@ -69,6 +69,7 @@ from beancount_factoring.importers.base import (
     Numbers,
     RowIds,
     no_gc_pauses,
+    within_dates,
 )
 from beancount_factoring.importers.held import mark_misdirected
 
@@ -460,7 +461,10 @@ def _date(path: str, node: Aggregate, tag: str) -> datetime.date:
     if day is None:
         message = f"{value!r} is not an OFX date (YYYYMMDD, then an optional time)"
         raise ImportFailure(path, line, message, tag, code="FCT206")
-    return day
+    try:
+        return within_dates(day, value)
+    except ValueError as exc:
+        raise ImportFailure(path, line, str(exc), tag, code="FCT206") from None
 
 
 def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
@@ -627,6 +631,15 @@ class OfxImporter(Importer):
             message = f"the statement is in {declared}, the importer expects {self.currency}"
             raise ImportFailure(path, line, message, "CURDEF", code="FCT209")
         currency = (declared or self.currency or "").upper()
+        if declared and not re.fullmatch(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]", currency):
+            # An invalid value is not a missing one: say what the file has.
+            line = statement.fields["CURDEF"][1]
+            shown = declared if len(declared) <= 40 else declared[:37] + "..."
+            message = (
+                f"<CURDEF> {shown!r} is not a currency (three letters, like USD): the file is "
+                "damaged, download it again"
+            )
+            raise ImportFailure(path, line, message, "CURDEF", code="FCT208")
         if not re.fullmatch(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]", currency):
             message = "no currency: the statement has no <CURDEF>; give the importer currency="
             raise ImportFailure(path, statement.line, message, "CURDEF", code="FCT209")

@@ -33,6 +33,7 @@ import codecs
 import csv
 import datetime
 import functools
+import html
 import io
 import itertools
 import os
@@ -41,7 +42,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from operator import methodcaller
 from typing import IO, Any, cast
@@ -179,6 +180,23 @@ def text_rows(
         lines = _cr_lines(handle) if b"\n" not in start and b"\r" in start else handle
         decoded = map(methodcaller("decode", codec, errors), lines)
         yield from _parse(path, decoded, layout, names, wide)
+
+
+def wide_encoding(path: str, encoding: str) -> str:
+    """For identify(): the encoding a UTF-16 or UTF-32 file's byte-order mark names, when
+    the importer reads another; `encoding` otherwise. Such a file is then claimed by its
+    header, and extract says how to read it (FCT201) instead of it being skipped."""
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        return encoding
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(4)
+    except OSError:
+        return encoding
+    for bom, name in _WIDE_BOMS:
+        if start.startswith(bom):
+            return name.lower()
+    return encoding
 
 
 def _refuse_wide(path: str, start: bytes, layout: Layout) -> None:
@@ -348,6 +366,23 @@ def _xlsx_value(cell: Any) -> Cell:
     return str(value)
 
 
+_SHEET_NAME = re.compile(r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
+
+
+def sheet_names(path: str, limit: int = 20) -> list[str]:
+    """The names of a workbook's first sheets, in order, read from its workbook part
+    alone (not its sheets or strings); [] if it cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > HEAD_BYTES * 16:
+                return []
+            text = archive.read(info).decode("utf-8", errors="replace")
+    except (*BAD_XLSX, RuntimeError):
+        return []
+    return [html.unescape(name) for name in _SHEET_NAME.findall(text)[:limit]]
+
+
 def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
     """(sheet row number, cells) of the sheet (the first one by default)."""
     try:
@@ -445,6 +480,8 @@ def head(path: str, layout: Layout, count: int) -> list[tuple[int, list[Cell]]] 
 
     For identify(): a bad byte or quote below the header is extract's to report.
     """
+    if not is_xlsx(path):
+        layout = replace(layout, encoding=wide_encoding(path, layout.encoding))
     rows = raw_rows(path, layout)
     found: list[tuple[int, list[Cell]]] = []
     try:

@@ -33,7 +33,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.utils.datetime import from_excel
 
-from beancount_factoring.importers.base import CENT, Dates, ImportFailure, Numbers, bounded
+from beancount_factoring.importers.base import (
+    CENT,
+    Dates,
+    ImportFailure,
+    Numbers,
+    bounded,
+    within_dates,
+)
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import Cell, ExcelPercent, is_xlsx, raw_rows, text_of
 from beancount_factoring.importers.table import Header
@@ -41,6 +48,9 @@ from beancount_factoring.importers.table import Header
 # Rows searched for the header after the profile's title rows (some portals add a
 # "Date ran" line or a blank row or two).
 HEADER_SLACK = 10
+HALF_CENT = Decimal("0.005")
+# Excel's date serial 1; openpyxl makes a smaller serial (-5) a day of 1899 (1899-12-25).
+FIRST_EXCEL_DAY = datetime.date(1900, 1, 1)
 
 
 def find_header(
@@ -163,6 +173,7 @@ class Report:
         keys = [index[key] for key in self.profile.key_fields]
         marked = self.profile.total_pattern.match
         text_file = not is_xlsx(self.path)
+        totals = Totals(self)
         # The checks of every row, done in line: a call per cell would cost more than
         # reading the file.
         for line, cells in self._rows:
@@ -174,14 +185,17 @@ class Report:
                 if not first:
                     continue
             if marked(first) and self._is_total(cells, first, keys):
+                totals.check(line, cells)
                 continue
             if count < width and text_file and sum(map(bool, map(text_of, cells))) > 1:
                 raise self._short(line, count)
             for key in keys:
                 value = cells[key] if key < count else ""
                 if not (value.strip() if type(value) is str else text_of(value)):
+                    totals.add(cells)  # the total adds a footer's fee up too
                     break  # a footer such as ",,,,Wire Fee,($25.00)", or a note
             else:
+                totals.add(cells)
                 yield Row(self, line, cells)
 
     def _short(self, line: int, count: int) -> ImportFailure:
@@ -205,6 +219,91 @@ class Report:
         if any(i >= len(texts) or not texts[i] for i in keys):
             return True
         return texts.index(first) in keys
+
+
+# The fields a total row adds up; a reserve ledger's total may be its closing balance.
+SUMMED = ("face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net", "paid",
+          "short", "amount", "debit", "credit", "fees")  # fmt: skip
+
+
+class Totals:
+    """A report's own total rows, compared with the rows above them.
+
+    A total row (``Total,,,,"$4,025.00","$3,975.00"``) adds up the rows since the last
+    total (a subtotal of a batch) or since the header (a grand total). A row dropped
+    from the file, or one counted twice, makes it differ: an ``FCT210`` error on the
+    total row. A cell that is not a number, in a row or a total, is not compared (the
+    row's own reading reports it).
+    """
+
+    __slots__ = ("_before", "_since", "_unreadable", "columns", "positions", "report")
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        index = report.index
+        self.columns = [(field, index[field]) for field in SUMMED if field in index]
+        self.positions = [(slot, position) for slot, (_, position) in enumerate(self.columns)]
+        # The sums since the last total, and of the rows before it: a grand total is both.
+        self._since = [Decimal(0)] * len(self.columns)
+        self._before = [Decimal(0)] * len(self.columns)
+        self._unreadable: set[int] = set()
+
+    def _number(self, cells: list[Cell], position: int) -> Decimal | None:
+        value = cells[position] if position < len(cells) else ""
+        if isinstance(value, Decimal):
+            return value
+        text = text_of(value)
+        if not text:
+            return Decimal(0)
+        try:
+            return self.report.numbers(text)
+        except ValueError:
+            return None
+
+    def add(self, cells: list[Cell]) -> None:
+        """Add a row's figures (in line: this runs for every row of the file)."""
+        count, since, numbers = len(cells), self._since, self.report.numbers
+        for slot, position in self.positions:
+            value = cells[position] if position < count else ""
+            if type(value) is str:
+                text = value.strip()
+                if not text:
+                    continue
+                try:
+                    since[slot] += numbers(text)
+                except ValueError:
+                    self._unreadable.add(slot)
+            elif isinstance(value, Decimal):
+                since[slot] += value
+            elif value:
+                self._unreadable.add(slot)
+
+    def check(self, line: int, cells: list[Cell]) -> None:
+        """ImportFailure if a filled cell of the total row is neither sum."""
+        for slot, (field, position) in enumerate(self.columns):
+            value = cells[position] if position < len(cells) else ""
+            if slot in self._unreadable or not text_of(value):
+                continue
+            total = self._number(cells, position)
+            if total is None or not total.is_finite():
+                continue
+            since = self._since[slot]
+            overall = self._before[slot] + since
+            if abs(total - since) < HALF_CENT or abs(total - overall) < HALF_CENT:
+                continue
+            if field == "amount" and self.report.profile.kind == "reserve":
+                continue  # a reserve ledger's total may be its closing balance
+            raise self.report.fail(
+                line,
+                field,
+                f"the report's total {text_of(value)!r} is not the sum of its rows, {since}: "
+                "a row is missing or counted twice; download the report again",
+                code="FCT210",
+            )
+        self._before = [
+            before + since for before, since in zip(self._before, self._since, strict=True)
+        ]
+        self._since = [Decimal(0)] * len(self.columns)
 
 
 class Row:
@@ -327,12 +426,24 @@ class Row:
             if required:
                 raise self.fail(field, "the cell is empty; a date is required here", code="FCT205")
             return None
-        if isinstance(value, datetime.date):
-            return value
-        try:  # an Excel date serial in a cell formatted as a number
-            return from_excel(float(value)).date()
-        except (ValueError, OverflowError, AttributeError) as exc:
-            raise self.fail(field, f"{value} is not a date", code="FCT206") from exc
+        try:
+            if isinstance(value, datetime.date):
+                day = value.date() if isinstance(value, datetime.datetime) else value
+                if day < FIRST_EXCEL_DAY:  # a serial below 1, shown as a date
+                    raise ValueError(
+                        f"{day.isoformat()} is not a date: an Excel date serial starts at 1, "
+                        f"{FIRST_EXCEL_DAY}"
+                    )
+                return within_dates(day, value.isoformat())
+            # An Excel date serial in a cell formatted as a number: 1 is 1900-01-01;
+            # below it (0, -5) Excel shows no date, and openpyxl one before 1900.
+            serial = float(value)
+            if not serial >= 1:
+                raise ValueError(f"{value} is not a date: an Excel date serial starts at 1")
+            return within_dates(from_excel(serial).date(), value)
+        except (ValueError, OverflowError, AttributeError, TypeError) as exc:
+            message = str(exc) if "date" in str(exc) else f"{value} is not a date"
+            raise self.fail(field, message, code="FCT206") from None
 
     def percent(self, field: str) -> Decimal | None:
         """A rate as a fraction (0.95), read in the profile's percent style; at most 100 %

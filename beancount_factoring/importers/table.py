@@ -25,10 +25,18 @@ import datetime
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from types import TracebackType
 
 from beancount_factoring.importers.base import Dates, ImportFailure
-from beancount_factoring.importers.readers import HEAD_BYTES, Cell, Layout, text_of, text_rows
+from beancount_factoring.importers.readers import (
+    HEAD_BYTES,
+    Cell,
+    Layout,
+    text_of,
+    text_rows,
+    wide_encoding,
+)
 
 _NOT_IN_KEYS = re.compile(r"[\s_\ufeff]+")
 
@@ -173,6 +181,7 @@ def read_header(path: str, layout: Layout) -> Header | None:
     Only the file's first bytes are read, and bytes not in the encoding are replaced:
     a file in the wrong encoding is still claimed, so that extract says how to read it.
     """
+    layout = replace(layout, encoding=wide_encoding(path, layout.encoding))
     try:
         rows = text_rows(path, layout, head=True)
         try:
@@ -200,7 +209,7 @@ def mentions(path: str, text: str, encoding: str) -> bool:
     if wanted in re.sub(r"\s+", "", os.path.basename(path)):
         return True
     try:
-        return wanted in re.sub(r"\s+", "", head_text(path, encoding))
+        return wanted in re.sub(r"\s+", "", head_text(path, wide_encoding(path, encoding)))
     except (OSError, LookupError):
         return False
 

@@ -4,7 +4,10 @@
   separators, rates as percentages with two decimals, averages with one.
 - ``csv``: one table per report, one row per detail line, a header row first
   (columns in ``docs/reports.md``); money rounded half-up to cents, rates as
-  plain numbers with four decimals (``0.1761`` for 17.61%), dates ISO.
+  plain numbers with four decimals (``0.1761`` for 17.61%), dates ISO. A text
+  cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+  gets a ``'`` in front, so that a spreadsheet shows it rather than running it
+  as a formula (a name copied from a download: ``=HYPERLINK(...)``).
 - ``json``: the whole result: every field of the dataclasses, with amounts as
   strings with two decimals (the cents the plugin rounds every amount to, in
   any currency: ``"1234.50"``), rates, averages and dollar-days as exact
@@ -20,6 +23,7 @@ import datetime
 import io
 import json
 import os
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -103,12 +107,30 @@ def render_json(report: Report) -> str:
 # CSV -------------------------------------------------------------------------------------
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP's "CSV
+# injection"): a customer's name `=HYPERLINK("http://...")` copied from a download.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def inert(cell: Any) -> Any:
+    """The cell, with a quote in front if a spreadsheet would take it for a formula; a
+    negative number (`-50.00`) is left as it is, so that it stays a number."""
+    if (
+        isinstance(cell, str)
+        and cell.startswith(FORMULA_STARTS)
+        and not _PLAIN_NUMBER.fullmatch(cell)
+    ):
+        return "'" + cell
+    return cell
+
+
 def render_csv(report: Report) -> str:
     header, rows = csv_rows(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([inert(cell) for cell in header])
+    writer.writerows([inert(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 

@@ -163,6 +163,8 @@ def test_without_a_type_column_the_label_is_the_deductions_header(tmp_path: Path
     column. RF-1101: 2,042.50 - 58.75 - 25.00 = 1,958.75 net funded."""
     text = LAKESHORE_REPORT.read_text(encoding="utf-8")
     text = text.replace('$107.50,$0.00,"$1,983.75"', '$107.50,$25.00,"$1,958.75"')
+    # The schedule's total follows: 0.00 + 25.00 deductions, 3,703.12 - 25.00 net.
+    text = text.replace('$201.25,$0.00,"$3,703.12"', '$201.25,$25.00,"$3,678.12"')
     path = tmp_path / "lakeshore_purchase.csv"
     path.write_text(text, encoding="utf-8")
     fees = [

@@ -110,7 +110,7 @@ def test_what_each_later_payment_becomes() -> None:
     assert meta_of(april, "RF-3101")["paid"] == usd("400.00")
     assert "partial" not in meta_of(april, "RF-3102")
     assert meta_of(april, "RF-3102")["paid"] == usd("510.00")
-    assert "reason" not in meta_of(april, "RF-3102")
+    assert meta_of(april, "RF-3102")["reason"] == "overpay"
     # After the part: this payment alone (600.00, not 1000.00), and it closes (balance 0).
     assert meta_of(may, "RF-3101")["paid"] == usd("600.00")
     assert "partial" not in meta_of(may, "RF-3101")
