@@ -67,12 +67,16 @@ def balance(entries: list, account: str) -> Decimal:
 
 def test_each_deduction_is_a_fee_event_of_its_kind_with_the_reports_label() -> None:
     fees = [e for e in extracted() if e.meta.get("factoring") == "fee"]
-    assert [(e.narration, e.meta["deduction"], e.meta["amount"].number) for e in fees] == [
+    assert [(e.narration, e.meta["charge"], e.meta["amount"].number) for e in fees] == [
         ("Wire Fee, schedule S-77, BW-101", "wire", D("25.00")),
         ("UCC lien search, schedule S-77, BW-103", "other", D("35.00")),
     ]
-    assert all(e.meta["charge"] == "other" and e.meta["factor"] == "Bramblewood" for e in fees)
-    assert [set(e.links) for e in fees] == [{"fee-2025-03-17-BW-101"}, {"fee-2025-03-17-BW-103"}]
+    assert all(e.meta["factor"] == "Bramblewood" and "deduction" not in e.meta for e in fees)
+    # Each links its own fee link and the invoice it was deducted from.
+    assert [set(e.links) for e in fees] == [
+        {"fee-2025-03-17-BW-101", "BW-101"},
+        {"fee-2025-03-17-BW-103", "BW-103"},
+    ]
     # BW-102's 0.00 deduction is nothing to book.
     assert not any("BW-102" in e.narration for e in fees)
 
@@ -170,7 +174,7 @@ def test_without_a_type_column_the_label_is_the_deductions_header(tmp_path: Path
         for e in FROM_LEDGER["lakeshore"].extract(str(path), [])
         if e.meta.get("factoring") == "fee"
     ]
-    assert [(e.narration, e.meta["deduction"], e.meta["amount"]) for e in fees] == [
+    assert [(e.narration, e.meta["charge"], e.meta["amount"]) for e in fees] == [
         ("Deductions, schedule 3110, RF-1101", "other", fees[0].meta["amount"])
     ]
     assert fees[0].meta["amount"].number == D("25.00")
