@@ -282,38 +282,39 @@ class Numbers:
 
         (`read` is the same, and is quicker to call in a loop than the instance.)
         """
-        seen = self._seen
-        number = seen.get(text)
-        if number is None:
-            number = self._read(text)
-            if len(seen) >= REMEMBERED:
-                seen.clear()
-            seen[text] = number
-        return number
-
-    def _read(self, text: str) -> Decimal:
+        number = self._seen.get(text)
+        if number is not None:
+            return number
         mark = self.decimal_mark
+        first = text[:1]
         # A plain number, `-1234.50` (or `-1234,50`), is what Decimal reads as
         # parse_decimal would. At most FAST characters: no more digits than an amount
         # may have on either side of its mark.
-        if len(text) <= FAST:
-            digits = text[1:] if text[:1] == "-" else text
+        if len(text) <= FAST and first != "$" and first != "(":
+            digits = text[1:] if first == "-" else text
             if digits.replace(mark, "", 1).isdecimal():
-                return Decimal(text if mark == "." else text.replace(mark, "."))
-        # The usual shapes, `$2,150.00`, `($50.00)`, `-1,234.56`: one match (no minus
-        # inside brackets); parse_decimal reads anything else, or says why not.
-        bracket = text[:1] == "(" and text[-1:] == ")"
-        found = self._match(text, 1, len(text) - 1) if bracket else self._match(text)
-        if found is not None:
-            minus, whole, part = found.groups()
-            if not (minus and bracket):
+                number = Decimal(text if mark == "." else text.replace(mark, "."))
+        if number is None:
+            # The usual shapes, `$2,150.00`, `($50.00)`, `-1,234.56`: one match (no
+            # minus inside brackets); parse_decimal reads anything else, or says why not.
+            bracket = first == "(" and text[-1:] == ")"
+            found = self._match(text, 1, len(text) - 1) if bracket else self._match(text)
+            if found is not None and not (bracket and found[1]):
+                minus, whole, part = found.groups()
                 group = self.thousands
                 if group and group in whole:
                     whole = whole.replace(group, "")
                 value = f"{whole}.{part}" if part else whole
                 number = Decimal(f"-{value}" if minus else value)
-                return -number if bracket else number
-        return parse_decimal(text, mark, self.thousands)
+                if bracket:
+                    number = -number
+            else:
+                number = parse_decimal(text, mark, self.thousands)
+        seen = self._seen
+        if len(seen) >= REMEMBERED:
+            seen.clear()
+        seen[text] = number
+        return number
 
     read = __call__
 

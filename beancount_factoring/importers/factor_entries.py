@@ -176,10 +176,11 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
         seen[number] = row.line
         day = row.date("date")
         assert day is not None
-        # A row's figures in one call; fees, reserve and deductions have no direction
+        # A row's figures in two calls; fees, reserve and deductions have no direction
         # (their sign is how they were shown).
-        face, advance, fee, invoice_fee, reserve, deducted, net = row.amounts(
-            "face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net"
+        face, net = row.amounts("face", "net")
+        advance, fee, invoice_fee, reserve, deducted = row.sizes(
+            "advance", "fee", "invoice_fee", "reserve", "deductions"
         )
         if face is None:
             raise row.fail("face", "the cell is empty; an amount is required here", code="FCT205")
@@ -189,10 +190,6 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             )
         currency = row_currency(row)
         figures: dict[str, Any] = {"invoice": number}
-        advance, fee, invoice_fee, reserve, deducted = (
-            None if value is None else abs(value)
-            for value in (advance, fee, invoice_fee, reserve, deducted)
-        )
         if advance is None:
             advance = _rate_of(row, "advance_rate", face)
         if fee is None:

@@ -194,3 +194,28 @@ def test_without_a_type_column_the_label_is_the_deductions_header(tmp_path: Path
 )
 def test_the_kind_of_a_deduction_comes_from_its_label(label: str, kind: str) -> None:
     assert deduction_kind(label) == kind
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_wire_deposit_is_not_charged_the_wire_twice(model: str) -> None:
+    """Marked `transfer: "wire"`, the deposit nets the report's 25.00 wire fee and takes
+    no wire fee of its own (Bramblewood's would be its 5.00 transfer-fee): 2,985.00 net
+    funded arrives whole. Fees: 105.00 discount + 25.00 wire + 35.00 lien = 165.00."""
+    base = BASE.replace(
+        '"ACH CREDIT"\n  Assets:Bank:Checking               2980.00 USD',
+        '"WIRE CREDIT"\n  transfer: "wire"\n  Assets:Bank:Checking               2985.00 USD',
+    )
+    if model == "loan":
+        base = base.replace(
+            '"factoring-agreement" "Bramblewood"\n',
+            '"factoring-agreement" "Bramblewood"\n  model: "loan"\n',
+        )
+    assert base.count("WIRE CREDIT") == 1
+    entries, errors = booked(base, extracted(base=base))
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Bramblewood:Fees") == D("165.00")
+    assert balance(entries, "Assets:Factoring:Bramblewood:Clearing") == 0
+    # The same wire short by a second fee (2,985.00 - 5.00 = 2,980.00) is an error.
+    short = base.replace("2985.00 USD", "2980.00 USD")
+    _, errors = booked(short, extracted(base=short))
+    assert [message[:6] for message in errors] == ["FCT101"]
