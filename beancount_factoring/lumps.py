@@ -525,26 +525,27 @@ def allocate_lump(
     if not candidates:
         settler.result.unallocated.append(event)
         return [], []
-    # The transfer fee with the VAT on it, as a funding deposit lacks it; none when a
-    # fee event of the deposit's rail is open (a wire fee the factor listed as a
-    # deduction): it is the fee, among the candidates.
+    # The transfer fee with the VAT on it, as a funding deposit lacks it; first none
+    # when a fee event of the deposit's rail is open (a wire fee the factor listed as a
+    # deduction: it is the fee, among the candidates), then the rail's if that fits nothing.
     part = RAIL_CHARGES.get(rail)
     deducted = part is not None and any(
         charge.part == part for charge in settler.open_charges.get(event.factor or "", {}).values()
     )
-    transfer = ZERO
-    if not deducted:
-        transfer = sum(
-            (fee.number for fee in P.transfer_fee_legs(agreement, currency or "", rail)), ZERO
-        )
-    result = allocate(
-        candidates,
-        amount,
-        transfer,
-        settler.tolerance,
-        settler.config.max_candidates,
-        settler.config.max_subset,
+    transfer = sum(
+        (fee.number for fee in P.transfer_fee_legs(agreement, currency or "", rail)), ZERO
     )
+    for fee in (ZERO, transfer) if deducted and transfer else (transfer,):
+        result = allocate(
+            candidates,
+            amount,
+            fee,
+            settler.tolerance,
+            settler.config.max_candidates,
+            settler.config.max_subset,
+        )
+        if result.chosen or result.ambiguous:
+            break
     if result.ambiguous:
         options = "; or ".join(" + ".join(c.label for c in group) for group in result.ambiguous)
         settler.error(

@@ -107,7 +107,10 @@ def test_the_wire_fee_is_never_charged_twice(model: str, links: str) -> None:
     """A credit that paid both the deduction and the agreement's wire fee is not booked
     as such: 1,805.00 is an error, not 25.00 more of fees."""
     _, errors = load(with_model(SUMMIT + deposit("1805.00", links=links), model))
-    assert codes(errors) == (["FCT101"] if not links else ["FCT120"])
+    # The deposit is 25.00 short of 1,830.00: the difference is reported, not booked.
+    assert codes(errors) == ["FCT120"]
+    assert "expected 1,830.00 USD" in errors[0].message
+    assert "difference -25.00 USD" in errors[0].message
 
 
 @pytest.mark.parametrize("model", ["sale", "loan"])
@@ -165,3 +168,28 @@ def test_the_cost_report_counts_it_as_the_invoices_transfer_fee(model: str) -> N
     assert (invoice.fees.transfer, invoice.fees.total) == (D("30.00"), D("70.00"))
     assert invoice.annual_rate == D("70.00") / (D("1900.00") * 29) * 365
     assert round(invoice.annual_rate, 4) == D("0.4637")
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_another_invoices_wire_pays_the_agreements_wire_fee(model: str) -> None:
+    """INV-1001's wire fee is still open when a wire for INV-1002 (1,000.00 to CHR) comes,
+    naming nothing: it nets no wire fee event, so it pays the agreement's 25.00:
+    950.00 advance - 20.00 (2%) - 25.00 = 905.00."""
+    other = """
+2025-03-05 * "CHR" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:CHR   1000.00 USD
+  Income:Freight
+
+2025-03-05 * "Summit" "Schedule 8" ^INV-1002
+  factoring: "schedule"
+  schedule: "8"
+"""
+    text = SUMMIT + other + deposit("905.00").replace("2025-03-04", "2025-03-06")
+    entries, errors = load(with_model(text, model))
+    assert errors == []
+    funded = legs(txn(entries, "Deposit"))
+    assert (TRANSFER, D("25.00"), None, "transfer-fee") in funded
+    assert all(part != "wire-fee" for _, _, _, part in funded)
+    # The wire fee of INV-1001 is still owed on the clearing account (sale model).
+    assert balance(entries, TRANSFER) == D("55.00")  # 30.00 deducted + 25.00 wire

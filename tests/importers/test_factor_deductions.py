@@ -218,4 +218,4 @@ def test_a_wire_deposit_is_not_charged_the_wire_twice(model: str) -> None:
     # The same wire short by a second fee (2,985.00 - 5.00 = 2,980.00) is an error.
     short = base.replace("2985.00 USD", "2980.00 USD")
     _, errors = booked(short, extracted(base=short))
-    assert [message[:6] for message in errors] == ["FCT101"]
+    assert [message[:6] for message in errors] == ["FCT120"]
