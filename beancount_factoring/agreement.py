@@ -82,6 +82,8 @@ PART_VAT_KEY = {
     "minimum-volume-fee": "volume-shortfall-fee-vat",
     "minimum-fee": "monthly-minimum-fee-vat",
     "other-fee": "other-fee-vat",
+    "wire-fee": "wire-fee-vat",
+    "same-day-fee": "same-day-fee-vat",
     "buyout-fee": "buyout-fee-vat",
 }
 

@@ -182,14 +182,17 @@ def charge_link(entry: data.Transaction) -> str:
     """The link of the fee a fee or buyout event charges, which the deposit netting it names.
 
     A buyout's is ``buyout-2025-07-01`` (its own links name the invoices it
-    moves). A fee event's is its own link if it has one (the first in order),
+    moves). A fee event's is its own link if it has one (the first in order, or the
+    first that starts with ``fee-``, so that linking an invoice too keeps it),
     else one made from the date and the charge: ``fee-2025-04-01-minimum-volume``.
     The plugin adds it to the event, so Fava's link view joins the two.
     """
     if entry.meta.get("factoring") == "buyout":
         return f"buyout-{entry.date}"
     if entry.links:
-        return sorted(entry.links)[0]
+        # A fee event that links the invoice it was deducted from keeps its own link.
+        links = sorted(entry.links)
+        return next((link for link in links if link.startswith("fee-")), links[0])
     charge = re.sub(r"[^A-Za-z0-9\-_/.]", "-", str(entry.meta.get("charge", "other")))
     return f"fee-{entry.date}-{charge}"
 

@@ -47,7 +47,15 @@ CHARGES = {
     "minimum-volume": "minimum-volume-fee",
     "monthly-minimum-fee": "minimum-fee",
     "other": "other-fee",
+    "wire": "wire-fee",
+    "same-day": "same-day-fee",
 }
+# The charges whose figure is the factor's (`amount:` required, not audited): the others
+# are worked out from the agreement's monthly minimums.
+STATED = frozenset(("other", "wire", "same-day"))
+# The charges that are a transfer's fee: booked on the agreement's transfer-fee-account,
+# and a deposit sent by their rail that nets one takes no transfer fee of its own.
+TRANSFER_CHARGES = frozenset(("wire-fee", "same-day-fee"))
 _PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -83,9 +91,11 @@ def settle_fee(settler: Settler, event: Event) -> None:
             "FCT134", f"amount: {stated!r} must be an amount, like amount: 250.00 USD", event
         )
         return
-    if kind == "other" and stated is None:
+    if kind in STATED and stated is None:
         settler.error(
-            "FCT134", 'charge: "other" needs the fee the factor charged: amount: 25.00 USD', event
+            "FCT134",
+            f'charge: "{kind}" needs the fee the factor charged: amount: 25.00 USD',
+            event,
         )
         return
     agreement = settler.agreement_for(event, stated.currency if stated else None)
@@ -105,7 +115,7 @@ def settle_fee(settler: Settler, event: Event) -> None:
                 event,
             )
             return
-        if kind != "other" and abs(amount - expected) > settler.tolerance:
+        if kind not in STATED and abs(amount - expected) > settler.tolerance:
             settler.error(
                 "FCT190",
                 f"This {kind} fee of {amount:,.2f} {currency} for {period} differs from "
@@ -124,24 +134,21 @@ def settle_fee(settler: Settler, event: Event) -> None:
         return
     part = CHARGES[str(kind)]
     key = charge_link(event.entry)
-    legs = [P.leg(agreement.fees, amount, currency, part)]
+    fees = agreement.transfer_fee_account if part in TRANSFER_CHARGES else agreement.fees
+    legs = [P.leg(fees, amount, currency, part)]
     # The VAT on the fee (volume-shortfall-fee-vat, ...) is owed with it.
     legs.extend(P.vat_legs(agreement, legs))
     owed = sum((item.number for item in legs), ZERO)
     entry = settler.result.replaced.get(event.index, event.entry)
     # The fee's own accounts (its VAT's too: the plugin's output, settled again by the
     # reports, must read as the user's input did); any other posting says how it was paid.
-    own = {agreement.fees, agreement.clearing, agreement.vat_account}
+    own = {fees, agreement.clearing, agreement.vat_account}
     others = [p for p in entry.postings if p.account not in own]
     on_clearing = not others
     if on_clearing:
         legs.append(P.leg(agreement.clearing, -owed, currency, part))
     settler.note_accounts(legs, event.date, agreement)
-    if (
-        entry.postings
-        and not on_clearing
-        and not any(p.account == agreement.fees for p in entry.postings)
-    ):
+    if entry.postings and not on_clearing and not any(p.account == fees for p in entry.postings):
         # The user wrote how it was paid (the bank); the plugin adds the fee.
         postings = list(entry.postings) + P.materialize(
             legs, settler.config.detail, frozenset(agreement.own_accounts())
@@ -152,8 +159,12 @@ def settle_fee(settler: Settler, event: Event) -> None:
     else:
         settler.write(event, legs, {key}, agreement)
     if on_clearing:
-        label = f"{kind} fee {period}"
-        settler.charge(event.factor, Charge(key, label, event.date, owed, currency, part, entry))
+        # The invoice the fee event links (a deduction from its funding), if one.
+        invoice = event.invoices[0] if len(event.invoices) == 1 else None
+        label = f"{kind} fee " + (f"of {invoice}" if invoice else period)
+        settler.charge(
+            event.factor, Charge(key, label, event.date, owed, currency, part, entry, invoice)
+        )
 
 
 def _expected(
@@ -161,7 +172,7 @@ def _expected(
 ) -> tuple[Decimal, str, str] | None:
     """What the agreement charges for the month: (amount, currency, how it is found)."""
     factor = event.factor or ""
-    if kind == "other":
+    if kind in STATED:
         stated = event.entry.meta["amount"]
         return stated.number, stated.currency, "not audited"
     if kind == "minimum-volume":

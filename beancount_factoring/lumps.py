@@ -43,6 +43,8 @@ Commit = tuple[str, "InvoiceState", "P.Purchase | str | None", Agreement]
 Wanted = tuple["InvoiceState", str | None, frozenset[str] | None]
 
 ZERO = Decimal(0)
+# The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
+RAIL_CHARGES = {"wire": "wire-fee", "same-day": "same-day-fee"}
 ORDER = (
     "advances",
     "discount fees",
@@ -97,12 +99,21 @@ def settle_lump(settler: Settler, event: Event) -> None:
         for item, commit in found:
             items.append(item)
             commits.append(commit)
+    for charge in _deducted_charges(settler, event, items, charges):
+        charges.append(charge)
+        items.append(
+            P.netting_item(
+                agreement, charge.key, charge.currency, charge.amount, charge.part, charge=True
+            )
+        )
     currencies = {item.currency for item in items}
     if len(currencies) != 1:
         settler.error("FCT134", f"One deposit settles items in {sorted(currencies)}", event)
         return
     currency = currencies.pop()
-    terms_fee = agreement.rail_fee(rail)
+    # A wire's fee the factor listed as a deduction (a `charge: "wire"` fee event) is this
+    # wire's fee: the deposit takes no other (it would be charged twice).
+    terms_fee = None if _rail_fee_deducted(rail, charges) else agreement.rail_fee(rail)
     funds = any(item.kind == "funding" for item in items)
     if terms_fee is not None and terms_fee.currency != currency and funds:
         settler.error(
@@ -116,7 +127,7 @@ def settle_lump(settler: Settler, event: Event) -> None:
     generated = [posting for item in items for posting in item.postings]
     expected_cash = sum([item.cash for item in items], ZERO)
     transfer, transfer_vat = ZERO, ZERO
-    if funds:
+    if funds and terms_fee is not None:
         # The transfer fee and the VAT on it (if the agreement gives a rate).
         fee_legs = P.transfer_fee_legs(agreement, currency, rail)
         generated.extend(fee_legs)
@@ -141,6 +152,34 @@ def settle_lump(settler: Settler, event: Event) -> None:
     for charge in charges:
         charge.netted_on, charge.netted_by = event.date, event.entry
         still_open.pop(charge.key, None)
+
+
+def _deducted_charges(
+    settler: Settler, event: Event, items: list[P.Item], charges: list[Charge]
+) -> list[Charge]:
+    """The open charges deducted from the funding of the invoices this deposit funds
+    (fee events that link the invoice, like a purchase report's wire fee), which it nets
+    with them though it does not name them."""
+    open_charges = settler.open_charges.get(event.factor or "", {})
+    if not open_charges:
+        return []
+    taken = {charge.key for charge in charges}
+    found = []
+    for item in items:
+        if item.kind != "funding":
+            continue
+        for charge in settler.invoice_charges.get(item.invoice, ()):
+            if charge.key in open_charges and charge.key not in taken:
+                taken.add(charge.key)
+                found.append(charge)
+    return found
+
+
+def _rail_fee_deducted(rail: str, charges: list[Charge]) -> bool:
+    """True if a deposit sent by ``rail`` nets a fee event of that rail's kind (a wire
+    deposit and a `charge: "wire"`): that event is its transfer fee."""
+    part = RAIL_CHARGES.get(rail)
+    return part is not None and any(charge.part == part for charge in charges)
 
 
 def _rail(settler: Settler, event: Event) -> str | None:
@@ -486,18 +525,27 @@ def allocate_lump(
     if not candidates:
         settler.result.unallocated.append(event)
         return [], []
-    # The transfer fee with the VAT on it, as a funding deposit lacks it.
+    # The transfer fee with the VAT on it, as a funding deposit lacks it; first none
+    # when a fee event of the deposit's rail is open (a wire fee the factor listed as a
+    # deduction: it is the fee, among the candidates), then the rail's if that fits nothing.
+    part = RAIL_CHARGES.get(rail)
+    deducted = part is not None and any(
+        charge.part == part for charge in settler.open_charges.get(event.factor or "", {}).values()
+    )
     transfer = sum(
         (fee.number for fee in P.transfer_fee_legs(agreement, currency or "", rail)), ZERO
     )
-    result = allocate(
-        candidates,
-        amount,
-        transfer,
-        settler.tolerance,
-        settler.config.max_candidates,
-        settler.config.max_subset,
-    )
+    for fee in (ZERO, transfer) if deducted and transfer else (transfer,):
+        result = allocate(
+            candidates,
+            amount,
+            fee,
+            settler.tolerance,
+            settler.config.max_candidates,
+            settler.config.max_subset,
+        )
+        if result.chosen or result.ambiguous:
+            break
     if result.ambiguous:
         options = "; or ".join(" + ".join(c.label for c in group) for group in result.ambiguous)
         settler.error(

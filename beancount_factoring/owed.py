@@ -53,6 +53,9 @@ class Charge:
     currency: str
     part: str
     entry: data.Transaction
+    # The invoice whose funding it was deducted from (the one invoice the fee event
+    # links), which the deposit funding that invoice nets it with; None if none.
+    invoice: str | None = None
     # The day a deposit netted it, and that deposit; None while it is owed.
     netted_on: datetime.date | None = None
     netted_by: data.Transaction | None = None

@@ -68,6 +68,8 @@ PARTS = (
     "discount-fee",
     "invoice-fee",
     "transfer-fee",
+    "wire-fee",
+    "same-day-fee",
     "reserve",
     "reserve-release",
     "late-fee",
@@ -94,7 +96,14 @@ PARTS = (
     "vat",
 )
 # The parts of the fees a factor charges apart from any invoice.
-CHARGE_PARTS = ("minimum-volume-fee", "minimum-fee", "other-fee", "buyout-fee")
+CHARGE_PARTS = (
+    "minimum-volume-fee",
+    "minimum-fee",
+    "other-fee",
+    "wire-fee",
+    "same-day-fee",
+    "buyout-fee",
+)
 
 
 DETAILS = ("invoice", "item")

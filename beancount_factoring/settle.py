@@ -225,6 +225,8 @@ class Settler:
         self.open_releases: dict[str, dict[str, None]] = {}
         self.open_owed: dict[str, dict[str, None]] = {}
         self.open_charges: dict[str, dict[str, Charge]] = {}
+        # The charges deducted from an invoice's funding, by invoice (charges.py).
+        self.invoice_charges: dict[str, list[Charge]] = {}
         # The cash a schedule's unfunded invoices bring, by how many are left.
         self.schedule_cash: dict[tuple[str, str], tuple[int, Decimal]] = {}
 
@@ -361,6 +363,8 @@ class Settler:
         """Note a fee the factor charged apart from any invoice, owed until netted."""
         self.result.charges.setdefault(factor or "", {})[charge.key] = charge
         self.open_charges.setdefault(factor or "", {})[charge.key] = charge
+        if charge.invoice is not None:
+            self.invoice_charges.setdefault(charge.invoice, []).append(charge)
 
     def deduct(
         self, event: Event, state: InvoiceState, kind: str, reason: str, amount: Decimal

@@ -9,9 +9,9 @@ lines as OFX, a TMS invoice export and two factor reports of the LAKESHORE profi
 money, `95.00%` rates and a total row per schedule) with that many rows, all
 deterministic. It then times ``extract()`` of each of our importers and of a
 minimal ``beangulp.importers.csvbase`` importer on the same bank CSV (the
-baseline: five columns, one posting per row), median of several rounds in which
-every importer takes its turn, and prints rows per second and the ratio to the
-baseline (above 1.00 is faster).
+baseline: five columns, one posting per row) in interleaved pairs (each run of ours
+right beside a run of the baseline), and prints the medians of wall and CPU time,
+rows per second and the ratios to the baseline (above 1.00 is faster).
 
 Deduplication, at each size: the extracted bank lines are deduplicated against a
 generated ledger of as many invoices (``generate.py``, loaded with the plugin) that
@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -235,21 +236,60 @@ def us_bank() -> BankCsvImporter:
     )
 
 
-def timed(runs: list[Callable[[], object]], repeat: int) -> list[float]:
-    """The median time of each run. The runs take turns, round after round, so that a
-    burst of load on the machine slows all of them alike rather than one."""
-    times: list[list[float]] = [[] for _ in runs]
-    for _ in range(repeat):
-        for run, spent in zip(runs, times, strict=True):
-            start = time.perf_counter()
-            result = run()
-            spent.append(time.perf_counter() - start)
-            assert isinstance(result, list) and result
-            del result  # freed before the next run starts
-    return [statistics.median(spent) for spent in times]
+@dataclass(frozen=True)
+class Timing:
+    """One importer's medians: wall and CPU seconds, and its ratios to the baseline
+    (the baseline's time over its own, each pair run back to back; above 1 is faster)."""
+
+    wall: float
+    cpu: float
+    wall_ratio: float
+    cpu_ratio: float
 
 
-def throughput(rows: int, repeat: int, folder: Path) -> list[tuple[str, int, float]]:
+def run_once(run: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    spent = time.perf_counter() - wall, time.process_time() - cpu
+    assert isinstance(result, list) and result
+    del result  # freed before the next run starts
+    return spent
+
+
+def timed(
+    baseline: Callable[[], object], runs: list[Callable[[], object]], repeat: int
+) -> list[Timing]:
+    """The baseline's medians, then each run's against it, in interleaved pairs: in
+    each round every run is timed right after (or, every other round, right before) a
+    run of the baseline, so that a burst of load on the shared machine slows both sides
+    of a pair alike. The ratios are the medians of the pairs' ratios; CPU time, which
+    load changes less than wall time, is given beside it."""
+    pairs: list[list[tuple[tuple[float, float], tuple[float, float]]]] = [[] for _ in runs]
+    for round_ in range(repeat):
+        for run, found in zip(runs, pairs, strict=True):
+            if round_ % 2:
+                ours = run_once(run)
+                base = run_once(baseline)
+            else:
+                base = run_once(baseline)
+                ours = run_once(run)
+            found.append((base, ours))
+    median = statistics.median
+    bases = [base for found in pairs for base, _ in found]
+    baseline_timing = Timing(median(b[0] for b in bases), median(b[1] for b in bases), 1.0, 1.0)
+    return [baseline_timing] + [
+        Timing(
+            median(ours[0] for _, ours in found),
+            median(ours[1] for _, ours in found),
+            median(base[0] / ours[0] for base, ours in found),
+            median(base[1] / max(ours[1], 1e-9) for base, ours in found),
+        )
+        for found in pairs
+    ]
+
+
+def throughput(rows: int, repeat: int, folder: Path) -> list[tuple[str, int, Timing]]:
     lines = bank_lines(rows)
     csv_path, ofx_path = folder / f"bank-{rows}.csv", folder / f"bank-{rows}.ofx"
     invoices_path = folder / f"invoices-{rows}.csv"
@@ -287,8 +327,8 @@ def throughput(rows: int, repeat: int, folder: Path) -> list[tuple[str, int, flo
         ("factor purchase", lambda: lakeshore().extract(str(purchase_path), []), rows),
         ("factor collections", lambda: lakeshore().extract(str(collections_path), []), rows),
     ]
-    seconds = timed([run for _, run, _ in cases], repeat)
-    return [(name, count, spent) for (name, _, count), spent in zip(cases, seconds, strict=True)]
+    timings = timed(cases[0][1], [run for _, run, _ in cases[1:]], repeat)
+    return [(name, count, timing) for (name, _, count), timing in zip(cases, timings, strict=True)]
 
 
 def typed_by_hand(entries: list) -> list:
@@ -363,14 +403,21 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(f"extract(), median of {args.repeat}; ratio = our rows/s over csvbase's")
-        print(f"{'rows':>8} {'importer':<20} {'seconds':>8} {'rows/s':>9} {'ratio':>6}")
+        print(
+            f"extract(), median of {args.repeat} interleaved pairs with csvbase; "
+            "ratio = csvbase's time over ours (above 1.00 is faster)"
+        )
+        print(
+            f"{'rows':>8} {'importer':<20} {'wall s':>7} {'cpu s':>7} {'rows/s':>8} "
+            f"{'wall':>6} {'cpu':>6}"
+        )
         for rows in args.rows:
-            results = throughput(rows, args.repeat, folder)
-            base = results[0][1] / results[0][2]
-            for name, count, seconds in results:
-                rate = count / seconds
-                print(f"{rows:>8} {name:<20} {seconds:>8.2f} {rate:>9.0f} {rate / base:>5.2f}x")
+            for name, count, timing in throughput(rows, args.repeat, folder):
+                print(
+                    f"{rows:>8} {name:<20} {timing.wall:>7.2f} {timing.cpu:>7.2f} "
+                    f"{count / timing.wall:>8.0f} {timing.wall_ratio:>5.2f}x "
+                    f"{timing.cpu_ratio:>5.2f}x"
+                )
         print()
         print(
             "deduplicate(): ms per row by import id, and typed by hand (probable duplicates by"

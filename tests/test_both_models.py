@@ -20,6 +20,7 @@ import test_buyout_thin_reserve
 import test_chargeback_rules
 import test_credit_loss
 import test_currencies
+import test_deducted_fees
 import test_fee_vat
 import test_fuel_advances
 import test_misdirected_payments
@@ -58,6 +59,10 @@ LEDGERS = {
     "payments in parts": (test_partial_payments.IN_TWO_PARTS, True),
     "a part, then a short last payment": (test_partial_payments.PART_THEN_SHORT, True),
     "a short pay paid later": (test_partial_payments.RECOVERED, True),
+    "a wire fee deducted from the funding": (
+        test_deducted_fees.SUMMIT + test_deducted_fees.deposit("1830.00"),
+        True,
+    ),
     "a short pay paid later, before the netting": (
         test_partial_payments.RECOVERED_BEFORE_NETTING,
         True,

@@ -144,6 +144,21 @@ def number_pattern(decimal_mark: str, thousands: str) -> re.Pattern[str]:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def fast_pattern(decimal_mark: str, thousands: str) -> re.Pattern[str]:
+    """The usual shapes of an amount, a subset of what `number_pattern` takes: a minus,
+    a currency sign, digits grouped in threes by the thousands mark (at most
+    AMOUNT_DIGITS in all) or not grouped, and after the decimal mark 1 to AMOUNT_PLACES
+    digits. Groups: the minus, the whole digits, the decimal digits."""
+    mark = re.escape(decimal_mark)
+    most = AMOUNT_DIGITS
+    plain = rf"\d{{1,{most}}}"
+    if thousands:
+        group = re.escape(thousands)
+        plain = rf"\d{{1,3}}(?:{group}\d{{3}}){{1,{most // 3 - 1}}}|{plain}"
+    return re.compile(rf"(-)?[$\u20ac\u00a3]?({plain})(?:{mark}(\d{{1,{AMOUNT_PLACES}}}))?")
+
+
 def parse_decimal(
     text: str,
     decimal_mark: str = ".",
@@ -259,64 +274,63 @@ class Numbers:
     """Amounts as one file writes them, read as `parse_decimal` reads them, only faster.
 
     Nearly every cell is a plain or grouped number, signed or in brackets, perhaps after
-    a dollar sign (`-1234.50`, `$2,150.00`, `($50.00)`, `4 960,00`). Those are read with
-    a few string operations, which give what `parse_decimal` gives (the grouping checked
-    as it checks it: `600,00` is not one of them); anything else goes to
-    `parse_decimal`, which also words the error. (Remembering each text's value costs
-    more than it saves: most amounts in a file differ.) `thousands=None` is the other
-    of `,` and `.`.
+    a currency sign (`-1234.50`, `$2,150.00`, `($50.00)`, `1.234,56`). A plain number is
+    read by Decimal itself; the usual shapes by one regular expression (`fast_pattern`),
+    which takes only what `parse_decimal` takes and gives what it gives (the grouping
+    checked as it checks it: `600,00` is not one of them); anything else goes to
+    `parse_decimal`, which also words the error. Each distinct text is read once: a
+    report repeats its rates, fees and reserves on many rows (at most REMEMBERED texts are
+    kept, then it starts again). `thousands=None` is the other of `,` and `.`.
     """
 
-    __slots__ = ("decimal_mark", "thousands")
+    __slots__ = ("_match", "_seen", "decimal_mark", "thousands")
 
     def __init__(self, decimal_mark: str = ".", thousands: str | None = ",") -> None:
         self.decimal_mark = decimal_mark
         self.thousands = other_mark(decimal_mark) if thousands is None else thousands
         if self.thousands == decimal_mark:
             raise ValueError(f"the decimal mark and the thousands mark are both {decimal_mark!r}")
+        self._match = fast_pattern(decimal_mark, self.thousands).fullmatch
+        self._seen: dict[str, Decimal] = {}
 
     def __call__(self, text: str) -> Decimal:
         """The amount a stripped cell holds; ValueError with a message fit for the user.
 
         (`read` is the same, and is quicker to call in a loop than the instance.)
         """
+        number = self._seen.get(text)
+        if number is not None:
+            return number
+        mark = self.decimal_mark
+        first = text[:1]
         # A plain number, `-1234.50` (or `-1234,50`), is what Decimal reads as
         # parse_decimal would. At most FAST characters: no more digits than an amount
         # may have on either side of its mark.
-        mark = self.decimal_mark
-        if len(text) <= FAST:
-            digits = text[1:] if text[:1] == "-" else text
+        if len(text) <= FAST and first != "$" and first != "(":
+            digits = text[1:] if first == "-" else text
             if digits.replace(mark, "", 1).isdecimal():
-                return Decimal(text if mark == "." else text.replace(mark, "."))
-        # The usual shapes, `$2,150.00`, `($50.00)`, `-1,234.56`, read as parse_decimal
-        # reads them in fewer steps; parse_decimal reads anything else, or says why not.
-        bracket = text[:1] == "(" and text[-1:] == ")"
-        value = text[1:-1] if bracket else text
-        minus = value[:1] == "-"
-        if minus:
-            value = value[1:]
-        if value[:1] == "$":
-            value = value[1:]
-        head, point, tail = value.partition(mark)
-        group = self.thousands
-        count = head.count(group) if group else 0
-        # Groups of three: a thousands mark at every fourth place from the end, 1 to 3
-        # digits before the first.
-        if count and head[-4::-4][:count] == group * count and 0 < len(head) - 4 * count < 4:
-            head = head.replace(group, "")
-        if (
-            head.isdecimal()
-            and len(head) <= AMOUNT_DIGITS
-            and not (minus and bracket)
-            and (not point or (tail.isdecimal() and len(tail) <= AMOUNT_PLACES))
-        ):
-            number = (
-                Decimal(f"-{head}.{tail}" if minus else f"{head}.{tail}")
-                if point
-                else Decimal(f"-{head}" if minus else head)
-            )
-            return -number if bracket else number
-        return parse_decimal(text, mark, group)
+                number = Decimal(text if mark == "." else text.replace(mark, "."))
+        if number is None:
+            # The usual shapes, `$2,150.00`, `($50.00)`, `-1,234.56`: one match (no
+            # minus inside brackets); parse_decimal reads anything else, or says why not.
+            bracket = first == "(" and text[-1:] == ")"
+            found = self._match(text, 1, len(text) - 1) if bracket else self._match(text)
+            if found is not None and not (bracket and found[1]):
+                minus, whole, part = found.groups()
+                group = self.thousands
+                if group and group in whole:
+                    whole = whole.replace(group, "")
+                value = f"{whole}.{part}" if part else whole
+                number = Decimal(f"-{value}" if minus else value)
+                if bracket:
+                    number = -number
+            else:
+                number = parse_decimal(text, mark, self.thousands)
+        seen = self._seen
+        if len(seen) >= REMEMBERED:
+            seen.clear()
+        seen[text] = number
+        return number
 
     read = __call__
 

@@ -29,17 +29,18 @@ and there is no clearing leg (docs/ledger.md, "The loan model"):
         ...
 
 What the factor deducted from an invoice's funding (the `deductions` column: a wire fee,
-a lien search) is a `fee` event with the factor's figure, labelled as the report labels it
-and marked with its kind (wire, same-day, other); the deposit that funds the schedule nets
-it (docs/ledger.md 6.11). A row's `net` must be its advance less its fees and deductions:
+a lien search) is a `fee` event of its kind (`charge: "wire"`, `"same-day"` or `"other"`)
+with the factor's figure, labelled as the report labels it and linking the invoice; the
+deposit that funds the invoice nets it (docs/ledger.md 6.11). A row's `net` must be its
+advance less its fees and deductions:
 
-    2025-03-17 * "Bramblewood Capital" "Wire Fee, schedule S-77, BW-101" ^fee-2025-03-17-BW-101
+    2025-03-17 * "Bramblewood Capital" "Wire Fee, schedule S-77, BW-101"
+      ^BW-101 ^fee-2025-03-17-BW-101  (the links, on the line above in the ledger)
       import-id: "deduction-7b7909f3232f"
       factoring: "fee"
       factor: "Bramblewood"
-      charge: "other"
+      charge: "wire"
       amount: 25.00 USD
-      deduction: "wire"
 
 A collections report gives `collected` events (with `paid:` when the debtor paid
 another amount than the face) and a recourse report `chargeback` events. A payment
@@ -161,8 +162,6 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
     seen: dict[str, int] = {}
     # The fees the factor deducted from an invoice's funding, as fee events.
     fees: list[data.Directive] = []
-    index = report.index
-    deducting, checking_net = "deductions" in index, "net" in index
     for row in report.rows():
         number, debtor, debtor_id, schedule = row.texts(
             "invoice", "debtor", "debtor_id", "schedule"
@@ -177,26 +176,30 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
         seen[number] = row.line
         day = row.date("date")
         assert day is not None
-        face = row.amount("face", required=True)
-        assert face is not None
+        # A row's figures in two calls; fees, reserve and deductions have no direction
+        # (their sign is how they were shown).
+        face, net = row.amounts("face", "net")
+        advance, fee, invoice_fee, reserve, deducted = row.sizes(
+            "advance", "fee", "invoice_fee", "reserve", "deductions"
+        )
+        if face is None:
+            raise row.fail("face", "the cell is empty; an amount is required here", code="FCT205")
         if face <= 0:
             raise row.fail(
                 "face", f"{face} is not positive: only invoices can be sold", code="FCT211"
             )
         currency = row_currency(row)
         figures: dict[str, Any] = {"invoice": number}
-        advance, fee, invoice_fee, reserve = row.sizes("advance", "fee", "invoice_fee", "reserve")
         if advance is None:
             advance = _rate_of(row, "advance_rate", face)
         if fee is None:
             fee = _rate_of(row, "fee_rate", face)
         if invoice_fee:  # the plugin compares `fee` with discount fee + invoice fee
             fee = (fee or ZERO) + invoice_fee
-        deducted = row.size("deductions") if deducting else None
         if deducted:
             fees.append(_deduction(report, ctx, row, number, schedule, day, deducted, currency))
-        if checking_net and advance is not None and fee is not None:
-            _check_net(row, advance, fee, deducted or ZERO)
+        if net is not None and advance is not None and fee is not None:
+            _check_net(row, net, advance, fee, deducted or ZERO)
         if advance is not None:
             figures["advance"] = make_amount(advance, currency)
         if fee is not None:
@@ -236,29 +239,29 @@ def _deduction(
 ) -> data.Transaction:
     """A fee event for what the factor deducted from one invoice's funding.
 
-    The plugin books it on the fees account and leaves it owed on the clearing
-    account, where the deposit that funds the schedule nets it (matched by amount, or
-    naming the fee's link), so that deposit matches the bank credit.
+    Its kind (`charge: "wire"`, `"same-day"` or `"other"`) comes from the report's label.
+    The plugin books it (a wire or same-day fee as a transfer fee, on the
+    transfer-fee-account) and leaves it owed on the clearing account, where the deposit
+    that funds the invoice nets it, so that deposit matches the bank credit; a deposit
+    marked `transfer: "wire"` that nets a wire fee takes no wire fee of its own.
     """
     label = row.text("deduction_type") or report.header.names[report.index["deductions"]]
     label = " ".join(label.split()) or "Deduction"
     meta = entry_meta(report, row.line, ctx, "deduction", number, day, amount, label)
     meta["factoring"] = "fee"
     meta["factor"] = ctx.factor
-    meta["charge"] = "other"
+    meta["charge"] = deduction_kind(label)
     meta["amount"] = make_amount(amount, currency)
-    meta["deduction"] = deduction_kind(label)
     where = f"schedule {schedule}, {number}" if schedule else number
     narration = f"{label}, {where}"
-    links = frozenset([f"fee-{day.isoformat()}-{number}"])
+    # Its own link (which a deposit may name), and the invoice's: the fee is that
+    # invoice's, and the deposit that funds the invoice nets it.
+    links = frozenset([f"fee-{day.isoformat()}-{number}", number])
     return data.Transaction(meta, day, ctx.flag, ctx.payee, narration, frozenset(), links, [])
 
 
-def _check_net(row: Row, advance: Decimal, fee: Decimal, deducted: Decimal) -> None:
+def _check_net(row: Row, net: Decimal, advance: Decimal, fee: Decimal, deducted: Decimal) -> None:
     """The report's net funded must be its advance less its fees and deductions."""
-    net = row.amount("net")
-    if net is None:
-        return
     expected = advance - fee - deducted
     if net != expected:
         raise row.fail(

@@ -104,6 +104,10 @@ def missing_columns(header: Header, profile: Profile) -> tuple[str, str] | None:
     return message, profile.columns[absent[0]][0]
 
 
+# The position of a field the header lacks: beyond any row's cells.
+NOWHERE = 1 << 30
+
+
 class Report:
     """A factor's report read with its profile: the header, then the data `Row`s."""
 
@@ -121,6 +125,9 @@ class Report:
             raise self._no_header(best, any_text)
         self.header = header
         self.index = header.index
+        # The cells' positions of each tuple of fields a row is asked for (`Row._amounts`);
+        # NOWHERE for a field the header lacks.
+        self.positions: dict[tuple[str, ...], tuple[int, ...]] = {}
         names.extend(header.names)
         mapped = set(header.index.values())
         unknown = [name for i, name in enumerate(header.names) if name and i not in mapped]
@@ -385,11 +392,17 @@ class Row:
         return self._amounts(fields, True)
 
     def _amounts(self, fields: tuple[str, ...], size: bool) -> list[Decimal | None]:
-        index, cells, numbers = self.report.index, self.cells, self.report.numbers
+        report, cells = self.report, self.cells
+        numbers, positions = report.numbers, report.positions.get(fields)
+        if positions is None:
+            index = report.index
+            positions = report.positions[fields] = tuple(
+                index.get(field, NOWHERE) for field in fields
+            )
         found: list[Decimal | None] = []
-        for field in fields:
-            position = index.get(field)
-            value = cells[position] if position is not None and position < len(cells) else ""
+        count = len(cells)
+        for field, position in zip(fields, positions, strict=True):
+            value = cells[position] if position < count else ""
             if type(value) is not str:  # a workbook's number: rounded as amount() rounds it
                 found.append(self.size(field) if size else self.amount(field))
             elif text := value.strip():

@@ -66,6 +66,9 @@ PART_KIND = {
     "late-fee": "late",
     "invoice-fee": "invoice",
     "transfer-fee": "transfer",
+    # A wire's or same-day transfer's fee the factor listed as a deduction (a fee event).
+    "wire-fee": "transfer",
+    "same-day-fee": "transfer",
     "chargeback-fee": "chargeback",
     "fuel-advance-fee": "fuel",
     "minimum-volume-fee": "minimum",
@@ -251,6 +254,13 @@ def _posted(
     """Read the postings to the factors' fee accounts once."""
     posted = _Posted({}, {}, {}, {})
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
+    # A fee event that links one invoice (a fee deducted from its funding) is that
+    # invoice's fee: its customer's, and in the invoice's rate.
+    event_invoice = {
+        event.index: event.invoices[0]
+        for event in facts.book.events
+        if event.kind == "fee" and len(event.invoices) == 1
+    }
     states = facts.settlement.states
     for account in sorted(facts.fee_accounts):
         for line in parted_lines(facts, account):
@@ -264,6 +274,16 @@ def _posted(
             if owner is None:
                 continue
             kind = PART_KIND.get(line.part or "", "other")
+            if line.invoice is None and line.index in event_invoice:
+                line = Line(
+                    line.date,
+                    line.account,
+                    line.number,
+                    line.currency,
+                    line.part,
+                    event_invoice[line.index],
+                    line.index,
+                )
             tied = line.invoice in facts.timeline
             own_part = line.part in STATE_PARTS or line.part in ACCRUAL_PARTS
             if tied and not own_part:

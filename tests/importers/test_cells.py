@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beancount_factoring.importers.base import Dates, Numbers, parse_date, parse_decimal
+from beancount_factoring.importers.base import (
+    REMEMBERED,
+    Dates,
+    Numbers,
+    parse_date,
+    parse_decimal,
+)
 
 MARKS = [(".", ","), (".", ""), (",", "."), (",", " "), (".", " ")]
 
@@ -58,3 +64,23 @@ def test_dates_remember_and_fail_as_parse_date() -> None:
     with pytest.raises(ValueError) as expected:
         parse_date("02/30/2025", ("%m/%d/%Y", "%m/%d/%y"))
     assert str(caught.value) == str(expected.value)
+
+
+@pytest.mark.parametrize(("mark", "thousands"), MARKS)
+@given(
+    text=st.from_regex(r"\(?-?[$€]?\d{1,3}([,.' ]\d{2,4}){0,6}([.,]\d{0,12})?\)?", fullmatch=True)
+)
+def test_long_shapes_read_as_parse_decimal_twice(mark: str, thousands: str, text: str) -> None:
+    """The fast shapes near their limits (16 digits, 11 places, a group of two or four)
+    read as parse_decimal reads them, and again the same from what was remembered."""
+    numbers = Numbers(mark, thousands)
+    expected = outcome(lambda t: parse_decimal(t, mark, thousands), text)
+    assert outcome(numbers, text) == expected
+    assert outcome(numbers, text) == expected
+
+
+def test_numbers_remember_a_bounded_number_of_texts() -> None:
+    numbers = Numbers()
+    for cents in range(REMEMBERED + 10):
+        assert numbers(f"${cents // 100:,}.{cents % 100:02d}") == Decimal(cents) / 100
+    assert len(numbers._seen) <= REMEMBERED

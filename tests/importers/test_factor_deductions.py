@@ -67,12 +67,16 @@ def balance(entries: list, account: str) -> Decimal:
 
 def test_each_deduction_is_a_fee_event_of_its_kind_with_the_reports_label() -> None:
     fees = [e for e in extracted() if e.meta.get("factoring") == "fee"]
-    assert [(e.narration, e.meta["deduction"], e.meta["amount"].number) for e in fees] == [
+    assert [(e.narration, e.meta["charge"], e.meta["amount"].number) for e in fees] == [
         ("Wire Fee, schedule S-77, BW-101", "wire", D("25.00")),
         ("UCC lien search, schedule S-77, BW-103", "other", D("35.00")),
     ]
-    assert all(e.meta["charge"] == "other" and e.meta["factor"] == "Bramblewood" for e in fees)
-    assert [set(e.links) for e in fees] == [{"fee-2025-03-17-BW-101"}, {"fee-2025-03-17-BW-103"}]
+    assert all(e.meta["factor"] == "Bramblewood" and "deduction" not in e.meta for e in fees)
+    # Each links its own fee link and the invoice it was deducted from.
+    assert [set(e.links) for e in fees] == [
+        {"fee-2025-03-17-BW-101", "BW-101"},
+        {"fee-2025-03-17-BW-103", "BW-103"},
+    ]
     # BW-102's 0.00 deduction is nothing to book.
     assert not any("BW-102" in e.narration for e in fees)
 
@@ -172,7 +176,7 @@ def test_without_a_type_column_the_label_is_the_deductions_header(tmp_path: Path
         for e in FROM_LEDGER["lakeshore"].extract(str(path), [])
         if e.meta.get("factoring") == "fee"
     ]
-    assert [(e.narration, e.meta["deduction"], e.meta["amount"]) for e in fees] == [
+    assert [(e.narration, e.meta["charge"], e.meta["amount"]) for e in fees] == [
         ("Deductions, schedule 3110, RF-1101", "other", fees[0].meta["amount"])
     ]
     assert fees[0].meta["amount"].number == D("25.00")
@@ -192,3 +196,28 @@ def test_without_a_type_column_the_label_is_the_deductions_header(tmp_path: Path
 )
 def test_the_kind_of_a_deduction_comes_from_its_label(label: str, kind: str) -> None:
     assert deduction_kind(label) == kind
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_wire_deposit_is_not_charged_the_wire_twice(model: str) -> None:
+    """Marked `transfer: "wire"`, the deposit nets the report's 25.00 wire fee and takes
+    no wire fee of its own (Bramblewood's would be its 5.00 transfer-fee): 2,985.00 net
+    funded arrives whole. Fees: 105.00 discount + 25.00 wire + 35.00 lien = 165.00."""
+    base = BASE.replace(
+        '"ACH CREDIT"\n  Assets:Bank:Checking               2980.00 USD',
+        '"WIRE CREDIT"\n  transfer: "wire"\n  Assets:Bank:Checking               2985.00 USD',
+    )
+    if model == "loan":
+        base = base.replace(
+            '"factoring-agreement" "Bramblewood"\n',
+            '"factoring-agreement" "Bramblewood"\n  model: "loan"\n',
+        )
+    assert base.count("WIRE CREDIT") == 1
+    entries, errors = booked(base, extracted(base=base))
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Bramblewood:Fees") == D("165.00")
+    assert balance(entries, "Assets:Factoring:Bramblewood:Clearing") == 0
+    # The same wire short by a second fee (2,985.00 - 5.00 = 2,980.00) is an error.
+    short = base.replace("2985.00 USD", "2980.00 USD")
+    _, errors = booked(short, extracted(base=short))
+    assert [message[:6] for message in errors] == ["FCT120"]
