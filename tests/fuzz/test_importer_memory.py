@@ -38,6 +38,7 @@ import datetime
 import gc
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -155,9 +156,12 @@ def funding_rows(rows: int, pad: str) -> Iterator[list[Any]]:
     for n in range(rows):
         gross = 500_00 + n * 7919 % 8000_00
         advance, discount = gross * 9 // 10, gross * 2 // 100
+        # Hex digits, not one letter repeated: a sheet that inflates more than
+        # readers.MAX_RATIO times is refused as a zip bomb.
+        filler = random.Random(n).randbytes(len(pad) // 2).hex() if pad else ""
         yield [
             day(n), f"F-{n // 25:07d}",
-            COPPERLINE[n % 2], f"C-{1184 + n % 2}", f"CL-{n:07d}", f"PO-{n}{pad}", gross / 100,
+            COPPERLINE[n % 2], f"C-{1184 + n % 2}", f"CL-{n:07d}", f"PO-{n}{filler}", gross / 100,
             0.9, advance / 100, discount / 100, (gross - advance) / 100,
             (advance - discount) / 100,
         ]  # fmt: skip
