@@ -34,7 +34,7 @@ over 1 MiB that inflates more than `MAX_RATIO` times its compressed size is a zi
 (Excel's sheets inflate about ten times). The shared strings are counted in the raw XML
 before openpyxl reads them (at most `MAX_SHARED_STRINGS`); a row is at most
 `MAX_COLUMNS` cells wide, and so is the sheet's declared dimension, to which every row
-is padded; a row number is at most Excel's 1,048,576. Beyond a bound the file is refused
+is padded (at most `MAX_CELLS` cells in all); a row number is at most Excel's 1,048,576. Beyond a bound the file is refused
 with FCT200 naming the bound, the figure and the way out: save the sheet as CSV, which
 is read as a stream with no such bound.
 """
@@ -87,6 +87,9 @@ RATIO_FROM = MIB  # a part smaller than this may inflate as much as it likes
 MAX_SHARED_STRINGS = 1_000_000
 MAX_COLUMNS = 1_024
 MAX_ROWS = 1_048_576  # Excel's own limit
+# Every row up to the declared last is padded to the declared width: a million rows of
+# 50 columns.
+MAX_CELLS = 50_000_000
 AS_CSV = "save the sheet as CSV (in Excel: Save As, CSV UTF-8) and import that"
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 # How much of a file identify() reads.
@@ -490,6 +493,14 @@ def _bound_dimension(path: str, max_col: int | None, max_row: int | None) -> Non
         raise ImportFailure(path, None, message, code="FCT200")
     if max_row is not None and max_row > MAX_ROWS:
         raise _too_much(path, f"the sheet declares {max_row:,} rows, over Excel's {MAX_ROWS:,}")
+    if max_col is not None and max_row is not None and max_col * max_row > MAX_CELLS:
+        reason = (
+            f"the sheet declares {max_row:,} rows of {max_col:,} columns, over the "
+            f"{MAX_CELLS:,} cells read (delete the empty rows and columns after the table "
+            "in Excel, or "
+        )
+        message = f"the workbook is larger than is read: {reason}{AS_CSV})"
+        raise ImportFailure(path, None, message, code="FCT200")
 
 
 def _bound_row(path: str, index: int, row: list[dict[str, Any]]) -> None:

@@ -124,6 +124,15 @@ def test_a_declared_dimension_of_16384_columns_is_refused(tmp_path: Path) -> Non
     assert "delete the empty columns" in str(error)
 
 
+def test_a_declared_million_rows_of_1024_columns_is_refused(tmp_path: Path) -> None:
+    # Each column within the bound, but every row up to the last padded to 1,024 cells:
+    # 1,048,576 * 1,024 = 1,073,741,824 cells, over 50,000,000.
+    path = workbook(tmp_path / "tall.xlsx", sheet_xml(ROWS, "A1:AMJ1048576"))
+    error = failure(path)
+    assert error.code == "FCT200"
+    assert "declares 1,048,576 rows of 1,024 columns, over the 50,000,000 cells" in str(error)
+
+
 def test_a_cell_in_a_far_column_is_refused_at_its_row(tmp_path: Path) -> None:
     far = '<row r="2"><c r="AAA2"><v>1</v></c></row>'  # column AAA is 703; XFD 16,384
     path = workbook(tmp_path / "far.xlsx", sheet_xml(ROWS + far.replace("AAA", "XFD"), ""))
