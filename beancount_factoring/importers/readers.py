@@ -34,9 +34,9 @@ over 1 MiB that inflates more than `MAX_RATIO` times its compressed size is a zi
 (Excel's sheets inflate about ten times). The shared strings are counted in the raw XML
 before openpyxl reads them (at most `MAX_SHARED_STRINGS`); a row is at most
 `MAX_COLUMNS` cells wide, and so is the sheet's declared dimension, to which every row
-is padded (at most `MAX_CELLS` cells in all); a row number is at most Excel's 1,048,576. Beyond a bound the file is refused
-with FCT200 naming the bound, the figure and the way out: save the sheet as CSV, which
-is read as a stream with no such bound.
+is padded (at most `MAX_CELLS` cells in all); a row number is at most Excel's 1,048,576.
+Beyond a bound the file is refused with FCT200 naming the bound, the figure and the way
+out: save the sheet as CSV, which is read as a stream with no such bound.
 """
 
 from __future__ import annotations
