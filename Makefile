@@ -50,7 +50,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# About 5 minutes plus FUZZ_SECONDS for each of the 4 targets; `make fuzz FUZZ_SECONDS=10`
+# About 5 minutes plus FUZZ_SECONDS for each of the 8 targets; `make fuzz FUZZ_SECONDS=10`
 # for a quicker run. CI runs the short version of the same targets, in `make test`.
 fuzz: $(STAMP)
 	rm -f $(FUZZ_REPORT)

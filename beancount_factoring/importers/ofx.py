@@ -20,7 +20,9 @@ element; any other opening tag starts an aggregate, and a closing tag closes the
 open aggregate of its name (an empty element left open in SGML is closed with it). A file
 that ends with an aggregate still open is truncated. The pass is linear however deep the
 tags nest: a closing tag searches the open aggregates only when one of its name is open,
-and what the search passes is closed. An element is given once in its aggregate: a
+and what the search passes is closed. Aggregates nest at most `MAX_DEPTH` deep (a bank's
+statement nests about eight); deeper is not a statement, and is refused (FCT204) before
+the tree grows. An element is given once in its aggregate: a
 second `<TRNAMT>` in a transaction is an error (FCT210), not the amount booked.
 
 The file is read as a stream, in blocks of `BLOCK` bytes: each transaction becomes its
@@ -92,6 +94,8 @@ _ACCOUNTS = ("BANKACCTFROM", "CCACCTFROM")
 ONE_DAY = datetime.timedelta(days=1)
 # Bytes read and decoded at a time; the start of a file that declares its encoding.
 BLOCK = 1 << 20
+# How deep aggregates may nest (module docstring).
+MAX_DEPTH = 1_000
 HEAD = 4096
 
 
@@ -351,6 +355,8 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
                 top.children.append(node)
                 flat = _FLAT.match(text, at) if tag == "STMTTRN" else None
                 if flat is None:
+                    if len(stack) > MAX_DEPTH:
+                        raise _too_deep(path, line, tag)
                     stack.append(node)
                     open_tags[tag] = open_tags.get(tag, 0) + 1
                     continue
@@ -386,6 +392,15 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
             code="FCT204",
         )
     return root
+
+
+def _too_deep(path: str, line: int, tag: str) -> ImportFailure:
+    message = (
+        f"<{tag}> opens an aggregate {MAX_DEPTH + 1:,} deep, deeper than the {MAX_DEPTH:,} "
+        "read (a statement nests about eight): this is not a bank's statement; download "
+        "it again from the bank"
+    )
+    return ImportFailure(path, line, message, tag, code="FCT204")
 
 
 def _closed(node: Aggregate, stack: list[Aggregate], reader: Reader) -> None:

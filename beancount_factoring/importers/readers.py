@@ -25,6 +25,18 @@ text, `Decimal` for numbers, `date` for dates.
 Excel stores numbers as binary floats; a float becomes a Decimal through its shortest
 repr (2150.5 -> "2150.5"), and a cell formatted as a percentage becomes `ExcelPercent`,
 whose value is already a fraction (0.95 for 95 %).
+
+A workbook is a zip of XML parts, and a small file can hold a great deal: what is read
+is bounded before it is read, from the zip's own directory (which zipfile holds each
+part to). A part other than a worksheet is read whole by openpyxl: at most
+`MAX_PART_BYTES` uncompressed; a worksheet, read as a stream, `MAX_SHEET_BYTES`; a part
+over 1 MiB that inflates more than `MAX_RATIO` times its compressed size is a zip bomb
+(Excel's sheets inflate about ten times). The shared strings are counted in the raw XML
+before openpyxl reads them (at most `MAX_SHARED_STRINGS`); a row is at most
+`MAX_COLUMNS` cells wide, and so is the sheet's declared dimension, to which every row
+is padded (at most `MAX_CELLS` cells in all); a row number is at most Excel's 1,048,576.
+Beyond a bound the file is refused with FCT200 naming the bound, the figure and the way
+out: save the sheet as CSV, which is read as a stream with no such bound.
 """
 
 from __future__ import annotations
@@ -48,8 +60,10 @@ from operator import methodcaller
 from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from openpyxl.cell.read_only import EMPTY_CELL
+from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+from openpyxl.reader.strings import read_string_table
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.xml.functions import iterparse
@@ -64,6 +78,21 @@ BAD_XLSX = (
     ParseError, EOFError, TypeError, AttributeError, NotImplementedError, ValueError,
     OverflowError, OSError,
 )  # fmt: skip
+# What a workbook may hold (module docstring): generous for a factor's report of a
+# million rows (a sheet of 1,000,000 rows of 12 columns is about 400 MB of XML).
+MIB = 1 << 20
+MAX_PART_BYTES = 64 * MIB
+MAX_SHEET_BYTES = 2048 * MIB
+MAX_RATIO = 100
+RATIO_FROM = MIB  # a part smaller than this may inflate as much as it likes
+MAX_SHARED_STRINGS = 1_000_000
+MAX_COLUMNS = 1_024
+MAX_ROWS = 1_048_576  # Excel's own limit
+# Every row up to the declared last is padded to the declared width: a million rows of
+# 50 columns.
+MAX_CELLS = 50_000_000
+AS_CSV = "save the sheet as CSV (in Excel: Save As, CSV UTF-8) and import that"
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 # How much of a file identify() reads.
 HEAD_BYTES = 64 * 1024
 # How much of a broken record is read again to find the field its open quote is in.
@@ -386,7 +415,7 @@ def sheet_names(path: str, limit: int = 20) -> list[str]:
 def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
     """(sheet row number, cells) of the sheet (the first one by default)."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = _load_workbook(path)
     except BAD_XLSX as exc:
         message = f"not a readable XLSX workbook ({exc})"
         raise ImportFailure(path, None, message, code="FCT200") from exc
@@ -398,7 +427,7 @@ def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
         try:
             sheet = book[sheet_name] if sheet_name else book.worksheets[0]
             number = (sheet.min_row or 1) - 1
-            rows = _sheet_rows(sheet)
+            rows = _sheet_rows(path, sheet)
         except BAD_XLSX as exc:
             message = f"not a readable XLSX workbook ({exc})"
             raise ImportFailure(path, None, message, code="FCT200") from exc
@@ -419,6 +448,103 @@ def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
             yield number, cells
     finally:
         book.close()
+
+
+def _too_much(path: str, reason: str, line: int | None = None) -> ImportFailure:
+    message = f"the workbook is larger than is read: {reason}; {AS_CSV}"
+    return ImportFailure(path, line, message, code="FCT200")
+
+
+def _bound_parts(path: str, book: zipfile.ZipFile) -> None:
+    """Every part of the workbook within its bounds, from the zip's directory."""
+    for info in book.infolist():
+        name, size = info.filename, info.file_size
+        sheet = name.lower().startswith("xl/worksheets/")
+        limit = MAX_SHEET_BYTES if sheet else MAX_PART_BYTES
+        if size > limit:
+            reason = f"its part {name} is {size / MIB:,.0f} MiB uncompressed, over "
+            raise _too_much(path, reason + f"the {limit / MIB:,.0f} MiB read")
+        if size > RATIO_FROM and size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = size / max(info.compress_size, 1)
+            reason = (
+                f"its part {name} inflates {ratio:,.0f} times ({info.compress_size:,} bytes "
+                f"to {size:,}), over the {MAX_RATIO} times of a real workbook (a zip bomb?)"
+            )
+            raise _too_much(path, reason)
+
+
+def _count_shared_strings(path: str, source: IO[bytes]) -> None:
+    """The shared strings counted in the raw XML, in blocks, before they are parsed."""
+    count, rest = 0, b""
+    for block in iter(functools.partial(source.read, 1 << 20), b""):
+        text = rest + block
+        cut = max(len(text) - 64, 0)  # a tag cut by the block's end is counted next time
+        cut = text.rfind(b"<", cut) if b"<" in text[cut:] else len(text)
+        count += len(_SHARED_STRING.findall(text, 0, cut))
+        rest = text[cut:]
+        if count > MAX_SHARED_STRINGS:
+            break
+    count += len(_SHARED_STRING.findall(rest))
+    if count > MAX_SHARED_STRINGS:
+        reason = f"over {MAX_SHARED_STRINGS:,} shared strings (texts), more than are read"
+        raise _too_much(path, reason)
+
+
+class _BoundedReader(ExcelReader):
+    """openpyxl's reader of a workbook, which counts the shared strings before reading."""
+
+    path = ""
+
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is None:
+            return
+        name = part.PartName[1:]
+        with self.archive.open(name) as source:
+            _count_shared_strings(self.path, source)
+        with self.archive.open(name) as source:
+            self.shared_strings = read_string_table(source)
+
+
+def _load_workbook(path: str) -> Any:
+    """The workbook read-only, its values not its formulas, within the bounds."""
+    with zipfile.ZipFile(path) as archive:
+        _bound_parts(path, archive)
+    reader = _BoundedReader(path, read_only=True, data_only=True)
+    reader.path = path
+    reader.read()
+    return reader.wb
+
+
+def _bound_dimension(path: str, max_col: int | None, max_row: int | None) -> None:
+    """The sheet's declared size (every row is padded to its width) within the bounds."""
+    if max_col is not None and max_col > MAX_COLUMNS:
+        last = get_column_letter(min(max_col, 18_278))  # XFD is 16,384; ZZZ the last name
+        reason = (
+            f"the sheet declares {max_col:,} columns (to column {last}), over the "
+            f"{MAX_COLUMNS:,} read (delete the empty columns after the table in Excel, or "
+        )
+        message = f"the workbook is larger than is read: {reason}{AS_CSV})"
+        raise ImportFailure(path, None, message, code="FCT200")
+    if max_row is not None and max_row > MAX_ROWS:
+        raise _too_much(path, f"the sheet declares {max_row:,} rows, over Excel's {MAX_ROWS:,}")
+    if max_col is not None and max_row is not None and max_col * max_row > MAX_CELLS:
+        reason = (
+            f"the sheet declares {max_row:,} rows of {max_col:,} columns, over the "
+            f"{MAX_CELLS:,} cells read (delete the empty rows and columns after the table "
+            "in Excel, or "
+        )
+        message = f"the workbook is larger than is read: {reason}{AS_CSV})"
+        raise ImportFailure(path, None, message, code="FCT200")
+
+
+def _bound_row(path: str, index: int, row: list[dict[str, Any]]) -> None:
+    if index > MAX_ROWS:
+        raise _too_much(path, f"row {index:,} is past Excel's last, {MAX_ROWS:,}", MAX_ROWS)
+    widest = max((cell.get("column") or 0 for cell in row), default=0)
+    if widest > MAX_COLUMNS:
+        reason = f"the row has a cell in column {widest:,}, over the {MAX_COLUMNS:,} read"
+        raise _too_much(path, reason, index)
 
 
 class _RowParser(WorkSheetParser):
@@ -443,7 +569,7 @@ class _RowParser(WorkSheetParser):
                 yield row
 
 
-def _sheet_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
+def _sheet_rows(path: str, sheet: Any) -> Iterator[tuple[Any, ...]]:
     """What `sheet.iter_rows()` gives for a read-only worksheet (missing rows empty, every
     row as wide as the sheet), read with `_RowParser`."""
     try:
@@ -458,12 +584,14 @@ def _sheet_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
         yield from sheet.iter_rows()
         return
     max_col, max_row = sheet.max_column, sheet.max_row
+    _bound_dimension(path, max_col, max_row)
     empty = (EMPTY_CELL,) * max_col if max_col is not None else ()
     counter = index = 1
     with source() as src:
         for index, row in _RowParser(src, strings, **options).parse():
             if max_row is not None and index > max_row:
                 break
+            _bound_row(path, index, row)
             while counter < index:  # rows the file leaves out
                 counter += 1
                 yield empty
