@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -209,22 +208,18 @@ def nested(depth: int) -> str:
     return f"OFXHEADER:100\n\n<OFX>\n<BANKMSGSRSV1>\n{tags}</BANKMSGSRSV1>\n</OFX>\n"
 
 
-def test_deeply_nested_elements_are_read_in_linear_time(tmp_path: Path, monkeypatch) -> None:
+def test_deeply_nested_elements_are_all_read(tmp_path: Path, monkeypatch) -> None:
     """Each closing tag once searched the whole stack, and each empty element moved all
     that the ones after it held: 40,000 nested tags took most of a minute. (The parser
-    refuses more than `MAX_DEPTH` open at once: lifted here to time the pass itself.)"""
+    refuses more than `MAX_DEPTH` open at once: lifted here to read the pass itself. The
+    time it takes is measured by the nesting-depth fuzz target, not in a unit test.)"""
     monkeypatch.setattr(ofx, "MAX_DEPTH", 100_000)
-    seconds = []
     for depth in (5_000, 40_000):
         path = tmp_path / f"{depth}.ofx"
         path.write_text(nested(depth))
-        start = time.perf_counter()
         tree = ofx.parse(str(path))
-        seconds.append(time.perf_counter() - start)
         (body,) = tree.children[0].children
         assert len(body.fields) == depth  # each empty element is a field of the list
-    # 8 times the tags: well under 8 ** 2 = 64 times the time (slack for a busy machine).
-    assert seconds[1] < max(seconds[0], 0.01) * 24, seconds
 
 
 def test_the_ids_do_not_depend_on_how_the_account_number_is_spaced() -> None:
