@@ -1,0 +1,95 @@
+"""FCT191: a ledger string that Fava's journal would show as markup.
+
+Fava's journal writes a transaction's payee and narration, a note's comment, and every
+metadata value into the page as HTML without escaping them. A bank line imported by a
+tool that copies the bank's text as it is can then carry a tag into the ledger:
+
+    2025-02-11 ! "ACME <img src=x onerror=alert(1)> PAYROLL"
+      Assets:Bank:Checking    -96.44 USD
+      Expenses:Uncategorized
+
+Opened in Fava, the journal runs the `onerror` script, which can rewrite the ledger
+through Fava's own API. The plugin reports such a string, with the entry's file and line:
+
+    ledger.beancount:12: FCT191 The narration holds '<img', which Fava's journal would
+    run as markup ...
+
+What counts as markup (and nothing else, so that `a < b` or `AT&T` stay quiet):
+
+- in a payee, a narration, a note's comment, an event's description or a string value
+  of a custom entry: `<` followed by a letter, `/`, `!` or `?` (the start of a tag, an
+  end tag, a comment or a processing instruction);
+- in a metadata value (of an entry or a posting), also a `'` followed by a name and `=`
+  (Fava puts the values in a `title='...'` attribute, which the quote would end, and
+  the name would start an attribute such as `onmouseover=`).
+
+Change `<` and `>` into `‹` and `›` (our importers do that for every text they copy
+from a file: `importers/inert.py`). One precompiled search per string: linear in the
+size of the ledger's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from beancount.core import data
+
+from beancount_factoring.errors import FactoringError, make_error
+
+TAG = re.compile(r"<[A-Za-z/!?]")
+ATTRIBUTE = re.compile(r"<[A-Za-z/!?]|'\s*[^\s\"'<>/=]+\s*=")
+
+ADVICE = (
+    "which Fava's journal would show as markup (a script can run there). "
+    "Write < and > as ‹ and › (or drop them), and no ' before a name and '='"
+)
+
+
+def check_markup(entries: Sequence[data.Directive]) -> list[FactoringError]:
+    """One FCT191 error per entry string that Fava's journal would render as markup."""
+    errors = []
+    for entry in entries:
+        for where, found in _found(entry):
+            message = f"The {where} holds {found!r}, {ADVICE}"
+            errors.append(make_error("FCT191", message, entry.meta, entry))
+    return errors
+
+
+def _texts(entry: Any) -> Iterator[tuple[str, Any]]:
+    """(where, text) of the entry's strings Fava shows as text in its journal."""
+    if isinstance(entry, data.Transaction):
+        yield "payee", entry.payee
+        yield "narration", entry.narration
+    elif isinstance(entry, data.Note):
+        yield "comment", entry.comment
+    elif isinstance(entry, data.Event):
+        yield "description", entry.description
+    elif isinstance(entry, data.Custom):
+        for value in entry.values or ():
+            yield "custom value", getattr(value, "value", None)
+
+
+def _found(entry: Any) -> Iterator[tuple[str, str]]:
+    for where, text in _texts(entry):
+        if isinstance(text, str) and (match := TAG.search(text)):
+            yield where, _around(text, match)
+    yield from _in_meta(getattr(entry, "meta", None), "metadata")
+    for posting in getattr(entry, "postings", None) or ():
+        yield from _in_meta(posting.meta, "posting metadata")
+
+
+def _in_meta(meta: dict[str, Any] | None, where: str) -> Iterator[tuple[str, str]]:
+    if not meta:
+        return
+    for key, value in meta.items():
+        if key == "filename" or not isinstance(value, str):
+            continue  # the ledger's own file name is not shown as a value
+        if match := ATTRIBUTE.search(value):
+            yield f"{where} value {key!r}", _around(value, match)
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    """The markup found, and a few characters after it, to find it in the ledger."""
+    return text[match.start() : match.end() + 25]
