@@ -8,8 +8,10 @@ of this package copies from a file passes through `inert()` on its way into an e
 
     <  becomes  ‹  (U+2039, single left-pointing angle quotation mark)
     >  becomes  ›  (U+203A, single right-pointing angle quotation mark)
-    &  becomes  ＆ (U+FF06, fullwidth ampersand) where it would start a character
-       reference (`&` before a letter or `#`: `&lt;`, `&#60;`); `AT&T`, `R & D` stay
+    &  becomes  ＆ (U+FF06, fullwidth ampersand) where it starts a character reference
+       (`&` before `#`, or before a name that ends in `;`: `&#60;`, `&lt;`), so that the
+       journal shows what the file holds; `AT&T`, `R & D` stay. (A reference is shown as
+       the character it names, never read as a tag: this is for readability.)
     '  becomes  ’  (U+2019, right single quotation mark), in metadata values only: Fava
        puts them in a `title='...'` attribute, where a quote would end the attribute
 
@@ -36,7 +38,7 @@ from typing import Any
 from beancount.core import data
 
 _ANGLES = str.maketrans({"<": "\u2039", ">": "\u203a"})
-_REFERENCE = re.compile(r"&(?=[#A-Za-z])")
+_REFERENCE = re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)")
 _FULLWIDTH_AMPERSAND = "\uff06"
 _RIGHT_QUOTE = "\u2019"
 # Metadata that is the importer's own bookkeeping, not text of the file.
