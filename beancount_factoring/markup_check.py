@@ -31,7 +31,7 @@ size of the ledger's text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from beancount.core import data
@@ -57,37 +57,56 @@ def check_markup(entries: Sequence[data.Directive]) -> list[FactoringError]:
     return errors
 
 
-def _texts(entry: Any) -> Iterator[tuple[str, Any]]:
+def _found(entry: Any) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    # Most strings hold neither `<` nor `'`: a substring test is all they cost, and most
+    # postings' metadata is the file name and line alone.
+    if entry.__class__ is data.Transaction:
+        payee, narration = entry.payee, entry.narration
+        if (payee and "<" in payee) or (narration and "<" in narration):
+            _in_texts(entry, found)
+        for posting in entry.postings:
+            if _has_values(posting.meta):
+                _in_meta(posting.meta, "posting metadata", found)
+    else:
+        _in_texts(entry, found)
+    if _has_values(entry.meta):
+        _in_meta(entry.meta, "metadata", found)
+    return found
+
+
+def _has_values(meta: dict[str, Any] | None) -> bool:
+    """Whether the metadata holds more than the file name and line Beancount gives."""
+    return meta is not None and (len(meta) > 2 or "lineno" not in meta)
+
+
+def _in_texts(entry: Any, found: list[tuple[str, str]]) -> None:
+    for where, text in _texts(entry):
+        if isinstance(text, str) and "<" in text and (match := TAG.search(text)):
+            found.append((where, _around(text, match)))
+
+
+def _texts(entry: Any) -> tuple[tuple[str, Any], ...]:
     """(where, text) of the entry's strings Fava shows as text in its journal."""
     if isinstance(entry, data.Transaction):
-        yield "payee", entry.payee
-        yield "narration", entry.narration
-    elif isinstance(entry, data.Note):
-        yield "comment", entry.comment
-    elif isinstance(entry, data.Event):
-        yield "description", entry.description
-    elif isinstance(entry, data.Custom):
-        for value in entry.values or ():
-            yield "custom value", getattr(value, "value", None)
+        return ("payee", entry.payee), ("narration", entry.narration)
+    if isinstance(entry, data.Note):
+        return (("comment", entry.comment),)
+    if isinstance(entry, data.Event):
+        return (("description", entry.description),)
+    if isinstance(entry, data.Custom):
+        return tuple(("custom value", getattr(v, "value", None)) for v in entry.values or ())
+    return ()
 
 
-def _found(entry: Any) -> Iterator[tuple[str, str]]:
-    for where, text in _texts(entry):
-        if isinstance(text, str) and (match := TAG.search(text)):
-            yield where, _around(text, match)
-    yield from _in_meta(getattr(entry, "meta", None), "metadata")
-    for posting in getattr(entry, "postings", None) or ():
-        yield from _in_meta(posting.meta, "posting metadata")
-
-
-def _in_meta(meta: dict[str, Any] | None, where: str) -> Iterator[tuple[str, str]]:
+def _in_meta(meta: dict[str, Any] | None, where: str, found: list[tuple[str, str]]) -> None:
     if not meta:
         return
     for key, value in meta.items():
-        if key == "filename" or not isinstance(value, str):
+        if key == "filename" or value.__class__ is not str:
             continue  # the ledger's own file name is not shown as a value
-        if match := ATTRIBUTE.search(value):
-            yield f"{where} value {key!r}", _around(value, match)
+        if ("<" in value or "'" in value) and (match := ATTRIBUTE.search(value)):
+            found.append((f"{where} value {key!r}", _around(value, match)))
 
 
 def _around(text: str, match: re.Match[str]) -> str:
