@@ -16,8 +16,9 @@ through Fava's own API. The plugin reports such a string, with the entry's file 
 
 What counts as markup (and nothing else, so that `a < b` or `AT&T` stay quiet):
 
-- in a payee, a narration, a note's comment, an event's description or a string value
-  of a custom entry: `<` followed by a letter, `/`, `!` or `?` (the start of a tag, an
+- in a payee, a narration, a note's comment, an event's type and description, a
+  query's name, the name of a document's file or a string value of a custom entry:
+  `<` followed by a letter, `/`, `!` or `?` (the start of a tag, an
   end tag, a comment or a processing instruction);
 - in a metadata value (of an entry or a posting), also a `'` followed by a name and `=`
   (Fava puts the values in a `title='...'` attribute, which the quote would end, and
@@ -30,6 +31,7 @@ size of the ledger's text.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -93,7 +95,12 @@ def _texts(entry: Any) -> tuple[tuple[str, Any], ...]:
     if isinstance(entry, data.Note):
         return (("comment", entry.comment),)
     if isinstance(entry, data.Event):
-        return (("description", entry.description),)
+        return ("event type", entry.type), ("description", entry.description)
+    if isinstance(entry, data.Document):
+        # Fava shows the name of a document's file (one the `documents` folder holds).
+        return (("document's file name", os.path.basename(entry.filename or "")),)
+    if isinstance(entry, data.Query):
+        return (("query name", entry.name),)
     if isinstance(entry, data.Custom):
         return tuple(("custom value", getattr(v, "value", None)) for v in entry.values or ())
     return ()

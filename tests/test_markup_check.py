@@ -6,6 +6,8 @@ page unescaped; the plugin reports each string that would be markup there, at it
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from beancount import loader
 
 HEAD = """
@@ -71,3 +73,21 @@ def test_it_can_be_switched_off() -> None:
 """
     )
     assert errors == []
+
+
+def test_a_document_query_and_custom_entry_are_checked_too(tmp_path: Path) -> None:
+    statement = tmp_path / "<img src=x onerror=alert(1)>.pdf"
+    statement.write_bytes(b"%PDF-1.4")
+    found = fct191(
+        f"""
+2025-03-06 document Assets:Bank:Checking "{statement}"
+2025-03-07 query "<b>cash</b>" "SELECT account"
+2025-03-08 custom "budget" "<script>alert(1)</script>"
+"""
+    )
+    # HEAD is 5 lines and the text starts with a blank line: entries on lines 7, 8, 9.
+    assert [line for line, _ in found] == [7, 8, 9]
+    messages = " | ".join(message for _, message in found)
+    assert "The document's file name holds '<img" in messages
+    assert "The query name holds '<b>" in messages
+    assert "The custom value holds '<script>" in messages
