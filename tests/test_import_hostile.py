@@ -134,3 +134,40 @@ def test_a_broken_link_is_skipped_with_a_message(cli: Any, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert f"{link}: a link to a file that does not exist (skipped)" in result.output
     assert "FLEETONE FUEL" in output.read_text(encoding="utf-8")
+
+
+def test_a_hostile_invoice_export_is_imported_as_inert_text(cli: Any, tmp_path: Path) -> None:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "ridgeline_tms_invoices_2025-04-07.csv").write_text(
+        "Invoice No,Invoice Date,Due Date,Customer,Load No,Charge Code,Description,Amount\n"
+        "RF-9001,03/17/2025,04/16/2025,Northstar Logistics,NSL-1,LINEHAUL,"
+        f'"Gary IN {IMG} Toledo OH","2,260.00"\n'
+    )
+    output = tmp_path / "out.beancount"
+    result = invoke(cli, "extract", "-o", str(output), str(downloads))
+    assert result.exit_code == 0, result.output
+    text = output.read_text(encoding="utf-8")
+    assert "RF-9001" in text
+    assert "<img" not in text and "\u2039img src=x onerror=alert(1)\u203a" in text
+    entries, errors, _ = parser.parse_string(text)
+    assert not errors and check_markup(entries) == []
+
+
+def test_a_hostile_factor_report_is_imported_as_inert_text(cli: Any, tmp_path: Path) -> None:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "lakeshore_collections_report_2025-04-09.csv").write_text(
+        "Collections Report - RIDGELINE FREIGHT LLC (Client #C10482) 03/31/2025 - 04/09/2025\n"
+        "Batch Date,Pay Date,Debtor,Check/ACH #,Invoice #,Load #,Invoice Amt,Paid,Short/Over,"
+        "Pay Type\n"
+        f'04/04/2025,04/03/2025,"BAYLINE {SCRIPT}",ACH5520418,RF-1020,BL-91530,'
+        '"$2,630.00","$2,630.00",$0.00,ACH\n'
+    )
+    output = tmp_path / "out.beancount"
+    result = invoke(cli, "extract", "-e", str(LEDGER), "-o", str(output), str(downloads))
+    assert result.exit_code == 0, result.output
+    text = output.read_text(encoding="utf-8")
+    assert "<script" not in text and "BAYLINE \u2039script\u203aalert(2)" in text
+    entries, errors, _ = parser.parse_string(text)
+    assert not errors and check_markup(entries) == []
