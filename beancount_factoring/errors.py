@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "FCT170": "the factor's own figures for an invoice differ from the agreement",
     "FCT180": "a fuel advance differs from the agreement",
     "FCT190": "a fee charged apart from any invoice differs from the agreement",
+    "FCT191": "a ledger string holds markup Fava's journal would render",
 }
 
 

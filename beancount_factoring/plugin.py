@@ -34,6 +34,7 @@ from beancount_factoring.checks import check_clocks, check_income_deposits, chec
 from beancount_factoring.config import parse_config
 from beancount_factoring.errors import FactoringError, error_code, make_error
 from beancount_factoring.held_receivables import check_held_receivables
+from beancount_factoring.markup_check import check_markup
 from beancount_factoring.misspelt_keys import check_keys
 from beancount_factoring.settle import Settlement, settle
 
@@ -110,6 +111,7 @@ def _run(
     errors.extend(check_income_deposits(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))
+    errors.extend(check_markup(entries))
     if entries:
         as_of = config.as_of or max(entry.date for entry in entries[-100:])
         errors.extend(check_clocks(settlement, book, as_of))

@@ -372,6 +372,15 @@ CASES: dict[str, Run] = {
             '  volume-shortfall-fee: "1%"',
         ),
     ),
+    # A bank line imported as it is, with a tag in its description.
+    "FCT191": ledger(
+        INVOICE,
+        """
+2025-03-05 ! "ACME <img src=x onerror=alert(1)> PAYROLL"
+  Assets:Bank:Checking         -96.44 USD
+  Income:Freight
+""",
+    ),
     # The importers.
     "FCT200": extracting(
         lambda: BankCsvImporter(

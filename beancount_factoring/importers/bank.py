@@ -58,6 +58,7 @@ from beancount_factoring.importers.base import (
     no_gc_pauses,
 )
 from beancount_factoring.importers.held import mark_misdirected
+from beancount_factoring.importers.inert import inert_entries
 from beancount_factoring.importers.readers import Layout
 from beancount_factoring.importers.table import Claim, Table, latest_date
 
@@ -245,7 +246,8 @@ class BankCsvImporter(Importer):
             entries = self._extract(os.fspath(filepath), matcher)
             if held is not None:  # customers that paid us for an invoice the factor holds
                 mark_misdirected(entries, held, self.fallback, due)
-            return entries
+            # The file's text, made inert for Fava's journal (inert.py).
+            return inert_entries(entries)
 
     def _extract(self, path: str, matcher: Matcher) -> list[Any]:
         ids = RowIds("bank")

@@ -49,6 +49,7 @@ from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
 from beancount_factoring.importers.factor_entries import Context, chargeback, collections, purchase
 from beancount_factoring.importers.factor_history import PaymentHistory
 from beancount_factoring.importers.factor_reserve import reserve_ledger
+from beancount_factoring.importers.inert import inert_entries
 from beancount_factoring.importers.invoices import customer_leaf
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import (
@@ -342,7 +343,8 @@ class FactorReportImporter(base.Importer):
             # Opening the closest profile's report explains a file no profile recognises.
             report = Report(filepath, found or closest)
             try:
-                return BUILDERS[report.profile.kind](report, context)
+                # The file's text, made inert for Fava's journal (inert.py).
+                return inert_entries(BUILDERS[report.profile.kind](report, context))
             finally:
                 report.close()
 

@@ -40,7 +40,9 @@ it under the file's name, goes on with the other files, and exits with status 1.
 
 from __future__ import annotations
 
+import copy
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -88,7 +90,60 @@ def ingest(
     # A download none of them can read is an error, not a silent skip (see `unreadable`).
     group = beangulp.Ingest([*together(importers), UnreadableFile()], hooks)
     group.cli.add_command(_identify, "identify")
+    for name in ("identify", "extract", "archive"):
+        group.cli.add_command(_safe_files(group.cli.commands[name]), name)
     return group
+
+
+# A character that would end the `**** <path>` line extract writes above a file's entries
+# (and start a line of ledger text), or that a terminal would act on: the C0 and C1
+# controls (newline, carriage return, escape...) and Unicode's line and paragraph
+# separators.
+UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def safe_files(sources: Sequence[str], log: Callable[..., Any]) -> tuple[list[str], bool]:
+    """The files under `sources` that can be read and named in a ledger, and whether one
+    was refused.
+
+    A file whose path holds a control character is refused, with a message naming it
+    (its path written with escapes): beangulp would print the name as it is, and a
+    newline in it would make the rest of the name ledger directives that parse with no
+    error. A broken symbolic link is skipped with a message, not an abort of the run.
+    """
+    files: list[str] = []
+    refused = False
+    for path in utils.walk(sources):
+        if UNSAFE_NAME.search(path):
+            log(f"* {path!r}: refused, its name holds a control character (a newline or")
+            log("  the like) that would write ledger text; rename the file")
+            refused = True
+        elif not os.path.exists(path):
+            log(f"* {path}: a link to a file that does not exist (skipped)")
+        else:
+            files.append(path)
+    return files, refused
+
+
+def _safe_files(command: click.Command) -> click.Command:
+    """A copy of a beangulp command that is given only the files `safe_files` keeps,
+    and exits with status 1 when it refused one."""
+    run = command.callback
+    assert run is not None
+    guarded = copy.copy(command)
+
+    def callback(**kwargs: Any) -> Any:
+        files, refused = safe_files(kwargs["src"], utils.logger(err=True))
+        try:
+            result = run(**{**kwargs, "src": tuple(files)})
+        except SystemExit as stop:
+            sys.exit(stop.code or (1 if refused else 0))
+        if refused:
+            sys.exit(1)
+        return result
+
+    guarded.callback = callback
+    return guarded
 
 
 # The least share of an importer's columns a file's header must have for identify to

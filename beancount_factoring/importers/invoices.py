@@ -56,6 +56,7 @@ from beancount_factoring.importers.base import (
     mark_duplicates,
     no_gc_pauses,
 )
+from beancount_factoring.importers.inert import inert_entries
 from beancount_factoring.importers.readers import Layout
 from beancount_factoring.importers.table import Claim, Table, latest_date
 
@@ -280,7 +281,8 @@ class InvoiceImporter(Importer):
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
         with no_gc_pauses():
-            return self._extract(os.fspath(filepath), existing)
+            # The file's text, made inert for Fava's journal (inert.py).
+            return inert_entries(self._extract(os.fspath(filepath), existing))
 
     def _extract(self, path: str, existing: Sequence[Any]) -> list[Any]:
         # Every invoice is kept until the end: its rows may be anywhere in the file.

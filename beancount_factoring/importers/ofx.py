@@ -74,6 +74,7 @@ from beancount_factoring.importers.base import (
     within_dates,
 )
 from beancount_factoring.importers.held import mark_misdirected
+from beancount_factoring.importers.inert import inert_entries
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w.]*)\s*(/?)>([^<]*)")
 # A transaction of plain elements (`<TAG>value`: no closing tags, entities or aggregates
@@ -609,7 +610,8 @@ class OfxImporter(Importer):
             parse(path, self.encoding, reading)
             if held is not None:  # customers that paid us for an invoice the factor holds
                 mark_misdirected(reading.entries, held, self.fallback, due)
-            return reading.entries, set(reading.accounts)
+            # The file's text, made inert for Fava's journal (inert.py).
+            return inert_entries(reading.entries), set(reading.accounts)
 
     def _entry(
         self, path: str, trn: Aggregate, statement: Statement, ids: RowIds, matcher: Matcher
