@@ -7,7 +7,17 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring.fava.blocks import DATE, DECIMAL, INT, STR, Page, charts, money
+from beancount_factoring.fava.blocks import (
+    DATE,
+    DECIMAL,
+    INT,
+    STR,
+    TOTAL,
+    Headline,
+    Page,
+    charts,
+    money,
+)
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
@@ -48,6 +58,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Lines", INT),
         ],
         rows_of(report.unfactored, with_factor=False),
+        summed=(*report.buckets, "Total", "Lines"),
     )
     held = tab(
         [
@@ -59,6 +70,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Invoices", INT),
         ],
         rows_of(report.factored, with_factor=True),
+        summed=(*report.buckets, "Total", "Invoices"),
     )
     lines = [
         i
@@ -97,6 +109,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             for i in lines
         ],
         invoice_column="Invoice",
+        summed=("Amount",),
     )
     tie = tab(
         [
@@ -145,4 +158,53 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
         notices=notices(book, view),
         figures=(*as_of_figures(view, page_currency), ("Aged by", basis)),
         extra={"basis": report.basis, "buckets": report.buckets},
+        headlines=(_headline(lines, report.buckets, report.basis, where),),
+    )
+
+
+def _headline(
+    lines: Sequence[Any], buckets: Sequence[str], basis: str, where: Directory
+) -> Headline:
+    """What is overdue, by bucket and by customer, largest first; then a total per currency.
+
+    Of the open lines the page lists (ours and the factors'), those past the first
+    bucket: past their due date on the due basis, older than the invoice date on the
+    invoice basis. Each figure is the sum of rows of the table of open invoices below.
+    """
+    late = buckets[1:]
+    per_customer: dict[tuple[str, str], list[Decimal]] = {}
+    for line in lines:
+        if line.bucket not in late:
+            continue
+        amounts = per_customer.setdefault((line.customer, line.currency), [Decimal(0)] * len(late))
+        amounts[late.index(line.bucket)] += line.amount
+    rows: list[tuple[str, str, list[Decimal]]] = sorted(
+        (
+            (customer, currency, [*amounts, sum(amounts, Decimal(0))])
+            for (customer, currency), amounts in per_customer.items()
+        ),
+        key=lambda row: (row[1], -row[2][-1], row[0]),
+    )
+    totals: dict[str, list[Decimal]] = {}
+    for _, currency, figures in rows:
+        total = totals.setdefault(currency, [Decimal(0)] * len(figures))
+        for index, amount in enumerate(figures):
+            total[index] += amount
+    rows += [(TOTAL, currency, figures) for currency, figures in sorted(totals.items())]
+    due = basis == "due"
+    return Headline(
+        title="Overdue, by customer" if due else "Open past the invoice date, by customer",
+        columns=("Customer", *(f"{name} days" for name in late), "Overdue" if due else "Total"),
+        rows=tuple(
+            (customer, *(where.amount(amount, currency) for amount in figures))
+            for customer, currency, figures in rows
+        ),
+        numeric=(False, *(True for _ in late), True),
+        note=(
+            "Days past the due date (the invoice's due:, else its date + 30 days), "
+            "ours and the factors' invoices."
+            if due
+            else "Days since the invoice date, ours and the factors' invoices."
+        ),
+        empty="Nothing is overdue." if due else "No invoice is older than its invoice date.",
     )

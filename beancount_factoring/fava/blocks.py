@@ -83,6 +83,41 @@ class Table:
         return self.total - self.shown
 
 
+TOTAL = "Total"
+"""The first cell of a table's total row."""
+
+
+def total_rows(
+    columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]], summed: Iterable[str]
+) -> list[list[Any]]:
+    """The total rows of a table: one per currency (its ``Currency`` column), after the rows.
+
+    The columns named in ``summed`` add up (every row, also those a long table does not
+    show); the first column says ``Total``, the currency column its currency, the others
+    are empty (a rate or a date does not add up).
+    """
+    names = [name for name, _ in columns]
+    summed_at = [names.index(name) for name in summed if name in names]
+    if not rows or not summed_at:
+        return []
+    currency_at = names.index("Currency") if "Currency" in names else None
+    totals: dict[str, list[Any]] = {}
+    for row in rows:
+        currency = row[currency_at] if currency_at is not None else ""
+        total = totals.get(currency)
+        if total is None:
+            total = [None] * len(columns)
+            total[0] = TOTAL
+            if currency_at is not None:
+                total[currency_at] = currency
+            for index in summed_at:
+                total[index] = Decimal(0) if columns[index][1] == DECIMAL else 0
+            totals[currency] = total
+        for index in summed_at:
+            total[index] += row[index] or 0
+    return [totals[currency] for currency in sorted(totals)]
+
+
 def table(
     columns: Sequence[tuple[str, str]],
     rows: Sequence[Sequence[Any]],
@@ -90,17 +125,21 @@ def table(
     limit: int = MAX_ROWS,
     leave_out: Iterable[str] = (),
     source_column: str | None = None,
+    summed: Iterable[str] = (),
 ) -> Table:
     """A query-table of ``columns`` (name, Fava dtype) and at most ``limit`` rows.
 
     The columns named in ``leave_out`` are not shown (a Currency column when
-    the whole page is in one currency).
+    the whole page is in one currency). With ``summed`` the table ends with its
+    total rows (``total_rows``), computed over all its rows.
     """
+    totals = total_rows(columns, rows, summed)
     leave_out = set(leave_out)
     if leave_out:
         keep = [i for i, (name, _) in enumerate(columns) if name not in leave_out]
         columns = [columns[i] for i in keep]
         rows = [[row[i] for i in keep] for row in rows]
+        totals = [[row[i] for i in keep] for row in totals]
     names = [name for name, _ in columns]
     if len(set(names)) != len(names):
         raise ValueError(f"column names must differ: {names}")
@@ -108,7 +147,7 @@ def table(
     data = {
         "t": "table",
         "types": [{"name": name, "dtype": dtype} for name, dtype in columns],
-        "rows": [list(row) for row in shown],
+        "rows": [list(row) for row in shown] + [list(row) for row in totals],
     }
     index = names.index(invoice_column) if invoice_column is not None else None
     source = names.index(source_column) if source_column is not None else None
@@ -129,6 +168,22 @@ def drop_zero_columns(
 
 
 @dataclass(frozen=True)
+class Headline:
+    """A few figures that answer a page's question, shown first as a small HTML table.
+
+    ``cells`` are already written as text (amounts in Fava's locale); a row whose
+    first cell is ``Total`` is a total row. ``numeric`` marks the columns aligned right.
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    note: str = ""
+    empty: str = "Nothing to show."
+
+
+@dataclass(frozen=True)
 class Page:
     """Everything one page shows for one set of request parameters."""
 
@@ -138,6 +193,7 @@ class Page:
     notices: tuple[str, ...] = ()
     figures: tuple[tuple[str, str], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    headlines: tuple[Headline, ...] = ()
 
 
 def charts(items: Sequence[Mapping[str, Any]]) -> Markup | None:

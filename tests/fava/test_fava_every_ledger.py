@@ -82,7 +82,8 @@ def table_starting(html: str, column: str) -> list[list[object]]:
     """The rows of the page's first table whose first column is ``column``."""
     for table in components(html, "query-table"):
         if table["types"][0]["name"] == column:  # type: ignore[index]
-            return table["rows"]  # type: ignore[index,no-any-return]
+            found: list[list[object]] = table["rows"]  # type: ignore[index]
+            return [row for row in found if row[0] != "Total"]
     raise AssertionError(f"no table starts with {column!r}")
 
 

@@ -43,9 +43,10 @@ def components(html: str, kind: str) -> list[object]:
     return [json.loads(found) for found in re.findall(pattern, html, re.S)]
 
 
-def rows(html: str, index: int = 0) -> list[list[object]]:
-    """The rows of the page's ``index``-th table."""
-    return components(html, "query-table")[index]["rows"]  # type: ignore[index]
+def rows(html: str, index: int = 0, totals: bool = False) -> list[list[object]]:
+    """The rows of the page's ``index``-th table; with ``totals`` its total rows only."""
+    found: list[list[object]] = components(html, "query-table")[index]["rows"]  # type: ignore[index]
+    return [row for row in found if (row[0] == "Total") == totals]
 
 
 def figure(html: str, label: str) -> str:
@@ -72,7 +73,8 @@ def test_each_page_shows_its_tables_and_chart(client: FlaskClient, page: str) ->
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     for heading in PAGES[page]:
-        assert f"<h3>{heading}</h3>" in html
+        # The settled history is behind a <details> control, named by its summary.
+        assert f"<h3>{heading}</h3>" in html or f"<summary>{heading}:" in html
     assert components(html, "query-table")
     assert components(html, "charts")
     # The ledger's last transaction; its last entries, 2025-04-01, are balance assertions.
