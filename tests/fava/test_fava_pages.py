@@ -200,9 +200,9 @@ def test_the_factor_parameter_narrows_to_one_factor(client: FlaskClient) -> None
     assert [row[0] for row in rows(html, 0)] == ["Pinecrest"]
 
 
-def test_the_aging_basis_can_be_the_due_date(client: FlaskClient) -> None:
-    by_invoice = client.get(url("FactoringAging")).get_data(as_text=True)
-    by_due = client.get(url("FactoringAging", query="basis=due")).get_data(as_text=True)
+def test_the_aging_basis_is_the_due_date_unless_asked(client: FlaskClient) -> None:
+    by_due = client.get(url("FactoringAging")).get_data(as_text=True)
+    by_invoice = client.get(url("FactoringAging", query="basis=invoice")).get_data(as_text=True)
     assert figure(by_invoice, "Aged by") == "invoice date"
     assert figure(by_due, "Aged by") == "due date"
     days = {row[0]: row[6] for row in rows(by_invoice, 2)}
@@ -358,11 +358,11 @@ def test_a_config_change_takes_effect_on_reload(tmp_path: Path) -> None:
     app = make_app(path)
     client = app.test_client()
     html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
-    assert figure(html, "Aged by") == "invoice date"
-    write_small(tmp_path, "\"{'aging-basis': 'due'}\"")
+    assert figure(html, "Aged by") == "due date"
+    write_small(tmp_path, "\"{'aging-basis': 'invoice'}\"")
     app.config["LEDGERS"][SMALL_SLUG].load_file()
     html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
-    assert figure(html, "Aged by") == "due date"
+    assert figure(html, "Aged by") == "invoice date"
 
 
 def test_the_aging_page_ties_out_a_loan_model_ledger(tmp_path: Path) -> None:
