@@ -209,9 +209,10 @@ def _headline(
 
     Of the open reserves the page lists (so each figure is the sum of the rows of
     the table below): *held* is what the factor holds back; *owed now* is the
-    release's due back of the reserves whose expected release is on or before the
-    as-of date (overdue, or due today); *due in the next 7 days* that of those whose
-    expected release falls in the 7 days after it.
+    due back of the collected invoices' reserves whose expected release is on or
+    before the as-of date (overdue, or due today); *due back by* that of those whose
+    expected release falls in the 7 days after it. A reserve awaiting the customer's
+    payment is held, not owed.
     """
     soon = view.as_of + SOON
     figures: dict[tuple[str, str], list[Decimal]] = {
@@ -221,9 +222,11 @@ def _headline(
         row = figures.setdefault((i.factor, i.currency), [Decimal(0)] * 3)
         row[0] += i.held
         release = i.expected_release
-        if release is not None and release <= view.as_of:
+        if i.status == AWAITING_COLLECTION or release is None:
+            continue  # not owed before the customer pays the factor
+        if release <= view.as_of:
             row[1] += i.due_back
-        elif release is not None and release <= soon:
+        elif release <= soon:
             row[2] += i.due_back
     rows = [(name, currency, amounts) for (name, currency), amounts in figures.items()]
     totals: dict[str, list[Decimal]] = {}
@@ -241,8 +244,8 @@ def _headline(
             for name, currency, amounts in rows
         ),
         numeric=(False, True, True, True),
-        note="Owed now: the due back of reserves whose expected release is on or before "
-        f"{view.as_of.isoformat()}; then those expected in the next 7 days.",
+        note="Owed now: the due back of collected invoices' reserves whose expected release "
+        f"is on or before {view.as_of.isoformat()}; then those expected in the next 7 days.",
         empty="No reserve is held.",
     )
 
