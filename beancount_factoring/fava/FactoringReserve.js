@@ -107,7 +107,34 @@ function keepDatesWhole(component) {
   }
 }
 
+// A table's total rows (data-totals: a JSON list of rows of text, written by the
+// server in Fava's number format) go in a footer of their own: sorting the table
+// moves the rows of its body, never the totals.
+function addTotals(component) {
+  const { totals } = component.dataset;
+  const table = component.querySelector("table");
+  if (!totals || !table || table.querySelector("tfoot.factoring-totals")) {
+    return;
+  }
+  const footer = document.createElement("tfoot");
+  footer.className = "factoring-totals";
+  for (const values of JSON.parse(totals)) {
+    const row = document.createElement("tr");
+    values.forEach((value, index) => {
+      const cell = document.createElement("td");
+      cell.textContent = value;
+      if (index > 0 && /^[-−(]?[\d\s.,\u00a0\u202f'’]+\)?$/.test(value)) {
+        cell.className = "num";
+      }
+      row.append(cell);
+    });
+    footer.append(row);
+  }
+  table.append(footer);
+}
+
 function linkCells(component) {
+  addTotals(component);
   keepDatesWhole(component);
   const { invoiceColumn, journal, sourceColumn, editor, ledgerDir } = component.dataset;
   if (invoiceColumn !== undefined && journal) {

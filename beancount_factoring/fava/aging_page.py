@@ -27,7 +27,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Open receivables per customer and bucket: ours, and those the factors hold."""
     report = book.aging(as_of=view.as_of, factor=view.factor, basis=view.basis)
     tab, page_currency = page_tables(
-        {t.currency for t in report.totals} | {i.currency for i in report.invoices}
+        {t.currency for t in report.totals} | {i.currency for i in report.invoices}, where.number
     )
 
     def row_accounts(customer: str, factor: str | None) -> frozenset[str]:

@@ -10,7 +10,7 @@ Fava's components then show every string as text.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -76,6 +76,13 @@ class Table:
     total: int
     invoice_column: int | None = None
     source_column: int | None = None
+    totals: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def totals_json(self) -> str:
+        """The total rows as JSON text, for the element's ``data-totals`` attribute: the
+        page's script writes them in the table's footer, which sorting does not move."""
+        return simplejson.dumps([list(row) for row in self.totals])
 
     @property
     def cut(self) -> int:
@@ -126,12 +133,14 @@ def table(
     leave_out: Iterable[str] = (),
     source_column: str | None = None,
     summed: Iterable[str] = (),
+    number: Callable[[Decimal], str] | None = None,
 ) -> Table:
     """A query-table of ``columns`` (name, Fava dtype) and at most ``limit`` rows.
 
     The columns named in ``leave_out`` are not shown (a Currency column when
     the whole page is in one currency). With ``summed`` the table ends with its
-    total rows (``total_rows``), computed over all its rows.
+    total rows (``total_rows``), computed over all its rows, written as text by
+    ``number`` (Fava's, so that they read as the rows do) in the table's footer.
     """
     totals = total_rows(columns, rows, summed)
     leave_out = set(leave_out)
@@ -147,11 +156,19 @@ def table(
     data = {
         "t": "table",
         "types": [{"name": name, "dtype": dtype} for name, dtype in columns],
-        "rows": [list(row) for row in shown] + [list(row) for row in totals],
+        "rows": [list(row) for row in shown],
     }
     index = names.index(invoice_column) if invoice_column is not None else None
     source = names.index(source_column) if source_column is not None else None
-    return Table(to_json(data), len(shown), len(rows), index, source)
+    write = number or (lambda value: f"{value:.2f}")
+    written = tuple(
+        tuple(
+            "" if cell is None else write(money(cell)) if isinstance(cell, Decimal) else str(cell)
+            for cell in row
+        )
+        for row in totals
+    )
+    return Table(to_json(data), len(shown), len(rows), index, source, written)
 
 
 def drop_zero_columns(

@@ -117,7 +117,8 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     tab, page_currency = page_tables(
         {line.currency for line in (*report.by_factor, *report.by_customer, *report.by_month)}
         | {line.currency for line in report.by_invoice}
-        | {d.currency for d in report.deductions}
+        | {d.currency for d in report.deductions},
+        where.number,
     )
     fee_columns = [(FEE_COLUMNS[kind], DECIMAL) for kind in FEE_KINDS]
     rate_columns = [

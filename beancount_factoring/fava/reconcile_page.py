@@ -40,7 +40,8 @@ def reconcile_page(
     report = book.reconcile(as_of=view.as_of, factor=view.factor)
     tab, page_currency = page_tables(
         {a.currency for a in report.accounts}
-        | {lump.currency for a in report.accounts for lump in a.unallocated}
+        | {lump.currency for a in report.accounts for lump in a.unallocated},
+        where.number,
     )
     # A customer's filter keeps its factors' clearing accounts, whole.
     kept = where.kept_factors(view)

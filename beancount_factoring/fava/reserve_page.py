@@ -33,7 +33,7 @@ SOON = datetime.timedelta(days=7)
 def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Reserve held per factor, its balance over time, and the open and forfeited reserves."""
     report = book.reserve(as_of=view.as_of, factor=view.factor)
-    tab, page_currency = page_tables({f.currency for f in report.factors})
+    tab, page_currency = page_tables({f.currency for f in report.factors}, where.number)
 
     def keep(invoice: Any) -> bool:
         return view.matches_account(

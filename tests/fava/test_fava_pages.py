@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,20 @@ def components(html: str, kind: str) -> list[object]:
 
 
 def rows(html: str, index: int = 0, totals: bool = False) -> list[list[object]]:
-    """The rows of the page's ``index``-th table; with ``totals`` its total rows only."""
+    """The rows of the page's ``index``-th table; with ``totals`` its total rows (text,
+    from the element's ``data-totals``, which the page's script writes in its footer)."""
+    if totals:
+        return [json.loads(html_unescape(found)) for found in _totals(html)][index]  # type: ignore[no-any-return]
     found: list[list[object]] = components(html, "query-table")[index]["rows"]  # type: ignore[index]
-    return [row for row in found if (row[0] == "Total") == totals]
+    return found
+
+
+def _totals(html: str) -> list[str]:
+    """Each query table's ``data-totals`` attribute ("[]" when it has none)."""
+    return [
+        (re.search(r'data-totals="([^"]*)"', tag) or re.match("()", "")).group(1) or "[]"  # type: ignore[union-attr]
+        for tag in re.findall(r'<svelte-component type="query-table"[^>]*>', html)
+    ]
 
 
 def figure(html: str, label: str) -> str:
