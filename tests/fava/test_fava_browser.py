@@ -208,3 +208,20 @@ def test_totals_stay_in_the_footer_and_every_invoice_number_is_a_link(
             href = links.nth(number).get_attribute("href") or ""
             assert href.endswith(f"/journal/?filter=%5E{words[number]}")
     assert tab.errors == []
+
+
+def test_a_cell_of_several_invoices_links_each(fava_server: str, tab: Watched) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    # On 2025-01-09 schedule 3106 (RF-1001 and RF-1003) is open, not funded yet.
+    page.goto(f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringReconciliation/?time=2025-01-09")
+    items = page.locator("article svelte-component[data-invoice-column]").first
+    row = items.locator("tbody tr", has_text="RF-1003")
+    expect(row.locator("a", has_text="RF-1001")).to_have_attribute(
+        "href", f"/{EXAMPLE_SLUG}/journal/?filter=%5ERF-1001"
+    )
+    expect(row.locator("a", has_text="RF-1003")).to_have_attribute(
+        "href", f"/{EXAMPLE_SLUG}/journal/?filter=%5ERF-1003"
+    )
+    assert tab.errors == []
