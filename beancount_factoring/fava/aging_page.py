@@ -154,12 +154,42 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
     return Page(
         view=view,
         tables={"ours": ours, "held": held, "invoices": invoices, "tie": tie},
-        charts=charts([scatter]),
+        charts=charts([*_amount_charts(lines, reference), scatter]),
         notices=notices(book, view),
         figures=(*as_of_figures(view, page_currency), ("Aged by", basis)),
         extra={"basis": report.basis, "buckets": report.buckets},
         headlines=(_headline(lines, report.buckets, report.basis, where),),
     )
+
+
+def _amount_charts(lines: Sequence[Any], reference: str) -> list[dict[str, Any]]:
+    """The open amounts per month of their reference date, one bar chart per currency,
+    each bar stacked by customer: how much is open, and from when (the bars add up to
+    the open invoices' total)."""
+    months: dict[str, dict[datetime.date, dict[str, Decimal]]] = {}
+    for line in lines:
+        month = line.reference_date.replace(day=1)
+        stack = months.setdefault(line.currency, {}).setdefault(month, {})
+        stack[line.customer] = stack.get(line.customer, Decimal(0)) + line.amount
+    chart_list = []
+    for currency in sorted(months):
+        label = f"Open amounts by month of {reference}"
+        if len(months) > 1:
+            label += f" ({currency})"
+        bars = [
+            {
+                "date": month,
+                "balance": {currency: money(sum(stack.values(), Decimal(0)))},
+                "budgets": {},
+                "account_balances": {
+                    customer: {currency: money(amount)}
+                    for customer, amount in sorted(stack.items())
+                },
+            }
+            for month, stack in sorted(months[currency].items())
+        ]
+        chart_list.append({"type": "bar", "label": label, "data": bars})
+    return chart_list
 
 
 def _headline(

@@ -238,3 +238,14 @@ def test_the_fees_chart_is_one_per_currency_and_names_the_factors(client: FlaskC
     for bar in chart["data"]:
         assert len(bar["balance"]) == 1  # one currency per bar
         assert set(bar["account_balances"]) <= {"Lakeshore", "Pinecrest"}
+
+
+def test_the_aging_chart_shows_the_open_amounts(small: Flask) -> None:
+    html = page(small.test_client(), "FactoringAging", SMALL_SLUG)
+    (bars,) = [c for c in components(html, "charts")[0] if c["type"] == "bar"]  # type: ignore[index]
+    assert bars["label"] == "Open amounts by month of due date"
+    # INV-2 due 02-02 (2,000.00) and INV-3 due 01-04 + 30 = 02-03 (500.00): one bar.
+    (bar,) = bars["data"]
+    assert bar["date"] == "2025-02-01"
+    assert bar["balance"] == {"USD": 2500.0}
+    assert bar["account_balances"]["Acme"] == {"USD": 500.0}
