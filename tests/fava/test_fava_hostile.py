@@ -44,7 +44,7 @@ TAGS = {
     "table", "tbody", "td", "th", "thead", "title", "tr", "ul",
 }  # fmt: skip
 ATTRIBUTES = {
-    "class", "content", "data-editor", "data-invoice-column", "data-journal",
+    "class", "content", "data-editor", "data-invoice-column", "data-journal", "data-totals",
     "data-ledger-dir", "data-source-column", "href", "id", "name", "rel", "src", "type",
 }  # fmt: skip
 SCRIPT_TYPES = {"application/json", "module"}
