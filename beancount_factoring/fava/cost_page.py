@@ -258,7 +258,7 @@ def _fee_charts(
 ) -> list[dict[str, Any]]:
     """Fees per month, one bar chart per currency, each bar stacked by factor.
 
-    One bar never adds two currencies; the legend names the factors.
+    One bar never adds two currencies (nor two factors); the legend names the factors.
     """
     months: dict[str, dict[str, dict[str, Decimal]]] = {}  # currency -> month -> factor
     for line in month_lines:
@@ -268,20 +268,20 @@ def _fee_charts(
         stack[line.factor] = stack.get(line.factor, Decimal(0)) + line.fees.total
     chart_list = []
     for currency in sorted(months):
+        # Fava's legend names the keys of "balance": the factors here, each its own
+        # bar (the chart's label says the currency).
         bars = [
             {
                 "date": datetime.date.fromisoformat(f"{month}-01"),
-                "balance": {currency: money(sum(stack.values(), Decimal(0)))},
+                "balance": {factor: money(amount) for factor, amount in sorted(stack.items())},
                 "budgets": {},
                 "account_balances": {
-                    factor: {currency: money(amount)} for factor, amount in sorted(stack.items())
+                    factor: {factor: money(amount)} for factor, amount in sorted(stack.items())
                 },
             }
             for month, stack in sorted(months[currency].items())
         ]
-        label = "Factoring fees per month"
-        if len(months) > 1:
-            label += f" ({currency})"
+        label = f"Factoring fees per month ({currency})"
         chart_list.append({"type": "bar", "label": label, "data": bars})
     return chart_list
 
