@@ -4,7 +4,7 @@
 
     bean-factoring reserve   LEDGER [--as-of DATE] [--factor NAME] [--format text|csv|json]
                              [--ignore-errors] [--open]
-    bean-factoring aging     LEDGER [...] [--by invoice|due]
+    bean-factoring aging     LEDGER [...] [--basis due|invoice]
     bean-factoring cost      LEDGER [...] [--start DATE]
     bean-factoring compare   LEDGER [...] [--start DATE] [--offer NAME]
     bean-factoring reconcile LEDGER [...]
@@ -132,10 +132,13 @@ def parser() -> argparse.ArgumentParser:
             )
         if name == "aging":
             command.add_argument(
+                "--basis",
                 "--by",
+                dest="by",
                 choices=(BASIS_INVOICE, BASIS_DUE),
-                default=BASIS_INVOICE,
-                help="age from the invoice date (default) or from the due date",
+                default=BASIS_DUE,
+                help="age from the due date (default: the invoice's due:, else its date "
+                "+ 30 days) or from the invoice date",
             )
         if name in ("cost", "compare"):
             command.add_argument(

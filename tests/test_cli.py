@@ -405,3 +405,39 @@ def test_reconcile_exits_1_on_a_clearing_balance_nothing_explains(tmp_path, caps
     ]
     err = capsys.readouterr().err
     assert "Summit: Assets:Factoring:Clearing holds 25.00 USD, of which 25.00 no open item" in err
+
+
+def test_aging_is_by_due_date_unless_basis_invoice(tmp_path) -> None:
+    path = tmp_path / "aging.beancount"
+    ledger = """
+2025-05-01 * "CHR" "Load 5"
+  invoice: "INV-5"
+  due: 2025-05-31
+  Assets:Receivable:CHR         800.00 USD
+  Income:Freight
+
+2025-05-10 * "TQL" "Load 6, no due date"
+  invoice: "INV-6"
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+"""
+    path.write_text(
+        'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + ledger, "utf-8"
+    )
+    code, text = run("aging", str(path), "--as-of", "2025-06-30", "--format", "json")
+    assert code == 0
+    days = {
+        line["invoice"]: (line["days"], line["bucket"]) for line in json.loads(text)["invoices"]
+    }
+    # Due basis: INV-5 due 05-31, 30 days past due; INV-6 net 30 from 05-10 = 06-09, 21 days.
+    assert days == {"INV-5": (30, "1-30"), "INV-6": (21, "1-30")}
+    code, text = run(
+        "aging", str(path), "--as-of", "2025-06-30", "--format", "json", "--basis", "invoice"
+    )
+    days = {
+        line["invoice"]: (line["days"], line["bucket"]) for line in json.loads(text)["invoices"]
+    }
+    # Invoice basis: 06-30 - 05-01 = 60 days; 06-30 - 05-10 = 51 days.
+    assert days == {"INV-5": (60, "31-60"), "INV-6": (51, "31-60")}
+    _, text = run("aging", str(path), "--as-of", "2025-06-30", "--by", "invoice")
+    assert text.startswith("Aging as of 2025-06-30, by invoice date")

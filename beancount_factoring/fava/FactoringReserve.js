@@ -10,7 +10,8 @@
 // become journal links; and with data-source-column="M"
 // data-editor="/<ledger>/editor/" data-ledger-dir="/path/of/the/ledger": cells
 // of column M (a file relative to that directory, a colon, a line) become editor
-// links. Text is copied with textContent, never parsed as HTML.
+// links. Text is copied with textContent, never parsed as HTML. A cell of several
+// invoice numbers separated by spaces gets one link for each.
 //
 // Headings and text wrap so that a table fits the window; a date or a link
 // does not (2025-03-03 or RF-1001 would break at a hyphen): their cells get the
@@ -46,7 +47,36 @@ function sourceLink(component, place) {
   return { href: `${component.dataset.editor}?${query}`, title: `Edit ${place}` };
 }
 
-function linkColumn(component, column, makeLink) {
+function anchor(target, text) {
+  const link = document.createElement("a");
+  link.href = target.href;
+  link.title = target.title;
+  link.textContent = text;
+  return link;
+}
+
+// A cell of several invoice numbers ("RF-1001 RF-1002") gets a link for each,
+// separated by spaces (the cell may wrap between them, never inside one).
+function linkWords(component, cell, text, makeLink) {
+  const words = text.split(/\s+/);
+  const targets = words.map((word) => makeLink(component, word));
+  if (targets.some((target) => !target)) {
+    return;
+  }
+  const parts = [];
+  words.forEach((word, index) => {
+    if (index) {
+      parts.push(document.createTextNode(" "));
+    }
+    const link = anchor(targets[index], word);
+    link.classList.add("factoring-nowrap");
+    link.style.whiteSpace = "nowrap";
+    parts.push(link);
+  });
+  cell.replaceChildren(...parts);
+}
+
+function linkColumn(component, column, makeLink, several = false) {
   if (!Number.isInteger(column)) {
     return;
   }
@@ -56,15 +86,15 @@ function linkColumn(component, column, makeLink) {
       continue;
     }
     const text = cell.textContent.trim();
+    if (several && /\s/.test(text)) {
+      linkWords(component, cell, text, makeLink);
+      continue;
+    }
     const target = text ? makeLink(component, text) : null;
     if (!target) {
       continue;
     }
-    const link = document.createElement("a");
-    link.href = target.href;
-    link.title = target.title;
-    link.textContent = text;
-    cell.replaceChildren(link);
+    cell.replaceChildren(anchor(target, text));
     cell.classList.add("factoring-nowrap");
   }
 }
@@ -77,11 +107,38 @@ function keepDatesWhole(component) {
   }
 }
 
+// A table's total rows (data-totals: a JSON list of rows of text, written by the
+// server in Fava's number format) go in a footer of their own: sorting the table
+// moves the rows of its body, never the totals.
+function addTotals(component) {
+  const { totals } = component.dataset;
+  const table = component.querySelector("table");
+  if (!totals || !table || table.querySelector("tfoot.factoring-totals")) {
+    return;
+  }
+  const footer = document.createElement("tfoot");
+  footer.className = "factoring-totals";
+  for (const values of JSON.parse(totals)) {
+    const row = document.createElement("tr");
+    values.forEach((value, index) => {
+      const cell = document.createElement("td");
+      cell.textContent = value;
+      if (index > 0 && /^[-−(]?[\d\s.,\u00a0\u202f'’]+\)?$/.test(value)) {
+        cell.className = "num";
+      }
+      row.append(cell);
+    });
+    footer.append(row);
+  }
+  table.append(footer);
+}
+
 function linkCells(component) {
+  addTotals(component);
   keepDatesWhole(component);
   const { invoiceColumn, journal, sourceColumn, editor, ledgerDir } = component.dataset;
   if (invoiceColumn !== undefined && journal) {
-    linkColumn(component, Number(invoiceColumn), invoiceLink);
+    linkColumn(component, Number(invoiceColumn), invoiceLink, true);
   }
   if (sourceColumn !== undefined && editor && ledgerDir !== undefined) {
     linkColumn(component, Number(sourceColumn), sourceLink);

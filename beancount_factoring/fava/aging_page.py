@@ -7,7 +7,17 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring.fava.blocks import DATE, DECIMAL, INT, STR, Page, charts, money
+from beancount_factoring.fava.blocks import (
+    DATE,
+    DECIMAL,
+    INT,
+    STR,
+    TOTAL,
+    Headline,
+    Page,
+    charts,
+    money,
+)
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
@@ -17,7 +27,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Open receivables per customer and bucket: ours, and those the factors hold."""
     report = book.aging(as_of=view.as_of, factor=view.factor, basis=view.basis)
     tab, page_currency = page_tables(
-        {t.currency for t in report.totals} | {i.currency for i in report.invoices}
+        {t.currency for t in report.totals} | {i.currency for i in report.invoices}, where.number
     )
 
     def row_accounts(customer: str, factor: str | None) -> frozenset[str]:
@@ -48,6 +58,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Lines", INT),
         ],
         rows_of(report.unfactored, with_factor=False),
+        summed=(*report.buckets, "Total", "Lines"),
     )
     held = tab(
         [
@@ -59,6 +70,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Invoices", INT),
         ],
         rows_of(report.factored, with_factor=True),
+        summed=(*report.buckets, "Total", "Invoices"),
     )
     lines = [
         i
@@ -97,6 +109,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             for i in lines
         ],
         invoice_column="Invoice",
+        summed=("Amount",),
     )
     tie = tab(
         [
@@ -141,8 +154,87 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
     return Page(
         view=view,
         tables={"ours": ours, "held": held, "invoices": invoices, "tie": tie},
-        charts=charts([scatter]),
+        charts=charts([*_amount_charts(lines, reference), scatter]),
         notices=notices(book, view),
         figures=(*as_of_figures(view, page_currency), ("Aged by", basis)),
         extra={"basis": report.basis, "buckets": report.buckets},
+        headlines=(_headline(lines, report.buckets, report.basis, where),),
+    )
+
+
+def _amount_charts(lines: Sequence[Any], reference: str) -> list[dict[str, Any]]:
+    """The open amounts per month of their reference date, one bar chart per currency,
+    each bar stacked by customer: how much is open, and from when (the bars add up to
+    the open invoices' total)."""
+    months: dict[str, dict[datetime.date, dict[str, Decimal]]] = {}
+    for line in lines:
+        month = line.reference_date.replace(day=1)
+        stack = months.setdefault(line.currency, {}).setdefault(month, {})
+        stack[line.customer] = stack.get(line.customer, Decimal(0)) + line.amount
+    chart_list = []
+    for currency in sorted(months):
+        label = f"Open amounts by month of {reference}"
+        if len(months) > 1:
+            label += f" ({currency})"
+        bars = [
+            {
+                "date": month,
+                "balance": {currency: money(sum(stack.values(), Decimal(0)))},
+                "budgets": {},
+                "account_balances": {
+                    customer: {currency: money(amount)}
+                    for customer, amount in sorted(stack.items())
+                },
+            }
+            for month, stack in sorted(months[currency].items())
+        ]
+        chart_list.append({"type": "bar", "label": label, "data": bars})
+    return chart_list
+
+
+def _headline(
+    lines: Sequence[Any], buckets: Sequence[str], basis: str, where: Directory
+) -> Headline:
+    """What is overdue, by bucket and by customer, largest first; then a total per currency.
+
+    Of the open lines the page lists (ours and the factors'), those past the first
+    bucket: past their due date on the due basis, older than the invoice date on the
+    invoice basis. Each figure is the sum of rows of the table of open invoices below.
+    """
+    late = buckets[1:]
+    per_customer: dict[tuple[str, str], list[Decimal]] = {}
+    for line in lines:
+        if line.bucket not in late:
+            continue
+        amounts = per_customer.setdefault((line.customer, line.currency), [Decimal(0)] * len(late))
+        amounts[late.index(line.bucket)] += line.amount
+    rows: list[tuple[str, str, list[Decimal]]] = sorted(
+        (
+            (customer, currency, [*amounts, sum(amounts, Decimal(0))])
+            for (customer, currency), amounts in per_customer.items()
+        ),
+        key=lambda row: (row[1], -row[2][-1], row[0]),
+    )
+    totals: dict[str, list[Decimal]] = {}
+    for _, currency, figures in rows:
+        total = totals.setdefault(currency, [Decimal(0)] * len(figures))
+        for index, amount in enumerate(figures):
+            total[index] += amount
+    rows += [(TOTAL, currency, figures) for currency, figures in sorted(totals.items())]
+    due = basis == "due"
+    return Headline(
+        title="Overdue, by customer" if due else "Open past the invoice date, by customer",
+        columns=("Customer", *(f"{name} days" for name in late), "Overdue" if due else "Total"),
+        rows=tuple(
+            (customer, *(where.amount(amount, currency) for amount in figures))
+            for customer, currency, figures in rows
+        ),
+        numeric=(False, *(True for _ in late), True),
+        note=(
+            "Days past the due date (the invoice's due:, else its date + 30 days), "
+            "ours and the factors' invoices."
+            if due
+            else "Days since the invoice date, ours and the factors' invoices."
+        ),
+        empty="Nothing is overdue." if due else "No invoice is older than its invoice date.",
     )

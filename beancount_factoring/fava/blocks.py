@@ -10,7 +10,7 @@ Fava's components then show every string as text.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -76,11 +76,53 @@ class Table:
     total: int
     invoice_column: int | None = None
     source_column: int | None = None
+    totals: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def totals_json(self) -> str:
+        """The total rows as JSON text, for the element's ``data-totals`` attribute: the
+        page's script writes them in the table's footer, which sorting does not move."""
+        return simplejson.dumps([list(row) for row in self.totals])
 
     @property
     def cut(self) -> int:
         """Rows left out to keep the page small."""
         return self.total - self.shown
+
+
+TOTAL = "Total"
+"""The first cell of a table's total row."""
+
+
+def total_rows(
+    columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]], summed: Iterable[str]
+) -> list[list[Any]]:
+    """The total rows of a table: one per currency (its ``Currency`` column), after the rows.
+
+    The columns named in ``summed`` add up (every row, also those a long table does not
+    show); the first column says ``Total``, the currency column its currency, the others
+    are empty (a rate or a date does not add up).
+    """
+    names = [name for name, _ in columns]
+    summed_at = [names.index(name) for name in summed if name in names]
+    if not rows or not summed_at:
+        return []
+    currency_at = names.index("Currency") if "Currency" in names else None
+    totals: dict[str, list[Any]] = {}
+    for row in rows:
+        currency = row[currency_at] if currency_at is not None else ""
+        total = totals.get(currency)
+        if total is None:
+            total = [None] * len(columns)
+            total[0] = TOTAL
+            if currency_at is not None:
+                total[currency_at] = currency
+            for index in summed_at:
+                total[index] = Decimal(0) if columns[index][1] == DECIMAL else 0
+            totals[currency] = total
+        for index in summed_at:
+            total[index] += row[index] or 0
+    return [totals[currency] for currency in sorted(totals)]
 
 
 def table(
@@ -90,17 +132,23 @@ def table(
     limit: int = MAX_ROWS,
     leave_out: Iterable[str] = (),
     source_column: str | None = None,
+    summed: Iterable[str] = (),
+    number: Callable[[Decimal], str] | None = None,
 ) -> Table:
     """A query-table of ``columns`` (name, Fava dtype) and at most ``limit`` rows.
 
     The columns named in ``leave_out`` are not shown (a Currency column when
-    the whole page is in one currency).
+    the whole page is in one currency). With ``summed`` the table ends with its
+    total rows (``total_rows``), computed over all its rows, written as text by
+    ``number`` (Fava's, so that they read as the rows do) in the table's footer.
     """
+    totals = total_rows(columns, rows, summed)
     leave_out = set(leave_out)
     if leave_out:
         keep = [i for i, (name, _) in enumerate(columns) if name not in leave_out]
         columns = [columns[i] for i in keep]
         rows = [[row[i] for i in keep] for row in rows]
+        totals = [[row[i] for i in keep] for row in totals]
     names = [name for name, _ in columns]
     if len(set(names)) != len(names):
         raise ValueError(f"column names must differ: {names}")
@@ -112,7 +160,15 @@ def table(
     }
     index = names.index(invoice_column) if invoice_column is not None else None
     source = names.index(source_column) if source_column is not None else None
-    return Table(to_json(data), len(shown), len(rows), index, source)
+    write = number or (lambda value: f"{value:.2f}")
+    written = tuple(
+        tuple(
+            "" if cell is None else write(money(cell)) if isinstance(cell, Decimal) else str(cell)
+            for cell in row
+        )
+        for row in totals
+    )
+    return Table(to_json(data), len(shown), len(rows), index, source, written)
 
 
 def drop_zero_columns(
@@ -129,6 +185,22 @@ def drop_zero_columns(
 
 
 @dataclass(frozen=True)
+class Headline:
+    """A few figures that answer a page's question, shown first as a small HTML table.
+
+    ``cells`` are already written as text (amounts in Fava's locale); a row whose
+    first cell is ``Total`` is a total row. ``numeric`` marks the columns aligned right.
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    note: str = ""
+    empty: str = "Nothing to show."
+
+
+@dataclass(frozen=True)
 class Page:
     """Everything one page shows for one set of request parameters."""
 
@@ -138,6 +210,7 @@ class Page:
     notices: tuple[str, ...] = ()
     figures: tuple[tuple[str, str], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    headlines: tuple[Headline, ...] = ()
 
 
 def charts(items: Sequence[Mapping[str, Any]]) -> Markup | None:

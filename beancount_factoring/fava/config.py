@@ -13,9 +13,9 @@ Keys (all optional):
     With a time filter the as-of date is the filter's last day, or this date
     when that is earlier.
 ``aging-basis``
-    ``'invoice'`` (the default: days since the invoice date) or ``'due'`` (days
-    past the invoice's ``due:`` date). The aging page's ``basis`` parameter
-    overrides it for one view.
+    ``'due'`` (the default: days past the invoice's ``due:`` date, else its date
+    + 30 days; ``current`` is what is not yet due) or ``'invoice'`` (days since
+    the invoice date). The aging page's ``basis`` parameter overrides it for one view.
 
 A config that is not a dict literal, names an unknown key or has a bad value is
 an FCT300 error on Fava's Errors page, and the pages fall back to the defaults.
@@ -50,7 +50,7 @@ class PageConfig:
 
     as_of: datetime.date | None = None
     as_of_today: bool = False
-    aging_basis: str = "invoice"
+    aging_basis: str = "due"
 
 
 def parse_config(text: str | None) -> PageConfig:
@@ -88,7 +88,7 @@ def parse_config(text: str | None) -> PageConfig:
     return PageConfig(
         as_of=None if as_of in (None, "today") else _as_of(as_of),
         as_of_today=as_of == "today",
-        aging_basis=_aging_basis(value.get("aging-basis", "invoice")),
+        aging_basis=_aging_basis(value.get("aging-basis", "due")),
     )
 
 

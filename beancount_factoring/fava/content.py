@@ -132,16 +132,18 @@ def as_of_figures(view: View, currency: str | None) -> list[tuple[str, str]]:
     return figures
 
 
-def page_tables(currencies: set[str]) -> tuple[Callable[..., Table], str | None]:
+def page_tables(
+    currencies: set[str], number: Callable[[Decimal], str] = plain_number
+) -> tuple[Callable[..., Table], str | None]:
     """``table`` for a page, and its one currency: then no table shows a Currency column.
 
     ``currencies`` must hold the currency of every row of every table of the page: the
-    header says "Amounts in" only when there is one.
+    header says "Amounts in" only when there is one. ``number`` writes the total rows.
     """
     if len(currencies) != 1:
-        return table, None
+        return functools.partial(table, number=number), None
     (currency,) = currencies
-    return functools.partial(table, leave_out=("Currency",)), currency
+    return functools.partial(table, leave_out=("Currency",), number=number), currency
 
 
 def clearing_history(

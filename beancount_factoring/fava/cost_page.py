@@ -12,6 +12,8 @@ from beancount_factoring.fava.blocks import (
     DECIMAL,
     INT,
     STR,
+    TOTAL,
+    Headline,
     Page,
     Table,
     charts,
@@ -100,7 +102,12 @@ def _invoice_table(
             if keep(line.customer)
         ],
         invoice_column="Invoice",
+        summed=("Fees", "Cash advanced"),
     )
+
+
+FEE_SUMS = (*FEE_COLUMNS.values(), "Total fees", "VAT on fees (deductible, excluded)")
+RATE_SUMS = ("Closed invoices", "Cash advanced")
 
 
 def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
@@ -110,7 +117,8 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     tab, page_currency = page_tables(
         {line.currency for line in (*report.by_factor, *report.by_customer, *report.by_month)}
         | {line.currency for line in report.by_invoice}
-        | {d.currency for d in report.deductions}
+        | {d.currency for d in report.deductions},
+        where.number,
     )
     fee_columns = [(FEE_COLUMNS[kind], DECIMAL) for kind in FEE_KINDS]
     rate_columns = [
@@ -150,7 +158,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         _cost_rows(report.by_factor, by_factor, rate=True, all_in=all_in),
         optional,
     )
-    tables["factors"] = tab(columns, rows)
+    tables["factors"] = tab(columns, rows, summed=(*FEE_SUMS, *RATE_SUMS))
     columns, rows = drop_zero_columns(
         [
             ("Customer", STR),
@@ -163,7 +171,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         _cost_rows(report.by_customer, by_customer, rate=True),
         optional,
     )
-    tables["customers"] = tab(columns, rows)
+    tables["customers"] = tab(columns, rows, summed=(*FEE_SUMS, *RATE_SUMS))
     month_lines = [line for line in report.by_month if line.factor is not None]
     columns, rows = drop_zero_columns(
         [
@@ -177,7 +185,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         _cost_rows(month_lines, by_factor, rate=False),
         optional,
     )
-    tables["months"] = tab(columns, rows)
+    tables["months"] = tab(columns, rows, summed=FEE_SUMS)
     tables["invoices"] = _invoice_table(
         report, tab, lambda customer: view.matches_account(where.customer(customer))
     )
@@ -227,37 +235,12 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
             for d in report.deductions
             if view.matches_account(where.customer(d.customer))
         ],
+        invoice_column="Invoices",
+        summed=("Count", "Amount"),
     )
 
-    # Fees per month, stacked by the factors' fee accounts (Fava links them).
-    months: dict[str, dict[str, dict[str, Decimal]]] = {}
-    for line in month_lines:
-        if not by_factor(line) or line.factor is None:
-            continue
-        stack = months.setdefault(line.key, {})
-        account = where.fee_account(line.factor)
-        per_currency = stack.setdefault(account, {})
-        per_currency[line.currency] = per_currency.get(line.currency, Decimal(0)) + (
-            line.fees.total
-        )
-    bars = []
-    for month in sorted(months):
-        totals: dict[str, Decimal] = {}
-        for per_currency in months[month].values():
-            for currency, amount in per_currency.items():
-                totals[currency] = totals.get(currency, Decimal(0)) + amount
-        bars.append(
-            {
-                "date": datetime.date.fromisoformat(f"{month}-01"),
-                "balance": {c: money(a) for c, a in totals.items()},
-                "budgets": {},
-                "account_balances": {
-                    account: {c: money(a) for c, a in per_currency.items()}
-                    for account, per_currency in months[month].items()
-                },
-            }
-        )
-    chart_list = [{"type": "bar", "label": "Factoring fees per month", "data": bars}]
+    chart_list = _fee_charts(month_lines, by_factor)
+    factor_lines = [line for line in report.by_factor if by_factor(line)]
     return Page(
         view=view,
         tables=tables,
@@ -266,4 +249,86 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         figures=tuple(as_of_figures(view, page_currency)),
         # Other factors' offers against the same invoices (compare_page.py).
         extra={"offers": offer_sections(book, view, where, tab)},
+        headlines=(_headline(factor_lines, where),),
     )
+
+
+def _fee_charts(
+    month_lines: Sequence[CostLine], keep: Callable[[CostLine], bool]
+) -> list[dict[str, Any]]:
+    """Fees per month, one bar chart per currency, each bar stacked by factor.
+
+    One bar never adds two currencies (nor two factors); the legend names the factors.
+    """
+    months: dict[str, dict[str, dict[str, Decimal]]] = {}  # currency -> month -> factor
+    for line in month_lines:
+        if not keep(line) or line.factor is None:
+            continue
+        stack = months.setdefault(line.currency, {}).setdefault(line.key, {})
+        stack[line.factor] = stack.get(line.factor, Decimal(0)) + line.fees.total
+    chart_list = []
+    for currency in sorted(months):
+        # Fava's legend names the keys of "balance": the factors here, each its own
+        # bar (the chart's label says the currency).
+        bars = [
+            {
+                "date": datetime.date.fromisoformat(f"{month}-01"),
+                "balance": {factor: money(amount) for factor, amount in sorted(stack.items())},
+                "budgets": {},
+                "account_balances": {
+                    factor: {factor: money(amount)} for factor, amount in sorted(stack.items())
+                },
+            }
+            for month, stack in sorted(months[currency].items())
+        ]
+        label = f"Factoring fees per month ({currency})"
+        chart_list.append({"type": "bar", "label": label, "data": bars})
+    return chart_list
+
+
+def _headline(lines: Sequence[CostLine], where: Directory) -> Headline:
+    """This period's fees and annual rate per factor, then a total per currency.
+
+    The fees are the *Total fees* of the table by factor; the annual rate is the
+    closed invoices' (fees / advance-days x 365), the all-in rate adds the fees of
+    no invoice. A total row's rate is that of its factors' closed invoices together:
+    their closed fees over their advance-days.
+    """
+    rows: list[tuple[str, ...]] = []
+    totals: dict[str, list[Decimal]] = {}
+    for line in lines:
+        rows.append(
+            (
+                line.key,
+                where.amount(line.fees.total, line.currency),
+                _rate(line.annual_rate, where),
+                _rate(line.all_in_rate, where),
+            )
+        )
+        total = totals.setdefault(line.currency, [Decimal(0)] * 4)
+        for index, amount in enumerate(
+            (line.fees.total, line.closed_fees, line.untied_fees, line.dollar_days)
+        ):
+            total[index] += amount
+    if len(lines) > 1:
+        for currency, (fees, closed, untied, days) in sorted(totals.items()):
+            rate = closed / days * 365 if days else None
+            all_in = (closed + untied) / days * 365 if days else None
+            rows.append(
+                (TOTAL, where.amount(fees, currency), _rate(rate, where), _rate(all_in, where))
+            )
+    return Headline(
+        title="What factoring cost in the period",
+        columns=("Factor", "Fees", "Annual rate", "All-in rate"),
+        rows=tuple(rows),
+        numeric=(False, True, True, True),
+        note="Annual rate: fees of the invoices closed in the period over their "
+        "advance × days × 365; all-in adds the fees of no invoice. VAT excluded.",
+        empty="No fee in this period.",
+    )
+
+
+def _rate(rate: Decimal | None, where: Directory) -> str:
+    """A rate as a percentage in Fava's locale ("" without closed invoices)."""
+    value = percent(rate)
+    return "" if value is None else f"{where.number(value)} %"

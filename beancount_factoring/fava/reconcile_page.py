@@ -11,6 +11,8 @@ from beancount_factoring.fava.blocks import (
     DECIMAL,
     INT,
     STR,
+    TOTAL,
+    Headline,
     Page,
     balances_chart,
     charts,
@@ -38,7 +40,8 @@ def reconcile_page(
     report = book.reconcile(as_of=view.as_of, factor=view.factor)
     tab, page_currency = page_tables(
         {a.currency for a in report.accounts}
-        | {lump.currency for a in report.accounts for lump in a.unallocated}
+        | {lump.currency for a in report.accounts for lump in a.unallocated},
+        where.number,
     )
     # A customer's filter keeps its factors' clearing accounts, whole.
     kept = where.kept_factors(view)
@@ -73,6 +76,14 @@ def reconcile_page(
             ]
             for a in accounts
         ],
+        summed=(
+            "Balance",
+            "Explained by open items",
+            "Unexplained",
+            "Open items",
+            "Past deadline",
+            "Unallocated lump sums",
+        ),
     )
     items = sorted(
         (item for a in accounts for item in a.items),
@@ -111,6 +122,7 @@ def reconcile_page(
         invoice_column="Invoices",
         # A deposit difference's reference is its place in the ledger: a link to it.
         source_column="Reference",
+        summed=("On clearing", "Cash expected"),
     )
     lumps = sorted((lump for a in accounts for lump in a.unallocated), key=lambda u: u.date)
     lumps_table = tab(
@@ -144,6 +156,7 @@ def reconcile_page(
             for u in lumps
         ],
         source_column="Where",
+        summed=("Amount",),
     )
     disagreements = [
         d
@@ -200,6 +213,45 @@ def reconcile_page(
             "problems": _problems(view, where, items, lumps, accounts, disagreements),
             "settled": _settled(items),
         },
+        headlines=(_headline(accounts, where),),
+    )
+
+
+def _headline(accounts: Sequence[ClearingAccount], where: Directory) -> Headline:
+    """Does each clearing account net to zero, and if not, why.
+
+    *Balance* is the account's residue as of the date; *explained* the part the open
+    items and unallocated lump sums account for; *unexplained* the rest (the books are
+    wrong, or something is missing); *past grace* counts the open items past their
+    deadline and the lump sums past their grace days: those to chase.
+    """
+    rows: list[tuple[str, str, list[Decimal]]] = []
+    totals: dict[str, list[Decimal]] = {}
+    for a in accounts:
+        late = sum(1 for item in a.items if item.overdue)
+        late += sum(1 for lump in a.unallocated if lump.past_grace)
+        figures = [a.balance, a.explained, a.unexplained, Decimal(late)]
+        rows.append((a.factor, a.currency, figures))
+        total = totals.setdefault(a.currency, [Decimal(0)] * 4)
+        for index, amount in enumerate(figures):
+            total[index] += amount
+    if len(accounts) > 1:
+        rows += [(TOTAL, currency, figures) for currency, figures in sorted(totals.items())]
+    return Headline(
+        title="Clearing residue",
+        columns=("Factor", "Balance", "Explained", "Unexplained", "Items past grace"),
+        rows=tuple(
+            (
+                name,
+                *(where.amount(amount, currency) for amount in figures[:3]),
+                str(figures[3]),
+            )
+            for name, currency, figures in rows
+        ),
+        numeric=(False, True, True, True, True),
+        note="Explained: by the open items and unallocated lump sums below; items past "
+        "grace: open items past their deadline and lump sums past their grace days.",
+        empty="No clearing account.",
     )
 
 

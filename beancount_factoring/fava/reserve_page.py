@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,8 @@ from beancount_factoring.fava.blocks import (
     DECIMAL,
     INT,
     STR,
+    TOTAL,
+    Headline,
     Page,
     balances_chart,
     charts,
@@ -23,12 +26,14 @@ from beancount_factoring.reports import ReportBook
 from beancount_factoring.reports.model import AWAITING_COLLECTION, OVERDUE, RELEASE_DUE
 
 OPEN_STATUSES = (OVERDUE, RELEASE_DUE, AWAITING_COLLECTION)
+SOON = datetime.timedelta(days=7)
+"""The headline's "due back soon": the next 7 days after the as-of date."""
 
 
 def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Reserve held per factor, its balance over time, and the open and forfeited reserves."""
     report = book.reserve(as_of=view.as_of, factor=view.factor)
-    tab, page_currency = page_tables({f.currency for f in report.factors})
+    tab, page_currency = page_tables({f.currency for f in report.factors}, where.number)
 
     def keep(invoice: Any) -> bool:
         return view.matches_account(
@@ -73,6 +78,17 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Held net of fees", DECIMAL),
         ],
         summary,
+        summed=(
+            "Awaiting collection",
+            "Release due",
+            "Overdue",
+            "Held",
+            "Account balance",
+            "Unexplained",
+            "Due back",
+            "Fees accrued",
+            "Held net of fees",
+        ),
     )
 
     rank = {status: index for index, status in enumerate(OPEN_STATUSES)}
@@ -121,6 +137,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             for i in open_invoices
         ],
         invoice_column="Invoice",
+        summed=("Face", "Reserve", "Held", "Fees due", "Due back", "Accrued fee"),
     )
 
     forfeited = sorted(
@@ -164,6 +181,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             for i in forfeited
         ],
         invoice_column="Invoice",
+        summed=("Reserve", "Forfeited"),
     )
 
     chart_list = _charts(factors, view)
@@ -180,6 +198,55 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         notices=notices(book, view),
         figures=tuple(figures),
         extra={"empty": _why_empty(book, view, report.factors, factors)},
+        headlines=(_headline(factors, open_invoices, view, where),),
+    )
+
+
+def _headline(
+    factors: Sequence[Any], open_invoices: Sequence[Any], view: View, where: Directory
+) -> Headline:
+    """What each factor owes me back: now, and in the next 7 days.
+
+    Of the open reserves the page lists (so each figure is the sum of the rows of
+    the table below): *held* is what the factor holds back; *owed now* is the
+    due back of the collected invoices' reserves whose expected release is on or
+    before the as-of date (overdue, or due today); *due back by* that of those whose
+    expected release falls in the 7 days after it. A reserve awaiting the customer's
+    payment is held, not owed.
+    """
+    soon = view.as_of + SOON
+    figures: dict[tuple[str, str], list[Decimal]] = {
+        (f.factor, f.currency): [Decimal(0)] * 3 for f in factors
+    }
+    for i in open_invoices:
+        row = figures.setdefault((i.factor, i.currency), [Decimal(0)] * 3)
+        row[0] += i.held
+        release = i.expected_release
+        if i.status == AWAITING_COLLECTION or release is None:
+            continue  # not owed before the customer pays the factor
+        if release <= view.as_of:
+            row[1] += i.due_back
+        elif release <= soon:
+            row[2] += i.due_back
+    rows = [(name, currency, amounts) for (name, currency), amounts in figures.items()]
+    totals: dict[str, list[Decimal]] = {}
+    for _, currency, amounts in rows:
+        total = totals.setdefault(currency, [Decimal(0)] * 3)
+        for index, amount in enumerate(amounts):
+            total[index] += amount
+    if len(rows) > 1:
+        rows += [(TOTAL, currency, amounts) for currency, amounts in sorted(totals.items())]
+    return Headline(
+        title="Reserve the factors owe me back",
+        columns=("Factor", "Held", "Owed now", f"Due back by {soon.isoformat()}"),
+        rows=tuple(
+            (name, *(where.amount(amount, currency) for amount in amounts))
+            for name, currency, amounts in rows
+        ),
+        numeric=(False, True, True, True),
+        note="Owed now: the due back of collected invoices' reserves whose expected release "
+        f"is on or before {view.as_of.isoformat()}; then those expected in the next 7 days.",
+        empty="No reserve is held.",
     )
 
 

@@ -10,6 +10,19 @@ An invoice whose customer paid us instead of the factor stays in the factor's
 table until the factor reports it collected, in state ``paid to us, owed to
 factor`` (or ``paid to us, forwarded`` once the cash went on to the factor).
 
+Each amount is aged by its days past a reference date. On the due basis (the
+standard receivables aging, what the CLI and the pages show by default) the
+reference is the invoice's ``due:`` date, else its date + 30 days (net 30):
+``current`` is what is not yet due, then 1-30, 31-60, 61-90 and 90+ days past
+due. On the invoice basis it is the invoice date::
+
+    2025-05-01 * "CHR" "Load 5" ^INV-5
+      due: 2025-05-31
+      Assets:Receivable:CHR  800.00 USD
+      Income:Freight
+
+    as of 2025-06-30: due basis 30 days past due (1-30); invoice basis 60 days (31-60).
+
 Under the loan model the invoices the factor holds are still on our
 receivable accounts: they are shown in the factor's table only, and their
 receivable amount is counted as ``pledged``, so that the receivables we hold
@@ -43,6 +56,9 @@ from beancount_factoring.reports.model import (
 
 ZERO = Decimal(0)
 BASES = (BASIS_INVOICE, BASIS_DUE)
+DEFAULT_TERMS = datetime.timedelta(days=30)
+"""The payment terms of an invoice without ``due:`` on the due basis: net 30 (the usual
+terms of a freight invoice). ``due: 2025-03-15`` on the invoice replaces them."""
 
 
 def bucket_of(days: int) -> str:
@@ -71,8 +87,8 @@ def _line(
 ) -> AgingInvoice:
     invoice = facts.book.invoices[number]
     reference = invoice.entry.date
-    if basis == BASIS_DUE and invoice.due is not None:
-        reference = invoice.due
+    if basis == BASIS_DUE:
+        reference = invoice.due if invoice.due is not None else reference + DEFAULT_TERMS
     days = (as_of - reference).days
     return AgingInvoice(
         invoice=number,

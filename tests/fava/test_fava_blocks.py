@@ -100,3 +100,21 @@ def test_a_balance_is_drawn_in_steps_from_the_start_to_the_end() -> None:
         (day("2025-01-31"), D(0)),
     ]
     assert step_series([], None, day("2025-01-31")) == []
+
+
+def test_a_table_totals_its_summed_columns_per_currency_in_its_footer() -> None:
+    made = table(
+        [("Invoice", "str"), ("Currency", "str"), ("Days", "int"), ("Amount", "Decimal")],
+        [
+            ["A-1", "USD", 3, D("1.005")],
+            ["A-2", "CAD", 4, D("2.00")],
+            ["A-3", "USD", 5, D("3.00")],
+        ],
+        limit=1,
+        summed=["Amount"],
+    )
+    # Over every row, also those not shown: USD 1.005 + 3.00 = 4.005 -> 4.01 (half up);
+    # CAD 2.00. Days do not add up.
+    assert made.totals == (("Total", "CAD", "", "2.00"), ("Total", "USD", "", "4.01"))
+    assert json.loads(made.totals_json)[1] == ["Total", "USD", "", "4.01"]
+    assert len(json.loads(str(made.data))["rows"]) == 1

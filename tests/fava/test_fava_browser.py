@@ -174,3 +174,54 @@ def test_a_bad_time_filter_typed_into_fava_reads_as_a_message(
         "(month must be in 1..12)"
     )
     assert "<" not in (page.locator("article").text_content() or "")
+
+
+def test_totals_stay_in_the_footer_and_every_invoice_number_is_a_link(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringReserve/")
+    open_reserves = page.locator("article svelte-component[data-invoice-column]").first
+    footer = open_reserves.locator("tfoot.factoring-totals tr")
+    expect(footer).to_have_count(1)
+    expect(footer.locator("td").first).to_have_text("Total")
+    # Sorting moves the body's rows, not the totals.
+    open_reserves.locator("th", has_text="Customer").click()
+    expect(open_reserves.locator("tbody tr").first).to_contain_text("Bayline")
+    expect(open_reserves.locator("tbody tr", has_text="Total")).to_have_count(0)
+    expect(footer).to_have_count(1)
+    # Each invoice number of the deductions' Invoices cells is a link (a cell of
+    # several numbers gets one for each).
+    page.goto(f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringCost/")
+    deductions = page.locator("article svelte-component[data-invoice-column]").last
+    expect(deductions.locator("tbody tr").first).to_be_attached()
+    column = int(deductions.get_attribute("data-invoice-column") or "-1")
+    cells = deductions.locator(f"tbody tr td:nth-child({column + 1})")
+    for index in range(cells.count()):
+        cell = cells.nth(index)
+        words = (cell.text_content() or "").split()
+        links = cell.locator("a")
+        assert links.count() == len(words), words
+        for number in range(links.count()):
+            href = links.nth(number).get_attribute("href") or ""
+            assert href.endswith(f"/journal/?filter=%5E{words[number]}")
+    assert tab.errors == []
+
+
+def test_a_cell_of_several_invoices_links_each(fava_server: str, tab: Watched) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    # On 2025-01-09 schedule 3106 (RF-1001 and RF-1003) is open, not funded yet.
+    page.goto(f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringReconciliation/?time=2025-01-09")
+    items = page.locator("article svelte-component[data-invoice-column]").first
+    row = items.locator("tbody tr", has_text="RF-1003")
+    expect(row.locator("a", has_text="RF-1001")).to_have_attribute(
+        "href", f"/{EXAMPLE_SLUG}/journal/?filter=%5ERF-1001"
+    )
+    expect(row.locator("a", has_text="RF-1003")).to_have_attribute(
+        "href", f"/{EXAMPLE_SLUG}/journal/?filter=%5ERF-1003"
+    )
+    assert tab.errors == []

@@ -76,6 +76,14 @@ SECTION_ROWS = """article => {
             next = next.nextElementSibling;
         }
     }
+    // The settled history, behind a <details> control: named by its summary's start.
+    for (const details of article.querySelectorAll('details')) {
+        const name = details.querySelector('summary').textContent.split(':')[0].trim();
+        const table = details.querySelector('svelte-component[type=query-table]');
+        if (table) {
+            rows[name] = table.querySelectorAll('tbody tr').length;
+        }
+    }
     return rows;
 }"""
 

@@ -90,7 +90,9 @@ CUT_OFF = """article => {
     if (article.scrollWidth > article.clientWidth + 1) {
         found.push(`the article scrolls sideways: ${article.scrollWidth}px`);
     }
-    for (const box of article.querySelectorAll('svelte-component[type=query-table]')) {
+    for (const box of article.querySelectorAll(
+        'svelte-component[type=query-table], .factoring-headline'
+    )) {
         const right = box.getBoundingClientRect().right;
         if (right > window.innerWidth) found.push(`a table ends at ${right}px`);
         const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
@@ -167,7 +169,11 @@ class Page:
         """The rows of the table under ``section``, as column name -> text."""
         for table in self.tables:
             if table["section"] == section:
-                rows = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+                rows = [
+                    dict(zip(table["columns"], row, strict=True))
+                    for row in table["rows"]
+                    if row[0] != "Total"  # the table's total rows
+                ]
                 if self.currency is not None:
                     for row in rows:
                         row.setdefault("Currency", self.currency)
@@ -272,7 +278,11 @@ def test_each_page_of_each_example_filtered_fits_and_ties_to_the_accounts(
     # The time filter's last day (each check keeps to the factor chosen).
     assert page.as_of.isoformat().startswith(example.time)
     assert CHECKS[name](page, ledger(example.path), example, body) > 0
-    # Nothing is cut off at 1280 pixels.
+    # Nothing is cut off at 1280 pixels, and the answer is above the fold (900 pixels).
     assert narrow_tab.page.locator("article").evaluate(CUT_OFF) == []
+    answer = narrow_tab.page.locator(".factoring-answer")
+    box = answer.bounding_box()
+    assert box is not None and answer.is_visible()
+    assert box["y"] + box["height"] <= 900, f"the headline ends at {box['y'] + box['height']}px"
     narrow_tab.page.wait_for_timeout(200)
     assert narrow_tab.errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -43,9 +44,21 @@ def components(html: str, kind: str) -> list[object]:
     return [json.loads(found) for found in re.findall(pattern, html, re.S)]
 
 
-def rows(html: str, index: int = 0) -> list[list[object]]:
-    """The rows of the page's ``index``-th table."""
-    return components(html, "query-table")[index]["rows"]  # type: ignore[index]
+def rows(html: str, index: int = 0, totals: bool = False) -> list[list[object]]:
+    """The rows of the page's ``index``-th table; with ``totals`` its total rows (text,
+    from the element's ``data-totals``, which the page's script writes in its footer)."""
+    if totals:
+        return [json.loads(html_unescape(found)) for found in _totals(html)][index]  # type: ignore[no-any-return]
+    found: list[list[object]] = components(html, "query-table")[index]["rows"]  # type: ignore[index]
+    return found
+
+
+def _totals(html: str) -> list[str]:
+    """Each query table's ``data-totals`` attribute ("[]" when it has none)."""
+    return [
+        (re.search(r'data-totals="([^"]*)"', tag) or re.match("()", "")).group(1) or "[]"  # type: ignore[union-attr]
+        for tag in re.findall(r'<svelte-component type="query-table"[^>]*>', html)
+    ]
 
 
 def figure(html: str, label: str) -> str:
@@ -72,7 +85,8 @@ def test_each_page_shows_its_tables_and_chart(client: FlaskClient, page: str) ->
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     for heading in PAGES[page]:
-        assert f"<h3>{heading}</h3>" in html
+        # The settled history is behind a <details> control, named by its summary.
+        assert f"<h3>{heading}</h3>" in html or f"<summary>{heading}:" in html
     assert components(html, "query-table")
     assert components(html, "charts")
     # The ledger's last transaction; its last entries, 2025-04-01, are balance assertions.
@@ -198,9 +212,9 @@ def test_the_factor_parameter_narrows_to_one_factor(client: FlaskClient) -> None
     assert [row[0] for row in rows(html, 0)] == ["Pinecrest"]
 
 
-def test_the_aging_basis_can_be_the_due_date(client: FlaskClient) -> None:
-    by_invoice = client.get(url("FactoringAging")).get_data(as_text=True)
-    by_due = client.get(url("FactoringAging", query="basis=due")).get_data(as_text=True)
+def test_the_aging_basis_is_the_due_date_unless_asked(client: FlaskClient) -> None:
+    by_due = client.get(url("FactoringAging")).get_data(as_text=True)
+    by_invoice = client.get(url("FactoringAging", query="basis=invoice")).get_data(as_text=True)
     assert figure(by_invoice, "Aged by") == "invoice date"
     assert figure(by_due, "Aged by") == "due date"
     days = {row[0]: row[6] for row in rows(by_invoice, 2)}
@@ -356,11 +370,11 @@ def test_a_config_change_takes_effect_on_reload(tmp_path: Path) -> None:
     app = make_app(path)
     client = app.test_client()
     html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
-    assert figure(html, "Aged by") == "invoice date"
-    write_small(tmp_path, "\"{'aging-basis': 'due'}\"")
+    assert figure(html, "Aged by") == "due date"
+    write_small(tmp_path, "\"{'aging-basis': 'invoice'}\"")
     app.config["LEDGERS"][SMALL_SLUG].load_file()
     html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
-    assert figure(html, "Aged by") == "due date"
+    assert figure(html, "Aged by") == "invoice date"
 
 
 def test_the_aging_page_ties_out_a_loan_model_ledger(tmp_path: Path) -> None:

@@ -57,14 +57,15 @@ def test_in_the_past_the_factor_holds_what_it_funded(summit):
 
 def test_by_due_date(summit):
     report = summit.aging(as_of=day(2025, 3, 31), basis="due")
-    # Due 04-02 and 04-09: not yet due. INV-4 has no due date: aged from its date.
+    # Due 04-02 and 04-09: not yet due. INV-4 has no due date: net 30, due
+    # 03-20 + 30 days = 04-19, not yet due on 03-31 (-19 days): current.
     assert rows(report.factored)[("Echo", "Summit")] == buckets(current="3000.00")
-    assert rows(report.unfactored) == {("TQL", None): buckets(d30="500.00")}
+    assert rows(report.unfactored) == {("TQL", None): buckets(current="500.00")}
     assert {x.invoice: x.days for x in report.invoices} == {
         "INV-1": -2,
         "INV-2": -2,
         "INV-3": -9,
-        "INV-4": 11,
+        "INV-4": -19,
     }
 
 
