@@ -185,10 +185,15 @@ class FactoringPage(FavaExtensionBase):
             offset, limit = paging.page_bounds(flask.request.args)
         except BadRequest as error:
             return _json(json.dumps({"error": error.description}), 400)
-        # The report layer keeps the reports it made; each request sends one page of
-        # its long lists (at 100k invoices the whole report is tens of megabytes).
-        data = paging.page_of(self.report(self.state.book, view), offset, limit)
-        return _json(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        # Each request sends one page of the report's long lists (at 100k invoices
+        # the whole report is tens of megabytes); a page's JSON is kept for the load.
+        state = self.state
+
+        def make() -> str:
+            data = paging.page_of(self.report(state.book, view), offset, limit)
+            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+        return _json(state.cached(("data", self.name, view, offset, limit), make))
 
     @endpoint("data", ["POST", "PUT", "PATCH", "DELETE"])
     def data_write(self) -> flask.Response:
