@@ -52,7 +52,7 @@ def test_both_baselines_check_clean_beside_the_ledger_with_the_plugin(dense):
     would write (a fuel advance's fee and clearing, a fee event's expense)."""
     plain, errors, _ = loader.load_string(generate(600, 0.3, 7, False, "", dense))
     assert [e.message for e in errors] == []
-    plugged, errors, _ = loader.load_string(generate(600, 0.3, 7, True, "", dense))
+    _, errors, _ = loader.load_string(generate(600, 0.3, 7, True, "", dense))
     assert [e.message for e in errors] == []
     invoices = [e for e in plain if isinstance(e, data.Transaction) and "invoice" in e.meta]
     assert len(invoices) == 600
