@@ -46,7 +46,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # Ratios of bean-check with the plugin to plain Beancount at 1k, 10k and 100k
-# invoices (about 10 minutes; see benchmarks/README.md).
+# invoices, on the dense and the diluted ledger (about 20 minutes; see benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 

@@ -131,9 +131,21 @@ def money(value: Decimal) -> str:
 
 
 def generate(
-    invoices: int, unnamed: float, seed: int, plugin: bool, plugin_config: str = ""
+    invoices: int,
+    unnamed: float,
+    seed: int,
+    plugin: bool,
+    plugin_config: str = "",
+    dense: bool = False,
 ) -> str:
-    """Return the ledger text."""
+    """Return the ledger text.
+
+    Without the plugin (``plugin`` False) the entries that only the plugin would
+    balance (a fuel advance, a fee event) get the legs it would write, so that the
+    baseline checks clean too. ``dense`` leaves out the carrier's other books (fuel,
+    payroll, insurance, truck payments): one entry per invoice beside its factoring
+    events, like a book kept for factoring only; the invoices and events are the same.
+    """
     rng = random.Random(seed)
     # Its own stream, so the fuel advances leave every other draw of a seed as it was.
     fuel_rng = random.Random(seed + 1_000_003)
@@ -224,10 +236,11 @@ def generate(
                 # Every load burns fuel, bought on the fleet card on the road.
                 diesel = D(rng.randint(30000, 90000)) / 100
                 fuel_owed += diesel
-                w(
-                    f'\n{day} * "Pilot Travel Centers" "Diesel, load L-{number}"\n'
-                    f"  Expenses:Fuel  {money(diesel)}\n  Liabilities:FuelCard\n"
-                )
+                if not dense:
+                    w(
+                        f'\n{day} * "Pilot Travel Centers" "Diesel, load L-{number}"\n'
+                        f"  Expenses:Fuel  {money(diesel)}\n  Liabilities:FuelCard\n"
+                    )
                 draw = rng.random()
                 paid_on = day + datetime.timedelta(days=pay_days[broker] + rng.randint(-5, 8))
                 if draw < 0.10:
@@ -247,6 +260,12 @@ def generate(
                         f"  advance: {money(sold.fuel)}\n"
                         f"  Assets:Bank:Checking  {money(sold.fuel - fee)}\n"
                     )
+                    if not plugin:
+                        # What the plugin would book: its fee, the advance owed back.
+                        w(
+                            f"  Expenses:Factoring:Summit:Fees  {money(fee)}\n"
+                            "  Assets:Factoring:Summit:Clearing\n"
+                        )
                 if rng.random() < 0.004:
                     chargebacks[funded + datetime.timedelta(days=91)].append((factor, sold))
                 else:
@@ -260,7 +279,7 @@ def generate(
                     pending_schedules.append(
                         (day, factor, str(schedule_no), sold_today[factor.name])
                     )
-            _business_day(w, rng, day, fuel_owed)
+            _business_day(w, rng, day, fuel_owed, plugin, dense)
             if day.weekday() == 0:
                 fuel_owed = ZERO
         settle_day(day)
@@ -272,7 +291,16 @@ def generate(
     return "".join(out)
 
 
-def _business_day(w, rng: random.Random, day: datetime.date, fuel: Decimal) -> None:
+def _business_day(
+    w, rng: random.Random, day: datetime.date, fuel: Decimal, plugin: bool, dense: bool
+) -> None:
+    write = w
+
+    def w(text: str, factoring: bool = False) -> None:
+        # A dense ledger makes the same draws and leaves the other books out.
+        if factoring or not dense:
+            write(text)
+
     if day.weekday() == 0 and fuel:
         w(
             f'\n{day} * "Fleet Fuel Card" "Weekly fuel card draft"\n'
@@ -291,6 +319,8 @@ def _business_day(w, rng: random.Random, day: datetime.date, fuel: Decimal) -> N
         w(
             f'\n{day} * "Summit" "Monthly service fee"\n  factoring: "fee"\n'
             '  charge: "other"\n  amount: 25.00 USD\n  Assets:Bank:Checking  -25.00 USD\n'
+            + ("" if plugin else "  Expenses:Factoring:Summit:Fees  25.00 USD\n"),
+            factoring=True,
         )
         w(
             f'\n{day} * "Fleet Credit" "Truck payments"\n'
@@ -406,9 +436,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-plugin", action="store_true", help="leave the plugin line out")
     parser.add_argument("--config", default="", help="the plugin's config string")
+    parser.add_argument(
+        "--dense", action="store_true", help="factoring entries only (no fuel, payroll...)"
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    text = generate(args.invoices, args.unnamed, args.seed, not args.no_plugin, args.config)
+    text = generate(
+        args.invoices, args.unnamed, args.seed, not args.no_plugin, args.config, args.dense
+    )
     Path(args.out).write_text(text, encoding="utf-8")
 
 

@@ -5,11 +5,13 @@
 
 For each size it generates one ledger (``generate.py``: schedules, deposits of
 which a share name nothing and are allocated by amount, releases, chargebacks,
-short pays and the carrier's ordinary expenses), writes it twice, with and
-without the plugin line, and runs ``bean-check --no-cache`` on each in a fresh
+short pays, with the carrier's ordinary expenses (``diluted``) or without them
+(``dense``: one entry per invoice beside its factoring events)), writes it twice,
+with and without the plugin line (the baseline gets the legs only the plugin
+would write, so that it balances), and runs ``bean-check --no-cache`` on each in a fresh
 process, alternating, several times. It reports the median wall time and the
-peak memory of each, and their ratios. The ledger with the plugin must check
-with zero errors, or the run stops: a fast wrong answer is no figure.
+peak memory of each, and their ratios. Both ledgers must check with zero errors,
+or the run stops: a fast wrong answer is no figure.
 """
 
 from __future__ import annotations
@@ -62,16 +64,24 @@ def run_one(path: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench(invoices: int, repeat: int, unnamed: float, detail: str, workdir: Path) -> dict:
-    with_plugin = workdir / f"ledger-{invoices}.beancount"
-    without = workdir / f"ledger-{invoices}-plain.beancount"
+def bench(
+    invoices: int, repeat: int, unnamed: float, detail: str, workdir: Path, kind: str = "diluted"
+) -> dict:
+    with_plugin = workdir / f"ledger-{kind}-{invoices}.beancount"
+    without = workdir / f"ledger-{kind}-{invoices}-plain.beancount"
     config = f"{{'detail': '{detail}'}}"
-    with_plugin.write_text(generate(invoices, unnamed, 1, True, config), encoding="utf-8")
-    without.write_text(generate(invoices, unnamed, 1, False), encoding="utf-8")
+    dense = kind == "dense"
+    with_plugin.write_text(generate(invoices, unnamed, 1, True, config, dense), encoding="utf-8")
+    without.write_text(generate(invoices, unnamed, 1, False, "", dense), encoding="utf-8")
     entries = sum(1 for line in with_plugin.open() if line[:1].isdigit())
     plain, plugged = [], []
     for _ in range(repeat):
-        plain.append(run_one(without))
+        # Both must check clean: a fast wrong answer, or a baseline that does not
+        # balance, is no figure.
+        result = run_one(without)
+        if result["errors"]:
+            raise SystemExit(f"{invoices} invoices: the baseline has errors: {result['first']}")
+        plain.append(result)
         result = run_one(with_plugin)
         if result["errors"]:
             raise SystemExit(f"{invoices} invoices: the plugin reports errors: {result['first']}")
@@ -81,6 +91,7 @@ def bench(invoices: int, repeat: int, unnamed: float, detail: str, workdir: Path
         return statistics.median(run[key] for run in runs)
 
     return {
+        "kind": kind,
         "invoices": invoices,
         "entries": entries,
         "plain_s": median(plain, "seconds"),
@@ -108,6 +119,13 @@ def main() -> None:
         default="item",
         help="the plugin's detail setting (default item)",
     )
+    parser.add_argument(
+        "--kinds",
+        nargs="+",
+        choices=("dense", "diluted"),
+        default=["dense", "diluted"],
+        help="dense: one entry per invoice beside its events; diluted: with the other books",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -120,20 +138,21 @@ def main() -> None:
     print(
         f"{'invoices':>9} {'entries':>8} {'plain s':>8} {'plugin s':>9} {'wall':>6} "
         f"{'plain cpu':>9} {'plugin cpu':>10} {'cpu':>6} "
-        f"{'plain MiB':>9} {'plugin MiB':>10} {'memory':>7}"
+        f"{'plain MiB':>9} {'plugin MiB':>10} {'memory':>7} {'ledger':>7}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            r = bench(size, args.repeat, args.unnamed, args.detail, Path(tmp))
-            print(
-                f"{r['invoices']:>9} {r['entries']:>8} {r['plain_s']:>8.2f} "
-                f"{r['plugin_s']:>9.2f} {r['plugin_s'] / r['plain_s']:>5.2f}x "
-                f"{r['plain_cpu']:>9.2f} {r['plugin_cpu']:>10.2f} "
-                f"{r['plugin_cpu'] / r['plain_cpu']:>5.2f}x "
-                f"{r['plain_mib']:>9.0f} {r['plugin_mib']:>10.0f} "
-                f"{r['plugin_mib'] / r['plain_mib']:>6.2f}x",
-                flush=True,
-            )
+            for kind in args.kinds:
+                r = bench(size, args.repeat, args.unnamed, args.detail, Path(tmp), kind)
+                print(
+                    f"{r['invoices']:>9} {r['entries']:>8} {r['plain_s']:>8.2f} "
+                    f"{r['plugin_s']:>9.2f} {r['plugin_s'] / r['plain_s']:>5.2f}x "
+                    f"{r['plain_cpu']:>9.2f} {r['plugin_cpu']:>10.2f} "
+                    f"{r['plugin_cpu'] / r['plain_cpu']:>5.2f}x "
+                    f"{r['plain_mib']:>9.0f} {r['plugin_mib']:>10.0f} "
+                    f"{r['plugin_mib'] / r['plain_mib']:>6.2f}x {kind:>7}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -22,12 +22,18 @@ from beancount.core.data import Transaction
 from fava.ext import FavaExtensionBase, extension_endpoint
 from werkzeug.exceptions import BadRequest, MethodNotAllowed
 
-from beancount_factoring.fava import aging_page, content, cost_page, reconcile_page, reserve_page
+from beancount_factoring.fava import (
+    aging_page,
+    content,
+    cost_page,
+    paging,
+    reconcile_page,
+    reserve_page,
+)
 from beancount_factoring.fava.blocks import Page
 from beancount_factoring.fava.state import LedgerState
 from beancount_factoring.fava.view import View, parse_view
 from beancount_factoring.reports import ReportBook
-from beancount_factoring.reports.render import render_json
 
 # Fava's decorator is typed for its own classes only.
 endpoint: Any = extension_endpoint
@@ -68,7 +74,8 @@ class FactoringPage(FavaExtensionBase):
         return self._state
 
     def after_load_file(self) -> None:
-        self.state.refresh()
+        # The reports are read with the load, not on the first request after it.
+        self.state.load()
 
     def view(self) -> View:
         """This request's parameters, checked (400 Bad Request if not valid)."""
@@ -175,11 +182,18 @@ class FactoringPage(FavaExtensionBase):
         whose JSON says which (``{"error": "time: ..."}``)."""
         try:
             view = self.view()
+            offset, limit = paging.page_bounds(flask.request.args)
         except BadRequest as error:
             return _json(json.dumps({"error": error.description}), 400)
-        # The report layer keeps the reports it made; their JSON is made per request
-        # (at 100k invoices it is megabytes, not worth keeping).
-        return _json(render_json(self.report(self.state.book, view)))
+        # Each request sends one page of the report's long lists (at 100k invoices
+        # the whole report is tens of megabytes); a page's JSON is kept for the load.
+        state = self.state
+
+        def make() -> str:
+            data = paging.page_of(self.report(state.book, view), offset, limit)
+            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+        return _json(state.cached(("data", self.name, view, offset, limit), make))
 
     @endpoint("data", ["POST", "PUT", "PATCH", "DELETE"])
     def data_write(self) -> flask.Response:

@@ -3,9 +3,9 @@
 Fava makes one instance of each page class per ledger and keeps it across
 reloads. The four instances share one ``LedgerState`` (``pages.FactoringPage.state``). It is
 keyed on the ledger's load: every (re)load gives Fava a new ``all_entries``
-list, ``after_load_file`` calls ``refresh``, and ``refresh`` drops whatever was
-computed from the previous load. The reports (``ReportBook``) are computed on
-the first page request after a load, and each page's content is kept for the
+list, ``after_load_file`` calls ``load``, which drops whatever was computed from
+the previous load and reads the reports' facts (``ReportBook``) at once, with the
+load rather than on the first request after it; each page's content is kept for the
 parameters it was asked with, so a request for a page already shown costs a
 dictionary lookup and the template.
 """
@@ -63,6 +63,19 @@ class LedgerState:
                         entry.meta if entry is not None else None, self.config_error, entry
                     )
                 )
+
+    def load(self) -> None:
+        """Take a new load: read the config, then the reports' facts, at once.
+
+        Fava calls this right after it (re)loads the ledger (``after_load_file``), so
+        the first page request after a load finds the reports ready.
+        """
+        with self._lock:
+            self.refresh()
+            try:
+                _ = self.book
+            except Exception:  # noqa: BLE001 - a page request shows it, as before.
+                self._book = None
 
     @property
     def book(self) -> ReportBook:

@@ -349,7 +349,7 @@ def test_reports_are_computed_once_per_load(
     path = write_small(tmp_path)
     app = make_app(path)
     client = app.test_client()
-    assert calls == []  # not at load: only when a page is asked for
+    assert calls == [1]  # at load (Fava's after_load_file), not on the first request
     for _ in range(3):
         for page in PAGES:
             assert client.get(url(page, slug=SMALL_SLUG)).status_code == 200
@@ -360,6 +360,7 @@ def test_reports_are_computed_once_per_load(
     assert isinstance(page, FactoringReserve)
     before = page.state.book
     ledger.load_file()
+    assert len(calls) == 2
     assert client.get(url("FactoringReserve", slug=SMALL_SLUG)).status_code == 200
     assert len(calls) == 2
     assert page.state.book is not before
@@ -397,3 +398,55 @@ def test_the_aging_page_ties_out_a_loan_model_ledger(tmp_path: Path) -> None:
     # We hold nothing; the receivable accounts' 3,000.00 are all pledged to Summit.
     (tie,) = rows(aging, 2)
     assert tie[-6:] == [0.0, 3000.0, 3000.0, 3500.0, 3500.0, 0.0]
+
+
+def test_the_data_endpoint_sends_one_page_of_each_long_list(client: FlaskClient) -> None:
+    base = f"/{EXAMPLE_SLUG}/extension/FactoringReserve/data"
+    whole = client.get(base).json
+    # The example's reserve has fewer rows than a page: everything, and no next page.
+    lakeshore = next(f for f in whole["factors"] if f["factor"] == "Lakeshore")
+    rows = lakeshore["invoices"]
+    assert len(rows) >= 3
+    assert whole["page"]["offset"] == 0
+    assert whole["page"]["limit"] == 1000
+    assert whole["page"]["next"] is None
+    total = whole["page"]["total"]
+    assert total >= len(rows)
+    # Pages of two rows: the first two invoices, then the next two; the summary stays.
+    first = client.get(f"{base}?limit=2").json
+    second = client.get(f"{base}?limit=2&offset=2").json
+    assert first["page"] == {"offset": 0, "limit": 2, "total": total, "next": 2}
+    assert second["page"]["next"] == (4 if total > 4 else None)
+    paged = [next(f for f in d["factors"] if f["factor"] == "Lakeshore") for d in (first, second)]
+    assert paged[0]["invoices"] == rows[:2]
+    assert paged[1]["invoices"] == rows[2:4]
+    assert paged[0]["held"] == paged[1]["held"] == lakeshore["held"]
+    assert len(paged[0]["history"]) <= 2
+    # Past the end: empty lists, the summary still whole.
+    beyond = client.get(f"{base}?offset={total}").json
+    assert all(f["invoices"] == [] for f in beyond["factors"])
+    assert beyond["page"]["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("limit=0", "limit: FCT301 give a page size of at least 1"),
+        ("limit=100001", "limit: FCT301 give at most 10000 rows"),
+        ("offset=-1", "offset: FCT301 '-1' is not a whole number"),
+        ("offset=abc", "offset: FCT301 'abc' is not a whole number"),
+    ],
+)
+def test_a_bad_page_is_a_bad_request(client: FlaskClient, query: str, message: str) -> None:
+    for page in PAGES:
+        response = client.get(f"/{EXAMPLE_SLUG}/extension/{page}/data?{query}")
+        assert response.status_code == 400
+        assert response.json["error"].startswith(message)
+
+
+def test_the_reports_are_read_with_the_load(tmp_path: Path) -> None:
+    app = make_app(write_small(tmp_path))
+    page = app.config["LEDGERS"][SMALL_SLUG].extensions.get_extension("FactoringReserve")
+    assert isinstance(page, FactoringReserve)
+    # Fava's load hook read the reports: the first request finds them ready.
+    assert page.state._book is not None

@@ -1,0 +1,106 @@
+"""Measure each ``bean-factoring`` report against ``bean-check`` of the same ledger.
+
+    python benchmarks/cli.py                    # 10k and 100k invoices
+    python benchmarks/cli.py --sizes 10000      # a quick run
+
+For each size and each ledger kind (``dense``: one entry per invoice beside its
+factoring events; ``diluted``: the same with the carrier's other books, twice as
+many ordinary entries; both from ``generate.py``) it runs, each in a fresh
+process, ``bean-check`` and ``bean-factoring <report>`` for the four reports,
+alternating, ``--repeat`` times, and reports the median wall time, CPU time
+(user + system of the process) and peak memory, with the ratio of each report
+to bean-check. Twice: without Beancount's pickle cache
+(``BEANCOUNT_DISABLE_LOAD_CACHE=1``) and with it (the cache written by a first
+load, so that each measured run reads it). Target: at most 1.15x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+REPORTS = ("reserve", "aging", "cost", "reconcile")
+KINDS = ("dense", "diluted")
+
+
+def timed(command: list[str], cached: bool) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak MiB of one fresh process."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if cached:
+        env.pop("BEANCOUNT_DISABLE_LOAD_CACHE", None)
+    else:
+        env["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read()[:2000]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def commands(path: Path) -> dict[str, list[str]]:
+    python = sys.executable
+    found = {"bean-check": [python, "-m", "beancount.scripts.check", str(path)]}
+    for report in REPORTS:
+        found[report] = [python, "-m", "beancount_factoring.cli", report, str(path)]
+    return found
+
+
+def bench(invoices: int, kind: str, repeat: int, cached: bool, workdir: Path) -> dict:
+    path = workdir / f"ledger-{kind}-{invoices}.beancount"
+    if not path.exists():
+        path.write_text(generate(invoices, 0.3, 1, True, "", kind == "dense"), encoding="utf-8")
+    runs: dict[str, list[tuple[float, float, float]]] = {}
+    todo = commands(path)
+    if cached:
+        timed(todo["bean-check"], cached=True)  # writes the cache the runs read
+    for _ in range(repeat):
+        for name, command in todo.items():
+            runs.setdefault(name, []).append(timed(command, cached))
+    return {
+        name: tuple(statistics.median(run[i] for run in values) for i in range(3))
+        for name, values in runs.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(f"fresh process per run, median of {args.repeat}; ratio = report / bean-check")
+    print("| invoices | ledger | cache | command | wall s | ratio | cpu s | ratio | MiB | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            for kind in args.kinds:
+                for cached in (False, True):
+                    result = bench(size, kind, args.repeat, cached, Path(tmp))
+                    base = result["bean-check"]
+                    for name, (wall, cpu, mib) in result.items():
+                        print(
+                            f"| {size:,} | {kind} | {'pickle' if cached else 'none'} | {name} "
+                            f"| {wall:.2f} | {wall / base[0]:.2f}x | {cpu:.2f} "
+                            f"| {cpu / base[1]:.2f}x | {mib:.0f} | {mib / base[2]:.2f}x |",
+                            flush=True,
+                        )
+
+
+if __name__ == "__main__":
+    main()
