@@ -10,29 +10,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import test_chargeback_rules
 from beancount.parser import printer
 
 from ledgers import balance, codes, load, txn
 
 D = Decimal
 
-SUMMIT = """
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "flat 2%"
-  recourse-days: 90
-  payee: "SUMMIT FUNDING"
-  bank: Assets:Bank:Checking
-
-2025-03-03 * "TQL" "Load TQL-88412"
-  invoice: "INV-1001"
-  Assets:Receivable:TQL        1000.00 USD
-  Income:Freight
-
-2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
-  Assets:Bank:Checking          930.00 USD
-  Assets:Factoring:Summit:Clearing
-"""
+# Summit funds TQL's INV-1001 (the ledger of the chargeback-rule tests).
+SUMMIT = test_chargeback_rules.SUMMIT
 CREDITS = "Liabilities:Factoring:Summit:CustomerCredits:TQL"
 BOTH = pytest.mark.parametrize("model", ["sale", "loan"])
 

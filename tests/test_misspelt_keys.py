@@ -8,28 +8,12 @@ Echo pays 400.00 of it: with ``partial: TRUE`` the invoice stays open; misspelt,
 from __future__ import annotations
 
 import pytest
+import test_partial_payments
 
 from ledgers import codes, load
 
-HARBOR = """
-2025-01-01 custom "factoring-agreement" "Harbor"
-  advance-rate: 0.80
-  fee: "tiered 1.75%/30d + 0.5%/10d"
-  fee-timing: "collection"
-  transfer-fee: 20.00 USD
-  recourse-days: 90
-  payee: "HARBOR CAPITAL"
-  bank: Assets:Bank:Checking
-
-2025-03-03 * "Echo" "Load E-55120"
-  invoice: "INV-2001"
-  Assets:Receivable:Echo       1000.00 USD
-  Income:Freight
-
-2025-03-04 * "HARBOR CAPITAL" "Advance" ^INV-2001
-  Assets:Bank:Checking          780.00 USD
-  Assets:Factoring:Harbor:Clearing
-"""
+# Harbor funds Echo's INV-2001 (the ledger of the payments-in-parts tests).
+HARBOR = test_partial_payments.HARBOR
 
 
 def part(key: str) -> str:
