@@ -4,13 +4,13 @@ Enable it at the top of the ledger::
 
     plugin "beancount_factoring.plugin"
 
-or with a config (see ``config.py``; ``'accrue': 'month'`` adds the month-end
-fee accruals of ``accruals.py``)::
+or with a config (see ``ledger/config.py``; ``'accrue': 'month'`` adds the month-end
+fee accruals of ``settlement/accruals.py``)::
 
     plugin "beancount_factoring.plugin" "{'tolerance': '0.01', 'disable': ['FCT141']}"
 
-It reads the factoring facts (``book.py``), applies every event in date order
-(``settle.py``), writes the postings each event implies, adds the invoice and
+It reads the factoring facts (``ledger/book.py``), applies every event in date order
+(``settlement/engine.py``), writes the postings each event implies, adds the invoice and
 schedule links so Fava's link view shows an invoice's whole life, opens the
 factor's accounts the agreement names if the ledger has not opened them, and
 returns one error per disagreement with the agreement (codes in
@@ -27,16 +27,16 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.accruals import accrual_entries
-from beancount_factoring.agreement import Agreement
-from beancount_factoring.book import Book, read_book
-from beancount_factoring.checks import check_clocks, check_income_deposits, check_reserves
-from beancount_factoring.config import parse_config
+from beancount_factoring.checks.accounts import check_clocks, check_income_deposits, check_reserves
+from beancount_factoring.checks.held_receivables import check_held_receivables
+from beancount_factoring.checks.keys import check_keys
+from beancount_factoring.checks.markup import check_markup
 from beancount_factoring.errors import FactoringError, error_code, make_error
-from beancount_factoring.held_receivables import check_held_receivables
-from beancount_factoring.markup_check import check_markup
-from beancount_factoring.misspelt_keys import check_keys
-from beancount_factoring.settle import Settlement, settle
+from beancount_factoring.ledger.book import Book, read_book
+from beancount_factoring.ledger.config import parse_config
+from beancount_factoring.settlement.accruals import accrual_entries
+from beancount_factoring.settlement.engine import Settlement, settle
+from beancount_factoring.terms.agreement import Agreement
 
 __plugins__ = ("factoring",)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from beancount_factoring.fees import parse_fee, round_money
+from beancount_factoring.terms.fees import parse_fee, round_money
 
 D = Decimal
 ZERO = Decimal(0)

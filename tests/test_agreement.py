@@ -9,8 +9,8 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
-from beancount_factoring.agreement import parse_agreement
-from beancount_factoring.book import read_book
+from beancount_factoring.ledger.book import read_book
+from beancount_factoring.terms.agreement import parse_agreement
 
 from ledgers import codes, legs, load, txn
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from beancount_factoring.allocate import Candidate, allocate
+from beancount_factoring.settlement.allocate import Candidate, allocate
 
 from ledgers import balance, codes, legs, load, txn
 

@@ -15,7 +15,7 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
-from beancount_factoring.book import EVENT_KINDS
+from beancount_factoring.ledger.book import EVENT_KINDS
 from beancount_factoring.reports import compute
 
 D = Decimal

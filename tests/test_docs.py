@@ -39,9 +39,10 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import parser, printer
 
-from beancount_factoring import agreement, config, postings
-from beancount_factoring.book import EVENT_KINDS
 from beancount_factoring.errors import CODES, error_code
+from beancount_factoring.ledger import config
+from beancount_factoring.ledger.book import EVENT_KINDS
+from beancount_factoring.terms import agreement, postings
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 LEDGER_MD = DOCS / "ledger.md"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_factoring.fees import parse_fee, parse_percent, round_money
+from beancount_factoring.terms.fees import parse_fee, parse_percent, round_money
 
 D = Decimal
 

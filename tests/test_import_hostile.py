@@ -16,8 +16,8 @@ import pytest
 from beancount.parser import parser
 from click.testing import CliRunner
 
+from beancount_factoring.checks.markup import check_markup
 from beancount_factoring.importers.inert import inert, inert_value
-from beancount_factoring.markup_check import check_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORT_PY = ROOT / "importers" / "import.py"

@@ -30,8 +30,8 @@ from beancount.core import data
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from beancount_factoring.config import parse_config
 from beancount_factoring.errors import CODES
+from beancount_factoring.ledger.config import parse_config
 from beancount_factoring.plugin import factoring
 
 from ledgers import load

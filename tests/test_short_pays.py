@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from beancount_factoring.settle import REASONS
+from beancount_factoring.settlement.state import REASONS
 
 from ledgers import balance, codes, legs, load, txn
 

@@ -39,10 +39,10 @@ from beancount import loader
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_factoring.agreement import DIRECTIVE, Agreement, Agreements
-from beancount_factoring.book import read_book
 from beancount_factoring.importers.base import ID_KEY, ImportFailure
 from beancount_factoring.importers.held import HeldInvoices
+from beancount_factoring.ledger.book import read_book
+from beancount_factoring.terms.agreement import DIRECTIVE, Agreement, Agreements
 
 # Where the agreements come from: a ledger file, its entries, or {pattern: clearing account}.
 FactorSource = Union[str, "os.PathLike[str]", Sequence[Any], Mapping[str, str], None]

@@ -43,7 +43,6 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.agreement import DIRECTIVE, Agreement, account_component, parse_agreement
 from beancount_factoring.importers import base
 from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
 from beancount_factoring.importers.factor_entries import Context, chargeback, collections, purchase
@@ -67,6 +66,12 @@ from beancount_factoring.importers.report import (
     missing_columns,
 )
 from beancount_factoring.importers.table import Header
+from beancount_factoring.terms.agreement import (
+    DIRECTIVE,
+    Agreement,
+    account_component,
+    parse_agreement,
+)
 
 BALANCES = ("daily", "last", "none")
 # How far apart the bank's date and the reserve ledger's date of one release may be.

@@ -26,7 +26,7 @@ is imported as
 which reads the same and is no markup. Account names need nothing: Beancount's account
 names take letters, digits and `-` only, and an importer refuses any other (FCT208). The
 factoring plugin reports a ledger string that would still be markup, typed by hand or
-imported by another tool, as FCT191 (`markup_check.py`).
+imported by another tool, as FCT191 (`checks/markup.py`).
 """
 
 from __future__ import annotations

@@ -45,9 +45,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from beancount_factoring import postings as P
-from beancount_factoring.agreement import Agreement
-from beancount_factoring.fees import round_money
 from beancount_factoring.reports.cost import ACCRUAL_PARTS, STATE_PARTS, cost_report
 from beancount_factoring.reports.facts import Facts
 from beancount_factoring.reports.model import (
@@ -63,6 +60,9 @@ from beancount_factoring.reports.model import (
     InvoiceCost,
     OfferComparison,
 )
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.fees import round_money
 
 ZERO = Decimal(0)
 YEAR = Decimal(365)

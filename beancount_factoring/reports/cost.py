@@ -42,9 +42,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring.accruals import accrual_steps
-from beancount_factoring.fees import round_money
-from beancount_factoring.postings import fee_vat
 from beancount_factoring.reports.facts import Facts, Line
 from beancount_factoring.reports.model import (
     DEDUCTION_KINDS,
@@ -58,6 +55,9 @@ from beancount_factoring.reports.model import (
     InvoiceCost,
 )
 from beancount_factoring.reports.spells import Booked, InvoiceFees, invoice_fees
+from beancount_factoring.settlement.accruals import accrual_steps
+from beancount_factoring.terms.fees import round_money
+from beancount_factoring.terms.postings import fee_vat
 
 ZERO = Decimal(0)
 YEAR = Decimal(365)
@@ -530,7 +530,7 @@ def _deductions(
     """Short pays, chargebacks and credit losses by customer, kind and reason.
 
     Summed per invoice first: a short pay the customer paid later (a negative
-    deduction, ``collect.py``) cancels it, and an invoice whose deductions come
+    deduction, ``settlement/handlers/collect.py``) cancels it, and an invoice whose deductions come
     to nothing in the period is not counted.
     """
     groups: dict[tuple[str, str, str, str], dict[str, Decimal]] = {}

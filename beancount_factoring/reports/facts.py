@@ -2,7 +2,7 @@
 
 The reports receive the entries *after* the plugin ran (what bean-check and
 Fava load). They read them again with ``book.read_book`` and apply every event
-again with ``settle.Settler``: the split postings are then only compared, and
+again with ``settlement.engine.settle``: the split postings are then only compared, and
 each invoice ends in the same state as in the plugin's own run. On the way,
 every event leaves a snapshot of the invoices it touched (``Snap``), so each
 report can ask where an invoice stood on any date (``Facts.snap``).
@@ -22,30 +22,18 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring import postings as P
-from beancount_factoring.agreement import Agreement
-from beancount_factoring.book import Book, Event, read_book, units_of
-from beancount_factoring.config import Config, parse_config
+from beancount_factoring.ledger.book import Book, Event, read_book, units_of
+from beancount_factoring.ledger.config import Config, parse_config
 from beancount_factoring.reports.model import Source
-from beancount_factoring.settle import InvoiceState, Settlement, Settler
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.engine import settle
+from beancount_factoring.settlement.state import InvoiceState, Settlement
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
 
 PLUGIN = "beancount_factoring.plugin"
 ZERO = Decimal(0)
 LUMP_KINDS = ("lump", "funding", "release")
-# The Settler handlers whose events move invoices on; each is wrapped to take snapshots.
-HANDLERS = (
-    "_payment",
-    "_schedule",
-    "_collected",
-    "_chargeback",
-    "_lump",
-    "_fuel_advance",
-    "_credit_loss",
-    "_fee",
-    "_buyout",
-    "_misdirected",
-    "_remittance",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,32 +93,21 @@ class Snap:
         )
 
 
-class _Recorder(Settler):
-    """A Settler that snapshots the invoices each event touched, after the event."""
+class _Recorder:
+    """Snapshots the invoices each event touched, after the event (``settle``'s hook)."""
 
-    def __init__(self, book: Book, config: Config) -> None:
-        super().__init__(book, config)
+    def __init__(self) -> None:
         self.timeline: dict[str, list[Snap]] = {}
-        for name in HANDLERS:
-            handler = getattr(self, name)
-            setattr(self, name, self._wrap(handler))
 
-    def _wrap(self, handler: Any) -> Any:
-        def run(event: Event) -> None:
-            handler(event)
-            self._record(event)
-
-        return run
-
-    def _record(self, event: Event) -> None:
+    def __call__(self, settler: Settler, event: Event) -> None:
         numbers = set(event.invoices)
         for schedule in event.schedules:
-            numbers.update(self.result.schedules.get((event.factor or "", schedule), ()))
-        replaced = self.result.replaced.get(event.index)
+            numbers.update(settler.result.schedules.get((event.factor or "", schedule), ()))
+        replaced = settler.result.replaced.get(event.index)
         if replaced is not None:
-            numbers.update(link for link in replaced.links if link in self.states)
+            numbers.update(link for link in replaced.links if link in settler.states)
         for number in numbers:
-            state = self.states.get(number)
+            state = settler.states.get(number)
             if state is None:
                 continue
             snaps = self.timeline.setdefault(number, [])
@@ -241,10 +218,10 @@ def read_facts(
     """Read the factoring facts of a loaded ledger (entries after the plugin)."""
     config, config_errors = plugin_config(options_map)
     book = read_book(entries)
-    recorder = _Recorder(book, config)
+    recorder = _Recorder()
     warnings = []
     try:
-        settlement = recorder.run()
+        settlement = settle(book, config, recorder)
     except Exception as exc:  # noqa: BLE001 - a report must not crash on an odd ledger.
         settlement = Settlement()
         recorder.timeline = {}

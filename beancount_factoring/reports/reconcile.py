@@ -28,7 +28,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring import postings as P
 from beancount_factoring.errors import error_code
 from beancount_factoring.reports.facts import LUMP_KINDS, Facts, source_of
 from beancount_factoring.reports.model import (
@@ -50,6 +49,7 @@ from beancount_factoring.reports.model import (
     Source,
     UnallocatedLump,
 )
+from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
 # Judged by the report on its own date, as open items.

@@ -18,8 +18,6 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
-from beancount_factoring import postings as P
-from beancount_factoring.accruals import fee_accrued
 from beancount_factoring.reports.facts import Facts, Snap, source_of
 from beancount_factoring.reports.model import (
     AWAITING_COLLECTION,
@@ -36,6 +34,8 @@ from beancount_factoring.reports.model import (
     ReserveInvoice,
     ReserveReport,
 )
+from beancount_factoring.settlement.accruals import fee_accrued
+from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
 DEFAULT_DAYS_TO_PAY = 30

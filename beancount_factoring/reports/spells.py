@@ -35,8 +35,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from beancount_factoring import postings as P
 from beancount_factoring.reports.facts import Snap
+from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
 

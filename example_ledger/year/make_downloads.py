@@ -474,7 +474,8 @@ Item = tuple[datetime.date, str, Decimal, str]
 
 
 def plugin_match(items: list[Item], amount: Decimal, transfer_fee: Decimal) -> frozenset[str]:
-    """The open items the plugin takes a deposit of `amount` for (beancount_factoring.allocate).
+    """The open items the plugin takes a deposit of `amount` for
+    (beancount_factoring.settlement.allocate).
 
     One item of that amount; else a run of items next to each other by date, among all or
     among those of one kind; else up to four of the twenty latest items. An empty set when

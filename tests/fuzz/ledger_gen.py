@@ -31,7 +31,7 @@ from typing import Any, Protocol, TypeVar
 
 from hypothesis import strategies as st
 
-from beancount_factoring.agreement import account_component
+from beancount_factoring.terms.agreement import account_component
 
 T = TypeVar("T")
 CENT = Decimal("0.01")

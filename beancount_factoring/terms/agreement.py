@@ -40,7 +40,7 @@ from beancount.core import account, data
 from beancount.core.amount import Amount
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.fees import (
+from beancount_factoring.terms.fees import (
     ROUNDING_MODES,
     FeeRule,
     FeeSchedule,

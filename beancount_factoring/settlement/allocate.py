@@ -31,10 +31,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from beancount_factoring.ledger.config import MAX_CANDIDATES, MAX_SUBSET
+
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
-MAX_CANDIDATES = 20
-MAX_SUBSET = 4
 # How far back a deposit that names nothing looks for the items it settles.
 MATCH_WINDOW = datetime.timedelta(days=365)
 # Beyond this many cents of tolerance, runs are compared pairwise, not looked up.

@@ -29,17 +29,14 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from beancount.core.amount import Amount
 
-from beancount_factoring import postings as P
-from beancount_factoring.agreement import Agreement
-from beancount_factoring.book import Event, charge_link
-from beancount_factoring.owed import Charge
-
-if TYPE_CHECKING:  # pragma: no cover
-    from beancount_factoring.settle import Settler
+from beancount_factoring.ledger.book import Event, charge_link
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.owed import Charge
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
 
 ZERO = Decimal(0)
 # A charge's kind, and the factoring-part of its postings.

@@ -33,18 +33,15 @@ models book it alike: a fuel advance is a debt to the factor either way.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from beancount.core.amount import Amount
 
-from beancount_factoring import postings as P
-from beancount_factoring.agreement import Agreement
-from beancount_factoring.book import Event, units_of
-from beancount_factoring.fees import FeeRule, round_money
-from beancount_factoring.owed import FuelAdvance
-
-if TYPE_CHECKING:  # pragma: no cover
-    from beancount_factoring.settle import Settler
+from beancount_factoring.ledger.book import Event, units_of
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.owed import FuelAdvance
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.fees import FeeRule, round_money
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

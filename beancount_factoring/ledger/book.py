@@ -32,14 +32,14 @@ from typing import Any, NamedTuple
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_factoring.agreement import (
+from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.terms.agreement import (
     DIRECTIVE,
     OFFER_DIRECTIVE,
     Agreement,
     Agreements,
     parse_agreement,
 )
-from beancount_factoring.errors import FactoringError, make_error
 
 EVENT_KINDS = (
     "schedule",

@@ -1,7 +1,7 @@
 """FCT136 on a payment that reaches you for a factored invoice without naming it.
 
 A bank line that links the invoice it pays is checked when it is read (see
-``misdirected.py``). Bank imports rarely carry that link, though: the usual
+``settlement/handlers/misdirected.py``). Bank imports rarely carry that link, though: the usual
 line only credits the customer's receivable account::
 
     2025-04-10 * "TQL" "ACH payment"
@@ -41,9 +41,9 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_factoring.book import Book, units_of
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.settle import InvoiceState, Settlement
+from beancount_factoring.ledger.book import Book, units_of
+from beancount_factoring.settlement.state import InvoiceState, Settlement
 
 ZERO = Decimal(0)
 # How many of the factor's invoices a message names.

@@ -57,16 +57,14 @@ it (``FCT120`` when it differs, the difference left on the clearing account).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from beancount_factoring import postings as P
-from beancount_factoring.agreement import Agreement
-from beancount_factoring.book import Event, charge_link, units_of
-from beancount_factoring.lumps import write_deposit
-from beancount_factoring.owed import Charge
-
-if TYPE_CHECKING:  # pragma: no cover
-    from beancount_factoring.settle import InvoiceState, Settler
+from beancount_factoring.ledger.book import Event, charge_link, units_of
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.handlers.lumps import write_deposit
+from beancount_factoring.settlement.owed import Charge
+from beancount_factoring.settlement.state import InvoiceState
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
 
 ZERO = Decimal(0)
 

@@ -27,8 +27,8 @@ from collections.abc import Iterable
 
 from beancount.core import data
 
-from beancount_factoring.book import Book
 from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.ledger.book import Book
 
 # The keys the plugin reads on an event or a deposit, on an invoice, and on a
 # posting (the factor's own figures, and the plugin's own parts).

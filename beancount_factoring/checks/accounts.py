@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_factoring.book import Book, units_of
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.settle import Settlement
+from beancount_factoring.ledger.book import Book, units_of
+from beancount_factoring.settlement.state import Settlement
 
 ZERO = Decimal(0)
 

@@ -46,13 +46,11 @@ the reserve (or nets it), so the cash is ours and the adjustment is undone::
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from beancount_factoring import postings as P
-from beancount_factoring.book import Event, units_of
-
-if TYPE_CHECKING:  # pragma: no cover
-    from beancount_factoring.settle import InvoiceState, Settler
+from beancount_factoring.ledger.book import Event, units_of
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.state import InvoiceState
+from beancount_factoring.terms import postings as P
 
 # The event, the posting part and the key of what the invoice owes the factor.
 MISDIRECTED = "misdirected-payment"
@@ -317,3 +315,12 @@ def settle_remittance(settler: Settler, event: Event) -> None:
             "invoice it is for",
             event,
         )
+
+
+def settle_payment(settler: Settler, event: Event) -> None:
+    state = settler.states[event.invoices[0]]
+    if factor_holds(state):
+        # The factor's invoice: the cash is the factor's, not a payment to us (FCT136).
+        report_payment(settler, event, state)
+        return
+    state.direct_paid += event.amount or ZERO

@@ -44,13 +44,11 @@ say ``additional-payment``.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from beancount_factoring import postings as P
-from beancount_factoring.book import Event
-
-if TYPE_CHECKING:  # pragma: no cover
-    from beancount_factoring.settle import InvoiceState, Settler
+from beancount_factoring.ledger.book import Event
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.state import InvoiceState
+from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"

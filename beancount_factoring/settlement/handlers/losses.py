@@ -22,13 +22,9 @@ recourse is an FCT135 error: that factor charges it back instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from beancount_factoring import postings as P
-from beancount_factoring.book import Event
-
-if TYPE_CHECKING:  # pragma: no cover
-    from beancount_factoring.settle import Settler
+from beancount_factoring.ledger.book import Event
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.terms import postings as P
 
 
 def settle_credit_loss(settler: Settler, event: Event) -> None:

@@ -51,8 +51,8 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from beancount_factoring import postings as P
-from beancount_factoring.agreement import Agreement
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
 
 ZERO = Decimal(0)
 ONE_DAY = datetime.timedelta(days=1)

@@ -46,7 +46,7 @@ fee, so the deposit is that much less (``vat_legs``)::
 
 Each builder here is pure: it reads an invoice's state and returns an
 ``Item`` (postings, the cash it adds to a lump sum, and the figures for the
-error message); ``settle.py`` decides when to apply it.
+error message); ``settlement/engine.py`` decides when to apply it.
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ from typing import NamedTuple
 from beancount.core.amount import Amount
 from beancount.core.data import Posting
 
-from beancount_factoring.agreement import Agreement
-from beancount_factoring.fees import round_money
+from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.fees import round_money
 
 ZERO = Decimal(0)
 PARTS = (

@@ -23,15 +23,15 @@ account, with what the agreement gives.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from beancount_factoring import postings as P
-from beancount_factoring.agreement import RAILS, Agreement
-from beancount_factoring.allocate import MATCH_WINDOW, Candidate, allocate
-from beancount_factoring.book import Event, schedule_link, units_of
-
-if TYPE_CHECKING:  # pragma: no cover
-    from beancount_factoring.settle import Charge, InvoiceState, Settler
+from beancount_factoring.ledger.book import Event, schedule_link, units_of
+from beancount_factoring.settlement.allocate import MATCH_WINDOW, Candidate, allocate
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.owed import Charge
+from beancount_factoring.settlement.state import InvoiceState
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import RAILS, Agreement
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.

@@ -27,7 +27,7 @@
     ``"month"``: at each month end, post the time-based fees incurred in the
     month on the invoices still outstanding (fees account / the agreement's
     ``accrued-fees`` account), reversed on the day the fee is booked (see
-    ``accruals.py``). Left out (the default), fees are expensed when the
+    ``settlement/accruals.py``). Left out (the default), fees are expensed when the
     factor takes them.
 ``max-candidates``, ``max-subset``
     The bounds of the search for what a deposit that names nothing settles:
@@ -48,15 +48,20 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.allocate import MAX_CANDIDATES, MAX_SUBSET
 from beancount_factoring.errors import CODES, FactoringError, make_error
-from beancount_factoring.postings import DETAILS
+from beancount_factoring.terms.postings import DETAILS
 
 DEFAULT_TOLERANCE = Decimal("0")
 # Rounding differences are cents; a whole unit is already generous.
 MAX_TOLERANCE = Decimal("1")
 KEYS = ("tolerance", "disable", "as-of", "max-candidates", "max-subset", "detail", "accrue")
 ACCRUE = ("month",)
+
+
+# How many open items a deposit is matched against, and how many it may settle
+# together when no link names them (settlement/allocate.py).
+MAX_CANDIDATES = 20
+MAX_SUBSET = 4
 
 
 @dataclass(frozen=True)

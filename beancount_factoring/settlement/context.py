@@ -1,0 +1,342 @@
+"""The settlement's working state and the helpers every event handler shares.
+
+A ``Settler`` holds the invoices' states, what is still open per factor and the
+``Settlement`` being built; the handlers (``handlers/``) read and move it through the
+helpers here: find the agreement in force, check an invoice may take an event, write
+the postings an event implies or compare them with the ones the user wrote.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount.core.data import Posting
+
+from beancount_factoring.errors import make_error
+from beancount_factoring.ledger.book import Book, Event, units_of
+from beancount_factoring.ledger.config import Config
+from beancount_factoring.settlement.accruals import FeePeriod
+from beancount_factoring.settlement.owed import Charge, Deduction
+from beancount_factoring.settlement.state import REASONS, ZERO, InvoiceState, Settlement
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
+
+
+class Settler:
+    """Walks the events of a Book and writes the postings they imply."""
+
+    def __init__(self, book: Book, config: Config) -> None:
+        self.book = book
+        self.config = config
+        self.tolerance = config.tolerance
+        self.result = Settlement()
+        self.states = self.result.states
+        # Per factor, what may still be open: checked again when a deposit asks.
+        self.open_schedules: dict[str, dict[str, None]] = {}
+        self.open_releases: dict[str, dict[str, None]] = {}
+        self.open_owed: dict[str, dict[str, None]] = {}
+        self.open_charges: dict[str, dict[str, Charge]] = {}
+        # The charges deducted from an invoice's funding, by invoice (charges.py).
+        self.invoice_charges: dict[str, list[Charge]] = {}
+        # The cash a schedule's unfunded invoices bring, by how many are left.
+        self.schedule_cash: dict[tuple[str, str], tuple[int, Decimal]] = {}
+
+    # Helpers shared by the handlers.
+
+    def error(self, code: str, message: str, event: Event) -> None:
+        self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))
+
+    def currency_of(self, event: Event) -> str | None:
+        """The currency an event is in: its invoices', else its postings'."""
+        for number in event.invoices:
+            return self.states[number].currency
+        for posting in event.entry.postings:
+            units = units_of(posting)
+            if units is not None:
+                return units[1]
+        return event.currency
+
+    def agreement_for(self, event: Event, currency: str | None = None) -> Agreement | None:
+        """The agreement in force for an event's factor, or None after an error."""
+        if event.factor is None:
+            named = event.entry.meta.get("factor")
+            hint = (
+                f"no agreement names the factor {named!r}"
+                if named
+                else 'say which factor with factor: "Name"'
+            )
+            self.error("FCT111", f"Cannot tell which factor this event belongs to: {hint}", event)
+            return None
+        currency = currency or self.currency_of(event)
+        agreements = self.book.agreements
+        found, agreement = agreements.in_force(event.factor, event.date, currency)
+        if not found:
+            own = agreements.currencies(event.factor)
+            scope = f" for {currency}" if own and currency else ""
+            hint = (
+                f"it has agreements for {', '.join(own)} only; add one for {currency}"
+                if own and currency and currency not in own
+                else "date the agreement on or before its first event"
+            )
+            self.error(
+                "FCT111",
+                f"No factoring agreement of '{agreements.display(event.factor)}'{scope} "
+                f"is in force on {event.date}; {hint}",
+                event,
+            )
+        return agreement
+
+    def add_fees(
+        self, factor: str | None, currency: str, date: datetime.date, fee: Decimal
+    ) -> None:
+        """Count discount fees booked in a month, for a monthly minimum."""
+        if fee:
+            key = (factor or "", currency, f"{date:%Y-%m}")
+            fees = self.result.month_fees
+            fees[key] = fees.get(key, ZERO) + fee
+
+    def fee_booked(self, state: InvoiceState, date: datetime.date) -> None:
+        """Note that the invoice's fee went to the fees account: its fee period ends."""
+        if state.fee_booked_on is None and state.funded_on is not None:
+            state.fee_booked_on = date
+            self.note_period(state, date)
+
+    def note_period(self, state: InvoiceState, booked: datetime.date | None) -> None:
+        # Only the month-end accruals read the periods: without them, none is kept.
+        if not self.config.accrue:
+            return
+        if state.agreement is None or state.purchase is None or state.funded_on is None:
+            return
+        self.result.fee_periods.append(
+            FeePeriod(
+                state.invoice.number,
+                state.agreement,
+                state.currency,
+                state.face,
+                state.purchase,
+                state.funded_on,
+                state.fee_stopped_on,
+                booked,
+            )
+        )
+
+    def charge(self, factor: str | None, charge: Charge) -> None:
+        """Note a fee the factor charged apart from any invoice, owed until netted."""
+        self.result.charges.setdefault(factor or "", {})[charge.key] = charge
+        self.open_charges.setdefault(factor or "", {})[charge.key] = charge
+        if charge.invoice is not None:
+            self.invoice_charges.setdefault(charge.invoice, []).append(charge)
+
+    def deduct(
+        self, event: Event, state: InvoiceState, kind: str, reason: str, amount: Decimal
+    ) -> None:
+        """Note what a customer took off (or failed to pay), for the deductions report."""
+        self.result.deductions.append(
+            Deduction(
+                event.date,
+                state.factor or "",
+                state.invoice.number,
+                state.invoice.customer,
+                kind,
+                reason,
+                amount,
+                state.currency,
+                event.entry,
+            )
+        )
+
+    def reason(self, event: Event, default: str) -> str | None:
+        """The event's ``reason:`` (one of REASONS), or None after an error."""
+        value = event.entry.meta.get("reason", default)
+        if isinstance(value, str) and value in REASONS:
+            return value
+        self.error(
+            "FCT134",
+            f"reason: {value!r} is not one of the factor's reasons: {', '.join(REASONS)}",
+            event,
+        )
+        return None
+
+    def named_states(self, event: Event) -> list[InvoiceState] | None:
+        """The invoices an event links, or None after reporting unknown links."""
+        if event.unknown:
+            self.error(
+                "FCT132",
+                f"Unknown invoice {', '.join(event.unknown)}: no transaction has "
+                "invoice: metadata with that number",
+                event,
+            )
+            return None
+        if not event.invoices:
+            self.error("FCT134", "This event links no invoice; add a link like ^INV-1001", event)
+            return None
+        return [self.states[number] for number in event.invoices]
+
+    def write(
+        self,
+        event: Event,
+        expected: list[P.Leg],
+        links: set[str],
+        agreement: Agreement,
+        checked: bool = False,
+    ) -> None:
+        """Give an event its postings, or check the ones the user wrote.
+
+        The caller has already noted the accounts of ``expected`` (note_accounts);
+        with ``checked`` it has also compared the postings the user wrote.
+        """
+        entry = self.result.replaced.get(event.index, event.entry)
+        if entry.postings:
+            if not checked:
+                self.compare(event, expected, entry.postings, "FCT121")
+            new_postings = list(entry.postings)
+        else:
+            own = frozenset(agreement.own_accounts())
+            new_postings = P.materialize(expected, self.config.detail, own)
+        self.result.replaced[event.index] = entry._replace(
+            postings=new_postings, links=entry.links | links
+        )
+
+    def note_accounts(
+        self, postings: list[P.Leg], date: datetime.date, agreement: Agreement
+    ) -> None:
+        """Remember the first use of the accounts the agreement names, to open them."""
+        used = self.result.accounts_used
+        own = agreement.own_accounts()
+        prefixes = tuple(
+            prefix + ":"
+            for prefix in (agreement.recourse_receivables, agreement.customer_credits)
+            if prefix
+        )
+        for posting in postings:
+            account = posting.account
+            if account in used:
+                continue
+            if account in own or account == agreement.vat_account or account.startswith(prefixes):
+                used[account] = (date, agreement)
+
+    def check_factor(self, event: Event, states: list[InvoiceState]) -> bool:
+        """An event that names its factor must name the one that bought its invoices."""
+        if "factor" not in event.entry.meta:
+            return True
+        if event.factor is None:
+            self.agreement_for(event)
+            return False
+        names = self.book.agreements
+        for state in states:
+            if state.factor is not None and state.factor != event.factor:
+                self.error(
+                    "FCT133",
+                    f"Invoice {state.invoice.number} belongs to factor "
+                    f"'{names.display(state.factor)}', not to '{names.display(event.factor)}'",
+                    event,
+                )
+                return False
+        return True
+
+    def compare(
+        self,
+        event: Event,
+        expected: list[P.Leg],
+        actual: list[Posting],
+        code: str,
+        agreement: Agreement | None = None,
+        accounts: set[str] | None = None,
+        hint: str = "",
+    ) -> bool:
+        """Compare written postings with expected ones, account by account.
+
+        The accounts compared are those of the expected postings and, given an
+        agreement, every account it names, so that an amount parked on the
+        clearing account cannot hide a shortfall; and any ``accounts`` given.
+        """
+        want: dict[tuple[str, str], Decimal] = {}
+        for item in expected:
+            key = (item.account, item.currency)
+            want[key] = want.get(key, ZERO) + item.number
+        accounts = {key[0] for key in want} | (accounts or set())
+        if agreement is not None:
+            accounts |= set(agreement.own_accounts())
+        have = _totals([p for p in actual if p.account in accounts])
+        lines = []
+        for key in sorted(set(want) | set(have)):
+            diff = have.get(key, ZERO) - want.get(key, ZERO)
+            if abs(diff) > self.tolerance:
+                lines.append(
+                    f"{key[0]}: expected {want.get(key, ZERO):,.2f} {key[1]}, "
+                    f"written {have.get(key, ZERO):,.2f} {key[1]} (difference {diff:+,.2f})"
+                )
+        if not lines and any(
+            p.account in accounts and "factoring-part" not in (p.meta or {}) for p in actual
+        ):
+            # Written by hand and right: the reports read its postings as these legs.
+            self.result.checked_legs[event.index] = tuple(expected)
+        if lines:
+            self.error(
+                code,
+                "The postings written here differ from what the agreement gives: "
+                + "; ".join(lines)
+                + (f" ({hint})" if hint else ""),
+                event,
+            )
+        return not lines
+
+    def check_state(self, state: InvoiceState, event: Event, action: str) -> bool:
+        if (
+            state.funded_on
+            and not state.collected_on
+            and not state.charged_back_on
+            and not state.lost_on
+        ):
+            if state.received and action != "collected" and not _charges_back_rest(state, action):
+                # Paid to us (misdirected.py): the factor's collection closes it, or, paid in
+                # part, a chargeback of the rest.
+                rest = (
+                    f"; if the customer does not pay the {state.unpaid:,.2f} {state.currency} "
+                    "left, the factor may charge that back"
+                    if state.unpaid > 0
+                    else ""
+                )
+                self.error(
+                    "FCT136",
+                    f"Invoice {state.invoice.number} cannot be {action}: its customer paid "
+                    f"{state.received:,.2f} {state.currency} to you on {state.received_on} "
+                    "(a misdirected payment), which is owed to the factor; forward it or let "
+                    f"the factor net it, and book the factor's collected report instead{rest}",
+                    event,
+                )
+                return False
+            return True
+        self.error(
+            "FCT133",
+            f"Invoice {state.invoice.number} cannot be {action}: it is {state.describe()}",
+            event,
+        )
+        return False
+
+    def funded_states(self, event: Event, action: str) -> list[InvoiceState] | None:
+        """The invoices an event links, each funded and still open, or None after an error."""
+        states = self.named_states(event)
+        if states is None or not self.check_factor(event, states):
+            return None
+        for state in states:
+            if not self.check_state(state, event, action):
+                return None
+        return states
+
+
+def _charges_back_rest(state: InvoiceState, action: str) -> bool:
+    """A chargeback of what a customer that paid us in part left unpaid."""
+    return action == "charged back" and state.unpaid > 0
+
+
+def _totals(postings: list[Posting]) -> dict[tuple[str, str], Decimal]:
+    totals: dict[tuple[str, str], Decimal] = {}
+    for posting in postings:
+        units = units_of(posting)
+        if units is None:
+            continue
+        key = (posting.account, units[1])
+        totals[key] = totals.get(key, ZERO) + units[0]
+    return totals

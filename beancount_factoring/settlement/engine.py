@@ -1,0 +1,98 @@
+"""The settlement engine: every event of a book, in date order, to its handler.
+
+The handlers (``handlers/``) each settle one kind of event on the shared state
+(``context.Settler``); the engine looks them up by kind, orders the events and makes
+an event about an invoice wait for that day's funding. ``after_event`` lets the
+reports watch the state after each event without changing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from beancount_factoring.ledger.book import Book, Event
+from beancount_factoring.ledger.config import Config
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.handlers.buyout import settle_buyout
+from beancount_factoring.settlement.handlers.chargeback import settle_chargeback
+from beancount_factoring.settlement.handlers.charges import settle_fee
+from beancount_factoring.settlement.handlers.collect import settle_collected
+from beancount_factoring.settlement.handlers.fuel import settle_fuel_advance
+from beancount_factoring.settlement.handlers.losses import settle_credit_loss
+from beancount_factoring.settlement.handlers.lumps import settle_lump
+from beancount_factoring.settlement.handlers.misdirected import (
+    settle_misdirected,
+    settle_payment,
+    settle_remittance,
+)
+from beancount_factoring.settlement.handlers.schedule import settle_schedule
+from beancount_factoring.settlement.state import ZERO, InvoiceState, Settlement
+
+# Events about funded invoices: on the day of the funding, they wait for it.
+AFTER_FUNDING = ("collected", "chargeback", "credit-loss", "buyout", "misdirected-payment")
+
+Handler = Callable[[Settler, Event], None]
+# Each event kind's handler (the kinds of ``book.EVENT_KINDS``).
+HANDLERS: dict[str, Handler] = {
+    "payment": settle_payment,
+    "schedule": settle_schedule,
+    "collected": settle_collected,
+    "chargeback": settle_chargeback,
+    "funding": settle_lump,
+    "release": settle_lump,
+    "lump": settle_lump,
+    "fuel-advance": settle_fuel_advance,
+    "credit-loss": settle_credit_loss,
+    "fee": settle_fee,
+    "buyout": settle_buyout,
+    "misdirected-payment": settle_misdirected,
+    "remittance": settle_remittance,
+}
+
+
+def settle(book: Book, config: Config, after_event: Handler | None = None) -> Settlement:
+    """Apply every event of a book in order; ``after_event`` sees the state after each."""
+    settler = Settler(book, config)
+
+    def apply(event: Event) -> None:
+        HANDLERS[event.kind](settler, event)
+        if after_event is not None:
+            after_event(settler, event)
+
+    _start(settler)
+    # Within a day, an event about an invoice that a later deposit of the
+    # same day funds (the debtor paid the factor on the funding day) waits
+    # until that day's deposits are booked.
+    deferred: list[Event] = []
+    day = None
+    for event in book.ordered_events():
+        if event.date != day:
+            for waiting in deferred:
+                apply(waiting)
+            deferred, day = [], event.date
+        if event.kind in AFTER_FUNDING and _awaits_funding(settler, event):
+            deferred.append(event)
+            continue
+        apply(event)
+    for waiting in deferred:
+        apply(waiting)
+    if config.accrue:
+        for state in settler.states.values():
+            if state.funded_on is not None and state.fee_booked_on is None:
+                settler.note_period(state, None)
+    return settler.result
+
+
+def _start(settler: Settler) -> None:
+    """Every invoice starts unfactored, and carries its own number as a link."""
+    for number, invoice in settler.book.invoices.items():
+        face = invoice.face
+        settler.states[number] = InvoiceState(invoice, face.number or ZERO, face.currency)
+        if number not in invoice.entry.links:
+            links = invoice.entry.links | {number}
+            settler.result.replaced[invoice.position] = invoice.entry._replace(links=links)
+
+
+def _awaits_funding(settler: Settler, event: Event) -> bool:
+    states = settler.states
+    return any(number in states and states[number].funded_on is None for number in event.invoices)

@@ -1,0 +1,150 @@
+"""A schedule: invoices sold (or, under the loan model, pledged) to the factor.
+
+Under the sale model each invoice leaves its receivable for the factor's clearing
+account at face; under the loan model nothing moves until the funding. The factor's
+own split, when the schedule's postings carry it, is read and audited (FCT170).
+"""
+
+from __future__ import annotations
+
+from beancount_factoring.ledger.book import Event, schedule_link
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.state import InvoiceState
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
+
+
+def settle_schedule(settler: Settler, event: Event) -> None:
+    agreement = settler.agreement_for(event)
+    states = settler.named_states(event)
+    if agreement is None or states is None:
+        return
+    ids = event.schedules
+    if len(ids) > 1:
+        settler.error("FCT134", "A schedule event carries one schedule: id", event)
+        return
+    schedule = ids[0] if ids else None
+    ok = True
+    for state in states:
+        ok = _check_sellable(settler, state, event) and ok
+    if not ok:
+        return
+    expected: list[P.Leg] = []
+    for state in states:
+        face, currency, number = state.face, state.currency, state.invoice.number
+        if not agreement.loan:
+            # Sold: the invoice leaves the receivable for the clearing account.
+            # (Loan model: pledged, not sold; nothing moves until the funding.)
+            expected.append(P.leg(agreement.clearing, face, currency, "face", number, schedule))
+            expected.append(
+                P.leg(state.invoice.account, -face, currency, "face", number, schedule)
+            )
+        state.factor, state.agreement = event.factor, agreement
+        state.schedule, state.scheduled_on = schedule, event.date
+        state.in_clearing = not agreement.loan
+        state.scheduled_by = event.entry
+    if schedule is not None:
+        assert event.factor is not None
+        numbers = settler.result.schedules.setdefault((event.factor, schedule), [])
+        numbers.extend(s.invoice.number for s in states)
+        settler.open_schedules.setdefault(event.factor, {})[schedule] = None
+    links = {schedule_link(schedule)} if schedule else set()
+    settler.note_accounts(expected, event.date, agreement)
+    if agreement.loan and event.entry.postings:
+        # Nothing may move: not the receivables, not the factor's accounts.
+        watched = set(agreement.own_accounts()) | {s.invoice.account for s in states}
+        settler.compare(
+            event,
+            [],
+            event.entry.postings,
+            "FCT121",
+            accounts=watched,
+            hint=f"under the loan model of agreement '{agreement.name}' a schedule moves "
+            "nothing: the invoices stay on their receivable accounts until the debtor pays",
+        )
+    settler.write(event, expected, links, agreement, checked=agreement.loan)
+    if event.entry.postings:
+        _read_factor_figures(settler, event, agreement, states)
+
+
+def _read_factor_figures(
+    settler: Settler, event: Event, agreement: Agreement, states: list[InvoiceState]
+) -> None:
+    """Take the factor's own split from the schedule's legs, and audit it."""
+    by_invoice: dict[str, dict[str, object]] = {}
+    by_account: dict[str, list[dict[str, object]]] = {}
+    for posting in event.entry.postings:
+        meta = posting.meta or {}
+        if isinstance(meta.get("invoice"), str):
+            by_invoice[str(meta["invoice"])] = meta
+        by_account.setdefault(posting.account, []).append(meta)
+    problems = []
+    for state in states:
+        number = state.invoice.number
+        figures = by_invoice.get(number)
+        if figures is None and len(by_account.get(state.invoice.account, ())) == 1:
+            figures = by_account[state.invoice.account][0]
+        terms = P.purchase_split(agreement, state.face, state.currency)
+        split = P.factor_split(figures or {}, terms, state.currency)
+        if split is None:
+            continue
+        if isinstance(split, str):
+            problems.append(f"{number}: {split} (the agreement's figures are used)")
+            continue
+        state.factor_split = split
+        pairs = (
+            ("advance", split.advance, terms.advance),
+            (
+                "fee",
+                split.discount_fee + split.invoice_fee,
+                terms.discount_fee + terms.invoice_fee,
+            ),
+            ("reserve", split.reserve, terms.reserve),
+        )
+        wrong = [
+            f"{name} {theirs:,.2f} (agreement {ours:,.2f})"
+            for name, theirs, ours in pairs
+            if abs(theirs - ours) > settler.tolerance
+        ]
+        if wrong:
+            problems.append(f"{number}: " + ", ".join(wrong))
+    if problems:
+        settler.error(
+            "FCT170",
+            f"The factor's figures differ from agreement '{agreement.name}' "
+            f"({agreement.date}) for {'; '.join(problems)}. The books use the factor's "
+            "figures; ask the factor, or correct the agreement",
+            event,
+        )
+
+
+def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool:
+    number = state.invoice.number
+    issued = state.invoice.entry.date
+    if event.date < issued:
+        settler.error(
+            "FCT133",
+            f"Invoice {number} cannot be sold on {event.date}: it is dated {issued}; "
+            "correct one of the two dates",
+            event,
+        )
+        return False
+    if state.scheduled_on or state.funded_on:
+        where = state.funded_by or state.scheduled_by or state.invoice.entry
+        settler.error(
+            "FCT130",
+            f"Invoice {number} is already {state.describe()} "
+            f"(schedule {state.schedule or '-'}; see {where.meta.get('filename')}:"
+            f"{where.meta.get('lineno')}); remove it from one of the two",
+            event,
+        )
+        return False
+    if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
+        settler.error(
+            "FCT131",
+            f"Invoice {number} is already paid ({state.direct_paid or state.paid} "
+            f"{state.currency} received); a paid invoice cannot be sold to the factor",
+            event,
+        )
+        return False
+    return True
