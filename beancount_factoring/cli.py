@@ -53,6 +53,7 @@ from beancount_factoring.reports import (
 from beancount_factoring.reports.facts import PLUGIN
 from beancount_factoring.reports.model import BASIS_DUE, BASIS_INVOICE, RESERVE_OPEN
 from beancount_factoring.reports.render import FORMATS, relative, render
+from beancount_factoring.settlement import history
 
 REPORTS = ("reserve", "aging", "cost", "compare", "reconcile")
 # How many of a ledger's errors are printed before the report refuses to run.
@@ -224,6 +225,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     unreadable = _unreadable(args.ledger)
     if unreadable is not None:
         return _stop("FCT310", args.ledger, unreadable)
+    # The plugin keeps its settlement for the report, which then need not settle again.
+    history.keep_for_reports()
     try:
         entries, errors, options_map = loader.load_file(args.ledger)
     except Exception as exc:  # noqa: BLE001 - Beancount's own failure: an error, not a traceback.

@@ -34,8 +34,10 @@ from beancount_factoring.checks.markup import check_markup
 from beancount_factoring.errors import FactoringError, error_code, make_error
 from beancount_factoring.ledger.book import Book, read_book
 from beancount_factoring.ledger.config import parse_config
+from beancount_factoring.settlement import history
 from beancount_factoring.settlement.accruals import accrual_entries
-from beancount_factoring.settlement.engine import Settlement, settle
+from beancount_factoring.settlement.engine import settle
+from beancount_factoring.settlement.state import Settlement
 from beancount_factoring.terms.agreement import Agreement
 
 __plugins__ = ("factoring",)
@@ -87,8 +89,10 @@ def _run(
     config, errors = parse_config(config_text, options_map)
     book = read_book(entries)
     errors.extend(book.errors)
-    settlement = settle(book, config)
+    recorder = history.Recorder() if history.wanted() else None
+    settlement = settle(book, config, recorder)
     errors.extend(settlement.errors)
+    read_errors = list(errors)
     new_entries = list(entries)
     for index, entry in settlement.replaced.items():
         new_entries[index] = entry
@@ -106,6 +110,13 @@ def _run(
             if known is None or first[0] < known[0]:
                 settlement.accounts_used[account] = first
     new_entries.extend(_missing_opens(book, settlement))
+    if recorder is not None:
+        _point_to_output(book, settlement, new_entries)
+        # Kept for the reports of this load (Fava, the CLI): they need not settle again.
+        run = history.PluginRun(
+            book, settlement, recorder.timeline, tuple(new_entries), config_text, read_errors
+        )
+        options_map[history.RUN_KEY] = run
     touched = sorted(set(book.reserve_entries) | {event.index for event in book.events})
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
@@ -118,6 +129,27 @@ def _run(
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors
+
+
+def _point_to_output(
+    book: Book, settlement: Settlement, new_entries: list[data.Directive]
+) -> None:
+    """Let the states name their schedule and deposit as the plugin returns them.
+
+    That is with the postings the plugin wrote: the very objects of the loaded
+    ledger, which the reports read a deposit's transfer fee from and find by
+    identity. (Only ``.meta`` of these is read here, the same on both.)
+    """
+    written: dict[int, data.Transaction] = {}
+    for event in book.events:
+        entry = new_entries[event.index]
+        if type(entry) is data.Transaction:
+            written[id(event.entry)] = entry
+    for state in settlement.states.values():
+        if state.funded_by is not None:
+            state.funded_by = written.get(id(state.funded_by), state.funded_by)
+        if state.scheduled_by is not None:
+            state.scheduled_by = written.get(id(state.scheduled_by), state.scheduled_by)
 
 
 def _missing_opens(book: Book, settlement: Settlement) -> list[data.Open]:

@@ -34,6 +34,12 @@ from beancount_factoring.fava.blocks import Page
 from beancount_factoring.fava.state import LedgerState
 from beancount_factoring.fava.view import View, parse_view
 from beancount_factoring.reports import ReportBook
+from beancount_factoring.settlement import history
+
+# From the next load on, the plugin keeps its settlement for the pages (the first
+# load of a Fava process comes before Fava imports its extensions: it is settled
+# again by the reports).
+history.keep_for_reports()
 
 # Fava's decorator is typed for its own classes only.
 endpoint: Any = extension_endpoint

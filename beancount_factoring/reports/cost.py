@@ -509,9 +509,9 @@ def _accruals(
     (customer, currency, amount), the same steps the plugin posted to the fee
     accounts, so that customer rows add up to the factor and month rows.
     """
-    if not facts.config.accrue or not facts.entries:
+    if not facts.config.accrue or facts.last_entry is None:
         return []
-    last_day = max(entry.date for entry in facts.entries[-100:])
+    last_day = facts.last_entry
     invoices = facts.book.invoices
     found = []
     for step in accrual_steps(facts.settlement.fee_periods, last_day):

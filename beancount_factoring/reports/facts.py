@@ -1,11 +1,14 @@
 """The factoring facts the reports need, read once per ledger.
 
 The reports receive the entries *after* the plugin ran (what bean-check and
-Fava load). They read them again with ``book.read_book`` and apply every event
-again with ``settlement.engine.settle``: the split postings are then only compared, and
-each invoice ends in the same state as in the plugin's own run. On the way,
-every event leaves a snapshot of the invoices it touched (``Snap``), so each
-report can ask where an invoice stood on any date (``Facts.snap``).
+Fava load). When the plugin kept its run for them (``settlement/history.py``:
+Fava and the CLI ask for it), they take its facts, settlement and history as
+they are. Otherwise they read the entries again with ``book.read_book`` and
+apply every event again with ``settlement.engine.settle``: the split postings
+are then only compared, and each invoice ends in the same state as in the
+plugin's own run. Either way every event leaves a snapshot of the invoices it
+touched (``Snap``), so each report can ask where an invoice stood on any date
+(``Facts.snap``).
 
 The balances come from the postings themselves: for the accounts the reports
 tie out against (reserve, clearing, fees, receivables), every posting is kept
@@ -22,100 +25,19 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.ledger.book import Book, Event, read_book, units_of
+from beancount_factoring.ledger.book import Book, read_book, units_of
 from beancount_factoring.ledger.config import Config, parse_config
 from beancount_factoring.reports.model import Source
-from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.engine import settle
-from beancount_factoring.settlement.state import InvoiceState, Settlement
-from beancount_factoring.terms import postings as P
+from beancount_factoring.settlement.history import RUN_KEY, PluginRun, Recorder, Snap
+from beancount_factoring.settlement.state import Settlement
 from beancount_factoring.terms.agreement import Agreement
+
+__all__ = ["Facts", "Line", "Snap", "plugin_config", "read_facts", "source_of"]
 
 PLUGIN = "beancount_factoring.plugin"
 ZERO = Decimal(0)
 LUMP_KINDS = ("lump", "funding", "release")
-
-
-@dataclass(frozen=True, slots=True)
-class Snap:
-    """An invoice's factoring state at the end of a day on which an event touched it."""
-
-    date: datetime.date
-    factor: str | None
-    agreement: Agreement | None
-    schedule: str | None
-    scheduled_on: datetime.date | None
-    funded_on: datetime.date | None
-    purchase: P.Purchase | None
-    held: Decimal
-    collected_on: datetime.date | None
-    paid: Decimal | None
-    base_fee: Decimal
-    late_fee: Decimal
-    released_on: datetime.date | None
-    charged_back_on: datetime.date | None
-    owed: tuple[tuple[str, Decimal], ...]
-    lost_on: datetime.date | None = None
-    fuel: Decimal = ZERO
-    # What the customer paid us for the factor's invoice, and when (misdirected.py).
-    received: Decimal = ZERO
-    received_on: datetime.date | None = None
-    # The day a short pay paid later put money back in the reserve (collect.py).
-    recovered_on: datetime.date | None = None
-    # The day the payments (to the factor and to us) reached the face, or the factor
-    # closed the invoice short: its time-based fee stops (InvoiceState.paid_in_full_on).
-    paid_in_full_on: datetime.date | None = None
-
-    @classmethod
-    def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
-        return cls(
-            date,
-            state.factor,
-            state.agreement,
-            state.schedule,
-            state.scheduled_on,
-            state.funded_on,
-            state.purchase,
-            state.held,
-            state.collected_on,
-            state.paid,
-            state.base_fee,
-            state.late_fee,
-            state.released_on,
-            state.charged_back_on,
-            tuple(sorted(state.owed.items())),
-            state.lost_on,
-            state.fuel,
-            state.received,
-            state.received_on,
-            state.recovered_on,
-            state.paid_in_full_on,
-        )
-
-
-class _Recorder:
-    """Snapshots the invoices each event touched, after the event (``settle``'s hook)."""
-
-    def __init__(self) -> None:
-        self.timeline: dict[str, list[Snap]] = {}
-
-    def __call__(self, settler: Settler, event: Event) -> None:
-        numbers = set(event.invoices)
-        for schedule in event.schedules:
-            numbers.update(settler.result.schedules.get((event.factor or "", schedule), ()))
-        replaced = settler.result.replaced.get(event.index)
-        if replaced is not None:
-            numbers.update(link for link in replaced.links if link in settler.states)
-        for number in numbers:
-            state = settler.states.get(number)
-            if state is None:
-                continue
-            snaps = self.timeline.setdefault(number, [])
-            snap = Snap.of(state, event.date)
-            if snaps and snaps[-1].date == event.date:
-                snaps[-1] = snap
-            elif not snaps or snaps[-1] != snap:
-                snaps.append(snap)
 
 
 @dataclass(slots=True)
@@ -152,6 +74,8 @@ class Facts:
     vat_accounts: set[str] = field(default_factory=set)
     errors: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The date of the ledger's last entry (``last_date`` is the as-of date if set).
+    last_entry: datetime.date | None = None
 
     def snap(self, number: str, as_of: datetime.date) -> Snap | None:
         """Where an invoice stood at the end of ``as_of``; None if never factored by then."""
@@ -215,22 +139,37 @@ def plugin_config(options_map: dict[str, Any]) -> tuple[Config, list[Any]]:
 def read_facts(
     entries: list[data.Directive], options_map: dict[str, Any], errors: list[Any] | None = None
 ) -> Facts:
-    """Read the factoring facts of a loaded ledger (entries after the plugin)."""
+    """Read the factoring facts of a loaded ledger (entries after the plugin).
+
+    The plugin's own run is taken when it left one for these very entries
+    (``settlement/history.py``); otherwise the ledger is settled again here.
+    """
     config, config_errors = plugin_config(options_map)
-    book = read_book(entries)
-    recorder = _Recorder()
-    warnings = []
-    try:
-        settlement = settle(book, config, recorder)
-    except Exception as exc:  # noqa: BLE001 - a report must not crash on an odd ledger.
-        settlement = Settlement()
-        recorder.timeline = {}
-        warnings.append(f"The factoring state of this ledger could not be computed: {exc!r}")
     dates = [entry.date for entry in entries[-100:]] if entries else []
-    last = config.as_of or (max(dates) if dates else None)
+    last_entry = max(dates) if dates else None
+    last = config.as_of or last_entry
+    run = options_map.get(RUN_KEY)
+    warnings: list[str] = []
+    if isinstance(run, PluginRun) and run.matches(entries):
+        # The plugin's indices point into the list as it returned it.
+        book, settlement, timeline = run.book, run.settlement, run.timeline
+        entries = list(run.entries)
+        found_errors = list(run.errors)
+    else:
+        book = read_book(entries)
+        recorder = Recorder()
+        try:
+            settlement = settle(book, config, recorder)
+        except Exception as exc:  # noqa: BLE001 - a report must not crash on an odd ledger.
+            settlement = Settlement()
+            recorder.timeline = {}
+            warnings.append(f"The factoring state of this ledger could not be computed: {exc!r}")
+        timeline = recorder.timeline
+        found_errors = list(config_errors) + list(book.errors) + list(settlement.errors)
     if errors is None:
-        errors = list(config_errors) + list(book.errors) + list(settlement.errors)
-    facts = Facts(entries, book, settlement, config, last, recorder.timeline, errors=errors)
+        errors = found_errors
+    facts = Facts(entries, book, settlement, config, last, timeline, errors=errors)
+    facts.last_entry = last_entry
     facts.warnings.extend(warnings)
     _read_lines(facts)
     return facts

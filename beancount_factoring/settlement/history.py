@@ -1,0 +1,159 @@
+"""Each invoice's history, recorded while the plugin settles, for the reports.
+
+The reports ask where an invoice stood on any date (the reserve and aging as of
+a past day, the cost of each spell with a factor). ``Recorder`` watches the
+settlement (``engine.settle``'s ``after_event``) and keeps a snapshot (``Snap``)
+of each invoice an event touched, once per day on which it changed.
+
+bean-check needs no history, so the plugin records it only when a report layer
+in the same process asked for it (``keep_for_reports``: the Fava extension and
+the ``bean-factoring`` CLI do). It then leaves its whole run in the options map
+(``PluginRun`` under ``RUN_KEY``): the facts it read, the settlement, the
+history and the entries as it returned them (the indices of the facts point into
+that list, before Beancount sorts it). The reports take that run instead of
+settling the ledger a second time; it is pickled with the entries in
+Beancount's cache, so a cached load keeps it. A load without it (bean-check's
+cache, the first load of a Fava process) is settled again by the reports.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from beancount_factoring.ledger.book import Book, Event
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.state import InvoiceState, Settlement
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
+
+ZERO = Decimal(0)
+# The options-map key of the plugin's run: not an option a ledger can set.
+RUN_KEY = "factoring:plugin-run"
+_wanted = False
+
+
+def keep_for_reports() -> None:
+    """Ask the plugin, from now on in this process, to record and keep its run."""
+    global _wanted
+    _wanted = True
+
+
+def wanted() -> bool:
+    """Whether a report layer in this process asked for the plugin's run."""
+    return _wanted
+
+
+@dataclass(frozen=True, slots=True)
+class Snap:
+    """An invoice's factoring state at the end of a day on which an event touched it."""
+
+    date: datetime.date
+    factor: str | None
+    agreement: Agreement | None
+    schedule: str | None
+    scheduled_on: datetime.date | None
+    funded_on: datetime.date | None
+    purchase: P.Purchase | None
+    held: Decimal
+    collected_on: datetime.date | None
+    paid: Decimal | None
+    base_fee: Decimal
+    late_fee: Decimal
+    released_on: datetime.date | None
+    charged_back_on: datetime.date | None
+    owed: tuple[tuple[str, Decimal], ...]
+    lost_on: datetime.date | None = None
+    fuel: Decimal = ZERO
+    # What the customer paid us for the factor's invoice, and when (misdirected.py).
+    received: Decimal = ZERO
+    received_on: datetime.date | None = None
+    # The day a short pay paid later put money back in the reserve (collect.py).
+    recovered_on: datetime.date | None = None
+    # The day the payments (to the factor and to us) reached the face, or the factor
+    # closed the invoice short: its time-based fee stops (InvoiceState.paid_in_full_on).
+    paid_in_full_on: datetime.date | None = None
+
+    @classmethod
+    def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
+        return cls(
+            date,
+            state.factor,
+            state.agreement,
+            state.schedule,
+            state.scheduled_on,
+            state.funded_on,
+            state.purchase,
+            state.held,
+            state.collected_on,
+            state.paid,
+            state.base_fee,
+            state.late_fee,
+            state.released_on,
+            state.charged_back_on,
+            tuple(sorted(state.owed.items())),
+            state.lost_on,
+            state.fuel,
+            state.received,
+            state.received_on,
+            state.recovered_on,
+            state.paid_in_full_on,
+        )
+
+
+class Recorder:
+    """Snapshots the invoices each event touched, after the event (``settle``'s hook)."""
+
+    def __init__(self) -> None:
+        self.timeline: dict[str, list[Snap]] = {}
+
+    def __call__(self, settler: Settler, event: Event) -> None:
+        numbers = set(event.invoices)
+        for schedule in event.schedules:
+            numbers.update(settler.result.schedules.get((event.factor or "", schedule), ()))
+        replaced = settler.result.replaced.get(event.index)
+        if replaced is not None:
+            numbers.update(link for link in replaced.links if link in settler.states)
+        for number in numbers:
+            state = settler.states.get(number)
+            if state is None:
+                continue
+            snaps = self.timeline.setdefault(number, [])
+            snap = Snap.of(state, event.date)
+            if snaps and snaps[-1].date == event.date:
+                snaps[-1] = snap
+            elif not snaps or snaps[-1] != snap:
+                snaps.append(snap)
+
+
+@dataclass(eq=False)
+class PluginRun:
+    """What the plugin read and settled in one load, kept for the reports."""
+
+    book: Book
+    settlement: Settlement
+    timeline: dict[str, list[Snap]]
+    # The entries as the plugin returned them, in its order (Book's indices).
+    entries: tuple[data.Directive, ...]
+    config_text: str | None
+    errors: list[Any] = field(default_factory=list)
+
+    def matches(self, entries: list[data.Directive]) -> bool:
+        """Whether these loaded entries are the very ones this run returned.
+
+        A later plugin that replaced or added entries breaks the match: the
+        reports then settle the ledger again rather than trust stale indices.
+        """
+        if len(entries) != len(self.entries):
+            return False
+        return {id(entry) for entry in entries} == {id(entry) for entry in self.entries}
+
+    def __repr__(self) -> str:
+        # Fava's options page shows every option as text: keep it one short line.
+        return f"<factoring plugin run: {len(self.book.invoices)} invoices>"
+
+    __str__ = __repr__

@@ -1,0 +1,128 @@
+"""The reports take the plugin's own settlement of the load, not a second one.
+
+When the CLI or the Fava extension asks (``history.keep_for_reports``), the
+plugin records each invoice's history while it settles and leaves its run in
+the options map; the reports read it instead of settling the ledger again.
+Every documented ledger, the report ledgers and the example ledgers must then
+give every report, in every format and on several dates, exactly as the
+second settling gives it; a run kept in Beancount's pickle cache must still
+be used; and entries a later plugin changed must not be read with the run's
+stale positions.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from beancount import loader
+from beancount.core import data
+from test_report_facts import _ledgers
+
+from beancount_factoring.reports import compute
+from beancount_factoring.reports import facts as facts_module
+from beancount_factoring.reports.render import FORMATS, render
+from beancount_factoring.settlement import history
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "example_ledger").glob("**/main.beancount"))
+
+
+def _load(text: str, keep: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, Any]:
+    monkeypatch.setattr(history, "_wanted", keep)
+    return loader.load_string(text)
+
+
+def _rendered(entries: list[Any], errors: list[Any], options_map: dict[str, Any]) -> list[str]:
+    book = compute(entries, options_map, errors)
+    dates = sorted({entry.date for entry in entries})
+    out = []
+    for as_of in (dates[0], dates[len(dates) // 2], book.last_date):
+        for report in (
+            book.reserve(as_of),
+            book.aging(as_of),
+            book.aging(as_of, basis="due"),
+            book.cost(as_of),
+            book.reconcile(as_of),
+        ):
+            out.extend(render(report, fmt) for fmt in FORMATS)
+    return out
+
+
+def _no_second_settling(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the reports settled the ledger a second time")
+
+    monkeypatch.setattr(facts_module, "settle", refuse)
+    monkeypatch.setattr(facts_module, "read_book", refuse)
+
+
+@pytest.mark.parametrize("name,text", _ledgers(), ids=[n for n, _ in _ledgers()])
+def test_the_plugins_run_gives_every_report_as_a_second_settling(name, text, monkeypatch):
+    replayed = _rendered(*_load(text, False, monkeypatch))
+    entries, errors, options_map = _load(text, True, monkeypatch)
+    assert isinstance(options_map.get(history.RUN_KEY), history.PluginRun)
+    _no_second_settling(monkeypatch)
+    assert _rendered(entries, errors, options_map) == replayed
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[str(p.parent.relative_to(ROOT)) for p in EXAMPLES])
+def test_the_example_ledgers_with_their_includes(path, monkeypatch):
+    # Each load its own: a pickle cache of the first would be read by the second.
+    monkeypatch.setattr(loader, "_load_file", loader._uncached_load_file)
+    monkeypatch.setattr(history, "_wanted", False)
+    replayed = _rendered(*loader.load_file(str(path)))
+    monkeypatch.setattr(history, "_wanted", True)
+    entries, errors, options_map = loader.load_file(str(path))
+    _no_second_settling(monkeypatch)
+    assert _rendered(entries, errors, options_map) == replayed
+
+
+def test_bean_check_alone_keeps_nothing(monkeypatch):
+    # Without a report layer in the process the plugin records no history.
+    _, _, options_map = _load(_ledgers()[0][1], False, monkeypatch)
+    assert history.RUN_KEY not in options_map
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[str(p.parent.relative_to(ROOT)) for p in EXAMPLES])
+def test_a_run_in_the_pickle_cache_is_still_used(path, monkeypatch):
+    monkeypatch.setattr(loader, "_load_file", loader._uncached_load_file)
+    monkeypatch.setattr(history, "_wanted", False)
+    replayed = _rendered(*loader.load_file(str(path)))
+    monkeypatch.setattr(history, "_wanted", True)
+    loaded = loader.load_file(str(path))
+    # Beancount's cache pickles (entries, errors, options map) together.
+    entries, errors, options_map = pickle.loads(pickle.dumps(loaded, pickle.HIGHEST_PROTOCOL))
+    assert isinstance(options_map.get(history.RUN_KEY), history.PluginRun)
+    _no_second_settling(monkeypatch)
+    assert _rendered(entries, errors, options_map) == replayed
+
+
+def test_entries_a_later_plugin_changed_are_settled_again(monkeypatch):
+    text = next(t for n, t in _ledgers() if n.startswith("report_ledgers"))
+    replayed = _rendered(*_load(text, False, monkeypatch))
+    entries, errors, options_map = _load(text, True, monkeypatch)
+    # A plugin after ours that rewrites a transaction (here: its narration).
+    index = next(i for i, e in enumerate(entries) if isinstance(e, data.Transaction))
+    entries = list(entries)
+    entries[index] = entries[index]._replace(narration=entries[index].narration + " ")
+    run = options_map[history.RUN_KEY]
+    assert not run.matches(entries)
+    settled = []
+    real = facts_module.settle
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        settled.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(facts_module, "settle", counted)
+    assert len(_rendered(entries, errors, options_map)) == len(replayed)
+    assert settled == [True]
+
+
+def test_the_run_reads_as_one_short_line_in_favas_options_page(monkeypatch):
+    _, _, options_map = _load(_ledgers()[0][1], True, monkeypatch)
+    shown = str(options_map[history.RUN_KEY])
+    assert shown.startswith("<factoring plugin run: ") and len(shown) < 80
