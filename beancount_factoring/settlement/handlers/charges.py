@@ -57,6 +57,7 @@ _PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def _period(event: Event) -> str | None:
+    """The month the fee is for (``period:``, default the month before); None if malformed."""
     value = event.entry.meta.get("period")
     if value is None:
         first = event.date.replace(day=1)
@@ -66,6 +67,22 @@ def _period(event: Event) -> str | None:
 
 def settle_fee(settler: Settler, event: Event) -> None:
     """Book (and audit) one fee the factor charged apart from any invoice."""
+    read = _read_fee(settler, event)
+    if read is None:
+        return
+    kind, period, stated = read
+    agreement = settler.agreement_for(event, stated.currency if stated else None)
+    if agreement is None:
+        return
+    figures = _fee_amount(settler, event, agreement, kind, period, stated)
+    if figures is None:
+        return
+    amount, currency = figures
+    _write_fee(settler, event, agreement, kind, period, amount, currency)
+
+
+def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] | None:
+    """The fee event's kind, month and stated amount; None after an FCT134 error."""
     meta = event.entry.meta
     kind = meta.get("charge")
     if kind not in CHARGES:
@@ -75,32 +92,41 @@ def settle_fee(settler: Settler, event: Event) -> None:
             'which fee this is, like charge: "minimum-volume"',
             event,
         )
-        return
+        return None
     period = _period(event)
     if period is None:
         settler.error(
             "FCT134", f'period: {meta.get("period")!r} must be a month, like "2025-03"', event
         )
-        return
+        return None
     stated = meta.get("amount")
     if stated is not None and not (isinstance(stated, Amount) and stated.number is not None):
         settler.error(
             "FCT134", f"amount: {stated!r} must be an amount, like amount: 250.00 USD", event
         )
-        return
+        return None
     if kind in STATED and stated is None:
         settler.error(
             "FCT134",
             f'charge: "{kind}" needs the fee the factor charged: amount: 25.00 USD',
             event,
         )
-        return
-    agreement = settler.agreement_for(event, stated.currency if stated else None)
-    if agreement is None:
-        return
-    figures = _expected(settler, event, agreement, str(kind), period)
+        return None
+    return str(kind), period, stated
+
+
+def _fee_amount(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    kind: str,
+    period: str,
+    stated: Amount | None,
+) -> tuple[Decimal, str] | None:
+    """The fee to book and its currency, the factor's figure audited; None if nothing is."""
+    figures = _expected(settler, event, agreement, kind, period)
     if figures is None:
-        return
+        return None
     expected, currency, why = figures
     amount = expected
     if isinstance(stated, Amount) and stated.number is not None:
@@ -111,7 +137,7 @@ def settle_fee(settler: Settler, event: Event) -> None:
                 f"amount: {stated} is not in the currency of the agreement's minimum, {currency}",
                 event,
             )
-            return
+            return None
         if kind not in STATED and abs(amount - expected) > settler.tolerance:
             settler.error(
                 "FCT190",
@@ -128,8 +154,21 @@ def settle_fee(settler: Settler, event: Event) -> None:
             "agreement",
             event,
         )
-        return
-    part = CHARGES[str(kind)]
+        return None
+    return amount, currency
+
+
+def _write_fee(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    kind: str,
+    period: str,
+    amount: Decimal,
+    currency: str,
+) -> None:
+    """Write the fee's legs and, if it is owed on the clearing account, note it as open."""
+    part = CHARGES[kind]
     key = charge_link(event.entry)
     fees = agreement.transfer_fee_account if part in TRANSFER_CHARGES else agreement.fees
     legs = [P.leg(fees, amount, currency, part)]

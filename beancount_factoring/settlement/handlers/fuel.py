@@ -33,18 +33,42 @@ models book it alike: a fuel advance is a debt to the factor either way.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount.core.amount import Amount
+from beancount.core.data import Posting, Transaction
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.owed import FuelAdvance
+from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
 from beancount_factoring.terms.fees import FeeRule, round_money
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+
+
+class _Received(NamedTuple):
+    """A fuel advance's transaction as written: the cash it brought, the factor's postings."""
+
+    entry: Transaction
+    own_accounts: frozenset[str]
+    cash_postings: list[Posting]
+    own: list[Posting]
+    sums: dict[str, Decimal]
+    currency: str | None
+    cash: Decimal
+
+
+class _Figures(NamedTuple):
+    """A fuel advance's amounts: the advance, its fee and the VAT on the fee."""
+
+    advance: Decimal
+    fee: Decimal
+    vat: Decimal
+    currency: str
 
 
 def settle_fuel_advance(settler: Settler, event: Event) -> None:
@@ -55,7 +79,32 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     terms = agreement or _any_agreement(settler, event)
     if terms is None:
         return
+    received = _received(settler, event, terms)
+    if agreement is None:
+        _park(settler, event, terms, received)
+        return
     meta = event.entry.meta
+    load = meta.get("load")
+    load = str(load) if isinstance(load, (str, Decimal)) else None
+    number = event.invoices[0] if event.invoices else settler.book.loads.get(load or "")
+    state = settler.states.get(number) if number else None
+    stated = meta.get("advance")
+    refusal = _refusal(event, agreement, received, load, state, stated)
+    if refusal is not None:
+        code, message = refusal
+        settler.error(code, message, event)
+        _park(settler, event, terms, received)
+        return
+    assert received.currency is not None  # _refusal refuses an advance without cash
+    figures = _figures(agreement, stated, received.cash, received.currency)
+    name = f"load {load}" if load else f"invoice {number}"
+    _audit(settler, event, agreement, figures, received.cash, state, name)
+    _write_advance(settler, event, agreement, received, figures, number, state)
+    _note_advance(settler, event, agreement, figures, load, state)
+
+
+def _received(settler: Settler, event: Event, terms: Agreement) -> _Received:
+    """The cash the transaction brought, by currency, apart from the factor's postings."""
     entry = settler.result.replaced.get(event.index, event.entry)
     own_accounts = set(terms.own_accounts())
     if terms.vat_account:
@@ -72,84 +121,86 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
             sums[units[1]] = sums.get(units[1], ZERO) + units[0]
     currency = next(iter(sums), None) or settler.currency_of(event)
     cash = sums.get(currency or "", ZERO)
+    return _Received(entry, frozenset(own_accounts), cash_postings, own, sums, currency, cash)
 
-    def park() -> None:
-        if own:
-            return
-        # Left on the clearing account, as a deposit that matches nothing is, so the
-        # transaction still balances and nothing is lost.
-        legs = [P.leg(terms.clearing, -n, c, "difference") for c, n in sums.items() if n]
-        if legs:
-            settler.note_accounts(legs, event.date, terms)
-            postings = list(entry.postings) + P.materialize(legs, "invoice", frozenset())
-            settler.result.replaced[event.index] = entry._replace(postings=postings)
 
-    def refuse(code: str, message: str) -> None:
-        settler.error(code, message, event)
-        park()
-
-    if agreement is None:
-        park()
+def _park(settler: Settler, event: Event, terms: Agreement, received: _Received) -> None:
+    """Leave the cash of a fuel advance that is not booked on the factor's clearing account."""
+    if received.own:
         return
+    # Left on the clearing account, as a deposit that matches nothing is, so the
+    # transaction still balances and nothing is lost.
+    legs = [P.leg(terms.clearing, -n, c, "difference") for c, n in received.sums.items() if n]
+    if legs:
+        settler.note_accounts(legs, event.date, terms)
+        entry = received.entry
+        postings = list(entry.postings) + P.materialize(legs, "invoice", frozenset())
+        settler.result.replaced[event.index] = entry._replace(postings=postings)
+
+
+def _refusal(
+    event: Event,
+    agreement: Agreement,
+    received: _Received,
+    load: str | None,
+    state: InvoiceState | None,
+    stated: object,
+) -> tuple[str, str] | None:
+    """Why the fuel advance cannot be booked, as (code, message); None if it can."""
+    currency = received.currency
     if event.unknown:
-        refuse(
+        return (
             "FCT132",
             f"Unknown invoice {', '.join(event.unknown)}: link the load's invoice number, "
             'or name the load with load: "TQL-88412" if it is not invoiced yet',
         )
-        return
-    load = meta.get("load")
-    load = str(load) if isinstance(load, (str, Decimal)) else None
     if len(event.invoices) > 1 or (load is None and not event.invoices):
-        refuse(
+        return (
             "FCT134",
             'A fuel advance is for one load: name it with load: "TQL-88412", or link the '
             "invoice of the load (^INV-1001)",
         )
-        return
-    number = event.invoices[0] if event.invoices else settler.book.loads.get(load or "")
-    state = settler.states.get(number) if number else None
-    stated = meta.get("advance")
     if stated is not None and not (
         isinstance(stated, Amount) and stated.currency == currency and stated.number
     ):
-        refuse(
+        return (
             "FCT134",
             f"advance: {stated} is not an amount in the deposit's currency; write it like "
             f"advance: 800.00 {currency}",
         )
-        return
-    if currency is None or (cash <= 0 and stated is None):
-        refuse(
+    if currency is None or (received.cash <= 0 and stated is None):
+        return (
             "FCT134",
             "A fuel advance needs the cash it brought: a bank posting like "
             "Assets:Bank:Checking 780.00 USD (or advance: 800.00 USD)",
         )
-        return
     charge = agreement.fuel_advance_fee
     if charge is not None and not charge.applies_to(currency):
-        refuse(
+        return (
             "FCT134",
             f"Agreement '{agreement.name}' gives fuel-advance-fee: {charge.text}, but this "
             f"fuel advance is in {currency}; give the fee in {currency}",
         )
-        return
     if state is not None and state.currency != currency:
-        refuse(
+        return (
             "FCT134",
             f"This fuel advance is in {currency}, but invoice {state.invoice.number} of its "
             f"load is in {state.currency}: the factor recoups it from that invoice's funding; "
             "book it in the invoice's currency",
         )
-        return
     if state is not None and state.funded_on is not None:
-        refuse(
+        return (
             "FCT133",
             f"Invoice {state.invoice.number} was funded on {state.funded_on}, before this fuel "
             "advance on its load: the factor cannot recoup it from that funding. Date the "
             "fuel advance before the funding, or name another load",
         )
-        return
+    return None
+
+
+def _figures(agreement: Agreement, stated: object, cash: Decimal, currency: str) -> _Figures:
+    """The advance and its fee: from ``advance:`` if given, else worked back from the cash."""
+    charge = agreement.fuel_advance_fee
     vat_rate = agreement.vat_rate("fuel-advance-fee") if agreement.vat_account else ZERO
     if isinstance(stated, Amount) and stated.number is not None:
         advance = stated.number
@@ -157,7 +208,20 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     else:
         advance, fee = _from_cash(cash, charge, currency, agreement.rounding, vat_rate)
     vat = P.fee_vat(agreement, "fuel-advance-fee", fee)
-    name = f"load {load}" if load else f"invoice {number}"
+    return _Figures(advance, fee, vat, currency)
+
+
+def _audit(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    figures: _Figures,
+    cash: Decimal,
+    state: InvoiceState | None,
+    name: str,
+) -> None:
+    """Report (FCT180) a fuel advance whose cash or size differs from the agreement's."""
+    advance, fee, vat, currency = figures
     problems = []
     if abs(advance - fee - vat - cash) > settler.tolerance:
         with_vat = f" - VAT on the fee {vat:,.2f}" if vat else ""
@@ -183,6 +247,20 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
             f"({agreement.date}): " + "; ".join(problems),
             event,
         )
+
+
+def _write_advance(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    received: _Received,
+    figures: _Figures,
+    number: str | None,
+    state: InvoiceState | None,
+) -> None:
+    """Write the fee and the liability of the advance, or check the ones written by hand."""
+    advance, fee, vat, currency = figures
+    cash, entry, own = received.cash, received.entry, received.own
     invoice = number if state is not None else None
     legs = []
     if fee:
@@ -197,25 +275,35 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     settler.note_accounts(legs, event.date, agreement)
     links = {number} if number and state is not None else set()
     if len(own) == 0 or (len(own) == 1 and own[0].account == agreement.clearing):
-        frozen = frozenset(own_accounts)
-        postings = cash_postings + P.materialize(legs, settler.config.detail, frozen)
+        materialized = P.materialize(legs, settler.config.detail, received.own_accounts)
         settler.result.replaced[event.index] = entry._replace(
-            postings=postings, links=entry.links | links
+            postings=received.cash_postings + materialized, links=entry.links | links
         )
     else:
         settler.compare(event, legs, entry.postings, "FCT121", agreement)
         settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
+
+
+def _note_advance(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    figures: _Figures,
+    load: str | None,
+    state: InvoiceState | None,
+) -> None:
+    """Note the advance on its invoice, or as waiting for the load's invoice, for the recoup."""
     if state is not None:
         # The load is the factor's to recoup from: its funding must be this factor's.
         state.factor = state.factor or event.factor
-        state.fuel += advance
+        state.fuel += figures.advance
         state.fuel_account = agreement.fuel_advances
         if state.schedule is not None and state.factor is not None:
             settler.schedule_cash.pop((state.factor, state.schedule), None)
     else:
         waiting = settler.result.fuel_open.setdefault(event.factor or "", {})
         waiting[f"{load}@{event.index}"] = FuelAdvance(
-            load or "", event.date, advance, currency, event.entry
+            load or "", event.date, figures.advance, figures.currency, event.entry
         )
 
 

@@ -23,11 +23,11 @@ account, with what the agreement gives.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
-from beancount_factoring.settlement.allocate import MATCH_WINDOW, Candidate, allocate
+from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -37,10 +37,6 @@ from beancount_factoring.terms.agreement import RAILS, Agreement
 # split), net what it owes (one part), or release its reserve; and under which terms.
 FUND, NET, RELEASE = "fund", "net", "release"
 Commit = tuple[str, "InvoiceState", "P.Purchase | str | None", Agreement]
-
-# An invoice a deposit settles, the schedule that named it, and which of its
-# items (funding, release, netting) to settle: None for all that are due.
-Wanted = tuple["InvoiceState", str | None, frozenset[str] | None]
 
 ZERO = Decimal(0)
 # The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
@@ -67,73 +63,18 @@ def settle_lump(settler: Settler, event: Event) -> None:
     agreement = settler.agreement_for(event)
     if agreement is None:
         return
-    if event.unknown:
-        settler.error(
-            "FCT132",
-            f"Unknown invoice or schedule {', '.join(event.unknown)}: link an invoice "
-            "number (^INV-1001) or a schedule (^sched-10452)",
-            event,
-        )
+    named = _what_it_settles(settler, event, agreement)
+    if named is None:
         return
-    rail = _rail(settler, event)
-    wanted = _named(settler, event)
-    charges = _named_charges(settler, event)
-    if wanted is None or charges is None or rail is None:
+    rail, wanted, charges = named
+    found = _deposit_items(settler, event, agreement, wanted, charges)
+    if found is None:
         return
-    if not wanted and not charges:
-        wanted, charges = allocate_lump(settler, event, agreement, rail)
-        if not wanted and not charges:
-            return
-    items: list[P.Item] = []
-    commits: list[Commit] = []
-    for charge in charges:
-        items.append(
-            P.netting_item(
-                agreement, charge.key, charge.currency, charge.amount, charge.part, charge=True
-            )
-        )
-    for state, schedule, kinds in wanted:
-        found = _items_for(settler, event, agreement, state, schedule, kinds)
-        if found is None:
-            return
-        for item, commit in found:
-            items.append(item)
-            commits.append(commit)
-    for charge in _deducted_charges(settler, event, items, charges):
-        charges.append(charge)
-        items.append(
-            P.netting_item(
-                agreement, charge.key, charge.currency, charge.amount, charge.part, charge=True
-            )
-        )
-    currencies = {item.currency for item in items}
-    if len(currencies) != 1:
-        settler.error("FCT134", f"One deposit settles items in {sorted(currencies)}", event)
+    items, commits = found
+    expected = _expected_deposit(settler, event, agreement, items, rail, charges)
+    if expected is None:
         return
-    currency = currencies.pop()
-    # A wire's fee the factor listed as a deduction (a `charge: "wire"` fee event) is this
-    # wire's fee: the deposit takes no other (it would be charged twice).
-    terms_fee = None if _rail_fee_deducted(rail, charges) else agreement.rail_fee(rail)
-    funds = any(item.kind == "funding" for item in items)
-    if terms_fee is not None and terms_fee.currency != currency and funds:
-        settler.error(
-            "FCT134",
-            f"Agreement '{agreement.name}' gives transfer-fee: {terms_fee.number} "
-            f"{terms_fee.currency}, "
-            f"but this deposit funds invoices in {currency}; give the fee in {currency}",
-            event,
-        )
-        return
-    generated = [posting for item in items for posting in item.postings]
-    expected_cash = sum([item.cash for item in items], ZERO)
-    transfer, transfer_vat = ZERO, ZERO
-    if funds and terms_fee is not None:
-        # The transfer fee and the VAT on it (if the agreement gives a rate).
-        fee_legs = P.transfer_fee_legs(agreement, currency, rail)
-        generated.extend(fee_legs)
-        transfer = sum((fee.number for fee in fee_legs if fee.part != "vat"), ZERO)
-        transfer_vat = sum((fee.number for fee in fee_legs if fee.part == "vat"), ZERO)
-        expected_cash -= transfer + transfer_vat
+    currency, generated, expected_cash, transfer, transfer_vat = expected
     links = {item.invoice for item in items}
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
     if not write_deposit(
@@ -152,6 +93,100 @@ def settle_lump(settler: Settler, event: Event) -> None:
     for charge in charges:
         charge.netted_on, charge.netted_by = event.date, event.entry
         still_open.pop(charge.key, None)
+
+
+def _what_it_settles(
+    settler: Settler, event: Event, agreement: Agreement
+) -> tuple[str, list[Wanted], list[Charge]] | None:
+    """The deposit's rail and what it settles, named or found by amount; None if nothing."""
+    if event.unknown:
+        settler.error(
+            "FCT132",
+            f"Unknown invoice or schedule {', '.join(event.unknown)}: link an invoice "
+            "number (^INV-1001) or a schedule (^sched-10452)",
+            event,
+        )
+        return None
+    rail = _rail(settler, event)
+    wanted = _named(settler, event)
+    charges = _named_charges(settler, event)
+    if wanted is None or charges is None or rail is None:
+        return None
+    if not wanted and not charges:
+        wanted, charges = allocate_lump(settler, event, agreement, rail)
+        if not wanted and not charges:
+            return None
+    return rail, wanted, charges
+
+
+def _deposit_items(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    wanted: list[Wanted],
+    charges: list[Charge],
+) -> tuple[list[P.Item], list[Commit]] | None:
+    """The deposit's items and commits; ``charges`` gains the fees its fundings deduct."""
+    items = [_charge_item(agreement, charge) for charge in charges]
+    commits: list[Commit] = []
+    for state, schedule, kinds in wanted:
+        found = _items_for(settler, event, agreement, state, schedule, kinds)
+        if found is None:
+            return None
+        for item, commit in found:
+            items.append(item)
+            commits.append(commit)
+    for charge in _deducted_charges(settler, event, items, charges):
+        charges.append(charge)
+        items.append(_charge_item(agreement, charge))
+    return items, commits
+
+
+def _charge_item(agreement: Agreement, charge: Charge) -> P.Item:
+    """The item of a fee charged apart from any invoice that a deposit nets."""
+    return P.netting_item(
+        agreement, charge.key, charge.currency, charge.amount, charge.part, charge=True
+    )
+
+
+def _expected_deposit(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    items: list[P.Item],
+    rail: str,
+    charges: list[Charge],
+) -> tuple[str, list[P.Leg], Decimal, Decimal, Decimal] | None:
+    """The deposit's currency, legs, cash, transfer fee and its VAT; None after an error."""
+    currencies = {item.currency for item in items}
+    if len(currencies) != 1:
+        settler.error("FCT134", f"One deposit settles items in {sorted(currencies)}", event)
+        return None
+    currency = currencies.pop()
+    # A wire's fee the factor listed as a deduction (a `charge: "wire"` fee event) is this
+    # wire's fee: the deposit takes no other (it would be charged twice).
+    terms_fee = None if _rail_fee_deducted(rail, charges) else agreement.rail_fee(rail)
+    funds = any(item.kind == "funding" for item in items)
+    if terms_fee is not None and terms_fee.currency != currency and funds:
+        settler.error(
+            "FCT134",
+            f"Agreement '{agreement.name}' gives transfer-fee: {terms_fee.number} "
+            f"{terms_fee.currency}, "
+            f"but this deposit funds invoices in {currency}; give the fee in {currency}",
+            event,
+        )
+        return None
+    generated = [posting for item in items for posting in item.postings]
+    expected_cash = sum([item.cash for item in items], ZERO)
+    transfer, transfer_vat = ZERO, ZERO
+    if funds and terms_fee is not None:
+        # The transfer fee and the VAT on it (if the agreement gives a rate).
+        fee_legs = P.transfer_fee_legs(agreement, currency, rail)
+        generated.extend(fee_legs)
+        transfer = sum((fee.number for fee in fee_legs if fee.part != "vat"), ZERO)
+        transfer_vat = sum((fee.number for fee in fee_legs if fee.part == "vat"), ZERO)
+        expected_cash -= transfer + transfer_vat
+    return currency, generated, expected_cash, transfer, transfer_vat
 
 
 def _deducted_charges(
@@ -292,6 +327,7 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
 
 
 def _has_work(state: InvoiceState, kind: str) -> bool:
+    """True if the invoice has something a deposit of ``kind`` may settle."""
     if kind == "release":
         return bool(state.owed) or bool(state.closed_on and not state.released_on)
     return (
@@ -322,42 +358,7 @@ def _items_for(
         )
         return None
     if state.funded_on is None and event.kind != "release":
-        if event.date < state.invoice.entry.date:
-            settler.error(
-                "FCT133",
-                f"Invoice {number} cannot be funded on {event.date}: it is dated "
-                f"{state.invoice.entry.date}; correct one of the two dates",
-                event,
-            )
-            return None
-        terms = state.agreement or agreement
-        for key, fee in (("invoice-fee", terms.invoice_fee), ("transfer-fee", terms.transfer_fee)):
-            if fee is not None and fee.currency != state.currency:
-                settler.error(
-                    "FCT134",
-                    f"Agreement '{terms.name}' gives {key}: {fee.number} {fee.currency}, but "
-                    f"invoice {number} is in {state.currency}; give the fee in {state.currency}",
-                    event,
-                )
-                return None
-        if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
-            settler.error(
-                "FCT131", f"Invoice {number} is already paid and cannot be funded", event
-            )
-            return None
-        source = P.funding_source(terms, state.in_clearing, state.invoice.account)
-        item, split = P.funding_item(
-            terms,
-            number,
-            state.face,
-            state.currency,
-            source,
-            state.schedule,
-            state.split(terms),
-            (state.fuel_account, state.fuel) if state.fuel else None,
-        )
-
-        return [(item, (FUND, state, split, terms))]
+        return _funding_items(settler, event, agreement, state)
     terms = state.agreement or agreement
     if state.owed and (kinds is None or "netting" in kinds):
         for part, owed in sorted(state.owed.items()):
@@ -375,6 +376,53 @@ def _items_for(
         found.append((item, (RELEASE, state, None, terms)))
     if found:
         return found
+    _nothing_due(settler, event, state)
+    return None
+
+
+def _funding_items(
+    settler: Settler, event: Event, agreement: Agreement, state: InvoiceState
+) -> list[tuple[P.Item, Commit]] | None:
+    """The funding of one invoice not yet funded, checked; None after an error."""
+    number = state.invoice.number
+    if event.date < state.invoice.entry.date:
+        settler.error(
+            "FCT133",
+            f"Invoice {number} cannot be funded on {event.date}: it is dated "
+            f"{state.invoice.entry.date}; correct one of the two dates",
+            event,
+        )
+        return None
+    terms = state.agreement or agreement
+    for key, fee in (("invoice-fee", terms.invoice_fee), ("transfer-fee", terms.transfer_fee)):
+        if fee is not None and fee.currency != state.currency:
+            settler.error(
+                "FCT134",
+                f"Agreement '{terms.name}' gives {key}: {fee.number} {fee.currency}, but "
+                f"invoice {number} is in {state.currency}; give the fee in {state.currency}",
+                event,
+            )
+            return None
+    if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
+        settler.error("FCT131", f"Invoice {number} is already paid and cannot be funded", event)
+        return None
+    source = P.funding_source(terms, state.in_clearing, state.invoice.account)
+    item, split = P.funding_item(
+        terms,
+        number,
+        state.face,
+        state.currency,
+        source,
+        state.schedule,
+        state.split(terms),
+        (state.fuel_account, state.fuel) if state.fuel else None,
+    )
+    return [(item, (FUND, state, split, terms))]
+
+
+def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
+    """Report why a deposit that names an invoice settles nothing of it."""
+    number = state.invoice.number
     if event.kind == "release" and state.funded_on and not state.closed_on:
         reason = "the debtor has not paid the factor yet (no collected event)"
     elif state.released_on:
@@ -388,7 +436,6 @@ def _items_for(
     else:
         code = "FCT133"
     settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
-    return None
 
 
 def write_deposit(
@@ -453,6 +500,7 @@ def _report(
     figures: dict[str, Decimal],
     currency: str,
 ) -> None:
+    """Report (FCT120, FCT140) a deposit that differs from the agreement, item by item."""
     parts: list[str] = []
     for name in ORDER:
         value = figures.get(name, ZERO)
@@ -521,31 +569,11 @@ def allocate_lump(
     units = units_of(own[0]) if own else None
     amount = -units[0] if units else ZERO
     currency = units[1] if units else None
-    candidates, members = _open_items(settler, event, agreement, currency)
+    candidates, members = open_items(settler, event, agreement, currency)
     if not candidates:
         settler.result.unallocated.append(event)
         return [], []
-    # The transfer fee with the VAT on it, as a funding deposit lacks it; first none
-    # when a fee event of the deposit's rail is open (a wire fee the factor listed as a
-    # deduction: it is the fee, among the candidates), then the rail's if that fits nothing.
-    part = RAIL_CHARGES.get(rail)
-    deducted = part is not None and any(
-        charge.part == part for charge in settler.open_charges.get(event.factor or "", {}).values()
-    )
-    transfer = sum(
-        (fee.number for fee in P.transfer_fee_legs(agreement, currency or "", rail)), ZERO
-    )
-    for fee in (ZERO, transfer) if deducted and transfer else (transfer,):
-        result = allocate(
-            candidates,
-            amount,
-            fee,
-            settler.tolerance,
-            settler.config.max_candidates,
-            settler.config.max_subset,
-        )
-        if result.chosen or result.ambiguous:
-            break
+    result = _match(settler, event, agreement, rail, candidates, amount, currency)
     if result.ambiguous:
         options = "; or ".join(" + ".join(c.label for c in group) for group in result.ambiguous)
         settler.error(
@@ -580,108 +608,35 @@ def allocate_lump(
     return wanted, charges
 
 
-def _open_items(
-    settler: Settler, event: Event, agreement: Agreement, currency: str | None
-) -> tuple[list[Candidate], dict[str, list[Wanted] | Charge]]:
-    """The factor's open items a deposit could settle, with the invoices of each."""
-    factor = event.factor or ""
-    states = settler.states
-    candidates: list[Candidate] = []
-    members: dict[str, list[Wanted] | Charge] = {}
-    funding = frozenset({"funding"})
-    release = frozenset({"release"})
-    netting = frozenset({"netting"})
-
-    def add(key: str, label: str, date: Any, cash: Decimal, kind: str) -> None:
-        candidates.append(Candidate(key, label, date, cash, kind))
-
-    # Items older than this are no longer matched by amount (dropped for good: the
-    # events come in date order), so each deposit looks at a year of items at most.
-    oldest = event.date - MATCH_WINDOW
-    open_schedules = settler.open_schedules.setdefault(factor, {})
-    if event.kind != "release":
-        for schedule in list(open_schedules):
-            numbers = [
-                n
-                for n in settler.result.schedules[(factor, schedule)]
-                if states[n].funded_on is None and states[n].factor == factor
-            ]
-            scheduled_on = states[numbers[0]].scheduled_on if numbers else None
-            if not numbers or (scheduled_on is not None and scheduled_on < oldest):
-                del open_schedules[schedule]
-                continue
-            if any(states[n].currency != currency for n in numbers):
-                continue
-            known = settler.schedule_cash.get((factor, schedule))
-            if known is None or known[0] != len(numbers):
-                known = (
-                    len(numbers),
-                    sum(
-                        (
-                            P.funding_cash(agreement, states[n].split(agreement)) - states[n].fuel
-                            for n in numbers
-                        ),
-                        ZERO,
-                    ),
-                )
-                settler.schedule_cash[(factor, schedule)] = known
-            cash = known[1]
-            key = f"schedule:{schedule}"
-            add(key, f"schedule {schedule}", states[numbers[0]].scheduled_on, cash, "schedule")
-            members[key] = [(states[n], schedule, funding) for n in numbers]
-    by_day: dict[Any, list[str]] = {}
-    open_releases = settler.open_releases.setdefault(factor, {})
-    for number in list(open_releases):
-        state = states[number]
-        closed_on = state.release_from or event.date
-        if state.released_on or not state.reserve_due or closed_on < oldest:
-            del open_releases[number]
-        elif state.currency == currency:
-            by_day.setdefault(closed_on, []).append(number)
-    for day, numbers in by_day.items():
-        cash = sum(
-            (
-                P.release_cash(
-                    states[n].agreement or agreement,
-                    states[n].held,
-                    states[n].base_fee,
-                    states[n].late_fee,
-                )
-                for n in numbers
-            ),
-            ZERO,
+def _match(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    rail: str,
+    candidates: list[Candidate],
+    amount: Decimal,
+    currency: str | None,
+) -> Allocation:
+    """The open items that add up to the deposit's amount, less any transfer fee."""
+    # The transfer fee with the VAT on it, as a funding deposit lacks it; first none
+    # when a fee event of the deposit's rail is open (a wire fee the factor listed as a
+    # deduction: it is the fee, among the candidates), then the rail's if that fits nothing.
+    part = RAIL_CHARGES.get(rail)
+    deducted = part is not None and any(
+        charge.part == part for charge in settler.open_charges.get(event.factor or "", {}).values()
+    )
+    transfer = sum(
+        (fee.number for fee in P.transfer_fee_legs(agreement, currency or "", rail)), ZERO
+    )
+    for fee in (ZERO, transfer) if deducted and transfer else (transfer,):
+        result = allocate(
+            candidates,
+            amount,
+            fee,
+            settler.tolerance,
+            settler.config.max_candidates,
+            settler.config.max_subset,
         )
-        key = f"release:{day}"
-        label = f"reserve of {len(numbers)} invoice(s) collected {day}"
-        add(key, label, day, cash, "release")
-        members[key] = [(states[n], None, release) for n in numbers]
-    open_owed = settler.open_owed.setdefault(factor, {})
-    for number in list(open_owed):
-        state = states[number]
-        # (What a buyout's thin reserve left is owed from the buyout: the invoice's funding.)
-        bought = state.funded_on if "buyout" in state.owed else None
-        date = state.charged_back_on or state.closed_on or bought or event.date
-        if not state.owed or date < oldest:
-            del open_owed[number]
-            continue
-        if state.currency != currency:
-            continue
-        key = f"owed:{number}"
-        add(
-            key,
-            f"{' and '.join(P.OWED_WORDS.get(part, part) for part in sorted(state.owed))} "
-            f"of {number}",
-            date,
-            -sum(state.owed.values(), ZERO),
-            "owed",
-        )
-        members[key] = [(state, None, netting)]
-    open_charges = settler.open_charges.get(factor, {})
-    for charge in list(open_charges.values()):
-        if charge.date < oldest:
-            del open_charges[charge.key]
-        elif charge.currency == currency:
-            key = f"charge:{charge.key}"
-            add(key, charge.label, charge.date, -charge.amount, "owed")
-            members[key] = charge
-    return candidates, members
+        if result.chosen or result.ambiguous:
+            break
+    return result

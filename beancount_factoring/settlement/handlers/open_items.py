@@ -1,0 +1,193 @@
+"""The factor's open items a deposit that names nothing may settle, matched by amount.
+
+Each is one figure of cash the factor may send: the funding of a schedule not
+yet funded (less the fuel advances on its loads), the reserves of the invoices
+collected on one day, what one invoice owes the factor (netted), or a fee
+charged apart from any invoice. Items older than ``MATCH_WINDOW`` are dropped
+for good, so each deposit looks at a year of items at most.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import cast
+
+from beancount_factoring.ledger.book import Event
+from beancount_factoring.settlement.allocate import MATCH_WINDOW, Candidate
+from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.owed import Charge
+from beancount_factoring.settlement.state import InvoiceState
+from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
+
+# An invoice a deposit settles, the schedule that named it, and which of its
+# items (funding, release, netting) to settle: None for all that are due.
+Wanted = tuple["InvoiceState", str | None, frozenset[str] | None]
+# What each open item (by its candidate's key) settles: its invoices, or a fee.
+Members = dict[str, "list[Wanted] | Charge"]
+
+ZERO = Decimal(0)
+FUNDING = frozenset({"funding"})
+RELEASE = frozenset({"release"})
+NETTING = frozenset({"netting"})
+
+
+def open_items(
+    settler: Settler, event: Event, agreement: Agreement, currency: str | None
+) -> tuple[list[Candidate], Members]:
+    """The factor's open items a deposit could settle, with the invoices of each."""
+    candidates: list[Candidate] = []
+    members: Members = {}
+    # Items older than this are no longer matched by amount (dropped for good: the
+    # events come in date order), so each deposit looks at a year of items at most.
+    oldest = event.date - MATCH_WINDOW
+    _open_schedules(settler, event, agreement, currency, oldest, candidates, members)
+    _open_releases(settler, event, agreement, currency, oldest, candidates, members)
+    _open_owed(settler, event, currency, oldest, candidates, members)
+    _open_charges(settler, event, currency, oldest, candidates, members)
+    return candidates, members
+
+
+def _open_schedules(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    currency: str | None,
+    oldest: datetime.date,
+    candidates: list[Candidate],
+    members: Members,
+) -> None:
+    """Each schedule not yet funded (none for a release), at the cash its funding brings."""
+    factor = event.factor or ""
+    states = settler.states
+    open_schedules = settler.open_schedules.setdefault(factor, {})
+    if event.kind == "release":
+        return
+    for schedule in list(open_schedules):
+        numbers = [
+            n
+            for n in settler.result.schedules[(factor, schedule)]
+            if states[n].funded_on is None and states[n].factor == factor
+        ]
+        scheduled_on = states[numbers[0]].scheduled_on if numbers else None
+        if not numbers or (scheduled_on is not None and scheduled_on < oldest):
+            del open_schedules[schedule]
+            continue
+        if any(states[n].currency != currency for n in numbers):
+            continue
+        cash = _schedule_cash(settler, agreement, factor, schedule, numbers)
+        key = f"schedule:{schedule}"
+        # (Set with the schedule, as every invoice in it was: schedule.py.)
+        day = cast(datetime.date, scheduled_on)
+        candidates.append(Candidate(key, f"schedule {schedule}", day, cash, "schedule"))
+        members[key] = [(states[n], schedule, FUNDING) for n in numbers]
+
+
+def _schedule_cash(
+    settler: Settler, agreement: Agreement, factor: str, schedule: str, numbers: list[str]
+) -> Decimal:
+    """The cash a schedule's funding brings, less its fuel advances; kept until it changes."""
+    states = settler.states
+    known = settler.schedule_cash.get((factor, schedule))
+    if known is None or known[0] != len(numbers):
+        known = (
+            len(numbers),
+            sum(
+                (
+                    P.funding_cash(agreement, states[n].split(agreement)) - states[n].fuel
+                    for n in numbers
+                ),
+                ZERO,
+            ),
+        )
+        settler.schedule_cash[(factor, schedule)] = known
+    return known[1]
+
+
+def _open_releases(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    currency: str | None,
+    oldest: datetime.date,
+    candidates: list[Candidate],
+    members: Members,
+) -> None:
+    """The reserves due back on the invoices collected each day, one item a day."""
+    states = settler.states
+    by_day: dict[datetime.date, list[str]] = {}
+    open_releases = settler.open_releases.setdefault(event.factor or "", {})
+    for number in list(open_releases):
+        state = states[number]
+        closed_on = state.release_from or event.date
+        if state.released_on or not state.reserve_due or closed_on < oldest:
+            del open_releases[number]
+        elif state.currency == currency:
+            by_day.setdefault(closed_on, []).append(number)
+    for day, numbers in by_day.items():
+        cash = sum(
+            (
+                P.release_cash(
+                    states[n].agreement or agreement,
+                    states[n].held,
+                    states[n].base_fee,
+                    states[n].late_fee,
+                )
+                for n in numbers
+            ),
+            ZERO,
+        )
+        key = f"release:{day}"
+        label = f"reserve of {len(numbers)} invoice(s) collected {day}"
+        candidates.append(Candidate(key, label, day, cash, "release"))
+        members[key] = [(states[n], None, RELEASE) for n in numbers]
+
+
+def _open_owed(
+    settler: Settler,
+    event: Event,
+    currency: str | None,
+    oldest: datetime.date,
+    candidates: list[Candidate],
+    members: Members,
+) -> None:
+    """What each invoice owes the factor (a chargeback, a short pay...), to net."""
+    states = settler.states
+    open_owed = settler.open_owed.setdefault(event.factor or "", {})
+    for number in list(open_owed):
+        state = states[number]
+        # (What a buyout's thin reserve left is owed from the buyout: the invoice's funding.)
+        bought = state.funded_on if "buyout" in state.owed else None
+        date = state.charged_back_on or state.closed_on or bought or event.date
+        if not state.owed or date < oldest:
+            del open_owed[number]
+            continue
+        if state.currency != currency:
+            continue
+        key = f"owed:{number}"
+        label = (
+            f"{' and '.join(P.OWED_WORDS.get(part, part) for part in sorted(state.owed))} "
+            f"of {number}"
+        )
+        candidates.append(Candidate(key, label, date, -sum(state.owed.values(), ZERO), "owed"))
+        members[key] = [(state, None, NETTING)]
+
+
+def _open_charges(
+    settler: Settler,
+    event: Event,
+    currency: str | None,
+    oldest: datetime.date,
+    candidates: list[Candidate],
+    members: Members,
+) -> None:
+    """The fees charged apart from any invoice and not yet netted."""
+    open_charges = settler.open_charges.get(event.factor or "", {})
+    for charge in list(open_charges.values()):
+        if charge.date < oldest:
+            del open_charges[charge.key]
+        elif charge.currency == currency:
+            key = f"charge:{charge.key}"
+            candidates.append(Candidate(key, charge.label, charge.date, -charge.amount, "owed"))
+            members[key] = charge
