@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,12 +15,14 @@ from beancount_factoring.fava.blocks import (
     TOTAL,
     Headline,
     Page,
+    Table,
     charts,
     money,
 )
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.model import AgingInvoice, AgingReport
 
 
 def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
@@ -29,56 +31,75 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
     tab, page_currency = page_tables(
         {t.currency for t in report.totals} | {i.currency for i in report.invoices}, where.number
     )
+    lines = _open_lines(report, view, where)
+    reference = "due date" if report.basis == "due" else "invoice date"
+    return Page(
+        view=view,
+        tables={
+            "ours": _bucket_table(report, view, where, tab, held=False),
+            "held": _bucket_table(report, view, where, tab, held=True),
+            "invoices": _invoice_table(lines, tab),
+            "tie": _tie_table(report, tab),
+        },
+        charts=charts([*_amount_charts(lines, reference), _scatter(lines, reference, where)]),
+        notices=notices(book, view),
+        figures=(*as_of_figures(view, page_currency), ("Aged by", reference)),
+        extra={"basis": report.basis, "buckets": report.buckets},
+        headlines=(_headline(lines, report.buckets, report.basis, where),),
+    )
 
-    def row_accounts(customer: str, factor: str | None) -> frozenset[str]:
-        return where.customer(customer) | where.factor(factor)
 
-    bucket_columns = [(name, DECIMAL) for name in report.buckets]
+def _row_accounts(where: Directory, customer: str, factor: str | None) -> frozenset[str]:
+    """The accounts of a row's customer and factor: what the account filter matches."""
+    return where.customer(customer) | where.factor(factor)
 
-    def rows_of(rows: Sequence[Any], with_factor: bool) -> list[list[Any]]:
-        return [
+
+def _bucket_table(
+    report: AgingReport, view: View, where: Directory, tab: Callable[..., Table], held: bool
+) -> Table:
+    """The open amounts per customer and bucket: ours (a row per customer and currency),
+    or with ``held`` those the factors hold (a row per customer, factor and currency)."""
+    count = "Invoices" if held else "Lines"
+    return tab(
+        [
+            ("Customer", STR),
+            *([("Factor", STR)] if held else []),
+            ("Currency", STR),
+            *((name, DECIMAL) for name in report.buckets),
+            ("Total", DECIMAL),
+            (count, INT),
+        ],
+        [
             [
                 r.customer,
-                *([r.factor] if with_factor else []),
+                *([r.factor] if held else []),
                 r.currency,
                 *(money(amount) for amount in r.buckets),
                 money(r.total),
                 r.invoices,
             ]
-            for r in rows
-            if view.matches_account(row_accounts(r.customer, r.factor))
-        ]
+            for r in (report.factored if held else report.unfactored)
+            if view.matches_account(_row_accounts(where, r.customer, r.factor))
+        ],
+        summed=(*report.buckets, "Total", count),
+    )
 
-    ours = tab(
-        [
-            ("Customer", STR),
-            ("Currency", STR),
-            *bucket_columns,
-            ("Total", DECIMAL),
-            ("Lines", INT),
-        ],
-        rows_of(report.unfactored, with_factor=False),
-        summed=(*report.buckets, "Total", "Lines"),
-    )
-    held = tab(
-        [
-            ("Customer", STR),
-            ("Factor", STR),
-            ("Currency", STR),
-            *bucket_columns,
-            ("Total", DECIMAL),
-            ("Invoices", INT),
-        ],
-        rows_of(report.factored, with_factor=True),
-        summed=(*report.buckets, "Total", "Invoices"),
-    )
+
+def _open_lines(report: AgingReport, view: View, where: Directory) -> list[AgingInvoice]:
+    """The open invoices the filters keep, oldest first: the rows of the table of
+    invoices, the charts' points and the headline's figures."""
     lines = [
         i
         for i in report.invoices
-        if view.matches_account(row_accounts(i.customer, i.factor) | {i.account})
+        if view.matches_account(_row_accounts(where, i.customer, i.factor) | {i.account})
     ]
     lines.sort(key=lambda i: (-i.days, i.customer, i.invoice))
-    invoices = tab(
+    return lines
+
+
+def _invoice_table(lines: Sequence[AgingInvoice], tab: Callable[..., Table]) -> Table:
+    """Each open invoice, ours or a factor's: its dates, age, bucket and amount."""
+    return tab(
         [
             ("Invoice", STR),
             ("Customer", STR),
@@ -111,7 +132,12 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
         invoice_column="Invoice",
         summed=("Amount",),
     )
-    tie = tab(
+
+
+def _tie_table(report: AgingReport, tab: Callable[..., Table]) -> Table:
+    """Per currency, the aged totals beside the receivable accounts' balance and the
+    factors' outstanding: what ties the aging to the books."""
+    return tab(
         [
             ("Currency", STR),
             ("Receivables we hold", DECIMAL),
@@ -135,14 +161,16 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
         ],
     )
 
+
+def _scatter(lines: Sequence[AgingInvoice], reference: str, where: Directory) -> dict[str, Any]:
+    """The open invoices as dots by reference date and customer, each naming its invoices."""
     # One dot per customer and day (Fava's scatter plot draws one per pair).
     dots: dict[tuple[datetime.date, str], list[str]] = {}
     for i in lines:
         holder = f", held by {i.factor}" if i.factor else ""
         text = f"{i.invoice or 'no invoice'} {where.amount(i.amount, i.currency)}{holder}"
         dots.setdefault((i.reference_date, i.customer), []).append(text)
-    reference = "due date" if report.basis == "due" else "invoice date"
-    scatter = {
+    return {
         "type": "scatterplot",
         "label": f"Open invoices by {reference}",
         "data": [
@@ -150,16 +178,6 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             for (day, customer), texts in sorted(dots.items())
         ],
     }
-    basis = "due date" if report.basis == "due" else "invoice date"
-    return Page(
-        view=view,
-        tables={"ours": ours, "held": held, "invoices": invoices, "tie": tie},
-        charts=charts([*_amount_charts(lines, reference), scatter]),
-        notices=notices(book, view),
-        figures=(*as_of_figures(view, page_currency), ("Aged by", basis)),
-        extra={"basis": report.basis, "buckets": report.buckets},
-        headlines=(_headline(lines, report.buckets, report.basis, where),),
-    )
 
 
 def _amount_charts(lines: Sequence[Any], reference: str) -> list[dict[str, Any]]:

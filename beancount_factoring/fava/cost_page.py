@@ -43,6 +43,8 @@ FEE_COLUMNS = {
 def _cost_rows(
     lines: Sequence[CostLine], keep: Callable[[CostLine], bool], rate: bool, all_in: bool = False
 ) -> list[list[Any]]:
+    """The rows of a table of fees: the fees by kind, with ``rate`` the closed invoices'
+    rate, with ``all_in`` the all-in rate, then the VAT on the fees."""
     rows = []
     for line in lines:
         if not keep(line):
@@ -108,6 +110,18 @@ def _invoice_table(
 
 FEE_SUMS = (*FEE_COLUMNS.values(), "Total fees", "VAT on fees (deductible, excluded)")
 RATE_SUMS = ("Closed invoices", "Cash advanced")
+FEE_COLUMN_TYPES = [(FEE_COLUMNS[kind], DECIMAL) for kind in FEE_KINDS]
+RATE_COLUMNS = [
+    ("Closed invoices", INT),
+    ("Cash advanced", DECIMAL),
+    ("Average days", DECIMAL),
+    ("Annual rate %", DECIMAL),
+]
+# The VAT on the fees: deductible, so neither in the fees nor in the rate (shown
+# when there is any).
+VAT_COLUMN = ("VAT on fees (deductible, excluded)", DECIMAL)
+OPTIONAL = [FEE_COLUMNS[kind] for kind in FEE_KINDS] + [VAT_COLUMN[0]]
+"""The columns the tables of fees leave out when all their rows are zero."""
 
 
 def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
@@ -120,18 +134,36 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         | {d.currency for d in report.deductions},
         where.number,
     )
-    fee_columns = [(FEE_COLUMNS[kind], DECIMAL) for kind in FEE_KINDS]
-    rate_columns = [
-        ("Closed invoices", INT),
-        ("Cash advanced", DECIMAL),
-        ("Average days", DECIMAL),
-        ("Annual rate %", DECIMAL),
-    ]
-    # The VAT on the fees: deductible, so neither in the fees nor in the rate (shown
-    # when there is any).
-    vat_column = ("VAT on fees (deductible, excluded)", DECIMAL)
-    optional = [FEE_COLUMNS[kind] for kind in FEE_KINDS] + [vat_column[0]]
+    by_factor = _factor_filter(view, where)
 
+    def by_customer(customer: str) -> bool:
+        return view.matches_account(where.customer(customer))
+
+    month_lines = [line for line in report.by_month if line.factor is not None]
+    tables = {
+        "factors": _factor_table(report, by_factor, tab),
+        "customers": _customer_table(report, by_customer, tab),
+        "months": _month_table(month_lines, by_factor, tab),
+        "invoices": _invoice_table(report, tab, by_customer),
+        "days": _days_table(report, by_customer, tab),
+        "deductions": _deductions_table(report, by_customer, tab),
+    }
+    chart_list = _fee_charts(month_lines, by_factor)
+    factor_lines = [line for line in report.by_factor if by_factor(line)]
+    return Page(
+        view=view,
+        tables=tables,
+        charts=charts(chart_list),
+        notices=notices(book, view),
+        figures=tuple(as_of_figures(view, page_currency)),
+        # Other factors' offers against the same invoices (compare_page.py).
+        extra={"offers": offer_sections(book, view, where, tab)},
+        headlines=(_headline(factor_lines, where),),
+    )
+
+
+def _factor_filter(view: View, where: Directory) -> Callable[[CostLine], bool]:
+    """Whether the account filter keeps a line of a factor (by factor or by month)."""
     kept = where.kept_factors(view)
 
     def by_factor(line: CostLine) -> bool:
@@ -139,57 +171,75 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         # fee accounts).
         return kept is None or (line.factor or line.key) in kept
 
-    def by_customer(line: CostLine) -> bool:
-        return view.matches_account(where.customer(line.key))
+    return by_factor
 
-    tables = {}
+
+def _factor_table(
+    report: CostReport, keep: Callable[[CostLine], bool], tab: Callable[..., Table]
+) -> Table:
+    """The fees and annual rate per factor, with the all-in rate when there are fees of
+    no invoice."""
     # The all-in rate (with the fees of no invoice) only when there are such fees.
     all_in = any(line.untied_fees for line in report.by_factor)
     columns, rows = drop_zero_columns(
         [
             ("Factor", STR),
             ("Currency", STR),
-            *fee_columns,
+            *FEE_COLUMN_TYPES,
             ("Total fees", DECIMAL),
-            *rate_columns,
+            *RATE_COLUMNS,
             *([("All-in rate %", DECIMAL)] if all_in else []),
-            vat_column,
+            VAT_COLUMN,
         ],
-        _cost_rows(report.by_factor, by_factor, rate=True, all_in=all_in),
-        optional,
+        _cost_rows(report.by_factor, keep, rate=True, all_in=all_in),
+        OPTIONAL,
     )
-    tables["factors"] = tab(columns, rows, summed=(*FEE_SUMS, *RATE_SUMS))
+    return tab(columns, rows, summed=(*FEE_SUMS, *RATE_SUMS))
+
+
+def _customer_table(
+    report: CostReport, keep: Callable[[str], bool], tab: Callable[..., Table]
+) -> Table:
+    """The fees and annual rate per customer (of the invoices factored)."""
     columns, rows = drop_zero_columns(
         [
             ("Customer", STR),
             ("Currency", STR),
-            *fee_columns,
+            *FEE_COLUMN_TYPES,
             ("Total fees", DECIMAL),
-            *rate_columns,
-            vat_column,
+            *RATE_COLUMNS,
+            VAT_COLUMN,
         ],
-        _cost_rows(report.by_customer, by_customer, rate=True),
-        optional,
+        _cost_rows(report.by_customer, lambda line: keep(line.key), rate=True),
+        OPTIONAL,
     )
-    tables["customers"] = tab(columns, rows, summed=(*FEE_SUMS, *RATE_SUMS))
-    month_lines = [line for line in report.by_month if line.factor is not None]
+    return tab(columns, rows, summed=(*FEE_SUMS, *RATE_SUMS))
+
+
+def _month_table(
+    month_lines: Sequence[CostLine], keep: Callable[[CostLine], bool], tab: Callable[..., Table]
+) -> Table:
+    """The fees per month and factor."""
     columns, rows = drop_zero_columns(
         [
             ("Month", STR),
             ("Factor", STR),
             ("Currency", STR),
-            *fee_columns,
+            *FEE_COLUMN_TYPES,
             ("Total fees", DECIMAL),
-            vat_column,
+            VAT_COLUMN,
         ],
-        _cost_rows(month_lines, by_factor, rate=False),
-        optional,
+        _cost_rows(month_lines, keep, rate=False),
+        OPTIONAL,
     )
-    tables["months"] = tab(columns, rows, summed=FEE_SUMS)
-    tables["invoices"] = _invoice_table(
-        report, tab, lambda customer: view.matches_account(where.customer(customer))
-    )
-    tables["days"] = tab(
+    return tab(columns, rows, summed=FEE_SUMS)
+
+
+def _days_table(
+    report: CostReport, keep: Callable[[str], bool], tab: Callable[..., Table]
+) -> Table:
+    """How long each customer takes to pay, and what it paid short or over."""
+    return tab(
         [
             ("Customer", STR),
             ("Collected invoices", INT),
@@ -208,11 +258,16 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
                 money(d.overpaid),
             ]
             for d in report.days_to_pay
-            if view.matches_account(where.customer(d.customer))
+            if keep(d.customer)
         ],
     )
 
-    tables["deductions"] = tab(
+
+def _deductions_table(
+    report: CostReport, keep: Callable[[str], bool], tab: Callable[..., Table]
+) -> Table:
+    """What the customers deducted from their payments, by kind and reason."""
+    return tab(
         [
             ("Customer", STR),
             ("Kind", STR),
@@ -233,23 +288,10 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
                 " ".join(d.invoices),
             ]
             for d in report.deductions
-            if view.matches_account(where.customer(d.customer))
+            if keep(d.customer)
         ],
         invoice_column="Invoices",
         summed=("Count", "Amount"),
-    )
-
-    chart_list = _fee_charts(month_lines, by_factor)
-    factor_lines = [line for line in report.by_factor if by_factor(line)]
-    return Page(
-        view=view,
-        tables=tables,
-        charts=charts(chart_list),
-        notices=notices(book, view),
-        figures=tuple(as_of_figures(view, page_currency)),
-        # Other factors' offers against the same invoices (compare_page.py).
-        extra={"offers": offer_sections(book, view, where, tab)},
-        headlines=(_headline(factor_lines, where),),
     )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from beancount_factoring.fava.blocks import (
     DATE,
@@ -14,6 +15,7 @@ from beancount_factoring.fava.blocks import (
     TOTAL,
     Headline,
     Page,
+    Table,
     balances_chart,
     charts,
     money,
@@ -50,7 +52,44 @@ def reconcile_page(
         for a in report.accounts
         if kept is None or a.factor in kept or view.matches_account((a.account,))
     ]
-    summary = tab(
+    items = sorted(
+        (item for a in accounts for item in a.items),
+        key=lambda item: (not item.overdue, item.since, item.reference),
+    )
+    lumps = sorted((lump for a in accounts for lump in a.unallocated), key=lambda u: u.date)
+    disagreements = [
+        d
+        for d in report.disagreements
+        if kept is None or (d.factor is not None and d.factor in kept)
+    ]
+    tables = {
+        "accounts": _accounts_table(accounts, tab),
+        "items": _items_table(items, where, tab),
+        "lumps": _lumps_table(lumps, where, tab),
+        "disagreements": _disagreements_table(disagreements, where, tab),
+    }
+    chart_list = _clearing_charts(accounts, clearing_history, view)
+    scatter = _items_scatter(items, where)
+    if scatter is not None:
+        chart_list.append(scatter)
+    return Page(
+        view=view,
+        tables=tables,
+        charts=charts(chart_list),
+        notices=notices(book, view),
+        figures=tuple(as_of_figures(view, page_currency)),
+        extra={
+            "problems": _problems(view, where, items, lumps, accounts, disagreements),
+            "settled": _settled(items),
+        },
+        headlines=(_headline(accounts, where),),
+    )
+
+
+def _accounts_table(accounts: Sequence[ClearingAccount], tab: Callable[..., Table]) -> Table:
+    """Each clearing account's balance, the part its open items explain, and its counts
+    of open items, of those past their deadline and of unallocated lump sums."""
+    return tab(
         [
             ("Factor", STR),
             ("Clearing account", STR),
@@ -85,11 +124,11 @@ def reconcile_page(
             "Unallocated lump sums",
         ),
     )
-    items = sorted(
-        (item for a in accounts for item in a.items),
-        key=lambda item: (not item.overdue, item.since, item.reference),
-    )
-    items_table = tab(
+
+
+def _items_table(items: Sequence[OpenItem], where: Directory, tab: Callable[..., Table]) -> Table:
+    """Each open item: what it is, since when, its deadline, and the cash it expects."""
+    return tab(
         [
             ("Kind", STR),
             ("Factor", STR),
@@ -124,8 +163,13 @@ def reconcile_page(
         source_column="Reference",
         summed=("On clearing", "Cash expected"),
     )
-    lumps = sorted((lump for a in accounts for lump in a.unallocated), key=lambda u: u.date)
-    lumps_table = tab(
+
+
+def _lumps_table(
+    lumps: Sequence[UnallocatedLump], where: Directory, tab: Callable[..., Table]
+) -> Table:
+    """Each lump sum on a clearing account that no invoice takes, and where it is."""
+    return tab(
         [
             ("Date", DATE),
             ("Factor", STR),
@@ -158,12 +202,13 @@ def reconcile_page(
         source_column="Where",
         summed=("Amount",),
     )
-    disagreements = [
-        d
-        for d in report.disagreements
-        if kept is None or (d.factor is not None and d.factor in kept)
-    ]
-    disagreements_table = tab(
+
+
+def _disagreements_table(
+    disagreements: Sequence[Disagreement], where: Directory, tab: Callable[..., Table]
+) -> Table:
+    """Each disagreement with the agreements: its code, message and place."""
+    return tab(
         [("Code", STR), ("Date", DATE), ("Factor", STR), ("Message", STR), ("Where", STR)],
         [
             [d.code, d.date, d.factor or "", d.message, where.where(d.source)]
@@ -172,6 +217,13 @@ def reconcile_page(
         source_column="Where",
     )
 
+
+def _clearing_charts(
+    accounts: Sequence[ClearingAccount],
+    clearing_history: Mapping[str, Sequence[tuple[datetime.date, Mapping[str, Decimal]]]],
+    view: View,
+) -> list[dict[str, Any]]:
+    """Each clearing account's balance over the period, a chart each (none when flat)."""
     chart_list = []
     for a in accounts:
         points = [
@@ -183,38 +235,25 @@ def reconcile_page(
             chart_list.append(
                 balances_chart(f"{a.factor} clearing ({a.account})", {a.currency: series})
             )
+    return chart_list
+
+
+def _items_scatter(items: Sequence[OpenItem], where: Directory) -> dict[str, Any] | None:
+    """The open items as dots by date and kind, each naming its items (None: no item)."""
     dots: dict[tuple[datetime.date, str], list[str]] = {}
     for item in items:
         text = f"{item.factor}: {_reference(item, where)} {where.amount(item.cash, item.currency)}"
         dots.setdefault((item.since, item.kind), []).append(text)
-    if dots:
-        chart_list.append(
-            {
-                "type": "scatterplot",
-                "label": "Open items",
-                "data": [
-                    {"date": day, "type": kind, "description": "; ".join(texts)}
-                    for (day, kind), texts in sorted(dots.items())
-                ],
-            }
-        )
-    return Page(
-        view=view,
-        tables={
-            "accounts": summary,
-            "items": items_table,
-            "lumps": lumps_table,
-            "disagreements": disagreements_table,
-        },
-        charts=charts(chart_list),
-        notices=notices(book, view),
-        figures=tuple(as_of_figures(view, page_currency)),
-        extra={
-            "problems": _problems(view, where, items, lumps, accounts, disagreements),
-            "settled": _settled(items),
-        },
-        headlines=(_headline(accounts, where),),
-    )
+    if not dots:
+        return None
+    return {
+        "type": "scatterplot",
+        "label": "Open items",
+        "data": [
+            {"date": day, "type": kind, "description": "; ".join(texts)}
+            for (day, kind), texts in sorted(dots.items())
+        ],
+    }
 
 
 def _headline(accounts: Sequence[ClearingAccount], where: Directory) -> Headline:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ from beancount_factoring.fava.blocks import (
     TOTAL,
     Headline,
     Page,
+    Table,
     balances_chart,
     charts,
     money,
@@ -23,7 +24,13 @@ from beancount_factoring.fava.blocks import (
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
-from beancount_factoring.reports.model import AWAITING_COLLECTION, OVERDUE, RELEASE_DUE
+from beancount_factoring.reports.model import (
+    AWAITING_COLLECTION,
+    OVERDUE,
+    RELEASE_DUE,
+    FactorReserve,
+    ReserveInvoice,
+)
 
 OPEN_STATUSES = (OVERDUE, RELEASE_DUE, AWAITING_COLLECTION)
 SOON = datetime.timedelta(days=7)
@@ -35,7 +42,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
     report = book.reserve(as_of=view.as_of, factor=view.factor)
     tab, page_currency = page_tables({f.currency for f in report.factors}, where.number)
 
-    def keep(invoice: Any) -> bool:
+    def keep(invoice: ReserveInvoice) -> bool:
         return view.matches_account(
             where.factor(invoice.factor) | where.customer(invoice.customer)
         )
@@ -44,11 +51,32 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
     # accounts); the tables of invoices below keep that customer's invoices.
     kept = where.kept_factors(view)
     factors = [f for f in report.factors if kept is None or f.factor in kept]
+    open_invoices = _open_invoices(factors, keep, view)
+    tables = {
+        "factors": _factors_table(factors, tab),
+        "open": _open_table(open_invoices, tab),
+        "forfeited": _forfeited_table(_forfeited(factors, keep, view), tab),
+    }
+    chart_list = _charts(factors, view)
+    figures = as_of_figures(view, page_currency) + _held_figures(factors, where)
+    return Page(
+        view=view,
+        tables=tables,
+        charts=charts(chart_list),
+        notices=notices(book, view),
+        figures=tuple(figures),
+        extra={"empty": _why_empty(book, view, report.factors, factors)},
+        headlines=(_headline(factors, open_invoices, view, where),),
+    )
 
-    summary = []
+
+def _factors_table(factors: Sequence[FactorReserve], tab: Callable[..., Table]) -> Table:
+    """Each factor's reserve by status, held, against its account's balance, due back,
+    and net of the fees accrued."""
+    rows = []
     for f in factors:
         status = dict(f.by_status)
-        summary.append(
+        rows.append(
             [
                 f.factor,
                 f.currency,
@@ -62,7 +90,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
                 money(f.held_net_of_fees),
             ]
         )
-    summary_table = tab(
+    return tab(
         [
             ("Factor", STR),
             ("Currency", STR),
@@ -77,7 +105,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
             ("Fees accrued", DECIMAL),
             ("Held net of fees", DECIMAL),
         ],
-        summary,
+        rows,
         summed=(
             "Awaiting collection",
             "Release due",
@@ -91,12 +119,23 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         ),
     )
 
+
+def _open_invoices(
+    factors: Sequence[FactorReserve], keep: Callable[[ReserveInvoice], bool], view: View
+) -> list[ReserveInvoice]:
+    """The invoices whose reserve is open, the most urgent first: overdue, then release
+    due, then awaiting collection; the longest overdue, then the earliest release."""
     rank = {status: index for index, status in enumerate(OPEN_STATUSES)}
-    open_invoices = sorted(
+    return sorted(
         (i for f in factors for i in f.invoices if i.status in rank and keep(i)),
         key=lambda i: (rank[i.status], -i.days_overdue, i.expected_release or view.as_of),
     )
-    open_table = tab(
+
+
+def _open_table(open_invoices: Sequence[ReserveInvoice], tab: Callable[..., Table]) -> Table:
+    """Each open reserve: its invoice's dates, the reserve held, the fees due and what
+    comes back."""
+    return tab(
         [
             ("Invoice", STR),
             ("Customer", STR),
@@ -140,7 +179,12 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         summed=("Face", "Reserve", "Held", "Fees due", "Due back", "Accrued fee"),
     )
 
-    forfeited = sorted(
+
+def _forfeited(
+    factors: Sequence[FactorReserve], keep: Callable[[ReserveInvoice], bool], view: View
+) -> list[ReserveInvoice]:
+    """The invoices whose reserve was forfeited in the period, the latest first."""
+    return sorted(
         (
             i
             for f in factors
@@ -152,7 +196,11 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         key=lambda i: (i.collected_on or i.funded_on, i.invoice),
         reverse=True,
     )
-    forfeited_table = tab(
+
+
+def _forfeited_table(forfeited: Sequence[ReserveInvoice], tab: Callable[..., Table]) -> Table:
+    """Each forfeited reserve: why, and how much of the reserve the factor kept."""
+    return tab(
         [
             ("Invoice", STR),
             ("Customer", STR),
@@ -184,22 +232,15 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         summed=("Reserve", "Forfeited"),
     )
 
-    chart_list = _charts(factors, view)
+
+def _held_figures(factors: Sequence[FactorReserve], where: Directory) -> list[tuple[str, str]]:
+    """The header's "Reserve held": the factors' reserve held, one figure per currency."""
     totals: dict[str, Decimal] = {}
     for f in factors:
         totals[f.currency] = totals.get(f.currency, Decimal(0)) + f.held
-    figures = as_of_figures(view, page_currency) + [
+    return [
         ("Reserve held", where.amount(amount, currency)) for currency, amount in totals.items()
     ]
-    return Page(
-        view=view,
-        tables={"factors": summary_table, "open": open_table, "forfeited": forfeited_table},
-        charts=charts(chart_list),
-        notices=notices(book, view),
-        figures=tuple(figures),
-        extra={"empty": _why_empty(book, view, report.factors, factors)},
-        headlines=(_headline(factors, open_invoices, view, where),),
-    )
 
 
 def _headline(
