@@ -18,7 +18,9 @@ The ledger is ``diluted`` (the carrier's other books beside the factoring
 entries) or ``dense`` (one entry per invoice beside its factoring events).
 Every request is first made once (cold: the first request after a load; the
 reports' facts are read with the load, in Fava's ``after_load_file``, which the
-load time includes); then the median of ``--repeat``
+load time includes, and each page's default view is then made in the background,
+whose time is reported apart: the first requests come once it is done); then the
+median of ``--repeat``
 warm runs is taken for each, alternating page and yardstick. Target: ratio at
 most 1.0. The full page (``partial`` off, which adds Fava's ledger data for the
 sidebar and filters) is reported beside it, and so is the first request with a
@@ -85,6 +87,12 @@ def bench(invoices: int, repeat: int, workdir: Path, kind: str = "diluted") -> d
     def data_url(name: str) -> str:
         return f"{base}/extension/{name}/data"
 
+    # Right after the load, each page's default view is made in the background
+    # (``LedgerState.warm``); the first requests below come once it is done.
+    start = time.perf_counter()
+    page = ledger.extensions.get_extension(PAGES[0])
+    page.state.wait_warm()
+    background = time.perf_counter() - start
     cold = {"yardstick": timed(client, yardstick)}
     for name in PAGES:
         cold[name] = sum(timed(client, url) for url in page_urls(name))
@@ -116,6 +124,7 @@ def bench(invoices: int, repeat: int, workdir: Path, kind: str = "diluted") -> d
         "errors": errors,
         "generate_s": generated,
         "load_s": loaded,
+        "background_s": background,
         "cold": cold,
         "warm": warm,
         "new_filter": new_filter,
@@ -140,7 +149,8 @@ def main() -> None:
             print(
                 f"\n{size:,} invoices ({kind}), {result['entries']:,} entries "
                 f"({result['errors']:,} errors): generated in "
-                f"{result['generate_s']:.1f} s, loaded in Fava in {result['load_s']:.1f} s; "
+                f"{result['generate_s']:.1f} s, loaded in Fava in {result['load_s']:.1f} s, "
+                f"pages made in the background in {result['background_s']:.1f} s after it; "
                 f"income statement {warm['yardstick'] * 1000:.1f} ms warm",
                 flush=True,
             )
@@ -161,7 +171,11 @@ def main() -> None:
                 )
     for kind, names in (("pages", PAGES), ("data endpoints", [f"{p} (data)" for p in PAGES])):
         worst = max(r["warm"][name] / r["warm"]["yardstick"] for r in results for name in names)
-        print(f"Worst ratio of the {kind}: {worst:.2f} (target: at most 1.0)")
+        first = max(r["cold"][name] / r["warm"]["yardstick"] for r in results for name in names)
+        print(
+            f"Worst ratio of the {kind}: {worst:.2f} warm, {first:.2f} on the first request "
+            "(target: at most 1.0)"
+        )
 
 
 if __name__ == "__main__":

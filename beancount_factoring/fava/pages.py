@@ -34,12 +34,6 @@ from beancount_factoring.fava.blocks import Page
 from beancount_factoring.fava.state import LedgerState
 from beancount_factoring.fava.view import View, parse_view
 from beancount_factoring.reports import ReportBook
-from beancount_factoring.settlement import history
-
-# From the next load on, the plugin keeps its settlement for the pages (the first
-# load of a Fava process comes before Fava imports its extensions: it is settled
-# again by the reports).
-history.keep_for_reports()
 
 # Fava's decorator is typed for its own classes only.
 endpoint: Any = extension_endpoint
@@ -80,8 +74,26 @@ class FactoringPage(FavaExtensionBase):
         return self._state
 
     def after_load_file(self) -> None:
-        # The reports are read with the load, not on the first request after it.
-        self.state.load()
+        # The reports are read with the load, not on the first request after it, and
+        # the page for the default view is made in the background.
+        state = self.state
+        state.load()
+        try:
+            view = self._default_view()
+        except Exception:  # noqa: BLE001 - the page's request shows it.
+            return
+        state.warm((self.name, view), lambda: self.build(state, view))
+        offset, limit = paging.page_bounds({})
+        state.warm(
+            ("data", self.name, view, offset, limit),
+            lambda: self._data_json(state, view, offset, limit),
+        )
+
+    def _default_view(self) -> View:
+        """The view of a request without parameters (the page as the sidebar opens it)."""
+        state = self.state
+        last = state.derived("last-transaction", self._last_transaction)
+        return parse_view({}, self.ledger, state.config, state.book, datetime.date.today(), last)
 
     def view(self) -> View:
         """This request's parameters, checked (400 Bad Request if not valid)."""
@@ -194,12 +206,13 @@ class FactoringPage(FavaExtensionBase):
         # Each request sends one page of the report's long lists (at 100k invoices
         # the whole report is tens of megabytes); a page's JSON is kept for the load.
         state = self.state
+        key = ("data", self.name, view, offset, limit)
+        return _json(state.cached(key, lambda: self._data_json(state, view, offset, limit)))
 
-        def make() -> str:
-            data = paging.page_of(self.report(state.book, view), offset, limit)
-            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-        return _json(state.cached(("data", self.name, view, offset, limit), make))
+    def _data_json(self, state: LedgerState, view: View, offset: int, limit: int) -> str:
+        """One page of the report as JSON text."""
+        data = paging.page_of(self.report(state.book, view), offset, limit)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     @endpoint("data", ["POST", "PUT", "PATCH", "DELETE"])
     def data_write(self) -> flask.Response:

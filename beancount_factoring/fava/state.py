@@ -7,7 +7,9 @@ list, ``after_load_file`` calls ``load``, which drops whatever was computed from
 the previous load and reads the reports' facts (``ReportBook``) at once, with the
 load rather than on the first request after it; each page's content is kept for the
 parameters it was asked with, so a request for a page already shown costs a
-dictionary lookup and the template.
+dictionary lookup and the template. Right after a load, each page's content for
+the default view (no filter) is made in the background (``warm``), so the first
+request of a page finds it made, while Fava answers other requests.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ class LedgerState:
         self._book: ReportBook | None = None
         self._pages: OrderedDict[Hashable, Any] = OrderedDict()
         self._derived: dict[Hashable, Any] = {}
+        # Page contents to make in the background: (the load, key, how to make it).
+        self._to_warm: list[tuple[object, Hashable, Callable[[], Any]]] = []
+        self._warmer: threading.Thread | None = None
 
     def refresh(self) -> None:
         """Forget the previous load; read the config again; report a bad one.
@@ -107,10 +112,50 @@ class LedgerState:
                 value: T = self._pages[key]
                 return value
             value = make()
-            self._pages[key] = value
-            while len(self._pages) > CACHE_SIZE:
-                self._pages.popitem(last=False)
+            self._keep(key, value)
             return value
+
+    def _keep(self, key: Hashable, value: Any) -> None:
+        self._pages[key] = value
+        while len(self._pages) > CACHE_SIZE:
+            self._pages.popitem(last=False)
+
+    def warm(self, key: Hashable, make: Callable[[], Any]) -> None:
+        """Make a page's content for ``key`` in the background, for this load.
+
+        One thread per ledger makes them in turn; a request for a content being
+        made waits for it (the lock) rather than making it twice. A later load
+        drops what is left; a failure is left for the request to show.
+        """
+        with self._lock:
+            self._to_warm.append((self._entries, key, make))
+            if self._warmer is None:
+                self._warmer = threading.Thread(
+                    target=self._warm_all, name="factoring-pages", daemon=True
+                )
+                self._warmer.start()
+
+    def _warm_all(self) -> None:
+        while True:
+            with self._lock:
+                if not self._to_warm:
+                    self._warmer = None
+                    return
+                load, key, make = self._to_warm.pop(0)
+                if load is not self.ledger.all_entries or key in self._pages:
+                    continue
+                try:
+                    value = make()
+                except Exception:  # noqa: BLE001 - the page's request shows it.
+                    continue
+                if load is self.ledger.all_entries:
+                    self._keep(key, value)
+
+    def wait_warm(self, timeout: float | None = None) -> None:
+        """Wait until the background contents are made (for tests and benchmarks)."""
+        thread = self._warmer
+        if thread is not None:
+            thread.join(timeout)
 
 
 def _read_config(ledger: FavaLedger) -> tuple[PageConfig, str | None, Any]:

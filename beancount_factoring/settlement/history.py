@@ -6,19 +6,21 @@ settlement (``engine.settle``'s ``after_event``) and keeps a snapshot (``Snap``)
 of each invoice an event touched, once per day on which it changed.
 
 bean-check needs no history, so the plugin records it only when a report layer
-in the same process asked for it (``keep_for_reports``: the Fava extension and
-the ``bean-factoring`` CLI do). It then leaves its whole run in the options map
+is in the same process: Fava (loaded before it loads a ledger, and before it
+imports the factoring pages), or a caller that asked (``keep_for_reports``: the
+``bean-factoring`` CLI does). It then leaves its whole run in the options map
 (``PluginRun`` under ``RUN_KEY``): the facts it read, the settlement, the
 history and the entries as it returned them (the indices of the facts point into
 that list, before Beancount sorts it). The reports take that run instead of
 settling the ledger a second time; it is pickled with the entries in
-Beancount's cache, so a cached load keeps it. A load without it (bean-check's
-cache, the first load of a Fava process) is settled again by the reports.
+Beancount's cache, so a cached load keeps it. A load without it (a pickle cache
+written by bean-check) is settled again by the reports.
 """
 
 from __future__ import annotations
 
 import datetime
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,7 +36,8 @@ from beancount_factoring.terms.agreement import Agreement
 ZERO = Decimal(0)
 # The options-map key of the plugin's run: not an option a ledger can set.
 RUN_KEY = "factoring:plugin-run"
-_wanted = False
+# True or False once asked; None: keep the run when Fava is loaded in this process.
+_wanted: bool | None = None
 
 
 def keep_for_reports() -> None:
@@ -44,7 +47,9 @@ def keep_for_reports() -> None:
 
 
 def wanted() -> bool:
-    """Whether a report layer in this process asked for the plugin's run."""
+    """Whether a report layer in this process will read the plugin's run."""
+    if _wanted is None:
+        return "fava.core" in sys.modules
     return _wanted
 
 

@@ -450,3 +450,56 @@ def test_the_reports_are_read_with_the_load(tmp_path: Path) -> None:
     assert isinstance(page, FactoringReserve)
     # Fava's load hook read the reports: the first request finds them ready.
     assert page.state._book is not None
+
+
+def test_each_page_of_the_default_view_is_made_in_the_background_after_a_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(write_small(tmp_path))
+    client = app.test_client()
+    ledger: FavaLedger = app.config["LEDGERS"][SMALL_SLUG]
+    reserve = ledger.extensions.get_extension("FactoringReserve")
+    assert isinstance(reserve, FactoringReserve)
+    reserve.state.wait_warm(120)
+    # Made already: the first request of each page only reads it.
+    for name in PAGES:
+        page = ledger.extensions.get_extension(name)
+
+        def refuse(*args: object) -> object:
+            raise AssertionError("the page was made on its first request")
+
+        monkeypatch.setattr(type(page), "build", refuse)
+        monkeypatch.setattr(type(page), "_data_json", refuse)
+    for name in PAGES:
+        assert client.get(url(name, slug=SMALL_SLUG)).status_code == 200
+        assert client.get(url(name, slug=SMALL_SLUG, query="partial=true")).status_code == 200
+        data = client.get(f"/{SMALL_SLUG}/extension/{name}/data")
+        assert data.status_code == 200 and data.json["page"]["offset"] == 0
+
+
+def test_a_reload_during_the_background_work_shows_the_new_figures(tmp_path: Path) -> None:
+    path = write_small(tmp_path)
+    app = make_app(path)
+    client = app.test_client()
+    ledger: FavaLedger = app.config["LEDGERS"][SMALL_SLUG]
+    write_small(tmp_path, "\"{'aging-basis': 'invoice'}\"")
+    ledger.load_file()  # at once: the first load's background work may not be done
+    reserve = ledger.extensions.get_extension("FactoringReserve")
+    assert isinstance(reserve, FactoringReserve)
+    reserve.state.wait_warm(120)
+    html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
+    assert figure(html, "Aged by") == "invoice date"
+
+
+def test_the_first_load_of_fava_reads_the_plugins_own_settlement(tmp_path: Path) -> None:
+    # Fava loads the ledger before it imports the pages; the plugin keeps its run for
+    # them all the same (Fava is loaded), and the reports read it.
+    from beancount_factoring.settlement import history
+
+    app = make_app(write_small(tmp_path))
+    ledger: FavaLedger = app.config["LEDGERS"][SMALL_SLUG]
+    run = ledger.options[history.RUN_KEY]  # type: ignore[literal-required]
+    assert isinstance(run, history.PluginRun)
+    reserve = ledger.extensions.get_extension("FactoringReserve")
+    assert isinstance(reserve, FactoringReserve)
+    assert reserve.state.book.facts.book is run.book

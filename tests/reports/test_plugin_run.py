@@ -13,6 +13,7 @@ stale positions.
 from __future__ import annotations
 
 import pickle
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +127,14 @@ def test_the_run_reads_as_one_short_line_in_favas_options_page(monkeypatch):
     _, _, options_map = _load(_ledgers()[0][1], True, monkeypatch)
     shown = str(options_map[history.RUN_KEY])
     assert shown.startswith("<factoring plugin run: ") and len(shown) < 80
+
+
+def test_the_plugin_keeps_its_run_where_fava_is_loaded(monkeypatch):
+    monkeypatch.setattr(history, "_wanted", None)
+    monkeypatch.delitem(sys.modules, "fava.core", raising=False)
+    assert not history.wanted()
+    monkeypatch.setitem(sys.modules, "fava.core", object())
+    assert history.wanted()
+    # Asked for, or refused, by the caller: that holds wherever.
+    monkeypatch.setattr(history, "_wanted", False)
+    assert not history.wanted()
