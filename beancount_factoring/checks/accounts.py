@@ -17,7 +17,8 @@ from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger.book import Book, units_of
-from beancount_factoring.settlement.state import Settlement
+from beancount_factoring.settlement.state import InvoiceState, Settlement
+from beancount_factoring.terms.agreement import Agreement
 
 ZERO = Decimal(0)
 
@@ -110,12 +111,25 @@ def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> li
     - FCT161: an invoice collected more than ``release-days`` ago whose reserve
       has not come back.
     """
+    errors = _unallocated_too_long(settlement, book, as_of)
+    for state in settlement.states.values():
+        agreement = state.agreement
+        if agreement is None or state.funded_on is None:
+            continue
+        errors.extend(_past_recourse(state, agreement, as_of))
+        errors.extend(_reserve_not_back(state, agreement, as_of))
+    return errors
+
+
+def _unallocated_too_long(
+    settlement: Settlement, book: Book, as_of: datetime.date
+) -> list[FactoringError]:
+    """FCT103 for each deposit still unallocated past its factor's ``grace-days``."""
     errors = []
-    agreements = book.agreements
     for event in settlement.unallocated:
         currencies = [p.units.currency for p in event.entry.postings if p.units is not None]
         currency = currencies[0] if currencies else None
-        _, agreement = agreements.in_force(event.factor or "", event.date, currency)
+        _, agreement = book.agreements.in_force(event.factor or "", event.date, currency)
         if agreement is None:
             continue
         waited = (as_of - event.date).days
@@ -131,58 +145,72 @@ def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> li
                     event.entry,
                 )
             )
-    for state in settlement.states.values():
-        agreement = state.agreement
-        if agreement is None or state.funded_on is None:
-            continue
-        entry = state.invoice.entry
-        if not state.closed_on and not state.charged_back_on and agreement.recourse_days:
-            days = (as_of - state.funded_on).days
-            if days > agreement.recourse_days:
-                errors.append(
-                    make_error(
-                        "FCT160",
-                        f"Invoice {state.invoice.number} was funded by '{agreement.name}' on "
-                        f"{state.funded_on}, {days} days before {as_of}, past its "
-                        f"recourse-days ({agreement.recourse_days}): it is neither collected "
-                        "nor charged back. Book the debtor's payment (collected) or the "
-                        "factor's chargeback",
-                        entry.meta,
-                        entry,
-                    )
-                )
-        closed_on = state.release_from
-        if (
-            closed_on
-            and not state.released_on
-            and state.reserve_due
-            and agreement.release_days is not None
-        ):
-            days = (as_of - closed_on).days
-            if days > agreement.release_days:
-                fees = state.base_fee + state.late_fee
-                if state.held > fees:
-                    less = f", less {fees:,.2f} of fees" if fees else ""
-                    what = (
-                        f"The reserve of invoice {state.invoice.number} "
-                        f"({state.held:,.2f} {state.currency}{less}) "
-                        f"has not come back from '{agreement.name}'"
-                    )
-                    fix = "Ask the factor for the rebate, or book its release"
-                else:
-                    what = (
-                        f"Invoice {state.invoice.number} is not settled with "
-                        f"'{agreement.name}': its fees ({fees:,.2f} {state.currency}) are more "
-                        f"than its reserve ({state.held:,.2f})"
-                    )
-                    fix = "Book the release (or deposit) in which the factor takes the fees"
-                errors.append(
-                    make_error(
-                        "FCT161",
-                        f"{what} {days} days after the debtor paid on {closed_on} "
-                        f"(release-days: {agreement.release_days}, as of {as_of}). {fix}",
-                        entry.meta,
-                        entry,
-                    )
-                )
     return errors
+
+
+def _past_recourse(
+    state: InvoiceState, agreement: Agreement, as_of: datetime.date
+) -> list[FactoringError]:
+    """FCT160 if a funded invoice is still open past the factor's ``recourse-days``."""
+    if state.closed_on or state.charged_back_on or not agreement.recourse_days:
+        return []
+    assert state.funded_on is not None
+    days = (as_of - state.funded_on).days
+    if days <= agreement.recourse_days:
+        return []
+    entry = state.invoice.entry
+    return [
+        make_error(
+            "FCT160",
+            f"Invoice {state.invoice.number} was funded by '{agreement.name}' on "
+            f"{state.funded_on}, {days} days before {as_of}, past its "
+            f"recourse-days ({agreement.recourse_days}): it is neither collected "
+            "nor charged back. Book the debtor's payment (collected) or the "
+            "factor's chargeback",
+            entry.meta,
+            entry,
+        )
+    ]
+
+
+def _reserve_not_back(
+    state: InvoiceState, agreement: Agreement, as_of: datetime.date
+) -> list[FactoringError]:
+    """FCT161 if a collected invoice's reserve is still held past ``release-days``."""
+    closed_on = state.release_from
+    if (
+        not closed_on
+        or state.released_on
+        or not state.reserve_due
+        or agreement.release_days is None
+    ):
+        return []
+    days = (as_of - closed_on).days
+    if days <= agreement.release_days:
+        return []
+    fees = state.base_fee + state.late_fee
+    if state.held > fees:
+        less = f", less {fees:,.2f} of fees" if fees else ""
+        what = (
+            f"The reserve of invoice {state.invoice.number} "
+            f"({state.held:,.2f} {state.currency}{less}) "
+            f"has not come back from '{agreement.name}'"
+        )
+        fix = "Ask the factor for the rebate, or book its release"
+    else:
+        what = (
+            f"Invoice {state.invoice.number} is not settled with "
+            f"'{agreement.name}': its fees ({fees:,.2f} {state.currency}) are more "
+            f"than its reserve ({state.held:,.2f})"
+        )
+        fix = "Book the release (or deposit) in which the factor takes the fees"
+    entry = state.invoice.entry
+    return [
+        make_error(
+            "FCT161",
+            f"{what} {days} days after the debtor paid on {closed_on} "
+            f"(release-days: {agreement.release_days}, as of {as_of}). {fix}",
+            entry.meta,
+            entry,
+        )
+    ]

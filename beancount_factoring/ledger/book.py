@@ -206,6 +206,24 @@ def read_book(entries: list[data.Directive]) -> Book:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
     book = Book()
+    _read_agreements(book, entries)
+    accounts = _AccountKinds(book.agreements.latest())
+    pending = _read_transactions(book, entries, accounts)
+    _read_payments(book, pending.payments)
+    for event in book.events:
+        if event.kind != "payment":
+            _resolve(book, event)
+    for event in pending.remittances:
+        # A remittance's amount is what it forwards, whatever its ``paid:`` says.
+        amount = event.amount
+        _resolve(book, event)
+        event.amount = amount
+        book.events.append(event)
+    return book
+
+
+def _read_agreements(book: Book, entries: list[data.Directive]) -> None:
+    """The first pass: every agreement and offer, wherever it is dated."""
     dated: dict[tuple[str, datetime.date, object], data.Custom] = {}
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
@@ -226,48 +244,71 @@ def read_book(entries: list[data.Directive]) -> Book:
             book.errors.extend(errors)
             if offer is not None:
                 book.offers[offer.name.lower()] = offer
-    valid = book.agreements.latest()
-    prefixes = tuple({"Assets:Receivable"} | {a.receivables for a in valid})
-    own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
-    reserves = {a.reserve for a in valid}
-    watched = {acc for a in valid for acc in a.own_accounts()}
-    banks = {a.bank for a in valid}
-    adjustments = {a.adjustments for a in valid}
-    dues = {a.due_to_factor for a in valid}
-    receivable_cache: dict[str, bool] = {}
-    # What each account is to the factoring rules, worked out once per account:
-    # the loop below looks every posting of the ledger up here.
-    kinds: dict[str, int] = {}
 
-    def is_receivable(account: str) -> bool:
-        known = receivable_cache.get(account)
+
+class _AccountKinds:
+    """What each account is to the factoring rules (WATCHED, OWN... bits), worked out once.
+
+    The second pass looks every posting of the ledger up in ``kinds``; an account
+    not there yet is classified by ``kind_of``, which adds it.
+    """
+
+    def __init__(self, valid: list[Agreement]) -> None:
+        self.prefixes = tuple({"Assets:Receivable"} | {a.receivables for a in valid})
+        self.own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
+        self.reserves = {a.reserve for a in valid}
+        self.watched = {acc for a in valid for acc in a.own_accounts()}
+        self.banks = {a.bank for a in valid}
+        self.adjustments = {a.adjustments for a in valid}
+        self.dues = {a.due_to_factor for a in valid}
+        self.kinds: dict[str, int] = {}
+        self._receivable: dict[str, bool] = {}
+
+    def is_receivable(self, account: str) -> bool:
+        """True if the account is under Assets:Receivable or an agreement's ``receivables``."""
+        known = self._receivable.get(account)
         if known is None:
-            known = any(account == p or account.startswith(p + ":") for p in prefixes)
-            receivable_cache[account] = known
+            known = any(account == p or account.startswith(p + ":") for p in self.prefixes)
+            self._receivable[account] = known
         return known
 
-    def kind_of(account: str) -> int:
+    def kind_of(self, account: str) -> int:
+        """Classify an account not seen before, and remember it in ``kinds``."""
         kind = 0
-        if account in watched:
+        if account in self.watched:
             kind |= WATCHED
-            if account in own_accounts:
+            if account in self.own_accounts:
                 kind |= OWN
-            if account in reserves:
+            if account in self.reserves:
                 kind |= RESERVE
-            if account in dues:
+            if account in self.dues:
                 kind |= DUE
-        elif account in banks:
+        elif account in self.banks:
             kind |= BANK
-        elif account.startswith("Income") and account not in adjustments:
+        elif account.startswith("Income") and account not in self.adjustments:
             kind |= INCOME
-        if is_receivable(account):
+        if self.is_receivable(account):
             kind |= RECEIVABLE
-        kinds[account] = kind
+        self.kinds[account] = kind
         return kind
 
-    payments: list[tuple[int, data.Transaction]] = []
-    remittances: list[Event] = []
+
+@dataclass
+class _Pending:
+    """What the second pass leaves for after it: the invoices of a payment may be
+    defined later in the ledger, and remittances are resolved after every other event."""
+
+    payments: list[tuple[int, data.Transaction]] = field(default_factory=list)
+    remittances: list[Event] = field(default_factory=list)
+
+
+def _read_transactions(
+    book: Book, entries: list[data.Directive], accounts: _AccountKinds
+) -> _Pending:
+    """The second pass: invoices, events, opened accounts and each account's first use."""
+    pending = _Pending()
     first_use = book.first_use
+    kinds, kind_of, is_receivable = accounts.kinds, accounts.kind_of, accounts.is_receivable
     transaction, open_, balance_ = data.Transaction, data.Open, data.Balance
     for index, entry in enumerate(entries):
         # Exact type checks: this loop sees every entry of the ledger.
@@ -298,58 +339,86 @@ def read_book(entries: list[data.Directive]) -> Book:
                     watched_postings += 1
                     if account not in first_use:
                         first_use[account] = entry.date
-        if not found and not entry.links and "factoring" not in meta:
-            continue
-        if found & RECEIVABLE:
-            book.receivable_entries.append(index)
-        own, reserve = bool(found & OWN), bool(found & RESERVE)
-        bank, income = bool(found & BANK), bool(found & INCOME)
-        if reserve:
-            book.reserve_entries.append(index)
-        if "factoring" in meta:
-            kind = meta["factoring"]
-            if kind not in EVENT_KINDS:
-                book.errors.append(
-                    make_error(
-                        "FCT134",
-                        f"Unknown factoring event {kind!r}; use one of {', '.join(EVENT_KINDS)}",
-                        meta,
-                        entry,
-                    )
-                )
-                continue
-            book.events.append(Event(kind, index, entry))
-            if kind in ("fee", "buyout"):
-                book.charge_links.add(charge_link(entry))
-        elif own or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta)):
-            # (A bank line of zero leaves no clearing or reserve posting: Beancount
-            # drops an interpolated posting of nothing. It is still a deposit.)
-            if bank or entry.links or "schedule" in meta:
-                # A deposit whose one factor posting is to the reserve is a release,
-                # unless it buys an invoice: split, a deposit that funds straight
-                # from the receivable and takes no fee also has one reserve posting.
-                lump = "release" if reserve and watched_postings == 1 else "lump"
-                if lump == "release" and _buys(entry):
-                    lump = "lump"
-                book.events.append(Event(lump, index, entry))
-        elif found & DUE:
-            # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
-            # account outside a misdirected-payment event: the amount is what it pays.
-            forwarded = sum(
-                ((units_of(p) or (ZERO, ""))[0] for p in entry.postings if p.account in dues),
-                ZERO,
-            )
-            remittances.append(Event("remittance", index, entry, amount=forwarded))
-        elif entry.links and any(
-            is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0 for p in entry.postings
-        ):
-            payments.append((index, entry))
-        if bank and income:
-            text = f"{entry.payee or ''} {entry.narration or ''}"
-            for factor in book.agreements.factor_of_payee(text):
-                book.income_deposits.append((index, factor))
-                break
+        if found or entry.links or "factoring" in meta:
+            _sort_transaction(book, index, entry, found, watched_postings, accounts, pending)
+    return pending
 
+
+def _sort_transaction(
+    book: Book,
+    index: int,
+    entry: data.Transaction,
+    found: int,
+    watched_postings: int,
+    accounts: _AccountKinds,
+    pending: _Pending,
+) -> None:
+    """File one transaction by what it does (``found``: the kinds of the accounts it posts to).
+
+    A marked event, a lump sum, a remittance or a payment; and, apart, a deposit to income.
+    """
+    meta = entry.meta
+    if found & RECEIVABLE:
+        book.receivable_entries.append(index)
+    own, reserve = bool(found & OWN), bool(found & RESERVE)
+    bank, income = bool(found & BANK), bool(found & INCOME)
+    if reserve:
+        book.reserve_entries.append(index)
+    if "factoring" in meta:
+        if not _read_event(book, index, entry):
+            return
+    elif own or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta)):
+        # (A bank line of zero leaves no clearing or reserve posting: Beancount
+        # drops an interpolated posting of nothing. It is still a deposit.)
+        if bank or entry.links or "schedule" in meta:
+            # A deposit whose one factor posting is to the reserve is a release,
+            # unless it buys an invoice: split, a deposit that funds straight
+            # from the receivable and takes no fee also has one reserve posting.
+            lump = "release" if reserve and watched_postings == 1 else "lump"
+            if lump == "release" and _buys(entry):
+                lump = "lump"
+            book.events.append(Event(lump, index, entry))
+    elif found & DUE:
+        # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
+        # account outside a misdirected-payment event: the amount is what it pays.
+        forwarded = sum(
+            ((units_of(p) or (ZERO, ""))[0] for p in entry.postings if p.account in accounts.dues),
+            ZERO,
+        )
+        pending.remittances.append(Event("remittance", index, entry, amount=forwarded))
+    elif entry.links and any(
+        accounts.is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0
+        for p in entry.postings
+    ):
+        pending.payments.append((index, entry))
+    if bank and income:
+        text = f"{entry.payee or ''} {entry.narration or ''}"
+        for factor in book.agreements.factor_of_payee(text):
+            book.income_deposits.append((index, factor))
+            break
+
+
+def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
+    """Record a marked event (``factoring: "funding"``...); False after FCT134 if unknown."""
+    kind = entry.meta["factoring"]
+    if kind not in EVENT_KINDS:
+        book.errors.append(
+            make_error(
+                "FCT134",
+                f"Unknown factoring event {kind!r}; use one of {', '.join(EVENT_KINDS)}",
+                entry.meta,
+                entry,
+            )
+        )
+        return False
+    book.events.append(Event(kind, index, entry))
+    if kind in ("fee", "buyout"):
+        book.charge_links.add(charge_link(entry))
+    return True
+
+
+def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> None:
+    """A payment event for each invoice a payment links and credits (the debtor paid us)."""
     for index, entry in payments:
         for link in entry.links:
             invoice = book.invoices.get(link)
@@ -366,18 +435,9 @@ def read_book(entries: list[data.Directive]) -> Book:
             if paid > 0:
                 book.events.append(Event("payment", index, entry, invoices=(link,), amount=paid))
 
-    for event in book.events:
-        if event.kind != "payment":
-            _resolve(book, event)
-    for event in remittances:
-        amount = event.amount
-        _resolve(book, event)
-        event.amount = amount
-        book.events.append(event)
-    return book
-
 
 def _buys(entry: data.Transaction) -> bool:
+    """True if a posting of the deposit buys an invoice (``factoring-part: "face"``)."""
     return any((p.meta or {}).get("factoring-part") == "face" for p in entry.postings)
 
 
@@ -406,6 +466,7 @@ def _same_day(
 
 
 def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable: Any) -> None:
+    """Record an invoice transaction, or an FCT134 error when it cannot be one."""
     meta = entry.meta
     number = meta["invoice"]
     number = str(number) if isinstance(number, (str, Decimal)) else ""
@@ -492,6 +553,7 @@ def _resolve(book: Book, event: Event) -> None:
 
 
 def _factor_of(book: Book, entry: data.Transaction) -> str | None:
+    """The event's factor: by ``factor:``, by account, by payee or name, or the only one."""
     agreements = book.agreements
     name = entry.meta.get("factor")
     if name is not None:

@@ -115,35 +115,51 @@ def parse_config(
     if not isinstance(raw, dict):
         message = f"The factoring plugin's config {text!r} must be a dict; {how}"
         return Config(), [make_error("FCT100", message, _plugin_source(options_map))]
-    errors = []
-    for key in raw:
-        if key not in KEYS:
-            errors.append(
-                make_error(
-                    "FCT100",
-                    f"Unknown key {key!r} in the factoring plugin's config; the keys are "
-                    f"{', '.join(KEYS)}",
-                    _plugin_source(options_map),
-                )
-            )
-    tolerance = DEFAULT_TOLERANCE
-    if "tolerance" in raw:
-        try:
-            tolerance = Decimal(str(raw["tolerance"]))
-            # Bounded: a tolerance as large as an invoice would count an unpaid
-            # invoice as paid, or match a deposit to any open item.
-            if not tolerance.is_finite() or not 0 <= tolerance <= MAX_TOLERANCE:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            errors.append(
-                make_error(
-                    "FCT100",
-                    f"tolerance {raw['tolerance']!r} must be a number from 0 to "
-                    f"{MAX_TOLERANCE} like '0.01'",
-                    _plugin_source(options_map),
-                )
-            )
-            tolerance = DEFAULT_TOLERANCE
+    # Each key's problem, in the order the keys are read: each an FCT100 error.
+    problems = [
+        f"Unknown key {key!r} in the factoring plugin's config; the keys are {', '.join(KEYS)}"
+        for key in raw
+        if key not in KEYS
+    ]
+    tolerance = _tolerance(raw, problems)
+    disabled = _disabled(raw, problems)
+    bounds = _bounds(raw, problems)
+    as_of = _as_of(raw, problems)
+    detail, accrue = _choices(raw, problems)
+    config = Config(
+        tolerance,
+        disabled,
+        bounds["max-candidates"],
+        bounds["max-subset"],
+        as_of,
+        detail,
+        accrue,
+    )
+    errors = [make_error("FCT100", problem, _plugin_source(options_map)) for problem in problems]
+    return config, errors
+
+
+def _tolerance(raw: dict[Any, Any], problems: list[str]) -> Decimal:
+    """The ``tolerance`` (the default when left out or wrong)."""
+    if "tolerance" not in raw:
+        return DEFAULT_TOLERANCE
+    try:
+        tolerance = Decimal(str(raw["tolerance"]))
+        # Bounded: a tolerance as large as an invoice would count an unpaid
+        # invoice as paid, or match a deposit to any open item.
+        if not tolerance.is_finite() or not 0 <= tolerance <= MAX_TOLERANCE:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        problems.append(
+            f"tolerance {raw['tolerance']!r} must be a number from 0 to "
+            f"{MAX_TOLERANCE} like '0.01'"
+        )
+        return DEFAULT_TOLERANCE
+    return tolerance
+
+
+def _disabled(raw: dict[Any, Any], problems: list[str]) -> frozenset[str]:
+    """The error codes of ``disable`` (a list, or one code), each a factoring code."""
     disabled: set[str] = set()
     codes = raw.get("disable", [])
     if isinstance(codes, str) or not isinstance(codes, (list, tuple, set, frozenset)):
@@ -152,13 +168,14 @@ def parse_config(
         if isinstance(code, str) and code in CODES:
             disabled.add(code)
         else:
-            errors.append(
-                make_error(
-                    "FCT100",
-                    f"Cannot disable {code!r}: not a factoring error code (see docs/errors.md)",
-                    _plugin_source(options_map),
-                )
+            problems.append(
+                f"Cannot disable {code!r}: not a factoring error code (see docs/errors.md)"
             )
+    return frozenset(disabled)
+
+
+def _bounds(raw: dict[Any, Any], problems: list[str]) -> dict[str, int]:
+    """``max-candidates`` and ``max-subset``, each a whole number up to its limit."""
     bounds = {"max-candidates": MAX_CANDIDATES, "max-subset": MAX_SUBSET}
     for key, limit in (("max-candidates", 200), ("max-subset", 8)):
         if key in raw:
@@ -166,54 +183,35 @@ def parse_config(
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit:
                 bounds[key] = value
             else:
-                errors.append(
-                    make_error(
-                        "FCT100",
-                        f"{key} {value!r} must be a whole number from 0 to {limit}",
-                        _plugin_source(options_map),
-                    )
-                )
-    as_of = None
-    if "as-of" in raw:
-        try:
-            as_of = datetime.date.fromisoformat(str(raw["as-of"]))
-        except ValueError:
-            errors.append(
-                make_error(
-                    "FCT100",
-                    f"as-of {raw['as-of']!r} must be a date like '2025-06-30'",
-                    _plugin_source(options_map),
-                )
-            )
+                problems.append(f"{key} {value!r} must be a whole number from 0 to {limit}")
+    return bounds
+
+
+def _as_of(raw: dict[Any, Any], problems: list[str]) -> datetime.date | None:
+    """The ``as-of`` date, or None (the last entry's date) when left out or wrong."""
+    if "as-of" not in raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(raw["as-of"]))
+    except ValueError:
+        problems.append(f"as-of {raw['as-of']!r} must be a date like '2025-06-30'")
+        return None
+
+
+def _choices(raw: dict[Any, Any], problems: list[str]) -> tuple[str, str | None]:
+    """``detail`` and ``accrue``, each one of its choices (the default when wrong)."""
     detail = raw.get("detail", "item")
     if detail not in DETAILS:
-        errors.append(
-            make_error(
-                "FCT100",
-                f"detail {detail!r} must be 'invoice' (a posting per invoice and part) or "
-                "'item' (a posting per schedule or deposit and part)",
-                _plugin_source(options_map),
-            )
+        problems.append(
+            f"detail {detail!r} must be 'invoice' (a posting per invoice and part) or "
+            "'item' (a posting per schedule or deposit and part)"
         )
         detail = "item"
     accrue = raw.get("accrue")
     if accrue is not None and accrue not in ACCRUE:
-        errors.append(
-            make_error(
-                "FCT100",
-                f"accrue {accrue!r} must be 'month' (post the time-based fees incurred at each "
-                "month end) or be left out (fees expensed when the factor takes them)",
-                _plugin_source(options_map),
-            )
+        problems.append(
+            f"accrue {accrue!r} must be 'month' (post the time-based fees incurred at each "
+            "month end) or be left out (fees expensed when the factor takes them)"
         )
         accrue = None
-    config = Config(
-        tolerance,
-        frozenset(disabled),
-        bounds["max-candidates"],
-        bounds["max-subset"],
-        as_of,
-        detail,
-        accrue,
-    )
-    return config, errors
+    return detail, accrue

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -66,6 +66,7 @@ class Allocation:
 
 
 def _cents(value: Decimal) -> int:
+    """A figure in whole cents (the runs' prefix sums)."""
     return int((value / CENT).to_integral_value())
 
 
@@ -94,43 +95,93 @@ def allocate(
     cash = [int(c.cash * scale) for c in items]
     funds = [c.funding for c in items]
     target, fee, slack = int(amount * scale), int(transfer_fee * scale), int(tolerance * scale)
+    # Step 1: one item.
+    singles: list[tuple[Candidate, ...]] = [
+        (items[i],)
+        for i in range(len(items))
+        if abs(cash[i] - (fee if funds[i] else 0) - target) <= slack
+    ]
+    if singles:
+        return _decide(singles)
+    # Step 2: a run of items next to each other.
+    sequences = _sequences(items)
+    runs = _matching_runs(sequences, amount, transfer_fee, tolerance)
+    if runs:
+        return _decide(runs)
+    # Step 3: any set of the most recent items.
+    first = max(0, len(items) - max_candidates) if max_candidates > 0 else len(items)
+    recent_cash, recent_funds = cash[first:], funds[first:]
+    found = _matching_subsets(recent_cash, recent_funds, max_subset, target, fee, slack)
+    if found:
+        return _decide([tuple(items[first + i] for i in indices) for indices in found])
+    near = [
+        tuple(items[first + i] for i in indices)
+        for indices in _nearest_subsets(recent_cash, recent_funds, max_subset, target, fee)
+    ]
+    return Allocation(
+        closest=_closest(items, sequences, near, amount, transfer_fee, max_candidates)
+    )
 
-    def off(indices: Sequence[int]) -> int:
-        """How far the items' cash is from the deposit, in units of ``scale``."""
-        total = sum(cash[i] for i in indices)
-        if any(funds[i] for i in indices):
-            total -= fee
-        return total - target
+
+def _sequences(items: list[Candidate]) -> list[list[Candidate]]:
+    """The sequences runs are looked for in: all the items, and those of each kind."""
+    kinds = sorted({c.kind for c in items})
+    return [items] + ([[c for c in items if c.kind == k] for k in kinds] if len(kinds) > 1 else [])
+
+
+def _matching_runs(
+    sequences: list[list[Candidate]], amount: Decimal, transfer_fee: Decimal, tolerance: Decimal
+) -> list[tuple[Candidate, ...]]:
+    """The different runs, in any of the sequences, whose cash matches the deposit."""
+    runs: dict[frozenset[str], tuple[Candidate, ...]] = {}
+    for sequence in sequences:
+        for run in _runs(sequence, amount, transfer_fee, tolerance):
+            runs.setdefault(frozenset(c.key for c in run), run)
+    return list(runs.values())
+
+
+def _matching_subsets(
+    cash: list[int], funds: list[bool], max_subset: int, target: int, fee: int, slack: int
+) -> list[tuple[int, ...]]:
+    """The positions of the smallest sets that match: stops at the second set found."""
+    found: list[tuple[int, ...]] = []
+    for size in range(2, max_subset + 1):
+        for gap, indices in _subsets(cash, funds, size, target, fee):
+            if abs(gap) <= slack:
+                found.append(indices)
+                if len(found) > 1:
+                    return found
+        if found:
+            return found
+    return found
+
+
+def _nearest_subsets(
+    cash: list[int], funds: list[bool], max_subset: int, target: int, fee: int
+) -> list[tuple[int, ...]]:
+    """The positions of the three sets of two or three items nearest the deposit."""
+    near = sorted(
+        (abs(gap), size, indices)
+        for size in range(2, min(max_subset, 3) + 1)
+        for gap, indices in _subsets(cash, funds, size, target, fee)
+    )[:3]
+    return [indices for _, _, indices in near]
+
+
+def _closest(
+    items: list[Candidate],
+    sequences: list[list[Candidate]],
+    near: list[tuple[Candidate, ...]],
+    amount: Decimal,
+    transfer_fee: Decimal,
+    max_candidates: int,
+) -> tuple[tuple[tuple[Candidate, ...], Decimal], ...]:
+    """When nothing fits: the three closest single items, recent runs or ``near`` sets."""
 
     def total(group: tuple[Candidate, ...]) -> Decimal:
         cash_ = sum((c.cash for c in group), ZERO)
         return cash_ - transfer_fee if any(c.funding for c in group) else cash_
 
-    singles: list[tuple[Candidate, ...]] = [
-        (items[i],) for i in range(len(items)) if abs(off((i,))) <= slack
-    ]
-    if singles:
-        return _decide(singles)
-    runs: dict[frozenset[str], tuple[Candidate, ...]] = {}
-    kinds = sorted({c.kind for c in items})
-    sequences = [items] + (
-        [[c for c in items if c.kind == k] for k in kinds] if len(kinds) > 1 else []
-    )
-    for sequence in sequences:
-        for run in _runs(sequence, amount, transfer_fee, tolerance):
-            runs.setdefault(frozenset(c.key for c in run), run)
-    if runs:
-        return _decide(list(runs.values()))
-    first = max(0, len(items) - max_candidates) if max_candidates > 0 else len(items)
-    found: list[tuple[Candidate, ...]] = []
-    for size in range(2, max_subset + 1):
-        for gap, indices in _subsets(cash[first:], funds[first:], size, target, fee):
-            if abs(gap) <= slack:
-                found.append(tuple(items[first + i] for i in indices))
-                if len(found) > 1:
-                    return _decide(found)
-        if found:
-            return _decide(found)
     misses: list[tuple[tuple[Candidate, ...], Decimal]] = [
         ((c,), total((c,)) - amount) for c in items
     ]
@@ -141,21 +192,14 @@ def allocate(
             for j in range(i + 2, len(sequence) + 1)
         ]
     # The nearest sets of two or three recent items, found on whole numbers first.
-    near = sorted(
-        (abs(gap), size, indices)
-        for size in range(2, min(max_subset, 3) + 1)
-        for gap, indices in _subsets(cash[first:], funds[first:], size, target, fee)
-    )[:3]
-    for _, _, indices in near:
-        group = tuple(items[first + i] for i in indices)
-        misses.append((group, total(group) - amount))
+    misses += [(group, total(group) - amount) for group in near]
     misses.sort(key=lambda miss: (abs(miss[1]), len(miss[0])))
     closest: dict[frozenset[str], tuple[tuple[Candidate, ...], Decimal]] = {}
     for group, diff in misses:
         closest.setdefault(frozenset(c.key for c in group), (group, diff))
         if len(closest) == 3:
             break
-    return Allocation(closest=tuple(closest.values()))
+    return tuple(closest.values())
 
 
 def _subsets(
@@ -188,6 +232,7 @@ def _scale(values: list[Decimal]) -> Decimal:
 
 
 def _decide(found: list[tuple[Candidate, ...]]) -> Allocation:
+    """The one set found, or the competing sets (five at most) when there are more."""
     if len(found) == 1:
         return Allocation(chosen=found[0])
     return Allocation(ambiguous=tuple(found[:5]))

@@ -486,6 +486,190 @@ def _vat_terms(reader: _Reader) -> tuple[tuple[tuple[str, Decimal], ...], str | 
     return tuple(rates), vat_account
 
 
+# The account keys no other account of the agreement may share with ``accrued-fees``
+# (_check_accrued_fees), and, under the loan model, with ``advances`` (_check_advances).
+_APART_FROM_ACCRUED_FEES = (
+    "bank",
+    "clearing",
+    "reserve",
+    "fees",
+    "advances",
+    "adjustments",
+    "invoice-fee-account",
+    "transfer-fee-account",
+    "due-to-factor",
+)
+_APART_FROM_ADVANCES = (
+    "bank",
+    "clearing",
+    "reserve",
+    "fees",
+    "adjustments",
+    "invoice-fee-account",
+    "transfer-fee-account",
+)
+# The account fields that always hold an account once the agreement has no error.
+_OPTIONAL_ACCOUNTS = ("recourse_receivables", "vat_account", "vat_rates")
+
+
+def _check_keys(reader: _Reader, offer: bool) -> None:
+    """Report the keys the plugin does not know and the required keys left out."""
+    for key in reader.meta:
+        if key in ("filename", "lineno") or key.startswith("__"):
+            continue
+        if key not in KEYS:
+            reader.error(key, f"unknown key; the keys are: {', '.join(KEYS)}")
+    for key in REQUIRED:
+        if key not in reader.meta and not (offer and key == "bank"):
+            reader.error(None, f"the key '{key}' is required")
+
+
+def _advance_rate(reader: _Reader) -> Decimal | None:
+    """The advance rate, checked against the reserve rate when both are given."""
+    advance_rate = reader.rate("advance-rate")
+    reserve_rate = reader.rate("reserve-rate")
+    if advance_rate is not None and reserve_rate is not None and advance_rate + reserve_rate != 1:
+        reader.error(
+            "reserve-rate",
+            f"advance-rate {advance_rate} + reserve-rate {reserve_rate} must equal 1",
+        )
+    return advance_rate
+
+
+def _fee_schedule(reader: _Reader) -> FeeSchedule | None:
+    """The discount fee (``fee: "flat 2.5%"``), or None when missing or unreadable."""
+    fee_text = reader.meta.get("fee")
+    if fee_text is None:
+        return None
+    if not isinstance(fee_text, str):
+        reader.error("fee", f'{_shown(fee_text)} must be a quoted string, like "flat 2.5%"')
+        return None
+    try:
+        return parse_fee(fee_text)
+    except ValueError as exc:
+        reader.error("fee", str(exc))
+        return None
+
+
+def _payee(reader: _Reader, name: str) -> re.Pattern[str] | None:
+    """The pattern of the factor's bank lines (by default its name as a word)."""
+    payee_text = reader.meta.get("payee", rf"(?<!\w){re.escape(name)}(?!\w)")
+    if not isinstance(payee_text, str):
+        reader.error("payee", f"{payee_text!r} must be a quoted regular expression")
+    elif not payee_text.strip():
+        # An empty pattern matches every bank line: each would look like this factor's.
+        reader.error(
+            "payee", 'must not be empty; give the name on its bank lines, like "SUMMIT FUNDING"'
+        )
+    else:
+        try:
+            return re.compile(payee_text, re.IGNORECASE)
+        except re.error as exc:
+            reader.error("payee", f"{payee_text!r} is not a valid regular expression: {exc}")
+    return None
+
+
+def _other_charges(reader: _Reader) -> dict[str, Any]:
+    """The optional charges and choices (minimums, rail fees, fuel advances, buyouts), by field."""
+    charges = {
+        "minimum_fee": reader.money("minimum-fee"),
+        "wire_fee": reader.money("wire-fee"),
+        "same_day_fee": reader.money("same-day-fee"),
+        "monthly_minimum_volume": reader.money("monthly-minimum-volume"),
+        "volume_shortfall_fee": reader.charge("volume-shortfall-fee"),
+        "monthly_minimum_fee": reader.money("monthly-minimum-fee"),
+        "fuel_advance_rate": reader.rate("fuel-advance-rate"),
+        "fuel_advance_fee": reader.charge("fuel-advance-fee"),
+        "buyout_fee": reader.charge("buyout-fee"),
+        "short_pay_from": reader.choice("short-pay-from", "reserve"),
+        "reserve_on_loss": reader.choice("reserve-on-loss", "forfeited"),
+    }
+    if charges["volume_shortfall_fee"] is not None and charges["monthly_minimum_volume"] is None:
+        reader.error(
+            "volume-shortfall-fee",
+            "is charged on a shortfall of the monthly volume; give monthly-minimum-volume "
+            "too, like monthly-minimum-volume: 50000.00 USD",
+        )
+    if charges["monthly_minimum_volume"] is not None and charges["volume_shortfall_fee"] is None:
+        reader.error(
+            "monthly-minimum-volume",
+            'needs the fee charged on a shortfall: volume-shortfall-fee: "1%" or 250.00 USD',
+        )
+    return charges
+
+
+def _check_currency(reader: _Reader, currency: str | None) -> None:
+    """With a ``currency:``, every amount the agreement gives must be in it."""
+    if currency is None:
+        return
+    for key in KEYS:
+        value = reader.meta.get(key)
+        other = getattr(value, "currency", None)
+        if isinstance(value, Amount) and other != currency:
+            reader.error(key, f"{_shown(value)} is not in the agreement's currency {currency}")
+
+
+def _account_names(reader: _Reader, component: str, offer: bool) -> dict[str, str | None]:
+    """The factor's accounts by key, each as given or made from ``component``."""
+    named = {
+        "bank": reader.account_name("bank", "Assets:Bank" if offer else None),
+        "clearing": reader.account_name("clearing", f"Assets:Factoring:{component}:Clearing"),
+        "reserve": reader.account_name("reserve", f"Assets:Factoring:{component}:Reserve"),
+        "fees": reader.account_name("fees", f"Expenses:Factoring:{component}:Fees"),
+        "advances": reader.account_name("advances", f"Liabilities:Factoring:{component}:Advances"),
+        "adjustments": reader.account_name(
+            "adjustments", f"Income:Factoring:{component}:Adjustments"
+        ),
+    }
+    # The invoice and transfer fees go to the fees account unless given their own.
+    fees = named["fees"]
+    named["invoice-fee-account"] = reader.account_name("invoice-fee-account", fees)
+    named["transfer-fee-account"] = reader.account_name("transfer-fee-account", fees)
+    named["receivables"] = reader.account_name("receivables", "Assets:Receivable")
+    named["recourse-receivables"] = reader.account_name("recourse-receivables", None)
+    named["fuel-advances"] = reader.account_name(
+        "fuel-advances", f"Liabilities:Factoring:{component}:FuelAdvances"
+    )
+    named["credit-losses"] = reader.account_name(
+        "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
+    )
+    named["due-to-factor"] = reader.account_name(
+        "due-to-factor", f"Liabilities:Factoring:{component}:DueToFactor"
+    )
+    named["accrued-fees"] = reader.account_name(
+        "accrued-fees", f"Assets:Factoring:{component}:AccruedFees"
+    )
+    return named
+
+
+def _account_terms(
+    reader: _Reader, name: str, currency: str | None, offer: bool, model: str
+) -> dict[str, Any]:
+    """Every account of the agreement and the VAT terms, by field, checked against each other."""
+    component = account_component(name)
+    if component is None:
+        reader.error(None, f"cannot make an account name from '{name}'; give every account key")
+        component = "Factor"
+    if currency is not None:
+        # One agreement per currency: each currency gets accounts of its own.
+        component = f"{component}:{re.sub(r'[^A-Za-z0-9-]', '-', currency)}"
+    named = _account_names(reader, component, offer)
+    accrued_fees = named["accrued-fees"]
+    _check_accrued_fees(reader, accrued_fees, {k: named[k] for k in _APART_FROM_ACCRUED_FEES})
+    vat_rates, vat_account = _vat_terms(reader)
+    named["customer-credits"] = reader.account_name(
+        "customer-credits", f"Liabilities:Factoring:{component}:CustomerCredits"
+    )
+    advances = named["advances"]
+    if model == "loan" and advances is not None:
+        apart = {k: named[k] for k in _APART_FROM_ADVANCES}
+        prefixes = ["Assets:Receivable", named["receivables"], named["recourse-receivables"]]
+        _check_advances(reader, advances, apart, prefixes)
+    fields: dict[str, Any] = {key.replace("-", "_"): value for key, value in named.items()}
+    fields.update(vat_rates=vat_rates, vat_account=vat_account)
+    return fields
+
+
 def parse_agreement(
     entry: data.Custom, offer: bool = False
 ) -> tuple[Agreement | None, list[FactoringError]]:
@@ -504,161 +688,34 @@ def parse_agreement(
         return None, reader.errors
     name = name.strip()
     reader = _Reader(entry, name, kind)
-    meta = entry.meta
-    for key in meta:
-        if key in ("filename", "lineno") or key.startswith("__"):
-            continue
-        if key not in KEYS:
-            reader.error(key, f"unknown key; the keys are: {', '.join(KEYS)}")
-    for key in REQUIRED:
-        if key not in meta and not (offer and key == "bank"):
-            reader.error(None, f"the key '{key}' is required")
-
-    advance_rate = reader.rate("advance-rate")
-    reserve_rate = reader.rate("reserve-rate")
-    if advance_rate is not None and reserve_rate is not None and advance_rate + reserve_rate != 1:
-        reader.error(
-            "reserve-rate",
-            f"advance-rate {advance_rate} + reserve-rate {reserve_rate} must equal 1",
-        )
-    fee: FeeSchedule | None = None
-    fee_text = meta.get("fee")
-    if fee_text is not None:
-        if not isinstance(fee_text, str):
-            reader.error("fee", f'{_shown(fee_text)} must be a quoted string, like "flat 2.5%"')
-        else:
-            try:
-                fee = parse_fee(fee_text)
-            except ValueError as exc:
-                reader.error("fee", str(exc))
+    # Each key is read in this order, so that its errors come in the same order.
+    _check_keys(reader, offer)
+    advance_rate = _advance_rate(reader)
+    fee = _fee_schedule(reader)
     recourse_days = reader.days("recourse-days")
     release_days = reader.days("release-days")
     grace_days = reader.days("grace-days")
-    if grace_days is None:
-        grace_days = DEFAULT_GRACE_DAYS
     invoice_fee = reader.money("invoice-fee")
     transfer_fee = reader.money("transfer-fee")
     fee_basis = reader.choice("fee-basis", "face")
     fee_timing = reader.choice("fee-timing", "purchase")
     model = reader.choice("model", "sale")
     rounding = reader.choice("rounding", "half-up")
-    payee_text = meta.get("payee", rf"(?<!\w){re.escape(name)}(?!\w)")
-    payee = None
-    if not isinstance(payee_text, str):
-        reader.error("payee", f"{payee_text!r} must be a quoted regular expression")
-    elif not payee_text.strip():
-        # An empty pattern matches every bank line: each would look like this factor's.
-        reader.error(
-            "payee", 'must not be empty; give the name on its bank lines, like "SUMMIT FUNDING"'
-        )
-    else:
-        try:
-            payee = re.compile(payee_text, re.IGNORECASE)
-        except re.error as exc:
-            reader.error("payee", f"{payee_text!r} is not a valid regular expression: {exc}")
-
+    payee = _payee(reader, name)
     currency = reader.currency()
-    minimum_fee = reader.money("minimum-fee")
-    wire_fee = reader.money("wire-fee")
-    same_day_fee = reader.money("same-day-fee")
-    minimum_volume = reader.money("monthly-minimum-volume")
-    shortfall_fee = reader.charge("volume-shortfall-fee")
-    minimum_monthly_fee = reader.money("monthly-minimum-fee")
-    fuel_rate = reader.rate("fuel-advance-rate")
-    fuel_fee = reader.charge("fuel-advance-fee")
-    buyout_fee = reader.charge("buyout-fee")
-    short_pay_from = reader.choice("short-pay-from", "reserve")
-    reserve_on_loss = reader.choice("reserve-on-loss", "forfeited")
-    if shortfall_fee is not None and minimum_volume is None:
-        reader.error(
-            "volume-shortfall-fee",
-            "is charged on a shortfall of the monthly volume; give monthly-minimum-volume "
-            "too, like monthly-minimum-volume: 50000.00 USD",
-        )
-    if minimum_volume is not None and shortfall_fee is None:
-        reader.error(
-            "monthly-minimum-volume",
-            'needs the fee charged on a shortfall: volume-shortfall-fee: "1%" or 250.00 USD',
-        )
-    if currency is not None:
-        for key in KEYS:
-            value = meta.get(key)
-            other = getattr(value, "currency", None)
-            if isinstance(value, Amount) and other != currency:
-                reader.error(key, f"{_shown(value)} is not in the agreement's currency {currency}")
-
-    component = account_component(name)
-    if component is None:
-        reader.error(None, f"cannot make an account name from '{name}'; give every account key")
-        component = "Factor"
-    if currency is not None:
-        # One agreement per currency: each currency gets accounts of its own.
-        component = f"{component}:{re.sub(r'[^A-Za-z0-9-]', '-', currency)}"
-    bank = reader.account_name("bank", "Assets:Bank" if offer else None)
-    clearing = reader.account_name("clearing", f"Assets:Factoring:{component}:Clearing")
-    reserve = reader.account_name("reserve", f"Assets:Factoring:{component}:Reserve")
-    fees = reader.account_name("fees", f"Expenses:Factoring:{component}:Fees")
-    advances = reader.account_name("advances", f"Liabilities:Factoring:{component}:Advances")
-    adjustments = reader.account_name("adjustments", f"Income:Factoring:{component}:Adjustments")
-    invoice_fee_account = reader.account_name("invoice-fee-account", fees)
-    transfer_fee_account = reader.account_name("transfer-fee-account", fees)
-    receivables = reader.account_name("receivables", "Assets:Receivable")
-    recourse_receivables = reader.account_name("recourse-receivables", None)
-    fuel_advances = reader.account_name(
-        "fuel-advances", f"Liabilities:Factoring:{component}:FuelAdvances"
-    )
-    credit_losses = reader.account_name(
-        "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
-    )
-    due_to_factor = reader.account_name(
-        "due-to-factor", f"Liabilities:Factoring:{component}:DueToFactor"
-    )
-    accrued_fees = reader.account_name("accrued-fees", f"Assets:Factoring:{component}:AccruedFees")
-    _check_accrued_fees(
-        reader,
-        accrued_fees,
-        {
-            "bank": bank,
-            "clearing": clearing,
-            "reserve": reserve,
-            "fees": fees,
-            "advances": advances,
-            "adjustments": adjustments,
-            "invoice-fee-account": invoice_fee_account,
-            "transfer-fee-account": transfer_fee_account,
-            "due-to-factor": due_to_factor,
-        },
-    )
-    vat_rates, vat_account = _vat_terms(reader)
-    customer_credits = reader.account_name(
-        "customer-credits", f"Liabilities:Factoring:{component}:CustomerCredits"
-    )
-    if model == "loan" and advances is not None:
-        named = {
-            "bank": bank,
-            "clearing": clearing,
-            "reserve": reserve,
-            "fees": fees,
-            "adjustments": adjustments,
-            "invoice-fee-account": invoice_fee_account,
-            "transfer-fee-account": transfer_fee_account,
-        }
-        prefixes = ["Assets:Receivable", receivables, recourse_receivables]
-        _check_advances(reader, advances, named, prefixes)
+    charges = _other_charges(reader)
+    _check_currency(reader, currency)
+    accounts = _account_terms(reader, name, currency, offer, model)
     if reader.errors:
         return None, reader.errors
     assert advance_rate is not None and fee is not None and recourse_days is not None
-    assert payee is not None and bank is not None
-    assert clearing and reserve and fees and advances and adjustments and receivables
-    assert invoice_fee_account and transfer_fee_account and fuel_advances and credit_losses
-    assert due_to_factor
-    assert accrued_fees
-    assert customer_credits
+    assert payee is not None
+    assert all(value for key, value in accounts.items() if key not in _OPTIONAL_ACCOUNTS)
     return (
         Agreement(
             name=name,
             date=entry.date,
-            meta=meta,
+            meta=entry.meta,
             advance_rate=advance_rate,
             reserve_rate=1 - advance_rate,
             fee=fee,
@@ -668,39 +725,13 @@ def parse_agreement(
             transfer_fee=transfer_fee,
             recourse_days=recourse_days,
             release_days=release_days,
-            grace_days=grace_days,
+            grace_days=DEFAULT_GRACE_DAYS if grace_days is None else grace_days,
             model=model,
             payee=payee,
-            bank=bank,
-            clearing=clearing,
-            reserve=reserve,
-            fees=fees,
-            advances=advances,
-            adjustments=adjustments,
-            invoice_fee_account=invoice_fee_account,
-            transfer_fee_account=transfer_fee_account,
-            receivables=receivables,
-            recourse_receivables=recourse_receivables,
             rounding=rounding,
             currency=currency,
-            minimum_fee=minimum_fee,
-            wire_fee=wire_fee,
-            same_day_fee=same_day_fee,
-            monthly_minimum_volume=minimum_volume,
-            volume_shortfall_fee=shortfall_fee,
-            monthly_minimum_fee=minimum_monthly_fee,
-            fuel_advance_rate=fuel_rate,
-            fuel_advance_fee=fuel_fee,
-            fuel_advances=fuel_advances,
-            short_pay_from=short_pay_from,
-            credit_losses=credit_losses,
-            reserve_on_loss=reserve_on_loss,
-            buyout_fee=buyout_fee,
-            due_to_factor=due_to_factor,
-            accrued_fees=accrued_fees,
-            vat_rates=vat_rates,
-            vat_account=vat_account,
-            customer_credits=customer_credits,
+            **charges,
+            **accounts,
         ),
         [],
     )
