@@ -296,24 +296,11 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
     of the tree, and `reader.close()` is given the statement when it ends.
     """
     blocks = _blocks(path, encoding)
-    # Find <OFX>: what comes before it (the header) is not read as tags.
-    text, line = "", 1
-    for block in blocks:
-        text += block
-        start = _OFX_START.search(text)
-        if start is not None:
-            break
-        keep = max(len(text) - 4, 0)  # "<OFX" may be cut by the end of the block
-        line += text.count("\n", 0, keep)
-        text = text[keep:]
-    else:
-        message = "no <OFX> element: this is not an OFX file"
-        raise ImportFailure(path, 1, message, code="FCT203")
+    text, line, position = _ofx_start(path, blocks)
     root = Aggregate("", 0)
     stack = [root]
     open_tags: dict[str, int] = {}  # how many aggregates of each tag the stack holds
-    line += text.count("\n", 0, start.start())
-    position = scan = start.start()
+    scan = position
     # Line breaks in the text, and its last character, for the line a truncation is at.
     breaks, last = line - 1 + text.count("\n", position), text[-1:]
     count, search, done = str.count, _TAG.search, False
@@ -335,41 +322,17 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
             elif closing:
                 # The stack is searched only for a tag that is open in it, and what the
                 # search passes is closed: each aggregate is passed once, the pass linear.
-                depth = 0
                 if open_tags.get(tag):
-                    depth = next(i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag)
-                if depth:
-                    while len(stack) > depth + 1:
-                        _close_empty(stack, open_tags, reader)
-                    node = stack.pop()
-                    open_tags[tag] -= 1
-                    if reader is not None:
-                        _closed(node, stack, reader)
+                    _close_aggregate(tag, stack, open_tags, reader)
                 elif tag not in top.fields:  # `</NAME>` after `<NAME>x` closes an element
                     message = f"</{tag}> closes nothing that is open"
                     raise ImportFailure(path, line, message, tag, code="FCT204")
             elif empty:
                 top.add(tag, "", line)
             else:
-                reading = reader is not None and tag in _STATEMENTS
-                node = Statement(tag, line) if reading else Aggregate(tag, line)
-                top.children.append(node)
-                flat = _FLAT.match(text, at) if tag == "STMTTRN" else None
-                if flat is None:
-                    if len(stack) > MAX_DEPTH:
-                        raise _too_deep(path, line, tag)
-                    stack.append(node)
-                    open_tags[tag] = open_tags.get(tag, 0) + 1
-                    continue
-                # Its elements at once, each on its line; the scan goes on after its end.
-                here = line + flat[1].count("\n")
-                add = node.add
-                for name, raw in _ELEMENT.findall(flat[2]):
-                    add(name, raw.strip(), here)
-                    here += raw.count("\n")
-                scan = flat.end()
-                if reader is not None:
-                    _closed(node, stack, reader)
+                flat_end = _open_aggregate(path, tag, line, text, at, stack, open_tags, reader)
+                if flat_end is not None:
+                    scan = flat_end
         if done:
             break
         more = next(blocks, None)
@@ -382,17 +345,90 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
         text = text[scan:] + more
         position = scan = 0
     if len(stack) > 1:
-        opened = next((n for n in reversed(stack) if n.fields or n.children), stack[-1])
-        ending = breaks + (0 if last == "\n" else 1)
-        raise ImportFailure(
-            path,
-            ending,
-            f"the file ends inside <{opened.tag}> (opened on line {opened.line}): "
-            "it looks truncated; download it again",
-            opened.tag,
-            code="FCT204",
-        )
+        raise _truncated(path, stack, breaks + (0 if last == "\n" else 1))
     return root
+
+
+def _ofx_start(path: str, blocks: Iterator[str]) -> tuple[str, int, int]:
+    """The text read up to and past `<OFX>`, the line `<OFX>` is on and where it starts.
+
+    What comes before `<OFX>` (the header) is not read as tags.
+    """
+    text, line = "", 1
+    for block in blocks:
+        text += block
+        start = _OFX_START.search(text)
+        if start is not None:
+            break
+        keep = max(len(text) - 4, 0)  # "<OFX" may be cut by the end of the block
+        line += text.count("\n", 0, keep)
+        text = text[keep:]
+    else:
+        message = "no <OFX> element: this is not an OFX file"
+        raise ImportFailure(path, 1, message, code="FCT203")
+    return text, line + text.count("\n", 0, start.start()), start.start()
+
+
+def _close_aggregate(
+    tag: str, stack: list[Aggregate], open_tags: dict[str, int], reader: Reader | None
+) -> None:
+    """Close the innermost open aggregate of `tag`, and the empty elements left open in it."""
+    depth = next(i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag)
+    while len(stack) > depth + 1:
+        _close_empty(stack, open_tags, reader)
+    node = stack.pop()
+    open_tags[tag] -= 1
+    if reader is not None:
+        _closed(node, stack, reader)
+
+
+def _open_aggregate(
+    path: str,
+    tag: str,
+    line: int,
+    text: str,
+    at: int,
+    stack: list[Aggregate],
+    open_tags: dict[str, int],
+    reader: Reader | None,
+) -> int | None:
+    """Open the aggregate whose tag is at `at`; a flat transaction is read whole, to its end.
+
+    Returns where the scan goes on after a transaction read whole, else None (the
+    aggregate is open on the stack).
+    """
+    reading = reader is not None and tag in _STATEMENTS
+    node = Statement(tag, line) if reading else Aggregate(tag, line)
+    stack[-1].children.append(node)
+    flat = _FLAT.match(text, at) if tag == "STMTTRN" else None
+    if flat is None:
+        if len(stack) > MAX_DEPTH:
+            raise _too_deep(path, line, tag)
+        stack.append(node)
+        open_tags[tag] = open_tags.get(tag, 0) + 1
+        return None
+    # Its elements at once, each on its line; the scan goes on after its end.
+    here = line + flat[1].count("\n")
+    add = node.add
+    for name, raw in _ELEMENT.findall(flat[2]):
+        add(name, raw.strip(), here)
+        here += raw.count("\n")
+    if reader is not None:
+        _closed(node, stack, reader)
+    return flat.end()
+
+
+def _truncated(path: str, stack: list[Aggregate], ending: int) -> ImportFailure:
+    """A file that ends, on line `ending`, with aggregates still open."""
+    opened = next((n for n in reversed(stack) if n.fields or n.children), stack[-1])
+    return ImportFailure(
+        path,
+        ending,
+        f"the file ends inside <{opened.tag}> (opened on line {opened.line}): "
+        "it looks truncated; download it again",
+        opened.tag,
+        code="FCT204",
+    )
 
 
 def _too_deep(path: str, line: int, tag: str) -> ImportFailure:

@@ -109,15 +109,57 @@ def _line(
     )
 
 
+# Per currency: a balance, a face funded or scheduled, a pledged amount.
+ByCurrency = dict[str, Decimal]
+# What a receivable account holds that names no invoice: its total, latest date and entry.
+Loose = dict[tuple[str, str], tuple[Decimal, datetime.date, int]]
+
+
 def aging_report(
     facts: Facts, as_of: datetime.date, factor: str | None, basis: str = BASIS_INVOICE
 ) -> AgingReport:
     """The aging report; ``factor`` (a key) narrows the factored table only."""
     if basis not in BASES:
         raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
+    ours, loose, balances = _receivables(facts, as_of)
+    lines, pledged = _our_lines(facts, ours, as_of, basis)
+    lines += _unattributed_lines(facts, loose, as_of)
+    factored_lines, outstanding, scheduled = _factored_lines(facts, as_of, factor, basis)
+    lines += factored_lines
+    lines.sort(key=lambda x: (x.factor or "", x.customer, x.reference_date, x.invoice))
+    unfactored = _rows(x for x in lines if x.factor is None)
+    factored = _rows(x for x in lines if x.factor is not None)
+    currencies = sorted(set(balances) | set(outstanding) | set(scheduled))
+    totals = tuple(
+        AgingTotals(
+            currency=currency,
+            unfactored=_sum_buckets(unfactored, currency),
+            factored=_sum_buckets(factored, currency),
+            receivable_balance=balances.get(currency, ZERO),
+            factor_outstanding=outstanding.get(currency, ZERO),
+            scheduled=scheduled.get(currency, ZERO),
+            pledged=pledged.get(currency, ZERO),
+        )
+        for currency in currencies
+    )
+    return AgingReport(
+        as_of=as_of,
+        basis=basis,
+        buckets=BUCKETS,
+        unfactored=unfactored,
+        factored=factored,
+        invoices=tuple(lines),
+        totals=totals,
+    )
+
+
+def _receivables(
+    facts: Facts, as_of: datetime.date
+) -> tuple[dict[str, Decimal], Loose, ByCurrency]:
+    """The receivables to the date: per invoice, per account naming no invoice, per currency."""
     ours: dict[str, Decimal] = {}
-    loose: dict[tuple[str, str], tuple[Decimal, datetime.date, int]] = {}
-    balances: dict[str, Decimal] = {}
+    loose: Loose = {}
+    balances: ByCurrency = {}
     for line, number, amount in facts.receivable:
         if line.date > as_of:
             continue
@@ -128,10 +170,15 @@ def aging_report(
             key = (line.account, line.currency)
             total = loose.get(key, (ZERO, line.date, line.index))[0]
             loose[key] = (total + amount, line.date, line.index)
+    return ours, loose, balances
+
+
+def _our_lines(
+    facts: Facts, ours: dict[str, Decimal], as_of: datetime.date, basis: str
+) -> tuple[list[AgingInvoice], ByCurrency]:
+    """The lines of the invoices we hold, and the receivables pledged under the loan model."""
     lines: list[AgingInvoice] = []
-    outstanding: dict[str, Decimal] = {}
-    scheduled: dict[str, Decimal] = {}
-    pledged: dict[str, Decimal] = {}
+    pledged: ByCurrency = {}
     for number, amount in ours.items():
         if not amount:
             continue
@@ -142,6 +189,12 @@ def aging_report(
             continue
         state = CHARGED_BACK if snap is not None and snap.charged_back_on else OPEN
         lines.append(_line(facts, number, None, state, amount, as_of, basis))
+    return lines, pledged
+
+
+def _unattributed_lines(facts: Facts, loose: Loose, as_of: datetime.date) -> list[AgingInvoice]:
+    """The rest of each receivable account that names no invoice, aged from its last posting."""
+    lines = []
     for (account, currency), (amount, date, index) in sorted(loose.items()):
         if not amount:
             continue
@@ -165,6 +218,16 @@ def aging_report(
                 source=_source(facts, index),
             )
         )
+    return lines
+
+
+def _factored_lines(
+    facts: Facts, as_of: datetime.date, factor: str | None, basis: str
+) -> tuple[list[AgingInvoice], ByCurrency, ByCurrency]:
+    """The lines of the invoices a factor holds, and their face funded and scheduled."""
+    lines: list[AgingInvoice] = []
+    outstanding: ByCurrency = {}
+    scheduled: ByCurrency = {}
     for number in facts.timeline:
         invoice = facts.book.invoices[number]
         snap = facts.snap(number, as_of)
@@ -191,31 +254,7 @@ def aging_report(
         lines.append(
             _line(facts, number, snap.factor, state, face, as_of, basis, snap.funded_on, left)
         )
-    lines.sort(key=lambda x: (x.factor or "", x.customer, x.reference_date, x.invoice))
-    unfactored = _rows(x for x in lines if x.factor is None)
-    factored = _rows(x for x in lines if x.factor is not None)
-    currencies = sorted(set(balances) | set(outstanding) | set(scheduled))
-    totals = tuple(
-        AgingTotals(
-            currency=currency,
-            unfactored=_sum_buckets(unfactored, currency),
-            factored=_sum_buckets(factored, currency),
-            receivable_balance=balances.get(currency, ZERO),
-            factor_outstanding=outstanding.get(currency, ZERO),
-            scheduled=scheduled.get(currency, ZERO),
-            pledged=pledged.get(currency, ZERO),
-        )
-        for currency in currencies
-    )
-    return AgingReport(
-        as_of=as_of,
-        basis=basis,
-        buckets=BUCKETS,
-        unfactored=unfactored,
-        factored=factored,
-        invoices=tuple(lines),
-        totals=totals,
-    )
+    return lines, outstanding, scheduled
 
 
 def _pledged(snap: Snap) -> bool:

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount_factoring.errors import error_code
-from beancount_factoring.reports.facts import LUMP_KINDS, Facts, source_of
+from beancount_factoring.reports.facts import LUMP_KINDS, Facts, Snap, source_of
 from beancount_factoring.reports.model import (
     ITEM_CHARGEBACK,
     ITEM_DIFFERENCE,
@@ -100,135 +100,126 @@ def _item(
 def _invoice_items(
     facts: Facts, as_of: datetime.date, factor: str | None
 ) -> dict[Key, list[OpenItem]]:
+    """The open items of the invoices the factors hold, and their schedules not funded yet."""
     items: dict[Key, list[OpenItem]] = {}
     schedules: dict[tuple[str, str, str], list[str]] = {}
     for number in facts.timeline:
         snap = facts.snap(number, as_of)
         if snap is None or snap.factor is None or (factor and snap.factor != factor):
             continue
-        invoice = facts.book.invoices[number]
-        currency = invoice.face.currency
-        key = (snap.factor, currency)
-        name = facts.display(snap.factor)
-        terms = snap.agreement
-        source = source_of(invoice.entry.meta)
+        currency = facts.book.invoices[number].face.currency
         if snap.scheduled_on and not snap.funded_on:
             group = snap.schedule or f"invoice {number}"
             schedules.setdefault((snap.factor, currency, group), []).append(number)
-        for part, owed in snap.owed:
-            since = snap.charged_back_on or snap.collected_on or snap.date
-            if part == "buyout" and snap.funded_on:
-                since = snap.funded_on  # What a thin reserve left: owed since the buyout.
-            kind = OWED_KINDS.get(part, ITEM_FEE)
-            on_clearing = -owed
-            if kind == ITEM_MISDIRECTED:
-                # Owed on the due-to-factor account: it leaves nothing on the clearing one.
-                since, on_clearing = snap.received_on or snap.date, ZERO
-            items.setdefault(key, []).append(
-                _item(
-                    kind,
-                    name,
-                    currency,
-                    number,
-                    (number,),
-                    since,
-                    as_of,
-                    on_clearing,
-                    -owed,
-                    None,
-                    source,
-                )
-            )
-        if snap.fuel and not snap.funded_on:
-            # On the fuel-advances account; the funding of the invoice deducts it.
-            items.setdefault(key, []).append(
-                _item(
-                    ITEM_FUEL,
-                    name,
-                    currency,
-                    number,
-                    (number,),
-                    snap.date,
-                    as_of,
-                    ZERO,
-                    -snap.fuel,
-                    None,
-                    source,
-                )
-            )
-        if terms is None or snap.funded_on is None:
-            continue
-        fees = snap.base_fee + snap.late_fee
-        closed = snap.recovered_on or snap.collected_on or snap.lost_on
-        if closed and not snap.released_on and (snap.held or fees):
-            days = terms.release_days
-            deadline = closed + _days(days) if days is not None else None
-            items.setdefault(key, []).append(
-                _item(
-                    ITEM_RELEASE,
-                    name,
-                    currency,
-                    number,
-                    (number,),
-                    closed,
-                    as_of,
-                    ZERO,
-                    P.release_cash(terms, snap.held, snap.base_fee, snap.late_fee),
-                    deadline,
-                    source,
-                )
-            )
-        if not (closed or snap.charged_back_on) and terms.recourse_days:
-            deadline = snap.funded_on + _days(terms.recourse_days)
-            if as_of > deadline:
-                items.setdefault(key, []).append(
-                    _item(
-                        ITEM_RECOURSE,
-                        name,
-                        currency,
-                        number,
-                        (number,),
-                        snap.funded_on,
-                        as_of,
-                        ZERO,
-                        ZERO,
-                        deadline,
-                        source,
-                    )
-                )
-    states = facts.settlement.states
+        found = _items_of_invoice(facts, number, snap, snap.factor, as_of)
+        if found:  # no empty list: each key of the items is an account the report shows
+            items.setdefault((snap.factor, currency), []).extend(found)
     for (key_, currency, group), numbers in schedules.items():
-        first = facts.snap(numbers[0], as_of)
-        assert first is not None and first.scheduled_on is not None
-        terms = first.agreement
-        grace = terms.grace_days if terms is not None else 0
-        face = sum((states[n].face for n in numbers), ZERO)
-        if terms is not None and terms.loan:
-            face = ZERO  # Pledged, not sold: a loan-model schedule moves nothing to clearing.
-        cash = ZERO
-        if terms is not None:
-            for n in numbers:
-                snap_ = facts.snap(n, as_of)
-                fuel = snap_.fuel if snap_ else ZERO
-                cash += P.funding_cash(terms, states[n].split(terms)) - fuel
-        scheduled_by = states[numbers[0]].scheduled_by
-        source = source_of(scheduled_by.meta if scheduled_by else None)
-        items.setdefault((key_, currency), []).append(
-            _item(
-                ITEM_SCHEDULE,
-                facts.display(key_),
-                currency,
-                group,
-                tuple(sorted(numbers)),
-                first.scheduled_on,
-                as_of,
-                face,
-                cash,
-                first.scheduled_on + _days(grace),
-                source,
-            )
-        )
+        item = _schedule_item(facts, key_, currency, group, numbers, as_of)
+        items.setdefault((key_, currency), []).append(item)
     return items
+
+
+def _items_of_invoice(
+    facts: Facts, number: str, snap: Snap, key_: str, as_of: datetime.date
+) -> list[OpenItem]:
+    """What one invoice leaves open with its factor: parts owed, fuel, a release, recourse."""
+    invoice = facts.book.invoices[number]
+    currency = invoice.face.currency
+    name = facts.display(key_)
+    source = source_of(invoice.entry.meta)
+
+    def item(
+        kind: str,
+        since: datetime.date,
+        on_clearing: Decimal,
+        cash: Decimal,
+        deadline: datetime.date | None = None,
+    ) -> OpenItem:
+        """An open item of this invoice, referred to by its number."""
+        return _item(
+            kind,
+            name,
+            currency,
+            number,
+            (number,),
+            since,
+            as_of,
+            on_clearing,
+            cash,
+            deadline,
+            source,
+        )
+
+    found = []
+    for part, owed in snap.owed:
+        since = snap.charged_back_on or snap.collected_on or snap.date
+        if part == "buyout" and snap.funded_on:
+            since = snap.funded_on  # What a thin reserve left: owed since the buyout.
+        kind = OWED_KINDS.get(part, ITEM_FEE)
+        on_clearing = -owed
+        if kind == ITEM_MISDIRECTED:
+            # Owed on the due-to-factor account: it leaves nothing on the clearing one.
+            since, on_clearing = snap.received_on or snap.date, ZERO
+        found.append(item(kind, since, on_clearing, -owed))
+    if snap.fuel and not snap.funded_on:
+        # On the fuel-advances account; the funding of the invoice deducts it.
+        found.append(item(ITEM_FUEL, snap.date, ZERO, -snap.fuel))
+    terms = snap.agreement
+    if terms is None or snap.funded_on is None:
+        return found
+    fees = snap.base_fee + snap.late_fee
+    closed = snap.recovered_on or snap.collected_on or snap.lost_on
+    if closed and not snap.released_on and (snap.held or fees):
+        days = terms.release_days
+        deadline = closed + _days(days) if days is not None else None
+        cash = P.release_cash(terms, snap.held, snap.base_fee, snap.late_fee)
+        found.append(item(ITEM_RELEASE, closed, ZERO, cash, deadline))
+    if not (closed or snap.charged_back_on) and terms.recourse_days:
+        deadline = snap.funded_on + _days(terms.recourse_days)
+        if as_of > deadline:
+            found.append(item(ITEM_RECOURSE, snap.funded_on, ZERO, ZERO, deadline))
+    return found
+
+
+def _schedule_item(
+    facts: Facts,
+    key_: str,
+    currency: str,
+    group: str,
+    numbers: list[str],
+    as_of: datetime.date,
+) -> OpenItem:
+    """A schedule sold and not funded yet: its face on clearing, the cash it should bring."""
+    states = facts.settlement.states
+    first = facts.snap(numbers[0], as_of)
+    assert first is not None and first.scheduled_on is not None
+    terms = first.agreement
+    grace = terms.grace_days if terms is not None else 0
+    face = sum((states[n].face for n in numbers), ZERO)
+    if terms is not None and terms.loan:
+        face = ZERO  # Pledged, not sold: a loan-model schedule moves nothing to clearing.
+    cash = ZERO
+    if terms is not None:
+        for n in numbers:
+            snap_ = facts.snap(n, as_of)
+            fuel = snap_.fuel if snap_ else ZERO
+            cash += P.funding_cash(terms, states[n].split(terms)) - fuel
+    scheduled_by = states[numbers[0]].scheduled_by
+    source = source_of(scheduled_by.meta if scheduled_by else None)
+    return _item(
+        ITEM_SCHEDULE,
+        facts.display(key_),
+        currency,
+        group,
+        tuple(sorted(numbers)),
+        first.scheduled_on,
+        as_of,
+        face,
+        cash,
+        first.scheduled_on + _days(grace),
+        source,
+    )
 
 
 def _owed_items(

@@ -162,21 +162,44 @@ def cost_text(report: CostReport) -> list[str]:
     # Only the kinds of fee charged at all, as in Fava; the CSV and JSON keep every kind.
     every = report.by_factor + report.by_customer + report.by_month
     shown = [k for k in FEE_KINDS if k == "discount" or any(getattr(x.fees, k) for x in every)]
-    kinds = [kind.capitalize() for kind in shown]
-
     # The VAT on the fees, when there is any: deductible, so in neither the fees nor the rate.
     vat = any(line.vat for line in every)
+    out.extend(_cost_tables(report, shown, vat))
+    out.extend(["By month", _month_costs(report, shown, vat), ""])
+    if vat:
+        out.extend(
+            [
+                "VAT excluded, deductible: the fees and the rate leave out the VAT the factor "
+                "adds to its fees (input VAT, booked to the agreement's vat-account); VAT "
+                "shows it apart.",
+                "",
+            ]
+        )
+    out.extend(["Days to pay", _days_to_pay(report)])
+    if report.deductions:
+        out.extend(["", "Short pays, chargebacks and credit losses", _deductions(report)])
+    # The detail last: one line per invoice closed in the period.
+    out.extend(["", "By invoice, over its whole life", _invoice_costs(report)])
+    return out
 
-    def fees(line: CostLine) -> list[str]:
-        return [_m(getattr(line.fees, kind)) for kind in shown]
 
+def _fee_cells(line: CostLine, shown: list[str]) -> list[str]:
+    """The line's fees of each kind shown."""
+    return [_m(getattr(line.fees, kind)) for kind in shown]
+
+
+def _vat_cells(line: CostLine, vat: bool) -> list[str]:
+    """The line's VAT cell, when the report shows VAT and the line is a factor's."""
+    # Customer lines carry no VAT (it is booked per factor, not per customer).
+    return [_m(line.vat)] if vat and line.factor is not None else []
+
+
+def _cost_tables(report: CostReport, shown: list[str], vat: bool) -> list[str]:
+    """The cost by factor and by customer, each titled and followed by a blank line."""
+    out: list[str] = []
+    kinds = [kind.capitalize() for kind in shown]
     # The all-in rate only when some fee belongs to no invoice (else it is the rate).
     all_in = any(line.untied_fees for line in report.by_factor)
-
-    def vat_cells(line: CostLine) -> list[str]:
-        # Customer lines carry no VAT (it is booked per factor, not per customer).
-        return [_m(line.vat)] if vat and line.factor is not None else []
-
     for title, lines, first in (
         ("By factor", report.by_factor, "Factor"),
         ("By customer", report.by_customer, "Customer"),
@@ -189,42 +212,42 @@ def cost_text(report: CostReport) -> list[str]:
             [
                 line.key,
                 line.currency,
-                *fees(line),
+                *_fee_cells(line, shown),
                 _m(line.fees.total),
                 str(line.closed),
                 _m(line.cash_advanced),
                 number(line.average_days),
                 percent(line.annual_rate),
                 *([percent(line.all_in_rate)] if extra else []),
-                *vat_cells(line),
+                *_vat_cells(line, vat),
             ]
             for line in lines
         ]
         right = [False, False] + [True] * (len(kinds) + 5 + len(extra) + with_vat)
         out.extend([title, table(headers, rows, right), ""])
+    return out
+
+
+def _month_costs(report: CostReport, shown: list[str], vat: bool) -> str:
+    """The fees of each month, per factor and currency."""
+    kinds = [kind.capitalize() for kind in shown]
     headers = ["Month", "Factor", "Cur", *kinds, "Total"] + (["VAT"] if vat else [])
     rows = [
         [
             line.key,
             line.factor or "",
             line.currency,
-            *fees(line),
+            *_fee_cells(line, shown),
             _m(line.fees.total),
-            *vat_cells(line),
+            *_vat_cells(line, vat),
         ]
         for line in report.by_month
     ]
-    right = [False] * 3 + [True] * (len(kinds) + 1 + vat)
-    out.extend(["By month", table(headers, rows, right), ""])
-    if vat:
-        out.extend(
-            [
-                "VAT excluded, deductible: the fees and the rate leave out the VAT the factor "
-                "adds to its fees (input VAT, booked to the agreement's vat-account); VAT "
-                "shows it apart.",
-                "",
-            ]
-        )
+    return table(headers, rows, [False] * 3 + [True] * (len(kinds) + 1 + vat))
+
+
+def _days_to_pay(report: CostReport) -> str:
+    """How long each customer took to pay, and what it paid short or over."""
     headers = [
         "Customer",
         "Collected",
@@ -244,26 +267,25 @@ def cost_text(report: CostReport) -> list[str]:
         ]
         for wait in report.days_to_pay
     ]
-    out.extend(["Days to pay", table(headers, rows, [False] + [True] * 5)])
-    if report.deductions:
-        headers = ["Customer", "Kind", "Reason", "Cur", "Count", "Amount", "Invoices"]
-        rows = [
-            [
-                item.customer,
-                item.kind,
-                item.reason,
-                item.currency,
-                str(item.count),
-                _m(item.amount),
-                " ".join(item.invoices),
-            ]
-            for item in report.deductions
+    return table(headers, rows, [False] + [True] * 5)
+
+
+def _deductions(report: CostReport) -> str:
+    """The short pays, chargebacks and credit losses per customer, kind and reason."""
+    headers = ["Customer", "Kind", "Reason", "Cur", "Count", "Amount", "Invoices"]
+    rows = [
+        [
+            item.customer,
+            item.kind,
+            item.reason,
+            item.currency,
+            str(item.count),
+            _m(item.amount),
+            " ".join(item.invoices),
         ]
-        right = [False] * 4 + [True, True, False]
-        out.extend(["", "Short pays, chargebacks and credit losses", table(headers, rows, right)])
-    # The detail last: one line per invoice closed in the period.
-    out.extend(["", "By invoice, over its whole life", _invoice_costs(report)])
-    return out
+        for item in report.deductions
+    ]
+    return table(headers, rows, [False] * 4 + [True, True, False])
 
 
 def _invoice_costs(report: CostReport) -> str:
