@@ -192,8 +192,7 @@ class Settler:
                 self.compare(event, expected, entry.postings, "FCT121")
             new_postings = list(entry.postings)
         else:
-            own = frozenset(agreement.own_accounts())
-            new_postings = P.materialize(expected, self.config.detail, own)
+            new_postings = P.materialize(expected, self.config.detail, agreement.owned_set)
         self.result.replaced[event.index] = entry._replace(
             postings=new_postings, links=entry.links | links
         )
@@ -203,17 +202,23 @@ class Settler:
     ) -> None:
         """Remember the first use of the accounts the agreement names, to open them."""
         used = self.result.accounts_used
-        own = agreement.own_accounts()
-        prefixes = tuple(
-            prefix + ":"
-            for prefix in (agreement.recourse_receivables, agreement.customer_credits)
-            if prefix
-        )
+        prefixes = None
         for posting in postings:
             account = posting.account
             if account in used:
                 continue
-            if account in own or account == agreement.vat_account or account.startswith(prefixes):
+            if prefixes is None:
+                # Most events use no account for the first time: worked out only when one may.
+                prefixes = tuple(
+                    prefix + ":"
+                    for prefix in (agreement.recourse_receivables, agreement.customer_credits)
+                    if prefix
+                )
+            if (
+                account in agreement.owned_set
+                or account == agreement.vat_account
+                or account.startswith(prefixes)
+            ):
                 used[account] = (date, agreement)
 
     def check_factor(self, event: Event, states: list[InvoiceState]) -> bool:
@@ -257,7 +262,7 @@ class Settler:
             want[key] = want.get(key, ZERO) + item.number
         accounts = {key[0] for key in want} | (accounts or set())
         if agreement is not None:
-            accounts |= set(agreement.own_accounts())
+            accounts |= agreement.owned_set
         have = _totals([p for p in actual if p.account in accounts])
         lines = []
         for key in sorted(set(want) | set(have)):

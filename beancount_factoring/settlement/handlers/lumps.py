@@ -450,7 +450,7 @@ def write_deposit(
 ) -> bool:
     """Write the split (or check the hand-written one); False if nothing was booked."""
     entry = settler.result.replaced.get(event.index, event.entry)
-    accounts = set(agreement.own_accounts()) | {p.account for p in generated}
+    accounts = agreement.owned_set | {p.account for p in generated}
     own = [p for p in entry.postings if p.account in accounts]
     legs = [p for p in own if p.account in (agreement.clearing, agreement.reserve)]
     if len(legs) == len(own) <= 1:
@@ -476,9 +476,7 @@ def write_deposit(
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
             legs_out.append(P.leg(agreement.fees, -diff, currency, "rounding"))
-        new_postings = kept + P.materialize(
-            legs_out, settler.config.detail, frozenset(agreement.own_accounts())
-        )
+        new_postings = kept + P.materialize(legs_out, settler.config.detail, agreement.owned_set)
         settler.result.replaced[event.index] = entry._replace(
             postings=new_postings, links=entry.links | links
         )
@@ -556,8 +554,7 @@ def allocate_lump(
     waiting for its items (FCT103).
     """
     entry = event.entry
-    accounts = set(agreement.own_accounts())
-    own = [p for p in entry.postings if p.account in accounts]
+    own = [p for p in entry.postings if p.account in agreement.owned_set]
     if len(own) > 1 or (own and own[0].account not in (agreement.clearing, agreement.reserve)):
         settler.error(
             "FCT101",
