@@ -255,6 +255,8 @@ def vat_legs(agreement: Agreement, legs: list[Leg], rail: str = "ach") -> list[L
 
 def add_vat(agreement: Agreement, item: Item) -> Item:
     """Add the VAT on the item's fees to its postings and take it off its cash."""
+    if not agreement.vat_rates:
+        return item
     found = vat_legs(agreement, item.postings)
     if found:
         item.vat = sum((v.number for v in found), ZERO)
@@ -285,7 +287,20 @@ class Purchase(NamedTuple):
 
 
 def purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purchase:
-    """Split an invoice's face into advance, reserve and the fees taken at purchase."""
+    """Split an invoice's face into advance, reserve and the fees taken at purchase.
+
+    Kept on the agreement per face and currency: a ledger bills the same amounts again
+    and again. (The key is the face's text: 100.0 and 100.00 are equal Decimals whose
+    splits are written with different digits.)
+    """
+    key = ("purchase_split", str(face), currency)
+    split = agreement.memo.get(key)
+    if split is None:
+        split = agreement.memo[key] = _purchase_split(agreement, face, currency)
+    return split
+
+
+def _purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purchase:
     rounding = agreement.rounding
     advance = round_money(face * agreement.advance_rate, rounding)
     reserve = face - advance
@@ -373,15 +388,14 @@ def funding_item(
     """
     if split is None:
         split = purchase_split(agreement, face, currency)
-    item = Item("funding", invoice, currency)
-    item.postings.append(leg(source_account, -face, currency, "face", invoice, schedule))
+    postings = [Leg(source_account, -face, currency, "face", invoice, schedule)]
     if split.discount_fee:
-        item.postings.append(
-            leg(agreement.fees, split.discount_fee, currency, "discount-fee", invoice, schedule)
+        postings.append(
+            Leg(agreement.fees, split.discount_fee, currency, "discount-fee", invoice, schedule)
         )
     if split.invoice_fee:
-        item.postings.append(
-            leg(
+        postings.append(
+            Leg(
                 agreement.invoice_fee_account,
                 split.invoice_fee,
                 currency,
@@ -391,17 +405,15 @@ def funding_item(
             )
         )
     if split.reserve:
-        item.postings.append(
-            leg(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
+        postings.append(
+            Leg(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
         )
     recouped = ZERO
     if fuel is not None and fuel[1]:
         recouped = fuel[1]
-        item.postings.append(
-            leg(fuel[0], recouped, currency, "fuel-advance-recoup", invoice, schedule)
-        )
-    item.cash = split.cash - recouped
-    item.amounts = (split.advance, split.discount_fee, split.invoice_fee, recouped)
+        postings.append(Leg(fuel[0], recouped, currency, "fuel-advance-recoup", invoice, schedule))
+    amounts = (split.advance, split.discount_fee, split.invoice_fee, recouped)
+    item = Item("funding", invoice, currency, postings, split.cash - recouped, amounts)
     return add_vat(agreement, item), split
 
 
@@ -428,15 +440,15 @@ def release_item(
     late_fee: Decimal,
 ) -> Item:
     """The postings for a reserve released after collection, less the fees still due."""
-    item = Item("release", invoice, currency)
+    postings = []
     if held:
-        item.postings.append(leg(agreement.reserve, -held, currency, "reserve-release", invoice))
+        postings.append(Leg(agreement.reserve, -held, currency, "reserve-release", invoice))
     if base_fee:
-        item.postings.append(leg(agreement.fees, base_fee, currency, "discount-fee", invoice))
+        postings.append(Leg(agreement.fees, base_fee, currency, "discount-fee", invoice))
     if late_fee:
-        item.postings.append(leg(agreement.fees, late_fee, currency, "late-fee", invoice))
-    item.cash = held - base_fee - late_fee
-    item.amounts = (held, base_fee, late_fee)
+        postings.append(Leg(agreement.fees, late_fee, currency, "late-fee", invoice))
+    cash = held - base_fee - late_fee
+    item = Item("release", invoice, currency, postings, cash, (held, base_fee, late_fee))
     return add_vat(agreement, item)
 
 
