@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from beancount.core.data import Posting
+from beancount.core.data import Posting, Transaction
 
 from beancount_factoring.errors import make_error
 from beancount_factoring.ledger.book import Book, Event, units_of
@@ -193,9 +193,7 @@ class Settler:
             new_postings = list(entry.postings)
         else:
             new_postings = P.materialize(expected, self.config.detail, agreement.owned_set)
-        self.result.replaced[event.index] = entry._replace(
-            postings=new_postings, links=entry.links | links
-        )
+        self.result.replaced[event.index] = rewritten(entry, entry.links | links, new_postings)
 
     def note_accounts(
         self, postings: list[P.Leg], date: datetime.date, agreement: Agreement
@@ -329,6 +327,23 @@ class Settler:
             if not self.check_state(state, event, action):
                 return None
         return states
+
+
+def rewritten(
+    entry: Transaction, links: frozenset[str], postings: list[Posting] | None = None
+) -> Transaction:
+    """``entry`` with these links (and postings): ``entry._replace`` without its map over
+    every field, which the settlement calls once per invoice and event."""
+    return Transaction(
+        entry.meta,
+        entry.date,
+        entry.flag,
+        entry.payee,
+        entry.narration,
+        entry.tags,
+        links,
+        entry.postings if postings is None else postings,
+    )
 
 
 def _charges_back_rest(state: InvoiceState, action: str) -> bool:

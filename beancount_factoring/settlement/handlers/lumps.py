@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
-from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.context import Settler, rewritten
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
@@ -477,14 +477,12 @@ def write_deposit(
             # A tolerated rounding difference is the factor's to keep: a cost.
             legs_out.append(P.leg(agreement.fees, -diff, currency, "rounding"))
         new_postings = kept + P.materialize(legs_out, settler.config.detail, agreement.owned_set)
-        settler.result.replaced[event.index] = entry._replace(
-            postings=new_postings, links=entry.links | links
-        )
+        settler.result.replaced[event.index] = rewritten(entry, entry.links | links, new_postings)
         # The rounding leg may be the fees account's first use (found by fuzzing).
         settler.note_accounts(legs_out, event.date, agreement)
     else:
         settler.compare(event, generated, entry.postings, "FCT120", agreement)
-        settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
+        settler.result.replaced[event.index] = rewritten(entry, entry.links | links)
     settler.note_accounts(generated, event.date, agreement)
     return True
 
