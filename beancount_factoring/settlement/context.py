@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from beancount.core.data import Posting
+from beancount.core.data import Posting, Transaction
 
 from beancount_factoring.errors import make_error
 from beancount_factoring.ledger.book import Book, Event, units_of
@@ -192,28 +192,31 @@ class Settler:
                 self.compare(event, expected, entry.postings, "FCT121")
             new_postings = list(entry.postings)
         else:
-            own = frozenset(agreement.own_accounts())
-            new_postings = P.materialize(expected, self.config.detail, own)
-        self.result.replaced[event.index] = entry._replace(
-            postings=new_postings, links=entry.links | links
-        )
+            new_postings = P.materialize(expected, self.config.detail, agreement.owned_set)
+        self.result.replaced[event.index] = rewritten(entry, entry.links | links, new_postings)
 
     def note_accounts(
         self, postings: list[P.Leg], date: datetime.date, agreement: Agreement
     ) -> None:
         """Remember the first use of the accounts the agreement names, to open them."""
         used = self.result.accounts_used
-        own = agreement.own_accounts()
-        prefixes = tuple(
-            prefix + ":"
-            for prefix in (agreement.recourse_receivables, agreement.customer_credits)
-            if prefix
-        )
+        prefixes = None
         for posting in postings:
             account = posting.account
             if account in used:
                 continue
-            if account in own or account == agreement.vat_account or account.startswith(prefixes):
+            if prefixes is None:
+                # Most events use no account for the first time: worked out only when one may.
+                prefixes = tuple(
+                    prefix + ":"
+                    for prefix in (agreement.recourse_receivables, agreement.customer_credits)
+                    if prefix
+                )
+            if (
+                account in agreement.owned_set
+                or account == agreement.vat_account
+                or account.startswith(prefixes)
+            ):
                 used[account] = (date, agreement)
 
     def check_factor(self, event: Event, states: list[InvoiceState]) -> bool:
@@ -257,7 +260,7 @@ class Settler:
             want[key] = want.get(key, ZERO) + item.number
         accounts = {key[0] for key in want} | (accounts or set())
         if agreement is not None:
-            accounts |= set(agreement.own_accounts())
+            accounts |= agreement.owned_set
         have = _totals([p for p in actual if p.account in accounts])
         lines = []
         for key in sorted(set(want) | set(have)):
@@ -324,6 +327,23 @@ class Settler:
             if not self.check_state(state, event, action):
                 return None
         return states
+
+
+def rewritten(
+    entry: Transaction, links: frozenset[str], postings: list[Posting] | None = None
+) -> Transaction:
+    """``entry`` with these links (and postings): ``entry._replace`` without its map over
+    every field, which the settlement calls once per invoice and event."""
+    return Transaction(
+        entry.meta,
+        entry.date,
+        entry.flag,
+        entry.payee,
+        entry.narration,
+        entry.tags,
+        links,
+        entry.postings if postings is None else postings,
+    )
 
 
 def _charges_back_rest(state: InvoiceState, action: str) -> bool:

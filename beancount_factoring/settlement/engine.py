@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from beancount_factoring.ledger.book import Book, Event
 from beancount_factoring.ledger.config import Config
-from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.context import Settler, rewritten
 from beancount_factoring.settlement.handlers.buyout import settle_buyout
 from beancount_factoring.settlement.handlers.chargeback import settle_chargeback
 from beancount_factoring.settlement.handlers.charges import settle_fee
@@ -90,7 +90,7 @@ def _start(settler: Settler) -> None:
         settler.states[number] = InvoiceState(invoice, face.number or ZERO, face.currency)
         if number not in invoice.entry.links:
             links = invoice.entry.links | {number}
-            settler.result.replaced[invoice.position] = invoice.entry._replace(links=links)
+            settler.result.replaced[invoice.position] = rewritten(invoice.entry, links)
 
 
 def _awaits_funding(settler: Settler, event: Event) -> bool:

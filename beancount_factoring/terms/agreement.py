@@ -33,7 +33,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from beancount.core import account, data
@@ -262,6 +262,24 @@ class Agreement:
 
         The ``advances`` account is one of them only under the loan model.
         """
+        return self.owned
+
+    # Built once per agreement: every event asks for them. (cached_property writes the
+    # instance's __dict__, which a frozen dataclass allows.)
+    @cached_property
+    def owned_set(self) -> frozenset[str]:
+        """``own_accounts()`` as a set, for membership tests."""
+        return frozenset(self.owned)
+
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Results worked out from these terms alone, kept for the next invoice that asks
+        (``postings.purchase_split``): they live as long as the agreement."""
+        return {}
+
+    @cached_property
+    def owned(self) -> tuple[str, ...]:
+        """``own_accounts()``, worked out once."""
         accounts = [
             self.clearing,
             self.reserve,

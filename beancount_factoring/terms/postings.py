@@ -54,7 +54,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from beancount.core.amount import Amount
 from beancount.core.data import Posting
@@ -124,9 +124,10 @@ leg = Leg
 
 
 def _posting(account: str, number: Decimal, currency: str, meta: dict[str, str]) -> Posting:
-    # tuple.__new__ skips Amount's type assertions: number is a Decimal here.
+    # tuple.__new__ skips Amount's type assertions (number is a Decimal here) and the
+    # named tuples' argument handling: a deposit of a schedule writes hundreds of these.
     units = tuple.__new__(Amount, (number, currency))
-    return Posting(account, units, None, None, None, meta)
+    return tuple.__new__(Posting, (account, units, None, None, None, meta))
 
 
 def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[Posting]:
@@ -139,53 +140,49 @@ def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[P
     The invoices are still named by the transaction's links.
     """
     if detail == "invoice":
-        postings = []
-        for item in legs:
-            meta = {}
-            if item.invoice is not None:
-                meta["invoice"] = item.invoice
-            if item.schedule is not None:
-                meta["schedule"] = item.schedule
-            meta["factoring-part"] = item.part
-            postings.append(_posting(item.account, item.number, item.currency, meta))
-        return postings
-    sums: dict[tuple[str, str, str, str | None], Decimal] = {}
-    single: list[tuple[int, Leg]] = []
-    order: dict[tuple[str, str, str, str | None], int] = {}
-    first: dict[tuple[str, str, str, str | None], Leg | None] = {}
+        return [_leg_posting(item) for item in legs]
+    # One slot per leg, in the legs' order: a single leg's posting, or a group's
+    # running [total, its first leg or None once it has two, key] at its first leg.
+    slots: list[Posting | list[Any] | None] = [None] * len(legs)
+    groups: dict[tuple[str, str, str, str | None], list[Any]] = {}
     for position, item in enumerate(legs):
         if item.account in grouped or item.part == "vat":
             key = (item.account, item.currency, item.part, item.schedule)
-            if key not in sums:
-                order[key] = position
-                sums[key] = item.number
-                first[key] = item
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = [item.number, item, key]
+                slots[position] = group
             else:
-                sums[key] += item.number
-                first[key] = None
+                group[0] += item.number
+                group[1] = None
         else:
-            single.append((position, item))
-    out: list[tuple[int, Posting]] = []
-    for key, total in sums.items():
-        alone = first[key]
+            slots[position] = _leg_posting(item)
+    postings = []
+    for slot in slots:
+        if slot is None:
+            continue
+        if not isinstance(slot, list):
+            postings.append(slot)
+            continue
+        total, alone, key = slot
         if alone is not None:
             # A group of one invoice is written as in "invoice" detail, naming it.
-            single.append((order[key], alone))
-            continue
-        if not total:
-            continue
-        account, currency, part, schedule = key
-        meta = {"schedule": schedule} if schedule is not None else {}
-        meta["factoring-part"] = part
-        out.append((order[key], _posting(account, total, currency, meta)))
-    for position, item in single:
-        meta = {"invoice": item.invoice} if item.invoice is not None else {}
-        if item.schedule is not None:
-            meta["schedule"] = item.schedule
-        meta["factoring-part"] = item.part
-        out.append((position, _posting(item.account, item.number, item.currency, meta)))
-    out.sort(key=lambda pair: pair[0])
-    return [posting for _, posting in out]
+            postings.append(_leg_posting(alone))
+        elif total:
+            account, currency, part, schedule = key
+            meta = {"schedule": schedule} if schedule is not None else {}
+            meta["factoring-part"] = part
+            postings.append(_posting(account, total, currency, meta))
+    return postings
+
+
+def _leg_posting(item: Leg) -> Posting:
+    """The posting of one leg, naming its invoice and schedule."""
+    meta = {"invoice": item.invoice} if item.invoice is not None else {}
+    if item.schedule is not None:
+        meta["schedule"] = item.schedule
+    meta["factoring-part"] = item.part
+    return _posting(item.account, item.number, item.currency, meta)
 
 
 @dataclass(slots=True)
@@ -258,6 +255,8 @@ def vat_legs(agreement: Agreement, legs: list[Leg], rail: str = "ach") -> list[L
 
 def add_vat(agreement: Agreement, item: Item) -> Item:
     """Add the VAT on the item's fees to its postings and take it off its cash."""
+    if not agreement.vat_rates:
+        return item
     found = vat_legs(agreement, item.postings)
     if found:
         item.vat = sum((v.number for v in found), ZERO)
@@ -288,7 +287,20 @@ class Purchase(NamedTuple):
 
 
 def purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purchase:
-    """Split an invoice's face into advance, reserve and the fees taken at purchase."""
+    """Split an invoice's face into advance, reserve and the fees taken at purchase.
+
+    Kept on the agreement per face and currency: a ledger bills the same amounts again
+    and again. (The key is the face's text: 100.0 and 100.00 are equal Decimals whose
+    splits are written with different digits.)
+    """
+    key = ("purchase_split", str(face), currency)
+    split = agreement.memo.get(key)
+    if split is None:
+        split = agreement.memo[key] = _purchase_split(agreement, face, currency)
+    return split
+
+
+def _purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purchase:
     rounding = agreement.rounding
     advance = round_money(face * agreement.advance_rate, rounding)
     reserve = face - advance
@@ -376,15 +388,14 @@ def funding_item(
     """
     if split is None:
         split = purchase_split(agreement, face, currency)
-    item = Item("funding", invoice, currency)
-    item.postings.append(leg(source_account, -face, currency, "face", invoice, schedule))
+    postings = [Leg(source_account, -face, currency, "face", invoice, schedule)]
     if split.discount_fee:
-        item.postings.append(
-            leg(agreement.fees, split.discount_fee, currency, "discount-fee", invoice, schedule)
+        postings.append(
+            Leg(agreement.fees, split.discount_fee, currency, "discount-fee", invoice, schedule)
         )
     if split.invoice_fee:
-        item.postings.append(
-            leg(
+        postings.append(
+            Leg(
                 agreement.invoice_fee_account,
                 split.invoice_fee,
                 currency,
@@ -394,17 +405,15 @@ def funding_item(
             )
         )
     if split.reserve:
-        item.postings.append(
-            leg(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
+        postings.append(
+            Leg(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
         )
     recouped = ZERO
     if fuel is not None and fuel[1]:
         recouped = fuel[1]
-        item.postings.append(
-            leg(fuel[0], recouped, currency, "fuel-advance-recoup", invoice, schedule)
-        )
-    item.cash = split.cash - recouped
-    item.amounts = (split.advance, split.discount_fee, split.invoice_fee, recouped)
+        postings.append(Leg(fuel[0], recouped, currency, "fuel-advance-recoup", invoice, schedule))
+    amounts = (split.advance, split.discount_fee, split.invoice_fee, recouped)
+    item = Item("funding", invoice, currency, postings, split.cash - recouped, amounts)
     return add_vat(agreement, item), split
 
 
@@ -431,15 +440,15 @@ def release_item(
     late_fee: Decimal,
 ) -> Item:
     """The postings for a reserve released after collection, less the fees still due."""
-    item = Item("release", invoice, currency)
+    postings = []
     if held:
-        item.postings.append(leg(agreement.reserve, -held, currency, "reserve-release", invoice))
+        postings.append(Leg(agreement.reserve, -held, currency, "reserve-release", invoice))
     if base_fee:
-        item.postings.append(leg(agreement.fees, base_fee, currency, "discount-fee", invoice))
+        postings.append(Leg(agreement.fees, base_fee, currency, "discount-fee", invoice))
     if late_fee:
-        item.postings.append(leg(agreement.fees, late_fee, currency, "late-fee", invoice))
-    item.cash = held - base_fee - late_fee
-    item.amounts = (held, base_fee, late_fee)
+        postings.append(Leg(agreement.fees, late_fee, currency, "late-fee", invoice))
+    cash = held - base_fee - late_fee
+    item = Item("release", invoice, currency, postings, cash, (held, base_fee, late_fee))
     return add_vat(agreement, item)
 
 

@@ -187,7 +187,7 @@ def _write_fee(
     if entry.postings and not on_clearing and not any(p.account == fees for p in entry.postings):
         # The user wrote how it was paid (the bank); the plugin adds the fee.
         postings = list(entry.postings) + P.materialize(
-            legs, settler.config.detail, frozenset(agreement.own_accounts())
+            legs, settler.config.detail, agreement.owned_set
         )
         settler.result.replaced[event.index] = entry._replace(
             postings=postings, links=entry.links | {key}

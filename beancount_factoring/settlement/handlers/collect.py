@@ -231,7 +231,8 @@ def _close(
         short,
         state.held,
         from_funding,
-        agreement.customer_credit_account(state.invoice.account),
+        # Only an overpay is owed to the customer (most payments are neither short nor over).
+        agreement.customer_credit_account(state.invoice.account) if short < 0 else "",
     )
     if short > 0:
         # An overpay is not a deduction: it is owed to the customer, not revenue.

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
-from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.context import Settler, rewritten
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
@@ -450,7 +450,7 @@ def write_deposit(
 ) -> bool:
     """Write the split (or check the hand-written one); False if nothing was booked."""
     entry = settler.result.replaced.get(event.index, event.entry)
-    accounts = set(agreement.own_accounts()) | {p.account for p in generated}
+    accounts = agreement.owned_set | {p.account for p in generated}
     own = [p for p in entry.postings if p.account in accounts]
     legs = [p for p in own if p.account in (agreement.clearing, agreement.reserve)]
     if len(legs) == len(own) <= 1:
@@ -476,17 +476,13 @@ def write_deposit(
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
             legs_out.append(P.leg(agreement.fees, -diff, currency, "rounding"))
-        new_postings = kept + P.materialize(
-            legs_out, settler.config.detail, frozenset(agreement.own_accounts())
-        )
-        settler.result.replaced[event.index] = entry._replace(
-            postings=new_postings, links=entry.links | links
-        )
+        new_postings = kept + P.materialize(legs_out, settler.config.detail, agreement.owned_set)
+        settler.result.replaced[event.index] = rewritten(entry, entry.links | links, new_postings)
         # The rounding leg may be the fees account's first use (found by fuzzing).
         settler.note_accounts(legs_out, event.date, agreement)
     else:
         settler.compare(event, generated, entry.postings, "FCT120", agreement)
-        settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
+        settler.result.replaced[event.index] = rewritten(entry, entry.links | links)
     settler.note_accounts(generated, event.date, agreement)
     return True
 
@@ -556,8 +552,7 @@ def allocate_lump(
     waiting for its items (FCT103).
     """
     entry = event.entry
-    accounts = set(agreement.own_accounts())
-    own = [p for p in entry.postings if p.account in accounts]
+    own = [p for p in entry.postings if p.account in agreement.owned_set]
     if len(own) > 1 or (own and own[0].account not in (agreement.clearing, agreement.reserve)):
         settler.error(
             "FCT101",

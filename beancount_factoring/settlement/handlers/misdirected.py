@@ -181,7 +181,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
         )
         postings = list(entry.postings)
     else:
-        own = frozenset(terms.own_accounts())
+        own = terms.owned_set
         postings = list(entry.postings) + P.materialize(expected, settler.config.detail, own)
     settler.result.replaced[event.index] = entry._replace(postings=postings)
     settler.note_accounts(expected, event.date, terms)
