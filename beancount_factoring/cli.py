@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import gc
 import os
 import re
 import sys
@@ -240,6 +241,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if not args.ignore_errors and _refused(args.ledger, errors, options_map):
         return 2
     book = compute(entries, options_map, errors)
+    # The ledger and its facts live until the command exits: frozen, the cyclic
+    # collector no longer rescans them all (a full scan costs as much as a report)
+    # when the report's allocations set it off.
+    gc.freeze()
     start = getattr(args, "start", None)
     as_of = args.as_of or book.last_date
     if start is not None and as_of is not None and start > as_of:

@@ -38,7 +38,7 @@ apart (``vat``).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +54,7 @@ from beancount_factoring.reports.model import (
     Fees,
     InvoiceCost,
 )
-from beancount_factoring.reports.spells import Booked, InvoiceFees, invoice_fees
+from beancount_factoring.reports.spells import Booked, InvoiceFees, Window, invoice_fees
 from beancount_factoring.settlement.accruals import accrual_steps
 from beancount_factoring.terms.fees import round_money
 from beancount_factoring.terms.postings import fee_vat
@@ -310,42 +310,8 @@ def cost_report(
 ) -> CostReport:
     """The cost report for the period ``start`` (inclusive, None: all) to ``as_of``."""
     posted = _posted(facts, start, as_of, factor)
-    by_factor = posted.by_factor
-    by_customer: dict[tuple[str, str], _Tally] = {}
-    by_invoice: list[InvoiceCost] = []
-    waits: dict[str, list[tuple[int, int, Decimal]]] = {}
-    shares = transfer_shares(facts)
-    for number in facts.timeline:
-        invoice = facts.book.invoices[number]
-        currency, face = invoice.face.currency, invoice.face.number or ZERO
-        history = facts.history(number, as_of)
-        costs = invoice_fees(
-            history, face, currency, shares.get(number, ZERO), posted.booked.get(number, [])
-        )
-        fees = [fee for fee in costs.fees if not factor or fee.factor == factor]
-        if any(_in(fee.date, start, as_of) for fee in fees):
-            customer = _tally(by_customer, (invoice.customer, currency))
-            for fee in fees:
-                if _in(fee.date, start, as_of):
-                    customer.fees[fee.kind] += fee.amount
-        for spell in costs.spells:
-            if _in(spell.end, start, as_of) and (not factor or spell.factor == factor):
-                mine = _tally(by_factor, (spell.factor, currency))
-                mine.close(spell.fees, spell.advance, spell.advance * spell.days)
-        whole = _whole_life(facts, number, costs, factor)
-        if whole is None or not _in(whole.closed_on, start, as_of):
-            continue
-        by_invoice.append(whole)
-        customer = _tally(by_customer, (invoice.customer, currency))
-        customer.close(whole.fees.total, whole.cash_advanced, whole.dollar_days)
-        last = history[-1]
-        if last.collected_on:
-            # Paid to the factor and to us; on the day the payments reached the face.
-            paid = (last.paid if last.paid is not None else face) + last.received
-            paid_on = last.paid_in_full_on or last.collected_on
-            waits.setdefault(invoice.customer, []).append(
-                (whole.days, (paid_on - invoice.entry.date).days, face - paid)
-            )
+    lives = _invoice_lines(facts, Window(start, as_of, factor), posted)
+    by_customer = lives.by_customer
     for currency, tally in posted.untied.items():
         by_customer[(NO_INVOICE, currency)] = tally
     for customer_name, currency, amount in _accruals(facts, start, as_of, factor):
@@ -355,7 +321,7 @@ def cost_report(
         start=start,
         by_factor=tuple(
             tally.line(facts.display(key), facts.display(key), currency)
-            for (key, currency), tally in sorted(by_factor.items())
+            for (key, currency), tally in sorted(posted.by_factor.items())
         ),
         by_customer=tuple(
             tally.line(customer, None, currency)
@@ -367,57 +333,131 @@ def cost_report(
             tally.line(month, facts.display(key), currency, rate=False)
             for (month, key, currency), tally in sorted(posted.by_month.items())
         ),
-        days_to_pay=_days_to_pay(waits),
+        days_to_pay=tuple(wait.line(customer) for customer, wait in sorted(lives.waits.items())),
         deductions=_deductions(facts, start, as_of, factor),
-        by_invoice=tuple(sorted(by_invoice, key=lambda line: (line.closed_on, line.invoice))),
+        by_invoice=tuple(
+            sorted(lives.by_invoice, key=lambda line: (line.closed_on, line.invoice))
+        ),
     )
 
 
-def _whole_life(
-    facts: Facts, number: str, costs: InvoiceFees, factor: str | None
-) -> InvoiceCost | None:
-    """The invoice's cost over its whole life (the given factor's spells only), once its
-    last spell has ended; None before."""
-    kept = [index for index, s in enumerate(costs.spells) if not factor or s.factor == factor]
-    spells = [costs.spells[index] for index in kept]
-    if not spells or spells[-1].end is None:
+@dataclass(slots=True)
+class _Wait:
+    """How long a customer took to pay, summed over its invoices collected in the period."""
+
+    collected: int = 0
+    from_funding: int = 0
+    from_invoice: int = 0
+    short_paid: Decimal = ZERO
+    overpaid: Decimal = ZERO
+
+    def add(self, from_funding: int, from_invoice: int, short: Decimal) -> None:
+        """One invoice: its days from funding and from its date, and what it was paid short
+        of its face (negative: beyond it; each apart)."""
+        self.collected += 1
+        self.from_funding += from_funding
+        self.from_invoice += from_invoice
+        self.short_paid += max(short, ZERO)
+        self.overpaid += max(-short, ZERO)
+
+    def line(self, customer: str) -> DaysToPay:
+        return DaysToPay(
+            customer=customer,
+            collected=self.collected,
+            average_from_funding=Decimal(self.from_funding) / self.collected,
+            average_from_invoice=Decimal(self.from_invoice) / self.collected,
+            short_paid=self.short_paid,
+            overpaid=self.overpaid,
+        )
+
+
+@dataclass
+class _Lives:
+    """What the invoices' own fees and spells add to the report (``_invoice_lines``)."""
+
+    by_customer: dict[tuple[str, str], _Tally] = field(default_factory=dict)
+    by_invoice: list[InvoiceCost] = field(default_factory=list)
+    waits: dict[str, _Wait] = field(default_factory=dict)
+
+
+def _invoice_lines(facts: Facts, window: Window, posted: _Posted) -> _Lives:
+    """One pass over the invoices: each one's fees of the period to its customer's line,
+    its spells closed in the period to their factors' lines (``posted.by_factor``), and
+    its whole life, once closed in the period, to its customer's rate and days to pay."""
+    lives = _Lives()
+    by_customer, by_factor, factor = lives.by_customer, posted.by_factor, window.factor
+    shares = transfer_shares(facts)
+    invoices = facts.book.invoices
+    for number in facts.timeline:
+        invoice = invoices[number]
+        currency, face = invoice.face.currency, invoice.face.number or ZERO
+        history = facts.history(number, window.end)
+        costs = invoice_fees(
+            history,
+            face,
+            currency,
+            shares.get(number, ZERO),
+            posted.booked.get(number, []),
+            window,
+        )
+        if costs.in_period is not None:
+            fees = _tally(by_customer, (invoice.customer, currency)).fees
+            for kind, amount in costs.in_period.items():
+                fees[kind] += amount
+        for spell in costs.spells:
+            if window.holds(spell.end) and (not factor or spell.factor == factor):
+                mine = _tally(by_factor, (spell.factor, currency))
+                mine.close(spell.fees, spell.advance, spell.advance * spell.days)
+        whole = _whole_life(facts, number, costs)
+        if whole is None:
+            continue
+        lives.by_invoice.append(whole)
+        customer = _tally(by_customer, (invoice.customer, currency))
+        customer.close(whole.fees.total, whole.cash_advanced, whole.dollar_days)
+        last = history[-1]
+        if last.collected_on:
+            # Paid to the factor and to us; on the day the payments reached the face.
+            paid = (last.paid if last.paid is not None else face) + last.received
+            paid_on = last.paid_in_full_on or last.collected_on
+            wait = lives.waits.get(invoice.customer)
+            if wait is None:
+                wait = lives.waits[invoice.customer] = _Wait()
+            wait.add(whole.days, (paid_on - invoice.entry.date).days, face - paid)
+    return lives
+
+
+def _whole_life(facts: Facts, number: str, costs: InvoiceFees) -> InvoiceCost | None:
+    """The invoice's cost over its whole life (the window's factor's spells only), once its
+    last spell has ended in the window's period; None otherwise."""
+    factor = costs.window.factor
+    spells = [s for s in costs.spells if s.factor == factor] if factor else costs.spells
+    if not spells:
         return None
     closed_on = spells[-1].end
-    fees = {kind: ZERO for kind in FEE_KINDS}
-    for fee in costs.fees:
-        if fee.spell in kept:
-            fees[fee.kind] += fee.amount
+    if closed_on is None or not costs.window.holds(closed_on):
+        return None
+    fees = Fees(**costs.whole)
     days = max((closed_on - spells[0].start).days, 1)
-    dollar_days = sum((s.advance * s.days for s in spells), ZERO)
-    total = sum(fees.values(), ZERO)
+    dollar_days = ZERO
+    for spell in spells:
+        dollar_days += spell.advance * spell.days
+    if len(spells) == 1:
+        factors: tuple[str, ...] = (facts.display(spells[0].factor),)
+    else:
+        factors = tuple(dict.fromkeys(facts.display(s.factor) for s in spells))
     invoice = facts.book.invoices[number]
     return InvoiceCost(
         invoice=number,
         customer=invoice.customer,
-        factors=tuple(dict.fromkeys(facts.display(s.factor) for s in spells)),
+        factors=factors,
         currency=invoice.face.currency,
-        fees=Fees(**fees),
+        fees=fees,
         funded_on=spells[0].start,
         closed_on=closed_on,
         days=days,
         cash_advanced=dollar_days / days,
         dollar_days=dollar_days,
-        annual_rate=total / dollar_days * YEAR if dollar_days else None,
-    )
-
-
-def _days_to_pay(waits: dict[str, list[tuple[int, int, Decimal]]]) -> tuple[DaysToPay, ...]:
-    return tuple(
-        DaysToPay(
-            customer=customer,
-            collected=len(items),
-            average_from_funding=Decimal(sum(i[0] for i in items)) / len(items),
-            average_from_invoice=Decimal(sum(i[1] for i in items)) / len(items),
-            # Each invoice short of its face, or beyond it (an overpay), apart.
-            short_paid=sum((max(i[2], ZERO) for i in items), ZERO),
-            overpaid=sum((max(-i[2], ZERO) for i in items), ZERO),
-        )
-        for customer, items in sorted(waits.items())
+        annual_rate=fees.total / dollar_days * YEAR if dollar_days else None,
     )
 
 

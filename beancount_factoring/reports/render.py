@@ -42,24 +42,42 @@ from beancount_factoring.reports.model import (
 
 FORMATS = ("text", "csv", "json")
 Report = ReserveReport | AgingReport | CostReport | ReconcileReport | CompareReport
+# Values that hold no source (``relative`` leaves them as they are).
+LEAVES = (Decimal, datetime.date, int, float)
 
 
 def relative(report: Report, base: str) -> Report:
-    """The report with the sources under the folder ``base`` shown relative to it."""
+    """The report with the sources under the folder ``base`` shown relative to it.
+
+    Whatever holds no such source (or string naming the folder) is kept as it is,
+    not copied: a report of every invoice is mostly money and dates.
+    """
     prefix = os.path.join(os.path.abspath(base), "")
+    names: dict[type, tuple[str, ...]] = {}
 
     def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(prefix, "") if prefix in value else value
+        if isinstance(value, LEAVES) or value is None:
+            return value
         if isinstance(value, Source):
             if value.filename.startswith(prefix):
                 return Source(value.filename[len(prefix) :], value.lineno)
             return value
-        if isinstance(value, str):
-            return value.replace(prefix, "")
         if isinstance(value, tuple):
-            return tuple(walk(item) for item in value)
+            items = tuple(walk(item) for item in value)
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            changes = {f.name: walk(getattr(value, f.name)) for f in dataclasses.fields(value)}
-            return dataclasses.replace(value, **changes)
+            kind = type(value)
+            if kind not in names:
+                names[kind] = tuple(f.name for f in dataclasses.fields(value))
+            changes = {}
+            for name in names[kind]:
+                old = getattr(value, name)
+                new = walk(old)
+                if new is not old:
+                    changes[name] = new
+            return dataclasses.replace(value, **changes) if changes else value
         return value
 
     result: Report = walk(report)

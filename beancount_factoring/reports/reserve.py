@@ -100,10 +100,16 @@ def forfeits(
 
 
 def reserve_line(
-    facts: Facts, number: str, as_of: datetime.date, typical: Callable[[str], int]
+    facts: Facts,
+    number: str,
+    as_of: datetime.date,
+    typical: Callable[[str], int],
+    history: list[Snap] | None = None,
 ) -> ReserveInvoice | None:
-    """One invoice's reserve as of a date, or None if it has none then."""
-    history = facts.history(number, as_of)
+    """One invoice's reserve as of a date, or None if it has none then (``history``: its
+    snapshots to the date, when the caller has read them)."""
+    if history is None:
+        history = facts.history(number, as_of)
     if not history:
         return None
     snap = history[-1]
@@ -192,10 +198,13 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
 
     lines: dict[tuple[str, str], list[ReserveInvoice]] = {}
     for number in facts.timeline:
-        snap = facts.snap(number, as_of)
-        if snap is None or snap.factor is None or (factor and snap.factor != factor):
+        history = facts.history(number, as_of)
+        if not history:
             continue
-        line = reserve_line(facts, number, as_of, typical)
+        snap = history[-1]
+        if snap.factor is None or (factor and snap.factor != factor):
+            continue
+        line = reserve_line(facts, number, as_of, typical, history)
         if line is not None:
             lines.setdefault((snap.factor, line.currency), []).append(line)
     accounts: dict[str, tuple[str, ...]] = {}
@@ -210,41 +219,63 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
         # A factor with an agreement per currency keeps each currency's reserve apart.
         own = [a.reserve for a in facts.agreements_of(key) if a.currency == currency]
         names = tuple(dict.fromkeys(own)) or accounts.get(key, ())
-        history: list[BalancePoint] = []
-        balance = ZERO
-        for posting in facts.account_lines(names, as_of):
-            if posting.currency != currency:
-                continue
-            balance += posting.number
-            if history and history[-1].date == posting.date:
-                history[-1] = BalancePoint(posting.date, balance)
-            else:
-                history.append(BalancePoint(posting.date, balance))
+        balance, points = _balances(facts, names, currency, as_of)
         invoices.sort(key=lambda line: (line.funded_on, line.invoice))
-        held = sum((line.held for line in invoices), ZERO)
-        accrued = sum((line.accrued_fee for line in invoices), ZERO)
-        by_status = tuple(
-            (status, sum((x.held for x in invoices if x.status == status), ZERO))
-            for status in RESERVE_STATUSES
-        )
         result.append(
-            FactorReserve(
-                factor=facts.display(key),
-                currency=currency,
-                accounts=names,
-                held=held,
-                account_balance=balance,
-                unexplained=balance - held,
-                due_back=sum(
-                    (x.due_back for x in invoices if x.status in (RELEASE_DUE, OVERDUE)),
-                    ZERO,
-                ),
-                accrued_fees=accrued,
-                held_net_of_fees=held - accrued,
-                forfeited=sum((line.forfeited for line in invoices), ZERO),
-                by_status=by_status,
-                history=tuple(history),
-                invoices=tuple(invoices),
-            )
+            _factor_reserve(facts.display(key), currency, names, invoices, balance, points)
         )
     return ReserveReport(as_of=as_of, factors=tuple(result))
+
+
+def _balances(
+    facts: Facts, names: tuple[str, ...], currency: str, as_of: datetime.date
+) -> tuple[Decimal, list[BalancePoint]]:
+    """The reserve accounts' balance in ``currency`` as of the date, and at the end of each
+    day it changed."""
+    history: list[BalancePoint] = []
+    balance = ZERO
+    for posting in facts.account_lines(names, as_of):
+        if posting.currency != currency:
+            continue
+        balance += posting.number
+        if history and history[-1].date == posting.date:
+            history[-1] = BalancePoint(posting.date, balance)
+        else:
+            history.append(BalancePoint(posting.date, balance))
+    return balance, history
+
+
+def _factor_reserve(
+    factor: str,
+    currency: str,
+    names: tuple[str, ...],
+    invoices: list[ReserveInvoice],
+    balance: Decimal,
+    history: list[BalancePoint],
+) -> FactorReserve:
+    """One factor's reserve in one currency: its invoices' sums, in one pass, beside the
+    balance of its reserve accounts."""
+    held = accrued = forfeited = due_back = ZERO
+    by_status = dict.fromkeys(RESERVE_STATUSES, ZERO)
+    for line in invoices:
+        held += line.held
+        accrued += line.accrued_fee
+        forfeited += line.forfeited
+        by_status[line.status] += line.held
+        if line.status in (RELEASE_DUE, OVERDUE):
+            due_back += line.due_back
+    return FactorReserve(
+        factor=factor,
+        currency=currency,
+        accounts=names,
+        held=held,
+        account_balance=balance,
+        unexplained=balance - held,
+        due_back=due_back,
+        accrued_fees=accrued,
+        held_net_of_fees=held - accrued,
+        forfeited=forfeited,
+        by_status=tuple(by_status.items()),
+        history=tuple(history),
+        invoices=tuple(invoices),
+    )

@@ -20,13 +20,16 @@ Pinecrest (advance 1,960.00: the face less the reserve that moved, fee
 60.00 over 1,960.00 x 9 days; the invoice's whole life counts 100.00 over
 1,900.00 x 20 + 1,960.00 x 9.
 
-Each fee is kept with the spell it belongs to and the day it was booked (the
-purchase fees at funding or at the buyout, the fee accrued to a buyout on the
-buyout, time-based fees with the release, a chargeback's or a forfeited credit
-loss's fee on that day). Fees the ledger books against an invoice that the
-invoice's state does not work out (a fuel advance's fee, another charge naming
-the invoice) come from their postings (``Booked``) and go to the spell of
-their factor.
+Each fee belongs to a spell and to the day it was booked (the purchase fees
+at funding or at the buyout, the fee accrued to a buyout on the buyout,
+time-based fees with the release, a chargeback's or a forfeited credit loss's
+fee on that day). Fees the ledger books against an invoice that the invoice's
+state does not work out (a fuel advance's fee, another charge naming the
+invoice) come from their postings (``Booked``) and go to the spell of their
+factor. The report asks two sums of them (``InvoiceFees``), so each fee is
+added up as it is found rather than kept: by kind, those of the factor asked
+booked in the period (a customer's line), and those of the factor's spells
+whenever booked (the invoice's whole life).
 """
 
 from __future__ import annotations
@@ -42,15 +45,21 @@ ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
-class Fee:
-    """One fee of an invoice: its kind, the day it was booked (None: with a release to
-    come), its factor, and the spell it belongs to (None: before any funding)."""
+class Window:
+    """What a report asks of the fees: the period ``start`` (None: all) to ``end``, both
+    inclusive, and the factor (its key; None: every factor)."""
 
-    factor: str
-    kind: str
-    date: datetime.date | None
-    amount: Decimal
-    spell: int | None
+    start: datetime.date | None
+    end: datetime.date
+    factor: str | None = None
+
+    def holds(self, date: datetime.date | None) -> bool:
+        """True when ``date`` falls in the period (a fee not booked yet never does)."""
+        return date is not None and date <= self.end and (self.start is None or date >= self.start)
+
+    def keeps(self, factor: str) -> bool:
+        """True when the report counts this factor's fees and spells."""
+        return not self.factor or factor == self.factor
 
 
 @dataclass(slots=True)
@@ -81,22 +90,61 @@ class Booked:
     amount: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class InvoiceFees:
-    """An invoice's fees and spells, worked out from its snapshots by ``invoice_fees``."""
+    """An invoice's spells and the sums of its fees that a report asks (``window``),
+    worked out from its snapshots by ``invoice_fees``."""
 
     face: Decimal
     currency: str
-    fees: list[Fee] = field(default_factory=list)
+    window: Window
     spells: list[Spell] = field(default_factory=list)
+    # By kind, the fees of the window's factor booked in the period; None when none was
+    # (the invoice's customer then has no fee in the period from it).
+    in_period: dict[str, Decimal] | None = None
+    # By kind, the fees of the spells the window keeps, whenever booked.
+    whole: dict[str, Decimal] = field(default_factory=dict)
+    # The fees known and booked with the release to come: (factor, kind, amount).
+    pending: list[tuple[str, str, Decimal]] = field(default_factory=list)
 
     def add(self, kind: str, date: datetime.date | None, amount: Decimal) -> None:
-        """A fee of the current spell."""
+        """A fee of the current spell, booked on ``date`` (None: with the release)."""
         if not amount:
             return
         spell = self.spells[-1]
         spell.fees += amount
-        self.fees.append(Fee(spell.factor, kind, date, amount, len(self.spells) - 1))
+        self._count(spell.factor, kind, date, amount, spell)
+
+    def _count(
+        self,
+        factor: str,
+        kind: str,
+        date: datetime.date | None,
+        amount: Decimal,
+        spell: Spell | None,
+    ) -> None:
+        """Add a fee to the sums the window asks for (``spell``: the one it belongs to)."""
+        window = self.window
+        if spell is not None and window.keeps(spell.factor):
+            self.whole[kind] = self.whole.get(kind, ZERO) + amount
+        if date is None:
+            self.pending.append((factor, kind, amount))
+        else:
+            self._dated(factor, kind, date, amount)
+
+    def _dated(self, factor: str, kind: str, date: datetime.date, amount: Decimal) -> None:
+        """A fee booked on ``date``: in the period's sum if the window holds it."""
+        if self.window.holds(date) and self.window.keeps(factor):
+            if self.in_period is None:
+                self.in_period = {}
+            self.in_period[kind] = self.in_period.get(kind, ZERO) + amount
+
+    def release(self, date: datetime.date | None) -> None:
+        """The reserve came back: the fees waiting for it are booked on ``date``."""
+        if date is not None:
+            for factor, kind, amount in self.pending:
+                self._dated(factor, kind, date, amount)
+        self.pending.clear()
 
     def start(self, factor: str, advance: Decimal, date: datetime.date) -> None:
         if self.spells and self.spells[-1].end is None:
@@ -109,17 +157,20 @@ class InvoiceFees:
 
     def book(self, fee: Booked) -> None:
         """A posted fee: to the spell of its factor that ran on its day, else the first."""
-        mine = [i for i, s in enumerate(self.spells) if s.factor == fee.factor]
-        during = [
-            i
-            for i in mine
-            if self.spells[i].start <= fee.date
-            and (self.spells[i].end is None or fee.date <= self.spells[i].end)  # type: ignore[operator]
-        ]
-        index = during[0] if during else mine[0] if mine else None
-        if index is not None:
-            self.spells[index].fees += fee.amount
-        self.fees.append(Fee(fee.factor, fee.kind, fee.date, fee.amount, index))
+        first: Spell | None = None
+        found: Spell | None = None
+        for spell in self.spells:
+            if spell.factor != fee.factor:
+                continue
+            if first is None:
+                first = spell
+            if spell.start <= fee.date and (spell.end is None or fee.date <= spell.end):
+                found = spell
+                break
+        owner = found or first
+        if owner is not None:
+            owner.fees += fee.amount
+        self._count(fee.factor, fee.kind, fee.date, fee.amount, owner)
 
 
 def invoice_fees(
@@ -128,10 +179,12 @@ def invoice_fees(
     currency: str,
     transfer: Decimal,
     booked: list[Booked],
+    window: Window,
 ) -> InvoiceFees:
-    """An invoice's fees and spells from its snapshots (``transfer``: its share of its
-    funding's transfer fee) and the fees posted against it (``booked``)."""
-    result = InvoiceFees(face, currency)
+    """An invoice's spells and fees from its snapshots (``transfer``: its share of its
+    funding's transfer fee) and the fees posted against it (``booked``), summed as
+    ``window`` asks."""
+    result = InvoiceFees(face, currency, window)
     previous: Snap | None = None
     for snap in history:
         _step(result, previous, snap, transfer)
@@ -141,15 +194,17 @@ def invoice_fees(
     return result
 
 
-def _new(snap: Snap, previous: Snap | None, name: str) -> bool:
-    """True when the snapshot's date field ``name`` was set by this event."""
-    return bool(getattr(snap, name)) and (previous is None or not getattr(previous, name))
-
-
 def _step(result: InvoiceFees, previous: Snap | None, snap: Snap, transfer: Decimal) -> None:
-    """What one event did to the invoice's fees and spells."""
-    if _new(snap, previous, "funded_on") and snap.purchase is not None:
-        assert snap.funded_on is not None
+    """What one event did to the invoice's fees and spells.
+
+    A date field "set by this event" is set now and was not before; each is compared
+    by hand, not looked up by its name: this runs for every event of every invoice.
+    """
+    if (
+        snap.funded_on
+        and (previous is None or not previous.funded_on)
+        and snap.purchase is not None
+    ):
         result.start(snap.factor or "", snap.purchase.advance, snap.funded_on)
         result.add("discount", snap.funded_on, snap.purchase.discount_fee)
         result.add("invoice", snap.funded_on, snap.purchase.invoice_fee)
@@ -166,8 +221,7 @@ def _step(result: InvoiceFees, previous: Snap | None, snap: Snap, transfer: Deci
         result.add("invoice", snap.funded_on, snap.purchase.invoice_fee)
     if not result.spells:
         return
-    if _new(snap, previous, "collected_on"):
-        assert snap.collected_on is not None
+    if snap.collected_on and (previous is None or not previous.collected_on):
         # Known on collection, booked with the release (None: not yet).
         result.add("discount", None, snap.base_fee)
         result.add("late", None, snap.late_fee)
@@ -176,24 +230,24 @@ def _step(result: InvoiceFees, previous: Snap | None, snap: Snap, transfer: Deci
         # us before the funding, the spell ends the day it began.)
         paid_on = snap.paid_in_full_on or snap.collected_on
         result.end(max(paid_on, result.spells[-1].start))
-    if _new(snap, previous, "lost_on"):
-        assert snap.lost_on is not None
-        # A credit loss: the fee to the day is taken from the reserve at once when the
-        # factor keeps the reserve, else with the release (losses.py).
-        released = snap.agreement is not None and snap.agreement.reserve_on_loss == "released"
-        base, late = _fee_to(snap, result, snap.lost_on)
-        result.add("discount", None if released else snap.lost_on, base)
-        result.add("late", None if released else snap.lost_on, late)
-        result.end(snap.lost_on)
-    if _new(snap, previous, "released_on"):
-        result.fees = [
-            fee if fee.date is not None else _dated(fee, snap.released_on) for fee in result.fees
-        ]
-    if _new(snap, previous, "charged_back_on"):
-        assert snap.charged_back_on is not None
+    if snap.lost_on and (previous is None or not previous.lost_on):
+        _lost(result, snap, snap.lost_on)
+    if snap.released_on and (previous is None or not previous.released_on):
+        result.release(snap.released_on)
+    if snap.charged_back_on and (previous is None or not previous.charged_back_on):
         base, late = _fee_to(snap, result, snap.charged_back_on)
         result.add("chargeback", snap.charged_back_on, base + late)
         result.end(snap.charged_back_on)
+
+
+def _lost(result: InvoiceFees, snap: Snap, lost_on: datetime.date) -> None:
+    """A credit loss: the fee to the day is taken from the reserve at once when the
+    factor keeps the reserve, else with the release (losses.py)."""
+    released = snap.agreement is not None and snap.agreement.reserve_on_loss == "released"
+    base, late = _fee_to(snap, result, lost_on)
+    result.add("discount", None if released else lost_on, base)
+    result.add("late", None if released else lost_on, late)
+    result.end(lost_on)
 
 
 def _bought(previous: Snap | None, snap: Snap) -> bool:
@@ -204,10 +258,6 @@ def _bought(previous: Snap | None, snap: Snap) -> bool:
         and snap.factor != previous.factor
         and snap.purchase is not None
     )
-
-
-def _dated(fee: Fee, date: datetime.date | None) -> Fee:
-    return Fee(fee.factor, fee.kind, date, fee.amount, fee.spell)
 
 
 def _fee_to(snap: Snap, result: InvoiceFees, day: datetime.date) -> tuple[Decimal, Decimal]:
