@@ -5,7 +5,8 @@ entries) < settlement (the engine and its event handlers) < checks < plugin
 < reports < Fava pages and CLI; the importers stand apart, using only the terms
 and the ledger's reading. Every import counts, those made for type checking or
 inside a function too: a module may import its own layer or one below, never
-one above, and no modules import each other in a circle.
+one above, and no modules import each other in a circle. No function runs past
+80 lines.
 """
 
 from __future__ import annotations
@@ -125,3 +126,18 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
         if name not in state:
             visit(name, [name])
     assert cycles == []
+
+
+# A function fits on a screen: past this many lines, split it into its steps.
+MOST_LINES = 80
+
+
+def test_no_function_runs_past_a_screen() -> None:
+    long = []
+    for name, path in module_names().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > MOST_LINES:
+                    long.append(f"{name}.{node.name}: {lines} lines")
+    assert long == []

@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from beancount_factoring.ledger.book import Invoice
 from beancount_factoring.reports.facts import Facts, Snap, source_of
 from beancount_factoring.reports.model import (
     AWAITING_COLLECTION,
@@ -120,34 +121,9 @@ def reserve_line(
     short_paid = facts.reserve_short_paid(number, as_of)
     forfeited, reason = forfeits(history, invoice.face.number or ZERO, short_paid)
     fees_due = ZERO if snap.released_on else snap.base_fee + snap.late_fee
-    release_days = agreement.release_days
-    expected: datetime.date | None = None
-    days_overdue = 0
-    if snap.released_on:
-        status = RELEASED
-    elif snap.charged_back_on:
-        status = FORFEITED
-    elif snap.collected_on or snap.lost_on:
-        closed = snap.recovered_on or snap.collected_on or snap.lost_on
-        assert closed is not None
-        if not (snap.held or fees_due) and forfeited:
-            status = FORFEITED
-        elif not (snap.held or fees_due):
-            status = RELEASED  # Nothing was held back (a reserve of zero).
-        else:
-            expected = closed + datetime.timedelta(days=release_days or 0)
-            late = (as_of - closed).days - (release_days or 0)
-            if release_days is not None and late > 0:
-                status, days_overdue = OVERDUE, late
-            else:
-                status = RELEASE_DUE
-    else:
-        status = AWAITING_COLLECTION
-        collection = invoice.due
-        if collection is None:
-            days = typical(invoice.customer)
-            collection = snap.funded_on + datetime.timedelta(days=days)
-        expected = collection + datetime.timedelta(days=release_days or 0)
+    status, expected, days_overdue = _status(
+        snap, invoice, as_of, bool(forfeited), fees_due, typical
+    )
     face = invoice.face.number or ZERO
     accrued = fees_due
     if status == AWAITING_COLLECTION:
@@ -185,6 +161,49 @@ def reserve_line(
         days_overdue=days_overdue,
         source=source_of(invoice.entry.meta),
     )
+
+
+def _status(
+    snap: Snap,
+    invoice: Invoice,
+    as_of: datetime.date,
+    forfeited: bool,
+    fees_due: Decimal,
+    typical: Callable[[str], int],
+) -> tuple[str, datetime.date | None, int]:
+    """Where the invoice's reserve stands: its status, the day it is expected back, and
+    the days it is overdue."""
+    agreement = snap.agreement
+    assert agreement is not None and snap.funded_on is not None
+    release_days = agreement.release_days
+    expected: datetime.date | None = None
+    days_overdue = 0
+    if snap.released_on:
+        status = RELEASED
+    elif snap.charged_back_on:
+        status = FORFEITED
+    elif snap.collected_on or snap.lost_on:
+        closed = snap.recovered_on or snap.collected_on or snap.lost_on
+        assert closed is not None
+        if not (snap.held or fees_due) and forfeited:
+            status = FORFEITED
+        elif not (snap.held or fees_due):
+            status = RELEASED  # Nothing was held back (a reserve of zero).
+        else:
+            expected = closed + datetime.timedelta(days=release_days or 0)
+            late = (as_of - closed).days - (release_days or 0)
+            if release_days is not None and late > 0:
+                status, days_overdue = OVERDUE, late
+            else:
+                status = RELEASE_DUE
+    else:
+        status = AWAITING_COLLECTION
+        collection = invoice.due
+        if collection is None:
+            days = typical(invoice.customer)
+            collection = snap.funded_on + datetime.timedelta(days=days)
+        expected = collection + datetime.timedelta(days=release_days or 0)
+    return status, expected, days_overdue
 
 
 def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> ReserveReport:
