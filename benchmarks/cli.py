@@ -11,9 +11,9 @@ alternating, ``--repeat`` times, and reports the median wall time, CPU time
 (user + system of the process) and peak memory, with the ratio of each report
 to bean-check. Twice: without Beancount's pickle cache
 (``BEANCOUNT_DISABLE_LOAD_CACHE=1``) and with it, the cache written by a first
-load so that each measured run reads it: once by ``bean-check`` (no plugin run
-in it: the reports settle again), once by a report (the plugin's run is in it,
-and bean-check reads it too). Target: at most 1.15x.
+load so that each measured run reads it: once by ``bean-check``, once by a
+report (the plugin's run is left out of the cache either way: a cached load is
+settled again by the reports). Target: at most 1.15x.
 """
 
 from __future__ import annotations
@@ -63,9 +63,9 @@ def commands(path: Path) -> dict[str, list[str]]:
     return found
 
 
-# How each run loads: without the pickle cache; with the cache bean-check wrote (the
-# plugin's run is not in it, the reports settle again); with the cache a report wrote
-# (the plugin's run is in it, and bean-check reads it too).
+# How each run loads: without the pickle cache; with the cache bean-check wrote; with
+# the cache a report wrote (the plugin's run is left out of it all the same, so that a
+# cached bean-check does not read it back: settlement/history.py).
 CACHES = ("none", "pickle", "pickle by report")
 
 
