@@ -11,7 +11,8 @@ monthly service fee that is paid from the bank. Summit releases
 reserves weekly inside a funding, together with any chargebacks it nets;
 Harbor releases weekly on its own. Some deposits name what they settle, the
 others are left for the plugin to allocate by amount (``--unnamed``). Fuel,
-payroll, insurance and truck payments fill the rest of the books.
+payroll, insurance and truck payments fill the rest of the books. Each invoice
+links its own number (``^INV-000001``), as the invoice importer writes it.
 
 Amounts are computed with the same agreement arithmetic the plugin uses, so the
 generated ledger passes bean-check with zero errors.
@@ -226,7 +227,7 @@ def generate(
                 lumper = D(rng.choice([0, 0, 0, 75, 150]))
                 face = linehaul + lumper
                 w(
-                    f'\n{day} * "{broker}" "Load L-{number}"\n  invoice: "{inv}"\n'
+                    f'\n{day} * "{broker}" "Load L-{number}" ^{inv}\n  invoice: "{inv}"\n'
                     f'  load: "L-{number}"\n  due: {day + datetime.timedelta(days=30)}\n'
                     f"  Assets:Receivable:{broker}  {money(face)}\n"
                     f"  Income:Freight:Linehaul  {money(-linehaul)}\n"

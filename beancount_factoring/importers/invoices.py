@@ -11,7 +11,7 @@ becomes, with `InvoiceImporter(invoice="Invoice No", load="Load No", charge="Cha
 description="Description", customers={"Northstar Logistics": "Northstar"})`, the invoice
 SPEC §3.2 describes:
 
-    2025-02-03 * "Northstar Logistics" "Linehaul"
+    2025-02-03 * "Northstar Logistics" "Linehaul" ^RF-2001
       import-id: "inv-78bfd846f151"
       invoice: "RF-2001"
       load: "NSL-460231"
@@ -26,6 +26,11 @@ charge are read with `charges={"Linehaul": "Income:Freight:Linehaul", ...}` inst
 column goes to `vat_account`; the receivable is the total. An invoice whose total is not
 positive is a credit note: it is written flagged `!`, with `credit-note:` in place of
 `invoice:`, for the bookkeeper to settle by hand.
+
+An invoice carries its own number as a link (`^RF-2001`), so Fava's link view shows it
+beside the schedule, deposits and payments that link it (the plugin adds that link to an
+invoice typed without it, at the cost of a copy of the entry on every load). The numbers
+are checked to hold only what a link may: letters, digits, `-`, `_`, `/` and `.`.
 
 The `import-id` is made from the invoice number, which the ledger keeps unique, and
 `deduplicate()` also knows invoices booked by hand by their `invoice:` metadata.
@@ -447,6 +452,6 @@ class InvoiceImporter(Importer):
             customer,
             narration,
             frozenset(),
-            frozenset(),
+            frozenset() if credit else frozenset({invoice.number}),
             postings,
         )

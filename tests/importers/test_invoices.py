@@ -74,6 +74,30 @@ class TestInvoices:
         (invoice,) = [e for e in entries if isinstance(e, data.Transaction)]
         assert invoice.links == {"INV-1001"}
 
+    def test_an_invoice_links_its_own_number(self, tmp_path: Path) -> None:
+        # The link is written so the plugin need not copy the entry to add it; a credit
+        # note (total -50.00) names no link of its own.
+        path = write(
+            tmp_path,
+            "INV-1001,03/03/2025,04/02/2025,TQL,TQL-1,Linehaul,2150.00",
+            "INV/1002.A,03/04/2025,04/03/2025,TQL,TQL-2,Linehaul,900.00",
+            "CN-7,03/05/2025,04/04/2025,TQL,TQL-3,Linehaul,-50.00",
+        )
+        entries = InvoiceImporter(customers={"TQL": "TQL"}).extract(path, [])
+        links = {e.meta.get("invoice") or e.meta["credit-note"]: e.links for e in entries}
+        assert links == {"INV-1001": {"INV-1001"}, "INV/1002.A": {"INV/1002.A"}, "CN-7": set()}
+        from beancount.parser import printer
+
+        text = "2025-01-01 open Assets:Receivable:TQL\n2025-01-01 open Income:Freight:Linehaul\n"
+        text += "".join(printer.format_entry(entry) for entry in entries)
+        reread, errors, _ = loader.load_string(text)
+        assert errors == []
+        assert [e.links for e in reread if isinstance(e, data.Transaction)] == [
+            {"INV-1001"},
+            {"INV/1002.A"},
+            set(),
+        ]
+
     def test_continuation_rows_leave_the_invoice_fields_blank(self, tmp_path: Path) -> None:
         path = write(
             tmp_path,
