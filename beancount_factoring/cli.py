@@ -42,7 +42,7 @@ from typing import Any, NoReturn, TextIO
 from beancount import loader
 from beancount.parser import printer
 
-from beancount_factoring import __version__
+from beancount_factoring import __version__, cli_cache
 from beancount_factoring.errors import CLI_CODES, coded
 from beancount_factoring.reports import (
     ReconcileReport,
@@ -84,6 +84,11 @@ def _stop(code: str, place: str, message: str) -> int:
     assert code in CLI_CODES, code
     print(f"bean-factoring: {place}: {coded(code, message)}", file=sys.stderr)
     return 2
+
+
+def _failed(code: str, place: str, message: str) -> tuple[int, str, str]:
+    """``_stop`` as ``_computed`` returns it: nothing printed on stdout, nothing kept."""
+    return _stop(code, place, message), "", ""
 
 
 def _date(text: str) -> datetime.date:
@@ -240,6 +245,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 2
     if not args.ignore_errors and _refused(args.ledger, errors, options_map):
         return 2
+    kept = cli_cache.cache_path(args.ledger)
+    asked = sorted((name, str(value)) for name, value in vars(args).items())
+    wanted = kept and cli_cache.key(kept, options_map, [f"{n}={v}" for n, v in asked])
+    found = cli_cache.read(kept, wanted) if kept and wanted else None
+    if found is not None:
+        # Asked before of the same files: printed as it was computed then.
+        text, problems, code = found
+        out.write(text)
+        sys.stderr.write(problems)
+        return code
+    code, text, problems = _computed(args, entries, errors, options_map, out)
+    if kept and wanted and code in (0, 1):
+        cli_cache.write(kept, wanted, text, problems, code)
+    return code
+
+
+def _computed(
+    args: argparse.Namespace,
+    entries: list[Any],
+    errors: list[Any],
+    options_map: dict[str, Any],
+    out: TextIO,
+) -> tuple[int, str, str]:
+    """Compute and print the report: its exit code, text, and what went to stderr after it."""
     book = compute(entries, options_map, errors)
     # The ledger and its facts live until the command exits: frozen, the cyclic
     # collector no longer rescans them all (a full scan costs as much as a report)
@@ -250,27 +279,28 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if start is not None and as_of is not None and start > as_of:
         given = "--as-of" if args.as_of else "the ledger's as-of date"
         message = f"{start} is after {given} {as_of}: the period would be empty"
-        return _stop("FCT316", "argument --start", message)
+        return _failed("FCT316", "argument --start", message)
     if book.warnings:
         # The factoring state could not be computed: any report would be wrong.
-        return _stop("FCT318", args.ledger, _UNCOMPUTED.format(book.warnings[0]))
+        return _failed("FCT318", args.ledger, _UNCOMPUTED.format(book.warnings[0]))
     try:
         report = _report(book, args)
         text = render(relative(report, os.getcwd()), args.format)
     except UnknownFactor as exc:
-        return _stop("FCT311", "argument --factor", str(exc))
+        return _failed("FCT311", "argument --factor", str(exc))
     except UnknownOffer as exc:
-        return _stop("FCT317", "argument --offer", str(exc))
+        return _failed("FCT317", "argument --offer", str(exc))
     except Exception as exc:  # noqa: BLE001 - a ledger the report cannot compute: exit 2.
-        return _stop("FCT318", args.ledger, _UNCOMPUTED.format(f"{args.report}: {exc!r}"))
+        return _failed("FCT318", args.ledger, _UNCOMPUTED.format(f"{args.report}: {exc!r}"))
     out.write(text)
     if isinstance(report, ReconcileReport) and report.problems:
+        problems = ""
         if args.format != "text":
-            print("Open past their grace period:", file=sys.stderr)
-            for problem in report.problems:
-                print(f"  {problem}", file=sys.stderr)
-        return 1
-    return 0
+            problems = "Open past their grace period:\n"
+            problems += "".join(f"  {problem}\n" for problem in report.problems)
+        sys.stderr.write(problems)
+        return 1, text, problems
+    return 0, text, ""
 
 
 def run() -> None:

@@ -29,6 +29,7 @@ LAYERS = {
     "plugin": 5,
     "reports": 6,
     "cli": 7,
+    "cli_cache": 7,
     "fava": 7,
 }
 # The importers use the terms and the ledger's reading, and nothing above them.

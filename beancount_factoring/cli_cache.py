@@ -1,0 +1,126 @@
+"""The reports ``bean-factoring`` printed, kept beside Beancount's pickle cache.
+
+A ledger large enough for Beancount to cache (its load takes over a second)
+is read back from ``.main.beancount.picklecache`` in a fraction of the time,
+but the plugin's settlement is not in that cache (``settlement/history.py``
+says why), so a report would settle the whole ledger again: two to three
+times what ``bean-check`` costs on the cached ledger. The same report asked
+again of the same ledger is therefore printed from this cache instead:
+``.main.beancount.picklecache.factoring``, a JSON file beside Beancount's.
+
+What makes a result valid, all of it part of the key:
+
+- the ledger's files, as Beancount checks them for its own cache (each
+  included file's path, modification time in nanoseconds and size:
+  ``options_map["input_hash"]``), and Beancount's cache file itself, which is
+  rewritten whenever Beancount loads the sources again (its modification time
+  and size): without that cache (``BEANCOUNT_DISABLE_LOAD_CACHE``, or a ledger
+  too small for Beancount to cache) nothing is kept or read here;
+- the version of this package and the modification times of its modules, so
+  that an upgrade or an edited module computes again;
+- the command's arguments and the current folder (sources are shown relative
+  to it).
+
+A cache that cannot be read, written or parsed is ignored: the report is
+computed as if there were none. At most ``KEPT`` results are kept, the last
+asked first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from beancount import loader
+
+from beancount_factoring import __version__
+
+# How many results one ledger's cache keeps (each a printed report, a few kB to a few MB).
+KEPT = 16
+SUFFIX = ".factoring"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_path(ledger: str) -> Path | None:
+    """Where the results of ``ledger`` are kept: beside Beancount's own cache, if it is in use."""
+    if os.getenv("BEANCOUNT_DISABLE_LOAD_CACHE"):
+        return None
+    pattern = os.getenv("BEANCOUNT_LOAD_CACHE_FILENAME") or loader.PICKLE_CACHE_FILENAME
+    return Path(loader.get_cache_filename(pattern, ledger) + SUFFIX)
+
+
+def key(path: Path, options_map: dict[str, Any], argv: Sequence[str]) -> str | None:
+    """The key of a result: None when Beancount's cache does not hold this load."""
+    pickled = path.with_name(path.name[: -len(SUFFIX)])
+    try:
+        stat = pickled.stat()
+    except OSError:
+        return None
+    if loader.needs_refresh(options_map):
+        # The files changed since they were loaded: no result of this load is kept.
+        return None
+    digest = hashlib.sha256()
+    parts = [
+        __version__,
+        _package_stamp(),
+        str(options_map.get("input_hash")),
+        f"{stat.st_mtime_ns}:{stat.st_size}",
+        os.getcwd(),
+        *argv,
+    ]
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def _package_stamp() -> str:
+    """The modification times of this package's modules, so an edited module counts."""
+    stamps = sorted(
+        f"{module.relative_to(PACKAGE)}:{module.stat().st_mtime_ns}"
+        for module in PACKAGE.rglob("*.py")
+    )
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
+
+def read(path: Path, wanted: str) -> tuple[str, str, int] | None:
+    """The printed report, the text on stderr and the exit code kept under ``wanted``."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        found = next((item for item in kept["results"] if item["key"] == wanted), None)
+        if found is None:
+            return None
+        text, errors, code = found["text"], found["stderr"], found["code"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not (isinstance(text, str) and isinstance(errors, str) and isinstance(code, int)):
+        return None
+    return text, errors, code
+
+
+def write(path: Path, wanted: str, text: str, errors: str, code: int) -> None:
+    """Keep a result, first of at most ``KEPT``; a cache that cannot be written is skipped."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))["results"]
+        others = [item for item in kept if isinstance(item, dict) and item.get("key") != wanted]
+    except (OSError, ValueError, TypeError, KeyError):
+        others = []
+    result = {"key": wanted, "text": text, "stderr": errors, "code": code}
+    content = json.dumps({"results": [result, *others[: KEPT - 1]]})
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        # Written whole, then renamed: a reader never sees half a file.
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)

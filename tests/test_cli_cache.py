@@ -1,0 +1,168 @@
+"""bean-factoring prints a report asked again of an unchanged, cached ledger from its cache."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from beancount import loader
+
+from beancount_factoring import cli, cli_cache
+
+from ledgers import OPENS
+
+# Summit buys INV-1 (2000.00) on 03-04 at 95% less 2%: the deposit is 2000.00 x 0.93
+# = 1860.00, the reserve 2000.00 x 0.05 = 100.00. TQL pays Summit on 04-01; the
+# reserve is due back ten days later, 04-11, and late from 04-12.
+LEDGER = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  release-days: 10
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-01 * "TQL" "TQL paid Summit" ^INV-1
+  factoring: "collected"
+"""
+# The reserve Summit gives back on 04-11: the 100.00 held, less nothing more (flat fee).
+RELEASE = """
+2025-04-11 * "SUMMIT FUNDING" "Reserve release" ^INV-1
+  Assets:Bank:Checking          100.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+@pytest.fixture
+def cached(monkeypatch):
+    """Beancount's pickle cache for every load, however small the ledger."""
+    monkeypatch.delenv("BEANCOUNT_DISABLE_LOAD_CACHE", raising=False)
+    monkeypatch.delenv("BEANCOUNT_LOAD_CACHE_FILENAME", raising=False)
+    monkeypatch.setattr(loader, "PICKLE_CACHE_THRESHOLD", 0.0)
+    loader.initialize(True)
+    yield
+    monkeypatch.undo()
+    loader.initialize(not os.getenv("BEANCOUNT_DISABLE_LOAD_CACHE"))
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "main.beancount"
+    path.write_text(
+        'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + LEDGER,
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return cli.main(list(args), out=out), out.getvalue()
+
+
+def no_computing(monkeypatch) -> None:
+    def refuse(*_: object) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(cli, "compute", refuse)
+
+
+def kept(ledger: Path) -> Path:
+    return ledger.with_name(f".{ledger.name}.picklecache{cli_cache.SUFFIX}")
+
+
+@pytest.mark.parametrize("report", ["reserve", "aging", "cost", "reconcile"])
+def test_asked_again_it_is_printed_from_the_cache(report, cached, ledger, monkeypatch):
+    first = run(report, str(ledger))
+    assert first[0] == 0 and first[1]
+    assert kept(ledger).exists()
+    no_computing(monkeypatch)
+    assert run(report, str(ledger)) == first
+
+
+def test_a_changed_ledger_is_computed_again(cached, ledger, monkeypatch):
+    code, before = run("reserve", str(ledger), "--format", "json")
+    assert json.loads(before)["factors"][0]["held"] == "100.00"
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write(RELEASE)
+    # A later time than the first write, even on a file system with coarse times.
+    stat = ledger.stat()
+    os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    code, after = run("reserve", str(ledger), "--format", "json")
+    assert code == 0
+    # Released: nothing held any more (100.00 - 100.00).
+    assert json.loads(after)["factors"][0]["held"] == "0.00"
+
+
+def test_other_arguments_are_other_results(cached, ledger):
+    # --as-of 04-11: the release is due that day, not late; 04-12: late, exit 1.
+    assert run("reconcile", str(ledger), "--as-of", "2025-04-11")[0] == 0
+    assert run("reconcile", str(ledger), "--as-of", "2025-04-12")[0] == 1
+    assert run("reconcile", str(ledger), "--as-of", "2025-04-11")[0] == 0
+
+
+def test_the_exit_code_and_stderr_are_kept(cached, ledger, monkeypatch, capsys):
+    args = ("reconcile", str(ledger), "--as-of", "2025-04-12", "--format", "csv")
+    code, out = run(*args)
+    first_err = capsys.readouterr().err
+    assert code == 1 and "release due INV-1" in first_err
+    no_computing(monkeypatch)
+    assert run(*args) == (1, out)
+    assert capsys.readouterr().err == first_err
+
+
+def test_without_beancounts_cache_nothing_is_kept(cached, ledger, monkeypatch):
+    monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+    loader.initialize(False)
+    assert run("aging", str(ledger))[0] == 0
+    assert not kept(ledger).exists()
+
+
+def test_a_damaged_cache_is_ignored_and_rewritten(cached, ledger, monkeypatch):
+    first = run("cost", str(ledger))
+    kept(ledger).write_text('{"results": [{"key": 1', encoding="utf-8")
+    assert run("cost", str(ledger)) == first
+    assert json.loads(kept(ledger).read_text(encoding="utf-8"))["results"]
+    no_computing(monkeypatch)
+    assert run("cost", str(ledger)) == first
+
+
+def test_a_result_kept_under_another_folder_is_not_reused(cached, ledger, tmp_path, monkeypatch):
+    run("reserve", str(ledger))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    no_computing(monkeypatch)
+    with pytest.raises(AssertionError, match="computed again"):
+        run("reserve", str(ledger))
+
+
+def test_an_edited_module_changes_the_key(cached, ledger, monkeypatch):
+    options = loader.load_file(str(ledger))[2]
+    path = kept(ledger)
+    before = cli_cache.key(path, options, ["reserve"])
+    assert before is not None
+    monkeypatch.setattr(cli_cache, "_package_stamp", lambda: "edited")
+    assert cli_cache.key(path, options, ["reserve"]) not in (None, before)
+
+
+def test_at_most_kept_results(cached, ledger):
+    for day in range(1, cli_cache.KEPT + 5):
+        assert run("aging", str(ledger), "--as-of", f"2025-05-{day:02d}")[0] == 0
+    results = json.loads(kept(ledger).read_text(encoding="utf-8"))["results"]
+    assert len(results) == cli_cache.KEPT
