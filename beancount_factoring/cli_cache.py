@@ -5,8 +5,9 @@ is read back from ``.main.beancount.picklecache`` in a fraction of the time,
 but the plugin's settlement is not in that cache (``settlement/history.py``
 says why), so a report would settle the whole ledger again: two to three
 times what ``bean-check`` costs on the cached ledger. The same report asked
-again of the same ledger is therefore printed from this cache instead:
-``.main.beancount.picklecache.factoring``, a JSON file beside Beancount's.
+again of the same ledger is therefore printed from this cache instead: the
+folder ``.main.beancount.picklecache.factoring`` beside Beancount's file, a
+JSON file per result.
 
 What makes a result valid, all of it part of the key:
 
@@ -21,9 +22,8 @@ What makes a result valid, all of it part of the key:
 - the command's arguments and the current folder (sources are shown relative
   to it).
 
-A cache that cannot be read, written or parsed is ignored: the report is
-computed as if there were none. At most ``KEPT`` results are kept, the last
-asked first.
+A result that cannot be read, written or parsed is ignored: the report is
+computed as if there were none. The ``KEPT`` results last asked are kept.
 """
 
 from __future__ import annotations
@@ -42,22 +42,22 @@ from beancount import loader
 from beancount_factoring import __version__
 
 # How many results one ledger's cache keeps (each a printed report, a few kB to a few MB).
-KEPT = 16
+KEPT = 32
 SUFFIX = ".factoring"
 PACKAGE = Path(__file__).resolve().parent
 
 
 def cache_path(ledger: str) -> Path | None:
-    """Where the results of ``ledger`` are kept: beside Beancount's own cache, if it is in use."""
+    """The folder of ``ledger``'s results: beside Beancount's own cache, if it is in use."""
     if os.getenv("BEANCOUNT_DISABLE_LOAD_CACHE"):
         return None
     pattern = os.getenv("BEANCOUNT_LOAD_CACHE_FILENAME") or loader.PICKLE_CACHE_FILENAME
     return Path(loader.get_cache_filename(pattern, ledger) + SUFFIX)
 
 
-def key(path: Path, options_map: dict[str, Any], argv: Sequence[str]) -> str | None:
+def key(folder: Path, options_map: dict[str, Any], argv: Sequence[str]) -> str | None:
     """The key of a result: None when Beancount's cache does not hold this load."""
-    pickled = path.with_name(path.name[: -len(SUFFIX)])
+    pickled = folder.with_name(folder.name[: -len(SUFFIX)])
     try:
         stat = pickled.stat()
     except OSError:
@@ -88,39 +88,48 @@ def _package_stamp() -> str:
     return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
 
 
-def read(path: Path, wanted: str) -> tuple[str, str, int] | None:
+def read(folder: Path, wanted: str) -> tuple[str, str, int] | None:
     """The printed report, the text on stderr and the exit code kept under ``wanted``."""
+    path = folder / f"{wanted}.json"
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
-        found = next((item for item in kept["results"] if item["key"] == wanted), None)
-        if found is None:
-            return None
-        text, errors, code = found["text"], found["stderr"], found["code"]
+        text, errors, code = kept["text"], kept["stderr"], kept["code"]
     except (OSError, ValueError, TypeError, KeyError):
         return None
     if not (isinstance(text, str) and isinstance(errors, str) and isinstance(code, int)):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # Asked again: the last to be dropped.
     return text, errors, code
 
 
-def write(path: Path, wanted: str, text: str, errors: str, code: int) -> None:
-    """Keep a result, first of at most ``KEPT``; a cache that cannot be written is skipped."""
+def write(folder: Path, wanted: str, text: str, errors: str, code: int) -> None:
+    """Keep a result, and the ``KEPT`` last asked; a cache that cannot be written is skipped."""
+    content = json.dumps({"text": text, "stderr": errors, "code": code})
     try:
-        kept = json.loads(path.read_text(encoding="utf-8"))["results"]
-        others = [item for item in kept if isinstance(item, dict) and item.get("key") != wanted]
-    except (OSError, ValueError, TypeError, KeyError):
-        others = []
-    result = {"key": wanted, "text": text, "stderr": errors, "code": code}
-    content = json.dumps({"results": [result, *others[: KEPT - 1]]})
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        folder.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     except OSError:
         return
     try:
         # Written whole, then renamed: a reader never sees half a file.
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)
-        os.replace(temporary, path)
+        os.replace(temporary, folder / f"{wanted}.json")
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        return
+    _drop_old(folder)
+
+
+def _drop_old(folder: Path) -> None:
+    """Delete all but the ``KEPT`` results last written or read."""
+    try:
+        results = sorted(
+            ((item.stat().st_mtime_ns, item) for item in folder.glob("*.json")), reverse=True
+        )
+        for _, item in results[KEPT:]:
+            item.unlink()
+    except OSError:
+        return

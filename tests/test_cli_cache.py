@@ -133,13 +133,21 @@ def test_without_beancounts_cache_nothing_is_kept(cached, ledger, monkeypatch):
     assert not kept(ledger).exists()
 
 
-def test_a_damaged_cache_is_ignored_and_rewritten(cached, ledger, monkeypatch):
+def test_a_damaged_result_is_ignored_and_rewritten(cached, ledger, monkeypatch):
     first = run("cost", str(ledger))
-    kept(ledger).write_text('{"results": [{"key": 1', encoding="utf-8")
+    (result,) = kept(ledger).glob("*.json")
+    result.write_text('{"text": "cut sh', encoding="utf-8")
     assert run("cost", str(ledger)) == first
-    assert json.loads(kept(ledger).read_text(encoding="utf-8"))["results"]
+    assert json.loads(result.read_text(encoding="utf-8"))["text"] == first[1]
     no_computing(monkeypatch)
     assert run("cost", str(ledger)) == first
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(cached, ledger):
+    kept(ledger).write_text("a file where the folder would be", encoding="utf-8")
+    first = run("aging", str(ledger))
+    assert first[0] == 0
+    assert run("aging", str(ledger)) == first
 
 
 def test_a_result_kept_under_another_folder_is_not_reused(cached, ledger, tmp_path, monkeypatch):
@@ -161,8 +169,8 @@ def test_an_edited_module_changes_the_key(cached, ledger, monkeypatch):
     assert cli_cache.key(path, options, ["reserve"]) not in (None, before)
 
 
-def test_at_most_kept_results(cached, ledger):
-    for day in range(1, cli_cache.KEPT + 5):
+def test_at_most_kept_results(cached, ledger, monkeypatch):
+    monkeypatch.setattr(cli_cache, "KEPT", 3)
+    for day in range(1, 6):
         assert run("aging", str(ledger), "--as-of", f"2025-05-{day:02d}")[0] == 0
-    results = json.loads(kept(ledger).read_text(encoding="utf-8"))["results"]
-    assert len(results) == cli_cache.KEPT
+    assert len(list(kept(ledger).glob("*.json"))) == 3
