@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,12 +74,19 @@ def commands(path: Path) -> dict[str, list[str]]:
 CACHES = ("none", "pickle", "pickle by report", "pickle, asked before")
 
 
+def forget_reports(workdir: Path) -> None:
+    """Delete the reports bean-factoring kept beside Beancount's cache."""
+    for folder in workdir.glob("*.picklecache.factoring"):
+        shutil.rmtree(folder)
+
+
 def bench(invoices: int, kind: str, repeat: int, cache: str, workdir: Path) -> dict:
     path = workdir / f"ledger-{kind}-{invoices}.beancount"
     if not path.exists():
         path.write_text(generate(invoices, 0.3, 1, True, "", kind == "dense"), encoding="utf-8")
-    for old in [*workdir.glob("*.picklecache"), *workdir.glob("*.picklecache.factoring")]:
+    for old in workdir.glob("*.picklecache"):
         old.unlink()
+    forget_reports(workdir)
     runs: dict[str, list[tuple[float, float, float]]] = {}
     todo = commands(path)
     cached = cache != "none"
@@ -92,8 +100,7 @@ def bench(invoices: int, kind: str, repeat: int, cache: str, workdir: Path) -> d
     for _ in range(repeat):
         for name, command in todo.items():
             if cache != "pickle, asked before":
-                for old in workdir.glob("*.picklecache.factoring"):
-                    old.unlink()
+                forget_reports(workdir)
             runs.setdefault(name, []).append(timed(command, cached))
     return {
         name: tuple(statistics.median(run[i] for run in values) for i in range(3))
@@ -106,6 +113,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--caches", nargs="+", choices=CACHES, default=list(CACHES))
     args = parser.parse_args()
     print(f"fresh process per run, median of {args.repeat}; ratio = report / bean-check")
     print("| invoices | ledger | cache | command | wall s | ratio | cpu s | ratio | MiB | ratio |")
@@ -113,7 +121,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             for kind in args.kinds:
-                for cache in CACHES:
+                for cache in args.caches:
                     result = bench(size, kind, args.repeat, cache, Path(tmp))
                     base = result["bean-check"]
                     for name, (wall, cpu, mib) in result.items():
