@@ -71,6 +71,87 @@ def test_schedule__moves_each_invoice_to_clearing_with_detail_invoice():
     assert balance(entries, "Assets:Receivable:TQL") == 0
 
 
+# Two more invoices, one for each customer: a schedule of four on two accounts.
+TWO_MORE = """
+2025-03-03 * "TQL" "Load TQL-88470"
+  invoice: "INV-1003"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load CHR-552010"
+  invoice: "INV-1004"
+  Assets:Receivable:CHR         625.00 USD
+  Income:Freight
+"""
+
+SCHEDULE_10460 = """
+2025-03-04 * "Summit" "Schedule 10460" ^INV-1001 ^INV-1002 ^INV-1003 ^INV-1004
+  factoring: "schedule"
+  schedule: "10460"
+"""
+
+
+def test_schedule__credits_each_receivable_once_per_schedule():
+    # Each customer's invoices leave its receivable in one credit, as they leave the
+    # books: TQL 2,150.00 + 1,000.00 = 3,150.00; CHR 1,875.00 + 625.00 = 2,500.00;
+    # to clearing 3,150.00 + 2,500.00 = 5,650.00. The links name every invoice.
+    entries, errors = load(SUMMIT + TWO_MORE + SCHEDULE_10460)
+    assert errors == []
+    entry = txn(entries, "Schedule 10460")
+    assert legs(entry) == [
+        ("Assets:Factoring:Summit:Clearing", D("5650.00"), None, "face"),
+        ("Assets:Receivable:CHR", D("-2500.00"), None, "face"),
+        ("Assets:Receivable:TQL", D("-3150.00"), None, "face"),
+    ]
+    assert all(p.meta["schedule"] == "10460" for p in entry.postings)
+    assert entry.links == {"INV-1001", "INV-1002", "INV-1003", "INV-1004", "sched-10460"}
+    assert balance(entries, "Assets:Receivable:TQL") == 0
+    assert balance(entries, "Assets:Receivable:CHR") == 0
+
+
+def test_schedule__credits_each_invoice_apart_with_detail_invoice():
+    entries, errors = load(SUMMIT + TWO_MORE + SCHEDULE_10460, "{'detail': 'invoice'}")
+    assert errors == []
+    entry = txn(entries, "Schedule 10460")
+    assert legs(entry) == [
+        ("Assets:Factoring:Summit:Clearing", D("625.00"), "INV-1004", "face"),
+        ("Assets:Factoring:Summit:Clearing", D("1000.00"), "INV-1003", "face"),
+        ("Assets:Factoring:Summit:Clearing", D("1875.00"), "INV-1002", "face"),
+        ("Assets:Factoring:Summit:Clearing", D("2150.00"), "INV-1001", "face"),
+        ("Assets:Receivable:CHR", D("-1875.00"), "INV-1002", "face"),
+        ("Assets:Receivable:CHR", D("-625.00"), "INV-1004", "face"),
+        ("Assets:Receivable:TQL", D("-2150.00"), "INV-1001", "face"),
+        ("Assets:Receivable:TQL", D("-1000.00"), "INV-1003", "face"),
+    ]
+    assert all(p.meta["schedule"] == "10460" for p in entry.postings)
+    assert entry.links == {"INV-1001", "INV-1002", "INV-1003", "INV-1004", "sched-10460"}
+
+
+def test_funding__straight_from_the_receivable_credits_it_once():
+    # No schedule: the faces leave the receivable at the funding, summed per account:
+    # TQL 2,150.00 + 1,000.00 = 3,150.00. Advance 95% = 2,992.50; fee 2.5%: 53.75
+    # + 25.00 = 78.75; invoice fees 2 x 5.00; transfer fee 15.00:
+    # cash = 2,992.50 - 78.75 - 10.00 - 15.00 = 2,888.75.
+    funding = """
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-1001 ^INV-1003
+  Assets:Bank:Checking        2888.75 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    entries, errors = load(SUMMIT + TWO_MORE + funding)
+    assert errors == []
+    entry = txn(entries, "ACH")
+    assert [leg for leg in legs(entry) if leg[0].startswith("Assets:Receivable")] == [
+        ("Assets:Receivable:TQL", D("-3150.00"), None, "face"),
+    ]
+    assert entry.links == {"INV-1001", "INV-1003"}
+    entries, errors = load(SUMMIT + TWO_MORE + funding, "{'detail': 'invoice'}")
+    assert errors == []
+    assert [leg for leg in legs(txn(entries, "ACH")) if leg[0].startswith("Assets:Rec")] == [
+        ("Assets:Receivable:TQL", D("-2150.00"), "INV-1001", "face"),
+        ("Assets:Receivable:TQL", D("-1000.00"), "INV-1003", "face"),
+    ]
+
+
 FUNDING_10452 = """
 2025-03-05 * "SUMMIT FUNDING" "ACH 10452"
   schedule: "10452"

@@ -47,6 +47,29 @@ _ENDED = frozenset(("chargeback", "credit-loss"))
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*")
 
 
+def _funded(entry: data.Transaction) -> list[str]:
+    """The invoices a deposit funds, by the ``invoice:`` of its funding postings.
+
+    A face posting that names no invoice sums the faces of several (the plugin's
+    ``detail: "item"``): those are among the invoices the deposit links. (Any
+    other invoice it links, whose reserve it releases or whose chargeback it nets,
+    was funded before, so is held from that day on already.)
+    """
+    numbers = []
+    summed = False
+    for posting in entry.postings:
+        meta = posting.meta
+        if not meta or meta.get("factoring-part") not in _FUNDED:
+            continue
+        if "invoice" in meta:
+            numbers.append(str(meta["invoice"]))
+        elif meta.get("factoring-part") == "face":
+            summed = True
+    if summed:
+        numbers.extend(entry.links)
+    return numbers
+
+
 class HeldInvoices:
     """The invoices a factor holds, the invoices paid to us for it, and their faces."""
 
@@ -83,16 +106,7 @@ class HeldInvoices:
             for link in entry.links:
                 self.until.setdefault(link.casefold(), entry.date)
         elif kind is None:
-            self._hold(
-                (
-                    str(posting.meta["invoice"])
-                    for posting in entry.postings
-                    if posting.meta
-                    and posting.meta.get("factoring-part") in _FUNDED
-                    and "invoice" in posting.meta
-                ),
-                entry.date,
-            )
+            self._hold(_funded(entry), entry.date)
 
     def _hold(self, numbers: Iterable[str], day: datetime.date) -> None:
         for number in numbers:

@@ -19,8 +19,10 @@
     ``"item"`` (the default): on the factor's own accounts the plugin writes
     one posting per schedule (or per deposit) and part, naming the schedule, as
     the factor's purchase report adds them up; a part that only one invoice
-    contributes names that invoice too. Receivable legs stay one per invoice,
-    and the transaction's links name every invoice. ``"invoice"``: one posting
+    contributes names that invoice too. The faces leaving a receivable (a
+    schedule, a funding straight from the receivable) are summed per account and
+    schedule; every other receivable leg stays one per invoice. The
+    transaction's links name every invoice. ``"invoice"``: one posting
     per invoice and part, each naming its invoice; clearer in Fava's journal of
     the fee account, but bean-check then has about twice the postings to check.
 ``accrue``

@@ -30,7 +30,7 @@ from beancount_factoring.ledger.config import Config, parse_config
 from beancount_factoring.reports.model import Source
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.history import RUN_KEY, PluginRun, Recorder, Snap
-from beancount_factoring.settlement.state import Settlement
+from beancount_factoring.settlement.state import InvoiceState, Settlement
 from beancount_factoring.terms.agreement import Agreement
 
 __all__ = ["Facts", "Line", "Snap", "plugin_config", "read_facts", "source_of"]
@@ -199,6 +199,7 @@ def _read_lines(facts: Facts) -> None:
     reserves = {agreement.reserve for agreement in agreements}
     receivable_cache: dict[str, bool] = {}
     invoices = book.invoices
+    states = facts.settlement.states
     open_amounts: dict[str, Decimal] = {}
     for index, entry in enumerate(facts.entries):
         if type(entry) is not data.Transaction:
@@ -231,51 +232,108 @@ def _read_lines(facts: Facts) -> None:
                 if line.part == "short-pay" and line.invoice and account in reserves:
                     facts.short_pay_lines.setdefault(line.invoice, []).append(line)
             if known:
-                for number, amount in _attribute(line, entry, invoices, open_amounts):
+                shares = _attribute(line, entry, invoices)
+                if shares is None:
+                    shares = _face_shares(line, entry, meta.get("schedule"), invoices, states)
+                    shares = shares or _share_by_number(line, entry, invoices, open_amounts)
+                for number, amount in shares:
                     facts.receivable.append((line, number, amount))
+                    if number is not None:
+                        open_amounts[number] = open_amounts.get(number, ZERO) + amount
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
 
 
 def _attribute(
-    line: Line, entry: data.Transaction, invoices: dict[str, Any], open_amounts: dict[str, Decimal]
-) -> list[tuple[str | None, Decimal]]:
-    """The invoices a receivable posting belongs to, with the amount of each.
+    line: Line, entry: data.Transaction, invoices: dict[str, Any]
+) -> list[tuple[str | None, Decimal]] | None:
+    """The invoice a receivable posting belongs to, with its amount; None if shared.
 
     By the posting's ``invoice:`` metadata, else the invoice the transaction
-    is, else the invoice it links on that account. A credit that links several
-    invoices on the account is shared out in the order of their numbers, each
-    up to its open amount, the rest to the last. A posting that names no
-    invoice belongs to none (None).
+    is, else the one invoice it links on that account. A posting that names
+    no invoice belongs to none (None as its number). A credit that links
+    several invoices on the account is to be shared (``_face_shares``, else
+    ``_share_by_number``).
     """
     number = line.invoice if line.invoice in invoices else None
     if number is None:
         own = entry.meta.get("invoice")
         if isinstance(own, str) and own in invoices and invoices[own].position == line.index:
             number = own
-    shares: list[tuple[str | None, Decimal]]
-    if number is not None:
-        shares = [(number, line.number)]
-    else:
-        linked = sorted(
+    if number is None:
+        linked = [
             link
             for link in entry.links
             if link in invoices and invoices[link].account == line.account
-        )
+        ]
         if not linked:
             return [(None, line.number)]
-        if len(linked) == 1 or line.number >= 0:
-            shares = [(linked[0], line.number)]
-        else:
-            shares = []
-            rest = -line.number
-            for candidate in linked[:-1]:
-                take = min(max(open_amounts.get(candidate, ZERO), ZERO), rest)
-                if take:
-                    shares.append((candidate, -take))
-                    rest -= take
-            if rest:
-                shares.append((linked[-1], -rest))
-    for name, amount in shares:
-        assert name is not None
-        open_amounts[name] = open_amounts.get(name, ZERO) + amount
+        if len(linked) > 1 and line.number < 0:
+            return None
+        number = min(linked)
+    return [(number, line.number)]
+
+
+def _face_shares(
+    line: Line,
+    entry: data.Transaction,
+    schedule: object,
+    invoices: dict[str, Any],
+    states: dict[str, InvoiceState],
+) -> list[tuple[str | None, Decimal]] | None:
+    """The exact shares of a credit the plugin summed over invoices, or None.
+
+    Under ``detail: "item"`` the legs that take an invoice's whole face off its
+    receivable are written as one posting per account, currency and schedule
+    (``terms/postings.py``'s ``materialize``): ``factoring-part: "face"``, the
+    ``schedule:`` if any, no ``invoice:``. The invoices in it are those the
+    transaction links on that account that it took off the receivable: every
+    invoice it scheduled (a schedule event carries one schedule; only the sale
+    model moves the receivable), or funded straight from the receivable, never
+    scheduled (so under no schedule). Not an invoice it funds out of the clearing
+    account (of another schedule), nor one whose reserve it releases or whose
+    chargeback it nets. Each is shared its face. If the faces do not add up to
+    the posting (edited by hand), None: the posting is shared by number.
+    """
+    if line.part != "face" or line.invoice is not None:
+        return None
+    shares: list[tuple[str | None, Decimal]] = []
+    total = ZERO
+    for number in sorted(entry.links):
+        state = states.get(number)
+        if (
+            state is None
+            or number not in invoices
+            or invoices[number].account != line.account
+            or state.currency != line.currency
+        ):
+            continue
+        if state.scheduled_by is entry or (
+            state.funded_by is entry and state.scheduled_by is None and schedule is None
+        ):
+            shares.append((number, -state.face))
+            total -= state.face
+    return shares if shares and total == line.number else None
+
+
+def _share_by_number(
+    line: Line, entry: data.Transaction, invoices: dict[str, Any], open_amounts: dict[str, Decimal]
+) -> list[tuple[str | None, Decimal]]:
+    """A credit that links several invoices on its account, shared by their numbers.
+
+    In the order of their numbers, each up to its open amount, the rest to the
+    last: a guess for a credit written by hand (or edited), where the ledger
+    says no more.
+    """
+    linked = sorted(
+        link for link in entry.links if link in invoices and invoices[link].account == line.account
+    )
+    shares: list[tuple[str | None, Decimal]] = []
+    rest = -line.number
+    for candidate in linked[:-1]:
+        take = min(max(open_amounts.get(candidate, ZERO), ZERO), rest)
+        if take:
+            shares.append((candidate, -take))
+            rest -= take
+    if rest:
+        shares.append((linked[-1], -rest))
     return shares

@@ -107,6 +107,9 @@ CHARGE_PARTS = (
 
 
 DETAILS = ("invoice", "item")
+# The parts summed under ``detail: "item"`` whatever their account: the VAT on the
+# fees, and an invoice's whole face leaving its receivable (or the factor's account).
+SUMMED_PARTS = frozenset(("vat", "face"))
 
 
 class Leg(NamedTuple):
@@ -136,8 +139,13 @@ def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[P
     With ``detail: "item"``, the legs to the accounts in ``grouped`` (the
     factor's clearing, reserve and fee accounts) are summed per account, part
     and schedule, so a deposit that funds a schedule of forty invoices is six
-    postings, not a hundred and sixty; receivable legs stay one per invoice.
-    The invoices are still named by the transaction's links.
+    postings, not a hundred and sixty. So are the legs that take an invoice's
+    whole face off its receivable (part ``face``: the sale model's schedule, a
+    funding straight out of the receivable): one credit per customer account
+    and schedule, which the reports share out exactly, each invoice by its face
+    (``reports/facts.py``). Every other receivable leg (a collection, a short
+    pay, a chargeback...) stays one per invoice. The invoices are still named
+    by the transaction's links.
     """
     if detail == "invoice":
         return [_leg_posting(item) for item in legs]
@@ -146,7 +154,7 @@ def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[P
     slots: list[Posting | list[Any] | None] = [None] * len(legs)
     groups: dict[tuple[str, str, str, str | None], list[Any]] = {}
     for position, item in enumerate(legs):
-        if item.account in grouped or item.part == "vat":
+        if item.account in grouped or item.part in SUMMED_PARTS:
             key = (item.account, item.currency, item.part, item.schedule)
             group = groups.get(key)
             if group is None:

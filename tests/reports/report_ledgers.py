@@ -141,10 +141,99 @@ PINE = """
 # the invoices stay on the receivable accounts until the debtor pays the factor.
 SUMMIT_LOAN = SUMMIT.replace("  recourse-days: 90\n", '  recourse-days: 90\n  model: "loan"\n', 1)
 
+# Receivable credits summed per account and schedule (detail "item"): schedule S1 on
+# two customers, S2 on one; a deposit that funds both schedules out of clearing, two
+# invoices straight out of TQL's receivable, and nets the chargeback of G-0, also on
+# TQL, whose face is back on the receivable: each invoice's share must be its own.
+GROUPED = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 25.00 USD
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-01 * "TQL" "Load G-0"
+  invoice: "G-0"
+  Assets:Receivable:TQL         300.00 USD
+  Income:Freight
+
+; G-0 alone, from the receivable: 285.00 - 6.00 fee - 25.00 = 254.00; reserve 15.00.
+2025-03-02 * "SUMMIT FUNDING" "ACH G-0" ^G-0
+  Assets:Bank:Checking          254.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-03 * "TQL" "Load G-1"
+  invoice: "G-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load G-2"
+  invoice: "G-2"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load G-3"
+  invoice: "G-3"
+  Assets:Receivable:CHR         500.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load G-4"
+  invoice: "G-4"
+  Assets:Receivable:CHR        1500.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load G-5"
+  invoice: "G-5"
+  Assets:Receivable:TQL         400.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load G-6"
+  invoice: "G-6"
+  Assets:Receivable:TQL         600.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load G-7"
+  invoice: "G-7"
+  Assets:Receivable:TQL         700.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load G-8"
+  invoice: "G-8"
+  Assets:Receivable:TQL         300.00 USD
+  Income:Freight
+
+; Receivable:TQL -3,000.00 (G-1, G-2), Receivable:CHR -2,000.00 (G-3, G-4).
+2025-03-04 * "Summit" "Schedule S1" ^G-1 ^G-2 ^G-3 ^G-4
+  factoring: "schedule"
+  schedule: "S1"
+
+; Receivable:TQL -1,000.00 (G-7, G-8).
+2025-03-05 * "Summit" "Schedule S2" ^G-7 ^G-8
+  factoring: "schedule"
+  schedule: "S2"
+
+; Receivable:TQL +300.00 back; the reserve (15.00) is kept, 285.00 netted later.
+2025-03-06 * "Summit" "Chargeback G-0" ^G-0
+  factoring: "chargeback"
+  reason: "broker-claim"
+
+; S1 and S2 out of clearing (6,000.00), G-5 and G-6 straight out of the receivable
+; (Receivable:TQL -1,000.00): 7,000.00 at 95% = 6,650.00 - 140.00 fee (2%)
+; - 25.00 transfer fee - 285.00 chargeback of G-0 = 6,200.00.
+2025-03-10 * "SUMMIT FUNDING" "ACH S1, S2, G-5, G-6 less G-0" ^G-0 ^G-5 ^G-6
+  schedule: "S1, S2"
+  Assets:Bank:Checking         6200.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
 LEDGERS = {
     "SUMMIT": full(SUMMIT),
     "SUMMIT-loan": full(SUMMIT_LOAN),
     "SUMMIT-invoice-detail": full(SUMMIT, "{'detail': 'invoice'}"),
     "PINE": full(PINE),
     "BOTH": full(SUMMIT + PINE),
+    "GROUPED": full(GROUPED),
+    "GROUPED-invoice-detail": full(GROUPED, "{'detail': 'invoice'}"),
 }

@@ -6,11 +6,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from beancount import loader
 from conftest import book_of
-from report_ledgers import full
+from report_ledgers import GROUPED, LEDGERS, full
 
+from beancount_factoring.reports import compute
 from beancount_factoring.reports.aging import bucket_of
 from beancount_factoring.reports.model import BUCKETS, CHARGED_BACK, FUNDED, OPEN, UNATTRIBUTED
+from beancount_factoring.settlement import history
 
 D = Decimal
 day = datetime.date
@@ -132,3 +135,68 @@ def test_payments_and_postings_that_name_no_invoice():
     assert found == {("B", OPEN): D("50.00"), ("", UNATTRIBUTED): D("75.00")}
     (totals,) = report.totals
     assert totals.receivable_balance == sum(totals.unfactored) == D("125.00")
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["settled-again", "plugin-run"])
+@pytest.mark.parametrize("name", ["GROUPED", "GROUPED-invoice-detail"])
+def test_receivable_credits_summed_per_schedule_are_shared_exactly(name, kept, monkeypatch):
+    # GROUPED: under detail "item" the schedules credit TQL 3,000.00 (S1: G-1, G-2),
+    # CHR 2,000.00 (S1: G-3, G-4) and TQL 1,000.00 (S2: G-7, G-8); the deposit credits
+    # TQL 1,000.00 for G-5 and G-6, and links G-0 (charged back: 300.00 on TQL
+    # again) and the invoices of S1 and S2 on TQL too. Each invoice gets its own face,
+    # so every funded invoice is off the receivable and G-0 is ours again. (Shared by
+    # number, each up to its open amount, G-0 would take 300.00 of the deposit's
+    # credit and G-6 keep 300.00, an open invoice of ours it is not.)
+    monkeypatch.setattr(history, "_wanted", kept)
+    entries, errors, options_map = loader.load_string(LEDGERS[name])
+    assert errors == []
+    book = compute(entries, options_map, errors)
+    held: dict[str | None, Decimal] = {}
+    for _line, number, amount in book.facts.receivable:
+        held[number] = held.get(number, ZERO) + amount
+    assert held == {
+        "G-0": D("300.00"),
+        **{f"G-{n}": ZERO for n in range(1, 9)},
+    }
+    report = book.aging(as_of=day(2025, 3, 31))
+    ours = {(x.invoice, x.state): x.amount for x in report.invoices if x.factor is None}
+    assert ours == {("G-0", CHARGED_BACK): D("300.00")}
+    # G-0 dated 03-01: 30 days. The rest dated 03-03: 28 days.
+    assert rows(report.unfactored) == {("TQL", None): buckets(d30="300.00")}
+    assert rows(report.factored) == {
+        ("CHR", "Summit"): buckets(d30="2000.00"),
+        ("TQL", "Summit"): buckets(d30="5000.00"),
+    }
+    (totals,) = report.totals
+    assert totals.receivable_balance == sum(totals.unfactored) == D("300.00")
+
+
+def test_a_summed_credit_edited_by_hand_is_shared_by_number():
+    # The schedule's TQL credit written by hand for less than the faces (3,000.00):
+    # no exact share, so it is shared as any credit naming several invoices is, by
+    # number: G-1 its 1,000.00 open, the rest (1,900.00) to G-2. The plugin says so.
+    text = GROUPED.split("; Receivable:TQL -1,000.00 (G-7, G-8).")[0]
+    text = text.replace(
+        """  schedule: "S1"
+""",
+        """  schedule: "S1"
+  Assets:Factoring:Summit:Clearing   5000.00 USD
+    factoring-part: "face"
+  Assets:Receivable:TQL             -2900.00 USD
+    schedule: "S1"
+    factoring-part: "face"
+  Assets:Receivable:CHR             -2000.00 USD
+    schedule: "S1"
+    factoring-part: "face"
+  Income:Freight                     -100.00 USD
+""",
+    )
+    entries, errors, options_map = loader.load_string(full(text))
+    assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT121"]
+    shares = {
+        number: amount
+        for line, number, amount in compute(entries, options_map, errors).facts.receivable
+        if line.date == day(2025, 3, 4)
+    }
+    assert shares == {"G-1": D("-1000.00"), "G-2": D("-1900.00"), "G-3": D("-500.00"),
+                      "G-4": D("-1500.00")}  # fmt: skip
