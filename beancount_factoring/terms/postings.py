@@ -46,7 +46,11 @@ fee, so the deposit is that much less (``vat_legs``)::
 
 Each builder here is pure: it reads an invoice's state and returns an
 ``Item`` (postings, the cash it adds to a lump sum, and the figures for the
-error message); ``settlement/engine.py`` decides when to apply it.
+error message); ``settlement/engine.py`` decides when to apply it. A deposit
+of a thousand invoices needs only their sums: ``add_funding``, ``add_release``
+and ``add_netting`` put the same legs into a ``Sums``, which adds them up as
+they come, and the ``Item`` of each invoice is built only for the message of
+a deposit that differs.
 """
 
 from __future__ import annotations

@@ -442,8 +442,8 @@ def _commits_for(
     """What a deposit settles of one invoice (only ``kinds`` if given); None after an error."""
     number = state.invoice.number
     found: list[Commit] = []
-    names = settler.book.agreements
     if state.factor is not None and state.factor != event.factor:
+        names = settler.book.agreements
         settler.error(
             "FCT133",
             f"Invoice {number} belongs to factor '{names.display(state.factor)}', "
