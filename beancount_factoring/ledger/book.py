@@ -262,14 +262,15 @@ class _AccountKinds:
         self.adjustments = {a.adjustments for a in valid}
         self.dues = {a.due_to_factor for a in valid}
         self.kinds: dict[str, int] = {}
-        self._receivable: dict[str, bool] = {}
+        # Whether an account is a receivable, by account (``is_receivable``).
+        self.receivable: dict[str, bool] = {}
 
     def is_receivable(self, account: str) -> bool:
         """True if the account is under Assets:Receivable or an agreement's ``receivables``."""
-        known = self._receivable.get(account)
+        known = self.receivable.get(account)
         if known is None:
             known = any(account == p or account.startswith(p + ":") for p in self.prefixes)
-            self._receivable[account] = known
+            self.receivable[account] = known
         return known
 
     def kind_of(self, account: str) -> int:
@@ -308,7 +309,7 @@ def _read_transactions(
     """The second pass: invoices, events, opened accounts and each account's first use."""
     pending = _Pending()
     first_use = book.first_use
-    kinds, kind_of, is_receivable = accounts.kinds, accounts.kind_of, accounts.is_receivable
+    kinds, kind_of = accounts.kinds, accounts.kind_of
     transaction, open_, balance_ = data.Transaction, data.Open, data.Balance
     for index, entry in enumerate(entries):
         # Exact type checks: this loop sees every entry of the ledger.
@@ -324,7 +325,7 @@ def _read_transactions(
             continue
         meta = entry.meta
         if "invoice" in meta:
-            _read_invoice(book, index, entry, is_receivable)
+            _read_invoice(book, index, entry, accounts)
             continue
         found = 0
         watched_postings = 0
@@ -465,17 +466,25 @@ def _same_day(
     return True
 
 
-def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable: Any) -> None:
+def _read_invoice(
+    book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds
+) -> None:
     """Record an invoice transaction, or an FCT134 error when it cannot be one."""
     meta = entry.meta
     number = meta["invoice"]
     number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs = []
+    # (is_receivable's cache read inline: this runs for every invoice of the ledger.)
+    receivable, is_receivable = accounts.receivable, accounts.is_receivable
     for posting in entry.postings:
-        if is_receivable(posting.account):
+        account = posting.account
+        known = receivable.get(account)
+        if known is None:
+            known = is_receivable(account)
+        if known:
             units = posting.units
             if units is not None and type(units.number) is Decimal:
-                legs.append((posting.account, (units.number, units.currency)))
+                legs.append((account, (units.number, units.currency)))
     problem = None
     if not number or not _LINK_RE.fullmatch(number):
         problem = (
@@ -490,13 +499,19 @@ def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable
         )
     elif not legs:
         problem = f"invoice {number} has no posting to a receivable account (Assets:Receivable:…)"
-    elif len({(account, units[1]) for account, units in legs}) > 1:
+    elif len(legs) > 1 and len({(account, units[1]) for account, units in legs}) > 1:
         problem = f"invoice {number} posts to more than one receivable account or currency"
     if problem is not None:
         book.errors.append(make_error("FCT134", problem, meta, entry))
         return
-    total = legs[0][1][0] if len(legs) == 1 else sum((units[0] for _, units in legs), ZERO)
-    if not all(fits(units[0]) for _, units in legs) or not fits(total):
+    if len(legs) == 1:
+        total = legs[0][1][0]
+        # (Its one leg is the total: checked once.)
+        too_large = not fits(total)
+    else:
+        total = sum((units[0] for _, units in legs), ZERO)
+        too_large = not all(fits(units[0]) for _, units in legs) or not fits(total)
+    if too_large:
         problem = (
             f"invoice {number}'s receivable {total} is too large to book: an amount has at "
             f"most {AMOUNT_DIGITS} digits before its decimal point and {AMOUNT_PLACES} after; "
@@ -511,7 +526,9 @@ def _read_invoice(book: Book, index: int, entry: data.Transaction, is_receivable
         return
     account, (_, currency) = legs[0]
     customer = meta.get("customer") or account.rsplit(":", 1)[-1]
-    due = meta.get("due") if isinstance(meta.get("due"), datetime.date) else None
+    due = meta.get("due")
+    if not isinstance(due, datetime.date):
+        due = None
     face = tuple.__new__(Amount, (total, currency))
     load = meta.get("load")
     load = str(load) if isinstance(load, (str, Decimal)) else None

@@ -46,15 +46,20 @@ fee, so the deposit is that much less (``vat_legs``)::
 
 Each builder here is pure: it reads an invoice's state and returns an
 ``Item`` (postings, the cash it adds to a lump sum, and the figures for the
-error message); ``settlement/engine.py`` decides when to apply it.
+error message); ``settlement/engine.py`` decides when to apply it. A deposit
+of a thousand invoices needs only their sums: ``add_funding``, ``add_release``
+and ``add_netting`` put the same legs into a ``Sums``, which adds them up as
+they come, and the ``Item`` of each invoice is built only for the message of
+a deposit that differs.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from beancount.core.amount import Amount
 from beancount.core.data import Posting
@@ -149,39 +154,121 @@ def materialize(legs: list[Leg], detail: str, grouped: frozenset[str]) -> list[P
     """
     if detail == "invoice":
         return [_leg_posting(item) for item in legs]
-    # One slot per leg, in the legs' order: a single leg's posting, or a group's
-    # running [total, its first leg or None once it has two, key] at its first leg.
-    slots: list[Posting | list[Any] | None] = [None] * len(legs)
-    groups: dict[tuple[str, str, str, str | None], list[Any]] = {}
-    for position, item in enumerate(legs):
-        if item.account in grouped or item.part in SUMMED_PARTS:
-            key = (item.account, item.currency, item.part, item.schedule)
-            group = groups.get(key)
+    sums = Sums(grouped)
+    sums.extend(legs)
+    return sums.postings()
+
+
+class Sink(Protocol):
+    """Where a builder puts the legs it makes: kept one by one (``Legs``) or summed (``Sums``)."""
+
+    def add(
+        self,
+        account: str,
+        number: Decimal,
+        currency: str,
+        part: str,
+        invoice: str | None = None,
+        schedule: str | None = None,
+    ) -> None: ...
+
+
+class Legs(list[Leg]):
+    """A sink that keeps every leg, in order."""
+
+    def add(
+        self,
+        account: str,
+        number: Decimal,
+        currency: str,
+        part: str,
+        invoice: str | None = None,
+        schedule: str | None = None,
+    ) -> None:
+        self.append(Leg(account, number, currency, part, invoice, schedule))
+
+
+class Sums:
+    """A sink that sums legs as they come into the postings ``materialize`` writes.
+
+    Given ``grouped`` (``detail: "item"``), the legs to those accounts, and every
+    leg of a part in ``SUMMED_PARTS`` (VAT, an invoice's whole face), are summed per
+    account, currency, part and schedule: a group of one
+    leg is written as that leg, naming its invoice; a group that sums to zero is
+    left out; each group is written where its first leg came. The other legs, and
+    every leg when ``grouped`` is None (``detail: "invoice"``), are written one by
+    one. A deposit of a thousand invoices thus keeps a handful of sums, not a
+    thousand legs.
+    """
+
+    __slots__ = ("grouped", "groups", "slots")
+
+    def __init__(self, grouped: frozenset[str] | None) -> None:
+        self.grouped = grouped
+        # In the legs' order: a leg written alone, or a group's [total, first leg, alone].
+        self.slots: list[Leg | list[Any]] = []
+        self.groups: dict[tuple[str, str, str, str | None], list[Any]] = {}
+
+    def add(
+        self,
+        account: str,
+        number: Decimal,
+        currency: str,
+        part: str,
+        invoice: str | None = None,
+        schedule: str | None = None,
+    ) -> None:
+        grouped = self.grouped
+        if grouped is not None and (account in grouped or part in SUMMED_PARTS):
+            key = (account, currency, part, schedule)
+            group = self.groups.get(key)
             if group is None:
-                group = groups[key] = [item.number, item, key]
-                slots[position] = group
+                first = Leg(account, number, currency, part, invoice, schedule)
+                self.groups[key] = group = [number, first, True]
+                self.slots.append(group)
             else:
-                group[0] += item.number
-                group[1] = None
+                group[0] += number
+                group[2] = False
         else:
-            slots[position] = _leg_posting(item)
-    postings = []
-    for slot in slots:
-        if slot is None:
-            continue
-        if not isinstance(slot, list):
-            postings.append(slot)
-            continue
-        total, alone, key = slot
-        if alone is not None:
-            # A group of one invoice is written as in "invoice" detail, naming it.
-            postings.append(_leg_posting(alone))
-        elif total:
-            account, currency, part, schedule = key
-            meta = {"schedule": schedule} if schedule is not None else {}
-            meta["factoring-part"] = part
-            postings.append(_posting(account, total, currency, meta))
-    return postings
+            self.slots.append(Leg(account, number, currency, part, invoice, schedule))
+
+    def extend(self, legs: Iterable[Leg]) -> None:
+        """Add each of ``legs`` (``add``, in a loop of its own: most events have a few)."""
+        grouped, slots, groups = self.grouped, self.slots, self.groups
+        for item in legs:
+            if grouped is not None and (item.account in grouped or item.part in SUMMED_PARTS):
+                key = (item.account, item.currency, item.part, item.schedule)
+                group = groups.get(key)
+                if group is None:
+                    groups[key] = group = [item.number, item, True]
+                    slots.append(group)
+                else:
+                    group[0] += item.number
+                    group[2] = False
+            else:
+                slots.append(item)
+
+    def firsts(self) -> list[Leg]:
+        """The first leg of each group and every leg written alone, in order: their
+        accounts are those of all the legs, in the order the legs first use them."""
+        return [slot[1] if isinstance(slot, list) else slot for slot in self.slots]
+
+    def postings(self) -> list[Posting]:
+        """The postings of the legs added so far."""
+        postings = []
+        for slot in self.slots:
+            if not isinstance(slot, list):
+                postings.append(_leg_posting(slot))
+                continue
+            total, first, alone = slot
+            if alone:
+                # A group of one invoice is written as in "invoice" detail, naming it.
+                postings.append(_leg_posting(first))
+            elif total:
+                meta = {"schedule": first.schedule} if first.schedule is not None else {}
+                meta["factoring-part"] = first.part
+                postings.append(_posting(first.account, total, first.currency, meta))
+        return postings
 
 
 def _leg_posting(item: Leg) -> Posting:
@@ -261,16 +348,27 @@ def vat_legs(agreement: Agreement, legs: list[Leg], rail: str = "ach") -> list[L
     return found
 
 
-def add_vat(agreement: Agreement, item: Item) -> Item:
-    """Add the VAT on the item's fees to its postings and take it off its cash."""
-    if not agreement.vat_rates:
-        return item
-    found = vat_legs(agreement, item.postings)
-    if found:
-        item.vat = sum((v.number for v in found), ZERO)
-        item.postings.extend(found)
-        item.cash -= item.vat
-    return item
+def _add_vat(
+    sink: Sink,
+    agreement: Agreement,
+    fees: tuple[tuple[Decimal, str], ...],
+    currency: str,
+    invoice: str,
+    schedule: str | None = None,
+) -> Decimal | None:
+    """Add the VAT on one item's ``fees`` (amount, part), as ``vat_legs`` gives it, to
+    ``sink``; their sum, or None if there is none (the item's cash is then left as is)."""
+    account = agreement.vat_account
+    if not agreement.vat_rates or account is None:
+        return None
+    total = None
+    for number, part in fees:
+        rate = agreement.vat_rate(part)
+        vat = round_money(number * rate, agreement.rounding) if rate else ZERO
+        if vat:
+            sink.add(account, vat, currency, "vat", invoice, schedule)
+            total = (ZERO if total is None else total) + vat
+    return total
 
 
 def fee_vat(agreement: Agreement, part: str, fee: Decimal) -> Decimal:
@@ -396,33 +494,53 @@ def funding_item(
     """
     if split is None:
         split = purchase_split(agreement, face, currency)
-    postings = [Leg(source_account, -face, currency, "face", invoice, schedule)]
+    legs = Legs()
+    cash, vat = add_funding(
+        legs, agreement, invoice, face, currency, source_account, schedule, split, fuel
+    )
+    recouped = fuel[1] if fuel is not None and fuel[1] else ZERO
+    amounts = (split.advance, split.discount_fee, split.invoice_fee, recouped)
+    return Item(
+        "funding", invoice, currency, legs, cash, amounts, vat=ZERO if vat is None else vat
+    ), split
+
+
+def add_funding(
+    sink: Sink,
+    agreement: Agreement,
+    invoice: str,
+    face: Decimal,
+    currency: str,
+    source_account: str,
+    schedule: str | None,
+    split: Purchase,
+    fuel: tuple[str, Decimal] | None,
+) -> tuple[Decimal, Decimal | None]:
+    """Add the legs of ``funding_item`` to ``sink``; the cash they bring and their VAT."""
+    sink.add(source_account, -face, currency, "face", invoice, schedule)
     if split.discount_fee:
-        postings.append(
-            Leg(agreement.fees, split.discount_fee, currency, "discount-fee", invoice, schedule)
-        )
+        sink.add(agreement.fees, split.discount_fee, currency, "discount-fee", invoice, schedule)
     if split.invoice_fee:
-        postings.append(
-            Leg(
-                agreement.invoice_fee_account,
-                split.invoice_fee,
-                currency,
-                "invoice-fee",
-                invoice,
-                schedule,
-            )
+        sink.add(
+            agreement.invoice_fee_account,
+            split.invoice_fee,
+            currency,
+            "invoice-fee",
+            invoice,
+            schedule,
         )
     if split.reserve:
-        postings.append(
-            Leg(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
-        )
+        sink.add(agreement.reserve, split.reserve, currency, "reserve", invoice, schedule)
     recouped = ZERO
     if fuel is not None and fuel[1]:
         recouped = fuel[1]
-        postings.append(Leg(fuel[0], recouped, currency, "fuel-advance-recoup", invoice, schedule))
-    amounts = (split.advance, split.discount_fee, split.invoice_fee, recouped)
-    item = Item("funding", invoice, currency, postings, split.cash - recouped, amounts)
-    return add_vat(agreement, item), split
+        sink.add(fuel[0], recouped, currency, "fuel-advance-recoup", invoice, schedule)
+    cash = split.cash - recouped
+    if not agreement.vat_rates:
+        return cash, None
+    fees = ((split.discount_fee, "discount-fee"), (split.invoice_fee, "invoice-fee"))
+    vat = _add_vat(sink, agreement, fees, currency, invoice, schedule)
+    return (cash if vat is None else cash - vat), vat
 
 
 def base_and_late(agreement: Agreement, split: Purchase, due: Decimal) -> tuple[Decimal, Decimal]:
@@ -448,16 +566,36 @@ def release_item(
     late_fee: Decimal,
 ) -> Item:
     """The postings for a reserve released after collection, less the fees still due."""
-    postings = []
+    legs = Legs()
+    cash, vat = add_release(legs, agreement, invoice, currency, held, base_fee, late_fee)
+    amounts = (held, base_fee, late_fee)
+    return Item(
+        "release", invoice, currency, legs, cash, amounts, vat=ZERO if vat is None else vat
+    )
+
+
+def add_release(
+    sink: Sink,
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    held: Decimal,
+    base_fee: Decimal,
+    late_fee: Decimal,
+) -> tuple[Decimal, Decimal | None]:
+    """Add the legs of ``release_item`` to ``sink``; the cash they bring and their VAT."""
     if held:
-        postings.append(Leg(agreement.reserve, -held, currency, "reserve-release", invoice))
+        sink.add(agreement.reserve, -held, currency, "reserve-release", invoice)
     if base_fee:
-        postings.append(Leg(agreement.fees, base_fee, currency, "discount-fee", invoice))
+        sink.add(agreement.fees, base_fee, currency, "discount-fee", invoice)
     if late_fee:
-        postings.append(Leg(agreement.fees, late_fee, currency, "late-fee", invoice))
+        sink.add(agreement.fees, late_fee, currency, "late-fee", invoice)
     cash = held - base_fee - late_fee
-    item = Item("release", invoice, currency, postings, cash, (held, base_fee, late_fee))
-    return add_vat(agreement, item)
+    if not agreement.vat_rates:
+        return cash, None
+    fees = ((base_fee, "discount-fee"), (late_fee, "late-fee"))
+    vat = _add_vat(sink, agreement, fees, currency, invoice)
+    return (cash if vat is None else cash - vat), vat
 
 
 def netting_item(
@@ -476,12 +614,24 @@ def netting_item(
     from any invoice (a monthly minimum, a buyout fee), which the posting
     names as its ``charge``, not as an invoice.
     """
-    item = Item("netting", invoice, currency)
+    legs = Legs()
+    cash = add_netting(legs, agreement, invoice, currency, owed, part, charge)
+    return Item("netting", invoice, currency, legs, cash, (owed,), part)
+
+
+def add_netting(
+    sink: Sink,
+    agreement: Agreement,
+    invoice: str,
+    currency: str,
+    owed: Decimal,
+    part: str,
+    charge: bool = False,
+) -> Decimal:
+    """Add the leg of ``netting_item`` to ``sink``; the cash it brings (less: it is owed)."""
     account = agreement.due_to_factor if part == "misdirected-payment" else agreement.clearing
-    item.postings.append(leg(account, owed, currency, part, None if charge else invoice))
-    item.cash = -owed
-    item.amounts, item.part = (owed,), part
-    return item
+    sink.add(account, owed, currency, part, None if charge else invoice)
+    return -owed
 
 
 def transfer_fee_posting(agreement: Agreement, currency: str, rail: str = "ach") -> Leg | None:

@@ -60,7 +60,7 @@ from decimal import Decimal
 
 from beancount_factoring.ledger.book import Event, charge_link, units_of
 from beancount_factoring.settlement.context import Settler
-from beancount_factoring.settlement.handlers.lumps import write_deposit
+from beancount_factoring.settlement.handlers.lumps import deposit_of, write_deposit
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -121,9 +121,8 @@ def settle_buyout(settler: Settler, event: Event) -> None:
     if not paid:
         settler.write(event, expected, links, new)
         return
-    if not write_deposit(
-        settler, event, new, expected, cash, (items, ZERO, ZERO), currency, links
-    ):
+    deposit = deposit_of(settler, new, expected, cash, items)
+    if not write_deposit(settler, event, new, deposit, currency, links):
         return
     if charge is not None:
         charge.netted_on, charge.netted_by = event.date, event.entry

@@ -22,7 +22,9 @@ account, with what the agreement gives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
@@ -67,28 +69,23 @@ def settle_lump(settler: Settler, event: Event) -> None:
     if named is None:
         return
     rail, wanted, charges = named
-    found = _deposit_items(settler, event, agreement, wanted, charges)
-    if found is None:
+    lump = _settles(settler, event, agreement, wanted, charges)
+    if lump is None:
         return
-    items, commits = found
-    expected = _expected_deposit(settler, event, agreement, items, rail, charges)
+    charges.extend(lump.deducted)
+    expected = _expected_deposit(settler, event, agreement, lump, rail, charges)
     if expected is None:
         return
-    currency, generated, expected_cash, transfer, transfer_vat = expected
-    links = {item.invoice for item in items}
+    currency, deposit = expected
+    links = {
+        *(charge.key for charge in lump.charges),
+        *(commit[1].invoice.number for commit in lump.commits),
+        *(charge.key for charge in lump.deducted),
+    }
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
-    if not write_deposit(
-        settler,
-        event,
-        agreement,
-        generated,
-        expected_cash,
-        (items, transfer, transfer_vat),
-        currency,
-        links,
-    ):
+    if not write_deposit(settler, event, agreement, deposit, currency, links):
         return
-    _commit(settler, event, commits)
+    _commit(settler, event, lump.commits)
     still_open = settler.open_charges.get(event.factor or "", {})
     for charge in charges:
         charge.netted_on, charge.netted_by = event.date, event.entry
@@ -119,27 +116,114 @@ def _what_it_settles(
     return rail, wanted, charges
 
 
-def _deposit_items(
+class Lump(NamedTuple):
+    """What one deposit settles, in the order its postings list it: the fees apart from
+    invoices it names, what it does to each invoice, and the fees its fundings deduct."""
+
+    agreement: Agreement
+    charges: list[Charge]
+    commits: list[Commit]
+    deducted: list[Charge]
+
+    def add_to(self, sink: P.Sink) -> Decimal:
+        """Add the legs of everything settled to ``sink``; the cash they bring."""
+        agreement = self.agreement
+        cash = ZERO
+        for charge in self.charges:
+            cash += _add_charge(sink, agreement, charge)
+        for action, state, detail, terms in self.commits:
+            number, currency = state.invoice.number, state.currency
+            if action is FUND:
+                assert isinstance(detail, P.Purchase)
+                source = P.funding_source(terms, state.in_clearing, state.invoice.account)
+                fuel = (state.fuel_account, state.fuel) if state.fuel else None
+                found, _ = P.add_funding(
+                    sink, terms, number, state.face, currency, source, state.schedule, detail, fuel
+                )
+            elif action is NET:
+                owed = state.owed[str(detail)]
+                found = P.add_netting(sink, terms, number, currency, owed, str(detail))
+            else:
+                held, base, late = state.held, state.base_fee, state.late_fee
+                found, _ = P.add_release(sink, terms, number, currency, held, base, late)
+            cash += found
+        for charge in self.deducted:
+            cash += _add_charge(sink, agreement, charge)
+        return cash
+
+    def items(self) -> list[P.Item]:
+        """The items of ``add_to`` one by one, with the figures of each: only for the
+        message of a deposit that differs."""
+        items = [_charge_item(self.agreement, charge) for charge in self.charges]
+        for action, state, detail, terms in self.commits:
+            number, currency = state.invoice.number, state.currency
+            if action is FUND:
+                assert isinstance(detail, P.Purchase)
+                source = P.funding_source(terms, state.in_clearing, state.invoice.account)
+                fuel = (state.fuel_account, state.fuel) if state.fuel else None
+                item, _ = P.funding_item(
+                    terms, number, state.face, currency, source, state.schedule, detail, fuel
+                )
+            elif action is NET:
+                owed = state.owed[str(detail)]
+                item = P.netting_item(terms, number, currency, owed, str(detail))
+            else:
+                held, base, late = state.held, state.base_fee, state.late_fee
+                item = P.release_item(terms, number, currency, held, base, late)
+            items.append(item)
+        items.extend(_charge_item(self.agreement, charge) for charge in self.deducted)
+        return items
+
+
+class Deposit(NamedTuple):
+    """What the agreement gives for a deposit, as ``write_deposit`` writes or checks it."""
+
+    cash: Decimal
+    # Its legs summed as its postings show them (``detail``).
+    sums: P.Sums
+    # Its legs one by one, and its cash by what makes it up: worked out only for a
+    # split written by hand, or for the message of a difference.
+    legs: Callable[[], list[P.Leg]]
+    figures: Callable[[], dict[str, Decimal]]
+
+
+def deposit_of(
+    settler: Settler, agreement: Agreement, legs: list[P.Leg], cash: Decimal, items: list[P.Item]
+) -> Deposit:
+    """The deposit of ``legs`` built already, bringing ``cash`` (made of ``items``)."""
+    sums = _sums(settler, agreement)
+    sums.extend(legs)
+    return Deposit(cash, sums, lambda: legs, lambda: _figures(items, ZERO, ZERO))
+
+
+def _sums(settler: Settler, agreement: Agreement) -> P.Sums:
+    """Where a deposit's legs are summed as ``materialize`` writes them."""
+    return P.Sums(None if settler.config.detail == "invoice" else agreement.owned_set)
+
+
+def _settles(
     settler: Settler,
     event: Event,
     agreement: Agreement,
     wanted: list[Wanted],
     charges: list[Charge],
-) -> tuple[list[P.Item], list[Commit]] | None:
-    """The deposit's items and commits; ``charges`` gains the fees its fundings deduct."""
-    items = [_charge_item(agreement, charge) for charge in charges]
+) -> Lump | None:
+    """What the deposit settles, checked; None after an error."""
     commits: list[Commit] = []
-    for state, schedule, kinds in wanted:
-        found = _items_for(settler, event, agreement, state, schedule, kinds)
+    for state, _, kinds in wanted:
+        found = _commits_for(settler, event, agreement, state, kinds)
         if found is None:
             return None
-        for item, commit in found:
-            items.append(item)
-            commits.append(commit)
-    for charge in _deducted_charges(settler, event, items, charges):
-        charges.append(charge)
-        items.append(_charge_item(agreement, charge))
-    return items, commits
+        commits.extend(found)
+    deducted = _deducted_charges(settler, event, commits, charges)
+    return Lump(agreement, list(charges), commits, deducted)
+
+
+def _add_charge(sink: P.Sink, agreement: Agreement, charge: Charge) -> Decimal:
+    """Add the leg of a fee charged apart from any invoice that a deposit nets."""
+    return P.add_netting(
+        sink, agreement, charge.key, charge.currency, charge.amount, charge.part, charge=True
+    )
 
 
 def _charge_item(agreement: Agreement, charge: Charge) -> P.Item:
@@ -153,12 +237,13 @@ def _expected_deposit(
     settler: Settler,
     event: Event,
     agreement: Agreement,
-    items: list[P.Item],
+    lump: Lump,
     rail: str,
     charges: list[Charge],
-) -> tuple[str, list[P.Leg], Decimal, Decimal, Decimal] | None:
-    """The deposit's currency, legs, cash, transfer fee and its VAT; None after an error."""
-    currencies = {item.currency for item in items}
+) -> tuple[str, Deposit] | None:
+    """The deposit's currency and what the agreement gives for it; None after an error."""
+    currencies = {charge.currency for charge in charges}
+    currencies |= {commit[1].currency for commit in lump.commits}
     if len(currencies) != 1:
         settler.error("FCT134", f"One deposit settles items in {sorted(currencies)}", event)
         return None
@@ -166,7 +251,7 @@ def _expected_deposit(
     # A wire's fee the factor listed as a deduction (a `charge: "wire"` fee event) is this
     # wire's fee: the deposit takes no other (it would be charged twice).
     terms_fee = None if _rail_fee_deducted(rail, charges) else agreement.rail_fee(rail)
-    funds = any(item.kind == "funding" for item in items)
+    funds = any(commit[0] is FUND for commit in lump.commits)
     if terms_fee is not None and terms_fee.currency != currency and funds:
         settler.error(
             "FCT134",
@@ -176,21 +261,31 @@ def _expected_deposit(
             event,
         )
         return None
-    generated = [posting for item in items for posting in item.postings]
-    expected_cash = sum([item.cash for item in items], ZERO)
+    sums = _sums(settler, agreement)
+    expected_cash = lump.add_to(sums)
+    fee_legs: list[P.Leg] = []
     transfer, transfer_vat = ZERO, ZERO
     if funds and terms_fee is not None:
         # The transfer fee and the VAT on it (if the agreement gives a rate).
         fee_legs = P.transfer_fee_legs(agreement, currency, rail)
-        generated.extend(fee_legs)
+        sums.extend(fee_legs)
         transfer = sum((fee.number for fee in fee_legs if fee.part != "vat"), ZERO)
         transfer_vat = sum((fee.number for fee in fee_legs if fee.part == "vat"), ZERO)
         expected_cash -= transfer + transfer_vat
-    return currency, generated, expected_cash, transfer, transfer_vat
+
+    def legs() -> list[P.Leg]:
+        found = P.Legs()
+        lump.add_to(found)
+        return found + fee_legs
+
+    def figures() -> dict[str, Decimal]:
+        return _figures(lump.items(), transfer, transfer_vat)
+
+    return currency, Deposit(expected_cash, sums, legs, figures)
 
 
 def _deducted_charges(
-    settler: Settler, event: Event, items: list[P.Item], charges: list[Charge]
+    settler: Settler, event: Event, commits: list[Commit], charges: list[Charge]
 ) -> list[Charge]:
     """The open charges deducted from the funding of the invoices this deposit funds
     (fee events that link the invoice, like a purchase report's wire fee), which it nets
@@ -200,10 +295,10 @@ def _deducted_charges(
         return []
     taken = {charge.key for charge in charges}
     found = []
-    for item in items:
-        if item.kind != "funding":
+    for action, state, _, _ in commits:
+        if action is not FUND:
             continue
-        for charge in settler.invoice_charges.get(item.invoice, ()):
+        for charge in settler.invoice_charges.get(state.invoice.number, ()):
             if charge.key in open_charges and charge.key not in taken:
                 taken.add(charge.key)
                 found.append(charge)
@@ -337,19 +432,18 @@ def _has_work(state: InvoiceState, kind: str) -> bool:
     )
 
 
-def _items_for(
+def _commits_for(
     settler: Settler,
     event: Event,
     agreement: Agreement,
     state: InvoiceState,
-    schedule: str | None,
     kinds: frozenset[str] | None = None,
-) -> list[tuple[P.Item, Commit]] | None:
-    """The items of one invoice a deposit settles (only ``kinds`` if given)."""
+) -> list[Commit] | None:
+    """What a deposit settles of one invoice (only ``kinds`` if given); None after an error."""
     number = state.invoice.number
-    found: list[tuple[P.Item, Commit]] = []
-    names = settler.book.agreements
+    found: list[Commit] = []
     if state.factor is not None and state.factor != event.factor:
+        names = settler.book.agreements
         settler.error(
             "FCT133",
             f"Invoice {number} belongs to factor '{names.display(state.factor)}', "
@@ -358,31 +452,26 @@ def _items_for(
         )
         return None
     if state.funded_on is None and event.kind != "release":
-        return _funding_items(settler, event, agreement, state)
+        return _funding_commit(settler, event, agreement, state)
     terms = state.agreement or agreement
     if state.owed and (kinds is None or "netting" in kinds):
-        for part, owed in sorted(state.owed.items()):
-            item = P.netting_item(terms, number, state.currency, owed, part)
-            found.append((item, (NET, state, part, terms)))
+        found.extend((NET, state, part, terms) for part in sorted(state.owed))
     if (
         state.closed_on
         and not state.released_on
         and state.reserve_due
         and (kinds is None or "release" in kinds)
     ):
-        item = P.release_item(
-            terms, number, state.currency, state.held, state.base_fee, state.late_fee
-        )
-        found.append((item, (RELEASE, state, None, terms)))
+        found.append((RELEASE, state, None, terms))
     if found:
         return found
     _nothing_due(settler, event, state)
     return None
 
 
-def _funding_items(
+def _funding_commit(
     settler: Settler, event: Event, agreement: Agreement, state: InvoiceState
-) -> list[tuple[P.Item, Commit]] | None:
+) -> list[Commit] | None:
     """The funding of one invoice not yet funded, checked; None after an error."""
     number = state.invoice.number
     if event.date < state.invoice.entry.date:
@@ -406,18 +495,7 @@ def _funding_items(
     if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
         settler.error("FCT131", f"Invoice {number} is already paid and cannot be funded", event)
         return None
-    source = P.funding_source(terms, state.in_clearing, state.invoice.account)
-    item, split = P.funding_item(
-        terms,
-        number,
-        state.face,
-        state.currency,
-        source,
-        state.schedule,
-        state.split(terms),
-        (state.fuel_account, state.fuel) if state.fuel else None,
-    )
-    return [(item, (FUND, state, split, terms))]
+    return [(FUND, state, state.split(terms), terms)]
 
 
 def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
@@ -442,15 +520,14 @@ def write_deposit(
     settler: Settler,
     event: Event,
     agreement: Agreement,
-    generated: list[P.Leg],
-    expected_cash: Decimal,
-    made_of: tuple[list[P.Item], Decimal, Decimal],
+    deposit: Deposit,
     currency: str,
     links: set[str],
 ) -> bool:
     """Write the split (or check the hand-written one); False if nothing was booked."""
     entry = settler.result.replaced.get(event.index, event.entry)
-    accounts = agreement.owned_set | {p.account for p in generated}
+    sums = deposit.sums
+    accounts = agreement.owned_set | {p.account for p in sums.firsts()}
     own = [p for p in entry.postings if p.account in accounts]
     legs = [p for p in own if p.account in (agreement.clearing, agreement.reserve)]
     if len(legs) == len(own) <= 1:
@@ -466,24 +543,24 @@ def write_deposit(
             return False
         actual = -number
         kept = [p for p in entry.postings if p is not leg]
-        diff = actual - expected_cash
-        legs_out = list(generated)
+        diff = actual - deposit.cash
         if abs(diff) > settler.tolerance:
             # Left open on the clearing account until the factor corrects it.
-            legs_out.append(P.leg(agreement.clearing, -diff, currency, "difference"))
-            figures = _figures(*made_of)
-            _report(settler, event, agreement, expected_cash, actual, figures, currency)
+            sums.add(agreement.clearing, -diff, currency, "difference")
+            figures = deposit.figures()
+            _report(settler, event, agreement, deposit.cash, actual, figures, currency)
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
-            legs_out.append(P.leg(agreement.fees, -diff, currency, "rounding"))
-        new_postings = kept + P.materialize(legs_out, settler.config.detail, agreement.owned_set)
-        settler.result.replaced[event.index] = rewritten(entry, entry.links | links, new_postings)
+            sums.add(agreement.fees, -diff, currency, "rounding")
+        settler.result.replaced[event.index] = rewritten(
+            entry, entry.links | links, kept + sums.postings()
+        )
         # The rounding leg may be the fees account's first use (found by fuzzing).
-        settler.note_accounts(legs_out, event.date, agreement)
+        settler.note_accounts(sums.firsts(), event.date, agreement)
     else:
-        settler.compare(event, generated, entry.postings, "FCT120", agreement)
+        settler.compare(event, deposit.legs(), entry.postings, "FCT120", agreement)
         settler.result.replaced[event.index] = rewritten(entry, entry.links | links)
-    settler.note_accounts(generated, event.date, agreement)
+        settler.note_accounts(sums.firsts(), event.date, agreement)
     return True
 
 
