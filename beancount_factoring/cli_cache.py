@@ -17,8 +17,8 @@ What makes a result valid, all of it part of the key:
   rewritten whenever Beancount loads the sources again (its modification time
   and size): without that cache (``BEANCOUNT_DISABLE_LOAD_CACHE``, or a ledger
   too small for Beancount to cache) nothing is kept or read here;
-- the version of this package and the modification times of its modules, so
-  that an upgrade or an edited module computes again;
+- the versions of this package and of Beancount, and the modification times of
+  this package's modules, so that an upgrade or an edited module computes again;
 - the command's arguments and the current folder (sources are shown relative
   to it).
 
@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import beancount
 from beancount import loader
 
 from beancount_factoring import __version__
@@ -68,6 +69,7 @@ def key(folder: Path, options_map: dict[str, Any], argv: Sequence[str]) -> str |
     digest = hashlib.sha256()
     parts = [
         __version__,
+        beancount.__version__,
         _package_stamp(),
         str(options_map.get("input_hash")),
         f"{stat.st_mtime_ns}:{stat.st_size}",
