@@ -44,6 +44,7 @@ FORMATS = ("text", "csv", "json")
 Report = ReserveReport | AgingReport | CostReport | ReconcileReport | CompareReport
 # Values that hold no source (``relative`` leaves them as they are).
 LEAVES = (Decimal, datetime.date, int, float)
+LEAF_TYPES = frozenset((Decimal, datetime.date, int, float, bool))
 
 
 def relative(report: Report, base: str) -> Report:
@@ -74,6 +75,9 @@ def relative(report: Report, base: str) -> Report:
             changes = {}
             for name in names[kind]:
                 old = getattr(value, name)
+                # Money, dates and counts, most of a report, are skipped without a call.
+                if old is None or old.__class__ in LEAF_TYPES:
+                    continue
                 new = walk(old)
                 if new is not old:
                     changes[name] = new
