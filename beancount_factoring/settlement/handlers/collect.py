@@ -158,6 +158,8 @@ def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, parti
         return False
     if not settler.check_state(state, event, "collected"):
         return False
+    if event.amount is None and not partial and not state.paid:
+        return True  # The whole invoice paid at once (most are): nothing below applies.
     left = state.unpaid
     problem = None
     if state.paid and event.amount is None and left > 0:
