@@ -30,16 +30,18 @@ def settle_schedule(settler: Settler, event: Event) -> None:
     if not ok:
         return
     expected: list[P.Leg] = []
-    # (Read once: this loop sees every invoice sold.)
-    sold, clearing, leg = not agreement.loan, agreement.clearing, P.leg
+    # (Read once, and the legs made by tuple.__new__ as in postings._posting: this loop
+    # sees every invoice sold.)
+    sold, clearing, new, leg = not agreement.loan, agreement.clearing, tuple.__new__, P.Leg
     factor, date, entry = event.factor, event.date, event.entry
     for state in states:
         if sold:
             # Sold: the invoice leaves the receivable for the clearing account.
             # (Loan model: pledged, not sold; nothing moves until the funding.)
             face, currency, number = state.face, state.currency, state.invoice.number
-            expected.append(leg(clearing, face, currency, "face", number, schedule))
-            expected.append(leg(state.invoice.account, -face, currency, "face", number, schedule))
+            expected.append(new(leg, (clearing, face, currency, "face", number, schedule)))
+            account = state.invoice.account
+            expected.append(new(leg, (account, -face, currency, "face", number, schedule)))
         state.factor, state.agreement = factor, agreement
         state.schedule, state.scheduled_on = schedule, date
         state.in_clearing = sold
