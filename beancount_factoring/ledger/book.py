@@ -532,7 +532,10 @@ def _read_invoice(
     face = tuple.__new__(Amount, (total, currency))
     load = meta.get("load")
     load = str(load) if isinstance(load, (str, Decimal)) else None
-    book.invoices[number] = Invoice(number, index, entry, face, account, str(customer), due, load)
+    # (tuple.__new__, as for the face: the named tuple's own __new__ is Python code.)
+    book.invoices[number] = tuple.__new__(
+        Invoice, (number, index, entry, face, account, str(customer), due, load)
+    )
     if load is not None:
         book.loads.setdefault(load, number)
 
@@ -540,12 +543,16 @@ def _read_invoice(
 def _resolve(book: Book, event: Event) -> None:
     """Sort an event's links into invoices, schedules and unknowns; find its factor."""
     entry = event.entry
-    invoices, schedules, unknown = [], list(schedule_ids(entry.meta.get("schedule"))), []
+    schedules, unknown = list(schedule_ids(entry.meta.get("schedule"))), []
     charges: list[str] = []
-    for link in sorted(entry.links):
-        if link in book.invoices:
-            invoices.append(link)
-        elif link.startswith(SCHEDULE_LINK_PREFIX):
+    links, known = sorted(entry.links), book.invoices
+    # Most links of a deposit name invoices: those are found by one comprehension, and
+    # the loop below runs only if some link is something else.
+    invoices = [link for link in links if link in known]
+    for link in links if len(invoices) < len(links) else ():
+        if link in known:
+            continue
+        if link.startswith(SCHEDULE_LINK_PREFIX):
             schedules.append(link[len(SCHEDULE_LINK_PREFIX) :])
         elif link in book.charge_links:
             charges.append(link)
