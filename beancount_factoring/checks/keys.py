@@ -28,10 +28,10 @@ from collections.abc import Iterable
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.ledger.book import Book
+from beancount_factoring.ledger.book import INVOICE_KEYS, SOURCE_KEYS, Book
 
-# The keys the plugin reads on an event or a deposit, on an invoice, and on a
-# posting (the factor's own figures, and the plugin's own parts).
+# The keys the plugin reads on an event or a deposit, and on a posting (the factor's
+# own figures, and the plugin's own parts); an invoice's are in ``ledger/book.py``.
 EVENT_KEYS = frozenset(
     (
         "factoring",
@@ -51,13 +51,10 @@ EVENT_KEYS = frozenset(
         "invoice",
     )
 )
-INVOICE_KEYS = frozenset(("invoice", "customer", "due", "load", "debtor-mc"))
 POSTING_KEYS = frozenset(("invoice", "advance", "fee", "reserve", "schedule", "factoring-part"))
-# The same with the keys Beancount gives entries (file name, line, and its own "__" keys,
-# never reported): metadata whose keys are all among these has nothing to report (one
-# subset test, where most entries stop).
-SOURCE_KEYS = frozenset(("filename", "lineno", "__tolerances__", "__automatic__"))
-EVENT_QUIET, INVOICE_QUIET = EVENT_KEYS | SOURCE_KEYS, INVOICE_KEYS | SOURCE_KEYS
+# An event's keys with those Beancount gives every entry: metadata whose keys are all
+# among these has nothing to report (one subset test, where most events stop).
+EVENT_QUIET = EVENT_KEYS | SOURCE_KEYS
 # How many slips (a letter added, dropped, changed, or two swapped) make a misspelling:
 # one in a short key (``fees`` for ``fee``), two in a longer one (``costumer``).
 SHORT = 5
@@ -75,10 +72,10 @@ def check_keys(book: Book) -> list[FactoringError]:
         if event.kind == "schedule":
             for posting in entry.postings:
                 errors.extend(_check(posting.meta or {}, POSTING_KEYS, entry, "posting"))
-    for invoice in book.invoices.values():
-        meta = invoice.entry.meta
-        if not meta.keys() <= INVOICE_QUIET:
-            errors.extend(_check(meta, INVOICE_KEYS, invoice.entry, "invoice"))
+    # (The invoices with no other key are left out as the book reads them.)
+    for number in book.other_keys:
+        entry = book.invoices[number].entry
+        errors.extend(_check(entry.meta, INVOICE_KEYS, entry, "invoice"))
     return errors
 
 

@@ -56,6 +56,13 @@ EVENT_KINDS = (
 SCHEDULE_LINK_PREFIX = "sched-"
 ZERO = Decimal(0)
 WATCHED, OWN, RESERVE, BANK, INCOME, DUE, RECEIVABLE = 1, 2, 4, 8, 16, 32, 64
+# The keys the plugin reads on an invoice (``checks/keys.py`` reports the others that
+# look misspelt) and, with them, those Beancount gives every entry (its own keys of
+# "__" are never reported): an invoice's metadata with no key beyond these has nothing
+# to report, which is tested as it is read (see ``Book.other_keys``).
+INVOICE_KEYS = frozenset(("invoice", "customer", "due", "load", "debtor-mc"))
+SOURCE_KEYS = frozenset(("filename", "lineno", "__tolerances__", "__automatic__"))
+_INVOICE_QUIET = INVOICE_KEYS | SOURCE_KEYS
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 # The largest amount the plugin books: 15 digits before the decimal point, 10 after,
 # as the importers read them. Fees, shares and sums of larger ones pass the 28 digits
@@ -150,6 +157,10 @@ class Book:
     # Other factors' offers (``factoring-offer``), by lower-cased name, the latest
     # of a name kept: read for the comparison report only, never applied.
     offers: dict[str, Agreement] = field(default_factory=dict)
+    # The invoices whose metadata has keys the plugin does not read, in the order of
+    # ``invoices``: the few that ``checks/keys.py`` looks at (tested while each
+    # invoice's metadata is at hand, not in a pass of its own).
+    other_keys: list[str] = field(default_factory=list)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -538,6 +549,8 @@ def _read_invoice(
     )
     if load is not None:
         book.loads.setdefault(load, number)
+    if not meta.keys() <= _INVOICE_QUIET:
+        book.other_keys.append(number)
 
 
 def _resolve(book: Book, event: Event) -> None:
