@@ -71,8 +71,10 @@ def check_reserves(
             close_day()
             day = entry.date
         for posting in entry.postings:
+            if posting.account not in reserves:
+                continue  # (Tested first: most postings of a deposit are not to a reserve.)
             units = units_of(posting)
-            if posting.account not in reserves or units is None:
+            if units is None:
                 continue
             key = (posting.account, units[1])
             balances[key] = balances.get(key, ZERO) + units[0]

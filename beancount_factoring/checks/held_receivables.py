@@ -42,7 +42,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.ledger.book import Book, units_of
+from beancount_factoring.ledger.book import Book
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 
 ZERO = Decimal(0)
@@ -120,15 +120,18 @@ class _Walk:
         self.errors: list[FactoringError] = []
 
     def add(self, entry: data.Transaction, credit: bool) -> None:
+        # (units_of inline and the attributes read once: this runs for every invoice.)
+        factored, balances = self.factored, self.balances
         for posting in entry.postings:
-            if posting.account not in self.factored:
+            if posting.account not in factored:
                 continue
-            units = units_of(posting)
-            if units is None:
+            units = posting.units
+            if units is None or not isinstance(units.number, Decimal):
                 continue
-            key = (posting.account, units[1])
-            self.balances[key] = self.balances.get(key, ZERO) + units[0]
-            if credit and units[0] < 0:
+            number = units.number
+            key = (posting.account, units.currency)
+            balances[key] = balances.get(key, ZERO) + number
+            if credit and number < 0:
                 self.today[key] = entry
                 self.last_credit[key] = entry
 

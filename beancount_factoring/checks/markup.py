@@ -52,36 +52,29 @@ ADVICE = (
 def check_markup(entries: Sequence[data.Directive]) -> list[FactoringError]:
     """One FCT191 error per entry string that Fava's journal would render as markup."""
     errors = []
+    transaction = data.Transaction
     for entry in entries:
-        for where, found in _found(entry):
-            message = f"The {where} holds {found!r}, {ADVICE}"
+        found: list[tuple[str, str]] = []
+        # Most strings hold neither `<` nor `'`: a substring test is all they cost, and
+        # most metadata is the file name and line alone (tested inline: this loop sees
+        # every entry of the ledger).
+        if entry.__class__ is transaction:
+            payee, narration = entry.payee, entry.narration
+            if (payee and "<" in payee) or (narration and "<" in narration):
+                _in_texts(entry, found)
+            for posting in entry.postings:
+                meta = posting.meta
+                if meta is not None and (len(meta) > 2 or "lineno" not in meta):
+                    _in_meta(meta, "posting metadata", found)
+        else:
+            _in_texts(entry, found)
+        meta = entry.meta
+        if meta is not None and (len(meta) > 2 or "lineno" not in meta):
+            _in_meta(meta, "metadata", found)
+        for where, text in found:
+            message = f"The {where} holds {text!r}, {ADVICE}"
             errors.append(make_error("FCT191", message, entry.meta, entry))
     return errors
-
-
-def _found(entry: Any) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    # Most strings hold neither `<` nor `'`: a substring test is all they cost, and most
-    # postings' metadata is the file name and line alone.
-    if entry.__class__ is data.Transaction:
-        payee, narration = entry.payee, entry.narration
-        if (payee and "<" in payee) or (narration and "<" in narration):
-            _in_texts(entry, found)
-        for posting in entry.postings:
-            meta = posting.meta
-            # (_has_values, inline: a ledger has a few postings per entry.)
-            if meta is not None and (len(meta) > 2 or "lineno" not in meta):
-                _in_meta(meta, "posting metadata", found)
-    else:
-        _in_texts(entry, found)
-    if _has_values(entry.meta):
-        _in_meta(entry.meta, "metadata", found)
-    return found
-
-
-def _has_values(meta: dict[str, Any] | None) -> bool:
-    """Whether the metadata holds more than the file name and line Beancount gives."""
-    return meta is not None and (len(meta) > 2 or "lineno" not in meta)
 
 
 def _in_texts(entry: Any, found: list[tuple[str, str]]) -> None:

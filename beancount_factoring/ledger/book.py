@@ -56,6 +56,13 @@ EVENT_KINDS = (
 SCHEDULE_LINK_PREFIX = "sched-"
 ZERO = Decimal(0)
 WATCHED, OWN, RESERVE, BANK, INCOME, DUE, RECEIVABLE = 1, 2, 4, 8, 16, 32, 64
+# The keys the plugin reads on an invoice (``checks/keys.py`` reports the others that
+# look misspelt) and, with them, those Beancount gives every entry (its own keys of
+# "__" are never reported): an invoice's metadata with no key beyond these has nothing
+# to report, which is tested as it is read (see ``Book.other_keys``).
+INVOICE_KEYS = frozenset(("invoice", "customer", "due", "load", "debtor-mc"))
+SOURCE_KEYS = frozenset(("filename", "lineno", "__tolerances__", "__automatic__"))
+_INVOICE_QUIET = INVOICE_KEYS | SOURCE_KEYS
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 # The largest amount the plugin books: 15 digits before the decimal point, 10 after,
 # as the importers read them. Fees, shares and sums of larger ones pass the 28 digits
@@ -150,6 +157,10 @@ class Book:
     # Other factors' offers (``factoring-offer``), by lower-cased name, the latest
     # of a name kept: read for the comparison report only, never applied.
     offers: dict[str, Agreement] = field(default_factory=dict)
+    # The invoices whose metadata has keys the plugin does not read, in the order of
+    # ``invoices``: the few that ``checks/keys.py`` looks at (tested while each
+    # invoice's metadata is at hand, not in a pass of its own).
+    other_keys: list[str] = field(default_factory=list)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -532,20 +543,29 @@ def _read_invoice(
     face = tuple.__new__(Amount, (total, currency))
     load = meta.get("load")
     load = str(load) if isinstance(load, (str, Decimal)) else None
-    book.invoices[number] = Invoice(number, index, entry, face, account, str(customer), due, load)
+    # (tuple.__new__, as for the face: the named tuple's own __new__ is Python code.)
+    book.invoices[number] = tuple.__new__(
+        Invoice, (number, index, entry, face, account, str(customer), due, load)
+    )
     if load is not None:
         book.loads.setdefault(load, number)
+    if not meta.keys() <= _INVOICE_QUIET:
+        book.other_keys.append(number)
 
 
 def _resolve(book: Book, event: Event) -> None:
     """Sort an event's links into invoices, schedules and unknowns; find its factor."""
     entry = event.entry
-    invoices, schedules, unknown = [], list(schedule_ids(entry.meta.get("schedule"))), []
+    schedules, unknown = list(schedule_ids(entry.meta.get("schedule"))), []
     charges: list[str] = []
-    for link in sorted(entry.links):
-        if link in book.invoices:
-            invoices.append(link)
-        elif link.startswith(SCHEDULE_LINK_PREFIX):
+    links, known = sorted(entry.links), book.invoices
+    # Most links of a deposit name invoices: those are found by one comprehension, and
+    # the loop below runs only if some link is something else.
+    invoices = [link for link in links if link in known]
+    for link in links if len(invoices) < len(links) else ():
+        if link in known:
+            continue
+        if link.startswith(SCHEDULE_LINK_PREFIX):
             schedules.append(link[len(SCHEDULE_LINK_PREFIX) :])
         elif link in book.charge_links:
             charges.append(link)

@@ -185,7 +185,7 @@ class Legs(list[Leg]):
         invoice: str | None = None,
         schedule: str | None = None,
     ) -> None:
-        self.append(Leg(account, number, currency, part, invoice, schedule))
+        self.append(tuple.__new__(Leg, (account, number, currency, part, invoice, schedule)))
 
 
 class Sums:
@@ -223,14 +223,16 @@ class Sums:
             key = (account, currency, part, schedule)
             group = self.groups.get(key)
             if group is None:
-                first = Leg(account, number, currency, part, invoice, schedule)
+                first = tuple.__new__(Leg, (account, number, currency, part, invoice, schedule))
                 self.groups[key] = group = [number, first, True]
                 self.slots.append(group)
             else:
                 group[0] += number
                 group[2] = False
         else:
-            self.slots.append(Leg(account, number, currency, part, invoice, schedule))
+            # (tuple.__new__ as in _posting: every leg of a ledger is made here.)
+            leg = tuple.__new__(Leg, (account, number, currency, part, invoice, schedule))
+            self.slots.append(leg)
 
     def extend(self, legs: Iterable[Leg]) -> None:
         """Add each of ``legs`` (``add``, in a loop of its own: most events have a few)."""

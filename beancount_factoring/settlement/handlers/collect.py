@@ -158,6 +158,8 @@ def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, parti
         return False
     if not settler.check_state(state, event, "collected"):
         return False
+    if event.amount is None and not partial and not state.paid:
+        return True  # The whole invoice paid at once (most are): nothing below applies.
     left = state.unpaid
     problem = None
     if state.paid and event.amount is None and left > 0:
@@ -224,16 +226,19 @@ def _close(
     )
     state.base_fee, state.late_fee = P.base_and_late(agreement, state.purchase, due)
     number, currency = state.invoice.number, state.currency
-    legs, from_reserve = P.collection_postings(
-        agreement,
-        number,
-        currency,
-        short,
-        state.held,
-        from_funding,
-        # Only an overpay is owed to the customer (most payments are neither short nor over).
-        agreement.customer_credit_account(state.invoice.account) if short < 0 else "",
-    )
+    legs: list[P.Leg] = []
+    from_reserve = ZERO
+    if short:  # (Most payments are neither short nor over: they post nothing here.)
+        legs, from_reserve = P.collection_postings(
+            agreement,
+            number,
+            currency,
+            short,
+            state.held,
+            from_funding,
+            # Only an overpay is owed to the customer.
+            agreement.customer_credit_account(state.invoice.account) if short < 0 else "",
+        )
     if short > 0:
         # An overpay is not a deduction: it is owed to the customer, not revenue.
         settler.deduct(event, state, "short pay", reason, short)
@@ -250,7 +255,8 @@ def _close(
             state.invoice.account,
             legs,
         )
-    settler.note_accounts(legs, event.date, agreement)
+    if legs:
+        settler.note_accounts(legs, event.date, agreement)
     factor = state.factor or ""
     settler.open_releases.setdefault(factor, {})[number] = None
     state.held -= from_reserve

@@ -483,6 +483,25 @@ def _funding_commit(
         )
         return None
     terms = state.agreement or agreement
+    invoice_fee, transfer_fee, currency = terms.invoice_fee, terms.transfer_fee, state.currency
+    # (Most agreements charge in the invoices' currency: two tests, no loop.)
+    if (invoice_fee is not None and invoice_fee.currency != currency) or (
+        transfer_fee is not None and transfer_fee.currency != currency
+    ):
+        _wrong_fee_currency(settler, event, terms, state)
+        return None
+    if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
+        settler.error("FCT131", f"Invoice {number} is already paid and cannot be funded", event)
+        return None
+    return [(FUND, state, state.split(terms), terms)]
+
+
+def _wrong_fee_currency(
+    settler: Settler, event: Event, terms: Agreement, state: InvoiceState
+) -> None:
+    """FCT134: the agreement gives a fee of the funding in another currency than the
+    invoice's (the first of the invoice fee and the transfer fee that does)."""
+    number = state.invoice.number
     for key, fee in (("invoice-fee", terms.invoice_fee), ("transfer-fee", terms.transfer_fee)):
         if fee is not None and fee.currency != state.currency:
             settler.error(
@@ -491,11 +510,7 @@ def _funding_commit(
                 f"invoice {number} is in {state.currency}; give the fee in {state.currency}",
                 event,
             )
-            return None
-    if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
-        settler.error("FCT131", f"Invoice {number} is already paid and cannot be funded", event)
-        return None
-    return [(FUND, state, state.split(terms), terms)]
+            return
 
 
 def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:

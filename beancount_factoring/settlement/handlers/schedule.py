@@ -30,19 +30,22 @@ def settle_schedule(settler: Settler, event: Event) -> None:
     if not ok:
         return
     expected: list[P.Leg] = []
+    # (Read once, and the legs made by tuple.__new__ as in postings._posting: this loop
+    # sees every invoice sold.)
+    sold, clearing, new, leg = not agreement.loan, agreement.clearing, tuple.__new__, P.Leg
+    factor, date, entry = event.factor, event.date, event.entry
     for state in states:
-        face, currency, number = state.face, state.currency, state.invoice.number
-        if not agreement.loan:
+        if sold:
             # Sold: the invoice leaves the receivable for the clearing account.
             # (Loan model: pledged, not sold; nothing moves until the funding.)
-            expected.append(P.leg(agreement.clearing, face, currency, "face", number, schedule))
-            expected.append(
-                P.leg(state.invoice.account, -face, currency, "face", number, schedule)
-            )
-        state.factor, state.agreement = event.factor, agreement
-        state.schedule, state.scheduled_on = schedule, event.date
-        state.in_clearing = not agreement.loan
-        state.scheduled_by = event.entry
+            face, currency, number = state.face, state.currency, state.invoice.number
+            expected.append(new(leg, (clearing, face, currency, "face", number, schedule)))
+            account = state.invoice.account
+            expected.append(new(leg, (account, -face, currency, "face", number, schedule)))
+        state.factor, state.agreement = factor, agreement
+        state.schedule, state.scheduled_on = schedule, date
+        state.in_clearing = sold
+        state.scheduled_by = entry
     if schedule is not None:
         assert event.factor is not None
         numbers = settler.result.schedules.setdefault((event.factor, schedule), [])
