@@ -13,6 +13,9 @@ def money(value: Decimal | None, separators: bool = False) -> str:
     """An amount rounded half-up to cents: ``1234.5`` -> ``1234.50`` (``1,234.50``)."""
     if value is None:
         return ""
+    if not value:
+        # Any zero (``0``, ``0.000``, ``-0``): a report of every invoice is full of them.
+        return "0.00"
     rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
     if not rounded:
         rounded = abs(rounded)
