@@ -13,6 +13,9 @@ def money(value: Decimal | None, separators: bool = False) -> str:
     """An amount rounded half-up to cents: ``1234.5`` -> ``1234.50`` (``1,234.50``)."""
     if value is None:
         return ""
+    if not value:
+        # Any zero (``0``, ``0.000``, ``-0``): a report of every invoice is full of them.
+        return "0.00"
     rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
     if not rounded:
         rounded = abs(rounded)
@@ -46,16 +49,20 @@ def day(value: datetime.date | None) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
     """An aligned table: a header line, a rule, the rows; ``right`` aligns columns right."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(width) if align else cell.ljust(width)
-            for cell, width, align in zip(cells, widths, right, strict=True)
-        ]
-        return "  ".join(parts).rstrip()
-
+    count = len(headers)
+    if len(right) != count or any(len(row) != count for row in rows):
+        raise ValueError("a table's rows and alignments must have a cell per header")
+    columns = zip(*rows, strict=True) if rows else ((),) * count
+    widths = [
+        max(len(h), max(map(len, column), default=0))
+        for h, column in zip(headers, columns, strict=True)
+    ]
+    # One format for every line (a wide report is tens of thousands of them): each
+    # cell padded to its column's width, as str.rjust and str.ljust would.
+    template = "  ".join(
+        f"{{:{'>' if align else '<'}{width}}}" for width, align in zip(widths, right, strict=True)
+    )
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+    lines = [template.format(*headers).rstrip(), rule]
+    lines.extend(template.format(*row).rstrip() for row in rows)
+    return "\n".join(lines)

@@ -54,7 +54,7 @@ def relative(report: Report, base: str) -> Report:
     not copied: a report of every invoice is mostly money and dates.
     """
     prefix = os.path.join(os.path.abspath(base), "")
-    names: dict[type, tuple[str, ...]] = {}
+    plans: dict[type, tuple[tuple[str, ...], bool]] = {}
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):
@@ -68,24 +68,67 @@ def relative(report: Report, base: str) -> Report:
         if isinstance(value, tuple):
             items = tuple(walk(item) for item in value)
             return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            kind = type(value)
-            if kind not in names:
-                names[kind] = tuple(f.name for f in dataclasses.fields(value))
+        kind = type(value)
+        plan = plans.get(kind)
+        if plan is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+            plan = plans[kind] = _plan(kind)
+        if plan is not None:
             changes = {}
-            for name in names[kind]:
+            for name in plan[0]:
                 old = getattr(value, name)
-                # Money, dates and counts, most of a report, are skipped without a call.
-                if old is None or old.__class__ in LEAF_TYPES:
+                held = old.__class__
+                # Names, money, dates and counts, most of a report, are seen without a call.
+                if held is str:
+                    if prefix in old:
+                        changes[name] = old.replace(prefix, "")
+                    continue
+                if old is None or held in LEAF_TYPES:
                     continue
                 new = walk(old)
                 if new is not old:
                     changes[name] = new
-            return dataclasses.replace(value, **changes) if changes else value
+            if not changes:
+                return value
+            return _copied(value, changes) if plan[1] else dataclasses.replace(value, **changes)
         return value
 
     result: Report = walk(report)
     return result
+
+
+# What a field declared as only these holds is no source and no text: ``relative``
+# does not even read it (a reserve row is twenty fields, a dozen of them money and dates).
+LEAF_ANNOTATIONS = frozenset(("Decimal", "datetime.date", "date", "int", "float", "bool", "None"))
+
+
+def _plan(kind: type) -> tuple[tuple[str, ...], bool]:
+    """How ``relative`` walks a dataclass: the fields that may hold a source or text,
+    and whether a changed copy can be made without ``dataclasses.replace`` (a plain
+    dataclass: every field set by ``__init__``, nothing computed after it)."""
+    fields = dataclasses.fields(kind)
+    walked = tuple(f.name for f in fields if not _holds_leaves(f.type))
+    plain = (
+        all(f.init for f in fields)
+        and not hasattr(kind, "__post_init__")
+        and not hasattr(kind, "__slots__")
+    )
+    return walked, plain
+
+
+def _holds_leaves(annotation: Any) -> bool:
+    """Whether a field's annotation allows only values ``relative`` leaves as they are."""
+    if isinstance(annotation, str):
+        return all(part.strip() in LEAF_ANNOTATIONS for part in annotation.split("|"))
+    return annotation in LEAF_TYPES
+
+
+def _copied(value: Any, changes: dict[str, Any]) -> Any:
+    """``dataclasses.replace(value, **changes)`` for a plain dataclass, about four
+    times cheaper: the copy's fields set directly, as its ``__init__`` would."""
+    copy = object.__new__(type(value))
+    copy.__dict__.update(value.__dict__)
+    copy.__dict__.update(changes)
+    return copy
 
 
 # JSON ------------------------------------------------------------------------------------

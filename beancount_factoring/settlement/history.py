@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import datetime
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -85,29 +86,31 @@ class Snap:
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
-        return cls(
-            date,
-            state.factor,
-            state.agreement,
-            state.schedule,
-            state.scheduled_on,
-            state.funded_on,
-            state.purchase,
-            state.held,
-            state.collected_on,
-            state.paid,
-            state.base_fee,
-            state.late_fee,
-            state.released_on,
-            state.charged_back_on,
-            tuple(sorted(state.owed.items())),
-            state.lost_on,
-            state.fuel,
-            state.received,
-            state.received_on,
-            state.recovered_on,
-            state.paid_in_full_on,
-        )
+        return _snapshot(state, date)
+
+
+def _snapshot_function() -> Callable[[InvoiceState, datetime.date], Snap]:
+    """``Snap.of``, written out once: a new Snap with each slot set from the state.
+
+    A frozen dataclass's ``__init__`` sets each field with ``object.__setattr__``,
+    looked up by name; the slots' own setters, bound here, take half the time, and the
+    plugin snaps an invoice at each event that touches it (75,000 times at 20k invoices).
+    Every field but ``date`` and ``owed`` is the state's field of the same name.
+    """
+    names = [f.name for f in fields(Snap)]
+    lines = ["def of(state, date):", "    snap = new(Snap)"]
+    for name in names:
+        value = {"date": "date", "owed": "tuple(sorted(state.owed.items()))"}.get(name)
+        lines.append(f"    set_{name}(snap, {value or 'state.' + name})")
+    lines.append("    return snap")
+    scope: dict[str, Any] = {f"set_{name}": getattr(Snap, name).__set__ for name in names}
+    scope.update(new=object.__new__, Snap=Snap)
+    exec("\n".join(lines), scope)
+    function: Callable[[InvoiceState, datetime.date], Snap] = scope["of"]
+    return function
+
+
+_snapshot = _snapshot_function()
 
 
 class Recorder:
@@ -123,16 +126,19 @@ class Recorder:
         replaced = settler.result.replaced.get(event.index)
         if replaced is not None:
             numbers.update(link for link in replaced.links if link in settler.states)
+        states, timeline, date = settler.states, self.timeline, event.date
         for number in numbers:
-            state = settler.states.get(number)
+            state = states.get(number)
             if state is None:
                 continue
-            snaps = self.timeline.setdefault(number, [])
-            snap = Snap.of(state, event.date)
-            if snaps and snaps[-1].date == event.date:
-                snaps[-1] = snap
-            elif not snaps or snaps[-1] != snap:
-                snaps.append(snap)
+            snaps = timeline.get(number)
+            if snaps is None:
+                timeline[number] = [_snapshot(state, date)]
+            elif snaps[-1].date == date:
+                snaps[-1] = _snapshot(state, date)
+            else:
+                # Events come in date order: a snap of a later day differs from the last.
+                snaps.append(_snapshot(state, date))
 
 
 @dataclass(eq=False)
