@@ -17,33 +17,11 @@ import pytest
 from beancount_factoring import cli
 from beancount_factoring.reports import render
 
-from ledgers import OPENS
+from ledgers import LATE, OPENS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "example_ledger" / "main.beancount")
 REPORTS = ("reserve", "aging", "cost", "reconcile")
-
-LATE = """
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "flat 2%"
-  recourse-days: 90
-  release-days: 10
-  payee: "SUMMIT FUNDING"
-  bank: Assets:Bank:Checking
-
-2025-03-03 * "TQL" "Load 1"
-  invoice: "INV-1"
-  Assets:Receivable:TQL        2000.00 USD
-  Income:Freight
-
-2025-03-04 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
-  Assets:Bank:Checking         1860.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-04-01 * "TQL" "TQL paid Summit" ^INV-1
-  factoring: "collected"
-"""
 
 
 def run(*args: str) -> tuple[int, str]:

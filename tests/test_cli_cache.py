@@ -13,32 +13,8 @@ from beancount import loader
 
 from beancount_factoring import cli, cli_cache
 
-from ledgers import OPENS
+from ledgers import LATE, OPENS
 
-# Summit buys INV-1 (2000.00) on 03-04 at 95% less 2%: the deposit is 2000.00 x 0.93
-# = 1860.00, the reserve 2000.00 x 0.05 = 100.00. TQL pays Summit on 04-01; the
-# reserve is due back ten days later, 04-11, and late from 04-12.
-LEDGER = """
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "flat 2%"
-  recourse-days: 90
-  release-days: 10
-  payee: "SUMMIT FUNDING"
-  bank: Assets:Bank:Checking
-
-2025-03-03 * "TQL" "Load 1"
-  invoice: "INV-1"
-  Assets:Receivable:TQL        2000.00 USD
-  Income:Freight
-
-2025-03-04 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
-  Assets:Bank:Checking         1860.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-04-01 * "TQL" "TQL paid Summit" ^INV-1
-  factoring: "collected"
-"""
 # The reserve Summit gives back on 04-11: the 100.00 held, less nothing more (flat fee).
 RELEASE = """
 2025-04-11 * "SUMMIT FUNDING" "Reserve release" ^INV-1
@@ -64,7 +40,7 @@ def ledger(tmp_path, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "main.beancount"
     path.write_text(
-        'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + LEDGER,
+        'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + LATE,
         encoding="utf-8",
     )
     return path

@@ -218,37 +218,28 @@ class Sums:
         invoice: str | None = None,
         schedule: str | None = None,
     ) -> None:
-        grouped = self.grouped
-        if grouped is not None and (account in grouped or part in SUMMED_PARTS):
-            key = (account, currency, part, schedule)
-            group = self.groups.get(key)
-            if group is None:
-                first = tuple.__new__(Leg, (account, number, currency, part, invoice, schedule))
-                self.groups[key] = group = [number, first, True]
-                self.slots.append(group)
-            else:
-                group[0] += number
-                group[2] = False
-        else:
-            # (tuple.__new__ as in _posting: every leg of a ledger is made here.)
-            leg = tuple.__new__(Leg, (account, number, currency, part, invoice, schedule))
-            self.slots.append(leg)
+        # (tuple.__new__ as in _posting: every leg of a ledger is made here.)
+        self._put(tuple.__new__(Leg, (account, number, currency, part, invoice, schedule)))
 
     def extend(self, legs: Iterable[Leg]) -> None:
-        """Add each of ``legs`` (``add``, in a loop of its own: most events have a few)."""
-        grouped, slots, groups = self.grouped, self.slots, self.groups
+        """Add each of ``legs``."""
         for item in legs:
-            if grouped is not None and (item.account in grouped or item.part in SUMMED_PARTS):
-                key = (item.account, item.currency, item.part, item.schedule)
-                group = groups.get(key)
-                if group is None:
-                    groups[key] = group = [item.number, item, True]
-                    slots.append(group)
-                else:
-                    group[0] += item.number
-                    group[2] = False
+            self._put(item)
+
+    def _put(self, item: Leg) -> None:
+        """Start or add to the leg's group, or keep the leg to be written alone."""
+        grouped = self.grouped
+        if grouped is not None and (item.account in grouped or item.part in SUMMED_PARTS):
+            key = (item.account, item.currency, item.part, item.schedule)
+            group = self.groups.get(key)
+            if group is None:
+                self.groups[key] = group = [item.number, item, True]
+                self.slots.append(group)
             else:
-                slots.append(item)
+                group[0] += item.number
+                group[2] = False
+        else:
+            self.slots.append(item)
 
     def firsts(self) -> list[Leg]:
         """The first leg of each group and every leg written alone, in order: their
