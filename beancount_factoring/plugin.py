@@ -32,7 +32,7 @@ from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.keys import check_keys
 from beancount_factoring.checks.markup import check_markup
 from beancount_factoring.errors import FactoringError, error_code, make_error
-from beancount_factoring.ledger.book import Book, read_book
+from beancount_factoring.ledger.book import Book, in_order, read_book
 from beancount_factoring.ledger.config import parse_config
 from beancount_factoring.settlement import history
 from beancount_factoring.settlement.accruals import accrual_entries
@@ -117,7 +117,9 @@ def _run(
             book, settlement, recorder.timeline, tuple(new_entries), config_text, read_errors
         )
         options_map[history.RUN_KEY] = run
-    touched = sorted(set(book.reserve_entries) | {event.index for event in book.events})
+    touched = in_order(
+        len(new_entries), book.reserve_entries, (event.index for event in book.events)
+    )
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))

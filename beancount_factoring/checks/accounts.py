@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from beancount.core import data
@@ -24,7 +25,7 @@ ZERO = Decimal(0)
 
 
 def check_reserves(
-    entries: list[data.Directive], indices: list[int], book: Book, tolerance: Decimal
+    entries: list[data.Directive], indices: Iterable[int], book: Book, tolerance: Decimal
 ) -> list[FactoringError]:
     """Report each time a reserve account's balance ends a day below zero.
 

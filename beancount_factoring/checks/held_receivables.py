@@ -42,7 +42,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.ledger.book import Book
+from beancount_factoring.ledger.book import Book, in_order
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 
 ZERO = Decimal(0)
@@ -73,10 +73,11 @@ def check_held_receivables(
         return []
     reported = {id(error.entry) for error in settlement.errors if error.entry is not None}
     plain = _plain_credits(book)
-    indices = sorted(
-        {invoice.position for invoice in book.invoices.values()}
-        | set(book.receivable_entries)
-        | {event.index for event in book.events}
+    indices = in_order(
+        len(entries),
+        (invoice.position for invoice in book.invoices.values()),
+        book.receivable_entries,
+        (event.index for event in book.events),
     )
     walk = _Walk(factored, tolerance, book.agreements.display)
     day = None

@@ -22,8 +22,10 @@ leaves half a deposit booked.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 
 from beancount.core import data
 
@@ -35,6 +37,10 @@ from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
 
 ZERO = Decimal(0)
+# What an invoice that owes its factor nothing owes: one read-only mapping shared by
+# all of them (a dict each is megabytes at 100k invoices); ``set_owed`` gives an
+# invoice its own dict on its first debt, and writing to the shared one fails loudly.
+NOTHING_OWED: Mapping[str, Decimal] = MappingProxyType({})
 # Why a customer paid short or not at all, and why the factor charged an invoice
 # back or wrote it off: the reasons of a factor's reserve ledger.
 REASONS = (
@@ -78,7 +84,9 @@ class InvoiceState:
     late_fee: Decimal = ZERO
     released_on: datetime.date | None = None
     charged_back_on: datetime.date | None = None
-    owed: dict[str, Decimal] = field(default_factory=dict)
+    # What it owes its factor, by part (``P.OWED_WORDS``); changed by ``set_owed`` and
+    # ``drop_owed`` only.
+    owed: Mapping[str, Decimal] = field(default_factory=lambda: NOTHING_OWED)
     base_fee: Decimal = ZERO
     factor_split: P.Purchase | None = None
     planned: P.Purchase | None = None
@@ -107,6 +115,20 @@ class InvoiceState:
     # the factor held it in the reserve again (collect.py).
     short_reason: str | None = None
     recovered_on: datetime.date | None = None
+
+    def set_owed(self, part: str, amount: Decimal) -> None:
+        """Record that the invoice owes its factor ``amount`` for ``part``."""
+        owed = self.owed
+        if type(owed) is not dict:
+            owed = self.owed = dict(owed)
+        owed[part] = amount
+
+    def drop_owed(self, part: str) -> None:
+        """Record that the invoice no longer owes its factor anything for ``part``."""
+        owed = self.owed
+        if type(owed) is not dict:
+            raise KeyError(part)
+        del owed[part]
 
     def split(self, agreement: Agreement) -> P.Purchase:
         """The split at purchase: the factor's own figures if given, else the agreement's."""

@@ -390,12 +390,16 @@ def purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purcha
 
     Kept on the agreement per face and currency: a ledger bills the same amounts again
     and again. (The key is the face's text: 100.0 and 100.00 are equal Decimals whose
-    splits are written with different digits.)
+    splits are written with different digits; one table per currency, so that a face
+    billed once costs its text alone.)
     """
-    key = ("purchase_split", str(face), currency)
-    split = agreement.memo.get(key)
+    splits = agreement.memo.get(("purchase_split", currency))
+    if splits is None:
+        splits = agreement.memo[("purchase_split", currency)] = {}
+    text = str(face)
+    split = splits.get(text)
     if split is None:
-        split = agreement.memo[key] = _purchase_split(agreement, face, currency)
+        split = splits[text] = _purchase_split(agreement, face, currency)
     return split
 
 

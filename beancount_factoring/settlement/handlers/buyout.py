@@ -94,7 +94,7 @@ def settle_buyout(settler: Settler, event: Event) -> None:
             # What the reserve cannot cover is owed, as a short pay's rest is.
             number = state.invoice.number
             expected.append(P.leg(new.clearing, rest, state.currency, "buyout", number))
-            state.owed["buyout"] = state.owed.get("buyout", ZERO) - rest
+            state.set_owed("buyout", state.owed.get("buyout", ZERO) - rest)
             settler.open_owed.setdefault(event.factor or "", {})[number] = None
     currency = states[0].currency
     links = {state.invoice.number for state in states}

@@ -67,7 +67,7 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
             settler.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
         settler.fee_booked(state, event.date)
         state.held, state.charged_back_on = ZERO, event.date
-        state.owed["chargeback"] = state.owed.get("chargeback", ZERO) + owed
+        state.set_owed("chargeback", state.owed.get("chargeback", ZERO) + owed)
         settler.add_fees(state.factor, state.currency, event.date, fee)
         settler.deduct(event, state, "chargeback", reason, state.unpaid)
         expected.extend(legs)

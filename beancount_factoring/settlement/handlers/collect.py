@@ -264,7 +264,7 @@ def _close(
     if rest:
         # (Negative for an overpay netted from a funding: the factor owes it to us.)
         part = P.owed_part(short)
-        state.owed[part] = state.owed.get(part, ZERO) + rest
+        state.set_owed(part, state.owed.get(part, ZERO) + rest)
         settler.open_owed.setdefault(factor, {})[number] = None
     return legs
 
@@ -311,9 +311,9 @@ def _recover(settler: Settler, event: Event, state: InvoiceState) -> None:
     state.paid = (state.paid or ZERO) + event.amount
     if to_clearing:
         if owed == to_clearing:
-            del state.owed["short-pay"]
+            state.drop_owed("short-pay")
         else:
-            state.owed["short-pay"] = owed - to_clearing
+            state.set_owed("short-pay", owed - to_clearing)
     if to_reserve:
         # The factor holds it for us again: the invoice's reserve is due once more.
         state.held += to_reserve

@@ -84,7 +84,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
             settler.fee_booked(state, event.date)
             state.held = state.base_fee = state.late_fee = P.ZERO
             if owed:
-                state.owed["credit-loss"] = owed
+                state.set_owed("credit-loss", owed)
                 settler.open_owed.setdefault(factor, {})[state.invoice.number] = None
         settler.deduct(event, state, "credit loss", reason, lost)
         expected.extend(legs)

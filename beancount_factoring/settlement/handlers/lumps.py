@@ -376,7 +376,7 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
             funded[currency] = funded.get(currency, ZERO) + state.face
             fees[currency] = fees.get(currency, ZERO) + detail.discount_fee
         elif action is NET:
-            del state.owed[str(detail)]
+            state.drop_owed(str(detail))
         else:
             fees[currency] = fees.get(currency, ZERO) + state.base_fee + state.late_fee
             state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO

@@ -222,7 +222,7 @@ def _apply(settler: Settler, event: Event, state: InvoiceState, applied: Decimal
     if state.collected_on:
         settler.deduct(event, state, "short pay", state.short_reason or "shortpay", -applied)
         return
-    state.owed[MISDIRECTED] = state.owed.get(MISDIRECTED, ZERO) + applied
+    state.set_owed(MISDIRECTED, state.owed.get(MISDIRECTED, ZERO) + applied)
     settler.open_owed.setdefault(state.factor or "", {})[state.invoice.number] = None
     if state.unpaid <= settler.tolerance and state.paid_in_full_on is None:
         # Paid in full, this payment the last: the time-based fee stops today.
@@ -303,9 +303,9 @@ def settle_remittance(settler: Settler, event: Event) -> None:
         take = min(owed, left)
         left -= take
         if owed - take > settler.tolerance:
-            state.owed[MISDIRECTED] = owed - take
+            state.set_owed(MISDIRECTED, owed - take)
         else:
-            del state.owed[MISDIRECTED]
+            state.drop_owed(MISDIRECTED)
     if left > settler.tolerance:
         settler.error(
             "FCT136",
