@@ -3,18 +3,23 @@
 At 100k invoices every object kept per invoice is megabytes at the plugin's peak (the
 memory target of ``benchmarks/README.md``): an invoice's face is its posting's own
 amount, an invoice that owes its factor nothing shares one read-only mapping, and the
-checks walk positions marked in a bytearray instead of a set.
+checks walk positions marked in a bytearray instead of a set; an event the plugin adds
+nothing to is returned as it came, not copied.
 """
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 
 import pytest
 from beancount import loader
 
 from beancount_factoring.ledger.book import in_order, read_book
+from beancount_factoring.plugin import factoring
 from beancount_factoring.settlement.state import NOTHING_OWED, InvoiceState
+
+from ledgers import LATE, OPENS
 
 LEDGER = """
 option "operating_currency" "USD"
@@ -69,3 +74,16 @@ def test_state__owing_nothing_is_shared_read_only_and_a_debt_gets_its_own_mappin
     assert dict(first.owed) == {"short-pay": Decimal("50.00")}
     with pytest.raises(KeyError):
         second.drop_owed("chargeback")
+
+
+def test_an_event_the_plugin_adds_nothing_to_is_not_copied():
+    # LATE: Summit funds INV-1 (2000.00) and TQL pays it in full. The collected event
+    # has no postings and links INV-1 already: the plugin returns it as it came. The
+    # funding gains its split, so it is a new entry.
+    entries, _, options_map = loader.load_string(textwrap.dedent(OPENS) + LATE)
+    out, errors = factoring(list(entries), options_map)
+    assert errors == []
+    collected = next(e for e in entries if e.meta.get("factoring") == "collected")
+    funding = next(e for e in entries if getattr(e, "narration", "") == "ACH INV-1")
+    assert any(e is collected for e in out)
+    assert not any(e is funding for e in out)

@@ -193,6 +193,10 @@ class Settler:
             new_postings = list(entry.postings)
         else:
             new_postings = P.materialize(expected, self.config.detail, agreement.owned_set)
+        if len(new_postings) == len(entry.postings) and links <= entry.links:
+            # Nothing to add: its own postings (or none, as for the whole payment of a
+            # ``collected`` event) and its links. The entry stays as written, not copied.
+            return
         self.result.replaced[event.index] = rewritten(entry, entry.links | links, new_postings)
 
     def note_accounts(
