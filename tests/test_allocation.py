@@ -321,3 +321,40 @@ def test_a_deposit_that_names_nothing_looks_back_a_year():
     entries, errors = load(text.replace("{day}", "2026-02-02"), config)
     assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT103"]
     assert "sched-7" not in txn(entries, "ACH").links
+
+
+def test_a_deposit_that_names_nothing_comes_after_the_named_ones_of_its_day():
+    # INV-1 and INV-2, 2000.00 each, funded (2000.00 x 0.95 - 2% of 2000.00 = 1860.00;
+    # the transfer fee makes it 1845.00) and collected on the same day: each reserve,
+    # 2000.00 x 0.05 = 100.00, is due on 04-11. On 04-11 the file has a rebate of 100.00
+    # naming nothing, then one of 100.00 naming INV-2. Applied in file order, the first
+    # would see both reserves (one item of 200.00: collected the same day) and match
+    # nothing; the named one goes first, and the other is INV-1's by its amount.
+    text = SUMMIT + invoice("INV-1", "2000.00") + invoice("INV-2", "2000.00", customer="CHR")
+    for number in ("INV-1", "INV-2"):
+        text += f"""
+2025-03-04 * "SUMMIT FUNDING" "ACH {number}" ^{number}
+  Assets:Bank:Checking         1845.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-01 * "Customer" "Paid Summit {number}" ^{number}
+  factoring: "collected"
+"""
+    text += """
+2025-04-11 * "SUMMIT FUNDING" "Reserve rebate"
+  Assets:Bank:Checking          100.00 USD
+  Assets:Factoring:Summit:Reserve
+
+2025-04-11 * "SUMMIT FUNDING" "Reserve rebate INV-2" ^INV-2
+  Assets:Bank:Checking          100.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    entries, errors = load(text)
+    assert errors == []
+    rebate = txn(entries, "Reserve rebate")
+    assert rebate.links == {"INV-1"}
+    assert legs(rebate) == [
+        ("Assets:Bank:Checking", D("100.00"), None, None),
+        ("Assets:Factoring:Summit:Reserve", D("-100.00"), "INV-1", "reserve-release"),
+    ]
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == 0

@@ -101,6 +101,10 @@ RANK = {
     "fee": 4,
 }
 LUMP_RANK = 5
+# A deposit that names nothing is allocated by amount to what is still open: after the
+# day's deposits that name what they settle (those are facts; an allocation is a guess
+# that must not take an item a named deposit of the same day settles).
+UNNAMED_RANK = 6
 
 
 class Invoice(NamedTuple):
@@ -240,6 +244,10 @@ def read_book(entries: list[data.Directive]) -> Book:
     for event in book.events:
         if event.kind != "payment":
             _resolve(book, event)
+            if event.rank == LUMP_RANK and not (
+                event.invoices or event.schedules or event.charges or event.unknown
+            ):
+                event.rank = UNNAMED_RANK
     for event in pending.remittances:
         # A remittance's amount is what it forwards, whatever its ``paid:`` says.
         amount = event.amount
