@@ -358,3 +358,40 @@ def test_a_deposit_that_names_nothing_comes_after_the_named_ones_of_its_day():
         ("Assets:Factoring:Summit:Reserve", D("-100.00"), "INV-1", "reserve-release"),
     ]
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == 0
+
+
+def test_a_named_rebate_of_the_day_can_leave_two_equal_items_an_error_not_a_guess():
+    # Three invoices of 1000.00, each reserve 1000.00 x 0.05 = 50.00; INV-1 and INV-2
+    # collected on 03-20 (one item: 100.00), INV-3 on 03-21 (50.00). On 04-01 a rebate of
+    # 50.00 naming nothing, then one of 50.00 naming INV-2. The named one goes first and
+    # leaves INV-1 (50.00) and INV-3 (50.00) open: two equal items, so the rebate that
+    # names nothing is FCT102 and waits, rather than a guess that only held while INV-2
+    # seemed open.
+    text = SUMMIT
+    for number, day in (("INV-1", "2025-03-20"), ("INV-2", "2025-03-20"), ("INV-3", "2025-03-21")):
+        # 1000.00 x 0.93 - the 15.00 transfer fee = 915.00.
+        text += (
+            invoice(number, "1000.00")
+            + f"""
+2025-03-04 * "SUMMIT FUNDING" "ACH {number}" ^{number}
+  Assets:Bank:Checking   915.00 USD
+  Assets:Factoring:Summit:Clearing
+
+{day} * "TQL" "Paid Summit {number}" ^{number}
+  factoring: "collected"
+"""
+        )
+    text += """
+2025-04-01 * "SUMMIT FUNDING" "Rebate naming nothing"
+  Assets:Bank:Checking   50.00 USD
+  Assets:Factoring:Summit:Reserve
+
+2025-04-01 * "SUMMIT FUNDING" "Rebate INV-2" ^INV-2
+  Assets:Bank:Checking   50.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    entries, errors = load(text)
+    # And the two reserves still held are past their release-days (10): FCT161 each.
+    assert codes(errors) == ["FCT102", "FCT161", "FCT161"]
+    assert errors[0].source["lineno"] == txn(entries, "Rebate naming nothing").meta["lineno"]
+    assert txn(entries, "Rebate INV-2").links == {"INV-2"}
