@@ -49,6 +49,14 @@ def deposit(day: str, amount: str, narration: str = "ACH", hints: str = "") -> s
 """
 
 
+def rebate(day: str, amount: str, narration: str, hints: str = "") -> str:
+    return f"""
+{day} * "SUMMIT FUNDING" "{narration}"{hints}
+  Assets:Bank:Checking   {amount} USD
+  Assets:Factoring:Summit:Reserve
+"""
+
+
 def collected(day: str, number: str) -> str:
     return f"""
 {day} * "TQL" "Paid {number}" ^{number}
@@ -332,28 +340,15 @@ def test_a_deposit_that_names_nothing_comes_after_the_named_ones_of_its_day():
     # nothing; the named one goes first, and the other is INV-1's by its amount.
     text = SUMMIT + invoice("INV-1", "2000.00") + invoice("INV-2", "2000.00", customer="CHR")
     for number in ("INV-1", "INV-2"):
-        text += f"""
-2025-03-04 * "SUMMIT FUNDING" "ACH {number}" ^{number}
-  Assets:Bank:Checking         1845.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-04-01 * "Customer" "Paid Summit {number}" ^{number}
-  factoring: "collected"
-"""
-    text += """
-2025-04-11 * "SUMMIT FUNDING" "Reserve rebate"
-  Assets:Bank:Checking          100.00 USD
-  Assets:Factoring:Summit:Reserve
-
-2025-04-11 * "SUMMIT FUNDING" "Reserve rebate INV-2" ^INV-2
-  Assets:Bank:Checking          100.00 USD
-  Assets:Factoring:Summit:Reserve
-"""
+        text += deposit("2025-03-04", "1845.00", f"ACH {number}", f" ^{number}")
+        text += collected("2025-04-01", number)
+    text += rebate("2025-04-11", "100.00", "Reserve rebate")
+    text += rebate("2025-04-11", "100.00", "Reserve rebate INV-2", " ^INV-2")
     entries, errors = load(text)
     assert errors == []
-    rebate = txn(entries, "Reserve rebate")
-    assert rebate.links == {"INV-1"}
-    assert legs(rebate) == [
+    unnamed = txn(entries, "Reserve rebate")
+    assert unnamed.links == {"INV-1"}
+    assert legs(unnamed) == [
         ("Assets:Bank:Checking", D("100.00"), None, None),
         ("Assets:Factoring:Summit:Reserve", D("-100.00"), "INV-1", "reserve-release"),
     ]
@@ -370,26 +365,11 @@ def test_a_named_rebate_of_the_day_can_leave_two_equal_items_an_error_not_a_gues
     text = SUMMIT
     for number, day in (("INV-1", "2025-03-20"), ("INV-2", "2025-03-20"), ("INV-3", "2025-03-21")):
         # 1000.00 x 0.93 - the 15.00 transfer fee = 915.00.
-        text += (
-            invoice(number, "1000.00")
-            + f"""
-2025-03-04 * "SUMMIT FUNDING" "ACH {number}" ^{number}
-  Assets:Bank:Checking   915.00 USD
-  Assets:Factoring:Summit:Clearing
-
-{day} * "TQL" "Paid Summit {number}" ^{number}
-  factoring: "collected"
-"""
-        )
-    text += """
-2025-04-01 * "SUMMIT FUNDING" "Rebate naming nothing"
-  Assets:Bank:Checking   50.00 USD
-  Assets:Factoring:Summit:Reserve
-
-2025-04-01 * "SUMMIT FUNDING" "Rebate INV-2" ^INV-2
-  Assets:Bank:Checking   50.00 USD
-  Assets:Factoring:Summit:Reserve
-"""
+        text += invoice(number, "1000.00")
+        text += deposit("2025-03-04", "915.00", f"ACH {number}", f" ^{number}")
+        text += collected(day, number)
+    text += rebate("2025-04-01", "50.00", "Rebate naming nothing")
+    text += rebate("2025-04-01", "50.00", "Rebate INV-2", " ^INV-2")
     entries, errors = load(text)
     # And the two reserves still held are past their release-days (10): FCT161 each.
     assert codes(errors) == ["FCT102", "FCT161", "FCT161"]
