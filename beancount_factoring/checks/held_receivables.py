@@ -73,6 +73,13 @@ def check_held_receivables(
         return []
     reported = {id(error.entry) for error in settlement.errors if error.entry is not None}
     plain = _plain_credits(book)
+    if not any(
+        id(entries[index]) not in reported and _credits(entries[index], factored)
+        for index in plain
+    ):
+        # Only a plain credit can be reported (a factoring book often has none): the
+        # walk of every invoice below would find nothing.
+        return []
     indices = in_order(
         len(entries),
         (invoice.position for invoice in book.invoices.values()),
@@ -93,6 +100,22 @@ def check_held_receivables(
     walk.close_day()
     walk.check_pledged()
     return walk.errors
+
+
+def _credits(entry: data.Directive, factored: dict[str, list[InvoiceState]]) -> bool:
+    """True if the entry credits a factored customer's receivable account."""
+    if not isinstance(entry, data.Transaction):
+        return False
+    for posting in entry.postings:
+        units = posting.units
+        if (
+            posting.account in factored
+            and units is not None
+            and isinstance(units.number, Decimal)
+            and units.number < 0
+        ):
+            return True
+    return False
 
 
 def _plain_credits(book: Book) -> set[int]:

@@ -64,39 +64,43 @@ def _open_schedules(
     open_schedules = settler.open_schedules.setdefault(factor, {})
     if event.kind == "release":
         return
+    schedules = settler.result.schedules
     for schedule in list(open_schedules):
-        numbers = [
-            n
-            for n in settler.result.schedules[(factor, schedule)]
-            if states[n].funded_on is None and states[n].factor == factor
+        waiting = [
+            state
+            for n in schedules[(factor, schedule)]
+            if (state := states[n]).funded_on is None and state.factor == factor
         ]
-        scheduled_on = states[numbers[0]].scheduled_on if numbers else None
-        if not numbers or (scheduled_on is not None and scheduled_on < oldest):
+        scheduled_on = waiting[0].scheduled_on if waiting else None
+        if not waiting or (scheduled_on is not None and scheduled_on < oldest):
             del open_schedules[schedule]
             continue
-        if any(states[n].currency != currency for n in numbers):
+        if any(state.currency != currency for state in waiting):
             continue
-        cash = _schedule_cash(settler, agreement, factor, schedule, numbers)
+        cash = _schedule_cash(settler, agreement, factor, schedule, waiting)
         key = f"schedule:{schedule}"
         # (Set with the schedule, as every invoice in it was: schedule.py.)
         day = cast(datetime.date, scheduled_on)
         candidates.append(Candidate(key, f"schedule {schedule}", day, cash, "schedule"))
-        members[key] = [(states[n], schedule, FUNDING) for n in numbers]
+        members[key] = [(state, schedule, FUNDING) for state in waiting]
 
 
 def _schedule_cash(
-    settler: Settler, agreement: Agreement, factor: str, schedule: str, numbers: list[str]
+    settler: Settler,
+    agreement: Agreement,
+    factor: str,
+    schedule: str,
+    waiting: list[InvoiceState],
 ) -> Decimal:
     """The cash a schedule's funding brings, less its fuel advances; kept until it changes."""
-    states = settler.states
     known = settler.schedule_cash.get((factor, schedule))
-    if known is None or known[0] != len(numbers):
+    if known is None or known[0] != len(waiting):
         known = (
-            len(numbers),
+            len(waiting),
             sum(
                 (
-                    P.funding_cash(agreement, states[n].split(agreement)) - states[n].fuel
-                    for n in numbers
+                    P.funding_cash(agreement, state.split(agreement)) - state.fuel
+                    for state in waiting
                 ),
                 ZERO,
             ),
@@ -115,33 +119,36 @@ def _open_releases(
     members: Members,
 ) -> None:
     """The reserves due back on the invoices collected each day, one item a day."""
-    states = settler.states
-    by_day: dict[datetime.date, list[str]] = {}
+    by_day: dict[datetime.date, list[InvoiceState]] = {}
     open_releases = settler.open_releases.setdefault(event.factor or "", {})
+    states, today = settler.states, event.date
+    # (``release_from`` and ``reserve_due`` read inline: every deposit that names nothing
+    # walks each invoice whose reserve is still due.)
     for number in list(open_releases):
         state = states[number]
-        closed_on = state.release_from or event.date
-        if state.released_on or not state.reserve_due or closed_on < oldest:
+        closed_on = state.recovered_on or state.collected_on or state.lost_on or today
+        if (
+            state.released_on
+            or not (state.held or state.base_fee or state.late_fee)
+            or closed_on < oldest
+        ):
             del open_releases[number]
         elif state.currency == currency:
-            by_day.setdefault(closed_on, []).append(number)
-    for day, numbers in by_day.items():
-        cash = sum(
-            (
-                P.release_cash(
-                    states[n].agreement or agreement,
-                    states[n].held,
-                    states[n].base_fee,
-                    states[n].late_fee,
-                )
-                for n in numbers
-            ),
-            ZERO,
-        )
+            if closed_on in by_day:
+                by_day[closed_on].append(state)
+            else:
+                by_day[closed_on] = [state]
+    release_cash = P.release_cash
+    for day, day_states in by_day.items():
+        cash = ZERO
+        for state in day_states:
+            cash += release_cash(
+                state.agreement or agreement, state.held, state.base_fee, state.late_fee
+            )
         key = f"release:{day}"
-        label = f"reserve of {len(numbers)} invoice(s) collected {day}"
+        label = f"reserve of {len(day_states)} invoice(s) collected {day}"
         candidates.append(Candidate(key, label, day, cash, "release"))
-        members[key] = [(states[n], None, RELEASE) for n in numbers]
+        members[key] = [(state, None, RELEASE) for state in day_states]
 
 
 def _open_owed(
