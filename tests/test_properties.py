@@ -696,6 +696,8 @@ def lifecycles(
             meta = f"  paid: {paid:.2f}{unit}\n"
             if how == "over":  # an overpay says it is one (else FCT133)
                 meta += '  reason: "overpay"\n'
+            elif paid == 0:  # nothing paid says why (else FCT134)
+                meta += '  reason: "broker-claim"\n'
         split = min(paid, inv.face) >= Decimal("0.02") and date > inv.funded
         first = draw(cents(1, int(min(paid, inv.face) * 100) - 1)) if split else ZERO
         # (A last payment of the face after a part reads as a total so far: FCT134.)

@@ -135,3 +135,43 @@ def test_a_chargeback_carries_its_reason():
 
 def test_the_reasons_are_the_factors_reserve_ledger_reasons():
     assert {"shortpay", "overpay", "nonpayment", "broker-claim", "write-off"} <= set(REASONS)
+
+
+NOTHING_PAID = RTS.replace('paid: 1850.00 USD\n  reason: "shortpay"', "paid: 0.00 USD")
+
+
+def test_nothing_paid_without_a_reason_is_an_error_on_the_event():
+    # A collected event where nothing was collected is most likely a misread report:
+    # booked as it reads, all 2,000.00 would leave revenue and the reserve in silence.
+    entries, errors = load(NOTHING_PAID)
+    assert codes(errors) == ["FCT134"]
+    assert (
+        errors[0].source["lineno"]
+        == txn(entries, "Short pay: late-delivery deduction").meta["lineno"]
+    )
+    assert "paid nothing" in errors[0].message and 'reason: "broker-claim"' in errors[0].message
+    assert legs(txn(entries, "Short pay: late-delivery deduction")) == []
+    # Nothing moved: the reserve still holds the invoice's 100.00 (5% of 2,000.00).
+    assert balance(entries, RESERVE) == D("100.00")
+
+
+def test_nothing_paid_with_a_reason_is_a_short_pay_of_the_whole_face():
+    # The factor closed the invoice unpaid for a claim on the whole load: the short pay
+    # is the face, 2,000.00; the reserve gives its 100.00 and the other 1,900.00 is owed
+    # to the factor from the next funding (2,000.00 - 100.00).
+    text = NOTHING_PAID.replace("paid: 0.00 USD", 'paid: 0.00 USD\n  reason: "broker-claim"')
+    entries, errors = load(text)
+    assert errors == []
+    assert legs(txn(entries, "Short pay: late-delivery deduction")) == [
+        (CLEARING, D("-1900.00"), "INV-1001", "short-pay"),
+        (RESERVE, D("-100.00"), "INV-1001", "short-pay"),
+        (ADJUSTMENTS, D("2000.00"), "INV-1001", "short-pay"),
+    ]
+
+
+def test_a_quoted_paid_is_reported_as_text_in_quotes():
+    text = RTS.replace("paid: 1850.00 USD", 'paid: "1850.00 USD"')
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert "paid: '1850.00 USD' is text in quotes" in errors[0].message
+    assert "without quotes" in errors[0].message

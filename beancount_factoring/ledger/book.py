@@ -67,6 +67,7 @@ INVOICE_KEYS = frozenset(("invoice", "customer", "due", "load", "debtor-mc"))
 SOURCE_KEYS = frozenset(("filename", "lineno", "__tolerances__", "__automatic__"))
 _INVOICE_QUIET = INVOICE_KEYS | SOURCE_KEYS
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The largest amount the plugin books: 15 digits before the decimal point, 10 after,
 # as the importers read them. Fees, shares and sums of larger ones pass the 28 digits
 # of Python's decimals and cannot be rounded to the cent.
@@ -564,7 +565,10 @@ def _read_invoice(
     account, units = legs[0]
     customer = meta.get("customer") or _customer_of(account)
     due = meta.get("due")
-    if not isinstance(due, datetime.date):
+    if due is not None and (not isinstance(due, datetime.date) or due < entry.date):
+        # The invoice is booked (its events apply) with no due date, after the error:
+        # a quoted date or a year typo would otherwise age it wrongly without a word.
+        book.errors.append(make_error("FCT134", _due_problem(number, due, entry), meta, entry))
         due = None
     # One leg (the usual invoice): its units are the face, kept rather than copied.
     face = units if len(legs) == 1 else tuple.__new__(Amount, (total, units.currency))
@@ -578,6 +582,20 @@ def _read_invoice(
         book.loads.setdefault(load, number)
     if not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
+
+
+def _due_problem(number: str, due: object, entry: data.Transaction) -> str:
+    """What is wrong with an invoice's ``due:`` (not a date, or before the invoice)."""
+    if isinstance(due, datetime.date):
+        return (
+            f"invoice {number} is due {due}, before its own date {entry.date}; "
+            "correct the due date (its year?)"
+        )
+    example = due.strip() if isinstance(due, str) else "2025-05-30"
+    return (
+        f"invoice {number}'s due: {due!r} is not a date; write it without quotes, "
+        f"like due: {example if _DATE_RE.fullmatch(example) else '2025-05-30'}"
+    )
 
 
 @functools.lru_cache(maxsize=4096)

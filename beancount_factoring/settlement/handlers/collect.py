@@ -123,12 +123,24 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
     problem = None
     if event.amount is not None and len(states) > 1:
         problem = "paid: applies to one invoice; write one collected event per short-paid invoice"
+    elif isinstance(meta.get("paid"), str):
+        problem = (
+            f"paid: {meta['paid']!r} is text in quotes, not an amount; write it without "
+            f"quotes, like paid: 1850.00 {states[0].currency}"
+        )
     elif event.amount is not None and (
         event.amount < 0 or event.currency not in (None, states[0].currency)
     ):
         problem = (
             f"paid: {meta.get('paid')} is not an amount in the invoice's currency; "
             f"write it like paid: 1850.00 {states[0].currency}"
+        )
+    elif event.amount == 0 and not partial and "reason" not in meta:
+        # Nothing collected is most likely a misread report, not a short pay of all of it.
+        problem = (
+            f"paid: {meta.get('paid')} says the customer paid nothing: if the factor "
+            'closed the invoice unpaid, give its reason (reason: "broker-claim"...), or '
+            "book a chargeback or a credit-loss; otherwise correct paid:"
         )
     elif partial not in (True, False):
         problem = f"partial: {partial!r} must be TRUE or FALSE"
