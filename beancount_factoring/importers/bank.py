@@ -156,7 +156,7 @@ class BankCsvImporter(Importer):
         self.thousands = (
             thousands if thousands is not None else "," if decimal_mark != "," else "."
         )
-        self.numbers = Numbers(decimal_mark, self.thousands)
+        self.numbers = Numbers(decimal_mark, self.thousands, self.currency)
         self.dates = Dates(self.formats)
         # An undecodable byte is placed by its position: path:line:column, for an editor.
         self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)

@@ -98,6 +98,15 @@ class RowIds:
 
 # A currency a cell may show before or after its number.
 _CURRENCY = r"(?:[$\u20ac\u00a3]|USD|EUR|CAD|GBP)"
+_MARKER = re.compile(_CURRENCY)
+# The currencies each sign may stand for: a `€` in a file of dollars is another currency.
+_SIGN_CURRENCIES = {
+    "$": frozenset(
+        ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "ARS", "CLP", "COP", "XCD")
+    ),
+    "\u20ac": frozenset(("EUR",)),
+    "\u00a3": frozenset(("GBP", "GIP", "FKP", "SHP", "EGP")),
+}
 # Spaces that group digits (`4 960,00`), whatever the thousands mark.
 _SPACES = " \u00a0\u202f"
 _SIGNS = "-+\u2212"
@@ -195,6 +204,16 @@ def parse_decimal(
     return -number if bracketed is not None or trail else number
 
 
+def other_currency(text: str, currency: str) -> str | None:
+    """The sign or code of another currency than ``currency`` that a cell shows, if any:
+    `-871.42 GBP` or `€1,640.00` in a file of US dollars."""
+    for marker in _MARKER.findall(text):
+        fits = _SIGN_CURRENCIES.get(marker)
+        if (currency not in fits) if fits is not None else (marker != currency):
+            return marker
+    return None
+
+
 def _shown(raw: str) -> str:
     return repr(raw if len(raw) <= 40 else raw[:37] + "...")
 
@@ -283,9 +302,14 @@ class Numbers:
     kept, then it starts again). `thousands=None` is the other of `,` and `.`.
     """
 
-    __slots__ = ("_match", "_seen", "decimal_mark", "thousands")
+    __slots__ = ("_match", "_seen", "currency", "decimal_mark", "thousands")
 
-    def __init__(self, decimal_mark: str = ".", thousands: str | None = ",") -> None:
+    def __init__(
+        self, decimal_mark: str = ".", thousands: str | None = ",", currency: str | None = None
+    ) -> None:
+        # With ``currency``, a cell marked with another currency's sign or code is an
+        # error: booked as this one, `1,890.00 EUR` would be 1,890.00 USD without a word.
+        self.currency = currency
         self.decimal_mark = decimal_mark
         self.thousands = other_mark(decimal_mark) if thousands is None else thousands
         if self.thousands == decimal_mark:
@@ -326,6 +350,13 @@ class Numbers:
                     number = -number
             else:
                 number = parse_decimal(text, mark, self.thousands)
+            currency = self.currency
+            if currency is not None and (marker := other_currency(text, currency)):
+                raise ValueError(
+                    f"{_shown(text)} is marked {marker}, but the amounts of this file are "
+                    f"in {currency}: correct the cell, or import amounts in another "
+                    "currency with an importer of that currency"
+                )
         seen = self._seen
         if len(seen) >= REMEMBERED:
             seen.clear()

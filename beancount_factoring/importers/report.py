@@ -114,7 +114,6 @@ class Report:
     def __init__(self, path: str, profile: Profile) -> None:
         self.path = path
         self.profile = profile
-        self.numbers = Numbers(profile.decimal_mark, profile.thousands).read
         self.rates = Numbers(profile.decimal_mark, "").read
         self.dates = Dates(profile.date_formats).read
         names: list[str] = []
@@ -125,6 +124,10 @@ class Report:
             raise self._no_header(best, any_text)
         self.header = header
         self.index = header.index
+        # A cell marked with another currency than the report's is an error, unless the
+        # report has a currency column (each row then says its own).
+        currency = None if "currency" in self.index else profile.currency
+        self.numbers = Numbers(profile.decimal_mark, profile.thousands, currency).read
         # The cells' positions of each tuple of fields a row is asked for (`Row._amounts`);
         # NOWHERE for a field the header lacks.
         self.positions: dict[tuple[str, ...], tuple[int, ...]] = {}

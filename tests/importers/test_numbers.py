@@ -8,6 +8,7 @@ and the cell is what the importers give now.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,3 +159,61 @@ def test_the_bank_and_invoice_importers_refuse_them_too(tmp_path: Path) -> None:
     error = failure(invoices, path)
     assert (error.line, error.column, error.code) == (2, "Amount", "FCT207")
     assert "'(-1000.00)' is not an amount: it has more than one sign" in error.detail
+
+
+# A cell marked with another currency than the file's: read as the file's currency it
+# would book euros or pounds as dollars, the same figure, without a word.
+OTHER_CURRENCY = [
+    ("USD", "-871.42 GBP", "GBP"),
+    ("USD", '"€1,640.00-"', "€"),
+    ("USD", "1,890.00 EUR", "EUR"),
+    ("USD", "£12.00", "£"),
+    ("CAD", "1,890.00 USD", "USD"),
+    ("EUR", "$612.40", "$"),
+]
+
+
+@pytest.mark.parametrize(("currency", "cell", "marker"), OTHER_CURRENCY)
+def test_a_cell_in_another_currency_is_an_error(currency: str, cell: str, marker: str) -> None:
+    with pytest.raises(ValueError, match=f"is marked {re.escape(marker)}, but the amounts"):
+        Numbers(".", ",", currency)(cell.strip('"'))
+
+
+@pytest.mark.parametrize(
+    ("currency", "cell", "number"),
+    [
+        ("USD", "$1,234.50", "1234.50"),
+        ("USD", "1,234.50 USD", "1234.50"),
+        ("USD", "($50.00)", "-50.00"),
+        ("CAD", "$2,150.00", "2150.00"),  # a dollar sign fits Canadian dollars too
+        ("EUR", "€1,640.00", "1640.00"),
+        ("GBP", "-£12.00", "-12.00"),
+        ("USD", "1234.50", "1234.50"),
+    ],
+)
+def test_a_cell_in_the_files_currency_is_read(currency: str, cell: str, number: str) -> None:
+    assert Numbers(".", ",", currency)(cell) == Decimal(number)
+
+
+def test_each_importer_refuses_a_cell_in_another_currency(tmp_path: Path) -> None:
+    bank = BankCsvImporter(
+        "Assets:Bank:Checking", date="Date", narration="Description", amount="Amount", factors={}
+    )
+    path = tmp_path / "checking.csv"
+    path.write_text(
+        "Date,Description,Amount\n03/03/2025,FUEL,-10.00\n03/04/2025,KEYLINE,-871.42 GBP\n"
+    )
+    error = failure(bank, path)
+    assert (error.line, error.column, error.code) == (3, "Amount", "FCT207")
+    assert "'-871.42 GBP' is marked GBP, but the amounts of this file are in USD" in error.detail
+    invoices = InvoiceImporter(due=None, load=None)
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "Invoice #,Invoice Date,Customer,Charge,Amount\nINV-1001,03/03/2025,TQL,LINEHAUL,"
+        '"€1,890.00"\n'
+    )
+    error = failure(invoices, path)
+    assert (error.line, error.column, error.code) == (2, "Amount", "FCT207")
+    error = failure(summit(), report(tmp_path, "2,790.00 EUR"))
+    assert (error.line, error.column, error.code) == (2, "Paid", "FCT207")
+    assert "is marked EUR" in error.detail
