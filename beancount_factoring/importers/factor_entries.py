@@ -430,6 +430,13 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
     # Without the face, a report's short/over column says whether the payment differs.
     differs = paid != face if face is not None else short is None or short != 0
     narration = f"Paid {ctx.payee}"
+    booked = ctx.history.faces.get(number) if ctx.history is not None else None
+    confirmed = face is not None and booked in (None, face)
+    if booked is not None and face is not None and booked != face:
+        # The ledger's invoice has another face than the report's: without paid:, the
+        # plugin would take the ledger's face as collected. paid: books what the factor
+        # collected, against the ledger's face, and the narration shows both faces.
+        differs, face = True, booked
     if before is not None and before.closed and before.short > 0:
         # The invoice was closed short: this payment recovers the short pay.
         meta["paid"] = Amount(paid, item.currency)
@@ -442,7 +449,7 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
         narration = _part_narration(ctx, paid, before.face or face, meta)
     elif differs or item.open:
         meta["paid"] = Amount(paid, item.currency)
-        if face is not None and paid > face and len(item.refs) == 1:
+        if confirmed and face is not None and paid > face and len(item.refs) == 1:
             # The report's own row shows the face and more paid: an overpay it confirms.
             # Several rows that add up to more are left to the plugin to question (FCT133).
             meta["reason"] = "overpay"
@@ -450,6 +457,8 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
             meta["partial"] = True
         if face is not None:
             narration = _part_narration(ctx, paid, face, meta)
+        if booked is not None and item.face is not None and booked != item.face:
+            narration += f" (the report's face is {item.face:,.2f})"
     if refs:
         narration += f", {refs}"
     payee = item.debtor or ctx.payee
