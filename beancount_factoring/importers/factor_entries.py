@@ -213,6 +213,15 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
         if group is None:
             groups[key] = (row.line, schedule, [item])
         else:
+            if day != group[2][0][6]:
+                # One schedule is bought on one day: a typo in the schedule's number would
+                # otherwise merge two schedules and date some invoices wrongly.
+                raise row.fail(
+                    "schedule",
+                    f"schedule {schedule} was bought on {group[2][0][6]} (line {group[0]}), "
+                    f"this row on {day}: correct the schedule number or the date",
+                    code="FCT210",
+                )
             group[2].append(item)
     schedules = [_schedule(report, ctx, key, *group) for key, group in groups.items()]
     return schedules + fees

@@ -274,3 +274,13 @@ def test_damaged_files_raise_import_failure_and_nothing_else(tmp_path: Path) -> 
             importer.extract(str(path), [])
         except ImportFailure as error:
             assert str(path) in str(error)
+
+
+def test_one_schedule_bought_on_two_days_is_refused(tmp_path: Path) -> None:
+    # A typo in the second schedule's number (3110 for 3111) would merge it into the
+    # first, and date RF-1103 on 03/03 instead of 03/05, without a word.
+    purchase = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    path = edited(tmp_path, "p.csv", {"3111,03/05/2025": "3110,03/05/2025"}, purchase)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (7, "Schedule #", "FCT210")
+    assert "schedule 3110 was bought on 2025-03-03 (line 3), this row on 2025-03-05" in str(error)

@@ -3,6 +3,7 @@ each is one error naming its place, or entries that are right (docs/reliability.
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -191,9 +192,11 @@ def test_an_excel_date_serial_below_1_in_a_number_cell_is_an_error(tmp_path):
 
 
 def test_an_excel_date_serial_of_a_day_in_2025_is_read(tmp_path):
-    path = workbook_with_date(tmp_path, 45726)  # 2025-03-10
+    # 45723 is 2025-03-07, the day the cell held (its schedule's other rows say so too).
+    path = workbook_with_date(tmp_path, 45723)
     entries = IMPORTERS["copperline"].extract(path, [])
     assert entries
+    assert min(entry.date for entry in entries) == datetime.date(2025, 3, 7)
 
 
 # No silent skips.
