@@ -111,6 +111,8 @@ _SIGN_CURRENCIES = {
 _SPACES = " \u00a0\u202f"
 _SIGNS = "-+\u2212"
 CENT = Decimal("0.01")
+# The digits after the decimal mark an amount of money may have in a file.
+MONEY_PLACES = 2
 # The most digits an amount may have before and after its decimal point: a cell beyond
 # them is not money, and sums and roundings of it would exceed Decimal's 28 significant
 # digits (a schedule that does not balance, a rounding that raises, a number Beancount
@@ -202,6 +204,12 @@ def parse_decimal(
         value = "-" + value  # (as Decimal reads it: -0.00 keeps its sign)
     number = bounded(Decimal(value), raw)
     return -number if bracketed is not None or trail else number
+
+
+def _places(number: Decimal) -> int:
+    """How many digits a number has after its decimal point, as written (`1.500`: 3)."""
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def other_currency(text: str, currency: str) -> str | None:
@@ -302,11 +310,18 @@ class Numbers:
     kept, then it starts again). `thousands=None` is the other of `,` and `.`.
     """
 
-    __slots__ = ("_match", "_seen", "currency", "decimal_mark", "thousands")
+    __slots__ = ("_match", "_seen", "currency", "decimal_mark", "places", "thousands")
 
     def __init__(
-        self, decimal_mark: str = ".", thousands: str | None = ",", currency: str | None = None
+        self,
+        decimal_mark: str = ".",
+        thousands: str | None = ",",
+        currency: str | None = None,
+        places: int | None = None,
     ) -> None:
+        # With ``places`` (money: 2), more digits after the decimal mark is an error:
+        # `1.890` in a file of dollars is more likely 1,890 than 1.89.
+        self.places = places
         # With ``currency``, a cell marked with another currency's sign or code is an
         # error: booked as this one, `1,890.00 EUR` would be 1,890.00 USD without a word.
         self.currency = currency
@@ -357,6 +372,14 @@ class Numbers:
                     f"in {currency}: correct the cell, or import amounts in another "
                     "currency with an importer of that currency"
                 )
+        places = self.places
+        if places is not None and _places(number) > places:
+            raise ValueError(
+                f"{_shown(text)} has {_places(number)} digits after the decimal mark "
+                f"{self.decimal_mark!r}, and money has at most {places}: if it is a "
+                "thousands mark, set the importer's decimal_mark and thousands as the file "
+                "writes them; otherwise correct the cell"
+            )
         seen = self._seen
         if len(seen) >= REMEMBERED:
             seen.clear()

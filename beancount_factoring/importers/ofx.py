@@ -66,6 +66,7 @@ from beancount_factoring.importers.banklines import (
 )
 from beancount_factoring.importers.base import (
     ID_KEY,
+    MONEY_PLACES,
     Importer,
     ImportFailure,
     Numbers,
@@ -82,7 +83,7 @@ _TAG = re.compile(r"<(/?)([A-Za-z][\w.]*)\s*(/?)>([^<]*)")
 _FLAT = re.compile(r"<STMTTRN>(\s*)((?:<[A-Z][A-Z0-9.]*>\s*[^<&\s][^<&]*)+)</STMTTRN>")
 _ELEMENT = re.compile(r"<([A-Z][A-Z0-9.]*)>([^<]*)")
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_NUMBERS = Numbers(".", ",").read
+_NUMBERS = Numbers(".", ",", places=MONEY_PLACES).read
 _OFX_START = re.compile(r"<OFX>", re.IGNORECASE)
 # The tags identify() reads: a statement, its account and the account's number.
 _IDENTIFY = re.compile(

@@ -35,6 +35,7 @@ from openpyxl.utils.datetime import from_excel
 
 from beancount_factoring.importers.base import (
     CENT,
+    MONEY_PLACES,
     Dates,
     ImportFailure,
     Numbers,
@@ -127,7 +128,9 @@ class Report:
         # A cell marked with another currency than the report's is an error, unless the
         # report has a currency column (each row then says its own).
         currency = None if "currency" in self.index else profile.currency
-        self.numbers = Numbers(profile.decimal_mark, profile.thousands, currency).read
+        self.numbers = Numbers(
+            profile.decimal_mark, profile.thousands, currency, MONEY_PLACES
+        ).read
         # The cells' positions of each tuple of fields a row is asked for (`Row._amounts`);
         # NOWHERE for a field the header lacks.
         self.positions: dict[tuple[str, ...], tuple[int, ...]] = {}

@@ -143,7 +143,8 @@ def purchase_csv(rows: int, pad: str) -> Iterator[str]:
         advance, fee = face * 95 // 100, face * 25 // 1000
         money = [f'"${c / 100:,.2f}"' for c in (face, advance, fee, face - advance)]
         yield (
-            f"{3000 + n // 25},{day(n):%m/%d/%Y},{DEBTORS[n % 3]},{600000 + n % 997},"
+            # (A schedule's invoices are bought on one day: its first row's.)
+            f"{3000 + n // 25},{day(n - n % 25):%m/%d/%Y},{DEBTORS[n % 3]},{600000 + n % 997},"
             f"RF-{n:07d},L-{n}{pad},{money[0]},95.00%,{money[1]},2.50%,{money[2]},$5.00,"
             f'{money[3]},$0.00,"${(advance - fee - 500) / 100:,.2f}"'
         )
@@ -166,7 +167,7 @@ def funding_rows(rows: int, pad: str) -> Iterator[list[Any]]:
         # readers.MAX_RATIO times is refused as a zip bomb.
         filler = random.Random(n).randbytes(len(pad) // 2).hex() if pad else ""
         yield [
-            day(n), f"F-{n // 25:07d}",
+            day(n - n % 25), f"F-{n // 25:07d}",
             COPPERLINE[n % 2], f"C-{1184 + n % 2}", f"CL-{n:07d}", f"PO-{n}{filler}", gross / 100,
             0.9, advance / 100, discount / 100, (gross - advance) / 100,
             (advance - discount) / 100,

@@ -217,3 +217,26 @@ def test_each_importer_refuses_a_cell_in_another_currency(tmp_path: Path) -> Non
     error = failure(summit(), report(tmp_path, "2,790.00 EUR"))
     assert (error.line, error.column, error.code) == (2, "Paid", "FCT207")
     assert "is marked EUR" in error.detail
+
+
+@pytest.mark.parametrize("cell", ["1.890", "12.5050", "-1.500", "$2,150.005"])
+def test_money_with_more_than_two_places_is_an_error(cell: str) -> None:
+    # `1.890` in a file of dollars is more likely 1,890 than 1.89: neither is guessed.
+    with pytest.raises(
+        ValueError, match=re.escape("digits after the decimal mark '.', and money")
+    ):
+        Numbers(".", ",", "USD", 2)(cell)
+    assert Numbers(".", ",")(cell)  # (without places, as the rates are read)
+
+
+def test_the_importers_refuse_money_with_three_places(tmp_path: Path) -> None:
+    invoices = InvoiceImporter(due=None, load=None)
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "Invoice #,Invoice Date,Customer,Charge,Amount\nINV-1001,03/03/2025,TQL,LINEHAUL,1.890\n"
+    )
+    error = failure(invoices, path)
+    assert (error.line, error.column, error.code) == (2, "Amount", "FCT207")
+    assert "'1.890' has 3 digits after the decimal mark" in error.detail
+    error = failure(summit(), report(tmp_path, "$51.250"))
+    assert (error.line, error.column, error.code) == (2, "Paid", "FCT207")

@@ -351,3 +351,11 @@ class TestStreamed:
         error = failure(OfxImporter("Assets:Bank"), write(tmp_path, changed, "changed.ofx"))
         assert (error.column, error.code) == ("CURDEF", "FCT210")
         assert "USD" in error.detail and "EUR" in error.detail
+
+
+def test_an_amount_with_three_places_is_refused(tmp_path: Path) -> None:
+    # `-1,500` (a thousands mark, in a file of decimal points) read as a decimal comma
+    # would be -1.500 USD: money has two places, so it is FCT207 on the amount's line.
+    text = SGML_MINIMAL.replace("<TRNAMT>-2.00", "<TRNAMT>-1,500")  # line 18
+    error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
+    assert (error.line, error.column, error.code) == (18, "TRNAMT", "FCT207")
