@@ -76,6 +76,8 @@ DEFAULT_INCOME = {
 # An invoice number is also the link events name it by (docs/ledger.md, section 4).
 _NUMBER = re.compile(r"[A-Za-z0-9\-_/.]+")
 _HEAD_FIELDS = ("date", "due", "customer", "load")
+# The note on an exported invoice the ledger has, booked otherwise (deduplicate).
+CHANGED_KEY = "differs-from-ledger"
 
 
 @dataclass
@@ -90,6 +92,44 @@ class _Invoice:
     totals: list[tuple[Decimal, int]] = field(default_factory=list)
     # Each row's cells (as a hash) -> its line: a row exported twice doubles the invoice.
     rows: dict[int, int] = field(default_factory=dict)
+
+
+def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
+    """How an exported invoice differs from the one the ledger has: its number's case,
+    its date, and its receivable account and face."""
+    changes = []
+    number, known = new.meta.get("invoice"), booked.meta.get("invoice")
+    if str(number) != str(known):
+        changes.append(f"number {number} here, {known} in the ledger")
+    if new.date != booked.date:
+        changes.append(f"dated {new.date} here, {booked.date} in the ledger")
+    receivable = new.postings[0]
+    theirs = [
+        p.units.number
+        for p in booked.postings
+        if p.account == receivable.account
+        and p.units is not None
+        and isinstance(p.units.number, Decimal)
+    ]
+    if not theirs:
+        changes.append(f"{receivable.account} here, another account in the ledger")
+    elif receivable.units is not None and sum(theirs, Decimal(0)) != receivable.units.number:
+        changes.append(f"{receivable.units} here, {sum(theirs, Decimal(0))} in the ledger")
+    return changes
+
+
+def _one_spelling(
+    table: Table, line: int, column: str | None, invoice: _Invoice, folded: dict[str, _Invoice]
+) -> None:
+    """FCT210 if another invoice of the file has this number in another case (`rf-1028`
+    and `RF-1028`): one invoice split in two, its receivable counted twice."""
+    first = folded.setdefault(invoice.number.casefold(), invoice)
+    if first is not invoice:
+        message = (
+            f"invoice {invoice.number} is {first.number} on line {first.line}: one number in "
+            "two spellings would make two invoices; write it the same way on every row"
+        )
+        raise table.fail(line, column, message, code="FCT210")
 
 
 def normal(name: str) -> str:
@@ -250,16 +290,31 @@ class InvoiceImporter(Importer):
             return None
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
-        """Duplicates by import id, and by invoice number for invoices booked by hand."""
+        """Duplicates by import id, and by invoice number (whatever its case) for invoices
+        booked by hand; a duplicate that differs from the booked invoice says how."""
         mark_duplicates(entries, existing)
         booked: dict[str, Any] = {}
         for entry in existing:
             if isinstance(entry, data.Transaction) and "invoice" in entry.meta:
-                booked.setdefault(str(entry.meta["invoice"]), entry)
+                booked.setdefault(str(entry.meta["invoice"]).casefold(), entry)
         for entry in entries:
             number = entry.meta.get("invoice")
-            if number in booked and "__duplicate__" not in entry.meta:
-                entry.meta["__duplicate__"] = booked[number]
+            if number is None:
+                continue
+            found = booked.get(str(number).casefold())
+            if found is None:
+                continue
+            if "__duplicate__" not in entry.meta:
+                entry.meta["__duplicate__"] = found
+            changes = _changes(entry, found)
+            if changes:
+                # The export changed the invoice since it was booked (a re-bill): the
+                # booked one stays, and the note says what to correct by hand.
+                where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
+                entry.meta[CHANGED_KEY] = (
+                    f"{'; '.join(changes)} (booked at {where}): correct the booked invoice if "
+                    "the export is right"
+                )
 
     def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal | None:
         if not text:
@@ -293,6 +348,7 @@ class InvoiceImporter(Importer):
     def _extract(self, path: str, existing: Sequence[Any]) -> list[Any]:
         # Every invoice is kept until the end: its rows may be anywhere in the file.
         invoices: dict[str, _Invoice] = {}
+        folded: dict[str, _Invoice] = {}  # by number without regard to case
         current: _Invoice | None = None
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
@@ -308,6 +364,7 @@ class InvoiceImporter(Importer):
                     current = invoices.get(number)
                     if current is None:
                         current = invoices[number] = _Invoice(number, line)
+                        _one_spelling(table, line, self.columns["invoice"], current, folded)
                 elif current is None:
                     raise table.fail(
                         line,

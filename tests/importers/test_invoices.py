@@ -154,6 +154,57 @@ class TestInvoices:
         duplicates = [e.meta["invoice"] for e in entries if "__duplicate__" in e.meta]
         assert duplicates == ["RF-2001"]
 
+    @pytest.mark.parametrize(
+        ("booked", "note"),
+        [
+            # The same invoice: a duplicate, and nothing to say.
+            ('invoice: "RF-2001"\n  Assets:Receivable:Northstar   2150.00 USD', None),
+            # Its number typed in another case: still the same invoice, not a second one.
+            (
+                'invoice: "rf-2001"\n  Assets:Receivable:Northstar   2150.00 USD',
+                "number RF-2001 here, rf-2001 in the ledger",
+            ),
+            # Re-billed since it was booked: the note says what changed.
+            (
+                'invoice: "RF-2001"\n  Assets:Receivable:Northstar   2050.00 USD',
+                "2150.00 USD here, 2050.00 in the ledger",
+            ),
+            (
+                'invoice: "RF-2001"\n  Assets:Receivable:Crossroads   2150.00 USD',
+                "Assets:Receivable:Northstar here, another account in the ledger",
+            ),
+        ],
+    )
+    def test_a_booked_invoice_is_a_duplicate_that_says_what_differs(
+        self, booked: str, note: str | None
+    ) -> None:
+        ledger, _, _ = loader.load_string(
+            f'2025-02-03 * "Northstar Logistics" "Typed in by hand"\n  {booked}\n'
+            "  Income:Freight:Linehaul\n"
+        )
+        importer = tms_invoices()
+        entries = importer.extract(str(TMS), ledger)
+        importer.deduplicate(entries, ledger)
+        (entry,) = [e for e in entries if "__duplicate__" in e.meta]
+        assert entry.meta["invoice"] == "RF-2001"
+        differs = entry.meta.get("differs-from-ledger")
+        if note is None:
+            assert differs is None
+        else:
+            assert note in differs and "correct the booked invoice" in differs
+            assert "(booked at <string>:1)" in differs
+
+    def test_one_number_in_two_cases_in_one_file_is_refused(self, tmp_path: Path) -> None:
+        # RF-1028 and rf-1028 would be two invoices, 2,640.00 and 100.00, without a word.
+        path = write(
+            tmp_path,
+            "RF-1028,03/03/2025,04/02/2025,Bayline,BL-1,LINEHAUL,2640.00",
+            "rf-1028,03/03/2025,04/02/2025,Bayline,BL-1,FSC,100.00",
+        )
+        error = failure(InvoiceImporter(), path)
+        assert (error.line, error.column, error.code) == (3, "Invoice #", "FCT210")
+        assert "invoice rf-1028 is RF-1028 on line 2" in error.detail
+
     def test_protocol(self) -> None:
         importer = tms_invoices()
         assert importer.account(str(TMS)) == "Assets:Receivable"
