@@ -359,3 +359,29 @@ def test_an_amount_with_three_places_is_refused(tmp_path: Path) -> None:
     text = SGML_MINIMAL.replace("<TRNAMT>-2.00", "<TRNAMT>-1,500")  # line 18
     error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
     assert (error.line, error.column, error.code) == (18, "TRNAMT", "FCT207")
+
+
+def test_a_transaction_listed_twice_is_refused(tmp_path: Path) -> None:
+    # The same STMTTRN twice (same FITID, date, amount and text) would be booked twice.
+    line = "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20250304<TRNAMT>-2.00<FITID>A2<PAYEE><NAME>Fuel Stop</PAYEE>\n<MEMO>Diesel</STMTTRN>\n"  # noqa: E501
+    text = SGML_MINIMAL.replace("</BANKTRANLIST>", line + "</BANKTRANLIST>")
+    error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
+    assert (error.line, error.column, error.code) == (20, "FITID", "FCT210")
+    assert "the transaction FITID A2 is line 18 again" in error.detail
+    # One FITID on a different line (a bank that reuses them) is two transactions.
+    other = line.replace("-2.00", "-3.00")
+    text = SGML_MINIMAL.replace("</BANKTRANLIST>", other + "</BANKTRANLIST>")
+    assert len(OfxImporter("Assets:Bank").extract(write(tmp_path, text), [])) == 3
+
+
+def test_a_transaction_in_another_currency_is_refused(tmp_path: Path) -> None:
+    # <CURRENCY>: by the OFX specification its amounts are in EUR: -2.00 is not -2.00 USD.
+    text = SGML_MINIMAL.replace(
+        "<MEMO>Diesel</STMTTRN>",
+        "<MEMO>Diesel<CURRENCY><CURRATE>1.08<CURSYM>EUR</CURRENCY></STMTTRN>",
+    )
+    error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
+    assert (error.line, error.column, error.code) == (19, "CURRENCY", "FCT209")
+    assert "the transaction is in EUR (a <CURRENCY> aggregate), not in the statement's USD" in (
+        error.detail
+    )
