@@ -462,3 +462,20 @@ def test_detail_item__one_posting_per_schedule_and_part():
     assert all(p.meta.get("schedule") == "10452" for p in funding.postings[1:4])
     assert funding.links == {"INV-1001", "INV-1002", "sched-10452"}
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+
+
+def test_an_event_before_the_invoice_is_sold_names_the_later_schedule():
+    # The collection is dated 03-03, the schedule that sells INV-1001 03-04: a date typed
+    # wrong on one of the two, which the message names, not only "not factored".
+    text = (
+        SUMMIT + SCHEDULE + ('\n2025-03-03 * "TQL" "Paid" ^INV-1001\n  factoring: "collected"\n')
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT133"]
+    assert errors[0].message == (
+        "FCT133 Invoice INV-1001 cannot be collected: it is not factored (it is scheduled on "
+        "2025-03-04, 1 day(s) after this event: correct one of the two dates)"
+    )
+    # An invoice no later event sells: the message stays as it was.
+    _, errors = load(SUMMIT + '\n2025-03-05 * "TQL" "Paid" ^INV-1001\n  factoring: "collected"\n')
+    assert errors[0].message == "FCT133 Invoice INV-1001 cannot be collected: it is not factored"

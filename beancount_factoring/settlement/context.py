@@ -22,6 +22,9 @@ from beancount_factoring.settlement.state import REASONS, ZERO, InvoiceState, Se
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
 
+# The events that sell an invoice to its factor or fund it (``Settler.sold_later``).
+SELLING = frozenset(("schedule", "funding", "lump"))
+
 
 class Settler:
     """Walks the events of a Book and writes the postings they imply."""
@@ -41,8 +44,34 @@ class Settler:
         self.invoice_charges: dict[str, list[Charge]] = {}
         # The cash a schedule's unfunded invoices bring, by how many are left.
         self.schedule_cash: dict[tuple[str, str], tuple[int, Decimal]] = {}
+        # The days each invoice is named by a schedule or a deposit: only for the message
+        # of an event that comes before them (``sold_later``), built at the first one.
+        self._sold_on: dict[str, list[tuple[datetime.date, str]]] | None = None
 
     # Helpers shared by the handlers.
+
+    def sold_later(self, state: InvoiceState, event: Event) -> str:
+        """Words for an invoice not yet factored when ``event`` comes: the later schedule or
+        deposit that names it, if there is one (a date typed wrong on one of the two)."""
+        if self._sold_on is None:
+            self._sold_on = {}
+            for other in self.book.events:
+                if other.kind in SELLING:
+                    for number in other.invoices:
+                        self._sold_on.setdefault(number, []).append((other.date, other.kind))
+        later = [
+            (date, kind)
+            for date, kind in self._sold_on.get(state.invoice.number, ())
+            if date > event.date
+        ]
+        if not later:
+            return ""
+        date, kind = min(later)
+        what = "scheduled" if kind == "schedule" else "funded"
+        return (
+            f" (it is {what} on {date}, {(date - event.date).days} day(s) after this event: "
+            "correct one of the two dates)"
+        )
 
     def error(self, code: str, message: str, event: Event) -> None:
         self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))
@@ -315,9 +344,10 @@ class Settler:
                 )
                 return False
             return True
+        later = self.sold_later(state, event) if not state.funded_on else ""
         self.error(
             "FCT133",
-            f"Invoice {state.invoice.number} cannot be {action}: it is {state.describe()}",
+            f"Invoice {state.invoice.number} cannot be {action}: it is {state.describe()}" + later,
             event,
         )
         return False
