@@ -44,7 +44,7 @@ from beancount_factoring.importers.base import (
 )
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import Cell, ExcelPercent, is_xlsx, raw_rows, text_of
-from beancount_factoring.importers.table import Header
+from beancount_factoring.importers.table import Header, header_again, repeats_header
 
 # Rows searched for the header after the profile's title rows (some portals add a
 # "Date ran" line or a blank row or two).
@@ -189,6 +189,8 @@ class Report:
         totals = Totals(self)
         # The checks of every row, done in line: a call per cell would cost more than
         # reading the file.
+        header = self.header
+        opening = header.names[0].strip() if header.names else ""
         for line, cells in self._rows:
             count = len(cells)
             head = cells[0] if count else ""
@@ -197,6 +199,8 @@ class Report:
                 first = next((text for text in map(text_of, cells) if text), "")
                 if not first:
                     continue
+            elif first == opening and repeats_header(header, cells):
+                raise header_again(self.path, line, header)
             if marked(first) and self._is_total(cells, first, keys):
                 totals.check(line, cells)
                 continue

@@ -134,9 +134,13 @@ class Table:
         Every row holds each column asked for by `column()`, so `cells[index]` is safe.
         """
         width = self.width
+        header = self.header
+        opening = header.names[0].strip() if header.names else ""
         for line, cells in self._rows:
             if not "".join(cells).strip():  # a blank row (one C call, not one per cell)
                 continue
+            if cells[0].strip() == opening and repeats_header(header, cells):
+                raise header_again(self.path, line, header)
             if len(cells) < width:
                 found = min(i for i in self._wanted if i >= len(cells))
                 raise self.short(line, len(cells), self._wanted[found])
@@ -157,6 +161,26 @@ class Table:
     def fail(self, line: int, name: str | None, message: str, *, code: str) -> ImportFailure:
         """An ImportFailure for one cell of a row."""
         return ImportFailure(self.path, line, message, name, code=code)
+
+
+def repeats_header(header: Header, cells: Sequence[Cell]) -> bool:
+    """True if a row is the header again (two downloads pasted into one file)."""
+    texts = [text_of(cell).strip() for cell in cells]
+    names = [name.strip() for name in header.names]
+    while texts and not texts[-1]:
+        texts.pop()
+    while names and not names[-1]:
+        names.pop()
+    return bool(names) and texts == names
+
+
+def header_again(path: str, line: int, header: Header) -> ImportFailure:
+    """FCT210 on a row that repeats the header: the rows around it may repeat too."""
+    message = (
+        f"this row is the header of line {header.line} again: two downloads pasted into one "
+        "file? Keep one header, and check that no rows are listed twice"
+    )
+    return ImportFailure(path, line, message, header.names[0] or None, code="FCT210")
 
 
 def latest_date(path: str, layout: Layout, column: str, dates: Dates) -> datetime.date | None:

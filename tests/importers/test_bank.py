@@ -384,3 +384,12 @@ class TestRunningBalance:
 
     def test_the_sample_statement_adds_up(self) -> None:
         assert us_checking().extract(str(US_DOC), [])
+
+
+def test_a_header_repeated_below_is_named(tmp_path: Path) -> None:
+    # Two downloads pasted into one file: the second header is no date to complain about.
+    lines = US_DOC.read_text().splitlines(keepends=True)
+    text = "".join(lines[:3] + lines[:1] + lines[3:])
+    error = failure(us_checking(), write(tmp_path, text))
+    assert (error.line, error.code) == (4, "FCT210")
+    assert "this row is the header of line 1 again: two downloads pasted" in error.detail

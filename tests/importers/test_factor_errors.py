@@ -284,3 +284,13 @@ def test_one_schedule_bought_on_two_days_is_refused(tmp_path: Path) -> None:
     error = failure(LAKESHORE, path)
     assert (error.line, error.column, error.code) == (7, "Schedule #", "FCT210")
     assert "schedule 3110 was bought on 2025-03-03 (line 3), this row on 2025-03-05" in str(error)
+
+
+def test_a_report_header_repeated_below_is_named(tmp_path: Path) -> None:
+    lines = COLLECTIONS.read_text().splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if line.startswith("Batch Date"))
+    path = tmp_path / "c.csv"
+    path.write_text("".join([*lines[: header + 2], lines[header], *lines[header + 2 :]]))
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.code) == (header + 3, "FCT210")
+    assert f"this row is the header of line {header + 1} again" in str(error)
