@@ -27,7 +27,12 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.checks.accounts import check_clocks, check_income_deposits, check_reserves
+from beancount_factoring.checks.accounts import (
+    check_clocks,
+    check_elsewhere_deposits,
+    check_income_deposits,
+    check_reserves,
+)
 from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.keys import check_keys
 from beancount_factoring.checks.markup import check_markup
@@ -122,6 +127,7 @@ def _run(
     )
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
+    errors.extend(check_elsewhere_deposits(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))
     errors.extend(check_markup(entries))

@@ -327,6 +327,16 @@ CASES: dict[str, Run] = {
   Income:Freight
 """,
     ),
+    "FCT151": ledger(
+        INVOICE,
+        """
+2025-01-01 open Assets:Bank:Savings
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit"
+  Assets:Bank:Savings           930.00 USD
+  Assets:Factoring:Summit:Clearing
+""",
+    ),
     "FCT160": ledger(INVOICE, FUNDING, config="{'as-of': '2025-06-10'}"),
     "FCT161": ledger(
         INVOICE,

@@ -479,3 +479,32 @@ def test_an_event_before_the_invoice_is_sold_names_the_later_schedule():
     # An invoice no later event sells: the message stays as it was.
     _, errors = load(SUMMIT + '\n2025-03-05 * "TQL" "Paid" ^INV-1001\n  factoring: "collected"\n')
     assert errors[0].message == "FCT133 Invoice INV-1001 cannot be collected: it is not factored"
+
+
+SAVINGS = "\n2025-01-01 open Assets:Bank:Savings\n"
+
+
+def test_a_factor_deposit_to_another_account_naming_nothing_is_fct151():
+    # Advance 2,042.50 (95% of 2,150.00) less the 2.5% fee 53.75, the invoice fee 5.00
+    # and the transfer fee 15.00: 1,968.75. Into savings, naming nothing, the plugin does
+    # not take it for a deposit: FCT151, and the schedule is left unfunded.
+    deposit = (
+        '\n2025-03-05 * "SUMMIT FUNDING" "ACH deposit"\n'
+        "  Assets:Bank:Savings        1968.75 USD\n  Assets:Factoring:Summit:Clearing\n"
+    )
+    entries, errors = load(SUMMIT + SAVINGS + SCHEDULE + deposit)
+    assert codes(errors) == ["FCT151"]
+    assert "booked to Assets:Bank:Savings, not to its bank Assets:Bank:Checking" in (
+        errors[0].message
+    )
+    # Linked to INV-1001, the same deposit is split and checked wherever it landed.
+    linked = deposit.replace('"ACH deposit"', '"ACH deposit" ^INV-1001')
+    entries, errors = load(SUMMIT + SAVINGS + linked)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("107.50")  # 5%
+    # Cash going the other way (paid to the factor from savings), or a payee that is not
+    # the factor's, is no deposit of the factor: nothing to say.
+    paid = deposit.replace("1968.75 USD", "-100.00 USD")
+    assert codes(load(SUMMIT + SAVINGS + SCHEDULE + paid)[1]) == []
+    other = deposit.replace("SUMMIT FUNDING", "FUEL REBATE")
+    assert codes(load(SUMMIT + SAVINGS + SCHEDULE + other)[1]) == []

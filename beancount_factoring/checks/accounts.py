@@ -104,6 +104,30 @@ def check_income_deposits(entries: list[data.Directive], book: Book) -> list[Fac
     return errors
 
 
+def check_elsewhere_deposits(entries: list[data.Directive], book: Book) -> list[FactoringError]:
+    """Report a factor's deposits that name nothing, booked to another asset account than
+    the agreement's bank: the plugin does not take them for deposits (FCT151)."""
+    errors = []
+    for index, factor, account in book.elsewhere_deposits:
+        entry = entries[index]
+        _, agreement = book.agreements.in_force(factor, entry.date)
+        if agreement is None:
+            continue
+        errors.append(
+            make_error(
+                "FCT151",
+                f"This deposit from {agreement.name!r} is booked to {account}, not to its "
+                f"bank {agreement.bank}, and names nothing it settles: it is not taken for "
+                "a deposit, so it is neither split nor checked. Link what it settles "
+                '(^INV-1001, or schedule: "10452"), or, if the factor pays into '
+                f"{account}, give the agreement bank: {account}",
+                entry.meta,
+                entry,
+            )
+        )
+    return errors
+
+
 def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> list[FactoringError]:
     """The checks that depend on how much time has passed, judged on ``as_of``.
 

@@ -152,6 +152,9 @@ class Book:
     invoices: dict[str, Invoice] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     income_deposits: list[tuple[int, str]] = field(default_factory=list)
+    # A factor's deposits that name nothing, to another asset account than a factor's
+    # bank: the position, the factor and that account (FCT151).
+    elsewhere_deposits: list[tuple[int, str, str]] = field(default_factory=list)
     errors: list[FactoringError] = field(default_factory=list)
     opened: set[str] = field(default_factory=set)
     first_use: dict[str, datetime.date] = field(default_factory=dict)
@@ -415,6 +418,8 @@ def _sort_transaction(
             if lump == "release" and _buys(entry):
                 lump = "lump"
             book.events.append(Event(lump, index, entry))
+        else:
+            _elsewhere(book, index, entry, accounts)
     elif found & DUE:
         # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
         # account outside a misdirected-payment event: the amount is what it pays.
@@ -433,6 +438,24 @@ def _sort_transaction(
         for factor in book.agreements.factor_of_payee(text):
             book.income_deposits.append((index, factor))
             break
+
+
+def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> None:
+    """Note a factor's deposit that names nothing and lands on another asset account than
+    the agreement's bank (a savings account): not taken for a deposit, it would be neither
+    split nor checked, so it is reported (FCT151)."""
+    for posting in entry.postings:
+        units = units_of(posting)
+        account = posting.account
+        if units is None or units[0] <= 0 or not account.startswith("Assets:"):
+            continue
+        if accounts.kinds.get(account, accounts.kind_of(account)):
+            continue  # a factor's own account, a receivable, a bank
+        text = f"{entry.payee or ''} {entry.narration or ''}"
+        for factor in book.agreements.factor_of_payee(text):
+            book.elsewhere_deposits.append((index, factor, account))
+            return
+        return
 
 
 def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
