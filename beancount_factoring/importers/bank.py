@@ -256,8 +256,6 @@ class BankCsvImporter(Importer):
         # Per date, the balance of its first and its last row in the file: which one
         # closes the day depends on the file's order, known only at the end.
         balances: dict[datetime.date, tuple[Decimal, int, Decimal, int]] = {}
-        # Per date, what its lines add up to, and whether each of them has a balance.
-        moves: dict[datetime.date, tuple[Decimal, bool]] = {}
         first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
         names = self.columns
         with Table(path, self.layout) as table:
@@ -293,46 +291,13 @@ class BankCsvImporter(Importer):
                         balances[date] = (first, first_line, running, line)
                     if len(first_rows) < 2:
                         first_rows.append((date, number, running))
-                    total, complete = moves.get(date, (Decimal(0), True))
-                    moves[date] = (total + number, complete and running is not None)
         ascending = _ascending(entries, first_rows)
-        if names["balance"]:
-            _check_days(table, names["balance"], balances, moves, ascending)
         for date, (first, first_line, last, last_line) in balances.items():
             closing, line = (last, last_line) if ascending else (first, first_line)
             units = Amount(closing, self.currency)
             ident = ids(self.bank, "balance", date, closing)
             entries.append(balance_entry(path, line, ident, date + ONE_DAY, self.bank, units))
         return entries
-
-
-def _check_days(
-    table: Table,
-    column: str,
-    balances: dict[datetime.date, tuple[Decimal, int, Decimal, int]],
-    moves: dict[datetime.date, tuple[Decimal, bool]],
-    ascending: bool,
-) -> None:
-    """FCT210 if a day's closing balance is not the day before's plus the day's lines.
-
-    That is what the balance assertions written below would assert, checked here to name
-    the row: a line listed twice, or left out, or a balance mistyped. Days with a line
-    without its balance (pending) are left to the assertions.
-    """
-    before: tuple[datetime.date, Decimal] | None = None
-    for date in sorted(balances):
-        first, _, last, last_line = balances[date]
-        closing, line = (last, last_line) if ascending else (first, balances[date][1])
-        total, complete = moves[date]
-        if before is not None and complete and before[1] + total != closing:
-            message = (
-                f"the balance at the end of {date}, {closing}, is not the end of "
-                f"{before[0]}'s {before[1]} plus the day's lines ({total:+}): "
-                f"{before[1] + total}; a line is missing or listed twice, or a balance is "
-                "mistyped: download the statement again"
-            )
-            raise table.fail(line, column, message, code="FCT210")
-        before = (date, closing) if complete else None
 
 
 def _ascending(

@@ -359,33 +359,6 @@ class TestMalformed:
         assert printed.count("import-id") == len(us_checking().extract(str(US_DOC), []))
 
 
-class TestRunningBalance:
-    """Each day's closing balance is the day before's plus the day's lines."""
-
-    def test_a_line_listed_twice_is_refused_on_its_day(self, tmp_path: Path) -> None:
-        # The statement lists newest first. Listing CHECK 1042 (02/13, -420.00) twice
-        # makes 02/13 add up to -840.00: 22050.69 - 840.00 = 21210.69, not its 21630.69.
-        lines = US_DOC.read_text().splitlines(keepends=True)
-        check = next(i for i, line in enumerate(lines) if "CHECK 1042" in line)
-        lines.insert(check + 1, lines[check])
-        error = failure(us_checking(), write(tmp_path, "".join(lines)))
-        assert (error.line, error.column, error.code) == (5, "Balance", "FCT210")
-        assert "the balance at the end of 2025-02-13, 21630.69, is not the end of" in (
-            error.detail
-        )
-        assert "2025-02-12's 22050.69 plus the day's lines (-840.00): 21210.69" in error.detail
-
-    def test_a_mistyped_balance_is_refused(self, tmp_path: Path) -> None:
-        text = US_DOC.read_text().replace(
-            "-420.00,CHECK_PAID,21630.69", "-420.00,CHECK_PAID,21603.69"
-        )
-        error = failure(us_checking(), write(tmp_path, text))
-        assert (error.line, error.code) == (5, "FCT210")
-
-    def test_the_sample_statement_adds_up(self) -> None:
-        assert us_checking().extract(str(US_DOC), [])
-
-
 def test_a_header_repeated_below_is_named(tmp_path: Path) -> None:
     # Two downloads pasted into one file: the second header is no date to complain about.
     lines = US_DOC.read_text().splitlines(keepends=True)
