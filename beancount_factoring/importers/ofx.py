@@ -656,7 +656,7 @@ class OfxImporter(Importer):
         _repeated(path, trn)
         _require(path, trn, "DTPOSTED", "TRNAMT", "FITID")
         foreign = trn.child("CURRENCY") if trn.children else None
-        if foreign is not None:
+        if foreign is not None and foreign.value("CURSYM") != statement.currency:
             # By the OFX specification this line's amounts are in <CURSYM>, not in the
             # statement's currency: booked as they are, they would be the wrong money.
             message = (
@@ -711,10 +711,6 @@ class OfxImporter(Importer):
         return currency
 
 
-# What makes two transactions of one FITID the same line, listed twice.
-_SAME_LINE = ("DTPOSTED", "TRNAMT", "TRNTYPE", "NAME", "MEMO")
-
-
 class _Extraction:
     """The entries of one file, made as `parse` hands on its statements' transactions.
 
@@ -731,8 +727,6 @@ class _Extraction:
         self.path = path
         self.matcher = matcher
         self.ids = RowIds("ofx")
-        # Each transaction's first line, by statement, FITID and content (``_once``).
-        self.seen: dict[tuple[object, str, tuple[str | None, ...]], int] = {}
         self.entries: list[Any] = []
         # The account of each statement of ours (its number without spaces: as written).
         self.accounts: dict[str, str] = {}
@@ -804,24 +798,7 @@ class _Extraction:
 
     def _add(self, node: Aggregate, statement: Statement) -> None:
         importer = self.importer
-        self._once(node, statement)
         self.entries.append(importer._entry(self.path, node, statement, self.ids, self.matcher))
-
-    def _once(self, node: Aggregate, statement: Statement) -> None:
-        """FCT210 on a transaction the statement lists twice: the same FITID (unique in a
-        statement, by the OFX specification) with the same date, amount and text. (One
-        FITID on two different lines is a bank reusing it: both are kept.)"""
-        fitid = node.value("FITID")
-        if fitid is None:
-            return
-        what = tuple(node.value(tag) for tag in _SAME_LINE)
-        first = self.seen.setdefault((statement.key, fitid, what), node.line)
-        if first != node.line:
-            message = (
-                f"the transaction FITID {fitid} is line {first} again: a statement that "
-                "repeats a transaction would book it twice; download the statement again"
-            )
-            raise ImportFailure(self.path, node.line, message, "FITID", code="FCT210")
 
     def _decide(self, statement: Statement) -> None:
         importer = self.importer
