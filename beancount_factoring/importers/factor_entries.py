@@ -156,7 +156,7 @@ _Sold = tuple[str, Decimal, str, dict[str, Any], str, bool, datetime.date]
 
 
 def purchase(report: Report, ctx: Context) -> list[data.Directive]:
-    """One schedule event per schedule number (per purchase date if there is none)."""
+    """One schedule event per schedule number and purchase date (per date without one)."""
     # Per schedule: the line and schedule number of its first row, and its invoices.
     groups: dict[str, tuple[int, str, list[_Sold]]] = {}
     seen: dict[str, int] = {}
@@ -207,21 +207,14 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
         if reserve is not None:
             figures["reserve"] = make_amount(reserve, currency)
         account, sure = ctx.receivable(number, debtor, debtor_id)
-        key = schedule or day.isoformat()
+        # Per schedule and day: a schedule bought over two days (or a typo in its number)
+        # is an event a day, each invoice dated the day it was bought.
+        key = f"{schedule} of {day.isoformat()}" if schedule else day.isoformat()
         item = (number, face, currency, figures, account, sure, day)
         group = groups.get(key)
         if group is None:
             groups[key] = (row.line, schedule, [item])
         else:
-            if day != group[2][0][6]:
-                # One schedule is bought on one day: a typo in the schedule's number would
-                # otherwise merge two schedules and date some invoices wrongly.
-                raise row.fail(
-                    "schedule",
-                    f"schedule {schedule} was bought on {group[2][0][6]} (line {group[0]}), "
-                    f"this row on {day}: correct the schedule number or the date",
-                    code="FCT210",
-                )
             group[2].append(item)
     schedules = [_schedule(report, ctx, key, *group) for key, group in groups.items()]
     return schedules + fees
