@@ -1,13 +1,15 @@
-"""An invoice's ``due:``: a date, not before the invoice's own date (docs/ledger.md 4).
+"""An invoice's ``due:`` is a date (docs/ledger.md 4).
 
 The aging report ages an invoice from its due date, so a due date written as text in
-quotes, or with a year typo, would put it in the wrong bucket without a word. Either is
-an FCT134 error on the invoice's line; the invoice is still booked, so its schedule and
-funding apply and raise nothing more.
+quotes would be dropped, and the invoice aged from its date + 30 days, without a word.
+It is an FCT134 error on the invoice's line; the invoice is still booked, so its
+schedule and funding apply and raise nothing more. A due date before the invoice's own
+date is read as written: a load billed after its terms ran is due when billed.
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -36,13 +38,15 @@ LEDGER = """
 """
 
 
-def test_a_due_date_on_or_after_the_invoice_is_read():
+def test_a_due_date_is_read_wherever_it_falls():
     entries, errors = load(LEDGER.replace("DUE", "2025-04-16"))
     assert errors == []
     # Funded: advance 950.00 (95% of 1,000.00) less the 2% fee, 20.00: 930.00 cash.
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")
-    same_day = load(LEDGER.replace("DUE", "2025-03-17"))[1]
-    assert same_day == []
+    # Before the invoice's date (billed after its terms ran): read as written.
+    entries, errors = load(LEDGER.replace("DUE", "2025-03-10"))
+    assert errors == []
+    assert read_book(entries).invoices["INV-1023"].due == datetime.date(2025, 3, 10)
 
 
 @pytest.mark.parametrize(
@@ -50,13 +54,13 @@ def test_a_due_date_on_or_after_the_invoice_is_read():
     [
         (
             '"2025-05-30"',
-            "due: '2025-05-30' is not a date; write it without quotes, like due: 2025-05-30",
+            "due: '2025-05-30' is not a date: write it without quotes (due: 2025-05-30)",
         ),
-        ("30", "is not a date"),
-        ("2024-04-16", "is due 2024-04-16, before its own date 2025-03-17"),
+        ("30", "due: 30 is not a date: give the due date like due: 2025-05-30, or leave"),
+        ('"Net 30"', "due: 'Net 30' is not a date"),
     ],
 )
-def test_a_due_that_is_no_date_or_before_the_invoice_is_an_error_on_its_line(due, words):
+def test_a_due_that_is_no_date_is_an_error_on_its_line(due, words):
     entries, errors = load(LEDGER.replace("DUE", due))
     assert codes(errors) == ["FCT134"]
     assert words in errors[0].message

@@ -431,11 +431,6 @@ class InvoiceImporter(Importer):
             "customer": _cell(cells, cols["customer"]),
             "load": _cell(cells, cols["load"]),
         }
-        due, issued = values["due"], values["date"]
-        if due and issued and due < issued:
-            # A year typo would age the invoice a year overdue without a word.
-            message = f"the due date {due} is before the invoice's date {issued}: correct it"
-            raise table.fail(line, self.columns["due"], message, code="FCT206")
         for key in _HEAD_FIELDS:
             value, known = values[key], invoice.fields.get(key)
             if not value:

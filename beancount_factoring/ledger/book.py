@@ -588,10 +588,10 @@ def _read_invoice(
     account, units = legs[0]
     customer = meta.get("customer") or _customer_of(account)
     due = meta.get("due")
-    if due is not None and (not isinstance(due, datetime.date) or due < entry.date):
-        # The invoice is booked (its events apply) with no due date, after the error:
-        # a quoted date or a year typo would otherwise age it wrongly without a word.
-        book.errors.append(make_error("FCT134", _due_problem(number, due, entry), meta, entry))
+    if due is not None and not isinstance(due, datetime.date):
+        # The invoice is booked (its events apply) with no due date, after the error: a
+        # quoted date would otherwise be dropped, and the invoice aged from its terms.
+        book.errors.append(make_error("FCT134", _due_problem(number, due), meta, entry))
         due = None
     # One leg (the usual invoice): its units are the face, kept rather than copied.
     face = units if len(legs) == 1 else tuple.__new__(Amount, (total, units.currency))
@@ -607,17 +607,18 @@ def _read_invoice(
         book.other_keys.append(number)
 
 
-def _due_problem(number: str, due: object, entry: data.Transaction) -> str:
-    """What is wrong with an invoice's ``due:`` (not a date, or before the invoice)."""
-    if isinstance(due, datetime.date):
-        return (
-            f"invoice {number} is due {due}, before its own date {entry.date}; "
-            "correct the due date (its year?)"
-        )
-    example = due.strip() if isinstance(due, str) else "2025-05-30"
+def _due_problem(number: str, due: object) -> str:
+    """What is wrong with an invoice's ``due:`` that is not a date."""
+    shown = repr(due) if isinstance(due, str) else str(due)
+    example = due.strip() if isinstance(due, str) and _DATE_RE.fullmatch(due.strip()) else None
+    how = (
+        f"write it without quotes (due: {example})"
+        if example
+        else "give the due date like due: 2025-05-30"
+    )
     return (
-        f"invoice {number}'s due: {due!r} is not a date; write it without quotes, "
-        f"like due: {example if _DATE_RE.fullmatch(example) else '2025-05-30'}"
+        f"invoice {number}'s due: {shown} is not a date: {how}, or leave due: out (the "
+        "aging report then takes the invoice's date + 30 days)"
     )
 
 

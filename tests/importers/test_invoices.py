@@ -235,8 +235,6 @@ class TestMalformed:
         [
             ("RF-2,03/33/2025,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice Date", "FCT206"),
             ("RF-2,03/03/2025,2025-04-02,Bayline,BL-2,LINEHAUL,10.00", 3, "Due Date", "FCT206"),
-            # A year typo: due before the invoice's own date.
-            ("RF-2,03/03/2025,04/02/2024,Bayline,BL-2,LINEHAUL,10.00", 3, "Due Date", "FCT206"),
             ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,ten", 3, "Amount", "FCT207"),
             ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,", 3, "Amount", "FCT205"),
             ("RF-2,03/03/2025,,Bayline,BL-2,TONU,10.00", 3, "Charge", "FCT209"),
