@@ -99,20 +99,23 @@ class RowIds:
 # A currency a cell may show before or after its number.
 _CURRENCY = r"(?:[$\u20ac\u00a3]|USD|EUR|CAD|GBP)"
 _MARKER = re.compile(_CURRENCY)
-# The currencies each sign may stand for: a `€` in a file of dollars is another currency.
+# The currencies the euro and pound signs stand for; `$` stands for any other (the
+# dollars and the pesos of many countries): a `$` in a file of euros, or a `€` in a file
+# of dollars, is another currency.
 _SIGN_CURRENCIES = {
-    "$": frozenset(
-        ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "ARS", "CLP", "COP", "XCD")
-    ),
     "\u20ac": frozenset(("EUR",)),
     "\u00a3": frozenset(("GBP", "GIP", "FKP", "SHP", "EGP")),
 }
+_NOT_DOLLARS = frozenset().union(*_SIGN_CURRENCIES.values())
 # Spaces that group digits (`4 960,00`), whatever the thousands mark.
 _SPACES = " \u00a0\u202f"
 _SIGNS = "-+\u2212"
 CENT = Decimal("0.01")
-# The digits after the decimal mark an amount of money may have in a file.
+# Money is read with cents: `1.890` (three digits after the mark, none grouped before
+# it) is more likely 1,890 written with the other thousands mark than 1.89. The
+# currencies whose cents are thousandths write it so by right.
 MONEY_PLACES = 2
+THOUSANDTHS = frozenset(("KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD"))
 # The most digits an amount may have before and after its decimal point: a cell beyond
 # them is not money, and sums and roundings of it would exceed Decimal's 28 significant
 # digits (a schedule that does not balance, a rounding that raises, a number Beancount
@@ -206,18 +209,32 @@ def parse_decimal(
     return -number if bracketed is not None or trail else number
 
 
-def _places(number: Decimal) -> int:
-    """How many digits a number has after its decimal point, as written (`1.500`: 3)."""
-    exponent = number.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+@functools.lru_cache(maxsize=8)
+def _three_places(decimal_mark: str) -> re.Pattern[str]:
+    """An amount of at most three digits, the decimal mark and three digits: `-1.890`."""
+    return re.compile(rf"[^\d]*\d{{1,3}}{re.escape(decimal_mark)}\d{{3}}[^\d]*")
+
+
+def ambiguous(text: str, decimal_mark: str, thousands: str) -> bool:
+    """True if a cell of money may mean a thousands mark as well as a decimal mark:
+    three digits after the mark, at most three before it, and no grouping elsewhere
+    (`1.890`; not `1,234.567`, not `1234.567`, not `1.89`)."""
+    return (not thousands or thousands not in text) and bool(
+        _three_places(decimal_mark).fullmatch(text)
+    )
 
 
 def other_currency(text: str, currency: str) -> str | None:
     """The sign or code of another currency than ``currency`` that a cell shows, if any:
     `-871.42 GBP` or `€1,640.00` in a file of US dollars."""
     for marker in _MARKER.findall(text):
-        fits = _SIGN_CURRENCIES.get(marker)
-        if (currency not in fits) if fits is not None else (marker != currency):
+        if marker == "$":
+            fits = currency not in _NOT_DOLLARS
+        elif marker in _SIGN_CURRENCIES:
+            fits = currency in _SIGN_CURRENCIES[marker]
+        else:
+            fits = marker == currency
+        if not fits:
             return marker
     return None
 
@@ -319,8 +336,8 @@ class Numbers:
         currency: str | None = None,
         places: int | None = None,
     ) -> None:
-        # With ``places`` (money: 2), more digits after the decimal mark is an error:
-        # `1.890` in a file of dollars is more likely 1,890 than 1.89.
+        # With ``places`` (money: MONEY_PLACES), a cell that may mean thousands as well
+        # as cents is an error (``ambiguous``): `1.890` is not read as 1.89 or 1890.
         self.places = places
         # With ``currency``, a cell marked with another currency's sign or code is an
         # error: booked as this one, `1,890.00 EUR` would be 1,890.00 USD without a word.
@@ -372,13 +389,15 @@ class Numbers:
                     f"in {currency}: correct the cell, or import amounts in another "
                     "currency with an importer of that currency"
                 )
-        places = self.places
-        if places is not None and _places(number) > places:
+        if (
+            self.places is not None
+            and self.currency not in THOUSANDTHS
+            and ambiguous(text, mark, self.thousands)
+        ):
             raise ValueError(
-                f"{_shown(text)} has {_places(number)} digits after the decimal mark "
-                f"{self.decimal_mark!r}, and money has at most {places}: if it is a "
-                "thousands mark, set the importer's decimal_mark and thousands as the file "
-                "writes them; otherwise correct the cell"
+                f"{_shown(text)} has three digits after the decimal mark {mark!r}: is it "
+                "thousands or cents? Write the cents (1,890.00 or 1.89), or set the "
+                "importer's decimal_mark and thousands as the file writes them"
             )
         seen = self._seen
         if len(seen) >= REMEMBERED:

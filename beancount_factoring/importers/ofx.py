@@ -66,11 +66,11 @@ from beancount_factoring.importers.banklines import (
 )
 from beancount_factoring.importers.base import (
     ID_KEY,
-    MONEY_PLACES,
     Importer,
     ImportFailure,
     Numbers,
     RowIds,
+    ambiguous,
     no_gc_pauses,
     within_dates,
 )
@@ -83,7 +83,7 @@ _TAG = re.compile(r"<(/?)([A-Za-z][\w.]*)\s*(/?)>([^<]*)")
 _FLAT = re.compile(r"<STMTTRN>(\s*)((?:<[A-Z][A-Z0-9.]*>\s*[^<&\s][^<&]*)+)</STMTTRN>")
 _ELEMENT = re.compile(r"<([A-Z][A-Z0-9.]*)>([^<]*)")
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_NUMBERS = Numbers(".", ",", places=MONEY_PLACES).read
+_NUMBERS = Numbers(".", ",").read
 _OFX_START = re.compile(r"<OFX>", re.IGNORECASE)
 # The tags identify() reads: a statement, its account and the account's number.
 _IDENTIFY = re.compile(
@@ -524,6 +524,14 @@ def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
     value, line = node.fields[tag]
     # A few banks write a decimal comma ("-12,50"); none write thousands separators.
     text = value.replace(",", ".") if "," in value and "." not in value else value
+    if text is not value and ambiguous(text, ".", ""):
+        # `-1,500`: a thousands mark, or a decimal comma? Neither is guessed.
+        message = (
+            f"{value!r} has three digits after its comma: is it thousands or cents? OFX "
+            "writes an amount -1234.56 (a few banks -1234,56); download the file again, or "
+            "book the line by hand"
+        )
+        raise ImportFailure(path, line, message, tag, code="FCT207")
     try:
         return _NUMBERS(text)
     except ValueError:

@@ -186,6 +186,7 @@ def test_a_cell_in_another_currency_is_an_error(currency: str, cell: str, marker
         ("USD", "1,234.50 USD", "1234.50"),
         ("USD", "($50.00)", "-50.00"),
         ("CAD", "$2,150.00", "2150.00"),  # a dollar sign fits Canadian dollars too
+        ("DOP", "$1,234.50", "1234.50"),  # and the pesos and dollars of other countries
         ("EUR", "€1,640.00", "1640.00"),
         ("GBP", "-£12.00", "-12.00"),
         ("USD", "1234.50", "1234.50"),
@@ -219,14 +220,29 @@ def test_each_importer_refuses_a_cell_in_another_currency(tmp_path: Path) -> Non
     assert "is marked EUR" in error.detail
 
 
-@pytest.mark.parametrize("cell", ["1.890", "12.5050", "-1.500", "$2,150.005"])
-def test_money_with_more_than_two_places_is_an_error(cell: str) -> None:
+@pytest.mark.parametrize("cell", ["1.890", "-1.500", "$51.250", "123.456 USD"])
+def test_money_that_may_mean_thousands_is_an_error(cell: str) -> None:
     # `1.890` in a file of dollars is more likely 1,890 than 1.89: neither is guessed.
-    with pytest.raises(
-        ValueError, match=re.escape("digits after the decimal mark '.', and money")
-    ):
+    with pytest.raises(ValueError, match=re.escape("three digits after the decimal mark '.'")):
         Numbers(".", ",", "USD", 2)(cell)
     assert Numbers(".", ",")(cell)  # (without places, as the rates are read)
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("1.89", "1.89"),
+        ("100.5000", "100.5000"),  # four places: no thousands mark reads so
+        ("1234.567", "1234.567"),  # four digits before: no group of a thousands mark
+        ("$2,150.005", "2150.005"),  # grouped: the point is the decimal mark
+    ],
+)
+def test_money_that_cannot_mean_thousands_is_read(cell: str, number: str) -> None:
+    assert Numbers(".", ",", "USD", 2)(cell) == Decimal(number)
+
+
+def test_a_currency_of_thousandths_reads_three_places() -> None:
+    assert Numbers(".", ",", "KWD", 2)("1.890") == Decimal("1.890")
 
 
 def test_the_importers_refuse_money_with_three_places(tmp_path: Path) -> None:
@@ -237,6 +253,6 @@ def test_the_importers_refuse_money_with_three_places(tmp_path: Path) -> None:
     )
     error = failure(invoices, path)
     assert (error.line, error.column, error.code) == (2, "Amount", "FCT207")
-    assert "'1.890' has 3 digits after the decimal mark" in error.detail
+    assert "'1.890' has three digits after the decimal mark '.': is it thousands" in error.detail
     error = failure(summit(), report(tmp_path, "$51.250"))
     assert (error.line, error.column, error.code) == (2, "Paid", "FCT207")

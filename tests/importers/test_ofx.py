@@ -359,6 +359,11 @@ def test_an_amount_with_three_places_is_refused(tmp_path: Path) -> None:
     text = SGML_MINIMAL.replace("<TRNAMT>-2.00", "<TRNAMT>-1,500")  # line 18
     error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
     assert (error.line, error.column, error.code) == (18, "TRNAMT", "FCT207")
+    assert "'-1,500' has three digits after its comma" in error.detail
+    # With a point, OFX's own decimal mark (it writes no thousands marks), it is read.
+    text = SGML_MINIMAL.replace("<TRNAMT>-2.00", "<TRNAMT>-12.500")
+    entries = OfxImporter("Assets:Bank").extract(write(tmp_path, text), [])
+    assert entries[1].postings[0].units.number == Decimal("-12.500")
 
 
 def test_a_transaction_listed_twice_is_two_transactions(tmp_path: Path) -> None:
