@@ -134,9 +134,16 @@ def _payment(entry: data.Transaction) -> Payment:
 
 
 def _face(entry: data.Transaction) -> Decimal | None:
-    """The invoice's face: its positive asset posting (its receivable)."""
+    """The invoice's face, as the plugin reads it: the sum of its postings to its
+    receivable account, the account of its first positive asset posting."""
+    account = None
+    face = Decimal(0)
     for posting in entry.postings:
         number = getattr(posting.units, "number", None)
-        if isinstance(number, Decimal) and number > 0 and posting.account.startswith("Assets:"):
-            return number
-    return None
+        if not isinstance(number, Decimal):
+            continue
+        if account is None and number > 0 and posting.account.startswith("Assets:"):
+            account = posting.account
+        if posting.account == account:
+            face += number
+    return face if account is not None else None

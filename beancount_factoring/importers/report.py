@@ -190,7 +190,8 @@ class Report:
         # The checks of every row, done in line: a call per cell would cost more than
         # reading the file.
         header = self.header
-        opening = header.names[0].strip() if header.names else ""
+        # The header's first name (its first column may be blank), as ``first`` is read.
+        opening = next((name.strip() for name in header.names if name.strip()), "")
         for line, cells in self._rows:
             count = len(cells)
             head = cells[0] if count else ""
@@ -199,7 +200,7 @@ class Report:
                 first = next((text for text in map(text_of, cells) if text), "")
                 if not first:
                     continue
-            elif first == opening and repeats_header(header, cells):
+            if first == opening and repeats_header(header, cells):
                 raise header_again(self.path, line, header)
             if marked(first) and self._is_total(cells, first, keys):
                 totals.check(line, cells)

@@ -370,3 +370,28 @@ def test_a_report_face_other_than_the_ledgers_books_what_was_paid(tmp_path: Path
     assert "reason" not in meta_of(entries, "RF-3102")
     _, errors, _ = loader.load_string(BASE + "\n" + printed(entries))
     assert [e.message.split()[0] for e in errors] == ["FCT133"]
+
+
+def test_an_invoice_of_two_receivable_legs_has_their_sum_as_its_face(tmp_path: Path) -> None:
+    # RF-3102 written as 400.00 + 100.00 on its receivable is the report's 500.00: the
+    # report's 520.00 received is an overpay it confirms, not a face that differs.
+    base = BASE.replace(
+        "  Assets:Receivable:Tristate       500.00 USD\n",
+        "  Assets:Receivable:Tristate       400.00 USD\n"
+        "  Assets:Receivable:Tristate       100.00 USD\n",
+    )
+    assert base != BASE
+    doc = tmp_path / "birchfield_payments_2025-04.csv"
+    doc.write_text(
+        "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Open Balance\n"
+        "RF-3102,04/22/2025,Tristate Cargo Partners,W-8830,500.00,520.00,-20.00\n",
+        encoding="utf-8",
+    )
+    existing, _, _ = loader.load_string(base)
+    entries = extract.extract_from_file(IMPORTERS["birchfield"], str(doc), existing)
+    meta = meta_of(entries, "RF-3102")
+    assert meta["reason"] == "overpay"
+    (event,) = [e for e in entries if "RF-3102" in getattr(e, "links", ())]
+    assert "report's face" not in event.narration
+    _, errors, _ = loader.load_string(base + "\n" + printed(entries))
+    assert errors == []
