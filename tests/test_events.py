@@ -476,6 +476,19 @@ def test_an_event_before_the_invoice_is_sold_names_the_later_schedule():
         "FCT133 Invoice INV-1001 cannot be collected: it is not factored (it is scheduled on "
         "2025-03-04, 1 day(s) after this event: correct one of the two dates)"
     )
+    # Scheduled already, it waits for its funding: a later deposit is named, not the
+    # schedule (here the deposit of 03-06 linking INV-1001, 2 days after 03-04).
+    late = SCHEDULE + (
+        '\n2025-03-04 * "TQL" "Paid" ^INV-1001\n  factoring: "collected"\n'
+        '\n2025-03-06 * "SUMMIT FUNDING" "ACH" ^INV-1001\n  Assets:Bank:Checking  1968.75 USD\n'
+        "  Assets:Factoring:Summit:Clearing\n"
+    )
+    _, errors = load(SUMMIT + late)
+    assert [e.message for e in errors if "cannot be collected" in e.message] == [
+        "FCT133 Invoice INV-1001 cannot be collected: it is scheduled on 2025-03-04, not yet "
+        "funded (it is funded on 2025-03-06, 2 day(s) after this event: correct one of the "
+        "two dates)"
+    ]
     # An invoice no later event sells: the message stays as it was.
     _, errors = load(SUMMIT + '\n2025-03-05 * "TQL" "Paid" ^INV-1001\n  factoring: "collected"\n')
     assert errors[0].message == "FCT133 Invoice INV-1001 cannot be collected: it is not factored"

@@ -59,10 +59,11 @@ class Settler:
                 if other.kind in SELLING:
                     for number in other.invoices:
                         self._sold_on.setdefault(number, []).append((other.date, other.kind))
+        # (An invoice scheduled already waits for its funding, not another schedule.)
         later = [
             (date, kind)
             for date, kind in self._sold_on.get(state.invoice.number, ())
-            if date > event.date
+            if date > event.date and not (state.scheduled_on and kind == "schedule")
         ]
         if not later:
             return ""
