@@ -50,7 +50,6 @@ from beancount_factoring.importers.banklines import (
 )
 from beancount_factoring.importers.base import (
     ID_KEY,
-    MONEY_PLACES,
     Dates,
     Importer,
     ImportFailure,
@@ -157,7 +156,7 @@ class BankCsvImporter(Importer):
         self.thousands = (
             thousands if thousands is not None else "," if decimal_mark != "," else "."
         )
-        self.numbers = Numbers(decimal_mark, self.thousands, self.currency, MONEY_PLACES)
+        self.numbers = Numbers(decimal_mark, self.thousands, self.currency, money=True)
         self.dates = Dates(self.formats)
         # An undecodable byte is placed by its position: path:line:column, for an editor.
         self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)

@@ -114,7 +114,6 @@ CENT = Decimal("0.01")
 # Money is read with cents: `1.890` (three digits after the mark, none grouped before
 # it) is more likely 1,890 written with the other thousands mark than 1.89. The
 # currencies whose cents are thousandths write it so by right.
-MONEY_PLACES = 2
 THOUSANDTHS = frozenset(("KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD"))
 # The most digits an amount may have before and after its decimal point: a cell beyond
 # them is not money, and sums and roundings of it would exceed Decimal's 28 significant
@@ -327,18 +326,18 @@ class Numbers:
     kept, then it starts again). `thousands=None` is the other of `,` and `.`.
     """
 
-    __slots__ = ("_match", "_seen", "currency", "decimal_mark", "places", "thousands")
+    __slots__ = ("_match", "_seen", "currency", "decimal_mark", "money", "thousands")
 
     def __init__(
         self,
         decimal_mark: str = ".",
         thousands: str | None = ",",
         currency: str | None = None,
-        places: int | None = None,
+        money: bool = False,
     ) -> None:
-        # With ``places`` (money: MONEY_PLACES), a cell that may mean thousands as well
-        # as cents is an error (``ambiguous``): `1.890` is not read as 1.89 or 1890.
-        self.places = places
+        # With ``money``, a cell that may mean thousands as well as cents is an error
+        # (``ambiguous``): `1.890` is read neither as 1.89 nor as 1890.
+        self.money = money
         # With ``currency``, a cell marked with another currency's sign or code is an
         # error: booked as this one, `1,890.00 EUR` would be 1,890.00 USD without a word.
         self.currency = currency
@@ -390,7 +389,7 @@ class Numbers:
                     "currency with an importer of that currency"
                 )
         if (
-            self.places is not None
+            self.money
             and self.currency not in THOUSANDTHS
             and ambiguous(text, mark, self.thousands)
         ):

@@ -35,7 +35,6 @@ from openpyxl.utils.datetime import from_excel
 
 from beancount_factoring.importers.base import (
     CENT,
-    MONEY_PLACES,
     Dates,
     ImportFailure,
     Numbers,
@@ -128,9 +127,7 @@ class Report:
         # A cell marked with another currency than the report's is an error, unless the
         # report has a currency column (each row then says its own).
         currency = None if "currency" in self.index else profile.currency
-        self.numbers = Numbers(
-            profile.decimal_mark, profile.thousands, currency, MONEY_PLACES
-        ).read
+        self.numbers = Numbers(profile.decimal_mark, profile.thousands, currency, money=True).read
         # The cells' positions of each tuple of fields a row is asked for (`Row._amounts`);
         # NOWHERE for a field the header lacks.
         self.positions: dict[tuple[str, ...], tuple[int, ...]] = {}

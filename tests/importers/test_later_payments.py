@@ -341,19 +341,22 @@ def test_a_status_column_says_which_payment_is_a_part(tmp_path: Path) -> None:
     assert meta_of(entries, "RF-3001")["paid"] == data.Amount(Decimal("1500.00"), "USD")
 
 
+def birchfield_row(tmp_path: Path, ledger: str, row: str) -> list[data.Directive]:
+    """What one row of Birchfield's payments report gives, against ``ledger``."""
+    doc = tmp_path / "birchfield_payments_2025-04.csv"
+    header = "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Open Balance\n"
+    doc.write_text(header + row + "\n", encoding="utf-8")
+    existing, _, _ = loader.load_string(ledger)
+    return extract.extract_from_file(IMPORTERS["birchfield"], str(doc), existing)
+
+
 def test_a_report_face_other_than_the_ledgers_books_what_was_paid(tmp_path: Path) -> None:
     # The ledger's RF-3102 is 500.00; the factor's report gives it a face of 480.00 and
     # shows 480.00 received, nothing open. Without paid:, the plugin would take the
     # ledger's 500.00 as collected and the 20.00 would be lost in silence; with it, the
     # 20.00 (500.00 - 480.00) is a short pay the books show.
-    doc = tmp_path / "birchfield_payments_2025-04.csv"
-    doc.write_text(
-        "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Open Balance\n"
-        "RF-3102,04/22/2025,Tristate Cargo Partners,W-8830,480.00,480.00,0.00\n",
-        encoding="utf-8",
-    )
-    existing, _, _ = loader.load_string(BASE)
-    entries = extract.extract_from_file(IMPORTERS["birchfield"], str(doc), existing)
+    row = "RF-3102,04/22/2025,Tristate Cargo Partners,W-8830,480.00,480.00,0.00"
+    entries = birchfield_row(tmp_path, BASE, row)
     meta = meta_of(entries, "RF-3102")
     assert meta["paid"] == data.Amount(Decimal("480.00"), "USD")
     assert "reason" not in meta and "partial" not in meta
@@ -365,8 +368,7 @@ def test_a_report_face_other_than_the_ledgers_books_what_was_paid(tmp_path: Path
     assert balance(loaded, "Income:Factoring:Birchfield:Adjustments") == Decimal("20.00")
     # A report face above the ledger's, all of it paid, is no confirmed overpay: the
     # plugin asks (FCT133) rather than book 20.00 owed to the customer.
-    doc.write_text(doc.read_text().replace("480.00,480.00", "520.00,520.00"))
-    entries = extract.extract_from_file(IMPORTERS["birchfield"], str(doc), existing)
+    entries = birchfield_row(tmp_path, BASE, row.replace("480.00,480.00", "520.00,520.00"))
     assert "reason" not in meta_of(entries, "RF-3102")
     _, errors, _ = loader.load_string(BASE + "\n" + printed(entries))
     assert [e.message.split()[0] for e in errors] == ["FCT133"]
@@ -381,14 +383,8 @@ def test_an_invoice_of_two_receivable_legs_has_their_sum_as_its_face(tmp_path: P
         "  Assets:Receivable:Tristate       100.00 USD\n",
     )
     assert base != BASE
-    doc = tmp_path / "birchfield_payments_2025-04.csv"
-    doc.write_text(
-        "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Open Balance\n"
-        "RF-3102,04/22/2025,Tristate Cargo Partners,W-8830,500.00,520.00,-20.00\n",
-        encoding="utf-8",
-    )
-    existing, _, _ = loader.load_string(base)
-    entries = extract.extract_from_file(IMPORTERS["birchfield"], str(doc), existing)
+    row = "RF-3102,04/22/2025,Tristate Cargo Partners,W-8830,500.00,520.00,-20.00"
+    entries = birchfield_row(tmp_path, base, row)
     meta = meta_of(entries, "RF-3102")
     assert meta["reason"] == "overpay"
     (event,) = [e for e in entries if "RF-3102" in getattr(e, "links", ())]

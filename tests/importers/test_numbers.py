@@ -224,8 +224,8 @@ def test_each_importer_refuses_a_cell_in_another_currency(tmp_path: Path) -> Non
 def test_money_that_may_mean_thousands_is_an_error(cell: str) -> None:
     # `1.890` in a file of dollars is more likely 1,890 than 1.89: neither is guessed.
     with pytest.raises(ValueError, match=re.escape("three digits after the decimal mark '.'")):
-        Numbers(".", ",", "USD", 2)(cell)
-    assert Numbers(".", ",")(cell)  # (without places, as the rates are read)
+        Numbers(".", ",", "USD", money=True)(cell)
+    assert Numbers(".", ",")(cell)  # (not as money, as the rates are read)
 
 
 @pytest.mark.parametrize(
@@ -238,11 +238,11 @@ def test_money_that_may_mean_thousands_is_an_error(cell: str) -> None:
     ],
 )
 def test_money_that_cannot_mean_thousands_is_read(cell: str, number: str) -> None:
-    assert Numbers(".", ",", "USD", 2)(cell) == Decimal(number)
+    assert Numbers(".", ",", "USD", money=True)(cell) == Decimal(number)
 
 
 def test_a_currency_of_thousandths_reads_three_places() -> None:
-    assert Numbers(".", ",", "KWD", 2)("1.890") == Decimal("1.890")
+    assert Numbers(".", ",", "KWD", money=True)("1.890") == Decimal("1.890")
 
 
 def test_the_importers_refuse_money_with_three_places(tmp_path: Path) -> None:
