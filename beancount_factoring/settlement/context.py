@@ -223,6 +223,20 @@ class Settler:
             new_postings = list(entry.postings)
         else:
             new_postings = P.materialize(expected, self.config.detail, agreement.owned_set)
+        self._give(event, entry, new_postings, links)
+
+    def sums(self, agreement: Agreement) -> P.Sums:
+        """Where an event's legs are summed as they are made, as ``write`` writes them."""
+        return P.Sums(None if self.config.detail == "invoice" else agreement.owned_set)
+
+    def write_sums(self, event: Event, sums: P.Sums, links: set[str]) -> None:
+        """``write`` for an event written without postings, of the legs in ``sums``."""
+        entry = self.result.replaced.get(event.index, event.entry)
+        self._give(event, entry, sums.postings(), links)
+
+    def _give(
+        self, event: Event, entry: Transaction, new_postings: list[Posting], links: set[str]
+    ) -> None:
         if len(new_postings) == len(entry.postings) and links <= entry.links:
             # Nothing to add: its own postings (or none, as for the whole payment of a
             # ``collected`` event) and its links. The entry stays as written, not copied.

@@ -272,6 +272,12 @@ class Agreement:
         return frozenset(self.owned)
 
     @cached_property
+    def fee_all_at_purchase(self) -> bool:
+        """True if the whole discount fee is taken at funding (a flat fee charged at
+        purchase): nothing of it is left due at collection."""
+        return self.fee.form == "flat" and self.fee_timing == "purchase"
+
+    @cached_property
     def memo(self) -> dict[Any, Any]:
         """Results worked out from these terms alone, kept for the next invoice that asks
         (``postings.purchase_split``): they live as long as the agreement."""

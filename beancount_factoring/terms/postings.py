@@ -218,28 +218,29 @@ class Sums:
         invoice: str | None = None,
         schedule: str | None = None,
     ) -> None:
-        # (tuple.__new__ as in _posting: every leg of a ledger is made here.)
-        self._put(tuple.__new__(Leg, (account, number, currency, part, invoice, schedule)))
+        # (The leg is made only when it is kept: every leg of a ledger
+        # comes here, and most of them only add to a group.)
+        grouped = self.grouped
+        if grouped is not None and (account in grouped or part in SUMMED_PARTS):
+            key = (account, currency, part, schedule)
+            group = self.groups.get(key)
+            if group is not None:
+                group[0] += number
+                group[2] = False
+                return
+            item = tuple.__new__(Leg, (account, number, currency, part, invoice, schedule))
+            self.groups[key] = group = [number, item, True]
+            self.slots.append(group)
+        else:
+            self.slots.append(
+                tuple.__new__(Leg, (account, number, currency, part, invoice, schedule))
+            )
 
     def extend(self, legs: Iterable[Leg]) -> None:
         """Add each of ``legs``."""
+        add = self.add
         for item in legs:
-            self._put(item)
-
-    def _put(self, item: Leg) -> None:
-        """Start or add to the leg's group, or keep the leg to be written alone."""
-        grouped = self.grouped
-        if grouped is not None and (item.account in grouped or item.part in SUMMED_PARTS):
-            key = (item.account, item.currency, item.part, item.schedule)
-            group = self.groups.get(key)
-            if group is None:
-                self.groups[key] = group = [item.number, item, True]
-                self.slots.append(group)
-            else:
-                group[0] += item.number
-                group[2] = False
-        else:
-            self.slots.append(item)
+            add(*item)
 
     def firsts(self) -> list[Leg]:
         """The first leg of each group and every leg written alone, in order: their
@@ -445,7 +446,7 @@ def fee_due(
 
     The whole fee is at least the agreement's ``minimum-fee`` in ``currency``.
     """
-    if agreement.fee.form == "flat" and agreement.fee_timing == "purchase":
+    if agreement.fee_all_at_purchase:
         return ZERO  # All of it was taken at funding.
     basis = face if agreement.fee_basis == "face" else advance
     days = max((until - funded).days, 0)

@@ -191,14 +191,9 @@ def deposit_of(
     settler: Settler, agreement: Agreement, legs: list[P.Leg], cash: Decimal, items: list[P.Item]
 ) -> Deposit:
     """The deposit of ``legs`` built already, bringing ``cash`` (made of ``items``)."""
-    sums = _sums(settler, agreement)
+    sums = settler.sums(agreement)
     sums.extend(legs)
     return Deposit(cash, sums, lambda: legs, lambda: _figures(items, ZERO, ZERO))
-
-
-def _sums(settler: Settler, agreement: Agreement) -> P.Sums:
-    """Where a deposit's legs are summed as ``materialize`` writes them."""
-    return P.Sums(None if settler.config.detail == "invoice" else agreement.owned_set)
 
 
 def _settles(
@@ -210,8 +205,14 @@ def _settles(
 ) -> Lump | None:
     """What the deposit settles, checked; None after an error."""
     commits: list[Commit] = []
+    kind, factor = event.kind, event.factor
     for state, _, kinds in wanted:
-        found = _commits_for(settler, event, agreement, state, kinds)
+        if state.funded_on is None and kind != "release" and state.factor in (None, factor):
+            # (What _commits_for does first for an invoice not yet funded, which most
+            # deposits fund: one call less for every invoice of the ledger.)
+            found = _funding_commit(settler, event, agreement, state)
+        else:
+            found = _commits_for(settler, event, agreement, state, kinds)
         if found is None:
             return None
         commits.extend(found)
@@ -261,7 +262,7 @@ def _expected_deposit(
             event,
         )
         return None
-    sums = _sums(settler, agreement)
+    sums = settler.sums(agreement)
     expected_cash = lump.add_to(sums)
     fee_legs: list[P.Leg] = []
     transfer, transfer_vat = ZERO, ZERO
@@ -394,6 +395,7 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
 def _named(settler: Settler, event: Event) -> list[Wanted] | None:
     """The invoices a lump sum names, each with the schedule it was named by."""
     wanted: dict[str, Wanted] = {}
+    states, kind = settler.states, event.kind
     for schedule in event.schedules:
         numbers = settler.result.schedules.get((event.factor or "", schedule))
         if numbers is None:
@@ -405,9 +407,14 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
                 event,
             )
             return None
-        open_items = [n for n in numbers if _has_work(settler.states[n], event.kind)]
-        for number in open_items:
-            wanted.setdefault(number, (settler.states[number], schedule, None))
+        open_items = 0
+        for number in numbers:
+            state = states[number]
+            # (An invoice not yet funded has work for a funding: tested before the call.)
+            if (state.funded_on is None and kind != "release") or _has_work(state, kind):
+                open_items += 1
+                if number not in wanted:
+                    wanted[number] = (state, schedule, None)
         if not open_items:
             settler.error(
                 "FCT133",
@@ -417,7 +424,8 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
             )
             return None
     for number in event.invoices:
-        wanted.setdefault(number, (settler.states[number], None, None))
+        if number not in wanted:
+            wanted[number] = (states[number], None, None)
     return list(wanted.values())
 
 

@@ -95,16 +95,17 @@ def _schedule_cash(
     """The cash a schedule's funding brings, less its fuel advances; kept until it changes."""
     known = settler.schedule_cash.get((factor, schedule))
     if known is None or known[0] != len(waiting):
-        known = (
-            len(waiting),
-            sum(
-                (
-                    P.funding_cash(agreement, state.split(agreement)) - state.fuel
-                    for state in waiting
-                ),
-                ZERO,
-            ),
-        )
+        cash = ZERO
+        if agreement.vat_rates:
+            for state in waiting:
+                cash += P.funding_cash(agreement, state.split(agreement)) - state.fuel
+        else:
+            # (``funding_cash`` inline, with no VAT on the fees: every invoice of a
+            # schedule funded by a deposit that names nothing comes here.)
+            for state in waiting:
+                split = state.factor_split or state.planned or state.split(agreement)
+                cash += split.advance - split.discount_fee - split.invoice_fee - ZERO - state.fuel
+        known = (len(waiting), cash)
         settler.schedule_cash[(factor, schedule)] = known
     return known[1]
 
@@ -142,9 +143,12 @@ def _open_releases(
     for day, day_states in by_day.items():
         cash = ZERO
         for state in day_states:
-            cash += release_cash(
-                state.agreement or agreement, state.held, state.base_fee, state.late_fee
-            )
+            terms = state.agreement or agreement
+            if terms.vat_rates:
+                cash += release_cash(terms, state.held, state.base_fee, state.late_fee)
+            else:
+                # (``release_cash`` inline, with no VAT on the fees.)
+                cash += state.held - state.base_fee - state.late_fee - ZERO
         key = f"release:{day}"
         label = f"reserve of {len(day_states)} invoice(s) collected {day}"
         candidates.append(Candidate(key, label, day, cash, "release"))
