@@ -68,6 +68,7 @@ SOURCE_KEYS = frozenset(("filename", "lineno", "__tolerances__", "__automatic__"
 _INVOICE_QUIET = INVOICE_KEYS | SOURCE_KEYS
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGITS_RE = re.compile(r"(\d+)")
 # The largest amount the plugin books: 15 digits before the decimal point, 10 after,
 # as the importers read them. Fees, shares and sums of larger ones pass the 28 digits
 # of Python's decimals and cannot be rounded to the cent.
@@ -211,6 +212,14 @@ def schedule_ids(value: Any) -> tuple[str, ...]:
 def schedule_link(schedule: str) -> str:
     """The link the plugin adds for a schedule: ``sched-10452``."""
     return SCHEDULE_LINK_PREFIX + re.sub(r"[^A-Za-z0-9\-_/.]", "-", schedule)
+
+
+def natural_key(number: str) -> tuple[str | int, ...]:
+    """The order of invoice numbers as a person reads them: INV-9 before INV-10 (each run
+    of digits compared as a number)."""
+    # (Split on a group, the runs of digits are the odd parts.)
+    parts = _DIGITS_RE.split(number)
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
 
 
 def charge_link(entry: data.Transaction) -> str:

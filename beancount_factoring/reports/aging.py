@@ -5,7 +5,8 @@ from the postings to the receivable accounts up to the date, each posting
 attributed to its invoice (``facts._attribute``), so their total is the
 receivable accounts' balance. The invoices the factor holds (scheduled or
 funded, and neither collected nor charged back by the date) come from the
-invoices' snapshots, at face value, with the days left on the recourse clock.
+invoices' snapshots, at what the customer still owes the factor (the face, less
+any parts it paid the factor), with the days left on the recourse clock.
 An invoice whose customer paid us instead of the factor stays in the factor's
 table until the factor reports it collected, in state ``paid to us, owed to
 factor`` (or ``paid to us, forwarded`` once the cash went on to the factor).
@@ -224,7 +225,8 @@ def _unattributed_lines(facts: Facts, loose: Loose, as_of: datetime.date) -> lis
 def _factored_lines(
     facts: Facts, as_of: datetime.date, factor: str | None, basis: str
 ) -> tuple[list[AgingInvoice], ByCurrency, ByCurrency]:
-    """The lines of the invoices a factor holds, and their face funded and scheduled."""
+    """The lines of the invoices a factor holds, and what is owed on those funded and
+    scheduled: their face, less the parts paid to the factor."""
     lines: list[AgingInvoice] = []
     outstanding: ByCurrency = {}
     scheduled: ByCurrency = {}
@@ -238,7 +240,9 @@ def _factored_lines(
         if factor and snap.factor != factor:
             continue
         currency = invoice.face.currency
-        face = invoice.face.number or ZERO
+        # What the customer still owes the factor: the face, less what it paid the
+        # factor in parts (``partial: TRUE``) so far.
+        face = (invoice.face.number or ZERO) - (snap.paid or ZERO)
         left = None
         if snap.funded_on is not None:
             outstanding[currency] = outstanding.get(currency, ZERO) + face

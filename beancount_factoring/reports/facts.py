@@ -25,7 +25,7 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.ledger.book import Book, read_book, units_of
+from beancount_factoring.ledger.book import Book, natural_key, read_book, units_of
 from beancount_factoring.ledger.config import Config, parse_config
 from beancount_factoring.reports.model import Source
 from beancount_factoring.settlement.engine import settle
@@ -201,6 +201,10 @@ def _read_lines(facts: Facts) -> None:
     invoices = book.invoices
     states = facts.settlement.states
     open_amounts: dict[str, Decimal] = {}
+    # The receivable accounts other than its own that an invoice has been posted to by
+    # name (a chargeback moves it to the recourse receivables): a payment that links it
+    # there is its payment too.
+    moved: dict[str, set[str]] = {}
     for index, entry in enumerate(facts.entries):
         if type(entry) is not data.Transaction:
             continue
@@ -232,27 +236,38 @@ def _read_lines(facts: Facts) -> None:
                 if line.part == "short-pay" and line.invoice and account in reserves:
                     facts.short_pay_lines.setdefault(line.invoice, []).append(line)
             if known:
-                shares = _attribute(line, entry, invoices)
+                shares = _attribute(line, entry, invoices, moved)
                 if shares is None:
                     shares = _face_shares(line, entry, meta.get("schedule"), invoices, states)
-                    shares = shares or _share_by_number(line, entry, invoices, open_amounts)
+                    shares = shares or _share_by_number(line, entry, invoices, open_amounts, moved)
                 for number, amount in shares:
                     facts.receivable.append((line, number, amount))
                     if number is not None:
                         open_amounts[number] = open_amounts.get(number, ZERO) + amount
+                        if account != invoices[number].account:
+                            moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
 
 
+def _on_account(
+    link: str, account: str, invoices: dict[str, Any], moved: dict[str, set[str]]
+) -> bool:
+    """True if ``link`` is an invoice that is on ``account``: its own receivable, or one
+    it was moved to (a chargeback's recourse receivable)."""
+    invoice = invoices.get(link)
+    return invoice is not None and (invoice.account == account or account in moved.get(link, ()))
+
+
 def _attribute(
-    line: Line, entry: data.Transaction, invoices: dict[str, Any]
+    line: Line, entry: data.Transaction, invoices: dict[str, Any], moved: dict[str, set[str]]
 ) -> list[tuple[str | None, Decimal]] | None:
     """The invoice a receivable posting belongs to, with its amount; None if shared.
 
     By the posting's ``invoice:`` metadata, else the invoice the transaction
-    is, else the one invoice it links on that account. A posting that names
-    no invoice belongs to none (None as its number). A credit that links
-    several invoices on the account is to be shared (``_face_shares``, else
-    ``_share_by_number``).
+    is, else the one invoice it links on that account (its own receivable, or the
+    one a chargeback moved it to). A posting that names no invoice belongs to none
+    (None as its number). A credit that links several invoices on the account is to
+    be shared (``_face_shares``, else ``_share_by_number``).
     """
     number = line.invoice if line.invoice in invoices else None
     if number is None:
@@ -260,11 +275,7 @@ def _attribute(
         if isinstance(own, str) and own in invoices and invoices[own].position == line.index:
             number = own
     if number is None:
-        linked = [
-            link
-            for link in entry.links
-            if link in invoices and invoices[link].account == line.account
-        ]
+        linked = [link for link in entry.links if _on_account(link, line.account, invoices, moved)]
         if not linked:
             return [(None, line.number)]
         if len(linked) > 1 and line.number < 0:
@@ -316,16 +327,21 @@ def _face_shares(
 
 
 def _share_by_number(
-    line: Line, entry: data.Transaction, invoices: dict[str, Any], open_amounts: dict[str, Decimal]
+    line: Line,
+    entry: data.Transaction,
+    invoices: dict[str, Any],
+    open_amounts: dict[str, Decimal],
+    moved: dict[str, set[str]],
 ) -> list[tuple[str | None, Decimal]]:
-    """A credit that links several invoices on its account, shared by their numbers.
+    """A credit that links several invoices on its account, shared oldest first.
 
-    In the order of their numbers, each up to its open amount, the rest to the
-    last: a guess for a credit written by hand (or edited), where the ledger
-    says no more.
+    By the invoices' dates, then their numbers as a person reads them (INV-9 before
+    INV-10), each up to its open amount, the rest to the last: a guess for a credit
+    written by hand (or edited), where the ledger says no more.
     """
     linked = sorted(
-        link for link in entry.links if link in invoices and invoices[link].account == line.account
+        (link for link in entry.links if _on_account(link, line.account, invoices, moved)),
+        key=lambda link: (invoices[link].entry.date, natural_key(link)),
     )
     shares: list[tuple[str | None, Decimal]] = []
     rest = -line.number

@@ -249,9 +249,10 @@ class AgingTotals:
     ``pledged``. ``pledged`` is the part of it that the factors hold under the
     loan model (invoices scheduled or funded, still on our receivable accounts
     until the debtor pays; zero under the sale model, where they have left).
-    ``factor_outstanding`` is the face of invoices funded and neither collected
-    nor charged back; ``scheduled`` the face of those scheduled and not yet
-    funded; ``sum(factored)`` = ``factor_outstanding`` + ``scheduled``.
+    ``factor_outstanding`` is what the customers still owe on invoices funded and
+    neither collected nor charged back (the face, less the parts paid to the factor);
+    ``scheduled`` the face of those scheduled and not yet funded; ``sum(factored)`` =
+    ``factor_outstanding`` + ``scheduled``.
     """
 
     currency: str

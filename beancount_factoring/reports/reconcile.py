@@ -306,7 +306,10 @@ def _loose_items(
                     line.date,
                     as_of,
                     line.number,
-                    -line.number,
+                    # What it leaves on the clearing account is what the next deposit
+                    # settles: a deposit 25.00 short, the factor still pays; an entry
+                    # that credits the account, the factor deducts.
+                    line.number,
                     deadline,
                     source,
                 )
@@ -393,6 +396,21 @@ def _disagreements(
     return tuple(found)
 
 
+def _clearing_balances(
+    facts: Facts, as_of: datetime.date, factor: str | None
+) -> dict[Key, dict[str, Decimal]]:
+    """Each factor's clearing balance per account (more than one after new terms named
+    another clearing account), per currency, as of the date."""
+    balances: dict[Key, dict[str, Decimal]] = {}
+    for key_, names in facts.clearing_accounts(factor).items():
+        for line in facts.account_lines(names, as_of):
+            if facts.factor_of_account.get(line.account, key_) != key_:
+                continue
+            accounts = balances.setdefault((key_, line.currency), {})
+            accounts[line.account] = accounts.get(line.account, ZERO) + line.number
+    return balances
+
+
 def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> ReconcileReport:
     """The reconciliation report as of a date, for one factor (its key) or all."""
     items = _invoice_items(facts, as_of, factor)
@@ -401,13 +419,7 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
     for key, found in _loose_items(facts, as_of, factor, set(facts.settlement.replaced)).items():
         items.setdefault(key, []).extend(found)
     lumps = _lumps(facts, as_of, factor)
-    clearing: dict[Key, tuple[str, Decimal]] = {}
-    for key_, names in facts.clearing_accounts(factor).items():
-        for line in facts.account_lines(names, as_of):
-            if facts.factor_of_account.get(line.account, key_) != key_:
-                continue
-            name, balance = clearing.get((key_, line.currency), (line.account, ZERO))
-            clearing[(key_, line.currency)] = (name, balance + line.number)
+    clearing = _clearing_balances(facts, as_of, factor)
     accounts = []
     problems = []
     for key in sorted(set(items) | set(lumps) | set(clearing)):
@@ -416,8 +428,13 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
         lumps_ = lumps.get(key, [])
         _, terms = facts.book.agreements.in_force(key_, as_of, currency)
         default = terms.clearing if terms is not None else ""
-        account, balance = clearing.get(key, (default, ZERO))
-        account = default or account
+        by_account = clearing.get(key, {})
+        balance = sum(by_account.values(), ZERO)
+        holding = sorted(name for name, amount in by_account.items() if amount)
+        # The account of the terms in force, unless the balance is on an earlier
+        # terms' account (too): then where it is.
+        account = default if not holding or holding == [default] else ", ".join(holding)
+        account = account or next(iter(by_account), "")
         explained = sum((i.on_clearing for i in own), ZERO)
         explained += sum((on for _, on in lumps_), ZERO)
         accounts.append(

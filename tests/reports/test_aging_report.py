@@ -130,7 +130,7 @@ LOOSE = """
 
 def test_payments_and_postings_that_name_no_invoice():
     report = book_of(full(LOOSE)).aging(as_of=day(2025, 3, 1))
-    # The 250.00 pays A in full first (by number), then 150.00 of B.
+    # The 250.00 pays A in full first (the older), then 150.00 of B.
     found = {(x.invoice, x.state): x.amount for x in report.invoices}
     assert found == {("B", OPEN): D("50.00"), ("", UNATTRIBUTED): D("75.00")}
     (totals,) = report.totals
@@ -200,3 +200,121 @@ def test_a_summed_credit_edited_by_hand_is_shared_by_number():
     }
     assert shares == {"G-1": D("-1000.00"), "G-2": D("-1900.00"), "G-3": D("-500.00"),
                       "G-4": D("-1500.00")}  # fmt: skip
+
+
+RECOURSE = """
+2025-01-01 open Assets:Receivable:Recourse:Echo
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 30
+  recourse-receivables: Assets:Receivable:Recourse
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-05 * "Echo" "Load 1"
+  invoice: "INV-1"
+  due: 2025-02-04
+  Assets:Receivable:Echo       2000.00 USD
+  Income:Freight
+
+2025-01-05 * "Echo" "Load 2"
+  invoice: "INV-2"
+  due: 2025-03-20
+  Assets:Receivable:Echo        700.00 USD
+  Income:Freight
+
+2025-01-06 * "SUMMIT FUNDING" "ACH" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-02-10 * "Summit" "Chargeback" ^INV-1
+  factoring: "chargeback"
+
+2025-03-25 * "Echo" "Pays part of INV-1" ^INV-1
+  Assets:Bank:Checking          500.00 USD
+  Assets:Receivable:Recourse:Echo
+"""
+
+
+def test_a_payment_on_the_recourse_receivable_pays_the_invoice_charged_back_there():
+    # The chargeback moves INV-1 (2,000.00) to Assets:Receivable:Recourse:Echo; the
+    # customer then pays 500.00 of it there, linking it. INV-1 is owed 2,000.00 -
+    # 500.00 = 1,500.00, due 02-04: 55 days past due on 03-31 (31-60); INV-2, 700.00
+    # due 03-20, 11 days (1-30). Nothing is left unattributed.
+    report = book_of(full(RECOURSE)).aging(as_of=day(2025, 3, 31), basis="due")
+    found = {(x.invoice, x.state): x.amount for x in report.invoices}
+    assert found == {("INV-1", CHARGED_BACK): D("1500.00"), ("INV-2", OPEN): D("700.00")}
+    assert rows(report.unfactored) == {("Echo", None): buckets(d30="700.00", d60="1500.00")}
+    (totals,) = report.totals
+    assert totals.receivable_balance == sum(totals.unfactored) == D("2200.00")
+
+
+PAID_IN_PARTS = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  due: 2025-04-02
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-20 * "TQL" "First part" ^INV-1
+  factoring: "collected"
+  paid: 400.00 USD
+  partial: TRUE
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_the_factor_holds_what_is_left_after_a_payment_in_parts(model):
+    text = PAID_IN_PARTS
+    if model == "loan":
+        text = text.replace("  recourse-days: 90\n", '  recourse-days: 90\n  model: "loan"\n')
+    # 1,000.00 funded; the customer paid the factor 400.00 of it: 600.00 is still owed.
+    report = book_of(full(text)).aging(as_of=day(2025, 4, 30))
+    assert [(x.invoice, x.state, x.amount) for x in report.invoices] == [
+        ("INV-1", FUNDED, D("600.00"))
+    ]
+    (totals,) = report.totals
+    assert totals.factor_outstanding == sum(totals.factored) == D("600.00")
+    # Under the loan model the part repaid the advance and left the receivable: the
+    # 600.00 pledged there is what the factor holds.
+    assert totals.pledged == (D("600.00") if model == "loan" else ZERO)
+    before = book_of(full(text)).aging(as_of=day(2025, 3, 19))
+    assert [x.amount for x in before.invoices] == [D("1000.00")]
+
+
+ONE_CHECK_TWO_NUMBERS = """
+2025-01-05 * "TQL" "Load 9"
+  invoice: "INV-9"
+  Assets:Receivable:TQL        300.00 USD
+  Income:Freight
+
+2025-03-05 * "TQL" "Load 10"
+  invoice: "INV-10"
+  Assets:Receivable:TQL        500.00 USD
+  Income:Freight
+
+2025-03-20 * "TQL" "One check for two loads" ^INV-9 ^INV-10
+  Assets:Bank:Checking         300.00 USD
+  Assets:Receivable:TQL
+"""
+
+
+def test_a_payment_of_several_invoices_pays_the_oldest_first():
+    # 300.00 linking INV-9 (300.00, 01-05) and INV-10 (500.00, 03-05) pays INV-9, the
+    # older one, in full: INV-10 is owed 500.00, 26 days old on 03-31. (By their text,
+    # "INV-10" < "INV-9", it paid 300.00 of INV-10 instead.)
+    report = book_of(full(ONE_CHECK_TWO_NUMBERS)).aging(as_of=day(2025, 3, 31))
+    assert {x.invoice: x.amount for x in report.invoices} == {"INV-10": D("500.00")}
+    assert rows(report.unfactored) == {("TQL", None): buckets(d30="500.00")}

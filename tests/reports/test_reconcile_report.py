@@ -150,6 +150,9 @@ def test_a_deposit_difference_stays_open_until_it_is_cleared():
     # left on the clearing account (the factor owes it).
     (item,) = report.accounts[0].items
     assert (item.kind, item.on_clearing, item.overdue) == (ITEM_DIFFERENCE, D("25.00"), True)
+    # The factor still owes those 25.00: its next deposit pays them (+), as it pays a
+    # release due; a deduction would be negative.
+    assert item.cash == D("25.00")
     assert report.accounts[0].balance == D("25.00")
     assert [e.code for e in report.disagreements] == ["FCT120"]
     assert report.disagreements[0].factor == "Summit"
@@ -222,3 +225,85 @@ def test_a_renegotiated_agreement_keeps_one_clearing_account():
     assert account.balance == account.explained == D("-2900.00")
     (factor,) = book.reserve(as_of=day(2025, 4, 15)).factors
     assert factor.account_balance == factor.held == D("250.00")
+
+
+CHARGED_BY_HAND = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-10 * "Summit" "Wire fee, to be netted"
+  Expenses:Factoring:Summit:Fees   10.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-10 * "Summit" "Other charge, to be netted"
+  factoring: "fee"
+  charge: "other"
+  amount: 10.00 USD
+"""
+
+
+def test_a_charge_written_by_hand_is_deducted_like_a_fee_event():
+    # Funded 2,000.00 x 0.95 - 2% (40.00) = 1,860.00: the deposit matches. Then two
+    # charges of 10.00 to be netted from the next deposit: one written by hand to the
+    # clearing account (-10.00 on it), one as a fee event. Both are 10.00 the next
+    # deposit deducts: cash -10.00 each, as on the clearing account.
+    report = book_of(full(CHARGED_BY_HAND)).reconcile(as_of=day(2025, 3, 12))
+    (account,) = report.accounts
+    found = {i.kind: (i.on_clearing, i.cash) for i in account.items}
+    assert found[ITEM_ENTRY] == (D("-10.00"), D("-10.00"))
+    assert found["fee to net"] == (D("-10.00"), D("-10.00"))
+    assert account.balance == account.explained == D("-20.00")
+
+
+NEW_CLEARING = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 30
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-04-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 30
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  clearing: Assets:Factor:Summit:Clearing
+  reserve: Assets:Factor:Summit:Reserve
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-2
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-05 * "Summit" "Chargeback" ^INV-2
+  factoring: "chargeback"
+"""
+
+
+def test_the_account_named_is_the_one_that_holds_the_balance():
+    # INV-2 was funded under the first terms (clearing Assets:Factoring:Summit:Clearing)
+    # and charged back under the new ones: 1,000.00 - 50.00 reserve = 950.00 to net,
+    # on the first terms' clearing account, which the line names.
+    report = book_of(full(NEW_CLEARING)).reconcile(as_of=day(2025, 4, 6))
+    (account,) = report.accounts
+    assert account.account == "Assets:Factoring:Summit:Clearing"
+    assert account.balance == account.explained == D("-950.00")
