@@ -40,6 +40,9 @@ class OfferSection:
     months: Table
     customers: Table
     excluded: Table
+    # Said above the months when the account filter keeps some customers only: the
+    # totals and months are of every customer of the factors shown.
+    whole: bool = False
 
 
 def _rows(lines: Sequence[CompareLine]) -> list[list[Any]]:
@@ -60,18 +63,24 @@ def _rows(lines: Sequence[CompareLine]) -> list[list[Any]]:
 
 
 def offer_sections(
-    book: ReportBook, view: View, where: Directory, tab: Callable[..., Table]
+    book: ReportBook,
+    view: View,
+    where: Directory,
+    tab: Callable[..., Table],
+    factor: str | None = None,
 ) -> list[OfferSection]:
-    """Each offer against the invoices funded in the page's period."""
-    report = book.compare(as_of=view.as_of, factor=view.factor, start=view.start)
+    """Each offer against the invoices funded in the page's period (of ``factor``, the
+    factor the page shows, if one)."""
+    report = book.compare(as_of=view.as_of, factor=factor or view.factor, start=view.start)
 
     def shown(customer: str) -> bool:
-        return customer == NO_INVOICE or view.matches_account(where.customer(customer))
+        return customer == NO_INVOICE or where.customer_kept(view, customer)
 
     sections = []
     for compared in report.offers:
         months = _rows(compared.totals) + _rows(compared.by_month)
         customers = _rows([line for line in compared.by_customer if shown(line.key)])
+        whole = len(customers) < len(compared.by_customer)
         excluded = [
             [
                 item.invoice,
@@ -103,6 +112,7 @@ def offer_sections(
                     excluded,
                     invoice_column="Invoice",
                 ),
+                whole=whole,
             )
         )
     return sections

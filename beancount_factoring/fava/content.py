@@ -79,6 +79,30 @@ class Directory:
                 kept |= self.customer_factors.get(customer, frozenset())
         return frozenset(kept)
 
+    def named_factors(self, view: View) -> frozenset[str] | None:
+        """The factors the account filter names by their own accounts (clearing,
+        reserve, fees), not through a customer's (None: no filter)."""
+        if not view.account:
+            return None
+        return frozenset(
+            name
+            for name, accounts in self.factor_accounts.items()
+            if view.matches_account(accounts)
+        )
+
+    def customer_kept(
+        self, view: View, customer: str, named: frozenset[str] | None = None
+    ) -> bool:
+        """Whether the account filter keeps a customer's rows: it names the customer's
+        receivable accounts, or a factor that bought its invoices (whose customers it
+        keeps whole, as a customer's filter keeps its factors). ``named``: the
+        ``named_factors`` of the view, when the caller has them."""
+        if not view.account or view.matches_account(self.customer(customer)):
+            return True
+        if named is None:
+            named = self.named_factors(view) or frozenset()
+        return bool(self.customer_factors.get(customer, frozenset()) & named)
+
     def where(self, source: Source) -> str:
         """``file:line``, the file relative to the ledger's directory."""
         name = source.filename
@@ -115,6 +139,12 @@ def directory_of(
 
 def notices(book: ReportBook, view: View) -> tuple[str, ...]:
     notices = list(book.warnings)
+    if view.after_the_books:
+        notices.append(
+            f"The time filter starts on {view.start}, after the ledger's last day "
+            f"({view.as_of}): nothing is booked in it. The reports are as of "
+            f"{view.as_of}, and no fee falls in the period."
+        )
     if view.advanced_filter:
         notices.append(
             "Fava's advanced filter selects entries, not invoices: these reports are "

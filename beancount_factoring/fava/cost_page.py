@@ -26,7 +26,7 @@ from beancount_factoring.fava.compare_page import offer_sections
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
-from beancount_factoring.reports.model import FEE_KINDS, CostLine, CostReport
+from beancount_factoring.reports.model import FEE_KINDS, CostLine, CostReport, InvoiceCost
 
 FEE_COLUMNS = {
     "discount": "Discount",
@@ -71,7 +71,7 @@ def _cost_rows(
 
 
 def _invoice_table(
-    report: CostReport, tab: Callable[..., Table], keep: Callable[[str], bool]
+    report: CostReport, tab: Callable[..., Table], keep: Callable[[InvoiceCost], bool]
 ) -> Table:
     """Each invoice closed in the period, its cost over its whole life (every factor)."""
     return tab(
@@ -101,7 +101,7 @@ def _invoice_table(
                 percent(line.annual_rate),
             ]
             for line in report.by_invoice
-            if keep(line.customer)
+            if keep(line)
         ],
         invoice_column="Invoice",
         summed=("Fees", "Cash advanced"),
@@ -126,7 +126,18 @@ OPTIONAL = [FEE_COLUMNS[kind] for kind in FEE_KINDS] + [VAT_COLUMN[0]]
 
 def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Fees by factor, customer and month; days to pay; the effective annual rate."""
-    report = book.cost(as_of=view.as_of, factor=view.factor, start=view.start)
+    named = where.named_factors(view)
+    factor = view.factor
+    # A factor's accounts alone (not a customer's) ask for that factor's figures: its
+    # customers' rows are then its own, as with ``factor``.
+    if (
+        factor is None
+        and named is not None
+        and len(named) == 1
+        and not any(view.matches_account(a) for a in where.customer_accounts.values())
+    ):
+        (factor,) = named
+    report = book.cost(as_of=view.as_of, factor=factor, start=view.start)
     # Every row's currency: the fees', the invoices' and the deductions'.
     tab, page_currency = page_tables(
         {line.currency for line in (*report.by_factor, *report.by_customer, *report.by_month)}
@@ -136,15 +147,30 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     )
     by_factor = _factor_filter(view, where)
 
+    named_set = named or frozenset()
+    # Whether the filter names each customer's own accounts, worked out once a customer.
+    named_customers: dict[str, bool] = {}
+
     def by_customer(customer: str) -> bool:
-        return view.matches_account(where.customer(customer))
+        return where.customer_kept(view, customer, named_set)
+
+    def by_invoice(line: InvoiceCost) -> bool:
+        # Its customer's accounts, or one of the factors that held it by their own.
+        if not view.account:
+            return True
+        own = named_customers.get(line.customer)
+        if own is None:
+            own = named_customers[line.customer] = view.matches_account(
+                where.customer(line.customer)
+            )
+        return own or bool(set(line.factors) & named_set)
 
     month_lines = [line for line in report.by_month if line.factor is not None]
     tables = {
         "factors": _factor_table(report, by_factor, tab),
         "customers": _customer_table(report, by_customer, tab),
         "months": _month_table(month_lines, by_factor, tab),
-        "invoices": _invoice_table(report, tab, by_customer),
+        "invoices": _invoice_table(report, tab, by_invoice),
         "days": _days_table(report, by_customer, tab),
         "deductions": _deductions_table(report, by_customer, tab),
     }
@@ -157,7 +183,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         notices=notices(book, view),
         figures=tuple(as_of_figures(view, page_currency)),
         # Other factors' offers against the same invoices (compare_page.py).
-        extra={"offers": offer_sections(book, view, where, tab)},
+        extra={"offers": offer_sections(book, view, where, tab, factor)},
         headlines=(_headline(factor_lines, where),),
     )
 

@@ -201,6 +201,7 @@ class FactoringPage(FavaExtensionBase):
         try:
             view = self.view()
             offset, limit = paging.page_bounds(flask.request.args)
+            paging.check_whole(view)
         except BadRequest as error:
             return _json(json.dumps({"error": error.description}), 400)
         # Each request sends one page of the report's long lists (at 100k invoices

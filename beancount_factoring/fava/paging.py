@@ -21,26 +21,36 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from beancount_factoring.fava.view import ParameterError
+from beancount_factoring.fava.view import ParameterError, View
 from beancount_factoring.reports.render import to_data
 
 PAGE_SIZE = 1000
 MAX_PAGE_SIZE = 10_000
-# The lists with one row per invoice, item, line or day; the others stay whole.
+# The lists with one row per invoice, item, line or day; the others stay whole (the
+# summaries: per factor, customer, month, currency), so that a client may sum them.
 ROW_LISTS = frozenset(
-    {
-        "invoices",
-        "history",
-        "by_invoice",
-        "items",
-        "unallocated",
-        "disagreements",
-        "excluded",
-        "unfactored",
-        "factored",
-        "by_customer",
-    }
+    {"invoices", "history", "by_invoice", "items", "unallocated", "disagreements", "excluded"}
 )
+
+
+def check_whole(view: View) -> None:
+    """The ``data`` endpoint gives each report whole, as ``bean-factoring`` does: Fava's
+    account filter and advanced filter, which the pages apply to their rows or say they
+    do not, are refused (a ParameterError, 400) rather than left out without a word."""
+    if view.account:
+        raise ParameterError(
+            "FCT301",
+            "account",
+            "the data endpoint gives the whole report and does not filter rows by "
+            "account; ask for one factor with factor=NAME, or leave account out",
+        )
+    if view.advanced_filter:
+        raise ParameterError(
+            "FCT301",
+            "filter",
+            "Fava's advanced filter selects entries, not invoices, and the reports do "
+            "not apply it; leave filter out",
+        )
 
 
 def page_bounds(args: Mapping[str, str]) -> tuple[int, int]:

@@ -57,10 +57,10 @@ def reconcile_page(
         key=lambda item: (not item.overdue, item.since, item.reference),
     )
     lumps = sorted((lump for a in accounts for lump in a.unallocated), key=lambda u: u.date)
+    # An error that belongs to no factor (an invoice's, a config's) is kept under any
+    # account filter, as under ``factor``: the page must not say nothing disagrees.
     disagreements = [
-        d
-        for d in report.disagreements
-        if kept is None or (d.factor is not None and d.factor in kept)
+        d for d in report.disagreements if kept is None or d.factor is None or d.factor in kept
     ]
     tables = {
         "accounts": _accounts_table(accounts, tab),

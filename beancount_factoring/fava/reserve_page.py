@@ -58,7 +58,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         "forfeited": _forfeited_table(_forfeited(factors, keep, view), tab),
     }
     chart_list = _charts(factors, view)
-    figures = as_of_figures(view, page_currency) + _held_figures(factors, where)
+    figures = as_of_figures(view, page_currency) + _held_figures(factors, where, view)
     return Page(
         view=view,
         tables=tables,
@@ -183,7 +183,9 @@ def _open_table(open_invoices: Sequence[ReserveInvoice], tab: Callable[..., Tabl
 def _forfeited(
     factors: Sequence[FactorReserve], keep: Callable[[ReserveInvoice], bool], view: View
 ) -> list[ReserveInvoice]:
-    """The invoices whose reserve was forfeited in the period, the latest first."""
+    """The invoices whose reserve was forfeited in the period (by the day the factor
+    kept it: the chargeback, the short pay's collection, the credit loss), the latest
+    first."""
     return sorted(
         (
             i
@@ -191,9 +193,9 @@ def _forfeited(
             for i in f.invoices
             if i.forfeited
             and keep(i)
-            and (view.start is None or (i.collected_on or i.funded_on) >= view.start)
+            and (view.start is None or (i.forfeited_on or i.funded_on) >= view.start)
         ),
-        key=lambda i: (i.collected_on or i.funded_on, i.invoice),
+        key=lambda i: (i.forfeited_on or i.funded_on, i.invoice),
         reverse=True,
     )
 
@@ -207,6 +209,7 @@ def _forfeited_table(forfeited: Sequence[ReserveInvoice], tab: Callable[..., Tab
             ("Factor", STR),
             ("Status", STR),
             ("Why", STR),
+            ("Forfeited on", DATE),
             ("Funded", DATE),
             ("Collected", DATE),
             ("Currency", STR),
@@ -220,6 +223,7 @@ def _forfeited_table(forfeited: Sequence[ReserveInvoice], tab: Callable[..., Tab
                 i.factor,
                 i.status,
                 i.forfeit_reason or "",
+                i.forfeited_on,
                 i.funded_on,
                 i.collected_on,
                 i.currency,
@@ -233,14 +237,19 @@ def _forfeited_table(forfeited: Sequence[ReserveInvoice], tab: Callable[..., Tab
     )
 
 
-def _held_figures(factors: Sequence[FactorReserve], where: Directory) -> list[tuple[str, str]]:
-    """The header's "Reserve held": the factors' reserve held, one figure per currency."""
+def _held_figures(
+    factors: Sequence[FactorReserve], where: Directory, view: View
+) -> list[tuple[str, str]]:
+    """The header's "Reserve held": the factors' reserve held, one figure per currency.
+
+    Under an account filter the factors' rows are whole (they tie to the reserve
+    accounts), while the open reserves and the headline keep the invoices it names:
+    the label says whose figure it is."""
     totals: dict[str, Decimal] = {}
     for f in factors:
         totals[f.currency] = totals.get(f.currency, Decimal(0)) + f.held
-    return [
-        ("Reserve held", where.amount(amount, currency)) for currency, amount in totals.items()
-    ]
+    label = "Reserve held by these factors, all customers" if view.account else "Reserve held"
+    return [(label, where.amount(amount, currency)) for currency, amount in totals.items()]
 
 
 def _headline(
@@ -285,7 +294,8 @@ def _headline(
             for name, currency, amounts in rows
         ),
         numeric=(False, True, True, True),
-        note="Owed now: the due back of collected invoices' reserves whose expected release "
+        note=("Of the invoices the account filter keeps. " if view.account else "")
+        + "Owed now: the due back of collected invoices' reserves whose expected release "
         f"is on or before {view.as_of.isoformat()}; then those expected in the next 7 days.",
         empty="No reserve is held.",
     )

@@ -5,7 +5,8 @@ Fava's filters:
 ``time``
     The as-of date of every report is the last day of the time filter (the
     ledger's as-of date when that is earlier: a filter that ends in the future
-    does not age the invoices into the future). The ledger's as-of date is the
+    does not age the invoices into the future, and one that starts after the
+    ledger's as-of date shows the reports of that date, saying so). The ledger's as-of date is the
     plugin's ``as-of``, else the date of its last transaction. The cost page counts the fees
     from its first day; the charts start there.
 ``account``
@@ -82,6 +83,11 @@ class View:
     factor: str | None
     basis: str
 
+    @property
+    def after_the_books(self) -> bool:
+        """True for a time filter that starts after the ledger's as-of date."""
+        return self.start is not None and self.start > self.as_of
+
     def matches_account(self, accounts: frozenset[str] | tuple[str, ...]) -> bool:
         """Whether the account filter keeps a row with these accounts."""
         if not self.account:
@@ -147,7 +153,9 @@ def parse_view(
         try:
             date_range = TimeFilter(ledger.options, ledger.fava_options, time).date_range
             start = date_range.begin
-            as_of = max(date_range.begin, min(date_range.end - ONE_DAY, default))
+            # Not past the ledger's as-of date, even for a filter that starts after it:
+            # nothing is booked there, and the invoices are not aged into the future.
+            as_of = min(date_range.end - ONE_DAY, default)
         except FilterError as error:
             raise ParameterError("FCT301", "time", str(error)) from None
         except (ValueError, OverflowError) as error:

@@ -73,8 +73,10 @@ class ReserveInvoice:
     if it were paid on that date less what was taken at funding; once
     collected, ``fees_due``; zero once released, charged back or written off.
     ``forfeited`` is the part of the reserve the factor kept against a
-    chargeback, a short pay or a credit loss, and ``forfeit_reason`` says which
-    (``"chargeback"``, ``"short-pay"`` or ``"credit-loss"``), or None.
+    chargeback, a short pay or a credit loss, ``forfeit_reason`` says which
+    (``"chargeback"``, ``"short-pay"`` or ``"credit-loss"``), or None, and
+    ``forfeited_on`` the day it did (the chargeback, the collection or the credit
+    loss), or None.
 
     ``status`` is one of ``RESERVE_STATUSES``:
     awaiting collection (funded, the customer has not paid the factor);
@@ -114,6 +116,7 @@ class ReserveInvoice:
     released_on: datetime.date | None
     days_overdue: int
     source: Source
+    forfeited_on: datetime.date | None = None
 
     @property
     def expected_cash(self) -> Decimal:
@@ -194,8 +197,9 @@ class AgingInvoice:
 
     For an unfactored line (``factor`` None): ``amount`` is what remains on the
     receivable account for the invoice (face less direct payments), from the
-    ledger's postings. For a factored line: ``amount`` is the face the factor
-    holds (``state`` scheduled or funded) and ``recourse_days_left`` is the
+    ledger's postings. For a factored line: ``amount`` is what the customer still
+    owes the factor, the face less the parts it paid the factor (``state`` scheduled
+    or funded) and ``recourse_days_left`` is the
     agreement's recourse-days less the days since funding (negative once past;
     None when not funded yet or non-recourse). ``reference_date`` is the invoice
     date, or its ``due`` date with the due basis (the invoice date when it has

@@ -57,8 +57,8 @@ def typical_days(facts: Facts, as_of: datetime.date) -> dict[str, int]:
 
 def forfeits(
     history: list[Snap], face: Decimal, short_paid: Decimal | None = None
-) -> tuple[Decimal, str | None]:
-    """What the factor kept of an invoice's reserve, and why, from its snapshots.
+) -> tuple[Decimal, str | None, datetime.date | None]:
+    """What the factor kept of an invoice's reserve, why, and when, from its snapshots.
 
     A chargeback keeps all that was held; a short pay takes the shortfall from
     the reserve, up to what was held (``postings.collection_postings``), unless
@@ -68,7 +68,7 @@ def forfeits(
     (``Facts.reserve_short_paid``). A credit loss keeps all that was held unless
     the agreement releases it.
     """
-    forfeited, reason = ZERO, None
+    forfeited, reason, when = ZERO, None, None
     previous: Snap | None = None
     for snap in history:
         if previous is not None and previous.funded_on:
@@ -78,26 +78,26 @@ def forfeits(
         charged_back = snap.charged_back_on and (previous is None or not previous.charged_back_on)
         if charged_back and before > 0:
             forfeited += before
-            reason = FORFEIT_CHARGEBACK
+            reason, when = FORFEIT_CHARGEBACK, snap.charged_back_on
         if snap.collected_on and (previous is None or not previous.collected_on):
             short = face - (snap.paid if snap.paid is not None else face)
             taken = min(short, before) if short_paid is None else short_paid
             if short > 0 and before > 0 and taken > 0:
                 forfeited += taken
-                reason = FORFEIT_SHORT_PAY
+                reason, when = FORFEIT_SHORT_PAY, snap.collected_on
         recovered = snap.recovered_on and (
             previous is None or previous.recovered_on != snap.recovered_on
         )
         if recovered and previous is not None:
             # A short pay paid later: what went back to the reserve is not lost.
             forfeited = max(forfeited - (snap.held - previous.held), ZERO)
-            reason = reason if forfeited else None
+            reason, when = (reason, when) if forfeited else (None, None)
         lost = snap.lost_on and (previous is None or not previous.lost_on)
         if lost and before > 0 and not snap.held:
             forfeited += before
-            reason = FORFEIT_CREDIT_LOSS
+            reason, when = FORFEIT_CREDIT_LOSS, snap.lost_on
         previous = snap
-    return forfeited, reason
+    return forfeited, reason, when
 
 
 def reserve_line(
@@ -119,7 +119,7 @@ def reserve_line(
     invoice = facts.book.invoices[number]
     agreement = snap.agreement
     short_paid = facts.reserve_short_paid(number, as_of)
-    forfeited, reason = forfeits(history, invoice.face.number or ZERO, short_paid)
+    forfeited, reason, forfeited_on = forfeits(history, invoice.face.number or ZERO, short_paid)
     fees_due = ZERO if snap.released_on else snap.base_fee + snap.late_fee
     status, expected, days_overdue = _status(
         snap, invoice, as_of, bool(forfeited), fees_due, typical
@@ -152,6 +152,7 @@ def reserve_line(
         accrued_fee=accrued,
         forfeited=forfeited,
         forfeit_reason=reason,
+        forfeited_on=forfeited_on,
         status=status,
         invoice_date=invoice.entry.date,
         funded_on=snap.funded_on,

@@ -218,7 +218,7 @@ def check_reserve(page: Page, books: Ledger, example: Example, body: str) -> int
         assert amount(row["Account balance"]) == balance, row
         assert amount(row["Held"]) + amount(row["Unexplained"]) == balance, row
         held[currency] = held.get(currency, Decimal(0)) + amount(row["Held"])
-    shown = re.findall(r"Reserve held: ([\d.,\s]+) ([A-Z]+)", page.header)
+    shown = re.findall(r"Reserve held[^:]*: ([\d.,\s]+) ([A-Z]+)", page.header)
     assert {currency: amount(value) for value, currency in shown} == held
     return len(rows)
 

@@ -1,0 +1,166 @@
+"""Fava's filters on the factoring pages: each figure right for the view, or the page
+says what it shows (the findings of a review done as a bookkeeper would)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fava_ledgers import EXAMPLE, EXAMPLE_SLUG, make_app
+from flask.testing import FlaskClient
+from test_fava_pages import components, figure, rows, url
+
+# The tutorial with an invoice whose due: is not a date: an FCT134 of no factor's.
+BAD_DUE = """
+2025-03-25 * "Bayline Logistics" "Load with a bad due date"
+  invoice: "RF-1090"
+  due: "Net 30"
+  Assets:Receivable:Bayline   500.00 USD
+  Income:Freight:Linehaul
+"""
+
+
+@pytest.fixture(scope="module")
+def bad_due(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    folder = tmp_path_factory.mktemp("bad-due")
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'option "title" "Ridgeline Freight LLC"', 'option "title" "Bad Due"'
+    )
+    ledger = Path(folder) / "main.beancount"
+    ledger.write_text(text + BAD_DUE, encoding="utf-8")
+    return make_app(ledger).test_client()
+
+
+def test_an_error_of_no_factor_stays_under_an_account_filter(bad_due: FlaskClient) -> None:
+    for query in ("", "account=Assets:Receivable:Bayline", "account=Assets:Factoring:Lakeshore"):
+        html = bad_due.get(url("FactoringReconciliation", "bad-due", query)).get_data(as_text=True)
+        assert "nothing disagrees" not in html, query
+        assert "1 disagreement with the agreements (FCT134)" in html, query
+
+
+def test_a_time_filter_after_the_books_shows_their_last_day_and_says_so(
+    client: FlaskClient,
+) -> None:
+    # The tutorial's books end on 2025-03-31: June is after them. Not aged into June.
+    aging = client.get(url("FactoringAging", query="time=2025-06")).get_data(as_text=True)
+    assert figure(aging, "As of") == "2025-03-31"
+    assert "starts on 2025-06-01, after the ledger&#39;s last day (2025-03-31)" in aging
+    same = client.get(url("FactoringAging")).get_data(as_text=True)
+    assert rows(aging, 0) == rows(same, 0)
+    # The period holds no fee: no table of fees, and the headline says so.
+    cost = client.get(url("FactoringCost", query="time=2025-06")).get_data(as_text=True)
+    assert components(cost, "query-table") == []
+    assert "No fee in this period." in cost
+
+
+def test_forfeited_reserves_are_listed_in_the_period_they_were_forfeited(
+    client: FlaskClient,
+) -> None:
+    # RF-1004 (Pinecrest), funded 2025-01-14, charged back 2025-02-24: its 210.00
+    # reserve was forfeited in February, not in January.
+    def forfeited(time: str) -> dict[str, list[object]]:
+        html = client.get(url("FactoringReserve", query=f"time={time}")).get_data(as_text=True)
+        for table in components(html, "query-table"):
+            if any(column["name"] == "Forfeited on" for column in table["types"]):  # type: ignore[index]
+                return {str(row[0]): row for row in table["rows"]}  # type: ignore[index]
+        return {}
+
+    february = forfeited("2025-02")
+    assert "RF-1004" in february
+    assert february["RF-1004"][4:6] == ["chargeback", "2025-02-24"]
+    assert "RF-1004" not in forfeited("2025-01")
+    assert "RF-1004" in forfeited("2025-02-20 - 2025-03-31")
+
+
+@pytest.mark.parametrize("page", ["FactoringReserve", "FactoringAging", "FactoringCost"])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("account=Assets:Receivable:Bayline", "account: FCT301 the data endpoint gives"),
+        ("filter=%23foo", "filter: FCT301 Fava's advanced filter selects entries"),
+    ],
+)
+def test_the_data_endpoint_refuses_the_filters_it_does_not_apply(
+    client: FlaskClient, page: str, query: str, message: str
+) -> None:
+    response = client.get(f"/{EXAMPLE_SLUG}/extension/{page}/data?{query}")
+    assert response.status_code == 400
+    assert message in response.json["error"]
+
+
+def test_a_page_of_data_keeps_the_summaries_whole(client: FlaskClient) -> None:
+    aging = client.get(f"/{EXAMPLE_SLUG}/extension/FactoringAging/data?limit=2").json
+    # One row per customer and factor: whole, so that they sum to the totals.
+    factored = sum(sum(float(b) for b in row["buckets"]) for row in aging["factored"])
+    (totals,) = aging["totals"]
+    assert factored == sum(float(b) for b in totals["factored"])
+    assert len(aging["invoices"]) == 2
+    cost = client.get(f"/{EXAMPLE_SLUG}/extension/FactoringCost/data?limit=2").json
+    whole = client.get(f"/{EXAMPLE_SLUG}/extension/FactoringCost/data").json
+    assert cost["by_customer"] == whole["by_customer"] and len(whole["by_customer"]) > 2
+
+
+def test_a_factors_account_filter_keeps_its_customers_invoices_and_deductions(
+    client: FlaskClient,
+) -> None:
+    query = "account=Assets:Factoring:Lakeshore"
+    by_account = client.get(url("FactoringCost", query=query)).get_data(as_text=True)
+    by_factor = client.get(url("FactoringCost", query="factor=Lakeshore")).get_data(as_text=True)
+    # Factors, customers, months, invoices, days to pay, deductions: as for the factor.
+    for index in range(6):
+        assert rows(by_account, index) == rows(by_factor, index), index
+    assert len(rows(by_account, 3)) == 9  # its nine closed invoices
+    assert "RF-1003" in str(rows(by_account, 5))  # its short pay
+
+
+def test_the_tie_out_and_the_held_figure_say_whose_they_are_under_an_account_filter(
+    client: FlaskClient,
+) -> None:
+    query = "account=Assets:Receivable:Bayline"
+    aging = client.get(url("FactoringAging", query=query)).get_data(as_text=True)
+    assert "These are the whole ledger" in aging
+    assert "These are the whole ledger" not in client.get(url("FactoringAging")).get_data(
+        as_text=True
+    )
+    reserve = client.get(url("FactoringReserve", query=query)).get_data(as_text=True)
+    assert re.search(r"Reserve held by these factors, all customers: <strong>", reserve)
+    assert "Of the invoices the account filter keeps." in reserve
+
+
+OFFER = """
+2025-01-01 custom "factoring-offer" "Bluewater"
+  advance-rate: 0.90
+  fee: "tiered 1%/30d + 0.5%/15d"
+  fee-timing: "collection"
+  recourse-days: 60
+"""
+
+
+@pytest.fixture(scope="module")
+def offer(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    folder = tmp_path_factory.mktemp("offer")
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'option "title" "Ridgeline Freight LLC"', 'option "title" "Offer"'
+    )
+    ledger = Path(folder) / "main.beancount"
+    ledger.write_text(text + OFFER, encoding="utf-8")
+    return make_app(ledger).test_client()
+
+
+def test_the_offer_comparison_follows_the_account_filter(offer: FlaskClient) -> None:
+    def offer_tables(query: str) -> tuple[str, list[list[object]]]:
+        html = offer.get(url("FactoringCost", "offer", query)).get_data(as_text=True)
+        for table in components(html, "query-table"):
+            if table["types"][0]["name"] == "Month funded":  # type: ignore[index]
+                return html, table["rows"]  # type: ignore[index]
+        raise AssertionError("no offer table")
+
+    _, by_factor = offer_tables("factor=Lakeshore")
+    html, by_account = offer_tables("account=Assets:Factoring:Lakeshore")
+    # A factor's accounts: that factor's invoices, as factor=Lakeshore.
+    assert by_account == by_factor
+    assert "Of every customer" not in html
+    # A customer's account keeps that customer's rows below; the totals say whose they are.
+    html, _ = offer_tables("account=Assets:Receivable:Bayline")
+    assert "Of every customer: the account filter keeps some customers" in html
