@@ -184,6 +184,48 @@ def test_fct131__scheduled_while_already_paid():
     assert "Invoice INV-1 is already paid" in errors[0].message
 
 
+ONE_CHECK_TWO_LOADS = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 9"
+  invoice: "INV-9"
+  Assets:Receivable:TQL    300.00 USD
+  Income:Freight
+
+2025-03-04 * "TQL" "Load 10"
+  invoice: "INV-10"
+  Assets:Receivable:TQL    500.00 USD
+  Income:Freight
+
+2025-03-10 * "TQL" "One check for both loads" ^INV-9 ^INV-10
+  Assets:Bank:Checking     500.00 USD
+  Assets:Receivable:TQL
+"""
+
+
+@pytest.mark.parametrize(("number", "refused"), [("INV-10", False), ("INV-9", True)])
+def test_fct131__a_payment_of_two_invoices_pays_each_its_share(number, refused):
+    # 500.00 for INV-9 (300.00, the older) and INV-10 (500.00): INV-9 paid in full,
+    # 500.00 - 300.00 = 200.00 of INV-10. INV-10 may still be sold; INV-9 may not.
+    # (Counted whole against each, the check refused selling INV-10 too.)
+    _, errors = load(
+        ONE_CHECK_TWO_LOADS
+        + f"""
+2025-03-12 * "Summit" "Schedule 8" ^{number}
+  factoring: "schedule"
+  schedule: "8"
+"""
+    )
+    assert codes(errors) == (["FCT131"] if refused else [])
+    if refused:
+        assert "Invoice INV-9 is already paid (300.00 USD received)" in errors[0].message
+
+
 @pytest.mark.parametrize(
     "event",
     [

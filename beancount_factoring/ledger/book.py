@@ -487,22 +487,32 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
 
 
 def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> None:
-    """A payment event for each invoice a payment links and credits (the debtor paid us)."""
+    """A payment event for each invoice a payment links and credits (the debtor paid us).
+
+    What the payment credits a receivable account is shared among the invoices it links
+    there, oldest first (by date, then number: INV-9 before INV-10), each up to its
+    face, the rest to the last: one check for two loads pays each its own.
+    """
     for index, entry in payments:
+        on_account: dict[str, list[Invoice]] = {}
         for link in entry.links:
             invoice = book.invoices.get(link)
-            if invoice is None:
-                continue
+            if invoice is not None:
+                on_account.setdefault(invoice.account, []).append(invoice)
+        for account, invoices in on_account.items():
             paid = -sum(
-                (
-                    (units_of(p) or (ZERO, ""))[0]
-                    for p in entry.postings
-                    if p.account == invoice.account
-                ),
+                ((units_of(p) or (ZERO, ""))[0] for p in entry.postings if p.account == account),
                 ZERO,
             )
-            if paid > 0:
-                book.events.append(Event("payment", index, entry, invoices=(link,), amount=paid))
+            invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
+            for position, invoice in enumerate(invoices, 1):
+                last = position == len(invoices)
+                share = paid if last else min(paid, invoice.face.number or ZERO)
+                if share > 0:
+                    book.events.append(
+                        Event("payment", index, entry, invoices=(invoice.number,), amount=share)
+                    )
+                paid -= share
 
 
 def _buys(entry: data.Transaction) -> bool:
