@@ -138,3 +138,68 @@ def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -
             "line, uncomment it and delete this line"
         )
     return similar.comparisons
+
+
+# The factor's events a report brings that may be in the ledger already without its id.
+EVENT_KINDS = ("collected", "schedule")
+
+
+def event_key(entry: Any) -> tuple[Any, ...] | None:
+    """What a factor's event is matched by: its kind and invoices, and what it says of
+    them: a payment's amount (None: the whole face or the rest), a schedule's number."""
+    if not isinstance(entry, data.Transaction) or entry.meta is None:
+        return None
+    kind = entry.meta.get("factoring")
+    if kind not in EVENT_KINDS:
+        return None
+    invoices = frozenset(link for link in entry.links if not link.startswith("sched-"))
+    if kind == "collected":
+        paid = entry.meta.get("paid")
+        said = getattr(paid, "number", paid)
+    else:
+        said = str(entry.meta.get("schedule", ""))
+    return (kind, invoices, said)
+
+
+def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
+    """Mark a report's `collected` and `schedule` events already in the ledger as
+    probable duplicates: typed by hand from the factor's email, or imported from
+    another report that writes the payment's reference another way (the weekly report,
+    then the monthly one). Same kind, same invoices, same amount paid (or schedule),
+    dates within two days. Without this, a short pay's payment typed by hand and then
+    imported would read as a second payment after the short pay."""
+    keys = {}
+    for entry in entries:
+        if entry.meta is not None and _DUPLICATE not in entry.meta:
+            key = event_key(entry)
+            if key is not None:
+                keys[id(entry)] = key
+    if not keys:
+        return
+    wanted = set(keys.values())
+    found: dict[tuple[Any, ...], list[Any]] = {}
+    for entry in existing:
+        key = event_key(entry)
+        if key is not None and key in wanted:
+            found.setdefault(key, []).append(entry)
+    taken: set[int] = set()
+    for entry in entries:
+        key = keys.get(id(entry))
+        if key is None:
+            continue
+        candidates = [
+            other
+            for other in found.get(key, ())
+            if id(other) not in taken and abs(other.date - entry.date) <= WINDOW
+        ]
+        if not candidates:
+            continue
+        other = min(candidates, key=lambda other: abs(other.date - entry.date))
+        taken.add(id(other))
+        days = abs((other.date - entry.date).days)
+        apart = "the same day" if not days else f"{days} day{'s' if days > 1 else ''} apart"
+        entry.meta[_DUPLICATE] = other
+        entry.meta[NOTE_KEY] = (
+            f"the same {key[0]} event of the same invoices, {apart}, no common import-id; "
+            "if it is another one, uncomment it and delete this line"
+        )

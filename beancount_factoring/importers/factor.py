@@ -43,7 +43,7 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.importers import base
+from beancount_factoring.importers import base, dedup
 from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
 from beancount_factoring.importers.factor_entries import Context, chargeback, collections, purchase
 from beancount_factoring.importers.factor_history import PaymentHistory
@@ -406,6 +406,7 @@ class FactorReportImporter(base.Importer):
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
         base.mark_duplicates(entries, existing)
+        dedup.mark_typed_events(entries, existing)
         todo = [
             e
             for e in entries

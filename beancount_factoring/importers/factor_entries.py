@@ -439,8 +439,10 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
         # plugin would take the ledger's face as collected. paid: books what the factor
         # collected, against the ledger's face, and the narration shows both faces.
         differs, face = True, booked
-    if before is not None and before.closed and before.short > 0:
-        # The invoice was closed short: this payment recovers the short pay.
+    if before is not None and before.closed and before.short > 0 and not short:
+        # The invoice was closed short: this payment recovers the short pay. (Not a row
+        # that reports a short pay itself: that is the payment that closed it, listed
+        # again, which the plugin then reports rather than books a second time.)
         meta["paid"] = Amount(paid, item.currency)
         meta["reason"] = RECOVERY
         narration = f"Paid {ctx.payee} {paid:,.2f} after a short pay"

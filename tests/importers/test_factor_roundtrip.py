@@ -153,3 +153,30 @@ def test_a_balance_written_by_hand_is_a_duplicate() -> None:
     marked = [str(e.date) for e in entries if "__duplicate__" in e.meta]
     assert marked == ["2025-04-09"]
     assert re.fullmatch(r"balance-[0-9a-f]{12}", entries[-1].meta[ID_KEY])
+
+
+def test_a_schedule_typed_by_hand_is_a_duplicate() -> None:
+    # Schedule 3110 of RF-1101 and RF-1102, typed from the factor's email a day after
+    # the report's date: the report's schedule is a probable duplicate. Another
+    # schedule number, or other invoices, is not.
+    typed = """
+2025-03-04 * "Lakeshore Funding" "Schedule 3110, per email" ^RF-1101 ^RF-1102
+  factoring: "schedule"
+  factor: "Lakeshore"
+  schedule: "3110"
+"""
+    doc = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    importer = FROM_LEDGER["lakeshore"]
+    for ledger, expected in (
+        (typed, True),
+        (typed.replace('"3110"', '"3111"'), False),
+        (typed.replace(" ^RF-1102", ""), False),
+    ):
+        existing, _, _ = loader.load_string(BASE + ledger)
+        entries = importer.extract(str(doc), existing)
+        importer.deduplicate(entries, existing)
+        (schedule,) = [e for e in entries if e.meta.get("schedule") == "3110"]
+        assert ("__duplicate__" in schedule.meta) is expected, ledger
+        if expected:
+            note = schedule.meta["probable-duplicate"]
+            assert note.startswith("the same schedule event of the same invoices, 1 day apart")

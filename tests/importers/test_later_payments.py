@@ -391,3 +391,39 @@ def test_an_invoice_of_two_receivable_legs_has_their_sum_as_its_face(tmp_path: P
     assert "report's face" not in event.narration
     _, errors, _ = loader.load_string(base + "\n" + printed(entries))
     assert errors == []
+
+
+def test_a_short_pay_typed_by_hand_is_not_imported_again() -> None:
+    """The factor emailed that Northstar paid 1,200.00 of RF-3001's 2,000.00; the
+    bookkeeper typed it. The report then lists the same payment: a probable duplicate,
+    never a second payment "after the short pay" (which would put 1,200.00 more in the
+    reserve and undo the short pay, without a word)."""
+    typed = (
+        BASE
+        + '\n2025-05-02 * "Northstar" "Paid 1,200 of RF-3001, per Lakeshore\'s email" ^RF-3001\n'
+        + '  factoring: "collected"\n  factor: "Lakeshore"\n  paid: 1200.00 USD\n'
+    )
+    existing, errors, _ = loader.load_string(typed)
+    assert not errors
+    doc = ORDER[2]
+    entries = extract.extract_from_file(importer(doc), str(doc), existing)
+    importer(doc).deduplicate(entries, existing)  # as beangulp's extract does
+    (payment,) = [e for e in entries if "RF-3001" in e.links]
+    assert payment.meta["__duplicate__"].meta["lineno"] > 0
+    assert (
+        "the same collected event of the same invoices, the same day"
+        in payment.meta["probable-duplicate"]
+    )
+    # Not a payment after the short pay: the row reports the short pay itself.
+    assert "reason" not in payment.meta
+    # The others are new.
+    assert all("__duplicate__" not in e.meta for e in entries if "RF-3001" not in e.links)
+    # The ledger with what the extract keeps (the duplicate commented out) is clean.
+    kept = [e for e in entries if "__duplicate__" not in e.meta]
+    _, errors, _ = loader.load_string(typed + printed(kept))
+    assert [error.message for error in errors] == []
+    # Kept by mistake (uncommented), the repeat is an error that says so.
+    _, errors, _ = loader.load_string(typed + printed([payment]))
+    (error,) = errors
+    assert error.message.startswith("FCT133 Invoice RF-3001 cannot be collected")
+    assert "the same payment booked twice" in error.message

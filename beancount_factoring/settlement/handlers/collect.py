@@ -53,6 +53,8 @@ from beancount_factoring.terms import postings as P
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"
 PAYMENT_HINT = (
+    "if this is the same payment booked twice (typed by hand and imported, or listed in "
+    "two reports), delete one; "
     'if the customer paid the rest of a short pay later, say reason: "additional-payment"; '
     "if it pays in parts, mark every payment but the last partial: TRUE"
 )
