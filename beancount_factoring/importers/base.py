@@ -300,6 +300,11 @@ def within_dates(day: date, raw: object) -> date:
 def parse_date(text: str, formats: Sequence[str]) -> date:
     """The first of `formats` that reads `text`; ValueError naming the formats otherwise."""
     value = text.strip()
+    if not value:
+        raise ValueError(
+            "the date is empty: every line needs its date. A line of balances or totals "
+            "(an ending balance below the lines) is no transaction: delete it from the file"
+        )
     for fmt in formats:
         try:
             day = datetime.strptime(value, fmt).date()

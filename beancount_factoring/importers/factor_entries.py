@@ -123,7 +123,12 @@ def _invoice(row: Row, number: str | None = None) -> str:
     if not LINK.match(number):
         raise row.fail(
             "invoice",
-            f"invoice number {number!r} cannot be a link: letters, digits, - _ / .",
+            f"invoice number {number!r} cannot be a link: letters, digits, - _ / ."
+            + (
+                "; a row of totals? give the profile total_marker= a pattern of its label"
+                if " " in number.strip()
+                else ""
+            ),
             code="FCT208",
         )
     return number
@@ -170,7 +175,8 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
         if number in seen:
             raise row.fail(
                 "invoice",
-                f"invoice {number} is listed twice (line {seen[number]})",
+                f"invoice {number} is listed twice (line {seen[number]}): an invoice is sold "
+                "once; ask the factor for a corrected report, or delete the repeated row",
                 code="FCT210",
             )
         seen[number] = row.line
@@ -183,10 +189,14 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             "advance", "fee", "invoice_fee", "reserve", "deductions"
         )
         if face is None:
-            raise row.fail("face", "the cell is empty; an amount is required here", code="FCT205")
+            raise row.missing("face")
         if face <= 0:
             raise row.fail(
-                "face", f"{face} is not positive: only invoices can be sold", code="FCT211"
+                "face",
+                f"{face} is not positive: only invoices can be sold (a reversal or a credit "
+                "is booked by hand: a chargeback event, or a fee event for a charge); delete "
+                "the row, or ask the factor what it undoes",
+                code="FCT211",
             )
         currency = row_currency(row)
         figures: dict[str, Any] = {"invoice": number}
@@ -360,10 +370,14 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
         paid, face, short = row.amounts("paid", "face", "short")
         assert day is not None
         if paid is None:
-            raise row.fail("paid", "the cell is empty; an amount is required here", code="FCT205")
+            raise row.missing("paid")
         if paid < 0:
             raise row.fail(
-                "paid", f"{paid} is negative: a payment received is positive", code="FCT211"
+                "paid",
+                f"{paid} is negative: a payment received is positive (a returned check or a "
+                "reversal is booked by hand, as a chargeback event when the factor charges the "
+                "invoice back); delete the row, or ask the factor what it undoes",
+                code="FCT211",
             )
         if face is not None:
             face = abs(face)  # a face has no direction: its sign is how it was shown
@@ -499,9 +513,7 @@ def chargeback(report: Report, ctx: Context) -> list[data.Directive]:
         day = row.date("date")
         amount = row.size("amount")
         if amount is None:
-            raise row.fail(
-                "amount", "the cell is empty; an amount is required here", code="FCT205"
-            )
+            raise row.missing("amount")
         assert day is not None
         currency = row_currency(row)
         meta = entry_meta(report, row.line, ctx, "chargeback", number, day, amount)

@@ -150,7 +150,11 @@ def _release(
     first = group[0]
     cash = -sum((move.amount for move in group), ZERO)
     if cash <= 0:
-        message = f"a release of {-cash} adds to the reserve; check the sign"
+        message = (
+            f"a release of {-cash} adds to the reserve: a release pays the reserve out. "
+            'If the report\'s signs run the other way, give the profile sign="inverted"; '
+            "a reversed release is booked by hand"
+        )
         raise report.fail(first.line, "amount", message, code="FCT211")
     if ctx.bank is None:
         raise report.fail(

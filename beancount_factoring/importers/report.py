@@ -383,8 +383,19 @@ class Row:
             except ValueError as exc:
                 raise self.fail(field, str(exc), code="FCT207") from None
         if required:
-            raise self.fail(field, "the cell is empty; an amount is required here", code="FCT205")
+            raise self.missing(field)
         return None
+
+    def missing(self, field: str) -> ImportFailure:
+        """FCT205 for an empty amount; in a row that names no invoice (a report's line of
+        totals or balances), with how to leave such a row out."""
+        message = "the cell is empty; an amount is required here"
+        if "invoice" in self.report.index and not self.text("invoice"):
+            message += (
+                "; if this row is a line of totals or balances, give the profile "
+                "total_marker= a pattern of its label"
+            )
+        return self.fail(field, message, code="FCT205")
 
     def size(self, field: str) -> Decimal | None:
         """A figure that has no direction (a fee, a reserve): its sign is how it was shown."""

@@ -280,6 +280,13 @@ class TestMalformed:
         assert (error.line, error.column, error.code) == (3, "Posting Date", "FCT206")
         assert "%m/%d/%Y" in error.detail
 
+    def test_a_line_of_balances_below_the_lines_is_named(self, tmp_path: Path) -> None:
+        footer = ',,Ending Balance,,,"8532.73",,'
+        path = write(tmp_path, statement(GOOD, footer))
+        error = failure(us_checking(), path)
+        assert (error.line, error.column, error.code) == (3, "Posting Date", "FCT206")
+        assert "the date is empty" in error.detail and "delete it from the file" in error.detail
+
     def test_bad_amount(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD, GOOD.replace("4563.37", "45x3.37")))
         error = failure(us_checking(), path)

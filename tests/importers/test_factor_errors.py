@@ -22,6 +22,7 @@ from beancount_factoring.importers.profiles import Profile
 IMPORTERS = importers()
 LAKESHORE = IMPORTERS["lakeshore"]
 COLLECTIONS = DOCUMENTS / "lakeshore" / "collections_report_2025-04-07.csv"
+RESERVE = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
 
 
 def edited(tmp_path: Path, name: str, change: dict[str, str], source: Path = COLLECTIONS) -> Path:
@@ -71,6 +72,28 @@ def test_empty_amount_where_one_is_required(tmp_path: Path) -> None:
     path = edited(tmp_path, "c.csv", {'"$1,825.00"': ""})
     error = failure(LAKESHORE, path)
     assert (error.line, error.column, error.code) == (4, "Paid", "FCT205")
+
+
+def test_each_error_of_a_row_says_how_to_fix_it(tmp_path: Path) -> None:
+    # A negative payment (a returned check), a row of balances the profile does not know,
+    # and a grand total whose label is not the profile's: each says what to do.
+    cases = [
+        ('"$1,825.00",($50.00)', '"-$1,825.00",($50.00)', "Paid", "FCT211", "delete the row"),
+        ("Total,,,,,,", "Grand Total,,,,3 invoices,,", "Invoice #", "FCT208", "total_marker="),
+        # The reserve ledger's opening balance, on a line of its own with no amount.
+        (
+            "\n03/03/2025,Purchase",
+            "\n03/01/2025,Opening Balance,,,,,$0.00\n03/03/2025,Purchase",
+            "Amount",
+            "FCT205",
+            "total_marker=",
+        ),
+    ]
+    for old, new, column, code, fix in cases:
+        source = RESERVE if code == "FCT205" else COLLECTIONS
+        error = failure(LAKESHORE, edited(tmp_path, "c.csv", {old: new}, source))
+        assert (error.column, error.code) == (column, code), str(error)
+        assert fix in str(error), str(error)
 
 
 def test_truncated_file_row_cut_short(tmp_path: Path) -> None:
