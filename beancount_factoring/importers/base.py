@@ -416,25 +416,113 @@ class Dates:
     """Dates in a file's formats, read as `parse_date` reads them; each text once.
 
     A statement or a report repeats each date on many rows, and `strptime` is slow.
+
+    Formats that write the same fields in another order (`%d/%m/%Y` and `%m/%d/%Y`)
+    compete: a file writes its dates one way. `04/01/2025` reads both ways and is read
+    the first format's way until a date that reads only one way (`04/13/2025`) settles
+    the file's order; a later `04/01/2025` is then read that way. If the order it settles
+    is not the one an earlier date was read in, that date was misread: a ValueError says
+    so (the formats cannot tell the file's order from its first dates; give the one it
+    writes). So does a file whose dates read in both orders only (`13/04` and `04/13`).
     """
 
-    __slots__ = ("_seen", "formats")
+    __slots__ = ("_groups", "_seen", "formats")
 
     def __init__(self, formats: Sequence[str]) -> None:
         self.formats = tuple(formats)
         self._seen: dict[str, date] = {}
+        # The groups of competing formats (two or more, same shape, other orders), each
+        # with the orders still possible and the texts read while it was not settled.
+        self._groups = [_Competing(group) for group in _competing(self.formats)]
 
     def __call__(self, text: str) -> date:
         """The date a stripped cell holds; ValueError naming the formats otherwise."""
         day = self._seen.get(text)
         if day is None:
-            day = parse_date(text, self.formats)
+            day = parse_date(text, self._order(text))
             if len(self._seen) >= REMEMBERED:
                 self._seen.clear()
             self._seen[text] = day
         return day
 
     read = __call__
+
+    def _order(self, text: str) -> tuple[str, ...]:
+        """The formats to read `text` with, the settled order's first; ValueError if it
+        shows the file's dates in two orders."""
+        formats = self.formats
+        for group in self._groups:
+            formats = group.narrow(text, formats)
+        return formats
+
+
+def _fields(fmt: str) -> tuple[str, str]:
+    """A date format's shape (day and month as one field) and its order of the two."""
+    shape = re.sub(r"%[dmbB]", "%x", fmt)
+    order = "".join("m" if letter in "mbB" else "d" for letter in re.findall(r"%([dmbB])", fmt))
+    return shape, order
+
+
+def _competing(formats: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The groups of formats of one shape in more than one order."""
+    shapes: dict[str, list[str]] = {}
+    for fmt in formats:
+        shapes.setdefault(_fields(fmt)[0], []).append(fmt)
+    return [tuple(group) for group in shapes.values() if len({_fields(f)[1] for f in group}) > 1]
+
+
+class _Competing:
+    """Formats of one shape in other orders: which orders the file's dates allow."""
+
+    __slots__ = ("formats", "orders", "read")
+
+    def __init__(self, formats: tuple[str, ...]) -> None:
+        self.formats = formats
+        self.orders = {_fields(fmt)[1] for fmt in formats}
+        # Texts read in more than one way while the order was open: the date each was
+        # read as, and its reading in each order.
+        self.read: dict[str, tuple[date, dict[str, date]]] = {}
+
+    def narrow(self, text: str, formats: tuple[str, ...]) -> tuple[str, ...]:
+        """`formats` without this group's formats of the orders the file's dates rule out;
+        ValueError if `text` rules out every order, or the order an earlier date was read
+        in."""
+        readings: dict[str, date] = {}
+        for fmt in self.formats:
+            try:
+                readings.setdefault(_fields(fmt)[1], datetime.strptime(text, fmt).date())
+            except ValueError:
+                continue
+        if not readings:
+            return formats  # not of this shape
+        allowed = self.orders & set(readings)
+        if not allowed:
+            raise ValueError(
+                f"{text!r} reads only with {self._named(set(readings))}, but the file's "
+                f"earlier dates only with {self._named(self.orders)}: it writes dates in two "
+                "orders; correct this date, or give the importer the one format it uses"
+            )
+        if allowed != self.orders:
+            for earlier, (day, ways) in self.read.items():
+                if not any(ways.get(order) == day for order in allowed):
+                    raise ValueError(
+                        f"{text!r} reads only with {self._named(allowed)}, but {earlier!r} "
+                        f"earlier in the file was read as {day}, another way: the formats "
+                        "cannot tell which way the file writes its dates from its first "
+                        "ones; give the importer the one format it uses"
+                    )
+            self.orders = allowed
+            if len(allowed) == 1:
+                self.read.clear()
+        kept = tuple(f for f in formats if f not in self.formats or _fields(f)[1] in allowed)
+        if len({readings[order] for order in allowed}) > 1:
+            # Read the way of the first format that reads it, until a date settles it.
+            first = next(f for f in kept if f in self.formats and _fields(f)[1] in readings)
+            self.read[text] = (readings[_fields(first)[1]], dict(readings))
+        return kept
+
+    def _named(self, orders: set[str]) -> str:
+        return " or ".join(f for f in self.formats if _fields(f)[1] in orders)
 
 
 @contextmanager

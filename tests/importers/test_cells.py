@@ -66,6 +66,51 @@ def test_dates_remember_and_fail_as_parse_date() -> None:
     assert str(caught.value) == str(expected.value)
 
 
+BOTH_WAYS = ("%d/%m/%Y", "%m/%d/%Y")
+
+
+def read_all(formats: tuple[str, ...], texts: list[str]) -> list[object]:
+    dates = Dates(formats)
+    found: list[object] = []
+    for text in texts:
+        try:
+            found.append(dates(text))
+        except ValueError as error:
+            found.append(str(error))
+    return found
+
+
+def test_a_file_writes_its_dates_one_way() -> None:
+    day = datetime.date
+    # 04/13 settles month first: 04/01 after it is April 1, not January 4.
+    assert read_all(BOTH_WAYS, ["04/13/2025", "04/01/2025"]) == [
+        day(2025, 4, 13),
+        day(2025, 4, 1),
+    ]
+    # 04/01 first is read day first (the first format), until 04/13 shows it was misread.
+    first, error = read_all(BOTH_WAYS, ["04/01/2025", "04/13/2025"])
+    assert first == day(2025, 1, 4)
+    assert str(error).startswith(
+        "'04/13/2025' reads only with %m/%d/%Y, but '04/01/2025' earlier in the file was "
+        "read as 2025-01-04, another way"
+    )
+    # Dates in both orders only: one of them is wrong.
+    assert "it writes dates in two orders" in str(
+        read_all(BOTH_WAYS, ["13/04/2025", "04/13/2025"])[1]
+    )
+    # A date that reads the same both ways settles nothing, and misleads nothing.
+    assert read_all(BOTH_WAYS, ["04/04/2025", "13/04/2025", "01/05/2025"]) == [
+        day(2025, 4, 4),
+        day(2025, 4, 13),
+        day(2025, 5, 1),
+    ]
+    # Formats that do not compete (one order, or another shape) are read as before.
+    assert read_all(("%m/%d/%Y", "%Y-%m-%d"), ["04/01/2025", "2025-04-13"]) == [
+        day(2025, 4, 1),
+        day(2025, 4, 13),
+    ]
+
+
 @pytest.mark.parametrize(("mark", "thousands"), MARKS)
 @given(
     text=st.from_regex(r"\(?-?[$€]?\d{1,3}([,.' ]\d{2,4}){0,6}([.,]\d{0,12})?\)?", fullmatch=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import beangulp
@@ -94,6 +95,18 @@ def test_each_error_of_a_row_says_how_to_fix_it(tmp_path: Path) -> None:
         error = failure(LAKESHORE, edited(tmp_path, "c.csv", {old: new}, source))
         assert (error.column, error.code) == (column, code), str(error)
         assert fix in str(error), str(error)
+
+
+def test_dates_read_one_way_then_another_are_an_error(tmp_path: Path) -> None:
+    # A profile that accepts both orders: 04/02/2025 on line 3 is read day first
+    # (February 4), until 04/13/2025 on line 4 can only be month first.
+    both = FactorReportImporter(
+        replace(profiles.LAKESHORE_COLLECTIONS, date_formats=("%d/%m/%Y", "%m/%d/%Y")), "Lakeshore"
+    )
+    path = edited(tmp_path, "c.csv", {"04/07/2025,04/04/2025,": "04/07/2025,04/13/2025,"})
+    error = failure(both, path)
+    assert (error.line, error.column, error.code) == (4, "Pay Date", "FCT206")
+    assert "'04/02/2025' earlier in the file was read as 2025-02-04, another way" in str(error)
 
 
 def test_truncated_file_row_cut_short(tmp_path: Path) -> None:
