@@ -201,7 +201,10 @@ class BankCsvImporter(Importer):
         the file cannot be read: Fava lists a file by its date, and extract says what is
         wrong with it."""
         try:
-            return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+            # (Its own reader: a file's dates settle their order for that file alone.)
+            return latest_date(
+                os.fspath(filepath), self.layout, self.date_column, Dates(self.formats)
+            )
         except ImportFailure:
             return None
 
@@ -251,6 +254,7 @@ class BankCsvImporter(Importer):
 
     def _extract(self, path: str, matcher: Matcher) -> list[Any]:
         ids = RowIds("bank")
+        self.dates = Dates(self.formats)  # a file's dates settle their order for it alone
         entries: list[Any] = []
         # Per date, the balance of its first and its last row in the file: which one
         # closes the day depends on the file's order, known only at the end.

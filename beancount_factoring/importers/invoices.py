@@ -284,7 +284,10 @@ class InvoiceImporter(Importer):
     def date(self, filepath: Any) -> datetime.date | None:
         """The latest invoice date; None if the file cannot be read (extract says why)."""
         try:
-            return latest_date(os.fspath(filepath), self.layout, self.date_column, self.dates)
+            # (Its own reader: a file's dates settle their order for that file alone.)
+            return latest_date(
+                os.fspath(filepath), self.layout, self.date_column, Dates(self.formats)
+            )
         except ImportFailure:
             return None
 
@@ -345,6 +348,7 @@ class InvoiceImporter(Importer):
             return inert_entries(self._extract(os.fspath(filepath), existing))
 
     def _extract(self, path: str, existing: Sequence[Any]) -> list[Any]:
+        self.dates = Dates(self.formats)  # a file's dates settle their order for it alone
         # Every invoice is kept until the end: its rows may be anywhere in the file.
         invoices: dict[str, _Invoice] = {}
         folded: dict[str, _Invoice] = {}  # by number without regard to case
