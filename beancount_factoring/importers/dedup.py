@@ -203,3 +203,27 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
             f"the same {key[0]} event of the same invoices, {apart}, no common import-id; "
             "if it is another one, uncomment it and delete this line"
         )
+
+
+def figure_changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
+    """The factor's figures (a posting's `advance:`, `fee:`, `reserve:`...) that differ
+    between a report's event and the one the ledger holds with the same id: a corrected
+    report whose id, made of its invoices and faces, did not change."""
+
+    def figures(entry: data.Transaction) -> dict[tuple[str, str], Any]:
+        found = {}
+        for posting in entry.postings:
+            meta = posting.meta or {}
+            invoice = str(meta.get("invoice", ""))
+            for key, value in meta.items():
+                if key not in ("filename", "lineno", "invoice") and not key.startswith("__"):
+                    found[(invoice, key)] = value
+        return found
+
+    theirs, ours = figures(new), figures(booked)
+    return [
+        f"{invoice} {key} {theirs.get((invoice, key))} here, {ours.get((invoice, key))} in the "
+        "ledger"
+        for invoice, key in sorted(theirs.keys() | ours.keys())
+        if theirs.get((invoice, key)) != ours.get((invoice, key))
+    ]

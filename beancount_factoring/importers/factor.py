@@ -49,7 +49,7 @@ from beancount_factoring.importers.factor_entries import Context, chargeback, co
 from beancount_factoring.importers.factor_history import PaymentHistory
 from beancount_factoring.importers.factor_reserve import reserve_ledger
 from beancount_factoring.importers.inert import inert_entries
-from beancount_factoring.importers.invoices import customer_leaf
+from beancount_factoring.importers.invoices import CHANGED_KEY, customer_leaf
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import (
     Cell,
@@ -406,6 +406,18 @@ class FactorReportImporter(base.Importer):
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
         base.mark_duplicates(entries, existing)
+        for entry in entries:
+            booked = entry.meta.get("__duplicate__")
+            if isinstance(booked, data.Transaction) and entry.meta.get("factoring") == "schedule":
+                changes = dedup.figure_changes(entry, booked)
+                if changes:
+                    # A corrected report: the booked schedule stays, and the note says
+                    # what to correct by hand.
+                    where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+                    entry.meta[CHANGED_KEY] = (
+                        f"{'; '.join(changes)} (booked at {where}): the factor corrected its "
+                        "report; correct the booked schedule if this one is right"
+                    )
         dedup.mark_typed_events(entries, existing)
         todo = [
             e

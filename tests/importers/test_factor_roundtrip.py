@@ -180,3 +180,22 @@ def test_a_schedule_typed_by_hand_is_a_duplicate() -> None:
         if expected:
             note = schedule.meta["probable-duplicate"]
             assert note.startswith("the same schedule event of the same invoices, 1 day apart")
+
+
+def test_a_corrected_report_says_which_figures_changed() -> None:
+    # Schedule 3110 booked from an earlier report that gave RF-1101's fee as 60.00;
+    # the report now says 58.75. Same invoices and faces, so the same id: a duplicate,
+    # which says what differs from the booked one.
+    doc = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    importer = FROM_LEDGER["lakeshore"]
+    first = importer.extract(str(doc), base_entries())
+    booked = printed(first).replace("fee: 58.75 USD", "fee: 60.00 USD", 1)
+    existing, _, _ = loader.load_string(BASE + booked)
+    entries = importer.extract(str(doc), existing)
+    importer.deduplicate(entries, existing)
+    (schedule,) = [e for e in entries if e.meta.get("schedule") == "3110"]
+    assert "__duplicate__" in schedule.meta
+    note = schedule.meta["differs-from-ledger"]
+    assert note.startswith("RF-1101 fee 58.75 USD here, 60.00 USD in the ledger (booked at")
+    (other,) = [e for e in entries if e.meta.get("schedule") == "3111"]
+    assert "__duplicate__" in other.meta and "differs-from-ledger" not in other.meta
