@@ -247,6 +247,38 @@ def test_funding__written_by_hand_is_checked_not_replaced():
     )
 
 
+def test_funding__written_by_hand_within_the_tolerance_holds_what_it_wrote():
+    # Faces 2,150.00 and 1,000.00: the agreement gives a 5% reserve of 107.50 + 50.00 =
+    # 157.50, and fees of 2.5% + 5.00 each (58.75 + 30.00) and a 15.00 transfer: 103.75.
+    # The factor wrote 157.54 to the reserve and 103.71 to the fees (4 cents moved),
+    # within the tolerance (0.05). Its rebate of 157.54 then releases exactly
+    # what it holds: the reserve account ends at 0.00, with no rounding leg, and the fees
+    # account at what the factor took, 3,150.00 - 2,888.75 - 157.54 = 103.71.
+    text = (
+        SUMMIT.replace("1875.00", "1000.00")
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-1001 ^INV-1002
+  Assets:Bank:Checking                2888.75 USD
+  Assets:Receivable:TQL              -2150.00 USD
+  Assets:Receivable:CHR              -1000.00 USD
+  Expenses:Factoring:Summit:Fees       103.71 USD
+  Assets:Factoring:Summit:Reserve      157.54 USD
+
+2025-04-01 * "TQL" "Paid" ^INV-1001 ^INV-1002
+  factoring: "collected"
+
+2025-04-05 * "SUMMIT FUNDING" "Rebate" ^INV-1001 ^INV-1002
+  Assets:Bank:Checking                 157.54 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    entries, errors = load(text, "{'tolerance': '0.05'}")
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("0.00")
+    assert balance(entries, "Expenses:Factoring:Summit:Fees") == Decimal("103.71")
+    assert "rounding" not in str(txn(entries, "Rebate").postings)
+
+
 CLASSIC = """
 2025-01-01 custom "factoring-agreement" "Harbor"
   advance-rate: 0.80
