@@ -54,6 +54,8 @@ DIRECTIVE = "factoring-agreement"
 OFFER_DIRECTIVE = "factoring-offer"
 # Days a deposit may wait on the clearing account for the items it pays for.
 DEFAULT_GRACE_DAYS = 5
+# How many texts' payee matches ``Agreements.factor_of_payee`` keeps.
+PAYEES_KEPT = 4096
 
 # The fee keys a VAT rate may be given for: ``fee-vat: 0.255`` is the VAT on
 # the discount fee (its late part, the fee taken at a chargeback or a credit
@@ -776,6 +778,8 @@ class Agreements:
         self._display: dict[str, str] = {}
         self._shared: set[str] = set()
         self._names: dict[str, re.Pattern[str]] = {}
+        # factor_of_payee's answers, by text (emptied when an agreement is added).
+        self._payees: dict[tuple[str, bool], tuple[str, ...]] = {}
 
     def add(
         self,
@@ -790,6 +794,7 @@ class Agreements:
         terms = self._by_factor.setdefault(key, [])
         terms.append((date, agreement, currency))
         terms.sort(key=lambda item: item[0])
+        self._payees.clear()
         if agreement is not None:
             for name_ in agreement.own_accounts():
                 owner = self._factor_of_account.setdefault(name_, key)
@@ -843,18 +848,25 @@ class Agreements:
         """Every valid agreement, all dates."""
         return [a for terms in self._by_factor.values() for _, a, _ in terms if a is not None]
 
-    def factor_of_payee(self, text: str, by_name: bool = False) -> list[str]:
+    def factor_of_payee(self, text: str, by_name: bool = False) -> tuple[str, ...]:
         """The factors whose payee pattern matches a bank line's payee or narration.
 
         With ``by_name``, a factor whose name appears as a word in the text
-        matches too ("Summit" in "Summit schedule 10452").
+        matches too ("Summit" in "Summit schedule 10452"). Kept per text: a ledger
+        repeats its events' payees and narrations ("Summit" "Collections report").
         """
-        found = []
-        for key, terms in self._by_factor.items():
-            if any(a is not None and a.payee.search(text) for _, a, _ in terms) or (
-                by_name and self._name_pattern(key).search(text)
-            ):
-                found.append(key)
+        memo_key = (text, by_name)
+        found = self._payees.get(memo_key)
+        if found is None:
+            found = tuple(
+                key
+                for key, terms in self._by_factor.items()
+                if any(a is not None and a.payee.search(text) for _, a, _ in terms)
+                or (by_name and self._name_pattern(key).search(text))
+            )
+            if len(self._payees) >= PAYEES_KEPT:
+                self._payees.clear()
+            self._payees[memo_key] = found
         return found
 
     def _name_pattern(self, key: str) -> re.Pattern[str]:
