@@ -208,6 +208,30 @@ ONE_CHECK_TWO_LOADS = """
 """
 
 
+def test_fct131__a_payment_after_a_part_pays_the_rest_first():
+    # 200.00 of INV-9 (300.00) on 03-06; then 600.00 for the rest of INV-9 and all of
+    # INV-10: 300.00 - 200.00 = 100.00 to INV-9, 500.00 to INV-10, paid in full, which
+    # cannot be sold.
+    part = """
+2025-03-06 * "TQL" "Part of load 9" ^INV-9
+  Assets:Bank:Checking     200.00 USD
+  Assets:Receivable:TQL
+"""
+    _, errors = load(
+        ONE_CHECK_TWO_LOADS.replace(
+            "500.00 USD\n  Assets:Receivable:TQL\n", "600.00 USD\n  Assets:Receivable:TQL\n"
+        )
+        + part
+        + """
+2025-03-12 * "Summit" "Schedule 8" ^INV-10
+  factoring: "schedule"
+  schedule: "8"
+"""
+    )
+    assert codes(errors) == ["FCT131"]
+    assert "Invoice INV-10 is already paid (500.00 USD received)" in errors[0].message
+
+
 @pytest.mark.parametrize(("number", "refused"), [("INV-10", False), ("INV-9", True)])
 def test_fct131__a_payment_of_two_invoices_pays_each_its_share(number, refused):
     # 500.00 for INV-9 (300.00, the older) and INV-10 (500.00): INV-9 paid in full,

@@ -50,7 +50,7 @@ def reconcile_page(
     accounts = [
         a
         for a in report.accounts
-        if kept is None or a.factor in kept or view.matches_account((a.account,))
+        if kept is None or a.factor in kept or view.matches_account((a.account, *a.accounts))
     ]
     items = sorted(
         (item for a in accounts for item in a.items),
@@ -104,7 +104,7 @@ def _accounts_table(accounts: Sequence[ClearingAccount], tab: Callable[..., Tabl
         [
             [
                 a.factor,
-                a.account,
+                " + ".join(a.accounts or (a.account,)),
                 a.currency,
                 money(a.balance),
                 money(a.explained),
@@ -226,16 +226,37 @@ def _clearing_charts(
     """Each clearing account's balance over the period, a chart each (none when flat)."""
     chart_list = []
     for a in accounts:
-        points = [
-            (day, balance.get(a.currency, Decimal(0)))
-            for day, balance in clearing_history.get(a.account, ())
-        ]
+        names = a.accounts or (a.account,)
+        points = _summed(names, a.currency, clearing_history)
         series = step_series(points, view.start, view.as_of)
         if series:
-            chart_list.append(
-                balances_chart(f"{a.factor} clearing ({a.account})", {a.currency: series})
-            )
+            label = f"{a.factor} clearing ({' + '.join(names)})"
+            chart_list.append(balances_chart(label, {a.currency: series}))
     return chart_list
+
+
+def _summed(
+    names: Sequence[str],
+    currency: str,
+    history: Mapping[str, Sequence[tuple[datetime.date, Mapping[str, Decimal]]]],
+) -> list[tuple[datetime.date, Decimal]]:
+    """The balance of several accounts together at the end of each day one changed (the
+    clearing accounts of a factor's earlier and later terms)."""
+    changes = sorted(
+        (day, name, balance.get(currency, Decimal(0)))
+        for name in names
+        for day, balance in history.get(name, ())
+    )
+    latest: dict[str, Decimal] = {}
+    points: list[tuple[datetime.date, Decimal]] = []
+    for day, name, balance in changes:
+        latest[name] = balance
+        total = sum(latest.values(), Decimal(0))
+        if points and points[-1][0] == day:
+            points[-1] = (day, total)
+        else:
+            points.append((day, total))
+    return points
 
 
 def _items_scatter(items: Sequence[OpenItem], where: Directory) -> dict[str, Any] | None:
@@ -328,7 +349,8 @@ def _problems(
         if lump.past_grace
     ]
     problems += [
-        f"{a.factor}: {where.amount(a.unexplained, a.currency)} on {a.account} that no "
+        f"{a.factor}: {where.amount(a.unexplained, a.currency)} on "
+        f"{' + '.join(a.accounts or (a.account,))} that no "
         "open item explains"
         for a in accounts
         if money(a.unexplained)

@@ -457,10 +457,9 @@ class Dates:
 
 
 def _fields(fmt: str) -> tuple[str, str]:
-    """A date format's shape (day and month as one field) and its order of the two."""
-    shape = re.sub(r"%[dmbB]", "%x", fmt)
-    order = "".join("m" if letter in "mbB" else "d" for letter in re.findall(r"%([dmbB])", fmt))
-    return shape, order
+    """A date format's shape (its numeric day and month as one field) and its order of
+    the two. (A month by name, `%b`, is never read as a day: it competes with nothing.)"""
+    return re.sub(r"%[dm]", "%x", fmt), "".join(re.findall(r"%([dm])", fmt))
 
 
 def _competing(formats: tuple[str, ...]) -> list[tuple[str, ...]]:

@@ -142,6 +142,8 @@ def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -
 
 # The factor's events a report brings that may be in the ledger already without its id.
 EVENT_KINDS = ("collected", "schedule")
+# The key of an imported entry's id (base.ID_KEY; base imports this module).
+_IMPORTED = "import-id"
 
 
 def event_key(entry: Any) -> tuple[Any, ...] | None:
@@ -161,13 +163,23 @@ def event_key(entry: Any) -> tuple[Any, ...] | None:
     return (kind, invoices, said)
 
 
+def _near(other: Any, entry: Any) -> bool:
+    """Close enough in date to be the same event: within two days for one typed by hand
+    (the day the email came, say); the same day for one imported from another report
+    (its reference written another way), where a day apart is another payment."""
+    if _IMPORTED in other.meta:
+        return bool(other.date == entry.date)
+    return abs(other.date - entry.date) <= WINDOW
+
+
 def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
     """Mark a report's `collected` and `schedule` events already in the ledger as
     probable duplicates: typed by hand from the factor's email, or imported from
     another report that writes the payment's reference another way (the weekly report,
     then the monthly one). Same kind, same invoices, same amount paid (or schedule),
-    dates within two days. Without this, a short pay's payment typed by hand and then
-    imported would read as a second payment after the short pay."""
+    dated within two days of one typed by hand, or on the same day as one imported.
+    Without this, a short pay's payment typed by hand and then imported would read as
+    a second payment after the short pay."""
     keys = {}
     for entry in entries:
         if entry.meta is not None and _DUPLICATE not in entry.meta:
@@ -188,9 +200,7 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
         if key is None:
             continue
         candidates = [
-            other
-            for other in found.get(key, ())
-            if id(other) not in taken and abs(other.date - entry.date) <= WINDOW
+            other for other in found.get(key, ()) if id(other) not in taken and _near(other, entry)
         ]
         if not candidates:
             continue

@@ -490,9 +490,12 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
     """A payment event for each invoice a payment links and credits (the debtor paid us).
 
     What the payment credits a receivable account is shared among the invoices it links
-    there, oldest first (by date, then number: INV-9 before INV-10), each up to its
-    face, the rest to the last: one check for two loads pays each its own.
+    there, oldest first (by date, then number: INV-9 before INV-10), each up to what the
+    payments before left of its face, the rest to the last: one check for two loads pays
+    each its own, and a check for the rest of one and all of another pays that rest.
     """
+    # What the payments so far paid of each invoice (the payments come in date order).
+    paid_before: dict[str, Decimal] = {}
     for index, entry in payments:
         on_account: dict[str, list[Invoice]] = {}
         for link in entry.links:
@@ -506,12 +509,14 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
             )
             invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
             for position, invoice in enumerate(invoices, 1):
-                last = position == len(invoices)
-                share = paid if last else min(paid, invoice.face.number or ZERO)
+                number = invoice.number
+                left = (invoice.face.number or ZERO) - paid_before.get(number, ZERO)
+                share = paid if position == len(invoices) else min(paid, max(left, ZERO))
                 if share > 0:
                     book.events.append(
-                        Event("payment", index, entry, invoices=(invoice.number,), amount=share)
+                        Event("payment", index, entry, invoices=(number,), amount=share)
                     )
+                    paid_before[number] = paid_before.get(number, ZERO) + share
                 paid -= share
 
 

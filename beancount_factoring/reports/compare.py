@@ -226,7 +226,8 @@ def _replay(
     split = P.purchase_split(offer, face, currency)
     recourse_end = funded + datetime.timedelta(days=offer.recourse_days)
     end, how = actual.closed_on, outcome
-    if recourse_end < end:
+    # (recourse-days: 0 is non-recourse: the offer never charges the invoice back.)
+    if offer.recourse_days > 0 and recourse_end < end:
         end, how = recourse_end, CHARGED_BACK
     due = P.fee_due(offer, face, split.advance, funded, end, split.discount_fee, currency)
     base, late = P.base_and_late(offer, split, due)
@@ -242,6 +243,35 @@ def _replay(
     return Fees(**fees), split.advance, end, how
 
 
+# The offer's keys of a fixed amount, which apply only in their own currency.
+AMOUNT_KEYS = (
+    ("invoice-fee", "invoice_fee"),
+    ("transfer-fee", "transfer_fee"),
+    ("wire-fee", "wire_fee"),
+    ("same-day-fee", "same_day_fee"),
+    ("minimum-fee", "minimum_fee"),
+    ("monthly-minimum-fee", "monthly_minimum_fee"),
+    ("monthly-minimum-volume", "monthly_minimum_volume"),
+)
+
+
+def _foreign_terms(offer: Agreement, currency: str) -> str | None:
+    """Why the offer has no terms for an invoice in ``currency``, or None: an offer for
+    another currency, or one that gives a fixed amount in another (its fees would be
+    left out, and the offer look cheaper than it is)."""
+    if offer.currency is not None and offer.currency != currency:
+        return f"the offer's terms are in {offer.currency}, not {currency}"
+    for key, name in AMOUNT_KEYS:
+        amount = getattr(offer, name)
+        if amount is not None and amount.currency != currency:
+            return (
+                f"the offer gives {key}: {amount.number} {amount.currency}, not in {currency}: "
+                f'give the offer currency: "{amount.currency}" to compare its '
+                f"{amount.currency} invoices alone"
+            )
+    return None
+
+
 def _compare_one(
     facts: Facts, offer: Agreement, funded: _Funded
 ) -> tuple[list[CompareInvoice], list[CompareExcluded]]:
@@ -251,8 +281,8 @@ def _compare_one(
     for actual, factor in funded.closed:
         invoice = facts.book.invoices[actual.invoice]
         face = invoice.face.number or ZERO
-        if offer.currency is not None and offer.currency != actual.currency:
-            reason = f"the offer's terms are in {offer.currency}, not {actual.currency}"
+        reason = _foreign_terms(offer, actual.currency)
+        if reason is not None:
             excluded.append(
                 CompareExcluded(
                     actual.invoice,

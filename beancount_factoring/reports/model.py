@@ -571,6 +571,10 @@ class ClearingAccount:
     ``on_clearing``; ``unexplained`` = ``balance`` - ``explained``.
     ``items`` include the releases due (on the reserve account,
     ``on_clearing`` 0) and invoices past recourse (``on_clearing`` 0).
+    ``account`` is the clearing account of the terms in force, or, when the balance is
+    on an earlier terms' account alone, that one; ``accounts`` every clearing account
+    of the factor that holds part of the balance (after new terms named another, two),
+    whose balances add up to ``balance``.
     """
 
     factor: str
@@ -581,6 +585,7 @@ class ClearingAccount:
     unexplained: Decimal
     items: tuple[OpenItem, ...]
     unallocated: tuple[UnallocatedLump, ...]
+    accounts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

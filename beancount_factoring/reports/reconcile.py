@@ -430,10 +430,10 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
         default = terms.clearing if terms is not None else ""
         by_account = clearing.get(key, {})
         balance = sum(by_account.values(), ZERO)
-        holding = sorted(name for name, amount in by_account.items() if amount)
+        holding = tuple(sorted(name for name, amount in by_account.items() if amount))
         # The account of the terms in force, unless the balance is on an earlier
-        # terms' account (too): then where it is.
-        account = default if not holding or holding == [default] else ", ".join(holding)
+        # terms' account alone: then that one.
+        account = default if len(holding) != 1 else holding[0]
         account = account or next(iter(by_account), "")
         explained = sum((i.on_clearing for i in own), ZERO)
         explained += sum((on for _, on in lumps_), ZERO)
@@ -447,13 +447,15 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
                 unexplained=balance - explained,
                 items=tuple(own),
                 unallocated=tuple(lump for lump, _ in lumps_),
+                accounts=holding or (account,),
             )
         )
         if balance != explained:
             # A balance no open item or lump accounts for (a posting written by hand,
             # a deposit booked to the wrong factor): nothing will ever clear it.
             problems.append(
-                f"{facts.display(key_)}: {account} holds {balance:,.2f} {currency}, of which "
+                f"{facts.display(key_)}: {' + '.join(holding or (account,))} holds "
+                f"{balance:,.2f} {currency}, of which "
                 f"{balance - explained:,.2f} no open item explains"
             )
         for item in own:

@@ -314,7 +314,7 @@ def reconcile_text(report: ReconcileReport) -> list[str]:
     if not report.accounts:
         out.extend(["No clearing account has anything open.", ""])
     for account in report.accounts:
-        out.append(f"{account.factor} ({account.currency}): {account.account}")
+        out.append(f"{account.factor} ({account.currency}): {' + '.join(account.accounts)}")
         out.append(
             f"  balance {_m(account.balance)}, explained by the items {_m(account.explained)}, "
             f"unexplained {_m(account.unexplained)}"

@@ -104,6 +104,11 @@ def test_a_file_writes_its_dates_one_way() -> None:
         day(2025, 4, 13),
         day(2025, 5, 1),
     ]
+    # A month by name competes with nothing.
+    assert read_all(("%d %b %Y", "%b %d %Y"), ["01 Apr 2025", "Apr 02 2025"]) == [
+        day(2025, 4, 1),
+        day(2025, 4, 2),
+    ]
     # Formats that do not compete (one order, or another shape) are read as before.
     assert read_all(("%m/%d/%Y", "%Y-%m-%d"), ["04/01/2025", "2025-04-13"]) == [
         day(2025, 4, 1),

@@ -427,3 +427,31 @@ def test_a_short_pay_typed_by_hand_is_not_imported_again() -> None:
     (error,) = errors
     assert error.message.startswith("FCT133 Invoice RF-3001 cannot be collected")
     assert "the same payment booked twice" in error.message
+
+
+@pytest.mark.parametrize(
+    ("second", "duplicate"),
+    [
+        # Another payment of the same amount a day later, in the next week's report.
+        ("RF-3101,04/21/2025,Prairie Freight Solutions,W-8840,1000.00,400.00,200.00", False),
+        # The same payment listed again, its reference written another way.
+        ("RF-3101,04/20/2025,Prairie Freight Solutions,W8812,1000.00,400.00,600.00", True),
+    ],
+)
+def test_an_imported_payment_is_a_duplicate_only_on_its_own_day(
+    tmp_path: Path, second: str, duplicate: bool
+) -> None:
+    header = "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Open Balance\n"
+    first = "RF-3101,04/20/2025,Prairie Freight Solutions,W-8812,1000.00,400.00,600.00\n"
+    week1, week2 = tmp_path / "birchfield_week1.csv", tmp_path / "birchfield_week2.csv"
+    week1.write_text(header + first, encoding="utf-8")
+    week2.write_text(header + second + "\n", encoding="utf-8")
+    found = IMPORTERS["birchfield"]
+    existing, _, _ = loader.load_string(BASE)
+    text = BASE + printed(extract.extract_from_file(found, str(week1), existing))
+    existing, errors, _ = loader.load_string(text)
+    assert not errors
+    entries = extract.extract_from_file(found, str(week2), existing)
+    found.deduplicate(entries, existing)
+    (payment,) = entries
+    assert ("__duplicate__" in payment.meta) is duplicate

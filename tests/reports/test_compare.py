@@ -272,3 +272,30 @@ def test_the_books_monthly_minimum_is_on_the_actual_side(model):
     assert (total.actual_fees, total.offer_fees) == (D("105.00"), D("30.00"))
     # All in: 105.00 / (1,900.00 x 30) x 365 = 67.24%, the cost report's all-in rate.
     assert total.actual_rate == book.cost(day(2025, 4, 30)).by_factor[0].all_in_rate
+
+
+def test_a_non_recourse_offer_never_charges_back():
+    # recourse-days: 0 is non-recourse. INV-3 (3,000.00, funded 03-11, charged back in the
+    # books on 06-15) then runs to 06-15 on the offer too: 96 days, 1% + 5 x 0.5% (days
+    # 31-105, in 15-day steps: 31-45, 46-60, 61-75, 76-90, 91-105) = 3.5% of 3,000.00 =
+    # 105.00, charged back as in the books; + its deposit's 10.00.
+    text = SUMMIT + OFFER.replace("recourse-days: 60", "recourse-days: 0")
+    book, _ = book_of(text)
+    (compared,) = book.compare(AS_OF).offers
+    invoices = {item.invoice: item for item in compared.invoices}
+    one, three = invoices["INV-1"], invoices["INV-3"]
+    assert (one.offer_outcome, one.offer_closed_on) == (COLLECTED, day(2025, 4, 1))
+    assert (three.offer_outcome, three.offer_closed_on) == (CHARGED_BACK, day(2025, 6, 15))
+    assert three.offer.chargeback == D("105.00")
+
+
+def test_an_offer_with_fees_in_another_currency_leaves_those_invoices_out():
+    # An offer without currency: whose transfer fee is in CAD has no terms for the USD
+    # invoices: compared, their fees would lack it and the offer look cheaper.
+    book, _ = book_of(SUMMIT + OFFER.replace("transfer-fee: 10.00 USD", "transfer-fee: 10.00 CAD"))
+    (compared,) = book.compare(AS_OF).offers
+    assert compared.invoices == ()
+    reasons = {item.invoice: item.reason for item in compared.excluded}
+    assert reasons["INV-1"].startswith(
+        "the offer gives transfer-fee: 10.00 CAD, not in USD: give the offer currency: "
+    )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from beancount import loader
 from conftest import book_of
 from report_ledgers import SUMMIT, full
 
+from beancount_factoring.fava.reconcile_page import _summed
+from beancount_factoring.reports import compute
 from beancount_factoring.reports.model import (
     ITEM_CHARGEBACK,
     ITEM_DIFFERENCE,
@@ -17,6 +20,7 @@ from beancount_factoring.reports.model import (
     ITEM_SCHEDULE,
     ITEM_SHORT_PAY,
 )
+from beancount_factoring.reports.text import reconcile_text
 
 D = Decimal
 day = datetime.date
@@ -307,3 +311,50 @@ def test_the_account_named_is_the_one_that_holds_the_balance():
     (account,) = report.accounts
     assert account.account == "Assets:Factoring:Summit:Clearing"
     assert account.balance == account.explained == D("-950.00")
+
+
+SHORT_UNDER_NEW_TERMS = """
+2025-04-07 * "TQL" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-04-08 * "SUMMIT FUNDING" "ACH" ^INV-3
+  Assets:Bank:Checking          855.00 USD
+  Assets:Factor:Summit:Clearing
+"""
+
+
+def test_a_balance_on_two_clearing_accounts_names_both():
+    # INV-2's 950.00 to net stays on the first terms' clearing account; INV-3, funded
+    # under the new terms (0.90, 2%): 1,000.00 x 0.90 - 20.00 = 880.00 expected, 855.00
+    # received, 25.00 short on the new account. Balance -950.00 + 25.00 = -925.00.
+    text = NEW_CLEARING + SHORT_UNDER_NEW_TERMS
+    entries, errors, options_map = loader.load_string(full(text, "{'disable': ['FCT120']}"))
+    assert errors == []
+    report = compute(entries, options_map, errors).reconcile(as_of=day(2025, 4, 9))
+    (account,) = report.accounts
+    assert account.accounts == (
+        "Assets:Factor:Summit:Clearing",
+        "Assets:Factoring:Summit:Clearing",
+    )
+    assert account.account == "Assets:Factor:Summit:Clearing"  # the terms in force
+    assert account.balance == account.explained == D("-925.00")
+    text_out = "\n".join(reconcile_text(report))
+    assert "Summit (USD): Assets:Factor:Summit:Clearing + Assets:Factoring:Summit:Clearing" in (
+        text_out
+    )
+
+
+def test_the_clearing_chart_sums_the_accounts_of_the_factor():
+    # Per account, its balance at the end of each day it changed; together, the sum of
+    # each account's latest: 03-04 -950.00 (old); 04-08 -950.00 + 25.00 = -925.00.
+    history = {
+        "Old": [(day(2025, 3, 4), {"USD": D("1000.00")}), (day(2025, 4, 5), {"USD": D("-950")})],
+        "New": [(day(2025, 4, 8), {"USD": D("25.00")})],
+    }
+    assert _summed(("New", "Old"), "USD", history) == [
+        (day(2025, 3, 4), D("1000.00")),
+        (day(2025, 4, 5), D("-950")),
+        (day(2025, 4, 8), D("-925.00")),
+    ]
