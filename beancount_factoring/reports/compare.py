@@ -340,7 +340,9 @@ def _minimums(
 
     Volume: the face of every invoice funded in the month (excluded ones too);
     the discount fees: the compared invoices' discount and late fees, in the
-    month they would be booked (at funding, at the end).
+    month they would be booked (at funding, at the end). (Those of invoices not
+    compared, still open say, cannot be replayed: their month's floor counts without
+    them.)
     """
     booked: dict[tuple[str, str], Decimal] = {}
     for item in items:
@@ -441,12 +443,19 @@ def compare_report(
         # No offer: nothing to replay (and no cost report to work out for the page).
         return CompareReport(as_of=as_of, start=start, factor=shown, offers=())
     funded = _funded(facts, start, as_of, factor)
+    # A month's minimums are the whole month's, whatever day the period starts: its
+    # volume and the fees booked in it count the invoices funded before ``start`` too.
+    whole = funded if start is None else _funded(facts, None, as_of, factor)
     charges = _charges(facts, start, as_of, factor)
     results = []
     for terms in sorted(chosen, key=lambda item: item.name.lower()):
         items, excluded = _compare_one(facts, terms, funded)
         items.sort(key=lambda item: (item.funded_on, item.invoice))
         minimums = _minimums(terms, items, funded, as_of)
+        if whole is not funded:
+            first = _month(start) if start is not None else ""
+            every = _minimums(terms, _compare_one(facts, terms, whole)[0], whole, as_of)
+            minimums = {key: fee for key, fee in every.items() if key[0] >= first}
         by_month = _lines(items, "month", charges, minimums)
         results.append(
             OfferComparison(

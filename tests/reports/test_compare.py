@@ -299,3 +299,17 @@ def test_an_offer_with_fees_in_another_currency_leaves_those_invoices_out():
     assert reasons["INV-1"].startswith(
         "the offer gives transfer-fee: 10.00 CAD, not in USD: give the offer currency: "
     )
+
+
+def test_a_months_minimums_do_not_depend_on_the_day_the_period_starts():
+    # March funded INV-1 (2,000.00) and INV-2 (1,000.00) on 03-05 and INV-3 (3,000.00) on
+    # 03-11: 6,000.00, above a 5,000.00 floor: no shortfall fee, whether the period
+    # starts on 03-01 or on 03-06 (which compares INV-3 alone: its 60.00 chargeback fee
+    # and 10.00 transfer fee; March books none of the offer's fees: the 100.00 floor).
+    volume = '  monthly-minimum-volume: 5000.00 USD\n  volume-shortfall-fee: "1%"\n'
+    book, _ = book_of(SUMMIT + OFFER + MINIMUM + volume)
+    (whole,) = book.compare(AS_OF).offers
+    (late,) = book.compare(AS_OF, start=day(2025, 3, 6)).offers
+    assert by_key(late.by_month)["2025-03"].invoices == 1
+    assert by_key(late.by_month)["2025-03"].offer_fees == D("70.00") + D("100.00")
+    assert by_key(whole.by_month)["2025-03"].offer_fees == D("110.00") + D("100.00")
