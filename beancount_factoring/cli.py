@@ -287,6 +287,9 @@ def _computed(
     book = compute(entries, options_map, errors)
     start = getattr(args, "start", None)
     as_of = args.as_of or book.last_date
+    if start is not None and as_of is None:
+        message = f"the ledger has no dated entry to end the period from {start}: give --as-of"
+        return _failed("FCT316", "argument --start", message)
     if start is not None and as_of is not None and start > as_of:
         given = "--as-of" if args.as_of else "the ledger's as-of date"
         message = f"{start} is after {given} {as_of}: the period would be empty"
@@ -295,8 +298,8 @@ def _computed(
         # The factoring state could not be computed: any report would be wrong.
         return _failed("FCT318", args.ledger, _UNCOMPUTED.format(book.warnings[0]))
     try:
-        report = _report(book, args)
-        text = render(relative(report, os.getcwd()), args.format)
+        report = relative(_report(book, args), os.getcwd())
+        text = render(report, args.format)
     except UnknownFactor as exc:
         return _failed("FCT311", "argument --factor", str(exc))
     except UnknownOffer as exc:

@@ -248,6 +248,15 @@ def test_start_after_as_of_exits_2(late, capsys):
     assert run("cost", late, "--start", "2025-04-01")[0] == 0
 
 
+def test_start_on_a_ledger_with_no_dated_entry_asks_for_as_of(tmp_path, capsys):
+    empty = tmp_path / "empty.beancount"
+    empty.write_text('plugin "beancount_factoring.plugin"\n', encoding="utf-8")
+    assert run("cost", str(empty), "--start", "2025-01-01")[0] == 2
+    err = capsys.readouterr().err
+    assert "FCT316 the ledger has no dated entry to end the period from 2025-01-01" in err
+    assert run("cost", str(empty), "--start", "2025-01-01", "--as-of", "2025-03-31")[0] == 0
+
+
 def test_reconcile_exits_1_on_a_clearing_entry_left_unexplained(tmp_path, capsys):
     # 25.00 written to the clearing account by hand on 04-01: no invoice, no deposit
     # accounts for it. It is a "clearing entry" open item; past the 5 grace days (04-06)
@@ -269,6 +278,26 @@ def test_reconcile_exits_1_on_a_clearing_entry_left_unexplained(tmp_path, capsys
     err = capsys.readouterr().err
     assert "clearing entry " in err and "ledger.beancount:30" in err
     assert "past 2025-04-06 by 1 days" in err
+
+
+def test_reconcile_names_its_problems_relative_to_the_folder_in_every_format(
+    tmp_path, capsys, monkeypatch
+):
+    by_hand = """
+2025-04-01 open Expenses:Misc
+2025-04-01 * "Correction by hand"
+  Assets:Factoring:Summit:Clearing     25.00 USD
+  Expenses:Misc
+"""
+    ledger = write(tmp_path, LATE + by_hand)
+    monkeypatch.chdir(tmp_path)
+    for form in ("text", "csv", "json"):
+        code, _ = run("reconcile", ledger, "--as-of", "2025-04-07", "--format", form)
+        assert code == 1
+        err = capsys.readouterr().err
+        if form != "text":
+            assert "(ledger.beancount:30)" in err, form
+        assert str(tmp_path) not in err, form
 
 
 def late_free(tmp_path) -> str:

@@ -75,7 +75,10 @@ class UnknownOffer(ValueError):
     def __init__(self, name: str, known: list[str]) -> None:
         self.name = name
         names = ", ".join(known) if known else 'none: write one as custom "factoring-offer"'
-        super().__init__(f"No factoring-offer names {name!r}; the offers are {names}")
+        super().__init__(
+            f"No factoring-offer names {name!r}; the offers are {names} (an offer with "
+            "errors, FCT110, is left out: correct it)"
+        )
 
 
 def _rate(fees: Decimal, dollar_days: Decimal) -> Decimal | None:

@@ -105,7 +105,10 @@ def compare_text(report: CompareReport) -> list[str]:
     of = f" by {report.factor}" if report.factor else ""
     out = [f"Factoring cost against other offers, {period}{of}", ""]
     if not report.offers:
-        out.append('No offer to compare: write one as custom "factoring-offer" "<Name>".')
+        out.append(
+            'No offer to compare: write one as custom "factoring-offer" "<Name>" (an offer '
+            "with errors, FCT110, is left out: correct it)."
+        )
     for compared in report.offers:
         out.extend(_offer_text(period, compared))
     return out
