@@ -114,12 +114,7 @@ def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -
     `taken` holds the ids (`id()`) of the existing entries already matched; the ones
     matched here are added. Returns the number of existing entries compared.
     """
-    keys = {}
-    for entry in entries:
-        if entry.meta is not None and _DUPLICATE not in entry.meta:
-            key = line_key(entry)
-            if key is not None:
-                keys[id(entry)] = key
+    keys = _unmarked(entries, line_key)
     if not keys:
         return 0
     similar = Similar(set(keys.values()), existing, taken)
@@ -128,16 +123,31 @@ def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -
         if key is None:
             continue
         other = similar.match(entry, key)
-        if other is None:
-            continue
-        days = abs((other.date - entry.date).days)
-        apart = "the same day" if not days else f"{days} day{'s' if days > 1 else ''} apart"
-        entry.meta[_DUPLICATE] = other
-        entry.meta[NOTE_KEY] = (
-            f"same account and amount, {apart}, no common import-id; if it is another "
-            "line, uncomment it and delete this line"
-        )
+        if other is not None:
+            _mark(entry, other, "same account and amount", "line")
     return similar.comparisons
+
+
+def _unmarked(entries: list[Any], key_of: Any) -> dict[int, Any]:
+    """The key of each entry not yet marked a duplicate that has one, by ``id()``."""
+    keys = {}
+    for entry in entries:
+        if entry.meta is not None and _DUPLICATE not in entry.meta:
+            key = key_of(entry)
+            if key is not None:
+                keys[id(entry)] = key
+    return keys
+
+
+def _mark(entry: Any, other: Any, alike: str, what: str) -> None:
+    """Mark ``entry`` a probable duplicate of ``other``, saying why and how to undo it."""
+    days = abs((other.date - entry.date).days)
+    apart = "the same day" if not days else f"{days} day{'s' if days > 1 else ''} apart"
+    entry.meta[_DUPLICATE] = other
+    entry.meta[NOTE_KEY] = (
+        f"{alike}, {apart}, no common import-id; if it is another {what}, uncomment it and "
+        "delete this line"
+    )
 
 
 # The factor's events a report brings that may be in the ledger already without its id.
@@ -180,12 +190,7 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
     dated within two days of one typed by hand, or on the same day as one imported.
     Without this, a short pay's payment typed by hand and then imported would read as
     a second payment after the short pay."""
-    keys = {}
-    for entry in entries:
-        if entry.meta is not None and _DUPLICATE not in entry.meta:
-            key = event_key(entry)
-            if key is not None:
-                keys[id(entry)] = key
+    keys = _unmarked(entries, event_key)
     if not keys:
         return
     wanted = set(keys.values())
@@ -206,13 +211,7 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
             continue
         other = min(candidates, key=lambda other: abs(other.date - entry.date))
         taken.add(id(other))
-        days = abs((other.date - entry.date).days)
-        apart = "the same day" if not days else f"{days} day{'s' if days > 1 else ''} apart"
-        entry.meta[_DUPLICATE] = other
-        entry.meta[NOTE_KEY] = (
-            f"the same {key[0]} event of the same invoices, {apart}, no common import-id; "
-            "if it is another one, uncomment it and delete this line"
-        )
+        _mark(entry, other, f"the same {key[0]} event of the same invoices", "one")
 
 
 def figure_changes(new: data.Transaction, booked: data.Transaction) -> list[str]:

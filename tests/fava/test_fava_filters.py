@@ -21,15 +21,19 @@ BAD_DUE = """
 """
 
 
+def example_with(factory: pytest.TempPathFactory, title: str, more: str) -> FlaskClient:
+    """Fava on the tutorial ledger with ``more`` appended, under another title (its slug)."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        'option "title" "Ridgeline Freight LLC"', f'option "title" "{title}"'
+    )
+    ledger = Path(factory.mktemp("ledger")) / "main.beancount"
+    ledger.write_text(text + more, encoding="utf-8")
+    return make_app(ledger).test_client()
+
+
 @pytest.fixture(scope="module")
 def bad_due(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    folder = tmp_path_factory.mktemp("bad-due")
-    text = EXAMPLE.read_text(encoding="utf-8").replace(
-        'option "title" "Ridgeline Freight LLC"', 'option "title" "Bad Due"'
-    )
-    ledger = Path(folder) / "main.beancount"
-    ledger.write_text(text + BAD_DUE, encoding="utf-8")
-    return make_app(ledger).test_client()
+    return example_with(tmp_path_factory, "Bad Due", BAD_DUE)
 
 
 def test_an_error_of_no_factor_stays_under_an_account_filter(bad_due: FlaskClient) -> None:
@@ -139,13 +143,7 @@ OFFER = """
 
 @pytest.fixture(scope="module")
 def offer(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    folder = tmp_path_factory.mktemp("offer")
-    text = EXAMPLE.read_text(encoding="utf-8").replace(
-        'option "title" "Ridgeline Freight LLC"', 'option "title" "Offer"'
-    )
-    ledger = Path(folder) / "main.beancount"
-    ledger.write_text(text + OFFER, encoding="utf-8")
-    return make_app(ledger).test_client()
+    return example_with(tmp_path_factory, "Offer", OFFER)
 
 
 def test_the_offer_comparison_follows_the_account_filter(offer: FlaskClient) -> None:

@@ -22,6 +22,8 @@ from beancount_factoring.reports.model import (
 )
 from beancount_factoring.reports.text import reconcile_text
 
+from ledgers import LATE
+
 D = Decimal
 day = datetime.date
 
@@ -231,23 +233,10 @@ def test_a_renegotiated_agreement_keeps_one_clearing_account():
     assert factor.account_balance == factor.held == D("250.00")
 
 
-CHARGED_BY_HAND = """
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "flat 2%"
-  recourse-days: 90
-  payee: "SUMMIT FUNDING"
-  bank: Assets:Bank:Checking
-
-2025-03-03 * "TQL" "Load 1"
-  invoice: "INV-1"
-  Assets:Receivable:TQL        2000.00 USD
-  Income:Freight
-
-2025-03-04 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
-  Assets:Bank:Checking         1860.00 USD
-  Assets:Factoring:Summit:Clearing
-
+# LATE's funding of INV-1, before its collection, then two charges of 10.00 to net.
+CHARGED_BY_HAND = (
+    LATE.split("\n2025-04-01")[0]
+    + """
 2025-03-10 * "Summit" "Wire fee, to be netted"
   Expenses:Factoring:Summit:Fees   10.00 USD
   Assets:Factoring:Summit:Clearing
@@ -257,6 +246,7 @@ CHARGED_BY_HAND = """
   charge: "other"
   amount: 10.00 USD
 """
+)
 
 
 def test_a_charge_written_by_hand_is_deducted_like_a_fee_event():
