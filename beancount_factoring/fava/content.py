@@ -90,6 +90,13 @@ class Directory:
             if view.matches_account(accounts)
         )
 
+    def names_customers(self, view: View) -> bool:
+        """True if the account filter names some customer's receivable accounts: the rows
+        of their factors are then whole, every customer's."""
+        return bool(view.account) and any(
+            view.matches_account(accounts) for accounts in self.customer_accounts.values()
+        )
+
     def customer_kept(
         self, view: View, customer: str, named: frozenset[str] | None = None
     ) -> bool:

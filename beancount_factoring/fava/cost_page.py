@@ -130,12 +130,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     factor = view.factor
     # A factor's accounts alone (not a customer's) ask for that factor's figures: its
     # customers' rows are then its own, as with ``factor``.
-    if (
-        factor is None
-        and named is not None
-        and len(named) == 1
-        and not any(view.matches_account(a) for a in where.customer_accounts.values())
-    ):
+    if factor is None and named and len(named) == 1 and not where.names_customers(view):
         (factor,) = named
     report = book.cost(as_of=view.as_of, factor=factor, start=view.start)
     # Every row's currency: the fees', the invoices' and the deductions'.
@@ -184,7 +179,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         figures=tuple(as_of_figures(view, page_currency)),
         # Other factors' offers against the same invoices (compare_page.py).
         extra={"offers": offer_sections(book, view, where, tab, factor)},
-        headlines=(_headline(factor_lines, where),),
+        headlines=(_headline(factor_lines, where, where.names_customers(view)),),
     )
 
 
@@ -268,6 +263,7 @@ def _days_table(
     return tab(
         [
             ("Customer", STR),
+            ("Currency", STR),
             ("Collected invoices", INT),
             ("Days from funding", DECIMAL),
             ("Days from invoice", DECIMAL),
@@ -277,6 +273,7 @@ def _days_table(
         [
             [
                 d.customer,
+                d.currency,
                 d.collected,
                 tenths(d.average_from_funding),
                 tenths(d.average_from_invoice),
@@ -286,6 +283,7 @@ def _days_table(
             for d in report.days_to_pay
             if keep(d.customer)
         ],
+        summed=("Collected invoices", "Short paid", "Overpaid"),
     )
 
 
@@ -354,7 +352,7 @@ def _fee_charts(
     return chart_list
 
 
-def _headline(lines: Sequence[CostLine], where: Directory) -> Headline:
+def _headline(lines: Sequence[CostLine], where: Directory, whole: bool = False) -> Headline:
     """This period's fees and annual rate per factor, then a total per currency.
 
     The fees are the *Total fees* of the table by factor; the annual rate is the
@@ -390,7 +388,13 @@ def _headline(lines: Sequence[CostLine], where: Directory) -> Headline:
         columns=("Factor", "Fees", "Annual rate", "All-in rate"),
         rows=tuple(rows),
         numeric=(False, True, True, True),
-        note="Annual rate: fees of the invoices closed in the period over their "
+        note=(
+            "Of these factors, every customer's: the account filter keeps the tables of "
+            "customers and invoices below. "
+            if whole
+            else ""
+        )
+        + "Annual rate: fees of the invoices closed in the period over their "
         "advance × days × 365; all-in adds the fees of no invoice. VAT excluded.",
         empty="No fee in this period.",
     )

@@ -82,7 +82,7 @@ def reconcile_page(
             "problems": _problems(view, where, items, lumps, accounts, disagreements),
             "settled": _settled(items),
         },
-        headlines=(_headline(accounts, where),),
+        headlines=(_headline(accounts, where, where.names_customers(view)),),
     )
 
 
@@ -277,7 +277,9 @@ def _items_scatter(items: Sequence[OpenItem], where: Directory) -> dict[str, Any
     }
 
 
-def _headline(accounts: Sequence[ClearingAccount], where: Directory) -> Headline:
+def _headline(
+    accounts: Sequence[ClearingAccount], where: Directory, whole: bool = False
+) -> Headline:
     """Does each clearing account net to zero, and if not, why.
 
     *Balance* is the account's residue as of the date; *explained* the part the open
@@ -309,7 +311,13 @@ def _headline(accounts: Sequence[ClearingAccount], where: Directory) -> Headline
             for name, currency, figures in rows
         ),
         numeric=(False, True, True, True, True),
-        note="Explained: by the open items and unallocated lump sums below; items past "
+        note=(
+            "Of these factors' clearing accounts, every customer's items: the account "
+            "filter does not narrow an account's balance. "
+            if whole
+            else ""
+        )
+        + "Explained: by the open items and unallocated lump sums below; items past "
         "grace: open items past their deadline and lump sums past their grace days.",
         empty="No clearing account.",
     )

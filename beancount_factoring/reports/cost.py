@@ -333,7 +333,10 @@ def cost_report(
             tally.line(month, facts.display(key), currency, rate=False)
             for (month, key, currency), tally in sorted(posted.by_month.items())
         ),
-        days_to_pay=tuple(wait.line(customer) for customer, wait in sorted(lives.waits.items())),
+        days_to_pay=tuple(
+            wait.line(customer, currency)
+            for (customer, currency), wait in sorted(lives.waits.items())
+        ),
         deductions=_deductions(facts, start, as_of, factor),
         by_invoice=tuple(
             sorted(lives.by_invoice, key=lambda line: (line.closed_on, line.invoice))
@@ -360,9 +363,10 @@ class _Wait:
         self.short_paid += max(short, ZERO)
         self.overpaid += max(-short, ZERO)
 
-    def line(self, customer: str) -> DaysToPay:
+    def line(self, customer: str, currency: str) -> DaysToPay:
         return DaysToPay(
             customer=customer,
+            currency=currency,
             collected=self.collected,
             average_from_funding=Decimal(self.from_funding) / self.collected,
             average_from_invoice=Decimal(self.from_invoice) / self.collected,
@@ -377,7 +381,7 @@ class _Lives:
 
     by_customer: dict[tuple[str, str], _Tally] = field(default_factory=dict)
     by_invoice: list[InvoiceCost] = field(default_factory=list)
-    waits: dict[str, _Wait] = field(default_factory=dict)
+    waits: dict[tuple[str, str], _Wait] = field(default_factory=dict)
 
 
 def _invoice_lines(facts: Facts, window: Window, posted: _Posted) -> _Lives:
@@ -419,9 +423,9 @@ def _invoice_lines(facts: Facts, window: Window, posted: _Posted) -> _Lives:
             # Paid to the factor and to us; on the day the payments reached the face.
             paid = (last.paid if last.paid is not None else face) + last.received
             paid_on = last.paid_in_full_on or last.collected_on
-            wait = lives.waits.get(invoice.customer)
+            wait = lives.waits.get((invoice.customer, currency))
             if wait is None:
-                wait = lives.waits[invoice.customer] = _Wait()
+                wait = lives.waits[(invoice.customer, currency)] = _Wait()
             wait.add(whole.days, (paid_on - invoice.entry.date).days, face - paid)
     return lives
 

@@ -167,7 +167,7 @@ def _cost_cells(line: CostLine) -> list[str]:
 
 
 def cost_csv(report: CostReport) -> Rows:
-    waits = {wait.customer: wait for wait in report.days_to_pay}
+    waits = {(wait.customer, wait.currency): wait for wait in report.days_to_pay}
     rows = []
     for group, lines in (
         ("factor", report.by_factor),
@@ -175,7 +175,7 @@ def cost_csv(report: CostReport) -> Rows:
         ("month", report.by_month),
     ):
         for line in lines:
-            wait = waits.get(line.key) if group == "customer" else None
+            wait = waits.get((line.key, line.currency)) if group == "customer" else None
             extra = ["", "", "", ""]
             if wait is not None:
                 extra = [

@@ -416,6 +416,8 @@ class DaysToPay:
     ``short_paid``: the total the customer paid short of face (to the factor and to us;
     never negative);
     ``overpaid``: the total it paid beyond the face (owed back to it, never negative).
+    One line per customer and ``currency``: what a customer paid short in two currencies
+    is never added up.
     """
 
     customer: str
@@ -424,6 +426,7 @@ class DaysToPay:
     average_from_invoice: Decimal | None
     short_paid: Decimal
     overpaid: Decimal = ZERO
+    currency: str = ""
 
 
 DEDUCTION_KINDS = ("short pay", "chargeback", "credit loss")

@@ -32,7 +32,8 @@ def reserve_text(report: ReserveReport) -> list[str]:
         out.append(f"{factor.factor} ({factor.currency}): {', '.join(factor.accounts)}")
         out.append(
             f"  held {_m(factor.held)}, account balance {_m(factor.account_balance)}, "
-            f"unexplained {_m(factor.unexplained)}; due back {_m(factor.due_back)}, "
+            f"unexplained {_m(factor.unexplained)}; due back on collected invoices "
+            f"{_m(factor.due_back)}, "
             f"forfeited {_m(factor.forfeited)}"
         )
         out.append(
@@ -250,6 +251,7 @@ def _days_to_pay(report: CostReport) -> str:
     """How long each customer took to pay, and what it paid short or over."""
     headers = [
         "Customer",
+        "Cur",
         "Collected",
         "Days from funding",
         "Days from invoice",
@@ -259,6 +261,7 @@ def _days_to_pay(report: CostReport) -> str:
     rows = [
         [
             wait.customer,
+            wait.currency,
             str(wait.collected),
             number(wait.average_from_funding),
             number(wait.average_from_invoice),
@@ -267,7 +270,7 @@ def _days_to_pay(report: CostReport) -> str:
         ]
         for wait in report.days_to_pay
     ]
-    return table(headers, rows, [False] + [True] * 5)
+    return table(headers, rows, [False, False] + [True] * 5)
 
 
 def _deductions(report: CostReport) -> str:

@@ -130,6 +130,15 @@ def test_the_tie_out_and_the_held_figure_say_whose_they_are_under_an_account_fil
     reserve = client.get(url("FactoringReserve", query=query)).get_data(as_text=True)
     assert re.search(r"Reserve held by these factors, all customers: <strong>", reserve)
     assert "Of the invoices the account filter keeps." in reserve
+    cost = client.get(url("FactoringCost", query=query)).get_data(as_text=True)
+    assert "Of these factors, every customer&#39;s" in cost
+    reconcile = client.get(url("FactoringReconciliation", query=query)).get_data(as_text=True)
+    assert "Of these factors&#39; clearing accounts, every customer&#39;s items" in reconcile
+    # A factor's own accounts: its figures, nothing to say.
+    factor = "account=Assets:Factoring:Lakeshore"
+    assert "every customer" not in client.get(url("FactoringCost", query=factor)).get_data(
+        as_text=True
+    )
 
 
 OFFER = """

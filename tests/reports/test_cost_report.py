@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from conftest import book_of
+from report_ledgers import full
+
 from beancount_factoring.reports.model import Fees
 
 D = Decimal
@@ -106,3 +109,64 @@ def test_each_factor_is_costed_apart(both):
     assert [x.key for x in only.by_factor] == ["Summit"]
     assert "TQL" in by_key(only.by_customer)
     assert by_key(only.by_customer)["TQL"].closed == 1
+
+
+TWO_CURRENCIES = """
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Northern"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "NORTHERN"
+  bank: Assets:Bank:CAD
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        1000.00 CAD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-04 * "NORTHERN" "EFT" ^INV-2
+  Assets:Bank:CAD               880.00 CAD
+  Assets:Factoring:Northern:CAD:Clearing
+
+2025-03-20 * "TQL" "Paid short" ^INV-1
+  factoring: "collected"
+  paid: 900.00 USD
+
+2025-03-25 * "TQL" "Paid short" ^INV-2
+  factoring: "collected"
+  paid: 950.00 CAD
+"""
+
+
+def test_days_to_pay_are_a_line_per_currency():
+    # TQL paid 100.00 USD short of INV-1 and 50.00 CAD short of INV-2: two lines, never
+    # 150.00 of nothing. Days from funding: 03-04 to 03-20 = 16; 03-04 to 03-25 = 21.
+    book = book_of(full(TWO_CURRENCIES))
+    assert book.facts.errors == []
+    report = book.cost(as_of=datetime.date(2025, 3, 31))
+    found = {
+        (d.customer, d.currency): (d.short_paid, d.average_from_funding)
+        for d in report.days_to_pay
+    }
+    assert found == {
+        ("TQL", "USD"): (Decimal("100.00"), Decimal(16)),
+        ("TQL", "CAD"): (Decimal("50.00"), Decimal(21)),
+    }
