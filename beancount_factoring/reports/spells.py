@@ -222,9 +222,11 @@ def _step(result: InvoiceFees, previous: Snap | None, snap: Snap, transfer: Deci
     if not result.spells:
         return
     if snap.collected_on and (previous is None or not previous.collected_on):
-        # Known on collection, booked with the release (None: not yet).
-        result.add("discount", None, snap.base_fee)
-        result.add("late", None, snap.late_fee)
+        # Known on collection, booked with the release (None: not yet). Released the
+        # same day, they are the release's: the day's snapshot holds them no more.
+        released = snap.released_on and (previous is None or not previous.released_on)
+        result.add("discount", None, snap.released_base if released else snap.base_fee)
+        result.add("late", None, snap.released_late if released else snap.late_fee)
         # The advance was out until the invoice was paid in full (to us, perhaps,
         # before the factor's report) or closed short: the fee ran that long. (Paid to
         # us before the funding, the spell ends the day it began.)

@@ -83,6 +83,9 @@ class Snap:
     # The day the payments (to the factor and to us) reached the face, or the factor
     # closed the invoice short: its time-based fee stops (InvoiceState.paid_in_full_on).
     paid_in_full_on: datetime.date | None = None
+    # The fees the last release took (InvoiceState.released_base, released_late).
+    released_base: Decimal = ZERO
+    released_late: Decimal = ZERO
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:

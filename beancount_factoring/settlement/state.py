@@ -115,6 +115,11 @@ class InvoiceState:
     # the factor held it in the reserve again (collect.py).
     short_reason: str | None = None
     recovered_on: datetime.date | None = None
+    # The base and late fees the last release took from the reserve (lumps.py): the
+    # reports read them when the release came the day of the collection, whose fees
+    # the day's snapshot no longer shows.
+    released_base: Decimal = ZERO
+    released_late: Decimal = ZERO
 
     def set_owed(self, part: str, amount: Decimal) -> None:
         """Record that the invoice owes its factor ``amount`` for ``part``."""

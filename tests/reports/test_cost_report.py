@@ -170,3 +170,50 @@ def test_days_to_pay_are_a_line_per_currency():
         ("TQL", "USD"): (Decimal("100.00"), Decimal(16)),
         ("TQL", "CAD"): (Decimal("50.00"), Decimal(21)),
     }
+
+
+RELEASED_THE_DAY_PAID = """
+2025-01-01 custom "factoring-agreement" "Ridgeline"
+  advance-rate: 0.90
+  fee: "tiered 2%/30d + 0.5%/10d"
+  recourse-days: 90
+  payee: "RIDGELINE CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-90177"
+  invoice: "INV-1010"
+  Assets:Receivable:TQL        1800.00 USD
+  Income:Freight
+
+2025-03-04 * "RIDGELINE CAPITAL" "ACH deposit" ^INV-1010
+  Assets:Bank:Checking         1584.00 USD
+  Assets:Factoring:Ridgeline:Clearing
+
+2025-04-28 * "TQL" "TQL paid Ridgeline" ^INV-1010
+  factoring: "collected"
+
+2025-04-28 * "RIDGELINE CAPITAL" "Reserve release" ^INV-1010
+  Assets:Bank:Checking          153.00 USD
+  Assets:Factoring:Ridgeline:Reserve
+"""
+
+
+def test_fees_taken_at_a_release_the_day_of_the_collection_count():
+    # 1,800.00 advanced at 90%: 1,620.00; 2% taken at funding = 36.00. Paid 04-28, 55 days
+    # after the 03-04 funding: 2% + 3 x 0.5% (days 31-40, 41-50, 51-55) = 3.5% = 63.00,
+    # of which 27.00 late, taken at the release that same day (180.00 - 27.00 = 153.00).
+    # Every line: 63.00 over 1,620.00 x 55 days x 365 = 25.81%.
+    book = book_of(full(RELEASED_THE_DAY_PAID))
+    assert book.facts.errors == []
+    report = book.cost(as_of=datetime.date(2025, 4, 30))
+    (factor,) = report.by_factor
+    (customer,) = report.by_customer
+    (invoice,) = report.by_invoice
+    for line in (factor, customer):
+        assert (line.fees.discount, line.fees.late, line.fees.total) == (
+            Decimal("36.00"),
+            Decimal("27.00"),
+            Decimal("63.00"),
+        )
+        assert round(line.annual_rate * 100, 2) == Decimal("25.81")
+    assert invoice.fees.total == Decimal("63.00")

@@ -382,6 +382,7 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
             state.drop_owed(str(detail))
         else:
             fees[currency] = fees.get(currency, ZERO) + state.base_fee + state.late_fee
+            state.released_base, state.released_late = state.base_fee, state.late_fee
             state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO
             state.released_on = date
             settler.fee_booked(state, date)
