@@ -172,3 +172,66 @@ def test_fct134__the_two_agreements_must_share_a_model():
     _, errors = load(text)
     assert codes(errors) == ["FCT134"]
     assert "give both agreements the same model" in errors[0].message
+
+
+TWO_BUYOUTS_OF_A_DAY = """
+2025-01-01 custom "factoring-agreement" "Lakeshore"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  buyout-fee: 50.00 USD
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-06-01 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL       1000.00 USD
+  Income:Freight
+
+2025-06-01 * "CHR" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:CHR       1000.00 USD
+  Income:Freight
+
+2025-06-02 * "Lakeshore" "ACH" ^INV-1
+  Assets:Bank:Checking         880.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-06-02 * "Harbor" "ACH" ^INV-2
+  Assets:Bank:Checking         880.00 USD
+  Assets:Factoring:Harbor:Clearing
+
+2025-07-01 * "Pinecrest" "Buyout of Lakeshore"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Lakeshore"
+
+2025-07-01 * "Pinecrest" "Buyout of Harbor"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Harbor"
+
+2025-07-03 * "Pinecrest" "Pays both buyout fees" ^buyout-2025-07-01 ^buyout-2025-07-01-2
+  Assets:Bank:Checking         -100.00 USD
+  Assets:Factoring:Pinecrest:Clearing
+"""
+
+
+def test_two_buyouts_of_a_day_are_two_fees():
+    # Pinecrest buys both out on 07-01, 50.00 a buyout: two fees, buyout-2025-07-01 and
+    # buyout-2025-07-01-2 (the second of the day), both netted by the 100.00 paid.
+    entries, errors = load(TWO_BUYOUTS_OF_A_DAY)
+    assert errors == []
+    links = [txn(entries, f"Buyout of {name}").links for name in ("Lakeshore", "Harbor")]
+    assert "buyout-2025-07-01" in links[0] and "buyout-2025-07-01-2" in links[1]

@@ -360,3 +360,42 @@ def test_a_free_wire_is_a_wire_fee_of_zero():
     )
     _, errors = load(text)
     assert errors == []
+
+
+TWO_FEES_OF_A_DAY = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-03-01 * "Summit" "UCC filing"{ucc}
+  factoring: "fee"
+  charge: "other"
+  amount: 50.00 USD
+
+2025-03-01 * "Summit" "Credit check"{check}
+  factoring: "fee"
+  charge: "other"
+  amount: 25.00 USD
+
+2025-03-04 * "Summit" "Pays the credit check" {pays}
+  Assets:Bank:Checking         -25.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_two_fees_of_a_day_and_kind_each_need_their_own_link():
+    # Both would be fee-2025-03-01-other: the deposit of 25.00 naming it could not tell
+    # them apart (and one of them dropped out of the open items). The second is FCT134.
+    text = TWO_FEES_OF_A_DAY.format(ucc="", check="", pays="^fee-2025-03-01-other")
+    _, errors = load(text)
+    assert codes(errors)[0] == "FCT134"
+    assert "This fee's link fee-2025-03-01-other is another fee event's too" in (errors[0].message)
+    # Each with its own link: the credit check is netted, the filing still owed (50.00).
+    text = TWO_FEES_OF_A_DAY.format(
+        ucc=" ^fee-2025-03-01-ucc", check=" ^fee-2025-03-01-check", pays="^fee-2025-03-01-check"
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == Decimal("-50.00")

@@ -135,6 +135,9 @@ class Event:
     unknown: tuple[str, ...] = ()
     # Links naming a fee the factor charged apart from any invoice (a fee event's link).
     charges: tuple[str, ...] = ()
+    # A fee or buyout event's own key: the link of the fee it charges (``charge_link``),
+    # one per event.
+    charge_key: str = ""
     amount: Decimal | None = None
     currency: str | None = None
     date: datetime.date = field(init=False)
@@ -164,6 +167,8 @@ class Book:
     loads: dict[str, str] = field(default_factory=dict)
     # The links of the fee and buyout events: a deposit that nets their fee names them.
     charge_links: set[str] = field(default_factory=set)
+    # The fee or buyout event of each factor's charge link.
+    charge_sources: dict[tuple[str | None, str], data.Transaction] = field(default_factory=dict)
     # The transactions other than invoices that post to a receivable account.
     receivable_entries: list[int] = field(default_factory=list)
     # Other factors' offers (``factoring-offer``), by lower-cased name, the latest
@@ -480,10 +485,45 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
             )
         )
         return False
-    book.events.append(Event(kind, index, entry))
+    event = Event(kind, index, entry)
     if kind in ("fee", "buyout"):
-        book.charge_links.add(charge_link(entry))
+        key = _own_charge_key(book, entry, kind)
+        if key is None:
+            return False
+        book.charge_links.add(key)
+        book.charge_sources[(_factor_of(book, entry), key)] = entry
+        event.charge_key = key
+    book.events.append(event)
     return True
+
+
+def _own_charge_key(book: Book, entry: data.Transaction, kind: str) -> str | None:
+    """The key of the fee a fee or buyout event charges, which no other event of its
+    factor has; None after FCT134 for a fee event whose link another's is too (two fees
+    of one day and kind, or two linking one invoice alone): each nets by its own link.
+    A second buyout of the day (from another factor), which takes no link of its own,
+    is ``-2``."""
+    key = charge_link(entry)
+    # (Each factor nets its own fees: two factors' fees may share a link.)
+    factor = _factor_of(book, entry)
+    first = book.charge_sources.get((factor, key))
+    if first is None:
+        return key
+    if kind == "buyout":
+        count = 2
+        while (factor, f"{key}-{count}") in book.charge_sources:
+            count += 1
+        return f"{key}-{count}"
+    where = f"{first.meta.get('filename')}:{first.meta.get('lineno')}"
+    charge = re.sub(r"[^A-Za-z0-9\-_/.]", "-", str(entry.meta.get("charge", "other")))
+    own = f"fee-{entry.date}-{charge}"
+    message = (
+        f"This fee's link {key} is another fee event's too ({where}): a deposit names the "
+        f"fee it nets by its link, so give each its own (^{own}-2 here, say); if it is "
+        "the same fee booked twice, delete one"
+    )
+    book.errors.append(make_error("FCT134", message, entry.meta, entry))
+    return None
 
 
 def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> None:
