@@ -425,3 +425,32 @@ def test_a_payment_after_the_factor_collected_in_full_goes_to_the_customer():
         (BANK, D("2000.00"), None, None),
         (CREDITS, D("-2000.00"), "INV-1001", "overpay"),
     ]
+
+
+@pytest.mark.parametrize("named", ["", " ^sched-10452 ^INV-1001"])
+def test_the_funding_of_the_invoice_paid_to_you_nets_the_payment(named):
+    # TQL paid us 2,000.00 for INV-1001 on 03-05, after its schedule (03-04) and before
+    # Summit funded it; Summit then funds it less that payment: 2,000.00 x 0.95 - 40.00
+    # - 2,000.00 = -140.00, naming nothing (found by amount) or naming the schedule and
+    # the invoice. Funded once, the payment netted: the due-to-factor and the clearing
+    # accounts end at 0.00.
+    head = SOLD.split("\n2025-03-05")[0]
+    text = (
+        head
+        + """
+2025-03-05 * "TQL" "TQL paid us for INV-1001" ^INV-1001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          2000.00 USD
+
+2025-03-06 * "SUMMIT FUNDING" "ACH deposit less TQL's payment\""""
+        + named
+        + """
+  Assets:Bank:Checking          -140.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, DUE) == balance(entries, CLEARING) == D("0.00")
+    assert balance(entries, RESERVE) == D("100.00")
+    assert balance(entries, FEES) == D("40.00")

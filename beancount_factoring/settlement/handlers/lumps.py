@@ -209,9 +209,15 @@ def _settles(
     commits: list[Commit] = []
     kind, factor = event.kind, event.factor
     for state, _, kinds in wanted:
-        if state.funded_on is None and kind != "release" and state.factor in (None, factor):
-            # (What _commits_for does first for an invoice not yet funded, which most
-            # deposits fund: one call less for every invoice of the ledger.)
+        if (
+            state.funded_on is None
+            and kind != "release"
+            and kinds is None
+            and not state.owed
+            and state.factor in (None, factor)
+        ):
+            # (What _commits_for does first for an invoice not yet funded that owes
+            # nothing, which most deposits fund: one call less for every invoice.)
             found = _funding_commit(settler, event, agreement, state)
         else:
             found = _commits_for(settler, event, agreement, state, kinds)
@@ -484,8 +490,18 @@ def _commits_for(
             event,
         )
         return None
-    if state.funded_on is None and event.kind != "release":
-        return _funding_commit(settler, event, agreement, state)
+    if (
+        state.funded_on is None
+        and event.kind != "release"
+        and (kinds is None or "funding" in kinds)
+    ):
+        funding = _funding_commit(settler, event, agreement, state)
+        if funding is None or not state.owed or number not in event.invoices:
+            return funding
+        # A deposit that links the invoice nets what it owes already (a customer's
+        # payment to you before the funding, misdirected.py) with its funding; one that
+        # names its schedule alone funds it, and the payment is forwarded apart.
+        found.extend(funding)
     terms = state.agreement or agreement
     if state.owed and (kinds is None or "netting" in kinds):
         found.extend((NET, state, part, terms) for part in sorted(state.owed))
