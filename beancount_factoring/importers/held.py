@@ -143,6 +143,7 @@ def mark_misdirected(
     `due_to_factor` maps a factor's clearing account to its due-to-factor account.
     """
     paid_to_us = dict(held.paid_to_us)
+    known = {number.casefold(): number for number in held.faces}
     forwards: list[int] = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, data.Transaction) or len(entry.postings) != 2:
@@ -154,7 +155,13 @@ def mark_misdirected(
         text = f"{entry.payee or ''} {entry.narration}"
         if other.account == fallback and number > 0:
             named = [n for n in held.named(text, held.held) if held.holds(n, entry.date)]
-            if len(named) == 1:
+            others = [n for n in held.named(text, known) if n not in named]
+            if len(named) == 1 and others:
+                # It pays an invoice of ours too: what is whose is the bookkeeper's to say
+                # (all of it for the factor's, the rest owed back to the customer, would
+                # be booked without a word).
+                entries[index] = _to_split(entry, named[0], others)
+            elif len(named) == 1:
                 entries[index] = _misdirected(entry, named[0], held.faces.get(named[0]))
                 paid_to_us[named[0].casefold()] = named[0]
         elif other.account in due_to_factor and number < 0:
@@ -169,6 +176,23 @@ def mark_misdirected(
             entries[index] = entry._replace(
                 links=frozenset(named) | entry.links, postings=postings
             )
+
+
+SPLIT_KEY = "split-by-hand"
+
+
+def _to_split(entry: data.Transaction, held: str, ours: list[str]) -> data.Transaction:
+    """A line that pays an invoice a factor holds and one of ours: flagged, with a note of
+    how to split it, left on the fallback account."""
+    meta = {
+        **entry.meta,
+        SPLIT_KEY: (
+            f"pays {held}, which a factor holds, and {', '.join(ours)}: book the part for "
+            f'{held} as a factoring: "misdirected-payment" event linking it, and the rest on '
+            "the receivable of the invoices it pays, linking them"
+        ),
+    }
+    return entry._replace(meta=meta, flag="!")
 
 
 def _misdirected(entry: data.Transaction, number: str, face: Decimal | None) -> data.Transaction:

@@ -455,3 +455,33 @@ def test_an_imported_payment_is_a_duplicate_only_on_its_own_day(
     found.deduplicate(entries, existing)
     (payment,) = entries
     assert ("__duplicate__" in payment.meta) is duplicate
+
+
+def test_a_bank_line_that_pays_a_held_invoice_and_one_of_ours_is_left_to_split(
+    tmp_path: Path,
+) -> None:
+    """Bayline's payment names RF-3201, which Lakeshore holds, and RF-3300, which is ours:
+    booked whole as owed for RF-3201, the part for RF-3300 would be owed back to Bayline
+    as an overpay, in silence. The line is flagged, left on its fallback account, with a
+    note of how to split it."""
+    doc = ORDER[1]
+    text = doc.read_text(encoding="utf-8").replace(
+        "BAYLINE LOGISTICS ACH PMT INV RF-3201,", "BAYLINE LOGISTICS ACH PMT INV RF-3201 RF-3300,"
+    )
+    both = tmp_path / doc.name
+    both.write_text(text, encoding="utf-8")
+    ours = """
+2025-04-01 * "Bayline" "Load 3300"
+  invoice: "RF-3300"
+  Assets:Receivable:Bayline     500.00 USD
+  Income:Freight
+"""
+    existing, errors, _ = loader.load_string(BASE + ours)
+    assert not errors
+    lines = extract.extract_from_file(importer(doc), str(both), existing)
+    (paid,) = [e for e in lines if "BAYLINE" in getattr(e, "narration", "")]
+    assert "factoring" not in paid.meta and paid.flag == "!"
+    assert paid.meta["split-by-hand"].startswith(
+        "pays RF-3201, which a factor holds, and RF-3300: book the part for RF-3201"
+    )
+    assert paid.postings[1].account == "Expenses:Uncategorized"
