@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "FCT141": "a reserve account goes below zero",
     "FCT150": "a deposit from a factor is booked to an Income account",
     "FCT151": "a deposit from a factor is booked to another account than its bank",
+    "FCT152": "a deposit whose payee is one factor's is booked to another factor's accounts",
     "FCT160": "an invoice is past its recourse days, neither collected nor charged back",
     "FCT161": "a collected invoice's reserve has not come back within release-days",
     "FCT170": "the factor's own figures for an invoice differ from the agreement",

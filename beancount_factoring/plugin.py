@@ -29,6 +29,7 @@ from beancount.core import data
 
 from beancount_factoring.checks.accounts import (
     check_clocks,
+    check_deposit_owners,
     check_elsewhere_deposits,
     check_income_deposits,
     check_reserves,
@@ -128,6 +129,7 @@ def _run(
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
     errors.extend(check_elsewhere_deposits(new_entries, book))
+    errors.extend(check_deposit_owners(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))
     errors.extend(check_markup(entries))

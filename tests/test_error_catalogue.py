@@ -337,6 +337,16 @@ CASES: dict[str, Run] = {
   Assets:Factoring:Summit:Clearing
 """,
     ),
+    "FCT152": ledger(
+        INVOICE,
+        """
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Harbor:Clearing
+""",
+        agreement=AGREEMENT
+        + AGREEMENT.replace('"Summit"', '"Harbor"').replace("SUMMIT FUNDING", "HARBOR CAPITAL"),
+    ),
     "FCT160": ledger(INVOICE, FUNDING, config="{'as-of': '2025-06-10'}"),
     "FCT161": ledger(
         INVOICE,

@@ -128,6 +128,34 @@ def check_elsewhere_deposits(entries: list[data.Directive], book: Book) -> list[
     return errors
 
 
+def check_deposit_owners(entries: list[data.Directive], book: Book) -> list[FactoringError]:
+    """Report a deposit booked to one factor's account whose payee is another factor's
+    alone (FCT152): booked to the wrong clearing account, it would be taken for the
+    other's when its amount fits, the other's items left open without a word here."""
+    errors = []
+    for event in book.events:
+        if event.kind not in ("lump", "release", "funding") or event.factor is None:
+            continue
+        entry = event.entry
+        payees = book.agreements.factor_of_payee(f"{entry.payee or ''} {entry.narration or ''}")
+        if not payees or event.factor in payees:
+            continue
+        names = book.agreements
+        other, booked = names.display(payees[0]), names.display(event.factor)
+        errors.append(
+            make_error(
+                "FCT152",
+                f"This deposit's payee is that of factor '{other}', but it is booked to the "
+                f"accounts of factor '{booked}': book it to the clearing account of "
+                f"'{other}'; or, if '{booked}' sent it, give the agreement of '{booked}' a "
+                "payee: pattern that matches it",
+                entry.meta,
+                entry,
+            )
+        )
+    return errors
+
+
 def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> list[FactoringError]:
     """The checks that depend on how much time has passed, judged on ``as_of``.
 
