@@ -135,9 +135,6 @@ class Event:
     unknown: tuple[str, ...] = ()
     # Links naming a fee the factor charged apart from any invoice (a fee event's link).
     charges: tuple[str, ...] = ()
-    # A fee or buyout event's own key: the link of the fee it charges (``charge_link``),
-    # one per event.
-    charge_key: str = ""
     amount: Decimal | None = None
     currency: str | None = None
     date: datetime.date = field(init=False)
@@ -167,6 +164,9 @@ class Book:
     loads: dict[str, str] = field(default_factory=dict)
     # The links of the fee and buyout events: a deposit that nets their fee names them.
     charge_links: set[str] = field(default_factory=set)
+    # Each fee or buyout event's own key (by its index): the link of the fee it
+    # charges (``charge_link``), one per event of a factor.
+    charge_keys: dict[int, str] = field(default_factory=dict)
     # The fee or buyout event of each factor's charge link.
     charge_sources: dict[tuple[str | None, str], data.Transaction] = field(default_factory=dict)
     # The transactions other than invoices that post to a receivable account.
@@ -492,7 +492,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
             return False
         book.charge_links.add(key)
         book.charge_sources[(_factor_of(book, entry), key)] = entry
-        event.charge_key = key
+        book.charge_keys[index] = key
     book.events.append(event)
     return True
 

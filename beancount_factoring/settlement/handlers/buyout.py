@@ -103,7 +103,7 @@ def settle_buyout(settler: Settler, event: Event) -> None:
     if rule is not None and rule.applies_to(currency):
         fee = rule.of(total, currency, new.rounding)
         if fee:
-            key = event.charge_key or charge_link(event.entry)
+            key = settler.book.charge_keys.get(event.index) or charge_link(event.entry)
             fee_legs = [P.leg(new.fees, fee, currency, "buyout-fee")]
             fee_legs.extend(P.vat_legs(new, fee_legs))  # buyout-fee-vat
             owed = sum((item.number for item in fee_legs), ZERO)

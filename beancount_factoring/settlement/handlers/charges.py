@@ -169,7 +169,7 @@ def _write_fee(
 ) -> None:
     """Write the fee's legs and, if it is owed on the clearing account, note it as open."""
     part = CHARGES[kind]
-    key = event.charge_key or charge_link(event.entry)
+    key = settler.book.charge_keys.get(event.index) or charge_link(event.entry)
     fees = agreement.transfer_fee_account if part in TRANSFER_CHARGES else agreement.fees
     legs = [P.leg(fees, amount, currency, part)]
     # The VAT on the fee (volume-shortfall-fee-vat, ...) is owed with it.
