@@ -487,19 +487,21 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
         return False
     event = Event(kind, index, entry)
     if kind in ("fee", "buyout"):
-        key = _own_charge_key(book, entry, kind)
-        if key is None:
+        owned = _own_charge_key(book, entry, kind)
+        if owned is None:
             return False
-        book.charge_links.add(key)
-        book.charge_sources[(_factor_of(book, entry), key)] = entry
-        book.charge_keys[index] = key
+        book.charge_links.add(owned[1])
+        book.charge_sources[owned] = entry
+        book.charge_keys[index] = owned[1]
     book.events.append(event)
     return True
 
 
-def _own_charge_key(book: Book, entry: data.Transaction, kind: str) -> str | None:
-    """The key of the fee a fee or buyout event charges, which no other event of its
-    factor has; None after FCT134 for a fee event whose link another's is too (two fees
+def _own_charge_key(
+    book: Book, entry: data.Transaction, kind: str
+) -> tuple[str | None, str] | None:
+    """The factor and key of the fee a fee or buyout event charges, which no other event
+    of its factor has; None after FCT134 for a fee event whose link another's is too (two fees
     of one day and kind, or two linking one invoice alone): each nets by its own link.
     A second buyout of the day (from another factor), which takes no link of its own,
     is ``-2``."""
@@ -508,12 +510,12 @@ def _own_charge_key(book: Book, entry: data.Transaction, kind: str) -> str | Non
     factor = _factor_of(book, entry)
     first = book.charge_sources.get((factor, key))
     if first is None:
-        return key
+        return factor, key
     if kind == "buyout":
         count = 2
         while (factor, f"{key}-{count}") in book.charge_sources:
             count += 1
-        return f"{key}-{count}"
+        return factor, f"{key}-{count}"
     where = f"{first.meta.get('filename')}:{first.meta.get('lineno')}"
     charge = re.sub(r"[^A-Za-z0-9\-_/.]", "-", str(entry.meta.get("charge", "other")))
     own = f"fee-{entry.date}-{charge}"

@@ -103,7 +103,7 @@ def _schedule_cash(
             # (``funding_cash`` inline, with no VAT on the fees: every invoice of a
             # schedule funded by a deposit that names nothing comes here.)
             for state in waiting:
-                split = state.factor_split or state.planned or state.split(agreement)
+                split = state.split(agreement)
                 cash += split.advance - split.discount_fee - split.invoice_fee - ZERO - state.fuel
         known = (len(waiting), cash)
         settler.schedule_cash[(factor, schedule)] = known
