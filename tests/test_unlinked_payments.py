@@ -85,10 +85,12 @@ def test_sale_a_payment_of_the_sold_invoice_goes_below_zero():
 
 
 def test_loan_a_payment_of_the_pledged_invoice_leaves_less_than_pledged():
-    # 2000 + 500 - 2500 = 0.00 left on the receivable, below the 2,000.00 pledged.
+    # 2000 + 500 - 2500 = 0.00 left on the receivable, below the 2,000.00 pledged that day.
     _, errors = load(ledger("loan", plain("2500.00")))
     assert codes(errors) == ["FCT136"]
-    assert "holds 0.00 USD, less than the 2,000.00 USD of invoices pledged" in (errors[0].message)
+    assert "holds 0.00 USD on 2025-04-10, less than the 2,000.00 USD of invoices pledged" in (
+        errors[0].message
+    )
 
 
 @MODELS
@@ -161,3 +163,72 @@ def test_the_receivable_recovering_the_same_day_is_no_error():
     )
     _, errors = load(ledger("sale", payment))
     assert errors == []
+
+
+def test_loan_a_later_invoice_does_not_hide_the_payment_of_the_pledged_one():
+    # On 04-10 TQL owes only INV-1001 (pledged) and INV-1002: 2000 + 500 - 2500 = 0.00,
+    # below the 2,000.00 pledged that day. INV-1003 (2,000.00, ours) billed on 04-20 brings
+    # the receivable back to 2,000.00 = what is pledged at the end: judged at the end only,
+    # the payment of the factor's invoice would pass without a word.
+    later = """
+2025-04-20 * "TQL" "Load TQL-88500"
+  invoice: "INV-1003"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+"""
+    _, errors = load(ledger("loan", plain("2500.00") + later))
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert (
+        "Assets:Receivable:TQL holds 0.00 USD on 2025-04-10, less than the 2,000.00 USD "
+        "of invoices pledged to a factor and still open"
+    ) in message
+    assert "INV-1001 (2,000.00 USD, factor 'Summit')" in message
+    source = ["plugin", *textwrap.dedent(OPENS).splitlines(), *ledger("loan", "").splitlines()]
+    assert errors[0].source["lineno"] == len(source) + 2
+
+
+def test_loan_what_the_factor_collected_before_is_not_pledged_any_more():
+    # Summit collects 1,500.00 of INV-1001 on 04-01 (the loan model credits the receivable):
+    # 2000 + 500 - 1500 = 1,000.00, of which 500.00 is still pledged. TQL then pays us
+    # INV-1002's 500.00: 1000 - 500 = 500.00 = what is pledged, no error; a later invoice
+    # and the factor collecting the rest on 04-25 change nothing.
+    payment = (
+        """
+2025-04-01 * "TQL paid Summit in part" ^INV-1001
+  factoring: "collected"
+  paid: 1500.00 USD
+  partial: TRUE
+"""
+        + plain("500.00")
+        + """
+2025-04-20 * "TQL" "Load TQL-88500"
+  invoice: "INV-1003"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-04-25 * "TQL paid Summit the rest" ^INV-1001
+  factoring: "collected"
+  paid: 500.00 USD
+"""
+    )
+    entries, errors = load(ledger("loan", payment))
+    assert errors == []
+    # 2000 + 500 + 2000 - 1500 - 500 - 500 = 2,000.00: INV-1003, ours.
+    assert balance(entries, TQL) == 2000
+
+
+def test_loan_the_receivable_made_whole_again_reports_a_second_shortfall():
+    # 04-10: 2000 + 500 - 2500 = 0.00 < 2,000.00 pledged (FCT136). INV-1003 (2,000.00) on
+    # 04-20 brings it to 2,000.00; on 05-02 TQL pays 2,000.00 again while INV-1001 is still
+    # pledged: 0.00 < 2,000.00, a second FCT136 on that line.
+    later = """
+2025-04-20 * "TQL" "Load TQL-88500"
+  invoice: "INV-1003"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+""" + plain("2000.00", "2025-05-02")
+    _, errors = load(ledger("loan", plain("2500.00") + later))
+    assert codes(errors) == ["FCT136", "FCT136"]
+    assert "on 2025-04-10" in errors[0].message
+    assert "on 2025-05-02" in errors[1].message

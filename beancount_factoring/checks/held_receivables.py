@@ -23,9 +23,10 @@ day's events in its own order):
 - a balance below zero is an ``FCT136`` error on the day's last plain credit
   to that account (not an invoice, not a factoring event, not a line already
   reported as a payment for a named invoice);
-- at the end, a balance below what the loan-model invoices pledged and still
-  open on the account are worth is an ``FCT136`` error on the account's last
-  plain credit.
+- under the loan model, a balance below what the invoices pledged and still open
+  that day are worth is an ``FCT136`` error on the day's last plain credit (judged
+  that day: an invoice billed later would hide it), and at the end, on the
+  account's last plain credit, below what those still open at the end are worth.
 
 Each names the factored invoices open on the account and the fix: link the
 invoice the payment is for and mark it ``factoring: "misdirected-payment"``.
@@ -86,18 +87,20 @@ def check_held_receivables(
         book.receivable_entries,
         (event.index for event in book.events),
     )
-    walk = _Walk(factored, tolerance, book.agreements.display)
+    walk = _Walk(factored, tolerance, book.agreements.display, _Pledges(factored))
     day = None
     for index in indices:
         entry = entries[index]
         if not isinstance(entry, data.Transaction):
             continue
         if entry.date != day:
-            walk.close_day()
+            if day is not None:
+                walk.close_day(day)
             day = entry.date
         credit = index in plain and id(entry) not in reported
         walk.add(entry, credit)
-    walk.close_day()
+    if day is not None:
+        walk.close_day(day)
     walk.check_pledged()
     return walk.errors
 
@@ -132,15 +135,21 @@ class _Walk:
         factored: dict[str, list[InvoiceState]],
         tolerance: Decimal,
         display: Callable[[str | None], str],
+        pledges: _Pledges,
     ) -> None:
         self.factored = factored
         self.tolerance = tolerance
         self.display = display
+        self.pledges = pledges
         self.balances: dict[Key, Decimal] = {}
         # The day's (then the ledger's) last plain credit to each account.
         self.today: dict[Key, data.Transaction] = {}
         self.last_credit: dict[Key, data.Transaction] = {}
         self.below: set[Key] = set()
+        # Accounts reported below what is pledged, until they hold it again.
+        self.short: set[Key] = set()
+        # The lines reported, each once.
+        self.flagged: set[int] = set()
         self.errors: list[FactoringError] = []
 
     def add(self, entry: data.Transaction, credit: bool) -> None:
@@ -159,21 +168,33 @@ class _Walk:
                 self.today[key] = entry
                 self.last_credit[key] = entry
 
-    def close_day(self) -> None:
+    def close_day(self, day: datetime.date) -> None:
         for key, entry in self.today.items():
             balance = self.balances[key]
-            if balance < -self.tolerance and key not in self.below:
-                self.below.add(key)
-                self._report(key, entry, balance, ZERO, entry.date)
+            if balance < -self.tolerance:
+                if key not in self.below:
+                    self.below.add(key)
+                    self._report(key, entry, balance, ZERO, entry.date)
+                continue
+            pledged = self.pledges.on(key, entry.date)
+            if balance < pledged - self.tolerance:
+                if key not in self.short:
+                    self.short.add(key)
+                    self._report(key, entry, balance, pledged, entry.date)
+            else:
+                self.short.discard(key)
         for key in list(self.below):
             if self.balances[key] >= -self.tolerance:
                 self.below.discard(key)
+        for key in list(self.short):
+            if self.balances[key] >= self.pledges.on(key, day) - self.tolerance:
+                self.short.discard(key)
         self.today.clear()
 
     def check_pledged(self) -> None:
         """At the end: the loan model's open invoices are still on the receivable."""
         for key, entry in self.last_credit.items():
-            if key in self.below:
+            if key in self.below or key in self.short or id(entry) in self.flagged:
                 continue
             account, currency = key
             pledged = sum(
@@ -203,11 +224,12 @@ class _Walk:
             for s in held[:NAMED]
         )
         more = f" and {len(held) - NAMED} more" if len(held) > NAMED else ""
-        if day is not None:
+        if day is not None and not floor:
             what = f"{account} goes below zero ({balance:,.2f} {currency}) on {day}"
         else:
+            when = f" on {day}" if day is not None else ""
             what = (
-                f"{account} holds {balance:,.2f} {currency}, less than the "
+                f"{account} holds {balance:,.2f} {currency}{when}, less than the "
                 f"{floor:,.2f} {currency} of invoices pledged to a factor and still open"
             )
         if held:
@@ -224,7 +246,49 @@ class _Walk:
                 "invoice a factor collected, the customer paid twice and the cash is owed back "
                 "to the customer (book it to a liability); else link the invoice it pays"
             )
+        self.flagged.add(id(entry))
         self.errors.append(make_error("FCT136", f"{what}: {why}", entry.meta, entry))
+
+
+class _Pledges:
+    """What the loan model's invoices pledged on each receivable are worth, day by day.
+
+    An invoice counts from the day it was funded to the day before it was closed or
+    charged back, for what was left unpaid at the end: never more than it was worth
+    that day (the payments of later days are taken off already), so a balance below
+    it is always below what was pledged. Asked in date order, as the walk goes.
+    """
+
+    def __init__(self, factored: dict[str, list[InvoiceState]]) -> None:
+        self.changes: dict[Key, list[tuple[datetime.date, Decimal]]] = {}
+        for account, states in factored.items():
+            for state in states:
+                terms = state.agreement
+                if terms is None or not terms.loan or state.funded_on is None:
+                    continue
+                worth = state.unpaid
+                if worth <= 0:
+                    continue
+                changes = self.changes.setdefault((account, state.currency), [])
+                changes.append((state.funded_on, worth))
+                end = state.closed_on or state.charged_back_on
+                if end is not None:
+                    changes.append((end, -worth))
+        for changes in self.changes.values():
+            changes.sort(key=lambda change: change[0])
+        self.seen: dict[Key, tuple[int, Decimal]] = {}
+
+    def on(self, key: Key, day: datetime.date) -> Decimal:
+        """What is pledged on the account at the end of ``day`` (days asked in order)."""
+        changes = self.changes.get(key)
+        if not changes:
+            return ZERO
+        position, pledged = self.seen.get(key, (0, ZERO))
+        while position < len(changes) and changes[position][0] <= day:
+            pledged += changes[position][1]
+            position += 1
+        self.seen[key] = (position, pledged)
+        return pledged
 
 
 def _pledged(state: InvoiceState) -> bool:
