@@ -82,3 +82,57 @@ def test_a_schedule_posting_figure_misspelt():
     _, errors = load(text)
     assert "FCT134" in codes(errors)
     assert any("The key fees: on this posting" in e.message for e in errors)
+
+
+def collected(*lines: str) -> str:
+    return """
+2025-03-20 * "Echo" "Echo paid Harbor" ^INV-2001
+  factoring: "collected"
+""" + "".join(f"  {line}\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "amount: 850.00 USD",
+        "payed: 850.00 USD",
+        "amount-paid: 850.00 USD",
+        "short-pay: 150.00 USD",
+    ],
+)
+def test_an_amount_under_another_key_than_paid_is_reported(line):
+    # Echo paid 850.00 of 1,000.00; read without paid:, the event would close INV-2001
+    # paid in full (no 150.00 short pay) with no word until the rebate.
+    _, errors = load(HARBOR + collected(line))
+    assert codes(errors) == ["FCT134"]
+    key = line.split(":")[0]
+    assert f"{key}: " in errors[0].message
+    assert "is not read on a collected event" in errors[0].message
+    assert "paid: 850.00 USD" in errors[0].message
+
+
+def test_a_reason_without_paid_is_reported():
+    # reason: "shortpay" without paid: would close the invoice paid in full.
+    _, errors = load(HARBOR + collected('reason: "shortpay"'))
+    assert codes(errors) == ["FCT134"]
+    assert "without paid: the event closes the invoice paid in full" in errors[0].message
+
+
+def test_paid_with_its_reason_passes():
+    # 1,000.00 - 850.00 = 150.00 short, said by its reason: no error.
+    _, errors = load(HARBOR + collected("paid: 850.00 USD", 'reason: "shortpay"'))
+    assert errors == []
+
+
+@pytest.mark.parametrize("key", ["factorng", "facotring", "factoring_"])
+def test_the_event_key_misspelt_is_reported(key):
+    # Not read as an event, the 850.00 short pay would be lost: Echo's INV-2001 would stay
+    # funded and open, with no word until a deadline.
+    text = HARBOR + collected("paid: 850.00 USD", 'reason: "shortpay"').replace(
+        '  factoring: "collected"', f'  {key}: "collected"'
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert f"The key {key}: is not one the plugin reads; did you mean factoring:?" in (
+        errors[0].message
+    )

@@ -22,12 +22,12 @@ notes) are yours, and never reported.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.book import INVOICE_KEYS, SOURCE_KEYS, Book
 
 # The keys the plugin reads on an event or a deposit, and on a posting (the factor's
@@ -55,9 +55,6 @@ POSTING_KEYS = frozenset(("invoice", "advance", "fee", "reserve", "schedule", "f
 # An event's keys with those Beancount gives every entry: metadata whose keys are all
 # among these has nothing to report (one subset test, where most events stop).
 EVENT_QUIET = EVENT_KEYS | SOURCE_KEYS
-# How many slips (a letter added, dropped, changed, or two swapped) make a misspelling:
-# one in a short key (``fees`` for ``fee``), two in a longer one (``costumer``).
-SHORT = 5
 
 
 def check_keys(book: Book) -> list[FactoringError]:
@@ -85,7 +82,7 @@ def _check(
     for key in meta:
         if key in known or key in ("filename", "lineno") or key.startswith("__"):
             continue
-        near = _near(key, known)
+        near = spelling.near(key, known)
         if near is not None:
             yield make_error(
                 "FCT134",
@@ -94,32 +91,3 @@ def _check(
                 entry.meta,
                 entry,
             )
-
-
-@functools.lru_cache(maxsize=1024)
-def _near(key: str, known: frozenset[str]) -> str | None:
-    """The known key that ``key`` is a slip away from, or None (once per key: a ledger
-    repeats the same few keys on every entry)."""
-    dashed = key.replace("_", "-").lower()
-    if dashed in known:
-        return dashed
-    for name in sorted(known):
-        allowed = 1 if len(name) <= SHORT else 2
-        if abs(len(name) - len(dashed)) <= allowed and _slips(dashed, name) <= allowed:
-            return name
-    return None
-
-
-def _slips(a: str, b: str) -> int:
-    """The edits that turn ``a`` into ``b``: letters added, dropped, changed, or two
-    neighbours swapped (the optimal string alignment distance)."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]

@@ -36,6 +36,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.ledger import spelling
 from beancount_factoring.terms.agreement import (
     DIRECTIVE,
     OFFER_DIRECTIVE,
@@ -66,6 +67,10 @@ WATCHED, OWN, RESERVE, BANK, INCOME, DUE, RECEIVABLE = 1, 2, 4, 8, 16, 32, 64
 INVOICE_KEYS = frozenset(("invoice", "customer", "due", "load", "debtor-mc"))
 SOURCE_KEYS = frozenset(("filename", "lineno", "__tolerances__", "__automatic__"))
 _INVOICE_QUIET = INVOICE_KEYS | SOURCE_KEYS
+# The keys of a deposit or payment that cannot be ``factoring:`` misspelt: where most
+# transactions stop (one subset test). See ``_misspelt_event``.
+_LUMP_QUIET = SOURCE_KEYS | {"schedule", "import-id", "factor", "paid", "invoice"}
+_EVENT_KEY = frozenset(("factoring",))
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DIGITS_RE = re.compile(r"(\d+)")
@@ -421,6 +426,8 @@ def _sort_transaction(
     if "factoring" in meta:
         if not _read_event(book, index, entry):
             return
+    elif not meta.keys() <= _LUMP_QUIET and _misspelt_event(book, entry):
+        return
     elif own or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta)):
         # (A bank line of zero leaves no clearing or reserve posting: Beancount
         # drops an interpolated posting of nothing. It is still a deposit.)
@@ -452,6 +459,20 @@ def _sort_transaction(
         for factor in book.agreements.factor_of_payee(text):
             book.income_deposits.append((index, factor))
             break
+
+
+def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
+    """True (after FCT134) if a key is ``factoring:`` misspelt (``factorng: "collected"``):
+    the transaction would be read as no event at all, its payment or fee lost in silence."""
+    for key in entry.meta:
+        if key not in _LUMP_QUIET and spelling.near(key, _EVENT_KEY) is not None:
+            message = (
+                f"The key {key}: is not one the plugin reads; did you mean factoring:? "
+                "Without it this transaction is not read as a factoring event"
+            )
+            book.errors.append(make_error("FCT134", message, entry.meta, entry))
+            return True
+    return False
 
 
 def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> None:

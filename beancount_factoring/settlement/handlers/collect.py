@@ -45,6 +45,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from beancount.core.amount import Amount
+
 from beancount_factoring.ledger.book import Event
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
@@ -163,10 +165,33 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
             'reason: "additional-payment" is a payment after the invoice was closed; '
             "partial: TRUE one before: give one of the two"
         )
+    elif event.amount is None and not partial and "reason" in meta:
+        # A short pay written without its amount would close the invoice paid in full,
+        # the reason ignored: the deduction would surface only at the release.
+        problem = (
+            f"reason: {meta['reason']!r} says the customer paid other than the face, but "
+            "without paid: the event closes the invoice paid in full: give what the customer "
+            f"paid, like paid: 850.00 {states[0].currency}"
+        )
+    else:
+        problem = _other_amount(meta, states[0].currency)
     if problem is not None:
         settler.error("FCT134", problem, event)
         return False
     return True
+
+
+def _other_amount(meta: dict[str, object], currency: str) -> str | None:
+    """An amount under a key other than ``paid:`` (``amount:``, ``payed:``, ``short-pay:``):
+    the plugin reads only ``paid:``, so the payment would be booked as the whole face."""
+    for key, value in meta.items():
+        if key != "paid" and isinstance(value, Amount):
+            return (
+                f"{key}: {value} is not read on a collected event: what the customer paid "
+                f"is given as paid: (the face less a short pay), like paid: 850.00 {currency}; "
+                "without it the invoice is closed paid in full"
+            )
+    return None
 
 
 def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, partial: bool) -> bool:
