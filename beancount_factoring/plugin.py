@@ -27,6 +27,7 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_factoring.checks.account_names import check_account_names
 from beancount_factoring.checks.accounts import (
     check_clocks,
     check_deposit_owners,
@@ -132,6 +133,7 @@ def _run(
     errors.extend(check_deposit_owners(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))
+    errors.extend(check_account_names(entries, book))
     errors.extend(check_markup(entries))
     if entries:
         as_of = config.as_of or max(entry.date for entry in entries[-100:])
