@@ -153,6 +153,13 @@ BASE = """
             7,
             "not a valid account name",
         ),
+        (
+            # New terms pasted under the old: Beancount keeps the last, 30 days, in silence.
+            ("recourse-days: 90", "recourse-days: 90\n  ; renegotiated\n  recourse-days: 30"),
+            8,
+            "key 'recourse-days' (column 3): written twice (first on line 6); Beancount "
+            "keeps only this one, 30",
+        ),
     ],
 )
 def test_bad_agreement_names_the_line_and_the_problem(tmp_path, change, line, expected):

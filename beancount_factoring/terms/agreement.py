@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -343,6 +344,32 @@ def key_position(meta: dict[str, Any], key: str) -> tuple[int, int]:
     return lineno, 1
 
 
+def _block_keys(meta: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """The keys written under a directive, in order, with their line and column.
+
+    Beancount keeps one value per key, the last, and says nothing of a key written
+    twice under a ``custom`` directive; only the source shows it. The file is read up
+    to the directive's block (agreements sit near the top of a ledger), never whole.
+    """
+    filename, lineno = str(meta.get("filename", "")), int(meta.get("lineno", 0))
+    found: list[tuple[str, int, int]] = []
+    try:
+        with open(filename, encoding="utf-8") as handle:
+            lines = itertools.islice(handle, lineno, lineno + 200)
+            for number, line in enumerate(lines, start=lineno + 1):
+                match = _KEY_LINE.match(line)
+                if match:
+                    found.append((match.group(2), number, len(match.group(1)) + 1))
+                elif line.strip() and not line.lstrip().startswith(";"):
+                    break
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []
+    return found
+
+
+_KEY_LINE = re.compile(r"^(\s+)([a-z][a-zA-Z0-9_-]*)\s*:")
+
+
 def _shown(value: Any) -> str:
     """A metadata value as the ledger wrote it: "abc" quoted, numbers and amounts plain."""
     if isinstance(value, str):
@@ -550,6 +577,22 @@ def _check_keys(reader: _Reader, offer: bool) -> None:
             reader.error(None, f"the key '{key}' is required")
 
 
+def _check_repeated_keys(reader: _Reader) -> None:
+    """Report a key written twice (new terms pasted under the old ones): Beancount keeps
+    the last value without a word, so which of the two the factor agreed cannot be told."""
+    first: dict[str, int] = {}
+    for key, lineno, column in _block_keys(reader.meta):
+        if key not in first:
+            first[key] = lineno
+            continue
+        message = (
+            f"{reader.kind} '{reader.name}', key '{key}' (column {column}): written twice "
+            f"(first on line {first[key]}); Beancount keeps only this one, "
+            f"{_shown(reader.meta.get(key))}: keep the one the factor agreed and delete the other"
+        )
+        reader.errors.append(make_error("FCT110", message, reader.meta, reader.entry, lineno))
+
+
 def _advance_rate(reader: _Reader) -> Decimal | None:
     """The advance rate, checked against the reserve rate when both are given."""
     advance_rate = reader.rate("advance-rate")
@@ -716,6 +759,7 @@ def parse_agreement(
     reader = _Reader(entry, name, kind)
     # Each key is read in this order, so that its errors come in the same order.
     _check_keys(reader, offer)
+    _check_repeated_keys(reader)
     advance_rate = _advance_rate(reader)
     fee = _fee_schedule(reader)
     recourse_days = reader.days("recourse-days")
