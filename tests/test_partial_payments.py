@@ -723,3 +723,34 @@ def test_the_part_paid_to_us_stays_owed_after_the_chargeback_of_the_rest(name):
         ("payment to forward", "INV-2001"): D("-400.00"),
         ("chargeback to net", "INV-2001"): D("-447.50"),
     }
+
+
+def test_a_part_applied_after_the_last_payment_of_its_day_says_why(tmp_path):
+    # The last payment (600.00) sits at line 1 of an included file, its part (400.00,
+    # partial: TRUE) further down the main file, both on 03-20: Beancount sorts them by
+    # line number across files, so the last payment comes first and closes the invoice
+    # short (1,000.00 - 600.00 = 400.00); the part is then refused, and says why.
+    (tmp_path / "events.beancount").write_text(
+        '2025-03-20 * "Echo" "Echo paid Harbor the rest" ^INV-2001\n'
+        '  factoring: "collected"\n'
+        "  paid: 600.00 USD\n"
+    )
+    main = (
+        'plugin "beancount_factoring.plugin"\n'
+        + OPENS
+        + HARBOR
+        + """
+2025-03-20 * "Echo" "Echo paid Harbor a first part" ^INV-2001
+  factoring: "collected"
+  paid: 400.00 USD
+  partial: TRUE
+
+include "events.beancount"
+"""
+    )
+    (tmp_path / "main.beancount").write_text(main)
+    _, errors, _ = loader.load_file(str(tmp_path / "main.beancount"))
+    refused = [e for e in errors if e.message.startswith("FCT133")]
+    assert len(refused) == 1
+    assert "the payment that closed it today was applied before this part" in (refused[0].message)
+    assert "by line number even across files" in refused[0].message

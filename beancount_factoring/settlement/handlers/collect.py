@@ -197,10 +197,19 @@ def _other_amount(meta: dict[str, object], currency: str) -> str | None:
 def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, partial: bool) -> bool:
     """The invoice may take this payment: it is open, and the amount says which part."""
     if state.collected_on and not (state.charged_back_on or state.lost_on):
+        hint = PAYMENT_HINT
+        if partial and state.collected_on == event.date:
+            # Marked as a part already: the day's last payment came first, from a line
+            # of a lower number (in another file, most likely).
+            hint = (
+                "the payment that closed it today was applied before this part: payments of "
+                "one day are applied in line order, by line number even across files (an "
+                "include); put them in one file, the last payment below its parts"
+            )
         settler.error(
             "FCT133",
             f"Invoice {state.invoice.number} cannot be collected: it is {state.describe()}; "
-            + PAYMENT_HINT,
+            + hint,
             event,
         )
         return False
