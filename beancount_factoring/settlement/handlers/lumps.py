@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
@@ -41,6 +41,7 @@ FUND, NET, RELEASE = "fund", "net", "release"
 Commit = tuple[str, "InvoiceState", "P.Purchase | str | None", Agreement]
 
 ZERO = Decimal(0)
+HALF_CENT = Decimal("0.005")
 # The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
 RAIL_CHARGES = {"wire": "wire-fee", "same-day": "same-day-fee"}
 ORDER = (
@@ -608,6 +609,11 @@ def write_deposit(
         actual = -number
         kept = [p for p in entry.postings if p is not leg]
         diff = actual - deposit.cash
+        if diff and abs(diff) < HALF_CENT and leg is not None and _interpolated(leg):
+            # Beancount filled the leg in from a converted bank amount (616.00 USD @@
+            # 880.00 CAD gives -880.0000000000000000000000003 CAD): less than half a
+            # cent is the price's arithmetic, not money (found by a review).
+            actual, diff = deposit.cash, ZERO
         if abs(diff) > settler.tolerance:
             # Left open on the clearing account until the factor corrects it.
             sums.add(agreement.clearing, -diff, currency, "difference")
@@ -626,6 +632,11 @@ def write_deposit(
         settler.result.replaced[event.index] = rewritten(entry, entry.links | links)
         settler.note_accounts(sums.firsts(), event.date, agreement)
     return True
+
+
+def _interpolated(posting: Any) -> bool:
+    """True if Beancount worked the posting's amount out (it was left blank)."""
+    return bool(posting.meta and posting.meta.get("__automatic__"))
 
 
 def _report(

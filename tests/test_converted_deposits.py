@@ -1,0 +1,54 @@
+"""A factor's deposit converted at the bank: the bank posting in USD at a total price in
+CAD, the clearing amount left for Beancount to work out.
+
+Copperline (CAD terms) advances 90% of Maple's 1,000.00 CAD invoice less a 2% flat fee:
+900.00 - 20.00 = 880.00 CAD, converted at 0.70 and received as 616.00 USD. Beancount turns
+``@@ 880.00 CAD`` into a price of 880 / 616 = 1.428571428571428571428571429 CAD per USD,
+and fills the clearing leg in as -616.00 x that price = -880.0000000000000000000000003
+CAD: three tenths of a septillionth off the 880.00 expected, the price's arithmetic.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ledgers import balance, codes, load
+
+LEDGER = """
+2025-01-01 open Assets:Bank:USD
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:USD
+
+2025-03-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   1000.00 CAD
+  Income:Freight
+
+2025-03-05 * "COPPERLINE" "Advance CA-1 converted" ^CA-1
+  Assets:Bank:USD   {bank}
+  Assets:Factoring:Copperline:CAD:Clearing
+"""
+
+
+def test_a_deposit_converted_at_a_total_price_is_split_without_a_difference():
+    entries, errors = load(LEDGER.format(bank="616.00 USD @@ 880.00 CAD"))
+    assert errors == []
+    # The split: the face 1,000.00 off the receivable, 20.00 of fee, 100.00 held in
+    # reserve (1,000.00 x 10%), and nothing left on the clearing account.
+    assert balance(entries, "Assets:Receivable:Maple") == 0
+    assert balance(entries, "Assets:Factoring:Copperline:CAD:Reserve") == Decimal("100.00")
+    assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == 0
+
+
+def test_a_converted_deposit_a_cent_short_is_still_reported():
+    # 615.99 USD @@ 879.99 CAD: 0.01 CAD short, a real difference.
+    _, errors = load(LEDGER.format(bank="615.99 USD @@ 879.99 CAD"))
+    assert codes(errors) == ["FCT120"]
+    assert "difference -0.01 CAD" in errors[0].message
