@@ -17,7 +17,8 @@ What it recognises:
 - a *payment*: any other transaction that credits a receivable account with an
   invoice's link (the debtor paid us directly);
 - a *remittance*: any other transaction that posts to a factor's ``due-to-factor``
-  account (a payment for the factor's invoice that reached us, forwarded to it);
+  account (a payment for the factor's invoice that reached us, forwarded to it),
+  one event per currency it posts there in;
 - a *deposit to income*: a bank credit from a factor's payee booked to Income.
 """
 
@@ -268,9 +269,9 @@ def read_book(entries: list[data.Directive]) -> Book:
                 event.rank = UNNAMED_RANK
     for event in pending.remittances:
         # A remittance's amount is what it forwards, whatever its ``paid:`` says.
-        amount = event.amount
+        amount, currency = event.amount, event.currency
         _resolve(book, event)
-        event.amount = amount
+        event.amount, event.currency = amount, currency
         book.events.append(event)
     return book
 
@@ -436,12 +437,16 @@ def _sort_transaction(
             _elsewhere(book, index, entry, accounts)
     elif found & DUE:
         # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
-        # account outside a misdirected-payment event: the amount is what it pays.
-        forwarded = sum(
-            ((units_of(p) or (ZERO, ""))[0] for p in entry.postings if p.account in accounts.dues),
-            ZERO,
-        )
-        pending.remittances.append(Event("remittance", index, entry, amount=forwarded))
+        # account outside a misdirected-payment event: the amount is what it pays, in
+        # its currency (one remittance per currency: 720.00 USD pays nothing of CAD).
+        forwarded: dict[str | None, Decimal] = {}
+        for posting in entry.postings:
+            units = units_of(posting) if posting.account in accounts.dues else None
+            if units is not None:
+                forwarded[units[1]] = forwarded.get(units[1], ZERO) + units[0]
+        for currency, amount in (forwarded or {None: ZERO}).items():
+            event = Event("remittance", index, entry, amount=amount, currency=currency)
+            pending.remittances.append(event)
     elif entry.links and any(
         accounts.is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0
         for p in entry.postings
