@@ -154,3 +154,85 @@ def test_reports_keep_the_currencies_apart(tmp_path):
         ("Assets:Factoring:Copperline:CAD:Clearing", "CAD"),
         ("Assets:Factoring:Copperline:USD:Clearing", "USD"),
     ]
+
+
+def line_of(text: str, words: str) -> int:
+    """The line of ``load(text, opens=False)`` that holds ``words`` (the plugin's is 1)."""
+    return next(n for n, line in enumerate(text.splitlines(), 2) if words in line)
+
+
+# Maple owes CA-1 (1,000.00 CAD, 03-03) and US-1 (500.00 USD, 03-05).
+MAPLE = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:Maple
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple      1000.00 CAD
+  Income:Freight
+
+2025-03-05 * "Maple" "US load"
+  invoice: "US-1"
+  Assets:Receivable:Maple       500.00 USD
+  Income:Freight
+"""
+
+
+def test_a_payment_pays_only_invoices_of_its_own_currency():
+    # One remittance pays all of US-1 (500.00 USD) and 400.00 CAD of CA-1. US-1 is then
+    # paid, so Summit's funding of it is FCT131; CA-1 has 1,000.00 - 400.00 = 600.00 CAD
+    # left. (Summed across currencies, 900.00 went oldest first to CA-1, and US-1 was
+    # funded with no error.)
+    text = (
+        MAPLE
+        + """
+2025-03-20 * "Maple" "Remittance" ^CA-1 ^US-1
+  Assets:Bank:Checking      500.00 USD
+  Assets:Bank:Checking      400.00 CAD
+  Assets:Receivable:Maple  -500.00 USD
+  Assets:Receivable:Maple  -400.00 CAD
+
+2025-03-21 * "SUMMIT FUNDING" "ACH" ^US-1
+  Assets:Bank:Checking         440.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT131"]
+    assert errors[0].source["lineno"] == line_of(text, '"SUMMIT FUNDING" "ACH" ^US-1')
+    assert "Invoice US-1 is already paid" in errors[0].message
+
+
+def test_a_payment_in_another_currency_than_its_invoice_is_fct134():
+    # Maple pays CA-1 720.00 USD, the receivable left for Beancount to fill (-720.00 USD):
+    # nothing of it is CAD. Taken as paying 720.00 of CA-1, CA-1 showed 280.00 CAD open.
+    text = (
+        MAPLE
+        + """
+2025-03-20 * "Maple" "Payment CA-1" ^CA-1
+  Assets:Bank:Checking     720.00 USD
+  Assets:Receivable:Maple  -720.00 USD
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert errors[0].source["lineno"] == line_of(text, '"Maple" "Payment CA-1"')
+    assert errors[0].message == (
+        "FCT134 This payment links invoice CA-1 (1,000.00 CAD) but credits "
+        "Assets:Receivable:Maple only in another currency (720.00 USD), so nothing of it "
+        "pays the invoice. Credit the receivable in CAD, at the rate of the conversion if the "
+        "customer paid in another currency (like -1000.00 CAD @ 0.72 USD), or drop the link "
+        "^CA-1 if the payment is not for it"
+    )
+    # Credited in CAD at the rate of the day, it pays CA-1 in full: no error.
+    converted = text.replace("-720.00 USD", "-1000.00 CAD @ 0.72 USD")
+    _, errors = load(converted, opens=False)
+    assert errors == []

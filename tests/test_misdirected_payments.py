@@ -454,3 +454,69 @@ def test_the_funding_of_the_invoice_paid_to_you_nets_the_payment(named):
     assert balance(entries, DUE) == balance(entries, CLEARING) == D("0.00")
     assert balance(entries, RESERVE) == D("100.00")
     assert balance(entries, FEES) == D("40.00")
+
+
+def in_cad(text: str) -> str:
+    return text.replace(" USD", " CAD")
+
+
+# INV-1001 in CAD: TQL pays us 2,000.00 CAD, owed to Summit; the bank wires it to Summit
+# in US dollars at 0.72: 2000.00 x 0.72 = 1,440.00 USD.
+FORWARD_IN_USD = FORWARD.replace("2000.00 USD", "1440.00 USD")
+FORWARD_CONVERTED = FORWARD.replace("2000.00 USD", "2000.00 CAD @ 0.72 USD")
+
+
+def test_a_forward_in_another_currency_than_the_payment_is_fct136():
+    # 1,440.00 USD is no part of the 2,000.00 CAD owed: taken as one, 2,000.00 -
+    # 1,440.00 = 560.00 was left "to forward" with no error.
+    text = in_cad(SOLD + MISDIRECTED) + FORWARD_IN_USD
+    _, errors = load(text)
+    assert codes(errors) == ["FCT136"]
+    # The forward's line: after the plugin's line and the opens of ``load``.
+    source = ["plugin", *OPENS.splitlines(), *text.splitlines()]
+    forward = next(n for n, line in enumerate(source, 1) if "Forward TQL's payment" in line)
+    assert errors[0].source["lineno"] == forward
+    assert errors[0].message == (
+        "FCT136 This transaction forwards 1,440.00 USD to 'Summit' for INV-1001, whose "
+        "payment is owed in CAD (2,000.00 CAD): forward it in CAD, at the rate of the "
+        "conversion if the bank converted it (Liabilities:Factoring:Summit:DueToFactor  "
+        "2000.00 CAD @ 0.72 USD)"
+    )
+    # Forwarded in CAD at the rate, it books cleanly: the 2,000.00 CAD owed is paid.
+    text = in_cad(SOLD + MISDIRECTED) + FORWARD_CONVERTED + in_cad(COLLECTED + RELEASE)
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, DUE) == 0
+
+
+def test_one_forward_in_two_currencies_pays_each_its_own():
+    # INV-1001 (2,000.00 CAD) and INV-1002 (3,000.00 USD, funded 04-13 at 95% less 2%:
+    # 3000.00 x 0.93 = 2,790.00 USD) are both paid to us; one wire forwards 1,500.00 CAD
+    # and 3,000.00 USD. INV-1001 still owes 2,000.00 - 1,500.00 = 500.00 CAD, INV-1002
+    # nothing. (Summed, 4,500.00 paid INV-1001's 2,000.00 and 2,500.00 of INV-1002.)
+    second = (
+        SECOND
+        + """
+2025-04-14 * "SUMMIT FUNDING" "Funding of 10460" ^sched-10460
+  Assets:Bank:Checking          2790.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-20 * "CHR" "CHR paid us for INV-1002" ^INV-1002
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          3000.00 USD
+"""
+    )
+    forward = """
+2025-04-21 * "Summit" "Forward both payments" ^INV-1001 ^INV-1002
+  Liabilities:Factoring:Summit:DueToFactor   1500.00 CAD
+  Liabilities:Factoring:Summit:DueToFactor   3000.00 USD
+  Assets:Bank:Checking                      -1500.00 CAD
+  Assets:Bank:Checking                      -3000.00 USD
+"""
+    text = in_cad(SOLD + MISDIRECTED) + second + forward
+    _, errors = load(text)
+    assert errors == []
+    found = open_items(reports(text), day(2025, 4, 21))
+    item = found[(ITEM_MISDIRECTED, "INV-1001")]
+    assert (item.cash, item.currency) == (D("-500.00"), "CAD")
+    assert (ITEM_MISDIRECTED, "INV-1002") not in found

@@ -17,7 +17,8 @@ What it recognises:
 - a *payment*: any other transaction that credits a receivable account with an
   invoice's link (the debtor paid us directly);
 - a *remittance*: any other transaction that posts to a factor's ``due-to-factor``
-  account (a payment for the factor's invoice that reached us, forwarded to it);
+  account (a payment for the factor's invoice that reached us, forwarded to it),
+  one event per currency it posts there in;
 - a *deposit to income*: a bank credit from a factor's payee booked to Income.
 """
 
@@ -273,9 +274,9 @@ def read_book(entries: list[data.Directive]) -> Book:
                 event.rank = UNNAMED_RANK
     for event in pending.remittances:
         # A remittance's amount is what it forwards, whatever its ``paid:`` says.
-        amount = event.amount
+        amount, currency = event.amount, event.currency
         _resolve(book, event)
-        event.amount = amount
+        event.amount, event.currency = amount, currency
         book.events.append(event)
     return book
 
@@ -443,12 +444,16 @@ def _sort_transaction(
             _elsewhere(book, index, entry, accounts)
     elif found & DUE:
         # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
-        # account outside a misdirected-payment event: the amount is what it pays.
-        forwarded = sum(
-            ((units_of(p) or (ZERO, ""))[0] for p in entry.postings if p.account in accounts.dues),
-            ZERO,
-        )
-        pending.remittances.append(Event("remittance", index, entry, amount=forwarded))
+        # account outside a misdirected-payment event: the amount is what it pays, in
+        # its currency (one remittance per currency: 720.00 USD pays nothing of CAD).
+        forwarded: dict[str | None, Decimal] = {}
+        for posting in entry.postings:
+            units = units_of(posting) if posting.account in accounts.dues else None
+            if units is not None:
+                forwarded[units[1]] = forwarded.get(units[1], ZERO) + units[0]
+        for currency, amount in (forwarded or {None: ZERO}).items():
+            event = Event("remittance", index, entry, amount=amount, currency=currency)
+            pending.remittances.append(event)
     elif entry.links and any(
         accounts.is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0
         for p in entry.postings
@@ -552,10 +557,13 @@ def _own_charge_key(
 def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> None:
     """A payment event for each invoice a payment links and credits (the debtor paid us).
 
-    What the payment credits a receivable account is shared among the invoices it links
-    there, oldest first (by date, then number: INV-9 before INV-10), each up to what the
-    payments before left of its face, the rest to the last: one check for two loads pays
-    each its own, and a check for the rest of one and all of another pays that rest.
+    What the payment credits a receivable account in a currency is shared among the
+    invoices of that currency it links there, oldest first (by date, then number: INV-9
+    before INV-10), each up to what the payments before left of its face, the rest to the
+    last: one check for two loads pays each its own, and a check for the rest of one and
+    all of another pays that rest. A credit pays only invoices of its own currency: one
+    remittance for a CAD and a USD invoice pays each from its own credit. An invoice it
+    links but credits only in other currencies is an FCT134 error (``_other_currency``).
     """
     # What the payments so far paid of each invoice (the payments come in date order).
     paid_before: dict[str, Decimal] = {}
@@ -566,21 +574,69 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
             if invoice is not None:
                 on_account.setdefault(invoice.account, []).append(invoice)
         for account, invoices in on_account.items():
-            paid = -sum(
-                ((units_of(p) or (ZERO, ""))[0] for p in entry.postings if p.account == account),
-                ZERO,
-            )
+            credited: dict[str, Decimal] = {}
+            for posting in entry.postings:
+                units = units_of(posting) if posting.account == account else None
+                if units is not None:
+                    credited[units[1]] = credited.get(units[1], ZERO) - units[0]
+            currency = invoices[0].face.currency
+            if len(invoices) == 1 and len(credited) == 1 and currency in credited:
+                # The common case: one invoice, paid in its currency.
+                _share_payment(book, index, entry, invoices, credited[currency], paid_before)
+                continue
             invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
-            for position, invoice in enumerate(invoices, 1):
-                number = invoice.number
-                left = (invoice.face.number or ZERO) - paid_before.get(number, ZERO)
-                share = paid if position == len(invoices) else min(paid, max(left, ZERO))
-                if share > 0:
-                    book.events.append(
-                        Event("payment", index, entry, invoices=(number,), amount=share)
-                    )
-                    paid_before[number] = paid_before.get(number, ZERO) + share
-                paid -= share
+            for currency, paid in credited.items():
+                mine = [i for i in invoices if i.face.currency == currency]
+                if mine:
+                    _share_payment(book, index, entry, mine, paid, paid_before)
+            for invoice in invoices:
+                if invoice.face.currency not in credited and any(
+                    amount > 0 for amount in credited.values()
+                ):
+                    _other_currency(book, entry, invoice, credited)
+
+
+def _share_payment(
+    book: Book,
+    index: int,
+    entry: data.Transaction,
+    invoices: list[Invoice],
+    paid: Decimal,
+    paid_before: dict[str, Decimal],
+) -> None:
+    """Share what a payment credits in one currency among its invoices of that currency
+    (sorted oldest first), each up to what is left of its face, the rest to the last."""
+    for position, invoice in enumerate(invoices, 1):
+        number = invoice.number
+        left = (invoice.face.number or ZERO) - paid_before.get(number, ZERO)
+        share = paid if position == len(invoices) else min(paid, max(left, ZERO))
+        if share > 0:
+            currency = invoice.face.currency
+            book.events.append(
+                Event("payment", index, entry, invoices=(number,), amount=share, currency=currency)
+            )
+            paid_before[number] = paid_before.get(number, ZERO) + share
+        paid -= share
+
+
+def _other_currency(
+    book: Book, entry: data.Transaction, invoice: Invoice, credited: dict[str, Decimal]
+) -> None:
+    """FCT134: a payment links the invoice and credits its receivable only in other
+    currencies. Nothing of it can pay the invoice (720.00 USD is not 720.00 CAD); taken
+    as a payment, it would leave the invoice open less a sum of another currency."""
+    face = invoice.face
+    credits = [(currency, amount) for currency, amount in credited.items() if amount > 0]
+    written = ", ".join(f"{amount:,.2f} {currency}" for currency, amount in credits)
+    message = (
+        f"This payment links invoice {invoice.number} ({face.number:,.2f} {face.currency}) "
+        f"but credits {invoice.account} only in another currency ({written}), so nothing "
+        f"of it pays the invoice. Credit the receivable in {face.currency}, at the rate of "
+        f"the conversion if the customer paid in another currency (like -{face.number} "
+        f"{face.currency} @ 0.72 {credits[0][0]}), or drop the link "
+        f"^{invoice.number} if the payment is not for it"
+    )
+    book.errors.append(make_error("FCT134", message, entry.meta, entry))
 
 
 def _buys(entry: data.Transaction) -> bool:

@@ -45,7 +45,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from beancount_factoring.reports.cost import ACCRUAL_PARTS, STATE_PARTS, cost_report
+from beancount_factoring.reports.cost import (
+    ACCRUAL_PARTS,
+    STATE_PARTS,
+    cost_report,
+    fee_event_invoices,
+    tied_invoice,
+)
 from beancount_factoring.reports.facts import Facts
 from beancount_factoring.reports.model import (
     CHARGED_BACK,
@@ -379,12 +385,16 @@ def _charges(
     """The fees the books charged apart from any invoice (monthly minimums, buyout fees,
     other charges) per (month posted, currency): the cost report's "(no invoice)" line."""
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
+    # What the cost report ties to an invoice is on that invoice's actual side already.
+    event_invoice = fee_event_invoices(facts)
     found: dict[tuple[str, str], Decimal] = {}
     for account in sorted(facts.fee_accounts):
         for line in facts.lines.get(account, ()):
             if line.date > as_of or (start is not None and line.date < start):
                 continue
-            if line.invoice in facts.timeline or line.part in STATE_PARTS | ACCRUAL_PARTS:
+            if line.part in STATE_PARTS | ACCRUAL_PARTS:
+                continue
+            if tied_invoice(facts, line, event_invoice) is not None:
                 continue
             owner = facts.factor_of_account.get(account) or event_factor.get(line.index)
             if owner is None or (factor is not None and owner != factor):

@@ -11,7 +11,8 @@ chargeback's or a forfeited credit loss's fee on that day), with each
 deposit's transfer fee shared among the invoices it funded in proportion to
 their face, and the fees posted against an invoice that its state does not
 give (a fuel advance's fee) from their postings. The fees that belong to no
-invoice (monthly minimums, buyout fees, other charges) make a customer line of
+invoice (monthly minimums, buyout fees, other charges, a fee in another currency
+than the invoice it names: ``tied_invoice``) make a customer line of
 their own (``NO_INVOICE``): the factor, customer and month lines add up to the
 same totals. With ``'accrue': 'month'``, each invoice's month-end accruals
 and their reversals, as the plugin posted them, go to its customer line (they
@@ -236,6 +237,32 @@ def _in(date: datetime.date | None, start: datetime.date | None, end: datetime.d
     return date is not None and date <= end and (start is None or date >= start)
 
 
+def fee_event_invoices(facts: Facts) -> dict[int, str]:
+    """The invoice of each fee event that links one (a fee deducted from its funding), by
+    the event's index: that invoice's fee, its customer's and in its rate."""
+    return {
+        event.index: event.invoices[0]
+        for event in facts.book.events
+        if event.kind == "fee" and len(event.invoices) == 1
+    }
+
+
+def tied_invoice(facts: Facts, line: Line, event_invoice: dict[int, str]) -> str | None:
+    """The invoice a fee posting is counted with: the one it names (``invoice:``), else
+    the one its fee event links (``fee_event_invoices``); None for a fee of no invoice.
+
+    Only an invoice the reports follow, and only in the invoice's own currency: a fee
+    in another (a USD wire fee on a CAD invoice) cannot be added to the invoice's fees
+    or rate, so it is a fee of no invoice, on the "(no invoice)" line of its currency.
+    """
+    number = line.invoice if line.invoice is not None else event_invoice.get(line.index)
+    if number is None or number not in facts.timeline:
+        return None
+    if facts.book.invoices[number].face.currency != line.currency:
+        return None
+    return number
+
+
 @dataclass
 class _Posted:
     """The fee postings of the period by factor and month, and what they tie to."""
@@ -254,13 +281,7 @@ def _posted(
     """Read the postings to the factors' fee accounts once."""
     posted = _Posted({}, {}, {}, {})
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
-    # A fee event that links one invoice (a fee deducted from its funding) is that
-    # invoice's fee: its customer's, and in the invoice's rate.
-    event_invoice = {
-        event.index: event.invoices[0]
-        for event in facts.book.events
-        if event.kind == "fee" and len(event.invoices) == 1
-    }
+    event_invoice = fee_event_invoices(facts)
     states = facts.settlement.states
     for account in sorted(facts.fee_accounts):
         for line in parted_lines(facts, account):
@@ -274,21 +295,12 @@ def _posted(
             if owner is None:
                 continue
             kind = PART_KIND.get(line.part or "", "other")
-            if line.invoice is None and line.index in event_invoice:
-                line = Line(
-                    line.date,
-                    line.account,
-                    line.number,
-                    line.currency,
-                    line.part,
-                    event_invoice[line.index],
-                    line.index,
-                )
-            tied = line.invoice in facts.timeline
+            number = tied_invoice(facts, line, event_invoice)
+            tied = number is not None
             own_part = line.part in STATE_PARTS or line.part in ACCRUAL_PARTS
-            if tied and not own_part:
+            if number is not None and not own_part:
                 booked = Booked(owner, kind, line.date, line.number)
-                posted.booked.setdefault(line.invoice or "", []).append(booked)
+                posted.booked.setdefault(number, []).append(booked)
             if not _in(line.date, start, as_of) or (factor and owner != factor):
                 continue
             mine = _tally(posted.by_factor, (owner, line.currency))

@@ -250,12 +250,16 @@ def _read_lines(facts: Facts) -> None:
 
 
 def _on_account(
-    link: str, account: str, invoices: dict[str, Any], moved: dict[str, set[str]]
+    link: str, line: Line, invoices: dict[str, Any], moved: dict[str, set[str]]
 ) -> bool:
-    """True if ``link`` is an invoice that is on ``account``: its own receivable, or one
-    it was moved to (a chargeback's recourse receivable)."""
+    """True if ``link`` is an invoice that is on the line's account (its own receivable,
+    or one it was moved to: a chargeback's recourse receivable) in the line's currency.
+    A credit in another currency pays nothing of it (``book._read_payments``)."""
     invoice = invoices.get(link)
-    return invoice is not None and (invoice.account == account or account in moved.get(link, ()))
+    if invoice is None or invoice.face.currency != line.currency:
+        return False
+    account = line.account
+    return invoice.account == account or account in moved.get(link, ())
 
 
 def _attribute(
@@ -265,17 +269,21 @@ def _attribute(
 
     By the posting's ``invoice:`` metadata, else the invoice the transaction
     is, else the one invoice it links on that account (its own receivable, or the
-    one a chargeback moved it to). A posting that names no invoice belongs to none
-    (None as its number). A credit that links several invoices on the account is to
-    be shared (``_face_shares``, else ``_share_by_number``).
+    one a chargeback moved it to), each in the posting's currency. A posting that names
+    no invoice, or one in another currency, belongs to none (None as its number): 720.00
+    USD is no part of a CAD invoice. A credit that links several invoices on the account
+    in its currency is to be shared (``_face_shares``, else ``_share_by_number``).
     """
-    number = line.invoice if line.invoice in invoices else None
+    if line.invoice in invoices:
+        # Named, but in another currency than the invoice's: a sum of no invoice.
+        named = line.invoice if invoices[line.invoice].face.currency == line.currency else None
+        return [(named, line.number)]
+    number = None
+    own = entry.meta.get("invoice")
+    if isinstance(own, str) and own in invoices and invoices[own].position == line.index:
+        number = own
     if number is None:
-        own = entry.meta.get("invoice")
-        if isinstance(own, str) and own in invoices and invoices[own].position == line.index:
-            number = own
-    if number is None:
-        linked = [link for link in entry.links if _on_account(link, line.account, invoices, moved)]
+        linked = [link for link in entry.links if _on_account(link, line, invoices, moved)]
         if not linked:
             return [(None, line.number)]
         if len(linked) > 1 and line.number < 0:
@@ -340,7 +348,7 @@ def _share_by_number(
     written by hand (or edited), where the ledger says no more.
     """
     linked = sorted(
-        (link for link in entry.links if _on_account(link, line.account, invoices, moved)),
+        (link for link in entry.links if _on_account(link, line, invoices, moved)),
         key=lambda link: (invoices[link].entry.date, natural_key(link)),
     )
     shares: list[tuple[str | None, Decimal]] = []

@@ -318,3 +318,59 @@ def test_a_payment_of_several_invoices_pays_the_oldest_first():
     report = book_of(full(ONE_CHECK_TWO_NUMBERS)).aging(as_of=day(2025, 3, 31))
     assert {x.invoice: x.amount for x in report.invoices} == {"INV-10": D("500.00")}
     assert rows(report.unfactored) == {("TQL", None): buckets(d30="500.00")}
+
+
+# Maple owes CA-1 (1,000.00 CAD, 03-03) and US-1 (500.00 USD, 03-05); one remittance
+# pays all of US-1 and 400.00 of CA-1, a credit in each currency.
+TWO_CURRENCY_REMITTANCE = """
+2025-03-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:TQL        1000.00 CAD
+  Income:Freight
+
+2025-03-05 * "Maple" "US load"
+  invoice: "US-1"
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+
+2025-03-20 * "Maple" "Remittance" ^CA-1 ^US-1
+  Assets:Bank:Checking          500.00 USD
+  Assets:Bank:Checking          400.00 CAD
+  Assets:Receivable:TQL        -500.00 USD
+  Assets:Receivable:TQL        -400.00 CAD
+"""
+
+
+def test_a_remittance_in_two_currencies_pays_each_invoice_in_its_own():
+    # Each credit pays the invoices of its currency: CA-1 1,000.00 - 400.00 = 600.00 CAD
+    # open, US-1 500.00 - 500.00 = 0 (paid). Summed across currencies (900.00) and shared
+    # oldest first, CA-1 showed 1,000.00 - 900.00 = 100.00 and US-1 nothing paid.
+    book = book_of(full(TWO_CURRENCY_REMITTANCE))
+    assert book.facts.errors == []
+    report = book.aging(as_of=day(2025, 3, 31))
+    assert {(x.invoice, x.currency): x.amount for x in report.invoices} == {
+        ("CA-1", "CAD"): D("600.00")
+    }
+    assert {t.currency: t.receivable_balance for t in report.totals} == {
+        "CAD": D("600.00"),
+        "USD": D("0.00"),
+    }
+
+
+def test_a_credit_in_another_currency_than_the_invoice_it_links_pays_none_of_it():
+    # 720.00 USD linking CA-1 (1,000.00 CAD): FCT134, and the aging does not take it off
+    # CA-1 (which showed 1,000.00 - 720.00 = 280.00 CAD): CA-1 is open 1,000.00 CAD and
+    # the -720.00 USD is a credit of no invoice on the account.
+    text = TWO_CURRENCY_REMITTANCE.split('2025-03-05 * "Maple" "US load"')[0]
+    text += """
+2025-03-20 * "Maple" "Payment CA-1" ^CA-1
+  Assets:Bank:Checking          720.00 USD
+  Assets:Receivable:TQL
+"""
+    book = book_of(full(text))
+    assert [e.message.split(" ", 1)[0] for e in book.facts.errors] == ["FCT134"]
+    report = book.aging(as_of=day(2025, 3, 31))
+    assert {(x.invoice, x.state, x.currency): x.amount for x in report.invoices} == {
+        ("CA-1", OPEN, "CAD"): D("1000.00"),
+        ("", UNATTRIBUTED, "USD"): D("-720.00"),
+    }

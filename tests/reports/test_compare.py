@@ -313,3 +313,35 @@ def test_a_months_minimums_do_not_depend_on_the_day_the_period_starts():
     assert by_key(late.by_month)["2025-03"].invoices == 1
     assert by_key(late.by_month)["2025-03"].offer_fees == D("70.00") + D("100.00")
     assert by_key(whole.by_month)["2025-03"].offer_fees == D("110.00") + D("100.00")
+
+
+@pytest.mark.parametrize("posting", [False, True], ids=["event", "posting"])
+@pytest.mark.parametrize("currency", ["CAD", "USD"])
+def test_a_fee_tied_to_an_invoice_counts_once(currency, posting):
+    # test_cost_report.CAD_INVOICE: CA-1 (1,000.00) funded 03-04, 90% less flat 2% =
+    # 20.00, paid 04-01: 28 days; a 35.00 USD wire fee tied to it. Offer: 1% = 10.00.
+    # In USD the fee is CA-1's: 55.00 on its line, nothing of no invoice. In CAD it
+    # cannot be added to CA-1's: 20.00 on its line, 35.00 USD of no invoice.
+    import test_cost_report as cost_ledgers
+
+    fee = cost_ledgers.USD_FEE_POSTING if posting else cost_ledgers.USD_FEE_EVENT
+    text = (cost_ledgers.CAD_INVOICE + fee).replace("CAD", currency)
+    offer = """
+2025-01-01 custom "factoring-offer" "Bluewater"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  recourse-days: 60
+"""
+    book, _ = book_of(text + offer)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    (item,) = compared.invoices
+    actual = {(line.key, line.currency): line.actual_fees for line in compared.by_customer}
+    totals = {line.currency: line.actual_fees for line in compared.totals}
+    if currency == "USD":
+        assert item.actual.total == D("55.00")
+        assert actual == {("TQL", "USD"): D("55.00")}
+        assert totals == {"USD": D("55.00")}
+    else:
+        assert item.actual.total == D("20.00")
+        assert actual == {("TQL", "CAD"): D("20.00"), (NO_INVOICE, "USD"): D("35.00")}
+        assert totals == {"CAD": D("20.00"), "USD": D("35.00")}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
 from conftest import book_of
 from report_ledgers import full
 
-from beancount_factoring.reports.model import Fees
+from beancount_factoring.reports.model import NO_INVOICE, Fees
 
 D = Decimal
 day = datetime.date
@@ -217,3 +218,65 @@ def test_fees_taken_at_a_release_the_day_of_the_collection_count():
         )
         assert round(line.annual_rate * 100, 2) == Decimal("25.81")
     assert invoice.fees.total == Decimal("63.00")
+
+
+# Summit funds CA-1 (1,000.00 CAD) on 03-04 at 90% less flat 2%: advance 900.00 CAD,
+# fee 20.00 CAD; TQL pays Summit on 04-01, 28 days later. Summit also charges a
+# 35.00 USD wire fee for the funding, tied to CA-1 by its link or by ``invoice:``.
+CAD_INVOICE = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:TQL        1000.00 CAD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "EFT" ^CA-1
+  Assets:Bank:Checking          880.00 CAD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-01 * "TQL" "paid" ^CA-1
+  factoring: "collected"
+"""
+USD_FEE_EVENT = """
+2025-03-05 * "Summit" "Wire fee on CA-1" ^CA-1
+  factoring: "fee"
+  charge: "other"
+  amount: 35.00 USD
+  Assets:Bank:Checking   -35.00 USD
+"""
+USD_FEE_POSTING = """
+2025-03-05 * "Summit" "Wire fee on CA-1" ^CA-1
+  Expenses:Factoring:Summit:Fees   35.00 USD
+    invoice: "CA-1"
+  Assets:Bank:Checking
+"""
+
+
+@pytest.mark.parametrize("fee", [USD_FEE_EVENT, USD_FEE_POSTING], ids=["event", "posting"])
+def test_a_fee_in_another_currency_than_its_invoice_is_of_no_invoice(fee):
+    # The 35.00 USD cannot be added to CA-1's CAD fees: CA-1 keeps 20.00 CAD over
+    # 900.00 x 28 days = 20 / 25,200 x 365 = 28.97% a year (with it, 55.00: 79.66%).
+    # The USD fee is Summit's in USD, and of no invoice.
+    book = book_of(full(CAD_INVOICE + fee))
+    assert book.facts.errors == []
+    report = book.cost(as_of=day(2025, 4, 30))
+    rate = D(20) / (D(900) * 28) * YEAR
+    (invoice,) = report.by_invoice
+    assert (invoice.invoice, invoice.currency, invoice.fees.total) == ("CA-1", "CAD", D(20))
+    assert invoice.annual_rate == rate
+    customers = {(line.key, line.currency): line for line in report.by_customer}
+    assert set(customers) == {("TQL", "CAD"), (NO_INVOICE, "USD")}
+    tql = customers[("TQL", "CAD")]
+    assert (tql.fees.total, tql.closed_fees, tql.annual_rate) == (D(20), D(20), rate)
+    assert customers[(NO_INVOICE, "USD")].fees.total == D(35)
+    factors = {(line.key, line.currency): line for line in report.by_factor}
+    assert factors[("Summit", "CAD")].closed_fees == D(20)
+    assert factors[("Summit", "CAD")].annual_rate == rate
+    assert factors[("Summit", "USD")].fees.total == D(35)
+    assert factors[("Summit", "USD")].untied_fees == D(35)

@@ -20,7 +20,9 @@ becomes, in both models (the receivable does not move)::
         factoring-part: "misdirected-payment"
 
 The liability goes when we forward the cash (a bank debit that posts to the
-due-to-factor account and links the invoice: a *remittance*), or when the
+due-to-factor account and links the invoice: a *remittance*, in the currency the
+payment is owed in, ``1000.00 CAD @ 0.72 USD`` if the bank converted it: a
+forward of 720.00 USD is no part of 1,000.00 CAD owed, ``FCT136``), or when the
 factor nets it from a later deposit (a netting item, as a chargeback is). The
 factor's own ``collected`` report of the invoice then closes it as any
 collection does; it books no cash, so nothing is counted twice.
@@ -294,12 +296,16 @@ def settle_remittance(settler: Settler, event: Event) -> None:
             event,
         )
         return
+    if _other_currency(settler, event, amount):
+        return
     left = amount
     for number in event.invoices:
         state = settler.states[number]
         owed = state.owed.get(MISDIRECTED, ZERO)
         if not owed or (event.factor is not None and state.factor != event.factor):
             continue
+        if event.currency is not None and state.currency != event.currency:
+            continue  # Another currency's forward (the same transaction's, perhaps).
         take = min(owed, left)
         left -= take
         if owed - take > settler.tolerance:
@@ -315,6 +321,35 @@ def settle_remittance(settler: Settler, event: Event) -> None:
             "invoice it is for",
             event,
         )
+
+
+def _other_currency(settler: Settler, event: Event, amount: Decimal) -> bool:
+    """True (after an FCT136 error) if the remittance forwards cash in one currency for
+    invoices whose payments are owed only in others: 720.00 USD is no part of 1,000.00
+    CAD owed, and taken as one it would leave 280.00 "to forward" that was forwarded."""
+    currency = event.currency
+    owing = []
+    for number in event.invoices:
+        state = settler.states[number]
+        if state.owed.get(MISDIRECTED) and event.factor in (None, state.factor):
+            if state.currency == currency:
+                return False
+            owing.append(state)
+    if currency is None or not owing:
+        return False
+    first = owing[0]
+    owed = first.owed[MISDIRECTED]
+    due = first.agreement.due_to_factor if first.agreement is not None else "the account"
+    settler.error(
+        "FCT136",
+        f"This transaction forwards {amount:,.2f} {currency} to "
+        f"'{settler.book.agreements.display(event.factor)}' for {first.invoice.number}, "
+        f"whose payment is owed in {first.currency} ({owed:,.2f} {first.currency}): forward "
+        f"it in {first.currency}, at the rate of the conversion if the bank converted it "
+        f"({due}  {owed} {first.currency} @ 0.72 {currency})",
+        event,
+    )
+    return True
 
 
 def settle_payment(settler: Settler, event: Event) -> None:
