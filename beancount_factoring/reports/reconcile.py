@@ -326,6 +326,7 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
             codes.setdefault((source.filename, source.lineno), []).append(code)
     found: dict[Key, list[Any]] = {}
     replaced = facts.settlement.replaced
+    agreements = facts.book.agreements
     for event in facts.book.events:
         if event.kind not in LUMP_KINDS or event.index in replaced or event.date > as_of:
             continue
@@ -336,14 +337,20 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
             if terms is None:
                 continue
             amount = on_clearing = ZERO
+            account = None
             for posting in event.entry.postings:
                 units = posting.units
                 if units is None or units.currency != currency or units.number is None:
                     continue
-                if posting.account in (terms.clearing, terms.reserve):
+                # (Another terms' account of the factor too: a CAD deposit booked to the
+                # USD terms' clearing account is that much unallocated, not 0.00.)
+                if posting.account in (terms.clearing, terms.reserve) or (
+                    agreements.factor_of_account(posting.account) == event.factor
+                ):
                     amount += units.number
-                if posting.account == terms.clearing:
-                    on_clearing += units.number
+                    account = account or posting.account
+                    if posting.account != terms.reserve:
+                        on_clearing += units.number
             days = (as_of - event.date).days
             source = source_of(event.entry.meta)
             lump = UnallocatedLump(
@@ -352,7 +359,7 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
                 date=event.date,
                 payee=event.entry.payee or "",
                 narration=event.entry.narration or "",
-                account=terms.clearing if on_clearing else terms.reserve,
+                account=account or (terms.clearing if on_clearing else terms.reserve),
                 amount=amount,
                 days_open=days,
                 grace_days=terms.grace_days,

@@ -348,3 +348,52 @@ def test_the_clearing_chart_sums_the_accounts_of_the_factor():
         (day(2025, 4, 5), D("-950")),
         (day(2025, 4, 8), D("-925.00")),
     ]
+
+
+TWO_TERMS = """
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "USD"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 60
+  payee: "COPPERLINE"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple      1000.00 CAD
+  Income:Freight
+
+2025-03-03 * "Copperline" "Schedule C1" ^CA-1
+  factoring: "schedule"
+  schedule: "C1"
+
+2025-03-04 * "COPPERLINE" "EFT, booked to the USD terms' clearing account"
+  Assets:Bank:Checking   870.00 CAD
+  Assets:Factoring:Copperline:USD:Clearing
+"""
+
+
+def test_a_deposit_on_the_other_currencys_clearing_account_shows_its_amount():
+    # CA-1 sold on schedule C1 (1,000.00 CAD on the CAD clearing account); the 870.00 CAD
+    # deposit (1,000.00 x 90% - 3% = 870.00) lands on the USD terms' clearing account and
+    # names nothing: unallocated, -870.00 CAD, not 0.00; the two accounts hold
+    # 1,000.00 - 870.00 = 130.00 CAD, which the schedule and the deposit explain.
+    report = book_of(full(TWO_TERMS)).reconcile(as_of=day(2025, 3, 4))
+    (account,) = [a for a in report.accounts if a.currency == "CAD"]
+    (lump,) = account.unallocated
+    assert (lump.amount, lump.account) == (
+        D("-870.00"),
+        "Assets:Factoring:Copperline:USD:Clearing",
+    )
+    assert account.balance == account.explained == D("130.00")
