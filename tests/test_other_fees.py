@@ -329,6 +329,21 @@ def test_fct134__a_fee_event_that_cannot_be_read(meta, message):
         ('  fuel-advance-fee: "2.5"\n', "cannot read '2.5'"),
         ("  wire-fee: 25.00\n", "must be an amount with a currency"),
         ('  currency: "CAD"\n  wire-fee: 25.00 USD\n', "is not in the agreement's currency CAD"),
+        # The fixed part of a fee given as text, in another currency than it can apply
+        # to: it was left out of every charge without a word (1% of the shortfall alone).
+        (
+            '  monthly-minimum-volume: 10000.00 USD\n  volume-shortfall-fee: "1% + 100.00 CAD"\n',
+            '"1% + 100.00 CAD" charges 100.00 CAD on a shortfall of monthly-minimum-volume: '
+            "10000.00 USD; give the fee in USD",
+        ),
+        (
+            '  currency: "USD"\n  fuel-advance-fee: "1.5% + 15.00 CAD"\n',
+            "charges 15.00 CAD, not in the agreement's currency USD",
+        ),
+        (
+            '  currency: "USD"\n  buyout-fee: "0.5% + 50.00 CAD"\n',
+            "charges 50.00 CAD, not in the agreement's currency USD",
+        ),
     ],
 )
 def test_fct110__fee_keys_that_cannot_be_read(keys, message):
