@@ -321,6 +321,29 @@ def test_fct134__a_fee_event_that_cannot_be_read(meta, message):
     assert message in errors[0].message
 
 
+@pytest.mark.parametrize("charge", ["other", "wire"])
+def test_fct134__a_fee_given_as_a_negative_amount(charge):
+    # Booked as given, -30.00 was a fee the factor owes (Fees -30.00, Clearing +30.00),
+    # with no word until a later deposit failed to match it. Now nothing is booked.
+    text = (
+        SUMMIT
+        + f"""
+2025-04-01 * "Summit" "Fee"
+  factoring: "fee"
+  charge: "{charge}"
+  amount: -30.00 USD
+"""
+    )
+    entries, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert (
+        "amount: -30.00 USD is negative; give the fee the factor charged as a positive "
+        "amount, like amount: 30.00 USD. A fee the factor refunds is not a fee event: book "
+        "the refund as a transaction of your own that credits the agreement's fees account"
+    ) in errors[0].message
+    assert balance(entries, FEES) == balance(entries, CLEARING) == 0
+
+
 # Summit's March: a 50,000.00 minimum volume at 1% of the shortfall and a 500.00 least
 # total of discount fees; V1 and V2 (10,000.00 each, 2% = 200.00 each) funded on 03-30
 # and on 03-31, the month's last day.

@@ -20,9 +20,10 @@ date, else FCT134: a day's fundings are booked after its fee events (so that a
 deposit can net a fee of its day), and what the month funds from the event's
 day on would be left out. Given ``amount: 250.00 USD``, the factor's figure is
 booked and audited: an FCT190 error if it differs from the agreement's, or if
-the month met the minimum.
-``charge: "other"`` (a credit check, a UCC filing) needs ``amount:`` and is not
-audited. The VAT on a charge (``volume-shortfall-fee-vat``,
+the month met the minimum; an amount below zero is FCT134 (a fee the factor
+refunds is a transaction of the user's own, crediting the fees account).
+``charge: "other"`` (a credit check, a UCC filing) needs ``amount:`` and is
+not audited. The VAT on a charge (``volume-shortfall-fee-vat``,
 ``monthly-minimum-fee-vat``, ``other-fee-vat``) is booked to the input-VAT
 account and owed with it. If the fee was paid otherwise (from the bank), write
 that posting: the plugin adds only the fee's.
@@ -113,6 +114,17 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
         settler.error(
             "FCT134",
             f'charge: "{kind}" needs the fee the factor charged: amount: 25.00 USD',
+            event,
+        )
+        return None
+    if isinstance(stated, Amount) and stated.number is not None and stated.number < 0:
+        # Booked as given, it would be a fee the factor owes, netted by no deposit.
+        settler.error(
+            "FCT134",
+            f"amount: {stated} is negative; give the fee the factor charged as a positive "
+            f"amount, like amount: {-stated.number} {stated.currency}. A fee the factor "
+            "refunds is not a fee event: book the refund as a transaction of your own that "
+            "credits the agreement's fees account",
             event,
         )
         return None
