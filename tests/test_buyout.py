@@ -174,6 +174,35 @@ def test_fct134__the_two_agreements_must_share_a_model():
     assert "give both agreements the same model" in errors[0].message
 
 
+@pytest.mark.parametrize(
+    "fee",
+    [
+        "buyout-fee: 50.00 USD",
+        'buyout-fee: "0.5% + 50.00 USD"',
+        "buyout-fee: 50.00 CAD\n  invoice-fee: 5.00 USD",
+        "buyout-fee: 50.00 CAD\n  minimum-fee: 10.00 USD",
+    ],
+)
+def test_fct134__a_fee_of_the_new_agreement_in_another_currency(fee):
+    # Lakeshore's invoices are in CAD; Pinecrest (no currency: key) gives a fee in USD.
+    # It was left out without a word: no buyout-fee leg, nothing owed (reviewB t14). Now
+    # the buyout is refused and nothing moves: Lakeshore still holds the reserves,
+    # 2,000.00 x 5% + 1,000.00 x 5% = 150.00 CAD, and nothing is owed to Pinecrest.
+    text = LEDGER.split("2025-07-10")[0].replace(" USD", " CAD")
+    _, errors = load(text)
+    assert errors == []  # (the ledger in CAD books the buyout)
+    entries, errors = load(text.replace("buyout-fee: 50.00 CAD", fee))
+    assert codes(errors) == ["FCT134"]
+    shown = fee.rsplit("\n  ", 1)[-1]
+    assert (
+        f"Agreement 'Pinecrest' gives {shown}, but the invoices this buyout takes are in "
+        "CAD; give the fee in CAD" in errors[0].message
+    )
+    assert errors[0].entry.narration == "Buyout of Lakeshore's open invoices"
+    assert balance(entries, L_RESERVE) == D("150.00")
+    assert balance(entries, P_CLEARING) == 0
+
+
 TWO_BUYOUTS_OF_A_DAY = """
 2025-01-01 custom "factoring-agreement" "Lakeshore"
   advance-rate: 0.90

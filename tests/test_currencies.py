@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
 from beancount import loader
 
 from beancount_factoring.reports import compute
@@ -123,6 +124,49 @@ def test_a_later_agreement_replaces_only_its_own_currencys():
     assert errors == []
     assert balance(entries, "Assets:Factoring:Copperline:CAD:Reserve") == D("200.00")
     assert balance(entries, "Assets:Factoring:Copperline:USD:Reserve") == D("50.00")
+
+
+# One agreement, no currency: key, for invoices in any currency.
+ONE_AGREEMENT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  minimum-fee: {minimum}
+  recourse-days: 90
+  payee: "SUMMIT"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load"
+  invoice: "CA-1"
+  Assets:Receivable:TQL   400.00 {currency}
+  Income:Freight
+
+2025-03-05 * "SUMMIT" "Advance CA-1" ^CA-1
+  Assets:Bank:Checking   {cash} {currency}
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+@pytest.mark.parametrize(("minimum", "currency"), [("15.00 USD", "CAD"), ("30.00 CAD", "USD")])
+def test_fct134__a_minimum_fee_in_another_currency_than_the_invoice(minimum, currency):
+    # 400.00 x 90% = 360.00 advance; 2% = 8.00, below a minimum in the other currency,
+    # which was left out without a word: 360.00 - 8.00 = 352.00 booked, no error (reviewB
+    # t3). Now the funding is refused, as for an invoice-fee in another currency, and
+    # nothing is booked.
+    text = ONE_AGREEMENT.format(minimum=minimum, currency=currency, cash="352.00")
+    entries, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert (
+        f"Agreement 'Summit' gives minimum-fee: {minimum}, but invoice CA-1 is in "
+        f"{currency}; give the fee in {currency}" in errors[0].message
+    )
+    assert errors[0].entry.narration == "Advance CA-1"
+    assert balance(entries, "Expenses:Factoring:Summit:Fees") == 0
+    # In the invoice's currency the minimum applies: 360.00 - 15.00 = 345.00.
+    text = ONE_AGREEMENT.format(minimum=f"15.00 {currency}", currency=currency, cash="345.00")
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Summit:Fees") == D("15.00")
 
 
 def test_reports_keep_the_currencies_apart(tmp_path):

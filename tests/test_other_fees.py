@@ -321,6 +321,107 @@ def test_fct134__a_fee_event_that_cannot_be_read(meta, message):
     assert message in errors[0].message
 
 
+@pytest.mark.parametrize("charge", ["other", "wire"])
+def test_fct134__a_fee_given_as_a_negative_amount(charge):
+    # Booked as given, -30.00 was a fee the factor owes (Fees -30.00, Clearing +30.00),
+    # with no word until a later deposit failed to match it. Now nothing is booked.
+    text = (
+        SUMMIT
+        + f"""
+2025-04-01 * "Summit" "Fee"
+  factoring: "fee"
+  charge: "{charge}"
+  amount: -30.00 USD
+"""
+    )
+    entries, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert (
+        "amount: -30.00 USD is negative; give the fee the factor charged as a positive "
+        "amount, like amount: 30.00 USD. A fee the factor refunds is not a fee event: book "
+        "the refund as a transaction of your own that credits the agreement's fees account"
+    ) in errors[0].message
+    assert balance(entries, FEES) == balance(entries, CLEARING) == 0
+
+
+# Summit's March: a 50,000.00 minimum volume at 1% of the shortfall and a 500.00 least
+# total of discount fees; V1 and V2 (10,000.00 each, 2% = 200.00 each) funded on 03-30
+# and on 03-31, the month's last day.
+LAST_DAY = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  monthly-minimum-volume: 50000.00 USD
+  volume-shortfall-fee: "1%"
+  monthly-minimum-fee: 500.00 USD
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-30 * "TQL" "Load 1"
+  invoice: "V1"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2025-03-30 * "TQL" "Load 2"
+  invoice: "V2"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2025-03-30 * "SUMMIT FUNDING" "ACH V1" ^V1
+  Assets:Bank:Checking   8800.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-31 * "SUMMIT FUNDING" "ACH V2" ^V2
+  Assets:Bank:Checking   8800.00 USD
+  Assets:Factoring:Summit:Clearing
+
+{date} * "Summit" "March volume shortfall"
+  factoring: "fee"
+  charge: "minimum-volume"
+  period: "{period}"
+
+{date} * "Summit" "March minimum fee"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+  period: "{period}"
+"""
+
+
+def test_a_monthly_minimum_charged_after_its_month():
+    # Volume 10,000.00 + 10,000.00 = 20,000.00: 1% of the 30,000.00 shortfall = 300.00.
+    # Discount fees 200.00 + 200.00 = 400.00 of the 500.00 minimum: 100.00.
+    entries, errors = load(LAST_DAY.format(date="2025-04-01", period="2025-03"))
+    assert errors == []
+    assert legs(txn(entries, "March volume shortfall")) == [
+        (CLEARING, D("-300.00"), None, "minimum-volume-fee"),
+        (FEES, D("300.00"), None, "minimum-volume-fee"),
+    ]
+    assert legs(txn(entries, "March minimum fee")) == [
+        (CLEARING, D("-100.00"), None, "minimum-fee"),
+        (FEES, D("100.00"), None, "minimum-fee"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date", "period", "after"),
+    [("2025-03-31", "2025-03", "2025-04-01"), ("2025-04-01", "2025-04", "2025-05-01")],
+)
+def test_fct134__a_monthly_minimum_charged_before_its_month_is_over(date, period, after):
+    # Dated 03-31, the fees ran before V2's funding of that day (ledger.md 9.3) and booked
+    # 1% of (50,000.00 - 10,000.00) = 400.00 and 500.00 - 200.00 = 300.00, no error.
+    # Now each is refused: only the discount fees are booked, 200.00 + 200.00 = 400.00.
+    entries, errors = load(LAST_DAY.format(date=date, period=period))
+    assert codes(errors) == ["FCT134", "FCT134"]
+    for kind, error in zip(("minimum-volume", "monthly-minimum-fee"), errors, strict=True):
+        assert (
+            f'This {kind} fee is for period: "{period}", but it is dated {date}, before the '
+            f"month is over: what {period} funds on or after {date} would be left out. Date "
+            f"it the day the factor charged it after the month ended, like {after}"
+        ) in error.message
+    assert balance(entries, FEES) == D("400.00")
+
+
 @pytest.mark.parametrize(
     ("keys", "message"),
     [
@@ -329,6 +430,21 @@ def test_fct134__a_fee_event_that_cannot_be_read(meta, message):
         ('  fuel-advance-fee: "2.5"\n', "cannot read '2.5'"),
         ("  wire-fee: 25.00\n", "must be an amount with a currency"),
         ('  currency: "CAD"\n  wire-fee: 25.00 USD\n', "is not in the agreement's currency CAD"),
+        # The fixed part of a fee given as text, in another currency than it can apply
+        # to: it was left out of every charge without a word (1% of the shortfall alone).
+        (
+            '  monthly-minimum-volume: 10000.00 USD\n  volume-shortfall-fee: "1% + 100.00 CAD"\n',
+            '"1% + 100.00 CAD" charges 100.00 CAD on a shortfall of monthly-minimum-volume: '
+            "10000.00 USD; give the fee in USD",
+        ),
+        (
+            '  currency: "USD"\n  fuel-advance-fee: "1.5% + 15.00 CAD"\n',
+            "charges 15.00 CAD, not in the agreement's currency USD",
+        ),
+        (
+            '  currency: "USD"\n  buyout-fee: "0.5% + 50.00 CAD"\n',
+            "charges 50.00 CAD, not in the agreement's currency USD",
+        ),
     ],
 )
 def test_fct110__fee_keys_that_cannot_be_read(keys, message):

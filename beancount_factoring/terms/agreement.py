@@ -255,6 +255,21 @@ class Agreement:
         }.get(rail, ())
         return next((fee for fee in order if fee is not None), self.transfer_fee)
 
+    def fee_elsewhere(self, keys: tuple[str, ...], currency: str) -> str | None:
+        """The first of the fee ``keys`` whose fixed amount is in another currency than
+        ``currency``, as the ledger gives it (``buyout-fee: 50.00 USD``); None if none is.
+
+        Such a fee cannot apply to what is in ``currency``: the event it would apply to
+        is an error rather than booked without it.
+        """
+        for key in keys:
+            fee = getattr(self, key.replace("-", "_"))
+            if isinstance(fee, Amount) and fee.currency != currency:
+                return f"{key}: {fee.number} {fee.currency}"
+            if isinstance(fee, FeeRule) and not fee.applies_to(currency):
+                return f"{key}: {_shown(self.meta.get(key, fee.text))}"
+        return None
+
     @property
     def loan(self) -> bool:
         """True under the loan model: receivables stay, advances are a liability."""
@@ -388,11 +403,14 @@ class _Reader:
         self.kind = kind
         self.meta = entry.meta
         self.errors: list[FactoringError] = []
+        # The keys already in error (one error a key is enough).
+        self.flagged: set[str] = set()
 
     def error(self, key: str | None, message: str) -> None:
         if key is None:
             where, lineno = "", None
         else:
+            self.flagged.add(key)
             lineno, column = key_position(self.meta, key)
             where = f", key '{key}' (column {column})"
         self.errors.append(
@@ -664,11 +682,27 @@ def _other_charges(reader: _Reader) -> dict[str, Any]:
             "monthly-minimum-volume",
             'needs the fee charged on a shortfall: volume-shortfall-fee: "1%" or 250.00 USD',
         )
+    _check_shortfall_currency(reader, charges)
     return charges
 
 
-def _check_currency(reader: _Reader, currency: str | None) -> None:
-    """With a ``currency:``, every amount the agreement gives must be in it."""
+def _check_shortfall_currency(reader: _Reader, charges: dict[str, Any]) -> None:
+    """The fixed part of the shortfall fee is charged on the minimum volume's shortfall,
+    in its currency: in another one it could never apply."""
+    minimum, rule = charges["monthly_minimum_volume"], charges["volume_shortfall_fee"]
+    if minimum is None or rule is None or rule.applies_to(minimum.currency):
+        return
+    reader.error(
+        "volume-shortfall-fee",
+        f"{_shown(reader.meta['volume-shortfall-fee'])} charges {rule.fixed} {rule.currency} "
+        f"on a shortfall of monthly-minimum-volume: {_shown(minimum)}; give the fee in "
+        f"{minimum.currency}",
+    )
+
+
+def _check_currency(reader: _Reader, currency: str | None, charges: dict[str, Any]) -> None:
+    """With a ``currency:``, every amount the agreement gives must be in it, the fixed
+    part of a fee written as text (``"1% + 100.00 CAD"``) too."""
     if currency is None:
         return
     for key in KEYS:
@@ -676,6 +710,18 @@ def _check_currency(reader: _Reader, currency: str | None) -> None:
         other = getattr(value, "currency", None)
         if isinstance(value, Amount) and other != currency:
             reader.error(key, f"{_shown(value)} is not in the agreement's currency {currency}")
+        rule = charges.get(key.replace("-", "_"))
+        if (
+            isinstance(value, str)
+            and isinstance(rule, FeeRule)
+            and not rule.applies_to(currency)
+            and key not in reader.flagged
+        ):
+            reader.error(
+                key,
+                f"{_shown(value)} charges {rule.fixed} {rule.currency}, not in the "
+                f"agreement's currency {currency}",
+            )
 
 
 def _account_names(reader: _Reader, component: str, offer: bool) -> dict[str, str | None]:
@@ -774,7 +820,7 @@ def parse_agreement(
     payee = _payee(reader, name)
     currency = reader.currency()
     charges = _other_charges(reader)
-    _check_currency(reader, currency)
+    _check_currency(reader, currency, charges)
     accounts = _account_terms(reader, name, currency, offer, model)
     if reader.errors:
         return None, reader.errors

@@ -138,7 +138,10 @@ class FeeRule:
 
     Used by the agreement keys that charge on an amount (a fuel advance, a
     volume shortfall, the invoices a buyout moves): ``rate`` applies to that
-    amount, ``fixed`` is added once, in its own currency only.
+    amount, ``fixed`` is added once, in its own currency only. A fixed part in
+    another currency than what it applies to is an error before ``of`` is asked
+    (FCT110 at the agreement, or FCT134 at the event, after ``applies_to``), so
+    that ``of`` never leaves it out unsaid.
     """
 
     rate: Decimal

@@ -96,7 +96,7 @@ def test_thin_buyout_with_vat__cost_rows_tie_and_each_factor_has_its_own_vat(mod
 
 @pytest.mark.parametrize("name", ["minimum-fee", "minimum-fee-netted"])
 def test_a_monthly_minimum_with_vat_is_a_fee_to_net(name):
-    # 55.00 + VAT 14.025 -> 14.03 = 69.03 owed from 03-31 on Vakka's clearing account.
+    # 55.00 + VAT 14.025 -> 14.03 = 69.03 owed from 04-01 on Vakka's clearing account.
     book = _book(f"{name}.beancount")
     (account,) = book.reconcile(datetime.date(2025, 5, 10)).accounts
     assert (account.balance, account.unexplained) == (D("-69.03"), 0)

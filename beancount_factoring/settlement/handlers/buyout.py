@@ -19,7 +19,9 @@ factor's fees account. From then on the invoice is the new factor's, under its
 terms, as if it had funded it on the buyout day: its fee clock, its recourse
 days and its release. The new factor's ``buyout-fee`` (an amount, or a rate of
 the face bought out) is owed on its clearing account until its next deposit
-nets it, like a chargeback. Under the loan model the advance moves too: the
+nets it, like a chargeback. A fixed fee of the new agreement (``buyout-fee``,
+``invoice-fee``, ``minimum-fee``) in another currency than the invoices is an
+FCT134 error at the buyout, as at a funding. Under the loan model the advance moves too: the
 old factor's advances liability is repaid and the new one's takes it over.
 The two agreements must share a model.
 
@@ -67,6 +69,9 @@ from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
 
 ZERO = Decimal(0)
+# The new agreement's fixed fees a buyout charges in the invoices' currency only: its
+# own, and those of buying each invoice.
+BUYOUT_FEE_KEYS = ("buyout-fee", "invoice-fee", "minimum-fee")
 
 
 def settle_buyout(settler: Settler, event: Event) -> None:
@@ -100,7 +105,7 @@ def settle_buyout(settler: Settler, event: Event) -> None:
     links = {state.invoice.number for state in states}
     rule = new.buyout_fee
     charge = None
-    if rule is not None and rule.applies_to(currency):
+    if rule is not None:  # (in the invoices' currency: checked by _parties)
         fee = rule.of(total, currency, new.rounding)
         if fee:
             key = settler.book.charge_keys.get(event.index) or charge_link(event.entry)
@@ -181,6 +186,16 @@ def _parties(settler: Settler, event: Event) -> tuple[str, list[InvoiceState], A
                 event,
             )
             return None
+    # A fee of the new agreement that cannot apply would be left out without a word.
+    fee = new.fee_elsewhere(BUYOUT_FEE_KEYS, states[0].currency)
+    if fee is not None:
+        settler.error(
+            "FCT134",
+            f"Agreement '{new.name}' gives {fee}, but the invoices this buyout takes are in "
+            f"{states[0].currency}; give the fee in {states[0].currency}",
+            event,
+        )
+        return None
     return old, states, new
 
 

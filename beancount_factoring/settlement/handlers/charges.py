@@ -15,13 +15,18 @@ The plugin works out what the agreement charges for the month (``period``,
 default the month before the event) from what the factor funded in it, books
 it on the fees account and leaves it owed on the clearing account, where the
 factor's next deposit nets it (matched by amount, or naming the event's link,
-here ``^fee-2025-04-01-minimum-volume``). Given ``amount: 250.00 USD``, the
-factor's figure is booked and audited: an FCT190 error if it differs from the
-agreement's, or if the month met the minimum. ``charge: "other"`` (a credit
-check, a UCC filing) needs ``amount:`` and is not audited. The VAT on a
-charge (``volume-shortfall-fee-vat``, ``monthly-minimum-fee-vat``,
-``other-fee-vat``) is booked to the input-VAT account and owed with it. If the fee was paid
-otherwise (from the bank), write that posting: the plugin adds only the fee's.
+here ``^fee-2025-04-01-minimum-volume``). The month must be over by the event's
+date, else FCT134: a day's fundings are booked after its fee events (so that a
+deposit can net a fee of its day), and what the month funds from the event's
+day on would be left out. Given ``amount: 250.00 USD``, the factor's figure is
+booked and audited: an FCT190 error if it differs from the agreement's, or if
+the month met the minimum; an amount below zero is FCT134 (a fee the factor
+refunds is a transaction of the user's own, crediting the fees account).
+``charge: "other"`` (a credit check, a UCC filing) needs ``amount:`` and is
+not audited. The VAT on a charge (``volume-shortfall-fee-vat``,
+``monthly-minimum-fee-vat``, ``other-fee-vat``) is booked to the input-VAT
+account and owed with it. If the fee was paid otherwise (from the bank), write
+that posting: the plugin adds only the fee's.
 """
 
 from __future__ import annotations
@@ -112,7 +117,40 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
             event,
         )
         return None
+    if isinstance(stated, Amount) and stated.number is not None and stated.number < 0:
+        # Booked as given, it would be a fee the factor owes, netted by no deposit.
+        settler.error(
+            "FCT134",
+            f"amount: {stated} is negative; give the fee the factor charged as a positive "
+            f"amount, like amount: {-stated.number} {stated.currency}. A fee the factor "
+            "refunds is not a fee event: book the refund as a transaction of your own that "
+            "credits the agreement's fees account",
+            event,
+        )
+        return None
+    if kind not in STATED and f"{event.date:%Y-%m}" <= period:
+        _month_not_over(settler, event, str(kind), period)
+        return None
     return str(kind), period, stated
+
+
+def _month_not_over(settler: Settler, event: Event, kind: str, period: str) -> None:
+    """FCT134: a monthly minimum charged before its month is over.
+
+    It is worked out from the month's volume and fees booked before it; a day's
+    fundings are booked after its fee events (so that a deposit can net a fee of its
+    day), so those of its own day, and of any later day of the month, would be left
+    out and a wrong figure booked.
+    """
+    year, month = int(period[:4]), int(period[5:])
+    after = datetime.date(year + month // 12, month % 12 + 1, 1)
+    settler.error(
+        "FCT134",
+        f'This {kind} fee is for period: "{period}", but it is dated {event.date}, before '
+        f"the month is over: what {period} funds on or after {event.date} would be left "
+        f"out. Date it the day the factor charged it after the month ended, like {after}",
+        event,
+    )
 
 
 def _fee_amount(

@@ -44,6 +44,8 @@ ZERO = Decimal(0)
 HALF_CENT = Decimal("0.005")
 # The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
 RAIL_CHARGES = {"wire": "wire-fee", "same-day": "same-day-fee"}
+# The agreement's fixed fees a funding charges in the invoice's currency only.
+FUNDING_FEE_KEYS = ("invoice-fee", "transfer-fee", "minimum-fee")
 ORDER = (
     "advances",
     "discount fees",
@@ -534,9 +536,12 @@ def _funding_commit(
         return None
     terms = state.agreement or agreement
     invoice_fee, transfer_fee, currency = terms.invoice_fee, terms.transfer_fee, state.currency
-    # (Most agreements charge in the invoices' currency: two tests, no loop.)
-    if (invoice_fee is not None and invoice_fee.currency != currency) or (
-        transfer_fee is not None and transfer_fee.currency != currency
+    floor = terms.minimum_fee
+    # (Most agreements charge in the invoices' currency: three tests, no loop.)
+    if (
+        (invoice_fee is not None and invoice_fee.currency != currency)
+        or (transfer_fee is not None and transfer_fee.currency != currency)
+        or (floor is not None and floor.currency != currency)
     ):
         _wrong_fee_currency(settler, event, terms, state)
         return None
@@ -550,17 +555,16 @@ def _wrong_fee_currency(
     settler: Settler, event: Event, terms: Agreement, state: InvoiceState
 ) -> None:
     """FCT134: the agreement gives a fee of the funding in another currency than the
-    invoice's (the first of the invoice fee and the transfer fee that does)."""
-    number = state.invoice.number
-    for key, fee in (("invoice-fee", terms.invoice_fee), ("transfer-fee", terms.transfer_fee)):
-        if fee is not None and fee.currency != state.currency:
-            settler.error(
-                "FCT134",
-                f"Agreement '{terms.name}' gives {key}: {fee.number} {fee.currency}, but "
-                f"invoice {number} is in {state.currency}; give the fee in {state.currency}",
-                event,
-            )
-            return
+    invoice's (the first of the invoice fee, the transfer fee and the minimum fee that
+    does), which would otherwise be left out of the split without a word."""
+    currency = state.currency
+    fee = terms.fee_elsewhere(FUNDING_FEE_KEYS, currency)
+    settler.error(
+        "FCT134",
+        f"Agreement '{terms.name}' gives {fee}, but invoice {state.invoice.number} is in "
+        f"{currency}; give the fee in {currency}",
+        event,
+    )
 
 
 def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
