@@ -515,3 +515,23 @@ def test_two_fees_of_a_day_and_kind_each_need_their_own_link():
     entries, errors = load(text)
     assert errors == []
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == Decimal("-50.00")
+
+
+@pytest.mark.parametrize(("rail", "key"), [("wire", "wire-fee"), ("same-day", "same-day-fee")])
+def test_a_rail_fee_in_another_currency_names_its_own_key(rail, key):
+    # The wire (or same-day) fee in CAD on a deposit funding USD invoices: it cannot apply,
+    # and the error names the key that gives it (not transfer-fee).
+    written = {"wire-fee": "25.00 USD", "same-day-fee": "15.00 USD"}[key]
+    terms = SUMMIT.replace(f"  {key}: {written}", f"  {key}: 25.00 CAD")
+    text = (
+        terms
+        + f"""
+2025-03-04 * "SUMMIT FUNDING" "Deposit" ^INV-1001
+  transfer: "{rail}"
+  Assets:Bank:Checking   1830.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert f"gives {key}: 25.00 CAD, but this deposit funds invoices in USD" in errors[0].message

@@ -265,9 +265,14 @@ def _expected_deposit(
     terms_fee = None if _rail_fee_deducted(rail, charges) else agreement.rail_fee(rail)
     funds = any(commit[0] is FUND for commit in lump.commits)
     if terms_fee is not None and terms_fee.currency != currency and funds:
+        key = next(
+            key
+            for key in ("same-day-fee", "wire-fee", "transfer-fee")
+            if getattr(agreement, key.replace("-", "_")) is terms_fee
+        )
         settler.error(
             "FCT134",
-            f"Agreement '{agreement.name}' gives transfer-fee: {terms_fee.number} "
+            f"Agreement '{agreement.name}' gives {key}: {terms_fee.number} "
             f"{terms_fee.currency}, "
             f"but this deposit funds invoices in {currency}; give the fee in {currency}",
             event,
