@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from beancount import loader
+from beancount.core import data
 
 from beancount_factoring.reports import compute
 
@@ -280,3 +281,46 @@ def test_a_payment_in_another_currency_than_its_invoice_is_fct134():
     converted = text.replace("-720.00 USD", "-1000.00 CAD @ 0.72 USD")
     _, errors = load(converted, opens=False)
     assert errors == []
+
+
+def test_a_fee_in_another_currency_than_the_invoice_it_links_is_a_fee_apart():
+    # Summit funds Maple's CA-1 (1,000.00 CAD at 90% less 2%: 900.00 - 20.00 = 880.00 CAD)
+    # and lists a 25.00 USD wire charge on CA-1 the same day. A CAD funding cannot deduct
+    # USD: the charge is owed apart (-25.00 USD on the clearing account, for a USD deposit
+    # to net), and the 880.00 CAD deposit funds CA-1 alone, with nothing left over.
+    text = """
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple      1000.00 CAD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "EFT" ^CA-1
+  Assets:Bank:Checking         880.00 CAD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-04 * "Summit" "Wire charge CA-1" ^CA-1
+  factoring: "fee"
+  charge: "wire"
+  amount: 25.00 USD
+"""
+    entries, errors = load(text)
+    assert errors == []
+    clearing = "Assets:Factoring:Summit:Clearing"
+    postings = [
+        p.units
+        for e in entries
+        if isinstance(e, data.Transaction)
+        for p in e.postings
+        if p.account == clearing
+    ]
+    assert sum((u.number for u in postings if u.currency == "CAD"), D(0)) == 0
+    assert sum((u.number for u in postings if u.currency == "USD"), D(0)) == D("-25.00")

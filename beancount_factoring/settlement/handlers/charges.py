@@ -233,12 +233,22 @@ def _write_fee(
     else:
         settler.write(event, legs, {key}, agreement)
     if on_clearing:
-        # The invoice the fee event links (a deduction from its funding), if one.
+        # The invoice the fee event links (a deduction from its funding), if one: in its
+        # currency only, since a funding in another cannot deduct it (a USD wire charge
+        # on a CAD invoice is a fee apart, netted by a USD deposit that names it).
         invoice = event.invoices[0] if len(event.invoices) == 1 else None
+        if invoice is not None and _currency_of(settler, invoice) != currency:
+            invoice = None
         label = f"{kind} fee " + (f"of {invoice}" if invoice else period)
         settler.charge(
             event.factor, Charge(key, label, event.date, owed, currency, part, entry, invoice)
         )
+
+
+def _currency_of(settler: Settler, number: str) -> str | None:
+    """The currency of an invoice of the ledger, if it is one."""
+    state = settler.result.states.get(number)
+    return state.currency if state is not None else None
 
 
 def _expected(
