@@ -86,6 +86,7 @@ PARTS = (
     "collection",
     "difference",
     "rounding",
+    "conversion",
     "fuel-advance",
     "fuel-advance-fee",
     "fuel-advance-recoup",

@@ -617,6 +617,12 @@ def write_deposit(
             return False
         actual = -number
         kept = [p for p in entry.postings if p is not leg]
+        if leg is not None and leg.price is not None:
+            # Converted on the clearing leg (-880.00 CAD @ 0.70 USD): the leg stays, its
+            # price balancing the bank's USD, and the split is written beside it against
+            # a leg of the opposite amount, so the clearing account nets to the difference.
+            kept = list(entry.postings)
+            sums.add(agreement.clearing, actual, currency, "conversion")
         diff = actual - deposit.cash
         if diff and abs(diff) < HALF_CENT and leg is not None and _interpolated(leg):
             # Beancount filled the leg in from a converted bank amount (616.00 USD @@
