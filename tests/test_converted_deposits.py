@@ -83,3 +83,78 @@ def test_a_deposit_converted_on_its_clearing_leg_a_cent_short_is_reported():
     assert codes(errors) == ["FCT120"]
     assert "difference -0.01 CAD" in errors[0].message
     assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == Decimal("0.01")
+
+
+COPPERLINE_CAD = """
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Bank:USD
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+{model}  payee: "COPPERLINE"
+  bank: Assets:Bank:CAD
+"""
+
+
+def test_an_unlinked_payment_converted_at_a_total_price_pays_our_invoice():
+    # Loan model: CA-1 (1,000.00 CAD) pledged and funded, CA-2 (880.00 CAD) ours. Maple's
+    # wire of 616.00 USD @@ 880.00 CAD pays CA-2; Beancount fills the receivable leg in as
+    # -880.0000000000000000000000003 CAD, leaving 999.9999999999999999999999997 CAD of
+    # the 1,000.00 pledged: the price's arithmetic, no payment of the pledged invoice.
+    text = (
+        COPPERLINE_CAD.format(model='  model: "loan"\n')
+        + """
+2025-03-03 * "Maple" "CA load (factored)"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   1000.00 CAD
+  Income:Freight
+
+2025-03-03 * "Maple" "CA load (kept)"
+  invoice: "CA-2"
+  Assets:Receivable:Maple   880.00 CAD
+  Income:Freight
+
+2025-03-05 * "COPPERLINE" "Advance CA-1" ^CA-1
+  Assets:Bank:CAD   880.00 CAD
+  Assets:Factoring:Copperline:CAD:Clearing
+
+2025-03-20 * "Maple" "Incoming wire, converted"
+  Assets:Bank:USD   616.00 USD @@ 880.00 CAD
+  Assets:Receivable:Maple
+"""
+    )
+    _, errors = load(text)
+    assert errors == []
+
+
+def test_a_forward_converted_at_a_total_price_forwards_the_whole_payment():
+    # Maple paid us CA-1's 880.00 CAD; we wire it to Copperline from the USD account,
+    # 616.00 USD @@ 880.00 CAD: the due-to-factor leg Beancount fills in is
+    # 880.0000000000000000000000003 CAD, the whole 880.00 owed and nothing more.
+    text = (
+        COPPERLINE_CAD.format(model="")
+        + """
+2025-03-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   880.00 CAD
+  Income:Freight
+
+2025-03-05 * "COPPERLINE" "Advance CA-1" ^CA-1
+  Assets:Bank:CAD   774.40 CAD
+  Assets:Factoring:Copperline:CAD:Clearing
+
+2025-03-20 * "Maple" "Maple paid us for CA-1" ^CA-1
+  factoring: "misdirected-payment"
+  Assets:Bank:CAD   880.00 CAD
+
+2025-03-22 * "Copperline" "Forward CA-1 payment, wired from the US account" ^CA-1
+  Assets:Bank:USD   -616.00 USD @@ 880.00 CAD
+  Liabilities:Factoring:Copperline:CAD:DueToFactor
+"""
+    )
+    _, errors = load(text)
+    assert errors == []

@@ -520,3 +520,85 @@ def test_one_forward_in_two_currencies_pays_each_its_own():
     item = found[(ITEM_MISDIRECTED, "INV-1001")]
     assert (item.cash, item.currency) == (D("-500.00"), "CAD")
     assert (ITEM_MISDIRECTED, "INV-1002") not in found
+
+
+TOLERATED = """
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL  1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL  2000.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 1" ^INV-1 ^INV-2
+  factoring: "schedule"
+  schedule: "1"
+
+2025-03-05 * "SUMMIT FUNDING" "ACH deposit" ^sched-1
+  Assets:Bank:Checking  2790.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+SUMMIT_95 = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+"""
+
+
+def test_a_forward_short_within_the_tolerance_stays_owed_to_the_cent():
+    # TQL pays us INV-1's 1,000.00; we forward 999.96 (tolerance 0.05). The 0.04 left is
+    # still on the due-to-factor account, so it stays owed: Summit's release of INV-1's
+    # 50.00 reserve nets it (50.00 - 0.04 = 49.96) and the account ends at 0.00, the
+    # fees at 2% x 3,000.00 = 60.00 (no 0.04 of "rounding" beside a 0.04 debt).
+    text = (
+        SUMMIT_95
+        + TOLERATED
+        + """
+2025-04-10 * "TQL" "TQL paid us for INV-1" ^INV-1
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking  1000.00 USD
+
+2025-04-11 * "SUMMIT FUNDING" "TQL's payment forwarded" ^INV-1
+  Liabilities:Factoring:Summit:DueToFactor   999.96 USD
+  Assets:Bank:Checking
+
+2025-04-14 * "Summit" "collected" ^INV-1
+  factoring: "collected"
+
+2025-04-15 * "SUMMIT FUNDING" "Reserve release" ^INV-1
+  Assets:Bank:Checking  49.96 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    entries, errors = load(text, "{'tolerance': '0.05'}")
+    assert errors == []
+    assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == 0
+    assert balance(entries, "Expenses:Factoring:Summit:Fees") == D("60.00")
+
+
+def test_a_payment_of_several_invoices_a_few_cents_off_their_faces_is_an_error():
+    # 2,999.96 for INV-1 and INV-2 (3,000.00): shared face by face, 0.04 would be
+    # booked that never came (the plugin's own transaction unbalanced), whatever the
+    # tolerance: one event per invoice says which one is short.
+    text = (
+        SUMMIT_95
+        + TOLERATED
+        + """
+2025-04-10 * "TQL" "TQL paid us for both" ^INV-1 ^INV-2
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking  2999.96 USD
+"""
+    )
+    _, errors = load(text, "{'tolerance': '0.05'}")
+    assert codes(errors)[0] == "FCT134"
+    assert "links invoices whose faces add up to 3,000.00" in errors[0].message
+    assert not any(
+        "does not balance" in e.message and "DueToFactor" in str(e.entry) for e in errors
+    )

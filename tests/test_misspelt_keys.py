@@ -7,10 +7,14 @@ Echo pays 400.00 of it: with ``partial: TRUE`` the invoice stays open; misspelt,
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import test_partial_payments
 
-from ledgers import codes, load
+from ledgers import balance, codes, load
+
+D = Decimal
 
 # Harbor funds Echo's INV-2001 (the ledger of the payments-in-parts tests).
 HARBOR = test_partial_payments.HARBOR
@@ -136,3 +140,33 @@ def test_the_event_key_misspelt_is_reported(key):
     assert f"The key {key}: is not one the plugin reads; did you mean factoring:?" in (
         errors[0].message
     )
+
+
+@pytest.mark.parametrize(
+    "line", ["short-pay: 150.00 USD", "check-amount: 3200.00 USD", "face: 1000.00 USD"]
+)
+def test_the_users_own_amounts_beside_paid_are_left_alone(line):
+    # paid: 850.00 is read: 1,000.00 - 850.00 = 150.00 short (a broker claim); the factor
+    # report's other figures, kept as the user's notes, change nothing.
+    text = HARBOR + collected("paid: 850.00 USD", line, 'reason: "broker-claim"')
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Income:Factoring:Harbor:Adjustments") == D("150.00")
+
+
+def test_a_reason_that_may_describe_a_payment_in_full_is_left_alone():
+    _, errors = load(HARBOR + collected('reason: "direct-payment-by-client"'))
+    assert errors == []
+
+
+def test_a_deposits_own_reference_a_slip_from_factoring_is_left_alone():
+    # factor-no: "H-20311" is two slips from factoring:, but names no event: the deposit is
+    # split as any other (780.00 = 800.00 advance - 20.00 transfer fee, INV-2001 sold).
+    text = HARBOR.replace(
+        '"HARBOR CAPITAL" "Advance" ^INV-2001\n',
+        '"HARBOR CAPITAL" "Advance" ^INV-2001\n  factor-no: "H-20311"\n',
+    )
+    assert 'factor-no: "H-20311"' in text
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Assets:Receivable:Echo") == 0

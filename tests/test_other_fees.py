@@ -388,10 +388,13 @@ LAST_DAY = """
 """
 
 
-def test_a_monthly_minimum_charged_after_its_month():
+@pytest.mark.parametrize("date", ["2025-04-01", "2025-03-31"])
+def test_a_monthly_minimum_charged_after_its_month_or_on_its_last_day(date):
     # Volume 10,000.00 + 10,000.00 = 20,000.00: 1% of the 30,000.00 shortfall = 300.00.
-    # Discount fees 200.00 + 200.00 = 400.00 of the 500.00 minimum: 100.00.
-    entries, errors = load(LAST_DAY.format(date="2025-04-01", period="2025-03"))
+    # Discount fees 200.00 + 200.00 = 400.00 of the 500.00 minimum: 100.00. Dated the
+    # month's last day (a month-end statement), the fees come after that day's funding of
+    # V2, whatever their place in the file: the same figures.
+    entries, errors = load(LAST_DAY.format(date=date, period="2025-03"))
     assert errors == []
     assert legs(txn(entries, "March volume shortfall")) == [
         (CLEARING, D("-300.00"), None, "minimum-volume-fee"),
@@ -404,20 +407,22 @@ def test_a_monthly_minimum_charged_after_its_month():
 
 
 @pytest.mark.parametrize(
-    ("date", "period", "after"),
-    [("2025-03-31", "2025-03", "2025-04-01"), ("2025-04-01", "2025-04", "2025-05-01")],
+    ("date", "period", "last"),
+    [("2025-03-30", "2025-03", "2025-03-31"), ("2025-04-01", "2025-04", "2025-04-30")],
 )
-def test_fct134__a_monthly_minimum_charged_before_its_month_is_over(date, period, after):
-    # Dated 03-31, the fees ran before V2's funding of that day (ledger.md 9.3) and booked
-    # 1% of (50,000.00 - 10,000.00) = 400.00 and 500.00 - 200.00 = 300.00, no error.
-    # Now each is refused: only the discount fees are booked, 200.00 + 200.00 = 400.00.
+def test_fct134__a_monthly_minimum_charged_before_its_month_is_over(date, period, last):
+    # Dated 03-30 for March, the fees would run before V2's funding of 03-31 and book
+    # 1% of (50,000.00 - 10,000.00) = 400.00 and 500.00 - 200.00 = 300.00 (dated 04-01
+    # for April, before all of April). Each is refused: only the discount fees are
+    # booked, 200.00 + 200.00 = 400.00.
     entries, errors = load(LAST_DAY.format(date=date, period=period))
     assert codes(errors) == ["FCT134", "FCT134"]
     for kind, error in zip(("minimum-volume", "monthly-minimum-fee"), errors, strict=True):
         assert (
             f'This {kind} fee is for period: "{period}", but it is dated {date}, before the '
             f"month is over: what {period} funds on or after {date} would be left out. Date "
-            f"it the day the factor charged it after the month ended, like {after}"
+            f"it the month's last day ({last}) or the day the factor charged it after the "
+            "month ended"
         ) in error.message
     assert balance(entries, FEES) == D("400.00")
 

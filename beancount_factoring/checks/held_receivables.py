@@ -47,6 +47,7 @@ from beancount_factoring.ledger.book import Book, in_order
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 
 ZERO = Decimal(0)
+HALF_CENT = Decimal("0.005")
 # How many of the factor's invoices a message names.
 NAMED = 5
 Key = tuple[str, str]
@@ -87,7 +88,10 @@ def check_held_receivables(
         book.receivable_entries,
         (event.index for event in book.events),
     )
-    walk = _Walk(factored, tolerance, book.agreements.display, _Pledges(factored))
+    # (At least half a cent: a payment converted at a total price, the receivable leg
+    # left for Beancount to fill, is a fraction of a cent off: arithmetic, not money.)
+    slack = max(tolerance, HALF_CENT)
+    walk = _Walk(factored, slack, book.agreements.display, _Pledges(factored))
     day = None
     for index in indices:
         entry = entries[index]

@@ -113,6 +113,10 @@ LUMP_RANK = 5
 # day's deposits that name what they settle (those are facts; an allocation is a guess
 # that must not take an item a named deposit of the same day settles).
 UNNAMED_RANK = 6
+# A monthly minimum dated the last day of its month (a month-end statement) is worked
+# out from the whole month: after every deposit of that day, named or not.
+MONTH_END_RANK = 7
+MONTH_MINIMUMS = ("minimum-volume", "monthly-minimum-fee")
 
 
 class Invoice(NamedTuple):
@@ -468,9 +472,15 @@ def _sort_transaction(
 
 def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
     """True (after FCT134) if a key is ``factoring:`` misspelt (``factorng: "collected"``):
-    the transaction would be read as no event at all, its payment or fee lost in silence."""
-    for key in entry.meta:
-        if key not in _LUMP_QUIET and spelling.near(key, _EVENT_KEY) is not None:
+    the transaction would be read as no event at all, its payment or fee lost in silence.
+    Only a key whose value names an event: ``factor-no: "H-20311"`` is the user's own."""
+    for key, value in entry.meta.items():
+        if (
+            key not in _LUMP_QUIET
+            and isinstance(value, str)
+            and value.strip().lower() in EVENT_KINDS
+            and spelling.near(key, _EVENT_KEY) is not None
+        ):
             message = (
                 f"The key {key}: is not one the plugin reads; did you mean factoring:? "
                 "Without it this transaction is not read as a factoring event"
@@ -512,6 +522,8 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
         )
         return False
     event = Event(kind, index, entry)
+    if kind == "fee" and entry.meta.get("charge") in MONTH_MINIMUMS and _month_end(entry):
+        event.rank = MONTH_END_RANK
     if kind in ("fee", "buyout"):
         owned = _own_charge_key(book, entry, kind)
         if owned is None:
@@ -521,6 +533,20 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
         book.charge_keys[index] = owned[1]
     book.events.append(event)
     return True
+
+
+def month_end_of(period: str) -> datetime.date:
+    """The last day of a month given as ``"2025-03"``."""
+    year, month = int(period[:4]), int(period[5:7])
+    return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def _month_end(entry: data.Transaction) -> bool:
+    """True if the fee event is dated the last day of the month its ``period:`` names."""
+    period = entry.meta.get("period")
+    if not isinstance(period, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        return False
+    return entry.date == month_end_of(period)
 
 
 def _own_charge_key(

@@ -327,6 +327,11 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
     found: dict[Key, list[Any]] = {}
     replaced = facts.settlement.replaced
     agreements = facts.book.agreements
+    # The clearing and reserve accounts of every agreement: a deposit booked to another
+    # currency's terms' (its own factor's) is unallocated there, not 0.00.
+    lump_accounts = {
+        account for terms in agreements.latest() for account in (terms.clearing, terms.reserve)
+    }
     for event in facts.book.events:
         if event.kind not in LUMP_KINDS or event.index in replaced or event.date > as_of:
             continue
@@ -345,7 +350,8 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
                 # (Another terms' account of the factor too: a CAD deposit booked to the
                 # USD terms' clearing account is that much unallocated, not 0.00.)
                 if posting.account in (terms.clearing, terms.reserve) or (
-                    agreements.factor_of_account(posting.account) == event.factor
+                    posting.account in lump_accounts
+                    and agreements.factor_of_account(posting.account) == event.factor
                 ):
                     amount += units.number
                     account = account or posting.account

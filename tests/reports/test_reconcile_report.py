@@ -397,3 +397,23 @@ def test_a_deposit_on_the_other_currencys_clearing_account_shows_its_amount():
         "Assets:Factoring:Copperline:USD:Clearing",
     )
     assert account.balance == account.explained == D("130.00")
+
+
+def test_an_unallocated_deposit_counts_its_clearing_posting_not_its_fee():
+    # A wire split by hand, naming nothing (FCT101): 975.00 to the bank, 25.00 of fee,
+    # -1,000.00 on the clearing account. Unallocated is what is on the clearing account,
+    # -1,000.00, which explains its whole balance (the fee posting is not clearing cash).
+    text = full(
+        SUMMIT
+        + """
+2025-03-10 * "SUMMIT FUNDING" "Wire, less wire fee"
+  Assets:Bank:Checking               975.00 USD
+  Expenses:Factoring:Summit:Fees      25.00 USD
+  Assets:Factoring:Summit:Clearing -1000.00 USD
+"""
+    )
+    report = book_of(text).reconcile(as_of=day(2025, 3, 12))
+    (account,) = report.accounts
+    (lump,) = account.unallocated
+    assert lump.amount == D("-1000.00")
+    assert account.balance == account.explained == D("-1000.00")

@@ -37,7 +37,7 @@ from decimal import Decimal
 
 from beancount.core.amount import Amount
 
-from beancount_factoring.ledger.book import Event, charge_link
+from beancount_factoring.ledger.book import Event, charge_link, month_end_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.terms import postings as P
@@ -128,7 +128,8 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
             event,
         )
         return None
-    if kind not in STATED and f"{event.date:%Y-%m}" <= period:
+    if kind not in STATED and event.date < month_end_of(period):
+        # (Dated the month's last day, it comes after that day's deposits: MONTH_END_RANK.)
         _month_not_over(settler, event, str(kind), period)
         return None
     return str(kind), period, stated
@@ -142,13 +143,13 @@ def _month_not_over(settler: Settler, event: Event, kind: str, period: str) -> N
     day), so those of its own day, and of any later day of the month, would be left
     out and a wrong figure booked.
     """
-    year, month = int(period[:4]), int(period[5:])
-    after = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last = month_end_of(period)
     settler.error(
         "FCT134",
         f'This {kind} fee is for period: "{period}", but it is dated {event.date}, before '
         f"the month is over: what {period} funds on or after {event.date} would be left "
-        f"out. Date it the day the factor charged it after the month ended, like {after}",
+        f"out. Date it the month's last day ({last}) or the day the factor charged it "
+        "after the month ended",
         event,
     )
 

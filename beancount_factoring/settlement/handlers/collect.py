@@ -54,6 +54,9 @@ from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"
+# The reasons that say the customer paid other than the face: without paid: they would
+# be ignored (the invoice closed paid in full). Others may describe a payment in full.
+SHORT_REASONS = frozenset(("shortpay", "overpay", "nonpayment", "broker-claim", "write-off"))
 PAYMENT_HINT = (
     "if this is the same payment booked twice (typed by hand and imported, or listed in "
     "two reports), delete one; "
@@ -165,7 +168,7 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
             'reason: "additional-payment" is a payment after the invoice was closed; '
             "partial: TRUE one before: give one of the two"
         )
-    elif event.amount is None and not partial and "reason" in meta:
+    elif event.amount is None and not partial and meta.get("reason") in SHORT_REASONS:
         # A short pay written without its amount would close the invoice paid in full,
         # the reason ignored: the deduction would surface only at the release.
         problem = (
@@ -173,7 +176,7 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
             "without paid: the event closes the invoice paid in full: give what the customer "
             f"paid, like paid: 850.00 {states[0].currency}"
         )
-    else:
+    elif event.amount is None and "paid" not in meta:
         problem = _other_amount(meta, states[0].currency)
     if problem is not None:
         settler.error("FCT134", problem, event)

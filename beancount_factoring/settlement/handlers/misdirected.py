@@ -57,6 +57,7 @@ from beancount_factoring.terms import postings as P
 # The event, the posting part and the key of what the invoice owes the factor.
 MISDIRECTED = "misdirected-payment"
 ZERO = Decimal(0)
+HALF_CENT = Decimal("0.005")
 
 
 def factor_holds(state: InvoiceState) -> bool:
@@ -261,7 +262,9 @@ def _shares(
     if len(states) == 1:
         return [(states[0], received)]
     faces = sum((s.face for s in states), ZERO)
-    if abs(faces - received) > settler.tolerance:
+    if faces != received:
+        # (Not within the tolerance: a share of each face would leave the difference
+        # unbooked, the transaction unbalanced.)
         settler.error(
             "FCT134",
             f"This misdirected payment of {received:,.2f} {states[0].currency} links invoices "
@@ -308,11 +311,16 @@ def settle_remittance(settler: Settler, event: Event) -> None:
             continue  # Another currency's forward (the same transaction's, perhaps).
         take = min(owed, left)
         left -= take
-        if owed - take > settler.tolerance:
+        # To the cent, whatever the tolerance: what a forward leaves is still on the
+        # due-to-factor account (the user's transaction posts only what it forwards),
+        # so it stays owed for a deposit to net; dropped, it would stay there forever.
+        # (Less than half a cent is a converted leg's arithmetic: 616.00 USD @@ 880.00
+        # CAD fills the other leg in as 880.0000000000000000000000003.)
+        if owed - take >= HALF_CENT:
             state.set_owed(MISDIRECTED, owed - take)
         else:
             state.drop_owed(MISDIRECTED)
-    if left > settler.tolerance:
+    if left >= HALF_CENT:
         settler.error(
             "FCT136",
             f"This transaction forwards {amount:,.2f} to '{names.display(event.factor)}' "
