@@ -375,3 +375,29 @@ def test_a_named_rebate_of_the_day_can_leave_two_equal_items_an_error_not_a_gues
     assert codes(errors) == ["FCT102", "FCT161", "FCT161"]
     assert errors[0].source["lineno"] == txn(entries, "Rebate naming nothing").meta["lineno"]
     assert txn(entries, "Rebate INV-2").links == {"INV-2"}
+
+
+def test_fct170__differences_within_the_tolerance_one_by_one_add_up():
+    # Tolerance 0.05: the factor's fee 20.04 on A-1 (agreement 20.00) and 40.04 on A-2
+    # (40.00) is each within it, but together 0.08 more than agreed: FCT170 on the
+    # schedule. (The deposit: 2850.00 - 60.08 - 15.00 = 2774.92.)
+    ledger = FACTOR_FIGURES.replace("fee: 20.00 USD", "fee: 20.04 USD").replace(
+        "fee: 45.00 USD", "fee: 40.04 USD"
+    )
+    _, errors = load(
+        ledger + deposit("2025-03-05", "2774.92", hints='\n  schedule: "9"'),
+        "{'tolerance': '0.05'}",
+    )
+    assert codes(errors) == ["FCT170"]
+    assert "the schedule's invoices, each within the tolerance: fee +0.08 in all" in (
+        errors[0].message
+    )
+    # 0.02 in all (0.01 each) is within it: no error.
+    within = FACTOR_FIGURES.replace("fee: 20.00 USD", "fee: 20.01 USD").replace(
+        "fee: 45.00 USD", "fee: 40.01 USD"
+    )
+    _, errors = load(
+        within + deposit("2025-03-05", "2774.98", hints='\n  schedule: "9"'),
+        "{'tolerance': '0.05'}",
+    )
+    assert errors == []

@@ -279,6 +279,45 @@ def test_funding__written_by_hand_within_the_tolerance_holds_what_it_wrote():
     assert "rounding" not in str(txn(entries, "Rebate").postings)
 
 
+def test_funding__written_by_hand_each_account_within_the_tolerance_but_not_the_whole():
+    # The agreement: face 2,150.00 off the receivable, fees 53.75 + 5.00 + 15.00 = 73.75,
+    # reserve 107.50: cash 1,968.75. Written: fees 73.79 and reserve 107.54, each 0.04 over
+    # (within 0.05), the bank 0.08 short (1,968.67): the whole is beyond the tolerance.
+    text = (
+        SUMMIT
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-1001
+  Assets:Bank:Checking                1968.67 USD
+  Assets:Receivable:TQL              -2150.00 USD
+  Expenses:Factoring:Summit:Fees        73.79 USD
+  Assets:Factoring:Summit:Reserve      107.54 USD
+"""
+    )
+    _, errors = load(text, "{'tolerance': '0.05'}")
+    assert codes(errors) == ["FCT120"]
+    assert "each account within the tolerance, but +0.08 USD in all" in errors[0].message
+
+
+def test_funding__written_by_hand_the_face_is_to_the_cent_whatever_the_tolerance():
+    # -2,149.96 off the receivable (0.04 short of the face, within 0.05) would leave 0.04
+    # on Assets:Receivable:TQL for good, the sold invoice shown open for 0.04.
+    text = (
+        SUMMIT
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-1001
+  Assets:Bank:Checking                1968.71 USD
+  Assets:Receivable:TQL              -2149.96 USD
+  Expenses:Factoring:Summit:Fees        73.75 USD
+  Assets:Factoring:Summit:Reserve      107.50 USD
+"""
+    )
+    _, errors = load(text, "{'tolerance': '0.05'}")
+    assert codes(errors) == ["FCT120"]
+    assert "Assets:Receivable:TQL: expected -2,150.00 USD, written -2,149.96 USD" in (
+        errors[0].message
+    )
+
+
 CLASSIC = """
 2025-01-01 custom "factoring-agreement" "Harbor"
   advance-rate: 0.80

@@ -7,11 +7,15 @@ own split, when the schedule's postings carry it, is read and audited (FCT170).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from beancount_factoring.ledger.book import Event, schedule_link
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
+
+ZERO = Decimal(0)
 
 
 def settle_schedule(settler: Settler, event: Event) -> None:
@@ -98,6 +102,9 @@ def _read_factor_figures(
             by_invoice[str(meta["invoice"])] = meta
         by_account.setdefault(posting.account, []).append(meta)
     problems = []
+    # Each figure's differences summed over the schedule: within the tolerance one by one,
+    # a fee a cent too high on every invoice is still a dollar on a hundred of them.
+    totals = {"advance": ZERO, "fee": ZERO, "reserve": ZERO}
     for state in states:
         number = state.invoice.number
         figures = by_invoice.get(number)
@@ -127,6 +134,18 @@ def _read_factor_figures(
         ]
         if wrong:
             problems.append(f"{number}: " + ", ".join(wrong))
+        for name, theirs, ours in pairs:
+            totals[name] += theirs - ours
+    if not problems:
+        summed = [
+            f"{name} {difference:+,.2f} in all"
+            for name, difference in totals.items()
+            if abs(difference) > settler.tolerance
+        ]
+        if summed:
+            problems.append(
+                "the schedule's invoices, each within the tolerance: " + ", ".join(summed)
+            )
     if problems:
         settler.error(
             "FCT170",
