@@ -436,7 +436,12 @@ def _sort_transaction(
     elif own or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta)):
         # (A bank line of zero leaves no clearing or reserve posting: Beancount
         # drops an interpolated posting of nothing. It is still a deposit.)
-        if bank or entry.links or "schedule" in meta:
+        named = entry.links or "schedule" in meta
+        if not named and _opening(entry):
+            # The books' opening balances (a trial balance carried in, the reserve the
+            # factor held on the first day): no deposit, nothing to split or allocate.
+            pass
+        elif bank or named:
             # A deposit whose one factor posting is to the reserve is a release,
             # unless it buys an invoice: split, a deposit that funds straight
             # from the receivable and takes no fee also has one reserve posting.
@@ -468,6 +473,12 @@ def _sort_transaction(
         for factor in book.agreements.factor_of_payee(text):
             book.income_deposits.append((index, factor))
             break
+
+
+def _opening(entry: data.Transaction) -> bool:
+    """True if the transaction posts to an equity account (``Equity:Opening-Balances``):
+    an opening balance, not cash from a factor."""
+    return any(posting.account.startswith("Equity:") for posting in entry.postings)
 
 
 def _misspelt_event(book: Book, entry: data.Transaction) -> bool:

@@ -1,0 +1,71 @@
+"""Opening balances carried into the books: never a factor's deposit.
+
+A trial balance carried in on the books' first day posts to the bank and to the
+factor's reserve against Equity:Opening-Balances. It posts to the agreement's bank and
+to a factor's account, as a release does, but it is no cash from the factor: taken for
+one, it was an unallocated release (FCT103 after the grace days, reconcile failing).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ledgers import balance, codes, load
+
+SUMMIT = """
+2025-01-01 open Equity:Opening-Balances
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+"""
+
+
+def test_a_trial_balance_with_the_factors_reserve_is_no_deposit():
+    text = (
+        SUMMIT
+        + """
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking             50000.00 USD
+  Assets:Receivable:TQL             2000.00 USD
+  Assets:Factoring:Summit:Reserve   1000.00 USD
+  Equity:Opening-Balances
+
+2025-01-31 balance Assets:Bank:Checking 50000.00 USD
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    # Left as written: 1,000.00 on the reserve, 2,000.00 on the receivable.
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("1000.00")
+    assert balance(entries, "Assets:Receivable:TQL") == Decimal("2000.00")
+
+
+def test_a_funding_before_the_books_that_names_its_invoice_is_still_a_funding():
+    # INV-901 (10,000.00) funded on 2024-12-10, its cash in the bank's opening balance:
+    # the funding takes it from Equity:Opening-Balances and, linking the invoice, is split
+    # as any funding (9,500.00 advance - 200.00 fee = 9,300.00; 500.00 held).
+    text = (
+        SUMMIT.replace("2025-01-01 open Equity", "2024-06-01 open Equity").replace(
+            '2025-01-01 custom "factoring-agreement"', '2024-06-01 custom "factoring-agreement"'
+        )
+        + """
+2024-06-01 open Assets:Receivable:TQL
+
+2024-12-09 * "TQL" "Load TQL-7731 (before the books)"
+  invoice: "INV-901"
+  Assets:Receivable:TQL       10000.00 USD
+  Equity:Opening-Balances
+
+2024-12-10 * "SUMMIT FUNDING" "Advance INV-901 (before the books)" ^INV-901
+  Equity:Opening-Balances      9300.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("500.00")
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
