@@ -401,3 +401,21 @@ def test_fct170__differences_within_the_tolerance_one_by_one_add_up():
         "{'tolerance': '0.05'}",
     )
     assert errors == []
+
+
+def test_the_factors_advance_rounded_down_is_timing_not_a_cost():
+    # The factor rounds each advance down a cent (949.99, 1899.99) and holds the cent in
+    # the reserve (50.01, 100.01): each within the tolerance, 0.02 in all, and no cost
+    # (the release pays the cent back): no FCT170 for the sum. 2849.98 - 60.00 - 15.00.
+    ledger = (
+        FACTOR_FIGURES.replace("advance: 950.00 USD", "advance: 949.99 USD")
+        .replace("advance: 1900.00 USD", "advance: 1899.99 USD")
+        .replace("reserve: 50.00 USD", "reserve: 50.01 USD")
+        .replace("reserve: 100.00 USD", "reserve: 100.01 USD")
+        .replace("fee: 45.00 USD", "fee: 40.00 USD")
+    )
+    _, errors = load(
+        ledger + deposit("2025-03-05", "2774.98", hints='\n  schedule: "9"'),
+        "{'tolerance': '0.01'}",
+    )
+    assert errors == []

@@ -592,3 +592,58 @@ def test_a_factor_deposit_to_another_account_naming_nothing_is_fct151():
     assert codes(load(SUMMIT + SAVINGS + SCHEDULE + paid)[1]) == []
     other = deposit.replace("SUMMIT FUNDING", "FUEL REBATE")
     assert codes(load(SUMMIT + SAVINGS + SCHEDULE + other)[1]) == []
+
+
+HAND_CHARGEBACK = """
+2025-01-01 open Assets:Receivable:Coyote
+2025-01-01 open Income:Freight:Linehaul
+
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.80
+  fee: "tiered 1.75%/30d + 0.5%/10d"
+  fee-timing: "collection"
+  transfer-fee: 20.00 USD
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "Coyote" "Load CY-20931"
+  invoice: "INV-2007"
+  Assets:Receivable:Coyote     3000.00 USD
+  Income:Freight:Linehaul
+
+2025-03-04 * "HARBOR CAPITAL" "Advance" ^INV-2007
+  Assets:Bank:Checking         2380.00 USD
+  Assets:Factoring:Harbor:Clearing
+
+; Harbor's recourse notice: fee 142.51 (its own rounding), owed 2542.51
+2025-06-02 * "Harbor" "Recourse INV-2007" ^INV-2007
+  factoring: "chargeback"
+  Assets:Receivable:Coyote           3000.00 USD
+  Assets:Factoring:Harbor:Reserve    -600.00 USD
+  Expenses:Factoring:Harbor:Fees      142.51 USD
+  Assets:Factoring:Harbor:Clearing  -2542.51 USD
+
+2025-05-30 * "Echo" "Load E-57002"
+  invoice: "INV-2030"
+  Assets:Receivable:Echo       4000.00 USD
+  Income:Freight:Linehaul
+
+; Harbor nets what its notice said: 3200 - 20 - 2542.51 = 637.49
+2025-06-03 * "HARBOR CAPITAL" "Advance less recourse" ^INV-2030 ^INV-2007
+  Assets:Bank:Checking          637.49 USD
+  Assets:Factoring:Harbor:Clearing   2542.51 USD
+  Assets:Receivable:Echo            -4000.00 USD
+  Assets:Factoring:Harbor:Reserve     800.00 USD
+  Expenses:Factoring:Harbor:Fees       20.00 USD
+
+2025-06-04 balance Assets:Factoring:Harbor:Clearing      0.00 USD
+"""
+
+
+def test_a_chargeback_and_its_netting_written_by_hand_with_the_factors_cent():
+    # Harbor's recourse notice charges INV-2007 back with a fee of 142.51 where the
+    # agreement gives 142.50 (within the 0.05 tolerance), and its next deposit nets the
+    # 2,542.51 it wrote; both written by hand from the factor's figures: no error.
+    _, errors = load(HAND_CHARGEBACK, "{'tolerance': '0.05'}")
+    assert errors == []

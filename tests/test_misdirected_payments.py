@@ -602,3 +602,29 @@ def test_a_payment_of_several_invoices_a_few_cents_off_their_faces_is_an_error()
     assert not any(
         "does not balance" in e.message and "DueToFactor" in str(e.entry) for e in errors
     )
+
+
+def test_a_payment_of_several_invoices_split_by_hand_takes_the_shares_written():
+    # TQL pays 2,999.98 for INV-1 (1,000.00) and INV-2 (2,000.00), 0.02 short of the
+    # faces; the bookkeeper writes which invoice is short (INV-2: 1,999.98). Each share is
+    # owed as written, the forward of 2,999.98 pays both, and nothing is left owed.
+    text = (
+        SUMMIT_95
+        + TOLERATED
+        + """
+2025-04-10 * "TQL" "TQL paid us for both" ^INV-1 ^INV-2
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking                       2999.98 USD
+  Liabilities:Factoring:Summit:DueToFactor  -1000.00 USD
+    invoice: "INV-1"
+  Liabilities:Factoring:Summit:DueToFactor  -1999.98 USD
+    invoice: "INV-2"
+
+2025-04-11 * "SUMMIT FUNDING" "Forwarded" ^INV-1 ^INV-2
+  Liabilities:Factoring:Summit:DueToFactor   2999.98 USD
+  Assets:Bank:Checking
+"""
+    )
+    entries, errors = load(text, "{'tolerance': '0.05'}")
+    assert errors == []
+    assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == 0

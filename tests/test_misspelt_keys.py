@@ -115,9 +115,11 @@ def test_an_amount_under_another_key_than_paid_is_reported(line):
     assert "paid: 850.00 USD" in errors[0].message
 
 
-def test_a_reason_without_paid_is_reported():
-    # reason: "shortpay" without paid: would close the invoice paid in full.
-    _, errors = load(HARBOR + collected('reason: "shortpay"'))
+@pytest.mark.parametrize("reason", ["shortpay", "fee", "client-credit", "broker-claim"])
+def test_a_reason_without_paid_is_reported(reason):
+    # reason: "fee" (a broker's quick-pay fee deducted) without paid: would close the
+    # invoice paid in full, the deduction ignored.
+    _, errors = load(HARBOR + collected(f'reason: "{reason}"'))
     assert codes(errors) == ["FCT134"]
     assert "without paid: the event closes the invoice paid in full" in errors[0].message
 
@@ -128,12 +130,20 @@ def test_paid_with_its_reason_passes():
     assert errors == []
 
 
-@pytest.mark.parametrize("key", ["factorng", "facotring", "factoring_"])
-def test_the_event_key_misspelt_is_reported(key):
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("factorng", "collected"),
+        ("facotring", "collected"),
+        ("factoring_", "collected"),
+        ("factorng", "colected"),
+    ],
+)
+def test_the_event_key_misspelt_is_reported(key, kind):
     # Not read as an event, the 850.00 short pay would be lost: Echo's INV-2001 would stay
     # funded and open, with no word until a deadline.
     text = HARBOR + collected("paid: 850.00 USD", 'reason: "shortpay"').replace(
-        '  factoring: "collected"', f'  {key}: "collected"'
+        '  factoring: "collected"', f'  {key}: "{kind}"'
     )
     _, errors = load(text)
     assert codes(errors) == ["FCT134"]

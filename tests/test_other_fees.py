@@ -540,3 +540,65 @@ def test_a_rail_fee_in_another_currency_names_its_own_key(rail, key):
     _, errors = load(text)
     assert codes(errors) == ["FCT134"]
     assert f"gives {key}: 25.00 CAD, but this deposit funds invoices in USD" in errors[0].message
+
+
+MONTH_END = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-1001
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-31 * "Summit" "Minimum volume fee, March"
+  factoring: "fee"
+  charge: "minimum-volume"
+
+2025-03-28 * "TQL" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL        3000.00 USD
+  Income:Freight
+
+2025-03-31 * "Summit" "Schedule 10460" ^INV-1002
+  factoring: "schedule"
+  schedule: "10460"
+
+2025-03-31 * "SUMMIT FUNDING" "ACH deposit"
+  Assets:Bank:Checking         2790.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-03 * "TQL" "Load 3"
+  invoice: "INV-1003"
+  Assets:Receivable:TQL        8000.00 USD
+  Income:Freight
+
+2025-04-03 * "SUMMIT FUNDING" "ACH deposit" ^INV-1003 ^fee-2025-03-31-minimum-volume
+  Assets:Bank:Checking         7390.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_a_month_end_minimum_without_period_is_for_its_own_month():
+    # Dated March 31 with no period:, the statement is March's (not February's, the default
+    # of a fee dated on a later day), and comes after that day's unnamed deposit funding
+    # schedule 10460: March funded 2,000.00 + 3,000.00 = 5,000.00, 1% of the 5,000.00
+    # short of 10,000.00 = 50.00, netted by April's deposit (8,000.00 x 93% - 50.00 =
+    # 7,390.00), the clearing account back to 0.00.
+    entries, errors = load(MONTH_END)
+    assert errors == []
+    assert legs(txn(entries, "Minimum volume fee, March")) == [
+        (CLEARING, D("-50.00"), None, "minimum-volume-fee"),
+        (FEES, D("50.00"), None, "minimum-volume-fee"),
+    ]
+    assert balance(entries, CLEARING) == 0

@@ -98,5 +98,8 @@ def _check(
 
 
 def _names_an_event(value: object) -> bool:
-    """True if the value is the name of a factoring event (``"collected"``)."""
-    return isinstance(value, str) and value.strip().lower() in EVENT_KINDS
+    """True if the value is a factoring event's name, or a slip away from one."""
+    return isinstance(value, str) and spelling.near(value.strip(), _KINDS) is not None
+
+
+_KINDS = frozenset(EVENT_KINDS)

@@ -72,6 +72,7 @@ _INVOICE_QUIET = INVOICE_KEYS | SOURCE_KEYS
 # transactions stop (one subset test). See ``_misspelt_event``.
 _LUMP_QUIET = SOURCE_KEYS | {"schedule", "import-id", "factor", "paid", "invoice"}
 _EVENT_KEY = frozenset(("factoring",))
+_EVENT_KIND_SET = frozenset(EVENT_KINDS)
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DIGITS_RE = re.compile(r"(\d+)")
@@ -475,6 +476,12 @@ def _sort_transaction(
             break
 
 
+def _names_an_event(value: object) -> bool:
+    """True if the value is a factoring event's name, or a slip away from one
+    (``"colected"``): what a misspelt ``factoring:`` key would hold."""
+    return isinstance(value, str) and (spelling.near(value.strip(), _EVENT_KIND_SET) is not None)
+
+
 def _opening(entry: data.Transaction) -> bool:
     """True if the transaction posts to an equity account (``Equity:Opening-Balances``):
     an opening balance, not cash from a factor."""
@@ -488,8 +495,7 @@ def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
     for key, value in entry.meta.items():
         if (
             key not in _LUMP_QUIET
-            and isinstance(value, str)
-            and value.strip().lower() in EVENT_KINDS
+            and _names_an_event(value)
             and spelling.near(key, _EVENT_KEY) is not None
         ):
             message = (
@@ -554,7 +560,7 @@ def month_end_of(period: str) -> datetime.date:
 
 def _month_end(entry: data.Transaction) -> bool:
     """True if the fee event is dated the last day of the month its ``period:`` names."""
-    period = entry.meta.get("period")
+    period = entry.meta.get("period", f"{entry.date:%Y-%m}")
     if not isinstance(period, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         return False
     return entry.date == month_end_of(period)

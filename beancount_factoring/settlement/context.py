@@ -310,11 +310,9 @@ class Settler:
         if agreement is not None:
             accounts |= agreement.owned_set
         have = _totals([p for p in actual if p.account in accounts])
-        # The face leaving its receivable, and the clearing account, to the cent: a
-        # difference there is no rounding, and would stay on the account for good.
+        # The face leaving its receivable to the cent: a difference there is no rounding,
+        # and would stay on the receivable for good, the sold invoice shown open.
         exact = {item.account for item in expected if item.part == "face"}
-        if agreement is not None:
-            exact.add(agreement.clearing)
         lines = []
         summed: dict[str, Decimal] = {}
         for key in sorted(set(want) | set(have)):

@@ -62,9 +62,13 @@ _PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def _period(event: Event) -> str | None:
-    """The month the fee is for (``period:``, default the month before); None if malformed."""
+    """The month the fee is for (``period:``; by default the month before, or the event's
+    own month when it is dated that month's last day: a month-end statement); None if
+    malformed."""
     value = event.entry.meta.get("period")
     if value is None:
+        if event.date == month_end_of(f"{event.date:%Y-%m}"):
+            return f"{event.date:%Y-%m}"
         first = event.date.replace(day=1)
         return f"{first - datetime.timedelta(days=1):%Y-%m}"
     return value if isinstance(value, str) and _PERIOD_RE.fullmatch(value) else None

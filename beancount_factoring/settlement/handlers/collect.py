@@ -54,9 +54,10 @@ from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"
-# The reasons that say the customer paid other than the face: without paid: they would
-# be ignored (the invoice closed paid in full). Others may describe a payment in full.
-SHORT_REASONS = frozenset(("shortpay", "overpay", "nonpayment", "broker-claim", "write-off"))
+# The reasons that may describe a payment of the whole face (the customer paid, only
+# not as agreed): every other reason says it paid other than the face, and without
+# paid: would be ignored, the invoice closed paid in full.
+WHOLE_REASONS = frozenset(("non-factored-payment", "direct-payment-by-client"))
 PAYMENT_HINT = (
     "if this is the same payment booked twice (typed by hand and imported, or listed in "
     "two reports), delete one; "
@@ -168,7 +169,12 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
             'reason: "additional-payment" is a payment after the invoice was closed; '
             "partial: TRUE one before: give one of the two"
         )
-    elif event.amount is None and not partial and meta.get("reason") in SHORT_REASONS:
+    elif (
+        event.amount is None
+        and not partial
+        and "reason" in meta
+        and meta["reason"] not in WHOLE_REASONS
+    ):
         # A short pay written without its amount would close the invoice paid in full,
         # the reason ignored: the deduction would surface only at the release.
         problem = (

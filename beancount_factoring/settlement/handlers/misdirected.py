@@ -48,11 +48,13 @@ the reserve (or nets it), so the cash is ours and the adjustment is undone::
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
 
 # The event, the posting part and the key of what the invoice owes the factor.
 MISDIRECTED = "misdirected-payment"
@@ -165,7 +167,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
             event,
         )
         return
-    shares = _shares(settler, event, states, received)
+    shares = _shares(settler, event, states, received, _written_shares(entry, terms))
     if shares is None:
         return
     booked = [(state, _split(state, amount)) for state, amount in shares]
@@ -255,12 +257,32 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
     return False
 
 
+def _written_shares(entry: Any, terms: Agreement) -> dict[str, Decimal]:
+    """What the postings written by hand credit the due-to-factor account per invoice
+    (their ``invoice:``): the shares the user gives a payment of several invoices."""
+    shares: dict[str, Decimal] = {}
+    for posting in entry.postings:
+        invoice = (posting.meta or {}).get("invoice")
+        units = units_of(posting)
+        if posting.account == terms.due_to_factor and isinstance(invoice, str) and units:
+            shares[invoice] = shares.get(invoice, ZERO) - units[0]
+    return shares
+
+
 def _shares(
-    settler: Settler, event: Event, states: list[InvoiceState], received: Decimal
+    settler: Settler,
+    event: Event,
+    states: list[InvoiceState],
+    received: Decimal,
+    written: dict[str, Decimal],
 ) -> list[tuple[InvoiceState, Decimal]] | None:
-    """What each invoice received: all of it for one invoice, each its face for several."""
+    """What each invoice received: all of it for one invoice; for several, what the
+    postings written by hand give each (if they give each and add up to the cash), else
+    each its face."""
     if len(states) == 1:
         return [(states[0], received)]
+    if all(s.invoice.number in written for s in states) and sum(written.values()) == received:
+        return [(s, written[s.invoice.number]) for s in states]
     faces = sum((s.face for s in states), ZERO)
     if faces != received:
         # (Not within the tolerance: a share of each face would leave the difference

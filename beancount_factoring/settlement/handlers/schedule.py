@@ -102,9 +102,10 @@ def _read_factor_figures(
             by_invoice[str(meta["invoice"])] = meta
         by_account.setdefault(posting.account, []).append(meta)
     problems = []
-    # Each figure's differences summed over the schedule: within the tolerance one by one,
-    # a fee a cent too high on every invoice is still a dollar on a hundred of them.
-    totals = {"advance": ZERO, "fee": ZERO, "reserve": ZERO}
+    # The fee's differences summed over the schedule: within the tolerance one by one, a
+    # fee a cent too high on every invoice is still a dollar on a hundred of them. (Not
+    # the advance: what it lacks the reserve holds, and the release pays back.)
+    totals = {"fee": ZERO}
     for state in states:
         number = state.invoice.number
         figures = by_invoice.get(number)
@@ -135,7 +136,8 @@ def _read_factor_figures(
         if wrong:
             problems.append(f"{number}: " + ", ".join(wrong))
         for name, theirs, ours in pairs:
-            totals[name] += theirs - ours
+            if name in totals:
+                totals[name] += theirs - ours
     if not problems:
         summed = [
             f"{name} {difference:+,.2f} in all"
