@@ -158,3 +158,30 @@ def test_a_forward_converted_at_a_total_price_forwards_the_whole_payment():
     )
     _, errors = load(text)
     assert errors == []
+
+
+def test_a_misdirected_payment_received_in_another_currency_at_a_price():
+    # Maple pays us CA-1's 880.00 CAD into the USD account: 616.00 USD @@ 880.00 CAD. The
+    # cash is the factor's: 880.00 CAD owed on the due-to-factor account (the price's
+    # arithmetic rounded to the cent), nothing to the customer.
+    text = (
+        COPPERLINE_CAD.format(model="")
+        + """
+2025-03-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   880.00 CAD
+  Income:Freight
+
+2025-03-05 * "COPPERLINE" "Advance CA-1" ^CA-1
+  Assets:Bank:CAD   774.40 CAD
+  Assets:Factoring:Copperline:CAD:Clearing
+
+2025-03-20 * "Maple" "Maple paid us for CA-1, in US dollars" ^CA-1
+  factoring: "misdirected-payment"
+  Assets:Bank:USD   616.00 USD @@ 880.00 CAD
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    due = "Liabilities:Factoring:Copperline:CAD:DueToFactor"
+    assert balance(entries, due) == Decimal("-880.00")

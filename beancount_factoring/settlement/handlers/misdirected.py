@@ -55,6 +55,7 @@ from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.fees import round_money
 
 # The event, the posting part and the key of what the invoice owes the factor.
 MISDIRECTED = "misdirected-payment"
@@ -149,16 +150,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
     entry = settler.result.replaced.get(event.index, event.entry)
     watched = set(terms.own_accounts()) | {s.invoice.account for s in states}
     watched |= {terms.customer_credit_account(s.invoice.account) for s in states}
-    received = sum(
-        (
-            units[0]
-            for p in entry.postings
-            if p.account not in watched
-            and (units := units_of(p)) is not None
-            and units[1] == first.currency
-        ),
-        ZERO,
-    )
+    received = _received(entry, watched, first.currency)
     if received <= 0:
         settler.error(
             "FCT134",
@@ -255,6 +247,24 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
         event,
     )
     return False
+
+
+def _received(entry: Any, watched: set[str], currency: str) -> Decimal:
+    """The cash the payment brought in the invoice's currency: its postings in it, and
+    those converted from it at a price (``616.00 USD @@ 880.00 CAD``: 880.00, the
+    price's arithmetic rounded to the cent)."""
+    received = ZERO
+    for posting in entry.postings:
+        units = units_of(posting) if posting.account not in watched else None
+        if units is None:
+            continue
+        if units[1] == currency:
+            received += units[0]
+        elif posting.price is not None and posting.price.currency == currency:
+            number = posting.price.number
+            if isinstance(number, Decimal):
+                received += round_money(units[0] * number)
+    return received
 
 
 def _written_shares(entry: Any, terms: Agreement) -> dict[str, Decimal]:
