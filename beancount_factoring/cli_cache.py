@@ -41,19 +41,48 @@ import beancount
 from beancount import loader
 
 from beancount_factoring import __version__
+from beancount_factoring.stamp import STAMP_KEY, build_stamp
 
 # How many results one ledger's cache keeps (each a printed report, a few kB to a few MB).
 KEPT = 32
 SUFFIX = ".factoring"
-PACKAGE = Path(__file__).resolve().parent
 
 
 def cache_path(ledger: str) -> Path | None:
     """The folder of ``ledger``'s results: beside Beancount's own cache, if it is in use."""
+    pickled = pickle_path(ledger)
+    return None if pickled is None else Path(str(pickled) + SUFFIX)
+
+
+def pickle_path(ledger: str) -> Path | None:
+    """Beancount's cache file of ``ledger``, if its cache is in use."""
     if os.getenv("BEANCOUNT_DISABLE_LOAD_CACHE"):
         return None
     pattern = os.getenv("BEANCOUNT_LOAD_CACHE_FILENAME") or loader.PICKLE_CACHE_FILENAME
-    return Path(loader.get_cache_filename(pattern, ledger) + SUFFIX)
+    return Path(loader.get_cache_filename(pattern, ledger))
+
+
+def stale_load(ledger: str, options_map: dict[str, Any]) -> bool:
+    """True if a cached load is not this ledger's as this build would make it: another
+    ledger's (a cache file name shared by several, ``BEANCOUNT_LOAD_CACHE_FILENAME``
+    without ``{filename}``), or one whose plugin run was another build's (an upgrade:
+    Beancount checks the ledger's files only)."""
+    if pickle_path(ledger) is None:
+        return False
+    if options_map.get("filename") != os.path.abspath(ledger):
+        return True
+    plugins = [name for name, _ in options_map.get("plugin", ())]
+    return "beancount_factoring.plugin" in plugins and (
+        options_map.get(STAMP_KEY) != build_stamp()
+    )
+
+
+def drop_pickle(ledger: str) -> None:
+    """Delete Beancount's cache file of ``ledger``, so that the next load makes it again."""
+    pickled = pickle_path(ledger)
+    if pickled is not None:
+        with contextlib.suppress(OSError):
+            pickled.unlink()
 
 
 def key(folder: Path, options_map: dict[str, Any], argv: Sequence[str]) -> str | None:
@@ -70,7 +99,7 @@ def key(folder: Path, options_map: dict[str, Any], argv: Sequence[str]) -> str |
     parts = [
         __version__,
         beancount.__version__,
-        _package_stamp(),
+        build_stamp(),
         str(options_map.get("input_hash")),
         f"{stat.st_mtime_ns}:{stat.st_size}",
         os.getcwd(),
@@ -79,15 +108,6 @@ def key(folder: Path, options_map: dict[str, Any], argv: Sequence[str]) -> str |
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
-
-
-def _package_stamp() -> str:
-    """The modification times of this package's modules, so an edited module counts."""
-    stamps = sorted(
-        f"{module.relative_to(PACKAGE)}:{module.stat().st_mtime_ns}"
-        for module in PACKAGE.rglob("*.py")
-    )
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
 
 
 def read(folder: Path, wanted: str) -> tuple[str, str, int] | None:

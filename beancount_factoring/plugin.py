@@ -45,6 +45,7 @@ from beancount_factoring.settlement import history
 from beancount_factoring.settlement.accruals import accrual_entries
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.state import Settlement
+from beancount_factoring.stamp import STAMP_KEY, build_stamp
 from beancount_factoring.terms.agreement import Agreement
 
 __plugins__ = ("factoring",)
@@ -94,6 +95,8 @@ def _run(
     entries: list[data.Directive], options_map: dict[str, Any], config_text: str | None
 ) -> tuple[list[data.Directive], list[FactoringError]]:
     config, errors = parse_config(config_text, options_map)
+    # Kept with the load (Beancount's pickle cache too): which build booked it.
+    options_map[STAMP_KEY] = build_stamp()
     book = read_book(entries)
     errors.extend(book.errors)
     recorder = history.Recorder() if history.wanted() else None

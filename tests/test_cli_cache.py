@@ -141,7 +141,7 @@ def test_an_edited_module_changes_the_key(cached, ledger, monkeypatch):
     path = kept(ledger)
     before = cli_cache.key(path, options, ["reserve"])
     assert before is not None
-    monkeypatch.setattr(cli_cache, "_package_stamp", lambda: "edited")
+    monkeypatch.setattr(cli_cache, "build_stamp", lambda: "edited")
     assert cli_cache.key(path, options, ["reserve"]) not in (None, before)
 
 
@@ -150,3 +150,42 @@ def test_at_most_kept_results(cached, ledger, monkeypatch):
     for day in range(1, 6):
         assert run("aging", str(ledger), "--as-of", f"2025-05-{day:02d}")[0] == 0
     assert len(list(kept(ledger).glob("*.json"))) == 3
+
+
+def test_a_cached_load_of_another_build_is_loaded_again(cached, ledger, monkeypatch):
+    # An upgrade: Beancount's pickle holds what the old build's plugin booked and said
+    # (Beancount checks the ledger's files only). The report loads the ledger again with
+    # this build: here its plugin's run is told apart by the stamp it writes.
+    assert run("aging", str(ledger))[0] == 0
+    options = loader.load_file(str(ledger))[2]
+    assert not cli_cache.stale_load(str(ledger), options)
+    monkeypatch.setattr(cli_cache, "build_stamp", lambda: "a later build")
+    assert cli_cache.stale_load(str(ledger), options)
+    loads = []
+    real = loader.load_file
+
+    def counted(*args, **kwargs):
+        loads.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_file", counted)
+    assert run("aging", str(ledger))[0] == 0
+    # Loaded twice: the cached load, then again without it (the pickle dropped).
+    assert len(loads) == 2
+
+
+def test_a_cache_file_shared_by_two_ledgers_never_shows_the_others(
+    cached, ledger, tmp_path, monkeypatch
+):
+    # BEANCOUNT_LOAD_CACHE_FILENAME without {filename}: one pickle for every ledger of the
+    # folder. Each report is of its own ledger: the other's cached load is loaded again.
+    monkeypatch.setenv("BEANCOUNT_LOAD_CACHE_FILENAME", ".shared.pickle")
+    loader.initialize(True)  # (Beancount reads the variable as it starts.)
+    other = tmp_path / "other.beancount"
+    other.write_text(ledger.read_text(encoding="utf-8") + RELEASE, encoding="utf-8")
+    assert run("reserve", str(ledger), "--format", "json")[0] == 0
+    code, text = run("reserve", str(other), "--format", "json")
+    assert code == 0
+    monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+    loader.initialize(False)
+    assert run("reserve", str(other), "--format", "json")[1] == text

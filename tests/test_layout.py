@@ -22,6 +22,7 @@ NAME = "beancount_factoring"
 LAYERS = {
     "__init__": 0,
     "errors": 0,
+    "stamp": 0,
     "terms": 1,
     "ledger": 2,
     "settlement": 3,
