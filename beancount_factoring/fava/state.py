@@ -22,12 +22,21 @@ from typing import Any, TypeVar
 from fava.core import FavaLedger
 from fava.ext import FavaExtensionError
 
+from beancount_factoring.cli_cache import stale_load
 from beancount_factoring.fava.config import ConfigError, PageConfig, parse_config
 from beancount_factoring.reports import ReportBook, compute
 
 MODULE = "beancount_factoring.fava"
 CACHE_SIZE = 64
 T = TypeVar("T")
+
+
+STALE_CACHE = (
+    "Beancount read this ledger from its cache, made when another version of "
+    "beancount-factoring checked it (an upgrade): the figures may be the old plugin's. "
+    "Delete the .picklecache file beside the ledger (or run bean-factoring once) and "
+    "reload the page"
+)
 
 
 class LedgerState:
@@ -60,6 +69,11 @@ class LedgerState:
             self._pages.clear()
             self._derived.clear()
             self.config, self.config_error, entry = _read_config(self.ledger)
+            options: Any = self.ledger.options
+            if stale_load(self.ledger.beancount_file_path, options):
+                # Beancount read its cache, made by another build's plugin (an upgrade):
+                # the figures would be the old plugin's, so the Errors page says so.
+                self.ledger.extensions.errors.append(FavaExtensionError(None, STALE_CACHE, None))
             if self.config_error is not None:
                 # Fava empties this list before each load and shows it on its
                 # Errors page; the ledger itself loads as usual.
