@@ -647,3 +647,20 @@ def test_a_chargeback_and_its_netting_written_by_hand_with_the_factors_cent():
     # 2,542.51 it wrote; both written by hand from the factor's figures: no error.
     _, errors = load(HAND_CHARGEBACK, "{'tolerance': '0.05'}")
     assert errors == []
+
+
+def test_a_chargeback_written_with_the_factors_cent_is_netted_to_the_cent():
+    # The same notice, the next deposit left for the plugin to split: it nets the
+    # 2,542.51 the notice wrote (not the agreement's 2,542.50): 4,000.00 x 80% - 20.00 -
+    # 2,542.51 = 637.49, and the clearing account ends at 0.00, no cent left on it.
+    text = HAND_CHARGEBACK.replace(
+        """  Assets:Factoring:Harbor:Clearing   2542.51 USD
+  Assets:Receivable:Echo            -4000.00 USD
+  Assets:Factoring:Harbor:Reserve     800.00 USD
+  Expenses:Factoring:Harbor:Fees       20.00 USD
+""",
+        "  Assets:Factoring:Harbor:Clearing\n",
+    )
+    entries, errors = load(text, "{'tolerance': '0.05'}")
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Harbor:Clearing") == Decimal("0.00")

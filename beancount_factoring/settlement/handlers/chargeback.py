@@ -7,7 +7,7 @@ nonpayment needs recourse, within the agreement's recourse-days (FCT137).
 
 from __future__ import annotations
 
-from beancount_factoring.ledger.book import Event
+from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import ZERO, InvoiceState
 from beancount_factoring.terms import postings as P
@@ -73,6 +73,33 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
         expected.extend(legs)
     assert states[0].agreement is not None
     settler.write(event, expected, set(), states[0].agreement)
+    if len(states) == 1:
+        _owed_as_written(settler, event, states[0], expected)
+
+
+def _owed_as_written(
+    settler: Settler, event: Event, state: InvoiceState, expected: list[P.Leg]
+) -> None:
+    """A chargeback written by hand from the factor's notice, its clearing leg within the
+    tolerance of the agreement's: what is owed is what it wrote (the deposit that nets
+    it takes the factor's figure), or the cent would stay on the clearing account."""
+    agreement = state.agreement
+    entry = settler.result.replaced.get(event.index, event.entry)
+    if agreement is None or not entry.postings:
+        return
+    clearing, currency = agreement.clearing, state.currency
+    written = sum(
+        (
+            units[0]
+            for p in entry.postings
+            if p.account == clearing and (units := units_of(p)) and units[1] == currency
+        ),
+        ZERO,
+    )
+    wanted = sum((leg.number for leg in expected if leg.account == clearing), ZERO)
+    difference = wanted - written
+    if difference and abs(difference) <= settler.tolerance:
+        state.set_owed("chargeback", state.owed.get("chargeback", ZERO) + difference)
 
 
 def _check_recourse(
