@@ -1,0 +1,215 @@
+"""Reports and statements in a second currency (Canadian dollars beside US dollars).
+
+An importer that says nothing writes what is right: each row is booked under the
+agreement of its own currency (docs/ledger.md 6.13), or the importer refuses the file
+with one error naming the row and how to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from beancount import loader
+from beancount.core import data
+
+from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.factor import FactorReportImporter
+from beancount_factoring.importers.profiles import Profile
+
+# A factor with a US and a Canadian desk: one agreement per currency, each with accounts
+# of its own (Assets:Factoring:Maplewood:USD:Clearing, ...:CAD:...).
+PER_CURRENCY = """
+2025-01-01 open Assets:Bank:USD     USD
+2025-01-01 open Assets:Bank:CAD     CAD
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Maplewood"
+  currency: "USD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "MAPLEWOOD"
+  bank: Assets:Bank:USD
+
+2025-01-01 custom "factoring-agreement" "Maplewood"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "MAPLEWOOD"
+  bank: Assets:Bank:CAD
+"""
+
+# One agreement for every currency, paid into a bank account of US dollars only.
+ONE_AGREEMENT = """
+2025-01-01 open Assets:Bank:USD     USD
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Maplewood"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "MAPLEWOOD"
+  bank: Assets:Bank:USD
+"""
+
+RESERVE = Profile.generic(
+    kind="reserve",
+    columns={"date": "Date", "type": "Type", "reference": "Ref", "invoice": "Invoice",
+             "amount": "Amount", "balance": "Balance", "currency": "Currency"},
+    types=((r"holdback", "holdback"), (r"release", "release"), (r"fee", "fee")),
+    name="maplewood",
+    factor="Maplewood Capital",
+)  # fmt: skip
+
+PURCHASE = Profile.generic(
+    kind="purchase",
+    columns={"schedule": "Schedule", "date": "Date", "debtor": "Debtor",
+             "invoice": "Invoice", "face": "Face", "currency": "Currency"},
+    name="maplewood",
+    factor="Maplewood Capital",
+)  # fmt: skip
+
+
+def ledger(text: str) -> list[Any]:
+    entries, errors, _ = loader.load_string(text)
+    assert not errors, [error.message for error in errors]
+    return list(entries)
+
+
+def document(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def postings(entry: data.Transaction) -> list[tuple[str, str]]:
+    return [(p.account, p.units.to_string()) for p in entry.postings]
+
+
+# F1: a factor's report is booked under the agreement of each row's currency.
+
+
+def test_a_reserve_row_takes_the_accounts_of_its_currencys_agreement(tmp_path: Path) -> None:
+    path = document(
+        tmp_path,
+        "reserve.csv",
+        "Date,Type,Ref,Invoice,Amount,Balance,Currency\n"
+        "2025-03-04,Holdback,S-1,,150.00,150.00,USD\n"
+        "2025-03-04,Holdback,S-2,,300.00,300.00,CAD\n"
+        "2025-03-20,Fee,F-1,,-5.00,295.00,CAD\n"
+        "2025-04-10,Release,ACH 1,,-150.00,0.00,USD\n"
+        "2025-04-10,Release,EFT 2,,-295.00,0.00,CAD\n",
+    )
+    importer = FactorReportImporter(RESERVE, "Maplewood", balances="none")
+    entries = importer.extract(path, ledger(PER_CURRENCY))
+    shown = [postings(e) for e in entries]
+    assert shown == [
+        [
+            ("Expenses:Factoring:Maplewood:CAD:Fees", "5.00 CAD"),
+            ("Assets:Factoring:Maplewood:CAD:Reserve", "-5.00 CAD"),
+        ],
+        [
+            ("Assets:Bank:USD", "150.00 USD"),
+            ("Assets:Factoring:Maplewood:USD:Reserve", "-150.00 USD"),
+        ],
+        [
+            ("Assets:Bank:CAD", "295.00 CAD"),
+            ("Assets:Factoring:Maplewood:CAD:Reserve", "-295.00 CAD"),
+        ],
+    ]
+    balances = FactorReportImporter(RESERVE, "Maplewood", balances="last")
+    closing = [
+        e for e in balances.extract(path, ledger(PER_CURRENCY)) if isinstance(e, data.Balance)
+    ]
+    assert {(e.account, e.amount.currency) for e in closing} == {
+        ("Assets:Factoring:Maplewood:USD:Reserve", "USD"),
+        ("Assets:Factoring:Maplewood:CAD:Reserve", "CAD"),
+    }
+
+
+def test_a_release_booked_from_the_bank_is_a_duplicate_under_its_currencys_agreement(
+    tmp_path: Path,
+) -> None:
+    booked = PER_CURRENCY + (
+        "\n2025-01-01 open Assets:Factoring:Maplewood:USD:Reserve\n"
+        '\n2025-04-10 * "MAPLEWOOD RESERVE REBATE"\n'
+        '  factoring: "release"\n'
+        "  Assets:Bank:USD                          150.00 USD\n"
+        "  Assets:Factoring:Maplewood:USD:Reserve  -150.00 USD\n"
+    )
+    path = document(
+        tmp_path,
+        "reserve.csv",
+        "Date,Type,Ref,Invoice,Amount,Balance,Currency\n"
+        "2025-03-04,Holdback,S-1,,150.00,150.00,USD\n"
+        "2025-04-10,Release,ACH 1,,-150.00,0.00,USD\n",
+    )
+    importer = FactorReportImporter(RESERVE, "Maplewood", balances="none")
+    existing = ledger(booked)
+    entries = importer.extract(path, existing)
+    importer.deduplicate(entries, existing)
+    assert [e.meta.get("__duplicate__") is not None for e in entries] == [True]
+
+
+def test_a_schedule_takes_the_clearing_account_of_its_currency(tmp_path: Path) -> None:
+    path = document(
+        tmp_path,
+        "purchase.csv",
+        "Schedule,Date,Debtor,Invoice,Face,Currency\n"
+        "S-1,2025-03-04,Northline,MW-101,1000.00,USD\n"
+        "S-2,2025-03-04,Laval,MW-103,1500.00,CAD\n",
+    )
+    entries = FactorReportImporter(PURCHASE, "Maplewood").extract(path, ledger(PER_CURRENCY))
+    assert [postings(e)[0] for e in entries] == [
+        ("Assets:Factoring:Maplewood:USD:Clearing", "1000.00 USD"),
+        ("Assets:Factoring:Maplewood:CAD:Clearing", "1500.00 CAD"),
+    ]
+
+
+def test_a_row_in_a_currency_no_agreement_covers_is_an_error(tmp_path: Path) -> None:
+    path = document(
+        tmp_path,
+        "purchase.csv",
+        "Schedule,Date,Debtor,Invoice,Face,Currency\n"
+        "S-1,2025-03-04,Northline,MW-101,1000.00,USD\n"
+        "S-2,2025-03-04,Kuhl,MW-105,800.00,EUR\n",
+    )
+    with pytest.raises(ImportFailure) as info:
+        FactorReportImporter(PURCHASE, "Maplewood").extract(path, ledger(PER_CURRENCY))
+    message = str(info.value)
+    assert message.startswith(f"{path}:3, column 'Currency': FCT209 this row is in EUR")
+    assert "(CAD, USD), none for EUR" in message
+    assert 'currency: "EUR"' in message
+
+
+def test_a_release_into_a_bank_account_of_another_currency_is_an_error(tmp_path: Path) -> None:
+    """One agreement for every currency, and a bank opened for US dollars only: a release
+    in Canadian dollars cannot be paid into it, so the importer writes nothing."""
+    path = document(
+        tmp_path,
+        "reserve.csv",
+        "Date,Type,Ref,Invoice,Amount,Balance,Currency\n"
+        "2025-03-04,Holdback,S-1,,150.00,150.00,USD\n"
+        "2025-03-04,Holdback,S-2,,300.00,300.00,CAD\n"
+        "2025-04-10,Release,ACH 1,,-150.00,0.00,USD\n"
+        "2025-04-10,Release,EFT 2,,-300.00,0.00,CAD\n",
+    )
+    importer = FactorReportImporter(RESERVE, "Maplewood", balances="none")
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(path, ledger(ONE_AGREEMENT))
+    assert str(info.value) == (
+        f"{path}:5, column 'Currency': FCT209 this row is in CAD, and Maplewood's bank "
+        "account Assets:Bank:USD is opened for USD only: give Maplewood an agreement with "
+        'currency: "CAD" and accounts of that currency (docs/ledger.md 6.13), or book the '
+        "row by hand"
+    )
+    # A bank account opened for both currencies takes both.
+    both = ONE_AGREEMENT.replace("Assets:Bank:USD     USD", "Assets:Bank:USD     USD,CAD")
+    entries = importer.extract(path, ledger(both))
+    assert [postings(e)[0] for e in entries] == [
+        ("Assets:Bank:USD", "150.00 USD"),
+        ("Assets:Bank:USD", "300.00 CAD"),
+    ]
