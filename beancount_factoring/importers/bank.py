@@ -278,7 +278,8 @@ class BankCsvImporter(Importer):
                 else:
                     ident = ids(self.bank, date, number, payee or "", narration)
                 meta = data.new_metadata(path, line, {ID_KEY: ident})
-                clearing = matcher.clearing(line_text(payee, narration), date, self.bank)
+                said = line_text(payee, narration)
+                clearing = matcher.clearing(said, date, self.bank, self.currency)
                 units = Amount(number, self.currency)
                 entries.append(
                     bank_transaction(

@@ -14,6 +14,7 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
+from beancount_factoring.importers.bank import BankCsvImporter
 from beancount_factoring.importers.base import ImportFailure
 from beancount_factoring.importers.factor import FactorReportImporter
 from beancount_factoring.importers.profiles import Profile
@@ -86,7 +87,7 @@ def document(tmp_path: Path, name: str, text: str) -> str:
 
 
 def postings(entry: data.Transaction) -> list[tuple[str, str]]:
-    return [(p.account, p.units.to_string()) for p in entry.postings]
+    return [(p.account, p.units.to_string() if p.units else "") for p in entry.postings]
 
 
 # F1: a factor's report is booked under the agreement of each row's currency.
@@ -212,4 +213,66 @@ def test_a_release_into_a_bank_account_of_another_currency_is_an_error(tmp_path:
     assert [postings(e)[0] for e in entries] == [
         ("Assets:Bank:USD", "150.00 USD"),
         ("Assets:Bank:USD", "300.00 CAD"),
+    ]
+
+
+# F2: a bank line goes to the clearing account of the agreement of its currency.
+
+# Invoice MW-101 (US dollars) sold to Maplewood's US desk.
+SOLD = (
+    PER_CURRENCY
+    + """
+2025-01-01 open Assets:Receivable:Northline
+2025-01-01 open Assets:Factoring:Maplewood:USD:Clearing
+
+2025-03-01 * "Northline" "Load to Dayton"
+  invoice: "MW-101"
+  Assets:Receivable:Northline   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Maplewood" "Schedule S-1" ^MW-101
+  factoring: "schedule"
+  factor: "Maplewood"
+  Assets:Factoring:Maplewood:USD:Clearing   1000.00 USD
+  Assets:Receivable:Northline              -1000.00 USD
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("bank", "currency", "clearing"),
+    [
+        ("Assets:Bank:USD", "USD", "Assets:Factoring:Maplewood:USD:Clearing"),
+        ("Assets:Bank:CAD", "CAD", "Assets:Factoring:Maplewood:CAD:Clearing"),
+    ],
+)
+def test_a_bank_line_goes_to_the_clearing_account_of_its_currency(
+    tmp_path: Path, bank: str, currency: str, clearing: str
+) -> None:
+    path = document(
+        tmp_path,
+        "checking.csv",
+        "Date,Description,Amount\n03/27/2025,MAPLEWOOD CAPITAL REBATE ACH CREDIT,87.00\n",
+    )
+    for factors in (ledger(PER_CURRENCY), None):  # given as factors=, or by extract -e
+        importer = BankCsvImporter(bank, currency=currency, factors=factors)
+        (entry,) = importer.extract(path, ledger(PER_CURRENCY))
+        assert postings(entry) == [(bank, f"87.00 {currency}"), (clearing, "")]
+
+
+def test_a_forwarded_payment_goes_to_the_due_to_factor_account_of_its_currency(
+    tmp_path: Path,
+) -> None:
+    path = document(
+        tmp_path,
+        "checking.csv",
+        "Date,Description,Amount\n"
+        "03/19/2025,NORTHLINE ACH PMT MW-101,1000.00\n"
+        "03/20/2025,MAPLEWOOD CAPITAL WIRE OUT MW-101,-1000.00\n",
+    )
+    entries = BankCsvImporter("Assets:Bank:USD").extract(path, ledger(SOLD))
+    assert entries[0].meta["factoring"] == "misdirected-payment"
+    assert postings(entries[1]) == [
+        ("Assets:Bank:USD", "-1000.00 USD"),
+        ("Liabilities:Factoring:Maplewood:USD:DueToFactor", ""),
     ]
