@@ -436,8 +436,9 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
             short = -short
         left_open = _left_open(row)
         item = found.get(number)
+        currency = row_currency(row)
         if item is None:  # partial payments of one invoice add up to one event
-            currency = row_currency(row)
+            _in_invoice_currency(row, ctx, number, currency)
             refs = [reference]
             found[number] = _Payments(
                 row.line,
@@ -454,6 +455,15 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
             )
             continue
         _not_twice(row, number, reference, item)
+        if currency != item.currency:
+            raise row.fail(
+                "currency" if "currency" in report.index else "paid",
+                f"invoice {number} is paid in {item.currency} on line {item.line} and in "
+                f"{currency} here: the rows of one invoice mix currencies, and their sum "
+                f"would be in neither; correct the row's currency, or book the payment in "
+                f"{currency} by hand and delete its row",
+                code="FCT210",
+            )
         if day >= item.day:  # the latest row says what is left
             item.open = left_open
         item.day = max(item.day, day)
@@ -464,6 +474,21 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
         if short is not None:
             item.short = (item.short or ZERO) + short
     return [_collected(report, ctx, number, item) for number, item in found.items()]
+
+
+def _in_invoice_currency(row: Row, ctx: Context, number: str, currency: str) -> None:
+    """An FCT210 error if the ledger's invoice is in another currency than the row."""
+    booked = ctx.history.currencies.get(number) if ctx.history is not None else None
+    if booked is None or booked[0] == currency:
+        return
+    raise row.fail(
+        "currency" if "currency" in row.report.index else "paid",
+        f"invoice {number} is in {booked[0]} in the ledger ({booked[1]}), and this row pays "
+        f"it in {currency}: correct the row's currency (or the profile's currency=), or, if "
+        f"the factor converted the payment, book it by hand (a collected event with paid: "
+        f"in {booked[0]}) and delete the row",
+        code="FCT210",
+    )
 
 
 def _not_twice(row: Row, number: str, reference: str, item: _Payments) -> None:

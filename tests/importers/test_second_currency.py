@@ -7,6 +7,7 @@ with one error naming the row and how to fix it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +277,81 @@ def test_a_forwarded_payment_goes_to_the_due_to_factor_account_of_its_currency(
         ("Assets:Bank:USD", "-1000.00 USD"),
         ("Liabilities:Factoring:Maplewood:USD:DueToFactor", ""),
     ]
+
+
+# F3/F4: a collections report's row is in the currency of the invoice it pays.
+
+COLLECTIONS = Profile.generic(
+    kind="collections",
+    columns={"invoice": "Invoice", "date": "Paid On", "debtor": "Payer", "reference": "Ref",
+             "face": "Invoice Total", "paid": "Received", "currency": "Currency"},
+    name="maplewood",
+    factor="Maplewood Capital",
+)  # fmt: skip
+
+# Invoice MW-102, in Canadian dollars.
+CANADIAN = (
+    PER_CURRENCY
+    + """
+2025-01-01 open Assets:Receivable:Northline
+
+2025-03-01 * "Northline" "Load to Windsor"
+  invoice: "MW-102"
+  Assets:Receivable:Northline   2000.00 CAD
+  Income:Freight
+"""
+)
+HEADER = "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Currency\n"
+
+
+def test_a_payment_in_another_currency_than_the_invoices_is_an_error(tmp_path: Path) -> None:
+    """Paid 2,000.00 USD on an invoice of 2,000.00 CAD: written as a plain `collected`,
+    the plugin would book the CAD face collected."""
+    path = document(
+        tmp_path,
+        "collections.csv",
+        HEADER + 'MW-102,2025-04-03,Northline,W-2,"2,000.00","2,000.00",USD\n',
+    )
+    with pytest.raises(ImportFailure) as info:
+        FactorReportImporter(COLLECTIONS, "Maplewood").extract(path, ledger(CANADIAN))
+    message = str(info.value)
+    assert message.startswith(
+        f"{path}:2, column 'Currency': FCT210 invoice MW-102 is in CAD in the ledger (<string>:"
+    )
+    assert "and this row pays it in USD: correct the row's currency" in message
+    # Without a currency column, the profile's currency is the row's; the error is on
+    # the paid column.
+    plain = replace(
+        COLLECTIONS, columns={k: v for k, v in COLLECTIONS.columns.items() if k != "currency"}
+    )
+    path = document(
+        tmp_path,
+        "plain.csv",
+        HEADER.replace(",Currency", "") + "MW-102,2025-04-03,Northline,W-2,2000.00,2000.00\n",
+    )
+    with pytest.raises(ImportFailure) as info:
+        FactorReportImporter(plain, "Maplewood").extract(path, ledger(CANADIAN))
+    assert str(info.value).startswith(f"{path}:2, column 'Received': FCT210 invoice MW-102")
+    # In the invoice's currency, it is read.
+    (entry,) = FactorReportImporter(plain.replace(currency="CAD"), "Maplewood").extract(
+        path, ledger(CANADIAN)
+    )
+    assert entry.meta["factoring"] == "collected"
+
+
+def test_payments_of_one_invoice_in_two_currencies_are_an_error(tmp_path: Path) -> None:
+    """1,000.00 CAD and 700.00 USD are not paid: 1,700.00 CAD."""
+    path = document(
+        tmp_path,
+        "collections.csv",
+        HEADER
+        + 'MW-102,2025-04-03,Northline,W-2,"2,000.00","1,000.00",CAD\n'
+        + 'MW-102,2025-04-05,Northline,W-5,"2,000.00",700.00,USD\n',
+    )
+    with pytest.raises(ImportFailure) as info:
+        FactorReportImporter(COLLECTIONS, "Maplewood").extract(path, [])
+    assert str(info.value) == (
+        f"{path}:3, column 'Currency': FCT210 invoice MW-102 is paid in CAD on line 2 and in "
+        "USD here: the rows of one invoice mix currencies, and their sum would be in neither; "
+        "correct the row's currency, or book the payment in USD by hand and delete its row"
+    )
