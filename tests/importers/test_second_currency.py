@@ -18,6 +18,7 @@ from beancount.core import data
 from beancount_factoring.importers.bank import BankCsvImporter
 from beancount_factoring.importers.base import ImportFailure
 from beancount_factoring.importers.factor import FactorReportImporter
+from beancount_factoring.importers.invoices import InvoiceImporter
 from beancount_factoring.importers.profiles import Profile
 
 # A factor with a US and a Canadian desk: one agreement per currency, each with accounts
@@ -355,3 +356,57 @@ def test_payments_of_one_invoice_in_two_currencies_are_an_error(tmp_path: Path) 
         "USD here: the rows of one invoice mix currencies, and their sum would be in neither; "
         "correct the row's currency, or book the payment in USD by hand and delete its row"
     )
+
+
+# F6/F7: a file with a column of each row's currency, read by an importer of one currency.
+
+
+def test_a_bank_line_in_another_currency_by_its_currency_column_is_an_error(
+    tmp_path: Path,
+) -> None:
+    path = document(
+        tmp_path,
+        "checking.csv",
+        "Date,Description,Amount,Currency\n"
+        "04/02/2025,NORTHLINE WIRE,1000.00,USD\n"
+        "04/02/2025,LAVAL EFT,1380.00,CAD\n",
+    )
+    importer = BankCsvImporter("Assets:Bank:USD", factors={})
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(path, [])
+    assert str(info.value) == (
+        f"{path}:3, column 'Currency': FCT209 the row is in CAD by its column 'Currency', and "
+        "this importer writes every amount in USD: import the rows in CAD with an importer "
+        'of that currency (currency="CAD"), a file for each currency, or correct the cell'
+    )
+    # Every line in the importer's currency (or the cell left empty) is read.
+    usd = document(
+        tmp_path,
+        "usd.csv",
+        "Date,Description,Amount,Currency\n"
+        "04/02/2025,NORTHLINE WIRE,1000.00,usd\n"
+        "04/03/2025,FEE,-5.00,\n",
+    )
+    assert len(importer.extract(usd, [])) == 2
+
+
+def test_an_invoice_row_in_another_currency_by_its_currency_column_is_an_error(
+    tmp_path: Path,
+) -> None:
+    path = document(
+        tmp_path,
+        "invoices.csv",
+        "Invoice #,Invoice Date,Customer,Charge,Amount,Currency\n"
+        "RF-5001,04/01/2025,Northline,LINEHAUL,2260.00,USD\n"
+        "RF-5002,04/02/2025,Laval,LINEHAUL,3100.00,CAD\n",
+    )
+    importer = InvoiceImporter(due=None, load=None)
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(path, [])
+    assert str(info.value).startswith(
+        f"{path}:3, column 'Currency': FCT209 the row is in CAD by its column 'Currency'"
+    )
+    canadian = InvoiceImporter(due=None, load=None, currency="CAD")
+    with pytest.raises(ImportFailure) as info:
+        canadian.extract(path, [])
+    assert str(info.value).startswith(f"{path}:2, column 'Currency': FCT209 the row is in USD")
