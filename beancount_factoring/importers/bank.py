@@ -25,7 +25,8 @@ Each row becomes a bank line (see `banklines`); a running balance becomes one `b
 assertion per statement date, dated the next day since Beancount checks a balance at the
 start of its day. Each entry's `import-id` is made from the row's content, or from the
 bank's reference column when there is one, so a download that overlaps an earlier one
-dedupes.
+dedupes. Every line is in the importer's `currency`: a column of each line's currency
+(`Currency`, `Ccy`, ...) is checked, and a line in another currency is an error (FCT209).
 """
 
 from __future__ import annotations
@@ -60,7 +61,13 @@ from beancount_factoring.importers.base import (
 from beancount_factoring.importers.held import mark_misdirected
 from beancount_factoring.importers.inert import inert_entries
 from beancount_factoring.importers.readers import Layout
-from beancount_factoring.importers.table import Claim, Table, latest_date
+from beancount_factoring.importers.table import (
+    Claim,
+    Table,
+    check_currency,
+    currency_column,
+    latest_date,
+)
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -264,7 +271,11 @@ class BankCsvImporter(Importer):
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in names.items()}
             text_cols = [table.column(name) for name in self.narration_columns]
+            # A column of each line's currency: every line must be in the importer's.
+            currency = currency_column(table, [*names.values(), *self.narration_columns])
             for line, cells in table.rows():
+                if currency is not None:
+                    check_currency(table, line, cells, currency, self.currency)
                 try:
                     date = self.dates(_cell(cells, cols["date"]))
                 except ValueError as exc:
@@ -278,7 +289,8 @@ class BankCsvImporter(Importer):
                 else:
                     ident = ids(self.bank, date, number, payee or "", narration)
                 meta = data.new_metadata(path, line, {ID_KEY: ident})
-                clearing = matcher.clearing(line_text(payee, narration), date, self.bank)
+                said = line_text(payee, narration)
+                clearing = matcher.clearing(said, date, self.bank, self.currency)
                 units = Amount(number, self.currency)
                 entries.append(
                     bank_transaction(

@@ -18,7 +18,9 @@ flagged `!`, for the bookkeeper to look at:
       Expenses:Uncategorized
 
 The agreements come from the ledger through the project's own reader (`book.read_book`),
-so the importer and the plugin recognise a factor the same way. They may be given as a
+so the importer and the plugin recognise a factor the same way; a factor with an
+agreement per currency is matched by the agreement of the statement's currency (else
+its agreement without `currency:`), as the plugin picks it. They may be given as a
 ledger path, a list of entries, or a plain `{pattern: clearing account}` mapping; without
 any, the ledger passed to `extract -e` is used.
 
@@ -60,20 +62,37 @@ class _ByAgreement:
         self.terms: dict[str, list[Agreement]] = {}
         for agreement in sorted(self.agreements.latest(), key=lambda a: a.date):
             self.terms.setdefault(agreement.name.strip().lower(), []).append(agreement)
+        # Per factor and currency, the agreements that govern a line in that currency.
+        self.lines: dict[tuple[str, str], list[Agreement]] = {}
         latest = {key: terms[-1] for key, terms in self.terms.items()}
-        # Each factor's clearing account -> its due-to-factor account (forwarded payments).
-        self.due = {a.clearing: a.due_to_factor for a in latest.values()}
+        # Each clearing account -> its due-to-factor account (forwarded payments): a
+        # factor with an agreement per currency has a clearing account per currency.
+        self.due = {a.clearing: a.due_to_factor for terms in self.terms.values() for a in terms}
         self.loans = frozenset(key for key, a in latest.items() if a.loan)
         if latest and len(self.loans) == len(latest):
             self.loans |= {""}
         self.held = HeldInvoices(entries, self.loans)
 
-    def clearing(self, text: str, date: datetime.date, bank: str) -> str | None:
+    def governing(self, key: str, currency: str) -> list[Agreement]:
+        """The factor's agreements that govern a line in `currency`, as the plugin picks
+        them: those of that currency, else those without `currency:`."""
+        found = self.lines.get((key, currency))
+        if found is None:
+            terms = self.terms.get(key, [])
+            if any(a.currency is not None for a in terms):
+                own = [a for a in terms if a.currency == currency]
+                terms = own or [a for a in terms if a.currency is None]
+            found = self.lines[(key, currency)] = terms
+        return found
+
+    def clearing(self, text: str, date: datetime.date, bank: str, currency: str) -> str | None:
         candidates = []
         for key in self.agreements.factor_of_payee(text):
-            terms = self.terms.get(key)
+            terms = self.governing(key, currency)
             if not terms:
-                continue  # every agreement of this factor is broken: bean-check says why
+                # Every agreement of this factor is broken (bean-check says why), or each
+                # is for another currency: the line is the bookkeeper's to look at.
+                continue
             # The terms in force on the line's date; a line older than them still
             # belongs to the factor.
             earlier = [a for a in terms if a.date <= date]
@@ -95,7 +114,7 @@ class _ByPattern:
         self.loans: frozenset[str] = frozenset()
         self.held: HeldInvoices | None = None
 
-    def clearing(self, text: str, date: datetime.date, bank: str) -> str | None:
+    def clearing(self, text: str, date: datetime.date, bank: str, currency: str) -> str | None:
         accounts = {acc for pattern, acc in self.rules if pattern.search(text)}
         return accounts.pop() if len(accounts) == 1 else None
 

@@ -14,10 +14,14 @@ each file by its header (the profile's signature columns), not by its name:
 `factor` is the name of the factor's agreement in the ledger. Its accounts (clearing,
 reserve, fees, bank) come from the arguments, else from that agreement when beangulp is
 given the ledger (`extract -e ledger.beancount`), else from the plugin's defaults
-(`Assets:Factoring:<Name>:Clearing`, ...). The receivable account of each invoice on a
-schedule is the one its invoice posts to in the ledger; else `debtors` maps the report's
-debtor name (or MC number) to an account; else it is guessed from the debtor's name and
-the schedule is flagged `!`.
+(`Assets:Factoring:<Name>:Clearing`, ...). A factor with an agreement per currency
+(`currency: "CAD"`) has each row booked under the agreement of the row's currency, else
+the one without `currency:`, as the plugin picks it; a row no agreement covers, or whose
+account the ledger opens for other currencies only, is an error (FCT209).
+
+The receivable account of each invoice on a schedule is the one its invoice posts to in
+the ledger; else `debtors` maps the report's debtor name (or MC number) to an account;
+else it is guessed from the debtor's name and the schedule is flagged `!`.
 
 Every entry carries an `import-id` made from its content, and `deduplicate()` marks an
 entry whose id is already in the ledger. A release is also marked as a duplicate of a
@@ -45,7 +49,13 @@ from beancount.core import data
 
 from beancount_factoring.importers import base, dedup
 from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
-from beancount_factoring.importers.factor_entries import Context, chargeback, collections, purchase
+from beancount_factoring.importers.factor_entries import (
+    Context,
+    Terms,
+    chargeback,
+    collections,
+    purchase,
+)
 from beancount_factoring.importers.factor_history import PaymentHistory
 from beancount_factoring.importers.factor_reserve import reserve_ledger
 from beancount_factoring.importers.inert import inert_entries
@@ -309,7 +319,10 @@ class FactorReportImporter(base.Importer):
         elsewhere = self._on_other_sheet(filepath)
         if elsewhere is not None:
             raise elsewhere
-        accounts, prefix, invoices, loan = self._accounts(existing)
+        ledger = self._from_ledger(existing)
+        general, by_currency = self._terms(ledger[0])
+        prefix = self._prefix(ledger[0], (found or closest).currency)
+        invoices = ledger[1]
         # A report names the same few debtors on every row: each is looked up once, by
         # its name and by its id (which may differ from row to row).
         by_name: dict[str, tuple[str, bool]] = {}
@@ -332,15 +345,13 @@ class FactorReportImporter(base.Importer):
         context = Context(
             factor=self.factor,
             payee=self.payee,
-            clearing=accounts["clearing"],
-            reserve=accounts["reserve"],
-            fees=accounts["fees"],
-            bank=accounts.get("bank"),
+            general=general,
+            by_currency=by_currency,
+            constraints=ledger[2],
             receivable=receivable,
             flag=self.flag,
             balances=self.balances,
             releases=self.releases,
-            loan=loan,
             # A collections report's payments follow those the ledger already has.
             history=PaymentHistory(existing) if (found or closest).kind == "collections" else None,
         )
@@ -362,26 +373,45 @@ class FactorReportImporter(base.Importer):
         leaf = customer_leaf(_COMPANY.sub("", debtor))
         return f"{prefix}:{leaf or 'Unknown'}", False
 
-    def _accounts(
-        self, existing: Sequence[Any]
-    ) -> tuple[dict[str, str], str, dict[str, str], bool]:
-        """The factor's accounts, the receivables prefix, each invoice's receivable, and
-        whether its agreement is under the loan model (a schedule then moves nothing)."""
-        agreement, invoices = self._from_ledger(existing)
-        accounts = dict(self.defaults)
+    def _terms(self, agreements: list[Agreement]) -> tuple[Terms | None, dict[str, Terms]]:
+        """The terms of the factor's agreement without `currency:` (None when each of its
+        agreements names one), and of its latest agreement of each currency; the
+        importer's own account settings take the place of the agreements'."""
+        latest: dict[str | None, Agreement] = {a.currency: a for a in agreements}
+        terms = {key: self._terms_of(agreement) for key, agreement in latest.items()}
+        general = terms.pop(None, None)
+        if general is None and not terms:  # no agreement: the settings and the defaults
+            general = self._terms_of(None)
+        return general, {key: value for key, value in terms.items() if key is not None}
+
+    def _terms_of(self, agreement: Agreement | None) -> Terms:
+        accounts: dict[str, str | None] = dict(self.defaults)
+        accounts["bank"] = None
         if agreement is not None:
             accounts.update(clearing=agreement.clearing, reserve=agreement.reserve,
                             fees=agreement.fees, bank=agreement.bank)  # fmt: skip
         accounts.update({key: value for key, value in self.explicit.items() if value})
-        prefix = agreement.receivables if agreement is not None else self.receivables
+        clearing, reserve, fees = accounts["clearing"], accounts["reserve"], accounts["fees"]
+        assert clearing is not None and reserve is not None and fees is not None
         loan = agreement is not None and agreement.model == "loan"
-        return accounts, prefix, invoices, loan
+        return Terms(clearing, reserve, fees, accounts["bank"], loan)
 
-    def _from_ledger(self, existing: Sequence[Any]) -> tuple[Agreement | None, dict[str, str]]:
-        """The factor's latest agreement and each invoice's receivable account (one pass)."""
+    def _prefix(self, agreements: list[Agreement], currency: str) -> str:
+        """The prefix of guessed receivables: the agreement's of the report's currency."""
+        own = [a for a in agreements if a.currency == currency]
+        general = [a for a in agreements if a.currency is None]
+        chosen = own or general or agreements
+        return chosen[-1].receivables if chosen else self.receivables
+
+    def _from_ledger(
+        self, existing: Sequence[Any]
+    ) -> tuple[list[Agreement], dict[str, str], dict[str, tuple[str, ...]]]:
+        """The factor's agreements in date order, each invoice's receivable account, and
+        the currencies of each account opened for some (one pass)."""
         wanted = self.factor.strip().lower()
-        agreement: Agreement | None = None
+        agreements: list[Agreement] = []
         invoices: dict[str, str] = {}
+        constraints: dict[str, tuple[str, ...]] = {}
         for entry in existing:
             if isinstance(entry, data.Custom):
                 values = entry.values or []
@@ -390,7 +420,7 @@ class FactorReportImporter(base.Importer):
                 if entry.type == DIRECTIVE and named:
                     parsed = parse_agreement(entry)[0]
                     if parsed is not None:
-                        agreement = parsed
+                        agreements.append(parsed)
             elif isinstance(entry, data.Transaction) and "invoice" in entry.meta:
                 for posting in entry.postings:
                     units = posting.units
@@ -400,7 +430,10 @@ class FactorReportImporter(base.Importer):
                     if positive and posting.account.startswith("Assets:"):
                         invoices.setdefault(str(entry.meta["invoice"]), posting.account)
                         break
-        return agreement, invoices
+            elif isinstance(entry, data.Open) and entry.currencies:
+                constraints[entry.account] = tuple(entry.currencies)
+        agreements.sort(key=lambda agreement: agreement.date)
+        return agreements, invoices, constraints
 
     # Deduplication.
 
@@ -427,8 +460,9 @@ class FactorReportImporter(base.Importer):
         ]
         if not todo:
             return
-        accounts = self._accounts(existing)[0]
-        own = {accounts["clearing"], accounts["reserve"]}
+        general, by_currency = self._terms(self._from_ledger(existing)[0])
+        every = [*by_currency.values(), *([general] if general is not None else [])]
+        own = {account for terms in every for account in (terms.clearing, terms.reserve)}
         # (bank account, number, currency) of bank lines to or from the factor's accounts.
         deposits: dict[tuple[Any, ...], list[Any]] = {}
         balances: dict[tuple[Any, ...], Any] = {}

@@ -66,7 +66,7 @@ from typing import Any
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_factoring.importers.base import CENT, ID_KEY, RowIds
+from beancount_factoring.importers.base import CENT, ID_KEY, ImportFailure, RowIds
 from beancount_factoring.importers.factor_history import RECOVERY, Before, PaymentHistory
 from beancount_factoring.importers.report import Report, Row
 
@@ -79,23 +79,37 @@ _WIRE = re.compile(r"\bwire", re.IGNORECASE)
 _SAME_DAY = re.compile(r"same[\s-]?day|\bsdach\b|\brtp\b", re.IGNORECASE)
 
 
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The accounts of the agreement an entry in one currency is booked under."""
+
+    clearing: str
+    reserve: str
+    fees: str
+    bank: str | None
+    # The agreement's model: under "loan" a schedule moves nothing (figures only).
+    loan: bool = False
+
+
 @dataclass
 class Context:
     """What the entries of one file need to know beyond the file."""
 
     factor: str
     payee: str
-    clearing: str
-    reserve: str
-    fees: str
-    bank: str | None
+    # The terms of every currency the factor has no agreement of its own for: its
+    # agreement without `currency:`, else the importer's settings and the defaults.
+    # None when each of its agreements names a currency (docs/ledger.md 6.13).
+    general: Terms | None
     # (account, sure): sure is False when the account is a guess from the debtor's name.
     receivable: Callable[[str, str, str], tuple[str, bool]]
+    # The terms of each currency the factor has an agreement of its own for.
+    by_currency: dict[str, Terms] = field(default_factory=dict)
+    # The currencies an account may hold, from its open directive (when it names some).
+    constraints: dict[str, tuple[str, ...]] = field(default_factory=dict)
     flag: str = "*"
     balances: str = "daily"
     releases: bool = True
-    # The agreement's model: under "loan" a schedule moves nothing (figures only).
-    loan: bool = False
     # The ledger's earlier payments: a later one is a part or an additional payment.
     history: PaymentHistory | None = None
     ids: dict[str, RowIds] = field(default_factory=dict)
@@ -105,6 +119,40 @@ class Context:
         if ids is None:
             ids = self.ids[kind] = RowIds(kind)
         return ids(self.factor.lower(), *parts)
+
+    def terms(self, currency: str, refuse: Callable[[str], ImportFailure]) -> Terms:
+        """The terms an entry in `currency` is booked under, as the plugin picks them:
+        the agreement of that currency, else the one without `currency:`."""
+        found = self.by_currency.get(currency, self.general)
+        if found is None:
+            own = ", ".join(sorted(self.by_currency))
+            raise refuse(
+                f"this row is in {currency}, and {self.factor}'s agreements are each for one "
+                f"currency ({own}), none for {currency}: add an agreement with currency: "
+                f'"{currency}" (or one without currency:) to the ledger, or book the row by hand'
+            )
+        return found
+
+    def takes(
+        self, account: str, currency: str, role: str, refuse: Callable[[str], ImportFailure]
+    ) -> str:
+        """`account`, if its open directive lets it hold `currency`; else the error."""
+        allowed = self.constraints.get(account)
+        if allowed and currency not in allowed:
+            raise refuse(
+                f"this row is in {currency}, and {self.factor}'s {role} account {account} is "
+                f"opened for {', '.join(allowed)} only: give {self.factor} an agreement with "
+                f'currency: "{currency}" and accounts of that currency (docs/ledger.md 6.13), '
+                "or book the row by hand"
+            )
+        return account
+
+
+def fail_at(report: Report, line: int, field: str) -> Callable[[str], ImportFailure]:
+    """Makes the FCT209 error of a row (`refuse` above), in its currency column if the
+    report has one."""
+    where = "currency" if "currency" in report.index else field
+    return lambda message: report.fail(line, where, message, code="FCT209")
 
 
 def entry_meta(
@@ -293,6 +341,8 @@ def _schedule(
         message = f"schedule {key} mixes currencies {sorted(currencies)}"
         raise report.fail(line, "currency", message, code="FCT210")
     currency = currencies.pop()
+    fail = fail_at(report, line, "face")
+    terms = ctx.terms(currency, fail)
     day = min(item[6] for item in items)
     content = [(item[0], item[1]) for item in items]
     meta = entry_meta(
@@ -303,14 +353,15 @@ def _schedule(
     if schedule:
         meta["schedule"] = schedule
     postings = []
-    if not ctx.loan:
+    if not terms.loan:
         total = sum((item[1] for item in items), ZERO)
+        clearing = ctx.takes(terms.clearing, currency, "clearing", fail)
         postings.append(
-            data.Posting(ctx.clearing, make_amount(total, currency), None, None, None, None)
+            data.Posting(clearing, make_amount(total, currency), None, None, None, None)
         )
     for _, face, _, figures, account, _, _ in items:
         # Pledged, not sold: the invoice stays on its receivable (a zero leg).
-        moved = NIL if ctx.loan else -face
+        moved = NIL if terms.loan else -face
         postings.append(
             data.Posting(account, make_amount(moved, currency), None, None, None, figures)
         )
@@ -385,8 +436,9 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
             short = -short
         left_open = _left_open(row)
         item = found.get(number)
+        currency = row_currency(row)
         if item is None:  # partial payments of one invoice add up to one event
-            currency = row_currency(row)
+            _in_invoice_currency(row, ctx, number, currency)
             refs = [reference]
             found[number] = _Payments(
                 row.line,
@@ -403,6 +455,15 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
             )
             continue
         _not_twice(row, number, reference, item)
+        if currency != item.currency:
+            raise row.fail(
+                "currency" if "currency" in report.index else "paid",
+                f"invoice {number} is paid in {item.currency} on line {item.line} and in "
+                f"{currency} here: the rows of one invoice mix currencies, and their sum "
+                f"would be in neither; correct the row's currency, or book the payment in "
+                f"{currency} by hand and delete its row",
+                code="FCT210",
+            )
         if day >= item.day:  # the latest row says what is left
             item.open = left_open
         item.day = max(item.day, day)
@@ -413,6 +474,21 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
         if short is not None:
             item.short = (item.short or ZERO) + short
     return [_collected(report, ctx, number, item) for number, item in found.items()]
+
+
+def _in_invoice_currency(row: Row, ctx: Context, number: str, currency: str) -> None:
+    """An FCT210 error if the ledger's invoice is in another currency than the row."""
+    booked = ctx.history.currencies.get(number) if ctx.history is not None else None
+    if booked is None or booked[0] == currency:
+        return
+    raise row.fail(
+        "currency" if "currency" in row.report.index else "paid",
+        f"invoice {number} is in {booked[0]} in the ledger ({booked[1]}), and this row pays "
+        f"it in {currency}: correct the row's currency (or the profile's currency=), or, if "
+        f"the factor converted the payment, book it by hand (a collected event with paid: "
+        f"in {booked[0]}) and delete the row",
+        code="FCT210",
+    )
 
 
 def _not_twice(row: Row, number: str, reference: str, item: _Payments) -> None:

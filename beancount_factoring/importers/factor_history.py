@@ -80,6 +80,8 @@ class PaymentHistory:
     def __init__(self, existing: Sequence[Any]) -> None:
         self.payments: dict[str, list[Payment]] = {}
         self.faces: dict[str, Decimal] = {}
+        # Each invoice's currency, and the line of the invoice in the ledger.
+        self.currencies: dict[str, tuple[str, str]] = {}
         for entry in existing:
             if not isinstance(entry, data.Transaction):
                 continue
@@ -89,9 +91,12 @@ class PaymentHistory:
                 for link in entry.links:
                     self.payments.setdefault(link, []).append(payment)
             elif "invoice" in meta:
-                face = _face(entry)
+                face, currency = _face(entry)
                 if face is not None:
-                    self.faces.setdefault(str(meta["invoice"]), face)
+                    number = str(meta["invoice"])
+                    self.faces.setdefault(number, face)
+                    where = f"{meta.get('filename')}:{meta.get('lineno')}"
+                    self.currencies.setdefault(number, (currency, where))
         for payments in self.payments.values():
             payments.sort(key=lambda payment: payment.date)
 
@@ -133,10 +138,12 @@ def _payment(entry: data.Transaction) -> Payment:
     )
 
 
-def _face(entry: data.Transaction) -> Decimal | None:
+def _face(entry: data.Transaction) -> tuple[Decimal | None, str]:
     """The invoice's face, as the plugin reads it: the sum of its postings to its
-    receivable account, the account of its first positive asset posting."""
+    receivable account, the account of its first positive asset posting; and the
+    currency of that posting."""
     account = None
+    currency = ""
     face = Decimal(0)
     for posting in entry.postings:
         number = getattr(posting.units, "number", None)
@@ -144,6 +151,7 @@ def _face(entry: data.Transaction) -> Decimal | None:
             continue
         if account is None and number > 0 and posting.account.startswith("Assets:"):
             account = posting.account
+            currency = str(getattr(posting.units, "currency", ""))
         if posting.account == account:
             face += number
-    return face if account is not None else None
+    return (face if account is not None else None), currency

@@ -34,6 +34,7 @@ from beancount_factoring.importers.factor_entries import (
     ZERO,
     Context,
     entry_meta,
+    fail_at,
     make_amount,
     row_currency,
 )
@@ -133,9 +134,12 @@ def reserve_ledger(report: Report, ctx: Context) -> list[data.Directive]:
                 report, move.line, ctx, "balance", move.day, move.balance, move.currency
             )
             units = make_amount(move.balance, move.currency)
+            fail = fail_at(report, move.line, "balance")
+            reserve = ctx.terms(move.currency, fail).reserve
+            reserve = ctx.takes(reserve, move.currency, "reserve", fail)
             # A balance assertion holds at the start of its day: the day after the row.
             day = move.day + datetime.timedelta(days=1)
-            entries.append(data.Balance(meta, day, ctx.reserve, units, None, None))
+            entries.append(data.Balance(meta, day, reserve, units, None, None))
     return entries
 
 
@@ -156,7 +160,9 @@ def _release(
             "a reversed release is booked by hand"
         )
         raise report.fail(first.line, "amount", message, code="FCT211")
-    if ctx.bank is None:
+    fail = fail_at(report, first.line, "type")
+    terms = ctx.terms(currency, fail)
+    if terms.bank is None:
         raise report.fail(
             first.line,
             "type",
@@ -179,9 +185,11 @@ def _release(
     meta["factor"] = ctx.factor
     text = first.description or first.type or "Reserve release"
     narration = f"{text}, {reference}" if reference else text
+    bank = ctx.takes(terms.bank, currency, "bank", fail)
+    reserve = ctx.takes(terms.reserve, currency, "reserve", fail)
     postings = [
-        data.Posting(ctx.bank, make_amount(cash, currency), None, None, None, None),
-        data.Posting(ctx.reserve, make_amount(-cash, currency), None, None, None, None),
+        data.Posting(bank, make_amount(cash, currency), None, None, None, None),
+        data.Posting(reserve, make_amount(-cash, currency), None, None, None, None),
     ]
     return data.Transaction(
         meta, day, ctx.flag, ctx.payee, narration, frozenset(), links, postings
@@ -195,9 +203,13 @@ def _fee(report: Report, move: Movement, ctx: Context) -> data.Transaction:
     meta["factor"] = ctx.factor
     text = move.description or move.type
     narration = f"{text}, {move.reference}" if move.reference else text
+    fail = fail_at(report, move.line, "amount")
+    terms = ctx.terms(move.currency, fail)
+    fees = ctx.takes(terms.fees, move.currency, "fees", fail)
+    reserve = ctx.takes(terms.reserve, move.currency, "reserve", fail)
     postings = [
-        data.Posting(ctx.fees, make_amount(charge, move.currency), None, None, None, None),
-        data.Posting(ctx.reserve, make_amount(-charge, move.currency), None, None, None, None),
+        data.Posting(fees, make_amount(charge, move.currency), None, None, None, None),
+        data.Posting(reserve, make_amount(-charge, move.currency), None, None, None, None),
     ]
     return data.Transaction(
         meta, move.day, ctx.flag, ctx.payee, narration, frozenset(), frozenset(), postings

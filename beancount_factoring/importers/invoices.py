@@ -20,6 +20,10 @@ SPEC §3.2 describes:
       Income:Freight:Linehaul            -1840.00 USD
       Income:Freight:FuelSurcharge        -310.00 USD
 
+Every row is in the importer's `currency`: a file with a column of each row's currency
+(`Currency`, `Ccy`, ...) has it checked, and a row in another currency is an error
+(FCT209; `table.check_currency`), never written in the importer's currency.
+
 Each charge code goes to the income account `income` maps it to (an unknown code is an
 error unless `other_income` is given). Exports with one row per invoice and one column per
 charge are read with `charges={"Linehaul": "Income:Freight:Linehaul", ...}` instead. A VAT
@@ -63,7 +67,13 @@ from beancount_factoring.importers.base import (
 )
 from beancount_factoring.importers.inert import inert_entries
 from beancount_factoring.importers.readers import Layout
-from beancount_factoring.importers.table import Claim, Table, latest_date
+from beancount_factoring.importers.table import (
+    Claim,
+    Table,
+    check_currency,
+    currency_column,
+    latest_date,
+)
 
 DEFAULT_INCOME = {
     "linehaul": "Income:Freight:Linehaul",
@@ -356,7 +366,11 @@ class InvoiceImporter(Importer):
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
+            # A column of each row's currency: every row must be in the importer's.
+            currency = currency_column(table, [*self.columns.values(), *self.charges])
             for line, cells in table.rows():
+                if currency is not None:
+                    check_currency(table, line, cells, currency, self.currency)
                 number = _cell(cells, cols["invoice"])
                 if number:
                     if not _NUMBER.fullmatch(number):

@@ -684,7 +684,8 @@ class OfxImporter(Importer):
         if not narration:  # a line with a name only: the name is what it says
             payee, narration = None, payee or trn.value("TRNTYPE") or ""
         meta = data.new_metadata(path, trn.line, {ID_KEY: ids(statement.key, trn.value("FITID"))})
-        clearing = matcher.clearing(line_text(payee, narration), date, self.bank)
+        said = line_text(payee, narration)
+        clearing = matcher.clearing(said, date, self.bank, statement.currency)
         return bank_transaction(
             meta,
             date,

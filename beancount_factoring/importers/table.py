@@ -313,3 +313,36 @@ class Claim:
             "importer the column's name as the header writes it"
         )
         return 1 - len(absent) / len(wanted), message
+
+
+# Header names (as header_key makes them) of a column that gives each row's currency.
+_CURRENCY_HEADERS = ("currency", "currencycode", "ccy", "curr", "cur", "devise")
+
+
+def currency_column(table: Table, configured: Iterable[str | None]) -> tuple[int, str] | None:
+    """(position, name) of a column of each row's currency that the importer does not
+    read as anything else: its rows must be in the importer's currency (`check_currency`)."""
+    used = {header_key(name) for name in configured if name}
+    for key in _CURRENCY_HEADERS:
+        position = table.header.positions.get(key)
+        if position is not None and key not in used:
+            name = table.header.names[position]
+            table.column(name)  # every row must hold it
+            return position, name
+    return None
+
+
+def check_currency(
+    table: Table, line: int, cells: Sequence[str], column: tuple[int, str], currency: str
+) -> None:
+    """FCT209 if a row's currency cell names another currency than the importer's: its
+    amounts would be written in the importer's currency, the right figure in the wrong
+    money."""
+    text = cells[column[0]].strip()
+    if text and text.upper() != currency:
+        message = (
+            f"the row is in {text} by its column {column[1]!r}, and this importer writes every "
+            f"amount in {currency}: import the rows in {text} with an importer of that "
+            f'currency (currency="{text.upper()}"), a file for each currency, or correct the cell'
+        )
+        raise table.fail(line, column[1], message, code="FCT209")
