@@ -419,3 +419,57 @@ def test_the_factors_advance_rounded_down_is_timing_not_a_cost():
         "{'tolerance': '0.01'}",
     )
     assert errors == []
+
+
+WEEKLY_REBATE = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  release-days: 10
+  transfer-fee: 20.00 USD
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "Echo" "Load A"
+  invoice: "INV-A"
+  Assets:Receivable:Echo       4000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load B"
+  invoice: "INV-B"
+  Assets:Receivable:TQL        3000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load C"
+  invoice: "INV-C"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-A ^INV-B ^INV-C
+  Assets:Bank:Checking         7420.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-01 * "Echo" "Echo paid Summit" ^INV-A
+  factoring: "collected"
+
+2025-04-08 * "TQL" "TQL paid Summit" ^INV-B
+  factoring: "collected"
+
+2025-04-09 * "TQL" "TQL paid Summit" ^INV-C
+  factoring: "collected"
+
+2025-04-12 * "SUMMIT FUNDING" "ACH credit"
+  Assets:Bank:Checking          200.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+
+
+def test_fct102__one_release_against_a_run_of_two_is_ambiguous():
+    # Reserves due: INV-A 4,000.00 x 5% = 200.00, INV-B 150.00, INV-C 50.00. A rebate of
+    # 200.00 is INV-A's, or the week's INV-B + INV-C (150.00 + 50.00): nothing is chosen.
+    _, errors = load(WEEKLY_REBATE, "{'as-of': '2025-04-11'}")
+    assert codes(errors) == ["FCT102"]
+    message = errors[0].message
+    assert "reserve of INV-A collected 2025-04-01; or reserve of INV-B collected " in message
+    assert "2025-04-08 + reserve of INV-C collected 2025-04-09" in message

@@ -268,7 +268,7 @@ def test_a_recovery_beyond_the_short_pay_is_owed_to_the_customer():
 
 def test_the_release_of_a_recovered_short_pay_is_found_by_its_amount():
     # A rebate that names nothing: the 100.00 recovered on April 10 is the open item
-    # "reserve of 1 invoice(s) collected 2025-04-10".
+    # "reserve of INV-2001 collected 2025-04-10".
     text = RECOVERED.replace("paid: 150.00 USD", "paid: 100.00 USD").replace(
         """2025-04-15 * "HARBOR CAPITAL" "Rebate of the recovered short pay" ^INV-2001
   Assets:Bank:Checking          150.00 USD""",

@@ -4,7 +4,8 @@ A bank line that names nothing (no links, no ``schedule:``) is matched against
 the factor's open items: schedules bought but not yet funded, reserves due
 after collection (one item per collection day), and chargebacks or uncovered
 short pays still to be netted. The search goes in three steps and stops at the
-first that finds anything:
+first that finds anything (the first two count as one: an item and a run that
+both fit are as likely, and ambiguous):
 
 1. one item whose cash equals the deposit;
 2. a run of two or more items next to each other by date, among all the open
@@ -101,13 +102,14 @@ def allocate(
         for i in range(len(items))
         if abs(cash[i] - (fee if funds[i] else 0) - target) <= slack
     ]
-    if singles:
-        return _decide(singles)
-    # Step 2: a run of items next to each other.
+    # Step 2: a run of items next to each other. (Looked for even when one item fits: a
+    # run that fits too is as likely, the week's rebate against one release: ambiguous.)
     sequences = _sequences(items)
     runs = _matching_runs(sequences, amount, transfer_fee, tolerance)
-    if runs:
-        return _decide(runs)
+    if singles and runs:
+        return _decide(_distinct(singles + runs))
+    if singles or runs:
+        return _decide(singles or runs)
     # Step 3: any set of the most recent items.
     first = max(0, len(items) - max_candidates) if max_candidates > 0 else len(items)
     recent_cash, recent_funds = cash[first:], funds[first:]
@@ -229,6 +231,15 @@ def _scale(values: list[Decimal]) -> Decimal:
         if isinstance(exponent, int) and -exponent > places:
             places = -exponent
     return Decimal(10) ** places
+
+
+def _distinct(found: list[tuple[Candidate, ...]]) -> list[tuple[Candidate, ...]]:
+    """The sets that differ by more than items of no cash (a release the fees took
+    whole): a run of an item and such a release is that item alone (the first kept)."""
+    kept: dict[frozenset[str], tuple[Candidate, ...]] = {}
+    for items in found:
+        kept.setdefault(frozenset(c.key for c in items if c.cash), items)
+    return list(kept.values())
 
 
 def _decide(found: list[tuple[Candidate, ...]]) -> Allocation:

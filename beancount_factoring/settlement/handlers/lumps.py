@@ -741,8 +741,9 @@ def allocate_lump(
         settler.error(
             "FCT102",
             f"This deposit of {amount:,.2f} {currency} fits more than one set of open items "
-            f"of '{agreement.name}': {options}. Link what it settles (^INV-1001) or give "
-            'schedule: "10452"',
+            f"of '{agreement.name}': {options}. Link what it settles (the invoices, "
+            "^sched- and the number of a schedule, or the link of a fee), or give "
+            "schedule:",
             event,
         )
         return [], []

@@ -150,7 +150,7 @@ def _open_releases(
                 # (``release_cash`` inline, with no VAT on the fees.)
                 cash += state.held - state.base_fee - state.late_fee - ZERO
         key = f"release:{day}"
-        label = f"reserve of {len(day_states)} invoice(s) collected {day}"
+        label = f"reserve of {_named(day_states)} collected {day}"
         candidates.append(Candidate(key, label, day, cash, "release"))
         members[key] = [(state, None, RELEASE) for state in day_states]
 
@@ -202,3 +202,10 @@ def _open_charges(
             key = f"charge:{charge.key}"
             candidates.append(Candidate(key, charge.label, charge.date, -charge.amount, "owed"))
             members[key] = charge
+
+
+def _named(states: list[InvoiceState]) -> str:
+    """The invoices of a day's releases, for messages: up to three named (what to link)."""
+    if len(states) <= 3:
+        return ", ".join(state.invoice.number for state in states)
+    return f"{len(states)} invoices ({states[0].invoice.number}, ...)"
