@@ -602,3 +602,42 @@ def test_a_month_end_minimum_without_period_is_for_its_own_month():
         (FEES, D("50.00"), None, "minimum-volume-fee"),
     ]
     assert balance(entries, CLEARING) == 0
+
+
+SAME_DAY_NETTING = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 20.00 USD
+  monthly-minimum-fee: 300.00 USD
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load A"
+  invoice: "INV-A"
+  Assets:Receivable:TQL        5000.00 USD
+  Income:Freight
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-A
+  Assets:Bank:Checking         4630.00 USD
+  Assets:Factoring:Summit:Clearing
+2025-03-28 * "TQL" "TQL paid Summit" ^INV-A
+  factoring: "collected"
+; month-end statement: reserve 250 released, less March minimum (300 - 100 = 200)
+2025-03-31 * "Summit" "Monthly minimum March" ^fee-march
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+2025-03-31 * "SUMMIT FUNDING" "Month-end settlement" ^INV-A ^fee-march
+  Assets:Bank:Checking           50.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+
+
+def test_a_month_end_minimum_named_by_a_deposit_of_its_day_says_why_it_is_not_open():
+    # The minimum dated March 31 is worked out after that day's deposits: the month-end
+    # settlement of the same day cannot net it yet, and the error says to net it later.
+    _, errors = load(SAME_DAY_NETTING)
+    assert codes(errors)[0] == "FCT133"
+    assert "worked out after that day's deposits: net it with a deposit of a later day" in (
+        errors[0].message
+    )

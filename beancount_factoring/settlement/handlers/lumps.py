@@ -349,11 +349,18 @@ def _named_charges(settler: Settler, event: Event) -> list[Charge] | None:
     for key in event.charges:
         charge = open_charges.get(key)
         if charge is None or charge.netted_on is not None:
+            source = settler.book.charge_sources.get((event.factor, key))
+            later = (
+                "; a monthly minimum dated the month's last day is worked out after that "
+                "day's deposits: net it with a deposit of a later day"
+                if charge is None and source is not None and source.date == event.date
+                else ""
+            )
             settler.error(
                 "FCT133",
                 f"Nothing of ^{key} is due in this deposit: no fee of "
                 f"'{settler.book.agreements.display(event.factor)}' with that link is open "
-                "(already netted, or charged by another factor)",
+                f"(already netted, or charged by another factor){later}",
                 event,
             )
             return None
