@@ -39,6 +39,7 @@ from beancount_factoring.importers.base import (
     ImportFailure,
     Numbers,
     bounded,
+    other_currency,
     within_dates,
 )
 from beancount_factoring.importers.profiles import Profile
@@ -128,6 +129,8 @@ class Report:
         # report has a currency column (each row then says its own).
         currency = None if "currency" in self.index else profile.currency
         self.numbers = Numbers(profile.decimal_mark, profile.thousands, currency, money=True).read
+        # With a currency column, each row's cells are compared with its own currency.
+        self.numbers_unmarked = currency is None
         # The cells' positions of each tuple of fields a row is asked for (`Row._amounts`);
         # NOWHERE for a field the header lacks.
         self.positions: dict[tuple[str, ...], tuple[int, ...]] = {}
@@ -334,6 +337,20 @@ class Row:
     def __init__(self, report: Report, line: int, cells: list[Cell]) -> None:
         self.report, self.line, self.cells = report, line, cells
 
+    def _own_currency(self, field: str, text: str) -> None:
+        """FCT207 if the cell is marked with another currency than its row's currency
+        column says (`USD 1,440.00` on a row of CAD): booked in the row's, it would be
+        another figure without a word."""
+        currency = self.text("currency").upper() or self.report.profile.currency
+        marker = other_currency(text, currency)
+        if marker is not None:
+            raise self.fail(
+                field,
+                f"{text!r} is marked {marker}, but this row's currency is {currency}: "
+                "correct the cell or the row's currency",
+                code="FCT207",
+            )
+
     def has(self, field: str) -> bool:
         """True if the file has a column for this field."""
         return field in self.report.index
@@ -379,9 +396,12 @@ class Row:
             text = text_of(value)
         if text:
             try:
-                return self.report.numbers(text)
+                number = self.report.numbers(text)
             except ValueError as exc:
                 raise self.fail(field, str(exc), code="FCT207") from None
+            if self.report.numbers_unmarked:
+                self._own_currency(field, text)
+            return number
         if required:
             raise self.missing(field)
         return None
@@ -429,6 +449,8 @@ class Row:
                     number = numbers(text)
                 except ValueError as exc:
                     raise self.fail(field, str(exc), code="FCT207") from None
+                if report.numbers_unmarked:
+                    self._own_currency(field, text)
                 found.append(abs(number) if size else number)
             else:
                 found.append(None)

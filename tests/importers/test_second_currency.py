@@ -410,3 +410,26 @@ def test_an_invoice_row_in_another_currency_by_its_currency_column_is_an_error(
     with pytest.raises(ImportFailure) as info:
         canadian.extract(path, [])
     assert str(info.value).startswith(f"{path}:2, column 'Currency': FCT209 the row is in USD")
+
+
+def test_a_cell_marked_with_another_currency_than_its_rows_is_an_error(tmp_path: Path) -> None:
+    """`USD 1,440.00` on a row whose currency column says CAD: read as the row's, it would
+    be 1,440.00 CAD without a word. A cell marked with the row's own currency is read."""
+    path = document(
+        tmp_path,
+        "marked.csv",
+        HEADER + 'MW-102,2025-04-03,Northline,W-2,"CAD 2,000.00","USD 1,440.00",CAD\n',
+    )
+    with pytest.raises(ImportFailure) as info:
+        FactorReportImporter(COLLECTIONS, "Maplewood").extract(path, ledger(CANADIAN))
+    assert str(info.value).startswith(
+        f"{path}:2, column 'Received': FCT207 'USD 1,440.00' is marked USD, but this row's "
+        "currency is CAD"
+    )
+    path = document(
+        tmp_path,
+        "own.csv",
+        HEADER + 'MW-102,2025-04-03,Northline,W-2,"CAD 2,000.00","CAD 2,000.00",CAD\n',
+    )
+    (entry,) = FactorReportImporter(COLLECTIONS, "Maplewood").extract(path, ledger(CANADIAN))
+    assert entry.meta["factoring"] == "collected"
