@@ -136,3 +136,22 @@ def test_both_accounts_opened_is_no_error():
     accounts = [CLEARING, RESERVE, "Assets:Factoring:Harbor:Reserves"]
     _, errors = load(ledger("Harbor", keys, accounts, CLEARING, RESERVE))
     assert "FCT110" not in codes(errors)
+
+
+def test_a_slip_is_found_whatever_the_letters_case():
+    # fees: ...:Harbor:Fees beside the ledger's ...:Harbor:Fee, which the rebate's fee
+    # posting uses: one letter, found (a capital letter is no slip of its own).
+    keys = "  fees: Expenses:Factoring:Harbor:Fees\n"
+    accounts = [CLEARING, RESERVE, "Expenses:Factoring:Harbor:Fee"]
+    text = (
+        ledger("Harbor", keys, accounts, CLEARING, RESERVE)
+        + """
+2025-03-26 * "Harbor" "Wire fee, booked by hand"
+  Expenses:Factoring:Harbor:Fee     25.00 USD
+  Assets:Bank:Checking
+"""
+    )
+    _, errors = load(text)
+    assert "FCT110" in codes(errors)
+    message = next(e.message for e in errors if e.message.startswith("FCT110"))
+    assert "fees: Expenses:Factoring:Harbor:Fees is never opened" in message

@@ -433,7 +433,7 @@ WEEKLY_REBATE = """
 
 2025-03-03 * "Echo" "Load A"
   invoice: "INV-A"
-  Assets:Receivable:Echo       4000.00 USD
+  Assets:Receivable:Echo       5000.60 USD
   Income:Freight
 
 2025-03-03 * "TQL" "Load B"
@@ -443,11 +443,11 @@ WEEKLY_REBATE = """
 
 2025-03-03 * "TQL" "Load C"
   invoice: "INV-C"
-  Assets:Receivable:TQL        1000.00 USD
+  Assets:Receivable:TQL        2000.00 USD
   Income:Freight
 
 2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-A ^INV-B ^INV-C
-  Assets:Bank:Checking         7420.00 USD
+  Assets:Bank:Checking         9280.57 USD
   Assets:Factoring:Summit:Clearing
 
 2025-04-01 * "Echo" "Echo paid Summit" ^INV-A
@@ -459,17 +459,57 @@ WEEKLY_REBATE = """
 2025-04-09 * "TQL" "TQL paid Summit" ^INV-C
   factoring: "collected"
 
-2025-04-12 * "SUMMIT FUNDING" "ACH credit"
-  Assets:Bank:Checking          200.00 USD
+2025-04-11 * "SUMMIT FUNDING" "ACH credit"
+  Assets:Bank:Checking          250.00 USD
   Assets:Factoring:Summit:Reserve
 """
 
 
-def test_fct102__one_release_against_a_run_of_two_is_ambiguous():
-    # Reserves due: INV-A 4,000.00 x 5% = 200.00, INV-B 150.00, INV-C 50.00. A rebate of
-    # 200.00 is INV-A's, or the week's INV-B + INV-C (150.00 + 50.00): nothing is chosen.
-    _, errors = load(WEEKLY_REBATE, "{'as-of': '2025-04-11'}")
+def test_fct102__a_release_within_the_tolerance_against_an_exact_run():
+    # Reserves due: INV-A 5,000.60 x 5% = 250.03, INV-B 150.00, INV-C 100.00. A rebate
+    # of 250.00 fits INV-A within the 0.05 tolerance, and INV-B + INV-C to the cent:
+    # nothing is chosen (booked as INV-A, 0.03 would go to the fees as rounding).
+    # (Funding: 10,000.60 x 95% = 9,500.57 - 200.01 fee - 20.00 transfer = 9,280.56,
+    # the 0.01 within the tolerance.)
+    _, errors = load(WEEKLY_REBATE, "{'as-of': '2025-04-11', 'tolerance': '0.05'}")
     assert codes(errors) == ["FCT102"]
     message = errors[0].message
     assert "reserve of INV-A collected 2025-04-01; or reserve of INV-B collected " in message
     assert "2025-04-08 + reserve of INV-C collected 2025-04-09" in message
+
+
+def test_an_exact_release_is_chosen_before_a_run_that_fits_too():
+    # A rebate of 250.03 is INV-A's to the cent: the single item is taken (a run of
+    # 150.00 + 100.00 does not fit it), as before.
+    text = WEEKLY_REBATE.replace(
+        "250.00 USD\n  Assets:Factoring:Summit:Reserve",
+        "250.03 USD\n  Assets:Factoring:Summit:Reserve",
+    )
+    _, errors = load(text, "{'as-of': '2025-04-11', 'tolerance': '0.05'}")
+    assert errors == []
+
+
+def test_a_factor_that_rounds_the_schedules_total_fee_is_not_fct170():
+    # Four invoices of 1,000.25 at 2%: 20.005 each, 20.01 rounded per invoice (80.04 in
+    # all); the factor rounds the total, 4,001.00 x 2% = 80.02, and lists 20.01, 20.00,
+    # 20.01, 20.00. Each within the 0.01 tolerance, -0.02 in all: no more than rounding the
+    # total can make (half a cent an invoice, 0.02 here, + the tolerance), no FCT170.
+    faces = [("B-1", "20.01"), ("B-2", "20.00"), ("B-3", "20.01"), ("B-4", "20.00")]
+    text = SUMMIT + "".join(invoice(number, "1000.25") for number, _ in faces)
+    text += """
+2025-03-04 * "Summit" "Schedule 11 (purchase report)" ^B-1 ^B-2 ^B-3 ^B-4
+  factoring: "schedule"
+  schedule: "11"
+  Assets:Factoring:Summit:Clearing   4001.00 USD
+"""
+    for number, fee in faces:
+        text += f"""  Assets:Receivable:TQL             -1000.25 USD
+    invoice: "{number}"
+    fee: {fee} USD
+"""
+    # 4 x 950.24 (95%, half-up) = 3,800.96 - 80.02 - 15.00 = 3,705.94.
+    _, errors = load(
+        text + deposit("2025-03-05", "3705.94", hints='\n  schedule: "11"'),
+        "{'tolerance': '0.01'}",
+    )
+    assert errors == []

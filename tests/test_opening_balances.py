@@ -69,3 +69,40 @@ def test_a_funding_before_the_books_that_names_its_invoice_is_still_a_funding():
     assert codes(errors) == []
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("500.00")
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+
+
+def test_a_deposit_converted_through_trading_accounts_is_still_a_deposit():
+    # Summit funds TQL's CAD invoice (2,000.00 x 95% - 2% = 1,860.00 CAD) into the USD
+    # account, the conversion written through trading accounts of equity: not an opening
+    # balance (no Opening account), the deposit names nothing and funds schedule 1, and the
+    # clearing account ends at 0.00 CAD.
+    text = """
+2025-01-01 open Assets:Bank:USD
+2025-01-01 open Equity:Trading:USD
+2025-01-01 open Equity:Trading:CAD
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:USD
+
+2025-03-04 * "TQL" "Load"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 CAD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 1" ^INV-1001
+  factoring: "schedule"
+  schedule: "1"
+
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:USD      1339.20 USD
+  Equity:Trading:USD  -1339.20 USD
+  Equity:Trading:CAD   1860.00 CAD
+  Assets:Factoring:Summit:Clearing
+"""
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0

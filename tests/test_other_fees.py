@@ -421,8 +421,8 @@ def test_fct134__a_monthly_minimum_charged_before_its_month_is_over(date, period
         assert (
             f'This {kind} fee is for period: "{period}", but it is dated {date}, before the '
             f"month is over: what {period} funds on or after {date} would be left out. Date "
-            f"it the month's last day ({last}) or the day the factor charged it after the "
-            "month ended"
+            f"it the month's last business day ({last}) or the day the factor charged it "
+            "after the month ended"
         ) in error.message
     assert balance(entries, FEES) == D("400.00")
 
@@ -564,6 +564,7 @@ MONTH_END = """
 2025-03-31 * "Summit" "Minimum volume fee, March"
   factoring: "fee"
   charge: "minimum-volume"
+  period: "2025-03"
 
 2025-03-28 * "TQL" "Load 2"
   invoice: "INV-1002"
@@ -589,12 +590,11 @@ MONTH_END = """
 """
 
 
-def test_a_month_end_minimum_without_period_is_for_its_own_month():
-    # Dated March 31 with no period:, the statement is March's (not February's, the default
-    # of a fee dated on a later day), and comes after that day's unnamed deposit funding
-    # schedule 10460: March funded 2,000.00 + 3,000.00 = 5,000.00, 1% of the 5,000.00
-    # short of 10,000.00 = 50.00, netted by April's deposit (8,000.00 x 93% - 50.00 =
-    # 7,390.00), the clearing account back to 0.00.
+def test_a_month_end_minimum_comes_after_the_days_unnamed_deposit():
+    # Dated March 31, the statement comes after that day's unnamed deposit funding
+    # schedule 10460, wherever it stands in the file: March funded 2,000.00 + 3,000.00 =
+    # 5,000.00, 1% of the 5,000.00 short of 10,000.00 = 50.00, netted by April's
+    # deposit (8,000.00 x 93% - 50.00 = 7,390.00), the clearing account back to 0.00.
     entries, errors = load(MONTH_END)
     assert errors == []
     assert legs(txn(entries, "Minimum volume fee, March")) == [
@@ -627,6 +627,7 @@ SAME_DAY_NETTING = """
 2025-03-31 * "Summit" "Monthly minimum March" ^fee-march
   factoring: "fee"
   charge: "monthly-minimum-fee"
+  period: "2025-03"
 2025-03-31 * "SUMMIT FUNDING" "Month-end settlement" ^INV-A ^fee-march
   Assets:Bank:Checking           50.00 USD
   Assets:Factoring:Summit:Reserve
@@ -641,3 +642,45 @@ def test_a_month_end_minimum_named_by_a_deposit_of_its_day_says_why_it_is_not_op
     assert "worked out after that day's deposits: net it with a deposit of a later day" in (
         errors[0].message
     )
+
+
+FRIDAY_END = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-05-28 * "TQL" "Load 1"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+{date} * "Summit" "Minimum volume fee, May"
+  factoring: "fee"
+  charge: "minimum-volume"
+  period: "2025-05"
+
+2025-05-30 * "SUMMIT FUNDING" "ACH" ^INV-1001
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_a_month_end_minimum_dated_the_last_business_day():
+    # May 2025 ends on a Saturday: the factor's statement is dated Friday the 30th, the
+    # month's last business day, and comes after that day's funding of INV-1001: May
+    # funded 2,000.00, 1% of the 8,000.00 short of 10,000.00 = 80.00. Dated Thursday
+    # the 29th it is FCT134.
+    entries, errors = load(FRIDAY_END.format(date="2025-05-30"))
+    assert codes(errors) == []
+    assert legs(txn(entries, "Minimum volume fee, May")) == [
+        (CLEARING, D("-80.00"), None, "minimum-volume-fee"),
+        (FEES, D("80.00"), None, "minimum-volume-fee"),
+    ]
+    _, errors = load(FRIDAY_END.format(date="2025-05-29"))
+    assert codes(errors) == ["FCT134"]
+    assert "Date it the month's last business day (2025-05-30)" in errors[0].message

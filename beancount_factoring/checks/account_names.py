@@ -77,9 +77,15 @@ def _alike(account: str, other: str) -> bool:
         return False
     index = differ[0]
     mine, theirs = parts[index].lower(), others[index].lower()
-    if 0 < index < len(parts) - 1 and (mine.startswith(theirs) or theirs.startswith(mine)):
+    shorter = min(len(mine), len(theirs))
+    if (
+        0 < index < len(parts) - 1
+        and shorter >= 4
+        and (mine.startswith(theirs) or theirs.startswith(mine))
+    ):
         return True  # the factor's name shortened or lengthened ("Harbor", "HarborCapital")
-    return spelling.near(others[index], frozenset((parts[index],))) is not None
+    # (Both lowered: a capital letter is no slip, "Fee" beside "Fees" is one.)
+    return spelling.near(theirs, frozenset((mine,))) is not None
 
 
 def _uses(

@@ -45,9 +45,9 @@ from beancount.core import data
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger.book import Book, in_order
 from beancount_factoring.settlement.state import InvoiceState, Settlement
+from beancount_factoring.terms.fees import HALF_CENT
 
 ZERO = Decimal(0)
-HALF_CENT = Decimal("0.005")
 # How many of the factor's invoices a message names.
 NAMED = 5
 Key = tuple[str, str]

@@ -28,7 +28,7 @@ from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger import spelling
-from beancount_factoring.ledger.book import EVENT_KINDS, INVOICE_KEYS, SOURCE_KEYS, Book
+from beancount_factoring.ledger.book import INVOICE_KEYS, SOURCE_KEYS, Book, names_an_event
 
 # The keys the plugin reads on an event or a deposit, and on a posting (the factor's
 # own figures, and the plugin's own parts); an invoice's are in ``ledger/book.py``.
@@ -83,7 +83,7 @@ def _check(
         if key in known or key in ("filename", "lineno") or key.startswith("__"):
             continue
         near = spelling.near(key, known)
-        if near == "factoring" and not _names_an_event(meta[key]):
+        if near == "factoring" and not names_an_event(meta[key]):
             # (``factor-no: "H-20311"`` is the user's own reference: factoring: names an
             # event, and a key that does not is not it misspelt.)
             continue
@@ -95,11 +95,3 @@ def _check(
                 entry.meta,
                 entry,
             )
-
-
-def _names_an_event(value: object) -> bool:
-    """True if the value is a factoring event's name, or a slip away from one."""
-    return isinstance(value, str) and spelling.near(value.strip(), _KINDS) is not None
-
-
-_KINDS = frozenset(EVENT_KINDS)

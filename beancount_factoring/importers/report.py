@@ -45,11 +45,11 @@ from beancount_factoring.importers.base import (
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import Cell, ExcelPercent, is_xlsx, raw_rows, text_of
 from beancount_factoring.importers.table import Header, header_again, repeats_header
+from beancount_factoring.terms.fees import HALF_CENT
 
 # Rows searched for the header after the profile's title rows (some portals add a
 # "Date ran" line or a blank row or two).
 HEADER_SLACK = 10
-HALF_CENT = Decimal("0.005")
 # Excel's date serial 1; openpyxl makes a smaller serial (-5) a day of 1899 (1899-12-25).
 FIRST_EXCEL_DAY = datetime.date(1900, 1, 1)
 

@@ -332,6 +332,9 @@ def currency_column(table: Table, configured: Iterable[str | None]) -> tuple[int
     return None
 
 
+_ISO_CODE = re.compile(r"[A-Za-z]{3}")
+
+
 def check_currency(
     table: Table, line: int, cells: Sequence[str], column: tuple[int, str], currency: str
 ) -> None:
@@ -339,7 +342,10 @@ def check_currency(
     amounts would be written in the importer's currency, the right figure in the wrong
     money."""
     text = cells[column[0]].strip()
-    if text and text.upper() != currency:
+    # Only a currency code is compared (`CAD`, `usd`): a sign, a name or a number (`$`,
+    # `US Dollar`, `840`) says nothing the importer can check, and is left as the bank
+    # writes it.
+    if _ISO_CODE.fullmatch(text) and text.upper() != currency:
         message = (
             f"the row is in {text} by its column {column[1]!r}, and this importer writes every "
             f"amount in {currency}: import the rows in {text} with an importer of that "

@@ -118,6 +118,7 @@ UNNAMED_RANK = 6
 # out from the whole month: after every deposit of that day, named or not.
 MONTH_END_RANK = 7
 MONTH_MINIMUMS = ("minimum-volume", "monthly-minimum-fee")
+PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 class Invoice(NamedTuple):
@@ -476,16 +477,21 @@ def _sort_transaction(
             break
 
 
-def _names_an_event(value: object) -> bool:
+def names_an_event(value: object) -> bool:
     """True if the value is a factoring event's name, or a slip away from one
     (``"colected"``): what a misspelt ``factoring:`` key would hold."""
     return isinstance(value, str) and (spelling.near(value.strip(), _EVENT_KIND_SET) is not None)
 
 
 def _opening(entry: data.Transaction) -> bool:
-    """True if the transaction posts to an equity account (``Equity:Opening-Balances``):
-    an opening balance, not cash from a factor."""
-    return any(posting.account.startswith("Equity:") for posting in entry.postings)
+    """True if the transaction posts to an opening-balance account of equity
+    (``Equity:Opening-Balances``): an opening balance, not cash from a factor. (Not any
+    equity account: a conversion's trading accounts, ``Equity:Trading:CAD``, are a
+    deposit's.)"""
+    return any(
+        posting.account.startswith("Equity:") and "opening" in posting.account.lower()
+        for posting in entry.postings
+    )
 
 
 def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
@@ -493,10 +499,11 @@ def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
     the transaction would be read as no event at all, its payment or fee lost in silence.
     Only a key whose value names an event: ``factor-no: "H-20311"`` is the user's own."""
     for key, value in entry.meta.items():
+        # (The key first: near() is cached per key, and most keys are the user's own.)
         if (
             key not in _LUMP_QUIET
-            and _names_an_event(value)
             and spelling.near(key, _EVENT_KEY) is not None
+            and names_an_event(value)
         ):
             message = (
                 f"The key {key}: is not one the plugin reads; did you mean factoring:? "
@@ -558,12 +565,22 @@ def month_end_of(period: str) -> datetime.date:
     return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
 
 
+def month_closing_of(period: str) -> datetime.date:
+    """The month's last business day (Monday to Friday), when a factor's month-end
+    statement is dated: 2024-03-29 for March 2024, whose 31st was a Sunday."""
+    day = month_end_of(period)
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 def _month_end(entry: data.Transaction) -> bool:
-    """True if the fee event is dated the last day of the month its ``period:`` names."""
-    period = entry.meta.get("period", f"{entry.date:%Y-%m}")
-    if not isinstance(period, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+    """True if the fee event is dated the last business day of the month its ``period:``
+    names, or later in that month: a month-end statement."""
+    period = entry.meta.get("period")
+    if not isinstance(period, str) or not PERIOD_RE.fullmatch(period):
         return False
-    return entry.date == month_end_of(period)
+    return month_closing_of(period) <= entry.date <= month_end_of(period)
 
 
 def _own_charge_key(

@@ -4,8 +4,8 @@ A bank line that names nothing (no links, no ``schedule:``) is matched against
 the factor's open items: schedules bought but not yet funded, reserves due
 after collection (one item per collection day), and chargebacks or uncovered
 short pays still to be netted. The search goes in three steps and stops at the
-first that finds anything (the first two count as one: an item and a run that
-both fit are as likely, and ambiguous):
+first that finds anything (but an item that fits only within the tolerance does
+not stop it where a run fits to the cent: the deposit is then ambiguous):
 
 1. one item whose cash equals the deposit;
 2. a run of two or more items next to each other by date, among all the open
@@ -102,14 +102,20 @@ def allocate(
         for i in range(len(items))
         if abs(cash[i] - (fee if funds[i] else 0) - target) <= slack
     ]
-    # Step 2: a run of items next to each other. (Looked for even when one item fits: a
-    # run that fits too is as likely, the week's rebate against one release: ambiguous.)
     sequences = _sequences(items)
+    if singles:
+        exact = [i for i in range(len(items)) if cash[i] - (fee if funds[i] else 0) == target]
+        if exact or not slack:
+            return _decide(singles)
+        # Only within the tolerance: a run that fits to the cent is as likely (a rebate of
+        # two releases of 150.00 and 100.00 against one of 250.03): ambiguous, never the
+        # near one with its cents booked as rounding.
+        runs = _matching_runs(sequences, amount, transfer_fee, ZERO)
+        return _decide(_distinct(singles + runs) if runs else singles)
+    # Step 2: a run of items next to each other.
     runs = _matching_runs(sequences, amount, transfer_fee, tolerance)
-    if singles and runs:
-        return _decide(_distinct(singles + runs))
-    if singles or runs:
-        return _decide(singles or runs)
+    if runs:
+        return _decide(runs)
     # Step 3: any set of the most recent items.
     first = max(0, len(items) - max_candidates) if max_candidates > 0 else len(items)
     recent_cash, recent_funds = cash[first:], funds[first:]

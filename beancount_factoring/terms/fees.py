@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# Less than half a cent is arithmetic, not money: what Beancount fills in from a
+# conversion at a price (616.00 USD @@ 880.00 CAD gives 880.0000000000000000000000003).
+HALF_CENT = Decimal("0.005")
 ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 HUNDRED = Decimal(100)
 

@@ -388,6 +388,16 @@ def test_a_bank_line_in_another_currency_by_its_currency_column_is_an_error(
         "04/03/2025,FEE,-5.00,\n",
     )
     assert len(importer.extract(usd, [])) == 2
+    # A sign, a name or a number in the column names no currency code: left as written.
+    signs = document(
+        tmp_path,
+        "signs.csv",
+        "Date,Description,Amount,Currency\n"
+        "04/02/2025,NORTHLINE WIRE,1000.00,$\n"
+        "04/03/2025,FEE,-5.00,US Dollar\n"
+        "04/04/2025,INTEREST,0.12,840\n",
+    )
+    assert len(importer.extract(signs, [])) == 3
 
 
 def test_an_invoice_row_in_another_currency_by_its_currency_column_is_an_error(

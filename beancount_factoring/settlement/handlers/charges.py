@@ -32,12 +32,11 @@ that posting: the plugin adds only the fee's.
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 
 from beancount.core.amount import Amount
 
-from beancount_factoring.ledger.book import Event, charge_link, month_end_of
+from beancount_factoring.ledger.book import PERIOD_RE, Event, charge_link, month_closing_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.terms import postings as P
@@ -58,20 +57,15 @@ STATED = frozenset(("other", "wire", "same-day"))
 # The charges that are a transfer's fee: booked on the agreement's transfer-fee-account,
 # and a deposit sent by their rail that nets one takes no transfer fee of its own.
 TRANSFER_CHARGES = frozenset(("wire-fee", "same-day-fee"))
-_PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def _period(event: Event) -> str | None:
-    """The month the fee is for (``period:``; by default the month before, or the event's
-    own month when it is dated that month's last day: a month-end statement); None if
-    malformed."""
+    """The month the fee is for (``period:``, default the month before); None if malformed."""
     value = event.entry.meta.get("period")
     if value is None:
-        if event.date == month_end_of(f"{event.date:%Y-%m}"):
-            return f"{event.date:%Y-%m}"
         first = event.date.replace(day=1)
         return f"{first - datetime.timedelta(days=1):%Y-%m}"
-    return value if isinstance(value, str) and _PERIOD_RE.fullmatch(value) else None
+    return value if isinstance(value, str) and PERIOD_RE.fullmatch(value) else None
 
 
 def settle_fee(settler: Settler, event: Event) -> None:
@@ -132,8 +126,9 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
             event,
         )
         return None
-    if kind not in STATED and event.date < month_end_of(period):
-        # (Dated the month's last day, it comes after that day's deposits: MONTH_END_RANK.)
+    if kind not in STATED and event.date < month_closing_of(period):
+        # (Dated the month's last business day or later, it comes after that day's
+        # deposits: MONTH_END_RANK.)
         _month_not_over(settler, event, str(kind), period)
         return None
     return str(kind), period, stated
@@ -147,12 +142,12 @@ def _month_not_over(settler: Settler, event: Event, kind: str, period: str) -> N
     day), so those of its own day, and of any later day of the month, would be left
     out and a wrong figure booked.
     """
-    last = month_end_of(period)
+    last = month_closing_of(period)
     settler.error(
         "FCT134",
         f'This {kind} fee is for period: "{period}", but it is dated {event.date}, before '
         f"the month is over: what {period} funds on or after {event.date} would be left "
-        f"out. Date it the month's last day ({last}) or the day the factor charged it "
+        f"out. Date it the month's last business day ({last}) or the day the factor charged it "
         "after the month ended",
         event,
     )

@@ -34,6 +34,7 @@ from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import RAILS, Agreement
+from beancount_factoring.terms.fees import HALF_CENT
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
@@ -41,7 +42,6 @@ FUND, NET, RELEASE = "fund", "net", "release"
 Commit = tuple[str, "InvoiceState", "P.Purchase | str | None", Agreement]
 
 ZERO = Decimal(0)
-HALF_CENT = Decimal("0.005")
 # The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
 RAIL_CHARGES = {"wire": "wire-fee", "same-day": "same-day-fee"}
 # The agreement's fixed fees a funding charges in the invoice's currency only.

@@ -55,12 +55,11 @@ from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
-from beancount_factoring.terms.fees import round_money
+from beancount_factoring.terms.fees import HALF_CENT, round_money
 
 # The event, the posting part and the key of what the invoice owes the factor.
 MISDIRECTED = "misdirected-payment"
 ZERO = Decimal(0)
-HALF_CENT = Decimal("0.005")
 
 
 def factor_holds(state: InvoiceState) -> bool:
