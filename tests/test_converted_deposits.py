@@ -131,13 +131,10 @@ def test_an_unlinked_payment_converted_at_a_total_price_pays_our_invoice():
     assert errors == []
 
 
-def test_a_forward_converted_at_a_total_price_forwards_the_whole_payment():
-    # Maple paid us CA-1's 880.00 CAD; we wire it to Copperline from the USD account,
-    # 616.00 USD @@ 880.00 CAD: the due-to-factor leg Beancount fills in is
-    # 880.0000000000000000000000003 CAD, the whole 880.00 owed and nothing more.
-    text = (
-        COPPERLINE_CAD.format(model="")
-        + """
+# Copperline funds Maple's CA-1 (880.00 CAD at 90% less 2%: 792.00 - 17.60 = 774.40).
+FUNDED_CA_1 = (
+    COPPERLINE_CAD.format(model="")
+    + """
 2025-03-03 * "Maple" "CA load"
   invoice: "CA-1"
   Assets:Receivable:Maple   880.00 CAD
@@ -146,7 +143,17 @@ def test_a_forward_converted_at_a_total_price_forwards_the_whole_payment():
 2025-03-05 * "COPPERLINE" "Advance CA-1" ^CA-1
   Assets:Bank:CAD   774.40 CAD
   Assets:Factoring:Copperline:CAD:Clearing
+"""
+)
 
+
+def test_a_forward_converted_at_a_total_price_forwards_the_whole_payment():
+    # Maple paid us CA-1's 880.00 CAD; we wire it to Copperline from the USD account,
+    # 616.00 USD @@ 880.00 CAD: the due-to-factor leg Beancount fills in is
+    # 880.0000000000000000000000003 CAD, the whole 880.00 owed and nothing more.
+    text = (
+        FUNDED_CA_1
+        + """
 2025-03-20 * "Maple" "Maple paid us for CA-1" ^CA-1
   factoring: "misdirected-payment"
   Assets:Bank:CAD   880.00 CAD
@@ -165,17 +172,8 @@ def test_a_misdirected_payment_received_in_another_currency_at_a_price():
     # cash is the factor's: 880.00 CAD owed on the due-to-factor account (the price's
     # arithmetic rounded to the cent), nothing to the customer.
     text = (
-        COPPERLINE_CAD.format(model="")
+        FUNDED_CA_1
         + """
-2025-03-03 * "Maple" "CA load"
-  invoice: "CA-1"
-  Assets:Receivable:Maple   880.00 CAD
-  Income:Freight
-
-2025-03-05 * "COPPERLINE" "Advance CA-1" ^CA-1
-  Assets:Bank:CAD   774.40 CAD
-  Assets:Factoring:Copperline:CAD:Clearing
-
 2025-03-20 * "Maple" "Maple paid us for CA-1, in US dollars" ^CA-1
   factoring: "misdirected-payment"
   Assets:Bank:USD   616.00 USD @@ 880.00 CAD
