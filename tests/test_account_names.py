@@ -155,3 +155,14 @@ def test_a_slip_is_found_whatever_the_letters_case():
     assert "FCT110" in codes(errors)
     message = next(e.message for e in errors if e.message.startswith("FCT110"))
     assert "fees: Expenses:Factoring:Harbor:Fees is never opened" in message
+
+
+def test_a_three_letter_factors_default_beside_its_full_name():
+    # "RTS" defaults to Assets:Factoring:RTS:Clearing; the ledger opens and books to
+    # Assets:Factoring:RTSFinancial:Clearing (the name continues at a capital letter).
+    rts = ["Assets:Factoring:RTSFinancial:Clearing", "Assets:Factoring:RTSFinancial:Reserve"]
+    text = ledger("RTS", "", rts, rts[0], rts[1])
+    _, errors = load(text)
+    assert "FCT110" in codes(errors)
+    message = next(e.message for e in errors if e.message.startswith("FCT110"))
+    assert "Assets:Factoring:RTS:Clearing by default" in message

@@ -489,27 +489,62 @@ def test_an_exact_release_is_chosen_before_a_run_that_fits_too():
     assert errors == []
 
 
+def rounded_schedule(face: str, fees: list[tuple[str, str]]) -> str:
+    """Schedule 11 of the factor's figures: each invoice's face and the fee it lists."""
+    text = SUMMIT + "".join(invoice(number, face) for number, _ in fees)
+    total = sum((Decimal(face) for _ in fees), Decimal(0))
+    links = " ".join(f"^{number}" for number, _ in fees)
+    text += f"""
+2025-03-04 * "Summit" "Schedule 11 (purchase report)" {links}
+  factoring: "schedule"
+  schedule: "11"
+  Assets:Factoring:Summit:Clearing   {total} USD
+"""
+    for number, fee in fees:
+        text += f"""  Assets:Receivable:TQL             -{face} USD
+    invoice: "{number}"
+    fee: {fee} USD
+"""
+    return text
+
+
+def test_fct170__a_cent_over_on_fees_that_need_no_rounding():
+    # Four invoices of 1,000.00 at 2%: 20.00 each, to the cent, nothing to round. The
+    # factor lists 20.01, 20.00, 20.01, 20.00: each within the 0.01 tolerance, +0.02 in
+    # all, which no rounding of the total explains: FCT170.
+    fees = [("B-1", "20.01"), ("B-2", "20.00"), ("B-3", "20.01"), ("B-4", "20.00")]
+    # 4 x 950.00 = 3,800.00 - 80.02 - 15.00 = 3,704.98.
+    text = rounded_schedule("1000.00", fees)
+    _, errors = load(
+        text + deposit("2025-03-05", "3704.98", hints='\n  schedule: "11"'),
+        "{'tolerance': '0.01'}",
+    )
+    assert codes(errors) == ["FCT170"]
+    assert "fee +0.02 in all" in errors[0].message
+
+
 def test_a_factor_that_rounds_the_schedules_total_fee_is_not_fct170():
     # Four invoices of 1,000.25 at 2%: 20.005 each, 20.01 rounded per invoice (80.04 in
     # all); the factor rounds the total, 4,001.00 x 2% = 80.02, and lists 20.01, 20.00,
     # 20.01, 20.00. Each within the 0.01 tolerance, -0.02 in all: no more than rounding the
-    # total can make (half a cent an invoice, 0.02 here, + the tolerance), no FCT170.
+    # total can make (the 4 x 0.005 the per-invoice fees gained, + the tolerance).
     faces = [("B-1", "20.01"), ("B-2", "20.00"), ("B-3", "20.01"), ("B-4", "20.00")]
-    text = SUMMIT + "".join(invoice(number, "1000.25") for number, _ in faces)
-    text += """
-2025-03-04 * "Summit" "Schedule 11 (purchase report)" ^B-1 ^B-2 ^B-3 ^B-4
-  factoring: "schedule"
-  schedule: "11"
-  Assets:Factoring:Summit:Clearing   4001.00 USD
-"""
-    for number, fee in faces:
-        text += f"""  Assets:Receivable:TQL             -1000.25 USD
-    invoice: "{number}"
-    fee: {fee} USD
-"""
+    text = rounded_schedule("1000.25", faces)
     # 4 x 950.24 (95%, half-up) = 3,800.96 - 80.02 - 15.00 = 3,705.94.
     _, errors = load(
         text + deposit("2025-03-05", "3705.94", hints='\n  schedule: "11"'),
         "{'tolerance': '0.01'}",
     )
     assert errors == []
+
+
+def test_fct102__a_run_that_fits_more_closely_than_the_single_item():
+    # INV-A's reserve is 5,000.80 x 5% = 250.04, INV-B + INV-C 150.00 + 100.01 = 250.01
+    # (INV-C 2,000.20 x 5%): a rebate of 250.00 fits both within the 0.05 tolerance, the
+    # run more closely; booking INV-A would book 0.04 as rounding: nothing is chosen.
+    text = WEEKLY_REBATE.replace("5000.60 USD", "5000.80 USD").replace(
+        "Assets:Receivable:TQL        2000.00 USD", "Assets:Receivable:TQL        2000.20 USD"
+    )
+    text = text.replace("9280.57 USD", "9281.10 USD")
+    _, errors = load(text, "{'as-of': '2025-04-11', 'tolerance': '0.05'}")
+    assert "FCT102" in codes(errors)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from ledgers import balance, codes, load
 
 SUMMIT = """
@@ -24,15 +26,16 @@ SUMMIT = """
 """
 
 
-def test_a_trial_balance_with_the_factors_reserve_is_no_deposit():
+@pytest.mark.parametrize("equity", ["Equity:Opening-Balances", "Equity:Retained-Earnings"])
+def test_a_trial_balance_with_the_factors_reserve_is_no_deposit(equity):
     text = (
-        SUMMIT
-        + """
+        SUMMIT.replace("Equity:Opening-Balances", equity)
+        + f"""
 2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
   Assets:Bank:Checking             50000.00 USD
   Assets:Receivable:TQL             2000.00 USD
   Assets:Factoring:Summit:Reserve   1000.00 USD
-  Equity:Opening-Balances
+  {equity}
 
 2025-01-31 balance Assets:Bank:Checking 50000.00 USD
 """

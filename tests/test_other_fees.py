@@ -684,3 +684,25 @@ def test_a_month_end_minimum_dated_the_last_business_day():
     _, errors = load(FRIDAY_END.format(date="2025-05-29"))
     assert codes(errors) == ["FCT134"]
     assert "Date it the month's last business day (2025-05-30)" in errors[0].message
+
+
+def test_a_friday_statement_before_a_saturday_funding_of_its_month_is_fct134():
+    # May 2025: the statement dated Friday the 30th, and a funding dated Saturday the 31st
+    # (a deposit the bank booked on the weekend): the charge would leave it out, so the
+    # statement is FCT134 and says to date it the month's last day.
+    text = (
+        FRIDAY_END.format(date="2025-05-30")
+        + """
+2025-05-29 * "TQL" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL        3000.00 USD
+  Income:Freight
+
+2025-05-31 * "SUMMIT FUNDING" "ACH" ^INV-1002
+  Assets:Bank:Checking         2790.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert "Date it the month's last day (2025-05-31)" in errors[0].message

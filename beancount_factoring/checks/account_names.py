@@ -77,15 +77,20 @@ def _alike(account: str, other: str) -> bool:
         return False
     index = differ[0]
     mine, theirs = parts[index].lower(), others[index].lower()
-    shorter = min(len(mine), len(theirs))
-    if (
-        0 < index < len(parts) - 1
-        and shorter >= 4
-        and (mine.startswith(theirs) or theirs.startswith(mine))
-    ):
+    if 0 < index < len(parts) - 1 and _shortened(parts[index], others[index]):
         return True  # the factor's name shortened or lengthened ("Harbor", "HarborCapital")
     # (Both lowered: a capital letter is no slip, "Fee" beside "Fees" is one.)
     return spelling.near(theirs, frozenset((mine,))) is not None
+
+
+def _shortened(one: str, other: str) -> bool:
+    """One component is the other shortened at a word: "Harbor" of "HarborCapital", "RTS"
+    of "RTSFinancial" (the longer continues with a capital letter, or the shorter has
+    four letters or more; "USD" is not "USDC")."""
+    short, long = sorted((one, other), key=len)
+    if len(short) == len(long) or not long.lower().startswith(short.lower()):
+        return False
+    return len(short) >= 4 or long[len(short)].isupper()
 
 
 def _uses(

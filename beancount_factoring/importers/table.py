@@ -332,7 +332,34 @@ def currency_column(table: Table, configured: Iterable[str | None]) -> tuple[int
     return None
 
 
-_ISO_CODE = re.compile(r"[A-Za-z]{3}")
+_ISO_CODE = re.compile(r"[A-Z]{3}")
+# What a bank or an export writes in its currency column besides the code: the dollar
+# sign with its country's letters, a name, the ISO number.
+_CELL_CURRENCIES = {
+    "US$": "USD", "U$S": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD",
+    "NZ$": "NZD", "MX$": "MXN", "HK$": "HKD", "S$": "SGD",
+    "US DOLLAR": "USD", "US DOLLARS": "USD", "U.S. DOLLAR": "USD",
+    "CANADIAN DOLLAR": "CAD", "CANADIAN DOLLARS": "CAD", "EURO": "EUR", "EUROS": "EUR",
+    "POUND STERLING": "GBP", "BRITISH POUND": "GBP", "MEXICAN PESO": "MXN",
+    "840": "USD", "124": "CAD", "978": "EUR", "826": "GBP", "484": "MXN", "036": "AUD",
+    "\u20ac": "EUR", "\u00a3": "GBP",
+}  # fmt: skip
+
+
+def cell_currency(text: str, currency: str) -> str | None:
+    """The currency a currency column's cell names: ``currency`` for an empty cell or a
+    bare ``$`` (any dollar), else the code it writes or stands for; None if it names none
+    this importer can tell (``Dollar``, ``$$``)."""
+    upper = text.upper()
+    if not upper or upper == currency or (upper == "$" and currency not in ("EUR", "GBP")):
+        return currency
+    if _ISO_CODE.fullmatch(upper):
+        return upper
+    known = _CELL_CURRENCIES.get(upper)
+    if known is not None:
+        return known
+    codes = set(re.findall(r"[A-Z]{3}", upper))  # "CAD$", "$CAD"
+    return codes.pop() if len(codes) == 1 else None
 
 
 def check_currency(
@@ -342,10 +369,15 @@ def check_currency(
     amounts would be written in the importer's currency, the right figure in the wrong
     money."""
     text = cells[column[0]].strip()
-    # Only a currency code is compared (`CAD`, `usd`): a sign, a name or a number (`$`,
-    # `US Dollar`, `840`) says nothing the importer can check, and is left as the bank
-    # writes it.
-    if _ISO_CODE.fullmatch(text) and text.upper() != currency:
+    named = cell_currency(text, currency)
+    if named is None:
+        message = (
+            f"{text!r} in the column {column[1]!r} names no currency this importer can "
+            f"tell: write the currency's code ({currency}), or leave the cell empty"
+        )
+        raise table.fail(line, column[1], message, code="FCT209")
+    if named != currency:
+        text = named
         message = (
             f"the row is in {text} by its column {column[1]!r}, and this importer writes every "
             f"amount in {currency}: import the rows in {text} with an importer of that "

@@ -484,14 +484,19 @@ def names_an_event(value: object) -> bool:
 
 
 def _opening(entry: data.Transaction) -> bool:
-    """True if the transaction posts to an opening-balance account of equity
-    (``Equity:Opening-Balances``): an opening balance, not cash from a factor. (Not any
-    equity account: a conversion's trading accounts, ``Equity:Trading:CAD``, are a
-    deposit's.)"""
-    return any(
-        posting.account.startswith("Equity:") and "opening" in posting.account.lower()
-        for posting in entry.postings
-    )
+    """True if the transaction posts to an equity account (``Equity:Opening-Balances``,
+    ``Equity:Retained-Earnings``): an opening balance, not cash from a factor. Not a
+    conversion through equity: trading or conversion accounts, or equity postings in
+    two currencies, are a deposit's (``Equity:Trading:USD`` and ``...:CAD``)."""
+    currencies = set()
+    for posting in entry.postings:
+        account = posting.account
+        if not account.startswith("Equity:"):
+            continue
+        if "Trading" in account or "Conversion" in account:
+            return False
+        currencies.add(posting.units.currency if posting.units is not None else None)
+    return len(currencies) == 1
 
 
 def _misspelt_event(book: Book, entry: data.Transaction) -> bool:

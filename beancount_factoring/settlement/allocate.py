@@ -5,7 +5,7 @@ the factor's open items: schedules bought but not yet funded, reserves due
 after collection (one item per collection day), and chargebacks or uncovered
 short pays still to be netted. The search goes in three steps and stops at the
 first that finds anything (but an item that fits only within the tolerance does
-not stop it where a run fits to the cent: the deposit is then ambiguous):
+not stop it where a run fits as closely: the deposit is then ambiguous):
 
 1. one item whose cash equals the deposit;
 2. a run of two or more items next to each other by date, among all the open
@@ -104,13 +104,17 @@ def allocate(
     ]
     sequences = _sequences(items)
     if singles:
-        exact = [i for i in range(len(items)) if cash[i] - (fee if funds[i] else 0) == target]
-        if exact or not slack:
+        off = min(abs(_gap(group, amount, transfer_fee)) for group in singles)
+        if not off:
             return _decide(singles)
-        # Only within the tolerance: a run that fits to the cent is as likely (a rebate of
+        # Only within the tolerance: a run that fits as closely is as likely (a rebate of
         # two releases of 150.00 and 100.00 against one of 250.03): ambiguous, never the
-        # near one with its cents booked as rounding.
-        runs = _matching_runs(sequences, amount, transfer_fee, ZERO)
+        # nearer one guessed, its cents booked as rounding.
+        runs = [
+            run
+            for run in _matching_runs(sequences, amount, transfer_fee, tolerance)
+            if abs(_gap(run, amount, transfer_fee)) <= off
+        ]
         return _decide(_distinct(singles + runs) if runs else singles)
     # Step 2: a run of items next to each other.
     runs = _matching_runs(sequences, amount, transfer_fee, tolerance)
@@ -237,6 +241,12 @@ def _scale(values: list[Decimal]) -> Decimal:
         if isinstance(exponent, int) and -exponent > places:
             places = -exponent
     return Decimal(10) ** places
+
+
+def _gap(group: tuple[Candidate, ...], amount: Decimal, transfer_fee: Decimal) -> Decimal:
+    """How far the set's cash is from the deposit (a set that funds pays the fee once)."""
+    fee = transfer_fee if any(c.funding for c in group) else ZERO
+    return sum((c.cash for c in group), ZERO) - fee - amount
 
 
 def _distinct(found: list[tuple[Candidate, ...]]) -> list[tuple[Candidate, ...]]:

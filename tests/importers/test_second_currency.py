@@ -388,16 +388,32 @@ def test_a_bank_line_in_another_currency_by_its_currency_column_is_an_error(
         "04/03/2025,FEE,-5.00,\n",
     )
     assert len(importer.extract(usd, [])) == 2
-    # A sign, a name or a number in the column names no currency code: left as written.
+    # A sign, a name or an ISO number that stands for the importer's currency is read;
+    # one that stands for another (CA$, Canadian Dollar, 124) or for none is FCT209.
     signs = document(
         tmp_path,
         "signs.csv",
         "Date,Description,Amount,Currency\n"
         "04/02/2025,NORTHLINE WIRE,1000.00,$\n"
         "04/03/2025,FEE,-5.00,US Dollar\n"
-        "04/04/2025,INTEREST,0.12,840\n",
+        "04/04/2025,INTEREST,0.12,840\n"
+        "04/05/2025,WIRE,10.00,US$\n",
     )
-    assert len(importer.extract(signs, [])) == 3
+    assert len(importer.extract(signs, [])) == 4
+    for cell, words in [
+        ("CA$", "the row is in CAD"),
+        ("Canadian Dollar", "the row is in CAD"),
+        ("124", "the row is in CAD"),
+        ("Dollar", "names no currency this importer can tell"),
+    ]:
+        other = document(
+            tmp_path,
+            "other.csv",
+            f"Date,Description,Amount,Currency\n04/02/2025,LAVAL EFT,1380.00,{cell}\n",
+        )
+        with pytest.raises(ImportFailure) as info:
+            importer.extract(other, [])
+        assert words in str(info.value)
 
 
 def test_an_invoice_row_in_another_currency_by_its_currency_column_is_an_error(

@@ -36,7 +36,13 @@ from decimal import Decimal
 
 from beancount.core.amount import Amount
 
-from beancount_factoring.ledger.book import PERIOD_RE, Event, charge_link, month_closing_of
+from beancount_factoring.ledger.book import (
+    PERIOD_RE,
+    Event,
+    charge_link,
+    month_closing_of,
+    month_end_of,
+)
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.terms import postings as P
@@ -126,12 +132,32 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
             event,
         )
         return None
-    if kind not in STATED and event.date < month_closing_of(period):
+    if kind not in STATED and (
+        event.date < month_closing_of(period) or _deposit_after(settler, event, period)
+    ):
         # (Dated the month's last business day or later, it comes after that day's
-        # deposits: MONTH_END_RANK.)
+        # deposits: MONTH_END_RANK; a deposit of the weekend after it is still the month's.)
         _month_not_over(settler, event, str(kind), period)
         return None
     return str(kind), period, stated
+
+
+# The events that may fund invoices of a month.
+DEPOSIT_KINDS = ("lump", "funding", "release")
+
+
+def _deposit_after(settler: Settler, event: Event, period: str) -> bool:
+    """True if a deposit of the event's factor is dated after it in its month (a Saturday
+    funding after a Friday statement): its funding would be left out of the charge."""
+    end = month_end_of(period)
+    if event.date >= end:
+        return False
+    return any(
+        other.kind in DEPOSIT_KINDS
+        and event.date < other.date <= end
+        and other.factor in (None, event.factor)
+        for other in settler.book.events
+    )
 
 
 def _month_not_over(settler: Settler, event: Event, kind: str, period: str) -> None:
@@ -143,12 +169,15 @@ def _month_not_over(settler: Settler, event: Event, kind: str, period: str) -> N
     out and a wrong figure booked.
     """
     last = month_closing_of(period)
+    when = f"the month's last business day ({last})"
+    if event.date >= last:
+        # Dated its last business day, with a deposit of the month after it (a Saturday).
+        when = f"the month's last day ({month_end_of(period)})"
     settler.error(
         "FCT134",
         f'This {kind} fee is for period: "{period}", but it is dated {event.date}, before '
         f"the month is over: what {period} funds on or after {event.date} would be left "
-        f"out. Date it the month's last business day ({last}) or the day the factor charged it "
-        "after the month ended",
+        f"out. Date it {when} or the day the factor charged it after the month ended",
         event,
     )
 

@@ -14,7 +14,7 @@ from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
-from beancount_factoring.terms.fees import HALF_CENT
+from beancount_factoring.terms.fees import CENT, HALF_CENT
 
 ZERO = Decimal(0)
 
@@ -107,7 +107,7 @@ def _read_factor_figures(
     # fee a cent too high on every invoice is still a dollar on a hundred of them. (Not
     # the advance: what it lacks the reserve holds, and the release pays back.)
     totals = {"fee": ZERO}
-    compared = 0
+    residue = ZERO
     for state in states:
         number = state.invoice.number
         figures = by_invoice.get(number)
@@ -137,14 +137,16 @@ def _read_factor_figures(
         ]
         if wrong:
             problems.append(f"{number}: " + ", ".join(wrong))
-        compared += 1
+        if "fee" in (figures or {}):
+            residue += terms.discount_fee - _unrounded_fee(agreement, state.face, terms)
         for name, theirs, ours in pairs:
             if name in totals:
                 totals[name] += theirs - ours
     if not problems:
-        # Beyond what rounding the schedule's total instead of each invoice can make: half
-        # a cent an invoice (a factor that does so is right to the cent on its total).
-        allowed = settler.tolerance + HALF_CENT * compared
+        # Beyond what rounding the schedule's total instead of each invoice can make: what
+        # the agreement's fees lost or gained to rounding each (a factor that rounds the
+        # total is right to the cent on it), and half a cent for its own rounding.
+        allowed = settler.tolerance + abs(residue) + (HALF_CENT if residue else ZERO)
         summed = [
             f"{name} {difference:+,.2f} in all"
             for name, difference in totals.items()
@@ -162,6 +164,16 @@ def _read_factor_figures(
             "figures; ask the factor, or correct the agreement",
             event,
         )
+
+
+def _unrounded_fee(agreement: Agreement, face: Decimal, terms: P.Purchase) -> Decimal:
+    """The discount fee taken at purchase before it is rounded to the cent (the minimum
+    fee, where it applies, is no rounding: the fee itself)."""
+    if agreement.fee_timing != "purchase":
+        return terms.discount_fee
+    basis = face if agreement.fee_basis == "face" else terms.advance
+    unrounded = basis * agreement.fee.first_term_rate()
+    return terms.discount_fee if terms.discount_fee > unrounded + CENT else unrounded
 
 
 def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool:
