@@ -548,3 +548,17 @@ def test_fct102__a_run_that_fits_more_closely_than_the_single_item():
     text = text.replace("9280.57 USD", "9281.10 USD")
     _, errors = load(text, "{'as-of': '2025-04-11', 'tolerance': '0.05'}")
     assert "FCT102" in codes(errors)
+
+
+def test_fct170__a_cent_over_the_agreements_own_rounding():
+    # Four invoices of 1,000.25 at 2%: the agreement books 20.01 each (80.04); the true
+    # total is 80.02. The factor lists 20.02, 20.01, 20.02, 20.01 (80.06): +0.02 over the
+    # agreement's, +0.04 over the true total, which neither rounding explains: FCT170.
+    fees = [("B-1", "20.02"), ("B-2", "20.01"), ("B-3", "20.02"), ("B-4", "20.01")]
+    # 4 x 950.24 = 3,800.96 - 80.06 - 15.00 = 3,705.90.
+    text = rounded_schedule("1000.25", fees)
+    _, errors = load(
+        text + deposit("2025-03-05", "3705.90", hints='\n  schedule: "11"'),
+        "{'tolerance': '0.01'}",
+    )
+    assert codes(errors) == ["FCT170"]

@@ -109,3 +109,58 @@ def test_a_deposit_converted_through_trading_accounts_is_still_a_deposit():
     entries, errors = load(text)
     assert errors == []
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+
+
+def test_a_trial_balance_in_two_currencies_is_no_deposit():
+    # The equity leg left for Beancount to fill becomes one posting per currency: still an
+    # opening balance, the reserves left as written.
+    text = """
+2025-01-01 open Equity:Opening-Balances
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking               50000.00 USD
+  Assets:Factoring:Summit:Reserve     1000.00 USD
+  Assets:Factoring:Summit:Reserve      800.00 CAD
+  Equity:Opening-Balances
+
+2025-06-01 balance Assets:Bank:Checking 50000.00 USD
+"""
+    entries, errors = load(text)
+    assert errors == []
+    # Left as written: 1,000.00 USD + 800.00 CAD on the reserve (the helper adds them).
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("1800.00")
+
+
+def test_a_deposit_with_a_part_paid_to_the_owner_is_still_a_deposit():
+    # Schedule 1 (INV-1, 2,000.00: 1,900.00 - 40.00 = 1,860.00) funded by a deposit of
+    # which 100.00 went to the owner's draws: an equity account, but no opening balance.
+    text = (
+        SUMMIT
+        + """
+2025-01-01 open Equity:Owner:Draws
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   2000.00 USD
+  Income:Freight
+
+2025-03-03 * "Summit" "Schedule 1" ^INV-1
+  factoring: "schedule"
+  schedule: "1"
+
+2025-03-04 * "SUMMIT FUNDING" "ACH, part to the owner"
+  Assets:Bank:Checking         1760.00 USD
+  Equity:Owner:Draws            100.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0

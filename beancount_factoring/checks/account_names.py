@@ -86,7 +86,7 @@ def _alike(account: str, other: str) -> bool:
 def _shortened(one: str, other: str) -> bool:
     """One component is the other shortened at a word: "Harbor" of "HarborCapital", "RTS"
     of "RTSFinancial" (the longer continues with a capital letter, or the shorter has
-    four letters or more; "USD" is not "USDC")."""
+    four letters or more)."""
     short, long = sorted((one, other), key=len)
     if len(short) == len(long) or not long.lower().startswith(short.lower()):
         return False

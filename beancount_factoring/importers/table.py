@@ -340,26 +340,59 @@ _CELL_CURRENCIES = {
     "NZ$": "NZD", "MX$": "MXN", "HK$": "HKD", "S$": "SGD",
     "US DOLLAR": "USD", "US DOLLARS": "USD", "U.S. DOLLAR": "USD",
     "CANADIAN DOLLAR": "CAD", "CANADIAN DOLLARS": "CAD", "EURO": "EUR", "EUROS": "EUR",
+    "U.S. DOLLARS": "USD", "CDN": "CAD", "CDN$": "CAD", "YEN": "JPY",
     "POUND STERLING": "GBP", "BRITISH POUND": "GBP", "MEXICAN PESO": "MXN",
     "840": "USD", "124": "CAD", "978": "EUR", "826": "GBP", "484": "MXN", "036": "AUD",
     "\u20ac": "EUR", "\u00a3": "GBP",
 }  # fmt: skip
 
 
+# The currencies a bare `$` may stand for (the dollars, and the pesos that write `$`).
+_DOLLAR_SIGN = frozenset(
+    [
+        "USD",
+        "CAD",
+        "AUD",
+        "NZD",
+        "HKD",
+        "SGD",
+        "TWD",
+        "MXN",
+        "COP",
+        "CLP",
+        "ARS",
+        "UYU",
+        "DOP",
+        "BSD",
+        "BBD",
+        "BZD",
+        "BMD",
+        "JMD",
+        "TTD",
+        "XCD",
+        "FJD",
+    ]
+)
+
+
 def cell_currency(text: str, currency: str) -> str | None:
     """The currency a currency column's cell names: ``currency`` for an empty cell or a
-    bare ``$`` (any dollar), else the code it writes or stands for; None if it names none
-    this importer can tell (``Dollar``, ``$$``)."""
+    bare ``$`` in a file of dollars, else the code it writes or stands for; None if it
+    names none this importer can tell (``Dollar``, ``Pesos``)."""
     upper = text.upper()
-    if not upper or upper == currency or (upper == "$" and currency not in ("EUR", "GBP")):
+    if not upper or upper == currency or (upper == "$" and currency in _DOLLAR_SIGN):
         return currency
-    if _ISO_CODE.fullmatch(upper):
-        return upper
     known = _CELL_CURRENCIES.get(upper)
     if known is not None:
         return known
-    codes = set(re.findall(r"[A-Z]{3}", upper))  # "CAD$", "$CAD"
-    return codes.pop() if len(codes) == 1 else None
+    if _ISO_CODE.fullmatch(upper):
+        return upper
+    # A code beside a sign ("CAD$", "$CAD"): a word of three letters, never letters
+    # within a longer word ("Pesos" names no code).
+    words = [word for word in re.split(r"[^A-Z]+", upper) if word]
+    if len(words) == 1 and _ISO_CODE.fullmatch(words[0]):
+        return _CELL_CURRENCIES.get(words[0], words[0])
+    return None
 
 
 def check_currency(

@@ -72,6 +72,7 @@ _INVOICE_QUIET = INVOICE_KEYS | SOURCE_KEYS
 # transactions stop (one subset test). See ``_misspelt_event``.
 _LUMP_QUIET = SOURCE_KEYS | {"schedule", "import-id", "factor", "paid", "invoice"}
 _EVENT_KEY = frozenset(("factoring",))
+_OPENING_WORDS = re.compile(r"(?i)opening|beginning|starting|retained|previous")
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -484,19 +485,14 @@ def names_an_event(value: object) -> bool:
 
 
 def _opening(entry: data.Transaction) -> bool:
-    """True if the transaction posts to an equity account (``Equity:Opening-Balances``,
-    ``Equity:Retained-Earnings``): an opening balance, not cash from a factor. Not a
-    conversion through equity: trading or conversion accounts, or equity postings in
-    two currencies, are a deposit's (``Equity:Trading:USD`` and ``...:CAD``)."""
-    currencies = set()
-    for posting in entry.postings:
-        account = posting.account
-        if not account.startswith("Equity:"):
-            continue
-        if "Trading" in account or "Conversion" in account:
-            return False
-        currencies.add(posting.units.currency if posting.units is not None else None)
-    return len(currencies) == 1
+    """True if the transaction posts to an equity account of opening balances
+    (``Equity:Opening-Balances``, ``...:Beginning-Balances``, ``...:Retained-Earnings``):
+    an opening balance, not cash from a factor. Not any equity account: a deposit may
+    post to a conversion's trading accounts or to the owner's draws."""
+    return any(
+        posting.account.startswith("Equity:") and _OPENING_WORDS.search(posting.account)
+        for posting in entry.postings
+    )
 
 
 def _misspelt_event(book: Book, entry: data.Transaction) -> bool:

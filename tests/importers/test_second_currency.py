@@ -401,6 +401,8 @@ def test_a_bank_line_in_another_currency_by_its_currency_column_is_an_error(
     )
     assert len(importer.extract(signs, [])) == 4
     for cell, words in [
+        ("CDN$", "the row is in CAD"),
+        ("Pesos", "names no currency this importer can tell"),
         ("CA$", "the row is in CAD"),
         ("Canadian Dollar", "the row is in CAD"),
         ("124", "the row is in CAD"),
@@ -459,3 +461,14 @@ def test_a_cell_marked_with_another_currency_than_its_rows_is_an_error(tmp_path:
     )
     (entry,) = FactorReportImporter(COLLECTIONS, "Maplewood").extract(path, ledger(CANADIAN))
     assert entry.meta["factoring"] == "collected"
+
+
+def test_a_dollar_sign_in_a_file_of_francs_is_no_currency(tmp_path: Path) -> None:
+    path = document(
+        tmp_path,
+        "chf.csv",
+        "Date,Description,Amount,Currency\n04/02/2025,LAVAL EFT,1380.00,$\n",
+    )
+    with pytest.raises(ImportFailure) as info:
+        BankCsvImporter("Assets:Bank:CHF", currency="CHF", factors={}).extract(path, [])
+    assert "names no currency this importer can tell" in str(info.value)

@@ -133,7 +133,7 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
         )
         return None
     if kind not in STATED and (
-        event.date < month_closing_of(period) or _deposit_after(settler, event, period)
+        event.date < month_closing_of(period) or _event_after(settler, event, str(kind), period)
     ):
         # (Dated the month's last business day or later, it comes after that day's
         # deposits: MONTH_END_RANK; a deposit of the weekend after it is still the month's.)
@@ -142,18 +142,24 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
     return str(kind), period, stated
 
 
-# The events that may fund invoices of a month.
-DEPOSIT_KINDS = ("lump", "funding", "release")
+# The events that add to what a monthly minimum is worked out from: the month's volume
+# funded (a deposit, a buyout) and, for the minimum of fees, the fees it booked.
+FIGURES_OF = {
+    "minimum-volume": ("lump", "funding", "buyout"),
+    "monthly-minimum-fee": ("lump", "funding", "release", "buyout", "chargeback", "credit-loss"),
+}
 
 
-def _deposit_after(settler: Settler, event: Event, period: str) -> bool:
-    """True if a deposit of the event's factor is dated after it in its month (a Saturday
-    funding after a Friday statement): its funding would be left out of the charge."""
+def _event_after(settler: Settler, event: Event, kind: str, period: str) -> bool:
+    """True if an event of the factor that adds to the month's figures is dated after the
+    minimum in its month (a Saturday funding after a Friday statement): it would be left
+    out of the charge."""
     end = month_end_of(period)
-    if event.date >= end:
+    kinds = FIGURES_OF.get(kind, ())
+    if event.date >= end or not kinds:
         return False
     return any(
-        other.kind in DEPOSIT_KINDS
+        other.kind in kinds
         and event.date < other.date <= end
         and other.factor in (None, event.factor)
         for other in settler.book.events
@@ -171,7 +177,7 @@ def _month_not_over(settler: Settler, event: Event, kind: str, period: str) -> N
     last = month_closing_of(period)
     when = f"the month's last business day ({last})"
     if event.date >= last:
-        # Dated its last business day, with a deposit of the month after it (a Saturday).
+        # Dated its last business day, with a funding of the month after it (a Saturday).
         when = f"the month's last day ({month_end_of(period)})"
     settler.error(
         "FCT134",

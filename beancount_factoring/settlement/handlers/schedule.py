@@ -143,14 +143,13 @@ def _read_factor_figures(
             if name in totals:
                 totals[name] += theirs - ours
     if not problems:
-        # Beyond what rounding the schedule's total instead of each invoice can make: what
-        # the agreement's fees lost or gained to rounding each (a factor that rounds the
-        # total is right to the cent on it), and half a cent for its own rounding.
-        allowed = settler.tolerance + abs(residue) + (HALF_CENT if residue else ZERO)
+        # A factor rounds each invoice as the agreement does (no difference) or rounds the
+        # total (the difference undoes the agreement's own rounding, within half a cent).
         summed = [
             f"{name} {difference:+,.2f} in all"
             for name, difference in totals.items()
-            if abs(difference) > allowed
+            if abs(difference) > settler.tolerance
+            and abs(difference + residue) > settler.tolerance + HALF_CENT
         ]
         if summed:
             problems.append(
