@@ -9,6 +9,7 @@ the postings an event implies or compare them with the ones the user wrote.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from beancount.core.data import Posting, Transaction
@@ -264,8 +265,16 @@ class Settler:
                 account in agreement.owned_set
                 or account == agreement.vat_account
                 or account.startswith(prefixes)
+                or account in self.all_owned
             ):
+                # (Any agreement's own account: an invoice funded under earlier terms,
+                # their loan model's advances, posts to theirs; found by fuzzing.)
                 used[account] = (date, agreement)
+
+    @functools.cached_property
+    def all_owned(self) -> frozenset[str]:
+        """The accounts of every agreement of the ledger, all dates."""
+        return frozenset().union(*(terms.owned_set for terms in self.book.agreements.latest()))
 
     def check_factor(self, event: Event, states: list[InvoiceState]) -> bool:
         """An event that names its factor must name the one that bought its invoices."""
