@@ -54,17 +54,21 @@ def test_a_converted_deposit_a_cent_short_is_still_reported():
     assert "difference -0.01 CAD" in errors[0].message
 
 
+def converted_on_clearing(bank: str, clearing: str) -> str:
+    """The ledger with the deposit converted on its clearing leg, at 0.70 USD a CAD."""
+    return LEDGER.replace(
+        "  Assets:Bank:USD   {bank}\n  Assets:Factoring:Copperline:CAD:Clearing\n",
+        f"  Assets:Bank:USD   {bank}\n"
+        f"  Assets:Factoring:Copperline:CAD:Clearing   {clearing} @ 0.70 USD\n",
+    )
+
+
 def test_a_deposit_converted_on_its_clearing_leg_is_split_beside_it():
     # The price on the clearing leg: -880.00 CAD @ 0.70 USD weighs -616.00 USD against the
     # bank's 616.00 USD. The leg stays as written; the split (face -1,000.00, fee 20.00,
     # reserve 100.00: -880.00 CAD) is written beside a +880.00 CAD leg on the clearing
     # account, which thus nets to 0.00.
-    text = LEDGER.replace(
-        "  Assets:Bank:USD   {bank}\n  Assets:Factoring:Copperline:CAD:Clearing\n",
-        "  Assets:Bank:USD   616.00 USD\n"
-        "  Assets:Factoring:Copperline:CAD:Clearing   -880.00 CAD @ 0.70 USD\n",
-    )
-    entries, errors = load(text)
+    entries, errors = load(converted_on_clearing("616.00 USD", "-880.00 CAD"))
     assert errors == []
     assert balance(entries, "Assets:Receivable:Maple") == 0
     assert balance(entries, "Assets:Factoring:Copperline:CAD:Reserve") == Decimal("100.00")
@@ -74,12 +78,7 @@ def test_a_deposit_converted_on_its_clearing_leg_is_split_beside_it():
 def test_a_deposit_converted_on_its_clearing_leg_a_cent_short_is_reported():
     # -879.99 CAD @ 0.70 USD (615.993 USD): 0.01 CAD short of the 880.00 expected, left on
     # the clearing account.
-    text = LEDGER.replace(
-        "  Assets:Bank:USD   {bank}\n  Assets:Factoring:Copperline:CAD:Clearing\n",
-        "  Assets:Bank:USD   615.993 USD\n"
-        "  Assets:Factoring:Copperline:CAD:Clearing   -879.99 CAD @ 0.70 USD\n",
-    )
-    entries, errors = load(text)
+    entries, errors = load(converted_on_clearing("615.993 USD", "-879.99 CAD"))
     assert codes(errors) == ["FCT120"]
     assert "difference -0.01 CAD" in errors[0].message
     assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == Decimal("0.01")

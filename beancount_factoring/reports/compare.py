@@ -45,6 +45,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from beancount_factoring.ledger.book import month_end_of
 from beancount_factoring.reports.cost import (
     ACCRUAL_PARTS,
     STATE_PARTS,
@@ -335,12 +336,6 @@ def _compare_one(
     return items, excluded
 
 
-def _month_ends(month: str) -> datetime.date:
-    year, number = int(month[:4]), int(month[5:])
-    following = datetime.date(year + number // 12, number % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
-
-
 def _minimums(
     offer: Agreement, items: Iterable[CompareInvoice], funded: _Funded, as_of: datetime.date
 ) -> dict[tuple[str, str], Decimal]:
@@ -363,7 +358,7 @@ def _minimums(
         booked[at_end] = booked.get(at_end, ZERO) + later
     found: dict[tuple[str, str], Decimal] = {}
     for month, currency in sorted(funded.volume):
-        if _month_ends(month) > as_of:
+        if month_end_of(month) > as_of:
             continue
         charge = ZERO
         floor, rule = offer.monthly_minimum_volume, offer.volume_shortfall_fee
