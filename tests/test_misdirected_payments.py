@@ -374,9 +374,41 @@ def test_a_paid_invoice_cannot_be_charged_back(model):
 
 
 # TQL pays us twice (a duplicate ACH): 2 x 2,000.00 for a 2,000.00 invoice. The first
-# 2,000.00 is Summit's; the second is beyond the face: owed back to TQL, not to Summit.
-TWICE = MISDIRECTED + MISDIRECTED.replace("04-10", "04-12").replace("paid us", "paid us again")
+# 2,000.00 is Summit's; the second is beyond the face: owed back to TQL, not to Summit,
+# as its event says (without the reason it reads as the same line booked twice).
+OVERPAY = '  factoring: "misdirected-payment"\n  reason: "overpay"\n'
+
+
+def said_overpay(text: str) -> str:
+    """The misdirected payments of ``text``, saying that the customer paid more."""
+    return text.replace('  factoring: "misdirected-payment"\n', OVERPAY)
+
+
+AGAIN = MISDIRECTED.replace("04-10", "04-12").replace("paid us", "paid us again")
+TWICE = MISDIRECTED + said_overpay(AGAIN)
 CREDITS = "Liabilities:Factoring:Summit:CustomerCredits:TQL"
+
+
+@MODELS
+def test_a_payment_beyond_what_is_unpaid_must_say_it_is_an_overpay(model):
+    # The same 2,000.00 line booked twice (typed, then imported): the second finds
+    # nothing unpaid (2,000.00 - 2,000.00 = 0.00), and would owe all of it to TQL in
+    # silence. FCT133 on it, naming the customer's account; nothing of it is booked
+    # (Beancount then finds its one bank leg unbalanced, as for any refused event).
+    entries, errors = load(ledger(SOLD + MISDIRECTED + AGAIN, model))
+    assert codes(errors) == ["FCT133", "Transaction"]
+    again = txn(entries, "TQL paid us again for INV-1001")
+    assert errors[0].source["lineno"] == again.meta["lineno"]
+    assert "2,000.00 more than is left unpaid (0.00 of the face 2,000.00)" in errors[0].message
+    assert 'say reason: "overpay"' in errors[0].message and CREDITS in errors[0].message
+    assert balance(entries, CREDITS) == 0
+    # A cent beyond the face: FCT133 too with no tolerance (the default); within a
+    # tolerance of 0.01 it is booked, the cent owed to TQL (2,000.01 - 2,000.00).
+    cent = ledger(SOLD + MISDIRECTED.replace("2000.00 USD", "2000.01 USD"), model)
+    assert codes(load(cent)[1]) == ["FCT133", "Transaction"]
+    entries, errors = load(cent, "{'tolerance': '0.01'}")
+    assert errors == []
+    assert balance(entries, CREDITS) == D("-0.01")
 
 
 @MODELS
@@ -406,7 +438,7 @@ def test_forwarding_the_customers_second_payment_is_an_error(model):
 
 @MODELS
 def test_one_payment_above_the_face_owes_the_excess_to_the_customer(model):
-    above = MISDIRECTED.replace("2000.00 USD", "2500.00 USD")
+    above = said_overpay(MISDIRECTED.replace("2000.00 USD", "2500.00 USD"))
     entries, errors = load(ledger(SOLD + above, model))
     assert errors == []
     # 2,500.00 - 2,000.00 face = 500.00 owed back to TQL; 2,000.00 owed to Summit.
@@ -418,7 +450,7 @@ def test_one_payment_above_the_face_owes_the_excess_to_the_customer(model):
 
 
 def test_a_payment_after_the_factor_collected_in_full_goes_to_the_customer():
-    late = MISDIRECTED.replace("04-10", "04-20")
+    late = said_overpay(MISDIRECTED.replace("04-10", "04-20"))
     entries, errors = load(SOLD + COLLECTED + late)
     assert errors == []
     assert legs(txn(entries, "TQL paid us for INV-1001")) == [

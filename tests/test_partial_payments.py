@@ -635,9 +635,11 @@ def test_a_chargeback_of_an_invoice_paid_to_us_in_full_is_an_error():
 
 # After the short pay of RECOVERED (850.00 to Harbor, the 150.00 taken from the reserve,
 # rebate 32.50), Echo pays US the 150.00 deduction, and 50.00 more by mistake.
+# 150.00 of the deduction, and 50.00 more: beyond what was unpaid, as the event says.
 DEDUCTION_TO_US = """
 2025-04-10 * "Echo" "Echo paid us the deduction" ^INV-2001
   factoring: "misdirected-payment"
+  reason: "overpay"
   Assets:Bank:Checking          200.00 USD
 """
 SHORT_THEN_US = RECOVERED.split('2025-04-10 * "Echo"')[0] + DEDUCTION_TO_US

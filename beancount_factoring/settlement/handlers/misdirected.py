@@ -36,7 +36,9 @@ stays open: the factor's later ``collected`` with ``paid: 600.00 USD`` (or
 without ``paid:``: the rest) closes it in full, or the factor charges back
 the 600.00 unpaid. What a payment brings beyond what is unpaid is the
 customer's (``customer-credits``, part ``overpay``): forwarding it to the
-factor would be too much. After the factor closed the invoice short, a
+factor would be too much. The event says so (``reason: "overpay"``): without it,
+more than the tolerance beyond what is unpaid is ``FCT133``, as the same bank line
+booked twice reads so too. After the factor closed the invoice short, a
 payment of the deduction to us recovers the short pay: the factor had it from
 the reserve (or nets it), so the cash is ours and the adjustment is undone::
 
@@ -159,7 +161,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
         )
         return
     shares = _shares(settler, event, states, received, _written_shares(entry, terms))
-    if shares is None:
+    if shares is None or not all(_overpay_said(settler, event, s, amount) for s, amount in shares):
         return
     booked = [(state, _split(state, amount)) for state, amount in shares]
     expected = [item for state, (_, legs) in booked for item in legs]
@@ -183,6 +185,28 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
     settler.note_accounts(expected, event.date, terms)
     for state, (applied, _) in booked:
         _apply(settler, event, state, applied)
+
+
+def _overpay_said(settler: Settler, event: Event, state: InvoiceState, amount: Decimal) -> bool:
+    """A payment beyond what is left unpaid says it is one (``reason: "overpay"``); False
+    after an FCT133 error. The same bank line booked twice (typed by hand and imported)
+    reads so too, and would owe its whole amount to the customer in silence."""
+    unpaid = max(state.unpaid, ZERO)
+    beyond = amount - unpaid
+    if beyond <= settler.tolerance or event.entry.meta.get("reason") == "overpay":
+        return True
+    terms = state.agreement
+    assert terms is not None
+    settler.error(
+        "FCT133",
+        f"Invoice {state.invoice.number}: this payment of {amount:,.2f} {state.currency} is "
+        f"{beyond:,.2f} more than is left unpaid ({unpaid:,.2f} of the face "
+        f"{state.face:,.2f}): if the customer really paid more (the excess is owed back to "
+        f"it on {terms.customer_credit_account(state.invoice.account)}), say reason: "
+        '"overpay"; if the payment is booked twice (typed by hand and imported), delete one',
+        event,
+    )
+    return False
 
 
 def _split(state: InvoiceState, amount: Decimal) -> tuple[Decimal, list[P.Leg]]:
