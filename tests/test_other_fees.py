@@ -706,3 +706,66 @@ def test_a_friday_statement_before_a_saturday_funding_of_its_month_is_fct134():
     _, errors = load(text)
     assert codes(errors) == ["FCT134"]
     assert "Date it the month's last day (2025-05-31)" in errors[0].message
+
+
+FEBRUARY_UNDER_OLD_TERMS = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  monthly-minimum-fee: 100.00 USD
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 1.5%"
+  monthly-minimum-fee: 300.00 USD
+  monthly-minimum-volume: 50000.00 USD
+  volume-shortfall-fee: "2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-02-03 * "TQL" "Load"
+  invoice: "V1"
+  Assets:Receivable:TQL   2000.00 USD
+  Income:Freight
+
+2025-02-04 * "SUMMIT FUNDING" "ACH" ^V1
+  Assets:Bank:Checking   1760.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-03 * "Summit" "Feb minimum fee"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+
+2025-03-03 * "Summit" "Feb minimum volume"
+  factoring: "fee"
+  charge: "minimum-volume"
+"""
+
+
+def test_a_months_minimums_are_worked_out_under_that_months_terms():
+    # February's minimums, charged on March 3 under terms that changed on March 1.
+    # February's terms: fees 2% x 2,000.00 = 40.00, so the minimum fee is 100.00 - 40.00
+    # = 60.00; the shortfall (10,000.00 - 2,000.00) x 1% = 80.00. (March's terms would
+    # give 300.00 - 40.00 = 260.00 and 48,000.00 x 2% = 960.00.)
+    entries, errors = load(FEBRUARY_UNDER_OLD_TERMS)
+    assert errors == []
+    assert [n for a, n, _, _ in legs(txn(entries, "Feb minimum fee")) if a == FEES] == [D("60")]
+    assert [n for a, n, _, _ in legs(txn(entries, "Feb minimum volume")) if a == FEES] == [
+        D("80.00")
+    ]
+    # 60.00 + 80.00 = 140.00 owed on the clearing account.
+    assert balance(entries, FEES) == D("40.00") + D("140.00")
+    # The factor's own figures of February agree.
+    stated = FEBRUARY_UNDER_OLD_TERMS.replace(
+        'charge: "monthly-minimum-fee"\n', 'charge: "monthly-minimum-fee"\n  amount: 60.00 USD\n'
+    ).replace('charge: "minimum-volume"\n', 'charge: "minimum-volume"\n  amount: 80.00 USD\n')
+    assert load(stated)[1] == []
+    # New terms that drop the minimums do not drop February's.
+    dropped = FEBRUARY_UNDER_OLD_TERMS.replace("  monthly-minimum-fee: 300.00 USD\n", "")
+    assert load(dropped)[1] == []

@@ -88,8 +88,11 @@ class Settler:
                 return units[1]
         return event.currency
 
-    def agreement_for(self, event: Event, currency: str | None = None) -> Agreement | None:
-        """The agreement in force for an event's factor, or None after an error."""
+    def agreement_for(
+        self, event: Event, currency: str | None = None, on: datetime.date | None = None
+    ) -> Agreement | None:
+        """The agreement in force for an event's factor on its day (or ``on``), or None
+        after an error."""
         if event.factor is None:
             named = event.entry.meta.get("factor")
             hint = (
@@ -101,7 +104,8 @@ class Settler:
             return None
         currency = currency or self.currency_of(event)
         agreements = self.book.agreements
-        found, agreement = agreements.in_force(event.factor, event.date, currency)
+        day = on or event.date
+        found, agreement = agreements.in_force(event.factor, day, currency)
         if not found:
             own = agreements.currencies(event.factor)
             scope = f" for {currency}" if own and currency else ""
@@ -113,7 +117,7 @@ class Settler:
             self.error(
                 "FCT111",
                 f"No factoring agreement of '{agreements.display(event.factor)}'{scope} "
-                f"is in force on {event.date}; {hint}",
+                f"is in force on {day}; {hint}",
                 event,
             )
         return agreement

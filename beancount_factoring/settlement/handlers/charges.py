@@ -12,7 +12,9 @@ shows the charge; the ledger marks it with a ``fee`` event::
       period: "2025-03"
 
 The plugin works out what the agreement charges for the month (``period``,
-default the month before the event) from what the factor funded in it, books
+default the month before the event), under the terms in force on the month's last
+day (new terms dated the 1st of the next month, the day the charge often comes,
+apply from that month on), from what the factor funded in it, books
 it on the fees account and leaves it owed on the clearing account, where the
 factor's next deposit nets it (matched by amount, or naming the event's link,
 here ``^fee-2025-04-01-minimum-volume``). The month must be over by the event's
@@ -80,7 +82,10 @@ def settle_fee(settler: Settler, event: Event) -> None:
     if read is None:
         return
     kind, period, stated = read
-    agreement = settler.agreement_for(event, stated.currency if stated else None)
+    # A monthly minimum is the month's: worked out under the terms of that month, though
+    # charged after it, often on the day new terms start.
+    on = None if kind in STATED else min(month_end_of(period), event.date)
+    agreement = settler.agreement_for(event, stated.currency if stated else None, on)
     if agreement is None:
         return
     figures = _fee_amount(settler, event, agreement, kind, period, stated)
