@@ -44,7 +44,12 @@ from beancount_factoring.importers.base import (
 )
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import Cell, ExcelPercent, is_xlsx, raw_rows, text_of
-from beancount_factoring.importers.table import Header, header_again, repeats_header
+from beancount_factoring.importers.table import (
+    Header,
+    extra_fields,
+    header_again,
+    repeats_header,
+)
 from beancount_factoring.terms.fees import HALF_CENT
 
 # Rows searched for the header after the profile's title rows (some portals add a
@@ -207,6 +212,10 @@ class Report:
                 continue
             if count < width and text_file and sum(map(bool, map(text_of, cells))) > 1:
                 raise self._short(line, count)
+            if count > len(header.names) and text_file:
+                extra = extra_fields(self.path, line, header, cells)
+                if extra is not None:
+                    raise extra
             for key in keys:
                 value = cells[key] if key < count else ""
                 if not (value.strip() if type(value) is str else text_of(value)):

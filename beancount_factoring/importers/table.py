@@ -144,6 +144,10 @@ class Table:
             if len(cells) < width:
                 found = min(i for i in self._wanted if i >= len(cells))
                 raise self.short(line, len(cells), self._wanted[found])
+            if len(cells) > len(header.names):
+                extra = extra_fields(self.path, line, header, cells)
+                if extra is not None:
+                    raise extra
             yield line, cells
 
     def short(self, line: int, count: int, name: str) -> ImportFailure:
@@ -161,6 +165,30 @@ class Table:
     def fail(self, line: int, name: str | None, message: str, *, code: str) -> ImportFailure:
         """An ImportFailure for one cell of a row."""
         return ImportFailure(self.path, line, message, name, code=code)
+
+
+def extra_fields(
+    path: str, line: int, header: Header, cells: Sequence[Cell]
+) -> ImportFailure | None:
+    """FCT204 if a row fills fields beyond its header's (empty ones after it are fine).
+
+    Most often an amount with a thousands separator written without quotes
+    (``2,480.00``): it splits in two, each cell after it moves one column on, and the
+    row would be read with the wrong figures in silence."""
+    width = len(header.names)
+    filled = [i for i in range(width, len(cells)) if text_of(cells[i]).strip()]
+    if not filled:
+        return None
+    return ImportFailure(
+        path,
+        line,
+        f"the row has {filled[-1] + 1} fields where the header has {width}: an amount "
+        "with a thousands separator written without quotes (2,480.00) splits in two and "
+        "moves every cell after it; export the file again with its fields in quotes, or "
+        "mend the row",
+        filled[0] + 1,
+        code="FCT204",
+    )
 
 
 def repeats_header(header: Header, cells: Sequence[Cell]) -> bool:

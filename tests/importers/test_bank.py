@@ -303,6 +303,14 @@ class TestMalformed:
         assert (error.line, error.code) == (3, "FCT204")
         assert "truncated" in error.detail
 
+    def test_an_amount_written_without_quotes(self, tmp_path: Path) -> None:
+        # -1,234.56 unquoted in the last column: the Amount would read -1 in silence.
+        importer = BankCsvImporter("Assets:Bank", narration="Description", factors={})
+        path = write(tmp_path, "Date,Description,Amount\n04/01/2025,Diesel,-1,234.56\n")
+        error = failure(importer, path)
+        assert (error.line, error.column, error.code) == (2, 4, "FCT204")
+        assert "the row has 4 fields where the header has 3" in error.detail
+
     def test_file_cut_after_a_few_fields(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD, "DEBIT,02/06/2025,PILOT"))
         error = failure(us_checking(), path)

@@ -119,6 +119,16 @@ def test_truncated_file_row_cut_short(tmp_path: Path) -> None:
     assert "the row has 4 fields where the header has 10: the file may be cut short" in str(error)
 
 
+def test_an_amount_written_without_quotes_moves_the_cells_after_it(tmp_path: Path) -> None:
+    # "$2,150.00" written $2,150.00: Invoice Amt reads $2, Paid 150.00, and so on; with
+    # no Total row to disagree, the payment would be booked as 150.00 in silence.
+    path = edited(tmp_path, "c.csv", {'"$2,150.00","$2,150.00"': '$2,150.00,"$2,150.00"'})
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (3, 11, "FCT204")
+    assert "the row has 11 fields where the header has 10" in str(error)
+    assert "thousands separator written without quotes" in str(error)
+
+
 def test_truncated_file_unterminated_quote(tmp_path: Path) -> None:
     text = COLLECTIONS.read_text()
     path = tmp_path / "c.csv"

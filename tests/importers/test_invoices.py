@@ -242,13 +242,22 @@ class TestMalformed:
             ("RF-1,03/04/2025,,Bayline,BL-1,FSC,10.00", 3, "Invoice Date", "FCT210"),
             ("RF-1,,,Crossroads,,FSC,10.00", 3, "Customer", "FCT210"),
             ("RF-2,03/03/2025,,Bayline,BL-2", 3, "Charge", "FCT204"),
+            # 2,480.00 not in quotes: read as 2 and a field past the header (column 8).
+            ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,2,480.00", 3, 8, "FCT204"),
             ("RF-2,,,Bayline,BL-2,LINEHAUL,10.00", 3, "Invoice Date", "FCT205"),
             ("RF-2,03/03/2025,,%%%,BL-2,LINEHAUL,10.00", 3, "Customer", "FCT208"),
         ],
     )
-    def test_bad_row(self, tmp_path: Path, row: str, line: int, column: str, code: str) -> None:
+    def test_bad_row(
+        self, tmp_path: Path, row: str, line: int, column: str | int, code: str
+    ) -> None:
         error = failure(InvoiceImporter(), write(tmp_path, GOOD, row))
         assert (error.line, error.column, error.code) == (line, column, code)
+
+    def test_empty_fields_past_the_header_are_read(self, tmp_path: Path) -> None:
+        # A trailing comma (an export that ends every row with one): nothing moved.
+        (entry,) = InvoiceImporter().extract(write(tmp_path, GOOD + ",,"), [])
+        assert legs(entry)[0][1] == Decimal("1000.00")
 
     def test_first_row_without_a_number(self, tmp_path: Path) -> None:
         error = failure(InvoiceImporter(), write(tmp_path, ",03/03/2025,,Bayline,,FSC,1.00"))
