@@ -363,6 +363,10 @@ class InvoiceImporter(Importer):
         invoices: dict[str, _Invoice] = {}
         folded: dict[str, _Invoice] = {}  # by number without regard to case
         current: _Invoice | None = None
+        # What the rows so far add up to, per amount column: a row without an invoice
+        # number that gives these sums is a totals row, not more of the invoice above.
+        running: dict[str, Decimal] = {}
+        read = 0  # the rows read so far
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
@@ -389,6 +393,8 @@ class InvoiceImporter(Importer):
                         "the first row has no invoice number",
                         code="FCT205",
                     )
+                else:
+                    self._not_a_total(table, line, cells, cols, wide, running, read, current)
                 first = current.rows.setdefault(hash(tuple(cell.strip() for cell in cells)), line)
                 if first != line:
                     message = (
@@ -398,7 +404,8 @@ class InvoiceImporter(Importer):
                     )
                     raise table.fail(line, self.columns["invoice"], message, code="FCT210")
                 self._read_fields(table, line, cells, cols, current)
-                self._read_items(table, line, cells, cols, wide, current)
+                self._read_items(table, line, cells, cols, wide, current, running)
+                read += 1
         ids = RowIds("inv")
         leaves: dict[str, tuple[str, int]] = {}
         return [self._entry(path, invoice, ids, leaves) for invoice in invoices.values()]
@@ -411,8 +418,10 @@ class InvoiceImporter(Importer):
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
         invoice: _Invoice,
+        running: dict[str, Decimal],
     ) -> None:
-        """Add a row's amounts to its invoice, per income account."""
+        """Add a row's amounts to its invoice, per income account (and to ``running``,
+        per column)."""
         amounts = invoice.amounts
         names = self.columns
         if wide:
@@ -420,18 +429,57 @@ class InvoiceImporter(Importer):
                 value = self._number(table, line, _cell(cells, index), column)
                 if value is not None:
                     amounts[income] = amounts.get(income, Decimal(0)) + value
+                    running[column] = running.get(column, Decimal(0)) + value
         else:
             value = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
             if value is None:
                 raise table.fail(line, names["amount"], "no amount", code="FCT205")
             income = self._item_account(table, line, _cell(cells, cols["charge"]))
             amounts[income] = amounts.get(income, Decimal(0)) + value
+            running["amount"] = running.get("amount", Decimal(0)) + value
         vat = self._number(table, line, _cell(cells, cols["vat"]), names["vat"])
         if vat:
             amounts[self.vat_account] = amounts.get(self.vat_account, Decimal(0)) + vat
         expected = self._number(table, line, _cell(cells, cols["total"]), names["total"])
         if expected is not None:
             invoice.totals.append((expected, line))
+
+    def _not_a_total(
+        self,
+        table: Table,
+        line: int,
+        cells: list[str],
+        cols: dict[str, int | None],
+        wide: list[tuple[str, int | None, str]],
+        running: dict[str, Decimal],
+        rows_above: int,
+        above: _Invoice,
+    ) -> None:
+        """FCT210 if a row without an invoice number gives, in every amount column it
+        fills, what all the rows above add up to: an export's totals row, which read as
+        more of the invoice above would add the whole file to it."""
+        if rows_above < 2:
+            return  # (one item again, without its number, sums to itself)
+        # (Keyed as ``_read_items`` keys ``running``: each charge column, or "amount".)
+        columns = (
+            [(column, column, index) for column, index, _ in wide]
+            if wide
+            else [("amount", self.columns["amount"], cols["amount"])]
+        )
+        given = {}
+        for key, column, index in columns:
+            value = self._number(table, line, _cell(cells, index), column)
+            if value is not None:
+                given[key] = value
+        if not given or any(running.get(key) != value for key, value in given.items()):
+            return
+        message = (
+            "this row has no invoice number and its amounts are what the rows above add "
+            "up to: a totals row, which would be added to invoice "
+            f"{above.number}; delete it from the file (or, if it is an item of "
+            f"{above.number}, give it the invoice number)"
+        )
+        raise table.fail(line, self.columns["invoice"], message, code="FCT210")
 
     def _read_fields(
         self,

@@ -259,6 +259,45 @@ class TestMalformed:
         (entry,) = InvoiceImporter().extract(write(tmp_path, GOOD + ",,"), [])
         assert legs(entry)[0][1] == Decimal("1000.00")
 
+    def test_a_totals_row_is_not_more_of_the_invoice_above(self, tmp_path: Path) -> None:
+        # RF-1 1,000.00 + RF-2 500.00 = 1,500.00: the row without a number that gives it
+        # is the export's total. Read as an item (other_income takes any charge code),
+        # RF-2 would have been 2,000.00.
+        rows = (GOOD, "RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,500.00", ",,,,,,1500.00")
+        importer = InvoiceImporter(other_income="Income:Freight:Other")
+        error = failure(importer, write(tmp_path, *rows))
+        assert (error.line, error.column, error.code) == (4, "Invoice #", "FCT210")
+        assert "a totals row, which would be added to invoice RF-2" in error.detail
+        # A row of RF-2 without its number that is not the total is still RF-2's:
+        # 500.00 + 50.00 = 550.00.
+        rows = (*rows[:2], ",,,,,FSC,50.00")
+        entries = importer.extract(write(tmp_path, *rows), [])
+        assert legs(entries[1])[0] == ("Assets:Receivable:Bayline", Decimal("550.00"))
+
+    def test_a_totals_row_of_charge_columns(self, tmp_path: Path) -> None:
+        # One row per invoice, a column per charge, decimal commas: the last row is
+        # 1.200,00 + 800,00 = 2.000,00 of freight and 45,50 of tolls.
+        importer = InvoiceImporter(
+            charges={"Fracht": "Income:Freight:Linehaul", "Maut": "Income:Freight:Tolls"},
+            invoice="Rechnung",
+            date="Datum",
+            customer="Kunde",
+            due=None,
+            load=None,
+            charge=None,
+            amount=None,
+            terms_days=30,
+            date_format="%d.%m.%Y",
+            decimal_mark=",",
+            delimiter=";",
+        )
+        header = "Rechnung;Datum;Kunde;Fracht;Maut"
+        rows = ("R-100;01.04.2025;Nord;1.200,00;45,50", "R-101;02.04.2025;Sud;800,00;")
+        error = failure(importer, write(tmp_path, *rows, ";;;2.000,00;45,50", header=header))
+        assert (error.line, error.code) == (4, "FCT210")
+        entries = importer.extract(write(tmp_path, *rows, header=header), [])
+        assert [legs(entry)[0][1] for entry in entries] == [Decimal("1245.50"), Decimal("800.00")]
+
     def test_first_row_without_a_number(self, tmp_path: Path) -> None:
         error = failure(InvoiceImporter(), write(tmp_path, ",03/03/2025,,Bayline,,FSC,1.00"))
         assert (error.line, error.column, error.code) == (2, "Invoice #", "FCT205")
