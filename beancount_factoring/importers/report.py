@@ -28,7 +28,7 @@ half-up to cents, which is what its cell shows.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.utils.datetime import from_excel
@@ -219,11 +219,30 @@ class Report:
             for key in keys:
                 value = cells[key] if key < count else ""
                 if not (value.strip() if type(value) is str else text_of(value)):
+                    self._footer(line, cells, key)
                     totals.add(cells)  # the total adds a footer's fee up too
                     break  # a footer such as ",,,,Wire Fee,($25.00)", or a note
             else:
                 totals.add(cells)
                 yield Row(self, line, cells)
+
+    def _footer(self, line: int, cells: Sequence[Cell], key: int) -> None:
+        """FCT205 if a row left out as a footer (its key field empty) fills more than half
+        of the header's columns: an invoice's row whose number was lost, not a note such
+        as ",,,,Wire Fee,($25.00)". Left out, it would leave the invoice unbooked while
+        the report's total, which counts footers, still agreed."""
+        named = sum(1 for name in self.header.names if name.strip())
+        filled = sum(1 for cell in cells if text_of(cell))
+        if filled * 2 <= named:
+            return
+        raise ImportFailure(
+            self.path,
+            line,
+            f"the row fills {filled} of the report's {named} columns but not this one: "
+            "fill it in (a row with nothing here is read as a note and left out)",
+            self.header.names[key],
+            code="FCT205",
+        )
 
     def _short(self, line: int, count: int) -> ImportFailure:
         """A record cut short: a truncated download, or a stray line break."""

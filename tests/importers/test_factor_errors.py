@@ -339,6 +339,17 @@ def test_one_schedule_number_on_two_days_is_an_event_a_day(tmp_path: Path) -> No
     assert ("2025-03-05", "RF-1103") in events
 
 
+def test_an_invoice_row_without_its_number_is_not_a_footer(tmp_path: Path) -> None:
+    # RF-1103's number lost: the row fills 14 of the 15 columns, so it is no note like
+    # ",,,,Wire Fee,($25.00)" and is not left out (the total counts footers too, and
+    # would still have agreed).
+    purchase = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    path = edited(tmp_path, "p.csv", {"559061,RF-1103,": "559061,,"}, purchase)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (7, "Invoice #", "FCT205")
+    assert "fills 14 of the report's 15 columns but not this one" in str(error)
+
+
 def test_a_report_header_repeated_below_is_named(tmp_path: Path) -> None:
     lines = COLLECTIONS.read_text().splitlines(keepends=True)
     header = next(i for i, line in enumerate(lines) if line.startswith("Batch Date"))
