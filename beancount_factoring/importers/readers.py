@@ -190,9 +190,11 @@ def text_rows(
     errors = "replace" if head else "strict"
     with _open(path, head) as handle:
         start = handle.read(HEAD_BYTES)
-        if codec in ("utf-8", "utf-8-sig"):
+        if codec in ("utf-8", "utf-8-sig") or start.startswith(codecs.BOM_UTF8):
             # Excel's "CSV UTF-8" starts with a byte-order mark; the plain codec is the
-            # fast one, and utf-8-sig would look for a mark on every line.
+            # fast one, and utf-8-sig would look for a mark on every line. The mark says
+            # the file is UTF-8 whatever the importer's one-byte encoding (a file saved
+            # again by Notepad): read in cp1252, "Ü" would become "Ãœ" in silence.
             codec = "utf-8"
             handle.seek(3 if start.startswith(codecs.BOM_UTF8) else 0)
         else:
@@ -214,17 +216,22 @@ def text_rows(
 def wide_encoding(path: str, encoding: str) -> str:
     """For identify(): the encoding a UTF-16 or UTF-32 file's byte-order mark names, when
     the importer reads another; `encoding` otherwise. Such a file is then claimed by its
-    header, and extract says how to read it (FCT201) instead of it being skipped."""
-    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+    header, and extract says how to read it (FCT201) instead of it being skipped. A UTF-8
+    mark is UTF-8 (``utf-8-sig``) for an importer of a one-byte encoding: its header
+    would otherwise start with "ï»¿" and the file be skipped."""
+    name = codecs.lookup(encoding).name
+    if name.startswith(("utf-16", "utf-32")):
         return encoding
     try:
         with open(path, "rb") as handle:
             start = handle.read(4)
     except OSError:
         return encoding
-    for bom, name in _WIDE_BOMS:
+    for bom, wide in _WIDE_BOMS:
         if start.startswith(bom):
-            return name.lower()
+            return wide.lower()
+    if start.startswith(codecs.BOM_UTF8) and name not in ("utf-8", "utf-8-sig"):
+        return "utf-8-sig"
     return encoding
 
 

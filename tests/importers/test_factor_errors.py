@@ -358,3 +358,28 @@ def test_a_report_header_repeated_below_is_named(tmp_path: Path) -> None:
     error = failure(LAKESHORE, path)
     assert (error.line, error.code) == (header + 3, "FCT210")
     assert f"this row is the header of line {header + 1} again" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "encoding"),
+    [
+        ("pinecrest", "payments_2025-04.txt", "cp1252"),
+        ("saaristo", "suoritukset_2025-04.csv", "latin-1"),
+    ],
+)
+def test_a_one_byte_report_saved_again_as_utf8_reads_the_same(
+    tmp_path: Path, folder: str, name: str, encoding: str
+) -> None:
+    # Opened and saved by Notepad: UTF-8 with a byte-order mark. The mark says how to read
+    # it; read in the profile's one-byte encoding, its header would not be found (or its
+    # letters would come out as "Ã¤" and its import ids change).
+    source = DOCUMENTS / folder / name
+    saved = tmp_path / name
+    saved.write_bytes(b"\xef\xbb\xbf" + source.read_text(encoding).encode("utf-8"))
+    importer = IMPORTERS[folder]
+    assert importer.identify(str(saved))
+    original = importer.extract(str(source), [])
+    again = importer.extract(str(saved), [])
+    assert [(e.date, e.narration, e.meta.get("import-id")) for e in again] == [
+        (e.date, e.narration, e.meta.get("import-id")) for e in original
+    ]
