@@ -196,6 +196,13 @@ def parse_decimal(
         whole, sep, part, only = b_whole, b_sep, b_part, b_only
     elif (lead is not None) + (inner is not None) + (trail is not None) > 1:
         raise ValueError(f"{_shown(raw)} is not an amount{_why(text, decimal_mark, thousands)}")
+    elif trail is not None and part == "":
+        # `50,-` is a whole 50.00 in German and Swiss writing, not a trailing minus.
+        raise ValueError(
+            f"{_shown(raw)} may be a whole amount (50{decimal_mark}- for 50{decimal_mark}00) "
+            f"or a negative one: write its cents (50{decimal_mark}00, or 50{decimal_mark}00- "
+            "if it is negative)"
+        )
     if whole is None:
         value = "." + only
     else:

@@ -256,3 +256,15 @@ def test_the_importers_refuse_money_with_three_places(tmp_path: Path) -> None:
     assert "'1.890' has three digits after the decimal mark '.': is it thousands" in error.detail
     error = failure(summit(), report(tmp_path, "$51.250"))
     assert (error.line, error.column, error.code) == (2, "Paid", "FCT207")
+
+
+@pytest.mark.parametrize(("cell", "mark"), [("50,-", ","), ("50.-", "."), ("1.234,-", ",")])
+def test_a_whole_amount_written_with_a_dash_is_an_error(cell: str, mark: str) -> None:
+    # German and Swiss writing: 50,- is 50.00. It was read as a trailing minus (-50), a
+    # credit booked as a debit; it may mean either, so the cell must give its cents.
+    with pytest.raises(ValueError, match=r"may be a whole amount .* or a negative one"):
+        parse_decimal(cell, mark, "." if mark == "," else ",")
+    with pytest.raises(ValueError, match="write its cents"):
+        Numbers(mark, "." if mark == "," else ",")(cell)
+    # With its cents the trailing minus is read as ever: 50,00- is -50.00.
+    assert Numbers(mark, "." if mark == "," else ",")(f"50{mark}00-") == Decimal("-50.00")
