@@ -232,11 +232,79 @@ def test_fct131__a_payment_after_a_part_pays_the_rest_first():
     assert "Invoice INV-10 is already paid (500.00 USD received)" in errors[0].message
 
 
-@pytest.mark.parametrize(("number", "refused"), [("INV-10", False), ("INV-9", True)])
-def test_fct131__a_payment_of_two_invoices_pays_each_its_share(number, refused):
+# Granite paid us 500.00 of INV-9 (2,000.00) on 02-15; Summit then buys it whole.
+PAID_IN_PART = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-02-10 * "TQL" "Load 9"
+  invoice: "INV-9"
+  Assets:Receivable:TQL   2000.00 USD
+  Income:Freight
+
+2025-02-15 * "TQL" "Check 123, part of INV-9" ^INV-9
+  Assets:Bank:Checking     500.00 USD
+  Assets:Receivable:TQL
+"""
+FUNDED_WHOLE = """
+2025-02-24 * "SUMMIT FUNDING" "ACH INV-9" ^INV-9
+  Assets:Bank:Checking    1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+SCHEDULED = """
+2025-02-24 * "Summit" "Schedule 8" ^INV-9
+  factoring: "schedule"
+  schedule: "8"
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+@pytest.mark.parametrize(("sale", "what"), [(FUNDED_WHOLE, "funded"), (SCHEDULED, "sold")])
+def test_fct131__an_invoice_paid_in_part_is_not_sold_at_its_face(model, sale, what):
+    # Bought at its face 2,000.00, the receivable (2,000.00 - 500.00 = 1,500.00) went to
+    # -500.00, and Summit's collection of the 1,500.00 left read as a 500.00 short pay:
+    # an expense where TQL paid in full. Nothing of the sale is booked.
+    text = PAID_IN_PART + sale
+    if model == "loan":
+        text = text.replace("  advance-rate: 0.95\n", '  advance-rate: 0.95\n  model: "loan"\n')
+    entries, errors = load(text)
+    assert codes(errors) == ["FCT131"]
+    assert (
+        f"Invoice INV-9 cannot be {what} at its face 2,000.00 USD: you were paid 500.00 of "
+        "it before, 1,500.00 is left" in errors[0].message
+    )
+    assert balance(entries, "Assets:Receivable:TQL") == D("1500.00")
+
+
+def test_a_check_returned_unpaid_leaves_the_invoice_to_sell():
+    # The 500.00 check came back: INV-9 is unpaid again, and Summit funds it whole:
+    # 2,000.00 x 0.95 - 2% (40.00) = 1,860.00. The receivable: 2,000.00 - 500.00 + 500.00
+    # - 2,000.00 = 0.00.
+    bounced = """
+2025-02-20 * "TQL" "Check 123 returned unpaid" ^INV-9
+  Assets:Bank:Checking    -500.00 USD
+  Assets:Receivable:TQL
+"""
+    entries, errors = load(PAID_IN_PART + bounced + FUNDED_WHOLE)
+    assert errors == []
+    assert balance(entries, "Assets:Receivable:TQL") == 0
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("INV-10", "you were paid 200.00 of it before, 300.00 is left"),
+        ("INV-9", "Invoice INV-9 is already paid (300.00 USD received)"),
+    ],
+)
+def test_fct131__a_payment_of_two_invoices_pays_each_its_share(number, message):
     # 500.00 for INV-9 (300.00, the older) and INV-10 (500.00): INV-9 paid in full,
-    # 500.00 - 300.00 = 200.00 of INV-10. INV-10 may still be sold; INV-9 may not.
-    # (Counted whole against each, the check refused selling INV-10 too.)
+    # 500.00 - 300.00 = 200.00 of INV-10 (counted whole against each, INV-10 read as
+    # paid in full). Neither can be sold at its face: INV-9 is paid, INV-10 paid in part.
     _, errors = load(
         ONE_CHECK_TWO_LOADS
         + f"""
@@ -245,9 +313,8 @@ def test_fct131__a_payment_of_two_invoices_pays_each_its_share(number, refused):
   schedule: "8"
 """
     )
-    assert codes(errors) == (["FCT131"] if refused else [])
-    if refused:
-        assert "Invoice INV-9 is already paid (300.00 USD received)" in errors[0].message
+    assert codes(errors) == ["FCT131"]
+    assert message in errors[0].message
 
 
 @pytest.mark.parametrize(

@@ -467,9 +467,11 @@ def _sort_transaction(
             event = Event("remittance", index, entry, amount=amount, currency=currency)
             pending.remittances.append(event)
     elif entry.links and any(
-        accounts.is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0] < 0
+        accounts.is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0]
         for p in entry.postings
     ):
+        # A credit that links invoices pays them; a debit (a check returned unpaid)
+        # takes back what was paid of them (``_share_payment``).
         pending.payments.append((index, entry))
     if bank and income:
         text = f"{entry.payee or ''} {entry.narration or ''}"
@@ -666,7 +668,22 @@ def _share_payment(
     paid_before: dict[str, Decimal],
 ) -> None:
     """Share what a payment credits in one currency among its invoices of that currency
-    (sorted oldest first), each up to what is left of its face, the rest to the last."""
+    (sorted oldest first), each up to what is left of its face, the rest to the last. A
+    debit (a check returned unpaid, a refund) takes back what the payments before paid,
+    youngest invoice first: a bounced check leaves its invoices open again."""
+    if paid < 0:
+        for invoice in reversed(invoices):
+            number = invoice.number
+            share = max(paid, -paid_before.get(number, ZERO))
+            if share < 0:
+                currency = invoice.face.currency
+                book.events.append(
+                    Event("payment", index, entry, invoices=(number,), amount=share,
+                          currency=currency)
+                )  # fmt: skip
+                paid_before[number] += share
+                paid -= share
+        return
     for position, invoice in enumerate(invoices, 1):
         number = invoice.number
         left = (invoice.face.number or ZERO) - paid_before.get(number, ZERO)

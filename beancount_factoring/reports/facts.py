@@ -286,7 +286,7 @@ def _attribute(
         linked = [link for link in entry.links if _on_account(link, line, invoices, moved)]
         if not linked:
             return [(None, line.number)]
-        if len(linked) > 1 and line.number < 0:
+        if len(linked) > 1:
             return None
         number = min(linked)
     return [(number, line.number)]
@@ -345,12 +345,15 @@ def _share_by_number(
 
     By the invoices' dates, then their numbers as a person reads them (INV-9 before
     INV-10), each up to its open amount, the rest to the last: a guess for a credit
-    written by hand (or edited), where the ledger says no more.
+    written by hand (or edited), where the ledger says no more. A debit (a check
+    returned unpaid) takes back what was paid, youngest first (``_share_debit``).
     """
     linked = sorted(
         (link for link in entry.links if _on_account(link, line, invoices, moved)),
         key=lambda link: (invoices[link].entry.date, natural_key(link)),
     )
+    if line.number > 0:
+        return _share_debit(line, linked, invoices, open_amounts)
     shares: list[tuple[str | None, Decimal]] = []
     rest = -line.number
     for candidate in linked[:-1]:
@@ -360,4 +363,24 @@ def _share_by_number(
             rest -= take
     if rest:
         shares.append((linked[-1], -rest))
+    return shares
+
+
+def _share_debit(
+    line: Line, linked: list[str], invoices: dict[str, Any], open_amounts: dict[str, Decimal]
+) -> list[tuple[str | None, Decimal]]:
+    """A debit that links several invoices on its account (sorted oldest first), shared
+    as the plugin takes back a payment: youngest first, each up to what was paid of it
+    (its face less what is open), the rest to the oldest. A bounced check of 1,000.00
+    that paid INV-9 (500.00) and 500.00 of INV-10 (700.00) gives 500.00 back to each."""
+    shares: list[tuple[str | None, Decimal]] = []
+    rest = line.number
+    for candidate in reversed(linked[1:]):
+        face = invoices[candidate].face.number or ZERO
+        take = min(max(face - open_amounts.get(candidate, ZERO), ZERO), rest)
+        if take:
+            shares.append((candidate, take))
+            rest -= take
+    if rest:
+        shares.append((linked[0], rest))
     return shares

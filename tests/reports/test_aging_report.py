@@ -320,6 +320,41 @@ def test_a_payment_of_several_invoices_pays_the_oldest_first():
     assert rows(report.unfactored) == {("TQL", None): buckets(d30="500.00")}
 
 
+def test_a_bounced_check_of_several_invoices_opens_each_again():
+    # A check of 1,000.00 paid INV-9 (500.00, 01-10) in full and 500.00 of INV-10
+    # (700.00, 01-20), oldest first; it came back unpaid. Each is owed whole again. By
+    # invoice date on 03-15: INV-9 500.00, 64 days (61-90); INV-10 700.00, 54 days
+    # (31-60); by due date (net 30): 34 days (31-60) and 24 days (1-30). (The debit went
+    # whole to "INV-10", the first by its text: 1,200.00 on INV-10 and INV-9 gone.)
+    text = """
+2025-01-10 * "TQL" "Load 9"
+  invoice: "INV-9"
+  Assets:Receivable:TQL        500.00 USD
+  Income:Freight
+
+2025-01-20 * "TQL" "Load 10"
+  invoice: "INV-10"
+  Assets:Receivable:TQL        700.00 USD
+  Income:Freight
+
+2025-02-15 * "TQL" "Check 123 for INV-9 and INV-10" ^INV-9 ^INV-10
+  Assets:Bank:Checking        1000.00 USD
+  Assets:Receivable:TQL
+
+2025-02-20 * "TQL" "Check 123 returned unpaid" ^INV-9 ^INV-10
+  Assets:Bank:Checking       -1000.00 USD
+  Assets:Receivable:TQL
+"""
+    report = book_of(full(text)).aging(as_of=day(2025, 3, 15))
+    assert {x.invoice: x.amount for x in report.invoices} == {
+        "INV-9": D("500.00"),
+        "INV-10": D("700.00"),
+    }
+    assert rows(report.unfactored) == {("TQL", None): buckets(d60="700.00", d90="500.00")}
+    due = book_of(full(text)).aging(as_of=day(2025, 3, 15), basis="due")
+    assert rows(due.unfactored) == {("TQL", None): buckets(d30="700.00", d60="500.00")}
+
+
 # Maple owes CA-1 (1,000.00 CAD, 03-03) and US-1 (500.00 USD, 03-05); one remittance
 # pays all of US-1 and 400.00 of CA-1, a credit in each currency.
 TWO_CURRENCY_REMITTANCE = """

@@ -30,6 +30,7 @@ from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, rewritten
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
+from beancount_factoring.settlement.handlers.schedule import paid_in_part
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -559,6 +560,8 @@ def _funding_commit(
         return None
     if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
         settler.error("FCT131", f"Invoice {number} is already paid and cannot be funded", event)
+        return None
+    if state.direct_paid and paid_in_part(settler, event, state, "funded"):
         return None
     return [(FUND, state, state.split(terms), terms)]
 

@@ -417,6 +417,12 @@ def _other_currency(settler: Settler, event: Event, amount: Decimal) -> bool:
 
 def settle_payment(settler: Settler, event: Event) -> None:
     state = settler.states[event.invoices[0]]
+    if (event.amount or ZERO) < 0:
+        # A payment taken back (a check returned unpaid): the invoice is open again. (For
+        # an invoice the factor holds, no payment to you counted: nothing to take back.)
+        if not factor_holds(state):
+            state.direct_paid = max(state.direct_paid + (event.amount or ZERO), ZERO)
+        return
     if factor_holds(state):
         # The factor's invoice: the cash is the factor's, not a payment to us (FCT136).
         report_payment(settler, event, state)

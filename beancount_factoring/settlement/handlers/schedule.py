@@ -29,7 +29,7 @@ def settle_schedule(settler: Settler, event: Event) -> None:
         settler.error("FCT134", "A schedule event carries one schedule: id", event)
         return
     schedule = ids[0] if ids else None
-    ok, date, tolerance = True, event.date, settler.tolerance
+    ok, date = True, event.date
     for state in states:
         # (The tests of _check_sellable, which it repeats to report: most invoices pass.)
         if (
@@ -37,7 +37,7 @@ def settle_schedule(settler: Settler, event: Event) -> None:
             or state.scheduled_on
             or state.funded_on
             or state.collected_on
-            or state.direct_paid >= state.face - tolerance
+            or state.direct_paid
         ):
             ok = _check_sellable(settler, state, event) and ok
     if not ok:
@@ -204,4 +204,26 @@ def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool
             event,
         )
         return False
+    return not paid_in_part(settler, event, state, "sold")
+
+
+def paid_in_part(settler: Settler, event: Event, state: InvoiceState, what: str) -> bool:
+    """True (after an FCT131 error) if the customer paid you part of the invoice before
+    the factor bought it. Bought at its face, the invoice would take its receivable below
+    zero, and the factor's collection of the rest would read as a short pay of what you
+    were paid: a loss booked in silence where there is none."""
+    paid = state.direct_paid
+    if paid <= settler.tolerance:
+        return False
+    left = state.face - paid
+    settler.error(
+        "FCT131",
+        f"Invoice {state.invoice.number} cannot be {what} at its face "
+        f"{state.face:,.2f} {state.currency}: you were paid {paid:,.2f} of it before, "
+        f"{left:,.2f} is left. A factor buys what is unpaid: make this invoice the "
+        f"{paid:,.2f} paid and bill the {left:,.2f} left as an invoice of its own that you "
+        "sell (or, if the payment came after the sale, date it so and mark it "
+        'factoring: "misdirected-payment")',
+        event,
+    )
     return True
