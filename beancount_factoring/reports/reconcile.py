@@ -205,6 +205,9 @@ def _schedule_item(
             snap_ = facts.snap(n, as_of)
             fuel = snap_.fuel if snap_ else ZERO
             cash += P.funding_cash(terms, states[n].split(terms)) - fuel
+        # Less the transfer fee (and its VAT) the deposit that funds it takes, by ACH
+        # unless it says otherwise, as the plugin expects of that deposit.
+        cash -= sum((leg.number for leg in P.transfer_fee_legs(terms, currency)), ZERO)
     scheduled_by = states[numbers[0]].scheduled_by
     source = source_of(scheduled_by.meta if scheduled_by else None)
     return _item(

@@ -58,9 +58,10 @@ def test_chargebacks_and_schedules_explain_the_clearing_balance(summit):
     found = items(report)
     # Chargeback of INV-3: face 3,000.00 - reserve 150.00 = 2,850.00 owed.
     assert found[(ITEM_CHARGEBACK, "INV-3")].on_clearing == D("-2850.00")
-    # Schedule S2 (INV-6, 4,000.00) not funded yet; it should bring 3,800.00 - 80.00.
+    # Schedule S2 (INV-6, 4,000.00) not funded yet; it should bring 3,800.00 advance -
+    # 80.00 fee - 25.00 transfer fee = 3,695.00, as the plugin expects of its deposit.
     schedule = found[(ITEM_SCHEDULE, "S2")]
-    assert (schedule.on_clearing, schedule.cash) == (D("4000.00"), D("3720.00"))
+    assert (schedule.on_clearing, schedule.cash) == (D("4000.00"), D("3695.00"))
     assert schedule.invoices == ("INV-6",)
     assert schedule.deadline == day(2025, 6, 22)  # 06-17 + grace-days 5
     # 4,000.00 - 2,850.00 - 50.00 = 1,100.00.
