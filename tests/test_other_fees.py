@@ -769,3 +769,40 @@ def test_a_months_minimums_are_worked_out_under_that_months_terms():
     # New terms that drop the minimums do not drop February's.
     dropped = FEBRUARY_UNDER_OLD_TERMS.replace("  monthly-minimum-fee: 300.00 USD\n", "")
     assert load(dropped)[1] == []
+
+
+def test_a_minimum_fee_raised_at_collection_is_discount_fee_not_late():
+    # Flat 1% of 1,000.00 = 10.00 at collection, raised to the 25.00 minimum: all of it
+    # discount fee (the least discount fee), none late (a flat fee is never late). The
+    # rebate: reserve 100.00 - 25.00 = 75.00.
+    text = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  fee-timing: "collection"
+  minimum-fee: 25.00 USD
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-05 * "TQL" "Load"
+  invoice: "F1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-01-10 * "SUMMIT FUNDING" "ACH" ^F1
+  Assets:Bank:Checking   900.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-01-20 * "TQL" "paid" ^F1
+  factoring: "collected"
+
+2025-01-22 * "SUMMIT FUNDING" "rebate" ^F1
+  Assets:Bank:Checking   75.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    entries, errors = load(text)
+    assert errors == []
+    assert [(n, part) for a, n, _, part in legs(txn(entries, "rebate")) if a == FEES] == [
+        (D("25.00"), "discount-fee")
+    ]

@@ -240,7 +240,7 @@ def _replay(
     if offer.recourse_days > 0 and recourse_end < end:
         end, how = recourse_end, CHARGED_BACK
     due = P.fee_due(offer, face, split.advance, funded, end, split.discount_fee, currency)
-    base, late = P.base_and_late(offer, split, due)
+    base, late = P.base_and_late(offer, split, due, currency)
     fees = {kind: ZERO for kind in FEE_KINDS}
     fees["discount"] = split.discount_fee
     fees["invoice"] = split.invoice_fee

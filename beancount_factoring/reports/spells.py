@@ -278,4 +278,4 @@ def _fee_to(snap: Snap, result: InvoiceFees, day: datetime.date) -> tuple[Decima
         purchase.discount_fee,
         result.currency,
     )
-    return P.base_and_late(terms, purchase, due)
+    return P.base_and_late(terms, purchase, due, result.currency)

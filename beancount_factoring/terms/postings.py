@@ -542,17 +542,22 @@ def add_funding(
     return (cash if vat is None else cash - vat), vat
 
 
-def base_and_late(agreement: Agreement, split: Purchase, due: Decimal) -> tuple[Decimal, Decimal]:
+def base_and_late(
+    agreement: Agreement, split: Purchase, due: Decimal, currency: str | None
+) -> tuple[Decimal, Decimal]:
     """Split the fee still due at collection into its base and its late part.
 
     With ``fee-timing: "purchase"`` the base (first term) was taken at funding,
     so all that is due is late. With ``"collection"`` the first term is the base
-    discount fee and only the rest is late.
+    discount fee, at least the agreement's ``minimum-fee`` in ``currency`` (the least
+    discount fee: a flat 1% of 1,000.00 raised to a 25.00 minimum is 25.00 of discount
+    fee, no late fee), and only the rest is late.
     """
     if agreement.fee_timing == "purchase":
         return ZERO, due
     basis = split.advance + split.reserve if agreement.fee_basis == "face" else split.advance
-    base = min(round_money(basis * agreement.fee.first_term_rate(), agreement.rounding), due)
+    first = round_money(basis * agreement.fee.first_term_rate(), agreement.rounding)
+    base = min(max(first, minimum_fee(agreement, currency)), due)
     return base, due - base
 
 

@@ -296,7 +296,7 @@ def _move(
     accrued = P.fee_due(
         terms, face, purchase.advance, state.funded_on, event.date, purchase.discount_fee, currency
     )
-    base, late = P.base_and_late(terms, purchase, accrued)
+    base, late = P.base_and_late(terms, purchase, accrued, currency)
     split = P.purchase_split(new, face, currency)
     legs = [P.leg(terms.reserve, -state.held, currency, "buyout", number)] if state.held else []
     old_fees = [

@@ -295,7 +295,9 @@ def _close(
             state.purchase.discount_fee,
             state.currency,
         )
-        state.base_fee, state.late_fee = P.base_and_late(agreement, state.purchase, due)
+        state.base_fee, state.late_fee = P.base_and_late(
+            agreement, state.purchase, due, state.currency
+        )
     number, currency = state.invoice.number, state.currency
     legs: list[P.Leg] = []
     from_reserve = ZERO

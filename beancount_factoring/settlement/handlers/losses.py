@@ -62,7 +62,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
             purchase.discount_fee,
             state.currency,
         )
-        base, late = P.base_and_late(terms, purchase, due)
+        base, late = P.base_and_late(terms, purchase, due, state.currency)
         legs, owed, lost = P.credit_loss_postings(
             terms,
             state.invoice.number,
