@@ -660,3 +660,37 @@ def test_a_payment_of_several_invoices_split_by_hand_takes_the_shares_written():
     entries, errors = load(text, "{'tolerance': '0.05'}")
     assert errors == []
     assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == 0
+
+
+# A credit note on INV-1001 after Summit bought it: 300.00 off for a rate dispute.
+CREDIT_NOTE = """
+2025-03-12 * "TQL" "Credit note CM-1 on INV-1001: rate dispute" ^INV-1001
+  Assets:Receivable:TQL        -300.00 USD
+  Income:Freight
+"""
+
+
+@MODELS
+def test_a_credit_note_on_a_factored_invoice_is_no_payment(model):
+    # FCT136 says what it is (no cash came) and how to write it, not to mark it as a
+    # payment that reached us.
+    _, errors = load(ledger(SOLD + CREDIT_NOTE, model))
+    assert codes(errors) == ["FCT136"]
+    assert "a credit note" in errors[0].message
+    assert 'reason: "client-credit"' in errors[0].message
+    assert "misdirected-payment" not in errors[0].message
+
+
+@MODELS
+def test_a_misdirected_payment_of_income_postings_brings_no_cash(model):
+    # Marked as a payment with only its income posting, the 300.00 was taken for cash
+    # received and owed to Summit (a payment to forward that never came). No cash: FCT134.
+    marked = """
+2025-03-12 * "TQL" "Credit note CM-1 on INV-1001: rate dispute" ^INV-1001
+  factoring: "misdirected-payment"
+  Income:Freight                300.00 USD
+"""
+    entries, errors = load(ledger(SOLD + marked, model))
+    assert codes(errors)[0] == "FCT134"
+    assert "needs the posting of the cash received" in errors[0].message
+    assert balance(entries, DUE) == 0

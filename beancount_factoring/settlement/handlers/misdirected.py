@@ -111,6 +111,16 @@ def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
             f"the customer, not a credit to the receivable. Mark this transaction factoring: "
             f'"{MISDIRECTED}" (the cash goes to {credits}), or book it to a liability'
         )
+    elif not any(_is_cash(p.account) and p.account != state.invoice.account
+                 for p in event.entry.postings):  # fmt: skip
+        message = (
+            f"Invoice {number} is held by factor '{factor}' ({state.describe()}), and this "
+            "transaction credits its receivable with no cash, against income or expenses: a "
+            "credit note. The factor owns the invoice and collects what the customer pays: "
+            "leave the receivable alone, and write what the customer paid on the factor's "
+            'collection (factoring: "collected" with paid: and reason: "client-credit"), '
+            "the credit then a deduction the factor takes"
+        )
     else:
         owner = "pledged to" if terms is not None and terms.loan else "sold to"
         wrong = (
@@ -272,13 +282,21 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
     return False
 
 
+def _is_cash(account: str) -> bool:
+    """False for an income or expense account: a posting there brings no cash (a credit
+    note's revenue taken back), whatever its sign."""
+    return not account.startswith(("Income:", "Expenses:"))
+
+
 def _received(entry: Any, watched: set[str], currency: str) -> Decimal:
     """The cash the payment brought in the invoice's currency: its postings in it, and
     those converted from it at a price (``616.00 USD @@ 880.00 CAD``: 880.00, the
-    price's arithmetic rounded to the cent)."""
+    price's arithmetic rounded to the cent). Income and expense postings are no cash:
+    a credit note marked as a payment brings nothing."""
     received = ZERO
     for posting in entry.postings:
-        units = units_of(posting) if posting.account not in watched else None
+        account = posting.account
+        units = units_of(posting) if account not in watched and _is_cash(account) else None
         if units is None:
             continue
         if units[1] == currency:
