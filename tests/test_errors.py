@@ -456,6 +456,13 @@ def test_fct133__release_before_collection():
             "  Assets:Bank:Checking  5.00 USD\n  Income:Freight\n",
             "no posting to a receivable account",
         ),
+        (
+            # A tenth of a cent: no factor advances or collects it, and every step after
+            # would report a difference that rounds to nothing.
+            '2025-03-04 * "TQL" "Odd"\n  invoice: "INV-5"\n'
+            "  Assets:Receivable:TQL  2000.005 USD\n  Income:Freight\n",
+            "receivable 2000.005 USD is not in whole cents",
+        ),
         ('2025-03-04 * "Summit" "S"\n  factoring: "schedule"\n', "links no invoice"),
         (
             FUND_1 + '2025-03-20 * "TQL" "Paid" ^INV-1 ^INV-2\n'

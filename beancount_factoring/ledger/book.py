@@ -45,6 +45,7 @@ from beancount_factoring.terms.agreement import (
     Agreements,
     parse_agreement,
 )
+from beancount_factoring.terms.fees import CENT
 
 EVENT_KINDS = (
     "schedule",
@@ -793,18 +794,9 @@ def _read_invoice(
         numbers = [cast(Decimal, units.number) for _, units in legs]
         total = sum(numbers, ZERO)
         too_large = not all(fits(number) for number in numbers) or not fits(total)
-    if too_large:
-        problem = (
-            f"invoice {number}'s receivable {total} is too large to book: an amount has at "
-            f"most {AMOUNT_DIGITS} digits before its decimal point and {AMOUNT_PLACES} after; "
-            "correct the amount"
-        )
+    problem = _total_problem(number, total, legs[0][1].currency, too_large)
+    if problem is not None:
         book.errors.append(make_error("FCT134", problem, meta, entry))
-        return
-    if total <= 0:
-        book.errors.append(
-            make_error("FCT134", f"invoice {number} has no positive receivable", meta, entry)
-        )
         return
     account, units = legs[0]
     customer = meta.get("customer") or _customer_of(account)
@@ -826,6 +818,26 @@ def _read_invoice(
         book.loads.setdefault(load, number)
     if not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
+
+
+def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) -> str | None:
+    """What is wrong with an invoice's receivable total, or None when it can be booked."""
+    if too_large:
+        return (
+            f"invoice {number}'s receivable {total} is too large to book: an amount has at "
+            f"most {AMOUNT_DIGITS} digits before its decimal point and {AMOUNT_PLACES} after; "
+            "correct the amount"
+        )
+    if total <= 0:
+        return f"invoice {number} has no positive receivable"
+    if total != total.quantize(CENT):
+        # A fraction of a cent would come back at every step as a difference that rounds
+        # to nothing (expected 100.00, received 100.00, difference -0.00).
+        return (
+            f"invoice {number}'s receivable {total} {currency} is not in whole cents, which "
+            "is all a factor advances, collects and releases: correct the amount"
+        )
+    return None
 
 
 def _due_problem(number: str, due: object) -> str:
