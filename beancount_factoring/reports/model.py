@@ -139,7 +139,8 @@ class FactorReserve:
     releases due and overdue should pay (``held`` less ``fees_due`` and its VAT);
     ``accrued_fees`` the sum of the invoices' ``accrued_fee``, and
     ``held_net_of_fees`` = ``held`` - ``accrued_fees``, what the reserve is worth
-    once the factor has taken the fees incurred so far; ``forfeited`` the sum of
+    once the factor has taken the fees incurred so far (the VAT it deducts on them is
+    not taken off: it is reclaimed as input VAT, not a cost); ``forfeited`` the sum of
     the invoices' ``forfeited``.
     """
 
