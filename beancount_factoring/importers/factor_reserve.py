@@ -85,10 +85,7 @@ def _movement(row: Row) -> Movement:
 
 def _check_running(report: Report, moves: list[Movement]) -> None:
     """The running balance must follow from the amounts: a wrong sign setting shows here."""
-    days = [move.day for move in moves]
-    descending = any(a > b for a, b in itertools.pairwise(days))
-    if descending and any(a < b for a, b in itertools.pairwise(days)):
-        raise report.fail(moves[0].line, "date", "the rows are not in date order", code="FCT210")
+    descending = _newest_first(report, moves)
     ordered = list(reversed(moves)) if descending else moves
     for before, after in itertools.pairwise(ordered):
         if before.balance is None or after.balance is None:
@@ -103,6 +100,30 @@ def _check_running(report: Report, moves: list[Movement]) -> None:
             )
     if descending:
         moves.reverse()
+
+
+def _newest_first(report: Report, moves: list[Movement]) -> bool:
+    """True if the report lists its newest row first: its dates say so, or, all on one day,
+    its running balance does (it follows from the amounts read bottom up only)."""
+    days = [move.day for move in moves]
+    later = any(a < b for a, b in itertools.pairwise(days))
+    earlier = any(a > b for a, b in itertools.pairwise(days))
+    if later and earlier:
+        raise report.fail(moves[0].line, "date", "the rows are not in date order", code="FCT210")
+    if later or earlier:
+        return earlier
+    return not _runs(moves) and _runs(moves[::-1])
+
+
+def _runs(moves: list[Movement]) -> bool:
+    """True if each balance given follows from the one before and the row's amount."""
+    return all(
+        before.balance + after.amount == after.balance
+        for before, after in itertools.pairwise(moves)
+        if before.balance is not None
+        and after.balance is not None
+        and before.currency == after.currency
+    )
 
 
 def reserve_ledger(report: Report, ctx: Context) -> list[data.Directive]:

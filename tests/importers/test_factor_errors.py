@@ -7,6 +7,7 @@ import random
 import re
 import shutil
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import beangulp
@@ -383,3 +384,30 @@ def test_a_one_byte_report_saved_again_as_utf8_reads_the_same(
     assert [(e.date, e.narration, e.meta.get("import-id")) for e in again] == [
         (e.date, e.narration, e.meta.get("import-id")) for e in original
     ]
+
+
+def test_reserve_report_of_one_day_newest_first_reads_as_oldest_first(tmp_path: Path) -> None:
+    """A report whose rows fall on one day has no dates to say its order: the running
+    balance does (100.00 then 100.00 - 60.00 = 40.00 read top down; bottom up when the
+    newest row comes first). Either way: the same release and the same balance."""
+    header = (
+        "Reserve Account Report - RIDGELINE FREIGHT LLC (Client #C10482) "
+        "04/08/2025 - 04/08/2025\n"
+        "Date,Transaction Type,Batch#,Invoice #,Description,Amount,Balance\n"
+    )
+    rows = [
+        "04/08/2025,Purchase,Schedule#3112,,Reserve holdback,$100.00,$100.00\n",
+        "04/08/2025,Release,ACH 77900,,Reserve release (rebate),($60.00),$40.00\n",
+    ]
+    printed = []
+    for name, order in (("oldest", rows), ("newest", rows[::-1])):
+        path = tmp_path / name / "lakeshore-reserve-2025-04-08.csv"
+        path.parent.mkdir()
+        path.write_text(header + "".join(order), encoding="utf-8")
+        entries = LAKESHORE.extract(str(path), [])
+        printed.append([(type(e).__name__, e.date, getattr(e, "amount", None)) for e in entries])
+        released = [e for e in entries if type(e).__name__ == "Transaction"]
+        assert [p.units.number for p in released[0].postings] == [Decimal("60.00"), -60]
+        balances = [e for e in entries if type(e).__name__ == "Balance"]
+        assert [b.amount.number for b in balances] == [Decimal("40.00")]
+    assert printed[0] == printed[1]
