@@ -74,6 +74,12 @@ ONE_DAY = datetime.timedelta(days=1)
 
 _Columns = dict[str, int | None]
 
+# What an empty amount on a bank line says (every line moves money).
+_NO_AMOUNT = (
+    "a bank line needs an amount; delete the line from the file if it moves no money (a "
+    "pending or note line)"
+)
+
 
 def _cell(cells: list[str], index: int | None) -> str:
     """A cell's text, stripped; '' for a column not configured (`Table.rows()` checked the
@@ -228,7 +234,12 @@ class BankCsvImporter(Importer):
     def _amount(self, table: Table, line: int, cells: list[str], cols: _Columns) -> Decimal:
         names = self.columns
         if names["amount"]:
-            number = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
+            text = _cell(cells, cols["amount"])
+            if not text:
+                raise table.fail(
+                    line, names["amount"], f"the cell is empty: {_NO_AMOUNT}", code="FCT205"
+                )
+            number = self._number(table, line, text, names["amount"])
         else:
             debit = _cell(cells, cols["debit"])
             credit = _cell(cells, cols["credit"])
@@ -237,7 +248,7 @@ class BankCsvImporter(Importer):
                 raise table.fail(
                     line,
                     names["debit"] or names["credit"],
-                    f"no amount in {shown}: a line needs one of them",
+                    f"no amount in {shown}: {_NO_AMOUNT}",
                     code="FCT205",
                 )
             number = Decimal(0)

@@ -137,7 +137,8 @@ def number_pattern(decimal_mark: str, thousands: str) -> re.Pattern[str]:
     """What an amount may look like with these marks; the groups say what it holds.
 
     One sign (`-12.50`, `+12.50`, `12.50-`) or brackets (`(12.50)`), never both nor two;
-    a currency before or after; digits grouped in threes by the thousands mark (or by
+    a currency before or after, or before the brackets (`$ (12.50)`, Excel's accounting
+    format); digits grouped in threes by the thousands mark (or by
     spaces), or not grouped; at most one decimal mark, after the groups.
     """
     mark = re.escape(decimal_mark)
@@ -151,7 +152,7 @@ def number_pattern(decimal_mark: str, thousands: str) -> re.Pattern[str]:
     cur = rf"(?:{_CURRENCY}\s*)?"
     sign = f"[{_SIGNS}]"
     return re.compile(
-        rf"(?:\(\s*{cur}(?P<bracketed>{number('b_')})\s*(?:{_CURRENCY})?\s*\)"
+        rf"(?:(?:{_CURRENCY}\s*\(\s*|\(\s*{cur})(?P<bracketed>{number('b_')})\s*(?:{_CURRENCY})?\s*\)"
         rf"|(?P<lead>{sign})?\s*{cur}(?P<inner>{sign})?\s*{number('')}\s*"
         rf"(?:{_CURRENCY})?\s*(?P<trail>-)?)"
     )
@@ -251,7 +252,7 @@ def _shown(raw: str) -> str:
 
 def _why(text: str, decimal_mark: str, thousands: str) -> str:
     """Why a cell that looks like a number is not one with these marks."""
-    signs = sum(text.count(sign) for sign in _SIGNS) + text.startswith("(")
+    signs = sum(text.count(sign) for sign in _SIGNS) + ("(" in text)
     if signs > 1:
         return (
             ": it has more than one sign (a minus or plus, a trailing minus, brackets); "

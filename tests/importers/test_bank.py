@@ -296,6 +296,14 @@ class TestMalformed:
         importer = BankCsvImporter("Assets:Bank", narration="Text", debit="Out", credit="In")
         error = failure(importer, write(tmp_path, "Date,Text,Out,In\n03/03/2025,Fee,,\n"))
         assert (error.line, error.column, error.code) == (2, "Out", "FCT205")
+        assert "delete the line from the file if it moves no money" in error.detail
+
+    def test_empty_amount_says_so_and_how_to_fix_it(self, tmp_path: Path) -> None:
+        # (It read as "'' is not an amount", FCT207, with no way out.)
+        importer = BankCsvImporter("Assets:Bank", narration="Text", factors={})
+        error = failure(importer, write(tmp_path, "Date,Text,Amount\n03/03/2025,Pending,\n"))
+        assert (error.line, error.column, error.code) == (2, "Amount", "FCT205")
+        assert error.detail.startswith("the cell is empty: a bank line needs an amount; delete")
 
     def test_file_cut_inside_a_quoted_field(self, tmp_path: Path) -> None:
         path = write(tmp_path, statement(GOOD, 'DEBIT,02/06/2025,"PILOT TRAV'))

@@ -88,7 +88,7 @@ def test_the_messages_say_what_is_wrong() -> None:
     for cell in ("600,00", "1,,,2", "-1.234,56", "1.2.3"):
         with pytest.raises(ValueError, match=grouping):
             parse_decimal(cell)
-    for cell in ("-5-", "(-5)", "--5", "+5-", "(5)-"):
+    for cell in ("-5-", "(-5)", "--5", "+5-", "(5)-", "$(-5)"):
         with pytest.raises(ValueError, match="it has more than one sign"):
             parse_decimal(cell)
     with pytest.raises(ValueError, match="and no thousands mark"):
@@ -100,6 +100,8 @@ ACCEPTED = [
     ("$1,234.56", ".", ",", "1234.56"),
     ("(1,234.56)", ".", ",", "-1234.56"),
     ("($1,234.56)", ".", ",", "-1234.56"),
+    ("$(1,234.56)", ".", ",", "-1234.56"),  # Excel's accounting format: the sign outside
+    ("$ (1,234.56)", ".", ",", "-1234.56"),
     ("-$1,234.56", ".", ",", "-1234.56"),
     ("$-5", ".", ",", "-5"),
     ("1234.56-", ".", ",", "-1234.56"),
