@@ -154,6 +154,16 @@ BASE = """
             "not a valid account name",
         ),
         (
+            ("recourse-days: 90", 'recourse-days: 90\n  currency: "usd"'),
+            7,
+            'key \'currency\' (column 3): "usd" must be in capitals: "USD"',
+        ),
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  currency: "US dollars"'),
+            7,
+            "must be a quoted currency",
+        ),
+        (
             # New terms pasted under the old: Beancount keeps the last, 30 days, in silence.
             ("recourse-days: 90", "recourse-days: 90\n  ; renegotiated\n  recourse-days: 30"),
             8,

@@ -464,7 +464,11 @@ class _Reader:
         value = self.meta.get("currency")
         if value is None:
             return None
-        if not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
+        if isinstance(value, str) and _CURRENCY_RE.fullmatch(value.upper()):
+            if value != value.upper():  # Beancount's currencies are in capitals
+                self.error("currency", f'"{value}" must be in capitals: "{value.upper()}"')
+                return None
+        elif not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
             self.error("currency", f'{_shown(value)} must be a quoted currency, like "CAD"')
             return None
         return value
