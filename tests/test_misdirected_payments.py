@@ -694,3 +694,14 @@ def test_a_misdirected_payment_of_income_postings_brings_no_cash(model):
     assert codes(errors)[0] == "FCT134"
     assert "needs the posting of the cash received" in errors[0].message
     assert balance(entries, DUE) == 0
+
+
+def test_past_recourse_after_a_misdirected_payment_says_what_is_missing():
+    # TQL paid us on 2025-04-10; Summit never reported the collection. 2025-07-20 is
+    # 137 days after the funding of 2025-03-05, past recourse-days 90: FCT160, which asks
+    # for the forward and the factor's report, not for the payment already booked.
+    _, errors = load(SOLD + MISDIRECTED + "\n2025-07-20 open Expenses:Later\n")
+    assert codes(errors) == ["FCT160"]
+    assert "The customer paid you 2000.00 USD for it on 2025-04-10" in errors[0].message
+    assert "forward it to the factor if you have not" in errors[0].message
+    assert "Book the debtor's payment" not in errors[0].message

@@ -214,14 +214,22 @@ def _past_recourse(
     if days <= agreement.recourse_days:
         return []
     entry = state.invoice.entry
+    fix = "Book the debtor's payment (collected) or the factor's chargeback"
+    if state.received and state.received_on is not None:
+        # The customer paid us: what is missing is the factor's side of that payment.
+        fix = (
+            f"The customer paid you {state.received} {state.currency} for it on "
+            f"{state.received_on} (misdirected-payment): forward it to the factor if you "
+            "have not (or book the deposit that nets it), then book the factor's report "
+            "that it is collected (collected)"
+        )
     return [
         make_error(
             "FCT160",
             f"Invoice {state.invoice.number} was funded by '{agreement.name}' on "
             f"{state.funded_on}, {days} days before {as_of}, past its "
             f"recourse-days ({agreement.recourse_days}): it is neither collected "
-            "nor charged back. Book the debtor's payment (collected) or the "
-            "factor's chargeback",
+            f"nor charged back. {fix}",
             entry.meta,
             entry,
         )
