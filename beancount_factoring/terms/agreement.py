@@ -29,6 +29,7 @@ used, so the factor's events raise no further errors until it is fixed.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import itertools
 import re
@@ -241,6 +242,30 @@ class Agreement:
             vat_key = PART_VAT_KEY.get(part)
         # A handful of rates at most: a scan, no dict per call.
         return next((rate for key, rate in self.vat_rates if key == vat_key), Decimal(0))
+
+    def with_vat_of(self, current: Agreement | None) -> Agreement:
+        """These terms with the VAT of ``current``, the same factor's agreement in force on
+        the day a fee is charged.
+
+        A fee follows the terms the invoice was bought under; the VAT on it is the rate
+        of the day it is charged. A rate changed by law (Finland's 24% became 25.5% on
+        2024-09-01) applies to the fees charged from that day, on invoices bought before
+        it too: the new agreement dated that day gives the new rate to both.
+        """
+        if (
+            current is None
+            or current is self
+            or (current.vat_rates == self.vat_rates and current.vat_account == self.vat_account)
+            or current.name.strip().lower() != self.name.strip().lower()
+        ):
+            return self
+        key = ("with_vat_of", id(current))
+        found: Agreement | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = dataclasses.replace(
+                self, vat_rates=current.vat_rates, vat_account=current.vat_account
+            )
+        return found
 
     def customer_credit_account(self, receivable: str) -> str:
         """The account of what we owe the customer of ``receivable`` (an overpayment)."""
@@ -464,11 +489,11 @@ class _Reader:
         value = self.meta.get("currency")
         if value is None:
             return None
-        if isinstance(value, str) and _CURRENCY_RE.fullmatch(value.upper()):
-            if value != value.upper():  # Beancount's currencies are in capitals
-                self.error("currency", f'"{value}" must be in capitals: "{value.upper()}"')
-                return None
-        elif not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
+        if isinstance(value, str) and len(value) == 3 and value.isalpha() and value.islower():
+            # A currency code in small letters (Beancount's are in capitals).
+            self.error("currency", f'"{value}" must be in capitals: "{value.upper()}"')
+            return None
+        if not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
             self.error("currency", f'{_shown(value)} must be a quoted currency, like "CAD"')
             return None
         return value
@@ -874,6 +899,8 @@ class Agreements:
         self._names: dict[str, re.Pattern[str]] = {}
         # factor_of_payee's answers, by text (emptied when an agreement is added).
         self._payees: dict[tuple[str, bool], tuple[str, ...]] = {}
+        # Per factor, whether all its agreements give the same VAT (emptied likewise).
+        self._vat_steady: dict[str, bool] = {}
 
     def add(
         self,
@@ -889,6 +916,7 @@ class Agreements:
         terms.append((date, agreement, currency))
         terms.sort(key=lambda item: item[0])
         self._payees.clear()
+        self._vat_steady.clear()
         if agreement is not None:
             for name_ in agreement.own_accounts():
                 owner = self._factor_of_account.setdefault(name_, key)
@@ -931,6 +959,18 @@ class Agreements:
         if index == 0:
             return False, None
         return True, terms[index - 1][1]
+
+    def charged_on(self, terms: Agreement, day: datetime.date, currency: str) -> Agreement:
+        """An invoice's ``terms`` as they charge a fee on ``day``: with the VAT of the
+        agreement in force that day (``Agreement.with_vat_of``)."""
+        key = terms.name.strip().lower()
+        steady = self._vat_steady.get(key)
+        if steady is None:
+            kinds = {(a.vat_rates, a.vat_account) for _, a, _ in self._by_factor.get(key, ()) if a}
+            steady = self._vat_steady[key] = len(kinds) <= 1
+        if steady:
+            return terms
+        return terms.with_vat_of(self.in_force(key, day, currency)[1])
 
     def factor_of_account(self, name: str) -> str | None:
         """The one factor whose clearing, reserve or fee account this is, if only one."""
