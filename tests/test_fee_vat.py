@@ -432,3 +432,123 @@ def test_a_credit_loss_takes_the_fee_and_its_vat_from_the_reserve(model):
     assert (loss.FEES, D("20.00"), "INV-1044", "late-fee") in written
     assert (loss.LOSS, D("34.90"), "INV-1044", "credit-loss") in written
     assert balance(entries, VAT) == D("20.40")  # 15.30 + 5.10
+
+
+# Finland's VAT went from 24% to 25.5% on 2024-09-01. Each invoice keeps the fee terms it
+# was bought under; the VAT on a fee is the rate of the day the fee is charged, which the
+# agreement dated 2024-09-01 (the same terms, the new rate) gives.
+RATE_CHANGE = """
+2024-01-01 open Assets:Bank:Checking
+2024-01-01 open Assets:Receivable:Kaarna
+2024-01-01 open Assets:Receivable:Lumo
+2024-01-01 open Assets:Tax:VAT:Input
+2024-01-01 open Income:Sales
+
+2024-01-01 custom "factoring-agreement" "Vakka"
+  advance-rate: 0.90
+  fee: "tiered 1.5%/30d + 0.5%/15d"
+  fee-vat: 0.24
+  invoice-fee: 5.00 EUR
+  invoice-fee-vat: 0.24
+  transfer-fee: 2.00 EUR
+  transfer-fee-vat: 0.24
+  recourse-days: 90
+  payee: "VAKKA RAHOITUS"
+  bank: Assets:Bank:Checking
+  vat-account: Assets:Tax:VAT:Input
+
+2024-09-01 custom "factoring-agreement" "Vakka"
+  advance-rate: 0.90
+  fee: "tiered 1.5%/30d + 0.5%/15d"
+  fee-vat: 0.255
+  invoice-fee: 5.00 EUR
+  invoice-fee-vat: 0.255
+  transfer-fee: 2.00 EUR
+  transfer-fee-vat: 0.255
+  recourse-days: 90
+  payee: "VAKKA RAHOITUS"
+  bank: Assets:Bank:Checking
+  vat-account: Assets:Tax:VAT:Input
+
+2024-08-05 * "Kaarna Oy" "Invoice 1001"
+  invoice: "1001"
+  Assets:Receivable:Kaarna       1000.00 EUR
+  Income:Sales
+
+; In August, at 24%: 900.00 - 15.00 - 3.60 - 5.00 - 1.20 - 2.00 - 0.48 = 872.72
+2024-08-06 * "VAKKA RAHOITUS" "Funding of 1001" ^1001
+  Assets:Bank:Checking            872.72 EUR
+  Assets:Factoring:Vakka:Clearing
+
+; Paid 40 days after the funding: 1.5% + 0.5% = 2.0% = 20.00, of which 15.00 was taken.
+2024-09-15 * "Kaarna Oy" "Kaarna paid Vakka" ^1001
+  factoring: "collected"
+
+; In September, at 25.5%: 100.00 - 5.00 - 1.28 (5.00 x 0.255 = 1.275) = 93.72
+2024-09-17 * "VAKKA RAHOITUS" "Reserve of 1001" ^1001
+  Assets:Bank:Checking             93.72 EUR
+  Assets:Factoring:Vakka:Reserve
+
+2024-08-26 * "Lumo Oy" "Invoice 1002"
+  invoice: "1002"
+  Assets:Receivable:Lumo         2000.00 EUR
+  Income:Sales
+
+2024-08-30 * "Vakka" "Schedule S-7" ^1002
+  factoring: "schedule"
+  schedule: "S-7"
+
+; Bought in August, funded in September by a deposit that names nothing, at 25.5%:
+; 1,800.00 - 30.00 - 7.65 - 5.00 - 1.28 - 2.00 - 0.51 = 1,753.56
+2024-09-02 * "VAKKA RAHOITUS" "Funding that names nothing"
+  Assets:Bank:Checking           1753.56 EUR
+  Assets:Factoring:Vakka:Clearing
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_fee_bears_the_vat_rate_of_the_day_it_is_charged(model):
+    entries, errors = load(with_model(RATE_CHANGE, model), opens=False)
+    assert errors == []
+    funding = legs(txn(entries, "Funding of 1001"))
+    assert (VAT, D("5.28"), None, "vat") in funding  # 3.60 + 1.20 + 0.48, at 24%
+    release = legs(txn(entries, "Reserve of 1001"))
+    assert (VAT, D("1.28"), "1001", "vat") in release  # the late fee's, at 25.5%
+    unnamed = legs(txn(entries, "Funding that names nothing"))
+    assert (VAT, D("8.93"), None, "vat") in unnamed  # 7.65 + 1.28, at 25.5%
+    # VAT: 5.28 + 1.28 + 8.93 + 0.51 = 16.00. Fees: 15 + 5 + 2 + 5 + 30 + 5 + 2 = 64.00.
+    # Cash: 872.72 + 93.72 + 1,753.56 = 2,720.00 = 900.00 + 100.00 + 1,800.00 - 64.00 - 16.00.
+    assert balance(entries, VAT) == D("16.00")
+    assert balance(entries, FEES) == D("64.00")
+    assert balance(entries, CLEARING) == 0
+    # A release at the old rate (5.00 + 1.20 taken: 93.80) is an error, not booked.
+    _, errors = load(with_model(RATE_CHANGE, model).replace("93.72", "93.80"), opens=False)
+    assert codes(errors) == ["FCT140"]
+
+
+def test_the_reserve_report_expects_the_vat_rate_of_its_date(tmp_path):
+    # Collected 2024-09-15, not released as of 2024-09-16: due back 100.00 - late fee 5.00
+    # - VAT 1.28 (25.5%, the rate in force that day; 24% would give 1.20 and 93.80).
+    path = tmp_path / "main.beancount"
+    text = RATE_CHANGE.split("; In September")[0]
+    path.write_text('plugin "beancount_factoring.plugin"\n' + text, encoding="utf-8")
+    entries, errors, options = loader.load_file(str(path))
+    assert errors == []
+    (factor,) = compute(entries, options, errors).reserve(as_of=datetime.date(2024, 9, 16)).factors
+    (line,) = [line for line in factor.invoices if line.invoice == "1001"]
+    assert (line.held, line.fees_due, line.due_back) == (D("100.00"), D("5.00"), D("93.72"))
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_chargeback_after_the_rate_change_owes_the_new_vat(model):
+    # 1001, funded 2024-08-06 at 24%, charged back 2024-09-15 (day 40): fee 2.0% = 20.00,
+    # 15.00 taken, so 5.00 + VAT 1.28 at 25.5% (not 1.20 at 24%); owed through clearing
+    # 1,000.00 - 100.00 + 5.00 + 1.28 = 906.28.
+    text = with_model(RATE_CHANGE, model).split("; Paid 40 days")[0]
+    text += '\n2024-09-15 * "Vakka" "1001 sold back" ^1001\n  factoring: "chargeback"\n'
+    text += '  reason: "broker-claim"\n'
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    chargeback = legs(txn(entries, "1001 sold back"))
+    assert (VAT, D("1.28"), "1001", "vat") in chargeback
+    assert (CLEARING, D("-906.28"), "1001", "chargeback") in chargeback

@@ -544,7 +544,10 @@ def _vat_shares(
     first = vat_lines[0]
     shares: dict[str, Decimal] = {}
     for owner, line in fees:
-        terms = next((a for a in facts.agreements_of(owner) if a.vat_account), None)
+        # The VAT in force on the day the fee was charged (Agreement.with_vat_of).
+        _, terms = facts.book.agreements.in_force(owner, line.date, line.currency)
+        if terms is None or not terms.vat_account:
+            terms = next((a for a in facts.agreements_of(owner) if a.vat_account), None)
         if terms is not None and line.part:
             shares[owner] = shares.get(owner, ZERO) + fee_vat(terms, line.part, line.number)
     rest = total - sum(shares.values(), ZERO)

@@ -173,7 +173,9 @@ def _items_of_invoice(
     if closed and not snap.released_on and (snap.held or fees):
         days = terms.release_days
         deadline = closed + _days(days) if days is not None else None
-        cash = P.release_cash(terms, snap.held, snap.base_fee, snap.late_fee)
+        # (The fees are charged when it comes: with the VAT in force as of the date.)
+        charged = facts.book.agreements.charged_on(terms, as_of, currency)
+        cash = P.release_cash(charged, snap.held, snap.base_fee, snap.late_fee)
         found.append(item(ITEM_RELEASE, closed, ZERO, cash, deadline))
     if not (closed or snap.charged_back_on) and terms.recourse_days:
         deadline = snap.funded_on + _days(terms.recourse_days)
@@ -201,10 +203,11 @@ def _schedule_item(
         face = ZERO  # Pledged, not sold: a loan-model schedule moves nothing to clearing.
     cash = ZERO
     if terms is not None:
+        charged = facts.book.agreements.charged_on(terms, as_of, currency)
         for n in numbers:
             snap_ = facts.snap(n, as_of)
             fuel = snap_.fuel if snap_ else ZERO
-            cash += P.funding_cash(terms, states[n].split(terms)) - fuel
+            cash += P.funding_cash(charged, states[n].split(terms)) - fuel
         # Less the transfer fee (and its VAT) the deposit that funds it takes, by ACH
         # unless it says otherwise, as the plugin expects of that deposit.
         cash -= sum((leg.number for leg in P.transfer_fee_legs(terms, currency)), ZERO)

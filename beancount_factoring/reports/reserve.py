@@ -145,7 +145,12 @@ def reserve_line(
         fees_due=fees_due,
         # Less the VAT on the fees due, which the factor deducts with them.
         due_back=(
-            P.release_cash(agreement, snap.held, snap.base_fee, snap.late_fee)
+            P.release_cash(
+                facts.book.agreements.charged_on(agreement, as_of, invoice.face.currency),
+                snap.held,
+                snap.base_fee,
+                snap.late_fee,
+            )
             if fees_due
             else snap.held
         ),

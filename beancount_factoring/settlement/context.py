@@ -44,7 +44,7 @@ class Settler:
         # The charges deducted from an invoice's funding, by invoice (charges.py).
         self.invoice_charges: dict[str, list[Charge]] = {}
         # The cash a schedule's unfunded invoices bring, by how many are left.
-        self.schedule_cash: dict[tuple[str, str], tuple[int, Decimal]] = {}
+        self.schedule_cash: dict[tuple[str, str], tuple[int, Decimal, Agreement]] = {}
         # The days each invoice is named by a schedule or a deposit: only for the message
         # of an event that comes before them (``sold_later``), built at the first one.
         self._sold_on: dict[str, list[tuple[datetime.date, str]]] | None = None

@@ -22,9 +22,11 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
     if reason is None:
         return
     expected: list[P.Leg] = []
+    agreements = settler.book.agreements
     for state in states:
-        agreement = state.agreement
-        assert agreement is not None and state.funded_on and state.purchase
+        assert state.agreement is not None and state.funded_on and state.purchase
+        # The fee accrued to the day is charged then: with the VAT of that day.
+        agreement = agreements.charged_on(state.agreement, event.date, state.currency)
         if reason == "nonpayment":
             _check_recourse(settler, event, state, agreement)
         fee = P.fee_due(

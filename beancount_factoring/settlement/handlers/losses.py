@@ -49,10 +49,12 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
             )
             return
     expected: list[P.Leg] = []
+    agreements = settler.book.agreements
     for state in states:
-        terms = state.agreement
         purchase = state.purchase
-        assert terms is not None and purchase is not None and state.funded_on is not None
+        assert state.agreement is not None and purchase is not None and state.funded_on
+        # The fee accrued to the day is charged then: with the VAT of that day.
+        terms = agreements.charged_on(state.agreement, event.date, state.currency)
         due = P.fee_due(
             terms,
             state.face,

@@ -139,6 +139,8 @@ class Lump(NamedTuple):
             cash += _add_charge(sink, agreement, charge)
         for action, state, detail, terms in self.commits:
             number, currency = state.invoice.number, state.currency
+            if terms is not agreement:  # (the VAT of the deposit's day on its fees)
+                terms = terms.with_vat_of(agreement)
             if action is FUND:
                 assert isinstance(detail, P.Purchase)
                 source = P.funding_source(terms, state.in_clearing, state.invoice.account)
@@ -160,9 +162,12 @@ class Lump(NamedTuple):
     def items(self) -> list[P.Item]:
         """The items of ``add_to`` one by one, with the figures of each: only for the
         message of a deposit that differs."""
-        items = [_charge_item(self.agreement, charge) for charge in self.charges]
+        agreement = self.agreement
+        items = [_charge_item(agreement, charge) for charge in self.charges]
         for action, state, detail, terms in self.commits:
             number, currency = state.invoice.number, state.currency
+            if terms is not agreement:  # (the VAT of the deposit's day on its fees)
+                terms = terms.with_vat_of(agreement)
             if action is FUND:
                 assert isinstance(detail, P.Purchase)
                 source = P.funding_source(terms, state.in_clearing, state.invoice.account)

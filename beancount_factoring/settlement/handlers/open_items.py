@@ -94,7 +94,8 @@ def _schedule_cash(
 ) -> Decimal:
     """The cash a schedule's funding brings, less its fuel advances; kept until it changes."""
     known = settler.schedule_cash.get((factor, schedule))
-    if known is None or known[0] != len(waiting):
+    # (Another agreement in force by a later deposit's day may give another VAT.)
+    if known is None or known[0] != len(waiting) or known[2] is not agreement:
         cash = ZERO
         if agreement.vat_rates:
             for state in waiting:
@@ -105,7 +106,7 @@ def _schedule_cash(
             for state in waiting:
                 split = state.split(agreement)
                 cash += split.advance - split.discount_fee - split.invoice_fee - ZERO - state.fuel
-        known = (len(waiting), cash)
+        known = (len(waiting), cash, agreement)
         settler.schedule_cash[(factor, schedule)] = known
     return known[1]
 
@@ -144,6 +145,8 @@ def _open_releases(
         cash = ZERO
         for state in day_states:
             terms = state.agreement or agreement
+            if terms is not agreement:  # (the VAT of the deposit's day on its fees)
+                terms = terms.with_vat_of(agreement)
             if terms.vat_rates:
                 cash += release_cash(terms, state.held, state.base_fee, state.late_fee)
             else:
