@@ -806,3 +806,40 @@ def test_a_minimum_fee_raised_at_collection_is_discount_fee_not_late():
     assert [(n, part) for a, n, _, part in legs(txn(entries, "rebate")) if a == FEES] == [
         (D("25.00"), "discount-fee")
     ]
+
+
+def test_a_fee_above_the_minimum_is_split_as_if_there_were_none():
+    # "tiered 1%/30d + 1%/30d" at collection, 25.00 minimum. Funded 01-10, paid 03-25:
+    # 74 days = 1% for the first 30 + 1% for each 30 after (2 steps) = 3% = 30.00, above
+    # the minimum: 10.00 discount fee (the first term) and 20.00 late. The rebate: 100.00
+    # - 30.00 = 70.00. (Raising the first term to the minimum gave 25.00 and 5.00.)
+    text = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "tiered 1%/30d + 1%/30d"
+  fee-timing: "collection"
+  minimum-fee: 25.00 USD
+  recourse-days: 120
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-05 * "TQL" "Load"
+  invoice: "F1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-01-10 * "SUMMIT FUNDING" "ACH" ^F1
+  Assets:Bank:Checking   900.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-25 * "TQL" "paid" ^F1
+  factoring: "collected"
+
+2025-03-27 * "SUMMIT FUNDING" "rebate" ^F1
+  Assets:Bank:Checking   70.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    entries, errors = load(text)
+    assert errors == []
+    fees = [(n, part) for a, n, _, part in legs(txn(entries, "rebate")) if a == FEES]
+    assert sorted(fees) == [(D("10.00"), "discount-fee"), (D("20.00"), "late-fee")]

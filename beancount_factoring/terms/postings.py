@@ -549,15 +549,19 @@ def base_and_late(
 
     With ``fee-timing: "purchase"`` the base (first term) was taken at funding,
     so all that is due is late. With ``"collection"`` the first term is the base
-    discount fee, at least the agreement's ``minimum-fee`` in ``currency`` (the least
-    discount fee: a flat 1% of 1,000.00 raised to a 25.00 minimum is 25.00 of discount
-    fee, no late fee), and only the rest is late.
+    discount fee and only the rest is late; but a fee that is no more than the
+    agreement's ``minimum-fee`` in ``currency`` is the minimum, all of it discount fee
+    (a flat 1% of 1,000.00 raised to a 25.00 minimum: 25.00 of discount fee, no late
+    fee). A fee above the minimum is split as if there were none (1% + 1% + 1% of
+    1,000.00 after 74 days of a "tiered 1%/30d + 1%/30d": 10.00 discount fee, 20.00 late).
     """
     if agreement.fee_timing == "purchase":
         return ZERO, due
+    floor = minimum_fee(agreement, currency)
+    if floor and due + split.discount_fee <= floor:
+        return due, ZERO
     basis = split.advance + split.reserve if agreement.fee_basis == "face" else split.advance
-    first = round_money(basis * agreement.fee.first_term_rate(), agreement.rounding)
-    base = min(max(first, minimum_fee(agreement, currency)), due)
+    base = min(round_money(basis * agreement.fee.first_term_rate(), agreement.rounding), due)
     return base, due - base
 
 
