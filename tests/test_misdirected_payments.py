@@ -705,3 +705,40 @@ def test_past_recourse_after_a_misdirected_payment_says_what_is_missing():
     assert "The customer paid you 2000.00 USD for it on 2025-04-10" in errors[0].message
     assert "forward it to the factor if you have not" in errors[0].message
     assert "Book the debtor's payment" not in errors[0].message
+
+
+@MODELS
+def test_a_payment_less_the_banks_wire_fee_is_the_whole_payment(model):
+    # TQL wired 2,000.00; the bank kept 15.00: 1,985.00 reached the account. All 2,000.00
+    # is Summit's (the fee is ours), so the forward of 2,000.00 clears what is owed.
+    wired = """
+2025-04-10 * "TQL" "TQL wired us for INV-1001" ^INV-1001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          1985.00 USD
+  Expenses:Bank:WireFees          15.00 USD
+"""
+    text = (
+        SOLD + wired + FORWARD + COLLECTED + RELEASE + "2025-01-01 open Expenses:Bank:WireFees\n"
+    )
+    entries, errors = load(ledger(text, model))
+    assert errors == []
+    assert (DUE, D("-2000.00"), "INV-1001", "misdirected-payment") in legs(
+        txn(entries, "TQL wired us for INV-1001")
+    )
+    assert balance(entries, DUE) == 0
+
+
+@MODELS
+def test_a_credit_note_with_its_vat_is_told_as_a_credit_note(model):
+    # Its VAT leg (a debit to the output-VAT liability) is no cash that arrived.
+    with_vat = """
+2025-03-12 * "TQL" "Credit note CM-1 on INV-1001: rate dispute" ^INV-1001
+  Assets:Receivable:TQL        -357.00 USD
+  Income:Freight                300.00 USD
+  Liabilities:VAT:Output         57.00 USD
+"""
+    text = SOLD + with_vat + "2025-01-01 open Liabilities:VAT:Output\n"
+    _, errors = load(ledger(text, model))
+    assert codes(errors) == ["FCT136"]
+    assert "a credit note" in errors[0].message
+    assert "misdirected-payment" not in errors[0].message

@@ -111,8 +111,7 @@ def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
             f"the customer, not a credit to the receivable. Mark this transaction factoring: "
             f'"{MISDIRECTED}" (the cash goes to {credits}), or book it to a liability'
         )
-    elif not any(_is_cash(p.account) and p.account != state.invoice.account
-                 for p in event.entry.postings):  # fmt: skip
+    elif not any(_brings_cash(p, state.invoice.account) for p in event.entry.postings):
         message = (
             f"Invoice {number} is held by factor '{factor}' ({state.describe()}), and this "
             "transaction credits its receivable with no cash, against income or expenses: a "
@@ -282,30 +281,48 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
     return False
 
 
-def _is_cash(account: str) -> bool:
-    """False for an income or expense account: a posting there brings no cash (a credit
-    note's revenue taken back), whatever its sign."""
-    return not account.startswith(("Income:", "Expenses:"))
+def _brings_cash(posting: Any, receivable: str) -> bool:
+    """True for money that arrived: a debit to an asset account other than the
+    receivable (a bank, cash). A debit to income (a credit note's revenue taken back) or
+    to a liability (the VAT of a credit note) brings none."""
+    units = units_of(posting)
+    return (
+        units is not None
+        and units[0] > 0
+        and posting.account.startswith("Assets:")
+        and posting.account != receivable
+    )
 
 
 def _received(entry: Any, watched: set[str], currency: str) -> Decimal:
     """The cash the payment brought in the invoice's currency: its postings in it, and
     those converted from it at a price (``616.00 USD @@ 880.00 CAD``: 880.00, the
-    price's arithmetic rounded to the cent). Income and expense postings are no cash:
-    a credit note marked as a payment brings nothing."""
-    received = ZERO
+    price's arithmetic rounded to the cent).
+
+    The cash is what reached asset accounts (the bank). Beside it, the other postings
+    are part of the payment too: a bank's fee (``Expenses:Bank:WireFees 15.00`` beside
+    1,985.00 on the bank: the customer paid 2,000.00). With no cash at all, nothing was
+    received: a credit note marked as a payment (an income debit) brings nothing."""
+    cash = other = ZERO
     for posting in entry.postings:
         account = posting.account
-        units = units_of(posting) if account not in watched and _is_cash(account) else None
+        units = units_of(posting) if account not in watched else None
         if units is None:
             continue
         if units[1] == currency:
-            received += units[0]
+            number = units[0]
         elif posting.price is not None and posting.price.currency == currency:
-            number = posting.price.number
-            if isinstance(number, Decimal):
-                received += round_money(units[0] * number)
-    return received
+            price = posting.price.number
+            if not isinstance(price, Decimal):
+                continue
+            number = round_money(units[0] * price)
+        else:
+            continue
+        if account.startswith("Assets:"):
+            cash += number
+        else:
+            other += number
+    return cash + other if cash > 0 else cash
 
 
 def _written_shares(entry: Any, terms: Agreement) -> dict[str, Decimal]:
