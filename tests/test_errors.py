@@ -718,3 +718,14 @@ def test_collected_event_naming_another_factor():
     )
     assert codes(errors) == ["FCT133", "FCT111"]
     assert "belongs to factor 'Summit', not to 'Harbor'" in errors[0].message
+
+
+def test_an_invoice_in_a_currency_of_thousandths_may_have_three_places():
+    # The Kuwaiti dinar's smallest unit is the fils, a thousandth: 1,250.125 KWD is whole.
+    invoice = '2025-03-04 * "Gulf" "Load"\n  invoice: "K-1"\n  Assets:Receivable:Gulf  {}\n'
+    invoice += "  Income:Freight\n2025-01-01 open Assets:Receivable:Gulf\n"
+    _, errors = load(AGREEMENT + invoice.format("1250.125 KWD"))
+    assert errors == []
+    _, errors = load(AGREEMENT + invoice.format("1250.1255 KWD"))
+    assert codes(errors) == ["FCT134"]
+    assert "1250.1255 KWD is not in whole thousandths" in errors[0].message

@@ -40,6 +40,7 @@ from beangulp import exceptions
 
 from beancount_factoring.errors import IMPORTER_CODES
 from beancount_factoring.importers import dedup
+from beancount_factoring.terms.fees import THOUSANDTHS
 
 ID_KEY = "import-id"
 
@@ -113,8 +114,7 @@ _SIGNS = "-+\u2212"
 CENT = Decimal("0.01")
 # Money is read with cents: `1.890` (three digits after the mark, none grouped before
 # it) is more likely 1,890 written with the other thousands mark than 1.89. The
-# currencies whose cents are thousandths write it so by right.
-THOUSANDTHS = frozenset(("KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD"))
+# currencies whose cents are thousandths (THOUSANDTHS) write it so by right.
 # The most digits an amount may have before and after its decimal point: a cell beyond
 # them is not money, and sums and roundings of it would exceed Decimal's 28 significant
 # digits (a schedule that does not balance, a rounding that raises, a number Beancount

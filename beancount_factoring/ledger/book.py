@@ -45,7 +45,7 @@ from beancount_factoring.terms.agreement import (
     Agreements,
     parse_agreement,
 )
-from beancount_factoring.terms.fees import CENT
+from beancount_factoring.terms.fees import CENT, MIL, THOUSANDTHS
 
 EVENT_KINDS = (
     "schedule",
@@ -830,12 +830,14 @@ def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) 
         )
     if total <= 0:
         return f"invoice {number} has no positive receivable"
-    if total != total.quantize(CENT):
+    unit = MIL if currency in THOUSANDTHS else CENT
+    if total != total.quantize(unit):
         # A fraction of a cent would come back at every step as a difference that rounds
         # to nothing (expected 100.00, received 100.00, difference -0.00).
+        smallest = "thousandths" if unit is MIL else "cents"
         return (
-            f"invoice {number}'s receivable {total} {currency} is not in whole cents, which "
-            "is all a factor advances, collects and releases: correct the amount"
+            f"invoice {number}'s receivable {total} {currency} is not in whole {smallest}, "
+            "which is all a factor advances, collects and releases: correct the amount"
         )
     return None
 

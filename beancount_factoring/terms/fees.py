@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# The currencies whose smallest unit is a thousandth (the Kuwaiti dinar's fils), and it.
+THOUSANDTHS = frozenset(("KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD"))
+MIL = Decimal("0.001")
 # Less than half a cent is arithmetic, not money: what Beancount fills in from a
 # conversion at a price (616.00 USD @@ 880.00 CAD gives 880.0000000000000000000000003).
 HALF_CENT = Decimal("0.005")
