@@ -189,7 +189,7 @@ class Report:
         index = self.index
         width = max(index.values()) + 1
         keys = [index[key] for key in self.profile.key_fields]
-        marked = self.profile.total_pattern.match
+        marked = self.profile.total_pattern.search
         text_file = not is_xlsx(self.path)
         totals = Totals(self)
         # The checks of every row, done in line: a call per cell would cost more than
@@ -239,7 +239,8 @@ class Report:
             self.path,
             line,
             f"the row fills {filled} of the report's {named} columns but not this one: "
-            "fill it in (a row with nothing here is read as a note and left out)",
+            "fill it in (a row with nothing here is read as a note and left out); if it is "
+            "a line of totals, give the profile total_marker= a pattern of its label",
             self.header.names[key],
             code="FCT205",
         )

@@ -411,3 +411,22 @@ def test_reserve_report_of_one_day_newest_first_reads_as_oldest_first(tmp_path: 
         balances = [e for e in entries if type(e).__name__ == "Balance"]
         assert [b.amount.number for b in balances] == [Decimal("40.00")]
     assert printed[0] == printed[1]
+
+
+@pytest.mark.parametrize("label", ["Grand Total", "Subtotal", "Total for period"])
+def test_a_totals_row_labelled_otherwise_is_checked_and_left_out(
+    tmp_path: Path, label: str
+) -> None:
+    """The profile's total marker (`totals?` for Lakeshore) found anywhere in the label:
+    the row is the schedule's total, checked against its rows, not an invoice row whose
+    number was lost (FCT205)."""
+    source = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    plain = LAKESHORE.extract(str(source), [])
+    path = edited(tmp_path, source.name, {"Total,": f"{label},"}, source)
+    assert [e.postings for e in LAKESHORE.extract(str(path), [])] == [e.postings for e in plain]
+    # A total that does not add up is still an error.
+    wrong = edited(
+        tmp_path, "wrong.csv", {"Total,": f"{label},", "$3,703.12": "$3,713.12"}, source
+    )
+    error = failure(LAKESHORE, wrong)
+    assert error.code == "FCT210"
