@@ -103,6 +103,9 @@ class _Invoice:
     rows: dict[int, int] = field(default_factory=dict)
 
 
+_NONE = Decimal(0)  # an empty amount cell, in the totals-row test
+
+
 def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
     """How an exported invoice differs from the one the ledger has: its number's case,
     its date, and its receivable account and face."""
@@ -455,9 +458,9 @@ class InvoiceImporter(Importer):
         rows_above: int,
         above: _Invoice,
     ) -> None:
-        """FCT210 if a row without an invoice number gives, in every amount column it
-        fills, what all the rows above add up to: an export's totals row, which read as
-        more of the invoice above would add the whole file to it."""
+        """FCT210 if a row without an invoice number gives, in every amount column (an
+        empty cell as zero), what all the rows above add up to: an export's totals row,
+        which read as more of the invoice above would add the whole file to it."""
         if rows_above < 2:
             return  # (one item again, without its number, sums to itself)
         # (Keyed as ``_read_items`` keys ``running``: each charge column, or "amount".)
@@ -471,7 +474,11 @@ class InvoiceImporter(Importer):
             value = self._number(table, line, _cell(cells, index), column)
             if value is not None:
                 given[key] = value
-        if not given or any(running.get(key) != value for key, value in given.items()):
+        # Every column, an empty cell as zero: a totals row leaves none of the sums out
+        # (a return toll on a row of its own, 45.50 like the one toll above, is an item).
+        if not given or any(
+            running.get(key, _NONE) != given.get(key, _NONE) for key, _, _ in columns
+        ):
             return
         message = (
             "this row has no invoice number and its amounts are what the rows above add "

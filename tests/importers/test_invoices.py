@@ -297,6 +297,12 @@ class TestMalformed:
         assert (error.line, error.code) == (4, "FCT210")
         entries = importer.extract(write(tmp_path, *rows, header=header), [])
         assert [legs(entry)[0][1] for entry in entries] == [Decimal("1245.50"), Decimal("800.00")]
+        # A row of R-101's without its number, a return toll equal to the one toll above
+        # (45,50): no freight, where the rows above add up to 2.000,00 of it. An item:
+        # R-101 is 800,00 + 45,50 + 45,50 = 891,00.
+        rows = ("R-100;01.04.2025;Nord;1.200,00;", "R-101;02.04.2025;Sud;800,00;45,50")
+        entries = importer.extract(write(tmp_path, *rows, ";;;;45,50", header=header), [])
+        assert [legs(entry)[0][1] for entry in entries] == [Decimal("1200.00"), Decimal("891.00")]
 
     def test_first_row_without_a_number(self, tmp_path: Path) -> None:
         error = failure(InvoiceImporter(), write(tmp_path, ",03/03/2025,,Bayline,,FSC,1.00"))
