@@ -274,10 +274,11 @@ def test_fct131__an_invoice_paid_in_part_is_not_sold_at_its_face(model, sale, wh
     entries, errors = load(text)
     assert codes(errors) == ["FCT131"]
     assert (
-        f"Invoice INV-9 cannot be {what} at its face 2,000.00 USD: you were paid 500.00 of "
-        "it before, 1,500.00 is left" in errors[0].message
+        f"Invoice INV-9 cannot be {what} at its face 2,000.00 USD: its receivable was "
+        "credited 500.00 before, 1,500.00 is left" in errors[0].message
     )
     assert balance(entries, "Assets:Receivable:TQL") == D("1500.00")
+    assert "If it was a credit note: correct the invoice to the 1,500.00" in errors[0].message
 
 
 def test_a_check_returned_unpaid_leaves_the_invoice_to_sell():
@@ -297,7 +298,7 @@ def test_a_check_returned_unpaid_leaves_the_invoice_to_sell():
 @pytest.mark.parametrize(
     ("number", "message"),
     [
-        ("INV-10", "you were paid 200.00 of it before, 300.00 is left"),
+        ("INV-10", "its receivable was credited 200.00 before, 300.00 is left"),
         ("INV-9", "Invoice INV-9 is already paid (300.00 USD received)"),
     ],
 )

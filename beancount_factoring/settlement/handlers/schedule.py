@@ -219,11 +219,12 @@ def paid_in_part(settler: Settler, event: Event, state: InvoiceState, what: str)
     settler.error(
         "FCT131",
         f"Invoice {state.invoice.number} cannot be {what} at its face "
-        f"{state.face:,.2f} {state.currency}: you were paid {paid:,.2f} of it before, "
-        f"{left:,.2f} is left. A factor buys what is unpaid: make this invoice the "
-        f"{paid:,.2f} paid and bill the {left:,.2f} left as an invoice of its own that you "
-        "sell (or, if the payment came after the sale, date it so and mark it "
-        'factoring: "misdirected-payment")',
+        f"{state.face:,.2f} {state.currency}: its receivable was credited {paid:,.2f} "
+        f"before, {left:,.2f} is left. A factor buys what is unpaid. If it was paid: make "
+        f"this invoice the {paid:,.2f} paid and bill the {left:,.2f} left as an invoice of "
+        "its own that you sell (or, if the payment came after the sale, date it so and "
+        'mark it factoring: "misdirected-payment"). If it was a credit note: correct the '
+        f"invoice to the {left:,.2f} you sell, and drop the credit note",
         event,
     )
     return True
