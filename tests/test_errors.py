@@ -730,3 +730,21 @@ def test_an_invoice_in_a_currency_of_thousandths_may_have_three_places():
     _, errors = load(AGREEMENT + invoice.format("1250.1255 KWD"))
     assert codes(errors) == ["FCT134"]
     assert "1250.1255 KWD is not in whole thousandths" in errors[0].message
+
+
+def test_fct130__selling_again_an_invoice_charged_back_says_so():
+    # INV-1 funded on 03-04 (FUND_1), charged back on 04-20, then scheduled again: the
+    # message says its sale has ended, not "remove it from one of the two" of a schedule.
+    again = """
+2025-04-20 * "Summit" "Sold back" ^INV-1
+  factoring: "chargeback"
+  reason: "broker-claim"
+
+2025-05-02 * "Summit" "Schedule again" ^INV-1
+  factoring: "schedule"
+"""
+    _, errors = load(AGREEMENT + FUND_1 + again)
+    assert "FCT130" in codes(errors)
+    message = next(e.message for e in errors if e.message.startswith("FCT130"))
+    assert "already charged back on 2025-04-20 (see " in message
+    assert "this one's has ended: remove it from this event" in message

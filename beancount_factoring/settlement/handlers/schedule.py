@@ -188,11 +188,18 @@ def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool
         return False
     if state.scheduled_on or state.funded_on:
         where = state.funded_by or state.scheduled_by or state.invoice.entry
+        schedule = f"schedule {state.schedule}; " if state.schedule else ""
+        fix = "remove it from one of the two"
+        if state.charged_back_on or state.lost_on:
+            # Its life with the factor is over: the plugin follows one sale per invoice.
+            fix = (
+                "the plugin follows one sale per invoice and this one's has ended: remove "
+                "it from this event (a factor that buys it again is not followed)"
+            )
         settler.error(
             "FCT130",
             f"Invoice {number} is already {state.describe()} "
-            f"(schedule {state.schedule or '-'}; see {where.meta.get('filename')}:"
-            f"{where.meta.get('lineno')}); remove it from one of the two",
+            f"({schedule}see {where.meta.get('filename')}:{where.meta.get('lineno')}); {fix}",
             event,
         )
         return False
