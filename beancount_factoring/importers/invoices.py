@@ -103,9 +103,6 @@ class _Invoice:
     rows: dict[int, int] = field(default_factory=dict)
 
 
-_NONE = Decimal(0)  # an empty amount cell, in the totals-row test
-
-
 def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
     """How an exported invoice differs from the one the ledger has: its number's case,
     its date, and its receivable account and face."""
@@ -366,9 +363,11 @@ class InvoiceImporter(Importer):
         invoices: dict[str, _Invoice] = {}
         folded: dict[str, _Invoice] = {}  # by number without regard to case
         current: _Invoice | None = None
-        # What the rows so far add up to, per amount column: a row without an invoice
-        # number that gives these sums is a totals row, not more of the invoice above.
+        # What the rows so far add up to, per amount column, and how many rows gave each:
+        # a row without an invoice number that gives these sums is a totals row, not more
+        # of the invoice above.
         running: dict[str, Decimal] = {}
+        summed: dict[str, int] = {}
         read = 0  # the rows read so far
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
@@ -397,7 +396,8 @@ class InvoiceImporter(Importer):
                         code="FCT205",
                     )
                 else:
-                    self._not_a_total(table, line, cells, cols, wide, running, read, current)
+                    totals = (running, summed)
+                    self._not_a_total(table, line, cells, cols, wide, totals, read, current)
                 first = current.rows.setdefault(hash(tuple(cell.strip() for cell in cells)), line)
                 if first != line:
                     message = (
@@ -407,7 +407,7 @@ class InvoiceImporter(Importer):
                     )
                     raise table.fail(line, self.columns["invoice"], message, code="FCT210")
                 self._read_fields(table, line, cells, cols, current)
-                self._read_items(table, line, cells, cols, wide, current, running)
+                self._read_items(table, line, cells, cols, wide, current, (running, summed))
                 read += 1
         ids = RowIds("inv")
         leaves: dict[str, tuple[str, int]] = {}
@@ -421,11 +421,12 @@ class InvoiceImporter(Importer):
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
         invoice: _Invoice,
-        running: dict[str, Decimal],
+        totals: tuple[dict[str, Decimal], dict[str, int]],
     ) -> None:
-        """Add a row's amounts to its invoice, per income account (and to ``running``,
-        per column)."""
+        """Add a row's amounts to its invoice, per income account (and to ``totals``, per
+        column: the sum and the number of rows that gave one)."""
         amounts = invoice.amounts
+        running, summed = totals
         names = self.columns
         if wide:
             for column, index, income in wide:
@@ -433,6 +434,7 @@ class InvoiceImporter(Importer):
                 if value is not None:
                     amounts[income] = amounts.get(income, Decimal(0)) + value
                     running[column] = running.get(column, Decimal(0)) + value
+                    summed[column] = summed.get(column, 0) + 1
         else:
             value = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
             if value is None:
@@ -440,6 +442,7 @@ class InvoiceImporter(Importer):
             income = self._item_account(table, line, _cell(cells, cols["charge"]))
             amounts[income] = amounts.get(income, Decimal(0)) + value
             running["amount"] = running.get("amount", Decimal(0)) + value
+            summed["amount"] = summed.get("amount", 0) + 1
         vat = self._number(table, line, _cell(cells, cols["vat"]), names["vat"])
         if vat:
             amounts[self.vat_account] = amounts.get(self.vat_account, Decimal(0)) + vat
@@ -454,15 +457,19 @@ class InvoiceImporter(Importer):
         cells: list[str],
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
-        running: dict[str, Decimal],
+        totals: tuple[dict[str, Decimal], dict[str, int]],
         rows_above: int,
         above: _Invoice,
     ) -> None:
-        """FCT210 if a row without an invoice number gives, in every amount column (an
-        empty cell as zero), what all the rows above add up to: an export's totals row,
-        which read as more of the invoice above would add the whole file to it."""
+        """FCT210 if a row without an invoice number gives, in every amount column it
+        fills, what all the rows above add up to, and in one of them the sum of two rows
+        or more: an export's totals row (which may total the main column only), which
+        read as more of the invoice above would add the whole file to it. A row that
+        gives only sums of one row each (a return toll of 45.50, like the one toll
+        above) may repeat an item as well: it is read as one."""
         if rows_above < 2:
             return  # (one item again, without its number, sums to itself)
+        running, summed = totals
         # (Keyed as ``_read_items`` keys ``running``: each charge column, or "amount".)
         columns = (
             [(column, column, index) for column, index, _ in wide]
@@ -474,10 +481,10 @@ class InvoiceImporter(Importer):
             value = self._number(table, line, _cell(cells, index), column)
             if value is not None:
                 given[key] = value
-        # Every column, an empty cell as zero: a totals row leaves none of the sums out
-        # (a return toll on a row of its own, 45.50 like the one toll above, is an item).
-        if not given or any(
-            running.get(key, _NONE) != given.get(key, _NONE) for key, _, _ in columns
+        if (
+            not given
+            or any(running.get(key) != value for key, value in given.items())
+            or all(summed.get(key, 0) < 2 for key in given)
         ):
             return
         message = (

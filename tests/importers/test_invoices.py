@@ -297,9 +297,13 @@ class TestMalformed:
         assert (error.line, error.code) == (4, "FCT210")
         entries = importer.extract(write(tmp_path, *rows, header=header), [])
         assert [legs(entry)[0][1] for entry in entries] == [Decimal("1245.50"), Decimal("800.00")]
+        # A totals row of the main column only (the tolls left empty): 1.200,00 + 800,00.
+        error = failure(importer, write(tmp_path, *rows, ";;;2.000,00;", header=header))
+        assert (error.line, error.code) == (4, "FCT210")
+        assert "a totals row" in error.detail
         # A row of R-101's without its number, a return toll equal to the one toll above
-        # (45,50): no freight, where the rows above add up to 2.000,00 of it. An item:
-        # R-101 is 800,00 + 45,50 + 45,50 = 891,00.
+        # (45,50, a sum of one row: as much an item as a total). An item: R-101 is
+        # 800,00 + 45,50 + 45,50 = 891,00.
         rows = ("R-100;01.04.2025;Nord;1.200,00;", "R-101;02.04.2025;Sud;800,00;45,50")
         entries = importer.extract(write(tmp_path, *rows, ";;;;45,50", header=header), [])
         assert [legs(entry)[0][1] for entry in entries] == [Decimal("1200.00"), Decimal("891.00")]
