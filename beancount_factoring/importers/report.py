@@ -189,7 +189,10 @@ class Report:
         index = self.index
         width = max(index.values()) + 1
         keys = [index[key] for key in self.profile.key_fields]
-        marked = self.profile.total_pattern.search
+        marked = self.profile.total_pattern.match
+        # (Tried only on a row with a key field empty: a total's label that ends with the
+        # marker, `Grand Total`.)
+        labelled = self.profile.ends_with_total
         text_file = not is_xlsx(self.path)
         totals = Totals(self)
         # The checks of every row, done in line: a call per cell would cost more than
@@ -219,6 +222,9 @@ class Report:
             for key in keys:
                 value = cells[key] if key < count else ""
                 if not (value.strip() if type(value) is str else text_of(value)):
+                    if labelled(first):
+                        totals.check(line, cells)
+                        break
                     self._footer(line, cells, key)
                     totals.add(cells)  # the total adds a footer's fee up too
                     break  # a footer such as ",,,,Wire Fee,($25.00)", or a note

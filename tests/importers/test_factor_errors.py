@@ -430,3 +430,16 @@ def test_a_totals_row_labelled_otherwise_is_checked_and_left_out(
     )
     error = failure(LAKESHORE, wrong)
     assert error.code == "FCT210"
+
+
+@pytest.mark.parametrize("debtor", ["VANTOTAL FREIGHT", "PRIME TOTAL LOGISTICS"])
+def test_a_debtor_whose_name_holds_the_marker_is_no_total(tmp_path: Path, debtor: str) -> None:
+    """A row that lost its invoice number, its debtor's name holding "total": the label
+    does not end with the marker, so the row is no total (left out in silence when its
+    amounts repeated the row above) but FCT205 on its empty invoice number."""
+    source = DOCUMENTS / "lakeshore" / "recourse_report_2025-06-04.csv"
+    row = f'{debtor},,03/04/2025,03/05/2025,"$1,640.00",06/04/2025,"$1,558.00"\n'
+    first = 'BAYLINE LOGISTICS,RF-1103,03/04/2025,03/05/2025,"$1,640.00",06/04/2025,"$1,558.00"\n'
+    path = edited(tmp_path, source.name, {first: first + row}, source)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (4, "Invoice#", "FCT205")
