@@ -742,3 +742,36 @@ def test_a_credit_note_with_its_vat_is_told_as_a_credit_note(model):
     assert codes(errors) == ["FCT136"]
     assert "a credit note" in errors[0].message
     assert "misdirected-payment" not in errors[0].message
+
+
+@MODELS
+@pytest.mark.parametrize(
+    ("postings", "opens"),
+    [
+        (
+            # Paid into a Canadian account, converted through an equity account.
+            "  Assets:Bank:CAD              2760.00 CAD\n"
+            "  Equity:Conversions          -2760.00 CAD\n"
+            "  Equity:Conversions           2000.00 USD\n",
+            "2025-01-01 open Assets:Bank:CAD\n2025-01-01 open Equity:Conversions\n",
+        ),
+        (
+            # Swept into the credit line the bank keeps.
+            "  Liabilities:Bank:LineOfCredit   2000.00 USD\n",
+            "2025-01-01 open Liabilities:Bank:LineOfCredit\n",
+        ),
+    ],
+    ids=["converted", "credit-line"],
+)
+def test_a_payment_that_reaches_another_account_is_owed_whole(model, postings, opens):
+    # The 2,000.00 TQL paid is Summit's wherever it landed.
+    paid = (
+        '\n2025-04-10 * "TQL" "TQL paid us for INV-1001" ^INV-1001\n'
+        '  factoring: "misdirected-payment"\n' + postings
+    )
+    entries, errors = load(ledger(SOLD + paid + FORWARD + COLLECTED + RELEASE + opens, model))
+    assert errors == []
+    assert balance(entries, DUE) == 0
+    assert (DUE, D("-2000.00"), "INV-1001", "misdirected-payment") in legs(
+        txn(entries, "TQL paid us for INV-1001")
+    )

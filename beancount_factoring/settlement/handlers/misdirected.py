@@ -111,7 +111,7 @@ def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
             f"the customer, not a credit to the receivable. Mark this transaction factoring: "
             f'"{MISDIRECTED}" (the cash goes to {credits}), or book it to a liability'
         )
-    elif not any(_brings_cash(p, state.invoice.account) for p in event.entry.postings):
+    elif _credit_note(event.entry, state.invoice.account):
         message = (
             f"Invoice {number} is held by factor '{factor}' ({state.describe()}), and this "
             "transaction credits its receivable with no cash, against income or expenses: a "
@@ -160,7 +160,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
     entry = settler.result.replaced.get(event.index, event.entry)
     watched = set(terms.own_accounts()) | {s.invoice.account for s in states}
     watched |= {terms.customer_credit_account(s.invoice.account) for s in states}
-    received = _received(entry, watched, first.currency)
+    received = _received(entry, watched, first.currency, first.invoice.account)
     if received <= 0:
         settler.error(
             "FCT134",
@@ -281,48 +281,42 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
     return False
 
 
-def _brings_cash(posting: Any, receivable: str) -> bool:
-    """True for money that arrived: a debit to an asset account other than the
-    receivable (a bank, cash). A debit to income (a credit note's revenue taken back) or
-    to a liability (the VAT of a credit note) brings none."""
-    units = units_of(posting)
-    return (
-        units is not None
-        and units[0] > 0
-        and posting.account.startswith("Assets:")
-        and posting.account != receivable
-    )
+def _credit_note(entry: Any, receivable: str) -> bool:
+    """True if the transaction takes revenue back (a debit to income or an expense) and
+    brings no money: no debit to an asset account other than the receivable. A credit
+    note, with its VAT leg or not; a payment less the bank's fee has its cash beside."""
+    taken_back = cash = False
+    for posting in entry.postings:
+        units = units_of(posting)
+        if units is None or units[0] <= 0 or posting.account == receivable:
+            continue
+        if posting.account.startswith(("Income:", "Expenses:")):
+            taken_back = True
+        elif posting.account.startswith("Assets:"):
+            cash = True
+    return taken_back and not cash
 
 
-def _received(entry: Any, watched: set[str], currency: str) -> Decimal:
+def _received(entry: Any, watched: set[str], currency: str, receivable: str) -> Decimal:
     """The cash the payment brought in the invoice's currency: its postings in it, and
     those converted from it at a price (``616.00 USD @@ 880.00 CAD``: 880.00, the
-    price's arithmetic rounded to the cent).
-
-    The cash is what reached asset accounts (the bank). Beside it, the other postings
-    are part of the payment too: a bank's fee (``Expenses:Bank:WireFees 15.00`` beside
-    1,985.00 on the bank: the customer paid 2,000.00). With no cash at all, nothing was
-    received: a credit note marked as a payment (an income debit) brings nothing."""
-    cash = other = ZERO
+    price's arithmetic rounded to the cent); a bank's fee beside the cash is part of it
+    (``Expenses:Bank:WireFees 15.00`` beside 1,985.00 on the bank: 2,000.00). A credit
+    note marked as a payment (``_credit_note``) brings nothing."""
+    if _credit_note(entry, receivable):
+        return ZERO
+    received = ZERO
     for posting in entry.postings:
-        account = posting.account
-        units = units_of(posting) if account not in watched else None
+        units = units_of(posting) if posting.account not in watched else None
         if units is None:
             continue
         if units[1] == currency:
-            number = units[0]
+            received += units[0]
         elif posting.price is not None and posting.price.currency == currency:
-            price = posting.price.number
-            if not isinstance(price, Decimal):
-                continue
-            number = round_money(units[0] * price)
-        else:
-            continue
-        if account.startswith("Assets:"):
-            cash += number
-        else:
-            other += number
-    return cash + other if cash > 0 else cash
+            number = posting.price.number
+            if isinstance(number, Decimal):
+                received += round_money(units[0] * number)
+    return received
 
 
 def _written_shares(entry: Any, terms: Agreement) -> dict[str, Decimal]:
