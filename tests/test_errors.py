@@ -748,3 +748,28 @@ def test_fct130__selling_again_an_invoice_charged_back_says_so():
     message = next(e.message for e in errors if e.message.startswith("FCT130"))
     assert "already charged back on 2025-04-20 (see " in message
     assert "this one's has ended: remove it from this event" in message
+
+
+def test_fct134__a_factored_invoice_in_thousandths_is_refused():
+    # 1,000.125 KWD at 90% is an advance of 900.1125: worked out in cents, the fils a
+    # deposit of 880.106 carries were left on no account within Beancount's tolerance.
+    text = """
+2025-01-01 open Assets:Receivable:Gulf
+2025-03-03 * "Gulf" "Load"
+  invoice: "K-1"
+  Assets:Receivable:Gulf   1000.125 KWD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^K-1
+  Assets:Bank:Checking     880.106 KWD
+  Assets:Factoring:Summit:Clearing
+"""
+    _, errors = load(AGREEMENT + text)
+    assert codes(errors) == ["FCT134"]
+    assert "Invoice K-1 is in KWD, whose smallest unit is a thousandth" in errors[0].message
+    scheduled = text.replace("ACH", "Schedule").replace(
+        "  Assets:Bank:Checking     880.106 KWD\n  Assets:Factoring:Summit:Clearing\n",
+        '  factoring: "schedule"\n',
+    )
+    _, errors = load(AGREEMENT + scheduled)
+    assert codes(errors) == ["FCT134"]

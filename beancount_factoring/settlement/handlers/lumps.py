@@ -30,7 +30,7 @@ from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, rewritten
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
-from beancount_factoring.settlement.handlers.schedule import paid_in_part
+from beancount_factoring.settlement.handlers.schedule import in_thousandths, paid_in_part
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -551,6 +551,8 @@ def _funding_commit(
             f"{state.invoice.entry.date}; correct one of the two dates",
             event,
         )
+        return None
+    if in_thousandths(settler, event, state):
         return None
     terms = state.agreement or agreement
     invoice_fee, transfer_fee, currency = terms.invoice_fee, terms.transfer_fee, state.currency

@@ -14,7 +14,7 @@ from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
-from beancount_factoring.terms.fees import CENT, HALF_CENT
+from beancount_factoring.terms.fees import CENT, HALF_CENT, THOUSANDTHS
 
 ZERO = Decimal(0)
 
@@ -38,6 +38,7 @@ def settle_schedule(settler: Settler, event: Event) -> None:
             or state.funded_on
             or state.collected_on
             or state.direct_paid
+            or state.currency in THOUSANDTHS
         ):
             ok = _check_sellable(settler, state, event) and ok
     if not ok:
@@ -175,8 +176,28 @@ def _unrounded_fee(agreement: Agreement, face: Decimal, terms: P.Purchase) -> De
     return terms.discount_fee if terms.discount_fee > unrounded + CENT else unrounded
 
 
+def in_thousandths(settler: Settler, event: Event, state: InvoiceState) -> bool:
+    """True (after an FCT134 error) if the invoice is in a currency of thousandths (KWD):
+    the plugin works out advances, fees and reserves in cents, and the fils it would
+    round away would be left on no account in silence, within Beancount's tolerance."""
+    if state.currency not in THOUSANDTHS:
+        return False
+    settler.error(
+        "FCT134",
+        f"Invoice {state.invoice.number} is in {state.currency}, whose smallest unit is "
+        "a thousandth: the plugin works out a factor's advances, fees and reserves in "
+        "cents and cannot follow them to the thousandth, so it does not factor it. Book "
+        "its sale by hand on accounts of your own, without its link or a factor's "
+        "clearing account",
+        event,
+    )
+    return True
+
+
 def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool:
     number = state.invoice.number
+    if in_thousandths(settler, event, state):
+        return False
     issued = state.invoice.entry.date
     if event.date < issued:
         settler.error(
