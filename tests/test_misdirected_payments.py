@@ -775,3 +775,13 @@ def test_a_payment_that_reaches_another_account_is_owed_whole(model, postings, o
     assert (DUE, D("-2000.00"), "INV-1001", "misdirected-payment") in legs(
         txn(entries, "TQL paid us for INV-1001")
     )
+
+
+def test_past_recourse_after_a_part_paid_to_you_also_offers_the_chargeback():
+    # TQL paid us 500.00 of 2,000.00: 1,500.00 is still unpaid past recourse-days.
+    part = MISDIRECTED.replace("2000.00 USD", "500.00 USD")
+    _, errors = load(SOLD + part + "\n2025-07-20 open Expenses:Later\n")
+    assert codes(errors) == ["FCT160"]
+    assert "The customer paid you 500.00 USD for it on 2025-04-10" in errors[0].message
+    assert "for the 1,500.00 it has not paid" in errors[0].message
+    assert "chargeback" in errors[0].message

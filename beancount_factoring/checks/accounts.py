@@ -223,6 +223,12 @@ def _past_recourse(
             "have not (or book the deposit that nets it), then book the factor's report "
             "that it is collected (collected)"
         )
+        left = state.face - state.received - (state.paid or 0)
+        if left > 0:
+            fix += (
+                f"; for the {left:,.2f} it has not paid, the factor's report of its payment "
+                "or the factor's chargeback"
+            )
     return [
         make_error(
             "FCT160",
