@@ -282,3 +282,37 @@ def test_an_empty_payee_pattern_is_refused():
     _, errors = load(text)
     assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT110"]
     assert "key 'payee'" in errors[0].message and "must not be empty" in errors[0].message
+
+
+def test_a_deposit_under_earlier_terms_names_them_in_its_error():
+    # Invoice A scheduled on 02-04 under the terms of 2025-01-01 (95%, 2.5%: 925.00),
+    # funded on 03-04 under the new terms of 2025-03-01 with 920.00: FCT120 names both
+    # dates, the deposit's agreement and the terms A was bought under.
+    text = (
+        BASE
+        + """
+2025-03-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-02-03 * "TQL" "Load A"
+  invoice: "A"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-02-04 * "Summit" "Schedule 1" ^A
+  factoring: "schedule"
+
+2025-03-04 * "SUMMIT" "ACH A" ^A
+  Assets:Bank:Checking     920.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT120"]
+    assert (
+        "differs from agreement 'Summit' (2025-03-01; its invoices' own terms of 2025-01-01): "
+        "expected 925.00 USD" in errors[0].message
+    )

@@ -196,6 +196,8 @@ class Deposit(NamedTuple):
     # split written by hand, or for the message of a difference.
     legs: Callable[[], list[P.Leg]]
     figures: Callable[[], dict[str, Decimal]]
+    # The dates of the earlier terms its invoices were bought under, for the message.
+    older_terms: Callable[[], list[str]] = list
 
 
 def deposit_of(
@@ -304,7 +306,11 @@ def _expected_deposit(
     def figures() -> dict[str, Decimal]:
         return _figures(lump.items(), transfer, transfer_vat)
 
-    return currency, Deposit(expected_cash, sums, legs, figures)
+    def older_terms() -> list[str]:
+        dates = {terms.date for _, _, _, terms in lump.commits if terms is not agreement}
+        return [str(date) for date in sorted(dates) if date != agreement.date]
+
+    return currency, Deposit(expected_cash, sums, legs, figures, older_terms)
 
 
 def _deducted_charges(
@@ -650,7 +656,12 @@ def write_deposit(
             # Left open on the clearing account until the factor corrects it.
             sums.add(agreement.clearing, -diff, currency, "difference")
             figures = deposit.figures()
-            _report(settler, event, agreement, deposit.cash, actual, figures, currency)
+            older = deposit.older_terms()
+            terms = f"{agreement.date}" + (
+                f"; its invoices' own terms of {', '.join(older)}" if older else ""
+            )
+            expected = deposit.cash
+            _report(settler, event, agreement, terms, (expected, actual), figures, currency)
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
             sums.add(agreement.fees, -diff, currency, "rounding")
@@ -675,12 +686,14 @@ def _report(
     settler: Settler,
     event: Event,
     agreement: Agreement,
-    expected: Decimal,
-    actual: Decimal,
+    terms: str,
+    cash: tuple[Decimal, Decimal],
     figures: dict[str, Decimal],
     currency: str,
 ) -> None:
-    """Report (FCT120, FCT140) a deposit that differs from the agreement, item by item."""
+    """Report (FCT120, FCT140) a deposit that differs from the agreement, item by item
+    (``terms``: the dates of the terms applied; ``cash``: expected and received)."""
+    expected, actual = cash
     parts: list[str] = []
     for name in ORDER:
         value = figures.get(name, ZERO)
@@ -694,7 +707,7 @@ def _report(
     what = "release" if code == "FCT140" else "deposit"
     settler.error(
         code,
-        f"This {what} differs from agreement '{agreement.name}' ({agreement.date}): "
+        f"This {what} differs from agreement '{agreement.name}' ({terms}): "
         f"expected {expected:,.2f} {currency} ({' '.join(parts)}), "
         f"received {actual:,.2f} {currency}, difference {actual - expected:+,.2f} {currency}. "
         f"The difference is left on {agreement.clearing}."
