@@ -461,32 +461,39 @@ class InvoiceImporter(Importer):
         rows_above: int,
         above: _Invoice,
     ) -> None:
-        """FCT210 if a row without an invoice number gives, in every amount column it
-        fills, what all the rows above add up to, and in one of them the sum of two rows
-        or more: an export's totals row (which may total the main column only), which
-        read as more of the invoice above would add the whole file to it. A row that
-        gives only sums of one row each (a return toll of 45.50, like the one toll
-        above) may repeat an item as well: it is read as one."""
-        if rows_above < 2:
-            return  # (one item again, without its number, sums to itself)
+        """FCT210 if a row without an invoice number is an export's totals row, which read
+        as more of the invoice above would add the whole file to it: every amount column
+        it fills gives what all the rows above add up to, and
+
+        - in a column per charge: it fills every column the rows above filled (even
+          sums of one row each), or it fills the first one (the main charge, which
+          exports may total alone) and that sum is of two rows or more; a row of a
+          later column alone (a return toll of 45.50, like the one toll above) may be
+          an item as well, and is read as one;
+        - in an amount column: it sums two rows or more (one item again, without its
+          number, sums to itself).
+        """
         running, summed = totals
-        # (Keyed as ``_read_items`` keys ``running``: each charge column, or "amount".)
-        columns = (
-            [(column, column, index) for column, index, _ in wide]
-            if wide
-            else [("amount", self.columns["amount"], cols["amount"])]
-        )
+        columns: list[tuple[str, str | None, int | None]]
+        if wide:
+            # (Keyed as ``_read_items`` keys ``running``: each charge column.)
+            columns = [(column, column, index) for column, index, _ in wide]
+        else:
+            if rows_above < 2:
+                return
+            columns = [("amount", self.columns["amount"], cols["amount"])]
         given = {}
         for key, column, index in columns:
             value = self._number(table, line, _cell(cells, index), column)
             if value is not None:
                 given[key] = value
-        if (
-            not given
-            or any(running.get(key) != value for key, value in given.items())
-            or all(summed.get(key, 0) < 2 for key in given)
-        ):
+        if not given or any(running.get(key) != value for key, value in given.items()):
             return
+        if wide:
+            first = columns[0][0]
+            every = all(key in given for key, total in running.items() if total)
+            if not every and not (first in given and summed.get(first, 0) >= 2):
+                return
         message = (
             "this row has no invoice number and its amounts are what the rows above add "
             "up to: a totals row, which would be added to invoice "

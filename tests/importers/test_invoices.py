@@ -307,6 +307,19 @@ class TestMalformed:
         rows = ("R-100;01.04.2025;Nord;1.200,00;", "R-101;02.04.2025;Sud;800,00;45,50")
         entries = importer.extract(write(tmp_path, *rows, ";;;;45,50", header=header), [])
         assert [legs(entry)[0][1] for entry in entries] == [Decimal("1200.00"), Decimal("891.00")]
+        # A total of every column filled above, though each is one row's: R-1's freight
+        # 1.200,00 and its return toll 45,50 on a row of their own, then the total.
+        total = ("R-1;01.04.2025;Nord;1.200,00;", ";;;;45,50", ";;;1.200,00;45,50")
+        error = failure(importer, write(tmp_path, *total, header=header))
+        assert (error.line, error.code) == (4, "FCT210")
+        # The total of a file of one invoice of one row.
+        error = failure(importer, write(tmp_path, total[0], ";;;1.200,00;", header=header))
+        assert (error.line, error.code) == (3, "FCT210")
+        # Tolls of two invoices again on a row of their own (not the main column): an item.
+        # R-2: 800,00 + 50,00 + 100,00 = 950,00.
+        rows = ("R-1;01.04.2025;Nord;1.000,00;50,00", "R-2;02.04.2025;Sud;800,00;50,00")
+        entries = importer.extract(write(tmp_path, *rows, ";;;;100,00", header=header), [])
+        assert [legs(entry)[0][1] for entry in entries] == [Decimal("1050.00"), Decimal("950.00")]
 
     def test_first_row_without_a_number(self, tmp_path: Path) -> None:
         error = failure(InvoiceImporter(), write(tmp_path, ",03/03/2025,,Bayline,,FSC,1.00"))
