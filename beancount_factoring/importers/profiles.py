@@ -159,9 +159,6 @@ class Profile:
             tuple((re.compile(regex, re.IGNORECASE), meaning) for regex, meaning in self.types),
             re.compile(self.filename, re.IGNORECASE) if self.filename else None,
             re.compile(self.title, re.IGNORECASE) if self.title else None,
-            # The marker ending the cell (`Grand Total`, `Subtotal:`): a label, where a
-            # name that holds it (`VANTOTAL FREIGHT`) does not end with it.
-            re.compile(rf"(?:{self.total_marker})\W*$", re.IGNORECASE),
         )
         object.__setattr__(self, "_patterns", patterns)
         layout = Layout(self.delimiter, self.encoding, sheet=self.sheet, setting="in the profile")
@@ -186,12 +183,6 @@ class Profile:
     def total_pattern(self) -> re.Pattern[str]:
         """Matches a total row's first cell, stripped (`Total`, `*`, `Yhteensä`)."""
         return cast(re.Pattern[str], self._patterns[0])
-
-    def ends_with_total(self, text: str) -> bool:
-        """True if a first cell, stripped, ends with the marker (`Grand Total`,
-        `Subtotal:`): a total's label, on a row without its key fields. (One that starts
-        with it, `Total for period`, is matched by ``total_pattern``.)"""
-        return cast(re.Pattern[str], self._patterns[4]).search(text) is not None
 
     def meaning(self, type_text: str) -> str:
         """What a reserve ledger row of this type does (see MEANINGS)."""

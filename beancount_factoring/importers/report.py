@@ -190,9 +190,9 @@ class Report:
         width = max(index.values()) + 1
         keys = [index[key] for key in self.profile.key_fields]
         marked = self.profile.total_pattern.match
-        # (Tried only on a row with a key field empty: a total's label that ends with the
-        # marker, `Grand Total`.)
-        labelled = self.profile.ends_with_total
+        # (Tried only on a row with a key field empty: the marker elsewhere in the label,
+        # `Grand Total`, `Erä 5501 yhteensä`.)
+        labelled = self.profile.total_pattern.search
         text_file = not is_xlsx(self.path)
         totals = Totals(self)
         # The checks of every row, done in line: a call per cell would cost more than
@@ -222,34 +222,42 @@ class Report:
             for key in keys:
                 value = cells[key] if key < count else ""
                 if not (value.strip() if type(value) is str else text_of(value)):
-                    if labelled(first):
+                    marker = labelled(first)
+                    if marker and totals.adds_up(cells):
                         totals.check(line, cells)
                         break
-                    self._footer(line, cells, key)
+                    self._footer(line, cells, key, first if marker else None)
                     totals.add(cells)  # the total adds a footer's fee up too
                     break  # a footer such as ",,,,Wire Fee,($25.00)", or a note
             else:
                 totals.add(cells)
                 yield Row(self, line, cells)
 
-    def _footer(self, line: int, cells: Sequence[Cell], key: int) -> None:
+    def _footer(self, line: int, cells: Sequence[Cell], key: int, label: str | None) -> None:
         """FCT205 if a row left out as a footer (its key field empty) fills more than half
         of the header's columns: an invoice's row whose number was lost, not a note such
         as ",,,,Wire Fee,($25.00)". Left out, it would leave the invoice unbooked while
-        the report's total, which counts footers, still agreed."""
+        the report's total, which counts footers, still agreed. (``label``: the row's
+        first cell, when it holds the total marker but its figures are no sums.)"""
         named = sum(1 for name in self.header.names if name.strip())
         filled = sum(1 for cell in cells if text_of(cell))
         if filled * 2 <= named:
             return
-        raise ImportFailure(
-            self.path,
-            line,
+        column = self.header.names[key]
+        message = (
             f"the row fills {filled} of the report's {named} columns but not this one: "
             "fill it in (a row with nothing here is read as a note and left out); if it is "
-            "a line of totals, give the profile total_marker= a pattern of its label",
-            self.header.names[key],
-            code="FCT205",
+            "a line of totals, give the profile total_marker= a pattern of its label"
         )
+        if label is not None:
+            message = (
+                f"the row is labelled {label!r} like a total, but its figures are not the "
+                "sums of two rows or more above it: if it totals one row, give the profile "
+                "total_marker= a pattern that starts its label; if it is the report's total, "
+                "a row is missing or counted twice (download the report again); if it is a "
+                f"row whose {column!r} was lost, fill it in"
+            )
+        raise ImportFailure(self.path, line, message, column, code="FCT205")
 
     def _short(self, line: int, count: int) -> ImportFailure:
         """A record cut short: a truncated download, or a stray line break."""
@@ -289,7 +297,15 @@ class Totals:
     row's own reading reports it).
     """
 
-    __slots__ = ("_before", "_since", "_unreadable", "columns", "positions", "report")
+    __slots__ = (
+        "_before",
+        "_counted",
+        "_since",
+        "_unreadable",
+        "columns",
+        "positions",
+        "report",
+    )
 
     def __init__(self, report: Report) -> None:
         self.report = report
@@ -300,6 +316,8 @@ class Totals:
         self._since = [Decimal(0)] * len(self.columns)
         self._before = [Decimal(0)] * len(self.columns)
         self._unreadable: set[int] = set()
+        # How many rows the sums since the last total, and all of them, add up.
+        self._counted = [0, 0]
 
     def _number(self, cells: list[Cell], position: int) -> Decimal | None:
         value = cells[position] if position < len(cells) else ""
@@ -316,6 +334,7 @@ class Totals:
     def add(self, cells: list[Cell]) -> None:
         """Add a row's figures (in line: this runs for every row of the file)."""
         count, since, numbers = len(cells), self._since, self.report.numbers
+        self._counted[0] += 1
         for slot, position in self.positions:
             value = cells[position] if position < count else ""
             if type(value) is str:
@@ -330,6 +349,30 @@ class Totals:
                 since[slot] += value
             elif value:
                 self._unreadable.add(slot)
+
+    def adds_up(self, cells: list[Cell]) -> bool:
+        """True if each filled figure of a row (its key field empty, its label holding the
+        marker, `Grand Total`) is the sum of two rows or more, since the last total or in
+        all: a total. A row the sum of one row may as well be that row again without its
+        key (a debtor `VANTOTAL FREIGHT` that lost its invoice number): not a total."""
+        since_count, all_count = self._counted[0], self._counted[0] + self._counted[1]
+        found = False
+        for slot, (_, position) in enumerate(self.columns):
+            value = cells[position] if position < len(cells) else ""
+            if not text_of(value):
+                continue
+            total = self._number(cells, position)
+            if total is None or not total.is_finite():
+                return False
+            since = self._since[slot]
+            overall = self._before[slot] + since
+            if (abs(total - since) < HALF_CENT and since_count >= 2) or (
+                abs(total - overall) < HALF_CENT and all_count >= 2
+            ):
+                found = True
+            else:
+                return False
+        return found
 
     def check(self, line: int, cells: list[Cell]) -> None:
         """ImportFailure if a filled cell of the total row is neither sum."""
@@ -357,6 +400,7 @@ class Totals:
             before + since for before, since in zip(self._before, self._since, strict=True)
         ]
         self._since = [Decimal(0)] * len(self.columns)
+        self._counted = [0, self._counted[0] + self._counted[1]]
 
 
 class Row:
