@@ -692,7 +692,8 @@ def test_a_misdirected_payment_of_income_postings_brings_no_cash(model):
 """
     entries, errors = load(ledger(SOLD + marked, model))
     assert codes(errors)[0] == "FCT134"
-    assert "needs the posting of the cash received" in errors[0].message
+    assert "a credit note, not a payment" in errors[0].message
+    assert 'reason: "client-credit"' in errors[0].message
     assert balance(entries, DUE) == 0
 
 
@@ -760,8 +761,15 @@ def test_a_credit_note_with_its_vat_is_told_as_a_credit_note(model):
             "  Liabilities:Bank:LineOfCredit   2000.00 USD\n",
             "2025-01-01 open Liabilities:Bank:LineOfCredit\n",
         ),
+        (
+            # Swept into the credit line, less the bank's wire fee.
+            "  Liabilities:Bank:LineOfCredit   1985.00 USD\n"
+            "  Expenses:Bank:WireFees            15.00 USD\n",
+            "2025-01-01 open Liabilities:Bank:LineOfCredit\n"
+            "2025-01-01 open Expenses:Bank:WireFees\n",
+        ),
     ],
-    ids=["converted", "credit-line"],
+    ids=["converted", "credit-line", "credit-line-less-fee"],
 )
 def test_a_payment_that_reaches_another_account_is_owed_whole(model, postings, opens):
     # The 2,000.00 TQL paid is Summit's wherever it landed.

@@ -162,12 +162,18 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
     watched |= {terms.customer_credit_account(s.invoice.account) for s in states}
     received = _received(entry, watched, first.currency, first.invoice.account)
     if received <= 0:
-        settler.error(
-            "FCT134",
+        problem = (
             "A misdirected payment needs the posting of the cash received, like "
-            f"{terms.bank} {first.face:,.2f} {first.currency}",
-            event,
+            f"{terms.bank} {first.face:,.2f} {first.currency}"
         )
+        if _credit_note(entry, first.invoice.account):
+            problem = (
+                "This transaction takes revenue back and brings no money: a credit note, "
+                f'not a payment. Remove factoring: "{MISDIRECTED}", leave the receivable '
+                "alone, and write the credit on the factor's collection (factoring: "
+                '"collected" with paid: and reason: "client-credit")'
+            )
+        settler.error("FCT134", problem, event)
         return
     shares = _shares(settler, event, states, received, _written_shares(entry, terms))
     if shares is None or not all(_overpay_said(settler, event, s, amount) for s, amount in shares):
@@ -282,19 +288,25 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
 
 
 def _credit_note(entry: Any, receivable: str) -> bool:
-    """True if the transaction takes revenue back (a debit to income or an expense) and
-    brings no money: no debit to an asset account other than the receivable. A credit
-    note, with its VAT leg or not; a payment less the bank's fee has its cash beside."""
-    taken_back = cash = False
+    """True if the transaction takes revenue back and brings no money: a debit to income
+    (a credit note, with its VAT leg or not), or to an expense with nothing else debited
+    (a write-off), and no debit to an asset account other than the receivable. A payment
+    less the bank's fee has its cash beside the fee, on the bank or a credit line."""
+    income = expense = cash = other = False
     for posting in entry.postings:
         units = units_of(posting)
         if units is None or units[0] <= 0 or posting.account == receivable:
             continue
-        if posting.account.startswith(("Income:", "Expenses:")):
-            taken_back = True
-        elif posting.account.startswith("Assets:"):
+        account = posting.account
+        if account.startswith("Income:"):
+            income = True
+        elif account.startswith("Expenses:"):
+            expense = True
+        elif account.startswith("Assets:"):
             cash = True
-    return taken_back and not cash
+        else:
+            other = True
+    return not cash and (income or (expense and not other))
 
 
 def _received(entry: Any, watched: set[str], currency: str, receivable: str) -> Decimal:
