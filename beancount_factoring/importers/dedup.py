@@ -144,10 +144,22 @@ def _mark(entry: Any, other: Any, alike: str, what: str) -> None:
     days = abs((other.date - entry.date).days)
     apart = "the same day" if not days else f"{days} day{'s' if days > 1 else ''} apart"
     entry.meta[_DUPLICATE] = other
+    ids = "no common import-id"
+    own, booked = entry.meta.get(_IMPORTED), (other.meta or {}).get(_IMPORTED)
+    if isinstance(own, str) and isinstance(booked, str) and _source(own) == _source(booked):
+        # Both from the same kind of file: the same line would have had the same id.
+        ids = (
+            f"but the booked one came from a file of this kind with another id ({booked}): "
+            "most likely another line, unless the bank changed its export"
+        )
     entry.meta[NOTE_KEY] = (
-        f"{alike}, {apart}, no common import-id; if it is another {what}, uncomment it and "
-        "delete this line"
+        f"{alike}, {apart}, {ids}; if it is another {what}, uncomment it and delete this line"
     )
+
+
+def _source(ident: str) -> str:
+    """The kind of file an import id comes from: its prefix (`bank`, `ofx`, `inv`)."""
+    return ident.split("-", 1)[0]
 
 
 # The factor's events a report brings that may be in the ledger already without its id.

@@ -176,3 +176,18 @@ def test_the_work_is_linear_not_lines_times_ledger() -> None:
         assert len(marked(new)) == len(new)
         # Each line looks at the entries within two days of it: five at most.
         assert compared <= 5 * len(new), (size, compared)
+
+
+def test_a_line_near_one_imported_from_the_same_kind_of_file_says_it_is_likely_another() -> None:
+    # The -35.00 of 2025-02-05 booked from an earlier statement of the same bank, dated a
+    # day before and with its own id: the same line would have had the same id.
+    ledger = TYPED.format(date="2025-02-04", amount="-35.00").replace(
+        '"ELD subscription, typed from the receipt"\n',
+        '"ELD subscription"\n  import-id: "bank-000000000000"\n',
+    )
+    line = eld_line(imported(ledger)[0])
+    note = line.meta[dedup.NOTE_KEY]
+    assert "another id (bank-000000000000): most likely another line" in note
+    # Typed by hand (no id): the usual note.
+    line = eld_line(imported(TYPED.format(date="2025-02-04", amount="-35.00"))[0])
+    assert "no common import-id" in line.meta[dedup.NOTE_KEY]
