@@ -479,15 +479,34 @@ class FactorReportImporter(base.Importer):
                     if cash is not None and posting.account not in own:
                         key = (posting.account, cash.number, cash.currency)
                         deposits.setdefault(key, []).append(entry)
+        releases = []
         for entry in todo:
             if isinstance(entry, data.Balance):
                 units = entry.amount
                 match = balances.get((entry.date, entry.account, units.number, units.currency))
                 if match is not None:
                     entry.meta["__duplicate__"] = match
-                continue
-            bank = entry.postings[0]
-            for other in deposits.get((bank.account, bank.units.number, bank.units.currency), ()):
-                if abs(other.date - entry.date) <= RELEASE_WINDOW:
-                    entry.meta["__duplicate__"] = other
-                    break
+            else:
+                releases.append(entry)
+        _pair_releases(releases, deposits)
+
+
+def _pair_releases(releases: list[Any], deposits: dict[tuple[Any, ...], list[Any]]) -> None:
+    """Mark each release a duplicate of a bank line of its amount within the window: the
+    nearest pairs first, each bank line once. Two releases of one amount in a week are
+    two lines, each the duplicate of its own (or imported, if the ledger has one only)."""
+    pairs = []
+    for index, entry in enumerate(releases):
+        bank = entry.postings[0]
+        key = (bank.account, bank.units.number, bank.units.currency)
+        for order, other in enumerate(deposits.get(key, ())):
+            apart = abs(other.date - entry.date)
+            if apart <= RELEASE_WINDOW:
+                pairs.append((apart, index, order, key, other))
+    paired: set[int] = set()
+    taken: set[tuple[tuple[Any, ...], int]] = set()
+    for _, index, order, key, other in sorted(pairs, key=lambda pair: pair[:3]):
+        if index not in paired and (key, order) not in taken:
+            releases[index].meta["__duplicate__"] = other
+            paired.add(index)
+            taken.add((key, order))

@@ -199,3 +199,39 @@ def test_a_corrected_report_says_which_figures_changed() -> None:
     assert note.startswith("RF-1101 fee 58.75 USD here, 60.00 USD in the ledger (booked at")
     (other,) = [e for e in entries if e.meta.get("schedule") == "3111"]
     assert "__duplicate__" in other.meta and "differs-from-ledger" not in other.meta
+
+
+def test_two_releases_of_one_amount_are_two_lines(tmp_path: Path) -> None:
+    # The reserve released 75.00 on 04/07 and 75.00 again on 04/09; the ledger holds the
+    # bank line of the first only. The first is its duplicate; the second is imported
+    # (both were matched to the one bank line, the second release left out in silence).
+    doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
+    text = doc.read_text(encoding="utf-8").replace(
+        "04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$82.00",
+        "04/07/2025,Release,ACH 77811,,Reserve release (rebate),($75.00),$158.25\n"
+        "04/09/2025,Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
+    )
+    path = tmp_path / doc.name
+    path.write_text(text, encoding="utf-8")
+    bank_line = """
+2025-04-07 * "LAKESHORE FUNDING LLC" "ACH CREDIT"
+  import-id: "bank-000000000001"
+  Assets:Bank:Checking             75.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+"""
+    importer = FROM_LEDGER["lakeshore"]
+    existing, _, _ = loader.load_string(BASE + bank_line)
+    entries = importer.extract(str(path), existing)
+    importer.deduplicate(entries, existing)
+    releases = [e for e in entries if e.meta.get("factoring") == "release"]
+    assert [(str(e.date), "__duplicate__" in e.meta) for e in releases] == [
+        ("2025-04-07", True),
+        ("2025-04-09", False),
+    ]
+    # Listed newest first, the pairs are the same: the nearest in date.
+    importer.deduplicate(entries := importer.extract(str(path), existing)[::-1], existing)
+    releases = [e for e in entries if e.meta.get("factoring") == "release"]
+    assert sorted((str(e.date), "__duplicate__" in e.meta) for e in releases) == [
+        ("2025-04-07", True),
+        ("2025-04-09", False),
+    ]
