@@ -65,6 +65,7 @@ from beancount_factoring.importers.base import (
     mark_duplicates,
     no_gc_pauses,
 )
+from beancount_factoring.importers.dedup import NOTE_KEY
 from beancount_factoring.importers.inert import inert_entries
 from beancount_factoring.importers.readers import Layout
 from beancount_factoring.importers.table import (
@@ -306,15 +307,36 @@ class InvoiceImporter(Importer):
         booked by hand; a duplicate that differs from the booked invoice says how."""
         mark_duplicates(entries, existing)
         booked: dict[str, Any] = {}
+        # Typed without the invoice: key, linking its number (or the key on a posting).
+        linked: dict[str, list[Any]] = {}
         for entry in existing:
-            if isinstance(entry, data.Transaction) and "invoice" in entry.meta:
+            if not isinstance(entry, data.Transaction):
+                continue
+            if "invoice" in entry.meta:
                 booked.setdefault(str(entry.meta["invoice"]).casefold(), entry)
+                continue
+            names = {link.casefold() for link in entry.links}
+            names |= {
+                str(p.meta["invoice"]).casefold()
+                for p in entry.postings
+                if p.meta and "invoice" in p.meta
+            }
+            for name in names:
+                linked.setdefault(name, []).append(entry)
         for entry in entries:
             number = entry.meta.get("invoice")
             if number is None:
                 continue
             found = booked.get(str(number).casefold())
             if found is None:
+                typed = _typed_without_key(entry, linked.get(str(number).casefold(), ()))
+                if typed is not None and "__duplicate__" not in entry.meta:
+                    entry.meta["__duplicate__"] = typed
+                    entry.meta[NOTE_KEY] = (
+                        f"the ledger books invoice {number} without its invoice: key (it links "
+                        "the number): add invoice: to the booked one, which the plugin needs "
+                        "to follow it; if it is another invoice, uncomment this one"
+                    )
                 continue
             if "__duplicate__" not in entry.meta:
                 entry.meta["__duplicate__"] = found
@@ -599,3 +621,22 @@ class InvoiceImporter(Importer):
             frozenset() if credit else frozenset({invoice.number}),
             postings,
         )
+
+
+def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> Any | None:
+    """The transaction among ``candidates`` (linking the invoice's number) that books the
+    invoice: its receivable debited the invoice's total, against income. (A check returned
+    unpaid debits the receivable too, against the bank: not an invoice.)"""
+    receivable, total = entry.postings[0].account, entry.postings[0].units
+    if total is None:
+        return None
+    for other in candidates:
+        debited = any(
+            p.account == receivable
+            and p.units is not None
+            and (p.units.number, p.units.currency) == (total.number, total.currency)
+            for p in other.postings
+        )
+        if debited and any(p.account.startswith("Income:") for p in other.postings):
+            return other
+    return None

@@ -155,6 +155,33 @@ class TestInvoices:
         assert duplicates == ["RF-2001"]
 
     @pytest.mark.parametrize(
+        "typed",
+        [
+            "^RF-2001\n  Assets:Receivable:Northstar   2150.00 USD",
+            '\n  Assets:Receivable:Northstar   2150.00 USD\n    invoice: "RF-2001"',
+        ],
+        ids=["link", "posting-key"],
+    )
+    def test_an_invoice_typed_without_its_key_is_a_probable_duplicate(self, typed: str) -> None:
+        # RF-2001 typed with its link (or the key on its posting) but no entry-level
+        # invoice: key: imported again, the revenue was doubled with no error.
+        text = '2025-02-03 * "Northstar Logistics" "Typed in by hand" ' + typed
+        text += "\n  Income:Freight:Linehaul\n"
+        ledger, _, _ = loader.load_string(text)
+        importer = tms_invoices()
+        entries = importer.extract(str(TMS), ledger)
+        importer.deduplicate(entries, ledger)
+        (duplicate,) = [e for e in entries if "__duplicate__" in e.meta]
+        assert duplicate.meta["invoice"] == "RF-2001"
+        assert "without its invoice: key" in duplicate.meta["probable-duplicate"]
+        # A check returned unpaid debits the receivable too, against the bank: no invoice.
+        bounced = text.replace("Income:Freight:Linehaul", "Assets:Bank:Checking  -2150.00 USD")
+        ledger, _, _ = loader.load_string(bounced)
+        entries = importer.extract(str(TMS), ledger)
+        importer.deduplicate(entries, ledger)
+        assert [e for e in entries if "__duplicate__" in e.meta] == []
+
+    @pytest.mark.parametrize(
         ("booked", "note"),
         [
             # The same invoice: a duplicate, and nothing to say.
