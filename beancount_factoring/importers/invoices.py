@@ -519,8 +519,8 @@ class InvoiceImporter(Importer):
         message = (
             "this row has no invoice number and its amounts are what the rows above add "
             "up to: a totals row, which would be added to invoice "
-            f"{above.number}; delete it from the file (or, if it is an item of "
-            f"{above.number}, give it the invoice number)"
+            f"{above.number}; delete it, and every other totals or subtotals row, from the "
+            f"file (or, if it is an item of {above.number}, give it the invoice number)"
         )
         raise table.fail(line, self.columns["invoice"], message, code="FCT210")
 
