@@ -223,8 +223,8 @@ class Report:
                 value = cells[key] if key < count else ""
                 if not (value.strip() if type(value) is str else text_of(value)):
                     marker = labelled(first)
-                    if marker and totals.adds_up(cells):
-                        totals.check(line, cells)
+                    if marker and totals.only_figures(cells, first):
+                        totals.check(line, cells)  # FCT210 if they are not its sums
                         break
                     self._footer(line, cells, key, first if marker else None)
                     totals.add(cells)  # the total adds a footer's fee up too
@@ -241,7 +241,7 @@ class Report:
         first cell, when it holds the total marker but its figures are no sums.)"""
         named = sum(1 for name in self.header.names if name.strip())
         filled = sum(1 for cell in cells if text_of(cell))
-        if filled * 2 <= named:
+        if filled * 2 <= named and label is None:
             return
         column = self.header.names[key]
         message = (
@@ -251,11 +251,10 @@ class Report:
         )
         if label is not None:
             message = (
-                f"the row is labelled {label!r} like a total, but its figures are not the "
-                "sums of two rows or more above it: if it totals one row, give the profile "
-                "total_marker= a pattern that starts its label; if it is the report's total, "
-                "a row is missing or counted twice (download the report again); if it is a "
-                f"row whose {column!r} was lost, fill it in"
+                f"the row's label {label!r} holds the total marker, but the row holds more "
+                f"than figures (a date, a name): if it is a row whose {column!r} was lost, "
+                "fill it in; if it is a line of totals, give the profile total_marker= a "
+                "pattern that starts its label"
             )
         raise ImportFailure(self.path, line, message, column, code="FCT205")
 
@@ -297,15 +296,7 @@ class Totals:
     row's own reading reports it).
     """
 
-    __slots__ = (
-        "_before",
-        "_counted",
-        "_since",
-        "_unreadable",
-        "columns",
-        "positions",
-        "report",
-    )
+    __slots__ = ("_before", "_since", "_unreadable", "columns", "positions", "report")
 
     def __init__(self, report: Report) -> None:
         self.report = report
@@ -316,8 +307,6 @@ class Totals:
         self._since = [Decimal(0)] * len(self.columns)
         self._before = [Decimal(0)] * len(self.columns)
         self._unreadable: set[int] = set()
-        # How many rows the sums since the last total, and all of them, add up.
-        self._counted = [0, 0]
 
     def _number(self, cells: list[Cell], position: int) -> Decimal | None:
         value = cells[position] if position < len(cells) else ""
@@ -334,7 +323,6 @@ class Totals:
     def add(self, cells: list[Cell]) -> None:
         """Add a row's figures (in line: this runs for every row of the file)."""
         count, since, numbers = len(cells), self._since, self.report.numbers
-        self._counted[0] += 1
         for slot, position in self.positions:
             value = cells[position] if position < count else ""
             if type(value) is str:
@@ -350,29 +338,26 @@ class Totals:
             elif value:
                 self._unreadable.add(slot)
 
-    def adds_up(self, cells: list[Cell]) -> bool:
-        """True if each filled figure of a row (its key field empty, its label holding the
-        marker, `Grand Total`) is the sum of two rows or more, since the last total or in
-        all: a total. A row the sum of one row may as well be that row again without its
-        key (a debtor `VANTOTAL FREIGHT` that lost its invoice number): not a total."""
-        since_count, all_count = self._counted[0], self._counted[0] + self._counted[1]
-        found = False
-        for slot, (_, position) in enumerate(self.columns):
-            value = cells[position] if position < len(cells) else ""
-            if not text_of(value):
+    def only_figures(self, cells: list[Cell], label: str) -> bool:
+        """True if a row holds its label and figures alone, as a total does
+        (`Grand Total,,,,"$4,025.00"`): a row with a date or a name beside them
+        (`CARGO TOTAL,,03/04/2025,...`, a debtor that lost its invoice number) is no
+        total, whatever its label."""
+        seen_label = False
+        for cell in cells:
+            if isinstance(cell, Decimal):
                 continue
-            total = self._number(cells, position)
-            if total is None or not total.is_finite():
+            text = text_of(cell)
+            if not text:
+                continue
+            if text == label and not seen_label:
+                seen_label = True
+                continue
+            try:
+                self.report.numbers(text)
+            except ValueError:
                 return False
-            since = self._since[slot]
-            overall = self._before[slot] + since
-            if (abs(total - since) < HALF_CENT and since_count >= 2) or (
-                abs(total - overall) < HALF_CENT and all_count >= 2
-            ):
-                found = True
-            else:
-                return False
-        return found
+        return True
 
     def check(self, line: int, cells: list[Cell]) -> None:
         """ImportFailure if a filled cell of the total row is neither sum."""
@@ -400,7 +385,6 @@ class Totals:
             before + since for before, since in zip(self._before, self._since, strict=True)
         ]
         self._since = [Decimal(0)] * len(self.columns)
-        self._counted = [0, self._counted[0] + self._counted[1]]
 
 
 class Row:
