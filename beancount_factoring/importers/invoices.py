@@ -488,10 +488,10 @@ class InvoiceImporter(Importer):
         it fills gives what all the rows above add up to, and
 
         - in a column per charge: it fills every column the rows above filled (even
-          sums of one row each), or it fills the first one (the main charge, which
-          exports may total alone) and that sum is of two rows or more; a row of a
-          later column alone (a return toll of 45.50, like the one toll above) may be
-          an item as well, and is read as one;
+          sums of one row each), or one of its sums is of two rows or more (exports may
+          total the main charge alone); a row whose sums are each of one row, of some
+          columns only (a return toll of 45.50, like the one toll above), may be an item
+          as well, and is read as one;
         - in an amount column: it sums two rows or more (one item again, without its
           number, sums to itself).
         """
@@ -512,9 +512,8 @@ class InvoiceImporter(Importer):
         if not given or any(running.get(key) != value for key, value in given.items()):
             return
         if wide:
-            first = columns[0][0]
             every = all(key in given for key, total in running.items() if total)
-            if not every and not (first in given and summed.get(first, 0) >= 2):
+            if not every and all(summed.get(key, 0) < 2 for key in given):
                 return
         message = (
             "this row has no invoice number and its amounts are what the rows above add "

@@ -342,11 +342,12 @@ class TestMalformed:
         # The total of a file of one invoice of one row.
         error = failure(importer, write(tmp_path, total[0], ";;;1.200,00;", header=header))
         assert (error.line, error.code) == (3, "FCT210")
-        # Tolls of two invoices again on a row of their own (not the main column): an item.
-        # 800,00 + 50,00 + 100,00 = 950,00.
+        # The tolls of two invoices totalled alone (50,00 + 50,00): a total, though an
+        # item of R-2 could be the same (FCT210 says to give it the number then).
         rows = ("R-1;01.04.2025;Nord;1.000,00;50,00", "R-2;02.04.2025;Sud;800,00;50,00")
-        entries = importer.extract(write(tmp_path, *rows, ";;;;100,00", header=header), [])
-        assert [legs(entry)[0][1] for entry in entries] == [Decimal("1050.00"), Decimal("950.00")]
+        error = failure(importer, write(tmp_path, *rows, ";;;;100,00", header=header))
+        assert (error.line, error.code) == (4, "FCT210")
+        assert "if it is an item of R-2, give it the invoice number" in error.detail
 
     def test_first_row_without_a_number(self, tmp_path: Path) -> None:
         error = failure(InvoiceImporter(), write(tmp_path, ",03/03/2025,,Bayline,,FSC,1.00"))
