@@ -463,10 +463,14 @@ class FactorReportImporter(base.Importer):
         general, by_currency = self._terms(self._from_ledger(existing)[0])
         every = [*by_currency.values(), *([general] if general is not None else [])]
         own = {account for terms in every for account in (terms.clearing, terms.reserve)}
-        # (bank account, number, currency) of bank lines to or from the factor's accounts.
+        # (bank account, number, currency) of bank lines to or from the factor's accounts,
+        # but those an entry of this file is the duplicate of already (by its id).
+        taken = {id(e.meta["__duplicate__"]) for e in entries if "__duplicate__" in e.meta}
         deposits: dict[tuple[Any, ...], list[Any]] = {}
         balances: dict[tuple[Any, ...], Any] = {}
         for entry in existing:
+            if id(entry) in taken:
+                continue
             if isinstance(entry, data.Balance):
                 held = entry.amount
                 balances.setdefault((entry.date, entry.account, held.number, held.currency), entry)

@@ -235,3 +235,30 @@ def test_two_releases_of_one_amount_are_two_lines(tmp_path: Path) -> None:
         ("2025-04-07", True),
         ("2025-04-09", False),
     ]
+
+
+def test_a_release_imported_before_claims_its_own_entry(tmp_path: Path) -> None:
+    # The report of 04/07 brought the release of 04/07 (75.00); the next report lists it
+    # again beside a second 75.00 of 04/09. The first is a duplicate by its id; the second
+    # is new (it was taken for a duplicate of the booked first, two days apart).
+    doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
+    text = doc.read_text(encoding="utf-8").replace(
+        "04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$82.00",
+        "04/07/2025,Release,ACH 77811,,Reserve release (rebate),($75.00),$158.25\n"
+        "04/09/2025,Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
+    )
+    path = tmp_path / doc.name
+    path.write_text(text, encoding="utf-8")
+    importer = FROM_LEDGER["lakeshore"]
+    existing, _, _ = loader.load_string(BASE)
+    first = [e for e in importer.extract(str(path), existing) if e.meta.get("factoring")]
+    booked = next(e for e in first if e.meta.get("factoring") == "release")
+    assert str(booked.date) == "2025-04-07"
+    existing = [*existing, booked]
+    entries = importer.extract(str(path), existing)
+    importer.deduplicate(entries, existing)
+    releases = [e for e in entries if e.meta.get("factoring") == "release"]
+    assert [(str(e.date), "__duplicate__" in e.meta) for e in releases] == [
+        ("2025-04-07", True),
+        ("2025-04-09", False),
+    ]
