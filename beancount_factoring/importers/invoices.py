@@ -332,11 +332,7 @@ class InvoiceImporter(Importer):
                 typed = _typed_without_key(entry, linked.get(str(number).casefold(), ()))
                 if typed is not None and "__duplicate__" not in entry.meta:
                     entry.meta["__duplicate__"] = typed
-                    entry.meta[NOTE_KEY] = (
-                        f"the ledger books invoice {number} without its invoice: key (it links "
-                        "the number): add invoice: to the booked one, which the plugin needs "
-                        "to follow it; if it is another invoice, uncomment this one"
-                    )
+                    entry.meta[NOTE_KEY] = _typed_note(entry, typed, str(number))
                 continue
             if "__duplicate__" not in entry.meta:
                 entry.meta["__duplicate__"] = found
@@ -624,18 +620,45 @@ class InvoiceImporter(Importer):
 
 def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> Any | None:
     """The transaction among ``candidates`` (linking the invoice's number) that books the
-    invoice: its receivable debited the invoice's total, against income. (A check returned
-    unpaid debits the receivable too, against the bank: not an invoice.)"""
-    receivable, total = entry.postings[0].account, entry.postings[0].units
-    if total is None:
-        return None
+    invoice: its receivable account debited, against a credit outside the assets (its
+    income). A check returned unpaid debits the receivable too, against the bank: not an
+    invoice. (The amount may differ: a re-bill, which the note says.)"""
+    receivable = entry.postings[0].account
     for other in candidates:
         debited = any(
-            p.account == receivable
-            and p.units is not None
-            and (p.units.number, p.units.currency) == (total.number, total.currency)
+            p.account == receivable and p.units is not None and p.units.number > 0
             for p in other.postings
         )
-        if debited and any(p.account.startswith("Income:") for p in other.postings):
+        earned = any(
+            not p.account.startswith("Assets:") and p.units is not None and p.units.number < 0
+            for p in other.postings
+        )
+        if debited and earned:
             return other
     return None
+
+
+def _typed_note(entry: data.Transaction, typed: Any, number: str) -> str:
+    """The note on an invoice the ledger books without its key: what to do, and the
+    amounts if they differ (a re-bill)."""
+    first = entry.postings[0]
+    face = first.units.number if first.units is not None else None
+    booked = sum((p.units.number for p in typed.postings if _same_leg(p, entry)), Decimal(0))
+    differs = f" (booked {booked}, {face} here)" if booked != face else ""
+    return (
+        f"the ledger books invoice {number} without its invoice: key (it links the "
+        f"number){differs}: add invoice: to the booked one, which the plugin needs to "
+        "follow it, and correct it if the export is right; if it is another invoice, "
+        "uncomment this one"
+    )
+
+
+def _same_leg(posting: Any, entry: data.Transaction) -> bool:
+    """True for a posting on ``entry``'s receivable account in its currency."""
+    first = entry.postings[0]
+    return (
+        posting.account == first.account
+        and posting.units is not None
+        and first.units is not None
+        and posting.units.currency == first.units.currency
+    )

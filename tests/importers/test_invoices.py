@@ -174,6 +174,12 @@ class TestInvoices:
         (duplicate,) = [e for e in entries if "__duplicate__" in e.meta]
         assert duplicate.meta["invoice"] == "RF-2001"
         assert "without its invoice: key" in duplicate.meta["probable-duplicate"]
+        # Typed at 2,000.00 and re-billed at 2,150.00: the same invoice, the note says so.
+        ledger, _, _ = loader.load_string(text.replace("2150.00", "2000.00"))
+        entries = importer.extract(str(TMS), ledger)
+        importer.deduplicate(entries, ledger)
+        (duplicate,) = [e for e in entries if "__duplicate__" in e.meta]
+        assert "(booked 2000.00, 2150.00 here)" in duplicate.meta["probable-duplicate"]
         # A check returned unpaid debits the receivable too, against the bank: no invoice.
         bounced = text.replace("Income:Freight:Linehaul", "Assets:Bank:Checking  -2150.00 USD")
         ledger, _, _ = loader.load_string(bounced)
