@@ -768,8 +768,15 @@ def test_a_credit_note_with_its_vat_is_told_as_a_credit_note(model):
             "2025-01-01 open Liabilities:Bank:LineOfCredit\n"
             "2025-01-01 open Expenses:Bank:WireFees\n",
         ),
+        (
+            # Swept into the credit line, less an early-payment discount.
+            "  Liabilities:Bank:LineOfCredit   1960.00 USD\n"
+            "  Income:Freight:Discounts          40.00 USD\n",
+            "2025-01-01 open Liabilities:Bank:LineOfCredit\n"
+            "2025-01-01 open Income:Freight:Discounts\n",
+        ),
     ],
-    ids=["converted", "credit-line", "credit-line-less-fee"],
+    ids=["converted", "credit-line", "credit-line-less-fee", "credit-line-less-discount"],
 )
 def test_a_payment_that_reaches_another_account_is_owed_whole(model, postings, opens):
     # The 2,000.00 TQL paid is Summit's wherever it landed.

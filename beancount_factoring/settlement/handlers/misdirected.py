@@ -288,25 +288,24 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
 
 
 def _credit_note(entry: Any, receivable: str) -> bool:
-    """True if the transaction takes revenue back and brings no money: a debit to income
-    (a credit note, with its VAT leg or not), or to an expense with nothing else debited
-    (a write-off), and no debit to an asset account other than the receivable. A payment
-    less the bank's fee has its cash beside the fee, on the bank or a credit line."""
-    income = expense = cash = other = False
+    """True if the transaction takes revenue back and brings no money: no debit to an
+    asset account other than the receivable, and its debits to income or expenses (the
+    revenue taken back, a write-off) weigh more than its other debits (the VAT of a
+    credit note). A payment swept into a credit line, less a fee or a discount, has its
+    cash there: the larger debit."""
+    taken_back = other = ZERO
     for posting in entry.postings:
         units = units_of(posting)
         if units is None or units[0] <= 0 or posting.account == receivable:
             continue
         account = posting.account
-        if account.startswith("Income:"):
-            income = True
-        elif account.startswith("Expenses:"):
-            expense = True
-        elif account.startswith("Assets:"):
-            cash = True
+        if account.startswith("Assets:"):
+            return False
+        if account.startswith(("Income:", "Expenses:")):
+            taken_back += units[0]
         else:
-            other = True
-    return not cash and (income or (expense and not other))
+            other += units[0]
+    return taken_back > other
 
 
 def _received(entry: Any, watched: set[str], currency: str, receivable: str) -> Decimal:
