@@ -147,10 +147,12 @@ def _mark(entry: Any, other: Any, alike: str, what: str) -> None:
     ids = "no common import-id"
     own, booked = entry.meta.get(_IMPORTED), (other.meta or {}).get(_IMPORTED)
     if isinstance(own, str) and isinstance(booked, str) and _source(own) == _source(booked):
-        # Both from the same kind of file: the same line would have had the same id.
+        # Both from the same kind of file: the same line would have had the same id, unless
+        # the bank changed the line's text (the same day: as likely as another line).
+        likely = "another line or" if not days else "most likely another line, unless"
         ids = (
-            f"but the booked one came from a file of this kind with another id ({booked}): "
-            "most likely another line, unless the bank changed its export"
+            f"but the booked one ({other.narration!r}) came from a file of this kind with "
+            f"another id ({booked}): {likely} the bank changed its export"
         )
     entry.meta[NOTE_KEY] = (
         f"{alike}, {apart}, {ids}; if it is another {what}, uncomment it and delete this line"

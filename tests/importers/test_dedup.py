@@ -188,6 +188,10 @@ def test_a_line_near_one_imported_from_the_same_kind_of_file_says_it_is_likely_a
     line = eld_line(imported(ledger)[0])
     note = line.meta[dedup.NOTE_KEY]
     assert "another id (bank-000000000000): most likely another line" in note
+    # The same day: as likely the same line with its text changed by the bank.
+    line = eld_line(imported(ledger.replace("2025-02-04", "2025-02-05"))[0])
+    assert "('ELD subscription') came from" in line.meta[dedup.NOTE_KEY]
+    assert "another line or the bank changed its export" in line.meta[dedup.NOTE_KEY]
     # Typed by hand (no id): the usual note.
     line = eld_line(imported(TYPED.format(date="2025-02-04", amount="-35.00"))[0])
     assert "no common import-id" in line.meta[dedup.NOTE_KEY]
