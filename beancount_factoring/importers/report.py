@@ -222,16 +222,44 @@ class Report:
             for key in keys:
                 value = cells[key] if key < count else ""
                 if not (value.strip() if type(value) is str else text_of(value)):
-                    marker = labelled(first)
-                    if marker and totals.only_figures(cells, first):
+                    kind = self._labelled(cells, first, totals) if labelled(first) else None
+                    if kind is TOTAL:
                         totals.check(line, cells)  # FCT210 if they are not its sums
                         break
-                    self._footer(line, cells, key, first if marker else None)
+                    self._footer(line, cells, key, first if kind is not None else None)
                     totals.add(cells)  # the total adds a footer's fee up too
                     break  # a footer such as ",,,,Wire Fee,($25.00)", or a note
             else:
                 totals.add(cells)
                 yield Row(self, line, cells)
+
+    def _labelled(self, cells: list[Cell], label: str, totals: Totals) -> str | None:
+        """What a row without its key fields is, its label holding the total marker past
+        its start (`Grand Total`, `Subtotal 3110`): TOTAL when it gives a summed figure
+        and no date or name of a row (`Grand Total,,,,"$4,025.00",95.00%,...`); DATA when
+        it gives both (`CARGO TOTAL,,03/04/2025,...`: a debtor that lost its invoice
+        number); None when it gives no summed figure (a note: `Fees are included in the
+        total`), or its label stands in a column that describes rows or holds money
+        (`Transfer Fee total` under the deductions: a footer)."""
+        index = self.index
+        at = next((i for i, cell in enumerate(cells) if text_of(cell) == label), 0)
+        if any(index.get(field) == at for field in DESCRIBING) or any(
+            position == at for _, position in totals.columns
+        ):
+            return None
+        count = len(cells)
+
+        def filled(position: int | None) -> bool:
+            return (
+                position is not None
+                and position != at
+                and position < count
+                and bool(text_of(cells[position]))
+            )
+
+        if not any(filled(position) for _, position in totals.columns):
+            return None
+        return DATA if any(filled(index.get(field)) for field in IDENTITY) else TOTAL
 
     def _footer(self, line: int, cells: Sequence[Cell], key: int, label: str | None) -> None:
         """FCT205 if a row left out as a footer (its key field empty) fills more than half
@@ -251,8 +279,8 @@ class Report:
         )
         if label is not None:
             message = (
-                f"the row's label {label!r} holds the total marker, but the row holds more "
-                f"than figures (a date, a name): if it is a row whose {column!r} was lost, "
+                f"the row's label {label!r} holds the total marker, but the row gives a "
+                f"date or a name of its own: if it is a row whose {column!r} was lost, "
                 "fill it in; if it is a line of totals, give the profile total_marker= a "
                 "pattern that starts its label"
             )
@@ -282,6 +310,11 @@ class Report:
 
 
 # The fields a total row adds up; a reserve ledger's total may be its closing balance.
+# What a row labelled with the total marker past its start is (Report._labelled), and
+# the fields that say so: a row's own date or name, or a column that describes rows.
+TOTAL, DATA = "total", "data"
+IDENTITY = ("date", "batch_date", "invoice_date", "debtor", "debtor_id", "load", "reference")
+DESCRIBING = ("deduction_type", "description", "type", "pay_type", "status")
 SUMMED = ("face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net", "paid",
           "short", "amount", "debit", "credit", "fees")  # fmt: skip
 
@@ -337,27 +370,6 @@ class Totals:
                 since[slot] += value
             elif value:
                 self._unreadable.add(slot)
-
-    def only_figures(self, cells: list[Cell], label: str) -> bool:
-        """True if a row holds its label and figures alone, as a total does
-        (`Grand Total,,,,"$4,025.00"`): a row with a date or a name beside them
-        (`CARGO TOTAL,,03/04/2025,...`, a debtor that lost its invoice number) is no
-        total, whatever its label."""
-        seen_label = False
-        for cell in cells:
-            if isinstance(cell, Decimal):
-                continue
-            text = text_of(cell)
-            if not text:
-                continue
-            if text == label and not seen_label:
-                seen_label = True
-                continue
-            try:
-                self.report.numbers(text)
-            except ValueError:
-                return False
-        return True
 
     def check(self, line: int, cells: list[Cell]) -> None:
         """ImportFailure if a filled cell of the total row is neither sum."""

@@ -475,3 +475,36 @@ def test_a_one_row_batch_closed_by_a_subtotal_is_read(tmp_path: Path) -> None:
         "3110",
         "3111",
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "total"),
+    [
+        # Text beside the figures of a total (the rates): still a total.
+        (
+            {
+                'Total,,,,,,"$4,025.00",,"$3,823.75",,': (
+                    'Grand Total,,,,,,"$4,025.00",95.00%,"$3,823.75",2.50%,'
+                )
+            },
+            True,
+        ),
+        # A note that names the total, with no figure: a note.
+        ({"3111,03/05/2025": "Fees are included in the total\n3111,03/05/2025"}, False),
+        # A fee footer whose description holds the word: a footer, as the others.
+        ({",Transfer Fee,($10.00)": ",Transfer Fee total,($10.00)"}, False),
+        # A note with a date and no figure: a note.
+        (
+            {"3111,03/05/2025": "Report totals as of,03/07/2025" + "," * 13 + "\n3111,03/05/2025"},
+            False,
+        ),
+    ],
+    ids=["rates-in-total", "note", "fee-footer", "dated-note"],
+)
+def test_rows_that_name_the_total_are_read_as_they_are(
+    tmp_path: Path, change: dict[str, str], total: bool
+) -> None:
+    source = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    plain = LAKESHORE.extract(str(source), [])
+    path = edited(tmp_path, source.name, change, source)
+    assert [e.postings for e in LAKESHORE.extract(str(path), [])] == [e.postings for e in plain]
