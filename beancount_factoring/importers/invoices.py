@@ -86,6 +86,8 @@ DEFAULT_INCOME = {
 # An invoice number is also the link events name it by (docs/ledger.md, section 4).
 _NUMBER = re.compile(r"[A-Za-z0-9\-_/.]+")
 _HEAD_FIELDS = ("date", "due", "customer", "load")
+# A charge code that is a line of totals, not a charge.
+_TOTAL_CODE = re.compile(r"\b(sub-?|grand )?totals?\b", re.IGNORECASE)
 # The note on an exported invoice the ledger has, booked otherwise (deduplicate).
 CHANGED_KEY = "differs-from-ledger"
 
@@ -363,7 +365,17 @@ class InvoiceImporter(Importer):
             raise table.fail(line, self.columns[key], str(exc), code="FCT206") from None
 
     def _item_account(self, table: Table, line: int, code: str) -> str:
-        found = self.income.get(normal(code)) or self.other_income
+        found = self.income.get(normal(code))
+        if found is None and _TOTAL_CODE.search(code):
+            # `Invoice total`, `Subtotal` where a charge code stands: no charge, a line
+            # of totals (other_income would take it, and the invoice count it twice).
+            message = (
+                f"the charge {code!r} is a line of totals, which would be added to the "
+                "invoice as one more charge; delete every totals or subtotals row from the "
+                "file (or, if it is a charge, give its code to income=)"
+            )
+            raise table.fail(line, self.columns["charge"], message, code="FCT210")
+        found = found or self.other_income
         if found is None:
             known = ", ".join(repr(k) for k in self.income)
             message = f"unknown charge code {code!r}; the importer knows {known} (income=...)"
@@ -503,7 +515,8 @@ class InvoiceImporter(Importer):
         given = {}
         for key, column, index in columns:
             value = self._number(table, line, _cell(cells, index), column)
-            if value is not None:
+            # (0,00 under a column no row filled is no figure: a total of nothing.)
+            if value is not None and (value or running.get(key)):
                 given[key] = value
         if not given or any(running.get(key) != value for key, value in given.items()):
             return
@@ -620,9 +633,9 @@ class InvoiceImporter(Importer):
 
 def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> Any | None:
     """The transaction among ``candidates`` (linking the invoice's number) that books the
-    invoice: its receivable account debited, against a credit outside the assets (its
-    income). A check returned unpaid debits the receivable too, against the bank: not an
-    invoice. (The amount may differ: a re-bill, which the note says.)"""
+    invoice: its receivable account debited, against a credit to income. A check returned
+    unpaid debits the receivable too, against the bank, and a refund against a liability:
+    not invoices. (The amount may differ: a re-bill, which the note says.)"""
     receivable = entry.postings[0].account
     for other in candidates:
         debited = any(
@@ -630,7 +643,7 @@ def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> An
             for p in other.postings
         )
         earned = any(
-            not p.account.startswith("Assets:") and p.units is not None and p.units.number < 0
+            p.account.startswith("Income:") and p.units is not None and p.units.number < 0
             for p in other.postings
         )
         if debited and earned:
@@ -643,7 +656,8 @@ def _typed_note(entry: data.Transaction, typed: Any, number: str) -> str:
     amounts if they differ (a re-bill)."""
     first = entry.postings[0]
     face = first.units.number if first.units is not None else None
-    booked = sum((p.units.number for p in typed.postings if _same_leg(p, entry)), Decimal(0))
+    debits = [p.units.number for p in typed.postings if _same_leg(p, entry)]
+    booked = sum((number for number in debits if number > 0), Decimal(0))
     differs = f" (booked {booked}, {face} here)" if booked != face else ""
     return (
         f"the ledger books invoice {number} without its invoice: key (it links the "

@@ -180,6 +180,23 @@ class TestInvoices:
         importer.deduplicate(entries, ledger)
         (duplicate,) = [e for e in entries if "__duplicate__" in e.meta]
         assert "(booked 2000.00, 2150.00 here)" in duplicate.meta["probable-duplicate"]
+        # Typed with a prepayment applied in the same entry: the debit is what was booked.
+        prepaid = text.replace("2150.00", "2000.00").replace(
+            "  Income:Freight:Linehaul\n",
+            "  Income:Freight:Linehaul   -2000.00 USD\n"
+            "  Assets:Receivable:Northstar   -500.00 USD\n  Assets:Bank:Checking  500.00 USD\n",
+        )
+        ledger, _, _ = loader.load_string(prepaid)
+        entries = importer.extract(str(TMS), ledger)
+        importer.deduplicate(entries, ledger)
+        (duplicate,) = [e for e in entries if "__duplicate__" in e.meta]
+        assert "(booked 2000.00, 2150.00 here)" in duplicate.meta["probable-duplicate"]
+        # A refund owed to the customer, linking the number: no invoice.
+        refund = text.replace("Income:Freight:Linehaul", "Liabilities:CustomerCredit")
+        ledger, _, _ = loader.load_string(refund)
+        entries = importer.extract(str(TMS), ledger)
+        importer.deduplicate(entries, ledger)
+        assert [e for e in entries if "__duplicate__" in e.meta] == []
         # A check returned unpaid debits the receivable too, against the bank: no invoice.
         bounced = text.replace("Income:Freight:Linehaul", "Assets:Bank:Checking  -2150.00 USD")
         ledger, _, _ = loader.load_string(bounced)
@@ -292,6 +309,15 @@ class TestMalformed:
         (entry,) = InvoiceImporter().extract(write(tmp_path, GOOD + ",,"), [])
         assert legs(entry)[0][1] == Decimal("1000.00")
 
+    def test_a_subtotal_in_the_charge_column_is_no_charge(self, tmp_path: Path) -> None:
+        # RF-1's own subtotal under Charge: other_income took it for a charge of 1,000.00
+        # more, and RF-1 came to 2,000.00 with no error.
+        rows = (GOOD, ",,,,,Invoice total,1000.00", "RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,5.00")
+        importer = InvoiceImporter(other_income="Income:Freight:Other")
+        error = failure(importer, write(tmp_path, *rows))
+        assert (error.line, error.column, error.code) == (3, "Charge", "FCT210")
+        assert "delete every totals or subtotals row" in error.detail
+
     def test_a_totals_row_is_not_more_of_the_invoice_above(self, tmp_path: Path) -> None:
         # RF-1 1,000.00 + RF-2 500.00 = 1,500.00: the row without a number that gives it
         # is the export's total. Read as an item (other_income takes any charge code),
@@ -344,6 +370,18 @@ class TestMalformed:
         # 1.200,00 and its return toll 45,50 on a row of their own, then the total.
         total = ("R-1;01.04.2025;Nord;1.200,00;", ";;;;45,50", ";;;1.200,00;45,50")
         error = failure(importer, write(tmp_path, *total, header=header))
+        assert (error.line, error.code) == (4, "FCT210")
+        # A zero under a column no row filled (a column of extras): no figure.
+        error = failure(
+            importer,
+            write(
+                tmp_path,
+                "R-100;01.04.2025;Nord;1.200,00;45,50",
+                "R-101;02.04.2025;Sud;800,00;",
+                ";;;2.000,00;45,50;0,00",
+                header=header + ";Extra",
+            ),
+        )
         assert (error.line, error.code) == (4, "FCT210")
         # The total of a file of one invoice of one row.
         error = failure(importer, write(tmp_path, total[0], ";;;1.200,00;", header=header))
