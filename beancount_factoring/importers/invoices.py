@@ -87,7 +87,7 @@ DEFAULT_INCOME = {
 _NUMBER = re.compile(r"[A-Za-z0-9\-_/.]+")
 _HEAD_FIELDS = ("date", "due", "customer", "load")
 # A charge code that is a line of totals, not a charge.
-_TOTAL_CODE = re.compile(r"\b(sub-?|grand )?totals?\b", re.IGNORECASE)
+_TOTAL_CODE = re.compile(r"(?:invoice |grand |sub-?)?totals?\W*", re.IGNORECASE)
 # The note on an exported invoice the ledger has, booked otherwise (deduplicate).
 CHANGED_KEY = "differs-from-ledger"
 
@@ -366,7 +366,7 @@ class InvoiceImporter(Importer):
 
     def _item_account(self, table: Table, line: int, code: str) -> str:
         found = self.income.get(normal(code))
-        if found is None and _TOTAL_CODE.search(code):
+        if found is None and _TOTAL_CODE.fullmatch(code.strip()):
             # `Invoice total`, `Subtotal` where a charge code stands: no charge, a line
             # of totals (other_income would take it, and the invoice count it twice).
             message = (
@@ -633,9 +633,10 @@ class InvoiceImporter(Importer):
 
 def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> Any | None:
     """The transaction among ``candidates`` (linking the invoice's number) that books the
-    invoice: its receivable account debited, against a credit to income. A check returned
-    unpaid debits the receivable too, against the bank, and a refund against a liability:
-    not invoices. (The amount may differ: a re-bill, which the note says.)"""
+    invoice: its receivable account debited, against a credit to income (or to equity:
+    an invoice open when the books started). A check returned unpaid debits the
+    receivable too, against the bank, and a refund against a liability: not invoices.
+    (The amount may differ: a re-bill, which the note says.)"""
     receivable = entry.postings[0].account
     for other in candidates:
         debited = any(
@@ -643,7 +644,9 @@ def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> An
             for p in other.postings
         )
         earned = any(
-            p.account.startswith("Income:") and p.units is not None and p.units.number < 0
+            p.account.startswith(("Income:", "Equity:"))
+            and p.units is not None
+            and p.units.number < 0
             for p in other.postings
         )
         if debited and earned:

@@ -243,7 +243,10 @@ class Report:
         (`Transfer Fee total` under the deductions: a footer)."""
         index = self.index
         at = next((i for i, cell in enumerate(cells) if text_of(cell) == label), 0)
-        if any(index.get(field) == at for field in DESCRIBING) or any(
+        # (A reserve statement's label of a total stands where its rows describe
+        # themselves: its key is the date.)
+        describing = DESCRIBING if self.profile.kind != "reserve" else ()
+        if any(index.get(field) == at for field in describing) or any(
             position == at for _, position in totals.columns
         ):
             return None

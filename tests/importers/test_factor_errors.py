@@ -508,3 +508,24 @@ def test_rows_that_name_the_total_are_read_as_they_are(
     plain = LAKESHORE.extract(str(source), [])
     path = edited(tmp_path, source.name, change, source)
     assert [e.postings for e in LAKESHORE.extract(str(path), [])] == [e.postings for e in plain]
+
+
+def test_a_reserve_statements_subtotal_labelled_in_its_description(tmp_path: Path) -> None:
+    # A row "March subtotal" under Description (the key, the date, empty) after March's
+    # one row: a total, checked (1,159.52), not a footer whose 1,159.52 is counted twice
+    # (the Grand Total then read as "not the sum of its rows", FCT210).
+    source = DOCUMENTS / "copperline" / "reserve_statement_2025-04.xlsx"
+    path = tmp_path / source.name
+    shutil.copy(source, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet.insert_rows(5)
+    for column, value in zip(
+        "ABCDEF", (None, "March subtotal", None, None, None, 1159.52), strict=True
+    ):
+        sheet[f"{column}5"] = value
+    book.save(path)
+    importer = IMPORTERS["copperline"]
+    plain = importer.extract(str(source), [])
+    assert [e.date for e in importer.extract(str(path), [])] == [e.date for e in plain]

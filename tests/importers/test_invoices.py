@@ -191,6 +191,12 @@ class TestInvoices:
         importer.deduplicate(entries, ledger)
         (duplicate,) = [e for e in entries if "__duplicate__" in e.meta]
         assert "(booked 2000.00, 2150.00 here)" in duplicate.meta["probable-duplicate"]
+        # Open when the books started, against opening balances: the same invoice.
+        opening = text.replace("Income:Freight:Linehaul", "Equity:Opening-Balances")
+        ledger, _, _ = loader.load_string(opening)
+        entries = importer.extract(str(TMS), ledger)
+        importer.deduplicate(entries, ledger)
+        assert [e.meta["invoice"] for e in entries if "__duplicate__" in e.meta] == ["RF-2001"]
         # A refund owed to the customer, linking the number: no invoice.
         refund = text.replace("Income:Freight:Linehaul", "Liabilities:CustomerCredit")
         ledger, _, _ = loader.load_string(refund)
@@ -308,6 +314,13 @@ class TestMalformed:
         # A trailing comma (an export that ends every row with one): nothing moved.
         (entry,) = InvoiceImporter().extract(write(tmp_path, GOOD + ",,"), [])
         assert legs(entry)[0][1] == Decimal("1000.00")
+
+    def test_a_charge_that_names_a_total_is_still_a_charge(self, tmp_path: Path) -> None:
+        # "Detention total" is a charge (other_income takes it); "Invoice total" is not.
+        rows = (GOOD, ",,,,,Detention total,50.00")
+        importer = InvoiceImporter(other_income="Income:Freight:Other")
+        (entry,) = importer.extract(write(tmp_path, *rows), [])
+        assert legs(entry)[0] == ("Assets:Receivable:Bayline", Decimal("1050.00"))
 
     def test_a_subtotal_in_the_charge_column_is_no_charge(self, tmp_path: Path) -> None:
         # RF-1's own subtotal under Charge: other_income took it for a charge of 1,000.00
