@@ -12,7 +12,7 @@ from beancount.core import data
 from beancount_factoring.ledger.book import read_book
 from beancount_factoring.terms.agreement import parse_agreement
 
-from ledgers import codes, legs, load, txn
+from ledgers import balance, codes, legs, load, txn
 
 D = Decimal
 
@@ -316,3 +316,48 @@ def test_a_deposit_under_earlier_terms_names_them_in_its_error():
         "differs from agreement 'Summit' (2025-03-01; its invoices' own terms of 2025-01-01): "
         "expected 925.00 USD" in errors[0].message
     )
+
+
+RENAMED = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-07-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  clearing: Assets:Factor:Summit:Clearing
+
+2025-06-28 * "Summit" "UCC filing fee"
+  factoring: "fee"
+  charge: "other"
+  amount: 50.00 USD
+
+2025-07-02 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-07-03 * "SUMMIT FUNDING" "ACH" ^INV-2 ^fee-2025-06-28-other
+  Assets:Bank:Checking         880.00 USD
+  Assets:Factor:Summit:Clearing
+"""
+
+
+def test_a_fee_owed_before_the_clearing_was_renamed_is_netted_where_it_is_owed():
+    # The 50.00 fee of 06-28 is owed on the old clearing account; INV-2's funding of
+    # 07-03 (950.00 - 20.00 - 50.00 = 880.00) nets it there, not on the new one (each
+    # account kept a balance of 50.00 that cancelled only in the reconciliation).
+    entries, errors = load(RENAMED)
+    assert errors == []
+    assert ("Assets:Factoring:Summit:Clearing", D("50.00"), None, "other-fee") in legs(
+        txn(entries, "ACH")
+    )
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+    assert balance(entries, "Assets:Factor:Summit:Clearing") == 0

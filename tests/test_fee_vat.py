@@ -552,3 +552,25 @@ def test_a_chargeback_after_the_rate_change_owes_the_new_vat(model):
     chargeback = legs(txn(entries, "1001 sold back"))
     assert (VAT, D("1.28"), "1001", "vat") in chargeback
     assert (CLEARING, D("-906.28"), "1001", "chargeback") in chargeback
+
+
+def test_a_months_minimum_charged_after_the_rate_change_bears_the_new_vat():
+    # August's discount fees: 15.00 (1001's, funded 08-06) against a minimum of 100.00:
+    # 85.00 short, worked out under August's terms, charged on 09-01 at 25.5%:
+    # 85.00 x 0.255 = 21.675 -> 21.68 (not 85.00 x 0.24 = 20.40).
+    text = RATE_CHANGE
+    for rate in ("0.24", "0.255"):
+        text = text.replace(
+            f"  fee-vat: {rate}\n",
+            f"  fee-vat: {rate}\n  monthly-minimum-fee: 100.00 EUR\n"
+            f"  monthly-minimum-fee-vat: {rate}\n",
+        )
+    text = text.split("; In September")[0] + (
+        '\n2024-09-01 * "Vakka" "Minimum fee, August"\n'
+        '  factoring: "fee"\n  charge: "monthly-minimum-fee"\n  period: "2024-08"\n'
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    fee = legs(txn(entries, "Minimum fee, August"))
+    assert (VAT, D("21.68"), None, "vat") in fee
+    assert (FEES, D("85.00"), None, "minimum-fee") in fee

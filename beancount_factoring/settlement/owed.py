@@ -59,6 +59,9 @@ class Charge:
     # The day a deposit netted it, and that deposit; None while it is owed.
     netted_on: datetime.date | None = None
     netted_by: data.Transaction | None = None
+    # The clearing account it is owed on (its terms', which a later agreement may have
+    # renamed): the deposit that nets it credits that one; "" for the deposit's own.
+    clearing: str = ""
 
 
 @dataclass

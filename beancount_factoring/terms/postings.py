@@ -613,6 +613,7 @@ def netting_item(
     owed: Decimal,
     part: str,
     charge: bool = False,
+    clearing: str = "",
 ) -> Item:
     """The postings for a chargeback or uncovered short pay deducted from this lump sum.
 
@@ -623,7 +624,7 @@ def netting_item(
     names as its ``charge``, not as an invoice.
     """
     legs = Legs()
-    cash = add_netting(legs, agreement, invoice, currency, owed, part, charge)
+    cash = add_netting(legs, agreement, invoice, currency, owed, part, charge, clearing)
     return Item("netting", invoice, currency, legs, cash, (owed,), part)
 
 
@@ -635,9 +636,13 @@ def add_netting(
     owed: Decimal,
     part: str,
     charge: bool = False,
+    clearing: str = "",
 ) -> Decimal:
-    """Add the leg of ``netting_item`` to ``sink``; the cash it brings (less: it is owed)."""
+    """Add the leg of ``netting_item`` to ``sink``; the cash it brings (less: it is owed).
+    (``clearing``: the account a fee apart from any invoice is owed on, if not the
+    agreement's.)"""
     account = agreement.due_to_factor if part == "misdirected-payment" else agreement.clearing
+    account = clearing or account
     sink.add(account, owed, currency, part, None if charge else invoice)
     return -owed
 

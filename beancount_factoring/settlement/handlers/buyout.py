@@ -114,7 +114,16 @@ def settle_buyout(settler: Settler, event: Event) -> None:
             owed = sum((item.number for item in fee_legs), ZERO)
             expected.extend(fee_legs)
             label = f"buyout fee {event.date}"
-            charge = Charge(key, label, event.date, owed, currency, "buyout-fee", event.entry)
+            charge = Charge(
+                key,
+                label,
+                event.date,
+                owed,
+                currency,
+                "buyout-fee",
+                event.entry,
+                clearing=new.clearing,
+            )
             settler.charge(event.factor, charge)
             links.add(key)
             if paid:

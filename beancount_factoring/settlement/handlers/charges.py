@@ -250,8 +250,10 @@ def _write_fee(
     key = settler.book.charge_keys.get(event.index) or charge_link(event.entry)
     fees = agreement.transfer_fee_account if part in TRANSFER_CHARGES else agreement.fees
     legs = [P.leg(fees, amount, currency, part)]
-    # The VAT on the fee (volume-shortfall-fee-vat, ...) is owed with it.
-    legs.extend(P.vat_legs(agreement, legs))
+    # The VAT on the fee (volume-shortfall-fee-vat, ...) is owed with it, at the rate of
+    # the day it is charged (a month's minimum is worked out under that month's terms).
+    charged = settler.book.agreements.charged_on(agreement, event.date, currency)
+    legs.extend(P.vat_legs(charged, legs))
     owed = sum((item.number for item in legs), ZERO)
     entry = settler.result.replaced.get(event.index, event.entry)
     # The fee's own accounts (its VAT's too: the plugin's output, settled again by the
@@ -281,7 +283,18 @@ def _write_fee(
             invoice = None
         label = f"{kind} fee " + (f"of {invoice}" if invoice else period)
         settler.charge(
-            event.factor, Charge(key, label, event.date, owed, currency, part, entry, invoice)
+            event.factor,
+            Charge(
+                key,
+                label,
+                event.date,
+                owed,
+                currency,
+                part,
+                entry,
+                invoice,
+                clearing=agreement.clearing,
+            ),
         )
 
 

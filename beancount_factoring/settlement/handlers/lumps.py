@@ -242,14 +242,27 @@ def _settles(
 def _add_charge(sink: P.Sink, agreement: Agreement, charge: Charge) -> Decimal:
     """Add the leg of a fee charged apart from any invoice that a deposit nets."""
     return P.add_netting(
-        sink, agreement, charge.key, charge.currency, charge.amount, charge.part, charge=True
+        sink,
+        agreement,
+        charge.key,
+        charge.currency,
+        charge.amount,
+        charge.part,
+        charge=True,
+        clearing=charge.clearing,
     )
 
 
 def _charge_item(agreement: Agreement, charge: Charge) -> P.Item:
     """The item of a fee charged apart from any invoice that a deposit nets."""
     return P.netting_item(
-        agreement, charge.key, charge.currency, charge.amount, charge.part, charge=True
+        agreement,
+        charge.key,
+        charge.currency,
+        charge.amount,
+        charge.part,
+        charge=True,
+        clearing=charge.clearing,
     )
 
 
