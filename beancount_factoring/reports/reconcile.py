@@ -209,8 +209,10 @@ def _schedule_item(
             fuel = snap_.fuel if snap_ else ZERO
             cash += P.funding_cash(charged, states[n].split(terms)) - fuel
         # Less the transfer fee (and its VAT) the deposit that funds it takes, by ACH
-        # unless it says otherwise, as the plugin expects of that deposit.
-        cash -= sum((leg.number for leg in P.transfer_fee_legs(terms, currency)), ZERO)
+        # unless it says otherwise, as the plugin expects of that deposit: the fee of the
+        # terms in force then (as of the date), not those the schedule was sold under.
+        deposit = facts.book.agreements.in_force(key_, as_of, currency)[1] or terms
+        cash -= sum((leg.number for leg in P.transfer_fee_legs(deposit, currency)), ZERO)
     scheduled_by = states[numbers[0]].scheduled_by
     source = source_of(scheduled_by.meta if scheduled_by else None)
     return _item(

@@ -418,3 +418,40 @@ def test_an_unallocated_deposit_counts_its_clearing_posting_not_its_fee():
     (lump,) = account.unallocated
     assert lump.amount == D("-1000.00")
     assert account.balance == account.explained == D("-1000.00")
+
+
+def test_a_schedule_not_funded_expects_the_transfer_fee_of_the_terms_in_force():
+    # INV-1 (1,000.00) scheduled 06-30 under terms without a transfer fee (95%, flat
+    # 2.5%); terms of 07-01 add transfer-fee 10.00, which the deposit that funds it takes:
+    # 950.00 - 25.00 - 10.00 = 915.00, as the plugin expects (not 925.00).
+    text = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-07-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  transfer-fee: 10.00 USD
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-06-29 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-06-30 * "Summit" "Schedule A" ^INV-1
+  factoring: "schedule"
+  schedule: "A"
+"""
+    entries, errors, options = loader.load_string('plugin "beancount_factoring.plugin"\n' + text)
+    assert errors == []
+    report = compute(entries, options, errors).reconcile(as_of=day(2025, 7, 3))
+    assert items(report)[(ITEM_SCHEDULE, "A")].cash == D("915.00")
