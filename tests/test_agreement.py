@@ -361,3 +361,50 @@ def test_a_fee_owed_before_the_clearing_was_renamed_is_netted_where_it_is_owed()
     )
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
     assert balance(entries, "Assets:Factor:Summit:Clearing") == 0
+
+
+@pytest.mark.parametrize(
+    ("links", "account"),
+    [
+        ("", "Assets:Factoring:Summit:Reserve"),
+        (" ^INV-1", "Assets:Factoring:Summit:Clearing"),
+        ("", "Assets:Factor:Summit:Clearing"),
+    ],
+    ids=["old-reserve", "old-clearing-linked", "new-clearing"],
+)
+def test_a_release_after_the_accounts_were_renamed_may_use_the_old_ones(links, account):
+    # INV-1 (1,000.00) funded 06-28 under the old terms (95%: reserve 50.00 on the old
+    # reserve account), collected 07-20; terms of 07-01 rename clearing and reserve. The
+    # release of 50.00 booked to the old accounts is the release (it was FCT103 or
+    # FCT120 "received 0.00", and the reserve shown held).
+    renamed = RENAMED.split("2025-06-28 *")[0].replace(
+        "  clearing: Assets:Factor:Summit:Clearing\n",
+        "  clearing: Assets:Factor:Summit:Clearing\n  reserve: Assets:Factor:Summit:Reserve\n",
+    )
+    text = (
+        renamed
+        + f"""
+2025-06-27 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-06-28 * "SUMMIT FUNDING" "Funding" ^INV-1
+  Assets:Bank:Checking         930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-07-20 * "TQL" "Paid Summit" ^INV-1
+  factoring: "collected"
+
+2025-07-25 * "SUMMIT FUNDING" "Rebate"{links}
+  Assets:Bank:Checking          50.00 USD
+  {account}
+
+2025-08-10 open Expenses:Later
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == 0
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+    assert balance(entries, "Assets:Factor:Summit:Clearing") == 0

@@ -899,8 +899,10 @@ class Agreements:
         self._names: dict[str, re.Pattern[str]] = {}
         # factor_of_payee's answers, by text (emptied when an agreement is added).
         self._payees: dict[tuple[str, bool], tuple[str, ...]] = {}
-        # Per factor, whether all its agreements give the same VAT (emptied likewise).
+        # Per factor, whether all its agreements give the same VAT, and the clearing and
+        # reserve accounts of all its agreements (emptied likewise).
         self._vat_steady: dict[str, bool] = {}
+        self._deposit_accounts: dict[tuple[str, str | None], frozenset[str]] = {}
 
     def add(
         self,
@@ -917,6 +919,7 @@ class Agreements:
         terms.sort(key=lambda item: item[0])
         self._payees.clear()
         self._vat_steady.clear()
+        self._deposit_accounts.clear()
         if agreement is not None:
             for name_ in agreement.own_accounts():
                 owner = self._factor_of_account.setdefault(name_, key)
@@ -971,6 +974,22 @@ class Agreements:
         if steady:
             return terms
         return terms.with_vat_of(self.in_force(key, day, currency)[1])
+
+    def deposit_accounts(self, terms: Agreement) -> frozenset[str]:
+        """The clearing and reserve accounts of every agreement of ``terms``' factor and
+        currency line: a deposit for an invoice bought before new terms renamed them may
+        still be booked to the old ones."""
+        key = (terms.name.strip().lower(), terms.currency)
+        found = self._deposit_accounts.get(key)
+        if found is None:
+            line = [
+                a
+                for _, a, currency in self._by_factor.get(key[0], ())
+                if a is not None and currency == terms.currency
+            ]
+            found = frozenset(a.clearing for a in line) | frozenset(a.reserve for a in line)
+            self._deposit_accounts[key] = found | {terms.clearing, terms.reserve}
+        return self._deposit_accounts[key]
 
     def factor_of_account(self, name: str) -> str | None:
         """The one factor whose clearing, reserve or fee account this is, if only one."""

@@ -637,9 +637,11 @@ def write_deposit(
     """Write the split (or check the hand-written one); False if nothing was booked."""
     entry = settler.result.replaced.get(event.index, event.entry)
     sums = deposit.sums
-    accounts = agreement.owned_set | {p.account for p in sums.firsts()}
+    # (The factor's clearing and reserve accounts of earlier terms count too.)
+    deposits = settler.book.agreements.deposit_accounts(agreement)
+    accounts = agreement.owned_set | deposits | {p.account for p in sums.firsts()}
     own = [p for p in entry.postings if p.account in accounts]
-    legs = [p for p in own if p.account in (agreement.clearing, agreement.reserve)]
+    legs = [p for p in own if p.account in deposits]
     if len(legs) == len(own) <= 1:
         leg = legs[0] if legs else None
         number, leg_currency = (units_of(leg) if leg else None) or (ZERO, currency)
@@ -762,8 +764,10 @@ def allocate_lump(
     waiting for its items (FCT103).
     """
     entry = event.entry
-    own = [p for p in entry.postings if p.account in agreement.owned_set]
-    if len(own) > 1 or (own and own[0].account not in (agreement.clearing, agreement.reserve)):
+    # (The factor's clearing and reserve accounts of earlier terms count too.)
+    deposits = settler.book.agreements.deposit_accounts(agreement)
+    own = [p for p in entry.postings if p.account in agreement.owned_set or p.account in deposits]
+    if len(own) > 1 or (own and own[0].account not in deposits):
         settler.error(
             "FCT101",
             "This deposit names nothing it settles and is split by hand; link the invoices "
