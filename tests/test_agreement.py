@@ -408,3 +408,92 @@ def test_a_release_after_the_accounts_were_renamed_may_use_the_old_ones(links, a
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == 0
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
     assert balance(entries, "Assets:Factor:Summit:Clearing") == 0
+
+
+CONVERTED_RENAMED = """
+2025-01-01 open Assets:Bank:USD
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:USD
+
+2025-07-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:USD
+  clearing: Assets:Factor:Copper:Clearing
+  reserve: Assets:Factor:Copper:Reserve
+
+2025-06-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   1000.00 CAD
+  Income:Freight
+
+2025-06-05 * "COPPERLINE" "Advance CA-1" ^CA-1
+  Assets:Bank:USD   616.00 USD
+  Assets:Factoring:Copperline:CAD:Clearing   -880.00 CAD @ 0.70 USD
+
+2025-07-10 * "Maple" "paid" ^CA-1
+  factoring: "collected"
+
+2025-07-15 * "COPPERLINE" "Rebate CA-1 converted" ^CA-1
+  Assets:Bank:USD   70.00 USD
+  Assets:Factoring:Copperline:CAD:Clearing   -100.00 CAD @ 0.70 USD
+"""
+
+
+def test_a_converted_deposit_on_the_old_clearing_account_is_balanced_there():
+    # CA-1 (1,000.00 CAD) funded 06-05 at 90% - 2%: 880.00 CAD, converted at 0.70 USD;
+    # terms of 07-01 rename clearing and reserve. The rebate of 100.00 CAD (70.00 USD),
+    # converted on the old clearing leg, is balanced on that account: its conversion leg
+    # went to the new one (-100.00 CAD on the old, +100.00 on the new, in silence).
+    entries, errors = load(CONVERTED_RENAMED)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == 0
+    assert balance(entries, "Assets:Factor:Copper:Clearing") == 0
+
+
+def test_a_currency_line_that_starts_later_leaves_earlier_events_to_the_general_one():
+    # An agreement for every currency from 01-01, one for CAD from 07-01: a CAD invoice
+    # funded in June is under the general terms (95%, 2%: 950.00 - 20.00 = 930.00), not
+    # FCT111 (no CAD agreement in force yet).
+    text = """
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:Checking
+
+2025-07-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:Checking
+
+2025-06-03 * "Maple" "CA load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   1000.00 CAD
+  Income:Freight
+
+2025-06-05 * "COPPERLINE" "Advance CA-1" ^CA-1
+  Assets:Bank:Checking   930.00 CAD
+  Assets:Factoring:Copperline:Clearing
+"""
+    entries, errors = load(text)
+    assert errors == []
+    assert ("Expenses:Factoring:Copperline:Fees", D("20.00"), "CA-1", "discount-fee") in legs(
+        txn(entries, "Advance CA-1")
+    )

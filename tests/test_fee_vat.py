@@ -574,3 +574,34 @@ def test_a_months_minimum_charged_after_the_rate_change_bears_the_new_vat():
     fee = legs(txn(entries, "Minimum fee, August"))
     assert (VAT, D("21.68"), None, "vat") in fee
     assert (FEES, D("85.00"), None, "minimum-fee") in fee
+
+
+def test_a_fee_charged_after_the_vat_account_changed_is_owed_in_the_reports(tmp_path):
+    # New terms on 09-01 also move the input VAT to another account. August's minimum,
+    # charged on 09-01 (85.00 + 21.68 on the new account), is owed on clearing: the
+    # reconciliation explains the -106.68 by it (it read the VAT leg as "paid otherwise").
+    text = RATE_CHANGE
+    for rate in ("0.24", "0.255"):
+        text = text.replace(
+            f"  fee-vat: {rate}\n",
+            f"  fee-vat: {rate}\n  monthly-minimum-fee: 100.00 EUR\n"
+            f"  monthly-minimum-fee-vat: {rate}\n",
+        )
+    september = text.index('2024-09-01 custom "factoring-agreement"')
+    text = text[:september] + text[september:].replace(
+        "vat-account: Assets:Tax:VAT:Input", "vat-account: Assets:Tax:VAT:Input2", 1
+    )
+    text = text.split("; In September")[0] + (
+        "\n2024-01-01 open Assets:Tax:VAT:Input2\n"
+        '2024-09-01 * "Vakka" "Minimum fee, August"\n'
+        '  factoring: "fee"\n  charge: "monthly-minimum-fee"\n  period: "2024-08"\n'
+    )
+    path = tmp_path / "main.beancount"
+    path.write_text('plugin "beancount_factoring.plugin"\n' + text, encoding="utf-8")
+    entries, errors, options = loader.load_file(str(path))
+    assert errors == []
+    assert (D("21.68"), "Assets:Tax:VAT:Input2") in [
+        (n, a) for a, n, _, part in legs(txn(entries, "Minimum fee, August")) if part == "vat"
+    ]
+    report = compute(entries, options, errors).reconcile(as_of=datetime.date(2024, 9, 5))
+    assert all(account.unexplained == 0 for account in report.accounts)

@@ -957,7 +957,9 @@ class Agreements:
         terms = self._by_factor.get(name.strip().lower(), [])
         if currency is not None and any(c is not None for _, _, c in terms):
             own = [t for t in terms if t[2] == currency]
-            terms = own or [t for t in terms if t[2] is None]
+            # Before the currency's own line starts, the line for every currency governs.
+            started = bool(own) and own[0][0] <= date
+            terms = own if started else [t for t in terms if t[2] is None] or own
         index = bisect.bisect_right([item[0] for item in terms], date)
         if index == 0:
             return False, None

@@ -258,7 +258,7 @@ def _write_fee(
     entry = settler.result.replaced.get(event.index, event.entry)
     # The fee's own accounts (its VAT's too: the plugin's output, settled again by the
     # reports, must read as the user's input did); any other posting says how it was paid.
-    own = {fees, agreement.clearing, agreement.vat_account}
+    own = {fees, agreement.clearing, agreement.vat_account, charged.vat_account}
     others = [p for p in entry.postings if p.account not in own]
     on_clearing = not others
     if on_clearing:

@@ -660,7 +660,8 @@ def write_deposit(
             # price balancing the bank's USD, and the split is written beside it against
             # a leg of the opposite amount, so the clearing account nets to the difference.
             kept = list(entry.postings)
-            sums.add(agreement.clearing, actual, currency, "conversion")
+            # (On the leg's own account: an earlier terms' clearing account, maybe.)
+            sums.add(leg.account, actual, currency, "conversion")
         diff = actual - deposit.cash
         if diff and abs(diff) < HALF_CENT and leg is not None and _interpolated(leg):
             # Beancount filled the leg in from a converted bank amount (616.00 USD @@
