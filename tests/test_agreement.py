@@ -497,3 +497,52 @@ def test_a_currency_line_that_starts_later_leaves_earlier_events_to_the_general_
     assert ("Expenses:Factoring:Copperline:Fees", D("20.00"), "CA-1", "discount-fee") in legs(
         txn(entries, "Advance CA-1")
     )
+
+
+LATER_CAD_LINE = """
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:CAD
+
+2025-07-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "COPPERLINE"
+  bank: Assets:Bank:CAD
+
+2025-06-03 * "Maple" "CA load 1"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   1000.00 CAD
+  Income:Freight
+
+2025-06-05 * "COPPERLINE" "Advance CA-1" ^CA-1
+  Assets:Bank:CAD   930.00 CAD
+  Assets:Factoring:Copperline:Clearing
+
+2025-08-01 * "Maple" "paid 1" ^CA-1
+  factoring: "collected"
+
+2025-08-10 * "COPPERLINE" "Rebate CA-1" ^CA-1
+  Assets:Bank:CAD   50.00 CAD
+  Assets:Factoring:Copperline:Clearing
+"""
+
+
+def test_a_release_under_the_general_terms_may_use_their_accounts_after_a_currency_line():
+    # CA-1 funded in June under the terms for every currency (95%, 2%: 950.00 - 20.00 =
+    # 930.00, reserve 50.00 on Copperline:Reserve); a CAD line starts 07-01. Its release
+    # of 50.00 booked to the general clearing account is its release (it was FCT120
+    # "received 0.00", -50.00 left on one clearing account and +50.00 on the other).
+    entries, errors = load(LATER_CAD_LINE)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Copperline:Clearing") == 0
+    assert balance(entries, "Assets:Factoring:Copperline:Reserve") == 0
+    assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == 0

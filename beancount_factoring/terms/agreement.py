@@ -257,6 +257,7 @@ class Agreement:
             or current is self
             or (current.vat_rates == self.vat_rates and current.vat_account == self.vat_account)
             or current.name.strip().lower() != self.name.strip().lower()
+            or current.currency != self.currency
         ):
             return self
         key = ("with_vat_of", id(current))
@@ -979,15 +980,17 @@ class Agreements:
 
     def deposit_accounts(self, terms: Agreement) -> frozenset[str]:
         """The clearing and reserve accounts of every agreement of ``terms``' factor and
-        currency line: a deposit for an invoice bought before new terms renamed them may
-        still be booked to the old ones."""
+        currency line (and of its line for every currency): a deposit for an invoice
+        bought before new terms renamed them may still be booked to the old ones."""
         key = (terms.name.strip().lower(), terms.currency)
         found = self._deposit_accounts.get(key)
         if found is None:
+            # (A currency's own line: with the line for every currency, which governed
+            # its invoices before the line started.)
             line = [
                 a
                 for _, a, currency in self._by_factor.get(key[0], ())
-                if a is not None and currency == terms.currency
+                if a is not None and currency in (terms.currency, None)
             ]
             found = frozenset(a.clearing for a in line) | frozenset(a.reserve for a in line)
             self._deposit_accounts[key] = found | {terms.clearing, terms.reserve}
