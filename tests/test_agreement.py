@@ -546,3 +546,17 @@ def test_a_release_under_the_general_terms_may_use_their_accounts_after_a_curren
     assert balance(entries, "Assets:Factoring:Copperline:Clearing") == 0
     assert balance(entries, "Assets:Factoring:Copperline:Reserve") == 0
     assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == 0
+
+
+def test_a_deposit_on_the_general_line_when_the_currency_had_its_own_from_the_start():
+    # The CAD line starts with the general one: no CAD invoice was ever bought under the
+    # general terms, so a CAD funding booked to the general clearing account is a slip
+    # (FCT120: 90% - 3% = 870.00, received nothing on its own accounts), not a deposit
+    # moved to the CAD accounts in silence.
+    text = LATER_CAD_LINE.replace(
+        '2025-07-01 custom "factoring-agreement" "Copperline"\n  currency',
+        '2025-01-01 custom "factoring-agreement" "Copperline"\n  currency',
+    )
+    text = text.split("2025-08-01 *")[0].replace("930.00 CAD", "870.00 CAD")
+    _, errors = load(text)
+    assert codes(errors) == ["FCT120"]

@@ -605,3 +605,22 @@ def test_a_fee_charged_after_the_vat_account_changed_is_owed_in_the_reports(tmp_
     ]
     report = compute(entries, options, errors).reconcile(as_of=datetime.date(2024, 9, 5))
     assert all(account.unexplained == 0 for account in report.accounts)
+
+
+def test_the_vat_of_the_day_comes_from_the_invoices_own_agreement_line():
+    # 1001 bought in August under the terms for every currency; a EUR line of its own
+    # starts 08-20 (no VAT keys). On 09-17 the late fee's VAT is that of the line 1001 was
+    # bought under, in force that day: 25.5% (1.28), not the EUR line's none, nor 24%.
+    eur_line = """
+2024-08-20 custom "factoring-agreement" "Vakka"
+  currency: "EUR"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  recourse-days: 90
+  payee: "VAKKA RAHOITUS"
+  bank: Assets:Bank:Checking
+"""
+    text = RATE_CHANGE.split('2024-08-26 * "Lumo Oy"')[0] + eur_line
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert (VAT, D("1.28"), "1001", "vat") in legs(txn(entries, "Reserve of 1001"))

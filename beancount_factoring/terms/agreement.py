@@ -968,7 +968,9 @@ class Agreements:
 
     def charged_on(self, terms: Agreement, day: datetime.date, currency: str) -> Agreement:
         """An invoice's ``terms`` as they charge a fee on ``day``: with the VAT of the
-        agreement in force that day (``Agreement.with_vat_of``)."""
+        agreement of their own line (the line for ``terms.currency``, or the line for every
+        currency) in force that day (``Agreement.with_vat_of``). (``currency``: the
+        fee's, kept for callers; the line is the terms'.)"""
         key = terms.name.strip().lower()
         steady = self._vat_steady.get(key)
         if steady is None:
@@ -976,22 +978,28 @@ class Agreements:
             steady = self._vat_steady[key] = len(kinds) <= 1
         if steady:
             return terms
-        return terms.with_vat_of(self.in_force(key, day, currency)[1])
+        line = [(start, a) for start, a, c in self._by_factor.get(key, ()) if c == terms.currency]
+        index = bisect.bisect_right([start for start, _ in line], day)
+        return terms.with_vat_of(line[index - 1][1] if index else None)
 
     def deposit_accounts(self, terms: Agreement) -> frozenset[str]:
         """The clearing and reserve accounts of every agreement of ``terms``' factor and
-        currency line (and of its line for every currency): a deposit for an invoice
-        bought before new terms renamed them may still be booked to the old ones."""
+        currency line (and of its line for every currency, if that one started first): a
+        deposit for an invoice bought before new terms renamed them may still be booked to
+        the old ones."""
         key = (terms.name.strip().lower(), terms.currency)
         found = self._deposit_accounts.get(key)
         if found is None:
-            # (A currency's own line: with the line for every currency, which governed
-            # its invoices before the line started.)
-            line = [
-                a
-                for _, a, currency in self._by_factor.get(key[0], ())
-                if a is not None and currency in (terms.currency, None)
-            ]
+            # A currency's own line, with the line for every currency if that one started
+            # first: it governed the currency's invoices until the own line started.
+            every = self._by_factor.get(key[0], ())
+            starts = {currency: start for start, _, currency in reversed(every)}
+            never = datetime.date.max
+            general = terms.currency is not None and starts.get(None, never) < starts.get(
+                terms.currency, never
+            )
+            wanted = (terms.currency, None) if general else (terms.currency,)
+            line = [a for _, a, currency in every if a is not None and currency in wanted]
             found = frozenset(a.clearing for a in line) | frozenset(a.reserve for a in line)
             self._deposit_accounts[key] = found | {terms.clearing, terms.reserve}
         return self._deposit_accounts[key]

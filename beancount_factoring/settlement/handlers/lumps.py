@@ -130,6 +130,9 @@ class Lump(NamedTuple):
     charges: list[Charge]
     commits: list[Commit]
     deducted: list[Charge]
+    # An invoice's terms as they charge its fees on the deposit's day (with the VAT of
+    # their own line that day: ``Agreements.charged_on``).
+    charged: Callable[[Agreement, str], Agreement] = lambda terms, currency: terms
 
     def add_to(self, sink: P.Sink) -> Decimal:
         """Add the legs of everything settled to ``sink``; the cash they bring."""
@@ -140,7 +143,7 @@ class Lump(NamedTuple):
         for action, state, detail, terms in self.commits:
             number, currency = state.invoice.number, state.currency
             if terms is not agreement:  # (the VAT of the deposit's day on its fees)
-                terms = terms.with_vat_of(agreement)
+                terms = self.charged(terms, currency)
             if action is FUND:
                 assert isinstance(detail, P.Purchase)
                 source = P.funding_source(terms, state.in_clearing, state.invoice.account)
@@ -167,7 +170,7 @@ class Lump(NamedTuple):
         for action, state, detail, terms in self.commits:
             number, currency = state.invoice.number, state.currency
             if terms is not agreement:  # (the VAT of the deposit's day on its fees)
-                terms = terms.with_vat_of(agreement)
+                terms = self.charged(terms, currency)
             if action is FUND:
                 assert isinstance(detail, P.Purchase)
                 source = P.funding_source(terms, state.in_clearing, state.invoice.account)
@@ -236,7 +239,14 @@ def _settles(
             return None
         commits.extend(found)
     deducted = _deducted_charges(settler, event, commits, charges)
-    return Lump(agreement, list(charges), commits, deducted)
+    agreements, day = settler.book.agreements, event.date
+    return Lump(
+        agreement,
+        list(charges),
+        commits,
+        deducted,
+        lambda terms, currency: agreements.charged_on(terms, day, currency),
+    )
 
 
 def _add_charge(sink: P.Sink, agreement: Agreement, charge: Charge) -> Decimal:

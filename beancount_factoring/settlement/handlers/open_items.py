@@ -77,7 +77,7 @@ def _open_schedules(
             continue
         if any(state.currency != currency for state in waiting):
             continue
-        cash = _schedule_cash(settler, agreement, factor, schedule, waiting)
+        cash = _schedule_cash(settler, agreement, (factor, schedule), waiting, event.date)
         key = f"schedule:{schedule}"
         # (Set with the schedule, as every invoice in it was: schedule.py.)
         day = cast(datetime.date, scheduled_on)
@@ -88,26 +88,34 @@ def _open_schedules(
 def _schedule_cash(
     settler: Settler,
     agreement: Agreement,
-    factor: str,
-    schedule: str,
+    key: tuple[str, str],
     waiting: list[InvoiceState],
+    day: datetime.date,
 ) -> Decimal:
-    """The cash a schedule's funding brings, less its fuel advances; kept until it changes."""
-    known = settler.schedule_cash.get((factor, schedule))
+    """The cash a schedule's funding brings, less its fuel advances; kept until it changes.
+    (``key``: the factor and the schedule; ``day``: the deposit's, whose VAT its fees
+    bear, from the line the schedule was sold under.)"""
+    known = settler.schedule_cash.get(key)
+    sold = waiting[0].agreement or agreement
+    terms = (
+        sold
+        if sold is agreement
+        else settler.book.agreements.charged_on(sold, day, waiting[0].currency)
+    )
     # (Another agreement in force by a later deposit's day may give another VAT.)
-    if known is None or known[0] != len(waiting) or known[2] is not agreement:
+    if known is None or known[0] != len(waiting) or known[2] is not terms:
         cash = ZERO
-        if agreement.vat_rates:
+        if terms.vat_rates:
             for state in waiting:
-                cash += P.funding_cash(agreement, state.split(agreement)) - state.fuel
+                cash += P.funding_cash(terms, state.split(agreement)) - state.fuel
         else:
             # (``funding_cash`` inline, with no VAT on the fees: every invoice of a
             # schedule funded by a deposit that names nothing comes here.)
             for state in waiting:
                 split = state.split(agreement)
                 cash += split.advance - split.discount_fee - split.invoice_fee - ZERO - state.fuel
-        known = (len(waiting), cash, agreement)
-        settler.schedule_cash[(factor, schedule)] = known
+        known = (len(waiting), cash, terms)
+        settler.schedule_cash[key] = known
     return known[1]
 
 
@@ -146,7 +154,7 @@ def _open_releases(
         for state in day_states:
             terms = state.agreement or agreement
             if terms is not agreement:  # (the VAT of the deposit's day on its fees)
-                terms = terms.with_vat_of(agreement)
+                terms = settler.book.agreements.charged_on(terms, today, state.currency)
             if terms.vat_rates:
                 cash += release_cash(terms, state.held, state.base_fee, state.late_fee)
             else:
