@@ -747,7 +747,7 @@ def test_fct130__selling_again_an_invoice_charged_back_says_so():
     assert "FCT130" in codes(errors)
     message = next(e.message for e in errors if e.message.startswith("FCT130"))
     assert "already charged back on 2025-04-20 (see " in message
-    assert "this one's has ended: remove it from this event" in message
+    assert "this invoice's has ended: remove it from this event" in message
 
 
 def test_fct134__a_factored_invoice_in_thousandths_is_refused():

@@ -278,14 +278,15 @@ class Report:
         message = (
             f"the row fills {filled} of the report's {named} columns but not this one: "
             "fill it in (a row with nothing here is read as a note and left out); if it is "
-            "a line of totals, give the profile total_marker= a pattern of its label"
+            "a line of totals, give the profile total_marker= a pattern that matches the "
+            "start of its label"
         )
         if label is not None:
             message = (
                 f"the row's label {label!r} holds the total marker, but the row gives a "
                 f"date or a name of its own: if it is a row whose {column!r} was lost, "
                 "fill it in; if it is a line of totals, give the profile total_marker= a "
-                "pattern that starts its label"
+                "pattern that matches the start of its label"
             )
         raise ImportFailure(self.path, line, message, column, code="FCT205")
 

@@ -214,8 +214,8 @@ def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool
         if state.charged_back_on or state.lost_on:
             # Its life with the factor is over: the plugin follows one sale per invoice.
             fix = (
-                "the plugin follows one sale per invoice and this one's has ended: remove "
-                "it from this event (a factor that buys it again is not followed)"
+                "the plugin follows one sale per invoice, and this invoice's has ended: "
+                "remove it from this event (a factor that buys it again is not followed)"
             )
         settler.error(
             "FCT130",
@@ -249,10 +249,10 @@ def paid_in_part(settler: Settler, event: Event, state: InvoiceState, what: str)
         f"Invoice {state.invoice.number} cannot be {what} at its face "
         f"{state.face:,.2f} {state.currency}: its receivable was credited {paid:,.2f} "
         f"before, {left:,.2f} is left. A factor buys what is unpaid. If it was paid: make "
-        f"this invoice the {paid:,.2f} paid and bill the {left:,.2f} left as an invoice of "
-        "its own that you sell (or, if the payment came after the sale, date it so and "
-        'mark it factoring: "misdirected-payment"). If it was a credit note: correct the '
-        f"invoice to the {left:,.2f} you sell, and drop the credit note",
+        f"this invoice's amount the {paid:,.2f} paid and bill the {left:,.2f} left as an "
+        "invoice of its own that you sell (or, if the payment came after the sale, date "
+        'it so and mark it factoring: "misdirected-payment"). If it was a credit note: '
+        f"correct the invoice to the {left:,.2f} you sell, and drop the credit note",
         event,
     )
     return True
