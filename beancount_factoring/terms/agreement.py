@@ -904,6 +904,11 @@ class Agreements:
         # reserve accounts of all its agreements (emptied likewise).
         self._vat_steady: dict[str, bool] = {}
         self._deposit_accounts: dict[tuple[str, str | None], frozenset[str]] = {}
+        # Per factor and currency line, its agreements' start dates and the agreements.
+        self._lines: dict[
+            tuple[str, str | None],
+            tuple[list[datetime.date], list[tuple[datetime.date, Agreement | None]]],
+        ] = {}
 
     def add(
         self,
@@ -921,6 +926,7 @@ class Agreements:
         self._payees.clear()
         self._vat_steady.clear()
         self._deposit_accounts.clear()
+        self._lines.clear()
         if agreement is not None:
             for name_ in agreement.own_accounts():
                 owner = self._factor_of_account.setdefault(name_, key)
@@ -978,9 +984,14 @@ class Agreements:
             steady = self._vat_steady[key] = len(kinds) <= 1
         if steady:
             return terms
-        line = [(start, a) for start, a, c in self._by_factor.get(key, ()) if c == terms.currency]
-        index = bisect.bisect_right([start for start, _ in line], day)
-        return terms.with_vat_of(line[index - 1][1] if index else None)
+        line = self._lines.get((key, terms.currency))
+        if line is None:
+            found = [
+                (start, a) for start, a, c in self._by_factor.get(key, ()) if c == terms.currency
+            ]
+            line = self._lines[(key, terms.currency)] = ([start for start, _ in found], found)
+        index = bisect.bisect_right(line[0], day)
+        return terms.with_vat_of(line[1][index - 1][1] if index else None)
 
     def deposit_accounts(self, terms: Agreement) -> frozenset[str]:
         """The clearing and reserve accounts of every agreement of ``terms``' factor and
