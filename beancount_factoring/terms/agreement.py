@@ -1029,18 +1029,22 @@ class Agreements:
         """The factors whose payee pattern matches a bank line's payee or narration.
 
         With ``by_name``, a factor whose name appears as a word in the text
-        matches too ("Summit" in "Summit schedule 10452"). Kept per text: a ledger
-        repeats its events' payees and narrations ("Summit" "Collections report").
+        matches too ("Summit" in "Summit schedule 10452"). A factor whose every match
+        lies inside a longer match of another is left out: "SUMMIT CAPITAL ACH" is
+        Summit Capital's, not Summit's too. Kept per text: a ledger repeats its events'
+        payees and narrations ("Summit" "Collections report").
         """
         memo_key = (text, by_name)
         found = self._payees.get(memo_key)
         if found is None:
-            found = tuple(
-                key
-                for key, terms in self._by_factor.items()
-                if any(a is not None and a.payee.search(text) for _, a, _ in terms)
-                or (by_name and self._name_pattern(key).search(text))
-            )
+            spans: dict[str, list[tuple[int, int]]] = {}
+            for key, terms in self._by_factor.items():
+                matches = [a.payee.search(text) for _, a, _ in terms if a is not None]
+                if by_name:
+                    matches.append(self._name_pattern(key).search(text))
+                if any(matches):
+                    spans[key] = [m.span() for m in matches if m is not None]
+            found = tuple(key for key in spans if not _outmatched(key, spans))
             if len(self._payees) >= PAYEES_KEPT:
                 self._payees.clear()
             self._payees[memo_key] = found
@@ -1052,3 +1056,15 @@ class Agreements:
             pattern = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE)
             self._names[key] = pattern
         return pattern
+
+
+def _outmatched(key: str, spans: dict[str, list[tuple[int, int]]]) -> bool:
+    """True if each of ``key``'s matches lies inside a longer match of another factor."""
+    others = [span for name, found in spans.items() if name != key for span in found]
+    return all(
+        any(
+            start <= span[0] and span[1] <= end and end - start > span[1] - span[0]
+            for start, end in others
+        )
+        for span in spans[key]
+    )

@@ -389,3 +389,64 @@ def test_a_header_repeated_below_is_named(tmp_path: Path) -> None:
     error = failure(us_checking(), write(tmp_path, text))
     assert (error.line, error.code) == (4, "FCT210")
     assert "this row is the header of line 1 again: two downloads pasted" in error.detail
+
+
+TWO_SUMMITS = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Bank:Savings
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Assets:Receivable:CHR
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Summit Capital"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Savings
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:CHR        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Summit" "Schedule 1" ^INV-1
+  factoring: "schedule"
+  factor: "Summit"
+
+2025-03-03 * "Summit Capital" "Schedule 2" ^INV-2
+  factoring: "schedule"
+  factor: "Summit Capital"
+"""
+
+
+def test_a_deposit_of_the_factor_whose_name_holds_anothers_goes_to_it(tmp_path: Path) -> None:
+    # "SUMMIT CAPITAL ACH CREDIT" matches Summit's pattern ("Summit") inside Summit
+    # Capital's: it is Summit Capital's deposit, though it lands in Summit's bank
+    # account. It went to Summit's clearing account, and the plugin took it for Summit's
+    # schedule (930.00 = 950.00 - 20.00 fits both), with no error.
+    existing, errors, _ = loader.load_string('plugin "beancount_factoring.plugin"\n' + TWO_SUMMITS)
+    assert errors == []
+    importer = BankCsvImporter("Assets:Bank:Checking", narration="Description")
+    path = write(
+        tmp_path, "Date,Description,Amount\n03/05/2025,SUMMIT CAPITAL ACH CREDIT,930.00\n"
+    )
+    (entry,) = importer.extract(path, existing)
+    assert [p.account for p in entry.postings] == [
+        "Assets:Bank:Checking",
+        "Assets:Factoring:SummitCapital:Clearing",
+    ]
+    # Summit's own deposit still goes to Summit.
+    path = write(tmp_path, "Date,Description,Amount\n03/05/2025,SUMMIT ACH CREDIT,930.00\n")
+    (entry,) = importer.extract(path, existing)
+    assert entry.postings[1].account == "Assets:Factoring:Summit:Clearing"
