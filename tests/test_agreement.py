@@ -560,3 +560,38 @@ def test_a_deposit_on_the_general_line_when_the_currency_had_its_own_from_the_st
     text = text.split("2025-08-01 *")[0].replace("930.00 CAD", "870.00 CAD")
     _, errors = load(text)
     assert codes(errors) == ["FCT120"]
+
+
+def test_an_event_naming_two_factors_whose_names_overlap_asks_which():
+    # "Summit Capital" "Summit schedule 10452": both names stand as words (Summit's on its
+    # own after Summit Capital's), so the event's factor is asked for (FCT111), whichever
+    # comes first; "Summit Capital" "Schedule 10452" is Summit Capital's.
+    agreements = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Summit Capital"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+"""
+    for payee, narration in (
+        ("Summit Capital", "Summit schedule 10452"),
+        ("Summit", "Summit Capital schedule 10452"),
+    ):
+        schedule = f'\n2025-03-04 * "{payee}" "{narration}" ^INV-1\n  factoring: "schedule"\n'
+        _, errors = load(agreements + schedule)
+        assert codes(errors) == ["FCT111"], (payee, narration)
+    schedule = '\n2025-03-04 * "Summit Capital" "Schedule 10452" ^INV-1\n  factoring: "schedule"\n'
+    entries, errors = load(agreements + schedule)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:SummitCapital:Clearing") == D("1000.00")

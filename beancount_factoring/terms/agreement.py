@@ -1030,21 +1030,29 @@ class Agreements:
 
         With ``by_name``, a factor whose name appears as a word in the text
         matches too ("Summit" in "Summit schedule 10452"). A factor whose every match
-        lies inside a longer match of another is left out: "SUMMIT CAPITAL ACH" is
-        Summit Capital's, not Summit's too. Kept per text: a ledger repeats its events'
-        payees and narrations ("Summit" "Collections report").
+        lies inside a longer occurrence of another factor's name is left out: "SUMMIT
+        CAPITAL ACH" is Summit Capital's, not Summit's too. Kept per text: a ledger
+        repeats its events' payees and narrations ("Summit" "Collections report").
         """
         memo_key = (text, by_name)
         found = self._payees.get(memo_key)
         if found is None:
             spans: dict[str, list[tuple[int, int]]] = {}
             for key, terms in self._by_factor.items():
-                matches = [a.payee.search(text) for _, a, _ in terms if a is not None]
+                patterns = [a.payee for _, a, _ in terms if a is not None]
                 if by_name:
-                    matches.append(self._name_pattern(key).search(text))
-                if any(matches):
-                    spans[key] = [m.span() for m in matches if m is not None]
-            found = tuple(key for key in spans if not _outmatched(key, spans))
+                    patterns.append(self._name_pattern(key))
+                found_spans = [m.span() for p in patterns for m in p.finditer(text)]
+                if found_spans:
+                    spans[key] = found_spans
+            # Where each factor's name stands in the text: a longer name that covers a
+            # match of another factor's takes it ("Summit Capital" over "Summit").
+            names = (
+                {key: [m.span() for m in self._name_pattern(key).finditer(text)] for key in spans}
+                if len(spans) > 1
+                else {}
+            )
+            found = tuple(key for key in spans if not _outmatched(key, spans[key], names))
             if len(self._payees) >= PAYEES_KEPT:
                 self._payees.clear()
             self._payees[memo_key] = found
@@ -1058,13 +1066,18 @@ class Agreements:
         return pattern
 
 
-def _outmatched(key: str, spans: dict[str, list[tuple[int, int]]]) -> bool:
-    """True if each of ``key``'s matches lies inside a longer match of another factor."""
-    others = [span for name, found in spans.items() if name != key for span in found]
-    return all(
+def _outmatched(
+    key: str, spans: list[tuple[int, int]], names: dict[str, list[tuple[int, int]]]
+) -> bool:
+    """True if each of ``key``'s matches (``spans``) lies inside a longer occurrence of
+    another factor's name: "SUMMIT CAPITAL ACH" is Summit Capital's, not Summit's too,
+    while "Summit Capital pays Summit" is both (FCT111 asks which). A broad pattern of
+    one factor (`SUMMIT.*ACH`) takes nothing from another: only names count."""
+    others = [span for name, found in names.items() if name != key for span in found]
+    return bool(others) and all(
         any(
             start <= span[0] and span[1] <= end and end - start > span[1] - span[0]
             for start, end in others
         )
-        for span in spans[key]
+        for span in spans
     )

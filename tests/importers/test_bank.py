@@ -450,3 +450,22 @@ def test_a_deposit_of_the_factor_whose_name_holds_anothers_goes_to_it(tmp_path: 
     path = write(tmp_path, "Date,Description,Amount\n03/05/2025,SUMMIT ACH CREDIT,930.00\n")
     (entry,) = importer.extract(path, existing)
     assert entry.postings[1].account == "Assets:Factoring:Summit:Clearing"
+
+
+def test_a_broad_payee_pattern_takes_no_line_from_a_factor_named_in_it(tmp_path: Path) -> None:
+    # Summit's own pattern "SUMMIT.*ACH" also matches Summit Capital's line, and further:
+    # only a factor's name covering another's match decides, so the line imported into
+    # Summit Capital's bank account stays Summit Capital's.
+    ledger = TWO_SUMMITS.replace(
+        "  bank: Assets:Bank:Checking\n",
+        '  payee: "SUMMIT.*ACH"\n  bank: Assets:Bank:Checking\n',
+        1,
+    )
+    existing, errors, _ = loader.load_string('plugin "beancount_factoring.plugin"\n' + ledger)
+    assert errors == []
+    importer = BankCsvImporter("Assets:Bank:Savings", narration="Description")
+    path = write(
+        tmp_path, "Date,Description,Amount\n03/05/2025,SUMMIT CAPITAL ACH CREDIT,930.00\n"
+    )
+    (entry,) = importer.extract(path, existing)
+    assert entry.postings[1].account == "Assets:Factoring:SummitCapital:Clearing"
