@@ -595,3 +595,18 @@ def test_an_event_naming_two_factors_whose_names_overlap_asks_which():
     entries, errors = load(agreements + schedule)
     assert errors == []
     assert balance(entries, "Assets:Factoring:SummitCapital:Clearing") == D("1000.00")
+
+
+def test_a_payee_pattern_that_matches_an_empty_text_is_refused():
+    # "SUMMIT|" matched every bank line (PILOT TRAVEL REFUND went to Summit's clearing).
+    text = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT|"
+  bank: Assets:Bank:Checking
+"""
+    _, errors = load(text)
+    assert codes(errors) == ["FCT110"]
+    assert "matches an empty text, so every bank line" in errors[0].message

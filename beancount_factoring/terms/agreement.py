@@ -680,9 +680,19 @@ def _payee(reader: _Reader, name: str) -> re.Pattern[str] | None:
         )
     else:
         try:
-            return re.compile(payee_text, re.IGNORECASE)
+            pattern = re.compile(payee_text, re.IGNORECASE)
         except re.error as exc:
             reader.error("payee", f"{payee_text!r} is not a valid regular expression: {exc}")
+            return None
+        if pattern.fullmatch(""):
+            # `SUMMIT|` or `SUMMIT.*|`: it matches an empty text, so every bank line.
+            reader.error(
+                "payee",
+                f"{payee_text!r} matches an empty text, so every bank line; drop the empty "
+                'alternative, like "SUMMIT FUNDING|SUMMIT FIN"',
+            )
+            return None
+        return pattern
     return None
 
 
@@ -1030,7 +1040,7 @@ class Agreements:
 
         With ``by_name``, a factor whose name appears as a word in the text
         matches too ("Summit" in "Summit schedule 10452"). A factor whose every match
-        lies inside a longer occurrence of another factor's name is left out: "SUMMIT
+        lies inside a longer match of a factor with a longer name is left out: "SUMMIT
         CAPITAL ACH" is Summit Capital's, not Summit's too. Kept per text: a ledger
         repeats its events' payees and narrations ("Summit" "Collections report").
         """
@@ -1045,14 +1055,7 @@ class Agreements:
                 found_spans = [m.span() for p in patterns for m in p.finditer(text)]
                 if found_spans:
                     spans[key] = found_spans
-            # Where each factor's name stands in the text: a longer name that covers a
-            # match of another factor's takes it ("Summit Capital" over "Summit").
-            names = (
-                {key: [m.span() for m in self._name_pattern(key).finditer(text)] for key in spans}
-                if len(spans) > 1
-                else {}
-            )
-            found = tuple(key for key in spans if not _outmatched(key, spans[key], names))
+            found = tuple(key for key in spans if not _outmatched(key, spans))
             if len(self._payees) >= PAYEES_KEPT:
                 self._payees.clear()
             self._payees[memo_key] = found
@@ -1066,18 +1069,17 @@ class Agreements:
         return pattern
 
 
-def _outmatched(
-    key: str, spans: list[tuple[int, int]], names: dict[str, list[tuple[int, int]]]
-) -> bool:
-    """True if each of ``key``'s matches (``spans``) lies inside a longer occurrence of
-    another factor's name: "SUMMIT CAPITAL ACH" is Summit Capital's, not Summit's too,
-    while "Summit Capital pays Summit" is both (FCT111 asks which). A broad pattern of
-    one factor (`SUMMIT.*ACH`) takes nothing from another: only names count."""
-    others = [span for name, found in names.items() if name != key for span in found]
+def _outmatched(key: str, spans: dict[str, list[tuple[int, int]]]) -> bool:
+    """True if each of ``key``'s matches lies inside a longer match of a factor with a
+    longer name: "SUMMIT CAPITAL ACH" is Summit Capital's, not Summit's too (and "RTS FIN
+    SVC" is RTS Financial's by its `payee: "RTS FIN"`), while "Summit Capital pays Summit"
+    is both (FCT111 asks which). A broad pattern of the shorter name (Summit's
+    `SUMMIT.*ACH`) takes nothing from the longer."""
+    others = [span for name, found in spans.items() if len(name) > len(key) for span in found]
     return bool(others) and all(
         any(
             start <= span[0] and span[1] <= end and end - start > span[1] - span[0]
             for start, end in others
         )
-        for span in spans
+        for span in spans[key]
     )

@@ -469,3 +469,18 @@ def test_a_broad_payee_pattern_takes_no_line_from_a_factor_named_in_it(tmp_path:
     )
     (entry,) = importer.extract(path, existing)
     assert entry.postings[1].account == "Assets:Factoring:SummitCapital:Clearing"
+
+
+def test_a_factors_own_shorthand_pattern_outweighs_a_shorter_name(tmp_path: Path) -> None:
+    # Summit Capital's lines read "SUMMIT CAP SVC ACH" (its `payee: "SUMMIT CAP"`); Summit's
+    # name matches inside it. Imported into Summit's bank account, the line is Summit
+    # Capital's: the longer match of the factor with the longer name.
+    ledger = TWO_SUMMITS.replace(
+        "  bank: Assets:Bank:Savings\n", '  payee: "SUMMIT CAP"\n  bank: Assets:Bank:Savings\n', 1
+    )
+    existing, errors, _ = loader.load_string('plugin "beancount_factoring.plugin"\n' + ledger)
+    assert errors == []
+    importer = BankCsvImporter("Assets:Bank:Checking", narration="Description")
+    path = write(tmp_path, "Date,Description,Amount\n03/05/2025,SUMMIT CAP SVC ACH,930.00\n")
+    (entry,) = importer.extract(path, existing)
+    assert entry.postings[1].account == "Assets:Factoring:SummitCapital:Clearing"
