@@ -174,7 +174,7 @@ def _items_of_invoice(
         days = terms.release_days
         deadline = closed + _days(days) if days is not None else None
         # (The fees are charged when it comes: with the VAT in force as of the date.)
-        charged = facts.book.agreements.charged_on(terms, as_of, currency)
+        charged = facts.book.agreements.charged_on(terms, as_of)
         cash = P.release_cash(charged, snap.held, snap.base_fee, snap.late_fee)
         found.append(item(ITEM_RELEASE, closed, ZERO, cash, deadline))
     if not (closed or snap.charged_back_on) and terms.recourse_days:
@@ -203,7 +203,7 @@ def _schedule_item(
         face = ZERO  # Pledged, not sold: a loan-model schedule moves nothing to clearing.
     cash = ZERO
     if terms is not None:
-        charged = facts.book.agreements.charged_on(terms, as_of, currency)
+        charged = facts.book.agreements.charged_on(terms, as_of)
         for n in numbers:
             snap_ = facts.snap(n, as_of)
             fuel = snap_.fuel if snap_ else ZERO

@@ -146,7 +146,7 @@ def reserve_line(
         # Less the VAT on the fees due, which the factor deducts with them.
         due_back=(
             P.release_cash(
-                facts.book.agreements.charged_on(agreement, as_of, invoice.face.currency),
+                facts.book.agreements.charged_on(agreement, as_of),
                 snap.held,
                 snap.base_fee,
                 snap.late_fee,

@@ -982,11 +982,10 @@ class Agreements:
             return False, None
         return True, terms[index - 1][1]
 
-    def charged_on(self, terms: Agreement, day: datetime.date, currency: str) -> Agreement:
+    def charged_on(self, terms: Agreement, day: datetime.date) -> Agreement:
         """An invoice's ``terms`` as they charge a fee on ``day``: with the VAT of the
         agreement of their own line (the line for ``terms.currency``, or the line for every
-        currency) in force that day (``Agreement.with_vat_of``). (``currency``: the
-        fee's, kept for callers; the line is the terms'.)"""
+        currency) in force that day (``Agreement.with_vat_of``)."""
         key = terms.name.strip().lower()
         steady = self._vat_steady.get(key)
         if steady is None:

@@ -320,7 +320,7 @@ def _move(
     new_fees = [item for item in new_fees if item.number]
     # Each factor's fees bring the VAT its agreement gives, out of the reserve too.
     # (The old factor's fees are charged today: with the VAT of its terms in force today.)
-    charged = settler.book.agreements.charged_on(terms, event.date, currency)
+    charged = settler.book.agreements.charged_on(terms, event.date)
     fees = old_fees + P.vat_legs(charged, old_fees) + new_fees + P.vat_legs(new, new_fees)
     legs.extend(fees)
     moved = state.held - sum((item.number for item in fees), ZERO)

@@ -26,7 +26,7 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
     for state in states:
         assert state.agreement is not None and state.funded_on and state.purchase
         # The fee accrued to the day is charged then: with the VAT of that day.
-        agreement = agreements.charged_on(state.agreement, event.date, state.currency)
+        agreement = agreements.charged_on(state.agreement, event.date)
         if reason == "nonpayment":
             _check_recourse(settler, event, state, agreement)
         fee = P.fee_due(

@@ -252,7 +252,7 @@ def _write_fee(
     legs = [P.leg(fees, amount, currency, part)]
     # The VAT on the fee (volume-shortfall-fee-vat, ...) is owed with it, at the rate of
     # the day it is charged (a month's minimum is worked out under that month's terms).
-    charged = settler.book.agreements.charged_on(agreement, event.date, currency)
+    charged = settler.book.agreements.charged_on(agreement, event.date)
     legs.extend(P.vat_legs(charged, legs))
     owed = sum((item.number for item in legs), ZERO)
     entry = settler.result.replaced.get(event.index, event.entry)

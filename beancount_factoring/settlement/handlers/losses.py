@@ -54,7 +54,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
         purchase = state.purchase
         assert state.agreement is not None and purchase is not None and state.funded_on
         # The fee accrued to the day is charged then: with the VAT of that day.
-        terms = agreements.charged_on(state.agreement, event.date, state.currency)
+        terms = agreements.charged_on(state.agreement, event.date)
         due = P.fee_due(
             terms,
             state.face,

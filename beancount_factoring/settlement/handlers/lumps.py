@@ -132,7 +132,7 @@ class Lump(NamedTuple):
     deducted: list[Charge]
     # An invoice's terms as they charge its fees on the deposit's day (with the VAT of
     # their own line that day: ``Agreements.charged_on``).
-    charged: Callable[[Agreement, str], Agreement] = lambda terms, currency: terms
+    charged: Callable[[Agreement], Agreement] = lambda terms: terms
 
     def add_to(self, sink: P.Sink) -> Decimal:
         """Add the legs of everything settled to ``sink``; the cash they bring."""
@@ -143,7 +143,7 @@ class Lump(NamedTuple):
         for action, state, detail, terms in self.commits:
             number, currency = state.invoice.number, state.currency
             if terms is not agreement:  # (the VAT of the deposit's day on its fees)
-                terms = self.charged(terms, currency)
+                terms = self.charged(terms)
             if action is FUND:
                 assert isinstance(detail, P.Purchase)
                 source = P.funding_source(terms, state.in_clearing, state.invoice.account)
@@ -170,7 +170,7 @@ class Lump(NamedTuple):
         for action, state, detail, terms in self.commits:
             number, currency = state.invoice.number, state.currency
             if terms is not agreement:  # (the VAT of the deposit's day on its fees)
-                terms = self.charged(terms, currency)
+                terms = self.charged(terms)
             if action is FUND:
                 assert isinstance(detail, P.Purchase)
                 source = P.funding_source(terms, state.in_clearing, state.invoice.account)
@@ -245,7 +245,7 @@ def _settles(
         list(charges),
         commits,
         deducted,
-        lambda terms, currency: agreements.charged_on(terms, day, currency),
+        lambda terms: agreements.charged_on(terms, day),
     )
 
 

@@ -97,11 +97,7 @@ def _schedule_cash(
     bear, from the line the schedule was sold under.)"""
     known = settler.schedule_cash.get(key)
     sold = waiting[0].agreement or agreement
-    terms = (
-        sold
-        if sold is agreement
-        else settler.book.agreements.charged_on(sold, day, waiting[0].currency)
-    )
+    terms = sold if sold is agreement else settler.book.agreements.charged_on(sold, day)
     # (Another agreement in force by a later deposit's day may give another VAT.)
     if known is None or known[0] != len(waiting) or known[2] is not terms:
         cash = ZERO
@@ -154,7 +150,7 @@ def _open_releases(
         for state in day_states:
             terms = state.agreement or agreement
             if terms is not agreement:  # (the VAT of the deposit's day on its fees)
-                terms = settler.book.agreements.charged_on(terms, today, state.currency)
+                terms = settler.book.agreements.charged_on(terms, today)
             if terms.vat_rates:
                 cash += release_cash(terms, state.held, state.base_fee, state.late_fee)
             else:
