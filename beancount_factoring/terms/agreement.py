@@ -668,9 +668,21 @@ def _fee_schedule(reader: _Reader) -> FeeSchedule | None:
         return None
 
 
+def _default_payee(name: str) -> str:
+    """A factor's name as a whole word, its words apart by any few separators or none.
+
+    Banks write "Summit Capital" as SUMMIT CAPITAL, SUMMIT-CAPITAL, SUMMIT  CAPITAL or
+    SUMMITCAPITAL: each must be Summit Capital's, not left to Summit's name inside it.
+    """
+    words = re.findall(r"[^\W_]+", name)
+    if not words:
+        return rf"(?<!\w){re.escape(name)}(?!\w)"
+    return r"(?<!\w)" + r"[\W_]{0,3}".join(re.escape(word) for word in words) + r"(?!\w)"
+
+
 def _payee(reader: _Reader, name: str) -> re.Pattern[str] | None:
     """The pattern of the factor's bank lines (by default its name as a word)."""
-    payee_text = reader.meta.get("payee", rf"(?<!\w){re.escape(name)}(?!\w)")
+    payee_text = reader.meta.get("payee", _default_payee(name))
     if not isinstance(payee_text, str):
         reader.error("payee", f"{payee_text!r} must be a quoted regular expression")
     elif not payee_text.strip():
@@ -1063,7 +1075,7 @@ class Agreements:
     def _name_pattern(self, key: str) -> re.Pattern[str]:
         pattern = self._names.get(key)
         if pattern is None:
-            pattern = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)", re.IGNORECASE)
+            pattern = re.compile(_default_payee(key), re.IGNORECASE)
             self._names[key] = pattern
         return pattern
 

@@ -484,3 +484,20 @@ def test_a_factors_own_shorthand_pattern_outweighs_a_shorter_name(tmp_path: Path
     path = write(tmp_path, "Date,Description,Amount\n03/05/2025,SUMMIT CAP SVC ACH,930.00\n")
     (entry,) = importer.extract(path, existing)
     assert entry.postings[1].account == "Assets:Factoring:SummitCapital:Clearing"
+
+
+@pytest.mark.parametrize(
+    "written", ["SUMMIT-CAPITAL", "SUMMIT  CAPITAL", "SUMMITCAPITAL", "Summit_Capital"]
+)
+def test_a_longer_name_written_with_other_separators_is_still_that_factors(
+    tmp_path: Path, written: str
+) -> None:
+    # Banks write "Summit Capital" with a hyphen, two spaces or none. Summit's name matched
+    # "SUMMIT" in it and Summit Capital's did not: the deposit went to Summit's clearing
+    # account with no error. A name's default pattern allows a few separators or none.
+    existing, errors, _ = loader.load_string('plugin "beancount_factoring.plugin"\n' + TWO_SUMMITS)
+    assert errors == []
+    importer = BankCsvImporter("Assets:Bank:Checking", narration="Description")
+    path = write(tmp_path, f"Date,Description,Amount\n03/05/2025,{written} ACH CREDIT,930.00\n")
+    (entry,) = importer.extract(path, existing)
+    assert entry.postings[1].account == "Assets:Factoring:SummitCapital:Clearing"
