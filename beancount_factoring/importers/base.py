@@ -15,7 +15,7 @@ similarity matcher of beangulp does not: the split entry no longer looks like th
 line) and costs one set lookup per entry instead of a comparison with every entry.
 A statement's importer also marks, as a probable duplicate, a line the ledger holds
 without its id (typed by hand, or imported from another file of the account): the same
-amount on the same account within two days (`dedup.py`).
+amount on the same account within two working days (`dedup.py`).
 
 It also holds what every importer reads cells with: `parse_decimal` and `parse_date`,
 and `Numbers` and `Dates`, which read one file's amounts and dates through a fast path
@@ -566,7 +566,7 @@ def mark_duplicates(entries: list[Any], existing: Sequence[Any], similar: bool =
 
     With `similar`, also a balance assertion already in the ledger (same day, account and
     amount), and, as a probable duplicate, a transaction of the same amount on the same
-    account within two days (`dedup.py`). Returns the existing entries compared by that
+    account within two working days (`dedup.py`). Returns the existing entries compared by that
     rule (0 without it).
     """
     known: dict[str, Any] = {}

@@ -15,7 +15,8 @@ cannot find it:
       Assets:Factoring:Lakeshore:Clearing
 
 beangulp's default rule takes an imported entry for a duplicate of an existing one with
-the same amount on the same account within two days. It is not certain (two fuel stops
+the same amount on the same account within two days; here two working days, so that a
+card used on Friday and typed that day is found in the bank's Monday line. It is not certain (two fuel stops
 of the same price on consecutive days are two lines), so a match is marked the way
 beangulp marks a duplicate (`__duplicate__`: the extract prints it commented out, with
 the place of the entry it duplicates) and says why it is only probable
@@ -38,8 +39,11 @@ from typing import Any
 
 from beancount.core import data
 
-# How far apart the dates of a line and its probable duplicate may be (beangulp's rule).
-WINDOW = datetime.timedelta(days=2)
+# How far apart the dates of a line and its probable duplicate may be: two working days
+# (beangulp's rule is two days; a bank posts Friday's card line on Monday).
+WORKING_DAYS = 2
+# The most calendar days two working days span (Thursday to Monday).
+WINDOW = datetime.timedelta(days=4)
 NOTE_KEY = "probable-duplicate"
 _DUPLICATE = "__duplicate__"
 # (account, number, currency) of the posting an imported entry is matched by.
@@ -91,21 +95,34 @@ class Similar:
         if found is None:
             return None
         dates, items = found
-        best: tuple[datetime.timedelta, Any] | None = None
+        best: tuple[tuple[int, int], Any] | None = None
         start = bisect_left(dates, entry.date - WINDOW)
         for day, _, other in items[start:]:
             if day > entry.date + WINDOW:
                 break
             self.comparisons += 1
-            if id(other) in self._taken:
+            if id(other) in self._taken or working_days_apart(day, entry.date) > WORKING_DAYS:
                 continue
-            apart = abs(day - entry.date)
+            apart = (working_days_apart(day, entry.date), abs((day - entry.date).days))
             if best is None or apart < best[0]:
                 best = (apart, other)
         if best is None:
             return None
         self._taken.add(id(best[1]))
         return best[1]
+
+
+def working_days_apart(one: datetime.date, other: datetime.date) -> int:
+    """The working days after the earlier date up to the later one: Friday to Monday is
+    one, Wednesday to Friday two (a Saturday or Sunday counts for nothing)."""
+    earlier, later = sorted((one, other))
+    days = (later - earlier).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for step in range(1, rest + 1):
+        if (earlier + datetime.timedelta(days=step)).weekday() < 5:
+            count += 1
+    return count
 
 
 def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -> int:
@@ -188,12 +205,12 @@ def event_key(entry: Any) -> tuple[Any, ...] | None:
 
 
 def _near(other: Any, entry: Any) -> bool:
-    """Close enough in date to be the same event: within two days for one typed by hand
-    (the day the email came, say); the same day for one imported from another report
-    (its reference written another way), where a day apart is another payment."""
+    """Close enough in date to be the same event: within two working days for one typed
+    by hand (the day the email came, say); the same day for one imported from another
+    report (its reference written another way), where a day apart is another payment."""
     if _IMPORTED in other.meta:
         return bool(other.date == entry.date)
-    return abs(other.date - entry.date) <= WINDOW
+    return working_days_apart(other.date, entry.date) <= WORKING_DAYS
 
 
 def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
@@ -201,7 +218,7 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
     probable duplicates: typed by hand from the factor's email, or imported from
     another report that writes the payment's reference another way (the weekly report,
     then the monthly one). Same kind, same invoices, same amount paid (or schedule),
-    dated within two days of one typed by hand, or on the same day as one imported.
+    dated within two working days of one typed by hand, or on the same day as one imported.
     Without this, a short pay's payment typed by hand and then imported would read as
     a second payment after the short pay."""
     keys = _unmarked(entries, event_key)
