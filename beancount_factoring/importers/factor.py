@@ -496,21 +496,52 @@ class FactorReportImporter(base.Importer):
 
 
 def _pair_releases(releases: list[Any], deposits: dict[tuple[Any, ...], list[Any]]) -> None:
-    """Mark each release a duplicate of a bank line of its amount within the window: the
-    nearest pairs first, each bank line once. Two releases of one amount in a week are
-    two lines, each the duplicate of its own (or imported, if the ledger has one only)."""
-    pairs = []
-    for index, entry in enumerate(releases):
+    """Mark each release a duplicate of a bank line of its amount within the window, each
+    bank line once: as many pairs as can be made, then the nearest in date. Two releases
+    of one amount in a week are two lines, each the duplicate of its own (or imported, if
+    the ledger has one only)."""
+    by_key: dict[tuple[Any, ...], list[Any]] = {}
+    for entry in releases:
         bank = entry.postings[0]
-        key = (bank.account, bank.units.number, bank.units.currency)
-        for order, other in enumerate(deposits.get(key, ())):
-            apart = abs(other.date - entry.date)
-            if apart <= RELEASE_WINDOW:
-                pairs.append((apart, index, order, key, other))
-    paired: set[int] = set()
-    taken: set[tuple[tuple[Any, ...], int]] = set()
-    for _, index, order, key, other in sorted(pairs, key=lambda pair: pair[:3]):
-        if index not in paired and (key, order) not in taken:
-            releases[index].meta["__duplicate__"] = other
-            paired.add(index)
-            taken.add((key, order))
+        by_key.setdefault((bank.account, bank.units.number, bank.units.currency), []).append(entry)
+    for key, wanted in by_key.items():
+        # An entry is listed once per posting of the key: each bank line counts once.
+        unique = {id(line): line for line in deposits.get(key, ())}
+        lines = sorted(unique.values(), key=lambda line: line.date)
+        wanted.sort(key=lambda entry: entry.date)
+        for release, line in _paired(wanted, lines):
+            release.meta["__duplicate__"] = line
+
+
+def _paired(releases: list[Any], lines: list[Any]) -> list[tuple[Any, Any]]:
+    """The most pairs of a release and a bank line within the window, each used once,
+    the fewest days apart in all; both lists sorted by date.
+
+    Nearest first is not enough: releases of 04/01 and 04/04 with bank lines of 04/03
+    and 04/06 pair 04/04 with 04/03 first and leave 04/01 unpaired. On a line, such a
+    best set of pairs never crosses (a later release never takes an earlier line), so
+    the best for the first ``i`` releases and ``j`` lines builds on smaller ones.
+    """
+    rows, columns = len(releases), len(lines)
+    # best[i][j]: (pairs, -days apart) of the first i releases and j lines.
+    best = [[(0, 0)] * (columns + 1) for _ in range(rows + 1)]
+    for i in range(1, rows + 1):
+        day = releases[i - 1].date
+        for j in range(1, columns + 1):
+            found = max(best[i - 1][j], best[i][j - 1])
+            apart = abs((lines[j - 1].date - day).days)
+            if apart <= RELEASE_WINDOW.days:
+                pairs, days = best[i - 1][j - 1]
+                found = max(found, (pairs + 1, days - apart))
+            best[i][j] = found
+    pairs = []
+    i, j = rows, columns
+    while i and j:
+        if best[i][j] == best[i - 1][j]:
+            i -= 1
+        elif best[i][j] == best[i][j - 1]:
+            j -= 1
+        else:
+            pairs.append((releases[i - 1], lines[j - 1]))
+            i, j = i - 1, j - 1
+    return pairs

@@ -237,6 +237,39 @@ def test_two_releases_of_one_amount_are_two_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_two_releases_whose_bank_lines_came_later_are_each_paired(tmp_path: Path) -> None:
+    # Releases of 75.00 on 04/07 and 04/10; the bank posted them on 04/09 and 04/12. The
+    # nearest pair (04/10 with 04/09, one day) was taken first, and 04/07 had no line
+    # left within three days: it was imported beside its bank line, 75.00 twice in the
+    # bank. Now each release has its own line (two days apart each).
+    doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
+    text = doc.read_text(encoding="utf-8").replace(
+        "04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$82.00",
+        "04/07/2025,Release,ACH 77811,,Reserve release (rebate),($75.00),$158.25\n"
+        "04/10/2025,Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
+    )
+    path = tmp_path / doc.name
+    path.write_text(text, encoding="utf-8")
+    bank_lines = "".join(
+        f'''
+2025-04-{day} * "LAKESHORE FUNDING LLC" "ACH CREDIT"
+  import-id: "bank-0000000000{day}"
+  Assets:Bank:Checking             75.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+'''
+        for day in ("09", "12")
+    )
+    importer = FROM_LEDGER["lakeshore"]
+    existing, _, _ = loader.load_string(BASE + bank_lines)
+    entries = importer.extract(str(path), existing)
+    importer.deduplicate(entries, existing)
+    releases = [e for e in entries if e.meta.get("factoring") == "release"]
+    assert [(str(e.date), str(e.meta["__duplicate__"].date)) for e in releases] == [
+        ("2025-04-07", "2025-04-09"),
+        ("2025-04-10", "2025-04-12"),
+    ]
+
+
 def test_a_release_imported_before_claims_its_own_entry(tmp_path: Path) -> None:
     # The report of 04/07 brought the release of 04/07 (75.00); the next report lists it
     # again beside a second 75.00 of 04/09. The first is a duplicate by its id; the second
