@@ -106,6 +106,20 @@ class _Invoice:
     rows: dict[int, int] = field(default_factory=dict)
 
 
+@dataclass
+class _Sums:
+    """What some rows add up to, per amount column, how many rows gave each, and how many
+    rows there were: a row without an invoice number giving these sums is a totals row."""
+
+    running: dict[str, Decimal] = field(default_factory=dict)
+    summed: dict[str, int] = field(default_factory=dict)
+    rows: int = 0
+
+    def add(self, key: str, value: Decimal) -> None:
+        self.running[key] = self.running.get(key, Decimal(0)) + value
+        self.summed[key] = self.summed.get(key, 0) + 1
+
+
 def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
     """How an exported invoice differs from the one the ledger has: its number's case,
     its date, and its receivable account and face."""
@@ -393,12 +407,11 @@ class InvoiceImporter(Importer):
         invoices: dict[str, _Invoice] = {}
         folded: dict[str, _Invoice] = {}  # by number without regard to case
         current: _Invoice | None = None
-        # What the rows so far add up to, per amount column, and how many rows gave each:
-        # a row without an invoice number that gives these sums is a totals row, not more
-        # of the invoice above.
-        running: dict[str, Decimal] = {}
-        summed: dict[str, int] = {}
-        read = 0  # the rows read so far
+        # What rows add up to: a row without an invoice number that gives the sums of
+        # the whole file so far, of the invoice above, or of the rows since the last row
+        # without a number (a subtotal of a later group) is a totals row, not more of the
+        # invoice above.
+        whole, own, since = _Sums(), _Sums(), _Sums()
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
@@ -414,6 +427,8 @@ class InvoiceImporter(Importer):
                             f"invoice number {number!r} may hold only letters, digits, - _ / ."
                         )
                         raise table.fail(line, self.columns["invoice"], message, code="FCT208")
+                    if current is None or current.number != number:
+                        own = _Sums()
                     current = invoices.get(number)
                     if current is None:
                         current = invoices[number] = _Invoice(number, line)
@@ -426,8 +441,8 @@ class InvoiceImporter(Importer):
                         code="FCT205",
                     )
                 else:
-                    totals = (running, summed)
-                    self._not_a_total(table, line, cells, cols, wide, totals, read, current)
+                    for sums in (whole, own, since):
+                        self._not_a_total(table, line, cells, cols, wide, sums, current)
                 first = current.rows.setdefault(hash(tuple(cell.strip() for cell in cells)), line)
                 if first != line:
                     message = (
@@ -437,8 +452,10 @@ class InvoiceImporter(Importer):
                     )
                     raise table.fail(line, self.columns["invoice"], message, code="FCT210")
                 self._read_fields(table, line, cells, cols, current)
-                self._read_items(table, line, cells, cols, wide, current, (running, summed))
-                read += 1
+                self._read_items(table, line, cells, cols, wide, current, (whole, own, since))
+                if not number:
+                    # Read as an item: the rows after it may be a later group's subtotal.
+                    since = _Sums()
         ids = RowIds("inv")
         leaves: dict[str, tuple[str, int]] = {}
         return [self._entry(path, invoice, ids, leaves) for invoice in invoices.values()]
@@ -451,28 +468,29 @@ class InvoiceImporter(Importer):
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
         invoice: _Invoice,
-        totals: tuple[dict[str, Decimal], dict[str, int]],
+        totals: tuple[_Sums, ...],
     ) -> None:
-        """Add a row's amounts to its invoice, per income account (and to ``totals``, per
-        column: the sum and the number of rows that gave one)."""
+        """Add a row's amounts to its invoice, per income account (and to each of
+        ``totals``, per column)."""
         amounts = invoice.amounts
-        running, summed = totals
         names = self.columns
+        for sums in totals:
+            sums.rows += 1
         if wide:
             for column, index, income in wide:
                 value = self._number(table, line, _cell(cells, index), column)
                 if value is not None:
                     amounts[income] = amounts.get(income, Decimal(0)) + value
-                    running[column] = running.get(column, Decimal(0)) + value
-                    summed[column] = summed.get(column, 0) + 1
+                    for sums in totals:
+                        sums.add(column, value)
         else:
             value = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
             if value is None:
                 raise table.fail(line, names["amount"], "no amount", code="FCT205")
             income = self._item_account(table, line, _cell(cells, cols["charge"]))
             amounts[income] = amounts.get(income, Decimal(0)) + value
-            running["amount"] = running.get("amount", Decimal(0)) + value
-            summed["amount"] = summed.get("amount", 0) + 1
+            for sums in totals:
+                sums.add("amount", value)
         vat = self._number(table, line, _cell(cells, cols["vat"]), names["vat"])
         if vat:
             amounts[self.vat_account] = amounts.get(self.vat_account, Decimal(0)) + vat
@@ -487,13 +505,12 @@ class InvoiceImporter(Importer):
         cells: list[str],
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
-        totals: tuple[dict[str, Decimal], dict[str, int]],
-        rows_above: int,
+        totals: _Sums,
         above: _Invoice,
     ) -> None:
-        """FCT210 if a row without an invoice number is an export's totals row, which read
-        as more of the invoice above would add the whole file to it: every amount column
-        it fills gives what all the rows above add up to, and
+        """FCT210 if a row without an invoice number is an export's totals or subtotals
+        row, which read as more of the invoice above would add those rows to it again:
+        every amount column it fills gives what the rows of ``totals`` add up to, and
 
         - in a column per charge: it fills every column the rows above filled (even
           sums of one row each), or one of its sums is of two rows or more (exports may
@@ -503,13 +520,13 @@ class InvoiceImporter(Importer):
         - in an amount column: it sums two rows or more (one item again, without its
           number, sums to itself).
         """
-        running, summed = totals
+        running, summed = totals.running, totals.summed
         columns: list[tuple[str, str | None, int | None]]
         if wide:
             # (Keyed as ``_read_items`` keys ``running``: each charge column.)
             columns = [(column, column, index) for column, index, _ in wide]
         else:
-            if rows_above < 2:
+            if totals.rows < 2:
                 return
             columns = [("amount", self.columns["amount"], cols["amount"])]
         given = {}

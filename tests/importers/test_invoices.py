@@ -346,6 +346,27 @@ class TestMalformed:
         entries = importer.extract(write(tmp_path, *rows), [])
         assert legs(entries[1])[0] == ("Assets:Receivable:Bayline", Decimal("550.00"))
 
+    def test_a_subtotal_of_the_invoice_above_or_of_a_later_group(self, tmp_path: Path) -> None:
+        # An export with a subtotal under each invoice: RF-1's (1,000.00, one row) is as
+        # much an item as a subtotal, and is read as one; RF-2's 500.00 + 50.00 = 550.00
+        # was read as one more item too (the file's sums so far are 2,550.00): RF-2 was
+        # 1,100.00 in silence. It is FCT210 now, on its line.
+        importer = InvoiceImporter(other_income="Income:Freight:Other")
+        rf2 = ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,500.00", ",,,,,FSC,50.00")
+        error = failure(importer, write(tmp_path, GOOD, ",,,,,,1000.00", *rf2, ",,,,,,550.00"))
+        assert (error.line, error.column, error.code) == (6, "Invoice #", "FCT210")
+        assert "would be added to invoice RF-2" in error.detail
+        # A subtotal of a later group of invoices: RF-2 500.00 + RF-3 300.00 = 800.00, the
+        # rows since the row without a number above (the file's sums: 2,800.00).
+        rf3 = "RF-3,03/03/2025,,Bayline,BL-3,LINEHAUL,300.00"
+        rows = (GOOD, ",,,,,,1000.00", rf2[0], rf3, ",,,,,,800.00")
+        error = failure(importer, write(tmp_path, *rows))
+        assert (error.line, error.code) == (6, "FCT210")
+        assert "would be added to invoice RF-3" in error.detail
+        # Another item of RF-3 of another amount is still RF-3's: 300.00 + 80.00.
+        entries = importer.extract(write(tmp_path, *rows[:4], ",,,,,FSC,80.00"), [])
+        assert legs(entries[-1])[0] == ("Assets:Receivable:Bayline", Decimal("380.00"))
+
     def test_a_totals_row_of_charge_columns(self, tmp_path: Path) -> None:
         # One row per invoice, a column per charge, decimal commas: the last row is
         # 1.200,00 + 800,00 = 2.000,00 of freight and 45,50 of tolls.
