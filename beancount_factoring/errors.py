@@ -37,6 +37,7 @@ CODES: dict[str, str] = {
     "FCT150": "a deposit from a factor is booked to an Income account",
     "FCT151": "a deposit from a factor is booked to another account than its bank",
     "FCT152": "a deposit whose payee is one factor's is booked to another factor's accounts",
+    "FCT153": "a pad fills a factor's account or draws on one",
     "FCT160": "an invoice is past its recourse days, neither collected nor charged back",
     "FCT161": "a collected invoice's reserve has not come back within release-days",
     "FCT170": "the factor's own figures for an invoice differ from the agreement",

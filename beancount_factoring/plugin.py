@@ -38,6 +38,7 @@ from beancount_factoring.checks.accounts import (
 from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.keys import check_keys
 from beancount_factoring.checks.markup import check_markup
+from beancount_factoring.checks.pads import check_pads
 from beancount_factoring.errors import FactoringError, error_code, make_error
 from beancount_factoring.ledger.book import Book, in_order, read_book
 from beancount_factoring.ledger.config import parse_config
@@ -133,6 +134,7 @@ def _run(
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
     errors.extend(check_elsewhere_deposits(new_entries, book))
+    errors.extend(check_pads(book))
     errors.extend(check_deposit_owners(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))

@@ -347,6 +347,14 @@ CASES: dict[str, Run] = {
         agreement=AGREEMENT
         + AGREEMENT.replace('"Summit"', '"Harbor"').replace("SUMMIT FUNDING", "HARBOR CAPITAL"),
     ),
+    "FCT153": ledger(
+        INVOICE,
+        FUNDING,
+        """
+2025-03-05 pad Assets:Factoring:Summit:Reserve Expenses:Factoring:Summit:Fees
+2025-03-06 balance Assets:Factoring:Summit:Reserve  0.00 USD
+""",
+    ),
     "FCT160": ledger(INVOICE, FUNDING, config="{'as-of': '2025-06-10'}"),
     "FCT161": ledger(
         INVOICE,

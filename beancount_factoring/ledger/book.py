@@ -192,6 +192,8 @@ class Book:
     # ``invoices``: the few that ``checks/keys.py`` looks at (tested while each
     # invoice's metadata is at hand, not in a pass of its own).
     other_keys: list[str] = field(default_factory=list)
+    # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
+    pads: list[data.Pad] = field(default_factory=list)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -311,6 +313,8 @@ def _read_agreements(book: Book, entries: list[data.Directive]) -> None:
             book.errors.extend(errors)
             if offer is not None:
                 book.offers[offer.name.lower()] = offer
+        elif type(entry) is data.Pad:
+            book.pads.append(entry)
 
 
 class _AccountKinds:
