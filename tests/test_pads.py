@@ -47,9 +47,13 @@ def test_a_pad_of_the_bank_from_the_clearing_account_is_an_error() -> None:
     )
     _, errors, _ = loader.load_string(text)
     assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT153"]
-    assert errors[0].source["lineno"] == text.splitlines().index(
-        "2025-03-05 pad Assets:Bank:Checking Assets:Factoring:Summit:Clearing"
-    ) + 1
+    assert (
+        errors[0].source["lineno"]
+        == text.splitlines().index(
+            "2025-03-05 pad Assets:Bank:Checking Assets:Factoring:Summit:Clearing"
+        )
+        + 1
+    )
     assert "write the difference as a transaction" in errors[0].message
 
 

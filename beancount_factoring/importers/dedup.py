@@ -16,11 +16,11 @@ cannot find it:
 
 beangulp's default rule takes an imported entry for a duplicate of an existing one with
 the same amount on the same account within two days; here two working days, so that a
-card used on Friday and typed that day is found in the bank's Monday line. It is not certain (two fuel stops
-of the same price on consecutive days are two lines), so a match is marked the way
-beangulp marks a duplicate (`__duplicate__`: the extract prints it commented out, with
-the place of the entry it duplicates) and says why it is only probable
-(`probable-duplicate:`): a line that is not a duplicate is uncommented by hand.
+card used on Friday and typed that day is found in the bank's Monday line. It is not
+certain (two fuel stops of the same price on consecutive days are two lines), so a match
+is marked the way beangulp marks a duplicate (`__duplicate__`: the extract prints it
+commented out, with the place of the entry it duplicates) and says why it is only
+probable (`probable-duplicate:`): a line that is not a duplicate is uncommented by hand.
 
 Each existing entry is the duplicate of one imported entry at most, the nearest in date;
 an entry already matched by its id is taken. The existing entries are indexed by

@@ -534,7 +534,7 @@ def _paired(releases: list[Any], lines: list[Any]) -> list[tuple[Any, Any]]:
                 pairs, days = best[i - 1][j - 1]
                 found = max(found, (pairs + 1, days - apart))
             best[i][j] = found
-    pairs = []
+    paired: list[tuple[Any, Any]] = []
     i, j = rows, columns
     while i and j:
         if best[i][j] == best[i - 1][j]:
@@ -542,6 +542,6 @@ def _paired(releases: list[Any], lines: list[Any]) -> list[tuple[Any, Any]]:
         elif best[i][j] == best[i][j - 1]:
             j -= 1
         else:
-            pairs.append((releases[i - 1], lines[j - 1]))
+            paired.append((releases[i - 1], lines[j - 1]))
             i, j = i - 1, j - 1
-    return pairs
+    return paired

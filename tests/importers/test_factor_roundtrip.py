@@ -251,12 +251,12 @@ def test_two_releases_whose_bank_lines_came_later_are_each_paired(tmp_path: Path
     path = tmp_path / doc.name
     path.write_text(text, encoding="utf-8")
     bank_lines = "".join(
-        f'''
+        f"""
 2025-04-{day} * "LAKESHORE FUNDING LLC" "ACH CREDIT"
   import-id: "bank-0000000000{day}"
   Assets:Bank:Checking             75.00 USD
   Assets:Factoring:Lakeshore:Clearing
-'''
+"""
         for day in ("09", "12")
     )
     importer = FROM_LEDGER["lakeshore"]
