@@ -242,7 +242,13 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
     result = []
     for (key, currency), invoices in sorted(lines.items()):
         # A factor with an agreement per currency keeps each currency's reserve apart.
-        own = [a.reserve for a in facts.agreements_of(key) if a.currency == currency]
+        agreements = facts.agreements_of(key)
+        own = [a.reserve for a in agreements if a.currency == currency]
+        if own:
+            # With the general line's accounts that hold this currency: the reserve of an
+            # invoice bought before the currency's own line started stays where it went.
+            general = dict.fromkeys(a.reserve for a in agreements if a.currency is None)
+            own.extend(name for name in general if _holds(facts, name, currency, as_of))
         names = tuple(dict.fromkeys(own)) or accounts.get(key, ())
         balance, points = _balances(facts, names, currency, as_of)
         invoices.sort(key=lambda line: (line.funded_on, line.invoice))
@@ -250,6 +256,13 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
             _factor_reserve(facts.display(key), currency, names, invoices, balance, points)
         )
     return ReserveReport(as_of=as_of, factors=tuple(result))
+
+
+def _holds(facts: Facts, account: str, currency: str, as_of: datetime.date) -> bool:
+    """Whether the account has a posting in ``currency`` up to ``as_of``."""
+    return any(
+        line.currency == currency and line.date <= as_of for line in facts.lines.get(account, ())
+    )
 
 
 def _balances(

@@ -156,3 +156,54 @@ def test_an_empty_ledger_gives_empty_reports():
     assert book.aging().invoices == ()
     assert book.cost().by_month == ()
     assert book.reconcile().ok
+
+
+CURRENCY_LINE_LATER = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:CAD
+
+2025-04-01 custom "factoring-agreement" "Summit"
+  currency: "CAD"
+  advance-rate: 0.95
+  fee: "flat 1%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:CAD
+
+2025-03-01 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        1000.00 CAD
+  Income:Freight
+
+2025-03-02 * "SUMMIT FUNDING" "ACH INV-2" ^INV-2
+  Assets:Bank:CAD               880.00 CAD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_a_reserve_held_on_the_general_line_ties_after_a_currency_line_starts() -> None:
+    # INV-2 (1,000.00 CAD) was bought under the agreement for every currency: 900.00
+    # advance - 20.00 fee = 880.00, and 1,000.00 - 900.00 = 100.00 of reserve on
+    # Assets:Factoring:Summit:Reserve. Summit's CAD line (from April) has its own
+    # account; the report read that one alone: balance 0.00, unexplained -100.00.
+    book = book_of(CURRENCY_LINE_LATER)
+    assert book.warnings == ()
+    for day in (datetime.date(2025, 3, 15), datetime.date(2025, 4, 15)):
+        (summit,) = book.reserve(as_of=day).factors
+        assert summit.currency == "CAD"
+        assert "Assets:Factoring:Summit:Reserve" in summit.accounts
+        assert (summit.held, summit.account_balance, summit.unexplained) == (
+            Decimal("100.00"),
+            Decimal("100.00"),
+            Decimal("0.00"),
+        ), day
