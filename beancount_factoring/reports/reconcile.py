@@ -163,8 +163,11 @@ def _items_of_invoice(
             since, on_clearing = snap.received_on or snap.date, ZERO
         found.append(item(kind, since, on_clearing, -owed))
     if snap.fuel and not snap.funded_on:
-        # On the fuel-advances account; the funding of the invoice deducts it.
-        found.append(item(ITEM_FUEL, snap.date, ZERO, -snap.fuel))
+        # On the fuel-advances account; the funding of the invoice deducts it. Once the
+        # invoice is on a schedule, that schedule's cash nets it (counted there alone).
+        since = next((s.date for s in facts.history(number, as_of) if s.fuel), snap.date)
+        cash = ZERO if snap.scheduled_on else -snap.fuel
+        found.append(item(ITEM_FUEL, since, ZERO, cash))
     terms = snap.agreement
     if terms is None or snap.funded_on is None:
         return found

@@ -23,6 +23,7 @@ from beancount_factoring.reports.model import (
     FORFEITED,
     ITEM_FEE,
     ITEM_FUEL,
+    ITEM_SCHEDULE,
     RELEASE_DUE,
 )
 
@@ -56,6 +57,22 @@ def test_a_fuel_advance_waits_as_an_open_item_until_its_funding():
         ("RTS Financial", D("20.00"))
     ]
     assert [(line.key, line.fees.fuel) for line in cost.by_customer] == [("TQL", D("20.00"))]
+
+
+def test_a_scheduled_invoices_fuel_advance_is_netted_by_the_schedule_alone():
+    # INV-1001 (2,000.00) sold on schedule 1 after its 800.00 fuel advance of 03-01. The
+    # schedule's cash: 2,000.00 x 0.97 - 50.00 fee (2.5%) - 800.00 recouped = 1,090.00.
+    # The fuel item deducted the 800.00 as well: the cash column added up to 290.00.
+    schedule = (
+        '\n2025-03-04 * "RTS Financial" "Schedule 1" ^INV-1001\n'
+        '  factoring: "schedule"\n  schedule: "1"\n'
+    )
+    book = book_of(ledger(test_fuel_advances.RTS + test_fuel_advances.ENTRY_8 + schedule, False))
+    report = book.reconcile(as_of=day(2025, 3, 5))
+    assert items(report, ITEM_FUEL) == [("INV-1001", D("0"), D("0"))]
+    assert items(report, ITEM_SCHEDULE) == [("1", D("2000.00"), D("1090.00"))]
+    (fuel,) = [i for a in report.accounts for i in a.items if i.kind == ITEM_FUEL]
+    assert fuel.since == day(2025, 3, 1)  # the day of the advance, not of the schedule
 
 
 def test_a_fuel_advance_on_no_invoice_is_listed_by_its_load():
