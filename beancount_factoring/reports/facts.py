@@ -150,10 +150,12 @@ def read_facts(
     last = config.as_of or last_entry
     run = options_map.get(RUN_KEY)
     warnings: list[str] = []
-    if isinstance(run, PluginRun) and run.matches(entries):
-        # The plugin's indices point into the list as it returned it.
+    padding = run.added(entries) if isinstance(run, PluginRun) else None
+    if isinstance(run, PluginRun) and padding is not None:
+        # The plugin's indices point into the list as it returned it; Beancount's
+        # padding, added after the plugin, comes after them.
         book, settlement, timeline = run.book, run.settlement, run.timeline
-        entries = list(run.entries)
+        entries = [*run.entries, *padding]
         found_errors = list(run.errors)
     else:
         book = read_book(entries)

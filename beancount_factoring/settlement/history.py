@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from beancount.core import data
+from beancount.core import data, flags
 
 from beancount_factoring.ledger.book import Book, Event
 from beancount_factoring.settlement.context import Settler
@@ -156,15 +156,24 @@ class PluginRun:
     config_text: str | None
     errors: list[Any] = field(default_factory=list)
 
-    def matches(self, entries: list[data.Directive]) -> bool:
-        """Whether these loaded entries are the very ones this run returned.
+    def added(self, entries: list[data.Directive]) -> list[data.Directive] | None:
+        """The entries Beancount's ``pad`` added to this run's (its padding transactions,
+        inserted after every plugin), if the loaded entries are otherwise the very ones
+        this run returned; None if not.
 
         A later plugin that replaced or added entries breaks the match: the
         reports then settle the ledger again rather than trust stale indices.
         """
-        if len(entries) != len(self.entries):
-            return False
-        return {id(entry) for entry in entries} == {id(entry) for entry in self.entries}
+        if len(entries) < len(self.entries):
+            return None
+        own = {id(entry) for entry in self.entries}
+        extra = [entry for entry in entries if id(entry) not in own]
+        if len(entries) - len(extra) != len(self.entries):
+            return None
+        padding = all(
+            type(entry) is data.Transaction and entry.flag == flags.FLAG_PADDING for entry in extra
+        )
+        return extra if padding else None
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
         # Not kept in Beancount's pickle cache: unpickling the run costs about what

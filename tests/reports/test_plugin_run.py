@@ -111,7 +111,7 @@ def test_entries_a_later_plugin_changed_are_settled_again(monkeypatch):
     entries = list(entries)
     entries[index] = entries[index]._replace(narration=entries[index].narration + " ")
     run = options_map[history.RUN_KEY]
-    assert not run.matches(entries)
+    assert run.added(entries) is None
     settled = []
     real = facts_module.settle
 
@@ -139,3 +139,53 @@ def test_the_plugin_keeps_its_run_where_fava_is_loaded(monkeypatch):
     # Asked for, or refused, by the caller: that holds wherever.
     monkeypatch.setattr(history, "_wanted", False)
     assert not history.wanted()
+
+
+PADDED = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Assets:Receivable:CHR
+2025-01-01 open Income:Freight
+2025-01-01 open Equity:Opening-Balances
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-01 pad Assets:Bank:Checking Equity:Opening-Balances
+2025-01-01 pad Assets:Receivable:CHR Equity:Opening-Balances
+2025-01-02 balance Assets:Bank:Checking  5000.00 USD
+2025-01-02 balance Assets:Receivable:CHR  700.00 USD
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_beancounts_padding_is_read_with_the_run_not_settled_again(monkeypatch):
+    # Beancount pads after every plugin: the loaded entries are the run's and two
+    # padding transactions. The reports take the run (they settled again before) and
+    # read the padding too: the aging holds CHR's 700.00 of opening balance.
+    replayed = _rendered(*_load(PADDED, False, monkeypatch))
+    entries, errors, options_map = _load(PADDED, True, monkeypatch)
+    assert errors == []
+    run = options_map[history.RUN_KEY]
+    assert [e.narration for e in run.added(entries)] == [
+        "(Padding inserted for Balance of 5000.00 USD for difference 5000.00 USD)",
+        "(Padding inserted for Balance of 700.00 USD for difference 700.00 USD)",
+    ]
+    _no_second_settling(monkeypatch)
+    assert _rendered(entries, errors, options_map) == replayed
+    aging = compute(entries, options_map, errors).aging()
+    assert "700.00" in render(aging, "text")
