@@ -180,3 +180,31 @@ def test_a_deposits_own_reference_a_slip_from_factoring_is_left_alone():
     entries, errors = load(text)
     assert errors == []
     assert balance(entries, "Assets:Receivable:Echo") == 0
+
+
+@pytest.mark.parametrize("key", ["partial-payment", "is-partial", "part-payment", "part"])
+def test_a_part_payment_said_under_another_key_is_an_error(key):
+    # Said otherwise than partial: TRUE, the 400.00 closed INV-2001 with a short pay of
+    # 1,000.00 - 400.00 = 600.00 of adjustments, with no error.
+    _, errors = load(HARBOR + part(key))
+    assert codes(errors) == ["FCT134"]
+    assert f"{key}: TRUE is not read on a collected event" in errors[0].message
+    assert "partial: TRUE" in errors[0].message
+
+
+@pytest.mark.parametrize("key", ["short-pay-source", "deduct-from", "from"])
+def test_where_a_short_pay_is_taken_from_said_under_another_key_is_an_error(key):
+    # A short pay of 100.00 (paid 900.00 of 1,000.00) the factor takes from the next
+    # funding: under another key than short-pay-from:, it was taken from the reserve.
+    text = HARBOR + part("partial").replace("  partial: TRUE", f'  {key}: "funding"').replace(
+        "400.00", "900.00"
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert "short-pay-from: 'funding'" in errors[0].message
+
+
+def test_a_true_of_the_users_own_and_a_part_payment_marked_right_pass():
+    text = HARBOR + part("partial").replace("  partial: TRUE", "  partial: TRUE\n  checked: TRUE")
+    _, errors = load(text)
+    assert errors == []

@@ -47,7 +47,8 @@ from decimal import Decimal
 
 from beancount.core.amount import Amount
 
-from beancount_factoring.ledger.book import Event
+from beancount_factoring.ledger import spelling
+from beancount_factoring.ledger.book import SOURCE_KEYS, Event
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -184,6 +185,8 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
         )
     elif event.amount is None and "paid" not in meta:
         problem = _other_amount(meta, states[0].currency)
+    else:
+        problem = _unread_choice(meta, partial)
     if problem is not None:
         settler.error("FCT134", problem, event)
         return False
@@ -199,6 +202,33 @@ def _other_amount(meta: dict[str, object], currency: str) -> str | None:
                 f"{key}: {value} is not read on a collected event: what the customer paid "
                 f"is given as paid: (the face less a short pay), like paid: 850.00 {currency}; "
                 "without it the invoice is closed paid in full"
+            )
+    return None
+
+
+# The choices of ``short-pay-from:``, as a value a misnamed key may carry.
+_SHORT_PAY_FROM = ("reserve", "funding")
+_CHOICES = frozenset(("partial", "short-pay-from"))
+
+
+def _unread_choice(meta: dict[str, object], partial: object) -> str | None:
+    """A choice under a key the plugin does not read: ``partial-payment: TRUE`` (not
+    ``partial:``) would close the invoice with a short pay of what is still owed, and
+    ``short-pay-source: "funding"`` would take the short pay from the reserve."""
+    for key, value in meta.items():
+        if key in _CHOICES or key in SOURCE_KEYS or spelling.near(key, _CHOICES):
+            # (A slip of the key itself, ``partail:``, is checks/keys.py's FCT134.)
+            continue
+        if value is True and "part" in key.lower() and not partial:
+            return (
+                f"{key}: TRUE is not read on a collected event: a payment in part is marked "
+                "partial: TRUE; without it the invoice is closed, what is still owed a short pay"
+            )
+        if isinstance(value, str) and value.strip().lower() in _SHORT_PAY_FROM:
+            return (
+                f"{key}: {value!r} is not read on a collected event: where the short pay is "
+                f"taken from is given as short-pay-from: {value.strip().lower()!r}; without it "
+                "the agreement's choice applies"
             )
     return None
 
