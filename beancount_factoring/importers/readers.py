@@ -545,13 +545,15 @@ def _bound_dimension(path: str, max_col: int | None, max_row: int | None) -> Non
         raise ImportFailure(path, None, message, code="FCT200")
 
 
-def _bound_row(path: str, index: int, row: list[dict[str, Any]]) -> None:
+def _bound_row(path: str, index: int, row: list[dict[str, Any]]) -> int:
+    """The row's last column, within the bounds."""
     if index > MAX_ROWS:
         raise _too_much(path, f"row {index:,} is past Excel's last, {MAX_ROWS:,}", MAX_ROWS)
     widest = max((cell.get("column") or 0 for cell in row), default=0)
     if widest > MAX_COLUMNS:
         reason = f"the row has a cell in column {widest:,}, over the {MAX_COLUMNS:,} read"
         raise _too_much(path, reason, index)
+    return int(widest)
 
 
 class _RowParser(WorkSheetParser):
@@ -578,7 +580,12 @@ class _RowParser(WorkSheetParser):
 
 def _sheet_rows(path: str, sheet: Any) -> Iterator[tuple[Any, ...]]:
     """What `sheet.iter_rows()` gives for a read-only worksheet (missing rows empty, every
-    row as wide as the sheet), read with `_RowParser`."""
+    row as wide as the sheet), read with `_RowParser`.
+
+    The sheet's declared size (its `<dimension>`) is a floor, not a limit: some tools
+    write it wrong (`A1:K3` over six rows), Excel ignores it, and openpyxl's own reading
+    stops there, which left the rows after it out in silence. Every row the sheet holds
+    is read, as wide as the widest row so far."""
     try:
         book, source, strings = sheet.parent, sheet._get_source, sheet._shared_strings
         options = {
@@ -592,22 +599,20 @@ def _sheet_rows(path: str, sheet: Any) -> Iterator[tuple[Any, ...]]:
         return
     max_col, max_row = sheet.max_column, sheet.max_row
     _bound_dimension(path, max_col, max_row)
-    empty = (EMPTY_CELL,) * max_col if max_col is not None else ()
+    width = max_col or 0
     counter = index = 1
     with source() as src:
         for index, row in _RowParser(src, strings, **options).parse():
-            if max_row is not None and index > max_row:
-                break
-            _bound_row(path, index, row)
+            width = max(width, _bound_row(path, index, row))
             while counter < index:  # rows the file leaves out
                 counter += 1
-                yield empty
+                yield (EMPTY_CELL,) * width
             if counter <= index:
                 counter += 1
-                yield sheet._get_row(row, 1, max_col, False)
-    if max_row is not None and max_row < index:
+                yield sheet._get_row(row, 1, width or None, False)
+    if max_row is not None and counter <= max_row:
         for _ in range(counter, max_row + 1):
-            yield empty
+            yield (EMPTY_CELL,) * width
 
 
 def head(path: str, layout: Layout, count: int) -> list[tuple[int, list[Cell]]] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+import zipfile
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -217,6 +218,37 @@ def test_xlsx_bad_cell(tmp_path: Path) -> None:
     book.save(path)
     error = failure(IMPORTERS["pinecrest"], path)
     assert (error.line, error.column, error.code) == (3, "Invoice Amt", "FCT207")
+
+
+@pytest.mark.parametrize("declared", ["A1:K3", "A1:K1", "A1:C2"])
+def test_an_xlsx_whose_declared_size_is_too_small_is_read_whole(
+    tmp_path: Path, declared: str
+) -> None:
+    # Some tools write a sheet's <dimension> wrong; Excel ignores it. The rows after
+    # the declared last one (schedule 881, on row 5 of six) were left out in silence.
+    source = DOCUMENTS / "pinecrest" / "batch_detail_2025-03.xlsx"
+    whole = IMPORTERS["pinecrest"].extract(str(source), [])
+    path = tmp_path / "batch.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content, count = re.subn(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="{declared}"'.encode(), content
+                )
+                assert count == 1
+            new.writestr(item, content)
+    entries = IMPORTERS["pinecrest"].extract(str(path), [])
+    assert [e.narration for e in entries] == [e.narration for e in whole]
+    assert "Schedule 881, 1 invoice" in [e.narration for e in entries]
+
+    def legs(found: list) -> list:
+        return [
+            [(p.account, p.units, (p.meta or {}).get("invoice")) for p in e.postings]
+            for e in found
+        ]
+
+    assert legs(entries) == legs(whole)
 
 
 def test_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
