@@ -200,6 +200,7 @@ def text_rows(
         else:
             handle.seek(0)
         wide = "\n".encode(codec) != b"\n"  # UTF-16 or -32: lines are not split on bytes
+        _check_mark(path, codec, start, layout)
         if not wide and not head:
             _refuse_wide(path, start, layout)
         if wide:
@@ -300,6 +301,28 @@ def _parse(path: str, lines: Any, layout: Layout, names: Sequence[str], wide: bo
 
 def _column(names: Sequence[str], field: int) -> str | None:
     return names[field] if 0 <= field < len(names) and names[field] else None
+
+
+# The codecs that read the byte-order mark to learn the byte order, and the marks.
+_MARKED = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
+
+
+def _check_mark(path: str, codec: str, start: bytes, layout: Layout) -> None:
+    """FCT201 for a file without the byte-order mark its encoding needs: Python's
+    ``utf-16`` cannot read one (another download in the folder, most likely), and
+    raised an error of its own that stopped identify() for the whole folder."""
+    marks = _MARKED.get(codec)
+    if marks is None or not start or start.startswith(marks):
+        return
+    message = (
+        f"the file does not start with a {codec.upper()} byte-order mark: it is not in "
+        f"{layout.encoding}; if it is, give the byte order "
+        f"(encoding=\"{codec}-le\" or \"{codec}-be\")"
+    )
+    raise ImportFailure(path, 1, message, code="FCT201")
 
 
 def _undecodable(

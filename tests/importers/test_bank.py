@@ -346,6 +346,22 @@ class TestMalformed:
         assert (error.line, error.code) == (2, "FCT201")
         assert "ends inside a character" in error.detail
 
+    def test_a_utf16_importer_given_another_file_neither_raises_nor_reads_it(
+        self, tmp_path: Path
+    ) -> None:
+        # The fix FCT201 gives a UTF-16 download is encoding="utf-16"; that importer then
+        # met the folder's other files (UTF-8, no byte-order mark), and Python's codec
+        # raised in identify(), which stopped the whole folder's import.
+        path = write(tmp_path, statement(GOOD))
+        importer = BankCsvImporter(
+            "Assets:Bank:Checking", date="Posting Date", encoding="utf-16", factors={}
+        )
+        assert importer.identify(str(path)) is False
+        error = failure(importer, str(path))
+        assert (error.line, error.code) == (1, "FCT201")
+        assert "does not start with a UTF-16 byte-order mark" in error.detail
+        assert 'encoding="utf-16-le"' in error.detail
+
     def test_lone_carriage_return_inside_a_row(self, tmp_path: Path) -> None:
         row = GOOD.replace('"LAKESHORE FUNDING LLC"', "LAKESHORE FUNDING\rLLC")
         path = write(tmp_path, statement(row))
