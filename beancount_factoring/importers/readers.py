@@ -64,6 +64,7 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.reader.strings import read_string_table
 from openpyxl.utils.cell import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.xml.functions import iterparse
@@ -113,6 +114,11 @@ TextRows = Generator[tuple[int, list[str]], None, None]
 
 class ExcelPercent(Decimal):
     """A number Excel shows as a percentage: the value is already a fraction."""
+
+
+class Mac1904Number(Decimal):
+    """A number of a workbook that counts its dates from 1904 (old Excel for Mac): read as
+    a date, its serial counts from 1904-01-01, not 1900 (four years and a day apart)."""
 
 
 @dataclass(frozen=True)
@@ -320,7 +326,7 @@ def _check_mark(path: str, codec: str, start: bytes, layout: Layout) -> None:
     message = (
         f"the file does not start with a {codec.upper()} byte-order mark: it is not in "
         f"{layout.encoding}; if it is, give the byte order "
-        f"(encoding=\"{codec}-le\" or \"{codec}-be\")"
+        f'(encoding="{codec}-le" or "{codec}-be")'
     )
     raise ImportFailure(path, 1, message, code="FCT201")
 
@@ -405,7 +411,7 @@ def _open_quote_field(text: str, layout: Layout) -> int:
     return field
 
 
-def _xlsx_value(cell: Any) -> Cell:
+def _xlsx_value(cell: Any, mac: bool = False) -> Cell:
     value = cell.value
     if value is None:
         return ""
@@ -416,12 +422,12 @@ def _xlsx_value(cell: Any) -> Cell:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int):
-        return Decimal(value)
+        return Mac1904Number(value) if mac else Decimal(value)
     if isinstance(value, float):
         number = Decimal(repr(value))
         if "%" in (getattr(cell, "number_format", "") or ""):
             return ExcelPercent(number)
-        return number
+        return Mac1904Number(number) if mac else number
     return str(value)
 
 
@@ -458,6 +464,7 @@ def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
             sheet = book[sheet_name] if sheet_name else book.worksheets[0]
             number = (sheet.min_row or 1) - 1
             rows = _sheet_rows(path, sheet)
+            mac = getattr(book, "epoch", None) == CALENDAR_MAC_1904
         except BAD_XLSX as exc:
             message = f"not a readable XLSX workbook ({exc})"
             raise ImportFailure(path, None, message, code="FCT200") from exc
@@ -471,7 +478,7 @@ def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
                 raise ImportFailure(path, number + 1, message, code="FCT200") from exc
             number = next((int(c.row) for c in row if getattr(c, "row", None)), number + 1)
             try:
-                cells = [_xlsx_value(cell) for cell in row]
+                cells = [_xlsx_value(cell, mac) for cell in row]
             except BAD_XLSX as exc:
                 message = f"the row cannot be read ({exc})"
                 raise ImportFailure(path, number, message, code="FCT200") from exc

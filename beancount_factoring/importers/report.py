@@ -31,7 +31,7 @@ import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
 
 from beancount_factoring.importers.base import (
     CENT,
@@ -43,7 +43,14 @@ from beancount_factoring.importers.base import (
     within_dates,
 )
 from beancount_factoring.importers.profiles import Profile
-from beancount_factoring.importers.readers import Cell, ExcelPercent, is_xlsx, raw_rows, text_of
+from beancount_factoring.importers.readers import (
+    Cell,
+    ExcelPercent,
+    Mac1904Number,
+    is_xlsx,
+    raw_rows,
+    text_of,
+)
 from beancount_factoring.importers.table import (
     Header,
     extra_fields,
@@ -573,7 +580,9 @@ class Row:
             serial = float(value)
             if not serial >= 1:
                 raise ValueError(f"{value} is not a date: an Excel date serial starts at 1")
-            return within_dates(from_excel(serial).date(), value)
+            epoch = CALENDAR_MAC_1904 if isinstance(value, Mac1904Number) else None
+            day = from_excel(serial, epoch) if epoch else from_excel(serial)
+            return within_dates(day.date(), value)
         except (ValueError, OverflowError, AttributeError, TypeError) as exc:
             message = str(exc) if "date" in str(exc) else f"{value} is not a date"
             raise self.fail(field, message, code="FCT206") from None

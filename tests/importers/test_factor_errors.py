@@ -251,6 +251,25 @@ def test_an_xlsx_whose_declared_size_is_too_small_is_read_whole(
     assert legs(entries) == legs(whole)
 
 
+def test_a_date_serial_of_a_workbook_counting_from_1904(tmp_path: Path) -> None:
+    # Old Excel for Mac counts dates from 1904: its serial 44258 is 2025-03-04, where the
+    # 1900 count gives 2021-03-03. A Fund Date written as a plain number (no date format)
+    # was read four years and a day early, with no error.
+    path = tmp_path / "batch.xlsx"
+    shutil.copy(DOCUMENTS / "pinecrest" / "batch_detail_2025-03.xlsx", path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None and sheet["B1"].value == "Fund Date"
+    book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    for cell in ("B2", "B3"):  # schedule 880's rows, funded 2025-03-04
+        sheet[cell] = 44258
+        sheet[cell].number_format = "General"
+    book.save(path)
+    entries = IMPORTERS["pinecrest"].extract(str(path), [])
+    assert str(entries[0].date) == "2025-03-04"
+    assert entries[0].narration == "Schedule 880, 2 invoices"
+
+
 def test_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "pinecrest_batch_2025-03.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip file")
