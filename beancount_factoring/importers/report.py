@@ -128,6 +128,11 @@ class Report:
         self.path = path
         self.profile = profile
         self.rates = Numbers(profile.decimal_mark, "").read
+        # Under percent="auto": "number" once a bare rate of 1 or more shows the file
+        # writes percentages, and the first rate below 1 read as a fraction with nothing
+        # to show it (line, column, text).
+        self.rate_style: str | None = None
+        self.fraction_read: tuple[int, str, str] | None = None
         self.dates = Dates(profile.date_formats).read
         names: list[str] = []
         self._rows = raw_rows(path, profile.layout, names)
@@ -613,6 +618,43 @@ class Row:
                 raise self.fail(field, f"{text!r} is not a percentage", code="FCT207") from exc
         if text.endswith("%") or style in ("percent", "number"):
             return number / 100
-        if style == "auto" and number >= 1:
+        if style == "auto":
+            return self._auto_rate(field, number, text)
+        return number
+
+    def _auto_rate(self, field: str, number: Decimal, text: str) -> Decimal:
+        """A bare rate under percent="auto": 1 or more is a percentage, and so is every
+        rate below 1 in a file that writes one so (90 for an advance rate). An advance
+        rate below 1 is a fraction (0.9, not 0.9 %).
+
+        Another rate below 1 with nothing to show which is meant is a fraction when
+        small (0.025); from 0.1 it would be 10 % or more read as a fraction, 0.1 % or
+        more as a percentage (a fee of 0.75): asked, not guessed. A rate read as a
+        fraction so, before a later one shows bare percentages, is an error too."""
+        report = self.report
+        if number >= 1:
+            if report.fraction_read is not None:
+                line, name, first = report.fraction_read
+                message = (
+                    f"{text!r} is a bare percentage, but {first!r} (line {line}, column "
+                    f"{name!r}) was read as a fraction: give the profile percent='number' "
+                    "if the file's rates are percentages, or percent='fraction'"
+                )
+                raise self.fail(field, message, code="FCT207")
+            report.rate_style = "number"
             return number / 100
+        if not number or field == "advance_rate":
+            return number
+        if report.rate_style == "number":
+            return number / 100
+        if number >= Decimal("0.1"):
+            message = (
+                f"{text!r} may be {(number * 100).normalize()} % (a fraction) or {text} % "
+                "(a percentage): give the profile percent='fraction' or percent='number'"
+            )
+            raise self.fail(field, message, code="FCT207")
+        if report.fraction_read is None:
+            position = report.index.get(field)
+            name = report.header.names[position] if position is not None else field
+            report.fraction_read = (self.line, name, text)
         return number

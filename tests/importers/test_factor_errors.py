@@ -580,3 +580,61 @@ def test_a_reserve_statements_subtotal_labelled_in_its_description(tmp_path: Pat
     importer = IMPORTERS["copperline"]
     plain = importer.extract(str(source), [])
     assert [e.date for e in importer.extract(str(path), [])] == [e.date for e in plain]
+
+
+def _rated(tmp_path: Path, *rows: str) -> list | ImportFailure:
+    profile = Profile.generic(
+        kind="purchase",
+        columns={
+            "invoice": "Invoice",
+            "date": "Date",
+            "face": "Face",
+            "advance_rate": "Adv %",
+            "fee_rate": "Fee %",
+            "reserve": "Reserve",
+        },
+        date_format="%m/%d/%Y",
+        name="ratey",
+        factor="Ratey Capital",
+    )
+    path = tmp_path / "purchase.csv"
+    path.write_text("Invoice,Date,Face,Adv %,Fee %,Reserve\n" + "\n".join(rows) + "\n")
+    importer = FactorReportImporter(profile, "Ratey", debtors={})
+    try:
+        return importer.extract(str(path), [])
+    except ImportFailure as failure:
+        return failure
+
+
+def _figures(entries: list) -> list[tuple[str, str]]:
+    meta = entries[0].postings[1].meta
+    return [(str(meta["advance"].number), str(meta["fee"].number))]
+
+
+def test_auto_rates_below_one_in_a_file_of_bare_percentages(tmp_path: Path) -> None:
+    # Adv % 90 shows the file writes bare percentages: its Fee % 0.75 is 0.75 %, a fee
+    # of 1,000.00 x 0.0075 = 7.50. It was read as a fraction: 750.00, with no error.
+    entries = _rated(tmp_path, "X-1,04/02/2025,1000.00,90,0.75,100.00")
+    assert isinstance(entries, list)
+    assert _figures(entries) == [("900.00", "7.50")]
+    # Fractions throughout: 0.9 and 0.025 (1,000.00 x 0.025 = 25.00).
+    entries = _rated(tmp_path, "X-1,04/02/2025,1000.00,0.9,0.025,100.00")
+    assert isinstance(entries, list)
+    assert _figures(entries) == [("900.00", "25.00")]
+
+
+def test_an_auto_rate_that_could_be_either_is_asked(tmp_path: Path) -> None:
+    # 0.75 beside an advance written as a fraction: 75 % or 0.75 %? Asked, not guessed.
+    failure = _rated(tmp_path, "X-1,04/02/2025,1000.00,0.9,0.75,100.00")
+    assert isinstance(failure, ImportFailure)
+    assert (failure.line, failure.column, failure.code) == (2, "Fee %", "FCT207")
+    assert "percent='fraction' or percent='number'" in failure.detail
+    # A small rate read as a fraction, then a bare percentage further down: an error.
+    failure = _rated(
+        tmp_path,
+        "X-1,04/02/2025,1000.00,,0.05,100.00",
+        "X-2,04/02/2025,1000.00,,2,100.00",
+    )
+    assert isinstance(failure, ImportFailure)
+    assert (failure.line, failure.code) == (3, "FCT207")
+    assert "'0.05' (line 2, column 'Fee %') was read as a fraction" in failure.detail
