@@ -53,7 +53,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from operator import methodcaller
@@ -216,6 +216,8 @@ def text_rows(
         # A lone \r ends a line only in a file without \n (old Excel for Mac); in any other
         # file it is damage, which the csv module reports, rather than a row split in two.
         lines = _cr_lines(handle) if b"\n" not in start and b"\r" in start else handle
+        if not head and _one_byte(codec):
+            lines = _not_utf8(path, lines, layout, names)
         decoded = map(methodcaller("decode", codec, errors), lines)
         yield from _parse(path, decoded, layout, names, wide)
 
@@ -307,6 +309,46 @@ def _parse(path: str, lines: Any, layout: Layout, names: Sequence[str], wide: bo
 
 def _column(names: Sequence[str], field: int) -> str | None:
     return names[field] if 0 <= field < len(names) and names[field] else None
+
+
+@functools.lru_cache(maxsize=32)
+def _one_byte(codec: str) -> bool:
+    """Whether the codec reads each byte as one character (cp1252, latin-1...)."""
+    if codec in ("utf-8", "utf-8-sig"):
+        return False
+    high = bytes(range(0x80, 0x100))
+    return len(high.decode(codec, errors="replace")) == len(high)
+
+
+def _not_utf8(
+    path: str, lines: Iterable[bytes], layout: Layout, names: Sequence[str]
+) -> Iterator[bytes]:
+    """The lines, but FCT201 at the first that is UTF-8 text beyond ASCII: read in a
+    one-byte encoding, "Frète" would be "FrÃ¨te" in silence (every byte of UTF-8 is a
+    character of cp1252 or latin-1). Text of those encodings is almost never valid
+    UTF-8 once it holds a letter beyond ASCII."""
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            yield line
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            yield line
+            continue
+        index = next(i for i, char in enumerate(text) if not char.isascii())
+        char = text[index]
+        misread = char.encode("utf-8").decode(layout.encoding, errors="replace")
+        position = len(text[:index].encode("utf-8")) + 1
+        name = _column(names, text[:index].count(layout.delimiter))
+        message = (
+            f"the file is UTF-8 ({char!r} at position {position} would be read as "
+            f"{misread!r} in {layout.encoding}"
+            + (f", column {name!r}" if name is not None and layout.byte_position else "")
+            + f"): set encoding= {layout.setting} to 'utf-8'"
+        )
+        column = position if name is None or layout.byte_position else name
+        raise ImportFailure(path, number, message, column, code="FCT201")
 
 
 # The codecs that read the byte-order mark to learn the byte order, and the marks.

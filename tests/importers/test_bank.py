@@ -362,6 +362,22 @@ class TestMalformed:
         assert "does not start with a UTF-16 byte-order mark" in error.detail
         assert 'encoding="utf-16-le"' in error.detail
 
+    def test_a_utf8_file_read_as_cp1252_is_an_error_not_garbled_names(
+        self, tmp_path: Path
+    ) -> None:
+        # Every byte of UTF-8 is a character of cp1252: "Büro" was read as "BÃ¼ro", with
+        # no error. A cp1252 file with the same name still reads.
+        importer = BankCsvImporter(
+            "Assets:Bank:Checking", date="Posting Date", encoding="cp1252", factors={}
+        )
+        row = GOOD.replace("LLC", "Büro")
+        error = failure(importer, write(tmp_path, statement(GOOD, row), encoding="utf-8"))
+        position = len('CREDIT,02/05/2025,"LAKESHORE FUNDING B') + 1
+        assert (error.line, error.column, error.code) == (3, position, "FCT201")
+        assert "the file is UTF-8 ('ü'" in error.detail and "'Ã¼'" in error.detail
+        entries = importer.extract(write(tmp_path, statement(GOOD, row), encoding="cp1252"), [])
+        assert any("Büro" in e.narration for e in entries if hasattr(e, "narration"))
+
     def test_lone_carriage_return_inside_a_row(self, tmp_path: Path) -> None:
         row = GOOD.replace('"LAKESHORE FUNDING LLC"', "LAKESHORE FUNDING\rLLC")
         path = write(tmp_path, statement(row))
