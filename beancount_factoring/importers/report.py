@@ -284,7 +284,8 @@ class Report:
         first cell, when it holds the total marker but its figures are no sums.)"""
         named = sum(1 for name in self.header.names if name.strip())
         filled = sum(1 for cell in cells if text_of(cell))
-        if filled * 2 <= named and label is None:
+        owner = self._owner(cells)
+        if filled * 2 <= named and label is None and owner is None:
             return
         column = self.header.names[key]
         message = (
@@ -293,6 +294,12 @@ class Report:
             "a line of totals, give the profile total_marker= a pattern that matches the "
             "start of its label"
         )
+        if owner is not None and filled * 2 <= named and label is None:
+            message = (
+                f"the row gives {owner} and an amount but no {column}: a row of the report "
+                f"whose {column} was lost, which left out would drop its amount; fill it in "
+                "(a note, or a fee line with no reference or name, is left out)"
+            )
         if label is not None:
             message = (
                 f"the row's label {label!r} holds the total marker, but the row gives a "
@@ -301,6 +308,25 @@ class Report:
                 "pattern that matches the start of its label"
             )
         raise ImportFailure(self.path, line, message, column, code="FCT205")
+
+    def _owner(self, cells: Sequence[Cell]) -> str | None:
+        """What a row without its key fields says of whose it is (its reference, debtor
+        or load: `CHK 120944`), when it also gives an amount in a summed column; None if
+        not both (a note, or a fee line such as ",,,,Wire Fee,($25.00)")."""
+        index, count = self.index, len(cells)
+
+        def text(field: str) -> str:
+            position = index.get(field)
+            return text_of(cells[position]) if position is not None and position < count else ""
+
+        if not any(text(field) for field in SUMMED):
+            return None
+        for field in OWNING:
+            value = text(field)
+            if value:
+                position = index[field]
+                return f"{self.header.names[position]} {value!r}"
+        return None
 
     def _short(self, line: int, count: int) -> ImportFailure:
         """A record cut short: a truncated download, or a stray line break."""
@@ -331,6 +357,9 @@ class Report:
 TOTAL, DATA = "total", "data"
 IDENTITY = ("date", "batch_date", "invoice_date", "debtor", "debtor_id", "load", "reference")
 DESCRIBING = ("deduction_type", "description", "type", "pay_type", "status")
+# The fields that say whose a row is: given with an amount, a row without its key
+# fields lost them (Report._owner); a date alone does not (a dated fee line).
+OWNING = ("reference", "debtor", "debtor_id", "load", "invoice_date")
 SUMMED = ("face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net", "paid",
           "short", "amount", "debit", "credit", "fees")  # fmt: skip
 

@@ -638,3 +638,30 @@ def test_an_auto_rate_that_could_be_either_is_asked(tmp_path: Path) -> None:
     assert isinstance(failure, ImportFailure)
     assert (failure.line, failure.code) == (3, "FCT207")
     assert "'0.05' (line 2, column 'Fee %') was read as a fraction" in failure.detail
+
+
+def test_a_payment_row_that_lost_its_invoice_and_half_its_cells_is_not_a_note(
+    tmp_path: Path,
+) -> None:
+    # A collections row with its dates, check number and amount paid but no invoice,
+    # debtor or load: 4 of 10 columns, so it was left out as a note, and its 2,790.00
+    # with it (no Total row to catch it). A reference and an amount say it is a row.
+    path = tmp_path / "collections.csv"
+    path.write_text(
+        "Collections Report - RIDGELINE FREIGHT LLC (Client #C10482) 03/31/2025 - 04/09/2025\n"
+        "Batch Date,Pay Date,Debtor,Check/ACH #,Invoice #,Load #,Invoice Amt,Paid,"
+        "Short/Over,Pay Type\n"
+        '04/04/2025,04/03/2025,BAYLINE LOGISTICS,ACH5520418,RF-1020,BL-91530,"$2,630.00",'
+        '"$2,630.00",$0.00,ACH\n'
+        '04/09/2025,04/08/2025,,CHK 120944,,,,"$2,790.00",,\n'
+    )
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (4, "Invoice #", "FCT205")
+    assert "the row gives Check/ACH # 'CHK 120944' and an amount but no Invoice #" in str(error)
+    # A fee line with a label and an amount only is still a note.
+    path.write_text(
+        path.read_text().replace(
+            '04/09/2025,04/08/2025,,CHK 120944,,,,"$2,790.00",,', ",,,,,,Wire Fee,($25.00),,"
+        )
+    )
+    assert len(LAKESHORE.extract(str(path), [])) >= 1
