@@ -66,7 +66,13 @@ from openpyxl.reader.strings import read_string_table
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import (
+    DATA_TAG,
+    FORMULA_TAG,
+    ROW_TAG,
+    VALUE_TAG,
+    WorkSheetParser,
+)
 from openpyxl.xml.functions import iterparse
 
 from beancount_factoring.importers.base import ImportFailure
@@ -515,6 +521,14 @@ def _xlsx_rows(path: str, sheet_name: str | None) -> Rows:
                 row = next(rows)
             except StopIteration:
                 return
+            except Uncalculated as exc:
+                message = (
+                    f"cell {exc} holds a formula whose value the workbook does not keep (a "
+                    "program that does not calculate wrote it), so it would read as empty: "
+                    "open the workbook in Excel or LibreOffice, save it, and import it again"
+                )
+                column = get_column_letter(exc.column)
+                raise ImportFailure(path, exc.row, message, column, code="FCT205") from None
             except BAD_XLSX as exc:
                 message = f"the sheet cannot be read ({exc})"
                 raise ImportFailure(path, number + 1, message, code="FCT200") from exc
@@ -628,6 +642,14 @@ def _bound_row(path: str, index: int, row: list[dict[str, Any]]) -> int:
     return int(widest)
 
 
+class Uncalculated(ValueError):
+    """A cell holding a formula whose value the workbook does not keep."""
+
+    def __init__(self, row: int, column: int) -> None:
+        super().__init__(f"{get_column_letter(column)}{row}")
+        self.row, self.column = row, column
+
+
 class _RowParser(WorkSheetParser):
     """openpyxl's parser of a worksheet's XML, for its rows only, each forgotten once read.
 
@@ -635,6 +657,17 @@ class _RowParser(WorkSheetParser):
     sheet's data, about 100 bytes a row: 100 MB for a million rows. This one takes it
     out of the tree; its cells are read by openpyxl's `parse_row`, as openpyxl reads them.
     """
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        formula = cell["value"] is None and element.find(FORMULA_TAG) is not None
+        # (Excel keeps a formula's empty text as an empty <v/> of type "str"; openpyxl
+        # writes one of a formula it did not calculate too, of no type.)
+        if formula and (element.find(VALUE_TAG) is None or element.get("t") != "str"):
+            # A formula with no value kept: the workbook was written by a program that
+            # does not calculate, and the cell would read as empty.
+            raise Uncalculated(cell["row"], cell["column"])
+        return cell
 
     def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         data = None

@@ -270,6 +270,25 @@ def test_a_date_serial_of_a_workbook_counting_from_1904(tmp_path: Path) -> None:
     assert entries[0].narration == "Schedule 880, 2 invoices"
 
 
+def test_an_xlsx_formula_without_its_value_is_an_error_not_an_empty_cell(
+    tmp_path: Path,
+) -> None:
+    # A workbook written by a program that does not calculate (openpyxl, here) keeps a
+    # formula's text but no value: the escrow reserve of every row read as empty, and
+    # the schedules were booked with no reserve, with no error.
+    path = tmp_path / "batch.xlsx"
+    shutil.copy(DOCUMENTS / "pinecrest" / "batch_detail_2025-03.xlsx", path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    column = next(c.column_letter for c in sheet[1] if c.value == "Escrow Reserve")
+    sheet[f"{column}2"] = "=G2-H2"
+    book.save(path)
+    error = failure(IMPORTERS["pinecrest"], path)
+    assert (error.line, error.column, error.code) == (2, column, "FCT205")
+    assert f"cell {column}2 holds a formula whose value the workbook does not keep" in str(error)
+
+
 def test_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "pinecrest_batch_2025-03.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip file")
