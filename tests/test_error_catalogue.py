@@ -252,6 +252,16 @@ CASES: dict[str, Run] = {
 """,
         config="{'as-of': '2025-03-14'}",
     ),
+    "FCT104": ledger(
+        INVOICE,
+        FUNDING,
+        """
+2025-03-05 * "Summit" "Transfer fee per statement"
+  Expenses:Factoring:Summit:Fees       25.00 USD
+  Assets:Factoring:Summit:Clearing
+""",
+        config="{'as-of': '2025-03-14'}",
+    ),
     "FCT110": ledger(agreement=AGREEMENT.replace("0.95", "95")),
     "FCT111": ledger(INVOICE, SCHEDULE.replace('"7"', '"7"\n  factor: "Harbor"')),
     "FCT120": ledger(INVOICE, FUNDING.replace("930.00", "925.00")),

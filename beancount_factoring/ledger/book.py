@@ -192,6 +192,9 @@ class Book:
     # ``invoices``: the few that ``checks/keys.py`` looks at (tested while each
     # invoice's metadata is at hand, not in a pass of its own).
     other_keys: list[str] = field(default_factory=list)
+    # The transactions written by hand to a factor's clearing or reserve account that
+    # are no event, deposit or opening balance (checks/hand_entries.py).
+    hand_entries: list[int] = field(default_factory=list)
     # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
     pads: list[data.Pad] = field(default_factory=list)
 
@@ -457,8 +460,8 @@ def _sort_transaction(
             if lump == "release" and _buys(entry):
                 lump = "lump"
             book.events.append(Event(lump, index, entry))
-        else:
-            _elsewhere(book, index, entry, accounts)
+        elif not _elsewhere(book, index, entry, accounts):
+            book.hand_entries.append(index)
     elif found & DUE:
         # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
         # account outside a misdirected-payment event: the amount is what it pays, in
@@ -522,10 +525,10 @@ def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
     return False
 
 
-def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> None:
+def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> bool:
     """Note a factor's deposit that names nothing and lands on another asset account than
     the agreement's bank (a savings account): not taken for a deposit, it would be neither
-    split nor checked, so it is reported (FCT151)."""
+    split nor checked, so it is reported (FCT151). True if noted."""
     for posting in entry.postings:
         units = units_of(posting)
         account = posting.account
@@ -536,8 +539,9 @@ def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _Accou
         text = f"{entry.payee or ''} {entry.narration or ''}"
         for factor in book.agreements.factor_of_payee(text):
             book.elsewhere_deposits.append((index, factor, account))
-            return
-        return
+            return True
+        return False
+    return False
 
 
 def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:

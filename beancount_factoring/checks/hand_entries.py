@@ -1,0 +1,100 @@
+"""FCT104: entries written by hand to a factor's clearing or reserve account that no
+event explains, still there ``grace-days`` later.
+
+The plugin books what the factor's deposits, fees and releases do to its clearing and
+reserve accounts. An entry typed by hand beside them, most often a fee read off the
+factor's statement that the deposit's split already took::
+
+    2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+      Assets:Bank:Checking                     1835.00 USD
+      Assets:Factoring:Summit:Clearing
+
+    2025-03-05 * "Summit" "Transfer fee per statement"
+      Expenses:Factoring:Summit:Fees             25.00 USD
+      Assets:Factoring:Summit:Clearing
+
+counts the fee twice (fees 25.00 too high) and leaves the clearing account 25.00
+below zero, where no deposit will ever take it back. The reconciliation report lists
+such an entry; bean-check says so too once the account's hand-written entries, which
+may cancel each other (an entry and its reversal), still do not add up to zero
+``grace-days`` after the entry. Opening balances (from an equity account of opening
+balances) are not hand-written entries: they are the books' start; nor are the lines
+an importer brought from a factor's statement (an ``import-id``: a monthly charge the
+factor took from the reserve).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount.core import data
+
+from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.ledger.book import Book, units_of
+
+ZERO = Decimal(0)
+# The key of an entry an importer brought from a statement (importers/base.py ID_KEY).
+IMPORTED = "import-id"
+
+
+def check_hand_entries(
+    entries: list[data.Directive], book: Book, as_of: datetime.date
+) -> list[FactoringError]:
+    """FCT104 on each hand-written entry past grace on an account whose hand-written
+    entries do not add up to zero."""
+    if not book.hand_entries:
+        return []
+    owners: dict[str, str] = {}
+    for agreement in book.agreements.latest():
+        for account in (agreement.clearing, agreement.reserve):
+            owners.setdefault(account, agreement.name.strip().lower())
+    groups: dict[tuple[str, str], list[tuple[data.Transaction, Decimal]]] = {}
+    for index in book.hand_entries:
+        entry = entries[index]
+        if not isinstance(entry, data.Transaction) or IMPORTED in entry.meta:
+            continue  # a line of a factor's statement, such as a fee taken from the reserve
+        for posting in entry.postings:
+            units = units_of(posting) if posting.account in owners else None
+            if units is not None:
+                groups.setdefault((posting.account, units[1]), []).append((entry, units[0]))
+    errors = []
+    for (account, currency), found in groups.items():
+        total = sum((amount for _, amount in found), ZERO)
+        if not total:
+            continue
+        for entry, amount in found:
+            error = _past_grace(
+                book, owners[account], account, currency, entry, amount, total, as_of
+            )
+            if error is not None:
+                errors.append(error)
+    return errors
+
+
+def _past_grace(
+    book: Book,
+    factor: str,
+    account: str,
+    currency: str,
+    entry: data.Transaction,
+    amount: Decimal,
+    total: Decimal,
+    as_of: datetime.date,
+) -> FactoringError | None:
+    """FCT104 for one entry, if it is older than its factor's grace-days."""
+    _, agreement = book.agreements.in_force(factor, entry.date, currency)
+    if agreement is None:
+        return None
+    waited = (as_of - entry.date).days
+    if waited <= agreement.grace_days:
+        return None
+    message = (
+        f"This entry, written by hand to {account} ({amount} {currency}), is no factoring "
+        f"event, and the entries written by hand there add up to {total} {currency} "
+        f"{waited} days later (grace-days: {agreement.grace_days}, as of {as_of}): the "
+        "plugin books deposits, fees and releases itself, so it most likely repeats one; "
+        "delete it, or book it as the event it is (a fee the factor charged: factoring: "
+        '"fee"; a deposit: link what it pays)'
+    )
+    return make_error("FCT104", message, entry.meta, entry)
