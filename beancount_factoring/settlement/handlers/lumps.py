@@ -765,6 +765,21 @@ def _vat_note(agreement: Agreement) -> str:
     )
 
 
+def _reverses(settler: Settler, event: Event, account: str, units: tuple[Decimal, str]) -> bool:
+    """Whether a deposit that names nothing and takes money back is the reversal of an
+    earlier one still unallocated (a deposit entered twice, then reversed by hand): the
+    two cancel on the clearing account and the bank, and neither waits any longer."""
+    waiting = settler.result.unallocated
+    for position, earlier in enumerate(waiting):
+        if earlier.factor != event.factor:
+            continue
+        found = [units_of(p) for p in earlier.entry.postings if p.account == account]
+        if len(found) == 1 and found[0] == (-units[0], units[1]):
+            del waiting[position]
+            return True
+    return False
+
+
 def allocate_lump(
     settler: Settler, event: Event, agreement: Agreement, rail: str = "ach"
 ) -> tuple[list[Wanted], list[Charge]]:
@@ -789,6 +804,8 @@ def allocate_lump(
     units = units_of(own[0]) if own else None
     amount = -units[0] if units else ZERO
     currency = units[1] if units else None
+    if units is not None and amount < 0 and _reverses(settler, event, own[0].account, units):
+        return [], []
     candidates, members = open_items(settler, event, agreement, currency)
     if not candidates:
         settler.result.unallocated.append(event)

@@ -1,0 +1,75 @@
+"""A deposit entered twice and reversed by hand (settlement/handlers/lumps.py).
+
+INV-1001 (2,000.00) and INV-1002 (1,000.00) funded by Summit on one deposit:
+3,000.00 x 0.95 = 2,850.00 less the 2% fee (60.00) and the 25.00 transfer fee is
+2,765.00. The bank line was entered a second time, naming nothing, then reversed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from beancount import loader
+from beancount.core import realization
+
+LEDGER = """
+plugin "beancount_factoring.plugin" "{'as-of': '2025-03-20'}"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 25.00 USD
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001 ^INV-1002
+  Assets:Bank:Checking         2765.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit (entered twice)"
+  Assets:Bank:Checking         2765.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+REVERSAL = """
+2025-03-05 * "Summit" "Reverse the duplicate entry of the March 4 deposit"
+  Assets:Bank:Checking        -2765.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def codes(text: str) -> list[str]:
+    _, errors, _ = loader.load_string(text)
+    return [error.message.split(" ", 1)[0] for error in errors]
+
+
+def test_a_duplicate_deposit_reversed_by_hand_waits_no_longer() -> None:
+    # Before: FCT103 on both, the duplicate and its reversal, for good, though the bank
+    # (2,765.00) and the clearing account (0.00) were right.
+    entries, errors, _ = loader.load_string(LEDGER + REVERSAL)
+    assert errors == []
+    balances = realization.realize(entries)
+    bank = realization.get(balances, "Assets:Bank:Checking").balance
+    clearing = realization.get(balances, "Assets:Factoring:Summit:Clearing").balance
+    assert bank.get_currency_units("USD").number == Decimal("2765.00")
+    assert clearing.get_currency_units("USD").number == Decimal("0.00")
+
+
+def test_without_its_reversal_the_duplicate_still_waits() -> None:
+    assert codes(LEDGER) == ["FCT103"]
+    # A take-back of another amount reverses nothing.
+    assert codes(LEDGER + REVERSAL.replace("-2765.00", "-2700.00")) == ["FCT103", "FCT103"]
