@@ -121,9 +121,7 @@ def reserve_line(
     short_paid = facts.reserve_short_paid(number, as_of)
     forfeited, reason, forfeited_on = forfeits(history, invoice.face.number or ZERO, short_paid)
     fees_due = ZERO if snap.released_on else snap.base_fee + snap.late_fee
-    status, expected, days_overdue = _status(
-        snap, invoice, as_of, bool(forfeited), fees_due, typical
-    )
+    status, expected, days_overdue = _status(snap, invoice, as_of, forfeited, fees_due, typical)
     face = invoice.face.number or ZERO
     accrued = fees_due
     if status == AWAITING_COLLECTION:
@@ -173,7 +171,7 @@ def _status(
     snap: Snap,
     invoice: Invoice,
     as_of: datetime.date,
-    forfeited: bool,
+    forfeited: Decimal,
     fees_due: Decimal,
     typical: Callable[[str], int],
 ) -> tuple[str, datetime.date | None, int]:
@@ -185,7 +183,11 @@ def _status(
     expected: datetime.date | None = None
     days_overdue = 0
     if snap.released_on:
-        status = RELEASED
+        # A release that only netted the fees of a reserve a short pay took whole paid
+        # nothing back: the reserve was forfeited, not released.
+        reserve = snap.purchase.reserve if snap.purchase is not None else ZERO
+        whole = bool(forfeited) and forfeited >= reserve and not snap.held
+        status = FORFEITED if whole else RELEASED
     elif snap.charged_back_on:
         status = FORFEITED
     elif snap.collected_on or snap.lost_on:

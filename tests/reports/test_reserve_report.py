@@ -207,3 +207,65 @@ def test_a_reserve_held_on_the_general_line_ties_after_a_currency_line_starts() 
             Decimal("100.00"),
             Decimal("0.00"),
         ), day
+
+
+SHORT_PAY_TOOK_ALL = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:CHR
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "tiered 1.75%/30d + 0.5%/10d"
+  fee-timing: "collection"
+  recourse-days: 60
+  release-days: 5
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-04-01 * "CHR" "Load 4"
+  invoice: "INV-4"
+  due: 2025-05-01
+  Assets:Receivable:CHR        1000.00 USD
+  Income:Freight
+
+2025-04-02 * "HARBOR CAPITAL" "Advance INV-4" ^INV-4
+  Assets:Bank:Checking          900.00 USD
+  Assets:Factoring:Harbor:Clearing
+
+2025-04-20 * "CHR" "CHR short pays Harbor" ^INV-4
+  factoring: "collected"
+  paid: 850.00 USD
+
+2025-04-28 * "CHR" "Load 6"
+  invoice: "INV-6"
+  due: 2025-05-28
+  Assets:Receivable:CHR        1000.00 USD
+  Income:Freight
+
+2025-04-29 * "HARBOR CAPITAL" "Advance INV-6 less INV-4" ^INV-6 ^INV-4
+  Assets:Bank:Checking          832.50 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+
+
+def test_a_reserve_a_short_pay_took_whole_is_forfeited_not_released() -> None:
+    # INV-4's 100.00 reserve went to its 150.00 short pay (the other 50.00 and the fee,
+    # 1.75% of 1,000.00 = 17.50, out of INV-6's advance: 900.00 - 50.00 - 17.50 =
+    # 832.50). Before the netting its fee is still due back (-17.50); after it, nothing
+    # came back: forfeited, not "released" on 2025-04-29.
+    book = book_of(SHORT_PAY_TOOK_ALL)
+    assert book.warnings == ()
+    before = {
+        line.invoice: line
+        for line in book.reserve(as_of=datetime.date(2025, 4, 20)).factors[0].invoices
+    }
+    assert (before["INV-4"].status, before["INV-4"].due_back) == (RELEASE_DUE, Decimal("-17.50"))
+    after = {
+        line.invoice: line
+        for line in book.reserve(as_of=datetime.date(2025, 4, 30)).factors[0].invoices
+    }
+    line = after["INV-4"]
+    assert (line.status, line.held, line.forfeited) == (FORFEITED, Decimal("0"), Decimal("100.00"))
