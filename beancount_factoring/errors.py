@@ -20,7 +20,7 @@ CODES: dict[str, str] = {
     "FCT101": "a lump sum matches no open item of its factor",
     "FCT102": "a lump sum matches the open items in more than one way",
     "FCT103": "a lump sum is still unallocated grace-days after it arrived",
-    "FCT104": "entries written by hand to a factor's account are unexplained past grace-days",
+    "FCT104": "entries written by hand to a clearing account are unexplained past grace-days",
     "FCT110": "a factoring agreement is malformed",
     "FCT111": "no factoring agreement applies to an event",
     "FCT120": "a lump sum differs from what the agreement gives",

@@ -144,7 +144,7 @@ def _run(
     if entries:
         as_of = config.as_of or max(entry.date for entry in entries[-100:])
         errors.extend(check_clocks(settlement, book, as_of))
-        errors.extend(check_hand_entries(entries, book, as_of))
+        errors.extend(check_hand_entries(entries, book, settlement.differences, as_of))
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors

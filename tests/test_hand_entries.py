@@ -1,4 +1,4 @@
-"""FCT104: entries written by hand to a factor's clearing or reserve account
+"""FCT104: entries written by hand to a factor's clearing account
 (checks/hand_entries.py).
 
 INV-1001 (2,000.00) funded by Summit: 2,000.00 x 0.95 = 1,900.00 less the 2% fee
@@ -56,9 +56,20 @@ def test_a_fee_typed_beside_the_deposits_split_is_an_error_past_grace() -> None:
     assert codes((LEDGER + FEE_BY_HAND).replace("2025-03-14", "2025-03-09")) == []
 
 
-def test_the_same_on_the_reserve_account() -> None:
+def test_a_charge_taken_from_the_reserve_by_hand_is_left_to_the_reserve_report() -> None:
+    # Fees against the reserve is how the reserve statement's importer books a charge the
+    # factor took from the reserve; typed by hand it is the same entry.
     text = LEDGER + FEE_BY_HAND.replace("Summit:Clearing", "Summit:Reserve")
-    assert codes(text) == ["FCT104"]
+    assert codes(text) == []
+
+
+def test_a_correction_written_by_hand_clears_a_deposits_difference() -> None:
+    # The deposit 25.00 short of 1,835.00 (FCT120: 25.00 left on the clearing account);
+    # the factor's statement shows a same-day fee of 25.00, written by hand: the hand
+    # entry (-25.00) and the difference (+25.00) add up to nothing, weeks later too.
+    text = LEDGER.replace("1835.00 USD", "1810.00 USD").replace("2025-03-14", "2025-04-30")
+    text += FEE_BY_HAND.replace("Transfer fee per statement", "Same-day funding fee")
+    assert codes(text) == ["FCT120"]
 
 
 def test_an_entry_and_its_reversal_add_up_to_nothing() -> None:

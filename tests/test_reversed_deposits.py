@@ -73,3 +73,37 @@ def test_without_its_reversal_the_duplicate_still_waits() -> None:
     assert codes(LEDGER) == ["FCT103"]
     # A take-back of another amount reverses nothing.
     assert codes(LEDGER + REVERSAL.replace("-2765.00", "-2700.00")) == ["FCT103", "FCT103"]
+
+
+def test_a_take_back_that_an_open_item_explains_reverses_nothing() -> None:
+    # 150.00 from Summit waits (nothing open); Summit then charges a 150.00 fee and we
+    # pay it, naming nothing. The payment settles the fee: the waiting 150.00 stays
+    # FCT103 (it was taken for the payment's reversal, the fee left open, in silence).
+    text = """
+plugin "beancount_factoring.plugin" "{'as-of': '2025-03-31'}"
+
+2025-01-01 open Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-04 * "SUMMIT FUNDING" "ACH credit"
+  Assets:Bank:Checking          150.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-10 * "Summit" "UCC filing fee"
+  factoring: "fee"
+  charge: "other"
+  amount: 150.00 USD
+
+2025-03-12 * "SUMMIT FUNDING" "ACH debit, fee"
+  Assets:Bank:Checking         -150.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    _, errors, _ = loader.load_string(text)
+    assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT103"]
+    assert errors[0].source["lineno"] == 13  # the 150.00 of 2025-03-04

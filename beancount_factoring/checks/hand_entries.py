@@ -1,8 +1,8 @@
-"""FCT104: entries written by hand to a factor's clearing or reserve account that no
-event explains, still there ``grace-days`` later.
+"""FCT104: entries written by hand to a factor's clearing account that no event
+explains, still there ``grace-days`` later.
 
-The plugin books what the factor's deposits, fees and releases do to its clearing and
-reserve accounts. An entry typed by hand beside them, most often a fee read off the
+The plugin books what the factor's deposits, fees and releases do to its clearing
+account. An entry typed by hand beside them, most often a fee read off the
 factor's statement that the deposit's split already took::
 
     2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
@@ -16,11 +16,14 @@ factor's statement that the deposit's split already took::
 counts the fee twice (fees 25.00 too high) and leaves the clearing account 25.00
 below zero, where no deposit will ever take it back. The reconciliation report lists
 such an entry; bean-check says so too once the account's hand-written entries, which
-may cancel each other (an entry and its reversal), still do not add up to zero
-``grace-days`` after the entry. Opening balances (from an equity account of opening
-balances) are not hand-written entries: they are the books' start; nor are the lines
-an importer brought from a factor's statement (an ``import-id``: a monthly charge the
-factor took from the reserve).
+may cancel each other (an entry and its reversal) or clear what a deposit that
+differed from the agreement left there (``FCT120``: the factor's correction, a fee it
+took), still do not add up to zero ``grace-days`` after the entry. Opening balances
+(from an equity account of opening balances) are not hand-written entries: they are
+the books' start; nor are the lines an importer brought from a factor's statement (an
+``import-id``). The reserve account is left out: a charge the factor takes from the
+reserve is written by hand as the reserve statement's importer writes it (fees
+against the reserve), and the reserve report shows what its entries leave unexplained.
 """
 
 from __future__ import annotations
@@ -39,16 +42,19 @@ IMPORTED = "import-id"
 
 
 def check_hand_entries(
-    entries: list[data.Directive], book: Book, as_of: datetime.date
+    entries: list[data.Directive],
+    book: Book,
+    differences: dict[tuple[str, str], Decimal],
+    as_of: datetime.date,
 ) -> list[FactoringError]:
     """FCT104 on each hand-written entry past grace on an account whose hand-written
-    entries do not add up to zero."""
+    entries do not add up to zero, with what deposits that differed from the agreement
+    left there (``differences``: a correction written by hand clears those)."""
     if not book.hand_entries:
         return []
     owners: dict[str, str] = {}
     for agreement in book.agreements.latest():
-        for account in (agreement.clearing, agreement.reserve):
-            owners.setdefault(account, agreement.name.strip().lower())
+        owners.setdefault(agreement.clearing, agreement.name.strip().lower())
     groups: dict[tuple[str, str], list[tuple[data.Transaction, Decimal]]] = {}
     for index in book.hand_entries:
         entry = entries[index]
@@ -60,7 +66,7 @@ def check_hand_entries(
                 groups.setdefault((posting.account, units[1]), []).append((entry, units[0]))
     errors = []
     for (account, currency), found in groups.items():
-        total = sum((amount for _, amount in found), ZERO)
+        total = sum((amount for _, amount in found), differences.get((account, currency), ZERO))
         if not total:
             continue
         for entry, amount in found:

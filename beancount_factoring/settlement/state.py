@@ -220,3 +220,11 @@ class Settlement:
     # (``Settler.compare``), the legs it expected: the parts and invoices of postings
     # written without them (a fee posting summing several fees), for the reports.
     checked_legs: dict[int, tuple[P.Leg, ...]] = field(default_factory=dict)
+    # What deposits that differ from the agreement left on a clearing account, per
+    # account and currency: entries written by hand may clear it (checks/hand_entries.py).
+    differences: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+
+    def left_open(self, account: str, amount: Decimal, currency: str) -> None:
+        """Note a difference left on ``account`` (a credit is negative)."""
+        key = (account, currency)
+        self.differences[key] = self.differences.get(key, ZERO) + amount

@@ -131,6 +131,9 @@ def _park(settler: Settler, event: Event, terms: Agreement, received: _Received)
     # Left on the clearing account, as a deposit that matches nothing is, so the
     # transaction still balances and nothing is lost.
     legs = [P.leg(terms.clearing, -n, c, "difference") for c, n in received.sums.items() if n]
+    for currency, number in received.sums.items():
+        if number:
+            settler.result.left_open(terms.clearing, -number, currency)
     if legs:
         settler.note_accounts(legs, event.date, terms)
         entry = received.entry
@@ -270,6 +273,7 @@ def _write_advance(
     difference = cash - advance + fee + vat
     if difference and abs(difference) > settler.tolerance:
         legs.append(P.leg(agreement.clearing, -difference, currency, "difference"))
+        settler.result.left_open(agreement.clearing, -difference, currency)
     elif difference:
         legs.append(P.leg(agreement.fees, -difference, currency, "rounding"))
     settler.note_accounts(legs, event.date, agreement)

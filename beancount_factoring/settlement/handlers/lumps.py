@@ -681,6 +681,7 @@ def write_deposit(
         if abs(diff) > settler.tolerance:
             # Left open on the clearing account until the factor corrects it.
             sums.add(agreement.clearing, -diff, currency, "difference")
+            settler.result.left_open(agreement.clearing, -diff, currency)
             figures = deposit.figures()
             older = deposit.older_terms()
             terms = f"{agreement.date}" + (
@@ -804,11 +805,12 @@ def allocate_lump(
     units = units_of(own[0]) if own else None
     amount = -units[0] if units else ZERO
     currency = units[1] if units else None
-    if units is not None and amount < 0 and _reverses(settler, event, own[0].account, units):
-        return [], []
+    # A take-back may reverse a deposit still waiting, once no open item explains it.
+    reverses = units is not None and amount < 0
     candidates, members = open_items(settler, event, agreement, currency)
     if not candidates:
-        settler.result.unallocated.append(event)
+        if not (units and reverses and _reverses(settler, event, own[0].account, units)):
+            settler.result.unallocated.append(event)
         return [], []
     result = _match(settler, event, agreement, rail, candidates, amount, currency)
     if result.ambiguous:
@@ -823,6 +825,8 @@ def allocate_lump(
         )
         return [], []
     if not result.chosen:
+        if units and reverses and _reverses(settler, event, own[0].account, units):
+            return [], []
         misses = "; ".join(
             f"{' + '.join(c.label for c in group)} ({diff:+,.2f})"
             for group, diff in result.closest
