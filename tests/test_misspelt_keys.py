@@ -208,3 +208,11 @@ def test_a_true_of_the_users_own_and_a_part_payment_marked_right_pass():
     text = HARBOR + part("partial").replace("  partial: TRUE", "  partial: TRUE\n  checked: TRUE")
     _, errors = load(text)
     assert errors == []
+
+
+@pytest.mark.parametrize("key", ["third-party", "department", "counterparty"])
+def test_a_key_that_only_holds_the_letters_part_is_the_users_own(key):
+    # The whole 1,000.00 paid, with a key of the user's own: booked, no error.
+    text = HARBOR + part(key).replace("400.00", "1000.00")
+    _, errors = load(text)
+    assert errors == []
