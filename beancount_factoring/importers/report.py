@@ -28,6 +28,7 @@ half-up to cents, which is what its cell shows.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -296,9 +297,10 @@ class Report:
         )
         if owner is not None and filled * 2 <= named and label is None:
             message = (
-                f"the row gives {owner} and an amount but no {column}: a row of the report "
-                f"whose {column} was lost, which left out would drop its amount; fill it in "
-                "(a note, or a fee line with no reference or name, is left out)"
+                f"the row gives {owner}, a date and an amount but no {column}: a row of the "
+                f"report whose {column} was lost, which left out would drop its amount; fill "
+                "it in, or delete the row if it pays none of your invoices (a note, a fee "
+                "line with no reference or name, and unapplied cash are left out)"
             )
         if label is not None:
             message = (
@@ -311,15 +313,18 @@ class Report:
 
     def _owner(self, cells: Sequence[Cell]) -> str | None:
         """What a row without its key fields says of whose it is (its reference, debtor
-        or load: `CHK 120944`), when it also gives an amount in a summed column; None if
-        not both (a note, or a fee line such as ",,,,Wire Fee,($25.00)")."""
+        or load: `CHK 120944`), when it also gives a date and an amount in a summed
+        column, as a row of the report does; None if not (a note, a fee line such as
+        ",,,,Wire Fee,($25.00)", or cash the factor has not applied to any invoice)."""
         index, count = self.index, len(cells)
 
         def text(field: str) -> str:
             position = index.get(field)
             return text_of(cells[position]) if position is not None and position < count else ""
 
-        if not any(text(field) for field in SUMMED):
+        if not any(text(field) for field in SUMMED) or not any(map(text, DATED)):
+            return None
+        if any(_UNAPPLIED.search(text(field)) for field in DESCRIBING):
             return None
         for field in OWNING:
             value = text(field)
@@ -360,6 +365,9 @@ DESCRIBING = ("deduction_type", "description", "type", "pay_type", "status")
 # The fields that say whose a row is: given with an amount, a row without its key
 # fields lost them (Report._owner); a date alone does not (a dated fee line).
 OWNING = ("reference", "debtor", "debtor_id", "load", "invoice_date")
+DATED = ("date", "batch_date")
+# A row of cash the factor holds for no invoice: no invoice number to lose.
+_UNAPPLIED = re.compile(r"unapplied|on account|unidentified|unallocated", re.IGNORECASE)
 SUMMED = ("face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net", "paid",
           "short", "amount", "debit", "credit", "fees")  # fmt: skip
 

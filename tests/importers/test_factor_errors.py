@@ -676,7 +676,15 @@ def test_a_payment_row_that_lost_its_invoice_and_half_its_cells_is_not_a_note(
     )
     error = failure(LAKESHORE, path)
     assert (error.line, error.column, error.code) == (4, "Invoice #", "FCT205")
-    assert "the row gives Check/ACH # 'CHK 120944' and an amount but no Invoice #" in str(error)
+    assert "the row gives Check/ACH # 'CHK 120944', a date and an amount but no Invoice #" in (
+        str(error)
+    )
+    # Cash the factor has not applied to any invoice has no number to lose: left out.
+    unapplied = ',,ECHO GLOBAL LOGISTICS,CHK 119002,,,,"$500.00",,Unapplied'
+    path.write_text(
+        path.read_text().replace('04/09/2025,04/08/2025,,CHK 120944,,,,"$2,790.00",,', unapplied)
+    )
+    assert len(LAKESHORE.extract(str(path), [])) == 1  # RF-1020's payment alone
     # A fee line with a label and an amount only is still a note.
     path.write_text(
         path.read_text().replace(
