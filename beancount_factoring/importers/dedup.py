@@ -101,7 +101,7 @@ class Similar:
             if day > entry.date + WINDOW:
                 break
             self.comparisons += 1
-            if id(other) in self._taken or working_days_apart(day, entry.date) > WORKING_DAYS:
+            if id(other) in self._taken or not _within(entry, other):
                 continue
             apart = (working_days_apart(day, entry.date), abs((day - entry.date).days))
             if best is None or apart < best[0]:
@@ -110,6 +110,17 @@ class Similar:
             return None
         self._taken.add(id(best[1]))
         return best[1]
+
+
+def _within(entry: Any, other: Any) -> bool:
+    """Close enough in date to be the same line: two working days for a line typed by
+    hand or from another kind of file (a card used on Friday, posted on Monday); two
+    days for one from a file of the same kind, which would have had the same id (the
+    lines of a Thursday and a Monday are two fuel stops)."""
+    own, booked = entry.meta.get(_IMPORTED), (other.meta or {}).get(_IMPORTED)
+    if isinstance(own, str) and isinstance(booked, str) and _source(own) == _source(booked):
+        return abs((other.date - entry.date).days) <= WORKING_DAYS
+    return working_days_apart(other.date, entry.date) <= WORKING_DAYS
 
 
 def working_days_apart(one: datetime.date, other: datetime.date) -> int:

@@ -223,3 +223,19 @@ def test_working_days_apart_count_no_saturday_or_sunday() -> None:
     assert dedup.working_days_apart(datetime.date(2025, 2, 8), monday) == 1  # Saturday
     # Three weeks and two days, Wednesday to Friday: 3 x 5 + 2 (Thursday, Friday).
     assert dedup.working_days_apart(datetime.date(2025, 2, 5), datetime.date(2025, 2, 28)) == 17
+
+
+def test_a_line_from_the_same_kind_of_file_keeps_the_two_day_window() -> None:
+    # A Thursday line booked from last week's statement (its own bank- id) and Monday's
+    # line of the same price: two working days, four calendar days. The same line would
+    # have had the same id: it is another fuel stop, imported (it was commented out).
+    existing, _, _ = loader.load_string(
+        TYPED.format(date="2025-02-06", amount="-35.00").replace(
+            '"ELD subscription, typed from the receipt"\n',
+            '"ELD subscription"\n  import-id: "bank-000000000001"\n',
+        )
+    )
+    monday = line(datetime.date(2025, 2, 10), "-35.00", "monday")
+    monday.meta["import-id"] = "bank-000000000002"
+    mark_duplicates([monday], existing, similar=True)
+    assert marked([monday]) == []
