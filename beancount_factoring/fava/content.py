@@ -129,12 +129,15 @@ def directory_of(
         factors.setdefault(facts.display(key), set()).add(account)
     customers: dict[str, set[str]] = {}
     customer_factors: dict[str, set[str]] = {}
-    states = facts.settlement.states
+    timeline = facts.timeline
     for key, invoice in facts.book.invoices.items():
         customers.setdefault(invoice.customer, set()).add(invoice.account)
-        state = states.get(key)
-        if state is not None and state.factor is not None:
-            customer_factors.setdefault(invoice.customer, set()).add(facts.display(state.factor))
+        # Every factor that held the invoice, not the last alone: one that bought it
+        # out took it from another, whose rows a customer's filter keeps too.
+        held = {snap.factor for snap in timeline.get(key, ()) if snap.factor is not None}
+        if held:
+            names = customer_factors.setdefault(invoice.customer, set())
+            names.update(facts.display(factor) for factor in held)
     return Directory(
         {name: frozenset(accounts) for name, accounts in factors.items()},
         {name: frozenset(accounts) for name, accounts in customers.items()},

@@ -26,7 +26,13 @@ from beancount_factoring.fava.compare_page import offer_sections
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
-from beancount_factoring.reports.model import FEE_KINDS, CostLine, CostReport, InvoiceCost
+from beancount_factoring.reports.model import (
+    FEE_KINDS,
+    NO_INVOICE,
+    CostLine,
+    CostReport,
+    InvoiceCost,
+)
 
 FEE_COLUMNS = {
     "discount": "Discount",
@@ -147,6 +153,9 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     named_customers: dict[str, bool] = {}
 
     def by_customer(customer: str) -> bool:
+        if customer == NO_INVOICE:
+            # The fees of no invoice are the factors': kept with a factor's accounts.
+            return not view.account or bool(named_set)
         return where.customer_kept(view, customer, named_set)
 
     def by_invoice(line: InvoiceCost) -> bool:

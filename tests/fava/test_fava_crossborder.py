@@ -68,3 +68,29 @@ def test_the_reconciliation_page_shows_what_waits_to_be_netted_or_recouped(
         ("fuel advance to recoup", "TH-106", "0.00", "-1000.00"),
     ]
     assert items(client, "2025-02-20") == []
+
+
+def page_text(client: FlaskClient, page: str, query: str) -> str:
+    return client.get(f"/{SLUG}/extension/{page}/?{query}&partial=true").get_data(as_text=True)
+
+
+def test_a_customers_filter_keeps_the_factor_that_held_an_invoice_before_a_buyout(
+    client: FlaskClient,
+) -> None:
+    # Harborview bought Pinewood's TH-103 and held its 310.00 reserve in January;
+    # Copperline bought it out on 2025-02-14. The filter of Pinewood's account kept the
+    # factors of its invoices' last holder alone: "No reserve is held", no clearing.
+    query = "account=Assets:Receivable:Pinewood&time=2025-01"
+    reserve = page_text(client, "FactoringReserve", query)
+    assert "Harborview" in reserve and "310.00" in reserve
+    reconcile = page_text(client, "FactoringReconciliation", query)
+    assert "Harborview" in reconcile and "No clearing account" not in reconcile
+
+
+def test_a_factors_account_filter_keeps_the_fees_of_no_invoice(client: FlaskClient) -> None:
+    # Copperline's monthly minimum (90.00 CAD) and other fees belong to no invoice: the
+    # customer table keeps their line, so that it adds up to the factor's fees, as
+    # factor=Copperline shows it.
+    html = page_text(client, "FactoringCost", "account=Assets:Factoring:Copperline")
+    assert html.count('["(no invoice)",') == 2  # one a currency, CAD and USD
+    assert '["(no invoice)","CAD",0.00,0.00,0.00,90.00' in html
