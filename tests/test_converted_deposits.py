@@ -182,3 +182,32 @@ def test_a_misdirected_payment_received_in_another_currency_at_a_price():
     assert errors == []
     due = "Liabilities:Factoring:Copperline:CAD:DueToFactor"
     assert balance(entries, due) == Decimal("-880.00")
+
+
+SCHEDULE = """
+2025-03-04 * "Copperline" "Schedule 9" ^CA-1
+  factoring: "schedule"
+  schedule: "9"
+"""
+
+
+def named_otherwise(names: str) -> str:
+    """The ledger with CA-1 on schedule 9, its converted deposit naming ``names``."""
+    deposit = '2025-03-05 * "COPPERLINE" "Advance CA-1 converted" ^CA-1\n'
+    return LEDGER.replace(deposit, SCHEDULE + f'\n2025-03-05 * "COPPERLINE" "Advance"\n{names}')
+
+
+def test_a_converted_deposit_naming_its_schedule_or_nothing_is_split():
+    # The deposit is in CAD (its clearing leg), though its first posting is the USD bank
+    # line: it was taken for a USD deposit (FCT111: no agreement for USD), and, naming
+    # nothing, its clearing leg filled in by Beancount did not match 880.00 exactly
+    # (FCT101, "schedule 9 (-0.00)"). Split as the linked one is: 1,000.00 off the
+    # receivable, 20.00 of fee, 100.00 of reserve, nothing on clearing.
+    for names in ('  schedule: "9"\n', ""):
+        text = named_otherwise(names).format(bank="616.00 USD @@ 880.00 CAD")
+        entries, errors = load(text)
+        assert errors == [], names
+        assert balance(entries, "Assets:Receivable:Maple") == 0
+        assert balance(entries, "Assets:Factoring:Copperline:CAD:Reserve") == Decimal("100.00")
+        assert balance(entries, "Expenses:Factoring:Copperline:CAD:Fees") == Decimal("20.00")
+        assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == 0

@@ -79,14 +79,27 @@ class Settler:
         self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))
 
     def currency_of(self, event: Event) -> str | None:
-        """The currency an event is in: its invoices', else its postings'."""
+        """The currency an event is in: its invoices', else that of its posting to a
+        factor's clearing or reserve account (a deposit converted by the bank, 616.00 USD
+        @@ 880.00 CAD, is in CAD), else its first posting's."""
         for number in event.invoices:
             return self.states[number].currency
+        first = None
         for posting in event.entry.postings:
             units = units_of(posting)
-            if units is not None:
+            if units is None:
+                continue
+            if posting.account in self.deposit_accounts:
                 return units[1]
-        return event.currency
+            first = first or units[1]
+        return first or event.currency
+
+    @functools.cached_property
+    def deposit_accounts(self) -> frozenset[str]:
+        """Every agreement's clearing and reserve accounts."""
+        return frozenset(
+            account for a in self.book.agreements.latest() for account in (a.clearing, a.reserve)
+        )
 
     def agreement_for(
         self, event: Event, currency: str | None = None, on: datetime.date | None = None

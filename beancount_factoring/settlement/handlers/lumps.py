@@ -35,7 +35,7 @@ from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import RAILS, Agreement
-from beancount_factoring.terms.fees import HALF_CENT
+from beancount_factoring.terms.fees import CENT, HALF_CENT
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
@@ -805,6 +805,10 @@ def allocate_lump(
     units = units_of(own[0]) if own else None
     amount = -units[0] if units else ZERO
     currency = units[1] if units else None
+    if own and _interpolated(own[0]) and abs(amount - amount.quantize(CENT)) < HALF_CENT:
+        # Filled in by Beancount from a converted bank amount (616.00 USD @@ 880.00 CAD
+        # gives -880.0000000000000000000000003 CAD): the price's arithmetic, not money.
+        amount = amount.quantize(CENT)
     # A take-back may reverse a deposit still waiting, once no open item explains it.
     reverses = units is not None and amount < 0
     candidates, members = open_items(settler, event, agreement, currency)
