@@ -345,19 +345,41 @@ class Claim:
 
 # Header names (as header_key makes them) of a column that gives each row's currency.
 _CURRENCY_HEADERS = ("currency", "currencycode", "ccy", "curr", "cur", "devise")
+# A header that names a currency in other words (`Curr.`, `Invoice Currency`, `Währung`),
+# not a rate or an amount in one (`Currency Rate`, `Amount in currency`). (Not `Valuta`:
+# in a German bank's export, the value date.)
+_CURRENCY_WORD = re.compile(
+    r"(?<![a-z])(?:currency|currencies|curr|ccy|cur|devise|w(?:ä|ae)hrung|valuutta|moneda"
+    r"|divisa)(?![a-z])"
+)
+_NOT_A_CURRENCY = re.compile(r"rate|amount|amt|value|kurs|betrag|exchange|fx")
 
 
 def currency_column(table: Table, configured: Iterable[str | None]) -> tuple[int, str] | None:
     """(position, name) of a column of each row's currency that the importer does not
     read as anything else: its rows must be in the importer's currency (`check_currency`)."""
     used = {header_key(name) for name in configured if name}
+    found = None
     for key in _CURRENCY_HEADERS:
         position = table.header.positions.get(key)
         if position is not None and key not in used:
-            name = table.header.names[position]
-            table.column(name)  # every row must hold it
-            return position, name
-    return None
+            found = position
+            break
+    if found is None:
+        for position, name in enumerate(table.header.names):
+            words = name.strip().casefold()
+            if (
+                header_key(name) not in used
+                and _CURRENCY_WORD.search(words)
+                and not _NOT_A_CURRENCY.search(words)
+            ):
+                found = position
+                break
+    if found is None:
+        return None
+    name = table.header.names[found]
+    table.column(name)  # every row must hold it
+    return found, name
 
 
 _ISO_CODE = re.compile(r"[A-Z]{3}")

@@ -331,6 +331,19 @@ class TestMalformed:
         assert (error.line, error.column, error.code) == (3, "Charge", "FCT210")
         assert "delete every totals or subtotals row" in error.detail
 
+    @pytest.mark.parametrize("column", ["Curr.", "Invoice Currency", "Währung"])
+    def test_a_currency_column_headed_otherwise_is_read(self, tmp_path: Path, column: str) -> None:
+        # A row in CAD under a column headed "Curr.": only "Currency" and a few exact keys
+        # were known, and the 1,000.00 CAD was booked as 1,000.00 USD with no error.
+        row = "RF-2,03/03/2025,,Maple,BL-2,LINEHAUL,1000.00,CAD"
+        path = write(tmp_path, GOOD + ",USD", row, header=HEADER + f",{column}")
+        error = failure(InvoiceImporter(), path)
+        assert (error.line, error.column, error.code) == (3, column, "FCT209")
+        # A value date or a balance is no currency column: the file reads.
+        for other in ("Current Balance", "Currency Rate", "Valuta"):
+            path = write(tmp_path, GOOD + ",1", header=HEADER + f",{other}")
+            assert len(InvoiceImporter().extract(path, [])) == 1, other
+
     def test_a_totals_row_is_not_more_of_the_invoice_above(self, tmp_path: Path) -> None:
         # RF-1 1,000.00 + RF-2 500.00 = 1,500.00: the row without a number that gives it
         # is the export's total. Read as an item (other_income takes any charge code),
