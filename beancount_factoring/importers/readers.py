@@ -327,8 +327,8 @@ def _one_byte(codec: str) -> bool:
 
 
 # What Western text holds beyond ASCII: Latin-1's letters and signs, Latin Extended-A
-# (Œ, Š, ł), the typographic dashes and quotes, the euro sign.
-_LATIN = re.compile("[\u00a0-\u017f\u2010-\u203a\u20ac]")
+# and -B (Œ, Š, ł, Ș), the typographic dashes and quotes, the euro sign.
+_LATIN = re.compile("[\u00a0-\u024f\u2010-\u203a\u20ac]")
 
 
 def _not_utf8(
@@ -347,9 +347,9 @@ def _not_utf8(
         except UnicodeDecodeError:
             yield line
             continue
-        if not all(_LATIN.fullmatch(char) for char in text if not char.isascii()):
-            # ("É’" in cp1252 is valid UTF-8 too, for "ɒ": only the letters and marks of
-            # Western text, as UTF-8 writes them, say the file is UTF-8.)
+        if not any(_LATIN.fullmatch(char) for char in text if not char.isascii()):
+            # ("É’" in cp1252 is valid UTF-8 too, for "ɒ": a letter or mark of Western
+            # text, as UTF-8 writes it, says the file is UTF-8.)
             yield line
             continue
         index = next(i for i, char in enumerate(text) if not char.isascii())

@@ -371,6 +371,11 @@ class TestMalformed:
             "Assets:Bank:Checking", date="Posting Date", encoding="cp1252", factors={}
         )
         row = GOOD.replace("LLC", "Büro")
+        # One letter of Western text is enough, beside a sign that is not (™, №).
+        for other in ("LLC ™", "LLC №5"):
+            marked = GOOD.replace("LLC", "Büro").replace("Büro", "Büro " + other)
+            error = failure(importer, write(tmp_path, statement(GOOD, marked), encoding="utf-8"))
+            assert error.code == "FCT201", other
         error = failure(importer, write(tmp_path, statement(GOOD, row), encoding="utf-8"))
         position = len('CREDIT,02/05/2025,"LAKESHORE FUNDING B') + 1
         assert (error.line, error.column, error.code) == (3, position, "FCT201")
