@@ -182,7 +182,9 @@ def test_a_deposits_own_reference_a_slip_from_factoring_is_left_alone():
     assert balance(entries, "Assets:Receivable:Echo") == 0
 
 
-@pytest.mark.parametrize("key", ["partial-payment", "is-partial", "part-payment", "part"])
+@pytest.mark.parametrize(
+    "key", ["partial-payment", "is-partial", "part-payment", "part", "partPayment", "paidInPart"]
+)
 def test_a_part_payment_said_under_another_key_is_an_error(key):
     # Said otherwise than partial: TRUE, the 400.00 closed INV-2001 with a short pay of
     # 1,000.00 - 400.00 = 600.00 of adjustments, with no error.
@@ -210,7 +212,7 @@ def test_a_true_of_the_users_own_and_a_part_payment_marked_right_pass():
     assert errors == []
 
 
-@pytest.mark.parametrize("key", ["third-party", "department", "counterparty"])
+@pytest.mark.parametrize("key", ["third-party", "department", "counterparty", "partner"])
 def test_a_key_that_only_holds_the_letters_part_is_the_users_own(key):
     # The whole 1,000.00 paid, with a key of the user's own: booked, no error.
     text = HARBOR + part(key).replace("400.00", "1000.00")

@@ -210,9 +210,15 @@ def _other_amount(meta: dict[str, object], currency: str) -> str | None:
 # The choices of ``short-pay-from:``, as a value a misnamed key may carry.
 _SHORT_PAY_FROM = ("reserve", "funding")
 _CHOICES = frozenset(("partial", "short-pay-from"))
-# A key that says "in part" (partial-payment, is-partial, part-payment, part), not one
-# that only holds the letters (third-party, department).
-_PART_WORD = re.compile(r"(?<![a-z])(?:parts?|partial\w*|partly)(?![a-z])", re.IGNORECASE)
+# The words of a key that says "in part" (partial-payment, is-partial, partPayment,
+# paidInPart, partpayment), not one that only holds the letters (third-party, partner).
+_PART_WORDS = frozenset(("part", "parts", "partly", "partpayment", "partpaid", "partpay"))
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _says_in_part(key: str) -> bool:
+    words = re.split(r"[^a-z]+", _CAMEL.sub("-", key).lower())
+    return any(word in _PART_WORDS or word.startswith("partial") for word in words)
 
 
 def _unread_choice(meta: dict[str, object], partial: object) -> str | None:
@@ -223,7 +229,7 @@ def _unread_choice(meta: dict[str, object], partial: object) -> str | None:
         if key in _CHOICES or key in SOURCE_KEYS or spelling.near(key, _CHOICES):
             # (A slip of the key itself, ``partail:``, is checks/keys.py's FCT134.)
             continue
-        if value is True and not partial and _PART_WORD.search(key):
+        if value is True and not partial and _says_in_part(key):
             return (
                 f"{key}: TRUE is not read on a collected event: a payment in part is marked "
                 "partial: TRUE; without it the invoice is closed, what is still owed a short pay"
