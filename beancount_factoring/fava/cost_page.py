@@ -154,8 +154,9 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
 
     def by_customer(customer: str) -> bool:
         if customer == NO_INVOICE:
-            # The fees of no invoice are the factors': kept with a factor's accounts.
-            return not view.account or bool(named_set)
+            # The fees of no invoice are the factors': kept when the report is one
+            # factor's (its accounts alone in the filter), whose line it then is.
+            return not view.account or factor is not None
         return where.customer_kept(view, customer, named_set)
 
     def by_invoice(line: InvoiceCost) -> bool:

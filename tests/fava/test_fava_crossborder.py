@@ -94,3 +94,7 @@ def test_a_factors_account_filter_keeps_the_fees_of_no_invoice(client: FlaskClie
     html = page_text(client, "FactoringCost", "account=Assets:Factoring:Copperline")
     assert html.count('["(no invoice)",') == 2  # one a currency, CAD and USD
     assert '["(no invoice)","CAD",0.00,0.00,0.00,90.00' in html
+    # A filter that names Harborview and a customer of its: the report is every
+    # factor's, and Copperline's fees of no invoice are not Harborview's.
+    html = page_text(client, "FactoringCost", "account=Harborview|Oakmont")
+    assert '["(no invoice)",' not in html
