@@ -457,7 +457,7 @@ class InvoiceImporter(Importer):
                     # Read as an item: the rows after it may be a later group's subtotal.
                     since = _Sums()
         ids = RowIds("inv")
-        leaves: dict[str, tuple[str, int]] = {}
+        leaves: dict[str, tuple[str, int, bool]] = {}
         return [self._entry(path, invoice, ids, leaves) for invoice in invoices.values()]
 
     def _read_items(
@@ -579,7 +579,7 @@ class InvoiceImporter(Importer):
             invoice.narration = _cell(cells, cols["description"])
 
     def _receivable(
-        self, path: str, invoice: _Invoice, customer: str, leaves: dict[str, tuple[str, int]]
+        self, path: str, invoice: _Invoice, customer: str, leaves: dict[str, tuple[str, int, bool]]
     ) -> str:
         """The customer's receivable account: its leaf from customers=, or made of its name.
         Two names made into one leaf (`Kühl AG` and `Kuhl AG`, `Acme, Inc.` and `Acme
@@ -592,21 +592,25 @@ class InvoiceImporter(Importer):
             raise ImportFailure(
                 path, invoice.line, message, self.columns["customer"], code="FCT208"
             )
-        if mapped is None:
-            other, line = leaves.setdefault(leaf, (normal(customer), invoice.line))
-            if other != normal(customer):
-                message = (
-                    f"customer {customer!r} and the customer on line {line} both make the "
-                    f"account {receivable}: map each to its own leaf in customers=, or both "
-                    "to one if they are the same customer"
-                )
-                raise ImportFailure(
-                    path, invoice.line, message, self.columns["customer"], code="FCT208"
-                )
+        name = normal(customer)
+        # (Mapped to the leaf in customers=, or unmapped with a name that is the leaf
+        # itself: `TQL`, to which customers= maps `Total Quality Logistics`. Such names
+        # share it as asked; a name merely made into it, `North Star`, does not.)
+        named = mapped is not None or customer.strip() == leaf
+        other, line, other_named = leaves.setdefault(leaf, (name, invoice.line, named))
+        if other != name and not (other_named and named):
+            message = (
+                f"customer {customer!r} and the customer on line {line} both make the "
+                f"account {receivable}: map each to its own leaf in customers=, or both "
+                "to one if they are the same customer"
+            )
+            raise ImportFailure(
+                path, invoice.line, message, self.columns["customer"], code="FCT208"
+            )
         return receivable
 
     def _entry(
-        self, path: str, invoice: _Invoice, ids: RowIds, leaves: dict[str, tuple[str, int]]
+        self, path: str, invoice: _Invoice, ids: RowIds, leaves: dict[str, tuple[str, int, bool]]
     ) -> data.Transaction:
         fields = invoice.fields
         for key in ("date", "customer"):

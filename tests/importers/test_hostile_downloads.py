@@ -335,3 +335,20 @@ def test_an_overpay_only_rows_add_up_to_is_left_for_the_plugin_to_question(tmp_p
     )
     assert entry.meta["paid"].number == Decimal("1200.00")
     assert "reason" not in entry.meta
+
+
+def test_a_name_made_into_a_leaf_another_is_mapped_to_is_an_error(tmp_path):
+    # customers= maps "Northstar Logistics" to NorthStar; "North Star", not mapped, is
+    # made into NorthStar too: both were booked to one receivable, with no error.
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "Invoice #,Invoice Date,Customer,Charge,Amount\n"
+        "INV-1,03/03/2025,Northstar Logistics,LINEHAUL,1000.00\n"
+        "INV-2,03/03/2025,North Star,LINEHAUL,500.00\n",
+        encoding="utf-8",
+    )
+    importer = InvoiceImporter(due=None, load=None, customers={"Northstar Logistics": "NorthStar"})
+    with pytest.raises(ImportFailure) as caught:
+        importer.extract(str(path), [])
+    assert "invoices.csv:3, column 'Customer': FCT208 customer 'North Star'" in str(caught.value)
+    assert "both make the account Assets:Receivable:NorthStar" in str(caught.value)
