@@ -323,11 +323,14 @@ class InvoiceImporter(Importer):
         booked by hand; a duplicate that differs from the booked invoice says how."""
         mark_duplicates(entries, existing)
         booked: dict[str, Any] = {}
+        credits: dict[str, Any] = {}  # credit notes booked by hand, by their number
         # Typed without the invoice: key, linking its number (or the key on a posting).
         linked: dict[str, list[Any]] = {}
         for entry in existing:
             if not isinstance(entry, data.Transaction):
                 continue
+            if "credit-note" in entry.meta:
+                credits.setdefault(str(entry.meta["credit-note"]).casefold(), entry)
             if "invoice" in entry.meta:
                 booked.setdefault(str(entry.meta["invoice"]).casefold(), entry)
                 continue
@@ -342,6 +345,7 @@ class InvoiceImporter(Importer):
         for entry in entries:
             number = entry.meta.get("invoice")
             if number is None:
+                _credit_duplicate(entry, credits)
                 continue
             found = booked.get(str(number).casefold())
             if found is None:
@@ -650,6 +654,28 @@ class InvoiceImporter(Importer):
             frozenset() if credit else frozenset({invoice.number}),
             postings,
         )
+
+
+def _credit_duplicate(entry: Any, credits: dict[str, Any]) -> None:
+    """Mark a credit note the ledger books already (typed by hand with its `credit-note:`
+    key) a duplicate; and one whose id is that of an invoice booked before (the export
+    cancelled or credited it under its own number) says how it differs."""
+    number = entry.meta.get("credit-note")
+    if number is None:
+        return
+    found = credits.get(str(number).casefold())
+    if found is not None and "__duplicate__" not in entry.meta:
+        entry.meta["__duplicate__"] = found
+    booked = entry.meta.get("__duplicate__")
+    if not isinstance(booked, data.Transaction) or "invoice" not in booked.meta:
+        return
+    face = entry.postings[0].units
+    where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+    entry.meta[CHANGED_KEY] = (
+        f"a credit note of {face} here, invoice {booked.meta['invoice']} in the ledger "
+        f"(booked at {where}): the export cancelled or credited it since; book the credit "
+        "note by hand (with its own number) if the export is right"
+    )
 
 
 def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> Any | None:

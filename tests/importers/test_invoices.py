@@ -250,6 +250,33 @@ class TestInvoices:
             assert note in differs and "correct the booked invoice" in differs
             assert "(booked at <string>:1)" in differs
 
+    def test_a_credit_note_typed_by_hand_is_not_imported_again(self, tmp_path: Path) -> None:
+        # CM-501 (-200.00) booked by hand with its credit-note: key, as the importer
+        # writes one: it was imported a second time, the customer credited twice.
+        path = write(tmp_path, "CM-501,04/05/2025,,Bayline,BL-9,LINEHAUL,-200.00")
+        ledger, _, _ = loader.load_string(
+            '2025-04-05 ! "Bayline" "Credit, typed in"\n  credit-note: "CM-501"\n'
+            "  Assets:Receivable:Bayline   -200.00 USD\n  Income:Freight:Linehaul\n"
+        )
+        importer = InvoiceImporter()
+        entries = importer.extract(path, ledger)
+        importer.deduplicate(entries, ledger)
+        (entry,) = entries
+        assert entry.meta["__duplicate__"] is ledger[0]
+
+    def test_an_invoice_the_export_cancelled_since_says_so(self, tmp_path: Path) -> None:
+        # RF-1 was booked at 1,000.00 from an earlier export; it now nets to 0.00 (a void
+        # line of -1,000.00): the same id, a duplicate, and it said nothing.
+        importer = InvoiceImporter()
+        first = importer.extract(write(tmp_path, GOOD), [])
+        path = write(tmp_path, GOOD, ",,,,,LINEHAUL,-1000.00")
+        entries = importer.extract(path, first)
+        importer.deduplicate(entries, first)
+        (entry,) = entries
+        assert entry.meta["__duplicate__"] is first[0]
+        note = entry.meta["differs-from-ledger"]
+        assert note.startswith("a credit note of 0.00 USD here, invoice RF-1 in the ledger")
+
     def test_one_number_in_two_cases_in_one_file_is_refused(self, tmp_path: Path) -> None:
         # RF-1028 and rf-1028 would be two invoices, 2,640.00 and 100.00, without a word.
         path = write(
