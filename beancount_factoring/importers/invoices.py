@@ -86,8 +86,13 @@ DEFAULT_INCOME = {
 # An invoice number is also the link events name it by (docs/ledger.md, section 4).
 _NUMBER = re.compile(r"[A-Za-z0-9\-_/.]+")
 _HEAD_FIELDS = ("date", "due", "customer", "load")
-# A charge code that is a line of totals, not a charge.
-_TOTAL_CODE = re.compile(r"(?:invoice |grand |sub-?)?totals?\W*", re.IGNORECASE)
+# A charge code or a description that is a line of totals, not a charge: `Total`,
+# `Invoice total`, `Sub Total`, `Total incl. VAT`, `TOTAL USD`, `Total Due`, `Balance Due`.
+_TOTAL_CODE = re.compile(
+    r"(?:(?:invoice|grand|sub)[\s-]*)?totals?(?:\s+(?:due|amount|incl\.?(?:\s+\w+)?|[a-z]{3}))?"
+    r"\W*|(?:balance|amount)\s+due\W*",
+    re.IGNORECASE,
+)
 # The note on an exported invoice the ledger has, booked otherwise (deduplicate).
 CHANGED_KEY = "differs-from-ledger"
 
@@ -382,6 +387,18 @@ class InvoiceImporter(Importer):
         except ValueError as exc:
             raise table.fail(line, self.columns[key], str(exc), code="FCT206") from None
 
+    def _not_labelled_a_total(self, table: Table, line: int, description: str) -> None:
+        """FCT210 for a row whose description is a line of totals (`Invoice total` under
+        Description, the charge code left blank): read as an item, with or without the
+        invoice's number, it would add the invoice's sum to it again."""
+        if description and _TOTAL_CODE.fullmatch(description):
+            message = (
+                f"the row's description {description!r} is a line of totals, which would be "
+                "added to the invoice as one more item; delete every totals or subtotals "
+                "row from the file"
+            )
+            raise table.fail(line, self.columns["description"], message, code="FCT210")
+
     def _item_account(self, table: Table, line: int, code: str) -> str:
         found = self.income.get(normal(code))
         if found is None and _TOTAL_CODE.fullmatch(code.strip()):
@@ -424,6 +441,7 @@ class InvoiceImporter(Importer):
             for line, cells in table.rows():
                 if currency is not None:
                     check_currency(table, line, cells, currency, self.currency)
+                self._not_labelled_a_total(table, line, _cell(cells, cols["description"]))
                 number = _cell(cells, cols["invoice"])
                 if number:
                     if not _NUMBER.fullmatch(number):
@@ -498,6 +516,8 @@ class InvoiceImporter(Importer):
         vat = self._number(table, line, _cell(cells, cols["vat"]), names["vat"])
         if vat:
             amounts[self.vat_account] = amounts.get(self.vat_account, Decimal(0)) + vat
+            for sums in totals:
+                sums.add("vat", vat)
         expected = self._number(table, line, _cell(cells, cols["total"]), names["total"])
         if expected is not None:
             invoice.totals.append((expected, line))
@@ -533,6 +553,8 @@ class InvoiceImporter(Importer):
             if totals.rows < 2:
                 return
             columns = [("amount", self.columns["amount"], cols["amount"])]
+        if cols.get("vat") is not None:
+            columns.append(("vat", self.columns["vat"], cols["vat"]))
         given = {}
         for key, column, index in columns:
             value = self._number(table, line, _cell(cells, index), column)

@@ -407,6 +407,54 @@ class TestMalformed:
         entries = importer.extract(write(tmp_path, *rows[:4], ",,,,,FSC,80.00"), [])
         assert legs(entries[-1])[0] == ("Assets:Receivable:Bayline", Decimal("380.00"))
 
+    @pytest.mark.parametrize(
+        "row",
+        [
+            ",,,,,,1000.00,Invoice total",  # the label under Description, one-row invoice
+            "RF-1,,,,,,1000.00,Invoice Total",  # with the invoice's number again
+            ",,,,,,1190.00,Total incl. VAT",
+            ",,,,,Sub Total,1000.00,",  # the label as a charge code
+            ",,,,,Balance Due,1000.00,",
+            ",,,,,TOTAL USD,1000.00,",
+        ],
+    )
+    def test_a_totals_row_labelled_otherwise_is_not_an_item(
+        self, tmp_path: Path, row: str
+    ) -> None:
+        # With other_income, such a row was one more item: RF-1 at 2,000.00 in silence.
+        header = HEADER + ",Description"
+        importer = InvoiceImporter(other_income="Income:Freight:Other", description="Description")
+        error = failure(importer, write(tmp_path, GOOD + ",Lane A", row, header=header))
+        assert (error.line, error.code) == (3, "FCT210")
+        assert "is a line of totals" in error.detail
+        # "Detention total" is a charge like any other.
+        entries = importer.extract(
+            write(
+                tmp_path, GOOD + ",Lane A", ",,,,,DETENTION,75.00,Detention total", header=header
+            ),
+            [],
+        )
+        assert legs(entries[0])[0] == ("Assets:Receivable:Bayline", Decimal("1075.00"))
+
+    def test_a_totals_row_of_the_vat_column_alone(self, tmp_path: Path) -> None:
+        # 198.65 + 152.00 = 350.65 under VAT alone: it was added to R-2 as more VAT.
+        importer = InvoiceImporter(
+            charges={"Freight": "Income:Freight:Linehaul"},
+            invoice="Invoice",
+            date="Date",
+            customer="Customer",
+            due=None,
+            load=None,
+            charge=None,
+            amount=None,
+            vat="VAT",
+            terms_days=30,
+        )
+        header = "Invoice,Date,Customer,Freight,VAT"
+        rows = ("R-1,04/01/2025,Hanse,1045.50,198.65", "R-2,04/02/2025,Hanse,800.00,152.00")
+        error = failure(importer, write(tmp_path, *rows, ",,,,350.65", header=header))
+        assert (error.line, error.code) == (4, "FCT210")
+
     def test_a_totals_row_of_charge_columns(self, tmp_path: Path) -> None:
         # One row per invoice, a column per charge, decimal commas: the last row is
         # 1.200,00 + 800,00 = 2.000,00 of freight and 45,50 of tolls.
