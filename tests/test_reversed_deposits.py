@@ -107,3 +107,22 @@ plugin "beancount_factoring.plugin" "{'as-of': '2025-03-31'}"
     _, errors, _ = loader.load_string(text)
     assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT103"]
     assert errors[0].source["lineno"] == 13  # the 150.00 of 2025-03-04
+
+
+def test_a_duplicate_reversed_while_another_schedule_waits() -> None:
+    # INV-1003 (1,000.00) sold on schedule 10453 and not yet funded: the duplicate
+    # matched no open item (FCT101, other items being open) and was not waiting, so the
+    # reversal found nothing to cancel: FCT101 on both.
+    waiting = """
+2025-03-03 * "TQL" "Load 3"
+  invoice: "INV-1003"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Summit" "Schedule 10453" ^INV-1003
+  factoring: "schedule"
+  schedule: "10453"
+"""
+    assert codes(LEDGER + REVERSAL + waiting) == []
+    # Without the reversal, the duplicate is still FCT101.
+    assert codes(LEDGER + waiting) == ["FCT101"]

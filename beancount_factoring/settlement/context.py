@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from beancount.core.data import Posting, Transaction
 
-from beancount_factoring.errors import make_error
+from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger.book import Book, Event, units_of
 from beancount_factoring.ledger.config import Config
 from beancount_factoring.settlement.accruals import FeePeriod
@@ -36,6 +36,9 @@ class Settler:
         self.tolerance = config.tolerance
         self.result = Settlement()
         self.states = self.result.states
+        # The deposits that named nothing and matched no open item (FCT101), with their
+        # error: a later take-back that reverses one cancels it (handlers/lumps.py).
+        self.unmatched: list[tuple[Event, FactoringError]] = []
         # Per factor, what may still be open: checked again when a deposit asks.
         self.open_schedules: dict[str, dict[str, None]] = {}
         self.open_releases: dict[str, dict[str, None]] = {}

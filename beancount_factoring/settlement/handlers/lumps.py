@@ -770,13 +770,26 @@ def _reverses(settler: Settler, event: Event, account: str, units: tuple[Decimal
     """Whether a deposit that names nothing and takes money back is the reversal of an
     earlier one still unallocated (a deposit entered twice, then reversed by hand): the
     two cancel on the clearing account and the bank, and neither waits any longer."""
+
+    def reversed_by_this(earlier: Event) -> bool:
+        found = [units_of(p) for p in earlier.entry.postings if p.account == account]
+        return (
+            earlier.factor == event.factor
+            and len(found) == 1
+            and found[0] == (-units[0], units[1])
+        )
+
     waiting = settler.result.unallocated
     for position, earlier in enumerate(waiting):
-        if earlier.factor != event.factor:
-            continue
-        found = [units_of(p) for p in earlier.entry.postings if p.account == account]
-        if len(found) == 1 and found[0] == (-units[0], units[1]):
+        if reversed_by_this(earlier):
             del waiting[position]
+            return True
+    # One that matched no open item when other items were open: its FCT101 goes too.
+    for position, (earlier, error) in enumerate(settler.unmatched):
+        if reversed_by_this(earlier):
+            del settler.unmatched[position]
+            errors = settler.result.errors
+            errors[:] = [e for e in errors if e is not error]
             return True
     return False
 
@@ -842,6 +855,8 @@ def allocate_lump(
             "correct the amount" + _vat_note(agreement),
             event,
         )
+        if amount > 0:
+            settler.unmatched.append((event, settler.result.errors[-1]))
         return [], []
     wanted: list[Wanted] = []
     charges: list[Charge] = []
