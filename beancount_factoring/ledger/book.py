@@ -474,12 +474,15 @@ def _sort_transaction(
         for currency, amount in (forwarded or {None: ZERO}).items():
             event = Event("remittance", index, entry, amount=amount, currency=currency)
             pending.remittances.append(event)
-    elif entry.links and any(
-        accounts.is_receivable(p.account) and (units_of(p) or (ZERO, ""))[0]
+    elif (entry.links or found & RECEIVABLE) and any(
+        accounts.is_receivable(p.account)
+        and (units_of(p) or (ZERO, ""))[0]
+        and (entry.links or (p.meta and "invoice" in p.meta))
         for p in entry.postings
     ):
-        # A credit that links invoices pays them; a debit (a check returned unpaid)
-        # takes back what was paid of them (``_share_payment``).
+        # A credit that links invoices, or whose posting names its invoice, pays them; a
+        # debit (a check returned unpaid) takes back what was paid of them
+        # (``_share_payment``).
         pending.payments.append((index, entry))
     if bank and income:
         text = f"{entry.payee or ''} {entry.narration or ''}"
@@ -637,9 +640,15 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
     remittance for a CAD and a USD invoice pays each from its own credit. An invoice it
     links but credits only in other currencies is an FCT134 error (``_other_currency``).
     """
-    # What the payments so far paid of each invoice (the payments come in date order).
+    # What the payments so far paid of each invoice (the payments come in date order),
+    # and how each payment of several invoices was shared (a check returned unpaid
+    # takes back what it paid).
     paid_before: dict[str, Decimal] = {}
+    shared: _Shared = {}
     for index, entry in payments:
+        named = _named_postings(book, entry)
+        for amount, paid_invoice in named.values():
+            _share_payment(book, index, entry, [paid_invoice], -amount, paid_before, shared)
         on_account: dict[str, list[Invoice]] = {}
         for link in entry.links:
             invoice = book.invoices.get(link)
@@ -649,23 +658,51 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
             credited: dict[str, Decimal] = {}
             for posting in entry.postings:
                 units = units_of(posting) if posting.account == account else None
-                if units is not None:
+                if units is not None and id(posting) not in named:
                     credited[units[1]] = credited.get(units[1], ZERO) - units[0]
+            if not credited:
+                continue
             currency = invoices[0].face.currency
             if len(invoices) == 1 and len(credited) == 1 and currency in credited:
                 # The common case: one invoice, paid in its currency.
-                _share_payment(book, index, entry, invoices, credited[currency], paid_before)
+                paid = credited[currency]
+                _share_payment(book, index, entry, invoices, paid, paid_before, shared)
                 continue
             invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
             for currency, paid in credited.items():
                 mine = [i for i in invoices if i.face.currency == currency]
                 if mine:
-                    _share_payment(book, index, entry, mine, paid, paid_before)
+                    _share_payment(book, index, entry, mine, paid, paid_before, shared)
             for invoice in invoices:
                 if invoice.face.currency not in credited and any(
                     amount > 0 for amount in credited.values()
                 ):
                     _other_currency(book, entry, invoice, credited)
+
+
+# How each payment of several invoices was shared, by its invoices and amount: the
+# shares of each such payment, oldest first.
+_Shared = dict[tuple[tuple[str, ...], Decimal], list[list[tuple[Invoice, Decimal]]]]
+
+
+def _named_postings(book: Book, entry: data.Transaction) -> dict[int, tuple[Decimal, Invoice]]:
+    """The postings of a payment that name their invoice (``invoice:`` on the posting),
+    on its receivable account and in its currency, by ``id()``: each pays that invoice
+    alone, its amount."""
+    named: dict[int, tuple[Decimal, Invoice]] = {}
+    for posting in entry.postings:
+        number = posting.meta.get("invoice") if posting.meta else None
+        invoice = book.invoices.get(number) if isinstance(number, str) else None
+        units = units_of(posting) if invoice is not None else None
+        if (
+            invoice is not None
+            and units is not None
+            and units[0]
+            and posting.account == invoice.account
+            and units[1] == invoice.face.currency
+        ):
+            named[id(posting)] = (units[0], invoice)
+    return named
 
 
 def _share_payment(
@@ -675,35 +712,42 @@ def _share_payment(
     invoices: list[Invoice],
     paid: Decimal,
     paid_before: dict[str, Decimal],
+    shared: _Shared,
 ) -> None:
     """Share what a payment credits in one currency among its invoices of that currency
     (sorted oldest first), each up to what is left of its face, the rest to the last. A
-    debit (a check returned unpaid, a refund) takes back what the payments before paid,
-    youngest invoice first: a bounced check leaves its invoices open again."""
+    debit (a check returned unpaid, a refund) takes back what the payment of the same
+    invoices and amount paid of each, or else what the payments before paid, youngest
+    invoice first: a bounced check leaves its invoices open again as they were."""
+    key = (tuple(invoice.number for invoice in invoices), abs(paid))
     if paid < 0:
-        for invoice in reversed(invoices):
-            number = invoice.number
-            share = max(paid, -paid_before.get(number, ZERO))
-            if share < 0:
-                currency = invoice.face.currency
-                book.events.append(
-                    Event("payment", index, entry, invoices=(number,), amount=share,
-                          currency=currency)
-                )  # fmt: skip
-                paid_before[number] += share
-                paid -= share
-        return
-    for position, invoice in enumerate(invoices, 1):
+        earlier = shared.get(key)
+        if earlier:
+            shares = [(invoice, -share) for invoice, share in earlier.pop()]
+        else:
+            shares = []
+            for invoice in reversed(invoices):
+                share = max(paid, -paid_before.get(invoice.number, ZERO))
+                if share < 0:
+                    shares.append((invoice, share))
+                    paid -= share
+    else:
+        shares = []
+        for position, invoice in enumerate(invoices, 1):
+            left = (invoice.face.number or ZERO) - paid_before.get(invoice.number, ZERO)
+            share = paid if position == len(invoices) else min(paid, max(left, ZERO))
+            if share > 0:
+                shares.append((invoice, share))
+            paid -= share
+        if len(invoices) > 1:
+            shared.setdefault(key, []).append(shares)
+    for invoice, share in shares:
         number = invoice.number
-        left = (invoice.face.number or ZERO) - paid_before.get(number, ZERO)
-        share = paid if position == len(invoices) else min(paid, max(left, ZERO))
-        if share > 0:
-            currency = invoice.face.currency
-            book.events.append(
-                Event("payment", index, entry, invoices=(number,), amount=share, currency=currency)
-            )
-            paid_before[number] = paid_before.get(number, ZERO) + share
-        paid -= share
+        book.events.append(
+            Event("payment", index, entry, invoices=(number,), amount=share,
+                  currency=invoice.face.currency)
+        )  # fmt: skip
+        paid_before[number] = paid_before.get(number, ZERO) + share
 
 
 def _other_currency(

@@ -203,6 +203,9 @@ def _read_lines(facts: Facts) -> None:
     invoices = book.invoices
     states = facts.settlement.states
     open_amounts: dict[str, Decimal] = {}
+    # How each credit of several invoices was shared (a check returned unpaid gives back
+    # what it paid of each), by account, currency, invoices and amount.
+    shared: dict[tuple[Any, ...], list[list[tuple[str | None, Decimal]]]] = {}
     # The receivable accounts other than its own that an invoice has been posted to by
     # name (a chargeback moves it to the recourse receivables): a payment that links it
     # there is its payment too.
@@ -241,7 +244,9 @@ def _read_lines(facts: Facts) -> None:
                 shares = _attribute(line, entry, invoices, moved)
                 if shares is None:
                     shares = _face_shares(line, entry, meta.get("schedule"), invoices, states)
-                    shares = shares or _share_by_number(line, entry, invoices, open_amounts, moved)
+                    shares = shares or _share_by_number(
+                        line, entry, invoices, open_amounts, moved, shared
+                    )
                 for number, amount in shares:
                     facts.receivable.append((line, number, amount))
                     if number is not None:
@@ -342,19 +347,26 @@ def _share_by_number(
     invoices: dict[str, Any],
     open_amounts: dict[str, Decimal],
     moved: dict[str, set[str]],
+    shared: dict[tuple[Any, ...], list[list[tuple[str | None, Decimal]]]],
 ) -> list[tuple[str | None, Decimal]]:
     """A credit that links several invoices on its account, shared oldest first.
 
     By the invoices' dates, then their numbers as a person reads them (INV-9 before
     INV-10), each up to its open amount, the rest to the last: a guess for a credit
     written by hand (or edited), where the ledger says no more. A debit (a check
-    returned unpaid) takes back what was paid, youngest first (``_share_debit``).
+    returned unpaid) gives back what the credit of the same invoices and amount took of
+    each (``shared``), else what was paid, youngest first (``_share_debit``): as the
+    plugin shares them (``book._share_payment``).
     """
     linked = sorted(
         (link for link in entry.links if _on_account(link, line, invoices, moved)),
         key=lambda link: (invoices[link].entry.date, natural_key(link)),
     )
+    key = (line.account, line.currency, tuple(linked), abs(line.number))
     if line.number > 0:
+        earlier = shared.get(key)
+        if earlier:
+            return [(number, -amount) for number, amount in earlier.pop()]
         return _share_debit(line, linked, invoices, open_amounts)
     shares: list[tuple[str | None, Decimal]] = []
     rest = -line.number
@@ -365,6 +377,7 @@ def _share_by_number(
             rest -= take
     if rest:
         shares.append((linked[-1], -rest))
+    shared.setdefault(key, []).append(shares)
     return shares
 
 
