@@ -51,7 +51,8 @@ def test_a_fee_typed_beside_the_deposits_split_is_an_error_past_grace() -> None:
     # and the clearing account at -25.00 for good. Nine days on (grace-days: 5).
     _, errors, _ = loader.load_string(LEDGER + FEE_BY_HAND)
     assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT104"]
-    assert "(-25.00 USD)" in errors[0].message and "add up to -25.00 USD" in errors[0].message
+    assert "(2025-03-05, -25.00 USD on Assets:Factoring:Summit:Clearing)" in errors[0].message
+    assert "total -25.00 USD instead of zero" in errors[0].message
     # Within grace-days (as of 2025-03-09: four days), not yet.
     assert codes((LEDGER + FEE_BY_HAND).replace("2025-03-14", "2025-03-09")) == []
 
@@ -87,3 +88,18 @@ def test_opening_balances_and_statement_lines_are_not_written_by_hand() -> None:
         '"Transfer fee per statement"\n', '"Monthly charge"\n  import-id: "fee-0a1b2c3d4e5f"\n'
     ).replace("Summit:Clearing", "Summit:Reserve")
     assert codes(LEDGER + opening + imported) == []
+
+
+def test_an_entry_that_writes_off_an_opening_balance_is_counted_against_it() -> None:
+    # 40.00 on the clearing account from the opening balances, written off by hand to
+    # the fees: together nothing (it was FCT104 for good, opening balances left out).
+    opening = """
+2025-01-01 * "Opening balance"
+  Assets:Factoring:Summit:Clearing      40.00 USD
+  Equity:Opening-Balances
+
+2025-01-10 * "Summit" "Write off the opening clearing balance"
+  Expenses:Factoring:Summit:Fees       40.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    assert codes(LEDGER + opening) == []

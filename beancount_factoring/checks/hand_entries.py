@@ -20,10 +20,11 @@ may cancel each other (an entry and its reversal) or clear what a deposit that
 differed from the agreement left there (``FCT120``: the factor's correction, a fee it
 took), still do not add up to zero ``grace-days`` after the entry. Opening balances
 (from an equity account of opening balances) are not hand-written entries: they are
-the books' start; nor are the lines an importer brought from a factor's statement (an
-``import-id``). The reserve account is left out: a charge the factor takes from the
-reserve is written by hand as the reserve statement's importer writes it (fees
-against the reserve), and the reserve report shows what its entries leave unexplained.
+the books' start, counted in the sum (an entry may write one off) and never reported;
+nor are the lines an importer brought from a factor's statement (an ``import-id``).
+The reserve account is left out: a charge the factor takes from the reserve is written
+by hand as the reserve statement's importer writes it (fees against the reserve), and
+the reserve report shows what its entries leave unexplained.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ def check_hand_entries(
     for agreement in book.agreements.latest():
         owners.setdefault(agreement.clearing, agreement.name.strip().lower())
     groups: dict[tuple[str, str], list[tuple[data.Transaction, Decimal]]] = {}
+    # What opening balances put there, which an entry written by hand may clear.
+    totals = dict(differences)
+    for index in book.opening_entries:
+        for posting in getattr(entries[index], "postings", ()):
+            units = units_of(posting) if posting.account in owners else None
+            if units is not None:
+                key = (posting.account, units[1])
+                totals[key] = totals.get(key, ZERO) + units[0]
     for index in book.hand_entries:
         entry = entries[index]
         if not isinstance(entry, data.Transaction) or IMPORTED in entry.meta:
@@ -66,7 +75,7 @@ def check_hand_entries(
                 groups.setdefault((posting.account, units[1]), []).append((entry, units[0]))
     errors = []
     for (account, currency), found in groups.items():
-        total = sum((amount for _, amount in found), differences.get((account, currency), ZERO))
+        total = sum((amount for _, amount in found), totals.get((account, currency), ZERO))
         if not total:
             continue
         for entry, amount in found:
@@ -96,11 +105,13 @@ def _past_grace(
     if waited <= agreement.grace_days:
         return None
     message = (
-        f"This entry, written by hand to {account} ({amount} {currency}), is no factoring "
-        f"event, and the entries written by hand there add up to {total} {currency} "
-        f"{waited} days later (grace-days: {agreement.grace_days}, as of {as_of}): the "
-        "plugin books deposits, fees and releases itself, so it most likely repeats one; "
-        "delete it, or book it as the event it is (a fee the factor charged: factoring: "
-        '"fee"; a deposit: link what it pays)'
+        f"This entry ({entry.date}, {amount} {currency} on {account}) is not a factoring "
+        f"event, deposit or imported line. As of {as_of}, {waited} days later (grace-days: "
+        f"{agreement.grace_days}), the entries written by hand on this account total "
+        f"{total} {currency} instead of zero. The plugin books deposits, fees and releases "
+        "itself: if the deposit already took this charge under the agreement's terms "
+        "(fee, transfer-fee), delete this entry; if it is a charge the agreement does not "
+        'cover, replace it with a fee event (factoring: "fee", charge: "other", amount:, '
+        "no postings), which the next deposit nets"
     )
     return make_error("FCT104", message, entry.meta, entry)

@@ -195,6 +195,9 @@ class Book:
     # The transactions written by hand to a factor's clearing or reserve account that
     # are no event, deposit or opening balance (checks/hand_entries.py).
     hand_entries: list[int] = field(default_factory=list)
+    # The opening balances on a factor's own accounts (from an equity account of
+    # opening balances): never reported, but counted with the entries written by hand.
+    opening_entries: list[int] = field(default_factory=list)
     # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
     pads: list[data.Pad] = field(default_factory=list)
 
@@ -451,7 +454,8 @@ def _sort_transaction(
         if not named and _opening(entry):
             # The books' opening balances (a trial balance carried in, the reserve the
             # factor held on the first day): no deposit, nothing to split or allocate.
-            pass
+            # (An entry written by hand may clear one: checks/hand_entries.py.)
+            book.opening_entries.append(index)
         elif bank or named:
             # A deposit whose one factor posting is to the reserve is a release,
             # unless it buys an invoice: split, a deposit that funds straight
