@@ -54,7 +54,7 @@ def test_a_pad_of_the_bank_from_the_clearing_account_is_an_error() -> None:
         )
         + 1
     )
-    assert "write the difference as a transaction" in errors[0].message
+    assert "remove the pad" in errors[0].message
 
 
 def test_a_pad_of_the_reserve_or_from_the_fees_is_an_error() -> None:

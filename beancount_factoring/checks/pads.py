@@ -37,9 +37,10 @@ def check_pads(book: Book) -> list[FactoringError]:
         message = (
             f"This pad fills {pad.account} from {pad.source_account}; {account} is a "
             "factor's account, and Beancount pads after the plugin has run, so the amount "
-            "it inserts is never checked against the factoring agreement: write the "
-            "difference as a transaction with its amount instead (the balance assertion "
-            "after it says how much)"
+            "it inserts is never checked against the factoring agreement: remove the pad "
+            "(the balance assertion after it then fails with the difference) and write "
+            "what the difference is as a transaction: the release, deposit or charge the "
+            "factor's statement shows"
         )
         errors.append(make_error("FCT153", message, pad.meta, pad))
     return errors
