@@ -89,8 +89,8 @@ _HEAD_FIELDS = ("date", "due", "customer", "load")
 # A charge code or a description that is a line of totals, not a charge: `Total`,
 # `Invoice total`, `Sub Total`, `Total incl. VAT`, `TOTAL USD`, `Total Due`, `Balance Due`.
 _TOTAL_CODE = re.compile(
-    r"(?:(?:invoice|grand|sub)[\s-]*)?totals?(?:\s+(?:due|amount|incl\.?(?:\s+\w+)?|[a-z]{3}))?"
-    r"\W*|(?:balance|amount)\s+due\W*",
+    r"(?:(?:invoice|grand|sub)[\s-]*)?totals?(?:\s+(?:due|amount|incl\.?(?:\s+\w+)?"
+    r"|(?-i:USD|CAD|EUR|GBP|MXN|AUD|CHF|SEK|NOK|DKK|PLN)))?\W*|(?:balance|amount)\s+due\W*",
     re.IGNORECASE,
 )
 # The note on an exported invoice the ledger has, booked otherwise (deduplicate).
@@ -388,8 +388,8 @@ class InvoiceImporter(Importer):
             raise table.fail(line, self.columns[key], str(exc), code="FCT206") from None
 
     def _not_labelled_a_total(self, table: Table, line: int, description: str) -> None:
-        """FCT210 for a row whose description is a line of totals (`Invoice total` under
-        Description, the charge code left blank): read as an item, with or without the
+        """FCT210 for a row without a charge code whose description is a line of totals
+        (`Invoice total` under Description): read as an item, with or without the
         invoice's number, it would add the invoice's sum to it again."""
         if description and _TOTAL_CODE.fullmatch(description):
             message = (
@@ -441,7 +441,9 @@ class InvoiceImporter(Importer):
             for line, cells in table.rows():
                 if currency is not None:
                     check_currency(table, line, cells, currency, self.currency)
-                self._not_labelled_a_total(table, line, _cell(cells, cols["description"]))
+                if not _cell(cells, cols["charge"]):
+                    # (A row with its charge code is that charge, whatever it says.)
+                    self._not_labelled_a_total(table, line, _cell(cells, cols["description"]))
                 number = _cell(cells, cols["invoice"])
                 if number:
                     if not _NUMBER.fullmatch(number):

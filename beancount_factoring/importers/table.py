@@ -345,14 +345,24 @@ class Claim:
 
 # Header names (as header_key makes them) of a column that gives each row's currency.
 _CURRENCY_HEADERS = ("currency", "currencycode", "ccy", "curr", "cur", "devise")
-# A header that names a currency in other words (`Curr.`, `Invoice Currency`, `Währung`),
-# not a rate or an amount in one (`Currency Rate`, `Amount in currency`). (Not `Valuta`:
-# in a German bank's export, the value date.)
-_CURRENCY_WORD = re.compile(
-    r"(?<![a-z])(?:currency|currencies|curr|ccy|cur|devise|w(?:ä|ae)hrung|valuutta|moneda"
-    r"|divisa)(?![a-z])"
-)
-_NOT_A_CURRENCY = re.compile(r"rate|amount|amt|value|kurs|betrag|exchange|fx")
+# A header that names a currency in other words (`Curr.`, `Invoice Currency`, `Währung`):
+# one of these words and nothing but a few qualifiers, not a rate, a balance or an amount
+# in one (`Currency Rate`, `Cur. Balance`, `Amount in currency`). (Not `Valuta`: in a
+# German bank's export, the value date.)
+_CURRENCY_WORDS = frozenset(
+    ("currency", "currencies", "curr", "ccy", "cur", "devise", "währung", "waehrung",
+     "valuutta", "moneda", "divisa")
+)  # fmt: skip
+_QUALIFIERS = frozenset(("invoice", "billing", "transaction", "code", "iso", "of", "the", "txn"))
+
+
+def _names_a_currency(header: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", header.casefold())
+    return (
+        bool(words)
+        and any(w in _CURRENCY_WORDS for w in words)
+        and all(w in _CURRENCY_WORDS or w in _QUALIFIERS for w in words)
+    )
 
 
 def currency_column(table: Table, configured: Iterable[str | None]) -> tuple[int, str] | None:
@@ -367,12 +377,7 @@ def currency_column(table: Table, configured: Iterable[str | None]) -> tuple[int
             break
     if found is None:
         for position, name in enumerate(table.header.names):
-            words = name.strip().casefold()
-            if (
-                header_key(name) not in used
-                and _CURRENCY_WORD.search(words)
-                and not _NOT_A_CURRENCY.search(words)
-            ):
+            if header_key(name) not in used and _names_a_currency(name):
                 found = position
                 break
     if found is None:

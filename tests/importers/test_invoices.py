@@ -367,7 +367,7 @@ class TestMalformed:
         error = failure(InvoiceImporter(), path)
         assert (error.line, error.column, error.code) == (3, column, "FCT209")
         # A value date or a balance is no currency column: the file reads.
-        for other in ("Current Balance", "Currency Rate", "Valuta"):
+        for other in ("Current Balance", "Currency Rate", "Valuta", "Cur. Balance"):
             path = write(tmp_path, GOOD + ",1", header=HEADER + f",{other}")
             assert len(InvoiceImporter().extract(path, [])) == 1, other
 
@@ -427,6 +427,11 @@ class TestMalformed:
         error = failure(importer, write(tmp_path, GOOD + ",Lane A", row, header=header))
         assert (error.line, error.code) == (3, "FCT210")
         assert "is a line of totals" in error.detail
+        # A row with its charge code is that charge, whatever its description says.
+        entries = importer.extract(
+            write(tmp_path, GOOD + ",Lane A", ",,,,,FSC,120.00,Total FSC", header=header), []
+        )
+        assert legs(entries[0])[0] == ("Assets:Receivable:Bayline", Decimal("1120.00"))
         # "Detention total" is a charge like any other.
         entries = importer.extract(
             write(
