@@ -103,3 +103,82 @@ def test_a_payment_posting_that_names_its_invoice_pays_that_invoice() -> None:
     # Without links, the posting's invoice says it all.
     unlinked = payment.replace(" ^G2 ^G3", "")
     assert codes(LEDGER + unlinked + schedule) == ["FCT131"]
+
+
+def test_a_check_written_in_two_lines_and_returned_in_one() -> None:
+    # The 600.00 of RETURNED's check written as -300.00 and -300.00: returned as one
+    # debit of 600.00, it gives back 400.00 and 200.00 all the same (the aging gave G2
+    # 300.00 and G3 500.00, the shares it kept being of each 300.00).
+    two_lines = RETURNED.replace(
+        "  Assets:Bank:Checking  600.00 USD\n  Assets:Receivable:GAMMA\n",
+        "  Assets:Bank:Checking  600.00 USD\n  Assets:Receivable:GAMMA  -300.00 USD\n"
+        "  Assets:Receivable:GAMMA  -300.00 USD\n",
+    )
+    assert two_lines != RETURNED
+    assert open_amounts(LEDGER + two_lines, datetime.date(2025, 3, 31)) == {
+        "G2": Decimal("400.00"),
+        "G3": Decimal("400.00"),
+    }
+
+
+def test_a_check_returned_above_its_deposit_on_the_same_day() -> None:
+    # The bank lists the returned check first: it took back nothing (nothing paid yet),
+    # then the check paid G2 and 200.00 of G3, and selling G2 was FCT131.
+    text = (
+        LEDGER
+        + """
+2025-03-10 * "GAMMA" "check returned unpaid" ^G2 ^G3
+  Assets:Bank:Checking  -600.00 USD
+  Assets:Receivable:GAMMA
+
+2025-03-10 * "GAMMA" "one check for both" ^G2 ^G3
+  Assets:Bank:Checking  600.00 USD
+  Assets:Receivable:GAMMA
+"""
+    )
+    schedule = '\n2025-03-20 * "Summit" "Schedule 5" ^G2\n  factoring: "schedule"\n'
+    assert codes(text + schedule) == []
+    assert open_amounts(text, datetime.date(2025, 3, 31)) == {
+        "G2": Decimal("400.00"),
+        "G3": Decimal("500.00"),
+    }
+
+
+def test_a_named_posting_is_applied_before_the_rest_is_shared() -> None:
+    # One remittance of 1,100.00 for G2, G3 and G4 (300.00, 2025-03-07): 300.00 named
+    # G3, the other 800.00 listed first and shared oldest first among what is left:
+    # G2 400.00, G3 500.00 - 300.00 = 200.00, G4 the last 200.00 (100.00 open). The
+    # aging shared the 800.00 before the named posting: G3 at -200.00.
+    g4 = '\n2025-03-07 * "GAMMA" "G4"\n  invoice: "G4"\n  Assets:Receivable:GAMMA  300.00 USD\n'
+    g4 += "  Income:Freight\n"
+    remittance = """
+2025-03-10 * "GAMMA" "remittance for three" ^G2 ^G3 ^G4
+  Assets:Bank:Checking  1100.00 USD
+  Assets:Receivable:GAMMA  -800.00 USD
+  Assets:Receivable:GAMMA  -300.00 USD
+    invoice: "G3"
+"""
+    # (Paid invoices leave the aging: G4 alone is open.)
+    assert open_amounts(LEDGER + g4 + remittance, datetime.date(2025, 3, 31)) == {
+        "G4": Decimal("100.00"),
+    }
+
+
+def test_a_posting_that_names_another_customers_invoice_is_an_error() -> None:
+    # -300.00 on DELTA's receivable naming GAMMA's G3: it pays nothing of G3 (the aging
+    # showed G3 at -300.00 under GAMMA, the plugin let G3 be sold).
+    text = (
+        LEDGER.replace(
+            "2025-01-01 open Income:Freight\n",
+            "2025-01-01 open Income:Freight\n2025-01-01 open Assets:Receivable:DELTA\n",
+        )
+        + """
+2025-03-10 * "DELTA" "check" ^G3
+  Assets:Bank:Checking  300.00 USD
+  Assets:Receivable:DELTA  -300.00 USD
+    invoice: "G3"
+"""
+    )
+    _, errors, _ = loader.load_string(PLUGIN + text)
+    assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT134"]
+    assert "names invoice G3, which is on Assets:Receivable:GAMMA in USD" in errors[0].message

@@ -102,23 +102,26 @@ RANK = {
     "invoice": 0,
     "payment": 1,
     "misdirected-payment": 1,
-    "remittance": 2,
-    "fuel-advance": 2,
-    "schedule": 2,
-    "buyout": 3,
-    "chargeback": 3,
-    "collected": 4,
-    "credit-loss": 4,
-    "fee": 4,
+    "remittance": 3,
+    "fuel-advance": 3,
+    "schedule": 3,
+    "buyout": 4,
+    "chargeback": 4,
+    "collected": 5,
+    "credit-loss": 5,
+    "fee": 5,
 }
-LUMP_RANK = 5
+# A payment taken back (a check returned unpaid): after the day's payments, whatever
+# their order in the file, so that it gives back what its own check paid.
+TAKE_BACK_RANK = 2
+LUMP_RANK = 6
 # A deposit that names nothing is allocated by amount to what is still open: after the
 # day's deposits that name what they settle (those are facts; an allocation is a guess
 # that must not take an item a named deposit of the same day settles).
-UNNAMED_RANK = 6
+UNNAMED_RANK = 7
 # A monthly minimum dated the last day of its month (a month-end statement) is worked
 # out from the whole month: after every deposit of that day, named or not.
-MONTH_END_RANK = 7
+MONTH_END_RANK = 8
 MONTH_MINIMUMS = ("minimum-volume", "monthly-minimum-fee")
 PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -649,6 +652,9 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
     # takes back what it paid).
     paid_before: dict[str, Decimal] = {}
     shared: _Shared = {}
+    # A day's credits before its debits: a check returned unpaid listed above its own
+    # deposit gives back what the deposit paid.
+    payments = sorted(payments, key=lambda item: (item[1].date, _takes_back(book, item[1])))
     for index, entry in payments:
         named = _named_postings(book, entry)
         for amount, paid_invoice in named.values():
@@ -684,6 +690,19 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
                     _other_currency(book, entry, invoice, credited)
 
 
+def _takes_back(book: Book, entry: data.Transaction) -> bool:
+    """Whether a payment debits its invoices' receivables on the whole (a check returned
+    unpaid)."""
+    accounts = {book.invoices[link].account for link in entry.links if link in book.invoices}
+    total = ZERO
+    for posting in entry.postings:
+        named = posting.meta.get("invoice") if posting.meta else None
+        units = units_of(posting)
+        if units is not None and (posting.account in accounts or isinstance(named, str)):
+            total += units[0]
+    return total > 0
+
+
 # How each payment of several invoices was shared, by its invoices and amount: the
 # shares of each such payment, oldest first.
 _Shared = dict[tuple[tuple[str, ...], Decimal], list[list[tuple[Invoice, Decimal]]]]
@@ -698,14 +717,21 @@ def _named_postings(book: Book, entry: data.Transaction) -> dict[int, tuple[Deci
         number = posting.meta.get("invoice") if posting.meta else None
         invoice = book.invoices.get(number) if isinstance(number, str) else None
         units = units_of(posting) if invoice is not None else None
-        if (
-            invoice is not None
-            and units is not None
-            and units[0]
-            and posting.account == invoice.account
-            and units[1] == invoice.face.currency
-        ):
+        if invoice is None or units is None or not units[0]:
+            continue
+        # Its own receivable, or one of the same customer it was moved to (a chargeback
+        # to the recourse receivables).
+        own = posting.account.rsplit(":", 1)[-1] == invoice.account.rsplit(":", 1)[-1]
+        if own and units[1] == invoice.face.currency:
             named[id(posting)] = (units[0], invoice)
+            continue
+        where = f"{invoice.account} in {invoice.face.currency}"
+        message = (
+            f"This posting of {units[0]} {units[1]} on {posting.account} names invoice "
+            f"{invoice.number}, which is on {where}: it pays no part of it; book it to "
+            f"the invoice's own receivable in its currency, or correct its invoice:"
+        )
+        book.errors.append(make_error("FCT134", message, entry.meta, entry))
     return named
 
 
@@ -747,10 +773,13 @@ def _share_payment(
             shared.setdefault(key, []).append(shares)
     for invoice, share in shares:
         number = invoice.number
-        book.events.append(
-            Event("payment", index, entry, invoices=(number,), amount=share,
-                  currency=invoice.face.currency)
+        event = Event(
+            "payment", index, entry, invoices=(number,), amount=share,
+            currency=invoice.face.currency,
         )  # fmt: skip
+        if share < 0:
+            event.rank = TAKE_BACK_RANK
+        book.events.append(event)
         paid_before[number] = paid_before.get(number, ZERO) + share
 
 

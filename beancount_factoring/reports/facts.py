@@ -213,7 +213,7 @@ def _read_lines(facts: Facts) -> None:
     for index, entry in enumerate(facts.entries):
         if type(entry) is not data.Transaction:
             continue
-        for posting in entry.postings:
+        for posting in _named_first(entry):
             account = posting.account
             known = receivable_cache.get(account)
             if known is None:
@@ -254,6 +254,15 @@ def _read_lines(facts: Facts) -> None:
                         if account != invoices[number].account:
                             moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
+
+
+def _named_first(entry: data.Transaction) -> list[data.Posting]:
+    """A transaction's postings, those that name their invoice first: the rest is shared
+    among the invoices it links by what those left open, as the plugin shares it."""
+    postings = entry.postings
+    if entry.links and len(postings) > 2:
+        return sorted(postings, key=lambda p: not (p.meta and "invoice" in p.meta))
+    return postings
 
 
 def _on_account(
@@ -362,10 +371,13 @@ def _share_by_number(
         (link for link in entry.links if _on_account(link, line, invoices, moved)),
         key=lambda link: (invoices[link].entry.date, natural_key(link)),
     )
-    key = (line.account, line.currency, tuple(linked), abs(line.number))
+    # Keyed as the plugin keys it: the transaction's credit on the account, whatever
+    # postings it is written in (two of 300.00, returned as one of 600.00).
+    total = _unnamed_total(entry, line)
+    key = (line.account, line.currency, tuple(linked), abs(total))
     if line.number > 0:
         earlier = shared.get(key)
-        if earlier:
+        if earlier and line.number == total:
             return [(number, -amount) for number, amount in earlier.pop()]
         return _share_debit(line, linked, invoices, open_amounts)
     shares: list[tuple[str | None, Decimal]] = []
@@ -377,8 +389,26 @@ def _share_by_number(
             rest -= take
     if rest:
         shares.append((linked[-1], -rest))
-    shared.setdefault(key, []).append(shares)
+    own = ("transaction", line.index, line.account, line.currency)
+    record = shared.get(own)
+    if record is None:
+        record = shared[own] = [[]]
+        shared.setdefault(key, []).append(record[0])
+    record[0].extend(shares)
     return shares
+
+
+def _unnamed_total(entry: data.Transaction, line: Line) -> Decimal:
+    """What a transaction posts to the line's account in its currency, but for the
+    postings that name their invoice."""
+    total = ZERO
+    for posting in entry.postings:
+        if posting.account != line.account or (posting.meta and "invoice" in posting.meta):
+            continue
+        units = units_of(posting)
+        if units is not None and units[1] == line.currency:
+            total += units[0]
+    return total
 
 
 def _share_debit(
