@@ -203,7 +203,16 @@ def test_where_a_short_pay_is_taken_from_said_under_another_key_is_an_error(key)
     )
     _, errors = load(text)
     assert codes(errors) == ["FCT134"]
-    assert "short-pay-from: 'funding'" in errors[0].message
+    assert 'short-pay-from: "funding"' in errors[0].message
+
+
+def test_a_note_of_the_users_own_that_reads_reserve_passes():
+    # note: "reserve" says nothing of where a short pay is taken from.
+    text = HARBOR + part("partial").replace("  partial: TRUE", '  note: "reserve"').replace(
+        "400.00", "900.00"
+    )
+    _, errors = load(text)
+    assert errors == []
 
 
 def test_a_true_of_the_users_own_and_a_part_payment_marked_right_pass():

@@ -216,6 +216,16 @@ _PART_WORDS = frozenset(("part", "parts", "partly", "partpayment", "partpaid", "
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
+# The words of a key that says where a short pay is taken from (short-pay-source,
+# deduct-from, from), not a note of the user's own (note: "reserve").
+_FROM_WORDS = frozenset(("from", "source", "short", "deduct", "deducted", "taken", "take"))
+
+
+def _says_from(key: str) -> bool:
+    words = re.split(r"[^a-z]+", _CAMEL.sub("-", key).lower())
+    return any(word in _FROM_WORDS for word in words)
+
+
 def _says_in_part(key: str) -> bool:
     words = re.split(r"[^a-z]+", _CAMEL.sub("-", key).lower())
     return any(word in _PART_WORDS or word.startswith("partial") for word in words)
@@ -231,14 +241,16 @@ def _unread_choice(meta: dict[str, object], partial: object) -> str | None:
             continue
         if value is True and not partial and _says_in_part(key):
             return (
-                f"{key}: TRUE is not read on a collected event: a payment in part is marked "
-                "partial: TRUE; without it the invoice is closed, what is still owed a short pay"
+                f"{key}: TRUE is not read on a collected event: without partial: TRUE the "
+                "plugin closes the invoice and books what is still owed as a short pay; "
+                "write partial: TRUE instead"
             )
-        if isinstance(value, str) and value.strip().lower() in _SHORT_PAY_FROM:
+        choice = value.strip().lower() if isinstance(value, str) else None
+        if choice in _SHORT_PAY_FROM and _says_from(key):
             return (
-                f"{key}: {value!r} is not read on a collected event: where the short pay is "
-                f"taken from is given as short-pay-from: {value.strip().lower()!r}; without it "
-                "the agreement's choice applies"
+                f'{key}: "{value}" is not read on a collected event: where the short pay is '
+                f'taken from is given as short-pay-from: "{choice}"; without it the '
+                "agreement's choice applies"
             )
     return None
 
