@@ -481,7 +481,7 @@ class InvoiceImporter(Importer):
                     # Read as an item: the rows after it may be a later group's subtotal.
                     since = _Sums()
         ids = RowIds("inv")
-        leaves: dict[str, tuple[str, int, bool]] = {}
+        leaves: dict[str, tuple[str, int, bool, str]] = {}
         return [self._entry(path, invoice, ids, leaves) for invoice in invoices.values()]
 
     def _read_items(
@@ -607,7 +607,11 @@ class InvoiceImporter(Importer):
             invoice.narration = _cell(cells, cols["description"])
 
     def _receivable(
-        self, path: str, invoice: _Invoice, customer: str, leaves: dict[str, tuple[str, int, bool]]
+        self,
+        path: str,
+        invoice: _Invoice,
+        customer: str,
+        leaves: dict[str, tuple[str, int, bool, str]],
     ) -> str:
         """The customer's receivable account: its leaf from customers=, or made of its name.
         Two names made into one leaf (`Kühl AG` and `Kuhl AG`, `Acme, Inc.` and `Acme
@@ -625,11 +629,12 @@ class InvoiceImporter(Importer):
         # itself: `TQL`, to which customers= maps `Total Quality Logistics`. Such names
         # share it as asked; a name merely made into it, `North Star`, does not.)
         named = mapped is not None or customer.strip() == leaf
-        other, line, other_named = leaves.setdefault(leaf, (name, invoice.line, named))
+        first = (name, invoice.line, named, customer.strip())
+        other, line, other_named, written = leaves.setdefault(leaf, first)
         if other != name and not (other_named and named):
             message = (
-                f"customer {customer!r} and the customer on line {line} both make the "
-                f"account {receivable}: map each to its own leaf in customers=, or both "
+                f"customer {customer!r} and customer {written!r} on line {line} both make "
+                f"the account {receivable}: map each to its own leaf in customers=, or both "
                 "to one if they are the same customer"
             )
             raise ImportFailure(
@@ -638,7 +643,11 @@ class InvoiceImporter(Importer):
         return receivable
 
     def _entry(
-        self, path: str, invoice: _Invoice, ids: RowIds, leaves: dict[str, tuple[str, int, bool]]
+        self,
+        path: str,
+        invoice: _Invoice,
+        ids: RowIds,
+        leaves: dict[str, tuple[str, int, bool, str]],
     ) -> data.Transaction:
         fields = invoice.fields
         for key in ("date", "customer"):

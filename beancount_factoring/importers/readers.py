@@ -382,9 +382,9 @@ def _check_mark(path: str, codec: str, start: bytes, layout: Layout) -> None:
     if marks is None or not start or start.startswith(marks):
         return
     message = (
-        f"the file does not start with a {codec.upper()} byte-order mark: it is not in "
-        f"{layout.encoding}; if it is, give the byte order "
-        f'(encoding="{codec}-le" or "{codec}-be")'
+        f"the file has no {codec.upper()} byte-order mark, so its byte order is unknown: "
+        f'if it is {codec.upper()}, set encoding="{codec}-le" (Windows) or "{codec}-be"; '
+        f"otherwise it is in another encoding than {layout.encoding}"
     )
     raise ImportFailure(path, 1, message, code="FCT201")
 

@@ -298,7 +298,7 @@ class Report:
         if owner is not None and filled * 2 <= named and label is None:
             message = (
                 f"the row gives {owner}, a date and an amount but no {column}: a row of the "
-                f"report whose {column} was lost, which left out would drop its amount; fill "
+                f"report whose {column} was lost: left out, its amount would be lost; fill "
                 "it in, or delete the row if it pays none of your invoices (a note, a fee "
                 "line with no reference or name, and unapplied cash are left out)"
             )
@@ -674,7 +674,7 @@ class Row:
                 line, name, first = report.fraction_read
                 message = (
                     f"{text!r} is a bare percentage, but {first!r} (line {line}, column "
-                    f"{name!r}) was read as a fraction: give the profile percent='number' "
+                    f"{name!r}) was read as a fraction: give the profile percent='percent' "
                     "if the file's rates are percentages, or percent='fraction'"
                 )
                 raise self.fail(field, message, code="FCT207")
@@ -687,7 +687,7 @@ class Row:
         if number >= Decimal("0.1"):
             message = (
                 f"{text!r} may be {(number * 100).normalize()} % (a fraction) or {text} % "
-                "(a percentage): give the profile percent='fraction' or percent='number'"
+                "(a percentage): give the profile percent='fraction' or percent='percent'"
             )
             raise self.fail(field, message, code="FCT207")
         if report.fraction_read is None:

@@ -359,7 +359,7 @@ class TestMalformed:
         assert importer.identify(str(path)) is False
         error = failure(importer, str(path))
         assert (error.line, error.code) == (1, "FCT201")
-        assert "does not start with a UTF-16 byte-order mark" in error.detail
+        assert "has no UTF-16 byte-order mark" in error.detail
         assert 'encoding="utf-16-le"' in error.detail
 
     def test_a_utf8_file_read_as_cp1252_is_an_error_not_garbled_names(

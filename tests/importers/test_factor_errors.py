@@ -647,7 +647,7 @@ def test_an_auto_rate_that_could_be_either_is_asked(tmp_path: Path) -> None:
     failure = _rated(tmp_path, "X-1,04/02/2025,1000.00,0.9,0.75,100.00")
     assert isinstance(failure, ImportFailure)
     assert (failure.line, failure.column, failure.code) == (2, "Fee %", "FCT207")
-    assert "percent='fraction' or percent='number'" in failure.detail
+    assert "percent='fraction' or percent='percent'" in failure.detail
     # A small rate read as a fraction, then a bare percentage further down: an error.
     failure = _rated(
         tmp_path,
