@@ -182,3 +182,49 @@ def test_a_posting_that_names_another_customers_invoice_is_an_error() -> None:
     _, errors, _ = loader.load_string(PLUGIN + text)
     assert [e.message.split(" ", 1)[0] for e in errors] == ["FCT134"]
     assert "names invoice G3, which is on Assets:Receivable:GAMMA in USD" in errors[0].message
+
+
+def test_a_posting_naming_a_charged_back_invoice_on_the_recourse_receivable() -> None:
+    # INV-1001 charged back to Assets:Receivable:Recourse:TQL; one check pays it there
+    # (its posting names it) and INV-1002 (500.00) on TQL. The named posting was ignored,
+    # the 500.00 given to INV-1001, and INV-1002, paid, could be sold in silence.
+    text = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  recourse-receivables: Assets:Receivable:Recourse
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL        500.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-06-03 * "Summit Funding" "Recourse INV-1001" ^INV-1001
+  factoring: "chargeback"
+
+2025-06-10 * "TQL" "TQL paid both" ^INV-1001 ^INV-1002
+  Assets:Bank:Checking  2500.00 USD
+  Assets:Receivable:Recourse:TQL  -2000.00 USD
+    invoice: "INV-1001"
+  Assets:Receivable:TQL  -500.00 USD
+
+2025-06-15 * "Summit" "Schedule 9" ^INV-1002
+  factoring: "schedule"
+"""
+    assert codes(text) == ["FCT131"]

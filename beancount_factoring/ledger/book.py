@@ -690,6 +690,11 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
                     _other_currency(book, entry, invoice, credited)
 
 
+def _recourse(book: Book) -> set[str]:
+    """The agreements' recourse receivables accounts (where chargebacks move invoices)."""
+    return {a.recourse_receivables for a in book.agreements.latest() if a.recourse_receivables}
+
+
 def _takes_back(book: Book, entry: data.Transaction) -> bool:
     """Whether a payment debits its invoices' receivables on the whole (a check returned
     unpaid)."""
@@ -719,10 +724,13 @@ def _named_postings(book: Book, entry: data.Transaction) -> dict[int, tuple[Deci
         units = units_of(posting) if invoice is not None else None
         if invoice is None or units is None or not units[0]:
             continue
-        # Its own receivable, or one of the same customer it was moved to (a chargeback
-        # to the recourse receivables).
-        own = posting.account.rsplit(":", 1)[-1] == invoice.account.rsplit(":", 1)[-1]
-        if own and units[1] == invoice.face.currency:
+        # Its own receivable, or its customer's under an agreement's recourse receivables
+        # (where a chargeback moved it).
+        account = posting.account
+        moved = any(account.startswith(prefix + ":") for prefix in _recourse(book)) and (
+            account.rsplit(":", 1)[-1] == invoice.account.rsplit(":", 1)[-1]
+        )
+        if (account == invoice.account or moved) and units[1] == invoice.face.currency:
             named[id(posting)] = (units[0], invoice)
             continue
         where = f"{invoice.account} in {invoice.face.currency}"
