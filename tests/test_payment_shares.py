@@ -228,3 +228,43 @@ def test_a_posting_naming_a_charged_back_invoice_on_the_recourse_receivable() ->
   factoring: "schedule"
 """
     assert codes(text) == ["FCT131"]
+
+
+def test_a_check_returned_and_another_paid_the_same_day_keep_their_order() -> None:
+    # The 600.00 check returned on 2025-03-15, listed above a wire of 500.00 for G2 and
+    # G3 that day (not its own check: another amount). In file order: the return gives
+    # back G2 400.00 and G3 200.00, the wire pays G2 400.00 and G3 100.00: G2 paid, G3
+    # 300.00 open after RETURNED's 100.00. Taken the other way round, the plugin had G3
+    # with 600.00 received and G2 unpaid, and let the paid G2 be sold.
+    text = (
+        LEDGER
+        + RETURNED.replace("2025-03-15", "2025-03-16")
+        + """
+2025-03-16 * "GAMMA" "wire for both" ^G2 ^G3
+  Assets:Bank:Checking  500.00 USD
+  Assets:Receivable:GAMMA
+"""
+    )
+    assert open_amounts(text, datetime.date(2025, 3, 31)) == {"G3": Decimal("300.00")}
+    schedule = '\n2025-03-20 * "Summit" "Schedule 5" ^G2\n  factoring: "schedule"\n'
+    assert codes(text + schedule) == ["FCT131"]
+
+
+def test_a_discount_noted_with_its_invoice_is_no_payment_of_it() -> None:
+    # G2 paid 380.00 with 20.00 of quick-pay discount, the discount noted with its
+    # invoice: it was FCT134 ("pays no part of it") and the reports refused to run.
+    text = (
+        LEDGER.replace(
+            "2025-01-01 open Income:Freight\n",
+            "2025-01-01 open Income:Freight\n2025-01-01 open Expenses:Discounts\n",
+        )
+        + """
+2025-03-10 * "GAMMA" "check less discount" ^G2
+  Assets:Bank:Checking  380.00 USD
+  Expenses:Discounts  20.00 USD
+    invoice: "G2"
+  Assets:Receivable:GAMMA  -400.00 USD
+"""
+    )
+    assert codes(text) == []
+    assert open_amounts(text, datetime.date(2025, 3, 31)) == {"G3": Decimal("500.00")}

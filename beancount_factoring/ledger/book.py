@@ -28,7 +28,7 @@ import datetime
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
@@ -283,7 +283,7 @@ def read_book(entries: list[data.Directive]) -> Book:
     _read_agreements(book, entries)
     accounts = _AccountKinds(book.agreements.latest())
     pending = _read_transactions(book, entries, accounts)
-    _read_payments(book, pending.payments)
+    _read_payments(book, pending.payments, accounts)
     for event in book.events:
         if event.kind != "payment":
             _resolve(book, event)
@@ -636,7 +636,9 @@ def _own_charge_key(
     return None
 
 
-def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> None:
+def _read_payments(
+    book: Book, payments: list[tuple[int, data.Transaction]], accounts: _AccountKinds
+) -> None:
     """A payment event for each invoice a payment links and credits (the debtor paid us).
 
     What the payment credits a receivable account in a currency is shared among the
@@ -652,42 +654,59 @@ def _read_payments(book: Book, payments: list[tuple[int, data.Transaction]]) -> 
     # takes back what it paid).
     paid_before: dict[str, Decimal] = {}
     shared: _Shared = {}
-    # A day's credits before its debits: a check returned unpaid listed above its own
-    # deposit gives back what the deposit paid.
-    payments = sorted(payments, key=lambda item: (item[1].date, _takes_back(book, item[1])))
+    # A check returned unpaid listed above its own check gives back what that one paid.
+    moved = returns_after_checks(payments, accounts.is_receivable)
+    payments = in_order_of_checks(payments, moved)
     for index, entry in payments:
-        named = _named_postings(book, entry)
-        for amount, paid_invoice in named.values():
-            _share_payment(book, index, entry, [paid_invoice], -amount, paid_before, shared)
-        on_account: dict[str, list[Invoice]] = {}
-        for link in entry.links:
-            invoice = book.invoices.get(link)
-            if invoice is not None:
-                on_account.setdefault(invoice.account, []).append(invoice)
-        for account, invoices in on_account.items():
-            credited: dict[str, Decimal] = {}
-            for posting in entry.postings:
-                units = units_of(posting) if posting.account == account else None
-                if units is not None and id(posting) not in named:
-                    credited[units[1]] = credited.get(units[1], ZERO) - units[0]
-            if not credited:
-                continue
-            currency = invoices[0].face.currency
-            if len(invoices) == 1 and len(credited) == 1 and currency in credited:
-                # The common case: one invoice, paid in its currency.
-                paid = credited[currency]
-                _share_payment(book, index, entry, invoices, paid, paid_before, shared)
-                continue
-            invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
-            for currency, paid in credited.items():
-                mine = [i for i in invoices if i.face.currency == currency]
-                if mine:
-                    _share_payment(book, index, entry, mine, paid, paid_before, shared)
-            for invoice in invoices:
-                if invoice.face.currency not in credited and any(
-                    amount > 0 for amount in credited.values()
-                ):
-                    _other_currency(book, entry, invoice, credited)
+        first = len(book.events)
+        _read_payment(book, index, entry, accounts, paid_before, shared)
+        if index in moved:
+            # Applied after the day's payments too, whatever its place in the file.
+            for event in book.events[first:]:
+                event.rank = TAKE_BACK_RANK
+
+
+def _read_payment(
+    book: Book,
+    index: int,
+    entry: data.Transaction,
+    accounts: _AccountKinds,
+    paid_before: dict[str, Decimal],
+    shared: _Shared,
+) -> None:
+    """The payment events of one payment (``_read_payments``)."""
+    named = _named_postings(book, entry, accounts)
+    for amount, paid_invoice in named.values():
+        _share_payment(book, index, entry, [paid_invoice], -amount, paid_before, shared)
+    on_account: dict[str, list[Invoice]] = {}
+    for link in entry.links:
+        invoice = book.invoices.get(link)
+        if invoice is not None:
+            on_account.setdefault(invoice.account, []).append(invoice)
+    for account, invoices in on_account.items():
+        credited: dict[str, Decimal] = {}
+        for posting in entry.postings:
+            units = units_of(posting) if posting.account == account else None
+            if units is not None and id(posting) not in named:
+                credited[units[1]] = credited.get(units[1], ZERO) - units[0]
+        if not credited:
+            continue
+        currency = invoices[0].face.currency
+        if len(invoices) == 1 and len(credited) == 1 and currency in credited:
+            # The common case: one invoice, paid in its currency.
+            paid = credited[currency]
+            _share_payment(book, index, entry, invoices, paid, paid_before, shared)
+            continue
+        invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
+        for currency, paid in credited.items():
+            mine = [i for i in invoices if i.face.currency == currency]
+            if mine:
+                _share_payment(book, index, entry, mine, paid, paid_before, shared)
+        for invoice in invoices:
+            if invoice.face.currency not in credited and any(
+                amount > 0 for amount in credited.values()
+            ):
+                _other_currency(book, entry, invoice, credited)
 
 
 def _recourse(book: Book) -> set[str]:
@@ -695,17 +714,50 @@ def _recourse(book: Book) -> set[str]:
     return {a.recourse_receivables for a in book.agreements.latest() if a.recourse_receivables}
 
 
-def _takes_back(book: Book, entry: data.Transaction) -> bool:
-    """Whether a payment debits its invoices' receivables on the whole (a check returned
-    unpaid)."""
-    accounts = {book.invoices[link].account for link in entry.links if link in book.invoices}
-    total = ZERO
-    for posting in entry.postings:
-        named = posting.meta.get("invoice") if posting.meta else None
-        units = units_of(posting)
-        if units is not None and (posting.account in accounts or isinstance(named, str)):
-            total += units[0]
-    return total > 0
+def returns_after_checks(
+    items: list[tuple[int, data.Transaction]], receivable: Callable[[str], bool]
+) -> dict[int, int]:
+    """Of payments in file order, each debit listed above the credit of the same day,
+    links and amount (a check returned unpaid above its own check, as some banks list
+    them), by ``index``: the index of that credit, after which it is taken. Any other
+    order is the file's: a check returned, then another paid the same day, stay so."""
+    keys = []
+    for index, entry in items:
+        total = ZERO
+        for posting in entry.postings:
+            units = units_of(posting) if receivable(posting.account) else None
+            if units is not None:
+                total += units[0]
+        keys.append((index, entry.date, entry.links, total))
+    moved: dict[int, int] = {}
+    for position, (index, day, links, total) in enumerate(keys):
+        if total <= 0 or not links:
+            continue
+        for later, later_day, later_links, later_total in keys[position + 1 :]:
+            if later_day != day:
+                break
+            if later_links == links and later_total == -total and later not in moved.values():
+                moved[index] = later
+                break
+    return moved
+
+
+def in_order_of_checks(
+    items: list[tuple[int, data.Transaction]], moved: dict[int, int]
+) -> list[tuple[int, data.Transaction]]:
+    """The items with each returned check after its own (``returns_after_checks``)."""
+    if not moved:
+        return items
+    deferred: dict[int, list[tuple[int, data.Transaction]]] = {}
+    ordered = []
+    for index, entry in items:
+        anchor = moved.get(index)
+        if anchor is not None:
+            deferred.setdefault(anchor, []).append((index, entry))
+            continue
+        ordered.append((index, entry))
+        ordered.extend(deferred.pop(index, ()))
+    return ordered
 
 
 # How each payment of several invoices was shared, by its invoices and amount: the
@@ -713,7 +765,9 @@ def _takes_back(book: Book, entry: data.Transaction) -> bool:
 _Shared = dict[tuple[tuple[str, ...], Decimal], list[list[tuple[Invoice, Decimal]]]]
 
 
-def _named_postings(book: Book, entry: data.Transaction) -> dict[int, tuple[Decimal, Invoice]]:
+def _named_postings(
+    book: Book, entry: data.Transaction, accounts: _AccountKinds
+) -> dict[int, tuple[Decimal, Invoice]]:
     """The postings of a payment that name their invoice (``invoice:`` on the posting),
     on its receivable account and in its currency, by ``id()``: each pays that invoice
     alone, its amount."""
@@ -721,8 +775,10 @@ def _named_postings(book: Book, entry: data.Transaction) -> dict[int, tuple[Deci
     for posting in entry.postings:
         number = posting.meta.get("invoice") if posting.meta else None
         invoice = book.invoices.get(number) if isinstance(number, str) else None
-        units = units_of(posting) if invoice is not None else None
-        if invoice is None or units is None or not units[0]:
+        if invoice is None or not accounts.is_receivable(posting.account):
+            continue  # (a discount or a fee noted with its invoice pays nothing of it)
+        units = units_of(posting)
+        if units is None or not units[0]:
             continue
         # Its own receivable, or its customer's under an agreement's recourse receivables
         # (where a chargeback moved it).
@@ -785,8 +841,6 @@ def _share_payment(
             "payment", index, entry, invoices=(number,), amount=share,
             currency=invoice.face.currency,
         )  # fmt: skip
-        if share < 0:
-            event.rank = TAKE_BACK_RANK
         book.events.append(event)
         paid_before[number] = paid_before.get(number, ZERO) + share
 

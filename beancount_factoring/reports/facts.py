@@ -25,7 +25,14 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.ledger.book import Book, natural_key, read_book, units_of
+from beancount_factoring.ledger.book import (
+    Book,
+    in_order_of_checks,
+    natural_key,
+    read_book,
+    returns_after_checks,
+    units_of,
+)
 from beancount_factoring.ledger.config import Config, parse_config
 from beancount_factoring.reports.model import Source
 from beancount_factoring.settlement.engine import settle
@@ -210,7 +217,7 @@ def _read_lines(facts: Facts) -> None:
     # name (a chargeback moves it to the recourse receivables): a payment that links it
     # there is its payment too.
     moved: dict[str, set[str]] = {}
-    for index, entry in enumerate(facts.entries):
+    for index, entry in _in_order_of_checks(facts.entries, prefixes):
         if type(entry) is not data.Transaction:
             continue
         for posting in _named_first(entry):
@@ -254,6 +261,31 @@ def _read_lines(facts: Facts) -> None:
                         if account != invoices[number].account:
                             moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
+
+
+def _in_order_of_checks(entries: list[data.Directive], prefixes: set[str]) -> Iterable[Any]:
+    """(index, entry) of the entries, each check returned unpaid listed above its own
+    check taken after it, as the plugin takes it (``book.returns_after_checks``)."""
+    payments = [
+        (index, entry)
+        for index, entry in enumerate(entries)
+        if type(entry) is data.Transaction and entry.links and "factoring" not in entry.meta
+    ]
+
+    known: dict[str, bool] = {}
+
+    def receivable(account: str) -> bool:
+        found = known.get(account)
+        if found is None:
+            found = known[account] = any(
+                account == p or account.startswith(p + ":") for p in prefixes
+            )
+        return found
+
+    taken_after = returns_after_checks(payments, receivable)
+    if not taken_after:
+        return enumerate(entries)
+    return in_order_of_checks(list(enumerate(entries)), taken_after)  # type: ignore[arg-type]
 
 
 def _named_first(entry: data.Transaction) -> list[data.Posting]:
