@@ -332,3 +332,22 @@ def test_an_amount_that_is_not_a_number_is_an_error(tmp_path: Path, amount: str)
     line = next(n for n, x in enumerate(text.splitlines(), 1) if x == f"<TRNAMT>{amount}")
     assert (error.line, error.column, error.code) == (line, "TRNAMT", "FCT207")
     assert f"{amount!r} is not an amount" in error.detail
+
+
+def test_a_statement_past_the_first_mib_is_claimed(tmp_path: Path) -> None:
+    # A year of checking lines (9,000 here) before the savings statement: identify()
+    # read the first MiB alone, the savings importer never saw the file, and its lines
+    # and balance were left out while the run said OK.
+    text = CHECKING_SAVINGS.read_text(encoding="latin-1")
+    line = (
+        "<STMTTRN>\n<TRNTYPE>DEBIT\n<DTPOSTED>20250320120000.000[-6:CST]\n<TRNAMT>-1.00\n"
+        "<FITID>BIG{n:05d}\n<NAME>FUEL STOP {n}\n<MEMO>POS PURCHASE\n</STMTTRN>\n"
+    )
+    filler = "".join(line.format(n=n) for n in range(9000))
+    first = text.index("</BANKTRANLIST>")
+    path = tmp_path / "checking_savings.ofx"
+    path.write_text(text[:first] + filler + text[first:], encoding="latin-1")
+    assert text.index("12300 000087654321") < 1 << 20 < path.read_text().index("000087654321")
+    assert savings().identify(str(path))
+    assert figures(savings(), path) == figures(savings(), CHECKING_SAVINGS)
+    assert not card().identify(str(path))
