@@ -32,6 +32,7 @@ dedupes. Every line is in the importer's `currency`: a column of each line's cur
 from __future__ import annotations
 
 import datetime
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -277,6 +278,9 @@ class BankCsvImporter(Importer):
         # Per date, the balance of its first and its last row in the file: which one
         # closes the day depends on the file's order, known only at the end.
         balances: dict[datetime.date, tuple[Decimal, int, Decimal, int]] = {}
+        # Per date, the line of its first and its last row, with a balance or not (a
+        # pending line closing the day leaves its balance unknown).
+        edges: dict[datetime.date, tuple[int, int]] = {}
         first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
         names = self.columns
         with Table(path, self.layout) as table:
@@ -309,21 +313,28 @@ class BankCsvImporter(Importer):
                     )
                 )
                 if names["balance"]:
+                    edges[date] = (edges.get(date, (line, line))[0], line)
                     text = _cell(cells, cols["balance"])
                     running = None
                     if text:  # pending lines often have no balance yet
                         running = self._number(table, line, text, names["balance"])
                         first, first_line = balances.get(date, (running, line))[:2]
                         balances[date] = (first, first_line, running, line)
-                    if len(first_rows) < 2:
+                    if len(first_rows) < ROWS_TO_ORDER:
                         first_rows.append((date, number, running))
         ascending = _ascending(entries, first_rows)
         for date, (first, first_line, last, last_line) in balances.items():
             closing, line = (last, last_line) if ascending else (first, first_line)
+            if line != edges[date][1 if ascending else 0]:
+                continue  # the day ends on a pending line: its balance is not known yet
             units = Amount(closing, self.currency)
             ident = ids(self.bank, "balance", date, closing)
             entries.append(balance_entry(path, line, ident, date + ONE_DAY, self.bank, units))
         return entries
+
+
+# How many rows a one-day file is read for two rows in a row with a running balance.
+ROWS_TO_ORDER = 20
 
 
 def _ascending(
@@ -332,9 +343,9 @@ def _ascending(
     """True if the file lists the oldest line first."""
     if entries and entries[0].date != entries[-1].date:
         return bool(entries[0].date < entries[-1].date)
-    # All on one day: the running balance says which way it runs.
-    if len(first_rows) == 2:
-        (_, amount0, balance0), (_, amount1, balance1) = first_rows
+    # All on one day: the running balance of two rows in a row says which way it runs
+    # (a pending line without one may come first).
+    for (_, amount0, balance0), (_, amount1, balance1) in itertools.pairwise(first_rows):
         if balance0 is not None and balance1 is not None:
             return not (balance0 == balance1 + amount0 and balance1 != balance0 + amount1)
     return True
