@@ -730,14 +730,18 @@ def returns_after_checks(
                 total += units[0]
         keys.append((index, entry.date, entry.links, total))
     moved: dict[int, int] = {}
+    anchors: set[int] = set()
     for position, (index, day, links, total) in enumerate(keys):
         if total <= 0 or not links:
             continue
-        for later, later_day, later_links, later_total in keys[position + 1 :]:
+        # (The day's later payments only: a few, whatever the ledger's size.)
+        for later_position in range(position + 1, len(keys)):
+            later, later_day, later_links, later_total = keys[later_position]
             if later_day != day:
                 break
-            if later_links == links and later_total == -total and later not in moved.values():
+            if later_links == links and later_total == -total and later not in anchors:
                 moved[index] = later
+                anchors.add(later)
                 break
     return moved
 

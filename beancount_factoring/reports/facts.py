@@ -269,7 +269,10 @@ def _in_order_of_checks(entries: list[data.Directive], prefixes: set[str]) -> It
     payments = [
         (index, entry)
         for index, entry in enumerate(entries)
-        if type(entry) is data.Transaction and entry.links and "factoring" not in entry.meta
+        if type(entry) is data.Transaction
+        and entry.links
+        and "factoring" not in entry.meta
+        and "invoice" not in entry.meta
     ]
 
     known: dict[str, bool] = {}
