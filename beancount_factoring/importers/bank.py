@@ -278,9 +278,11 @@ class BankCsvImporter(Importer):
         # Per date, the balance of its first and its last row in the file: which one
         # closes the day depends on the file's order, known only at the end.
         balances: dict[datetime.date, tuple[Decimal, int, Decimal, int]] = {}
-        # Per date, the line of its first and its last row, with a balance or not (a
-        # pending line closing the day leaves its balance unknown).
-        edges: dict[datetime.date, tuple[int, int]] = {}
+        # The days with a pending line (no balance yet): the bank's balances leave it
+        # out, the ledger books it, so no balance of that day can be asserted.
+        pending: set[datetime.date] = set()
+        # The dates of the first and the last row with a balance: the file's order.
+        span: list[datetime.date] = []
         first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
         names = self.columns
         with Table(path, self.layout) as table:
@@ -313,20 +315,24 @@ class BankCsvImporter(Importer):
                     )
                 )
                 if names["balance"]:
-                    edges[date] = (edges.get(date, (line, line))[0], line)
                     text = _cell(cells, cols["balance"])
                     running = None
-                    if text:  # pending lines often have no balance yet
+                    if text:
                         running = self._number(table, line, text, names["balance"])
                         first, first_line = balances.get(date, (running, line))[:2]
                         balances[date] = (first, first_line, running, line)
+                        if not span:
+                            span.append(date)
+                        span[1:] = [date]
+                    else:
+                        pending.add(date)
                     if len(first_rows) < ROWS_TO_ORDER:
                         first_rows.append((date, number, running))
-        ascending = _ascending(entries, first_rows)
+        ascending = _ascending(span, first_rows)
         for date, (first, first_line, last, last_line) in balances.items():
-            closing, line = (last, last_line) if ascending else (first, first_line)
-            if line != edges[date][1 if ascending else 0]:
-                continue  # the day ends on a pending line: its balance is not known yet
+            if date in pending or (ascending is None and first_line != last_line):
+                continue  # a balance not known: a pending line, or an order not known
+            closing, line = (first, first_line) if ascending is False else (last, last_line)
             units = Amount(closing, self.currency)
             ident = ids(self.bank, "balance", date, closing)
             entries.append(balance_entry(path, line, ident, date + ONE_DAY, self.bank, units))
@@ -338,14 +344,15 @@ ROWS_TO_ORDER = 20
 
 
 def _ascending(
-    entries: list[Any], first_rows: list[tuple[datetime.date, Decimal, Decimal | None]]
-) -> bool:
-    """True if the file lists the oldest line first."""
-    if entries and entries[0].date != entries[-1].date:
-        return bool(entries[0].date < entries[-1].date)
-    # All on one day: the running balance of two rows in a row says which way it runs
-    # (a pending line without one may come first).
+    span: list[datetime.date], first_rows: list[tuple[datetime.date, Decimal, Decimal | None]]
+) -> bool | None:
+    """True if the file lists the oldest line first, False if the newest, None if it
+    cannot be told. ``span``: the dates of its first and last rows with a balance (a
+    pending line, dated otherwise, says nothing of the order)."""
+    if len(span) == 2 and span[0] != span[1]:
+        return span[0] < span[1]
+    # All on one day: the running balance of two rows in a row says which way it runs.
     for (_, amount0, balance0), (_, amount1, balance1) in itertools.pairwise(first_rows):
         if balance0 is not None and balance1 is not None:
             return not (balance0 == balance1 + amount0 and balance1 != balance0 + amount1)
-    return True
+    return None

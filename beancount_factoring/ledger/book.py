@@ -24,6 +24,7 @@ What it recognises:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import itertools
@@ -729,20 +730,19 @@ def returns_after_checks(
             if units is not None:
                 total += units[0]
         keys.append((index, entry.date, entry.links, total))
+    # Each day's credits by links and amount, their positions in order: a debit takes
+    # the first after its own (one pass, then a search per debit).
+    credits: dict[tuple[Any, ...], list[int]] = {}
+    for position, (_, day, links, total) in enumerate(keys):
+        if total < 0 and links:
+            credits.setdefault((day, links, -total), []).append(position)
     moved: dict[int, int] = {}
-    anchors: set[int] = set()
     for position, (index, day, links, total) in enumerate(keys):
-        if total <= 0 or not links:
-            continue
-        # (The day's later payments only: a few, whatever the ledger's size.)
-        for later_position in range(position + 1, len(keys)):
-            later, later_day, later_links, later_total = keys[later_position]
-            if later_day != day:
-                break
-            if later_links == links and later_total == -total and later not in anchors:
-                moved[index] = later
-                anchors.add(later)
-                break
+        found = credits.get((day, links, total)) if total > 0 and links else None
+        if found:
+            later = bisect.bisect_right(found, position)
+            if later < len(found):
+                moved[index] = keys[found.pop(later)][0]
     return moved
 
 

@@ -582,3 +582,37 @@ def test_a_day_that_ends_on_a_pending_line_has_no_balance_assertion(
     assert [(str(b.date), b.amount.number) for b in balances] == (
         [("2025-02-11", Decimal("1000.00"))] if rows[0].startswith("02/10") else []
     )
+
+
+def test_a_pending_line_anywhere_in_a_day_leaves_that_day_unasserted(tmp_path: Path) -> None:
+    # 02/11: +500.00 to 1,500.00, a pending -100.00 with no balance, -50.00 to 1,450.00:
+    # the bank's balances leave the pending line out, the ledger books it (1,350.00), so
+    # 1,450.00 was a wrong assertion. And a pending line of an older day on top of a
+    # newest-first file made it read as oldest first (each day given the wrong balance).
+    importer = BankCsvImporter(
+        "Assets:Bank:Checking",
+        date="Date",
+        narration="Description",
+        amount="Amount",
+        balance="Balance",
+        factors={},
+    )
+    path = tmp_path / "statement.csv"
+    header = "Date,Description,Amount,Balance\n"
+    path.write_text(
+        header + "02/10/2025,DEPOSIT,1000.00,1000.00\n02/11/2025,ACH,500.00,1500.00\n"
+        "02/11/2025,PENDING,-100.00,\n02/11/2025,CHECK,-50.00,1450.00\n"
+    )
+    balances = [e for e in importer.extract(str(path), []) if isinstance(e, data.Balance)]
+    assert [(str(b.date), b.amount.number) for b in balances] == [
+        ("2025-02-11", Decimal("1000.00"))
+    ]
+    path.write_text(
+        header + "02/09/2025,PENDING,-100.00,\n02/11/2025,ACH,200.00,1700.00\n"
+        "02/10/2025,DEPOSIT,500.00,1500.00\n"
+    )
+    balances = [e for e in importer.extract(str(path), []) if isinstance(e, data.Balance)]
+    assert sorted((str(b.date), b.amount.number) for b in balances) == [
+        ("2025-02-11", Decimal("1500.00")),
+        ("2025-02-12", Decimal("1700.00")),
+    ]
