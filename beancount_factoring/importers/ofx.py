@@ -624,12 +624,15 @@ class OfxImporter(Importer):
         start = _OFX_START.search(head)
         if not start:
             return False
+        more = len(head) == 1 << 20
+        if more:
+            head = head[: head.rfind("<")]  # (an ACCTID cut at the block's end is read on)
         if any(self._ours(acctid) for acctid in _statement_accounts(head, start.end())):
             return True
         # A statement past the first MiB (a download of a year of checking, then the
         # savings): read on, a block at a time, each beginning a little before the last
         # ended so that a statement's opening and its ACCTID fall in one block.
-        return len(head) == 1 << 20 and self._ours_further(path)
+        return more and self._ours_further(path)
 
     def _ours_further(self, path: str) -> bool:
         """Whether a statement of the importer's account starts past the first MiB."""
@@ -638,9 +641,12 @@ class OfxImporter(Importer):
             with open(path, "rb") as handle:
                 handle.seek(block - overlap)
                 while chunk := handle.read(block).decode("latin-1"):
+                    whole = len(chunk) < block
+                    if not whole:
+                        chunk = chunk[: chunk.rfind("<")]  # the next block reads the rest
                     if any(self._ours(acctid) for acctid in _statement_accounts(chunk, 0)):
                         return True
-                    if len(chunk) < block:
+                    if whole:
                         return False
                     handle.seek(-overlap, os.SEEK_CUR)
         except OSError:

@@ -351,3 +351,19 @@ def test_a_statement_past_the_first_mib_is_claimed(tmp_path: Path) -> None:
     assert savings().identify(str(path))
     assert figures(savings(), path) == figures(savings(), CHECKING_SAVINGS)
     assert not card().identify(str(path))
+
+
+def test_an_account_number_cut_at_the_first_mib_is_read_whole(tmp_path: Path) -> None:
+    # The first MiB ends inside the savings ACCTID, at "12300 0000876": read as a whole
+    # number, it was claimed by an importer of the account ending 0876 (not in the file).
+    text = CHECKING_SAVINGS.read_text(encoding="latin-1")
+    value = text.index("12300 000087654321")
+    first = text.index("</BANKTRANLIST>")
+    padding = "\n" * ((1 << 20) - value - len("12300 0000876"))
+    path = tmp_path / "checking_savings.ofx"
+    path.write_text(text[:first] + padding + text[first:], encoding="latin-1")
+    cut = path.read_bytes()[: 1 << 20].decode("latin-1")
+    assert cut.endswith("<ACCTID>12300 0000876")
+    assert not OfxImporter("Assets:Bank:Other", account_id="0876").identify(str(path))
+    assert savings().identify(str(path))
+    assert figures(savings(), path) == figures(savings(), CHECKING_SAVINGS)
