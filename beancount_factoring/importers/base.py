@@ -583,6 +583,8 @@ def mark_duplicates(entries: list[Any], existing: Sequence[Any], similar: bool =
     taken: set[int] = set()
     for entry in entries:
         value = entry.meta.get(ID_KEY) if entry.meta is not None else None
+        if similar and value is not None and value in known:
+            value = _own_id(entry, known[value], value)
         if value is not None and value in known:
             entry.meta["__duplicate__"] = other = known[value]
             taken.add(id(other))
@@ -592,6 +594,37 @@ def mark_duplicates(entries: list[Any], existing: Sequence[Any], similar: bool =
             if match is not None:
                 entry.meta["__duplicate__"] = match
     return dedup.mark_similar(entries, existing, taken) if similar else 0
+
+
+# The note on a bank line whose id the bank gave another line before.
+REUSED_KEY = "import-id-reused"
+
+
+def _own_id(entry: Any, booked: Any, value: str) -> str:
+    """The id of a bank line: its own, unless the booked line of that id is another
+    line (another amount, or more than a few days apart: a bank that reuses its
+    transaction ids, FITID 1 each week). Then the line keeps an id of its own, made of
+    the reused one, its date and its amount, and a note says so; it is imported, and
+    found again as a duplicate when the file is imported again."""
+    if not (isinstance(entry, data.Transaction) and isinstance(booked, data.Transaction)):
+        return value
+    if not entry.postings or not booked.postings:
+        return value
+    mine, theirs = entry.postings[0], booked.postings[0]
+    if mine.units == theirs.units and abs((entry.date - booked.date).days) <= REUSED_DAYS:
+        return value
+    own = f"{value}-{entry.date:%Y%m%d}-{mine.units.number if mine.units else ''}"
+    entry.meta[ID_KEY] = own
+    where = f"{(booked.meta or {}).get('filename')}:{(booked.meta or {}).get('lineno')}"
+    entry.meta[REUSED_KEY] = (
+        f"the bank gave this line the id of another ({booked.date}, {theirs.units}, booked "
+        f"at {where}): imported as a line of its own"
+    )
+    return own
+
+
+# How far apart a line and the booked line of its id may be dated and still be one line.
+REUSED_DAYS = 5
 
 
 class Importer(beangulp.Importer):

@@ -239,3 +239,29 @@ def test_a_line_from_the_same_kind_of_file_keeps_the_two_day_window() -> None:
     monday.meta["import-id"] = "bank-000000000002"
     mark_duplicates([monday], existing, similar=True)
     assert marked([monday]) == []
+
+
+def test_a_transaction_id_the_bank_reuses_for_another_line() -> None:
+    # Some banks number each download's lines from 1: FITID 1 was the 2,000.00 deposit
+    # of 2025-03-03, and next week it is a payroll debit of -2,183.14. By its id alone
+    # the payroll line was taken for the deposit and left out (commented out).
+    existing = [line(datetime.date(2025, 3, 3), "2000.00", "deposit")]
+    existing[0].meta[ID_KEY] = "ofx-000000000001"
+    payroll = line(datetime.date(2025, 3, 10), "-2183.14", "payroll")
+    payroll.meta[ID_KEY] = "ofx-000000000001"
+    mark_duplicates([payroll], existing, similar=True)
+    assert marked([payroll]) == []
+    assert payroll.meta[ID_KEY] == "ofx-000000000001-20250310--2183.14"
+    assert payroll.meta["import-id-reused"].startswith(
+        "the bank gave this line the id of another (2025-03-03, 2000.00 USD"
+    )
+    # Imported again, beside the booked payroll line: a duplicate of it.
+    again = line(datetime.date(2025, 3, 10), "-2183.14", "payroll")
+    again.meta[ID_KEY] = "ofx-000000000001"
+    mark_duplicates([again], [*existing, payroll], similar=True)
+    assert again.meta["__duplicate__"] is payroll
+    # The same line downloaded again (same amount, a day apart) is the booked one.
+    same = line(datetime.date(2025, 3, 4), "2000.00", "deposit")
+    same.meta[ID_KEY] = "ofx-000000000001"
+    mark_duplicates([same], existing, similar=True)
+    assert same.meta["__duplicate__"] is existing[0]
