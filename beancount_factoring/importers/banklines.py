@@ -44,7 +44,7 @@ from beancount.core.amount import Amount
 from beancount_factoring.importers.base import ID_KEY, ImportFailure
 from beancount_factoring.importers.held import HeldInvoices
 from beancount_factoring.ledger.book import read_book
-from beancount_factoring.terms.agreement import DIRECTIVE, Agreement, Agreements
+from beancount_factoring.terms.agreement import DIRECTIVE, Agreement, Agreements, name_pattern
 
 # Where the agreements come from: a ledger file, its entries, or {pattern: clearing account}.
 FactorSource = Union[str, "os.PathLike[str]", Sequence[Any], Mapping[str, str], None]
@@ -72,6 +72,7 @@ class _ByAgreement:
         if latest and len(self.loans) == len(latest):
             self.loans |= {""}
         self.held = HeldInvoices(entries, self.loans)
+        self.rivals = _rivals(entries, self.terms)
 
     def governing(self, key: str, currency: str) -> list[Agreement]:
         """The factor's agreements that govern a line in `currency`, as the plugin picks
@@ -88,6 +89,8 @@ class _ByAgreement:
     def clearing(self, text: str, date: datetime.date, bank: str, currency: str) -> str | None:
         candidates = []
         for key in self.agreements.factor_of_payee(text):
+            if any(pattern.search(text) for pattern in self.rivals.get(key, ())):
+                continue  # a customer whose name holds the factor's: its payment
             terms = self.governing(key, currency)
             if not terms:
                 # Every agreement of this factor is broken (bean-check says why), or each
@@ -102,6 +105,30 @@ class _ByAgreement:
             candidates = [a for a in candidates if a.bank == bank] or candidates
         accounts = {a.clearing for a in candidates}
         return accounts.pop() if len(accounts) == 1 else None
+
+
+def _rivals(
+    entries: Sequence[Any], terms: Mapping[str, list[Agreement]]
+) -> dict[str, list[re.Pattern[str]]]:
+    """Per factor, the name patterns of the ledger's customers whose names hold the
+    factor's name (`Summit Logistics` beside the factor Summit): a line that names such a
+    customer is its payment, not the factor's, whose default pattern (its name as a word)
+    matches it too."""
+    names: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and "invoice" in entry.meta:
+            for name in (entry.meta.get("customer"), entry.payee):
+                if isinstance(name, str) and name.strip():
+                    names.add(name.strip())
+    found: dict[str, list[re.Pattern[str]]] = {}
+    for key, agreements in terms.items():
+        if any(a.payee.pattern != name_pattern(a.name) for a in agreements):
+            continue  # a pattern of its own (`SUMMIT FUNDING`) says which lines are its
+        factor = re.compile(name_pattern(key), re.IGNORECASE)
+        for name in names:
+            if name.casefold() != key and factor.search(name):
+                found.setdefault(key, []).append(re.compile(name_pattern(name), re.IGNORECASE))
+    return found
 
 
 class _ByPattern:

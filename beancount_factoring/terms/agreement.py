@@ -668,7 +668,7 @@ def _fee_schedule(reader: _Reader) -> FeeSchedule | None:
         return None
 
 
-def _default_payee(name: str) -> str:
+def name_pattern(name: str) -> str:
     """A factor's name as a whole word, its words apart by any few separators or none.
 
     Banks write "Summit Capital" as SUMMIT CAPITAL, SUMMIT-CAPITAL, SUMMIT  CAPITAL or
@@ -682,7 +682,7 @@ def _default_payee(name: str) -> str:
 
 def _payee(reader: _Reader, name: str) -> re.Pattern[str] | None:
     """The pattern of the factor's bank lines (by default its name as a word)."""
-    payee_text = reader.meta.get("payee", _default_payee(name))
+    payee_text = reader.meta.get("payee", name_pattern(name))
     if not isinstance(payee_text, str):
         reader.error("payee", f"{payee_text!r} must be a quoted regular expression")
     elif not payee_text.strip():
@@ -1075,7 +1075,7 @@ class Agreements:
     def _name_pattern(self, key: str) -> re.Pattern[str]:
         pattern = self._names.get(key)
         if pattern is None:
-            pattern = re.compile(_default_payee(key), re.IGNORECASE)
+            pattern = re.compile(name_pattern(key), re.IGNORECASE)
             self._names[key] = pattern
         return pattern
 

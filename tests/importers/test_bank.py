@@ -616,3 +616,24 @@ def test_a_pending_line_anywhere_in_a_day_leaves_that_day_unasserted(tmp_path: P
         ("2025-02-11", Decimal("1500.00")),
         ("2025-02-12", Decimal("1700.00")),
     ]
+
+
+def test_a_customer_whose_name_holds_a_factors_is_not_the_factor(tmp_path: Path) -> None:
+    # Summit (no payee: pattern: its name as a word) and a customer, Summit Logistics:
+    # the customer's payment "SUMMIT LOGISTICS ACH PMT" went to Summit's clearing
+    # account, where the plugin would take it for Summit's deposit.
+    ledger = TWO_SUMMITS.replace(
+        '2025-03-03 * "TQL" "Load 1"', '2025-03-03 * "Summit Logistics" "Load 1"'
+    )
+    existing, errors, _ = loader.load_string('plugin "beancount_factoring.plugin"\n' + ledger)
+    assert errors == []
+    importer = BankCsvImporter("Assets:Bank:Checking", narration="Description")
+    path = write(
+        tmp_path, "Date,Description,Amount\n03/05/2025,SUMMIT LOGISTICS ACH PMT,1000.00\n"
+    )
+    (entry,) = importer.extract(path, existing)
+    assert entry.flag == "!" and "Summit" not in entry.postings[1].account
+    # Summit's own deposit is still Summit's.
+    path = write(tmp_path, "Date,Description,Amount\n03/05/2025,SUMMIT ACH CREDIT,930.00\n")
+    (entry,) = importer.extract(path, existing)
+    assert entry.postings[1].account == "Assets:Factoring:Summit:Clearing"
