@@ -18,7 +18,7 @@ here once, in date order.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -217,15 +217,16 @@ def _read_lines(facts: Facts) -> None:
     # name (a chargeback moves it to the recourse receivables): a payment that links it
     # there is its payment too.
     moved: dict[str, set[str]] = {}
-    for index, entry in _in_order_of_checks(facts.entries, prefixes):
+    is_receivable = _receivable_test(prefixes, receivable_cache)
+    for index, entry in _in_order_of_checks(facts.entries, is_receivable):
         if type(entry) is not data.Transaction:
             continue
         for posting in _named_first(entry):
             account = posting.account
+            # (The cache read inline: this runs for every posting of the ledger.)
             known = receivable_cache.get(account)
             if known is None:
-                known = any(account == p or account.startswith(p + ":") for p in prefixes)
-                receivable_cache[account] = known
+                known = is_receivable(account)
             if not known and account not in watched:
                 continue
             units = units_of(posting)
@@ -263,7 +264,23 @@ def _read_lines(facts: Facts) -> None:
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
 
 
-def _in_order_of_checks(entries: list[data.Directive], prefixes: set[str]) -> Iterable[Any]:
+def _receivable_test(prefixes: set[str], cache: dict[str, bool]) -> Callable[[str], bool]:
+    """Whether an account is a receivable (under one of ``prefixes``), kept in ``cache``."""
+
+    def receivable(account: str) -> bool:
+        found = cache.get(account)
+        if found is None:
+            found = cache[account] = any(
+                account == p or account.startswith(p + ":") for p in prefixes
+            )
+        return found
+
+    return receivable
+
+
+def _in_order_of_checks(
+    entries: list[data.Directive], receivable: Callable[[str], bool]
+) -> Iterable[Any]:
     """(index, entry) of the entries, each check returned unpaid listed above its own
     check taken after it, as the plugin takes it (``book.returns_after_checks``)."""
     payments = [
@@ -274,17 +291,6 @@ def _in_order_of_checks(entries: list[data.Directive], prefixes: set[str]) -> It
         and "factoring" not in entry.meta
         and "invoice" not in entry.meta
     ]
-
-    known: dict[str, bool] = {}
-
-    def receivable(account: str) -> bool:
-        found = known.get(account)
-        if found is None:
-            found = known[account] = any(
-                account == p or account.startswith(p + ":") for p in prefixes
-            )
-        return found
-
     taken_after = returns_after_checks(payments, receivable)
     if not taken_after:
         return enumerate(entries)

@@ -201,18 +201,25 @@ def test_a_corrected_report_says_which_figures_changed() -> None:
     assert "__duplicate__" in other.meta and "differs-from-ledger" not in other.meta
 
 
-def test_two_releases_of_one_amount_are_two_lines(tmp_path: Path) -> None:
-    # The reserve released 75.00 on 04/07 and 75.00 again on 04/09; the ledger holds the
-    # bank line of the first only. The first is its duplicate; the second is imported
-    # (both were matched to the one bank line, the second release left out in silence).
+def two_releases(tmp_path: Path, second: str) -> Path:
+    """The Lakeshore reserve report with its release of 151.25 on 04/08 as two of 75.00:
+    on 04/07 and on ``second``."""
     doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
     text = doc.read_text(encoding="utf-8").replace(
         "04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$82.00",
         "04/07/2025,Release,ACH 77811,,Reserve release (rebate),($75.00),$158.25\n"
-        "04/09/2025,Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
+        f"{second},Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
     )
     path = tmp_path / doc.name
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_two_releases_of_one_amount_are_two_lines(tmp_path: Path) -> None:
+    # The reserve released 75.00 on 04/07 and 75.00 again on 04/09; the ledger holds the
+    # bank line of the first only. The first is its duplicate; the second is imported
+    # (both were matched to the one bank line, the second release left out in silence).
+    path = two_releases(tmp_path, "04/09/2025")
     bank_line = """
 2025-04-07 * "LAKESHORE FUNDING LLC" "ACH CREDIT"
   import-id: "bank-000000000001"
@@ -242,14 +249,7 @@ def test_two_releases_whose_bank_lines_came_later_are_each_paired(tmp_path: Path
     # nearest pair (04/10 with 04/09, one day) was taken first, and 04/07 had no line
     # left within three days: it was imported beside its bank line, 75.00 twice in the
     # bank. Now each release has its own line (two days apart each).
-    doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
-    text = doc.read_text(encoding="utf-8").replace(
-        "04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$82.00",
-        "04/07/2025,Release,ACH 77811,,Reserve release (rebate),($75.00),$158.25\n"
-        "04/10/2025,Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
-    )
-    path = tmp_path / doc.name
-    path.write_text(text, encoding="utf-8")
+    path = two_releases(tmp_path, "04/10/2025")
     bank_lines = "".join(
         f"""
 2025-04-{day} * "LAKESHORE FUNDING LLC" "ACH CREDIT"
@@ -274,14 +274,7 @@ def test_a_release_imported_before_claims_its_own_entry(tmp_path: Path) -> None:
     # The report of 04/07 brought the release of 04/07 (75.00); the next report lists it
     # again beside a second 75.00 of 04/09. The first is a duplicate by its id; the second
     # is new (it was taken for a duplicate of the booked first, two days apart).
-    doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
-    text = doc.read_text(encoding="utf-8").replace(
-        "04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$82.00",
-        "04/07/2025,Release,ACH 77811,,Reserve release (rebate),($75.00),$158.25\n"
-        "04/09/2025,Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
-    )
-    path = tmp_path / doc.name
-    path.write_text(text, encoding="utf-8")
+    path = two_releases(tmp_path, "04/09/2025")
     importer = FROM_LEDGER["lakeshore"]
     existing, _, _ = loader.load_string(BASE)
     first = [e for e in importer.extract(str(path), existing) if e.meta.get("factoring")]

@@ -221,14 +221,17 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _FROM_WORDS = frozenset(("from", "source", "short", "deduct", "deducted", "taken", "take"))
 
 
+def _words(key: str) -> list[str]:
+    """A key's words, lower case: `partPayment`, `part-payment` and `part_payment` alike."""
+    return re.split(r"[^a-z]+", _CAMEL.sub("-", key).lower())
+
+
 def _says_from(key: str) -> bool:
-    words = re.split(r"[^a-z]+", _CAMEL.sub("-", key).lower())
-    return any(word in _FROM_WORDS for word in words)
+    return any(word in _FROM_WORDS for word in _words(key))
 
 
 def _says_in_part(key: str) -> bool:
-    words = re.split(r"[^a-z]+", _CAMEL.sub("-", key).lower())
-    return any(word in _PART_WORDS or word.startswith("partial") for word in words)
+    return any(word in _PART_WORDS or word.startswith("partial") for word in _words(key))
 
 
 def _unread_choice(meta: dict[str, object], partial: object) -> str | None:
