@@ -170,6 +170,27 @@ BASE = """
             "key 'recourse-days' (column 3): written twice (first on line 6); Beancount "
             "keeps only this one, 30",
         ),
+        # A fee of a fraction of a cent was booked as written (10.005 USD) and the deposit
+        # that paid the factor's 10.01 or 10.00 missed it by less than a cent, in silence.
+        (
+            ("recourse-days: 90", "recourse-days: 90\n  minimum-fee: 10.005 USD"),
+            7,
+            "key 'minimum-fee' (column 3): 10.005 USD is not in whole cents",
+        ),
+        (
+            ("recourse-days: 90", "recourse-days: 90\n  invoice-fee: 5.001 USD"),
+            7,
+            "key 'invoice-fee' (column 3): 5.001 USD is not in whole cents",
+        ),
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  buyout-fee: "0.5% + 10.005 USD"'),
+            7,
+            "key 'buyout-fee' (column 3): 10.005 USD is not in whole cents",
+        ),
+        # Python's Decimal reads "2_5" as 25 and "1e1" as 10: a 25% fee from a slip.
+        (('fee: "flat 2.5%"', 'fee: "flat 2_5%"'), 5, "is not a percentage"),
+        (('fee: "flat 2.5%"', 'fee: "tiered 1e1%/30d"'), 5, "is not a percentage"),
+        (('fee: "flat 2.5%"', 'fee: "flat 2,5%"'), 5, "is not a percentage"),
     ],
 )
 def test_bad_agreement_names_the_line_and_the_problem(tmp_path, change, line, expected):

@@ -44,10 +44,12 @@ from beancount.core.amount import Amount
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.terms.fees import (
     ROUNDING_MODES,
+    THOUSANDTHS,
     FeeRule,
     FeeSchedule,
     parse_fee,
     parse_fee_rule,
+    whole_units,
 )
 
 DIRECTIVE = "factoring-agreement"
@@ -420,6 +422,16 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _fraction_of_cent(number: Decimal, currency: str) -> str:
+    """Why an amount of an agreement with a fraction of a cent cannot be used."""
+    smallest = "thousandths" if currency in THOUSANDTHS else "cents"
+    return (
+        f"{number} {currency} is not in whole {smallest}: a factor charges none of its "
+        f"fractions, and the deposits would miss it by less than a cent in silence; "
+        f"correct the amount"
+    )
+
+
 class _Reader:
     """Reads one directive's keys, collecting one error per bad key."""
 
@@ -474,6 +486,9 @@ class _Reader:
         if not isinstance(value, Amount) or value.number is None or value.number < 0:
             self.error(key, f"{_shown(value)} must be an amount with a currency, like 25.00 USD")
             return None
+        if not whole_units(value.number, value.currency):
+            self.error(key, _fraction_of_cent(value.number, value.currency))
+            return None
         return value
 
     def charge(self, key: str) -> FeeRule | None:
@@ -481,10 +496,14 @@ class _Reader:
         if value is None:
             return None
         try:
-            return parse_fee_rule(value)
+            rule = parse_fee_rule(value)
         except ValueError as exc:
             self.error(key, str(exc))
             return None
+        if rule.currency is not None and not whole_units(rule.fixed, rule.currency):
+            self.error(key, _fraction_of_cent(rule.fixed, rule.currency))
+            return None
+        return rule
 
     def currency(self) -> str | None:
         value = self.meta.get("currency")

@@ -35,18 +35,32 @@ ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "down"
 HUNDRED = Decimal(100)
 
 
+def whole_units(number: Decimal, currency: str) -> bool:
+    """True if ``number`` is in whole cents (thousandths for the KWD and the like)."""
+    unit = MIL if currency in THOUSANDTHS else CENT
+    return number == number.quantize(unit)
+
+
 def round_money(value: Decimal, rounding: str = "half-up") -> Decimal:
     """Round an amount to cents with the named rounding mode."""
     return value.quantize(CENT, rounding=ROUNDING_MODES[rounding])
 
 
+# A percentage's number as a bookkeeper writes it: Decimal alone would also read "2_5"
+# as 25 and "1e1" as 10, a fee ten times the one meant from a slip of the keyboard.
+_PERCENT_NUMBER = re.compile(r"\+?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
 def parse_percent(text: str) -> Decimal:
     """Read ``"2.5%"`` as Decimal("0.025"); raise ValueError otherwise."""
     text = text.strip()
-    if not text.endswith("%"):
+    number = text[:-1].strip()
+    if not text.endswith("%") or not _PERCENT_NUMBER.fullmatch(number):
+        if text.endswith("%") and number.startswith("-"):
+            raise ValueError(f"{text!r} must lie between 0% and 100%")
         raise ValueError(f"{text!r} is not a percentage; write it like '2.5%'")
     try:
-        value = Decimal(text[:-1].strip())
+        value = Decimal(number)
     except InvalidOperation:
         raise ValueError(f"{text!r} is not a percentage; write it like '2.5%'") from None
     if not value.is_finite() or value < 0 or value > HUNDRED:
