@@ -205,6 +205,7 @@ def _read_lines(facts: Facts) -> None:
             watched.add(agreement.vat_account)
             facts.vat_accounts.add(agreement.vat_account)
     facts.factor_of_account = {a: next(iter(k)) for a, k in owners.items() if len(k) == 1}
+    others_cost = _others_cost(facts, agreements, owners)
     reserves = {agreement.reserve for agreement in agreements}
     receivable_cache: dict[str, bool] = {}
     invoices = book.invoices
@@ -244,7 +245,7 @@ def _read_lines(facts: Facts) -> None:
                 invoice if isinstance(invoice, str) else None,
                 index,
             )
-            if account in watched:
+            if account in watched and not others_cost(line, entry):
                 facts.lines.setdefault(account, []).append(line)
                 if line.part == "short-pay" and line.invoice and account in reserves:
                     facts.short_pay_lines.setdefault(line.invoice, []).append(line)
@@ -262,6 +263,43 @@ def _read_lines(facts: Facts) -> None:
                         if account != invoices[number].account:
                             moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
+
+
+def _others_cost(
+    facts: Facts, agreements: list[Agreement], owners: dict[str, set[str]]
+) -> Callable[[Line, data.Transaction], bool]:
+    """A test of a posting to an ``invoice-fee-account`` or ``transfer-fee-account`` that
+    is not the factor's: the ledger guide's own example keeps the transfer fees with the
+    bank's other wire fees (``Expenses:Bank:WireFees``), whose wire to a fuel vendor is no
+    factoring cost. Such an account may hold other costs; a posting there counts as the
+    factor's if the plugin wrote it (``factoring-part``), it names an invoice, or its entry
+    is the factor's: one of its events, one that links an invoice it bought, or one whose
+    payee or narration names it. (A ``fees`` account is the factor's alone: every posting
+    to it counts, a fee typed by hand without a word of the factor too.)"""
+    shared = {a.invoice_fee_account for a in agreements} | {
+        a.transfer_fee_account for a in agreements
+    }
+    shared -= {a.fees for a in agreements}
+    if not shared:
+        return lambda line, entry: False
+    event_factor = {event.index: event.factor for event in facts.book.events}
+    states = facts.settlement.states
+    agreements_ = facts.book.agreements
+
+    def others(line: Line, entry: data.Transaction) -> bool:
+        if line.account not in shared or line.part is not None or line.invoice is not None:
+            return False
+        mine = owners.get(line.account, set())
+        if event_factor.get(line.index) in mine:
+            return False
+        for link in entry.links:
+            state = states.get(link)
+            if state is not None and state.factor is not None:
+                return False
+        text = f"{entry.payee or ''} {entry.narration or ''}"
+        return not mine.intersection(agreements_.factor_of_payee(text, by_name=True))
+
+    return others
 
 
 def _receivable_test(prefixes: set[str], cache: dict[str, bool]) -> Callable[[str], bool]:

@@ -280,3 +280,60 @@ def test_a_fee_in_another_currency_than_its_invoice_is_of_no_invoice(fee):
     assert factors[("Summit", "CAD")].annual_rate == rate
     assert factors[("Summit", "USD")].fees.total == D(35)
     assert factors[("Summit", "USD")].untied_fees == D(35)
+
+
+# The bookkeeper keeps Summit's transfer fees with the bank's other wire fees, as the
+# ledger guide's own example does (transfer-fee-account: Expenses:Bank:WireFees).
+SHARED_TRANSFER_ACCOUNT = """
+2025-01-01 open Expenses:Bank:WireFees
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 15.00 USD
+  transfer-fee-account: Expenses:Bank:WireFees
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load A"
+  invoice: "A"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^A
+  Assets:Bank:Checking         915.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-10 * "Chase" "Outgoing wire to the fuel vendor"
+  Expenses:Bank:WireFees   30.00 USD
+  Assets:Bank:Checking
+
+2025-03-12 * "SUMMIT FUNDING" "Wire fee on the March statement"
+  Expenses:Bank:WireFees   25.00 USD
+  Assets:Bank:Checking
+
+2025-03-14 * "Chase" "Incoming wire fee" ^A
+  Expenses:Bank:WireFees   12.00 USD
+  Assets:Bank:Checking
+
+2025-04-03 * "TQL" "paid A" ^A
+  factoring: "collected"
+"""
+
+
+def test_a_shared_transfer_fee_account_counts_only_the_factors_fees():
+    # Summit's fees: 2% of 1,000.00 = 20.00 at funding, the 15.00 transfer fee, the
+    # 25.00 wire fee Summit's line charged and the 12.00 of the entry that links its
+    # invoice A: 72.00. The 30.00 wire to the fuel vendor is the bank's, not Summit's:
+    # counted, it made Summit's all-in rate (20 + 15 + 30 + 25 + 12) / (950 x 30) x 365
+    # = 130.63% instead of 72 / (950 x 30) x 365 = 92.21%.
+    book = book_of(full(SHARED_TRANSFER_ACCOUNT))
+    assert book.facts.errors == []
+    report = book.cost(as_of=day(2025, 4, 3))
+    (line,) = report.by_factor
+    assert line.fees == Fees(discount=D("20.00"), transfer=D("15.00"), other=D("37.00"))
+    assert round(line.all_in_rate * 100, 2) == D("92.21")
+    customers = by_key(report.by_customer)
+    assert customers[NO_INVOICE].fees == Fees(other=D("37.00"))
+    assert sum((m.fees.total for m in report.by_month), D(0)) == D("72.00")
