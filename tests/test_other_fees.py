@@ -344,6 +344,26 @@ def test_fct134__a_fee_given_as_a_negative_amount(charge):
     assert balance(entries, FEES) == balance(entries, CLEARING) == 0
 
 
+@pytest.mark.parametrize("charge", ["other", "wire", "minimum-volume"])
+def test_fct134__a_fee_given_in_a_fraction_of_a_cent(charge):
+    # Booked as given, 30.005 went to the fees and clearing accounts; a deposit of 900.00
+    # (950.00 advanced - 20.00 - 30.005 = 899.995) was then an FCT120 "difference +0.00",
+    # or, with a tolerance, its half cent booked as rounding. Now nothing is booked.
+    text = (
+        SUMMIT
+        + f"""
+2025-04-01 * "Summit" "Fee"
+  factoring: "fee"
+  charge: "{charge}"
+  amount: 30.005 USD
+"""
+    )
+    entries, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert "amount: 30.005 USD is not in whole cents" in errors[0].message
+    assert balance(entries, FEES) == balance(entries, CLEARING) == 0
+
+
 # Summit's March: a 50,000.00 minimum volume at 1% of the shortfall and a 500.00 least
 # total of discount fees; V1 and V2 (10,000.00 each, 2% = 200.00 each) funded on 03-30
 # and on 03-31, the month's last day.

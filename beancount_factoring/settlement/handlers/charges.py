@@ -49,6 +49,7 @@ from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.fees import whole_units
 
 ZERO = Decimal(0)
 # A charge's kind, and the factoring-part of its postings.
@@ -134,6 +135,20 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
             f"amount, like amount: {-stated.number} {stated.currency}. A fee the factor "
             "refunds is not a fee event: book the refund as a transaction of your own that "
             "credits the agreement's fees account",
+            event,
+        )
+        return None
+    if (
+        isinstance(stated, Amount)
+        and stated.number is not None
+        and not whole_units(stated.number, stated.currency)
+    ):
+        # Booked as given, the fraction would come back at the deposit that nets it as
+        # a difference that rounds to nothing (or be booked as rounding in silence).
+        settler.error(
+            "FCT134",
+            f"amount: {stated} is not in whole cents, which is all a factor charges: "
+            "give the fee as the factor's statement shows it",
             event,
         )
         return None
