@@ -91,11 +91,26 @@ def _failed(code: str, place: str, message: str) -> tuple[int, str, str]:
     return _stop(code, place, message), "", ""
 
 
+_YEAR_MONTH_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        message = f"{text!r} is not a date; write it like 2025-03-31"
+        example = "2025-03-31"
+        why = ""
+        parts = _YEAR_MONTH_DAY.fullmatch(text.strip())
+        if parts is not None:
+            # Written year first but not as YYYY-MM-DD (2025-3-1), or a day the month
+            # does not have (2025-02-30): say which, rather than only "not a date".
+            padded = f"{parts[1]}-{int(parts[2]):02d}-{int(parts[3]):02d}"
+            try:
+                datetime.date.fromisoformat(padded)
+                example = padded
+            except ValueError as exc:
+                why = f" ({exc})"
+        message = f"{text!r} is not a date{why}; write it like {example}"
         raise argparse.ArgumentTypeError(coded("FCT312", message)) from None
 
 
@@ -299,6 +314,14 @@ def _computed(
         given = "--as-of" if args.as_of else "the ledger's as-of date"
         message = f"{start} is after {given} {as_of}: the period would be empty"
         return _failed("FCT316", "argument --start", message)
+    if args.factor is not None and not args.factor.strip():
+        # (`--factor "$FACTOR"` with the variable unset): not every factor's report.
+        names = ", ".join(book.factors) or "none: the ledger has no factoring agreement"
+        message = (
+            f"the factor's name is empty; give one (the factors are {names}), or leave out "
+            "--factor for all factors"
+        )
+        return _failed("FCT311", "argument --factor", message)
     if book.warnings:
         # The factoring state could not be computed: any report would be wrong.
         return _failed("FCT318", args.ledger, _UNCOMPUTED.format(book.warnings[0]))

@@ -133,6 +133,17 @@ def test_unknown_factor_exits_2(capsys):
     assert "'Nobody'" in err and "Lakeshore, Pinecrest" in err
 
 
+@pytest.mark.parametrize("report", ["reserve", "aging", "cost", "compare", "reconcile"])
+def test_an_empty_factor_name_exits_2(report, capsys):
+    # `--factor "$FACTOR"` with the variable unset: the report was every factor's, with
+    # no word that the one asked for was not named.
+    code, out = run(report, EXAMPLE, "--factor", " ")
+    assert (code, out) == (2, "")
+    err = capsys.readouterr().err
+    assert err.startswith("bean-factoring: argument --factor: FCT311 ")
+    assert "Lakeshore, Pinecrest" in err and "leave out --factor" in err
+
+
 def test_a_ledger_that_does_not_load_exits_2(tmp_path, capsys):
     missing = tmp_path / "missing.beancount"
     assert run("reserve", str(missing))[0] == 2
@@ -150,6 +161,12 @@ def test_a_ledger_that_does_not_load_exits_2(tmp_path, capsys):
     [
         (["reserve", EXAMPLE, "--as-of", "yesterday"], "argument --as-of: FCT312 'yesterday'"),
         (["cost", EXAMPLE, "--start", "2025-02-30"], "argument --start: FCT312 '2025-02-30'"),
+        (
+            ["cost", EXAMPLE, "--start", "2025-02-30"],
+            "'2025-02-30' is not a date (day is out of range for month); write it like 2025-03-31",
+        ),
+        (["aging", EXAMPLE, "--as-of", "2025-3-1"], "write it like 2025-03-01"),
+        (["aging", EXAMPLE, "--as-of", "03/01/2025"], "FCT312 '03/01/2025' is not a date; write"),
         (["reserve", EXAMPLE, "--format", "xml"], "argument --format: FCT313 invalid choice"),
         (["reserve"], "error: FCT313 the following arguments are required: LEDGER"),
         (["ledger", EXAMPLE], "argument REPORT: FCT313 invalid choice: 'ledger'"),

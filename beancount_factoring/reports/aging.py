@@ -26,7 +26,8 @@ due. On the invoice basis it is the invoice date::
 
 Under the loan model the invoices the factor holds are still on our
 receivable accounts: they are shown in the factor's table only, and their
-receivable amount is counted as ``pledged``, so that the receivables we hold
+receivable amount is counted as ``pledged`` up to what the factor holds (the rest, a
+debit memo billed on the invoice, is ours), so that the receivables we hold
 plus the pledged ones still tie to the receivable accounts' balance.
 """
 
@@ -185,8 +186,17 @@ def _our_lines(
             continue
         snap = facts.snap(number, as_of)
         if snap is not None and _pledged(snap):
-            currency = facts.book.invoices[number].face.currency
-            pledged[currency] = pledged.get(currency, ZERO) + amount
+            invoice = facts.book.invoices[number]
+            currency = invoice.face.currency
+            # Pledged is what the factor holds (its table's figure); what the receivable
+            # holds beyond it (a debit memo billed on the invoice) is ours.
+            held = (invoice.face.number or ZERO) - (snap.paid or ZERO)
+            share = min(amount, max(held, ZERO))
+            pledged[currency] = pledged.get(currency, ZERO) + share
+            amount -= share
+            if not amount:
+                continue
+            lines.append(_line(facts, number, None, OPEN, amount, as_of, basis))
             continue
         state = CHARGED_BACK if snap is not None and snap.charged_back_on else OPEN
         lines.append(_line(facts, number, None, state, amount, as_of, basis))

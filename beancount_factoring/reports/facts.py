@@ -210,7 +210,7 @@ def _read_lines(facts: Facts) -> None:
     receivable_cache: dict[str, bool] = {}
     invoices = book.invoices
     states = facts.settlement.states
-    open_amounts: dict[str, Decimal] = {}
+    open_amounts = _OpenAmounts(invoices)
     # How each credit of several invoices was shared (a check returned unpaid gives back
     # what it paid of each), by account, currency, invoices and amount.
     shared: dict[tuple[Any, ...], list[list[tuple[str | None, Decimal]]]] = {}
@@ -259,7 +259,7 @@ def _read_lines(facts: Facts) -> None:
                 for number, amount in shares:
                     facts.receivable.append((line, number, amount))
                     if number is not None:
-                        open_amounts[number] = open_amounts.get(number, ZERO) + amount
+                        open_amounts.add(number, amount, index)
                         if account != invoices[number].account:
                             moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
@@ -300,6 +300,32 @@ def _others_cost(
         return not mine.intersection(agreements_.factor_of_payee(text, by_name=True))
 
     return others
+
+
+class _OpenAmounts:
+    """What each invoice is owed by the receivable postings read so far, to share a
+    credit of several invoices on: its face from the start, even while its own entry is
+    still to come (a payment dated before the invoice it pays), as the plugin shares
+    on the faces; then what the postings since took off or added (a debit memo)."""
+
+    __slots__ = ("billed", "invoices", "posted")
+
+    def __init__(self, invoices: dict[str, Any]) -> None:
+        self.invoices = invoices
+        self.posted: dict[str, Decimal] = {}
+        # The invoices whose own entry was read (its face is then among ``posted``).
+        self.billed: set[str] = set()
+
+    def add(self, number: str, amount: Decimal, index: int) -> None:
+        self.posted[number] = self.posted.get(number, ZERO) + amount
+        if self.invoices[number].position == index:
+            self.billed.add(number)
+
+    def left(self, number: str) -> Decimal:
+        amount = self.posted.get(number, ZERO)
+        if number not in self.billed:
+            amount += self.invoices[number].face.number or ZERO
+        return amount
 
 
 def _receivable_test(prefixes: set[str], cache: dict[str, bool]) -> Callable[[str], bool]:
@@ -433,7 +459,7 @@ def _share_by_number(
     line: Line,
     entry: data.Transaction,
     invoices: dict[str, Any],
-    open_amounts: dict[str, Decimal],
+    open_amounts: _OpenAmounts,
     moved: dict[str, set[str]],
     shared: dict[tuple[Any, ...], list[list[tuple[str | None, Decimal]]]],
 ) -> list[tuple[str | None, Decimal]]:
@@ -462,7 +488,7 @@ def _share_by_number(
     shares: list[tuple[str | None, Decimal]] = []
     rest = -line.number
     for candidate in linked[:-1]:
-        take = min(max(open_amounts.get(candidate, ZERO), ZERO), rest)
+        take = min(max(open_amounts.left(candidate), ZERO), rest)
         if take:
             shares.append((candidate, -take))
             rest -= take
@@ -491,7 +517,7 @@ def _unnamed_total(entry: data.Transaction, line: Line) -> Decimal:
 
 
 def _share_debit(
-    line: Line, linked: list[str], invoices: dict[str, Any], open_amounts: dict[str, Decimal]
+    line: Line, linked: list[str], invoices: dict[str, Any], open_amounts: _OpenAmounts
 ) -> list[tuple[str | None, Decimal]]:
     """A debit that links several invoices on its account (sorted oldest first), shared
     as the plugin takes back a payment: youngest first, each up to what was paid of it
@@ -501,7 +527,7 @@ def _share_debit(
     rest = line.number
     for candidate in reversed(linked[1:]):
         face = invoices[candidate].face.number or ZERO
-        take = min(max(face - open_amounts.get(candidate, ZERO), ZERO), rest)
+        take = min(max(face - open_amounts.left(candidate), ZERO), rest)
         if take:
             shares.append((candidate, take))
             rest -= take

@@ -251,6 +251,15 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
             # invoice bought before the currency's own line started stays where it went.
             general = dict.fromkeys(a.reserve for a in agreements if a.currency is None)
             own.extend(name for name in general if _holds(facts, name, currency, as_of))
+        else:
+            # A currency with no line of its own (the general line's): that line's
+            # accounts, and another line's only if it holds the currency.
+            own = [a.reserve for a in agreements if a.currency is None]
+            own += [
+                name
+                for name in accounts.get(key, ())
+                if name not in own and _holds(facts, name, currency, as_of)
+            ]
         names = tuple(dict.fromkeys(own)) or accounts.get(key, ())
         balance, points = _balances(facts, names, currency, as_of)
         invoices.sort(key=lambda line: (line.funded_on, line.invoice))

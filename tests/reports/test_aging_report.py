@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from beancount import loader
+from beancount.core import data
 from conftest import book_of
 from report_ledgers import GROUPED, LEDGERS, full
 
@@ -409,3 +410,144 @@ def test_a_credit_in_another_currency_than_the_invoice_it_links_pays_none_of_it(
         ("CA-1", OPEN, "CAD"): D("1000.00"),
         ("", UNATTRIBUTED, "USD"): D("-720.00"),
     }
+
+
+# TQL pays 500.00 on 03-05 for two loads billed later: INV-1 (1,000.00, 03-10) and
+# INV-2 (500.00, 03-12). Summit funds INV-2 on 03-14 (sold, or pledged under the loan
+# model).
+PAID_BEFORE_BILLED = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-05 * "TQL" "Prepayment for loads 1 and 2" ^INV-1 ^INV-2
+  Assets:Bank:Checking          500.00 USD
+  Assets:Receivable:TQL
+
+2025-03-10 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-12 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+
+2025-03-14 * "SUMMIT FUNDING" "ACH" ^INV-2
+  Assets:Bank:Checking          465.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def _loan(text: str) -> str:
+    return text.replace("  recourse-days: 90\n", '  recourse-days: 90\n  model: "loan"\n', 1)
+
+
+def _ties_per_customer(book, report) -> None:
+    """Per customer, the aging's open total plus what a factor holds pledged on the
+    customer's receivable (loan model) is the balance of that receivable."""
+    balances: dict[str, Decimal] = {}
+    for entry in book.facts.entries:
+        if isinstance(entry, data.Transaction) and entry.date <= report.as_of:
+            for posting in entry.postings:
+                if posting.account.startswith("Assets:Receivable:"):
+                    customer = posting.account.rsplit(":", 1)[-1]
+                    balances[customer] = balances.get(customer, ZERO) + posting.units.number
+    found: dict[str, Decimal] = {}
+    for row in report.unfactored:
+        found[row.customer] = found.get(row.customer, ZERO) + row.total
+    loan = {x.invoice for x in report.invoices if x.factor and _is_loan(book, x.invoice)}
+    for x in report.invoices:
+        if x.invoice in loan and x.factor:
+            found[x.customer] = found.get(x.customer, ZERO) + x.amount
+    assert {c: v for c, v in found.items() if v} == {c: v for c, v in balances.items() if v}
+
+
+def _is_loan(book, number: str) -> bool:
+    state = book.facts.settlement.states.get(number)
+    return state is not None and state.agreement is not None and state.agreement.loan
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["settled-again", "plugin-run"])
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_payment_dated_before_its_invoices_is_shared_as_the_plugin_shares_it(
+    model, kept, monkeypatch
+):
+    # The plugin shares the 500.00 on the faces, oldest first: INV-1 (03-10) takes
+    # 500.00 of its 1,000.00, INV-2 nothing, so INV-2 is funded whole (no FCT131). The
+    # aging shared it on the amounts open on 03-05, when neither was billed: nothing
+    # to INV-1, the whole 500.00 to the last, INV-2. It then showed INV-1 open
+    # 1,000.00, and INV-2 -500.00 ours beside its 500.00 with Summit (sale model), or
+    # 0.00 pledged where Summit holds 500.00 (loan model: TQL 1,000.00 ours, 500.00
+    # too much).
+    # On 03-31, TQL owes us INV-1 1,000.00 - 500.00 = 500.00 (21 days, 1-30) and Summit
+    # INV-2 500.00. Receivable: 1,000.00 + 500.00 - 500.00 = 1,000.00, less the sale
+    # (500.00) = 500.00; under the loan model 1,000.00, of which INV-2's 500.00 pledged.
+    monkeypatch.setattr(history, "_wanted", kept)
+    text = full(PAID_BEFORE_BILLED)
+    if model == "loan":
+        text = _loan(text)
+    book = book_of(text)
+    assert book.facts.errors == []
+    paid = [(e.invoices, e.amount) for e in book.facts.book.events if e.kind == "payment"]
+    assert paid == [(("INV-1",), D("500.00"))]
+    report = book.aging(as_of=day(2025, 3, 31))
+    found = {(x.invoice, x.factor, x.state): x.amount for x in report.invoices}
+    assert found == {("INV-1", None, OPEN): D("500.00"), ("INV-2", "Summit", FUNDED): D("500.00")}
+    assert rows(report.unfactored) == {("TQL", None): buckets(d30="500.00")}
+    (totals,) = report.totals
+    assert totals.pledged == (D("500.00") if model == "loan" else ZERO)
+    assert totals.receivable_balance == sum(totals.unfactored) + totals.pledged
+    _ties_per_customer(book, report)
+
+
+def test_a_debit_memo_on_a_pledged_invoice_is_ours():
+    # Loan model. INV-1 (1,000.00, 03-01) is billed 200.00 of detention on 03-04 and
+    # pledged to Summit on 03-05 for its face; INV-2 (500.00, 03-03) stays ours. The
+    # receivable holds 1,000.00 + 500.00 + 200.00 = 1,700.00: Summit holds 1,000.00 of
+    # it, the customer owes us INV-2 500.00 and INV-1's detention 200.00 (by invoice
+    # date on 03-31: 30 and 28 days, 1-30). The aging counted INV-1's whole 1,200.00 as
+    # pledged and showed TQL 500.00 ours, 200.00 short of what we hold; as sold (the
+    # sale model) the 200.00 is ours on INV-1.
+    text = _loan(
+        full(
+            PAID_BEFORE_BILLED.split('2025-03-05 * "TQL"')[0]
+            + """
+2025-03-01 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+
+2025-03-04 * "TQL" "Detention on load 1" ^INV-1
+  Assets:Receivable:TQL         200.00 USD
+  Income:Freight
+
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+        )
+    )
+    book = book_of(text)
+    assert book.facts.errors == []
+    report = book.aging(as_of=day(2025, 3, 31))
+    found = {(x.invoice, x.factor, x.state): x.amount for x in report.invoices}
+    assert found == {
+        ("INV-1", None, OPEN): D("200.00"),
+        ("INV-2", None, OPEN): D("500.00"),
+        ("INV-1", "Summit", FUNDED): D("1000.00"),
+    }
+    assert rows(report.unfactored) == {("TQL", None): buckets(d30="700.00")}
+    (totals,) = report.totals
+    assert totals.pledged == totals.factor_outstanding == D("1000.00")
+    assert totals.receivable_balance == sum(totals.unfactored) + totals.pledged == D("1700.00")
+    _ties_per_customer(book, report)

@@ -209,6 +209,52 @@ def test_a_reserve_held_on_the_general_line_ties_after_a_currency_line_starts() 
         ), day
 
 
+def test_a_currency_without_a_line_of_its_own_names_only_the_accounts_that_hold_it() -> None:
+    # INV-1 (1,000.00 USD, under the general line) beside INV-2's CAD line of April:
+    # on 04-15 the USD reserve (50.00) is on Assets:Factoring:Summit:Reserve alone. The
+    # report named the CAD line's account beside it ("Summit (USD): ...:Reserve,
+    # ...:CAD:Reserve"), as if the USD balance were partly there.
+    text = CURRENCY_LINE_LATER.replace(
+        "2025-01-01 open Assets:Bank:CAD",
+        "2025-01-01 open Assets:Bank:CAD\n2025-01-01 open Assets:Bank:USD",
+    ).replace("  bank: Assets:Bank:CAD\n\n2025-04-01", "  bank: Assets:Bank:USD\n\n2025-04-01", 1)
+    text += """
+2025-04-02 * "TQL" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:TQL        1000.00 CAD
+  Income:Freight
+
+2025-04-03 * "SUMMIT FUNDING" "ACH INV-3" ^INV-3
+  Assets:Bank:CAD               940.00 CAD
+  Assets:Factoring:Summit:CAD:Clearing
+
+2025-04-05 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-04-06 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+  Assets:Bank:USD               880.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    book = book_of(text)
+    assert book.facts.errors == []
+    found = {
+        f.currency: (f.accounts, f.account_balance, f.unexplained)
+        for f in book.reserve(as_of=datetime.date(2025, 4, 15)).factors
+    }
+    assert found == {
+        # INV-2's 100.00 (general line) and INV-3's 1,000.00 - 950.00 = 50.00 (CAD line).
+        "CAD": (
+            ("Assets:Factoring:Summit:CAD:Reserve", "Assets:Factoring:Summit:Reserve"),
+            Decimal("150.00"),
+            Decimal("0.00"),
+        ),
+        # INV-1: 1,000.00 - 900.00 = 100.00.
+        "USD": (("Assets:Factoring:Summit:Reserve",), Decimal("100.00"), Decimal("0.00")),
+    }
+
+
 SHORT_PAY_TOOK_ALL = """
 plugin "beancount_factoring.plugin"
 
