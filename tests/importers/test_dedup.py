@@ -265,3 +265,51 @@ def test_a_transaction_id_the_bank_reuses_for_another_line() -> None:
     same.meta[ID_KEY] = "ofx-000000000001"
     mark_duplicates([same], existing, similar=True)
     assert same.meta["__duplicate__"] is existing[0]
+
+
+def test_a_line_edited_by_hand_after_import_is_not_imported_again() -> None:
+    """The statement imported, then the bookkeeper edits its lines: the ELD line's
+    amount by a cent (-35.00 -> -35.01), the fuel draft split, its bank posting written
+    last. The CSV has no reference column, so a line's id is made of its date, amount
+    and text: the booked entry of that id is this very line, edited. Imported again, the
+    first was a line of its own (`import-id-reused`, the bank said to reuse an id it
+    never gave), the second was matched only as a probable duplicate whose note said
+    the same."""
+    first = us_checking(FACTORS).extract(str(CSV), [])
+    eld, fuel = eld_line(first), next(e for e in first if "-818.22" in str(e.postings[0].units))
+    ledger = (
+        "2025-01-01 open Assets:Bank:Checking\n2025-01-01 open Expenses:Software\n"
+        "2025-01-01 open Expenses:Fuel\n2025-01-01 open Expenses:Uncategorized\n"
+        f'2025-02-05 * "Trucklog" "ELD, February"\n  {ID_KEY}: "{eld.meta[ID_KEY]}"\n'
+        "  Assets:Bank:Checking    -35.01 USD\n  Expenses:Software\n"
+        f'2025-02-10 * "FleetOne" "fuel draft"\n  {ID_KEY}: "{fuel.meta[ID_KEY]}"\n'
+        "  Expenses:Fuel    800.00 USD\n  Expenses:Uncategorized    18.22 USD\n"
+        "  Assets:Bank:Checking    -818.22 USD\n"
+    )
+    entries, existing = imported(ledger)
+    booked = [e for e in existing if isinstance(e, data.Transaction)]
+    by_id = {e.meta[ID_KEY]: e for e in entries}
+    again = [by_id[eld.meta[ID_KEY]], by_id[fuel.meta[ID_KEY]]]
+    assert [e.meta.get("__duplicate__") for e in again] == booked  # by id, both
+    assert all("import-id-reused" not in e.meta and dedup.NOTE_KEY not in e.meta for e in again)
+    # The edited amount is said, for the bookkeeper to check against the statement.
+    assert (
+        again[0]
+        .meta["differs-from-ledger"]
+        .startswith("the statement has -35.00 USD on 2025-02-05, the booked entry")
+    )
+    assert "-35.01 USD" in again[0].meta["differs-from-ledger"]
+    assert "differs-from-ledger" not in again[1].meta  # the same amount, split
+
+
+def test_a_bank_id_reused_is_told_by_the_bank_posting_not_the_first() -> None:
+    # An OFX line booked under FITID 7, its bank posting written second: the same line
+    # downloaded again is its duplicate, not a reused id.
+    booked = line(datetime.date(2025, 3, 3), "-96.44", "fuel")
+    booked = booked._replace(postings=booked.postings[::-1])
+    booked.meta[ID_KEY] = "ofx-000000000007"
+    again = line(datetime.date(2025, 3, 3), "-96.44", "fuel")
+    again.meta[ID_KEY] = "ofx-000000000007"
+    mark_duplicates([again], [booked], similar=True)
+    assert again.meta["__duplicate__"] is booked
+    assert "import-id-reused" not in again.meta
