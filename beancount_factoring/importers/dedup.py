@@ -193,26 +193,37 @@ def _source(ident: str) -> str:
 
 
 # The factor's events a report brings that may be in the ledger already without its id.
-EVENT_KINDS = ("collected", "schedule")
+EVENT_KINDS = ("collected", "schedule", "chargeback", "fee")
+# The links an event's own kind gives it (a schedule's, a fee's), not an invoice's.
+_EVENT_LINKS = ("sched-", "fee-")
 # The key of an imported entry's id (base.ID_KEY; base imports this module).
 _IMPORTED = "import-id"
 
 
 def event_key(entry: Any) -> tuple[Any, ...] | None:
     """What a factor's event is matched by: its kind and invoices, and what it says of
-    them: a payment's amount (None: the whole face or the rest), a schedule's number."""
+    them: a payment's amount (None: the whole face or the rest), a schedule's number, a
+    fee's amount (a chargeback says nothing more: the plugin works out its amount)."""
     if not isinstance(entry, data.Transaction) or entry.meta is None:
         return None
     kind = entry.meta.get("factoring")
     if kind not in EVENT_KINDS:
         return None
-    invoices = frozenset(link for link in entry.links if not link.startswith("sched-"))
-    if kind == "collected":
-        paid = entry.meta.get("paid")
-        said = getattr(paid, "number", paid)
-    else:
+    invoices = frozenset(link for link in entry.links if not link.startswith(_EVENT_LINKS))
+    said: Any = None
+    if kind in ("collected", "fee"):
+        figure = entry.meta.get("paid" if kind == "collected" else "amount")
+        said = getattr(figure, "number", figure)
+    elif kind == "schedule":
         said = str(entry.meta.get("schedule", ""))
     return (kind, invoices, said)
+
+
+def _keys(key: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+    """The keys an imported event may be found by: its own, and for a fee of invoices
+    the same fee typed without their links (from the factor's email)."""
+    kind, invoices, said = key
+    return (key, (kind, frozenset(), said)) if kind == "fee" and invoices else (key,)
 
 
 def _near(other: Any, entry: Any) -> bool:
@@ -225,8 +236,8 @@ def _near(other: Any, entry: Any) -> bool:
 
 
 def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
-    """Mark a report's `collected` and `schedule` events already in the ledger as
-    probable duplicates: typed by hand from the factor's email, or imported from
+    """Mark a report's `collected`, `schedule`, `chargeback` and `fee` events already in
+    the ledger as probable duplicates: typed by hand from the factor's email, or imported from
     another report that writes the payment's reference another way (the weekly report,
     then the monthly one). Same kind, same invoices, same amount paid (or schedule),
     dated within two working days of one typed by hand, or on the same day as one imported.
@@ -235,7 +246,7 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
     keys = _unmarked(entries, event_key)
     if not keys:
         return
-    wanted = set(keys.values())
+    wanted = {each for key in keys.values() for each in _keys(key)}
     found: dict[tuple[Any, ...], list[Any]] = {}
     for entry in existing:
         key = event_key(entry)
@@ -247,13 +258,20 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
         if key is None:
             continue
         candidates = [
-            other for other in found.get(key, ()) if id(other) not in taken and _near(other, entry)
+            other
+            for each in _keys(key)
+            for other in found.get(each, ())
+            if id(other) not in taken and _near(other, entry)
         ]
         if not candidates:
             continue
         other = min(candidates, key=lambda other: abs(other.date - entry.date))
         taken.add(id(other))
-        _mark(entry, other, f"the same {key[0]} event of the same invoices", "one")
+        booked = event_key(other)
+        linked = booked is not None and booked[1] == key[1]
+        alike = "of the same invoices" if linked else "without the invoices' links"
+        amount = " and amount" if key[0] == "fee" else ""
+        _mark(entry, other, f"the same {key[0]} event {alike}{amount}", "one")
 
 
 def figure_changes(new: data.Transaction, booked: data.Transaction) -> list[str]:

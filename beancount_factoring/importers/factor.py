@@ -452,6 +452,15 @@ class FactorReportImporter(base.Importer):
                         "report; correct the booked schedule if this one is right"
                     )
         dedup.mark_typed_events(entries, existing)
+        # A fee the factor took from the reserve (the one kind of entry here that is no
+        # event), typed by hand from its statement: found as a bank line is, by account,
+        # amount and date.
+        fees = [
+            e for e in entries if isinstance(e, data.Transaction) and "factoring" not in e.meta
+        ]
+        if fees:
+            taken = {id(e.meta["__duplicate__"]) for e in entries if "__duplicate__" in e.meta}
+            dedup.mark_similar(fees, existing, taken)
         todo = [
             e
             for e in entries
