@@ -116,11 +116,27 @@ def _within(entry: Any, other: Any) -> bool:
     """Close enough in date to be the same line: two working days for a line typed by
     hand or from another kind of file (a card used on Friday, posted on Monday); two
     days for one from a file of the same kind, which would have had the same id (the
-    lines of a Thursday and a Monday are two fuel stops)."""
+    lines of a Thursday and a Monday are two fuel stops). A release (from the factor's
+    reserve report) is the bank's line as the report finds its bank line
+    (`release_near`), whichever of the two files is imported first."""
     own, booked = entry.meta.get(_IMPORTED), (other.meta or {}).get(_IMPORTED)
     if isinstance(own, str) and isinstance(booked, str) and _source(own) == _source(booked):
         return abs((other.date - entry.date).days) <= WORKING_DAYS
+    if (other.meta or {}).get("factoring") == "release":
+        return release_near(other.date, entry.date)
     return working_days_apart(other.date, entry.date) <= WORKING_DAYS
+
+
+# How many calendar days a factor's release and its bank line may be apart (a release
+# sent on Tuesday and posted on Friday), beside two working days (Friday to Tuesday).
+RELEASE_DAYS = 3
+
+
+def release_near(one: datetime.date, other: datetime.date) -> bool:
+    """Whether a release of the factor's reserve report and a bank line of its amount
+    are dated close enough to be one payment: two working days, or three calendar days."""
+    days = abs((one - other).days)
+    return days <= RELEASE_DAYS or working_days_apart(one, other) <= WORKING_DAYS
 
 
 def working_days_apart(one: datetime.date, other: datetime.date) -> int:

@@ -313,3 +313,17 @@ def test_a_bank_id_reused_is_told_by_the_bank_posting_not_the_first() -> None:
     mark_duplicates([again], [booked], similar=True)
     assert again.meta["__duplicate__"] is booked
     assert "import-id-reused" not in again.meta
+
+
+def test_a_bank_line_finds_the_release_booked_from_the_reserve_report_as_it_finds_it() -> None:
+    # The release booked from the factor's reserve report on Tuesday 2025-04-08; the bank
+    # posts it on Friday 04-11 (three days): the reserve report, imported after the bank
+    # line, would have found it; the bank line imported after the report did not, and was
+    # booked beside it (the cash twice). Saturday 04-12 is four days: another line.
+    booked = line(datetime.date(2025, 4, 8), "151.25", "Reserve release (rebate), ACH 77812")
+    booked.meta.update({ID_KEY: "release-37fafbd18b9c", "factoring": "release"})
+    for day, expected in ((11, True), (12, False)):
+        bank = line(datetime.date(2025, 4, day), "151.25", "LAKESHORE FUNDING LLC ACH CREDIT")
+        bank.meta[ID_KEY] = "bank-000000000001"
+        mark_duplicates([bank], [booked], similar=True)
+        assert (bank.meta.get("__duplicate__") is booked) is expected, day

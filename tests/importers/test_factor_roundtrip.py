@@ -360,3 +360,27 @@ def test_a_reserve_fee_typed_by_hand_is_a_duplicate() -> None:
         assert ("__duplicate__" in fee.meta) is expected, ledger
         if expected:
             assert fee.meta["probable-duplicate"].startswith("same account and amount, 1 day")
+
+
+def test_a_release_paid_over_a_weekend_is_its_bank_lines_duplicate(tmp_path: Path) -> None:
+    # The factor sends the release on Friday 2025-04-04; the bank posts it on Tuesday
+    # 04-08: four calendar days, two working days. The bank line, imported first, found
+    # the release from the report within two working days, but the release found no bank
+    # line (three calendar days): it was booked again beside it, the cash twice.
+    doc = tmp_path / "reserve_account_2025-04-30.csv"
+    text = (DOCUMENTS / "lakeshore" / doc.name).read_text(encoding="utf-8")
+    doc.write_text(text.replace("04/08/2025,Release", "04/04/2025,Release"), encoding="utf-8")
+    bank_line = """
+2025-04-08 * "LAKESHORE FUNDING LLC" "ACH CREDIT"
+  import-id: "bank-000000000001"
+  Assets:Bank:Checking            151.25 USD
+  Assets:Factoring:Lakeshore:Clearing
+"""
+    importer = FROM_LEDGER["lakeshore"]
+    # Wednesday 04-09 is three working days after: another line.
+    for ledger, expected in ((bank_line, True), (bank_line.replace("04-08", "04-09"), False)):
+        existing, _, _ = loader.load_string(BASE + ledger)
+        entries = importer.extract(str(doc), existing)
+        importer.deduplicate(entries, existing)
+        release = next(e for e in entries if e.meta.get("factoring") == "release")
+        assert ("__duplicate__" in release.meta) is expected, ledger
