@@ -89,8 +89,9 @@ class Similar:
         self._taken = taken
         self.comparisons = 0
 
-    def match(self, entry: data.Transaction, key: Key) -> Any | None:
-        """The nearest untaken existing entry of the key within the window, taken."""
+    def match(self, entry: data.Transaction, key: Key, agreeing: bool = False) -> Any | None:
+        """The nearest untaken existing entry of the key within the window, taken; with
+        `agreeing`, only one whose other side agrees with the entry's (`_agrees`)."""
         found = self._by_key.get(key)
         if found is None:
             return None
@@ -103,6 +104,8 @@ class Similar:
             self.comparisons += 1
             if id(other) in self._taken or not _within(entry, other):
                 continue
+            if agreeing and not _agrees(entry, other, key[0]):
+                continue
             apart = (working_days_apart(day, entry.date), abs((day - entry.date).days))
             if best is None or apart < best[0]:
                 best = (apart, other)
@@ -110,6 +113,24 @@ class Similar:
             return None
         self._taken.add(id(best[1]))
         return best[1]
+
+
+def _agrees(entry: Any, other: Any, account: str) -> bool:
+    """Whether two transactions of one amount on `account` post their other side alike:
+    to one account, or to accounts of one parent (the factor's clearing account, and the
+    reserve the plugin split a deposit to)."""
+
+    def sides(transaction: Any) -> set[str]:
+        found = set()
+        for posting in transaction.postings:
+            if posting.account != account:
+                found.add(posting.account)
+                parent = posting.account.rpartition(":")[0]
+                if ":" in parent:  # `Expenses` alone says nothing
+                    found.add(parent)
+        return found
+
+    return not sides(entry).isdisjoint(sides(other))
 
 
 def _within(entry: Any, other: Any) -> bool:
@@ -162,13 +183,17 @@ def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -
     if not keys:
         return 0
     similar = Similar(set(keys.values()), existing, taken)
-    for entry in entries:
-        key = keys.get(id(entry))
-        if key is None:
-            continue
-        other = similar.match(entry, key)
-        if other is not None:
-            _mark(entry, other, "same account and amount", "line")
+    # First the entries whose other side agrees with the booked one's (of two factors'
+    # deposits of one amount, the typed Lakeshore deposit is the Lakeshore line's), then
+    # the rest, by account and amount alone.
+    for agreeing in (True, False):
+        for entry in entries:
+            key = keys.get(id(entry))
+            if key is None or _DUPLICATE in entry.meta:
+                continue
+            other = similar.match(entry, key, agreeing)
+            if other is not None:
+                _mark(entry, other, "same account and amount", "line")
     return similar.comparisons
 
 

@@ -327,3 +327,24 @@ def test_a_bank_line_finds_the_release_booked_from_the_reserve_report_as_it_find
         bank.meta[ID_KEY] = "bank-000000000001"
         mark_duplicates([bank], [booked], similar=True)
         assert (bank.meta.get("__duplicate__") is booked) is expected, day
+
+
+def test_of_two_factors_deposits_of_one_amount_the_typed_ones_factor_is_its_duplicate() -> None:
+    # Lakeshore's deposit of 2,279.00 typed from the bank's app; the statement has it and
+    # Pinecrest's deposit of the same amount on the same day, Pinecrest's first. Pinecrest's
+    # was taken for the typed line (commented out, lost) and Lakeshore's booked again: the
+    # bank balanced, Lakeshore had a deposit too many and Pinecrest's schedule none.
+    existing, _, _ = loader.load_string(
+        "2025-01-01 open Assets:Bank:Checking\n"
+        "2025-01-01 open Assets:Factoring:Lakeshore:Clearing\n"
+        '2025-04-03 * "Lakeshore" "deposit, seen in the bank\'s app"\n'
+        "  Assets:Bank:Checking    2279.00 USD\n  Assets:Factoring:Lakeshore:Clearing\n"
+    )
+    day = datetime.date(2025, 4, 3)
+    lines = []
+    for factor in ("Pinecrest", "Lakeshore"):
+        bank = line(day, "2279.00", f"{factor.upper()} ACH CREDIT")
+        clearing = bank.postings[1]._replace(account=f"Assets:Factoring:{factor}:Clearing")
+        lines.append(bank._replace(postings=[bank.postings[0], clearing]))
+    mark_duplicates(lines, existing, similar=True)
+    assert [e.narration for e in marked(lines)] == ["LAKESHORE ACH CREDIT"]
