@@ -163,6 +163,9 @@ class BankCsvImporter(Importer):
             "balance": balance,
             "reference": reference,
         }
+        # Without the bank's reference, a line's id is made of its content: the booked
+        # entry of an id is that very line, however the bookkeeper edited it.
+        self.content_ids = reference is None
         self.date_column = date
         self.narration_columns = _names(narration)
         self.formats = _names(date_format)

@@ -36,6 +36,7 @@ from typing import Any
 
 import beangulp
 from beancount.core import data
+from beancount.core.amount import Amount
 from beangulp import exceptions
 
 from beancount_factoring.errors import IMPORTER_CODES
@@ -561,13 +562,16 @@ def existing_ids(entries: Iterable[Any]) -> set[str]:
     return ids
 
 
-def mark_duplicates(entries: list[Any], existing: Sequence[Any], similar: bool = False) -> int:
+def mark_duplicates(
+    entries: list[Any], existing: Sequence[Any], similar: bool = False, content_ids: bool = False
+) -> int:
     """Mark entries whose id is already in `existing` the way beangulp does.
 
     With `similar`, also a balance assertion already in the ledger (same day, account and
     amount), and, as a probable duplicate, a transaction of the same amount on the same
     account within two working days (`dedup.py`). Returns the existing entries compared by that
-    rule (0 without it).
+    rule (0 without it). `content_ids`: the ids are made of each line's content, never
+    given by the bank, so the booked entry of an id is that line, whatever was edited.
     """
     known: dict[str, Any] = {}
     balances: dict[tuple[Any, ...], Any] = {}
@@ -584,7 +588,7 @@ def mark_duplicates(entries: list[Any], existing: Sequence[Any], similar: bool =
     for entry in entries:
         value = entry.meta.get(ID_KEY) if entry.meta is not None else None
         if similar and value is not None and value in known:
-            value = _own_id(entry, known[value], value)
+            value = _own_id(entry, known[value], value, content_ids)
         if value is not None and value in known:
             entry.meta["__duplicate__"] = other = known[value]
             taken.add(id(other))
@@ -600,27 +604,62 @@ def mark_duplicates(entries: list[Any], existing: Sequence[Any], similar: bool =
 REUSED_KEY = "import-id-reused"
 
 
-def _own_id(entry: Any, booked: Any, value: str) -> str:
+def _own_id(entry: Any, booked: Any, value: str, content_ids: bool) -> str:
     """The id of a bank line: its own, unless the booked line of that id is another
     line (another amount, or more than a few days apart: a bank that reuses its
     transaction ids, FITID 1 each week). Then the line keeps an id of its own, made of
     the reused one, its date and its amount, and a note says so; it is imported, and
-    found again as a duplicate when the file is imported again."""
+    found again as a duplicate when the file is imported again.
+
+    The booked line is compared by what it posts to the line's account (the bookkeeper
+    may have split it, or written the bank posting last). An id made of the line's
+    content (`content_ids`) is never reused: a booked entry of another amount or date
+    is this line edited by hand, and the duplicate says what differs."""
     if not (isinstance(entry, data.Transaction) and isinstance(booked, data.Transaction)):
         return value
     if not entry.postings or not booked.postings:
         return value
-    mine, theirs = entry.postings[0], booked.postings[0]
-    if mine.units == theirs.units and abs((entry.date - booked.date).days) <= REUSED_DAYS:
+    mine = entry.postings[0]
+    theirs = _posted(booked, mine.account)
+    if mine.units == theirs and abs((entry.date - booked.date).days) <= REUSED_DAYS:
+        return value
+    where = f"{(booked.meta or {}).get('filename')}:{(booked.meta or {}).get('lineno')}"
+    if content_ids:
+        if mine.units != theirs or entry.date != booked.date:
+            entry.meta[CHANGED_KEY] = (
+                f"the statement has {mine.units} on {entry.date}, the booked entry ({where}) "
+                f"{theirs} on {booked.date}: it is this line, edited by hand, and is not "
+                "imported again; correct the booked entry if the statement is right"
+            )
         return value
     own = f"{value}-{entry.date:%Y%m%d}-{mine.units.number if mine.units else ''}"
     entry.meta[ID_KEY] = own
-    where = f"{(booked.meta or {}).get('filename')}:{(booked.meta or {}).get('lineno')}"
     entry.meta[REUSED_KEY] = (
-        f"the bank gave this line the id of another ({booked.date}, {theirs.units}, booked "
+        f"the bank gave this line the id of another ({booked.date}, {theirs}, booked "
         f"at {where}): imported as a line of its own"
     )
     return own
+
+
+def _posted(entry: data.Transaction, account: str) -> Amount | None:
+    """What a transaction posts to an account in all, if in one currency (None else)."""
+    numbers: list[Decimal] = []
+    currencies = set()
+    for posting in entry.postings:
+        units = posting.units
+        if posting.account == account and units is not None:
+            if not isinstance(units.number, Decimal):
+                return None
+            numbers.append(units.number)
+            currencies.add(units.currency)
+    if len(currencies) != 1:
+        return None
+    return Amount(sum(numbers, Decimal(0)), currencies.pop())
+
+
+# The note on a duplicate whose booked entry differs from it (a corrected report, or a
+# line edited by hand).
+CHANGED_KEY = "differs-from-ledger"
 
 
 # How far apart a line and the booked line of its id may be dated and still be one line.
@@ -631,8 +670,11 @@ class Importer(beangulp.Importer):
     """A beangulp importer of statement lines whose `deduplicate()` matches on
     `import-id`, and marks probable duplicates by account, amount and date."""
 
+    # True when every id is made of its line's content (never the bank's own id).
+    content_ids = False
+
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
         # The index of a large ledger is many small objects, none in a cycle: the
         # collector would walk the whole ledger again and again as they accumulate.
         with no_gc_pauses():
-            mark_duplicates(entries, existing, similar=True)
+            mark_duplicates(entries, existing, similar=True, content_ids=self.content_ids)

@@ -89,8 +89,9 @@ class Similar:
         self._taken = taken
         self.comparisons = 0
 
-    def match(self, entry: data.Transaction, key: Key) -> Any | None:
-        """The nearest untaken existing entry of the key within the window, taken."""
+    def match(self, entry: data.Transaction, key: Key, agreeing: bool = False) -> Any | None:
+        """The nearest untaken existing entry of the key within the window, taken; with
+        `agreeing`, only one whose other side agrees with the entry's (`_agrees`)."""
         found = self._by_key.get(key)
         if found is None:
             return None
@@ -103,6 +104,8 @@ class Similar:
             self.comparisons += 1
             if id(other) in self._taken or not _within(entry, other):
                 continue
+            if agreeing and not _agrees(entry, other, key[0]):
+                continue
             apart = (working_days_apart(day, entry.date), abs((day - entry.date).days))
             if best is None or apart < best[0]:
                 best = (apart, other)
@@ -112,15 +115,49 @@ class Similar:
         return best[1]
 
 
+def _agrees(entry: Any, other: Any, account: str) -> bool:
+    """Whether two transactions of one amount on `account` post their other side alike:
+    to one account, or to accounts of one parent (the factor's clearing account, and the
+    reserve the plugin split a deposit to)."""
+
+    def sides(transaction: Any) -> set[str]:
+        found = set()
+        for posting in transaction.postings:
+            if posting.account != account:
+                found.add(posting.account)
+                parent = posting.account.rpartition(":")[0]
+                if ":" in parent:  # `Expenses` alone says nothing
+                    found.add(parent)
+        return found
+
+    return not sides(entry).isdisjoint(sides(other))
+
+
 def _within(entry: Any, other: Any) -> bool:
     """Close enough in date to be the same line: two working days for a line typed by
     hand or from another kind of file (a card used on Friday, posted on Monday); two
     days for one from a file of the same kind, which would have had the same id (the
-    lines of a Thursday and a Monday are two fuel stops)."""
+    lines of a Thursday and a Monday are two fuel stops). A release (from the factor's
+    reserve report) is the bank's line as the report finds its bank line
+    (`release_near`), whichever of the two files is imported first."""
     own, booked = entry.meta.get(_IMPORTED), (other.meta or {}).get(_IMPORTED)
     if isinstance(own, str) and isinstance(booked, str) and _source(own) == _source(booked):
         return abs((other.date - entry.date).days) <= WORKING_DAYS
+    if (other.meta or {}).get("factoring") == "release":
+        return release_near(other.date, entry.date)
     return working_days_apart(other.date, entry.date) <= WORKING_DAYS
+
+
+# How many calendar days a factor's release and its bank line may be apart (a release
+# sent on Tuesday and posted on Friday), beside two working days (Friday to Tuesday).
+RELEASE_DAYS = 3
+
+
+def release_near(one: datetime.date, other: datetime.date) -> bool:
+    """Whether a release of the factor's reserve report and a bank line of its amount
+    are dated close enough to be one payment: two working days, or three calendar days."""
+    days = abs((one - other).days)
+    return days <= RELEASE_DAYS or working_days_apart(one, other) <= WORKING_DAYS
 
 
 def working_days_apart(one: datetime.date, other: datetime.date) -> int:
@@ -146,13 +183,17 @@ def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -
     if not keys:
         return 0
     similar = Similar(set(keys.values()), existing, taken)
-    for entry in entries:
-        key = keys.get(id(entry))
-        if key is None:
-            continue
-        other = similar.match(entry, key)
-        if other is not None:
-            _mark(entry, other, "same account and amount", "line")
+    # First the entries whose other side agrees with the booked one's (of two factors'
+    # deposits of one amount, the typed Lakeshore deposit is the Lakeshore line's), then
+    # the rest, by account and amount alone.
+    for agreeing in (True, False):
+        for entry in entries:
+            key = keys.get(id(entry))
+            if key is None or _DUPLICATE in entry.meta:
+                continue
+            other = similar.match(entry, key, agreeing)
+            if other is not None:
+                _mark(entry, other, "same account and amount", "line")
     return similar.comparisons
 
 
@@ -193,26 +234,37 @@ def _source(ident: str) -> str:
 
 
 # The factor's events a report brings that may be in the ledger already without its id.
-EVENT_KINDS = ("collected", "schedule")
+EVENT_KINDS = ("collected", "schedule", "chargeback", "fee")
+# The links an event's own kind gives it (a schedule's, a fee's), not an invoice's.
+_EVENT_LINKS = ("sched-", "fee-")
 # The key of an imported entry's id (base.ID_KEY; base imports this module).
 _IMPORTED = "import-id"
 
 
 def event_key(entry: Any) -> tuple[Any, ...] | None:
     """What a factor's event is matched by: its kind and invoices, and what it says of
-    them: a payment's amount (None: the whole face or the rest), a schedule's number."""
+    them: a payment's amount (None: the whole face or the rest), a schedule's number, a
+    fee's amount (a chargeback says nothing more: the plugin works out its amount)."""
     if not isinstance(entry, data.Transaction) or entry.meta is None:
         return None
     kind = entry.meta.get("factoring")
     if kind not in EVENT_KINDS:
         return None
-    invoices = frozenset(link for link in entry.links if not link.startswith("sched-"))
-    if kind == "collected":
-        paid = entry.meta.get("paid")
-        said = getattr(paid, "number", paid)
-    else:
+    invoices = frozenset(link for link in entry.links if not link.startswith(_EVENT_LINKS))
+    said: Any = None
+    if kind in ("collected", "fee"):
+        figure = entry.meta.get("paid" if kind == "collected" else "amount")
+        said = getattr(figure, "number", figure)
+    elif kind == "schedule":
         said = str(entry.meta.get("schedule", ""))
     return (kind, invoices, said)
+
+
+def _keys(key: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+    """The keys an imported event may be found by: its own, and for a fee of invoices
+    the same fee typed without their links (from the factor's email)."""
+    kind, invoices, said = key
+    return (key, (kind, frozenset(), said)) if kind == "fee" and invoices else (key,)
 
 
 def _near(other: Any, entry: Any) -> bool:
@@ -225,8 +277,8 @@ def _near(other: Any, entry: Any) -> bool:
 
 
 def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
-    """Mark a report's `collected` and `schedule` events already in the ledger as
-    probable duplicates: typed by hand from the factor's email, or imported from
+    """Mark a report's `collected`, `schedule`, `chargeback` and `fee` events already in
+    the ledger as probable duplicates: typed by hand from the factor's email, or imported from
     another report that writes the payment's reference another way (the weekly report,
     then the monthly one). Same kind, same invoices, same amount paid (or schedule),
     dated within two working days of one typed by hand, or on the same day as one imported.
@@ -235,7 +287,7 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
     keys = _unmarked(entries, event_key)
     if not keys:
         return
-    wanted = set(keys.values())
+    wanted = {each for key in keys.values() for each in _keys(key)}
     found: dict[tuple[Any, ...], list[Any]] = {}
     for entry in existing:
         key = event_key(entry)
@@ -247,13 +299,20 @@ def mark_typed_events(entries: list[Any], existing: Iterable[Any]) -> None:
         if key is None:
             continue
         candidates = [
-            other for other in found.get(key, ()) if id(other) not in taken and _near(other, entry)
+            other
+            for each in _keys(key)
+            for other in found.get(each, ())
+            if id(other) not in taken and _near(other, entry)
         ]
         if not candidates:
             continue
         other = min(candidates, key=lambda other: abs(other.date - entry.date))
         taken.add(id(other))
-        _mark(entry, other, f"the same {key[0]} event of the same invoices", "one")
+        booked = event_key(other)
+        linked = booked is not None and booked[1] == key[1]
+        alike = "of the same invoices" if linked else "without the invoices' links"
+        amount = " and amount" if key[0] == "fee" else ""
+        _mark(entry, other, f"the same {key[0]} event {alike}{amount}", "one")
 
 
 def figure_changes(new: data.Transaction, booked: data.Transaction) -> list[str]:

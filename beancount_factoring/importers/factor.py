@@ -84,8 +84,6 @@ from beancount_factoring.terms.agreement import (
 )
 
 BALANCES = ("daily", "last", "none")
-# How far apart the bank's date and the reserve ledger's date of one release may be.
-RELEASE_WINDOW = datetime.timedelta(days=3)
 # The company form, left out of an account guessed from a debtor's name.
 # What each kind of report becomes.
 BUILDERS: dict[str, Callable[[Report, Context], list[data.Directive]]] = {
@@ -452,6 +450,15 @@ class FactorReportImporter(base.Importer):
                         "report; correct the booked schedule if this one is right"
                     )
         dedup.mark_typed_events(entries, existing)
+        # A fee the factor took from the reserve (the one kind of entry here that is no
+        # event), typed by hand from its statement: found as a bank line is, by account,
+        # amount and date.
+        fees = [
+            e for e in entries if isinstance(e, data.Transaction) and "factoring" not in e.meta
+        ]
+        if fees:
+            taken = {id(e.meta["__duplicate__"]) for e in entries if "__duplicate__" in e.meta}
+            dedup.mark_similar(fees, existing, taken)
         todo = [
             e
             for e in entries
@@ -530,7 +537,7 @@ def _paired(releases: list[Any], lines: list[Any]) -> list[tuple[Any, Any]]:
         for j in range(1, columns + 1):
             found = max(best[i - 1][j], best[i][j - 1])
             apart = abs((lines[j - 1].date - day).days)
-            if apart <= RELEASE_WINDOW.days:
+            if dedup.release_near(lines[j - 1].date, day):
                 pairs, days = best[i - 1][j - 1]
                 found = max(found, (pairs + 1, days - apart))
             best[i][j] = found

@@ -32,6 +32,10 @@ file's header lacks for it:
       not identified; closest: ...FactorReportImporter:Lakeshore (93% of its columns)
       line 2: the header has no 'Net Funded' column (net, optional); the headers found ...
 
+`extract` says the same of each file it did not claim, after the files it extracted:
+a statement saved under another name that does not show the account number its importer
+asks for would otherwise be listed by its name alone, its lines never booked.
+
 Neither `identify()` nor any of this raises: beangulp and Fava call `identify()` for every
 importer on every file, and an exception there would stop the whole run (in Fava, the
 whole import page). The error is raised by `extract()`, for that one file: beangulp prints
@@ -91,7 +95,7 @@ def ingest(
     group = beangulp.Ingest([*together(importers), UnreadableFile()], hooks)
     group.cli.add_command(_identify, "identify")
     for name in ("identify", "extract", "archive"):
-        group.cli.add_command(_safe_files(group.cli.commands[name]), name)
+        group.cli.add_command(_safe_files(group.cli.commands[name], name == "extract"), name)
     return group
 
 
@@ -125,19 +129,25 @@ def safe_files(sources: Sequence[str], log: Callable[..., Any]) -> tuple[list[st
     return files, refused
 
 
-def _safe_files(command: click.Command) -> click.Command:
+def _safe_files(command: click.Command, explain: bool = False) -> click.Command:
     """A copy of a beangulp command that is given only the files `safe_files` keeps,
-    and exits with status 1 when it refused one."""
+    and exits with status 1 when it refused one. With `explain`, it then says why each
+    file that nearly fits an importer was not claimed (`not_claimed`)."""
     run = command.callback
     assert run is not None
     guarded = copy.copy(command)
 
     def callback(**kwargs: Any) -> Any:
-        files, refused = safe_files(kwargs["src"], utils.logger(err=True))
+        log = utils.logger(err=True)
+        files, refused = safe_files(kwargs["src"], log)
         try:
             result = run(**{**kwargs, "src": tuple(files)})
         except SystemExit as stop:
+            if explain:
+                not_claimed(click.get_current_context().obj.importers, files, log)
             sys.exit(stop.code or (1 if refused else 0))
+        if explain:
+            not_claimed(click.get_current_context().obj.importers, files, log)
         if refused:
             sys.exit(1)
         return result
@@ -166,6 +176,25 @@ def closest(importers: Sequence[Any], filepath: str) -> tuple[float, str, str] |
         if near is not None and near[0] >= NEAR and (found is None or near[0] > found[0]):
             found = (near[0], importer.name, near[1])
     return found
+
+
+def not_claimed(importers: Sequence[Any], files: Sequence[str], log: Callable[..., Any]) -> None:
+    """After extract: each file no importer claimed that comes near one (a statement
+    saved under another name, its account number not shown), with what it lacks. extract
+    lists such a file under its name alone, and its lines would go unbooked in silence."""
+    for filename in files:
+        try:
+            if os.path.getsize(filename) > identify.FILE_TOO_LARGE_THRESHOLD:
+                continue
+            if identify.identify(importers, filename) is not None:
+                continue
+        except Exception:  # claimed twice: extract said so  # noqa: BLE001
+            continue
+        near = closest(importers, filename)
+        if near is not None:
+            share, name, missed = near
+            log(f"* {filename}: not extracted; closest: {name} ({share:.0%} of its columns)")
+            log(textwrap.indent(missed, "  "))
 
 
 def diagnosis(importer: Any, filepath: str) -> str | None:

@@ -265,3 +265,86 @@ def test_a_transaction_id_the_bank_reuses_for_another_line() -> None:
     same.meta[ID_KEY] = "ofx-000000000001"
     mark_duplicates([same], existing, similar=True)
     assert same.meta["__duplicate__"] is existing[0]
+
+
+def test_a_line_edited_by_hand_after_import_is_not_imported_again() -> None:
+    """The statement imported, then the bookkeeper edits its lines: the ELD line's
+    amount by a cent (-35.00 -> -35.01), the fuel draft split, its bank posting written
+    last. The CSV has no reference column, so a line's id is made of its date, amount
+    and text: the booked entry of that id is this very line, edited. Imported again, the
+    first was a line of its own (`import-id-reused`, the bank said to reuse an id it
+    never gave), the second was matched only as a probable duplicate whose note said
+    the same."""
+    first = us_checking(FACTORS).extract(str(CSV), [])
+    eld, fuel = eld_line(first), next(e for e in first if "-818.22" in str(e.postings[0].units))
+    ledger = (
+        "2025-01-01 open Assets:Bank:Checking\n2025-01-01 open Expenses:Software\n"
+        "2025-01-01 open Expenses:Fuel\n2025-01-01 open Expenses:Uncategorized\n"
+        f'2025-02-05 * "Trucklog" "ELD, February"\n  {ID_KEY}: "{eld.meta[ID_KEY]}"\n'
+        "  Assets:Bank:Checking    -35.01 USD\n  Expenses:Software\n"
+        f'2025-02-10 * "FleetOne" "fuel draft"\n  {ID_KEY}: "{fuel.meta[ID_KEY]}"\n'
+        "  Expenses:Fuel    800.00 USD\n  Expenses:Uncategorized    18.22 USD\n"
+        "  Assets:Bank:Checking    -818.22 USD\n"
+    )
+    entries, existing = imported(ledger)
+    booked = [e for e in existing if isinstance(e, data.Transaction)]
+    by_id = {e.meta[ID_KEY]: e for e in entries}
+    again = [by_id[eld.meta[ID_KEY]], by_id[fuel.meta[ID_KEY]]]
+    assert [e.meta.get("__duplicate__") for e in again] == booked  # by id, both
+    assert all("import-id-reused" not in e.meta and dedup.NOTE_KEY not in e.meta for e in again)
+    # The edited amount is said, for the bookkeeper to check against the statement.
+    assert (
+        again[0]
+        .meta["differs-from-ledger"]
+        .startswith("the statement has -35.00 USD on 2025-02-05, the booked entry")
+    )
+    assert "-35.01 USD" in again[0].meta["differs-from-ledger"]
+    assert "differs-from-ledger" not in again[1].meta  # the same amount, split
+
+
+def test_a_bank_id_reused_is_told_by_the_bank_posting_not_the_first() -> None:
+    # An OFX line booked under FITID 7, its bank posting written second: the same line
+    # downloaded again is its duplicate, not a reused id.
+    booked = line(datetime.date(2025, 3, 3), "-96.44", "fuel")
+    booked = booked._replace(postings=booked.postings[::-1])
+    booked.meta[ID_KEY] = "ofx-000000000007"
+    again = line(datetime.date(2025, 3, 3), "-96.44", "fuel")
+    again.meta[ID_KEY] = "ofx-000000000007"
+    mark_duplicates([again], [booked], similar=True)
+    assert again.meta["__duplicate__"] is booked
+    assert "import-id-reused" not in again.meta
+
+
+def test_a_bank_line_finds_the_release_booked_from_the_reserve_report_as_it_finds_it() -> None:
+    # The release booked from the factor's reserve report on Tuesday 2025-04-08; the bank
+    # posts it on Friday 04-11 (three days): the reserve report, imported after the bank
+    # line, would have found it; the bank line imported after the report did not, and was
+    # booked beside it (the cash twice). Saturday 04-12 is four days: another line.
+    booked = line(datetime.date(2025, 4, 8), "151.25", "Reserve release (rebate), ACH 77812")
+    booked.meta.update({ID_KEY: "release-37fafbd18b9c", "factoring": "release"})
+    for day, expected in ((11, True), (12, False)):
+        bank = line(datetime.date(2025, 4, day), "151.25", "LAKESHORE FUNDING LLC ACH CREDIT")
+        bank.meta[ID_KEY] = "bank-000000000001"
+        mark_duplicates([bank], [booked], similar=True)
+        assert (bank.meta.get("__duplicate__") is booked) is expected, day
+
+
+def test_of_two_factors_deposits_of_one_amount_the_typed_ones_factor_is_its_duplicate() -> None:
+    # Lakeshore's deposit of 2,279.00 typed from the bank's app; the statement has it and
+    # Pinecrest's deposit of the same amount on the same day, Pinecrest's first. Pinecrest's
+    # was taken for the typed line (commented out, lost) and Lakeshore's booked again: the
+    # bank balanced, Lakeshore had a deposit too many and Pinecrest's schedule none.
+    existing, _, _ = loader.load_string(
+        "2025-01-01 open Assets:Bank:Checking\n"
+        "2025-01-01 open Assets:Factoring:Lakeshore:Clearing\n"
+        '2025-04-03 * "Lakeshore" "deposit, seen in the bank\'s app"\n'
+        "  Assets:Bank:Checking    2279.00 USD\n  Assets:Factoring:Lakeshore:Clearing\n"
+    )
+    day = datetime.date(2025, 4, 3)
+    lines = []
+    for factor in ("Pinecrest", "Lakeshore"):
+        bank = line(day, "2279.00", f"{factor.upper()} ACH CREDIT")
+        clearing = bank.postings[1]._replace(account=f"Assets:Factoring:{factor}:Clearing")
+        lines.append(bank._replace(postings=[bank.postings[0], clearing]))
+    mark_duplicates(lines, existing, similar=True)
+    assert [e.narration for e in marked(lines)] == ["LAKESHORE ACH CREDIT"]

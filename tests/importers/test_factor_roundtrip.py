@@ -288,3 +288,99 @@ def test_a_release_imported_before_claims_its_own_entry(tmp_path: Path) -> None:
         ("2025-04-07", True),
         ("2025-04-09", False),
     ]
+
+
+def test_a_chargeback_typed_by_hand_is_a_duplicate() -> None:
+    # RF-1103 charged back on 2025-06-04 by the recourse report, typed the day before from
+    # the factor's notice: imported as well, it was a second chargeback (FCT133 at
+    # bean-check, telling to delete one). Another invoice's chargeback is not it.
+    typed = """
+2025-06-03 * "Lakeshore Funding" "Recourse RF-1103, per notice" ^RF-1103
+  factoring: "chargeback"
+"""
+    doc = DOCUMENTS / "lakeshore" / "recourse_report_2025-06-04.csv"
+    importer = FROM_LEDGER["lakeshore"]
+    for ledger, expected in ((typed, True), (typed.replace("^RF-1103", "^RF-1101"), False)):
+        existing, _, _ = loader.load_string(BASE + ledger)
+        entries = importer.extract(str(doc), existing)
+        importer.deduplicate(entries, existing)
+        (chargeback,) = [e for e in entries if e.meta.get("factoring") == "chargeback"]
+        assert ("__duplicate__" in chargeback.meta) is expected, ledger
+        if expected:
+            note = chargeback.meta["probable-duplicate"]
+            assert note.startswith("the same chargeback event of the same invoices, 1 day apart")
+
+
+def test_a_fee_typed_by_hand_is_a_duplicate() -> None:
+    # The lien search of 35.00 deducted from BW-103's funding on 2025-03-17, typed from
+    # the factor's email the day after, with the invoice's link or with none: the
+    # report's fee is a probable duplicate (imported too, the fee was charged twice and
+    # the deposit's FCT120 said only "fees charged 95.00"). Another amount is another fee,
+    # and so is one that links another invoice.
+    typed = """
+2025-03-18 * "Bramblewood Capital" "Lien search, per email" ^BW-103
+  factoring: "fee"
+  factor: "Bramblewood"
+  charge: "other"
+  amount: 35.00 USD
+"""
+    doc = DOCUMENTS / "bramblewood" / "funding_report_2025-03-17.csv"
+    importer = FROM_LEDGER["bramblewood"]
+    for ledger, expected in (
+        (typed, "BW-103"),
+        (typed.replace(" ^BW-103", ""), "BW-103"),
+        (typed.replace("35.00", "36.00"), None),
+        (typed.replace("^BW-103", "^BW-102"), None),
+    ):
+        existing, _, _ = loader.load_string(BASE + ledger)
+        entries = importer.extract(str(doc), existing)
+        importer.deduplicate(entries, existing)
+        fees = [e for e in entries if e.meta.get("factoring") == "fee"]
+        marked = [sorted(e.links)[0] for e in fees if "__duplicate__" in e.meta]
+        assert marked == ([expected] if expected else []), ledger
+
+
+def test_a_reserve_fee_typed_by_hand_is_a_duplicate() -> None:
+    # Copperline's monthly service charge of 20.00 CAD taken from the reserve on
+    # 2025-04-30, typed from the statement's email the day before: the report's fee was
+    # booked again (20.00 more fees, the reserve 20.00 short of the factor's, said only
+    # by the next balance assertion). 25.00 typed is another fee.
+    typed = """
+2025-04-29 * "Copperline" "Service charge April, per email"
+  Expenses:Factoring:Copperline:Fees    20.00 CAD
+  Assets:Factoring:Copperline:Reserve
+"""
+    doc = DOCUMENTS / "copperline" / "reserve_statement_2025-04.xlsx"
+    importer = FROM_LEDGER["copperline"]
+    for ledger, expected in ((typed, True), (typed.replace("20.00", "25.00"), False)):
+        existing, _, _ = loader.load_string(BASE + ledger)
+        entries = importer.extract(str(doc), existing)
+        importer.deduplicate(entries, existing)
+        (fee,) = [e for e in entries if e.meta[ID_KEY].startswith("fee-")]
+        assert ("__duplicate__" in fee.meta) is expected, ledger
+        if expected:
+            assert fee.meta["probable-duplicate"].startswith("same account and amount, 1 day")
+
+
+def test_a_release_paid_over_a_weekend_is_its_bank_lines_duplicate(tmp_path: Path) -> None:
+    # The factor sends the release on Friday 2025-04-04; the bank posts it on Tuesday
+    # 04-08: four calendar days, two working days. The bank line, imported first, found
+    # the release from the report within two working days, but the release found no bank
+    # line (three calendar days): it was booked again beside it, the cash twice.
+    doc = tmp_path / "reserve_account_2025-04-30.csv"
+    text = (DOCUMENTS / "lakeshore" / doc.name).read_text(encoding="utf-8")
+    doc.write_text(text.replace("04/08/2025,Release", "04/04/2025,Release"), encoding="utf-8")
+    bank_line = """
+2025-04-08 * "LAKESHORE FUNDING LLC" "ACH CREDIT"
+  import-id: "bank-000000000001"
+  Assets:Bank:Checking            151.25 USD
+  Assets:Factoring:Lakeshore:Clearing
+"""
+    importer = FROM_LEDGER["lakeshore"]
+    # Wednesday 04-09 is three working days after: another line.
+    for ledger, expected in ((bank_line, True), (bank_line.replace("04-08", "04-09"), False)):
+        existing, _, _ = loader.load_string(BASE + ledger)
+        entries = importer.extract(str(doc), existing)
+        importer.deduplicate(entries, existing)
+        release = next(e for e in entries if e.meta.get("factoring") == "release")
+        assert ("__duplicate__" in release.meta) is expected, ledger

@@ -277,3 +277,35 @@ def test_favas_import_page_lists_a_near_miss_and_reports_it_on_extract(tmp_path:
     )
     with pytest.raises(ImportFailure, match="FCT203 no header with the columns 'Net Funded'"):
         fava_ingest.extract_from_file(wrapped, Path(path), existing_entries=[])
+
+
+def test_extract_says_why_a_file_that_nearly_fits_was_not_extracted(tmp_path: Path) -> None:
+    # The checking account's statement saved as "Export (3).csv": the importer asks for
+    # the account number in the name or the first lines, and the file shows neither.
+    # extract listed it under its name alone and exited 0: its lines were never booked,
+    # and nothing said why (identify did, but month-end runs extract).
+    from click.testing import CliRunner
+
+    from beancount_factoring.importers.ingest import ingest
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    copy(downloads, CHECKING, "Export (3).csv")
+    (downloads / "notes.txt").write_text("call Lakeshore about RF-1102\n", encoding="utf-8")
+    importer = BankCsvImporter(
+        "Assets:Bank:Checking",
+        date="Posting Date",
+        narration="Description",
+        amount="Amount",
+        balance="Balance",
+        account_number="4417902216",
+        factors={},
+    )
+    result = CliRunner().invoke(ingest([importer]).cli, ["extract", str(downloads)])
+    assert result.exit_code == 0, result.output
+    assert "****" not in result.stdout  # nothing extracted
+    log = result.stderr
+    assert f"* {downloads / 'Export (3).csv'}: not extracted; closest:" in log
+    assert "(100% of its columns)" in log
+    assert "does not show the account number '4417902216'" in log
+    assert "notes.txt: not extracted" not in log  # a file of another kind: nothing said
