@@ -132,6 +132,11 @@ def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
     number, known = new.meta.get("invoice"), booked.meta.get("invoice")
     if str(number) != str(known):
         changes.append(f"number {number} here, {known} in the ledger")
+    if isinstance(known, Decimal):
+        changes.append(
+            f"the ledger's invoice: {known} is written without quotes, which Beancount reads "
+            f'as a number (without leading zeros): write it invoice: "{number}"'
+        )
     if new.date != booked.date:
         changes.append(f"dated {new.date} here, {booked.date} in the ledger")
     receivable = new.postings[0]
@@ -324,20 +329,21 @@ class InvoiceImporter(Importer):
             return None
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
-        """Duplicates by import id, and by invoice number (whatever its case) for invoices
-        booked by hand; a duplicate that differs from the booked invoice says how."""
+        """Duplicates by import id, and by invoice number (whatever its case, or its
+        leading zeros: `_Booked`) for invoices booked by hand; a duplicate that differs
+        from the booked invoice says how."""
         mark_duplicates(entries, existing)
-        booked: dict[str, Any] = {}
-        credits: dict[str, Any] = {}  # credit notes booked by hand, by their number
+        booked = _Booked("invoice")
+        credits = _Booked("credit-note")  # credit notes booked by hand, by their number
         # Typed without the invoice: key, linking its number (or the key on a posting).
         linked: dict[str, list[Any]] = {}
         for entry in existing:
             if not isinstance(entry, data.Transaction):
                 continue
             if "credit-note" in entry.meta:
-                credits.setdefault(str(entry.meta["credit-note"]).casefold(), entry)
+                credits.add(entry)
             if "invoice" in entry.meta:
-                booked.setdefault(str(entry.meta["invoice"]).casefold(), entry)
+                booked.add(entry)
                 continue
             names = {link.casefold() for link in entry.links}
             names |= {
@@ -347,12 +353,13 @@ class InvoiceImporter(Importer):
             }
             for name in names:
                 linked.setdefault(name, []).append(entry)
+        invoices, credit_notes = booked.match(entries), credits.match(entries)
         for entry in entries:
             number = entry.meta.get("invoice")
             if number is None:
-                _credit_duplicate(entry, credits)
+                _credit_duplicate(entry, *credit_notes.get(id(entry), (None, None)))
                 continue
-            found = booked.get(str(number).casefold())
+            found, which = invoices.get(id(entry), (None, None))
             if found is None:
                 typed = _typed_without_key(entry, linked.get(str(number).casefold(), ()))
                 if typed is not None and "__duplicate__" not in entry.meta:
@@ -361,6 +368,9 @@ class InvoiceImporter(Importer):
                 continue
             if "__duplicate__" not in entry.meta:
                 entry.meta["__duplicate__"] = found
+            if which is not None:
+                entry.meta[NOTE_KEY] = which
+                continue
             changes = _changes(entry, found)
             if changes:
                 # The export changed the invoice since it was booked (a re-bill): the
@@ -689,16 +699,17 @@ class InvoiceImporter(Importer):
         )
 
 
-def _credit_duplicate(entry: Any, credits: dict[str, Any]) -> None:
+def _credit_duplicate(entry: Any, found: Any | None, which: str | None) -> None:
     """Mark a credit note the ledger books already (typed by hand with its `credit-note:`
-    key) a duplicate; and one whose id is that of an invoice booked before (the export
-    cancelled or credited it under its own number) says how it differs."""
-    number = entry.meta.get("credit-note")
-    if number is None:
+    key: ``found``, and ``which`` if it may be another) a duplicate; and one whose id is
+    that of an invoice booked before (the export cancelled or credited it under its own
+    number) says how it differs."""
+    if "credit-note" not in entry.meta:
         return
-    found = credits.get(str(number).casefold())
     if found is not None and "__duplicate__" not in entry.meta:
         entry.meta["__duplicate__"] = found
+        if which is not None:
+            entry.meta[NOTE_KEY] = which
     booked = entry.meta.get("__duplicate__")
     if not isinstance(booked, data.Transaction) or "invoice" not in booked.meta:
         return
@@ -709,6 +720,90 @@ def _credit_duplicate(entry: Any, credits: dict[str, Any]) -> None:
         f"(booked at {where}): the export cancelled or credited it since; book the credit "
         "note by hand (with its own number) if the export is right"
     )
+
+
+def digits_of(number: object) -> str | None:
+    """What a number of digits alone is without its leading zeros (`001023` -> `1023`),
+    as Beancount reads one typed without quotes (`invoice: 001023` is the number 1023);
+    None for any other number (`RF-001023`, `10.5`), whose zeros are its own."""
+    if isinstance(number, Decimal):
+        if number.is_finite() and number >= 0 and number == number.to_integral_value():
+            return str(int(number))
+        return None
+    if isinstance(number, str) and number.isascii() and number.isdigit():
+        return number.lstrip("0") or "0"
+    return None
+
+
+class _Booked:
+    """The ledger's invoices (or credit notes) by the number under ``key``.
+
+    An exported number is the one the ledger has as written, without regard to case.
+    Failing that, a number of digits is the one the ledger has with other leading zeros:
+    typed without them (`"1023"` for the export's `001023`), or without quotes, which
+    Beancount reads as a number and drops them (`invoice: 001023` is 1023, and so is
+    `invoice: 1023`: such a number is never matched as written). When the digits leave
+    a choice (the export's 1023 and 001023, the ledger's unquoted 1023), every exported
+    number of the choice is a probable duplicate whose note says so: one of them is
+    booked, which cannot be told, and imported it would be booked twice in silence.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.written: dict[str, Any] = {}
+        self.digits: dict[str, list[Any]] = {}
+
+    def add(self, entry: data.Transaction) -> None:
+        number = entry.meta[self.key]
+        digits = digits_of(number)
+        if digits is not None:
+            self.digits.setdefault(digits, []).append(entry)
+        if digits is None or not isinstance(number, Decimal):
+            self.written.setdefault(str(number).casefold(), entry)
+
+    def match(self, entries: Sequence[Any]) -> dict[int, tuple[Any, str | None]]:
+        """By ``id()`` of each exported entry the ledger has: the booked entry, and the
+        note of a choice left by the digits (None when there is none)."""
+        found: dict[int, tuple[Any, str | None]] = {}
+        taken = {id(e.meta["__duplicate__"]) for e in entries if "__duplicate__" in e.meta}
+        loose: dict[str, list[Any]] = {}
+        for entry in entries:
+            number = entry.meta.get(self.key)
+            if number is None:
+                continue
+            booked = self.written.get(str(number).casefold())
+            if booked is not None:
+                found[id(entry)] = (booked, None)
+                taken.add(id(booked))
+                continue
+            digits = digits_of(number)
+            if digits is not None and digits in self.digits:
+                loose.setdefault(digits, []).append(entry)
+        for digits, group in loose.items():
+            booked_ones = [e for e in self.digits[digits] if id(e) not in taken]
+            if not booked_ones:
+                continue
+            which = (
+                None if len(group) == len(booked_ones) == 1 else self._choice(group, booked_ones)
+            )
+            for entry in group:
+                found[id(entry)] = (booked_ones[0], which)
+        return found
+
+    def _choice(self, group: list[Any], booked: list[Any]) -> str:
+        here = ", ".join(str(entry.meta[self.key]) for entry in group)
+        quoted = " or ".join(f'"{entry.meta[self.key]}"' for entry in group)
+        there = ", ".join(
+            f"{entry.meta[self.key]} at {entry.meta.get('filename')}:{entry.meta.get('lineno')}"
+            for entry in booked
+        )
+        return (
+            f"the ledger's {self.key}: {there} and the export's {here} differ only in leading "
+            "zeros (a number written without quotes, which Beancount reads as a number, "
+            "loses them), so which is booked cannot be told: write the ledger's number in "
+            f"quotes as the invoice writes it ({self.key}: {quoted}) and import again; if "
+            "this one is not booked, uncomment it and delete this line"
+        )
 
 
 def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> Any | None:
