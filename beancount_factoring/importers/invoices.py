@@ -67,7 +67,14 @@ from beancount_factoring.importers.base import (
 )
 from beancount_factoring.importers.dedup import NOTE_KEY
 from beancount_factoring.importers.inert import inert_entries
-from beancount_factoring.importers.readers import Layout
+from beancount_factoring.importers.readers import (
+    Cell,
+    Layout,
+    is_xlsx,
+    text_of,
+    workbook_amount,
+    workbook_date,
+)
 from beancount_factoring.importers.table import (
     Claim,
     Table,
@@ -191,10 +198,26 @@ def customer_leaf(customer: str) -> str | None:
     return leaf
 
 
-def _cell(cells: list[str], index: int | None) -> str:
-    """A cell's text, stripped; '' for a column not configured (`Table.rows()` checked the
-    row's length)."""
-    return "" if index is None else cells[index].strip()
+def _cell(cells: Sequence[Cell], index: int | None) -> str:
+    """A cell's text, stripped (a workbook's number or date as `text_of` writes it: an
+    invoice or load number of digits as its cell shows it); '' for a column not
+    configured (`Table.cells()` checked the row's length)."""
+    if index is None:
+        return ""
+    value = cells[index]
+    return value.strip() if type(value) is str else text_of(value)
+
+
+def _text(value: Cell) -> str:
+    return value.strip() if type(value) is str else text_of(value)
+
+
+def _value(cells: Sequence[Cell], index: int | None) -> Cell:
+    """A cell as read: a CSV's text stripped, a workbook's number or date as it is."""
+    if index is None:
+        return ""
+    value = cells[index]
+    return value.strip() if type(value) is str else value
 
 
 def _valid(name: str, what: str) -> str:
@@ -219,6 +242,8 @@ class InvoiceImporter(Importer):
       customers: Customer name -> account leaf ("Northstar Logistics": "Northstar"); other
         names become a leaf by themselves ("Bayline Logistics" -> "BaylineLogistics").
       terms_days: Without a due date column, the due date is this many days on.
+      sheet: The worksheet of an XLSX export (the first by default); its title rows are
+        `skip_rows`.
       date_format, decimal_mark, thousands, delimiter, encoding, skip_rows, signature,
       filename, name: As for `bank.BankCsvImporter`.
     """
@@ -250,6 +275,7 @@ class InvoiceImporter(Importer):
         delimiter: str = ",",
         encoding: str = "utf-8-sig",
         skip_rows: int = 0,
+        sheet: str | None = None,
         signature: Sequence[str] = (),
         filename: str | None = None,
         name: str | None = None,
@@ -291,10 +317,14 @@ class InvoiceImporter(Importer):
         self.numbers = Numbers(decimal_mark, self.thousands, self.currency, money=True)
         self.dates = Dates(self.formats)
         # An undecodable byte is placed by its position: path:line:column, for an editor.
-        self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
+        self.layout = Layout(
+            delimiter, encoding, skip_lines=skip_rows, sheet=sheet, byte_position=True
+        )
         configured = [c for c in self.columns.values() if c]
         self.signature = (*configured, *self.charges, *signature)
-        self.claim = Claim(self.layout, [*configured, *self.charges], signature, filename=filename)
+        self.claim = Claim(
+            self.layout, [*configured, *self.charges], signature, filename=filename, workbook=True
+        )
         self._name = name or f"{type(self).__module__}.{type(self).__name__}:{receivables}"
 
     @property
@@ -316,14 +346,18 @@ class InvoiceImporter(Importer):
         return self.receivables
 
     def filename(self, filepath: Any) -> str | None:
-        return "invoices.csv"
+        return "invoices.xlsx" if is_xlsx(os.fspath(filepath)) else "invoices.csv"
 
     def date(self, filepath: Any) -> datetime.date | None:
         """The latest invoice date; None if the file cannot be read (extract says why)."""
         try:
             # (Its own reader: a file's dates settle their order for that file alone.)
             return latest_date(
-                os.fspath(filepath), self.layout, self.date_column, Dates(self.formats)
+                os.fspath(filepath),
+                self.layout,
+                self.date_column,
+                Dates(self.formats),
+                workbook=True,
             )
         except ImportFailure:
             return None
@@ -381,19 +415,27 @@ class InvoiceImporter(Importer):
                     "the export is right"
                 )
 
-    def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal | None:
-        if not text:
+    def _number(self, table: Table, line: int, value: Cell, name: str | None) -> Decimal | None:
+        """An amount: a CSV's text in the file's number format, a workbook's number as its
+        cell shows it (to the cent, as a factor's workbook is read)."""
+        if not value:
             return None
         try:
-            return self.numbers(text)
+            if type(value) is str:
+                return self.numbers(value)
+            if isinstance(value, Decimal):
+                return workbook_amount(value)
+            raise ValueError(f"{text_of(value)} is a date, not an amount")
         except ValueError as exc:
             raise table.fail(line, name, str(exc), code="FCT207") from None
 
-    def _date(self, table: Table, line: int, text: str, key: str) -> Any:
-        if not text:
+    def _date(self, table: Table, line: int, value: Cell, key: str) -> Any:
+        """A date: a CSV's text in the file's date format, a workbook's date (or a date
+        serial in a cell formatted as a number)."""
+        if not value:
             return None
         try:
-            return self.dates(text)
+            return self.dates(value) if type(value) is str else workbook_date(value)
         except ValueError as exc:
             raise table.fail(line, self.columns[key], str(exc), code="FCT206") from None
 
@@ -443,12 +485,12 @@ class InvoiceImporter(Importer):
         # without a number (a subtotal of a later group) is a totals row, not more of the
         # invoice above.
         whole, own, since = _Sums(), _Sums(), _Sums()
-        with Table(path, self.layout) as table:
+        with Table(path, self.layout, workbook=True) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
             # A column of each row's currency: every row must be in the importer's.
             currency = currency_column(table, [*self.columns.values(), *self.charges])
-            for line, cells in table.rows():
+            for line, cells in table.cells():
                 if currency is not None:
                     check_currency(table, line, cells, currency, self.currency)
                 if not _cell(cells, cols["charge"]):
@@ -477,7 +519,8 @@ class InvoiceImporter(Importer):
                 else:
                     for sums in (whole, own, since):
                         self._not_a_total(table, line, cells, cols, wide, sums, current)
-                first = current.rows.setdefault(hash(tuple(cell.strip() for cell in cells)), line)
+                texts = tuple(map(_text, cells) if table.workbook else map(str.strip, cells))  # type: ignore[arg-type]
+                first = current.rows.setdefault(hash(texts), line)
                 if first != line:
                     message = (
                         f"the row of invoice {current.number} is line {first} again: an export "
@@ -498,7 +541,7 @@ class InvoiceImporter(Importer):
         self,
         table: Table,
         line: int,
-        cells: list[str],
+        cells: Sequence[Cell],
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
         invoice: _Invoice,
@@ -512,25 +555,25 @@ class InvoiceImporter(Importer):
             sums.rows += 1
         if wide:
             for column, index, income in wide:
-                value = self._number(table, line, _cell(cells, index), column)
+                value = self._number(table, line, _value(cells, index), column)
                 if value is not None:
                     amounts[income] = amounts.get(income, Decimal(0)) + value
                     for sums in totals:
                         sums.add(column, value)
         else:
-            value = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
+            value = self._number(table, line, _value(cells, cols["amount"]), names["amount"])
             if value is None:
                 raise table.fail(line, names["amount"], "no amount", code="FCT205")
             income = self._item_account(table, line, _cell(cells, cols["charge"]))
             amounts[income] = amounts.get(income, Decimal(0)) + value
             for sums in totals:
                 sums.add("amount", value)
-        vat = self._number(table, line, _cell(cells, cols["vat"]), names["vat"])
+        vat = self._number(table, line, _value(cells, cols["vat"]), names["vat"])
         if vat:
             amounts[self.vat_account] = amounts.get(self.vat_account, Decimal(0)) + vat
             for sums in totals:
                 sums.add("vat", vat)
-        expected = self._number(table, line, _cell(cells, cols["total"]), names["total"])
+        expected = self._number(table, line, _value(cells, cols["total"]), names["total"])
         if expected is not None:
             invoice.totals.append((expected, line))
 
@@ -538,7 +581,7 @@ class InvoiceImporter(Importer):
         self,
         table: Table,
         line: int,
-        cells: list[str],
+        cells: Sequence[Cell],
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
         totals: _Sums,
@@ -569,7 +612,7 @@ class InvoiceImporter(Importer):
             columns.append(("vat", self.columns["vat"], cols["vat"]))
         given = {}
         for key, column, index in columns:
-            value = self._number(table, line, _cell(cells, index), column)
+            value = self._number(table, line, _value(cells, index), column)
             # (0,00 under a column no row filled is no figure: a total of nothing.)
             if value is not None and (value or running.get(key)):
                 given[key] = value
@@ -591,14 +634,14 @@ class InvoiceImporter(Importer):
         self,
         table: Table,
         line: int,
-        cells: list[str],
+        cells: Sequence[Cell],
         cols: dict[str, int | None],
         invoice: _Invoice,
     ) -> None:
         """Take the invoice's own fields from a row; they must agree with its other rows."""
         values = {
-            "date": self._date(table, line, _cell(cells, cols["date"]), "date"),
-            "due": self._date(table, line, _cell(cells, cols["due"]), "due"),
+            "date": self._date(table, line, _value(cells, cols["date"]), "date"),
+            "due": self._date(table, line, _value(cells, cols["due"]), "due"),
             "customer": _cell(cells, cols["customer"]),
             "load": _cell(cells, cols["load"]),
         }
