@@ -80,6 +80,7 @@ from beancount_factoring.importers.table import (
     Table,
     check_currency,
     currency_column,
+    header_key,
     latest_date,
 )
 
@@ -102,6 +103,22 @@ _TOTAL_CODE = re.compile(
 )
 # The note on an exported invoice the ledger has, booked otherwise (deduplicate).
 CHANGED_KEY = "differs-from-ledger"
+# Header names (as `table.header_key` makes them) of a column of each row's kind of
+# document, which the importer reads unless it is configured as another column.
+_KIND_HEADERS = (
+    "type", "transactiontype", "txntype", "trantype", "doctype", "documenttype",
+    "invoicetype", "belegart", "dokumenttyp", "documentkind",
+)  # fmt: skip
+# A kind that is a credit: a credit note or memo, written positive or negative.
+_CREDIT_KIND = re.compile(
+    r"\bcredit\b|\bcr\.?\s*(?:memo|note)\b|^c[mn]$|gutschrift|avoir|hyvitys", re.IGNORECASE
+)
+# A kind that names an invoice (`Deposit Invoice` is one, not a deposit).
+_INVOICE_KIND = re.compile(r"invoice|rechnung|\bbill\b|lasku", re.IGNORECASE)
+# A kind that is no invoice at all: cash received or paid, a journal entry.
+_NOT_INVOICE_KIND = re.compile(
+    r"\b(?:payments?|receipts?|deposits?|journal|write[\s-]?offs?|refunds?)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -116,6 +133,9 @@ class _Invoice:
     totals: list[tuple[Decimal, int]] = field(default_factory=list)
     # Each row's cells (as a hash) -> its line: a row exported twice doubles the invoice.
     rows: dict[int, int] = field(default_factory=dict)
+    # What its rows' kind column says (`_kind_column`): the first kind, its line, and
+    # whether it is a credit.
+    kind: tuple[str, int, bool] | None = None
 
 
 @dataclass
@@ -132,17 +152,17 @@ class _Sums:
         self.summed[key] = self.summed.get(key, 0) + 1
 
 
-def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
-    """How an exported invoice differs from the one the ledger has: its number's case,
-    its date, and its receivable account and face."""
+def _changes(new: data.Transaction, booked: data.Transaction, key: str) -> list[str]:
+    """How an exported invoice (or credit note: ``key``) differs from the one the ledger
+    has: its number's case, its date, and its receivable account and face."""
     changes = []
-    number, known = new.meta.get("invoice"), booked.meta.get("invoice")
+    number, known = new.meta.get(key), booked.meta.get(key)
     if str(number) != str(known):
         changes.append(f"number {number} here, {known} in the ledger")
     if isinstance(known, Decimal):
         changes.append(
-            f"the ledger's invoice: {known} is written without quotes, which Beancount reads "
-            f'as a number (without leading zeros): write it invoice: "{number}"'
+            f"the ledger's {key}: {known} is written without quotes, which Beancount reads "
+            f'as a number (without leading zeros): write it {key}: "{number}"'
         )
     if new.date != booked.date:
         changes.append(f"dated {new.date} here, {booked.date} in the ledger")
@@ -159,6 +179,84 @@ def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
     elif receivable.units is not None and sum(theirs, Decimal(0)) != receivable.units.number:
         changes.append(f"{receivable.units} here, {sum(theirs, Decimal(0))} in the ledger")
     return changes
+
+
+def _note_changes(entry: data.Transaction, booked: data.Transaction, key: str) -> None:
+    """The note on an exported invoice (or credit note) the ledger books otherwise: the
+    export changed it since it was booked (a re-bill); the booked one stays, and the note
+    says what to correct by hand."""
+    changes = _changes(entry, booked, key)
+    if changes:
+        where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+        what = "invoice" if key == "invoice" else "credit note"
+        entry.meta[CHANGED_KEY] = (
+            f"{'; '.join(changes)} (booked at {where}): correct the booked {what} if the "
+            "export is right"
+        )
+
+
+def _invoiced_since(entry: data.Transaction) -> None:
+    """The note on an exported invoice whose id is that of a credit note booked before
+    (the export then netted it to zero or less): a duplicate by its id, it would be left
+    out with no word of the invoice it is now."""
+    booked = entry.meta.get("__duplicate__")
+    if not isinstance(booked, data.Transaction) or "credit-note" not in booked.meta:
+        return
+    if "invoice" in booked.meta:
+        return
+    theirs = sum(
+        (p.units.number for p in booked.postings if _same_leg(p, entry) and p.units is not None),
+        Decimal(0),
+    )
+    where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+    entry.meta[CHANGED_KEY] = (
+        f"an invoice of {entry.postings[0].units} here, credit note "
+        f"{booked.meta['credit-note']} of {theirs} {entry.postings[0].units.currency} in the "
+        f"ledger (booked at {where}): the export made it an invoice since; correct the "
+        "booked entry (its invoice: key and amounts) if the export is right"
+    )
+
+
+def _kind_column(table: Table, configured: Sequence[str | None]) -> tuple[int, str] | None:
+    """(position, name) of a column of each row's kind of document (`Type`: Invoice,
+    Credit Memo, Payment) the importer is not told to read as another: a credit the
+    export writes positive would otherwise be booked as an invoice, a payment as one."""
+    used = {header_key(name) for name in configured if name}
+    for key in _KIND_HEADERS:
+        position = table.header.positions.get(key)
+        if position is not None and key not in used:
+            name = table.header.names[position]
+            table.column(name)  # every row must hold it
+            return position, name
+    return None
+
+
+def _read_kind(
+    table: Table, line: int, cells: Sequence[Cell], column: tuple[int, str], invoice: _Invoice
+) -> None:
+    """Take a row's kind for its invoice: FCT209 for a row that is no invoice (a payment),
+    FCT210 for an invoice whose rows are of a credit and of an invoice."""
+    text = _cell(cells, column[0])
+    if not text:
+        return
+    credit = bool(_CREDIT_KIND.search(text))
+    if not credit and _NOT_INVOICE_KIND.search(text) and not _INVOICE_KIND.search(text):
+        message = (
+            f"the row is a {text!r} by its column {column[1]!r}, not an invoice or a credit "
+            "note: read as one, its amount would be booked as an invoice; delete such rows "
+            "from the file (export invoices and credit notes only), and book payments from "
+            "the bank statement"
+        )
+        raise table.fail(line, column[1], message, code="FCT209")
+    if invoice.kind is None:
+        invoice.kind = (text, line, credit)
+    elif invoice.kind[2] != credit:
+        first, at, _ = invoice.kind
+        message = (
+            f"invoice {invoice.number} is {first!r} on line {at}, {text!r} here: one number "
+            "cannot be an invoice and a credit; correct the row, or export again"
+        )
+        raise table.fail(line, column[1], message, code="FCT210")
 
 
 def _one_spelling(
@@ -399,21 +497,14 @@ class InvoiceImporter(Importer):
                 if typed is not None and "__duplicate__" not in entry.meta:
                     entry.meta["__duplicate__"] = typed
                     entry.meta[NOTE_KEY] = _typed_note(entry, typed, str(number))
+                _invoiced_since(entry)
                 continue
             if "__duplicate__" not in entry.meta:
                 entry.meta["__duplicate__"] = found
             if which is not None:
                 entry.meta[NOTE_KEY] = which
                 continue
-            changes = _changes(entry, found)
-            if changes:
-                # The export changed the invoice since it was booked (a re-bill): the
-                # booked one stays, and the note says what to correct by hand.
-                where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
-                entry.meta[CHANGED_KEY] = (
-                    f"{'; '.join(changes)} (booked at {where}): correct the booked invoice if "
-                    "the export is right"
-                )
+            _note_changes(entry, found, "invoice")
 
     def _number(self, table: Table, line: int, value: Cell, name: str | None) -> Decimal | None:
         """An amount: a CSV's text in the file's number format, a workbook's number as its
@@ -490,6 +581,7 @@ class InvoiceImporter(Importer):
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
             # A column of each row's currency: every row must be in the importer's.
             currency = currency_column(table, [*self.columns.values(), *self.charges])
+            kind = _kind_column(table, [*self.columns.values(), *self.charges])
             for line, cells in table.cells():
                 if currency is not None:
                     check_currency(table, line, cells, currency, self.currency)
@@ -528,6 +620,8 @@ class InvoiceImporter(Importer):
                         "(two items alike should differ in their description)"
                     )
                     raise table.fail(line, self.columns["invoice"], message, code="FCT210")
+                if kind is not None:
+                    _read_kind(table, line, cells, kind, current)
                 self._read_fields(table, line, cells, cols, current)
                 self._read_items(table, line, cells, cols, wide, current, (whole, own, since))
                 if not number:
@@ -714,6 +808,11 @@ class InvoiceImporter(Importer):
             if expected != face:
                 message = f"invoice {invoice.number}: the items add up to {face}, not {expected}"
                 raise ImportFailure(path, line, message, self.columns["total"], code="FCT210")
+        amounts = invoice.amounts
+        if invoice.kind is not None and invoice.kind[2] and face > 0:
+            # A credit its kind column names, written positive: a credit note all the same.
+            amounts = {income: -number for income, number in amounts.items()}
+            face = -face
         due = fields.get("due") or (fields["date"] + self.terms if self.terms else None)
         credit = face <= 0
         meta: dict[str, Any] = {ID_KEY: ids(self.receivables, invoice.number)}
@@ -723,7 +822,7 @@ class InvoiceImporter(Importer):
         if due:
             meta["due"] = due
         postings = [data.Posting(receivable, Amount(face, self.currency), None, None, None, None)]
-        for income, number in invoice.amounts.items():
+        for income, number in amounts.items():
             if number:
                 units = Amount(-number, self.currency)
                 postings.append(data.Posting(income, units, None, None, None, None))
@@ -754,7 +853,11 @@ def _credit_duplicate(entry: Any, found: Any | None, which: str | None) -> None:
         if which is not None:
             entry.meta[NOTE_KEY] = which
     booked = entry.meta.get("__duplicate__")
-    if not isinstance(booked, data.Transaction) or "invoice" not in booked.meta:
+    if not isinstance(booked, data.Transaction):
+        return
+    if "invoice" not in booked.meta:
+        if which is None and "credit-note" in booked.meta:
+            _note_changes(entry, booked, "credit-note")
         return
     face = entry.postings[0].units
     where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
