@@ -204,14 +204,17 @@ def _invoiced_since(entry: data.Transaction) -> None:
         return
     if "invoice" in booked.meta:
         return
-    theirs = sum(
-        (p.units.number for p in booked.postings if _same_leg(p, entry) and p.units is not None),
-        Decimal(0),
-    )
+    face = entry.postings[0].units
+    theirs = Decimal(0)
+    for posting in booked.postings:
+        number = posting.units.number if posting.units is not None else None
+        if _same_leg(posting, entry) and isinstance(number, Decimal):
+            theirs += number
+    currency = face.currency if face is not None else ""
     where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
     entry.meta[CHANGED_KEY] = (
-        f"an invoice of {entry.postings[0].units} here, credit note "
-        f"{booked.meta['credit-note']} of {theirs} {entry.postings[0].units.currency} in the "
+        f"an invoice of {face} here, credit note "
+        f"{booked.meta['credit-note']} of {theirs} {currency} in the "
         f"ledger (booked at {where}): the export made it an invoice since; correct the "
         "booked entry (its invoice: key and amounts) if the export is right"
     )
