@@ -220,6 +220,19 @@ def _invoiced_since(entry: data.Transaction) -> None:
     )
 
 
+def _opened_leaves(existing: Sequence[Any], receivables: str) -> dict[str, str]:
+    """The leaves of the customers' receivable accounts the ledger opens, by their
+    letters without regard to case: a name the export writes in capitals is theirs."""
+    prefix = receivables + ":"
+    opened: dict[str, str] = {}
+    for entry in existing:
+        if isinstance(entry, data.Open) and entry.account.startswith(prefix):
+            leaf = entry.account[len(prefix) :]
+            if ":" not in leaf:
+                opened.setdefault(leaf.casefold(), leaf)
+    return opened
+
+
 def _kind_column(table: Table, configured: Sequence[str | None]) -> tuple[int, str] | None:
     """(position, name) of a column of each row's kind of document (`Type`: Invoice,
     Credit Memo, Payment) the importer is not told to read as another: a credit the
@@ -417,6 +430,8 @@ class InvoiceImporter(Importer):
         )
         self.numbers = Numbers(decimal_mark, self.thousands, self.currency, money=True)
         self.dates = Dates(self.formats)
+        # Leaves of receivable accounts by their letters without case (`_receivable`).
+        self._spelled: dict[str, str] = {}
         # An undecodable byte is placed by its position: path:line:column, for an editor.
         self.layout = Layout(
             delimiter, encoding, skip_lines=skip_rows, sheet=sheet, byte_position=True
@@ -632,6 +647,7 @@ class InvoiceImporter(Importer):
                     since = _Sums()
         ids = RowIds("inv")
         leaves: dict[str, tuple[str, int, bool, str]] = {}
+        self._spelled = _opened_leaves(existing, self.receivables)
         return [self._entry(path, invoice, ids, leaves) for invoice in invoices.values()]
 
     def _read_items(
@@ -768,6 +784,11 @@ class InvoiceImporter(Importer):
         Inc`) would share one receivable in silence: an FCT208 error, fixed in customers=."""
         mapped = self.customers.get(normal(customer))
         leaf = mapped or customer_leaf(customer)
+        if leaf:
+            # One leaf in one spelling: the account the ledger opens, or the first made
+            # or mapped in the file (`BAYLINE LOGISTICS` is `BaylineLogistics`).
+            spelled = self._spelled.setdefault(leaf.casefold(), leaf)
+            leaf = leaf if mapped else spelled
         receivable = f"{self.receivables}:{leaf}"
         if not leaf or not accounts.is_valid(receivable):
             message = f"cannot make an account of customer {customer!r}: add it to customers="
