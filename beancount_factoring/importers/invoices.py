@@ -67,12 +67,20 @@ from beancount_factoring.importers.base import (
 )
 from beancount_factoring.importers.dedup import NOTE_KEY
 from beancount_factoring.importers.inert import inert_entries
-from beancount_factoring.importers.readers import Layout
+from beancount_factoring.importers.readers import (
+    Cell,
+    Layout,
+    is_xlsx,
+    text_of,
+    workbook_amount,
+    workbook_date,
+)
 from beancount_factoring.importers.table import (
     Claim,
     Table,
     check_currency,
     currency_column,
+    header_key,
     latest_date,
 )
 
@@ -95,6 +103,22 @@ _TOTAL_CODE = re.compile(
 )
 # The note on an exported invoice the ledger has, booked otherwise (deduplicate).
 CHANGED_KEY = "differs-from-ledger"
+# Header names (as `table.header_key` makes them) of a column of each row's kind of
+# document, which the importer reads unless it is configured as another column.
+_KIND_HEADERS = (
+    "type", "transactiontype", "txntype", "trantype", "doctype", "documenttype",
+    "invoicetype", "belegart", "dokumenttyp", "documentkind",
+)  # fmt: skip
+# A kind that is a credit: a credit note or memo, written positive or negative.
+_CREDIT_KIND = re.compile(
+    r"\bcredit\b|\bcr\.?\s*(?:memo|note)\b|^c[mn]$|gutschrift|avoir|hyvitys", re.IGNORECASE
+)
+# A kind that names an invoice (`Deposit Invoice` is one, not a deposit).
+_INVOICE_KIND = re.compile(r"invoice|rechnung|\bbill\b|lasku", re.IGNORECASE)
+# A kind that is no invoice at all: cash received or paid, a journal entry.
+_NOT_INVOICE_KIND = re.compile(
+    r"\b(?:payments?|receipts?|deposits?|journal|write[\s-]?offs?|refunds?)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -109,6 +133,9 @@ class _Invoice:
     totals: list[tuple[Decimal, int]] = field(default_factory=list)
     # Each row's cells (as a hash) -> its line: a row exported twice doubles the invoice.
     rows: dict[int, int] = field(default_factory=dict)
+    # What its rows' kind column says (`_kind_column`): the first kind, its line, and
+    # whether it is a credit.
+    kind: tuple[str, int, bool] | None = None
 
 
 @dataclass
@@ -125,13 +152,18 @@ class _Sums:
         self.summed[key] = self.summed.get(key, 0) + 1
 
 
-def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
-    """How an exported invoice differs from the one the ledger has: its number's case,
-    its date, and its receivable account and face."""
+def _changes(new: data.Transaction, booked: data.Transaction, key: str) -> list[str]:
+    """How an exported invoice (or credit note: ``key``) differs from the one the ledger
+    has: its number's case, its date, and its receivable account and face."""
     changes = []
-    number, known = new.meta.get("invoice"), booked.meta.get("invoice")
+    number, known = new.meta.get(key), booked.meta.get(key)
     if str(number) != str(known):
         changes.append(f"number {number} here, {known} in the ledger")
+    if isinstance(known, Decimal):
+        changes.append(
+            f"the ledger's {key}: {known} is written without quotes, which Beancount reads "
+            f'as a number (without leading zeros): write it {key}: "{number}"'
+        )
     if new.date != booked.date:
         changes.append(f"dated {new.date} here, {booked.date} in the ledger")
     receivable = new.postings[0]
@@ -147,6 +179,100 @@ def _changes(new: data.Transaction, booked: data.Transaction) -> list[str]:
     elif receivable.units is not None and sum(theirs, Decimal(0)) != receivable.units.number:
         changes.append(f"{receivable.units} here, {sum(theirs, Decimal(0))} in the ledger")
     return changes
+
+
+def _note_changes(entry: data.Transaction, booked: data.Transaction, key: str) -> None:
+    """The note on an exported invoice (or credit note) the ledger books otherwise: the
+    export changed it since it was booked (a re-bill); the booked one stays, and the note
+    says what to correct by hand."""
+    changes = _changes(entry, booked, key)
+    if changes:
+        where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+        what = "invoice" if key == "invoice" else "credit note"
+        entry.meta[CHANGED_KEY] = (
+            f"{'; '.join(changes)} (booked at {where}): correct the booked {what} if the "
+            "export is right"
+        )
+
+
+def _invoiced_since(entry: data.Transaction) -> None:
+    """The note on an exported invoice whose id is that of a credit note booked before
+    (the export then netted it to zero or less): a duplicate by its id, it would be left
+    out with no word of the invoice it is now."""
+    booked = entry.meta.get("__duplicate__")
+    if not isinstance(booked, data.Transaction) or "credit-note" not in booked.meta:
+        return
+    if "invoice" in booked.meta:
+        return
+    face = entry.postings[0].units
+    theirs = Decimal(0)
+    for posting in booked.postings:
+        number = posting.units.number if posting.units is not None else None
+        if _same_leg(posting, entry) and isinstance(number, Decimal):
+            theirs += number
+    currency = face.currency if face is not None else ""
+    where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+    entry.meta[CHANGED_KEY] = (
+        f"an invoice of {face} here, credit note "
+        f"{booked.meta['credit-note']} of {theirs} {currency} in the "
+        f"ledger (booked at {where}): the export made it an invoice since; correct the "
+        "booked entry (its invoice: key and amounts) if the export is right"
+    )
+
+
+def _opened_leaves(existing: Sequence[Any], receivables: str) -> dict[str, str]:
+    """The leaves of the customers' receivable accounts the ledger opens, by their
+    letters without regard to case: a name the export writes in capitals is theirs."""
+    prefix = receivables + ":"
+    opened: dict[str, str] = {}
+    for entry in existing:
+        if isinstance(entry, data.Open) and entry.account.startswith(prefix):
+            leaf = entry.account[len(prefix) :]
+            if ":" not in leaf:
+                opened.setdefault(leaf.casefold(), leaf)
+    return opened
+
+
+def _kind_column(table: Table, configured: Sequence[str | None]) -> tuple[int, str] | None:
+    """(position, name) of a column of each row's kind of document (`Type`: Invoice,
+    Credit Memo, Payment) the importer is not told to read as another: a credit the
+    export writes positive would otherwise be booked as an invoice, a payment as one."""
+    used = {header_key(name) for name in configured if name}
+    for key in _KIND_HEADERS:
+        position = table.header.positions.get(key)
+        if position is not None and key not in used:
+            name = table.header.names[position]
+            table.column(name)  # every row must hold it
+            return position, name
+    return None
+
+
+def _read_kind(
+    table: Table, line: int, cells: Sequence[Cell], column: tuple[int, str], invoice: _Invoice
+) -> None:
+    """Take a row's kind for its invoice: FCT209 for a row that is no invoice (a payment),
+    FCT210 for an invoice whose rows are of a credit and of an invoice."""
+    text = _cell(cells, column[0])
+    if not text:
+        return
+    credit = bool(_CREDIT_KIND.search(text))
+    if not credit and _NOT_INVOICE_KIND.search(text) and not _INVOICE_KIND.search(text):
+        message = (
+            f"the row is a {text!r} by its column {column[1]!r}, not an invoice or a credit "
+            "note: read as one, its amount would be booked as an invoice; delete such rows "
+            "from the file (export invoices and credit notes only), and book payments from "
+            "the bank statement"
+        )
+        raise table.fail(line, column[1], message, code="FCT209")
+    if invoice.kind is None:
+        invoice.kind = (text, line, credit)
+    elif invoice.kind[2] != credit:
+        first, at, _ = invoice.kind
+        message = (
+            f"invoice {invoice.number} is {first!r} on line {at}, {text!r} here: one number "
+            "cannot be an invoice and a credit; correct the row, or export again"
+        )
+        raise table.fail(line, column[1], message, code="FCT210")
 
 
 def _one_spelling(
@@ -186,10 +312,26 @@ def customer_leaf(customer: str) -> str | None:
     return leaf
 
 
-def _cell(cells: list[str], index: int | None) -> str:
-    """A cell's text, stripped; '' for a column not configured (`Table.rows()` checked the
-    row's length)."""
-    return "" if index is None else cells[index].strip()
+def _cell(cells: Sequence[Cell], index: int | None) -> str:
+    """A cell's text, stripped (a workbook's number or date as `text_of` writes it: an
+    invoice or load number of digits as its cell shows it); '' for a column not
+    configured (`Table.cells()` checked the row's length)."""
+    if index is None:
+        return ""
+    value = cells[index]
+    return value.strip() if type(value) is str else text_of(value)
+
+
+def _text(value: Cell) -> str:
+    return value.strip() if type(value) is str else text_of(value)
+
+
+def _value(cells: Sequence[Cell], index: int | None) -> Cell:
+    """A cell as read: a CSV's text stripped, a workbook's number or date as it is."""
+    if index is None:
+        return ""
+    value = cells[index]
+    return value.strip() if type(value) is str else value
 
 
 def _valid(name: str, what: str) -> str:
@@ -214,6 +356,8 @@ class InvoiceImporter(Importer):
       customers: Customer name -> account leaf ("Northstar Logistics": "Northstar"); other
         names become a leaf by themselves ("Bayline Logistics" -> "BaylineLogistics").
       terms_days: Without a due date column, the due date is this many days on.
+      sheet: The worksheet of an XLSX export (the first by default); its title rows are
+        `skip_rows`.
       date_format, decimal_mark, thousands, delimiter, encoding, skip_rows, signature,
       filename, name: As for `bank.BankCsvImporter`.
     """
@@ -245,6 +389,7 @@ class InvoiceImporter(Importer):
         delimiter: str = ",",
         encoding: str = "utf-8-sig",
         skip_rows: int = 0,
+        sheet: str | None = None,
         signature: Sequence[str] = (),
         filename: str | None = None,
         name: str | None = None,
@@ -285,11 +430,17 @@ class InvoiceImporter(Importer):
         )
         self.numbers = Numbers(decimal_mark, self.thousands, self.currency, money=True)
         self.dates = Dates(self.formats)
+        # Leaves of receivable accounts by their letters without case (`_receivable`).
+        self._spelled: dict[str, str] = {}
         # An undecodable byte is placed by its position: path:line:column, for an editor.
-        self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
+        self.layout = Layout(
+            delimiter, encoding, skip_lines=skip_rows, sheet=sheet, byte_position=True
+        )
         configured = [c for c in self.columns.values() if c]
         self.signature = (*configured, *self.charges, *signature)
-        self.claim = Claim(self.layout, [*configured, *self.charges], signature, filename=filename)
+        self.claim = Claim(
+            self.layout, [*configured, *self.charges], signature, filename=filename, workbook=True
+        )
         self._name = name or f"{type(self).__module__}.{type(self).__name__}:{receivables}"
 
     @property
@@ -311,33 +462,38 @@ class InvoiceImporter(Importer):
         return self.receivables
 
     def filename(self, filepath: Any) -> str | None:
-        return "invoices.csv"
+        return "invoices.xlsx" if is_xlsx(os.fspath(filepath)) else "invoices.csv"
 
     def date(self, filepath: Any) -> datetime.date | None:
         """The latest invoice date; None if the file cannot be read (extract says why)."""
         try:
             # (Its own reader: a file's dates settle their order for that file alone.)
             return latest_date(
-                os.fspath(filepath), self.layout, self.date_column, Dates(self.formats)
+                os.fspath(filepath),
+                self.layout,
+                self.date_column,
+                Dates(self.formats),
+                workbook=True,
             )
         except ImportFailure:
             return None
 
     def deduplicate(self, entries: list[Any], existing: Sequence[Any]) -> None:
-        """Duplicates by import id, and by invoice number (whatever its case) for invoices
-        booked by hand; a duplicate that differs from the booked invoice says how."""
+        """Duplicates by import id, and by invoice number (whatever its case, or its
+        leading zeros: `_Booked`) for invoices booked by hand; a duplicate that differs
+        from the booked invoice says how."""
         mark_duplicates(entries, existing)
-        booked: dict[str, Any] = {}
-        credits: dict[str, Any] = {}  # credit notes booked by hand, by their number
+        booked = _Booked("invoice")
+        credits = _Booked("credit-note")  # credit notes booked by hand, by their number
         # Typed without the invoice: key, linking its number (or the key on a posting).
         linked: dict[str, list[Any]] = {}
         for entry in existing:
             if not isinstance(entry, data.Transaction):
                 continue
             if "credit-note" in entry.meta:
-                credits.setdefault(str(entry.meta["credit-note"]).casefold(), entry)
+                credits.add(entry)
             if "invoice" in entry.meta:
-                booked.setdefault(str(entry.meta["invoice"]).casefold(), entry)
+                booked.add(entry)
                 continue
             names = {link.casefold() for link in entry.links}
             names |= {
@@ -347,43 +503,48 @@ class InvoiceImporter(Importer):
             }
             for name in names:
                 linked.setdefault(name, []).append(entry)
+        invoices, credit_notes = booked.match(entries), credits.match(entries)
         for entry in entries:
             number = entry.meta.get("invoice")
             if number is None:
-                _credit_duplicate(entry, credits)
+                _credit_duplicate(entry, *credit_notes.get(id(entry), (None, None)))
                 continue
-            found = booked.get(str(number).casefold())
+            found, which = invoices.get(id(entry), (None, None))
             if found is None:
                 typed = _typed_without_key(entry, linked.get(str(number).casefold(), ()))
                 if typed is not None and "__duplicate__" not in entry.meta:
                     entry.meta["__duplicate__"] = typed
                     entry.meta[NOTE_KEY] = _typed_note(entry, typed, str(number))
+                _invoiced_since(entry)
                 continue
             if "__duplicate__" not in entry.meta:
                 entry.meta["__duplicate__"] = found
-            changes = _changes(entry, found)
-            if changes:
-                # The export changed the invoice since it was booked (a re-bill): the
-                # booked one stays, and the note says what to correct by hand.
-                where = f"{found.meta.get('filename')}:{found.meta.get('lineno')}"
-                entry.meta[CHANGED_KEY] = (
-                    f"{'; '.join(changes)} (booked at {where}): correct the booked invoice if "
-                    "the export is right"
-                )
+            if which is not None:
+                entry.meta[NOTE_KEY] = which
+                continue
+            _note_changes(entry, found, "invoice")
 
-    def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal | None:
-        if not text:
+    def _number(self, table: Table, line: int, value: Cell, name: str | None) -> Decimal | None:
+        """An amount: a CSV's text in the file's number format, a workbook's number as its
+        cell shows it (to the cent, as a factor's workbook is read)."""
+        if not value:
             return None
         try:
-            return self.numbers(text)
+            if type(value) is str:
+                return self.numbers(value)
+            if isinstance(value, Decimal):
+                return workbook_amount(value)
+            raise ValueError(f"{text_of(value)} is a date, not an amount")
         except ValueError as exc:
             raise table.fail(line, name, str(exc), code="FCT207") from None
 
-    def _date(self, table: Table, line: int, text: str, key: str) -> Any:
-        if not text:
+    def _date(self, table: Table, line: int, value: Cell, key: str) -> Any:
+        """A date: a CSV's text in the file's date format, a workbook's date (or a date
+        serial in a cell formatted as a number)."""
+        if not value:
             return None
         try:
-            return self.dates(text)
+            return self.dates(value) if type(value) is str else workbook_date(value)
         except ValueError as exc:
             raise table.fail(line, self.columns[key], str(exc), code="FCT206") from None
 
@@ -433,12 +594,13 @@ class InvoiceImporter(Importer):
         # without a number (a subtotal of a later group) is a totals row, not more of the
         # invoice above.
         whole, own, since = _Sums(), _Sums(), _Sums()
-        with Table(path, self.layout) as table:
+        with Table(path, self.layout, workbook=True) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
             # A column of each row's currency: every row must be in the importer's.
             currency = currency_column(table, [*self.columns.values(), *self.charges])
-            for line, cells in table.rows():
+            kind = _kind_column(table, [*self.columns.values(), *self.charges])
+            for line, cells in table.cells():
                 if currency is not None:
                     check_currency(table, line, cells, currency, self.currency)
                 if not _cell(cells, cols["charge"]):
@@ -467,7 +629,8 @@ class InvoiceImporter(Importer):
                 else:
                     for sums in (whole, own, since):
                         self._not_a_total(table, line, cells, cols, wide, sums, current)
-                first = current.rows.setdefault(hash(tuple(cell.strip() for cell in cells)), line)
+                texts = tuple(map(_text, cells) if table.workbook else map(str.strip, cells))  # type: ignore[arg-type]
+                first = current.rows.setdefault(hash(texts), line)
                 if first != line:
                     message = (
                         f"the row of invoice {current.number} is line {first} again: an export "
@@ -475,6 +638,8 @@ class InvoiceImporter(Importer):
                         "(two items alike should differ in their description)"
                     )
                     raise table.fail(line, self.columns["invoice"], message, code="FCT210")
+                if kind is not None:
+                    _read_kind(table, line, cells, kind, current)
                 self._read_fields(table, line, cells, cols, current)
                 self._read_items(table, line, cells, cols, wide, current, (whole, own, since))
                 if not number:
@@ -482,13 +647,14 @@ class InvoiceImporter(Importer):
                     since = _Sums()
         ids = RowIds("inv")
         leaves: dict[str, tuple[str, int, bool, str]] = {}
+        self._spelled = _opened_leaves(existing, self.receivables)
         return [self._entry(path, invoice, ids, leaves) for invoice in invoices.values()]
 
     def _read_items(
         self,
         table: Table,
         line: int,
-        cells: list[str],
+        cells: Sequence[Cell],
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
         invoice: _Invoice,
@@ -502,25 +668,25 @@ class InvoiceImporter(Importer):
             sums.rows += 1
         if wide:
             for column, index, income in wide:
-                value = self._number(table, line, _cell(cells, index), column)
+                value = self._number(table, line, _value(cells, index), column)
                 if value is not None:
                     amounts[income] = amounts.get(income, Decimal(0)) + value
                     for sums in totals:
                         sums.add(column, value)
         else:
-            value = self._number(table, line, _cell(cells, cols["amount"]), names["amount"])
+            value = self._number(table, line, _value(cells, cols["amount"]), names["amount"])
             if value is None:
                 raise table.fail(line, names["amount"], "no amount", code="FCT205")
             income = self._item_account(table, line, _cell(cells, cols["charge"]))
             amounts[income] = amounts.get(income, Decimal(0)) + value
             for sums in totals:
                 sums.add("amount", value)
-        vat = self._number(table, line, _cell(cells, cols["vat"]), names["vat"])
+        vat = self._number(table, line, _value(cells, cols["vat"]), names["vat"])
         if vat:
             amounts[self.vat_account] = amounts.get(self.vat_account, Decimal(0)) + vat
             for sums in totals:
                 sums.add("vat", vat)
-        expected = self._number(table, line, _cell(cells, cols["total"]), names["total"])
+        expected = self._number(table, line, _value(cells, cols["total"]), names["total"])
         if expected is not None:
             invoice.totals.append((expected, line))
 
@@ -528,7 +694,7 @@ class InvoiceImporter(Importer):
         self,
         table: Table,
         line: int,
-        cells: list[str],
+        cells: Sequence[Cell],
         cols: dict[str, int | None],
         wide: list[tuple[str, int | None, str]],
         totals: _Sums,
@@ -559,7 +725,7 @@ class InvoiceImporter(Importer):
             columns.append(("vat", self.columns["vat"], cols["vat"]))
         given = {}
         for key, column, index in columns:
-            value = self._number(table, line, _cell(cells, index), column)
+            value = self._number(table, line, _value(cells, index), column)
             # (0,00 under a column no row filled is no figure: a total of nothing.)
             if value is not None and (value or running.get(key)):
                 given[key] = value
@@ -581,14 +747,14 @@ class InvoiceImporter(Importer):
         self,
         table: Table,
         line: int,
-        cells: list[str],
+        cells: Sequence[Cell],
         cols: dict[str, int | None],
         invoice: _Invoice,
     ) -> None:
         """Take the invoice's own fields from a row; they must agree with its other rows."""
         values = {
-            "date": self._date(table, line, _cell(cells, cols["date"]), "date"),
-            "due": self._date(table, line, _cell(cells, cols["due"]), "due"),
+            "date": self._date(table, line, _value(cells, cols["date"]), "date"),
+            "due": self._date(table, line, _value(cells, cols["due"]), "due"),
             "customer": _cell(cells, cols["customer"]),
             "load": _cell(cells, cols["load"]),
         }
@@ -618,6 +784,11 @@ class InvoiceImporter(Importer):
         Inc`) would share one receivable in silence: an FCT208 error, fixed in customers=."""
         mapped = self.customers.get(normal(customer))
         leaf = mapped or customer_leaf(customer)
+        if leaf:
+            # One leaf in one spelling: the account the ledger opens, or the first made
+            # or mapped in the file (`BAYLINE LOGISTICS` is `BaylineLogistics`).
+            spelled = self._spelled.setdefault(leaf.casefold(), leaf)
+            leaf = leaf if mapped else spelled
         receivable = f"{self.receivables}:{leaf}"
         if not leaf or not accounts.is_valid(receivable):
             message = f"cannot make an account of customer {customer!r}: add it to customers="
@@ -661,6 +832,11 @@ class InvoiceImporter(Importer):
             if expected != face:
                 message = f"invoice {invoice.number}: the items add up to {face}, not {expected}"
                 raise ImportFailure(path, line, message, self.columns["total"], code="FCT210")
+        amounts = invoice.amounts
+        if invoice.kind is not None and invoice.kind[2] and face > 0:
+            # A credit its kind column names, written positive: a credit note all the same.
+            amounts = {income: -number for income, number in amounts.items()}
+            face = -face
         due = fields.get("due") or (fields["date"] + self.terms if self.terms else None)
         credit = face <= 0
         meta: dict[str, Any] = {ID_KEY: ids(self.receivables, invoice.number)}
@@ -670,7 +846,7 @@ class InvoiceImporter(Importer):
         if due:
             meta["due"] = due
         postings = [data.Posting(receivable, Amount(face, self.currency), None, None, None, None)]
-        for income, number in invoice.amounts.items():
+        for income, number in amounts.items():
             if number:
                 units = Amount(-number, self.currency)
                 postings.append(data.Posting(income, units, None, None, None, None))
@@ -689,18 +865,23 @@ class InvoiceImporter(Importer):
         )
 
 
-def _credit_duplicate(entry: Any, credits: dict[str, Any]) -> None:
+def _credit_duplicate(entry: Any, found: Any | None, which: str | None) -> None:
     """Mark a credit note the ledger books already (typed by hand with its `credit-note:`
-    key) a duplicate; and one whose id is that of an invoice booked before (the export
-    cancelled or credited it under its own number) says how it differs."""
-    number = entry.meta.get("credit-note")
-    if number is None:
+    key: ``found``, and ``which`` if it may be another) a duplicate; and one whose id is
+    that of an invoice booked before (the export cancelled or credited it under its own
+    number) says how it differs."""
+    if "credit-note" not in entry.meta:
         return
-    found = credits.get(str(number).casefold())
     if found is not None and "__duplicate__" not in entry.meta:
         entry.meta["__duplicate__"] = found
+        if which is not None:
+            entry.meta[NOTE_KEY] = which
     booked = entry.meta.get("__duplicate__")
-    if not isinstance(booked, data.Transaction) or "invoice" not in booked.meta:
+    if not isinstance(booked, data.Transaction):
+        return
+    if "invoice" not in booked.meta:
+        if which is None and "credit-note" in booked.meta:
+            _note_changes(entry, booked, "credit-note")
         return
     face = entry.postings[0].units
     where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
@@ -709,6 +890,90 @@ def _credit_duplicate(entry: Any, credits: dict[str, Any]) -> None:
         f"(booked at {where}): the export cancelled or credited it since; book the credit "
         "note by hand (with its own number) if the export is right"
     )
+
+
+def digits_of(number: object) -> str | None:
+    """What a number of digits alone is without its leading zeros (`001023` -> `1023`),
+    as Beancount reads one typed without quotes (`invoice: 001023` is the number 1023);
+    None for any other number (`RF-001023`, `10.5`), whose zeros are its own."""
+    if isinstance(number, Decimal):
+        if number.is_finite() and number >= 0 and number == number.to_integral_value():
+            return str(int(number))
+        return None
+    if isinstance(number, str) and number.isascii() and number.isdigit():
+        return number.lstrip("0") or "0"
+    return None
+
+
+class _Booked:
+    """The ledger's invoices (or credit notes) by the number under ``key``.
+
+    An exported number is the one the ledger has as written, without regard to case.
+    Failing that, a number of digits is the one the ledger has with other leading zeros:
+    typed without them (`"1023"` for the export's `001023`), or without quotes, which
+    Beancount reads as a number and drops them (`invoice: 001023` is 1023, and so is
+    `invoice: 1023`: such a number is never matched as written). When the digits leave
+    a choice (the export's 1023 and 001023, the ledger's unquoted 1023), every exported
+    number of the choice is a probable duplicate whose note says so: one of them is
+    booked, which cannot be told, and imported it would be booked twice in silence.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.written: dict[str, Any] = {}
+        self.digits: dict[str, list[Any]] = {}
+
+    def add(self, entry: data.Transaction) -> None:
+        number = entry.meta[self.key]
+        digits = digits_of(number)
+        if digits is not None:
+            self.digits.setdefault(digits, []).append(entry)
+        if digits is None or not isinstance(number, Decimal):
+            self.written.setdefault(str(number).casefold(), entry)
+
+    def match(self, entries: Sequence[Any]) -> dict[int, tuple[Any, str | None]]:
+        """By ``id()`` of each exported entry the ledger has: the booked entry, and the
+        note of a choice left by the digits (None when there is none)."""
+        found: dict[int, tuple[Any, str | None]] = {}
+        taken = {id(e.meta["__duplicate__"]) for e in entries if "__duplicate__" in e.meta}
+        loose: dict[str, list[Any]] = {}
+        for entry in entries:
+            number = entry.meta.get(self.key)
+            if number is None:
+                continue
+            booked = self.written.get(str(number).casefold())
+            if booked is not None:
+                found[id(entry)] = (booked, None)
+                taken.add(id(booked))
+                continue
+            digits = digits_of(number)
+            if digits is not None and digits in self.digits:
+                loose.setdefault(digits, []).append(entry)
+        for digits, group in loose.items():
+            booked_ones = [e for e in self.digits[digits] if id(e) not in taken]
+            if not booked_ones:
+                continue
+            which = (
+                None if len(group) == len(booked_ones) == 1 else self._choice(group, booked_ones)
+            )
+            for entry in group:
+                found[id(entry)] = (booked_ones[0], which)
+        return found
+
+    def _choice(self, group: list[Any], booked: list[Any]) -> str:
+        here = ", ".join(str(entry.meta[self.key]) for entry in group)
+        quoted = " or ".join(f'"{entry.meta[self.key]}"' for entry in group)
+        there = ", ".join(
+            f"{entry.meta[self.key]} at {entry.meta.get('filename')}:{entry.meta.get('lineno')}"
+            for entry in booked
+        )
+        return (
+            f"the ledger's {self.key}: {there} and the export's {here} differ only in leading "
+            "zeros (a number written without quotes, which Beancount reads as a number, "
+            "loses them), so which is booked cannot be told: write the ledger's number in "
+            f"quotes as the invoice writes it ({self.key}: {quoted}) and import again; if "
+            "this one is not booked, uncomment it and delete this line"
+        )
 
 
 def _typed_without_key(entry: data.Transaction, candidates: Sequence[Any]) -> Any | None:

@@ -55,7 +55,7 @@ import zipfile
 import zlib
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from operator import methodcaller
 from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError
@@ -64,7 +64,7 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.reader.strings import read_string_table
 from openpyxl.utils.cell import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import (
     DATA_TAG,
@@ -75,7 +75,7 @@ from openpyxl.worksheet._reader import (
 )
 from openpyxl.xml.functions import iterparse
 
-from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.base import CENT, ImportFailure, bounded, within_dates
 
 XLSX = (".xlsx", ".xlsm")
 TEXT = (".csv", ".txt", ".tsv")
@@ -120,6 +120,18 @@ TextRows = Generator[tuple[int, list[str]], None, None]
 
 class ExcelPercent(Decimal):
     """A number Excel shows as a percentage: the value is already a fraction."""
+
+
+class Shown(Decimal):
+    """A whole number a workbook shows otherwise than its value: with leading zeros or
+    a fixed text around it (`001023`, `RF-1023` under the number formats `000000` and
+    `"RF-"0000`). As text it is what the cell shows, as Excel writes it to a CSV (an
+    invoice number of 1023 would lose its zeros); as a number, its value."""
+
+    shown = ""
+
+    def __str__(self) -> str:
+        return self.shown
 
 
 class Mac1904Number(Decimal):
@@ -469,6 +481,22 @@ def _open_quote_field(text: str, layout: Layout) -> int:
     return field
 
 
+# A number format that pads a whole number with zeros, with a fixed text before or
+# after it: `000000`, `"RF-"0000`, `0000"-A"` (not `0`, `0.00` or `#,##0`).
+_PADDED = re.compile(r'("[^"]*")?(0{2,})("[^"]*")?')
+
+
+def _shown(value: int, number_format: str) -> Shown | None:
+    """The whole number as the cell shows it, when its format pads it (`_PADDED`)."""
+    padded = _PADDED.fullmatch(number_format)
+    if padded is None or value < 0:
+        return None
+    before, zeros, after = padded.groups()
+    number = Shown(value)
+    number.shown = f"{(before or '')[1:-1]}{value:0{len(zeros)}d}{(after or '')[1:-1]}"
+    return number
+
+
 def _xlsx_value(cell: Any, mac: bool = False) -> Cell:
     value = cell.value
     if value is None:
@@ -480,6 +508,9 @@ def _xlsx_value(cell: Any, mac: bool = False) -> Cell:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int):
+        shown = _shown(value, getattr(cell, "number_format", "") or "")
+        if shown is not None:
+            return shown
         return Mac1904Number(value) if mac else Decimal(value)
     if isinstance(value, float):
         number = Decimal(repr(value))
@@ -487,6 +518,42 @@ def _xlsx_value(cell: Any, mac: bool = False) -> Cell:
             return ExcelPercent(number)
         return Mac1904Number(number) if mac else number
     return str(value)
+
+
+# Excel's date serial 1; openpyxl makes a smaller serial (-5) a day of 1899 (1899-12-25).
+FIRST_EXCEL_DAY = datetime.date(1900, 1, 1)
+
+
+def workbook_amount(value: Decimal) -> Decimal:
+    """A workbook's number as money: what its cell shows, rounded half-up to cents (Excel
+    keeps binary floats); ValueError if it cannot be an amount (1e308)."""
+    bounded(value, value, places=False)
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def workbook_date(value: Cell) -> datetime.date:
+    """A workbook's date, or a number that is an Excel date serial (a date cell formatted
+    as a number), as a date; ValueError saying why it is not one."""
+    try:
+        if isinstance(value, datetime.date):
+            day = value.date() if isinstance(value, datetime.datetime) else value
+            if day < FIRST_EXCEL_DAY:  # a serial below 1, shown as a date
+                raise ValueError(
+                    f"{day.isoformat()} is not a date: an Excel date serial starts at 1, "
+                    f"{FIRST_EXCEL_DAY}"
+                )
+            return within_dates(day, value.isoformat())
+        # An Excel date serial in a cell formatted as a number: 1 is 1900-01-01;
+        # below it (0, -5) Excel shows no date, and openpyxl one before 1900.
+        serial = float(value)
+        if not serial >= 1:
+            raise ValueError(f"{value} is not a date: an Excel date serial starts at 1")
+        epoch = CALENDAR_MAC_1904 if isinstance(value, Mac1904Number) else None
+        day = from_excel(serial, epoch) if epoch else from_excel(serial)
+        return within_dates(day.date(), value)
+    except (ValueError, OverflowError, AttributeError, TypeError) as exc:
+        message = str(exc) if "date" in str(exc) else f"{value} is not a date"
+        raise ValueError(message) from None
 
 
 _SHEET_NAME = re.compile(r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")

@@ -30,27 +30,23 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import ROUND_HALF_UP, Decimal
-
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, from_excel
+from decimal import Decimal
 
 from beancount_factoring.importers.base import (
-    CENT,
     Dates,
     ImportFailure,
     Numbers,
-    bounded,
     other_currency,
-    within_dates,
 )
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.readers import (
     Cell,
     ExcelPercent,
-    Mac1904Number,
     is_xlsx,
     raw_rows,
     text_of,
+    workbook_amount,
+    workbook_date,
 )
 from beancount_factoring.importers.table import (
     Header,
@@ -63,8 +59,6 @@ from beancount_factoring.terms.fees import HALF_CENT
 # Rows searched for the header after the profile's title rows (some portals add a
 # "Date ran" line or a blank row or two).
 HEADER_SLACK = 10
-# Excel's date serial 1; openpyxl makes a smaller serial (-5) a day of 1899 (1899-12-25).
-FIRST_EXCEL_DAY = datetime.date(1900, 1, 1)
 
 
 def find_header(
@@ -516,10 +510,9 @@ class Row:
             text = value.strip()
         elif isinstance(value, Decimal):
             try:
-                bounded(value, value, places=False)
+                return workbook_amount(value)  # an Excel number: what it shows
             except ValueError as exc:  # 1e308 in a workbook (found by fuzzing)
                 raise self.fail(field, str(exc), code="FCT207") from None
-            return value.quantize(CENT, ROUND_HALF_UP)  # an Excel number: what it shows
         else:
             text = text_of(value)
         if text:
@@ -609,25 +602,9 @@ class Row:
                 raise self.fail(field, "the cell is empty; a date is required here", code="FCT205")
             return None
         try:
-            if isinstance(value, datetime.date):
-                day = value.date() if isinstance(value, datetime.datetime) else value
-                if day < FIRST_EXCEL_DAY:  # a serial below 1, shown as a date
-                    raise ValueError(
-                        f"{day.isoformat()} is not a date: an Excel date serial starts at 1, "
-                        f"{FIRST_EXCEL_DAY}"
-                    )
-                return within_dates(day, value.isoformat())
-            # An Excel date serial in a cell formatted as a number: 1 is 1900-01-01;
-            # below it (0, -5) Excel shows no date, and openpyxl one before 1900.
-            serial = float(value)
-            if not serial >= 1:
-                raise ValueError(f"{value} is not a date: an Excel date serial starts at 1")
-            epoch = CALENDAR_MAC_1904 if isinstance(value, Mac1904Number) else None
-            day = from_excel(serial, epoch) if epoch else from_excel(serial)
-            return within_dates(day.date(), value)
-        except (ValueError, OverflowError, AttributeError, TypeError) as exc:
-            message = str(exc) if "date" in str(exc) else f"{value} is not a date"
-            raise self.fail(field, message, code="FCT206") from None
+            return workbook_date(value)
+        except ValueError as exc:
+            raise self.fail(field, str(exc), code="FCT206") from None
 
     def percent(self, field: str) -> Decimal | None:
         """A rate as a fraction (0.95), read in the profile's percent style; at most 100 %

@@ -24,18 +24,24 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
+from typing import cast
 
 from beancount_factoring.importers.base import Dates, ImportFailure
 from beancount_factoring.importers.readers import (
     HEAD_BYTES,
     Cell,
     Layout,
+    Rows,
+    head,
+    is_xlsx,
+    raw_rows,
     text_of,
     text_rows,
     wide_encoding,
+    workbook_date,
 )
 
 _NOT_IN_KEYS = re.compile(r"[\s_\ufeff]+")
@@ -76,17 +82,27 @@ class Header:
 
 
 class Table:
-    """A CSV file whose header is where its layout says (see the module docstring)."""
+    """A CSV file whose header is where its layout says (see the module docstring).
 
-    def __init__(self, path: str, layout: Layout) -> None:
+    With ``workbook``, an XLSX file is read too, its sheet (the layout's, or the first)
+    through `readers.raw_rows()` with its guards, its rows numbered as the sheet numbers
+    them and the layout's `skip_lines` its first rows: `cells()` gives its cells with
+    their types (text, `Decimal`, `date`)."""
+
+    def __init__(self, path: str, layout: Layout, *, workbook: bool = False) -> None:
         self.path = path
         # Filled with the header's names once known, so errors below it name columns.
         self.names: list[str] = []
-        self._rows = text_rows(path, layout, self.names)
+        self.workbook = workbook and is_xlsx(path)
+        self._rows: Rows | Generator[tuple[int, list[str]], None, None]
+        if self.workbook:
+            self._rows = _after_title(raw_rows(path, layout), layout.skip_lines)
+        else:
+            self._rows = text_rows(path, layout, self.names)
         self._wanted: dict[int, str] = {}
         self.width = 0
         try:
-            first = next((row for row in self._rows if "".join(row[1]).strip()), None)
+            first = next((row for row in self._rows if any(map(text_of, row[1]))), None)
         except BaseException:
             self._rows.close()
             raise
@@ -136,7 +152,8 @@ class Table:
         width = self.width
         header = self.header
         opening = header.names[0].strip() if header.names else ""
-        for line, cells in self._rows:
+        rows = cast(Iterator[tuple[int, list[str]]], self._rows)
+        for line, cells in rows:
             if not "".join(cells).strip():  # a blank row (one C call, not one per cell)
                 continue
             if cells[0].strip() == opening and repeats_header(header, cells):
@@ -148,6 +165,23 @@ class Table:
                 extra = extra_fields(self.path, line, header, cells)
                 if extra is not None:
                     raise extra
+            yield line, cells
+
+    def cells(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        """`rows()`, of a CSV file or a workbook: a workbook's cells keep their types, a
+        row is as wide as the widest so far (short ones padded with empty cells), and a
+        cell past the header is a note beside the table, not a row split in two."""
+        if not self.workbook:
+            yield from self.rows()
+            return
+        header, width = self.header, self.width
+        for line, cells in self._rows:
+            if not any(map(text_of, cells)):
+                continue
+            if repeats_header(header, cells):
+                raise header_again(self.path, line, header)
+            if len(cells) < width:
+                cells = [*cells, *[""] * (width - len(cells))]
             yield line, cells
 
     def short(self, line: int, count: int, name: str) -> ImportFailure:
@@ -211,15 +245,34 @@ def header_again(path: str, line: int, header: Header) -> ImportFailure:
     return ImportFailure(path, line, message, header.names[0] or None, code="FCT210")
 
 
-def latest_date(path: str, layout: Layout, column: str, dates: Dates) -> datetime.date | None:
-    """The latest date in one column of a file: what an importer's date() returns."""
+def _after_title(rows: Rows, skip: int) -> Rows:
+    """A workbook's rows after its first ``skip`` (title rows, as a CSV's title lines)."""
+    try:
+        for row in rows:
+            if row[0] > skip:
+                yield row
+    finally:
+        rows.close()
+
+
+def latest_date(
+    path: str, layout: Layout, column: str, dates: Dates, *, workbook: bool = False
+) -> datetime.date | None:
+    """The latest date in one column of a file: what an importer's date() returns. (An
+    empty cell is no date: the rows after an invoice's first may leave it blank.)"""
     latest: datetime.date | None = None
-    with Table(path, layout) as table:
+    with Table(path, layout, workbook=workbook) as table:
         index = table.column(column)
         assert index is not None
-        for line, cells in table.rows():
+        for line, cells in table.cells():
+            value = cells[index]
             try:
-                when = dates(cells[index].strip())
+                if type(value) is str:
+                    if not value.strip():
+                        continue
+                    when = dates(value.strip())
+                else:
+                    when = workbook_date(value)
             except ValueError as exc:
                 raise table.fail(line, column, str(exc), code="FCT206") from None
             if latest is None or when > latest:
@@ -227,12 +280,22 @@ def latest_date(path: str, layout: Layout, column: str, dates: Dates) -> datetim
     return latest
 
 
-def read_header(path: str, layout: Layout) -> Header | None:
+# How many rows of a workbook identify() reads for its header, after the title rows.
+HEADER_ROWS = 50
+
+
+def read_header(path: str, layout: Layout, *, workbook: bool = False) -> Header | None:
     """The header row of a file in this layout, or None if it has none (for identify()).
 
     Only the file's first bytes are read, and bytes not in the encoding are replaced:
     a file in the wrong encoding is still claimed, so that extract says how to read it.
+    With ``workbook``, a workbook's first rows (`Table`).
     """
+    if workbook and is_xlsx(path):
+        found = head(path, layout, layout.skip_lines + HEADER_ROWS) or []
+        top = (row for row in found if row[0] > layout.skip_lines)
+        opening = next((row for row in top if any(map(text_of, row[1]))), None)
+        return None if opening is None else Header(*opening)
     layout = replace(layout, encoding=wide_encoding(path, layout.encoding))
     try:
         rows = text_rows(path, layout, head=True)
@@ -285,8 +348,10 @@ class Claim:
         *,
         filename: str | None = None,
         account_number: str | None = None,
+        workbook: bool = False,
     ) -> None:
         self.layout = layout
+        self.workbook = workbook  # an XLSX file is read too (`Table`)
         self.columns = tuple(dict.fromkeys(columns))
         self.signature = tuple(signature)
         self.filename = re.compile(filename, re.IGNORECASE) if filename else None
@@ -295,7 +360,7 @@ class Claim:
     def __call__(self, path: str) -> bool:
         """identify(): True if the file is the importer's, or almost (see above)."""
         named = self.filename is not None and bool(self.filename.search(os.path.basename(path)))
-        header = read_header(path, self.layout)
+        header = read_header(path, self.layout, workbook=self.workbook)
         if self.account_number is not None:
             if not mentions(path, self.account_number, self.layout.encoding):
                 return False
@@ -310,7 +375,7 @@ class Claim:
     def diagnose(self, path: str) -> str | None:
         """For a claimed file: the error its header gives extract, or None."""
         try:
-            with Table(path, self.layout) as table:
+            with Table(path, self.layout, workbook=self.workbook) as table:
                 for name in self.columns:
                     table.column(name)
         except ImportFailure as failure:
@@ -320,7 +385,7 @@ class Claim:
     def near_miss(self, path: str) -> tuple[float, str] | None:
         """For a file not claimed: the share of the configured columns its header has,
         and the ones it lacks; None if it has none of them."""
-        header = read_header(path, self.layout)
+        header = read_header(path, self.layout, workbook=self.workbook)
         if header is None:
             return None
         wanted = self.columns + self.signature
@@ -451,12 +516,12 @@ def cell_currency(text: str, currency: str) -> str | None:
 
 
 def check_currency(
-    table: Table, line: int, cells: Sequence[str], column: tuple[int, str], currency: str
+    table: Table, line: int, cells: Sequence[Cell], column: tuple[int, str], currency: str
 ) -> None:
     """FCT209 if a row's currency cell names another currency than the importer's: its
     amounts would be written in the importer's currency, the right figure in the wrong
     money."""
-    text = cells[column[0]].strip()
+    text = text_of(cells[column[0]])
     named = cell_currency(text, currency)
     if named is None:
         message = (

@@ -778,6 +778,10 @@ def _named_postings(
     named: dict[int, tuple[Decimal, Invoice]] = {}
     for posting in entry.postings:
         number = posting.meta.get("invoice") if posting.meta else None
+        if isinstance(number, Decimal) and accounts.is_receivable(posting.account):
+            # (Read as no invoice's name, as the aging reads it: said, not guessed.)
+            message = f"This posting's {_unquoted_problem(number, 'names no invoice')}"
+            book.errors.append(make_error("FCT134", message, entry.meta, entry))
         invoice = book.invoices.get(number) if isinstance(number, str) else None
         if invoice is None or not accounts.is_receivable(posting.account):
             continue  # (a discount or a fee noted with its invoice pays nothing of it)
@@ -904,6 +908,8 @@ def _read_invoice(
     """Record an invoice transaction, or an FCT134 error when it cannot be one."""
     meta = entry.meta
     number = meta["invoice"]
+    if isinstance(number, Decimal):
+        book.errors.append(make_error("FCT134", _unquoted_problem(number), meta, entry))
     number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
     # (is_receivable's cache read inline: this runs for every invoice of the ledger.)
@@ -969,6 +975,18 @@ def _read_invoice(
         book.loads.setdefault(load, number)
     if not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
+
+
+def _unquoted_problem(number: Decimal, meanwhile: str = "") -> str:
+    """What is wrong with an ``invoice:`` written without quotes: Beancount reads it as a
+    number, and what it drops (leading zeros, a thousands separator) cannot be told."""
+    return (
+        f"invoice: {number} is written without quotes, so Beancount reads it as a number, "
+        "without leading zeros or thousands separators (001023 is read as 1023): an event, "
+        "a report or an export that names the invoice as it is written would not find it; "
+        f'write it in quotes as the invoice writes it (invoice: "{number}", with its zeros '
+        f"if it has any). It {meanwhile or f'is booked as {number}'} meanwhile"
+    )
 
 
 def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) -> str | None:

@@ -1,0 +1,143 @@
+"""What an invoice export says of each row's kind, and an invoice that changed kind.
+
+An export of receivables (`Invoice`, `Credit Memo`, `Payment` under a `Type` column)
+was read as invoices whatever its rows were: a credit memo the export writes with a
+positive amount was booked as one more invoice of that amount, and a payment row as an
+invoice, with no word. And an invoice first exported as a credit note, then as an
+invoice (or a credit note of another amount), was a duplicate of the booked one by its
+id, left out with nothing to say what changed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.invoices import InvoiceImporter
+
+HEADER = "Invoice #,Type,Invoice Date,Due Date,Customer,Load #,Charge,Amount"
+
+
+def write(tmp_path: Path, *rows: str, header: str = HEADER, name: str = "a.csv") -> str:
+    path = tmp_path / name
+    path.write_text("\n".join((header, *rows)) + "\n")
+    return str(path)
+
+
+def faces(path: str) -> dict[str, tuple[str, Decimal, str]]:
+    """Each entry's number: its key, receivable amount and flag."""
+    found = {}
+    for entry in InvoiceImporter().extract(path, []):
+        key = "invoice" if "invoice" in entry.meta else "credit-note"
+        found[entry.meta[key]] = (key, entry.postings[0].units.number, entry.flag)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["Credit Memo", "Credit Note", "CREDIT", "CM", "Gutschrift"])
+def test_a_credit_memo_written_positive_is_a_credit_note(tmp_path: Path, kind: str) -> None:
+    # CM-1 of 200.00 is a credit: booked as an invoice, the customer owed 200.00 more
+    # instead of 200.00 less (400.00 apart). Its items are negated: -200.00.
+    path = write(
+        tmp_path,
+        "RF-1,Invoice,03/03/2025,04/02/2025,Bayline,BL-1,LINEHAUL,1000.00",
+        f"CM-1,{kind},03/05/2025,,Bayline,BL-1,LINEHAUL,150.00",
+        f"CM-1,{kind},03/05/2025,,Bayline,BL-1,FSC,50.00",
+    )
+    assert faces(path) == {
+        "RF-1": ("invoice", Decimal("1000.00"), "*"),
+        "CM-1": ("credit-note", Decimal("-200.00"), "!"),
+    }
+    (_, credit) = InvoiceImporter().extract(path, [])
+    assert [p.units.number for p in credit.postings] == [-200, 150, 50]
+
+
+def test_a_credit_memo_written_negative_is_read_as_written(tmp_path: Path) -> None:
+    path = write(tmp_path, "CM-1,Credit Memo,03/05/2025,,Bayline,BL-1,LINEHAUL,-200.00")
+    assert faces(path) == {"CM-1": ("credit-note", Decimal("-200.00"), "!")}
+
+
+def test_rows_of_an_invoice_that_are_an_invoice_and_a_credit(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "RF-1,Invoice,03/03/2025,,Bayline,BL-1,LINEHAUL,1000.00",
+        "RF-1,Credit Memo,03/03/2025,,Bayline,BL-1,FSC,100.00",
+    )
+    with pytest.raises(ImportFailure) as caught:
+        InvoiceImporter().extract(path, [])
+    error = caught.value
+    assert (error.line, error.column, error.code) == (3, "Type", "FCT210")
+    assert "'Invoice' on line 2" in error.detail
+
+
+@pytest.mark.parametrize("kind", ["Payment", "Receipt", "Deposit", "Journal Entry"])
+def test_a_payment_row_is_not_an_invoice(tmp_path: Path, kind: str) -> None:
+    # A payment of 1,000.00 listed in the export: booked as an invoice of 1,000.00.
+    path = write(
+        tmp_path,
+        "RF-1,Invoice,03/03/2025,,Bayline,BL-1,LINEHAUL,1000.00",
+        f"PMT-1,{kind},03/20/2025,,Bayline,,LINEHAUL,1000.00",
+    )
+    with pytest.raises(ImportFailure) as caught:
+        InvoiceImporter().extract(path, [])
+    error = caught.value
+    assert (error.line, error.column, error.code) == (3, "Type", "FCT209")
+    assert f"is a {kind!r}" in error.detail
+
+
+def test_other_kinds_and_no_kind_column_are_read_as_before(tmp_path: Path) -> None:
+    # Kinds of invoices (`Standard`, `Freight`) are invoices; a column of the
+    # configuration named Type is read as configured.
+    for kind in ("Standard", "Freight", "Deposit Invoice", "Debit Memo", ""):
+        path = write(tmp_path, f"RF-1,{kind},03/03/2025,,Bayline,BL-1,LINEHAUL,1000.00")
+        assert faces(path) == {"RF-1": ("invoice", Decimal("1000.00"), "*")}, kind
+    header = "Invoice #,Invoice Date,Due Date,Customer,Load #,Type,Amount"
+    path = write(tmp_path, "RF-1,03/03/2025,,Bayline,BL-1,Credit,100.00", header=header)
+    importer = InvoiceImporter(charge="Type", other_income="Income:Freight:Other")
+    (entry,) = importer.extract(path, [])
+    assert entry.meta["invoice"] == "RF-1"
+
+
+def reimported(tmp_path: Path, before: str, after: str) -> dict[str, object]:
+    header = "Invoice #,Invoice Date,Due Date,Customer,Load #,Charge,Amount"
+    importer = InvoiceImporter()
+    first = importer.extract(write(tmp_path, before, header=header, name="a.csv"), [])
+    entries = importer.extract(write(tmp_path, after, header=header, name="b.csv"), first)
+    importer.deduplicate(entries, first)
+    (entry,) = entries
+    assert entry.meta["__duplicate__"] is first[0]
+    return entry.meta
+
+
+def test_a_credit_note_exported_again_as_an_invoice_says_so(tmp_path: Path) -> None:
+    # RF-3 booked as a credit note of -50.00 from an earlier export; now an invoice of
+    # 300.00: a duplicate by its id, left out without a word.
+    meta = reimported(
+        tmp_path,
+        "RF-3,03/06/2025,,Bayline,BL-3,LINEHAUL,-50.00",
+        "RF-3,03/06/2025,,Bayline,BL-3,LINEHAUL,300.00",
+    )
+    note = meta["differs-from-ledger"]
+    assert isinstance(note, str)
+    assert note.startswith("an invoice of 300.00 USD here, credit note RF-3 of -50.00 USD")
+
+
+def test_a_credit_note_exported_again_with_another_amount_says_so(tmp_path: Path) -> None:
+    meta = reimported(
+        tmp_path,
+        "CM-3,03/06/2025,,Bayline,BL-3,LINEHAUL,-50.00",
+        "CM-3,03/07/2025,,Bayline,BL-3,LINEHAUL,-80.00",
+    )
+    note = meta["differs-from-ledger"]
+    assert isinstance(note, str)
+    assert "dated 2025-03-07 here, 2025-03-06 in the ledger" in note
+    assert "-80.00 USD here, -50.00 in the ledger" in note
+    # Exported again as it was: a duplicate with nothing to say.
+    meta = reimported(
+        tmp_path,
+        "CM-3,03/06/2025,,Bayline,BL-3,LINEHAUL,-50.00",
+        "CM-3,03/06/2025,,Bayline,BL-3,LINEHAUL,-50.00",
+    )
+    assert "differs-from-ledger" not in meta
