@@ -56,6 +56,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_factoring.importers.base import (
+    CHANGED_KEY,
     ID_KEY,
     Dates,
     Importer,
@@ -101,8 +102,6 @@ _TOTAL_CODE = re.compile(
     r"|(?-i:USD|CAD|EUR|GBP|MXN|AUD|CHF|SEK|NOK|DKK|PLN)))?\W*|(?:balance|amount)\s+due\W*",
     re.IGNORECASE,
 )
-# The note on an exported invoice the ledger has, booked otherwise (deduplicate).
-CHANGED_KEY = "differs-from-ledger"
 # Header names (as `table.header_key` makes them) of a column of each row's kind of
 # document, which the importer reads unless it is configured as another column.
 _KIND_HEADERS = (
