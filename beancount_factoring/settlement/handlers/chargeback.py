@@ -43,9 +43,7 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
             state.purchase.discount_fee,
             state.currency,
         )
-        receivable = state.invoice.account
-        if agreement.recourse_receivables:
-            receivable = f"{agreement.recourse_receivables}:{receivable.rsplit(':', 1)[-1]}"
+        receivable = P.recourse_receivable(agreement, state.invoice.account)
         legs, owed = P.chargeback_postings(
             agreement,
             state.invoice.number,
