@@ -106,7 +106,8 @@ def unread_part(settler: Settler, event: Event, states: list[InvoiceState], kind
             "if the customer paid the factor part of it and the factor charges back the rest, "
             "book that payment first (collected, with paid: and partial: TRUE): the "
             "chargeback then takes the rest; if the factor took back a deduction from what "
-            "the customer paid it, that is a short pay: a collected event with paid:"
+            "the customer paid it, that is a short pay: a collected event with paid:; the "
+            "factor's own figure of what the chargeback costs you is written recourse-amount:"
         )
     else:
         how = (
