@@ -238,3 +238,115 @@ def test_the_reports_show_an_overpayment_as_one():
     assert header.endswith(",vat,overpaid")
     customer = next(row for row in rows if row.startswith("customer,TQL,"))
     assert customer.endswith(",10.00")
+
+
+# A chargeback takes back all that is unpaid of the invoice: an amount on it is not
+# read. Summit's INV-1001 (1,000.00, 50.00 reserve, the 2% fee taken at purchase):
+# charged back whole, 1,000.00 returns to the receivable and 1,000.00 - 50.00 = 950.00
+# is owed. The factor that charged back 300.00 of it (a dispute of part of the load)
+# wants something else: booking 950.00 would be wrong in silence.
+@BOTH
+@pytest.mark.parametrize("key", ["amount: 300.00 USD", "paid: 700.00 USD", "partial: TRUE"])
+def test_fct134__an_amount_on_a_chargeback_is_not_read(name, key):
+    text = chargeback("2025-04-20", "broker-claim") + f"  {key}\n"
+    entries, errors = load(model(SUMMIT + text, name))
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert message.startswith(f"FCT134 {key} is not read on a chargeback")
+    assert "all that is unpaid of invoice INV-1001 (1,000.00 USD)" in message
+    assert "partial: TRUE" in message and "paid:" in message
+    assert errors[0].source["lineno"] == txn(entries, "Recourse INV-1001").meta["lineno"]
+    # Nothing of the event is booked.
+    assert txn(entries, "Recourse INV-1001").postings == []
+    assert balance(entries, CLEARING) == 0
+
+
+# The factor's own figure of what the chargeback costs (the recourse report's amount,
+# kept by the importer as recourse-amount:): 950.00 here. The same figure is quiet; one
+# that differs by more than the tolerance is reported, the agreement's still booked.
+@BOTH
+def test_a_recourse_amount_that_agrees_is_quiet(name):
+    for figure in ("950.00", "950.01"):
+        text = chargeback("2025-06-02") + f"  recourse-amount: {figure} USD\n"
+        config = "{'tolerance': '0.01'}"
+        entries, errors = load(model(SUMMIT + text, name), config)
+        assert errors == []
+        assert balance(entries, CLEARING) == D("-950.00")
+
+
+@BOTH
+def test_fct170__a_recourse_amount_that_differs_from_the_agreement(name):
+    # Summit's recourse report says 300.00: it charged back part of the invoice.
+    text = chargeback("2025-06-02") + "  recourse-amount: 300.00 USD\n"
+    entries, errors = load(model(SUMMIT + text, name))
+    assert codes(errors) == ["FCT170"]
+    message = errors[0].message
+    assert "recourse-amount: 300.00 USD" in message
+    # 1,000.00 unpaid - 50.00 reserve kept + 0.00 fee = 950.00.
+    assert "the agreement gives 950.00 USD" in message
+    assert "1,000.00 unpaid, less the 50.00 reserve" in message
+    assert errors[0].source["lineno"] == txn(entries, "Recourse INV-1001").meta["lineno"]
+    # Booked as the agreement gives (the deposit that nets it will say what it took).
+    assert balance(entries, CLEARING) == D("-950.00")
+
+
+def test_fct170__a_recourse_amount_in_another_currency():
+    text = chargeback("2025-06-02") + "  recourse-amount: 950.00 CAD\n"
+    _, errors = load(SUMMIT + text)
+    assert codes(errors) == ["FCT170"]
+    assert "in CAD, the invoice in USD" in errors[0].message
+
+
+# An event after the invoice's life with the factor ended says what to book instead.
+# Summit charged INV-1001 back on June 2 (950.00 owed); TQL then pays Summit the 1,000.00:
+# the money is the carrier's, and the factor passes it on (less what it keeps of the
+# chargeback). A collected event cannot say so: FCT133, with the booking to make.
+AFTER_CHARGEBACK = """
+2025-06-10 * "TQL" "TQL paid Summit after the chargeback" ^INV-1001
+  factoring: "collected"
+"""
+
+
+def test_fct133__a_payment_to_the_factor_after_the_chargeback_says_what_to_book():
+    entries, errors = load(SUMMIT + chargeback("2025-06-02") + AFTER_CHARGEBACK)
+    assert codes(errors) == ["FCT133"]
+    message = errors[0].message
+    assert "cannot be collected: it is charged back on 2025-06-02" in message
+    assert "the invoice is yours again" in message
+    assert "a payment of its receivable" in message
+    assert errors[0].source["lineno"] == txn(entries, AFTER_CHARGEBACK_NARRATION).meta["lineno"]
+    # What it says to book: the factor's bank line that passes the payment on, less the
+    # 950.00 it keeps: 1,000.00 - 950.00 = 50.00.
+    forwarded = """
+2025-06-12 * "SUMMIT FUNDING" "TQL's payment, less the chargeback" ^INV-1001
+  Assets:Bank:Checking                 50.00 USD
+  Assets:Factoring:Summit:Clearing    950.00 USD
+  Assets:Receivable:TQL             -1000.00 USD
+"""
+    entries, errors = load(SUMMIT + chargeback("2025-06-02") + forwarded)
+    assert errors == []
+    assert balance(entries, CLEARING) == 0
+    assert balance(entries, TQL) == 0
+    # 930.00 + 50.00 = 980.00: the face less the 20.00 fee.
+    assert balance(entries, BANK) == D("980.00")
+
+
+AFTER_CHARGEBACK_NARRATION = "TQL paid Summit after the chargeback"
+
+
+def test_fct133__a_chargeback_after_a_short_pay_says_the_short_pay_took_it():
+    short = """
+2025-04-01 * "TQL" "TQL short-paid Summit" ^INV-1001
+  factoring: "collected"
+  paid: 700.00 USD
+"""
+    _, errors = load(SUMMIT + short + chargeback("2025-06-02", "broker-claim"))
+    assert codes(errors) == ["FCT133"]
+    assert "cannot be charged back: it is collected on 2025-04-01" in errors[0].message
+    assert "what it kept back is the collected event's short pay" in errors[0].message
+
+
+def test_fct133__a_chargeback_booked_twice_says_so():
+    _, errors = load(SUMMIT + chargeback("2025-06-02") + chargeback("2025-06-03"))
+    assert codes(errors) == ["FCT133"]
+    assert "booked twice" in errors[0].message

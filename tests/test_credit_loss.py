@@ -168,3 +168,17 @@ def test_a_released_reserve_of_a_credit_loss_is_matched_by_amount():
     # Two items: INV-1045's reserve of 30.00, collected, and INV-1044's 60.00, written off.
     assert txn(entries, "Rebate").links == {"INV-1044"}
     assert balance(entries, RESERVE) == D("30.00")
+
+
+@pytest.mark.parametrize("key", ["amount: 500.00 USD", "paid: 500.00 USD", "partial: TRUE"])
+def test_fct134__an_amount_on_a_credit_loss_is_not_read(key):
+    # A loss of part of the invoice (the customer paid 1,500.00, the estate nothing more)
+    # would be booked as the loss of the whole 2,000.00 without a word.
+    entries, errors = load(RTS + f"  {key}\n", opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert errors[0].message.startswith(f"FCT134 {key} is not read on a credit-loss")
+    assert "all that is unpaid of invoice INV-1044 (2,000.00 USD)" in errors[0].message
+    event = txn(entries, "Reserve forfeited - debtor insolvent")
+    assert errors[0].source["lineno"] == event.meta["lineno"]
+    assert event.postings == []
+    assert balance(entries, RESERVE) == D("60.00")

@@ -324,3 +324,56 @@ def test_a_fee_in_another_currency_than_the_invoice_it_links_is_a_fee_apart():
     ]
     assert sum((u.number for u in postings if u.currency == "CAD"), D(0)) == 0
     assert sum((u.number for u in postings if u.currency == "USD"), D(0)) == D("-25.00")
+
+
+def test_fct134__one_release_of_reserves_in_two_currencies_says_how_to_book_it():
+    # One agreement for both currencies: U (1,000.00 USD) and K (1,000.00 CAD) each hold a
+    # 100.00 reserve; one USD bank line linking both cannot pay the CAD one.
+    text = """
+2025-01-01 open Assets:Bank:USD
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Receivable:Northline
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:USD
+
+2025-03-01 * "Northline" "U"
+  invoice: "U"
+  Assets:Receivable:Northline  1000.00 USD
+  Income:Freight
+
+2025-03-01 * "Northline" "K"
+  invoice: "K"
+  Assets:Receivable:Northline  1000.00 CAD
+  Income:Freight
+
+2025-03-02 * "SUMMIT FUNDING" "ACH U" ^U
+  Assets:Bank:USD   880.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-02 * "SUMMIT FUNDING" "ACH K" ^K
+  Assets:Bank:CAD   880.00 CAD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-20 * "Northline" "U paid" ^U
+  factoring: "collected"
+
+2025-03-20 * "Northline" "K paid" ^K
+  factoring: "collected"
+
+2025-03-25 * "SUMMIT FUNDING" "Rebate U and K" ^U ^K
+  Assets:Bank:USD   200.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    entries, errors = load(text, opens=False)
+    # (The 200.00 USD it leaves on the reserve account takes U's 100.00 below zero.)
+    assert codes(errors) == ["FCT134", "FCT141"]
+    message = errors[0].message
+    assert "settles items in CAD and USD" in message
+    assert "one bank line per currency" in message
+    assert errors[0].source["lineno"] == txn(entries, "Rebate U and K").meta["lineno"]

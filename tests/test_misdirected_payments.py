@@ -166,6 +166,26 @@ def test_a_payment_on_a_charged_back_invoice_is_ours():
     assert balance(entries, TQL) == 0
 
 
+@pytest.mark.parametrize("payment_first", [True, False])
+def test_a_payment_on_the_day_of_the_chargeback_is_ours(payment_first):
+    # TQL pays us on April 10, the day Summit charges INV-1001 back. Applied before the
+    # chargeback (payments to us come first in a day), it was FCT136, the factor's; marked
+    # a misdirected payment as that error said, the chargeback of an invoice paid to us
+    # in full was FCT136 in turn. A plain payment of the invoice a chargeback of the day
+    # returns to us comes after it: 2000 + 2000 (chargeback) - 2000 (paid) - 2000 = 0.
+    chargeback = """
+2025-04-10 * "Summit" "INV-1001 charged back" ^INV-1001
+  factoring: "chargeback"
+  reason: "broker-claim"
+"""
+    day = PLAIN + chargeback if payment_first else chargeback + PLAIN
+    entries, errors = load(SOLD + day)
+    assert errors == []
+    assert balance(entries, TQL) == 0
+    # Summit nets 2,000.00 - 100.00 reserve = 1,900.00 from its next deposit.
+    assert balance(entries, CLEARING) == D("-1900.00")
+
+
 @MODELS
 def test_the_event_owes_the_cash_to_the_factor(model):
     entries, errors = load(ledger(SOLD + MISDIRECTED, model))

@@ -492,6 +492,51 @@ def test_the_reserve_report_shows_a_recovered_short_pay_as_due_not_forfeited():
     )
 
 
+# The part Echo pays Harbor on the day Harbor charges back the rest (June 2, 90 days):
+# the part is applied first, whatever the order in the file, as a payment to us of that
+# day is. The chargeback takes the 600.00 unpaid: owed 600.00 - 200.00 + 47.50 = 447.50.
+PART_ON_THE_DAY = """
+2025-06-02 * "Echo" "Echo paid Harbor a part" ^INV-2001
+  factoring: "collected"
+  paid: 400.00 USD
+  partial: TRUE
+"""
+CHARGEBACK_ON_THE_DAY = """
+2025-06-02 * "Harbor" "Recourse of the rest" ^INV-2001
+  factoring: "chargeback"
+"""
+
+
+@BOTH
+@pytest.mark.parametrize("part_first", [True, False])
+def test_a_part_paid_on_the_day_of_the_chargeback_comes_first(name, part_first):
+    day = (
+        PART_ON_THE_DAY + CHARGEBACK_ON_THE_DAY
+        if part_first
+        else CHARGEBACK_ON_THE_DAY + PART_ON_THE_DAY
+    )
+    entries, errors = load(model(HARBOR + day, name))
+    assert errors == []
+    chargeback = legs(txn(entries, "Recourse of the rest"))
+    assert (CLEARING, D("-447.50"), "INV-2001", "chargeback") in chargeback
+    assert balance(entries, ECHO) == D("600.00")
+
+
+@BOTH
+def test_a_part_paid_on_the_day_of_the_credit_loss_comes_first(name):
+    # Non-recourse: Echo pays 400.00 and Harbor writes the rest off on April 18, the
+    # credit loss above the part in the file: 172.50 lost as above.
+    loss = """
+2025-04-18 * "Harbor" "Echo insolvent" ^INV-2001
+  factoring: "credit-loss"
+"""
+    text = HARBOR.replace("recourse-days: 90", "recourse-days: 0") + loss
+    text += PART_ON_THE_DAY.replace("2025-06-02", "2025-04-18")
+    entries, errors = load(model(text, name))
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Harbor:CreditLosses") == D("172.50")
+
+
 @BOTH
 def test_a_credit_loss_after_a_part_writes_off_what_is_unpaid(name):
     # Non-recourse: Echo paid 400.00, then went insolvent; Harbor writes the invoice off
@@ -727,11 +772,12 @@ def test_the_part_paid_to_us_stays_owed_after_the_chargeback_of_the_rest(name):
     }
 
 
-def test_a_part_applied_after_the_last_payment_of_its_day_says_why(tmp_path):
+def test_a_part_below_the_last_payment_of_its_day_is_applied_first(tmp_path):
     # The last payment (600.00) sits at line 1 of an included file, its part (400.00,
     # partial: TRUE) further down the main file, both on 03-20: Beancount sorts them by
-    # line number across files, so the last payment comes first and closes the invoice
-    # short (1,000.00 - 600.00 = 400.00); the part is then refused, and says why.
+    # line number across files, so the last payment came first and closed the invoice
+    # short (1,000.00 - 600.00 = 400.00), the part refused. A part of a day comes before
+    # its last payment now: paid in full, 400.00 + 600.00, nothing short.
     (tmp_path / "events.beancount").write_text(
         '2025-03-20 * "Echo" "Echo paid Harbor the rest" ^INV-2001\n'
         '  factoring: "collected"\n'
@@ -751,8 +797,7 @@ include "events.beancount"
 """
     )
     (tmp_path / "main.beancount").write_text(main)
-    _, errors, _ = loader.load_file(str(tmp_path / "main.beancount"))
-    refused = [e for e in errors if e.message.startswith("FCT133")]
-    assert len(refused) == 1
-    assert "the payment that closed it today was applied before this part" in (refused[0].message)
-    assert "by line number even across files" in refused[0].message
+    entries, errors, _ = loader.load_file(str(tmp_path / "main.beancount"))
+    assert errors == []
+    assert balance(entries, ADJUSTMENTS) == 0
+    assert balance(entries, RESERVE) == D("200.00")

@@ -230,6 +230,77 @@ def test_a_posting_naming_a_charged_back_invoice_on_the_recourse_receivable() ->
     assert codes(text) == ["FCT131"]
 
 
+RECOURSE = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  recourse-receivables: Assets:Receivable:Recourse
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-06-03 * "Summit Funding" "Recourse INV-1001" ^INV-1001
+  factoring: "chargeback"
+"""
+
+
+def test_a_payment_after_the_chargeback_to_the_receivable_it_left_is_an_error() -> None:
+    # The chargeback moved INV-1001 to Assets:Receivable:Recourse:TQL. TQL then pays us
+    # the 2,000.00, the bank line (imported) linking it but crediting Assets:Receivable:TQL:
+    # the two accounts ended at -2,000.00 and +2,000.00, the charged-back invoice never
+    # cleared, and the aging showed it paid, without a word.
+    paid = """
+2025-06-10 * "TQL" "TQL paid us INV-1001" ^INV-1001
+  Assets:Bank:Checking  2000.00 USD
+  Assets:Receivable:TQL
+"""
+    entries, errors, _ = loader.load_string(PLUGIN + RECOURSE + paid)
+    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT133"]
+    message = errors[0].message
+    assert "charged back on 2025-06-03 to Assets:Receivable:Recourse:TQL" in message
+    assert "credit Assets:Receivable:Recourse:TQL instead" in message
+    line = next(e for e in entries if getattr(e, "narration", "") == "TQL paid us INV-1001")
+    assert errors[0].source["lineno"] == line.meta["lineno"]
+    # Crediting the account that holds it is right, linked or naming it on the posting.
+    assert (
+        codes(RECOURSE + paid.replace("Assets:Receivable:TQL", "Assets:Receivable:Recourse:TQL"))
+        == []
+    )
+    named = paid.replace(
+        "  Assets:Receivable:TQL\n",
+        '  Assets:Receivable:Recourse:TQL  -2000.00 USD\n    invoice: "INV-1001"\n',
+    )
+    assert codes(RECOURSE + named) == []
+
+
+def test_an_unlinked_payment_after_the_chargeback_says_where_the_invoice_is() -> None:
+    # The same payment without its link: FCT136 (TQL's receivable below zero) said "no
+    # invoice of this customer is open with a factor or with you", while INV-1001 is
+    # open with us on the recourse receivable.
+    paid = """
+2025-06-10 * "TQL" "ACH payment"
+  Assets:Bank:Checking  2000.00 USD
+  Assets:Receivable:TQL
+"""
+    _, errors, _ = loader.load_string(PLUGIN + RECOURSE + paid)
+    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT136"]
+    assert "(INV-1001 on Assets:Receivable:Recourse:TQL)" in errors[0].message
+    assert "no invoice of this customer is open" not in errors[0].message
+
+
 def test_a_check_returned_and_another_paid_the_same_day_keep_their_order() -> None:
     # The 600.00 check returned on 2025-03-15, listed above a wire of 500.00 for G2 and
     # G3 that day (not its own check: another amount). In file order: the return gives

@@ -244,6 +244,12 @@ class _Walk:
                 'factoring: "misdirected-payment"; if it pays an invoice you did not factor, '
                 "link that invoice"
             )
+        elif moved := _charged_back_elsewhere(self.factored[account], account, day or entry.date):
+            why = (
+                f"the customer's invoices a factor charged back are on the recourse "
+                f"receivables ({moved}): a payment of one of them credits that account, "
+                "linking the invoice"
+            )
         else:
             why = (
                 "no invoice of this customer is open with a factor or with you: if it pays an "
@@ -252,6 +258,22 @@ class _Walk:
             )
         self.flagged.add(id(entry))
         self.errors.append(make_error("FCT136", f"{what}: {why}", entry.meta, entry))
+
+
+def _charged_back_elsewhere(states: list[InvoiceState], account: str, day: datetime.date) -> str:
+    """The invoices of ``account`` charged back by ``day`` to an agreement's recourse
+    receivables, each with the account that holds it now, for a message; or ''."""
+    moved = []
+    for state in states:
+        terms = state.agreement
+        if state.charged_back_on is None or state.charged_back_on > day or terms is None:
+            continue
+        if terms.recourse_receivables:
+            leaf = account.rsplit(":", 1)[-1]
+            moved.append(f"{state.invoice.number} on {terms.recourse_receivables}:{leaf}")
+    return ", ".join(moved[:NAMED]) + (
+        f" and {len(moved) - NAMED} more" if len(moved) > NAMED else ""
+    )
 
 
 class _Pledges:

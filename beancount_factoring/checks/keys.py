@@ -46,6 +46,7 @@ EVENT_KEYS = frozenset(
         "charge",
         "period",
         "amount",
+        "recourse-amount",
         "advance",
         "transfer",
         "invoice",

@@ -107,22 +107,26 @@ RANK = {
     "fuel-advance": 3,
     "schedule": 3,
     "buyout": 4,
-    "chargeback": 4,
-    "collected": 5,
-    "credit-loss": 5,
-    "fee": 5,
+    "chargeback": 6,
+    "collected": 7,
+    "credit-loss": 7,
+    "fee": 7,
 }
 # A payment taken back (a check returned unpaid): after the day's payments, whatever
 # their order in the file, so that it gives back what its own check paid.
 TAKE_BACK_RANK = 2
-LUMP_RANK = 6
+# A part paid to the factor (collected, partial: TRUE): before the chargeback or the
+# credit loss of the rest and the last payment of its day, as a payment to us of that
+# day is, whatever their order in the files (after a buyout: the new factor's).
+PART_RANK = 5
+LUMP_RANK = 8
 # A deposit that names nothing is allocated by amount to what is still open: after the
 # day's deposits that name what they settle (those are facts; an allocation is a guess
 # that must not take an item a named deposit of the same day settles).
-UNNAMED_RANK = 7
+UNNAMED_RANK = 9
 # A monthly minimum dated the last day of its month (a month-end statement) is worked
 # out from the whole month: after every deposit of that day, named or not.
-MONTH_END_RANK = 8
+MONTH_END_RANK = 10
 MONTH_MINIMUMS = ("minimum-volume", "monthly-minimum-fee")
 PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -161,6 +165,8 @@ class Event:
     def __post_init__(self) -> None:
         self.date = self.entry.date
         self.rank = RANK.get(self.kind, LUMP_RANK)
+        if self.kind == "collected" and self.entry.meta.get("partial") is True:
+            self.rank = PART_RANK
 
 
 @dataclass

@@ -400,7 +400,7 @@ class Settler:
                 )
                 return False
             return True
-        later = self.sold_later(state, event) if not state.funded_on else ""
+        later = self.sold_later(state, event) if not state.funded_on else _ended(state, action)
         self.error(
             "FCT133",
             f"Invoice {state.invoice.number} cannot be {action}: it is {state.describe()}" + later,
@@ -434,6 +434,54 @@ def rewritten(
         links,
         entry.postings if postings is None else postings,
     )
+
+
+# What to book instead of an event that comes after the invoice's life with its factor
+# ended, by how it ended and the event: (ended, action) -> words.
+_AFTER_THE_END = {
+    ("charged back", "collected"): (
+        "; since the chargeback the invoice is yours again, and so is what its customer "
+        "pays the factor: book the factor's bank line that passes it on as a payment of "
+        "its receivable (linking the invoice), with a posting to the factor's clearing "
+        "account for what it keeps of the chargeback; if the factor takes the chargeback "
+        "back before netting it, delete the chargeback event instead"
+    ),
+    ("charged back", "charged back"): "; the same chargeback booked twice? Delete one",
+    ("charged back", "written off"): (
+        "; since the chargeback the invoice is yours: a loss on it is your own bad debt, "
+        "written off its receivable by a transaction of your own"
+    ),
+    ("written off", "written off"): "; the same credit loss booked twice? Delete one",
+    ("written off", "collected"): (
+        "; the factor bore the loss and owns the claim: what the customer pays it now is "
+        "the factor's, and nothing is booked; book what the factor passes on to you of it "
+        "as its bank line against the credit-losses account"
+    ),
+    ("collected", "charged back"): (
+        "; the customer paid the factor, and what it kept back is the collected event's "
+        "short pay (paid: on it), which the factor takes from the reserve or the next "
+        "deposit: there is nothing left to charge back. Delete the chargeback, or correct "
+        "the collected event if the customer did not pay the factor"
+    ),
+    ("collected", "written off"): (
+        "; the customer paid the factor, and what it kept back is the collected event's "
+        "short pay (paid: on it): there is nothing left to write off. Delete the credit "
+        "loss, or correct the collected event if the customer did not pay the factor"
+    ),
+}
+
+
+def _ended(state: InvoiceState, action: str) -> str:
+    """What to book instead of an event on an invoice whose life with its factor ended."""
+    if state.lost_on:
+        ended = "written off"
+    elif state.charged_back_on:
+        ended = "charged back"
+    elif state.collected_on:
+        ended = "collected"
+    else:
+        return ""
+    return _AFTER_THE_END.get((ended, action), "")
 
 
 def _charges_back_rest(state: InvoiceState, action: str) -> bool:

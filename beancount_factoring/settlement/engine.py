@@ -62,7 +62,14 @@ def settle(book: Book, config: Config, after_event: Handler | None = None) -> Se
     _start(settler)
     # Within a day, an event about an invoice that a later deposit of the
     # same day funds (the debtor paid the factor on the funding day) waits
-    # until that day's deposits are booked.
+    # until that day's deposits are booked; and so does a payment to us of an
+    # invoice a chargeback of the day returns to us (a plain payment is ours).
+    charged_back = {
+        (event.date, number)
+        for event in book.events
+        if event.kind == "chargeback"
+        for number in event.invoices
+    }
     deferred: list[Event] = []
     day = None
     for event in book.ordered_events():
@@ -70,7 +77,9 @@ def settle(book: Book, config: Config, after_event: Handler | None = None) -> Se
             for waiting in deferred:
                 apply(waiting)
             deferred, day = [], event.date
-        if event.kind in AFTER_FUNDING and _awaits_funding(settler, event):
+        if (event.kind in AFTER_FUNDING and _awaits_funding(settler, event)) or (
+            event.kind == "payment" and (day, event.invoices[0]) in charged_back
+        ):
             deferred.append(event)
             continue
         apply(event)

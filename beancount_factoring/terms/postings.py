@@ -799,6 +799,14 @@ def loan_collection_postings(
     return legs
 
 
+def recourse_receivable(agreement: Agreement, account: str) -> str:
+    """The receivable a chargeback moves an invoice on ``account`` to: the customer's
+    under the agreement's ``recourse-receivables``, else ``account`` itself."""
+    if agreement.recourse_receivables:
+        return f"{agreement.recourse_receivables}:{account.rsplit(':', 1)[-1]}"
+    return account
+
+
 def chargeback_postings(
     agreement: Agreement,
     invoice: str,

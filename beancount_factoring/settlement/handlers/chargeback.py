@@ -7,6 +7,10 @@ nonpayment needs recourse, within the agreement's recourse-days (FCT137).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from beancount.core.amount import Amount
+
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import ZERO, InvoiceState
@@ -16,12 +20,13 @@ from beancount_factoring.terms.agreement import Agreement
 
 def settle_chargeback(settler: Settler, event: Event) -> None:
     states = settler.funded_states(event, "charged back")
-    if states is None:
+    if states is None or unread_part(settler, event, states, "chargeback"):
         return
     reason = settler.reason(event, "nonpayment")
     if reason is None:
         return
     expected: list[P.Leg] = []
+    figures = [ZERO, ZERO, ZERO]  # unpaid, reserve held, owed: for the factor's figure
     agreements = settler.book.agreements
     for state in states:
         assert state.agreement is not None and state.funded_on and state.purchase
@@ -38,9 +43,7 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
             state.purchase.discount_fee,
             state.currency,
         )
-        receivable = state.invoice.account
-        if agreement.recourse_receivables:
-            receivable = f"{agreement.recourse_receivables}:{receivable.rsplit(':', 1)[-1]}"
+        receivable = P.recourse_receivable(agreement, state.invoice.account)
         legs, owed = P.chargeback_postings(
             agreement,
             state.invoice.number,
@@ -65,6 +68,7 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
                 + legs
             )
         settler.note_accounts(legs, event.date, agreement)
+        figures = [figures[0] + state.unpaid, figures[1] + state.held, figures[2] + owed]
         if state.factor is not None:
             settler.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
         settler.fee_booked(state, event.date)
@@ -77,6 +81,89 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
     settler.write(event, expected, set(), states[0].agreement)
     if len(states) == 1:
         _owed_as_written(settler, event, states[0], expected)
+    _check_recourse_amount(settler, event, states, figures)
+
+
+# The keys other events read that give a part of an invoice: a chargeback and a credit
+# loss take all that is unpaid, and would book the whole with the part ignored.
+PART_KEYS = ("amount", "paid", "partial")
+
+
+def unread_part(settler: Settler, event: Event, states: list[InvoiceState], kind: str) -> bool:
+    """True after an FCT134: the event gives a part (``amount:``, ``paid:``, ``partial:
+    TRUE``), which a chargeback or a credit loss does not read."""
+    meta = event.entry.meta
+    key = next((key for key in PART_KEYS if key in meta and meta[key] is not False), None)
+    if key is None:
+        return False
+    value = meta[key]
+    shown = "TRUE" if value is True else str(value)
+    unpaid = ", ".join(
+        f"{state.invoice.number} ({state.unpaid:,.2f} {state.currency})" for state in states
+    )
+    if kind == "chargeback":
+        how = (
+            "if the customer paid the factor part of it and the factor charges back the rest, "
+            "book that payment first (collected, with paid: and partial: TRUE): the "
+            "chargeback then takes the rest; if the factor took back a deduction from what "
+            "the customer paid it, that is a short pay: a collected event with paid:; the "
+            "factor's own figure of what the chargeback costs you is written recourse-amount:"
+        )
+    else:
+        how = (
+            "if the customer paid the factor part of it before, book that payment first "
+            "(collected, with paid: and partial: TRUE): the credit loss then writes off "
+            "the rest"
+        )
+    settler.error(
+        "FCT134",
+        f"{key}: {shown} is not read on a {kind}: it takes all that is unpaid of invoice "
+        f"{unpaid}, and does not book a part; {how}; else remove {key}:. Nothing of the "
+        "event is booked",
+        event,
+    )
+    return True
+
+
+def _check_recourse_amount(
+    settler: Settler, event: Event, states: list[InvoiceState], figures: list[Decimal]
+) -> None:
+    """The factor's own figure of what the chargeback costs (its recourse report's, kept
+    by the importer as ``recourse-amount:``) against the agreement's: a factor that
+    charged back a part, or charged another fee, says so here rather than at the deposit
+    that nets it (or never, when that deposit names nothing and matches nothing)."""
+    figure = event.entry.meta.get("recourse-amount")
+    if figure is None:
+        return
+    unpaid, held, owed = figures
+    currency = states[0].currency
+    terms = states[0].agreement
+    assert terms is not None
+    names = ", ".join(state.invoice.number for state in states)
+    # (An amount, or a bare number in the invoice's currency, as paid: may be.)
+    number = figure.number if isinstance(figure, Amount) else figure
+    other = isinstance(figure, Amount) and figure.currency != currency
+    if not isinstance(number, Decimal) or other:
+        what = (
+            f"is in {figure.currency}, the invoice in {currency}"
+            if other
+            else f"is not an amount; write it like recourse-amount: {owed:.2f} {currency}"
+        )
+        settler.error("FCT170", f"The factor's recourse-amount: {figure} {what}", event)
+        return
+    if abs(number - owed) <= settler.tolerance:
+        return
+    settler.error(
+        "FCT170",
+        f"The factor's recourse-amount: {figure} for {names} differs from what agreement "
+        f"'{terms.name}' ({terms.date}) gives: the agreement gives {owed:,.2f} {currency} "
+        f"({unpaid:,.2f} unpaid, less the {held:,.2f} reserve held, plus "
+        f"{owed - unpaid + held:,.2f} of fees to the day). The books use the agreement's "
+        "figure. Ask the factor; if it charged back only part of the invoice, book the "
+        "customer's payments to it first (collected, paid:), and the chargeback takes the "
+        "rest",
+        event,
+    )
 
 
 def _owed_as_written(

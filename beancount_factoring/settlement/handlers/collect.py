@@ -261,19 +261,12 @@ def _unread_choice(meta: dict[str, object], partial: object) -> str | None:
 def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, partial: bool) -> bool:
     """The invoice may take this payment: it is open, and the amount says which part."""
     if state.collected_on and not (state.charged_back_on or state.lost_on):
-        hint = PAYMENT_HINT
-        if partial and state.collected_on == event.date:
-            # Marked as a part already: the day's last payment came first, from a line
-            # of a lower number (in another file, most likely).
-            hint = (
-                "the payment that closed it today was applied before this part: payments of "
-                "one day are applied in line order, by line number even across files (an "
-                "include); put them in one file, the last payment below its parts"
-            )
+        # (A part of the day the invoice was closed comes before the closing payment:
+        # book.PART_RANK. This one came on a later day, or is not marked a part.)
         settler.error(
             "FCT133",
             f"Invoice {state.invoice.number} cannot be collected: it is {state.describe()}; "
-            + hint,
+            + PAYMENT_HINT,
             event,
         )
         return False

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 from beancount_factoring.ledger.book import Event
 from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.handlers.chargeback import unread_part
 from beancount_factoring.terms import postings as P
 
 
 def settle_credit_loss(settler: Settler, event: Event) -> None:
     """Write off the invoices a credit-loss event links, as the agreement says."""
     states = settler.funded_states(event, "written off")
-    if states is None:
+    if states is None or unread_part(settler, event, states, "credit-loss"):
         return
     reason = settler.reason(event, "write-off")
     if reason is None:

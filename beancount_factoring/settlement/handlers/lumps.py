@@ -288,7 +288,14 @@ def _expected_deposit(
     currencies = {charge.currency for charge in charges}
     currencies |= {commit[1].currency for commit in lump.commits}
     if len(currencies) != 1:
-        settler.error("FCT134", f"One deposit settles items in {sorted(currencies)}", event)
+        settler.error(
+            "FCT134",
+            f"One deposit settles items in {' and '.join(sorted(currencies))}: a bank line "
+            "pays one currency; book one bank line per currency, each linking the invoices "
+            "of its currency (a transfer the bank converted has its price on the bank "
+            "posting: docs/ledger.md 6.13)",
+            event,
+        )
         return None
     currency = currencies.pop()
     # A wire's fee the factor listed as a deduction (a `charge: "wire"` fee event) is this

@@ -49,6 +49,7 @@ the reserve (or nets it), so the cash is ours and the adjustment is undone::
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -468,3 +469,30 @@ def settle_payment(settler: Settler, event: Event) -> None:
         report_payment(settler, event, state)
         return
     state.direct_paid += event.amount or ZERO
+    if state.charged_back_on is not None and state.agreement is not None:
+        _paid_where_it_was(settler, event, state, state.agreement, state.charged_back_on)
+
+
+def _paid_where_it_was(
+    settler: Settler,
+    event: Event,
+    state: InvoiceState,
+    agreement: Agreement,
+    charged_back_on: datetime.date,
+) -> None:
+    """FCT133 on a payment after the chargeback that credits the receivable the invoice
+    left for the recourse receivables: the one would go below zero and the other keep
+    the invoice for good, the two adding up right (and the aging showing it paid)."""
+    terms = settler.book.agreements.charged_on(agreement, charged_back_on)
+    moved = P.recourse_receivable(terms, state.invoice.account)
+    if event.date < charged_back_on or moved == state.invoice.account:
+        return
+    if any(posting.account == moved for posting in event.entry.postings):
+        return
+    settler.error(
+        "FCT133",
+        f"Invoice {state.invoice.number} was charged back on {charged_back_on} to {moved} "
+        f"(recourse-receivables of agreement '{terms.name}'): this payment credits "
+        f"{state.invoice.account}, which no longer holds it; credit {moved} instead",
+        event,
+    )
