@@ -121,7 +121,9 @@ def _run(
             known = settlement.accounts_used.get(account)
             if known is None or first[0] < known[0]:
                 settlement.accounts_used[account] = first
-    new_entries.extend(_missing_opens(book, settlement))
+    first_use = _first_uses(book, settlement)
+    new_entries.extend(_missing_opens(book, first_use))
+    _move_auto_opens(book, first_use, new_entries)
     if recorder is not None:
         _point_to_output(book, settlement, new_entries)
         # Kept for the reports of this load (Fava, the CLI): they need not settle again.
@@ -171,15 +173,14 @@ def _point_to_output(
             state.scheduled_by = written.get(id(state.scheduled_by), state.scheduled_by)
 
 
-def _missing_opens(book: Book, settlement: Settlement) -> list[data.Open]:
-    """Open the factor's accounts that are used and that the ledger never opened.
+FirstUses = dict[str, tuple[datetime.date, Agreement]]
 
-    These are the accounts an agreement names (clearing, reserve, fees,
-    adjustments) and the ones the plugin posts to. Each is opened on the
-    agreement's date, or on its first use if that is earlier, with the
-    agreement's line as its source.
-    """
-    first_use: dict[str, tuple[datetime.date, Agreement]] = {}
+
+def _first_uses(book: Book, settlement: Settlement) -> FirstUses:
+    """The factor's accounts that are used, each with its first use (by the ledger or
+    by the plugin's postings) and its agreement: the accounts an agreement names
+    (clearing, reserve, fees, adjustments) and the ones the plugin posts to."""
+    first_use: FirstUses = {}
     for agreement in book.agreements.latest():
         for account in agreement.own_accounts():
             if account in book.first_use:
@@ -188,6 +189,30 @@ def _missing_opens(book: Book, settlement: Settlement) -> list[data.Open]:
         known = first_use.get(account)
         if known is None or date < known[0]:
             first_use[account] = (date, agreement)
+    return first_use
+
+
+def _move_auto_opens(book: Book, first_use: FirstUses, new_entries: list[data.Directive]) -> None:
+    """Date an ``open`` that beancount.plugins.auto_accounts made, listed before this
+    plugin, on the plugin's first use of the account if that is earlier.
+
+    It dates each account the ledger's first use: a reserve the ledger first names on
+    a rebate, which the plugin booked a funding's reserve to weeks before, was
+    Beancount's "inactive account" on a good ledger.
+    """
+    for account, index in book.auto_opens.items():
+        used = first_use.get(account)
+        entry = new_entries[index]
+        if used is not None and used[0] < entry.date:
+            new_entries[index] = entry._replace(date=used[0])
+
+
+def _missing_opens(book: Book, first_use: FirstUses) -> list[data.Open]:
+    """Open the factor's accounts that are used and that the ledger never opened.
+
+    Each is opened on the agreement's date, or on its first use if that is earlier,
+    with the agreement's line as its source.
+    """
     opens = []
     for account, (date, agreement) in sorted(first_use.items()):
         if account in book.opened:

@@ -125,6 +125,8 @@ UNNAMED_RANK = 7
 MONTH_END_RANK = 8
 MONTH_MINIMUMS = ("minimum-volume", "monthly-minimum-fee")
 PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# The source beancount.plugins.auto_accounts gives the ``open`` directives it adds.
+AUTO_OPEN_SOURCE = "<auto_accounts>"
 
 
 class Invoice(NamedTuple):
@@ -204,6 +206,12 @@ class Book:
     opening_entries: list[int] = field(default_factory=list)
     # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
     pads: list[data.Pad] = field(default_factory=list)
+    # Numbers no invoice has that a receivable posting names with ``invoice:``, and
+    # the first transaction that does: an invoice's number written on its posting.
+    posted_numbers: dict[str, data.Transaction] = field(default_factory=dict)
+    # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
+    # plugin), by account: each dated the ledger's first use, by position.
+    auto_opens: dict[str, int] = field(default_factory=dict)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -292,6 +300,8 @@ def read_book(entries: list[data.Directive]) -> Book:
                 event.invoices or event.schedules or event.charges or event.unknown
             ):
                 event.rank = UNNAMED_RANK
+    if book.posted_numbers:
+        _posted_numbers(book)
     for event in pending.remittances:
         # A remittance's amount is what it forwards, whatever its ``paid:`` says.
         amount, currency = event.amount, event.currency
@@ -299,6 +309,27 @@ def read_book(entries: list[data.Directive]) -> Book:
         event.amount, event.currency = amount, currency
         book.events.append(event)
     return book
+
+
+def _posted_numbers(book: Book) -> None:
+    """FCT134 where an invoice's number is written on a receivable posting only (not on
+    the transaction, where the plugin reads it) and an event links that number: the
+    event's FCT132 names the link, this names the line to fix. A number no event links
+    is left alone: an opening balance may list old invoices on its postings."""
+    reported: set[str] = set()
+    for event in book.events:
+        for number in event.unknown:
+            entry = book.posted_numbers.get(number)
+            if entry is None or number in reported:
+                continue
+            reported.add(number)
+            message = (
+                f'A posting of this transaction has invoice: "{number}", and an event links '
+                f"^{number}, but no transaction is invoice {number}: the plugin reads an "
+                f"invoice's number from the transaction, under its date line. Move "
+                f'invoice: "{number}" there (one invoice per transaction)'
+            )
+            book.errors.append(make_error("FCT134", message, entry.meta, entry))
 
 
 def _read_agreements(book: Book, entries: list[data.Directive]) -> None:
@@ -397,6 +428,8 @@ def _read_transactions(
         if type(entry) is not transaction:
             if type(entry) is open_:
                 book.opened.add(entry.account)
+                if entry.meta and entry.meta.get("filename") == AUTO_OPEN_SOURCE:
+                    book.auto_opens[entry.account] = index
             elif type(entry) is balance_ and entry.account not in first_use:
                 # A balance assertion uses the account too (a factor's reserve statement
                 # imported before any deposit): the plugin opens it (found by fuzzing).
@@ -779,6 +812,10 @@ def _named_postings(
     for posting in entry.postings:
         number = posting.meta.get("invoice") if posting.meta else None
         invoice = book.invoices.get(number) if isinstance(number, str) else None
+        if invoice is None and number is not None and accounts.is_receivable(posting.account):
+            # No invoice of that number: the invoice itself, its number on its posting
+            # (reported if an event links it: ``_posted_numbers``).
+            book.posted_numbers.setdefault(str(number), entry)
         if invoice is None or not accounts.is_receivable(posting.account):
             continue  # (a discount or a fee noted with its invoice pays nothing of it)
         units = units_of(posting)
@@ -906,6 +943,7 @@ def _read_invoice(
     number = meta["invoice"]
     number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
+    other_number: str | None = None
     # (is_receivable's cache read inline: this runs for every invoice of the ledger.)
     receivable, is_receivable = accounts.receivable, accounts.is_receivable
     for posting in entry.postings:
@@ -917,22 +955,10 @@ def _read_invoice(
             units = posting.units
             if units is not None and type(units.number) is Decimal:
                 legs.append((account, units))
-    problem = None
-    if not number or not _LINK_RE.fullmatch(number):
-        problem = (
-            f"invoice number {meta['invoice']!r} cannot be a link; use letters, digits "
-            "and - _ / . only"
-        )
-    elif number in book.invoices:
-        other = book.invoices[number].entry.meta
-        problem = (
-            f"invoice {number} is defined twice (first at "
-            f"{other.get('filename')}:{other.get('lineno')}); give each invoice its own number"
-        )
-    elif not legs:
-        problem = f"invoice {number} has no posting to a receivable account (Assets:Receivable:…)"
-    elif len(legs) > 1 and len({(account, units[1]) for account, units in legs}) > 1:
-        problem = f"invoice {number} posts to more than one receivable account or currency"
+            other = posting.meta.get("invoice", number) if posting.meta else number
+            if str(other) != number and other_number is None:
+                other_number = str(other)
+    problem = _invoice_problem(book, number, meta, legs, other_number)
     if problem is not None:
         book.errors.append(make_error("FCT134", problem, meta, entry))
         return
@@ -969,6 +995,50 @@ def _read_invoice(
         book.loads.setdefault(load, number)
     if not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
+
+
+def _invoice_problem(
+    book: Book,
+    number: str,
+    meta: dict[str, Any],
+    legs: list[tuple[str, Amount]],
+    other_number: str | None,
+) -> str | None:
+    """What makes a transaction with ``invoice:`` no invoice (its number, its legs on
+    receivables, a posting's ``invoice:`` of another number), or None."""
+    if other_number is not None:
+        # Two invoices in one transaction: read as one, of both faces, funded as one.
+        return (
+            f"this transaction is invoice {number}, and its posting on a receivable names "
+            f"invoice {other_number}: the plugin reads one invoice per transaction, from "
+            f"the invoice: under its date line; write invoice {other_number} as a "
+            "transaction of its own (or drop the posting's invoice: if it is part of "
+            f"{number})"
+        )
+    if not number or not _LINK_RE.fullmatch(number):
+        return (
+            f"invoice number {meta['invoice']!r} cannot be a link; use letters, digits "
+            "and - _ / . only"
+        )
+    if number in book.invoices:
+        other = book.invoices[number].entry.meta
+        where = f"{other.get('filename')}:{other.get('lineno')}"
+        if "factoring" in meta or not any(cast(Decimal, units.number) > 0 for _, units in legs):
+            # An event, a deposit or a payment that names its invoice the invoice's way.
+            return (
+                f"invoice: {number} makes this transaction an invoice for the plugin, and "
+                f"invoice {number} is defined at {where}: to name the invoice this "
+                f"transaction is about, link it (^{number}) and drop invoice:"
+            )
+        return (
+            f"invoice {number} is defined twice (first at {where}); give each invoice "
+            "its own number"
+        )
+    if not legs:
+        return f"invoice {number} has no posting to a receivable account (Assets:Receivable:…)"
+    if len(legs) > 1 and len({(account, units[1]) for account, units in legs}) > 1:
+        return f"invoice {number} posts to more than one receivable account or currency"
+    return None
 
 
 def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) -> str | None:

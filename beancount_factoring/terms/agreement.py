@@ -33,6 +33,7 @@ import dataclasses
 import datetime
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -347,8 +348,17 @@ class Agreement:
 
 
 def account_component(name: str) -> str | None:
-    """Turn a factor's name into an account component: "RTS Financial" -> "RTSFinancial"."""
-    words = re.findall(r"[A-Za-z0-9]+", name)
+    """Turn a factor's name into an account component: "RTS Financial" -> "RTSFinancial",
+    "Crédit Agricole" -> "CreditAgricole".
+
+    Accents are dropped rather than the letters they sit on (as in a customer's leaf):
+    keeping only A-Z made "CrDitAgricole", a name no bookkeeper would type. Other letters
+    Beancount allows in an account (Greek, Cyrillic) are kept.
+    """
+    plain = "".join(
+        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
+    )
+    words = re.findall(r"[^\W_]+", plain)
     component = "".join(word[:1].upper() + word[1:] for word in words)
     if not component or not account.is_valid(f"Assets:{component}"):
         return None

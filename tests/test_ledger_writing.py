@@ -1,0 +1,189 @@
+"""The ways bookkeepers write a ledger, as the plugin reads them: factors' names with
+accents, invoices written two to a transaction, events that name their invoice with
+``invoice:``, other plugins before this one, options that rename the root accounts."""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+
+from beancount import loader
+
+from ledgers import balance, codes, load
+
+D = Decimal
+
+# INV-1 (1000.00) and INV-2 (2000.00), bought by one deposit at 95% less 2%:
+# 3000.00 x 0.93 = 2790.00; the reserve 3000.00 x 0.05 = 150.00, the fees 60.00.
+TWO_INVOICES = """
+2025-01-01 custom "factoring-agreement" "{name}"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1 ^INV-2
+  Assets:Bank:Checking         2790.00 USD
+  {clearing}
+"""
+
+
+def test_a_factor_named_with_accents_has_the_default_accounts_without_them():
+    # "Crédit Agricole Factoring": the accents dropped, as in a customer's leaf, not the
+    # letters they sit on (the default was ...:CrDitAgricoleFactoring:..., so the
+    # bookkeeper's ...:CreditAgricoleFactoring:Clearing was no factor's account).
+    text = TWO_INVOICES.format(
+        name="Crédit Agricole Factoring",
+        clearing="Assets:Factoring:CreditAgricoleFactoring:Clearing",
+    )
+    entries, errors = load(text)
+    assert codes(errors) == []
+    assert balance(entries, "Assets:Factoring:CreditAgricoleFactoring:Reserve") == D("150.00")
+    assert balance(entries, "Expenses:Factoring:CreditAgricoleFactoring:Fees") == D("60.00")
+    assert balance(entries, "Assets:Receivable:TQL") == D("0.00")
+
+
+def _summit(body: str) -> str:
+    return TWO_INVOICES.format(name="Summit", clearing="Assets:Factoring:Summit:Clearing") + body
+
+
+def test_an_invoice_whose_posting_names_another_invoice_is_an_error_at_its_line():
+    # Two loads written as one transaction, the second leg naming its own invoice: the
+    # plugin read one invoice INV-1 of 1000.00 + 2000.00 = 3000.00, and the deposit that
+    # links INV-1 alone (2790.00 = 3000.00 x 0.93) funded it without a word.
+    text = """
+    2025-01-01 custom "factoring-agreement" "Summit"
+      advance-rate: 0.95
+      fee: "flat 2%"
+      recourse-days: 90
+      payee: "SUMMIT"
+      bank: Assets:Bank:Checking
+
+    2025-03-03 * "TQL" "Loads 1 and 2"
+      invoice: "INV-1"
+      Assets:Receivable:TQL        1000.00 USD
+      Assets:Receivable:TQL        2000.00 USD
+        invoice: "INV-2"
+      Income:Freight
+
+    2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1
+      Assets:Bank:Checking         2790.00 USD
+      Assets:Factoring:Summit:Clearing
+    """
+    _, errors = load(text)
+    first = errors[0]
+    assert codes(errors)[0] == "FCT134"
+    assert first.source["lineno"] == 16  # the invoice's line (plugin, blank, 5 opens, blank)
+    assert "INV-2" in first.message and "transaction of its own" in first.message
+
+
+def test_a_posting_that_names_the_transactions_own_invoice_is_fine():
+    text = """
+    2025-01-01 custom "factoring-agreement" "Summit"
+      advance-rate: 0.95
+      fee: "flat 2%"
+      recourse-days: 90
+      payee: "SUMMIT"
+      bank: Assets:Bank:Checking
+
+    2025-03-03 * "TQL" "Load 1 with its fuel surcharge"
+      invoice: "INV-1"
+      Assets:Receivable:TQL        2500.00 USD
+        invoice: "INV-1"
+      Assets:Receivable:TQL         500.00 USD
+      Income:Freight
+
+    2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1
+      Assets:Bank:Checking         2790.00 USD
+      Assets:Factoring:Summit:Clearing
+    """
+    entries, errors = load(text)
+    assert codes(errors) == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("150.00")
+
+
+def test_an_invoice_number_written_on_a_posting_only_is_reported_where_it_is_written():
+    # The invoice's number on its receivable posting, not on the transaction: no invoice
+    # for the plugin, so the deposit linking it is FCT132; the invoice's own line now says
+    # how to fix it too.
+    text = """
+    2025-01-01 custom "factoring-agreement" "Summit"
+      advance-rate: 0.95
+      fee: "flat 2%"
+      recourse-days: 90
+      payee: "SUMMIT"
+      bank: Assets:Bank:Checking
+
+    2025-03-03 * "TQL" "Load 1"
+      Assets:Receivable:TQL        1000.00 USD
+        invoice: "INV-1"
+      Income:Freight
+
+    2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1
+      Assets:Bank:Checking          930.00 USD
+      Assets:Factoring:Summit:Clearing
+    """
+    _, errors = load(text)
+    at_invoice = [e for e in errors if e.source["lineno"] == 16]
+    assert codes(at_invoice) == ["FCT134"]
+    assert 'invoice: "INV-1"' in at_invoice[0].message
+    assert "transaction" in at_invoice[0].message
+    assert "FCT132" in codes(errors)
+
+
+def test_an_event_that_names_its_invoice_with_the_invoice_key_is_told_to_link_it():
+    # invoice: makes a transaction an invoice; on a collected event the plugin said the
+    # invoice was defined twice and to give each invoice its own number: the fix is a link.
+    _, errors = load(
+        _summit(
+            """
+2025-03-20 * "TQL" "TQL paid Summit"
+  factoring: "collected"
+  invoice: "INV-2"
+"""
+        )
+    )
+    assert codes(errors)[0] == "FCT134"
+    assert "^INV-2" in errors[0].message and "own number" not in errors[0].message
+
+
+def _ledger(header: str, body: str) -> str:
+    return textwrap.dedent(header) + textwrap.dedent(body)
+
+
+def test_auto_accounts_before_the_plugin_opens_the_reserve_on_the_plugins_first_use():
+    # beancount.plugins.auto_accounts (or .auto) listed first opens the reserve on the day
+    # the ledger first names it, the rebate of 03-25; the plugin books the reserve of the
+    # 03-04 deposit to it, and Beancount said "inactive account" on a good ledger.
+    # The reserve: 150.00 held (3000.00 x 5%), 100.00 of INV-2's released: 50.00.
+    for auto in ("beancount.plugins.auto_accounts", "beancount.plugins.auto"):
+        header = f"""
+        plugin "{auto}"
+        plugin "beancount_factoring.plugin"
+        """
+        body = _summit(
+            """
+2025-03-20 * "TQL" "TQL paid Summit" ^INV-2
+  factoring: "collected"
+
+2025-03-25 * "SUMMIT" "Rebate" ^INV-2
+  Assets:Bank:Checking         100.00 USD
+  Assets:Factoring:Summit:Reserve
+
+2025-03-31 balance Assets:Factoring:Summit:Reserve  50.00 USD
+"""
+        )
+        entries, errors, _ = loader.load_string(_ledger(header, body))
+        assert [e.message for e in errors] == []
+        assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("50.00")
