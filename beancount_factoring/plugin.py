@@ -48,7 +48,7 @@ from beancount_factoring.settlement.accruals import accrual_entries
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.state import Settlement
 from beancount_factoring.stamp import STAMP_KEY, build_stamp
-from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.agreement import Agreement, roots_of
 
 __plugins__ = ("factoring",)
 
@@ -99,7 +99,7 @@ def _run(
     config, errors = parse_config(config_text, options_map)
     # Kept with the load (Beancount's pickle cache too): which build booked it.
     options_map[STAMP_KEY] = build_stamp()
-    book = read_book(entries)
+    book = read_book(entries, roots_of(options_map))
     errors.extend(book.errors)
     recorder = history.Recorder() if history.wanted() else None
     settlement = settle(book, config, recorder)

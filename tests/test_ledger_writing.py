@@ -187,3 +187,151 @@ def test_auto_accounts_before_the_plugin_opens_the_reserve_on_the_plugins_first_
         entries, errors, _ = loader.load_string(_ledger(header, body))
         assert [e.message for e in errors] == []
         assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("50.00")
+
+
+GERMAN_ROOTS = """
+option "name_assets" "Aktiva"
+option "name_liabilities" "Passiva"
+option "name_equity" "Eigenkapital"
+option "name_income" "Ertrag"
+option "name_expenses" "Aufwand"
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Aktiva:Bank:Girokonto
+2025-01-01 open Aktiva:Receivable:TQL
+2025-01-01 open Ertrag:Fracht
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT"
+  bank: Aktiva:Bank:Girokonto
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Aktiva:Receivable:TQL        1000.00 USD
+  Ertrag:Fracht
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Aktiva:Receivable:TQL        2000.00 USD
+  Ertrag:Fracht
+"""
+
+
+def test_renamed_root_accounts_give_the_factors_default_accounts_under_them():
+    # option "name_assets" "Aktiva": the default clearing account was
+    # Assets:Factoring:Summit:Clearing, which such a ledger cannot hold; the deposit the
+    # bookkeeper booked to Aktiva:Factoring:Summit:Clearing was no deposit, and with the
+    # receivable Aktiva:Receivable no invoice was one. 3000.00 x 0.93 = 2790.00 received,
+    # reserve 150.00, fees 60.00, the receivable cleared.
+    text = (
+        GERMAN_ROOTS
+        + """
+2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1 ^INV-2
+  Aktiva:Bank:Girokonto        2790.00 USD
+  Aktiva:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors, _ = loader.load_string(text)
+    assert [e.message for e in errors] == []
+    assert balance(entries, "Aktiva:Factoring:Summit:Reserve") == D("150.00")
+    assert balance(entries, "Aufwand:Factoring:Summit:Fees") == D("60.00")
+    assert balance(entries, "Aktiva:Receivable:TQL") == D("0.00")
+    assert balance(entries, "Aktiva:Factoring:Summit:Clearing") == D("0.00")
+
+
+def test_renamed_root_accounts_still_catch_a_deposit_booked_to_income():
+    # The factor's deposit booked to revenue (Ertrag, the ledger's income root): FCT150,
+    # as a deposit booked to Income is in a ledger of Beancount's root names.
+    text = (
+        GERMAN_ROOTS
+        + """
+2025-03-04 * "SUMMIT" "ACH deposit"
+  Aktiva:Bank:Girokonto        2790.00 USD
+  Ertrag:Fracht
+"""
+    )
+    _, errors, _ = loader.load_string(text)
+    assert "FCT150" in codes(errors)
+
+
+def test_an_invoice_number_under_another_key_or_as_a_link_is_reported_at_the_invoice():
+    # invoice_number:, inv:, or the link alone: no invoice for the plugin, and the
+    # deposit's FCT132 did not say which line to fix.
+    for written in ('invoice_number: "INV-1"', 'inv: "INV-1"', "invoice-no: 1"):
+        number = written.split(": ")[1].strip('"')
+        text = f"""
+        2025-01-01 custom "factoring-agreement" "Summit"
+          advance-rate: 0.95
+          fee: "flat 2%"
+          recourse-days: 90
+          payee: "SUMMIT"
+          bank: Assets:Bank:Checking
+
+        2025-03-03 * "TQL" "Load 1"
+          {written}
+          Assets:Receivable:TQL        1000.00 USD
+          Income:Freight
+
+        2025-03-04 * "SUMMIT" "ACH deposit" ^{number}
+          Assets:Bank:Checking          930.00 USD
+          Assets:Factoring:Summit:Clearing
+        """
+        _, errors = load(text)
+        at_invoice = [e for e in errors if e.source["lineno"] == 16]
+        assert codes(at_invoice) == ["FCT134"], written
+        assert f'invoice: "{number}"' in at_invoice[0].message
+    linked = """
+    2025-01-01 custom "factoring-agreement" "Summit"
+      advance-rate: 0.95
+      fee: "flat 2%"
+      recourse-days: 90
+      payee: "SUMMIT"
+      bank: Assets:Bank:Checking
+
+    2025-03-03 * "TQL" "Load 1" ^INV-1
+      Assets:Receivable:TQL        1000.00 USD
+      Income:Freight
+
+    2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1
+      Assets:Bank:Checking          930.00 USD
+      Assets:Factoring:Summit:Clearing
+    """
+    _, errors = load(linked)
+    assert "as a link" in next(e.message for e in errors if e.source["lineno"] == 16)
+
+
+def test_a_payment_of_an_unknown_number_is_not_told_it_is_an_invoice():
+    # A customer's payment (a credit) that links a number no invoice has is no invoice
+    # written another way: only the FCT132 of the event that links it.
+    text = """
+    2025-01-01 custom "factoring-agreement" "Summit"
+      advance-rate: 0.95
+      fee: "flat 2%"
+      recourse-days: 90
+      payee: "SUMMIT"
+      bank: Assets:Bank:Checking
+
+    2025-03-03 * "TQL" "Paid" ^INV-9
+      ref: "INV-9"
+      Assets:Bank:Checking          930.00 USD
+      Assets:Receivable:TQL
+
+    2025-03-04 * "SUMMIT" "ACH deposit" ^INV-9
+      Assets:Bank:Checking          930.00 USD
+      Assets:Factoring:Summit:Clearing
+    """
+    _, errors = load(text)
+    assert codes(errors) == ["FCT132"]
+
+
+def test_a_factors_name_whose_first_word_cannot_start_an_account_still_gives_one():
+    # Keeping letters of every script must not lose what A-Z gave before: a CJK word
+    # (which no account component may start with) before the Latin ones.
+    from beancount_factoring.terms.agreement import account_component
+
+    assert account_component("東京 Factoring") == "Factoring"
+    assert account_component("Ωmega Finans") == "ΩmegaFinans"
+    assert account_component("Société Générale") == "SocieteGenerale"

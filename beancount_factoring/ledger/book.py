@@ -40,10 +40,12 @@ from beancount.core.amount import Amount
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger import spelling
 from beancount_factoring.terms.agreement import (
+    DEFAULT_ROOTS,
     DIRECTIVE,
     OFFER_DIRECTIVE,
     Agreement,
     Agreements,
+    Roots,
     parse_agreement,
 )
 from beancount_factoring.terms.fees import CENT, MIL, THOUSANDTHS
@@ -206,9 +208,6 @@ class Book:
     opening_entries: list[int] = field(default_factory=list)
     # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
     pads: list[data.Pad] = field(default_factory=list)
-    # Numbers no invoice has that a receivable posting names with ``invoice:``, and
-    # the first transaction that does: an invoice's number written on its posting.
-    posted_numbers: dict[str, data.Transaction] = field(default_factory=dict)
     # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
     # plugin), by account: each dated the ledger's first use, by position.
     auto_opens: dict[str, int] = field(default_factory=dict)
@@ -280,17 +279,18 @@ def charge_link(entry: data.Transaction) -> str:
     return f"fee-{entry.date}-{charge}"
 
 
-def read_book(entries: list[data.Directive]) -> Book:
+def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Book:
     """Read the factoring facts of a ledger.
 
     Args:
       entries: The entries after booking, as a plugin receives them.
+      roots: The ledger's root accounts (``roots_of(options_map)``).
     Returns:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
     book = Book()
-    _read_agreements(book, entries)
-    accounts = _AccountKinds(book.agreements.latest())
+    _read_agreements(book, entries, roots)
+    accounts = _AccountKinds(book.agreements.latest(), roots)
     pending = _read_transactions(book, entries, accounts)
     _read_payments(book, pending.payments, accounts)
     for event in book.events:
@@ -300,8 +300,9 @@ def read_book(entries: list[data.Directive]) -> Book:
                 event.invoices or event.schedules or event.charges or event.unknown
             ):
                 event.rank = UNNAMED_RANK
-    if book.posted_numbers:
-        _posted_numbers(book)
+    unknown = {link for event in book.events for link in event.unknown}
+    if unknown:
+        _numbers_written_elsewhere(book, entries, unknown, accounts)
     for event in pending.remittances:
         # A remittance's amount is what it forwards, whatever its ``paid:`` says.
         amount, currency = event.amount, event.currency
@@ -311,33 +312,55 @@ def read_book(entries: list[data.Directive]) -> Book:
     return book
 
 
-def _posted_numbers(book: Book) -> None:
-    """FCT134 where an invoice's number is written on a receivable posting only (not on
-    the transaction, where the plugin reads it) and an event links that number: the
-    event's FCT132 names the link, this names the line to fix. A number no event links
-    is left alone: an opening balance may list old invoices on its postings."""
+def _numbers_written_elsewhere(
+    book: Book, entries: list[data.Directive], unknown: set[str], accounts: _AccountKinds
+) -> None:
+    """FCT134 on a transaction that bills a receivable without ``invoice:`` while it holds
+    a number an event links and no invoice has: under another key (``invoice_number:``,
+    ``inv:``) or on its posting. It is no invoice for the plugin; the event's FCT132 names
+    the link, this names the line to fix. A number no event links is left alone (an
+    opening balance may list old invoices on its postings)."""
     reported: set[str] = set()
-    for event in book.events:
-        for number in event.unknown:
-            entry = book.posted_numbers.get(number)
-            if entry is None or number in reported:
+    for index in book.receivable_entries:
+        entry = entries[index]
+        if type(entry) is not data.Transaction or "factoring" in entry.meta:
+            continue
+        billed = ZERO
+        written: list[tuple[str, str]] = []
+        for posting in entry.postings:
+            units = units_of(posting)
+            if units is None or not accounts.is_receivable(posting.account):
+                continue
+            billed += units[0]
+            value = (posting.meta or {}).get("invoice")
+            if value is not None:
+                written.append(("invoice", str(value)))
+        written.extend(
+            (key, str(value))
+            for key, value in entry.meta.items()
+            if isinstance(value, (str, Decimal)) and key not in SOURCE_KEYS
+        )
+        written.extend(("^", link) for link in entry.links)
+        for key, number in written:
+            if billed <= 0 or number not in unknown or number in reported:
                 continue
             reported.add(number)
+            where = {"invoice": "on a posting", "^": "as a link"}.get(key, f"under {key}:")
             message = (
-                f'A posting of this transaction has invoice: "{number}", and an event links '
-                f"^{number}, but no transaction is invoice {number}: the plugin reads an "
-                f"invoice's number from the transaction, under its date line. Move "
+                f"This transaction bills {number} ({where}), and an event links ^{number}, "
+                f"but no transaction is invoice {number}: the plugin reads an invoice's "
+                "number from invoice: on the transaction, under its date line. Write "
                 f'invoice: "{number}" there (one invoice per transaction)'
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
 
 
-def _read_agreements(book: Book, entries: list[data.Directive]) -> None:
+def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) -> None:
     """The first pass: every agreement and offer, wherever it is dated."""
     dated: dict[tuple[str, datetime.date, object], data.Custom] = {}
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
-            agreement, errors = parse_agreement(entry)
+            agreement, errors = parse_agreement(entry, roots=roots)
             book.errors.extend(errors)
             values = entry.values or []
             name = values[0].value if values and isinstance(values[0].value, str) else None
@@ -350,7 +373,7 @@ def _read_agreements(book: Book, entries: list[data.Directive]) -> None:
         elif isinstance(entry, data.Custom) and entry.type == OFFER_DIRECTIVE:
             # Same keys and same FCT110 errors as an agreement; not an agreement: it
             # opens no account and no deposit is matched against it.
-            offer, errors = parse_agreement(entry, offer=True)
+            offer, errors = parse_agreement(entry, offer=True, roots=roots)
             book.errors.extend(errors)
             if offer is not None:
                 book.offers[offer.name.lower()] = offer
@@ -365,8 +388,11 @@ class _AccountKinds:
     not there yet is classified by ``kind_of``, which adds it.
     """
 
-    def __init__(self, valid: list[Agreement]) -> None:
-        self.prefixes = tuple({"Assets:Receivable"} | {a.receivables for a in valid})
+    def __init__(self, valid: list[Agreement], roots: Roots) -> None:
+        self.roots = roots
+        self.prefixes = tuple({f"{roots.assets}:Receivable"} | {a.receivables for a in valid})
+        # (With the colon: Income:Freight, not IncomeTax:...)
+        self.income = roots.income + ":"
         self.own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
         self.reserves = {a.reserve for a in valid}
         self.watched = {acc for a in valid for acc in a.own_accounts()}
@@ -398,7 +424,7 @@ class _AccountKinds:
                 kind |= DUE
         elif account in self.banks:
             kind |= BANK
-        elif account.startswith("Income") and account not in self.adjustments:
+        elif account.startswith(self.income) and account not in self.adjustments:
             kind |= INCOME
         if self.is_receivable(account):
             kind |= RECEIVABLE
@@ -488,7 +514,7 @@ def _sort_transaction(
         # (A bank line of zero leaves no clearing or reserve posting: Beancount
         # drops an interpolated posting of nothing. It is still a deposit.)
         named = entry.links or "schedule" in meta
-        if not named and _opening(entry):
+        if not named and _opening(entry, accounts.roots.equity + ":"):
             # The books' opening balances (a trial balance carried in, the reserve the
             # factor held on the first day): no deposit, nothing to split or allocate.
             # (An entry written by hand may clear one: checks/hand_entries.py.)
@@ -538,13 +564,13 @@ def names_an_event(value: object) -> bool:
     return isinstance(value, str) and (spelling.near(value.strip(), _EVENT_KIND_SET) is not None)
 
 
-def _opening(entry: data.Transaction) -> bool:
+def _opening(entry: data.Transaction, equity: str) -> bool:
     """True if the transaction posts to an equity account of opening balances
     (``Equity:Opening-Balances``, ``...:Beginning-Balances``, ``...:Retained-Earnings``):
     an opening balance, not cash from a factor. Not any equity account: a deposit may
     post to a conversion's trading accounts or to the owner's draws."""
     return any(
-        posting.account.startswith("Equity:") and _OPENING_WORDS.search(posting.account)
+        posting.account.startswith(equity) and _OPENING_WORDS.search(posting.account)
         for posting in entry.postings
     )
 
@@ -576,7 +602,7 @@ def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _Accou
     for posting in entry.postings:
         units = units_of(posting)
         account = posting.account
-        if units is None or units[0] <= 0 or not account.startswith("Assets:"):
+        if units is None or units[0] <= 0 or not account.startswith(accounts.roots.assets + ":"):
             continue
         if accounts.kinds.get(account, accounts.kind_of(account)):
             continue  # a factor's own account, a receivable, a bank
@@ -812,10 +838,6 @@ def _named_postings(
     for posting in entry.postings:
         number = posting.meta.get("invoice") if posting.meta else None
         invoice = book.invoices.get(number) if isinstance(number, str) else None
-        if invoice is None and number is not None and accounts.is_receivable(posting.account):
-            # No invoice of that number: the invoice itself, its number on its posting
-            # (reported if an event links it: ``_posted_numbers``).
-            book.posted_numbers.setdefault(str(number), entry)
         if invoice is None or not accounts.is_receivable(posting.account):
             continue  # (a discount or a fee noted with its invoice pays nothing of it)
         units = units_of(posting)
