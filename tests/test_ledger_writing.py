@@ -335,3 +335,35 @@ def test_a_factors_name_whose_first_word_cannot_start_an_account_still_gives_one
     assert account_component("東京 Factoring") == "Factoring"
     assert account_component("Ωmega Finans") == "ΩmegaFinans"
     assert account_component("Société Générale") == "SocieteGenerale"
+
+
+def test_opening_balances_on_the_account_the_options_name_are_no_deposit():
+    # The trial balance carried in against the ledger's own opening-balances account
+    # (option "account_previous_balances"), whose name has none of the English words:
+    # the reserve of 300.00 was read as a deposit that matched nothing, FCT103 after the
+    # grace days, on a good ledger.
+    text = """
+option "name_equity" "Eigenkapital"
+option "account_previous_balances" "Eroeffnungsbilanz"
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Eigenkapital:Eroeffnungsbilanz
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking                 50000.00 USD
+  Assets:Factoring:Summit:Reserve        300.00 USD
+  Eigenkapital:Eroeffnungsbilanz
+
+2025-03-31 balance Assets:Bank:Checking  50000.00 USD
+"""
+    entries, errors, _ = loader.load_string(text)
+    assert [e.message for e in errors] == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("300.00")

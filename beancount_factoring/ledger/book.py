@@ -514,7 +514,7 @@ def _sort_transaction(
         # (A bank line of zero leaves no clearing or reserve posting: Beancount
         # drops an interpolated posting of nothing. It is still a deposit.)
         named = entry.links or "schedule" in meta
-        if not named and _opening(entry, accounts.roots.equity + ":"):
+        if not named and _opening(entry, accounts.roots):
             # The books' opening balances (a trial balance carried in, the reserve the
             # factor held on the first day): no deposit, nothing to split or allocate.
             # (An entry written by hand may clear one: checks/hand_entries.py.)
@@ -564,13 +564,19 @@ def names_an_event(value: object) -> bool:
     return isinstance(value, str) and (spelling.near(value.strip(), _EVENT_KIND_SET) is not None)
 
 
-def _opening(entry: data.Transaction, equity: str) -> bool:
+def _opening(entry: data.Transaction, roots: Roots) -> bool:
     """True if the transaction posts to an equity account of opening balances
     (``Equity:Opening-Balances``, ``...:Beginning-Balances``, ``...:Retained-Earnings``):
     an opening balance, not cash from a factor. Not any equity account: a deposit may
     post to a conversion's trading accounts or to the owner's draws."""
+    equity = roots.equity + ":"
     return any(
-        posting.account.startswith(equity) and _OPENING_WORDS.search(posting.account)
+        posting.account.startswith(equity)
+        and (
+            _OPENING_WORDS.search(posting.account) is not None
+            # (The ledger's own name for them: option "account_previous_balances".)
+            or posting.account.startswith(roots.openings)
+        )
         for posting in entry.postings
     )
 

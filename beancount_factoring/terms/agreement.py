@@ -377,6 +377,9 @@ class Roots(NamedTuple):
     equity: str = "Equity"
     income: str = "Income"
     expenses: str = "Expenses"
+    # The equity accounts the options name for the books' opening balances
+    # (``account_previous_balances``, ``account_previous_earnings``), in full.
+    openings: tuple[str, ...] = ("Equity:Opening-Balances", "Equity:Earnings:Previous")
 
 
 DEFAULT_ROOTS = Roots()
@@ -386,9 +389,14 @@ def roots_of(options_map: dict[str, Any] | None) -> Roots:
     """The root accounts a ledger's options name (Beancount's names where none)."""
     if not options_map:
         return DEFAULT_ROOTS
-    names = [options_map.get(f"name_{field}") for field in Roots._fields]
+    names = [options_map.get(f"name_{field}") for field in Roots._fields[:5]]
     given = [name for name in names if isinstance(name, str) and name]
-    return Roots(*given) if len(given) == len(names) else DEFAULT_ROOTS
+    if len(given) != len(names):
+        return DEFAULT_ROOTS
+    previous = [options_map.get(f"account_previous_{what}") for what in ("balances", "earnings")]
+    openings = tuple(f"{given[2]}:{name}" for name in previous if isinstance(name, str) and name)
+    assets, liabilities, equity, income, expenses = given
+    return Roots(assets, liabilities, equity, income, expenses, openings)
 
 
 _CURRENCY_RE = re.compile(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]|[A-Z]")
@@ -817,7 +825,7 @@ def _account_names(
 ) -> dict[str, str | None]:
     """The factor's accounts by key, each as given or made from ``component`` under the
     ledger's ``roots``."""
-    assets, liabilities, _, income, expenses = roots
+    assets, liabilities, _, income, expenses = roots[:5]
     named = {
         "bank": reader.account_name("bank", f"{assets}:Bank" if offer else None),
         "clearing": reader.account_name("clearing", f"{assets}:Factoring:{component}:Clearing"),
