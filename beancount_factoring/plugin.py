@@ -122,6 +122,8 @@ def _run(
             if known is None or first[0] < known[0]:
                 settlement.accounts_used[account] = first
     first_use = _first_uses(book, settlement)
+    for account in _unused(book, settlement, entries):
+        del first_use[account]
     new_entries.extend(_missing_opens(book, first_use))
     _move_auto_opens(book, first_use, new_entries)
     if recorder is not None:
@@ -190,6 +192,31 @@ def _first_uses(book: Book, settlement: Settlement) -> FirstUses:
         if known is None or date < known[0]:
             first_use[account] = (date, agreement)
     return first_use
+
+
+def _unused(book: Book, settlement: Settlement, entries: list[data.Directive]) -> list[str]:
+    """The factor's accounts the ledger used, not opened, that no entry uses once the
+    plugin has split its deposits: the clearing leg of a deposit that funds its invoices
+    straight off the receivable. Opened all the same, such an account was "Unused
+    account" for beancount.plugins.nounused (and pedantic) on a good ledger."""
+    left = {
+        account: book.uses.get(account, 0)
+        for account in book.first_use
+        if account not in book.opened and account not in settlement.accounts_used
+    }
+    if not left:
+        return []
+    for index, written in settlement.replaced.items():
+        before = entries[index]
+        if type(before) is not data.Transaction or type(written) is not data.Transaction:
+            continue
+        for posting in before.postings:
+            if posting.account in left:
+                left[posting.account] -= 1
+        for posting in written.postings:
+            if posting.account in left:
+                left[posting.account] += 1
+    return [account for account, count in left.items() if count <= 0]
 
 
 def _move_auto_opens(book: Book, first_use: FirstUses, new_entries: list[data.Directive]) -> None:

@@ -407,3 +407,39 @@ def test_a_deposit_split_by_hand_between_two_factors_is_reported():
     two = [e for e in errors if e.message.startswith("FCT152")]
     assert len(two) == 1 and "'Harbor', 'Summit'" in two[0].message
     assert two[0].source["lineno"] == 33
+
+
+def test_nounused_after_the_plugin_finds_no_account_the_plugin_opened_for_nothing():
+    # The deposit links its invoices, so the plugin writes their faces straight off the
+    # receivable: the clearing account the bank line named is left with no posting. The
+    # plugin opened it all the same, and beancount.plugins.nounused (or pedantic) said
+    # "Unused account" on the agreement of a good ledger.
+    header = """
+    plugin "beancount_factoring.plugin"
+    plugin "beancount.plugins.nounused"
+    """
+    body = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+""" + _summit("")
+    entries, errors, _ = loader.load_string(_ledger(header, body))
+    assert [e.message for e in errors] == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("150.00")
+    assert not any(
+        getattr(e, "account", None) == "Assets:Factoring:Summit:Clearing" for e in entries
+    )
+
+
+def test_a_clearing_account_with_a_balance_assertion_is_still_opened():
+    header = """
+    plugin "beancount_factoring.plugin"
+    plugin "beancount.plugins.nounused"
+    """
+    body = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+""" + _summit("\n2025-03-31 balance Assets:Factoring:Summit:Clearing  0.00 USD\n")
+    _, errors, _ = loader.load_string(_ledger(header, body))
+    assert [e.message for e in errors] == []

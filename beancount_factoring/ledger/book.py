@@ -211,6 +211,9 @@ class Book:
     # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
     # plugin), by account: each dated the ledger's first use, by position.
     auto_opens: dict[str, int] = field(default_factory=dict)
+    # How many postings and balance assertions of the ledger use each factor's account:
+    # an account whose every use a split replaced is not opened (``plugin._unused``).
+    uses: dict[str, int] = field(default_factory=dict)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -446,7 +449,7 @@ def _read_transactions(
 ) -> _Pending:
     """The second pass: invoices, events, opened accounts and each account's first use."""
     pending = _Pending()
-    first_use = book.first_use
+    first_use, uses = book.first_use, book.uses
     kinds, kind_of = accounts.kinds, accounts.kind_of
     transaction, open_, balance_ = data.Transaction, data.Open, data.Balance
     for index, entry in enumerate(entries):
@@ -456,12 +459,13 @@ def _read_transactions(
                 book.opened.add(entry.account)
                 if entry.meta and entry.meta.get("filename") == AUTO_OPEN_SOURCE:
                     book.auto_opens[entry.account] = index
-            elif type(entry) is balance_ and entry.account not in first_use:
+            elif type(entry) is balance_:
                 # A balance assertion uses the account too (a factor's reserve statement
                 # imported before any deposit): the plugin opens it (found by fuzzing).
                 flags = kinds.get(entry.account)
                 if (kind_of(entry.account) if flags is None else flags) & WATCHED:
-                    first_use[entry.account] = entry.date
+                    first_use.setdefault(entry.account, entry.date)
+                    uses[entry.account] = uses.get(entry.account, 0) + 1
             continue
         meta = entry.meta
         if "invoice" in meta:
@@ -478,6 +482,7 @@ def _read_transactions(
                 found |= flags
                 if flags & WATCHED:
                     watched_postings += 1
+                    uses[account] = uses.get(account, 0) + 1
                     if account not in first_use:
                         first_use[account] = entry.date
         if found or entry.links or "factoring" in meta:
