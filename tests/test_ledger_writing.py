@@ -443,3 +443,48 @@ def test_a_clearing_account_with_a_balance_assertion_is_still_opened():
 """ + _summit("\n2025-03-31 balance Assets:Factoring:Summit:Clearing  0.00 USD\n")
     _, errors, _ = loader.load_string(_ledger(header, body))
     assert [e.message for e in errors] == []
+
+
+def test_a_pushmeta_factor_over_another_factors_deposit_is_reported_as_such():
+    # pushmeta factor: "Summit" above a block that also holds Harbor's deposit: booked as
+    # Summit's (factor: wins), the FCT152 said its payee was Harbor's and that it was
+    # booked to Summit's accounts, when it is booked to Harbor's: the factor: is the cause.
+    text = """
+    2025-01-01 custom "factoring-agreement" "Summit"
+      advance-rate: 0.95
+      fee: "flat 2%"
+      recourse-days: 90
+      payee: "SUMMIT"
+      bank: Assets:Bank:Checking
+
+    2025-01-01 custom "factoring-agreement" "Harbor"
+      advance-rate: 0.90
+      fee: "flat 3%"
+      recourse-days: 90
+      payee: "HARBOR"
+      bank: Assets:Bank:Checking
+
+    2025-03-03 * "TQL" "Load 1"
+      invoice: "INV-1"
+      Assets:Receivable:TQL        1000.00 USD
+      Income:Freight
+
+    2025-03-03 * "TQL" "Load 2"
+      invoice: "INV-2"
+      Assets:Receivable:TQL        2000.00 USD
+      Income:Freight
+
+    pushmeta factor: "Summit"
+    2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1
+      Assets:Bank:Checking          930.00 USD
+      Assets:Factoring:Summit:Clearing
+
+    2025-03-04 * "HARBOR" "ACH deposit" ^INV-2
+      Assets:Bank:Checking         1740.00 USD
+      Assets:Factoring:Harbor:Clearing
+    popmeta factor:
+    """
+    _, errors = load(text)
+    owner = [e for e in errors if e.message.startswith("FCT152")]
+    assert len(owner) == 1 and owner[0].source["lineno"] == 38  # Harbor's deposit
+    assert "factor: 'Summit'" in owner[0].message and "'Harbor'" in owner[0].message
