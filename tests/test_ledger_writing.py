@@ -488,3 +488,42 @@ def test_a_pushmeta_factor_over_another_factors_deposit_is_reported_as_such():
     owner = [e for e in errors if e.message.startswith("FCT152")]
     assert len(owner) == 1 and owner[0].source["lineno"] == 38  # Harbor's deposit
     assert "factor: 'Summit'" in owner[0].message and "'Harbor'" in owner[0].message
+
+
+def test_the_factors_figures_on_a_posting_of_an_invoice_the_schedule_does_not_sell():
+    # INV-1002's figures typed under invoice: "INV-1O02" (a letter O): read for no
+    # invoice, INV-1002 was booked with the agreement's fee (40.00, not the factor's
+    # 45.00) and only the deposit's 5.00 difference (FCT120) showed, on another line.
+    text = """
+    2025-01-01 custom "factoring-agreement" "Summit"
+      advance-rate: 0.95
+      fee: "flat 2%"
+      recourse-days: 90
+      payee: "SUMMIT"
+      bank: Assets:Bank:Checking
+
+    2025-03-03 * "TQL" "Load 1"
+      invoice: "INV-1001"
+      Assets:Receivable:TQL        1000.00 USD
+      Income:Freight
+
+    2025-03-03 * "TQL" "Load 2"
+      invoice: "INV-1002"
+      Assets:Receivable:TQL        2000.00 USD
+      Income:Freight
+
+    2025-03-04 * "Summit" "Schedule 10452" ^INV-1001 ^INV-1002
+      factoring: "schedule"
+      schedule: "10452"
+      Assets:Factoring:Summit:Clearing   3000.00 USD
+      Assets:Receivable:TQL             -1000.00 USD
+        invoice: "INV-1001"
+      Assets:Receivable:TQL             -2000.00 USD
+        invoice: "INV-1O02"
+        advance: 1900.00 USD
+        fee: 45.00 USD
+        reserve: 100.00 USD
+    """
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert errors[0].source["lineno"] == 26 and "INV-1O02" in errors[0].message
