@@ -527,3 +527,12 @@ def test_the_factors_figures_on_a_posting_of_an_invoice_the_schedule_does_not_se
     _, errors = load(text)
     assert codes(errors) == ["FCT134"]
     assert errors[0].source["lineno"] == 26 and "INV-1O02" in errors[0].message
+
+
+def test_an_invoice_linked_in_another_case_is_reported_at_the_invoice():
+    # invoice: "inv-1" linked as ^INV-1: the deposit's FCT132 said the invoice was
+    # unknown while it stands in the ledger; its line now says why.
+    text = _summit("").replace('invoice: "INV-1"', 'invoice: "inv-1"')
+    _, errors = load(text)
+    at_invoice = [e for e in errors if e.source["lineno"] == 16]
+    assert codes(at_invoice) == ["FCT134"] and "^INV-1" in at_invoice[0].message

@@ -306,6 +306,7 @@ def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Bo
     unknown = {link for event in book.events for link in event.unknown}
     if unknown:
         _numbers_written_elsewhere(book, entries, unknown, accounts)
+        _numbers_in_another_case(book, unknown)
     for event in pending.remittances:
         # A remittance's amount is what it forwards, whatever its ``paid:`` says.
         amount, currency = event.amount, event.currency
@@ -356,6 +357,23 @@ def _numbers_written_elsewhere(
                 f'invoice: "{number}" there (one invoice per transaction)'
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
+
+
+def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
+    """FCT134 on an invoice whose number an event links in another case (``inv-1001``
+    linked as ``^INV-1001``): numbers and links are compared exactly, so the event's
+    FCT132 says the invoice is unknown while it stands in the ledger."""
+    folded: dict[str, str] = {link.casefold(): link for link in unknown}
+    for number, invoice in book.invoices.items():
+        link = folded.get(number.casefold())
+        if link is None:
+            continue
+        message = (
+            f"Invoice {number} is linked as ^{link} by an event: invoice numbers and links "
+            "are compared exactly, case and all, so that event names no invoice. Write "
+            "the number the same way in both"
+        )
+        book.errors.append(make_error("FCT134", message, invoice.entry.meta, invoice.entry))
 
 
 def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) -> None:
