@@ -48,7 +48,7 @@ from beancount_factoring.settlement.accruals import accrual_entries
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.state import Settlement
 from beancount_factoring.stamp import STAMP_KEY, build_stamp
-from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.agreement import Agreement, roots_of
 
 __plugins__ = ("factoring",)
 
@@ -99,7 +99,7 @@ def _run(
     config, errors = parse_config(config_text, options_map)
     # Kept with the load (Beancount's pickle cache too): which build booked it.
     options_map[STAMP_KEY] = build_stamp()
-    book = read_book(entries)
+    book = read_book(entries, roots_of(options_map))
     errors.extend(book.errors)
     recorder = history.Recorder() if history.wanted() else None
     settlement = settle(book, config, recorder)
@@ -121,7 +121,11 @@ def _run(
             known = settlement.accounts_used.get(account)
             if known is None or first[0] < known[0]:
                 settlement.accounts_used[account] = first
-    new_entries.extend(_missing_opens(book, settlement))
+    first_use = _first_uses(book, settlement)
+    for account in _unused(book, settlement, entries):
+        del first_use[account]
+    new_entries.extend(_missing_opens(book, first_use))
+    _move_auto_opens(book, first_use, new_entries)
     if recorder is not None:
         _point_to_output(book, settlement, new_entries)
         # Kept for the reports of this load (Fava, the CLI): they need not settle again.
@@ -171,15 +175,14 @@ def _point_to_output(
             state.scheduled_by = written.get(id(state.scheduled_by), state.scheduled_by)
 
 
-def _missing_opens(book: Book, settlement: Settlement) -> list[data.Open]:
-    """Open the factor's accounts that are used and that the ledger never opened.
+FirstUses = dict[str, tuple[datetime.date, Agreement]]
 
-    These are the accounts an agreement names (clearing, reserve, fees,
-    adjustments) and the ones the plugin posts to. Each is opened on the
-    agreement's date, or on its first use if that is earlier, with the
-    agreement's line as its source.
-    """
-    first_use: dict[str, tuple[datetime.date, Agreement]] = {}
+
+def _first_uses(book: Book, settlement: Settlement) -> FirstUses:
+    """The factor's accounts that are used, each with its first use (by the ledger or
+    by the plugin's postings) and its agreement: the accounts an agreement names
+    (clearing, reserve, fees, adjustments) and the ones the plugin posts to."""
+    first_use: FirstUses = {}
     for agreement in book.agreements.latest():
         for account in agreement.own_accounts():
             if account in book.first_use:
@@ -188,6 +191,55 @@ def _missing_opens(book: Book, settlement: Settlement) -> list[data.Open]:
         known = first_use.get(account)
         if known is None or date < known[0]:
             first_use[account] = (date, agreement)
+    return first_use
+
+
+def _unused(book: Book, settlement: Settlement, entries: list[data.Directive]) -> list[str]:
+    """The factor's accounts the ledger used, not opened, that no entry uses once the
+    plugin has split its deposits: the clearing leg of a deposit that funds its invoices
+    straight off the receivable. Opened all the same, such an account was "Unused
+    account" for beancount.plugins.nounused (and pedantic) on a good ledger."""
+    left = {
+        account: book.uses.get(account, 0)
+        for account in book.first_use
+        if account not in book.opened and account not in settlement.accounts_used
+    }
+    if not left:
+        return []
+    for index, written in settlement.replaced.items():
+        before = entries[index]
+        if type(before) is not data.Transaction or type(written) is not data.Transaction:
+            continue
+        for posting in before.postings:
+            if posting.account in left:
+                left[posting.account] -= 1
+        for posting in written.postings:
+            if posting.account in left:
+                left[posting.account] += 1
+    return [account for account, count in left.items() if count <= 0]
+
+
+def _move_auto_opens(book: Book, first_use: FirstUses, new_entries: list[data.Directive]) -> None:
+    """Date an ``open`` that beancount.plugins.auto_accounts made, listed before this
+    plugin, on the plugin's first use of the account if that is earlier.
+
+    It dates each account the ledger's first use: a reserve the ledger first names on
+    a rebate, which the plugin booked a funding's reserve to weeks before, was
+    Beancount's "inactive account" on a good ledger.
+    """
+    for account, index in book.auto_opens.items():
+        used = first_use.get(account)
+        entry = new_entries[index]
+        if used is not None and used[0] < entry.date:
+            new_entries[index] = entry._replace(date=used[0])
+
+
+def _missing_opens(book: Book, first_use: FirstUses) -> list[data.Open]:
+    """Open the factor's accounts that are used and that the ledger never opened.
+
+    Each is opened on the agreement's date, or on its first use if that is earlier,
+    with the agreement's line as its source.
+    """
     opens = []
     for account, (date, agreement) in sorted(first_use.items()):
         if account in book.opened:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.ledger.book import Book, units_of
+from beancount_factoring.ledger.book import Book, Event, units_of
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 from beancount_factoring.terms.agreement import Agreement
 
@@ -137,6 +138,15 @@ def check_deposit_owners(entries: list[data.Directive], book: Book) -> list[Fact
         if event.kind not in ("lump", "release", "funding") or event.factor is None:
             continue
         entry = event.entry
+        owners = {book.agreements.factor_of_account(p.account) for p in entry.postings}
+        owners.discard(None)
+        if len(owners) > 1:
+            errors.append(_two_factors(book, event, sorted(cast(set[str], owners))))
+            continue
+        if owners and event.factor not in owners:
+            # Its factor: names another (a pushmeta factor: over a block of deposits).
+            errors.append(_factor_key(book, event, cast(str, owners.pop())))
+            continue
         payees = book.agreements.factor_of_payee(f"{entry.payee or ''} {entry.narration or ''}")
         if not payees or event.factor in payees:
             continue
@@ -154,6 +164,34 @@ def check_deposit_owners(entries: list[data.Directive], book: Book) -> list[Fact
             )
         )
     return errors
+
+
+def _two_factors(book: Book, event: Event, owners: list[str]) -> FactoringError:
+    """FCT152: one deposit posts to the accounts of two factors. The plugin books it for
+    one (its ``factor``); the other's posting is read as cash beside the bank's, so that
+    factor's share is a difference of the first and the second's items stay open."""
+    names = [f"'{book.agreements.display(owner)}'" for owner in owners]
+    booked = book.agreements.display(event.factor)
+    message = (
+        f"This deposit posts to the accounts of {len(names)} factors ({', '.join(names)}), "
+        f"and is booked as a deposit of '{booked}' alone: write one transaction per factor, "
+        "each with its part of the bank line and what it settles"
+    )
+    return make_error("FCT152", message, event.entry.meta, event.entry)
+
+
+def _factor_key(book: Book, event: Event, owner: str) -> FactoringError:
+    """FCT152: the deposit's ``factor:`` names another factor than the one whose accounts
+    it posts to; it is booked as the deposit of the factor it names."""
+    named, booked = book.agreements.display(event.factor), book.agreements.display(owner)
+    written = event.entry.meta.get("factor")
+    message = (
+        f"This deposit says factor: {written!r}, but it posts to the accounts of factor "
+        f"'{booked}', and is booked as a deposit of '{named}': correct factor: (a pushmeta "
+        f"factor: above this entry gives it one too), or book it to the clearing account "
+        f"of '{named}'"
+    )
+    return make_error("FCT152", message, event.entry.meta, event.entry)
 
 
 def check_clocks(settlement: Settlement, book: Book, as_of: datetime.date) -> list[FactoringError]:

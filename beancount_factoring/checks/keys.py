@@ -28,7 +28,13 @@ from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger import spelling
-from beancount_factoring.ledger.book import INVOICE_KEYS, SOURCE_KEYS, Book, names_an_event
+from beancount_factoring.ledger.book import (
+    INVOICE_KEYS,
+    SOURCE_KEYS,
+    Book,
+    Event,
+    names_an_event,
+)
 
 # The keys the plugin reads on an event or a deposit, and on a posting (the factor's
 # own figures, and the plugin's own parts); an invoice's are in ``ledger/book.py``.
@@ -53,6 +59,8 @@ EVENT_KEYS = frozenset(
     )
 )
 POSTING_KEYS = frozenset(("invoice", "advance", "fee", "reserve", "schedule", "factoring-part"))
+# The factor's own figures on a schedule's posting (ledger.md 7.1).
+FIGURE_KEYS = ("advance", "fee", "reserve")
 # An event's keys with those Beancount gives every entry: metadata whose keys are all
 # among these has nothing to report (one subset test, where most events stop).
 EVENT_QUIET = EVENT_KEYS | SOURCE_KEYS
@@ -70,11 +78,32 @@ def check_keys(book: Book) -> list[FactoringError]:
         if event.kind == "schedule":
             for posting in entry.postings:
                 errors.extend(_check(posting.meta or {}, POSTING_KEYS, entry, "posting"))
+                errors.extend(_figures_of_another(posting.meta or {}, event))
     # (The invoices with no other key are left out as the book reads them.)
     for number in book.other_keys:
         entry = book.invoices[number].entry
         errors.extend(_check(entry.meta, INVOICE_KEYS, entry, "invoice"))
     return errors
+
+
+def _figures_of_another(meta: dict[str, object], event: Event) -> Iterable[FactoringError]:
+    """FCT134: the factor's figures on a schedule's posting whose ``invoice:`` is no
+    invoice the schedule sells (``INV-1O02`` for ``INV-1002``): read for none, they
+    were left out in silence, and only the deposit's difference showed."""
+    number = meta.get("invoice")
+    if number is None or str(number) in event.invoices:
+        return
+    if not any(key in meta for key in FIGURE_KEYS):
+        return
+    sold = " ".join(f"^{invoice}" for invoice in event.invoices) or "none"
+    yield make_error(
+        "FCT134",
+        f"The factor's figures on this schedule's posting name invoice: {number!r}, which "
+        f"the schedule does not sell (it links {sold}): correct the posting's invoice:, "
+        "so that they are read for the invoice they are for (or link that invoice)",
+        event.entry.meta,
+        event.entry,
+    )
 
 
 def _check(

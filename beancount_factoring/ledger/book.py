@@ -40,10 +40,12 @@ from beancount.core.amount import Amount
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger import spelling
 from beancount_factoring.terms.agreement import (
+    DEFAULT_ROOTS,
     DIRECTIVE,
     OFFER_DIRECTIVE,
     Agreement,
     Agreements,
+    Roots,
     parse_agreement,
 )
 from beancount_factoring.terms.fees import CENT, MIL, THOUSANDTHS
@@ -129,6 +131,8 @@ UNNAMED_RANK = 9
 MONTH_END_RANK = 10
 MONTH_MINIMUMS = ("minimum-volume", "monthly-minimum-fee")
 PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# The source beancount.plugins.auto_accounts gives the ``open`` directives it adds.
+AUTO_OPEN_SOURCE = "<auto_accounts>"
 
 
 class Invoice(NamedTuple):
@@ -210,6 +214,12 @@ class Book:
     opening_entries: list[int] = field(default_factory=list)
     # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
     pads: list[data.Pad] = field(default_factory=list)
+    # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
+    # plugin), by account: each dated the ledger's first use, by position.
+    auto_opens: dict[str, int] = field(default_factory=dict)
+    # How many postings and balance assertions of the ledger use each factor's account:
+    # an account whose every use a split replaced is not opened (``plugin._unused``).
+    uses: dict[str, int] = field(default_factory=dict)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -278,17 +288,18 @@ def charge_link(entry: data.Transaction) -> str:
     return f"fee-{entry.date}-{charge}"
 
 
-def read_book(entries: list[data.Directive]) -> Book:
+def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Book:
     """Read the factoring facts of a ledger.
 
     Args:
       entries: The entries after booking, as a plugin receives them.
+      roots: The ledger's root accounts (``roots_of(options_map)``).
     Returns:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
     book = Book()
-    _read_agreements(book, entries)
-    accounts = _AccountKinds(book.agreements.latest())
+    _read_agreements(book, entries, roots)
+    accounts = _AccountKinds(book.agreements.latest(), roots)
     pending = _read_transactions(book, entries, accounts)
     _read_payments(book, pending.payments, accounts)
     for event in book.events:
@@ -298,6 +309,10 @@ def read_book(entries: list[data.Directive]) -> Book:
                 event.invoices or event.schedules or event.charges or event.unknown
             ):
                 event.rank = UNNAMED_RANK
+    unknown = {link for event in book.events for link in event.unknown}
+    if unknown:
+        _numbers_written_elsewhere(book, entries, unknown, accounts)
+        _numbers_in_another_case(book, unknown)
     for event in pending.remittances:
         # A remittance's amount is what it forwards, whatever its ``paid:`` says.
         amount, currency = event.amount, event.currency
@@ -307,12 +322,72 @@ def read_book(entries: list[data.Directive]) -> Book:
     return book
 
 
-def _read_agreements(book: Book, entries: list[data.Directive]) -> None:
+def _numbers_written_elsewhere(
+    book: Book, entries: list[data.Directive], unknown: set[str], accounts: _AccountKinds
+) -> None:
+    """FCT134 on a transaction that bills a receivable without ``invoice:`` while it holds
+    a number an event links and no invoice has: under another key (``invoice_number:``,
+    ``inv:``) or on its posting. It is no invoice for the plugin; the event's FCT132 names
+    the link, this names the line to fix. A number no event links is left alone (an
+    opening balance may list old invoices on its postings)."""
+    reported: set[str] = set()
+    for index in book.receivable_entries:
+        entry = entries[index]
+        if type(entry) is not data.Transaction or "factoring" in entry.meta:
+            continue
+        billed = ZERO
+        written: list[tuple[str, str]] = []
+        for posting in entry.postings:
+            units = units_of(posting)
+            if units is None or not accounts.is_receivable(posting.account):
+                continue
+            billed += units[0]
+            value = (posting.meta or {}).get("invoice")
+            if value is not None:
+                written.append(("invoice", str(value)))
+        written.extend(
+            (key, str(value))
+            for key, value in entry.meta.items()
+            if isinstance(value, (str, Decimal)) and key not in SOURCE_KEYS
+        )
+        written.extend(("^", link) for link in entry.links)
+        for key, number in written:
+            if billed <= 0 or number not in unknown or number in reported:
+                continue
+            reported.add(number)
+            where = {"invoice": "on a posting", "^": "as a link"}.get(key, f"under {key}:")
+            message = (
+                f"This transaction bills {number} ({where}), and an event links ^{number}, "
+                f"but no transaction is invoice {number}: the plugin reads an invoice's "
+                "number from invoice: on the transaction, under its date line. Write "
+                f'invoice: "{number}" there (one invoice per transaction)'
+            )
+            book.errors.append(make_error("FCT134", message, entry.meta, entry))
+
+
+def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
+    """FCT134 on an invoice whose number an event links in another case (``inv-1001``
+    linked as ``^INV-1001``): numbers and links are compared exactly, so the event's
+    FCT132 says the invoice is unknown while it stands in the ledger."""
+    folded: dict[str, str] = {link.casefold(): link for link in unknown}
+    for number, invoice in book.invoices.items():
+        link = folded.get(number.casefold())
+        if link is None:
+            continue
+        message = (
+            f"Invoice {number} is linked as ^{link} by an event: invoice numbers and links "
+            "are compared exactly, case and all, so that event names no invoice. Write "
+            "the number the same way in both"
+        )
+        book.errors.append(make_error("FCT134", message, invoice.entry.meta, invoice.entry))
+
+
+def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) -> None:
     """The first pass: every agreement and offer, wherever it is dated."""
     dated: dict[tuple[str, datetime.date, object], data.Custom] = {}
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
-            agreement, errors = parse_agreement(entry)
+            agreement, errors = parse_agreement(entry, roots=roots)
             book.errors.extend(errors)
             values = entry.values or []
             name = values[0].value if values and isinstance(values[0].value, str) else None
@@ -325,7 +400,7 @@ def _read_agreements(book: Book, entries: list[data.Directive]) -> None:
         elif isinstance(entry, data.Custom) and entry.type == OFFER_DIRECTIVE:
             # Same keys and same FCT110 errors as an agreement; not an agreement: it
             # opens no account and no deposit is matched against it.
-            offer, errors = parse_agreement(entry, offer=True)
+            offer, errors = parse_agreement(entry, offer=True, roots=roots)
             book.errors.extend(errors)
             if offer is not None:
                 book.offers[offer.name.lower()] = offer
@@ -340,8 +415,11 @@ class _AccountKinds:
     not there yet is classified by ``kind_of``, which adds it.
     """
 
-    def __init__(self, valid: list[Agreement]) -> None:
-        self.prefixes = tuple({"Assets:Receivable"} | {a.receivables for a in valid})
+    def __init__(self, valid: list[Agreement], roots: Roots) -> None:
+        self.roots = roots
+        self.prefixes = tuple({f"{roots.assets}:Receivable"} | {a.receivables for a in valid})
+        # (With the colon: Income:Freight, not IncomeTax:...)
+        self.income = roots.income + ":"
         self.own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
         self.reserves = {a.reserve for a in valid}
         self.watched = {acc for a in valid for acc in a.own_accounts()}
@@ -373,7 +451,7 @@ class _AccountKinds:
                 kind |= DUE
         elif account in self.banks:
             kind |= BANK
-        elif account.startswith("Income") and account not in self.adjustments:
+        elif account.startswith(self.income) and account not in self.adjustments:
             kind |= INCOME
         if self.is_receivable(account):
             kind |= RECEIVABLE
@@ -395,7 +473,7 @@ def _read_transactions(
 ) -> _Pending:
     """The second pass: invoices, events, opened accounts and each account's first use."""
     pending = _Pending()
-    first_use = book.first_use
+    first_use, uses = book.first_use, book.uses
     kinds, kind_of = accounts.kinds, accounts.kind_of
     transaction, open_, balance_ = data.Transaction, data.Open, data.Balance
     for index, entry in enumerate(entries):
@@ -403,12 +481,15 @@ def _read_transactions(
         if type(entry) is not transaction:
             if type(entry) is open_:
                 book.opened.add(entry.account)
-            elif type(entry) is balance_ and entry.account not in first_use:
+                if entry.meta and entry.meta.get("filename") == AUTO_OPEN_SOURCE:
+                    book.auto_opens[entry.account] = index
+            elif type(entry) is balance_:
                 # A balance assertion uses the account too (a factor's reserve statement
                 # imported before any deposit): the plugin opens it (found by fuzzing).
                 flags = kinds.get(entry.account)
                 if (kind_of(entry.account) if flags is None else flags) & WATCHED:
-                    first_use[entry.account] = entry.date
+                    first_use.setdefault(entry.account, entry.date)
+                    uses[entry.account] = uses.get(entry.account, 0) + 1
             continue
         meta = entry.meta
         if "invoice" in meta:
@@ -425,6 +506,7 @@ def _read_transactions(
                 found |= flags
                 if flags & WATCHED:
                     watched_postings += 1
+                    uses[account] = uses.get(account, 0) + 1
                     if account not in first_use:
                         first_use[account] = entry.date
         if found or entry.links or "factoring" in meta:
@@ -461,7 +543,7 @@ def _sort_transaction(
         # (A bank line of zero leaves no clearing or reserve posting: Beancount
         # drops an interpolated posting of nothing. It is still a deposit.)
         named = entry.links or "schedule" in meta
-        if not named and _opening(entry):
+        if not named and _opening(entry, accounts.roots):
             # The books' opening balances (a trial balance carried in, the reserve the
             # factor held on the first day): no deposit, nothing to split or allocate.
             # (An entry written by hand may clear one: checks/hand_entries.py.)
@@ -511,13 +593,19 @@ def names_an_event(value: object) -> bool:
     return isinstance(value, str) and (spelling.near(value.strip(), _EVENT_KIND_SET) is not None)
 
 
-def _opening(entry: data.Transaction) -> bool:
+def _opening(entry: data.Transaction, roots: Roots) -> bool:
     """True if the transaction posts to an equity account of opening balances
     (``Equity:Opening-Balances``, ``...:Beginning-Balances``, ``...:Retained-Earnings``):
     an opening balance, not cash from a factor. Not any equity account: a deposit may
     post to a conversion's trading accounts or to the owner's draws."""
+    equity = roots.equity + ":"
     return any(
-        posting.account.startswith("Equity:") and _OPENING_WORDS.search(posting.account)
+        posting.account.startswith(equity)
+        and (
+            _OPENING_WORDS.search(posting.account) is not None
+            # (The ledger's own name for them: option "account_previous_balances".)
+            or posting.account.startswith(roots.openings)
+        )
         for posting in entry.postings
     )
 
@@ -549,7 +637,7 @@ def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _Accou
     for posting in entry.postings:
         units = units_of(posting)
         account = posting.account
-        if units is None or units[0] <= 0 or not account.startswith("Assets:"):
+        if units is None or units[0] <= 0 or not account.startswith(accounts.roots.assets + ":"):
             continue
         if accounts.kinds.get(account, accounts.kind_of(account)):
             continue  # a factor's own account, a receivable, a bank
@@ -918,6 +1006,7 @@ def _read_invoice(
         book.errors.append(make_error("FCT134", _unquoted_problem(number), meta, entry))
     number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
+    other_number: str | None = None
     # (is_receivable's cache read inline: this runs for every invoice of the ledger.)
     receivable, is_receivable = accounts.receivable, accounts.is_receivable
     for posting in entry.postings:
@@ -929,22 +1018,10 @@ def _read_invoice(
             units = posting.units
             if units is not None and type(units.number) is Decimal:
                 legs.append((account, units))
-    problem = None
-    if not number or not _LINK_RE.fullmatch(number):
-        problem = (
-            f"invoice number {meta['invoice']!r} cannot be a link; use letters, digits "
-            "and - _ / . only"
-        )
-    elif number in book.invoices:
-        other = book.invoices[number].entry.meta
-        problem = (
-            f"invoice {number} is defined twice (first at "
-            f"{other.get('filename')}:{other.get('lineno')}); give each invoice its own number"
-        )
-    elif not legs:
-        problem = f"invoice {number} has no posting to a receivable account (Assets:Receivable:…)"
-    elif len(legs) > 1 and len({(account, units[1]) for account, units in legs}) > 1:
-        problem = f"invoice {number} posts to more than one receivable account or currency"
+            other = posting.meta.get("invoice", number) if posting.meta else number
+            if str(other) != number and other_number is None:
+                other_number = str(other)
+    problem = _invoice_problem(book, number, meta, legs, other_number)
     if problem is not None:
         book.errors.append(make_error("FCT134", problem, meta, entry))
         return
@@ -993,6 +1070,50 @@ def _unquoted_problem(number: Decimal, meanwhile: str = "") -> str:
         f'write it in quotes as the invoice writes it (invoice: "{number}", with its zeros '
         f"if it has any). It {meanwhile or f'is booked as {number}'} meanwhile"
     )
+
+
+def _invoice_problem(
+    book: Book,
+    number: str,
+    meta: dict[str, Any],
+    legs: list[tuple[str, Amount]],
+    other_number: str | None,
+) -> str | None:
+    """What makes a transaction with ``invoice:`` no invoice (its number, its legs on
+    receivables, a posting's ``invoice:`` of another number), or None."""
+    if other_number is not None:
+        # Two invoices in one transaction: read as one, of both faces, funded as one.
+        return (
+            f"this transaction is invoice {number}, and its posting on a receivable names "
+            f"invoice {other_number}: the plugin reads one invoice per transaction, from "
+            f"the invoice: under its date line; write invoice {other_number} as a "
+            "transaction of its own (or drop the posting's invoice: if it is part of "
+            f"{number})"
+        )
+    if not number or not _LINK_RE.fullmatch(number):
+        return (
+            f"invoice number {meta['invoice']!r} cannot be a link; use letters, digits "
+            "and - _ / . only"
+        )
+    if number in book.invoices:
+        other = book.invoices[number].entry.meta
+        where = f"{other.get('filename')}:{other.get('lineno')}"
+        if "factoring" in meta or not any(cast(Decimal, units.number) > 0 for _, units in legs):
+            # An event, a deposit or a payment that names its invoice the invoice's way.
+            return (
+                f"invoice: {number} makes this transaction an invoice for the plugin, and "
+                f"invoice {number} is defined at {where}: to name the invoice this "
+                f"transaction is about, link it (^{number}) and drop invoice:"
+            )
+        return (
+            f"invoice {number} is defined twice (first at {where}); give each invoice "
+            "its own number"
+        )
+    if not legs:
+        return f"invoice {number} has no posting to a receivable account (Assets:Receivable:…)"
+    if len(legs) > 1 and len({(account, units[1]) for account, units in legs}) > 1:
+        return f"invoice {number} posts to more than one receivable account or currency"
+    return None
 
 
 def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) -> str | None:

@@ -38,7 +38,7 @@ from beancount_factoring.reports.model import Source
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.history import RUN_KEY, PluginRun, Recorder, Snap
 from beancount_factoring.settlement.state import InvoiceState, Settlement
-from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.agreement import Agreement, roots_of
 
 __all__ = ["Facts", "Line", "Snap", "plugin_config", "read_facts", "source_of"]
 
@@ -165,7 +165,7 @@ def read_facts(
         entries = [*run.entries, *padding]
         found_errors = list(run.errors)
     else:
-        book = read_book(entries)
+        book = read_book(entries, roots_of(options_map))
         recorder = Recorder()
         try:
             settlement = settle(book, config, recorder)

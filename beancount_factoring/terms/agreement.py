@@ -33,10 +33,11 @@ import dataclasses
 import datetime
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import account, data
 from beancount.core.amount import Amount
@@ -349,12 +350,55 @@ class Agreement:
 
 
 def account_component(name: str) -> str | None:
-    """Turn a factor's name into an account component: "RTS Financial" -> "RTSFinancial"."""
-    words = re.findall(r"[A-Za-z0-9]+", name)
-    component = "".join(word[:1].upper() + word[1:] for word in words)
-    if not component or not account.is_valid(f"Assets:{component}"):
-        return None
-    return component
+    """Turn a factor's name into an account component: "RTS Financial" -> "RTSFinancial",
+    "Crédit Agricole" -> "CreditAgricole".
+
+    Accents are dropped rather than the letters they sit on (as in a customer's leaf):
+    keeping only A-Z made "CrDitAgricole", a name no bookkeeper would type. Other letters
+    Beancount allows in an account (Greek, Cyrillic) are kept.
+    """
+    plain = "".join(
+        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
+    )
+    for letters in (r"[^\W_]+", r"[A-Za-z0-9]+"):
+        # (Then A-Z and digits alone, for a name whose first word Beancount cannot start
+        # an account with: a CJK word before the Latin ones.)
+        words = re.findall(letters, plain)
+        component = "".join(word[:1].upper() + word[1:] for word in words)
+        if component and account.is_valid(f"Assets:{component}"):
+            return component
+    return None
+
+
+class Roots(NamedTuple):
+    """The ledger's five root accounts (``option "name_assets" "Aktiva"`` renames one):
+    the agreement's default accounts and the plugin's account kinds are under these."""
+
+    assets: str = "Assets"
+    liabilities: str = "Liabilities"
+    equity: str = "Equity"
+    income: str = "Income"
+    expenses: str = "Expenses"
+    # The equity accounts the options name for the books' opening balances
+    # (``account_previous_balances``, ``account_previous_earnings``), in full.
+    openings: tuple[str, ...] = ("Equity:Opening-Balances", "Equity:Earnings:Previous")
+
+
+DEFAULT_ROOTS = Roots()
+
+
+def roots_of(options_map: dict[str, Any] | None) -> Roots:
+    """The root accounts a ledger's options name (Beancount's names where none)."""
+    if not options_map:
+        return DEFAULT_ROOTS
+    names = [options_map.get(f"name_{field}") for field in Roots._fields[:5]]
+    given = [name for name in names if isinstance(name, str) and name]
+    if len(given) != len(names):
+        return DEFAULT_ROOTS
+    previous = [options_map.get(f"account_previous_{what}") for what in ("balances", "earnings")]
+    openings = tuple(f"{given[2]}:{name}" for name in previous if isinstance(name, str) and name)
+    assets, liabilities, equity, income, expenses = given
+    return Roots(assets, liabilities, equity, income, expenses, openings)
 
 
 _CURRENCY_RE = re.compile(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]|[A-Z]")
@@ -795,41 +839,47 @@ def _check_currency(reader: _Reader, currency: str | None, charges: dict[str, An
             )
 
 
-def _account_names(reader: _Reader, component: str, offer: bool) -> dict[str, str | None]:
-    """The factor's accounts by key, each as given or made from ``component``."""
+def _account_names(
+    reader: _Reader, component: str, offer: bool, roots: Roots
+) -> dict[str, str | None]:
+    """The factor's accounts by key, each as given or made from ``component`` under the
+    ledger's ``roots``."""
+    assets, liabilities, _, income, expenses = roots[:5]
     named = {
-        "bank": reader.account_name("bank", "Assets:Bank" if offer else None),
-        "clearing": reader.account_name("clearing", f"Assets:Factoring:{component}:Clearing"),
-        "reserve": reader.account_name("reserve", f"Assets:Factoring:{component}:Reserve"),
-        "fees": reader.account_name("fees", f"Expenses:Factoring:{component}:Fees"),
-        "advances": reader.account_name("advances", f"Liabilities:Factoring:{component}:Advances"),
+        "bank": reader.account_name("bank", f"{assets}:Bank" if offer else None),
+        "clearing": reader.account_name("clearing", f"{assets}:Factoring:{component}:Clearing"),
+        "reserve": reader.account_name("reserve", f"{assets}:Factoring:{component}:Reserve"),
+        "fees": reader.account_name("fees", f"{expenses}:Factoring:{component}:Fees"),
+        "advances": reader.account_name(
+            "advances", f"{liabilities}:Factoring:{component}:Advances"
+        ),
         "adjustments": reader.account_name(
-            "adjustments", f"Income:Factoring:{component}:Adjustments"
+            "adjustments", f"{income}:Factoring:{component}:Adjustments"
         ),
     }
     # The invoice and transfer fees go to the fees account unless given their own.
     fees = named["fees"]
     named["invoice-fee-account"] = reader.account_name("invoice-fee-account", fees)
     named["transfer-fee-account"] = reader.account_name("transfer-fee-account", fees)
-    named["receivables"] = reader.account_name("receivables", "Assets:Receivable")
+    named["receivables"] = reader.account_name("receivables", f"{assets}:Receivable")
     named["recourse-receivables"] = reader.account_name("recourse-receivables", None)
     named["fuel-advances"] = reader.account_name(
-        "fuel-advances", f"Liabilities:Factoring:{component}:FuelAdvances"
+        "fuel-advances", f"{liabilities}:Factoring:{component}:FuelAdvances"
     )
     named["credit-losses"] = reader.account_name(
-        "credit-losses", f"Expenses:Factoring:{component}:CreditLosses"
+        "credit-losses", f"{expenses}:Factoring:{component}:CreditLosses"
     )
     named["due-to-factor"] = reader.account_name(
-        "due-to-factor", f"Liabilities:Factoring:{component}:DueToFactor"
+        "due-to-factor", f"{liabilities}:Factoring:{component}:DueToFactor"
     )
     named["accrued-fees"] = reader.account_name(
-        "accrued-fees", f"Assets:Factoring:{component}:AccruedFees"
+        "accrued-fees", f"{assets}:Factoring:{component}:AccruedFees"
     )
     return named
 
 
 def _account_terms(
-    reader: _Reader, name: str, currency: str | None, offer: bool, model: str
+    reader: _Reader, name: str, currency: str | None, offer: bool, model: str, roots: Roots
 ) -> dict[str, Any]:
     """Every account of the agreement and the VAT terms, by field, checked against each other."""
     component = account_component(name)
@@ -839,17 +889,21 @@ def _account_terms(
     if currency is not None:
         # One agreement per currency: each currency gets accounts of its own.
         component = f"{component}:{re.sub(r'[^A-Za-z0-9-]', '-', currency)}"
-    named = _account_names(reader, component, offer)
+    named = _account_names(reader, component, offer, roots)
     accrued_fees = named["accrued-fees"]
     _check_accrued_fees(reader, accrued_fees, {k: named[k] for k in _APART_FROM_ACCRUED_FEES})
     vat_rates, vat_account = _vat_terms(reader)
     named["customer-credits"] = reader.account_name(
-        "customer-credits", f"Liabilities:Factoring:{component}:CustomerCredits"
+        "customer-credits", f"{roots.liabilities}:Factoring:{component}:CustomerCredits"
     )
     advances = named["advances"]
     if model == "loan" and advances is not None:
         apart = {k: named[k] for k in _APART_FROM_ADVANCES}
-        prefixes = ["Assets:Receivable", named["receivables"], named["recourse-receivables"]]
+        prefixes = [
+            f"{roots.assets}:Receivable",
+            named["receivables"],
+            named["recourse-receivables"],
+        ]
         _check_advances(reader, advances, apart, prefixes)
     fields: dict[str, Any] = {key.replace("-", "_"): value for key, value in named.items()}
     fields.update(vat_rates=vat_rates, vat_account=vat_account)
@@ -857,7 +911,7 @@ def _account_terms(
 
 
 def parse_agreement(
-    entry: data.Custom, offer: bool = False
+    entry: data.Custom, offer: bool = False, roots: Roots = DEFAULT_ROOTS
 ) -> tuple[Agreement | None, list[FactoringError]]:
     """Read one ``factoring-agreement`` directive (with ``offer``, a ``factoring-offer``:
     the same keys, errors named "Offer", and ``bank`` not required since nothing is booked).
@@ -892,7 +946,7 @@ def parse_agreement(
     currency = reader.currency()
     charges = _other_charges(reader)
     _check_currency(reader, currency, charges)
-    accounts = _account_terms(reader, name, currency, offer, model)
+    accounts = _account_terms(reader, name, currency, offer, model, roots)
     if reader.errors:
         return None, reader.errors
     assert advance_rate is not None and fee is not None and recourse_days is not None
