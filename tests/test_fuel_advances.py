@@ -498,3 +498,42 @@ def test_a_repayment_that_gives_an_advance_too_is_refused():
     assert "pays it back, but it gives an advance: too" in errors[0].message
     # Nothing lost: the cash waits on the clearing account.
     assert balance(entries, CLEARING) == D("800.00")
+
+
+@pytest.mark.parametrize(
+    ("load_", "said"),
+    [
+        ('"TQL-99999"', 'but its load: "TQL-99999" is invoice INV-1002\'s'),
+        ('"TQL-55555"', 'whose load is "TQL-88412", but names load: "TQL-55555"'),
+    ],
+)
+def test_a_fuel_advance_that_links_one_invoice_and_names_anothers_load(load_, said):
+    text = (
+        RTS
+        + ENTRY_8.replace(
+            '"Fuel advance load TQL-88412"\n  factoring: "fuel-advance"\n  load: "TQL-88412"',
+            f'"Fuel advance load TQL-88412" ^INV-1001\n  factoring: "fuel-advance"\n'
+            f"  load: {load_}",
+        )
+        + """
+2025-03-03 * "TQL" "INV-1002 load TQL-99999"
+  invoice: "INV-1002"
+  load: "TQL-99999"
+  Assets:Receivable:Factored:TQL        2000.00 USD
+  Income:Freight:Linehaul
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert said in errors[0].message
+    # Nothing lost: the cash waits on the clearing account.
+    assert balance(entries, CLEARING) == D("-780.00")
+
+
+def test_a_fuel_advance_that_links_its_invoice_and_names_its_load_is_booked():
+    text = RTS + ENTRY_8.replace(
+        '"Fuel advance load TQL-88412"\n', '"Fuel advance load TQL-88412" ^INV-1001\n'
+    ).replace('load: "TQL-88412"', 'load: "tql 88412"', 1)
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == D("-800.00")

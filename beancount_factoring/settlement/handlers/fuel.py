@@ -91,7 +91,9 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     key = load_key(load)
     number = event.invoices[0] if event.invoices else settler.book.loads.get(key or "")
     state = settler.states.get(number) if number else None
-    refusal = _refusal(event, agreement, received, load, state, stated)
+    refusal = _refusal(event, agreement, received, load, state, stated) or _conflict(
+        settler, event, load, state
+    )
     if refusal is not None:
         code, message = refusal
         settler.error(code, message, event)
@@ -212,6 +214,32 @@ def _refusal(
             f"Invoice {state.invoice.number} was funded on {state.funded_on}, before this fuel "
             "advance on its load: the factor cannot recoup it from that funding. Date the "
             "fuel advance before the funding, or name another load",
+        )
+    return None
+
+
+def _conflict(
+    settler: Settler, event: Event, load: str | None, state: InvoiceState | None
+) -> tuple[str, str] | None:
+    """An advance that links one invoice and names the load of another, as (code, message):
+    which of the two the factor recoups it from cannot be told."""
+    if not event.invoices or load is None or state is None:
+        return None
+    key = load_key(load)
+    number = state.invoice.number
+    other = settler.book.loads.get(key or "")
+    if other is not None and other != number:
+        return (
+            "FCT134",
+            f'This fuel advance links invoice {number}, but its load: "{load}" is invoice '
+            f"{other}'s: link the invoice whose funding recoups it, or correct the load",
+        )
+    own = state.invoice.load
+    if other is None and own is not None and load_key(own) != key:
+        return (
+            "FCT134",
+            f'This fuel advance links invoice {number}, whose load is "{own}", but names '
+            f'load: "{load}": correct the load, or link the load\'s own invoice',
         )
     return None
 
