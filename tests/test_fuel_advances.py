@@ -304,3 +304,236 @@ def test_a_fuel_advance_before_its_agreement_leaves_its_cash_on_clearing():
     entries, errors = load(text, opens=False)
     assert codes(errors) == ["FCT111"]
     assert balance(entries, CLEARING) == D("-780.00")
+
+
+# A second advance on the same load, 487.50 in the bank: 487.50 / 0.975 = 500.00.
+SECOND_ADVANCE = """
+2025-03-02 * "RTS FINANCIAL" "Second fuel advance load TQL-88412"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking                   487.50 USD
+"""
+
+
+def test_fct180__two_fuel_advances_on_one_load_over_the_rate_together():
+    # 500.00 + 500.00 = 1,000.00, more than 40% of 2,000.00 = 800.00, though each is less.
+    first = ENTRY_8.replace("780.00 USD", "487.50 USD")
+    entries, errors = load(RTS + first + SECOND_ADVANCE, opens=False)
+    assert codes(errors) == ["FCT180"]
+    # On the second advance's line (after the plugin line and its blank line).
+    assert errors[0].source["lineno"] == (RTS + first).count("\n") + 3
+    assert "with the fuel advances already on the load (500.00), 1,000.00 USD" in (
+        errors[0].message
+    )
+    assert balance(entries, FUEL) == D("-1000.00")
+
+
+def test_two_fuel_advances_on_one_load_within_the_rate_are_both_recouped():
+    # 300.00 (292.50 in the bank) + 500.00 = 800.00, 40% of 2,000.00 exactly; the
+    # funding pays 1,940.00 - 50.00 - 800.00 = 1,090.00.
+    first = ENTRY_8.replace("780.00 USD", "292.50 USD")
+    deposit = """
+2025-03-04 * "RTS FINANCIAL" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1090.00 USD
+  Assets:Factor:RTS:Clearing
+"""
+    entries, errors = load(RTS + first + SECOND_ADVANCE + deposit, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, CLEARING) == 0
+
+
+@pytest.mark.parametrize("written", ['"tql-88412"', '"TQL 88412"', '"TQL88412"', '" TQL-88412 "'])
+def test_a_load_written_another_way_on_the_advance_is_the_invoices_load(written):
+    # Case, spaces and dashes aside, the load is the invoice's: the funding recoups it.
+    text = RTS + ENTRY_8.replace('load: "TQL-88412"', f"load: {written}", 1)
+    deposit = """
+2025-03-04 * "RTS FINANCIAL" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1090.00 USD
+  Assets:Factor:RTS:Clearing
+"""
+    entries, errors = load(text + deposit, opens=False)
+    assert errors == []
+    assert "INV-1001" in txn(entries, "Fuel advance load TQL-88412").links
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, CLEARING) == 0
+
+
+@pytest.mark.parametrize(("advance", "invoice"), [("88412", '"088412"'), ('"088412"', "88412")])
+def test_a_load_number_with_leading_zeros_is_the_same_load(advance, invoice):
+    text = RTS + ENTRY_8.replace('load: "TQL-88412"', f"load: {advance}", 1).replace(
+        'load: "TQL-88412"', f"load: {invoice}"
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert "INV-1001" in txn(entries, "Fuel advance load TQL-88412").links
+
+
+def test_a_fuel_advance_without_cash_names_the_currency_of_its_advance():
+    text = (
+        RTS
+        + """
+2025-03-01 * "RTS FINANCIAL" "Fuel advance load TQL-99"
+  factoring: "fuel-advance"
+  load: "TQL-99"
+  advance: 800.00 USD
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT180"]
+    assert "None" not in errors[0].message
+    assert "expected 780.00 USD (advance 800.00 - fee 20.00), received 0.00 USD" in (
+        errors[0].message
+    )
+
+
+# The carrier wires the advance back: the same event, its bank posting negative.
+REPAID = """
+2025-03-02 * "RTS FINANCIAL" "Fuel advance repaid"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking                  -800.00 USD
+"""
+
+
+def test_a_fuel_advance_repaid_by_wire_is_not_recouped_again():
+    # Repaid before the funding: the funding pays 1,940.00 - 50.00 = 1,890.00.
+    deposit = """
+2025-03-04 * "RTS FINANCIAL" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1890.00 USD
+  Assets:Factor:RTS:Clearing
+"""
+    entries, errors = load(RTS + ENTRY_8 + REPAID + deposit, opens=False)
+    assert errors == []
+    assert legs(txn(entries, "Fuel advance repaid")) == [
+        (BANK, D("-800.00"), None, None),
+        (FUEL, D("800.00"), "INV-1001", "fuel-advance-recoup"),
+    ]
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, CLEARING) == 0
+
+
+def test_a_fuel_advance_on_a_load_never_invoiced_repaid_by_wire():
+    text = RTS + ENTRY_8.split("2025-03-03")[0] + REPAID
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == 0
+
+
+def test_fct180__a_repayment_of_more_than_the_fuel_advance():
+    # 900.00 repaid where 800.00 was advanced: 800.00 repays the advance, the 100.00
+    # more waits on the clearing account.
+    text = RTS + ENTRY_8.split("2025-03-03")[0] + REPAID.replace("-800.00", "-900.00")
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT180"]
+    assert "repays 900.00 USD, but the fuel advances open on load TQL-88412 come to 800.00" in (
+        errors[0].message
+    )
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, CLEARING) == D("100.00")
+
+
+def test_a_load_sold_to_another_factor_after_its_fuel_advance_is_repaid():
+    # RTS's 800.00 wired back; Summit buys INV-1001: 2,000.00 x 90% - 3% = 1,740.00.
+    text = (
+        RTS
+        + ENTRY_8
+        + REPAID
+        + """
+2024-11-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  receivables: Assets:Receivable:Factored
+
+2025-03-04 * "SUMMIT FUNDING" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1740.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("200.00")
+
+
+def test_a_fuel_advance_repaid_by_hand_is_an_error_naming_the_event_to_write():
+    text = (
+        RTS
+        + ENTRY_8
+        + """
+2025-03-02 * "RTS FINANCIAL" "Fuel advance wired back"
+  Assets:Bank:Checking                  -800.00 USD
+  Liabilities:Factor:RTS:FuelAdvances
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert errors[0].source["lineno"] == (RTS + ENTRY_8).count("\n") + 3
+    assert "posts to Liabilities:Factor:RTS:FuelAdvances by hand" in errors[0].message
+    assert 'factoring: "fuel-advance"' in errors[0].message
+
+
+def test_an_opening_balance_of_the_fuel_advances_account_is_no_error():
+    text = (
+        RTS
+        + """
+2024-11-01 open Equity:Opening-Balances
+
+2024-11-01 * "Opening balances"
+  Liabilities:Factor:RTS:FuelAdvances   -300.00 USD
+  Equity:Opening-Balances
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert errors == []
+
+
+def test_a_repayment_that_gives_an_advance_too_is_refused():
+    text = RTS + ENTRY_8 + REPAID.replace("  Assets:Bank", "  advance: 800.00 USD\n  Assets:Bank")
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert "pays it back, but it gives an advance: too" in errors[0].message
+    # Nothing lost: the cash waits on the clearing account.
+    assert balance(entries, CLEARING) == D("800.00")
+
+
+@pytest.mark.parametrize(
+    ("load_", "said"),
+    [
+        ('"TQL-99999"', 'but its load: "TQL-99999" is invoice INV-1002\'s'),
+        ('"TQL-55555"', 'whose load is "TQL-88412", but names load: "TQL-55555"'),
+    ],
+)
+def test_a_fuel_advance_that_links_one_invoice_and_names_anothers_load(load_, said):
+    text = (
+        RTS
+        + ENTRY_8.replace(
+            '"Fuel advance load TQL-88412"\n  factoring: "fuel-advance"\n  load: "TQL-88412"',
+            f'"Fuel advance load TQL-88412" ^INV-1001\n  factoring: "fuel-advance"\n'
+            f"  load: {load_}",
+        )
+        + """
+2025-03-03 * "TQL" "INV-1002 load TQL-99999"
+  invoice: "INV-1002"
+  load: "TQL-99999"
+  Assets:Receivable:Factored:TQL        2000.00 USD
+  Income:Freight:Linehaul
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert said in errors[0].message
+    # Nothing lost: the cash waits on the clearing account.
+    assert balance(entries, CLEARING) == D("-780.00")
+
+
+def test_a_fuel_advance_that_links_its_invoice_and_names_its_load_is_booked():
+    text = RTS + ENTRY_8.replace(
+        '"Fuel advance load TQL-88412"\n', '"Fuel advance load TQL-88412" ^INV-1001\n'
+    ).replace('load: "TQL-88412"', 'load: "tql 88412"', 1)
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == D("-800.00")

@@ -39,6 +39,7 @@ from beancount.core.amount import Amount
 
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger import spelling
+from beancount_factoring.ledger.loads import load_key
 from beancount_factoring.terms.agreement import (
     DEFAULT_ROOTS,
     DIRECTIVE,
@@ -188,7 +189,7 @@ class Book:
     opened: set[str] = field(default_factory=set)
     first_use: dict[str, datetime.date] = field(default_factory=dict)
     reserve_entries: list[int] = field(default_factory=list)
-    # Invoice numbers by their ``load:`` (a fuel advance names the load it is for).
+    # Invoice numbers by their ``load:``, by ``load_key`` (a fuel advance names its load).
     loads: dict[str, str] = field(default_factory=dict)
     # The links of the fee and buyout events: a deposit that nets their fee names them.
     charge_links: set[str] = field(default_factory=set)
@@ -1055,7 +1056,7 @@ def _read_invoice(
         Invoice, (number, index, entry, face, account, str(customer), due, load)
     )
     if load is not None:
-        book.loads.setdefault(load, number)
+        book.loads.setdefault(load_key(load) or load, number)
     if not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
 

@@ -264,7 +264,8 @@ def _owed_items(
         if factor and key_ != factor:
             continue
         for advance in advances.values():
-            if advance.date > as_of:
+            left = advance.open_on(as_of)
+            if advance.date > as_of or left <= 0:
                 continue
             items.setdefault((key_, advance.currency), []).append(
                 _item(
@@ -276,7 +277,7 @@ def _owed_items(
                     advance.date,
                     as_of,
                     ZERO,
-                    -advance.amount,
+                    -left,
                     None,
                     source_of(advance.entry.meta),
                 )

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beancount.core import data
@@ -73,3 +73,15 @@ class FuelAdvance:
     amount: Decimal
     currency: str
     entry: data.Transaction
+    # What was paid back apart from any funding (a wire), by date, oldest first.
+    repayments: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
+
+    @property
+    def repaid(self) -> Decimal:
+        """All that was paid back of it."""
+        return sum((amount for _, amount in self.repayments), Decimal(0))
+
+    def open_on(self, as_of: datetime.date) -> Decimal:
+        """What is still owed of it at the end of ``as_of``."""
+        repaid = sum((amount for date, amount in self.repayments if date <= as_of), Decimal(0))
+        return self.amount - repaid

@@ -15,6 +15,7 @@ from beancount_factoring.reports.model import (
     ITEM_CHARGEBACK,
     ITEM_DIFFERENCE,
     ITEM_ENTRY,
+    ITEM_FUEL,
     ITEM_RECOURSE,
     ITEM_RELEASE,
     ITEM_SCHEDULE,
@@ -455,3 +456,67 @@ def test_a_schedule_not_funded_expects_the_transfer_fee_of_the_terms_in_force():
     assert errors == []
     report = compute(entries, options, errors).reconcile(as_of=day(2025, 7, 3))
     assert items(report)[(ITEM_SCHEDULE, "A")].cash == D("915.00")
+
+
+FUEL_REPAID = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "RTS"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  fuel-advance-fee: "2.5%"
+  payee: "RTS FINANCIAL"
+  bank: Assets:Bank:Checking
+
+2025-03-01 * "RTS FINANCIAL" "Fuel advance load TQL-88412"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking          780.00 USD
+
+2025-03-01 * "RTS FINANCIAL" "Fuel advance load TQL-90001"
+  factoring: "fuel-advance"
+  load: "TQL-90001"
+  Assets:Bank:Checking          390.00 USD
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  load: "TQL-88412"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-10 * "RTS FINANCIAL" "Fuel advance TQL-88412 wired back"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking         -800.00 USD
+
+2025-03-12 * "RTS FINANCIAL" "Fuel advance TQL-90001 wired back, part"
+  factoring: "fuel-advance"
+  load: "TQL-90001"
+  Assets:Bank:Checking         -300.00 USD
+"""
+
+
+def test_a_fuel_advance_repaid_by_wire_is_no_longer_open():
+    # 780.00 / 0.975 = 800.00 on INV-1001's load, 390.00 / 0.975 = 400.00 on a load
+    # never invoiced; 800.00 wired back on 03-10, 300.00 of the 400.00 on 03-12.
+    entries, errors, options_map = loader.load_string(FUEL_REPAID)
+    assert errors == []
+    book = compute(entries, options_map, errors)
+
+    def fuel(as_of):
+        report = book.reconcile(as_of=as_of)
+        found = {}
+        for account in report.accounts:
+            for item in account.items:
+                if item.kind == ITEM_FUEL:
+                    found[item.reference] = item.cash
+        return found
+
+    assert fuel(day(2025, 3, 9)) == {"INV-1001": D("-800.00"), "load TQL-90001": D("-400.00")}
+    assert fuel(day(2025, 3, 11)) == {"load TQL-90001": D("-400.00")}
+    assert fuel(day(2025, 3, 12)) == {"load TQL-90001": D("-100.00")}

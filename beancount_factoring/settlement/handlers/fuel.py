@@ -39,6 +39,7 @@ from beancount.core.amount import Amount
 from beancount.core.data import Posting, Transaction
 
 from beancount_factoring.ledger.book import Event, units_of
+from beancount_factoring.ledger.loads import load_key
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.owed import FuelAdvance
 from beancount_factoring.settlement.state import InvoiceState
@@ -72,38 +73,44 @@ class _Figures(NamedTuple):
 
 
 def settle_fuel_advance(settler: Settler, event: Event) -> None:
-    """Book (or check) one fuel advance and note it on its invoice for the recoup."""
+    """Book (or check) one fuel advance, or its repayment, and note it on its invoice."""
     agreement = settler.agreement_for(event)
     # Without terms in force (an agreement dated later, a broken one), the cash still
     # goes to a clearing account of the factor's if it has one, so nothing is lost.
     terms = agreement or _any_agreement(settler, event)
     if terms is None:
         return
-    received = _received(settler, event, terms)
+    meta = event.entry.meta
+    stated = meta.get("advance")
+    received = _received(settler, event, terms, stated)
     if agreement is None:
         _park(settler, event, terms, received)
         return
-    meta = event.entry.meta
     load = meta.get("load")
-    load = str(load) if isinstance(load, (str, Decimal)) else None
-    number = event.invoices[0] if event.invoices else settler.book.loads.get(load or "")
+    load = str(load).strip() if isinstance(load, (str, Decimal)) else None
+    key = load_key(load)
+    number = event.invoices[0] if event.invoices else settler.book.loads.get(key or "")
     state = settler.states.get(number) if number else None
-    stated = meta.get("advance")
-    refusal = _refusal(event, agreement, received, load, state, stated)
+    refusal = _refusal(event, agreement, received, load, state, stated) or _conflict(
+        settler, event, load, state
+    )
     if refusal is not None:
         code, message = refusal
         settler.error(code, message, event)
         _park(settler, event, terms, received)
         return
     assert received.currency is not None  # _refusal refuses an advance without cash
-    figures = _figures(agreement, stated, received.cash, received.currency)
     name = f"load {load}" if load else f"invoice {number}"
+    if received.cash < 0:
+        _repay(settler, event, agreement, received, key, state, name)
+        return
+    figures = _figures(agreement, stated, received.cash, received.currency)
     _audit(settler, event, agreement, figures, received.cash, state, name)
     _write_advance(settler, event, agreement, received, figures, number, state)
     _note_advance(settler, event, agreement, figures, load, state)
 
 
-def _received(settler: Settler, event: Event, terms: Agreement) -> _Received:
+def _received(settler: Settler, event: Event, terms: Agreement, stated: object) -> _Received:
     """The cash the transaction brought, by currency, apart from the factor's postings."""
     entry = settler.result.replaced.get(event.index, event.entry)
     own_accounts = set(terms.own_accounts())
@@ -120,6 +127,9 @@ def _received(settler: Settler, event: Event, terms: Agreement) -> _Received:
         if units is not None:
             sums[units[1]] = sums.get(units[1], ZERO) + units[0]
     currency = next(iter(sums), None) or settler.currency_of(event)
+    if currency is None and isinstance(stated, Amount):
+        # No cash, no invoice yet: the advance the factor says it made gives the currency.
+        currency = stated.currency
     cash = sums.get(currency or "", ZERO)
     return _Received(entry, frozenset(own_accounts), cash_postings, own, sums, currency, cash)
 
@@ -171,11 +181,18 @@ def _refusal(
             f"advance: {stated} is not an amount in the deposit's currency; write it like "
             f"advance: 800.00 {currency}",
         )
-    if currency is None or (received.cash <= 0 and stated is None):
+    if currency is None or (received.cash == 0 and stated is None):
         return (
             "FCT134",
             "A fuel advance needs the cash it brought: a bank posting like "
             "Assets:Bank:Checking 780.00 USD (or advance: 800.00 USD)",
+        )
+    if received.cash < 0 and stated is not None:
+        return (
+            "FCT134",
+            f"A fuel advance's bank posting of {received.cash:,.2f} {currency} pays it back, "
+            "but it gives an advance: too. Write the advance and its repayment as two "
+            "fuel-advance events (the repayment with its negative bank posting alone)",
         )
     charge = agreement.fuel_advance_fee
     if charge is not None and not charge.applies_to(currency):
@@ -191,12 +208,38 @@ def _refusal(
             f"load is in {state.currency}: the factor recoups it from that invoice's funding; "
             "book it in the invoice's currency",
         )
-    if state is not None and state.funded_on is not None:
+    if state is not None and state.funded_on is not None and received.cash > 0:
         return (
             "FCT133",
             f"Invoice {state.invoice.number} was funded on {state.funded_on}, before this fuel "
             "advance on its load: the factor cannot recoup it from that funding. Date the "
             "fuel advance before the funding, or name another load",
+        )
+    return None
+
+
+def _conflict(
+    settler: Settler, event: Event, load: str | None, state: InvoiceState | None
+) -> tuple[str, str] | None:
+    """An advance that links one invoice and names the load of another, as (code, message):
+    which of the two the factor recoups it from cannot be told."""
+    if not event.invoices or load is None or state is None:
+        return None
+    key = load_key(load)
+    number = state.invoice.number
+    other = settler.book.loads.get(key or "")
+    if other is not None and other != number:
+        return (
+            "FCT134",
+            f'This fuel advance links invoice {number}, but its load: "{load}" is invoice '
+            f"{other}'s: link the invoice whose funding recoups it, or correct the load",
+        )
+    own = state.invoice.load
+    if other is None and own is not None and load_key(own) != key:
+        return (
+            "FCT134",
+            f'This fuel advance links invoice {number}, whose load is "{own}", but names '
+            f'load: "{load}": correct the load, or link the load\'s own invoice',
         )
     return None
 
@@ -236,12 +279,18 @@ def _audit(
         )
     limit = agreement.fuel_advance_rate
     if state is not None and limit is not None:
+        # The rate bounds all the load's advances together: two within it each may not be.
         most = round_money(state.face * limit, agreement.rounding)
-        if advance > most + settler.tolerance:
+        if state.fuel + advance > most + settler.tolerance:
+            total = (
+                f"with the fuel advances already on the load ({state.fuel:,.2f}), "
+                f"{state.fuel + advance:,.2f} {currency}"
+                if state.fuel
+                else f"the advance of {advance:,.2f} {currency}"
+            )
             problems.append(
-                f"the advance of {advance:,.2f} {currency} is more than fuel-advance-rate "
-                f"{limit} of invoice {state.invoice.number}'s {state.face:,.2f} "
-                f"({most:,.2f})"
+                f"{total} is more than fuel-advance-rate {limit} of invoice "
+                f"{state.invoice.number}'s {state.face:,.2f} ({most:,.2f})"
             )
     if problems:
         settler.error(
@@ -302,13 +351,98 @@ def _note_advance(
         state.factor = state.factor or event.factor
         state.fuel += figures.advance
         state.fuel_account = agreement.fuel_advances
-        if state.schedule is not None and state.factor is not None:
-            settler.schedule_cash.pop((state.factor, state.schedule), None)
+        _forget_schedule_cash(settler, state)
     else:
         waiting = settler.result.fuel_open.setdefault(event.factor or "", {})
         waiting[f"{load}@{event.index}"] = FuelAdvance(
             load or "", event.date, figures.advance, figures.currency, event.entry
         )
+
+
+def _repay(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    received: _Received,
+    key: str | None,
+    state: InvoiceState | None,
+    name: str,
+) -> None:
+    """Book a fuel advance paid back apart from the funding (a wire, or netted elsewhere):
+    the debt goes down by it, and the funding of the load's invoice recoups only the rest.
+    """
+    repaid, currency = -received.cash, received.currency or ""
+    waiting: list[FuelAdvance] = []
+    if state is not None:
+        open_ = ZERO if state.funded_on is not None else state.fuel
+    else:
+        advances = settler.result.fuel_open.get(event.factor or "", {}).values()
+        waiting = [a for a in advances if a.currency == currency and load_key(a.load) == key]
+        open_ = sum((a.amount - a.repaid for a in waiting), ZERO)
+    paid = min(repaid, max(open_, ZERO))
+    if repaid - paid > settler.tolerance:
+        recouped = (
+            f" (the funding of invoice {state.invoice.number} on {state.funded_on} recouped them)"
+            if state is not None and state.funded_on is not None
+            else ""
+        )
+        settler.error(
+            "FCT180",
+            f"This repayment of the fuel advances on {name} repays {repaid:,.2f} {currency}, "
+            f"but the fuel advances open on {name} come to {open_:,.2f} {currency}"
+            f"{recouped}; the difference {repaid - paid:,.2f} {currency} is left on "
+            f"{agreement.clearing}. Check the load, or the repayment's amount",
+            event,
+        )
+    else:
+        paid = repaid
+    invoice = state.invoice.number if state is not None else None
+    legs = [P.leg(agreement.fuel_advances, paid, currency, "fuel-advance-recoup", invoice)]
+    if repaid - paid:
+        legs.append(P.leg(agreement.clearing, repaid - paid, currency, "difference"))
+        settler.result.left_open(agreement.clearing, repaid - paid, currency)
+    settler.note_accounts(legs, event.date, agreement)
+    links = {invoice} if invoice else set()
+    entry, own = received.entry, received.own
+    if len(own) == 0 or (len(own) == 1 and own[0].account == agreement.clearing):
+        materialized = P.materialize(legs, settler.config.detail, received.own_accounts)
+        settler.result.replaced[event.index] = entry._replace(
+            postings=received.cash_postings + materialized, links=entry.links | links
+        )
+    else:
+        settler.compare(event, legs, entry.postings, "FCT121", agreement)
+        settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
+    _note_repaid(settler, event, paid, state, waiting)
+
+
+def _note_repaid(
+    settler: Settler,
+    event: Event,
+    paid: Decimal,
+    state: InvoiceState | None,
+    waiting: list[FuelAdvance],
+) -> None:
+    """Take a repayment off the advances it repays: its invoice's, or the oldest first."""
+    if state is not None:
+        if state.funded_on is None:
+            state.fuel -= min(paid, state.fuel)
+            _forget_schedule_cash(settler, state)
+            if not state.fuel and state.scheduled_on is None and not state.owed:
+                # Only its fuel advance made the invoice this factor's: paid back, it is
+                # free to be sold to another.
+                state.factor = None
+        return
+    for advance in waiting:
+        part = min(paid, advance.amount - advance.repaid)
+        if part > 0:
+            advance.repayments.append((event.date, part))
+            paid -= part
+
+
+def _forget_schedule_cash(settler: Settler, state: InvoiceState) -> None:
+    """Drop the cash kept for the invoice's schedule: its fuel advances changed."""
+    if state.schedule is not None and state.factor is not None:
+        settler.schedule_cash.pop((state.factor, state.schedule), None)
 
 
 def _any_agreement(settler: Settler, event: Event) -> Agreement | None:

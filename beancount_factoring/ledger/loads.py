@@ -1,0 +1,24 @@
+"""A load's number as a fuel advance and its invoice are matched by it.
+
+The factor's fuel-advance line and the invoice export write the same load in
+their own ways: ``TQL-88412``, ``tql 88412``, ``TQL88412``; a number typed bare
+(``load: 88412``) loses the leading zeros the quoted one keeps (``"088412"``).
+They are one load: matched on the letters and digits alone, in one case, and a
+load of digits alone without its leading zeros. Two loads that differ in
+nothing else are the same load in practice, and a match missed would leave the
+advance unrecouped and the funding short (FCT120) with no word of why.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def load_key(value: object) -> str | None:
+    """The key a load is matched by; None when ``value`` is no load (not text or a number)."""
+    if not isinstance(value, (str, Decimal)):
+        return None
+    key = "".join(ch for ch in str(value).casefold() if ch.isalnum())
+    if key.isdigit():
+        key = key.lstrip("0") or "0"
+    return key or None
