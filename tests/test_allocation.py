@@ -136,6 +136,47 @@ def test_a_combination_that_is_not_a_run():
     assert codes(errors) == ["FCT101"]
 
 
+def test_fct101_gives_each_closest_item_its_worth_and_its_distance():
+    # Open: the reserve of A-1 (1000 x 5% = 50.00) and schedule 2 (A-2: 1900 - 40 = 1860,
+    # 1845.00 after the 15.00 transfer fee). A deposit of 1,000.00 fits neither: schedule 2
+    # is 845.00 more, both together 1,895.00 (895.00 more), the reserve 950.00 less. Each
+    # is named with what it is worth and how far that is from the deposit, not only with
+    # the distance (which read as the item's amount).
+    _, errors = load(COMBINED + deposit("2025-03-25", "1000.00"))
+    assert codes(errors) == ["FCT101"]
+    assert (
+        "the closest are: schedule 2, worth 1,845.00 USD after the 15.00 transfer fee "
+        "(845.00 more than this deposit); reserve of A-1 collected 2025-03-20 + schedule 2, "
+        "worth 1,895.00 USD after the 15.00 transfer fee (895.00 more than this deposit); "
+        "reserve of A-1 collected 2025-03-20, worth 50.00 USD (950.00 less than this deposit)."
+    ) in errors[0].message
+
+
+def test_fct101_on_a_reserve_the_late_fee_exceeds_says_what_it_is_worth():
+    # advance-rate: 1 holds no reserve; A (1000.00) pays 2% (20.00) at funding and, paid
+    # 45 days after its schedule, two more periods of 0.5% (10.00) at release: the
+    # reserve's item is worth 0 - 10.00 = -10.00. A second deposit of 980.00 fits nothing
+    # and is 990.00 more than that item: the message said "(-990.00)" beside the reserve,
+    # which read as the reserve's amount.
+    text = (
+        SUMMIT.replace('fee: "flat 2%"', 'fee: "tiered 2%/30d + 0.5%/10d"')
+        .replace("advance-rate: 0.95", "advance-rate: 1")
+        .replace("  transfer-fee: 15.00 USD\n", "")
+        + invoice("A", "1000.00")
+        + schedule("1", "2025-03-04", "A")
+        + deposit("2025-03-05", "980.00", "ACH 1")
+        + collected("2025-04-18", "A")
+        + deposit("2025-04-20", "980.00", "ACH 2")
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT101"]
+    assert (
+        "the closest are: reserve of A collected 2025-04-18, worth -10.00 USD "
+        "(990.00 less than this deposit)."
+    ) in errors[0].message
+    assert "-990.00" not in errors[0].message
+
+
 def test_two_equal_candidates_are_an_error_never_a_guess():
     text = (
         BOOKS

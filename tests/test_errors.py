@@ -57,9 +57,10 @@ def test_fct101__deposit_that_fits_no_open_item():
 """
     )
     assert codes(errors) == ["FCT101"]
-    assert "matches no open item of 'Summit'; the closest are: schedule 7 (-5.00)" in (
-        errors[0].message
-    )
+    assert (
+        "matches no open item of 'Summit'; the closest are: schedule 7, worth 930.00 USD "
+        "(5.00 less than this deposit)"
+    ) in errors[0].message
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("65.00")
 
 

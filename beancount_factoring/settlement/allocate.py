@@ -63,7 +63,10 @@ class Allocation:
 
     chosen: tuple[Candidate, ...] = ()
     ambiguous: tuple[tuple[Candidate, ...], ...] = ()
+    # Each closest set, with what it brings less the deposit (a set that funds, less the
+    # transfer fee below, once).
     closest: tuple[tuple[tuple[Candidate, ...], Decimal], ...] = ()
+    transfer_fee: Decimal = ZERO
 
 
 def _cents(value: Decimal) -> int:
@@ -131,7 +134,8 @@ def allocate(
         for indices in _nearest_subsets(recent_cash, recent_funds, max_subset, target, fee)
     ]
     return Allocation(
-        closest=_closest(items, sequences, near, amount, transfer_fee, max_candidates)
+        closest=_closest(items, sequences, near, amount, transfer_fee, max_candidates),
+        transfer_fee=transfer_fee,
     )
 
 

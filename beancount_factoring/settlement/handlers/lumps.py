@@ -844,14 +844,11 @@ def allocate_lump(
     if not result.chosen:
         if units and reverses and _reverses(settler, event, own[0].account, units):
             return [], []
-        misses = "; ".join(
-            f"{' + '.join(c.label for c in group)} ({diff:+,.2f})"
-            for group, diff in result.closest
-        )
         settler.error(
             "FCT101",
             f"This deposit of {amount:,.2f} {currency} matches no open item of "
-            f"'{agreement.name}'; the closest are: {misses}. Link what it settles or "
+            f"'{agreement.name}'; the closest are: {_misses(result, amount, currency)}. "
+            "Link what it settles or "
             "correct the amount" + _vat_note(agreement),
             event,
         )
@@ -867,6 +864,23 @@ def allocate_lump(
         else:
             charges.append(member)
     return wanted, charges
+
+
+def _misses(result: Allocation, amount: Decimal, currency: str | None) -> str:
+    """The closest sets of an FCT101, each with what it is worth and how far that is from
+    the deposit: the distance alone, beside a reserve, read as the reserve's amount."""
+    fee = result.transfer_fee
+    words = []
+    for group, diff in result.closest:
+        after = (
+            f" after the {fee:,.2f} transfer fee" if fee and any(c.funding for c in group) else ""
+        )
+        how = "more" if diff > 0 else "less"
+        words.append(
+            f"{' + '.join(c.label for c in group)}, worth {amount + diff:,.2f} {currency}{after} "
+            f"({abs(diff):,.2f} {how} than this deposit)"
+        )
+    return "; ".join(words)
 
 
 def _match(
