@@ -190,6 +190,43 @@ def test_two_equal_candidates_are_an_error_never_a_guess():
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("2155.00")
 
 
+def test_a_run_with_an_equal_item_outside_it_is_an_error_never_a_guess():
+    # A-1 and A-2 (1000.00 each, schedule 1: 2 x 930 - 15 = 1845) are charged back, each
+    # owing 1000 - 50 = 950.00; schedule 4 (A-4: 2850 - 60 = 2790) is then bought. A
+    # deposit of 2790 - 15 - 950 = 1825.00 funds schedule 4 and nets one chargeback: A-2's
+    # (a run with the schedule, the day before) or A-1's (a set not next to each other).
+    # It was booked against A-2 without a word; which chargeback it nets cannot be told.
+    text = (
+        BOOKS.replace("A-3", "A-5")
+        .replace("500.00", "1000.00")
+        .replace("A-2", "A-4")
+        .replace("2000.00", "3000.00")
+        + invoice("A-2", "1000.00")
+        + schedule("1", "2025-03-04", "A-1", "A-2")
+        + deposit("2025-03-05", "1845.00", "ACH 1", '\n  schedule: "1"')
+        + """
+2025-06-10 * "Summit" "Recourse A-1" ^A-1
+  factoring: "chargeback"
+
+2025-06-11 * "Summit" "Recourse A-2" ^A-2
+  factoring: "chargeback"
+"""
+        + schedule("4", "2025-06-12", "A-4")
+    )
+    entries, errors = load(text + deposit("2025-06-13", "1825.00"))
+    assert codes(errors) == ["FCT102"]
+    assert "chargeback of A-2 + schedule 4; or chargeback of A-1 + schedule 4" in (
+        errors[0].message
+    )
+    # Nothing is booked: schedule 4's 3,000.00 face, less the two chargebacks owed
+    # (2 x 950.00) and the 1,825.00 waiting.
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-725.00")
+    # Named, it is booked.
+    entries, errors = load(text + deposit("2025-06-13", "1825.00", hints=" ^A-1 ^sched-4"))
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-950.00")
+
+
 def test_a_deposit_with_nothing_open_waits_its_grace_days():
     text = BOOKS + deposit("2025-03-05", "1845.00")
     _, errors = load(text + '\n2025-03-10 note Assets:Bank:Checking "statement"\n')

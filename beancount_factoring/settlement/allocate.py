@@ -109,7 +109,7 @@ def allocate(
     if singles:
         off = min(abs(_gap(group, amount, transfer_fee)) for group in singles)
         if not off:
-            return _decide(singles)
+            return _decide(singles, items)
         # Only within the tolerance: a run that fits as closely is as likely (a rebate of
         # two releases of 150.00 and 100.00 against one of 250.03): ambiguous, never the
         # nearer one guessed, its cents booked as rounding.
@@ -118,17 +118,17 @@ def allocate(
             for run in _matching_runs(sequences, amount, transfer_fee, tolerance)
             if abs(_gap(run, amount, transfer_fee)) <= off
         ]
-        return _decide(_distinct(singles + runs) if runs else singles)
+        return _decide(_distinct(singles + runs) if runs else singles, items)
     # Step 2: a run of items next to each other.
     runs = _matching_runs(sequences, amount, transfer_fee, tolerance)
     if runs:
-        return _decide(runs)
+        return _decide(runs, items)
     # Step 3: any set of the most recent items.
     first = max(0, len(items) - max_candidates) if max_candidates > 0 else len(items)
     recent_cash, recent_funds = cash[first:], funds[first:]
     found = _matching_subsets(recent_cash, recent_funds, max_subset, target, fee, slack)
     if found:
-        return _decide([tuple(items[first + i] for i in indices) for indices in found])
+        return _decide([tuple(items[first + i] for i in indices) for indices in found], items)
     near = [
         tuple(items[first + i] for i in indices)
         for indices in _nearest_subsets(recent_cash, recent_funds, max_subset, target, fee)
@@ -262,11 +262,31 @@ def _distinct(found: list[tuple[Candidate, ...]]) -> list[tuple[Candidate, ...]]
     return list(kept.values())
 
 
-def _decide(found: list[tuple[Candidate, ...]]) -> Allocation:
+def _decide(found: list[tuple[Candidate, ...]], items: list[Candidate]) -> Allocation:
     """The one set found, or the competing sets (five at most) when there are more."""
     if len(found) == 1:
-        return Allocation(chosen=found[0])
+        found = found + _twins(found[0], items)
+        if len(found) == 1:
+            return Allocation(chosen=found[0])
     return Allocation(ambiguous=tuple(found[:5]))
+
+
+def _twins(chosen: tuple[Candidate, ...], items: list[Candidate]) -> list[tuple[Candidate, ...]]:
+    """The sets that fit as well as ``chosen`` by taking, for one of its items, another
+    open item of the same cash (two chargebacks of 950.00, one next to the schedule a
+    deposit funds and one not): a run or the nearest sets found first are no reason to
+    net the one rather than the other. Items of no cash are left out (``_distinct``)."""
+    taken = {c.key for c in chosen}
+    by_cash: dict[tuple[Decimal, bool], Candidate] = {}
+    for item in items:
+        if item.key not in taken and item.cash:
+            by_cash.setdefault((item.cash, item.funding), item)
+    found: list[tuple[Candidate, ...]] = []
+    for position, item in enumerate(chosen):
+        twin = by_cash.get((item.cash, item.funding)) if item.cash else None
+        if twin is not None:
+            found.append((*chosen[:position], twin, *chosen[position + 1 :]))
+    return found
 
 
 def _runs(
