@@ -384,6 +384,92 @@ def test_fct132__unknown_schedule():
     assert "Unknown schedule 404" in errors[0].message
 
 
+HARBOR_AND_SCHEDULES = """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-03-04 * "Summit" "Summit schedule" ^INV-1
+  factoring: "schedule"
+  schedule: "SCH-012"
+
+2025-03-04 * "Harbor" "Harbor schedule" ^INV-2
+  factoring: "schedule"
+  schedule: "H-77"
+"""
+
+
+@pytest.mark.parametrize(
+    ("names", "hint"),
+    [
+        # A number written with another zero, or in other case: the schedule it may mean.
+        ('\n  schedule: "SCH-0012"', 'did you mean schedule: "SCH-012"?'),
+        (" ^sched-sch-012", 'did you mean schedule: "SCH-012"?'),
+        ('\n  schedule: "12"', 'did you mean schedule: "SCH-012"?'),
+        # Another factor's schedule.
+        ('\n  schedule: "H-77"', "H-77 is a schedule of 'Harbor', not of 'Summit'"),
+        # An invoice given as a schedule.
+        ('\n  schedule: "INV-1"', "INV-1 is an invoice: link it as ^INV-1"),
+    ],
+)
+def test_fct132__unknown_schedule_names_what_it_may_mean(names, hint):
+    # Summit's deposit names a schedule no Summit schedule event has; the message says
+    # which known name it may have meant (nothing is booked either way).
+    _, errors = load(
+        AGREEMENT
+        + HARBOR_AND_SCHEDULES
+        + f"""
+2025-03-05 * "SUMMIT FUNDING" "ACH"{names}
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT132"]
+    assert hint in errors[0].message
+
+
+def test_fct132__a_schedule_booked_after_its_deposit_says_so():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  schedule: "SCH-012"
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-06 * "Summit" "Summit schedule" ^INV-1
+  factoring: "schedule"
+  schedule: "SCH-012"
+"""
+    )
+    assert codes(errors) == ["FCT132"]
+    assert (
+        "its schedule event is dated 2025-03-06, after this deposit: correct one of the two dates"
+    ) in errors[0].message
+
+
+def test_fct132__a_schedule_linked_as_an_invoice_says_how_to_link_it():
+    _, errors = load(
+        AGREEMENT
+        + HARBOR_AND_SCHEDULES
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^SCH-012
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-06 * "SUMMIT FUNDING" "ACH 2" ^INV-0001
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT132", "FCT132"]
+    assert "SCH-012 is a schedule of 'Summit': link it as ^sched-SCH-012" in errors[0].message
+    assert "did you mean ^INV-1?" in errors[1].message
+
+
 def test_fct133__collected_before_funding():
     _, errors = load(
         AGREEMENT

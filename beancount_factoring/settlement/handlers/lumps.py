@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, rewritten
+from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.schedule import in_thousandths, paid_in_part
 from beancount_factoring.settlement.owed import Charge
@@ -103,10 +104,12 @@ def _what_it_settles(
 ) -> tuple[str, list[Wanted], list[Charge]] | None:
     """The deposit's rail and what it settles, named or found by amount; None if nothing."""
     if event.unknown:
+        factor = event.factor or ""
         settler.error(
             "FCT132",
             f"Unknown invoice or schedule {', '.join(event.unknown)}: link an invoice "
-            "number (^INV-1001) or a schedule (^sched-10452)",
+            "number (^INV-1001) or a schedule (^sched-10452)"
+            + "".join(link_hint(settler, factor, name) for name in event.unknown),
             event,
         )
         return None
@@ -484,7 +487,8 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
                 "FCT132",
                 f"Unknown schedule {schedule} of "
                 f"'{settler.book.agreements.display(event.factor)}': no schedule event before "
-                f'{event.date} has schedule: "{schedule}"',
+                f'{event.date} has schedule: "{schedule}"'
+                + schedule_hint(settler, event.factor or "", schedule, event.date),
                 event,
             )
             return None
