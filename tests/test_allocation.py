@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from beancount_factoring.settlement.allocate import Candidate, allocate
 
 from ledgers import balance, codes, legs, load, txn
@@ -225,6 +227,39 @@ def test_a_run_with_an_equal_item_outside_it_is_an_error_never_a_guess():
     entries, errors = load(text + deposit("2025-06-13", "1825.00", hints=" ^A-1 ^sched-4"))
     assert errors == []
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-950.00")
+
+
+LIEN_AND_UCC = """
+2025-03-03 * "Summit" "Lien search A-1" ^A-1
+  factoring: "fee"
+  charge: "other"
+  amount: 25.00 USD
+
+2025-03-04 * "Summit" "UCC filing"
+  factoring: "fee"
+  charge: "other"
+  amount: 25.00 USD
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_fee_deducted_from_a_schedules_funding_is_part_of_its_item(model):
+    # A lien search of 25.00 linking A-1 is deducted from A-1's funding; a UCC filing of
+    # 25.00 is a fee apart. Schedule 1 (A-1: 950 - 20 = 930) funded by a deposit that
+    # names nothing: 930 - 25 (the lien search) - 15 (transfer fee) = 890.00. It was
+    # matched to the UCC filing (next to the schedule by date) and schedule 1, then the
+    # lien search was deducted too: FCT120, "expected 865.00", +25.00 left open, and the
+    # UCC filing taken as netted. The lien search is the schedule's; the UCC filing stays
+    # owed, and the payment of 25.00 that follows nets it.
+    text = BOOKS + schedule("1", "2025-03-04", "A-1") + LIEN_AND_UCC
+    text = text.replace("  advance-rate:", f'  model: "{model}"\n  advance-rate:')
+    entries, errors = load(
+        text + deposit("2025-03-05", "890.00") + deposit("2025-03-06", "-25.00", "Fee")
+    )
+    assert errors == []
+    assert txn(entries, "Fee").links == {"fee-2025-03-04-other"}
+    assert "fee-2025-03-04-other" not in txn(entries, "ACH").links
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
 
 
 def test_a_deposit_with_nothing_open_waits_its_grace_days():
