@@ -591,6 +591,29 @@ def test_fct102__a_release_within_the_tolerance_against_an_exact_run():
     assert "2025-04-08 + reserve of INV-C collected 2025-04-09" in message
 
 
+def test_a_run_within_the_tolerance_with_an_item_that_fits_to_the_cent_outside_it():
+    # Owed: A-1 950.00 (06-10), A-2 950.01 (06-11); schedule 4 brings 2,790.00 (06-12),
+    # less the 15.00 transfer fee. A deposit of 1,825.00 is schedule 4 less A-1's 950.00
+    # to the cent, or the run of A-2 and schedule 4 within the 0.01 tolerance
+    # (1,824.99): it was booked as the run, the cent as rounding. Either chargeback may be
+    # the one netted: nothing is chosen.
+    day = datetime.date(2025, 6, 10)
+    items = [
+        Candidate("owed:A-1", "chargeback of A-1", day, D("-950.00"), "owed"),
+        Candidate("owed:A-2", "chargeback of A-2", day.replace(day=11), D("-950.01"), "owed"),
+        Candidate("schedule:4", "schedule 4", day.replace(day=12), D("2790.00"), "schedule"),
+    ]
+    result = allocate(items, D("1825.00"), D("15.00"), D("0.01"))
+    assert result.chosen == ()
+    assert [[c.key for c in group] for group in result.ambiguous] == [
+        ["owed:A-2", "schedule:4"],
+        ["owed:A-1", "schedule:4"],
+    ]
+    # With no tolerance, only A-1 fits: the set not next to each other is found.
+    result = allocate(items, D("1825.00"), D("15.00"), D("0"))
+    assert [c.key for c in result.chosen] == ["owed:A-1", "schedule:4"]
+
+
 def test_an_exact_release_is_chosen_before_a_run_that_fits_too():
     # A rebate of 250.03 is INV-A's to the cent: the single item is taken (a run of
     # 150.00 + 100.00 does not fit it), as before.
