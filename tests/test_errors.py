@@ -112,6 +112,31 @@ def test_fct120__deposit_differs_from_agreement():
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("5.00")
 
 
+def test_fct120__a_deposit_for_part_of_a_schedule_says_which_invoice_it_lacks():
+    # Schedule 7 holds INV-1 (1,000.00: 950.00 - 20.00 = 930.00) and INV-2 (2,000.00:
+    # 1,900.00 - 40.00 = 1,860.00); the factor funds INV-1 only and the deposit names the
+    # schedule: expected 2,790.00, received 930.00, difference -1,860.00, which is what
+    # INV-2's funding brings. The message says so, and how to book what was paid.
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-03-04 * "Summit" "Schedule 7" ^INV-1 ^INV-2
+  factoring: "schedule"
+  schedule: "7"
+
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  schedule: "7"
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT120"]
+    assert (
+        "The difference is what the funding of INV-2 brings (1,860.00 USD): if this "
+        "deposit does not pay it, link the invoices it pays (^INV-1) instead of the schedule"
+    ) in errors[0].message
+
+
 def test_fct120__one_cent_off_is_an_error_unless_tolerated():
     _, errors = load(AGREEMENT + FUND_1.replace("930.00", "930.01"))
     assert codes(errors) == ["FCT120"]

@@ -48,6 +48,8 @@ ZERO = Decimal(0)
 RAIL_CHARGES = {"wire": "wire-fee", "same-day": "same-day-fee"}
 # The agreement's fixed fees a funding charges in the invoice's currency only.
 FUNDING_FEE_KEYS = ("invoice-fee", "transfer-fee", "minimum-fee")
+# What an item of a deposit is, for the message of a difference that is that item.
+WHAT_IT_BRINGS = {"funding": "funding", "release": "release of the reserve"}
 ORDER = (
     "advances",
     "discount fees",
@@ -204,6 +206,8 @@ class Deposit(NamedTuple):
     figures: Callable[[], dict[str, Decimal]]
     # The dates of the earlier terms its invoices were bought under, for the message.
     older_terms: Callable[[], list[str]] = list
+    # What it settles, item by item: for the message, which item a difference may be.
+    items: Callable[[], list[P.Item]] = list
 
 
 def deposit_of(
@@ -336,7 +340,7 @@ def _expected_deposit(
         dates = {terms.date for _, _, _, terms in lump.commits if terms is not agreement}
         return [str(date) for date in sorted(dates) if date != agreement.date]
 
-    return currency, Deposit(expected_cash, sums, legs, figures, older_terms)
+    return currency, Deposit(expected_cash, sums, legs, figures, older_terms, lump.items)
 
 
 def _deducted_charges(
@@ -692,7 +696,8 @@ def write_deposit(
                 f"; its invoices' own terms of {', '.join(older)}" if older else ""
             )
             expected = deposit.cash
-            _report(settler, event, agreement, terms, (expected, actual), figures, currency)
+            hint = _unpaid_item(event, deposit.items(), diff, currency)
+            _report(settler, event, agreement, terms, (expected, actual), figures, currency, hint)
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
             sums.add(agreement.fees, -diff, currency, "rounding")
@@ -721,9 +726,11 @@ def _report(
     cash: tuple[Decimal, Decimal],
     figures: dict[str, Decimal],
     currency: str,
+    hint: str = "",
 ) -> None:
     """Report (FCT120, FCT140) a deposit that differs from the agreement, item by item
-    (``terms``: the dates of the terms applied; ``cash``: expected and received)."""
+    (``terms``: the dates of the terms applied; ``cash``: expected and received;
+    ``hint``: what the difference may be)."""
     expected, actual = cash
     parts: list[str] = []
     for name in ORDER:
@@ -742,9 +749,32 @@ def _report(
         f"expected {expected:,.2f} {currency} ({' '.join(parts)}), "
         f"received {actual:,.2f} {currency}, difference {actual - expected:+,.2f} {currency}. "
         f"The difference is left on {agreement.clearing}."
-        + _vat_hint(figures.get("VAT on fees", ZERO), actual - expected, agreement),
+        + _vat_hint(figures.get("VAT on fees", ZERO), actual - expected, agreement)
+        + hint,
         event,
     )
+
+
+def _unpaid_item(event: Event, items: list[P.Item], difference: Decimal, currency: str) -> str:
+    """Say so when a deposit lacks exactly what one of the invoices it names brings (a
+    schedule the factor funded but in part): which, and how to book what was paid."""
+    # (A funding or a release: a fee netted has no link of an invoice to leave out.)
+    lacking = [
+        item
+        for item in items
+        if item.kind in WHAT_IT_BRINGS and item.cash and item.cash == -difference
+    ]
+    if len(lacking) != 1 or len(items) < 2:
+        return ""
+    item = lacking[0]
+    what = WHAT_IT_BRINGS[item.kind]
+    told = f" The difference is what the {what} of {item.invoice} brings "
+    told += f"({item.cash:,.2f} {currency}): if this deposit does not pay it, "
+    if item.invoice in event.invoices or not event.schedules:
+        return told + f"leave ^{item.invoice} out of its links"
+    paid = sorted({i.invoice for i in items if i is not item})
+    links = " ".join(f"^{number}" for number in paid[:3]) + (" ..." if len(paid) > 3 else "")
+    return told + f"link the invoices it pays ({links}) instead of the schedule"
 
 
 def _vat_hint(vat: Decimal, difference: Decimal, agreement: Agreement) -> str:
