@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from beancount_factoring.settlement.allocate import Candidate, allocate
 
 from ledgers import balance, codes, legs, load, txn
@@ -136,6 +138,47 @@ def test_a_combination_that_is_not_a_run():
     assert codes(errors) == ["FCT101"]
 
 
+def test_fct101_gives_each_closest_item_its_worth_and_its_distance():
+    # Open: the reserve of A-1 (1000 x 5% = 50.00) and schedule 2 (A-2: 1900 - 40 = 1860,
+    # 1845.00 after the 15.00 transfer fee). A deposit of 1,000.00 fits neither: schedule 2
+    # is 845.00 more, both together 1,895.00 (895.00 more), the reserve 950.00 less. Each
+    # is named with what it is worth and how far that is from the deposit, not only with
+    # the distance (which read as the item's amount).
+    _, errors = load(COMBINED + deposit("2025-03-25", "1000.00"))
+    assert codes(errors) == ["FCT101"]
+    assert (
+        "the closest are: schedule 2, worth 1,845.00 USD after the 15.00 transfer fee "
+        "(845.00 more than this deposit); reserve of A-1 collected 2025-03-20 + schedule 2, "
+        "worth 1,895.00 USD after the 15.00 transfer fee (895.00 more than this deposit); "
+        "reserve of A-1 collected 2025-03-20, worth 50.00 USD (950.00 less than this deposit)."
+    ) in errors[0].message
+
+
+def test_fct101_on_a_reserve_the_late_fee_exceeds_says_what_it_is_worth():
+    # advance-rate: 1 holds no reserve; A (1000.00) pays 2% (20.00) at funding and, paid
+    # 45 days after its schedule, two more periods of 0.5% (10.00) at release: the
+    # reserve's item is worth 0 - 10.00 = -10.00. A second deposit of 980.00 fits nothing
+    # and is 990.00 more than that item: the message said "(-990.00)" beside the reserve,
+    # which read as the reserve's amount.
+    text = (
+        SUMMIT.replace('fee: "flat 2%"', 'fee: "tiered 2%/30d + 0.5%/10d"')
+        .replace("advance-rate: 0.95", "advance-rate: 1")
+        .replace("  transfer-fee: 15.00 USD\n", "")
+        + invoice("A", "1000.00")
+        + schedule("1", "2025-03-04", "A")
+        + deposit("2025-03-05", "980.00", "ACH 1")
+        + collected("2025-04-18", "A")
+        + deposit("2025-04-20", "980.00", "ACH 2")
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT101"]
+    assert (
+        "the closest are: reserve of A collected 2025-04-18, worth -10.00 USD "
+        "(990.00 less than this deposit)."
+    ) in errors[0].message
+    assert "-990.00" not in errors[0].message
+
+
 def test_two_equal_candidates_are_an_error_never_a_guess():
     text = (
         BOOKS
@@ -147,6 +190,76 @@ def test_two_equal_candidates_are_an_error_never_a_guess():
     assert codes(errors) == ["FCT102"]
     assert "schedule 1; or schedule 2" in errors[0].message
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("2155.00")
+
+
+def test_a_run_with_an_equal_item_outside_it_is_an_error_never_a_guess():
+    # A-1 and A-2 (1000.00 each, schedule 1: 2 x 930 - 15 = 1845) are charged back, each
+    # owing 1000 - 50 = 950.00; schedule 4 (A-4: 2850 - 60 = 2790) is then bought. A
+    # deposit of 2790 - 15 - 950 = 1825.00 funds schedule 4 and nets one chargeback: A-2's
+    # (a run with the schedule, the day before) or A-1's (a set not next to each other).
+    # It was booked against A-2 without a word; which chargeback it nets cannot be told.
+    text = (
+        BOOKS.replace("A-3", "A-5")
+        .replace("500.00", "1000.00")
+        .replace("A-2", "A-4")
+        .replace("2000.00", "3000.00")
+        + invoice("A-2", "1000.00")
+        + schedule("1", "2025-03-04", "A-1", "A-2")
+        + deposit("2025-03-05", "1845.00", "ACH 1", '\n  schedule: "1"')
+        + """
+2025-06-10 * "Summit" "Recourse A-1" ^A-1
+  factoring: "chargeback"
+
+2025-06-11 * "Summit" "Recourse A-2" ^A-2
+  factoring: "chargeback"
+"""
+        + schedule("4", "2025-06-12", "A-4")
+    )
+    entries, errors = load(text + deposit("2025-06-13", "1825.00"))
+    assert codes(errors) == ["FCT102"]
+    assert "chargeback of A-2 + schedule 4; or chargeback of A-1 + schedule 4" in (
+        errors[0].message
+    )
+    # Nothing is booked: schedule 4's 3,000.00 face, less the two chargebacks owed
+    # (2 x 950.00) and the 1,825.00 waiting.
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-725.00")
+    # Named, it is booked.
+    entries, errors = load(text + deposit("2025-06-13", "1825.00", hints=" ^A-1 ^sched-4"))
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-950.00")
+
+
+LIEN_AND_UCC = """
+2025-03-03 * "Summit" "Lien search A-1" ^A-1
+  factoring: "fee"
+  charge: "other"
+  amount: 25.00 USD
+
+2025-03-04 * "Summit" "UCC filing"
+  factoring: "fee"
+  charge: "other"
+  amount: 25.00 USD
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_fee_deducted_from_a_schedules_funding_is_part_of_its_item(model):
+    # A lien search of 25.00 linking A-1 is deducted from A-1's funding; a UCC filing of
+    # 25.00 is a fee apart. Schedule 1 (A-1: 950 - 20 = 930) funded by a deposit that
+    # names nothing: 930 - 25 (the lien search) - 15 (transfer fee) = 890.00. It was
+    # matched to the UCC filing (next to the schedule by date) and schedule 1, then the
+    # lien search was deducted too: FCT120, "expected 865.00", +25.00 left open, and the
+    # UCC filing taken as netted. The lien search is the schedule's; the UCC filing stays
+    # owed, and the payment of 25.00 that follows nets it.
+    text = BOOKS + schedule("1", "2025-03-04", "A-1") + LIEN_AND_UCC
+    text = text.replace("  advance-rate:", f'  model: "{model}"\n  advance-rate:')
+    entries, errors = load(
+        text + deposit("2025-03-05", "890.00") + deposit("2025-03-06", "-25.00", "Fee")
+    )
+    assert errors == []
+    assert txn(entries, "Fee").links == {"fee-2025-03-04-other"}
+    assert "fee-2025-03-04-other" not in txn(entries, "ACH").links
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
 
 
 def test_a_deposit_with_nothing_open_waits_its_grace_days():
@@ -476,6 +589,29 @@ def test_fct102__a_release_within_the_tolerance_against_an_exact_run():
     message = errors[0].message
     assert "reserve of INV-A collected 2025-04-01; or reserve of INV-B collected " in message
     assert "2025-04-08 + reserve of INV-C collected 2025-04-09" in message
+
+
+def test_a_run_within_the_tolerance_with_an_item_that_fits_to_the_cent_outside_it():
+    # Owed: A-1 950.00 (06-10), A-2 950.01 (06-11); schedule 4 brings 2,790.00 (06-12),
+    # less the 15.00 transfer fee. A deposit of 1,825.00 is schedule 4 less A-1's 950.00
+    # to the cent, or the run of A-2 and schedule 4 within the 0.01 tolerance
+    # (1,824.99): it was booked as the run, the cent as rounding. Either chargeback may be
+    # the one netted: nothing is chosen.
+    day = datetime.date(2025, 6, 10)
+    items = [
+        Candidate("owed:A-1", "chargeback of A-1", day, D("-950.00"), "owed"),
+        Candidate("owed:A-2", "chargeback of A-2", day.replace(day=11), D("-950.01"), "owed"),
+        Candidate("schedule:4", "schedule 4", day.replace(day=12), D("2790.00"), "schedule"),
+    ]
+    result = allocate(items, D("1825.00"), D("15.00"), D("0.01"))
+    assert result.chosen == ()
+    assert [[c.key for c in group] for group in result.ambiguous] == [
+        ["owed:A-2", "schedule:4"],
+        ["owed:A-1", "schedule:4"],
+    ]
+    # With no tolerance, only A-1 fits: the set not next to each other is found.
+    result = allocate(items, D("1825.00"), D("15.00"), D("0"))
+    assert [c.key for c in result.chosen] == ["owed:A-1", "schedule:4"]
 
 
 def test_an_exact_release_is_chosen_before_a_run_that_fits_too():

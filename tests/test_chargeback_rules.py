@@ -210,9 +210,10 @@ def test_an_overpayment_is_named_as_one_in_a_deposit_that_matches_nothing():
     _, errors = load(text.replace("60.00 USD", "61.00 USD"))
     assert codes(errors)[0] == "FCT101"
     message = errors[0].message
-    assert "overpayment of INV-1001 + reserve of INV-1001 collected 2025-03-20 (-1.00)" in (
-        message
-    )
+    assert (
+        "overpayment of INV-1001 + reserve of INV-1001 collected 2025-03-20, worth 60.00 USD "
+        "(1.00 less than this deposit)"
+    ) in message
     assert "short-pay" not in message and "short pay" not in message
 
 

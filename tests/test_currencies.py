@@ -107,6 +107,39 @@ def test_an_event_in_a_currency_without_an_agreement():
     )
 
 
+def test_fct103__a_deposit_in_a_currency_no_invoice_has_says_so():
+    # Summit's one agreement (no currency:) governs every currency; its invoice is in
+    # USD, and a deposit that names nothing comes in CAD: no open item is in CAD, so it
+    # waits, and past its grace days FCT103 says why and how to book it.
+    text = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 7" ^INV-1
+  factoring: "schedule"
+  schedule: "7"
+
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking   930.00 CAD
+  Assets:Factoring:Summit:Clearing
+"""
+    _, errors = load(text, config="{'as-of': '2025-03-20'}")
+    assert codes(errors) == ["FCT103"]
+    assert (
+        "No invoice of the ledger is in CAD: book the deposit in the currency of what it "
+        "settles (with a price if the bank converted it)"
+    ) in errors[0].message
+
+
 def test_a_later_agreement_replaces_only_its_own_currencys():
     text = LEDGER.replace(
         '2025-03-03 * "Northline" "US load"',

@@ -57,9 +57,10 @@ def test_fct101__deposit_that_fits_no_open_item():
 """
     )
     assert codes(errors) == ["FCT101"]
-    assert "matches no open item of 'Summit'; the closest are: schedule 7 (-5.00)" in (
-        errors[0].message
-    )
+    assert (
+        "matches no open item of 'Summit'; the closest are: schedule 7, worth 930.00 USD "
+        "(5.00 less than this deposit)"
+    ) in errors[0].message
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("65.00")
 
 
@@ -109,6 +110,31 @@ def test_fct120__deposit_differs_from_agreement():
     assert "received 925.00 USD, difference -5.00 USD" in message
     assert "left on Assets:Factoring:Summit:Clearing" in message
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("5.00")
+
+
+def test_fct120__a_deposit_for_part_of_a_schedule_says_which_invoice_it_lacks():
+    # Schedule 7 holds INV-1 (1,000.00: 950.00 - 20.00 = 930.00) and INV-2 (2,000.00:
+    # 1,900.00 - 40.00 = 1,860.00); the factor funds INV-1 only and the deposit names the
+    # schedule: expected 2,790.00, received 930.00, difference -1,860.00, which is what
+    # INV-2's funding brings. The message says so, and how to book what was paid.
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-03-04 * "Summit" "Schedule 7" ^INV-1 ^INV-2
+  factoring: "schedule"
+  schedule: "7"
+
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  schedule: "7"
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT120"]
+    assert (
+        "The difference is what the funding of INV-2 brings (1,860.00 USD): if this "
+        "deposit does not pay it, link the invoices it pays (^INV-1) instead of the schedule"
+    ) in errors[0].message
 
 
 def test_fct120__one_cent_off_is_an_error_unless_tolerated():
@@ -381,6 +407,92 @@ def test_fct132__unknown_schedule():
     )
     assert codes(errors) == ["FCT132"]
     assert "Unknown schedule 404" in errors[0].message
+
+
+HARBOR_AND_SCHEDULES = """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-03-04 * "Summit" "Summit schedule" ^INV-1
+  factoring: "schedule"
+  schedule: "SCH-012"
+
+2025-03-04 * "Harbor" "Harbor schedule" ^INV-2
+  factoring: "schedule"
+  schedule: "H-77"
+"""
+
+
+@pytest.mark.parametrize(
+    ("names", "hint"),
+    [
+        # A number written with another zero, or in other case: the schedule it may mean.
+        ('\n  schedule: "SCH-0012"', 'did you mean schedule: "SCH-012"?'),
+        (" ^sched-sch-012", 'did you mean schedule: "SCH-012"?'),
+        ('\n  schedule: "12"', 'did you mean schedule: "SCH-012"?'),
+        # Another factor's schedule.
+        ('\n  schedule: "H-77"', "H-77 is a schedule of 'Harbor', not of 'Summit'"),
+        # An invoice given as a schedule.
+        ('\n  schedule: "INV-1"', "INV-1 is an invoice: link it as ^INV-1"),
+    ],
+)
+def test_fct132__unknown_schedule_names_what_it_may_mean(names, hint):
+    # Summit's deposit names a schedule no Summit schedule event has; the message says
+    # which known name it may have meant (nothing is booked either way).
+    _, errors = load(
+        AGREEMENT
+        + HARBOR_AND_SCHEDULES
+        + f"""
+2025-03-05 * "SUMMIT FUNDING" "ACH"{names}
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT132"]
+    assert hint in errors[0].message
+
+
+def test_fct132__a_schedule_booked_after_its_deposit_says_so():
+    _, errors = load(
+        AGREEMENT
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  schedule: "SCH-012"
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-06 * "Summit" "Summit schedule" ^INV-1
+  factoring: "schedule"
+  schedule: "SCH-012"
+"""
+    )
+    assert codes(errors) == ["FCT132"]
+    assert (
+        "its schedule event is dated 2025-03-06, after this deposit: correct one of the two dates"
+    ) in errors[0].message
+
+
+def test_fct132__a_schedule_linked_as_an_invoice_says_how_to_link_it():
+    _, errors = load(
+        AGREEMENT
+        + HARBOR_AND_SCHEDULES
+        + """
+2025-03-05 * "SUMMIT FUNDING" "ACH" ^SCH-012
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-06 * "SUMMIT FUNDING" "ACH 2" ^INV-0001
+  Assets:Bank:Checking     930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    assert codes(errors) == ["FCT132", "FCT132"]
+    assert "SCH-012 is a schedule of 'Summit': link it as ^sched-SCH-012" in errors[0].message
+    assert "did you mean ^INV-1?" in errors[1].message
 
 
 def test_fct133__collected_before_funding():

@@ -312,7 +312,7 @@ def test_a_wrong_lump_sum_is_an_error():
     # invoices of T-2503 stay unpaid for (so their customers' payments to the bank cannot
     # be recorded), and 1717 keeps the 53,073.95 of the mass entry less the 52,211.14.
     assert messages[0].startswith("FCT101 ")
-    assert "schedule T-2503 (+0.10)" in messages[0]
+    assert "schedule T-2503, worth 52,211.24 EUR (0.10 more" in messages[0]
     assert sum(m.startswith("FCT133 ") for m in messages) == 6
     failed = [m for m in messages if m.startswith("Balance failed")]
     assert len(failed) == len(messages) - 7

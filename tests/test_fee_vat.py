@@ -248,7 +248,10 @@ def test_a_deposit_that_names_nothing_and_lacks_the_vat_matches_nothing():
     text = LEDGER.replace("1753.56 EUR", "1763.00 EUR")
     _, errors = load(text, opens=False)
     assert codes(errors)[0] == "FCT101"
-    assert "schedule S-7 (-9.44)" in errors[0].message
+    assert (
+        "schedule S-7, worth 1,753.56 EUR after the 2.51 transfer fee (9.44 less"
+        in errors[0].message
+    )
     assert "net of the VAT on their fees" in errors[0].message
 
 

@@ -219,6 +219,7 @@ def _unallocated_too_long(
 ) -> list[FactoringError]:
     """FCT103 for each deposit still unallocated past its factor's ``grace-days``."""
     errors = []
+    invoiced: set[str] | None = None
     for event in settlement.unallocated:
         currencies = [p.units.currency for p in event.entry.postings if p.units is not None]
         currency = currencies[0] if currencies else None
@@ -227,13 +228,21 @@ def _unallocated_too_long(
             continue
         waited = (as_of - event.date).days
         if waited > agreement.grace_days:
+            if invoiced is None:
+                invoiced = {invoice.face.currency for invoice in book.invoices.values()}
+            fix = (
+                "Book the schedule or release it pays for, or link what it settles"
+                if currency is None or invoiced.intersection(currencies)
+                # (Only items in the deposit's currency are matched: it would wait forever.)
+                else f"No invoice of the ledger is in {currency}: book the deposit in the "
+                "currency of what it settles (with a price if the bank converted it)"
+            )
             errors.append(
                 make_error(
                     "FCT103",
                     f"This deposit from '{agreement.name}' is still unallocated {waited} days "
                     f"after it arrived (grace-days: {agreement.grace_days}, as of {as_of}): no "
-                    "open item of the factor matches it. Book the schedule or release it pays "
-                    "for, or link what it settles",
+                    f"open item of the factor matches it. {fix}",
                     event.entry.meta,
                     event.entry,
                 )

@@ -26,6 +26,7 @@ the number of open items; steps 1 and 2 look up prefix sums and stay linear.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import itertools
 from collections.abc import Iterator
@@ -63,7 +64,10 @@ class Allocation:
 
     chosen: tuple[Candidate, ...] = ()
     ambiguous: tuple[tuple[Candidate, ...], ...] = ()
+    # Each closest set, with what it brings less the deposit (a set that funds, less the
+    # transfer fee below, once).
     closest: tuple[tuple[tuple[Candidate, ...], Decimal], ...] = ()
+    transfer_fee: Decimal = ZERO
 
 
 def _cents(value: Decimal) -> int:
@@ -106,7 +110,7 @@ def allocate(
     if singles:
         off = min(abs(_gap(group, amount, transfer_fee)) for group in singles)
         if not off:
-            return _decide(singles)
+            return _decide(singles, items, amount, transfer_fee, tolerance)
         # Only within the tolerance: a run that fits as closely is as likely (a rebate of
         # two releases of 150.00 and 100.00 against one of 250.03): ambiguous, never the
         # nearer one guessed, its cents booked as rounding.
@@ -115,23 +119,26 @@ def allocate(
             for run in _matching_runs(sequences, amount, transfer_fee, tolerance)
             if abs(_gap(run, amount, transfer_fee)) <= off
         ]
-        return _decide(_distinct(singles + runs) if runs else singles)
+        fits = _distinct(singles + runs) if runs else singles
+        return _decide(fits, items, amount, transfer_fee, tolerance)
     # Step 2: a run of items next to each other.
     runs = _matching_runs(sequences, amount, transfer_fee, tolerance)
     if runs:
-        return _decide(runs)
+        return _decide(runs, items, amount, transfer_fee, tolerance)
     # Step 3: any set of the most recent items.
     first = max(0, len(items) - max_candidates) if max_candidates > 0 else len(items)
     recent_cash, recent_funds = cash[first:], funds[first:]
     found = _matching_subsets(recent_cash, recent_funds, max_subset, target, fee, slack)
     if found:
-        return _decide([tuple(items[first + i] for i in indices) for indices in found])
+        sets = [tuple(items[first + i] for i in indices) for indices in found]
+        return _decide(sets, items, amount, transfer_fee, tolerance)
     near = [
         tuple(items[first + i] for i in indices)
         for indices in _nearest_subsets(recent_cash, recent_funds, max_subset, target, fee)
     ]
     return Allocation(
-        closest=_closest(items, sequences, near, amount, transfer_fee, max_candidates)
+        closest=_closest(items, sequences, near, amount, transfer_fee, max_candidates),
+        transfer_fee=transfer_fee,
     )
 
 
@@ -258,11 +265,59 @@ def _distinct(found: list[tuple[Candidate, ...]]) -> list[tuple[Candidate, ...]]
     return list(kept.values())
 
 
-def _decide(found: list[tuple[Candidate, ...]]) -> Allocation:
+def _decide(
+    found: list[tuple[Candidate, ...]],
+    items: list[Candidate],
+    amount: Decimal,
+    transfer_fee: Decimal,
+    tolerance: Decimal,
+) -> Allocation:
     """The one set found, or the competing sets (five at most) when there are more."""
     if len(found) == 1:
-        return Allocation(chosen=found[0])
+        found = found + _twins(found[0], items, amount, transfer_fee, tolerance)
+        if len(found) == 1:
+            return Allocation(chosen=found[0])
     return Allocation(ambiguous=tuple(found[:5]))
+
+
+def _twins(
+    chosen: tuple[Candidate, ...],
+    items: list[Candidate],
+    amount: Decimal,
+    transfer_fee: Decimal,
+    tolerance: Decimal,
+) -> list[tuple[Candidate, ...]]:
+    """The sets that fit too, within the tolerance, by taking another open item in the
+    place of one of ``chosen`` (two chargebacks of 950.00, one next to the schedule a
+    deposit funds and one not): that a run, or the smallest sets, were found first is
+    no reason to net the one rather than the other. Items of no cash are left out (a
+    release the fees took whole: ``_distinct``); a funding is replaced by a funding only,
+    so the transfer fee stays as it was."""
+    taken = {c.key for c in chosen}
+    others = sorted(
+        ((item.cash, item.funding, item.date, item.key), item)
+        for item in items
+        if item.key not in taken and item.cash
+    )
+    if not others:
+        return []
+    keys = [key for key, _ in others]
+    gap = _gap(chosen, amount, transfer_fee)
+    found: list[tuple[Candidate, ...]] = []
+    for position, item in enumerate(chosen):
+        if not item.cash:
+            continue
+        # The other item's cash may differ from this one's by what keeps the set's gap
+        # within the tolerance: from -tolerance - gap to tolerance - gap.
+        low = (item.cash - gap - tolerance, False, datetime.date.min, "")
+        high = item.cash - gap + tolerance
+        for (cash, funding, _, _), twin in others[bisect.bisect_left(keys, low) :]:
+            if cash > high:
+                break
+            if funding == item.funding:
+                found.append((*chosen[:position], twin, *chosen[position + 1 :]))
+                break
+    return found
 
 
 def _runs(

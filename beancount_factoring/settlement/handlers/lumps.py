@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, rewritten
+from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.schedule import in_thousandths, paid_in_part
 from beancount_factoring.settlement.owed import Charge
@@ -47,6 +48,8 @@ ZERO = Decimal(0)
 RAIL_CHARGES = {"wire": "wire-fee", "same-day": "same-day-fee"}
 # The agreement's fixed fees a funding charges in the invoice's currency only.
 FUNDING_FEE_KEYS = ("invoice-fee", "transfer-fee", "minimum-fee")
+# What an item of a deposit is, for the message of a difference that is that item.
+WHAT_IT_BRINGS = {"funding": "funding", "release": "release of the reserve"}
 ORDER = (
     "advances",
     "discount fees",
@@ -103,10 +106,12 @@ def _what_it_settles(
 ) -> tuple[str, list[Wanted], list[Charge]] | None:
     """The deposit's rail and what it settles, named or found by amount; None if nothing."""
     if event.unknown:
+        factor = event.factor or ""
         settler.error(
             "FCT132",
             f"Unknown invoice or schedule {', '.join(event.unknown)}: link an invoice "
-            "number (^INV-1001) or a schedule (^sched-10452)",
+            "number (^INV-1001) or a schedule (^sched-10452)"
+            + "".join(link_hint(settler, factor, name) for name in event.unknown),
             event,
         )
         return None
@@ -201,6 +206,8 @@ class Deposit(NamedTuple):
     figures: Callable[[], dict[str, Decimal]]
     # The dates of the earlier terms its invoices were bought under, for the message.
     older_terms: Callable[[], list[str]] = list
+    # What it settles, item by item: for the message, which item a difference may be.
+    items: Callable[[], list[P.Item]] = list
 
 
 def deposit_of(
@@ -340,7 +347,7 @@ def _expected_deposit(
         dates = {terms.date for _, _, _, terms in lump.commits if terms is not agreement}
         return [str(date) for date in sorted(dates) if date != agreement.date]
 
-    return currency, Deposit(expected_cash, sums, legs, figures, older_terms)
+    return currency, Deposit(expected_cash, sums, legs, figures, older_terms, lump.items)
 
 
 def _deducted_charges(
@@ -491,7 +498,8 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
                 "FCT132",
                 f"Unknown schedule {schedule} of "
                 f"'{settler.book.agreements.display(event.factor)}': no schedule event before "
-                f'{event.date} has schedule: "{schedule}"',
+                f'{event.date} has schedule: "{schedule}"'
+                + schedule_hint(settler, event.factor or "", schedule, event.date),
                 event,
             )
             return None
@@ -695,7 +703,8 @@ def write_deposit(
                 f"; its invoices' own terms of {', '.join(older)}" if older else ""
             )
             expected = deposit.cash
-            _report(settler, event, agreement, terms, (expected, actual), figures, currency)
+            hint = _unpaid_item(event, deposit.items(), diff, currency)
+            _report(settler, event, agreement, terms, (expected, actual), figures, currency, hint)
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
             sums.add(agreement.fees, -diff, currency, "rounding")
@@ -724,9 +733,11 @@ def _report(
     cash: tuple[Decimal, Decimal],
     figures: dict[str, Decimal],
     currency: str,
+    hint: str = "",
 ) -> None:
     """Report (FCT120, FCT140) a deposit that differs from the agreement, item by item
-    (``terms``: the dates of the terms applied; ``cash``: expected and received)."""
+    (``terms``: the dates of the terms applied; ``cash``: expected and received;
+    ``hint``: what the difference may be)."""
     expected, actual = cash
     parts: list[str] = []
     for name in ORDER:
@@ -745,9 +756,32 @@ def _report(
         f"expected {expected:,.2f} {currency} ({' '.join(parts)}), "
         f"received {actual:,.2f} {currency}, difference {actual - expected:+,.2f} {currency}. "
         f"The difference is left on {agreement.clearing}."
-        + _vat_hint(figures.get("VAT on fees", ZERO), actual - expected, agreement),
+        + _vat_hint(figures.get("VAT on fees", ZERO), actual - expected, agreement)
+        + hint,
         event,
     )
+
+
+def _unpaid_item(event: Event, items: list[P.Item], difference: Decimal, currency: str) -> str:
+    """Say so when a deposit lacks exactly what one of the invoices it names brings (a
+    schedule the factor funded but in part): which, and how to book what was paid."""
+    # (A funding or a release: a fee netted has no link of an invoice to leave out.)
+    lacking = [
+        item
+        for item in items
+        if item.kind in WHAT_IT_BRINGS and item.cash and item.cash == -difference
+    ]
+    if len(lacking) != 1 or len(items) < 2:
+        return ""
+    item = lacking[0]
+    what = WHAT_IT_BRINGS[item.kind]
+    told = f" The difference is what the {what} of {item.invoice} brings "
+    told += f"({item.cash:,.2f} {currency}): if this deposit does not pay it, "
+    if item.invoice in event.invoices or not event.schedules:
+        return told + f"leave ^{item.invoice} out of its links"
+    paid = sorted({i.invoice for i in items if i is not item})
+    links = " ".join(f"^{number}" for number in paid[:3]) + (" ..." if len(paid) > 3 else "")
+    return told + f"link the invoices it pays ({links}) instead of the schedule"
 
 
 def _vat_hint(vat: Decimal, difference: Decimal, agreement: Agreement) -> str:
@@ -851,14 +885,11 @@ def allocate_lump(
     if not result.chosen:
         if units and reverses and _reverses(settler, event, own[0].account, units):
             return [], []
-        misses = "; ".join(
-            f"{' + '.join(c.label for c in group)} ({diff:+,.2f})"
-            for group, diff in result.closest
-        )
         settler.error(
             "FCT101",
             f"This deposit of {amount:,.2f} {currency} matches no open item of "
-            f"'{agreement.name}'; the closest are: {misses}. Link what it settles or "
+            f"'{agreement.name}'; the closest are: {_misses(result, amount, currency)}. "
+            "Link what it settles or "
             "correct the amount" + _vat_note(agreement),
             event,
         )
@@ -874,6 +905,23 @@ def allocate_lump(
         else:
             charges.append(member)
     return wanted, charges
+
+
+def _misses(result: Allocation, amount: Decimal, currency: str | None) -> str:
+    """The closest sets of an FCT101, each with what it is worth and how far that is from
+    the deposit: the distance alone, beside a reserve, read as the reserve's amount."""
+    fee = result.transfer_fee
+    words = []
+    for group, diff in result.closest:
+        after = (
+            f" after the {fee:,.2f} transfer fee" if fee and any(c.funding for c in group) else ""
+        )
+        how = "more" if diff > 0 else "less"
+        words.append(
+            f"{' + '.join(c.label for c in group)}, worth {amount + diff:,.2f} {currency}{after} "
+            f"({abs(diff):,.2f} {how} than this deposit)"
+        )
+    return "; ".join(words)
 
 
 def _match(

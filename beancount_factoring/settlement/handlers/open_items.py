@@ -42,11 +42,25 @@ def open_items(
     # Items older than this are no longer matched by amount (dropped for good: the
     # events come in date order), so each deposit looks at a year of items at most.
     oldest = event.date - MATCH_WINDOW
-    _open_schedules(settler, event, agreement, currency, oldest, candidates, members)
+    folded = _open_schedules(settler, event, agreement, currency, oldest, candidates, members)
     _open_releases(settler, event, agreement, currency, oldest, candidates, members)
     _open_owed(settler, event, currency, oldest, candidates, members)
-    _open_charges(settler, event, currency, oldest, candidates, members)
+    _open_charges(settler, event, currency, oldest, candidates, members, folded)
     return candidates, members
+
+
+def _linked_charges(
+    settler: Settler, factor: str, currency: str | None
+) -> dict[str, list[Charge]]:
+    """The open fees deducted from the funding of an invoice not yet funded (a fee event
+    that links it: a purchase report's wire fee or lien search), by invoice."""
+    linked: dict[str, list[Charge]] = {}
+    for charge in settler.open_charges.get(factor, {}).values():
+        if charge.invoice is not None and charge.currency == currency:
+            state = settler.states.get(charge.invoice)
+            if state is not None and state.funded_on is None:
+                linked.setdefault(charge.invoice, []).append(charge)
+    return linked
 
 
 def _open_schedules(
@@ -57,13 +71,20 @@ def _open_schedules(
     oldest: datetime.date,
     candidates: list[Candidate],
     members: Members,
-) -> None:
-    """Each schedule not yet funded (none for a release), at the cash its funding brings."""
+) -> set[str]:
+    """Each schedule not yet funded (none for a release), at the cash its funding brings.
+
+    The fees deducted from the funding of its invoices are netted by the deposit that
+    funds it (``lumps._deducted_charges``): they are part of its item, not items of
+    their own (a deposit that funds it nets them, and no other fee of their amount).
+    Returns their keys."""
     factor = event.factor or ""
     states = settler.states
     open_schedules = settler.open_schedules.setdefault(factor, {})
+    folded: set[str] = set()
     if event.kind == "release":
-        return
+        return folded
+    linked = _linked_charges(settler, factor, currency) if settler.open_charges.get(factor) else {}
     schedules = settler.result.schedules
     for schedule in list(open_schedules):
         waiting = [
@@ -78,11 +99,20 @@ def _open_schedules(
         if any(state.currency != currency for state in waiting):
             continue
         cash = _schedule_cash(settler, agreement, (factor, schedule), waiting, event.date)
+        label = f"schedule {schedule}"
+        if linked:
+            deducted = [c for state in waiting for c in linked.get(state.invoice.number, ())]
+            if deducted:
+                taken = sum((c.amount for c in deducted), ZERO)
+                cash -= taken
+                folded.update(c.key for c in deducted)
+                label += f" (less {taken:,.2f} of fees deducted)"
         key = f"schedule:{schedule}"
         # (Set with the schedule, as every invoice in it was: schedule.py.)
         day = cast(datetime.date, scheduled_on)
-        candidates.append(Candidate(key, f"schedule {schedule}", day, cash, "schedule"))
+        candidates.append(Candidate(key, label, day, cash, "schedule"))
         members[key] = [(state, schedule, FUNDING) for state in waiting]
+    return folded
 
 
 def _schedule_cash(
@@ -199,13 +229,15 @@ def _open_charges(
     oldest: datetime.date,
     candidates: list[Candidate],
     members: Members,
+    folded: set[str],
 ) -> None:
-    """The fees charged apart from any invoice and not yet netted."""
+    """The fees charged apart from any invoice and not yet netted (but those ``folded``
+    into the item of the schedule whose funding they are deducted from)."""
     open_charges = settler.open_charges.get(event.factor or "", {})
     for charge in list(open_charges.values()):
         if charge.date < oldest:
             del open_charges[charge.key]
-        elif charge.currency == currency:
+        elif charge.currency == currency and charge.key not in folded:
             key = f"charge:{charge.key}"
             candidates.append(Candidate(key, charge.label, charge.date, -charge.amount, "owed"))
             members[key] = charge

@@ -1,0 +1,116 @@
+"""What a name a deposit gives, and the ledger does not know, may have meant.
+
+Asked only for the message of an ``FCT132``: a schedule written with another zero or in
+another case (``SCH-0012`` for ``SCH-012``), another factor's schedule, an invoice given
+as a schedule or a schedule linked as an invoice, or a schedule whose event is dated
+after the deposit. The names are indexed once per ledger, at the first such error, so a
+ledger of many misspelt names is still read in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import weakref
+from dataclasses import dataclass, field
+
+from beancount_factoring.ledger.book import schedule_link
+from beancount_factoring.settlement.context import Settler
+
+_DIGITS = re.compile(r"\d+")
+_NOT_LETTERS = re.compile(r"[^a-z]")
+# The most names one message suggests.
+MOST = 3
+
+# The loose forms of a name: its letters and numbers (``SCH-0012`` is ``SCH-012``),
+# then its numbers alone (``12`` is ``SCH-012``).
+Loose = tuple[str, tuple[int, ...]]
+
+
+def _loose(name: str) -> tuple[Loose, Loose | None]:
+    numbers = tuple(int(run) for run in _DIGITS.findall(name))
+    letters = _NOT_LETTERS.sub("", _DIGITS.sub("", name.casefold()))
+    return (letters, numbers), (("", numbers) if numbers else None)
+
+
+@dataclass
+class _Names:
+    """The ledger's schedules (per factor, each with its first event's date) and
+    invoice numbers, by their loose forms."""
+
+    schedules: dict[str, dict[str, datetime.date]] = field(default_factory=dict)
+    # By factor ("" for the invoices) and loose form: the names, in ledger order.
+    near: dict[tuple[str, Loose], list[str]] = field(default_factory=dict)
+
+    def add(self, owner: str, name: str) -> None:
+        for form in _loose(name):
+            if form is not None:
+                names = self.near.setdefault((owner, form), [])
+                if name not in names:
+                    names.append(name)
+
+    def like(self, owner: str, name: str) -> list[str]:
+        """The names of ``owner`` (a factor, or "" for the invoices) ``name`` may mean."""
+        for form in _loose(name):
+            found = [n for n in self.near.get((owner, form), ()) if n != name] if form else []
+            if found:
+                return found[:MOST]
+        return []
+
+
+# (By the settler of one ledger: dropped with it.)
+_INDEX: weakref.WeakKeyDictionary[Settler, _Names] = weakref.WeakKeyDictionary()
+
+
+def _names(settler: Settler) -> _Names:
+    known = _INDEX.get(settler)
+    if known is None:
+        book = settler.book
+        known = _Names()
+        for event in book.events:
+            if event.kind == "schedule" and event.factor:
+                dates = known.schedules.setdefault(event.factor, {})
+                for schedule in event.schedules:
+                    if schedule not in dates:
+                        dates[schedule] = event.date
+                        known.add(event.factor, schedule)
+        for number in book.invoices:
+            known.add("", number)
+        _INDEX[settler] = known
+    return known
+
+
+def schedule_hint(settler: Settler, factor: str, name: str, day: datetime.date) -> str:
+    """Words for a schedule ``name`` that factor ``factor`` has no schedule of by ``day``:
+    its event dated later, another factor's, an invoice, or the names it may mean."""
+    known, display = _names(settler), settler.book.agreements.display
+    later = known.schedules.get(factor, {}).get(name)
+    if later is not None and later > day:
+        return (
+            f"; its schedule event is dated {later}, after this deposit: correct one of the "
+            "two dates"
+        )
+    others = [f for f, dates in known.schedules.items() if f != factor and name in dates]
+    if others:
+        return f"; {name} is a schedule of '{display(others[0])}', not of " + (
+            f"'{display(factor)}' who sent this deposit"
+        )
+    if name in settler.book.invoices:
+        return f"; {name} is an invoice: link it as ^{name}"
+    like = known.like(factor, name)
+    if like:
+        return "; did you mean " + " or ".join(f'schedule: "{n}"' for n in like) + "?"
+    return ""
+
+
+def link_hint(settler: Settler, factor: str, name: str) -> str:
+    """Words for a link ``name`` that is no invoice number: a schedule of ``factor`` to
+    link as ``^sched-``, or the invoice numbers or schedules it may mean."""
+    known, display = _names(settler), settler.book.agreements.display
+    if name in known.schedules.get(factor, {}):
+        return f"; {name} is a schedule of '{display(factor)}': link it as ^{schedule_link(name)}"
+    like = [f"^{n}" for n in known.like("", name)]
+    like += [f"^{schedule_link(n)}" for n in known.like(factor, name)]
+    if like:
+        return "; did you mean " + " or ".join(like[:MOST]) + "?"
+    return ""
