@@ -51,8 +51,8 @@ from beancount_factoring.reports import (
     UnknownOffer,
     compute,
 )
-from beancount_factoring.reports.facts import PLUGIN
 from beancount_factoring.reports.model import BASIS_DUE, BASIS_INVOICE, RESERVE_OPEN
+from beancount_factoring.reports.plugin_run import plugin_not_run
 from beancount_factoring.reports.render import FORMATS, relative, render
 from beancount_factoring.settlement import history
 
@@ -173,13 +173,10 @@ def parser() -> argparse.ArgumentParser:
 
 def _refused(path: str, errors: list[Any], options_map: dict[str, Any]) -> bool:
     """True (and said on stderr) when the ledger has errors or the plugin did not run."""
-    if PLUGIN not in [name for name, _ in options_map.get("plugin", ()) or ()]:
-        message = (
-            "the factoring plugin did not run, so nothing is split or checked: add the line "
-            f'plugin "{PLUGIN}" to the main file (Beancount ignores it in an included file), '
-            "or pass --ignore-errors"
-        )
-        _stop("FCT315", path, message)
+    not_run = plugin_not_run(options_map)
+    if not_run is not None and not (not_run.named and errors):
+        # (A plugin that failed on the ledger has errors that say why: listed below.)
+        _stop("FCT315", path, f"{not_run.message}, or pass --ignore-errors")
         return True
     if not errors:
         return False

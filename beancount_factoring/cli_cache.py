@@ -71,10 +71,11 @@ def stale_load(ledger: str, options_map: dict[str, Any]) -> bool:
         return False
     if options_map.get("filename") != os.path.abspath(ledger):
         return True
+    stamp = options_map.get(STAMP_KEY)
     plugins = [name for name, _ in options_map.get("plugin", ())]
-    return "beancount_factoring.plugin" in plugins and (
-        options_map.get(STAMP_KEY) != build_stamp()
-    )
+    # (A load the plugin ran in: its stamp, or its line for a load older than stamps.)
+    ran = stamp is not None or "beancount_factoring.plugin" in plugins
+    return ran and stamp != build_stamp()
 
 
 def drop_pickle(ledger: str) -> None:

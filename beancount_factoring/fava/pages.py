@@ -78,6 +78,8 @@ class FactoringPage(FavaExtensionBase):
         # the page for the default view is made in the background.
         state = self.state
         state.load()
+        if state.plugin_error is not None:
+            return  # The pages show the error, not figures (see ``data`` too).
         try:
             view = self._default_view()
         except Exception:  # noqa: BLE001 - the page's request shows it.
@@ -176,6 +178,11 @@ class FactoringPage(FavaExtensionBase):
     def config_error(self) -> str | None:
         return self.state.config_error
 
+    @property
+    def plugin_error(self) -> str | None:
+        """Why the factoring plugin did not run in this load: the page shows only that."""
+        return self.state.plugin_error
+
     def journal_url(self) -> str:
         """Fava's journal, without the current filters (the page adds ``?filter=^INV``)."""
         return flask.url_for(
@@ -198,6 +205,9 @@ class FactoringPage(FavaExtensionBase):
     def data(self) -> flask.Response:
         """The report for this request's parameters, as JSON; a bad parameter is a 400
         whose JSON says which (``{"error": "time: ..."}``)."""
+        if self.plugin_error is not None:
+            # Figures from books the plugin never checked would look as good as any.
+            return _json(json.dumps({"error": self.plugin_error}), 409)
         try:
             view = self.view()
             offset, limit = paging.page_bounds(flask.request.args)

@@ -23,8 +23,10 @@ from fava.core import FavaLedger
 from fava.ext import FavaExtensionError
 
 from beancount_factoring.cli_cache import stale_load
+from beancount_factoring.errors import coded
 from beancount_factoring.fava.config import ConfigError, PageConfig, parse_config
 from beancount_factoring.reports import ReportBook, compute
+from beancount_factoring.reports.plugin_run import plugin_not_run
 
 MODULE = "beancount_factoring.fava"
 CACHE_SIZE = 64
@@ -48,6 +50,8 @@ class LedgerState:
         self._entries: object = None
         self.config = PageConfig()
         self.config_error: str | None = None
+        # Why the factoring plugin did not run in this load (the pages then show no figures).
+        self.plugin_error: str | None = None
         self._book: ReportBook | None = None
         self._pages: OrderedDict[Hashable, Any] = OrderedDict()
         self._derived: dict[Hashable, Any] = {}
@@ -74,6 +78,7 @@ class LedgerState:
                 # Beancount read its cache, made by another build's plugin (an upgrade):
                 # the figures would be the old plugin's, so the Errors page says so.
                 self.ledger.extensions.errors.append(FavaExtensionError(None, STALE_CACHE, None))
+            self.plugin_error = _plugin_error(self.ledger)
             if self.config_error is not None:
                 # Fava empties this list before each load and shows it on its
                 # Errors page; the ledger itself loads as usual.
@@ -91,6 +96,8 @@ class LedgerState:
         """
         with self._lock:
             self.refresh()
+            if self.plugin_error is not None:
+                return  # No page shows figures of this load.
             try:
                 _ = self.book
             except Exception:  # noqa: BLE001 - a page request shows it, as before.
@@ -170,6 +177,21 @@ class LedgerState:
         thread = self._warmer
         if thread is not None:
             thread.join(timeout)
+
+
+def _plugin_error(ledger: FavaLedger) -> str | None:
+    """Why the factoring plugin did not run in this load, said on Fava's Errors page too."""
+    options: Any = ledger.options
+    not_run = plugin_not_run(options)
+    if not_run is None:
+        return None
+    message = coded(
+        "FCT315",
+        f"{not_run.message}. The factoring pages show no figures until the plugin runs.",
+    )
+    place: dict[str, Any] = {"filename": not_run.filename, "lineno": not_run.lineno}
+    ledger.extensions.errors.append(FavaExtensionError(place, message, None))
+    return message
 
 
 def _read_config(ledger: FavaLedger) -> tuple[PageConfig, str | None, Any]:
