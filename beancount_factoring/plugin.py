@@ -100,7 +100,8 @@ def _run(
     config, errors = parse_config(config_text, options_map)
     # Kept with the load (Beancount's pickle cache too): which build booked it.
     options_map[STAMP_KEY] = build_stamp()
-    book = read_book(entries, roots_of(options_map))
+    roots = roots_of(options_map)
+    book = read_book(entries, roots)
     errors.extend(book.errors)
     recorder = history.Recorder() if history.wanted() else None
     settlement = settle(book, config, recorder)
@@ -144,7 +145,7 @@ def _run(
     errors.extend(check_deposit_owners(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))
-    errors.extend(check_fuel_entries(entries, book))
+    errors.extend(check_fuel_entries(entries, book, roots.equity))
     errors.extend(check_account_names(entries, book))
     errors.extend(check_markup(entries))
     if entries:

@@ -537,3 +537,50 @@ def test_a_fuel_advance_that_links_its_invoice_and_names_its_load_is_booked():
     entries, errors = load(text, opens=False)
     assert errors == []
     assert balance(entries, FUEL) == D("-800.00")
+
+
+def test_a_fuel_advance_that_links_the_second_invoice_of_its_load_is_booked():
+    # A load billed twice (the linehaul INV-1001, then a detention invoice INV-1002 on
+    # the same load): an advance that links INV-1002 and names the load is INV-1002's,
+    # the load being INV-1002's too. 40% of 150.00 is 60.00 at most; 39.00 in the bank
+    # is 39.00 / 0.975 = 40.00 advanced, 1.00 fee.
+    text = (
+        RTS
+        + ENTRY_8.split("2025-03-03")[0]
+        .replace("780.00", "39.00")
+        .replace('"Fuel advance load TQL-88412"\n', '"Fuel advance load TQL-88412" ^INV-1002\n')
+        + "2025-03-03"
+        + ENTRY_8.split("2025-03-03")[1]
+        + """
+2025-03-03 * "TQL" "INV-1002 detention on load TQL-88412"
+  invoice: "INV-1002"
+  load: "TQL-88412"
+  Assets:Receivable:Factored:TQL         150.00 USD
+  Income:Freight:Linehaul
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == D("-40.00")
+    assert {leg[2] for leg in legs(txn(entries, "Fuel advance load TQL-88412"))} == {
+        None,
+        "INV-1002",
+    }
+
+
+def test_an_opening_balance_of_the_fuel_advances_account_under_renamed_roots_is_no_error():
+    # option "name_equity" "Eigenkapital": the opening balance posts to the ledger's own
+    # equity root, not to Equity:, and is the books' start all the same.
+    text = (
+        'option "name_equity" "Eigenkapital"\n'
+        + RTS
+        + """
+2024-11-01 open Eigenkapital:Eroeffnungsbilanz
+
+2024-11-01 * "Opening balances"
+  Liabilities:Factor:RTS:FuelAdvances   -300.00 USD
+  Eigenkapital:Eroeffnungsbilanz
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert errors == []

@@ -23,20 +23,24 @@ from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger.book import Book
 
 
-def check_fuel_entries(entries: list[data.Directive], book: Book) -> list[FactoringError]:
-    """FCT134 on each transaction that is no event and posts to a fuel-advances account."""
+def check_fuel_entries(
+    entries: list[data.Directive], book: Book, equity: str = "Equity"
+) -> list[FactoringError]:
+    """FCT134 on each transaction that is no event and posts to a fuel-advances account
+    (``equity``: the ledger's equity root, ``option "name_equity"``)."""
     accounts = {a.fuel_advances for a in book.agreements.latest() if a.fuel_advances}
     # (The plugin writes the fuel-advances postings itself: a ledger that writes none
     # of its own, by far the most, is not read again.)
     if not any(account in book.first_use for account in accounts):
         return []
     events = {event.index for event in book.events}
+    equity_prefix = equity + ":"
     errors = []
     for index, entry in enumerate(entries):
         if type(entry) is not data.Transaction or index in events:
             continue
         account = next((p.account for p in entry.postings if p.account in accounts), None)
-        if account is None or any(p.account.startswith("Equity:") for p in entry.postings):
+        if account is None or any(p.account.startswith(equity_prefix) for p in entry.postings):
             continue
         message = (
             f"This transaction posts to {account} by hand: the plugin does not read it, "

@@ -624,18 +624,20 @@ def _own_id(entry: Any, booked: Any, value: str, content_ids: bool) -> str:
     if mine.units == theirs and abs((entry.date - booked.date).days) <= REUSED_DAYS:
         return value
     where = f"{(booked.meta or {}).get('filename')}:{(booked.meta or {}).get('lineno')}"
+    # (None: the booked entry moved to another account, or posts it in two currencies.)
+    shown = theirs if theirs is not None else f"nothing on {mine.account} (in one currency)"
     if content_ids:
         if mine.units != theirs or entry.date != booked.date:
             entry.meta[CHANGED_KEY] = (
                 f"the statement has {mine.units} on {entry.date}, the booked entry ({where}) "
-                f"{theirs} on {booked.date}: it is this line, edited by hand, and is not "
+                f"{shown} on {booked.date}: it is this line, edited by hand, and is not "
                 "imported again; correct the booked entry if the statement is right"
             )
         return value
     own = f"{value}-{entry.date:%Y%m%d}-{mine.units.number if mine.units else ''}"
     entry.meta[ID_KEY] = own
     entry.meta[REUSED_KEY] = (
-        f"the bank gave this line the id of another ({booked.date}, {theirs}, booked "
+        f"the bank gave this line the id of another ({booked.date}, {shown}, booked "
         f"at {where}): imported as a line of its own"
     )
     return own

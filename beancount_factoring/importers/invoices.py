@@ -114,6 +114,8 @@ _CREDIT_KIND = re.compile(
 )
 # A kind that names an invoice (`Deposit Invoice` is one, not a deposit).
 _INVOICE_KIND = re.compile(r"invoice|rechnung|\bbill\b|lasku", re.IGNORECASE)
+# A kind that names a document that is no credit: an invoice, or a debit memo.
+_DEBIT_KIND = re.compile(_INVOICE_KIND.pattern + r"|\bdebit\b", re.IGNORECASE)
 # A kind that is no invoice at all: cash received or paid, a journal entry.
 _NOT_INVOICE_KIND = re.compile(
     r"\b(?:payments?|receipts?|deposits?|journal|write[\s-]?offs?|refunds?)\b", re.IGNORECASE
@@ -132,9 +134,15 @@ class _Invoice:
     totals: list[tuple[Decimal, int]] = field(default_factory=list)
     # Each row's cells (as a hash) -> its line: a row exported twice doubles the invoice.
     rows: dict[int, int] = field(default_factory=dict)
-    # What its rows' kind column says (`_kind_column`): the first kind, its line, and
-    # whether it is a credit.
-    kind: tuple[str, int, bool] | None = None
+    # What its rows' kind column says (`_kind_column`), by what it is ("credit", "debit":
+    # an invoice or a debit memo, "item": none of those, the kind of an item, such as
+    # Linehaul): the first such kind and its line.
+    kinds: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def credited(self) -> bool:
+        """Whether its kind column says it is a credit: every row a credit's (a column
+        that also names items, Linehaul beside Fuel Credit, says what each item is)."""
+        return "credit" in self.kinds and len(self.kinds) == 1
 
 
 @dataclass
@@ -250,7 +258,7 @@ def _read_kind(
     table: Table, line: int, cells: Sequence[Cell], column: tuple[int, str], invoice: _Invoice
 ) -> None:
     """Take a row's kind for its invoice: FCT209 for a row that is no invoice (a payment),
-    FCT210 for an invoice whose rows are of a credit and of an invoice."""
+    FCT210 for an invoice whose rows are of a credit and of an invoice or debit memo."""
     text = _cell(cells, column[0])
     if not text:
         return
@@ -263,10 +271,10 @@ def _read_kind(
             "the bank statement"
         )
         raise table.fail(line, column[1], message, code="FCT209")
-    if invoice.kind is None:
-        invoice.kind = (text, line, credit)
-    elif invoice.kind[2] != credit:
-        first, at, _ = invoice.kind
+    what = "credit" if credit else "debit" if _DEBIT_KIND.search(text) else "item"
+    invoice.kinds.setdefault(what, (text, line))
+    if "credit" in invoice.kinds and "debit" in invoice.kinds:
+        first, at = invoice.kinds["debit" if credit else "credit"]
         message = (
             f"invoice {invoice.number} is {first!r} on line {at}, {text!r} here: one number "
             "cannot be an invoice and a credit; correct the row, or export again"
@@ -832,7 +840,7 @@ class InvoiceImporter(Importer):
                 message = f"invoice {invoice.number}: the items add up to {face}, not {expected}"
                 raise ImportFailure(path, line, message, self.columns["total"], code="FCT210")
         amounts = invoice.amounts
-        if invoice.kind is not None and invoice.kind[2] and face > 0:
+        if invoice.credited() and face > 0:
             # A credit its kind column names, written positive: a credit note all the same.
             amounts = {income: -number for income, number in amounts.items()}
             face = -face

@@ -273,18 +273,25 @@ def _others_cost(
     bank's other wire fees (``Expenses:Bank:WireFees``), whose wire to a fuel vendor is no
     factoring cost. Such an account may hold other costs; a posting there counts as the
     factor's if the plugin wrote it (``factoring-part``), it names an invoice, or its entry
-    is the factor's: one of its events, one that links an invoice it bought, or one whose
-    payee or narration names it. (A ``fees`` account is the factor's alone: every posting
-    to it counts, a fee typed by hand without a word of the factor too.)"""
+    is the factor's: one of its events, one that posts to another of its accounts (a fee
+    taken from its reserve), one that links an invoice it bought, or one whose payee or
+    narration names it. (A ``fees`` account is the factor's alone: every posting to it
+    counts, a fee typed by hand without a word of the factor too; and so is an account
+    beside it, under the same parent: ``Expenses:Factoring:Summit:TransferFees``.)"""
     shared = {a.invoice_fee_account for a in agreements} | {
         a.transfer_fee_account for a in agreements
     }
     shared -= {a.fees for a in agreements}
+    # (A parent that is a root, ``Expenses``, says nothing.)
+    beside_fees = {a.fees.rpartition(":")[0] for a in agreements} - {""}
+    beside_fees = {parent for parent in beside_fees if ":" in parent}
+    shared = {account for account in shared if account.rpartition(":")[0] not in beside_fees}
     if not shared:
         return lambda line, entry: False
     event_factor = {event.index: event.factor for event in facts.book.events}
     states = facts.settlement.states
     agreements_ = facts.book.agreements
+    factor_of_account = facts.factor_of_account
 
     def others(line: Line, entry: data.Transaction) -> bool:
         if line.account not in shared or line.part is not None or line.invoice is not None:
@@ -292,6 +299,9 @@ def _others_cost(
         mine = owners.get(line.account, set())
         if event_factor.get(line.index) in mine:
             return False
+        for posting in entry.postings:
+            if posting.account not in shared and factor_of_account.get(posting.account) in mine:
+                return False
         for link in entry.links:
             state = states.get(link)
             if state is not None and state.factor is not None:

@@ -348,3 +348,21 @@ def test_of_two_factors_deposits_of_one_amount_the_typed_ones_factor_is_its_dupl
         lines.append(bank._replace(postings=[bank.postings[0], clearing]))
     mark_duplicates(lines, existing, similar=True)
     assert [e.narration for e in marked(lines)] == ["LAKESHORE ACH CREDIT"]
+
+
+def test_a_line_booked_to_another_bank_account_says_so() -> None:
+    """The ELD line of the checking account, its bank posting moved by hand to the
+    savings account: its duplicate's note said the booked entry had `None`; it says
+    the booked entry has nothing on the checking account."""
+    first = us_checking(FACTORS).extract(str(CSV), [])
+    eld = eld_line(first)
+    ledger = (
+        "2025-01-01 open Assets:Bank:Savings\n2025-01-01 open Expenses:Software\n"
+        f'2025-02-05 * "Trucklog" "ELD, February"\n  {ID_KEY}: "{eld.meta[ID_KEY]}"\n'
+        "  Assets:Bank:Savings    -35.00 USD\n  Expenses:Software\n"
+    )
+    entries, _ = imported(ledger)
+    (again,) = [e for e in entries if e.meta.get(ID_KEY) == eld.meta[ID_KEY]]
+    note = again.meta["differs-from-ledger"]
+    assert "None" not in note
+    assert "nothing on Assets:Bank:Checking" in note

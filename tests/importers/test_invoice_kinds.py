@@ -141,3 +141,30 @@ def test_a_credit_note_exported_again_with_another_amount_says_so(tmp_path: Path
         "CM-3,03/06/2025,,Bayline,BL-3,LINEHAUL,-50.00",
     )
     assert "differs-from-ledger" not in meta
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_a_type_column_of_the_items_is_read_as_before(tmp_path: Path, order) -> None:
+    # An export whose Type column says what each item is (Linehaul, Fuel Credit), with a
+    # Charge column of its own: the item "Fuel Credit" is a credit line of invoice RF-1,
+    # not a credit note. RF-1 is 1,000.00 - 50.00 = 950.00, in whichever row order (it
+    # was FCT210 "cannot be an invoice and a credit").
+    header = "Invoice #,Invoice Date,Due Date,Customer,Load #,Charge,Type,Amount"
+    rows = [
+        "RF-1,03/03/2025,04/02/2025,Bayline,BL-1,LINEHAUL,Linehaul,1000.00",
+        "RF-1,03/03/2025,04/02/2025,Bayline,BL-1,FSC,Fuel Credit,-50.00",
+    ]
+    path = write(tmp_path, *(rows[i] for i in order), header=header)
+    assert faces(path) == {"RF-1": ("invoice", Decimal("950.00"), "*")}
+
+
+def test_an_invoice_and_a_debit_memo_that_are_a_credit_too(tmp_path: Path) -> None:
+    for kind in ("Invoice", "Debit Memo"):
+        path = write(
+            tmp_path,
+            f"RF-1,{kind},03/03/2025,,Bayline,BL-1,LINEHAUL,1000.00",
+            "RF-1,Credit Memo,03/03/2025,,Bayline,BL-1,FSC,100.00",
+        )
+        with pytest.raises(ImportFailure) as caught:
+            InvoiceImporter().extract(path, [])
+        assert caught.value.code == "FCT210", kind

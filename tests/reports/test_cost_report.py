@@ -337,3 +337,62 @@ def test_a_shared_transfer_fee_account_counts_only_the_factors_fees():
     customers = by_key(report.by_customer)
     assert customers[NO_INVOICE].fees == Fees(other=D("37.00"))
     assert sum((m.fees.total for m in report.by_month), D(0)) == D("72.00")
+
+
+# Summit's transfer fees on an account of Summit's own, beside its fees account
+# (Expenses:Factoring:Summit:TransferFees): every posting there is Summit's, as on the
+# fees account, a hand-typed one whose payee is the bank's too (the incoming wire fee
+# on Summit's deposit), and one that takes a fee from Summit's reserve.
+OWN_TRANSFER_ACCOUNT = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 15.00 USD
+  transfer-fee-account: Expenses:Factoring:Summit:TransferFees
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load A"
+  invoice: "A"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^A
+  Assets:Bank:Checking         915.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-04 * "Chase" "Incoming wire fee"
+  Expenses:Factoring:Summit:TransferFees   12.00 USD
+  Assets:Bank:Checking
+
+2025-04-03 * "TQL" "paid A" ^A
+  factoring: "collected"
+"""
+
+
+def test_a_transfer_fee_account_of_the_factors_own_counts_every_posting():
+    # 20.00 discount + 15.00 transfer fee + 12.00 typed by hand = 47.00, the account
+    # balances' sum; the all-in rate 47 / (950 x 30) x 365 = 60.19%.
+    book = book_of(full(OWN_TRANSFER_ACCOUNT))
+    report = book.cost(as_of=day(2025, 4, 30))
+    (line,) = report.by_factor
+    assert line.fees == Fees(discount=D("20.00"), transfer=D("15.00"), other=D("12.00"))
+    assert round(line.all_in_rate * 100, 2) == D("60.19")
+
+
+def test_a_shared_transfer_fee_account_counts_a_fee_taken_from_the_factors_reserve():
+    # A posting typed by hand against Summit's reserve is Summit's, whatever its payee:
+    # 72.00 as above and the 8.00 taken from the reserve.
+    text = (
+        SHARED_TRANSFER_ACCOUNT
+        + """
+2025-04-10 * "Reserve statement" "Wire fee"
+  Expenses:Bank:WireFees                8.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    book = book_of(full(text))
+    report = book.cost(as_of=day(2025, 4, 30))
+    (line,) = report.by_factor
+    assert line.fees.other == D("45.00")

@@ -227,6 +227,10 @@ def _conflict(
         return None
     key = load_key(load)
     number = state.invoice.number
+    own = state.invoice.load
+    if own is not None and load_key(own) == key:
+        # Its own load, which another invoice may bill too (a detention invoice).
+        return None
     other = settler.book.loads.get(key or "")
     if other is not None and other != number:
         return (
@@ -234,8 +238,7 @@ def _conflict(
             f'This fuel advance links invoice {number}, but its load: "{load}" is invoice '
             f"{other}'s: link the invoice whose funding recoups it, or correct the load",
         )
-    own = state.invoice.load
-    if other is None and own is not None and load_key(own) != key:
+    if other is None and own is not None:
         return (
             "FCT134",
             f'This fuel advance links invoice {number}, whose load is "{own}", but names '
