@@ -5,9 +5,12 @@ zeros (and any thousands separator) are gone before the plugin sees it, and a fa
 report, a bank line or an export that names the invoice as it is written (`^001023`)
 does not find it. A customer's payment linking `^001023` was then aged as a payment of
 no invoice, and the invoice as open, without a word. Since the zeros cannot be told
-from what Beancount keeps, a number written without quotes is an FCT134 error on the
-invoice's line, which asks for the quotes; the invoice is still booked under the
-number as read (1023), so the events that name it so apply and raise nothing more.
+from what Beancount keeps, the plugin reads the value's line back from the ledger's
+file: plain digits typed so (`invoice: 1023`) are the invoice's number, and any other
+number written without quotes (or one of a ledger read from a string, which cannot be
+read back) is an FCT134 error on the invoice's line, which asks for the quotes; the
+invoice is still booked under the number as read (1023), so the events that name it so
+apply and raise nothing more.
 The invoice importer reads such a number as the export's number of those digits
 (tests/importers/test_invoice_export_numbers.py).
 """
@@ -17,10 +20,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from beancount import loader
 
 from beancount_factoring.ledger.book import read_book
 
-from ledgers import balance, codes, load
+from ledgers import OPENS, balance, codes, load
 
 LEDGER = """
 2025-01-01 custom "factoring-agreement" "Summit"
@@ -98,3 +102,34 @@ def test_a_payment_posting_naming_its_invoice_without_quotes_is_an_error():
     assert "invoice: 1024 is written without quotes" in errors[0].message
     payment = next(e for e in entries if getattr(e, "narration", "") == "payment")
     assert errors[0].source["lineno"] == payment.meta["lineno"]
+
+
+def load_file(tmp_path, text: str):
+    """Load ledger text from a file on disk, as bean-check and Fava do: the typed text
+    of a value can then be read back from its line."""
+    path = tmp_path / "main.beancount"
+    path.write_text('plugin "beancount_factoring.plugin"\n' + OPENS + text, encoding="utf-8")
+    entries, errors, _ = loader.load_file(str(path))
+    return entries, errors
+
+
+@pytest.mark.parametrize("number", ["1023", "1023  ; from the TMS"])
+def test_plain_digits_without_quotes_in_a_file_are_the_invoices_number(tmp_path, number):
+    # Nothing was dropped from 1023: it is the invoice's name as typed, no error, and
+    # the deposit linking ^1023 funds it (reserve 5% of 1,000.00 = 50.00).
+    entries, errors = load_file(tmp_path, LEDGER.replace("NUMBER", number).replace("LINK", "1023"))
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")
+
+
+@pytest.mark.parametrize(("typed", "read"), [("001023", "1023"), ("1,023", "1023")])
+def test_digits_that_lost_zeros_or_a_separator_in_a_file_say_what_was_typed(tmp_path, typed, read):
+    entries, errors = load_file(tmp_path, LEDGER.replace("NUMBER", typed).replace("LINK", read))
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert f"invoice: {typed} is written without quotes" in message
+    assert f"reads it as the number {read}" in message
+    assert f'write it in quotes (invoice: "{typed}")' in message
+    assert errors[0].source["lineno"] == invoice_line(entries)
+    # Booked as read meanwhile: the deposit linking ^1023 funds it.
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")

@@ -166,7 +166,8 @@ def _changes(new: data.Transaction, booked: data.Transaction, key: str) -> list[
     number, known = new.meta.get(key), booked.meta.get(key)
     if str(number) != str(known):
         changes.append(f"number {number} here, {known} in the ledger")
-    if isinstance(known, Decimal):
+    if isinstance(known, Decimal) and str(number) != str(known):
+        # (Plain digits typed without quotes lose nothing: the plugin reads them so.)
         changes.append(
             f"the ledger's {key}: {known} is written without quotes, which Beancount reads "
             f'as a number (without leading zeros): write it {key}: "{number}"'

@@ -40,6 +40,7 @@ from beancount.core.amount import Amount
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.loads import load_key
+from beancount_factoring.ledger.typed import TypedNumbers
 from beancount_factoring.terms.agreement import (
     DEFAULT_ROOTS,
     DIRECTIVE,
@@ -221,6 +222,8 @@ class Book:
     # How many postings and balance assertions of the ledger use each factor's account:
     # an account whose every use a split replaced is not opened (``plugin._unused``).
     uses: dict[str, int] = field(default_factory=dict)
+    # The text typed for an ``invoice:`` Beancount read as a number (ledger/typed.py).
+    typed: TypedNumbers = field(default_factory=TypedNumbers)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -1004,7 +1007,10 @@ def _read_invoice(
     meta = entry.meta
     number = meta["invoice"]
     if isinstance(number, Decimal):
-        book.errors.append(make_error("FCT134", _unquoted_problem(number), meta, entry))
+        written = book.typed.typed(meta, "invoice")
+        if written != str(number):  # (plain digits typed so lose nothing: the number's name)
+            unquoted = _unquoted_problem(number, typed=written)
+            book.errors.append(make_error("FCT134", unquoted, meta, entry))
     number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
     other_number: str | None = None
@@ -1061,9 +1067,17 @@ def _read_invoice(
         book.other_keys.append(number)
 
 
-def _unquoted_problem(number: Decimal, meanwhile: str = "") -> str:
-    """What is wrong with an ``invoice:`` written without quotes: Beancount reads it as a
-    number, and what it drops (leading zeros, a thousands separator) cannot be told."""
+def _unquoted_problem(number: Decimal, meanwhile: str = "", typed: str | None = None) -> str:
+    """What is wrong with an ``invoice:`` written without quotes whose typed text is not
+    the number's own: Beancount reads it as a number, which drops leading zeros and a
+    thousands separator (or the ledger was read from a string, where it cannot be told)."""
+    if typed is not None:
+        return (
+            f"invoice: {typed} is written without quotes, so Beancount reads it as the "
+            f"number {number}: an event, a report or an export that names the invoice as "
+            f'it is written would not find it; write it in quotes (invoice: "{typed}"). '
+            f"It {meanwhile or f'is booked as {number}'} meanwhile"
+        )
     return (
         f"invoice: {number} is written without quotes, so Beancount reads it as a number, "
         "without leading zeros or thousands separators (001023 is read as 1023): an event, "
