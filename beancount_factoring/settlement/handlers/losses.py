@@ -17,7 +17,9 @@ becomes::
 Under the loan model the receivable, still on the books, is written off
 against the advance the factor forgives (Advances +2,000 / Receivable
 -2,000), so both models lose the same. A credit loss on an invoice bought with
-recourse is an FCT135 error: that factor charges it back instead.
+recourse is an FCT135 error: that factor charges it back instead. So is one
+for a reason the factor does not bear (``LOSS_REASONS``): non-recourse covers the
+customer's failure to pay, not a dispute or a deduction, which it charges back.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.handlers.chargeback import unread_part
 from beancount_factoring.terms import postings as P
 
+# The reasons of a loss a non-recourse factor bears: the customer did not pay (it is
+# insolvent, out of business) and the factor writes the invoice off. A dispute
+# (broker-claim), a short pay, a deduction or a debit of the client's is charged back
+# even without recourse (docs/ledger.md 6.16).
+LOSS_REASONS = ("write-off", "nonpayment")
+
 
 def settle_credit_loss(settler: Settler, event: Event) -> None:
     """Write off the invoices a credit-loss event links, as the agreement says."""
@@ -34,7 +42,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
     if states is None or unread_part(settler, event, states, "credit-loss"):
         return
     reason = settler.reason(event, "write-off")
-    if reason is None:
+    if reason is None or _charged_back(settler, event, reason):
         return
     for state in states:
         terms = state.agreement
@@ -93,3 +101,21 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
         expected.extend(legs)
     assert states[0].agreement is not None
     settler.write(event, expected, set(), states[0].agreement)
+
+
+def _charged_back(settler: Settler, event: Event, reason: str) -> bool:
+    """True after an FCT135: the reason is one the factor charges back, not a loss it bears
+    (nothing is booked, as for a credit loss under recourse)."""
+    if reason in LOSS_REASONS:
+        return False
+    settler.error(
+        "FCT135",
+        f'This credit loss gives reason: "{reason}", which is not a loss the factor bears: '
+        "a non-recourse factor bears only the customer's failure to pay (reason: "
+        '"write-off", the default, or "nonpayment"), and charges a dispute or a deduction '
+        f'back. Book a chargeback (factoring: "chargeback", reason: "{reason}"), or, if '
+        "the customer is insolvent, give its reason as write-off. Nothing of this event is "
+        "booked",
+        event,
+    )
+    return True
