@@ -32,6 +32,7 @@ models book it alike: a fuel advance is a debt to the factor either way.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -40,7 +41,7 @@ from beancount.core.data import Posting, Transaction
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.ledger.loads import load_key
-from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.context import SELLING, Settler
 from beancount_factoring.settlement.owed import FuelAdvance
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -89,7 +90,7 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     load = meta.get("load")
     load = str(load).strip() if isinstance(load, (str, Decimal)) else None
     key = load_key(load)
-    number = event.invoices[0] if event.invoices else settler.book.loads.get(key or "")
+    number = event.invoices[0] if event.invoices else _load_invoice(settler, key)
     state = settler.states.get(number) if number else None
     refusal = _refusal(event, agreement, received, load, state, stated) or _conflict(
         settler, event, load, state
@@ -149,6 +150,55 @@ def _park(settler: Settler, event: Event, terms: Agreement, received: _Received)
         entry = received.entry
         postings = list(entry.postings) + P.materialize(legs, "invoice", frozenset())
         settler.result.replaced[event.index] = entry._replace(postings=postings)
+
+
+def _load_invoice(settler: Settler, key: str | None) -> str | None:
+    """The invoice whose funding recoups an advance that names its load (or that a
+    repayment pays back): of a load on several invoices, in ``_shared_loads``' order, the
+    first not funded yet that holds advances of the load, else the first not funded."""
+    numbers = _shared_loads(settler).get(key or "")
+    if numbers is None:
+        return settler.book.loads.get(key or "")
+    states = settler.states
+    unfunded = [n for n in numbers if states[n].funded_on is None]
+    # (All funded: the first is refused, FCT133, as the load's only invoice would be.)
+    return next((n for n in unfunded if states[n].fuel), unfunded[0] if unfunded else numbers[0])
+
+
+def _shared_loads(settler: Settler) -> dict[str, list[str]]:
+    """The invoices of each load written on several invoices, in the order an advance on
+    the load goes to them: first the one a schedule or deposit names first (the funding
+    that recoups it: a rebill's, not its cancelled invoice's); then, when none is named
+    yet (or deposits name nothing), one the ledger does not credit (a credit note or a
+    payment to you that links it: a cancelled invoice is not funded); then file order.
+    """
+    if settler.shared_loads is not None:
+        return settler.shared_loads
+    by_load: dict[str, list[str]] = {}
+    invoices = settler.book.invoices
+    for number, invoice in invoices.items():
+        if invoice.load is not None:
+            by_load.setdefault(load_key(invoice.load) or invoice.load, []).append(number)
+    shared = {key: numbers for key, numbers in by_load.items() if len(numbers) > 1}
+    settler.shared_loads = shared
+    if not shared:
+        return shared
+    members = {number for numbers in shared.values() for number in numbers}
+    first_sold: dict[str, tuple[datetime.date, int, int]] = {}
+    credited: set[str] = set()
+    for event in settler.book.events:
+        if event.kind in SELLING:
+            at = (event.date, event.rank, event.index)
+            for number in event.invoices:
+                known = first_sold.get(number)
+                if number in members and (known is None or at < known):
+                    first_sold[number] = at
+        elif event.kind == "payment":
+            credited.update(number for number in event.invoices if number in members)
+    never = (datetime.date.max, 0, 0)
+    for numbers in shared.values():
+        numbers.sort(key=lambda n: (first_sold.get(n, never), n in credited, invoices[n].position))
+    return shared
 
 
 def _refusal(
@@ -227,6 +277,10 @@ def _conflict(
         return None
     key = load_key(load)
     number = state.invoice.number
+    own = state.invoice.load
+    if own is not None and load_key(own) == key:
+        # The invoice's own load (a load on several invoices: the one it recoups from).
+        return None
     other = settler.book.loads.get(key or "")
     if other is not None and other != number:
         return (
@@ -234,8 +288,7 @@ def _conflict(
             f'This fuel advance links invoice {number}, but its load: "{load}" is invoice '
             f"{other}'s: link the invoice whose funding recoups it, or correct the load",
         )
-    own = state.invoice.load
-    if other is None and own is not None and load_key(own) != key:
+    if other is None and own is not None:
         return (
             "FCT134",
             f'This fuel advance links invoice {number}, whose load is "{own}", but names '
