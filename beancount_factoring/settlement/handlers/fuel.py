@@ -330,21 +330,8 @@ def _audit(
             f"{cash - advance + fee + vat:+,.2f} {currency}; the difference is left on "
             f"{agreement.clearing}"
         )
-    limit = agreement.fuel_advance_rate
-    if state is not None and limit is not None:
-        # The rate bounds all the load's advances together: two within it each may not be.
-        most = round_money(state.face * limit, agreement.rounding)
-        if state.fuel + advance > most + settler.tolerance:
-            total = (
-                f"with the fuel advances already on the load ({state.fuel:,.2f}), "
-                f"{state.fuel + advance:,.2f} {currency}"
-                if state.fuel
-                else f"the advance of {advance:,.2f} {currency}"
-            )
-            problems.append(
-                f"{total} is more than fuel-advance-rate {limit} of invoice "
-                f"{state.invoice.number}'s {state.face:,.2f} ({most:,.2f})"
-            )
+    if state is not None:
+        problems.extend(_over_limit(settler, agreement, state, advance, currency))
     if problems:
         settler.error(
             "FCT180",
@@ -352,6 +339,43 @@ def _audit(
             f"({agreement.date}): " + "; ".join(problems),
             event,
         )
+
+
+def _over_limit(
+    settler: Settler, agreement: Agreement, state: InvoiceState, advance: Decimal, currency: str
+) -> list[str]:
+    """What is wrong with the size of an advance on an invoice: more than fuel-advance-rate
+    of it, or (with no such rate, or a rate above it) more than its funding pays. Both
+    bound all the load's advances together: two within a bound each may not be."""
+    total = (
+        f"with the fuel advances already on the load ({state.fuel:,.2f}), "
+        f"{state.fuel + advance:,.2f} {currency}"
+        if state.fuel
+        else f"the advance of {advance:,.2f} {currency}"
+    )
+    limit = agreement.fuel_advance_rate
+    if limit is not None:
+        most = round_money(state.face * limit, agreement.rounding)
+        if state.fuel + advance > most + settler.tolerance:
+            return [
+                f"{total} is more than fuel-advance-rate {limit} of invoice "
+                f"{state.invoice.number}'s {state.face:,.2f} ({most:,.2f})"
+            ]
+    # The factor recoups the advances from the invoice's funding: it does not advance
+    # more than that funding pays (the funding would take cash back), so more is a
+    # mistake in the amount or the load. (The split is worked out, not kept: the
+    # invoice's own terms are known only when it is sold.)
+    terms = state.agreement or agreement
+    split = state.factor_split or P.purchase_split(terms, state.face, state.currency)
+    pays = P.funding_cash(terms, split)
+    if state.fuel + advance > pays + settler.tolerance:
+        return [
+            f"{total} is more than invoice {state.invoice.number}'s funding pays before its "
+            f"fuel advances ({pays:,.2f} {currency}), from which the factor recoups them: "
+            "its funding would take cash back. Check the advance's amount, and its load (or "
+            "link the invoice it is for)"
+        ]
+    return []
 
 
 def _write_advance(
