@@ -27,13 +27,8 @@ from __future__ import annotations
 from beancount_factoring.ledger.book import Event
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.handlers.chargeback import unread_part
+from beancount_factoring.settlement.state import LOSS_REASONS
 from beancount_factoring.terms import postings as P
-
-# The reasons of a loss a non-recourse factor bears: the customer did not pay (it is
-# insolvent, out of business) and the factor writes the invoice off. A dispute
-# (broker-claim), a short pay, a deduction or a debit of the client's is charged back
-# even without recourse (docs/ledger.md 6.16).
-LOSS_REASONS = ("write-off", "nonpayment")
 
 
 def settle_credit_loss(settler: Settler, event: Event) -> None:
