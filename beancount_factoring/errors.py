@@ -30,7 +30,7 @@ CODES: dict[str, str] = {
     "FCT132": "an event names an unknown invoice or schedule",
     "FCT133": "an event does not fit the invoice's state",
     "FCT134": "an invoice or an event is malformed",
-    "FCT135": "a credit loss is booked on an invoice bought with recourse",
+    "FCT135": "a credit loss is booked that the factor does not bear (recourse, a dispute)",
     "FCT136": "a payment for an invoice the factor holds is booked as ours, or forwarded wrong",
     "FCT137": "a chargeback for nonpayment the agreement does not allow",
     "FCT140": "a release is larger than the reserve held",

@@ -136,6 +136,23 @@ def test_an_explicit_nonpayment_reason_is_checked_too():
     assert codes(errors) == ["FCT137"]
 
 
+def test_fct137__a_chargeback_for_a_write_off_is_the_customers_failure_to_pay():
+    # A write-off (the customer insolvent) is the loss a non-recourse factor bears: it
+    # passed as a dispute, the 950.00 charged back to the carrier without a word.
+    entries, errors = load(NON_RECOURSE + chargeback("2025-04-20", "write-off"))
+    assert codes(errors) == ["FCT137"]
+    assert 'charged back for the customer\'s failure to pay (reason: "write-off")' in (
+        errors[0].message
+    )
+    assert "bought without recourse (recourse-days: 0" in errors[0].message
+    assert balance(entries, CLEARING) == D("-950.00")
+    # With recourse, before the 90 days (47 after the funding), and on the 90th day.
+    _, errors = load(SUMMIT + chargeback("2025-04-20", "write-off"))
+    assert codes(errors) == ["FCT137"]
+    _, errors = load(SUMMIT + chargeback("2025-06-02", "write-off"))
+    assert errors == []
+
+
 # Overpayments: TQL pays 1,010.00 of 1,000.00. The 10.00 is TQL's money, owed back to
 # it, not revenue: Liabilities:Factoring:Summit:CustomerCredits:TQL -10.00, and Summit
 # adds it to the reserve (50.00 + 10.00 = 60.00 to release).

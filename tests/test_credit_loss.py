@@ -182,3 +182,51 @@ def test_fct134__an_amount_on_a_credit_loss_is_not_read(key):
     assert errors[0].source["lineno"] == event.meta["lineno"]
     assert event.postings == []
     assert balance(entries, RESERVE) == D("60.00")
+
+
+# The reasons of a loss the factor bears under non-recourse: the customer's failure to
+# pay (insolvency), written off. Every other reason is a dispute or a deduction the
+# carrier bears, which even a non-recourse factor charges back (docs/ledger.md 6.16;
+# research/domain.md 2.2: non-recourse covers the debtor's insolvency only).
+CARRIERS_REASONS = [
+    "broker-claim",
+    "shortpay",
+    "chargeback",
+    "client-debit",
+    "overadvance",
+    "direct-payment-by-client",
+]
+
+
+@pytest.mark.parametrize("reason", CARRIERS_REASONS)
+def test_fct135__a_credit_loss_for_a_dispute_is_charged_back_not_written_off(reason):
+    # It was booked as the factor's loss: the carrier lost the 60.00 reserve only, when
+    # the factor charges the dispute back and the carrier owes 2,000.00 - 60.00 = 1,940.00.
+    entries, errors = load(RTS + f'  reason: "{reason}"\n', opens=False)
+    assert codes(errors) == ["FCT135"]
+    event = txn(entries, "Reserve forfeited - debtor insolvent")
+    assert errors[0].source["lineno"] == event.meta["lineno"]
+    assert f'reason: "{reason}"' in errors[0].message
+    assert f'(factoring: "chargeback", reason: "{reason}")' in errors[0].message
+    assert event.postings == []
+    assert balance(entries, RESERVE) == D("60.00")
+    assert balance(entries, LOSS) == 0
+
+
+@pytest.mark.parametrize("reason", ["write-off", "nonpayment"])
+def test_a_credit_loss_for_the_customers_failure_to_pay_is_the_factors(reason):
+    entries, errors = load(RTS + f'  reason: "{reason}"\n', opens=False)
+    assert errors == []
+    assert balance(entries, LOSS) == D("60.00")
+    assert balance(entries, RESERVE) == 0
+
+
+def test_the_chargeback_fct135_asks_for_books_the_dispute_with_no_error():
+    # The dispute charged back: Receivable +2,000.00, Reserve -60.00, and the
+    # 2,000.00 - 60.00 = 1,940.00 the carrier owes waits on the clearing account.
+    text = RTS.replace('factoring: "credit-loss"', 'factoring: "chargeback"')
+    entries, errors = load(text + '  reason: "broker-claim"\n', opens=False)
+    assert errors == []
+    assert balance(entries, RESERVE) == 0
+    assert balance(entries, CLEARING) == D("-1940.00")
+    assert balance(entries, RECEIVABLE) == D("2000.00")

@@ -584,3 +584,44 @@ def test_an_opening_balance_of_the_fuel_advances_account_under_renamed_roots_is_
     )
     _, errors = load(text, opens=False)
     assert errors == []
+
+
+def test_fct180__a_fuel_advance_more_than_its_invoices_funding_pays_without_a_rate():
+    # No fuel-advance-rate. INV-1001's funding pays 2,000.00 x 0.97 = 1,940.00 less the
+    # 2.5% fee of 50.00: 1,890.00. An advance of 2,000.00 (1,950.00 in the bank) is more:
+    # the funding would be 1,890.00 - 2,000.00 = -110.00, booked without a word.
+    text = RTS.replace("  fuel-advance-rate: 0.40\n", "") + ENTRY_8.replace(
+        "780.00 USD", "1950.00 USD"
+    )
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT180"]
+    event = txn(entries, "Fuel advance load TQL-88412")
+    assert errors[0].source["lineno"] == event.meta["lineno"]
+    assert (
+        "the advance of 2,000.00 USD is more than invoice INV-1001's funding pays before "
+        "its fuel advances (1,890.00 USD)" in errors[0].message
+    )
+    # Still booked, as the bank says.
+    assert balance(entries, FUEL) == D("-2000.00")
+
+
+def test_a_fuel_advance_of_all_its_invoices_funding_pays_is_no_error():
+    # 1,890.00 exactly (1,842.75 in the bank: 1,890.00 less its 2.5% fee of 47.25); the
+    # funding then brings nothing: 1,890.00 - 1,890.00 = 0.00.
+    text = RTS.replace("  fuel-advance-rate: 0.40\n", "") + ENTRY_8.replace(
+        "780.00 USD", "1842.75 USD"
+    )
+    _, errors = load(text, opens=False)
+    assert errors == []
+
+
+def test_fct180__two_fuel_advances_more_than_the_funding_pays_together():
+    # 1,000.00 (975.00 in the bank) and 1,000.00: 2,000.00 together, more than 1,890.00.
+    text = RTS.replace("  fuel-advance-rate: 0.40\n", "")
+    first = ENTRY_8.replace("780.00 USD", "975.00 USD")
+    second = SECOND_ADVANCE.replace("487.50 USD", "975.00 USD")
+    _, errors = load(text + first + second, opens=False)
+    assert codes(errors) == ["FCT180"]
+    assert "with the fuel advances already on the load (1,000.00), 2,000.00 USD" in (
+        errors[0].message
+    )

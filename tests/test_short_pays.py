@@ -169,6 +169,23 @@ def test_nothing_paid_with_a_reason_is_a_short_pay_of_the_whole_face():
     ]
 
 
+@pytest.mark.parametrize("reason", ["nonpayment", "write-off"])
+def test_nothing_paid_for_the_customers_failure_to_pay_is_no_short_pay(reason):
+    # The customer did not pay at all: a chargeback (the invoice comes back to you, held
+    # to the recourse-days) or a non-recourse factor's credit loss. As a short pay the
+    # 2,000.00 left revenue and 1,900.00 was owed to the factor, in silence, even under
+    # a non-recourse agreement that bears the loss.
+    text = NOTHING_PAID.replace("paid: 0.00 USD", f'paid: 0.00 USD\n  reason: "{reason}"')
+    entries, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    event = txn(entries, "Short pay: late-delivery deduction")
+    assert errors[0].source["lineno"] == event.meta["lineno"]
+    assert 'a chargeback (factoring: "chargeback")' in errors[0].message
+    assert '(factoring: "credit-loss")' in errors[0].message
+    assert legs(event) == []
+    assert balance(entries, RESERVE) == D("100.00")
+
+
 def test_a_quoted_paid_is_reported_as_text_in_quotes():
     text = RTS.replace("paid: 1850.00 USD", 'paid: "1850.00 USD"')
     _, errors = load(text)

@@ -15,7 +15,7 @@ shown as ``unexplained``, and the fees accrued are summed.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from beancount_factoring.ledger.book import Invoice
@@ -50,9 +50,20 @@ def typical_days(facts: Facts, as_of: datetime.date) -> dict[str, int]:
         snap = facts.snap(number, as_of)
         if snap is None or snap.funded_on is None or snap.collected_on is None:
             continue
-        days = ((snap.paid_in_full_on or snap.collected_on) - snap.funded_on).days
+        first = first_funded(facts.timeline[number]) or snap.funded_on
+        days = ((snap.paid_in_full_on or snap.collected_on) - first).days
         totals.setdefault(invoice.customer, []).append(days)
     return {customer: round(sum(days) / len(days)) for customer, days in totals.items()}
+
+
+def first_funded(history: Sequence[Snap]) -> datetime.date | None:
+    """The day an invoice was first funded. A buyout funds it again, for the new factor
+    (``Snap.funded_on``), but its customer pays on its own time: its days to pay run
+    from the first funding."""
+    for snap in history:
+        if snap.funded_on is not None:
+            return snap.funded_on
+    return None
 
 
 def forfeits(
@@ -121,7 +132,10 @@ def reserve_line(
     short_paid = facts.reserve_short_paid(number, as_of)
     forfeited, reason, forfeited_on = forfeits(history, invoice.face.number or ZERO, short_paid)
     fees_due = ZERO if snap.released_on else snap.base_fee + snap.late_fee
-    status, expected, days_overdue = _status(snap, invoice, as_of, forfeited, fees_due, typical)
+    first = first_funded(history) or snap.funded_on
+    status, expected, days_overdue = _status(
+        snap, invoice, as_of, first, forfeited, fees_due, typical
+    )
     face = invoice.face.number or ZERO
     accrued = fees_due
     if status == AWAITING_COLLECTION:
@@ -171,12 +185,14 @@ def _status(
     snap: Snap,
     invoice: Invoice,
     as_of: datetime.date,
+    first_funding: datetime.date,
     forfeited: Decimal,
     fees_due: Decimal,
     typical: Callable[[str], int],
 ) -> tuple[str, datetime.date | None, int]:
     """Where the invoice's reserve stands: its status, the day it is expected back, and
-    the days it is overdue."""
+    the days it is overdue (an invoice not collected yet is expected its customer's
+    typical days after ``first_funding``, the first factor's, whatever buyout came since)."""
     agreement = snap.agreement
     assert agreement is not None and snap.funded_on is not None
     release_days = agreement.release_days
@@ -209,7 +225,7 @@ def _status(
         collection = invoice.due
         if collection is None:
             days = typical(invoice.customer)
-            collection = snap.funded_on + datetime.timedelta(days=days)
+            collection = first_funding + datetime.timedelta(days=days)
         expected = collection + datetime.timedelta(days=release_days or 0)
     return status, expected, days_overdue
 

@@ -51,6 +51,10 @@ class Settler:
         # The days each invoice is named by a schedule or a deposit: only for the message
         # of an event that comes before them (``sold_later``), built at the first one.
         self._sold_on: dict[str, list[tuple[datetime.date, str]]] | None = None
+        # The invoices of each load written on several invoices (a rebill, an accessorial
+        # invoice), by ``load_key``, in the order a fuel advance that names the load goes
+        # to them: built at the first such advance (handlers/fuel.py).
+        self.shared_loads: dict[str, list[str]] | None = None
 
     # Helpers shared by the handlers.
 

@@ -58,6 +58,11 @@ REASONS = (
     "fee",
     "additional-payment",
 )
+# The reasons that are the customer's failure to pay (it is insolvent, out of
+# business): the risk a non-recourse factor bears, writing the invoice off, and a factor
+# with recourse charges back only once its recourse days have run. Every other reason
+# (a dispute, a short pay, a deduction) is charged back at any time (docs/ledger.md 6.16).
+LOSS_REASONS = ("write-off", "nonpayment")
 
 
 @dataclass(slots=True)

@@ -315,3 +315,76 @@ def test_a_reserve_a_short_pay_took_whole_is_forfeited_not_released() -> None:
     }
     line = after["INV-4"]
     assert (line.status, line.held, line.forfeited) == (FORFEITED, Decimal("0"), Decimal("100.00"))
+
+
+# Lakeshore funds INV-1201 (TQL) and INV-1202 (CHR) on 06-11; Pinecrest (release-days
+# 5) buys them out on 07-21. CHR pays Pinecrest INV-1202 on 07-26, 45 days after its
+# first funding (5 after the buyout); Pinecrest funds CHR's INV-1203 on 07-25.
+BOUGHT_OUT = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Assets:Receivable:CHR
+2025-01-01 open Income:Freight:Linehaul
+
+2025-01-01 custom "factoring-agreement" "Lakeshore"
+  advance-rate: 0.95
+  fee: "tiered 2%/30d + 0.5%/10d"
+  recourse-days: 90
+  payee: "LAKESHORE FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-06-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.97
+  fee: "flat 3%"
+  release-days: 5
+  recourse-days: 0
+  payee: "PINECREST CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-06-10 * "TQL" "Load TQL-91001"
+  invoice: "INV-1201"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight:Linehaul
+
+2025-06-10 * "CHR" "Load CHR-60113"
+  invoice: "INV-1202"
+  Assets:Receivable:CHR        1000.00 USD
+  Income:Freight:Linehaul
+
+2025-06-11 * "LAKESHORE FUNDING" "ACH deposit" ^INV-1201 ^INV-1202
+  Assets:Bank:Checking         2790.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-07-21 * "Pinecrest Capital" "Buyout of Lakeshore's open invoices"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Lakeshore"
+
+2025-07-24 * "CHR" "Load CHR-60200"
+  invoice: "INV-1203"
+  Assets:Receivable:CHR        1000.00 USD
+  Income:Freight:Linehaul
+
+2025-07-25 * "PINECREST CAPITAL" "ACH deposit" ^INV-1203
+  Assets:Bank:Checking          940.00 USD
+  Assets:Factoring:Pinecrest:Clearing
+
+2025-07-26 * "CHR" "CHR paid Pinecrest" ^INV-1202
+  factoring: "collected"
+"""
+
+
+def test_after_a_buyout_the_expected_collection_runs_from_the_first_funding() -> None:
+    # A buyout does not change when the customer pays: TQL has paid nothing yet (30
+    # days), so INV-1201, first funded 06-11, is expected 06-11 + 30 = 07-11, back
+    # 5 days later: 07-16 (not 07-21 + 30 + 5 = 08-25). CHR took 45 days (06-11 to
+    # 07-26, not the 5 since the buyout): INV-1203 is expected 07-25 + 45 = 09-08, its
+    # reserve 09-13 (not 07-25 + 5 + 5 = 08-04).
+    book = book_of(BOUGHT_OUT)
+    assert book.warnings == ()
+    found = lines(book.reserve(as_of=day(2025, 7, 31), factor="pinecrest"))
+    assert found["INV-1201"].status == AWAITING_COLLECTION
+    assert found["INV-1201"].expected_release == day(2025, 7, 16)
+    assert found["INV-1203"].expected_release == day(2025, 9, 13)

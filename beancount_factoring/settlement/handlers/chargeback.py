@@ -13,7 +13,7 @@ from beancount.core.amount import Amount
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
-from beancount_factoring.settlement.state import ZERO, InvoiceState
+from beancount_factoring.settlement.state import LOSS_REASONS, ZERO, InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
 
@@ -32,8 +32,8 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
         assert state.agreement is not None and state.funded_on and state.purchase
         # The fee accrued to the day is charged then: with the VAT of that day.
         agreement = agreements.charged_on(state.agreement, event.date)
-        if reason == "nonpayment":
-            _check_recourse(settler, event, state, agreement)
+        if reason in LOSS_REASONS:
+            _check_recourse(settler, event, state, agreement, reason)
         fee = P.fee_due(
             agreement,
             state.face,
@@ -192,9 +192,10 @@ def _owed_as_written(
 
 
 def _check_recourse(
-    settler: Settler, event: Event, state: InvoiceState, agreement: Agreement
+    settler: Settler, event: Event, state: InvoiceState, agreement: Agreement, reason: str
 ) -> None:
-    """A chargeback for nonpayment needs recourse, and its recourse-days run out.
+    """A chargeback for nonpayment (or a write-off) needs recourse, and its recourse-days
+    run out.
 
     The chargeback is booked all the same: the factor did sell the invoice
     back and its next deposit nets it. The error is there to dispute it.
@@ -210,9 +211,14 @@ def _check_recourse(
             f"it comes {days} days after the funding on {state.funded_on}, before the "
             f"{agreement.recourse_days} recourse-days of {terms} have run"
         )
+    what = (
+        "nonpayment"
+        if reason == "nonpayment"
+        else f'the customer\'s failure to pay (reason: "{reason}")'
+    )
     settler.error(
         "FCT137",
-        f"Invoice {state.invoice.number} is charged back for nonpayment, but {why}. "
+        f"Invoice {state.invoice.number} is charged back for {what}, but {why}. "
         "The chargeback is booked as the factor made it; dispute it with the factor, or "
         'give its reason if it is a dispute (reason: "broker-claim"), or correct the '
         "agreement",

@@ -51,7 +51,7 @@ from beancount.core.amount import Amount
 from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.book import SOURCE_KEYS, Event
 from beancount_factoring.settlement.context import Settler
-from beancount_factoring.settlement.state import InvoiceState
+from beancount_factoring.settlement.state import LOSS_REASONS, InvoiceState
 from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
@@ -160,6 +160,16 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
             f"paid: {meta.get('paid')} says the customer paid nothing: if the factor "
             'closed the invoice unpaid, give its reason (reason: "broker-claim"...), or '
             "book a chargeback or a credit-loss; otherwise correct paid:"
+        )
+    elif event.amount == 0 and not partial and meta["reason"] in LOSS_REASONS:
+        # A short pay of the whole face is a deduction you bear, whatever the recourse:
+        # the customer's failure to pay is a chargeback's, or a non-recourse factor's loss.
+        problem = (
+            f"paid: {meta.get('paid')} with reason: {meta['reason']!r} says the customer did "
+            "not pay: that is no short pay (a deduction you bear, whatever the agreement's "
+            'recourse), but a chargeback (factoring: "chargeback") or, if the agreement '
+            'is non-recourse, a credit loss the factor bears (factoring: "credit-loss"): '
+            "book that event instead. Nothing of this event is booked"
         )
     elif partial not in (True, False):
         problem = f"partial: {partial!r} must be TRUE or FALSE"

@@ -32,6 +32,7 @@ models book it alike: a fuel advance is a debt to the factor either way.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -40,7 +41,7 @@ from beancount.core.data import Posting, Transaction
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.ledger.loads import load_key
-from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.context import SELLING, Settler
 from beancount_factoring.settlement.owed import FuelAdvance
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -89,7 +90,7 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     load = meta.get("load")
     load = str(load).strip() if isinstance(load, (str, Decimal)) else None
     key = load_key(load)
-    number = event.invoices[0] if event.invoices else settler.book.loads.get(key or "")
+    number = event.invoices[0] if event.invoices else _load_invoice(settler, key)
     state = settler.states.get(number) if number else None
     refusal = _refusal(event, agreement, received, load, state, stated) or _conflict(
         settler, event, load, state
@@ -149,6 +150,55 @@ def _park(settler: Settler, event: Event, terms: Agreement, received: _Received)
         entry = received.entry
         postings = list(entry.postings) + P.materialize(legs, "invoice", frozenset())
         settler.result.replaced[event.index] = entry._replace(postings=postings)
+
+
+def _load_invoice(settler: Settler, key: str | None) -> str | None:
+    """The invoice whose funding recoups an advance that names its load (or that a
+    repayment pays back): of a load on several invoices, in ``_shared_loads``' order, the
+    first not funded yet that holds advances of the load, else the first not funded."""
+    numbers = _shared_loads(settler).get(key or "")
+    if numbers is None:
+        return settler.book.loads.get(key or "")
+    states = settler.states
+    unfunded = [n for n in numbers if states[n].funded_on is None]
+    # (All funded: the first is refused, FCT133, as the load's only invoice would be.)
+    return next((n for n in unfunded if states[n].fuel), unfunded[0] if unfunded else numbers[0])
+
+
+def _shared_loads(settler: Settler) -> dict[str, list[str]]:
+    """The invoices of each load written on several invoices, in the order an advance on
+    the load goes to them: first the one a schedule or deposit names first (the funding
+    that recoups it: a rebill's, not its cancelled invoice's); then, when none is named
+    yet (or deposits name nothing), one the ledger does not credit (a credit note or a
+    payment to you that links it: a cancelled invoice is not funded); then file order.
+    """
+    if settler.shared_loads is not None:
+        return settler.shared_loads
+    by_load: dict[str, list[str]] = {}
+    invoices = settler.book.invoices
+    for number, invoice in invoices.items():
+        if invoice.load is not None:
+            by_load.setdefault(load_key(invoice.load) or invoice.load, []).append(number)
+    shared = {key: numbers for key, numbers in by_load.items() if len(numbers) > 1}
+    settler.shared_loads = shared
+    if not shared:
+        return shared
+    members = {number for numbers in shared.values() for number in numbers}
+    first_sold: dict[str, tuple[datetime.date, int, int]] = {}
+    credited: set[str] = set()
+    for event in settler.book.events:
+        if event.kind in SELLING:
+            at = (event.date, event.rank, event.index)
+            for number in event.invoices:
+                known = first_sold.get(number)
+                if number in members and (known is None or at < known):
+                    first_sold[number] = at
+        elif event.kind == "payment":
+            credited.update(number for number in event.invoices if number in members)
+    never = (datetime.date.max, 0, 0)
+    for numbers in shared.values():
+        numbers.sort(key=lambda n: (first_sold.get(n, never), n in credited, invoices[n].position))
+    return shared
 
 
 def _refusal(
@@ -229,7 +279,7 @@ def _conflict(
     number = state.invoice.number
     own = state.invoice.load
     if own is not None and load_key(own) == key:
-        # Its own load, which another invoice may bill too (a detention invoice).
+        # The invoice's own load (a load on several invoices: the one it recoups from).
         return None
     other = settler.book.loads.get(key or "")
     if other is not None and other != number:
@@ -280,21 +330,8 @@ def _audit(
             f"{cash - advance + fee + vat:+,.2f} {currency}; the difference is left on "
             f"{agreement.clearing}"
         )
-    limit = agreement.fuel_advance_rate
-    if state is not None and limit is not None:
-        # The rate bounds all the load's advances together: two within it each may not be.
-        most = round_money(state.face * limit, agreement.rounding)
-        if state.fuel + advance > most + settler.tolerance:
-            total = (
-                f"with the fuel advances already on the load ({state.fuel:,.2f}), "
-                f"{state.fuel + advance:,.2f} {currency}"
-                if state.fuel
-                else f"the advance of {advance:,.2f} {currency}"
-            )
-            problems.append(
-                f"{total} is more than fuel-advance-rate {limit} of invoice "
-                f"{state.invoice.number}'s {state.face:,.2f} ({most:,.2f})"
-            )
+    if state is not None:
+        problems.extend(_over_limit(settler, agreement, state, advance, currency))
     if problems:
         settler.error(
             "FCT180",
@@ -302,6 +339,43 @@ def _audit(
             f"({agreement.date}): " + "; ".join(problems),
             event,
         )
+
+
+def _over_limit(
+    settler: Settler, agreement: Agreement, state: InvoiceState, advance: Decimal, currency: str
+) -> list[str]:
+    """What is wrong with the size of an advance on an invoice: more than fuel-advance-rate
+    of it, or (with no such rate, or a rate above it) more than its funding pays. Both
+    bound all the load's advances together: two within a bound each may not be."""
+    total = (
+        f"with the fuel advances already on the load ({state.fuel:,.2f}), "
+        f"{state.fuel + advance:,.2f} {currency}"
+        if state.fuel
+        else f"the advance of {advance:,.2f} {currency}"
+    )
+    limit = agreement.fuel_advance_rate
+    if limit is not None:
+        most = round_money(state.face * limit, agreement.rounding)
+        if state.fuel + advance > most + settler.tolerance:
+            return [
+                f"{total} is more than fuel-advance-rate {limit} of invoice "
+                f"{state.invoice.number}'s {state.face:,.2f} ({most:,.2f})"
+            ]
+    # The factor recoups the advances from the invoice's funding: it does not advance
+    # more than that funding pays (the funding would take cash back), so more is a
+    # mistake in the amount or the load. (The split is worked out, not kept: the
+    # invoice's own terms are known only when it is sold.)
+    terms = state.agreement or agreement
+    split = state.factor_split or P.purchase_split(terms, state.face, state.currency)
+    pays = P.funding_cash(terms, split)
+    if state.fuel + advance > pays + settler.tolerance:
+        return [
+            f"{total} is more than invoice {state.invoice.number}'s funding pays before its "
+            f"fuel advances ({pays:,.2f} {currency}), from which the factor recoups them: "
+            "its funding would take cash back. Check the advance's amount, and its load (or "
+            "link the invoice it is for)"
+        ]
+    return []
 
 
 def _write_advance(

@@ -17,7 +17,9 @@ becomes::
 Under the loan model the receivable, still on the books, is written off
 against the advance the factor forgives (Advances +2,000 / Receivable
 -2,000), so both models lose the same. A credit loss on an invoice bought with
-recourse is an FCT135 error: that factor charges it back instead.
+recourse is an FCT135 error: that factor charges it back instead. So is one
+for a reason the factor does not bear (``LOSS_REASONS``): non-recourse covers the
+customer's failure to pay, not a dispute or a deduction, which it charges back.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 from beancount_factoring.ledger.book import Event
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.handlers.chargeback import unread_part
+from beancount_factoring.settlement.state import LOSS_REASONS
 from beancount_factoring.terms import postings as P
 
 
@@ -34,7 +37,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
     if states is None or unread_part(settler, event, states, "credit-loss"):
         return
     reason = settler.reason(event, "write-off")
-    if reason is None:
+    if reason is None or _charged_back(settler, event, reason):
         return
     for state in states:
         terms = state.agreement
@@ -93,3 +96,21 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
         expected.extend(legs)
     assert states[0].agreement is not None
     settler.write(event, expected, set(), states[0].agreement)
+
+
+def _charged_back(settler: Settler, event: Event, reason: str) -> bool:
+    """True after an FCT135: the reason is one the factor charges back, not a loss it bears
+    (nothing is booked, as for a credit loss under recourse)."""
+    if reason in LOSS_REASONS:
+        return False
+    settler.error(
+        "FCT135",
+        f'This credit loss gives reason: "{reason}", which is not a loss the factor bears: '
+        "a non-recourse factor bears only the customer's failure to pay (reason: "
+        '"write-off", the default, or "nonpayment"), and charges a dispute or a deduction '
+        f'back. Book a chargeback (factoring: "chargeback", reason: "{reason}"), or, if '
+        "the customer is insolvent, give its reason as write-off. Nothing of this event is "
+        "booked",
+        event,
+    )
+    return True
