@@ -702,3 +702,96 @@ def test_paid_to_us_before_the_funding_accrues_the_first_term_only():
         (datetime.date(2025, 5, 21), D("-40.00"))
     ]
     assert month_totals(entries, FEES) == {"2025-03": D("40.00")}
+
+
+# Two factors that share one fees account and one accrued-fees account (a chart of
+# accounts that keeps one line for the factoring cost). Summit (daily 0.06%: 6.00 a day
+# on 10,000.00) funds INV-1 and INV-2, Pine (daily 0.05%: 5.00 a day) funds INV-3, all
+# on January 10. The ledger ends on March 5.
+SHARED = """
+2025-01-01 open Assets:Receivable:CHR
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "daily 0.06%"
+  fee-timing: "collection"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  accrued-fees: Assets:Factoring:AccruedFees
+
+2025-01-01 custom "factoring-agreement" "Pine"
+  advance-rate: 0.90
+  fee: "daily 0.05%"
+  fee-timing: "collection"
+  recourse-days: 90
+  payee: "PINE"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  accrued-fees: Assets:Factoring:AccruedFees
+
+2025-01-09 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2025-01-09 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2025-01-09 * "CHR" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:CHR   10000.00 USD
+  Income:Freight
+
+2025-01-10 * "SUMMIT FUNDING" "Advance" ^INV-1 ^INV-2
+  Assets:Bank:Checking   18000.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-01-10 * "PINE" "Advance" ^INV-3
+  Assets:Bank:Checking   9000.00 USD
+  Assets:Factoring:Pine:Clearing
+
+2025-03-05 note Assets:Bank:Checking "Statement"
+"""
+
+
+def test_factors_sharing_fee_accounts_accrue_apart_and_the_cost_report_tells_them_apart():
+    entries, errors, options_map = loader.load_string(
+        f'plugin "beancount_factoring.plugin" "{ACCRUE}"\n' + OPENS + SHARED
+    )
+    assert errors == []
+    # One accrual per factor and month end, under each factor's name: Summit's two
+    # invoices 2 x 21 x 6.00 = 252.00 on January 31, 2 x 28 x 6.00 = 336.00 on February
+    # 28; Pine's one 21 x 5.00 = 105.00 and 28 x 5.00 = 140.00.
+    accruals = [
+        (e.date, e.payee, e.postings[0].units.number)
+        for e in entries
+        if isinstance(e, data.Transaction) and e.narration.startswith("Factoring fees accrued")
+    ]
+    assert sorted(accruals) == [
+        (datetime.date(2025, 1, 31), "Pine", D("105.00")),
+        (datetime.date(2025, 1, 31), "Summit", D("252.00")),
+        (datetime.date(2025, 2, 28), "Pine", D("140.00")),
+        (datetime.date(2025, 2, 28), "Summit", D("336.00")),
+    ]
+    assert month_totals(entries, "Expenses:Factoring:Fees") == {
+        "2025-01": D("357.00"),
+        "2025-02": D("476.00"),
+    }
+    report = compute(entries, options_map, errors).cost(as_of=datetime.date(2025, 3, 5))
+    months = {(line.key, line.factor): line.fees.total for line in report.by_month}
+    assert months == {
+        ("2025-01", "Pine"): D("105.00"),
+        ("2025-01", "Summit"): D("252.00"),
+        ("2025-02", "Pine"): D("140.00"),
+        ("2025-02", "Summit"): D("336.00"),
+    }
+    # The factor lines and the customer lines (CHR is Pine's, TQL Summit's) tie to the
+    # shared fees account's 357.00 + 476.00 = 833.00.
+    factors = {line.key: line.fees.total for line in report.by_factor}
+    assert factors == {"Pine": D("245.00"), "Summit": D("588.00")}
+    customers = {line.key: line.fees.total for line in report.by_customer}
+    assert customers == {"CHR": D("245.00"), "TQL": D("588.00")}
