@@ -795,3 +795,17 @@ def test_factors_sharing_fee_accounts_accrue_apart_and_the_cost_report_tells_the
     assert factors == {"Pine": D("245.00"), "Summit": D("588.00")}
     customers = {line.key: line.fees.total for line in report.by_customer}
     assert customers == {"CHR": D("245.00"), "TQL": D("588.00")}
+
+
+def test_accrue_written_on_the_agreement_says_it_goes_on_the_plugin_line():
+    # Cash timing would go on without a word but for the error: it names the key's line
+    # and says where the setting goes.
+    text = AGREEMENT.replace("  recourse-days: 90", '  accrue: "month"\n  recourse-days: 90')
+    entries, errors = load(text + FUNDED + '\n2025-03-05 note Assets:Bank:Checking "x"\n')
+    # (The agreement is not read until it is fixed: its clearing account is not opened.)
+    (error,) = [error for error in errors if error.message.startswith("FCT")]
+    assert error.message.startswith("FCT110 Agreement 'Summit', key 'accrue'")
+    assert error.source["lineno"] == 9  # the plugin line, OPENS (5 lines), agreement, key
+    assert "a setting of the plugin, not of an agreement" in error.message
+    assert """plugin "beancount_factoring.plugin" "{'accrue': 'month'}\"""" in error.message
+    assert generated(entries, "accrued-fee") == []
