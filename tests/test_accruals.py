@@ -809,3 +809,76 @@ def test_accrue_written_on_the_agreement_says_it_goes_on_the_plugin_line():
     assert "a setting of the plugin, not of an agreement" in error.message
     assert """plugin "beancount_factoring.plugin" "{'accrue': 'month'}\"""" in error.message
     assert generated(entries, "accrued-fee") == []
+
+
+# The books start on 2025-01-01 with INV-901 funded on 2024-12-10 and written as 6.19 of
+# the ledger guide says (its funding from Equity:Opening-Balances): the plugin accrues its
+# fee from the funding, 21 x 6.00 = 126.00 on 2024-12-31, and reverses it at the release.
+BEFORE_THE_BOOKS = """
+2024-06-01 open Assets:Bank:Checking
+2024-06-01 open Assets:Receivable:TQL
+2024-06-01 open Equity:Opening-Balances
+
+2024-06-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "daily 0.06%"
+  fee-timing: "collection"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2024-12-09 * "TQL" "Load (before the books)"
+  invoice: "INV-901"
+  Assets:Receivable:TQL       10000.00 USD
+  Equity:Opening-Balances
+
+2024-12-10 * "SUMMIT FUNDING" "Advance INV-901 (before the books)" ^INV-901
+  Equity:Opening-Balances      9000.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking        50000.00 USD
+  OPENING
+  Equity:Opening-Balances
+
+2025-01-20 * "TQL" "TQL paid Summit" ^INV-901
+  factoring: "collected"
+
+2025-01-24 * "SUMMIT FUNDING" "Rebate INV-901" ^INV-901
+  Assets:Bank:Checking          754.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+
+
+def test_an_opening_balance_of_the_accrued_fees_is_an_error_the_plugin_accrues_them():
+    # Carried in from the old books as well, the 126.00 would be counted twice: the
+    # plugin's reversal on January 24 takes back its own 126.00, and the account keeps
+    # -126.00 for ever. FCT104 names the line and says to delete it.
+    opening = BEFORE_THE_BOOKS.replace("OPENING", f"{ACCRUED}  -126.00 USD")
+    entries, errors = load(opening, ACCRUE, opens=False)
+    assert codes(errors) == ["FCT104"]
+    (error,) = errors
+    # (The plugin line comes first: the text's line i is the file's line i + 2.)
+    opening_line = '2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"'
+    line = opening.splitlines().index(opening_line)
+    assert error.source["lineno"] == line + 2
+    assert f"-126.00 USD on {ACCRUED}" in error.message
+    assert "the plugin writes this account itself" in error.message
+    # Without it: the accruals alone, 126.00 in 2024 and 246.00 - 126.00 = 120.00 in 2025.
+    plain = BEFORE_THE_BOOKS.replace("  OPENING\n", "")
+    entries, errors = load(plain, ACCRUE, opens=False)
+    assert errors == []
+    assert month_totals(entries, FEES) == {"2024-12": D("126.00"), "2025-01": D("120.00")}
+    assert balance(entries, ACCRUED) == 0
+    # An accrual written by hand and reversed by hand adds up to nothing: no error; nor
+    # is the account checked when the plugin does not accrue (the bookkeeper's own).
+    by_hand = (
+        opening
+        + f"""
+2025-01-02 * "Reverse the old books' accrual"
+  {ACCRUED}  126.00 USD
+  Equity:Opening-Balances
+"""
+    )
+    assert load(by_hand, ACCRUE, opens=False)[1] == []
+    assert load(f"2024-06-01 open {ACCRUED}\n" + opening, opens=False)[1] == []
