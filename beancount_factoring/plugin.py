@@ -36,7 +36,7 @@ from beancount_factoring.checks.accounts import (
     check_reserves,
 )
 from beancount_factoring.checks.fuel_entries import check_fuel_entries
-from beancount_factoring.checks.hand_entries import check_hand_entries
+from beancount_factoring.checks.hand_entries import check_accrued_by_hand, check_hand_entries
 from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.keys import check_keys
 from beancount_factoring.checks.markup import check_markup
@@ -152,6 +152,8 @@ def _run(
         as_of = config.as_of or max(entry.date for entry in entries[-100:])
         errors.extend(check_clocks(settlement, book, as_of))
         errors.extend(check_hand_entries(entries, book, settlement.differences, as_of))
+        if config.accrue:
+            errors.extend(check_accrued_by_hand(entries, book))
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors

@@ -702,3 +702,183 @@ def test_paid_to_us_before_the_funding_accrues_the_first_term_only():
         (datetime.date(2025, 5, 21), D("-40.00"))
     ]
     assert month_totals(entries, FEES) == {"2025-03": D("40.00")}
+
+
+# Two factors that share one fees account and one accrued-fees account (a chart of
+# accounts that keeps one line for the factoring cost). Summit (daily 0.06%: 6.00 a day
+# on 10,000.00) funds INV-1 and INV-2, Pine (daily 0.05%: 5.00 a day) funds INV-3, all
+# on January 10. The ledger ends on March 5.
+SHARED = """
+2025-01-01 open Assets:Receivable:CHR
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "daily 0.06%"
+  fee-timing: "collection"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  accrued-fees: Assets:Factoring:AccruedFees
+
+2025-01-01 custom "factoring-agreement" "Pine"
+  advance-rate: 0.90
+  fee: "daily 0.05%"
+  fee-timing: "collection"
+  recourse-days: 90
+  payee: "PINE"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  accrued-fees: Assets:Factoring:AccruedFees
+
+2025-01-09 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2025-01-09 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2025-01-09 * "CHR" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:CHR   10000.00 USD
+  Income:Freight
+
+2025-01-10 * "SUMMIT FUNDING" "Advance" ^INV-1 ^INV-2
+  Assets:Bank:Checking   18000.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-01-10 * "PINE" "Advance" ^INV-3
+  Assets:Bank:Checking   9000.00 USD
+  Assets:Factoring:Pine:Clearing
+
+2025-03-05 note Assets:Bank:Checking "Statement"
+"""
+
+
+def test_factors_sharing_fee_accounts_accrue_apart_and_the_cost_report_tells_them_apart():
+    entries, errors, options_map = loader.load_string(
+        f'plugin "beancount_factoring.plugin" "{ACCRUE}"\n' + OPENS + SHARED
+    )
+    assert errors == []
+    # One accrual per factor and month end, under each factor's name: Summit's two
+    # invoices 2 x 21 x 6.00 = 252.00 on January 31, 2 x 28 x 6.00 = 336.00 on February
+    # 28; Pine's one 21 x 5.00 = 105.00 and 28 x 5.00 = 140.00.
+    accruals = [
+        (e.date, e.payee, e.postings[0].units.number)
+        for e in entries
+        if isinstance(e, data.Transaction) and e.narration.startswith("Factoring fees accrued")
+    ]
+    assert sorted(accruals) == [
+        (datetime.date(2025, 1, 31), "Pine", D("105.00")),
+        (datetime.date(2025, 1, 31), "Summit", D("252.00")),
+        (datetime.date(2025, 2, 28), "Pine", D("140.00")),
+        (datetime.date(2025, 2, 28), "Summit", D("336.00")),
+    ]
+    assert month_totals(entries, "Expenses:Factoring:Fees") == {
+        "2025-01": D("357.00"),
+        "2025-02": D("476.00"),
+    }
+    report = compute(entries, options_map, errors).cost(as_of=datetime.date(2025, 3, 5))
+    months = {(line.key, line.factor): line.fees.total for line in report.by_month}
+    assert months == {
+        ("2025-01", "Pine"): D("105.00"),
+        ("2025-01", "Summit"): D("252.00"),
+        ("2025-02", "Pine"): D("140.00"),
+        ("2025-02", "Summit"): D("336.00"),
+    }
+    # The factor lines and the customer lines (CHR is Pine's, TQL Summit's) tie to the
+    # shared fees account's 357.00 + 476.00 = 833.00.
+    factors = {line.key: line.fees.total for line in report.by_factor}
+    assert factors == {"Pine": D("245.00"), "Summit": D("588.00")}
+    customers = {line.key: line.fees.total for line in report.by_customer}
+    assert customers == {"CHR": D("245.00"), "TQL": D("588.00")}
+
+
+def test_accrue_written_on_the_agreement_says_it_goes_on_the_plugin_line():
+    # Cash timing would go on without a word but for the error: it names the key's line
+    # and says where the setting goes.
+    text = AGREEMENT.replace("  recourse-days: 90", '  accrue: "month"\n  recourse-days: 90')
+    entries, errors = load(text + FUNDED + '\n2025-03-05 note Assets:Bank:Checking "x"\n')
+    # (The agreement is not read until it is fixed: its clearing account is not opened.)
+    (error,) = [error for error in errors if error.message.startswith("FCT")]
+    assert error.message.startswith("FCT110 Agreement 'Summit', key 'accrue'")
+    assert error.source["lineno"] == 9  # the plugin line, OPENS (5 lines), agreement, key
+    assert "a setting of the plugin, not of an agreement" in error.message
+    assert """plugin "beancount_factoring.plugin" "{'accrue': 'month'}\"""" in error.message
+    assert generated(entries, "accrued-fee") == []
+
+
+# The books start on 2025-01-01 with INV-901 funded on 2024-12-10 and written as 6.19 of
+# the ledger guide says (its funding from Equity:Opening-Balances): the plugin accrues its
+# fee from the funding, 21 x 6.00 = 126.00 on 2024-12-31, and reverses it at the release.
+BEFORE_THE_BOOKS = """
+2024-06-01 open Assets:Bank:Checking
+2024-06-01 open Assets:Receivable:TQL
+2024-06-01 open Equity:Opening-Balances
+
+2024-06-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "daily 0.06%"
+  fee-timing: "collection"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2024-12-09 * "TQL" "Load (before the books)"
+  invoice: "INV-901"
+  Assets:Receivable:TQL       10000.00 USD
+  Equity:Opening-Balances
+
+2024-12-10 * "SUMMIT FUNDING" "Advance INV-901 (before the books)" ^INV-901
+  Equity:Opening-Balances      9000.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking        50000.00 USD
+  OPENING
+  Equity:Opening-Balances
+
+2025-01-20 * "TQL" "TQL paid Summit" ^INV-901
+  factoring: "collected"
+
+2025-01-24 * "SUMMIT FUNDING" "Rebate INV-901" ^INV-901
+  Assets:Bank:Checking          754.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+
+
+def test_an_opening_balance_of_the_accrued_fees_is_an_error_the_plugin_accrues_them():
+    # Carried in from the old books as well, the 126.00 would be counted twice: the
+    # plugin's reversal on January 24 takes back its own 126.00, and the account keeps
+    # -126.00 for ever. FCT104 names the line and says to delete it.
+    opening = BEFORE_THE_BOOKS.replace("OPENING", f"{ACCRUED}  -126.00 USD")
+    entries, errors = load(opening, ACCRUE, opens=False)
+    assert codes(errors) == ["FCT104"]
+    (error,) = errors
+    # (The plugin line comes first: the text's line i is the file's line i + 2.)
+    opening_line = '2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"'
+    line = opening.splitlines().index(opening_line)
+    assert error.source["lineno"] == line + 2
+    assert f"-126.00 USD on {ACCRUED}" in error.message
+    assert "the plugin writes this account itself" in error.message
+    # Without it: the accruals alone, 126.00 in 2024 and 246.00 - 126.00 = 120.00 in 2025.
+    plain = BEFORE_THE_BOOKS.replace("  OPENING\n", "")
+    entries, errors = load(plain, ACCRUE, opens=False)
+    assert errors == []
+    assert month_totals(entries, FEES) == {"2024-12": D("126.00"), "2025-01": D("120.00")}
+    assert balance(entries, ACCRUED) == 0
+    # An accrual written by hand and reversed by hand adds up to nothing: no error; nor
+    # is the account checked when the plugin does not accrue (the bookkeeper's own).
+    by_hand = (
+        opening
+        + f"""
+2025-01-02 * "Reverse the old books' accrual"
+  {ACCRUED}  126.00 USD
+  Equity:Opening-Balances
+"""
+    )
+    assert load(by_hand, ACCRUE, opens=False)[1] == []
+    assert load(f"2024-06-01 open {ACCRUED}\n" + opening, opens=False)[1] == []

@@ -115,3 +115,44 @@ def _past_grace(
         "no postings), which the next deposit nets"
     )
     return make_error("FCT104", message, entry.meta, entry)
+
+
+def check_accrued_by_hand(entries: list[data.Directive], book: Book) -> list[FactoringError]:
+    """With ``'accrue': 'month'``: FCT104 on each entry written to an ``accrued-fees``
+    account while those entries do not add up to zero.
+
+    The plugin writes that account itself: the month-end accruals of every invoice
+    funded and its fee not yet booked, from the funding on (a funding written before
+    the books' start too, ledger.md 6.19), each reversed when the fee is booked. An
+    opening balance carried in from the old books, or an accrual typed by hand, counts
+    those fees twice, and nothing ever reverses it. (An entry and its reversal by hand
+    add up to nothing: no error.)
+    """
+    accounts = {agreement.accrued_fees for agreement in book.agreements.latest()}
+    accounts.discard("")
+    found: dict[tuple[str, str], list[tuple[data.Transaction, Decimal]]] = {}
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            continue
+        for posting in entry.postings:
+            units = units_of(posting) if posting.account in accounts else None
+            if units is not None:
+                found.setdefault((posting.account, units[1]), []).append((entry, units[0]))
+    errors = []
+    for (account, currency), written in found.items():
+        total = sum((amount for _, amount in written), ZERO)
+        if not total:
+            continue
+        for entry, amount in written:
+            message = (
+                f"This entry ({entry.date}, {amount} {currency} on {account}) posts to the "
+                "accrued-fees account, and with 'accrue': 'month' the plugin writes this "
+                "account itself: at each month end the fee incurred on every invoice funded "
+                "and not yet closed (those funded before the books' start too, from their "
+                "funding), reversed the day the fee is booked. The entries written by hand "
+                f"on it total {total} {currency} instead of zero, which counts those fees "
+                "twice and is never reversed: delete this entry (an opening balance of "
+                "the old books' accrued fees included)"
+            )
+            errors.append(make_error("FCT104", message, entry.meta, entry))
+    return errors

@@ -51,12 +51,13 @@ from typing import Any
 from beancount.core import data
 
 from beancount_factoring.errors import CODES, FactoringError, make_error
+from beancount_factoring.terms.agreement import PLUGIN_SETTINGS
 from beancount_factoring.terms.postings import DETAILS
 
 DEFAULT_TOLERANCE = Decimal("0")
 # Rounding differences are cents; a whole unit is already generous.
 MAX_TOLERANCE = Decimal("1")
-KEYS = ("tolerance", "disable", "as-of", "max-candidates", "max-subset", "detail", "accrue")
+KEYS = tuple(PLUGIN_SETTINGS)
 ACCRUE = ("month",)
 
 

@@ -288,6 +288,10 @@ def _posted(
             if line.date > as_of:
                 continue
             owner = facts.factor_of_account.get(account)
+            if owner is None and line.part in ACCRUAL_PARTS:
+                # An accrual on an account two factors share: the plugin writes one per
+                # factor, under its name (an invoice's factor today may be a later one).
+                owner = _accrual_owner(facts, line)
             if owner is None and line.invoice in states:
                 owner = states[line.invoice].factor
             if owner is None:
@@ -315,6 +319,16 @@ def _posted(
         month = f"{line.date.year:04d}-{line.date.month:02d}"
         _tally(posted.by_month, (month, owner, line.currency)).vat += line.number
     return posted
+
+
+def _accrual_owner(facts: Facts, line: Line) -> str | None:
+    """The factor whose month-end accrual (or reversal) ``line`` is: its transaction's payee,
+    the agreement's name (``settlement/accruals.py``); None if that is no factor's."""
+    entry = facts.entries[line.index]
+    payee = getattr(entry, "payee", None)
+    if not isinstance(payee, str):
+        return None
+    return payee.strip().lower() if facts.book.agreements.known(payee) else None
 
 
 def cost_report(

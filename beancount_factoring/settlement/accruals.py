@@ -145,8 +145,10 @@ def accrual_steps(periods: list[FeePeriod], last_day: datetime.date) -> Iterator
             yield Step(period.booked, "accrued-fee-reversal", period, so_far)
 
 
-# (date, kind, fees account, accrued-fees account, currency)
-_Key = tuple[datetime.date, str, str, str, str]
+# (date, kind, fees account, accrued-fees account, currency, factor): one transaction per
+# factor even where two factors share their accounts, so that its payee names the factor
+# whose fee it is (the cost report reads it).
+_Key = tuple[datetime.date, str, str, str, str, str]
 
 
 def accrual_entries(
@@ -164,7 +166,7 @@ def accrual_entries(
         period, day = step.period, step.date
         agreement = period.agreement
         fees, accrued = agreement.fees, agreement.accrued_fees
-        key = (day, step.kind, fees, accrued, period.currency)
+        key = (day, step.kind, fees, accrued, period.currency, agreement.name.strip().lower())
         found = groups.setdefault(key, [])
         found.append(P.leg(fees, step.expense, period.currency, step.kind, period.invoice))
         found.append(P.leg(accrued, -step.expense, period.currency, step.kind, period.invoice))
@@ -179,7 +181,7 @@ def accrual_entries(
 def _transaction(
     key: _Key, legs: list[P.Leg], agreement: Agreement, detail: str
 ) -> data.Transaction:
-    day, kind, fees, accrued, _ = key
+    day, kind, fees, accrued, _, _ = key
     if kind == "accrued-fee":
         narration = f"Factoring fees accrued to {day}"
     else:

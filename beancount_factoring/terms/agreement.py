@@ -676,12 +676,32 @@ _APART_FROM_ADVANCES = (
 _OPTIONAL_ACCOUNTS = ("recourse_receivables", "vat_account", "vat_rates")
 
 
+# The settings of the plugin's config string (``ledger/config.py``), each with a value
+# to show: written on an agreement instead, the error says where they go.
+PLUGIN_SETTINGS = {
+    "tolerance": "'0.01'",
+    "disable": "['FCT141']",
+    "as-of": "'2025-06-30'",
+    "max-candidates": "20",
+    "max-subset": "4",
+    "detail": "'invoice'",
+    "accrue": "'month'",
+}
+
+
 def _check_keys(reader: _Reader, offer: bool) -> None:
     """Report the keys the plugin does not know and the required keys left out."""
     for key in reader.meta:
         if key in ("filename", "lineno") or key.startswith("__"):
             continue
-        if key not in KEYS:
+        if key in PLUGIN_SETTINGS:
+            reader.error(
+                key,
+                "a setting of the plugin, not of an agreement: delete it here and write it "
+                "in the config of the plugin line at the top of the main file, like "
+                f'plugin "beancount_factoring.plugin" "{{\'{key}\': {PLUGIN_SETTINGS[key]}}}"',
+            )
+        elif key not in KEYS:
             reader.error(key, f"unknown key; the keys are: {', '.join(KEYS)}")
     for key in REQUIRED:
         if key not in reader.meta and not (offer and key == "bank"):
