@@ -263,7 +263,7 @@ def _emit(out: TextIO | None, text: str, form: str) -> int | None:
     """Write the report to ``out``: None once written, else the exit code.
 
     CSV and JSON are UTF-8 bytes whatever the locale's encoding, and their line endings
-    are not translated (on Windows "\r\n" would become "\r\r\n"). Text follows the
+    are not translated (on Windows, "\\r\\n" would become "\\r\\r\\n"). Text follows the
     terminal's encoding, what it cannot show written as escapes (``\\u6771``).
     A reader that stopped reading (``| head -1``) ends the command quietly, as it ends
     ``cat``; any other failure (a full disk) is said: a report cut short is no report.
@@ -291,7 +291,7 @@ def _emit(out: TextIO | None, text: str, form: str) -> int | None:
 
 def _quieted(out: TextIO) -> None:
     """Point the standard output at the null device once its reader is gone, so that
-    Python's last flush of what is left in its buffer fails neither."""
+    Python's last flush, of what is left in its buffer, does not fail as well."""
     if out is not sys.stdout:
         return
     with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -414,7 +414,14 @@ def _computed(
 
 def run() -> None:
     """The console script's entry point."""
-    sys.exit(main())
+    try:
+        code = main()
+    except BrokenPipeError:
+        # The reader of stderr stopped (`2>&1 | head -1` on a ledger with errors): as
+        # when the report's reader stops, quietly (its reader is gone too).
+        _quieted(sys.stdout)
+        code = READER_GONE
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -387,3 +387,20 @@ def test_a_closed_stderr_puts_no_error_in_the_report(tmp_path):
     result = command("reserve", str(path), "--format", "csv", preexec_fn=lambda: os.close(2))
     assert result.returncode == 2
     assert result.stdout == b""
+
+
+def test_a_reader_of_stderr_that_stops_reading_is_no_traceback(tmp_path):
+    # `bean-factoring reserve ledger 2>&1 | head -1` on a ledger with errors: printing
+    # the errors raised BrokenPipeError, and the command exited 1 (a report's "open
+    # past grace") with a traceback rather than quietly.
+    path = tmp_path / "ledger.beancount"
+    text = 'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + AGREEMENT
+    path.write_text(text + '\n2025-03-03 * "x"\n  Assets:Nowhere  1.00 USD\n  Income:Freight\n')
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = command("reserve", str(path), stderr=writer)
+    finally:
+        os.close(writer)
+    assert result.returncode == 141
+    assert result.stdout == b""
