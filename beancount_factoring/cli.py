@@ -18,8 +18,10 @@ stderr); 2 when the ledger cannot be loaded, has errors (the count and the
 first few are printed; ``--ignore-errors`` reports anyway), was loaded without
 the factoring plugin, or when an argument is wrong (an unknown factor or offer,
 ``--start`` after the as-of date), or when the report cannot be computed (a
-ledger of amounts too large to compute with). Sources under the current folder are shown
-relative to it.
+ledger of amounts too large to compute with), or when the report cannot be written
+(standard output closed, a full disk); 141, quietly, when the report's reader stops
+reading (``| head``), as a shell's own commands. Sources under the current folder are
+shown relative to it.
 
 Each error on stderr names its place (the ledger, or the argument), then its code
 (``CLI_CODES``: FCT310 to FCT318, in docs/errors.md), then what to do:
@@ -30,9 +32,11 @@ Each error on stderr names its place (the ledger, or the argument), then its cod
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime
 import gc
+import io
 import os
 import re
 import sys
@@ -51,6 +55,7 @@ from beancount_factoring.reports import (
     UnknownOffer,
     compute,
 )
+from beancount_factoring.reports.cells import shown
 from beancount_factoring.reports.model import BASIS_DUE, BASIS_INVOICE, RESERVE_OPEN
 from beancount_factoring.reports.plugin_run import plugin_not_run
 from beancount_factoring.reports.render import FORMATS, relative, render
@@ -142,7 +147,15 @@ def parser() -> argparse.ArgumentParser:
             help="the report's date (default: the plugin's as-of, else the last entry's date)",
         )
         command.add_argument("--factor", metavar="NAME", help="one factor only")
-        command.add_argument("--format", choices=FORMATS, default="text")
+        command.add_argument(
+            "--format",
+            # In any case and with stray spaces (`--format CSV`): the choice is plain.
+            type=lambda text: text.strip().lower(),
+            choices=FORMATS,
+            default="text",
+            help="text (default): aligned tables; csv: UTF-8, one row per line, for "
+            "spreadsheets; json: the whole report, UTF-8",
+        )
         command.add_argument(
             "--ignore-errors",
             action="store_true",
@@ -236,8 +249,63 @@ def _unreadable(path: str) -> str | None:
     return None
 
 
+# What a shell gives a command whose reader stopped reading (`| head`): 128 + SIGPIPE.
+READER_GONE = 141
+
+
+def _unwritten(why: str) -> int:
+    """Say that the report could not be written, and why; the exit code, 2."""
+    print(f"bean-factoring: standard output: cannot write the report: {why}", file=sys.stderr)
+    return 2
+
+
+def _emit(out: TextIO | None, text: str, form: str) -> int | None:
+    """Write the report to ``out``: None once written, else the exit code.
+
+    CSV and JSON are UTF-8 bytes whatever the locale's encoding, and their line endings
+    are not translated (on Windows, "\\r\\n" would become "\\r\\r\\n"). Text follows the
+    terminal's encoding, what it cannot show written as escapes (``\\u6771``).
+    A reader that stopped reading (``| head -1``) ends the command quietly, as it ends
+    ``cat``; any other failure (a full disk) is said: a report cut short is no report.
+    """
+    if out is None:  # `>&-`
+        return _unwritten("the standard output is closed; send it to a file (> report.txt)")
+    try:
+        binary = getattr(out, "buffer", None)
+        if form != "text" and binary is not None:
+            out.flush()
+            binary.write(text.encode("utf-8"))
+            binary.flush()
+        else:
+            if isinstance(out, io.TextIOWrapper):
+                out.reconfigure(errors="backslashreplace")
+            out.write(text)
+            out.flush()
+    except BrokenPipeError:
+        _quieted(out)
+        return READER_GONE
+    except OSError as exc:
+        return _unwritten(f"{exc.strerror or exc}; what was written is incomplete")
+    return None
+
+
+def _quieted(out: TextIO) -> None:
+    """Point the standard output at the null device once its reader is gone, so that
+    Python's last flush, of what is left in its buffer, does not fail as well."""
+    if out is not sys.stdout:
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, out.fileno())
+        os.close(null)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
+    if sys.stderr is None:
+        # `2>&-`: what would be said on stderr is lost, rather than printed (print's
+        # default) into the report on stdout.
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the run
     out = out or sys.stdout
     args = parser().parse_args(argv)
     # The command is short-lived and what it allocates lives until it exits: the
@@ -284,12 +352,16 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if found is not None:
         # Asked before of the same files: printed as it was computed then.
         text, problems, code = found
-        out.write(text)
-        sys.stderr.write(problems)
-        return code
-    code, text, problems = _computed(args, entries, errors, options_map, out)
-    if kept and wanted and code in (0, 1):
-        cli_cache.write(kept, wanted, text, problems, code)
+    else:
+        code, text, problems = _computed(args, entries, errors, options_map)
+        if code not in (0, 1):
+            return code
+        if kept and wanted:
+            cli_cache.write(kept, wanted, text, problems, code)
+    unwritten = _emit(out, text, args.format)
+    if unwritten is not None:
+        return unwritten
+    sys.stderr.write(problems)
     return code
 
 
@@ -298,9 +370,9 @@ def _computed(
     entries: list[Any],
     errors: list[Any],
     options_map: dict[str, Any],
-    out: TextIO,
 ) -> tuple[int, str, str]:
-    """Compute and print the report: its exit code, text, and what went to stderr after it."""
+    """Compute the report: its exit code, text, and what goes to stderr after it (an
+    error stops with exit code 2, said on stderr, and no text)."""
     book = compute(entries, options_map, errors)
     start = getattr(args, "start", None)
     as_of = args.as_of or book.last_date
@@ -331,20 +403,25 @@ def _computed(
         return _failed("FCT317", "argument --offer", str(exc))
     except Exception as exc:  # noqa: BLE001 - a ledger the report cannot compute: exit 2.
         return _failed("FCT318", args.ledger, _UNCOMPUTED.format(f"{args.report}: {exc!r}"))
-    out.write(text)
     if isinstance(report, ReconcileReport) and report.problems:
         problems = ""
         if args.format != "text":
             problems = "Open past their grace period:\n"
-            problems += "".join(f"  {problem}\n" for problem in report.problems)
-        sys.stderr.write(problems)
+            problems += "".join(shown(f"  {problem}") + "\n" for problem in report.problems)
         return 1, text, problems
     return 0, text, ""
 
 
 def run() -> None:
     """The console script's entry point."""
-    sys.exit(main())
+    try:
+        code = main()
+    except BrokenPipeError:
+        # The reader of stderr stopped (`2>&1 | head -1` on a ledger with errors): as
+        # when the report's reader stops, quietly (its reader is gone too).
+        _quieted(sys.stdout)
+        code = READER_GONE
+    sys.exit(code)
 
 
 if __name__ == "__main__":

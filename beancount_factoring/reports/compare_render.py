@@ -10,7 +10,7 @@ is 17.60% a year).
 
 from __future__ import annotations
 
-from beancount_factoring.reports.cells import day, money, percent, rate, table
+from beancount_factoring.reports.cells import day, money, percent, rate, shown, table
 from beancount_factoring.reports.model import CompareLine, CompareReport, OfferComparison
 
 COMPARE_CSV = [
@@ -58,7 +58,7 @@ def _line_rows(lines: tuple[CompareLine, ...]) -> list[list[str]]:
 
 
 def _offer_text(period: str, compared: OfferComparison) -> list[str]:
-    out = [f"Offer {compared.offer}: the invoices funded {period}", ""]
+    out = [shown(f"Offer {compared.offer}: the invoices funded {period}"), ""]
     headers = ["", "Cur", "Invoices", "Face", "Actual fees", "Actual rate"]
     headers += ["Offer fees", "Offer rate", "Difference"]
     right = [False, False] + [True] * 7
@@ -103,7 +103,7 @@ def compare_text(report: CompareReport) -> list[str]:
     since = f"from {report.start} " if report.start else ""
     period = f"{since}to {report.as_of}"
     of = f" by {report.factor}" if report.factor else ""
-    out = [f"Factoring cost against other offers, {period}{of}", ""]
+    out = [shown(f"Factoring cost against other offers, {period}{of}"), ""]
     if not report.offers:
         out.append(
             'No offer to compare: write one as custom "factoring-offer" "<Name>" (an offer '

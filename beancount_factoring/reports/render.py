@@ -7,12 +7,13 @@
   plain numbers with four decimals (``0.1761`` for 17.61%), dates ISO. A text
   cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
   gets a ``'`` in front, so that a spreadsheet shows it rather than running it
-  as a formula (a name copied from a download: ``=HYPERLINK(...)``).
+  as a formula (a name copied from a download: ``=HYPERLINK(...)``). Rows end
+  in CR LF (RFC 4180); the CLI writes it as UTF-8.
 - ``json``: the whole result: every field of the dataclasses, with amounts as
   strings with two decimals (the cents the plugin rounds every amount to, in
   any currency: ``"1234.50"``), rates, averages and dollar-days as exact
-  strings (not rounded), dates ISO, tuples as lists; fee totals and the
-  reconciliation's ``ok`` are included.
+  strings in plain digits (not rounded, no exponent), dates ISO, tuples as
+  lists; fee totals and the reconciliation's ``ok`` are included.
 """
 
 from __future__ import annotations
@@ -139,11 +140,19 @@ def is_amount(name: str) -> bool:
     return not (name.endswith("rate") or "days" in name or name.startswith("average"))
 
 
+def exact(value: Decimal) -> str:
+    """A Decimal in plain digits, as exact as it is: ``1.23E-7`` -> ``0.000000123``,
+    ``1E+3`` -> ``1000``; a zero is never negative (``-0`` -> ``0``). (``str`` writes an
+    exponent for a value under a millionth, which a reader may not parse as it should.)"""
+    return f"{abs(value) if value.is_zero() else value:f}"
+
+
 def to_data(value: Any, amount: bool = True) -> Any:
-    """A report as plain JSON data: amounts as strings in cents, other Decimals exact,
-    dates ISO, dataclasses as dicts (``amount``: whether a Decimal here is money)."""
+    """A report as plain JSON data: amounts as strings in cents, other Decimals exact
+    (``exact``), dates ISO, dataclasses as dicts (``amount``: whether a Decimal here is
+    money)."""
     if isinstance(value, Decimal):
-        return money(value) if amount else str(value)
+        return money(value) if amount else exact(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -193,7 +202,10 @@ def inert(cell: Any) -> Any:
 def render_csv(report: Report) -> str:
     header, rows = csv_rows(report)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Rows end in CR LF (RFC 4180, as spreadsheets write them); Python's csv quotes a
+    # cell holding a character of the line ending, so a carriage return inside a name
+    # ("ACME\rINC") is quoted too, and the row reads back whole.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([inert(cell) for cell in header])
     writer.writerows([inert(cell) for cell in row] for row in rows)
     return out.getvalue()

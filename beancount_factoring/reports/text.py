@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from beancount_factoring.reports.cells import day, money, number, percent, table
+from beancount_factoring.reports.cells import day, money, number, percent, shown, table
 from beancount_factoring.reports.model import (
     BUCKETS,
     FEE_KINDS,
@@ -29,7 +29,7 @@ def reserve_text(report: ReserveReport) -> list[str]:
     if not report.factors:
         return [*out, "No factor holds a reserve."]
     for factor in report.factors:
-        out.append(f"{factor.factor} ({factor.currency}): {', '.join(factor.accounts)}")
+        out.append(shown(f"{factor.factor} ({factor.currency}): {', '.join(factor.accounts)}"))
         out.append(
             f"  held {_m(factor.held)}, account balance {_m(factor.account_balance)}, "
             f"unexplained {_m(factor.unexplained)}; due back on collected invoices "
@@ -317,7 +317,7 @@ def reconcile_text(report: ReconcileReport) -> list[str]:
     if not report.accounts:
         out.extend(["No clearing account has anything open.", ""])
     for account in report.accounts:
-        out.append(f"{account.factor} ({account.currency}): {' + '.join(account.accounts)}")
+        out.append(shown(f"{account.factor} ({account.currency}): {' + '.join(account.accounts)}"))
         out.append(
             f"  balance {_m(account.balance)}, explained by the items {_m(account.explained)}, "
             f"unexplained {_m(account.unexplained)}"
@@ -372,13 +372,13 @@ def reconcile_text(report: ReconcileReport) -> list[str]:
         out.append("")
     out.append("Disagreements with the agreements")
     if report.disagreements:
-        out.extend(f"  {e.source}: {e.code} {e.message}" for e in report.disagreements)
+        out.extend(shown(f"  {e.source}: {e.code} {e.message}") for e in report.disagreements)
     else:
         out.append("  None.")
     out.append("")
     if report.problems:
         out.append("Open past their grace period:")
-        out.extend(f"  {problem}" for problem in report.problems)
+        out.extend(shown(f"  {problem}") for problem in report.problems)
     else:
         out.append("Nothing is open past its grace period.")
     return out
