@@ -915,10 +915,13 @@ def _share_payment(
     shared: _Shared,
 ) -> None:
     """Share what a payment credits in one currency among its invoices of that currency
-    (sorted oldest first), each up to what is left of its face, the rest to the last. A
+    (sorted oldest first), each up to what is left of it (its face, less what the
+    payments before paid, plus what debits billed beyond that), the rest to the last. A
     debit (a check returned unpaid, a refund) takes back what the payment of the same
     invoices and amount paid of each, or else what the payments before paid, youngest
-    invoice first: a bounced check leaves its invoices open again as they were."""
+    invoice first: a bounced check leaves its invoices open again as they were. What a
+    debit takes beyond that is billed on the oldest (a debit memo: detention on a load),
+    which the customer owes on top of its face: ``paid_before`` goes below zero."""
     key = (tuple(invoice.number for invoice in invoices), abs(paid))
     if paid < 0:
         earlier = shared.get(key)
@@ -931,6 +934,11 @@ def _share_payment(
                 if share < 0:
                     shares.append((invoice, share))
                     paid -= share
+            if paid < 0:
+                # (The loop ends on the oldest: its take-back, if any, is the last share.)
+                if shares and shares[-1][0] is invoices[0]:
+                    paid += shares.pop()[1]
+                shares.append((invoices[0], paid))
     else:
         shares = []
         for position, invoice in enumerate(invoices, 1):

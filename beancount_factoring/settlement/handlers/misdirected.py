@@ -78,8 +78,11 @@ def factor_holds(state: InvoiceState) -> bool:
     return state.funded_on is not None or state.in_clearing
 
 
-def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
-    """The ``FCT136`` error of a plain bank line that credits a factored invoice."""
+def report_payment(
+    settler: Settler, event: Event, state: InvoiceState, ours: Decimal = ZERO
+) -> None:
+    """The ``FCT136`` error of a plain bank line that credits a factored invoice (of which
+    ``ours`` paid a debit memo billed on it)."""
     number = state.invoice.number
     terms = state.agreement
     factor = settler.book.agreements.display(state.factor)
@@ -135,6 +138,12 @@ def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
             f'factoring: "{MISDIRECTED}" (the cash goes to {due}), then forward it to the '
             "factor (a bank debit to that account linking the invoice) or let the factor "
             "net it from a later deposit"
+        )
+    if ours:
+        message += (
+            f". Of this payment, {ours:,.2f} {state.currency} pays what was billed on the "
+            "invoice beyond its face (a debit memo), which is yours: credit that to the "
+            "receivable in a payment of its own"
         )
     settler.error("FCT136", message, event)
 
@@ -458,17 +467,24 @@ def _other_currency(settler: Settler, event: Event, amount: Decimal) -> bool:
 
 def settle_payment(settler: Settler, event: Event) -> None:
     state = settler.states[event.invoices[0]]
-    if (event.amount or ZERO) < 0:
-        # A payment taken back (a check returned unpaid): the invoice is open again. (For
-        # an invoice the factor holds, no payment to you counted: nothing to take back.)
-        if not factor_holds(state):
-            state.direct_paid = max(state.direct_paid + (event.amount or ZERO), ZERO)
+    amount = event.amount or ZERO
+    if amount < 0:
+        # A payment taken back (a check returned unpaid): the invoice is open again.
+        # Beyond what was paid, a debit bills the customer more than the face (a debit
+        # memo: detention on the load), ours even on an invoice the factor holds, which
+        # bought the face only: ``direct_paid`` then goes below zero
+        # (``book._share_payment`` gives a debit only what was paid, and the rest).
+        state.direct_paid += amount
         return
     if factor_holds(state):
-        # The factor's invoice: the cash is the factor's, not a payment to us (FCT136).
-        report_payment(settler, event, state)
+        # The factor's invoice: the cash is the factor's, not a payment to us (FCT136);
+        # but what pays a debit memo billed on it is ours.
+        ours = min(amount, max(-state.direct_paid, ZERO))
+        state.direct_paid += ours
+        if amount - ours > settler.tolerance:
+            report_payment(settler, event, state, ours)
         return
-    state.direct_paid += event.amount or ZERO
+    state.direct_paid += amount
     if state.charged_back_on is not None and state.agreement is not None:
         _paid_where_it_was(settler, event, state, state.agreement, state.charged_back_on)
 
