@@ -235,14 +235,13 @@ def _read_lines(facts: Facts) -> None:
                 continue
             meta = posting.meta or {}
             part = meta.get("factoring-part")
-            invoice = meta.get("invoice")
             line = Line(
                 entry.date,
                 account,
                 units[0],
                 units[1],
                 part if isinstance(part, str) else None,
-                invoice if isinstance(invoice, str) else None,
+                _named_invoice(meta.get("invoice"), known),
                 index,
             )
             if account in watched and not others_cost(line, entry):
@@ -263,6 +262,15 @@ def _read_lines(facts: Facts) -> None:
                         if account != invoices[number].account:
                             moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
+
+
+def _named_invoice(value: object, receivable: bool) -> str | None:
+    """The invoice a posting's ``invoice:`` names. Written without quotes, a number: on a
+    receivable posting none, as the plugin reads a payment's; elsewhere the invoice booked
+    under that number, as the plugin reads an event's (both FCT134 in the plugin)."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, Decimal) and not receivable else None
 
 
 def _others_cost(

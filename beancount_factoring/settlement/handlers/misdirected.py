@@ -347,8 +347,14 @@ def _written_shares(entry: Any, terms: Agreement) -> dict[str, Decimal]:
     for posting in entry.postings:
         invoice = (posting.meta or {}).get("invoice")
         units = units_of(posting)
-        if posting.account == terms.due_to_factor and isinstance(invoice, str) and units:
-            shares[invoice] = shares.get(invoice, ZERO) - units[0]
+        if (
+            posting.account == terms.due_to_factor
+            and isinstance(invoice, (str, Decimal))
+            and units
+        ):
+            # (Unquoted, a number: read as the invoice booked under it, after FCT134.)
+            number = str(invoice)
+            shares[number] = shares.get(number, ZERO) - units[0]
     return shares
 
 
