@@ -307,3 +307,30 @@ def test_an_event_posting_typed_as_plain_digits_in_a_file_is_the_invoices_number
     assert "It is read as invoice 1002 meanwhile" in message
     schedule = next(e for e in entries if getattr(e, "narration", "") == "Schedule 10452")
     assert errors[0].source["lineno"] == schedule.meta["lineno"]
+
+
+def test_an_unquoted_invoice_that_links_another_is_aged_as_itself():
+    # Invoice 1024 (500.00), typed `invoice: 1024`, rebills load 1 and links ^1023
+    # (1,000.00). The plugin books it as 1024 (after its FCT134); the aging took its
+    # receivable posting for a credit of both links, shared oldest first: 1023 at
+    # 1,500.00, 1024 nowhere. Now 1023 1,000.00 and 1024 500.00.
+    text = """
+2025-03-01 * "TQL" "Load 1"
+  invoice: "1023"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Rebill of load 1" ^1023
+  invoice: 1024
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+"""
+    entries, errors, options = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + text
+    )
+    assert codes(errors) == ["FCT134"]
+    aging = compute(entries, options, errors).aging(as_of=datetime.date(2025, 3, 31))
+    assert {line.invoice: line.amount for line in aging.invoices} == {
+        "1023": Decimal("1000.00"),
+        "1024": Decimal("500.00"),
+    }

@@ -419,6 +419,8 @@ def _attribute(
         return [(named, line.number)]
     number = None
     own = entry.meta.get("invoice")
+    if isinstance(own, Decimal):
+        own = str(own)  # (unquoted: booked under the number as read, after FCT134)
     if isinstance(own, str) and own in invoices and invoices[own].position == line.index:
         number = own
     if number is None:
