@@ -693,3 +693,43 @@ def test_a_payment_beyond_the_debit_memo_of_a_factored_invoice_is_the_factors(mo
     ) in message
     check = next(e for e in entries if getattr(e, "narration", "") == "Check for the detention")
     assert errors[0].source["lineno"] == check.meta["lineno"]
+
+
+def test_a_check_for_a_debit_memo_and_another_invoice_that_links_the_sold_one():
+    # Summit holds INV-1 (sold 03-02, billed 200.00 of detention on 03-04); TQL's check
+    # of 700.00 links INV-1 and INV-2 (500.00, 03-03). Shared oldest first on what each
+    # owes, it gives INV-1 its 1,200.00's 700.00: 200.00 pays the detention, 500.00 is
+    # Summit's (FCT136). The message said only to mark it misdirected; it says which part
+    # is ours, and that if the check pays INV-2, it is to link INV-2 alone.
+    text = full(
+        SOLD_THEN_BILLED.replace(
+            '2025-03-10 * "TQL" "Check for the detention" ^INV-1\n'
+            "  Assets:Bank:Checking          200.00 USD\n",
+            '2025-03-03 * "TQL" "Load 2"\n  invoice: "INV-2"\n'
+            "  Assets:Receivable:TQL         500.00 USD\n  Income:Freight\n\n"
+            '2025-03-10 * "TQL" "Check for the detention" ^INV-1 ^INV-2\n'
+            "  Assets:Bank:Checking          700.00 USD\n",
+        )
+    )
+    _, errors, _ = loader.load_string(text)
+    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT136"]
+    message = errors[0].message
+    assert "Of this payment, 200.00 USD pays what was billed on the invoice" in message
+    assert (
+        "It links INV-2 too (a payment of several invoices is shared oldest first, each up "
+        "to what it owes): if it pays those and not INV-1, link them only"
+    ) in message
+    # Written as the message says, 200.00 for INV-1's detention and 500.00 for INV-2:
+    # no error, and nothing left open of ours.
+    split = text.replace(
+        '"Check for the detention" ^INV-1 ^INV-2\n  Assets:Bank:Checking          700.00',
+        '"Check for the detention" ^INV-1\n  Assets:Bank:Checking          200.00',
+    ) + (
+        '\n2025-03-10 * "TQL" "Check for load 2" ^INV-2\n'
+        "  Assets:Bank:Checking  500.00 USD\n  Assets:Receivable:TQL\n"
+    )
+    assert split.count("700.00") == 0
+    entries, errors, options = loader.load_string(split)
+    assert errors == []
+    aging = compute(entries, options, errors).aging(as_of=day(2025, 3, 31))
+    assert {(x.invoice, x.factor) for x in aging.invoices} == {("INV-1", "Summit")}

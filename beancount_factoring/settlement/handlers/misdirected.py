@@ -139,13 +139,30 @@ def report_payment(
             "factor (a bank debit to that account linking the invoice) or let the factor "
             "net it from a later deposit"
         )
+    settler.error("FCT136", message + _payment_notes(settler, event, state, ours), event)
+
+
+def _payment_notes(settler: Settler, event: Event, state: InvoiceState, ours: Decimal) -> str:
+    """What the FCT136 of a payment adds: the part of it that paid a debit memo billed on
+    the invoice (``ours``), and the other invoices it links, among which it was shared
+    oldest first on their faces (a check for them that also links a sold invoice)."""
+    notes = ""
     if ours:
-        message += (
+        notes += (
             f". Of this payment, {ours:,.2f} {state.currency} pays what was billed on the "
             "invoice beyond its face (a debit memo), which is yours: credit that to the "
             "receivable in a payment of its own"
         )
-    settler.error("FCT136", message, event)
+    number = state.invoice.number
+    others = sorted(link for link in event.entry.links if link != number)
+    others = [link for link in others if link in settler.book.invoices]
+    if others:
+        notes += (
+            f". It links {', '.join(others)} too (a payment of several invoices is shared "
+            "oldest first, each up to what it owes): if it pays those and not "
+            f"{number}, link them only"
+        )
+    return notes
 
 
 def settle_misdirected(settler: Settler, event: Event) -> None:
