@@ -733,3 +733,29 @@ def test_a_check_for_a_debit_memo_and_another_invoice_that_links_the_sold_one():
     assert errors == []
     aging = compute(entries, options, errors).aging(as_of=day(2025, 3, 31))
     assert {(x.invoice, x.factor) for x in aging.invoices} == {("INV-1", "Summit")}
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_misdirected_payment_of_a_face_and_its_debit_memo_says_the_memo_is_ours(model):
+    # TQL pays us 1,200.00 for INV-1 (Summit holds its 1,000.00 face; 200.00 of
+    # detention billed on it is ours), marked misdirected: 200.00 beyond what is left
+    # unpaid of the face. FCT133 offered only an overpay or a double booking; it names the
+    # detention too.
+    text = full(
+        SOLD_THEN_BILLED.replace(
+            '"Check for the detention" ^INV-1\n  Assets:Bank:Checking          200.00 USD\n'
+            "  Assets:Receivable:TQL\n",
+            '"Check for load 1" ^INV-1\n  factoring: "misdirected-payment"\n'
+            "  Assets:Bank:Checking         1200.00 USD\n",
+        )
+    )
+    if model == "loan":
+        text = _loan(text)
+    _, errors, _ = loader.load_string(text)
+    # (Refused, the event books nothing: Beancount finds its bank leg unbalanced.)
+    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT133", "Transaction"]
+    assert (
+        "if 200.00 of it pays the 200.00 billed on the invoice beyond its face (a debit "
+        "memo), which is yours, write that as a payment of its own that credits the "
+        "receivable"
+    ) in errors[0].message

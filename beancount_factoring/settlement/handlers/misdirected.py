@@ -239,13 +239,23 @@ def _overpay_said(settler: Settler, event: Event, state: InvoiceState, amount: D
         return True
     terms = state.agreement
     assert terms is not None
+    # What was billed on the invoice beyond its face (a debit memo) and not yet paid: ours.
+    billed = -state.direct_paid
+    memo = (
+        f"; if {min(billed, beyond):,.2f} of it pays the {billed:,.2f} billed on the invoice "
+        "beyond its face (a debit memo), which is yours, write that as a payment of its own "
+        "that credits the receivable"
+        if billed > settler.tolerance
+        else ""
+    )
     settler.error(
         "FCT133",
         f"Invoice {state.invoice.number}: this payment of {amount:,.2f} {state.currency} is "
         f"{beyond:,.2f} more than is left unpaid ({unpaid:,.2f} of the face "
         f"{state.face:,.2f}): if the customer really paid more (the excess is owed back to "
         f"it on {terms.customer_credit_account(state.invoice.account)}), say reason: "
-        '"overpay"; if the payment is booked twice (typed by hand and imported), delete one',
+        '"overpay"; if the payment is booked twice (typed by hand and imported), delete one'
+        + memo,
         event,
     )
     return False
