@@ -334,3 +334,35 @@ def test_an_unquoted_invoice_that_links_another_is_aged_as_itself():
         "1023": Decimal("1000.00"),
         "1024": Decimal("500.00"),
     }
+
+
+def test_a_payment_posting_typed_as_plain_digits_in_a_file_pays_its_invoice(tmp_path):
+    # In a file, `invoice: 1024` under the payment's receivable posting is read back as
+    # typed: plain digits lose nothing, so it pays invoice 1024 (as the invoice's own
+    # `invoice: 1024` is its number), with no FCT134, and the aging shows nothing open
+    # (500.00 - 500.00). It was FCT134, the payment naming no invoice. Typed 001024 (for
+    # invoice "001024"), it still names no invoice, FCT134 saying what was typed.
+    text = """
+2025-03-03 * "TQL" "Load 1"
+  invoice: NUMBER
+  Assets:Receivable:TQL        500.00 USD
+  Income:Freight
+
+2025-03-20 * "TQL" "payment"
+  Assets:Bank:Checking         500.00 USD
+  Assets:Receivable:TQL       -500.00 USD
+    invoice: TYPED
+"""
+    for number in ('"1024"', "1024"):
+        entries, errors = load_file(
+            tmp_path, text.replace("NUMBER", number).replace("TYPED", "1024")
+        )
+        assert errors == []
+        options = loader.load_file(str(tmp_path / "main.beancount"))[2]
+        aging = compute(entries, options, errors).aging(as_of=datetime.date(2025, 3, 31))
+        assert aging.invoices == ()
+    text = text.replace("NUMBER", '"001024"').replace("TYPED", "001024")
+    _, errors = load_file(tmp_path, text)
+    assert codes(errors) == ["FCT134"]
+    assert "This posting's invoice: 001024 is written without quotes" in errors[0].message
+    assert "It names no invoice meanwhile" in errors[0].message

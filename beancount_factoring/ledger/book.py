@@ -343,10 +343,11 @@ def _unquoted_on_postings(book: Book) -> None:
         read.add(event.index)
         entry = event.entry
         for posting in entry.postings:
-            number = posting.meta.get("invoice") if posting.meta else None
+            meta = posting.meta or {}
+            number = meta.get("invoice")
             if not isinstance(number, Decimal):
                 continue
-            written = book.typed.typed(posting.meta, "invoice")
+            written = book.typed.typed(meta, "invoice")
             if written == str(number):
                 continue  # (plain digits typed so lose nothing: the invoice's number)
             problem = unquoted_problem(number, f"is read as invoice {number}", typed=written)
@@ -905,9 +906,14 @@ def _named_postings(
     for posting in entry.postings:
         number = posting.meta.get("invoice") if posting.meta else None
         if isinstance(number, Decimal) and accounts.is_receivable(posting.account):
-            # (Read as no invoice's name, as the aging reads it: said, not guessed.)
-            message = f"This posting's {unquoted_problem(number, 'names no invoice')}"
-            book.errors.append(make_error("FCT134", message, entry.meta, entry))
+            written = book.typed.typed(posting.meta or {}, "invoice")
+            if written == str(number):
+                number = written  # (plain digits typed so lose nothing: the invoice's number)
+            else:
+                # (Read as no invoice's name, as the aging reads it: said, not guessed.)
+                problem = unquoted_problem(number, "names no invoice", typed=written)
+                message = f"This posting's {problem}"
+                book.errors.append(make_error("FCT134", message, entry.meta, entry))
         invoice = book.invoices.get(number) if isinstance(number, str) else None
         if invoice is None or not accounts.is_receivable(posting.account):
             continue  # (a discount or a fee noted with its invoice pays nothing of it)

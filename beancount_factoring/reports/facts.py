@@ -34,6 +34,7 @@ from beancount_factoring.ledger.book import (
     units_of,
 )
 from beancount_factoring.ledger.config import Config, parse_config
+from beancount_factoring.ledger.typed import TypedNumbers
 from beancount_factoring.reports.model import Source
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.history import RUN_KEY, PluginRun, Recorder, Snap
@@ -241,7 +242,7 @@ def _read_lines(facts: Facts) -> None:
                 units[0],
                 units[1],
                 part if isinstance(part, str) else None,
-                _named_invoice(meta.get("invoice"), known),
+                _named_invoice(meta, known, book.typed),
                 index,
             )
             if account in watched and not others_cost(line, entry):
@@ -264,13 +265,19 @@ def _read_lines(facts: Facts) -> None:
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
 
 
-def _named_invoice(value: object, receivable: bool) -> str | None:
-    """The invoice a posting's ``invoice:`` names. Written without quotes, a number: on a
-    receivable posting none, as the plugin reads a payment's; elsewhere the invoice booked
-    under that number, as the plugin reads an event's (both FCT134 in the plugin)."""
+def _named_invoice(meta: dict[str, Any], receivable: bool, typed: TypedNumbers) -> str | None:
+    """The invoice a posting's ``invoice:`` names. Written without quotes, a number: the
+    invoice booked under it, as the plugin reads an event's; on a receivable posting only
+    if typed as plain digits that lost nothing, as the plugin reads a payment's (else it
+    names none, after the plugin's FCT134)."""
+    value = meta.get("invoice")
     if isinstance(value, str):
         return value
-    return str(value) if isinstance(value, Decimal) and not receivable else None
+    if not isinstance(value, Decimal):
+        return None
+    if receivable and typed.typed(meta, "invoice") != str(value):
+        return None
+    return str(value)
 
 
 def _others_cost(
