@@ -339,3 +339,33 @@ def test_a_discount_noted_with_its_invoice_is_no_payment_of_it() -> None:
     )
     assert codes(text) == []
     assert open_amounts(text, datetime.date(2025, 3, 31)) == {"G3": Decimal("500.00")}
+
+
+def test_a_debit_beyond_what_was_paid_is_billed_on_the_oldest() -> None:
+    # 100.00 paid of G3, then a debit of 600.00 linking G2 and G3 that no credit of theirs
+    # matches (a rebill of both loads): it takes back G3's 100.00 and bills the other
+    # 500.00 on G2, the oldest (as the aging shares a debit): G2 owes 400.00 + 500.00 =
+    # 900.00, G3 500.00. A check of 900.00 for both then pays G2's 900.00 and nothing of
+    # G3, which may be sold. The plugin dropped the 500.00 and paid G3 500.00 of it:
+    # selling G3 was FCT131 ("credited 500.00 before, 0.00 is left").
+    text = (
+        LEDGER
+        + """
+2025-03-06 * "GAMMA" "part of G3" ^G3
+  Assets:Bank:Checking  100.00 USD
+  Assets:Receivable:GAMMA
+
+2025-03-08 * "GAMMA" "rebill of both loads" ^G2 ^G3
+  Assets:Receivable:GAMMA  600.00 USD
+  Income:Freight
+
+2025-03-10 * "GAMMA" "one check for both" ^G2 ^G3
+  Assets:Bank:Checking  900.00 USD
+  Assets:Receivable:GAMMA
+"""
+    )
+    assert open_amounts(text, datetime.date(2025, 3, 31)) == {"G3": Decimal("500.00")}
+    schedule = '\n2025-03-20 * "Summit" "Schedule 5" ^G3\n  factoring: "schedule"\n'
+    assert codes(text + schedule) == []
+    # G2, paid its 900.00, cannot be sold.
+    assert codes(text + schedule.replace("^G3", "^G2")) == ["FCT131"]

@@ -17,12 +17,15 @@ The invoice importer reads such a number as the export's number of those digits
 
 from __future__ import annotations
 
+import datetime
+import textwrap
 from decimal import Decimal
 
 import pytest
 from beancount import loader
 
 from beancount_factoring.ledger.book import read_book
+from beancount_factoring.reports import compute
 
 from ledgers import OPENS, balance, codes, load
 
@@ -133,3 +136,233 @@ def test_digits_that_lost_zeros_or_a_separator_in_a_file_say_what_was_typed(tmp_
     assert errors[0].source["lineno"] == invoice_line(entries)
     # Booked as read meanwhile: the deposit linking ^1023 funds it.
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")
+
+
+SCHEDULE = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "1001"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load TQL-88413"
+  invoice: "1002"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 10452" ^1001 ^1002
+  factoring: "schedule"
+  schedule: "10452"
+  Assets:Factoring:Summit:Clearing   3000.00 USD
+  Assets:Receivable:TQL             -1000.00 USD
+    invoice: "1001"
+    fee: 20.00 USD
+  Assets:Receivable:TQL             -2000.00 USD
+    invoice: NUMBER
+    fee: 45.00 USD
+
+2025-03-05 * "SUMMIT FUNDING" "ACH schedule 10452"
+  schedule: "10452"
+  Assets:Bank:Checking         2785.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_the_factors_figures_on_a_schedule_posting_named_without_quotes():
+    # Summit's report charges 45.00 on invoice 1002 (the agreement's 2% of 2,000.00 is
+    # 40.00); its deposit is 950.00 - 20.00 + 1,900.00 - 45.00 = 2,785.00. Written
+    # `invoice: 1002`, the posting's figures were read for no invoice: the agreement's
+    # 40.00 was booked, and the deposit was FCT120, 5.00 short, with no word of why.
+    entries, errors = load(SCHEDULE.replace("NUMBER", '"1002"'))
+    assert codes(errors) == ["FCT170"]
+    entries, errors = load(SCHEDULE.replace("NUMBER", "1002"))
+    # Read as invoice 1002 (as an unquoted invoice is booked), and asked in quotes.
+    assert codes(errors) == ["FCT134", "FCT170"]
+    message = errors[0].message
+    assert "This posting's invoice: 1002 is written without quotes" in message
+    assert "It is read as invoice 1002 meanwhile" in message
+    schedule = next(e for e in entries if getattr(e, "narration", "") == "Schedule 10452")
+    assert errors[0].source["lineno"] == schedule.meta["lineno"]
+    assert balance(entries, "Expenses:Factoring:Summit:Fees") == Decimal("65.00")
+
+
+def test_a_schedule_posting_whose_unquoted_number_lost_its_zeros():
+    # `invoice: 001002` for invoice "001002": Beancount reads 1002, which no invoice
+    # is. Its FCT134 said the figures "name invoice: Decimal('1002'), which the schedule
+    # does not sell"; now it asks for the quotes (the figures, read for no invoice until
+    # then, leave the deposit 5.00 short: FCT120).
+    text = SCHEDULE.replace('"1002"', '"001002"').replace("^1002", "^001002")
+    _, errors = load(text.replace("NUMBER", "001002"))
+    assert codes(errors) == ["FCT134", "FCT120"]
+    assert [e for e in errors if "Decimal(" in e.message] == []
+    assert "invoice: 1002 is written without quotes" in errors[0].message
+
+
+MISDIRECTED = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "1"
+  Assets:Receivable:TQL  1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "2"
+  Assets:Receivable:TQL  2000.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 1" ^1 ^2
+  factoring: "schedule"
+  schedule: "1"
+
+2025-03-05 * "SUMMIT FUNDING" "ACH deposit" ^sched-1
+  Assets:Bank:Checking  2790.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-10 * "TQL" "TQL paid us for both" ^1 ^2
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking                       2999.98 USD
+  Liabilities:Factoring:Summit:DueToFactor  -1000.00 USD
+    invoice: ONE
+  Liabilities:Factoring:Summit:DueToFactor  -1999.98 USD
+    invoice: TWO
+
+2025-04-11 * "SUMMIT FUNDING" "Forwarded" ^1 ^2
+  Liabilities:Factoring:Summit:DueToFactor   2999.98 USD
+  Assets:Bank:Checking
+"""
+
+
+def test_a_misdirected_payments_shares_named_without_quotes():
+    # TQL pays 2,999.98 for invoices 1 (1,000.00) and 2 (2,000.00); the bookkeeper writes
+    # that 2 is short (1,999.98). Written `invoice: 2`, the shares were read for no
+    # invoice: the payment was FCT134 "faces add up to 3,000.00: write one event per
+    # invoice", and the forward FCT136 (more than is owed). Read as invoices 1 and 2,
+    # each share is owed as written and the forward pays both (the due-to-factor
+    # account at 0.00); each posting asks for its quotes.
+    text = MISDIRECTED.replace("ONE", '"1"').replace("TWO", '"2"')
+    entries, errors = load(text, "{'tolerance': '0.05'}")
+    assert errors == []
+    entries, errors = load(text.replace('"1"\n  Liab', "1\n  Liab").replace('"2"\n\n', "2\n\n"),
+                           "{'tolerance': '0.05'}")  # fmt: skip
+    assert codes(errors) == ["FCT134", "FCT134"]
+    assert "invoice: 1 is written without quotes" in errors[0].message
+    assert "invoice: 2 is written without quotes" in errors[1].message
+    payment = next(e for e in entries if getattr(e, "narration", "") == "TQL paid us for both")
+    assert {e.source["lineno"] for e in errors} == {payment.meta["lineno"]}
+    assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == 0
+
+
+def test_a_fee_posting_named_without_quotes_is_the_invoices_fee_in_the_reports():
+    # Summit funds invoice 1023 (1,000.00 at 95% less 2%: 930.00) and TQL pays it; the
+    # bookkeeper types Summit's 35.00 wire fee for it by hand, `invoice: 1023` on the
+    # posting. The reports read it as the invoice booked under that number, as the
+    # plugin reads an event's posting: 1023's fees are 20.00 + 35.00 = 55.00. They were
+    # 20.00, the 35.00 a fee of no invoice.
+    text = (
+        LEDGER.replace("NUMBER", '"1023"').replace("LINK", "1023")
+        + """
+2025-03-19 * "Summit" "Wire fee on 1023"
+  Expenses:Factoring:Summit:Fees   35.00 USD
+    invoice: 1023
+  Assets:Bank:Checking
+
+2025-04-01 * "TQL" "paid" ^1023
+  factoring: "collected"
+"""
+    )
+    entries, errors, options = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + text
+    )
+    assert errors == []
+    report = compute(entries, options, errors).cost(as_of=datetime.date(2025, 4, 30))
+    (invoice,) = report.by_invoice
+    assert (invoice.invoice, invoice.fees.total) == ("1023", Decimal("55.00"))
+
+
+def test_an_event_posting_typed_as_plain_digits_in_a_file_is_the_invoices_number(tmp_path):
+    # In a file, `invoice: 1002` on the schedule's posting is read back as typed: plain
+    # digits lose nothing, so it names invoice 1002 with no FCT134 (the figures' FCT170
+    # only). `invoice: 001002` for invoice "001002" lost its zeros: FCT134 naming what
+    # was typed.
+    _, errors = load_file(tmp_path, SCHEDULE.replace("NUMBER", "1002"))
+    assert codes(errors) == ["FCT170"]
+    text = SCHEDULE.replace('"1002"', '"001002"').replace("^1002", "^001002")
+    entries, errors = load_file(tmp_path, text.replace("NUMBER", "001002"))
+    assert codes(errors) == ["FCT134", "FCT120"]
+    message = errors[0].message
+    assert "This posting's invoice: 001002 is written without quotes" in message
+    assert 'write it in quotes (invoice: "001002")' in message
+    assert "It is read as invoice 1002 meanwhile" in message
+    schedule = next(e for e in entries if getattr(e, "narration", "") == "Schedule 10452")
+    assert errors[0].source["lineno"] == schedule.meta["lineno"]
+
+
+def test_an_unquoted_invoice_that_links_another_is_aged_as_itself():
+    # Invoice 1024 (500.00), typed `invoice: 1024`, rebills load 1 and links ^1023
+    # (1,000.00). The plugin books it as 1024 (after its FCT134); the aging took its
+    # receivable posting for a credit of both links, shared oldest first: 1023 at
+    # 1,500.00, 1024 nowhere. Now 1023 1,000.00 and 1024 500.00.
+    text = """
+2025-03-01 * "TQL" "Load 1"
+  invoice: "1023"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Rebill of load 1" ^1023
+  invoice: 1024
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+"""
+    entries, errors, options = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + text
+    )
+    assert codes(errors) == ["FCT134"]
+    aging = compute(entries, options, errors).aging(as_of=datetime.date(2025, 3, 31))
+    assert {line.invoice: line.amount for line in aging.invoices} == {
+        "1023": Decimal("1000.00"),
+        "1024": Decimal("500.00"),
+    }
+
+
+def test_a_payment_posting_typed_as_plain_digits_in_a_file_pays_its_invoice(tmp_path):
+    # In a file, `invoice: 1024` under the payment's receivable posting is read back as
+    # typed: plain digits lose nothing, so it pays invoice 1024 (as the invoice's own
+    # `invoice: 1024` is its number), with no FCT134, and the aging shows nothing open
+    # (500.00 - 500.00). It was FCT134, the payment naming no invoice. Typed 001024 (for
+    # invoice "001024"), it still names no invoice, FCT134 saying what was typed.
+    text = """
+2025-03-03 * "TQL" "Load 1"
+  invoice: NUMBER
+  Assets:Receivable:TQL        500.00 USD
+  Income:Freight
+
+2025-03-20 * "TQL" "payment"
+  Assets:Bank:Checking         500.00 USD
+  Assets:Receivable:TQL       -500.00 USD
+    invoice: TYPED
+"""
+    for number in ('"1024"', "1024"):
+        entries, errors = load_file(
+            tmp_path, text.replace("NUMBER", number).replace("TYPED", "1024")
+        )
+        assert errors == []
+        options = loader.load_file(str(tmp_path / "main.beancount"))[2]
+        aging = compute(entries, options, errors).aging(as_of=datetime.date(2025, 3, 31))
+        assert aging.invoices == ()
+    text = text.replace("NUMBER", '"001024"').replace("TYPED", "001024")
+    _, errors = load_file(tmp_path, text)
+    assert codes(errors) == ["FCT134"]
+    assert "This posting's invoice: 001024 is written without quotes" in errors[0].message
+    assert "It names no invoice meanwhile" in errors[0].message

@@ -23,6 +23,7 @@ notes) are yours, and never reported.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from beancount.core import data
 
@@ -91,7 +92,8 @@ def _figures_of_another(meta: dict[str, object], event: Event) -> Iterable[Facto
     invoice the schedule sells (``INV-1O02`` for ``INV-1002``): read for none, they
     were left out in silence, and only the deposit's difference showed."""
     number = meta.get("invoice")
-    if number is None or str(number) in event.invoices:
+    if number is None or isinstance(number, Decimal) or str(number) in event.invoices:
+        # (Written without quotes, a number: its own FCT134 asks for the quotes.)
         return
     if not any(key in meta for key in FIGURE_KEYS):
         return

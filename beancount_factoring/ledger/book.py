@@ -313,6 +313,7 @@ def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Bo
                 event.invoices or event.schedules or event.charges or event.unknown
             ):
                 event.rank = UNNAMED_RANK
+    _unquoted_on_postings(book)
     unknown = {link for event in book.events for link in event.unknown}
     if unknown:
         _numbers_written_elsewhere(book, entries, unknown, accounts)
@@ -324,6 +325,34 @@ def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Bo
         event.amount, event.currency = amount, currency
         book.events.append(event)
     return book
+
+
+def _unquoted_on_postings(book: Book) -> None:
+    """FCT134 on an event whose posting names its invoice without quotes (``invoice:
+    001023``, a number to Beancount) that lost what was typed (its zeros, a separator):
+    the factor's figures on a schedule's posting, a misdirected payment's share on the
+    due-to-factor account. It is read as the invoice's own unquoted number is, as the
+    invoice booked under that number (``str``), and plain digits typed so (``invoice:
+    1023``, read back from the file: ``ledger/typed.py``) are that invoice with no error.
+    (A payment's receivable posting is read in ``_named_postings``.)"""
+    read: set[int] = set()
+    for event in book.events:
+        if event.kind == "payment" or event.index in read:
+            continue
+        # (A remittance is one event per currency: its entry is read once.)
+        read.add(event.index)
+        entry = event.entry
+        for posting in entry.postings:
+            meta = posting.meta or {}
+            number = meta.get("invoice")
+            if not isinstance(number, Decimal):
+                continue
+            written = book.typed.typed(meta, "invoice")
+            if written == str(number):
+                continue  # (plain digits typed so lose nothing: the invoice's number)
+            problem = unquoted_problem(number, f"is read as invoice {number}", typed=written)
+            message = f"This posting's {problem}"
+            book.errors.append(make_error("FCT134", message, entry.meta, entry))
 
 
 def _numbers_written_elsewhere(
@@ -877,9 +906,14 @@ def _named_postings(
     for posting in entry.postings:
         number = posting.meta.get("invoice") if posting.meta else None
         if isinstance(number, Decimal) and accounts.is_receivable(posting.account):
-            # (Read as no invoice's name, as the aging reads it: said, not guessed.)
-            message = f"This posting's {_unquoted_problem(number, 'names no invoice')}"
-            book.errors.append(make_error("FCT134", message, entry.meta, entry))
+            written = book.typed.typed(posting.meta or {}, "invoice")
+            if written == str(number):
+                number = written  # (plain digits typed so lose nothing: the invoice's number)
+            else:
+                # (Read as no invoice's name, as the aging reads it: said, not guessed.)
+                problem = unquoted_problem(number, "names no invoice", typed=written)
+                message = f"This posting's {problem}"
+                book.errors.append(make_error("FCT134", message, entry.meta, entry))
         invoice = book.invoices.get(number) if isinstance(number, str) else None
         if invoice is None or not accounts.is_receivable(posting.account):
             continue  # (a discount or a fee noted with its invoice pays nothing of it)
@@ -915,10 +949,13 @@ def _share_payment(
     shared: _Shared,
 ) -> None:
     """Share what a payment credits in one currency among its invoices of that currency
-    (sorted oldest first), each up to what is left of its face, the rest to the last. A
+    (sorted oldest first), each up to what is left of it (its face, less what the
+    payments before paid, plus what debits billed beyond that), the rest to the last. A
     debit (a check returned unpaid, a refund) takes back what the payment of the same
     invoices and amount paid of each, or else what the payments before paid, youngest
-    invoice first: a bounced check leaves its invoices open again as they were."""
+    invoice first: a bounced check leaves its invoices open again as they were. What a
+    debit takes beyond that is billed on the oldest (a debit memo: detention on a load),
+    which the customer owes on top of its face: ``paid_before`` goes below zero."""
     key = (tuple(invoice.number for invoice in invoices), abs(paid))
     if paid < 0:
         earlier = shared.get(key)
@@ -931,6 +968,11 @@ def _share_payment(
                 if share < 0:
                     shares.append((invoice, share))
                     paid -= share
+            if paid < 0:
+                # (The loop ends on the oldest: its take-back, if any, is the last share.)
+                if shares and shares[-1][0] is invoices[0]:
+                    paid += shares.pop()[1]
+                shares.append((invoices[0], paid))
     else:
         shares = []
         for position, invoice in enumerate(invoices, 1):
@@ -1009,7 +1051,7 @@ def _read_invoice(
     if isinstance(number, Decimal):
         written = book.typed.typed(meta, "invoice")
         if written != str(number):  # (plain digits typed so lose nothing: the number's name)
-            unquoted = _unquoted_problem(number, typed=written)
+            unquoted = unquoted_problem(number, typed=written)
             book.errors.append(make_error("FCT134", unquoted, meta, entry))
     number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
@@ -1067,7 +1109,7 @@ def _read_invoice(
         book.other_keys.append(number)
 
 
-def _unquoted_problem(number: Decimal, meanwhile: str = "", typed: str | None = None) -> str:
+def unquoted_problem(number: Decimal, meanwhile: str = "", typed: str | None = None) -> str:
     """What is wrong with an ``invoice:`` written without quotes whose typed text is not
     the number's own: Beancount reads it as a number, which drops leading zeros and a
     thousands separator (or the ledger was read from a string, where it cannot be told)."""

@@ -34,6 +34,7 @@ from beancount_factoring.ledger.book import (
     units_of,
 )
 from beancount_factoring.ledger.config import Config, parse_config
+from beancount_factoring.ledger.typed import TypedNumbers
 from beancount_factoring.reports.model import Source
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.history import RUN_KEY, PluginRun, Recorder, Snap
@@ -235,14 +236,13 @@ def _read_lines(facts: Facts) -> None:
                 continue
             meta = posting.meta or {}
             part = meta.get("factoring-part")
-            invoice = meta.get("invoice")
             line = Line(
                 entry.date,
                 account,
                 units[0],
                 units[1],
                 part if isinstance(part, str) else None,
-                invoice if isinstance(invoice, str) else None,
+                _named_invoice(meta, known, book.typed),
                 index,
             )
             if account in watched and not others_cost(line, entry):
@@ -263,6 +263,21 @@ def _read_lines(facts: Facts) -> None:
                         if account != invoices[number].account:
                             moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
+
+
+def _named_invoice(meta: dict[str, Any], receivable: bool, typed: TypedNumbers) -> str | None:
+    """The invoice a posting's ``invoice:`` names. Written without quotes, a number: the
+    invoice booked under it, as the plugin reads an event's; on a receivable posting only
+    if typed as plain digits that lost nothing, as the plugin reads a payment's (else it
+    names none, after the plugin's FCT134)."""
+    value = meta.get("invoice")
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Decimal):
+        return None
+    if receivable and typed.typed(meta, "invoice") != str(value):
+        return None
+    return str(value)
 
 
 def _others_cost(
@@ -411,6 +426,8 @@ def _attribute(
         return [(named, line.number)]
     number = None
     own = entry.meta.get("invoice")
+    if isinstance(own, Decimal):
+        own = str(own)  # (unquoted: booked under the number as read, after FCT134)
     if isinstance(own, str) and own in invoices and invoices[own].position == line.index:
         number = own
     if number is None:

@@ -551,3 +551,211 @@ def test_a_debit_memo_on_a_pledged_invoice_is_ours():
     assert totals.pledged == totals.factor_outstanding == D("1000.00")
     assert totals.receivable_balance == sum(totals.unfactored) + totals.pledged == D("1700.00")
     _ties_per_customer(book, report)
+
+
+DEBIT_MEMO = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-01 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+
+2025-03-04 * "TQL" "Detention on load 1" ^INV-1
+  Assets:Receivable:TQL         200.00 USD
+  Income:Freight
+
+2025-03-10 * "TQL" "Check for loads 1 and 2" ^INV-1 ^INV-2
+  Assets:Bank:Checking         1200.00 USD
+  Assets:Receivable:TQL
+
+2025-03-14 * "SUMMIT FUNDING" "ACH" ^INV-2
+  Assets:Bank:Checking          465.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["settled-again", "plugin-run"])
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_debit_memo_is_owed_before_the_next_invoice_is_paid(model, kept, monkeypatch):
+    # INV-1 (1,000.00, 03-01) is billed 200.00 of detention on 03-04: TQL owes 1,200.00
+    # on it, and its check of 1,200.00 for INV-1 and INV-2 pays INV-1's 1,200.00 (oldest
+    # first), INV-2 nothing. The plugin shared it on the faces, INV-1 1,000.00 and INV-2
+    # 200.00, and Summit's funding of INV-2 was FCT131 ("credited 200.00 before").
+    # Summit funds INV-2: 500.00 x 95% = 475.00 less 2% (10.00) = 465.00. On 03-31 we hold
+    # 1,000.00 + 200.00 - 1,200.00 = 0.00 of INV-1 and nothing of INV-2, sold (sale
+    # model: the receivable 1,000.00 + 500.00 + 200.00 - 1,200.00 - 500.00 = 0.00) or
+    # pledged (loan model: the receivable 500.00, all of it pledged).
+    monkeypatch.setattr(history, "_wanted", kept)
+    text = full(DEBIT_MEMO)
+    if model == "loan":
+        text = _loan(text)
+    book = book_of(text)
+    assert book.facts.errors == []
+    paid = [(e.invoices, e.amount) for e in book.facts.book.events if e.kind == "payment"]
+    # The detention, billed (taken as a debit beyond what was paid), then the check.
+    assert paid == [(("INV-1",), D("-200.00")), (("INV-1",), D("1200.00"))]
+    assert book.facts.settlement.states["INV-2"].direct_paid == ZERO
+    report = book.aging(as_of=day(2025, 3, 31))
+    found = {(x.invoice, x.factor, x.state): x.amount for x in report.invoices}
+    assert found == {("INV-2", "Summit", FUNDED): D("500.00")}
+    assert rows(report.unfactored) == {}
+    (totals,) = report.totals
+    assert totals.pledged == (D("500.00") if model == "loan" else ZERO)
+    assert totals.receivable_balance == sum(totals.unfactored) + totals.pledged
+    _ties_per_customer(book, report)
+
+
+SOLD_THEN_BILLED = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-01 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-02 * "SUMMIT FUNDING" "ACH" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-04 * "TQL" "Detention on load 1" ^INV-1
+  Assets:Receivable:TQL         200.00 USD
+  Income:Freight
+
+2025-03-10 * "TQL" "Check for the detention" ^INV-1
+  Assets:Bank:Checking          200.00 USD
+  Assets:Receivable:TQL
+"""
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["settled-again", "plugin-run"])
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_debit_memo_on_an_invoice_the_factor_holds_is_ours_to_collect(model, kept, monkeypatch):
+    # Summit funds INV-1's face on 03-02 (1,000.00 x 95% = 950.00 less 2% = 930.00); the
+    # detention billed on it on 03-04 is ours (the factor bought the face: reports.md,
+    # the loan model), and so is TQL's check of 200.00 that pays it on 03-10. It was
+    # FCT136 ("a payment that reaches you for it is owed to the factor"). On 03-05 we
+    # hold INV-1's 200.00 (4 days, 1-30); on 03-31 nothing, Summit INV-1's 1,000.00. The
+    # receivable: sale model 1,000.00 - 1,000.00 + 200.00 - 200.00 = 0.00; loan model
+    # 1,000.00, all pledged.
+    monkeypatch.setattr(history, "_wanted", kept)
+    text = full(SOLD_THEN_BILLED)
+    if model == "loan":
+        text = _loan(text)
+    book = book_of(text)
+    assert book.facts.errors == []
+    pledged = D("1000.00") if model == "loan" else ZERO
+    billed = book.aging(as_of=day(2025, 3, 5))
+    found = {(x.invoice, x.factor, x.state): x.amount for x in billed.invoices}
+    assert found == {("INV-1", None, OPEN): D("200.00"), ("INV-1", "Summit", FUNDED): D("1000.00")}
+    assert rows(billed.unfactored) == {("TQL", None): buckets(d30="200.00")}
+    assert billed.totals[0].pledged == pledged
+    _ties_per_customer(book, billed)
+    report = book.aging(as_of=day(2025, 3, 31))
+    found = {(x.invoice, x.factor, x.state): x.amount for x in report.invoices}
+    assert found == {("INV-1", "Summit", FUNDED): D("1000.00")}
+    (totals,) = report.totals
+    assert totals.pledged == pledged
+    assert totals.receivable_balance == sum(totals.unfactored) + totals.pledged == pledged
+    _ties_per_customer(book, report)
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_payment_beyond_the_debit_memo_of_a_factored_invoice_is_the_factors(model):
+    # TQL pays us 1,200.00 for INV-1: its 200.00 of detention is ours, its 1,000.00 of
+    # face Summit's (FCT136), and the message says which part is ours.
+    text = full(SOLD_THEN_BILLED.replace("200.00 USD\n  Assets:Receivable:TQL\n",
+                                         "1200.00 USD\n  Assets:Receivable:TQL\n"))  # fmt: skip
+    if model == "loan":
+        text = _loan(text)
+    entries, errors, _ = loader.load_string(text)
+    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT136"]
+    message = errors[0].message
+    assert "Invoice INV-1 is " + ("pledged" if model == "loan" else "sold") in message
+    assert (
+        "Of this payment, 200.00 USD pays what was billed on the invoice beyond its face (a "
+        "debit memo), which is yours: credit that to the receivable in a payment of its own"
+    ) in message
+    check = next(e for e in entries if getattr(e, "narration", "") == "Check for the detention")
+    assert errors[0].source["lineno"] == check.meta["lineno"]
+
+
+def test_a_check_for_a_debit_memo_and_another_invoice_that_links_the_sold_one():
+    # Summit holds INV-1 (sold 03-02, billed 200.00 of detention on 03-04); TQL's check
+    # of 700.00 links INV-1 and INV-2 (500.00, 03-03). Shared oldest first on what each
+    # owes, it gives INV-1 its 1,200.00's 700.00: 200.00 pays the detention, 500.00 is
+    # Summit's (FCT136). The message said only to mark it misdirected; it says which part
+    # is ours, and that if the check pays INV-2, it is to link INV-2 alone.
+    text = full(
+        SOLD_THEN_BILLED.replace(
+            '2025-03-10 * "TQL" "Check for the detention" ^INV-1\n'
+            "  Assets:Bank:Checking          200.00 USD\n",
+            '2025-03-03 * "TQL" "Load 2"\n  invoice: "INV-2"\n'
+            "  Assets:Receivable:TQL         500.00 USD\n  Income:Freight\n\n"
+            '2025-03-10 * "TQL" "Check for the detention" ^INV-1 ^INV-2\n'
+            "  Assets:Bank:Checking          700.00 USD\n",
+        )
+    )
+    _, errors, _ = loader.load_string(text)
+    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT136"]
+    message = errors[0].message
+    assert "Of this payment, 200.00 USD pays what was billed on the invoice" in message
+    assert (
+        "It links INV-2 too (a payment of several invoices is shared oldest first, each up "
+        "to what it owes): if it pays those and not INV-1, link them only"
+    ) in message
+    # Written as the message says, 200.00 for INV-1's detention and 500.00 for INV-2:
+    # no error, and nothing left open of ours.
+    split = text.replace(
+        '"Check for the detention" ^INV-1 ^INV-2\n  Assets:Bank:Checking          700.00',
+        '"Check for the detention" ^INV-1\n  Assets:Bank:Checking          200.00',
+    ) + (
+        '\n2025-03-10 * "TQL" "Check for load 2" ^INV-2\n'
+        "  Assets:Bank:Checking  500.00 USD\n  Assets:Receivable:TQL\n"
+    )
+    assert split.count("700.00") == 0
+    entries, errors, options = loader.load_string(split)
+    assert errors == []
+    aging = compute(entries, options, errors).aging(as_of=day(2025, 3, 31))
+    assert {(x.invoice, x.factor) for x in aging.invoices} == {("INV-1", "Summit")}
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_misdirected_payment_of_a_face_and_its_debit_memo_says_the_memo_is_ours(model):
+    # TQL pays us 1,200.00 for INV-1 (Summit holds its 1,000.00 face; 200.00 of
+    # detention billed on it is ours), marked misdirected: 200.00 beyond what is left
+    # unpaid of the face. FCT133 offered only an overpay or a double booking; it names the
+    # detention too.
+    text = full(
+        SOLD_THEN_BILLED.replace(
+            '"Check for the detention" ^INV-1\n  Assets:Bank:Checking          200.00 USD\n'
+            "  Assets:Receivable:TQL\n",
+            '"Check for load 1" ^INV-1\n  factoring: "misdirected-payment"\n'
+            "  Assets:Bank:Checking         1200.00 USD\n",
+        )
+    )
+    if model == "loan":
+        text = _loan(text)
+    _, errors, _ = loader.load_string(text)
+    # (Refused, the event books nothing: Beancount finds its bank leg unbalanced.)
+    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT133", "Transaction"]
+    assert (
+        "if 200.00 of it pays the 200.00 billed on the invoice beyond its face (a debit "
+        "memo), which is yours, write that as a payment of its own that credits the "
+        "receivable"
+    ) in errors[0].message

@@ -78,8 +78,11 @@ def factor_holds(state: InvoiceState) -> bool:
     return state.funded_on is not None or state.in_clearing
 
 
-def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
-    """The ``FCT136`` error of a plain bank line that credits a factored invoice."""
+def report_payment(
+    settler: Settler, event: Event, state: InvoiceState, ours: Decimal = ZERO
+) -> None:
+    """The ``FCT136`` error of a plain bank line that credits a factored invoice (of which
+    ``ours`` paid a debit memo billed on it)."""
     number = state.invoice.number
     terms = state.agreement
     factor = settler.book.agreements.display(state.factor)
@@ -136,7 +139,30 @@ def report_payment(settler: Settler, event: Event, state: InvoiceState) -> None:
             "factor (a bank debit to that account linking the invoice) or let the factor "
             "net it from a later deposit"
         )
-    settler.error("FCT136", message, event)
+    settler.error("FCT136", message + _payment_notes(settler, event, state, ours), event)
+
+
+def _payment_notes(settler: Settler, event: Event, state: InvoiceState, ours: Decimal) -> str:
+    """What the FCT136 of a payment adds: the part of it that paid a debit memo billed on
+    the invoice (``ours``), and the other invoices it links, among which it was shared
+    oldest first on their faces (a check for them that also links a sold invoice)."""
+    notes = ""
+    if ours:
+        notes += (
+            f". Of this payment, {ours:,.2f} {state.currency} pays what was billed on the "
+            "invoice beyond its face (a debit memo), which is yours: credit that to the "
+            "receivable in a payment of its own"
+        )
+    number = state.invoice.number
+    others = sorted(link for link in event.entry.links if link != number)
+    others = [link for link in others if link in settler.book.invoices]
+    if others:
+        notes += (
+            f". It links {', '.join(others)} too (a payment of several invoices is shared "
+            "oldest first, each up to what it owes): if it pays those and not "
+            f"{number}, link them only"
+        )
+    return notes
 
 
 def settle_misdirected(settler: Settler, event: Event) -> None:
@@ -213,13 +239,23 @@ def _overpay_said(settler: Settler, event: Event, state: InvoiceState, amount: D
         return True
     terms = state.agreement
     assert terms is not None
+    # What was billed on the invoice beyond its face (a debit memo) and not yet paid: ours.
+    billed = -state.direct_paid
+    memo = (
+        f"; if {min(billed, beyond):,.2f} of it pays the {billed:,.2f} billed on the invoice "
+        "beyond its face (a debit memo), which is yours, write that as a payment of its own "
+        "that credits the receivable"
+        if billed > settler.tolerance
+        else ""
+    )
     settler.error(
         "FCT133",
         f"Invoice {state.invoice.number}: this payment of {amount:,.2f} {state.currency} is "
         f"{beyond:,.2f} more than is left unpaid ({unpaid:,.2f} of the face "
         f"{state.face:,.2f}): if the customer really paid more (the excess is owed back to "
         f"it on {terms.customer_credit_account(state.invoice.account)}), say reason: "
-        '"overpay"; if the payment is booked twice (typed by hand and imported), delete one',
+        '"overpay"; if the payment is booked twice (typed by hand and imported), delete one'
+        + memo,
         event,
     )
     return False
@@ -338,8 +374,14 @@ def _written_shares(entry: Any, terms: Agreement) -> dict[str, Decimal]:
     for posting in entry.postings:
         invoice = (posting.meta or {}).get("invoice")
         units = units_of(posting)
-        if posting.account == terms.due_to_factor and isinstance(invoice, str) and units:
-            shares[invoice] = shares.get(invoice, ZERO) - units[0]
+        if (
+            posting.account == terms.due_to_factor
+            and isinstance(invoice, (str, Decimal))
+            and units
+        ):
+            # (Unquoted, a number: read as the invoice booked under it, after FCT134.)
+            number = str(invoice)
+            shares[number] = shares.get(number, ZERO) - units[0]
     return shares
 
 
@@ -458,17 +500,24 @@ def _other_currency(settler: Settler, event: Event, amount: Decimal) -> bool:
 
 def settle_payment(settler: Settler, event: Event) -> None:
     state = settler.states[event.invoices[0]]
-    if (event.amount or ZERO) < 0:
-        # A payment taken back (a check returned unpaid): the invoice is open again. (For
-        # an invoice the factor holds, no payment to you counted: nothing to take back.)
-        if not factor_holds(state):
-            state.direct_paid = max(state.direct_paid + (event.amount or ZERO), ZERO)
+    amount = event.amount or ZERO
+    if amount < 0:
+        # A payment taken back (a check returned unpaid): the invoice is open again.
+        # Beyond what was paid, a debit bills the customer more than the face (a debit
+        # memo: detention on the load), ours even on an invoice the factor holds, which
+        # bought the face only: ``direct_paid`` then goes below zero
+        # (``book._share_payment`` gives a debit only what was paid, and the rest).
+        state.direct_paid += amount
         return
     if factor_holds(state):
-        # The factor's invoice: the cash is the factor's, not a payment to us (FCT136).
-        report_payment(settler, event, state)
+        # The factor's invoice: the cash is the factor's, not a payment to us (FCT136);
+        # but what pays a debit memo billed on it is ours.
+        ours = min(amount, max(-state.direct_paid, ZERO))
+        state.direct_paid += ours
+        if amount - ours > settler.tolerance:
+            report_payment(settler, event, state, ours)
         return
-    state.direct_paid += event.amount or ZERO
+    state.direct_paid += amount
     if state.charged_back_on is not None and state.agreement is not None:
         _paid_where_it_was(settler, event, state, state.agreement, state.charged_back_on)
 

@@ -100,8 +100,10 @@ def _read_factor_figures(
     by_account: dict[str, list[dict[str, object]]] = {}
     for posting in event.entry.postings:
         meta = posting.meta or {}
-        if isinstance(meta.get("invoice"), str):
-            by_invoice[str(meta["invoice"])] = meta
+        number = meta.get("invoice")
+        if isinstance(number, (str, Decimal)):
+            # (Unquoted, a number: read as the invoice booked under it, after FCT134.)
+            by_invoice[str(number)] = meta
         by_account.setdefault(posting.account, []).append(meta)
     problems = []
     # The fee's differences summed over the schedule: within the tolerance one by one, a
