@@ -192,6 +192,9 @@ class Book:
     reserve_entries: list[int] = field(default_factory=list)
     # Invoice numbers by their ``load:``, by ``load_key`` (a fuel advance names its load).
     loads: dict[str, str] = field(default_factory=dict)
+    # The loads written on several invoices (a rebill, a detention invoice), by
+    # ``load_key``: their invoice numbers in the ledger's order.
+    shared_loads: dict[str, list[str]] = field(default_factory=dict)
     # The links of the fee and buyout events: a deposit that nets their fee names them.
     charge_links: set[str] = field(default_factory=set)
     # Each fee or buyout event's own key (by its index): the link of the fee it
@@ -1068,7 +1071,7 @@ def _read_invoice(
             if units is not None and type(units.number) is Decimal:
                 legs.append((account, units))
             other = posting.meta.get("invoice", number) if posting.meta else number
-            if str(other) != number and other_number is None:
+            if other is not number and str(other) != number and other_number is None:
                 other_number = str(other)
     problem = _invoice_problem(book, number, meta, legs, other_number)
     if problem is not None:
@@ -1104,7 +1107,10 @@ def _read_invoice(
         Invoice, (number, index, entry, face, account, str(customer), due, load)
     )
     if load is not None:
-        book.loads.setdefault(load_key(load) or load, number)
+        key = load_key(load) or load
+        first = book.loads.setdefault(key, number)
+        if first != number:
+            book.shared_loads.setdefault(key, [first]).append(number)
     if not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
 

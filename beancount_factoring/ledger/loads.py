@@ -11,14 +11,18 @@ advance unrecouped and the funding short (FCT120) with no word of why.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+
+# What is not a letter or a digit (``\W`` is what ``str.isalnum`` is not, and ``_``).
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def load_key(value: object) -> str | None:
     """The key a load is matched by; None when ``value`` is no load (not text or a number)."""
     if not isinstance(value, (str, Decimal)):
         return None
-    key = "".join(ch for ch in str(value).casefold() if ch.isalnum())
+    key = _NOT_ALNUM.sub("", str(value).casefold())
     if key.isdigit():
         key = key.lstrip("0") or "0"
     return key or None

@@ -174,12 +174,9 @@ def _shared_loads(settler: Settler) -> dict[str, list[str]]:
     """
     if settler.shared_loads is not None:
         return settler.shared_loads
-    by_load: dict[str, list[str]] = {}
     invoices = settler.book.invoices
-    for number, invoice in invoices.items():
-        if invoice.load is not None:
-            by_load.setdefault(load_key(invoice.load) or invoice.load, []).append(number)
-    shared = {key: numbers for key, numbers in by_load.items() if len(numbers) > 1}
+    # (Copied: they are sorted below, the book's lists kept in the ledger's order.)
+    shared = {key: list(numbers) for key, numbers in settler.book.shared_loads.items()}
     settler.shared_loads = shared
     if not shared:
         return shared
