@@ -575,7 +575,11 @@ def _sort_transaction(
             return
     elif not meta.keys() <= _LUMP_QUIET and _misspelt_event(book, entry):
         return
-    elif own or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta)):
+    elif (
+        own
+        or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta))
+        or (bank and not found & DUE and _split_by_plugin(entry))
+    ):
         # (A bank line of zero leaves no clearing or reserve posting: Beancount
         # drops an interpolated posting of nothing. It is still a deposit.)
         named = entry.links or "schedule" in meta
@@ -621,6 +625,20 @@ def _sort_transaction(
         for factor in book.agreements.factor_of_payee(text):
             book.income_deposits.append((index, factor))
             break
+
+
+def _split_by_plugin(entry: data.Transaction) -> bool:
+    """True if the plugin split this deposit already (a posting of its with a
+    ``factoring-part`` and no line of a file): the reports read back the entries the
+    plugin returned, and a deposit whose clearing leg it replaced whole (a loan's
+    funding to the advances account, a funding of the whole face that holds no
+    reserve, straight from the receivable; a rebate that fees at collection take
+    whole) posts to no clearing or reserve account any more. It is still the deposit
+    it was. (A ledger as written has none: Beancount gives each posting its line.)"""
+    return any(
+        p.meta is not None and "factoring-part" in p.meta and "lineno" not in p.meta
+        for p in entry.postings
+    )
 
 
 def names_an_event(value: object) -> bool:

@@ -55,7 +55,7 @@ from beancount_factoring.reports.model import (
     Fees,
     InvoiceCost,
 )
-from beancount_factoring.reports.spells import Booked, InvoiceFees, Window, invoice_fees
+from beancount_factoring.reports.spells import Booked, InvoiceFees, Window, fee_to, invoice_fees
 from beancount_factoring.settlement.accruals import accrual_steps
 from beancount_factoring.terms.fees import round_money
 from beancount_factoring.terms.postings import fee_vat
@@ -283,11 +283,15 @@ def _posted(
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
     event_invoice = fee_event_invoices(facts)
     states = facts.settlement.states
+    holders = _Holders(facts)
     for account in sorted(facts.fee_accounts):
-        for line in parted_lines(facts, account):
+        shared = account not in facts.factor_of_account
+        lines = parted_lines(facts, account)
+        for line, owner in holders.split(lines) if shared else ((line, None) for line in lines):
             if line.date > as_of:
                 continue
-            owner = facts.factor_of_account.get(account)
+            if owner is None:
+                owner = facts.factor_of_account.get(account)
             if owner is None and line.part in ACCRUAL_PARTS:
                 # An accrual on an account two factors share: the plugin writes one per
                 # factor, under its name (an invoice's factor today may be a later one).
@@ -319,6 +323,103 @@ def _posted(
         month = f"{line.date.year:04d}-{line.date.month:02d}"
         _tally(posted.by_month, (month, owner, line.currency)).vat += line.number
     return posted
+
+
+class _Holders:
+    """Whose fee each posting is, on a fees account factors share, after a buyout.
+
+    The invoice bought out is the new factor's, but the old factor's fees before
+    the buyout were its own: a posting naming the invoice goes to the factor that
+    held it on its day. The buyout's own postings hold both factors' fees (the old
+    one's fee to the day, its ``discount-fee`` and ``late-fee``; the new one's fees
+    at purchase, its ``discount-fee`` and ``invoice-fee``), and under ``detail:
+    "item"`` both discount fees may be one posting, naming no invoice when several
+    moved: the old factor's are worked out from its terms as the plugin works them
+    out (``spells.fee_to``), the rest is the new factor's. The factor lines still
+    add up to the account.
+    """
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.buyouts = {e.index: e for e in facts.book.events if e.kind == "buyout"}
+        # The old factor's fees at a buyout left to find, by the buyout's index and the
+        # invoice its postings name (None: those of every invoice it moved), as
+        # [old factor, new factor, discount fee, late fee]; None: no invoice moved.
+        self.left: dict[tuple[int, str | None], list[Any] | None] = {}
+        self.moved: dict[str, bool] = {}
+
+    def split(self, lines: list[Line]) -> list[tuple[Line, str | None]]:
+        """Each line with its factor (None: not known here), a buyout's line split."""
+        found: list[tuple[Line, str | None]] = []
+        for line in lines:
+            number = line.invoice
+            if line.index in self.buyouts:
+                found.extend(self._at_buyout(line))
+            elif number is None or not self._changed_hands(number):
+                found.append((line, None))
+            else:
+                snap = self.facts.snap(number, line.date)
+                found.append((line, snap.factor if snap is not None else None))
+        return found
+
+    def _changed_hands(self, number: str) -> bool:
+        known = self.moved.get(number)
+        if known is None:
+            snaps = self.facts.timeline.get(number) or []
+            known = self.moved[number] = any(s.factor != snaps[-1].factor for s in snaps)
+        return known
+
+    def _at_buyout(self, line: Line) -> list[tuple[Line, str | None]]:
+        """A buyout's fee posting: the old factor's part of it, and the new factor's rest."""
+        key = (line.index, line.invoice)
+        if key not in self.left:
+            self.left[key] = self._old_fees(line)
+        left = self.left[key]
+        if left is None:
+            return [(line, None)]
+        slot = {"discount-fee": 2, "late-fee": 3}.get(line.part or "")
+        if slot is None:
+            return [(line, left[1])]
+        # (Fees are debits: a credit, a correction, is the new factor's.)
+        mine = min(max(line.number, ZERO), left[slot])
+        left[slot] -= mine
+        found: list[tuple[Line, str | None]] = []
+        if mine:
+            found.append((_with_number(line, mine), left[0]))
+        if line.number != mine:
+            found.append((_with_number(line, line.number - mine), left[1]))
+        return found
+
+    def _old_fees(self, line: Line) -> list[Any] | None:
+        """[old factor, new factor, discount fee, late fee] of the invoices the buyout of
+        ``line`` moved (the one it names, else every one it links); None if none."""
+        facts = self.facts
+        event = self.buyouts[line.index]
+        if line.invoice is not None:
+            numbers: list[str] = [line.invoice]
+        else:
+            links = getattr(facts.entries[line.index], "links", None) or ()
+            numbers = sorted(n for n in links if n in facts.timeline)
+        found: list[Any] | None = None
+        for number in numbers:
+            new = facts.snap(number, event.date)
+            old = facts.snap(number, event.date - datetime.timedelta(days=1))
+            if new is None or old is None or old.factor is None or old.factor == new.factor:
+                continue
+            invoice = facts.book.invoices[number]
+            face = invoice.face.number or ZERO
+            base, late = fee_to(old, face, invoice.face.currency or line.currency, event.date)
+            if found is None:
+                found = [old.factor, new.factor, ZERO, ZERO]
+            found[2] += base
+            found[3] += late
+        return found
+
+
+def _with_number(line: Line, number: Decimal) -> Line:
+    return Line(
+        line.date, line.account, number, line.currency, line.part, line.invoice, line.index
+    )
 
 
 def _accrual_owner(facts: Facts, line: Line) -> str | None:

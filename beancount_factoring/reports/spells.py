@@ -263,6 +263,12 @@ def _bought(previous: Snap | None, snap: Snap) -> bool:
 
 
 def _fee_to(snap: Snap, result: InvoiceFees, day: datetime.date) -> tuple[Decimal, Decimal]:
+    return fee_to(snap, result.face, result.currency, day)
+
+
+def fee_to(
+    snap: Snap, face: Decimal, currency: str, day: datetime.date
+) -> tuple[Decimal, Decimal]:
     """The time-based fee accrued to ``day`` beyond the one taken at purchase, split into
     its first term and the rest, as the plugin works it out for a buyout, a chargeback
     or a credit loss."""
@@ -270,12 +276,6 @@ def _fee_to(snap: Snap, result: InvoiceFees, day: datetime.date) -> tuple[Decima
     if terms is None or purchase is None or snap.funded_on is None:
         return ZERO, ZERO
     due = P.fee_due(
-        terms,
-        result.face,
-        purchase.advance,
-        snap.funded_on,
-        day,
-        purchase.discount_fee,
-        result.currency,
+        terms, face, purchase.advance, snap.funded_on, day, purchase.discount_fee, currency
     )
-    return P.base_and_late(terms, purchase, due, result.currency)
+    return P.base_and_late(terms, purchase, due, currency)

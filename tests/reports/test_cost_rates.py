@@ -132,6 +132,86 @@ def test_after_a_buyout_each_factor_counts_its_own_fees_days_and_cash(model):
     assert pinecrest.annual_rate < lakeshore.annual_rate
 
 
+# Pine and Summit book their fees to one account. Pine (90%, 2% for 30 days, 1% per 15
+# days after) funds INV-3 (10,000.00) and INV-4 (5,000.00) on 01-03; Summit (flat 3%) buys
+# both out 59 days later, on 03-03.
+SHARED_FEES = """
+plugin "beancount_factoring.plugin" "{'detail': 'DETAIL'}"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Pine"
+  advance-rate: 0.90
+  fee: "tiered 2%/30d + 1%/15d"
+  fee-timing: "TIMING"
+  fees: Expenses:Factoring:Fees
+  recourse-days: 90
+  payee: "PINE FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  fees: Expenses:Factoring:Fees
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-02 * "TQL" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2025-01-02 * "TQL" "Load 4"
+  invoice: "INV-4"
+  Assets:Receivable:TQL   5000.00 USD
+  Income:Freight
+
+2025-01-03 * "PINE FUNDING" "Purchase" ^INV-3 ^INV-4
+  Assets:Bank:Checking   AMOUNT USD
+  Assets:Factoring:Pine:Clearing
+
+2025-03-03 * "Summit" "Buyout of Pine"
+  factoring: "buyout"
+  factor: "Summit"
+  from: "Pine"
+"""
+
+
+@pytest.mark.parametrize("detail", ["item", "invoice"])
+@pytest.mark.parametrize("timing,amount", [("purchase", "13200.00"), ("collection", "13500.00")])
+def test_after_a_buyout_each_factor_counts_its_own_fees_on_a_shared_account(
+    detail, timing, amount
+):
+    # Pine's fee over 59 days: 2% + 1% + 1% = 4% of 15,000.00 = 600.00, its first 2%
+    # (300.00) at funding (fee-timing "purchase": 13,500.00 - 300.00 in the bank) or at the
+    # buyout ("collection"), the other 2% (300.00) at the buyout as a late fee. Summit's
+    # 3% at the buyout: 450.00. (The account holds 1,050.00; the factor lines read the
+    # factor that holds the invoices today and gave Summit all of it; under "item" the two
+    # discount fees of the buyout are one posting of 750.00 that names no invoice.)
+    text = SHARED_FEES.replace("DETAIL", detail).replace("TIMING", timing)
+    entries, errors, options_map = loader.load_string(text.replace("AMOUNT", amount))
+    assert errors == []
+    report = compute(entries, options_map, errors).cost()
+    factors = by_key(report.by_factor)
+    pine, summit = factors["Pine"].fees, factors["Summit"].fees
+    assert (pine.discount, pine.late, pine.total) == (D("300.00"), D("300.00"), D("600.00"))
+    assert (summit.discount, summit.late, summit.total) == (D("450.00"), ZERO, D("450.00"))
+    assert by_key(report.by_customer)["TQL"].fees.total == D("1050.00")
+    assert_ties(report, entries, {"Expenses:Factoring:Fees"})
+    months = {(line.key, line.factor): line.fees.total for line in report.by_month}
+    if timing == "purchase":
+        assert months == {
+            ("2025-01", "Pine"): D("300.00"),
+            ("2025-03", "Pine"): D("300.00"),
+            ("2025-03", "Summit"): D("450.00"),
+        }
+    else:
+        assert months == {("2025-03", "Pine"): D("600.00"), ("2025-03", "Summit"): D("450.00")}
+
+
 @pytest.mark.parametrize("model", ["sale", "loan"])
 def test_the_whole_life_rate_of_an_invoice_bought_out(model):
     book, _ = book_of(with_model(BUYOUT, model))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pickle
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from beancount_factoring.reports.render import FORMATS, render
 from beancount_factoring.settlement import history
 
 ROOT = Path(__file__).resolve().parents[2]
+D = Decimal
 EXAMPLES = sorted((ROOT / "example_ledger").glob("**/main.beancount"))
 
 
@@ -189,3 +191,98 @@ def test_beancounts_padding_is_read_with_the_run_not_settled_again(monkeypatch):
     assert _rendered(entries, errors, options_map) == replayed
     aging = compute(entries, options_map, errors).aging()
     assert "700.00" in render(aging, "text")
+
+
+# A deposit whose clearing leg the plugin replaced whole posts, once split, to no clearing
+# or reserve account: a loan's funding (to the advances account, the fuel advance it
+# recoups) and a rebate that the factor's fees at collection take whole. Read back from
+# Beancount's pickle cache, or by compute() without the plugin's run, each is still the
+# deposit it was (they were read as no event: INV-1 and INV-2 unfunded, their fees lost).
+REPLACED_WHOLE = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Assets:Receivable:Echo
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Harbor"
+  model: "loan"
+  advance-rate: 1.00
+  fee: "flat 2%"
+  fuel-advance-fee: "1%"
+  recourse-days: 3650
+  payee: "HARBOR FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "RTS"
+  advance-rate: 1.00
+  fee: "tiered 1%/15d + 1%/15d"
+  fee-timing: "collection"
+  recourse-days: 3650
+  payee: "RTS FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  load: "L-1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Echo" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:Echo   2000.00 USD
+  Income:Freight
+
+2025-03-03 * "HARBOR FUNDING" "Fuel advance"
+  factoring: "fuel-advance"
+  load: "L-1"
+  advance: 300.00 USD
+  Assets:Bank:Checking   297.00 USD
+
+2025-03-04 * "HARBOR FUNDING" "Funding" ^INV-1
+  Assets:Bank:Checking   680.00 USD
+  Assets:Factoring:Harbor:Clearing
+
+2025-03-04 * "RTS FUNDING" "Funding" ^INV-2
+  Assets:Bank:Checking   2000.00 USD
+  Assets:Factoring:RTS:Clearing
+
+2025-03-24 * "Echo" "Paid RTS" ^INV-2
+  factoring: "collected"
+
+2025-03-25 * "RTS FUNDING" "Fees on INV-2" ^INV-2
+  Assets:Bank:Checking   -40.00 USD
+  Assets:Factoring:RTS:Clearing
+"""
+
+
+def test_a_deposit_the_plugin_replaced_whole_is_read_back_as_that_deposit(monkeypatch):
+    # INV-1 (TQL): Harbor advances 1,000.00 less its 2% fee (20.00) less the fuel advance
+    # it recoups (300.00): 680.00; the fuel advance's fee is 1% of 300.00 = 3.00.
+    # INV-2 (Echo): RTS advances 2,000.00 and takes its fee at collection, 20 days in:
+    # 1% + 1% = 40.00, the rebate of -40.00 (nothing held) is all fees.
+    expected = {
+        ("Harbor", "discount"): D("20.00"),
+        ("Harbor", "fuel"): D("3.00"),
+        ("RTS", "discount"): D("20.00"),
+        ("RTS", "late"): D("20.00"),
+        ("TQL", "discount"): D("20.00"),
+        ("TQL", "fuel"): D("3.00"),
+        ("Echo", "discount"): D("20.00"),
+        ("Echo", "late"): D("20.00"),
+    }
+    entries, errors, options_map = _load(REPLACED_WHOLE, True, monkeypatch)
+    assert errors == []
+    rebuilt = dict(options_map)
+    del rebuilt[history.RUN_KEY]
+    for options in (options_map, rebuilt):
+        cost = compute(entries, options, errors).cost()
+        found = {
+            (line.key, kind): amount
+            for line in (*cost.by_factor, *cost.by_customer)
+            for kind, amount in vars(line.fees).items()
+            if amount
+        }
+        assert found == expected
+    assert _rendered(entries, errors, rebuilt) == _rendered(entries, errors, options_map)
