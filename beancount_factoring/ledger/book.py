@@ -1091,7 +1091,10 @@ def _read_invoice(
             other = posting.meta.get("invoice", number) if posting.meta else number
             if other is not number and str(other) != number and other_number is None:
                 other_number = str(other)
-    problem = _invoice_problem(book, number, meta, legs, other_number)
+    # (The usual invoice, tested inline: this runs for every invoice of the ledger.)
+    usual = len(legs) == 1 and other_number is None and number not in book.invoices
+    usual = usual and _LINK_RE.fullmatch(number) is not None
+    problem = None if usual else _invoice_problem(book, number, meta, legs, other_number)
     if problem is not None:
         book.errors.append(make_error("FCT134", problem, meta, entry))
         return
