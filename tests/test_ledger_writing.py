@@ -487,7 +487,7 @@ def test_a_pushmeta_factor_over_another_factors_deposit_is_reported_as_such():
     _, errors = load(text)
     owner = [e for e in errors if e.message.startswith("FCT152")]
     assert len(owner) == 1 and owner[0].source["lineno"] == 38  # Harbor's deposit
-    assert "factor: 'Summit'" in owner[0].message and "'Harbor'" in owner[0].message
+    assert 'factor: "Summit"' in owner[0].message and "'Harbor'" in owner[0].message
 
 
 def test_the_factors_figures_on_a_posting_of_an_invoice_the_schedule_does_not_sell():

@@ -66,7 +66,8 @@ def test_the_package_named_instead_of_its_plugin_is_named_with_its_line(tmp_path
     err = refusal(capsys, ledger)
     assert (
         "FCT315 the factoring plugin did not run, so nothing is split or checked: "
-        'main.beancount:3 names the plugin "beancount_factoring", which is not it: write '
+        'main.beancount:3 names the plugin "beancount_factoring", which is not the factoring '
+        "plugin (Beancount found no plugin in it to run): write "
         'plugin "beancount_factoring.plugin"'
     ) in err
 

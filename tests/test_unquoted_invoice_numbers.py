@@ -125,14 +125,23 @@ def test_plain_digits_without_quotes_in_a_file_are_the_invoices_number(tmp_path,
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")
 
 
-@pytest.mark.parametrize(("typed", "read"), [("001023", "1023"), ("1,023", "1023")])
-def test_digits_that_lost_zeros_or_a_separator_in_a_file_say_what_was_typed(tmp_path, typed, read):
+@pytest.mark.parametrize(
+    ("typed", "read", "fix"),
+    [
+        ("001023", "1023", 'write it in quotes (invoice: "001023")'),
+        # "1,023" in quotes would be FCT134 again (a comma is no link's): left out.
+        ("1,023", "1023", 'write it in quotes, without the separator (invoice: "1023")'),
+    ],
+)
+def test_digits_that_lost_zeros_or_a_separator_in_a_file_say_what_was_typed(
+    tmp_path, typed, read, fix
+):
     entries, errors = load_file(tmp_path, LEDGER.replace("NUMBER", typed).replace("LINK", read))
     assert codes(errors) == ["FCT134"]
     message = errors[0].message
     assert f"invoice: {typed} is written without quotes" in message
     assert f"reads it as the number {read}" in message
-    assert f'write it in quotes (invoice: "{typed}")' in message
+    assert fix in message
     assert errors[0].source["lineno"] == invoice_line(entries)
     # Booked as read meanwhile: the deposit linking ^1023 funds it.
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")

@@ -186,7 +186,7 @@ def _factor_key(book: Book, event: Event, owner: str) -> FactoringError:
     named, booked = book.agreements.display(event.factor), book.agreements.display(owner)
     written = event.entry.meta.get("factor")
     message = (
-        f"This deposit says factor: {written!r}, but it posts to the accounts of factor "
+        f'This deposit says factor: "{written}", but it posts to the accounts of factor '
         f"'{booked}', and is booked as a deposit of '{named}': correct factor: (a pushmeta "
         f"factor: above this entry gives it one too), or book it to the clearing account "
         f"of '{named}'"

@@ -100,7 +100,7 @@ def _figures_of_another(meta: dict[str, object], event: Event) -> Iterable[Facto
     sold = " ".join(f"^{invoice}" for invoice in event.invoices) or "none"
     yield make_error(
         "FCT134",
-        f"The factor's figures on this schedule's posting name invoice: {number!r}, which "
+        f"The factor's figures on this schedule's posting name invoice: \"{number}\", which "
         f"the schedule does not sell (it links {sold}): correct the posting's invoice:, "
         "so that they are read for the invoice they are for (or link that invoice)",
         event.entry.meta,

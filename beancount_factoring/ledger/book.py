@@ -1141,10 +1141,17 @@ def unquoted_problem(number: Decimal, meanwhile: str = "", typed: str | None = N
     the number's own: Beancount reads it as a number, which drops leading zeros and a
     thousands separator (or the ledger was read from a string, where it cannot be told)."""
     if typed is not None:
+        # A thousands separator cannot be in an invoice number (it is no link): quoted,
+        # 1,023 would be another FCT134, so the fix shown leaves it out.
+        fix = (
+            f'write it in quotes, without the separator (invoice: "{typed.replace(",", "")}")'
+            if "," in typed
+            else f'write it in quotes (invoice: "{typed}")'
+        )
         return (
             f"invoice: {typed} is written without quotes, so Beancount reads it as the "
             f"number {number}: an event, a report or an export that names the invoice as "
-            f'it is written would not find it; write it in quotes (invoice: "{typed}"). '
+            f"it is written would not find it; {fix}. "
             f"It {meanwhile or f'is booked as {number}'} meanwhile"
         )
     return (

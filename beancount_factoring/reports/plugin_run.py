@@ -72,7 +72,8 @@ def plugin_not_run(options_map: dict[str, Any]) -> NotRun | None:
     if misspelt:
         lineno, name = misspelt[0]
         message = _NOT_RUN + (
-            f'{_shown(main, folder)}:{lineno} names the plugin "{name}", which is not it: '
+            f'{_shown(main, folder)}:{lineno} names the plugin "{name}", which '
+            "is not the factoring plugin (Beancount found no plugin in it to run): "
             f"write {_WRITE}"
         )
         return NotRun(message, main, lineno)

@@ -165,7 +165,7 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
         # A short pay of the whole face is a deduction you bear, whatever the recourse:
         # the customer's failure to pay is a chargeback's, or a non-recourse factor's loss.
         problem = (
-            f"paid: {meta.get('paid')} with reason: {meta['reason']!r} says the customer did "
+            f'paid: {meta.get("paid")} with reason: "{meta["reason"]}" says the customer did '
             "not pay: that is no short pay (a deduction you bear, whatever the agreement's "
             'recourse), but a chargeback (factoring: "chargeback") or, if the agreement '
             'is non-recourse, a credit loss the factor bears (factoring: "credit-loss"): '
