@@ -526,7 +526,8 @@ def test_the_factors_figures_on_a_posting_of_an_invoice_the_schedule_does_not_se
     """
     _, errors = load(text)
     assert codes(errors) == ["FCT134"]
-    assert errors[0].source["lineno"] == 26 and "INV-1O02" in errors[0].message
+    # At the line of the posting that names INV-1O02 (the schedule's is line 26).
+    assert errors[0].source["lineno"] == 32 and "INV-1O02" in errors[0].message
 
 
 def test_an_invoice_linked_in_another_case_is_reported_at_the_invoice():

@@ -48,6 +48,16 @@ LEDGER = """
 """
 
 
+def posting_lines(entry) -> list[int]:
+    """The lines of the entry's postings that name an invoice without quotes (a number to
+    Beancount): each such error's place."""
+    return [
+        p.meta["lineno"]
+        for p in entry.postings
+        if p.meta and isinstance(p.meta.get("invoice"), Decimal)
+    ]
+
+
 def invoice_line(entries) -> int:
     return next(e for e in entries if "invoice" in getattr(e, "meta", {})).meta["lineno"]
 
@@ -104,7 +114,8 @@ def test_a_payment_posting_naming_its_invoice_without_quotes_is_an_error():
     assert codes(errors) == ["FCT134"]
     assert "invoice: 1024 is written without quotes" in errors[0].message
     payment = next(e for e in entries if getattr(e, "narration", "") == "payment")
-    assert errors[0].source["lineno"] == payment.meta["lineno"]
+    # At the posting's own line, which names the invoice.
+    assert errors[0].source["lineno"] == posting_lines(payment)[0]
 
 
 def load_file(tmp_path, text: str):
@@ -197,7 +208,7 @@ def test_the_factors_figures_on_a_schedule_posting_named_without_quotes():
     assert "This posting's invoice: 1002 is written without quotes" in message
     assert "It is read as invoice 1002 meanwhile" in message
     schedule = next(e for e in entries if getattr(e, "narration", "") == "Schedule 10452")
-    assert errors[0].source["lineno"] == schedule.meta["lineno"]
+    assert errors[0].source["lineno"] == posting_lines(schedule)[0]
     assert balance(entries, "Expenses:Factoring:Summit:Fees") == Decimal("65.00")
 
 
@@ -269,7 +280,7 @@ def test_a_misdirected_payments_shares_named_without_quotes():
     assert "invoice: 1 is written without quotes" in errors[0].message
     assert "invoice: 2 is written without quotes" in errors[1].message
     payment = next(e for e in entries if getattr(e, "narration", "") == "TQL paid us for both")
-    assert {e.source["lineno"] for e in errors} == {payment.meta["lineno"]}
+    assert {e.source["lineno"] for e in errors} == set(posting_lines(payment))
     assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == 0
 
 
@@ -315,7 +326,7 @@ def test_an_event_posting_typed_as_plain_digits_in_a_file_is_the_invoices_number
     assert 'write it in quotes (invoice: "001002")' in message
     assert "It is read as invoice 1002 meanwhile" in message
     schedule = next(e for e in entries if getattr(e, "narration", "") == "Schedule 10452")
-    assert errors[0].source["lineno"] == schedule.meta["lineno"]
+    assert errors[0].source["lineno"] == posting_lines(schedule)[0]
 
 
 def test_an_unquoted_invoice_that_links_another_is_aged_as_itself():

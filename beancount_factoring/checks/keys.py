@@ -105,7 +105,14 @@ def _figures_of_another(meta: dict[str, object], event: Event) -> Iterable[Facto
         "so that they are read for the invoice they are for (or link that invoice)",
         event.entry.meta,
         event.entry,
+        _line_of(meta),
     )
+
+
+def _line_of(meta: dict[str, object]) -> int | None:
+    """The posting's own line (in a schedule of many postings, where to look)."""
+    lineno = meta.get("lineno")
+    return lineno if isinstance(lineno, int) else None
 
 
 def _check(

@@ -355,7 +355,9 @@ def _unquoted_on_postings(book: Book) -> None:
                 continue  # (plain digits typed so lose nothing: the invoice's number)
             problem = unquoted_problem(number, f"is read as invoice {number}", typed=written)
             message = f"This posting's {problem}"
-            book.errors.append(make_error("FCT134", message, entry.meta, entry))
+            # (At the posting's own line: a schedule has a posting an invoice.)
+            line = meta.get("lineno")
+            book.errors.append(make_error("FCT134", message, entry.meta, entry, line))
 
 
 def _numbers_written_elsewhere(
@@ -934,7 +936,8 @@ def _named_postings(
                 # (Read as no invoice's name, as the aging reads it: said, not guessed.)
                 problem = unquoted_problem(number, "names no invoice", typed=written)
                 message = f"This posting's {problem}"
-                book.errors.append(make_error("FCT134", message, entry.meta, entry))
+                line = posting.meta.get("lineno") if posting.meta else None
+                book.errors.append(make_error("FCT134", message, entry.meta, entry, line))
         invoice = book.invoices.get(number) if isinstance(number, str) else None
         if invoice is None or not accounts.is_receivable(posting.account):
             continue  # (a discount or a fee noted with its invoice pays nothing of it)
