@@ -43,7 +43,14 @@ from beancount_factoring.checks.markup import check_markup
 from beancount_factoring.checks.pads import check_pads
 from beancount_factoring.errors import FactoringError, error_code, make_error
 from beancount_factoring.ledger.book import Book, in_order, read_book
-from beancount_factoring.ledger.config import parse_config
+from beancount_factoring.ledger.config import (
+    CONFIG_KEY,
+    PLUGIN_MODULE,
+    RUNS_KEY,
+    factoring_lines,
+    parse_config,
+    plugin_source,
+)
 from beancount_factoring.settlement import history
 from beancount_factoring.settlement.accruals import accrual_entries
 from beancount_factoring.settlement.engine import settle
@@ -97,9 +104,17 @@ def factoring(
 def _run(
     entries: list[data.Directive], options_map: dict[str, Any], config_text: str | None
 ) -> tuple[list[data.Directive], list[FactoringError]]:
-    config, errors = parse_config(config_text, options_map)
-    # Kept with the load (Beancount's pickle cache too): which build booked it.
+    runs = options_map.get(RUNS_KEY) or 0
+    options_map[RUNS_KEY] = runs + 1
+    if 0 < runs < len(factoring_lines(options_map)):
+        # A second plugin line of this load runs the plugin again, on what the first
+        # run returned: its splits checked as if written by hand, its accruals twice.
+        return entries, _run_again(options_map, config_text, runs)
+    config, errors = parse_config(config_text, options_map, runs)
+    # Kept with the load (Beancount's pickle cache too): which build booked it, and
+    # with which config (the reports read the same).
     options_map[STAMP_KEY] = build_stamp()
+    options_map[CONFIG_KEY] = config_text
     roots = roots_of(options_map)
     book = read_book(entries, roots)
     errors.extend(book.errors)
@@ -157,6 +172,34 @@ def _run(
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors
+
+
+def _run_again(
+    options_map: dict[str, Any], config_text: str | None, run: int
+) -> list[FactoringError]:
+    """The errors of a plugin line that runs the plugin again in the same load (the
+    ``run``-th): none if its config is the one the books were made with; else where
+    it differs. The books are left as the first run made them."""
+    first_text = options_map.get(CONFIG_KEY)
+    first, _ = parse_config(first_text, options_map)
+    config, errors = parse_config(config_text, options_map, run)
+    if config != first:
+        lines = factoring_lines(options_map)
+        lineno, name, _ = lines[0]
+        through = "" if name == PLUGIN_MODULE else f' (through the module "{name}")'
+        message = (
+            f"The factoring plugin runs a second time here, with {_shown(config_text)}; "
+            f"line {lineno} already ran it{through} with {_shown(first_text)}. The plugin "
+            "is applied once, with the first config: the books, bean-check and the "
+            "reports follow it, not this line. Delete one of the two lines and keep on "
+            "the other the config you mean"
+        )
+        errors.append(make_error("FCT100", message, plugin_source(options_map, run)))
+    return [error for error in errors if error_code(error) not in first.disabled]
+
+
+def _shown(config_text: str | None) -> str:
+    return f"the config {config_text!r}" if config_text else "no config"
 
 
 def _point_to_output(

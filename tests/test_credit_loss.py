@@ -230,3 +230,41 @@ def test_the_chargeback_fct135_asks_for_books_the_dispute_with_no_error():
     assert balance(entries, RESERVE) == 0
     assert balance(entries, CLEARING) == D("-1940.00")
     assert balance(entries, RECEIVABLE) == D("2000.00")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "recourse-amount: 500.00 USD",
+        'load: "L-1"',
+        'charge: "other"',
+        'period: "2025-05"',
+        'transfer: "wire"',
+        'short-pay-from: "reserve"',
+        'from: "Summit"',
+        'schedule: "7001"',
+    ],
+)
+def test_fct134__a_key_of_another_event_on_a_credit_loss_is_said(key):
+    # Read on other events only (the factor's recourse figure of a chargeback, a fee's
+    # charge:, a deposit's transfer:...), each was dropped without a word. The loss is
+    # booked as without it: the 60.00 reserve written off.
+    entries, errors = load(RTS + f"  {key}\n", opens=False)
+    name = key.split(":")[0]
+    assert codes(errors) == ["FCT134"]
+    assert errors[0].message.startswith(f"FCT134 The key {name}: is not read on a credit-loss")
+    event = txn(entries, "Reserve forfeited - debtor insolvent")
+    assert errors[0].source["lineno"] == event.meta["lineno"]
+    assert balance(entries, LOSS) == D("60.00")
+
+
+def test_the_factors_recourse_amount_on_a_chargeback_is_read_with_no_error():
+    # 2,000.00 unpaid - 60.00 reserve held = 1,940.00, the factor's figure.
+    text = RTS.replace('factoring: "credit-loss"', 'factoring: "chargeback"')
+    text = text.replace("recourse-days: 0", "recourse-days: 30")
+    entries, errors = load(text + "  recourse-amount: 1940.00 USD\n", opens=False)
+    assert errors == []
+    assert balance(entries, CLEARING) == D("-1940.00")
+    _, errors = load(text + '  recourse-amount: 1940.00 USD\n  transfer: "wire"\n', opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert "The key transfer: is not read on a chargeback" in errors[0].message

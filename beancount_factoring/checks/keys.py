@@ -62,6 +62,22 @@ EVENT_KEYS = frozenset(
 POSTING_KEYS = frozenset(("invoice", "advance", "fee", "reserve", "schedule", "factoring-part"))
 # The factor's own figures on a schedule's posting (ledger.md 7.1).
 FIGURE_KEYS = ("advance", "fee", "reserve")
+# The keys of other events that a chargeback or a credit loss does not read, each with
+# the events that do: written on either, each was left out in silence (a factor's
+# recourse figure on a credit loss, a deposit's transfer:), so they are said.
+OTHER_EVENTS_KEYS = {
+    "recourse-amount": "a chargeback (the factor's figure of what it costs you)",
+    "short-pay-from": "a collected event (where a short pay is taken from)",
+    "from": "a buyout (the factor that sold the invoice)",
+    "transfer": "a deposit (how it was sent)",
+    "schedule": "a schedule or a deposit",
+    "load": "a fuel-advance event or an invoice",
+    "advance": "a fuel-advance event, or a schedule's posting",
+    "charge": "a fee event",
+    "period": "a fee event",
+}
+# The keys of that list each of these events reads itself.
+READ_BY = {"chargeback": frozenset(("recourse-amount",)), "credit-loss": frozenset()}
 # An event's keys with those Beancount gives every entry: metadata whose keys are all
 # among these has nothing to report (one subset test, where most events stop).
 EVENT_QUIET = EVENT_KEYS | SOURCE_KEYS
@@ -76,6 +92,8 @@ def check_keys(book: Book) -> list[FactoringError]:
         entry = event.entry
         if not entry.meta.keys() <= EVENT_QUIET:
             errors.extend(_check(entry.meta, EVENT_KEYS, entry, "event"))
+        if event.kind in READ_BY:
+            errors.extend(_of_other_events(entry, event.kind))
         if event.kind == "schedule":
             for posting in entry.postings:
                 errors.extend(_check(posting.meta or {}, POSTING_KEYS, entry, "posting"))
@@ -85,6 +103,21 @@ def check_keys(book: Book) -> list[FactoringError]:
         entry = book.invoices[number].entry
         errors.extend(_check(entry.meta, INVOICE_KEYS, entry, "invoice"))
     return errors
+
+
+def _of_other_events(entry: data.Transaction, kind: str) -> Iterable[FactoringError]:
+    """FCT134: a key of other events on a chargeback or a credit loss, which reads it
+    not (a credit loss has no recourse figure: the factor bears the loss)."""
+    for key in entry.meta:
+        if key in OTHER_EVENTS_KEYS and key not in READ_BY[kind]:
+            yield make_error(
+                "FCT134",
+                f"The key {key}: is not read on a {kind}, only on "
+                f"{OTHER_EVENTS_KEYS[key]}; the plugin books the {kind} as if {key}: were "
+                f"not there: remove it, or book the event it belongs to",
+                entry.meta,
+                entry,
+            )
 
 
 def _figures_of_another(meta: dict[str, object], event: Event) -> Iterable[FactoringError]:

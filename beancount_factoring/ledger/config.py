@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import ast
 import datetime
+import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -80,27 +82,81 @@ class Config:
     accrue: str | None = None
 
 
-def _plugin_source(options_map: dict[str, Any] | None) -> dict[str, Any]:
-    """The plugin line in the top-level file (Beancount does not tell a plugin its line)."""
+# The options keys the plugin keeps its runs of one load under (Beancount's pickle
+# cache keeps them too): the config text the books were made with, which the reports
+# read rather than the line named "beancount_factoring.plugin" (the plugin may be run
+# through a module of the bookkeeper's own, or its line written twice), and how many
+# times the plugin was called in this load.
+CONFIG_KEY = "factoring:config"
+RUNS_KEY = "factoring:runs"
+PLUGIN_MODULE = "beancount_factoring.plugin"
+# A ``plugin`` directive (Beancount's starts its line), and the module it names.
+_PLUGIN_LINE = re.compile(r'^plugin[ \t]+"([^"\n]*)"', re.MULTILINE)
+
+
+def runs_factoring(name: str) -> bool:
+    """Whether the plugin line naming module ``name`` runs the factoring plugin: its
+    own module, or a module of the bookkeeper's that lists it among its plugins
+    (``loader.combine_plugins``). A module Beancount has not imported yet counts as
+    not running it (Beancount imports each module just before running it)."""
+    if name == PLUGIN_MODULE:
+        return True
+    module = sys.modules.get(name)
+    for item in getattr(module, "__plugins__", None) or ():
+        function = getattr(module, item, None) if isinstance(item, str) else item
+        if (
+            getattr(function, "__module__", None) == PLUGIN_MODULE
+            and getattr(function, "__name__", None) == "factoring"
+        ):
+            return True
+    return False
+
+
+def factoring_lines(options_map: dict[str, Any] | None) -> list[tuple[int, str, str | None]]:
+    """The plugin lines of the main file that run the factoring plugin, in the order
+    Beancount runs them: each its line number (0 when the file cannot be read), the
+    module it names and its config text."""
+    options_map = options_map or {}
+    written: list[tuple[int, str]] = []
+    try:
+        with open(str(options_map.get("filename") or ""), encoding="utf-8") as handle:
+            text = handle.read()
+        for match in _PLUGIN_LINE.finditer(text):
+            written.append((text.count("\n", 0, match.start()) + 1, match[1]))
+    except (OSError, UnicodeDecodeError):
+        pass  # (a ledger loaded from a string: no line numbers)
+    found: list[tuple[int, str, str | None]] = []
+    position = 0
+    for name, config_text in options_map.get("plugin") or ():
+        # Beancount lists the main file's plugin lines in their order: the next
+        # written line of this name is this one.
+        lineno = 0
+        while position < len(written):
+            position += 1
+            if written[position - 1][1] == name:
+                lineno = written[position - 1][0]
+                break
+        if runs_factoring(name):
+            found.append((lineno, name, config_text))
+    return found
+
+
+def plugin_source(options_map: dict[str, Any] | None, run: int = 0) -> dict[str, Any]:
+    """The ``run``-th line of the main file that runs the plugin (Beancount does not
+    tell a plugin its line); line 0 of the main file when it cannot be found."""
     filename = "<factoring>"
     if options_map and options_map.get("filename"):
         filename = options_map["filename"]
-    lineno = 0
-    try:
-        with open(filename, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.startswith("plugin") and "beancount_factoring.plugin" in line:
-                    lineno = number
-                    break
-    except (OSError, UnicodeDecodeError):
-        pass
+    lines = factoring_lines(options_map)
+    lineno = lines[run][0] if run < len(lines) else (lines[0][0] if lines else 0)
     return data.new_metadata(filename, lineno)
 
 
 def parse_config(
-    text: str | None, options_map: dict[str, Any] | None = None
+    text: str | None, options_map: dict[str, Any] | None = None, run: int = 0
 ) -> tuple[Config, list[FactoringError]]:
-    """Read the plugin's config string.
+    """Read the plugin's config string (of the ``run``-th plugin line that runs the
+    plugin: the line its errors are reported on).
 
     Returns:
       The config (the defaults where the string is wrong) and the errors.
@@ -114,10 +170,10 @@ def parse_config(
         message = (
             f"The factoring plugin's config {text!r} is not a Python dict literal ({exc}); {how}"
         )
-        return Config(), [make_error("FCT100", message, _plugin_source(options_map))]
+        return Config(), [make_error("FCT100", message, plugin_source(options_map, run))]
     if not isinstance(raw, dict):
         message = f"The factoring plugin's config {text!r} must be a dict; {how}"
-        return Config(), [make_error("FCT100", message, _plugin_source(options_map))]
+        return Config(), [make_error("FCT100", message, plugin_source(options_map, run))]
     # Each key's problem, in the order the keys are read: each an FCT100 error.
     problems = [
         f"Unknown key {key!r} in the factoring plugin's config; the keys are {', '.join(KEYS)}"
@@ -138,7 +194,8 @@ def parse_config(
         detail,
         accrue,
     )
-    errors = [make_error("FCT100", problem, _plugin_source(options_map)) for problem in problems]
+    source = plugin_source(options_map, run) if problems else {}
+    errors = [make_error("FCT100", problem, source) for problem in problems]
     return config, errors
 
 

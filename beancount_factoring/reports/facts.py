@@ -33,7 +33,7 @@ from beancount_factoring.ledger.book import (
     returns_after_checks,
     units_of,
 )
-from beancount_factoring.ledger.config import Config, parse_config
+from beancount_factoring.ledger.config import CONFIG_KEY, Config, parse_config
 from beancount_factoring.ledger.typed import TypedNumbers
 from beancount_factoring.reports.model import Source
 from beancount_factoring.settlement.engine import settle
@@ -136,7 +136,11 @@ def source_of(meta: dict[str, Any] | None) -> Source:
 
 
 def plugin_config(options_map: dict[str, Any]) -> tuple[Config, list[Any]]:
-    """The config string of the plugin line, parsed as the plugin parses it."""
+    """The config the plugin ran with (through a module of one's own too, or the first
+    of two plugin lines), parsed as the plugin parses it; a load the plugin did not
+    run in, the config of its line."""
+    if CONFIG_KEY in options_map:
+        return parse_config(options_map[CONFIG_KEY], options_map)
     text = None
     for name, config in options_map.get("plugin", ()) or ():
         if name == PLUGIN:
