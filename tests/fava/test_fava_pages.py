@@ -574,3 +574,7 @@ def test_the_cost_page_shows_the_fees_of_no_factor(tmp_path: Path) -> None:
         "(no factor)": [0.0, 0.0, 12.0, 12.0],
     }
     assert list(factors)[-1] == "(no factor)"
+    # Filtered to one of the accounts the two share: the fee may be either's, still shown.
+    query = "account=Expenses:Factoring:TransferFees"
+    page = client.get(url("FactoringCost", "shared-fees", query)).get_data(as_text=True)
+    assert [row[0] for row in rows(page, 0)] == ["Harbor", "Summit", "(no factor)"]
