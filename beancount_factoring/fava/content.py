@@ -127,6 +127,11 @@ def directory_of(
     factors: dict[str, set[str]] = {}
     for account, key in facts.factor_of_account.items():
         factors.setdefault(facts.display(key), set()).add(account)
+    # And the accounts factors share (one fees account for two): a filter naming one
+    # keeps every factor that books to it, not none.
+    for agreement in facts.book.agreements.latest():
+        name = facts.display(agreement.name.strip().lower())
+        factors.setdefault(name, set()).update(agreement.own_accounts())
     customers: dict[str, set[str]] = {}
     customer_factors: dict[str, set[str]] = {}
     timeline = facts.timeline

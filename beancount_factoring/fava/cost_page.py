@@ -28,6 +28,7 @@ from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
 from beancount_factoring.reports.model import (
     FEE_KINDS,
+    NO_FACTOR,
     NO_INVOICE,
     CostLine,
     CostReport,
@@ -199,8 +200,11 @@ def _factor_filter(view: View, where: Directory) -> Callable[[CostLine], bool]:
 
     def by_factor(line: CostLine) -> bool:
         # A customer's filter keeps the rows of its factors, whole (they tie to the
-        # fee accounts).
-        return kept is None or (line.factor or line.key) in kept
+        # fee accounts); and with any factor the fees on the accounts factors share
+        # that no entry gives to one (they may be that factor's).
+        if kept is None or (line.factor or line.key) in kept:
+            return True
+        return line.factor == NO_FACTOR and bool(kept)
 
     return by_factor
 

@@ -43,10 +43,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from beancount.core import data
+
 from beancount_factoring.reports.facts import Facts, Line
 from beancount_factoring.reports.model import (
     DEDUCTION_KINDS,
     FEE_KINDS,
+    NO_FACTOR,
     NO_INVOICE,
     CostLine,
     CostReport,
@@ -284,6 +287,7 @@ def _posted(
     event_invoice = fee_event_invoices(facts)
     states = facts.settlement.states
     holders = _Holders(facts)
+    told = _ToldOwner(facts)
     for account in sorted(facts.fee_accounts):
         shared = account not in facts.factor_of_account
         lines = parted_lines(facts, account)
@@ -301,22 +305,29 @@ def _posted(
             if owner is None:
                 owner = event_factor.get(line.index)
             if owner is None:
-                continue
+                owner = told.owner(line)
+            if owner is None:
+                if factor and factor not in told.sharers.get(account, ()):
+                    continue
+                # No entry tells whose it is: a line of its own, not left out.
+                owner = NO_FACTOR
             kind = PART_KIND.get(line.part or "", "other")
-            number = tied_invoice(facts, line, event_invoice)
+            number = tied_invoice(facts, line, event_invoice) if owner != NO_FACTOR else None
             tied = number is not None
             own_part = line.part in STATE_PARTS or line.part in ACCRUAL_PARTS
             if number is not None and not own_part:
                 booked = Booked(owner, kind, line.date, line.number)
                 posted.booked.setdefault(number, []).append(booked)
-            if not _in(line.date, start, as_of) or (factor and owner != factor):
+            if not _in(line.date, start, as_of) or (factor and owner not in (factor, NO_FACTOR)):
                 continue
             mine = _tally(posted.by_factor, (owner, line.currency))
             mine.fees[kind] += line.number
             month = f"{line.date.year:04d}-{line.date.month:02d}"
             _tally(posted.by_month, (month, owner, line.currency)).fees[kind] += line.number
             if not tied and not own_part:
-                mine.untied += line.number
+                if owner != NO_FACTOR:
+                    # (No factor's all-in rate: the line of no factor has none.)
+                    mine.untied += line.number
                 _tally(posted.untied, line.currency).fees[kind] += line.number
     for line, owner in _fee_vat(facts, start, as_of, factor, event_factor):
         _tally(posted.by_factor, (owner, line.currency)).vat += line.number
@@ -416,6 +427,42 @@ class _Holders:
         return found
 
 
+class _ToldOwner:
+    """Whose fee a posting that names no invoice is, on an account factors share, by
+    what its entry tells: a link to an invoice a factor bought, a posting to one of the
+    factor's own accounts (its reserve, its clearing), its payee or narration naming the
+    factor ("Summit wire fee"), as ``facts._others_cost`` tells a factor's posting on an
+    account it shares with other costs. Only one of the factors that share the account,
+    and only when the entry tells one: else None (the report's ``NO_FACTOR`` line)."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        # The factors whose fee accounts each account is.
+        self.sharers: dict[str, set[str]] = {}
+        for agreement in facts.book.agreements.latest():
+            key = agreement.name.strip().lower()
+            for account in (
+                agreement.fees,
+                agreement.invoice_fee_account,
+                agreement.transfer_fee_account,
+            ):
+                self.sharers.setdefault(account, set()).add(key)
+
+    def owner(self, line: Line) -> str | None:
+        facts = self.facts
+        entry = facts.entries[line.index]
+        if type(entry) is not data.Transaction:
+            return None
+        states = facts.settlement.states
+        told = {states[link].factor for link in entry.links if link in states}
+        for posting in entry.postings:
+            told.add(facts.factor_of_account.get(posting.account))
+        text = f"{entry.payee or ''} {entry.narration or ''}"
+        told.update(facts.book.agreements.factor_of_payee(text, by_name=True))
+        found = told & self.sharers.get(line.account, set())
+        return next(iter(found)) if len(found) == 1 else None
+
+
 def _with_number(line: Line, number: Decimal) -> Line:
     return Line(
         line.date, line.account, number, line.currency, line.part, line.invoice, line.index
@@ -448,7 +495,9 @@ def cost_report(
         start=start,
         by_factor=tuple(
             tally.line(facts.display(key), facts.display(key), currency)
-            for (key, currency), tally in sorted(posted.by_factor.items())
+            for (key, currency), tally in sorted(
+                posted.by_factor.items(), key=lambda item: (item[0][0] == NO_FACTOR, item[0])
+            )
         ),
         by_customer=tuple(
             tally.line(customer, None, currency)
@@ -458,7 +507,10 @@ def cost_report(
         ),
         by_month=tuple(
             tally.line(month, facts.display(key), currency, rate=False)
-            for (month, key, currency), tally in sorted(posted.by_month.items())
+            for (month, key, currency), tally in sorted(
+                posted.by_month.items(),
+                key=lambda item: (item[0][0], item[0][1] == NO_FACTOR, item[0][1:]),
+            )
         ),
         days_to_pay=tuple(
             wait.line(customer, currency)

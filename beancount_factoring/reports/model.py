@@ -355,7 +355,10 @@ class CostLine:
     ``all_in_rate`` = (``closed_fees`` + ``untied_fees``) / ``dollar_days`` x 365
     (factor lines only). The fees that belong to no invoice also make a customer
     line of their own, keyed ``NO_INVOICE``, so that the customer lines add up
-    to the factor lines.
+    to the factor lines. A fee on an account several factors share whose entry
+    tells no factor (a wire fee typed by hand) is on a factor line of its own,
+    keyed and named ``NO_FACTOR`` (and so on its month lines), so that the
+    factor lines still add up to the accounts.
     ``vat`` is the VAT the factor charged on its fees (``fee-vat`` and the like),
     booked to the input-VAT account: deductible, so neither in ``fees`` nor in
     the rate (on factor and month lines; customer lines leave it at zero).
@@ -378,6 +381,10 @@ class CostLine:
 
 NO_INVOICE = "(no invoice)"
 """The customer line of the fees that belong to no invoice."""
+
+NO_FACTOR = "(no factor)"
+"""The factor (and month) line of the fees on an account factors share that no entry
+tells the factor of."""
 
 
 @dataclass(frozen=True)

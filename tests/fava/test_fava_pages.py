@@ -503,3 +503,78 @@ def test_the_first_load_of_fava_reads_the_plugins_own_settlement(tmp_path: Path)
     reserve = ledger.extensions.get_extension("FactoringReserve")
     assert isinstance(reserve, FactoringReserve)
     assert reserve.state.book.facts.book is run.book
+
+
+# Summit and Harbor share their fee accounts (tests/reports/test_cost_shared_accounts.py).
+SHARED_FEES = """\
+option "title" "Shared fees"
+plugin "beancount_factoring.plugin"
+2025-01-01 custom "fava-extension" "beancount_factoring.fava"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  transfer-fee: 10.00 USD
+  transfer-fee-account: Expenses:Factoring:TransferFees
+
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  transfer-fee: 15.00 USD
+  transfer-fee-account: Expenses:Factoring:TransferFees
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
+  Assets:Bank:Checking          920.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-04 * "HARBOR CAPITAL" "ACH deposit" ^INV-2
+  Assets:Bank:Checking          855.00 USD
+  Assets:Factoring:Harbor:Clearing
+
+2025-03-05 * "Bank" "Wire fee by hand"
+  Expenses:Factoring:TransferFees   12.00 USD
+  Assets:Bank:Checking
+"""
+
+
+def test_the_cost_page_shows_the_fees_of_no_factor(tmp_path: Path) -> None:
+    # A wire fee of 12.00 typed by hand on the shared account tells no factor: a row of
+    # its own, so the rows add up to the accounts: 30.00 + 45.00 + 12.00 = 87.00.
+    path = tmp_path / "shared.beancount"
+    path.write_text(SHARED_FEES, encoding="utf-8")
+    client = make_app(path).test_client()
+    page = client.get(url("FactoringCost", "shared-fees")).get_data(as_text=True)
+    factors = {row[0]: row for row in rows(page, 0)}
+    # Factor, Discount, Transfer, Other, Total fees, ...
+    assert {key: row[1:5] for key, row in factors.items()} == {
+        "Harbor": [30.0, 15.0, 0.0, 45.0],
+        "Summit": [20.0, 10.0, 0.0, 30.0],
+        "(no factor)": [0.0, 0.0, 12.0, 12.0],
+    }
+    assert list(factors)[-1] == "(no factor)"
+    # Filtered to one of the accounts the two share: the fee may be either's, still shown.
+    query = "account=Expenses:Factoring:TransferFees"
+    page = client.get(url("FactoringCost", "shared-fees", query)).get_data(as_text=True)
+    assert [row[0] for row in rows(page, 0)] == ["Harbor", "Summit", "(no factor)"]
