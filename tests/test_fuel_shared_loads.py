@@ -132,6 +132,23 @@ def test_an_accessorial_invoice_of_the_load_does_not_take_the_linehauls_advance(
     assert balance(entries, CLEARING) == 0
 
 
+def test_a_linehaul_and_its_detention_sold_in_one_deposit_the_linehaul_recoups():
+    # The detention invoice written first (dated a day before), both funded by one
+    # deposit: the advance is the linehaul's, as its rate confirmation's. The deposit is
+    # 1,900.00 - 40.00 - 800.00 + 142.50 - 3.00 - 10.00 (one transfer) = 1,189.50. (It
+    # went to INV-1001D, the first in the file: FCT180, 800.00 over 40% of its 150.00.)
+    funding = ACCESSORIAL.split('2025-03-04 * "RTS FINANCIAL"')[0] + (
+        '2025-03-04 * "RTS FINANCIAL" "ACH load TQL-88412" ^INV-1001 ^INV-1001D\n'
+        "  Assets:Bank:Checking         1189.50 USD\n"
+        "  Assets:Factoring:RTS:Clearing\n"
+    )
+    entries, errors = load(RTS + funding)
+    assert codes(errors) == []
+    assert advance_invoice(entries) == "INV-1001"
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, CLEARING) == 0
+
+
 def test_a_load_number_used_again_goes_to_the_invoice_not_funded_yet():
     # The broker's load 88412 of January, funded then, and March's, funded after the
     # advance: 2,000.00 x 0.95 = 1,900.00 - 40.00 - 800.00 - 10.00 = 1,050.00. (It went

@@ -137,6 +137,40 @@ def test_plain_digits_without_quotes_in_a_file_are_the_invoices_number(tmp_path,
 
 
 @pytest.mark.parametrize(
+    "text_before",
+    [
+        # Beancount counts lines by their line feeds only; Python's str.splitlines() also
+        # breaks at these, so the value's line was looked for too far down, not found,
+        # and the plain digits were a false FCT134 (as if they had lost their zeros).
+        "; pasted from the TMS:\u2028 next\n",  # a line separator in a comment
+        "; mis-decoded \u0085 dash\n",  # a next-line character
+        "; \x1c\n",  # a file separator
+        "; old export \r line\n",  # a lone carriage return (Python reads it as a line end)
+    ],
+)
+def test_plain_digits_are_read_back_past_characters_beancount_does_not_break_at(
+    tmp_path, text_before
+):
+    # As above: 1023 typed so is the invoice's number, no error, reserve 50.00.
+    text = LEDGER.replace("NUMBER", "1023").replace("LINK", "1023")
+    text = text.replace("\n2025-03-17", "\n" + text_before + "2025-03-17")
+    entries, errors = load_file(tmp_path, text)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")
+
+
+def test_plain_digits_are_read_back_in_a_file_of_crlf_lines_and_tabs(tmp_path):
+    text = LEDGER.replace("NUMBER", "1023\t; from the TMS").replace("LINK", "1023")
+    text = text.replace("\n  ", "\n\t").replace("\n", "\r\n")
+    path = tmp_path / "main.beancount"
+    body = 'plugin "beancount_factoring.plugin"\n' + OPENS + text
+    path.write_bytes(body.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8"))
+    entries, errors, _ = loader.load_file(str(path))
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")
+
+
+@pytest.mark.parametrize(
     ("typed", "read", "fix"),
     [
         ("001023", "1023", 'write it in quotes (invoice: "001023")'),

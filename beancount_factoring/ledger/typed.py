@@ -55,8 +55,11 @@ class TypedNumbers:
     def _lines(self, filename: str) -> list[str] | None:
         if filename not in self._files:
             try:
-                with open(filename, encoding="utf-8", errors="replace") as file:
-                    self._files[filename] = file.read().splitlines()
+                # Split at line feeds only, as Beancount counts lines: not at a lone
+                # carriage return (no newline translation), nor at a U+2028 or U+0085
+                # in a comment, as ``str.splitlines`` does.
+                with open(filename, encoding="utf-8", errors="replace", newline="") as file:
+                    self._files[filename] = file.read().split("\n")
             except OSError:
                 self._files[filename] = None
         return self._files[filename]

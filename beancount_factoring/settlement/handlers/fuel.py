@@ -170,7 +170,9 @@ def _shared_loads(settler: Settler) -> dict[str, list[str]]:
     the load goes to them: first the one a schedule or deposit names first (the funding
     that recoups it: a rebill's, not its cancelled invoice's); then, when none is named
     yet (or deposits name nothing), one the ledger does not credit (a credit note or a
-    payment to you that links it: a cancelled invoice is not funded); then file order.
+    payment to you that links it: a cancelled invoice is not funded); then the largest
+    (a linehaul and its detention invoice sold together: the advance is on the
+    linehaul's rate confirmation); then file order.
     """
     if settler.shared_loads is not None:
         return settler.shared_loads
@@ -194,7 +196,14 @@ def _shared_loads(settler: Settler) -> dict[str, list[str]]:
             credited.update(number for number in event.invoices if number in members)
     never = (datetime.date.max, 0, 0)
     for numbers in shared.values():
-        numbers.sort(key=lambda n: (first_sold.get(n, never), n in credited, invoices[n].position))
+        numbers.sort(
+            key=lambda n: (
+                first_sold.get(n, never),
+                n in credited,
+                -(invoices[n].face.number or 0),  # (a leg's number: never None)
+                invoices[n].position,
+            )
+        )
     return shared
 
 
