@@ -395,7 +395,7 @@ def _write_advance(
 ) -> None:
     """Write the fee and the liability of the advance, or check the ones written by hand."""
     advance, fee, vat, currency = figures
-    cash, entry, own = received.cash, received.entry, received.own
+    cash = received.cash
     invoice = number if state is not None else None
     legs = []
     if fee:
@@ -410,6 +410,20 @@ def _write_advance(
         legs.append(P.leg(agreement.fees, -difference, currency, "rounding"))
     settler.note_accounts(legs, event.date, agreement)
     links = {number} if number and state is not None else set()
+    _write(settler, event, agreement, received, legs, links)
+
+
+def _write(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    received: _Received,
+    legs: list[P.Leg],
+    links: set[str],
+) -> None:
+    """Put ``legs`` in place of the event's clearing posting, or, when the user wrote the
+    split by hand, check it against them (FCT121); the event links its invoice."""
+    entry, own = received.entry, received.own
     if len(own) == 0 or (len(own) == 1 and own[0].account == agreement.clearing):
         materialized = P.materialize(legs, settler.config.detail, received.own_accounts)
         settler.result.replaced[event.index] = entry._replace(
@@ -485,16 +499,7 @@ def _repay(
         legs.append(P.leg(agreement.clearing, repaid - paid, currency, "difference"))
         settler.result.left_open(agreement.clearing, repaid - paid, currency)
     settler.note_accounts(legs, event.date, agreement)
-    links = {invoice} if invoice else set()
-    entry, own = received.entry, received.own
-    if len(own) == 0 or (len(own) == 1 and own[0].account == agreement.clearing):
-        materialized = P.materialize(legs, settler.config.detail, received.own_accounts)
-        settler.result.replaced[event.index] = entry._replace(
-            postings=received.cash_postings + materialized, links=entry.links | links
-        )
-    else:
-        settler.compare(event, legs, entry.postings, "FCT121", agreement)
-        settler.result.replaced[event.index] = entry._replace(links=entry.links | links)
+    _write(settler, event, agreement, received, legs, {invoice} if invoice else set())
     _note_repaid(settler, event, paid, state, waiting)
 
 
