@@ -120,6 +120,7 @@ def _run(
     errors.extend(book.errors)
     recorder = history.Recorder() if history.wanted() else None
     settlement = settle(book, config, recorder)
+    book.typed.forget()
     errors.extend(settlement.errors)
     read_errors = list(errors)
     new_entries = list(entries)

@@ -26,6 +26,7 @@ from beancount import loader
 
 from beancount_factoring.ledger.book import read_book
 from beancount_factoring.reports import compute
+from beancount_factoring.settlement import history
 
 from ledgers import OPENS, balance, codes, load
 
@@ -420,3 +421,19 @@ def test_a_payment_posting_typed_as_plain_digits_in_a_file_pays_its_invoice(tmp_
     assert codes(errors) == ["FCT134"]
     assert "This posting's invoice: 001024 is written without quotes" in errors[0].message
     assert "It names no invoice meanwhile" in errors[0].message
+
+
+def test_the_ledgers_text_read_back_is_not_kept_with_the_run(tmp_path, monkeypatch):
+    # The plugin's run is kept with the load for the reports (Fava, the CLI); the lines
+    # of the file it read back for `invoice: 1023` need not live as long as the load.
+    monkeypatch.setattr(history, "_wanted", True)
+    path = tmp_path / "main.beancount"
+    text = LEDGER.replace("NUMBER", "1023").replace("LINK", "1023")
+    path.write_text('plugin "beancount_factoring.plugin"\n' + OPENS + text, encoding="utf-8")
+    _, errors, options = loader.load_file(str(path))
+    assert errors == []
+    run = options[history.RUN_KEY]
+    assert run.book.typed._files == {}
+    # Asked again (a report reading a posting's number), the line is read back again.
+    invoice = run.book.invoices["1023"]
+    assert run.book.typed.typed(invoice.entry.meta, "invoice") == "1023"

@@ -52,6 +52,11 @@ class TypedNumbers:
                 return found.group(1)
         return None
 
+    def forget(self) -> None:
+        """Let go of the files' lines: the plugin's run is kept with the load for the
+        reports, and a ledger's text need not live as long (read again if asked)."""
+        self._files.clear()
+
     def _lines(self, filename: str) -> list[str] | None:
         if filename not in self._files:
             try:

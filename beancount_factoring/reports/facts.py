@@ -186,6 +186,7 @@ def read_facts(
     facts.last_entry = last_entry
     facts.warnings.extend(warnings)
     _read_lines(facts)
+    facts.book.typed.forget()
     return facts
 
 
