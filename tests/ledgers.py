@@ -101,3 +101,54 @@ def assert_includes(expected: str, actual) -> None:
     """Check that the entries include the ledger text's entries."""
     case = cmptest.TestCase()
     case.assertIncludesEntries(textwrap.dedent(expected), actual)
+
+
+# Summit (95%, flat 2%, transfer fee 10.00) and Harbor (90%, flat 3%, transfer fee 15.00)
+# book to one fees account and one transfer-fee account; each funds one invoice of TQL
+# (1,000.00): Summit 20.00 + 10.00, Harbor 30.00 + 15.00 (the cost report's tests, in
+# tests/reports/test_cost_shared_accounts.py, and the Fava cost page's).
+SHARED_FEES = """plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  transfer-fee: 10.00 USD
+  transfer-fee-account: Expenses:Factoring:TransferFees
+
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  transfer-fee: 15.00 USD
+  transfer-fee-account: Expenses:Factoring:TransferFees
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
+  Assets:Bank:Checking          920.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-04 * "HARBOR CAPITAL" "ACH deposit" ^INV-2
+  Assets:Bank:Checking          855.00 USD
+  Assets:Factoring:Harbor:Clearing
+
+"""

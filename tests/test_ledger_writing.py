@@ -369,11 +369,9 @@ plugin "beancount_factoring.plugin"
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("300.00")
 
 
-def test_a_deposit_split_by_hand_between_two_factors_is_reported():
-    # One bank line of 2670.00 split between Summit (INV-1: 1000.00 x 0.93 = 930.00) and
-    # Harbor (the rest, 1740.00): booked as Summit's alone, the FCT120 said only that
-    # Summit's deposit was 1,860.00 short; the cause is the second factor's posting.
-    text = """
+# Summit (95%, flat 2%) and Harbor (90%, flat 3%), both paying into one checking
+# account, and two invoices of TQL: INV-1 1000.00 and INV-2 2000.00.
+TWO_FACTORS = """
     2025-01-01 custom "factoring-agreement" "Summit"
       advance-rate: 0.95
       fee: "flat 2%"
@@ -397,12 +395,22 @@ def test_a_deposit_split_by_hand_between_two_factors_is_reported():
       invoice: "INV-2"
       Assets:Receivable:TQL        2000.00 USD
       Income:Freight
+"""
 
+
+def test_a_deposit_split_by_hand_between_two_factors_is_reported():
+    # One bank line of 2670.00 split between Summit (INV-1: 1000.00 x 0.93 = 930.00) and
+    # Harbor (the rest, 1740.00): booked as Summit's alone, the FCT120 said only that
+    # Summit's deposit was 1,860.00 short; the cause is the second factor's posting.
+    text = (
+        TWO_FACTORS
+        + """
     2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1 ^INV-2
       Assets:Bank:Checking         2670.00 USD
       Assets:Factoring:Summit:Clearing  -930.00 USD
       Assets:Factoring:Harbor:Clearing
     """
+    )
     _, errors = load(text)
     two = [e for e in errors if e.message.startswith("FCT152")]
     assert len(two) == 1 and "'Harbor', 'Summit'" in two[0].message
@@ -449,31 +457,9 @@ def test_a_pushmeta_factor_over_another_factors_deposit_is_reported_as_such():
     # pushmeta factor: "Summit" above a block that also holds Harbor's deposit: booked as
     # Summit's (factor: wins), the FCT152 said its payee was Harbor's and that it was
     # booked to Summit's accounts, when it is booked to Harbor's: the factor: is the cause.
-    text = """
-    2025-01-01 custom "factoring-agreement" "Summit"
-      advance-rate: 0.95
-      fee: "flat 2%"
-      recourse-days: 90
-      payee: "SUMMIT"
-      bank: Assets:Bank:Checking
-
-    2025-01-01 custom "factoring-agreement" "Harbor"
-      advance-rate: 0.90
-      fee: "flat 3%"
-      recourse-days: 90
-      payee: "HARBOR"
-      bank: Assets:Bank:Checking
-
-    2025-03-03 * "TQL" "Load 1"
-      invoice: "INV-1"
-      Assets:Receivable:TQL        1000.00 USD
-      Income:Freight
-
-    2025-03-03 * "TQL" "Load 2"
-      invoice: "INV-2"
-      Assets:Receivable:TQL        2000.00 USD
-      Income:Freight
-
+    text = (
+        TWO_FACTORS
+        + """
     pushmeta factor: "Summit"
     2025-03-04 * "SUMMIT" "ACH deposit" ^INV-1
       Assets:Bank:Checking          930.00 USD
@@ -484,6 +470,7 @@ def test_a_pushmeta_factor_over_another_factors_deposit_is_reported_as_such():
       Assets:Factoring:Harbor:Clearing
     popmeta factor:
     """
+    )
     _, errors = load(text)
     owner = [e for e in errors if e.message.startswith("FCT152")]
     assert len(owner) == 1 and owner[0].source["lineno"] == 38  # Harbor's deposit

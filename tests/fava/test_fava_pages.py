@@ -18,6 +18,8 @@ import beancount_factoring.fava.state as state_module
 from beancount_factoring.fava import FactoringReserve
 from beancount_factoring.reports import compute
 
+from ledgers import SHARED_FEES as SHARED_FEES_LEDGER
+
 PAGES = {
     "FactoringReserve": ["Reserve held per factor", "Open reserves", "Forfeited reserves"],
     "FactoringAging": ["Receivables we hold", "Invoices the factors hold", "Tie-out"],
@@ -505,58 +507,21 @@ def test_the_first_load_of_fava_reads_the_plugins_own_settlement(tmp_path: Path)
     assert reserve.state.book.facts.book is run.book
 
 
-# Summit and Harbor share their fee accounts (tests/reports/test_cost_shared_accounts.py).
-SHARED_FEES = """\
-option "title" "Shared fees"
-plugin "beancount_factoring.plugin"
-2025-01-01 custom "fava-extension" "beancount_factoring.fava"
-
-2025-01-01 open Assets:Bank:Checking
-2025-01-01 open Assets:Receivable:TQL
-2025-01-01 open Income:Freight
-
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "flat 2%"
-  recourse-days: 90
-  payee: "SUMMIT FUNDING"
-  bank: Assets:Bank:Checking
-  fees: Expenses:Factoring:Fees
-  transfer-fee: 10.00 USD
-  transfer-fee-account: Expenses:Factoring:TransferFees
-
-2025-01-01 custom "factoring-agreement" "Harbor"
-  advance-rate: 0.90
-  fee: "flat 3%"
-  recourse-days: 90
-  payee: "HARBOR CAPITAL"
-  bank: Assets:Bank:Checking
-  fees: Expenses:Factoring:Fees
-  transfer-fee: 15.00 USD
-  transfer-fee-account: Expenses:Factoring:TransferFees
-
-2025-03-03 * "TQL" "Load 1"
-  invoice: "INV-1"
-  Assets:Receivable:TQL        1000.00 USD
-  Income:Freight
-
-2025-03-03 * "TQL" "Load 2"
-  invoice: "INV-2"
-  Assets:Receivable:TQL        1000.00 USD
-  Income:Freight
-
-2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
-  Assets:Bank:Checking          920.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-03-04 * "HARBOR CAPITAL" "ACH deposit" ^INV-2
-  Assets:Bank:Checking          855.00 USD
-  Assets:Factoring:Harbor:Clearing
-
-2025-03-05 * "Bank" "Wire fee by hand"
+# Summit and Harbor share their fee accounts (tests/reports/test_cost_shared_accounts.py),
+# and a wire fee of 12.00 is typed by hand naming neither.
+SHARED_FEES = (
+    'option "title" "Shared fees"\n'
+    + SHARED_FEES_LEDGER.replace(
+        'plugin "beancount_factoring.plugin"\n',
+        'plugin "beancount_factoring.plugin"\n'
+        '2025-01-01 custom "fava-extension" "beancount_factoring.fava"\n',
+        1,
+    )
+    + """2025-03-05 * "Bank" "Wire fee by hand"
   Expenses:Factoring:TransferFees   12.00 USD
   Assets:Bank:Checking
 """
+)
 
 
 def test_the_cost_page_shows_the_fees_of_no_factor(tmp_path: Path) -> None:

@@ -22,54 +22,12 @@ from beancount_factoring.reports import compute
 from beancount_factoring.reports.model import NO_FACTOR, NO_INVOICE
 from beancount_factoring.reports.render import csv_rows, render
 
+from ledgers import SHARED_FEES
+
 D = Decimal
 ACCOUNTS = {"Expenses:Factoring:Fees", "Expenses:Factoring:TransferFees"}
 
-LEDGER = """plugin "beancount_factoring.plugin"
-
-2025-01-01 open Assets:Bank:Checking
-2025-01-01 open Assets:Receivable:TQL
-2025-01-01 open Income:Freight
-
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "flat 2%"
-  recourse-days: 90
-  payee: "SUMMIT FUNDING"
-  bank: Assets:Bank:Checking
-  fees: Expenses:Factoring:Fees
-  transfer-fee: 10.00 USD
-  transfer-fee-account: Expenses:Factoring:TransferFees
-
-2025-01-01 custom "factoring-agreement" "Harbor"
-  advance-rate: 0.90
-  fee: "flat 3%"
-  recourse-days: 90
-  payee: "HARBOR CAPITAL"
-  bank: Assets:Bank:Checking
-  fees: Expenses:Factoring:Fees
-  transfer-fee: 15.00 USD
-  transfer-fee-account: Expenses:Factoring:TransferFees
-
-2025-03-03 * "TQL" "Load 1"
-  invoice: "INV-1"
-  Assets:Receivable:TQL        1000.00 USD
-  Income:Freight
-
-2025-03-03 * "TQL" "Load 2"
-  invoice: "INV-2"
-  Assets:Receivable:TQL        1000.00 USD
-  Income:Freight
-
-2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
-  Assets:Bank:Checking          920.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-03-04 * "HARBOR CAPITAL" "ACH deposit" ^INV-2
-  Assets:Bank:Checking          855.00 USD
-  Assets:Factoring:Harbor:Clearing
-
-"""
+LEDGER = SHARED_FEES
 
 # The hand-typed fee, with what stands for its payee and narration, its links and its
 # other posting.
