@@ -35,6 +35,7 @@ from beancount_factoring.checks.accounts import (
     check_income_deposits,
     check_reserves,
 )
+from beancount_factoring.checks.advances_entries import check_advances_entries
 from beancount_factoring.checks.fuel_entries import check_fuel_entries
 from beancount_factoring.checks.hand_entries import check_accrued_by_hand, check_hand_entries
 from beancount_factoring.checks.held_receivables import check_held_receivables
@@ -162,6 +163,7 @@ def _run(
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))
     errors.extend(check_fuel_entries(entries, book, roots.equity))
+    errors.extend(check_advances_entries(entries, book, roots.equity))
     errors.extend(check_account_names(entries, book))
     errors.extend(check_markup(entries))
     if entries:

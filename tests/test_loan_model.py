@@ -196,6 +196,58 @@ def test_the_receivable_stays_until_the_debtor_pays():
     assert balance(entries, ADVANCES) == D("-2000.00")
 
 
+@pytest.mark.parametrize(
+    "hand_entry",
+    [
+        # The bookkeeper "repays the loan" when TQL pays, as with any other loan.
+        """
+2025-04-07 * "RTS FINANCIAL" "By hand: advance repaid"
+  Liabilities:Factor:RTS:Advances     2000.00 USD
+  Assets:Bank:Checking
+""",
+        # The same, linked to the invoice.
+        """
+2025-04-07 * "RTS FINANCIAL" "By hand: advance repaid" ^inv-1001
+  Liabilities:Factor:RTS:Advances     2000.00 USD
+  Assets:Bank:Checking
+""",
+        # Interest read off the factor's statement, added to the loan.
+        """
+2025-03-31 * "RTS Financial" "By hand: interest"
+  Expenses:Factoring:RTS:Discount       25.00 USD
+  Liabilities:Factor:RTS:Advances
+""",
+    ],
+)
+def test_fct134__a_posting_to_the_advances_account_written_by_hand(hand_entry):
+    # The funding puts 2,000.00 on the advances; TQL has not paid RTS, so the
+    # invoice is still open with RTS and the 2,000.00 still owed. The plugin does
+    # not read a posting typed to the advances account: the liability would then
+    # differ from the invoices open with the factor (0.00 or 2,025.00 against
+    # 2,000.00) with no word.
+    entries, errors = load(RTS + FUNDING + hand_entry)
+    assert codes(errors) == ["FCT134"]
+    assert "Liabilities:Factor:RTS:Advances by hand" in errors[0].message
+    assert 'factoring: "collected"' in errors[0].message
+    hand = [e for e in entries if getattr(e, "narration", "").startswith("By hand")]
+    assert errors[0].source["lineno"] == hand[0].meta["lineno"]
+
+
+def test_an_opening_balance_of_the_advances_is_no_hand_entry():
+    entries, errors = load(
+        RTS
+        + """
+2025-01-01 open Equity:Opening-Balances
+
+2025-03-01 * "Opening balances"
+  Liabilities:Factor:RTS:Advances    -500.00 USD
+  Equity:Opening-Balances
+"""
+    )
+    assert errors == []
+    assert balance(entries, ADVANCES) == D("-500.00")
+
+
 def test_both_models_give_the_same_cash_and_fees_for_entries_2_to_4():
     found = {}
     for model in ("sale", "loan"):
