@@ -630,7 +630,20 @@ class Row:
                 number = self.report.rates(text.rstrip("% "))
             except ValueError as exc:
                 raise self.fail(field, f"{text!r} is not a percentage", code="FCT207") from exc
-        if text.endswith("%") or style in ("percent", "number"):
+        if text.endswith("%"):
+            return number / 100
+        if style in ("percent", "number"):
+            if field == "advance_rate" and 0 < number < 1:
+                # No factor advances less than 1 % of the face: a bare 0.9 here is a
+                # fraction the profile's style would read as 0.9 % (an advance of 9.00
+                # on 1,000.00, which the plugin then blames on the factor).
+                message = (
+                    f"{text!r} is an advance rate of {number} % by the profile's "
+                    f"percent={style!r} (bare rates are percentages), less than 1 %: if the "
+                    "file writes rates as fractions (0.9 for 90 %), give the profile "
+                    "percent='fraction' (or percent='auto'); else correct the cell"
+                )
+                raise self.fail(field, message, code="FCT207")
             return number / 100
         if style == "auto":
             return self._auto_rate(field, number, text)

@@ -601,7 +601,7 @@ def test_a_reserve_statements_subtotal_labelled_in_its_description(tmp_path: Pat
     assert [e.date for e in importer.extract(str(path), [])] == [e.date for e in plain]
 
 
-def _rated(tmp_path: Path, *rows: str) -> list | ImportFailure:
+def _rated(tmp_path: Path, *rows: str, percent: str = "auto") -> list | ImportFailure:
     profile = Profile.generic(
         kind="purchase",
         columns={
@@ -615,6 +615,7 @@ def _rated(tmp_path: Path, *rows: str) -> list | ImportFailure:
         date_format="%m/%d/%Y",
         name="ratey",
         factor="Ratey Capital",
+        percent=percent,
     )
     path = tmp_path / "purchase.csv"
     path.write_text("Invoice,Date,Face,Adv %,Fee %,Reserve\n" + "\n".join(rows) + "\n")
@@ -657,6 +658,49 @@ def test_an_auto_rate_that_could_be_either_is_asked(tmp_path: Path) -> None:
     assert isinstance(failure, ImportFailure)
     assert (failure.line, failure.code) == (3, "FCT207")
     assert "'0.05' (line 2, column 'Fee %') was read as a fraction" in failure.detail
+
+
+@pytest.mark.parametrize("percent", ["percent", "number"])
+def test_an_advance_rate_of_a_fraction_under_bare_percentages_is_asked(
+    tmp_path: Path, percent: str
+) -> None:
+    # A profile whose bare rates are percentages (percent="percent" or "number") read an
+    # advance rate written as a fraction, 0.9, as 0.9 %: an advance of 1,000.00 x 0.009
+    # = 9.00 where the factor advanced 900.00, written with no word (the plugin then
+    # blamed the factor with FCT170). No factor advances less than 1 % of the face.
+    failure = _rated(tmp_path, "X-1,04/02/2025,1000.00,0.9,2.5,100.00", percent=percent)
+    assert isinstance(failure, ImportFailure), _figures(failure)
+    assert (failure.line, failure.column, failure.code) == (2, "Adv %", "FCT207")
+    assert "percent='fraction'" in failure.detail
+    # Bare percentages are read as before: 1,000.00 x 0.90 = 900.00, x 0.025 = 25.00.
+    entries = _rated(tmp_path, "X-1,04/02/2025,1000.00,90,2.5,100.00", percent=percent)
+    assert isinstance(entries, list)
+    assert _figures(entries) == [("900.00", "25.00")]
+
+
+def test_an_advance_rate_of_a_fraction_in_a_workbook_under_bare_percentages(
+    tmp_path: Path,
+) -> None:
+    # A Lakeshore report saved as a workbook, its Advance Rate a plain number (0.95, not
+    # formatted as a percentage) and its Advance left empty: RF-1103's advance was
+    # 1,640.00 x 0.0095 = 15.58, not 1,640.00 x 0.95 = 1,558.00, with no word.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Purchase Report - RIDGELINE FREIGHT LLC (Client #C10482)"])
+    sheet.append(
+        ["Schedule #", "Purchase Date", "Debtor", "Debtor MC", "Invoice #", "Load #",
+         "Invoice Amount", "Advance Rate", "Advance", "Fee %", "Fee", "Inv Fee", "Reserve",
+         "Deductions", "Net Funded"]
+    )  # fmt: skip
+    sheet.append(
+        [3111, "03/05/2025", "BAYLINE LOGISTICS", 559061, "RF-1103", "BL-91544", 1640,
+         0.95, None, None, 41, 5, 82, 0, None]
+    )  # fmt: skip
+    path = tmp_path / "lakeshore_purchase.xlsx"
+    book.save(path)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (3, "Advance Rate", "FCT207")
 
 
 def test_a_payment_row_that_lost_its_invoice_and_half_its_cells_is_not_a_note(
