@@ -14,6 +14,7 @@ from pathlib import Path
 import beangulp
 import openpyxl
 import pytest
+from beancount import loader as beancount_loader
 from click.testing import CliRunner
 from factor_config import DOCUMENTS, documents, importers
 
@@ -701,6 +702,64 @@ def test_an_advance_rate_of_a_fraction_in_a_workbook_under_bare_percentages(
     book.save(path)
     error = failure(LAKESHORE, path)
     assert (error.line, error.column, error.code) == (3, "Advance Rate", "FCT207")
+
+
+def test_a_collections_row_whose_short_disagrees_with_its_payment(tmp_path: Path) -> None:
+    # RF-1102: Invoice Amt 1,875.00, Paid 1,875.00, Short/Over ($50.00). Paid says the
+    # face was paid, Short/Over that 50.00 was not: the payment was booked in full
+    # (no paid:, the reserve 50.00 too high) with no word of the short pay.
+    paid_in_full = edited(
+        tmp_path,
+        "paid_in_full.csv",
+        {'"$1,875.00","$1,825.00",($50.00)': '"$1,875.00","$1,875.00",($50.00)',
+         '"$3,975.00"': '"$4,025.00"'},
+    )  # fmt: skip
+    error = failure(LAKESHORE, paid_in_full)
+    assert (error.line, error.column, error.code) == (4, "Short/Over", "FCT210")
+    assert "1,875.00 paid of 1,875.00 leaves 0.00" in error.detail
+    # Paid 1,825.00 (50.00 short) beside a Short/Over of ($75.00): one of them is wrong.
+    other_short = edited(
+        tmp_path,
+        "other_short.csv",
+        {"($50.00),Check": "($75.00),Check", '"$3,975.00",($50.00)': '"$3,975.00",($75.00)'},
+    )
+    error = failure(LAKESHORE, other_short)
+    assert (error.line, error.column, error.code) == (4, "Short/Over", "FCT210")
+
+
+def test_a_short_written_either_way_round_is_no_disagreement(tmp_path: Path) -> None:
+    # 1,875.00 - 1,825.00 = 50.00 short, whether written ($50.00) or $50.00: read as
+    # before, paid: 1,825.00; an over pay of 50.00 likewise (2,200.00 of 2,150.00).
+    positive = edited(
+        tmp_path,
+        "positive.csv",
+        {"($50.00),Check": "$50.00,Check",
+         '"$2,150.00","$2,150.00",$0.00': '"$2,150.00","$2,200.00",$50.00',
+         '"$3,975.00",($50.00)': '"$4,025.00",$100.00'},
+    )  # fmt: skip
+    entries = LAKESHORE.extract(str(positive), [])
+    assert [str(e.meta["paid"].number) for e in entries] == ["2200.00", "1825.00"]
+
+
+def test_a_later_part_whose_short_counts_the_earlier_payments(tmp_path: Path) -> None:
+    # The ledger holds 1,000.00 paid on RF-1102 (face 1,875.00) in part; the report's
+    # row pays 825.00 and shows the invoice 50.00 short in all:
+    # 1,000.00 + 825.00 - 1,875.00 = -50.00. Not a disagreement: the later part.
+    ledger = (
+        '2025-03-20 * "CROSSROADS BROKERAGE, INC." "Paid Lakeshore 1,000.00" ^RF-1102\n'
+        '  factoring: "collected"\n  factor: "Lakeshore"\n  paid: 1000.00 USD\n'
+        "  partial: TRUE\n"
+    )
+    existing, errors, _ = beancount_loader.load_string(ledger)
+    assert not errors
+    later = edited(
+        tmp_path,
+        "later.csv",
+        {'"$1,875.00","$1,825.00",($50.00)': '"$1,875.00","$825.00",($50.00)',
+         '"$3,975.00"': '"$2,975.00"'},
+    )  # fmt: skip
+    entries = LAKESHORE.extract(str(later), existing)
+    assert str(entries[-1].meta["paid"].number) == "825.00"
 
 
 def test_a_payment_row_that_lost_its_invoice_and_half_its_cells_is_not_a_note(
