@@ -112,6 +112,32 @@ def missing_columns(header: Header, profile: Profile) -> tuple[str, str] | None:
     return message, profile.columns[absent[0]][0]
 
 
+# The delimiters a report saved again may have (Excel in a European locale writes `;`).
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def other_delimiter(path: str, profile: Profile) -> tuple[str, int] | None:
+    """(the delimiter, the header's line) when a text file whose header the profile did not
+    find has it under another delimiter: the columns are right, the separator is not.
+    (Read again only when no header was found: a few rows per delimiter.)"""
+    if is_xlsx(path):
+        return None
+    for delimiter in DELIMITERS:
+        if delimiter == profile.delimiter:
+            continue
+        other = profile.replace(delimiter=delimiter)
+        rows = raw_rows(path, other.layout)
+        try:
+            header = find_header(rows, other)[0]
+        except ImportFailure:  # a quote the other delimiter leaves open, say
+            header = None
+        finally:
+            rows.close()
+        if header is not None:
+            return delimiter, header.line
+    return None
+
+
 # The position of a field the header lacks: beyond any row's cells.
 NOWHERE = 1 << 30
 
@@ -171,6 +197,19 @@ class Report:
         assert best is not None
         missing = [name for name in profile.signature if name not in best.index]
         wanted = ", ".join(repr(profile.columns[name][0]) for name in missing)
+        found = other_delimiter(self.path, profile)
+        if found is not None:
+            delimiter, line = found
+            return ImportFailure(
+                self.path,
+                line,
+                f"the header of the {profile.name} {profile.kind} profile is here, but the "
+                f"file is separated by {delimiter!r}, not {profile.delimiter!r}: give the "
+                f"profile delimiter={delimiter!r} (profile.replace(delimiter={delimiter!r})), "
+                "or save the file again as the factor sent it",
+                column=profile.columns[missing[0]][0],
+                code="FCT203",
+            )
         return ImportFailure(
             self.path,
             best.line,

@@ -3,6 +3,7 @@ nothing extracted from that file (directly and through beangulp's command line).
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 import shutil
@@ -185,6 +186,25 @@ def test_no_header_explains_the_closest_row(tmp_path: Path) -> None:
     assert "no header with the columns 'Batch#', 'Balance' of the lakeshore reserve" in str(
         info.value
     )
+
+
+@pytest.mark.parametrize(("delimiter", "shown"), [(";", "';'"), ("\t", "'\\t'")])
+def test_no_header_names_the_delimiter_the_file_is_written_with(
+    tmp_path: Path, delimiter: str, shown: str
+) -> None:
+    # Lakeshore's purchase report saved again from Excel with semicolons (a European
+    # locale) or tabs: the error named the title row as the closest to a header and
+    # asked to rename the profile's columns, which are right; the fix is the delimiter.
+    source = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    with source.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    path = tmp_path / "lakeshore_purchase.csv"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.code) == (2, "FCT203")
+    assert f"separated by {shown}" in error.detail
+    assert f"delimiter={shown}" in error.detail
 
 
 def test_wrong_sign_setting_breaks_the_running_balance(tmp_path: Path) -> None:
