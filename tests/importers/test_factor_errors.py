@@ -452,6 +452,19 @@ def test_a_report_header_repeated_below_is_named(tmp_path: Path) -> None:
     assert f"this row is the header of line {header + 1} again" in str(error)
 
 
+def test_a_report_of_two_pages_names_the_title_repeated(tmp_path: Path) -> None:
+    # A reserve report of two pages pasted into one file, the second page's title and
+    # header above its rows: the title, under the Date column, was "not a date in the
+    # format %m/%d/%Y" (FCT206), which sent the bookkeeper to the date format.
+    lines = RESERVE.read_text().splitlines(keepends=True)
+    path = tmp_path / "r.csv"
+    path.write_text("".join([*lines[:4], lines[0], lines[1], *lines[4:]]))
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.code) == (5, "FCT210")
+    assert "this row is the report's title of line 1 again" in str(error)
+    assert "delete the repeated title and header rows" in str(error)
+
+
 @pytest.mark.parametrize(
     ("folder", "name", "encoding"),
     [
