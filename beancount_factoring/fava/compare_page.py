@@ -17,8 +17,7 @@ from typing import Any
 from beancount_factoring.fava.blocks import DATE, DECIMAL, INT, STR, Table, money, percent
 from beancount_factoring.fava.content import Directory
 from beancount_factoring.fava.view import View
-from beancount_factoring.reports import ReportBook
-from beancount_factoring.reports.model import NO_INVOICE, CompareLine
+from beancount_factoring.reports.model import NO_INVOICE, CompareLine, CompareReport
 
 LINE_COLUMNS = [
     ("Currency", STR),
@@ -62,16 +61,20 @@ def _rows(lines: Sequence[CompareLine]) -> list[list[Any]]:
     ]
 
 
+def offer_currencies(report: CompareReport) -> set[str]:
+    """The currency of every row of the offers' tables."""
+    return {
+        line.currency
+        for compared in report.offers
+        for line in (*compared.totals, *compared.by_month, *compared.by_customer)
+    } | {item.currency for compared in report.offers for item in compared.excluded}
+
+
 def offer_sections(
-    book: ReportBook,
-    view: View,
-    where: Directory,
-    tab: Callable[..., Table],
-    factor: str | None = None,
+    report: CompareReport, view: View, where: Directory, tab: Callable[..., Table]
 ) -> list[OfferSection]:
-    """Each offer against the invoices funded in the page's period (of ``factor``, the
+    """Each offer against the invoices funded in the page's period (the report of the
     factor the page shows, if one)."""
-    report = book.compare(as_of=view.as_of, factor=factor or view.factor, start=view.start)
 
     def shown(customer: str) -> bool:
         return customer == NO_INVOICE or where.customer_kept(view, customer)

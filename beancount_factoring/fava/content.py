@@ -152,8 +152,16 @@ def directory_of(
     )
 
 
-def notices(book: ReportBook, view: View) -> tuple[str, ...]:
+def notices(book: ReportBook, view: View, where: Directory) -> tuple[str, ...]:
     notices = list(book.warnings)
+    if view.account and not where.named_factors(view) and not where.names_customers(view):
+        # Else every table is empty, and reads "No fee in this period.", "No reserve
+        # is held." as if the books said so.
+        notices.append(
+            "The account filter names no factor's account (clearing, reserve, fees) and "
+            "no customer's receivable account: these pages keep their rows by those "
+            "accounts, so they show nothing under it."
+        )
     if view.after_the_books:
         notices.append(
             f"The time filter starts on {view.start}, after the ledger's last day "
@@ -164,6 +172,11 @@ def notices(book: ReportBook, view: View) -> tuple[str, ...]:
         notices.append(
             "Fava's advanced filter selects entries, not invoices: these reports are "
             "computed from all entries and do not apply it."
+        )
+    if view.converted:
+        notices.append(
+            "Fava's conversion setting is not applied: every amount on these pages is in "
+            "its own currency, with the currency beside it."
         )
     return tuple(notices)
 

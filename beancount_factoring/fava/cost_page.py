@@ -22,7 +22,7 @@ from beancount_factoring.fava.blocks import (
     percent,
     tenths,
 )
-from beancount_factoring.fava.compare_page import offer_sections
+from beancount_factoring.fava.compare_page import offer_currencies, offer_sections
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
@@ -140,11 +140,14 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     if factor is None and named and len(named) == 1 and not where.names_customers(view):
         (factor,) = named
     report = book.cost(as_of=view.as_of, factor=factor, start=view.start)
-    # Every row's currency: the fees', the invoices' and the deductions'.
+    compared = book.compare(as_of=view.as_of, factor=factor or view.factor, start=view.start)
+    # Every row's currency: the fees', the invoices', the deductions' and the offers'
+    # (an invoice funded in the period may have booked no fee yet, in its currency).
     tab, page_currency = page_tables(
         {line.currency for line in (*report.by_factor, *report.by_customer, *report.by_month)}
         | {line.currency for line in report.by_invoice}
-        | {d.currency for d in report.deductions},
+        | {d.currency for d in report.deductions}
+        | offer_currencies(compared),
         where.number,
     )
     by_factor = _factor_filter(view, where)
@@ -186,10 +189,10 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         view=view,
         tables=tables,
         charts=charts(chart_list),
-        notices=notices(book, view),
+        notices=notices(book, view, where),
         figures=tuple(as_of_figures(view, page_currency)),
         # Other factors' offers against the same invoices (compare_page.py).
-        extra={"offers": offer_sections(book, view, where, tab, factor)},
+        extra={"offers": offer_sections(compared, view, where, tab)},
         headlines=(_headline(factor_lines, where, where.names_customers(view)),),
     )
 

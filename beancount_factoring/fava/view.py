@@ -17,6 +17,9 @@ Fava's filters:
 ``filter``
     Fava's advanced filter selects entries, not invoices; the reports are
     computed from all entries, so the pages say that it is not applied.
+``conversion``
+    Not applied: every amount is shown in its own currency. A conversion other
+    than Fava's default (at cost) or units is said not to apply.
 
 The pages' own parameters:
 
@@ -52,6 +55,9 @@ ONE_DAY = datetime.timedelta(days=1)
 MAX_VALUE = 1000
 """The longest time filter, account filter or basis a page reads: none is longer, and
 a longer one would only be echoed in the error."""
+UNCONVERTED = ("", "at_cost", "units")
+"""Fava's conversions that show what the pages show: each amount in its own currency
+(Fava's default, at cost, is the units of every amount the reports hold)."""
 SHOWN = 80
 """How much of an unknown factor's name its error shows."""
 
@@ -82,6 +88,9 @@ class View:
     advanced_filter: str
     factor: str | None
     basis: str
+    converted: bool = False
+    """Fava's conversion asks for amounts converted (to a currency, at value): the pages
+    show each in its own currency and say so."""
 
     @property
     def after_the_books(self) -> bool:
@@ -188,4 +197,5 @@ def parse_view(
         advanced_filter=args.get("filter", "").strip(),
         factor=factor,
         basis=basis,
+        converted=args.get("conversion", "").strip() not in UNCONVERTED,
     )

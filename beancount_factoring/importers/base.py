@@ -251,6 +251,10 @@ def _shown(raw: str) -> str:
     return repr(raw if len(raw) <= 40 else raw[:37] + "...")
 
 
+# A credit or debit marker after an amount: `$50.00 CR`, `2180.00 DR`, `151.25 Cr.`.
+_CREDIT_DEBIT = re.compile(r"\d\s*(?:CR|DR)\.?$", re.IGNORECASE)
+
+
 def _why(text: str, decimal_mark: str, thousands: str) -> str:
     """Why a cell that looks like a number is not one with these marks."""
     signs = sum(text.count(sign) for sign in _SIGNS) + ("(" in text)
@@ -258,6 +262,15 @@ def _why(text: str, decimal_mark: str, thousands: str) -> str:
         return (
             ": it has more than one sign (a minus or plus, a trailing minus, brackets); "
             "an amount has one"
+        )
+    if _CREDIT_DEBIT.search(text):
+        # Which of them is money in depends on whose books the file speaks from (the
+        # bank's, the factor's, a card issuer's): asked, not guessed.
+        return (
+            ": a CR or DR after the number is not read (which is money in depends on whose "
+            "books the file is written from); write the amounts signed, with a minus or in "
+            "brackets for money out of the account (or the reserve), or export the file "
+            "with signed amounts"
         )
     digits = text.strip(_SIGNS + "()$\u20ac\u00a3" + _SPACES)
     if not digits or not re.fullmatch(r"[\d.,' \u00a0\u202f]+", digits):

@@ -69,6 +69,7 @@ from beancount.core.amount import Amount
 from beancount_factoring.importers.base import CENT, ID_KEY, ImportFailure, RowIds
 from beancount_factoring.importers.factor_history import RECOVERY, Before, PaymentHistory
 from beancount_factoring.importers.report import Report, Row
+from beancount_factoring.terms.fees import HALF_CENT
 
 ZERO = Decimal(0)
 NIL = Decimal("0.00")  # a leg of zero, written with cents
@@ -519,6 +520,7 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
     before = None
     if ctx.history is not None:
         before = ctx.history.before(number, item.day, meta[ID_KEY], face)
+    _short_agrees(report, number, item, before)
     # Without the face, a report's short/over column says whether the payment differs.
     differs = paid != face if face is not None else short is None or short != 0
     narration = f"Paid {ctx.payee}"
@@ -558,6 +560,31 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
     payee = item.debtor or ctx.payee
     links = frozenset([number])
     return data.Transaction(meta, item.day, ctx.flag, payee, narration, frozenset(), links, [])
+
+
+def _short_agrees(report: Report, number: str, item: _Payments, before: Before | None) -> None:
+    """An FCT210 error if a row's short/over column is not what its payment leaves of
+    the face (either way round: `($50.00)` and `50.00` are both 50.00 short): paid
+    1,875.00 of 1,875.00 beside a short of 50.00 was booked in full, the short pay lost.
+    Only a single row that gives all three, and a short that is not zero (a part paid
+    leaves the rest open, not short); a short that counts the payments the ledger holds
+    before (a later part) agrees too."""
+    short, face, paid = item.short, item.face, item.paid
+    if not short or face is None or len(item.rows) > 1:
+        return
+    left = paid - face
+    if abs(abs(left) - abs(short)) < HALF_CENT:
+        return
+    if before is not None and abs(abs(before.paid + left) - abs(short)) < HALF_CENT:
+        return
+    message = (
+        f"{paid:,.2f} paid of {face:,.2f} leaves {abs(left):,.2f} "
+        f"{'over' if left > 0 else 'short'}, and the row's short/over says {short:,.2f}: the "
+        f"report disagrees with itself on invoice {number}; ask the factor for a corrected "
+        "report, or correct the cell that is wrong (if payments before this report explain "
+        "it, extract with the ledger that holds them, -e)"
+    )
+    raise report.fail(item.line, "short", message, code="FCT210")
 
 
 def _mark_part(meta: dict[str, Any], item: _Payments, before: Before) -> None:

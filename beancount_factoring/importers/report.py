@@ -112,6 +112,47 @@ def missing_columns(header: Header, profile: Profile) -> tuple[str, str] | None:
     return message, profile.columns[absent[0]][0]
 
 
+# The delimiters a report saved again may have (Excel in a European locale writes `;`).
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def other_delimiter(path: str, profile: Profile) -> tuple[str, int] | None:
+    """(the delimiter, the header's line) when a text file whose header the profile did not
+    find has it under another delimiter: the columns are right, the separator is not.
+    (Read again only when no header was found: a few rows per delimiter.)"""
+    if is_xlsx(path):
+        return None
+    for delimiter in DELIMITERS:
+        if delimiter == profile.delimiter:
+            continue
+        other = profile.replace(delimiter=delimiter)
+        rows = raw_rows(path, other.layout)
+        try:
+            header = find_header(rows, other)[0]
+        except ImportFailure:  # a quote the other delimiter leaves open, say
+            header = None
+        finally:
+            rows.close()
+        if header is not None:
+            return delimiter, header.line
+    return None
+
+
+def _texts(cells: Sequence[Cell]) -> list[str]:
+    """A row's filled texts, in order: how a title row is compared."""
+    return [text for text in map(text_of, cells) if text]
+
+
+def _noting(
+    rows: Iterable[tuple[int, list[Cell]]], above: list[tuple[int, list[str]]]
+) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows, each noted in `above` (its filled texts) as it is read: those before the
+    header are the report's title rows (find_header reads a dozen at most)."""
+    for line, cells in rows:
+        above.append((line, _texts(cells)))
+        yield line, cells
+
+
 # The position of a field the header lacks: beyond any row's cells.
 NOWHERE = 1 << 30
 
@@ -131,11 +172,17 @@ class Report:
         self.dates = Dates(profile.date_formats).read
         names: list[str] = []
         self._rows = raw_rows(path, profile.layout, names)
-        header, best, any_text = find_header(self._rows, profile)
+        above: list[tuple[int, list[str]]] = []
+        header, best, any_text = find_header(_noting(self._rows, above), profile)
         if header is None:
             self._rows.close()
             raise self._no_header(best, any_text)
         self.header = header
+        # The title rows above the header, by their first text: a row below that repeats
+        # one whole is a second page's (or download's) title.
+        self.titles = {
+            texts[0]: (line, texts) for line, texts in above if line < header.line and texts
+        }
         self.index = header.index
         # A cell marked with another currency than the report's is an error, unless the
         # report has a currency column (each row then says its own).
@@ -171,6 +218,19 @@ class Report:
         assert best is not None
         missing = [name for name in profile.signature if name not in best.index]
         wanted = ", ".join(repr(profile.columns[name][0]) for name in missing)
+        found = other_delimiter(self.path, profile)
+        if found is not None:
+            delimiter, line = found
+            return ImportFailure(
+                self.path,
+                line,
+                f"the header of the {profile.name} {profile.kind} profile is here, but the "
+                f"file is separated by {delimiter!r}, not {profile.delimiter!r}: give the "
+                f"profile delimiter={delimiter!r} (profile.replace(delimiter={delimiter!r})), "
+                "or save the file again as the factor sent it",
+                column=profile.columns[missing[0]][0],
+                code="FCT203",
+            )
         return ImportFailure(
             self.path,
             best.line,
@@ -207,6 +267,7 @@ class Report:
         header = self.header
         # The header's first name (its first column may be blank), as ``first`` is read.
         opening = next((name.strip() for name in header.names if name.strip()), "")
+        titles = self.titles
         for line, cells in self._rows:
             count = len(cells)
             head = cells[0] if count else ""
@@ -217,6 +278,8 @@ class Report:
                     continue
             if first == opening and repeats_header(header, cells):
                 raise header_again(self.path, line, header)
+            if first in titles:
+                self._title_again(line, cells)
             if marked(first) and self._is_total(cells, first, keys):
                 totals.check(line, cells)
                 continue
@@ -239,6 +302,20 @@ class Report:
             else:
                 totals.add(cells)
                 yield Row(self, line, cells)
+
+    def _title_again(self, line: int, cells: list[Cell]) -> None:
+        """FCT210 on a row that repeats a title row above the header whole: a second page
+        or download pasted below (read as a row, its title is a date or an amount that is
+        not one, and its rows may repeat the first page's)."""
+        title_line, title = self.titles[_texts(cells)[0]]
+        if _texts(cells) != title:
+            return
+        message = (
+            f"this row is the report's title of line {title_line} again: two pages or "
+            "downloads pasted into one file? Keep the first page's title and header, delete "
+            "the repeated title and header rows, and check that no rows are listed twice"
+        )
+        raise ImportFailure(self.path, line, message, self.header.names[0] or None, code="FCT210")
 
     def _labelled(self, cells: list[Cell], label: str, totals: Totals) -> str | None:
         """What a row without its key fields is, its label holding the total marker past
@@ -630,7 +707,20 @@ class Row:
                 number = self.report.rates(text.rstrip("% "))
             except ValueError as exc:
                 raise self.fail(field, f"{text!r} is not a percentage", code="FCT207") from exc
-        if text.endswith("%") or style in ("percent", "number"):
+        if text.endswith("%"):
+            return number / 100
+        if style in ("percent", "number"):
+            if field == "advance_rate" and 0 < number < 1:
+                # No factor advances less than 1 % of the face: a bare 0.9 here is a
+                # fraction the profile's style would read as 0.9 % (an advance of 9.00
+                # on 1,000.00, which the plugin then blames on the factor).
+                message = (
+                    f"{text!r} is an advance rate of {number} % by the profile's "
+                    f"percent={style!r} (bare rates are percentages), less than 1 %: if the "
+                    "file writes rates as fractions (0.9 for 90 %), give the profile "
+                    "percent='fraction' (or percent='auto'); else correct the cell"
+                )
+                raise self.fail(field, message, code="FCT207")
             return number / 100
         if style == "auto":
             return self._auto_rate(field, number, text)

@@ -369,6 +369,11 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
                     account = account or posting.account
                     if posting.account != terms.reserve:
                         on_clearing += units.number
+            if account is None:
+                # Only the bank's leg is in this currency (a deposit converted at the
+                # bank, 600.00 USD @@ 820.00 CAD): nothing of it is on the factor's
+                # accounts in it, so no lump of 0.00 here.
+                continue
             days = (as_of - event.date).days
             source = source_of(event.entry.meta)
             lump = UnallocatedLump(
@@ -377,7 +382,7 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
                 date=event.date,
                 payee=event.entry.payee or "",
                 narration=event.entry.narration or "",
-                account=account or (terms.clearing if on_clearing else terms.reserve),
+                account=account,
                 amount=amount,
                 days_open=days,
                 grace_days=terms.grace_days,

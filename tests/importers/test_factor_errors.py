@@ -3,6 +3,7 @@ nothing extracted from that file (directly and through beangulp's command line).
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 import beangulp
 import openpyxl
 import pytest
+from beancount import loader as beancount_loader
 from click.testing import CliRunner
 from factor_config import DOCUMENTS, documents, importers
 
@@ -184,6 +186,25 @@ def test_no_header_explains_the_closest_row(tmp_path: Path) -> None:
     assert "no header with the columns 'Batch#', 'Balance' of the lakeshore reserve" in str(
         info.value
     )
+
+
+@pytest.mark.parametrize(("delimiter", "shown"), [(";", "';'"), ("\t", "'\\t'")])
+def test_no_header_names_the_delimiter_the_file_is_written_with(
+    tmp_path: Path, delimiter: str, shown: str
+) -> None:
+    # Lakeshore's purchase report saved again from Excel with semicolons (a European
+    # locale) or tabs: the error named the title row as the closest to a header and
+    # asked to rename the profile's columns, which are right; the fix is the delimiter.
+    source = DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"
+    with source.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    path = tmp_path / "lakeshore_purchase.csv"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.code) == (2, "FCT203")
+    assert f"separated by {shown}" in error.detail
+    assert f"delimiter={shown}" in error.detail
 
 
 def test_wrong_sign_setting_breaks_the_running_balance(tmp_path: Path) -> None:
@@ -431,6 +452,19 @@ def test_a_report_header_repeated_below_is_named(tmp_path: Path) -> None:
     assert f"this row is the header of line {header + 1} again" in str(error)
 
 
+def test_a_report_of_two_pages_names_the_title_repeated(tmp_path: Path) -> None:
+    # A reserve report of two pages pasted into one file, the second page's title and
+    # header above its rows: the title, under the Date column, was "not a date in the
+    # format %m/%d/%Y" (FCT206), which sent the bookkeeper to the date format.
+    lines = RESERVE.read_text().splitlines(keepends=True)
+    path = tmp_path / "r.csv"
+    path.write_text("".join([*lines[:4], lines[0], lines[1], *lines[4:]]))
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.code) == (5, "FCT210")
+    assert "this row is the report's title of line 1 again" in str(error)
+    assert "delete the repeated title and header rows" in str(error)
+
+
 @pytest.mark.parametrize(
     ("folder", "name", "encoding"),
     [
@@ -601,7 +635,7 @@ def test_a_reserve_statements_subtotal_labelled_in_its_description(tmp_path: Pat
     assert [e.date for e in importer.extract(str(path), [])] == [e.date for e in plain]
 
 
-def _rated(tmp_path: Path, *rows: str) -> list | ImportFailure:
+def _rated(tmp_path: Path, *rows: str, percent: str = "auto") -> list | ImportFailure:
     profile = Profile.generic(
         kind="purchase",
         columns={
@@ -615,6 +649,7 @@ def _rated(tmp_path: Path, *rows: str) -> list | ImportFailure:
         date_format="%m/%d/%Y",
         name="ratey",
         factor="Ratey Capital",
+        percent=percent,
     )
     path = tmp_path / "purchase.csv"
     path.write_text("Invoice,Date,Face,Adv %,Fee %,Reserve\n" + "\n".join(rows) + "\n")
@@ -657,6 +692,107 @@ def test_an_auto_rate_that_could_be_either_is_asked(tmp_path: Path) -> None:
     assert isinstance(failure, ImportFailure)
     assert (failure.line, failure.code) == (3, "FCT207")
     assert "'0.05' (line 2, column 'Fee %') was read as a fraction" in failure.detail
+
+
+@pytest.mark.parametrize("percent", ["percent", "number"])
+def test_an_advance_rate_of_a_fraction_under_bare_percentages_is_asked(
+    tmp_path: Path, percent: str
+) -> None:
+    # A profile whose bare rates are percentages (percent="percent" or "number") read an
+    # advance rate written as a fraction, 0.9, as 0.9 %: an advance of 1,000.00 x 0.009
+    # = 9.00 where the factor advanced 900.00, written with no word (the plugin then
+    # blamed the factor with FCT170). No factor advances less than 1 % of the face.
+    failure = _rated(tmp_path, "X-1,04/02/2025,1000.00,0.9,2.5,100.00", percent=percent)
+    assert isinstance(failure, ImportFailure), _figures(failure)
+    assert (failure.line, failure.column, failure.code) == (2, "Adv %", "FCT207")
+    assert "percent='fraction'" in failure.detail
+    # Bare percentages are read as before: 1,000.00 x 0.90 = 900.00, x 0.025 = 25.00.
+    entries = _rated(tmp_path, "X-1,04/02/2025,1000.00,90,2.5,100.00", percent=percent)
+    assert isinstance(entries, list)
+    assert _figures(entries) == [("900.00", "25.00")]
+
+
+def test_an_advance_rate_of_a_fraction_in_a_workbook_under_bare_percentages(
+    tmp_path: Path,
+) -> None:
+    # A Lakeshore report saved as a workbook, its Advance Rate a plain number (0.95, not
+    # formatted as a percentage) and its Advance left empty: RF-1103's advance was
+    # 1,640.00 x 0.0095 = 15.58, not 1,640.00 x 0.95 = 1,558.00, with no word.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Purchase Report - RIDGELINE FREIGHT LLC (Client #C10482)"])
+    sheet.append(
+        ["Schedule #", "Purchase Date", "Debtor", "Debtor MC", "Invoice #", "Load #",
+         "Invoice Amount", "Advance Rate", "Advance", "Fee %", "Fee", "Inv Fee", "Reserve",
+         "Deductions", "Net Funded"]
+    )  # fmt: skip
+    sheet.append(
+        [3111, "03/05/2025", "BAYLINE LOGISTICS", 559061, "RF-1103", "BL-91544", 1640,
+         0.95, None, None, 41, 5, 82, 0, None]
+    )  # fmt: skip
+    path = tmp_path / "lakeshore_purchase.xlsx"
+    book.save(path)
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (3, "Advance Rate", "FCT207")
+
+
+def test_a_collections_row_whose_short_disagrees_with_its_payment(tmp_path: Path) -> None:
+    # RF-1102: Invoice Amt 1,875.00, Paid 1,875.00, Short/Over ($50.00). Paid says the
+    # face was paid, Short/Over that 50.00 was not: the payment was booked in full
+    # (no paid:, the reserve 50.00 too high) with no word of the short pay.
+    paid_in_full = edited(
+        tmp_path,
+        "paid_in_full.csv",
+        {'"$1,875.00","$1,825.00",($50.00)': '"$1,875.00","$1,875.00",($50.00)',
+         '"$3,975.00"': '"$4,025.00"'},
+    )  # fmt: skip
+    error = failure(LAKESHORE, paid_in_full)
+    assert (error.line, error.column, error.code) == (4, "Short/Over", "FCT210")
+    assert "1,875.00 paid of 1,875.00 leaves 0.00" in error.detail
+    # Paid 1,825.00 (50.00 short) beside a Short/Over of ($75.00): one of them is wrong.
+    other_short = edited(
+        tmp_path,
+        "other_short.csv",
+        {"($50.00),Check": "($75.00),Check", '"$3,975.00",($50.00)': '"$3,975.00",($75.00)'},
+    )
+    error = failure(LAKESHORE, other_short)
+    assert (error.line, error.column, error.code) == (4, "Short/Over", "FCT210")
+
+
+def test_a_short_written_either_way_round_is_no_disagreement(tmp_path: Path) -> None:
+    # 1,875.00 - 1,825.00 = 50.00 short, whether written ($50.00) or $50.00: read as
+    # before, paid: 1,825.00; an over pay of 50.00 likewise (2,200.00 of 2,150.00).
+    positive = edited(
+        tmp_path,
+        "positive.csv",
+        {"($50.00),Check": "$50.00,Check",
+         '"$2,150.00","$2,150.00",$0.00': '"$2,150.00","$2,200.00",$50.00',
+         '"$3,975.00",($50.00)': '"$4,025.00",$100.00'},
+    )  # fmt: skip
+    entries = LAKESHORE.extract(str(positive), [])
+    assert [str(e.meta["paid"].number) for e in entries] == ["2200.00", "1825.00"]
+
+
+def test_a_later_part_whose_short_counts_the_earlier_payments(tmp_path: Path) -> None:
+    # The ledger holds 1,000.00 paid on RF-1102 (face 1,875.00) in part; the report's
+    # row pays 825.00 and shows the invoice 50.00 short in all:
+    # 1,000.00 + 825.00 - 1,875.00 = -50.00. Not a disagreement: the later part.
+    ledger = (
+        '2025-03-20 * "CROSSROADS BROKERAGE, INC." "Paid Lakeshore 1,000.00" ^RF-1102\n'
+        '  factoring: "collected"\n  factor: "Lakeshore"\n  paid: 1000.00 USD\n'
+        "  partial: TRUE\n"
+    )
+    existing, errors, _ = beancount_loader.load_string(ledger)
+    assert not errors
+    later = edited(
+        tmp_path,
+        "later.csv",
+        {'"$1,875.00","$1,825.00",($50.00)': '"$1,875.00","$825.00",($50.00)',
+         '"$3,975.00"': '"$2,975.00"'},
+    )  # fmt: skip
+    entries = LAKESHORE.extract(str(later), existing)
+    assert str(entries[-1].meta["paid"].number) == "825.00"
 
 
 def test_a_payment_row_that_lost_its_invoice_and_half_its_cells_is_not_a_note(

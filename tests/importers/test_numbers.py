@@ -95,6 +95,17 @@ def test_the_messages_say_what_is_wrong() -> None:
         parse_decimal("1,234.56", ".", "")
 
 
+@pytest.mark.parametrize(
+    "cell", ["$50.00 CR", "2180.00 DR", "1,234.56CR", "151.25 Cr.", "50.00 dr"]
+)
+def test_a_credit_or_debit_marker_says_how_to_write_the_amount(cell: str) -> None:
+    # A bank or reserve statement's `$50.00 CR` said only "is not an amount": the
+    # bookkeeper was not told that the marker, not the number, is what is not read.
+    with pytest.raises(ValueError, match="CR or DR after the number is not read") as info:
+        parse_decimal(cell)
+    assert "with a minus" in str(info.value)
+
+
 # What was read well before is read the same.
 ACCEPTED = [
     ("$1,234.56", ".", ",", "1234.56"),

@@ -401,6 +401,32 @@ def test_a_deposit_on_the_other_currencys_clearing_account_shows_its_amount():
     assert account.balance == account.explained == D("130.00")
 
 
+def test_a_deposit_converted_at_the_bank_is_unallocated_in_its_clearing_currency_alone():
+    # CA-1 sold on schedule C1 (1,000.00 CAD on the CAD clearing account, 870.00 CAD of
+    # cash expected). A deposit that names nothing, 600.00 USD converted from 820.00 CAD,
+    # matches nothing: unallocated -820.00 CAD. Its bank leg is in USD, but nothing of
+    # it is on a factor's account in USD: no USD lump of 0.00, and no USD line.
+    text = full(
+        TWO_TERMS.split('2025-03-04 * "COPPERLINE"')[0]
+        + """
+2025-03-04 * "COPPERLINE" "EFT converted by the bank"
+  Assets:Bank:Checking   600.00 USD @@ 820.00 CAD
+  Assets:Factoring:Copperline:CAD:Clearing
+"""
+    )
+    report = book_of(text).reconcile(as_of=day(2025, 3, 20))
+    assert [a.currency for a in report.accounts] == ["CAD"]
+    (account,) = report.accounts
+    (lump,) = account.unallocated
+    # (Beancount fills the clearing leg to within a septillionth of a cent.)
+    assert (round(lump.amount, 2), lump.currency) == (D("-820.00"), "CAD")
+    # 1,000.00 - 820.00 = 180.00 CAD, explained by the schedule and the lump.
+    assert account.balance == account.explained
+    assert round(account.balance, 2) == D("180.00")
+    # 16 days open, past grace: once (the CAD lump), not again as "0.00 USD".
+    assert not any("USD" in problem for problem in report.problems), report.problems
+
+
 def test_an_unallocated_deposit_counts_its_clearing_posting_not_its_fee():
     # A wire split by hand, naming nothing (FCT101): 975.00 to the bank, 25.00 of fee,
     # -1,000.00 on the clearing account. Unallocated is what is on the clearing account,
