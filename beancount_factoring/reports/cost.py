@@ -288,6 +288,8 @@ def _posted(
     states = facts.settlement.states
     holders = _Holders(facts)
     told = _ToldOwner(facts)
+    # Per transaction, its fee postings with their factors: the VAT beside them is theirs.
+    fee_owners: dict[int, list[tuple[str, Line]]] = {}
     for account in sorted(facts.fee_accounts):
         shared = account not in facts.factor_of_account
         lines = parted_lines(facts, account)
@@ -311,6 +313,8 @@ def _posted(
                     continue
                 # No entry tells whose it is: a line of its own, not left out.
                 owner = NO_FACTOR
+            else:
+                fee_owners.setdefault(line.index, []).append((owner, line))
             kind = PART_KIND.get(line.part or "", "other")
             number = tied_invoice(facts, line, event_invoice) if owner != NO_FACTOR else None
             tied = number is not None
@@ -329,7 +333,7 @@ def _posted(
                     # (No factor's all-in rate: the line of no factor has none.)
                     mine.untied += line.number
                 _tally(posted.untied, line.currency).fees[kind] += line.number
-    for line, owner in _fee_vat(facts, start, as_of, factor, event_factor):
+    for line, owner in _fee_vat(facts, start, as_of, factor, event_factor, fee_owners):
         _tally(posted.by_factor, (owner, line.currency)).vat += line.number
         month = f"{line.date.year:04d}-{line.date.month:02d}"
         _tally(posted.by_month, (month, owner, line.currency)).vat += line.number
@@ -650,6 +654,7 @@ def _fee_vat(
     as_of: datetime.date,
     factor: str | None,
     event_factor: dict[int, str],
+    fee_owners: dict[int, list[tuple[str, Line]]],
 ) -> list[tuple[Line, str]]:
     """The VAT on the fees booked in the period (part "vat"), each with its factor.
 
@@ -661,9 +666,10 @@ def _fee_vat(
     the old factor's fee to the day and the new factor's fee share one VAT
     account, so each factor gets the VAT its agreement puts on its own fee
     postings there (``postings.fee_vat``), and what is left (a cent of rounding,
-    a VAT of no factor's fee) goes to the transaction's factor.
+    a VAT of no factor's fee) goes to the transaction's factor. (``fee_owners``: each
+    transaction's fee postings with their factors, as ``_posted`` told them: on a fees
+    account two factors share, the factor each posting's entry names.)
     """
-    fee_owners = _fee_owners(facts)
     states = facts.settlement.states
     found = []
     for account in sorted(facts.vat_accounts - facts.fee_accounts):
@@ -684,18 +690,6 @@ def _fee_vat(
             for line, owner in shares:
                 if not factor or owner == factor:
                     found.append((line, owner))
-    return found
-
-
-def _fee_owners(facts: Facts) -> dict[int, list[tuple[str, Line]]]:
-    """Per transaction, its fee postings with the factor whose fee account each is on."""
-    found: dict[int, list[tuple[str, Line]]] = {}
-    for account in facts.fee_accounts:
-        owner = facts.factor_of_account.get(account)
-        if owner is None:
-            continue
-        for line in parted_lines(facts, account):
-            found.setdefault(line.index, []).append((owner, line))
     return found
 
 

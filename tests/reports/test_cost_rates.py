@@ -732,3 +732,39 @@ def test_a_deposit_split_by_hand_counts_each_fee_once_and_all_in_the_rate(model)
     assert factor.all_in_rate == rate  # no fee of no invoice
     (invoice,) = report.by_invoice
     assert (invoice.fees.total, invoice.annual_rate) == (D("73.75"), rate)
+
+
+@pytest.mark.parametrize("detail", ["item", "invoice"])
+def test_after_a_buyout_each_factor_has_the_vat_of_its_own_fees_on_a_shared_account(detail):
+    # The ledger above (fee-timing "purchase") with VAT: Pine 25% on its fees, Summit 10%.
+    # Pine's 300.00 at funding brings 75.00 of VAT; at the buyout Pine's late 300.00 brings
+    # 25% = 75.00 and Summit's 450.00 brings 10% = 45.00, both in the buyout's one entry.
+    # (The VAT lines read the fee postings of the factors' own fee accounts: on a shared
+    # one they found none and gave the buyout's 120.00 to its factor, Summit.)
+    # The bank: 13,500.00 - 300.00 - 75.00 = 13,125.00.
+    text = SHARED_FEES.replace("DETAIL", detail).replace("TIMING", "purchase")
+    text = text.replace(
+        '  fees: Expenses:Factoring:Fees\n  recourse-days: 90\n  payee: "PINE',
+        "  fees: Expenses:Factoring:Fees\n  fee-vat: 0.25\n"
+        '  vat-account: Assets:Tax:VAT\n  recourse-days: 90\n  payee: "PINE',
+    ).replace(
+        '  fees: Expenses:Factoring:Fees\n  recourse-days: 90\n  payee: "SUMMIT',
+        "  fees: Expenses:Factoring:Fees\n  fee-vat: 0.10\n"
+        '  vat-account: Assets:Tax:VAT\n  recourse-days: 90\n  payee: "SUMMIT',
+    )
+    text = text.replace(
+        "2025-01-01 open Income:Freight",
+        "2025-01-01 open Income:Freight\n2025-01-01 open Assets:Tax:VAT",
+    )
+    entries, errors, options_map = loader.load_string(text.replace("AMOUNT", "13125.00"))
+    assert errors == []
+    report = compute(entries, options_map, errors).cost()
+    factors = by_key(report.by_factor)
+    assert (factors["Pine"].fees.total, factors["Pine"].vat) == (D("600.00"), D("150.00"))
+    assert (factors["Summit"].fees.total, factors["Summit"].vat) == (D("450.00"), D("45.00"))
+    months = {(line.key, line.factor): line.vat for line in report.by_month}
+    assert months == {
+        ("2025-01", "Pine"): D("75.00"),
+        ("2025-03", "Pine"): D("75.00"),
+        ("2025-03", "Summit"): D("45.00"),
+    }

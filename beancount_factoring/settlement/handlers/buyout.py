@@ -25,6 +25,15 @@ FCT134 error at the buyout, as at a funding. Under the loan model the advance mo
 old factor's advances liability is repaid and the new one's takes it over.
 The two agreements must share a model.
 
+The new factor pays off the old one's whole balance: what the old factor is
+still owed apart from its open invoices (a chargeback, the part of a short pay
+its reserve could not cover, a fee charged apart from any invoice, not netted
+yet) moves from its clearing account to the new factor's, owed there until the
+new factor's next deposit nets it (or taken from a buyout that pays). A buyout
+that links its invoices takes what those owe; an invoice whose reserve the old
+factor still has to release, or that a deposit of the old factor on the buyout
+day names, stays with it.
+
 A thin reserve: on a 97/3 program an invoice of 10,000.00 bought out after 40
 days holds 300.00, while the old factor's fee to the day is 350.00 and the new
 factor's own fee 50.00. What moves is 300.00 - 350.00 - 50.00 = -100.00: the
@@ -59,8 +68,11 @@ it (``FCT120`` when it differs, the difference left on the clearing account).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
-from beancount_factoring.ledger.book import Event, charge_link, units_of
+from beancount.core.amount import Amount
+
+from beancount_factoring.ledger.book import LUMP_RANK, Event, charge_link, units_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.handlers.lumps import deposit_of, write_deposit
 from beancount_factoring.settlement.owed import Charge
@@ -79,16 +91,21 @@ def settle_buyout(settler: Settler, event: Event) -> None:
     found = _parties(settler, event)
     if found is None:
         return
-    old, states, new = found
-    old_terms = [state.agreement for state in states if state.agreement is not None]
-    paid = _pays(settler, event, new, old_terms, states[0].currency)
+    old, states, owing, charges, new = found
+    currency = (states or owing)[0].currency  # (one of the two has an invoice: _bought)
+    old_terms = [state.agreement for state in states + owing if state.agreement is not None]
+    paid = _pays(settler, event, new, old_terms, currency)
     if paid is None:
         return
+    # What the old factor is owed on the invoices, on the accounts of the terms it is
+    # owed under: read before the invoices move.
+    debts = [(state, state.agreement, dict(state.owed)) for state in states + owing if state.owed]
     expected: list[P.Leg] = []
-    total = cash = ZERO
+    total = cash = payoff = ZERO
     items: list[P.Item] = []
     for state in states:
-        legs, rest = _move(settler, event, state, new, old, paid)
+        legs, rest, paid_off = _move(settler, event, state, new, old, paid)
+        payoff += paid_off
         expected.extend(legs)
         total += state.face
         if paid:
@@ -101,8 +118,16 @@ def settle_buyout(settler: Settler, event: Event) -> None:
             expected.append(P.leg(new.clearing, rest, state.currency, "buyout", number))
             state.set_owed("buyout", state.owed.get("buyout", ZERO) - rest)
             settler.open_owed.setdefault(event.factor or "", {})[number] = None
-    currency = states[0].currency
-    links = {state.invoice.number for state in states}
+    for state in owing:
+        state.bought_from, state.factor, state.agreement = old, event.factor, new
+    links = {state.invoice.number for state in states + owing}
+    taken = _take_over(settler, event, new, old, debts, charges, paid)
+    expected.extend(taken.legs)
+    items.extend(taken.items)
+    if paid:
+        cash -= taken.owed
+    links.update(taken.links)
+    _check_payoff(settler, event, old, payoff, taken.owed, currency)
     rule = new.buyout_fee
     charge = None
     if rule is not None:  # (in the invoices' currency: checked by _parties)
@@ -143,8 +168,13 @@ def settle_buyout(settler: Settler, event: Event) -> None:
         settler.open_charges.get(event.factor or "", {}).pop(charge.key, None)
 
 
-def _parties(settler: Settler, event: Event) -> tuple[str, list[InvoiceState], Agreement] | None:
-    """The old factor, the invoices bought and the new agreement; None after an error."""
+Parties = tuple[str, list[InvoiceState], list[InvoiceState], list[Charge], Agreement]
+
+
+def _parties(settler: Settler, event: Event) -> Parties | None:
+    """The old factor, the invoices bought, those whose debts alone move (charged back,
+    short paid), the old factor's fees to take over and the new agreement; None after
+    an error."""
     agreements = settler.book.agreements
     old_name = event.entry.meta.get("from")
     if not isinstance(old_name, str) or not agreements.known(old_name):
@@ -167,9 +197,10 @@ def _parties(settler: Settler, event: Event) -> tuple[str, list[InvoiceState], A
             event,
         )
         return None
-    states = _bought(settler, event, old)
-    if not states:
+    found = _bought(settler, event, old)
+    if found is None:
         return None
+    states, owing = found
     partly = [state.invoice.number for state in states if state.paid]
     if partly:
         # What the old factor still advanced on them is not the face: not booked yet.
@@ -181,9 +212,20 @@ def _parties(settler: Settler, event: Event) -> tuple[str, list[InvoiceState], A
             event,
         )
         return None
-    new = settler.agreement_for(event, states[0].currency)
-    if new is None:
+    currency = (states or owing)[0].currency
+    new = settler.agreement_for(event, currency)
+    if new is None or not _terms_fit(settler, event, states + owing, new, currency):
         return None
+    charges = [] if event.invoices else _fees_taken(settler, event, old, currency)
+    if charges is None:
+        return None
+    return old, states, owing, charges, new
+
+
+def _terms_fit(
+    settler: Settler, event: Event, states: list[InvoiceState], new: Agreement, currency: str
+) -> bool:
+    """True if the new agreement can take the invoices over; False after an error."""
     for state in states:
         assert state.agreement is not None
         if state.agreement.loan != new.loan:
@@ -194,18 +236,18 @@ def _parties(settler: Settler, event: Event) -> tuple[str, list[InvoiceState], A
                 f"{new.model} model; give both agreements the same model",
                 event,
             )
-            return None
+            return False
     # A fee of the new agreement that cannot apply would be left out without a word.
-    fee = new.fee_elsewhere(BUYOUT_FEE_KEYS, states[0].currency)
+    fee = new.fee_elsewhere(BUYOUT_FEE_KEYS, currency)
     if fee is not None:
         settler.error(
             "FCT134",
             f"Agreement '{new.name}' gives {fee}, but the invoices this buyout takes are in "
-            f"{states[0].currency}; give the fee in {states[0].currency}",
+            f"{currency}; give the fee in {currency}",
             event,
         )
-        return None
-    return old, states, new
+        return False
+    return True
 
 
 def _pays(
@@ -241,12 +283,17 @@ def _pays(
     return True
 
 
-def _bought(settler: Settler, event: Event, old: str) -> list[InvoiceState]:
-    """The invoices the buyout takes: those it links, or all the old factor's open ones."""
+def _bought(
+    settler: Settler, event: Event, old: str
+) -> tuple[list[InvoiceState], list[InvoiceState]] | None:
+    """The invoices the buyout takes (those it links, or all the old factor's open
+    ones), and those whose debt to the old factor alone it takes over (a chargeback, a
+    short pay not netted yet: linked, or all of them); None after an error."""
     display = settler.book.agreements.display(old)
     if event.invoices:
-        states = [settler.states[number] for number in event.invoices]
-        for state in states:
+        states, owing = [], []
+        for number in event.invoices:
+            state = settler.states[number]
             if state.factor != old:
                 settler.error(
                     "FCT133",
@@ -259,45 +306,108 @@ def _bought(settler: Settler, event: Event, old: str) -> list[InvoiceState]:
                     ),
                     event,
                 )
-                return []
-            if not settler.check_state(state, event, "bought out"):
-                return []
+                return None
+            if _owes_alone(state):
+                owing.append(state)
+            elif not settler.check_state(state, event, "bought out"):
+                return None
+            else:
+                states.append(state)
     else:
-        states = [
-            state
-            for state in settler.states.values()
-            if state.factor == old
-            and state.funded_on
-            and not (state.collected_on or state.charged_back_on or state.lost_on)
-            and state.funded_on <= event.date
-        ]
-        if not states:
+        states, owing = [], []
+        netted = _netted_that_day(settler, event, old)
+        for state in settler.states.values():
+            if state.factor != old or not state.funded_on or state.funded_on > event.date:
+                continue
+            if not (state.collected_on or state.charged_back_on or state.lost_on):
+                states.append(state)
+            elif _owes_alone(state) and state.invoice.number not in netted:
+                owing.append(state)
+        if not states and not owing:
             settler.error(
                 "FCT133",
-                f"'{display}' holds no open invoice on {event.date} for this buyout to take",
+                f"'{display}' holds no open invoice on {event.date} for this buyout to take, "
+                "and is owed nothing on one",
                 event,
             )
-            return []
-    currencies = {state.currency for state in states}
+            return None
+    currencies = {state.currency for state in states + owing}
     if len(currencies) > 1:
         settler.error(
             "FCT134",
-            f"This buyout takes invoices in {', '.join(sorted(currencies))}; book one buyout "
-            "per currency, each linking its invoices",
+            f"This buyout takes invoices in {', '.join(sorted(currencies))} (open, or owing "
+            f"'{display}' a chargeback or a short pay); book one buyout per currency, each "
+            "linking its invoices",
             event,
         )
-        return []
-    return states
+        return None
+    return states, owing
+
+
+def _netted_that_day(settler: Settler, event: Event, old: str) -> set[str]:
+    """The invoices and fee links a deposit of the old factor on the buyout day names: its
+    last settlement, which nets what they owe itself (applied after the buyout, as every
+    deposit of a day is)."""
+    named: set[str] = set()
+    for other in settler.book.events:
+        if other.date == event.date and other.factor == old and other.rank == LUMP_RANK:
+            named.update(other.invoices)
+            named.update(other.charges)
+    return named
+
+
+def _owes_alone(state: InvoiceState) -> bool:
+    """True if the invoice is closed (collected, charged back, written off) and owes its
+    factor what the buyout takes over, its reserve released or none left to release:
+    a release still due is the old factor's, and nets what is owed."""
+    closed = state.collected_on or state.charged_back_on or state.lost_on
+    if not closed or not state.owed:
+        return False
+    return bool(state.released_on or not state.reserve_due)
+
+
+def _fees_taken(settler: Settler, event: Event, old: str, currency: str) -> list[Charge] | None:
+    """The old factor's fees charged apart from any invoice and not netted (a monthly
+    minimum, a wire fee), which the new factor pays off; None after an error.
+
+    A fee deducted from the funding of an invoice the old factor has not funded yet
+    stays with it, for that funding."""
+    taken = []
+    own = settler.result.charges.get(event.factor or "", {})
+    netted = _netted_that_day(settler, event, old)
+    for charge in settler.result.charges.get(old, {}).values():
+        if charge.netted_on is not None or charge.currency != currency:
+            continue
+        if charge.key in netted:
+            continue
+        if charge.date > event.date:
+            continue
+        waits = settler.states.get(charge.invoice) if charge.invoice is not None else None
+        if waits is not None and waits.funded_on is None:
+            continue
+        if charge.key in own:
+            settler.error(
+                "FCT134",
+                f"This buyout takes over ^{charge.key} of "
+                f"'{settler.book.agreements.display(old)}', but a fee of "
+                f"'{settler.book.agreements.display(event.factor)}' has the same link; "
+                "give one of the two fee events a link of its own",
+                event,
+            )
+            return None
+        taken.append(charge)
+    return taken
 
 
 def _move(
     settler: Settler, event: Event, state: InvoiceState, new: Agreement, old: str, paid: bool
-) -> tuple[list[P.Leg], Decimal]:
+) -> tuple[list[P.Leg], Decimal, Decimal]:
     """The postings that move one invoice to the new factor, and its new state.
 
-    Returns the legs and what moved beyond the reserve the new factor holds:
+    Returns the legs; what moved beyond the reserve the new factor holds:
     negative, what the reserve could not cover (owed to the new factor);
-    positive, with ``paid``, what the new factor pays out above its own reserve.
+    positive, with ``paid``, what the new factor pays out above its own reserve;
+    and what the new factor pays the old one for it (its advance and fee to the day).
     """
     terms, purchase = state.agreement, state.purchase
     assert terms is not None and purchase is not None and state.funded_on is not None
@@ -321,8 +431,11 @@ def _move(
     # Each factor's fees bring the VAT its agreement gives, out of the reserve too.
     # (The old factor's fees are charged today: with the VAT of its terms in force today.)
     charged = settler.book.agreements.charged_on(terms, event.date)
-    fees = old_fees + P.vat_legs(charged, old_fees) + new_fees + P.vat_legs(new, new_fees)
+    old_fees.extend(P.vat_legs(charged, old_fees))
+    fees = old_fees + new_fees + P.vat_legs(new, new_fees)
     legs.extend(fees)
+    # What the new factor pays the old one for it: its advance, and its fees to the day.
+    payoff = face - state.held + sum((item.number for item in old_fees), ZERO)
     moved = state.held - sum((item.number for item in fees), ZERO)
     # The new factor holds what moved, never less than nothing; when it pays the
     # difference, no more than its own reserve (the face less its advance).
@@ -348,7 +461,132 @@ def _move(
     state.funded_on = event.date
     state.purchase = P.Purchase(face - kept, kept, split.discount_fee, split.invoice_fee)
     state.held, state.schedule, state.in_clearing = kept, None, False
-    return legs, moved - kept
+    return legs, moved - kept, payoff
+
+
+class TakenOver(NamedTuple):
+    """What the new factor takes over of the old factor's debts: its legs, the items of
+    the cash they take from a buyout that pays, the fees' links, and all it took over."""
+
+    legs: list[P.Leg]
+    items: list[P.Item]
+    links: set[str]
+    owed: Decimal
+
+
+def _take_over(
+    settler: Settler,
+    event: Event,
+    new: Agreement,
+    old: str,
+    debts: list[tuple[InvoiceState, Agreement | None, dict[str, Decimal]]],
+    charges: list[Charge],
+    paid: bool,
+) -> TakenOver:
+    """Move what the invoices owe the old factor, and its fees not netted, to the new one.
+
+    The new factor pays the old one's whole balance off: each debt leaves the old
+    factor's account it was owed on, and is owed on the new factor's until its next
+    deposit nets it (or, in a buyout that pays, is taken from the payment)."""
+    factor = event.factor or ""
+    legs: list[P.Leg] = []
+    items: list[P.Item] = []
+    links: set[str] = set()
+    total = ZERO
+    for state, terms, owed in debts:
+        assert terms is not None
+        number, currency = state.invoice.number, state.currency
+        old_legs = [
+            P.leg(_owed_on(terms, part), amount, currency, part, number)
+            for part, amount in sorted(owed.items())
+        ]
+        settler.note_accounts(old_legs, event.date, terms)
+        legs.extend(old_legs)
+        for part, amount in sorted(owed.items()):
+            total += amount
+            if paid:
+                items.append(_figure(number, currency, -amount, part))
+                state.drop_owed(part)
+            else:
+                legs.append(P.leg(_owed_on(new, part), -amount, currency, part, number))
+        settler.open_owed.get(old, {}).pop(number, None)
+        if state.owed:
+            settler.open_owed.setdefault(factor, {})[number] = None
+    display = settler.book.agreements.display(old)
+    for charge in charges:
+        clearing = charge.clearing or _clearing_of(settler, old, event, charge.currency)
+        legs.append(P.leg(clearing, charge.amount, charge.currency, charge.part))
+        charge.netted_on, charge.netted_by = event.date, event.entry
+        settler.open_charges.get(old, {}).pop(charge.key, None)
+        links.add(charge.key)
+        total += charge.amount
+        if paid:
+            items.append(_figure(charge.key, charge.currency, -charge.amount, charge.part))
+            continue
+        legs.append(P.leg(new.clearing, -charge.amount, charge.currency, charge.part))
+        label = f"{charge.label} (taken over from {display})"
+        settler.charge(
+            event.factor,
+            Charge(
+                charge.key,
+                label,
+                event.date,
+                charge.amount,
+                charge.currency,
+                charge.part,
+                event.entry,
+                clearing=new.clearing,
+            ),
+        )
+    return TakenOver(legs, items, links, total)
+
+
+def _check_payoff(
+    settler: Settler, event: Event, old: str, advances: Decimal, owed: Decimal, currency: str
+) -> None:
+    """The payoff the new factor paid the old one, as its payoff letter gives it
+    (``amount:``), against the agreements': a figure that differs is said here, with
+    the difference (the books use the agreements' figures)."""
+    figure = event.entry.meta.get("amount")
+    if figure is None:
+        return
+    expected = advances + owed
+    shown = f"{expected:,.2f} {currency} ({advances:,.2f} for the invoices bought: the "
+    shown += "old factor's advances and its fees to the day"
+    shown += f", plus {owed:,.2f} it was owed apart from them)" if owed else ")"
+    number = figure.number if isinstance(figure, Amount) else None
+    if number is None or figure.currency != currency:
+        settler.error(
+            "FCT170",
+            f"The buyout's amount: {figure} must be what the new factor paid the old one "
+            f"off, in {currency} like the invoices, like amount: {expected:.2f} {currency}",
+            event,
+        )
+        return
+    difference = number - expected
+    if abs(difference) <= settler.tolerance:
+        return
+    old_name = settler.book.agreements.display(old)
+    settler.error(
+        "FCT170",
+        f"The buyout's amount: {figure} differs from what '{old_name}' is owed by the "
+        f"agreements: {shown}, difference {difference:+,.2f} {currency}. The books use the "
+        f"agreements' figures. Ask '{old_name}' for its payoff letter's detail: an invoice "
+        "it holds that the buyout does not take (link those it takes), a payment or a "
+        "chargeback not booked yet, or another fee",
+        event,
+    )
+
+
+def _owed_on(terms: Agreement, part: str) -> str:
+    """The account an invoice's debt of ``part`` is owed on (as ``P.add_netting`` nets it)."""
+    return terms.due_to_factor if part == "misdirected-payment" else terms.clearing
+
+
+def _clearing_of(settler: Settler, old: str, event: Event, currency: str) -> str:
+    """The clearing account of the old factor's terms in force on the buyout day."""
+    _, terms = settler.book.agreements.in_force(old, event.date, currency)
+    return terms.clearing if terms is not None else ""
 
 
 def _figure(name: str, currency: str, cash: Decimal, part: str) -> P.Item:

@@ -551,7 +551,15 @@ def _commits_for(
         settler.error(
             "FCT133",
             f"Invoice {number} belongs to factor '{names.display(state.factor)}', "
-            f"not to '{names.display(event.factor)}' who sent this deposit",
+            f"not to '{names.display(event.factor)}' who sent this deposit"
+            + (
+                f" ('{names.display(state.factor)}' bought it out, with what it owed "
+                f"'{names.display(event.factor)}'; if '{names.display(event.factor)}' "
+                "settled that itself, book this deposit on or before the buyout's day, or "
+                "link the buyout to the invoices it takes)"
+                if state.bought_from == event.factor
+                else ""
+            ),
             event,
         )
         return None
