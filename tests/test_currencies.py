@@ -571,3 +571,21 @@ def test_receivables_at_a_price_are_taken_off_whole():
     assert ("Assets:Factoring:Copperline:CAD:Reserve", D("500.00"), None, "reserve") in [
         (a, n, None, p) for a, n, _, p in legs(deposit)
     ]
+
+
+def test_receivables_at_a_price_under_the_loan_model_are_taken_off_whole():
+    # Under the loan model the receivable moves at the collection (CA-2: -2,000.00 CAD)
+    # and at the credit loss (CA-3: -3,000.00 CAD, recourse-days 0): nothing is left.
+    text = (
+        AT_PRICE.replace("  bank: Assets:Bank:CAD\n", '  bank: Assets:Bank:CAD\n  model: "loan"\n')
+        .replace("recourse-days: 60", "recourse-days: 0")
+        .split("2025-05-05")[0]
+        + """
+2025-06-20 * "Copperline" "CA-3 written off" ^CA-3
+  factoring: "credit-loss"
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert _receivable_lots(entries) == []
+    assert balance(entries, "Liabilities:Factoring:Copperline:CAD:Advances") == 0
