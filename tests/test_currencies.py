@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from beancount import loader
-from beancount.core import data
+from beancount.core import data, inventory
 
 from beancount_factoring.reports import compute
 
@@ -410,3 +410,182 @@ def test_fct134__one_release_of_reserves_in_two_currencies_says_how_to_book_it()
     assert "settles items in CAD and USD" in message
     assert "one bank line per currency" in message
     assert errors[0].source["lineno"] == txn(entries, "Rebate U and K").meta["lineno"]
+
+
+# A carrier whose books are in USD keeps its CAD receivables at their USD cost. The
+# plugin moves invoices in their own currency: its credit of the receivable would be
+# -2,000.00 CAD with no cost, beside the invoice's lot of 2,000.00 CAD {0.74 USD}, and the
+# account would hold both (its at-cost balance off by the invoice's 1,480.00 USD). The
+# schedule's clearing leg is CAD and the invoice's lot weighs USD, so no complete cost
+# could balance without an exchange account the plugin does not have: the invoice is not
+# factored, and the error on its line says to book it at a price instead.
+AT_COST = """
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 60
+  payee: "COPPERLINE"
+  bank: Assets:Bank:CAD{loan}
+
+2025-03-01 * "Maple" "Load 1"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   1000.00 CAD {{0.74 USD}}
+  Income:Freight
+
+2025-03-03 * "Maple" "Load 2"
+  invoice: "CA-2"
+  Assets:Receivable:Maple   2000.00 CAD {{0.74 USD}}
+  Income:Freight
+{sale}
+2025-03-20 * "Copperline" "Maple paid Copperline" ^CA-2
+  factoring: "collected"
+"""
+SCHEDULED = """
+2025-03-03 * "Copperline" "Schedule C7" ^CA-2
+  factoring: "schedule"
+  schedule: "C7"
+
+2025-03-04 * "COPPERLINE" "CAD deposit" ^CA-2
+  Assets:Bank:CAD   1740.00 CAD
+  Assets:Factoring:Copperline:CAD:Clearing
+"""
+FUNDED = """
+2025-03-04 * "COPPERLINE" "CAD deposit" ^CA-2
+  Assets:Bank:CAD   1740.00 CAD
+  Assets:Factoring:Copperline:CAD:Clearing
+"""
+
+
+def _receivable_lots(entries) -> list[str]:
+    """The lots Assets:Receivable:Maple holds at the end, as Beancount sums them."""
+    held = inventory.Inventory()
+    for entry in data.filter_txns(entries):
+        for posting in entry.postings:
+            if posting.account == "Assets:Receivable:Maple":
+                held.add_position(posting)
+    return sorted(str(position) for position in held)
+
+
+@pytest.mark.parametrize(
+    "sale, loan",
+    [(sale, loan) for loan in ("", '\n  model: "loan"') for sale in (SCHEDULED, FUNDED)],
+    ids=["scheduled", "funded", "loan-scheduled", "loan-funded"],
+)
+def test_fct134__an_invoice_held_at_cost_is_not_factored(sale, loan):
+    entries, errors = load(AT_COST.format(sale=sale, loan=loan))
+    # Said once, on the invoice's line; a deposit after its schedule is not booked either
+    # (an error on its own line), nor its collection (it is not factored).
+    scheduled = sale is SCHEDULED
+    assert codes(errors) == ["FCT134"] * (1 + scheduled) + ["FCT133"]
+    cost = errors[:1]
+    # On the invoice's line, where it is to be fixed.
+    assert cost[0].source["lineno"] == txn(entries, "Load 2").meta["lineno"]
+    assert codes(cost) == ["FCT134"]
+    assert (
+        "Invoice CA-2 is booked on Assets:Receivable:Maple at a cost (2000.00 CAD "
+        "{0.74 USD})" in cost[0].message
+    )
+    # Its income at the cost: 2,000.00 x 0.74 = 1,480.00 USD.
+    assert (
+        "Assets:Receivable:Maple  2000.00 CAD @ 0.74 USD (its income 1,480.00 USD)"
+        in cost[0].message
+    )
+    if scheduled:
+        assert "Invoice CA-2 is not factored: it is booked at a cost (see" in errors[1].message
+        assert errors[1].source["lineno"] == txn(entries, "CAD deposit").meta["lineno"]
+    # Nothing is written to the receivable: each invoice is still one lot of its own.
+    assert _receivable_lots(entries) == [
+        "1000.00 CAD {0.74 USD, 2025-03-01}",
+        "2000.00 CAD {0.74 USD, 2025-03-03}",
+    ]
+
+
+def test_an_invoice_held_at_cost_and_never_sold_is_no_error():
+    text = AT_COST.format(sale="", loan="").split("2025-03-20")[0]
+    _, errors = load(text)
+    assert errors == []
+
+
+# The same carrier books its receivables at a price: the income is in USD (1,480.00 =
+# 2,000.00 x 0.74), the receivable holds plain CAD, and the plugin's CAD postings take
+# each invoice off in full. CA-2 and CA-3 (3,000.00 CAD, its income written in USD at
+# the rate the other way) are sold on schedule C7: advances 90% of 5,000.00 = 4,500.00
+# less fees 3% = 150.00 is the deposit of 4,350.00, the reserve 500.00. CA-2 is
+# collected; CA-3 is charged back to the receivable (+3,000.00 CAD: its reserve of
+# 300.00 and the 2,700.00 advance owed back on the clearing account) and then paid to
+# us in USD at a price.
+AT_PRICE = """
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Bank:USD
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copperline"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 60
+  payee: "COPPERLINE"
+  bank: Assets:Bank:CAD
+
+2025-03-03 * "Maple" "Load 2"
+  invoice: "CA-2"
+  Assets:Receivable:Maple   2000.00 CAD @ 0.74 USD
+  Income:Freight           -1480.00 USD
+
+2025-03-03 * "Maple" "Load 3"
+  invoice: "CA-3"
+  Assets:Receivable:Maple   3000.00 CAD
+  Income:Freight           -2220.00 USD @@ 3000.00 CAD
+
+2025-03-03 * "Copperline" "Schedule C7" ^CA-2 ^CA-3
+  factoring: "schedule"
+  schedule: "C7"
+
+2025-03-04 * "COPPERLINE" "CAD deposit"
+  Assets:Bank:CAD   4350.00 CAD
+  Assets:Factoring:Copperline:CAD:Clearing
+
+2025-03-20 * "Copperline" "Maple paid Copperline" ^CA-2
+  factoring: "collected"
+
+2025-05-05 * "Copperline" "CA-3 charged back" ^CA-3
+  factoring: "chargeback"
+
+2025-05-20 * "Maple" "Paid CA-3 in US dollars" ^CA-3
+  Assets:Bank:USD                2160.00 USD
+  Assets:Receivable:Maple       -3000.00 CAD @ 0.72 USD
+"""
+
+
+def test_receivables_at_a_price_are_taken_off_whole():
+    entries, errors = load(AT_PRICE)
+    assert errors == []
+    # Sold, charged back (+3,000.00 CAD) and paid: nothing is left, in CAD or any lot.
+    assert _receivable_lots(entries) == []
+    assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == D("-2700.00")
+    deposit = txn(entries, "CAD deposit")
+    assert ("Assets:Factoring:Copperline:CAD:Reserve", D("500.00"), None, "reserve") in [
+        (a, n, None, p) for a, n, _, p in legs(deposit)
+    ]
+
+
+def test_receivables_at_a_price_under_the_loan_model_are_taken_off_whole():
+    # Under the loan model the receivable moves at the collection (CA-2: -2,000.00 CAD)
+    # and at the credit loss (CA-3: -3,000.00 CAD, recourse-days 0): nothing is left.
+    text = (
+        AT_PRICE.replace("  bank: Assets:Bank:CAD\n", '  bank: Assets:Bank:CAD\n  model: "loan"\n')
+        .replace("recourse-days: 60", "recourse-days: 0")
+        .split("2025-05-05")[0]
+        + """
+2025-06-20 * "Copperline" "CA-3 written off" ^CA-3
+  factoring: "credit-loss"
+"""
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert _receivable_lots(entries) == []
+    assert balance(entries, "Liabilities:Factoring:Copperline:CAD:Advances") == 0

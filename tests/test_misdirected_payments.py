@@ -820,3 +820,37 @@ def test_past_recourse_after_a_part_paid_to_you_also_offers_the_chargeback():
     assert "The customer paid you 500.00 USD for it on 2025-04-10" in errors[0].message
     assert "for the 1,500.00 it has not paid" in errors[0].message
     assert "chargeback" in errors[0].message
+
+
+# INV-1001 in CAD: TQL pays us 2,000.00 CAD in US dollars at 0.72 (1,440.00 USD). The
+# bookkeeper writes the payment as a customer's payment of a CAD invoice in US dollars is
+# written (ledger.md 6.13): the receivable credited in CAD at the price; FCT136 says to
+# mark it a misdirected payment. Marked so, its cash was read as none ("needs the posting
+# of the cash received, like Assets:Bank:Checking 2,000.00 CAD": the cash is there, in
+# USD); the error now says to put the price on the cash and leave the receivable alone.
+PAID_AT_A_PRICE = """
+2025-04-10 * "TQL" "TQL paid us for INV-1001" ^INV-1001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          1440.00 USD
+  Assets:Receivable:TQL        -2000.00 CAD @ 0.72 USD
+"""
+
+
+def test_a_misdirected_payment_written_on_the_receivable_at_a_price_says_where_the_price_goes():
+    entries, errors = load(in_cad(SOLD) + PAID_AT_A_PRICE)
+    assert codes(errors) == ["FCT134"]
+    assert errors[0].message == (
+        "FCT134 This payment credits Assets:Receivable:TQL -2,000.00 CAD at a price in USD, "
+        "but a payment for an invoice the factor holds does not move the receivable: it "
+        "is owed to the factor. Write the price on the cash and drop the receivable "
+        "posting: Assets:Bank:Checking  1440.00 USD @@ 2000.00 CAD"
+    )
+    # Written so, it is booked: 2,000.00 CAD owed to Summit, the receivable untouched.
+    fixed = PAID_AT_A_PRICE.replace(
+        "          1440.00 USD\n  Assets:Receivable:TQL        -2000.00 CAD @ 0.72 USD",
+        "          1440.00 USD @@ 2000.00 CAD",
+    )
+    entries, errors = load(in_cad(SOLD) + fixed)
+    assert errors == []
+    assert balance(entries, DUE) == D("-2000.00")
+    assert balance(entries, TQL) == 0

@@ -55,6 +55,8 @@ class Settler:
         # invoice), by ``load_key``, in the order a fuel advance that names the load goes
         # to them: built at the first such advance (handlers/fuel.py).
         self.shared_loads: dict[str, list[str]] | None = None
+        # The invoices held at a cost whose sale was refused (FCT134, once, on their line).
+        self.reported_at_cost: set[str] = set()
 
     # Helpers shared by the handlers.
 

@@ -31,7 +31,11 @@ from beancount_factoring.settlement.allocate import Allocation, Candidate, alloc
 from beancount_factoring.settlement.context import Settler, rewritten
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
-from beancount_factoring.settlement.handlers.schedule import in_thousandths, paid_in_part
+from beancount_factoring.settlement.handlers.schedule import (
+    at_cost,
+    in_thousandths,
+    paid_in_part,
+)
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -604,7 +608,7 @@ def _funding_commit(
             event,
         )
         return None
-    if in_thousandths(settler, event, state):
+    if in_thousandths(settler, event, state) or at_cost(settler, event, state):
         return None
     terms = state.agreement or agreement
     invoice_fee, transfer_fee, currency = terms.invoice_fee, terms.transfer_fee, state.currency

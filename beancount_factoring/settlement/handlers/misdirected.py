@@ -193,7 +193,11 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
             "A misdirected payment needs the posting of the cash received, like "
             f"{terms.bank} {first.face:,.2f} {first.currency}"
         )
-        if _credit_note(entry, first.invoice.account):
+        receivables = {s.invoice.account for s in states}
+        priced = _priced_on_receivable(entry, receivables, first.currency, terms.bank)
+        if priced is not None:
+            problem = priced
+        elif _credit_note(entry, first.invoice.account):
             problem = (
                 "This transaction takes revenue back and brings no money: a credit note, "
                 f'not a payment. Remove factoring: "{MISDIRECTED}", leave the receivable '
@@ -322,6 +326,45 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
         event,
     )
     return False
+
+
+def _priced_on_receivable(
+    entry: Any, receivables: set[str], currency: str, bank: str
+) -> str | None:
+    """What to write when the cash was written on the receivable at a price, the way a
+    customer's payment of a CAD invoice in US dollars is (``-2000.00 CAD @ 0.72 USD``
+    beside 1,440.00 USD on the bank): the receivable does not move on a misdirected
+    payment, so the price goes on the cash (``1440.00 USD @@ 2000.00 CAD``). None if no
+    receivable posting of the invoice's currency carries a price in another."""
+    for posting in entry.postings:
+        units, price = units_of(posting), posting.price
+        if (
+            posting.account not in receivables
+            or units is None
+            or units[1] != currency
+            or price is None
+            or price.currency == currency
+            or not isinstance(price.number, Decimal)
+        ):
+            continue
+        cash = round_money(-units[0] * price.number)
+        # The cash's own account where it is written, else the agreement's bank.
+        cash_account = next(
+            (
+                p.account
+                for p in entry.postings
+                if p.account not in receivables and p.units and p.units.currency == price.currency
+            ),
+            bank,
+        )
+        return (
+            f"This payment credits {posting.account} {units[0]:,.2f} {units[1]} at a price "
+            f"in {price.currency}, but a payment for an invoice the factor holds does not "
+            "move the receivable: it is owed to the factor. Write the price on the cash "
+            f"and drop the receivable posting: {cash_account}  {cash} {price.currency} @@ "
+            f"{-units[0]} {units[1]}"
+        )
+    return None
 
 
 def _credit_note(entry: Any, receivable: str) -> bool:

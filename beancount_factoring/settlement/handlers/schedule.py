@@ -8,13 +8,18 @@ own split, when the schedule's postings carry it, is read and audited (FCT170).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
-from beancount_factoring.ledger.book import Event, schedule_link
+from beancount.core.amount import Amount
+from beancount.core.position import Cost
+
+from beancount_factoring.errors import make_error
+from beancount_factoring.ledger.book import Event, Invoice, schedule_link
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
-from beancount_factoring.terms.fees import CENT, HALF_CENT, THOUSANDTHS
+from beancount_factoring.terms.fees import CENT, HALF_CENT, THOUSANDTHS, round_money
 
 ZERO = Decimal(0)
 
@@ -39,6 +44,7 @@ def settle_schedule(settler: Settler, event: Event) -> None:
             or state.collected_on
             or state.direct_paid
             or state.currency in THOUSANDTHS
+            or held_at_cost(state.invoice) is not None
         ):
             ok = _check_sellable(settler, state, event) and ok
     if not ok:
@@ -196,9 +202,68 @@ def in_thousandths(settler: Settler, event: Event, state: InvoiceState) -> bool:
     return True
 
 
+def held_at_cost(invoice: Invoice) -> tuple[Amount, Cost] | None:
+    """The units and the cost of the invoice's posting on its receivable that holds a cost
+    (``2000.00 CAD {0.74 USD}``, as Beancount booked it), or None."""
+    for posting in invoice.entry.postings:
+        cost, units = posting.cost, posting.units
+        if (
+            isinstance(cost, Cost)
+            and units is not None
+            and isinstance(units.number, Decimal)
+            and posting.account == invoice.account
+        ):
+            return units, cost
+    return None
+
+
+def at_cost(settler: Settler, event: Event, state: InvoiceState) -> bool:
+    """True (after an FCT134 error on the invoice's line, once) if the invoice's receivable
+    holds it at a cost. The plugin moves an invoice in its own currency: its credit of the
+    receivable, with no cost, would sit beside the invoice's lot rather than reduce it,
+    and the account's balance at cost would be wrong without a word. With the cost, the
+    lot weighs its cost's currency and the factor's legs the invoice's: no transaction
+    balances without an exchange account the plugin does not have."""
+    invoice = state.invoice
+    held = held_at_cost(invoice)
+    if held is None:
+        return False
+    line = f"{invoice.entry.meta.get('filename')}:{invoice.entry.meta.get('lineno')}"
+    if invoice.number in settler.reported_at_cost:
+        # Said on the invoice's line; the later events that name it are not booked either.
+        settler.error(
+            "FCT134",
+            f"Invoice {invoice.number} is not factored: it is booked at a cost (see {line}); "
+            "this event is not booked until the invoice is booked without one",
+            event,
+        )
+        return True
+    settler.reported_at_cost.add(invoice.number)
+    units, cost = held
+    where = f"{event.entry.meta.get('filename')}:{event.entry.meta.get('lineno')}"
+    what = "schedule at {} factors it" if event.kind == "schedule" else "deposit at {} funds it"
+    settler.result.errors.append(
+        make_error(
+            "FCT134",
+            f"Invoice {invoice.number} is booked on {invoice.account} at a cost ({units} "
+            f"{{{cost.number} {cost.currency}}}), and the {what.format(where)}: the "
+            f"plugin moves invoices in their own currency ({units.currency}) and cannot "
+            "take such a lot off, so it does not factor it. Book the receivable without a "
+            f"cost, at a price: {invoice.account}  {units} @ {cost.number} {cost.currency} "
+            f"(its income {round_money(cast(Decimal, units.number) * cost.number):,.2f} "
+            f"{cost.currency}); "
+            f"Beancount then keeps it as {units.currency}, "
+            "and the plugin's postings take it off whole",
+            invoice.entry.meta,
+            invoice.entry,
+        )
+    )
+    return True
+
+
 def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool:
     number = state.invoice.number
-    if in_thousandths(settler, event, state):
+    if in_thousandths(settler, event, state) or at_cost(settler, event, state):
         return False
     issued = state.invoice.entry.date
     if event.date < issued:
