@@ -55,6 +55,12 @@ class Settler:
         # invoice), by ``load_key``, in the order a fuel advance that names the load goes
         # to them: built at the first such advance (handlers/fuel.py).
         self.shared_loads: dict[str, list[str]] | None = None
+        # How each payment of several invoices was shared, by its invoices and amount:
+        # of each such credit, each invoice's share and what of it counted as paid to
+        # you (a check returned unpaid gives back both: ``handlers/misdirected.py``).
+        self.shared_payments: dict[
+            tuple[tuple[str, ...], Decimal], list[list[tuple[str, Decimal, Decimal]]]
+        ] = {}
 
     # Helpers shared by the handlers.
 
