@@ -838,6 +838,110 @@ def test_a_misdirected_payment_of_a_face_and_its_debit_memo_says_the_memo_is_our
     ) in errors[0].message
 
 
+# SOLD_THEN_BILLED, with Summit's report that TQL paid it INV-1 and its detention.
+COLLECTED_WITH_MEMO = SOLD_THEN_BILLED.replace(
+    '2025-03-10 * "TQL" "Check for the detention" ^INV-1\n'
+    "  Assets:Bank:Checking          200.00 USD\n"
+    "  Assets:Receivable:TQL\n",
+    '2025-03-20 * "TQL paid Summit" ^INV-1\n'
+    '  factoring: "collected"\n'
+    "  paid: 1200.00 USD\n\n"
+    '2025-03-28 * "SUMMIT FUNDING" "Rebate" ^INV-1\n'
+    "  Assets:Bank:Checking          250.00 USD\n"
+    "  Assets:Factoring:Summit:Reserve\n",
+)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["settled-again", "plugin-run"])
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_factors_collection_of_an_invoice_and_its_debit_memo(model, kept, monkeypatch):
+    # Summit funds INV-1 (1,000.00: 950.00 advanced less 2% = 930.00, 50.00 held in the
+    # reserve); we bill 200.00 of detention on it (ours). TQL pays Summit both, 1,200.00,
+    # and Summit reports it collected with paid: 1200.00 USD. It was FCT133 (200.00 more
+    # than the face), and its advice (reason: "overpay") owed the 200.00 back to TQL on
+    # its customer credits, the detention left open in the aging for good. Summit
+    # collected our detention: it clears the receivable (part overpay, naming INV-1) and
+    # Summit holds it in the reserve, released with the rest: 50.00 + 200.00 = 250.00.
+    monkeypatch.setattr(history, "_wanted", kept)
+    text = full(COLLECTED_WITH_MEMO)
+    if model == "loan":
+        text = _loan(text)
+    book = book_of(text)
+    assert book.facts.errors == []
+    collected = next(
+        e for e in book.facts.entries if getattr(e, "narration", "") == "TQL paid Summit"
+    )
+    memo = [
+        (p.account, p.units.number)
+        for p in collected.postings
+        if p.meta.get("factoring-part") == "overpay"
+    ]
+    assert memo == [
+        ("Assets:Receivable:TQL", D("-200.00")),
+        ("Assets:Factoring:Summit:Reserve", D("200.00")),
+    ]
+    # Before: we hold the detention, Summit the face. After: nothing open; the
+    # receivable 1,000.00 - 1,000.00 (sold, or collected under the loan model) + 200.00
+    # - 200.00 = 0.00, and no customer credit.
+    before = book.aging(as_of=day(2025, 3, 19))
+    assert {(x.invoice, x.factor): x.amount for x in before.invoices} == {
+        ("INV-1", None): D("200.00"),
+        ("INV-1", "Summit"): D("1000.00"),
+    }
+    report = book.aging(as_of=day(2025, 3, 31))
+    assert report.invoices == ()
+    (totals,) = report.totals
+    assert totals.receivable_balance == totals.pledged == ZERO
+    _ties_per_customer(book, report)
+    credits = [
+        p
+        for e in book.facts.entries
+        if isinstance(e, data.Transaction)
+        for p in e.postings
+        if "CustomerCredits" in p.account
+    ]
+    assert credits == []
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_factors_collection_beyond_an_invoice_and_its_debit_memo(model):
+    # paid: 1300.00 USD is 100.00 beyond the face and the detention: FCT133, naming
+    # both; said to be an overpay, the detention clears the receivable and the 100.00
+    # is owed to TQL, Summit holding all 300.00 (the rebate is then 350.00).
+    text = full(
+        COLLECTED_WITH_MEMO.replace("paid: 1200.00", "paid: 1300.00").replace(
+            "250.00 USD", "350.00 USD"
+        )
+    )
+    if model == "loan":
+        text = _loan(text)
+    # (Refused, INV-1 stays open: the rebate of it is refused too.)
+    _, errors, _ = loader.load_string(text)
+    assert errors[0].message.startswith("FCT133 ")
+    assert (
+        "paid 1300.00 USD brings the payments to 1300.00, 100.00 more than the face 1000.00 "
+        "and the 200.00 billed on it beyond its face (a debit memo, which the payment pays "
+        'first, to the receivable): if the customer really paid more, say reason: "overpay" '
+        "(the 100.00 is then owed back to it on "
+        "Liabilities:Factoring:Summit:CustomerCredits:TQL)"
+    ) in errors[0].message
+    said = text.replace("  paid: 1300.00 USD\n", '  paid: 1300.00 USD\n  reason: "overpay"\n')
+    entries, errors, options = loader.load_string(said)
+    assert errors == []
+    collected = next(e for e in entries if getattr(e, "narration", "") == "TQL paid Summit")
+    assert [
+        (p.account, p.units.number)
+        for p in collected.postings
+        if p.meta.get("factoring-part") == "overpay"
+    ] == [
+        ("Assets:Receivable:TQL", D("-200.00")),
+        ("Liabilities:Factoring:Summit:CustomerCredits:TQL", D("-100.00")),
+        ("Assets:Factoring:Summit:Reserve", D("300.00")),
+    ]
+    aging = compute(entries, options, errors).aging(as_of=day(2025, 3, 31))
+    assert aging.invoices == ()
+
+
 @pytest.mark.parametrize("model", ["sale", "loan"])
 def test_a_returned_check_takes_back_of_a_held_invoice_only_what_was_ours(model):
     # Summit holds INV-1 (1,000.00, no detention); TQL's check of 1,500.00 for INV-1 and
