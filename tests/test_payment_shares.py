@@ -1,6 +1,6 @@
-"""How a payment of several invoices is shared, and taken back (ledger/book.py
-``_read_payments``, reports/facts.py ``_share_by_number``): the plugin and the aging
-report share it alike.
+"""How a payment of several invoices is shared, and taken back (settlement/shares.py,
+which the plugin and the aging report both read): the plugin and the aging report share
+it alike.
 
 GAMMA owes G2 (400.00, 2025-01-03) and G3 (500.00, 2025-03-05).
 """

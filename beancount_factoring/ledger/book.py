@@ -620,7 +620,7 @@ def _sort_transaction(
     ):
         # A credit that links invoices, or whose posting names its invoice, pays them; a
         # debit (a check returned unpaid) takes back what was paid of them
-        # (``_share_payment``).
+        # (``settlement/shares.py``).
         pending.payments.append((index, entry))
     if bank and income:
         text = f"{entry.payee or ''} {entry.narration or ''}"
@@ -790,27 +790,24 @@ def _own_charge_key(
 def _read_payments(
     book: Book, payments: list[tuple[int, data.Transaction]], accounts: _AccountKinds
 ) -> None:
-    """A payment event for each invoice a payment links and credits (the debtor paid us).
+    """The payment events of each payment that links invoices and credits them (the
+    debtor paid us), in date order.
 
-    What the payment credits a receivable account in a currency is shared among the
-    invoices of that currency it links there, oldest first (by date, then number: INV-9
-    before INV-10), each up to what the payments before left of its face, the rest to the
-    last: one check for two loads pays each its own, and a check for the rest of one and
-    all of another pays that rest. A credit pays only invoices of its own currency: one
-    remittance for a CAD and a USD invoice pays each from its own credit. An invoice it
-    links but credits only in other currencies is an FCT134 error (``_other_currency``).
+    A posting that names its invoice pays that one. The rest a payment credits a
+    receivable account in a currency is one event for the invoices of that currency it
+    links there, oldest first (by date, then number: INV-9 before INV-10), which the
+    settlement shares by what each owes then (``settlement/shares.py``): one check for
+    two loads pays each its own, and a check for the rest of one and all of another pays
+    that rest. A credit pays only invoices of its own currency: one remittance for a CAD
+    and a USD invoice pays each from its own credit. An invoice it links but credits
+    only in other currencies is an FCT134 error (``_other_currency``).
     """
-    # What the payments so far paid of each invoice (the payments come in date order),
-    # and how each payment of several invoices was shared (a check returned unpaid
-    # takes back what it paid).
-    paid_before: dict[str, Decimal] = {}
-    shared: _Shared = {}
     # A check returned unpaid listed above its own check gives back what that one paid.
     moved = returns_after_checks(payments, accounts.is_receivable)
     payments = in_order_of_checks(payments, moved)
     for index, entry in payments:
         first = len(book.events)
-        _read_payment(book, index, entry, accounts, paid_before, shared)
+        _read_payment(book, index, entry, accounts)
         if index in moved:
             # Applied after the day's payments too, whatever its place in the file.
             for event in book.events[first:]:
@@ -822,13 +819,11 @@ def _read_payment(
     index: int,
     entry: data.Transaction,
     accounts: _AccountKinds,
-    paid_before: dict[str, Decimal],
-    shared: _Shared,
 ) -> None:
     """The payment events of one payment (``_read_payments``)."""
     named = _named_postings(book, entry, accounts)
     for amount, paid_invoice in named.values():
-        _share_payment(book, index, entry, [paid_invoice], -amount, paid_before, shared)
+        _share_payment(book, index, entry, [paid_invoice], -amount)
     on_account: dict[str, list[Invoice]] = {}
     for link in entry.links:
         invoice = book.invoices.get(link)
@@ -846,13 +841,13 @@ def _read_payment(
         if len(invoices) == 1 and len(credited) == 1 and currency in credited:
             # The common case: one invoice, paid in its currency.
             paid = credited[currency]
-            _share_payment(book, index, entry, invoices, paid, paid_before, shared)
+            _share_payment(book, index, entry, invoices, paid)
             continue
         invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
         for currency, paid in credited.items():
             mine = [i for i in invoices if i.face.currency == currency]
             if mine:
-                _share_payment(book, index, entry, mine, paid, paid_before, shared)
+                _share_payment(book, index, entry, mine, paid)
         for invoice in invoices:
             if invoice.face.currency not in credited and any(
                 amount > 0 for amount in credited.values()
@@ -914,11 +909,6 @@ def in_order_of_checks(
     return ordered
 
 
-# How each payment of several invoices was shared, by its invoices and amount: the
-# shares of each such payment, oldest first.
-_Shared = dict[tuple[tuple[str, ...], Decimal], list[list[tuple[Invoice, Decimal]]]]
-
-
 def _named_postings(
     book: Book, entry: data.Transaction, accounts: _AccountKinds
 ) -> dict[int, tuple[Decimal, Invoice]]:
@@ -969,52 +959,18 @@ def _share_payment(
     entry: data.Transaction,
     invoices: list[Invoice],
     paid: Decimal,
-    paid_before: dict[str, Decimal],
-    shared: _Shared,
 ) -> None:
-    """Share what a payment credits in one currency among its invoices of that currency
-    (sorted oldest first), each up to what is left of it (its face, less what the
-    payments before paid, plus what debits billed beyond that), the rest to the last. A
-    debit (a check returned unpaid, a refund) takes back what the payment of the same
-    invoices and amount paid of each, or else what the payments before paid, youngest
-    invoice first: a bounced check leaves its invoices open again as they were. What a
-    debit takes beyond that is billed on the oldest (a debit memo: detention on a load),
-    which the customer owes on top of its face: ``paid_before`` goes below zero."""
-    key = (tuple(invoice.number for invoice in invoices), abs(paid))
-    if paid < 0:
-        earlier = shared.get(key)
-        if earlier:
-            shares = [(invoice, -share) for invoice, share in earlier.pop()]
-        else:
-            shares = []
-            for invoice in reversed(invoices):
-                share = max(paid, -paid_before.get(invoice.number, ZERO))
-                if share < 0:
-                    shares.append((invoice, share))
-                    paid -= share
-            if paid < 0:
-                # (The loop ends on the oldest: its take-back, if any, is the last share.)
-                if shares and shares[-1][0] is invoices[0]:
-                    paid += shares.pop()[1]
-                shares.append((invoices[0], paid))
-    else:
-        shares = []
-        for position, invoice in enumerate(invoices, 1):
-            left = (invoice.face.number or ZERO) - paid_before.get(invoice.number, ZERO)
-            share = paid if position == len(invoices) else min(paid, max(left, ZERO))
-            if share > 0:
-                shares.append((invoice, share))
-            paid -= share
-        if len(invoices) > 1:
-            shared.setdefault(key, []).append(shares)
-    for invoice, share in shares:
-        number = invoice.number
-        event = Event(
-            "payment", index, entry, invoices=(number,), amount=share,
-            currency=invoice.face.currency,
-        )  # fmt: skip
-        book.events.append(event)
-        paid_before[number] = paid_before.get(number, ZERO) + share
+    """The payment event of what a payment credits (below zero, debits) in one currency
+    to its invoices of that currency (sorted oldest first). Of several invoices, the
+    settlement shares it by what each owes then (``settlement/shares.py``): whether a
+    factor holds one is known only there."""
+    if not paid:
+        return
+    event = Event(
+        "payment", index, entry, invoices=tuple(invoice.number for invoice in invoices),
+        amount=paid, currency=invoices[0].face.currency,
+    )  # fmt: skip
+    book.events.append(event)
 
 
 def _other_currency(

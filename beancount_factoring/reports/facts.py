@@ -220,6 +220,7 @@ def _read_lines(facts: Facts) -> None:
     # How each credit of several invoices was shared (a check returned unpaid gives back
     # what it paid of each), by account, currency, invoices and amount.
     shared: dict[tuple[Any, ...], list[list[tuple[str | None, Decimal]]]] = {}
+    taken: dict[tuple[int, str, str], list[list[Any]]] = {}  # (``_settled_shares``)
     # The receivable accounts other than its own that an invoice has been posted to by
     # name (a chargeback moves it to the recourse receivables): a payment that links it
     # there is its payment too.
@@ -258,6 +259,7 @@ def _read_lines(facts: Facts) -> None:
                 shares = _attribute(line, entry, invoices, moved)
                 if shares is None:
                     shares = _face_shares(line, entry, meta.get("schedule"), invoices, states)
+                    shares = shares or _settled_shares(line, facts.settlement, taken)
                     shares = shares or _share_by_number(
                         line, entry, invoices, open_amounts, moved, shared
                     )
@@ -487,6 +489,40 @@ def _face_shares(
     return shares if shares and total == line.number else None
 
 
+def _settled_shares(
+    line: Line, settlement: Settlement, taken: dict[tuple[int, str, str], list[list[Any]]]
+) -> list[tuple[str | None, Decimal]] | None:
+    """The part of a payment of several invoices that a posting is, by invoice, as the
+    settlement shared the payment (``settlement/shares.py``: what each owes you first,
+    then the faces a factor holds); None if it shared none here (the aging then shares
+    it by number). The payment's postings on the account take its shares in turn: two
+    of 300.00 for a check of 600.00 that paid 400.00 and 200.00 are 300.00, then 100.00
+    and 200.00."""
+    key = (line.index, line.account, line.currency)
+    left = taken.get(key)
+    if left is None:
+        found = settlement.payment_shares.get(key)
+        if not found:
+            return None
+        left = taken[key] = [[number, share] for number, share in found]
+    # (A share is what the payment paid: a credit to the receivable.)
+    rest = -line.number
+    if not left or any((share > 0) != (rest > 0) for _, share in left):
+        return None  # (a debit beside the credit: as the aging shares it)
+    shares: list[tuple[str | None, Decimal]] = []
+    while rest and left:
+        number, share = left[0]
+        part = min(rest, share) if rest > 0 else max(rest, share)
+        shares.append((number, -part))
+        rest -= part
+        left[0][1] -= part
+        if not left[0][1]:
+            left.pop(0)
+    if rest:
+        shares.append((shares[-1][0], -rest))
+    return shares
+
+
 def _share_by_number(
     line: Line,
     entry: data.Transaction,
@@ -495,14 +531,15 @@ def _share_by_number(
     moved: dict[str, set[str]],
     shared: dict[tuple[Any, ...], list[list[tuple[str | None, Decimal]]]],
 ) -> list[tuple[str | None, Decimal]]:
-    """A credit that links several invoices on its account, shared oldest first.
+    """A credit that links several invoices on its account, shared oldest first: one the
+    plugin did not share (``_settled_shares``), as a payment on a recourse receivable.
 
     By the invoices' dates, then their numbers as a person reads them (INV-9 before
     INV-10), each up to its open amount, the rest to the last: a guess for a credit
     written by hand (or edited), where the ledger says no more. A debit (a check
     returned unpaid) gives back what the credit of the same invoices and amount took of
     each (``shared``), else what was paid, youngest first (``_share_debit``): as the
-    plugin shares them (``book._share_payment``).
+    plugin shares them (``settlement/shares.py``).
     """
     linked = sorted(
         (link for link in entry.links if _on_account(link, line, invoices, moved)),

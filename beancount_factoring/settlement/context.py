@@ -57,6 +57,12 @@ class Settler:
         self.shared_loads: dict[str, list[str]] | None = None
         # The invoices held at a cost whose sale was refused (FCT134, once, on their line).
         self.reported_at_cost: set[str] = set()
+        # How each payment of several invoices was shared, by its invoices and amount:
+        # of each such credit, each invoice's share and what of it counted as paid to
+        # you (a check returned unpaid gives back both: ``handlers/misdirected.py``).
+        self.shared_payments: dict[
+            tuple[tuple[str, ...], Decimal], list[list[tuple[str, Decimal, Decimal]]]
+        ] = {}
 
     # Helpers shared by the handlers.
 

@@ -78,7 +78,8 @@ def settle(book: Book, config: Config, after_event: Handler | None = None) -> Se
                 apply(waiting)
             deferred, day = [], event.date
         if (event.kind in AFTER_FUNDING and _awaits_funding(settler, event)) or (
-            event.kind == "payment" and (day, event.invoices[0]) in charged_back
+            event.kind == "payment"
+            and any((day, number) in charged_back for number in event.invoices)
         ):
             deferred.append(event)
             continue

@@ -228,6 +228,12 @@ class Settlement:
     # What deposits that differ from the agreement left on a clearing account, per
     # account and currency: entries written by hand may clear it (checks/hand_entries.py).
     differences: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    # How each payment of several invoices was shared (``shares.py``), by the entry's
+    # index, the invoices' receivable account and currency: what each was paid (below
+    # zero, taken back), for the aging to read each receivable posting as the plugin did.
+    payment_shares: dict[tuple[int, str, str], list[tuple[str, Decimal]]] = field(
+        default_factory=dict
+    )
 
     def left_open(self, account: str, amount: Decimal, currency: str) -> None:
         """Note a difference left on ``account`` (a credit is negative)."""

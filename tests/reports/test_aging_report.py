@@ -467,6 +467,11 @@ def _ties_per_customer(book, report) -> None:
     assert {c: v for c, v in found.items() if v} == {c: v for c, v in balances.items() if v}
 
 
+def _shared(book) -> list[list[tuple[str, Decimal]]]:
+    """How the plugin shared each payment of several invoices (settlement/shares.py)."""
+    return list(book.facts.settlement.payment_shares.values())
+
+
 def _is_loan(book, number: str) -> bool:
     state = book.facts.settlement.states.get(number)
     return state is not None and state.agreement is not None and state.agreement.loan
@@ -493,8 +498,7 @@ def test_a_payment_dated_before_its_invoices_is_shared_as_the_plugin_shares_it(
         text = _loan(text)
     book = book_of(text)
     assert book.facts.errors == []
-    paid = [(e.invoices, e.amount) for e in book.facts.book.events if e.kind == "payment"]
-    assert paid == [(("INV-1",), D("500.00"))]
+    assert _shared(book) == [[("INV-1", D("500.00"))]]
     report = book.aging(as_of=day(2025, 3, 31))
     found = {(x.invoice, x.factor, x.state): x.amount for x in report.invoices}
     assert found == {("INV-1", None, OPEN): D("500.00"), ("INV-2", "Summit", FUNDED): D("500.00")}
@@ -603,8 +607,10 @@ def test_a_debit_memo_is_owed_before_the_next_invoice_is_paid(model, kept, monke
     book = book_of(text)
     assert book.facts.errors == []
     paid = [(e.invoices, e.amount) for e in book.facts.book.events if e.kind == "payment"]
-    # The detention, billed (taken as a debit beyond what was paid), then the check.
-    assert paid == [(("INV-1",), D("-200.00")), (("INV-1",), D("1200.00"))]
+    # The detention, billed (taken as a debit beyond what was paid), then the check,
+    # shared by the settlement.
+    assert paid == [(("INV-1",), D("-200.00")), (("INV-1", "INV-2"), D("1200.00"))]
+    assert _shared(book) == [[("INV-1", D("1200.00"))]]
     assert book.facts.settlement.states["INV-2"].direct_paid == ZERO
     report = book.aging(as_of=day(2025, 3, 31))
     found = {(x.invoice, x.factor, x.state): x.amount for x in report.invoices}
@@ -695,44 +701,115 @@ def test_a_payment_beyond_the_debit_memo_of_a_factored_invoice_is_the_factors(mo
     assert errors[0].source["lineno"] == check.meta["lineno"]
 
 
-def test_a_check_for_a_debit_memo_and_another_invoice_that_links_the_sold_one():
-    # Summit holds INV-1 (sold 03-02, billed 200.00 of detention on 03-04); TQL's check
-    # of 700.00 links INV-1 and INV-2 (500.00, 03-03). Shared oldest first on what each
-    # owes, it gives INV-1 its 1,200.00's 700.00: 200.00 pays the detention, 500.00 is
-    # Summit's (FCT136). The message said only to mark it misdirected; it says which part
-    # is ours, and that if the check pays INV-2, it is to link INV-2 alone.
-    text = full(
-        SOLD_THEN_BILLED.replace(
-            '2025-03-10 * "TQL" "Check for the detention" ^INV-1\n'
-            "  Assets:Bank:Checking          200.00 USD\n",
-            '2025-03-03 * "TQL" "Load 2"\n  invoice: "INV-2"\n'
-            "  Assets:Receivable:TQL         500.00 USD\n  Income:Freight\n\n"
-            '2025-03-10 * "TQL" "Check for the detention" ^INV-1 ^INV-2\n'
-            "  Assets:Bank:Checking          700.00 USD\n",
-        )
-    )
-    _, errors, _ = loader.load_string(text)
+# SOLD_THEN_BILLED with INV-2 (500.00, 03-03, ours) and one check of 700.00 on 03-10 for
+# INV-1's detention and INV-2.
+HELD_AND_OURS = SOLD_THEN_BILLED.replace(
+    '2025-03-10 * "TQL" "Check for the detention" ^INV-1\n'
+    "  Assets:Bank:Checking          200.00 USD\n",
+    '2025-03-03 * "TQL" "Load 2"\n  invoice: "INV-2"\n'
+    "  Assets:Receivable:TQL         500.00 USD\n  Income:Freight\n\n"
+    '2025-03-10 * "TQL" "Check for the detention and load 2" ^INV-1 ^INV-2\n'
+    "  Assets:Bank:Checking          700.00 USD\n",
+)
+# A credit note of 100.00 on INV-2 (ours): the check is then of 600.00.
+CREDIT_NOTE = """
+2025-03-05 * "TQL" "Credit note on load 2" ^INV-2
+  Assets:Receivable:TQL        -100.00 USD
+  Income:Freight
+"""
+# Summit closes INV-1 short (900.00 of its 1,000.00) before the check: it still holds it.
+CLOSED_SHORT = """
+2025-03-06 * "TQL paid Summit" ^INV-1
+  factoring: "collected"
+  paid: 900.00 USD
+"""
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["settled-again", "plugin-run"])
+@pytest.mark.parametrize("model", ["sale", "loan"])
+@pytest.mark.parametrize("case", ["memo", "credit-note", "closed-short"])
+def test_a_check_for_a_held_invoices_debit_memo_and_one_of_ours(case, model, kept, monkeypatch):
+    # Summit holds INV-1 (1,000.00, funded 03-02), billed 200.00 of detention on 03-04
+    # (ours); INV-2 (500.00, 03-03) is ours. TQL's check of 700.00 for both pays what
+    # each owes us: INV-1 its 200.00 of detention, INV-2 its 500.00; nothing of Summit's
+    # face. The plugin shared it on what each owed in all, oldest first: INV-1 1,200.00
+    # took the 700.00, 500.00 of it Summit's (a false FCT136), while the aging (on what
+    # the receivable held, sale model) gave INV-1 200.00 and INV-2 500.00.
+    # With a credit note of 100.00 on INV-2 it owes 400.00, and the check is 600.00:
+    # 200.00 + 400.00. With INV-1 closed short by Summit (900.00 paid it), Summit still
+    # holds it (a payment of the 100.00 is a recovery, misdirected): the same 700.00.
+    monkeypatch.setattr(history, "_wanted", kept)
+    text = HELD_AND_OURS
+    if case == "credit-note":
+        text = text.replace("700.00 USD", "600.00 USD") + CREDIT_NOTE
+    if case == "closed-short":
+        text += CLOSED_SHORT
+    text = full(text)
+    if model == "loan":
+        text = _loan(text)
+    book = book_of(text)
+    codes = [error.message.split(" ", 1)[0] for error in book.facts.errors]
+    assert codes == []
+    inv2 = D("400.00") if case == "credit-note" else D("500.00")
+    assert _shared(book) == [[("INV-1", D("200.00")), ("INV-2", inv2)]]
+    states = book.facts.settlement.states
+    assert states["INV-1"].direct_paid == ZERO  # (-200.00 billed, 200.00 paid)
+    # (The credit note is a credit to its receivable too: 100.00 + 400.00.)
+    assert states["INV-2"].direct_paid == D("500.00")
+    # On 03-09, before the check, we hold INV-1's detention and INV-2 (less the credit
+    # note); on 03-31 nothing. Summit holds INV-1's 1,000.00 until it closes it.
+    pledged = D("1000.00") if model == "loan" and case != "closed-short" else ZERO
+    before = book.aging(as_of=day(2025, 3, 9))
+    ours = {x.invoice: x.amount for x in before.invoices if x.factor is None}
+    assert ours == {"INV-1": D("200.00"), "INV-2": inv2}
+    _ties_per_customer(book, before)
+    report = book.aging(as_of=day(2025, 3, 31))
+    found = {(x.invoice, x.factor): x.amount for x in report.invoices}
+    assert found == ({} if case == "closed-short" else {("INV-1", "Summit"): D("1000.00")})
+    (totals,) = report.totals
+    # Receivable (sale): 1,000.00 - 1,000.00 + 200.00 + 500.00 (- 100.00) - 700.00 (600.00)
+    # = 0.00; (loan) 1,000.00 pledged, cleared when Summit closes INV-1.
+    assert totals.receivable_balance == totals.pledged == pledged
+    assert sum(totals.unfactored) == ZERO
+    _ties_per_customer(book, report)
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_check_beyond_what_a_held_invoice_and_one_of_ours_owe_us_is_the_factors(model):
+    # The check is of 1,700.00: INV-1's 200.00 of detention and INV-2's 500.00 are ours,
+    # the 1,000.00 beyond them Summit's face of INV-1 (FCT136), and the message says so.
+    text = full(HELD_AND_OURS.replace("700.00 USD", "1700.00 USD"))
+    if model == "loan":
+        text = _loan(text)
+    entries, errors, options = loader.load_string(text)
     assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT136"]
     message = errors[0].message
     assert "Of this payment, 200.00 USD pays what was billed on the invoice" in message
     assert (
-        "It links INV-2 too (a payment of several invoices is shared oldest first, each up "
-        "to what it owes): if it pays those and not INV-1, link them only"
+        "It links INV-2 too: a payment of several invoices pays first what each owes you "
+        "(of INV-1, only what was billed on it beyond its face), and 1,000.00 USD of it is "
+        "beyond that: write what pays them as a payment of its own too, and mark the rest "
+        "misdirected"
     ) in message
-    # Written as the message says, 200.00 for INV-1's detention and 500.00 for INV-2:
-    # no error, and nothing left open of ours.
+    facts = compute(entries, options, errors)
+    assert list(facts.facts.settlement.payment_shares.values()) == [
+        [("INV-1", D("1200.00")), ("INV-2", D("500.00"))]
+    ]
+    # Written as the message says: 700.00 for INV-1's detention and INV-2, and the
+    # 1,000.00 misdirected: no error, nothing of ours open, 1,000.00 owed to Summit.
     split = text.replace(
-        '"Check for the detention" ^INV-1 ^INV-2\n  Assets:Bank:Checking          700.00',
-        '"Check for the detention" ^INV-1\n  Assets:Bank:Checking          200.00',
+        "  Assets:Bank:Checking          1700.00 USD\n",
+        "  Assets:Bank:Checking          700.00 USD\n",
     ) + (
-        '\n2025-03-10 * "TQL" "Check for load 2" ^INV-2\n'
-        "  Assets:Bank:Checking  500.00 USD\n  Assets:Receivable:TQL\n"
+        '\n2025-03-10 * "TQL" "Check for load 1" ^INV-1\n  factoring: "misdirected-payment"\n'
+        "  Assets:Bank:Checking  1000.00 USD\n"
     )
-    assert split.count("700.00") == 0
     entries, errors, options = loader.load_string(split)
     assert errors == []
     aging = compute(entries, options, errors).aging(as_of=day(2025, 3, 31))
-    assert {(x.invoice, x.factor) for x in aging.invoices} == {("INV-1", "Summit")}
+    assert {(x.invoice, x.factor): x.amount for x in aging.invoices} == {
+        ("INV-1", "Summit"): D("1000.00")
+    }
 
 
 @pytest.mark.parametrize("model", ["sale", "loan"])
@@ -759,3 +836,147 @@ def test_a_misdirected_payment_of_a_face_and_its_debit_memo_says_the_memo_is_our
         "memo), which is yours, write that as a payment of its own that credits the "
         "receivable"
     ) in errors[0].message
+
+
+# SOLD_THEN_BILLED, with Summit's report that TQL paid it INV-1 and its detention.
+COLLECTED_WITH_MEMO = SOLD_THEN_BILLED.replace(
+    '2025-03-10 * "TQL" "Check for the detention" ^INV-1\n'
+    "  Assets:Bank:Checking          200.00 USD\n"
+    "  Assets:Receivable:TQL\n",
+    '2025-03-20 * "TQL paid Summit" ^INV-1\n'
+    '  factoring: "collected"\n'
+    "  paid: 1200.00 USD\n\n"
+    '2025-03-28 * "SUMMIT FUNDING" "Rebate" ^INV-1\n'
+    "  Assets:Bank:Checking          250.00 USD\n"
+    "  Assets:Factoring:Summit:Reserve\n",
+)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["settled-again", "plugin-run"])
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_factors_collection_of_an_invoice_and_its_debit_memo(model, kept, monkeypatch):
+    # Summit funds INV-1 (1,000.00: 950.00 advanced less 2% = 930.00, 50.00 held in the
+    # reserve); we bill 200.00 of detention on it (ours). TQL pays Summit both, 1,200.00,
+    # and Summit reports it collected with paid: 1200.00 USD. It was FCT133 (200.00 more
+    # than the face), and its advice (reason: "overpay") owed the 200.00 back to TQL on
+    # its customer credits, the detention left open in the aging for good. Summit
+    # collected our detention: it clears the receivable (part overpay, naming INV-1) and
+    # Summit holds it in the reserve, released with the rest: 50.00 + 200.00 = 250.00.
+    monkeypatch.setattr(history, "_wanted", kept)
+    text = full(COLLECTED_WITH_MEMO)
+    if model == "loan":
+        text = _loan(text)
+    book = book_of(text)
+    assert book.facts.errors == []
+    collected = next(
+        e for e in book.facts.entries if getattr(e, "narration", "") == "TQL paid Summit"
+    )
+    memo = [
+        (p.account, p.units.number)
+        for p in collected.postings
+        if p.meta.get("factoring-part") == "overpay"
+    ]
+    assert memo == [
+        ("Assets:Receivable:TQL", D("-200.00")),
+        ("Assets:Factoring:Summit:Reserve", D("200.00")),
+    ]
+    # Before: we hold the detention, Summit the face. After: nothing open; the
+    # receivable 1,000.00 - 1,000.00 (sold, or collected under the loan model) + 200.00
+    # - 200.00 = 0.00, and no customer credit.
+    before = book.aging(as_of=day(2025, 3, 19))
+    assert {(x.invoice, x.factor): x.amount for x in before.invoices} == {
+        ("INV-1", None): D("200.00"),
+        ("INV-1", "Summit"): D("1000.00"),
+    }
+    report = book.aging(as_of=day(2025, 3, 31))
+    assert report.invoices == ()
+    (totals,) = report.totals
+    assert totals.receivable_balance == totals.pledged == ZERO
+    _ties_per_customer(book, report)
+    credits = [
+        p
+        for e in book.facts.entries
+        if isinstance(e, data.Transaction)
+        for p in e.postings
+        if "CustomerCredits" in p.account
+    ]
+    assert credits == []
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_factors_collection_beyond_an_invoice_and_its_debit_memo(model):
+    # paid: 1300.00 USD is 100.00 beyond the face and the detention: FCT133, naming
+    # both; said to be an overpay, the detention clears the receivable and the 100.00
+    # is owed to TQL, Summit holding all 300.00 (the rebate is then 350.00).
+    text = full(
+        COLLECTED_WITH_MEMO.replace("paid: 1200.00", "paid: 1300.00").replace(
+            "250.00 USD", "350.00 USD"
+        )
+    )
+    if model == "loan":
+        text = _loan(text)
+    # (Refused, INV-1 stays open: the rebate of it is refused too.)
+    _, errors, _ = loader.load_string(text)
+    assert errors[0].message.startswith("FCT133 ")
+    assert (
+        "paid 1300.00 USD brings the payments to 1300.00, 100.00 more than the face 1000.00 "
+        "and the 200.00 billed on it beyond its face (a debit memo, which the payment pays "
+        'first, to the receivable): if the customer really paid more, say reason: "overpay" '
+        "(the 100.00 is then owed back to it on "
+        "Liabilities:Factoring:Summit:CustomerCredits:TQL)"
+    ) in errors[0].message
+    said = text.replace("  paid: 1300.00 USD\n", '  paid: 1300.00 USD\n  reason: "overpay"\n')
+    entries, errors, options = loader.load_string(said)
+    assert errors == []
+    collected = next(e for e in entries if getattr(e, "narration", "") == "TQL paid Summit")
+    assert [
+        (p.account, p.units.number)
+        for p in collected.postings
+        if p.meta.get("factoring-part") == "overpay"
+    ] == [
+        ("Assets:Receivable:TQL", D("-200.00")),
+        ("Liabilities:Factoring:Summit:CustomerCredits:TQL", D("-100.00")),
+        ("Assets:Factoring:Summit:Reserve", D("300.00")),
+    ]
+    aging = compute(entries, options, errors).aging(as_of=day(2025, 3, 31))
+    assert aging.invoices == ()
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_returned_check_takes_back_of_a_held_invoice_only_what_was_ours(model):
+    # Summit holds INV-1 (1,000.00, no detention); TQL's check of 1,500.00 for INV-1 and
+    # INV-2 pays INV-2 its 500.00 and gives Summit's face 1,000.00 (FCT136), then comes
+    # back unpaid. Of INV-1 it counted nothing as ours: taking back 1,000.00 of it read as
+    # 1,000.00 billed beyond its face (a debit memo), and TQL's next check of 1,000.00
+    # for INV-1, owed to Summit, passed as ours in silence. It is FCT136 too now.
+    text = full(
+        HELD_AND_OURS.replace(
+            '2025-03-04 * "TQL" "Detention on load 1" ^INV-1\n'
+            "  Assets:Receivable:TQL         200.00 USD\n  Income:Freight\n",
+            "",
+        )
+        .replace("700.00 USD", "1500.00 USD")
+        .replace("Check for the detention and load 2", "Check for loads 1 and 2")
+        + """
+2025-03-12 * "TQL" "Check returned unpaid" ^INV-1 ^INV-2
+  Assets:Bank:Checking          -1500.00 USD
+  Assets:Receivable:TQL
+
+2025-03-20 * "TQL" "Check for load 1" ^INV-1
+  Assets:Bank:Checking           1000.00 USD
+  Assets:Receivable:TQL
+"""
+    )
+    assert "Detention" not in text
+    if model == "loan":
+        text = _loan(text)
+    entries, errors, options = loader.load_string(text)
+    lines = {e.meta["lineno"]: e.narration for e in entries if isinstance(e, data.Transaction)}
+    found = [(e.message.split(" ", 1)[0], lines[e.source["lineno"]]) for e in errors]
+    assert found == [
+        ("FCT136", "Check for loads 1 and 2"),
+        ("FCT136", "Check for load 1"),
+    ]
+    states = compute(entries, options, errors).facts.settlement.states
+    assert states["INV-1"].direct_paid == ZERO
+    assert states["INV-2"].direct_paid == ZERO  # (500.00 paid, 500.00 taken back)

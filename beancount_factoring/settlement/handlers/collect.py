@@ -106,7 +106,9 @@ def settle_collected(settler: Settler, event: Event) -> None:
     if event.amount is not None:
         state = states[0]
         total = state.payments + event.amount
-        if total > state.face + settler.tolerance and event.entry.meta.get("reason") != "overpay":
+        # (What pays a debit memo billed on the invoice is no overpay: ``_memo_paid``.)
+        beyond = total - state.face - memo_open(state)
+        if beyond > settler.tolerance and event.entry.meta.get("reason") != "overpay":
             _unexplained_overpay(settler, event, state, total)
             return
         if total != state.face:
@@ -126,12 +128,25 @@ def _unexplained_overpay(
 ) -> None:
     """A payment beyond the face that does not say it is one: a report's row counted
     twice reads so too (paid: twice the face), and would be booked as a debt to the
-    customer in silence. The event says it (a reason) or the amount is corrected."""
+    customer in silence. The event says it (a reason) or the amount is corrected. What
+    pays a debit memo billed on the invoice is no overpay: the message names it."""
+    memo = memo_open(state)
+    owed = f"the face {state.face}"
+    if memo:
+        owed = (
+            f"the face {state.face} and the {memo:,.2f} billed on it beyond its face (a debit "
+            "memo, which the payment pays first, to the receivable)"
+        )
+    terms = state.agreement
+    assert terms is not None
+    credits = terms.customer_credit_account(state.invoice.account)
+    beyond = total - state.face - memo
     settler.error(
         "FCT133",
         f"Invoice {state.invoice.number}: paid {event.amount} {state.currency} brings the "
-        f"payments to {total}, more than the face {state.face}: if the customer really paid "
-        'more, say reason: "overpay"; if a row was counted twice, correct paid:',
+        f"payments to {total}, {beyond:,.2f} more than {owed}: if the customer really paid "
+        f'more, say reason: "overpay" (the {beyond:,.2f} is then owed back to it on '
+        f"{credits}); if a row was counted twice, correct paid:",
         event,
     )
 
@@ -370,6 +385,8 @@ def _close(
             # Only an overpay is owed to the customer.
             agreement.customer_credit_account(state.invoice.account) if short < 0 else "",
         )
+        if short < 0 and state.direct_paid < 0:
+            legs = _memo_paid(state, legs, short)
     if short > 0:
         # An overpay is not a deduction: it is owed to the customer, not revenue.
         settler.deduct(event, state, "short pay", reason, short)
@@ -398,6 +415,30 @@ def _close(
         state.set_owed(part, state.owed.get(part, ZERO) + rest)
         settler.open_owed.setdefault(factor, {})[number] = None
     return legs
+
+
+def memo_open(state: InvoiceState) -> Decimal:
+    """What was billed on an invoice beyond its face (a debit memo: detention on the
+    load, a debit that links it) and not yet paid: ours, even when a factor holds the
+    face (``misdirected.settle_payment``)."""
+    return max(-state.direct_paid, ZERO)
+
+
+def _memo_paid(state: InvoiceState, legs: list[P.Leg], short: Decimal) -> list[P.Leg]:
+    """The legs of a payment to the factor beyond the face (``short`` below zero) that
+    pays the debit memo billed on the invoice first: the factor collected it for us,
+    so that part clears the receivable (part ``overpay``, naming the invoice) instead of
+    being owed to the customer, and the factor holds it in the reserve (or nets it) as
+    it holds an overpay. INV-1 (1,000.00) billed 200.00 of detention, collected with
+    ``paid: 1200.00 USD``: Receivable -200.00, Reserve +200.00. What is beyond the memo
+    is still the customer's (``legs[0]``, on customer-credits)."""
+    memo = min(-short, memo_open(state))
+    credit = legs[0]
+    cleared = credit._replace(account=state.invoice.account, number=-memo)
+    state.direct_paid += memo
+    if credit.number + memo:
+        return [cleared, credit._replace(number=credit.number + memo), *legs[1:]]
+    return [cleared, *legs[1:]]
 
 
 def _recover(settler: Settler, event: Event, state: InvoiceState) -> None:

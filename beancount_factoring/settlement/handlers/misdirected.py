@@ -55,6 +55,7 @@ from typing import Any
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.shares import share_credit, share_debit
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
@@ -79,10 +80,10 @@ def factor_holds(state: InvoiceState) -> bool:
 
 
 def report_payment(
-    settler: Settler, event: Event, state: InvoiceState, ours: Decimal = ZERO
+    settler: Settler, event: Event, state: InvoiceState, ours: Decimal, theirs: Decimal
 ) -> None:
     """The ``FCT136`` error of a plain bank line that credits a factored invoice (of which
-    ``ours`` paid a debit memo billed on it)."""
+    ``ours`` paid a debit memo billed on it, and ``theirs`` is the factor's)."""
     number = state.invoice.number
     terms = state.agreement
     factor = settler.book.agreements.display(state.factor)
@@ -139,13 +140,16 @@ def report_payment(
             "factor (a bank debit to that account linking the invoice) or let the factor "
             "net it from a later deposit"
         )
-    settler.error("FCT136", message + _payment_notes(settler, event, state, ours), event)
+    notes = _payment_notes(settler, event, state, ours, theirs)
+    settler.error("FCT136", message + notes, event)
 
 
-def _payment_notes(settler: Settler, event: Event, state: InvoiceState, ours: Decimal) -> str:
+def _payment_notes(
+    settler: Settler, event: Event, state: InvoiceState, ours: Decimal, theirs: Decimal
+) -> str:
     """What the FCT136 of a payment adds: the part of it that paid a debit memo billed on
-    the invoice (``ours``), and the other invoices it links, among which it was shared
-    oldest first on their faces (a check for them that also links a sold invoice)."""
+    the invoice (``ours``), and the other invoices it links, which it paid first what
+    they owe you (``shares.py``): the rest is beyond all that."""
     notes = ""
     if ours:
         notes += (
@@ -158,9 +162,10 @@ def _payment_notes(settler: Settler, event: Event, state: InvoiceState, ours: De
     others = [link for link in others if link in settler.book.invoices]
     if others:
         notes += (
-            f". It links {', '.join(others)} too (a payment of several invoices is shared "
-            "oldest first, each up to what it owes): if it pays those and not "
-            f"{number}, link them only"
+            f". It links {', '.join(others)} too: a payment of several invoices pays first "
+            f"what each owes you (of {number}, only what was billed on it beyond its face), "
+            f"and {theirs:,.2f} {state.currency} of it is beyond that: write what pays them "
+            "as a payment of its own too, and mark the rest misdirected"
         )
     return notes
 
@@ -542,27 +547,90 @@ def _other_currency(settler: Settler, event: Event, amount: Decimal) -> bool:
 
 
 def settle_payment(settler: Settler, event: Event) -> None:
-    state = settler.states[event.invoices[0]]
+    """A payment to you of one invoice, or of several: shared first (``shares.py``)."""
     amount = event.amount or ZERO
+    if len(event.invoices) == 1:
+        _settle_share(settler, event, settler.states[event.invoices[0]], amount)
+        return
+    states = [settler.states[number] for number in event.invoices]
+    key = (event.invoices, abs(amount))
+    earlier = settler.shared_payments.get(key) if amount < 0 else None
+    shares: list[tuple[InvoiceState, Decimal, Decimal | None]]
+    if earlier:
+        # A check returned unpaid gives back what the check paid of each invoice: of
+        # one a factor holds, what was yours of it (the rest was FCT136, never counted).
+        back = {number: (-share, -counted) for number, share, counted in earlier.pop()}
+        shares = [(s, *back.get(s.invoice.number, (ZERO, ZERO))) for s in states]
+    else:
+        found = _shares_of(states, amount)
+        shares = [(s, share, None) for s, share in zip(states, found, strict=True)]
+    first = states[0]
+    where = (event.index, first.invoice.account, first.currency)
+    record = settler.result.payment_shares.setdefault(where, [])
+    record.extend((s.invoice.number, share) for s, share, _ in shares if share)
+    applied = [
+        (s.invoice.number, share, _settle_share(settler, event, s, share, counted))
+        for s, share, counted in shares
+        if share
+    ]
+    if amount > 0:
+        settler.shared_payments.setdefault(key, []).append(applied)
+
+
+def _shares_of(states: list[InvoiceState], amount: Decimal) -> list[Decimal]:
+    """What a payment of several invoices (``states``, oldest first) pays each (below
+    zero, takes back), by what each owes you and its factor now (``shares.py``)."""
+    if amount < 0:
+        found = dict(share_debit([(s.invoice.number, s.direct_paid) for s in states], amount))
+    else:
+        found = dict(share_credit([(s.invoice.number, *_owed(s)) for s in states], amount))
+    return [found.get(s.invoice.number, ZERO) for s in states]
+
+
+def _owed(state: InvoiceState) -> tuple[Decimal, Decimal]:
+    """What an invoice owes you and what it owes its factor, to share a payment on: one
+    the factor holds owes you what was billed on it beyond its face (a debit memo, not
+    yet paid), the factor the rest of its face; one of yours its face less what was paid
+    of it (more after a debit memo)."""
+    if factor_holds(state):
+        return max(-state.direct_paid, ZERO), max(state.unpaid, ZERO)
+    return state.face - state.direct_paid, ZERO
+
+
+def _settle_share(
+    settler: Settler,
+    event: Event,
+    state: InvoiceState,
+    amount: Decimal,
+    counted: Decimal | None = None,
+) -> Decimal:
+    """What a payment to you pays (or, below zero, takes back of) one invoice, and what
+    of it counts as paid to you (``direct_paid``). A check returned unpaid says what it
+    takes back of that (``counted``): only what its check counted."""
+    if counted is not None:
+        state.direct_paid += counted
+        return counted
     if amount < 0:
         # A payment taken back (a check returned unpaid): the invoice is open again.
         # Beyond what was paid, a debit bills the customer more than the face (a debit
         # memo: detention on the load), ours even on an invoice the factor holds, which
         # bought the face only: ``direct_paid`` then goes below zero
-        # (``book._share_payment`` gives a debit only what was paid, and the rest).
+        # (``shares.share_debit`` gives a debit of several only what was paid of each,
+        # and the rest to the oldest).
         state.direct_paid += amount
-        return
+        return amount
     if factor_holds(state):
         # The factor's invoice: the cash is the factor's, not a payment to us (FCT136);
         # but what pays a debit memo billed on it is ours.
         ours = min(amount, max(-state.direct_paid, ZERO))
         state.direct_paid += ours
         if amount - ours > settler.tolerance:
-            report_payment(settler, event, state, ours)
-        return
+            report_payment(settler, event, state, ours, amount - ours)
+        return ours
     state.direct_paid += amount
     if state.charged_back_on is not None and state.agreement is not None:
         _paid_where_it_was(settler, event, state, state.agreement, state.charged_back_on)
+    return amount
 
 
 def _paid_where_it_was(
