@@ -813,6 +813,33 @@ def test_a_check_beyond_what_a_held_invoice_and_one_of_ours_owe_us_is_the_factor
 
 
 @pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_check_that_links_a_held_invoice_but_pays_only_ours_is_asked_about(model):
+    # No detention this time: INV-1 (1,000.00) is Summit's whole, INV-2 (500.00) ours, and
+    # TQL's check of 500.00 links both. Shared on what each owes us, INV-2 takes the
+    # 500.00 and INV-1 nothing (it owes us nothing). But the remittance names INV-1: part
+    # of the check may be Summit's (a part payment of INV-1, INV-2 still open), which
+    # would be owed to Summit with no word. FCT136 asks, naming both ways to write it.
+    text = full(
+        HELD_AND_OURS.replace(
+            '2025-03-04 * "TQL" "Detention on load 1" ^INV-1\n'
+            "  Assets:Receivable:TQL         200.00 USD\n  Income:Freight\n\n",
+            "",
+        ).replace("700.00 USD", "500.00 USD")
+    )
+    if model == "loan":
+        text = _loan(text)
+    _, errors, _ = loader.load_string(text)
+    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT136"]
+    message = errors[0].message
+    assert "links invoice INV-1, which factor 'Summit' holds" in message
+    assert "none of its 500.00 USD is booked to INV-1" in message
+    assert "drop the link ^INV-1" in message
+    # Written without INV-1's link, as the message says: no error, INV-2 paid.
+    _, errors, _ = loader.load_string(text.replace("^INV-1 ^INV-2", "^INV-2"))
+    assert errors == []
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
 def test_a_misdirected_payment_of_a_face_and_its_debit_memo_says_the_memo_is_ours(model):
     # TQL pays us 1,200.00 for INV-1 (Summit holds its 1,000.00 face; 200.00 of
     # detention billed on it is ours), marked misdirected: 200.00 beyond what is left

@@ -564,6 +564,8 @@ def settle_payment(settler: Settler, event: Event) -> None:
     else:
         found = _shares_of(states, amount)
         shares = [(s, share, None) for s, share in zip(states, found, strict=True)]
+        if amount > 0:
+            _ask_about_held_unpaid(settler, event, shares, amount)
     first = states[0]
     where = (event.index, first.invoice.account, first.currency)
     record = settler.result.payment_shares.setdefault(where, [])
@@ -575,6 +577,33 @@ def settle_payment(settler: Settler, event: Event) -> None:
     ]
     if amount > 0:
         settler.shared_payments.setdefault(key, []).append(applied)
+
+
+def _ask_about_held_unpaid(
+    settler: Settler,
+    event: Event,
+    shares: list[tuple[InvoiceState, Decimal, Decimal | None]],
+    amount: Decimal,
+) -> None:
+    """``FCT136`` when a payment of several invoices links one a factor holds and pays it
+    nothing (it owes you nothing, the others take the whole check): the remittance names
+    it, so part of the check may be the factor's, owed to it with no word otherwise."""
+    for state, share, _ in shares:
+        if share or not factor_holds(state):
+            continue
+        number = state.invoice.number
+        factor = settler.book.agreements.display(state.factor)
+        others = ", ".join(s.invoice.number for s, paid, _ in shares if paid)
+        message = (
+            f"This payment links invoice {number}, which factor '{factor}' holds "
+            f"({state.describe()}), but what the other invoices it links owe you takes the "
+            f"whole of it ({others}), so none of its {amount:,.2f} {state.currency} is "
+            f"booked to {number}. If part of it pays {number}, that part is owed to the "
+            f"factor: write it as a bank line of its own marked factoring: "
+            f'"{MISDIRECTED}" linking {number}, and the rest as this payment; if the '
+            f"check does not pay {number}, drop the link ^{number}"
+        )
+        settler.error("FCT136", message, event)
 
 
 def _shares_of(states: list[InvoiceState], amount: Decimal) -> list[Decimal]:
