@@ -587,13 +587,18 @@ def mark_duplicates(
     given by the bank, so the booked entry of an id is that line, whatever was edited.
     """
     known: dict[str, Any] = {}
+    # The entries of an id the ledger holds more than once (a line split by hand into
+    # two entries that kept its id): rare, so kept apart from `known`.
+    repeated: dict[str, list[Any]] = {}
     balances: dict[tuple[Any, ...], Any] = {}
     for entry in existing:
         meta = entry.meta
         if meta is not None:
             value = meta.get(ID_KEY)
             if value is not None:
-                known.setdefault(value, entry)
+                first = known.setdefault(value, entry)
+                if first is not entry:
+                    repeated.setdefault(value, [first]).append(entry)
         if similar and isinstance(entry, data.Balance):
             held = entry.amount
             balances.setdefault((entry.date, entry.account, held.number, held.currency), entry)
@@ -601,7 +606,8 @@ def mark_duplicates(
     for entry in entries:
         value = entry.meta.get(ID_KEY) if entry.meta is not None else None
         if similar and value is not None and value in known:
-            value = _own_id(entry, known[value], value, content_ids)
+            booked = repeated.get(value, [known[value]])
+            value = _booked_id(entry, booked, value, known, content_ids)
         if value is not None and value in known:
             entry.meta["__duplicate__"] = other = known[value]
             taken.add(id(other))
@@ -610,63 +616,84 @@ def mark_duplicates(
             match = balances.get((entry.date, entry.account, held.number, held.currency))
             if match is not None:
                 entry.meta["__duplicate__"] = match
-    return dedup.mark_similar(entries, existing, taken) if similar else 0
+    return dedup.mark_similar(entries, existing, taken, signs=True) if similar else 0
 
 
 # The note on a bank line whose id the bank gave another line before.
 REUSED_KEY = "import-id-reused"
 
 
-def _own_id(entry: Any, booked: Any, value: str, content_ids: bool) -> str:
-    """The id of a bank line: its own, unless the booked line of that id is another
-    line (another amount, or more than a few days apart: a bank that reuses its
-    transaction ids, FITID 1 each week). Then the line keeps an id of its own, made of
-    the reused one, its date and its amount, and a note says so; it is imported, and
-    found again as a duplicate when the file is imported again.
+def _booked_id(
+    entry: Any, booked: list[Any], value: str, known: dict[str, Any], content_ids: bool
+) -> str:
+    """The id a bank line is known by in the ledger, whose entries of its id are `booked`.
 
-    The booked line is compared by what it posts to the line's account (the bookkeeper
-    may have split it, or written the bank posting last). An id made of the line's
-    content (`content_ids`) is never reused: a booked entry of another amount or date
-    is this line edited by hand, and the duplicate says what differs."""
-    if not (isinstance(entry, data.Transaction) and isinstance(booked, data.Transaction)):
+    The booked entry of a line's id, dated within a few days of it, is that line, whatever
+    it posts now: the bookkeeper corrected its cents, split it (the entries that kept its
+    id are added up) or wrote the factor report's amount; it is never imported again,
+    and a note says what differs. Dated further away, it is another line of an id the bank
+    reuses (FITID 1 in each week's download): the line gets an id of its own, made of the
+    reused one, its date and its amount, is imported with a note, and is found by that id
+    when the file is imported again. An id made of the line's content (`content_ids`) is
+    never reused: its booked entry is this line, at any date.
+    """
+    first = booked[0]
+    if not (isinstance(entry, data.Transaction) and isinstance(first, data.Transaction)):
         return value
-    if not entry.postings or not booked.postings:
+    if not entry.postings:
         return value
     mine = entry.postings[0]
     theirs = _posted(booked, mine.account)
-    if mine.units == theirs and abs((entry.date - booked.date).days) <= REUSED_DAYS:
-        return value
-    where = f"{(booked.meta or {}).get('filename')}:{(booked.meta or {}).get('lineno')}"
-    # (None: the booked entry moved to another account, or posts it in two currencies.)
-    shown = theirs if theirs is not None else f"nothing on {mine.account} (in one currency)"
-    if content_ids:
-        if mine.units != theirs or entry.date != booked.date:
-            entry.meta[CHANGED_KEY] = (
-                f"the statement has {mine.units} on {entry.date}, the booked entry ({where}) "
-                f"{shown} on {booked.date}: it is this line, edited by hand, and is not "
-                "imported again; correct the booked entry if the statement is right"
-            )
+    near = abs((entry.date - first.date).days) <= REUSED_DAYS
+    if mine.units == theirs and near:
         return value
     own = f"{value}-{entry.date:%Y%m%d}-{mine.units.number if mine.units else ''}"
+    if not content_ids and own in known:
+        return own  # booked before as a line of its own
+    where = f"{(first.meta or {}).get('filename')}:{(first.meta or {}).get('lineno')}"
+    # (None: the booked entry moved to another account, or posts it in two currencies.)
+    shown = theirs if theirs is not None else f"nothing on {mine.account} (in one currency)"
+    if content_ids or near:
+        if len(booked) > 1:
+            where = f"{len(booked)} entries of its id, the first at {where}"
+        said = (
+            f"the statement has {mine.units} on {entry.date}, the booked entry ({where}) "
+            f"{shown} on {first.date}: it is this line, edited by hand, and is not "
+            "imported again; correct the booked entry if the statement is right"
+        )
+        if not content_ids:
+            # The bank may give its ids again (within days, rarely): uncommented, the
+            # line is found by an id of its own the next time.
+            entry.meta[ID_KEY] = own
+            said += (
+                "; if the bank gave this id to another line, uncomment it (it has an id of "
+                "its own) and delete this line"
+            )
+        entry.meta[CHANGED_KEY] = said
+        return value
     entry.meta[ID_KEY] = own
     entry.meta[REUSED_KEY] = (
-        f"the bank gave this line the id of another ({booked.date}, {shown}, booked "
+        f"the bank gave this line the id of another ({first.date}, {shown}, booked "
         f"at {where}): imported as a line of its own"
     )
     return own
 
 
-def _posted(entry: data.Transaction, account: str) -> Amount | None:
-    """What a transaction posts to an account in all, if in one currency (None else)."""
+def _posted(entries: list[Any], account: str) -> Amount | None:
+    """What the booked entries of one id post to an account in all, if in one currency
+    (None else): a line split by hand into entries that kept its id is added up."""
     numbers: list[Decimal] = []
     currencies = set()
-    for posting in entry.postings:
-        units = posting.units
-        if posting.account == account and units is not None:
-            if not isinstance(units.number, Decimal):
-                return None
-            numbers.append(units.number)
-            currencies.add(units.currency)
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        for posting in entry.postings:
+            units = posting.units
+            if posting.account == account and units is not None:
+                if not isinstance(units.number, Decimal):
+                    return None
+                numbers.append(units.number)
+                currencies.add(units.currency)
     if len(currencies) != 1:
         return None
     return Amount(sum(numbers, Decimal(0)), currencies.pop())

@@ -22,6 +22,10 @@ is marked the way beangulp marks a duplicate (`__duplicate__`: the extract print
 commented out, with the place of the entry it duplicates) and says why it is only
 probable (`probable-duplicate:`): a line that is not a duplicate is uncommented by hand.
 
+A line typed by hand with its sign the other way (the amount written on the wrong
+posting) is no duplicate to leave out (a refund of a charge is such a pair too): the line
+is imported with a note naming the typed entry (`sign-the-other-way:`).
+
 Each existing entry is the duplicate of one imported entry at most, the nearest in date;
 an entry already matched by its id is taken. The existing entries are indexed by
 (account, amount, currency), each key's dates sorted, so each imported entry costs a
@@ -45,6 +49,8 @@ WORKING_DAYS = 2
 # The most calendar days two working days span (Thursday to Monday).
 WINDOW = datetime.timedelta(days=4)
 NOTE_KEY = "probable-duplicate"
+# The note on an imported line the ledger may hold typed with its sign the other way.
+SIGN_KEY = "sign-the-other-way"
 _DUPLICATE = "__duplicate__"
 # (account, number, currency) of the posting an imported entry is matched by.
 Key = tuple[str, Decimal, str]
@@ -89,9 +95,12 @@ class Similar:
         self._taken = taken
         self.comparisons = 0
 
-    def match(self, entry: data.Transaction, key: Key, agreeing: bool = False) -> Any | None:
+    def match(
+        self, entry: data.Transaction, key: Key, agreeing: bool = False, typed: bool = False
+    ) -> Any | None:
         """The nearest untaken existing entry of the key within the window, taken; with
-        `agreeing`, only one whose other side agrees with the entry's (`_agrees`)."""
+        `agreeing`, only one whose other side agrees with the entry's (`_agrees`); with
+        `typed`, only one typed by hand (without an import id)."""
         found = self._by_key.get(key)
         if found is None:
             return None
@@ -105,6 +114,8 @@ class Similar:
             if id(other) in self._taken or not _within(entry, other):
                 continue
             if agreeing and not _agrees(entry, other, key[0]):
+                continue
+            if typed and _IMPORTED in (other.meta or {}):
                 continue
             apart = (working_days_apart(day, entry.date), abs((day - entry.date).days))
             if best is None or apart < best[0]:
@@ -173,8 +184,12 @@ def working_days_apart(one: datetime.date, other: datetime.date) -> int:
     return count
 
 
-def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -> int:
-    """Mark the entries not yet marked that have a probable duplicate in `existing`.
+def mark_similar(
+    entries: list[Any], existing: Iterable[Any], taken: set[int], signs: bool = False
+) -> int:
+    """Mark the entries not yet marked that have a probable duplicate in `existing`; with
+    `signs` (a statement's lines), note those that have a line typed with its sign the
+    other way (`SIGN_KEY`).
 
     `taken` holds the ids (`id()`) of the existing entries already matched; the ones
     matched here are added. Returns the number of existing entries compared.
@@ -182,7 +197,10 @@ def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -
     keys = _unmarked(entries, line_key)
     if not keys:
         return 0
-    similar = Similar(set(keys.values()), existing, taken)
+    wanted = set(keys.values())
+    if signs:
+        wanted |= {_negated(key) for key in wanted}
+    similar = Similar(wanted, existing, taken)
     # First the entries whose other side agrees with the booked one's (of two factors'
     # deposits of one amount, the typed Lakeshore deposit is the Lakeshore line's), then
     # the rest, by account and amount alone.
@@ -194,7 +212,28 @@ def mark_similar(entries: list[Any], existing: Iterable[Any], taken: set[int]) -
             other = similar.match(entry, key, agreeing)
             if other is not None:
                 _mark(entry, other, "same account and amount", "line")
+    # Then a line the ledger holds typed by hand with its sign the other way (on the
+    # wrong posting): not a duplicate to leave out, as a refund of a charge is such a pair
+    # too, but the line is imported with a note naming it.
+    for entry in entries if signs else ():
+        key = keys.get(id(entry))
+        if key is None or _DUPLICATE in entry.meta or not key[1]:
+            continue
+        other = similar.match(entry, _negated(key), typed=True)
+        if other is not None:
+            where = f"{other.meta.get('filename')}:{other.meta.get('lineno')}"
+            entry.meta[SIGN_KEY] = (
+                f"the ledger has {-key[1]} {key[2]} on {key[0]} on {other.date} ({where}), "
+                "typed without an import-id: if it is this line with its sign written the "
+                "other way, correct that entry and delete this one; if it is another line "
+                "(a refund), delete this note"
+            )
     return similar.comparisons
+
+
+def _negated(key: Key) -> Key:
+    """The key of the same line with its sign the other way."""
+    return (key[0], -key[1], key[2])
 
 
 def _unmarked(entries: list[Any], key_of: Any) -> dict[int, Any]:

@@ -366,3 +366,30 @@ def test_a_line_booked_to_another_bank_account_says_so() -> None:
     note = again.meta["differs-from-ledger"]
     assert "None" not in note
     assert "nothing on Assets:Bank:Checking" in note
+
+
+def test_a_line_typed_with_its_sign_the_other_way_is_named_on_the_imported_line() -> None:
+    """The ELD subscription typed as +35.00 on the bank (the sign on the wrong posting):
+    the statement's -35.00 line matched nothing and was imported with no word, the
+    ledger holding both (the bank 35.00 off, where it should be -35.00: +35.00 - 35.00 =
+    0.00). It is still imported (a refund of a charge is such a pair too), and names the
+    typed entry, for the bookkeeper to correct its sign and delete one of the two."""
+    entries, _ = imported(TYPED.format(date="2025-02-04", amount="35.00"))
+    line = eld_line(entries)
+    assert "__duplicate__" not in line.meta  # imported: not lost
+    note = line.meta[dedup.SIGN_KEY]
+    assert note.startswith(
+        "the ledger has 35.00 USD on Assets:Bank:Checking on 2025-02-04 (<string>:4), "
+        "typed without an import-id"
+    )
+    # The same entry imported from a file (its sign is the bank's): no note.
+    entries, _ = imported(
+        TYPED.format(date="2025-02-04", amount="35.00").replace(
+            '"ELD subscription, typed from the receipt"\n',
+            '"refund"\n  import-id: "ofx-000000000009"\n',
+        )
+    )
+    assert dedup.SIGN_KEY not in eld_line(entries).meta
+    # Three working days apart: no note (2025-01-31, Friday, to Wednesday 02-05).
+    entries, _ = imported(TYPED.format(date="2025-01-31", amount="35.00"))
+    assert dedup.SIGN_KEY not in eld_line(entries).meta
