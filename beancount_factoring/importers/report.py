@@ -362,7 +362,10 @@ class Report:
 
         if not any(filled(position) for _, position in totals.columns):
             return None
-        return DATA if any(filled(index.get(field)) for field in IDENTITY) else TOTAL
+        # (A count beside the label, `Total,,2 invoices,...`, is no name of a row.)
+        own = [index[field] for field in IDENTITY if filled(index.get(field))]
+        named = any(not _COUNT.fullmatch(text_of(cells[position])) for position in own)
+        return DATA if named else TOTAL
 
     def _footer(self, line: int, cells: Sequence[Cell], key: int, label: str | None) -> None:
         """FCT205 if a row left out as a footer (its key field empty) fills more than half
@@ -446,6 +449,12 @@ OWNING = ("reference", "debtor", "debtor_id", "load", "invoice_date")
 DATED = ("date", "batch_date")
 # A row of cash the factor holds for no invoice: no invoice number to lose.
 _UNAPPLIED = re.compile(r"unapplied|on account|unidentified|unallocated", re.IGNORECASE)
+# A count on a line of totals: `2`, `(2)`, `2 invoices`, `Count: 2`.
+_COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECASE)
+# A cell that is meant as an amount, read or not: a digit after at most a sign, a
+# bracket, a currency code and a currency sign (`$10.00 CR`, `(€10.00)`, `USD 10,00-`),
+# not a label that holds a number (`Recourse RF-10309`, `RF-10309`).
+_AMOUNT_LIKE = re.compile(r"[\s(+\-\u2212]*(?:[A-Z]{2,3}(?: [(+\-]?)?)?[^\w\s\-]{0,2}\s*\d")
 SUMMED = ("face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net", "paid",
           "short", "amount", "debit", "credit", "fees")  # fmt: skip
 
@@ -463,7 +472,8 @@ class Totals:
     """
 
     __slots__ = (
-        "_before", "_since", "_unreadable", "balance", "columns", "last", "positions", "report"
+        "_before", "_since", "_unreadable", "balance", "closed", "columns", "footers", "last",
+        "positions", "report",
     )  # fmt: skip
 
     def __init__(self, report: Report) -> None:
@@ -479,12 +489,16 @@ class Totals:
         # total may be its closing balance.
         self.last: list[Cell] = []
         self.balance = index.get("balance")
+        # The lines of the footers counted since the last total (named if it differs).
+        self.footers: list[int] = []
+        # The sums of the rows the last total closed, until another row is counted.
+        self.closed: list[Decimal] | None = None
 
     def _number(self, line: int, field: str, cells: list[Cell], position: int) -> Decimal | None:
-        """A total's or a footer's figure; None for words without a digit (a footer's
-        label, `Transfer Fee` under Deductions; `n/a`); FCT207 naming the cell for one
-        that cannot be read (`$10.00 CR`): left out, it would turn off the check of its
-        column without a word."""
+        """A total's or a footer's figure; None for words (a footer's label, `Transfer
+        Fee` or `Recourse RF-10309` under Deductions; `n/a`); FCT207 naming the cell for
+        an amount that cannot be read (`$10.00 CR`, `(€10.00)`): left out, it would turn
+        off the check of its column without a word."""
         value = cells[position] if position < len(cells) else ""
         if isinstance(value, Decimal):
             if value.is_finite():
@@ -492,12 +506,12 @@ class Totals:
             message = f"{text_of(value)!r} is not an amount"
         else:
             text = text_of(value)
-            if not text:
+            if not text.strip("-\u2013\u2014 "):  # empty, or a dash: nothing
                 return Decimal(0)
             try:
                 return self.report.numbers(text)
             except ValueError as exc:
-                if not any(map(str.isdigit, text)):
+                if not _AMOUNT_LIKE.match(text):
                     return None
                 message = str(exc)
         raise self.report.fail(
@@ -510,17 +524,37 @@ class Totals:
         )
 
     def footer(self, line: int, cells: list[Cell]) -> None:
-        """Add a footer's figures (`,,,,Transfer Fee,($10.00)`), each read or FCT207."""
+        """Add a footer's figures (`,,,,Transfer Fee,($10.00)`), each read or FCT207.
+
+        Right after a total, a footer whose every figure is that total's (or the sum of
+        all rows so far) restates it (`,,,,Net funds,"$3,703.12"`): not counted again."""
+        figures = [self._number(line, field, cells, position) for field, position in self.columns]
+        closed = self.closed
+        if closed is not None and any(figures):
+            overall = self._before
+            if all(
+                figure is None
+                or not figure
+                or abs(figure - closed[slot]) < HALF_CENT
+                or abs(figure - overall[slot]) < HALF_CENT
+                for slot, figure in enumerate(figures)
+            ):
+                return
+        self.closed = None
+        self.footers.append(line)
         since = self._since
-        for slot, (field, position) in enumerate(self.columns):
-            figure = self._number(line, field, cells, position)
-            if figure is not None:
+        for slot, figure in enumerate(figures):
+            if figure is None:
+                # A label where this column's amounts stand: the column's total may
+                # count what the label names, which no cell gives (not compared).
+                self._unreadable.add(slot)
+            else:
                 since[slot] += figure
 
     def add(self, cells: list[Cell]) -> None:
         """Add a data row's figures (in line: this runs for every row of the file). A
         cell that cannot be read is the row's own reading's error."""
-        self.last = cells
+        self.last, self.closed = cells, None
         count, since, numbers = len(cells), self._since, self.report.numbers
         for slot, position in self.positions:
             value = cells[position] if position < count else ""
@@ -555,16 +589,29 @@ class Totals:
                 if closing is None or abs(total - closing) < HALF_CENT:
                     continue  # a reserve ledger's total may be its closing balance
             raise self.report.fail(
-                line,
-                field,
-                f"the report's total {text_of(value)!r} is not the sum of its rows, {since}: "
-                "a row is missing or counted twice; download the report again",
-                code="FCT210",
+                line, field, self._differs(text_of(value), since), code="FCT210"
             )
         self._before = [
             before + since for before, since in zip(self._before, self._since, strict=True)
         ]
+        self.closed = self._since
         self._since = [Decimal(0)] * len(self.columns)
+        self.footers = []
+
+    def _differs(self, total: str, since: Decimal) -> str:
+        """FCT210's message: a total that is not the sum of its rows (and footers)."""
+        message = (
+            f"the report's total {total!r} is not the sum of its rows, {since}: a row is "
+            "missing or counted twice; download the report again"
+        )
+        if self.footers:
+            lines = ", ".join(map(str, self.footers[:5]))
+            message += (
+                f". The footer row(s) on line(s) {lines} are counted in it (a fee such as "
+                "`Transfer Fee`): if one of them is no fee but restates a sum (`Net "
+                "funds`), delete that row"
+            )
+        return message
 
     def _closing(self) -> Decimal | None:
         """The balance the last data row gives; None if the report gives none."""
@@ -731,7 +778,15 @@ class Row:
                 try:
                     return self.report.dates(text)
                 except ValueError as exc:
-                    raise self.fail(field, str(exc), code="FCT206") from None
+                    message = str(exc)
+                    if field in self.report.profile.key_fields:
+                        # (A reserve ledger's `Closing Balance` under its Date.)
+                        message += (
+                            "; if this row is a line of totals or balances, give the "
+                            "profile total_marker= a pattern that matches its label, e.g. "
+                            'r"totals?\\b|balance"'
+                        )
+                    raise self.fail(field, message, code="FCT206") from None
             if required:
                 raise self.fail(field, "the cell is empty; a date is required here", code="FCT205")
             return None

@@ -11,7 +11,9 @@ import pytest
 from beancount.parser import printer
 from factor_config import DOCUMENTS, importers
 
+from beancount_factoring.importers import profiles
 from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.factor import FactorReportImporter
 
 LAKESHORE = importers()["lakeshore"]
 SOURCE = DOCUMENTS / "lakeshore"
@@ -162,3 +164,83 @@ def test_a_totals_line_with_a_count_under_the_invoice_number(tmp_path: Path, lab
     wrong = edited(tmp_path, COLLECTIONS, {total: f'{label},,"$4,125.00"'}, "w.csv")
     error = failure(wrong)
     assert (error.line, error.column, error.code) == (5, "Invoice Amt", "FCT210"), str(error)
+
+
+TOTAL_3110 = 'Total,,,,,,"$4,025.00",,"$3,823.75",,$100.63,$10.00,$201.25,$0.00,"$3,703.12"'
+FEE = ",,,,,,,,,,,,,Transfer Fee,($10.00)\n"
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        ',,,,,,,,,,,,,Net funds,"$3,703.12"',
+        'Net funds,,,,,,,,,,,,,,"$3,703.12"',
+        'Net Funds Wired 03/03/2025,,,,,,,,,,,,,,"$3,703.12"',
+        # The report's net so far, 3,703.12 after schedule 3110 alone.
+        ',,,,,,,,,,,,,Net funds to date,"$3,703.12"',
+    ],
+)
+def test_a_net_funds_footer_that_restates_the_total(tmp_path: Path, footer: str) -> None:
+    """A footer below schedule 3110's total giving its Net Funded again (1,983.75 +
+    1,729.37 - 10.00 = 3,703.12): it was counted into schedule 3111's total, which then
+    was "not the sum of its rows" (FCT210 on line 10)."""
+    plain = postings(PURCHASE)
+    path = edited(tmp_path, PURCHASE, {TOTAL_3110: f"{TOTAL_3110}\n{footer}"})
+    assert postings(path) == plain
+
+
+def test_a_net_funds_footer_that_is_no_sum_is_named(tmp_path: Path) -> None:
+    # 3,713.12 is neither 3110's net (3,703.12) nor a fee: schedule 3111's total (line
+    # 10) is not its rows' sum, 1,512.00 - 10.00 + 3,713.12, and names the footer lines.
+    path = edited(
+        tmp_path, PURCHASE, {TOTAL_3110: f'{TOTAL_3110}\n,,,,,,,,,,,,,Net funds,"$3,713.12"'}
+    )
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (10, "Net Funded", "FCT210"), str(error)
+    assert "5215.12" in error.detail
+    assert "line(s) 7, 9" in error.detail and "delete that row" in error.detail
+
+
+@pytest.mark.parametrize("count", ["2 invoices", "2", "Count: 2", "(2)"])
+def test_a_totals_line_with_a_count_beside_its_label(tmp_path: Path, count: str) -> None:
+    """`Total,,2 invoices,,...`: the count under the Debtor is no name of a row."""
+    plain = postings(PURCHASE)
+    counted = TOTAL_3110.replace("Total,,", f"Total,,{count}")
+    assert postings(edited(tmp_path, PURCHASE, {TOTAL_3110: counted})) == plain
+    wrong = edited(tmp_path, PURCHASE, {TOTAL_3110: counted.replace("4,025", "4,125")}, "w.csv")
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (6, "Invoice Amount", "FCT210"), str(error)
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        ",,,,,,,,,,,,,Recourse RF-1101,($10.00)\n",  # a label that holds a number
+        ",,,,,,,,,,,,,RF-1101,($10.00)\n",
+        ",,,,,,,,,,,,,Transfer Fee,(USD 10.00)\n",  # the file's own currency
+        ",,,,,,,,,,,,,Transfer Fee,10.00-\n",
+    ],
+)
+def test_footers_read_as_they_are(tmp_path: Path, footer: str) -> None:
+    plain = postings(PURCHASE)
+    assert postings(edited(tmp_path, PURCHASE, {FEE: footer})) == plain
+
+
+def test_a_footer_whose_fee_is_a_dash_leaves_the_total_unmatched(tmp_path: Path) -> None:
+    # `-` is no fee (nor a label that turns the column's check off): the rows then add
+    # up to 1,983.75 + 1,729.37 = 3,713.12, not 3,703.12.
+    path = edited(tmp_path, PURCHASE, {FEE: ",,,,,,,,,,,,,Transfer Fee,-\n"})
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (6, "Net Funded", "FCT210"), str(error)
+
+
+def test_a_reserve_closing_balance_line_says_how_to_leave_it_out(tmp_path: Path) -> None:
+    path = edited(tmp_path, RESERVE, {"Total,,,,,$82.00,": "Closing Balance,,,,,,$82.00"})
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (7, "Date", "FCT206"), str(error)
+    assert "total_marker=" in error.detail
+    # And the pattern it gives leaves the line out (as the Total line was).
+    marker = profiles.LAKESHORE_RESERVE.replace(total_marker=r"totals?\b|balance")
+    importer = FactorReportImporter(marker, "Lakeshore", bank="Assets:Bank:Checking")
+    found = importer.extract(str(path), [])
+    assert [e.date for e in found] == [e.date for e in LAKESHORE.extract(str(RESERVE), [])]
