@@ -256,9 +256,8 @@ class Report:
         index = self.index
         width = max(index.values()) + 1
         keys = [index[key] for key in self.profile.key_fields]
-        marked = self.profile.total_pattern.match
-        # (Tried only on a row with a key field empty: the marker elsewhere in the label,
-        # `Grand Total`, `Erä 5501 yhteensä`.)
+        # The total marker anywhere in a row's label: `Total`, `Grand Total`, `Subtotal
+        # March`, `Erä 5501 yhteensä` (what the row then is: Report._marked).
         labelled = self.profile.total_pattern.search
         text_file = not is_xlsx(self.path)
         totals = Totals(self)
@@ -280,8 +279,9 @@ class Report:
                 raise header_again(self.path, line, header)
             if first in titles:
                 self._title_again(line, cells)
-            if marked(first) and self._is_total(cells, first, keys):
-                totals.check(line, cells)
+            kind = self._marked(cells, first, keys, totals) if labelled(first) else None
+            if kind is TOTAL:
+                totals.check(line, cells)  # FCT210 if they are not its sums
                 continue
             if count < width and text_file and sum(map(bool, map(text_of, cells))) > 1:
                 raise self._short(line, count)
@@ -292,12 +292,8 @@ class Report:
             for key in keys:
                 value = cells[key] if key < count else ""
                 if not (value.strip() if type(value) is str else text_of(value)):
-                    kind = self._labelled(cells, first, totals) if labelled(first) else None
-                    if kind is TOTAL:
-                        totals.check(line, cells)  # FCT210 if they are not its sums
-                        break
                     self._footer(line, cells, key, first if kind is not None else None)
-                    totals.add(cells)  # the total adds a footer's fee up too
+                    totals.footer(line, cells)  # the total adds a footer's fee up too
                     break  # a footer such as ",,,,Wire Fee,($25.00)", or a note
             else:
                 totals.add(cells)
@@ -317,16 +313,36 @@ class Report:
         )
         raise ImportFailure(self.path, line, message, self.header.names[0] or None, code="FCT210")
 
-    def _labelled(self, cells: list[Cell], label: str, totals: Totals) -> str | None:
-        """What a row without its key fields is, its label holding the total marker past
-        its start (`Grand Total`, `Subtotal 3110`): TOTAL when it gives a summed figure
-        and no date or name of a row (`Grand Total,,,,"$4,025.00",95.00%,...`); DATA when
-        it gives both (`CARGO TOTAL,,03/04/2025,...`: a debtor that lost its invoice
-        number); None when it gives no summed figure (a note: `Fees are included in the
-        total`), or its label stands in a column that describes rows or holds money
-        (`Transfer Fee total` under the deductions: a footer)."""
-        index = self.index
+    def _marked(
+        self, cells: list[Cell], label: str, keys: list[int], totals: Totals
+    ) -> str | None:
+        """What a row is whose label (its first filled cell) holds the total marker
+        anywhere (`Total`, `Grand Total`, `Subtotal March`, `March subtotal`).
+
+        With its key fields empty, what `_labelled` says. With them filled, TOTAL when the
+        label stands in a key field (a reserve ledger's `Subtotal March` under the date)
+        and the row gives no date or name of its own, or when the key holds a count
+        (`Grand Total,,,,2 invoices,,"$4,025.00"`: no date or name either); DATA otherwise
+        (a debtor called `Total Logistics LLC` with its invoice number and dates)."""
         at = next((i for i, cell in enumerate(cells) if text_of(cell) == label), 0)
+        kind = self._labelled(cells, at, totals)
+        count = len(cells)
+        if not all(key < count and text_of(cells[key]) for key in keys):
+            return kind
+        if at in keys:
+            # (No summed figure at all: still no row, its key is a label; left out.)
+            return DATA if kind is DATA else TOTAL
+        return TOTAL if kind is TOTAL else DATA
+
+    def _labelled(self, cells: list[Cell], at: int, totals: Totals) -> str | None:
+        """What a row is whose label, at cell ``at``, holds the total marker: TOTAL when
+        it gives a summed figure and no date or name of a row (`Grand Total,,,,
+        "$4,025.00",95.00%,...`); DATA when it gives both (`CARGO TOTAL,,03/04/2025,...`:
+        a debtor that lost its invoice number); None when it gives no summed figure (a
+        note: `Fees are included in the total`), or its label stands in a column that
+        describes rows or holds money (`Transfer Fee total` under the deductions: a
+        footer)."""
+        index = self.index
         # (A reserve statement's label of a total stands where its rows describe
         # themselves: its key is the date.)
         describing = DESCRIBING if self.profile.kind != "reserve" else ()
@@ -346,7 +362,10 @@ class Report:
 
         if not any(filled(position) for _, position in totals.columns):
             return None
-        return DATA if any(filled(index.get(field)) for field in IDENTITY) else TOTAL
+        # (A count beside the label, `Total,,2 invoices,...`, is no name of a row.)
+        own = [index[field] for field in IDENTITY if filled(index.get(field))]
+        named = any(not _COUNT.fullmatch(text_of(cells[position])) for position in own)
+        return DATA if named else TOTAL
 
     def _footer(self, line: int, cells: Sequence[Cell], key: int, label: str | None) -> None:
         """FCT205 if a row left out as a footer (its key field empty) fills more than half
@@ -377,8 +396,8 @@ class Report:
             message = (
                 f"the row's label {label!r} holds the total marker, but the row gives a "
                 f"date or a name of its own: if it is a row whose {column!r} was lost, "
-                "fill it in; if it is a line of totals, give the profile total_marker= a "
-                "pattern that matches the start of its label"
+                "fill it in; if it is a line of totals, delete the row (a total is only "
+                "checked against the rows, never booked)"
             )
         raise ImportFailure(self.path, line, message, column, code="FCT205")
 
@@ -417,15 +436,6 @@ class Report:
             code="FCT204",
         )
 
-    @staticmethod
-    def _is_total(cells: list[Cell], first: str, keys: list[int]) -> bool:
-        """A marked row is a total unless it has its key fields: a debtor named
-        "TOTAL QUALITY LOGISTICS" in the first column is data, not a total."""
-        texts = [text_of(cell) for cell in cells]
-        if any(i >= len(texts) or not texts[i] for i in keys):
-            return True
-        return texts.index(first) in keys
-
 
 # The fields a total row adds up; a reserve ledger's total may be its closing balance.
 # What a row labelled with the total marker past its start is (Report._labelled), and
@@ -439,6 +449,12 @@ OWNING = ("reference", "debtor", "debtor_id", "load", "invoice_date")
 DATED = ("date", "batch_date")
 # A row of cash the factor holds for no invoice: no invoice number to lose.
 _UNAPPLIED = re.compile(r"unapplied|on account|unidentified|unallocated", re.IGNORECASE)
+# A count on a line of totals: `2`, `(2)`, `2 invoices`, `Count: 2`.
+_COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECASE)
+# A cell that is meant as an amount, read or not: a digit after at most a sign, a
+# bracket, a currency code and a currency sign (`$10.00 CR`, `(€10.00)`, `USD 10,00-`),
+# not a label that holds a number (`Recourse RF-10309`, `RF-10309`).
+_AMOUNT_LIKE = re.compile(r"[\s(+\-\u2212]*(?:[A-Z]{2,3}(?: [(+\-]?)?)?[^\w\s\-]{0,2}\s*\d")
 SUMMED = ("face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net", "paid",
           "short", "amount", "debit", "credit", "fees")  # fmt: skip
 
@@ -449,11 +465,16 @@ class Totals:
     A total row (``Total,,,,"$4,025.00","$3,975.00"``) adds up the rows since the last
     total (a subtotal of a batch) or since the header (a grand total). A row dropped
     from the file, or one counted twice, makes it differ: an ``FCT210`` error on the
-    total row. A cell that is not a number, in a row or a total, is not compared (the
-    row's own reading reports it).
+    total row. A data row's cell that is not a number is its own reading's error (a
+    column no reading needs is then not compared); a total's or a footer's is an error
+    here (`$10.00 CR`), unless it holds no digit (a footer's label, `n/a`). A reserve
+    ledger's total of its amounts may be its closing balance, the last row's.
     """
 
-    __slots__ = ("_before", "_since", "_unreadable", "columns", "positions", "report")
+    __slots__ = (
+        "_before", "_since", "_unreadable", "balance", "closed", "columns", "footers", "last",
+        "positions", "report",
+    )  # fmt: skip
 
     def __init__(self, report: Report) -> None:
         self.report = report
@@ -464,21 +485,76 @@ class Totals:
         self._since = [Decimal(0)] * len(self.columns)
         self._before = [Decimal(0)] * len(self.columns)
         self._unreadable: set[int] = set()
+        # The last data row's cells, and where its balance stands: a reserve ledger's
+        # total may be its closing balance.
+        self.last: list[Cell] = []
+        self.balance = index.get("balance")
+        # The lines of the footers counted since the last total (named if it differs).
+        self.footers: list[int] = []
+        # The sums of the rows the last total closed, until another row is counted.
+        self.closed: list[Decimal] | None = None
 
-    def _number(self, cells: list[Cell], position: int) -> Decimal | None:
+    def _number(self, line: int, field: str, cells: list[Cell], position: int) -> Decimal | None:
+        """A total's or a footer's figure; None for words (a footer's label, `Transfer
+        Fee` or `Recourse RF-10309` under Deductions; `n/a`); FCT207 naming the cell for
+        an amount that cannot be read (`$10.00 CR`, `(€10.00)`): left out, it would turn
+        off the check of its column without a word."""
         value = cells[position] if position < len(cells) else ""
         if isinstance(value, Decimal):
-            return value
-        text = text_of(value)
-        if not text:
-            return Decimal(0)
-        try:
-            return self.report.numbers(text)
-        except ValueError:
-            return None
+            if value.is_finite():
+                return value
+            message = f"{text_of(value)!r} is not an amount"
+        else:
+            text = text_of(value)
+            if not text.strip("-\u2013\u2014 "):  # empty, or a dash: nothing
+                return Decimal(0)
+            try:
+                return self.report.numbers(text)
+            except ValueError as exc:
+                if not _AMOUNT_LIKE.match(text):
+                    return None
+                message = str(exc)
+        raise self.report.fail(
+            line,
+            field,
+            f"{message}; this row is a line of totals or a footer (a fee or a note below "
+            "the rows), whose figures are checked against the report's rows: correct the "
+            "cell as the report's other amounts are written, or delete the row",
+            code="FCT207",
+        )
+
+    def footer(self, line: int, cells: list[Cell]) -> None:
+        """Add a footer's figures (`,,,,Transfer Fee,($10.00)`), each read or FCT207.
+
+        Right after a total, a footer whose every figure is that total's (or the sum of
+        all rows so far) restates it (`,,,,Net funds,"$3,703.12"`): not counted again."""
+        figures = [self._number(line, field, cells, position) for field, position in self.columns]
+        closed = self.closed
+        if closed is not None and any(figures):
+            overall = self._before
+            if all(
+                figure is None
+                or not figure
+                or abs(figure - closed[slot]) < HALF_CENT
+                or abs(figure - overall[slot]) < HALF_CENT
+                for slot, figure in enumerate(figures)
+            ):
+                return
+        self.closed = None
+        self.footers.append(line)
+        since = self._since
+        for slot, figure in enumerate(figures):
+            if figure is None:
+                # A label where this column's amounts stand: the column's total may
+                # count what the label names, which no cell gives (not compared).
+                self._unreadable.add(slot)
+            else:
+                since[slot] += figure
 
     def add(self, cells: list[Cell]) -> None:
-        """Add a row's figures (in line: this runs for every row of the file)."""
+        """Add a data row's figures (in line: this runs for every row of the file). A
+        cell that cannot be read is the row's own reading's error."""
+        self.last, self.closed = cells, None
         count, since, numbers = len(cells), self._since, self.report.numbers
         for slot, position in self.positions:
             value = cells[position] if position < count else ""
@@ -499,28 +575,56 @@ class Totals:
         """ImportFailure if a filled cell of the total row is neither sum."""
         for slot, (field, position) in enumerate(self.columns):
             value = cells[position] if position < len(cells) else ""
-            if slot in self._unreadable or not text_of(value):
+            if not text_of(value):
                 continue
-            total = self._number(cells, position)
-            if total is None or not total.is_finite():
-                continue
+            total = self._number(line, field, cells, position)
+            if total is None or slot in self._unreadable:
+                continue  # (a row's cell its reading does not need: nothing to compare)
             since = self._since[slot]
             overall = self._before[slot] + since
             if abs(total - since) < HALF_CENT or abs(total - overall) < HALF_CENT:
                 continue
             if field == "amount" and self.report.profile.kind == "reserve":
-                continue  # a reserve ledger's total may be its closing balance
+                closing = self._closing()
+                if closing is None or abs(total - closing) < HALF_CENT:
+                    continue  # a reserve ledger's total may be its closing balance
             raise self.report.fail(
-                line,
-                field,
-                f"the report's total {text_of(value)!r} is not the sum of its rows, {since}: "
-                "a row is missing or counted twice; download the report again",
-                code="FCT210",
+                line, field, self._differs(text_of(value), since), code="FCT210"
             )
         self._before = [
             before + since for before, since in zip(self._before, self._since, strict=True)
         ]
+        self.closed = self._since
         self._since = [Decimal(0)] * len(self.columns)
+        self.footers = []
+
+    def _differs(self, total: str, since: Decimal) -> str:
+        """FCT210's message: a total that is not the sum of its rows (and footers)."""
+        message = (
+            f"the report's total {total!r} is not the sum of its rows, {since}: a row is "
+            "missing or counted twice; download the report again"
+        )
+        if self.footers:
+            lines = ", ".join(map(str, self.footers[:5]))
+            message += (
+                f". The footer row(s) on line(s) {lines} are counted in it (a fee such as "
+                "`Transfer Fee`): if one of them is no fee but restates a sum (`Net "
+                "funds`), delete that row"
+            )
+        return message
+
+    def _closing(self) -> Decimal | None:
+        """The balance the last data row gives; None if the report gives none."""
+        position, last = self.balance, self.last
+        if position is None or position >= len(last):
+            return None
+        value = last[position]
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return self.report.numbers(text_of(value)) if text_of(value) else None
+        except ValueError:
+            return None
 
 
 class Row:
@@ -674,7 +778,15 @@ class Row:
                 try:
                     return self.report.dates(text)
                 except ValueError as exc:
-                    raise self.fail(field, str(exc), code="FCT206") from None
+                    message = str(exc)
+                    if field in self.report.profile.key_fields:
+                        # (A reserve ledger's `Closing Balance` under its Date.)
+                        message += (
+                            "; if this row is a line of totals or balances, give the "
+                            "profile total_marker= a pattern that matches its label, e.g. "
+                            'r"totals?\\b|balance"'
+                        )
+                    raise self.fail(field, message, code="FCT206") from None
             if required:
                 raise self.fail(field, "the cell is empty; a date is required here", code="FCT205")
             return None

@@ -84,7 +84,7 @@ def test_each_error_of_a_row_says_how_to_fix_it(tmp_path: Path) -> None:
     # and a grand total whose label is not the profile's: each says what to do.
     cases = [
         ('"$1,825.00",($50.00)', '"-$1,825.00",($50.00)', "Paid", "FCT211", "delete the row"),
-        ("Total,,,,,,", "Grand Total,,,,3 invoices,,", "Invoice #", "FCT208", "total_marker="),
+        ("Total,,,,,,", "Gesamtsumme,,,,3 invoices,,", "Invoice #", "FCT208", "total_marker="),
         # The reserve ledger's opening balance, on a line of its own with no amount.
         (
             "\n03/03/2025,Purchase",

@@ -205,11 +205,15 @@ def two_releases(tmp_path: Path, second: str) -> Path:
     """The Lakeshore reserve report with its release of 151.25 on 04/08 as two of 75.00:
     on 04/07 and on ``second``."""
     doc = DOCUMENTS / "lakeshore" / "reserve_account_2025-04-30.csv"
-    text = doc.read_text(encoding="utf-8").replace(
-        "04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$82.00",
-        "04/07/2025,Release,ACH 77811,,Reserve release (rebate),($75.00),$158.25\n"
-        f"{second},Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
-    )
+    text = (
+        doc.read_text(encoding="utf-8")
+        .replace(
+            "04/08/2025,Release,ACH 77812,,Reserve release (rebate),($151.25),$82.00",
+            "04/07/2025,Release,ACH 77811,,Reserve release (rebate),($75.00),$158.25\n"
+            f"{second},Release,ACH 77813,,Reserve release (rebate),($75.00),$83.25",
+        )
+        .replace("Total,,,,,$82.00,", "Total,,,,,$83.25,")
+    )  # 82.00 + 151.25 - 75.00 - 75.00
     path = tmp_path / doc.name
     path.write_text(text, encoding="utf-8")
     return path
