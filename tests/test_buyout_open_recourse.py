@@ -350,3 +350,164 @@ def test_the_payoff_counts_the_old_factors_fee_to_the_day():
     _, errors = load(text.replace("10050.00", "9700.00"))
     assert codes(errors) == ["FCT170"]
     assert "difference -350.00 USD" in errors[0].message
+
+
+# The old factor's own events of the buyout day: before the buyout, as the payoff
+# letter counts them (the day's order puts a chargeback and a collected after it).
+SAME_DAY = {
+    "chargeback by payee": (
+        '2025-06-20 * "CHR" "Chargeback INV-2"',
+        '2025-07-01 * "LAKESHORE" "Chargeback INV-2"',
+    ),
+    "chargeback by factor:": (
+        '2025-06-20 * "CHR" "Chargeback INV-2" ^INV-2\n  factoring: "chargeback"\n',
+        '2025-07-01 * "CHR" "Chargeback INV-2" ^INV-2\n  factoring: "chargeback"\n'
+        '  factor: "Lakeshore"\n',
+    ),
+    "short pay by payee": (
+        '2025-06-21 * "CHR" "Short paid INV-3"',
+        '2025-07-01 * "LAKESHORE" "Short paid INV-3"',
+    ),
+}
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+@pytest.mark.parametrize("case", sorted(SAME_DAY))
+def test_the_old_factors_chargeback_or_short_pay_of_the_buyout_day_is_taken_over(case, model):
+    # As on 06-20 and 06-21 (the first test): 950.00 (INV-2's 1,000.00 less its 50.00
+    # reserve) and 150.00 (INV-3's 200.00 short less its 50.00) owed to Lakeshore move to
+    # Pinecrest, which nets them on 07-10; INV-2 and INV-3 are not bought (Pinecrest's 3%
+    # is on INV-1 alone: 60.00, 40.00 held). Before, the chargeback came after the buyout:
+    # FCT137 (Pinecrest has no recourse) or FCT133 (factor: names Lakeshore), and the
+    # short pay was Pinecrest's, its 3% of INV-3 charged (FCT120 at 07-10).
+    entries, errors = load(with_model(LEDGER.replace(*SAME_DAY[case]), model))
+    assert codes(errors) == []
+    moved = [leg for leg in legs(txn(entries, "Buyout")) if "Clearing" in leg[0]]
+    assert moved == [
+        (L_CLEARING, D("150.00"), "INV-3", "short-pay"),
+        (L_CLEARING, D("950.00"), "INV-2", "chargeback"),
+        (P_CLEARING, D("-950.00"), "INV-2", "chargeback"),
+        (P_CLEARING, D("-150.00"), "INV-3", "short-pay"),
+    ]
+    assert balance(entries, L_CLEARING) == balance(entries, P_CLEARING) == 0
+    assert balance(entries, L_RESERVE) == 0
+    assert balance(entries, P_RESERVE) == D("190.00")  # 40.00 + INV-4's 150.00
+
+
+def test_the_old_factors_part_payment_and_chargeback_of_the_buyout_day_keep_their_order():
+    # Lakeshore, on 07-01, the chargeback written first: CHR paid it 400.00 of INV-2, the
+    # rest charged back: 1,000.00 - 400.00 - 50.00 reserve = 550.00 owed, taken over with
+    # INV-3's 150.00. Pinecrest's 07-10 funding: 4,700.00 - 550.00 - 150.00 = 4,000.00.
+    text = LEDGER.replace(
+        '2025-06-20 * "CHR" "Chargeback INV-2" ^INV-2\n',
+        '2025-07-01 * "LAKESHORE" "Chargeback INV-2" ^INV-2\n',
+    ).replace(
+        '2025-06-21 * "CHR" "Short paid INV-3"',
+        '2025-07-01 * "LAKESHORE" "CHR paid part of INV-2" ^INV-2\n'
+        '  factoring: "collected"\n  paid: 400.00 USD\n  partial: TRUE\n\n'
+        '2025-06-21 * "CHR" "Short paid INV-3"',
+    )
+    entries, errors = load(text.replace("3600.00 USD", "4000.00 USD"))
+    assert codes(errors) == []
+    assert (P_CLEARING, D("-550.00"), "INV-2", "chargeback") in legs(txn(entries, "Buyout"))
+    assert balance(entries, L_CLEARING) == balance(entries, P_CLEARING) == 0
+
+
+FEE_OF_THE_DAY = (
+    '2025-07-01 * "Lakeshore" "Lien search" ^fee-lake-july\n  factoring: "fee"\n'
+    '  factor: "Lakeshore"\n  charge: "other"\n  amount: 75.00 USD\n\n'
+)
+
+
+def test_the_old_factors_fee_of_the_buyout_day_is_taken_over_and_in_the_payoff():
+    # Lakeshore's 75.00 fee of 07-01 (after the buyout before: left owed to Lakeshore, out
+    # of the payoff): Pinecrest nets it, 3,600.00 - 75.00 = 3,525.00; the payoff is
+    # 1,900.00 + 950.00 + 150.00 + 75.00 = 3,075.00.
+    text = LEDGER.replace(
+        '2025-07-01 * "Pinecrest Capital"', FEE_OF_THE_DAY + '2025-07-01 * "Pinecrest Capital"'
+    )
+    text = text.replace("3600.00 USD", "3525.00 USD").replace(
+        "^INV-4\n", "^INV-4 ^fee-lake-july\n"
+    )
+    text = text.replace('  from: "Lakeshore"\n', '  from: "Lakeshore"\n  amount: 3075.00 USD\n')
+    entries, errors = load(text)
+    assert codes(errors) == []
+    assert (P_CLEARING, D("-75.00"), None, "other-fee") in legs(txn(entries, "Buyout"))
+    assert balance(entries, L_CLEARING) == balance(entries, P_CLEARING) == 0
+    _, errors = load(text.replace("3075.00 USD", "3000.00 USD"))
+    assert codes(errors) == ["FCT170"]
+    assert "difference -75.00 USD" in errors[0].message
+
+
+def test_the_old_factors_chargeback_its_last_settlement_nets_the_same_day():
+    # Lakeshore charges INV-2 back on 07-01 and its deposit of that day nets the 950.00:
+    # the buyout takes INV-3's 150.00 alone (Pinecrest: 3,600.00 + 950.00 = 4,550.00).
+    text = LEDGER.replace(*SAME_DAY["chargeback by payee"]).replace(
+        '2025-07-01 * "Pinecrest Capital"',
+        '2025-07-01 * "LAKESHORE" "Last settlement" ^INV-2\n'
+        "  Assets:Bank:Checking   -950.00 USD\n  Assets:Factoring:Lakeshore:Clearing\n\n"
+        '2025-07-01 * "Pinecrest Capital"',
+    )
+    text = text.replace("3600.00 USD", "4550.00 USD").replace(
+        "^INV-2 ^INV-3 ^INV-4", "^INV-3 ^INV-4"
+    )
+    entries, errors = load(text)
+    assert codes(errors) == []
+    assert [leg for leg in legs(txn(entries, "Buyout")) if "Clearing" in leg[0]] == [
+        (L_CLEARING, D("150.00"), "INV-3", "short-pay"),
+        (P_CLEARING, D("-150.00"), "INV-3", "short-pay"),
+    ]
+    assert balance(entries, L_CLEARING) == balance(entries, P_CLEARING) == 0
+
+
+def test_the_old_factors_monthly_minimum_of_the_buyout_day_is_told():
+    # Lakeshore's June minimum, dated 06-30 (a Monday, the month's last day) as Pinecrest's
+    # buyout: worked out after the day's deposits and the buyout, it cannot be taken over.
+    text = LEDGER.replace(
+        '  payee: "LAKESHORE"\n',
+        '  payee: "LAKESHORE"\n'
+        "  monthly-minimum-volume: 10000.00 USD\n"
+        '  volume-shortfall-fee: "1%"\n',
+        1,
+    ).replace('2025-07-01 * "Pinecrest Capital"', '2025-06-30 * "Pinecrest Capital"')
+    text = until(text, "2025-07-05") + (
+        '\n2025-06-30 * "Lakeshore" "Minimum volume, June"\n  factoring: "fee"\n'
+        '  factor: "Lakeshore"\n  charge: "minimum-volume"\n  period: "2025-06"\n'
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert "dated 2025-06-30, the day 'Pinecrest' bought 'Lakeshore' out (<string>:" in message
+    assert "date the buyout the next day (2025-07-01)" in message
+    # The buyout dated the next day takes it over: June funded 0.00 of Lakeshore's
+    # 10,000.00 minimum, 1% of 10,000.00 = 100.00 owed to Pinecrest.
+    entries, errors = load(
+        text.replace('2025-06-30 * "Pinecrest Capital"', '2025-07-01 * "Pinecrest Capital"')
+    )
+    assert codes(errors) == []
+    taken = [leg for leg in legs(txn(entries, "Buyout")) if leg[2] is None]
+    assert taken == [
+        (L_CLEARING, D("100.00"), None, "minimum-volume-fee"),
+        (P_CLEARING, D("-100.00"), None, "minimum-volume-fee"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "paid: 3000.00 USD",
+        "partial: TRUE",
+        "recourse-amount: 950.00 USD",
+        'reason: "sold"',
+        'schedule: "10452"',
+        'transfer: "wire"',
+    ],
+)
+def test_a_key_no_buyout_reads_is_told(key):
+    text = until(LEDGER, "2025-07-05").replace(
+        '  from: "Lakeshore"\n', f'  from: "Lakeshore"\n  {key}\n'
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    name = key.split(":")[0]
+    assert f"The key {name}: is not read on a buyout" in errors[0].message

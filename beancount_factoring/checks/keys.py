@@ -78,6 +78,17 @@ OTHER_EVENTS_KEYS = {
 }
 # The keys of that list each of these events reads itself.
 READ_BY = {"chargeback": frozenset(("recourse-amount",)), "credit-loss": frozenset()}
+# A buyout reads these alone: every other key of an event on it was left out in
+# silence (a payoff written paid:, an invoice named by invoice: or schedule:).
+# (An ``invoice:`` makes it an invoice, which has its own FCT134: not said twice.)
+BUYOUT_KEYS = frozenset(("factoring", "factor", "from", "amount", "invoice"))
+BUYOUT_QUIET = BUYOUT_KEYS | SOURCE_KEYS
+# The events that read the keys of EVENT_KEYS that OTHER_EVENTS_KEYS does not list.
+READERS = OTHER_EVENTS_KEYS | {
+    "paid": "a collected event or a misdirected payment (what the customer paid)",
+    "partial": "a collected event (a payment in part)",
+    "reason": "a chargeback, a collected event, a credit loss or a misdirected payment",
+}
 # An event's keys with those Beancount gives every entry: metadata whose keys are all
 # among these has nothing to report (one subset test, where most events stop).
 EVENT_QUIET = EVENT_KEYS | SOURCE_KEYS
@@ -94,6 +105,8 @@ def check_keys(book: Book) -> list[FactoringError]:
             errors.extend(_check(entry.meta, EVENT_KEYS, entry, "event"))
         if event.kind in READ_BY:
             errors.extend(_of_other_events(entry, event.kind))
+        elif event.kind == "buyout" and not entry.meta.keys() <= BUYOUT_QUIET:
+            errors.extend(_not_on_a_buyout(entry))
         if event.kind == "schedule":
             for posting in entry.postings:
                 errors.extend(_check(posting.meta or {}, POSTING_KEYS, entry, "posting"))
@@ -115,6 +128,21 @@ def _of_other_events(entry: data.Transaction, kind: str) -> Iterable[FactoringEr
                 f"The key {key}: is not read on a {kind}, only on "
                 f"{OTHER_EVENTS_KEYS[key]}; the plugin books the {kind} as if {key}: were "
                 f"not there: remove it, or book the event it belongs to",
+                entry.meta,
+                entry,
+            )
+
+
+def _not_on_a_buyout(entry: data.Transaction) -> Iterable[FactoringError]:
+    """FCT134: a key of other events on a buyout, which reads none of them."""
+    for key in entry.meta:
+        if key in EVENT_KEYS and key not in BUYOUT_KEYS:
+            yield make_error(
+                "FCT134",
+                f"The key {key}: is not read on a buyout, only on {READERS[key]}; the "
+                f"plugin books the buyout as if {key}: were not there: the payoff letter's "
+                "figure is written amount:, the invoices a buyout takes are its links "
+                "(^INV-1001); remove it, or book the event it belongs to",
                 entry.meta,
                 entry,
             )

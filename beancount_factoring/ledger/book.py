@@ -103,34 +103,41 @@ def fits(number: Decimal) -> bool:
 
 # Within one day, events are applied in this order, so that a funding can net
 # a chargeback or release booked on the same day.
+# (Tens, so that the old factor's events of a buyout's day fit in before the buyout.)
 RANK = {
     "invoice": 0,
-    "payment": 1,
-    "misdirected-payment": 1,
-    "remittance": 3,
-    "fuel-advance": 3,
-    "schedule": 3,
-    "buyout": 4,
-    "chargeback": 6,
-    "collected": 7,
-    "credit-loss": 7,
-    "fee": 7,
+    "payment": 10,
+    "misdirected-payment": 10,
+    "remittance": 30,
+    "fuel-advance": 30,
+    "schedule": 30,
+    "buyout": 40,
+    "chargeback": 60,
+    "collected": 70,
+    "credit-loss": 70,
+    "fee": 70,
 }
 # A payment taken back (a check returned unpaid): after the day's payments, whatever
 # their order in the file, so that it gives back what its own check paid.
-TAKE_BACK_RANK = 2
+TAKE_BACK_RANK = 20
 # A part paid to the factor (collected, partial: TRUE): before the chargeback or the
 # credit loss of the rest and the last payment of its day, as a payment to us of that
 # day is, whatever their order in the files (after a buyout: the new factor's).
-PART_RANK = 5
-LUMP_RANK = 8
+PART_RANK = 50
+# The old factor's own chargebacks, payments collected, credit losses and fees of the
+# day it is bought out (named by factor:, account or payee): before the buyout, in
+# their order among themselves (35, 36, 37), since its payoff letter counts them;
+# the buyout takes over what they leave owed, as it does the earlier days' (ledger.md
+# 6.12). Its deposits of that day stay after the buyout: they net what they name.
+BEFORE_BUYOUT = {PART_RANK: 35, RANK["chargeback"]: 36, RANK["fee"]: 37}
+LUMP_RANK = 80
 # A deposit that names nothing is allocated by amount to what is still open: after the
 # day's deposits that name what they settle (those are facts; an allocation is a guess
 # that must not take an item a named deposit of the same day settles).
-UNNAMED_RANK = 9
+UNNAMED_RANK = 90
 # A monthly minimum dated the last day of its month (a month-end statement) is worked
 # out from the whole month: after every deposit of that day, named or not.
-MONTH_END_RANK = 10
+MONTH_END_RANK = 100
 MONTH_MINIMUMS = ("minimum-volume", "monthly-minimum-fee")
 PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 # The source beancount.plugins.auto_accounts gives the ``open`` directives it adds.
@@ -233,6 +240,47 @@ class Book:
         return sorted(self.events, key=lambda e: (e.date, e.rank, e.index))
 
 
+def _before_buyouts(book: Book) -> None:
+    """Rank the old factor's own events of a buyout's day before the buyout (see
+    BEFORE_BUYOUT); FCT134 on its monthly minimum of that day, which cannot be."""
+    buyouts: dict[tuple[datetime.date, str], Event] = {}
+    for event in book.events:
+        if event.kind == "buyout":
+            old = event.entry.meta.get("from")
+            if isinstance(old, str) and book.agreements.known(old):
+                buyouts.setdefault((event.date, old.strip().lower()), event)
+    if not buyouts:
+        return
+    for event in book.events:
+        buyout = buyouts.get((event.date, event.factor or ""))
+        if buyout is None:
+            continue
+        if event.rank in BEFORE_BUYOUT and event.kind != "payment":
+            event.rank = BEFORE_BUYOUT[event.rank]
+        elif event.rank == MONTH_END_RANK:
+            book.errors.append(_minimum_on_buyout_day(book, event, buyout))
+
+
+def _minimum_on_buyout_day(book: Book, event: Event, buyout: Event) -> FactoringError:
+    """FCT134: the old factor's monthly minimum dated its buyout's day. Worked out after
+    that day's deposits and the buyout (whose fees to the day count in it), it cannot
+    be before the buyout, which would take it over: it would stay owed to the old
+    factor in silence, out of the payoff."""
+    entry, names = event.entry, book.agreements
+    where = f"{buyout.entry.meta.get('filename')}:{buyout.entry.meta.get('lineno')}"
+    old, new = names.display(event.factor), names.display(buyout.factor)
+    message = (
+        f"This {entry.meta.get('charge')} fee of '{old}' is dated {event.date}, the day "
+        f"'{new}' bought '{old}' out ({where}): a monthly minimum dated its month's last "
+        "day is worked out after that day's deposits and buyout, so the buyout cannot take "
+        f"it over, and it would stay owed to '{old}', out of the payoff. If the payoff "
+        f"letter counts it, date the buyout the next day "
+        f"({event.date + datetime.timedelta(days=1)}); if '{old}' charged it after the "
+        "payoff, date it the day it charged it"
+    )
+    return make_error("FCT134", message, entry.meta, entry)
+
+
 def in_order(size: int, *groups: Iterable[int]) -> Iterator[int]:
     """The positions of ``groups`` (below ``size``), each once, in ascending order.
 
@@ -316,6 +364,7 @@ def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Bo
                 event.invoices or event.schedules or event.charges or event.unknown
             ):
                 event.rank = UNNAMED_RANK
+    _before_buyouts(book)
     _unquoted_on_postings(book)
     unknown = {link for event in book.events for link in event.unknown}
     if unknown:
