@@ -610,11 +610,39 @@ def _funding_commit(
         _wrong_fee_currency(settler, event, terms, state)
         return None
     if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
-        settler.error("FCT131", f"Invoice {number} is already paid and cannot be funded", event)
+        settler.error("FCT131", _paid_before_funding(settler, state, terms), event)
         return None
     if state.direct_paid and paid_in_part(settler, event, state, "funded"):
         return None
     return [(FUND, state, state.split(terms), terms)]
+
+
+def _paid_before_funding(settler: Settler, state: InvoiceState, terms: Agreement) -> str:
+    """FCT131's message for a funding of an invoice already paid: to you, what that
+    means (the factor advanced on an invoice it will not collect) and what to book."""
+    said = f"Invoice {state.invoice.number} is already paid and cannot be funded"
+    if state.collected_on or not state.direct_paid:
+        return said
+    factor = settler.book.agreements.display(terms.name)
+    when = ""
+    if state.scheduled_on is not None and terms.loan:
+        # Only pledged on a schedule, the invoice was the carrier's to collect (FCT133
+        # refuses a misdirected-payment then): the funding is what makes the cash owed.
+        when = (
+            f"; only on schedule {state.schedule or state.scheduled_on} (loan model), it "
+            "was yours to collect then"
+        )
+    return (
+        f"{said}: its customer paid you {state.direct_paid:,.2f} {state.currency} (a "
+        f"transaction with its link credits its receivable){when}. Funded now, {factor} has "
+        "advanced on an invoice its customer will not pay it and needs its advance back: "
+        f"the payment is owed to {factor}. To keep the funding, book that payment to a "
+        f"liability account of your own (money owed to {factor}; not the agreement's "
+        "due-to-factor account) instead of the receivable, without the invoice's link; "
+        f"book your wire of it to {factor}, or the part of a later deposit that nets it, to "
+        f'that account; and {factor}\'s report that the invoice is paid as a "collected" '
+        "event, which repays the advance and clears the invoice"
+    )
 
 
 def _wrong_fee_currency(
