@@ -265,12 +265,10 @@ def test_fct131__the_booking_it_advises_ties_out(model):
     # Bank: 2,000.00 + 1,860.00 - 2,000.00 + 100.00 = 1,960.00 (2,000.00 less the 40.00
     # fee); the receivable, the advances and the payable end at zero, in either model.
     ledger = LOAN_PAID_THEN_FUNDED.replace('  model: "loan"', f'  model: "{model}"')
+    paid = '"TQL paid us" ^INV-1001\n  Assets:Bank:Checking         2000.00 USD\n  '
+    owed = '"TQL paid us"\n  Assets:Bank:Checking         2000.00 USD\n  '
     advised = (
-        ledger.replace(
-            '"TQL paid us" ^INV-1001\n  Assets:Bank:Checking         2000.00 USD\n  '
-            "Assets:Receivable:TQL",
-            '"TQL paid us"\n  Assets:Bank:Checking         2000.00 USD\n  Liabilities:Payable:Summit',
-        )
+        ledger.replace(paid + "Assets:Receivable:TQL", owed + "Liabilities:Payable:Summit")
         + """
 2025-03-07 * "Wire: TQL's payment of INV-1001 forwarded to Summit"
   Liabilities:Payable:Summit   2000.00 USD
