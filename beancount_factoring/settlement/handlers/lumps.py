@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, rewritten
+from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.schedule import in_thousandths, paid_in_part
@@ -676,6 +677,8 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
         code = "FCT130"
     else:
         code = "FCT133"
+    if code == "FCT130" and (hand := collection_hint(event.entry, state)):
+        reason += f". {hand}"
     settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
 
 
