@@ -253,25 +253,50 @@ def test_fct131__a_loan_invoice_paid_to_you_on_a_schedule_then_funded_says_what_
     assert "Invoice INV-1001 is already paid and cannot be funded" in message
     assert "its customer paid you 2,000.00 USD" in message
     assert "only on schedule 10452 (loan model), it was yours to collect" in message
-    assert "Summit has advanced on an invoice its customer will not pay it" in message
+    assert "Summit has advanced on 2,000.00 USD, which its customer will not pay it" in message
     assert "book that payment to a liability account of your own" in message
     assert 'a "collected" event' in message
 
 
-@pytest.mark.parametrize("model", ["loan", "sale"])
-def test_fct131__the_booking_it_advises_ties_out(model):
-    # As the message says: TQL's payment on a liability account of the carrier's own,
-    # forwarded to Summit on 03-07; Summit reports INV-1001 paid and releases its 100.00.
-    # Bank: 2,000.00 + 1,860.00 - 2,000.00 + 100.00 = 1,960.00 (2,000.00 less the 40.00
-    # fee); the receivable, the advances and the payable end at zero, in either model.
+def test_fct131__a_loan_invoice_paid_in_part_on_a_schedule_then_funded_says_the_same():
+    # TQL paid the carrier 500.00 of the 2,000.00 while INV-1001 was only on the
+    # schedule; Summit funds the face: the 500.00 is Summit's now, as the whole would be
+    # (not "bill the 1,500.00 left as an invoice of its own", nor a misdirected-payment,
+    # which FCT133 refuses before the funding).
+    part = LOAN_PAID_THEN_FUNDED.replace(
+        "Checking         2000.00 USD\n  Assets:Receivable",
+        "Checking          500.00 USD\n  Assets:Receivable",
+    )
+    _, errors = load(part)
+    assert codes(errors) == ["FCT131"]
+    message = errors[0].message
+    assert "Invoice INV-1001 cannot be funded at its face 2,000.00 USD" in message
+    assert "its customer paid you 500.00 USD of it" in message
+    assert "book that payment to a liability account of your own" in message
+    assert "misdirected-payment" not in message and "invoice of its own" not in message
+
+
+@pytest.mark.parametrize(
+    ("model", "amount"), [("loan", "2000.00"), ("sale", "2000.00"), ("loan", " 500.00")]
+)
+def test_fct131__the_booking_it_advises_ties_out(model, amount):
+    # As the message says: TQL's payment (all of INV-1001, or 500.00 of it, the other
+    # 1,500.00 paid to Summit) on a liability account of the carrier's own, forwarded to
+    # Summit on 03-07; Summit reports INV-1001 paid in full and releases its 100.00.
+    # Bank: paid + 1,860.00 - paid + 100.00 = 1,960.00 (2,000.00 less the 40.00 fee); the
+    # receivable, the advances and the payable end at zero, in either model.
     ledger = LOAN_PAID_THEN_FUNDED.replace('  model: "loan"', f'  model: "{model}"')
-    paid = '"TQL paid us" ^INV-1001\n  Assets:Bank:Checking         2000.00 USD\n  '
-    owed = '"TQL paid us"\n  Assets:Bank:Checking         2000.00 USD\n  '
+    ledger = ledger.replace(
+        "Checking         2000.00 USD\n  Assets:Rec",
+        f"Checking         {amount} USD\n  Assets:Rec",
+    )
+    paid = f'"TQL paid us" ^INV-1001\n  Assets:Bank:Checking         {amount} USD\n  '
+    owed = f'"TQL paid us"\n  Assets:Bank:Checking         {amount} USD\n  '
     advised = (
         ledger.replace(paid + "Assets:Receivable:TQL", owed + "Liabilities:Payable:Summit")
-        + """
+        + f"""
 2025-03-07 * "Wire: TQL's payment of INV-1001 forwarded to Summit"
-  Liabilities:Payable:Summit   2000.00 USD
+  Liabilities:Payable:Summit   {amount} USD
   Assets:Bank:Checking
 
 2025-03-10 * "Summit" "INV-1001 collected" ^INV-1001

@@ -610,7 +610,11 @@ def _funding_commit(
     ):
         _wrong_fee_currency(settler, event, terms, state)
         return None
-    if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
+    paid = state.collected_on or state.direct_paid >= state.face - settler.tolerance
+    # A loan-model invoice paid in part while only on a schedule: the part is the
+    # factor's once it funds the face, as a whole payment would be.
+    pledged = terms.loan and state.scheduled_on and state.direct_paid > settler.tolerance
+    if paid or pledged:
         settler.error("FCT131", _paid_before_funding(settler, state, terms), event)
         return None
     if state.direct_paid and paid_in_part(settler, event, state, "funded"):
@@ -624,6 +628,13 @@ def _paid_before_funding(settler: Settler, state: InvoiceState, terms: Agreement
     said = f"Invoice {state.invoice.number} is already paid and cannot be funded"
     if state.collected_on or not state.direct_paid:
         return said
+    paid = f"{state.direct_paid:,.2f} {state.currency}"
+    if state.direct_paid < state.face - settler.tolerance:
+        said = (
+            f"Invoice {state.invoice.number} cannot be funded at its face "
+            f"{state.face:,.2f} {state.currency}: its customer paid you {paid} of it"
+        )
+        paid = "that part"
     factor = settler.book.agreements.display(terms.name)
     when = ""
     if state.scheduled_on is not None and terms.loan:
@@ -634,9 +645,9 @@ def _paid_before_funding(settler: Settler, state: InvoiceState, terms: Agreement
             "was yours to collect then"
         )
     return (
-        f"{said}: its customer paid you {state.direct_paid:,.2f} {state.currency} (a "
+        f"{said}{'' if paid == 'that part' else f': its customer paid you {paid}'} (a "
         f"transaction with its link credits its receivable){when}. Funded now, {factor} has "
-        "advanced on an invoice its customer will not pay it and needs its advance back: "
+        f"advanced on {paid}, which its customer will not pay it, and needs it back: "
         f"the payment is owed to {factor}. To keep the funding, book that payment to a "
         f"liability account of your own (money owed to {factor}; not the agreement's "
         "due-to-factor account) instead of the receivable, without the invoice's link; "
