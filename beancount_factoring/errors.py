@@ -41,6 +41,7 @@ CODES: dict[str, str] = {
     "FCT153": "a pad fills a factor's account or draws on one",
     "FCT160": "an invoice is past its recourse days, neither collected nor charged back",
     "FCT161": "a collected invoice's reserve has not come back within release-days",
+    "FCT162": "a schedule is not funded while the factor's later cash is in the books",
     "FCT170": "the factor's own figures for an invoice differ from the agreement",
     "FCT180": "a fuel advance differs from the agreement",
     "FCT190": "a fee charged apart from any invoice differs from the agreement",

@@ -42,6 +42,7 @@ from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.keys import check_keys
 from beancount_factoring.checks.markup import check_markup
 from beancount_factoring.checks.pads import check_pads
+from beancount_factoring.checks.unfunded import check_unfunded_schedules
 from beancount_factoring.errors import FactoringError, error_code, make_error
 from beancount_factoring.ledger.book import Book, in_order, read_book
 from beancount_factoring.ledger.config import (
@@ -169,6 +170,7 @@ def _run(
     if entries:
         as_of = config.as_of or max(entry.date for entry in entries[-100:])
         errors.extend(check_clocks(settlement, book, as_of))
+        errors.extend(check_unfunded_schedules(settlement, book, as_of))
         errors.extend(check_hand_entries(entries, book, settlement.differences, as_of))
         if config.accrue:
             errors.extend(check_accrued_by_hand(entries, book))

@@ -373,6 +373,16 @@ CASES: dict[str, Run] = {
         agreement=AGREEMENT.replace("recourse-days: 90", "recourse-days: 90\n  release-days: 10"),
         config="{'as-of': '2025-04-15'}",
     ),
+    "FCT162": ledger(
+        INVOICE,
+        SECOND_INVOICE,
+        SCHEDULE,
+        """
+2025-03-11 * "SUMMIT FUNDING" "ACH deposit" ^INV-2
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+""",
+    ),
     "FCT170": ledger(
         INVOICE,
         SCHEDULE

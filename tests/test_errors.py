@@ -210,6 +210,117 @@ def test_fct131__scheduled_while_already_paid():
     assert "Invoice INV-1 is already paid" in errors[0].message
 
 
+# Summit (loan model) has INV-1001 (2,000.00) on schedule 10452 on 03-04; TQL pays the
+# carrier on 03-05, while the invoice is still the carrier's to collect; Summit funds the
+# schedule on 03-06: 2,000.00 x 0.95 - 2% (40.00) = 1,860.00, with 100.00 held back.
+LOAN_PAID_THEN_FUNDED = """
+2025-01-01 open Liabilities:Payable:Summit
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  model: "loan"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load TQL-88412"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule 10452" ^INV-1001
+  factoring: "schedule"
+  schedule: "10452"
+
+2025-03-05 * "TQL" "TQL paid us" ^INV-1001
+  Assets:Bank:Checking         2000.00 USD
+  Assets:Receivable:TQL
+
+2025-03-06 * "SUMMIT FUNDING" "ACH schedule 10452"
+  schedule: "10452"
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_fct131__a_loan_invoice_paid_to_you_on_a_schedule_then_funded_says_what_to_book():
+    # Summit advanced on an invoice TQL will never pay it: it needs its advance back, so
+    # the 2,000.00 TQL paid the carrier is now owed to Summit.
+    _, errors = load(LOAN_PAID_THEN_FUNDED)
+    assert codes(errors) == ["FCT131"]
+    message = errors[0].message
+    assert "Invoice INV-1001 is already paid and cannot be funded" in message
+    assert "its customer paid you 2,000.00 USD" in message
+    assert "only on schedule 10452 (loan model), it was yours to collect" in message
+    assert "Summit has advanced on 2,000.00 USD, which its customer will not pay it" in message
+    assert "book that payment to a liability account of your own" in message
+    assert 'a "collected" event' in message
+
+
+def test_fct131__a_loan_invoice_paid_in_part_on_a_schedule_then_funded_says_the_same():
+    # TQL paid the carrier 500.00 of the 2,000.00 while INV-1001 was only on the
+    # schedule; Summit funds the face: the 500.00 is Summit's now, as the whole would be
+    # (not "bill the 1,500.00 left as an invoice of its own", nor a misdirected-payment,
+    # which FCT133 refuses before the funding).
+    part = LOAN_PAID_THEN_FUNDED.replace(
+        "Checking         2000.00 USD\n  Assets:Receivable",
+        "Checking          500.00 USD\n  Assets:Receivable",
+    )
+    _, errors = load(part)
+    assert codes(errors) == ["FCT131"]
+    message = errors[0].message
+    assert "Invoice INV-1001 cannot be funded at its face 2,000.00 USD" in message
+    assert "its customer paid you 500.00 USD of it" in message
+    assert "book that payment to a liability account of your own" in message
+    assert "misdirected-payment" not in message and "invoice of its own" not in message
+
+
+@pytest.mark.parametrize(
+    ("model", "amount"), [("loan", "2000.00"), ("sale", "2000.00"), ("loan", " 500.00")]
+)
+def test_fct131__the_booking_it_advises_ties_out(model, amount):
+    # As the message says: TQL's payment (all of INV-1001, or 500.00 of it, the other
+    # 1,500.00 paid to Summit) on a liability account of the carrier's own, forwarded to
+    # Summit on 03-07; Summit reports INV-1001 paid in full and releases its 100.00.
+    # Bank: paid + 1,860.00 - paid + 100.00 = 1,960.00 (2,000.00 less the 40.00 fee); the
+    # receivable, the advances and the payable end at zero, in either model.
+    ledger = LOAN_PAID_THEN_FUNDED.replace('  model: "loan"', f'  model: "{model}"')
+    ledger = ledger.replace(
+        "Checking         2000.00 USD\n  Assets:Rec",
+        f"Checking         {amount} USD\n  Assets:Rec",
+    )
+    paid = f'"TQL paid us" ^INV-1001\n  Assets:Bank:Checking         {amount} USD\n  '
+    owed = f'"TQL paid us"\n  Assets:Bank:Checking         {amount} USD\n  '
+    advised = (
+        ledger.replace(paid + "Assets:Receivable:TQL", owed + "Liabilities:Payable:Summit")
+        + f"""
+2025-03-07 * "Wire: TQL's payment of INV-1001 forwarded to Summit"
+  Liabilities:Payable:Summit   {amount} USD
+  Assets:Bank:Checking
+
+2025-03-10 * "Summit" "INV-1001 collected" ^INV-1001
+  factoring: "collected"
+
+2025-03-15 * "SUMMIT FUNDING" "Reserve release" ^INV-1001
+  Assets:Bank:Checking          100.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    assert "Liabilities:Payable:Summit\n" in advised
+    entries, errors = load(advised)
+    assert errors == []
+    assert balance(entries, "Assets:Bank:Checking") == D("1960.00")
+    assert balance(entries, "Expenses:Factoring:Summit:Fees") == D("40.00")
+    for account in (
+        "Assets:Receivable:TQL",
+        "Liabilities:Factoring:Summit:Advances",
+        "Liabilities:Payable:Summit",
+        "Assets:Factoring:Summit:Reserve",
+    ):
+        assert balance(entries, account) == 0, account
+
+
 ONE_CHECK_TWO_LOADS = """
 2025-01-01 custom "factoring-agreement" "Summit"
   advance-rate: 0.95

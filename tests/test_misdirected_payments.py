@@ -854,3 +854,38 @@ def test_a_misdirected_payment_written_on_the_receivable_at_a_price_says_where_t
     assert errors == []
     assert balance(entries, DUE) == D("-2000.00")
     assert balance(entries, TQL) == 0
+
+
+# TQL pays Summit, and the carrier writes Summit's collection by hand, moving the
+# receivable to one of Summit's accounts: no cash reaches the carrier, so it is no
+# misdirected payment but a collection, which is the plugin's `collected` event.
+HAND_COLLECTION = """
+2025-04-10 * "TQL" "TQL paid Summit for INV-1001" ^INV-1001
+  {account}   2000.00 USD
+  Assets:Receivable:TQL      -2000.00 USD
+"""
+
+
+@pytest.mark.parametrize(
+    ("model", "account", "code"),
+    [("loan", ADVANCES, "FCT136"), ("loan", CLEARING, "FCT130"), ("sale", CLEARING, "FCT130")],
+)
+def test_a_collection_written_by_hand_is_advised_a_collected_event(model, account, code):
+    _, errors = load(ledger(SOLD + HAND_COLLECTION.format(account=account), model))
+    assert codes(errors) == [code]
+    message = errors[0].message
+    assert f"moves the receivable of INV-1001 (2,000.00 USD) to {account}" in message
+    assert 'factoring: "collected" with no postings' in message
+    assert "misdirected-payment" not in message
+
+
+@MODELS
+def test_the_collected_event_the_advice_gives_closes_the_invoice(model):
+    # As advised: Summit's collection of INV-1001 as its event. Loan model: the advance
+    # (-2,000.00) is repaid and the receivable (2,000.00) cleared, both to 0; sale model:
+    # the receivable left at the schedule (2,000.00 - 2,000.00 = 0). The reserve comes
+    # back whole: 100.00.
+    entries, errors = load(ledger(SOLD + COLLECTED + RELEASE, model))
+    assert errors == []
+    assert (balance(entries, TQL), balance(entries, ADVANCES)) == (0, 0)
+    assert balance(entries, BANK) == D("1960.00")

@@ -93,7 +93,8 @@ class ReserveInvoice:
     funding date + the customer's average days from funding to collection so
     far (30 days when the customer has no collected invoice yet). None once
     released or forfeited. ``days_overdue`` counts days past release-days
-    (0 unless overdue).
+    (0 unless overdue). ``released_on``: the day the reserve came back; None for a
+    forfeited one (a deposit that only netted its invoice's fees released nothing).
     """
 
     invoice: str
@@ -134,8 +135,10 @@ class FactorReserve:
     ledger whose reserve postings all come from the plugin's splits; a release
     that matched nothing or a hand-written reserve posting shows here).
     ``history`` is the account balance at the end of each day it changed, up
-    to the date. ``by_status`` sums ``held`` per status (every status listed;
-    forfeited and released invoices hold nothing). ``due_back`` is what the
+    to the date. ``by_status`` sums ``held`` per status: awaiting collection,
+    release due and overdue always, forfeited and released only if one of their
+    invoices still holds something (they hold nothing: their 0.00 beside the forfeited
+    figure would read as a contradiction). ``due_back`` is what the
     releases due and overdue should pay (``held`` less ``fees_due`` and its VAT);
     ``accrued_fees`` the sum of the invoices' ``accrued_fee``, and
     ``held_net_of_fees`` = ``held`` - ``accrued_fees``, what the reserve is worth

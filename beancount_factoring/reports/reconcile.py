@@ -53,7 +53,7 @@ from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
 # Judged by the report on its own date, as open items.
-CLOCK_CODES = ("FCT103", "FCT104", "FCT160", "FCT161")
+CLOCK_CODES = ("FCT103", "FCT104", "FCT160", "FCT161", "FCT162")
 Key = tuple[str, str]
 # The open item each part an invoice owes the factor is listed as (others: fee to net).
 OWED_KINDS = {

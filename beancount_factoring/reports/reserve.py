@@ -29,7 +29,6 @@ from beancount_factoring.reports.model import (
     OVERDUE,
     RELEASE_DUE,
     RELEASED,
-    RESERVE_STATUSES,
     BalancePoint,
     FactorReserve,
     ReserveInvoice,
@@ -39,6 +38,8 @@ from beancount_factoring.settlement.accruals import fee_accrued
 from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
+OPEN_STATUSES = (AWAITING_COLLECTION, RELEASE_DUE, OVERDUE)
+"""The statuses of a reserve not back yet: what is held is held under one of them."""
 DEFAULT_DAYS_TO_PAY = 30
 
 
@@ -175,7 +176,9 @@ def reserve_line(
         funded_on=snap.funded_on,
         collected_on=snap.collected_on,
         expected_release=expected,
-        released_on=snap.released_on,
+        # A forfeited reserve came back on no day: a deposit that only netted its fees
+        # (the short pay having taken it all) paid none of it back.
+        released_on=None if status == FORFEITED else snap.released_on,
         days_overdue=days_overdue,
         source=source_of(invoice.entry.meta),
     )
@@ -321,12 +324,15 @@ def _factor_reserve(
     """One factor's reserve in one currency: its invoices' sums, in one pass, beside the
     balance of its reserve accounts."""
     held = accrued = forfeited = due_back = ZERO
-    by_status = dict.fromkeys(RESERVE_STATUSES, ZERO)
+    by_status = dict.fromkeys(OPEN_STATUSES, ZERO)
     for line in invoices:
         held += line.held
         accrued += line.accrued_fee
         forfeited += line.forfeited
-        by_status[line.status] += line.held
+        if line.held or line.status in by_status:
+            # A forfeited or released reserve holds nothing (listed, its 0.00 would read
+            # as the forfeited figure); should one still hold some, it is shown.
+            by_status[line.status] = by_status.get(line.status, ZERO) + line.held
         if line.status in (RELEASE_DUE, OVERDUE):
             due_back += line.due_back
     return FactorReserve(

@@ -40,7 +40,10 @@ def reserve_text(report: ReserveReport) -> list[str]:
             f"  fees accrued {_m(factor.accrued_fees)}, held net of them "
             f"{_m(factor.held_net_of_fees)}"
         )
-        out.append("  " + ", ".join(f"{status} {_m(held)}" for status, held in factor.by_status))
+        out.append(
+            "  held by status: "
+            + ", ".join(f"{status} {_m(held)}" for status, held in factor.by_status)
+        )
         out.append("")
         headers = [
             "Invoice",

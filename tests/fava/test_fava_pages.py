@@ -543,3 +543,63 @@ def test_the_cost_page_shows_the_fees_of_no_factor(tmp_path: Path) -> None:
     query = "account=Expenses:Factoring:TransferFees"
     page = client.get(url("FactoringCost", "shared-fees", query)).get_data(as_text=True)
     assert [row[0] for row in rows(page, 0)] == ["Harbor", "Summit", "(no factor)"]
+
+
+# Summit (loan model) holds back 5% of INV-1's 7,000.00: 350.00; TQL pays it 6,650.00 on
+# 04-20, 350.00 short, which takes the whole reserve; INV-1's late fee (1% of 7,000.00 =
+# 70.00) is netted from INV-2's advance: 950.00 - 20.00 - 70.00 = 860.00.
+SHORT_PAY_THEN_LATE_FEE = """\
+option "title" "Short pay"
+plugin "beancount_factoring.plugin"
+2025-01-01 custom "fava-extension" "beancount_factoring.fava"
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "tiered 2%/30d + 0.5%/10d"
+  recourse-days: 90
+  release-days: 10
+  model: "loan"
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        7000.00 USD
+  Income:Freight
+
+2025-03-05 * "SUMMIT FUNDING" "Advance INV-1" ^INV-1
+  Assets:Bank:Checking         6510.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-20 * "TQL" "TQL short pays Summit" ^INV-1
+  factoring: "collected"
+  paid: 6650.00 USD
+
+2025-04-24 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-04-25 * "SUMMIT FUNDING" "Advance INV-2 less INV-1 late fee" ^INV-2 ^INV-1
+  Assets:Bank:Checking          860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_the_reserve_page_says_the_reports_forfeited_figure(tmp_path: Path) -> None:
+    # As the CLI: 350.00 forfeited for INV-1's short pay on 04-20, and 50.00 (INV-2's
+    # 1,000.00 - 950.00) held, awaiting collection.
+    path = tmp_path / "short.beancount"
+    path.write_text(SHORT_PAY_THEN_LATE_FEE, encoding="utf-8")
+    client = make_app(path).test_client()
+    page = url("FactoringReserve", "short-pay", "time=2025-04 - 2025-05")
+    html = client.get(page).get_data(as_text=True)
+    (factor,) = rows(html, 0)
+    # Factor, account, awaiting collection, release due, overdue, held.
+    assert factor[2:6] == [50.0, 0.0, 0.0, 50.0]
+    (forfeited,) = rows(html, 2)
+    assert forfeited[0] == "INV-1" and forfeited[3:6] == ["forfeited", "short-pay", "2025-04-20"]
+    assert forfeited[-2:] == [350.0, 350.0]

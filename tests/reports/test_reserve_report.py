@@ -10,6 +10,7 @@ funded 06-20.
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -25,6 +26,7 @@ from beancount_factoring.reports.model import (
     RELEASED,
     BalancePoint,
 )
+from beancount_factoring.reports.render import render
 
 D = Decimal
 day = datetime.date
@@ -388,3 +390,85 @@ def test_after_a_buyout_the_expected_collection_runs_from_the_first_funding() ->
     assert found["INV-1201"].status == AWAITING_COLLECTION
     assert found["INV-1201"].expected_release == day(2025, 7, 16)
     assert found["INV-1203"].expected_release == day(2025, 9, 13)
+
+
+# Summit holds back 5% of INV-1's 7,000.00: 350.00. TQL pays it 6,650.00 on 04-20: 350.00
+# short, which takes the whole reserve. The late fee (46 days: 2% + 2 x 0.5% = 3%, less
+# the 2% taken at funding = 1% of 7,000.00 = 70.00) is netted from INV-2's advance on
+# 04-25: 950.00 - 20.00 - 70.00 = 860.00. Nothing of INV-1's reserve ever came back.
+SHORT_PAY_THEN_LATE_FEE = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "tiered 2%/30d + 0.5%/10d"
+  recourse-days: 90
+  release-days: 10
+  {model}
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        7000.00 USD
+  Income:Freight
+
+2025-03-05 * "SUMMIT FUNDING" "Advance INV-1" ^INV-1
+  Assets:Bank:Checking         6510.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-20 * "TQL" "TQL short pays Summit" ^INV-1
+  factoring: "collected"
+  paid: 6650.00 USD
+
+2025-04-24 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-04-25 * "SUMMIT FUNDING" "Advance INV-2 less INV-1 late fee" ^INV-2 ^INV-1
+  Assets:Bank:Checking          860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+@pytest.mark.parametrize("model", ['model: "loan"', 'model: "sale"'])
+def test_a_reserve_a_short_pay_used_up_reads_forfeited_everywhere(model: str) -> None:
+    # Forfeited: 350.00, the short pay (7,000.00 - 6,650.00) up to the reserve (350.00).
+    # Held: INV-2's 1,000.00 - 950.00 = 50.00, awaiting collection. The line of what is
+    # held per status must not read "forfeited 0.00" under the header's "forfeited
+    # 350.00", and INV-1 has no release date: the 04-25 deposit took a fee, it paid none
+    # of the reserve back.
+    book = book_of(SHORT_PAY_THEN_LATE_FEE.replace("{model}", model))
+    assert book.warnings == ()
+    report = book.reserve(as_of=day(2025, 5, 31))
+    (factor,) = report.factors
+    found = lines(report)
+    assert (factor.forfeited, factor.held) == (D("350.00"), D("50.00"))
+    assert (found["INV-1"].status, found["INV-1"].forfeited) == (FORFEITED, D("350.00"))
+    assert (found["INV-1"].forfeited_on, found["INV-1"].released_on) == (day(2025, 4, 20), None)
+    assert dict(factor.by_status) == {
+        AWAITING_COLLECTION: D("50.00"),
+        RELEASE_DUE: D("0"),
+        OVERDUE: D("0"),
+    }
+    text = render(report, "text")
+    assert "forfeited 350.00" in text
+    assert "forfeited 0.00" not in text and "released 0.00" not in text
+    assert "held by status: awaiting collection 50.00, release due 0.00, overdue 0.00" in text
+    (inv1,) = [row for row in text.splitlines() if row.startswith("INV-1 ")]
+    assert "2025-04-25" not in inv1
+    csv_rows = render(report, "csv").splitlines()
+    header = csv_rows[0].split(",")
+    row = dict(zip(header, csv_rows[1].split(","), strict=True))
+    assert (row["invoice"], row["released_on"], row["forfeited"]) == ("INV-1", "", "350.00")
+    data = json.loads(render(report, "json"))
+    assert [status for status, _ in data["factors"][0]["by_status"]] == [
+        AWAITING_COLLECTION,
+        RELEASE_DUE,
+        OVERDUE,
+    ]

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, rewritten
+from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.schedule import (
@@ -621,12 +622,51 @@ def _funding_commit(
     ):
         _wrong_fee_currency(settler, event, terms, state)
         return None
-    if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
-        settler.error("FCT131", f"Invoice {number} is already paid and cannot be funded", event)
+    paid = state.collected_on or state.direct_paid >= state.face - settler.tolerance
+    # A loan-model invoice paid in part while only on a schedule: the part is the
+    # factor's once it funds the face, as a whole payment would be.
+    pledged = terms.loan and state.scheduled_on and state.direct_paid > settler.tolerance
+    if paid or pledged:
+        settler.error("FCT131", _paid_before_funding(settler, state, terms), event)
         return None
     if state.direct_paid and paid_in_part(settler, event, state, "funded"):
         return None
     return [(FUND, state, state.split(terms), terms)]
+
+
+def _paid_before_funding(settler: Settler, state: InvoiceState, terms: Agreement) -> str:
+    """FCT131's message for a funding of an invoice already paid: to you, what that
+    means (the factor advanced on an invoice it will not collect) and what to book."""
+    said = f"Invoice {state.invoice.number} is already paid and cannot be funded"
+    if state.collected_on or not state.direct_paid:
+        return said
+    paid = f"{state.direct_paid:,.2f} {state.currency}"
+    if state.direct_paid < state.face - settler.tolerance:
+        said = (
+            f"Invoice {state.invoice.number} cannot be funded at its face "
+            f"{state.face:,.2f} {state.currency}: its customer paid you {paid} of it"
+        )
+        paid = "that part"
+    factor = settler.book.agreements.display(terms.name)
+    when = ""
+    if state.scheduled_on is not None and terms.loan:
+        # Only pledged on a schedule, the invoice was the carrier's to collect (FCT133
+        # refuses a misdirected-payment then): the funding is what makes the cash owed.
+        when = (
+            f"; only on schedule {state.schedule or state.scheduled_on} (loan model), it "
+            "was yours to collect then"
+        )
+    return (
+        f"{said}{'' if paid == 'that part' else f': its customer paid you {paid}'} (a "
+        f"transaction with its link credits its receivable){when}. Funded now, {factor} has "
+        f"advanced on {paid}, which its customer will not pay it, and needs it back: "
+        f"the payment is owed to {factor}. To keep the funding, book that payment to a "
+        f"liability account of your own (money owed to {factor}; not the agreement's "
+        "due-to-factor account) instead of the receivable, without the invoice's link; "
+        f"book your wire of it to {factor}, or the part of a later deposit that nets it, to "
+        f'that account; and {factor}\'s report that the invoice is paid as a "collected" '
+        "event, which repays the advance and clears the invoice"
+    )
 
 
 def _wrong_fee_currency(
@@ -660,6 +700,8 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
         code = "FCT130"
     else:
         code = "FCT133"
+    if code == "FCT130" and (hand := collection_hint(event.entry, state)):
+        reason += f". {hand}"
     settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
 
 

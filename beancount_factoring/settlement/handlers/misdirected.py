@@ -55,6 +55,7 @@ from typing import Any
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.shares import share_credit, share_debit
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -116,6 +117,8 @@ def report_payment(
             f"the customer, not a credit to the receivable. Mark this transaction factoring: "
             f'"{MISDIRECTED}" (the cash goes to {credits}), or book it to a liability'
         )
+    elif hand := collection_hint(event.entry, state):
+        message = f"Invoice {number} is held by factor '{factor}' ({state.describe()}). {hand}"
     elif _credit_note(event.entry, state.invoice.account):
         message = (
             f"Invoice {number} is held by factor '{factor}' ({state.describe()}), and this "
