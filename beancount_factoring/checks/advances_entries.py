@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from beancount.core import data
 
+from beancount_factoring.checks.hand_entries import entries_by_hand
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger.book import Book
 
@@ -33,19 +34,8 @@ def check_advances_entries(
     # Every agreement, of any date: terms that later changed to the sale model still
     # govern the loans made under them.
     accounts = {a.advances for a in book.agreements.latest() if a.loan and a.advances}
-    # (The plugin writes the advances postings itself: a ledger that writes none of its
-    # own, by far the most, is not read again.)
-    if not any(account in book.first_use for account in accounts):
-        return []
-    events = {event.index for event in book.events}
-    equity_prefix = equity + ":"
     errors = []
-    for index, entry in enumerate(entries):
-        if type(entry) is not data.Transaction or index in events:
-            continue
-        account = next((p.account for p in entry.postings if p.account in accounts), None)
-        if account is None or any(p.account.startswith(equity_prefix) for p in entry.postings):
-            continue
+    for entry, account in entries_by_hand(entries, book, accounts, equity):
         message = (
             f"This transaction posts to {account} by hand: the plugin does not read it, "
             "so the advances no longer equal what the factor advanced on the invoices "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from beancount.core import data
 
+from beancount_factoring.checks.hand_entries import entries_by_hand
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger.book import Book
 
@@ -29,19 +30,8 @@ def check_fuel_entries(
     """FCT134 on each transaction that is no event and posts to a fuel-advances account
     (``equity``: the ledger's equity root, ``option "name_equity"``)."""
     accounts = {a.fuel_advances for a in book.agreements.latest() if a.fuel_advances}
-    # (The plugin writes the fuel-advances postings itself: a ledger that writes none
-    # of its own, by far the most, is not read again.)
-    if not any(account in book.first_use for account in accounts):
-        return []
-    events = {event.index for event in book.events}
-    equity_prefix = equity + ":"
     errors = []
-    for index, entry in enumerate(entries):
-        if type(entry) is not data.Transaction or index in events:
-            continue
-        account = next((p.account for p in entry.postings if p.account in accounts), None)
-        if account is None or any(p.account.startswith(equity_prefix) for p in entry.postings):
-            continue
+    for entry, account in entries_by_hand(entries, book, accounts, equity):
         message = (
             f"This transaction posts to {account} by hand: the plugin does not read it, "
             "so the fuel advance it pays back is still recouped from the funding of its "

@@ -30,6 +30,7 @@ the reserve report shows what its entries leave unexplained.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 from beancount.core import data
@@ -156,3 +157,26 @@ def check_accrued_by_hand(entries: list[data.Directive], book: Book) -> list[Fac
             )
             errors.append(make_error("FCT104", message, entry.meta, entry))
     return errors
+
+
+def entries_by_hand(
+    entries: list[data.Directive], book: Book, accounts: set[str], equity: str
+) -> Iterator[tuple[data.Transaction, str]]:
+    """Each transaction that is no event and posts to one of ``accounts`` (accounts the
+    plugin keeps from the events: fuel advances, a loan's advances), with the first such
+    account it posts to. Opening balances (a posting to the ``equity`` root, ``option
+    "name_equity"``) are left out: the books' start, not an entry typed beside the events.
+    """
+    # (The plugin writes those postings itself: a ledger that writes none of its own, by
+    # far the most, is not read again.)
+    if not any(account in book.first_use for account in accounts):
+        return
+    events = {event.index for event in book.events}
+    equity_prefix = equity + ":"
+    for index, entry in enumerate(entries):
+        if type(entry) is not data.Transaction or index in events:
+            continue
+        account = next((p.account for p in entry.postings if p.account in accounts), None)
+        if account is None or any(p.account.startswith(equity_prefix) for p in entry.postings):
+            continue
+        yield entry, account
