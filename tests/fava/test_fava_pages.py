@@ -19,6 +19,7 @@ from beancount_factoring.fava import FactoringReserve
 from beancount_factoring.reports import compute
 
 from ledgers import SHARED_FEES as SHARED_FEES_LEDGER
+from ledgers import SHORT_PAY_THEN_LATE_FEE as SHORT_PAY_LEDGER
 
 PAGES = {
     "FactoringReserve": ["Reserve held per factor", "Open reserves", "Forfeited reserves"],
@@ -545,48 +546,14 @@ def test_the_cost_page_shows_the_fees_of_no_factor(tmp_path: Path) -> None:
     assert [row[0] for row in rows(page, 0)] == ["Harbor", "Summit", "(no factor)"]
 
 
-# Summit (loan model) holds back 5% of INV-1's 7,000.00: 350.00; TQL pays it 6,650.00 on
-# 04-20, 350.00 short, which takes the whole reserve; INV-1's late fee (1% of 7,000.00 =
-# 70.00) is netted from INV-2's advance: 950.00 - 20.00 - 70.00 = 860.00.
-SHORT_PAY_THEN_LATE_FEE = """\
-option "title" "Short pay"
-plugin "beancount_factoring.plugin"
-2025-01-01 custom "fava-extension" "beancount_factoring.fava"
-2025-01-01 open Assets:Bank:Checking
-2025-01-01 open Assets:Receivable:TQL
-2025-01-01 open Income:Freight
-
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "tiered 2%/30d + 0.5%/10d"
-  recourse-days: 90
-  release-days: 10
-  model: "loan"
-  payee: "SUMMIT FUNDING"
-  bank: Assets:Bank:Checking
-
-2025-03-03 * "TQL" "Load 1"
-  invoice: "INV-1"
-  Assets:Receivable:TQL        7000.00 USD
-  Income:Freight
-
-2025-03-05 * "SUMMIT FUNDING" "Advance INV-1" ^INV-1
-  Assets:Bank:Checking         6510.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-04-20 * "TQL" "TQL short pays Summit" ^INV-1
-  factoring: "collected"
-  paid: 6650.00 USD
-
-2025-04-24 * "TQL" "Load 2"
-  invoice: "INV-2"
-  Assets:Receivable:TQL        1000.00 USD
-  Income:Freight
-
-2025-04-25 * "SUMMIT FUNDING" "Advance INV-2 less INV-1 late fee" ^INV-2 ^INV-1
-  Assets:Bank:Checking          860.00 USD
-  Assets:Factoring:Summit:Clearing
-"""
+# The short pay that takes a whole reserve (tests/ledgers.py), under the loan model.
+SHORT_PAY_THEN_LATE_FEE = 'option "title" "Short pay"\n' + SHORT_PAY_LEDGER.replace(
+    "{model}", 'model: "loan"'
+).replace(
+    "\n\n2025-01-01 open",
+    '\n2025-01-01 custom "fava-extension" "beancount_factoring.fava"\n2025-01-01 open',
+    1,
+)
 
 
 def test_the_reserve_page_says_the_reports_forfeited_figure(tmp_path: Path) -> None:

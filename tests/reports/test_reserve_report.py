@@ -28,6 +28,8 @@ from beancount_factoring.reports.model import (
 )
 from beancount_factoring.reports.render import render
 
+from ledgers import SHORT_PAY_THEN_LATE_FEE
+
 D = Decimal
 day = datetime.date
 
@@ -390,50 +392,6 @@ def test_after_a_buyout_the_expected_collection_runs_from_the_first_funding() ->
     assert found["INV-1201"].status == AWAITING_COLLECTION
     assert found["INV-1201"].expected_release == day(2025, 7, 16)
     assert found["INV-1203"].expected_release == day(2025, 9, 13)
-
-
-# Summit holds back 5% of INV-1's 7,000.00: 350.00. TQL pays it 6,650.00 on 04-20: 350.00
-# short, which takes the whole reserve. The late fee (46 days: 2% + 2 x 0.5% = 3%, less
-# the 2% taken at funding = 1% of 7,000.00 = 70.00) is netted from INV-2's advance on
-# 04-25: 950.00 - 20.00 - 70.00 = 860.00. Nothing of INV-1's reserve ever came back.
-SHORT_PAY_THEN_LATE_FEE = """
-plugin "beancount_factoring.plugin"
-
-2025-01-01 open Assets:Bank:Checking
-2025-01-01 open Assets:Receivable:TQL
-2025-01-01 open Income:Freight
-
-2025-01-01 custom "factoring-agreement" "Summit"
-  advance-rate: 0.95
-  fee: "tiered 2%/30d + 0.5%/10d"
-  recourse-days: 90
-  release-days: 10
-  {model}
-  payee: "SUMMIT FUNDING"
-  bank: Assets:Bank:Checking
-
-2025-03-03 * "TQL" "Load 1"
-  invoice: "INV-1"
-  Assets:Receivable:TQL        7000.00 USD
-  Income:Freight
-
-2025-03-05 * "SUMMIT FUNDING" "Advance INV-1" ^INV-1
-  Assets:Bank:Checking         6510.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-04-20 * "TQL" "TQL short pays Summit" ^INV-1
-  factoring: "collected"
-  paid: 6650.00 USD
-
-2025-04-24 * "TQL" "Load 2"
-  invoice: "INV-2"
-  Assets:Receivable:TQL        1000.00 USD
-  Income:Freight
-
-2025-04-25 * "SUMMIT FUNDING" "Advance INV-2 less INV-1 late fee" ^INV-2 ^INV-1
-  Assets:Bank:Checking          860.00 USD
-  Assets:Factoring:Summit:Clearing
-"""
 
 
 @pytest.mark.parametrize("model", ['model: "loan"', 'model: "sale"'])
