@@ -670,6 +670,153 @@ def test_the_rest_a_customer_did_not_pay_us_can_be_charged_back(name):
     assert balance(entries, DUE) == 0
 
 
+# Non-recourse: Echo pays us 400.00 (forwarded on March 15), then goes insolvent, and
+# Harbor writes off the 600.00 unpaid on April 18, day 45. Its fee to the day: 1.75% + 2
+# x 0.5% = 2.75% of 1,000.00 = 27.50 (17.50 discount, 10.00 late), taken from the 200.00
+# reserve, which is forfeited: 200.00 - 27.50 = 172.50 lost, as when Echo pays Harbor the
+# part (test_a_credit_loss_after_a_part_writes_off_what_is_unpaid).
+LOSS_OF_THE_REST = """
+2025-04-18 * "Harbor" "Echo insolvent, the rest written off" ^INV-2001
+  factoring: "credit-loss"
+"""
+LOST_REST = HARBOR.replace("recourse-days: 90", "recourse-days: 0") + TO_US + LOSS_OF_THE_REST
+LOSSES = "Expenses:Factoring:Harbor:CreditLosses"
+
+
+@BOTH
+def test_the_rest_a_customer_did_not_pay_us_can_be_written_off(name):
+    entries, errors = load(model(LOST_REST, name))
+    assert errors == []
+    loss = legs(txn(entries, "Echo insolvent, the rest written off"))
+    expected = [
+        (RESERVE, D("-200.00"), "INV-2001", "credit-loss"),
+        (FEES, D("17.50"), "INV-2001", "discount-fee"),
+        (FEES, D("10.00"), "INV-2001", "late-fee"),
+        (LOSSES, D("172.50"), "INV-2001", "credit-loss"),
+    ]
+    if name == "loan":
+        # Our 400.00 (forwarded) repays as much of the advance and clears as much of the
+        # receivable; Harbor forgives the other 600.00: 1,000.00 - 400.00 - 600.00 = 0.
+        expected += [
+            (ADVANCES, D("400.00"), "INV-2001", "collection"),
+            (ECHO, D("-400.00"), "INV-2001", "collection"),
+            (ADVANCES, D("600.00"), "INV-2001", "credit-loss"),
+            (ECHO, D("-600.00"), "INV-2001", "credit-loss"),
+        ]
+        assert balance(entries, ADVANCES) == 0
+    assert sorted(loss) == sorted(expected)
+    # Sale: 1,000.00 sold at the funding; loan: cleared above. Echo owes us nothing.
+    assert balance(entries, ECHO) == 0
+    assert balance(entries, LOSSES) == D("172.50")
+    # Fees: 20.00 at funding + 27.50 = 47.50; bank 780.00 + 400.00 - 400.00 = 780.00:
+    # of the 1,000.00 billed, 47.50 + 172.50 = 220.00 lost.
+    assert balance(entries, FEES) == D("47.50")
+    assert balance(entries, BANK) == D("780.00")
+    assert balance(entries, RESERVE) == balance(entries, DUE) == balance(entries, CLEARING) == 0
+
+
+@BOTH
+@pytest.mark.parametrize("after", ["forwarded", "netted"])
+def test_the_part_paid_to_us_stays_owed_after_the_credit_loss_of_the_rest(name, after):
+    # LOST_REST without the forward: the 400.00 stays on DueToFactor after the loss
+    # (a payment to forward), until forwarded on April 20 or netted from the funding of
+    # INV-2002 on April 21 (800.00 - 20.00 - 400.00 = 380.00).
+    kept = LOST_REST.replace(TO_US, TO_US.split("\n\n2025-03-15")[0] + "\n")
+    text = 'plugin "beancount_factoring.plugin"\n' + OPENS + model(kept, name)
+    entries, errors, options = loader.load_string(text)
+    assert errors == []
+    assert balance(entries, DUE) == D("-400.00")
+    book = compute(entries, options, errors)
+    items = {
+        (item.kind, item.reference): item.cash
+        for account in book.reconcile(as_of=datetime.date(2025, 4, 30)).accounts
+        for item in account.items
+    }
+    assert items == {("payment to forward", "INV-2001"): D("-400.00")}
+    # The aging shows the invoice no more (written off); the reserve report forfeits its
+    # 200.00 to the loss; the cost report counts 47.50 of fees and 172.50 lost.
+    aging = book.aging(as_of=datetime.date(2025, 4, 30))
+    assert (aging.unfactored, aging.factored, aging.invoices) == ((), (), ())
+    ((invoice,),) = [f.invoices for f in book.reserve(as_of=datetime.date(2025, 4, 30)).factors]
+    assert (invoice.status, invoice.forfeited, invoice.held) == (
+        "forfeited",
+        D("200.00"),
+        D("0.00"),
+    )
+    cost = book.cost(as_of=datetime.date(2025, 4, 30))
+    assert [row.fees.total for row in cost.by_factor] == [D("47.50")]
+    assert [(d.kind, d.amount) for d in cost.deductions] == [("credit loss", D("172.50"))]
+    if after == "forwarded":
+        later = """
+2025-04-20 * "HARBOR CAPITAL" "Forward Echo's part" ^INV-2001
+  Liabilities:Factoring:Harbor:DueToFactor   400.00 USD
+  Assets:Bank:Checking
+"""
+    else:
+        later = """
+2025-04-20 * "Echo" "Load E-55121"
+  invoice: "INV-2002"
+  Assets:Receivable:Echo       1000.00 USD
+  Income:Freight
+
+2025-04-21 * "HARBOR CAPITAL" "Advance less Echo's part" ^INV-2002 ^INV-2001
+  Assets:Bank:Checking          380.00 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+    entries, errors = load(model(kept + later, name))
+    assert errors == []
+    assert balance(entries, DUE) == balance(entries, CLEARING) == 0
+
+
+@BOTH
+def test_a_credit_loss_after_a_part_paid_to_us_under_recourse_is_a_chargeback(name):
+    # With recourse the factor charges the rest back: FCT135 says so, not FCT136.
+    text = LOST_REST.replace("recourse-days: 0", "recourse-days: 90")
+    _, errors = load(model(text, name))
+    assert codes(errors) == ["FCT135"]
+    assert "chargeback" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("recourse", "advice"),
+    [
+        ("90", "the factor may charge that back"),
+        ("0", 'book a credit loss (factoring: "credit-loss")'),
+    ],
+)
+def test_a_buyout_after_a_part_paid_to_us_says_what_the_factor_does_with_the_rest(
+    recourse, advice
+):
+    # A factor with recourse charges the 600.00 left back; one without writes it off.
+    buyout = """
+2025-01-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.80
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-04-01 * "Pinecrest" "Buyout of Harbor's invoices" ^INV-2001
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Harbor"
+"""
+    text = HARBOR.replace("recourse-days: 90", f"recourse-days: {recourse}") + TO_US + buyout
+    _, errors = load(text)
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert "cannot be bought out" in message
+    assert "does not pay the 600.00 USD left" in message and advice in message
+
+
+def test_a_credit_loss_of_an_invoice_paid_to_us_in_full_is_an_error():
+    # Nothing is left unpaid to write off: the factor's collection closes it.
+    text = LOST_REST.replace("400.00 USD", "1000.00 USD")
+    _, errors = load(text)
+    assert codes(errors) == ["FCT136"]
+    assert "cannot be written off" in errors[0].message
+    assert "charge" not in errors[0].message
+
+
 def test_a_chargeback_of_an_invoice_paid_to_us_in_full_is_an_error():
     text = HARBOR + TO_US.replace("400.00", "1000.00") + CHARGED_BACK_REST[len(HARBOR + TO_US) :]
     _, errors = load(text)

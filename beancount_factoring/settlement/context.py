@@ -393,15 +393,10 @@ class Settler:
             and not state.charged_back_on
             and not state.lost_on
         ):
-            if state.received and action != "collected" and not _charges_back_rest(state, action):
+            if state.received and action != "collected" and not _takes_the_rest(state, action):
                 # Paid to us (misdirected.py): the factor's collection closes it, or, paid in
-                # part, a chargeback of the rest.
-                rest = (
-                    f"; if the customer does not pay the {state.unpaid:,.2f} {state.currency} "
-                    "left, the factor may charge that back"
-                    if state.unpaid > 0
-                    else ""
-                )
+                # part, a chargeback or a credit loss of the rest.
+                rest = _the_rest(state) if state.unpaid > 0 else ""
                 self.error(
                     "FCT136",
                     f"Invoice {state.invoice.number} cannot be {action}: its customer paid "
@@ -496,9 +491,22 @@ def _ended(state: InvoiceState, action: str) -> str:
     return _AFTER_THE_END.get((ended, action), "")
 
 
-def _charges_back_rest(state: InvoiceState, action: str) -> bool:
-    """A chargeback of what a customer that paid us in part left unpaid."""
-    return action == "charged back" and state.unpaid > 0
+def _takes_the_rest(state: InvoiceState, action: str) -> bool:
+    """A chargeback (with recourse) or a credit loss (without) of what a customer that
+    paid us in part left unpaid: what it paid us stays owed to the factor."""
+    return action in ("charged back", "written off") and state.unpaid > 0
+
+
+def _the_rest(state: InvoiceState) -> str:
+    """What the factor may do with what a customer that paid us in part left unpaid: a
+    factor with recourse charges it back, one without writes it off as a credit loss."""
+    left = f"{state.unpaid:,.2f} {state.currency}"
+    if state.agreement is not None and not state.agreement.recourse_days:
+        return (
+            f"; if the customer does not pay the {left} left (insolvent), the factor bears "
+            'it: book a credit loss (factoring: "credit-loss")'
+        )
+    return f"; if the customer does not pay the {left} left, the factor may charge that back"
 
 
 def _totals(postings: list[Posting]) -> dict[tuple[str, str], Decimal]:

@@ -693,12 +693,18 @@ def test_a_payment_beyond_the_debit_memo_of_a_factored_invoice_is_the_factors(mo
     assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT136"]
     message = errors[0].message
     assert "Invoice INV-1 is " + ("pledged" if model == "loan" else "sold") in message
+    # (The face and the memo exactly: marked misdirected, the whole is booked right.)
     assert (
         "Of this payment, 200.00 USD pays what was billed on the invoice beyond its face (a "
-        "debit memo), which is yours: credit that to the receivable in a payment of its own"
+        "debit memo), which is yours: marked so, the payment credits that to the receivable "
+        "and owes the 1,000.00 to the factor"
     ) in message
     check = next(e for e in entries if getattr(e, "narration", "") == "Check for the detention")
     assert errors[0].source["lineno"] == check.meta["lineno"]
+    # 1,100.00: 200.00 of detention and 900.00 of Summit's 1,000.00 face, or 100.00
+    # and 1,000.00: the message asks for a payment of its own.
+    _, errors, _ = loader.load_string(text.replace("1200.00 USD", "1100.00 USD"))
+    assert "credit that to the receivable in a payment of its own" in errors[0].message
 
 
 # SOLD_THEN_BILLED with INV-2 (500.00, 03-03, ours) and one check of 700.00 on 03-10 for
@@ -839,30 +845,158 @@ def test_a_check_that_links_a_held_invoice_but_pays_only_ours_is_asked_about(mod
     assert errors == []
 
 
+# SOLD_THEN_BILLED, TQL's check of 1,200.00 for INV-1 (1,000.00 of face, Summit's) and
+# its detention (200.00, ours) marked misdirected; forwarded, collected and released.
+PAID_US_FACE_AND_MEMO = SOLD_THEN_BILLED.replace(
+    '"Check for the detention" ^INV-1\n  Assets:Bank:Checking          200.00 USD\n'
+    "  Assets:Receivable:TQL\n",
+    '"Check for load 1" ^INV-1\n  factoring: "misdirected-payment"\n'
+    "  Assets:Bank:Checking         1200.00 USD\n\n"
+    '2025-03-11 * "SUMMIT FUNDING" "Forward TQL\'s check" ^INV-1\n'
+    "  Liabilities:Factoring:Summit:DueToFactor   1000.00 USD\n"
+    "  Assets:Bank:Checking\n\n"
+    '2025-03-20 * "Summit" "INV-1 collected" ^INV-1\n'
+    '  factoring: "collected"\n\n'
+    '2025-03-28 * "SUMMIT FUNDING" "Rebate" ^INV-1\n'
+    "  Assets:Bank:Checking           50.00 USD\n"
+    "  Assets:Factoring:Summit:Reserve\n",
+)
+
+
+def _check_legs(entries, narration="Check for load 1"):
+    check = next(e for e in entries if getattr(e, "narration", "") == narration)
+    return [(p.account, p.units.number, p.meta.get("factoring-part")) for p in check.postings]
+
+
 @pytest.mark.parametrize("model", ["sale", "loan"])
-def test_a_misdirected_payment_of_a_face_and_its_debit_memo_says_the_memo_is_ours(model):
-    # TQL pays us 1,200.00 for INV-1 (Summit holds its 1,000.00 face; 200.00 of
-    # detention billed on it is ours), marked misdirected: 200.00 beyond what is left
-    # unpaid of the face. FCT133 offered only an overpay or a double booking; it names the
-    # detention too.
-    text = full(
-        SOLD_THEN_BILLED.replace(
-            '"Check for the detention" ^INV-1\n  Assets:Bank:Checking          200.00 USD\n'
-            "  Assets:Receivable:TQL\n",
-            '"Check for load 1" ^INV-1\n  factoring: "misdirected-payment"\n'
-            "  Assets:Bank:Checking         1200.00 USD\n",
-        )
-    )
+def test_a_misdirected_payment_of_a_face_and_its_debit_memo_pays_the_memo(model):
+    # TQL pays us 1,200.00 for INV-1 (Summit holds its 1,000.00 face; the 200.00 of
+    # detention billed on it is ours), marked misdirected. It was FCT133 (200.00 beyond
+    # what is left unpaid of the face), advising to write the detention as a payment of
+    # its own. Exactly the face unpaid + the memo unpaid: the 200.00 credits the
+    # receivable (ours, part overpay as at a factor's collection of both), the 1,000.00
+    # is owed to Summit.
+    text = full(PAID_US_FACE_AND_MEMO)
+    if model == "loan":
+        text = _loan(text)
+    book = book_of(text)
+    assert book.facts.errors == []
+    assert _check_legs(book.facts.entries) == [
+        ("Assets:Bank:Checking", D("1200.00"), None),
+        ("Liabilities:Factoring:Summit:DueToFactor", D("-1000.00"), "misdirected-payment"),
+        ("Assets:Receivable:TQL", D("-200.00"), "overpay"),
+    ]
+    # 03-15, forwarded, not yet collected: nothing of ours open, Summit's INV-1 paid to
+    # us (and forwarded). Receivable: sale 1,000.00 - 1,000.00 + 200.00 - 200.00 = 0.00;
+    # loan 1,000.00 + 200.00 - 200.00 = 1,000.00, pledged until the collection.
+    pledged = D("1000.00") if model == "loan" else ZERO
+    before = book.aging(as_of=day(2025, 3, 15))
+    assert [x for x in before.invoices if x.factor is None] == []
+    (totals,) = before.totals
+    assert totals.receivable_balance == totals.pledged == pledged
+    _ties_per_customer(book, before)
+    # 03-31: collected and released: nothing open, no customer credit, nothing owed.
+    after = book.aging(as_of=day(2025, 3, 31))
+    assert after.invoices == ()
+    assert after.totals[0].receivable_balance == ZERO
+    entries = book.facts.entries
+    assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == ZERO
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == ZERO
+    # Bank: 930.00 + 1,200.00 - 1,000.00 + 50.00 = 1,180.00 = 1,200.00 billed - 20.00 fee.
+    assert balance(entries, "Assets:Bank:Checking") == D("1180.00")
+    assert not any("CustomerCredits" in account for account in _accounts(entries))
+    items = [
+        (item.kind, item.cash)
+        for account in book.reconcile(as_of=day(2025, 3, 10)).accounts
+        for item in account.items
+    ]
+    assert items == [("payment to forward", D("-1000.00"))]
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_misdirected_payment_beyond_a_face_and_its_debit_memo(model):
+    # 1,300.00: 100.00 beyond the face unpaid (1,000.00) and the memo (200.00). FCT133
+    # names both; said to be an overpay, the memo credits the receivable and the 100.00
+    # is owed back to TQL: Due -1,000.00, Receivable -200.00, Credits -100.00.
+    text = full(PAID_US_FACE_AND_MEMO.replace("1200.00 USD", "1300.00 USD"))
     if model == "loan":
         text = _loan(text)
     _, errors, _ = loader.load_string(text)
-    # (Refused, the event books nothing: Beancount finds its bank leg unbalanced.)
-    assert [error.message.split(" ", 1)[0] for error in errors] == ["FCT133", "Transaction"]
+    assert errors[0].message.startswith("FCT133 ")
     assert (
-        "if 200.00 of it pays the 200.00 billed on the invoice beyond its face (a debit "
-        "memo), which is yours, write that as a payment of its own that credits the "
-        "receivable"
+        "Invoice INV-1: this payment of 1,300.00 USD is 100.00 more than is left unpaid "
+        "(1,000.00 of the face 1,000.00) and the 200.00 billed on it beyond its face (a "
+        "debit memo, which it pays, to the receivable): if the customer really paid more "
+        "(the 100.00 is owed back to it on Liabilities:Factoring:Summit:CustomerCredits:"
+        'TQL), say reason: "overpay"'
     ) in errors[0].message
+    said = text.replace(
+        '  factoring: "misdirected-payment"\n',
+        '  factoring: "misdirected-payment"\n  reason: "overpay"\n',
+    )
+    entries, errors, options = loader.load_string(said)
+    assert errors == []
+    assert _check_legs(entries) == [
+        ("Assets:Bank:Checking", D("1300.00"), None),
+        ("Liabilities:Factoring:Summit:DueToFactor", D("-1000.00"), "misdirected-payment"),
+        ("Assets:Receivable:TQL", D("-200.00"), "overpay"),
+        ("Liabilities:Factoring:Summit:CustomerCredits:TQL", D("-100.00"), "overpay"),
+    ]
+    assert compute(entries, options, errors).aging(as_of=day(2025, 3, 31)).invoices == ()
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_misdirected_payment_of_a_face_and_part_of_its_debit_memo_is_asked_about(model):
+    # 1,100.00: more than the face unpaid, less than it and the memo. Which part pays
+    # what cannot be told (all the face and 100.00 of the memo, or 900.00 of the face
+    # and all the memo): FCT133 gives both ways to write it. Said to pay the face in
+    # full (reason: "overpay"), the 100.00 beyond it pays the memo: Due -1,000.00,
+    # Receivable -100.00; 200.00 - 100.00 = 100.00 of the detention is still ours open.
+    text = full(PAID_US_FACE_AND_MEMO.replace("1200.00 USD", "1100.00 USD"))
+    if model == "loan":
+        text = _loan(text)
+    _, errors, _ = loader.load_string(text)
+    assert errors[0].message.startswith("FCT133 ")
+    message = errors[0].message
+    assert (
+        "this payment of 1,100.00 USD is 100.00 more than is left unpaid (1,000.00 of the "
+        "face 1,000.00), and 100.00 less than that and the 200.00 billed on it beyond its "
+        "face (a debit memo)"
+    ) in message
+    assert 'if it pays the face in full and 100.00 of the memo, say reason: "overpay"' in message
+    assert "a payment of its own that credits the receivable" in message
+    said = text.replace(
+        '  factoring: "misdirected-payment"\n',
+        '  factoring: "misdirected-payment"\n  reason: "overpay"\n',
+    )
+    entries, errors, options = loader.load_string(said)
+    assert errors == []
+    assert _check_legs(entries) == [
+        ("Assets:Bank:Checking", D("1100.00"), None),
+        ("Liabilities:Factoring:Summit:DueToFactor", D("-1000.00"), "misdirected-payment"),
+        ("Assets:Receivable:TQL", D("-100.00"), "overpay"),
+    ]
+    aging = compute(entries, options, errors).aging(as_of=day(2025, 3, 31))
+    assert {(x.invoice, x.factor): x.amount for x in aging.invoices} == {
+        ("INV-1", None): D("100.00")
+    }
+
+
+def _accounts(entries) -> set[str]:
+    return {p.account for e in entries if isinstance(e, data.Transaction) for p in e.postings}
+
+
+def balance(entries, account: str) -> Decimal:
+    return sum(
+        (
+            p.units.number
+            for e in entries
+            if isinstance(e, data.Transaction)
+            for p in e.postings
+            if p.account == account
+        ),
+        ZERO,
+    )
 
 
 # SOLD_THEN_BILLED, with Summit's report that TQL paid it INV-1 and its detention.

@@ -78,6 +78,20 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
             (base, late),
             state.invoice.account,
         )
+        if terms.loan and state.received:
+            # What the customer paid us (owed to the factor until forwarded or netted)
+            # repays as much of the advance and clears as much of the receivable, as
+            # at a chargeback; the factor forgives the rest.
+            legs = (
+                P.partial_postings(
+                    terms,
+                    state.invoice.number,
+                    state.currency,
+                    state.received,
+                    state.invoice.account,
+                )
+                + legs
+            )
         settler.note_accounts(legs, event.date, terms)
         factor = state.factor or ""
         state.lost_on = event.date

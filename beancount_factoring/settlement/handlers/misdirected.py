@@ -34,13 +34,16 @@ customer that pays us the last of it on February 15 stops the fee there even
 if the factor reports it on March 3. Paid 400.00 of 1,000.00, the invoice
 stays open: the factor's later ``collected`` with ``paid: 600.00 USD`` (or
 without ``paid:``: the rest) closes it in full, or the factor charges back
-the 600.00 unpaid. What a payment brings beyond what is unpaid is the
-customer's (``customer-credits``, part ``overpay``): forwarding it to the
+the 600.00 unpaid (or, without recourse, writes it off: ``losses.py``). What a
+payment brings beyond what is unpaid pays first a debit memo billed on the
+invoice (ours: it credits the receivable, part ``overpay``), and beyond that is
+the customer's (``customer-credits``, part ``overpay``): forwarding it to the
 factor would be too much. The event says so (``reason: "overpay"``): without it,
-more than the tolerance beyond what is unpaid is ``FCT133``, as the same bank line
-booked twice reads so too. After the factor closed the invoice short, a
-payment of the deduction to us recovers the short pay: the factor had it from
-the reserve (or nets it), so the cash is ours and the adjustment is undone::
+more than the tolerance beyond what is unpaid (and not exactly the memo
+left) is ``FCT133``, as the same bank line booked twice reads so too. After
+the factor closed the invoice short, a payment of the deduction to us recovers
+the short pay: the factor had it from the reserve (or nets it), so the cash is
+ours and the adjustment is undone::
 
       Assets:Bank:Checking                       150.00 USD
       Income:Factoring:Harbor:Adjustments       -150.00 USD
@@ -55,6 +58,7 @@ from typing import Any
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.handlers.collect import memo_open
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.shares import share_credit, share_debit
 from beancount_factoring.settlement.state import InvoiceState
@@ -154,15 +158,22 @@ def _payment_notes(
     the invoice (``ours``), and the other invoices it links, which it paid first what
     they owe you (``shares.py``): the rest is beyond all that."""
     notes = ""
-    if ours:
+    number = state.invoice.number
+    others = sorted(link for link in event.entry.links if link != number)
+    others = [link for link in others if link in settler.book.invoices]
+    if ours and not others and abs(theirs - max(state.unpaid, ZERO)) <= settler.tolerance:
+        # The face left and the memo, exactly: marked misdirected, it is booked so.
+        notes += (
+            f". Of this payment, {ours:,.2f} {state.currency} pays what was billed on the "
+            "invoice beyond its face (a debit memo), which is yours: marked so, the payment "
+            f"credits that to the receivable and owes the {theirs:,.2f} to the factor"
+        )
+    elif ours:
         notes += (
             f". Of this payment, {ours:,.2f} {state.currency} pays what was billed on the "
             "invoice beyond its face (a debit memo), which is yours: credit that to the "
             "receivable in a payment of its own"
         )
-    number = state.invoice.number
-    others = sorted(link for link in event.entry.links if link != number)
-    others = [link for link in others if link in settler.book.invoices]
     if others:
         notes += (
             f". It links {', '.join(others)} too: a payment of several invoices pays first "
@@ -218,7 +229,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
     if shares is None or not all(_overpay_said(settler, event, s, amount) for s, amount in shares):
         return
     booked = [(state, _split(state, amount)) for state, amount in shares]
-    expected = [item for state, (_, legs) in booked for item in legs]
+    expected = [item for state, (_, _, legs) in booked for item in legs]
     if any(p.account in watched for p in entry.postings):
         settler.compare(
             event,
@@ -237,64 +248,87 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
         postings = list(entry.postings) + P.materialize(expected, settler.config.detail, own)
     settler.result.replaced[event.index] = entry._replace(postings=postings)
     settler.note_accounts(expected, event.date, terms)
-    for state, (applied, _) in booked:
+    for state, (applied, memo, _) in booked:
+        state.direct_paid += memo
         _apply(settler, event, state, applied)
 
 
 def _overpay_said(settler: Settler, event: Event, state: InvoiceState, amount: Decimal) -> bool:
-    """A payment beyond what is left unpaid says it is one (``reason: "overpay"``); False
-    after an FCT133 error. The same bank line booked twice (typed by hand and imported)
-    reads so too, and would owe its whole amount to the customer in silence."""
+    """A payment beyond what is left unpaid of the face and of a debit memo billed on
+    the invoice says it is an overpay (``reason: "overpay"``); False after an FCT133
+    error. The same bank line booked twice (typed by hand and imported) reads so too,
+    and would owe its whole amount to the customer in silence. A payment of exactly the
+    face and the memo left unpaid needs no reason: the memo is ours (``_split``)."""
     unpaid = max(state.unpaid, ZERO)
+    memo = memo_open(state)
     beyond = amount - unpaid
     if beyond <= settler.tolerance or event.entry.meta.get("reason") == "overpay":
         return True
+    if abs(beyond - memo) <= settler.tolerance:
+        return True
     terms = state.agreement
     assert terms is not None
-    # What was billed on the invoice beyond its face (a debit memo) and not yet paid: ours.
-    billed = -state.direct_paid
-    memo = (
-        f"; if {min(billed, beyond):,.2f} of it pays the {billed:,.2f} billed on the invoice "
-        "beyond its face (a debit memo), which is yours, write that as a payment of its own "
-        "that credits the receivable"
-        if billed > settler.tolerance
-        else ""
-    )
-    settler.error(
-        "FCT133",
+    credits = terms.customer_credit_account(state.invoice.account)
+    # Beyond the face and the memo both, or between the two: (more, less) than them.
+    more = beyond - memo if beyond > memo else beyond
+    paid = (
         f"Invoice {state.invoice.number}: this payment of {amount:,.2f} {state.currency} is "
-        f"{beyond:,.2f} more than is left unpaid ({unpaid:,.2f} of the face "
-        f"{state.face:,.2f}): if the customer really paid more (the excess is owed back to "
-        f"it on {terms.customer_credit_account(state.invoice.account)}), say reason: "
-        '"overpay"; if the payment is booked twice (typed by hand and imported), delete one'
-        + memo,
-        event,
+        f"{more:,.2f} more than is left unpaid ({unpaid:,.2f} of the face "
+        f"{state.face:,.2f})"
     )
+    twice = "; if the payment is booked twice (typed by hand and imported), delete one"
+    if memo <= settler.tolerance:
+        message = (
+            f"{paid}: if the customer really paid more (the excess is owed back to it on "
+            f'{credits}), say reason: "overpay"{twice}'
+        )
+    elif beyond > memo:
+        message = (
+            f"{paid} and the {memo:,.2f} billed on it beyond its face (a debit memo, which "
+            "it pays, to the receivable): if the customer really paid more (the "
+            f'{more:,.2f} is owed back to it on {credits}), say reason: "overpay"{twice}'
+        )
+    else:
+        message = (
+            f"{paid}, and {memo - beyond:,.2f} less than that and the {memo:,.2f} billed on "
+            "it beyond its face (a debit memo), which is yours: which part pays the memo "
+            f"cannot be told; if it pays the face in full and {beyond:,.2f} of the memo, "
+            'say reason: "overpay" (what is beyond the face credits the receivable); '
+            "else write what pays the memo as a payment of its own that credits the "
+            f"receivable, and the rest as this misdirected payment{twice}"
+        )
+    settler.error("FCT133", message, event)
     return False
 
 
-def _split(state: InvoiceState, amount: Decimal) -> tuple[Decimal, list[P.Leg]]:
-    """What of a payment to us applies to the invoice, and its legs.
+def _split(state: InvoiceState, amount: Decimal) -> tuple[Decimal, Decimal, list[P.Leg]]:
+    """What of a payment to us applies to the invoice's face, what pays a debit memo
+    billed on it, and its legs.
 
-    Up to what is left unpaid it applies: while the invoice is open it is owed to
-    the factor; once the factor closed it short, it recovers the short pay (the
-    factor took that from the reserve or nets it: the cash is ours, and the
-    adjustment is undone). Beyond that the customer paid too much: owed back to it
-    on ``customer-credits``, as an overpay.
+    Up to what is left unpaid of the face it applies: while the invoice is open it is
+    owed to the factor; once the factor closed it short, it recovers the short pay (the
+    factor took that from the reserve or nets it: the cash is ours, and the adjustment
+    is undone). Beyond that it pays what was billed on the invoice beyond its face (a
+    debit memo, ours even when the factor holds the face: it credits the receivable,
+    part ``overpay``, as at a factor's collection of both), and beyond that too the
+    customer paid too much: owed back to it on ``customer-credits``, as an overpay.
     """
     terms = state.agreement
     assert terms is not None
     number, currency = state.invoice.number, state.currency
     applied = min(amount, max(state.unpaid, ZERO))
+    memo = min(amount - applied, memo_open(state))
     legs = []
     if applied and state.collected_on:
         legs.append(P.leg(terms.adjustments, -applied, currency, "recovery", number))
     elif applied:
         legs.append(P.leg(terms.due_to_factor, -applied, currency, MISDIRECTED, number))
-    if amount > applied:
+    if memo:
+        legs.append(P.leg(state.invoice.account, -memo, currency, "overpay", number))
+    if amount > applied + memo:
         credit = terms.customer_credit_account(state.invoice.account)
-        legs.append(P.leg(credit, applied - amount, currency, "overpay", number))
-    return applied, legs
+        legs.append(P.leg(credit, applied + memo - amount, currency, "overpay", number))
+    return applied, memo, legs
 
 
 def _apply(settler: Settler, event: Event, state: InvoiceState, applied: Decimal) -> None:
