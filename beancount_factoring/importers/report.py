@@ -278,7 +278,7 @@ class Report:
             if first == opening and repeats_header(header, cells):
                 raise header_again(self.path, line, header)
             if first in titles:
-                self._title_again(line, cells)
+                self._title_again(line, cells, keys)
             kind = self._marked(cells, first, keys, totals) if labelled(first) else None
             if kind is TOTAL:
                 totals.check(line, cells)  # FCT210 if they are not its sums
@@ -299,12 +299,16 @@ class Report:
                 totals.add(cells)
                 yield Row(self, line, cells)
 
-    def _title_again(self, line: int, cells: list[Cell]) -> None:
-        """FCT210 on a row that repeats a title row above the header whole: a second page
-        or download pasted below (read as a row, its title is a date or an amount that is
-        not one, and its rows may repeat the first page's)."""
+    def _title_again(self, line: int, cells: list[Cell], keys: list[int]) -> None:
+        """FCT210 on a row that repeats a title row above the header whole and would be
+        read as a row (its key fields filled): a second page or download pasted below
+        (read as a row, its title is a date or an amount that is not one, and its rows may
+        repeat the first page's). With a key field empty it is a note left out, as a
+        `CONFIDENTIAL` printed above the title and again below the rows is."""
         title_line, title = self.titles[_texts(cells)[0]]
         if _texts(cells) != title:
+            return
+        if not all(key < len(cells) and text_of(cells[key]) for key in keys):
             return
         message = (
             f"this row is the report's title of line {title_line} again: two pages or "
