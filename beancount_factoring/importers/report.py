@@ -459,6 +459,9 @@ _COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECAS
 # bracket, a currency code and a currency sign (`$10.00 CR`, `(€10.00)`, `USD 10,00-`),
 # not a label that holds a number (`Recourse RF-10309`, `RF-10309`).
 _AMOUNT_LIKE = re.compile(r"[\s(+\-\u2212]*(?:[A-Z]{2,3}(?: [(+\-]?)?)?[^\w\s\-]{0,2}\s*\d")
+# A date (`03/07/2025`, `2025-03-07`, `07.03.2025`): a footer's note (`Wire sent`), not
+# an amount, wherever it stands.
+_DATE_LIKE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 SUMMED = ("face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net", "paid",
           "short", "amount", "debit", "credit", "fees")  # fmt: skip
 
@@ -500,9 +503,9 @@ class Totals:
 
     def _number(self, line: int, field: str, cells: list[Cell], position: int) -> Decimal | None:
         """A total's or a footer's figure; None for words (a footer's label, `Transfer
-        Fee` or `Recourse RF-10309` under Deductions; `n/a`); FCT207 naming the cell for
-        an amount that cannot be read (`$10.00 CR`, `(€10.00)`): left out, it would turn
-        off the check of its column without a word."""
+        Fee` or `Recourse RF-10309` under Deductions; `n/a`); 0 for a date; FCT207 naming
+        the cell for an amount that cannot be read (`$10.00 CR`, `(€10.00)`): left out, it
+        would turn off the check of its column without a word."""
         value = cells[position] if position < len(cells) else ""
         if isinstance(value, Decimal):
             if value.is_finite():
@@ -515,6 +518,10 @@ class Totals:
             try:
                 return self.report.numbers(text)
             except ValueError as exc:
+                if _DATE_LIKE.fullmatch(text.strip()):
+                    # A footer's date (`Wire sent,03/07/2025`) adds nothing, and leaves the
+                    # column checked; a total's is then not its sum, and said so.
+                    return Decimal(0)
                 if not _AMOUNT_LIKE.match(text):
                     return None
                 message = str(exc)
