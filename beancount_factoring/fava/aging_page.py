@@ -42,7 +42,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             "tie": _tie_table(report, tab),
         },
         charts=charts([*_amount_charts(lines, reference), _scatter(lines, reference, where)]),
-        notices=notices(book, view, where),
+        notices=notices(book, view, where, page_currency),
         figures=(*as_of_figures(view, page_currency), ("Aged by", reference)),
         extra={"basis": report.basis, "buckets": report.buckets},
         headlines=(_headline(lines, report.buckets, report.basis, where),),

@@ -152,7 +152,10 @@ def directory_of(
     )
 
 
-def notices(book: ReportBook, view: View, where: Directory) -> tuple[str, ...]:
+def notices(
+    book: ReportBook, view: View, where: Directory, page_currency: str | None
+) -> tuple[str, ...]:
+    """The page's notices; ``page_currency`` is its one currency (None: several)."""
     notices = list(book.warnings)
     if view.account and not where.named_factors(view) and not where.names_customers(view):
         # Else every table is empty, and reads "No fee in this period.", "No reserve
@@ -173,7 +176,8 @@ def notices(book: ReportBook, view: View, where: Directory) -> tuple[str, ...]:
             "Fava's advanced filter selects entries, not invoices: these reports are "
             "computed from all entries and do not apply it."
         )
-    if view.converted:
+    if view.conversion and page_currency != view.conversion:
+        # (A page all in the currency converted to shows what Fava would.)
         notices.append(
             "Fava's conversion setting is not applied: every amount on these pages is in "
             "its own currency, with the currency beside it."

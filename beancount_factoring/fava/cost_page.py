@@ -189,7 +189,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         view=view,
         tables=tables,
         charts=charts(chart_list),
-        notices=notices(book, view, where),
+        notices=notices(book, view, where, page_currency),
         figures=tuple(as_of_figures(view, page_currency)),
         # Other factors' offers against the same invoices (compare_page.py).
         extra={"offers": offer_sections(compared, view, where, tab)},

@@ -76,7 +76,7 @@ def reconcile_page(
         view=view,
         tables=tables,
         charts=charts(chart_list),
-        notices=notices(book, view, where),
+        notices=notices(book, view, where, page_currency),
         figures=tuple(as_of_figures(view, page_currency)),
         extra={
             "problems": _problems(view, where, items, lumps, accounts, disagreements),

@@ -63,7 +63,7 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
         view=view,
         tables=tables,
         charts=charts(chart_list),
-        notices=notices(book, view, where),
+        notices=notices(book, view, where, page_currency),
         figures=tuple(figures),
         extra={"empty": _why_empty(book, view, report.factors, factors)},
         headlines=(_headline(factors, open_invoices, view, where),),

@@ -18,8 +18,10 @@ Fava's filters:
     Fava's advanced filter selects entries, not invoices; the reports are
     computed from all entries, so the pages say that it is not applied.
 ``conversion``
-    Not applied: every amount is shown in its own currency. A conversion other
-    than Fava's default (at cost) or units is said not to apply.
+    Not applied: every amount is shown in its own currency. A conversion to a
+    currency is said not to apply on a page with an amount in another one (at cost,
+    at value and units show what the pages show: Fava values an amount held at no
+    cost at its units).
 
 The pages' own parameters:
 
@@ -55,9 +57,10 @@ ONE_DAY = datetime.timedelta(days=1)
 MAX_VALUE = 1000
 """The longest time filter, account filter or basis a page reads: none is longer, and
 a longer one would only be echoed in the error."""
-UNCONVERTED = ("", "at_cost", "units")
+UNCONVERTED = ("", "at_cost", "at_value", "units")
 """Fava's conversions that show what the pages show: each amount in its own currency
-(Fava's default, at cost, is the units of every amount the reports hold)."""
+(at cost, Fava's default, and at value are the units of an amount held at no cost, as
+every amount the reports hold is)."""
 SHOWN = 80
 """How much of an unknown factor's name its error shows."""
 
@@ -88,9 +91,10 @@ class View:
     advanced_filter: str
     factor: str | None
     basis: str
-    converted: bool = False
-    """Fava's conversion asks for amounts converted (to a currency, at value): the pages
-    show each in its own currency and say so."""
+    conversion: str = ""
+    """The currency Fava's conversion asks amounts in (its first, of `USD,CAD`), "" for
+    none: the pages show each amount in its own currency and say so where one is in
+    another currency."""
 
     @property
     def after_the_books(self) -> bool:
@@ -197,5 +201,17 @@ def parse_view(
         advanced_filter=args.get("filter", "").strip(),
         factor=factor,
         basis=basis,
-        converted=args.get("conversion", "").strip() not in UNCONVERTED,
+        conversion=_conversion_currency(args.get("conversion", "")),
     )
+
+
+def _conversion_currency(value: str) -> str:
+    """The currency Fava's conversion converts to first ("" for at cost, at value, units).
+
+    Fava converts an amount to the first currency of `USD,CAD` when a price allows, then
+    what is left to the next: an amount in the first is the only one left as it is."""
+    value = value.strip()
+    if value in UNCONVERTED:
+        return ""
+    first = value.split(",")[0].strip()
+    return (first or value)[:MAX_VALUE]

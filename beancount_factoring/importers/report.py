@@ -278,7 +278,7 @@ class Report:
             if first == opening and repeats_header(header, cells):
                 raise header_again(self.path, line, header)
             if first in titles:
-                self._title_again(line, cells)
+                self._title_again(line, cells, keys)
             kind = self._marked(cells, first, keys, totals) if labelled(first) else None
             if kind is TOTAL:
                 totals.check(line, cells)  # FCT210 if they are not its sums
@@ -299,12 +299,16 @@ class Report:
                 totals.add(cells)
                 yield Row(self, line, cells)
 
-    def _title_again(self, line: int, cells: list[Cell]) -> None:
-        """FCT210 on a row that repeats a title row above the header whole: a second page
-        or download pasted below (read as a row, its title is a date or an amount that is
-        not one, and its rows may repeat the first page's)."""
+    def _title_again(self, line: int, cells: list[Cell], keys: list[int]) -> None:
+        """FCT210 on a row that repeats a title row above the header whole and would be
+        read as a row (its key fields filled): a second page or download pasted below
+        (read as a row, its title is a date or an amount that is not one, and its rows may
+        repeat the first page's). With a key field empty it is a note left out, as a
+        `CONFIDENTIAL` printed above the title and again below the rows is."""
         title_line, title = self.titles[_texts(cells)[0]]
         if _texts(cells) != title:
+            return
+        if not all(key < len(cells) and text_of(cells[key]) for key in keys):
             return
         message = (
             f"this row is the report's title of line {title_line} again: two pages or "
@@ -455,6 +459,9 @@ _COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECAS
 # bracket, a currency code and a currency sign (`$10.00 CR`, `(€10.00)`, `USD 10,00-`),
 # not a label that holds a number (`Recourse RF-10309`, `RF-10309`).
 _AMOUNT_LIKE = re.compile(r"[\s(+\-\u2212]*(?:[A-Z]{2,3}(?: [(+\-]?)?)?[^\w\s\-]{0,2}\s*\d")
+# A date (`03/07/2025`, `2025-03-07`, `07.03.2025`): a footer's note (`Wire sent`), not
+# an amount, wherever it stands.
+_DATE_LIKE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 SUMMED = ("face", "advance", "fee", "invoice_fee", "reserve", "deductions", "net", "paid",
           "short", "amount", "debit", "credit", "fees")  # fmt: skip
 
@@ -496,9 +503,9 @@ class Totals:
 
     def _number(self, line: int, field: str, cells: list[Cell], position: int) -> Decimal | None:
         """A total's or a footer's figure; None for words (a footer's label, `Transfer
-        Fee` or `Recourse RF-10309` under Deductions; `n/a`); FCT207 naming the cell for
-        an amount that cannot be read (`$10.00 CR`, `(€10.00)`): left out, it would turn
-        off the check of its column without a word."""
+        Fee` or `Recourse RF-10309` under Deductions; `n/a`); 0 for a date; FCT207 naming
+        the cell for an amount that cannot be read (`$10.00 CR`, `(€10.00)`): left out, it
+        would turn off the check of its column without a word."""
         value = cells[position] if position < len(cells) else ""
         if isinstance(value, Decimal):
             if value.is_finite():
@@ -511,6 +518,10 @@ class Totals:
             try:
                 return self.report.numbers(text)
             except ValueError as exc:
+                if _DATE_LIKE.fullmatch(text.strip()):
+                    # A footer's date (`Wire sent,03/07/2025`) adds nothing, and leaves the
+                    # column checked; a total's is then not its sum, and said so.
+                    return Decimal(0)
                 if not _AMOUNT_LIKE.match(text):
                     return None
                 message = str(exc)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fava_ledgers import make_app
+from fava_ledgers import EXAMPLE, EXAMPLE_SLUG, make_app
 from flask.testing import FlaskClient
 from test_fava_pages import components, url
 
@@ -129,9 +129,23 @@ def test_fava_s_conversion_is_said_not_to_apply(client: FlaskClient, page: str) 
     # these show each amount in its own currency, and say so rather than leave the
     # bookkeeper to read the CAD lines as converted.
     said = "Fava&#39;s conversion setting is not applied"
-    for value in ("USD", "at_value"):
+    for value in ("USD", "CAD", "USD,CAD"):
         html = client.get(url(page, SLUG, f"conversion={value}")).get_data(as_text=True)
         assert said in html, value
-    # At cost (Fava's default) and units are what the pages show.
-    for query in ("", "conversion=at_cost", "conversion=units"):
+    # At cost (Fava's default), at value and units are what the pages show: Fava values
+    # an amount held at no cost (C-1's receivable, written at a price) at its units.
+    for query in ("", "conversion=at_cost", "conversion=at_value", "conversion=units"):
         assert said not in client.get(url(page, SLUG, query)).get_data(as_text=True), query
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_conversion_to_the_pages_only_currency_says_nothing(page: str) -> None:
+    # The tutorial's books are all in USD: a bookkeeper who chose Fava's conversion to
+    # USD (it stays in every link) sees on these pages what Fava would show; the notice
+    # was on every page, every day, for nothing.
+    client = make_app(EXAMPLE).test_client()
+    said = "Fava&#39;s conversion setting is not applied"
+    for value in ("USD", "at_value"):
+        html = client.get(url(page, EXAMPLE_SLUG, f"conversion={value}")).get_data(as_text=True)
+        assert "Amounts in" in html
+        assert said not in html, value

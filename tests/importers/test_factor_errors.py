@@ -466,6 +466,26 @@ def test_a_report_of_two_pages_names_the_title_repeated(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "source", [COLLECTIONS, DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv"]
+)
+def test_a_note_above_the_header_and_below_the_rows_is_no_second_page(
+    source: Path, tmp_path: Path
+) -> None:
+    # "CONFIDENTIAL" printed above the title and again below the rows: a note both times
+    # (no invoice number), not a second page's title; it was FCT210 "two pages pasted
+    # into one file?", and the report could not be imported at all. (A second page's
+    # title under a key column, the reserve ledger's Date, is still named: above.)
+    text = source.read_text(encoding="utf-8")
+    path = tmp_path / source.name
+    path.write_text(f"CONFIDENTIAL\n{text}CONFIDENTIAL\n", encoding="utf-8", newline="")
+    plain = LAKESHORE.extract(str(source), [])
+    noted = LAKESHORE.extract(str(path), [])
+    assert [(e.date, type(e).__name__) for e in noted] == [
+        (e.date, type(e).__name__) for e in plain
+    ]
+
+
+@pytest.mark.parametrize(
     ("folder", "name", "encoding"),
     [
         ("pinecrest", "payments_2025-04.txt", "cp1252"),

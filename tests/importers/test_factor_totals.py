@@ -226,6 +226,23 @@ def test_footers_read_as_they_are(tmp_path: Path, footer: str) -> None:
     assert postings(edited(tmp_path, PURCHASE, {FEE: footer})) == plain
 
 
+@pytest.mark.parametrize("day", ["03/07/2025", "3/7/25", "2025-03-07", "07.03.2025"])
+def test_a_footer_that_gives_a_date_under_an_amount_column(tmp_path: Path, day: str) -> None:
+    # `Wire sent,03/07/2025` below the rows, the date under Net Funded: a note, as it was
+    # before footers' amounts were read; it was FCT207 "is not an amount", and the report
+    # could not be imported.
+    plain = postings(PURCHASE)
+    text = PURCHASE.read_text(encoding="utf-8")
+    path = tmp_path / "p.csv"
+    path.write_text(f"{text},,,,,,,,,,,,,Wire sent,{day}\n", encoding="utf-8", newline="")
+    assert postings(path) == plain
+    # Above a total it adds nothing and leaves the Net Funded column checked: a fee of
+    # 10.00 left out of schedule 3110's rows still makes its total wrong (line 7).
+    dated = edited(tmp_path, PURCHASE, {FEE: f",,,,,,,,,,,,,Wire sent,{day}\n"}, "d.csv")
+    error = failure(dated)
+    assert (error.line, error.column, error.code) == (6, "Net Funded", "FCT210"), str(error)
+
+
 def test_a_footer_whose_fee_is_a_dash_leaves_the_total_unmatched(tmp_path: Path) -> None:
     # `-` is no fee (nor a label that turns the column's check off): the rows then add
     # up to 1,983.75 + 1,729.37 = 3,713.12, not 3,703.12.
