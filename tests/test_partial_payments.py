@@ -808,6 +808,82 @@ def test_a_buyout_after_a_part_paid_to_us_says_what_the_factor_does_with_the_res
     assert "does not pay the 600.00 USD left" in message and advice in message
 
 
+PINECREST_BUYS = """
+2025-01-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.80
+  fee: "flat 2%"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2025-04-01 * "Pinecrest" "Buyout of Harbor's invoices"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Harbor"
+"""
+P_RESERVE = "Assets:Factoring:Pinecrest:Reserve"
+P_FEES = "Expenses:Factoring:Pinecrest:Fees"
+
+
+@BOTH
+@pytest.mark.parametrize("forwarded", [True, False])
+@pytest.mark.parametrize("link", ["", " ^INV-2001"])
+def test_a_buyout_linking_nothing_refuses_an_invoice_paid_to_us_as_one_linking_it(
+    name, forwarded, link
+):
+    # Echo paid us 400.00 of INV-2001 (forwarded to Harbor, or still owed on DueToFactor).
+    # What Harbor is still owed on it is not its advance: the plugin does not book its
+    # buyout. The buyout that links nothing took it whole without a word: Harbor's reserve
+    # -200.00, its fee 17.50 (28 days: 1.75%), Pinecrest's 2% of the whole face 20.00 and
+    # its reserve +162.50, as if Echo had paid nothing. Both ways of writing the buyout
+    # now give the same FCT136, and nothing moves.
+    to_us = TO_US if forwarded else TO_US.split("\n2025-03-15")[0] + "\n"
+    buyout = PINECREST_BUYS.replace(
+        "Buyout of Harbor's invoices\"", f"Buyout of Harbor's invoices\"{link}"
+    )
+    entries, errors = load(model(HARBOR + to_us + buyout, name))
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert "Invoice INV-2001 cannot be bought out" in message
+    assert "paid 400.00 USD to you on 2025-03-14" in message
+    assert "link the other invoices" in message
+    assert balance(entries, RESERVE) == D("200.00")
+    assert balance(entries, P_RESERVE) == balance(entries, P_FEES) == 0
+    assert balance(entries, DUE) == (0 if forwarded else D("-400.00"))
+
+
+def test_a_buyout_that_links_the_other_invoices_leaves_the_one_paid_to_us_to_its_factor():
+    # Harbor also funded INV-2002 (500.00) on March 20: 400.00 less the 20.00 transfer fee.
+    # Linked, it alone moves on April 1, 12 days on: Harbor's fee 1.75% x 500.00 = 8.75,
+    # Pinecrest's 2% x 500.00 = 10.00, its reserve 100.00 - 8.75 - 10.00 = 81.25. Harbor
+    # keeps INV-2001's 200.00, to release when Echo pays it the rest.
+    second = """
+2025-03-19 * "Echo" "Load E-55121"
+  invoice: "INV-2002"
+  Assets:Receivable:Echo        500.00 USD
+  Income:Freight
+
+2025-03-20 * "HARBOR CAPITAL" "Advance" ^INV-2002
+  Assets:Bank:Checking          380.00 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+    buyout = PINECREST_BUYS.replace(
+        "Buyout of Harbor's invoices\"", "Buyout of Harbor's invoices\" ^INV-2002"
+    )
+    entries, errors = load(HARBOR + TO_US + second + buyout)
+    assert errors == []
+    assert legs(txn(entries, "Buyout of Harbor's invoices")) == [
+        (RESERVE, D("-100.00"), "INV-2002", "buyout"),
+        (P_RESERVE, D("81.25"), "INV-2002", "buyout"),
+        (FEES, D("8.75"), "INV-2002", "discount-fee"),
+        (P_FEES, D("10.00"), "INV-2002", "discount-fee"),
+    ]
+    assert balance(entries, RESERVE) == D("200.00")
+    # Without the link, the buyout would take INV-2001 too: refused, naming it.
+    _, errors = load(HARBOR + TO_US + second + PINECREST_BUYS)
+    assert codes(errors) == ["FCT136"]
+    assert "Invoice INV-2001 cannot be bought out" in errors[0].message
+
+
 def test_a_credit_loss_of_an_invoice_paid_to_us_in_full_is_an_error():
     # Nothing is left unpaid to write off: the factor's collection closes it.
     text = LOST_REST.replace("400.00 USD", "1000.00 USD")

@@ -397,6 +397,13 @@ class Settler:
                 # Paid to us (misdirected.py): the factor's collection closes it, or, paid in
                 # part, a chargeback or a credit loss of the rest.
                 rest = _the_rest(state) if state.unpaid > 0 else ""
+                if action == "bought out":
+                    # (Linked or taken as one of all the old factor's open invoices.)
+                    rest += (
+                        "; the plugin does not book the buyout of an invoice its customer "
+                        "paid you: link the other invoices the buyout takes (not this one), "
+                        "and let the old factor close this one"
+                    )
                 self.error(
                     "FCT136",
                     f"Invoice {state.invoice.number} cannot be {action}: its customer paid "

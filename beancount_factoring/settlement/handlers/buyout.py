@@ -11,7 +11,9 @@ event, on the new factor, naming the old one::
       from: "Lakeshore"
 
 Without links it takes every invoice the old factor funded that is still open
-(not collected, charged back or written off); with links, only those. For
+(not collected, charged back or written off); with links, only those. Either way
+an open invoice its customer paid you (a misdirected payment) is FCT136: what the
+old factor is still owed on it is not its advance. For
 each, the reserve moves from the old factor's reserve account to the new one's,
 less the old factor's fee accrued to the buyout day and the new factor's fee
 at purchase (its flat fee or first term, and its invoice fee), each on its
@@ -320,6 +322,10 @@ def _bought(
             if state.factor != old or not state.funded_on or state.funded_on > event.date:
                 continue
             if not (state.collected_on or state.charged_back_on or state.lost_on):
+                # Judged as a buyout that links it judges it: one its customer paid you
+                # (in part) is FCT136, not taken whole as if the customer paid nothing.
+                if not settler.check_state(state, event, "bought out"):
+                    return None
                 states.append(state)
             elif _owes_alone(state) and state.invoice.number not in netted:
                 owing.append(state)
