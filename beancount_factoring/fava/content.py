@@ -163,7 +163,8 @@ def notices(
         notices.append(
             "The account filter names no factor's account (clearing, reserve, fees) and "
             "no customer's receivable account: these pages keep their rows by those "
-            "accounts, so they show nothing under it."
+            "accounts, so their factors' and customers' rows are empty under it (an "
+            "empty table says nothing of the books)."
         )
     if view.after_the_books:
         notices.append(
