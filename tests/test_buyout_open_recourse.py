@@ -492,6 +492,34 @@ def test_the_old_factors_monthly_minimum_of_the_buyout_day_is_told():
     ]
 
 
+def test_a_buyout_of_some_invoices_leaves_the_month_end_minimum_alone():
+    # Pinecrest buys INV-1 alone on 06-30: a buyout that links its invoices takes none
+    # of Lakeshore's fees (Lakeshore keeps its other invoices and nets its own fees), so
+    # Lakeshore's June minimum of that day is owed to Lakeshore as it should be: no
+    # FCT134 asking to date the buyout the next day, which would change nothing.
+    text = LEDGER.replace(
+        '  payee: "LAKESHORE"\n',
+        '  payee: "LAKESHORE"\n'
+        "  monthly-minimum-volume: 10000.00 USD\n"
+        '  volume-shortfall-fee: "1%"\n',
+        1,
+    ).replace(
+        '2025-07-01 * "Pinecrest Capital" "Buyout"',
+        '2025-06-30 * "Pinecrest Capital" "Buyout" ^INV-1',
+    )
+    text = until(text, "2025-07-05") + (
+        '\n2025-06-30 * "Lakeshore" "Minimum volume, June"\n  factoring: "fee"\n'
+        '  factor: "Lakeshore"\n  charge: "minimum-volume"\n  period: "2025-06"\n'
+    )
+    entries, errors = load(text)
+    assert codes(errors) == []
+    # June funded 0.00 of the 10,000.00 minimum: 1% = 100.00, owed on Lakeshore's
+    # clearing account beside what INV-2 (950.00) and INV-3 (150.00) owe it.
+    assert balance(entries, L_CLEARING) == D("-1200.00")
+    # The buyout moves INV-1 alone, nothing of Lakeshore's fees.
+    assert {leg[2] for leg in legs(txn(entries, "Buyout"))} == {"INV-1"}
+
+
 @pytest.mark.parametrize(
     "key",
     [

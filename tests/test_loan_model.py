@@ -233,6 +233,24 @@ def test_fct134__a_posting_to_the_advances_account_written_by_hand(hand_entry):
     assert errors[0].source["lineno"] == hand[0].meta["lineno"]
 
 
+def test_fct134__the_factors_deposit_booked_to_the_advances_says_where_it_goes():
+    # The funding typed against the loan, as a bookkeeper would: RTS's 1,835.00 on the
+    # advances. The message to "delete this transaction and write the event" would
+    # lose the cash: it says to post the deposit to the clearing account, which the
+    # plugin splits (1,900.00 advance on the advances, 40.00 fee, 25.00 wire, 100.00
+    # reserve), as the fixed ledger below shows.
+    deposit = FUNDING.replace("Assets:Factor:RTS:Clearing", ADVANCES)
+    _, errors = load(RTS + deposit)
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert "deposit of 'RTS Financial'" in message
+    assert f"post it to {CLEARING} instead of {ADVANCES}" in message
+    assert "Delete this transaction" not in message
+    entries, errors = load(RTS + deposit.replace(ADVANCES, CLEARING))
+    assert errors == []
+    assert balance(entries, ADVANCES) == D("-2000.00")
+
+
 def test_an_opening_balance_of_the_advances_is_no_hand_entry():
     entries, errors = load(
         RTS

@@ -310,3 +310,22 @@ def test_a_refused_deposit_that_names_the_schedule_is_reported_alone() -> None:
     # its error says what to fix, whatever its currency.
     in_cad = FUNDING_100.replace("2790.00 USD", "2790.00 CAD")
     assert codes(HEAD + in_cad + SCHEDULE_101) == ["FCT134"]
+
+
+def test_a_withdrawn_schedule_is_deleted_as_its_error_says() -> None:
+    # Schedule 101 (INV-3 alone) was withdrawn; Summit's deposit of 03-20 for schedule
+    # 100, ten days after schedule 101 (grace-days 5), shows the books reach past it.
+    # Taking INV-3's link off would leave a schedule that links nothing (FCT134 "add a
+    # link"): the message says to delete the event then, and the ledger without it is
+    # right (INV-3 stays on TQL's receivable).
+    schedule_101 = """
+2025-03-10 * "Summit" "Schedule 101" ^INV-3
+  factoring: "schedule"
+  schedule: "101"
+"""
+    funding_100 = FUNDING_100.replace("2025-03-04", "2025-03-20")
+    found = errors_of(HEAD + schedule_101 + funding_100)
+    assert [code for code, _, _ in found] == ["FCT162"]
+    assert "Schedule 101" in found[0][2]
+    assert "delete this schedule event" in found[0][2]
+    assert codes(HEAD + funding_100) == []

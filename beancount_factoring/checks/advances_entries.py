@@ -33,9 +33,23 @@ def check_advances_entries(
     advances account (``equity``: the ledger's equity root, ``option "name_equity"``)."""
     # Every agreement, of any date: terms that later changed to the sale model still
     # govern the loans made under them.
-    accounts = {a.advances for a in book.agreements.latest() if a.loan and a.advances}
+    loans = {a.advances: a for a in book.agreements.latest() if a.loan and a.advances}
     errors = []
-    for entry, account in entries_by_hand(entries, book, accounts, equity):
+    for entry, account in entries_by_hand(entries, book, set(loans), equity):
+        terms = loans[account]
+        posting = next(p for p in entry.postings if p.account == account)
+        if _deposit(entry, posting, terms.bank):
+            # The factor's cash lent on its invoices, typed against the loan: deleting
+            # it would lose the cash. Its clearing account is where the plugin splits it.
+            message = (
+                f"This transaction posts to {account} by hand, and brings cash: a deposit "
+                f"of '{book.agreements.display(terms.name)}' goes to its clearing account, "
+                "which the plugin splits per invoice it names into the advance (on "
+                f"{account}, the face), the fees and the reserve; post it to "
+                f"{terms.clearing} instead of {account}"
+            )
+            errors.append(make_error("FCT134", message, entry.meta, entry))
+            continue
         message = (
             f"This transaction posts to {account} by hand: the plugin does not read it, "
             "so the advances no longer equal what the factor advanced on the invoices "
@@ -49,6 +63,19 @@ def check_advances_entries(
         )
         errors.append(make_error("FCT134", message, entry.meta, entry))
     return errors
+
+
+def _deposit(entry: data.Transaction, advances: data.Posting, bank: str) -> bool:
+    """True if the transaction credits the advances (the factor lent more) against cash:
+    a debit to an account of the bank's root (``Assets``)."""
+    if advances.units is None or not advances.units.number or advances.units.number > 0:
+        return False
+    root = bank.split(":", 1)[0] + ":"
+    return any(
+        p is not advances and p.account.startswith(root) and p.units is not None
+        and p.units.number and p.units.number > 0
+        for p in entry.postings
+    )  # fmt: skip
 
 
 __all__ = ["check_advances_entries"]

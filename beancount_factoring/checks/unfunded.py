@@ -195,7 +195,8 @@ def _error(
         f"({meta.get('filename')}:{meta.get('lineno')}), more than grace-days "
         f"({terms.grace_days}) after the schedule. Book the deposit that funds "
         f"them ({names}their links), or move a deposit booked elsewhere to "
-        f"{terms.clearing}; if the factor rejected an invoice or the schedule was "
-        "withdrawn, take its link off this schedule (the invoice stays yours to collect)"
+        f"{terms.clearing}; if the factor rejected an invoice, take its link off this "
+        "schedule (the invoice stays yours to collect), and if the schedule was withdrawn "
+        "or links no other invoice, delete this schedule event"
     )
     return make_error("FCT162", message, entry.meta, entry)

@@ -244,11 +244,16 @@ def _before_buyouts(book: Book) -> None:
     """Rank the old factor's own events of a buyout's day before the buyout (see
     BEFORE_BUYOUT); FCT134 on its monthly minimum of that day, which cannot be."""
     buyouts: dict[tuple[datetime.date, str], Event] = {}
+    # Those of all the old factor's invoices (no links): they alone take its fees.
+    whole: dict[tuple[datetime.date, str], Event] = {}
     for event in book.events:
         if event.kind == "buyout":
             old = event.entry.meta.get("from")
             if isinstance(old, str) and book.agreements.known(old):
-                buyouts.setdefault((event.date, old.strip().lower()), event)
+                key = (event.date, old.strip().lower())
+                buyouts.setdefault(key, event)
+                if not event.invoices:
+                    whole.setdefault(key, event)
     if not buyouts:
         return
     for event in book.events:
@@ -257,8 +262,12 @@ def _before_buyouts(book: Book) -> None:
             continue
         if event.rank in BEFORE_BUYOUT and event.kind != "payment":
             event.rank = BEFORE_BUYOUT[event.rank]
-        elif event.rank == MONTH_END_RANK:
-            book.errors.append(_minimum_on_buyout_day(book, event, buyout))
+        elif event.rank == MONTH_END_RANK and (
+            taker := whole.get((event.date, event.factor or ""))
+        ):
+            # (A buyout that links its invoices takes none of the old factor's fees:
+            # the minimum stays the old factor's, as it should.)
+            book.errors.append(_minimum_on_buyout_day(book, event, taker))
 
 
 def _minimum_on_buyout_day(book: Book, event: Event, buyout: Event) -> FactoringError:
