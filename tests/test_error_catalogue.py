@@ -378,6 +378,10 @@ CASES: dict[str, Run] = {
         SECOND_INVOICE,
         SCHEDULE,
         """
+2025-03-06 * "Summit" "Schedule 2" ^INV-2
+  factoring: "schedule"
+  schedule: "2"
+
 2025-03-11 * "SUMMIT FUNDING" "ACH deposit" ^INV-2
   Assets:Bank:Checking          930.00 USD
   Assets:Factoring:Summit:Clearing

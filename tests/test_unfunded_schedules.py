@@ -313,13 +313,13 @@ def test_a_refused_deposit_that_names_the_schedule_is_reported_alone() -> None:
 
 
 def test_a_withdrawn_schedule_is_deleted_as_its_error_says() -> None:
-    # Schedule 101 (INV-3 alone) was withdrawn; Summit's deposit of 03-20 for schedule
-    # 100, ten days after schedule 101 (grace-days 5), shows the books reach past it.
-    # Taking INV-3's link off would leave a schedule that links nothing (FCT134 "add a
-    # link"): the message says to delete the event then, and the ledger without it is
-    # right (INV-3 stays on TQL's receivable).
+    # Schedule 101 (INV-3 alone, sent 03-02) was withdrawn; Summit funded schedule 100,
+    # sent after it, on 03-20, eighteen days after it (grace-days 5). Taking INV-3's
+    # link off would leave a schedule that links nothing (FCT134 "add a link"): the
+    # message says to delete the event then, and the ledger without it is right (INV-3
+    # stays on TQL's receivable).
     schedule_101 = """
-2025-03-10 * "Summit" "Schedule 101" ^INV-3
+2025-03-02 * "Summit" "Schedule 101" ^INV-3
   factoring: "schedule"
   schedule: "101"
 """
@@ -329,3 +329,47 @@ def test_a_withdrawn_schedule_is_deleted_as_its_error_says() -> None:
     assert "Schedule 101" in found[0][2]
     assert "delete this schedule event" in found[0][2]
     assert codes(HEAD + funding_100) == []
+
+
+def test_a_weekly_funding_with_other_cash_in_between_is_no_error() -> None:
+    # Summit funds its schedules once a week: schedule 99 (02-21) on 02-28, schedule 100
+    # (03-03) on 03-10. Before that, on 03-10 (seven days after the schedule, past
+    # grace-days 5), it pays for INV-3 alone, which no schedule sent. The books end on
+    # 03-12: schedule 100 may still come, as Summit's schedules wait up to seven days
+    # (03-03 + 7 + 5 = 03-15) and none sent after it was funded. (Any deposit of the
+    # factor past grace-days was taken for proof: a false FCT162 on every weekly program.)
+    # Schedule 99's deposit: 1,000.00 x 0.93 = 930.00.
+    week_before = """
+2025-02-20 * "TQL" "Load 0"
+  invoice: "INV-0"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-02-21 * "Summit" "Schedule 99" ^INV-0
+  factoring: "schedule"
+  schedule: "99"
+
+2025-02-28 * "SUMMIT FUNDING" "ACH schedule 99"
+  schedule: "99"
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    alone = (
+        week_before
+        + """
+2025-03-10 * "SUMMIT FUNDING" "ACH INV-3" ^INV-3
+  Assets:Bank:Checking         1395.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-12 * "TQL" "Load 4"
+  invoice: "INV-4"
+  Assets:Receivable:TQL         800.00 USD
+  Income:Freight
+"""
+    )
+    assert codes(HEAD + alone) == []
+    # Funded on its day, 03-14: 3,000.00 x 0.93 = 2,790.00.
+    assert codes(HEAD + alone + FUNDING_100.replace("2025-03-04", "2025-03-14")) == []
+    # Not funded, while Summit's cash of 03-16 is past those twelve days: FCT162.
+    later = alone.replace("2025-03-10", "2025-03-16").replace("2025-03-12", "2025-03-16")
+    assert codes(HEAD + later) == ["FCT162"]

@@ -7,11 +7,15 @@ invoices sit there as owed by the factor forever, and nothing else in the ledger
 wrong: the reconciliation report lists the schedule, `bean-check` said nothing.
 
 The books may also simply stop before the funding: the bank statement that holds it
-is not imported yet, while the schedules come from the factor's portal every day. So
-a schedule is reported only when the books show the factor's cash beyond its grace:
-a deposit (or release) of the same factor, in the schedule's currency, dated more
-than the agreement's ``grace-days`` after the schedule (and not after the as-of
-date), or a buyout of all its open invoices by another factor after that day.
+is not imported yet, while the schedules come from the factor's portal every day. And
+a factor may fund once a week, a Friday's schedule the next Friday, with a release or
+another deposit of its own in between. So a schedule is reported only when the books
+show its funding is missing, the as-of date being more than the agreement's
+``grace-days`` after it: the factor has funded a schedule sent after it (in the
+schedule's currency, by the as-of date: a factor funds its schedules in the order they
+come), or its cash (a deposit or release, or a buyout of all its open invoices by
+another factor) came later than ``grace-days`` beyond the longest wait its funded
+schedules have had (a week, for a factor that funds weekly).
 
 A deposit that booked nothing and said so may be the schedule's funding, and its
 error speaks for it: one that names nothing, left unallocated on or after the
@@ -32,7 +36,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, error_code, make_error
-from beancount_factoring.ledger.book import SCHEDULE_LINK_PREFIX, Book, Event
+from beancount_factoring.ledger.book import SCHEDULE_LINK_PREFIX, Book
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 from beancount_factoring.terms import postings as P
 
@@ -58,7 +62,8 @@ def check_unfunded_schedules(
             waiting.setdefault(id(entry), (entry, []))[1].append(state)
     if not waiting:
         return []
-    since = _latest_cash(book, as_of)
+    later_funded, waits = _later_fundings(settlement, as_of)
+    cash = _latest_cash(book, as_of)
     unnamed, named = _unsettled(book, settlement)
     errors = []
     for entry, states in waiting.values():
@@ -68,12 +73,49 @@ def check_unfunded_schedules(
         key = (first.factor, first.currency)
         if unnamed.get(key, datetime.date.min) >= first.scheduled_on:
             continue  # That deposit's error speaks: it may be this schedule's funding.
-        deadline = first.scheduled_on + datetime.timedelta(days=first.agreement.grace_days)
-        proof = max(since.get(key, NONE), since.get((first.factor, ANY), NONE), key=_day)
-        if proof[0] <= deadline or _awaits_refused(states, named):
+        found = _proof(first, later_funded, waits, cash, as_of)
+        if found is None or _awaits_refused(states, named):
             continue
-        errors.append(_error(book, entry, states, proof, as_of))
+        errors.append(_error(book, entry, states, found, as_of))
     return errors
+
+
+def _proof(
+    first: InvoiceState,
+    later_funded: dict[Key, tuple[datetime.date, Proof]],
+    waits: dict[str, int],
+    cash: dict[Key, Proof],
+    as_of: datetime.date,
+) -> tuple[Proof, str] | None:
+    """What shows the schedule of ``first`` should be funded by now, if anything: a
+    schedule sent after it funded, the books past ``grace-days``; or the factor's cash
+    (or a buyout of all its invoices) past ``grace-days`` beyond the longest wait its
+    schedules have had for their funding; and why, for the message."""
+    assert first.factor is not None and first.agreement is not None
+    assert first.scheduled_on is not None
+    key = (first.factor, first.currency)
+    deadline = first.scheduled_on + datetime.timedelta(days=first.agreement.grace_days)
+    grace = first.agreement.grace_days
+    later, funding = later_funded.get(key, NONE_LATER)
+    if later > first.scheduled_on and as_of > deadline:
+        why = (
+            f" and the books run to {as_of}, more than grace-days ({grace}) after the "
+            "schedule: a factor funds its schedules in the order they come"
+        )
+        return funding, why
+    wait = waits.get(first.factor, 0)
+    latest = max(cash.get(key, NONE), cash.get((first.factor, ANY), NONE), key=_day)
+    if latest[0] <= deadline + datetime.timedelta(days=wait):
+        return None
+    why = f", more than grace-days ({grace})"
+    if wait:
+        why += f" and the longest wait of its schedules for their funding ({wait} days)"
+    why += " after the schedule"
+    return latest, why
+
+
+def _day(proof: Proof) -> datetime.date:
+    return proof[0]
 
 
 def _to_fund(state: InvoiceState) -> bool:
@@ -90,12 +132,31 @@ def _to_fund(state: InvoiceState) -> bool:
     )
 
 
-Proof = tuple[datetime.date, Event | None, str]
+Proof = tuple[datetime.date, data.Transaction | None, str]
 NONE: Proof = (datetime.date.min, None, "")
 
 
-def _day(proof: Proof) -> datetime.date:
-    return proof[0]
+# Per factor and currency: the latest day a schedule sent was funded by, and that funding.
+NONE_LATER: tuple[datetime.date, Proof] = (datetime.date.min, NONE)
+
+
+def _later_fundings(
+    settlement: Settlement, as_of: datetime.date
+) -> tuple[dict[Key, tuple[datetime.date, Proof]], dict[str, int]]:
+    """Per factor and currency, the latest day of a schedule whose invoice the factor
+    funded by ``as_of``, with that funding; and per factor the longest wait, in days,
+    from a schedule to its funding (once a week: seven)."""
+    latest: dict[Key, tuple[datetime.date, Proof]] = {}
+    waits: dict[str, int] = {}
+    for state in settlement.states.values():
+        funded, sent = state.funded_on, state.scheduled_on
+        if funded is None or sent is None or funded > as_of or state.factor is None:
+            continue
+        waits[state.factor] = max(waits.get(state.factor, 0), (funded - sent).days)
+        key = (state.factor, state.currency)
+        if state.funded_by is not None and latest.get(key, NONE_LATER)[0] < sent:
+            latest[key] = (sent, (funded, state.funded_by, "funded a schedule sent after it"))
+    return latest, waits
 
 
 def _latest_cash(book: Book, as_of: datetime.date) -> dict[Key, Proof]:
@@ -122,7 +183,7 @@ def _latest_cash(book: Book, as_of: datetime.date) -> dict[Key, Proof]:
         for currency in currencies:
             known = latest.get((factor, currency))
             if known is None or known[0] < event.date:
-                latest[(factor, currency)] = (event.date, event, words)
+                latest[(factor, currency)] = (event.date, event.entry, words)
     return latest
 
 
@@ -170,13 +231,14 @@ def _error(
     book: Book,
     entry: data.Transaction,
     states: list[InvoiceState],
-    proof: Proof,
+    found: tuple[Proof, str],
     as_of: datetime.date,
 ) -> FactoringError:
     """FCT162 on the schedule event: what is not funded, since when we know, the fix."""
     first = states[0]
+    (day, proof, words), why = found
     terms, currency, factor = first.agreement, first.currency, first.factor
-    assert terms is not None and factor is not None and proof[1] is not None
+    assert terms is not None and factor is not None and proof is not None
     name = book.agreements.display(factor)
     numbers = ", ".join(sorted(state.invoice.number for state in states))
     face = sum((state.face for state in states), ZERO)
@@ -187,13 +249,12 @@ def _error(
     cash -= sum((leg.number for leg in P.transfer_fee_legs(deposit_terms, currency)), ZERO)
     what = f"Schedule {first.schedule}" if first.schedule else "This schedule"
     names = f'schedule: "{first.schedule}", or ' if first.schedule else ""
-    meta = proof[1].entry.meta
+    meta = proof.meta
     message = (
         f"{what} of '{name}' ({first.scheduled_on}) is not funded: invoices {numbers} "
         f"({face:,.2f} {currency}; the deposit that funds them should bring {cash:,.2f} "
-        f"{currency}), while '{name}' {proof[2]} on {proof[0]} "
-        f"({meta.get('filename')}:{meta.get('lineno')}), more than grace-days "
-        f"({terms.grace_days}) after the schedule. Book the deposit that funds "
+        f"{currency}), while '{name}' {words} on {day} "
+        f"({meta.get('filename')}:{meta.get('lineno')}){why}. Book the deposit that funds "
         f"them ({names}their links), or move a deposit booked elsewhere to "
         f"{terms.clearing}; if the factor rejected an invoice, take its link off this "
         "schedule (the invoice stays yours to collect), and if the schedule was withdrawn "
