@@ -66,6 +66,20 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # A row whose key fields are empty is a footer ("Wire Fee", a note), not data.
 KEY_FIELDS = {"purchase": ("invoice",), "collections": ("invoice",), "reserve": ("date",),
               "chargeback": ("invoice",)}  # fmt: skip
+# A reserve statement's balance row, labelled under its Date column (`Opening Balance`,
+# `Closing balance as of 04/30/2025`, `Balance forward`, Finnish `Alkusaldo`): checked
+# against the running balance, never booked. Anchored at the label's start, so that a
+# dated row whose description mentions the balance stays a row.
+BALANCE_MARKER = (
+    r"^(?:(?:opening|beginning|starting|previous|prior|closing|ending|final|current|new)"
+    r"\s+)?balance\b|^(?:alku|loppu)?saldo\b"
+)
+# Of those, the labels of a balance after the rows (for a statement of one day, whose
+# order its dates cannot show).
+CLOSING_MARKER = r"closing|ending|final|current|new|carried|c/f|loppu"
+
+
+_CLOSING = re.compile(CLOSING_MARKER, re.IGNORECASE)
 
 
 def _aliases(value: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -112,6 +126,9 @@ class Profile:
     # `filename`, it claims a file whose header lacks a column, so that extract names it.
     title: str | None = None
     sheet: str | None = None
+    # Reserve ledgers: a regular expression on the Date column's text that marks a balance
+    # row (None: no balance rows; a row so labelled is then an error).
+    balance_marker: str | None = BALANCE_MARKER
     _patterns: tuple[Any, ...] = field(init=False, repr=False, compare=False)
     layout: Layout = field(init=False, repr=False, compare=False)  # from the settings above
 
@@ -159,6 +176,8 @@ class Profile:
             tuple((re.compile(regex, re.IGNORECASE), meaning) for regex, meaning in self.types),
             re.compile(self.filename, re.IGNORECASE) if self.filename else None,
             re.compile(self.title, re.IGNORECASE) if self.title else None,
+            re.compile(self.balance_marker, re.IGNORECASE) if self.balance_marker else None,
+            _CLOSING,
         )
         object.__setattr__(self, "_patterns", patterns)
         layout = Layout(self.delimiter, self.encoding, sheet=self.sheet, setting="in the profile")
@@ -190,6 +209,14 @@ class Profile:
             if pattern.search(type_text):
                 return str(meaning)
         return "other"
+
+    def balance_label(self, text: str) -> str | None:
+        """ "opening" or "closing" if a reserve ledger's date cell labels a balance row
+        (`Opening Balance`, `Ending Balance`); None if not."""
+        pattern = self._patterns[4]
+        if pattern is None or self.kind != "reserve" or not pattern.search(text):
+            return None
+        return "closing" if self._patterns[5].search(text) else "opening"
 
     def claims_name(self, basename: str) -> bool:
         """True if the file's name is this report's usual download name."""
@@ -225,7 +252,7 @@ class Profile:
 
         Other settings (decimal_mark, thousands, sign, delimiter, encoding, currency,
         percent, title_rows, total_marker, types, signature, strict, filename, title,
-        sheet)
+        sheet, balance_marker)
         default to a plain comma-separated UTF-8 file in USD.
         """
         return cls(

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount_factoring.importers.base import (
@@ -261,6 +262,7 @@ class Report:
         labelled = self.profile.total_pattern.search
         text_file = not is_xlsx(self.path)
         totals = Totals(self)
+        balances = Balances(self) if self.profile.kind == "reserve" else None
         # The checks of every row, done in line: a call per cell would cost more than
         # reading the file.
         header = self.header
@@ -296,8 +298,12 @@ class Report:
                     totals.footer(line, cells)  # the total adds a footer's fee up too
                     break  # a footer such as ",,,,Wire Fee,($25.00)", or a note
             else:
+                if balances is not None and balances.aside(line, cells):
+                    continue  # a balance row (checked) or a note
                 totals.add(cells)
                 yield Row(self, line, cells)
+        if balances is not None:
+            balances.check()
 
     def _title_again(self, line: int, cells: list[Cell], keys: list[int]) -> None:
         """FCT210 on a row that repeats a title row above the header whole and would be
@@ -638,6 +644,227 @@ class Totals:
             return None
 
 
+# A data row read: its line and cells.
+Placed = tuple[int, list[Cell]]
+
+
+@dataclass(slots=True)
+class _Stated:
+    """A balance row of a reserve statement: its figure, and the data rows beside it."""
+
+    line: int
+    label: str  # "opening" or "closing"
+    field: str  # the column its figure stands in
+    figure: Decimal  # signed as the client sees it, as the rows' balances are
+    text: str  # the figure as the cell writes it
+    currency: str  # its currency cell's text, if the report has a currency column
+    before: Placed | None  # the data row above it (its line and cells), if any
+    after: Placed | None = None  # the data row below it, once read
+
+
+class Balances:
+    """A reserve statement's balance rows (`Opening Balance,,,,,,$0.00` under its Date
+    column, `Closing Balance` after the rows), and its notes (`CONFIDENTIAL` alone under
+    the Date): left out, never booked; each balance row checked against the running
+    balance where it stands. FCT210 on its cell if they differ: a row missing or listed
+    twice, or a wrong sign setting, would otherwise pass with no word.
+
+    Which rows are newer (the order of the report) is known from the first and last data
+    rows' dates, so the checks are made once every row is read. Only the data rows beside
+    a balance row are kept, as cells, and read then."""
+
+    __slots__ = ("_previous", "_waiting", "date", "first", "last", "report", "stated")
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.date = report.index["date"]
+        self.first: Placed | None = None
+        self.last: Placed | None = None
+        self.stated: list[_Stated] = []
+        # The balance rows whose next data row is not read yet, and the balance row read
+        # last when no data row came after it (another right below must agree with it).
+        self._waiting: list[_Stated] = []
+        self._previous: _Stated | None = None
+
+    def aside(self, line: int, cells: list[Cell]) -> bool:
+        """True if a row whose Date is filled is a balance row or a note: left out."""
+        value = cells[self.date] if self.date < len(cells) else ""
+        text = value.strip() if type(value) is str else ""
+        if text and not text[0].isdigit():  # (a date nearly always starts with a digit)
+            label = self.report.profile.balance_label(text)
+            if label is not None:
+                self._stated(line, cells, label)
+                return True
+            if self._note(cells, text):
+                return True
+        placed = (line, cells)
+        if self.first is None:
+            self.first = placed
+        self.last = placed
+        for stated in self._waiting:
+            stated.after = placed
+        self._waiting, self._previous = [], None
+        return False
+
+    def _note(self, cells: list[Cell], text: str) -> bool:
+        """True for a row with no figure and no type whose Date holds no date (a note:
+        `CONFIDENTIAL`, `Page 2 of 3`). A row with a figure or a type is a movement whose
+        date was mistyped: its own reading's FCT206."""
+        index, count = self.report.index, len(cells)
+        for field in ("type", "amount", "debit", "credit", "balance"):
+            position = index.get(field)
+            if position is not None and position < count and text_of(cells[position]):
+                return False
+        try:
+            self.report.dates(text)
+        except ValueError:
+            return True
+        return False
+
+    def _stated(self, line: int, cells: list[Cell], label: str) -> None:
+        found = self._figure(line, cells)
+        if found is None:
+            return  # a label with no figure: a note
+        field, figure, text = found
+        stated = _Stated(line, label, field, figure, text, self._currency(cells), self.last)
+        previous = self._previous
+        if previous is not None and previous.figure != figure:
+            where = f"the balance {previous.text!r} of line {previous.line}"
+            raise self._differs(stated, self._shown(previous.figure), where)
+        self.stated.append(stated)
+        self._waiting.append(stated)
+        self._previous = stated
+
+    def _figure(self, line: int, cells: list[Cell]) -> tuple[str, Decimal, str] | None:
+        """(its column, the balance signed as the client sees it, its text) a balance row
+        gives: under Balance, else under Amount (or Credit and Debit); FCT207 if it cannot
+        be read."""
+        report = self.report
+        profile, index = report.profile, report.index
+        for field in ("balance", "amount", "credit", "debit"):
+            position = index.get(field)
+            value = cells[position] if position is not None and position < len(cells) else ""
+            if not text_of(value):
+                continue
+            try:
+                figure = self._money(value)
+            except ValueError as exc:
+                raise report.fail(line, field, str(exc), code="FCT207") from None
+            if field == "debit":
+                figure = -abs(figure)
+            elif field == "credit":
+                figure = abs(figure)  # (a balance in the reserve's favour)
+            elif profile.sign == "inverted":
+                figure = -figure
+            return field, figure, text_of(value)
+        return None
+
+    def _money(self, value: Cell) -> Decimal:
+        if isinstance(value, Decimal):
+            return workbook_amount(value)
+        return self.report.numbers(text_of(value))
+
+    def _moved(self, cells: list[Cell]) -> tuple[Decimal, Decimal] | None:
+        """A data row's (amount, balance), signed as the client sees them; None if it gives
+        no balance or a figure cannot be read (the row's own reading says so)."""
+        index, count = self.report.index, len(cells)
+
+        def read(field: str) -> Decimal | None:
+            position = index.get(field)
+            value = cells[position] if position is not None and position < count else ""
+            return self._money(value) if text_of(value) else None
+
+        try:
+            balance = read("balance")
+            if balance is None:
+                return None
+            if self.report.profile.sign == "debit-credit":
+                credit, debit = read("credit"), read("debit")
+                amount = abs(credit or Decimal(0)) - abs(debit or Decimal(0))
+            else:
+                amount = read("amount") or Decimal(0)
+        except ValueError:
+            return None
+        if self.report.profile.sign == "inverted":
+            return -amount, -balance
+        return amount, balance
+
+    def _newest_first(self) -> bool:
+        """True if the report lists its newest row first: by the first and last rows'
+        dates, or, on one day, by where its balance rows stand (a closing balance above
+        the rows, an opening balance below them)."""
+        days = [self._day(placed) for placed in (self.first, self.last)]
+        if days[0] is not None and days[1] is not None and days[0] != days[1]:
+            return days[0] > days[1]
+        return any(
+            (stated.label == "closing" and stated.before is None and stated.after is not None)
+            or (stated.label == "opening" and stated.after is None and stated.before is not None)
+            for stated in self.stated
+        )
+
+    def _day(self, placed: Placed | None) -> datetime.date | None:
+        if placed is None:
+            return None
+        cells = placed[1]
+        value = cells[self.date] if self.date < len(cells) else ""
+        try:
+            if type(value) is str:
+                return self.report.dates(value.strip())
+            return workbook_date(value)
+        except ValueError:
+            return None
+
+    def check(self) -> None:
+        """FCT210 on a balance row that is not the running balance where it stands: in a
+        report oldest first, the balance of the row above it (the balance of the row below
+        less its amount); newest first, the other way round."""
+        if not self.stated:
+            return
+        newest_first = self._newest_first()
+        for stated in self.stated:
+            # The row whose balance is the balance here, else the row it is before.
+            direct, other = (
+                (stated.after, stated.before) if newest_first else (stated.before, stated.after)
+            )
+            placed = direct if direct is not None else other
+            if placed is None or (moved := self._moved(placed[1])) is None:
+                continue
+            currency = self._currency(placed[1])
+            if stated.currency and currency and stated.currency != currency:
+                continue  # (a statement of two currencies: not this row's balance)
+            amount, balance = moved
+            line, shown = placed[0], self._shown
+            if placed is direct:
+                expected, where = balance, f"the balance of line {line}"
+            else:
+                expected = balance - amount
+                where = (
+                    f"the balance of line {line}, {shown(balance)}, less its amount "
+                    f"{shown(amount)}"
+                )
+            if abs(stated.figure - expected) >= HALF_CENT:
+                raise self._differs(stated, shown(expected), where)
+
+    def _currency(self, cells: list[Cell]) -> str:
+        position = self.report.index.get("currency")
+        if position is None or position >= len(cells):
+            return ""
+        return text_of(cells[position]).upper()
+
+    def _shown(self, figure: Decimal) -> Decimal:
+        """A figure signed as the report prints it (from the factor's side if inverted)."""
+        return -figure if self.report.profile.sign == "inverted" else figure
+
+    def _differs(self, stated: _Stated, expected: Decimal, where: str) -> ImportFailure:
+        """FCT210 on the balance row's cell; `expected` as the report prints it."""
+        message = (
+            f"the {stated.label} balance {stated.text!r} is not the running balance here, "
+            f"{expected} ({where}): a row is missing or listed twice, or the profile's sign "
+            "convention is wrong; download the statement again, or correct the profile"
+        )
+        return self.report.fail(stated.line, stated.field, message, code="FCT210")
+
+
 class Row:
     """One data row of a report: its line and cells, read by field through the header.
 
@@ -791,12 +1018,17 @@ class Row:
                 except ValueError as exc:
                     message = str(exc)
                     if field in self.report.profile.key_fields:
-                        # (A reserve ledger's `Closing Balance` under its Date.)
+                        # (A reserve ledger's label of totals under its Date; its
+                        # `Closing Balance` is read by balance_marker=.)
                         message += (
                             "; if this row is a line of totals or balances, give the "
                             "profile total_marker= a pattern that matches its label, e.g. "
                             'r"totals?\\b|balance"'
                         )
+                        if self.report.profile.kind == "reserve":
+                            message += (
+                                " (or, for a balance checked against the rows', balance_marker=)"
+                            )
                     raise self.fail(field, message, code="FCT206") from None
             if required:
                 raise self.fail(field, "the cell is empty; a date is required here", code="FCT205")

@@ -5,6 +5,7 @@ Never a total taken for a row, a row taken for a total, or a check turned off in
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -251,13 +252,164 @@ def test_a_footer_whose_fee_is_a_dash_leaves_the_total_unmatched(tmp_path: Path)
     assert (error.line, error.column, error.code) == (6, "Net Funded", "FCT210"), str(error)
 
 
-def test_a_reserve_closing_balance_line_says_how_to_leave_it_out(tmp_path: Path) -> None:
+def test_a_reserve_closing_balance_line_in_place_of_the_total(tmp_path: Path) -> None:
+    # It was FCT206 "'Closing Balance' is not a date", which sent the bookkeeper to
+    # total_marker=: read as the closing balance by default now, and with that pattern
+    # still left out as a total.
     path = edited(tmp_path, RESERVE, {"Total,,,,,$82.00,": "Closing Balance,,,,,,$82.00"})
-    error = failure(path)
-    assert (error.line, error.column, error.code) == (7, "Date", "FCT206"), str(error)
-    assert "total_marker=" in error.detail
-    # And the pattern it gives leaves the line out (as the Total line was).
+    plain = [e.date for e in LAKESHORE.extract(str(RESERVE), [])]
+    assert [e.date for e in LAKESHORE.extract(str(path), [])] == plain
     marker = profiles.LAKESHORE_RESERVE.replace(total_marker=r"totals?\b|balance")
     importer = FactorReportImporter(marker, "Lakeshore", bank="Assets:Bank:Checking")
     found = importer.extract(str(path), [])
-    assert [e.date for e in found] == [e.date for e in LAKESHORE.extract(str(RESERVE), [])]
+    assert [e.date for e in found] == plain
+
+
+# A reserve statement's balance rows: the label under the Date column, the figure under
+# Balance (and maybe Amount). The sample's rows run 201.25, 283.25, 233.25, 82.00 from
+# an opening balance of 201.25 - 201.25 = 0.00, to a closing balance of 82.00.
+RESERVE_HEADER = "Date,Transaction Type,Batch#,Invoice #,Description,Amount,Balance\n"
+RESERVE_FIRST = "03/03/2025,Purchase,Schedule#3110,"
+RESERVE_TOTAL = "Total,,,,,$82.00,\n"
+OPENINGS = ["Opening Balance", "Beginning Balance", "Balance forward", "Balance b/f"]
+CLOSINGS = ["Closing Balance", "Ending Balance", "Closing balance as of 04/30/2025", "Balance"]
+
+
+def balance_rows(tmp_path: Path, opening: str, closing: str, name: str = "") -> Path:
+    """The sample with `opening` above its first row and `closing` after its total."""
+    change = {RESERVE_FIRST: f"{opening}\n{RESERVE_FIRST}", RESERVE_TOTAL: RESERVE_TOTAL + closing}
+    return edited(tmp_path, RESERVE, change, name)
+
+
+@pytest.mark.parametrize(("opening", "closing"), list(zip(OPENINGS, CLOSINGS, strict=True)))
+def test_a_reserve_statements_balance_rows_are_checked_not_booked(
+    tmp_path: Path, opening: str, closing: str
+) -> None:
+    """They were FCT206 "'Opening Balance' is not a date": no statement with them could
+    be imported. Now: the same entries as without them, and importing twice adds nothing."""
+    plain = postings(RESERVE)
+    for figures, close in (
+        (",,,,,,$0.00", ",,,,,,$82.00\n"),
+        (",,,,,$0.00,$0.00", ',,,,,"$82.00","$82.00"\n'),  # the figure under Amount too
+        (",,,,,$0.00,", ",,,,,$82.00,\n"),  # under Amount only
+    ):
+        path = balance_rows(tmp_path, opening + figures, closing + close)
+        assert postings(path) == plain, figures
+    first = LAKESHORE.extract(str(path), [])
+    again = LAKESHORE.extract(str(path), first)
+    LAKESHORE.deduplicate(again, first)
+    assert again and all("__duplicate__" in entry.meta for entry in again)
+
+
+def test_a_reserve_balance_row_that_does_not_follow_is_named(tmp_path: Path) -> None:
+    """An opening balance that is not the first row's balance less its amount (201.25 -
+    201.25 = 0.00), or a closing balance that is not the last row's (82.00): a row is
+    missing, or counted twice: FCT210 on the balance row's cell, naming both figures."""
+    path = balance_rows(tmp_path, "Opening Balance,,,,,,$10.00", "Closing Balance,,,,,,$82.00")
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Balance", "FCT210"), str(error)
+    assert "10.00" in error.detail and "0.00" in error.detail, error.detail
+    path = balance_rows(tmp_path, "Opening Balance,,,,,,$0.00", "Ending Balance,,,,,,$92.00")
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (9, "Balance", "FCT210"), str(error)
+    assert "92.00" in error.detail and "82.00" in error.detail, error.detail
+    # Under Amount only, the cell named is the Amount's.
+    path = balance_rows(tmp_path, "Opening Balance,,,,,$5.00,", "Closing Balance,,,,,$82.00,")
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Amount", "FCT210"), str(error)
+
+
+def test_a_reserve_statement_newest_first_with_its_balance_rows(tmp_path: Path) -> None:
+    """Newest row first: the closing balance (82.00) on top, the opening (0.00) below."""
+    lines = RESERVE.read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = lines[2:6][::-1]
+    text = "".join([*lines[:2], "Closing Balance,,,,,,$82.00\n", *rows])
+    path = tmp_path / RESERVE.name
+    path.write_text(text + "Opening Balance,,,,,,$0.00\n", encoding="utf-8")
+    plain = sorted(postings(RESERVE))
+    assert sorted(postings(path)) == plain
+    path.write_text(text + "Opening Balance,,,,,,$50.00\n", encoding="utf-8")
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (8, "Balance", "FCT210"), str(error)
+
+
+def test_a_reserve_balance_row_between_pages_and_with_no_rows(tmp_path: Path) -> None:
+    """`Balance forward` after March's rows is the balance so far (283.25); a statement
+    of no movement gives its opening and closing balance only, which must agree."""
+    plain = postings(RESERVE)
+    path = edited(tmp_path, RESERVE, {MARCH_LAST: f"{MARCH_LAST}Balance forward,,,,,,$283.25\n"})
+    assert postings(path) == plain
+    wrong = edited(tmp_path, RESERVE, {MARCH_LAST: f"{MARCH_LAST}Balance forward,,,,,,$233.25\n"})
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Balance", "FCT210"), str(error)
+    title = RESERVE.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    path.write_text(
+        title + RESERVE_HEADER + "Opening Balance,,,,,,$82.00\nClosing Balance,,,,,,$82.00\n",
+        encoding="utf-8",
+    )
+    assert LAKESHORE.extract(str(path), []) == []
+    path.write_text(
+        title + RESERVE_HEADER + "Opening Balance,,,,,,$82.00\nClosing Balance,,,,,,$80.00\n",
+        encoding="utf-8",
+    )
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (4, "Balance", "FCT210"), str(error)
+
+
+def test_a_dated_row_that_mentions_the_balance_stays_a_row(tmp_path: Path) -> None:
+    """`Reserve balance adjustment` with a date, a fee type and figures is a movement: a
+    fee of 2.00 from the reserve (82.00 - 2.00 = 80.00), booked as the other fees are."""
+    row = "04/10/2025,Fee,ADJ 1,,Reserve balance adjustment,($2.00),$80.00\n"
+    after = f"$82.00\n{row}Total,,,,,$80.00,\nClosing Balance,,,,,,$80.00\n"
+    path = edited(tmp_path, RESERVE, {"$82.00\nTotal,,,,,$82.00,\n": after})
+    entries = LAKESHORE.extract(str(path), [])
+    fees = [e for e in entries if "adjustment" in getattr(e, "narration", "")]
+    assert [p.units.number for p in fees[0].postings] == [Decimal("2.00"), Decimal("-2.00")]
+    balances = [e.amount.number for e in entries if type(e).__name__ == "Balance"]
+    assert balances[-1] == Decimal("80.00")
+
+
+@pytest.mark.parametrize("where", ["top", "middle", "bottom"])
+def test_a_lone_note_under_the_reserve_date_is_left_out(tmp_path: Path, where: str) -> None:
+    """`CONFIDENTIAL` alone under the Date column, no figures: a note, left out (it was
+    FCT206 "'CONFIDENTIAL' is not a date")."""
+    plain = postings(RESERVE)
+    anchor = {"top": RESERVE_FIRST, "middle": "04/04/2025,", "bottom": "Total,"}[where]
+    path = edited(tmp_path, RESERVE, {anchor: f"CONFIDENTIAL,,,,,,\n{anchor}"})
+    assert postings(path) == plain
+
+
+def test_a_reserve_row_with_figures_and_an_unreadable_date_is_still_an_error(
+    tmp_path: Path,
+) -> None:
+    """A movement whose date was mistyped is no note: left out, its amount would be lost."""
+    for bad in ("03/0x/2025", "Mar 5th"):
+        path = edited(tmp_path, RESERVE, {"03/05/2025,Purchase": f"{bad},Purchase"})
+        error = failure(path)
+        assert (error.line, error.column, error.code) == (4, "Date", "FCT206"), str(error)
+    # A label alone with a figure is not a note either.
+    path = edited(tmp_path, RESERVE, {RESERVE_FIRST: f"See note 3,,,,,$5.00,\n{RESERVE_FIRST}"})
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Date", "FCT206"), str(error)
+
+
+def test_a_finnish_reserve_statements_balance_rows_from_the_banks_side(tmp_path: Path) -> None:
+    """Saaristo prints the reserve from its side (sign="inverted"): `Alkusaldo` 0,00 above
+    the rows, `Loppusaldo` -2 112,07 (the last row's balance) below them, in its sign."""
+    importer = importers()["saaristo"]
+    source = DOCUMENTS / "saaristo" / "pidatystili_2025-04.csv"
+    text = source.read_text(encoding="latin-1")
+    first, total = "03.03.2025;Rahoitus", "Yhteensä;;;;;-2 112,07;\n"
+    opened = text.replace(first, f"Alkusaldo;;;;;;0,00\n{first}")
+    path = tmp_path / source.name
+    path.write_text(opened.replace(total, f"{total}Loppusaldo;;;;;;-2 112,07\n"), "latin-1")
+    plain = [printer.format_entry(e) for e in importer.extract(str(source), [])]
+    assert [printer.format_entry(e) for e in importer.extract(str(path), [])] == [
+        line.replace(f"{source}", f"{path}") for line in plain
+    ]
+    path.write_text(opened.replace(total, f"{total}Loppusaldo;;;;;;-2 012,07\n"), "latin-1")
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    error = info.value
+    assert (error.line, error.column, error.code) == (13, "Saldo", "FCT210"), str(error)
+    assert "'-2 012,07' is not the running balance here, -2112.07" in error.detail
