@@ -797,6 +797,13 @@ def test_a_check_beyond_what_a_held_invoice_and_one_of_ours_owe_us_is_the_factor
         "beyond that: write what pays them as a payment of its own too, and mark the rest "
         "misdirected"
     ) in message
+    # Marked misdirected whole, the check would owe Summit INV-2's 500.00 and INV-1's
+    # detention too: the message says to split it first, not to mark this transaction.
+    assert "Mark this transaction" not in message
+    assert (
+        "Split the check as said below, and mark the factor's part factoring: \"misdirected"
+        in message
+    )
     facts = compute(entries, options, errors)
     assert list(facts.facts.settlement.payment_shares.values()) == [
         [("INV-1", D("1200.00")), ("INV-2", D("500.00"))]

@@ -139,16 +139,28 @@ def report_payment(
             if terms is not None and terms.loan
             else f"takes {state.invoice.account} below zero"
         )
+        # A check of several invoices is split, not marked whole: the note says how.
+        whole = (
+            "Mark this transaction"
+            if not _other_invoices(settler, event, number)
+            else ("Split the check as said below, and mark the factor's part")
+        )
         message = (
             f"Invoice {number} is {owner} factor '{factor}' ({state.describe()}): a payment "
             f"that reaches you for it is owed to the factor, and crediting the receivable "
-            f"{wrong} while the factor still shows the invoice open. Mark this transaction "
+            f"{wrong} while the factor still shows the invoice open. {whole} "
             f'factoring: "{MISDIRECTED}" (the cash goes to {due}), then forward it to the '
             "factor (a bank debit to that account linking the invoice) or let the factor "
             "net it from a later deposit"
         )
     notes = _payment_notes(settler, event, state, ours, theirs)
     settler.error("FCT136", message + notes, event)
+
+
+def _other_invoices(settler: Settler, event: Event, number: str) -> list[str]:
+    """The other invoices a payment links beside ``number``, in order."""
+    others = sorted(link for link in event.entry.links if link != number)
+    return [link for link in others if link in settler.book.invoices]
 
 
 def _payment_notes(
@@ -159,8 +171,7 @@ def _payment_notes(
     they owe you (``shares.py``): the rest is beyond all that."""
     notes = ""
     number = state.invoice.number
-    others = sorted(link for link in event.entry.links if link != number)
-    others = [link for link in others if link in settler.book.invoices]
+    others = _other_invoices(settler, event, number)
     if ours and not others and abs(theirs - max(state.unpaid, ZERO)) <= settler.tolerance:
         # The face left and the memo, exactly: marked misdirected, it is booked so.
         notes += (
