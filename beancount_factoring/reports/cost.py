@@ -286,6 +286,9 @@ def _posted(
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
     event_invoice = fee_event_invoices(facts)
     states = facts.settlement.states
+    # The deposits that fund invoices: their transfer fee is the invoices' (a state part).
+    # That of a later wire paying the rest of a schedule funds none: read from its posting.
+    fundings = {id(state.funded_by) for state in states.values() if state.funded_by is not None}
     holders = _Holders(facts)
     told = _ToldOwner(facts)
     # Per transaction, its fee postings with their factors: the VAT beside them is theirs.
@@ -318,7 +321,10 @@ def _posted(
             kind = PART_KIND.get(line.part or "", "other")
             number = tied_invoice(facts, line, event_invoice) if owner != NO_FACTOR else None
             tied = number is not None
-            own_part = line.part in STATE_PARTS or line.part in ACCRUAL_PARTS
+            own_part = (
+                line.part in STATE_PARTS
+                and (line.part != "transfer-fee" or id(facts.entries[line.index]) in fundings)
+            ) or line.part in ACCRUAL_PARTS
             if number is not None and not own_part:
                 booked = Booked(owner, kind, line.date, line.number)
                 posted.booked.setdefault(number, []).append(booked)

@@ -18,7 +18,7 @@ from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger.book import Book, Event, units_of
 from beancount_factoring.ledger.config import Config
 from beancount_factoring.settlement.accruals import FeePeriod
-from beancount_factoring.settlement.owed import Charge, Deduction
+from beancount_factoring.settlement.owed import Charge, Deduction, ScheduleOwed
 from beancount_factoring.settlement.state import REASONS, ZERO, InvoiceState, Settlement
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
@@ -48,6 +48,11 @@ class Settler:
         self.invoice_charges: dict[str, list[Charge]] = {}
         # The cash a schedule's unfunded invoices bring, by how many are left.
         self.schedule_cash: dict[tuple[str, str], tuple[int, Decimal, Agreement]] = {}
+        # What a factor still owes of a schedule funded by several wires (by factor and
+        # schedule), and the deposits that name each schedule, built at the first deposit
+        # short of its schedule (``handlers/wires.py``).
+        self.schedule_owed: dict[tuple[str, str], ScheduleOwed] = {}
+        self.schedule_wires: dict[tuple[str, str], list[Event]] | None = None
         # The days each invoice is named by a schedule or a deposit: only for the message
         # of an event that comes before them (``sold_later``), built at the first one.
         self._sold_on: dict[str, list[tuple[datetime.date, str]]] | None = None

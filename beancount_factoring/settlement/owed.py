@@ -7,6 +7,7 @@
 - a *charge*: a fee the factor charges apart from any invoice (a monthly
   minimum, a buyout fee), owed through the clearing account until a deposit
   nets it;
+- what a factor still owes of a schedule it funds by several wires (``handlers/wires.py``);
 - a *fuel advance* whose load no invoice of the ledger has yet: a debt to the
   factor that waits for the load's invoice.
 """
@@ -85,3 +86,17 @@ class FuelAdvance:
         """What is still owed of it at the end of ``as_of``."""
         repaid = sum((amount for date, amount in self.repayments if date <= as_of), Decimal(0))
         return self.amount - repaid
+
+
+@dataclass
+class ScheduleOwed:
+    """What a factor still owes of a schedule's funding, after its first wires."""
+
+    clearing: str
+    currency: str
+    funding: Decimal
+    remaining: Decimal
+    wires: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
+
+    def described(self) -> str:
+        return ", ".join(f"{amount:,.2f} on {day}" for day, amount in self.wires)

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, rewritten
+from beancount_factoring.settlement.handlers import wires
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
@@ -37,7 +38,7 @@ from beancount_factoring.settlement.handlers.schedule import (
     in_thousandths,
     paid_in_part,
 )
-from beancount_factoring.settlement.owed import Charge
+from beancount_factoring.settlement.owed import Charge, ScheduleOwed
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import RAILS, Agreement
@@ -46,7 +47,7 @@ from beancount_factoring.terms.fees import CENT, HALF_CENT
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
 FUND, NET, RELEASE = "fund", "net", "release"
-Commit = tuple[str, "InvoiceState", "P.Purchase | str | None", Agreement]
+Commit = tuple[str, "InvoiceState", "P.Purchase | str | tuple[str, Decimal] | None", Agreement]
 
 ZERO = Decimal(0)
 # The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
@@ -77,6 +78,10 @@ def settle_lump(settler: Settler, event: Event) -> None:
     agreement = settler.agreement_for(event)
     if agreement is None:
         return
+    schedule = wires.one_schedule(settler, event)
+    if schedule is not None and (event.factor or "", schedule) in settler.schedule_owed:
+        _pay_the_rest(settler, event, agreement, schedule)
+        return
     named = _what_it_settles(settler, event, agreement)
     if named is None:
         return
@@ -89,6 +94,12 @@ def settle_lump(settler: Settler, event: Event) -> None:
     if expected is None:
         return
     currency, deposit = expected
+    if schedule is not None:
+        parted = _a_part(settler, event, agreement, schedule, rail, wanted, lump, deposit)
+        if parted is None:
+            return
+        lump, deposit = parted
+    lump, deposit = _netted_in_part(settler, event, agreement, rail, charges, lump, deposit)
     links = {
         *(charge.key for charge in lump.charges),
         *(commit[1].invoice.number for commit in lump.commits),
@@ -104,6 +115,157 @@ def settle_lump(settler: Settler, event: Event) -> None:
     for charge in charges:
         charge.netted_on, charge.netted_by = event.date, event.entry
         still_open.pop(charge.key, None)
+
+
+def _a_part(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    schedule: str,
+    rail: str,
+    wanted: list[Wanted],
+    lump: Lump,
+    deposit: Deposit,
+) -> tuple[Lump, Deposit] | None:
+    """A deposit that names one schedule alone, short of its funding, with a later wire
+    naming it too, is a part of it (``wires.py``): the invoices its amount funds whole,
+    or the whole schedule with the rest owed. Else, or after an error, as it was."""
+    accounts = frozenset(leg.account for leg in deposit.sums.firsts())
+    cash = wires.single_cash(settler, event, agreement, accounts)
+    if (
+        cash is None
+        or cash <= ZERO
+        or cash >= deposit.cash - settler.tolerance
+        or any(commit[0] is not FUND for commit in lump.commits)
+    ):
+        return lump, deposit
+    currency = lump.commits[0][1].currency
+    # (No transfer fee given, or one of another currency, is none: as _expected_deposit.)
+    transfer = sum((leg.number for leg in P.transfer_fee_legs(agreement, currency, rail)), ZERO)
+    later = wires.later_wires(settler, event, schedule)
+    gap = deposit.cash - cash
+    if not later or not wires.brings_the_rest(settler, agreement, later, accounts, gap, transfer):
+        return lump, deposit
+    if not lump.deducted:
+        items = [
+            (item.invoice, commit[1].invoice.entry.date, item.cash)
+            for item, commit in zip(lump.items(), lump.commits, strict=True)
+        ]
+        whole = wires.whole_invoices(settler, event, items, cash, transfer)
+        if whole is not None:
+            chosen = [w for w in wanted if w[0].invoice.number in whole]
+            fewer = _settles(settler, event, agreement, chosen, [])
+            if fewer is None:
+                return None
+            found = _expected_deposit(settler, event, agreement, fewer, rail, [])
+            return None if found is None else (fewer, found[1])
+    # The whole schedule, what the deposit lacks owed by the factor on its clearing account.
+    owed = deposit.cash - cash
+    leg = P.Leg(agreement.clearing, owed, currency, "difference", None, schedule)
+    deposit.sums.add(*leg)
+    settler.result.left_open(agreement.clearing, owed, currency)
+    settler.schedule_owed[(event.factor or "", schedule)] = ScheduleOwed(
+        agreement.clearing, currency, deposit.cash, owed, [(event.date, cash)]
+    )
+    legs = deposit.legs
+    return lump, deposit._replace(cash=cash, legs=lambda: [*legs(), leg])
+
+
+# What a deposit may net of an invoice in instalments: a chargeback, a short pay the
+# reserve could not cover (both owed on the clearing account).
+NETTED_IN_PART = ("chargeback", "short-pay")
+
+
+def _netted_in_part(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    rail: str,
+    charges: list[Charge],
+    lump: Lump,
+    deposit: Deposit,
+) -> tuple[Lump, Deposit]:
+    """A deposit that nets what one invoice owes (a chargeback) and brings more than the
+    agreement gives, by less than that, nets part of it: a factor that takes 500.00 of a
+    950.00 chargeback from one deposit and the rest from the next, or a carrier that
+    repays it in two payments. The rest stays owed. Else as it was."""
+    nets = [i for i, commit in enumerate(lump.commits) if commit[0] is NET]
+    if len(nets) != 1:
+        return lump, deposit
+    _, state, part, terms = lump.commits[nets[0]]
+    if part not in NETTED_IN_PART:
+        return lump, deposit
+    accounts = frozenset(leg.account for leg in deposit.sums.firsts())
+    cash = wires.single_cash(settler, event, agreement, accounts)
+    owed = state.owed[str(part)]
+    if cash is None or not settler.tolerance < cash - deposit.cash < owed:
+        return lump, deposit
+    commits = list(lump.commits)
+    commits[nets[0]] = (NET, state, (str(part), owed - (cash - deposit.cash)), terms)
+    fewer = lump._replace(commits=commits)
+    found = _expected_deposit(settler, event, agreement, fewer, rail, charges)
+    return (lump, deposit) if found is None else (fewer, found[1])
+
+
+def _pay_the_rest(settler: Settler, event: Event, agreement: Agreement, schedule: str) -> None:
+    """A later wire of a schedule funded in part: it pays what the factor still owes of
+    it, less its own transfer fee; the last wire all of it (``FCT120`` if it differs)."""
+    key = (event.factor or "", schedule)
+    owed = settler.schedule_owed[key]
+    rail = _rail(settler, event)
+    currency, clearing = owed.currency, owed.clearing
+    cash = wires.single_cash(settler, event, agreement, currency=currency)
+    if rail is None:
+        return
+    if cash is None:
+        settler.error(
+            "FCT120",
+            f"This deposit pays the rest of schedule {schedule} (wires of "
+            f"{owed.described()}) but is not in {currency}, or converted at a price: write "
+            f"it as one posting to {clearing} in {currency}, and the plugin books what it "
+            "pays",
+            event,
+        )
+        return
+    fee_legs = P.transfer_fee_legs(agreement, currency, rail)
+    fee = sum((leg.number for leg in fee_legs), ZERO)
+    expected = owed.remaining - fee
+    owed.wires.append((event.date, cash))
+    settled = owed.remaining
+    if ZERO < cash < expected - settler.tolerance and wires.later_wires(settler, event, schedule):
+        settled = cash + fee  # (a later wire brings the rest)
+        owed.remaining -= settled
+    else:
+        del settler.schedule_owed[key]
+    legs = [P.Leg(clearing, -settled, currency, "difference", None, schedule), *fee_legs]
+    sums = settler.sums(agreement)
+    sums.extend(legs)
+    settler.result.left_open(clearing, -settled, currency)
+    difference = cash - (settled - fee)
+    if abs(difference) > settler.tolerance:
+        legs.append(P.Leg(clearing, -difference, currency, "difference", None, schedule))
+        sums.add(*legs[-1])
+        settler.result.left_open(clearing, -difference, currency)
+        settler.error(
+            "FCT120",
+            f"This deposit differs from what is left of schedule {schedule} of "
+            f"'{agreement.name}', paid in several wires that name it ({owed.described()}): "
+            f"the first funded the schedule, {owed.funding:,.2f} {currency}, and left "
+            f"the rest owed, which this wire should bring less its transfer fee "
+            f"{fee:,.2f}: expected {settled - fee:,.2f} {currency}, received {cash:,.2f} "
+            f"{currency}, difference {difference:+,.2f} {currency}. The difference is left "
+            f"on {clearing}"
+            + (
+                f"; if the factor sends the rest in a later wire, book it naming schedule "
+                f"{schedule} too"
+                if difference < 0
+                else ""
+            ),
+            event,
+        )
+        settled += difference
+    deposit = Deposit(settled - fee, sums, lambda: legs, dict)
+    write_deposit(settler, event, agreement, deposit, currency, {schedule_link(schedule)})
 
 
 def _what_it_settles(
@@ -162,8 +324,8 @@ class Lump(NamedTuple):
                     sink, terms, number, state.face, currency, source, state.schedule, detail, fuel
                 )
             elif action is NET:
-                owed = state.owed[str(detail)]
-                found = P.add_netting(sink, terms, number, currency, owed, str(detail))
+                part, owed = _netted(state, detail)
+                found = P.add_netting(sink, terms, number, currency, owed, part)
             else:
                 held, base, late = state.held, state.base_fee, state.late_fee
                 found, _ = P.add_release(sink, terms, number, currency, held, base, late)
@@ -189,14 +351,22 @@ class Lump(NamedTuple):
                     terms, number, state.face, currency, source, state.schedule, detail, fuel
                 )
             elif action is NET:
-                owed = state.owed[str(detail)]
-                item = P.netting_item(terms, number, currency, owed, str(detail))
+                part, owed = _netted(state, detail)
+                item = P.netting_item(terms, number, currency, owed, part)
             else:
                 held, base, late = state.held, state.base_fee, state.late_fee
                 item = P.release_item(terms, number, currency, held, base, late)
             items.append(item)
         items.extend(_charge_item(self.agreement, charge) for charge in self.deducted)
         return items
+
+
+def _netted(state: InvoiceState, detail: object) -> tuple[str, Decimal]:
+    """The part a netting commit nets, and how much of it: all that is owed, unless the
+    commit gives an amount (``_netted_in_part``)."""
+    if isinstance(detail, tuple):
+        return detail[0], detail[1]
+    return str(detail), state.owed[str(detail)]
 
 
 class Deposit(NamedTuple):
@@ -454,7 +624,11 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
             funded[currency] = funded.get(currency, ZERO) + state.face
             fees[currency] = fees.get(currency, ZERO) + detail.discount_fee
         elif action is NET:
-            state.drop_owed(str(detail))
+            part, netted = _netted(state, detail)
+            if netted == state.owed[part]:
+                state.drop_owed(part)
+            else:  # (netted in part: the rest stays owed)
+                state.set_owed(part, state.owed[part] - netted)
         else:
             fees[currency] = fees.get(currency, ZERO) + state.base_fee + state.late_fee
             state.released_base, state.released_late = state.base_fee, state.late_fee
@@ -517,10 +691,18 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
                 if number not in wanted:
                     wanted[number] = (state, schedule, None)
         if not open_items:
+            owed = settler.schedule_owed.get((event.factor or "", schedule))
             settler.error(
                 "FCT133",
                 f"Schedule {schedule} has nothing open to settle: every invoice in it is "
-                "already funded or released",
+                "already funded or released"
+                + (
+                    f" (the factor still owes {owed.remaining:,.2f} {owed.currency} of its "
+                    f"funding, after the wires of {owed.described()}: a wire that pays it "
+                    "names the schedule alone, or with its invoices)"
+                    if owed is not None
+                    else ""
+                ),
                 event,
             )
             return None
@@ -825,8 +1007,16 @@ def _unpaid_item(event: Event, items: list[P.Item], difference: Decimal, currenc
         for item in items
         if item.kind in WHAT_IT_BRINGS and item.cash and item.cash == -difference
     ]
+    later = ""
+    # (A tenth or more of the funding missing, not cents or a fee: a wire still to come.)
+    funding = sum((item.cash for item in items if item.kind == "funding"), ZERO)
+    if -difference * 10 >= funding > 0 and len(event.schedules) == 1 and not event.invoices:
+        later = (
+            f" If the factor sends the rest in a later wire, book it naming schedule "
+            f"{event.schedules[0]} too: the wires are then booked together"
+        )
     if len(lacking) != 1 or len(items) < 2:
-        return ""
+        return later
     item = lacking[0]
     what = WHAT_IT_BRINGS[item.kind]
     told = f" The difference is what the {what} of {item.invoice} brings "
@@ -835,7 +1025,8 @@ def _unpaid_item(event: Event, items: list[P.Item], difference: Decimal, currenc
         return told + f"leave ^{item.invoice} out of its links"
     paid = sorted({i.invoice for i in items if i is not item})
     links = " ".join(f"^{number}" for number in paid[:3]) + (" ..." if len(paid) > 3 else "")
-    return told + f"link the invoices it pays ({links}) instead of the schedule"
+    told += f"link the invoices it pays ({links}) instead of the schedule"
+    return told + ("." + later if later else "")
 
 
 def _vat_hint(vat: Decimal, difference: Decimal, agreement: Agreement) -> str:
