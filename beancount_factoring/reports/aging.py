@@ -107,7 +107,7 @@ def _line(
         bucket=bucket_of(days),
         funded_on=funded_on,
         recourse_days_left=recourse_left,
-        source=source_of(invoice.entry.meta),
+        source=facts.invoice_source(number),
     )
 
 

@@ -579,7 +579,10 @@ def _invoice_lines(facts: Facts, window: Window, posted: _Posted) -> _Lives:
     its whole life, once closed in the period, to its customer's rate and days to pay."""
     lives = _Lives()
     by_customer, by_factor, factor = lives.by_customer, posted.by_factor, window.factor
-    shares = transfer_shares(facts)
+    shares = facts.derived.get("transfer_shares")
+    if shares is None:
+        # (The same for every period: a new time filter does not work them out again.)
+        shares = facts.derived["transfer_shares"] = transfer_shares(facts)
     invoices = facts.book.invoices
     for number in facts.timeline:
         invoice = invoices[number]

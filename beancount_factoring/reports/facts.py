@@ -84,6 +84,12 @@ class Facts:
     warnings: list[str] = field(default_factory=list)
     # The date of the ledger's last entry (``last_date`` is the as-of date if set).
     last_entry: datetime.date | None = None
+    # Each invoice's line in the ledger, made at the first report that shows it: the
+    # same for every as-of date (a new time filter makes every line again).
+    _sources: dict[str, Source] = field(default_factory=dict)
+    # What a report works out of the whole load, the same for every as-of date (the cost
+    # report's transfer-fee shares), kept by the report's name for the next date.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def snap(self, number: str, as_of: datetime.date) -> Snap | None:
         """Where an invoice stood at the end of ``as_of``; None if never factored by then."""
@@ -102,8 +108,17 @@ class Facts:
     def reserve_short_paid(self, number: str, as_of: datetime.date) -> Decimal:
         """What short pays took from the invoice's reserve up to ``as_of`` (by the
         ledger's ``short-pay`` postings; nothing when netted from a funding)."""
-        lines = self.short_pay_lines.get(number, ())
+        lines = self.short_pay_lines.get(number)
+        if not lines:
+            return ZERO  # (Most invoices: paid in full.)
         return -sum((line.number for line in lines if line.date <= as_of), ZERO)
+
+    def invoice_source(self, number: str) -> Source:
+        """The file and line of an invoice's entry."""
+        found = self._sources.get(number)
+        if found is None:
+            found = self._sources[number] = source_of(self.book.invoices[number].entry.meta)
+        return found
 
     def display(self, factor: str | None) -> str:
         return self.book.agreements.display(factor)

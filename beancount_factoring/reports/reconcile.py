@@ -127,7 +127,7 @@ def _items_of_invoice(
     invoice = facts.book.invoices[number]
     currency = invoice.face.currency
     name = facts.display(key_)
-    source = source_of(invoice.entry.meta)
+    source = facts.invoice_source(number)
 
     def item(
         kind: str,

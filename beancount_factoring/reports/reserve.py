@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from beancount_factoring.ledger.book import Invoice
-from beancount_factoring.reports.facts import Facts, Snap, source_of
+from beancount_factoring.reports.facts import Facts, Snap
 from beancount_factoring.reports.model import (
     AWAITING_COLLECTION,
     FORFEIT_CHARGEBACK,
@@ -180,7 +180,7 @@ def reserve_line(
         # (the short pay having taken it all) paid none of it back.
         released_on=None if status == FORFEITED else snap.released_on,
         days_overdue=days_overdue,
-        source=source_of(invoice.entry.meta),
+        source=facts.invoice_source(number),
     )
 
 
