@@ -24,7 +24,10 @@ probable (`probable-duplicate:`): a line that is not a duplicate is uncommented 
 
 A line typed by hand with its sign the other way (the amount written on the wrong
 posting) is no duplicate to leave out (a refund of a charge is such a pair too): the line
-is imported with a note naming the typed entry (`sign-the-other-way:`).
+is imported with a note naming the typed entry (`sign-the-other-way:`). So is a line
+matched by nothing that the ledger may hold typed with another amount (the factor
+report's figure, cents mistyped: `amount_slip`), by an entry matched by no other line
+(`typed-with-another-amount:`): the deposit is not booked twice in silence.
 
 Each existing entry is the duplicate of one imported entry at most, the nearest in date;
 an entry already matched by its id is taken. The existing entries are indexed by
@@ -51,6 +54,11 @@ WINDOW = datetime.timedelta(days=4)
 NOTE_KEY = "probable-duplicate"
 # The note on an imported line the ledger may hold typed with its sign the other way.
 SIGN_KEY = "sign-the-other-way"
+# The note on an imported line the ledger may hold typed by hand with another amount.
+AMOUNT_KEY = "typed-with-another-amount"
+# How far apart a typed amount and the bank's may be, as a share of the larger: the
+# factor report's figure beside the bank's, net of a wire fee (25.00 of 3,316.87: 0.75%).
+NEAR_SHARE = Decimal("0.01")
 _DUPLICATE = "__duplicate__"
 # (account, number, currency) of the posting an imported entry is matched by.
 Key = tuple[str, Decimal, str]
@@ -228,7 +236,113 @@ def mark_similar(
                 "other way, correct that entry and delete this one; if it is another line "
                 "(a refund), delete this note"
             )
-    return similar.comparisons
+    compared = similar.comparisons
+    if signs:
+        compared += _note_typed_amounts(entries, keys, existing, taken)
+    return compared
+
+
+def amount_slip(booked: Decimal, line: Decimal) -> str | None:
+    """How an amount typed by hand may be the statement's `line` written another way:
+    within 1% of it (the factor report's figure, where the bank's is net of a wire fee),
+    two adjacent digits swapped, or one digit different (cents mistyped); None when it
+    is none of these, the same amount, or of the other sign."""
+    if booked == line or not (booked.is_finite() and line.is_finite()):
+        return None
+    if not booked or not line or (booked > 0) != (line > 0):
+        return None
+    if abs(booked - line) <= NEAR_SHARE * max(abs(booked), abs(line)):
+        return "within 1%"
+    # Both written with as many decimals (96.4 is 96.40 beside 96.44), then digit by digit.
+    places = max(-int(booked.as_tuple().exponent), -int(line.as_tuple().exponent), 0)
+    ours, theirs = (str(int(abs(number).scaleb(places))) for number in (booked, line))
+    if len(ours) != len(theirs):
+        return None
+    differ = [at for at, (one, other) in enumerate(zip(ours, theirs, strict=True)) if one != other]
+    if len(differ) == 1:
+        return "one digit different"
+    if len(differ) == 2 and differ[1] == differ[0] + 1:
+        first, second = differ
+        if ours[first] == theirs[second] and ours[second] == theirs[first]:
+            return "two digits swapped"
+    return None
+
+
+# Typed entries by (account, currency): their dates sorted, and (date, amount, entry).
+_TypedIndex = dict[tuple[str, str], tuple[list[datetime.date], list[tuple[Any, ...]]]]
+
+
+def _typed_index(accounts: set[tuple[str, str]], existing: Iterable[Any]) -> _TypedIndex:
+    """The transactions typed by hand (without an import-id) posting to one of `accounts`
+    (account, currency): what each posts there first, by date."""
+    names = {account for account, _ in accounts}
+    found: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for order, entry in enumerate(existing):
+        if not isinstance(entry, data.Transaction) or _IMPORTED in (entry.meta or {}):
+            continue
+        for posting in entry.postings:
+            units = posting.units
+            if posting.account not in names or units is None:
+                continue
+            place = (posting.account, units.currency)
+            if place in accounts and isinstance(units.number, Decimal):
+                found.setdefault(place, []).append((entry.date, order, units.number, entry))
+                break
+    for items in found.values():
+        items.sort(key=lambda item: item[:2])
+    return {place: ([item[0] for item in items], items) for place, items in found.items()}
+
+
+def _note_typed_amounts(
+    entries: list[Any], keys: dict[int, Key], existing: Iterable[Any], taken: set[int]
+) -> int:
+    """Note each statement line matched by nothing that the ledger may hold typed by hand
+    with another amount (`amount_slip`): an entry without an import-id on its account,
+    within two working days, matched by no other line. The line is imported (it is the
+    bank's figure) with a note naming the entry, so the two are not kept in silence.
+    Of several pairs, the closest amounts first; each entry and line in one note at most.
+    Returns the existing entries compared."""
+    lines = [
+        entry
+        for entry in entries
+        if id(entry) in keys
+        and keys[id(entry)][1]
+        and _DUPLICATE not in entry.meta
+        and SIGN_KEY not in entry.meta
+    ]
+    if not lines:
+        return 0
+    index = _typed_index({(keys[id(line)][0], keys[id(line)][2]) for line in lines}, existing)
+    compared = 0
+    pairs: list[tuple[Any, ...]] = []
+    for order, line in enumerate(lines):
+        account, number, currency = keys[id(line)]
+        dates, items = index.get((account, currency), ([], []))
+        for day, rank, booked, other in items[bisect_left(dates, line.date - WINDOW) :]:
+            if day > line.date + WINDOW:
+                break
+            compared += 1
+            how = amount_slip(booked, number)
+            if how is None or id(other) in taken or not _within(line, other):
+                continue
+            apart = working_days_apart(day, line.date)
+            pairs.append((abs(booked - number), apart, order, rank, line, other, booked, how))
+    noted: set[int] = set()
+    for *_, line, other, booked, how in sorted(pairs, key=lambda pair: pair[:4]):
+        if id(line) in noted or id(other) in taken:
+            continue
+        noted.add(id(line))
+        taken.add(id(other))
+        account, number, currency = keys[id(line)]
+        where = f"{other.meta.get('filename')}:{other.meta.get('lineno')}"
+        line.meta[AMOUNT_KEY] = (
+            f"the ledger has {booked} {currency} on {account} on {other.date} ({where}), "
+            f"typed without an import-id, where this line has {number} {currency} ({how}): "
+            "if it is this line typed with another amount, delete one of the two (this "
+            "line is the bank's figure: correct that entry to it if you keep that one); "
+            "if it is another line, delete this note"
+        )
+    return compared
 
 
 def _negated(key: Key) -> Key:
