@@ -31,6 +31,7 @@ invoice, or a schedule withdrawn, is taken off the schedule event (docs/ledger.m
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount.core import data
@@ -47,6 +48,11 @@ DEPOSIT_KINDS = ("lump", "funding", "release")
 REFUSED_CODES = frozenset(("FCT101", "FCT102", "FCT130", "FCT131", "FCT132", "FCT133", "FCT134"))
 Key = tuple[str, str]  # a factor, a currency
 ANY = "*"  # the currency of a buyout of all a factor's invoices: it ends them all
+# What shows a factor's cash in the books: its day, its entry, what it did (for a message).
+Proof = tuple[datetime.date, data.Transaction | None, str]
+NONE: Proof = (datetime.date.min, None, "")
+# Per factor and currency: the latest day a schedule sent was funded by, and that funding.
+NONE_LATER: tuple[datetime.date, Proof] = (datetime.date.min, NONE)
 
 
 def check_unfunded_schedules(
@@ -62,49 +68,90 @@ def check_unfunded_schedules(
             waiting.setdefault(id(entry), (entry, []))[1].append(state)
     if not waiting:
         return []
-    later_funded, waits = _later_fundings(settlement, as_of)
-    cash = _latest_cash(book, as_of)
-    unnamed, named = _unsettled(book, settlement)
+    evidence = FundingEvidence.of(settlement, book, as_of)
     errors = []
     for entry, states in waiting.values():
         first = states[0]
         assert first.factor is not None and first.agreement is not None
         assert first.scheduled_on is not None
-        key = (first.factor, first.currency)
-        if unnamed.get(key, datetime.date.min) >= first.scheduled_on:
-            continue  # That deposit's error speaks: it may be this schedule's funding.
-        found = _proof(first, later_funded, waits, cash, as_of)
-        if found is None or _awaits_refused(states, named):
-            continue
-        errors.append(_error(book, entry, states, found, as_of))
+        found = evidence.late(
+            first.factor,
+            first.currency,
+            first.scheduled_on,
+            first.agreement.grace_days,
+            first.schedule,
+            [state.invoice.number for state in states],
+        )
+        if found is not None:
+            errors.append(_error(book, entry, states, found, as_of))
     return errors
 
 
+@dataclass(frozen=True)
+class FundingEvidence:
+    """What the books hold, as of a date, that shows a schedule's funding is missing
+    (the module's rule), read once; ``late`` judges one schedule by it. The
+    reconciliation report asks the same of each schedule it lists, so the two agree."""
+
+    as_of: datetime.date
+    later_funded: dict[Key, tuple[datetime.date, Proof]]
+    waits: dict[str, int]
+    cash: dict[Key, Proof]
+    unnamed: dict[Key, datetime.date]
+    named: set[str]
+
+    @classmethod
+    def of(cls, settlement: Settlement, book: Book, as_of: datetime.date) -> FundingEvidence:
+        later_funded, waits = _later_fundings(settlement, as_of)
+        unnamed, named = _unsettled(book, settlement, as_of)
+        return cls(as_of, later_funded, waits, _latest_cash(book, as_of), unnamed, named)
+
+    def late(
+        self,
+        factor: str,
+        currency: str,
+        scheduled_on: datetime.date,
+        grace_days: int,
+        schedule: str | None,
+        invoices: list[str],
+    ) -> tuple[Proof, str] | None:
+        """The proof that this schedule (its factor's key, currency, date, grace-days,
+        number and invoices not funded) should be funded by the as-of date, and why, for
+        a message; None while it may still come (or a deposit that booked nothing and
+        said so may be its funding: that deposit's error speaks)."""
+        if self.unnamed.get((factor, currency), datetime.date.min) >= scheduled_on:
+            return None
+        if schedule is not None and SCHEDULE_LINK_PREFIX + schedule in self.named:
+            return None
+        if any(number in self.named for number in invoices):
+            return None
+        return _proof(self, factor, currency, scheduled_on, grace_days)
+
+
 def _proof(
-    first: InvoiceState,
-    later_funded: dict[Key, tuple[datetime.date, Proof]],
-    waits: dict[str, int],
-    cash: dict[Key, Proof],
-    as_of: datetime.date,
+    evidence: FundingEvidence,
+    factor: str,
+    currency: str,
+    scheduled_on: datetime.date,
+    grace: int,
 ) -> tuple[Proof, str] | None:
-    """What shows the schedule of ``first`` should be funded by now, if anything: a
-    schedule sent after it funded, the books past ``grace-days``; or the factor's cash
-    (or a buyout of all its invoices) past ``grace-days`` beyond the longest wait its
-    schedules have had for their funding; and why, for the message."""
-    assert first.factor is not None and first.agreement is not None
-    assert first.scheduled_on is not None
-    key = (first.factor, first.currency)
-    deadline = first.scheduled_on + datetime.timedelta(days=first.agreement.grace_days)
-    grace = first.agreement.grace_days
-    later, funding = later_funded.get(key, NONE_LATER)
-    if later > first.scheduled_on and as_of > deadline:
+    """What shows the schedule should be funded by now, if anything: a schedule sent
+    after it funded, the books past ``grace-days``; or the factor's cash (or a buyout of
+    all its invoices) past ``grace-days`` beyond the longest wait its schedules have had
+    for their funding; and why, for the message."""
+    as_of = evidence.as_of
+    key = (factor, currency)
+    deadline = scheduled_on + datetime.timedelta(days=grace)
+    later, funding = evidence.later_funded.get(key, NONE_LATER)
+    if later > scheduled_on and as_of > deadline:
         why = (
             f" and the books run to {as_of}, more than grace-days ({grace}) after the "
             "schedule: a factor funds its schedules in the order they come"
         )
         return funding, why
-    wait = waits.get(first.factor, 0)
-    latest = max(cash.get(key, NONE), cash.get((first.factor, ANY), NONE), key=_day)
+    wait = evidence.waits.get(factor, 0)
+    cash = evidence.cash
+    latest = max(cash.get(key, NONE), cash.get((factor, ANY), NONE), key=_day)
     if latest[0] <= deadline + datetime.timedelta(days=wait):
         return None
     why = f", more than grace-days ({grace})"
@@ -130,14 +177,6 @@ def _to_fund(state: InvoiceState) -> bool:
         # Paid to us (loan model: a pledged invoice is ours to collect): not to fund.
         and state.direct_paid <= ZERO
     )
-
-
-Proof = tuple[datetime.date, data.Transaction | None, str]
-NONE: Proof = (datetime.date.min, None, "")
-
-
-# Per factor and currency: the latest day a schedule sent was funded by, and that funding.
-NONE_LATER: tuple[datetime.date, Proof] = (datetime.date.min, NONE)
 
 
 def _later_fundings(
@@ -190,7 +229,7 @@ def _latest_cash(book: Book, as_of: datetime.date) -> dict[Key, Proof]:
 Unsettled = tuple[dict[Key, datetime.date], set[str]]
 
 
-def _unsettled(book: Book, settlement: Settlement) -> Unsettled:
+def _unsettled(book: Book, settlement: Settlement, as_of: datetime.date) -> Unsettled:
     """The factor's deposits that booked nothing and said so (left unallocated, or
     refused): per factor and currency the date of its latest one that names nothing,
     and the invoices and schedules (``sched-`` and the number) the others name."""
@@ -203,6 +242,8 @@ def _unsettled(book: Book, settlement: Settlement) -> Unsettled:
     for event in book.events:
         if event.kind not in DEPOSIT_KINDS or id(event.entry) not in refused:
             continue
+        if event.date > as_of:
+            continue  # Not in the books yet on the date judged (a report's earlier one).
         if event.invoices or event.schedules:
             # (Refused whatever its currency or factor: one in CAD for a USD schedule.)
             named.update(event.invoices)
@@ -212,14 +253,6 @@ def _unsettled(book: Book, settlement: Settlement) -> Unsettled:
                 key = (event.factor, currency)
                 latest[key] = max(latest.get(key, event.date), event.date)
     return latest, named
-
-
-def _awaits_refused(states: list[InvoiceState], named: set[str]) -> bool:
-    """True if a refused deposit names the schedule or one of its invoices."""
-    first = states[0]
-    if first.schedule is not None and SCHEDULE_LINK_PREFIX + first.schedule in named:
-        return True
-    return any(state.invoice.number in named for state in states)
 
 
 def _currencies(entry: data.Transaction) -> set[str]:

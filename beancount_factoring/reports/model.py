@@ -525,7 +525,8 @@ class OpenItem:
     ``reference`` names it: a schedule id, an invoice number, or for a deposit
     difference or clearing entry its source. ``deadline`` is the date after
     which it is past its grace period (None: no deadline); ``overdue`` says
-    whether it is, as of the date.
+    whether it is, as of the date (a schedule not funded: once the books also prove
+    its funding missing, as FCT162 does; before, it awaits it).
     """
 
     kind: str
@@ -540,6 +541,12 @@ class OpenItem:
     deadline: datetime.date | None
     overdue: bool
     source: Source
+
+    @property
+    def awaiting_funding(self) -> bool:
+        """A schedule past its deadline that nothing in the books proves late yet."""
+        past = self.deadline is not None and self.days_open > (self.deadline - self.since).days
+        return self.kind == ITEM_SCHEDULE and past and not self.overdue
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ set beside the open items that explain it:
 and, though they are not on the clearing account, the reserves due back and
 the invoices past their recourse period. Items have a deadline; an item open
 after its deadline, or a lump older than ``grace-days``, is a problem, and
-``bean-factoring reconcile`` exits 1. The ledger's own FCT errors are listed as
-disagreements with the agreement.
+``bean-factoring reconcile`` exits 1. A schedule not funded past its deadline is one
+only once the books prove its funding missing, by bean-check's own FCT162 rule
+(``checks/unfunded.py``); until then it awaits its funding (a factor that funds
+weekly). The ledger's own FCT errors are listed as disagreements with the agreement.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from beancount_factoring.checks.unfunded import FundingEvidence
 from beancount_factoring.errors import error_code
 from beancount_factoring.reports.facts import LUMP_KINDS, Facts, Snap, source_of
 from beancount_factoring.reports.model import (
@@ -80,7 +83,11 @@ def _item(
     cash: Decimal,
     deadline: datetime.date | None,
     source: Source,
+    overdue: bool | None = None,
 ) -> OpenItem:
+    """An open item; overdue once past its deadline, unless told (a schedule: by proof)."""
+    if overdue is None:
+        overdue = deadline is not None and as_of > deadline
     return OpenItem(
         kind=kind,
         factor=factor,
@@ -92,7 +99,7 @@ def _item(
         on_clearing=on_clearing,
         cash=cash,
         deadline=deadline,
-        overdue=deadline is not None and as_of > deadline,
+        overdue=overdue,
         source=source,
     )
 
@@ -114,8 +121,12 @@ def _invoice_items(
         found = _items_of_invoice(facts, number, snap, snap.factor, as_of)
         if found:  # no empty list: each key of the items is an account the report shows
             items.setdefault((snap.factor, currency), []).extend(found)
+    # Late by the rule of bean-check's FCT162, read once: a date alone proves nothing
+    # (a factor that funds weekly; a bank statement not imported yet).
+    evidence = FundingEvidence.of(facts.settlement, facts.book, as_of) if schedules else None
     for (key_, currency, group), numbers in schedules.items():
-        item = _schedule_item(facts, key_, currency, group, numbers, as_of)
+        assert evidence is not None
+        item = _schedule_item(facts, evidence, key_, currency, group, numbers, as_of)
         items.setdefault((key_, currency), []).append(item)
     return items
 
@@ -189,13 +200,15 @@ def _items_of_invoice(
 
 def _schedule_item(
     facts: Facts,
+    evidence: FundingEvidence,
     key_: str,
     currency: str,
     group: str,
     numbers: list[str],
     as_of: datetime.date,
 ) -> OpenItem:
-    """A schedule sold and not funded yet: its face on clearing, the cash it should bring."""
+    """A schedule sold and not funded yet: its face on clearing, the cash it should bring;
+    overdue once the books prove its funding missing (FCT162's rule), else awaiting it."""
     states = facts.settlement.states
     first = facts.snap(numbers[0], as_of)
     assert first is not None and first.scheduled_on is not None
@@ -218,6 +231,8 @@ def _schedule_item(
         cash -= sum((leg.number for leg in P.transfer_fee_legs(deposit, currency)), ZERO)
     scheduled_by = states[numbers[0]].scheduled_by
     source = source_of(scheduled_by.meta if scheduled_by else None)
+    schedule = first.schedule
+    late = evidence.late(key_, currency, first.scheduled_on, grace, schedule, numbers)
     return _item(
         ITEM_SCHEDULE,
         facts.display(key_),
@@ -230,6 +245,7 @@ def _schedule_item(
         cash,
         first.scheduled_on + _days(grace),
         source,
+        overdue=late is not None,
     )
 
 

@@ -15,6 +15,7 @@ from beancount_factoring.reports.model import (
     AgingReport,
     CostLine,
     CostReport,
+    OpenItem,
     ReconcileReport,
     ReserveReport,
 )
@@ -315,6 +316,11 @@ def _invoice_costs(report: CostReport) -> str:
     return table(headers, rows, [False] * 4 + [True] + [False] * 2 + [True] * 3)
 
 
+def _awaiting(item: OpenItem) -> str:
+    """A schedule past its deadline, not proven late: said, so no one reads it as missed."""
+    return "awaiting funding" if item.awaiting_funding else ""
+
+
 def reconcile_text(report: ReconcileReport) -> list[str]:
     out = [f"Reconciliation as of {report.as_of}", ""]
     if not report.accounts:
@@ -346,7 +352,7 @@ def reconcile_text(report: ReconcileReport) -> list[str]:
                     _m(item.on_clearing),
                     _m(item.cash),
                     day(item.deadline),
-                    "OVERDUE" if item.overdue else "",
+                    "OVERDUE" if item.overdue else _awaiting(item),
                     str(item.source),
                 ]
                 for item in account.items

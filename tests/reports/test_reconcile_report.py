@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 from beancount import loader
 from conftest import book_of
 from report_ledgers import SUMMIT, full
 
+from beancount_factoring import cli
 from beancount_factoring.fava.reconcile_page import _summed
 from beancount_factoring.reports import compute
 from beancount_factoring.reports.model import (
@@ -200,7 +202,7 @@ UNFUNDED = """
 """
 
 
-def test_a_schedule_left_unfunded_past_grace_days():
+def test_a_schedule_past_grace_days_awaits_its_funding_until_the_books_prove_it_late():
     book = book_of(full(UNFUNDED))
     # Face 1,500.00 on the clearing account; it should bring 1,425.00 - 30.00 = 1,395.00.
     on_time = book.reconcile(as_of=day(2025, 3, 9))
@@ -208,9 +210,139 @@ def test_a_schedule_left_unfunded_past_grace_days():
     assert (item.kind, item.reference, item.invoices) == (ITEM_SCHEDULE, "7", ("INV-1", "INV-2"))
     assert (item.on_clearing, item.cash, item.deadline) == (D("1500"), D("1395"), day(2025, 3, 9))
     assert on_time.ok  # 5 days after 03-04: still within grace-days (5)
-    late = book.reconcile(as_of=day(2025, 3, 10))
-    assert not late.ok
-    assert late.problems[0].startswith("Summit: schedule not funded 7 (")
+    # Past grace-days, but nothing of Summit's since: its bank statement may not be
+    # imported yet. Listed, awaiting its funding, as bean-check's FCT162 waits.
+    later = book.reconcile(as_of=day(2025, 3, 10))
+    (item,) = later.accounts[0].items
+    assert (item.kind, item.deadline, item.overdue) == (ITEM_SCHEDULE, day(2025, 3, 9), False)
+    assert later.ok
+
+
+# Summit funds weekly: schedule W8 (02-21) on 02-28, seven days on. Schedule W9 (03-04:
+# INV-1 1,000.00 + INV-2 500.00) is not funded yet; in between, on 03-12, Summit releases
+# INV-0's reserve (1,000.00 x 0.05 = 50.00; the 2% fee came out of the funding). 03-12 is
+# past W9's grace-days (03-04 + 5 = 03-09), not past the week its schedules wait
+# (03-09 + 7 = 03-16): no proof W9 is late. W8's deposit: 1,000.00 x 0.93 = 930.00.
+WEEKLY = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  release-days: 10
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-02-20 * "TQL" "Load 0"
+  invoice: "INV-0"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-02-21 * "Summit" "Schedule W8" ^INV-0
+  factoring: "schedule"
+  schedule: "W8"
+
+2025-02-28 * "SUMMIT FUNDING" "ACH W8"
+  schedule: "W8"
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-03 * "TQL" "TQL paid Summit" ^INV-0
+  factoring: "collected"
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:CHR         500.00 USD
+  Income:Freight
+
+2025-03-04 * "Summit" "Schedule W9" ^INV-1 ^INV-2
+  factoring: "schedule"
+  schedule: "W9"
+
+2025-03-12 * "SUMMIT FUNDING" "Rebate INV-0" ^INV-0
+  Assets:Bank:Checking           50.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+# Schedule W10 (03-11, INV-3 2,000.00) funded on 03-14 (2,000.00 x 0.93 = 1,860.00):
+# sent after W9 and funded first, the books past W9's grace-days: W9's funding is missing.
+W10 = """
+2025-03-10 * "Echo" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:Echo       2000.00 USD
+  Income:Freight
+
+2025-03-11 * "Summit" "Schedule W10" ^INV-3
+  factoring: "schedule"
+  schedule: "W10"
+
+2025-03-14 * "SUMMIT FUNDING" "ACH W10"
+  schedule: "W10"
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def _reconcile_cli(tmp_path, text: str, *args: str) -> tuple[int, str]:
+    path = tmp_path / "weekly.beancount"
+    path.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    return cli.main(["reconcile", str(path), *args], out=out), out.getvalue()
+
+
+def test_a_weekly_program_with_a_release_in_between_awaits_the_schedule(tmp_path):
+    text = full(WEEKLY)
+    _, errors, _ = loader.load_string(text)
+    assert [e.message.split(" ", 1)[0] for e in errors] == []  # bean-check: no FCT162
+    report = book_of(text).reconcile(as_of=day(2025, 3, 13))
+    (account,) = report.accounts
+    (item,) = account.items
+    assert (item.kind, item.reference, item.invoices) == (ITEM_SCHEDULE, "W9", ("INV-1", "INV-2"))
+    # Face 1,500.00; it should bring 1,500.00 x 0.93 = 1,395.00. Nine days open.
+    assert (item.on_clearing, item.cash, item.days_open) == (D("1500"), D("1395"), 9)
+    assert (item.deadline, item.overdue) == (day(2025, 3, 9), False)
+    assert account.balance == account.explained == D("1500")
+    assert report.ok and report.problems == ()
+    code, out = _reconcile_cli(tmp_path, text, "--as-of", "2025-03-13")
+    assert code == 0
+    assert "W9" in out and "OVERDUE" not in out
+    (row,) = [line for line in out.splitlines() if " W9 " in line]
+    assert "2025-03-09  awaiting funding" in row  # past its deadline, not late
+    assert item.awaiting_funding
+    assert "Open past their grace period" not in out
+
+
+def test_a_later_schedule_funded_makes_the_waiting_one_overdue(tmp_path):
+    text = full(WEEKLY + W10)
+    _, errors, _ = loader.load_string(text)
+    w9_line = text.splitlines().index('2025-03-04 * "Summit" "Schedule W9" ^INV-1 ^INV-2') + 1
+    assert [(e.message.split(" ", 1)[0], e.source["lineno"]) for e in errors] == [
+        ("FCT162", w9_line)
+    ]
+    book = book_of(text)
+    # On 03-13 W10 is not funded yet: both await their funding.
+    before = book.reconcile(as_of=day(2025, 3, 13))
+    assert [(i.reference, i.overdue) for i in before.accounts[0].items] == [
+        ("W9", False),
+        ("W10", False),
+    ]
+    assert before.ok
+    report = book.reconcile(as_of=day(2025, 3, 14))
+    (item,) = report.accounts[0].items
+    assert (item.reference, item.deadline, item.overdue) == ("W9", day(2025, 3, 9), True)
+    assert not report.ok
+    assert report.problems == (
+        f"Summit: schedule not funded W9 (<string>:{w9_line}), open since 2025-03-04, "
+        "past 2025-03-09 by 5 days",
+    )
+    # (Without --ignore-errors the CLI stops at the ledger's FCT162 with exit code 2.)
+    code, out = _reconcile_cli(tmp_path, text, "--as-of", "2025-03-14", "--ignore-errors")
+    assert code == 1
+    assert "OVERDUE" in out and "awaiting funding" not in out
+    assert "Open past their grace period:\n  Summit: schedule not funded W9" in out
 
 
 RENEGOTIATED = """
