@@ -539,3 +539,27 @@ def test_a_key_no_buyout_reads_is_told(key):
     assert codes(errors) == ["FCT134"]
     name = key.split(":")[0]
     assert f"The key {name}: is not read on a buyout" in errors[0].message
+
+
+def test_a_buyout_linking_an_invoice_its_old_factor_closed_that_day_says_what_to_do():
+    # Lakeshore's collection of INV-1 on 07-01 comes before the buyout of that day (its
+    # own events of the buyout day come first): INV-1 is no longer Lakeshore's to sell.
+    # The buyout that links it is FCT133, and it said only "it is collected on
+    # 2025-07-01"; it says to take the link off now, and so written the buyout checks
+    # with no error (it takes the chargeback and short pay Lakeshore is still owed).
+    head = until(LEDGER, "2025-07-01") + (
+        '\n2025-07-01 * "TQL" "Lakeshore collected INV-1" ^INV-1\n'
+        '  factoring: "collected"\n  factor: "Lakeshore"\n'
+    )
+    buyout = (
+        '\n2025-07-01 * "Pinecrest Capital" "Buyout"{links}\n  factoring: "buyout"\n'
+        '  factor: "Pinecrest"\n  from: "Lakeshore"\n'
+    )
+    _, errors = load(head + buyout.format(links=" ^INV-1"))
+    assert codes(errors) == ["FCT133"]
+    assert "it is collected on 2025-07-01" in errors[0].message
+    assert "take its link off the buyout" in errors[0].message
+    entries, errors = load(head + buyout.format(links=""))
+    assert codes(errors) == []
+    # The 950.00 chargeback of INV-2 and 150.00 short of INV-3 move to Pinecrest.
+    assert balance(entries, P_CLEARING) == D("-1100.00")

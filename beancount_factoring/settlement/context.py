@@ -488,6 +488,17 @@ _AFTER_THE_END = {
         "loss, or correct the collected event if the customer did not pay the factor"
     ),
 }
+# A buyout takes the invoices still open with the old factor; one it collected or wrote
+# off (its events of the buyout day come first) is no longer its to sell. (A buyout that
+# links a charged-back invoice takes its chargeback over: handlers/buyout.py.)
+for _ended_as in ("collected", "written off"):
+    _AFTER_THE_END.setdefault(
+        (_ended_as, "bought out"),
+        f"; {_ended_as} before the buyout (the old factor's events of the buyout day come "
+        "first), it is no longer the old factor's to sell: take its link off the buyout "
+        "(a buyout that links no invoice takes what the old factor is still owed on it, "
+        "with its other debts)",
+    )
 
 
 def _ended(state: InvoiceState, action: str) -> str:
