@@ -351,7 +351,11 @@ class FactorReportImporter(base.Importer):
             balances=self.balances,
             releases=self.releases,
             # A collections report's payments follow those the ledger already has.
-            history=PaymentHistory(existing) if (found or closest).kind == "collections" else None,
+            history=(
+                PaymentHistory(existing, frozenset(a.due_to_factor for a in ledger[0]))
+                if (found or closest).kind == "collections"
+                else None
+            ),
         )
         with no_gc_pauses():
             # Opening the closest profile's report explains a file no profile recognises.

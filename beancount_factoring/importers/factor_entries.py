@@ -67,7 +67,13 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_factoring.importers.base import CENT, ID_KEY, ImportFailure, RowIds
-from beancount_factoring.importers.factor_history import RECOVERY, Before, PaymentHistory
+from beancount_factoring.importers.factor_history import (
+    FORWARD_DAYS,
+    FORWARDED_KEY,
+    RECOVERY,
+    Before,
+    PaymentHistory,
+)
 from beancount_factoring.importers.report import Report, Row
 from beancount_factoring.terms.fees import HALF_CENT
 
@@ -414,6 +420,7 @@ def _left_open(row: Row) -> bool | None:
 def collections(report: Report, ctx: Context) -> list[data.Directive]:
     """One collected event per invoice; `paid:` when the debtor paid another amount."""
     found: dict[str, _Payments] = {}
+    passed_on: dict[str, list[_Passed]] = {}
     inverted = report.profile.sign == "inverted"
     for row in report.rows():
         number, reference, debtor = row.texts("invoice", "reference", "debtor")
@@ -438,6 +445,14 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
         left_open = _left_open(row)
         item = found.get(number)
         currency = row_currency(row)
+        if ctx.history is not None and number in ctx.history.forwards and paid > 0:
+            # The cash the carrier forwarded, which the factor lists as applied.
+            ident = ctx.id("forwarded", number, day, paid, reference)
+            if ctx.history.forward_of(number, day, Amount(paid, currency), ident) is not None:
+                passed_on.setdefault(number, []).append(
+                    _Passed(row.line, day, paid, reference, debtor, currency, ident)
+                )
+                continue
         if item is None:  # partial payments of one invoice add up to one event
             _in_invoice_currency(row, ctx, number, currency)
             refs = [reference]
@@ -474,7 +489,69 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
         item.rows.append(hash(tuple(row.cells)))
         if short is not None:
             item.short = (item.short or ZERO) + short
-    return [_collected(report, ctx, number, item) for number, item in found.items()]
+    entries: list[data.Directive] = [
+        _collected(report, ctx, number, item) for number, item in found.items()
+    ]
+    for number, rows in passed_on.items():
+        entries.extend(_forwarded(report, ctx, number, rows, number in found))
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class _Passed:
+    """A collections row that lists cash the carrier forwarded to the factor."""
+
+    line: int
+    day: datetime.date
+    paid: Decimal
+    reference: str
+    debtor: str
+    currency: str
+    ident: str
+
+
+def _forwarded(
+    report: Report, ctx: Context, number: str, rows: list[_Passed], paid_too: bool
+) -> list[data.Directive]:
+    """What the rows of cash the carrier forwarded become: nothing is booked of them
+    (docs/ledger.md 6.14: `paid:` is the customer's payment to the factor alone), but a
+    note on the invoice's receivable says the factor applied it, and claims the forward
+    for this row. When the customer paid the carrier all the invoice and the factor
+    reports no other payment of it, the factor's report of the forward closes it: a
+    `collected` event without `paid:` (the rest, nothing)."""
+    assert ctx.history is not None
+    day = max(row.day for row in rows)
+    face = ctx.history.faces.get(number)
+    paid = sum((row.paid for row in rows), ZERO)
+    refs = ", ".join(row.reference for row in rows if row.reference)
+    # (The id a collected event of these rows has, the one a row of the whole face that
+    # matched no forward had: the same report extracted again gives the same entry.)
+    ident = ctx.id("collected", number, day, paid, refs) if not paid_too else ""
+    before = ctx.history.before(number, day, ident, face)
+    reached = ctx.history.paid_to_us(number, day + FORWARD_DAYS)
+    if not paid_too and before is None and face is not None and reached >= face:
+        meta = data.new_metadata(report.path, rows[0].line)
+        meta[ID_KEY] = ident
+        meta["factoring"] = "collected"
+        meta["factor"] = ctx.factor
+        narration = f"Paid {ctx.payee}" + (f", {refs}" if refs else "")
+        payee = rows[0].debtor or ctx.payee
+        links = frozenset([number])
+        return [data.Transaction(meta, day, ctx.flag, payee, narration, frozenset(), links, [])]
+    account = ctx.receivable(number, rows[0].debtor, "")[0]
+    notes: list[data.Directive] = []
+    for row in rows:
+        meta = data.new_metadata(report.path, row.line)
+        meta[ID_KEY] = row.ident
+        meta[FORWARDED_KEY] = Amount(row.paid, row.currency)
+        comment = (
+            f"{ctx.payee} applied to {number} the {row.paid:,.2f} {row.currency} of its "
+            "customer's payment to you that you passed on (forwarded, or netted from a deposit)"
+            + (f" ({row.reference})" if row.reference else "")
+            + ": not a payment of the customer to the factor, nothing to book"
+        )
+        notes.append(data.Note(meta, row.day, account, comment, frozenset(), frozenset([number])))
+    return notes
 
 
 def _in_invoice_currency(row: Row, ctx: Context, number: str, currency: str) -> None:

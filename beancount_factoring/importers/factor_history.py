@@ -25,6 +25,13 @@ payment is:
   plugin's `FCT133` says what to do (a payment reported twice, or a second payment of
   the customer, owed back to it).
 
+A customer that paid the carrier (a `misdirected-payment` event) is paid to the factor
+by the carrier: a forward (a bank debit to the factor's due-to-factor account that names
+the invoice) or a deposit that nets it. The factor's report lists that cash as applied
+to the invoice, but it is no payment of the customer to the factor (`paid:` counts those
+alone, docs/ledger.md 6.14): a row of the amount of such a forward, dated within a few
+days of it, is the factor's record of it (`forward_of`), each forward claimed by one row.
+
 The index is built in one pass over the ledger, per invoice number; a payment is
 compared only with the events dated on or before it, and never with the event that
 has its own `import-id` (the same report extracted again gives the same entry, which
@@ -40,11 +47,18 @@ from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
+from beancount.core.amount import Amount
 
 from beancount_factoring.importers.base import ID_KEY
 
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"
+MISDIRECTED = "misdirected-payment"
+# The key of the note a collections row that records a forward becomes: its amount.
+FORWARDED_KEY = "forwarded"
+# A factor dates the cash it received; the carrier's bank books the wire: the two may be
+# a few days apart either way (a wire sent on Friday, applied on Monday).
+FORWARD_DAYS = datetime.timedelta(days=4)
 
 
 @dataclass(frozen=True)
@@ -74,18 +88,39 @@ class Before:
         return max(self.face - self.paid, ZERO)
 
 
-class PaymentHistory:
-    """The `collected` events of a ledger and the invoices' faces, by invoice number."""
+@dataclass
+class Forward:
+    """Cash the carrier passed on to the factor for an invoice the customer paid it."""
 
-    def __init__(self, existing: Sequence[Any]) -> None:
+    date: datetime.date
+    amount: Decimal
+    currency: str
+    claimed_by: str | None = None  # the import-id of the row (note) that records it
+
+
+class PaymentHistory:
+    """The `collected` events of a ledger and the invoices' faces, by invoice number;
+    the payments that reached the carrier, and what it passed on of them."""
+
+    def __init__(self, existing: Sequence[Any], dues: frozenset[str] = frozenset()) -> None:
         self.payments: dict[str, list[Payment]] = {}
         self.faces: dict[str, Decimal] = {}
         # Each invoice's currency, and the line of the invoice in the ledger.
         self.currencies: dict[str, tuple[str, str]] = {}
+        # Per invoice: what its customer paid the carrier (date, amount), and what the
+        # carrier passed on of it to the factor. `dues`: the due-to-factor accounts.
+        self.to_us: dict[str, list[tuple[datetime.date, Decimal]]] = {}
+        self.forwards: dict[str, list[Forward]] = {}
+        notes: list[tuple[str, Decimal, str]] = []
         for entry in existing:
+            if isinstance(entry, data.Note):
+                _read_note(entry, notes)
+                continue
             if not isinstance(entry, data.Transaction):
                 continue
             meta = entry.meta
+            if meta.get("factoring") == MISDIRECTED or dues:
+                self._read_cash(entry, dues)
             if meta.get("factoring") == "collected":
                 payment = _payment(entry)
                 for link in entry.links:
@@ -99,6 +134,53 @@ class PaymentHistory:
                     self.currencies.setdefault(number, (currency, where))
         for payments in self.payments.values():
             payments.sort(key=lambda payment: payment.date)
+        for number, amount, ident in notes:  # rows of earlier reports claimed these
+            for forward in self.forwards.get(number, ()):
+                if forward.claimed_by is None and forward.amount == amount:
+                    forward.claimed_by = ident
+                    break
+
+    def _read_cash(self, entry: data.Transaction, dues: frozenset[str]) -> None:
+        """A misdirected payment's share of each invoice (the plugin's postings), and a
+        forward or a deposit's netting of one: a positive posting to a due-to-factor
+        account, naming its invoice, or in an entry that links that one invoice."""
+        links = [link for link in entry.links if not link.startswith("sched-")]
+        for posting in entry.postings:
+            number = getattr(posting.units, "number", None)
+            if not isinstance(number, Decimal) or not number:
+                continue
+            meta = posting.meta or {}
+            invoice = meta.get("invoice")
+            tagged = meta.get("factoring-part") == MISDIRECTED
+            if invoice is None and len(links) == 1 and posting.account in dues:
+                invoice = links[0]
+            if invoice is None or not (tagged or posting.account in dues):
+                continue
+            if number < 0 and tagged:
+                self.to_us.setdefault(str(invoice), []).append((entry.date, -number))
+            elif number > 0:
+                currency = str(getattr(posting.units, "currency", ""))
+                forward = Forward(entry.date, number, currency)
+                self.forwards.setdefault(str(invoice), []).append(forward)
+
+    def forward_of(
+        self, number: str, day: datetime.date, amount: Amount, ident: str
+    ) -> Forward | None:
+        """The forward a report's row of `amount` on `day` records, if one of the
+        invoice's forwards has that amount, is within a few days of it and is not
+        claimed by another row (claimed by this one now); else None."""
+        for forward in self.forwards.get(number, ()):
+            near = abs(forward.date - day) <= FORWARD_DAYS
+            free = forward.claimed_by in (None, ident)
+            same = forward.amount == amount.number and forward.currency == amount.currency
+            if near and free and same:
+                forward.claimed_by = ident
+                return forward
+        return None
+
+    def paid_to_us(self, number: str, day: datetime.date) -> Decimal:
+        """What the invoice's customer paid the carrier on or before `day`."""
+        return sum((paid for date, paid in self.to_us.get(number, ()) if date <= day), ZERO)
 
     def before(
         self, number: str, day: datetime.date, ident: str, face: Decimal | None
@@ -123,6 +205,15 @@ class PaymentHistory:
             if not payment.partial and not payment.recovery:
                 closed = True
         return Before(paid, closed, face) if any_before else None
+
+
+def _read_note(entry: data.Note, notes: list[tuple[str, Decimal, str]]) -> None:
+    """The note a report's row of a forward became (`FORWARDED_KEY`): it claims it."""
+    amount = (entry.meta or {}).get(FORWARDED_KEY)
+    number = getattr(amount, "number", None)
+    if isinstance(number, Decimal):
+        ident = str(entry.meta.get(ID_KEY, ""))
+        notes.extend((link, number, ident) for link in entry.links or ())
 
 
 def _payment(entry: data.Transaction) -> Payment:

@@ -485,3 +485,150 @@ def test_a_bank_line_that_pays_a_held_invoice_and_one_of_ours_is_left_to_split(
         "pays RF-3201, which a factor holds, and RF-3300: book the part for RF-3201"
     )
     assert paid.postings[1].account == "Expenses:Uncategorized"
+
+
+# Bayline paid the carrier 400.00 of RF-3201 (1,000.00, Lakeshore's), which the carrier
+# wired on to Lakeshore; Lakeshore's collections reports list what it applied to RF-3201.
+FORWARDED = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking                USD
+2025-01-01 open Assets:Receivable:Bayline
+2025-01-01 open Income:Freight
+
+2025-01-02 custom "factoring-agreement" "Lakeshore"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "LAKESHORE FUND"
+  bank: Assets:Bank:Checking
+
+2025-04-08 * "Bayline Logistics" "Load BL-92010"
+  invoice: "RF-3201"
+  Assets:Receivable:Bayline       1000.00 USD
+  Income:Freight
+
+2025-04-09 * "LAKESHORE FUNDING LLC" "ACH credit" ^RF-3201
+  Assets:Bank:Checking            930.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-04-25 * "BAYLINE LOGISTICS ACH PMT INV RF-3201" ^RF-3201
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking  PAID USD
+
+2025-FWD * "LAKESHORE FUNDING WIRE OUT RF-3201" ^RF-3201
+  Assets:Bank:Checking                         -FORWARD USD
+  Liabilities:Factoring:Lakeshore:DueToFactor
+"""
+COLLECTIONS_HEADER = (
+    "Batch Date,Pay Date,Debtor,Check/ACH #,Invoice #,Load #,Invoice Amt,Paid,Short/Over,"
+    "Pay Type\n"
+)
+
+
+def _forwarded(paid: str, forward: str, day: str = "04-29") -> str:
+    return FORWARDED.replace("PAID", paid).replace("FORWARD", forward).replace("FWD", day)
+
+
+def _collections(tmp_path: Path, name: str, *rows: str) -> Path:
+    path = tmp_path / name
+    path.write_text(COLLECTIONS_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _import_reports(text: str, *reports: Path) -> tuple[list[list[data.Directive]], str]:
+    found: list[list[data.Directive]] = []
+    for report in reports:
+        existing, _, _ = loader.load_string(text)
+        found.append(extract.extract_from_file(IMPORTERS["lakeshore"], str(report), existing))
+        text += "\n" + printed(found[-1])
+    return found, text
+
+
+@pytest.mark.parametrize("day", ["04-29", "05-01"], ids=["before", "a-day-after"])
+def test_the_factors_record_of_a_part_you_forwarded_is_no_payment_of_the_customer(
+    tmp_path: Path, day: str
+) -> None:
+    """Lakeshore lists the 400.00 the carrier forwarded as cash applied to RF-3201
+    (400.00 paid, 600.00 short). Booked as Bayline's payment to Lakeshore, it counted
+    twice: 400.00 to us + 400.00 to the factor = 800.00 of 1,000.00, a short pay of
+    200.00 (revenue 200.00 lower, the 50.00 reserve taken and 150.00 owed) with no word.
+    It is the factor's record of the forward (also when the wire was booked a day after
+    the factor's date): a note, nothing booked. Bayline then pays Lakeshore the 600.00:
+    400.00 + 600.00 = 1,000.00, paid in full."""
+    forward = _collections(
+        tmp_path,
+        "lakeshore_collections_2025-05-02.csv",
+        '04/30/2025,04/30/2025,RIDGELINE FREIGHT LLC,WIRE 5512,RF-3201,BL-92010,"$1,000.00",'
+        "$400.00,($600.00),Wire",
+    )
+    rest = _collections(
+        tmp_path,
+        "lakeshore_collections_2025-05-20.csv",
+        '05/16/2025,05/15/2025,BAYLINE LOGISTICS,CHK 3311,RF-3201,BL-92010,"$1,000.00",'
+        "$600.00,($400.00),Check",
+    )
+    base = _forwarded("400.00", "400.00", day)
+    (first, second), text = _import_reports(base, forward, rest)
+    (note,) = first
+    assert isinstance(note, data.Note) and note.links == {"RF-3201"}
+    assert note.account == "Assets:Receivable:Bayline"
+    assert "400.00" in note.comment and "forwarded" in note.comment
+    (paid,) = second
+    assert paid.meta["paid"] == data.Amount(Decimal("600.00"), "USD")
+    entries, errors, _ = loader.load_string(text)
+    assert [error.message for error in errors] == []
+    assert balance(entries, "Income:Factoring:Lakeshore:Adjustments") == 0
+    # The 5% reserve, 50.00, whole; nothing owed on the clearing or due-to-factor account.
+    assert balance(entries, "Assets:Factoring:Lakeshore:Reserve") == Decimal("50.00")
+    assert balance(entries, "Assets:Factoring:Lakeshore:Clearing") == 0
+    assert balance(entries, "Liabilities:Factoring:Lakeshore:DueToFactor") == 0
+    # Extracted again with the ledger that holds them, both are duplicates.
+    existing, _, _ = loader.load_string(text)
+    for report, before in ((forward, first), (rest, second)):
+        again = extract.extract_from_file(IMPORTERS["lakeshore"], str(report), existing)
+        assert printed(again) == printed(before)
+        IMPORTERS["lakeshore"].deduplicate(again, existing)
+        assert all("__duplicate__" in e.meta for e in again)
+
+
+def test_the_factors_record_of_a_whole_payment_forwarded_a_few_cents_short_closes_it(
+    tmp_path: Path,
+) -> None:
+    """Bayline paid the carrier all 1,000.00; the carrier wired 999.97, and Lakeshore lists
+    999.97 applied (0.03 short). Read as Bayline's payment to Lakeshore it was 1,000.00 +
+    999.97 paid (FCT133, an overpay to confirm). It closes the invoice, paid in full to
+    us, and the 0.03 not forwarded stays owed to Lakeshore."""
+    forward = _collections(
+        tmp_path,
+        "lakeshore_collections_2025-05-02.csv",
+        '04/30/2025,04/30/2025,RIDGELINE FREIGHT LLC,WIRE 5512,RF-3201,BL-92010,"$1,000.00",'
+        "$999.97,($0.03),Wire",
+    )
+    (found,), text = _import_reports(_forwarded("1000.00", "999.97"), forward)
+    (closed,) = found
+    assert closed.meta["factoring"] == "collected" and "paid" not in closed.meta
+    entries, errors, _ = loader.load_string(text)
+    assert [error.message for error in errors] == []
+    assert balance(entries, "Income:Factoring:Lakeshore:Adjustments") == 0
+    assert balance(entries, "Liabilities:Factoring:Lakeshore:DueToFactor") == Decimal("-0.03")
+
+
+def test_a_forward_and_the_customers_payment_in_one_report(tmp_path: Path) -> None:
+    """One report lists the 400.00 forwarded and Bayline's 550.00: the customer paid
+    400.00 + 550.00 = 950.00, 50.00 short. Summed as 950.00 paid to Lakeshore it was
+    400.00 + 950.00 = 1,350.00 (FCT133); paid: is the 550.00 alone."""
+    both = _collections(
+        tmp_path,
+        "lakeshore_collections_2025-05-20.csv",
+        '04/30/2025,04/30/2025,RIDGELINE FREIGHT LLC,WIRE 5512,RF-3201,BL-92010,"$1,000.00",'
+        "$400.00,($600.00),Wire",
+        '05/16/2025,05/15/2025,BAYLINE LOGISTICS,CHK 3311,RF-3201,BL-92010,"$1,000.00",'
+        "$550.00,($450.00),Check",
+    )
+    (found,), text = _import_reports(_forwarded("400.00", "400.00"), both)
+    (paid,) = [e for e in found if isinstance(e, data.Transaction)]
+    assert paid.meta["paid"] == data.Amount(Decimal("550.00"), "USD")
+    entries, errors, _ = loader.load_string(text)
+    assert [error.message for error in errors] == []
+    assert balance(entries, "Income:Factoring:Lakeshore:Adjustments") == Decimal("50.00")
