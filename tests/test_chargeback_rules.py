@@ -368,3 +368,45 @@ def test_fct133__a_chargeback_booked_twice_says_so():
     _, errors = load(SUMMIT + chargeback("2025-06-02") + chargeback("2025-06-03"))
     assert codes(errors) == ["FCT133"]
     assert "booked twice" in errors[0].message
+
+
+MEMO_PAID = (
+    SUMMIT
+    + """
+2025-03-06 * "TQL" "Lumper on TQL-88412, billed later" ^INV-1001
+  Assets:Receivable:TQL         250.00 USD
+  Income:Freight
+
+2025-03-20 * "TQL" "TQL paid Summit the load and the lumper" ^INV-1001
+  factoring: "collected"
+  paid: PAID USD
+  REASON
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("paid", "reason", "over"),
+    [
+        ("1250.00", "", "0"),
+        ("1250.00", 'reason: "overpay"', "0"),
+        ("1260.00", 'reason: "overpay"', "10.00"),
+    ],
+    ids=["memo", "memo-said-overpay", "memo-and-10-over"],
+)
+def test_a_debit_memo_the_factor_collected_is_not_an_overpayment_in_the_cost_report(
+    paid: str, reason: str, over: str
+) -> None:
+    """TQL pays Summit the 1,000.00 face and the 250.00 lumper billed on it later: the
+    lumper is ours (it clears the receivable), not an overpayment owed back to TQL. The
+    cost report's days to pay showed 1,250.00 - 1,000.00 = 250.00 Overpaid; it is 0.00,
+    and of 1,260.00 only the 10.00 beyond the face and the lumper."""
+    text = MEMO_PAID.replace("PAID", paid).replace("  REASON\n", f"  {reason}\n" if reason else "")
+    entries, errors, options = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + OPENS + text
+    )
+    assert errors == []
+    assert balance(entries, TQL) == 0
+    book = compute(entries, options, errors)
+    (tql,) = book.cost(datetime.date(2025, 3, 31)).days_to_pay
+    assert (tql.short_paid, tql.overpaid) == (0, D(over))

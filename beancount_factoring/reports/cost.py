@@ -614,12 +614,28 @@ def _invoice_lines(facts: Facts, window: Window, posted: _Posted) -> _Lives:
         if last.collected_on:
             # Paid to the factor and to us; on the day the payments reached the face.
             paid = (last.paid if last.paid is not None else face) + last.received
+            if paid > face:  # what paid a debit memo billed on it is no overpayment
+                paid -= memo_paid(facts, number, window.end)
             paid_on = last.paid_in_full_on or last.collected_on
             wait = lives.waits.get((invoice.customer, currency))
             if wait is None:
                 wait = lives.waits[(invoice.customer, currency)] = _Wait()
             wait.add(whole.days, (paid_on - invoice.entry.date).days, face - paid)
     return lives
+
+
+def memo_paid(facts: Facts, number: str, as_of: datetime.date) -> Decimal:
+    """What a payment of the invoice (to the factor, or to us for the factor) paid of a
+    debit memo billed on it, up to ``as_of``: the plugin's ``overpay`` postings that clear
+    its receivable (the rest of an overpay is owed to the customer, not on it). Indexed
+    once per load, on the first invoice paid beyond its face."""
+    index = facts.derived.get("memo_paid")
+    if index is None:
+        index = facts.derived["memo_paid"] = {}
+        for line, invoice, amount in facts.receivable:
+            if invoice is not None and line.part == "overpay":
+                index.setdefault(invoice, []).append((line.date, amount))
+    return -sum((amount for day, amount in index.get(number, ()) if day <= as_of), ZERO)
 
 
 def _whole_life(facts: Facts, number: str, costs: InvoiceFees) -> InvoiceCost | None:
