@@ -560,9 +560,60 @@ def test_an_event_before_the_invoice_is_sold_names_the_later_schedule():
         "funded (it is funded on 2025-03-06, 2 day(s) after this event: correct one of the "
         "two dates)"
     ]
-    # An invoice no later event sells: the message stays as it was.
+    # An invoice no event sells: the factor may have collected it all the same.
     _, errors = load(SUMMIT + '\n2025-03-05 * "TQL" "Paid" ^INV-1001\n  factoring: "collected"\n')
-    assert errors[0].message == "FCT133 Invoice INV-1001 cannot be collected: it is not factored"
+    assert errors[0].message.startswith(
+        "FCT133 Invoice INV-1001 cannot be collected: it is not factored. If the factor "
+        "collected it though it never bought it (a non-factored payment"
+    )
+
+
+def test_a_payment_the_factor_collected_of_an_invoice_it_never_bought_is_booked_as_advised():
+    """Crossroads pays Summit RF-2 (bought) and the detention invoice RF-2-A (never sold)
+    on one check; Summit passes the 250.00 on with RF-2's reserve: 1,500.00 x 5% = 75.00 +
+    250.00 = 325.00. A collected event of RF-2-A is FCT133, whose message advises the
+    factor's bank line with a posting to RF-2-A's receivable: that checks clean."""
+    ledger = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-04-01 * "Crossroads" "Load C-2"
+  invoice: "RF-2"
+  Assets:Receivable:CHR    1500.00 USD
+  Income:Freight
+
+2025-04-03 * "SUMMIT FUNDING" "ACH" ^RF-2
+  Assets:Bank:Checking     1395.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-05 * "Crossroads" "Detention C-2"
+  invoice: "RF-2-A"
+  Assets:Receivable:CHR     250.00 USD
+  Income:Freight
+
+2025-04-15 * "Summit" "Crossroads paid RF-2" ^RF-2
+  factoring: "collected"
+"""
+    wrong = ledger + '\n2025-04-15 * "Summit" "and RF-2-A" ^RF-2-A\n  factoring: "collected"\n'
+    assert codes(load(wrong)[1]) == ["FCT133"]
+    advised = (
+        ledger
+        + """
+2025-04-18 * "SUMMIT FUNDING" "Rebate, and RF-2-A collected for us" ^RF-2
+  Assets:Bank:Checking      325.00 USD
+  Assets:Receivable:CHR    -250.00 USD
+    invoice: "RF-2-A"
+  Assets:Factoring:Summit:Reserve
+"""
+    )
+    entries, errors = load(advised)
+    assert errors == []
+    assert balance(entries, "Assets:Receivable:CHR") == 0
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == 0
 
 
 SAVINGS = "\n2025-01-01 open Assets:Bank:Savings\n"

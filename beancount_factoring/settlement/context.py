@@ -27,6 +27,16 @@ from beancount_factoring.terms.agreement import Agreement
 SELLING = frozenset(("schedule", "funding", "lump"))
 
 
+# A factor may collect an invoice it never bought (a load billed apart, detention
+# invoiced on its own): the cash is ours, passed on by the factor.
+_NOT_FACTORED_PAID = (
+    ". If the factor collected it though it never bought it (a non-factored payment, "
+    "which it passes on to you), it is no collected event: book the factor's payment of "
+    "it as a payment of ours, a posting to the invoice's receivable that names it "
+    '(invoice: "...") in the factor\'s bank line, beside its release if one pays both'
+)
+
+
 class Settler:
     """Walks the events of a Book and writes the postings they imply."""
 
@@ -420,6 +430,8 @@ class Settler:
                 return False
             return True
         later = self.sold_later(state, event) if not state.funded_on else _ended(state, action)
+        if action == "collected" and not (later or state.scheduled_on or state.funded_on):
+            later = _NOT_FACTORED_PAID
         self.error(
             "FCT133",
             f"Invoice {state.invoice.number} cannot be {action}: it is {state.describe()}" + later,
