@@ -65,6 +65,29 @@ __plugins__ = ("factoring",)
 # Ledgers at least this long have their objects frozen for the cyclic collector
 # once the plugin is done (see ``factoring``); smaller ones are left alone.
 FREEZE_AT = 50_000
+# The options key a run keeps the entries it made under (``_Made``).
+MADE_KEY = "factoring:made"
+
+
+class _Made:
+    """The entries a run of the plugin made (its split deposits, accruals, opens): a
+    later run of the same load that finds one among its entries is run on the
+    books the first made. That is how a function of the bookkeeper's own that calls
+    the plugin itself is told apart, which no plugin line shows. Held for this load
+    only: Beancount's pickle cache keeps none (a cached load runs no plugin)."""
+
+    __slots__ = ("entries", "ids")
+
+    def __init__(self, entries: tuple[data.Directive, ...] = ()) -> None:
+        self.entries = entries  # held, so that no other object takes one's id
+        self.ids = frozenset(id(entry) for entry in entries)
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        return (_Made, ())
+
+    def found_in(self, entries: list[data.Directive]) -> bool:
+        ids = self.ids
+        return bool(ids) and any(id(entry) in ids for entry in entries)
 
 
 def factoring(
@@ -108,9 +131,10 @@ def _run(
 ) -> tuple[list[data.Directive], list[FactoringError]]:
     runs = options_map.get(RUNS_KEY) or 0
     options_map[RUNS_KEY] = runs + 1
-    if 0 < runs < len(factoring_lines(options_map)):
-        # A second plugin line of this load runs the plugin again, on what the first
-        # run returned: its splits checked as if written by hand, its accruals twice.
+    if runs and _ran_before(entries, options_map, runs):
+        # A second plugin line of this load (or a module of one's own naming the
+        # plugin twice, or calling it) runs the plugin again, on what the first run
+        # returned: its splits checked as if written by hand, its accruals twice.
         return entries, _run_again(options_map, config_text, runs)
     config, errors = parse_config(config_text, options_map, runs)
     # Kept with the load (Beancount's pickle cache too): which build booked it, and
@@ -146,6 +170,8 @@ def _run(
         del first_use[account]
     new_entries.extend(_missing_opens(book, first_use))
     _move_auto_opens(book, first_use, new_entries)
+    made = [new_entries[index] for index in settlement.replaced]
+    options_map[MADE_KEY] = _Made((*made, *new_entries[len(entries) :]))
     if recorder is not None:
         _point_to_output(book, settlement, new_entries)
         # Kept for the reports of this load (Fava, the CLI): they need not settle again.
@@ -179,6 +205,16 @@ def _run(
     return new_entries, errors
 
 
+def _ran_before(entries: list[data.Directive], options_map: dict[str, Any], runs: int) -> bool:
+    """Whether this, the plugin's call number ``runs`` + 1 with these options, runs it
+    on books an earlier call of the same load made: the plugin lines say so, or the
+    entries hold one the first run made."""
+    if runs < len(factoring_lines(options_map)):
+        return True
+    made = options_map.get(MADE_KEY)
+    return isinstance(made, _Made) and made.found_in(entries)
+
+
 def _run_again(
     options_map: dict[str, Any], config_text: str | None, run: int
 ) -> list[FactoringError]:
@@ -190,15 +226,27 @@ def _run_again(
     config, errors = parse_config(config_text, options_map, run)
     if config != first:
         lines = factoring_lines(options_map)
-        lineno, name, _ = lines[0]
-        through = "" if name == PLUGIN_MODULE else f' (through the module "{name}")'
-        message = (
-            f"The factoring plugin runs a second time here, with {_shown(config_text)}; "
-            f"line {lineno} already ran it{through} with {_shown(first_text)}. The plugin "
-            "is applied once, with the first config: the books, bean-check and the "
-            "reports follow it, not this line. Delete one of the two lines and keep on "
-            "the other the config you mean"
-        )
+        if run < len(lines):
+            lineno, name, _ = lines[0]
+            through = "" if name == PLUGIN_MODULE else f' (through the module "{name}")'
+            message = (
+                f"The factoring plugin runs a second time here, with {_shown(config_text)}; "
+                f"line {lineno} already ran it{through} with {_shown(first_text)}. The "
+                "plugin is applied once, with the first config: the books, bean-check and "
+                "the reports follow it, not this line. Delete one of the two lines and "
+                "keep on the other the config you mean"
+            )
+        else:
+            # Called by a function of a module of one's own: no line shows which run
+            # came from where.
+            message = (
+                f"The factoring plugin runs a second time in this load, with "
+                f"{_shown(config_text)}, after a run with {_shown(first_text)}: a plugin "
+                "of your own calls it besides a plugin line that names it (or calls it "
+                "twice). The plugin is applied once, with the first config: the books, "
+                "bean-check and the reports follow it. Run it one way only (its plugin "
+                "line or your module), with the config you mean"
+            )
         errors.append(make_error("FCT100", message, plugin_source(options_map, run)))
     return [error for error in errors if error_code(error) not in first.disabled]
 

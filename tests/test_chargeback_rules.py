@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 from beancount import loader
+from beancount.core import realization
 
 from beancount_factoring.reports import compute
 from beancount_factoring.reports.render import render_csv, render_text
@@ -410,3 +411,91 @@ def test_a_debit_memo_the_factor_collected_is_not_an_overpayment_in_the_cost_rep
     book = compute(entries, options, errors)
     (tql,) = book.cost(datetime.date(2025, 3, 31)).days_to_pay
     assert (tql.short_paid, tql.overpaid) == (0, D(over))
+
+
+# Summit funds INV-1 (2,000.00) on 03-04: 1,860.00 (95% less 2%). Charged back on 06-10
+# (past recourse-days 90), repaid on 06-11: 2,000.00 - the 100.00 reserve = 1,900.00.
+# On 07-01 Summit buys INV-1 again.
+BOUGHT_AGAIN = """
+plugin "beancount_factoring.plugin" "{'as-of': '2025-07-20'}"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-06-10 * "Summit" "Recourse INV-1" ^INV-1
+  factoring: "chargeback"
+
+2025-06-11 * "SUMMIT FUNDING" "Chargeback repaid" ^INV-1
+  Assets:Bank:Checking        -1900.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+AGAIN_DEPOSIT = """
+2025-07-02 * "SUMMIT FUNDING" "ACH deposit: INV-1 bought again" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+AGAIN_SCHEDULE = """
+2025-07-01 * "Summit" "Schedule 9" ^INV-1
+  factoring: "schedule"
+  schedule: "9"
+"""
+
+
+def test_an_invoice_bought_again_after_its_chargeback_says_how_to_reissue_it():
+    # Before: FCT130 "Nothing of invoice INV-1 is due in this deposit: it is charged
+    # back on 2025-06-10" (and on a schedule "a factor that buys it again is not
+    # followed"), with nothing to write.
+    for again in (AGAIN_DEPOSIT, AGAIN_SCHEDULE):
+        _, errors, _ = loader.load_string(BOUGHT_AGAIN + again)
+        (error,) = errors
+        assert error.message.startswith("FCT130 ")
+        assert "charged back on 2025-06-10" in error.message
+        assert "bought it again" in error.message
+        assert "credit note" in error.message
+        assert 'invoice: "INV-1-R"' in error.message
+
+
+def test_an_invoice_reissued_as_its_error_says_is_bought_again():
+    # A credit note of INV-1's face, INV-1 billed again as INV-1-R, the deposit linking
+    # INV-1-R: bank 1,860.00 - 1,900.00 + 1,860.00 = 1,820.00; fees 40.00 twice; the new
+    # reserve 100.00; the receivable and the clearing account at zero.
+    reissued = """
+2025-07-01 * "TQL" "Credit note: INV-1 billed again as INV-1-R" ^INV-1
+  Assets:Receivable:TQL       -2000.00 USD
+  Income:Freight
+
+2025-07-01 * "TQL" "Load 1, billed again"
+  invoice: "INV-1-R"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+"""
+    text = BOUGHT_AGAIN + reissued + AGAIN_DEPOSIT.replace("^INV-1", "^INV-1-R")
+    entries, errors, _ = loader.load_string(text)
+    assert errors == []
+    balances = realization.realize(entries)
+
+    def balance(account):
+        return realization.get(balances, account).balance.get_currency_units("USD").number
+
+    assert balance(BANK) == D("1820.00")
+    assert balance("Expenses:Factoring:Summit:Fees") == D("80.00")
+    assert balance(RESERVE) == D("100.00")
+    assert balance(TQL) == D("0") and balance(CLEARING) == D("0")
+    assert balance("Income:Freight") == D("-2000.00")

@@ -185,3 +185,66 @@ def test_a_bad_config_on_ones_own_module_line_is_reported_on_that_line(tmp_path)
     (error,) = errors
     assert error.source["lineno"] == 4  # before: line 0 (no line names the plugin)
     assert error.message.startswith("FCT100 Unknown key 'tolerence'")
+
+
+def own_module(folder: Path, name: str, text: str) -> None:
+    (folder / f"{name}.py").write_text(text, encoding="utf-8")
+
+
+def test_ones_own_module_naming_the_plugin_twice_applies_it_once(tmp_path):
+    # combine_plugins(plugin, plugin): one plugin line, two runs with its config.
+    # Before: the second run took the first's month-end accruals for hand entries
+    # (FCT104) and accrued again: fees 1.00 + 2 x (25.00 + 28.00) = 107.00.
+    own_module(
+        tmp_path,
+        "twice_plugins",
+        "from beancount import loader\nfrom beancount_factoring import plugin\n"
+        "__plugins__ = loader.combine_plugins(plugin, plugin)\n",
+    )
+    ledger = write(tmp_path, line("twice_plugins", CONFIG))
+    _, errors, _ = loader.load_file(str(ledger))
+    assert errors == []
+    assert fees_booked(ledger) == Decimal("54.00")
+    check_first_config_figures(ledger)
+
+
+WRAPPING = (
+    "from beancount_factoring.plugin import factoring\n"
+    "def with_my_config(entries, options_map):\n"
+    "    return factoring(entries, options_map, {config!r})\n"
+    "__plugins__ = ('with_my_config',)\n"
+)
+
+
+@pytest.mark.parametrize("order", ["line first", "own module first"])
+def test_a_function_of_ones_own_calling_the_plugin_again_is_not_applied(tmp_path, order):
+    # A plugin of one's own that calls the factoring plugin itself (with a config of
+    # its own), beside the plugin's line: Beancount runs both. Before: the books were
+    # made twice (fees 107.00, see above) with FCT104s on the first run's accruals.
+    # (Each test its own module name: Python keeps a module imported once.)
+    if order == "line first":
+        own_module(tmp_path, "my_factoring_1", WRAPPING.format(config="{'tolerance': '0.05'}"))
+        lines = [line("beancount_factoring.plugin", CONFIG), line("my_factoring_1", None)]
+    else:
+        own_module(tmp_path, "my_factoring_2", WRAPPING.format(config=CONFIG))
+        lines = [line("my_factoring_2", None), line("beancount_factoring.plugin", None)]
+    ledger = write(tmp_path, *lines)
+    _, errors, _ = loader.load_file(str(ledger))
+    (error,) = errors
+    assert error.message.startswith("FCT100 The factoring plugin runs a second time")
+    assert "applied once, with the first config" in error.message
+    assert fees_booked(ledger) == Decimal("54.00")
+    check_first_config_figures(ledger, "--ignore-errors")
+
+
+def test_a_function_of_ones_own_calling_the_plugin_with_the_lines_config_is_no_alarm(
+    tmp_path,
+):
+    own_module(tmp_path, "my_factoring_3", WRAPPING.format(config=CONFIG))
+    ledger = write(
+        tmp_path, line("beancount_factoring.plugin", CONFIG), line("my_factoring_3", None)
+    )
+    _, errors, _ = loader.load_file(str(ledger))
+    assert errors == []
+    assert fees_booked(ledger) == Decimal("54.00")
+    check_first_config_figures(ledger)

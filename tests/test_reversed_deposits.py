@@ -126,3 +126,88 @@ def test_a_duplicate_reversed_while_another_schedule_waits() -> None:
     assert codes(LEDGER + REVERSAL + waiting) == []
     # Without the reversal, the duplicate is still FCT101.
     assert codes(LEDGER + waiting) == ["FCT101"]
+
+
+# Summit funds INV-1 (2,000.00) on 03-04: 2,000.00 x 0.95 = 1,900.00 less the 2% fee
+# (40.00) = 1,860.00. On 03-05 the bank returns that deposit: 1,860.00 leaves the bank.
+RETURNED = """
+plugin "beancount_factoring.plugin" "{'as-of': '2025-03-20'}"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+2025-01-01 open Liabilities:ReturnedDeposits
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-03 * "Summit" "Schedule 7" ^INV-1
+  factoring: "schedule"
+  schedule: "7"
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-05 * "SUMMIT FUNDING" "ACH deposit of 03-04 returned" ^INV-1
+  Assets:Bank:Checking        -1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_a_linked_deposit_the_bank_returned_says_what_to_write() -> None:
+    # Before: "FCT130 Nothing of invoice INV-1 is due in this deposit: it is funded on
+    # 2025-03-04, not yet collected", no word of the return.
+    for text in (RETURNED, RETURNED.replace('returned" ^INV-1', 'returned"\n  schedule: "7"')):
+        _, errors, _ = loader.load_string(text)
+        (error,) = errors
+        assert error.source["lineno"] == 29
+        assert "takes back the 1,860.00 USD of the deposit that funded it" in error.message
+        assert "<string>:25" in error.message  # the deposit returned
+        assert "returned that deposit" in error.message
+        assert "Assets:Factoring:Summit:Clearing" in error.message
+    # A take-back of another amount is not taken for the return.
+    _, errors, _ = loader.load_string(RETURNED.replace("-1860.00", "-1800.00"))
+    (error,) = errors
+    assert "returned" not in error.message
+
+
+def test_a_returned_deposit_written_as_its_error_says_is_booked() -> None:
+    # Both lines to a liability of one's own, naming nothing: they cancel there, and
+    # schedule 7 waits for the deposit Summit sends again on 03-07 (1,860.00).
+    moved = RETURNED.replace(
+        " ^INV-1\n  Assets:Bank:Checking         1860.00 USD\n  Assets:Factoring:Summit:Clearing",
+        "\n  Assets:Bank:Checking         1860.00 USD\n  Liabilities:ReturnedDeposits",
+    ).replace(
+        " ^INV-1\n  Assets:Bank:Checking        -1860.00 USD\n  Assets:Factoring:Summit:Clearing",
+        "\n  Assets:Bank:Checking        -1860.00 USD\n  Liabilities:ReturnedDeposits",
+    )
+    assert "ReturnedDeposits" in moved.split("returned")[1]
+    again = """
+2025-03-07 * "SUMMIT FUNDING" "ACH deposit sent again" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    entries, errors, _ = loader.load_string(moved + again)
+    assert errors == []
+    balances = realization.realize(entries)
+
+    def balance(account: str) -> Decimal:
+        units = realization.get(balances, account).balance.get_currency_units("USD")
+        return units.number
+
+    # 1,860.00 - 1,860.00 + 1,860.00; the reserve 2,000.00 x 0.05 = 100.00.
+    assert balance("Assets:Bank:Checking") == Decimal("1860.00")
+    assert balance("Liabilities:ReturnedDeposits") == Decimal("0")
+    assert balance("Assets:Factoring:Summit:Clearing") == Decimal("0")
+    assert balance("Assets:Factoring:Summit:Reserve") == Decimal("100.00")
+    assert balance("Expenses:Factoring:Summit:Fees") == Decimal("40.00")

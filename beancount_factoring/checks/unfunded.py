@@ -38,6 +38,7 @@ from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, error_code, make_error
 from beancount_factoring.ledger.book import SCHEDULE_LINK_PREFIX, Book
+from beancount_factoring.settlement.history import Snap
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 from beancount_factoring.terms import postings as P
 
@@ -168,13 +169,23 @@ def _day(proof: Proof) -> datetime.date:
 def _to_fund(state: InvoiceState) -> bool:
     """True if the invoice is on a schedule its factor has still to fund."""
     return (
-        state.scheduled_on is not None
-        and state.funded_on is None
-        and state.scheduled_by is not None
+        state.scheduled_by is not None
         and state.factor is not None
         and state.agreement is not None
+        and awaits_funding(state)
+    )
+
+
+def awaits_funding(state: InvoiceState | Snap) -> bool:
+    """True if the invoice (its state, or its snapshot on a date) is scheduled and its
+    factor has still to fund it: the one rule of FCT162 and of the reconciliation
+    report's schedules not funded. Not one closed before its funding (collected,
+    charged back, written off: errors of their own), nor one paid to us (loan model:
+    a pledged invoice is still ours to collect)."""
+    return (
+        state.scheduled_on is not None
+        and state.funded_on is None
         and not (state.collected_on or state.charged_back_on or state.lost_on)
-        # Paid to us (loan model: a pledged invoice is ours to collect): not to fund.
         and state.direct_paid <= ZERO
     )
 

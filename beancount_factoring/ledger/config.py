@@ -94,28 +94,30 @@ PLUGIN_MODULE = "beancount_factoring.plugin"
 _PLUGIN_LINE = re.compile(r'^plugin[ \t]+"([^"\n]*)"', re.MULTILINE)
 
 
-def runs_factoring(name: str) -> bool:
-    """Whether the plugin line naming module ``name`` runs the factoring plugin: its
-    own module, or a module of the bookkeeper's that lists it among its plugins
-    (``loader.combine_plugins``). A module Beancount has not imported yet counts as
-    not running it (Beancount imports each module just before running it)."""
+def factoring_calls(name: str) -> int:
+    """How many times the plugin line naming module ``name`` runs the factoring plugin:
+    once for its own module; for a module of the bookkeeper's, as many times as its
+    list of plugins names it (``loader.combine_plugins``, which may name it twice). A
+    module Beancount has not imported yet counts as not running it (Beancount imports
+    each module just before running it)."""
     if name == PLUGIN_MODULE:
-        return True
+        return 1
     module = sys.modules.get(name)
+    calls = 0
     for item in getattr(module, "__plugins__", None) or ():
         function = getattr(module, item, None) if isinstance(item, str) else item
         if (
             getattr(function, "__module__", None) == PLUGIN_MODULE
             and getattr(function, "__name__", None) == "factoring"
         ):
-            return True
-    return False
+            calls += 1
+    return calls
 
 
 def factoring_lines(options_map: dict[str, Any] | None) -> list[tuple[int, str, str | None]]:
-    """The plugin lines of the main file that run the factoring plugin, in the order
-    Beancount runs them: each its line number (0 when the file cannot be read), the
-    module it names and its config text."""
+    """The runs of the factoring plugin by the plugin lines of the main file, in the
+    order Beancount runs them: each its line's number (0 when the file cannot be read),
+    the module it names and its config text (a line listed once per run it makes)."""
     options_map = options_map or {}
     written: list[tuple[int, str]] = []
     try:
@@ -136,8 +138,7 @@ def factoring_lines(options_map: dict[str, Any] | None) -> list[tuple[int, str, 
             if written[position - 1][1] == name:
                 lineno = written[position - 1][0]
                 break
-        if runs_factoring(name):
-            found.append((lineno, name, config_text))
+        found.extend([(lineno, name, config_text)] * factoring_calls(name))
     return found
 
 

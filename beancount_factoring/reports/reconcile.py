@@ -30,7 +30,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from beancount_factoring.checks.unfunded import FundingEvidence
+from beancount_factoring.checks.unfunded import FundingEvidence, awaits_funding
 from beancount_factoring.errors import error_code
 from beancount_factoring.reports.facts import LUMP_KINDS, Facts, Snap, source_of
 from beancount_factoring.reports.model import (
@@ -115,7 +115,7 @@ def _invoice_items(
         if snap is None or snap.factor is None or (factor and snap.factor != factor):
             continue
         currency = facts.book.invoices[number].face.currency
-        if snap.scheduled_on and not snap.funded_on:
+        if awaits_funding(snap):  # (bean-check's FCT162 judges the same invoices)
             group = snap.schedule or f"invoice {number}"
             schedules.setdefault((snap.factor, currency, group), []).append(number)
         found = _items_of_invoice(facts, number, snap, snap.factor, as_of)

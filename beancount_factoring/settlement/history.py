@@ -78,6 +78,9 @@ class Snap:
     # What the customer paid us for the factor's invoice, and when (misdirected.py).
     received: Decimal = ZERO
     received_on: datetime.date | None = None
+    # What was paid to us of it (InvoiceState.direct_paid): under the loan model, an
+    # invoice on a schedule that its customer paid us is no longer the factor's to fund.
+    direct_paid: Decimal = ZERO
     # The day a short pay paid later put money back in the reserve (collect.py).
     recovered_on: datetime.date | None = None
     # The day the payments (to the factor and to us) reached the face, or the factor

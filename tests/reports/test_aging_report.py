@@ -989,6 +989,30 @@ def test_a_misdirected_payment_of_a_face_and_part_of_its_debit_memo_is_asked_abo
     }
 
 
+def test_a_face_and_part_of_its_debit_memo_written_the_other_way_the_error_gives():
+    # FCT133's other way for the 1,100.00 above: 900.00 of the face and all the memo,
+    # the memo's 200.00 written as a payment of its own that credits the receivable,
+    # the 900.00 as the misdirected payment (forwarded: 900.00). Summit's collection
+    # then has the rest of the face (100.00) from TQL. Bank: 930.00 + 900.00 + 200.00 -
+    # 900.00 + 50.00 = 1,180.00; the receivable and the due-to-factor account at zero.
+    text = PAID_US_FACE_AND_MEMO.replace(
+        '  factoring: "misdirected-payment"\n  Assets:Bank:Checking         1200.00 USD\n',
+        '  factoring: "misdirected-payment"\n  Assets:Bank:Checking          900.00 USD\n\n'
+        '2025-03-10 * "TQL" "Check for the detention" ^INV-1\n'
+        "  Assets:Bank:Checking          200.00 USD\n  Assets:Receivable:TQL\n",
+    ).replace("DueToFactor   1000.00 USD", "DueToFactor    900.00 USD")
+    assert "900.00 USD\n\n2025-03-10" in text
+    entries, errors, _ = loader.load_string(full(text))
+    assert errors == []
+    assert _check_legs(entries) == [
+        ("Assets:Bank:Checking", D("900.00"), None),
+        ("Liabilities:Factoring:Summit:DueToFactor", D("-900.00"), "misdirected-payment"),
+    ]
+    assert balance(entries, "Assets:Bank:Checking") == D("1180.00")
+    assert balance(entries, "Assets:Receivable:TQL") == ZERO
+    assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == ZERO
+
+
 def _accounts(entries) -> set[str]:
     return {p.account for e in entries if isinstance(e, data.Transaction) for p in e.postings}
 

@@ -678,3 +678,89 @@ def test_a_fuel_advance_repaid_by_wire_is_no_longer_open():
     assert fuel(day(2025, 3, 9)) == {"INV-1001": D("-800.00"), "load TQL-90001": D("-400.00")}
     assert fuel(day(2025, 3, 11)) == {"load TQL-90001": D("-400.00")}
     assert fuel(day(2025, 3, 12)) == {"load TQL-90001": D("-100.00")}
+
+
+# Loan model (pledged, not sold): Summit advances 95% less a flat 2%, so a funding
+# brings 93% of the faces. Schedule 100 (03-03) pledges INV-1 (1,000.00) and INV-2
+# (2,000.00); TQL pays INV-2 to us on 03-04 (still ours to collect: Summit will not fund
+# it), and Summit funds INV-1 alone on 03-05: 1,000.00 x 0.93 = 930.00. Schedule 101
+# (03-10, INV-3 1,500.00) is funded on 03-11: 1,500.00 x 0.93 = 1,395.00.
+PAID_BEFORE_FUNDING = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  model: "loan"
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-01 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-01 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-02 * "TQL" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:TQL        1500.00 USD
+  Income:Freight
+
+2025-03-03 * "Summit" "Schedule 100" ^INV-1 ^INV-2
+  factoring: "schedule"
+  schedule: "100"
+
+2025-03-04 * "TQL" "Payment INV-2" ^INV-2
+  Assets:Bank:Checking          2000.00 USD
+  Assets:Receivable:TQL
+
+2025-03-05 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+  Assets:Bank:Checking           930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-10 * "Summit" "Schedule 101" ^INV-3
+  factoring: "schedule"
+  schedule: "101"
+
+2025-03-11 * "SUMMIT FUNDING" "ACH schedule 101"
+  schedule: "101"
+  Assets:Bank:Checking         1395.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+
+
+def test_an_invoice_paid_to_us_before_its_funding_is_not_awaited_as_fct162_has_it():
+    text = full(PAID_BEFORE_FUNDING)
+    _, errors, _ = loader.load_string(text)
+    assert errors == []  # bean-check: INV-2 is no longer Summit's to fund
+    report = book_of(text).reconcile(as_of=day(2025, 3, 20))
+    # Before: schedule 100 listed INV-2, to bring 2,000.00 x 0.93 = 1,860.00, overdue
+    # (Summit funded schedule 101, sent after it), and the report exited 1.
+    assert [i.kind for account in report.accounts for i in account.items] == []
+    assert report.ok and report.problems == ()
+
+
+def test_a_schedule_of_only_invoices_paid_to_us_is_not_overdue_in_the_report_alone():
+    # TQL pays INV-1 to us too (03-04), and Summit funds neither: schedule 100 leaves
+    # nothing to fund.
+    funding = (
+        '2025-03-05 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1\n'
+        "  Assets:Bank:Checking           930.00 USD\n"
+        "  Assets:Factoring:Summit:Clearing\n"
+    )
+    paid = (
+        '2025-03-04 * "TQL" "Payment INV-1" ^INV-1\n'
+        "  Assets:Bank:Checking          1000.00 USD\n"
+        "  Assets:Receivable:TQL\n"
+    )
+    assert funding in PAID_BEFORE_FUNDING
+    text = full(PAID_BEFORE_FUNDING.replace(funding, paid))
+    _, errors, _ = loader.load_string(text)
+    assert errors == []
+    for as_of in (day(2025, 3, 9), day(2025, 3, 20)):
+        report = book_of(text).reconcile(as_of=as_of)
+        assert [(i.kind, i.reference) for a in report.accounts for i in a.items] == []
+        assert report.ok

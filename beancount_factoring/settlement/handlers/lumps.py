@@ -35,6 +35,7 @@ from beancount_factoring.settlement.handlers.names import link_hint, schedule_hi
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.schedule import (
     at_cost,
+    bought_again_hint,
     in_thousandths,
     paid_in_part,
 )
@@ -701,7 +702,7 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
                     f"funding, after the wires of {owed.described()}: a wire that pays it "
                     "names the schedule alone, or with its invoices)"
                     if owed is not None
-                    else ""
+                    else returned_hint(settler, event, states[numbers[0]])
                 ),
                 event,
             )
@@ -884,7 +885,50 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
         code = "FCT133"
     if code == "FCT130" and (hand := collection_hint(event.entry, state)):
         reason += f". {hand}"
+    if code == "FCT130":
+        reason += returned_hint(settler, event, state) or bought_again_hint(settler, state)
     settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
+
+
+def returned_hint(settler: Settler, event: Event, state: InvoiceState) -> str:
+    """What to write for an entry that takes back exactly the deposit that funded an
+    invoice (its cash legs, negated): the bank returned that deposit, or the factor
+    reversed its wire. The plugin undoes no funding; empty for any other entry."""
+    funding, terms = state.funded_by, state.agreement
+    if funding is None or terms is None:
+        return ""
+    own = terms.owned_set | settler.book.agreements.deposit_accounts(terms)
+    taken = _cash_legs(event.entry, own)
+    given = _cash_legs(funding, own)
+    if not taken or any(n >= 0 for n in taken.values()):
+        return ""
+    if taken != {key: -number for key, number in given.items()}:
+        return ""
+    amount = ", ".join(f"{-n:,.2f} {currency}" for (_, currency), n in sorted(taken.items()))
+    factor = settler.book.agreements.display(state.factor)
+    where = f"{funding.meta.get('filename')}:{funding.meta.get('lineno')}"
+    return (
+        f". This entry takes back the {amount} of the deposit that funded it ({where}, "
+        f"{funding.date}): if the bank returned that deposit (or {factor} reversed it), "
+        f"the invoice is not funded, and the plugin undoes no funding. Book that deposit "
+        f"and this entry to an account of your own instead of {terms.clearing} (a "
+        "liability for returned deposits), naming nothing (no links, no schedule:): they "
+        f"cancel there, and the invoice waits for the deposit {factor} sends again, "
+        "linked as the returned one was"
+    )
+
+
+def _cash_legs(entry: Any, own: frozenset[str]) -> dict[tuple[str, str], Decimal]:
+    """An entry's postings on accounts not the factor's (its cash), per account and
+    currency."""
+    legs: dict[tuple[str, str], Decimal] = {}
+    for posting in entry.postings:
+        units = posting.units
+        if posting.account in own or units is None or units.number is None:
+            continue
+        key = (posting.account, units.currency)
+        legs[key] = legs.get(key, ZERO) + units.number
+    return {key: number for key, number in legs.items() if number}
 
 
 def write_deposit(

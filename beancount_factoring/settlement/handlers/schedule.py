@@ -282,7 +282,11 @@ def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool
             # Its life with the factor is over: the plugin follows one sale per invoice.
             fix = (
                 "the plugin follows one sale per invoice, and this invoice's has ended: "
-                "remove it from this event (a factor that buys it again is not followed)"
+                "remove it from this event"
+            )
+            fix += (
+                bought_again_hint(settler, state)
+                or " (a factor that buys it again is not followed)"
             )
         settler.error(
             "FCT130",
@@ -300,6 +304,22 @@ def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool
         )
         return False
     return not paid_in_part(settler, event, state, "sold")
+
+
+def bought_again_hint(settler: Settler, state: InvoiceState) -> str:
+    """What to write when the factor buys an invoice again after its chargeback: the
+    plugin follows one sale per invoice, so the invoice is billed again under a number
+    of its own (a credit note closes the old one). Empty for an invoice not charged back."""
+    if not state.charged_back_on:
+        return ""
+    number, factor = state.invoice.number, settler.book.agreements.display(state.factor)
+    return (
+        f". If {factor} bought it again after the chargeback, bill it again under a number "
+        f"of its own: a credit note that takes its face back (a transaction linking "
+        f"^{number} that credits {state.face:,.2f} {state.currency} to the receivable "
+        "holding it and debits the income it was billed to), the same invoice "
+        f'again as a new one (invoice: "{number}-R"), and link this entry to ^{number}-R'
+    )
 
 
 def paid_in_part(settler: Settler, event: Event, state: InvoiceState, what: str) -> bool:
