@@ -36,7 +36,7 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
             _check_recourse(settler, event, state, agreement, reason)
         fee = P.fee_due(
             agreement,
-            state.face,
+            state.purchase.face,
             state.purchase.advance,
             state.funded_on,
             event.date,
