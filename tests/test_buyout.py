@@ -357,3 +357,21 @@ def test_each_fix_the_buyout_days_fct103_gives_checks():
     assert balance(entries, P_CLEARING) == 0
     assert balance(entries, P_RESERVE) == D("20.00")
 
+
+def test_a_nonpayment_chargeback_soon_after_the_buyout_says_it_was_bought_out():
+    # Lakeshore funded INV-1 on 06-11; Pinecrest (30 recourse-days) bought it on 07-01 and
+    # charges it back for nonpayment on 07-12, 11 days on: its recourse days count from
+    # the buyout. The message said "11 days after the funding on 2025-07-01", a funding
+    # the ledger does not hold.
+    text = LEDGER.split("2025-07-10")[0].replace("recourse-days: 0", "recourse-days: 30")
+    text += """
+2025-07-12 * "Pinecrest" "Chargeback" ^INV-1
+  factoring: "chargeback"
+  reason: "nonpayment"
+"""
+    _, errors = load(text)
+    assert codes(errors) == ["FCT137"]
+    assert (
+        "it comes 11 days after 'Pinecrest' bought it out from 'Lakeshore' on 2025-07-01"
+        in errors[0].message
+    )
