@@ -264,3 +264,114 @@ def test_two_buyouts_of_a_day_are_two_fees():
     assert errors == []
     links = [txn(entries, f"Buyout of {name}").links for name in ("Lakeshore", "Harbor")]
     assert "buyout-2025-07-01" in links[0] and "buyout-2025-07-01-2" in links[1]
+
+
+# Lakeshore (95%, flat 2%) funds INV-1 (2,000.00: 1,860.00, 100.00 held) and INV-4
+# (1,000.00: 930.00, 50.00 held), and charges INV-4 back on 07-15 (1,000.00 - 50.00 =
+# 950.00 owed). Pinecrest (99%, flat 3%) buys Lakeshore out on 07-21.
+OLD_FACTORS_DAY = """
+2025-01-01 custom "factoring-agreement" "Lakeshore"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "LAKESHORE FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-06-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.99
+  fee: "flat 3%"
+  recourse-days: 0
+  payee: "PINECREST CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-06-10 * "TQL" "Load"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-06-11 * "LAKESHORE FUNDING" "ACH deposit" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-06-12 * "CHR" "Load"
+  invoice: "INV-4"
+  Assets:Receivable:CHR        1000.00 USD
+  Income:Freight
+
+2025-06-13 * "LAKESHORE FUNDING" "ACH deposit" ^INV-4
+  Assets:Bank:Checking         930.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-07-15 * "Lakeshore" "Chargeback" ^INV-4
+  factoring: "chargeback"
+  reason: "broker-claim"
+
+2025-07-21 * "Pinecrest Capital" "Buyout of Lakeshore's open invoices"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Lakeshore"
+
+2025-07-21 * "LAKESHORE FUNDING" "ACH"
+  Assets:Bank:Checking         AMOUNT USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-08-05 note Assets:Bank:Checking "Statement"
+"""
+
+
+@pytest.mark.parametrize("amount", ["-950.00", "20.00"])
+def test_the_old_factors_deposit_of_the_buyout_day_that_names_nothing_says_what_to_write(
+    amount,
+):
+    # The buyout took INV-1 and the 950.00 owed on INV-4 first, so the old factor's deposit
+    # of that day that names nothing (it netting the chargeback, or passing on the rest of
+    # the payoff) found nothing; its FCT103 said nothing of the buyout.
+    _, errors = load(OLD_FACTORS_DAY.replace("AMOUNT", amount))
+    assert codes(errors) == ["FCT103"]
+    message = errors[0].message
+    assert "'Pinecrest' bought 'Lakeshore' out the same day (the buyout at <string>:" in message
+    assert "link what it settles (the invoice, ^INV-..., or the fee's link)" in message
+    assert "move its bank posting onto the buyout" in message
+    assert "(Assets:Factoring:Pinecrest:Clearing)" in message
+
+
+def test_each_fix_the_buyout_days_fct103_gives_checks():
+    # Netting the chargeback: linked, the buyout leaves INV-4's 950.00 to this deposit.
+    text = OLD_FACTORS_DAY.replace("AMOUNT", "-950.00").replace('"ACH"\n', '"ACH" ^INV-4\n')
+    # (INV-1's 100.00 moves less Pinecrest's 3%, 60.00: 40.00.)
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Lakeshore:Clearing") == 0
+    assert balance(entries, P_CLEARING) == 0
+    assert balance(entries, P_RESERVE) == D("40.00")
+    # The rest of the payoff: INV-1's 100.00 less Pinecrest's 60.00 = 40.00 moves, 20.00
+    # of it Pinecrest's reserve (1%), 20.00 paid; less the 950.00 owed on INV-4 taken
+    # over: written on the buyout, a payment of 20.00 - 950.00 = -930.00.
+    paid = OLD_FACTORS_DAY.split('2025-07-21 * "LAKESHORE FUNDING"')[0].replace(
+        '  from: "Lakeshore"\n',
+        '  from: "Lakeshore"\n  Assets:Bank:Checking   -930.00 USD\n'
+        "  Assets:Factoring:Pinecrest:Clearing\n",
+    )
+    entries, errors = load(paid)
+    assert errors == []
+    assert balance(entries, P_CLEARING) == 0
+    assert balance(entries, P_RESERVE) == D("20.00")
+
+
+def test_a_nonpayment_chargeback_soon_after_the_buyout_says_it_was_bought_out():
+    # Lakeshore funded INV-1 on 06-11; Pinecrest (30 recourse-days) bought it on 07-01 and
+    # charges it back for nonpayment on 07-12, 11 days on: its recourse days count from
+    # the buyout. The message said "11 days after the funding on 2025-07-01", a funding
+    # the ledger does not hold.
+    text = LEDGER.split("2025-07-10")[0].replace("recourse-days: 0", "recourse-days: 30")
+    text += """
+2025-07-12 * "Pinecrest" "Chargeback" ^INV-1
+  factoring: "chargeback"
+  reason: "nonpayment"
+"""
+    _, errors = load(text)
+    assert codes(errors) == ["FCT137"]
+    assert (
+        "it comes 11 days after 'Pinecrest' bought it out from 'Lakeshore' on 2025-07-01"
+        in errors[0].message
+    )

@@ -777,37 +777,6 @@ def test_a_credit_loss_after_a_part_paid_to_us_under_recourse_is_a_chargeback(na
     assert "chargeback" in errors[0].message
 
 
-@pytest.mark.parametrize(
-    ("recourse", "advice"),
-    [
-        ("90", "the factor may charge that back"),
-        ("0", 'book a credit loss (factoring: "credit-loss")'),
-    ],
-)
-def test_a_buyout_after_a_part_paid_to_us_says_what_the_factor_does_with_the_rest(
-    recourse, advice
-):
-    # A factor with recourse charges the 600.00 left back; one without writes it off.
-    buyout = """
-2025-01-01 custom "factoring-agreement" "Pinecrest"
-  advance-rate: 0.80
-  fee: "flat 2%"
-  recourse-days: 90
-  bank: Assets:Bank:Checking
-
-2025-04-01 * "Pinecrest" "Buyout of Harbor's invoices" ^INV-2001
-  factoring: "buyout"
-  factor: "Pinecrest"
-  from: "Harbor"
-"""
-    text = HARBOR.replace("recourse-days: 90", f"recourse-days: {recourse}") + TO_US + buyout
-    _, errors = load(text)
-    assert codes(errors) == ["FCT136"]
-    message = errors[0].message
-    assert "cannot be bought out" in message
-    assert "does not pay the 600.00 USD left" in message and advice in message
-
-
 PINECREST_BUYS = """
 2025-01-01 custom "factoring-agreement" "Pinecrest"
   advance-rate: 0.80
@@ -827,28 +796,26 @@ P_FEES = "Expenses:Factoring:Pinecrest:Fees"
 @BOTH
 @pytest.mark.parametrize("forwarded", [True, False])
 @pytest.mark.parametrize("link", ["", " ^INV-2001"])
-def test_a_buyout_linking_nothing_refuses_an_invoice_paid_to_us_as_one_linking_it(
-    name, forwarded, link
-):
+def test_a_buyout_takes_what_a_customer_that_paid_us_a_part_left_unpaid(name, forwarded, link):
     # Echo paid us 400.00 of INV-2001 (forwarded to Harbor, or still owed on DueToFactor).
-    # What Harbor is still owed on it is not its advance: the plugin does not book its
-    # buyout. The buyout that links nothing took it whole without a word: Harbor's reserve
-    # -200.00, its fee 17.50 (28 days: 1.75%), Pinecrest's 2% of the whole face 20.00 and
-    # its reserve +162.50, as if Echo had paid nothing. Both ways of writing the buyout
-    # now give the same FCT136, and nothing moves.
+    # Pinecrest buys the 600.00 left on April 1, 28 days on, linking it or not: Harbor's
+    # fee 1.75% x 1,000.00 = 17.50, Pinecrest's 2% x 600.00 = 12.00, its reserve 200.00
+    # - 17.50 - 12.00 = 170.50; the 400.00 still owed to Harbor is owed to Pinecrest now
+    # (the buyout refused it, FCT136, and linking nothing took the whole face before).
     to_us = TO_US if forwarded else TO_US.split("\n2025-03-15")[0] + "\n"
     buyout = PINECREST_BUYS.replace(
         "Buyout of Harbor's invoices\"", f"Buyout of Harbor's invoices\"{link}"
     )
     entries, errors = load(model(HARBOR + to_us + buyout, name))
-    assert codes(errors) == ["FCT136"]
-    message = errors[0].message
-    assert "Invoice INV-2001 cannot be bought out" in message
-    assert "paid 400.00 USD to you on 2025-03-14" in message
-    assert "link the other invoices" in message
-    assert balance(entries, RESERVE) == D("200.00")
-    assert balance(entries, P_RESERVE) == balance(entries, P_FEES) == 0
-    assert balance(entries, DUE) == (0 if forwarded else D("-400.00"))
+    assert errors == []
+    assert balance(entries, RESERVE) == 0
+    assert balance(entries, P_RESERVE) == D("170.50")
+    assert balance(entries, P_FEES) == D("12.00")
+    assert balance(entries, FEES) == D("37.50")
+    assert balance(entries, DUE) == 0
+    assert balance(entries, "Liabilities:Factoring:Pinecrest:DueToFactor") == (
+        0 if forwarded else D("-400.00")
+    )
 
 
 def test_a_buyout_that_links_the_other_invoices_leaves_the_one_paid_to_us_to_its_factor():
@@ -878,10 +845,10 @@ def test_a_buyout_that_links_the_other_invoices_leaves_the_one_paid_to_us_to_its
         (P_FEES, D("10.00"), "INV-2002", "discount-fee"),
     ]
     assert balance(entries, RESERVE) == D("200.00")
-    # Without the link, the buyout would take INV-2001 too: refused, naming it.
-    _, errors = load(HARBOR + TO_US + second + PINECREST_BUYS)
-    assert codes(errors) == ["FCT136"]
-    assert "Invoice INV-2001 cannot be bought out" in errors[0].message
+    # Without the link, the buyout takes INV-2001's 600.00 left too: 81.25 + 170.50.
+    entries, errors = load(HARBOR + TO_US + second + PINECREST_BUYS)
+    assert errors == []
+    assert balance(entries, P_RESERVE) == D("251.75")
 
 
 def test_a_credit_loss_of_an_invoice_paid_to_us_in_full_is_an_error():

@@ -220,6 +220,7 @@ def _unallocated_too_long(
     """FCT103 for each deposit still unallocated past its factor's ``grace-days``."""
     errors = []
     invoiced: set[str] | None = None
+    buyouts: dict[str, list[Event]] | None = None
     for event in settlement.unallocated:
         currencies = [p.units.currency for p in event.entry.postings if p.units is not None]
         currency = currencies[0] if currencies else None
@@ -237,6 +238,11 @@ def _unallocated_too_long(
                 else f"No invoice of the ledger is in {currency}: book the deposit in the "
                 "currency of what it settles (with a price if the bank converted it)"
             )
+            if buyouts is None:
+                buyouts = _buyouts_by_old_factor(book)
+            bought = _bought_out_before(buyouts, event, agreement.grace_days)
+            if bought is not None:
+                fix = _after_a_buyout(book, event, bought)
             errors.append(
                 make_error(
                     "FCT103",
@@ -248,6 +254,56 @@ def _unallocated_too_long(
                 )
             )
     return errors
+
+
+def _buyouts_by_old_factor(book: Book) -> dict[str, list[Event]]:
+    """The buyouts of the ledger by the factor they buy out (``from:``), in date order."""
+    found: dict[str, list[Event]] = {}
+    for event in book.events:
+        old = event.entry.meta.get("from") if event.kind == "buyout" else None
+        if isinstance(old, str):
+            found.setdefault(old.strip().lower(), []).append(event)
+    return found
+
+
+def _bought_out_before(
+    buyouts: dict[str, list[Event]], event: Event, grace_days: int
+) -> Event | None:
+    """The latest buyout of the deposit's factor dated on its day or within ``grace_days``
+    before it: what the deposit would have settled may have moved with it."""
+    found = None
+    for buyout in buyouts.get(event.factor or "", ()):
+        if 0 <= (event.date - buyout.date).days <= grace_days:
+            found = buyout
+    return found
+
+
+def _after_a_buyout(book: Book, event: Event, buyout: Event) -> str:
+    """What to write for a deposit of a factor bought out on its day or just before, that
+    finds nothing to settle: its last settlement, or what it passed on of the payoff."""
+    old = book.agreements.display(event.factor)
+    new = book.agreements.display(buyout.factor)
+    meta = buyout.entry.meta
+    when = "the same day" if buyout.date == event.date else f"on {buyout.date}"
+    _, terms = book.agreements.in_force(buyout.factor or "", buyout.date)
+    clearing = f" ({terms.clearing})" if terms is not None else ""
+    fix = (
+        f"'{new}' bought '{old}' out {when} (the buyout at {meta.get('filename')}:"
+        f"{meta.get('lineno')}), taking over its open invoices and what it was owed, so "
+        "nothing of it is left for this deposit. "
+    )
+    if buyout.date == event.date:
+        fix += (
+            f"If this is the last settlement of '{old}' before the buyout (netting a "
+            "chargeback, a short pay or a fee), link what it settles (the invoice, ^INV-..., "
+            "or the fee's link): the buyout then leaves that to this deposit. "
+        )
+    return fix + (
+        f"If it is what '{old}' passed on to you of the payoff (what '{new}' paid it beyond "
+        f"its balance), it is the payment of the buyout by '{new}': move its bank posting "
+        f"onto the buyout, with the clearing account of '{new}'{clearing} for the rest, and "
+        "delete this entry (a buyout written as a payment, docs/ledger.md 6.12)"
+    )
 
 
 def _past_recourse(

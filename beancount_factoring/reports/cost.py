@@ -428,8 +428,7 @@ class _Holders:
             if new is None or old is None or old.factor is None or old.factor == new.factor:
                 continue
             invoice = facts.book.invoices[number]
-            face = invoice.face.number or ZERO
-            base, late = fee_to(old, face, invoice.face.currency or line.currency, event.date)
+            base, late = fee_to(old, invoice.face.currency or line.currency, event.date)
             if found is None:
                 found = [old.factor, new.factor, ZERO, ZERO]
             found[2] += base

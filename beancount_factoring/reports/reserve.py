@@ -142,8 +142,14 @@ def reserve_line(
     if status == AWAITING_COLLECTION:
         # A customer that paid us in full stopped the fee that day, reported or not.
         until = min(as_of, snap.paid_in_full_on or as_of)
+        # (Of the face the factor bought: of a part left unpaid, bought out, that part.)
         accrued = fee_accrued(
-            agreement, face, snap.purchase, snap.funded_on, until, invoice.face.currency
+            agreement,
+            snap.purchase.face,
+            snap.purchase,
+            snap.funded_on,
+            until,
+            invoice.face.currency,
         )
     if not (snap.purchase.reserve or forfeited or snap.held or fees_due or accrued):
         return None

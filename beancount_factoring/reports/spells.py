@@ -263,19 +263,25 @@ def _bought(previous: Snap | None, snap: Snap) -> bool:
 
 
 def _fee_to(snap: Snap, result: InvoiceFees, day: datetime.date) -> tuple[Decimal, Decimal]:
-    return fee_to(snap, result.face, result.currency, day)
+    return fee_to(snap, result.currency, day)
 
 
-def fee_to(
-    snap: Snap, face: Decimal, currency: str, day: datetime.date
-) -> tuple[Decimal, Decimal]:
+def fee_to(snap: Snap, currency: str, day: datetime.date) -> tuple[Decimal, Decimal]:
     """The time-based fee accrued to ``day`` beyond the one taken at purchase, split into
     its first term and the rest, as the plugin works it out for a buyout, a chargeback
     or a credit loss."""
     terms, purchase = snap.agreement, snap.purchase
     if terms is None or purchase is None or snap.funded_on is None:
         return ZERO, ZERO
+    # The fee is a rate of the face the factor bought (``P.Purchase.face``), which after
+    # a buyout of what a customer that paid us a part left unpaid is that part.
     due = P.fee_due(
-        terms, face, purchase.advance, snap.funded_on, day, purchase.discount_fee, currency
+        terms,
+        purchase.face,
+        purchase.advance,
+        snap.funded_on,
+        day,
+        purchase.discount_fee,
+        currency,
     )
     return P.base_and_late(terms, purchase, due, currency)

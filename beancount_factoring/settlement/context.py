@@ -191,7 +191,7 @@ class Settler:
                 state.invoice.number,
                 state.agreement,
                 state.currency,
-                state.face,
+                state.purchase.face,  # (the face bought: the fee is a rate of it)
                 state.purchase,
                 state.funded_on,
                 state.fee_stopped_on,
@@ -413,11 +413,12 @@ class Settler:
                 # part, a chargeback or a credit loss of the rest.
                 rest = _the_rest(state) if state.unpaid > 0 else ""
                 if action == "bought out":
-                    # (Linked or taken as one of all the old factor's open invoices.)
+                    # (Linked or taken as one of all the old factor's open invoices: paid
+                    # to us in full, as a part is bought with the rest.)
                     rest += (
-                        "; the plugin does not book the buyout of an invoice its customer "
-                        "paid you: link the other invoices the buyout takes (not this one), "
-                        "and let the old factor close this one"
+                        "; nothing of it is left for the new factor to buy: link the other "
+                        "invoices the buyout takes (not this one), and let the old factor "
+                        "close this one"
                     )
                 self.error(
                     "FCT136",
@@ -527,9 +528,10 @@ def _ended(state: InvoiceState, action: str) -> str:
 
 
 def _takes_the_rest(state: InvoiceState, action: str) -> bool:
-    """A chargeback (with recourse) or a credit loss (without) of what a customer that
-    paid us in part left unpaid: what it paid us stays owed to the factor."""
-    return action in ("charged back", "written off") and state.unpaid > 0
+    """A chargeback (with recourse), a credit loss (without) or a buyout of what a
+    customer that paid us in part left unpaid: what it paid us stays owed to the factor
+    (a buyout's new factor pays it off with the rest: ``handlers/buyout.py``)."""
+    return action in ("charged back", "written off", "bought out") and state.unpaid > 0
 
 
 def _the_rest(state: InvoiceState) -> str:

@@ -386,6 +386,13 @@ class Purchase(NamedTuple):
     def cash(self) -> Decimal:
         return self.advance - self.discount_fee - self.invoice_fee
 
+    @property
+    def face(self) -> Decimal:
+        """The face the factor bought, which its time-based fee is a rate of: the
+        invoice's, or of one bought out after its customer paid us a part, what was
+        left unpaid (``handlers/buyout.py``)."""
+        return self.advance + self.reserve
+
 
 def purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purchase:
     """Split an invoice's face into advance, reserve and the fees taken at purchase.

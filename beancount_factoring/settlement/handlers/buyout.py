@@ -11,9 +11,10 @@ event, on the new factor, naming the old one::
       from: "Lakeshore"
 
 Without links it takes every invoice the old factor funded that is still open
-(not collected, charged back or written off); with links, only those. Either way
-an open invoice its customer paid you (a misdirected payment) is FCT136: what the
-old factor is still owed on it is not its advance. For
+(not collected, charged back or written off); with links, only those. Of one
+whose customer paid you a part (a misdirected payment), the new factor buys what
+is left unpaid (its fees are of that part), and the part paid to you, owed to the
+old factor, moves with the debts below (paid to you in full, it is FCT136). For
 each, the reserve moves from the old factor's reserve account to the new one's,
 less the old factor's fee accrued to the buyout day and the new factor's fee
 at purchase (its flat fee or first term, and its invoice fee), each on its
@@ -109,7 +110,7 @@ def settle_buyout(settler: Settler, event: Event) -> None:
         legs, rest, paid_off = _move(settler, event, state, new, old, paid)
         payoff += paid_off
         expected.extend(legs)
-        total += state.face
+        total += state.unpaid  # (what it bought: the buyout fee is a rate of it)
         if paid:
             # Paid out (or taken) in this very deposit.
             cash += rest
@@ -417,9 +418,19 @@ def _move(
     """
     terms, purchase = state.agreement, state.purchase
     assert terms is not None and purchase is not None and state.funded_on is not None
-    number, currency, face = state.invoice.number, state.currency, state.face
+    number, currency = state.invoice.number, state.currency
+    # The old factor's fee runs on the face it bought; the new factor buys what is left
+    # unpaid: the face, less what its customer paid us (owed to the old factor, which
+    # ``_take_over`` moves to the new one, in the payoff beside it).
+    face = state.unpaid
     accrued = P.fee_due(
-        terms, face, purchase.advance, state.funded_on, event.date, purchase.discount_fee, currency
+        terms,
+        purchase.face,
+        purchase.advance,
+        state.funded_on,
+        event.date,
+        purchase.discount_fee,
+        currency,
     )
     base, late = P.base_and_late(terms, purchase, accrued, currency)
     split = P.purchase_split(new, face, currency)
@@ -440,7 +451,9 @@ def _move(
     old_fees.extend(P.vat_legs(charged, old_fees))
     fees = old_fees + new_fees + P.vat_legs(new, new_fees)
     legs.extend(fees)
-    # What the new factor pays the old one for it: its advance, and its fees to the day.
+    # What the new factor pays the old one for it: its advance, and its fees to the day
+    # (less what the customer paid us, taken over apart: 817.50 for an advance of 800.00
+    # and a fee of 17.50, of which 400.00 paid us is owed apart and 417.50 here).
     payoff = face - state.held + sum((item.number for item in old_fees), ZERO)
     moved = state.held - sum((item.number for item in fees), ZERO)
     # The new factor holds what moved, never less than nothing; when it pays the
@@ -451,8 +464,10 @@ def _move(
     if kept:
         legs.append(P.leg(new.reserve, kept, currency, "buyout", number))
     if new.loan:
-        legs.append(P.leg(terms.advances, face, currency, "buyout", number))
-        legs.append(P.leg(new.advances, -face, currency, "buyout", number))
+        # The whole advance moves: what the customer paid us repays it at the close, as
+        # with the old factor (``collect.py``).
+        legs.append(P.leg(terms.advances, state.face, currency, "buyout", number))
+        legs.append(P.leg(new.advances, -state.face, currency, "buyout", number))
     settler.note_accounts(legs, event.date, terms)
     settler.add_fees(old, currency, event.date, base + late)
     settler.add_fees(event.factor, currency, event.date, split.discount_fee)

@@ -36,7 +36,7 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
             _check_recourse(settler, event, state, agreement, reason)
         fee = P.fee_due(
             agreement,
-            state.face,
+            state.purchase.face,
             state.purchase.advance,
             state.funded_on,
             event.date,
@@ -207,8 +207,16 @@ def _check_recourse(
     if not agreement.recourse_days:
         why = f"the invoice was bought without recourse (recourse-days: 0 in {terms})"
     else:
+        # (A bought invoice's recourse days count from its buyout, as its funding by the
+        # new factor: say so, not "the funding", which the old factor made long before.)
+        since = (
+            f"'{agreement.name}' bought it out from "
+            f"'{settler.book.agreements.display(state.bought_from)}' on {state.funded_on}"
+            if state.bought_from
+            else f"the funding on {state.funded_on}"
+        )
         why = (
-            f"it comes {days} days after the funding on {state.funded_on}, before the "
+            f"it comes {days} days after {since}, before the "
             f"{agreement.recourse_days} recourse-days of {terms} have run"
         )
     what = (

@@ -361,7 +361,7 @@ def _close(
     else:
         due = P.fee_due(
             agreement,
-            state.face,
+            state.purchase.face,
             state.purchase.advance,
             state.funded_on,
             state.paid_in_full_on,

@@ -61,7 +61,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
         terms = agreements.charged_on(state.agreement, event.date)
         due = P.fee_due(
             terms,
-            state.face,
+            purchase.face,
             purchase.advance,
             state.funded_on,
             event.date,
