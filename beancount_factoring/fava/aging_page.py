@@ -49,9 +49,12 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
     )
 
 
-def _row_accounts(where: Directory, customer: str, factor: str | None) -> frozenset[str]:
-    """The accounts of a row's customer and factor: what the account filter matches."""
-    return where.customer(customer) | where.factor(factor)
+def _row_accounts(
+    where: Directory, customer: str, factor: str | None, currency: str
+) -> frozenset[str]:
+    """The accounts of a row's customer and factor in its currency: what the account
+    filter matches (a factor's CAD accounts keep its CAD rows alone)."""
+    return where.customer(customer, currency) | where.factor(factor, currency)
 
 
 def _bucket_table(
@@ -79,7 +82,7 @@ def _bucket_table(
                 r.invoices,
             ]
             for r in (report.factored if held else report.unfactored)
-            if view.matches_account(_row_accounts(where, r.customer, r.factor))
+            if view.matches_account(_row_accounts(where, r.customer, r.factor, r.currency))
         ],
         summed=(*report.buckets, "Total", count),
     )
@@ -91,7 +94,9 @@ def _open_lines(report: AgingReport, view: View, where: Directory) -> list[Aging
     lines = [
         i
         for i in report.invoices
-        if view.matches_account(_row_accounts(where, i.customer, i.factor) | {i.account})
+        if view.matches_account(
+            _row_accounts(where, i.customer, i.factor, i.currency) | {i.account}
+        )
     ]
     lines.sort(key=lambda i: (-i.days, i.customer, i.invoice))
     return lines
