@@ -22,6 +22,7 @@ from beancount_factoring.fava.blocks import (
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.aging import unattributed_note
 from beancount_factoring.reports.model import AgingInvoice, AgingReport
 
 
@@ -42,11 +43,18 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             "tie": _tie_table(report, tab),
         },
         charts=charts([*_amount_charts(lines, reference), _scatter(lines, reference, where)]),
-        notices=notices(book, view, where, page_currency),
+        notices=notices(book, view, where, page_currency) + _unattributed(lines, where),
         figures=(*as_of_figures(view, page_currency), ("Aged by", reference)),
         extra={"basis": report.basis, "buckets": report.buckets},
         headlines=(_headline(lines, report.buckets, report.basis, where),),
     )
+
+
+def _unattributed(lines: Sequence[AgingInvoice], where: Directory) -> tuple[str, ...]:
+    """The notice of the open lines that name no invoice: how they are aged, and where
+    each is written (none when every line names its invoice)."""
+    note = unattributed_note(lines, where.where, where.amount)
+    return () if note is None else (note,)
 
 
 def _row_accounts(
