@@ -22,6 +22,7 @@ from beancount_factoring.fava.blocks import (
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.aging import unattributed_note
 from beancount_factoring.reports.model import AgingInvoice, AgingReport
 
 
@@ -42,16 +43,26 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             "tie": _tie_table(report, tab),
         },
         charts=charts([*_amount_charts(lines, reference), _scatter(lines, reference, where)]),
-        notices=notices(book, view, where, page_currency),
+        notices=notices(book, view, where, page_currency) + _unattributed(lines, where),
         figures=(*as_of_figures(view, page_currency), ("Aged by", reference)),
         extra={"basis": report.basis, "buckets": report.buckets},
         headlines=(_headline(lines, report.buckets, report.basis, where),),
     )
 
 
-def _row_accounts(where: Directory, customer: str, factor: str | None) -> frozenset[str]:
-    """The accounts of a row's customer and factor: what the account filter matches."""
-    return where.customer(customer) | where.factor(factor)
+def _unattributed(lines: Sequence[AgingInvoice], where: Directory) -> tuple[str, ...]:
+    """The notice of the open lines that name no invoice: how they are aged, and where
+    each is written (none when every line names its invoice)."""
+    note = unattributed_note(lines, where.where, where.amount)
+    return () if note is None else (note,)
+
+
+def _row_accounts(
+    where: Directory, customer: str, factor: str | None, currency: str
+) -> frozenset[str]:
+    """The accounts of a row's customer and factor in its currency: what the account
+    filter matches (a factor's CAD accounts keep its CAD rows alone)."""
+    return where.customer(customer, currency) | where.factor(factor, currency)
 
 
 def _bucket_table(
@@ -79,7 +90,7 @@ def _bucket_table(
                 r.invoices,
             ]
             for r in (report.factored if held else report.unfactored)
-            if view.matches_account(_row_accounts(where, r.customer, r.factor))
+            if view.matches_account(_row_accounts(where, r.customer, r.factor, r.currency))
         ],
         summed=(*report.buckets, "Total", count),
     )
@@ -91,7 +102,9 @@ def _open_lines(report: AgingReport, view: View, where: Directory) -> list[Aging
     lines = [
         i
         for i in report.invoices
-        if view.matches_account(_row_accounts(where, i.customer, i.factor) | {i.account})
+        if view.matches_account(
+            _row_accounts(where, i.customer, i.factor, i.currency) | {i.account}
+        )
     ]
     lines.sort(key=lambda i: (-i.days, i.customer, i.invoice))
     return lines

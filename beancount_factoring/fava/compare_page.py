@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from beancount_factoring.fava.blocks import DATE, DECIMAL, INT, STR, Table, money, percent
-from beancount_factoring.fava.content import Directory
+from beancount_factoring.fava.content import Directory, keeps
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports.model import NO_INVOICE, CompareLine, CompareReport
 
@@ -76,14 +76,35 @@ def offer_sections(
     """Each offer against the invoices funded in the page's period (the report of the
     factor the page shows, if one)."""
 
-    def shown(customer: str) -> bool:
-        return customer == NO_INVOICE or where.customer_kept(view, customer)
+    named = where.named_rows(view)
+    kept = where.kept_rows(view)
+
+    def shown(customer: str, currency: str) -> bool:
+        if customer == NO_INVOICE:
+            return in_kept_currency(currency)
+        return where.customer_kept(view, customer, currency, named)
+
+    def in_kept_currency(currency: str) -> bool:
+        # The totals and months are of the factors shown: in the currencies the filter
+        # keeps of them (a factor's CAD accounts keep its CAD lines alone).
+        return kept is None or any(keeps(kept, name, currency) for name, _ in kept)
 
     sections = []
     for compared in report.offers:
-        months = _rows(compared.totals) + _rows(compared.by_month)
-        customers = _rows([line for line in compared.by_customer if shown(line.key)])
-        whole = len(customers) < len(compared.by_customer)
+        months = _rows(
+            [
+                line
+                for line in (*compared.totals, *compared.by_month)
+                if in_kept_currency(line.currency)
+            ]
+        )
+        customers = _rows(
+            [line for line in compared.by_customer if shown(line.key, line.currency)]
+        )
+        # (A customer's line of a currency the filter leaves out is not in the totals.)
+        whole = len(customers) < sum(
+            1 for line in compared.by_customer if in_kept_currency(line.currency)
+        )
         excluded = [
             [
                 item.invoice,
@@ -95,7 +116,7 @@ def offer_sections(
                 item.reason,
             ]
             for item in compared.excluded
-            if shown(item.customer)
+            if shown(item.customer, item.currency)
         ]
         sections.append(
             OfferSection(

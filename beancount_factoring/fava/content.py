@@ -28,6 +28,21 @@ def plain_number(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+Rows = frozenset[tuple[str, str | None]]
+"""The factors' rows an account filter keeps: (factor, currency) pairs, a currency of
+None for every currency of the factor."""
+
+
+def keeps(rows: Rows | None, factor: str | None, currency: str) -> bool:
+    """Whether ``rows`` (None: no filter) keep a factor's rows in a currency."""
+    return rows is None or (factor, None) in rows or (factor, currency) in rows
+
+
+def names_of(rows: Rows | None) -> frozenset[str] | None:
+    """The factors of some kept rows (None: no filter)."""
+    return None if rows is None else frozenset(name for name, _ in rows)
+
+
 @dataclass(frozen=True)
 class Directory:
     """Which accounts belong to which factor and customer (for the account filter), where
@@ -36,6 +51,13 @@ class Directory:
     ``number`` is Fava's own formatter with two decimals, the one its tables use, so
     that a figure in a page's header reads as the same number in its tables
     (``1 234,00`` under ``fi_FI`` in both).
+
+    The account filter keeps a factor's rows per currency: ``factor_lines`` holds each
+    factor's accounts per line of agreements (``currency: "CAD"``, None for the line of
+    every currency), so that a factor's CAD accounts keep its CAD rows, which tie to
+    them, and not its USD ones; ``customer_lines`` the receivable accounts of each
+    customer's invoices per currency, and ``customer_line_factors`` the factors that
+    held them.
     """
 
     factor_accounts: Mapping[str, frozenset[str]]
@@ -43,15 +65,31 @@ class Directory:
     ledger_dir: str
     number: Callable[[Decimal], str] = plain_number
     customer_factors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    factor_lines: Mapping[str, Mapping[str | None, frozenset[str]]] = field(default_factory=dict)
+    customer_lines: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    customer_line_factors: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def amount(self, value: Decimal, currency: str) -> str:
         """An amount in a page's text: rounded to cents, in Fava's locale, then the currency."""
         return f"{self.number(money(value))} {currency}"
 
-    def factor(self, name: str | None) -> frozenset[str]:
-        return self.factor_accounts.get(name, frozenset()) if name else frozenset()
+    def factor(self, name: str | None, currency: str | None = None) -> frozenset[str]:
+        """The factor's accounts; with ``currency``, those of the lines of agreements that
+        govern it (its own line and the line of every currency)."""
+        if not name:
+            return frozenset()
+        lines = self.factor_lines.get(name)
+        if currency is None or not lines:
+            return self.factor_accounts.get(name, frozenset())
+        return lines.get(currency, frozenset()) | lines.get(None, frozenset())
 
-    def customer(self, name: str) -> frozenset[str]:
+    def customer(self, name: str, currency: str | None = None) -> frozenset[str]:
+        """The customer's receivable accounts; with ``currency``, those of its invoices in
+        it (all of them when it has none in it: a line of no invoice)."""
+        if currency is not None:
+            accounts = self.customer_lines.get((name, currency))
+            if accounts:
+                return accounts
         return self.customer_accounts.get(name, frozenset())
 
     def fee_account(self, factor: str) -> str:
@@ -59,36 +97,67 @@ class Directory:
         expenses = sorted(a for a in self.factor(factor) if a.startswith("Expenses"))
         return expenses[0] if expenses else factor
 
-    def kept_factors(self, view: View) -> frozenset[str] | None:
-        """The factors whose rows the account filter keeps (None: no filter).
-
-        A factor is kept when the filter names one of its accounts, or the receivable
-        account of a customer with an invoice it bought: a customer's filter keeps its
-        factors' rows whole (they tie to the factors' accounts), while the tables of
-        invoices keep that customer's alone.
-        """
+    def named_rows(self, view: View) -> Rows | None:
+        """The factors' rows the account filter names by their own accounts (clearing,
+        reserve, fees), not through a customer's (None: no filter): a factor's
+        accounts of one currency's agreements keep its rows in that currency."""
         if not view.account:
             return None
-        kept = {
-            name
-            for name, accounts in self.factor_accounts.items()
-            if view.matches_account(accounts)
-        }
-        for customer, accounts in self.customer_accounts.items():
-            if view.matches_account(accounts):
-                kept |= self.customer_factors.get(customer, frozenset())
+        kept: set[tuple[str, str | None]] = set()
+        for name, accounts in self.factor_accounts.items():
+            lines = self.factor_lines.get(name)
+            if not lines:
+                if view.matches_account(accounts):
+                    kept.add((name, None))
+                continue
+            kept.update(
+                (name, currency)
+                for currency, line_accounts in lines.items()
+                if view.matches_account(line_accounts)
+            )
         return frozenset(kept)
+
+    def kept_rows(self, view: View) -> Rows | None:
+        """The factors' rows the account filter keeps (None: no filter).
+
+        A factor's rows in a currency are kept when the filter names one of its accounts
+        of that currency, or the receivable account of a customer with an invoice in it
+        the factor bought: a customer's filter keeps its factors' rows whole (they tie to
+        the factors' accounts), while the tables of invoices keep that customer's alone.
+        """
+        named = self.named_rows(view)
+        if named is None:
+            return None
+        kept = set(named)
+        for (customer, currency), accounts in self.customer_lines.items():
+            if view.matches_account(accounts):
+                factors = self.customer_line_factors.get((customer, currency), frozenset())
+                kept.update((name, currency) for name in factors)
+        return frozenset(kept)
+
+    def kept_factors(self, view: View) -> frozenset[str] | None:
+        """The factors with rows the account filter keeps (None: no filter)."""
+        return names_of(self.kept_rows(view))
 
     def named_factors(self, view: View) -> frozenset[str] | None:
         """The factors the account filter names by their own accounts (clearing,
         reserve, fees), not through a customer's (None: no filter)."""
-        if not view.account:
-            return None
-        return frozenset(
-            name
-            for name, accounts in self.factor_accounts.items()
-            if view.matches_account(accounts)
-        )
+        return names_of(self.named_rows(view))
+
+    def split_factors(self, view: View) -> frozenset[str]:
+        """The factors whose rows the account filter keeps in some currencies of their
+        agreements and not in others (a CAD account of a factor that also buys in USD)."""
+        kept = self.kept_rows(view)
+        if kept is None:
+            return frozenset()
+        split = set()
+        for name, lines in self.factor_lines.items():
+            if (name, None) in kept:
+                continue
+            currencies = {currency for owner, currency in kept if owner == name}
+            if currencies and set(lines) - currencies:
+                split.add(name)
+        return frozenset(split)
 
     def names_customers(self, view: View) -> bool:
         """True if the account filter names some customer's receivable accounts: the rows
@@ -98,17 +167,21 @@ class Directory:
         )
 
     def customer_kept(
-        self, view: View, customer: str, named: frozenset[str] | None = None
+        self, view: View, customer: str, currency: str, named: Rows | None = None
     ) -> bool:
-        """Whether the account filter keeps a customer's rows: it names the customer's
-        receivable accounts, or a factor that bought its invoices (whose customers it
-        keeps whole, as a customer's filter keeps its factors). ``named``: the
-        ``named_factors`` of the view, when the caller has them."""
-        if not view.account or view.matches_account(self.customer(customer)):
+        """Whether the account filter keeps a customer's rows in a currency: it names the
+        customer's receivable accounts of that currency, or a factor's accounts of that
+        currency whose factor bought its invoices in it (whose customers it keeps whole,
+        as a customer's filter keeps its factors). ``named``: the ``named_rows`` of the
+        view, when the caller has them."""
+        if not view.account or view.matches_account(self.customer(customer, currency)):
             return True
         if named is None:
-            named = self.named_factors(view) or frozenset()
-        return bool(self.customer_factors.get(customer, frozenset()) & named)
+            named = self.named_rows(view) or frozenset()
+        factors = self.customer_line_factors.get((customer, currency))
+        if factors is None:  # (no invoice of it in this currency: a line of no invoice)
+            factors = self.customer_factors.get(customer, frozenset())
+        return any(keeps(named, name, currency) for name in factors)
 
     def where(self, source: Source) -> str:
         """``file:line``, the file relative to the ledger's directory."""
@@ -129,26 +202,40 @@ def directory_of(
         factors.setdefault(facts.display(key), set()).add(account)
     # And the accounts factors share (one fees account for two): a filter naming one
     # keeps every factor that books to it, not none.
+    lines: dict[str, dict[str | None, set[str]]] = {}
     for agreement in facts.book.agreements.latest():
         name = facts.display(agreement.name.strip().lower())
         factors.setdefault(name, set()).update(agreement.own_accounts())
+        line = lines.setdefault(name, {}).setdefault(agreement.currency, set())
+        line.update(agreement.own_accounts())
     customers: dict[str, set[str]] = {}
     customer_factors: dict[str, set[str]] = {}
+    customer_lines: dict[tuple[str, str], set[str]] = {}
+    line_factors: dict[tuple[str, str], set[str]] = {}
     timeline = facts.timeline
     for key, invoice in facts.book.invoices.items():
         customers.setdefault(invoice.customer, set()).add(invoice.account)
+        in_currency = (invoice.customer, invoice.face.currency)
+        customer_lines.setdefault(in_currency, set()).add(invoice.account)
         # Every factor that held the invoice, not the last alone: one that bought it
         # out took it from another, whose rows a customer's filter keeps too.
         held = {snap.factor for snap in timeline.get(key, ()) if snap.factor is not None}
         if held:
-            names = customer_factors.setdefault(invoice.customer, set())
-            names.update(facts.display(factor) for factor in held)
+            names = {facts.display(factor) for factor in held}
+            customer_factors.setdefault(invoice.customer, set()).update(names)
+            line_factors.setdefault(in_currency, set()).update(names)
     return Directory(
         {name: frozenset(accounts) for name, accounts in factors.items()},
         {name: frozenset(accounts) for name, accounts in customers.items()},
         os.path.dirname(ledger_path),
         number,
         {name: frozenset(names) for name, names in customer_factors.items()},
+        {
+            name: {currency: frozenset(accounts) for currency, accounts in by_line.items()}
+            for name, by_line in lines.items()
+        },
+        {key: frozenset(accounts) for key, accounts in customer_lines.items()},
+        {key: frozenset(names) for key, names in line_factors.items()},
     )
 
 

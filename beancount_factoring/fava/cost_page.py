@@ -23,7 +23,14 @@ from beancount_factoring.fava.blocks import (
     tenths,
 )
 from beancount_factoring.fava.compare_page import offer_currencies, offer_sections
-from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
+from beancount_factoring.fava.content import (
+    Directory,
+    as_of_figures,
+    keeps,
+    names_of,
+    notices,
+    page_tables,
+)
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
 from beancount_factoring.reports.model import (
@@ -133,12 +140,18 @@ OPTIONAL = [FEE_COLUMNS[kind] for kind in FEE_KINDS] + [VAT_COLUMN[0]]
 
 def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     """Fees by factor, customer and month; days to pay; the effective annual rate."""
-    named = where.named_factors(view)
+    named = where.named_rows(view)
+    named_names = names_of(named)
     factor = view.factor
     # A factor's accounts alone (not a customer's) ask for that factor's figures: its
     # customers' rows are then its own, as with ``factor``.
-    if factor is None and named and len(named) == 1 and not where.names_customers(view):
-        (factor,) = named
+    if (
+        factor is None
+        and named_names
+        and len(named_names) == 1
+        and not where.names_customers(view)
+    ):
+        (factor,) = named_names
     report = book.cost(as_of=view.as_of, factor=factor, start=view.start)
     compared = book.compare(as_of=view.as_of, factor=factor or view.factor, start=view.start)
     # Every row's currency: the fees', the invoices', the deductions' and the offers'
@@ -153,26 +166,30 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
     by_factor = _factor_filter(view, where)
 
     named_set = named or frozenset()
-    # Whether the filter names each customer's own accounts, worked out once a customer.
-    named_customers: dict[str, bool] = {}
+    # Whether the filter names each customer's own accounts (in a currency), worked out
+    # once a customer and currency.
+    named_customers: dict[tuple[str, str], bool] = {}
 
-    def by_customer(customer: str) -> bool:
+    def by_customer(customer: str, currency: str) -> bool:
         if customer == NO_INVOICE:
             # The fees of no invoice are the factors': kept when the report is one
-            # factor's (its accounts alone in the filter), whose line it then is.
-            return not view.account or factor is not None
-        return where.customer_kept(view, customer, named_set)
+            # factor's (its accounts alone in the filter), whose line it then is, in
+            # the currencies the filter keeps of it.
+            return not view.account or (factor is not None and keeps(named, factor, currency))
+        return where.customer_kept(view, customer, currency, named_set)
 
     def by_invoice(line: InvoiceCost) -> bool:
-        # Its customer's accounts, or one of the factors that held it by their own.
+        # Its customer's accounts, or one of the factors that held it by their own (of
+        # the invoice's currency).
         if not view.account:
             return True
-        own = named_customers.get(line.customer)
+        key = (line.customer, line.currency)
+        own = named_customers.get(key)
         if own is None:
-            own = named_customers[line.customer] = view.matches_account(
-                where.customer(line.customer)
+            own = named_customers[key] = view.matches_account(
+                where.customer(line.customer, line.currency)
             )
-        return own or bool(set(line.factors) & named_set)
+        return own or any(keeps(named_set, name, line.currency) for name in line.factors)
 
     month_lines = [line for line in report.by_month if line.factor is not None]
     tables = {
@@ -199,13 +216,14 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
 
 def _factor_filter(view: View, where: Directory) -> Callable[[CostLine], bool]:
     """Whether the account filter keeps a line of a factor (by factor or by month)."""
-    kept = where.kept_factors(view)
+    kept = where.kept_rows(view)
 
     def by_factor(line: CostLine) -> bool:
         # A customer's filter keeps the rows of its factors, whole (they tie to the
-        # fee accounts); and with any factor the fees on the accounts factors share
-        # that no entry gives to one (they may be that factor's).
-        if kept is None or (line.factor or line.key) in kept:
+        # fee accounts); a factor's accounts of one currency its rows in that currency;
+        # and with any factor the fees on the accounts factors share that no entry gives
+        # to one (they may be that factor's).
+        if keeps(kept, line.factor or line.key, line.currency):
             return True
         return line.factor == NO_FACTOR and bool(kept)
 
@@ -236,7 +254,7 @@ def _factor_table(
 
 
 def _customer_table(
-    report: CostReport, keep: Callable[[str], bool], tab: Callable[..., Table]
+    report: CostReport, keep: Callable[[str, str], bool], tab: Callable[..., Table]
 ) -> Table:
     """The fees and annual rate per customer (of the invoices factored)."""
     columns, rows = drop_zero_columns(
@@ -248,7 +266,7 @@ def _customer_table(
             *RATE_COLUMNS,
             VAT_COLUMN,
         ],
-        _cost_rows(report.by_customer, lambda line: keep(line.key), rate=True),
+        _cost_rows(report.by_customer, lambda line: keep(line.key, line.currency), rate=True),
         OPTIONAL,
     )
     return tab(columns, rows, summed=(*FEE_SUMS, *RATE_SUMS))
@@ -274,7 +292,7 @@ def _month_table(
 
 
 def _days_table(
-    report: CostReport, keep: Callable[[str], bool], tab: Callable[..., Table]
+    report: CostReport, keep: Callable[[str, str], bool], tab: Callable[..., Table]
 ) -> Table:
     """How long each customer takes to pay, and what it paid short or over."""
     return tab(
@@ -298,14 +316,14 @@ def _days_table(
                 money(d.overpaid),
             ]
             for d in report.days_to_pay
-            if keep(d.customer)
+            if keep(d.customer, d.currency)
         ],
         summed=("Collected invoices", "Short paid", "Overpaid"),
     )
 
 
 def _deductions_table(
-    report: CostReport, keep: Callable[[str], bool], tab: Callable[..., Table]
+    report: CostReport, keep: Callable[[str, str], bool], tab: Callable[..., Table]
 ) -> Table:
     """What the customers deducted from their payments, by kind and reason."""
     return tab(
@@ -329,7 +347,7 @@ def _deductions_table(
                 " ".join(d.invoices),
             ]
             for d in report.deductions
-            if keep(d.customer)
+            if keep(d.customer, d.currency)
         ],
         invoice_column="Invoices",
         summed=("Count", "Amount"),

@@ -21,7 +21,14 @@ from beancount_factoring.fava.blocks import (
     money,
     step_series,
 )
-from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
+from beancount_factoring.fava.content import (
+    Directory,
+    as_of_figures,
+    keeps,
+    names_of,
+    notices,
+    page_tables,
+)
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
 from beancount_factoring.reports.model import (
@@ -46,12 +53,13 @@ def reconcile_page(
         where.number,
     )
     # A customer's filter keeps its factors' clearing accounts, whole.
-    kept = where.kept_factors(view)
+    rows = where.kept_rows(view)
     accounts = [
         a
         for a in report.accounts
-        if kept is None or a.factor in kept or view.matches_account((a.account, *a.accounts))
+        if keeps(rows, a.factor, a.currency) or view.matches_account((a.account, *a.accounts))
     ]
+    kept = names_of(rows)
     items = sorted(
         (item for a in accounts for item in a.items),
         key=lambda item: (not item.overdue, item.since, item.reference),
@@ -72,11 +80,23 @@ def reconcile_page(
     scatter = _items_scatter(items, where)
     if scatter is not None:
         chart_list.append(scatter)
+    # An error names a factor, not a currency: under a filter of one currency's
+    # accounts the factor's errors in every currency stay, and the page says so.
+    split = where.split_factors(view) & {d.factor for d in disagreements}
+    said = (
+        (
+            f"The account filter keeps {', '.join(sorted(split))} in some currencies "
+            "only, but the disagreements below are that factor's in every currency: a "
+            "factoring error names a factor, not a currency.",
+        )
+        if split
+        else ()
+    )
     return Page(
         view=view,
         tables=tables,
         charts=charts(chart_list),
-        notices=notices(book, view, where, page_currency),
+        notices=notices(book, view, where, page_currency) + said,
         figures=tuple(as_of_figures(view, page_currency)),
         extra={
             "problems": _problems(view, where, items, lumps, accounts, disagreements),

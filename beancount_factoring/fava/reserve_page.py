@@ -21,7 +21,13 @@ from beancount_factoring.fava.blocks import (
     money,
     step_series,
 )
-from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
+from beancount_factoring.fava.content import (
+    Directory,
+    as_of_figures,
+    keeps,
+    notices,
+    page_tables,
+)
 from beancount_factoring.fava.view import View
 from beancount_factoring.reports import ReportBook
 from beancount_factoring.reports.model import (
@@ -43,14 +49,16 @@ def reserve_page(book: ReportBook, view: View, where: Directory) -> Page:
     tab, page_currency = page_tables({f.currency for f in report.factors}, where.number)
 
     def keep(invoice: ReserveInvoice) -> bool:
+        currency = invoice.currency
         return view.matches_account(
-            where.factor(invoice.factor) | where.customer(invoice.customer)
+            where.factor(invoice.factor, currency) | where.customer(invoice.customer, currency)
         )
 
     # A customer's filter keeps its factors' rows whole (they tie to the reserve
-    # accounts); the tables of invoices below keep that customer's invoices.
-    kept = where.kept_factors(view)
-    factors = [f for f in report.factors if kept is None or f.factor in kept]
+    # accounts); the tables of invoices below keep that customer's invoices. A factor's
+    # accounts of one currency keep its rows in that currency (they tie to those).
+    kept = where.kept_rows(view)
+    factors = [f for f in report.factors if keeps(kept, f.factor, f.currency)]
     open_invoices = _open_invoices(factors, keep, view)
     tables = {
         "factors": _factors_table(factors, tab),

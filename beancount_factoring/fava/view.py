@@ -13,7 +13,9 @@ Fava's filters:
     Keeps the rows of the factors and customers it names: a factor matches
     through its reserve, clearing and fee accounts, a customer through its
     receivable accounts. Like Fava, a parent account matches its children, and
-    the value is also tried as a regular expression.
+    the value is also tried as a regular expression. Per currency: a factor's
+    accounts of its agreement for one currency (``currency: "CAD"``) keep its rows
+    in that currency, a customer's those of its invoices' currencies.
 ``filter``
     Fava's advanced filter selects entries, not invoices; the reports are
     computed from all entries, so the pages say that it is not applied.

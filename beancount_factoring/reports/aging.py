@@ -29,13 +29,20 @@ receivable accounts: they are shown in the factor's table only, and their
 receivable amount is counted as ``pledged`` up to what the factor holds (the rest, a
 debit memo billed on the invoice, is ours), so that the receivables we hold
 plus the pledged ones still tie to the receivable accounts' balance.
+
+A receivable posting that names no invoice (an opening balance, an entry typed by
+hand) is aged from its own date, as an invoice of that date without ``due:``; a credit
+that names no invoice pays the oldest of them first. The report and the page name each
+such amount's place (``unattributed_note``), so that it can be given its invoice.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from beancount_factoring.reports.facts import Facts, Snap, source_of
 from beancount_factoring.reports.model import (
@@ -113,8 +120,11 @@ def _line(
 
 # Per currency: a balance, a face funded or scheduled, a pledged amount.
 ByCurrency = dict[str, Decimal]
-# What a receivable account holds that names no invoice: its total, latest date and entry.
-Loose = dict[tuple[str, str], tuple[Decimal, datetime.date, int]]
+# The postings of a receivable account (in a currency) that name no invoice: date, entry,
+# amount.
+Loose = dict[tuple[str, str], list[tuple[datetime.date, int, Decimal]]]
+UNATTRIBUTED_SHOWN = 10
+"""How many amounts of no invoice the report's notice names, with their places."""
 
 
 def aging_report(
@@ -125,7 +135,7 @@ def aging_report(
         raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
     ours, loose, balances = _receivables(facts, as_of)
     lines, pledged = _our_lines(facts, ours, as_of, basis)
-    lines += _unattributed_lines(facts, loose, as_of)
+    lines += _unattributed_lines(facts, loose, as_of, basis)
     factored_lines, outstanding, scheduled = _factored_lines(facts, as_of, factor, basis)
     lines += factored_lines
     lines.sort(key=lambda x: (x.factor or "", x.customer, x.reference_date, x.invoice))
@@ -169,9 +179,9 @@ def _receivables(
         if number is not None:
             ours[number] = ours.get(number, ZERO) + amount
         else:
-            key = (line.account, line.currency)
-            total = loose.get(key, (ZERO, line.date, line.index))[0]
-            loose[key] = (total + amount, line.date, line.index)
+            loose.setdefault((line.account, line.currency), []).append(
+                (line.date, line.index, amount)
+            )
     return ours, loose, balances
 
 
@@ -203,33 +213,108 @@ def _our_lines(
     return lines, pledged
 
 
-def _unattributed_lines(facts: Facts, loose: Loose, as_of: datetime.date) -> list[AgingInvoice]:
-    """The rest of each receivable account that names no invoice, aged from its last posting."""
-    lines = []
-    for (account, currency), (amount, date, index) in sorted(loose.items()):
-        if not amount:
-            continue
-        days = (as_of - date).days
-        lines.append(
-            AgingInvoice(
-                invoice="",
-                customer=account.rsplit(":", 1)[-1],
-                factor=None,
-                currency=currency,
-                account=account,
-                state=UNATTRIBUTED,
-                amount=amount,
-                invoice_date=date,
-                due=None,
-                reference_date=date,
-                days=days,
-                bucket=bucket_of(days),
-                funded_on=None,
-                recourse_days_left=None,
-                source=_source(facts, index),
+def _unattributed_lines(
+    facts: Facts, loose: Loose, as_of: datetime.date, basis: str
+) -> list[AgingInvoice]:
+    """What stays open of each receivable account's postings that name no invoice: each
+    aged from its own date, as an invoice of that date without ``due:``."""
+    lines: list[AgingInvoice] = []
+    if not loose:
+        return lines
+    # The customer of an account's invoices, when it has one (`customer:` may name it
+    # otherwise than the account's last part): its line is then on that customer's row.
+    customers: dict[str, set[str]] = {}
+    for invoice in facts.book.invoices.values():
+        customers.setdefault(invoice.account, set()).add(invoice.customer)
+    for (account, currency), postings in sorted(loose.items()):
+        named = customers.get(account, set())
+        customer = next(iter(named)) if len(named) == 1 else account.rsplit(":", 1)[-1]
+        for date, index, amount in _open_postings(postings):
+            reference = date + DEFAULT_TERMS if basis == BASIS_DUE else date
+            days = (as_of - reference).days
+            lines.append(
+                AgingInvoice(
+                    invoice="",
+                    customer=customer,
+                    factor=None,
+                    currency=currency,
+                    account=account,
+                    state=UNATTRIBUTED,
+                    amount=amount,
+                    invoice_date=date,
+                    due=None,
+                    reference_date=reference,
+                    days=days,
+                    bucket=bucket_of(days),
+                    funded_on=None,
+                    recourse_days_left=None,
+                    source=_source(facts, index),
+                )
             )
-        )
     return lines
+
+
+def _open_postings(
+    postings: list[tuple[datetime.date, int, Decimal]],
+) -> list[tuple[datetime.date, int, Decimal]]:
+    """What stays open of an account's postings that name no invoice (date, entry, amount).
+
+    A credit pays the oldest debits first, as a payment of several invoices does (an
+    opening balance of 3,000.00 and a payment on account of 1,000.00 leave 2,000.00 of
+    the opening balance's date, not of the payment's); a credit beyond the debits waits
+    for the next debit, and what is left of it at the end is one credit, of its date.
+    """
+    debits: collections.deque[list[Any]] = collections.deque()
+    credit = ZERO
+    credit_at: tuple[datetime.date, int] | None = None
+    for date, index, amount in sorted(postings, key=lambda posting: posting[:2]):
+        if amount > 0:
+            taken = min(amount, -credit)
+            credit += taken
+            if amount - taken:
+                debits.append([date, index, amount - taken])
+            continue
+        left = -amount
+        while left and debits:
+            taken = min(left, debits[0][2])
+            debits[0][2] -= taken
+            left -= taken
+            if not debits[0][2]:
+                debits.popleft()
+        if left:
+            credit -= left
+            credit_at = (date, index)
+    found = [(date, index, amount) for date, index, amount in debits]
+    if credit and credit_at is not None:
+        found.append((*credit_at, credit))
+    return found
+
+
+def unattributed_note(
+    lines: Iterable[AgingInvoice],
+    place: Callable[[Source], str],
+    amount: Callable[[Decimal, str], str],
+) -> str | None:
+    """What the aging says of the amounts on receivable accounts that name no invoice
+    (their account, amount and place), or None when there is none."""
+    found = [line for line in lines if line.state == UNATTRIBUTED]
+    if not found:
+        return None
+    named = ", ".join(
+        f"{line.account} {amount(line.amount, line.currency)} ({place(line.source)})"
+        for line in found[:UNATTRIBUTED_SHOWN]
+    )
+    if len(found) > UNATTRIBUTED_SHOWN:
+        named += f" and {len(found) - UNATTRIBUTED_SHOWN} more"
+    return (
+        f"{len(found)} amount{'s' if len(found) > 1 else ''} on the receivable accounts "
+        f"name{'' if len(found) > 1 else 's'} no invoice (an opening balance, an entry typed "
+        f"by hand): {named}. Each is "
+        "aged from its own posting's date, as an invoice of that date without due: (net "
+        "30 on the due basis), a credit that names no invoice paying the oldest first. To "
+        "age one by its invoice, write the invoice's number on its posting "
+        '(invoice: "INV-1") or link the invoice.'
+    )
 
 
 def _factored_lines(

@@ -209,8 +209,9 @@ class AgingInvoice:
     date, or its ``due`` date with the due basis (the invoice date when it has
     no ``due``); ``days`` = as-of - reference date; ``bucket`` is one of
     ``BUCKETS``. An unattributed line (``state`` "unattributed", ``invoice``
-    "") is the rest of a receivable account that names no invoice (opening
-    balances, hand-written entries), dated by its latest posting.
+    "") is what stays open of a receivable posting that names no invoice (opening
+    balances, hand-written entries), aged from its own date as an invoice of that
+    date without ``due``, the credits that name no invoice paying the oldest first.
     """
 
     invoice: str

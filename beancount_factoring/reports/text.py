@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from beancount_factoring.reports.aging import unattributed_note
 from beancount_factoring.reports.cells import day, money, number, percent, shown, table
 from beancount_factoring.reports.model import (
     BUCKETS,
@@ -158,6 +159,11 @@ def aging_text(report: AgingReport) -> list[str]:
     ]
     right = [False] * 6 + [True, False, True, False, True]
     out.append(table(headers, rows, right))
+    note = unattributed_note(
+        report.invoices, str, lambda amount, currency: f"{_m(amount)} {currency}"
+    )
+    if note is not None:
+        out.extend(["", shown(note)])
     return out
 
 

@@ -3,6 +3,8 @@ real factoring (fuel advances, a buyout, a credit loss, a monthly minimum)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fava_ledgers import CROSSBORDER, make_app
 from flask.testing import FlaskClient
@@ -98,3 +100,111 @@ def test_a_factors_account_filter_keeps_the_fees_of_no_invoice(client: FlaskClie
     # factor's, and Copperline's fees of no invoice are not Harborview's.
     html = page_text(client, "FactoringCost", "account=Harborview|Oakmont")
     assert '["(no invoice)",' not in html
+
+
+def fava_balances(client: FlaskClient, pattern: str, time: str = "") -> dict[str, dict[str, str]]:
+    """Fava's own balance of each account the regex names: its query endpoint (with the
+    time filter's period when given), as a bookkeeper would ask it."""
+    query = f"SELECT account, sum(position) WHERE account ~ '{pattern}' GROUP BY account"
+    found = client.get(
+        f"/{SLUG}/api/query", query_string={"query_string": query, "time": time}
+    ).json["data"]["rows"]
+    return {account: {c: f"{n:.2f}" for c, n in held.items()} for account, held in found}
+
+
+def tables(client: FlaskClient, page: str, query: str) -> list[dict[str, object]]:
+    """Each table of the page: its columns and rows (cells as the page gives them)."""
+    from test_fava_pages import components
+
+    html = page_text(client, page, query)
+    return [
+        {"columns": [t["name"] for t in table["types"]], "rows": table["rows"]}  # type: ignore[index]
+        for table in components(html, "query-table")
+    ]
+
+
+CAD_DESK = "account=Assets:Factoring:Copperline:CAD"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_factors_accounts_of_one_currency_keep_its_rows_of_that_currency(
+    client: FlaskClient, page: str
+) -> None:
+    # Copperline buys in USD and in CAD, an agreement and accounts each. Filtered on the
+    # CAD desk's accounts, every page showed Copperline's USD rows too (its reserve of
+    # 57.00 USD, its USD clearing account, fees and invoices): figures that are not on
+    # the accounts filtered. Every row with a currency is now in CAD, but for the
+    # aging's tie-out, which is the whole ledger's and says so.
+    for table in tables(client, page, CAD_DESK):
+        columns = table["columns"]
+        if "Currency" not in columns or columns[1] == "Receivables we hold":  # type: ignore[operator,index]
+            continue
+        at = columns.index("Currency")  # type: ignore[attr-defined]
+        assert {row[at] for row in table["rows"]} <= {"CAD"}, (page, columns)  # type: ignore[attr-defined]
+    # And the pages keep what the CAD desk has: a table of rows on each.
+    assert any(table["rows"] for table in tables(client, page, CAD_DESK))
+
+
+def test_the_cad_desks_rows_tie_to_favas_balance_of_its_accounts(client: FlaskClient) -> None:
+    fava = fava_balances(client, "Copperline:CAD")
+    # Reserve: held 200.00 CAD on Assets:Factoring:Copperline:CAD:Reserve (the 57.00 USD
+    # held on the USD desk's reserve is gone).
+    (reserve,) = tables(client, "FactoringReserve", CAD_DESK)[0]["rows"]  # type: ignore[misc]
+    assert reserve[:3] == ["Copperline", "CAD", "Assets:Factoring:Copperline:CAD:Reserve"]
+    assert f"{reserve[6]:.2f}" == f"{reserve[7]:.2f}" == "200.00"
+    assert fava["Assets:Factoring:Copperline:CAD:Reserve"] == {"CAD": "200.00"}
+    # Cost: 370.00 CAD of fees (250.00 discount + 30.00 transfer + 90.00 minimum), the
+    # balance of Expenses:Factoring:Copperline:CAD:Fees.
+    (fees,) = tables(client, "FactoringCost", CAD_DESK)[0]["rows"]  # type: ignore[misc]
+    assert fees[:2] == ["Copperline", "CAD"] and f"{fees[5]:.2f}" == "370.00"
+    assert fava["Expenses:Factoring:Copperline:CAD:Fees"] == {"CAD": "370.00"}
+    # Reconciliation: the CAD clearing account alone, at its balance (nothing on it).
+    (clearing,) = tables(client, "FactoringReconciliation", CAD_DESK)[0]["rows"]  # type: ignore[misc]
+    assert clearing[1:4] == ["Assets:Factoring:Copperline:CAD:Clearing", "CAD", 0.0]
+    assert fava["Assets:Factoring:Copperline:CAD:Clearing"] == {}
+    # Aging: Copperline holds Maplecrest's TH-203, 4,000.00 CAD, pledged under the loan
+    # model: the balance of the CAD desk's advances.
+    (held,) = tables(client, "FactoringAging", CAD_DESK)[0]["rows"]  # type: ignore[misc]
+    assert held[:3] == ["Maplecrest", "Copperline", "CAD"] and f"{held[8]:.2f}" == "4000.00"
+    assert fava["Liabilities:Factoring:Copperline:CAD:Advances"] == {"CAD": "-4000.00"}
+
+
+def test_the_usd_desks_filter_keeps_its_usd_rows_and_a_parent_keeps_both(
+    client: FlaskClient,
+) -> None:
+    usd = tables(client, "FactoringReserve", "account=Assets:Factoring:Copperline:USD:Reserve")
+    assert [row[:2] for row in usd[0]["rows"]] == [["Copperline", "USD"]]  # type: ignore[attr-defined]
+    both = tables(client, "FactoringReserve", "account=Assets:Factoring:Copperline")
+    assert sorted(row[1] for row in both[0]["rows"]) == ["CAD", "USD"]  # type: ignore[attr-defined]
+    # A customer's filter keeps its factors' rows of the customer's currency: Maplecrest
+    # is billed in CAD.
+    maple = tables(client, "FactoringReserve", "account=Assets:Receivable:Maplecrest")
+    assert [row[:2] for row in maple[0]["rows"]] == [["Copperline", "CAD"]]  # type: ignore[attr-defined]
+
+
+def test_errors_that_name_the_factor_alone_are_said_to_be_of_every_currency(
+    tmp_path: Path,
+) -> None:
+    # A deposit of the USD desk that links an invoice no one wrote (FCT132, Copperline's):
+    # under the CAD desk's filter it is listed, and the page says that the errors are
+    # the factor's in every currency (an error names no currency).
+    text = (
+        CROSSBORDER.read_text(encoding="utf-8")
+        + """
+2025-03-20 * "COPPERLINE CAPITAL" "Advance" ^TH-999
+  Assets:Bank:US-Checking          100.00 USD
+  Assets:Factoring:Copperline:USD:Clearing
+"""
+    )
+    path = tmp_path / "main.beancount"
+    path.write_text(text, encoding="utf-8")
+    client = make_app(path).test_client()
+    html = page_text(client, "FactoringReconciliation", CAD_DESK)
+    assert "FCT132" in html
+    assert "keeps Copperline in some currencies only" in html
+    whole = page_text(client, "FactoringReconciliation", "account=Assets:Factoring:Copperline")
+    assert "FCT132" in whole and "in some currencies only" not in whole
+    # With no error of the factor there is nothing to say.
+    assert "in some currencies only" not in page_text(
+        make_app(CROSSBORDER).test_client(), "FactoringReconciliation", CAD_DESK
+    )

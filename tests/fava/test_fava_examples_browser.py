@@ -239,9 +239,11 @@ def check_cost(page: Page, books: Ledger, example: Example, body: str) -> int:
     rows = page.rows("By factor")
     fee_accounts = books.factor_accounts(example.factor) & books.book.facts.fee_accounts
     fees = books.balance(fee_accounts, page.as_of, page.start)
+    # The customer's filter keeps its factor's rows of the currencies it is billed in.
+    billed = books.balance([example.account], page.as_of)
     assert {row["Factor"] for row in rows} <= {example.factor}
     assert {row["Currency"]: amount(row["Total fees"]) for row in rows} == {
-        currency: value for currency, value in fees.items() if value
+        currency: value for currency, value in fees.items() if value and currency in billed
     }
     return len(rows)
 
@@ -284,5 +286,54 @@ def test_each_page_of_each_example_filtered_fits_and_ties_to_the_accounts(
     box = answer.bounding_box()
     assert box is not None and answer.is_visible()
     assert box["y"] + box["height"] <= 900, f"the headline ends at {box['y'] + box['height']}px"
+    narrow_tab.page.wait_for_timeout(200)
+    assert narrow_tab.errors == []
+
+
+# Copperline's CAD desk by its accounts, in March: the factor also buys in USD, on
+# accounts of its own.
+CAD_DESK = Example(
+    CROSSBORDER, "tamarack-haulage-ltd", "2025-03", "Assets:Factoring:Copperline:CAD", ""
+)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_factors_accounts_of_one_currency_show_its_rows_of_that_currency_tied_out(
+    demo_server: str, narrow_tab: Watched, name: str
+) -> None:
+    page = open_page(narrow_tab, demo_server, CAD_DESK, name)
+    books = ledger(CROSSBORDER)
+    named = {
+        account
+        for account in books.factor_accounts("Copperline")
+        if account.startswith(CAD_DESK.account + ":") or ":CAD:" in account
+    }
+    assert named and all(":CAD:" in account for account in named)
+    shown = 0
+    for table in page.tables:
+        if table["section"] == "Tie-out":
+            continue  # the whole ledger's, and the page says so
+        for row in page.rows(table["section"]):
+            if "Currency" in row:
+                assert row["Currency"] == "CAD", (table["section"], row)
+                shown += 1
+    assert shown > 0
+    if name == "FactoringReserve":
+        (row,) = page.rows("Reserve held per factor")
+        balance = books.balance(row["Reserve account"].split(", "), page.as_of)
+        assert set(row["Reserve account"].split(", ")) <= named
+        assert amount(row["Account balance"]) == balance["CAD"] == amount(row["Held"])
+        assert re.findall(r"Reserve held[^:]*: ([\d.,\s]+) ([A-Z]+)", page.header) == [
+            (row["Held"], "CAD")
+        ]
+    if name == "FactoringCost":
+        (row,) = page.rows("By factor")
+        fees = books.balance(named & books.book.facts.fee_accounts, page.as_of, page.start)
+        assert {row["Currency"]: amount(row["Total fees"])} == fees
+    if name == "FactoringReconciliation":
+        (row,) = page.rows("Clearing accounts")
+        assert row["Clearing account"] in named
+        balance = books.balance([row["Clearing account"]], page.as_of).get("CAD", Decimal(0))
+        assert amount(row["Balance"]) == balance
     narrow_tab.page.wait_for_timeout(200)
     assert narrow_tab.errors == []

@@ -171,3 +171,38 @@ def test_the_offer_comparison_follows_the_account_filter(offer: FlaskClient) -> 
     # A customer's account keeps that customer's rows below; the totals say whose they are.
     html, _ = offer_tables("account=Assets:Receivable:Bayline")
     assert "Of every customer: the account filter keeps some customers" in html
+
+
+# An opening balance on Bayline's account that names no invoice, and a payment on
+# account that names none: the aging ages what is left of each from its own date.
+NO_INVOICE = """
+2025-01-02 * "Opening balance: Bayline's loads of December"
+  Assets:Receivable:Bayline   1200.00 USD
+  Equity:Opening-Balances
+
+2025-03-20 * "Bayline Logistics" "Payment on account"
+  Assets:Bank:Checking         400.00 USD
+  Assets:Receivable:Bayline
+"""
+
+
+def test_the_aging_page_says_where_an_amount_of_no_invoice_is_and_how_it_is_aged(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    client = example_with(tmp_path_factory, "No Invoice", NO_INVOICE)
+    html = client.get(url("FactoringAging", "no-invoice", "basis=invoice")).get_data(as_text=True)
+    written = (EXAMPLE.read_text(encoding="utf-8") + NO_INVOICE).splitlines()
+    opening = 1 + next(
+        number
+        for number, line in enumerate(written)
+        if line.startswith('2025-01-02 * "Opening balance: Bayline')
+    )
+    # 1,200.00 - 400.00 = 800.00 left of the opening balance, aged from 2025-01-02 (not
+    # from the payment of 03-20): 88 days on 2025-03-31, the tutorial's last day (61-90).
+    assert "1 amount on the receivable accounts names no invoice" in html
+    assert f"Assets:Receivable:Bayline 800.00 USD (main.beancount:{opening})" in html
+    (line,) = [row for row in rows(html, 2) if row[3] == "unattributed"]
+    assert line[4:9] == ["2025-01-02", None, 88, "61-90", 800.0]  # (all in USD)
+    # A ledger whose receivable postings all name their invoices says nothing of it.
+    plain = make_app(EXAMPLE).test_client().get(url("FactoringAging"))
+    assert "names no invoice" not in plain.get_data(as_text=True)

@@ -14,6 +14,7 @@ from report_ledgers import GROUPED, LEDGERS, full
 from beancount_factoring.reports import compute
 from beancount_factoring.reports.aging import bucket_of
 from beancount_factoring.reports.model import BUCKETS, CHARGED_BACK, FUNDED, OPEN, UNATTRIBUTED
+from beancount_factoring.reports.text import aging_text
 from beancount_factoring.settlement import history
 
 D = Decimal
@@ -1172,3 +1173,136 @@ def test_a_returned_check_takes_back_of_a_held_invoice_only_what_was_ours(model)
     states = compute(entries, options, errors).facts.settlement.states
     assert states["INV-1"].direct_paid == ZERO
     assert states["INV-2"].direct_paid == ZERO  # (500.00 paid, 500.00 taken back)
+
+
+# TQL's opening balance (December's unpaid loads), a load billed by hand with no invoice,
+# and a payment on account that names none; CHR pays 500.00 on account before its load
+# typed by hand. Nothing names an invoice.
+NO_INVOICE = """
+2025-01-01 open Equity:Opening-Balances
+
+2025-01-01 * "Opening balance: TQL's loads of December"
+  Assets:Receivable:TQL          3000.00 USD
+  Equity:Opening-Balances
+
+2025-03-01 * "CHR" "Paid ahead, on account"
+  Assets:Bank:Checking            500.00 USD
+  Assets:Receivable:CHR
+
+2025-03-10 * "TQL" "Load 7, typed by hand"
+  Assets:Receivable:TQL           800.00 USD
+  Income:Freight
+
+2025-03-15 * "CHR" "Load 9, typed by hand"
+  Assets:Receivable:CHR           800.00 USD
+  Income:Freight
+
+2025-06-20 * "TQL" "Payment on account"
+  Assets:Bank:Checking           1000.00 USD
+  Assets:Receivable:TQL
+"""
+
+
+def _no_invoice_lines(report):
+    return sorted(
+        (x.account, x.invoice_date, x.reference_date, x.days, x.bucket, x.amount, x.source.lineno)
+        for x in report.invoices
+    )
+
+
+def test_postings_that_name_no_invoice_are_aged_each_from_its_own_date():
+    # As of 2025-06-30. Before: TQL's 3,000.00 + 800.00 - 1,000.00 = 2,800.00 was one line
+    # aged from its latest posting (06-20, 10 days: 1-30), and no terms on the due basis.
+    # Now the credit that names no invoice pays the oldest first, as a payment of several
+    # invoices does: the opening balance keeps 3,000.00 - 1,000.00 = 2,000.00 from 01-01,
+    # load 7 its 800.00 from 03-10; CHR's 500.00 paid ahead is taken off its later load:
+    # 800.00 - 500.00 = 300.00 from 03-15. Each is an invoice of its date with no due:
+    # (net 30 on the due basis).
+    text = full(NO_INVOICE)
+    line = {name: text.splitlines().index(name) + 1 for name in text.splitlines() if " * " in name}
+    opening, load7, load9 = (
+        line[f"2025-0{m} * {t}"]
+        for m, t in (
+            ("1-01", '"Opening balance: TQL\'s loads of December"'),
+            ("3-10", '"TQL" "Load 7, typed by hand"'),
+            ("3-15", '"CHR" "Load 9, typed by hand"'),
+        )
+    )
+    book = book_of(text)
+    assert book.facts.errors == []
+    # Invoice basis: 01-01 -> 06-30 is 180 days (90+); 03-10, 112 days (90+);
+    # 03-15, 107 days (90+).
+    report = book.aging(as_of=day(2025, 6, 30), basis="invoice")
+    tql, chr_ = "Assets:Receivable:TQL", "Assets:Receivable:CHR"
+    assert _no_invoice_lines(report) == [
+        (chr_, day(2025, 3, 15), day(2025, 3, 15), 107, "90+", D("300.00"), load9),
+        (tql, day(2025, 1, 1), day(2025, 1, 1), 180, "90+", D("2000.00"), opening),
+        (tql, day(2025, 3, 10), day(2025, 3, 10), 112, "90+", D("800.00"), load7),
+    ]
+    assert {x.state for x in report.invoices} == {UNATTRIBUTED}
+    # Due basis, net 30: due 01-31, 150 days (90+); due 04-09, 82 days (61-90);
+    # due 04-14, 77 days (61-90).
+    report = book.aging(as_of=day(2025, 6, 30), basis="due")
+    assert _no_invoice_lines(report) == [
+        (chr_, day(2025, 3, 15), day(2025, 4, 14), 77, "61-90", D("300.00"), load9),
+        (tql, day(2025, 1, 1), day(2025, 1, 31), 150, "90+", D("2000.00"), opening),
+        (tql, day(2025, 3, 10), day(2025, 4, 9), 82, "61-90", D("800.00"), load7),
+    ]
+    assert rows(report.unfactored) == {
+        ("CHR", None): buckets(d90="300.00"),
+        ("TQL", None): buckets(d90="800.00", over="2000.00"),
+    }
+    # They still tie to the accounts: 2,000.00 + 800.00 + 300.00 = 3,100.00.
+    (totals,) = report.totals
+    assert totals.receivable_balance == sum(totals.unfactored) == D("3100.00")
+
+
+def test_a_credit_that_names_no_invoice_beyond_the_debits_is_one_credit_of_its_date():
+    # TQL pays 4,000.00 on account on 06-20 against 3,000.00 + 800.00 = 3,800.00 that
+    # names no invoice: -200.00 is left, a credit of 06-20 (10 days on the invoice basis).
+    text = full(NO_INVOICE.replace("1000.00 USD", "4000.00 USD"))
+    report = book_of(text).aging(as_of=day(2025, 6, 30), basis="invoice")
+    found = {(x.account, x.invoice_date, x.days, x.amount) for x in report.invoices}
+    assert found == {
+        ("Assets:Receivable:TQL", day(2025, 6, 20), 10, D("-200.00")),
+        ("Assets:Receivable:CHR", day(2025, 3, 15), 107, D("300.00")),
+    }
+
+
+def test_the_text_report_names_the_place_of_each_amount_of_no_invoice():
+    text = full(NO_INVOICE)
+    report = book_of(text).aging(as_of=day(2025, 6, 30), basis="due")
+    output = "\n".join(aging_text(report))
+    opening = text.splitlines().index('2025-01-01 * "Opening balance: TQL\'s loads of December"')
+    assert "name no invoice" in output
+    assert f"Assets:Receivable:TQL 2,000.00 USD (<string>:{opening + 1})" in output
+    assert "net 30 on the due basis" in output
+    # A ledger whose receivable postings all name their invoices says nothing of it.
+    summit = book_of(LEDGERS["SUMMIT"]).aging(as_of=day(2025, 3, 31))
+    assert "name no invoice" not in "\n".join(aging_text(summit))
+
+
+def test_an_amount_of_no_invoice_is_on_the_row_of_its_accounts_customer():
+    # TQL's invoices name their customer "TQL Logistics" (customer:): the opening
+    # balance of its account is on that customer's row, beside INV-1 (not on a row
+    # "TQL" of its own, which a customer's filter could not find).
+    text = full(
+        """
+2025-01-01 open Equity:Opening-Balances
+
+2025-01-01 * "Opening balance"
+  Assets:Receivable:TQL          3000.00 USD
+  Equity:Opening-Balances
+
+2025-03-10 * "TQL" "Load 1"
+  invoice: "INV-1"
+  customer: "TQL Logistics"
+  Assets:Receivable:TQL           800.00 USD
+  Income:Freight
+"""
+    )
+    report = book_of(text).aging(as_of=day(2025, 3, 31), basis="invoice")
+    # 01-01 -> 03-31: 89 days (61-90); 03-10: 21 days (1-30).
+    assert rows(report.unfactored) == {
+        ("TQL Logistics", None): buckets(d30="800.00", d90="3000.00"),
+    }
