@@ -601,7 +601,7 @@ def _invoice_lines(facts: Facts, window: Window, posted: _Posted) -> _Lives:
             for kind, amount in costs.in_period.items():
                 fees[kind] += amount
         for spell in costs.spells:
-            if window.holds(spell.end) and (not factor or spell.factor == factor):
+            if window.holds(spell.closed_on) and (not factor or spell.factor == factor):
                 mine = _tally(by_factor, (spell.factor, currency))
                 mine.close(spell.fees, spell.advance, spell.advance * spell.days)
         whole = _whole_life(facts, number, costs)
@@ -629,8 +629,10 @@ def _whole_life(facts: Facts, number: str, costs: InvoiceFees) -> InvoiceCost | 
     spells = [s for s in costs.spells if s.factor == factor] if factor else costs.spells
     if not spells:
         return None
+    # In the period the invoice closed in (the factor's report), its days to the day
+    # it was paid in full.
     closed_on = spells[-1].end
-    if closed_on is None or not costs.window.holds(closed_on):
+    if closed_on is None or not costs.window.holds(spells[-1].closed_on):
         return None
     fees = Fees(**costs.whole)
     days = max((closed_on - spells[0].start).days, 1)
