@@ -148,7 +148,7 @@ class Facts:
 class ToldOwner:
     """Whose posting one is that names no invoice, on an account factors share
     (``sharers``: account -> the factors' keys), by what its entry tells: a link to an
-    invoice a factor bought, a posting to one of the factor's own accounts (its reserve,
+    invoice a factor held on its day, a posting to one of the factor's own accounts (its reserve,
     its clearing), its payee or narration naming the factor ("Summit wire fee"), as
     ``_others_cost`` tells a factor's posting on an account it shares with other costs.
     Only one of the factors that share the account, and only when the entry tells one:
@@ -163,8 +163,12 @@ class ToldOwner:
         entry = facts.entries[line.index]
         if type(entry) is not data.Transaction:
             return None
-        states = facts.settlement.states
-        told = {states[link].factor for link in entry.links if link in states}
+        # A linked invoice tells the factor that held it on the posting's day (before a
+        # buyout, the old one).
+        told: set[str | None] = set()
+        for link in entry.links:
+            snap = facts.snap(link, line.date)
+            told.add(snap.factor if snap is not None else None)
         for posting in entry.postings:
             told.add(facts.factor_of_account.get(posting.account))
         text = f"{entry.payee or ''} {entry.narration or ''}"

@@ -14,8 +14,9 @@ import json
 from decimal import Decimal
 
 import pytest
+import test_buyout
 from conftest import book_of
-from report_ledgers import LEDGERS
+from report_ledgers import LEDGERS, full
 
 from beancount_factoring.reports import UnknownFactor
 from beancount_factoring.reports.model import (
@@ -523,3 +524,21 @@ def test_two_factors_sharing_a_reserve_account_each_tie_to_their_part():
         ("Summit", "USD"): (D("0"), D("0.00"), D("0.00")),
         ("(no factor)", "USD"): (D("0"), D("5.00"), D("5.00")),
     }
+
+
+def test_a_deposit_on_a_shared_reserve_is_the_factor_s_that_held_its_invoices_that_day():
+    # Lakeshore funds INV-1 (2,000.00) and INV-2 (1,000.00) on 06-11 in one deposit: 5% =
+    # 100.00 + 50.00 = 150.00 on the reserve account it shares with Pinecrest, which
+    # buys both out on 07-01. On 06-30 the 150.00 is Lakeshore's, whoever holds the
+    # invoices later. (The buyout nets Lakeshore's 150.00 out and Pinecrest's 60.00 in
+    # as one posting of -90.00 that names no invoice and whose entry names both factors.)
+    text = test_buyout.LEDGER.replace(
+        "  bank: Assets:Bank:Checking\n",
+        "  bank: Assets:Bank:Checking\n  reserve: Assets:Factoring:Reserve\n",
+    ).replace("Assets:Factoring:Pinecrest:Reserve", "Assets:Factoring:Reserve")
+    book = book_of(full(text))
+    assert book.facts.errors == []
+    report = book.reserve(as_of=day(2025, 6, 30))
+    assert [(f.factor, f.held, f.account_balance) for f in report.factors] == [
+        ("Lakeshore", D("150.00"), D("150.00"))
+    ]
