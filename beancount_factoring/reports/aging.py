@@ -93,6 +93,7 @@ def _line(
     basis: str,
     funded_on: datetime.date | None = None,
     recourse_left: int | None = None,
+    account: str | None = None,
 ) -> AgingInvoice:
     invoice = facts.book.invoices[number]
     reference = invoice.entry.date
@@ -104,7 +105,7 @@ def _line(
         customer=invoice.customer,
         factor=facts.display(factor) if factor else None,
         currency=invoice.face.currency,
-        account=invoice.account,
+        account=account or invoice.account,
         state=state,
         amount=amount,
         invoice_date=invoice.entry.date,
@@ -125,6 +126,8 @@ ByCurrency = dict[str, Decimal]
 Loose = dict[tuple[str, str], list[tuple[datetime.date, int, Decimal]]]
 UNATTRIBUTED_SHOWN = 10
 """How many amounts of no invoice the report's notice names, with their places."""
+# Per invoice, what each receivable account holds of it.
+Held = dict[str, dict[str, Decimal]]
 
 
 def aging_report(
@@ -133,8 +136,8 @@ def aging_report(
     """The aging report; ``factor`` (a key) narrows the factored table only."""
     if basis not in BASES:
         raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
-    ours, loose, balances = _receivables(facts, as_of)
-    lines, pledged = _our_lines(facts, ours, as_of, basis)
+    ours, loose, balances, held = _receivables(facts, as_of)
+    lines, pledged = _our_lines(facts, ours, as_of, basis, held)
     lines += _unattributed_lines(facts, loose, as_of, basis)
     factored_lines, outstanding, scheduled = _factored_lines(facts, as_of, factor, basis)
     lines += factored_lines
@@ -167,33 +170,46 @@ def aging_report(
 
 def _receivables(
     facts: Facts, as_of: datetime.date
-) -> tuple[dict[str, Decimal], Loose, ByCurrency]:
-    """The receivables to the date: per invoice, per account naming no invoice, per currency."""
+) -> tuple[dict[str, Decimal], Loose, ByCurrency, Held]:
+    """The receivables to the date: per invoice, per account naming no invoice, per currency,
+    and per invoice the accounts that hold it."""
     ours: dict[str, Decimal] = {}
     loose: Loose = {}
     balances: ByCurrency = {}
+    held: Held = {}
     for line, number, amount in facts.receivable:
         if line.date > as_of:
             continue
         balances[line.currency] = balances.get(line.currency, ZERO) + amount
         if number is not None:
             ours[number] = ours.get(number, ZERO) + amount
+            accounts = held.setdefault(number, {})
+            accounts[line.account] = accounts.get(line.account, ZERO) + amount
         else:
             loose.setdefault((line.account, line.currency), []).append(
                 (line.date, line.index, amount)
             )
-    return ours, loose, balances
+    return ours, loose, balances, held
+
+
+def _holder(held: dict[str, Decimal]) -> str | None:
+    """The account that holds an invoice (a chargeback moves it to the recourse
+    receivable): the one that holds the most of it; None if none holds any."""
+    found = max(held.items(), key=lambda item: abs(item[1]), default=None)
+    return found[0] if found is not None and found[1] else None
 
 
 def _our_lines(
-    facts: Facts, ours: dict[str, Decimal], as_of: datetime.date, basis: str
+    facts: Facts, ours: dict[str, Decimal], as_of: datetime.date, basis: str, holders: Held
 ) -> tuple[list[AgingInvoice], ByCurrency]:
-    """The lines of the invoices we hold, and the receivables pledged under the loan model."""
+    """The lines of the invoices we hold, each on the account that holds it, and the
+    receivables pledged under the loan model."""
     lines: list[AgingInvoice] = []
     pledged: ByCurrency = {}
     for number, amount in ours.items():
         if not amount:
             continue
+        account = _holder(holders.get(number, {}))
         snap = facts.snap(number, as_of)
         if snap is not None and _pledged(snap):
             invoice = facts.book.invoices[number]
@@ -206,10 +222,10 @@ def _our_lines(
             amount -= share
             if not amount:
                 continue
-            lines.append(_line(facts, number, None, OPEN, amount, as_of, basis))
+            lines.append(_line(facts, number, None, OPEN, amount, as_of, basis, account=account))
             continue
         state = CHARGED_BACK if snap is not None and snap.charged_back_on else OPEN
-        lines.append(_line(facts, number, None, state, amount, as_of, basis))
+        lines.append(_line(facts, number, None, state, amount, as_of, basis, account=account))
     return lines, pledged
 
 

@@ -43,9 +43,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from beancount.core import data
-
-from beancount_factoring.reports.facts import Facts, Line
+from beancount_factoring.reports.facts import Facts, Line, ToldOwner
 from beancount_factoring.reports.model import (
     DEDUCTION_KINDS,
     FEE_KINDS,
@@ -290,7 +288,7 @@ def _posted(
     # That of a later wire paying the rest of a schedule funds none: read from its posting.
     fundings = {id(state.funded_by) for state in states.values() if state.funded_by is not None}
     holders = _Holders(facts)
-    told = _ToldOwner(facts)
+    told = ToldOwner(facts, _fee_sharers(facts))
     # Per transaction, its fee postings with their factors: the VAT beside them is theirs.
     fee_owners: dict[int, list[tuple[str, Line]]] = {}
     for account in sorted(facts.fee_accounts):
@@ -436,40 +434,18 @@ class _Holders:
         return found
 
 
-class _ToldOwner:
-    """Whose fee a posting that names no invoice is, on an account factors share, by
-    what its entry tells: a link to an invoice a factor bought, a posting to one of the
-    factor's own accounts (its reserve, its clearing), its payee or narration naming the
-    factor ("Summit wire fee"), as ``facts._others_cost`` tells a factor's posting on an
-    account it shares with other costs. Only one of the factors that share the account,
-    and only when the entry tells one: else None (the report's ``NO_FACTOR`` line)."""
-
-    def __init__(self, facts: Facts) -> None:
-        self.facts = facts
-        # The factors whose fee accounts each account is.
-        self.sharers: dict[str, set[str]] = {}
-        for agreement in facts.book.agreements.latest():
-            key = agreement.name.strip().lower()
-            for account in (
-                agreement.fees,
-                agreement.invoice_fee_account,
-                agreement.transfer_fee_account,
-            ):
-                self.sharers.setdefault(account, set()).add(key)
-
-    def owner(self, line: Line) -> str | None:
-        facts = self.facts
-        entry = facts.entries[line.index]
-        if type(entry) is not data.Transaction:
-            return None
-        states = facts.settlement.states
-        told = {states[link].factor for link in entry.links if link in states}
-        for posting in entry.postings:
-            told.add(facts.factor_of_account.get(posting.account))
-        text = f"{entry.payee or ''} {entry.narration or ''}"
-        told.update(facts.book.agreements.factor_of_payee(text, by_name=True))
-        found = told & self.sharers.get(line.account, set())
-        return next(iter(found)) if len(found) == 1 else None
+def _fee_sharers(facts: Facts) -> dict[str, set[str]]:
+    """The factors whose fee accounts each account is."""
+    sharers: dict[str, set[str]] = {}
+    for agreement in facts.book.agreements.latest():
+        key = agreement.name.strip().lower()
+        for account in (
+            agreement.fees,
+            agreement.invoice_fee_account,
+            agreement.transfer_fee_account,
+        ):
+            sharers.setdefault(account, set()).add(key)
+    return sharers
 
 
 def _with_number(line: Line, number: Decimal) -> Line:
@@ -600,7 +576,7 @@ def _invoice_lines(facts: Facts, window: Window, posted: _Posted) -> _Lives:
             for kind, amount in costs.in_period.items():
                 fees[kind] += amount
         for spell in costs.spells:
-            if window.holds(spell.end) and (not factor or spell.factor == factor):
+            if window.holds(spell.closed_on) and (not factor or spell.factor == factor):
                 mine = _tally(by_factor, (spell.factor, currency))
                 mine.close(spell.fees, spell.advance, spell.advance * spell.days)
         whole = _whole_life(facts, number, costs)
@@ -644,8 +620,10 @@ def _whole_life(facts: Facts, number: str, costs: InvoiceFees) -> InvoiceCost | 
     spells = [s for s in costs.spells if s.factor == factor] if factor else costs.spells
     if not spells:
         return None
+    # In the period the invoice closed in (the factor's report), its days to the day
+    # it was paid in full.
     closed_on = spells[-1].end
-    if closed_on is None or not costs.window.holds(closed_on):
+    if closed_on is None or not costs.window.holds(spells[-1].closed_on):
         return None
     fees = Fees(**costs.whole)
     days = max((closed_on - spells[0].start).days, 1)

@@ -145,6 +145,38 @@ class Facts:
         return found
 
 
+class ToldOwner:
+    """Whose posting one is that names no invoice, on an account factors share
+    (``sharers``: account -> the factors' keys), by what its entry tells: a link to an
+    invoice a factor held on its day, a posting to one of the factor's own accounts (its reserve,
+    its clearing), its payee or narration naming the factor ("Summit wire fee"), as
+    ``_others_cost`` tells a factor's posting on an account it shares with other costs.
+    Only one of the factors that share the account, and only when the entry tells one:
+    else None (the reports' ``NO_FACTOR`` line)."""
+
+    def __init__(self, facts: Facts, sharers: dict[str, set[str]]) -> None:
+        self.facts = facts
+        self.sharers = sharers
+
+    def owner(self, line: Line) -> str | None:
+        facts = self.facts
+        entry = facts.entries[line.index]
+        if type(entry) is not data.Transaction:
+            return None
+        # A linked invoice tells the factor that held it on the posting's day (before a
+        # buyout, the old one).
+        told: set[str | None] = set()
+        for link in entry.links:
+            snap = facts.snap(link, line.date)
+            told.add(snap.factor if snap is not None else None)
+        for posting in entry.postings:
+            told.add(facts.factor_of_account.get(posting.account))
+        text = f"{entry.payee or ''} {entry.narration or ''}"
+        told.update(facts.book.agreements.factor_of_payee(text, by_name=True))
+        found = told & self.sharers.get(line.account, set())
+        return next(iter(found)) if len(found) == 1 else None
+
+
 def source_of(meta: dict[str, Any] | None) -> Source:
     meta = meta or {}
     return Source(str(meta.get("filename", "<unknown>")), int(meta.get("lineno", 0) or 0))

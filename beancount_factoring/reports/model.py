@@ -131,9 +131,11 @@ class FactorReserve:
 
     ``held`` is the sum of the invoices' ``held``; ``account_balance`` the
     balance of the factor's reserve account(s) from the ledger's postings as of
-    the date; ``unexplained`` = ``account_balance`` - ``held`` (zero on a
-    ledger whose reserve postings all come from the plugin's splits; a release
-    that matched nothing or a hand-written reserve posting shows here).
+    the date (on an account factors share, the factor's own postings; those no entry
+    gives to a factor make a line of their own, ``factor`` ``NO_FACTOR``);
+    ``unexplained`` = ``account_balance`` - ``held`` (zero on a ledger whose reserve
+    postings all come from the plugin's splits; a release that matched nothing or a
+    hand-written reserve posting shows here).
     ``history`` is the account balance at the end of each day it changed, up
     to the date. ``by_status`` sums ``held`` per status: awaiting collection,
     release due and overdue always, forfeited and released only if one of their

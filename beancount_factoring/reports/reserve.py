@@ -19,13 +19,14 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from beancount_factoring.ledger.book import Invoice
-from beancount_factoring.reports.facts import Facts, Snap
+from beancount_factoring.reports.facts import Facts, Line, Snap, ToldOwner
 from beancount_factoring.reports.model import (
     AWAITING_COLLECTION,
     FORFEIT_CHARGEBACK,
     FORFEIT_CREDIT_LOSS,
     FORFEIT_SHORT_PAY,
     FORFEITED,
+    NO_FACTOR,
     OVERDUE,
     RELEASE_DUE,
     RELEASED,
@@ -259,13 +260,15 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
         line = reserve_line(facts, number, as_of, typical, history)
         if line is not None:
             lines.setdefault((snap.factor, line.currency), []).append(line)
+    owners = _SharedReserves(facts)
     accounts: dict[str, tuple[str, ...]] = {}
     for key in facts.book.agreements.names():
         if factor and key != factor:
             continue
         accounts[key] = tuple(dict.fromkeys(a.reserve for a in facts.agreements_of(key)))
         for line_ in facts.account_lines(accounts[key], as_of):
-            lines.setdefault((key, line_.currency), [])
+            if owners.owner(line_, key) == key:
+                lines.setdefault((key, line_.currency), [])
     result = []
     for (key, currency), invoices in sorted(lines.items()):
         # A factor with an agreement per currency keeps each currency's reserve apart.
@@ -286,12 +289,65 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
                 if name not in own and _holds(facts, name, currency, as_of)
             ]
         names = tuple(dict.fromkeys(own)) or accounts.get(key, ())
-        balance, points = _balances(facts, names, currency, as_of)
+        balance, points = _balances(facts, names, currency, as_of, owners.keeper(key))
         invoices.sort(key=lambda line: (line.funded_on, line.invoice))
         result.append(
             _factor_reserve(facts.display(key), currency, names, invoices, balance, points)
         )
+    result.extend(_unclaimed(facts, owners, as_of, factor))
     return ReserveReport(as_of=as_of, factors=tuple(result))
+
+
+class _SharedReserves:
+    """Whose each posting is on a reserve account factors share: the factor that held the
+    invoice it names on its day, else the one its entry tells (``ToldOwner``), else
+    None. On an account of one factor's, every posting is that factor's."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        sharers: dict[str, set[str]] = {}
+        for agreement in facts.book.agreements.latest():
+            sharers.setdefault(agreement.reserve, set()).add(agreement.name.strip().lower())
+        self.sharers = {name: keys for name, keys in sharers.items() if len(keys) > 1}
+        self.told = ToldOwner(facts, self.sharers)
+        self.found: dict[int, str | None] = {}
+
+    def owner(self, line: Line, key: str) -> str | None:
+        """The factor whose posting ``line`` is (``key``, on an account it alone has)."""
+        if line.account not in self.sharers:
+            return key
+        found = id(line)
+        if found not in self.found:
+            snap = self.facts.snap(line.invoice, line.date) if line.invoice else None
+            if snap is not None and snap.factor in self.sharers[line.account]:
+                self.found[found] = snap.factor
+            else:
+                self.found[found] = self.told.owner(line)
+        return self.found[found]
+
+    def keeper(self, key: str | None) -> Callable[[Line], bool]:
+        """Whether a posting is the factor ``key``'s (None: no factor's)."""
+        return lambda line: self.owner(line, "") == key if line.account in self.sharers else True
+
+
+def _unclaimed(
+    facts: Facts, owners: _SharedReserves, as_of: datetime.date, factor: str | None
+) -> list[FactorReserve]:
+    """Per currency, what is on reserve accounts factors share that no entry gives to one
+    of them (interest the bank credited, a charge written by hand naming no factor): a
+    ``NO_FACTOR`` line, so that the factors' lines still add up to the accounts. With
+    ``factor``, that of the accounts it shares."""
+    names = tuple(
+        sorted(name for name, keys in owners.sharers.items() if not factor or factor in keys)
+    )
+    currencies = sorted({line.currency for line in facts.account_lines(names, as_of)})
+    result = []
+    for currency in currencies:
+        keep = owners.keeper(None)
+        balance, points = _balances(facts, names, currency, as_of, keep)
+        if points:
+            result.append(_factor_reserve(NO_FACTOR, currency, names, [], balance, points))
+    return result
 
 
 def _holds(facts: Facts, account: str, currency: str, as_of: datetime.date) -> bool:
@@ -302,14 +358,18 @@ def _holds(facts: Facts, account: str, currency: str, as_of: datetime.date) -> b
 
 
 def _balances(
-    facts: Facts, names: tuple[str, ...], currency: str, as_of: datetime.date
+    facts: Facts,
+    names: tuple[str, ...],
+    currency: str,
+    as_of: datetime.date,
+    keep: Callable[[Line], bool],
 ) -> tuple[Decimal, list[BalancePoint]]:
-    """The reserve accounts' balance in ``currency`` as of the date, and at the end of each
-    day it changed."""
+    """The reserve accounts' balance in ``currency`` as of the date (the postings ``keep``
+    keeps), and at the end of each day it changed."""
     history: list[BalancePoint] = []
     balance = ZERO
     for posting in facts.account_lines(names, as_of):
-        if posting.currency != currency:
+        if posting.currency != currency or not keep(posting):
             continue
         balance += posting.number
         if history and history[-1].date == posting.date:

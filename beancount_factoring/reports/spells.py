@@ -65,13 +65,21 @@ class Window:
 @dataclass(slots=True)
 class Spell:
     """The time an invoice spent with one factor: from its funding (or the buyout) to the
-    day it left that factor (buyout, collection, chargeback, credit loss; None: not yet)."""
+    day it left that factor (buyout, collection, chargeback, credit loss; None: not yet).
+
+    ``end`` ends the days the advance was out: for a collection, the day the invoice was
+    paid in full (to us, perhaps, before the factor's report). ``closed_on`` is the day
+    the books say the spell ended (the factor's report of the collection, the chargeback,
+    the loss, the buyout): only from then is its fee final, so the period that holds it
+    is the one the spell closed in, and each invoice closes in exactly one period.
+    """
 
     factor: str
     advance: Decimal
     start: datetime.date
     end: datetime.date | None = None
     fees: Decimal = ZERO
+    closed_on: datetime.date | None = None
 
     @property
     def days(self) -> int:
@@ -147,13 +155,14 @@ class InvoiceFees:
         self.pending.clear()
 
     def start(self, factor: str, advance: Decimal, date: datetime.date) -> None:
-        if self.spells and self.spells[-1].end is None:
-            self.spells[-1].end = date
+        self.end(date)
         self.spells.append(Spell(factor, advance, date))
 
-    def end(self, date: datetime.date) -> None:
+    def end(self, date: datetime.date, closed_on: datetime.date | None = None) -> None:
+        """End the current spell's days on ``date``, closed on ``closed_on`` (that day)."""
         if self.spells and self.spells[-1].end is None:
             self.spells[-1].end = date
+            self.spells[-1].closed_on = closed_on or date
 
     def book(self, fee: Booked) -> None:
         """A posted fee: to the spell of its factor that ran on its day, else the first."""
@@ -231,7 +240,7 @@ def _step(result: InvoiceFees, previous: Snap | None, snap: Snap, transfer: Deci
         # before the factor's report) or closed short: the fee ran that long. (Paid to
         # us before the funding, the spell ends the day it began.)
         paid_on = snap.paid_in_full_on or snap.collected_on
-        result.end(max(paid_on, result.spells[-1].start))
+        result.end(max(paid_on, result.spells[-1].start), snap.collected_on)
     if snap.lost_on and (previous is None or not previous.lost_on):
         _lost(result, snap, snap.lost_on)
     if snap.released_on and (previous is None or not previous.released_on):

@@ -14,6 +14,7 @@ from report_ledgers import GROUPED, LEDGERS, full
 from beancount_factoring.reports import compute
 from beancount_factoring.reports.aging import bucket_of
 from beancount_factoring.reports.model import BUCKETS, CHARGED_BACK, FUNDED, OPEN, UNATTRIBUTED
+from beancount_factoring.reports.render import render
 from beancount_factoring.reports.text import aging_text
 from beancount_factoring.settlement import history
 
@@ -250,6 +251,28 @@ def test_a_payment_on_the_recourse_receivable_pays_the_invoice_charged_back_ther
     assert rows(report.unfactored) == {("Echo", None): buckets(d30="700.00", d60="1500.00")}
     (totals,) = report.totals
     assert totals.receivable_balance == sum(totals.unfactored) == D("2200.00")
+
+
+def test_an_invoice_charged_back_is_aged_on_the_account_that_holds_it():
+    # INV-1's 1,500.00 is on Assets:Receivable:Recourse:Echo (2,000.00 moved there by
+    # the chargeback, 500.00 paid there); Assets:Receivable:Echo holds INV-2's 700.00
+    # alone. Each line names the account that holds it, so the lines of each account
+    # add up to that account's balance (in the CSV too).
+    report = book_of(full(RECOURSE)).aging(as_of=day(2025, 3, 31), basis="due")
+    assert {x.invoice: x.account for x in report.invoices} == {
+        "INV-1": "Assets:Receivable:Recourse:Echo",
+        "INV-2": "Assets:Receivable:Echo",
+    }
+    header, *rows_ = render(report, "csv").splitlines()
+    cells = [row.split(",") for row in rows_ if ",INV-1," in row]
+    (inv1,) = [dict(zip(header.split(","), row, strict=True)) for row in cells]
+    assert (inv1["account"], inv1["amount"]) == ("Assets:Receivable:Recourse:Echo", "1500.00")
+    # Before the chargeback, INV-1 is the factor's, on no receivable of ours.
+    before = book_of(full(RECOURSE)).aging(as_of=day(2025, 2, 9), basis="due")
+    assert {x.invoice: (x.account, x.factor) for x in before.invoices} == {
+        "INV-1": ("Assets:Receivable:Echo", "Summit"),
+        "INV-2": ("Assets:Receivable:Echo", None),
+    }
 
 
 PAID_IN_PARTS = """

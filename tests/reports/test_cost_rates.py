@@ -631,6 +631,50 @@ def test_a_part_paid_to_us_counts_to_the_day_the_rest_was_paid(model):
     assert (echo.average_from_funding, echo.short_paid) == (D(60), D(0))
 
 
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_an_invoice_paid_to_us_closes_in_the_month_the_factor_reports_it(model):
+    # Paid to us in full on February 15, reported collected by Summit on March 3: as of
+    # February 28 nothing says the invoice is closed (its fee is not final); it closes in
+    # March, with its days to February 15. February + March = February to March.
+    text = test_accruals.OPENS + test_accruals.with_model(test_accruals.PAID_TO_US, model)
+    book, _ = book_of(text, opens=False)
+    february = book.cost(day(2025, 2, 28), start=day(2025, 2, 1))
+    march = book.cost(day(2025, 3, 31), start=day(2025, 3, 1))
+    both = book.cost(day(2025, 3, 31), start=day(2025, 2, 1))
+    # February: nothing closed (and, under cash timing, no fee booked either).
+    assert (closed(february), february.by_invoice, february.days_to_pay) == (0, (), ())
+    # March: one invoice closed, 36 x 6.00 = 216.00 of fees over 9,000.00 x 36 days.
+    (mar,) = march.by_factor
+    assert (mar.closed, mar.closed_fees, mar.dollar_days) == (1, D("216.00"), D(9000) * 36)
+    (invoice,) = march.by_invoice
+    assert (invoice.closed_on, invoice.days) == (day(2025, 2, 15), 36)
+    (tql,) = march.days_to_pay
+    assert (tql.collected, tql.average_from_funding) == (1, D(36))
+    (customer,) = march.by_customer
+    assert (customer.closed, customer.closed_fees) == (1, D("216.00"))
+    assert closed(february) + closed(march) == closed(both) == 1
+
+
+def closed(report: CostReport) -> int:
+    """The invoices the factors' lines count closed in the report's period."""
+    return sum(line.closed for line in report.by_factor)
+
+
+def test_an_invoice_paid_to_us_before_its_funding_closes_when_collected():
+    # Paid to us March 6, funded March 7, reported collected May 20: it closes in the
+    # period that holds May 20, not in one that ends on March 14 (not collected yet)
+    # nor in one from March 15 (its one day, March 7, is before it).
+    text = test_accruals.OPENS + test_accruals.BEFORE_FUNDING
+    book, _ = book_of(text, opens=False)
+    first = book.cost(day(2025, 3, 14), start=day(2025, 3, 1))
+    rest = book.cost(day(2025, 5, 31), start=day(2025, 3, 15))
+    assert (first.by_invoice, closed(first)) == ((), 0)
+    (invoice,) = rest.by_invoice
+    # 40.00 / (1,800.00 x 1) x 365, as over the whole ledger.
+    assert (invoice.closed_on, invoice.days, invoice.fees.total) == (day(2025, 3, 7), 1, D(40))
+    assert closed(rest) == 1
+
+
 def test_paid_to_us_before_the_funding_counts_one_day():
     text = test_accruals.OPENS + test_accruals.BEFORE_FUNDING
     book, _ = book_of(text, opens=False)

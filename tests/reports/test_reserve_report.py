@@ -14,8 +14,9 @@ import json
 from decimal import Decimal
 
 import pytest
+import test_buyout
 from conftest import book_of
-from report_ledgers import LEDGERS
+from report_ledgers import LEDGERS, full
 
 from beancount_factoring.reports import UnknownFactor
 from beancount_factoring.reports.model import (
@@ -429,4 +430,115 @@ def test_a_reserve_a_short_pay_used_up_reads_forfeited_everywhere(model: str) ->
         AWAITING_COLLECTION,
         RELEASE_DUE,
         OVERDUE,
+    ]
+
+
+# Two factors keep their reserves on one account. Summit (90%, flat 2%) funds INV-1
+# (1,000.00): 900.00 - 20.00 = 880.00, reserve 100.00. Lakeshore (80%, flat 3%) funds
+# INV-2 (1,000.00): 800.00 - 30.00 = 770.00, reserve 200.00. Summit releases INV-1's
+# 100.00 on 04-05; the bank credits 5.00 of interest to the account, naming no factor.
+SHARED_RESERVE = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Assets:Receivable:CHR
+2025-01-01 open Income:Freight
+2025-01-01 open Income:Interest
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  reserve: Assets:Factoring:Reserve
+  fees: Expenses:Factoring:Fees
+
+2025-01-01 custom "factoring-agreement" "Lakeshore"
+  advance-rate: 0.80
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "LAKESHORE"
+  bank: Assets:Bank:Checking
+  reserve: Assets:Factoring:Reserve
+  fees: Expenses:Factoring:Fees
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-03 * "CHR" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:CHR        1000.00 USD
+  Income:Freight
+
+2025-03-05 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+  Assets:Bank:Checking         880.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-06 * "LAKESHORE" "ACH INV-2" ^INV-2
+  Assets:Bank:Checking         770.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-04-01 * "TQL" "paid" ^INV-1
+  factoring: "collected"
+
+2025-04-05 * "SUMMIT FUNDING" "Rebate INV-1" ^INV-1
+  Assets:Bank:Checking          100.00 USD
+  Assets:Factoring:Reserve
+
+2025-04-10 * "First Bank" "Interest"
+  Assets:Factoring:Reserve        5.00 USD
+  Income:Interest
+"""
+
+
+def test_two_factors_sharing_a_reserve_account_each_tie_to_their_part():
+    book = book_of(SHARED_RESERVE)
+    assert book.facts.errors == []
+
+    def figures(report):
+        return {
+            (f.factor, f.currency): (f.held, f.account_balance, f.unexplained)
+            for f in report.factors
+        }
+
+    # March 31: Summit's 100.00 and Lakeshore's 200.00 = the account's 300.00.
+    assert figures(book.reserve(as_of=day(2025, 3, 31))) == {
+        ("Lakeshore", "USD"): (D("200.00"), D("200.00"), D("0")),
+        ("Summit", "USD"): (D("100.00"), D("100.00"), D("0")),
+    }
+    # April 30: Summit's released (100.00 - 100.00 = 0.00); the 5.00 of interest names
+    # no factor, on a line of its own: 200.00 + 0.00 + 5.00 = the account's 205.00.
+    report = book.reserve(as_of=day(2025, 4, 30))
+    assert figures(report) == {
+        ("Lakeshore", "USD"): (D("200.00"), D("200.00"), D("0")),
+        ("Summit", "USD"): (D("0"), D("0.00"), D("0.00")),
+        ("(no factor)", "USD"): (D("0"), D("5.00"), D("5.00")),
+    }
+    assert "unexplained 5.00" in render(report, "text")
+    # One factor's report: its part, and the part of the account it shares no one claims.
+    assert figures(book.reserve(as_of=day(2025, 4, 30), factor="Summit")) == {
+        ("Summit", "USD"): (D("0"), D("0.00"), D("0.00")),
+        ("(no factor)", "USD"): (D("0"), D("5.00"), D("5.00")),
+    }
+
+
+def test_a_deposit_on_a_shared_reserve_is_the_factor_s_that_held_its_invoices_that_day():
+    # Lakeshore funds INV-1 (2,000.00) and INV-2 (1,000.00) on 06-11 in one deposit: 5% =
+    # 100.00 + 50.00 = 150.00 on the reserve account it shares with Pinecrest, which
+    # buys both out on 07-01. On 06-30 the 150.00 is Lakeshore's, whoever holds the
+    # invoices later. (The buyout nets Lakeshore's 150.00 out and Pinecrest's 60.00 in
+    # as one posting of -90.00 that names no invoice and whose entry names both factors.)
+    text = test_buyout.LEDGER.replace(
+        "  bank: Assets:Bank:Checking\n",
+        "  bank: Assets:Bank:Checking\n  reserve: Assets:Factoring:Reserve\n",
+    ).replace("Assets:Factoring:Pinecrest:Reserve", "Assets:Factoring:Reserve")
+    book = book_of(full(text))
+    assert book.facts.errors == []
+    report = book.reserve(as_of=day(2025, 6, 30))
+    assert [(f.factor, f.held, f.account_balance) for f in report.factors] == [
+        ("Lakeshore", D("150.00"), D("150.00"))
     ]
