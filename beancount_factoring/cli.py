@@ -51,6 +51,7 @@ from beancount_factoring.errors import CLI_CODES, coded
 from beancount_factoring.reports import (
     ReconcileReport,
     ReportBook,
+    ReserveReport,
     UnknownFactor,
     UnknownOffer,
     compute,
@@ -409,7 +410,26 @@ def _computed(
             problems = "Open past their grace period:\n"
             problems += "".join(shown(f"  {problem}") + "\n" for problem in report.problems)
         return 1, text, problems
+    if isinstance(report, ReserveReport) and args.format != "text":
+        # The CSV's rows are the invoices: a reserve account the invoices do not explain
+        # (a hand-written posting, a release that matched nothing) is said here, as the
+        # text report's header says it.
+        return 0, text, _unexplained_reserves(report)
     return 0, text, ""
+
+
+def _unexplained_reserves(report: ReserveReport) -> str:
+    """A note of each factor's reserve account balance its invoices do not explain."""
+    lines = [
+        shown(
+            f"  {factor.factor}: account balance {factor.account_balance} "
+            f"{factor.currency}, held {factor.held}, unexplained {factor.unexplained}"
+        )
+        + "\n"
+        for factor in report.factors
+        if factor.unexplained
+    ]
+    return "Reserve not explained by its invoices:\n" + "".join(lines) if lines else ""
 
 
 def run() -> None:

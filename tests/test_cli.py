@@ -465,3 +465,31 @@ def test_aging_is_by_due_date_unless_basis_invoice(tmp_path) -> None:
     assert days == {"INV-5": (60, "31-60"), "INV-6": (51, "31-60")}
     _, text = run("aging", str(path), "--as-of", "2025-06-30", "--by", "invoice")
     assert text.startswith("Aging as of 2025-06-30, by invoice date")
+
+
+def test_a_reserve_its_invoices_do_not_explain_is_said_on_stderr_beside_csv_and_json(
+    tmp_path, capsys
+):
+    # 20.00 taken from Summit's reserve by hand on 04-02 (a monthly charge typed on the
+    # reserve account): the CSV's rows are the invoices, so without a word on stderr the
+    # account's balance, 20.00 under what the invoices hold, would go unseen.
+    by_hand = """
+2025-04-02 open Expenses:Misc
+2025-04-02 * "Summit monthly charge"
+  Assets:Factoring:Summit:Reserve     -20.00 USD
+  Expenses:Misc
+"""
+    ledger = write(tmp_path, LATE + by_hand)
+    for fmt in ("csv", "json"):
+        assert run("reserve", ledger, "--as-of", "2025-04-03", "--format", fmt)[0] == 0
+        err = capsys.readouterr().err
+        assert err.startswith("Reserve not explained by its invoices:\n  Summit: ")
+        assert "unexplained -20.00" in err
+    # The text report says it in its header, and a reserve its invoices explain says
+    # nothing.
+    assert run("reserve", ledger, "--as-of", "2025-04-03")[0] == 0
+    assert capsys.readouterr().err == ""
+    assert (
+        run("reserve", write(tmp_path, LATE), "--as-of", "2025-04-03", "--format", "csv")[0] == 0
+    )
+    assert capsys.readouterr().err == ""
