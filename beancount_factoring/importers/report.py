@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -282,6 +282,11 @@ class Report:
             if first in titles:
                 self._title_again(line, cells, keys)
             kind = self._marked(cells, first, keys, totals) if labelled(first) else None
+            if kind is None and balances is not None:
+                # (A reserve statement's label under its Type or Description column.)
+                kind = balances.labelled(line, cells, labelled)
+                if kind is BALANCE:
+                    continue  # a balance row, checked once every row is read
             if kind is TOTAL:
                 totals.check(line, cells)  # FCT210 if they are not its sums
                 continue
@@ -450,7 +455,7 @@ class Report:
 # The fields a total row adds up; a reserve ledger's total may be its closing balance.
 # What a row labelled with the total marker past its start is (Report._labelled), and
 # the fields that say so: a row's own date or name, or a column that describes rows.
-TOTAL, DATA = "total", "data"
+TOTAL, DATA, BALANCE = "total", "data", "balance"
 IDENTITY = ("date", "batch_date", "invoice_date", "debtor", "debtor_id", "load", "reference")
 DESCRIBING = ("deduction_type", "description", "type", "pay_type", "status")
 # The fields that say whose a row is: given with an amount, a row without its key
@@ -459,6 +464,11 @@ OWNING = ("reference", "debtor", "debtor_id", "load", "invoice_date")
 DATED = ("date", "batch_date")
 # A row of cash the factor holds for no invoice: no invoice number to lose.
 _UNAPPLIED = re.compile(r"unapplied|on account|unidentified|unallocated", re.IGNORECASE)
+# A label a balance row has, but a movement's (`Balance adjustment`, `Balance
+# transfer`), when it stands under the Type or Description column.
+_MOVED_BALANCE = re.compile(
+    r"\s*balance\s+(?!forward|brought|carried|b/f|c/f|as\b|at\b|on\b)[^\W\d_]", re.IGNORECASE
+)
 # A count on a line of totals: `2`, `(2)`, `2 invoices`, `Count: 2`.
 _COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECASE)
 # A cell that is meant as an amount, read or not: a digit after at most a sign, a
@@ -705,6 +715,37 @@ class Balances:
             stated.after = placed
         self._waiting, self._previous = [], None
         return False
+
+    def labelled(self, line: int, cells: list[Cell], total: Callable[[str], object]) -> str | None:
+        """What a row is whose label stands under its Type column, or its Description
+        with the Type empty (`03/31/2025,,,,Subtotal March,$283.25,`, `,Opening
+        Balance,,,,,$0.00`), whether its Date is filled or not: TOTAL for a label that
+        holds the total marker beside a summed figure, BALANCE for a balance row (noted,
+        to be checked), None for a row (a type that says what the row moves, `Fee`; an
+        invoice of its own; a balance label whose amount is not its balance, a movement:
+        `Balance adjustment,($1.00),$79.00`). Without this, a dated subtotal was a row of
+        no type, booked as nothing and never checked."""
+        report = self.report
+        index, count = report.index, len(cells)
+
+        def text(field: str) -> str:
+            position = index.get(field)
+            return text_of(cells[position]) if position is not None and position < count else ""
+
+        label = text("type") or text("description")
+        if not label or text("invoice") or report.profile.meaning(text("type")) != "other":
+            return None
+        if total(label):
+            summed = [index[field] for field in ("amount", "debit", "credit") if field in index]
+            return TOTAL if any(p < count and text_of(cells[p]) for p in summed) else None
+        kind = report.profile.balance_label(label)
+        if kind is None or _MOVED_BALANCE.match(label):
+            return None
+        moved = self._moved(cells)  # (None if a figure cannot be read: a balance row's)
+        if moved is not None and moved[0] and moved[0] != moved[1]:
+            return None
+        self._stated(line, cells, kind)
+        return BALANCE
 
     def _note(self, cells: list[Cell], text: str) -> bool:
         """True for a row with no figure and no type whose Date holds no date (a note:
@@ -955,6 +996,9 @@ class Row:
                 "; if this row is a line of totals or balances, give the profile "
                 "total_marker= a pattern of its label"
             )
+            if self.report.profile.kind == "reserve":
+                # (Its label under the Date, Type or Description column.)
+                message += " (for a balance checked against the rows', balance_marker=)"
         return self.fail(field, message, code="FCT205")
 
     def size(self, field: str) -> Decimal | None:

@@ -85,13 +85,14 @@ def test_each_error_of_a_row_says_how_to_fix_it(tmp_path: Path) -> None:
     cases = [
         ('"$1,825.00",($50.00)', '"-$1,825.00",($50.00)', "Paid", "FCT211", "delete the row"),
         ("Total,,,,,,", "Gesamtsumme,,,,3 invoices,,", "Invoice #", "FCT208", "total_marker="),
-        # The reserve ledger's opening balance, on a line of its own with no amount.
+        # The reserve ledger's opening balance under a label balance_marker does not know,
+        # on a line of its own with no amount (`Opening Balance` is read: test_factor_totals).
         (
             "\n03/03/2025,Purchase",
-            "\n03/01/2025,Opening Balance,,,,,$0.00\n03/03/2025,Purchase",
+            "\n03/01/2025,Brought forward,,,,,$0.00\n03/03/2025,Purchase",
             "Amount",
             "FCT205",
-            "total_marker=",
+            "balance_marker=",
         ),
     ]
     for old, new, column, code, fix in cases:

@@ -413,3 +413,96 @@ def test_a_finnish_reserve_statements_balance_rows_from_the_banks_side(tmp_path:
     error = info.value
     assert (error.line, error.column, error.code) == (13, "Saldo", "FCT210"), str(error)
     assert "'-2 012,07' is not the running balance here, -2112.07" in error.detail
+
+
+# Labels a reserve statement puts under its Type or Description column, not its Date.
+# A dated subtotal whose type is empty was read as a movement of no type (booked as
+# nothing, so a wrong subtotal passed in silence); a balance row so labelled and dated
+# was FCT205 "an amount is required here ... give the profile total_marker=".
+@pytest.mark.parametrize(
+    "row",
+    [
+        "03/31/2025,,,,Subtotal March,$283.25,",  # under Description, type empty
+        "03/31/2025,Subtotal,,,March,$283.25,",  # under Type
+        "03/31/2025,,,,Total for March,$283.25,$283.25",  # with the balance too
+        ",,,,Subtotal March,$283.25,",  # undated (read so before)
+    ],
+)
+def test_a_reserve_subtotal_labelled_under_the_type_or_description(
+    tmp_path: Path, row: str
+) -> None:
+    # March's rows: 201.25 + 82.00 = 283.25 (the balance after them is 283.25 too).
+    plain = postings(RESERVE)
+    path = edited(tmp_path, RESERVE, {MARCH_LAST: f"{MARCH_LAST}{row}\n"})
+    assert postings(path) == plain
+    # 293.25 is neither March's sum nor the balance: FCT210 on its cell.
+    wrong = edited(
+        tmp_path, RESERVE, {MARCH_LAST: f"{MARCH_LAST}{row.replace('283', '293', 1)}\n"}, "w.csv"
+    )
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Amount", "FCT210"), str(error)
+    assert "'$293.25'" in error.detail
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [
+        (",Opening Balance,,,,,$0.00", ",Closing Balance,,,,,$82.00"),
+        ("03/01/2025,Opening Balance,,,,,$0.00", "04/30/2025,Closing Balance,,,,,$82.00"),
+        ("03/01/2025,,,,Opening balance,,$0.00", "04/30/2025,,,,Closing balance,$82.00,$82.00"),
+        ("03/01/2025,,,,Balance forward,$0.00,", "04/30/2025,,,,Ending balance,,$82.00"),
+    ],
+)
+def test_a_reserve_balance_row_labelled_under_the_type_or_description(
+    tmp_path: Path, opening: str, closing: str
+) -> None:
+    """Checked against the running balance (0.00 before the first row, 82.00 after the
+    last) and never booked, as one labelled under the Date column is."""
+    plain = postings(RESERVE)
+    assert postings(balance_rows(tmp_path, opening, closing + "\n")) == plain
+    # A closing balance of 92.00 is not the last row's 82.00: FCT210 on its cell.
+    path = balance_rows(tmp_path, opening, closing.replace("82", "92") + "\n", "w.csv")
+    error = failure(path)
+    assert error.code == "FCT210" and error.line == 9, str(error)
+    assert "92.00" in error.detail and "82.00" in error.detail, error.detail
+
+
+def test_a_row_of_a_movement_type_that_mentions_a_total_stays_a_row(tmp_path: Path) -> None:
+    """A fee whose description holds `total` or `balance` (type `Fee`), and a row of no
+    type whose figures are a movement (its amount is not its balance), are movements."""
+    rows = (
+        "04/10/2025,Fee,ADJ 1,,Total monthly fee,($2.00),$80.00\n"
+        "04/11/2025,,ADJ 2,,Balance adjustment,($1.00),$79.00\n"
+    )
+    after = f"$82.00\n{rows}Total,,,,,$79.00,\n"
+    path = edited(tmp_path, RESERVE, {"$82.00\nTotal,,,,,$82.00,\n": after})
+    entries = LAKESHORE.extract(str(path), [])
+    fees = [e for e in entries if "monthly fee" in getattr(e, "narration", "")]
+    assert [p.units.number for p in fees[0].postings] == [Decimal("2.00"), Decimal("-2.00")]
+    balances = [e.amount.number for e in entries if type(e).__name__ == "Balance"]
+    assert balances[-2:] == [Decimal("80.00"), Decimal("79.00")]
+
+
+def test_a_debit_credit_statement_with_its_balances_under_the_description(
+    tmp_path: Path,
+) -> None:
+    """Copperline's statement says what a row is in its Description (its type column):
+    `Opening balance` there, dated, was FCT205 "neither a debit nor a credit is given"."""
+    profile = profiles.COPPERLINE_RESERVE.replace(sheet=None)
+    importer = FactorReportImporter(profile, "Copperline", bank="Assets:Bank:CAD")
+    header = "Date,Description,Invoice,Reference,Debit,Credit,Balance\n"
+    rows = (
+        "2025-03-03,Reserve on funding,CL-1,F-1,,96.00,96.00\n"
+        "2025-04-08,Reserve rebate,CL-1,R-1,96.00,,0.00\n"
+    )
+    path = tmp_path / "copperline_reserve.csv"
+    path.write_text(
+        header + "2025-03-01,Opening balance,,,,,0.00\n" + rows
+        + "2025-04-30,Closing balance,,,,,0.00\n", encoding="utf-8"
+    )  # fmt: skip
+    entries = importer.extract(str(path), [])
+    assert [type(e).__name__ for e in entries] == ["Transaction", "Balance", "Balance"]
+    path.write_text(header + "2025-03-01,Opening balance,,,,,10.00\n" + rows, encoding="utf-8")
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    assert (info.value.line, info.value.column, info.value.code) == (2, "Balance", "FCT210")
