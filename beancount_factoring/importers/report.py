@@ -471,6 +471,9 @@ _MOVED_BALANCE = re.compile(
 )
 # A count on a line of totals: `2`, `(2)`, `2 invoices`, `Count: 2`.
 _COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECASE)
+# An amount alone, however signed (`2`, `(2)`): a count of rows written so is read as
+# a sum first; `2 invoices` only as a count.
+_AMOUNT = re.compile(r"\(?\d{1,4}\)?")
 # A cell that is meant as an amount, read or not: a digit after at most a sign, a
 # bracket, a currency code and a currency sign (`$10.00 CR`, `(€10.00)`, `USD 10,00-`),
 # not a label that holds a number (`Recourse RF-10309`, `RF-10309`).
@@ -495,8 +498,8 @@ class Totals:
     """
 
     __slots__ = (
-        "_before", "_since", "_unreadable", "balance", "closed", "columns", "footers", "last",
-        "positions", "report",
+        "_before", "_counted", "_since", "_unreadable", "balance", "closed", "columns",
+        "footers", "last", "positions", "report",
     )  # fmt: skip
 
     def __init__(self, report: Report) -> None:
@@ -508,6 +511,9 @@ class Totals:
         self._since = [Decimal(0)] * len(self.columns)
         self._before = [Decimal(0)] * len(self.columns)
         self._unreadable: set[int] = set()
+        # The data rows since the last total, and before it: a count (`Total: 25
+        # invoices` with its 25 under Amount) is one of them.
+        self._counted = [0, 0]
         # The last data row's cells, and where its balance stands: a reserve ledger's
         # total may be its closing balance.
         self.last: list[Cell] = []
@@ -582,6 +588,7 @@ class Totals:
         """Add a data row's figures (in line: this runs for every row of the file). A
         cell that cannot be read is the row's own reading's error."""
         self.last, self.closed = cells, None
+        self._counted[0] += 1
         count, since, numbers = len(cells), self._since, self.report.numbers
         for slot, position in self.positions:
             value = cells[position] if position < count else ""
@@ -602,35 +609,55 @@ class Totals:
         """ImportFailure if a filled cell of the total row is neither sum."""
         for slot, (field, position) in enumerate(self.columns):
             value = cells[position] if position < len(cells) else ""
-            if not text_of(value):
+            text = text_of(value)
+            if not text:
                 continue
-            total = self._number(line, field, cells, position)
-            if total is None or slot in self._unreadable:
-                continue  # (a row's cell its reading does not need: nothing to compare)
+            counted = self._counted
+            count = int(re.sub(r"\D", "", text)) if _COUNT.fullmatch(text) else None
+            if count in (counted[0], counted[0] + counted[1]):
+                continue  # a count of the rows, not a sum: `Total: 2 invoices` (checked)
+            if count is not None and not _AMOUNT.fullmatch(text):
+                total = None  # (`2 invoices`: a count, said so below)
+            else:
+                total = self._number(line, field, cells, position)
+                if total is None or slot in self._unreadable:
+                    continue  # (a row's cell its reading does not need: nothing to compare)
             since = self._since[slot]
             overall = self._before[slot] + since
-            if abs(total - since) < HALF_CENT or abs(total - overall) < HALF_CENT:
+            if total is not None and (
+                abs(total - since) < HALF_CENT or abs(total - overall) < HALF_CENT
+            ):
                 continue
-            if field == "amount" and self.report.profile.kind == "reserve":
+            if total is not None and field == "amount" and self.report.profile.kind == "reserve":
                 closing = self._closing()
                 if closing is None or abs(total - closing) < HALF_CENT:
                     continue  # a reserve ledger's total may be its closing balance
-            raise self.report.fail(
-                line, field, self._differs(text_of(value), since), code="FCT210"
-            )
+            raise self.report.fail(line, field, self._differs(text, since, count), code="FCT210")
         self._before = [
             before + since for before, since in zip(self._before, self._since, strict=True)
         ]
         self.closed = self._since
         self._since = [Decimal(0)] * len(self.columns)
         self.footers = []
+        self._counted = [0, self._counted[0] + self._counted[1]]
 
-    def _differs(self, total: str, since: Decimal) -> str:
-        """FCT210's message: a total that is not the sum of its rows (and footers)."""
+    def _differs(self, total: str, since: Decimal, count: int | None) -> str:
+        """FCT210's message: a total that is not the sum of its rows (and footers), nor,
+        written as a count (`25`, `25 invoices`), their number."""
         message = (
             f"the report's total {total!r} is not the sum of its rows, {since}: a row is "
             "missing or counted twice; download the report again"
         )
+        if count is not None:
+            rows, before = self._counted
+            every = f" ({rows + before} in all)" if before else ""
+            message = (
+                f"the report's total {total!r} reads as a count of rows, not an amount (the "
+                f"rows sum to {since}), and it counts {count} where the total stands below "
+                f"{rows} rows{every}: a row is missing or counted twice (download the "
+                "report again), or it counts something else (invoices paid in several "
+                "rows): then delete the count from the total's row"
+            )
         if self.footers:
             lines = ", ".join(map(str, self.footers[:5]))
             message += (

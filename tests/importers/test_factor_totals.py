@@ -506,3 +506,32 @@ def test_a_debit_credit_statement_with_its_balances_under_the_description(
     with pytest.raises(ImportFailure) as info:
         importer.extract(str(path), [])
     assert (info.value.line, info.value.column, info.value.code) == (2, "Balance", "FCT210")
+
+
+COLLECTIONS_TOTAL = 'Total,,,,,,"$4,025.00","$3,975.00",($50.00),'
+
+
+@pytest.mark.parametrize("count", ["2", "2 invoices", "(2)"])
+def test_a_count_under_a_summed_column_of_a_totals_line(tmp_path: Path, count: str) -> None:
+    """`Total: 2 invoices` whose 2 sits under Invoice Amt: a count of the report's two
+    rows, checked as such (it was FCT210 "the report's total '2' is not the sum of its
+    rows, 4025.00"); the other columns are still checked as sums."""
+    plain = postings(COLLECTIONS)
+    line = f'Total: 2 invoices,,,,,,{count},"$3,975.00",($50.00),'
+    assert postings(edited(tmp_path, COLLECTIONS, {COLLECTIONS_TOTAL: line})) == plain
+    # 3 is not the number of rows: FCT210 that says the cell reads as a count.
+    wrong = edited(
+        tmp_path,
+        COLLECTIONS,
+        {COLLECTIONS_TOTAL: line.replace(f",{count},", f",{count.replace('2', '3')},")},
+        "w.csv",
+    )
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Invoice Amt", "FCT210"), str(error)
+    assert "count" in error.detail and "2 rows" in error.detail, error.detail
+    # The sums beside the count are still compared: 3,985.00 is not 2,150.00 + 1,825.00.
+    wrong = edited(
+        tmp_path, COLLECTIONS, {COLLECTIONS_TOTAL: line.replace("3,975", "3,985")}, "w2.csv"
+    )
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Paid", "FCT210"), str(error)
