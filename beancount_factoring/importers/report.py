@@ -305,7 +305,7 @@ class Report:
             else:
                 if balances is not None and balances.aside(line, cells):
                     continue  # a balance row (checked) or a note
-                totals.add(cells)
+                totals.add(line, cells)
                 yield Row(self, line, cells)
         if balances is not None:
             balances.check()
@@ -491,14 +491,15 @@ class Totals:
     A total row (``Total,,,,"$4,025.00","$3,975.00"``) adds up the rows since the last
     total (a subtotal of a batch) or since the header (a grand total). A row dropped
     from the file, or one counted twice, makes it differ: an ``FCT210`` error on the
-    total row. A data row's cell that is not a number is its own reading's error (a
-    column no reading needs is then not compared); a total's or a footer's is an error
+    total row. A data row's cell that is not a number is its own reading's error (in a
+    column no reading needs, the error of a total that checks the column; a word such as
+    `n/a` there leaves the column not compared); a total's or a footer's is an error
     here (`$10.00 CR`), unless it holds no digit (a footer's label, `n/a`). A reserve
     ledger's total of its amounts may be its closing balance, the last row's.
     """
 
     __slots__ = (
-        "_before", "_counted", "_since", "_unreadable", "balance", "closed", "columns",
+        "_before", "_counted", "_misread", "_since", "_unreadable", "balance", "closed", "columns",
         "footers", "last", "positions", "report",
     )  # fmt: skip
 
@@ -511,6 +512,11 @@ class Totals:
         self._since = [Decimal(0)] * len(self.columns)
         self._before = [Decimal(0)] * len(self.columns)
         self._unreadable: set[int] = set()
+        # By column, a data row's cell meant as an amount that cannot be read, in a
+        # column no reading needs (a chargeback's Fees Accrued): (its line, the error).
+        # A total below that checks the column names it (FCT207) rather than the check
+        # being turned off in silence.
+        self._misread: dict[int, tuple[int, str]] = {}
         # The data rows since the last total, and before it: a count (`Total: 25
         # invoices` with its 25 under Amount) is one of them.
         self._counted = [0, 0]
@@ -584,9 +590,11 @@ class Totals:
             else:
                 since[slot] += figure
 
-    def add(self, cells: list[Cell]) -> None:
+    def add(self, line: int, cells: list[Cell]) -> None:
         """Add a data row's figures (in line: this runs for every row of the file). A
-        cell that cannot be read is the row's own reading's error."""
+        cell that cannot be read is the row's own reading's error, or, in a column no
+        reading needs, the error of a total that would check it (a word such as `n/a`
+        holds no figure: the column is then not compared)."""
         self.last, self.closed = cells, None
         self._counted[0] += 1
         count, since, numbers = len(cells), self._since, self.report.numbers
@@ -598,8 +606,10 @@ class Totals:
                     continue
                 try:
                     since[slot] += numbers(text)
-                except ValueError:
+                except ValueError as exc:
                     self._unreadable.add(slot)
+                    if _AMOUNT_LIKE.match(text) and not _DATE_LIKE.fullmatch(text):
+                        self._misread.setdefault(slot, (line, str(exc)))
             elif isinstance(value, Decimal):
                 since[slot] += value
             elif value:
@@ -620,6 +630,8 @@ class Totals:
                 total = None  # (`2 invoices`: a count, said so below)
             else:
                 total = self._number(line, field, cells, position)
+                if total is not None and slot in self._misread:
+                    raise self._misread_cell(slot, field, line)
                 if total is None or slot in self._unreadable:
                     continue  # (a row's cell its reading does not need: nothing to compare)
             since = self._since[slot]
@@ -640,6 +652,16 @@ class Totals:
         self._since = [Decimal(0)] * len(self.columns)
         self.footers = []
         self._counted = [0, self._counted[0] + self._counted[1]]
+
+    def _misread_cell(self, slot: int, field: str, total: int) -> ImportFailure:
+        """FCT207 on a data row's cell, in a column no reading needs, that a total checks."""
+        line, error = self._misread[slot]
+        message = (
+            f"{error}; the report's total on line {total} adds this column up, and cannot "
+            "be checked without it: correct the cell as the report's other amounts are "
+            "written"
+        )
+        return self.report.fail(line, field, message, code="FCT207")
 
     def _differs(self, total: str, since: Decimal, count: int | None) -> str:
         """FCT210's message: a total that is not the sum of its rows (and footers), nor,

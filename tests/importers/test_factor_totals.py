@@ -535,3 +535,33 @@ def test_a_count_under_a_summed_column_of_a_totals_line(tmp_path: Path, count: s
     )
     error = failure(wrong)
     assert (error.line, error.column, error.code) == (5, "Paid", "FCT210"), str(error)
+
+
+PINECREST_RECOURSE = DOCUMENTS / "pinecrest" / "recourse_2025-06-02.txt"
+
+
+@pytest.mark.parametrize("cell", ["142,50", "$142.50 CR", "USD 142.50 DR"])
+def test_an_unreadable_cell_of_a_column_no_reading_needs_under_a_total(
+    tmp_path: Path, cell: str
+) -> None:
+    """Pinecrest's recourse report sums its Fees Accrued, which no entry takes: a cell
+    there that is no amount turned the total's check of the column off, so that a total
+    of 999.50 over a row of 142.50 passed in silence. It is FCT207 on that cell now,
+    when a total below would check the column."""
+    importer = importers()["pinecrest"]
+    text = PINECREST_RECOURSE.read_text(encoding="cp1252")
+    row = "2842.50\t142.50\n"
+    assert text.count(row) == 2
+    path = tmp_path / PINECREST_RECOURSE.name
+    path.write_text(text.replace(row, f"2842.50\t{cell}\n", 1), encoding="cp1252")
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    error = info.value
+    assert (error.line, error.column, error.code) == (2, "Fees Accrued", "FCT207"), str(error)
+    assert "line 3" in error.detail, error.detail
+    # Without a total below, the column is checked by nothing: the file reads as before.
+    path.write_text(text.replace(row, f"2842.50\t{cell}\n", 1).rsplit("*", 1)[0], "cp1252")
+    assert len(importer.extract(str(path), [])) == 1
+    # A word (`n/a`) holds no figure: the column is left unchecked, as before.
+    path.write_text(text.replace(row, "2842.50\tn/a\n", 1), encoding="cp1252")
+    assert len(importer.extract(str(path), [])) == 1
