@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from beancount_factoring.importers import profiles as shipped_profiles
 from beancount_factoring.importers.base import (
     Dates,
     ImportFailure,
@@ -139,6 +140,32 @@ def other_delimiter(path: str, profile: Profile) -> tuple[str, int] | None:
     return None
 
 
+def _delimiter_advice(profile: Profile, delimiter: str) -> str:
+    """How to give the importer `profile` read with `delimiter`, as Python that works as
+    written: a shipped profile by its name in `profiles`, beside the others of its
+    factor's tuple (`profiles.LAKESHORE` is a tuple, which has no `.replace()`)."""
+    shipped = vars(shipped_profiles)
+    own = next((name for name, value in shipped.items() if value is profile), None)
+    family = next(
+        (
+            name
+            for name, value in shipped.items()
+            if isinstance(value, tuple) and any(member is profile for member in value)
+        ),
+        None,
+    )
+    read = f".replace(delimiter={delimiter!r})"
+    if own is not None and family is not None:
+        return (
+            f"list profiles.{own}{read} among the importer's profiles, beside the others "
+            f"(FactorReportImporter([*profiles.{family}, profiles.{own}{read}], ...))"
+        )
+    return (
+        f"give the importer this profile{read} too, in the list of its profiles "
+        f"(FactorReportImporter([..., profile, profile{read}], ...))"
+    )
+
+
 def _texts(cells: Sequence[Cell]) -> list[str]:
     """A row's filled texts, in order: how a title row is compared."""
     return [text for text in map(text_of, cells) if text]
@@ -222,14 +249,14 @@ class Report:
         found = other_delimiter(self.path, profile)
         if found is not None:
             delimiter, line = found
+            # (No column is missing: the error names none.)
             return ImportFailure(
                 self.path,
                 line,
                 f"the header of the {profile.name} {profile.kind} profile is here, but the "
-                f"file is separated by {delimiter!r}, not {profile.delimiter!r}: give the "
-                f"profile delimiter={delimiter!r} (profile.replace(delimiter={delimiter!r})), "
-                "or save the file again as the factor sent it",
-                column=profile.columns[missing[0]][0],
+                f"file is separated by {delimiter!r}, not {profile.delimiter!r}: "
+                f"{_delimiter_advice(profile, delimiter)}, or save the file again as the "
+                "factor sent it",
                 code="FCT203",
             )
         return ImportFailure(

@@ -206,6 +206,17 @@ def test_no_header_names_the_delimiter_the_file_is_written_with(
     assert (error.line, error.code) == (2, "FCT203")
     assert f"separated by {shown}" in error.detail
     assert f"delimiter={shown}" in error.detail
+    # No column is missing: the error names none (it named 'Schedule #').
+    assert error.column is None, str(error)
+    # The advice works as written on the factor's tuple of profiles (a tuple has no
+    # .replace(), which the message asked for): its profiles, given to the importer,
+    # read the file as the comma-separated one is read.
+    found = re.search(r"FactorReportImporter\((\[.*?\]), \.\.\.\)", error.detail)
+    assert found is not None, error.detail
+    advised = eval(found.group(1), {"profiles": profiles})
+    importer = FactorReportImporter(advised, "Lakeshore", bank="Assets:Bank:Checking")
+    ours = [e.postings for e in importer.extract(str(path), [])]
+    assert ours and ours == [e.postings for e in importer.extract(str(source), [])]
 
 
 def test_wrong_sign_setting_breaks_the_running_balance(tmp_path: Path) -> None:
