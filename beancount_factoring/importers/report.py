@@ -204,7 +204,7 @@ class Report:
         header, best, any_text = find_header(_noting(self._rows, above), profile)
         if header is None:
             self._rows.close()
-            raise self._no_header(best, any_text)
+            raise self._no_header(best, any_text, above)
         self.header = header
         # The title rows above the header, by their first text: a row below that repeats
         # one whole is a second page's (or download's) title.
@@ -238,12 +238,31 @@ class Report:
             message, column = problem
             raise ImportFailure(path, header.line, message, column=column, code="FCT203")
 
-    def _no_header(self, best: Header | None, any_text: bool) -> ImportFailure:
+    def _no_header(
+        self, best: Header | None, any_text: bool, read: list[tuple[int, list[str]]]
+    ) -> ImportFailure:
+        """The error of a file without the profile's header; `read`: the rows searched
+        (their filled texts)."""
         profile = self.profile
         if not any_text:
             message = "the file is empty: no header, no rows"
             return ImportFailure(self.path, 1, message, column=1, code="FCT202")
         assert best is not None
+        filled = [(line, texts) for line, texts in read if texts]
+        if (
+            not best.index
+            and len(read) <= profile.title_rows + HEADER_SLACK  # the file ended there
+            and all(len(texts) <= 2 for _, texts in filled)  # a title and its period
+        ):
+            # A portal's download of a period with nothing in it: no header to name.
+            line, texts = filled[0]
+            message = (
+                f"the file holds only its title ({', '.join(texts)!r}), no header and no "
+                "rows: an empty download (no report for the period, or a download that "
+                "stopped); download the report again, or delete the file if the factor "
+                "had nothing to report"
+            )
+            return ImportFailure(self.path, line, message, code="FCT202")
         missing = [name for name in profile.signature if name not in best.index]
         wanted = ", ".join(repr(profile.columns[name][0]) for name in missing)
         found = other_delimiter(self.path, profile)

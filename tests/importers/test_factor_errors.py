@@ -177,6 +177,29 @@ def test_empty_file(tmp_path: Path) -> None:
         LAKESHORE.extract(str(blank), [])
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Purchase Report - RIDGELINE FREIGHT LLC (Client #C10482) 03/01/2025 - 03/07/2025\n",
+        # The title and its period in two cells, and a blank line or two.
+        "Purchase Report - RIDGELINE FREIGHT LLC (Client #C10482),03/01/2025 - 03/07/2025\n\n",
+    ],
+)
+def test_a_report_of_its_title_alone_is_an_empty_download(tmp_path: Path, title: str) -> None:
+    """A portal's download of a period with nothing in it: the title line alone. It was
+    FCT203 naming the columns 'Schedule #', 'Advance', 'Net Funded' as missing, which
+    sent the bookkeeper to the profile's columns; the file has no header and no rows."""
+    path = tmp_path / "lakeshore_purchase_2025-04-08.csv"
+    path.write_text(title, encoding="utf-8")
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (1, None, "FCT202"), str(error)
+    assert "only its title" in error.detail and "empty download" in error.detail, str(error)
+    # A title above a header whose names all differ is still FCT203, naming them.
+    path.write_text(title + "Lot,Funded,Client,Gross\n1,03/03/2025,A,1.00\n", encoding="utf-8")
+    error = failure(LAKESHORE, path)
+    assert error.code == "FCT203" and "'Schedule #'" in error.detail, str(error)
+
+
 def test_no_header_explains_the_closest_row(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("Report\nDate,Transaction Type,Amount\n03/03/2025,Purchase,1.00\n")
