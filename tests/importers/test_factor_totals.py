@@ -565,3 +565,80 @@ def test_an_unreadable_cell_of_a_column_no_reading_needs_under_a_total(
     # A word (`n/a`) holds no figure: the column is left unchecked, as before.
     path.write_text(text.replace(row, "2842.50\tn/a\n", 1), encoding="cp1252")
     assert len(importer.extract(str(path), [])) == 1
+
+
+def balances_of(path: Path) -> list[tuple[str, Decimal]]:
+    return [
+        (str(e.date), e.amount.number)
+        for e in LAKESHORE.extract(str(path), [])
+        if type(e).__name__ == "Balance"
+    ]
+
+
+def test_a_day_whose_last_row_gives_no_balance_gets_no_assertion(tmp_path: Path) -> None:
+    """04/04: the short pay (balance 233.25), then a fee of 10.00 with its balance cell
+    empty. The assertion of 04/05 was 233.25, the balance before the fee the importer
+    books that day (the ledger holds 223.25): a false bean-check error on a statement
+    that agrees with itself (233.25 - 10.00 - 151.25 = 72.00 after the release)."""
+    row = "04/04/2025,Fee,FEE 1,,Monthly fee,($10.00),\n"
+    path = edited(
+        tmp_path,
+        RESERVE,
+        {
+            "not approved,($50.00),$233.25\n": f"not approved,($50.00),$233.25\n{row}",
+            "($151.25),$82.00": "($151.25),$72.00",
+            RESERVE_TOTAL: "Total,,,,,$72.00,\n",
+        },
+    )
+    assert balances_of(path) == [
+        ("2025-03-04", Decimal("201.25")),
+        ("2025-03-06", Decimal("283.25")),
+        ("2025-04-09", Decimal("72.00")),
+    ]
+
+
+LATE_FEE = "04/02/2025,Fee,ADJ 1,,Late posted fee,($3.00),$230.25\n"
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_row_posted_late_out_of_date_order(tmp_path: Path, newest_first: bool) -> None:
+    """A fee dated 04/02 listed after the 04/04 short pay (posted late), the running
+    balance following the rows as listed (233.25 - 3.00 = 230.25; 230.25 - 151.25 =
+    79.00). It was FCT210 "the rows are not in date order" on the first row, with no
+    way to import the statement. It is read now: the fee booked on its date, and the
+    balance assertions of the days the rows' order leaves right (the 04/04 balance
+    233.25 is not the reserve at the end of 04/04 once the 04/02 fee is booked; nor
+    is 230.25 that of 04/02)."""
+    path = edited(
+        tmp_path,
+        RESERVE,
+        {
+            "04/08/2025,Release": LATE_FEE + "04/08/2025,Release",
+            "($151.25),$82.00": "($151.25),$79.00",
+            RESERVE_TOTAL: "Total,,,,,$79.00,\n",
+        },
+    )
+    if newest_first:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join([*lines[:2], *lines[2:7][::-1], lines[7]]), encoding="utf-8")
+    entries = LAKESHORE.extract(str(path), [])
+    (fee,) = [e for e in entries if "Late posted" in getattr(e, "narration", "")]
+    assert str(fee.date) == "2025-04-02"
+    assert balances_of(path) == [
+        ("2025-03-04", Decimal("201.25")),
+        ("2025-03-06", Decimal("283.25")),
+        ("2025-04-09", Decimal("79.00")),
+    ]
+
+
+def test_rows_sorted_by_another_column_are_named(tmp_path: Path) -> None:
+    """The 04/04 short pay moved above the 03/05 holdback (the statement sorted by
+    another column): the dates are out of order and the balances do not follow the
+    rows as listed (201.25 - 50.00 is not 233.25). FCT210 names the row out of order
+    and says what to do (it named the first row only, with no fix)."""
+    short = "04/04/2025,CashPosting,Collection Report#772,RF-1102,Short pay - lumper not approved,($50.00),$233.25\n"  # noqa: E501
+    path = edited(tmp_path, RESERVE, {short: "", MARCH_LAST: short + MARCH_LAST})
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (5, "Date", "FCT210"), str(error)
+    assert "03/05/2025" in error.detail and "04/04/2025" in error.detail, error.detail
+    assert "sorted" in error.detail, error.detail
