@@ -520,6 +520,20 @@ _COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECAS
 # An amount alone, however signed (`2`, `(2)`): a count of rows written so is read as
 # a sum first; `2 invoices` only as a count.
 _AMOUNT = re.compile(r"\(?\d{1,4}\)?")
+# Zero as Excel's accounting format shows it, saved to CSV: a dash, with the currency's
+# sign or code or not (`$ -`, `-`, `–`).
+_DASH_ZERO = re.compile(r"(?:[$€£]|[A-Z]{3})?\s*[-\u2013\u2014]\s*(?:[$€£]|[A-Z]{3})?")
+# The figures a row is about, of which a dash is no zero: a payment of nothing, an
+# invoice of nothing, a chargeback of nothing (FCT207 names the cell).
+_NO_ZERO = {"purchase": ("face",), "collections": ("paid",), "chargeback": ("amount",)}
+
+
+def _dash_zero(profile: Profile, field: str, text: str) -> bool:
+    """True for a dash that is Excel's accounting zero (`$ -`) where a zero may stand (a
+    short/over, a deduction, a fee, a reserve's debit or credit)."""
+    return field not in _NO_ZERO.get(profile.kind, ()) and bool(_DASH_ZERO.fullmatch(text))
+
+
 # A cell that is meant as an amount, read or not: a digit after at most a sign, a
 # bracket, a currency code and a currency sign (`$10.00 CR`, `(€10.00)`, `USD 10,00-`),
 # not a label that holds a number (`Recourse RF-10309`, `RF-10309`).
@@ -653,6 +667,8 @@ class Totals:
                 try:
                     since[slot] += numbers(text)
                 except ValueError as exc:
+                    if _DASH_ZERO.fullmatch(text):
+                        continue  # Excel's accounting zero, `$ -`: adds nothing
                     self._unreadable.add(slot)
                     if _AMOUNT_LIKE.match(text) and not _DATE_LIKE.fullmatch(text):
                         self._misread.setdefault(slot, (line, str(exc)))
@@ -1074,7 +1090,9 @@ class Row:
             try:
                 number = self.report.numbers(text)
             except ValueError as exc:
-                raise self.fail(field, str(exc), code="FCT207") from None
+                if not _dash_zero(self.report.profile, field, text):
+                    raise self.fail(field, str(exc), code="FCT207") from None
+                number = Decimal(0)  # Excel's accounting zero, `$ -`
             if self.report.numbers_unmarked:
                 self._own_currency(field, text)
             return number
@@ -1127,7 +1145,9 @@ class Row:
                 try:
                     number = numbers(text)
                 except ValueError as exc:
-                    raise self.fail(field, str(exc), code="FCT207") from None
+                    if not _dash_zero(report.profile, field, text):
+                        raise self.fail(field, str(exc), code="FCT207") from None
+                    number = Decimal(0)  # Excel's accounting zero, `$ -`
                 if report.numbers_unmarked:
                     self._own_currency(field, text)
                 found.append(abs(number) if size else number)

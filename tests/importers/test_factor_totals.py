@@ -642,3 +642,35 @@ def test_rows_sorted_by_another_column_are_named(tmp_path: Path) -> None:
     assert (error.line, error.column, error.code) == (5, "Date", "FCT210"), str(error)
     assert "03/05/2025" in error.detail and "04/04/2025" in error.detail, error.detail
     assert "sorted" in error.detail, error.detail
+
+
+@pytest.mark.parametrize("dash", ["-", "$ -", " $ -   ", "$-", "\u2013"])
+def test_a_zero_shown_as_a_dash(tmp_path: Path, dash: str) -> None:
+    """Excel's accounting format shows 0.00 as a dash (`$ -`), and a report saved from
+    it writes the dash: a short/over or a deduction of nothing was FCT207 "'$ -' is not
+    an amount", and no setting could read the file. It is 0.00, and the totals are
+    still checked (the Short/Over total, -50.00, is the other row's)."""
+    plain = postings(COLLECTIONS)
+    row = '"$2,150.00","$2,150.00",$0.00,ACH'
+    path = edited(tmp_path, COLLECTIONS, {row: row.replace("$0.00", f'"{dash}"')})
+    assert postings(path) == plain
+    wrong = edited(
+        tmp_path,
+        COLLECTIONS,
+        {row: row.replace("$0.00", f'"{dash}"'), "($50.00),\n": "($60.00),\n"},
+        "w.csv",
+    )
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Short/Over", "FCT210"), str(error)
+    plain = postings(PURCHASE)
+    first = '$107.50,$0.00,"$1,983.75"'
+    path = edited(tmp_path, PURCHASE, {first: first.replace("$0.00", f'"{dash}"')}, "p.csv")
+    assert postings(path) == plain
+
+
+def test_a_dash_for_a_payment_is_no_zero(tmp_path: Path) -> None:
+    """Paid `$ -`: a payment of nothing is no payment; the cell is named (FCT207)."""
+    row = '"$2,150.00","$2,150.00",$0.00,ACH'
+    path = edited(tmp_path, COLLECTIONS, {row: '"$2,150.00","$ -",$0.00,ACH'})
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Paid", "FCT207"), str(error)
