@@ -353,6 +353,7 @@ class Report:
                     continue  # a balance row (checked) or a note
                 totals.add(line, cells)
                 yield Row(self, line, cells)
+        totals.finish()
         if balances is not None:
             balances.check()
 
@@ -559,8 +560,8 @@ class Totals:
     """
 
     __slots__ = (
-        "_before", "_counted", "_misread", "_since", "_unreadable", "balance", "closed", "columns",
-        "footers", "last", "positions", "report",
+        "_above", "_before", "_counted", "_misread", "_since", "_unreadable", "balance",
+        "closed", "columns", "footers", "last", "positions", "report",
     )  # fmt: skip
 
     def __init__(self, report: Report) -> None:
@@ -580,6 +581,8 @@ class Totals:
         # The data rows since the last total, and before it: a count (`Total: 25
         # invoices` with its 25 under Amount) is one of them.
         self._counted = [0, 0]
+        # A total given above the rows (right below the header): checked once they are.
+        self._above: tuple[int, list[Cell]] | None = None
         # The last data row's cells, and where its balance stands: a reserve ledger's
         # total may be its closing balance.
         self.last: list[Cell] = []
@@ -677,8 +680,13 @@ class Totals:
             elif value:
                 self._unreadable.add(slot)
 
-    def check(self, line: int, cells: list[Cell]) -> None:
-        """ImportFailure if a filled cell of the total row is neither sum."""
+    def check(self, line: int, cells: list[Cell], *, above: bool = False) -> None:
+        """ImportFailure if a filled cell of the total row is neither sum. A total above
+        every row and footer (a report that gives its total first) is the rows' below:
+        checked by `finish` (``above``)."""
+        if not above and self._counted == [0, 0] and not self.footers and self._above is None:
+            self._above = (line, cells)
+            return
         for slot, (field, position) in enumerate(self.columns):
             value = cells[position] if position < len(cells) else ""
             text = text_of(value)
@@ -714,6 +722,12 @@ class Totals:
         self._since = [Decimal(0)] * len(self.columns)
         self.footers = []
         self._counted = [0, self._counted[0] + self._counted[1]]
+
+    def finish(self) -> None:
+        """Check a total given above the rows against all of them, once they are read."""
+        above, self._above = self._above, None
+        if above is not None:
+            self.check(*above, above=True)
 
     def _misread_cell(self, slot: int, field: str, total: int) -> ImportFailure:
         """FCT207 on a data row's cell, in a column no reading needs, that a total checks."""

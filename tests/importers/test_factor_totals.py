@@ -674,3 +674,22 @@ def test_a_dash_for_a_payment_is_no_zero(tmp_path: Path) -> None:
     path = edited(tmp_path, COLLECTIONS, {row: '"$2,150.00","$ -",$0.00,ACH'})
     error = failure(path)
     assert (error.line, error.column, error.code) == (3, "Paid", "FCT207"), str(error)
+
+
+def test_a_total_above_the_rows(tmp_path: Path) -> None:
+    """A report that gives its total first, right below the header: it was FCT210 "not
+    the sum of its rows, 0" (no row read yet). It is the total of the rows below it,
+    checked once they are read (2,150.00 + 1,875.00 = 4,025.00)."""
+    lines = COLLECTIONS.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / COLLECTIONS.name
+    path.write_text("".join([*lines[:2], lines[4], *lines[2:4]]), encoding="utf-8")
+    assert postings(path) == postings(COLLECTIONS)
+    wrong = lines[4].replace("4,025.00", "4,125.00")
+    path.write_text("".join([*lines[:2], wrong, *lines[2:4]]), encoding="utf-8")
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Invoice Amt", "FCT210"), str(error)
+    assert "4025.00" in error.detail, error.detail
+    # With no row below it at all (the rows lost), it is not their sum either.
+    path.write_text("".join([*lines[:2], lines[4]]), encoding="utf-8")
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Invoice Amt", "FCT210"), str(error)
