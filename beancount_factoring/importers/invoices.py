@@ -58,6 +58,7 @@ from beancount.core.amount import Amount
 
 from beancount_factoring.importers.base import (
     CHANGED_KEY,
+    DASH_ZERO,
     ID_KEY,
     Dates,
     Importer,
@@ -550,6 +551,8 @@ class InvoiceImporter(Importer):
                 return workbook_amount(value)
             raise ValueError(f"{text_of(value)} is a date, not an amount")
         except ValueError as exc:
+            if type(value) is str and DASH_ZERO.fullmatch(value.strip()):
+                return Decimal(0)  # Excel's accounting zero, `$ -`: an item of nothing
             raise table.fail(line, name, str(exc), code="FCT207") from None
 
     def _date(self, table: Table, line: int, value: Cell, key: str) -> Any:

@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from beancount_factoring.importers import profiles as shipped_profiles
 from beancount_factoring.importers.base import (
+    DASH_ZERO,
     Dates,
     ImportFailure,
     Numbers,
@@ -521,9 +522,6 @@ _COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECAS
 # An amount alone, however signed (`2`, `(2)`): a count of rows written so is read as
 # a sum first; `2 invoices` only as a count.
 _AMOUNT = re.compile(r"\(?\d{1,4}\)?")
-# Zero as Excel's accounting format shows it, saved to CSV: a dash, with the currency's
-# sign or code or not (`$ -`, `-`, `–`).
-_DASH_ZERO = re.compile(r"(?:[$€£]|[A-Z]{3})?\s*[-\u2013\u2014]\s*(?:[$€£]|[A-Z]{3})?")
 # The figures a row is about, of which a dash is no zero: a payment of nothing, an
 # invoice of nothing, a chargeback of nothing (FCT207 names the cell).
 _NO_ZERO = {"purchase": ("face",), "collections": ("paid",), "chargeback": ("amount",)}
@@ -532,7 +530,7 @@ _NO_ZERO = {"purchase": ("face",), "collections": ("paid",), "chargeback": ("amo
 def _dash_zero(profile: Profile, field: str, text: str) -> bool:
     """True for a dash that is Excel's accounting zero (`$ -`) where a zero may stand (a
     short/over, a deduction, a fee, a reserve's debit or credit)."""
-    return field not in _NO_ZERO.get(profile.kind, ()) and bool(_DASH_ZERO.fullmatch(text))
+    return field not in _NO_ZERO.get(profile.kind, ()) and bool(DASH_ZERO.fullmatch(text))
 
 
 # A cell that is meant as an amount, read or not: a digit after at most a sign, a
@@ -670,7 +668,7 @@ class Totals:
                 try:
                     since[slot] += numbers(text)
                 except ValueError as exc:
-                    if _DASH_ZERO.fullmatch(text):
+                    if DASH_ZERO.fullmatch(text):
                         continue  # Excel's accounting zero, `$ -`: adds nothing
                     self._unreadable.add(slot)
                     if _AMOUNT_LIKE.match(text) and not _DATE_LIKE.fullmatch(text):

@@ -220,3 +220,31 @@ def test_an_invoice_of_nothing_billed_later_and_one_voided_since(tmp_path: Path)
         "RF-9,03/06/2025,,Bayline,BL-9,LINEHAUL,0.00",
     )
     assert "differs-from-ledger" not in meta
+
+
+@pytest.mark.parametrize("dash", ["-", "$ -", " $ -   ", "\u2013"])
+def test_an_item_of_nothing_shown_as_a_dash(tmp_path: Path, dash: str) -> None:
+    """Excel's accounting format writes an item of 0.00 as a dash (`$ -`): it was FCT207
+    "'$ -' is not an amount" on a good export. It is 0.00, an item of nothing: the
+    invoice is its other items (1,000.00), with no posting of 0.00."""
+    path = write(
+        tmp_path,
+        "RF-1,Invoice,03/03/2025,04/02/2025,Bayline,BL-1,LINEHAUL,1000.00",
+        f'RF-1,Invoice,03/03/2025,04/02/2025,Bayline,BL-1,FSC,"{dash}"',
+    )
+    (entry,) = InvoiceImporter().extract(path, [])
+    assert [p.units.number for p in entry.postings] == [1000, -1000]
+    # A column per charge: the Maut of a dash is no toll.
+    header = "Invoice #,Invoice Date,Due Date,Customer,Load #,Fracht,Maut"
+    path = write(
+        tmp_path, f'R-1,03/03/2025,,Bayline,BL-1,800.00,"{dash}"', header=header, name="b.csv"
+    )
+    importer = InvoiceImporter(
+        charges={"Fracht": "Income:Freight:Linehaul", "Maut": "Income:Freight:Tolls"},
+        charge=None,
+        amount=None,
+        terms_days=30,
+        due=None,
+    )
+    (entry,) = importer.extract(path, [])
+    assert [p.units.number for p in entry.postings] == [800, -800]
