@@ -517,6 +517,9 @@ _UNAPPLIED = re.compile(r"unapplied|on account|unidentified|unallocated", re.IGN
 _MOVED_BALANCE = re.compile(
     r"\s*balance\s+(?!forward|brought|carried|b/f|c/f|as\b|at\b|on\b)[^\W\d_]", re.IGNORECASE
 )
+# What may stand before the total marker at the start of a label: `Subtotal`, `Sub-total`,
+# `Grand Total`.
+_TOTAL_FIRST = re.compile(r"\s*(?:sub[- ]?|grand\s+)?", re.IGNORECASE)
 # A count on a line of totals: `2`, `(2)`, `2 invoices`, `Count: 2`.
 _COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECASE)
 # An amount alone, however signed (`2`, `(2)`): a count of rows written so is read as
@@ -839,7 +842,9 @@ class Balances:
         self._waiting, self._previous = [], None
         return False
 
-    def labelled(self, line: int, cells: list[Cell], total: Callable[[str], object]) -> str | None:
+    def labelled(
+        self, line: int, cells: list[Cell], total: Callable[[str], re.Match[str] | None]
+    ) -> str | None:
         """What a row is whose label stands under its Type column, or its Description
         with the Type empty (`03/31/2025,,,,Subtotal March,$283.25,`, `,Opening
         Balance,,,,,$0.00`), whether its Date is filled or not: TOTAL for a label that
@@ -858,7 +863,13 @@ class Balances:
         label = text("type") or text("description")
         if not label or text("invoice") or report.profile.meaning(text("type")) != "other":
             return None
-        if total(label):
+        marked = total(label)
+        # (The marker at the label's start or its end, `Subtotal March`, `March total`;
+        # not a movement whose description holds the word, `Monthly total fee`.)
+        if marked and (
+            _TOTAL_FIRST.fullmatch(label[: marked.start()])
+            or not label[marked.end() :].strip(" :")
+        ):
             summed = [index[field] for field in ("amount", "debit", "credit") if field in index]
             return TOTAL if any(p < count and text_of(cells[p]) for p in summed) else None
         kind = report.profile.balance_label(label)

@@ -693,3 +693,22 @@ def test_a_total_above_the_rows(tmp_path: Path) -> None:
     path.write_text("".join([*lines[:2], lines[4]]), encoding="utf-8")
     error = failure(path)
     assert (error.line, error.column, error.code) == (3, "Invoice Amt", "FCT210"), str(error)
+
+
+def test_a_description_that_holds_total_mid_label_stays_a_row(tmp_path: Path) -> None:
+    """A statement whose Description is its type column (no pattern for fees): `Monthly
+    total fee` is a movement of 5.00 (96.00 - 5.00 = 91.00), not a subtotal checked
+    against the rows (FCT210); `Subtotal March` and `March total` are subtotals."""
+    profile = profiles.COPPERLINE_RESERVE.replace(
+        sheet=None, types=((r"reserve on funding", "holdback"),)
+    )
+    importer = FactorReportImporter(profile, "Copperline", bank="Assets:Bank:CAD")
+    header = "Date,Description,Invoice,Reference,Debit,Credit,Balance\n"
+    funding = "2025-03-03,Reserve on funding,CL-1,F-1,,96.00,96.00\n"
+    path = tmp_path / "copperline_reserve.csv"
+    path.write_text(header + funding + "2025-03-31,Monthly total fee,,M-3,5.00,,91.00\n")
+    balances = [e.amount.number for e in importer.extract(str(path), [])]
+    assert balances == [Decimal("96.00"), Decimal("91.00")]
+    for label in ("Subtotal March", "March total", "Total for March"):
+        path.write_text(header + funding + f"2025-03-31,{label},,,,96.00,\n")
+        assert [e.amount.number for e in importer.extract(str(path), [])] == [96], label
