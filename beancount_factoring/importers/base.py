@@ -340,6 +340,13 @@ def parse_date(text: str, formats: Sequence[str]) -> date:
     )
 
 
+# Zero as Excel's accounting format shows it, saved to CSV: a dash, with the currency's
+# sign or code or not (`$ -`, `-`, `–`). Not read by `Numbers` (a dash is no amount in a
+# bank statement's line); the factor reports and invoice exports read it where a zero
+# may stand.
+DASH_ZERO = re.compile(r"(?:[$€£]|[A-Z]{3})?\s*[-\u2013\u2014]\s*(?:[$€£]|[A-Z]{3})?")
+
+
 class Numbers:
     """Amounts as one file writes them, read as `parse_decimal` reads them, only faster.
 

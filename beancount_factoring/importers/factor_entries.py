@@ -66,7 +66,7 @@ from typing import Any
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_factoring.importers.base import CENT, ID_KEY, ImportFailure, RowIds
+from beancount_factoring.importers.base import CENT, CHANGED_KEY, ID_KEY, ImportFailure, RowIds
 from beancount_factoring.importers.factor_history import (
     FORWARD_DAYS,
     FORWARDED_KEY,
@@ -634,9 +634,35 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
             narration += f" (the report's face is {item.face:,.2f})"
     if refs:
         narration += f", {refs}"
+    if ctx.history is not None:
+        _reissued(ctx.history, number, item, meta, refs)
     payee = item.debtor or ctx.payee
     links = frozenset([number])
     return data.Transaction(meta, item.day, ctx.flag, payee, narration, frozenset(), links, [])
+
+
+def _reissued(
+    history: PaymentHistory, number: str, item: _Payments, meta: dict[str, Any], refs: str
+) -> None:
+    """Mark a payment the ledger books already with another amount (the same invoice, day
+    and reference: re-issued by the factor) a duplicate of the booked event, with a note
+    giving both amounts, as a schedule sent again with a figure corrected is. Imported,
+    it would be a second payment: a part in silence, or FCT133 at bean-check."""
+    booked = history.reissued(number, item.day, meta[ID_KEY], refs)
+    if booked is None:
+        return
+    theirs = booked.meta.get("paid")
+    face = history.faces.get(number, item.face)
+    if theirs is None:
+        theirs = f"its face{f' {face} {item.currency}' if face is not None else ''} (no paid:)"
+    where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+    meta["__duplicate__"] = booked
+    meta[CHANGED_KEY] = (
+        f"{number} paid {item.paid} {item.currency} here, {theirs} in the ledger (booked at "
+        f"{where}): the same payment ({refs} of {item.day}), re-issued by the factor with "
+        "another amount; correct the booked event (its paid:) if this one is right; if it "
+        "is another payment, uncomment it and delete this line"
+    )
 
 
 def _short_agrees(report: Report, number: str, item: _Payments, before: Before | None) -> None:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +50,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_factoring.importers.base import ID_KEY
+from beancount_factoring.importers.inert import inert
 
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"
@@ -70,6 +71,7 @@ class Payment:
     paid: Decimal | None  # None: the face (or, after parts, the rest)
     partial: bool
     recovery: bool
+    entry: data.Transaction = field(compare=False)  # (its narration names its reference)
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,23 @@ class PaymentHistory:
                 closed = True
         return Before(paid, closed, face) if any_before else None
 
+    def reissued(
+        self, number: str, day: datetime.date, ident: str, references: str
+    ) -> data.Transaction | None:
+        """The ledger's event of the same payment (the invoice, its day and its reference,
+        which ends the narration the importer writes) under another id: the payment the
+        factor re-issued with another amount (the id holds the amount); None if none."""
+        if not references:
+            return None
+        tail = f", {inert(references)}"
+        payments = self.payments.get(number, ())
+        if any(payment.ident == ident for payment in payments):
+            return None  # this row is booked already, by its own id
+        for payment in payments:
+            if payment.date == day and (payment.entry.narration or "").endswith(tail):
+                return payment.entry
+        return None
+
 
 def _read_note(entry: data.Note, notes: list[tuple[str, Decimal, str]]) -> None:
     """The note a report's row of a forward became (`FORWARDED_KEY`): it claims it."""
@@ -226,6 +245,7 @@ def _payment(entry: data.Transaction) -> Payment:
         number if isinstance(number, Decimal) else None,
         meta.get("partial") is True,
         meta.get("reason") == RECOVERY,
+        entry,
     )
 
 

@@ -109,10 +109,62 @@ def _newest_first(report: Report, moves: list[Movement]) -> bool:
     later = any(a < b for a, b in itertools.pairwise(days))
     earlier = any(a > b for a, b in itertools.pairwise(days))
     if later and earlier:
-        raise report.fail(moves[0].line, "date", "the rows are not in date order", code="FCT210")
+        return _out_of_order(report, moves)
     if later or earlier:
         return earlier
     return not _runs(moves) and _runs(moves[::-1])
+
+
+def _out_of_order(report: Report, moves: list[Movement]) -> bool:
+    """The order of a report whose rows are not in date order: a row posted late (a fee
+    dated 04/02 below the 04/04 rows) is read as listed when the running balance follows
+    the rows as listed (the balance assertions are then those of the days the order
+    leaves right: `_closing_rows`). FCT210 naming the first row out of order otherwise:
+    a statement sorted by another column."""
+    first, last = moves[0].day, moves[-1].day
+    descending = first > last if first != last else not _runs(moves) and _runs(moves[::-1])
+    if _runs(moves[::-1] if descending else moves):
+        return descending
+    before, after = next(
+        (a, b)
+        for a, b in itertools.pairwise(moves)
+        if (b.day > a.day if descending else b.day < a.day)
+    )
+    raise report.fail(
+        after.line,
+        "date",
+        f"the rows are not in date order ({after.day:%m/%d/%Y} here, after "
+        f"{before.day:%m/%d/%Y} on line {before.line}), and the running balance does not "
+        "follow the rows as they are listed: was the statement sorted by another column? "
+        "Download it again, or put its rows back in the order of its running balance",
+        code="FCT210",
+    )
+
+
+def _closing_rows(moves: list[Movement]) -> set[int]:
+    """The `id()`s of the rows that close their day (in their currency): the last row of
+    the day, where every row listed before it is of that day or earlier and every row
+    after it later. In a report in date order, each day's last row; in one with a row
+    posted late, not the days that row's date falls among (their balances leave out or
+    count a row of another day, as the ledger books it)."""
+    closing: set[int] = set()
+    by_currency: dict[str, list[Movement]] = {}
+    for move in moves:
+        by_currency.setdefault(move.currency, []).append(move)
+    for group in by_currency.values():
+        # The earliest date of the rows after each row.
+        after: list[datetime.date | None] = [None] * len(group)
+        earliest: datetime.date | None = None
+        for i in range(len(group) - 1, -1, -1):
+            after[i] = earliest
+            day = group[i].day
+            earliest = day if earliest is None or day < earliest else earliest
+        latest: datetime.date | None = None
+        for move, following in zip(group, after, strict=True):
+            latest = move.day if latest is None or move.day > latest else latest
+            if latest == move.day and (following is None or following > move.day):
+                closing.add(id(move))
+    return closing
 
 
 def _runs(moves: list[Movement]) -> bool:
@@ -141,11 +193,10 @@ def reserve_ledger(report: Report, ctx: Context) -> list[data.Directive]:
     for (day, reference, currency), group in releases.items():
         entries.append(_release(report, day, reference, currency, group, ctx))
     if ctx.balances != "none":
-        closing: dict[tuple[datetime.date, str], Movement] = {}
-        for move in moves:
-            if move.balance is not None:
-                closing[(move.day, move.currency)] = move  # the day's last row wins
-        chosen = list(closing.values())
+        # A day whose last row gives no balance gets no assertion: the balance of a row
+        # before it leaves out that row's amount, which the ledger books that day.
+        closing = _closing_rows(moves)
+        chosen = [move for move in moves if id(move) in closing and move.balance is not None]
         if ctx.balances == "last" and chosen:
             last: dict[str, Movement] = {move.currency: move for move in chosen}
             chosen = list(last.values())

@@ -27,9 +27,10 @@ Every row is in the importer's `currency`: a file with a column of each row's cu
 Each charge code goes to the income account `income` maps it to (an unknown code is an
 error unless `other_income` is given). Exports with one row per invoice and one column per
 charge are read with `charges={"Linehaul": "Income:Freight:Linehaul", ...}` instead. A VAT
-column goes to `vat_account`; the receivable is the total. An invoice whose total is not
-positive is a credit note: it is written flagged `!`, with `credit-note:` in place of
-`invoice:`, for the bookkeeper to settle by hand.
+column goes to `vat_account`; the receivable is the total. An invoice whose total is
+negative is a credit note: it is written flagged `!`, with `credit-note:` in place of
+`invoice:`, for the bookkeeper to settle by hand; one of 0.00 owes and credits nothing,
+and is written flagged with `zero-invoice:`.
 
 An invoice carries its own number as a link (`^RF-2001`), so Fava's link view shows it
 beside the schedule, deposits and payments that link it (the plugin adds that link to an
@@ -57,6 +58,7 @@ from beancount.core.amount import Amount
 
 from beancount_factoring.importers.base import (
     CHANGED_KEY,
+    DASH_ZERO,
     ID_KEY,
     Dates,
     Importer,
@@ -85,6 +87,8 @@ from beancount_factoring.importers.table import (
     latest_date,
 )
 
+# The key of an invoice whose items add up to 0.00: nothing owed, nothing to settle.
+ZERO_KEY = "zero-invoice"
 DEFAULT_INCOME = {
     "linehaul": "Income:Freight:Linehaul",
     "fuel surcharge": "Income:Freight:FuelSurcharge",
@@ -208,9 +212,10 @@ def _invoiced_since(entry: data.Transaction) -> None:
     (the export then netted it to zero or less): a duplicate by its id, it would be left
     out with no word of the invoice it is now."""
     booked = entry.meta.get("__duplicate__")
-    if not isinstance(booked, data.Transaction) or "credit-note" not in booked.meta:
+    if not isinstance(booked, data.Transaction) or "invoice" in booked.meta:
         return
-    if "invoice" in booked.meta:
+    key = next((key for key in ("credit-note", ZERO_KEY) if key in booked.meta), None)
+    if key is None:
         return
     face = entry.postings[0].units
     theirs = Decimal(0)
@@ -220,11 +225,13 @@ def _invoiced_since(entry: data.Transaction) -> None:
             theirs += number
     currency = face.currency if face is not None else ""
     where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+    what = "credit note " if key == "credit-note" else ""
     entry.meta[CHANGED_KEY] = (
-        f"an invoice of {face} here, credit note "
-        f"{booked.meta['credit-note']} of {theirs} {currency} in the "
+        f"an invoice of {face} here, {what}"
+        f"{booked.meta[key]} of {theirs} {currency} in the "
         f"ledger (booked at {where}): the export made it an invoice since; correct the "
-        "booked entry (its invoice: key and amounts) if the export is right"
+        f"booked entry (its invoice: key in place of {key}:, and amounts) if the export "
+        "is right"
     )
 
 
@@ -544,6 +551,8 @@ class InvoiceImporter(Importer):
                 return workbook_amount(value)
             raise ValueError(f"{text_of(value)} is a date, not an amount")
         except ValueError as exc:
+            if type(value) is str and DASH_ZERO.fullmatch(value.strip()):
+                return Decimal(0)  # Excel's accounting zero, `$ -`: an item of nothing
             raise table.fail(line, name, str(exc), code="FCT207") from None
 
     def _date(self, table: Table, line: int, value: Cell, key: str) -> Any:
@@ -848,7 +857,10 @@ class InvoiceImporter(Importer):
         due = fields.get("due") or (fields["date"] + self.terms if self.terms else None)
         credit = face <= 0
         meta: dict[str, Any] = {ID_KEY: ids(self.receivables, invoice.number)}
-        meta["credit-note" if credit else "invoice"] = invoice.number
+        # An invoice of 0.00 (billed at no charge, voided) is neither an invoice, which
+        # the plugin refuses without a receivable (FCT134), nor a credit to settle.
+        key = "invoice" if face > 0 else ZERO_KEY if face == 0 else "credit-note"
+        meta[key] = invoice.number
         if fields.get("load"):
             meta["load"] = fields["load"]
         if due:
@@ -878,7 +890,8 @@ def _credit_duplicate(entry: Any, found: Any | None, which: str | None) -> None:
     key: ``found``, and ``which`` if it may be another) a duplicate; and one whose id is
     that of an invoice booked before (the export cancelled or credited it under its own
     number) says how it differs."""
-    if "credit-note" not in entry.meta:
+    key = next((key for key in ("credit-note", ZERO_KEY) if key in entry.meta), None)
+    if key is None:
         return
     if found is not None and "__duplicate__" not in entry.meta:
         entry.meta["__duplicate__"] = found
@@ -888,11 +901,19 @@ def _credit_duplicate(entry: Any, found: Any | None, which: str | None) -> None:
     if not isinstance(booked, data.Transaction):
         return
     if "invoice" not in booked.meta:
-        if which is None and "credit-note" in booked.meta:
-            _note_changes(entry, booked, "credit-note")
+        if which is None and key in booked.meta:
+            _note_changes(entry, booked, key)
         return
     face = entry.postings[0].units
     where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
+    if key == ZERO_KEY:
+        entry.meta[CHANGED_KEY] = (
+            f"an invoice of {face} here, invoice {booked.meta['invoice']} in the ledger "
+            f"(booked at {where}): the export voided it since (its items add up to "
+            "nothing); book a credit note of the booked amount by hand (with its own "
+            "number) if the export is right"
+        )
+        return
     entry.meta[CHANGED_KEY] = (
         f"a credit note of {face} here, invoice {booked.meta['invoice']} in the ledger "
         f"(booked at {where}): the export cancelled or credited it since; book the credit "

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from beancount_factoring.importers import profiles as shipped_profiles
 from beancount_factoring.importers.base import (
+    DASH_ZERO,
     Dates,
     ImportFailure,
     Numbers,
@@ -139,6 +141,32 @@ def other_delimiter(path: str, profile: Profile) -> tuple[str, int] | None:
     return None
 
 
+def _delimiter_advice(profile: Profile, delimiter: str) -> str:
+    """How to give the importer `profile` read with `delimiter`, as Python that works as
+    written: a shipped profile by its name in `profiles`, beside the others of its
+    factor's tuple (`profiles.LAKESHORE` is a tuple, which has no `.replace()`)."""
+    shipped = vars(shipped_profiles)
+    own = next((name for name, value in shipped.items() if value is profile), None)
+    family = next(
+        (
+            name
+            for name, value in shipped.items()
+            if isinstance(value, tuple) and any(member is profile for member in value)
+        ),
+        None,
+    )
+    read = f".replace(delimiter={delimiter!r})"
+    if own is not None and family is not None:
+        return (
+            f"list profiles.{own}{read} among the importer's profiles, beside the others "
+            f"(FactorReportImporter([*profiles.{family}, profiles.{own}{read}], ...))"
+        )
+    return (
+        f"give the importer this profile{read} too, in the list of its profiles "
+        f"(FactorReportImporter([..., profile, profile{read}], ...))"
+    )
+
+
 def _texts(cells: Sequence[Cell]) -> list[str]:
     """A row's filled texts, in order: how a title row is compared."""
     return [text for text in map(text_of, cells) if text]
@@ -177,7 +205,7 @@ class Report:
         header, best, any_text = find_header(_noting(self._rows, above), profile)
         if header is None:
             self._rows.close()
-            raise self._no_header(best, any_text)
+            raise self._no_header(best, any_text, above)
         self.header = header
         # The title rows above the header, by their first text: a row below that repeats
         # one whole is a second page's (or download's) title.
@@ -211,25 +239,44 @@ class Report:
             message, column = problem
             raise ImportFailure(path, header.line, message, column=column, code="FCT203")
 
-    def _no_header(self, best: Header | None, any_text: bool) -> ImportFailure:
+    def _no_header(
+        self, best: Header | None, any_text: bool, read: list[tuple[int, list[str]]]
+    ) -> ImportFailure:
+        """The error of a file without the profile's header; `read`: the rows searched
+        (their filled texts)."""
         profile = self.profile
         if not any_text:
             message = "the file is empty: no header, no rows"
             return ImportFailure(self.path, 1, message, column=1, code="FCT202")
         assert best is not None
+        filled = [(line, texts) for line, texts in read if texts]
+        if (
+            not best.index
+            and len(read) <= profile.title_rows + HEADER_SLACK  # the file ended there
+            and all(len(texts) <= 2 for _, texts in filled)  # a title and its period
+        ):
+            # A portal's download of a period with nothing in it: no header to name.
+            line, texts = filled[0]
+            message = (
+                f"the file holds only its title ({', '.join(texts)!r}), no header and no "
+                "rows: an empty download (no report for the period, or a download that "
+                "stopped); download the report again, or delete the file if the factor "
+                "had nothing to report"
+            )
+            return ImportFailure(self.path, line, message, code="FCT202")
         missing = [name for name in profile.signature if name not in best.index]
         wanted = ", ".join(repr(profile.columns[name][0]) for name in missing)
         found = other_delimiter(self.path, profile)
         if found is not None:
             delimiter, line = found
+            # (No column is missing: the error names none.)
             return ImportFailure(
                 self.path,
                 line,
                 f"the header of the {profile.name} {profile.kind} profile is here, but the "
-                f"file is separated by {delimiter!r}, not {profile.delimiter!r}: give the "
-                f"profile delimiter={delimiter!r} (profile.replace(delimiter={delimiter!r})), "
-                "or save the file again as the factor sent it",
-                column=profile.columns[missing[0]][0],
+                f"file is separated by {delimiter!r}, not {profile.delimiter!r}: "
+                f"{_delimiter_advice(profile, delimiter)}, or save the file again as the "
+                "factor sent it",
                 code="FCT203",
             )
         return ImportFailure(
@@ -282,6 +329,11 @@ class Report:
             if first in titles:
                 self._title_again(line, cells, keys)
             kind = self._marked(cells, first, keys, totals) if labelled(first) else None
+            if kind is None and balances is not None:
+                # (A reserve statement's label under its Type or Description column.)
+                kind = balances.labelled(line, cells, labelled)
+                if kind is BALANCE:
+                    continue  # a balance row, checked once every row is read
             if kind is TOTAL:
                 totals.check(line, cells)  # FCT210 if they are not its sums
                 continue
@@ -300,8 +352,9 @@ class Report:
             else:
                 if balances is not None and balances.aside(line, cells):
                     continue  # a balance row (checked) or a note
-                totals.add(cells)
+                totals.add(line, cells)
                 yield Row(self, line, cells)
+        totals.finish()
         if balances is not None:
             balances.check()
 
@@ -450,7 +503,7 @@ class Report:
 # The fields a total row adds up; a reserve ledger's total may be its closing balance.
 # What a row labelled with the total marker past its start is (Report._labelled), and
 # the fields that say so: a row's own date or name, or a column that describes rows.
-TOTAL, DATA = "total", "data"
+TOTAL, DATA, BALANCE = "total", "data", "balance"
 IDENTITY = ("date", "batch_date", "invoice_date", "debtor", "debtor_id", "load", "reference")
 DESCRIBING = ("deduction_type", "description", "type", "pay_type", "status")
 # The fields that say whose a row is: given with an amount, a row without its key
@@ -459,8 +512,30 @@ OWNING = ("reference", "debtor", "debtor_id", "load", "invoice_date")
 DATED = ("date", "batch_date")
 # A row of cash the factor holds for no invoice: no invoice number to lose.
 _UNAPPLIED = re.compile(r"unapplied|on account|unidentified|unallocated", re.IGNORECASE)
+# A label a balance row has, but a movement's (`Balance adjustment`, `Balance
+# transfer`), when it stands under the Type or Description column.
+_MOVED_BALANCE = re.compile(
+    r"\s*balance\s+(?!forward|brought|carried|b/f|c/f|as\b|at\b|on\b)[^\W\d_]", re.IGNORECASE
+)
+# What may stand before the total marker at the start of a label: `Subtotal`, `Sub-total`,
+# `Grand Total`.
+_TOTAL_FIRST = re.compile(r"\s*(?:sub[- ]?|grand\s+)?", re.IGNORECASE)
 # A count on a line of totals: `2`, `(2)`, `2 invoices`, `Count: 2`.
 _COUNT = re.compile(r"(?:count:? *)?\(?\d{1,4}\)?(?: +[^\W\d_]+)?", re.IGNORECASE)
+# An amount alone, however signed (`2`, `(2)`): a count of rows written so is read as
+# a sum first; `2 invoices` only as a count.
+_AMOUNT = re.compile(r"\(?\d{1,4}\)?")
+# The figures a row is about, of which a dash is no zero: a payment of nothing, an
+# invoice of nothing, a chargeback of nothing (FCT207 names the cell).
+_NO_ZERO = {"purchase": ("face",), "collections": ("paid",), "chargeback": ("amount",)}
+
+
+def _dash_zero(profile: Profile, field: str, text: str) -> bool:
+    """True for a dash that is Excel's accounting zero (`$ -`) where a zero may stand (a
+    short/over, a deduction, a fee, a reserve's debit or credit)."""
+    return field not in _NO_ZERO.get(profile.kind, ()) and bool(DASH_ZERO.fullmatch(text))
+
+
 # A cell that is meant as an amount, read or not: a digit after at most a sign, a
 # bracket, a currency code and a currency sign (`$10.00 CR`, `(€10.00)`, `USD 10,00-`),
 # not a label that holds a number (`Recourse RF-10309`, `RF-10309`).
@@ -478,15 +553,16 @@ class Totals:
     A total row (``Total,,,,"$4,025.00","$3,975.00"``) adds up the rows since the last
     total (a subtotal of a batch) or since the header (a grand total). A row dropped
     from the file, or one counted twice, makes it differ: an ``FCT210`` error on the
-    total row. A data row's cell that is not a number is its own reading's error (a
-    column no reading needs is then not compared); a total's or a footer's is an error
+    total row. A data row's cell that is not a number is its own reading's error (in a
+    column no reading needs, the error of a total that checks the column; a word such as
+    `n/a` there leaves the column not compared); a total's or a footer's is an error
     here (`$10.00 CR`), unless it holds no digit (a footer's label, `n/a`). A reserve
     ledger's total of its amounts may be its closing balance, the last row's.
     """
 
     __slots__ = (
-        "_before", "_since", "_unreadable", "balance", "closed", "columns", "footers", "last",
-        "positions", "report",
+        "_above", "_before", "_counted", "_misread", "_since", "_unreadable", "balance",
+        "closed", "columns", "footers", "last", "positions", "report",
     )  # fmt: skip
 
     def __init__(self, report: Report) -> None:
@@ -498,6 +574,16 @@ class Totals:
         self._since = [Decimal(0)] * len(self.columns)
         self._before = [Decimal(0)] * len(self.columns)
         self._unreadable: set[int] = set()
+        # By column, a data row's cell meant as an amount that cannot be read, in a
+        # column no reading needs (a chargeback's Fees Accrued): (its line, the error).
+        # A total below that checks the column names it (FCT207) rather than the check
+        # being turned off in silence.
+        self._misread: dict[int, tuple[int, str]] = {}
+        # The data rows since the last total, and before it: a count (`Total: 25
+        # invoices` with its 25 under Amount) is one of them.
+        self._counted = [0, 0]
+        # A total given above the rows (right below the header): checked once they are.
+        self._above: tuple[int, list[Cell]] | None = None
         # The last data row's cells, and where its balance stands: a reserve ledger's
         # total may be its closing balance.
         self.last: list[Cell] = []
@@ -568,10 +654,13 @@ class Totals:
             else:
                 since[slot] += figure
 
-    def add(self, cells: list[Cell]) -> None:
+    def add(self, line: int, cells: list[Cell]) -> None:
         """Add a data row's figures (in line: this runs for every row of the file). A
-        cell that cannot be read is the row's own reading's error."""
+        cell that cannot be read is the row's own reading's error, or, in a column no
+        reading needs, the error of a total that would check it (a word such as `n/a`
+        holds no figure: the column is then not compared)."""
         self.last, self.closed = cells, None
+        self._counted[0] += 1
         count, since, numbers = len(cells), self._since, self.report.numbers
         for slot, position in self.positions:
             value = cells[position] if position < count else ""
@@ -581,46 +670,93 @@ class Totals:
                     continue
                 try:
                     since[slot] += numbers(text)
-                except ValueError:
+                except ValueError as exc:
+                    if DASH_ZERO.fullmatch(text):
+                        continue  # Excel's accounting zero, `$ -`: adds nothing
                     self._unreadable.add(slot)
+                    if _AMOUNT_LIKE.match(text) and not _DATE_LIKE.fullmatch(text):
+                        self._misread.setdefault(slot, (line, str(exc)))
             elif isinstance(value, Decimal):
                 since[slot] += value
             elif value:
                 self._unreadable.add(slot)
 
-    def check(self, line: int, cells: list[Cell]) -> None:
-        """ImportFailure if a filled cell of the total row is neither sum."""
+    def check(self, line: int, cells: list[Cell], *, above: bool = False) -> None:
+        """ImportFailure if a filled cell of the total row is neither sum. A total above
+        every row and footer (a report that gives its total first) is the rows' below:
+        checked by `finish` (``above``)."""
+        if not above and self._counted == [0, 0] and not self.footers and self._above is None:
+            self._above = (line, cells)
+            return
         for slot, (field, position) in enumerate(self.columns):
             value = cells[position] if position < len(cells) else ""
-            if not text_of(value):
+            text = text_of(value)
+            if not text:
                 continue
-            total = self._number(line, field, cells, position)
-            if total is None or slot in self._unreadable:
-                continue  # (a row's cell its reading does not need: nothing to compare)
+            counted = self._counted
+            count = int(re.sub(r"\D", "", text)) if _COUNT.fullmatch(text) else None
+            if count in (counted[0], counted[0] + counted[1]):
+                continue  # a count of the rows, not a sum: `Total: 2 invoices` (checked)
+            if count is not None and not _AMOUNT.fullmatch(text):
+                total = None  # (`2 invoices`: a count, said so below)
+            else:
+                total = self._number(line, field, cells, position)
+                if total is not None and slot in self._misread:
+                    raise self._misread_cell(slot, field, line)
+                if total is None or slot in self._unreadable:
+                    continue  # (a row's cell its reading does not need: nothing to compare)
             since = self._since[slot]
             overall = self._before[slot] + since
-            if abs(total - since) < HALF_CENT or abs(total - overall) < HALF_CENT:
+            if total is not None and (
+                abs(total - since) < HALF_CENT or abs(total - overall) < HALF_CENT
+            ):
                 continue
-            if field == "amount" and self.report.profile.kind == "reserve":
+            if total is not None and field == "amount" and self.report.profile.kind == "reserve":
                 closing = self._closing()
                 if closing is None or abs(total - closing) < HALF_CENT:
                     continue  # a reserve ledger's total may be its closing balance
-            raise self.report.fail(
-                line, field, self._differs(text_of(value), since), code="FCT210"
-            )
+            raise self.report.fail(line, field, self._differs(text, since, count), code="FCT210")
         self._before = [
             before + since for before, since in zip(self._before, self._since, strict=True)
         ]
         self.closed = self._since
         self._since = [Decimal(0)] * len(self.columns)
         self.footers = []
+        self._counted = [0, self._counted[0] + self._counted[1]]
 
-    def _differs(self, total: str, since: Decimal) -> str:
-        """FCT210's message: a total that is not the sum of its rows (and footers)."""
+    def finish(self) -> None:
+        """Check a total given above the rows against all of them, once they are read."""
+        above, self._above = self._above, None
+        if above is not None:
+            self.check(*above, above=True)
+
+    def _misread_cell(self, slot: int, field: str, total: int) -> ImportFailure:
+        """FCT207 on a data row's cell, in a column no reading needs, that a total checks."""
+        line, error = self._misread[slot]
+        message = (
+            f"{error}; the report's total on line {total} adds this column up, and cannot "
+            "be checked without it: correct the cell as the report's other amounts are "
+            "written"
+        )
+        return self.report.fail(line, field, message, code="FCT207")
+
+    def _differs(self, total: str, since: Decimal, count: int | None) -> str:
+        """FCT210's message: a total that is not the sum of its rows (and footers), nor,
+        written as a count (`25`, `25 invoices`), their number."""
         message = (
             f"the report's total {total!r} is not the sum of its rows, {since}: a row is "
             "missing or counted twice; download the report again"
         )
+        if count is not None:
+            rows, before = self._counted
+            every = f" ({rows + before} in all)" if before else ""
+            message = (
+                f"the report's total {total!r} reads as a count of rows, not an amount (the "
+                f"rows sum to {since}), and it counts {count} where the total stands below "
+                f"{rows} rows{every}: a row is missing or counted twice (download the "
+                "report again), or it counts something else (invoices paid in several "
+                "rows): then delete the count from the total's row"
+            )
         if self.footers:
             lines = ", ".join(map(str, self.footers[:5]))
             message += (
@@ -705,6 +841,45 @@ class Balances:
             stated.after = placed
         self._waiting, self._previous = [], None
         return False
+
+    def labelled(
+        self, line: int, cells: list[Cell], total: Callable[[str], re.Match[str] | None]
+    ) -> str | None:
+        """What a row is whose label stands under its Type column, or its Description
+        with the Type empty (`03/31/2025,,,,Subtotal March,$283.25,`, `,Opening
+        Balance,,,,,$0.00`), whether its Date is filled or not: TOTAL for a label that
+        holds the total marker beside a summed figure, BALANCE for a balance row (noted,
+        to be checked), None for a row (a type that says what the row moves, `Fee`; an
+        invoice of its own; a balance label whose amount is not its balance, a movement:
+        `Balance adjustment,($1.00),$79.00`). Without this, a dated subtotal was a row of
+        no type, booked as nothing and never checked."""
+        report = self.report
+        index, count = report.index, len(cells)
+
+        def text(field: str) -> str:
+            position = index.get(field)
+            return text_of(cells[position]) if position is not None and position < count else ""
+
+        label = text("type") or text("description")
+        if not label or text("invoice") or report.profile.meaning(text("type")) != "other":
+            return None
+        marked = total(label)
+        # (The marker at the label's start or its end, `Subtotal March`, `March total`;
+        # not a movement whose description holds the word, `Monthly total fee`.)
+        if marked and (
+            _TOTAL_FIRST.fullmatch(label[: marked.start()])
+            or not label[marked.end() :].strip(" :")
+        ):
+            summed = [index[field] for field in ("amount", "debit", "credit") if field in index]
+            return TOTAL if any(p < count and text_of(cells[p]) for p in summed) else None
+        kind = report.profile.balance_label(label)
+        if kind is None or _MOVED_BALANCE.match(label):
+            return None
+        moved = self._moved(cells)  # (None if a figure cannot be read: a balance row's)
+        if moved is not None and moved[0] and moved[0] != moved[1]:
+            return None
+        self._stated(line, cells, kind)
+        return BALANCE
 
     def _note(self, cells: list[Cell], text: str) -> bool:
         """True for a row with no figure and no type whose Date holds no date (a note:
@@ -938,7 +1113,9 @@ class Row:
             try:
                 number = self.report.numbers(text)
             except ValueError as exc:
-                raise self.fail(field, str(exc), code="FCT207") from None
+                if not _dash_zero(self.report.profile, field, text):
+                    raise self.fail(field, str(exc), code="FCT207") from None
+                number = Decimal(0)  # Excel's accounting zero, `$ -`
             if self.report.numbers_unmarked:
                 self._own_currency(field, text)
             return number
@@ -955,6 +1132,9 @@ class Row:
                 "; if this row is a line of totals or balances, give the profile "
                 "total_marker= a pattern of its label"
             )
+            if self.report.profile.kind == "reserve":
+                # (Its label under the Date, Type or Description column.)
+                message += " (for a balance checked against the rows', balance_marker=)"
         return self.fail(field, message, code="FCT205")
 
     def size(self, field: str) -> Decimal | None:
@@ -988,7 +1168,9 @@ class Row:
                 try:
                     number = numbers(text)
                 except ValueError as exc:
-                    raise self.fail(field, str(exc), code="FCT207") from None
+                    if not _dash_zero(report.profile, field, text):
+                        raise self.fail(field, str(exc), code="FCT207") from None
+                    number = Decimal(0)  # Excel's accounting zero, `$ -`
                 if report.numbers_unmarked:
                     self._own_currency(field, text)
                 found.append(abs(number) if size else number)

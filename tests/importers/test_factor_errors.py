@@ -85,13 +85,14 @@ def test_each_error_of_a_row_says_how_to_fix_it(tmp_path: Path) -> None:
     cases = [
         ('"$1,825.00",($50.00)', '"-$1,825.00",($50.00)', "Paid", "FCT211", "delete the row"),
         ("Total,,,,,,", "Gesamtsumme,,,,3 invoices,,", "Invoice #", "FCT208", "total_marker="),
-        # The reserve ledger's opening balance, on a line of its own with no amount.
+        # The reserve ledger's opening balance under a label balance_marker does not know,
+        # on a line of its own with no amount (`Opening Balance` is read: test_factor_totals).
         (
             "\n03/03/2025,Purchase",
-            "\n03/01/2025,Opening Balance,,,,,$0.00\n03/03/2025,Purchase",
+            "\n03/01/2025,Brought forward,,,,,$0.00\n03/03/2025,Purchase",
             "Amount",
             "FCT205",
-            "total_marker=",
+            "balance_marker=",
         ),
     ]
     for old, new, column, code, fix in cases:
@@ -176,6 +177,29 @@ def test_empty_file(tmp_path: Path) -> None:
         LAKESHORE.extract(str(blank), [])
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Purchase Report - RIDGELINE FREIGHT LLC (Client #C10482) 03/01/2025 - 03/07/2025\n",
+        # The title and its period in two cells, and a blank line or two.
+        "Purchase Report - RIDGELINE FREIGHT LLC (Client #C10482),03/01/2025 - 03/07/2025\n\n",
+    ],
+)
+def test_a_report_of_its_title_alone_is_an_empty_download(tmp_path: Path, title: str) -> None:
+    """A portal's download of a period with nothing in it: the title line alone. It was
+    FCT203 naming the columns 'Schedule #', 'Advance', 'Net Funded' as missing, which
+    sent the bookkeeper to the profile's columns; the file has no header and no rows."""
+    path = tmp_path / "lakeshore_purchase_2025-04-08.csv"
+    path.write_text(title, encoding="utf-8")
+    error = failure(LAKESHORE, path)
+    assert (error.line, error.column, error.code) == (1, None, "FCT202"), str(error)
+    assert "only its title" in error.detail and "empty download" in error.detail, str(error)
+    # A title above a header whose names all differ is still FCT203, naming them.
+    path.write_text(title + "Lot,Funded,Client,Gross\n1,03/03/2025,A,1.00\n", encoding="utf-8")
+    error = failure(LAKESHORE, path)
+    assert error.code == "FCT203" and "'Schedule #'" in error.detail, str(error)
+
+
 def test_no_header_explains_the_closest_row(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("Report\nDate,Transaction Type,Amount\n03/03/2025,Purchase,1.00\n")
@@ -205,6 +229,17 @@ def test_no_header_names_the_delimiter_the_file_is_written_with(
     assert (error.line, error.code) == (2, "FCT203")
     assert f"separated by {shown}" in error.detail
     assert f"delimiter={shown}" in error.detail
+    # No column is missing: the error names none (it named 'Schedule #').
+    assert error.column is None, str(error)
+    # The advice works as written on the factor's tuple of profiles (a tuple has no
+    # .replace(), which the message asked for): its profiles, given to the importer,
+    # read the file as the comma-separated one is read.
+    found = re.search(r"FactorReportImporter\((\[.*?\]), \.\.\.\)", error.detail)
+    assert found is not None, error.detail
+    advised = eval(found.group(1), {"profiles": profiles})
+    importer = FactorReportImporter(advised, "Lakeshore", bank="Assets:Bank:Checking")
+    ours = [e.postings for e in importer.extract(str(path), [])]
+    assert ours and ours == [e.postings for e in importer.extract(str(source), [])]
 
 
 def test_wrong_sign_setting_breaks_the_running_balance(tmp_path: Path) -> None:

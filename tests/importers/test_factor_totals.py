@@ -413,3 +413,302 @@ def test_a_finnish_reserve_statements_balance_rows_from_the_banks_side(tmp_path:
     error = info.value
     assert (error.line, error.column, error.code) == (13, "Saldo", "FCT210"), str(error)
     assert "'-2 012,07' is not the running balance here, -2112.07" in error.detail
+
+
+# Labels a reserve statement puts under its Type or Description column, not its Date.
+# A dated subtotal whose type is empty was read as a movement of no type (booked as
+# nothing, so a wrong subtotal passed in silence); a balance row so labelled and dated
+# was FCT205 "an amount is required here ... give the profile total_marker=".
+@pytest.mark.parametrize(
+    "row",
+    [
+        "03/31/2025,,,,Subtotal March,$283.25,",  # under Description, type empty
+        "03/31/2025,Subtotal,,,March,$283.25,",  # under Type
+        "03/31/2025,,,,Total for March,$283.25,$283.25",  # with the balance too
+        ",,,,Subtotal March,$283.25,",  # undated (read so before)
+    ],
+)
+def test_a_reserve_subtotal_labelled_under_the_type_or_description(
+    tmp_path: Path, row: str
+) -> None:
+    # March's rows: 201.25 + 82.00 = 283.25 (the balance after them is 283.25 too).
+    plain = postings(RESERVE)
+    path = edited(tmp_path, RESERVE, {MARCH_LAST: f"{MARCH_LAST}{row}\n"})
+    assert postings(path) == plain
+    # 293.25 is neither March's sum nor the balance: FCT210 on its cell.
+    wrong = edited(
+        tmp_path, RESERVE, {MARCH_LAST: f"{MARCH_LAST}{row.replace('283', '293', 1)}\n"}, "w.csv"
+    )
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Amount", "FCT210"), str(error)
+    assert "'$293.25'" in error.detail
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [
+        (",Opening Balance,,,,,$0.00", ",Closing Balance,,,,,$82.00"),
+        ("03/01/2025,Opening Balance,,,,,$0.00", "04/30/2025,Closing Balance,,,,,$82.00"),
+        ("03/01/2025,,,,Opening balance,,$0.00", "04/30/2025,,,,Closing balance,$82.00,$82.00"),
+        ("03/01/2025,,,,Balance forward,$0.00,", "04/30/2025,,,,Ending balance,,$82.00"),
+    ],
+)
+def test_a_reserve_balance_row_labelled_under_the_type_or_description(
+    tmp_path: Path, opening: str, closing: str
+) -> None:
+    """Checked against the running balance (0.00 before the first row, 82.00 after the
+    last) and never booked, as one labelled under the Date column is."""
+    plain = postings(RESERVE)
+    assert postings(balance_rows(tmp_path, opening, closing + "\n")) == plain
+    # A closing balance of 92.00 is not the last row's 82.00: FCT210 on its cell.
+    path = balance_rows(tmp_path, opening, closing.replace("82", "92") + "\n", "w.csv")
+    error = failure(path)
+    assert error.code == "FCT210" and error.line == 9, str(error)
+    assert "92.00" in error.detail and "82.00" in error.detail, error.detail
+
+
+def test_a_row_of_a_movement_type_that_mentions_a_total_stays_a_row(tmp_path: Path) -> None:
+    """A fee whose description holds `total` or `balance` (type `Fee`), and a row of no
+    type whose figures are a movement (its amount is not its balance), are movements."""
+    rows = (
+        "04/10/2025,Fee,ADJ 1,,Total monthly fee,($2.00),$80.00\n"
+        "04/11/2025,,ADJ 2,,Balance adjustment,($1.00),$79.00\n"
+    )
+    after = f"$82.00\n{rows}Total,,,,,$79.00,\n"
+    path = edited(tmp_path, RESERVE, {"$82.00\nTotal,,,,,$82.00,\n": after})
+    entries = LAKESHORE.extract(str(path), [])
+    fees = [e for e in entries if "monthly fee" in getattr(e, "narration", "")]
+    assert [p.units.number for p in fees[0].postings] == [Decimal("2.00"), Decimal("-2.00")]
+    balances = [e.amount.number for e in entries if type(e).__name__ == "Balance"]
+    assert balances[-2:] == [Decimal("80.00"), Decimal("79.00")]
+
+
+def test_a_debit_credit_statement_with_its_balances_under_the_description(
+    tmp_path: Path,
+) -> None:
+    """Copperline's statement says what a row is in its Description (its type column):
+    `Opening balance` there, dated, was FCT205 "neither a debit nor a credit is given"."""
+    profile = profiles.COPPERLINE_RESERVE.replace(sheet=None)
+    importer = FactorReportImporter(profile, "Copperline", bank="Assets:Bank:CAD")
+    header = "Date,Description,Invoice,Reference,Debit,Credit,Balance\n"
+    rows = (
+        "2025-03-03,Reserve on funding,CL-1,F-1,,96.00,96.00\n"
+        "2025-04-08,Reserve rebate,CL-1,R-1,96.00,,0.00\n"
+    )
+    path = tmp_path / "copperline_reserve.csv"
+    path.write_text(
+        header + "2025-03-01,Opening balance,,,,,0.00\n" + rows
+        + "2025-04-30,Closing balance,,,,,0.00\n", encoding="utf-8"
+    )  # fmt: skip
+    entries = importer.extract(str(path), [])
+    assert [type(e).__name__ for e in entries] == ["Transaction", "Balance", "Balance"]
+    path.write_text(header + "2025-03-01,Opening balance,,,,,10.00\n" + rows, encoding="utf-8")
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    assert (info.value.line, info.value.column, info.value.code) == (2, "Balance", "FCT210")
+
+
+COLLECTIONS_TOTAL = 'Total,,,,,,"$4,025.00","$3,975.00",($50.00),'
+
+
+@pytest.mark.parametrize("count", ["2", "2 invoices", "(2)"])
+def test_a_count_under_a_summed_column_of_a_totals_line(tmp_path: Path, count: str) -> None:
+    """`Total: 2 invoices` whose 2 sits under Invoice Amt: a count of the report's two
+    rows, checked as such (it was FCT210 "the report's total '2' is not the sum of its
+    rows, 4025.00"); the other columns are still checked as sums."""
+    plain = postings(COLLECTIONS)
+    line = f'Total: 2 invoices,,,,,,{count},"$3,975.00",($50.00),'
+    assert postings(edited(tmp_path, COLLECTIONS, {COLLECTIONS_TOTAL: line})) == plain
+    # 3 is not the number of rows: FCT210 that says the cell reads as a count.
+    wrong = edited(
+        tmp_path,
+        COLLECTIONS,
+        {COLLECTIONS_TOTAL: line.replace(f",{count},", f",{count.replace('2', '3')},")},
+        "w.csv",
+    )
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Invoice Amt", "FCT210"), str(error)
+    assert "count" in error.detail and "2 rows" in error.detail, error.detail
+    # The sums beside the count are still compared: 3,985.00 is not 2,150.00 + 1,825.00.
+    wrong = edited(
+        tmp_path, COLLECTIONS, {COLLECTIONS_TOTAL: line.replace("3,975", "3,985")}, "w2.csv"
+    )
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Paid", "FCT210"), str(error)
+
+
+PINECREST_RECOURSE = DOCUMENTS / "pinecrest" / "recourse_2025-06-02.txt"
+
+
+@pytest.mark.parametrize("cell", ["142,50", "$142.50 CR", "USD 142.50 DR"])
+def test_an_unreadable_cell_of_a_column_no_reading_needs_under_a_total(
+    tmp_path: Path, cell: str
+) -> None:
+    """Pinecrest's recourse report sums its Fees Accrued, which no entry takes: a cell
+    there that is no amount turned the total's check of the column off, so that a total
+    of 999.50 over a row of 142.50 passed in silence. It is FCT207 on that cell now,
+    when a total below would check the column."""
+    importer = importers()["pinecrest"]
+    text = PINECREST_RECOURSE.read_text(encoding="cp1252")
+    row = "2842.50\t142.50\n"
+    assert text.count(row) == 2
+    path = tmp_path / PINECREST_RECOURSE.name
+    path.write_text(text.replace(row, f"2842.50\t{cell}\n", 1), encoding="cp1252")
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    error = info.value
+    assert (error.line, error.column, error.code) == (2, "Fees Accrued", "FCT207"), str(error)
+    assert "line 3" in error.detail, error.detail
+    # Without a total below, the column is checked by nothing: the file reads as before.
+    path.write_text(text.replace(row, f"2842.50\t{cell}\n", 1).rsplit("*", 1)[0], "cp1252")
+    assert len(importer.extract(str(path), [])) == 1
+    # A word (`n/a`) holds no figure: the column is left unchecked, as before.
+    path.write_text(text.replace(row, "2842.50\tn/a\n", 1), encoding="cp1252")
+    assert len(importer.extract(str(path), [])) == 1
+
+
+def balances_of(path: Path) -> list[tuple[str, Decimal]]:
+    return [
+        (str(e.date), e.amount.number)
+        for e in LAKESHORE.extract(str(path), [])
+        if type(e).__name__ == "Balance"
+    ]
+
+
+def test_a_day_whose_last_row_gives_no_balance_gets_no_assertion(tmp_path: Path) -> None:
+    """04/04: the short pay (balance 233.25), then a fee of 10.00 with its balance cell
+    empty. The assertion of 04/05 was 233.25, the balance before the fee the importer
+    books that day (the ledger holds 223.25): a false bean-check error on a statement
+    that agrees with itself (233.25 - 10.00 - 151.25 = 72.00 after the release)."""
+    row = "04/04/2025,Fee,FEE 1,,Monthly fee,($10.00),\n"
+    path = edited(
+        tmp_path,
+        RESERVE,
+        {
+            "not approved,($50.00),$233.25\n": f"not approved,($50.00),$233.25\n{row}",
+            "($151.25),$82.00": "($151.25),$72.00",
+            RESERVE_TOTAL: "Total,,,,,$72.00,\n",
+        },
+    )
+    assert balances_of(path) == [
+        ("2025-03-04", Decimal("201.25")),
+        ("2025-03-06", Decimal("283.25")),
+        ("2025-04-09", Decimal("72.00")),
+    ]
+
+
+LATE_FEE = "04/02/2025,Fee,ADJ 1,,Late posted fee,($3.00),$230.25\n"
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_row_posted_late_out_of_date_order(tmp_path: Path, newest_first: bool) -> None:
+    """A fee dated 04/02 listed after the 04/04 short pay (posted late), the running
+    balance following the rows as listed (233.25 - 3.00 = 230.25; 230.25 - 151.25 =
+    79.00). It was FCT210 "the rows are not in date order" on the first row, with no
+    way to import the statement. It is read now: the fee booked on its date, and the
+    balance assertions of the days the rows' order leaves right (the 04/04 balance
+    233.25 is not the reserve at the end of 04/04 once the 04/02 fee is booked; nor
+    is 230.25 that of 04/02)."""
+    path = edited(
+        tmp_path,
+        RESERVE,
+        {
+            "04/08/2025,Release": LATE_FEE + "04/08/2025,Release",
+            "($151.25),$82.00": "($151.25),$79.00",
+            RESERVE_TOTAL: "Total,,,,,$79.00,\n",
+        },
+    )
+    if newest_first:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join([*lines[:2], *lines[2:7][::-1], lines[7]]), encoding="utf-8")
+    entries = LAKESHORE.extract(str(path), [])
+    (fee,) = [e for e in entries if "Late posted" in getattr(e, "narration", "")]
+    assert str(fee.date) == "2025-04-02"
+    assert balances_of(path) == [
+        ("2025-03-04", Decimal("201.25")),
+        ("2025-03-06", Decimal("283.25")),
+        ("2025-04-09", Decimal("79.00")),
+    ]
+
+
+def test_rows_sorted_by_another_column_are_named(tmp_path: Path) -> None:
+    """The 04/04 short pay moved above the 03/05 holdback (the statement sorted by
+    another column): the dates are out of order and the balances do not follow the
+    rows as listed (201.25 - 50.00 is not 233.25). FCT210 names the row out of order
+    and says what to do (it named the first row only, with no fix)."""
+    short = "04/04/2025,CashPosting,Collection Report#772,RF-1102,Short pay - lumper not approved,($50.00),$233.25\n"  # noqa: E501
+    path = edited(tmp_path, RESERVE, {short: "", MARCH_LAST: short + MARCH_LAST})
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (5, "Date", "FCT210"), str(error)
+    assert "03/05/2025" in error.detail and "04/04/2025" in error.detail, error.detail
+    assert "sorted" in error.detail, error.detail
+
+
+@pytest.mark.parametrize("dash", ["-", "$ -", " $ -   ", "$-", "\u2013"])
+def test_a_zero_shown_as_a_dash(tmp_path: Path, dash: str) -> None:
+    """Excel's accounting format shows 0.00 as a dash (`$ -`), and a report saved from
+    it writes the dash: a short/over or a deduction of nothing was FCT207 "'$ -' is not
+    an amount", and no setting could read the file. It is 0.00, and the totals are
+    still checked (the Short/Over total, -50.00, is the other row's)."""
+    plain = postings(COLLECTIONS)
+    row = '"$2,150.00","$2,150.00",$0.00,ACH'
+    path = edited(tmp_path, COLLECTIONS, {row: row.replace("$0.00", f'"{dash}"')})
+    assert postings(path) == plain
+    wrong = edited(
+        tmp_path,
+        COLLECTIONS,
+        {row: row.replace("$0.00", f'"{dash}"'), "($50.00),\n": "($60.00),\n"},
+        "w.csv",
+    )
+    error = failure(wrong)
+    assert (error.line, error.column, error.code) == (5, "Short/Over", "FCT210"), str(error)
+    plain = postings(PURCHASE)
+    first = '$107.50,$0.00,"$1,983.75"'
+    path = edited(tmp_path, PURCHASE, {first: first.replace("$0.00", f'"{dash}"')}, "p.csv")
+    assert postings(path) == plain
+
+
+def test_a_dash_for_a_payment_is_no_zero(tmp_path: Path) -> None:
+    """Paid `$ -`: a payment of nothing is no payment; the cell is named (FCT207)."""
+    row = '"$2,150.00","$2,150.00",$0.00,ACH'
+    path = edited(tmp_path, COLLECTIONS, {row: '"$2,150.00","$ -",$0.00,ACH'})
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Paid", "FCT207"), str(error)
+
+
+def test_a_total_above_the_rows(tmp_path: Path) -> None:
+    """A report that gives its total first, right below the header: it was FCT210 "not
+    the sum of its rows, 0" (no row read yet). It is the total of the rows below it,
+    checked once they are read (2,150.00 + 1,875.00 = 4,025.00)."""
+    lines = COLLECTIONS.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / COLLECTIONS.name
+    path.write_text("".join([*lines[:2], lines[4], *lines[2:4]]), encoding="utf-8")
+    assert postings(path) == postings(COLLECTIONS)
+    wrong = lines[4].replace("4,025.00", "4,125.00")
+    path.write_text("".join([*lines[:2], wrong, *lines[2:4]]), encoding="utf-8")
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Invoice Amt", "FCT210"), str(error)
+    assert "4025.00" in error.detail, error.detail
+    # With no row below it at all (the rows lost), it is not their sum either.
+    path.write_text("".join([*lines[:2], lines[4]]), encoding="utf-8")
+    error = failure(path)
+    assert (error.line, error.column, error.code) == (3, "Invoice Amt", "FCT210"), str(error)
+
+
+def test_a_description_that_holds_total_mid_label_stays_a_row(tmp_path: Path) -> None:
+    """A statement whose Description is its type column (no pattern for fees): `Monthly
+    total fee` is a movement of 5.00 (96.00 - 5.00 = 91.00), not a subtotal checked
+    against the rows (FCT210); `Subtotal March` and `March total` are subtotals."""
+    profile = profiles.COPPERLINE_RESERVE.replace(
+        sheet=None, types=((r"reserve on funding", "holdback"),)
+    )
+    importer = FactorReportImporter(profile, "Copperline", bank="Assets:Bank:CAD")
+    header = "Date,Description,Invoice,Reference,Debit,Credit,Balance\n"
+    funding = "2025-03-03,Reserve on funding,CL-1,F-1,,96.00,96.00\n"
+    path = tmp_path / "copperline_reserve.csv"
+    path.write_text(header + funding + "2025-03-31,Monthly total fee,,M-3,5.00,,91.00\n")
+    balances = [e.amount.number for e in importer.extract(str(path), [])]
+    assert balances == [Decimal("96.00"), Decimal("91.00")]
+    for label in ("Subtotal March", "March total", "Total for March"):
+        path.write_text(header + funding + f"2025-03-31,{label},,,,96.00,\n")
+        assert [e.amount.number for e in importer.extract(str(path), [])] == [96], label

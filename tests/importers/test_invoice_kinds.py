@@ -168,3 +168,83 @@ def test_an_invoice_and_a_debit_memo_that_are_a_credit_too(tmp_path: Path) -> No
         with pytest.raises(ImportFailure) as caught:
             InvoiceImporter().extract(path, [])
         assert caught.value.code == "FCT210", kind
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ("RF-9,Invoice,03/03/2025,04/02/2025,Bayline,BL-9,LINEHAUL,0.00",),
+        # Billed and discounted whole: 500.00 - 500.00 = 0.00.
+        (
+            "RF-9,Invoice,03/03/2025,04/02/2025,Bayline,BL-9,LINEHAUL,500.00",
+            "RF-9,Invoice,03/03/2025,04/02/2025,Bayline,BL-9,FSC,-500.00",
+        ),
+    ],
+)
+def test_an_invoice_of_nothing_is_no_credit_note(tmp_path: Path, rows: tuple[str, ...]) -> None:
+    """An invoice whose items add up to 0.00 (a load billed at no charge, an invoice
+    voided in the billing system) was written as a flagged credit note of 0.00, for the
+    bookkeeper to settle by hand: nothing is owed either way. It is written flagged, as
+    `zero-invoice:` (no `invoice:`, which the plugin would refuse: FCT134, no positive
+    receivable), with its items, and the ledger loads with it without an error."""
+    (entry,) = InvoiceImporter().extract(write(tmp_path, *rows), [])
+    assert "credit-note" not in entry.meta and "invoice" not in entry.meta
+    assert entry.meta["zero-invoice"] == "RF-9" and entry.flag == "!"
+    assert entry.postings[0].units.number == 0
+    assert sum(p.units.number for p in entry.postings) == 0
+
+
+def test_an_invoice_of_nothing_billed_later_and_one_voided_since(tmp_path: Path) -> None:
+    # RF-9 of 0.00 booked, now billed at 300.00: a duplicate by its id, it must say so.
+    meta = reimported(
+        tmp_path,
+        "RF-9,03/06/2025,,Bayline,BL-9,LINEHAUL,0.00",
+        "RF-9,03/06/2025,,Bayline,BL-9,LINEHAUL,300.00",
+    )
+    note = meta["differs-from-ledger"]
+    assert isinstance(note, str)
+    assert note.startswith("an invoice of 300.00 USD here, RF-9 of 0.00 USD"), note
+    # RF-9 booked as an invoice of 300.00, now 0.00: the export voided it since.
+    meta = reimported(
+        tmp_path,
+        "RF-9,03/06/2025,,Bayline,BL-9,LINEHAUL,300.00",
+        "RF-9,03/06/2025,,Bayline,BL-9,LINEHAUL,0.00",
+    )
+    note = meta["differs-from-ledger"]
+    assert isinstance(note, str)
+    assert note.startswith("an invoice of 0.00 USD here, invoice RF-9 in the ledger"), note
+    # Exported again at 0.00: a duplicate with nothing to say.
+    meta = reimported(
+        tmp_path,
+        "RF-9,03/06/2025,,Bayline,BL-9,LINEHAUL,0.00",
+        "RF-9,03/06/2025,,Bayline,BL-9,LINEHAUL,0.00",
+    )
+    assert "differs-from-ledger" not in meta
+
+
+@pytest.mark.parametrize("dash", ["-", "$ -", " $ -   ", "\u2013"])
+def test_an_item_of_nothing_shown_as_a_dash(tmp_path: Path, dash: str) -> None:
+    """Excel's accounting format writes an item of 0.00 as a dash (`$ -`): it was FCT207
+    "'$ -' is not an amount" on a good export. It is 0.00, an item of nothing: the
+    invoice is its other items (1,000.00), with no posting of 0.00."""
+    path = write(
+        tmp_path,
+        "RF-1,Invoice,03/03/2025,04/02/2025,Bayline,BL-1,LINEHAUL,1000.00",
+        f'RF-1,Invoice,03/03/2025,04/02/2025,Bayline,BL-1,FSC,"{dash}"',
+    )
+    (entry,) = InvoiceImporter().extract(path, [])
+    assert [p.units.number for p in entry.postings] == [1000, -1000]
+    # A column per charge: the Maut of a dash is no toll.
+    header = "Invoice #,Invoice Date,Due Date,Customer,Load #,Fracht,Maut"
+    path = write(
+        tmp_path, f'R-1,03/03/2025,,Bayline,BL-1,800.00,"{dash}"', header=header, name="b.csv"
+    )
+    importer = InvoiceImporter(
+        charges={"Fracht": "Income:Freight:Linehaul", "Maut": "Income:Freight:Tolls"},
+        charge=None,
+        amount=None,
+        terms_days=30,
+        due=None,
+    )
+    (entry,) = importer.extract(path, [])
+    assert [p.units.number for p in entry.postings] == [800, -800]

@@ -632,3 +632,55 @@ def test_a_forward_and_the_customers_payment_in_one_report(tmp_path: Path) -> No
     entries, errors, _ = loader.load_string(text)
     assert [error.message for error in errors] == []
     assert balance(entries, "Income:Factoring:Lakeshore:Adjustments") == Decimal("50.00")
+
+
+@pytest.mark.parametrize(
+    ("second", "booked", "now"),
+    [
+        # The factor re-issued W-8812 with 450.00 where it said 400.00: read as a second
+        # part (400.00 + 450.00 = 850.00 of 1,000.00 paid, 150.00 too little left open),
+        # with no word from the importer or bean-check.
+        (
+            "RF-3101,04/20/2025,Prairie Freight Solutions,W-8812,1000.00,450.00,550.00",
+            "400.00 USD",
+            "450.00 USD",
+        ),
+        # Re-issued as paid in full: a second payment of 1,000.00 after the 400.00
+        # (FCT133 only at bean-check).
+        (
+            "RF-3101,04/20/2025,Prairie Freight Solutions,W-8812,1000.00,1000.00,0.00",
+            "400.00 USD",
+            "1000.00 USD",
+        ),
+    ],
+)
+def test_a_payment_reissued_with_another_amount_is_named_at_import(
+    tmp_path: Path, second: str, booked: str, now: str
+) -> None:
+    """The same payment (the invoice, its day and its reference) in a later report with
+    another amount: the report corrects the booked payment. It is the booked event's
+    duplicate, printed commented out with a note that gives both amounts, as a schedule
+    sent again with a figure corrected is."""
+    header = "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Open Balance\n"
+    first = "RF-3101,04/20/2025,Prairie Freight Solutions,W-8812,1000.00,400.00,600.00\n"
+    week1, week2 = tmp_path / "birchfield_week1.csv", tmp_path / "birchfield_week2.csv"
+    week1.write_text(header + first, encoding="utf-8")
+    week2.write_text(header + second + "\n", encoding="utf-8")
+    found = IMPORTERS["birchfield"]
+    existing, _, _ = loader.load_string(BASE)
+    text = BASE + printed(extract.extract_from_file(found, str(week1), existing))
+    existing, errors, _ = loader.load_string(text)
+    assert not errors
+    entries = extract.extract_from_file(found, str(week2), existing)
+    found.deduplicate(entries, existing)
+    (payment,) = entries
+    assert payment.meta["__duplicate__"].meta["lineno"] > 0, printed(entries)
+    note = payment.meta["differs-from-ledger"]
+    assert f"paid {now} here, {booked} in the ledger" in note, note
+    assert "W-8812" in note and "re-issued" in note, note
+    # Another payment of the invoice on another day, or by another reference, is new.
+    for other in (second.replace("04/20", "04/22"), second.replace("W-8812", "W-8850")):
+        week2.write_text(header + other + "\n", encoding="utf-8")
+        entries = extract.extract_from_file(found, str(week2), existing)
+        found.deduplicate(entries, existing)
+        assert "__duplicate__" not in entries[0].meta, other
