@@ -889,3 +889,102 @@ def test_the_collected_event_the_advice_gives_closes_the_invoice(model):
     assert errors == []
     assert (balance(entries, TQL), balance(entries, ADVANCES)) == (0, 0)
     assert balance(entries, BANK) == D("1960.00")
+
+
+# TQL pays us 800.00 of INV-1001 (2,000.00) on 04-10, then pays Summit the whole
+# 2,000.00 on 04-14: it paid 800.00 + 2,000.00 = 2,800.00, 800.00 too much. Summit was
+# paid the face by TQL itself, so nothing is owed to it any more for the 800.00 we hold:
+# that cash is TQL's (customer-credits), not Summit's, and not in Summit's reserve.
+PART = MISDIRECTED.replace("2000.00 USD", "800.00 USD")
+FACE_TO_FACTOR = """
+2025-04-14 * "Summit" "TQL paid Summit the face" ^INV-1001
+  factoring: "collected"
+  paid: 2000.00 USD
+"""
+FACE_AGAIN = FACE_TO_FACTOR.replace("  paid:", '  reason: "overpay"\n  paid:')
+
+
+def _release(amount: str) -> str:
+    return RELEASE.replace("100.00 USD", f"{amount} USD")
+
+
+@MODELS
+def test_the_face_paid_to_the_factor_after_a_part_paid_to_you_is_not_the_rest(model):
+    # paid: 2,000.00 after 800.00 paid to us reads as the total so far (write 1,200.00)
+    # or as the customer paying twice: an error saying both, nothing booked.
+    entries, errors = load(ledger(SOLD + PART + FACE_TO_FACTOR, model))
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert "paid: 1200.00 USD" in message
+    assert 'reason: "overpay"' in message and CREDITS in message
+    assert "800.00" in message and "no longer owed to the factor" in message
+    assert balance(entries, DUE) == D("-800.00")
+
+
+@MODELS
+@pytest.mark.parametrize(
+    ("forwarded", "to_reserve"),
+    [("0", "0.00"), ("800.00", "800.00"), ("300.00", "300.00")],
+    ids=["held", "forwarded", "part-forwarded"],
+)
+def test_the_customer_who_paid_the_factor_the_face_after_a_part_to_you(
+    model, forwarded, to_reserve
+):
+    # The excess of 800.00 is owed to TQL. What we still hold of its payment (800.00 -
+    # forwarded) is no longer owed to Summit: the due-to-factor account gives it up;
+    # what we forwarded Summit holds beyond the face, in the reserve (released with it).
+    held = D("800.00") - D(forwarded)
+    forward = FORWARD.replace("2000.00 USD", f"{forwarded} USD") if held < 800 else ""
+    release = str(D("100.00") + D(to_reserve))
+    text = SOLD + PART + forward + FACE_AGAIN + _release(release)
+    entries, errors = load(ledger(text, model))
+    assert errors == []
+    expected = [(CREDITS, D("-800.00"), "INV-1001", "overpay")]
+    if held:
+        expected.append((DUE, held, "INV-1001", "overpay"))
+    if D(to_reserve):
+        expected.append((RESERVE, D(to_reserve), "INV-1001", "overpay"))
+    if model == "loan":
+        expected += [
+            (ADVANCES, D("2000.00"), "INV-1001", "collection"),
+            (TQL, D("-2000.00"), "INV-1001", "collection"),
+        ]
+    assert legs(txn(entries, "TQL paid Summit the face")) == sorted(expected)
+    # Bank: 1,860.00 + 800.00 - forwarded + release (100.00 + forwarded) = 2,760.00:
+    # the invoice's 2,000.00 - 40.00 fee = 1,960.00, and the 800.00 owed back to TQL.
+    assert balance(entries, BANK) == D("2760.00")
+    assert balance(entries, CREDITS) == D("-800.00")
+    assert balance(entries, DUE) == balance(entries, RESERVE) == D("0.00")
+    assert balance(entries, CLEARING) == D("0.00")
+    assert balance(entries, FEES) == D("40.00")
+
+
+@MODELS
+def test_the_customer_who_paid_you_the_face_then_the_factor_the_face(model):
+    # TQL pays us all 2,000.00 (owed to Summit), then Summit 2,000.00 too: Summit has the
+    # face from TQL, the 2,000.00 we hold is TQL's. Bank: 1,860.00 + 2,000.00 + 100.00
+    # = 3,960.00 = 1,960.00 + 2,000.00 owed back to TQL.
+    text = SOLD + MISDIRECTED + FACE_AGAIN + RELEASE
+    entries, errors = load(ledger(text, model))
+    assert errors == []
+    assert balance(entries, BANK) == D("3960.00")
+    assert balance(entries, CREDITS) == D("-2000.00")
+    assert balance(entries, DUE) == balance(entries, RESERVE) == D("0.00")
+    assert balance(entries, FEES) == D("40.00")
+
+
+@pytest.mark.parametrize("forwarded", [False, True], ids=["held", "forwarded"])
+def test_the_reports_tie_out_when_the_customer_paid_twice(forwarded):
+    # 04-10: 800.00 paid to us, to forward (an open item of -800.00). 04-14: TQL paid
+    # Summit the face: nothing to forward any more, and the reserve holds 100.00 (plus
+    # the 800.00 forwarded, beyond the face), all of it due back, none unexplained.
+    forward = FORWARD.replace("2000.00 USD", "800.00 USD") if forwarded else ""
+    book = reports(SOLD + PART + forward + FACE_AGAIN)
+    assert (ITEM_MISDIRECTED, "INV-1001") in open_items(book, day(2025, 4, 10))
+    after = day(2025, 4, 14)
+    assert (ITEM_MISDIRECTED, "INV-1001") not in open_items(book, after)
+    assert all(not account.unexplained for account in book.reconcile(as_of=after).accounts)
+    assert "INV-1001" not in factored(book, after)
+    (summit,) = book.reserve(as_of=after).factors
+    held = D("900.00") if forwarded else D("100.00")
+    assert (summit.held, summit.account_balance, summit.unexplained) == (held, held, 0)

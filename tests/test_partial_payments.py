@@ -386,7 +386,7 @@ PART = """
   paid: 1000.00 USD
 """,
             "FCT134",
-            "paid: is the amount of this payment to the factor alone (600.00 USD for the rest)",
+            "paid: is the amount of this payment to the factor alone: write paid: 600.00 USD.",
         ),
         (
             """
@@ -627,7 +627,9 @@ def test_paid_the_face_after_a_part_paid_to_us_is_an_error():
     assert codes(errors)[0] == "FCT134"
     # 1,000.00 - 400.00 = 600.00 left.
     assert "400.00 of it to you" in errors[0].message
-    assert "(600.00 USD for the rest)" in errors[0].message
+    assert "write paid: 600.00 USD (or no paid:, the rest)" in errors[0].message
+    # Or Echo paid Harbor the face too (it paid twice): the 400.00 is then Echo's.
+    assert 'say reason: "overpay"' in errors[0].message
 
 
 # Echo pays us 400.00 and never the rest: on June 2 (day 90, recourse-days 90) Harbor

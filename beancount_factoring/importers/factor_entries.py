@@ -594,12 +594,18 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
     meta = entry_meta(report, item.line, ctx, "collected", number, item.day, paid, refs)
     meta["factoring"] = "collected"
     meta["factor"] = ctx.factor
-    before = None
+    before, to_us = None, ZERO
     if ctx.history is not None:
         before = ctx.history.before(number, item.day, meta[ID_KEY], face)
+        to_us = ctx.history.paid_to_us(number, item.day)
     _short_agrees(report, number, item, before)
     # Without the face, a report's short/over column says whether the payment differs.
     differs = paid != face if face is not None else short is None or short != 0
+    # The customer paid us before (a misdirected payment): without paid:, the plugin
+    # reads the rest, and a payment of the whole face to the factor (the customer paid
+    # twice) would lose the extra in silence. paid: says what the row says; the plugin
+    # asks which it is.
+    differs = differs or to_us > 0
     narration = f"Paid {ctx.payee}"
     booked = ctx.history.faces.get(number) if ctx.history is not None else None
     confirmed = face is not None and booked in (None, face)
@@ -632,6 +638,8 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
             narration = _part_narration(ctx, paid, face, meta)
         if booked is not None and item.face is not None and booked != item.face:
             narration += f" (the report's face is {item.face:,.2f})"
+        if to_us:
+            narration += f" ({to_us:,.2f} paid to you before)"
     if refs:
         narration += f", {refs}"
     if ctx.history is not None:

@@ -55,6 +55,7 @@ from beancount_factoring.importers.inert import inert
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"
 MISDIRECTED = "misdirected-payment"
+OVERPAY = "overpay"
 # The key of the note a collections row that records a forward becomes: its amount.
 FORWARDED_KEY = "forwarded"
 # A factor dates the cash it received; the carrier's bank books the wire: the two may be
@@ -154,6 +155,10 @@ class PaymentHistory:
             meta = posting.meta or {}
             invoice = meta.get("invoice")
             tagged = meta.get("factoring-part") == MISDIRECTED
+            if meta.get("factoring-part") == OVERPAY:
+                # (A collection that gives up what the customer paid us when it paid the
+                # factor the face too: owed to the customer now, nothing forwarded.)
+                continue
             if invoice is None and len(links) == 1 and posting.account in dues:
                 invoice = links[0]
             if invoice is None or not (tagged or posting.account in dues):

@@ -80,6 +80,8 @@ class HeldInvoices:
         self.since: dict[str, datetime.date] = {}
         self.until: dict[str, datetime.date] = {}
         self.paid_to_us: dict[str, str] = {}  # casefolded number -> number
+        # The day the factor reported each invoice paid (closed by a collection).
+        self.collected: dict[str, datetime.date] = {}
         for entry in entries:
             if isinstance(entry, data.Transaction):
                 self._read(entry, loan_factors)
@@ -105,6 +107,8 @@ class HeldInvoices:
         elif kind in _ENDED or (kind == "collected" and meta.get("partial") is not True):
             for link in entry.links:
                 self.until.setdefault(link.casefold(), entry.date)
+                if kind == "collected":
+                    self.collected.setdefault(link.casefold(), entry.date)
         elif kind is None:
             self._hold(_funded(entry), entry.date)
 
@@ -121,6 +125,14 @@ class HeldInvoices:
         key = number.casefold()
         since, until = self.since.get(key), self.until.get(key)
         return since is not None and since <= day and (until is None or day < until)
+
+    def paid_to_factor(self, number: str, day: datetime.date) -> bool:
+        """True if, by that day, the factor had reported the invoice paid (collected),
+        not charged back or lost: a payment to us then pays it again, or what a short pay
+        left (docs/ledger.md 6.14)."""
+        key = number.casefold()
+        collected = self.collected.get(key)
+        return collected is not None and collected <= day and self.until.get(key) == collected
 
     def named(self, text: str, among: Mapping[str, str]) -> list[str]:
         """The invoices of `among` that the text names, each once, in order."""
@@ -144,6 +156,7 @@ def mark_misdirected(
     """
     paid_to_us = dict(held.paid_to_us)
     known = {number.casefold(): number for number in held.faces}
+    every = {**held.held, **known}
     forwards: list[int] = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, data.Transaction) or len(entry.postings) != 2:
@@ -164,6 +177,12 @@ def mark_misdirected(
             elif len(named) == 1:
                 entries[index] = _misdirected(entry, named[0], held.faces.get(named[0]))
                 paid_to_us[named[0].casefold()] = named[0]
+            elif not named and len(paid := _paid_again(held, text, entry.date, every)) == 1:
+                # The factor reported it paid: the customer paid twice (owed back to it),
+                # or paid what a short pay left (a recovery): the plugin says which. Left
+                # on the fallback account, its money could be booked as revenue. (Flagged:
+                # its face is no test of it; nothing of it is owed to the factor.)
+                entries[index] = _misdirected(entry, paid[0], None)
         elif other.account in due_to_factor and number < 0:
             forwards.append(index)
     # A forward may come before the payment in a file that lists the newest line first.
@@ -176,6 +195,17 @@ def mark_misdirected(
             entries[index] = entry._replace(
                 links=frozenset(named) | entry.links, postings=postings
             )
+
+
+def _paid_again(
+    held: HeldInvoices, text: str, day: datetime.date, invoices: Mapping[str, str]
+) -> list[str]:
+    """The invoice a line names that the factor reported paid by that day, if it names
+    no other of the ledger's `invoices` (casefolded number -> number)."""
+    named = held.named(text, invoices)
+    if len(named) != 1 or not held.paid_to_factor(named[0], day):
+        return []
+    return named
 
 
 SPLIT_KEY = "split-by-hand"

@@ -29,6 +29,7 @@ from beangulp import extract, testing
 from beancount_factoring.importers import profiles
 from beancount_factoring.importers.base import ID_KEY
 from beancount_factoring.importers.factor import FactorReportImporter
+from beancount_factoring.importers.factor_history import PaymentHistory
 from beancount_factoring.importers.profiles import Profile
 
 from ledgers import balance
@@ -684,3 +685,71 @@ def test_a_payment_reissued_with_another_amount_is_named_at_import(
         entries = extract.extract_from_file(found, str(week2), existing)
         found.deduplicate(entries, existing)
         assert "__duplicate__" not in entries[0].meta, other
+
+
+@pytest.mark.parametrize("to_us", ["400.00", "1000.00"], ids=["part", "all"])
+def test_the_face_paid_to_the_factor_after_a_payment_to_you_is_not_read_as_the_rest(
+    tmp_path: Path, to_us: str
+) -> None:
+    """Bayline paid the carrier 400.00 (or all 1,000.00) of RF-3201, not forwarded, then
+    paid Lakeshore the whole 1,000.00. Written without paid: (the row's paid is the face),
+    the plugin read it as the rest, 600.00 (or nothing): Bayline's extra payment vanished
+    in silence and DueToFactor kept the cash owed to Lakeshore. paid: 1000.00 is written;
+    the plugin asks (FCT134) whether it is the total so far or a payment of the face
+    again, and with reason: "overpay", as it advises, the cash the carrier holds is owed
+    back to Bayline: CustomerCredits -to_us, DueToFactor 0, the reserve 50.00 whole."""
+    ledger = _forwarded(to_us, "0").split("\n2025-04-29")[0] + "\n"
+    row = _collections(
+        tmp_path,
+        "lakeshore_collections_2025-05-20.csv",
+        '05/16/2025,05/15/2025,BAYLINE LOGISTICS,CHK 3311,RF-3201,BL-92010,"$1,000.00",'
+        '"$1,000.00",$0.00,Check',
+    )
+    (found,), text = _import_reports(ledger, row)
+    (paid,) = found
+    assert paid.meta["paid"] == data.Amount(Decimal("1000.00"), "USD")
+    assert "reason" not in paid.meta and "partial" not in paid.meta
+    assert f"{Decimal(to_us):,.2f} paid to you before" in paid.narration
+    entries, errors, _ = loader.load_string(text)
+    assert [error.message.split(" ")[0] for error in errors] == ["FCT134"]
+    assert 'reason: "overpay"' in errors[0].message
+    said = text.replace("  paid: 1000.00 USD\n", '  paid: 1000.00 USD\n  reason: "overpay"\n')
+    entries, errors, _ = loader.load_string(said)
+    assert [error.message for error in errors] == []
+    credits = "Liabilities:Factoring:Lakeshore:CustomerCredits:Bayline"
+    assert balance(entries, credits) == -Decimal(to_us)
+    assert balance(entries, "Liabilities:Factoring:Lakeshore:DueToFactor") == 0
+    assert balance(entries, "Assets:Factoring:Lakeshore:Reserve") == Decimal("50.00")
+    # The due-to-factor account gave the cash up at the collection: no forward to the
+    # factor that a later row could be the record of.
+    dues = frozenset(["Liabilities:Factoring:Lakeshore:DueToFactor"])
+    assert PaymentHistory(entries, dues).forwards == {}
+
+
+def test_a_bank_line_that_pays_an_invoice_the_factor_collected_is_a_payment_to_look_at() -> None:
+    """Bayline paid Lakeshore RF-3201 in full (collected on 04-20), then the carrier the
+    1,000.00 again (04-25). The line was left on the fallback account, its invoice not
+    named: booked as income, Bayline's money would be revenue. It is a payment of the
+    invoice (flagged): the plugin asks whether the customer paid twice (FCT133), and
+    with reason: "overpay" the 1,000.00 is owed back to Bayline."""
+    doc = ORDER[1]
+    text = BASE + '\n2025-04-20 * "Bayline" "Paid Lakeshore" ^RF-3201\n  factoring: "collected"\n'
+    existing, errors, _ = loader.load_string(text)
+    assert not errors
+    lines = extract.extract_from_file(importer(doc), str(doc), existing)
+    (paid,) = [e for e in lines if "BAYLINE" in getattr(e, "narration", "")]
+    assert paid.meta["factoring"] == "misdirected-payment" and paid.flag == "!"
+    assert paid.links == {"RF-3201"} and len(paid.postings) == 1
+    # (Its wire to Lakeshore on 04-29 forwards nothing: the carrier owes Lakeshore nothing.)
+    paid_text = text + printed([paid])
+    _, errors, _ = loader.load_string(paid_text)
+    assert [error.message.split(" ")[0] for error in errors] == ["FCT133", "Transaction"]
+    assert 'say reason: "overpay"' in errors[0].message
+    said = paid_text.replace(
+        '  factoring: "misdirected-payment"\n',
+        '  factoring: "misdirected-payment"\n  reason: "overpay"\n',
+    )
+    entries, errors, _ = loader.load_string(said)
+    assert [error.message for error in errors] == []
+    credits = "Liabilities:Factoring:Lakeshore:CustomerCredits:Bayline"
+    assert balance(entries, credits) == Decimal("-1000.00")

@@ -53,9 +53,12 @@ from beancount_factoring.ledger.book import SOURCE_KEYS, Event
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import LOSS_REASONS, InvoiceState
 from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.fees import HALF_CENT
 
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"
+# What an invoice owes its factor of the customer's payments to us (misdirected.py).
+MISDIRECTED = "misdirected-payment"
 # The reasons that may describe a payment of the whole face (the customer paid, only
 # not as agreed): every other reason says it paid other than the face, and without
 # paid: would be ignored, the invoice closed paid in full.
@@ -307,13 +310,12 @@ def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, parti
             f"{state.face:,.2f} {state.currency}): give the amount of this payment, like "
             f"paid: {left:.2f} {state.currency} for the rest"
         )
-    elif state.payments and event.amount == state.face:
-        to_you = f", {state.received:,.2f} of it to you" if state.received else ""
-        problem = (
-            f"paid: {event.amount:,.2f} is the face of invoice {state.invoice.number}, of "
-            f"which {state.payments:,.2f} was paid before{to_you}: paid: is the amount of "
-            f"this payment to the factor alone ({left:.2f} {state.currency} for the rest)"
-        )
+    elif (
+        state.payments
+        and event.amount == state.face
+        and (partial or event.entry.meta.get("reason") != "overpay")
+    ):
+        problem = _face_again(state, event.amount)
     elif partial and not ZERO < (event.amount or ZERO) < left:
         problem = (
             f"partial: TRUE says more is to come, but paid: {event.amount:,.2f} is not less "
@@ -324,6 +326,39 @@ def _open_for_payment(settler: Settler, event: Event, state: InvoiceState, parti
         settler.error("FCT134", problem, event)
         return False
     return True
+
+
+def _face_again(state: InvoiceState, amount: Decimal) -> str:
+    """The FCT134 of ``paid:`` of the face after earlier payments: the total so far, or
+    the customer paying the factor the whole face though it paid part of it before (to
+    us, or to the factor). Either reading is plausible; each books other figures."""
+    terms = state.agreement
+    assert terms is not None
+    number, currency = state.invoice.number, state.currency
+    to_you = f", {state.received:,.2f} of it to you" if state.received else ""
+    forwarded = ", or the factor's record of what you forwarded" if state.received else ""
+    credits = terms.customer_credit_account(state.invoice.account)
+    ours = min(state.payments, state.owed.get(MISDIRECTED, ZERO))
+    where = []
+    if ours:
+        where.append(f"the {ours:,.2f} you hold of it is no longer owed to the factor")
+    if state.payments - ours:
+        where.append(f"the factor holds {state.payments - ours:,.2f} of it in the reserve")
+    # (Without paid: is the rest only when nothing was paid to the factor before.)
+    rest = f"write paid: {state.unpaid:.2f} {currency}"
+    if state.unpaid <= 0:
+        rest = "write no paid: (the rest: nothing is left)"
+    elif not state.paid:
+        rest += " (or no paid:, the rest)"
+    return (
+        f"paid: {amount:,.2f} is the face of invoice {number}, of which "
+        f"{state.payments:,.2f} was paid before{to_you}. If the {amount:,.2f} counts those "
+        f"payments (the total so far{forwarded}), "
+        f"paid: is the amount of this payment to the factor alone: {rest}. If the "
+        "customer paid the factor the whole face though it had paid that before (it paid "
+        f'twice), say reason: "overpay": the {state.payments:,.2f} is then owed back to it '
+        f"on {credits} ({' and '.join(where)})"
+    )
 
 
 def _pay_part(settler: Settler, event: Event, state: InvoiceState, paid: Decimal) -> None:
@@ -373,20 +408,9 @@ def _close(
         )
     number, currency = state.invoice.number, state.currency
     legs: list[P.Leg] = []
-    from_reserve = ZERO
+    from_reserve, theirs = ZERO, short
     if short:  # (Most payments are neither short nor over: they post nothing here.)
-        legs, from_reserve = P.collection_postings(
-            agreement,
-            number,
-            currency,
-            short,
-            state.held,
-            from_funding,
-            # Only an overpay is owed to the customer.
-            agreement.customer_credit_account(state.invoice.account) if short < 0 else "",
-        )
-        if short < 0 and state.direct_paid < 0:
-            legs = _memo_paid(state, legs, short)
+        legs, from_reserve, theirs = _difference_legs(state, short, from_funding)
     if short > 0:
         # An overpay is not a deduction: it is owed to the customer, not revenue.
         settler.deduct(event, state, "short pay", reason, short)
@@ -408,13 +432,52 @@ def _close(
     factor = state.factor or ""
     settler.open_releases.setdefault(factor, {})[number] = None
     state.held -= from_reserve
-    rest = short - from_reserve
+    rest = theirs - from_reserve
     if rest:
         # (Negative for an overpay netted from a funding: the factor owes it to us.)
         part = P.owed_part(short)
         state.set_owed(part, state.owed.get(part, ZERO) + rest)
         settler.open_owed.setdefault(factor, {})[number] = None
     return legs
+
+
+def _difference_legs(
+    state: InvoiceState, short: Decimal, from_funding: bool
+) -> tuple[list[P.Leg], Decimal, Decimal]:
+    """The legs of what the payments leave short of the face, or beyond it (below zero);
+    what the factor takes from the reserve; and the factor's part of the difference.
+
+    An overpay is owed to the customer. The factor holds what it was paid beyond the
+    face (in the reserve, or netted); but what the customer paid us and we did not
+    pass on is not the factor's: paid the face by the customer itself, the factor is
+    owed nothing of it any more. That part (up to the overpay) leaves the due-to-factor
+    account instead (part ``overpay``). TQL paid us 800.00 of INV-1001 (2,000.00), then
+    Summit 2,000.00: CustomerCredits -800.00, DueToFactor +800.00, nothing to the reserve."""
+    agreement = state.agreement
+    assert agreement is not None
+    number, currency = state.invoice.number, state.currency
+    # Only an overpay is owed to the customer.
+    credits = agreement.customer_credit_account(state.invoice.account) if short < 0 else ""
+    held = state.owed.get(MISDIRECTED, ZERO)
+    ours = min(-short, held) if short < 0 else ZERO
+    theirs = short + ours
+    legs, from_reserve = P.collection_postings(
+        agreement, number, currency, theirs, state.held, from_funding, credits
+    )
+    if ours:
+        # (The factor's own overpay legs, if any, after its credit leg: one credit leg.)
+        legs = [
+            P.leg(credits, short, currency, "overpay", number),
+            P.leg(agreement.due_to_factor, ours, currency, "overpay", number),
+            *legs[1:],
+        ]
+        if held - ours >= HALF_CENT:
+            state.set_owed(MISDIRECTED, held - ours)
+        else:
+            state.drop_owed(MISDIRECTED)
+    if short < 0 and state.direct_paid < 0:
+        legs = _memo_paid(state, legs, short)
+    return legs, from_reserve, theirs
 
 
 def memo_open(state: InvoiceState) -> Decimal:
