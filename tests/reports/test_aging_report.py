@@ -13,6 +13,7 @@ from report_ledgers import GROUPED, LEDGERS, full
 
 from beancount_factoring.reports import compute
 from beancount_factoring.reports.aging import bucket_of
+from beancount_factoring.reports.csvrows import aging_csv
 from beancount_factoring.reports.model import (
     BUCKETS,
     CHARGED_BACK,
@@ -385,6 +386,8 @@ def test_what_the_customer_paid_us_of_a_held_invoice_it_no_longer_owes(model, bu
             pledged = D("1000.00") if model == "loan" else ZERO
             assert (totals.receivable_balance, totals.pledged) == (pledged, pledged)
             assert sum(totals.unfactored) == ZERO
+    header, (row,) = aging_csv(book.aging(as_of=day(2025, 4, 10)))
+    assert (row[header.index("amount")], row[header.index("paid_to_us")]) == ("600.00", "400.00")
     line = [x for x in aging_text(book.aging(as_of=day(2025, 4, 10))) if x.startswith("USD:")]
     assert line[0].endswith(
         "factors hold 600.00 funded and 0.00 scheduled; customers paid us 400.00 of the "
