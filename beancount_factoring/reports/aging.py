@@ -205,8 +205,9 @@ def _our_lines(
         if snap is not None and _pledged(snap):
             invoice = facts.book.invoices[number]
             currency = invoice.face.currency
-            # Pledged is what the factor holds (its table's figure); what the receivable
-            # holds beyond it (a debit memo billed on the invoice) is ours.
+            # Pledged is what the factor holds: its table's figure, and what the customer
+            # paid us of it (the receivable keeps that until the factor's report); what
+            # the receivable holds beyond it (a debit memo billed on the invoice) is ours.
             held = (invoice.face.number or ZERO) - (snap.paid or ZERO)
             share = min(amount, max(held, ZERO))
             pledged[currency] = pledged.get(currency, ZERO) + share
