@@ -159,6 +159,7 @@ def _tie_table(report: AgingReport, tab: Callable[..., Table]) -> Table:
             ("Factors hold", DECIMAL),
             ("Funded, not collected", DECIMAL),
             ("Scheduled, not funded", DECIMAL),
+            ("Paid to us, the factors'", DECIMAL),
         ],
         [
             [
@@ -169,6 +170,7 @@ def _tie_table(report: AgingReport, tab: Callable[..., Table]) -> Table:
                 money(sum(t.factored, Decimal(0))),
                 money(t.factor_outstanding),
                 money(t.scheduled),
+                money(t.paid_to_us),
             ]
             for t in report.totals
         ],

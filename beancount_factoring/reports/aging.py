@@ -5,11 +5,13 @@ from the postings to the receivable accounts up to the date, each posting
 attributed to its invoice (``facts._attribute``), so their total is the
 receivable accounts' balance. The invoices the factor holds (scheduled or
 funded, and neither collected nor charged back by the date) come from the
-invoices' snapshots, at what the customer still owes the factor (the face, less
-any parts it paid the factor), with the days left on the recourse clock.
+invoices' snapshots, at what the customer still owes (the face, less any parts
+it paid the factor or us), with the days left on the recourse clock.
 An invoice whose customer paid us instead of the factor stays in the factor's
 table until the factor reports it collected, in state ``paid to us, owed to
-factor`` (or ``paid to us, forwarded`` once the cash went on to the factor).
+factor`` (or ``paid to us, forwarded`` once the cash went on to the factor), at what
+is left unpaid: what it paid us is our debt to the factor, counted apart
+(``paid_to_us``), no longer the customer's.
 
 Each amount is aged by its days past a reference date. On the due basis (the
 standard receivables aging, what the CLI and the pages show by default) the
@@ -94,6 +96,7 @@ def _line(
     funded_on: datetime.date | None = None,
     recourse_left: int | None = None,
     account: str | None = None,
+    paid_to_us: Decimal = ZERO,
 ) -> AgingInvoice:
     invoice = facts.book.invoices[number]
     reference = invoice.entry.date
@@ -116,6 +119,7 @@ def _line(
         funded_on=funded_on,
         recourse_days_left=recourse_left,
         source=facts.invoice_source(number),
+        paid_to_us=paid_to_us,
     )
 
 
@@ -139,12 +143,14 @@ def aging_report(
     ours, loose, balances, held = _receivables(facts, as_of)
     lines, pledged = _our_lines(facts, ours, as_of, basis, held)
     lines += _unattributed_lines(facts, loose, as_of, basis)
-    factored_lines, outstanding, scheduled = _factored_lines(facts, as_of, factor, basis)
+    factored_lines, outstanding, scheduled, paid_to_us = _factored_lines(
+        facts, as_of, factor, basis
+    )
     lines += factored_lines
     lines.sort(key=lambda x: (x.factor or "", x.customer, x.reference_date, x.invoice))
     unfactored = _rows(x for x in lines if x.factor is None)
     factored = _rows(x for x in lines if x.factor is not None)
-    currencies = sorted(set(balances) | set(outstanding) | set(scheduled))
+    currencies = sorted(set(balances) | set(outstanding) | set(scheduled) | set(paid_to_us))
     totals = tuple(
         AgingTotals(
             currency=currency,
@@ -154,6 +160,7 @@ def aging_report(
             factor_outstanding=outstanding.get(currency, ZERO),
             scheduled=scheduled.get(currency, ZERO),
             pledged=pledged.get(currency, ZERO),
+            paid_to_us=paid_to_us.get(currency, ZERO),
         )
         for currency in currencies
     )
@@ -214,8 +221,9 @@ def _our_lines(
         if snap is not None and _pledged(snap):
             invoice = facts.book.invoices[number]
             currency = invoice.face.currency
-            # Pledged is what the factor holds (its table's figure); what the receivable
-            # holds beyond it (a debit memo billed on the invoice) is ours.
+            # Pledged is what the factor holds: its table's figure, and what the customer
+            # paid us of it (the receivable keeps that until the factor's report); what
+            # the receivable holds beyond it (a debit memo billed on the invoice) is ours.
             held = (invoice.face.number or ZERO) - (snap.paid or ZERO)
             share = min(amount, max(held, ZERO))
             pledged[currency] = pledged.get(currency, ZERO) + share
@@ -335,12 +343,14 @@ def unattributed_note(
 
 def _factored_lines(
     facts: Facts, as_of: datetime.date, factor: str | None, basis: str
-) -> tuple[list[AgingInvoice], ByCurrency, ByCurrency]:
-    """The lines of the invoices a factor holds, and what is owed on those funded and
-    scheduled: their face, less the parts paid to the factor."""
+) -> tuple[list[AgingInvoice], ByCurrency, ByCurrency, ByCurrency]:
+    """The lines of the invoices a factor holds; what is owed on those funded and on
+    those scheduled (their face, less the parts paid to the factor and to us); and what
+    their customers paid us of them (owed to the factor until it reports it collected)."""
     lines: list[AgingInvoice] = []
     outstanding: ByCurrency = {}
     scheduled: ByCurrency = {}
+    paid_to_us: ByCurrency = {}
     for number in facts.timeline:
         invoice = facts.book.invoices[number]
         snap = facts.snap(number, as_of)
@@ -351,9 +361,12 @@ def _factored_lines(
         if factor and snap.factor != factor:
             continue
         currency = invoice.face.currency
-        # What the customer still owes the factor: the face, less what it paid the
-        # factor in parts (``partial: TRUE``) so far.
-        face = (invoice.face.number or ZERO) - (snap.paid or ZERO)
+        # What the customer still owes: the face, less what it paid the factor in parts
+        # (``partial: TRUE``) and what it paid us (a misdirected payment: that cash is
+        # our debt to the factor, on its due-to-factor account, no longer the customer's).
+        face = max((invoice.face.number or ZERO) - (snap.paid or ZERO) - snap.received, ZERO)
+        if snap.received:
+            paid_to_us[currency] = paid_to_us.get(currency, ZERO) + snap.received
         left = None
         if snap.funded_on is not None:
             outstanding[currency] = outstanding.get(currency, ZERO) + face
@@ -367,9 +380,20 @@ def _factored_lines(
             owed = any(part == "misdirected-payment" for part, _ in snap.owed)
             state = PAID_TO_US if owed else FORWARDED
         lines.append(
-            _line(facts, number, snap.factor, state, face, as_of, basis, snap.funded_on, left)
+            _line(
+                facts,
+                number,
+                snap.factor,
+                state,
+                face,
+                as_of,
+                basis,
+                snap.funded_on,
+                left,
+                paid_to_us=snap.received,
+            )
         )
-    return lines, outstanding, scheduled
+    return lines, outstanding, scheduled, paid_to_us
 
 
 def _pledged(snap: Snap) -> bool:

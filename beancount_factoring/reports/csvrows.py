@@ -93,6 +93,9 @@ AGING_CSV = [
     "funded_on",
     "recourse_days_left",
     "source",
+    # Last, so that the columns before keep their places: what the customer paid us of a
+    # factored invoice (the factor's cash), not in ``amount``.
+    "paid_to_us",
 ]
 
 
@@ -115,6 +118,7 @@ def aging_csv(report: AgingReport) -> Rows:
             day(line.funded_on),
             "" if line.recourse_days_left is None else str(line.recourse_days_left),
             str(line.source),
+            money(line.paid_to_us) if line.paid_to_us else "",
         ]
         for line in report.invoices
     ]

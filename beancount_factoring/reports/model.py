@@ -204,8 +204,8 @@ class AgingInvoice:
     For an unfactored line (``factor`` None): ``amount`` is what remains on the
     receivable account for the invoice (face less direct payments), from the
     ledger's postings. For a factored line: ``amount`` is what the customer still
-    owes the factor, the face less the parts it paid the factor (``state`` scheduled
-    or funded) and ``recourse_days_left`` is the
+    owes the factor, the face less the parts it paid the factor and those it paid us
+    (``state`` scheduled, funded, or paid to us) and ``recourse_days_left`` is the
     agreement's recourse-days less the days since funding (negative once past;
     None when not funded yet or non-recourse). ``reference_date`` is the invoice
     date, or its ``due`` date with the due basis (the invoice date when it has
@@ -231,6 +231,10 @@ class AgingInvoice:
     funded_on: datetime.date | None
     recourse_days_left: int | None
     source: Source
+    # A factored line's part of the face its customer paid us (a misdirected payment),
+    # not in ``amount``: the factor's cash, owed to it or forwarded. Under the loan model
+    # the receivable keeps it (pledged) until the factor reports the invoice collected.
+    paid_to_us: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -263,7 +267,11 @@ class AgingTotals:
     ``factor_outstanding`` is what the customers still owe on invoices funded and
     neither collected nor charged back (the face, less the parts paid to the factor);
     ``scheduled`` the face of those scheduled and not yet funded; ``sum(factored)`` =
-    ``factor_outstanding`` + ``scheduled``.
+    ``factor_outstanding`` + ``scheduled``. ``paid_to_us`` is what the customers paid
+    us of those invoices (misdirected payments): our debt to the factor on its
+    due-to-factor account until forwarded or netted, the customers' no longer, so
+    neither figure counts it (under the loan model it is still on the receivable
+    accounts, and in ``pledged``, until the factor reports the invoice collected).
     """
 
     currency: str
@@ -273,6 +281,7 @@ class AgingTotals:
     factor_outstanding: Decimal
     scheduled: Decimal
     pledged: Decimal = ZERO
+    paid_to_us: Decimal = ZERO
 
 
 @dataclass(frozen=True)

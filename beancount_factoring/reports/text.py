@@ -87,6 +87,16 @@ def reserve_text(report: ReserveReport) -> list[str]:
     return out
 
 
+def _paid_to_us(amount: Decimal) -> str:
+    """The totals line's word on what customers paid us of the factors' invoices."""
+    if not amount:
+        return ""
+    return (
+        f"; customers paid us {_m(amount)} of the factors' invoices (the factors' cash, "
+        "owed to them or forwarded, not counted above)"
+    )
+
+
 def aging_text(report: AgingReport) -> list[str]:
     basis = "due date" if report.basis == "due" else "invoice date"
     out = [f"Aging as of {report.as_of}, by {basis}", ""]
@@ -125,7 +135,7 @@ def aging_text(report: AgingReport) -> list[str]:
         out.append(
             f"{total.currency}: receivable accounts {_m(total.receivable_balance)}{pledged}; "
             f"factors hold {_m(total.factor_outstanding)} funded and {_m(total.scheduled)} "
-            "scheduled"
+            f"scheduled{_paid_to_us(total.paid_to_us)}"
         )
     out.extend(["", "Invoices"])
     headers = [

@@ -400,7 +400,65 @@ def test_the_aging_page_ties_out_a_loan_model_ledger(tmp_path: Path) -> None:
     }
     # We hold nothing; the receivable accounts' 3,000.00 are all pledged to Summit.
     (tie,) = rows(aging, 2)
-    assert tie[-6:] == [0.0, 3000.0, 3000.0, 3500.0, 3500.0, 0.0]
+    assert tie[-7:] == [0.0, 3000.0, 3000.0, 3500.0, 3500.0, 0.0, 0.0]
+
+
+PAID_US_A_PART = """\
+option "title" "Paid to us"
+option "operating_currency" "USD"
+plugin "beancount_factoring.plugin"
+2025-01-01 custom "fava-extension" "beancount_factoring.fava"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-14 * "TQL" "TQL paid us a part" ^INV-1
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          400.00 USD
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_the_aging_page_shows_what_the_customer_still_owes_of_an_invoice_it_paid_us_a_part_of(
+    tmp_path: Path, model: str
+) -> None:
+    # TQL paid us 400.00 of Summit's INV-1 (1,000.00): it owes 600.00 (the page showed
+    # the face); the 400.00 is ours to forward to Summit, in the tie-out apart. Under the
+    # loan model the receivable keeps the 1,000.00, pledged, until Summit's report.
+    text = PAID_US_A_PART
+    if model == "loan":
+        text = text.replace("  recourse-days: 90\n", '  recourse-days: 90\n  model: "loan"\n')
+    path = tmp_path / "paid.beancount"
+    path.write_text(text, encoding="utf-8")
+    client = make_app(path).test_client()
+    aging = client.get(url("FactoringAging", "paid-to-us", "time=2025-03")).get_data(as_text=True)
+    tables = components(aging, "query-table")
+    held, invoices, tie = (table["rows"] for table in tables[-3:])  # type: ignore[index]
+    assert [(row[0], row[1], row[-2]) for row in held] == [("TQL", "Summit", 600.0)]
+    assert [(row[0], row[3], row[-2]) for row in invoices] == [
+        ("INV-1", "paid to us, owed to factor", 600.0)
+    ]
+    pledged = 1000.0 if model == "loan" else 0.0
+    # Ours, the receivable accounts, pledged, factors hold, funded, scheduled, paid to us
+    # (one currency: the page leaves its column out).
+    assert tie == [[0.0, pledged, pledged, 600.0, 600.0, 0.0, 400.0]]
 
 
 def test_the_data_endpoint_sends_one_page_of_each_long_list(client: FlaskClient) -> None:

@@ -13,7 +13,16 @@ from report_ledgers import GROUPED, LEDGERS, full
 
 from beancount_factoring.reports import compute
 from beancount_factoring.reports.aging import bucket_of
-from beancount_factoring.reports.model import BUCKETS, CHARGED_BACK, FUNDED, OPEN, UNATTRIBUTED
+from beancount_factoring.reports.csvrows import aging_csv
+from beancount_factoring.reports.model import (
+    BUCKETS,
+    CHARGED_BACK,
+    FORWARDED,
+    FUNDED,
+    OPEN,
+    PAID_TO_US,
+    UNATTRIBUTED,
+)
 from beancount_factoring.reports.render import render
 from beancount_factoring.reports.text import aging_text
 from beancount_factoring.settlement import history
@@ -319,6 +328,96 @@ def test_the_factor_holds_what_is_left_after_a_payment_in_parts(model):
     assert [x.amount for x in before.invoices] == [D("1000.00")]
 
 
+# TQL pays us 400.00 of INV-1 (1,000.00), which Summit funded (95%, flat 2%: 930.00):
+# a misdirected payment, forwarded the next day, or bought out first by Pinecrest.
+PAID_US_A_PART = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.80
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "PINECREST"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  due: 2025-04-02
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-1
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-14 * "TQL" "TQL paid us a part" ^INV-1
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          400.00 USD
+"""
+FORWARD_TO = """
+2025-{day} * "{payee}" "TQL's part forwarded" ^INV-1
+  Liabilities:Factoring:{factor}:DueToFactor   400.00 USD
+  Assets:Bank:Checking
+"""
+BUYOUT_OF_SUMMIT = """
+2025-04-01 * "Pinecrest" "Buyout of Summit" ^INV-1
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Summit"
+"""
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+@pytest.mark.parametrize("buyout", [False, True])
+def test_what_the_customer_paid_us_of_a_held_invoice_it_no_longer_owes(model, buyout):
+    text = PAID_US_A_PART
+    if buyout:
+        forward = FORWARD_TO.format(day="04-05", payee="PINECREST", factor="Pinecrest")
+        text += BUYOUT_OF_SUMMIT + forward
+    else:
+        text += FORWARD_TO.format(day="03-15", payee="SUMMIT FUNDING", factor="Summit")
+    if model == "loan":
+        text = text.replace("  recourse-days: 90\n", '  recourse-days: 90\n  model: "loan"\n')
+    entries, errors, options_map = loader.load_string(full(text))
+    assert errors == []
+    book = compute(entries, options_map, errors)
+    holder = "Pinecrest" if buyout else "Summit"
+    before = book.aging(as_of=day(2025, 3, 13))
+    assert [(x.state, x.amount) for x in before.invoices] == [(FUNDED, D("1000.00"))]
+    # 1,000.00 - 400.00 paid to us = 600.00 is what TQL still owes (was: the face,
+    # 1,000.00); the 400.00 is our debt to the factor (DueToFactor), not TQL's.
+    for as_of, state, factor in (
+        (day(2025, 3, 14), PAID_TO_US, "Summit"),
+        (day(2025, 4, 2), PAID_TO_US if buyout else FORWARDED, holder),
+        (day(2025, 4, 10), FORWARDED, holder),
+    ):
+        for basis in ("invoice", "due"):
+            report = book.aging(as_of=as_of, basis=basis)
+            assert [(x.factor, x.state, x.amount, x.paid_to_us) for x in report.invoices] == [
+                (factor, state, D("600.00"), D("400.00"))
+            ]
+            (totals,) = report.totals
+            assert sum(totals.factored) == totals.factor_outstanding == D("600.00")
+            assert totals.paid_to_us == D("400.00")
+            # Loan model: the receivable keeps the whole 1,000.00 until the factor's
+            # report (600.00 TQL owes + the 400.00 it paid us), all pledged, none ours.
+            pledged = D("1000.00") if model == "loan" else ZERO
+            assert (totals.receivable_balance, totals.pledged) == (pledged, pledged)
+            assert sum(totals.unfactored) == ZERO
+    header, (row,) = aging_csv(book.aging(as_of=day(2025, 4, 10)))
+    assert (row[header.index("amount")], row[header.index("paid_to_us")]) == ("600.00", "400.00")
+    line = [x for x in aging_text(book.aging(as_of=day(2025, 4, 10))) if x.startswith("USD:")]
+    assert line[0].endswith(
+        "factors hold 600.00 funded and 0.00 scheduled; customers paid us 400.00 of the "
+        "factors' invoices (the factors' cash, owed to them or forwarded, not counted above)"
+    )
+
+
 ONE_CHECK_TWO_NUMBERS = """
 2025-01-05 * "TQL" "Load 9"
   invoice: "INV-9"
@@ -473,7 +572,9 @@ def _loan(text: str) -> str:
 
 def _ties_per_customer(book, report) -> None:
     """Per customer, the aging's open total plus what a factor holds pledged on the
-    customer's receivable (loan model) is the balance of that receivable."""
+    customer's receivable (loan model: what the customer owes of the invoice, and what it
+    paid us of it, until the factor reports it collected) is the balance of that
+    receivable."""
     balances: dict[str, Decimal] = {}
     for entry in book.facts.entries:
         if isinstance(entry, data.Transaction) and entry.date <= report.as_of:
@@ -487,7 +588,7 @@ def _ties_per_customer(book, report) -> None:
     loan = {x.invoice for x in report.invoices if x.factor and _is_loan(book, x.invoice)}
     for x in report.invoices:
         if x.invoice in loan and x.factor:
-            found[x.customer] = found.get(x.customer, ZERO) + x.amount
+            found[x.customer] = found.get(x.customer, ZERO) + x.amount + x.paid_to_us
     assert {c: v for c, v in found.items() if v} == {c: v for c, v in balances.items() if v}
 
 
@@ -833,7 +934,9 @@ def test_a_check_beyond_what_a_held_invoice_and_one_of_ours_owe_us_is_the_factor
         [("INV-1", D("1200.00")), ("INV-2", D("500.00"))]
     ]
     # Written as the message says: 700.00 for INV-1's detention and INV-2, and the
-    # 1,000.00 misdirected: no error, nothing of ours open, 1,000.00 owed to Summit.
+    # 1,000.00 misdirected: no error, nothing of ours open, 1,000.00 owed to Summit, by us
+    # (its due-to-factor account), not by TQL, who paid it all: INV-1 stays in Summit's
+    # table (Summit has not reported it collected) at 0.00.
     split = text.replace(
         "  Assets:Bank:Checking          1700.00 USD\n",
         "  Assets:Bank:Checking          700.00 USD\n",
@@ -845,8 +948,10 @@ def test_a_check_beyond_what_a_held_invoice_and_one_of_ours_owe_us_is_the_factor
     assert errors == []
     aging = compute(entries, options, errors).aging(as_of=day(2025, 3, 31))
     assert {(x.invoice, x.factor): x.amount for x in aging.invoices} == {
-        ("INV-1", "Summit"): D("1000.00")
+        ("INV-1", "Summit"): D("0.00")
     }
+    (totals,) = aging.totals
+    assert (totals.factor_outstanding, totals.paid_to_us) == (ZERO, D("1000.00"))
 
 
 @pytest.mark.parametrize("model", ["sale", "loan"])
