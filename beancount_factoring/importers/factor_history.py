@@ -56,6 +56,7 @@ ZERO = Decimal(0)
 RECOVERY = "additional-payment"
 MISDIRECTED = "misdirected-payment"
 OVERPAY = "overpay"
+BUYOUT = "buyout"
 # The key of the note a collections row that records a forward becomes: its amount.
 FORWARDED_KEY = "forwarded"
 # A factor dates the cash it received; the carrier's bank books the wire: the two may be
@@ -122,7 +123,9 @@ class PaymentHistory:
             if not isinstance(entry, data.Transaction):
                 continue
             meta = entry.meta
-            if meta.get("factoring") == MISDIRECTED or dues:
+            if meta.get("factoring") != BUYOUT and (meta.get("factoring") == MISDIRECTED or dues):
+                # (A buyout moves what you owe between the factors' due-to-factor
+                # accounts: no payment to you, nothing passed on.)
                 self._read_cash(entry, dues)
             if meta.get("factoring") == "collected":
                 payment = _payment(entry)

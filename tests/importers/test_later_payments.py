@@ -13,6 +13,7 @@ After a deliberate change, write the golden files again with
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 from decimal import Decimal
@@ -753,3 +754,53 @@ def test_a_bank_line_that_pays_an_invoice_the_factor_collected_is_a_payment_to_l
     assert [error.message for error in errors] == []
     credits = "Liabilities:Factoring:Lakeshore:CustomerCredits:Bayline"
     assert balance(entries, credits) == Decimal("-1000.00")
+
+
+# Birchfield (90%, 3%) funded RF-3201 (1,000.00); Bayline paid the carrier 500.00 of it;
+# on May 1 Lakeshore bought Birchfield out, the 500.00 owed moving from Birchfield's
+# due-to-factor account to Lakeshore's (DueToFactor +500.00 / -500.00, both parts
+# misdirected-payment); the carrier wired the 500.00 to Lakeshore on May 5.
+BOUGHT_OUT = FORWARDED.replace(
+    '2025-04-09 * "LAKESHORE FUNDING LLC" "ACH credit" ^RF-3201\n  Assets:Bank:Checking'
+    "            930.00 USD\n  Assets:Factoring:Lakeshore:Clearing",
+    '2025-01-02 custom "factoring-agreement" "Birchfield"\n  advance-rate: 0.90\n'
+    '  fee: "flat 3%"\n  recourse-days: 90\n  payee: "BIRCHFIELD CAP"\n'
+    "  bank: Assets:Bank:Checking\n\n"
+    '2025-04-09 * "BIRCHFIELD CAP" "ACH credit" ^RF-3201\n'
+    "  Assets:Bank:Checking            870.00 USD\n  Assets:Factoring:Birchfield:Clearing\n\n"
+    '2025-05-01 * "Lakeshore" "Buyout of Birchfield" ^RF-3201\n  factoring: "buyout"\n'
+    '  factor: "Lakeshore"\n  from: "Birchfield"',
+).replace("2025-FWD", "2025-05-05")
+
+
+def test_a_buyouts_move_of_what_you_owe_is_no_forward_nor_a_payment_to_you(
+    tmp_path: Path,
+) -> None:
+    """The buyout moves the 500.00 owed between the factors' due-to-factor accounts: it
+    was read as a second payment to the carrier (500.00 + 500.00 = 1,000.00, the face)
+    and a forward. Lakeshore's record of the 500.00 wired on May 5 then closed RF-3201
+    as paid in full (a collected event without paid:) though Bayline paid 500.00 of
+    1,000.00, with no word. It is a note: RF-3201 stays open for the 500.00 unpaid.
+    (The same move read as a payment to you wrote "1,000.00 paid to you before" on the
+    collected event of a later row.)"""
+    forward = _collections(
+        tmp_path,
+        "lakeshore_collections_2025-05-08.csv",
+        '05/07/2025,05/07/2025,RIDGELINE FREIGHT LLC,WIRE 5512,RF-3201,BL-92010,"$1,000.00",'
+        "$500.00,($500.00),Wire",
+    )
+    base = BOUGHT_OUT.replace("PAID", "500.00").replace("FORWARD", "500.00")
+    existing, errors, _ = loader.load_string(base)
+    assert [error.message for error in errors] == []
+    dues = frozenset(
+        f"Liabilities:Factoring:{name}:DueToFactor" for name in ("Lakeshore", "Birchfield")
+    )
+    history = PaymentHistory(existing, dues)
+    assert history.paid_to_us("RF-3201", datetime.date(2025, 5, 31)) == Decimal("500.00")
+    assert [f.date for f in history.forwards["RF-3201"]] == [datetime.date(2025, 5, 5)]
+    (found,), text = _import_reports(base, forward)
+    (note,) = found
+    assert isinstance(note, data.Note), printed(found)
+    entries, errors, _ = loader.load_string(text)
+    assert [error.message for error in errors] == []
+    assert not [e for e in entries if getattr(e, "meta", {}).get("factoring") == "collected"]
