@@ -74,6 +74,7 @@ from beancount_factoring.importers.factor_history import (
     Before,
     PaymentHistory,
 )
+from beancount_factoring.importers.inert import inert
 from beancount_factoring.importers.report import Report, Row
 from beancount_factoring.terms.fees import HALF_CENT
 
@@ -643,34 +644,62 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
     if refs:
         narration += f", {refs}"
     if ctx.history is not None:
-        _reissued(ctx.history, number, item, meta, refs)
+        _reissued(ctx, number, item, meta, refs)
     payee = item.debtor or ctx.payee
     links = frozenset([number])
     return data.Transaction(meta, item.day, ctx.flag, payee, narration, frozenset(), links, [])
 
 
-def _reissued(
-    history: PaymentHistory, number: str, item: _Payments, meta: dict[str, Any], refs: str
-) -> None:
+def _reissued(ctx: Context, number: str, item: _Payments, meta: dict[str, Any], refs: str) -> None:
     """Mark a payment the ledger books already with another amount (the same invoice, day
     and reference: re-issued by the factor) a duplicate of the booked event, with a note
     giving both amounts, as a schedule sent again with a figure corrected is. Imported,
-    it would be a second payment: a part in silence, or FCT133 at bean-check."""
-    booked = history.reissued(number, item.day, meta[ID_KEY], refs)
+    it would be a second payment: a part in silence, or FCT133 at bean-check. A booked
+    event that sums this row with others of its day's report (a report of a longer
+    period, booked first) holds it already: its note says so, nothing to correct."""
+    assert ctx.history is not None
+    booked = ctx.history.reissued(number, item.day, meta[ID_KEY], refs)
     if booked is None:
         return
     theirs = booked.meta.get("paid")
-    face = history.faces.get(number, item.face)
+    face = ctx.history.faces.get(number, item.face)
     if theirs is None:
         theirs = f"its face{f' {face} {item.currency}' if face is not None else ''} (no paid:)"
     where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
     meta["__duplicate__"] = booked
+    listed = _booked_references(ctx, booked)
+    if listed is not None and listed != inert(refs):
+        meta[CHANGED_KEY] = (
+            f"{number} paid {item.paid} {item.currency} here ({refs} of {item.day}) is one "
+            f"of the payments the ledger's event sums, {theirs} in all ({listed}; booked "
+            f"at {where}, from a report of a longer period): nothing to correct; if it is "
+            "another payment, uncomment it and delete this line"
+        )
+        return
     meta[CHANGED_KEY] = (
         f"{number} paid {item.paid} {item.currency} here, {theirs} in the ledger (booked at "
         f"{where}): the same payment ({refs} of {item.day}), re-issued by the factor with "
         "another amount; correct the booked event (its paid:) if this one is right; if it "
         "is another payment, uncomment it and delete this line"
     )
+
+
+# What `_collected` writes between `Paid <factor>` and the references: the amounts, a
+# part, a recovery, remarks in brackets.
+_AMOUNTS_WRITTEN = re.compile(
+    r"(?: [\d,]+\.\d\d(?: of [\d,]+\.\d\d)?(?: \(a part\))?| [\d,]+\.\d\d after a short pay)?"
+    r"(?: \([^()]*\))*, "
+)
+
+
+def _booked_references(ctx: Context, booked: data.Transaction) -> str | None:
+    """The references a collected event this importer wrote lists (`W-1, W-2` when it
+    sums two rows), or None for a narration it did not write."""
+    narration, start = booked.narration or "", inert(f"Paid {ctx.payee}")
+    if not narration.startswith(start):
+        return None
+    found = _AMOUNTS_WRITTEN.match(narration, len(start))
+    return narration[found.end() :] if found else None
 
 
 def _short_agrees(report: Report, number: str, item: _Payments, before: Before | None) -> None:

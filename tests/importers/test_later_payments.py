@@ -804,3 +804,33 @@ def test_a_buyouts_move_of_what_you_owe_is_no_forward_nor_a_payment_to_you(
     entries, errors, _ = loader.load_string(text)
     assert [error.message for error in errors] == []
     assert not [e for e in entries if getattr(e, "meta", {}).get("factoring") == "collected"]
+
+
+def test_a_row_the_booked_payment_sums_with_others_is_not_said_to_correct_it(
+    tmp_path: Path,
+) -> None:
+    """Birchfield's April report (W-1 300.00 on 04-10, W-2 400.00 on 04-20: one event of
+    700.00, dated 04-20, "…, W-1, W-2") is booked; its week report of 04-20 then lists W-2
+    400.00 alone. It is a duplicate, rightly; but its note said the booked payment was
+    re-issued with another amount and to correct the booked paid: 700.00 to 400.00 "if
+    this one is right": done, 300.00 of Prairie's payments were lost with no word. The
+    note says the booked event sums this row with another (W-1), nothing to correct."""
+    header = "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Open Balance\n"
+    w1 = "RF-3101,04/10/2025,Prairie Freight Solutions,W-1,1000.00,300.00,700.00\n"
+    w2 = "RF-3101,04/20/2025,Prairie Freight Solutions,W-2,1000.00,400.00,300.00\n"
+    month, week = tmp_path / "birchfield_april.csv", tmp_path / "birchfield_week16.csv"
+    month.write_text(header + w1 + w2, encoding="utf-8")
+    week.write_text(header + w2, encoding="utf-8")
+    found = IMPORTERS["birchfield"]
+    existing, _, _ = loader.load_string(BASE)
+    (summed,) = extract.extract_from_file(found, str(month), existing)
+    assert summed.meta["paid"] == data.Amount(Decimal("700.00"), "USD")
+    existing, errors, _ = loader.load_string(BASE + printed([summed]))
+    assert not errors
+    entries = extract.extract_from_file(found, str(week), existing)
+    found.deduplicate(entries, existing)
+    (payment,) = entries
+    assert "__duplicate__" in payment.meta, printed(entries)
+    note = payment.meta["differs-from-ledger"]
+    assert "correct the booked event" not in note, note
+    assert "W-1, W-2" in note and "sums" in note, note
