@@ -331,9 +331,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     history.keep_for_reports()
     try:
         entries, errors, options_map = loader.load_file(args.ledger)
-        if cli_cache.stale_load(args.ledger, options_map):
-            # Beancount's cache holds another ledger's load, or another build's plugin
-            # run (an upgrade): loaded again, the cache is made again.
+        if cli_cache.stale_load(args.ledger, options_map) or cli_cache.changed_sources(
+            args.ledger, options_map
+        ):
+            # Beancount's cache holds another ledger's load, another build's plugin run
+            # (an upgrade), or files since changed in a way its check misses: loaded
+            # again, the cache is made again.
             cli_cache.drop_pickle(args.ledger)
             entries, errors, options_map = loader.load_file(args.ledger)
     except Exception as exc:  # noqa: BLE001 - Beancount's own failure: an error, not a traceback.

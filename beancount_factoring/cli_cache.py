@@ -17,6 +17,9 @@ What makes a result valid, all of it part of the key:
   rewritten whenever Beancount loads the sources again (its modification time
   and size): without that cache (``BEANCOUNT_DISABLE_LOAD_CACHE``, or a ledger
   too small for Beancount to cache) nothing is kept or read here;
+- what the files hold (their contents, and the files the ``include`` globs match
+  now): a cached load whose files changed in a way Beancount's check misses is
+  loaded again (``stamp.sources_stamp``);
 - the versions of this package and of Beancount, and the modification times of
   this package's modules, so that an upgrade or an edited module computes again;
 - the command's arguments and the current folder (sources are shown relative
@@ -41,7 +44,7 @@ import beancount
 from beancount import loader
 
 from beancount_factoring import __version__
-from beancount_factoring.stamp import STAMP_KEY, build_stamp
+from beancount_factoring.stamp import SOURCES_KEY, STAMP_KEY, build_stamp, sources_stamp
 
 # How many results one ledger's cache keeps (each a printed report, a few kB to a few MB).
 KEPT = 32
@@ -76,6 +79,16 @@ def stale_load(ledger: str, options_map: dict[str, Any]) -> bool:
     # (A load the plugin ran in: its stamp, or its line for a load older than stamps.)
     ran = stamp is not None or "beancount_factoring.plugin" in plugins
     return ran and stamp != build_stamp()
+
+
+def changed_sources(ledger: str, options_map: dict[str, Any]) -> bool:
+    """True if the ledger's files no longer hold what the plugin's load read: what
+    Beancount's cache check misses (a file edited to the same size with its old
+    modification time put back, a new file an ``include`` glob matches)."""
+    loaded = options_map.get(SOURCES_KEY)
+    if pickle_path(ledger) is None or loaded is None:
+        return False
+    return loaded != sources_stamp(os.path.abspath(ledger), options_map.get("include") or ())
 
 
 def drop_pickle(ledger: str) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import os
 import traceback
 from typing import Any
 
@@ -57,7 +58,7 @@ from beancount_factoring.settlement import history
 from beancount_factoring.settlement.accruals import accrual_entries
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.state import Settlement
-from beancount_factoring.stamp import STAMP_KEY, build_stamp
+from beancount_factoring.stamp import SOURCES_KEY, STAMP_KEY, build_stamp, sources_stamp
 from beancount_factoring.terms.agreement import Agreement, roots_of
 
 __plugins__ = ("factoring",)
@@ -126,6 +127,15 @@ def factoring(
             gc.enable()
 
 
+def _sources(options_map: dict[str, Any]) -> str | None:
+    """What the ledger's files hold, for ``bean-factoring`` to tell a cached load whose
+    files changed in a way Beancount's check misses; None when no cache is written."""
+    main = options_map.get("filename")
+    if os.getenv("BEANCOUNT_DISABLE_LOAD_CACHE") or not (main and os.path.isfile(main)):
+        return None
+    return sources_stamp(main, options_map.get("include") or ())
+
+
 def _run(
     entries: list[data.Directive], options_map: dict[str, Any], config_text: str | None
 ) -> tuple[list[data.Directive], list[FactoringError]]:
@@ -141,6 +151,7 @@ def _run(
     # with which config (the reports read the same).
     options_map[STAMP_KEY] = build_stamp()
     options_map[CONFIG_KEY] = config_text
+    options_map[SOURCES_KEY] = _sources(options_map)
     roots = roots_of(options_map)
     book = read_book(entries, roots)
     errors.extend(book.errors)

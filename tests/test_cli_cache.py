@@ -189,3 +189,54 @@ def test_a_cache_file_shared_by_two_ledgers_never_shows_the_others(
     monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     loader.initialize(False)
     assert run("reserve", str(other), "--format", "json")[1] == text
+
+
+def split_ledger(ledger: Path) -> Path:
+    """The ledger's events in a month file, included by a glob: ``2025/*.beancount``."""
+    month = ledger.parent / "2025" / "04.beancount"
+    month.parent.mkdir()
+    month.write_text("; April\n", encoding="utf-8")
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write('include "2025/*.beancount"\n')
+    return month
+
+
+def test_an_included_file_edited_to_its_size_and_old_time_is_computed_again(
+    cached, ledger, monkeypatch
+):
+    # Beancount's cache checks each file's path, modification time and size: an edit
+    # that keeps the size, its old time put back (cp -p, rsync -t, a checkout), is not
+    # seen by it. The report reads the files' contents: loaded again, never the old one.
+    month = split_ledger(ledger)
+    month.write_text("; April" + " " * len(RELEASE) + "\n", encoding="utf-8")
+    code, before = run("reserve", str(ledger), "--format", "json")
+    # INV-1 collected, its reserve of 100.00 held.
+    assert code == 0 and json.loads(before)["factors"][0]["held"] == "100.00"
+    stat = month.stat()
+    month.write_text("; April" + RELEASE + "\n", encoding="utf-8")
+    assert month.stat().st_size == stat.st_size
+    os.utime(month, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert not loader.needs_refresh(loader.load_file(str(ledger))[2])  # (Beancount's check)
+    code, after = run("reserve", str(ledger), "--format", "json")
+    # Released in the included file: 100.00 - 100.00 = 0.00 held.
+    assert code == 0 and json.loads(after)["factors"][0]["held"] == "0.00"
+
+
+def test_a_new_file_matched_by_an_include_glob_is_computed_again(cached, ledger):
+    # Beancount's cache checks the files it loaded: a new one its glob now matches is not
+    # among them. The report finds it: loaded again.
+    month = split_ledger(ledger)
+    code, before = run("reserve", str(ledger), "--format", "json")
+    assert code == 0 and json.loads(before)["factors"][0]["held"] == "100.00"
+    (month.parent / "05.beancount").write_text(RELEASE, encoding="utf-8")
+    code, after = run("reserve", str(ledger), "--format", "json")
+    # Released in the new file: 100.00 - 100.00 = 0.00 held.
+    assert code == 0 and json.loads(after)["factors"][0]["held"] == "0.00"
+
+
+def test_an_unchanged_split_ledger_is_not_loaded_again(cached, ledger, monkeypatch):
+    # Reading the files' contents must not make every cached load look changed.
+    split_ledger(ledger)
+    first = run("reserve", str(ledger))
+    no_computing(monkeypatch)
+    assert run("reserve", str(ledger)) == first
