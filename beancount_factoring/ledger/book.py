@@ -81,6 +81,9 @@ _EVENT_KEY = frozenset(("factoring",))
 _OPENING_WORDS = re.compile(r"(?i)opening|beginning|starting|retained|previous")
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
+# What a link cannot hold, and what separates the ids of ``schedule:``.
+_NOT_LINK_RE = re.compile(r"[^A-Za-z0-9\-_/.]")
+_SCHEDULE_SEPARATORS = re.compile(r"[,\s]+")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DIGITS_RE = re.compile(r"(\d+)")
 # The largest amount the plugin books: 15 digits before the decimal point, 10 after,
@@ -234,6 +237,10 @@ class Book:
     uses: dict[str, int] = field(default_factory=dict)
     # The text typed for an ``invoice:`` Beancount read as a number (ledger/typed.py).
     typed: TypedNumbers = field(default_factory=TypedNumbers)
+    # The invoices one of whose receivable postings holds a cost (``2000.00 CAD {0.74
+    # USD}``): noted as each invoice is read, so that the settlement looks for the cost
+    # (``handlers/schedule.py``) in these few alone, not in every invoice's postings.
+    costed: set[str] = field(default_factory=set)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -317,12 +324,15 @@ def schedule_ids(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, Decimal):
         return (str(value),)
-    return tuple(part for part in re.split(r"[,\s]+", str(value)) if part)
+    return tuple(part for part in _SCHEDULE_SEPARATORS.split(str(value)) if part)
 
 
 def schedule_link(schedule: str) -> str:
     """The link the plugin adds for a schedule: ``sched-10452``."""
-    return SCHEDULE_LINK_PREFIX + re.sub(r"[^A-Za-z0-9\-_/.]", "-", schedule)
+    # (Most ids are a link's characters already: one match, no substitution.)
+    if _LINK_RE.fullmatch(schedule):
+        return SCHEDULE_LINK_PREFIX + schedule
+    return SCHEDULE_LINK_PREFIX + _NOT_LINK_RE.sub("-", schedule)
 
 
 def natural_key(number: str) -> tuple[str | int, ...]:
@@ -1094,6 +1104,7 @@ def _read_invoice(
     number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
     other_number: str | None = None
+    costed = False
     # (is_receivable's cache read inline: this runs for every invoice of the ledger.)
     receivable, is_receivable = accounts.receivable, accounts.is_receivable
     for posting in entry.postings:
@@ -1103,6 +1114,8 @@ def _read_invoice(
             known = is_receivable(account)
         if known:
             units = posting.units
+            if posting.cost is not None:
+                costed = True
             if units is not None and type(units.number) is Decimal:
                 legs.append((account, units))
             other = posting.meta.get("invoice", number) if posting.meta else number
@@ -1116,18 +1129,14 @@ def _read_invoice(
         book.errors.append(make_error("FCT134", problem, meta, entry))
         return
     # (Each leg's number is a Decimal: tested as the leg was taken.)
-    if len(legs) == 1:
-        total = cast(Decimal, legs[0][1].number)
-        # (Its one leg is the total: checked once.)
-        too_large = not fits(total)
-    else:
-        numbers = [cast(Decimal, units.number) for _, units in legs]
-        total = sum(numbers, ZERO)
-        too_large = not all(fits(number) for number in numbers) or not fits(total)
-    problem = _total_problem(number, total, legs[0][1].currency, too_large)
-    if problem is not None:
-        book.errors.append(make_error("FCT134", problem, meta, entry))
-        return
+    total = cast(Decimal, legs[0][1].number)
+    if len(legs) > 1 or not _plain_total(total):
+        problem = _legs_problem(number, legs)
+        if problem is not None:
+            book.errors.append(make_error("FCT134", problem, meta, entry))
+            return
+        if len(legs) > 1:
+            total = sum((cast(Decimal, units.number) for _, units in legs), ZERO)
     account, units = legs[0]
     customer = meta.get("customer") or _customer_of(account)
     due = meta.get("due")
@@ -1144,6 +1153,8 @@ def _read_invoice(
     book.invoices[number] = tuple.__new__(
         Invoice, (number, index, entry, face, account, str(customer), due, load)
     )
+    if costed:
+        book.costed.add(number)
     if load is not None:
         key = load_key(load) or load
         first = book.loads.setdefault(key, number)
@@ -1222,6 +1233,34 @@ def _invoice_problem(
     if len(legs) > 1 and len({(account, units[1]) for account, units in legs}) > 1:
         return f"invoice {number} posts to more than one receivable account or currency"
     return None
+
+
+def _plain_total(total: Decimal) -> bool:
+    """True if one leg's amount is a positive amount in whole cents that ``fits``: what
+    ``_total_problem`` finds nothing wrong with, in one look at its digits, for the
+    usual invoice (every invoice of the ledger comes here)."""
+    sign, digits, exponent = total.as_tuple()
+    # A finite number's exponent is an int; its first digit is 0 only for zero; -2 and
+    # up is whole cents (and thousandths); digits + exponent is adjusted() + 1.
+    return (
+        not sign
+        and type(exponent) is int
+        and exponent >= -2
+        and len(digits) + exponent <= AMOUNT_DIGITS
+        and digits[0] != 0
+    )
+
+
+def _legs_problem(number: str, legs: list[tuple[str, Amount]]) -> str | None:
+    """What is wrong with the total of an invoice's receivable legs, or None."""
+    numbers = [cast(Decimal, units.number) for _, units in legs]
+    if len(numbers) == 1:
+        # (Its one leg is the total: checked once, as it is written.)
+        total, too_large = numbers[0], not fits(numbers[0])
+    else:
+        total = sum(numbers, ZERO)
+        too_large = not all(fits(number) for number in numbers) or not fits(total)
+    return _total_problem(number, total, legs[0][1].currency, too_large)
 
 
 def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) -> str | None:

@@ -27,6 +27,13 @@ from beancount_factoring.terms.agreement import Agreement
 SELLING = frozenset(("schedule", "funding", "lump"))
 
 
+@functools.lru_cache(maxsize=1024)
+def month_of(date: datetime.date) -> str:
+    """The month a date is in ("2025-03"), the key of the monthly volumes and fees:
+    kept per date, as strftime costs microseconds and a ledger's deposits share days."""
+    return f"{date:%Y-%m}"
+
+
 class Settler:
     """Walks the events of a Book and writes the postings they imply."""
 
@@ -160,7 +167,7 @@ class Settler:
     ) -> None:
         """Count discount fees booked in a month, for a monthly minimum."""
         if fee:
-            key = (factor or "", currency, f"{date:%Y-%m}")
+            key = (factor or "", currency, month_of(date))
             fees = self.result.month_fees
             fees[key] = fees.get(key, ZERO) + fee
 
