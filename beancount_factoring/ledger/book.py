@@ -96,6 +96,10 @@ AMOUNT_PLACES = 10
 
 def fits(number: Decimal) -> bool:
     """True if the number is an amount the plugin can compute with (see AMOUNT_DIGITS)."""
+    if number.same_quantum(CENT):
+        # (The usual amount, in cents: finite, its exponent -2. as_tuple builds a tuple
+        # of its digits for the exponent alone.)
+        return number.adjusted() < AMOUNT_DIGITS
     exponent = number.as_tuple().exponent
     return (
         number.is_finite()
@@ -1241,19 +1245,11 @@ def _invoice_problem(
 
 
 def _plain_total(total: Decimal) -> bool:
-    """True if one leg's amount is a positive amount in whole cents that ``fits``: what
-    ``_total_problem`` finds nothing wrong with, in one look at its digits, for the
-    usual invoice (every invoice of the ledger comes here)."""
-    sign, digits, exponent = total.as_tuple()
-    # A finite number's exponent is an int; its first digit is 0 only for zero; -2 and
-    # up is whole cents (and thousandths); digits + exponent is adjusted() + 1.
-    return (
-        not sign
-        and type(exponent) is int
-        and exponent >= -2
-        and len(digits) + exponent <= AMOUNT_DIGITS
-        and digits[0] != 0
-    )
+    """True if one leg's amount is a positive amount in cents that ``fits``: what
+    ``_total_problem`` finds nothing wrong with, in three calls, for the usual invoice
+    (every invoice of the ledger comes here). Any other is looked at in full."""
+    # (Of CENT's quantum: finite, written with two decimals, so in whole cents.)
+    return total.same_quantum(CENT) and total > 0 and total.adjusted() < AMOUNT_DIGITS
 
 
 def _legs_problem(number: str, legs: list[tuple[str, Amount]]) -> str | None:

@@ -246,7 +246,8 @@ class Settler:
         if not event.invoices:
             self.error("FCT134", "This event links no invoice; add a link like ^INV-1001", event)
             return None
-        return [self.states[number] for number in event.invoices]
+        # (map, not a comprehension: a deposit may link a thousand invoices.)
+        return list(map(self.states.__getitem__, event.invoices))
 
     def write(
         self,
