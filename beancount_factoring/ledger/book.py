@@ -1105,12 +1105,14 @@ def _read_invoice(
     """Record an invoice transaction, or an FCT134 error when it cannot be one."""
     meta = entry.meta
     number = meta["invoice"]
-    if isinstance(number, Decimal):
-        written = book.typed.typed(meta, "invoice")
-        if written != str(number):  # (plain digits typed so lose nothing: the number's name)
-            unquoted = unquoted_problem(number, typed=written)
-            book.errors.append(make_error("FCT134", unquoted, meta, entry))
-    number = str(number) if isinstance(number, (str, Decimal)) else ""
+    # (Quoted text, the usual number, is tested first: this runs for every invoice.)
+    if type(number) is not str:
+        if isinstance(number, Decimal):
+            written = book.typed.typed(meta, "invoice")
+            if written != str(number):  # (plain digits typed so lose nothing: its name)
+                unquoted = unquoted_problem(number, typed=written)
+                book.errors.append(make_error("FCT134", unquoted, meta, entry))
+        number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
     other_number: str | None = None
     costed = False
@@ -1314,9 +1316,9 @@ def _resolve(book: Book, event: Event) -> None:
     schedules, unknown = list(schedule_ids(entry.meta.get("schedule"))), []
     charges: list[str] = []
     links, known = sorted(entry.links), book.invoices
-    # Most links of a deposit name invoices: those are found by one comprehension, and
+    # Most links of a deposit name invoices: those are found by one filter, and
     # the loop below runs only if some link is something else.
-    invoices = [link for link in links if link in known]
+    invoices = list(filter(known.__contains__, links))
     for link in links if len(invoices) < len(links) else ():
         if link in known:
             continue
