@@ -28,6 +28,7 @@ import bisect
 import datetime
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -81,6 +82,9 @@ _EVENT_KEY = frozenset(("factoring",))
 _OPENING_WORDS = re.compile(r"(?i)opening|beginning|starting|retained|previous")
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
+# What a link cannot hold, and what separates the ids of ``schedule:``.
+_NOT_LINK_RE = re.compile(r"[^A-Za-z0-9\-_/.]")
+_SCHEDULE_SEPARATORS = re.compile(r"[,\s]+")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DIGITS_RE = re.compile(r"(\d+)")
 # The largest amount the plugin books: 15 digits before the decimal point, 10 after,
@@ -92,6 +96,10 @@ AMOUNT_PLACES = 10
 
 def fits(number: Decimal) -> bool:
     """True if the number is an amount the plugin can compute with (see AMOUNT_DIGITS)."""
+    if number.same_quantum(CENT):
+        # (The usual amount, in cents: finite, its exponent -2. as_tuple builds a tuple
+        # of its digits for the exponent alone.)
+        return number.adjusted() < AMOUNT_DIGITS
     exponent = number.as_tuple().exponent
     return (
         number.is_finite()
@@ -182,6 +190,10 @@ class Event:
             self.rank = PART_RANK
 
 
+# (An attrgetter, not a lambda: the key of every event, made in C.)
+_EVENT_ORDER = operator.attrgetter("date", "rank", "index")
+
+
 @dataclass
 class Book:
     """Everything factoring-related in a list of entries."""
@@ -234,10 +246,14 @@ class Book:
     uses: dict[str, int] = field(default_factory=dict)
     # The text typed for an ``invoice:`` Beancount read as a number (ledger/typed.py).
     typed: TypedNumbers = field(default_factory=TypedNumbers)
+    # The invoices one of whose receivable postings holds a cost (``2000.00 CAD {0.74
+    # USD}``): noted as each invoice is read, so that the settlement looks for the cost
+    # (``handlers/schedule.py``) in these few alone, not in every invoice's postings.
+    costed: set[str] = field(default_factory=set)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
-        return sorted(self.events, key=lambda e: (e.date, e.rank, e.index))
+        return sorted(self.events, key=_EVENT_ORDER)
 
 
 def _before_buyouts(book: Book) -> None:
@@ -317,12 +333,15 @@ def schedule_ids(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, Decimal):
         return (str(value),)
-    return tuple(part for part in re.split(r"[,\s]+", str(value)) if part)
+    return tuple(part for part in _SCHEDULE_SEPARATORS.split(str(value)) if part)
 
 
 def schedule_link(schedule: str) -> str:
     """The link the plugin adds for a schedule: ``sched-10452``."""
-    return SCHEDULE_LINK_PREFIX + re.sub(r"[^A-Za-z0-9\-_/.]", "-", schedule)
+    # (Most ids are a link's characters already: one match, no substitution.)
+    if _LINK_RE.fullmatch(schedule):
+        return SCHEDULE_LINK_PREFIX + schedule
+    return SCHEDULE_LINK_PREFIX + _NOT_LINK_RE.sub("-", schedule)
 
 
 def natural_key(number: str) -> tuple[str | int, ...]:
@@ -1086,14 +1105,17 @@ def _read_invoice(
     """Record an invoice transaction, or an FCT134 error when it cannot be one."""
     meta = entry.meta
     number = meta["invoice"]
-    if isinstance(number, Decimal):
-        written = book.typed.typed(meta, "invoice")
-        if written != str(number):  # (plain digits typed so lose nothing: the number's name)
-            unquoted = unquoted_problem(number, typed=written)
-            book.errors.append(make_error("FCT134", unquoted, meta, entry))
-    number = str(number) if isinstance(number, (str, Decimal)) else ""
+    # (Quoted text, the usual number, is tested first: this runs for every invoice.)
+    if type(number) is not str:
+        if isinstance(number, Decimal):
+            written = book.typed.typed(meta, "invoice")
+            if written != str(number):  # (plain digits typed so lose nothing: its name)
+                unquoted = unquoted_problem(number, typed=written)
+                book.errors.append(make_error("FCT134", unquoted, meta, entry))
+        number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
     other_number: str | None = None
+    costed = False
     # (is_receivable's cache read inline: this runs for every invoice of the ledger.)
     receivable, is_receivable = accounts.receivable, accounts.is_receivable
     for posting in entry.postings:
@@ -1103,6 +1125,8 @@ def _read_invoice(
             known = is_receivable(account)
         if known:
             units = posting.units
+            if posting.cost is not None:
+                costed = True
             if units is not None and type(units.number) is Decimal:
                 legs.append((account, units))
             other = posting.meta.get("invoice", number) if posting.meta else number
@@ -1116,18 +1140,14 @@ def _read_invoice(
         book.errors.append(make_error("FCT134", problem, meta, entry))
         return
     # (Each leg's number is a Decimal: tested as the leg was taken.)
-    if len(legs) == 1:
-        total = cast(Decimal, legs[0][1].number)
-        # (Its one leg is the total: checked once.)
-        too_large = not fits(total)
-    else:
-        numbers = [cast(Decimal, units.number) for _, units in legs]
-        total = sum(numbers, ZERO)
-        too_large = not all(fits(number) for number in numbers) or not fits(total)
-    problem = _total_problem(number, total, legs[0][1].currency, too_large)
-    if problem is not None:
-        book.errors.append(make_error("FCT134", problem, meta, entry))
-        return
+    total = cast(Decimal, legs[0][1].number)
+    if len(legs) > 1 or not _plain_total(total):
+        problem = _legs_problem(number, legs)
+        if problem is not None:
+            book.errors.append(make_error("FCT134", problem, meta, entry))
+            return
+        if len(legs) > 1:
+            total = sum((cast(Decimal, units.number) for _, units in legs), ZERO)
     account, units = legs[0]
     customer = meta.get("customer") or _customer_of(account)
     due = meta.get("due")
@@ -1144,6 +1164,8 @@ def _read_invoice(
     book.invoices[number] = tuple.__new__(
         Invoice, (number, index, entry, face, account, str(customer), due, load)
     )
+    if costed:
+        book.costed.add(number)
     if load is not None:
         key = load_key(load) or load
         first = book.loads.setdefault(key, number)
@@ -1224,6 +1246,26 @@ def _invoice_problem(
     return None
 
 
+def _plain_total(total: Decimal) -> bool:
+    """True if one leg's amount is a positive amount in cents that ``fits``: what
+    ``_total_problem`` finds nothing wrong with, in three calls, for the usual invoice
+    (every invoice of the ledger comes here). Any other is looked at in full."""
+    # (Of CENT's quantum: finite, written with two decimals, so in whole cents.)
+    return total.same_quantum(CENT) and total > 0 and total.adjusted() < AMOUNT_DIGITS
+
+
+def _legs_problem(number: str, legs: list[tuple[str, Amount]]) -> str | None:
+    """What is wrong with the total of an invoice's receivable legs, or None."""
+    numbers = [cast(Decimal, units.number) for _, units in legs]
+    if len(numbers) == 1:
+        # (Its one leg is the total: checked once, as it is written.)
+        total, too_large = numbers[0], not fits(numbers[0])
+    else:
+        total = sum(numbers, ZERO)
+        too_large = not all(fits(number) for number in numbers) or not fits(total)
+    return _total_problem(number, total, legs[0][1].currency, too_large)
+
+
 def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) -> str | None:
     """What is wrong with an invoice's receivable total, or None when it can be booked."""
     if too_large:
@@ -1274,9 +1316,9 @@ def _resolve(book: Book, event: Event) -> None:
     schedules, unknown = list(schedule_ids(entry.meta.get("schedule"))), []
     charges: list[str] = []
     links, known = sorted(entry.links), book.invoices
-    # Most links of a deposit name invoices: those are found by one comprehension, and
+    # Most links of a deposit name invoices: those are found by one filter, and
     # the loop below runs only if some link is something else.
-    invoices = [link for link in links if link in known]
+    invoices = list(filter(known.__contains__, links))
     for link in links if len(invoices) < len(links) else ():
         if link in known:
             continue

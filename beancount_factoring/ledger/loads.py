@@ -22,7 +22,13 @@ def load_key(value: object) -> str | None:
     """The key a load is matched by; None when ``value`` is no load (not text or a number)."""
     if not isinstance(value, (str, Decimal)):
         return None
-    key = _NOT_ALNUM.sub("", str(value).casefold())
+    text = str(value).casefold()
+    # (A load of letters and digits, with dashes between (L-1, TQL-88412), is what is
+    # usually written: its key without the regular expression. str.isalnum is what the
+    # expression keeps: \W is what it is not, and _.)
+    key = text.replace("-", "")
+    if not key.isalnum():
+        key = _NOT_ALNUM.sub("", text)
     if key.isdigit():
         key = key.lstrip("0") or "0"
     return key or None

@@ -95,9 +95,10 @@ def settle(book: Book, config: Config, after_event: Handler | None = None) -> Se
 
 def _start(settler: Settler) -> None:
     """Every invoice starts unfactored, and carries its own number as a link."""
+    states = settler.states
     for number, invoice in settler.book.invoices.items():
         face = invoice.face
-        settler.states[number] = InvoiceState(invoice, face.number or ZERO, face.currency)
+        states[number] = InvoiceState(invoice, face.number or ZERO, face.currency)
         if number not in invoice.entry.links:
             links = invoice.entry.links | {number}
             settler.result.replaced[invoice.position] = rewritten(invoice.entry, links)

@@ -299,7 +299,8 @@ class Agreement:
                 return f"{key}: {_shown(self.meta.get(key, fee.text))}"
         return None
 
-    @property
+    # (Kept, as the others below: every invoice's events ask for it.)
+    @cached_property
     def loan(self) -> bool:
         """True under the loan model: receivables stay, advances are a liability."""
         return self.model == "loan"

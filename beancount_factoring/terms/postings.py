@@ -424,7 +424,9 @@ def _purchase_split(agreement: Agreement, face: Decimal, currency: str) -> Purch
     invoice_fee = ZERO
     if agreement.invoice_fee is not None and agreement.invoice_fee.currency == currency:
         invoice_fee = agreement.invoice_fee.number or ZERO
-    return Purchase(advance, reserve, discount, invoice_fee)
+    # (tuple.__new__: the named tuple's own __new__ is Python code, and an agreement
+    # works out a split for each face it has not seen.)
+    return tuple.__new__(Purchase, (advance, reserve, discount, invoice_fee))
 
 
 def funding_cash(agreement: Agreement, split: Purchase) -> Decimal:

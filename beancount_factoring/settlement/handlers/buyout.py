@@ -76,7 +76,7 @@ from typing import NamedTuple
 from beancount.core.amount import Amount
 
 from beancount_factoring.ledger.book import LUMP_RANK, Event, charge_link, units_of
-from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.context import Settler, month_of
 from beancount_factoring.settlement.handlers.lumps import deposit_of, write_deposit
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.settlement.state import InvoiceState
@@ -472,7 +472,7 @@ def _move(
     settler.add_fees(old, currency, event.date, base + late)
     settler.add_fees(event.factor, currency, event.date, split.discount_fee)
     volume = settler.result.volume
-    key = (event.factor or "", currency, f"{event.date:%Y-%m}")
+    key = (event.factor or "", currency, month_of(event.date))
     volume[key] = volume.get(key, ZERO) + face
     # The old factor's fee is booked here; the new factor's period starts today.
     settler.fee_booked(state, event.date)

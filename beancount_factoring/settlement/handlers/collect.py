@@ -386,7 +386,6 @@ def _close(
     left = state.face - (before + state.received)
     paid = event.amount if event.amount is not None else left
     short = left - paid
-    from_funding = (netted or agreement.short_pay_from) == "funding"
     state.collected_on, state.paid = event.date, before + paid
     # Paid in full (or closed short) now, unless our misdirected payments completed it
     # earlier: the time-based fee runs to that day, not to the factor's later report.
@@ -410,6 +409,7 @@ def _close(
     legs: list[P.Leg] = []
     from_reserve, theirs = ZERO, short
     if short:  # (Most payments are neither short nor over: they post nothing here.)
+        from_funding = (netted or agreement.short_pay_from) == "funding"
         legs, from_reserve, theirs = _difference_legs(state, short, from_funding)
     if short > 0:
         # An overpay is not a deduction: it is owed to the customer, not revenue.

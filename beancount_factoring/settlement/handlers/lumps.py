@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from beancount_factoring.ledger.book import Event, schedule_link, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
-from beancount_factoring.settlement.context import Settler, rewritten
+from beancount_factoring.settlement.context import Settler, month_of, rewritten
 from beancount_factoring.settlement.handlers import wires
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
@@ -43,7 +43,7 @@ from beancount_factoring.settlement.owed import Charge, ScheduleOwed
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import RAILS, Agreement
-from beancount_factoring.terms.fees import CENT, HALF_CENT
+from beancount_factoring.terms.fees import CENT, HALF_CENT, THOUSANDTHS
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
@@ -406,16 +406,23 @@ def _settles(
     commits: list[Commit] = []
     kind, factor = event.kind, event.factor
     for state, _, kinds in wanted:
-        if (
-            state.funded_on is None
-            and kind != "release"
-            and kinds is None
-            and not state.owed
-            and state.factor in (None, factor)
+        # (What _commits_for does for the two usual cases, an invoice not yet funded
+        # that owes nothing, and the release of one collected that owes nothing: one
+        # call less for every invoice.)
+        if state.owed or state.factor not in (None, factor):
+            found = _commits_for(settler, event, agreement, state, kinds)
+        elif state.funded_on is None:
+            if kind != "release" and (kinds is None or "funding" in kinds):
+                found = _funding_commit(settler, event, agreement, state)
+            else:
+                found = _commits_for(settler, event, agreement, state, kinds)
+        elif (
+            (state.collected_on or state.lost_on)
+            and not state.released_on
+            and (state.held or state.base_fee or state.late_fee)
+            and (kinds is None or "release" in kinds)
         ):
-            # (What _commits_for does first for an invoice not yet funded that owes
-            # nothing, which most deposits fund: one call less for every invoice.)
-            found = _funding_commit(settler, event, agreement, state)
+            found = [(RELEASE, state, None, state.agreement or agreement)]
         else:
             found = _commits_for(settler, event, agreement, state, kinds)
         if found is None:
@@ -636,7 +643,7 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
             state.held, state.base_fee, state.late_fee = ZERO, ZERO, ZERO
             state.released_on = date
             settler.fee_booked(state, date)
-    month = f"{date:%Y-%m}"
+    month = month_of(date)
     volume = settler.result.volume
     for currency, face in funded.items():
         key = (factor or "", currency, month)
@@ -792,7 +799,10 @@ def _funding_commit(
             event,
         )
         return None
-    if in_thousandths(settler, event, state) or at_cost(settler, event, state):
+    # (Both tests inline first: most invoices are in cents and held at no cost.)
+    if (state.currency in THOUSANDTHS or number in settler.book.costed) and (
+        in_thousandths(settler, event, state) or at_cost(settler, event, state)
+    ):
         return None
     terms = state.agreement or agreement
     invoice_fee, transfer_fee, currency = terms.invoice_fee, terms.transfer_fee, state.currency

@@ -34,7 +34,7 @@ def settle_schedule(settler: Settler, event: Event) -> None:
         settler.error("FCT134", "A schedule event carries one schedule: id", event)
         return
     schedule = ids[0] if ids else None
-    ok, date = True, event.date
+    ok, date, costed = True, event.date, settler.book.costed
     for state in states:
         # (The tests of _check_sellable, which it repeats to report: most invoices pass.)
         if (
@@ -44,7 +44,7 @@ def settle_schedule(settler: Settler, event: Event) -> None:
             or state.collected_on
             or state.direct_paid
             or state.currency in THOUSANDTHS
-            or held_at_cost(state.invoice) is not None
+            or (state.invoice.number in costed and held_at_cost(state.invoice) is not None)
         ):
             ok = _check_sellable(settler, state, event) and ok
     if not ok:
@@ -225,7 +225,8 @@ def at_cost(settler: Settler, event: Event, state: InvoiceState) -> bool:
     lot weighs its cost's currency and the factor's legs the invoice's: no transaction
     balances without an exchange account the plugin does not have."""
     invoice = state.invoice
-    held = held_at_cost(invoice)
+    # (Only the invoices read with a cost can hold one: one test for all the others.)
+    held = held_at_cost(invoice) if invoice.number in settler.book.costed else None
     if held is None:
         return False
     line = f"{invoice.entry.meta.get('filename')}:{invoice.entry.meta.get('lineno')}"
