@@ -25,8 +25,8 @@ from beancount_factoring.terms.agreement import Agreement
 
 # The events that sell an invoice to its factor or fund it (``Settler.sold_later``).
 SELLING = frozenset(("schedule", "funding", "lump"))
-# The events after which a factor releases an invoice's reserve (``Settler.closed_later``).
-CLOSING = frozenset(("collected", "misdirected-payment", "credit-loss"))
+# The debtor's payments, after which a factor releases a reserve (``Settler.closed_later``).
+CLOSING = frozenset(("collected", "misdirected-payment"))
 
 
 # A factor may collect an invoice it never bought (a load billed apart, detention
@@ -106,8 +106,8 @@ class Settler:
 
     def closed_later(self, state: InvoiceState, event: Event) -> str:
         """Words for a release that comes before the debtor paid: the invoice's later
-        collected (or other closing) event, if there is one (a date typed wrong on one of
-        the two)."""
+        payment (its collected or misdirected-payment event), if there is one (a date typed
+        wrong on one of the two)."""
         later = [
             (date, kind)
             for date, kind in self._dated_events(state.invoice.number)
