@@ -331,6 +331,8 @@ DATE_PARTS = (
 def check_date_format(fmt: str) -> None:
     """ValueError if the strptime format `fmt` lacks a year, a month or a day."""
     directives = set(re.findall(r"%-?([A-Za-z])", fmt.replace("%%", "")))
+    if directives & {"x", "c"}:
+        return  # the locale's whole date (and time)
     for part, letters, filled_in in DATE_PARTS:
         if not directives & letters:
             raise ValueError(

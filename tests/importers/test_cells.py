@@ -171,6 +171,8 @@ def test_dates_of_every_part_are_read() -> None:
     assert Dates(("%Y-%j",))("2025-060") == datetime.date(2025, 3, 1)
     assert Dates(("%d %B %y",))("01 March 25") == datetime.date(2025, 3, 1)
     assert Dates(("%m/%d/%Y %H:%M",))("03/01/2025 23:59") == datetime.date(2025, 3, 1)
+    assert Dates(("%x",))("03/01/25") == datetime.date(2025, 3, 1)  # the C locale's date
+    assert Dates(("%G-W%V-%u",))("2025-W09-6") == datetime.date(2025, 3, 1)
 
 
 def test_an_excel_date_serial_in_a_csv_is_named_as_one() -> None:
