@@ -128,6 +128,14 @@ BASE = """
         (('fee: "flat 2.5%"', 'fee: "weekly 1%"'), 5, "unknown fee form"),
         (("  bank: Assets:Bank:Checking\n", ""), 3, "the key 'bank' is required"),
         (("recourse-days: 90", "recourse-days: 90.5"), 6, "whole number of days"),
+        # The deadlines count calendar days: an agreement's business days are more of them.
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  release-days: "10 business days"'),
+            7,
+            "must be a whole number of days, like 90: the deadlines count calendar days, "
+            "weekends and holidays included (10 business days are 14 calendar days, or "
+            "more across a holiday)",
+        ),
         (
             ("recourse-days: 90", 'recourse-days: 90\n  model: "secured"'),
             7,

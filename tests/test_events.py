@@ -715,3 +715,29 @@ def test_a_chargeback_written_with_the_factors_cent_is_netted_to_the_cent():
     entries, errors = load(text, "{'tolerance': '0.05'}")
     assert errors == []
     assert balance(entries, "Assets:Factoring:Harbor:Clearing") == Decimal("0.00")
+
+
+def test_a_release_before_the_collection_names_the_later_collected_event():
+    # INV-1001 funded 03-06 (2150.00 x 0.95 = 2042.50, less 53.75 fee, 5.00 invoice
+    # fee and 15.00 transfer fee = 1968.75); its reserve 2150.00 - 2042.50 = 107.50 is
+    # released on 03-20, but the collected event is typed 03-25: "no collected event" sent
+    # the bookkeeper looking for an event that is there, on a day typed wrong.
+    text = SUMMIT + (
+        '\n2025-03-06 * "SUMMIT FUNDING" "ACH" ^INV-1001\n  Assets:Bank:Checking  1968.75 USD\n'
+        "  Assets:Factoring:Summit:Clearing\n"
+        '\n2025-03-20 * "SUMMIT FUNDING" "Rebate" ^INV-1001\n'
+        "  Assets:Bank:Checking  107.50 USD\n  Assets:Factoring:Summit:Reserve\n"
+        '\n2025-03-25 * "TQL" "Paid" ^INV-1001\n  factoring: "collected"\n'
+    )
+    _, errors = load(text)
+    assert [e.message for e in errors if "Nothing of invoice" in e.message] == [
+        "FCT133 Nothing of invoice INV-1001 is due in this deposit: the debtor has not paid "
+        "the factor yet (its collected event is dated 2025-03-25, 5 day(s) after this "
+        "deposit: correct one of the two dates)"
+    ]
+    # With no collected event at all, the message says so, as before.
+    _, errors = load(text.replace('  factoring: "collected"', '  factoring: "chargeback"'))
+    assert any(
+        e.message.endswith("the debtor has not paid the factor yet (no collected event)")
+        for e in errors
+    )

@@ -319,6 +319,48 @@ def within_dates(day: date, raw: object) -> date:
     return day
 
 
+# The directives that give each part of a date; strptime fills in a part a format lacks
+# (the year 1900, January, the 1st), so such a format books a day the file does not say.
+DATE_PARTS = (
+    ("year", frozenset("YyG"), "the year 1900"),
+    ("month", frozenset("mbBjUWV"), "January"),
+    ("day", frozenset("djuwaA"), "the 1st"),
+)
+
+
+def check_date_format(fmt: str) -> None:
+    """ValueError if the strptime format `fmt` lacks a year, a month or a day."""
+    directives = set(re.findall(r"%-?([A-Za-z])", fmt.replace("%%", "")))
+    if directives & {"x", "c"}:
+        return  # the locale's whole date (and time)
+    for part, letters, filled_in in DATE_PARTS:
+        if not directives & letters:
+            raise ValueError(
+                f"the date format {fmt!r} has no {part}: every date would be read as of "
+                f"{filled_in}, which the file does not say. Give a format with the {part} "
+                "(%Y or %y, %m or %b, %d), and book a file whose dates have none by hand"
+            )
+
+
+# Excel's date serials of the years 1927 to 2064 (10000 to 59999), as a CSV saved from a
+# workbook shows a date column formatted as numbers.
+_SERIAL = re.compile(r"[1-5]\d{4}")
+
+
+def _serial_hint(value: str) -> str:
+    """What a CSV's date that is an Excel date serial is, and how to save it as a date;
+    "" for any other text. (Not read: counted from 1904, the same number is four years
+    and a day later, and the CSV does not say which.)"""
+    if not _SERIAL.fullmatch(value):
+        return ""
+    day = date(1899, 12, 30).toordinal() + int(value)
+    return (
+        f": it looks like an Excel date serial ({date.fromordinal(day)} in a workbook of dates "
+        f"from 1900, {date.fromordinal(day + 1462)} from 1904). In the workbook, format the "
+        "column as dates and save the CSV again"
+    )
+
+
 def parse_date(text: str, formats: Sequence[str]) -> date:
     """The first of `formats` that reads `text`; ValueError naming the formats otherwise."""
     value = text.strip()
@@ -334,6 +376,9 @@ def parse_date(text: str, formats: Sequence[str]) -> date:
             continue
         return within_dates(day, text)
     shown = " or ".join(formats)
+    hint = _serial_hint(value)
+    if hint:
+        raise ValueError(f"{text!r} is not a date in the format {shown}{hint}")
     raise ValueError(
         f"{text!r} is not a date in the format {shown}; correct it, or give the importer the "
         "format the file writes dates in"
@@ -459,6 +504,8 @@ class Dates:
 
     def __init__(self, formats: Sequence[str]) -> None:
         self.formats = tuple(formats)
+        for fmt in self.formats:
+            check_date_format(fmt)
         self._seen: dict[str, date] = {}
         # The groups of competing formats (two or more, same shape, other orders), each
         # with the orders still possible and the texts read while it was not settled.

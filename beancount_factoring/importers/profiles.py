@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
 
-from beancount_factoring.importers.base import other_mark
+from beancount_factoring.importers.base import check_date_format, other_mark
 from beancount_factoring.importers.readers import Layout
 
 KINDS = ("purchase", "collections", "reserve", "chargeback")
@@ -154,6 +154,11 @@ class Profile:
                 raise ValueError(
                     f"profile {self.name!r}: {name} {value!r} is not one of {choices}"
                 )
+        for fmt in self.date_formats:
+            try:
+                check_date_format(fmt)
+            except ValueError as exc:
+                raise ValueError(f"profile {self.name!r}: {exc}") from None
         try:
             codecs.lookup(self.encoding)
         except LookupError as exc:

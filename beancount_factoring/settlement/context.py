@@ -25,6 +25,8 @@ from beancount_factoring.terms.agreement import Agreement
 
 # The events that sell an invoice to its factor or fund it (``Settler.sold_later``).
 SELLING = frozenset(("schedule", "funding", "lump"))
+# The debtor's payments, after which a factor releases a reserve (``Settler.closed_later``).
+CLOSING = frozenset(("collected", "misdirected-payment"))
 
 
 # A factor may collect an invoice it never bought (a load billed apart, detention
@@ -70,9 +72,10 @@ class Settler:
         # short of its schedule (``handlers/wires.py``).
         self.schedule_owed: dict[tuple[str, str], ScheduleOwed] = {}
         self.schedule_wires: dict[tuple[str, str], list[Event]] | None = None
-        # The days each invoice is named by a schedule or a deposit: only for the message
-        # of an event that comes before them (``sold_later``), built at the first one.
-        self._sold_on: dict[str, list[tuple[datetime.date, str]]] | None = None
+        # The days each invoice is named by a schedule, a deposit or an event that closes
+        # it: only for the message of an event that comes before them (``sold_later``,
+        # ``closed_later``), built at the first one.
+        self._dated_on: dict[str, list[tuple[datetime.date, str]]] | None = None
         # The invoices of each load written on several invoices (a rebill, an accessorial
         # invoice), by ``load_key``, in the order a fuel advance that names the load goes
         # to them: built at the first such advance (handlers/fuel.py).
@@ -91,17 +94,13 @@ class Settler:
     def sold_later(self, state: InvoiceState, event: Event) -> str:
         """Words for an invoice not yet factored when ``event`` comes: the later schedule or
         deposit that names it, if there is one (a date typed wrong on one of the two)."""
-        if self._sold_on is None:
-            self._sold_on = {}
-            for other in self.book.events:
-                if other.kind in SELLING:
-                    for number in other.invoices:
-                        self._sold_on.setdefault(number, []).append((other.date, other.kind))
         # (An invoice scheduled already waits for its funding, not another schedule.)
         later = [
             (date, kind)
-            for date, kind in self._sold_on.get(state.invoice.number, ())
-            if date > event.date and not (state.scheduled_on and kind == "schedule")
+            for date, kind in self._dated_events(state.invoice.number)
+            if kind in SELLING
+            and date > event.date
+            and not (state.scheduled_on and kind == "schedule")
         ]
         if not later:
             return ""
@@ -111,6 +110,34 @@ class Settler:
             f" (it is {what} on {date}, {(date - event.date).days} day(s) after this event: "
             "correct one of the two dates)"
         )
+
+    def closed_later(self, state: InvoiceState, event: Event) -> str:
+        """Words for a release that comes before the debtor paid: the invoice's later
+        payment (its collected or misdirected-payment event), if there is one (a date typed
+        wrong on one of the two)."""
+        later = [
+            (date, kind)
+            for date, kind in self._dated_events(state.invoice.number)
+            if kind in CLOSING and date > event.date
+        ]
+        if not later:
+            return ""
+        date, kind = min(later)
+        return (
+            f"its {kind} event is dated {date}, {(date - event.date).days} day(s) after this "
+            "deposit: correct one of the two dates"
+        )
+
+    def _dated_events(self, number: str) -> list[tuple[datetime.date, str]]:
+        """The days and kinds of the events that sell or close invoice ``number``, indexed
+        at the first question (only the messages of misdated events ask)."""
+        if self._dated_on is None:
+            self._dated_on = {}
+            for other in self.book.events:
+                if other.kind in SELLING or other.kind in CLOSING:
+                    for each in other.invoices:
+                        self._dated_on.setdefault(each, []).append((other.date, other.kind))
+        return self._dated_on.get(number, [])
 
     def error(self, code: str, message: str, event: Event) -> None:
         self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))

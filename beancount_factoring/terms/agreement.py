@@ -520,7 +520,14 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, Decimal) or value != value.to_integral_value() or value < 0:
-            self.error(key, f"{_shown(value)} must be a whole number of days, like 90")
+            message = f"{_shown(value)} must be a whole number of days, like 90"
+            if isinstance(value, str) and re.search(r"business|working|bank", value, re.I):
+                # The agreement's own words: which days the factor does not count is its.
+                message += (
+                    ": the deadlines count calendar days, weekends and holidays included "
+                    "(10 business days are 14 calendar days, or more across a holiday)"
+                )
+            self.error(key, message)
             return None
         return int(value)
 

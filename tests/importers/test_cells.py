@@ -134,3 +134,57 @@ def test_numbers_remember_a_bounded_number_of_texts() -> None:
     for cents in range(REMEMBERED + 10):
         assert numbers(f"${cents // 100:,}.{cents % 100:02d}") == Decimal(cents) / 100
     assert len(numbers._seen) <= REMEMBERED
+
+
+@pytest.mark.parametrize(
+    ("formats", "missing"),
+    [
+        (("%m/%d",), "year"),  # a card statement's `12/30`: read as 1900-12-30
+        (("%m/%d/%Y", "%d.%m."), "year"),
+        (("%m/%Y",), "day"),  # `03/2025`: read as the 1st of March
+        (("%d/%Y",), "month"),  # `04/2025`: read as January 4
+    ],
+)
+def test_a_date_format_without_year_month_or_day_is_refused(
+    formats: tuple[str, ...], missing: str
+) -> None:
+    # strptime fills in a part the format lacks (the year 1900, the 1st, January): every
+    # date would be booked on a day the file does not say, with no word.
+    with pytest.raises(ValueError, match=f"has no {missing}"):
+        Dates(formats)
+    from beancount_factoring.importers.bank import BankCsvImporter
+    from beancount_factoring.importers.invoices import InvoiceImporter
+    from beancount_factoring.importers.profiles import Profile
+
+    with pytest.raises(ValueError, match=f"has no {missing}"):
+        BankCsvImporter("Assets:Bank:Checking", date_format=formats)
+    with pytest.raises(ValueError, match=f"has no {missing}"):
+        InvoiceImporter("Assets:Receivable", date_format=formats)
+    with pytest.raises(ValueError, match=f"has no {missing}"):
+        Profile.generic(
+            "purchase", {"invoice": "Invoice", "date": "Date", "face": "Face"}, date_format=formats
+        )
+
+
+def test_dates_of_every_part_are_read() -> None:
+    # A day of the year, a month by name, a two-digit year and a time are whole dates.
+    assert Dates(("%Y-%j",))("2025-060") == datetime.date(2025, 3, 1)
+    assert Dates(("%d %B %y",))("01 March 25") == datetime.date(2025, 3, 1)
+    assert Dates(("%m/%d/%Y %H:%M",))("03/01/2025 23:59") == datetime.date(2025, 3, 1)
+    assert Dates(("%x",))("03/01/25") == datetime.date(2025, 3, 1)  # the C locale's date
+    assert Dates(("%G-W%V-%u",))("2025-W09-6") == datetime.date(2025, 3, 1)
+
+
+def test_an_excel_date_serial_in_a_csv_is_named_as_one() -> None:
+    # 45717 is 2025-03-01 counted from 1900 (2029-03-02 from 1904): which, a CSV cannot
+    # say, so it is not read; the error says what the number is and how to save the file.
+    with pytest.raises(ValueError) as caught:
+        Dates(("%m/%d/%Y",))("45717")
+    message = str(caught.value)
+    assert "'45717' is not a date in the format %m/%d/%Y" in message
+    assert "an Excel date serial (2025-03-01" in message
+    assert "format the column as dates" in message
+    # A number that is no serial of these years says nothing of Excel.
+    with pytest.raises(ValueError) as caught:
+        Dates(("%m/%d/%Y",))("12")
+    assert "Excel" not in str(caught.value)

@@ -882,7 +882,8 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
     """Report why a deposit that names an invoice settles nothing of it."""
     number = state.invoice.number
     if event.kind == "release" and state.funded_on and not state.closed_on:
-        reason = "the debtor has not paid the factor yet (no collected event)"
+        later = settler.closed_later(state, event)
+        reason = f"the debtor has not paid the factor yet ({later or 'no collected event'})"
     elif state.released_on:
         reason = f"its reserve was already released on {state.released_on}"
     else:
