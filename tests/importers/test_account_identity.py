@@ -20,6 +20,7 @@ from beancount_factoring.importers import profiles
 from beancount_factoring.importers.bank import BankCsvImporter
 from beancount_factoring.importers.factor import FactorReportImporter, shows_client
 from beancount_factoring.importers.ingest import ingest
+from beancount_factoring.importers.ofx import OfxImporter
 
 HEADER = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #,\n"
 COLUMNS = {
@@ -210,3 +211,39 @@ def test_a_client_named_in_the_file_name_or_as_a_name() -> None:
     assert not shows_client("(Client #C10482)", "1048")
     assert not shows_client("RIDGELINE FREIGHTWAYS", "Ridgeline Freight")
     assert shows_client("(Client #C10482)", "10482")  # the number without its letter
+
+
+OFX = Path(__file__).parents[2] / "example_ledger" / "downloads" / "first_prairie_2025-04-11.ofx"
+
+
+def test_an_ofx_statement_of_no_configured_account_is_said(tmp_path: Path) -> None:
+    # The card's download masks its number; the importers are given whole numbers. The
+    # file was listed by its name alone, its lines never booked, and extract exited 0
+    # without a word.
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    text = OFX.read_text(encoding="cp1252")
+    assert text.count("<ACCTID>4417902216") == 1
+    masked = downloads / "card.qfx"
+    masked.write_text(text.replace("<ACCTID>4417902216", "<ACCTID>XXXXXX2216"), encoding="cp1252")
+    checking = OfxImporter("Assets:Bank:Checking", account_id="4417902216", factors={})
+    savings = OfxImporter("Assets:Bank:Savings", account_id="4417905555", factors={})
+    for config, ids in (
+        ([checking], "'4417902216'"),
+        ([checking, savings], "'4417902216' or '4417905555'"),  # put together by ingest()
+    ):
+        result = run(config, "extract", str(downloads))
+        assert result.exit_code == 0, result.output
+        assert "****" not in result.stdout
+        assert f"* {masked}: not extracted; closest:" in result.stderr
+        assert (
+            f"the file holds the statement of the account 'XXXXXX2216', and the importer "
+            f"reads account_id {ids}: a statement of another account? If it is yours, give "
+            "the account_id as the file writes it, or its last digits ('2216' here)"
+        ) in result.stderr
+    # Given its last digits, the importer reads it.
+    card = OfxImporter("Assets:Bank:Checking", account_id="2216", factors={})
+    result = run([card], "extract", str(downloads))
+    assert result.exit_code == 0, result.output
+    assert f"**** {masked}" in result.stdout
+    assert "not extracted" not in result.stderr
