@@ -191,6 +191,12 @@ def test_two_factors_on_the_same_software_each_take_their_reports(tmp_path: Path
     harbor = FactorReportImporter(harbor_profiles, "Harbor")
     result = run([lakeshore, harbor], "identify", str(downloads))
     assert "Document identified by more than one importer." in result.output
+    # ... and how to settle it.
+    assert (
+        f"* {other}: claimed by more than one importer, and read by none: give each "
+        "importer what its files show of their account, a bank CSV's account_number, an "
+        "OFX file's account_id, a factor report's client"
+    ) in result.output
     lakeshore = FactorReportImporter(profiles.LAKESHORE, "Lakeshore", client="C10482")
     harbor = FactorReportImporter(harbor_profiles, "Harbor", client="C20931")
     result = run([lakeshore, harbor], "extract", str(downloads))
