@@ -297,7 +297,8 @@ class BankCsvImporter(Importer):
             # of each line's account: every line must be of the importer's account.
             configured = [*names.values(), *self.narration_columns]
             currency = currency_column(table, configured)
-            own_account = AccountLines(table, configured, self.account_number)
+            signed = [*configured, *self.claim.signature]  # (signature: not an account's)
+            own_account = AccountLines(table, signed, self.account_number)
             for line, cells in table.rows():
                 own_account(table, line, cells)
                 if currency is not None:

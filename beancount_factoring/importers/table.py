@@ -360,7 +360,9 @@ def account_position(header: Header, configured: Iterable[str | None] = ()) -> i
     return None
 
 
-def shows_account(path: str, layout: Layout, number: str, header: Header | None) -> bool:
+def shows_account(
+    path: str, layout: Layout, number: str, header: Header | None, configured: Iterable[str] = ()
+) -> bool:
     """True if the file shows the account `number` (spaces aside) where a statement names
     its own account: in its name, in the rows above its header, or in a column of each
     line's account (`account_position`). Not in a line's text: a savings statement's
@@ -377,7 +379,7 @@ def shows_account(path: str, layout: Layout, number: str, header: Header | None)
         return False
     if wanted in _compact("".join(title)):
         return True
-    position = account_position(header)
+    position = account_position(header, configured)
     if position is None:
         return False
     try:
@@ -392,6 +394,10 @@ def shows_account(path: str, layout: Layout, number: str, header: Header | None)
             rows.close()
     except ImportFailure:
         return False
+
+
+# The way out when the column is no account of each line (a category named `Account`).
+_NOT_ACCOUNTS = " (if {0!r} is not each line's account, list it in the importer's signature=)"
 
 
 class AccountLines:
@@ -419,7 +425,7 @@ class AccountLines:
                 message = (
                     f"the line is of the account {shown!r}, not of {self.number!r}, the "
                     "importer's account_number: download each account's lines on their "
-                    "own, each read by its importer"
+                    f"own, each read by its importer{_NOT_ACCOUNTS.format(name)}"
                 )
                 raise table.fail(line, name, message, code="FCT209")
             return
@@ -430,6 +436,7 @@ class AccountLines:
                 f"the file holds the lines of two accounts, {self.first[1]!r} (line "
                 f"{self.first[0]}) and {shown!r}: give the importer the account_number of "
                 "its account, and download each account's lines on their own"
+                f"{_NOT_ACCOUNTS.format(name)}"
             )
             raise table.fail(line, name, message, code="FCT209")
 
@@ -467,7 +474,8 @@ class Claim:
         named = self.filename is not None and bool(self.filename.search(os.path.basename(path)))
         header = read_header(path, self.layout, workbook=self.workbook)
         if self.account_number is not None:
-            if not shows_account(path, self.layout, self.account_number, header):
+            configured = self.columns + self.signature
+            if not shows_account(path, self.layout, self.account_number, header, configured):
                 return False
             if header is not None and any(header_key(n) in header.positions for n in self.columns):
                 return True

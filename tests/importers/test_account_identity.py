@@ -253,3 +253,27 @@ def test_an_ofx_statement_of_no_configured_account_is_said(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert f"**** {masked}" in result.stdout
     assert "not extracted" not in result.stderr
+
+
+def test_a_column_named_account_that_is_a_category_can_be_set_aside(tmp_path: Path) -> None:
+    # A bank's export whose `Account` column is the bookkeeping category of each line.
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Date,Description,Amount,Account\n"
+        "04/02/2025,FLEETONE FUEL,-412.50,Fuel\n"
+        "04/03/2025,KEYLINE MUTUAL,-980.00,Insurance\n"
+    )
+    plain = BankCsvImporter("Assets:Bank:Checking", factors={})
+    result = run([plain], "extract", str(tmp_path))
+    assert result.exit_code == 1
+    assert (
+        "FCT209 the file holds the lines of two accounts, 'Fuel' (line 2) and 'Insurance': "
+        "give the importer the account_number of its account, and download each account's "
+        "lines on their own (if 'Account' is not each line's account, list it in the "
+        "importer's signature=)"
+    ) in result.stderr
+    named = BankCsvImporter("Assets:Bank:Checking", signature=("Account",), factors={})
+    result = run([named], "extract", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    # -412.50 and -980.00, both out of the checking account.
+    assert flat(result.stdout).count("Assets:Bank:Checking -") == 2
