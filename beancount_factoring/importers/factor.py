@@ -231,7 +231,7 @@ class FactorReportImporter(base.Importer):
             return None
         rows = head(filepath, profile.layout, self._window + 1) or []
         titles = [
-            " ".join(text_of(cell) for cell in cells if text_of(cell))
+            ", ".join(text_of(cell) for cell in cells if text_of(cell))  # as it was written
             for line, cells in rows
             if header is None or line < header.line
         ]

@@ -219,6 +219,17 @@ def test_a_client_named_in_the_file_name_or_as_a_name() -> None:
     assert shows_client("(Client #C10482)", "10482")  # the number without its letter
 
 
+def test_a_client_name_with_a_comma_in_an_unquoted_title(tmp_path: Path) -> None:
+    # The title row is split at its comma into two cells: read whole, as written.
+    report = tmp_path / "report.csv"
+    text = PURCHASE.read_text().replace("RIDGELINE FREIGHT LLC", "RIDGELINE FREIGHT, LLC")
+    report.write_text(text)
+    named = FactorReportImporter(profiles.LAKESHORE, "Lakeshore", client="Ridgeline Freight, LLC")
+    assert named.identify(str(report))
+    other = FactorReportImporter(profiles.LAKESHORE, "Lakeshore", client="Blue River, LLC")
+    assert not other.identify(str(report))
+
+
 OFX = Path(__file__).parents[2] / "example_ledger" / "downloads" / "first_prairie_2025-04-11.ofx"
 
 
