@@ -364,7 +364,7 @@ def shows_account(
     path: str, layout: Layout, number: str, header: Header | None, configured: Iterable[str] = ()
 ) -> bool:
     """True if the file shows the account `number` (spaces aside) where a statement names
-    its own account: in its name, in the rows above its header, or in a column of each
+    its own account: in its name, in its header or the rows above, or in a column of each
     line's account (`account_position`). Not in a line's text: a savings statement's
     "TRANSFER FROM CHK ...4417" is no statement of account 4417."""
     if header is None:  # no header to place the lines by: the name, or the first lines
@@ -374,7 +374,7 @@ def shows_account(
         return True
     encoding = wide_encoding(path, layout.encoding)
     try:
-        title = head_text(path, encoding).splitlines()[: header.line - 1]
+        title = head_text(path, encoding).splitlines()[: header.line]  # and the header
     except (OSError, LookupError):
         return False
     if wanted in _compact("".join(title)):
