@@ -67,7 +67,9 @@ RECEIVABLES = {
 CONFIG = [
     # The factors' reports: `extract -e` (or Fava) gives the agreements, and with them
     # the accounts of each factor.
-    FactorReportImporter(profiles.LAKESHORE, "Lakeshore", debtors=RECEIVABLES),
+    # Lakeshore's reports name the client in their title: one of another carrier the
+    # bookkeeper keeps books for is then not booked here.
+    FactorReportImporter(profiles.LAKESHORE, "Lakeshore", debtors=RECEIVABLES, client="C10482"),
     FactorReportImporter(profiles.PINECREST, "Pinecrest", debtors=RECEIVABLES),
     # First Prairie Bank's CSV download: newest line first, a running balance.
     BankCsvImporter(

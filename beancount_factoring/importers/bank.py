@@ -19,7 +19,8 @@ separate debit and credit columns) by `delimiter=";", decimal_mark=",", encoding
 skip_rows=4, account_number="DE89 3704 0044 0532 0130 00", debit="Soll", credit="Haben"`.
 
 A file is identified by its header: every configured column must be in it, and so must the
-account number if one is given (in the file's name or its first lines). A file that almost
+account number if one is given (in the file's name, the rows above its header, or a column
+of each line's account, which every line must then show). A file that almost
 fits (see `table.Claim`) is claimed too, and extract names the column its header lacks.
 Each row becomes a bank line (see `banklines`); a running balance becomes one `balance`
 assertion per statement date, dated the next day since Beancount checks a balance at the
@@ -63,6 +64,7 @@ from beancount_factoring.importers.held import mark_misdirected
 from beancount_factoring.importers.inert import inert_entries
 from beancount_factoring.importers.readers import Layout
 from beancount_factoring.importers.table import (
+    AccountLines,
     Claim,
     Table,
     check_currency,
@@ -291,9 +293,14 @@ class BankCsvImporter(Importer):
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in names.items()}
             text_cols = [table.column(name) for name in self.narration_columns]
-            # A column of each line's currency: every line must be in the importer's.
-            currency = currency_column(table, [*names.values(), *self.narration_columns])
+            # A column of each line's currency: every line must be in the importer's; one
+            # of each line's account: every line must be of the importer's account.
+            configured = [*names.values(), *self.narration_columns]
+            currency = currency_column(table, configured)
+            signed = [*configured, *self.claim.signature]  # (signature: not an account's)
+            own_account = AccountLines(table, signed, self.account_number)
             for line, cells in table.rows():
+                own_account(table, line, cells)
                 if currency is not None:
                     check_currency(table, line, cells, currency, self.currency)
                 try:

@@ -68,6 +68,7 @@ from beancount_factoring.importers.readers import (
     is_xlsx,
     readable,
     sheet_names,
+    text_of,
 )
 from beancount_factoring.importers.report import (
     HEADER_SLACK,
@@ -101,6 +102,27 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def shows_client(text: str, client: str) -> bool:
+    """True if `text` shows the client number or name, whatever its case and spacing, and
+    not as a part of a longer one ("C10482" is not in "C104821", nor "1048" in "10482")."""
+    wanted = _key(client)
+    found = _key(text)
+    start = found.find(wanted)
+    while start >= 0:
+        end = start + len(wanted)
+        before = found[start - 1] if start else " "
+        after = found[end] if end < len(found) else " "
+        if not (_same_kind(before, wanted[0]) or _same_kind(after, wanted[-1])):
+            return True
+        start = found.find(wanted, start + 1)
+    return False
+
+
+def _same_kind(one: str, other: str) -> bool:
+    """True for two digits, or two letters: characters a number or a name runs on with."""
+    return (one.isdigit() and other.isdigit()) or (one.isalpha() and other.isalpha())
+
+
 class FactorReportImporter(base.Importer):
     """Factor reports (CSV or XLSX) of one factor, read through its profiles.
 
@@ -115,6 +137,9 @@ class FactorReportImporter(base.Importer):
         the closing balance) or "none".
       releases: False to leave releases to the bank statement's importer.
       flag: the flag of the entries.
+      client: your client number (or name) at the factor, as the reports show it in
+        their title rows or their file's name: a report that does not show it (another
+        client's, or another factor's on the same software) is not claimed.
     """
 
     def __init__(
@@ -132,6 +157,7 @@ class FactorReportImporter(base.Importer):
         balances: str = "daily",
         releases: bool = True,
         flag: str = "*",
+        client: str | None = None,
     ) -> None:
         self.profiles = (profiles,) if isinstance(profiles, Profile) else tuple(profiles)
         if not self.profiles:
@@ -154,9 +180,14 @@ class FactorReportImporter(base.Importer):
         self.balances = balances
         self.releases = releases
         self.flag = flag
+        if client is not None and not client.strip():
+            raise ValueError("client: give the client number (or name) the reports show")
+        self.client = client
         self._detected: dict[tuple[str, int, int], _Detected] = {}
         # A workbook whose report is on a sheet other than the one its profile reads.
         self._elsewhere: dict[str, str] = {}
+        # A report of another client (with `client`): the title it shows instead.
+        self._other_client: dict[str, str] = {}
         # identify() reads only the rows where a header may be.
         self._window = max(p.title_rows for p in self.profiles) + HEADER_SLACK
 
@@ -179,6 +210,36 @@ class FactorReportImporter(base.Importer):
 
     def _scan(self, filepath: str) -> _Detected:
         self._elsewhere.pop(filepath, None)
+        self._other_client.pop(filepath, None)
+        found, closest, header = detected = self._claim(filepath)
+        if found is None or self.client is None:
+            return detected
+        shown = self._title_without_client(filepath, found, header)
+        if shown is None:
+            return detected
+        self._other_client[filepath] = shown
+        return None, closest, header
+
+    def _title_without_client(
+        self, filepath: str, profile: Profile, header: Header | None
+    ) -> str | None:
+        """None if the report shows the importer's `client` in its name or in a row above
+        its header (all its first rows when it has no header); else the title it shows
+        ('' if none)."""
+        assert self.client is not None
+        if shows_client(os.path.basename(filepath), self.client):
+            return None
+        rows = head(filepath, profile.layout, self._window + 1) or []
+        titles = [
+            ", ".join(text_of(cell) for cell in cells if text_of(cell))  # as it was written
+            for line, cells in rows
+            if header is None or line < header.line
+        ]
+        if any(shows_client(title, self.client) for title in titles):
+            return None
+        return next((title for title in titles if title), "")
+
+    def _claim(self, filepath: str) -> _Detected:
         heads: dict[Layout, list[tuple[int, list[Cell]]] | None] = {}
         matches: list[tuple[int, int, Profile, Header]] = []
         closest: tuple[float, int, Profile, Header | None] = (-1, 0, self.profiles[0], None)
@@ -274,6 +335,9 @@ class FactorReportImporter(base.Importer):
             found, closest, best = self._detect(filepath)
         except OSError:
             return None
+        title = self._other_client.get(filepath)
+        if title is not None:
+            return 1.0, self._other_client_message(title)
         if found is not None or best is None or not best.index:
             return None
         problem = missing_columns(best, closest)
@@ -281,6 +345,15 @@ class FactorReportImporter(base.Importer):
             return None
         share = len(best.index) / len(closest.columns)
         return share, f"line {best.line}: {problem[0]}"
+
+    def _other_client_message(self, title: str) -> str:
+        shown = f"its title is {title!r}" if title else "it has no title rows"
+        return (
+            f"the report does not show the client {self.client!r} in its name or its title "
+            f"rows ({shown}): a report of another client, or of another factor? Give it to "
+            f"the importer of the client it shows; for a report of yours, put "
+            f"{self.client!r} in the file's name"
+        )
 
     def account(self, filepath: str) -> str:
         return self.explicit["clearing"] or self.defaults["clearing"]

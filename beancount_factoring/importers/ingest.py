@@ -140,14 +140,16 @@ def _safe_files(command: click.Command, explain: bool = False) -> click.Command:
     def callback(**kwargs: Any) -> Any:
         log = utils.logger(err=True)
         files, refused = safe_files(kwargs["src"], log)
+        importers = click.get_current_context().obj.importers
         try:
             result = run(**{**kwargs, "src": tuple(files)})
         except SystemExit as stop:
+            claimed_twice(importers, files, log)
             if explain:
-                not_claimed(click.get_current_context().obj.importers, files, log)
+                not_claimed(importers, files, log)
             sys.exit(stop.code or (1 if refused else 0))
         if explain:
-            not_claimed(click.get_current_context().obj.importers, files, log)
+            not_claimed(importers, files, log)
         if refused:
             sys.exit(1)
         return result
@@ -195,6 +197,27 @@ def not_claimed(importers: Sequence[Any], files: Sequence[str], log: Callable[..
             share, name, missed = near
             log(f"* {filename}: not extracted; closest: {name} ({share:.0%} of its columns)")
             log(textwrap.indent(missed, "  "))
+
+
+def claimed_twice(importers: Sequence[Any], files: Sequence[str], log: Callable[..., Any]) -> None:
+    """After a run that failed: how to settle each file two importers claim. beangulp
+    names them ("Document identified by more than one importer") and reads the file with
+    neither; what tells two accounts' (or two factors') files of one layout apart is a
+    setting of each importer."""
+    for filename in files:
+        try:
+            if os.path.getsize(filename) > identify.FILE_TOO_LARGE_THRESHOLD:
+                continue
+            identify.identify(importers, filename)
+        except exceptions.Error:
+            log(
+                f"* {filename}: claimed by more than one importer, and read by none: give "
+                "each importer what its files show of their account, a bank CSV's "
+                "account_number, an OFX file's account_id, a factor report's client (or a "
+                "signature no other importer's files have)"
+            )
+        except Exception:  # a hint must not stop the run  # noqa: BLE001
+            continue
 
 
 def diagnosis(importer: Any, filepath: str) -> str | None:

@@ -614,20 +614,11 @@ class OfxImporter(Importer):
         (of any account without `account_id`): not for one with only an investment
         statement, or only the bank's sign-on reply."""
         path = os.fspath(filepath)
-        try:
-            with open(path, "rb") as handle:
-                head = handle.read(1 << 20).decode("latin-1")
-        except OSError:
+        found = _first_accounts(path)
+        if found is None:
             return False
-        if not path.lower().endswith(_EXTENSIONS) and "OFXHEADER" not in head[:1024]:
-            return False
-        start = _OFX_START.search(head)
-        if not start:
-            return False
-        more = len(head) == 1 << 20
-        if more:
-            head = head[: head.rfind("<")]  # (an ACCTID cut at the block's end is read on)
-        if any(self._ours(acctid) for acctid in _statement_accounts(head, start.end())):
+        accounts, more = found
+        if any(self._ours(acctid) for acctid in accounts):
             return True
         # A statement past the first MiB (a download of a year of checking, then the
         # savings): read on, a block at a time, each beginning a little before the last
@@ -652,6 +643,23 @@ class OfxImporter(Importer):
         except OSError:
             return False
         return False
+
+    def other_accounts(self, filepath: Any) -> list[str] | None:
+        """The ACCTIDs of the statements in the first MiB of an OFX file this importer
+        does not claim (none is of its account); None if it claims the file, or the file
+        holds no bank or card statement."""
+        found = _first_accounts(os.fspath(filepath))
+        accounts = [acctid for acctid in found[0] if acctid] if found else []
+        if self.account_id is None or not accounts or self.identify(filepath):
+            return None
+        return accounts
+
+    def near_miss(self, filepath: Any) -> tuple[float, str] | None:
+        """For an OFX statement of another account: what it holds (`ingest.closest`)."""
+        accounts = self.other_accounts(filepath)
+        if accounts is None:
+            return None
+        return 1.0, another_account(accounts, [self.account_id or ""])
 
     def account(self, filepath: Any) -> str:
         return self.bank
@@ -857,6 +865,39 @@ class _Extraction:
 def _digits(acctid: str) -> str:
     """An account number as compared: `12300 000012345678` is `12300000012345678`."""
     return "".join(acctid.split())
+
+
+def _first_accounts(path: str) -> tuple[list[str], bool] | None:
+    """(the ACCTID of each bank or card statement in the first MiB of an OFX file,
+    whether the file goes on past it); None for a file that is no OFX file."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20).decode("latin-1")
+    except OSError:
+        return None
+    if not path.lower().endswith(_EXTENSIONS) and "OFXHEADER" not in head[:1024]:
+        return None
+    start = _OFX_START.search(head)
+    if not start:
+        return None
+    more = len(head) == 1 << 20
+    if more:
+        head = head[: head.rfind("<")]  # (an ACCTID cut at the block's end is read on)
+    return list(_statement_accounts(head, start.end())), more
+
+
+def another_account(accounts: Sequence[str], account_ids: Sequence[str]) -> str:
+    """What an OFX download of no configured account holds, and how to read it."""
+    shown = ", ".join(repr(acctid) for acctid in accounts)
+    wanted = " or ".join(repr(acctid) for acctid in account_ids)
+    last = re.search(r"[0-9]+$", accounts[0])
+    masked = f" ({last.group()!r} here)" if last and len(last.group()) < len(accounts[0]) else ""
+    return (
+        f"the file holds the statement of the account {shown}, and the importer reads "
+        f"account_id {wanted}: a statement of another account? If it is yours, give the "
+        f"account_id as the file writes it, or its last digits{masked} for a number the "
+        "bank masks"
+    )
 
 
 def _statement_accounts(text: str, start: int) -> Iterator[str]:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from beancount_factoring.importers.base import Importer, ImportFailure
-from beancount_factoring.importers.ofx import OfxImporter
+from beancount_factoring.importers.ofx import OfxImporter, another_account
 
 
 class OfxAccounts(Importer):
@@ -49,6 +49,14 @@ class OfxAccounts(Importer):
 
     def identify(self, filepath: Any) -> bool:
         return any(importer.identify(filepath) for importer in self.importers)
+
+    def near_miss(self, filepath: Any) -> tuple[float, str] | None:
+        """For an OFX statement of none of the accounts: what it holds."""
+        found = [importer.other_accounts(filepath) for importer in self.importers]
+        if not found or any(accounts is None for accounts in found):
+            return None
+        ids = [importer.account_id or "" for importer in self.importers]
+        return 1.0, another_account(found[0] or [], ids)
 
     def account(self, filepath: Any) -> str:
         claiming = self.claiming(filepath) or list(self.importers)

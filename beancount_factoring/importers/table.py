@@ -315,18 +315,130 @@ def head_text(path: str, encoding: str) -> str:
     return raw.decode(encoding, errors="replace")
 
 
+def _compact(text: str) -> str:
+    """An account number as compared: its letters and digits (`06702-1001234` is
+    `06702 1001234`), whatever their case."""
+    return re.sub(r"[\W_]+", "", text).casefold()
+
+
 def mentions(path: str, text: str, encoding: str) -> bool:
     """True if `text` (an account number, say) is in the file's name or first lines.
 
-    Spaces are ignored on both sides, so "DE89 3704 0044" finds "DE8937040044".
+    Spaces and punctuation are ignored on both sides, so "DE89 3704 0044" finds
+    "DE8937040044".
     """
-    wanted = re.sub(r"\s+", "", text)
-    if wanted in re.sub(r"\s+", "", os.path.basename(path)):
+    wanted = _compact(text)
+    if wanted in _compact(os.path.basename(path)):
         return True
     try:
-        return wanted in re.sub(r"\s+", "", head_text(path, wide_encoding(path, encoding)))
+        return wanted in _compact(head_text(path, wide_encoding(path, encoding)))
     except (OSError, LookupError):
         return False
+
+
+# Header names (as header_key makes them) of a column that gives each line's own account:
+# an export of several accounts in one file (a Canadian bank's chequing and savings, or
+# its CAD and USD accounts), Sparkasse's `Auftragskonto`, an aggregator's `Account Name`.
+# Not a card number: a business card account lists each driver's card on its lines, all
+# one account. Not `Kontonummer/IBAN`: in a German export, the other party's account.
+_ACCOUNT_HEADERS = frozenset(
+    ("account", "accountnumber", "accountno", "accountno.", "account#", "accountnum",
+     "accountid", "accountname", "acct", "acctnumber", "acctno", "acctno.", "acct#",
+     "auftragskonto", "kontonummer", "konto", "tilinumero", "tili", "numérodecompte",
+     "numerodecompte", "compte", "cuenta", "númerodecuenta", "numerodecuenta")
+)  # fmt: skip
+
+
+def account_position(header: Header, configured: Iterable[str | None] = ()) -> int | None:
+    """The position of the column of each line's own account, if the header has one the
+    importer does not read as anything else."""
+    used = {header_key(name) for name in configured if name}
+    for position, name in enumerate(header.names):
+        key = header_key(name)
+        if key in _ACCOUNT_HEADERS and key not in used:
+            return position
+    return None
+
+
+def shows_account(
+    path: str, layout: Layout, number: str, header: Header | None, configured: Iterable[str] = ()
+) -> bool:
+    """True if the file shows the account `number` (spaces aside) where a statement names
+    its own account: in its name, in its header or the rows above, or in a column of each
+    line's account (`account_position`). Not in a line's text: a savings statement's
+    "TRANSFER FROM CHK ...4417" is no statement of account 4417."""
+    if header is None:  # no header to place the lines by: the name, or the first lines
+        return mentions(path, number, layout.encoding)
+    wanted = _compact(number)
+    if wanted in _compact(os.path.basename(path)):
+        return True
+    encoding = wide_encoding(path, layout.encoding)
+    try:
+        title = head_text(path, encoding).splitlines()[: header.line]  # and the header
+    except (OSError, LookupError):
+        return False
+    if wanted in _compact("".join(title)):
+        return True
+    position = account_position(header, configured)
+    if position is None:
+        return False
+    try:
+        rows = text_rows(path, replace(layout, encoding=encoding), head=True)
+        try:
+            return any(
+                wanted in _compact(cells[position])
+                for line, cells in rows
+                if line > header.line and position < len(cells)
+            )
+        finally:
+            rows.close()
+    except ImportFailure:
+        return False
+
+
+# The way out when the column is no account of each line (a category named `Account`).
+_NOT_ACCOUNTS = " (if {0!r} is not each line's account, list it in the importer's signature=)"
+
+
+class AccountLines:
+    """For a statement with a column of each line's account (`account_position`): every
+    line must be of the importer's account (`number`), or, without one, of one account.
+
+    Without the check, the savings lines of a download of both accounts would be booked
+    to the checking account, each a right figure in the wrong account (FCT209).
+    """
+
+    def __init__(self, table: Table, configured: Iterable[str | None], number: str | None):
+        self.position = account_position(table.header, configured)
+        self.number = number
+        self.first: tuple[int, str] | None = None  # (line, account) of the first line
+
+    def __call__(self, table: Table, line: int, cells: Sequence[str]) -> None:
+        if self.position is None:
+            return
+        shown = cells[self.position].strip()
+        if not shown:
+            return
+        name = table.header.names[self.position]
+        if self.number is not None:
+            if _compact(self.number) not in _compact(shown):
+                message = (
+                    f"the line is of the account {shown!r}, not of {self.number!r}, the "
+                    "importer's account_number: download each account's lines on their "
+                    f"own, each read by its importer{_NOT_ACCOUNTS.format(name)}"
+                )
+                raise table.fail(line, name, message, code="FCT209")
+            return
+        if self.first is None:
+            self.first = (line, shown)
+        elif _compact(shown) != _compact(self.first[1]):
+            message = (
+                f"the file holds the lines of two accounts, {self.first[1]!r} (line "
+                f"{self.first[0]}) and {shown!r}: give the importer the account_number of "
+                "its account, and download each account's lines on their own"
+                f"{_NOT_ACCOUNTS.format(name)}"
+            )
+            raise table.fail(line, name, message, code="FCT209")
 
 
 class Claim:
@@ -362,7 +474,8 @@ class Claim:
         named = self.filename is not None and bool(self.filename.search(os.path.basename(path)))
         header = read_header(path, self.layout, workbook=self.workbook)
         if self.account_number is not None:
-            if not mentions(path, self.account_number, self.layout.encoding):
+            configured = self.columns + self.signature
+            if not shows_account(path, self.layout, self.account_number, header, configured):
                 return False
             if header is not None and any(header_key(n) in header.positions for n in self.columns):
                 return True
@@ -394,7 +507,8 @@ class Claim:
             # Every column is there: the file is a statement of another account.
             message = (
                 f"the file does not show the account number {self.account_number!r} in its "
-                "name or its first lines: a statement of another account?"
+                "name, above its header or in a column of each line's account: a statement "
+                "of another account?"
             )
             return 1.0, message
         if not absent or len(absent) == len(wanted):

@@ -208,8 +208,9 @@ def test_bank_statement_of_another_account_is_not_claimed(tmp_path: Path) -> Non
     assert closest([eu_giro()], path) == (
         1.0,
         "beancount_factoring.importers.bank.BankCsvImporter:Assets:Bank:Giro",
-        "the file does not show the account number 'DE89 3704 0044 0532 0130 00' in its name "
-        "or its first lines: a statement of another account?",
+        "the file does not show the account number 'DE89 3704 0044 0532 0130 00' in its name, "
+        "above its header or in a column of each line's account: a statement of another "
+        "account?",
     )
 
 
