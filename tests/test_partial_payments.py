@@ -993,3 +993,36 @@ include "events.beancount"
     assert errors == []
     assert balance(entries, ADJUSTMENTS) == 0
     assert balance(entries, RESERVE) == D("200.00")
+
+
+def test_a_payment_whose_references_repeat_the_parts_says_first_it_counts_them_twice():
+    """The week reports booked W-1 300.00 and W-2 400.00 as parts; the April report's
+    one event of both (700.00, "..., W-1, W-2") was then imported too: 300.00 + 400.00 +
+    700.00 = 1,400.00, 400.00 more than the face. The references show the double count:
+    FCT133 says so first, naming the parts' events, before it offers an overpay. A
+    payment of other references beyond the face keeps the overpay advice first."""
+    weeks = """
+2025-03-20 * "Echo" "Paid Harbor 300.00 of 1,000.00 (a part), W-1" ^INV-2001
+  factoring: "collected"
+  paid: 300.00 USD
+  partial: TRUE
+
+2025-03-27 * "Echo" "Paid Harbor 400.00 of 1,000.00 (a part), W-2" ^INV-2001
+  factoring: "collected"
+  paid: 400.00 USD
+  partial: TRUE
+"""
+    month = """
+2025-03-27 * "Echo" "Paid Harbor 700.00 of 1,000.00, W-1, W-2" ^INV-2001
+  factoring: "collected"
+  paid: 700.00 USD
+"""
+    _, errors = load(HARBOR + weeks + month)
+    assert codes(errors) == ["FCT133"]
+    message = errors[0].message
+    assert "W-1, W-2" in message and "counted twice" in message, message
+    assert message.index("counted twice") < message.index('reason: "overpay"'), message
+    assert "(300.00 on 2025-03-20 (W-1), 400.00 on 2025-03-27 (W-2))" in message, message
+    _, errors = load(HARBOR + weeks + month.replace("W-1, W-2", "W-7"))
+    assert codes(errors) == ["FCT133"]
+    assert "counted twice" not in errors[0].message.split('reason: "overpay"')[0]

@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -73,6 +73,12 @@ from beancount_factoring.importers.factor_history import (
     RECOVERY,
     Before,
     PaymentHistory,
+)
+from beancount_factoring.importers.factor_overlap import (
+    Overlap,
+    Part,
+    booked_references,
+    overlap,
 )
 from beancount_factoring.importers.inert import inert
 from beancount_factoring.importers.report import Report, Row
@@ -395,9 +401,10 @@ class _Payments:
     # What the report says is left open after the payment: True, False, or None when
     # it has no balance or status column.
     open: bool | None
-    refs_lines: list[int]
     # Each row's cells, as a hash: a row repeated whole, reference or not, is one too many.
     rows: list[int]
+    # Each row's payment: the ledger may book some already (another report's).
+    parts: list[Part]
 
 
 # A status column's words for an invoice still open, and for one closed.
@@ -444,6 +451,7 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
         if short is not None and inverted:
             short = -short
         left_open = _left_open(row)
+        part = Part(row.line, day, paid, reference, left_open, short)
         item = found.get(number)
         currency = row_currency(row)
         if ctx.history is not None and number in ctx.history.forwards and paid > 0:
@@ -456,19 +464,18 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
                 continue
         if item is None:  # partial payments of one invoice add up to one event
             _in_invoice_currency(row, ctx, number, currency)
-            refs = [reference]
             found[number] = _Payments(
                 row.line,
                 day,
                 paid,
                 face,
                 short,
-                refs,
+                [reference],
                 currency,
                 debtor,
                 left_open,
-                [row.line],
                 [hash(tuple(row.cells))],
+                [part],
             )
             continue
         _not_twice(row, number, reference, item)
@@ -486,16 +493,23 @@ def collections(report: Report, ctx: Context) -> list[data.Directive]:
         item.day = max(item.day, day)
         item.paid += paid
         item.refs.append(reference)
-        item.refs_lines.append(row.line)
         item.rows.append(hash(tuple(row.cells)))
+        item.parts.append(part)
         if short is not None:
             item.short = (item.short or ZERO) + short
+    span = _span(found.values())
     entries: list[data.Directive] = [
-        _collected(report, ctx, number, item) for number, item in found.items()
+        _collected(report, ctx, number, item, span) for number, item in found.items()
     ]
     for number, rows in passed_on.items():
         entries.extend(_forwarded(report, ctx, number, rows, number in found))
     return entries
+
+
+def _span(items: Iterable[_Payments]) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day of a report's payments (a day when there are none)."""
+    days = [part.day for item in items for part in item.parts]
+    return (min(days), max(days)) if days else (datetime.date.min, datetime.date.min)
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,10 +588,10 @@ def _not_twice(row: Row, number: str, reference: str, item: _Payments) -> None:
     """An FCT210 error if the row repeats a payment already read: the same reference,
     or (a report without one) the same cells."""
     if reference and reference in item.refs:
-        first = item.refs_lines[item.refs.index(reference)]
+        first = item.parts[item.refs.index(reference)].line
         field, what = "reference", f"paid by {reference} twice (line {first})"
     elif hash(tuple(row.cells)) in item.rows:
-        first = item.refs_lines[item.rows.index(hash(tuple(row.cells)))]
+        first = item.parts[item.rows.index(hash(tuple(row.cells)))].line
         field, what = "paid", f"paid twice by the same row (line {first})"
     else:
         return
@@ -589,10 +603,20 @@ def _not_twice(row: Row, number: str, reference: str, item: _Payments) -> None:
     )
 
 
-def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> data.Transaction:
-    paid, face, short = item.paid, item.face, item.short
+def _collected(
+    report: Report,
+    ctx: Context,
+    number: str,
+    item: _Payments,
+    span: tuple[datetime.date, datetime.date],
+) -> data.Transaction:
     refs = ", ".join(ref for ref in item.refs if ref)
-    meta = entry_meta(report, item.line, ctx, "collected", number, item.day, paid, refs)
+    meta = entry_meta(report, item.line, ctx, "collected", number, item.day, item.paid, refs)
+    if ctx.history is not None:
+        # (The id stays the rows': the same report again is then a duplicate by it.)
+        item = _unbooked(ctx, number, item, meta, span)
+        refs = ", ".join(ref for ref in item.refs if ref)
+    paid, face, short = item.paid, item.face, item.short
     meta["factoring"] = "collected"
     meta["factor"] = ctx.factor
     before, to_us = None, ZERO
@@ -643,11 +667,116 @@ def _collected(report: Report, ctx: Context, number: str, item: _Payments) -> da
             narration += f" ({to_us:,.2f} paid to you before)"
     if refs:
         narration += f", {refs}"
-    if ctx.history is not None:
+    if ctx.history is not None and "__duplicate__" not in meta:
         _reissued(ctx, number, item, meta, refs)
     payee = item.debtor or ctx.payee
     links = frozenset([number])
     return data.Transaction(meta, item.day, ctx.flag, payee, narration, frozenset(), links, [])
+
+
+# The note on a payment written alone of a report's sum: the report's other rows that the
+# ledger books already.
+BOOKED_KEY = "booked-already"
+
+
+def _unbooked(
+    ctx: Context,
+    number: str,
+    item: _Payments,
+    meta: dict[str, Any],
+    span: tuple[datetime.date, datetime.date],
+) -> _Payments:
+    """The rows of an invoice the ledger does not book yet (`factor_overlap.py`): all of
+    them when it books none; the new ones alone, with a note naming the others, when it
+    books some; all of them, marked a duplicate with a note that says which are booked,
+    which differ and which are new, when it books them all or some with another amount
+    (that report cannot be split safely). Imported whole, an overlapping report books its
+    payments twice: FCT133, or an invoice closed by a payment counted twice, in silence."""
+    assert ctx.history is not None
+    payments = ctx.history.payments.get(number, [])
+    if any(payment.ident == meta[ID_KEY] for payment in payments):
+        return item  # the same rows extracted again: a duplicate by its id
+    face = ctx.history.faces.get(number, item.face)
+    found = overlap(payments, item.parts, span, ctx.payee, face)
+    if found is None:
+        return item
+    if len(item.parts) == 1 and found.differ and found.differ[0][3]:
+        return item  # one payment re-issued with another amount: `_reissued` says so
+    if found.differ or not found.new:
+        meta["__duplicate__"] = found.differ[0][1] if found.differ else found.booked[-1][1]
+        meta[CHANGED_KEY] = _overlap_note(ctx, number, item, found)
+        return item
+    held = "; ".join(_held(ctx, part, entry, item.currency) for part, entry in found.booked)
+    meta[BOOKED_KEY] = f"{held}: this report lists it again, not written here"
+    meta["lineno"] = found.new[0].line
+    return _only(item, found.new)
+
+
+def _only(item: _Payments, parts: list[Part]) -> _Payments:
+    """The payments of `item` that are `parts` (some of its rows), added up as rows are."""
+    wanted = {id(part) for part in parts}
+    chosen = [index for index, part in enumerate(item.parts) if id(part) in wanted]
+    shorts = [part.short for part in parts if part.short is not None]
+    day, left_open = parts[0].day, parts[0].open
+    for part in parts:
+        if part.day >= day:  # the latest row says what is left
+            day, left_open = part.day, part.open
+    return _Payments(
+        parts[0].line,
+        day,
+        sum((part.paid for part in parts), ZERO),
+        item.face,
+        sum(shorts, ZERO) if shorts else None,
+        [part.reference for part in parts],
+        item.currency,
+        item.debtor,
+        left_open,
+        [item.rows[index] for index in chosen],
+        parts,
+    )
+
+
+def _held(ctx: Context, part: Part, entry: data.Transaction, currency: str) -> str:
+    """Where the ledger books a row of the report: `W-1 300.00 USD of 2025-04-10 (booked
+    at main.beancount:12)`, or inside the event that sums it with others."""
+    where = f"{entry.meta.get('filename')}:{entry.meta.get('lineno')}"
+    what = f"{part.reference} {part.paid:,.2f} {currency} of {part.day}"
+    listed = booked_references(ctx.payee, entry) or ""
+    if ", " not in listed:
+        return f"{what} (booked at {where})"
+    theirs = entry.meta.get("paid")
+    in_all = f", {theirs} in all" if theirs is not None else ""
+    return f"{what} (one of the payments the event of {listed} sums{in_all}; booked at {where})"
+
+
+def _overlap_note(ctx: Context, number: str, item: _Payments, found: Overlap) -> str:
+    """The note on a report's sum the ledger books already, or in part with another
+    amount: which rows are booked, which differ, which are new."""
+    refs = ", ".join(ref for ref in item.refs if ref)
+    said = [f"{number} paid {item.paid:,.2f} {item.currency} here ({refs})"]
+    if found.booked:
+        held = "; ".join(_held(ctx, part, entry, item.currency) for part, entry in found.booked)
+        said.append(f"booked already: {held}")
+    for part, entry, differs, _ in found.differ:
+        where = f"{entry.meta.get('filename')}:{entry.meta.get('lineno')}"
+        said.append(f"{part.reference} of {part.day} differs: {differs} (at {where})")
+    if found.new:
+        new = ", ".join(
+            f"{p.reference or 'no reference'} {p.paid:,.2f} {item.currency} of {p.day}"
+            for p in found.new
+        )
+        said.append(f"new, booked nowhere: {new}")
+    if not found.differ and not found.new:
+        return (
+            "; ".join(said)
+            + ": nothing to book; if it is another payment, uncomment it and delete this line"
+        )
+    then = " (the new payments are then written alone), or book the new ones by hand"
+    return "; ".join(said) + (
+        ": the report cannot be split safely; correct the booked event if this report is "
+        f"right and extract again{then if found.new else ''}; if it is another payment, "
+        "uncomment it and delete this line"
+    )
 
 
 def _reissued(ctx: Context, number: str, item: _Payments, meta: dict[str, Any], refs: str) -> None:
@@ -667,7 +796,7 @@ def _reissued(ctx: Context, number: str, item: _Payments, meta: dict[str, Any], 
         theirs = f"its face{f' {face} {item.currency}' if face is not None else ''} (no paid:)"
     where = f"{booked.meta.get('filename')}:{booked.meta.get('lineno')}"
     meta["__duplicate__"] = booked
-    listed = _booked_references(ctx, booked)
+    listed = booked_references(ctx.payee, booked)
     if listed is not None and listed != inert(refs):
         meta[CHANGED_KEY] = (
             f"{number} paid {item.paid} {item.currency} here ({refs} of {item.day}) is one "
@@ -682,24 +811,6 @@ def _reissued(ctx: Context, number: str, item: _Payments, meta: dict[str, Any], 
         "another amount; correct the booked event (its paid:) if this one is right; if it "
         "is another payment, uncomment it and delete this line"
     )
-
-
-# What `_collected` writes between `Paid <factor>` and the references: the amounts, a
-# part, a recovery, remarks in brackets.
-_AMOUNTS_WRITTEN = re.compile(
-    r"(?: [\d,]+\.\d\d(?: of [\d,]+\.\d\d)?(?: \(a part\))?| [\d,]+\.\d\d after a short pay)?"
-    r"(?: \([^()]*\))*, "
-)
-
-
-def _booked_references(ctx: Context, booked: data.Transaction) -> str | None:
-    """The references a collected event this importer wrote lists (`W-1, W-2` when it
-    sums two rows), or None for a narration it did not write."""
-    narration, start = booked.narration or "", inert(f"Paid {ctx.payee}")
-    if not narration.startswith(start):
-        return None
-    found = _AMOUNTS_WRITTEN.match(narration, len(start))
-    return narration[found.end() :] if found else None
 
 
 def _short_agrees(report: Report, number: str, item: _Payments, before: Before | None) -> None:

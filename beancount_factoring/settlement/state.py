@@ -120,6 +120,9 @@ class InvoiceState:
     # the factor held it in the reserve again (collect.py).
     short_reason: str | None = None
     recovered_on: datetime.date | None = None
+    # The references the narrations of its parts paid before list (`..., W-1`), with
+    # each part's day and amount: a payment that lists them again counts them twice.
+    listed: dict[str, tuple[datetime.date, Decimal]] | None = None
     # The base and late fees the last release took from the reserve (lumps.py): the
     # reports read them when the release came the day of the collection, whose fees
     # the day's snapshot no longer shows.

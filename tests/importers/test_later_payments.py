@@ -834,3 +834,114 @@ def test_a_row_the_booked_payment_sums_with_others_is_not_said_to_correct_it(
     note = payment.meta["differs-from-ledger"]
     assert "correct the booked event" not in note, note
     assert "W-1, W-2" in note and "sums" in note, note
+
+
+# Prairie pays RF-3101 (face 1000.00) by W-1 300.00 on 04-10 and W-2 400.00 on 04-20;
+# Birchfield lists them in its week reports and again in its April report.
+_HEADER = "Invoice,Paid On,Payer,Ref,Invoice Total,Received,Open Balance\n"
+_W1 = "RF-3101,04/10/2025,Prairie Freight Solutions,W-1,1000.00,300.00,700.00\n"
+_W2 = "RF-3101,04/20/2025,Prairie Freight Solutions,W-2,1000.00,400.00,300.00\n"
+_W3 = "RF-3101,04/28/2025,Prairie Freight Solutions,W-3,1000.00,300.00,0.00\n"
+# Another payment of the same amount as W-1, two days later, by another reference.
+_W5 = "RF-3101,04/12/2025,Prairie Freight Solutions,W-5,1000.00,300.00,400.00\n"
+
+
+def _import_overlapping(
+    tmp_path: Path, reports: list[list[str]]
+) -> tuple[list[list[data.Directive]], list[Any], str]:
+    """Each report extracted (and deduplicated) with the ledger so far, what is not a
+    duplicate kept; what each gave, the errors of the whole, and the whole."""
+    found, text, extracted = IMPORTERS["birchfield"], BASE, []
+    for number, rows in enumerate(reports):
+        report = tmp_path / f"birchfield_report{number}.csv"
+        report.write_text(_HEADER + "".join(rows), encoding="utf-8")
+        existing, _, _ = loader.load_string(text)
+        entries = extract.extract_from_file(found, str(report), existing)
+        found.deduplicate(entries, existing)
+        extracted.append(entries)
+        text += printed([e for e in entries if "__duplicate__" not in e.meta])
+    _, errors, _ = loader.load_string(text)
+    return extracted, errors, text
+
+
+def _paid_rf3101(text: str) -> list[Decimal]:
+    """The paid: of RF-3101's collected events in the ledger, by date."""
+    entries, _, _ = loader.load_string(text)
+    return [
+        e.meta["paid"].number
+        for e in entries
+        if isinstance(e, data.Transaction)
+        and e.meta.get("factoring") == "collected"
+        and "RF-3101" in e.links
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reports", "paid"),
+    [
+        # The weeks, then April (W-1, W-2): April books nothing (300.00 + 400.00).
+        ([[_W1], [_W2], [_W1, _W2]], ["300.00", "400.00"]),
+        # April first (one event of 300.00 + 400.00 = 700.00), then the weeks: nothing.
+        ([[_W1, _W2], [_W1], [_W2]], ["700.00"]),
+        # W-1's week, then April: April writes W-2 alone (300.00 + 400.00 = 700.00).
+        ([[_W1], [_W1, _W2]], ["300.00", "400.00"]),
+        # W-2's week, then April: April writes W-1 alone, on its day (04-10, before W-2).
+        ([[_W2], [_W1, _W2]], ["300.00", "400.00"]),
+        # April, then April sent again with W-3 added: W-3 alone (700.00 + 300.00 = face).
+        ([[_W1, _W2], [_W1, _W2, _W3]], ["700.00", "300.00"]),
+        # W-1's week, April, April again, W-2's week: 300.00 + 400.00, once each.
+        ([[_W1], [_W1, _W2], [_W1, _W2], [_W2]], ["300.00", "400.00"]),
+        # W-1 booked; a report of W-1 and W-5, 300.00 each, two days apart: W-5 is new.
+        ([[_W1], [_W1, _W5]], ["300.00", "300.00"]),
+    ],
+    ids=[
+        "weeks-then-month",
+        "month-then-weeks",
+        "week1-then-month",
+        "week2-then-month",
+        "month-resent-with-a-row",
+        "week-month-month-week",
+        "same-amount-another-reference",
+    ],
+)
+def test_overlapping_reports_book_each_payment_once(
+    tmp_path: Path, reports: list[list[str]], paid: list[str]
+) -> None:
+    """Reports that overlap, in every order: each payment is booked once. Before, the
+    weeks then April booked 300.00 + 400.00 + 700.00 (FCT133 that advised an overpay);
+    W-1's week then April closed the invoice with 300.00 + 700.00 = its face, in silence
+    (Prairie had paid 700.00); April then a week booked W-1 twice."""
+    extracted, errors, text = _import_overlapping(tmp_path, reports)
+    assert [error.message for error in errors] == []
+    assert _paid_rf3101(text) == [Decimal(number) for number in paid], text
+    if reports[0] == [_W1] and reports[1] == [_W1, _W2]:
+        (written,) = extracted[1]
+        assert written.narration.endswith(", W-2"), written.narration
+        assert written.meta["partial"] is True  # 300.00 + 400.00 leaves 300.00 open
+        note = written.meta["booked-already"]
+        assert "W-1 300.00 USD of 2025-04-10" in note, note
+
+
+def test_a_report_that_differs_from_the_booked_payments_says_which_are_new(
+    tmp_path: Path,
+) -> None:
+    """The weeks booked W-1 300.00 and W-2 400.00; April says W-2 was 450.00 and adds
+    W-3. It cannot be split safely (which W-2 is right?): it is a duplicate whose note
+    names what is booked, what differs and what is new, and books nothing in silence."""
+    w2 = _W2.replace(",400.00,300.00", ",450.00,250.00")
+    extracted, errors, text = _import_overlapping(tmp_path, [[_W1], [_W2], [_W1, w2, _W3]])
+    assert [error.message for error in errors] == []
+    assert _paid_rf3101(text) == [Decimal("300.00"), Decimal("400.00")]
+    (flagged,) = extracted[2]
+    assert "__duplicate__" in flagged.meta
+    note = flagged.meta["differs-from-ledger"]
+    assert "booked already: W-1 300.00 USD of 2025-04-10" in note, note
+    assert "W-2 of 2025-04-20 differs: 450.00 here, 400.00 booked" in note, note
+    assert "new, booked nowhere: W-3 300.00 USD of 2025-04-28" in note, note
+    # A week's row of more than the April event that sums it: not inside it.
+    extracted, errors, text = _import_overlapping(
+        tmp_path, [[_W1, _W2], [_W1.replace(",300.00,700.00", ",800.00,200.00")]]
+    )
+    assert _paid_rf3101(text) == [Decimal("700.00")]
+    note = extracted[1][0].meta["differs-from-ledger"]
+    assert "800.00 here, the booked event sums W-1, W-2 to 700.00" in note, note

@@ -144,12 +144,26 @@ def _unexplained_overpay(
     assert terms is not None
     credits = terms.customer_credit_account(state.invoice.account)
     beyond = total - state.face - memo
+    listed = state.listed or {}
+    again = [ref for ref in references(event.entry.narration) if ref in listed]
+    twice = "; if a row was counted twice, correct paid:"
+    first = ""
+    if again:
+        # The references show the double count (two reports that overlap): said first.
+        parts = ", ".join(f"{listed[ref][1]:,.2f} on {listed[ref][0]} ({ref})" for ref in again)
+        first = (
+            f"this payment lists {', '.join(again)}, which the invoice's parts paid before "
+            f"list too ({parts}): most likely the same payments counted twice (reports that "
+            "overlap, a week's and the month's); delete this event, or correct paid: to "
+            "what it adds to them. Else, "
+        )
+        twice = ""
     settler.error(
         "FCT133",
         f"Invoice {state.invoice.number}: paid {event.amount} {state.currency} brings the "
-        f"payments to {total}, {beyond:,.2f} more than {owed}: if the customer really paid "
-        f'more, say reason: "overpay" (the {beyond:,.2f} is then owed back to it on '
-        f"{credits}); if a row was counted twice, correct paid:",
+        f"payments to {total}, {beyond:,.2f} more than {owed}: {first}if the customer really "
+        f'paid more, say reason: "overpay" (the {beyond:,.2f} is then owed back to it on '
+        f"{credits}){twice}",
         event,
     )
 
@@ -369,8 +383,18 @@ def _pay_part(settler: Settler, event: Event, state: InvoiceState, paid: Decimal
         agreement, state.invoice.number, state.currency, paid, state.invoice.account
     )
     state.paid = (state.paid or ZERO) + paid
+    for reference in references(event.entry.narration):
+        if state.listed is None:
+            state.listed = {}
+        state.listed.setdefault(reference, (event.date, paid))
     settler.note_accounts(legs, event.date, agreement)
     settler.write(event, legs, set(), agreement)
+
+
+def references(narration: str | None) -> list[str]:
+    """The references a narration lists after its first `, ` (the importer writes a
+    payment's so: `Paid Birchfield Capital 700.00 of 1,000.00, W-1, W-2`)."""
+    return [part for part in (narration or "").split(", ")[1:] if part.strip()]
 
 
 def _close(
