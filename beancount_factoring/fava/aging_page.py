@@ -263,11 +263,7 @@ def _headline(
             for customer, currency, figures in rows
         ),
         numeric=(False, *(True for _ in late), True),
-        note=(
-            "Days past the due date (the invoice's due:, else its date + 30 days), "
-            "ours and the factors' invoices."
-            if due
-            else "Days since the invoice date, ours and the factors' invoices."
-        ),
+        # (How the days are counted is said once, in the line below the headline.)
+        note="Ours and the factors' invoices.",
         empty="Nothing is overdue." if due else "No invoice is older than its invoice date.",
     )

@@ -80,23 +80,12 @@ def reconcile_page(
     scatter = _items_scatter(items, where)
     if scatter is not None:
         chart_list.append(scatter)
-    # An error names a factor, not a currency: under a filter of one currency's
-    # accounts the factor's errors in every currency stay, and the page says so.
-    split = where.split_factors(view) & {d.factor for d in disagreements}
-    said = (
-        (
-            f"The account filter keeps {', '.join(sorted(split))} in some currencies "
-            "only, but the disagreements below are that factor's in every currency: a "
-            "factoring error names a factor, not a currency.",
-        )
-        if split
-        else ()
-    )
     return Page(
         view=view,
         tables=tables,
         charts=charts(chart_list),
-        notices=notices(book, view, where, page_currency) + said,
+        notices=notices(book, view, where, page_currency)
+        + _split_notice(view, where, disagreements),
         figures=tuple(as_of_figures(view, page_currency)),
         extra={
             "problems": _problems(view, where, items, lumps, accounts, disagreements),
@@ -401,3 +390,22 @@ def _settled(items: Sequence[OpenItem]) -> str:
         f"{count} open item{'s' if count > 1 else ''}, none past its grace period; "
         "nothing disagrees with the agreements."
     )
+
+
+def _split_notice(
+    view: View, where: Directory, disagreements: Sequence[Disagreement]
+) -> tuple[str, ...]:
+    """What the page says when the account filter keeps a factor in some currencies of
+    its agreements only: an error names a factor, not a currency, so that factor's
+    disagreements stay in every currency. Names the currencies kept (none: no notice)."""
+    split = where.split_factors(view) & {d.factor for d in disagreements}
+    rows = where.kept_rows(view) or frozenset()
+    said = []
+    for name in sorted(split):
+        kept = " and ".join(sorted(c for n, c in rows if n == name and c is not None))
+        said.append(
+            f"The account filter keeps {name}'s rows in {kept} only, but the disagreements "
+            f"below are {name}'s in every currency: a factoring error names the factor, "
+            "not a currency."
+        )
+    return tuple(said)

@@ -201,10 +201,10 @@ def test_errors_that_name_the_factor_alone_are_said_to_be_of_every_currency(
     client = make_app(path).test_client()
     html = page_text(client, "FactoringReconciliation", CAD_DESK)
     assert "FCT132" in html
-    assert "keeps Copperline in some currencies only" in html
+    assert "rows in CAD only, but the disagreements below are Copperline" in html
     whole = page_text(client, "FactoringReconciliation", "account=Assets:Factoring:Copperline")
-    assert "FCT132" in whole and "in some currencies only" not in whole
+    assert "FCT132" in whole and "rows in CAD only" not in whole
     # With no error of the factor there is nothing to say.
-    assert "in some currencies only" not in page_text(
+    assert "rows in CAD only" not in page_text(
         make_app(CROSSBORDER).test_client(), "FactoringReconciliation", CAD_DESK
     )

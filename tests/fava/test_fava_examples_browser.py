@@ -337,3 +337,42 @@ def test_a_factors_accounts_of_one_currency_show_its_rows_of_that_currency_tied_
         assert amount(row["Balance"]) == balance
     narrow_tab.page.wait_for_timeout(200)
     assert narrow_tab.errors == []
+
+
+def test_an_empty_table_under_an_account_filter_says_the_filter_may_be_why(
+    demo_server: str, narrow_tab: Watched
+) -> None:
+    # The tutorial's GraniteValley load (RF-1024, 1,640.00) is ours: Lakeshore's accounts
+    # keep none of our receivables, and the empty table says that the filter is why
+    # (the tie-out below still counts the 1,640.00 we hold).
+    page = narrow_tab.page
+    base = f"{demo_server}/{YEAR_SLUG}-2/extension/FactoringAging/"
+    page.goto(base + "?account=Assets:Factoring:Lakeshore")
+    empty = page.locator("article .factoring-empty")
+    expect_text = "The account filter (Assets:Factoring:Lakeshore) keeps only the rows"
+    ours = empty.filter(has_text="No open receivable.")
+    assert ours.count() == 1
+    assert expect_text in ours.inner_text()
+    # A filter that keeps nothing empties every table: the word is said once, not per table.
+    page.goto(base + "?account=Assets:Receivable:Nowhere")
+    text = page.locator("article").inner_text()
+    for empty in ("No open receivable.", "The factors hold no open invoice.", "No open invoice."):
+        assert empty in text
+    assert text.count("The account filter (") == 1
+    # Without a filter the table has its row, and no empty table speaks of a filter.
+    page.goto(base)
+    assert page.locator("article .factoring-empty", has_text="account filter").count() == 0
+    assert narrow_tab.errors == []
+
+
+def test_the_aging_page_says_once_how_it_counts_the_days(
+    demo_server: str, narrow_tab: Watched
+) -> None:
+    # The headline's note and the line below it both said "Days past the due date (the
+    # invoice's due:, else its date + 30 days)": the line below says it, once.
+    page = narrow_tab.page
+    page.goto(f"{demo_server}/{YEAR_SLUG}-2/extension/FactoringAging/")
+    text = page.locator("article").inner_text()
+    assert text.count("else its date + 30 days") == 1, text[:600]
+    assert "Ours and the factors' invoices." in text
+    assert narrow_tab.errors == []

@@ -459,6 +459,14 @@ def test_the_aging_page_shows_what_the_customer_still_owes_of_an_invoice_it_paid
     # Ours, the receivable accounts, pledged, factors hold, funded, scheduled, paid to us
     # (one currency: the page leaves its column out).
     assert tie == [[0.0, pledged, pledged, 600.0, 600.0, 0.0, 400.0]]
+    # The words above the tie-out add up as its columns do: factors hold 600.00 = funded
+    # 600.00 + scheduled 0.00, the 400.00 paid to us already out of both (the text said
+    # "less what their customers paid us", 600.00 - 400.00 = 200.00 to a reader).
+    assert tables[-1]["types"][-1]["name"] == "Paid to us, the factors'"  # type: ignore[index]
+    words = " ".join(aging.split())
+    assert "less what their customers paid us" not in words
+    assert "what their customers still owe on the invoices funded and not collected" in words
+    assert "in the last column." in words
 
 
 def test_the_data_endpoint_sends_one_page_of_each_long_list(client: FlaskClient) -> None:
