@@ -333,7 +333,7 @@ def unattributed_note(
     return (
         f"{len(found)} amount{'s' if len(found) > 1 else ''} on the receivable accounts "
         f"name{'' if len(found) > 1 else 's'} no invoice (an opening balance, an entry typed "
-        f"by hand): {named}. Each is "
+        f"by hand): {named}. {'Each' if len(found) > 1 else 'It'} is "
         "aged from its own posting's date, as an invoice of that date without due: (net "
         "30 on the due basis), a credit that names no invoice paying the oldest first. To "
         "age one by its invoice, write the invoice's number on its posting "

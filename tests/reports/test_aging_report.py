@@ -1408,6 +1408,14 @@ def test_the_text_report_names_the_place_of_each_amount_of_no_invoice():
     # A ledger whose receivable postings all name their invoices says nothing of it.
     summit = book_of(LEDGERS["SUMMIT"]).aging(as_of=day(2025, 3, 31))
     assert "name no invoice" not in "\n".join(aging_text(summit))
+    # Three amounts (TQL's 2,000.00 and 800.00, CHR's 300.00): "Each is aged"; the
+    # opening balance alone, one amount: "It is aged".
+    assert "3 amounts on the receivable accounts name no invoice" in output
+    assert "Each is aged" in output
+    one = full(NO_INVOICE).split('2025-03-01 * "CHR"')[0]
+    single = "\n".join(aging_text(book_of(one).aging(as_of=day(2025, 6, 30))))
+    assert "1 amount on the receivable accounts names no invoice" in single
+    assert "It is aged" in single and "Each is" not in single
 
 
 def test_an_amount_of_no_invoice_is_on_the_row_of_its_accounts_customer():
