@@ -30,7 +30,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -328,11 +328,24 @@ DATE_PARTS = (
 )
 
 
+# A date and time of every part a format may name (a time zone too: %z, %Z).
+_SAMPLE = datetime(2025, 12, 31, 13, 5, 7, tzinfo=UTC)
+
+
 def check_date_format(fmt: str) -> None:
     """ValueError if the strptime format `fmt` lacks a year, a month or a day."""
     directives = set(re.findall(r"%-?([A-Za-z])", fmt.replace("%%", "")))
     if directives & {"x", "c"}:
         return  # the locale's whole date (and time)
+    try:
+        # A format that cannot read the date it writes (strftime's %-d and %e are no
+        # strptime directives) would call every row of every file no date.
+        datetime.strptime(_SAMPLE.strftime(fmt), fmt)
+    except ValueError as exc:
+        raise ValueError(
+            f"strptime cannot read dates in the format {fmt!r} ({exc}): write it with "
+            "strptime's directives; %d and %m read 5 and 05 alike (no %-d, %-m or %e)"
+        ) from None
     for part, letters, filled_in in DATE_PARTS:
         if not directives & letters:
             raise ValueError(
