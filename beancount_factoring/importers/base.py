@@ -356,17 +356,18 @@ def check_date_format(fmt: str) -> None:
 
 
 # Excel's date serials of the years 1927 to 2064 (10000 to 59999), as a CSV saved from a
-# workbook shows a date column formatted as numbers.
-_SERIAL = re.compile(r"[1-5]\d{4}")
+# workbook shows a date column formatted as numbers (a date and time: its fraction too).
+_SERIAL = re.compile(r"([1-5]\d{4})(?:\.\d+)?")
 
 
 def _serial_hint(value: str) -> str:
     """What a CSV's date that is an Excel date serial is, and how to save it as a date;
     "" for any other text. (Not read: counted from 1904, the same number is four years
     and a day later, and the CSV does not say which.)"""
-    if not _SERIAL.fullmatch(value):
+    serial = _SERIAL.fullmatch(value)
+    if serial is None:
         return ""
-    day = date(1899, 12, 30).toordinal() + int(value)
+    day = date(1899, 12, 30).toordinal() + int(serial[1])
     return (
         f": it looks like an Excel date serial ({date.fromordinal(day)} in a workbook of dates "
         f"from 1900, {date.fromordinal(day + 1462)} from 1904). In the workbook, format the "

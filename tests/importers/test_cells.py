@@ -230,6 +230,9 @@ def test_an_excel_date_serial_in_a_csv_is_named_as_one() -> None:
     assert "'45717' is not a date in the format %m/%d/%Y" in message
     assert "an Excel date serial (2025-03-01" in message
     assert "format the column as dates" in message
+    # A date and time saved as a number: the day's serial and the time as its fraction.
+    with pytest.raises(ValueError, match=r"an Excel date serial \(2025-03-01"):
+        Dates(("%m/%d/%Y %H:%M",))("45717.5")
     # A number that is no serial of these years says nothing of Excel.
     with pytest.raises(ValueError) as caught:
         Dates(("%m/%d/%Y",))("12")
