@@ -64,7 +64,13 @@ def sources_stamp(main: str, loaded: Iterable[str]) -> str:
         folder = os.path.dirname(name)
         for found in _INCLUDE.finditer(content):
             pattern = os.path.join(folder, os.fsdecode(found[1]))
-            waiting.extend(os.path.normpath(match) for match in glob.glob(pattern, recursive=True))
+            try:
+                matches = glob.glob(pattern, recursive=True)
+            except ValueError:
+                # A name no file system holds (a NUL byte): no file, as Beancount finds
+                # none (it reports the line), rather than a failure of the plugin's run.
+                continue
+            waiting.extend(os.path.normpath(match) for match in matches)
     digest = hashlib.sha256()
     # In name order: the order the files were reached in does not count.
     for name in sorted(held):

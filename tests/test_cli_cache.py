@@ -240,3 +240,22 @@ def test_an_unchanged_split_ledger_is_not_loaded_again(cached, ledger, monkeypat
     first = run("reserve", str(ledger))
     no_computing(monkeypatch)
     assert run("reserve", str(ledger)) == first
+
+
+def test_an_include_line_no_file_name_can_hold_does_not_stop_the_plugin(cached, ledger):
+    # A NUL byte in an include line (a pasted text, in a note's string here): Beancount
+    # reports the line; the digest of the files must not fail the plugin's whole run
+    # (FCT100, every split left out) on a folder name no file system holds.
+    with ledger.open("ab") as handle:
+        handle.write(b'\n2025-01-05 note Assets:Bank:Checking "pasted:\ninclude "x\x00/*.b"\n"\n')
+    entries, errors, _ = loader.load_file(str(ledger))
+    assert not [e for e in errors if "FCT100" in e.message]
+    # INV-1 funded and collected as before: its 100.00 (5% of 2000.00) held in the reserve.
+    held = sum(
+        posting.units.number
+        for entry in entries
+        if hasattr(entry, "postings")
+        for posting in entry.postings
+        if posting.account == "Assets:Factoring:Summit:Reserve"
+    )
+    assert held == 100

@@ -30,7 +30,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -328,11 +328,24 @@ DATE_PARTS = (
 )
 
 
+# A date and time of every part a format may name (a time zone too: %z, %Z).
+_SAMPLE = datetime(2025, 12, 31, 13, 5, 7, tzinfo=UTC)
+
+
 def check_date_format(fmt: str) -> None:
     """ValueError if the strptime format `fmt` lacks a year, a month or a day."""
     directives = set(re.findall(r"%-?([A-Za-z])", fmt.replace("%%", "")))
     if directives & {"x", "c"}:
         return  # the locale's whole date (and time)
+    try:
+        # A format that cannot read the date it writes (strftime's %-d and %e are no
+        # strptime directives) would call every row of every file no date.
+        datetime.strptime(_SAMPLE.strftime(fmt), fmt)
+    except ValueError as exc:
+        raise ValueError(
+            f"strptime cannot read dates in the format {fmt!r} ({exc}): write it with "
+            "strptime's directives; %d and %m read 5 and 05 alike (no %-d, %-m or %e)"
+        ) from None
     for part, letters, filled_in in DATE_PARTS:
         if not directives & letters:
             raise ValueError(
@@ -343,17 +356,18 @@ def check_date_format(fmt: str) -> None:
 
 
 # Excel's date serials of the years 1927 to 2064 (10000 to 59999), as a CSV saved from a
-# workbook shows a date column formatted as numbers.
-_SERIAL = re.compile(r"[1-5]\d{4}")
+# workbook shows a date column formatted as numbers (a date and time: its fraction too).
+_SERIAL = re.compile(r"([1-5]\d{4})(?:\.\d+)?")
 
 
 def _serial_hint(value: str) -> str:
     """What a CSV's date that is an Excel date serial is, and how to save it as a date;
     "" for any other text. (Not read: counted from 1904, the same number is four years
     and a day later, and the CSV does not say which.)"""
-    if not _SERIAL.fullmatch(value):
+    serial = _SERIAL.fullmatch(value)
+    if serial is None:
         return ""
-    day = date(1899, 12, 30).toordinal() + int(value)
+    day = date(1899, 12, 30).toordinal() + int(serial[1])
     return (
         f": it looks like an Excel date serial ({date.fromordinal(day)} in a workbook of dates "
         f"from 1900, {date.fromordinal(day + 1462)} from 1904). In the workbook, format the "

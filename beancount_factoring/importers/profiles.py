@@ -154,6 +154,9 @@ class Profile:
                 raise ValueError(
                     f"profile {self.name!r}: {name} {value!r} is not one of {choices}"
                 )
+        # One format given as text is that format, not its characters (as ``generic``
+        # and the other importers take it: ``("%d.%m.%Y")`` has no comma).
+        object.__setattr__(self, "date_formats", _aliases(self.date_formats))
         for fmt in self.date_formats:
             try:
                 check_date_format(fmt)

@@ -166,6 +166,52 @@ def test_a_date_format_without_year_month_or_day_is_refused(
         )
 
 
+@pytest.mark.parametrize("fmt", ["%-m/%-d/%Y", "%e.%m.%Y", "%Y-%m-%d %Q"])
+def test_a_date_format_strptime_cannot_read_is_refused(fmt: str) -> None:
+    # strftime's `%-d` and `%e` (glibc) are no strptime directives: strptime refuses the
+    # format, so every row of every file would be "not a date in the format", the file
+    # blamed. Refused when the importer is made, saying what to write instead.
+    with pytest.raises(ValueError, match="strptime cannot read") as caught:
+        Dates((fmt,))
+    assert "%d and %m read 5 and 05 alike" in str(caught.value)
+
+
+def test_a_profile_given_one_date_format_as_text_takes_it_whole() -> None:
+    # `date_formats="%d.%m.%Y"` (or `("%d.%m.%Y")`, a tuple's comma forgotten) is one
+    # format, as `date_format` of Profile.generic and the other importers take it; not
+    # its characters, the first of which ('%') "has no year".
+    from beancount_factoring.importers.profiles import Profile
+
+    columns = {"invoice": "Invoice", "date": "Date", "face": "Face"}
+    profile = Profile("mine", "purchase", "Mine Capital", columns, date_formats="%d.%m.%Y")  # type: ignore[arg-type]
+    assert profile.date_formats == ("%d.%m.%Y",)
+
+
+def test_the_shipped_profiles_and_usual_formats_are_accepted() -> None:
+    # No false alarm: the usual ways a file writes a date, given alone or several.
+    from beancount_factoring.importers.base import check_date_format
+    from beancount_factoring.importers.profiles import SHIPPED
+
+    usual = [
+        ("%d.%m.%Y", "31.12.2025"),
+        ("%Y%m%d", "20251231"),
+        ("%b %d, %Y", "Dec 31, 2025"),
+        ("%d-%b-%y", "31-Dec-25"),
+        ("%m/%d/%y %H:%M", "12/31/25 13:05"),
+        ("%Y-%m-%dT%H:%M:%S%z", "2025-12-31T13:05:07+0000"),
+        ("%Y-%m-%d %Z", "2025-12-31 UTC"),
+        ("%m/%d/%Y %I:%M %p", "12/31/2025 01:05 PM"),
+    ]
+    for fmt, text in usual:
+        assert Dates((fmt,))(text) == datetime.date(2025, 12, 31)
+    assert Dates(tuple(fmt for fmt, _ in usual))("31-Dec-25") == datetime.date(2025, 12, 31)
+    for shipped in SHIPPED.values():
+        for profile in shipped:
+            for fmt in profile.date_formats:
+                check_date_format(fmt)
+            assert Dates(profile.date_formats)
+
+
 def test_dates_of_every_part_are_read() -> None:
     # A day of the year, a month by name, a two-digit year and a time are whole dates.
     assert Dates(("%Y-%j",))("2025-060") == datetime.date(2025, 3, 1)
@@ -184,6 +230,9 @@ def test_an_excel_date_serial_in_a_csv_is_named_as_one() -> None:
     assert "'45717' is not a date in the format %m/%d/%Y" in message
     assert "an Excel date serial (2025-03-01" in message
     assert "format the column as dates" in message
+    # A date and time saved as a number: the day's serial and the time as its fraction.
+    with pytest.raises(ValueError, match=r"an Excel date serial \(2025-03-01"):
+        Dates(("%m/%d/%Y %H:%M",))("45717.5")
     # A number that is no serial of these years says nothing of Excel.
     with pytest.raises(ValueError) as caught:
         Dates(("%m/%d/%Y",))("12")
