@@ -955,6 +955,81 @@ def test_an_invoice_in_a_currency_of_thousandths_may_have_three_places():
     assert "1250.1255 KWD is not in whole thousandths" in errors[0].message
 
 
+def test_an_invoice_in_a_currency_of_whole_units_has_no_fraction():
+    # The yen's smallest unit is the yen (ISO 4217 minor unit 0): 100001 JPY, written
+    # 100001 or 100001.00, is whole; 1000.10 JPY holds ten sen no one can pay.
+    invoice = '2025-03-04 * "Nippon" "Load"\n  invoice: "J-1"\n  Assets:Receivable:Nippon  {}\n'
+    invoice += "  Income:Freight\n2025-01-01 open Assets:Receivable:Nippon\n"
+    for whole in ("100001 JPY", "100001.00 JPY", "250000 KRW"):
+        _, errors = load(AGREEMENT + invoice.format(whole))
+        assert errors == [], whole
+    for broken in ("1000.10 JPY", "1000.5 KRW"):
+        _, errors = load(AGREEMENT + invoice.format(broken))
+        assert codes(errors) == ["FCT134"], broken
+        assert f"{broken} is not in whole units" in errors[0].message
+        assert f"{broken.split()[1]} has no fraction" in errors[0].message
+
+
+def test_fct134__a_factored_invoice_in_whole_units_is_refused():
+    # 100,001 JPY at 95% less a flat 2% of the face, worked out in cents: advance
+    # 95,000.95, fee 2,000.02, cash 93,000.93. The factor pays whole yen (95,001 - 2,000
+    # = 93,001): a false FCT120 "difference +0.07 JPY" on every deposit, and sub-yen
+    # amounts left on the clearing account. Refused with what to do instead.
+    text = """
+2025-01-01 open Assets:Receivable:Nippon
+2025-03-03 * "Nippon" "Load"
+  invoice: "J-1"
+  Assets:Receivable:Nippon   100001 JPY
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^J-1
+  Assets:Bank:Checking     93001 JPY
+  Assets:Factoring:Summit:Clearing
+"""
+    _, errors = load(AGREEMENT + text)
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert "Invoice J-1 is in JPY, whose smallest unit is the whole JPY" in message
+    assert "works out a factor's advances, fees and reserves in cents" in message
+    assert "Book its sale by hand on accounts of your own" in message
+    scheduled = text.replace("ACH", "Schedule").replace(
+        "  Assets:Bank:Checking     93001 JPY\n  Assets:Factoring:Summit:Clearing\n",
+        '  factoring: "schedule"\n',
+    )
+    _, errors = load(AGREEMENT + scheduled)
+    assert codes(errors) == ["FCT134"]
+    assert "Invoice J-1 is in JPY, whose smallest unit is the whole JPY" in errors[0].message
+
+
+def test_amounts_of_an_agreement_or_a_fee_in_whole_units_have_no_fraction():
+    # A fee of 2,500.50 JPY cannot be charged: the yen has no fraction.
+    text = """
+2025-01-01 custom "factoring-agreement" "Sakura"
+  currency: "JPY"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SAKURA"
+  bank: Assets:Bank:Checking
+  minimum-fee: {}
+"""
+    _, errors = load(text.format("2500 JPY"))
+    assert errors == []
+    _, errors = load(text.format("2500.50 JPY"))
+    assert codes(errors) == ["FCT110"]
+    assert "2500.50 JPY is not in whole units: JPY has no fraction" in errors[0].message
+    fee = """
+2025-04-01 * "SAKURA" "Fee" #factoring
+  factoring: "fee"
+  charge: "other"
+  amount: {}
+"""
+    _, errors = load(text.format("2500 JPY") + fee.format("3000 JPY"))
+    assert errors == []
+    _, errors = load(text.format("2500 JPY") + fee.format("3000.40 JPY"))
+    assert codes(errors) == ["FCT134"]
+
+
 def test_fct130__selling_again_an_invoice_charged_back_says_so():
     # INV-1 funded on 03-04 (FUND_1), charged back on 04-20, then scheduled again: the
     # message says its sale has ended, not "remove it from one of the two" of a schedule.

@@ -625,3 +625,17 @@ def test_fct180__two_fuel_advances_more_than_the_funding_pays_together():
     assert "with the fuel advances already on the load (1,000.00), 2,000.00 USD" in (
         errors[0].message
     )
+
+
+def test_a_fuel_advance_in_whole_units_is_refused():
+    # 81,250 JPY in the bank at a 2.5% fee, worked out in cents: an advance of
+    # 81,250 / 0.975 = 83,333.33 JPY and a fee of 2,083.33 JPY, fractions of a yen no
+    # factor charges; and the load's invoice in JPY cannot be sold (FCT134 at its
+    # funding). Refused, as the invoice is.
+    text = RTS.replace("USD", "JPY") + (
+        ENTRY_8.replace("780.00 USD", "81250 JPY").replace("2000.00 USD", "250000 JPY")
+    )
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert "This fuel advance is in JPY, which is not counted in cents" in errors[0].message
+    assert balance(entries, FUEL) == 0

@@ -863,3 +863,30 @@ def test_a_fee_above_the_minimum_is_split_as_if_there_were_none():
     assert errors == []
     fees = [(n, part) for a, n, _, part in legs(txn(entries, "rebate")) if a == FEES]
     assert sorted(fees) == [(D("10.00"), "discount-fee"), (D("20.00"), "late-fee")]
+
+
+def test_a_minimum_volume_fee_in_whole_units_is_worked_out_in_them():
+    # Nothing funded in March of a 1,234,567 JPY minimum: 1.5% of it is 18,518.505 JPY,
+    # 18,519 JPY rounded half-up to the yen (the yen has no fraction). Worked out in
+    # cents it was 18,518.51 JPY: a fraction of a yen booked, and the factor's whole-yen
+    # charge an FCT190 "difference +0.49".
+    text = """
+2025-01-01 custom "factoring-agreement" "Sakura"
+  currency: "JPY"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  monthly-minimum-volume: 1234567 JPY
+  volume-shortfall-fee: "1.5%"
+  recourse-days: 90
+  payee: "SAKURA"
+  bank: Assets:Bank:Checking
+
+2025-04-01 * "Sakura" "Minimum volume, March"
+  factoring: "fee"
+  charge: "minimum-volume"
+"""
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Sakura:JPY:Fees") == D("18519")
+    _, errors = load(text + "  amount: 18519 JPY\n")
+    assert errors == []

@@ -51,7 +51,7 @@ from beancount_factoring.terms.agreement import (
     Roots,
     parse_agreement,
 )
-from beancount_factoring.terms.fees import CENT, MIL, THOUSANDTHS
+from beancount_factoring.terms.fees import CENT, WHOLE, not_whole, whole_units
 
 EVENT_KINDS = (
     "schedule",
@@ -1141,7 +1141,8 @@ def _read_invoice(
         return
     # (Each leg's number is a Decimal: tested as the leg was taken.)
     total = cast(Decimal, legs[0][1].number)
-    if len(legs) > 1 or not _plain_total(total):
+    # (A yen has no cents: 1000.10 JPY, in the form of cents, is looked at in full.)
+    if len(legs) > 1 or not _plain_total(total) or legs[0][1].currency in WHOLE:
         problem = _legs_problem(number, legs)
         if problem is not None:
             book.errors.append(make_error("FCT134", problem, meta, entry))
@@ -1276,16 +1277,20 @@ def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) 
         )
     if total <= 0:
         return f"invoice {number} has no positive receivable"
-    unit = MIL if currency in THOUSANDTHS else CENT
-    if total != total.quantize(unit):
-        # A fraction of a cent would come back at every step as a difference that rounds
-        # to nothing (expected 100.00, received 100.00, difference -0.00).
-        smallest = "thousandths" if unit is MIL else "cents"
+    if whole_units(total, currency):
+        return None
+    # A fraction of a cent would come back at every step as a difference that rounds
+    # to nothing (expected 100.00, received 100.00, difference -0.00).
+    if currency in WHOLE:
         return (
-            f"invoice {number}'s receivable {total} {currency} is not in whole {smallest}, "
-            "which is all a factor advances, collects and releases: correct the amount"
+            f"invoice {number}'s receivable {total} {currency} is not in whole "
+            f"{not_whole(total, currency)}; correct the amount"
         )
-    return None
+    return (
+        f"invoice {number}'s receivable {total} {currency} is not in whole "
+        f"{not_whole(total, currency)}, which is all a factor advances, collects and "
+        "releases: correct the amount"
+    )
 
 
 def _due_problem(number: str, due: object) -> str:

@@ -45,9 +45,10 @@ from beancount.core.amount import Amount
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.terms.fees import (
     ROUNDING_MODES,
-    THOUSANDTHS,
+    WHOLE,
     FeeRule,
     FeeSchedule,
+    not_whole,
     parse_fee,
     parse_fee_rule,
     whole_units,
@@ -469,11 +470,12 @@ def _shown(value: Any) -> str:
 
 def _fraction_of_cent(number: Decimal, currency: str) -> str:
     """Why an amount of an agreement with a fraction of a cent cannot be used."""
-    smallest = "thousandths" if currency in THOUSANDTHS else "cents"
+    if currency in WHOLE:
+        return f"{number} {currency} is not in whole {not_whole(number, currency)}; correct it"
     return (
-        f"{number} {currency} is not in whole {smallest}: a factor charges none of its "
-        f"fractions, and the deposits would miss it by less than a cent in silence; "
-        f"correct the amount"
+        f"{number} {currency} is not in whole {not_whole(number, currency)}: a factor "
+        f"charges none of its fractions, and the deposits would miss it by less than a "
+        f"cent in silence; correct the amount"
     )
 
 

@@ -28,6 +28,14 @@ CENT = Decimal("0.01")
 # The currencies whose smallest unit is a thousandth (the Kuwaiti dinar's fils), and it.
 THOUSANDTHS = frozenset(("KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD"))
 MIL = Decimal("0.001")
+# The currencies whose smallest unit is the whole unit (ISO 4217 minor unit 0: the yen
+# has no fraction). The plugin works out a factor's figures in cents, which these
+# currencies do not have: their invoices are refused a factor as THOUSANDTHS' are.
+WHOLE = frozenset(("JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"))
+WHOLE |= frozenset(("XPF", "BIF", "DJF", "GNF", "KMF", "RWF", "VUV", "UYI"))
+UNIT = Decimal(1)
+# The currencies that are not counted in cents, of either kind.
+NOT_CENTS = THOUSANDTHS | WHOLE
 # Less than half a cent is arithmetic, not money: what Beancount fills in from a
 # conversion at a price (616.00 USD @@ 880.00 CAD gives 880.0000000000000000000000003).
 HALF_CENT = Decimal("0.005")
@@ -35,10 +43,25 @@ ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "down"
 HUNDRED = Decimal(100)
 
 
+def smallest_unit(currency: str) -> Decimal:
+    """The smallest amount of the currency: a cent, a thousandth (KWD), or one (JPY)."""
+    if currency not in NOT_CENTS:
+        return CENT
+    return MIL if currency in THOUSANDTHS else UNIT
+
+
+def not_whole(number: Decimal, currency: str) -> str:
+    """What ``number`` is not in whole ones of, when ``whole_units`` says False: for
+    the bookkeeper's message (``1000.10 JPY is not in whole units: JPY has no fraction``)."""
+    if currency in WHOLE:
+        return f"units: {currency} has no fraction"
+    return "thousandths" if currency in THOUSANDTHS else "cents"
+
+
 def whole_units(number: Decimal, currency: str) -> bool:
-    """True if ``number`` is in whole cents (thousandths for the KWD and the like)."""
-    unit = MIL if currency in THOUSANDTHS else CENT
-    return number == number.quantize(unit)
+    """True if ``number`` is in whole cents (thousandths for the KWD and the like,
+    whole units for the JPY and the like)."""
+    return number == number.quantize(smallest_unit(currency))
 
 
 def round_money(value: Decimal, rounding: str = "half-up") -> Decimal:
@@ -172,8 +195,11 @@ class FeeRule:
     text: str
 
     def of(self, base: Decimal, currency: str, rounding: str = "half-up") -> Decimal:
-        """The fee on ``base`` in ``currency``: the rate's part rounded, plus the fixed part."""
-        fee = round_money(base * self.rate, rounding) if self.rate else Decimal(0)
+        """The fee on ``base`` in ``currency``: the rate's part rounded to the currency's
+        smallest unit (a volume shortfall in JPY is charged in whole yen), plus the fixed
+        part."""
+        unit, mode = smallest_unit(currency), ROUNDING_MODES[rounding]
+        fee = (base * self.rate).quantize(unit, mode) if self.rate else Decimal(0)
         if self.fixed and self.currency == currency:
             fee += self.fixed
         return fee

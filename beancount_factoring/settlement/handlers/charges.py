@@ -49,7 +49,7 @@ from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
-from beancount_factoring.terms.fees import whole_units
+from beancount_factoring.terms.fees import WHOLE, not_whole, whole_units
 
 ZERO = Decimal(0)
 # A charge's kind, and the factoring-part of its postings.
@@ -145,10 +145,12 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
     ):
         # Booked as given, the fraction would come back at the deposit that nets it as
         # a difference that rounds to nothing (or be booked as rounding in silence).
+        whole = not_whole(stated.number, stated.currency)
         settler.error(
             "FCT134",
-            f"amount: {stated} is not in whole cents, which is all a factor charges: "
-            "give the fee as the factor's statement shows it",
+            f"amount: {stated} is not in whole {whole}"
+            + ("; " if stated.currency in WHOLE else ", which is all a factor charges: ")
+            + "give the fee as the factor's statement shows it",
             event,
         )
         return None

@@ -46,7 +46,7 @@ from beancount_factoring.settlement.owed import FuelAdvance
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
-from beancount_factoring.terms.fees import FeeRule, round_money
+from beancount_factoring.terms.fees import NOT_CENTS, FeeRule, round_money
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -249,6 +249,14 @@ def _refusal(
             f"A fuel advance's bank posting of {received.cash:,.2f} {currency} pays it back, "
             "but it gives an advance: too. Write the advance and its repayment as two "
             "fuel-advance events (the repayment with its negative bank posting alone)",
+        )
+    if currency in NOT_CENTS:
+        # (Its fee would be worked out in cents, and its load's invoice cannot be sold.)
+        return (
+            "FCT134",
+            f"This fuel advance is in {currency}, which is not counted in cents: the plugin "
+            "works out a factor's advances and fees in cents, and does not factor invoices "
+            f"in {currency}. Book it by hand on accounts of your own",
         )
     charge = agreement.fuel_advance_fee
     if charge is not None and not charge.applies_to(currency):

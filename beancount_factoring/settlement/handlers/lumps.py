@@ -36,14 +36,14 @@ from beancount_factoring.settlement.handlers.open_items import Wanted, open_item
 from beancount_factoring.settlement.handlers.schedule import (
     at_cost,
     bought_again_hint,
-    in_thousandths,
+    not_in_cents,
     paid_in_part,
 )
 from beancount_factoring.settlement.owed import Charge, ScheduleOwed
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import RAILS, Agreement
-from beancount_factoring.terms.fees import CENT, HALF_CENT, THOUSANDTHS
+from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
@@ -800,8 +800,8 @@ def _funding_commit(
         )
         return None
     # (Both tests inline first: most invoices are in cents and held at no cost.)
-    if (state.currency in THOUSANDTHS or number in settler.book.costed) and (
-        in_thousandths(settler, event, state) or at_cost(settler, event, state)
+    if (state.currency in NOT_CENTS or number in settler.book.costed) and (
+        not_in_cents(settler, event, state) or at_cost(settler, event, state)
     ):
         return None
     terms = state.agreement or agreement

@@ -19,7 +19,7 @@ from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
-from beancount_factoring.terms.fees import CENT, HALF_CENT, THOUSANDTHS, round_money
+from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS, WHOLE, round_money
 
 ZERO = Decimal(0)
 
@@ -43,7 +43,7 @@ def settle_schedule(settler: Settler, event: Event) -> None:
             or state.funded_on
             or state.collected_on
             or state.direct_paid
-            or state.currency in THOUSANDTHS
+            or state.currency in NOT_CENTS
             or (state.invoice.number in costed and held_at_cost(state.invoice) is not None)
         ):
             ok = _check_sellable(settler, state, event) and ok
@@ -184,17 +184,23 @@ def _unrounded_fee(agreement: Agreement, face: Decimal, terms: P.Purchase) -> De
     return terms.discount_fee if terms.discount_fee > unrounded + CENT else unrounded
 
 
-def in_thousandths(settler: Settler, event: Event, state: InvoiceState) -> bool:
-    """True (after an FCT134 error) if the invoice is in a currency of thousandths (KWD):
-    the plugin works out advances, fees and reserves in cents, and the fils it would
-    round away would be left on no account in silence, within Beancount's tolerance."""
-    if state.currency not in THOUSANDTHS:
+def not_in_cents(settler: Settler, event: Event, state: InvoiceState) -> bool:
+    """True (after an FCT134 error) if the invoice is in a currency not counted in cents:
+    of thousandths (KWD) or of whole units (JPY). The plugin works out advances, fees
+    and reserves in cents: the fils it would round away would be left on no account in
+    silence, within Beancount's tolerance; the sen it would add no factor pays, and
+    every deposit in whole yen would differ from them (FCT120)."""
+    currency = state.currency
+    if currency not in NOT_CENTS:
         return False
+    whole = currency in WHOLE
+    smallest = f"the whole {currency}" if whole else "a thousandth"
+    follow = f"in whole {currency}" if whole else "to the thousandth"
     settler.error(
         "FCT134",
-        f"Invoice {state.invoice.number} is in {state.currency}, whose smallest unit is "
-        "a thousandth: the plugin works out a factor's advances, fees and reserves in "
-        "cents and cannot follow them to the thousandth, so it does not factor it. Book "
+        f"Invoice {state.invoice.number} is in {currency}, whose smallest unit is "
+        f"{smallest}: the plugin works out a factor's advances, fees and reserves in "
+        f"cents and cannot follow them {follow}, so it does not factor it. Book "
         "its sale by hand on accounts of your own, without its link or a factor's "
         "clearing account",
         event,
@@ -264,7 +270,7 @@ def at_cost(settler: Settler, event: Event, state: InvoiceState) -> bool:
 
 def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool:
     number = state.invoice.number
-    if in_thousandths(settler, event, state) or at_cost(settler, event, state):
+    if not_in_cents(settler, event, state) or at_cost(settler, event, state):
         return False
     issued = state.invoice.entry.date
     if event.date < issued:
