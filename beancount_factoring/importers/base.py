@@ -744,6 +744,13 @@ def _booked_id(
         f"the bank gave this line the id of another ({first.date}, {shown}, booked "
         f"at {where}): imported as a line of its own"
     )
+    days = abs((entry.date - first.date).days)
+    if mine.units == theirs and days <= dedup.REDATED.days:
+        # Or the booked line itself, its date changed by hand by more than five days.
+        entry.meta[REUSED_KEY] += (
+            f"; if it is that line, its date changed by hand ({days} days), delete this "
+            "one and correct that entry's date"
+        )
     return own
 
 

@@ -27,7 +27,11 @@ posting) is no duplicate to leave out (a refund of a charge is such a pair too):
 is imported with a note naming the typed entry (`sign-the-other-way:`). So is a line
 matched by nothing that the ledger may hold typed with another amount (the factor
 report's figure, cents mistyped: `amount_slip`), by an entry matched by no other line
-(`typed-with-another-amount:`): the deposit is not booked twice in silence.
+(`typed-with-another-amount:`): the deposit is not booked twice in silence. A line
+still matched by nothing is looked at once more (`_note_left`): two lines whose total an
+entry typed by hand holds (`typed-as-one-with-another-line:`), an entry of its amount and
+payee on another date within the statement's period (`typed-on-another-date:`), an
+entry of its payee typed more than 1% off (`typed-with-another-amount:` again).
 
 Each existing entry is the duplicate of one imported entry at most, the nearest in date;
 an entry already matched by its id is taken. The existing entries are indexed by
@@ -39,6 +43,7 @@ file, not with their product.
 from __future__ import annotations
 
 import datetime
+import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from decimal import Decimal
@@ -59,6 +64,10 @@ AMOUNT_KEY = "typed-with-another-amount"
 # How far apart a typed amount and the bank's may be, as a share of the larger: the
 # factor report's figure beside the bank's, net of a wire fee (25.00 of 3,316.87: 0.75%).
 NEAR_SHARE = Decimal("0.01")
+# The note on an imported line the ledger may hold typed as one entry with another line.
+SUM_KEY = "typed-as-one-with-another-line"
+# The note on an imported line the ledger may hold typed (or booked) on another date.
+DATE_KEY = "typed-on-another-date"
 _DUPLICATE = "__duplicate__"
 # (account, number, currency) of the posting an imported entry is matched by.
 Key = tuple[str, Decimal, str]
@@ -239,6 +248,7 @@ def mark_similar(
     compared = similar.comparisons
     if signs:
         compared += _note_typed_amounts(entries, keys, existing, taken)
+        compared += _note_left(entries, keys, existing, taken)
     return compared
 
 
@@ -333,15 +343,262 @@ def _note_typed_amounts(
             continue
         noted.add(id(line))
         taken.add(id(other))
+        _note_amount(line, keys[id(line)], other, booked, how)
+    return compared
+
+
+def _note_amount(line: Any, key: Key, other: Any, booked: Decimal, how: str) -> None:
+    """Note on `line` that the ledger may hold it typed by hand with another amount."""
+    account, number, currency = key
+    line.meta[AMOUNT_KEY] = (
+        f"the ledger has {booked} {currency} on {account} on {other.date} ({_place(other)}), "
+        f"typed without an import-id, where this line has {number} {currency} ({how}): "
+        "if it is this line typed with another amount, delete one of the two (this "
+        "line is the bank's figure: correct that entry to it if you keep that one); "
+        "if it is another line, delete this note"
+    )
+
+
+def _place(entry: Any) -> str:
+    """Where an entry of the ledger is: file:line."""
+    return f"{entry.meta.get('filename')}:{entry.meta.get('lineno')}"
+
+
+# How far apart a typed amount and the bank's may be, beyond the slips `amount_slip`
+# finds, when the typed entry names the line's payee or posts its other side to the line's
+# account: the factor's advance before the fees its deposit is net of (58.13 on
+# 3,350.00), a fuel stop typed from the driver's estimate.
+FAR_SHARE = Decimal("0.20")
+# How far from its line an entry of its amount and payee, typed or booked on another
+# date, is looked for: a date typed ten days off, a check typed when written.
+REDATED = datetime.timedelta(days=31)
+# The words of a payee or narration that may name someone: four letters or more, or a
+# number of three digits or more (a check's, a store's), but not the words of any line.
+_WORD = re.compile(r"[^\W\d_]{4,}|\d{3,}")
+_COMMON = frozenset(
+    (
+        "bank", "card", "check", "company", "corp", "credit", "debit", "deposit", "draft",
+        "from", "hand", "mobile", "online", "payment", "pending", "purchase", "recurring",
+        "transfer", "typed", "wire", "with", "withdrawal",
+    )
+)  # fmt: skip
+_NOTES = (_DUPLICATE, SIGN_KEY, AMOUNT_KEY, SUM_KEY, DATE_KEY)
+# Entries by (account, currency) or by Key: their dates sorted, and (date, order, number,
+# entry).
+_Index = dict[Any, tuple[list[datetime.date], list[tuple[Any, ...]]]]
+
+
+def _noted(entry: Any) -> bool:
+    """Whether a line is a duplicate or has a note naming an entry already."""
+    return any(key in entry.meta for key in _NOTES)
+
+
+def _words(entry: Any, cache: dict[int, frozenset[str]]) -> frozenset[str]:
+    """The words of an entry's payee and narration that may name someone (kept in
+    `cache` by `id()`: an entry is compared with several lines)."""
+    found = cache.get(id(entry))
+    if found is None:
+        text = f"{entry.payee or ''} {entry.narration or ''}".casefold()
+        found = cache[id(entry)] = frozenset(_WORD.findall(text)) - _COMMON
+    return found
+
+
+def _sorted(found: dict[Any, list[tuple[Any, ...]]]) -> _Index:
+    for items in found.values():
+        items.sort(key=lambda item: item[:2])
+    return {place: ([item[0] for item in items], items) for place, items in found.items()}
+
+
+def _left_index(
+    lines: list[Any], keys: dict[int, Key], existing: Iterable[Any], taken: set[int]
+) -> tuple[_Index, _Index]:
+    """The entries of the ledger, matched by no line, that a line left may be, dated
+    within the statement's period on the line's account (from its first line to its
+    last): the statement covers that period and holds no line of theirs, where an entry
+    dated before it is the last statement's (last week's fuel draft, typed the day
+    before this statement's). By (account, currency), those typed by hand; by Key, for
+    the lines' keys, those typed by hand or imported from another kind of file (an
+    import-id of another prefix than the lines')."""
+    spans: dict[tuple[str, str], tuple[datetime.date, datetime.date]] = {}
+    for line in lines:
+        account, _, currency = keys[id(line)]
+        first, last = spans.get((account, currency), (line.date, line.date))
+        spans[(account, currency)] = (min(first, line.date), max(last, line.date))
+    wanted = {keys[id(line)] for line in lines}
+    own = {_source(ident) for line in lines if isinstance(ident := line.meta.get(_IMPORTED), str)}
+    names = {account for account, _ in spans}
+    typed: dict[Any, list[tuple[Any, ...]]] = {}
+    by_key: dict[Any, list[tuple[Any, ...]]] = {}
+    for order, entry in enumerate(existing):
+        if not isinstance(entry, data.Transaction) or id(entry) in taken:
+            continue
+        ident = (entry.meta or {}).get(_IMPORTED)
+        if isinstance(ident, str) and _source(ident) in own:
+            continue  # the same line would have had the same id: another line
+        for posting in entry.postings:
+            units = posting.units
+            if posting.account not in names or units is None:
+                continue
+            span = spans.get((posting.account, units.currency))
+            if span is None or not isinstance(units.number, Decimal):
+                continue
+            item = (entry.date, order, units.number, entry)
+            if not span[0] <= entry.date <= span[1]:
+                break
+            if ident is None:
+                typed.setdefault((posting.account, units.currency), []).append(item)
+            key = (posting.account, units.number, units.currency)
+            if key in wanted:
+                by_key.setdefault(key, []).append(item)
+            break
+    return _sorted(typed), _sorted(by_key)
+
+
+def _note_left(
+    entries: list[Any], keys: dict[int, Key], existing: Iterable[Any], taken: set[int]
+) -> int:
+    """Note each statement line left (matched by nothing, named by no note) that the
+    ledger may hold typed by hand another way: as one entry of its total with another
+    line (`SUM_KEY`), on another date (`DATE_KEY`), or with an amount more than 1% off
+    (`AMOUNT_KEY`). Each line is imported, with one note at most, each entry named by one
+    line (or one pair) at most. Returns the existing entries compared."""
+    lines = [e for e in entries if id(e) in keys and keys[id(e)][1] and not _noted(e)]
+    if not lines:
+        return 0
+    typed, by_key = _left_index(lines, keys, existing, taken)
+    compared = _note_sums(lines, keys, typed, taken)
+    compared += _note_redated(lines, keys, by_key, taken)
+    return compared + _note_far_amounts(lines, keys, typed, taken)
+
+
+def _note_sums(lines: list[Any], keys: dict[int, Key], typed: _Index, taken: set[int]) -> int:
+    """Note the two lines of one sign whose amounts add up to an entry typed by hand
+    within two working days of both (two fuel stops of a day typed as one, the week's
+    two deposits): of several pairs, the nearest in date first."""
+    by_place: dict[Any, list[tuple[Any, ...]]] = {}
+    for order, line in enumerate(lines):
+        account, _, currency = keys[id(line)]
+        by_place.setdefault((account, currency), []).append((line.date, order, line))
+    placed = _sorted(by_place)
+    compared = 0
+    pairs: list[tuple[Any, ...]] = []
+    for place, (_, items) in typed.items():
+        line_dates, line_items = placed.get(place, ([], []))
+        for day, rank, total, other in items:
+            window = []
+            for line_day, order, line in line_items[bisect_left(line_dates, day - WINDOW) :]:
+                if line_day > day + WINDOW:
+                    break
+                compared += 1
+                number = keys[id(line)][1]
+                if (number > 0) != (total > 0):
+                    continue
+                apart = (working_days_apart(line_day, day), abs((line_day - day).days))
+                # (`_within` for a typed entry: two working days, or a release's three days.)
+                if apart[0] <= WORKING_DAYS or _within(line, other):
+                    window.append((apart, order, number, line))
+            # The nearest first, so that each line's mate is the nearest of its amount.
+            window.sort(key=lambda item: item[:2])
+            near: dict[Decimal, tuple[tuple[int, int], Any]] = {}
+            for apart, _, number, line in window:
+                mate = near.get(total - number)
+                if mate is not None:
+                    both = (mate[0][0] + apart[0], mate[0][1] + apart[1])
+                    pairs.append((both, rank, mate[1], line, other, total))
+                near.setdefault(number, (apart, line))
+    done: set[int] = set()
+    for _, _, first, second, other, total in sorted(pairs, key=lambda pair: pair[:2]):
+        if id(other) in taken or id(first) in done or id(second) in done:
+            continue
+        taken.add(id(other))
+        done.update((id(first), id(second)))
+        for line, mate in ((first, second), (second, first)):
+            account, number, currency = keys[id(line)]
+            line.meta[SUM_KEY] = (
+                f"the ledger has {total} {currency} "
+                f"on {account} on {other.date} ({_place(other)}), typed without an "
+                f"import-id: the total of this line and the line of {keys[id(mate)][1]} "
+                f"{currency} on {mate.date} ({number} + {keys[id(mate)][1]}): if it is "
+                "these two lines typed as one, delete that entry (or these two lines); "
+                "if not, delete this note"
+            )
+    return compared
+
+
+def _note_redated(lines: list[Any], keys: dict[int, Key], by_key: _Index, taken: set[int]) -> int:
+    """Note each line left of which the ledger holds an entry of its account and amount,
+    and a word of its payee in common, dated within the statement's period but further
+    than the window, up to `REDATED` away: typed by hand on another date, or booked from
+    another kind of file and re-dated. Of several, the nearest in date first (a payroll
+    of one amount every two weeks is each time the nearest's, taken by its own line)."""
+    compared = 0
+    words: dict[int, frozenset[str]] = {}
+    pairs: list[tuple[Any, ...]] = []
+    for order, line in enumerate(lines):
+        dates, items = by_key.get(keys[id(line)], ([], []))
+        mine = _words(line, words)
+        for day, rank, _, other in items[bisect_left(dates, line.date - REDATED) :]:
+            if day > line.date + REDATED:
+                break
+            compared += 1
+            if mine.isdisjoint(_words(other, words)):
+                continue
+            pairs.append((abs((day - line.date).days), order, rank, line, other))
+    for days, _, _, line, other in sorted(pairs, key=lambda pair: pair[:3]):
+        if _noted(line) or id(other) in taken:
+            continue
+        taken.add(id(other))
         account, number, currency = keys[id(line)]
-        where = f"{other.meta.get('filename')}:{other.meta.get('lineno')}"
-        line.meta[AMOUNT_KEY] = (
-            f"the ledger has {booked} {currency} on {account} on {other.date} ({where}), "
-            f"typed without an import-id, where this line has {number} {currency} ({how}): "
-            "if it is this line typed with another amount, delete one of the two (this "
-            "line is the bank's figure: correct that entry to it if you keep that one); "
-            "if it is another line, delete this note"
+        ident = (other.meta or {}).get(_IMPORTED)
+        how = "typed without an import-id" if ident is None else f"imported with id {ident}"
+        line.meta[DATE_KEY] = (
+            f"the ledger has {number} {currency} on {account} on {other.date} "
+            f"({_place(other)}), {how}, {days} days from this line, with a word of its "
+            "payee: if it is this line on another date, delete one of the two (this line "
+            "has the bank's date: correct that entry to it if you keep that one); if it is "
+            "another line, delete this note"
         )
+    return compared
+
+
+def _note_far_amounts(
+    lines: list[Any], keys: dict[int, Key], typed: _Index, taken: set[int]
+) -> int:
+    """Note each line left that the ledger may hold typed by hand with an amount of its
+    sign more than 1% off but within `FAR_SHARE`, within two working days, when the typed
+    entry has a word of its payee or posts its other side as the line does (the
+    factor's clearing account): of several, the closest amounts first."""
+    compared = 0
+    words: dict[int, frozenset[str]] = {}
+    pairs: list[tuple[Any, ...]] = []
+    for order, line in enumerate(lines):
+        if _noted(line):
+            continue
+        account, number, currency = keys[id(line)]
+        dates, items = typed.get((account, currency), ([], []))
+        for day, rank, booked, other in items[bisect_left(dates, line.date - WINDOW) :]:
+            if day > line.date + WINDOW:
+                break
+            compared += 1
+            if id(other) in taken or not booked or (booked > 0) != (number > 0):
+                continue
+            if abs(booked - number) > FAR_SHARE * max(abs(booked), abs(number)):
+                continue
+            if not _within(line, other):
+                continue
+            if not _words(line, words).isdisjoint(_words(other, words)):
+                how = "more than 1% apart, a word of its payee in common"
+            elif _agrees(line, other, account):
+                how = "more than 1% apart, its other side posted alike"
+            else:
+                continue
+            apart = working_days_apart(day, line.date)
+            pairs.append((abs(booked - number), apart, order, rank, line, other, booked, how))
+    for *_, line, other, booked, how in sorted(pairs, key=lambda pair: pair[:4]):
+        if _noted(line) or id(other) in taken:
+            continue
+        taken.add(id(other))
+        _note_amount(line, keys[id(line)], other, booked, how)
     return compared
 
 

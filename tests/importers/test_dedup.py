@@ -393,3 +393,29 @@ def test_a_line_typed_with_its_sign_the_other_way_is_named_on_the_imported_line(
     # Three working days apart: no note (2025-01-31, Friday, to Wednesday 02-05).
     entries, _ = imported(TYPED.format(date="2025-01-31", amount="35.00"))
     assert dedup.SIGN_KEY not in eld_line(entries).meta
+
+
+def test_a_booked_line_re_dated_more_than_five_days_says_it_may_be_that_line() -> None:
+    """The Lakeshore deposit of 2025-02-19 (FITID 4), booked, then re-dated by hand to
+    02-27, the day its schedule was funded in the factor's report (eight days). Imported
+    again, the line was a line of its own, said to be another under a reused id: the
+    deposit twice (3,291.87 more in the bank). It is still imported (a bank that reuses
+    its ids may give a weekly line of one price the same one), and its note says that it
+    may be the booked line re-dated, and where that is."""
+    booked = line(datetime.date(2025, 2, 27), "3291.87", "LAKESHORE FUNDING LLC")
+    booked.meta[ID_KEY] = "ofx-000000000004"
+    again = line(datetime.date(2025, 2, 19), "3291.87", "LAKESHORE FUNDING LLC")
+    again.meta[ID_KEY] = "ofx-000000000004"
+    mark_duplicates([again], [booked], similar=True)
+    assert marked([again]) == []
+    note = again.meta["import-id-reused"]
+    assert note.startswith("the bank gave this line the id of another (2025-02-27, 3291.87 USD")
+    assert note.endswith(
+        "if it is that line, its date changed by hand (8 days), delete this one and "
+        "correct that entry's date"
+    )
+    # Another amount under the id (the reused FITID of the test above): no such advice.
+    other = line(datetime.date(2025, 2, 19), "-2183.14", "payroll")
+    other.meta[ID_KEY] = "ofx-000000000004"
+    mark_duplicates([other], [booked], similar=True)
+    assert "date changed by hand" not in other.meta["import-id-reused"]

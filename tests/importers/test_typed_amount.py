@@ -185,12 +185,15 @@ def test_an_ofx_line_typed_with_another_amount_is_named() -> None:
 
 def test_the_work_stays_linear_when_no_line_is_matched() -> None:
     """Not timed: a line matched by nothing looks at the entries typed on its account
-    within four calendar days of it (nine at most, one a day), however long the ledger.
-    -40.00 beside -35.00 is neither within 1% nor a slip of one or two digits."""
+    within four calendar days of it (nine at most, one a day), however long the ledger,
+    once for the slips, once for two lines typed as one entry and once for amounts
+    further off (`test_typed_elsewhere.py`). -40.00 beside -35.00 is neither within 1%
+    nor a slip of one or two digits, no two lines add up to it, and the two, 12.5%
+    apart, have no word of a payee in common."""
     start = datetime.date(2020, 1, 1)
     for size in (1_000, 10_000):
         existing = [line(start + datetime.timedelta(days=n), "-35.00") for n in range(size)]
         new = [line(start + datetime.timedelta(days=n), "-40.00") for n in range(0, size, 2)]
         compared = mark_duplicates(new, existing, similar=True)
         assert notes(new) == []
-        assert compared <= 9 * len(new), (size, compared)
+        assert compared <= 3 * 9 * len(new), (size, compared)
