@@ -657,7 +657,7 @@ def _sort_transaction(
     elif (
         own
         or (bank and len(entry.postings) == 1 and (entry.links or "schedule" in meta))
-        or (bank and not found & DUE and _split_by_plugin(entry))
+        or (bank and not found & DUE and split_by_plugin(entry))
     ):
         # (A bank line of zero leaves no clearing or reserve posting: Beancount
         # drops an interpolated posting of nothing. It is still a deposit.)
@@ -706,7 +706,7 @@ def _sort_transaction(
             break
 
 
-def _split_by_plugin(entry: data.Transaction) -> bool:
+def split_by_plugin(entry: data.Transaction) -> bool:
     """True if the plugin split this deposit already (a posting of its with a
     ``factoring-part`` and no line of a file): the reports read back the entries the
     plugin returned, and a deposit whose clearing leg it replaced whole (a loan's

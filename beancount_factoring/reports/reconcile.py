@@ -415,9 +415,19 @@ def _disagreements(
 ) -> tuple[Disagreement, ...]:
     owners: dict[tuple[str, int], str] = {}
     for event in facts.book.events:
-        if event.factor:
+        # The factor that held the invoices it names, as the plugin settled it (a payee
+        # may name another, "Summit" on a chargeback of RTS's invoice); else the one its
+        # entry names. (Read so, the entries the plugin returned give the same owner: a
+        # load from Beancount's cache, whose postings name the factor's accounts.)
+        held = set()
+        for number in event.invoices:
+            snap = facts.snap(number, event.date)
+            held.add(snap.factor if snap is not None else None)
+        owner = next(iter(held)) if len(held) == 1 else None
+        owner = owner or event.factor
+        if owner:
             source = source_of(event.entry.meta)
-            owners[(source.filename, source.lineno)] = event.factor
+            owners[(source.filename, source.lineno)] = owner
     for state in facts.settlement.states.values():
         if state.factor:
             source = source_of(state.invoice.entry.meta)

@@ -39,7 +39,7 @@ from typing import NamedTuple
 from beancount.core.amount import Amount
 from beancount.core.data import Posting, Transaction
 
-from beancount_factoring.ledger.book import Event, units_of
+from beancount_factoring.ledger.book import Event, split_by_plugin, units_of
 from beancount_factoring.ledger.loads import load_key
 from beancount_factoring.settlement.context import SELLING, Settler
 from beancount_factoring.settlement.owed import FuelAdvance
@@ -138,6 +138,14 @@ def _received(settler: Settler, event: Event, terms: Agreement, stated: object) 
 def _park(settler: Settler, event: Event, terms: Agreement, received: _Received) -> None:
     """Leave the cash of a fuel advance that is not booked on the factor's clearing account."""
     if received.own:
+        if split_by_plugin(received.entry):
+            # Parked by the plugin already (the reports settle its output again, a load
+            # from Beancount's cache): still open, and booked, as in the plugin's own run.
+            for posting in received.own:
+                units = units_of(posting)
+                if units and (posting.meta or {}).get("factoring-part") == "difference":
+                    settler.result.left_open(posting.account, units[0], units[1])
+            settler.result.replaced[event.index] = received.entry
         return
     # Left on the clearing account, as a deposit that matches nothing is, so the
     # transaction still balances and nothing is lost.

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from beancount_factoring.ledger.book import Event, schedule_link, units_of
+from beancount_factoring.ledger.book import Event, schedule_link, split_by_plugin, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, month_of, rewritten
 from beancount_factoring.settlement.handlers import wires
@@ -764,15 +764,16 @@ def _commits_for(
         and (kinds is None or "funding" in kinds)
     ):
         funding = _funding_commit(settler, event, agreement, state)
-        if funding is None or not state.owed or number not in event.invoices:
+        if funding is None or not state.owed or not _nets_on_funding(event, state):
             return funding
-        # A deposit that links the invoice nets what it owes already (a customer's
-        # payment to you before the funding, misdirected.py) with its funding; one that
-        # names its schedule alone funds it, and the payment is forwarded apart.
         found.extend(funding)
     terms = state.agreement or agreement
     if state.owed and (kinds is None or "netting" in kinds):
-        found.extend((NET, state, part, terms) for part in sorted(state.owed))
+        found.extend(
+            (NET, state, part, terms)
+            for part in sorted(state.owed)
+            if _split_nets(event, number, part)
+        )
     if (
         state.closed_on
         and not state.released_on
@@ -784,6 +785,32 @@ def _commits_for(
         return found
     _nothing_due(settler, event, state)
     return None
+
+
+def _nets_on_funding(event: Event, state: InvoiceState) -> bool:
+    """True if a deposit that funds an invoice nets what the invoice owes already (a
+    customer's payment to you before the funding, misdirected.py): it links the invoice.
+    One that names its schedule alone funds it, and the payment is forwarded apart."""
+    number = state.invoice.number
+    if number not in event.invoices:
+        return False
+    return any(_split_nets(event, number, part) for part in state.owed)
+
+
+def _split_nets(event: Event, number: str, part: str) -> bool:
+    """False if the deposit is one the plugin split already and its split does not net
+    the invoice's debt of ``part``: no leg of that part naming the invoice, or naming
+    none (summed over invoices, ``detail: "item"``). The plugin links every invoice a
+    deposit settles, so the reports, settling its output again (a load from Beancount's
+    cache), would read each of those links as the bookkeeper's, and net every debt."""
+    entry = event.entry
+    if not split_by_plugin(entry):
+        return True
+    for posting in entry.postings:
+        meta = posting.meta
+        if meta and meta.get("factoring-part") == part and meta.get("invoice") in (number, None):
+            return True
+    return False
 
 
 def _funding_commit(
