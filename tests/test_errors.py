@@ -46,6 +46,19 @@ def test_fct100__bad_config_is_an_error_and_defaults_apply():
     assert codes(errors) == ["FCT100"]
 
 
+def test_fct100__a_name_in_the_config_says_to_quote_it_the_same_on_every_load():
+    # Python's own message names an object by its memory address ("<ast.Name object at
+    # 0x7f...>"): nothing a bookkeeper can use, and another text on each load.
+    _, errors = load(AGREEMENT + FUND_1, config="{accrue: 'month'}")
+    assert codes(errors) == ["FCT100"]
+    assert "accrue is a name, not a quoted string: write 'accrue'" in errors[0].message
+    assert " at 0x" not in errors[0].message
+    _, again = load(AGREEMENT + FUND_1, config="{accrue: 'month'}")
+    assert again[0].message == errors[0].message
+    _, errors = load(AGREEMENT + FUND_1, config="{'accrue': print('x')}")
+    assert "something other than quoted strings" in errors[0].message
+
+
 def test_fct101__deposit_that_fits_no_open_item():
     entries, errors = load(
         AGREEMENT

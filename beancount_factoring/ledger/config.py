@@ -153,6 +153,24 @@ def plugin_source(options_map: dict[str, Any] | None, run: int = 0) -> dict[str,
     return data.new_metadata(filename, lineno)
 
 
+def _not_literal(text: str, exc: Exception) -> str:
+    """Why a config is no literal, in the bookkeeper's words: Python's own message of a
+    name (``{accrue: 'month'}``) shows an object's memory address, which says nothing
+    and differs from one load to the next."""
+    if not (isinstance(exc, ValueError) and "malformed node" in str(exc)):
+        return str(exc)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return "it holds something other than quoted strings, numbers, lists and dicts"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            break  # (A call's name is no word to quote.)
+        if isinstance(node, ast.Name):
+            return f"{node.id} is a name, not a quoted string: write '{node.id}'"
+    return "it holds something other than quoted strings, numbers, lists and dicts"
+
+
 def parse_config(
     text: str | None, options_map: dict[str, Any] | None = None, run: int = 0
 ) -> tuple[Config, list[FactoringError]]:
@@ -169,7 +187,8 @@ def parse_config(
         raw = ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
         message = (
-            f"The factoring plugin's config {text!r} is not a Python dict literal ({exc}); {how}"
+            f"The factoring plugin's config {text!r} is not a Python dict literal "
+            f"({_not_literal(text, exc)}); {how}"
         )
         return Config(), [make_error("FCT100", message, plugin_source(options_map, run))]
     if not isinstance(raw, dict):
