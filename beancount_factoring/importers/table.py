@@ -399,6 +399,9 @@ def shows_account(
         return False
 
 
+# Header names of a column of each line's card holder: beside it, an `Account #` is each
+# card member's card (American Express's business export), all of one card account.
+_CARD_MEMBERS = frozenset(("cardmember", "cardholder", "cardholdername", "nameoncard"))
 # The way out when the column is no account of each line (a category named `Account`).
 _NOT_ACCOUNTS = " (if {0!r} is not each line's account, list it in the importer's signature=)"
 
@@ -420,6 +423,9 @@ class AccountLines:
 
     def __init__(self, table: Table, configured: Iterable[str | None], number: str | None):
         self.positions = account_positions(table.header, configured)
+        if any(header_key(name) in _CARD_MEMBERS for name in table.header.names):
+            # A card account's export: its `Account #` is each card member's card.
+            self.positions = []
         self.number = number
         self.first: dict[int, tuple[int, str]] = {}  # position: (line, account) first shown
 

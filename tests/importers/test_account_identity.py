@@ -345,3 +345,22 @@ def test_an_account_column_of_nicknames_with_the_number_in_the_file_name(tmp_pat
         f"{path}:3, column 'Account': FCT209 the file holds the lines of two accounts, "
         "'Business Checking' (line 2) and 'Business Savings'"
     ) in result.stderr
+
+
+def test_a_card_statement_of_each_card_members_account_number(tmp_path: Path) -> None:
+    # A business card's export (American Express's columns): `Account #` is each card
+    # member's card (-41007 the owner's, -42015 a driver's), all one card account. It was
+    # FCT209 "two accounts" (or "not of '41007'") on the driver's first line.
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "activity.csv").write_text(
+        "Date,Description,Card Member,Account #,Amount\n"
+        "04/02/2025,PILOT TRAVEL CENTER,JANE OWNER,-41007,412.50\n"
+        "04/03/2025,LOVES TRAVEL STOP,JOE DRIVER,-42015,388.10\n"
+    )
+    columns = {"date": "Date", "narration": "Description", "amount": "Amount"}
+    for number in ("41007", None):
+        card = BankCsvImporter("Liabilities:Amex", account_number=number, factors={}, **columns)
+        result = run([card], "extract", str(downloads))
+        assert result.exit_code == 0, result.output
+        assert flat(result.stdout).count("Liabilities:Amex ") == 2
