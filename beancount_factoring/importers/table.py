@@ -349,15 +349,16 @@ _ACCOUNT_HEADERS = frozenset(
 )  # fmt: skip
 
 
-def account_position(header: Header, configured: Iterable[str | None] = ()) -> int | None:
-    """The position of the column of each line's own account, if the header has one the
-    importer does not read as anything else."""
+def account_positions(header: Header, configured: Iterable[str | None] = ()) -> list[int]:
+    """The positions of the columns of each line's own account that the importer does not
+    read as anything else: an aggregator's export has two, `Account` (its nickname) and
+    `Account #` (its number)."""
     used = {header_key(name) for name in configured if name}
-    for position, name in enumerate(header.names):
-        key = header_key(name)
-        if key in _ACCOUNT_HEADERS and key not in used:
-            return position
-    return None
+    return [
+        position
+        for position, name in enumerate(header.names)
+        if header_key(name) in _ACCOUNT_HEADERS and header_key(name) not in used
+    ]
 
 
 def shows_account(
@@ -365,7 +366,7 @@ def shows_account(
 ) -> bool:
     """True if the file shows the account `number` (spaces aside) where a statement names
     its own account: in its name, in its header or the rows above, or in a column of each
-    line's account (`account_position`). Not in a line's text: a savings statement's
+    line's account (`account_positions`). Not in a line's text: a savings statement's
     "TRANSFER FROM CHK ...4417" is no statement of account 4417."""
     if header is None:  # no header to place the lines by: the name, or the first lines
         return mentions(path, number, layout.encoding)
@@ -379,8 +380,8 @@ def shows_account(
         return False
     if wanted in _compact("".join(title)):
         return True
-    position = account_position(header, configured)
-    if position is None:
+    positions = account_positions(header, configured)
+    if not positions:
         return False
     try:
         rows = text_rows(path, replace(layout, encoding=encoding), head=True)
@@ -388,7 +389,9 @@ def shows_account(
             return any(
                 wanted in _compact(cells[position])
                 for line, cells in rows
-                if line > header.line and position < len(cells)
+                if line > header.line
+                for position in positions
+                if position < len(cells)
             )
         finally:
             rows.close()
@@ -396,31 +399,47 @@ def shows_account(
         return False
 
 
+# Header names of a column of each line's card holder: beside it, an `Account #` is each
+# card member's card (American Express's business export), all of one card account.
+_CARD_MEMBERS = frozenset(("cardmember", "cardholder", "cardholdername", "nameoncard"))
 # The way out when the column is no account of each line (a category named `Account`).
 _NOT_ACCOUNTS = " (if {0!r} is not each line's account, list it in the importer's signature=)"
 
 
+def _numbered(shown: str) -> bool:
+    """True if an account column's cell shows a number (`xxxx1234`), not a nickname."""
+    return any(char.isdigit() for char in shown)
+
+
 class AccountLines:
-    """For a statement with a column of each line's account (`account_position`): every
-    line must be of the importer's account (`number`), or, without one, of one account.
+    """For a statement with columns of each line's account (`account_positions`): every
+    line must be of the importer's account (`number`) where a column shows a number, and
+    of one account where it shows a name (a nickname: `Business Checking`) or where the
+    importer has no number.
 
     Without the check, the savings lines of a download of both accounts would be booked
     to the checking account, each a right figure in the wrong account (FCT209).
     """
 
     def __init__(self, table: Table, configured: Iterable[str | None], number: str | None):
-        self.position = account_position(table.header, configured)
+        self.positions = account_positions(table.header, configured)
+        if any(header_key(name) in _CARD_MEMBERS for name in table.header.names):
+            # A card account's export: its `Account #` is each card member's card.
+            self.positions = []
         self.number = number
-        self.first: tuple[int, str] | None = None  # (line, account) of the first line
+        self.first: dict[int, tuple[int, str]] = {}  # position: (line, account) first shown
 
     def __call__(self, table: Table, line: int, cells: Sequence[str]) -> None:
-        if self.position is None:
-            return
-        shown = cells[self.position].strip()
-        if not shown:
-            return
-        name = table.header.names[self.position]
-        if self.number is not None:
+        shown = {
+            p: cells[p].strip() for p in self.positions if p < len(cells) and cells[p].strip()
+        }
+        # A number shown first: its message names the account the line is of.
+        for position in sorted(shown, key=lambda p: not _numbered(shown[p])):
+            self._check(table, line, position, shown[position])
+
+    def _check(self, table: Table, line: int, position: int, shown: str) -> None:
+        name = table.header.names[position]
+        if self.number is not None and _numbered(shown):
             if _compact(self.number) not in _compact(shown):
                 message = (
                     f"the line is of the account {shown!r}, not of {self.number!r}, the "
@@ -429,12 +448,11 @@ class AccountLines:
                 )
                 raise table.fail(line, name, message, code="FCT209")
             return
-        if self.first is None:
-            self.first = (line, shown)
-        elif _compact(shown) != _compact(self.first[1]):
+        first = self.first.setdefault(position, (line, shown))
+        if _compact(shown) != _compact(first[1]):
             message = (
-                f"the file holds the lines of two accounts, {self.first[1]!r} (line "
-                f"{self.first[0]}) and {shown!r}: give the importer the account_number of "
+                f"the file holds the lines of two accounts, {first[1]!r} (line "
+                f"{first[0]}) and {shown!r}: give the importer the account_number of "
                 "its account, and download each account's lines on their own"
                 f"{_NOT_ACCOUNTS.format(name)}"
             )

@@ -288,3 +288,79 @@ def test_a_column_named_account_that_is_a_category_can_be_set_aside(tmp_path: Pa
     assert result.exit_code == 0, result.output
     # -412.50 and -980.00, both out of the checking account.
     assert flat(result.stdout).count("Assets:Bank:Checking -") == 2
+
+
+def test_an_account_column_of_the_accounts_nickname_beside_its_number(tmp_path: Path) -> None:
+    # An aggregator's export (Tiller's columns): `Account` holds the account's nickname,
+    # `Account #` its masked number. The file was refused line by line (FCT209 "the line
+    # is of the account 'Business Checking', not of '1234'"), or not claimed at all when
+    # its name held no number: the nickname column was the only one looked at.
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "transactions.csv").write_text(
+        "Date,Description,Category,Amount,Account,Account #,Institution\n"
+        "04/02/2025,RTS ADVANCE,Factoring,2450.00,Business Checking,xxxx1234,First Prairie\n"
+        "04/03/2025,FLEETONE FUEL,Fuel,-412.50,Business Checking,xxxx1234,First Prairie\n"
+    )
+    checking = BankCsvImporter("Assets:Bank:Checking", account_number="1234", factors={})
+    result = run([checking], "extract", str(downloads))
+    assert result.exit_code == 0, result.output
+    # 2450.00 in, 412.50 out, both of the checking account.
+    assert "Assets:Bank:Checking 2450.00 USD" in flat(result.stdout)
+    assert "Assets:Bank:Checking -412.50 USD" in flat(result.stdout)
+
+    # Another account's line in the number column is still FCT209.
+    (downloads / "transactions.csv").write_text(
+        "Date,Description,Category,Amount,Account,Account #,Institution\n"
+        "04/02/2025,RTS ADVANCE,Factoring,2450.00,Business Checking,xxxx1234,First Prairie\n"
+        "04/03/2025,INTEREST,Interest,3.25,Business Savings,xxxx8812,First Prairie\n"
+    )
+    result = run([checking], "extract", str(downloads))
+    assert result.exit_code == 1
+    assert "column 'Account #': FCT209 the line is of the account 'xxxx8812'" in result.stderr
+
+
+def test_an_account_column_of_nicknames_with_the_number_in_the_file_name(tmp_path: Path) -> None:
+    # The number is in the file's name; the `Account` column names the account by its
+    # nickname, no number to compare: one nickname on every line imports, two are FCT209.
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    path = downloads / "checking_1234.csv"
+    header = "Date,Description,Amount,Account\n"
+    path.write_text(
+        header + "04/02/2025,RTS ADVANCE,2450.00,Business Checking\n"
+        "04/03/2025,FLEETONE FUEL,-412.50,Business Checking\n"
+    )
+    checking = BankCsvImporter("Assets:Bank:Checking", account_number="1234", factors={})
+    result = run([checking], "extract", str(downloads))
+    assert result.exit_code == 0, result.output
+    assert flat(result.stdout).count("Assets:Bank:Checking ") == 2
+    path.write_text(
+        header + "04/02/2025,RTS ADVANCE,2450.00,Business Checking\n"
+        "04/03/2025,INTEREST,3.25,Business Savings\n"
+    )
+    result = run([checking], "extract", str(downloads))
+    assert result.exit_code == 1
+    assert (
+        f"{path}:3, column 'Account': FCT209 the file holds the lines of two accounts, "
+        "'Business Checking' (line 2) and 'Business Savings'"
+    ) in result.stderr
+
+
+def test_a_card_statement_of_each_card_members_account_number(tmp_path: Path) -> None:
+    # A business card's export (American Express's columns): `Account #` is each card
+    # member's card (-41007 the owner's, -42015 a driver's), all one card account. It was
+    # FCT209 "two accounts" (or "not of '41007'") on the driver's first line.
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "activity.csv").write_text(
+        "Date,Description,Card Member,Account #,Amount\n"
+        "04/02/2025,PILOT TRAVEL CENTER,JANE OWNER,-41007,412.50\n"
+        "04/03/2025,LOVES TRAVEL STOP,JOE DRIVER,-42015,388.10\n"
+    )
+    columns = {"date": "Date", "narration": "Description", "amount": "Amount"}
+    for number in ("41007", None):
+        card = BankCsvImporter("Liabilities:Amex", account_number=number, factors={}, **columns)
+        result = run([card], "extract", str(downloads))
+        assert result.exit_code == 0, result.output
+        assert flat(result.stdout).count("Liabilities:Amex ") == 2
