@@ -26,6 +26,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from beancount.core import data
+
 from beancount_factoring.ledger.book import Event, schedule_link, split_by_plugin, units_of
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, month_of, rewritten
@@ -803,14 +805,32 @@ def _split_nets(event: Event, number: str, part: str) -> bool:
     none (summed over invoices, ``detail: "item"``). The plugin links every invoice a
     deposit settles, so the reports, settling its output again (a load from Beancount's
     cache), would read each of those links as the bookkeeper's, and net every debt."""
-    entry = event.entry
-    if not split_by_plugin(entry):
-        return True
-    for posting in entry.postings:
-        meta = posting.meta
-        if meta and meta.get("factoring-part") == part and meta.get("invoice") in (number, None):
-            return True
-    return False
+    legs = _split_legs(event.entry)
+    return legs is None or (part, number) in legs or (part, None) in legs
+
+
+# The last deposit whose split legs were read, and them: a deposit's invoices are asked
+# about one after the other, and reading its postings once for all keeps the pass linear
+# (a deposit of many invoices split per invoice has a leg each). One tuple, replaced
+# whole, so that two ledgers loaded at once (Fava's threads) never read each other's.
+_LAST_SPLIT: list[tuple[object, frozenset[tuple[object, object]] | None]] = [(None, None)]
+
+
+def _split_legs(entry: data.Transaction) -> frozenset[tuple[object, object]] | None:
+    """The (part, invoice) of each leg of a deposit the plugin split already; None for a
+    deposit as the bookkeeper wrote it."""
+    last_entry, last_legs = _LAST_SPLIT[0]
+    if last_entry is entry:
+        return last_legs
+    legs = None
+    if split_by_plugin(entry):
+        legs = frozenset(
+            (meta.get("factoring-part"), meta.get("invoice"))
+            for posting in entry.postings
+            if (meta := posting.meta) and "factoring-part" in meta
+        )
+    _LAST_SPLIT[0] = (entry, legs)
+    return legs
 
 
 def _funding_commit(
