@@ -1026,3 +1026,84 @@ def test_a_payment_whose_references_repeat_the_parts_says_first_it_counts_them_t
     _, errors = load(HARBOR + weeks + month.replace("W-1, W-2", "W-7"))
     assert codes(errors) == ["FCT133"]
     assert "counted twice" not in errors[0].message.split('reason: "overpay"')[0]
+
+
+# A ledger imported before the importer knew reports overlap: the week's report booked
+# W-1 (300.00) as a part, the month's then booked W-1 and W-2 together (700.00) as the
+# payment that closes INV-2001. 300.00 + 700.00 = 1,000.00, the face: closed paid in
+# full, though the customer paid 700.00 (W-1 300.00 + W-2 400.00), 300.00 short.
+WEEK_PART = """
+2025-03-20 * "Echo" "Paid Harbor 300.00 of 1,000.00 (a part), W-1" ^INV-2001
+  factoring: "collected"
+  paid: 300.00 USD
+  partial: TRUE
+"""
+MONTH_CLOSE = """
+2025-03-31 * "Echo" "Paid Harbor 700.00 of 1,000.00, W-1, W-2" ^INV-2001
+  factoring: "collected"
+  paid: 700.00 USD
+"""
+
+
+def test_a_closing_payment_that_repeats_a_parts_reference_is_no_payment_in_full():
+    """W-1 (300.00) is counted in the part and again in the closing 700.00: FCT133 names
+    W-1 and its part (300.00 on 03-20), and the fix: delete the part's event (the closing
+    one sums it), or correct paid: to what this payment adds, 700.00 - 300.00 = 400.00.
+    Nothing of the closing event is booked: the invoice stays open (no release due)."""
+    entries, errors = load(HARBOR + WEEK_PART + MONTH_CLOSE)
+    assert codes(errors) == ["FCT133"], errors
+    message = errors[0].message
+    assert "INV-2001" in message and "W-1" in message, message
+    assert "300.00 on 2025-03-20 (W-1)" in message, message
+    assert "Delete the part's event" in message, message
+    assert "paid: 400.00 USD" in message, message
+    assert "W-2" not in message.split("lists")[1].split(",")[0], message
+    # The part alone is booked (sale model: nothing moves), no short pay, no overpay.
+    assert balance(entries, ADJUSTMENTS) == 0
+    assert balance(entries, CREDITS) == 0
+
+
+def test_a_closing_payment_that_repeats_a_parts_reference_short_of_the_face_says_so_too():
+    # Face 1,200.00: 300.00 + 700.00 = 1,000.00 would close it 200.00 short in silence
+    # (shortpay is the default reason), though 500.00 is short (1,200.00 - 700.00).
+    # (The advance: 80% of 1,200.00 less the 20.00 transfer fee = 940.00.)
+    ledger = (HARBOR + WEEK_PART + MONTH_CLOSE).replace("1000.00 USD", "1200.00 USD")
+    ledger = ledger.replace("780.00 USD", "940.00 USD")
+    _, errors = load(ledger)
+    assert codes(errors) == ["FCT133"], errors
+    assert "300.00 on 2025-03-20 (W-1)" in errors[0].message
+
+
+def test_a_part_that_repeats_an_earlier_parts_reference_says_so():
+    # W-1 (300.00) then W-1 and W-2 (700.00) both as parts: 1,000.00 would count as paid
+    # of the face 2,000.00, 300.00 twice; the last 1,000.00 would then close it in full.
+    # (The advance: 80% of 2,000.00 less the 20.00 transfer fee = 1,580.00.)
+    ledger = HARBOR + WEEK_PART + MONTH_CLOSE.replace("USD\n", "USD\n  partial: TRUE\n")
+    ledger = ledger.replace("1000.00 USD", "2000.00 USD").replace("780.00 USD", "1580.00 USD")
+    _, errors = load(ledger)
+    assert codes(errors) == ["FCT133"], errors
+    assert "300.00 on 2025-03-20 (W-1)" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("part", "last"),
+    [
+        # Another reference: the rest, paid in full (300.00 + 700.00).
+        ("Paid Harbor 300.00 of 1,000.00 (a part), W-1", "Paid Harbor 700.00 of 1,000.00, W-2"),
+        ("Paid Harbor 300.00 of 1,000.00 (a part), W-1", "Paid Harbor 700.00, W-2, W-3"),
+        # Narrations typed by hand, with a comma: no references.
+        ("Paid by Echo, thanks", "Paid by TQL, thanks"),
+        ("Echo paid a part, see email", "Echo paid the rest, see email, Bob"),
+    ],
+)
+def test_a_closing_payment_of_other_references_closes_the_invoice_in_full(part, last):
+    # 300.00 + 700.00 = 1,000.00, the face: paid in full, nothing short or over.
+    ledger = (
+        HARBOR
+        + WEEK_PART.replace("Paid Harbor 300.00 of 1,000.00 (a part), W-1", part)
+        + MONTH_CLOSE.replace("Paid Harbor 700.00 of 1,000.00, W-1, W-2", last)
+    )
+    entries, errors = load(ledger)
+    assert errors == []
+    assert balance(entries, ADJUSTMENTS) == 0
+    assert balance(entries, CREDITS) == 0

@@ -97,6 +97,8 @@ def settle_collected(settler: Settler, event: Event) -> None:
     if partial:
         if "reason" in event.entry.meta and settler.reason(event, "shortpay") is None:
             return
+        if _repeats_parts(settler, event, states[0]):
+            return
         _pay_part(settler, event, states[0], event.amount or ZERO)
         return
     netted = event.entry.meta.get("short-pay-from")
@@ -113,6 +115,8 @@ def settle_collected(settler: Settler, event: Event) -> None:
         beyond = total - state.face - memo_open(state)
         if beyond > settler.tolerance and event.entry.meta.get("reason") != "overpay":
             _unexplained_overpay(settler, event, state, total)
+            return
+        if event.entry.meta.get("reason") != "overpay" and _repeats_parts(settler, event, state):
             return
         if total != state.face:
             found = settler.reason(event, "overpay" if total > state.face else "shortpay")
@@ -166,6 +170,63 @@ def _unexplained_overpay(
         f"{credits}){twice}",
         event,
     )
+
+
+# The importer's narration of a payment (``factor_entries._collected``): ``Paid <factor>``,
+# the amount (``700.00 of 1,000.00``, `` (a part)``, remarks in brackets), the references.
+_IMPORTED = re.compile(
+    r"Paid \S.*? [\d,]+\.\d\d(?: of [\d,]+\.\d\d)?(?: \(a part\))?(?: \([^()]*\))*, "
+)
+
+
+def _repeated(event: Event, state: InvoiceState) -> list[str]:
+    """The references this payment lists that a part paid before listed too, when its
+    narration is the importer's (its amounts, or ``Paid`` and two references or more):
+    a narration typed by hand with a comma (``Paid by TQL, thanks``) lists no payments."""
+    narration = event.entry.narration or ""
+    listed = references(narration)
+    again = [ref for ref in listed if ref in (state.listed or ())]
+    several = len(listed) > 1 and narration.startswith("Paid ")
+    return again if again and (several or _IMPORTED.match(narration)) else []
+
+
+def _repeats_parts(settler: Settler, event: Event, state: InvoiceState) -> bool:
+    """FCT133 for a payment whose references repeat its invoice's parts' (a ledger
+    imported before the importer matched reports that overlap: the week's part W-1 of
+    300.00, then the month's W-1 and W-2 of 700.00): added to the parts, it counts them
+    twice, and closes the invoice paid in full (300.00 + 700.00 of 1,000.00) while 700.00
+    was paid. (A sum beyond the face is ``_unexplained_overpay``'s.) False if none."""
+    if not state.listed:
+        return False  # (Most invoices: no part lists a reference.)
+    again = _repeated(event, state)
+    if not again:
+        return False
+    assert event.amount is not None
+    listed = state.listed
+    # (One part may list several of them: a week's two rows summed.)
+    parts = dict.fromkeys(listed[ref] for ref in again)
+    counted = sum((paid for _, paid in parts), ZERO)
+    named = ", ".join(f"{listed[ref][1]:,.2f} on {listed[ref][0]} ({ref})" for ref in again)
+    total = state.payments + event.amount
+    would = "count" if event.entry.meta.get("partial") else "close the invoice with"
+    adds = event.amount - counted
+    fix = (
+        f"or correct paid: to what this payment adds to them (paid: {adds:.2f} "
+        f"{state.currency}) and drop {', '.join(again)} from its narration"
+        if adds > 0
+        else "or delete this event, if it adds nothing to them"
+    )
+    settler.error(
+        "FCT133",
+        f"Invoice {state.invoice.number}: this payment of {event.amount:,.2f} "
+        f"{state.currency} lists {', '.join(again)}, which the invoice's parts paid before "
+        f"list too ({named}): most likely the same payments counted twice (reports that "
+        f"overlap, a week's and the month's), which would {would} {total:,.2f} paid of the "
+        f"face {state.face:,.2f}, though {total - counted:,.2f} was paid. Delete the part's "
+        f"event (this payment sums it), {fix}",
+        event,
+    )
+    return True
 
 
 def _readable(settler: Settler, event: Event, states: list[InvoiceState], partial: object) -> bool:
