@@ -166,6 +166,18 @@ BASE = """
             7,
             'key \'currency\' (column 3): "usd" must be in capitals: "USD"',
         ),
+        # An agreement in a currency not counted in cents could factor nothing: each sale
+        # was FCT134 when it came, and the agreement itself looked right.
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  currency: "JPY"'),
+            7,
+            "key 'currency' (column 3): \"JPY\" has no fraction: the plugin works out",
+        ),
+        (
+            ("recourse-days: 90", 'recourse-days: 90\n  currency: "KWD"'),
+            7,
+            "key 'currency' (column 3): \"KWD\" is counted in thousandths: the plugin",
+        ),
         (
             ("recourse-days: 90", 'recourse-days: 90\n  currency: "US dollars"'),
             7,

@@ -1014,11 +1014,47 @@ def test_fct134__a_factored_invoice_in_whole_units_is_refused():
     assert "Invoice J-1 is in JPY, whose smallest unit is the whole JPY" in errors[0].message
 
 
+def test_fct110__an_agreement_in_a_currency_not_counted_in_cents_is_refused():
+    # An agreement in JPY (no fraction) or KWD (thousandths) could factor nothing: each
+    # of its sales is FCT134, and until one happens the ledger looked fine. Refused at
+    # its currency's line, with what to book instead; an offer in it too.
+    text = """
+2025-01-01 custom "factoring-{}" "Sakura"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  currency: "{}"
+  payee: "SAKURA"
+  bank: Assets:Bank:Checking
+"""
+    for currency, unit, follow in (
+        ("JPY", "has no fraction", "in whole JPY"),
+        ("KRW", "has no fraction", "in whole KRW"),
+        ("KWD", "is counted in thousandths", "to the thousandth"),
+        ("BHD", "is counted in thousandths", "to the thousandth"),
+    ):
+        for kind, named in (("agreement", "Agreement"), ("offer", "Offer")):
+            _, errors = load(text.format(kind, currency))
+            assert codes(errors) == ["FCT110"], (currency, kind)
+            message = errors[0].message
+            assert f"{named} 'Sakura', key 'currency'" in message
+            assert f'"{currency}" {unit}: the plugin' in message
+            assert "works out a factor's advances, fees and reserves in cents" in message
+            assert f"cannot follow a factor's figures {follow}" in message
+            assert "book this factor's business by hand on accounts of your own" in message
+    # Cents (USD, CAD, EUR) stay agreements, and no currency: at all too.
+    for currency in ("USD", "CAD", "EUR"):
+        _, errors = load(text.format("agreement", currency))
+        assert errors == [], currency
+    _, errors = load(text.format("agreement", "USD").replace('  currency: "USD"\n', ""))
+    assert errors == []
+
+
 def test_amounts_of_an_agreement_or_a_fee_in_whole_units_have_no_fraction():
-    # A fee of 2,500.50 JPY cannot be charged: the yen has no fraction.
+    # A fee of 2,500.50 JPY cannot be charged: the yen has no fraction. (An agreement
+    # with currency: "JPY" is FCT110 itself; one without a currency may name yen.)
     text = """
 2025-01-01 custom "factoring-agreement" "Sakura"
-  currency: "JPY"
   advance-rate: 0.95
   fee: "flat 2%"
   recourse-days: 90

@@ -872,7 +872,6 @@ def test_a_minimum_volume_fee_in_whole_units_is_worked_out_in_them():
     # charge an FCT190 "difference +0.49".
     text = """
 2025-01-01 custom "factoring-agreement" "Sakura"
-  currency: "JPY"
   advance-rate: 0.95
   fee: "flat 2%"
   monthly-minimum-volume: 1234567 JPY
@@ -887,6 +886,6 @@ def test_a_minimum_volume_fee_in_whole_units_is_worked_out_in_them():
 """
     entries, errors = load(text)
     assert errors == []
-    assert balance(entries, "Expenses:Factoring:Sakura:JPY:Fees") == D("18519")
+    assert balance(entries, "Expenses:Factoring:Sakura:Fees") == D("18519")
     _, errors = load(text + "  amount: 18519 JPY\n")
     assert errors == []

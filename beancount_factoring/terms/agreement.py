@@ -44,6 +44,7 @@ from beancount.core.amount import Amount
 
 from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.terms.fees import (
+    NOT_CENTS,
     ROUNDING_MODES,
     WHOLE,
     FeeRule,
@@ -479,6 +480,19 @@ def _fraction_of_cent(number: Decimal, currency: str) -> str:
     )
 
 
+def _not_cents_currency(currency: str) -> str:
+    """Why an agreement in ``currency``, not counted in cents, cannot be followed."""
+    whole = currency in WHOLE
+    unit = "has no fraction" if whole else "is counted in thousandths"
+    follow = f"in whole {currency}" if whole else "to the thousandth"
+    return (
+        f'"{currency}" {unit}: the plugin works out a factor\'s advances, fees and reserves '
+        f"in cents and cannot follow a factor's figures {follow}, so every sale in it would "
+        "be refused (FCT134); book this factor's business by hand on accounts of your own, "
+        "without this directive"
+    )
+
+
 class _Reader:
     """Reads one directive's keys, collecting one error per bad key."""
 
@@ -569,6 +583,11 @@ class _Reader:
             return None
         if not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
             self.error("currency", f'{_shown(value)} must be a quoted currency, like "CAD"')
+            return None
+        if value in NOT_CENTS:
+            # Every sale of such an agreement would be FCT134 (schedule.py): refused here,
+            # at its line, not only once a sale shows it.
+            self.error("currency", _not_cents_currency(value))
             return None
         return value
 
