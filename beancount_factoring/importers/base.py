@@ -41,7 +41,7 @@ from beangulp import exceptions
 
 from beancount_factoring.errors import IMPORTER_CODES
 from beancount_factoring.importers import dedup
-from beancount_factoring.terms.fees import THOUSANDTHS
+from beancount_factoring.terms.fees import THOUSANDTHS, WHOLE
 
 ID_KEY = "import-id"
 
@@ -221,6 +221,10 @@ def parse_decimal(
 def _three_places(decimal_mark: str) -> re.Pattern[str]:
     """An amount of at most three digits, the decimal mark and three digits: `-1.890`."""
     return re.compile(rf"[^\d]*\d{{1,3}}{re.escape(decimal_mark)}\d{{3}}[^\d]*")
+
+
+# The first digits of a cell start a group of a thousands mark (`1.890`, not `0.500`).
+_GROUPED_THOUSANDS = re.compile(r"^[^\d]*[1-9]")
 
 
 def ambiguous(text: str, decimal_mark: str, thousands: str) -> bool:
@@ -481,16 +485,8 @@ class Numbers:
                     f"in {currency}: correct the cell, or import amounts in another "
                     "currency with an importer of that currency"
                 )
-        if (
-            self.money
-            and self.currency not in THOUSANDTHS
-            and ambiguous(text, mark, self.thousands)
-        ):
-            raise ValueError(
-                f"{_shown(text)} has three digits after the decimal mark {mark!r}: is it "
-                "thousands or cents? Write the cents (1,890.00 or 1.89), or set the "
-                "importer's decimal_mark and thousands as the file writes them"
-            )
+        if self.money and ambiguous(text, mark, self.thousands):
+            number = self._three_places(text, number)
         seen = self._seen
         if len(seen) >= REMEMBERED:
             seen.clear()
@@ -498,6 +494,23 @@ class Numbers:
         return number
 
     read = __call__
+
+    def _three_places(self, text: str, number: Decimal) -> Decimal:
+        """The amount of a cell of money that may mean thousands as well as a decimal
+        (``ambiguous``): what the file's currency says it is, or a ValueError."""
+        currency = self.currency
+        if currency in THOUSANDTHS:
+            # Three places are the fils of a dinar: the decimal it reads.
+            return number
+        if currency in WHOLE and _GROUPED_THOUSANDS.search(text):
+            # A yen has no fraction: `1.890` can only be 1,890 with the other mark.
+            return number.scaleb(3)
+        mark = self.decimal_mark
+        raise ValueError(
+            f"{_shown(text)} has three digits after the decimal mark {mark!r}: is it "
+            "thousands or cents? Write the cents (1,890.00 or 1.89), or set the "
+            "importer's decimal_mark and thousands as the file writes them"
+        )
 
 
 class Dates:

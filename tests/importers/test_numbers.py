@@ -258,6 +258,39 @@ def test_a_currency_of_thousandths_reads_three_places() -> None:
     assert Numbers(".", ",", "KWD", money=True)("1.890") == Decimal("1.890")
 
 
+@pytest.mark.parametrize(
+    ("mark", "thousands", "cell", "number"),
+    [
+        (".", ",", "1.890", "1890"),
+        (".", ",", "-1.500", "-1500"),
+        (".", ",", "(12.345)", "-12345"),
+        (".", ",", "512.000", "512000"),
+        (",", ".", "1,890", "1890"),
+        (".", ",", "1,234.000", "1234.000"),  # grouped: the point is the decimal mark
+        (".", ",", "1.89", "1.89"),  # two places: a decimal (not whole: refused later)
+    ],
+)
+def test_a_currency_without_fraction_reads_three_places_as_thousands(
+    mark: str, thousands: str, cell: str, number: str
+) -> None:
+    # The yen has no fraction: `1.890` yen can only be 1,890 with the other thousands mark.
+    read = Numbers(mark, thousands, "JPY", money=True)
+    assert read(cell) == Decimal(number)
+    assert str(read(cell)) == number  # whole yen, not 1890.000
+
+
+@pytest.mark.parametrize("cell", ["0.500", "-0.250"])
+def test_a_currency_without_fraction_still_refuses_what_no_grouping_writes(cell: str) -> None:
+    # `0.500` is no grouped number (no group starts with 0) and half a yen is none either.
+    with pytest.raises(ValueError, match=re.escape("three digits after the decimal mark")):
+        Numbers(".", ",", "JPY", money=True)(cell)
+
+
+def test_a_currency_of_thousandths_reads_three_places_with_either_mark() -> None:
+    assert Numbers(",", ".", "KWD", money=True)("1,890") == Decimal("1.890")
+    assert Numbers(".", ",", "BHD", money=True)("-0.250") == Decimal("-0.250")
+
+
 def test_the_importers_refuse_money_with_three_places(tmp_path: Path) -> None:
     invoices = InvoiceImporter(due=None, load=None)
     path = tmp_path / "invoices.csv"
