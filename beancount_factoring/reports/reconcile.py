@@ -413,8 +413,39 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
 def _disagreements(
     facts: Facts, as_of: datetime.date, factor: str | None
 ) -> tuple[Disagreement, ...]:
+    wanted = []
+    for error in facts.errors:
+        code = error_code(error)
+        if code is None or code in CLOCK_CODES:
+            continue
+        entry = getattr(error, "entry", None)
+        date = getattr(entry, "date", None)
+        if date is not None and date > as_of:
+            continue
+        wanted.append((code, error, date, source_of(getattr(error, "source", None))))
+    if not wanted:
+        return ()  # (Books with no error: no walk of every event for their owners.)
+    owners = _owners(facts, {(source.filename, source.lineno) for *_, source in wanted})
+    found = []
+    for code, error, date, source in wanted:
+        owner = owners.get((source.filename, source.lineno))
+        if factor and owner is not None and owner != factor:
+            continue
+        message = str(getattr(error, "message", "")).split(" ", 1)[-1]
+        found.append(
+            Disagreement(code, message, source, date, facts.display(owner) if owner else None)
+        )
+    return tuple(found)
+
+
+def _owners(facts: Facts, places: set[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The factor each of these places (an event's or an invoice's line) belongs to."""
     owners: dict[tuple[str, int], str] = {}
     for event in facts.book.events:
+        source = source_of(event.entry.meta)
+        place = (source.filename, source.lineno)
+        if place not in places:
+            continue
         # The factor that held the invoices it names, as the plugin settled it (a payee
         # may name another, "Summit" on a chargeback of RTS's invoice); else the one its
         # entry names. (Read so, the entries the plugin returned give the same owner: a
@@ -426,30 +457,13 @@ def _disagreements(
         owner = next(iter(held)) if len(held) == 1 else None
         owner = owner or event.factor
         if owner:
-            source = source_of(event.entry.meta)
-            owners[(source.filename, source.lineno)] = owner
+            owners[place] = owner
     for state in facts.settlement.states.values():
         if state.factor:
             source = source_of(state.invoice.entry.meta)
-            owners[(source.filename, source.lineno)] = state.factor
-    found = []
-    for error in facts.errors:
-        code = error_code(error)
-        if code is None or code in CLOCK_CODES:
-            continue
-        entry = getattr(error, "entry", None)
-        date = getattr(entry, "date", None)
-        if date is not None and date > as_of:
-            continue
-        source = source_of(getattr(error, "source", None))
-        owner = owners.get((source.filename, source.lineno))
-        if factor and owner is not None and owner != factor:
-            continue
-        message = str(getattr(error, "message", "")).split(" ", 1)[-1]
-        found.append(
-            Disagreement(code, message, source, date, facts.display(owner) if owner else None)
-        )
-    return tuple(found)
+            if (source.filename, source.lineno) in places:
+                owners[(source.filename, source.lineno)] = state.factor
+    return owners
 
 
 def _clearing_balances(
