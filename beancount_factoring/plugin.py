@@ -54,12 +54,13 @@ from beancount_factoring.ledger.config import (
     parse_config,
     plugin_source,
 )
+from beancount_factoring.ledger.fills import unrounded
 from beancount_factoring.settlement import history
 from beancount_factoring.settlement.accruals import accrual_entries
 from beancount_factoring.settlement.engine import settle
 from beancount_factoring.settlement.state import Settlement
 from beancount_factoring.stamp import SOURCES_KEY, STAMP_KEY, build_stamp, sources_stamp
-from beancount_factoring.terms.agreement import Agreement, roots_of
+from beancount_factoring.terms.agreement import Agreement, Roots, roots_of
 
 __plugins__ = ("factoring",)
 
@@ -153,7 +154,7 @@ def _run(
     options_map[CONFIG_KEY] = config_text
     options_map[SOURCES_KEY] = _sources(options_map)
     roots = roots_of(options_map)
-    book = read_book(entries, roots)
+    entries, book = _read(entries, roots)
     errors.extend(book.errors)
     recorder = history.Recorder() if history.wanted() else None
     settlement = settle(book, config, recorder)
@@ -214,6 +215,17 @@ def _run(
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors
+
+
+def _read(entries: list[data.Directive], roots: Roots) -> tuple[list[data.Directive], Book]:
+    """The factoring facts of the entries, and the entries they were read from: those
+    given, or (when Beancount rounded a factor's leg it filled in to a tolerance wider
+    than a cent) a copy with each such leg as its transaction balances it."""
+    book = read_book(entries, roots)
+    exact = unrounded(entries, book.first_use)
+    if exact is entries:
+        return entries, book
+    return exact, read_book(exact, roots)
 
 
 def _ran_before(entries: list[data.Directive], options_map: dict[str, Any], runs: int) -> bool:

@@ -524,3 +524,45 @@ def test_an_invoice_linked_in_another_case_is_reported_at_the_invoice():
     _, errors = load(text)
     at_invoice = [e for e in errors if e.source["lineno"] == 16]
     assert codes(at_invoice) == ["FCT134"] and "^INV-1" in at_invoice[0].message
+
+
+OPENS = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+"""
+
+
+def _tolerant(option: str, deposit: str, body: str = "") -> str:
+    # INV-1 1000.00 and INV-2 2000.55 bought at 95% less 2%: 3000.55 x 0.93 = 2790.51 (the
+    # advances 2850.52, the fees 60.01); the reserve 3000.55 - 2850.52 = 150.03.
+    header = f'{option}\nplugin "beancount_factoring.plugin"\n' + OPENS
+    text = _summit(body).replace("2000.00 USD", "2000.55 USD").replace("2790.00 USD", deposit)
+    return header + textwrap.dedent(text)
+
+
+def test_a_clearing_leg_beancount_rounded_to_a_wide_tolerance_is_the_bank_amount():
+    # A tolerance of 0.05 (or a multiplier of 10) makes Beancount round an amount it fills
+    # in to 0.1: the clearing leg of the 2790.51 deposit became -2790.50, and the plugin
+    # said the factor sent 2,790.50 (FCT120, -0.01 left on clearing) though the bank line
+    # says 2790.51, what the agreement gives. The deposit is what balances the bank line.
+    for option in (
+        'option "inferred_tolerance_default" "USD:0.05"',
+        'option "tolerance_multiplier" "10"',
+    ):
+        entries, errors, _ = loader.load_string(_tolerant(option, "2790.51 USD"))
+        assert [e.message for e in errors] == []
+        assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("150.03")
+        assert balance(entries, "Expenses:Factoring:Summit:Fees") == D("60.01")
+        assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("0")
+        assert balance(entries, "Assets:Bank:Checking") == D("2790.51")
+
+
+def test_a_deposit_short_under_a_wide_tolerance_is_short_by_the_bank_amount():
+    # The bank line says 2790.41, ten cents short: rounded, the leg read 2790.40 and the
+    # FCT120 said -0.11. It is -0.10, owed by the factor on the clearing account.
+    option = 'option "inferred_tolerance_default" "USD:0.05"'
+    entries, errors, _ = loader.load_string(_tolerant(option, "2790.41 USD"))
+    assert codes(errors) == ["FCT120"]
+    assert "received 2,790.41 USD, difference -0.10 USD" in errors[0].message
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("0.10")
