@@ -146,7 +146,8 @@ def number_pattern(decimal_mark: str, thousands: str) -> re.Pattern[str]:
     marks = re.escape("".join(dict.fromkeys(thousands + _SPACES)))
 
     def number(p: str) -> str:  # `p` tells the groups in brackets from the others
-        grouped = rf"\d{{1,3}}(?P<{p}sep>[{marks}])\d{{3}}(?:(?P={p}sep)\d{{3}})*"
+        # (A first group that starts with 0 groups no thousands: `0,500` is no 500.)
+        grouped = rf"(?!0)\d{{1,3}}(?P<{p}sep>[{marks}])\d{{3}}(?:(?P={p}sep)\d{{3}})*"
         whole = rf"(?P<{p}whole>{grouped}|\d+)(?:{mark}(?P<{p}part>\d*))?"
         return rf"(?:{whole}|{mark}(?P<{p}only>\d+))"
 
@@ -170,7 +171,7 @@ def fast_pattern(decimal_mark: str, thousands: str) -> re.Pattern[str]:
     plain = rf"\d{{1,{most}}}"
     if thousands:
         group = re.escape(thousands)
-        plain = rf"\d{{1,3}}(?:{group}\d{{3}}){{1,{most // 3 - 1}}}|{plain}"
+        plain = rf"(?!0)\d{{1,3}}(?:{group}\d{{3}}){{1,{most // 3 - 1}}}|{plain}"
     return re.compile(rf"(-)?[$\u20ac\u00a3]?({plain})(?:{mark}(\d{{1,{AMOUNT_PLACES}}}))?")
 
 
@@ -259,6 +260,10 @@ def _shown(raw: str) -> str:
 _CREDIT_DEBIT = re.compile(r"\d\s*(?:CR|DR)\.?$", re.IGNORECASE)
 
 
+# The first digits of a cell, when they start with 0, and the character after them.
+_ZERO_GROUP = re.compile(r"[^\d]*0\d*(\D)")
+
+
 def _why(text: str, decimal_mark: str, thousands: str) -> str:
     """Why a cell that looks like a number is not one with these marks."""
     signs = sum(text.count(sign) for sign in _SIGNS) + ("(" in text)
@@ -275,6 +280,14 @@ def _why(text: str, decimal_mark: str, thousands: str) -> str:
             "books the file is written from); write the amounts signed, with a minus or in "
             "brackets for money out of the account (or the reserve), or export the file "
             "with signed amounts"
+        )
+    zero = _ZERO_GROUP.match(text)
+    if zero is not None and zero[1] in thousands + _SPACES:
+        return (
+            f": it starts with 0 before the thousands mark {zero[1]!r}, and no amount groups "
+            "its thousands so (it may be a decimal written with another decimal mark); "
+            "correct the cell, or set decimal_mark and thousands if every amount is written "
+            "this way"
         )
     digits = text.strip(_SIGNS + "()$\u20ac\u00a3" + _SPACES)
     if not digits or not re.fullmatch(r"[\d.,' \u00a0\u202f]+", digits):
