@@ -303,6 +303,18 @@ def _why(text: str, decimal_mark: str, thousands: str) -> str:
     )
 
 
+def both_sides(debit: object, credit: object) -> str:
+    """The error of a statement's row that fills its debit and its credit column: it moves
+    money one way, and netted, a release and a fee on one line (or a shifted column) would
+    be booked as one amount of their difference."""
+    out, into = (str(value).strip() for value in (debit, credit))
+    return (
+        f"the row has both a debit ({out!r}) and a credit ({into!r}): "
+        "a row moves money one way, and which of them is meant (or whether they are two "
+        "movements on one line) cannot be told; correct the row, or write it as two rows"
+    )
+
+
 def bounded(number: Decimal, raw: object, places: bool = True) -> Decimal:
     """The number, if it can be an amount: finite, at most AMOUNT_DIGITS digits before its
     decimal point and (with `places`) AMOUNT_PLACES after it; ValueError otherwise (found

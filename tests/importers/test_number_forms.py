@@ -71,3 +71,49 @@ def test_a_bank_statement_refuses_a_group_after_a_zero(tmp_path: Path) -> None:
     error = failure(bank(), path)
     assert (error.line, error.column, error.code) == (2, "Amount", "FCT207")
     assert "'0,500' is not an amount: it starts with 0 before the thousands mark" in error.detail
+
+
+# A row of a statement with debit and credit columns moves money one way. A row that
+# fills both was netted: Soll 100.00 and Haben 250.00 was a credit of 150.00, and a
+# reserve row of a debit of 96.00 and a credit of 50.00 a release of 46.00, without a
+# word (a release and a fee on one line, or a column shifted, booked as neither).
+def test_a_bank_line_with_a_debit_and_a_credit_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "giro.csv"
+    path.write_text(
+        "Date;Description;Soll;Haben\n"
+        "03/04/2025;Miete;0,00;250,00\n"  # a zero in the other column: a credit of 250.00
+        "03/05/2025;Tankstelle;-100,00;250,00\n"  # was read as 150.00
+    )
+    importer = bank(debit="Soll", credit="Haben", decimal_mark=",", delimiter=";")
+    error = failure(importer, path)
+    assert (error.line, error.column, error.code) == (3, "Haben", "FCT210")
+    assert "both a debit ('-100,00') and a credit ('250,00')" in error.detail
+    path.write_text("Date;Description;Soll;Haben\n03/04/2025;Miete;0,00;250,00\n")
+    (entry,) = importer.extract(str(path), [])
+    assert entry.postings[0].units.number == Decimal("250.00")
+
+
+def test_a_reserve_row_with_a_debit_and_a_credit_is_an_error(tmp_path: Path) -> None:
+    from beancount_factoring.importers import profiles
+    from beancount_factoring.importers.factor import FactorReportImporter
+
+    profile = profiles.COPPERLINE_RESERVE.replace(sheet=None)
+    importer = FactorReportImporter(profile, "Copperline", bank="Assets:Bank:CAD")
+    path = tmp_path / "copperline_reserve.csv"
+    header = "Date,Description,Invoice,Reference,Debit,Credit,Balance\n"
+    funding = "2025-03-03,Reserve on funding,CL-1,F-1,0.00,96.00,96.00\n"
+    path.write_text(header + funding + "2025-04-08,Reserve rebate,CL-1,R-1,96.00,50.00,\n")
+    with pytest.raises(ImportFailure) as caught:  # was a release of 46.00
+        importer.extract(str(path), [])
+    error = caught.value
+    assert (error.line, error.column, error.code) == (3, "Credit", "FCT210"), str(error)
+    assert "both a debit ('96.00') and a credit ('50.00')" in error.detail
+    # With the balance (50.00 = 96.00 - 96.00 + 50.00) it was the same release of 46.00.
+    path.write_text(header + funding + "2025-04-08,Reserve rebate,CL-1,R-1,96.00,50.00,50.00\n")
+    with pytest.raises(ImportFailure) as caught:
+        importer.extract(str(path), [])
+    assert (caught.value.line, caught.value.column, caught.value.code) == (3, "Credit", "FCT210")
+    # A zero in the other column is no amount: the release of 96.00.
+    path.write_text(header + funding + "2025-04-08,Reserve rebate,CL-1,R-1,96.00,0.00,0.00\n")
+    released = [e for e in importer.extract(str(path), []) if hasattr(e, "postings")]
+    assert [str(p.units) for p in released[0].postings] == ["96.00 CAD", "-96.00 CAD"]
