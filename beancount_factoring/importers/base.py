@@ -110,7 +110,8 @@ _SIGN_CURRENCIES = {
 }
 _NOT_DOLLARS = frozenset().union(*_SIGN_CURRENCIES.values())
 # Spaces that group digits (`4 960,00`), whatever the thousands mark.
-_SPACES = " \u00a0\u202f"
+# (A space, a no-break space, a narrow one, a thin one, a figure space.)
+_SPACES = " \u00a0\u202f\u2009\u2007"
 _SIGNS = "-+\u2212"
 CENT = Decimal("0.01")
 # Money is read with cents: `1.890` (three digits after the mark, none grouped before
@@ -260,12 +261,20 @@ def _shown(raw: str) -> str:
 _CREDIT_DEBIT = re.compile(r"\d\s*(?:CR|DR)\.?$", re.IGNORECASE)
 
 
+# A number in scientific notation, as Excel writes one too wide for its column: `1.2E+3`.
+_EXPONENT = re.compile(r"[-+\u2212]?\d+(?:[.,]\d*)?[eE][-+]?\d+")
 # The first digits of a cell, when they start with 0, and the character after them.
 _ZERO_GROUP = re.compile(r"[^\d]*0\d*(\D)")
 
 
 def _why(text: str, decimal_mark: str, thousands: str) -> str:
     """Why a cell that looks like a number is not one with these marks."""
+    if _EXPONENT.fullmatch(text):
+        return (
+            ": it is written in scientific notation, as Excel shows a number too wide for "
+            "its column, and the digits it does not show are lost; in the workbook, format "
+            "the column as numbers with their decimals and save the file again"
+        )
     signs = sum(text.count(sign) for sign in _SIGNS) + ("(" in text)
     if signs > 1:
         return (
@@ -290,7 +299,7 @@ def _why(text: str, decimal_mark: str, thousands: str) -> str:
             "this way"
         )
     digits = text.strip(_SIGNS + "()$\u20ac\u00a3" + _SPACES)
-    if not digits or not re.fullmatch(r"[\d.,' \u00a0\u202f]+", digits):
+    if not digits or not re.fullmatch(rf"[\d.,'{_SPACES}]+", digits):
         return ""
     if thousands:
         marks = f"decimal mark {decimal_mark!r} and the thousands mark {thousands!r}"

@@ -117,3 +117,28 @@ def test_a_reserve_row_with_a_debit_and_a_credit_is_an_error(tmp_path: Path) -> 
     path.write_text(header + funding + "2025-04-08,Reserve rebate,CL-1,R-1,96.00,0.00,0.00\n")
     released = [e for e in importer.extract(str(path), []) if hasattr(e, "postings")]
     assert [str(p.units) for p in released[0].postings] == ["96.00 CAD", "-96.00 CAD"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "mark", "thousands", "value"),
+    [
+        ("1\u2009234.56", ".", ",", "1234.56"),  # a thin space groups digits (SI)
+        ("-1\u2009234\u2009567,89", ",", ".", "-1234567.89"),
+        ("1\u2007234,56", ",", " ", "1234.56"),  # a figure space, as tables align digits
+    ],
+)
+def test_thin_and_figure_spaces_group_digits(
+    cell: str, mark: str, thousands: str, value: str
+) -> None:
+    # Was "'1\u2009234.56' is not an amount", with no reason nor fix.
+    assert Numbers(mark, thousands, "USD", money=True)(cell) == Decimal(value)
+    assert parse_decimal(cell, mark, thousands) == Decimal(value)
+
+
+@pytest.mark.parametrize("cell", ["1.2E+3", "1.23457E+11", "-4.5e-2", "1,2E+3"])
+def test_scientific_notation_says_how_to_save_the_column(cell: str) -> None:
+    # Excel writes a number its column is too narrow for so, and drops the digits it
+    # does not show: the error said only "is not an amount".
+    with pytest.raises(ValueError, match="scientific notation") as info:
+        Numbers(".", ",", "USD", money=True)(cell)
+    assert "format the column as numbers" in str(info.value)
