@@ -58,6 +58,7 @@ from beancount_factoring.importers.base import (
     ImportFailure,
     Numbers,
     RowIds,
+    both_sides,
     no_gc_pauses,
 )
 from beancount_factoring.importers.held import mark_misdirected
@@ -257,12 +258,12 @@ class BankCsvImporter(Importer):
                     f"no amount in {shown}: {_NO_AMOUNT}",
                     code="FCT205",
                 )
-            number = Decimal(0)
-            if debit:
-                # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out.
-                number -= abs(self._number(table, line, debit, names["debit"]))
-            if credit:
-                number += self._number(table, line, credit, names["credit"])
+            out = self._number(table, line, debit, names["debit"]) if debit else Decimal(0)
+            into = self._number(table, line, credit, names["credit"]) if credit else Decimal(0)
+            if out and into:
+                raise table.fail(line, names["credit"], both_sides(debit, credit), code="FCT210")
+            # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out.
+            number = into - abs(out)
         return -number if self.negate else number
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:

@@ -110,7 +110,8 @@ _SIGN_CURRENCIES = {
 }
 _NOT_DOLLARS = frozenset().union(*_SIGN_CURRENCIES.values())
 # Spaces that group digits (`4 960,00`), whatever the thousands mark.
-_SPACES = " \u00a0\u202f"
+# (A space, a no-break space, a narrow one, a thin one, a figure space.)
+_SPACES = " \u00a0\u202f\u2009\u2007"
 _SIGNS = "-+\u2212"
 CENT = Decimal("0.01")
 # Money is read with cents: `1.890` (three digits after the mark, none grouped before
@@ -146,7 +147,8 @@ def number_pattern(decimal_mark: str, thousands: str) -> re.Pattern[str]:
     marks = re.escape("".join(dict.fromkeys(thousands + _SPACES)))
 
     def number(p: str) -> str:  # `p` tells the groups in brackets from the others
-        grouped = rf"\d{{1,3}}(?P<{p}sep>[{marks}])\d{{3}}(?:(?P={p}sep)\d{{3}})*"
+        # (A first group that starts with 0 groups no thousands: `0,500` is no 500.)
+        grouped = rf"(?!0)\d{{1,3}}(?P<{p}sep>[{marks}])\d{{3}}(?:(?P={p}sep)\d{{3}})*"
         whole = rf"(?P<{p}whole>{grouped}|\d+)(?:{mark}(?P<{p}part>\d*))?"
         return rf"(?:{whole}|{mark}(?P<{p}only>\d+))"
 
@@ -170,7 +172,7 @@ def fast_pattern(decimal_mark: str, thousands: str) -> re.Pattern[str]:
     plain = rf"\d{{1,{most}}}"
     if thousands:
         group = re.escape(thousands)
-        plain = rf"\d{{1,3}}(?:{group}\d{{3}}){{1,{most // 3 - 1}}}|{plain}"
+        plain = rf"(?!0)\d{{1,3}}(?:{group}\d{{3}}){{1,{most // 3 - 1}}}|{plain}"
     return re.compile(rf"(-)?[$\u20ac\u00a3]?({plain})(?:{mark}(\d{{1,{AMOUNT_PLACES}}}))?")
 
 
@@ -259,8 +261,20 @@ def _shown(raw: str) -> str:
 _CREDIT_DEBIT = re.compile(r"\d\s*(?:CR|DR)\.?$", re.IGNORECASE)
 
 
+# A number in scientific notation, as Excel writes one too wide for its column: `1.2E+3`.
+_EXPONENT = re.compile(r"[-+\u2212]?\d+(?:[.,]\d*)?[eE][-+]?\d+")
+# The first digits of a cell, when they start with 0, and the character after them.
+_ZERO_GROUP = re.compile(r"[^\d]*0\d*(\D)")
+
+
 def _why(text: str, decimal_mark: str, thousands: str) -> str:
     """Why a cell that looks like a number is not one with these marks."""
+    if _EXPONENT.fullmatch(text):
+        return (
+            ": it is written in scientific notation, as Excel shows a number too wide for "
+            "its column, and the digits it does not show are lost; in the workbook, format "
+            "the column as numbers with their decimals and save the file again"
+        )
     signs = sum(text.count(sign) for sign in _SIGNS) + ("(" in text)
     if signs > 1:
         return (
@@ -276,8 +290,16 @@ def _why(text: str, decimal_mark: str, thousands: str) -> str:
             "brackets for money out of the account (or the reserve), or export the file "
             "with signed amounts"
         )
+    zero = _ZERO_GROUP.match(text)
+    if zero is not None and zero[1] in thousands + _SPACES:
+        return (
+            f": it starts with 0 before the thousands mark {zero[1]!r}, and no amount groups "
+            "its thousands so (it may be a decimal written with another decimal mark); "
+            "correct the cell, or set decimal_mark and thousands if every amount is written "
+            "this way"
+        )
     digits = text.strip(_SIGNS + "()$\u20ac\u00a3" + _SPACES)
-    if not digits or not re.fullmatch(r"[\d.,' \u00a0\u202f]+", digits):
+    if not digits or not re.fullmatch(rf"[\d.,'{_SPACES}]+", digits):
         return ""
     if thousands:
         marks = f"decimal mark {decimal_mark!r} and the thousands mark {thousands!r}"
@@ -287,6 +309,18 @@ def _why(text: str, decimal_mark: str, thousands: str) -> str:
         f": it does not fit the {marks} (groups of three digits after a thousands mark, "
         "at most one decimal mark, after them); correct the cell, or set decimal_mark and "
         "thousands if every amount is written this way"
+    )
+
+
+def both_sides(debit: object, credit: object) -> str:
+    """The error of a statement's row that fills its debit and its credit column: it moves
+    money one way, and netted, a release and a fee on one line (or a shifted column) would
+    be booked as one amount of their difference."""
+    out, into = (str(value).strip() for value in (debit, credit))
+    return (
+        f"the row has both a debit ({out!r}) and a credit ({into!r}): "
+        "a row moves money one way, and which of them is meant (or whether they are two "
+        "movements on one line) cannot be told; correct the row, or write it as two rows"
     )
 
 

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from beancount_factoring.importers.base import both_sides
 from beancount_factoring.importers.factor_entries import (
     LINK,
     ZERO,
@@ -65,6 +66,9 @@ def _movement(row: Row) -> Movement:
         debit, credit = row.size("debit"), row.size("credit")
         if debit is None and credit is None:
             raise row.fail("debit", "neither a debit nor a credit is given", code="FCT205")
+        if debit and credit:
+            shown = both_sides(row.cell("debit"), row.cell("credit"))
+            raise row.fail("credit", shown, code="FCT210")
         amount = (credit or ZERO) - (debit or ZERO)
     else:
         value = row.amount("amount", required=True)
