@@ -222,7 +222,8 @@ def _read(entries: list[data.Directive], roots: Roots) -> tuple[list[data.Direct
     given, or (when Beancount rounded a factor's leg it filled in to a tolerance wider
     than a cent) a copy with each such leg as its transaction balances it."""
     book = read_book(entries, roots)
-    exact = unrounded(entries, book.first_use)
+    read = [event.index for event in book.events]
+    exact = unrounded(entries, (*read, *book.reserve_entries), book.first_use)
     if exact is entries:
         return entries, book
     return exact, read_book(exact, roots)

@@ -558,6 +558,19 @@ def test_a_clearing_leg_beancount_rounded_to_a_wide_tolerance_is_the_bank_amount
         assert balance(entries, "Assets:Bank:Checking") == D("2790.51")
 
 
+def test_a_clearing_leg_beside_an_amount_of_one_decimal_is_the_exact_rest():
+    # No option: the bank line typed 2775.5 (its trailing zero dropped) beside a wire fee of
+    # 15.01 gives the transaction a tolerance of 0.05, and Beancount filled the clearing
+    # leg with -2790.5 rather than -(2775.50 + 15.01) = -2790.51: a false FCT120 of -0.01.
+    opens = "2025-01-01 open Expenses:Bank:Fees"
+    deposit = "2775.5 USD\n      Expenses:Bank:Fees           15.01 USD"
+    entries, errors, _ = loader.load_string(_tolerant(opens, deposit))
+    assert [e.message for e in errors] == []
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("0")
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("150.03")
+    assert balance(entries, "Assets:Bank:Checking") == D("2775.5")
+
+
 def test_a_deposit_short_under_a_wide_tolerance_is_short_by_the_bank_amount():
     # The bank line says 2790.41, ten cents short: rounded, the leg read 2790.40 and the
     # FCT120 said -0.11. It is -0.10, owed by the factor on the clearing account.

@@ -8,19 +8,27 @@ whose bank line says 2790.51 becomes -2790.50, and the factor would be said to h
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from decimal import Decimal
 
 from beancount.core import convert, data
 
 CENT = Decimal("0.01")
+# The tolerance of amounts written in cents: a leg filled in under it is exact to the cent.
+HALF_CENT = CENT / 2
 
 
-def unrounded(entries: list[data.Directive], accounts: Container[str]) -> list[data.Directive]:
+def unrounded(
+    entries: list[data.Directive], indices: Iterable[int], accounts: Container[str]
+) -> list[data.Directive]:
     """The entries, with each filled-in leg on one of ``accounts`` that Beancount rounded
-    coarser than a cent set to what balances its transaction; the same list if none."""
+    coarser than a cent set to what balances its transaction; the same list if none.
+    Only the transactions at ``indices`` are looked at (those the plugin reads as
+    factoring events or reserve movements: a walk of every entry cost 0.14 s at 100,000
+    invoices, for an option few ledgers set)."""
     fixed: list[data.Directive] | None = None
-    for index, entry in enumerate(entries):
+    for index in indices:
+        entry = entries[index]
         if type(entry) is not data.Transaction:
             continue
         exact = _exact(entry, accounts)
@@ -33,8 +41,8 @@ def unrounded(entries: list[data.Directive], accounts: Container[str]) -> list[d
 def _exact(entry: data.Transaction, accounts: Container[str]) -> data.Transaction | None:
     """The transaction with its rounded filled-in leg made exact, or None."""
     tolerances = entry.meta.get("__tolerances__") if entry.meta else None
-    if not tolerances:
-        return None
+    if not tolerances or max(tolerances.values()) <= HALF_CENT:
+        return None  # (the usual transaction, every amount written in cents: one test)
     for position, leg in enumerate(entry.postings):
         if not (leg.meta and leg.meta.get("__automatic__")) or leg.account not in accounts:
             continue
