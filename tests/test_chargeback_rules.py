@@ -499,3 +499,52 @@ def test_an_invoice_reissued_as_its_error_says_is_bought_again():
     assert balance(RESERVE) == D("100.00")
     assert balance(TQL) == D("0") and balance(CLEARING) == D("0")
     assert balance("Income:Freight") == D("-2000.00")
+
+
+# A month's reports as the importers read them: TQL paid Summit 970.00 of 1,000.00 on
+# April 1 (a short pay of 30.00), and Summit's recourse report lists the 30.00 it took
+# back that day. The importer writes the recourse report's chargeback before the
+# collected event (its file comes first). The 30.00 is the short pay itself, which the
+# collected event books (the 50.00 reserve less 30.00 = 20.00 held, 30.00 to the
+# adjustments): the chargeback is the one error, and the books are those of the short
+# pay alone. Before, the chargeback was applied first, as one of the whole invoice
+# (950.00 on the clearing account, the 1,000.00 back on TQL's receivable), and the
+# collected event refused: four errors, none saying to delete the chargeback.
+SHORT_PAY_DAY = """
+2025-04-01 * "Summit" "Recourse INV-1001" ^INV-1001
+  factoring: "chargeback"
+  recourse-amount: 30.00 USD
+
+2025-04-01 * "TQL" "TQL short-paid Summit" ^INV-1001
+  factoring: "collected"
+  paid: 970.00 USD
+"""
+
+
+@BOTH
+def test_fct133__a_chargeback_of_the_short_pay_of_its_day_says_the_short_pay_took_it(name):
+    entries, errors = load(model(SUMMIT + SHORT_PAY_DAY, name))
+    assert codes(errors) == ["FCT133"]
+    assert "cannot be charged back: it is collected on 2025-04-01" in errors[0].message
+    assert "what it kept back is the collected event's short pay" in errors[0].message
+    assert errors[0].source["lineno"] == txn(entries, "Recourse INV-1001").meta["lineno"]
+    alone = SHORT_PAY_DAY.split("\n\n")[1]
+    expected, no_errors = load(model(SUMMIT + alone, name))
+    assert no_errors == []
+    for account in (CLEARING, RESERVE, TQL, BANK, ADVANCES, ADJUSTMENTS):
+        assert balance(entries, account) == balance(expected, account), account
+    if name == "sale":
+        assert balance(entries, RESERVE) == D("20.00")
+        assert balance(entries, ADJUSTMENTS) == D("30.00")
+
+
+# A chargeback of the whole invoice on the day of a short pay is another story (the
+# factor sold the invoice back, then the customer's money came in): applied first, as
+# before, and the collected event says what to book.
+def test_a_whole_chargeback_on_the_day_of_a_payment_is_still_applied_first():
+    text = SHORT_PAY_DAY.replace(
+        "recourse-amount: 30.00 USD", 'recourse-amount: 950.00 USD\n  reason: "broker-claim"'
+    )
+    _, errors = load(SUMMIT + text)
+    assert codes(errors) == ["FCT133"]
+    assert "cannot be collected: it is charged back on 2025-04-01" in errors[0].message

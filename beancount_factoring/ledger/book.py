@@ -256,6 +256,54 @@ class Book:
         return sorted(self.events, key=_EVENT_ORDER)
 
 
+# A chargeback of the short pay of its day: after the collected event of that day.
+AFTER_SHORT_PAY_RANK = 71
+
+
+def _short_pays(book: Book) -> dict[tuple[datetime.date, str], Amount]:
+    """What each invoice's closing ``collected`` event with ``paid:`` leaves unpaid, by
+    its day and number: the face less that payment and the parts paid before it."""
+    parts: dict[str, Decimal] = {}
+    shorts: dict[tuple[datetime.date, str], Amount] = {}
+    for event in book.ordered_events():
+        paid = event.entry.meta.get("paid")
+        if event.kind != "collected" or len(event.invoices) != 1 or not isinstance(paid, Amount):
+            continue
+        invoice = book.invoices.get(event.invoices[0])
+        if invoice is None or paid.number is None or paid.currency != invoice.face.currency:
+            continue
+        before = parts.get(invoice.number, Decimal(0))
+        if event.rank == PART_RANK:
+            parts[invoice.number] = before + paid.number
+        elif invoice.face.number is not None:
+            unpaid = invoice.face.number - before - paid.number
+            shorts[(event.date, invoice.number)] = Amount(unpaid, paid.currency)
+    return shorts
+
+
+def _short_pay_chargebacks(book: Book) -> None:
+    """Rank after the collected event of its day a chargeback whose factor's figure
+    (``recourse-amount:``) is that event's short pay: a factor's recourse report lists
+    the short it took back, which the collected event books; applied first, it would
+    charge back the whole invoice and refuse the payment."""
+    chargebacks = [
+        event
+        for event in book.events
+        if event.kind == "chargeback"
+        and event.rank == RANK["chargeback"]
+        and len(event.invoices) == 1
+        and isinstance(event.entry.meta.get("recourse-amount"), Amount)
+    ]
+    if not chargebacks:
+        return
+    shorts = _short_pays(book)
+    for event in chargebacks:
+        figure = event.entry.meta["recourse-amount"]
+        short = shorts.get((event.date, event.invoices[0]))
+        if short is not None and short.number and short.number > 0 and figure == short:
+            event.rank = AFTER_SHORT_PAY_RANK
+
+
 def _before_buyouts(book: Book) -> None:
     """Rank the old factor's own events of a buyout's day before the buyout (see
     BEFORE_BUYOUT); FCT134 on its monthly minimum of that day, which cannot be."""
@@ -393,6 +441,7 @@ def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Bo
             ):
                 event.rank = UNNAMED_RANK
     _before_buyouts(book)
+    _short_pay_chargebacks(book)
     _unquoted_on_postings(book)
     unknown = {link for event in book.events for link in event.unknown}
     if unknown:
