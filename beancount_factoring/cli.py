@@ -143,17 +143,18 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("ledger", metavar="LEDGER", help="the ledger's main file")
         command.add_argument(
             "--as-of",
+            action="append",
             type=_date,
             metavar="DATE",
             help="the report's date (default: the plugin's as-of, else the last entry's date)",
         )
-        command.add_argument("--factor", metavar="NAME", help="one factor only")
+        command.add_argument("--factor", action="append", metavar="NAME", help="one factor only")
         command.add_argument(
             "--format",
+            action="append",
             # In any case and with stray spaces (`--format CSV`): the choice is plain.
             type=lambda text: text.strip().lower(),
             choices=FORMATS,
-            default="text",
             help="text (default): aligned tables; csv: UTF-8, one row per line, for "
             "spreadsheets; json: the whole report, UTF-8",
         )
@@ -171,18 +172,61 @@ def parser() -> argparse.ArgumentParser:
                 "--basis",
                 "--by",
                 dest="by",
+                action="append",
                 choices=(BASIS_INVOICE, BASIS_DUE),
-                default=BASIS_DUE,
                 help="age from the due date (default: the invoice's due:, else its date "
                 "+ 30 days) or from the invoice date",
             )
         if name in ("cost", "compare"):
             command.add_argument(
-                "--start", type=_date, metavar="DATE", help="count from this date on"
+                "--start",
+                action="append",
+                type=_date,
+                metavar="DATE",
+                help="count from this date on",
             )
         if name == "compare":
-            command.add_argument("--offer", metavar="NAME", help="one offer only")
+            command.add_argument("--offer", action="append", metavar="NAME", help="one offer only")
     return main
+
+
+# The options that take one value (each gathered as a list: see `_once`), their default,
+# and whether two spellings of one value are the same (a factor's name, in any case).
+_SINGLE = {
+    "as_of": ("--as-of", None, False),
+    "factor": ("--factor", None, True),
+    "format": ("--format", "text", False),
+    "by": ("--basis", BASIS_DUE, False),
+    "start": ("--start", None, False),
+    "offer": ("--offer", None, True),
+}
+
+
+def _once(command_line: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    """Each option of one value given once, or twice with the same value: its value.
+
+    argparse keeps the last of two in silence (``--factor A --factor B`` was B's report
+    alone, with no word that A was dropped): two different values are FCT313.
+    """
+    for dest, (option, default, any_case) in _SINGLE.items():
+        if not hasattr(args, dest):
+            continue  # An option this report does not take.
+        given = getattr(args, dest)
+        if given is None:
+            setattr(args, dest, default)
+            continue
+        seen: dict[Any, Any] = {}
+        for value in given:
+            seen.setdefault(value.strip().lower() if any_case else value, value)
+        if len(seen) > 1:
+            first, second = [repr(v) if isinstance(v, str) else str(v) for v in seen.values()][:2]
+            message = (
+                f"given twice, as {first} and {second}: give it once (the report answers "
+                "for one value; run it once per value)"
+            )
+            command_line.error(f"argument {option}: {coded('FCT313', message)}")
+        setattr(args, dest, given[0])
+    return args
 
 
 def _refused(path: str, errors: list[Any], options_map: dict[str, Any]) -> bool:
@@ -308,7 +352,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # default) into the report on stdout.
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the run
     out = out or sys.stdout
-    args = parser().parse_args(argv)
+    main_parser = parser()
+    args = _once(main_parser, main_parser.parse_args(argv))
     # The command is short-lived and what it allocates lives until it exits: the
     # cyclic collector, rescanning the ledger over and over while Beancount loads it
     # and the report is computed, would cost a fifth of the run (measured at 20k

@@ -493,3 +493,56 @@ def test_a_reserve_its_invoices_do_not_explain_is_said_on_stderr_beside_csv_and_
         run("reserve", write(tmp_path, LATE), "--as-of", "2025-04-03", "--format", "csv")[0] == 0
     )
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        # Lakeshore and Pinecrest both asked: the report was Pinecrest's alone (Lakeshore's
+        # reserve of 384.00 left out), with no word that the first name was dropped.
+        (
+            ["reserve", EXAMPLE, "--factor", "Lakeshore", "--factor", "Pinecrest"],
+            "argument --factor: FCT313 given twice, as 'Lakeshore' and 'Pinecrest'",
+        ),
+        (
+            ["aging", EXAMPLE, "--as-of", "2025-02-01", "--as-of=2025-03-01"],
+            "argument --as-of: FCT313 given twice, as 2025-02-01 and 2025-03-01",
+        ),
+        (
+            ["cost", EXAMPLE, "--start", "2025-01-01", "--start", "2025-02-01"],
+            "argument --start: FCT313 given twice",
+        ),
+        (["aging", EXAMPLE, "--basis", "invoice", "--by", "due"], "argument --basis: FCT313"),
+        (["reserve", EXAMPLE, "--format", "csv", "--format", "json"], "argument --format: FCT313"),
+        (
+            ["compare", EXAMPLE, "--offer", "A", "--offer", "B"],
+            "argument --offer: FCT313 given twice, as 'A' and 'B'",
+        ),
+    ],
+)
+def test_an_option_given_twice_with_two_values_exits_2(args, shown, capsys):
+    # argparse keeps the last value in silence: a report that answers half the question.
+    with pytest.raises(SystemExit) as exit_:
+        run(*args)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert shown in err and "give it once" in err
+
+
+def test_an_option_given_twice_with_one_value_is_that_value():
+    # The same value twice (a script's default and the user's) asks one thing.
+    once = run("reserve", EXAMPLE, "--factor", "Lakeshore", "--format", "csv")
+    twice = run(
+        "reserve",
+        EXAMPLE,
+        "--factor",
+        "lakeshore",
+        "--factor",
+        "Lakeshore ",
+        "--format",
+        "csv",
+        "--format",
+        "CSV",
+    )
+    assert once == twice and once[0] == 0
+    assert "Pinecrest" not in once[1]
