@@ -546,3 +546,36 @@ def test_an_option_given_twice_with_one_value_is_that_value():
     )
     assert once == twice and once[0] == 0
     assert "Pinecrest" not in once[1]
+
+
+CROSSBORDER = str(ROOT / "example_ledger" / "crossborder" / "main.beancount")
+
+
+def test_a_report_of_one_factor_says_whose_it_is():
+    # `aging --factor harborview` on the cross-border books said "Aging as of 2025-04-01"
+    # and "CAD: ... factors hold 0.00 funded", while Copperline holds 4,000.00 CAD funded:
+    # a page printed or passed on read as every factor's. The title names the factor now,
+    # and the summary says what that factor holds (Harborview: 0.00, nothing open).
+    code, out = run("aging", CROSSBORDER, "--factor", "harborview")
+    assert code == 0
+    assert out.startswith("Aging as of 2025-04-01, by due date, Harborview only\n")
+    assert "factors hold" not in out
+    assert (
+        "CAD: receivable accounts 4,000.00, of which 4,000.00 pledged (loan model); "
+        "Harborview holds 0.00 funded and 0.00 scheduled" in out
+    )
+    # Without --factor, as before: 4,000.00 CAD and 1,900.00 USD, Copperline's.
+    code, out = run("aging", CROSSBORDER)
+    assert out.startswith("Aging as of 2025-04-01, by due date\n")
+    assert "factors hold 4,000.00 funded" in out and "factors hold 1,900.00 funded" in out
+    titles = {
+        "reserve": "Reserve as of 2025-04-01, Copperline only\n",
+        "cost": "Factoring cost to 2025-04-01, Copperline only\n",
+        "reconcile": "Reconciliation as of 2025-04-01, Copperline only\n",
+    }
+    for report, title in titles.items():
+        code, out = run(report, CROSSBORDER, "--factor", "COPPERLINE")
+        assert code == 0 and out.startswith(title), out[:80]
+        code, out = run(report, CROSSBORDER, "--factor", "COPPERLINE", "--format", "json")
+        assert json.loads(out)["factor"] == "Copperline"
+        assert json.loads(run(report, CROSSBORDER, "--format", "json")[1])["factor"] is None
