@@ -97,26 +97,50 @@ def _failed(code: str, place: str, message: str) -> tuple[int, str, str]:
     return _stop(code, place, message), "", ""
 
 
-_YEAR_MONTH_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# A date written with its year first or last, by any separator: 2025-3-1, 2025/03/31,
+# 31.03.2025, 03/31/2025.
+_NUMBERS = re.compile(r"(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})")
+
+
+def _meant(text: str) -> tuple[list[datetime.date], str]:
+    """The dates a date written another way can be (none, one, or day and month either
+    way round), and why it is none when its parts are the year, month and day of no date."""
+    parts = _NUMBERS.fullmatch(text.strip())
+    if parts is None:
+        return [], ""
+    first, middle, last = parts[1], int(parts[2]), parts[3]
+    if len(first) == 4:
+        orders = [(int(first), middle, int(last))]
+    elif len(last) == 4:
+        orders = [(int(last), int(first), middle), (int(last), middle, int(first))]
+    else:
+        return [], ""
+    dates: list[datetime.date] = []
+    why = ""
+    for year, month, day in orders:
+        try:
+            meant = datetime.date(year, month, day)
+        except ValueError as exc:
+            why = why or f" ({exc})"  # The first reading's reason: month first.
+            continue
+        if meant not in dates:
+            dates.append(meant)
+    return dates, "" if dates else why
 
 
 def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        example = "2025-03-31"
-        why = ""
-        parts = _YEAR_MONTH_DAY.fullmatch(text.strip())
-        if parts is not None:
-            # Written year first but not as YYYY-MM-DD (2025-3-1), or a day the month
-            # does not have (2025-02-30): say which, rather than only "not a date".
-            padded = f"{parts[1]}-{int(parts[2]):02d}-{int(parts[3]):02d}"
-            try:
-                datetime.date.fromisoformat(padded)
-                example = padded
-            except ValueError as exc:
-                why = f" ({exc})"
-        message = f"{text!r} is not a date{why}; write it like {example}"
+        # Written another way (2025/01/31, 31.01.2025), or a day the month does not have
+        # (2025-02-30): the date it can be, or both when day and month may be either way
+        # round (03/01/2025), or why it is none, rather than only "not a date".
+        dates, why = _meant(text)
+        if len(dates) == 2:
+            advice = f"write it {dates[0]} or {dates[1]}, whichever you mean"
+        else:
+            advice = f"write it like {dates[0] if dates else '2025-03-31'}"
+        message = f"{text!r} is not a date{why}; {advice}"
         raise argparse.ArgumentTypeError(coded("FCT312", message)) from None
 
 

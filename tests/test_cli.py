@@ -166,7 +166,20 @@ def test_a_ledger_that_does_not_load_exits_2(tmp_path, capsys):
             "'2025-02-30' is not a date (day is out of range for month); write it like 2025-03-31",
         ),
         (["aging", EXAMPLE, "--as-of", "2025-3-1"], "write it like 2025-03-01"),
-        (["aging", EXAMPLE, "--as-of", "03/01/2025"], "FCT312 '03/01/2025' is not a date; write"),
+        (
+            ["aging", EXAMPLE, "--as-of", "03/01/2025"],
+            "FCT312 '03/01/2025' is not a date; write it 2025-03-01 or 2025-01-03, "
+            "whichever you mean",
+        ),
+        # Written another way, with one date it can be: that date as it should be written
+        # (the example was 2025-03-31 whatever was written).
+        (["aging", EXAMPLE, "--as-of", "2025/01/31"], "not a date; write it like 2025-01-31"),
+        (["aging", EXAMPLE, "--as-of", "31.01.2025"], "not a date; write it like 2025-01-31"),
+        (["cost", EXAMPLE, "--start", "01/31/2025"], "not a date; write it like 2025-01-31"),
+        (
+            ["cost", EXAMPLE, "--start", "Jan 31"],
+            "'Jan 31' is not a date; write it like 2025-03-31",
+        ),
         (["reserve", EXAMPLE, "--format", "xml"], "argument --format: FCT313 invalid choice"),
         (["reserve"], "error: FCT313 the following arguments are required: LEDGER"),
         (["ledger", EXAMPLE], "argument REPORT: FCT313 invalid choice: 'ledger'"),
