@@ -97,26 +97,50 @@ def _failed(code: str, place: str, message: str) -> tuple[int, str, str]:
     return _stop(code, place, message), "", ""
 
 
-_YEAR_MONTH_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# A date written with its year first or last, by any separator: 2025-3-1, 2025/03/31,
+# 31.03.2025, 03/31/2025.
+_NUMBERS = re.compile(r"(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})")
+
+
+def _meant(text: str) -> tuple[list[datetime.date], str]:
+    """The dates a date written another way can be (none, one, or day and month either
+    way round), and why it is none when its parts are the year, month and day of no date."""
+    parts = _NUMBERS.fullmatch(text.strip())
+    if parts is None:
+        return [], ""
+    first, middle, last = parts[1], int(parts[2]), parts[3]
+    if len(first) == 4:
+        orders = [(int(first), middle, int(last))]
+    elif len(last) == 4:
+        orders = [(int(last), int(first), middle), (int(last), middle, int(first))]
+    else:
+        return [], ""
+    dates: list[datetime.date] = []
+    why = ""
+    for year, month, day in orders:
+        try:
+            meant = datetime.date(year, month, day)
+        except ValueError as exc:
+            why = why or f" ({exc})"  # The first reading's reason: month first.
+            continue
+        if meant not in dates:
+            dates.append(meant)
+    return dates, "" if dates else why
 
 
 def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        example = "2025-03-31"
-        why = ""
-        parts = _YEAR_MONTH_DAY.fullmatch(text.strip())
-        if parts is not None:
-            # Written year first but not as YYYY-MM-DD (2025-3-1), or a day the month
-            # does not have (2025-02-30): say which, rather than only "not a date".
-            padded = f"{parts[1]}-{int(parts[2]):02d}-{int(parts[3]):02d}"
-            try:
-                datetime.date.fromisoformat(padded)
-                example = padded
-            except ValueError as exc:
-                why = f" ({exc})"
-        message = f"{text!r} is not a date{why}; write it like {example}"
+        # Written another way (2025/01/31, 31.01.2025), or a day the month does not have
+        # (2025-02-30): the date it can be, or both when day and month may be either way
+        # round (03/01/2025), or why it is none, rather than only "not a date".
+        dates, why = _meant(text)
+        if len(dates) == 2:
+            advice = f"write it {dates[0]} or {dates[1]}, whichever you mean"
+        else:
+            advice = f"write it like {dates[0] if dates else '2025-03-31'}"
+        message = f"{text!r} is not a date{why}; {advice}"
         raise argparse.ArgumentTypeError(coded("FCT312", message)) from None
 
 
@@ -143,17 +167,18 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("ledger", metavar="LEDGER", help="the ledger's main file")
         command.add_argument(
             "--as-of",
+            action="append",
             type=_date,
             metavar="DATE",
             help="the report's date (default: the plugin's as-of, else the last entry's date)",
         )
-        command.add_argument("--factor", metavar="NAME", help="one factor only")
+        command.add_argument("--factor", action="append", metavar="NAME", help="one factor only")
         command.add_argument(
             "--format",
+            action="append",
             # In any case and with stray spaces (`--format CSV`): the choice is plain.
             type=lambda text: text.strip().lower(),
             choices=FORMATS,
-            default="text",
             help="text (default): aligned tables; csv: UTF-8, one row per line, for "
             "spreadsheets; json: the whole report, UTF-8",
         )
@@ -171,18 +196,61 @@ def parser() -> argparse.ArgumentParser:
                 "--basis",
                 "--by",
                 dest="by",
+                action="append",
                 choices=(BASIS_INVOICE, BASIS_DUE),
-                default=BASIS_DUE,
                 help="age from the due date (default: the invoice's due:, else its date "
                 "+ 30 days) or from the invoice date",
             )
         if name in ("cost", "compare"):
             command.add_argument(
-                "--start", type=_date, metavar="DATE", help="count from this date on"
+                "--start",
+                action="append",
+                type=_date,
+                metavar="DATE",
+                help="count from this date on",
             )
         if name == "compare":
-            command.add_argument("--offer", metavar="NAME", help="one offer only")
+            command.add_argument("--offer", action="append", metavar="NAME", help="one offer only")
     return main
+
+
+# The options that take one value (each gathered as a list: see `_once`), their default,
+# and whether two spellings of one value are the same (a factor's name, in any case).
+_SINGLE = {
+    "as_of": ("--as-of", None, False),
+    "factor": ("--factor", None, True),
+    "format": ("--format", "text", False),
+    "by": ("--basis", BASIS_DUE, False),
+    "start": ("--start", None, False),
+    "offer": ("--offer", None, True),
+}
+
+
+def _once(command_line: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    """Each option of one value given once, or twice with the same value: its value.
+
+    argparse keeps the last of two in silence (``--factor A --factor B`` was B's report
+    alone, with no word that A was dropped): two different values are FCT313.
+    """
+    for dest, (option, default, any_case) in _SINGLE.items():
+        if not hasattr(args, dest):
+            continue  # An option this report does not take.
+        given = getattr(args, dest)
+        if given is None:
+            setattr(args, dest, default)
+            continue
+        seen: dict[Any, Any] = {}
+        for value in given:
+            seen.setdefault(value.strip().lower() if any_case else value, value)
+        if len(seen) > 1:
+            first, second = [repr(v) if isinstance(v, str) else str(v) for v in seen.values()][:2]
+            message = (
+                f"given twice, as {first} and {second}: give it once (the report answers "
+                "for one value; run it once per value)"
+            )
+            command_line.error(f"argument {option}: {coded('FCT313', message)}")
+        setattr(args, dest, given[0])
+    return args
 
 
 def _refused(path: str, errors: list[Any], options_map: dict[str, Any]) -> bool:
@@ -308,7 +376,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # default) into the report on stdout.
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the run
     out = out or sys.stdout
-    args = parser().parse_args(argv)
+    main_parser = parser()
+    args = _once(main_parser, main_parser.parse_args(argv))
     # The command is short-lived and what it allocates lives until it exits: the
     # cyclic collector, rescanning the ledger over and over while Beancount loads it
     # and the report is computed, would cost a fifth of the run (measured at 20k

@@ -166,7 +166,20 @@ def test_a_ledger_that_does_not_load_exits_2(tmp_path, capsys):
             "'2025-02-30' is not a date (day is out of range for month); write it like 2025-03-31",
         ),
         (["aging", EXAMPLE, "--as-of", "2025-3-1"], "write it like 2025-03-01"),
-        (["aging", EXAMPLE, "--as-of", "03/01/2025"], "FCT312 '03/01/2025' is not a date; write"),
+        (
+            ["aging", EXAMPLE, "--as-of", "03/01/2025"],
+            "FCT312 '03/01/2025' is not a date; write it 2025-03-01 or 2025-01-03, "
+            "whichever you mean",
+        ),
+        # Written another way, with one date it can be: that date as it should be written
+        # (the example was 2025-03-31 whatever was written).
+        (["aging", EXAMPLE, "--as-of", "2025/01/31"], "not a date; write it like 2025-01-31"),
+        (["aging", EXAMPLE, "--as-of", "31.01.2025"], "not a date; write it like 2025-01-31"),
+        (["cost", EXAMPLE, "--start", "01/31/2025"], "not a date; write it like 2025-01-31"),
+        (
+            ["cost", EXAMPLE, "--start", "Jan 31"],
+            "'Jan 31' is not a date; write it like 2025-03-31",
+        ),
         (["reserve", EXAMPLE, "--format", "xml"], "argument --format: FCT313 invalid choice"),
         (["reserve"], "error: FCT313 the following arguments are required: LEDGER"),
         (["ledger", EXAMPLE], "argument REPORT: FCT313 invalid choice: 'ledger'"),
@@ -493,3 +506,89 @@ def test_a_reserve_its_invoices_do_not_explain_is_said_on_stderr_beside_csv_and_
         run("reserve", write(tmp_path, LATE), "--as-of", "2025-04-03", "--format", "csv")[0] == 0
     )
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        # Lakeshore and Pinecrest both asked: the report was Pinecrest's alone (Lakeshore's
+        # reserve of 384.00 left out), with no word that the first name was dropped.
+        (
+            ["reserve", EXAMPLE, "--factor", "Lakeshore", "--factor", "Pinecrest"],
+            "argument --factor: FCT313 given twice, as 'Lakeshore' and 'Pinecrest'",
+        ),
+        (
+            ["aging", EXAMPLE, "--as-of", "2025-02-01", "--as-of=2025-03-01"],
+            "argument --as-of: FCT313 given twice, as 2025-02-01 and 2025-03-01",
+        ),
+        (
+            ["cost", EXAMPLE, "--start", "2025-01-01", "--start", "2025-02-01"],
+            "argument --start: FCT313 given twice",
+        ),
+        (["aging", EXAMPLE, "--basis", "invoice", "--by", "due"], "argument --basis: FCT313"),
+        (["reserve", EXAMPLE, "--format", "csv", "--format", "json"], "argument --format: FCT313"),
+        (
+            ["compare", EXAMPLE, "--offer", "A", "--offer", "B"],
+            "argument --offer: FCT313 given twice, as 'A' and 'B'",
+        ),
+    ],
+)
+def test_an_option_given_twice_with_two_values_exits_2(args, shown, capsys):
+    # argparse keeps the last value in silence: a report that answers half the question.
+    with pytest.raises(SystemExit) as exit_:
+        run(*args)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert shown in err and "give it once" in err
+
+
+def test_an_option_given_twice_with_one_value_is_that_value():
+    # The same value twice (a script's default and the user's) asks one thing.
+    once = run("reserve", EXAMPLE, "--factor", "Lakeshore", "--format", "csv")
+    twice = run(
+        "reserve",
+        EXAMPLE,
+        "--factor",
+        "lakeshore",
+        "--factor",
+        "Lakeshore ",
+        "--format",
+        "csv",
+        "--format",
+        "CSV",
+    )
+    assert once == twice and once[0] == 0
+    assert "Pinecrest" not in once[1]
+
+
+CROSSBORDER = str(ROOT / "example_ledger" / "crossborder" / "main.beancount")
+
+
+def test_a_report_of_one_factor_says_whose_it_is():
+    # `aging --factor harborview` on the cross-border books said "Aging as of 2025-04-01"
+    # and "CAD: ... factors hold 0.00 funded", while Copperline holds 4,000.00 CAD funded:
+    # a page printed or passed on read as every factor's. The title names the factor now,
+    # and the summary says what that factor holds (Harborview: 0.00, nothing open).
+    code, out = run("aging", CROSSBORDER, "--factor", "harborview")
+    assert code == 0
+    assert out.startswith("Aging as of 2025-04-01, by due date, Harborview only\n")
+    assert "factors hold" not in out
+    assert (
+        "CAD: receivable accounts 4,000.00, of which 4,000.00 pledged (loan model); "
+        "Harborview holds 0.00 funded and 0.00 scheduled" in out
+    )
+    # Without --factor, as before: 4,000.00 CAD and 1,900.00 USD, Copperline's.
+    code, out = run("aging", CROSSBORDER)
+    assert out.startswith("Aging as of 2025-04-01, by due date\n")
+    assert "factors hold 4,000.00 funded" in out and "factors hold 1,900.00 funded" in out
+    titles = {
+        "reserve": "Reserve as of 2025-04-01, Copperline only\n",
+        "cost": "Factoring cost to 2025-04-01, Copperline only\n",
+        "reconcile": "Reconciliation as of 2025-04-01, Copperline only\n",
+    }
+    for report, title in titles.items():
+        code, out = run(report, CROSSBORDER, "--factor", "COPPERLINE")
+        assert code == 0 and out.startswith(title), out[:80]
+        code, out = run(report, CROSSBORDER, "--factor", "COPPERLINE", "--format", "json")
+        assert json.loads(out)["factor"] == "Copperline"
+        assert json.loads(run(report, CROSSBORDER, "--format", "json")[1])["factor"] is None

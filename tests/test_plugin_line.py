@@ -133,3 +133,26 @@ def test_a_plugin_that_failed_on_the_ledger_lists_its_error(tmp_path, capsys, mo
     err = refusal(capsys, write_split(tmp_path, "both"))
     assert "FCT314 the ledger has 1 error" in err
     assert "FCT100 The factoring plugin failed on this ledger" in err
+
+
+@pytest.mark.parametrize("where", ["same folder", "parent folder"])
+def test_an_included_file_given_as_the_ledger_names_the_main_file(tmp_path, capsys, where):
+    # `bean-factoring reserve factoring.beancount`, the file main.beancount includes: the
+    # advice was to add the plugin line to factoring.beancount, which Beancount would skip
+    # once the main file is loaded. It names the file that includes it and runs the plugin.
+    folder = tmp_path / "books"
+    folder.mkdir()
+    main = write_split(tmp_path if where == "parent folder" else folder, "after-include")
+    part = main.with_name("factoring.beancount")
+    if where == "parent folder":
+        part = part.rename(folder / "factoring.beancount")
+        main.write_text(
+            main.read_text("utf-8").replace('"factoring.beancount"', '"books/*.beancount"'),
+            "utf-8",
+        )
+    assert run("reserve", str(main))[0] == 0  # The main file reports.
+    err = refusal(capsys, part)
+    assert "FCT315 the factoring plugin did not run" in err
+    shown = "../main.beancount" if where == "parent folder" else "main.beancount"
+    assert f"factoring.beancount is included by {shown}, which runs the plugin: " in err
+    assert "give that file, the ledger's main file, instead, or pass --ignore-errors" in err

@@ -24,6 +24,7 @@ without agreements gives empty reports.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import gc
 from collections.abc import Callable, Iterator
@@ -47,6 +48,7 @@ from beancount_factoring.reports.reconcile import reconcile_report
 from beancount_factoring.reports.reserve import reserve_report
 
 T = TypeVar("T")
+R = TypeVar("R", ReserveReport, AgingReport, CostReport, ReconcileReport)
 # Reports kept per ReportBook, by report and arguments (they are immutable).
 MEMO_SIZE = 64
 
@@ -124,6 +126,12 @@ class ReportBook:
             raise UnknownFactor(factor, list(self.factors))
         return key
 
+    def _of(self, key: str | None, report: R) -> R:
+        """The report, naming the factor it was asked for (its title says whose it is)."""
+        if key is None:
+            return report
+        return dataclasses.replace(report, factor=self.facts.display(key))
+
     def _as_of(self, as_of: datetime.date | None) -> datetime.date:
         if as_of is not None:
             return as_of
@@ -134,7 +142,9 @@ class ReportBook:
     ) -> ReserveReport:
         """Reserve held per factor and currency, per invoice, and its history, as of a date."""
         day, key = self._as_of(as_of), self.factor_key(factor)
-        return self._cached(("reserve", day, key), lambda: reserve_report(self.facts, day, key))
+        return self._cached(
+            ("reserve", day, key), lambda: self._of(key, reserve_report(self.facts, day, key))
+        )
 
     def aging(
         self,
@@ -149,7 +159,8 @@ class ReportBook:
         """
         day, key = self._as_of(as_of), self.factor_key(factor)
         return self._cached(
-            ("aging", day, key, basis), lambda: aging_report(self.facts, day, key, basis)
+            ("aging", day, key, basis),
+            lambda: self._of(key, aging_report(self.facts, day, key, basis)),
         )
 
     def cost(
@@ -161,7 +172,8 @@ class ReportBook:
         """Fees, days to pay and annual rates for the period ``start`` to ``as_of``."""
         day, key = self._as_of(as_of), self.factor_key(factor)
         return self._cached(
-            ("cost", day, key, start), lambda: cost_report(self.facts, day, key, start)
+            ("cost", day, key, start),
+            lambda: self._of(key, cost_report(self.facts, day, key, start)),
         )
 
     def compare(
@@ -191,7 +203,8 @@ class ReportBook:
         """Open items of each clearing account, unallocated lumps, disagreements."""
         day, key = self._as_of(as_of), self.factor_key(factor)
         return self._cached(
-            ("reconcile", day, key), lambda: reconcile_report(self.facts, day, key)
+            ("reconcile", day, key),
+            lambda: self._of(key, reconcile_report(self.facts, day, key)),
         )
 
 

@@ -175,6 +175,8 @@ class ReserveReport:
 
     as_of: datetime.date
     factors: tuple[FactorReserve, ...]
+    # The factor asked for (``--factor``), as its agreement writes it; None: every factor.
+    factor: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,6 +297,8 @@ class AgingReport:
     factored: tuple[AgingRow, ...]
     invoices: tuple[AgingInvoice, ...]
     totals: tuple[AgingTotals, ...]
+    # The factor asked for: the factored rows and totals are its alone; None: every factor.
+    factor: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -493,6 +497,8 @@ class CostReport:
     days_to_pay: tuple[DaysToPay, ...]
     deductions: tuple[Deductions, ...] = ()
     by_invoice: tuple[InvoiceCost, ...] = ()
+    # The factor asked for, as its agreement writes it; None: every factor.
+    factor: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -634,6 +640,8 @@ class ReconcileReport:
     accounts: tuple[ClearingAccount, ...]
     disagreements: tuple[Disagreement, ...]
     problems: tuple[str, ...] = field(default=())
+    # The factor asked for, as its agreement writes it; None: every factor.
+    factor: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -17,6 +17,7 @@ the line is.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from dataclasses import dataclass
@@ -77,11 +78,74 @@ def plugin_not_run(options_map: dict[str, Any]) -> NotRun | None:
             f"write {_WRITE}"
         )
         return NotRun(message, main, lineno)
+    including = _including(main) if main else None
+    if including is not None:
+        # The file given is a part of the ledger (`bean-factoring reserve 2025.beancount`):
+        # a plugin line added to it would be skipped once the main file is loaded.
+        message = _NOT_RUN + (
+            f"{os.path.basename(main)} is included by {os.path.relpath(including, folder)}, "
+            "which runs the plugin: give that file, the ledger's main file, instead"
+        )
+        return NotRun(message, main, 1)
     message = _NOT_RUN + (
         f"add the line {_WRITE} to the main file, {_shown(main, folder)} "
         "(Beancount ignores it in an included file)"
     )
     return NotRun(message, main, 1)
+
+
+# Where a file that includes the one given is looked for: its folder and the folders
+# above it, up to this many, reading at most so many ledger files (by their ending).
+FOLDERS_UP = 3
+FILES_READ = 200
+LEDGER_ENDINGS = (".beancount", ".bean", ".ledger")
+_INCLUDE_LINE = re.compile(r'^include[ \t]+"([^"\n]*)"', re.MULTILINE)
+
+
+def _including(ledger: str) -> str | None:
+    """A ledger file near ``ledger`` that runs the plugin and includes ``ledger``, or None."""
+    target = os.path.realpath(ledger)
+    folder = os.path.dirname(target)
+    budget = FILES_READ
+    for _ in range(FOLDERS_UP):
+        for path in _ledger_files(folder, target):
+            budget -= 1
+            if budget < 0:
+                return None
+            if _includes(path, target):
+                return path
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return None
+
+
+def _ledger_files(folder: str, skipped: str) -> list[str]:
+    """The ledger files of a folder (by their ending), but ``skipped``, sorted."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    paths = [os.path.join(folder, name) for name in names if name.endswith(LEDGER_ENDINGS)]
+    return [path for path in paths if path != skipped and os.path.isfile(path)]
+
+
+def _includes(path: str, target: str) -> bool:
+    """Whether the file names the plugin and one of its ``include`` lines matches ``target``."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    if not any(match[1] == PLUGIN for match in _PLUGIN_LINE.finditer(text)):
+        return False
+    folder = os.path.dirname(path)
+    for match in _INCLUDE_LINE.finditer(text):
+        pattern = os.path.join(folder, os.path.expanduser(match[1]))
+        if any(os.path.realpath(found) == target for found in glob.glob(pattern, recursive=True)):
+            return True
+    return False
 
 
 def _plugin_lines(main: str, files: Any) -> list[tuple[str, int, str]]:

@@ -26,8 +26,13 @@ def _m(value: Decimal | None) -> str:
     return money(value, separators=True)
 
 
+def _only(factor: str | None) -> str:
+    """What a title adds for a report of one factor (``--factor``)."""
+    return f", {factor} only" if factor else ""
+
+
 def reserve_text(report: ReserveReport) -> list[str]:
-    out = [f"Reserve as of {report.as_of}", ""]
+    out = [shown(f"Reserve as of {report.as_of}{_only(report.factor)}"), ""]
     if not report.factors:
         return [*out, "No factor holds a reserve."]
     for factor in report.factors:
@@ -99,12 +104,14 @@ def _paid_to_us(amount: Decimal) -> str:
 
 def aging_text(report: AgingReport) -> list[str]:
     basis = "due date" if report.basis == "due" else "invoice date"
-    out = [f"Aging as of {report.as_of}, by {basis}", ""]
+    out = [shown(f"Aging as of {report.as_of}, by {basis}{_only(report.factor)}"), ""]
+    # With --factor, the factored figures are that factor's alone: said so.
+    holders = f"{report.factor} holds" if report.factor else "factors hold"
     for title, rows_, factored in (
         ("Receivables we hold", report.unfactored, False),
-        ("Invoices the factors hold", report.factored, True),
+        (f"Invoices {'' if report.factor else 'the '}{holders}", report.factored, True),
     ):
-        out.append(title)
+        out.append(shown(title))
         headers = ["Customer", *(["Factor"] if factored else []), "Cur", *BUCKETS, "Total"]
         rows = [
             [
@@ -134,7 +141,7 @@ def aging_text(report: AgingReport) -> list[str]:
         pledged = f", of which {_m(total.pledged)} pledged (loan model)" if total.pledged else ""
         out.append(
             f"{total.currency}: receivable accounts {_m(total.receivable_balance)}{pledged}; "
-            f"factors hold {_m(total.factor_outstanding)} funded and {_m(total.scheduled)} "
+            f"{shown(holders)} {_m(total.factor_outstanding)} funded and {_m(total.scheduled)} "
             f"scheduled{_paid_to_us(total.paid_to_us)}"
         )
     out.extend(["", "Invoices"])
@@ -179,14 +186,14 @@ def aging_text(report: AgingReport) -> list[str]:
 
 def cost_text(report: CostReport) -> list[str]:
     since = f"from {report.start} " if report.start else ""
-    out = [f"Factoring cost {since}to {report.as_of}", ""]
+    out = [shown(f"Factoring cost {since}to {report.as_of}{_only(report.factor)}"), ""]
     # Only the kinds of fee charged at all, as in Fava; the CSV and JSON keep every kind.
     every = report.by_factor + report.by_customer + report.by_month
-    shown = [k for k in FEE_KINDS if k == "discount" or any(getattr(x.fees, k) for x in every)]
+    kinds = [k for k in FEE_KINDS if k == "discount" or any(getattr(x.fees, k) for x in every)]
     # The VAT on the fees, when there is any: deductible, so in neither the fees nor the rate.
     vat = any(line.vat for line in every)
-    out.extend(_cost_tables(report, shown, vat))
-    out.extend(["By month", _month_costs(report, shown, vat), ""])
+    out.extend(_cost_tables(report, kinds, vat))
+    out.extend(["By month", _month_costs(report, kinds, vat), ""])
     if vat:
         out.extend(
             [
@@ -338,7 +345,7 @@ def _awaiting(item: OpenItem) -> str:
 
 
 def reconcile_text(report: ReconcileReport) -> list[str]:
-    out = [f"Reconciliation as of {report.as_of}", ""]
+    out = [shown(f"Reconciliation as of {report.as_of}{_only(report.factor)}"), ""]
     if not report.accounts:
         out.extend(["No clearing account has anything open.", ""])
     for account in report.accounts:
