@@ -49,11 +49,11 @@ from decimal import Decimal
 from beancount.core.amount import Amount
 
 from beancount_factoring.ledger import spelling
-from beancount_factoring.ledger.book import SOURCE_KEYS, Event
+from beancount_factoring.ledger.book import AMOUNT_DIGITS, SOURCE_KEYS, Event
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import LOSS_REASONS, InvoiceState
 from beancount_factoring.terms import postings as P
-from beancount_factoring.terms.fees import HALF_CENT
+from beancount_factoring.terms.fees import HALF_CENT, not_whole, whole_units
 
 ZERO = Decimal(0)
 RECOVERY = "additional-payment"
@@ -240,6 +240,8 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
             f"paid: {meta['paid']!r} is text in quotes, not an amount; write it without "
             f"quotes, like paid: 1850.00 {states[0].currency}"
         )
+    elif (fraction := _fraction_paid(meta.get("paid"), states[0].currency)) is not None:
+        problem = fraction
     elif event.amount is not None and (
         event.amount < 0 or event.currency not in (None, states[0].currency)
     ):
@@ -295,6 +297,25 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
         settler.error("FCT134", problem, event)
         return False
     return True
+
+
+def _fraction_paid(paid: object, currency: str) -> str | None:
+    """What is wrong with a ``paid:`` in fractions of a cent (``paid: 970.004 USD``, or
+    arithmetic that does not come out even, ``(2910.01 / 3) USD``): booked as written,
+    the short pay and the reserve left would hold the fraction, which no factor pays."""
+    number = paid.number if isinstance(paid, Amount) else paid
+    if paid_currency := (paid.currency if isinstance(paid, Amount) else None):
+        currency = paid_currency
+    if not isinstance(number, Decimal) or not number.is_finite() or number < 0:
+        return None
+    if number.adjusted() >= AMOUNT_DIGITS or whole_units(number, currency):
+        # (One too large to book has its own error.)
+        return None
+    return (
+        f"paid: {number} {currency} is not in whole {not_whole(number, currency)}: a "
+        "customer pays whole cents; correct it to what the factor's report says (written "
+        "as arithmetic, work the sum out to the cent). Nothing of this event is booked"
+    )
 
 
 def _other_amount(meta: dict[str, object], currency: str) -> str | None:

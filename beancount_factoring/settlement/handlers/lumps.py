@@ -28,7 +28,13 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
-from beancount_factoring.ledger.book import Event, schedule_link, split_by_plugin, units_of
+from beancount_factoring.ledger.book import (
+    AMOUNT_DIGITS,
+    Event,
+    schedule_link,
+    split_by_plugin,
+    units_of,
+)
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, month_of, rewritten
 from beancount_factoring.settlement.handlers import wires
@@ -45,7 +51,7 @@ from beancount_factoring.settlement.owed import Charge, ScheduleOwed
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import RAILS, Agreement
-from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS
+from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS, not_whole, whole_units
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
@@ -1026,11 +1032,14 @@ def write_deposit(
             # (On the leg's own account: an earlier terms' clearing account, maybe.)
             sums.add(leg.account, actual, currency, "conversion")
         diff = actual - deposit.cash
-        if diff and abs(diff) < HALF_CENT and leg is not None and _interpolated(leg):
+        priced = any(posting.price is not None for posting in entry.postings)
+        if diff and abs(diff) < HALF_CENT and priced and leg is not None and _interpolated(leg):
             # Beancount filled the leg in from a converted bank amount (616.00 USD @@
             # 880.00 CAD gives -880.0000000000000000000000003 CAD): less than half a
             # cent is the price's arithmetic, not money (found by a review).
             actual, diff = deposit.cash, ZERO
+        # (Cash in fractions of a cent is said once, for what it is: not as a difference.)
+        said = not priced and _fraction_of_cent(settler, event, actual, currency)
         if abs(diff) > settler.tolerance:
             # Left open on the clearing account until the factor corrects it.
             sums.add(agreement.clearing, -diff, currency, "difference")
@@ -1042,7 +1051,10 @@ def write_deposit(
             )
             expected = deposit.cash
             hint = _unpaid_item(event, deposit.items(), diff, currency)
-            _report(settler, event, agreement, terms, (expected, actual), figures, currency, hint)
+            if not said:
+                _report(
+                    settler, event, agreement, terms, (expected, actual), figures, currency, hint
+                )
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
             sums.add(agreement.fees, -diff, currency, "rounding")
@@ -1055,6 +1067,24 @@ def write_deposit(
         settler.compare(event, deposit.legs(), entry.postings, "FCT120", agreement)
         settler.result.replaced[event.index] = rewritten(entry, entry.links | links)
         settler.note_accounts(sums.firsts(), event.date, agreement)
+    return True
+
+
+def _fraction_of_cent(settler: Settler, event: Event, actual: Decimal, currency: str) -> bool:
+    """FCT134 on a deposit whose cash is in fractions of a cent (``930.004 USD``, or
+    arithmetic that does not come out even, ``(2790.01 / 3) USD``): no bank moves them,
+    and within the tolerance the fraction was dropped from the split in silence (the
+    entry balanced within Beancount's tolerance only). True if said. (Not asked of a
+    deposit converted at a price, whose leg holds the price's arithmetic.)"""
+    if actual.adjusted() >= AMOUNT_DIGITS or whole_units(actual, currency):
+        return False  # (one too large to book has its own error)
+    settler.error(
+        "FCT134",
+        f"This deposit's cash {actual} {currency} is not in whole "
+        f"{not_whole(actual, currency)}: a bank moves whole cents; write the amount on the "
+        "bank statement (written as arithmetic, work the sum out to the cent)",
+        event,
+    )
     return True
 
 
