@@ -322,14 +322,25 @@ def _compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).casefold()
 
 
+# How many letters and digits make an account number that no amount or date holds.
+LONG_NUMBER = 9
+
+
 @functools.lru_cache(maxsize=64)
 def _number_pattern(number: str) -> re.Pattern[str]:
     """How an account number is looked for in a text without its spaces: its runs of
     letters and digits in order, each as written, with or without punctuation between
     them (`06702-1001234` finds `06702 1001234` and `067021001234`). Not punctuation
-    within a run: `1,344.17` (a balance) and `2025-04-17` (a date) hold no 4417 or 0417."""
+    within a run: `1,344.17` (a balance) and `2025-04-17` (a date) hold no 4417 or 0417;
+    but a long number (``LONG_NUMBER``) is found with dashes or slashes anywhere."""
     runs = re.findall(r"[^\W_]+", number.casefold())
-    return re.compile(r"[\W_]*".join(map(re.escape, runs)) if runs else r"(?!)")
+    if len("".join(runs)) >= LONG_NUMBER:
+        # A whole account number (no amount's or date's digits): written as one run, found
+        # with a file's dashes or slashes too (`067021001234` as `06702-1001234`).
+        runs = ["[-_/]*".join(map(re.escape, "".join(runs)))]
+    else:
+        runs = [re.escape(run) for run in runs]
+    return re.compile(r"[\W_]*".join(runs) if runs else r"(?!)")
 
 
 def shows_number(number: str, text: str) -> bool:

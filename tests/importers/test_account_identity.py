@@ -393,3 +393,20 @@ def test_an_amount_or_a_date_above_the_header_is_no_account_number(tmp_path: Pat
     result = run([savings], "extract", str(downloads))
     assert result.exit_code == 0, result.output
     assert "Assets:Bank:Savings 3.25 USD" in flat(result.stdout)
+
+
+def test_an_account_number_is_found_however_its_parts_are_separated() -> None:
+    from beancount_factoring.importers.table import shows_number
+
+    for number, text in [
+        ("06702-1001234", "06702 1001234"),
+        ("06702 1001234", "06702-1001234"),
+        ("067021001234", "06702-1001234"),  # a long number, written whole
+        ("1001234", "Account 06702-1001234"),
+        ("DE89 3704 0044 0532 0130 00", "DE89370400440532013000"),
+        ("4417", "Bank4417_Activity_20250404.csv"),
+        ("8812", "Savings ...8812"),
+    ]:
+        assert shows_number(number, text), (number, text)
+    for number, text in [("4417", '"$1,344.17"'), ("0417", "2025-04-17"), ("0404", "04/04/2025")]:
+        assert not shows_number(number, text), (number, text)
