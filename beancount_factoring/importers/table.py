@@ -22,6 +22,7 @@ says what is wrong with it): `read_header()` and `mentions()` read only its star
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
@@ -321,17 +322,42 @@ def _compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).casefold()
 
 
+# How many letters and digits make an account number that no amount or date holds.
+LONG_NUMBER = 9
+
+
+@functools.lru_cache(maxsize=64)
+def _number_pattern(number: str) -> re.Pattern[str]:
+    """How an account number is looked for in a text without its spaces: its runs of
+    letters and digits in order, each as written, with or without punctuation between
+    them (`06702-1001234` finds `06702 1001234` and `067021001234`). Not punctuation
+    within a run: `1,344.17` (a balance) and `2025-04-17` (a date) hold no 4417 or 0417;
+    but a long number (``LONG_NUMBER``) is found with dashes or slashes anywhere."""
+    runs = re.findall(r"[^\W_]+", number.casefold())
+    if len("".join(runs)) >= LONG_NUMBER:
+        # A whole account number (no amount's or date's digits): written as one run, found
+        # with a file's dashes or slashes too (`067021001234` as `06702-1001234`).
+        runs = ["[-_/]*".join(map(re.escape, "".join(runs)))]
+    else:
+        runs = [re.escape(run) for run in runs]
+    return re.compile(r"[\W_]*".join(runs) if runs else r"(?!)")
+
+
+def shows_number(number: str, text: str) -> bool:
+    """True if ``text`` shows the account ``number`` (spaces and case aside)."""
+    return bool(_number_pattern(number).search(re.sub(r"\s+", "", text).casefold()))
+
+
 def mentions(path: str, text: str, encoding: str) -> bool:
     """True if `text` (an account number, say) is in the file's name or first lines.
 
-    Spaces and punctuation are ignored on both sides, so "DE89 3704 0044" finds
-    "DE8937040044".
+    Spaces are ignored on both sides, so "DE89 3704 0044" finds "DE8937040044", and
+    so is punctuation between the parts of a number written with it (`shows_number`).
     """
-    wanted = _compact(text)
-    if wanted in _compact(os.path.basename(path)):
+    if shows_number(text, os.path.basename(path)):
         return True
     try:
-        return wanted in _compact(head_text(path, wide_encoding(path, encoding)))
+        return shows_number(text, head_text(path, wide_encoding(path, encoding)))
     except (OSError, LookupError):
         return False
 
@@ -370,15 +396,14 @@ def shows_account(
     "TRANSFER FROM CHK ...4417" is no statement of account 4417."""
     if header is None:  # no header to place the lines by: the name, or the first lines
         return mentions(path, number, layout.encoding)
-    wanted = _compact(number)
-    if wanted in _compact(os.path.basename(path)):
+    if shows_number(number, os.path.basename(path)):
         return True
     encoding = wide_encoding(path, layout.encoding)
     try:
         title = head_text(path, encoding).splitlines()[: header.line]  # and the header
     except (OSError, LookupError):
         return False
-    if wanted in _compact("".join(title)):
+    if shows_number(number, "\n".join(title)):
         return True
     positions = account_positions(header, configured)
     if not positions:
@@ -387,7 +412,7 @@ def shows_account(
         rows = text_rows(path, replace(layout, encoding=encoding), head=True)
         try:
             return any(
-                wanted in _compact(cells[position])
+                shows_number(number, cells[position])
                 for line, cells in rows
                 if line > header.line
                 for position in positions
@@ -440,7 +465,7 @@ class AccountLines:
     def _check(self, table: Table, line: int, position: int, shown: str) -> None:
         name = table.header.names[position]
         if self.number is not None and _numbered(shown):
-            if _compact(self.number) not in _compact(shown):
+            if not shows_number(self.number, shown):
                 message = (
                     f"the line is of the account {shown!r}, not of {self.number!r}, the "
                     "importer's account_number: download each account's lines on their "

@@ -233,7 +233,17 @@ def _our_lines(
             lines.append(_line(facts, number, None, OPEN, amount, as_of, basis, account=account))
             continue
         state = CHARGED_BACK if snap is not None and snap.charged_back_on else OPEN
-        lines.append(_line(facts, number, None, state, amount, as_of, basis, account=account))
+        spread = [(name, part) for name, part in holders.get(number, {}).items() if part]
+        if len(spread) < 2:
+            lines.append(_line(facts, number, None, state, amount, as_of, basis, account=account))
+            continue
+        # On two accounts (a chargeback moved its face to the recourse receivable, its
+        # debit memo stays on the customer's): a line on each, at what it holds, so that
+        # each account's lines add up to its balance.
+        lines.extend(
+            _line(facts, number, None, state, part, as_of, basis, account=name)
+            for name, part in spread
+        )
     return lines, pledged
 
 

@@ -301,7 +301,13 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
 class _SharedReserves:
     """Whose each posting is on a reserve account factors share: the factor that held the
     invoice it names on its day, else the one its entry tells (``ToldOwner``), else
-    None. On an account of one factor's, every posting is that factor's."""
+    None. On an account of one factor's, every posting is that factor's.
+
+    A buyout's reserve postings hold both factors' parts: the old factor's reserve of the
+    invoices moved goes out (what it held the day before), the new factor's comes in;
+    under ``detail: "item"`` both are one posting naming no invoice (Lakeshore's -150.00
+    and Pinecrest's +60.00 as -90.00). The old factor's part is what it held of them, the
+    rest the new one's, so that each factor's line ties to its part of the account."""
 
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
@@ -311,6 +317,12 @@ class _SharedReserves:
         self.sharers = {name: keys for name, keys in sharers.items() if len(keys) > 1}
         self.told = ToldOwner(facts, self.sharers)
         self.found: dict[int, str | None] = {}
+        self.buyouts = {e.index: e for e in facts.book.events if e.kind == "buyout"}
+        # Per buyout posting (by id), its parts: [(factor, amount)].
+        self.parts: dict[int, list[tuple[str | None, Decimal]]] = {}
+        # Per buyout, account and invoice named (None: every one it moved), the old
+        # factor's reserve left to give its postings, and that factor.
+        self.left: dict[tuple[int, str, str | None], tuple[str | None, list[Decimal]]] = {}
 
     def owner(self, line: Line, key: str) -> str | None:
         """The factor whose posting ``line`` is (``key``, on an account it alone has)."""
@@ -325,9 +337,67 @@ class _SharedReserves:
                 self.found[found] = self.told.owner(line)
         return self.found[found]
 
-    def keeper(self, key: str | None) -> Callable[[Line], bool]:
-        """Whether a posting is the factor ``key``'s (None: no factor's)."""
-        return lambda line: self.owner(line, "") == key if line.account in self.sharers else True
+    def share(self, line: Line, key: str | None) -> Decimal | None:
+        """What of the posting ``line`` is the factor ``key``'s (None: no factor's); None
+        if none of it."""
+        if line.account not in self.sharers:
+            return line.number
+        if line.index in self.buyouts and line.part == "buyout":
+            parts = self._at_buyout(line)
+            if parts is not None:
+                mine = [amount for owner, amount in parts if owner == key]
+                return sum(mine, ZERO) if mine else None
+        return line.number if self.owner(line, "") == key else None
+
+    def keeper(self, key: str | None) -> Callable[[Line], Decimal | None]:
+        """What of a posting is the factor ``key``'s (None: no factor's)."""
+        return lambda line: self.share(line, key)
+
+    def _at_buyout(self, line: Line) -> list[tuple[str | None, Decimal]] | None:
+        """A buyout's reserve posting on a shared account: the old factor's part (what it
+        held of the invoices it names, or of all it moved) and the new one's rest."""
+        found = self.parts.get(id(line))
+        if found is not None:
+            return found
+        key = (line.index, line.account, line.invoice)
+        if key not in self.left:
+            self.left[key] = self._held_before(line)
+        old, left = self.left[key]
+        if old is None:
+            return None
+        # One posting that names no invoice sums every leg of the account; one that
+        # names it is the old factor's reserve going out (a credit) or the new one's.
+        mine = left[0] if line.invoice is None else max(min(line.number, ZERO), left[0])
+        left[0] -= mine
+        new = self.facts.snap(line.invoice, line.date) if line.invoice else None
+        factor = new.factor if new is not None else self.told.owner(line)
+        if factor is None:
+            event = self.buyouts[line.index]
+            factor = (event.factor or "").strip().lower() or None
+        found = [(old, mine), (factor, line.number - mine)]
+        self.parts[id(line)] = found
+        return found
+
+    def _held_before(self, line: Line) -> tuple[str | None, list[Decimal]]:
+        """The old factor of the invoices a buyout's posting names (or of every one it
+        moved), and minus what it held of them on that account the day before."""
+        facts = self.facts
+        if line.invoice is not None:
+            numbers: list[str] = [line.invoice]
+        else:
+            links = getattr(facts.entries[line.index], "links", None) or ()
+            numbers = sorted(n for n in links if n in facts.timeline)
+        old_factor, held = None, ZERO
+        for number in numbers:
+            new = facts.snap(number, line.date)
+            old = facts.snap(number, line.date - datetime.timedelta(days=1))
+            if new is None or old is None or old.factor is None or old.factor == new.factor:
+                continue
+            if old.factor not in self.sharers[line.account]:
+                continue
+            old_factor = old.factor
+            held += old.held
+        return old_factor, [-held]
 
 
 def _unclaimed(
@@ -362,16 +432,19 @@ def _balances(
     names: tuple[str, ...],
     currency: str,
     as_of: datetime.date,
-    keep: Callable[[Line], bool],
+    keep: Callable[[Line], Decimal | None],
 ) -> tuple[Decimal, list[BalancePoint]]:
     """The reserve accounts' balance in ``currency`` as of the date (the postings ``keep``
     keeps), and at the end of each day it changed."""
     history: list[BalancePoint] = []
     balance = ZERO
     for posting in facts.account_lines(names, as_of):
-        if posting.currency != currency or not keep(posting):
+        if posting.currency != currency:
             continue
-        balance += posting.number
+        number = keep(posting)
+        if number is None:
+            continue
+        balance += number
         if history and history[-1].date == posting.date:
             history[-1] = BalancePoint(posting.date, balance)
         else:

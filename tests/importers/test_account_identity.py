@@ -364,3 +364,49 @@ def test_a_card_statement_of_each_card_members_account_number(tmp_path: Path) ->
         result = run([card], "extract", str(downloads))
         assert result.exit_code == 0, result.output
         assert flat(result.stdout).count("Liabilities:Amex ") == 2
+
+
+def test_an_amount_or_a_date_above_the_header_is_no_account_number(tmp_path: Path) -> None:
+    # A savings statement (account ...8812) whose lines above the header give its opening
+    # balance, $1,344.17, and its period: "1,344.17" holds the digits 4417 once its
+    # punctuation is dropped, and "2025-04-17" the digits 0417. The checking importer
+    # (4417) claimed it and booked its interest, 3.25, to Checking in silence; so would
+    # one of account 0417. An account number written with its own separators is still
+    # found whatever the file separates it with (06702-1001234 in the RBC test above).
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / "statement.csv").write_text(
+        'Account,Savings ...8812\nOpening balance,"$1,344.17"\n'
+        "Period,2025-04-01 to 2025-04-17\n"
+        + HEADER
+        + "CREDIT,04/04/2025,INTEREST,3.25,ACCT_XFER,1347.42,,\n"
+    )
+    for number in ("4417", "0417"):
+        checking = BankCsvImporter(
+            "Assets:Bank:Checking", account_number=number, skip_rows=3, **COLUMNS
+        )
+        result = run([checking], "extract", str(downloads))
+        assert result.exit_code == 0, result.output
+        assert "3.25" not in result.stdout
+        assert "statement.csv: not extracted" in result.stderr
+    savings = BankCsvImporter("Assets:Bank:Savings", account_number="8812", skip_rows=3, **COLUMNS)
+    result = run([savings], "extract", str(downloads))
+    assert result.exit_code == 0, result.output
+    assert "Assets:Bank:Savings 3.25 USD" in flat(result.stdout)
+
+
+def test_an_account_number_is_found_however_its_parts_are_separated() -> None:
+    from beancount_factoring.importers.table import shows_number
+
+    for number, text in [
+        ("06702-1001234", "06702 1001234"),
+        ("06702 1001234", "06702-1001234"),
+        ("067021001234", "06702-1001234"),  # a long number, written whole
+        ("1001234", "Account 06702-1001234"),
+        ("DE89 3704 0044 0532 0130 00", "DE89370400440532013000"),
+        ("4417", "Bank4417_Activity_20250404.csv"),
+        ("8812", "Savings ...8812"),
+    ]:
+        assert shows_number(number, text), (number, text)
+    for number, text in [("4417", '"$1,344.17"'), ("0417", "2025-04-17"), ("0404", "04/04/2025")]:
+        assert not shows_number(number, text), (number, text)

@@ -1442,3 +1442,35 @@ def test_an_amount_of_no_invoice_is_on_the_row_of_its_accounts_customer():
     assert rows(report.unfactored) == {
         ("TQL Logistics", None): buckets(d30="800.00", d90="3000.00"),
     }
+
+
+def test_an_invoice_on_two_accounts_is_aged_on_each_at_what_it_holds():
+    # INV-1 bills 150.00 of detention on Assets:Receivable:Echo (a debit that links it),
+    # then the chargeback moves its face, 2,000.00, to Assets:Receivable:Recourse:Echo,
+    # where Echo pays 500.00. On 03-31 the recourse account holds 2,000.00 - 500.00 =
+    # 1,500.00 of it and Echo's account its 150.00 beside INV-2's 700.00 = 850.00. Each
+    # account's lines add up to its balance (was: INV-1's 1,650.00 all on the recourse
+    # account, 150.00 more than it holds, and Echo's account 150.00 short).
+    detention = """
+2025-01-05 open Income:Detention
+2025-01-20 * "Echo" "Detention on load 1" ^INV-1
+  Assets:Receivable:Echo        150.00 USD
+  Income:Detention
+"""
+    report = book_of(full(RECOURSE + detention)).aging(as_of=day(2025, 3, 31), basis="due")
+    by_account: dict[str, Decimal] = {}
+    for line in report.invoices:
+        by_account[line.account] = by_account.get(line.account, D(0)) + line.amount
+    assert by_account == {
+        "Assets:Receivable:Echo": D("850.00"),
+        "Assets:Receivable:Recourse:Echo": D("1500.00"),
+    }
+    assert sorted((x.invoice, x.state, x.amount) for x in report.invoices) == [
+        ("INV-1", CHARGED_BACK, D("150.00")),
+        ("INV-1", CHARGED_BACK, D("1500.00")),
+        ("INV-2", OPEN, D("700.00")),
+    ]
+    # The customer's row still ages INV-1's 1,650.00 (55 days: 31-60) and INV-2's 700.00.
+    assert rows(report.unfactored) == {("Echo", None): buckets(d30="700.00", d60="1650.00")}
+    (totals,) = report.totals
+    assert totals.receivable_balance == sum(totals.unfactored) == D("2350.00")

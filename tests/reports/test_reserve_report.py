@@ -542,3 +542,34 @@ def test_a_deposit_on_a_shared_reserve_is_the_factor_s_that_held_its_invoices_th
     assert [(f.factor, f.held, f.account_balance) for f in report.factors] == [
         ("Lakeshore", D("150.00"), D("150.00"))
     ]
+
+
+@pytest.mark.parametrize("detail", ["item", "invoice"])
+def test_a_buyout_on_a_shared_reserve_moves_the_reserve_from_the_old_factor_to_the_new(detail):
+    # The ledger above: Lakeshore holds 100.00 + 50.00 = 150.00 of INV-1 and INV-2 on the
+    # reserve account it shares with Pinecrest. Pinecrest buys both out on 07-01: its fee
+    # 3% x 3,000.00 = 90.00 (Lakeshore's flat 2% was taken at purchase), so 150.00 - 90.00
+    # = 60.00 moves to it. On 07-01 Lakeshore holds 0.00 and Pinecrest 60.00, each tied
+    # to its account, nothing unexplained (the buyout's -150.00 is Lakeshore's, its +60.00
+    # Pinecrest's, one posting of -90.00 under detail "item"). On 07-11 Pinecrest releases
+    # 10.00 and nets its 50.00 buyout fee: 60.00 - 60.00 = 0.00.
+    text = test_buyout.LEDGER.replace(
+        "  bank: Assets:Bank:Checking\n",
+        "  bank: Assets:Bank:Checking\n  reserve: Assets:Factoring:Reserve\n",
+    ).replace("Assets:Factoring:Pinecrest:Reserve", "Assets:Factoring:Reserve")
+    config = "{'detail': 'invoice'}" if detail == "invoice" else None
+    book = book_of(full(text, config) if config else full(text))
+    assert book.facts.errors == []
+
+    def figures(as_of):
+        report = book.reserve(as_of=as_of)
+        return [(f.factor, f.held, f.account_balance, f.unexplained) for f in report.factors]
+
+    assert figures(day(2025, 7, 1)) == [
+        ("Lakeshore", D("0"), D("0.00"), D("0.00")),
+        ("Pinecrest", D("60.00"), D("60.00"), D("0.00")),
+    ]
+    assert figures(day(2025, 12, 31)) == [
+        ("Lakeshore", D("0"), D("0.00"), D("0.00")),
+        ("Pinecrest", D("0"), D("0.00"), D("0.00")),
+    ]
