@@ -98,6 +98,6 @@ def test_a_payment_in_fractions_of_a_cent_is_one_error(paid):
 def test_a_payment_too_large_to_book_keeps_its_own_error():
     # 40 digits: no cents can be worked out of it (found by the corpus: the new test of
     # whole cents raised on it, and the plugin failed on the whole ledger).
-    entries, errors = load(ledger(paid="1000000000000000000000000000000000000000 USD"))
+    _, errors = load(ledger(paid="1000000000000000000000000000000000000000 USD"))
     assert codes(errors) == ["FCT134"]
     assert "is not an amount in the invoice's currency" in errors[0].message
