@@ -60,6 +60,7 @@ from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.handlers.collect import memo_open
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
+from beancount_factoring.settlement.handlers.rates import rounded_rate
 from beancount_factoring.settlement.shares import share_credit, share_debit
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -288,6 +289,9 @@ def _overpay_said(settler: Settler, event: Event, state: InvoiceState, amount: D
         f"{state.face:,.2f})"
     )
     twice = "; if the payment is booked twice (typed by hand and imported), delete one"
+    rate = rounded_rate(event.entry, state.currency, unpaid + memo)
+    if rate:
+        paid += "." + rate + ". Else"
     if memo <= settler.tolerance:
         message = (
             f"{paid}: if the customer really paid more (the excess is owed back to it on "
