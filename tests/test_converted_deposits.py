@@ -251,3 +251,20 @@ def test_a_misdirected_payment_at_a_rounded_rate_says_the_rate_may_be_the_cause(
     # (Beancount's own error beside it: a payment in error is booked as written.)
     assert codes(errors)[0] == "FCT133"
     assert "616.00 USD @@ 880.00 CAD" in errors[0].message
+
+
+def test_a_misdirected_payment_received_in_another_currency_without_a_price():
+    # 616.00 USD for CA-1 (880.00 CAD) with no price: the message asked for "the posting
+    # of the cash received, like Assets:Bank:USD 880.00 CAD", though it was there.
+    text = (
+        FUNDED_CA_1
+        + """
+2025-03-20 * "Maple" "Maple paid us for CA-1, in US dollars" ^CA-1
+  factoring: "misdirected-payment"
+  Assets:Bank:USD   616.00 USD
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors)[0] == "FCT134"
+    assert "brings 616.00 USD and nothing in CAD" in errors[0].message
+    assert "Assets:Bank:USD 616.00 USD @@ 880.00 CAD" in errors[0].message
