@@ -211,3 +211,60 @@ def test_a_converted_deposit_naming_its_schedule_or_nothing_is_split():
         assert balance(entries, "Assets:Factoring:Copperline:CAD:Reserve") == Decimal("100.00")
         assert balance(entries, "Expenses:Factoring:Copperline:CAD:Fees") == Decimal("20.00")
         assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == 0
+
+
+def test_a_deposit_converted_at_a_rounded_rate_says_the_rate_is_rounded():
+    # The bank's rate as its statement prints it, 1.4286 CAD a USD: 616.00 x 1.4286 =
+    # 880.0176 CAD, 0.0176 more than the 880.00 sent, though the rate rounded to four
+    # places can be off by 616.00 x 0.00005 = 0.0308 CAD. The error said only that the
+    # deposit differs from the agreement by +0.02; it says the rate is rounded now, and
+    # what to write.
+    _, errors = load(LEDGER.format(bank="616.00 USD @ 1.4286 CAD"))
+    assert codes(errors) == ["FCT120"]
+    message = errors[0].message
+    assert "616.00 USD at 1.4286 CAD is 880.0176 CAD" in message
+    assert "rounded to 4 places can be off by 0.0308 CAD" in message
+    assert "616.00 USD @@ 880.00 CAD" in message
+
+
+def test_a_deposit_at_a_rate_whose_rounding_cannot_explain_it_says_nothing_of_the_rate():
+    # 616.00 x 1.4290 = 880.264 CAD: 0.264 more, beyond what 0.00005 of the rate explains.
+    _, errors = load(LEDGER.format(bank="616.00 USD @ 1.4290 CAD"))
+    assert codes(errors) == ["FCT120"]
+    assert "rounded" not in errors[0].message
+
+
+def test_a_misdirected_payment_at_a_rounded_rate_says_the_rate_may_be_the_cause():
+    # Maple pays CA-1's 880.00 CAD as 616.00 USD, at the bank's rate of 1.4286 as its
+    # statement prints it: 880.0176, 880.02 CAD, 0.02 more than is unpaid, which a rate
+    # rounded to four places explains (616.00 x 0.00005 = 0.0308). The error told only of
+    # an overpay or a payment booked twice.
+    text = (
+        FUNDED_CA_1
+        + """
+2025-03-20 * "Maple" "Maple paid us for CA-1, in US dollars" ^CA-1
+  factoring: "misdirected-payment"
+  Assets:Bank:USD   616.00 USD @ 1.4286 CAD
+"""
+    )
+    _, errors = load(text)
+    # (Beancount's own error beside it: a payment in error is booked as written.)
+    assert codes(errors)[0] == "FCT133"
+    assert "616.00 USD @@ 880.00 CAD" in errors[0].message
+
+
+def test_a_misdirected_payment_received_in_another_currency_without_a_price():
+    # 616.00 USD for CA-1 (880.00 CAD) with no price: the message asked for "the posting
+    # of the cash received, like Assets:Bank:USD 880.00 CAD", though it was there.
+    text = (
+        FUNDED_CA_1
+        + """
+2025-03-20 * "Maple" "Maple paid us for CA-1, in US dollars" ^CA-1
+  factoring: "misdirected-payment"
+  Assets:Bank:USD   616.00 USD
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors)[0] == "FCT134"
+    assert "brings 616.00 USD and nothing in CAD" in errors[0].message
+    assert "Assets:Bank:USD 616.00 USD @@ 880.00 CAD" in errors[0].message

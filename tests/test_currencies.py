@@ -589,3 +589,201 @@ def test_receivables_at_a_price_under_the_loan_model_are_taken_off_whole():
     assert errors == []
     assert _receivable_lots(entries) == []
     assert balance(entries, "Liabilities:Factoring:Copperline:CAD:Advances") == 0
+
+
+# One agreement for every currency (no `currency:`) with monthly minimums in USD, and
+# March's fundings in both: 4,000.00 USD and 5,000.00 CAD, each at a 2% fee (80.00 USD,
+# 100.00 CAD). From the USD alone, the shortfall of the 10,000.00 USD minimum is
+# 6,000.00 (1%: 60.00 USD) and the fees fall 220.00 short of 300.00 USD; but the factor
+# counts its CAD business too, at a rate the books do not hold, so neither is the charge.
+MINIMUMS = """
+2025-01-01 open Income:Freight
+2025-01-01 open Assets:Bank:USD
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Receivable:Maple
+
+2025-01-01 custom "factoring-agreement" "Copper"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  monthly-minimum-fee: 300.00 USD
+  recourse-days: 60
+  payee: "COPPER"
+  bank: Assets:Bank:USD
+
+2025-03-03 * "Maple" "Canadian load"
+  invoice: "CA-1"
+  Assets:Receivable:Maple   5000.00 CAD
+  Income:Freight
+
+2025-03-03 * "Maple" "US load"
+  invoice: "US-1"
+  Assets:Receivable:Maple   4000.00 USD
+  Income:Freight
+
+2025-03-04 * "COPPER" "CAD deposit" ^CA-1
+  Assets:Bank:CAD   4400.00 CAD
+  Assets:Factoring:Copper:Clearing
+
+2025-03-04 * "COPPER" "USD deposit" ^US-1
+  Assets:Bank:USD   3520.00 USD
+  Assets:Factoring:Copper:Clearing
+"""
+
+
+@pytest.mark.parametrize(
+    ("charge", "counted"),
+    [
+        ("minimum-volume", "5,000.00 CAD funded"),
+        ("monthly-minimum-fee", "100.00 CAD of discount fees"),
+    ],
+)
+def test_fct134__a_monthly_minimum_of_one_currency_on_a_month_of_two(charge, counted):
+    text = (
+        MINIMUMS
+        + f"""
+2025-04-01 * "Copper" "March minimum"
+  factoring: "fee"
+  charge: "{charge}"
+  period: "2025-03"
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert counted in message and "in USD" in message and "amount:" in message
+    assert 'currency: "CAD"' in message
+    assert errors[0].source["lineno"] == text.count("\n", 0, text.index("2025-04-01")) + 2
+    assert legs(txn(entries, "March minimum")) == []
+
+
+@pytest.mark.parametrize(
+    ("charge", "amount", "part"),
+    [
+        ("minimum-volume", "25.00", "minimum-volume-fee"),
+        ("monthly-minimum-fee", "150.00", "minimum-fee"),
+    ],
+)
+def test_a_monthly_minimum_of_a_month_of_two_currencies_is_the_factors_figure(
+    charge, amount, part
+):
+    text = (
+        MINIMUMS
+        + f"""
+2025-04-01 * "Copper" "March minimum"
+  factoring: "fee"
+  charge: "{charge}"
+  period: "2025-03"
+  amount: {amount} USD
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert legs(txn(entries, "March minimum")) == [
+        ("Assets:Factoring:Copper:Clearing", -D(amount), None, part),
+        ("Expenses:Factoring:Copper:Fees", D(amount), None, part),
+    ]
+
+
+def test_a_monthly_minimum_the_usd_alone_meets_needs_no_figure():
+    # 12,000.00 USD funded meets the 10,000.00 USD minimum whatever the CAD counts for.
+    text = (
+        MINIMUMS.replace("4000.00 USD", "12000.00 USD").replace("3520.00 USD", "10560.00 USD")
+        + """
+2025-04-01 * "Copper" "March minimum"
+  factoring: "fee"
+  charge: "minimum-volume"
+  period: "2025-03"
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT190"]
+    assert "meets the minimum volume" in errors[0].message
+
+
+def test_a_minimum_of_a_currencys_own_agreement_counts_its_currency_alone():
+    # The CAD fundings are the CAD agreement's: the USD minimum is worked out from USD.
+    cad = """
+2025-01-01 custom "factoring-agreement" "Copper"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 60
+  payee: "COPPER"
+  bank: Assets:Bank:CAD
+"""
+    text = (
+        MINIMUMS.replace(
+            '2025-03-03 * "Maple" "Canadian', cad + '\n2025-03-03 * "Maple" "Canadian', 1
+        ).replace(
+            'Copper:Clearing\n\n2025-03-04 * "COPPER" "USD',
+            'Copper:CAD:Clearing\n\n2025-03-04 * "COPPER" "USD',
+        )
+        + """
+2025-04-01 * "Copper" "March minimum"
+  factoring: "fee"
+  charge: "minimum-volume"
+  period: "2025-03"
+"""
+    )
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert ("Expenses:Factoring:Copper:Fees", D("60.00"), None, "minimum-volume-fee") in legs(
+        txn(entries, "March minimum")
+    )
+
+
+def test_fct134__a_monthly_minimum_set_by_the_agreements_of_two_currencies():
+    # Both lines set a minimum volume of 10,000.00: March's USD shortfall is 6,000.00
+    # (1%: 60.00 USD), its CAD one 5,000.00 (1%: 50.00 CAD). With no amount: the event
+    # was booked as the CAD one, the last agreement in the file, with no word.
+    usd = """
+2025-01-01 custom "factoring-agreement" "Copper"
+  currency: "USD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  recourse-days: 60
+  payee: "COPPER"
+  bank: Assets:Bank:USD
+
+2025-01-01 custom "factoring-agreement" "Copper"
+  currency: "CAD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  monthly-minimum-volume: 10000.00 CAD
+  volume-shortfall-fee: "1%"
+  recourse-days: 60
+  payee: "COPPER"
+  bank: Assets:Bank:CAD
+"""
+    start = MINIMUMS.index('2025-01-01 custom "factoring-agreement"')
+    end = MINIMUMS.index("2025-03-03")
+    text = (
+        (MINIMUMS[:start] + usd + "\n" + MINIMUMS[end:])
+        .replace(
+            "4400.00 CAD\n  Assets:Factoring:Copper:",
+            "4400.00 CAD\n  Assets:Factoring:Copper:CAD:",
+        )
+        .replace(
+            "3520.00 USD\n  Assets:Factoring:Copper:",
+            "3520.00 USD\n  Assets:Factoring:Copper:USD:",
+        )
+    )
+    event = """
+2025-04-01 * "Copper" "March minimum"
+  factoring: "fee"
+  charge: "minimum-volume"
+  period: "2025-03"
+"""
+    entries, errors = load(text + event, opens=False)
+    assert codes(errors) == ["FCT134"]
+    assert "amount: 50.00 CAD or amount: 60.00 USD" in errors[0].message
+    assert legs(txn(entries, "March minimum")) == []
+    entries, errors = load(text + event + "  amount: 60.00 USD\n", opens=False)
+    assert errors == []
+    assert ("Expenses:Factoring:Copper:USD:Fees", D("60.00"), None, "minimum-volume-fee") in legs(
+        txn(entries, "March minimum")
+    )

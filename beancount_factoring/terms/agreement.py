@@ -1116,6 +1116,17 @@ class Agreements:
             return False, None
         return True, terms[index - 1][1]
 
+    def lines_in_force(self, name: str, date: datetime.date) -> list[Agreement]:
+        """The agreement in force on a date of each of a factor's lines (the line for
+        every currency first, then one per currency), broken ones left out."""
+        terms = self._by_factor.get(name.strip().lower(), [])
+        found: list[Agreement] = []
+        for line in (None, *self.currencies(name)):
+            own = [agreement for start, agreement, c in terms if c == line and start <= date]
+            if own and own[-1] is not None:
+                found.append(own[-1])
+        return found
+
     def charged_on(self, terms: Agreement, day: datetime.date) -> Agreement:
         """An invoice's ``terms`` as they charge a fee on ``day``: with the VAT of the
         agreement of their own line (the line for ``terms.currency``, or the line for every

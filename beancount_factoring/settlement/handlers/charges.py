@@ -86,7 +86,11 @@ def settle_fee(settler: Settler, event: Event) -> None:
     # A monthly minimum is the month's: worked out under the terms of that month, though
     # charged after it, often on the day new terms start.
     on = None if kind in STATED else min(month_end_of(period), event.date)
-    agreement = settler.agreement_for(event, stated.currency if stated else None, on)
+    stop, agreement = _minimum_line(settler, event, kind, period, stated)
+    if stop:
+        return
+    if agreement is None:
+        agreement = settler.agreement_for(event, stated.currency if stated else None, on)
     if agreement is None:
         return
     figures = _fee_amount(settler, event, agreement, kind, period, stated)
@@ -224,6 +228,17 @@ def _fee_amount(
         return None
     expected, currency, why = figures
     amount = expected
+    # A month the agreement governed in other currencies too: the factor counts them
+    # toward its minimum at a rate the books do not hold, so its figure is the charge.
+    audited = (
+        kind in STATED
+        or not expected
+        or not _minimum_elsewhere(
+            settler, event, agreement, kind, period, (expected, currency), stated
+        )
+    )
+    if stated is None and not audited:
+        return None
     if isinstance(stated, Amount) and stated.number is not None:
         amount = stated.number
         if stated.currency != currency:
@@ -233,7 +248,7 @@ def _fee_amount(
                 event,
             )
             return None
-        if kind not in STATED and abs(amount - expected) > settler.tolerance:
+        if audited and kind not in STATED and abs(amount - expected) > settler.tolerance:
             settler.error(
                 "FCT190",
                 f"This {kind} fee of {amount:,.2f} {currency} for {period} differs from "
@@ -251,6 +266,84 @@ def _fee_amount(
         )
         return None
     return amount, currency
+
+
+# The agreement's key of each monthly minimum, and what the month counts toward it.
+MINIMUMS = {
+    "minimum-volume": ("monthly_minimum_volume", "monthly-minimum-volume", "funded"),
+    "monthly-minimum-fee": ("monthly_minimum_fee", "monthly-minimum-fee", "of discount fees"),
+}
+
+
+def _minimum_line(
+    settler: Settler, event: Event, kind: str, period: str, stated: Amount | None
+) -> tuple[bool, Agreement | None]:
+    """(stop, agreement): of a factor with an agreement per currency, the one whose
+    monthly minimum a fee event without ``amount:`` charges (None: the usual look-up);
+    stop after an FCT134 error when several set that minimum."""
+    if kind not in MINIMUMS or stated is not None or event.factor is None:
+        return False, None
+    on = min(month_end_of(period), event.date)
+    agreements = settler.book.agreements
+    lines = agreements.lines_in_force(event.factor, on)
+    attribute, key, _ = MINIMUMS[kind]
+    having = [a for a in lines if getattr(a, attribute) is not None]
+    if len(lines) < 2 or not having:
+        return False, None
+    if len(having) == 1:
+        return False, having[0]
+    charges = []
+    for agreement in having:
+        figures = _expected(settler, event, agreement, kind, period)
+        if figures is not None:
+            charges.append(f"{figures[0]:.2f} {figures[1]}")
+    settler.error(
+        "FCT134",
+        f"Agreements of '{agreements.display(event.factor)}' in several currencies set a "
+        f"{key}, so which one this {kind} fee for {period} is cannot be told: give the "
+        f"factor's charge in its currency (amount: {' or amount: '.join(charges)}), one "
+        "fee event per currency",
+        event,
+    )
+    return True, None
+
+
+def _minimum_elsewhere(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    kind: str,
+    period: str,
+    expected: tuple[Decimal, str],
+    stated: Amount | None,
+) -> bool:
+    """Whether an agreement for every currency (no ``currency:``) also governed the month's
+    fundings (or fees) in other currencies than its minimum's; FCT134 without ``amount:``."""
+    number, currency = expected
+    factor = event.factor or ""
+    table = settler.result.volume if kind == "minimum-volume" else settler.result.month_fees
+    on = min(month_end_of(period), event.date)
+    in_force = settler.book.agreements.in_force
+    others = [
+        f"{value:,.2f} {other}"
+        for (name, other, month), value in sorted(table.items())
+        if name == factor and month == period and other != currency and value
+        if in_force(factor, on, other)[1] is agreement
+    ]
+    if not others or stated is not None:
+        return bool(others)
+    _, key, counted = MINIMUMS[kind]
+    settler.error(
+        "FCT134",
+        f"Agreement '{agreement.name}' ({agreement.date}) governs every currency, and {period} "
+        f"has {', '.join(others)} {counted} beside those in {currency}, the currency of its "
+        f"{key}: how the factor counts them toward it the books cannot tell, so the "
+        f"{number:,.2f} {currency} worked out from {currency} alone may be too much. Give the "
+        f"factor's charge from its statement (amount: {number:.2f} {currency}, say), or write "
+        f'the terms of each currency as an agreement of its own (currency: "{others[0][-3:]}")',
+        event,
+    )
+    return True
 
 
 def _write_fee(

@@ -41,6 +41,7 @@ from beancount_factoring.settlement.handlers import wires
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
+from beancount_factoring.settlement.handlers.rates import rounded_rate
 from beancount_factoring.settlement.handlers.schedule import (
     at_cost,
     bought_again_hint,
@@ -1050,7 +1051,9 @@ def write_deposit(
                 f"; its invoices' own terms of {', '.join(older)}" if older else ""
             )
             expected = deposit.cash
-            hint = _unpaid_item(event, deposit.items(), diff, currency)
+            hint = _unpaid_item(event, deposit.items(), diff, currency) or rounded_rate(
+                entry, currency, abs(expected)
+            )
             if not said:
                 _report(
                     settler, event, agreement, terms, (expected, actual), figures, currency, hint

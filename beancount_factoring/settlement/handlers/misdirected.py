@@ -60,6 +60,7 @@ from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.handlers.collect import memo_open
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
+from beancount_factoring.settlement.handlers.rates import rounded_rate
 from beancount_factoring.settlement.shares import share_credit, share_debit
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -225,8 +226,16 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
         )
         receivables = {s.invoice.account for s in states}
         priced = _priced_on_receivable(entry, receivables, first.currency, terms.bank)
+        unconverted = _unconverted(entry, watched, first.currency)
         if priced is not None:
             problem = priced
+        elif unconverted is not None:
+            account, units = unconverted
+            problem = (
+                f"This payment brings {units} and nothing in {first.currency}, the currency "
+                f"of {first.invoice.number}: write the cash at what the bank converted it to, "
+                f"like {account} {units} @@ {first.face:.2f} {first.currency}"
+            )
         elif _credit_note(entry, first.invoice.account):
             problem = (
                 "This transaction takes revenue back and brings no money: a credit note, "
@@ -288,6 +297,9 @@ def _overpay_said(settler: Settler, event: Event, state: InvoiceState, amount: D
         f"{state.face:,.2f})"
     )
     twice = "; if the payment is booked twice (typed by hand and imported), delete one"
+    rate = rounded_rate(event.entry, state.currency, unpaid + memo)
+    if rate:
+        paid += "." + rate + ". Else"
     if memo <= settler.tolerance:
         message = (
             f"{paid}: if the customer really paid more (the excess is owed back to it on "
@@ -379,6 +391,18 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
         event,
     )
     return False
+
+
+def _unconverted(entry: Any, watched: set[str], currency: str) -> tuple[str, str] | None:
+    """The first posting of cash received in another currency than ``currency`` with no
+    price (700.00 USD for a CAD invoice): (account, amount), or None."""
+    for posting in entry.postings:
+        units = units_of(posting)
+        if posting.account in watched or units is None or posting.price is not None:
+            continue
+        if units[1] != currency and units[0] > 0:
+            return posting.account, f"{units[0]} {units[1]}"
+    return None
 
 
 def _priced_on_receivable(
