@@ -50,6 +50,7 @@ from beancount_factoring.terms.agreement import (
     Agreements,
     Roots,
     parse_agreement,
+    written_currency,
 )
 from beancount_factoring.terms.fees import CENT, WHOLE, not_whole, whole_units
 
@@ -558,7 +559,7 @@ def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) ->
             if name and name.strip() and _same_day(book, dated, name, entry):
                 continue
             if name and name.strip():
-                currency = entry.meta.get("currency")
+                currency = written_currency(entry)
                 currency = currency if isinstance(currency, str) else None
                 book.agreements.add(name, entry.date, agreement, currency)
         elif isinstance(entry, data.Custom) and entry.type == OFFER_DIRECTIVE:
@@ -1133,13 +1134,14 @@ def _same_day(
     """True (after an FCT110 error) if the factor already has an agreement on this date
     (for the same ``currency:``): which of the two applies cannot be told, so the first is
     kept and the second reported."""
-    key = (name.strip().lower(), entry.date, entry.meta.get("currency"))
+    currency = written_currency(entry)
+    key = (name.strip().lower(), entry.date, currency)
     first = dated.setdefault(key, entry)
     if first is entry:
         return False
     message = (
         f"Agreement '{name.strip()}': a second agreement of this factor dated {entry.date}"
-        + (f" for {entry.meta['currency']}" if entry.meta.get("currency") else "")
+        + (f" for {currency}" if currency else "")
         + " "
         + f"(the first is at {first.meta.get('filename')}:{first.meta.get('lineno')}); which "
         + "applies cannot be told: merge them into one, or date the new terms the day they start"

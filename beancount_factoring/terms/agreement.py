@@ -19,6 +19,10 @@ the deductible input VAT (required once a rate is not 0)::
       invoice-fee-vat: 0.255
       vat-account: Assets:Tax:VAT:Input
 
+The terms of one currency say so with ``currency: "CAD"``, or with the currency
+after the factor's name, ``custom "factoring-agreement" "Copperline" "CAD"`` (the
+same; the directive takes no other value).
+
 Required keys: ``advance-rate``, ``fee``, ``recourse-days``, ``bank``. Every
 other key has a default (see ``docs/ledger.md``). A key the plugin does not
 know, a rate outside 0..1, a fee it cannot read or an account name that is not
@@ -480,6 +484,74 @@ def _fraction_of_cent(number: Decimal, currency: str) -> str:
     )
 
 
+def _currency_problem(value: Any) -> str | None:
+    """Why a value written as an agreement's currency cannot be one (to follow the value
+    as written), or None."""
+    if isinstance(value, str) and len(value) == 3 and value.isalpha() and value.islower():
+        # A currency code in small letters (Beancount's are in capitals).
+        return f'must be in capitals: "{value.upper()}"'
+    if not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
+        return 'must be a quoted currency, like "CAD"'
+    if value in NOT_CENTS:
+        # Every sale of such an agreement would be FCT134 (schedule.py): refused here,
+        # at its line, not only once a sale shows it.
+        return _not_cents_currency(value).removeprefix(f'"{value}" ')
+    return None
+
+
+def _value_currency(reader: _Reader, directive: str) -> str | None:
+    """The currency written after the factor's name, or None; an FCT110 error at the
+    directive's line for a value there that is not a currency, or one value too many."""
+    extra = [value.value for value in (reader.entry.values or [])[1:]]
+    if not extra:
+        return None
+    takes = (
+        f"the directive takes the factor's name and, for {_an(reader.kind)} of one "
+        f'currency, that currency: custom "{directive}" "{reader.name}" "CAD", or '
+        'currency: "CAD" under it'
+    )
+    first = extra[0]
+    if not isinstance(first, str) or not (
+        _CURRENCY_RE.fullmatch(first) or (first.isalpha() and first.islower() and len(first) == 3)
+    ):
+        reader.error(
+            None,
+            f"{_shown(first)} after the name is not a currency; {takes}. Write a name of "
+            f'several words as one string ("{reader.name} Capital"), and every term as a key '
+            "under the directive",
+        )
+        return None
+    if len(extra) > 1:
+        reader.error(
+            None,
+            f"{_shown(extra[1])} after the currency is one value too many; {takes}. Write "
+            f"{_an(reader.kind)} per currency, and every other term as a key under it",
+        )
+        return None
+    problem = _currency_problem(first)
+    if problem:
+        reader.error(None, f'the currency after the name, "{first}", {problem}')
+        return None
+    return first
+
+
+def _an(kind: str) -> str:
+    """ "an agreement" or "an offer"."""
+    return f"an {kind.lower()}"
+
+
+def written_currency(entry: data.Custom) -> object:
+    """The currency an agreement's directive is written for, as written (its ``currency:``
+    key, else a currency after the factor's name), whether valid or not; None for one of
+    every currency. The ledger's lines of agreements are kept by it, broken ones too."""
+    value = entry.meta.get("currency")
+    values = entry.values or []
+    given = values[1].value if len(values) > 1 else None
+    if value is None and isinstance(given, str) and _CURRENCY_RE.fullmatch(given):
+        return given
+    return value
+
+
 def _not_cents_currency(currency: str) -> str:
     """Why an agreement in ``currency``, not counted in cents, cannot be followed."""
     whole = currency in WHOLE
@@ -573,23 +645,24 @@ class _Reader:
             return None
         return rule
 
-    def currency(self) -> str | None:
+    def currency(self, directive: str) -> str | None:
+        """The currency the terms govern: the ``currency:`` key, or a value after the
+        factor's name (``custom "factoring-agreement" "Copperline" "CAD"``), which means
+        the same; None for terms of every currency, or when either is in error."""
         value = self.meta.get("currency")
-        if value is None:
-            return None
-        if isinstance(value, str) and len(value) == 3 and value.isalpha() and value.islower():
-            # A currency code in small letters (Beancount's are in capitals).
-            self.error("currency", f'"{value}" must be in capitals: "{value.upper()}"')
-            return None
-        if not isinstance(value, str) or not _CURRENCY_RE.fullmatch(value):
-            self.error("currency", f'{_shown(value)} must be a quoted currency, like "CAD"')
-            return None
-        if value in NOT_CENTS:
-            # Every sale of such an agreement would be FCT134 (schedule.py): refused here,
-            # at its line, not only once a sale shows it.
-            self.error("currency", _not_cents_currency(value))
-            return None
-        return value
+        if value is not None and (problem := _currency_problem(value)):
+            self.error("currency", f"{_shown(value)} {problem}")
+            value = None
+        given = _value_currency(self, directive)
+        if given is None or value is None or given == value:
+            return given or value
+        self.error(
+            None,
+            f'the currency after the name, "{given}", is not the key \'currency\', "{value}": '
+            f"write the {self.kind.lower()}'s currency once, keep the one the factor agreed "
+            "and delete the other",
+        )
+        return None
 
     def choice(self, key: str, default: str) -> str:
         value = self.meta.get(key, default)
@@ -992,7 +1065,7 @@ def parse_agreement(
     model = reader.choice("model", "sale")
     rounding = reader.choice("rounding", "half-up")
     payee = _payee(reader, name)
-    currency = reader.currency()
+    currency = reader.currency(directive)
     charges = _other_charges(reader)
     _check_currency(reader, currency, charges)
     accounts = _account_terms(reader, name, currency, offer, model, roots)
