@@ -43,6 +43,7 @@ from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.keys import check_keys
 from beancount_factoring.checks.markup import check_markup
 from beancount_factoring.checks.pads import check_pads
+from beancount_factoring.checks.reserve_balances import explained_balances
 from beancount_factoring.checks.unfunded import check_unfunded_schedules
 from beancount_factoring.errors import FactoringError, error_code, make_error
 from beancount_factoring.ledger.book import Book, in_order, read_book
@@ -164,6 +165,8 @@ def _run(
     new_entries = list(entries)
     for index, entry in settlement.replaced.items():
         new_entries[index] = entry
+    for index, assertion in explained_balances(new_entries, book, settlement).items():
+        new_entries[index] = assertion
     for index, directive in enumerate(new_entries):
         if type(directive) is data.Custom and directive.values is None:
             # A custom directive written with no values (an agreement with no name) has

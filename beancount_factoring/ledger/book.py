@@ -210,6 +210,9 @@ class Book:
     opened: set[str] = field(default_factory=set)
     first_use: dict[str, datetime.date] = field(default_factory=dict)
     reserve_entries: list[int] = field(default_factory=list)
+    # The ``balance`` assertions on a factor's reserve account: a factor's statement
+    # holds a schedule's reserve from the purchase day (checks/reserve_balances.py).
+    reserve_balances: list[int] = field(default_factory=list)
     # Invoice numbers by their ``load:``, by ``load_key`` (a fuel advance names its load).
     loads: dict[str, str] = field(default_factory=dict)
     # The loads written on several invoices (a rebill, a detention invoice), by
@@ -234,6 +237,9 @@ class Book:
     # The transactions written by hand to a factor's clearing or reserve account that
     # are no event, deposit or opening balance (checks/hand_entries.py).
     hand_entries: list[int] = field(default_factory=list)
+    # Those of them that post to a reserve account (a reserve ledger's fee of no invoice,
+    # imported): the FCT101 of a release the factor netted one from names it.
+    reserve_by_hand: list[data.Transaction] = field(default_factory=list)
     # The opening balances on a factor's own accounts (from an equity account of
     # opening balances): never reported, but counted with the entries written by hand.
     opening_entries: list[int] = field(default_factory=list)
@@ -652,9 +658,12 @@ def _read_transactions(
                 # A balance assertion uses the account too (a factor's reserve statement
                 # imported before any deposit): the plugin opens it (found by fuzzing).
                 flags = kinds.get(entry.account)
-                if (kind_of(entry.account) if flags is None else flags) & WATCHED:
+                flags = kind_of(entry.account) if flags is None else flags
+                if flags & WATCHED:
                     first_use.setdefault(entry.account, entry.date)
                     uses[entry.account] = uses.get(entry.account, 0) + 1
+                if flags & RESERVE:
+                    book.reserve_balances.append(index)
             continue
         meta = entry.meta
         if "invoice" in meta:
@@ -727,6 +736,8 @@ def _sort_transaction(
             book.events.append(Event(lump, index, entry))
         elif not _elsewhere(book, index, entry, accounts):
             book.hand_entries.append(index)
+            if reserve:
+                book.reserve_by_hand.append(entry)
     elif found & DUE:
         # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
         # account outside a misdirected-payment event: the amount is what it pays, in

@@ -42,6 +42,7 @@ from beancount_factoring.settlement.handlers.hand_collection import collection_h
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.rates import rounded_rate
+from beancount_factoring.settlement.handlers.reserve_fees import reserve_fee_hint
 from beancount_factoring.settlement.handlers.schedule import (
     at_cost,
     bought_again_hint,
@@ -1270,7 +1271,9 @@ def allocate_lump(
             f"This deposit of {amount:,.2f} {currency} matches no open item of "
             f"'{agreement.name}'; the closest are: {_misses(result, amount, currency)}. "
             "Link what it settles or "
-            "correct the amount" + _vat_note(agreement),
+            "correct the amount"
+            + _vat_note(agreement)
+            + reserve_fee_hint(settler, event, agreement, result, currency),
             event,
         )
         if amount > 0:

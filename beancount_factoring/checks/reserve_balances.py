@@ -1,0 +1,167 @@
+"""A factor's reserve statement beside the books: the reserve of a schedule not yet funded.
+
+The plugin books a schedule's reserve on the day of the deposit that funds it; until
+then the whole face is owed on the clearing account (docs/ledger.md 6.1). A factor's
+reserve statement holds it from the purchase day. A `balance` assertion on the reserve
+account dated between the two (a month end between a purchase on the 30th and its wire
+on the 1st) holds the factor's figure: the books' reserve plus the reserves of the
+schedules bought and not yet funded. When the assertion is exactly that, the factor and
+the books agree: the plugin has Beancount check the books' part of it (the figure less
+those reserves) and notes on the assertion which schedules make the difference
+(`factoring-awaiting-funding`). Any other figure is left as written, for Beancount to
+report.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_factoring.ledger.book import Book, units_of
+from beancount_factoring.settlement.state import InvoiceState, Settlement
+from beancount_factoring.terms import postings as P
+
+ZERO = Decimal(0)
+HALF_CENT = Decimal("0.005")
+NOTE_KEY = "factoring-awaiting-funding"
+
+
+class Waiting(NamedTuple):
+    """The reserve of one scheduled invoice, held by the factor from its purchase day."""
+
+    account: str
+    currency: str
+    bought: datetime.date
+    funded: datetime.date | None
+    closed: datetime.date | None
+    schedule: str
+    reserve: Decimal
+
+
+def explained_balances(
+    entries: list[data.Directive], book: Book, settlement: Settlement
+) -> dict[int, data.Balance]:
+    """The reserve assertions (by position) that hold the reserves of schedules bought and
+    not yet funded on their date, and only those: each with the books' figure, noted."""
+    asserted: dict[int, data.Balance] = {}
+    for index in book.reserve_balances:
+        entry = entries[index]
+        if isinstance(entry, data.Balance) and entry.amount.number is not None:
+            asserted[index] = entry
+    if not asserted:
+        return {}
+    days = sorted({entry.date for entry in asserted.values()})
+    waiting = [
+        w
+        for state in settlement.states.values()
+        if _asserted_before_funding(state, days) and (w := _waiting(state)) is not None
+    ]
+    found = {
+        index: parts
+        for index, entry in asserted.items()
+        if (parts := [w for w in waiting if _held_then(w, entry)])
+    }
+    if not found:
+        return {}
+    postings = _postings(entries, {asserted[i].account for i in found})
+    explained: dict[int, data.Balance] = {}
+    for index, parts in found.items():
+        entry = asserted[index]
+        written, currency = entry.amount.number or ZERO, entry.amount.currency
+        books = sum(
+            (n for day, n in postings.get((entry.account, currency), ()) if day < entry.date),
+            ZERO,
+        )
+        held = sum((w.reserve for w in parts), ZERO)
+        if abs(written - books) > HALF_CENT and abs(written - held - books) <= HALF_CENT:
+            meta = dict(entry.meta or {})
+            meta[NOTE_KEY] = _note(parts, held, written, currency)
+            explained[index] = entry._replace(meta=meta, amount=Amount(written - held, currency))
+    return explained
+
+
+def _asserted_before_funding(state: InvoiceState, days: list[datetime.date]) -> bool:
+    """True if a reserve assertion falls after the invoice's purchase, up to its funding."""
+    bought = state.scheduled_on
+    if bought is None:
+        return False
+    at = bisect.bisect_right(days, bought)
+    return at < len(days) and (state.funded_on is None or days[at] <= state.funded_on)
+
+
+def _waiting(state: InvoiceState) -> Waiting | None:
+    """The reserve a scheduled invoice's factor holds from the purchase day (the books from
+    its funding), or None."""
+    agreement, bought = state.agreement, state.scheduled_on
+    if agreement is None or bought is None or state.direct_paid > ZERO:
+        return None
+    split = state.factor_split or state.planned
+    if split is None:
+        split = P.purchase_split(agreement, state.face, state.currency)
+    if split.reserve <= ZERO:
+        return None
+    closed = state.collected_on or state.charged_back_on or state.lost_on
+    schedule = state.schedule or state.invoice.number
+    return Waiting(
+        agreement.reserve,
+        state.currency,
+        bought,
+        state.funded_on,
+        closed,
+        schedule,
+        split.reserve,
+    )
+
+
+def _held_then(waiting: Waiting, entry: data.Balance) -> bool:
+    """True if at the start of the assertion's day the invoice was bought, and neither
+    funded nor closed (a balance assertion holds at the start of its day)."""
+    day = entry.date
+    return (
+        waiting.account == entry.account
+        and waiting.currency == entry.amount.currency
+        and waiting.bought < day
+        and (waiting.funded is None or waiting.funded >= day)
+        and (waiting.closed is None or waiting.closed >= day)
+    )
+
+
+def _postings(
+    entries: list[data.Directive], accounts: set[str]
+) -> dict[tuple[str, str], list[tuple[datetime.date, Decimal]]]:
+    """The dated postings to these accounts (and their sub-accounts, as Beancount's
+    balance check counts them), by asserted account and currency."""
+    found: dict[tuple[str, str], list[tuple[datetime.date, Decimal]]] = {}
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            continue
+        for posting in entry.postings:
+            account = posting.account
+            for asserted in accounts:
+                if account == asserted or account.startswith(asserted + ":"):
+                    units = units_of(posting)
+                    if units is not None:
+                        key = (asserted, units[1])
+                        found.setdefault(key, []).append((entry.date, units[0]))
+    return found
+
+
+def _note(parts: list[Waiting], held: Decimal, written: Decimal, currency: str) -> str:
+    """What the factor's figure holds beyond the books', in words."""
+    schedules: dict[str, Waiting] = {}
+    for part in parts:
+        schedules.setdefault(part.schedule, part)
+    named = ", ".join(
+        f"{name} (bought {w.bought}, " + (f"funded {w.funded})" if w.funded else "not yet funded)")
+        for name, w in schedules.items()
+    )
+    which = "schedule" if len(schedules) == 1 else "schedules"
+    return (
+        f"{held:,.2f} {currency} of the factor's {written:,.2f} {currency} is the reserve of "
+        f"{which} {named}: the books hold it from the funding"
+    )
