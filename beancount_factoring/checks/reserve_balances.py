@@ -47,7 +47,11 @@ def explained_balances(
     entries: list[data.Directive], book: Book, settlement: Settlement
 ) -> dict[int, data.Balance]:
     """The reserve assertions (by position) that hold the reserves of schedules bought and
-    not yet funded on their date, and only those: each with the books' figure, noted."""
+    not yet funded on their date, and only those: each with the books' figure, noted.
+
+    Only the assertions the books do not meet are looked at, each against running sums
+    of the account's postings (a reserve statement imported every day asserts hundreds
+    of balances: no walk of every invoice for each)."""
     asserted: dict[int, data.Balance] = {}
     for index in book.reserve_balances:
         entry = entries[index]
@@ -55,34 +59,43 @@ def explained_balances(
             asserted[index] = entry
     if not asserted:
         return {}
-    days = sorted({entry.date for entry in asserted.values()})
+    running = _running(entries, {entry.account for entry in asserted.values()})
+    books: dict[int, Decimal] = {}
+    for index, entry in asserted.items():
+        figure = _before(running.get((entry.account, entry.amount.currency)), entry.date)
+        if abs((entry.amount.number or ZERO) - figure) > HALF_CENT:
+            books[index] = figure
+    if not books:
+        return {}
+    days = sorted({asserted[index].date for index in books})
     waiting = [
         w
         for state in settlement.states.values()
         if _asserted_before_funding(state, days) and (w := _waiting(state)) is not None
     ]
-    found = {
-        index: parts
-        for index, entry in asserted.items()
-        if (parts := [w for w in waiting if _held_then(w, entry)])
-    }
-    if not found:
-        return {}
-    postings = _postings(entries, {asserted[i].account for i in found})
     explained: dict[int, data.Balance] = {}
-    for index, parts in found.items():
+    for index, figure in books.items():
         entry = asserted[index]
+        parts = [w for w in waiting if _held_then(w, entry)]
         written, currency = entry.amount.number or ZERO, entry.amount.currency
-        books = sum(
-            (n for day, n in postings.get((entry.account, currency), ()) if day < entry.date),
-            ZERO,
-        )
         held = sum((w.reserve for w in parts), ZERO)
-        if abs(written - books) > HALF_CENT and abs(written - held - books) <= HALF_CENT:
+        if parts and abs(written - held - figure) <= HALF_CENT:
             meta = dict(entry.meta or {})
             meta[NOTE_KEY] = _note(parts, held, written, currency)
             explained[index] = entry._replace(meta=meta, amount=Amount(written - held, currency))
     return explained
+
+
+def _before(
+    running: tuple[list[datetime.date], list[Decimal]] | None, day: datetime.date
+) -> Decimal:
+    """The sum of an account's postings dated before ``day`` (a balance assertion holds at
+    the start of its day), from its running sums."""
+    if running is None:
+        return ZERO
+    days, sums = running
+    at = bisect.bisect_left(days, day)
+    return sums[at - 1] if at else ZERO
 
 
 def _asserted_before_funding(state: InvoiceState, days: list[datetime.date]) -> bool:
@@ -131,24 +144,36 @@ def _held_then(waiting: Waiting, entry: data.Balance) -> bool:
     )
 
 
-def _postings(
+def _running(
     entries: list[data.Directive], accounts: set[str]
-) -> dict[tuple[str, str], list[tuple[datetime.date, Decimal]]]:
-    """The dated postings to these accounts (and their sub-accounts, as Beancount's
-    balance check counts them), by asserted account and currency."""
-    found: dict[tuple[str, str], list[tuple[datetime.date, Decimal]]] = {}
+) -> dict[tuple[str, str], tuple[list[datetime.date], list[Decimal]]]:
+    """The running sums of the postings to these accounts (and their sub-accounts, as
+    Beancount's balance check counts them), by asserted account and currency: each
+    posting's date and the sum up to it, in date order."""
+    dated: dict[tuple[str, str], list[tuple[datetime.date, Decimal]]] = {}
+    prefixes = tuple(account + ":" for account in accounts)
     for entry in entries:
         if type(entry) is not data.Transaction:
             continue
         for posting in entry.postings:
             account = posting.account
+            if account not in accounts and not account.startswith(prefixes):
+                continue
+            units = units_of(posting)
+            if units is None:
+                continue
             for asserted in accounts:
                 if account == asserted or account.startswith(asserted + ":"):
-                    units = units_of(posting)
-                    if units is not None:
-                        key = (asserted, units[1])
-                        found.setdefault(key, []).append((entry.date, units[0]))
-    return found
+                    dated.setdefault((asserted, units[1]), []).append((entry.date, units[0]))
+    running: dict[tuple[str, str], tuple[list[datetime.date], list[Decimal]]] = {}
+    for key, postings in dated.items():
+        postings.sort(key=lambda dated_posting: dated_posting[0])
+        total, sums = ZERO, []
+        for _, number in postings:
+            total += number
+            sums.append(total)
+        running[key] = ([day for day, _ in postings], sums)
+    return running
 
 
 def _note(parts: list[Waiting], held: Decimal, written: Decimal, currency: str) -> str:
