@@ -144,3 +144,16 @@ def coded(code: str, message: str) -> str:
     """A message of the importers, the pages or the command line, led by its code."""
     assert code in ALL_CODES and code not in CODES, code
     return f"{code} {message}"
+
+
+def as_written(value: Any) -> str:
+    """A metadata value for a message, as the ledger writes it: text in quotes (its
+    ``repr``, as the messages always showed it), and a number, a date, TRUE or FALSE or
+    an amount as typed, not Python's ``Decimal('1001')`` or ``datetime.date(...)``."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if value is None:
+        return "nothing"
+    return str(value)

@@ -115,6 +115,20 @@ def test_fct111__event_whose_factor_is_unknown():
     assert "no agreement names the factor 'Nobody'" in errors[0].message
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"), [("1001", "1001"), ("TRUE", "TRUE"), ("2025-03-01", "2025-03-01")]
+)
+def test_fct111__a_factor_that_is_no_name_is_shown_as_written(value, shown):
+    # Beancount reads factor: 1001 as a number: the message showed Decimal('1001').
+    _, errors = load(AGREEMENT + FUND_1.replace("^INV-1\n", f"^INV-1\n  factor: {value}\n"))
+    assert codes(errors) == ["FCT111"]
+    assert (
+        f"factor: {shown} is no factor's name: write the factor's name in quotes, as its "
+        'agreement does (factor: "Summit")'
+    ) in errors[0].message
+    assert "Decimal(" not in errors[0].message and "datetime" not in errors[0].message
+
+
 def test_fct120__deposit_differs_from_agreement():
     entries, errors = load(AGREEMENT + FUND_1.replace("930.00", "925.00"))
     assert codes(errors) == ["FCT120"]
@@ -1120,3 +1134,28 @@ def test_fct134__a_factored_invoice_in_thousandths_is_refused():
     )
     _, errors = load(AGREEMENT + scheduled)
     assert codes(errors) == ["FCT134"]
+
+
+COLLECTED = '\n2025-03-20 * "TQL" "paid" ^INV-1\n  factoring: "collected"\n  paid: 900.00 USD\n'
+FEE = '\n2025-03-31 * "Summit" "fee"\n  factoring: "fee"\n  factor: "Summit"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('\n2025-03-04 * "X" "x" ^INV-1\n  factoring: 42\n', "Unknown factoring event 42;"),
+        (FUND_1 + COLLECTED + "  short-pay-from: 1\n", "short-pay-from: 1 must be"),
+        (FUND_1 + COLLECTED + "  partial: 2025-01-01\n", "partial: 2025-01-01 must be"),
+        (FEE + "  charge: 3\n", "charge: 3 is not one of"),
+        (FEE + '  charge: "wire"\n  period: 2025-03-01\n', "period: 2025-03-01 must be"),
+        (FEE + '  charge: "wire"\n  period: "2025-03"\n  amount: 10\n', "amount: 10 must be"),
+        (FUND_1.replace("^INV-1\n", "^INV-1\n  transfer: TRUE\n"), "transfer: TRUE is not"),
+    ],
+)
+def test_fct134__a_value_that_is_no_text_is_shown_as_written(text, words):
+    # Each showed Python's repr: Decimal('42'), datetime.date(2025, 1, 1), True.
+    _, errors = load(AGREEMENT + text)
+    assert "FCT134" in codes(errors)
+    message = next(e.message for e in errors if e.message.startswith("FCT134"))
+    assert words in message
+    assert "Decimal(" not in message and "datetime" not in message

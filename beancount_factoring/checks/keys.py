@@ -113,8 +113,15 @@ def check_keys(book: Book) -> list[FactoringError]:
                 errors.extend(_figures_of_another(posting.meta or {}, event))
     # (The invoices with no other key are left out as the book reads them.)
     for number in book.other_keys:
-        entry = book.invoices[number].entry
+        invoice = book.invoices[number]
+        entry = invoice.entry
         errors.extend(_check(entry.meta, INVOICE_KEYS, entry, "invoice"))
+        # (Its receivable postings' keys are read too: ``costumer:`` there is as lost.)
+        for posting in entry.postings:
+            if posting.account == invoice.account and posting.meta:
+                errors.extend(
+                    _check(posting.meta, INVOICE_KEYS, entry, "posting", _line_of(posting.meta))
+                )
     return errors
 
 
@@ -177,7 +184,11 @@ def _line_of(meta: dict[str, object]) -> int | None:
 
 
 def _check(
-    meta: dict[str, object], known: frozenset[str], entry: data.Transaction, where: str
+    meta: dict[str, object],
+    known: frozenset[str],
+    entry: data.Transaction,
+    where: str,
+    line: int | None = None,
 ) -> Iterable[FactoringError]:
     for key in meta:
         if key in known or key in ("filename", "lineno") or key.startswith("__"):
@@ -194,4 +205,5 @@ def _check(
                 f"{near}:? The plugin books the {where} as if {key}: were not there",
                 entry.meta,
                 entry,
+                line,
             )

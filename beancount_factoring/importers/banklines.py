@@ -117,7 +117,9 @@ def _rivals(
     names: set[str] = set()
     for entry in entries:
         if isinstance(entry, data.Transaction) and "invoice" in entry.meta:
-            for name in (entry.meta.get("customer"), entry.payee):
+            # (customer: under the receivable posting is read too, as the plugin does.)
+            posted = [p.meta.get("customer") for p in entry.postings if p.meta]
+            for name in (entry.meta.get("customer"), entry.payee, *posted):
                 if isinstance(name, str) and name.strip():
                     names.add(name.strip())
     found: dict[str, list[re.Pattern[str]]] = {}

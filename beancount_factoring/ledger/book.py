@@ -38,7 +38,7 @@ from typing import Any, NamedTuple, cast
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.errors import FactoringError, as_written, make_error
 from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.loads import load_key
 from beancount_factoring.ledger.typed import TypedNumbers
@@ -76,6 +76,9 @@ WATCHED, OWN, RESERVE, BANK, INCOME, DUE, RECEIVABLE = 1, 2, 4, 8, 16, 32, 64
 INVOICE_KEYS = frozenset(("invoice", "customer", "due", "load", "debtor-mc"))
 SOURCE_KEYS = frozenset(("filename", "lineno", "__tolerances__", "__automatic__"))
 _INVOICE_QUIET = INVOICE_KEYS | SOURCE_KEYS
+# The invoice's keys read under its receivable posting too, where its date line does not
+# give them (``invoice:`` there names an invoice of its own: FCT134).
+_POSTED_KEYS = ("due", "customer", "load")
 # The keys of a deposit or payment that cannot be ``factoring:`` misspelt: where most
 # transactions stop (one subset test). See ``_misspelt_event``.
 _LUMP_QUIET = SOURCE_KEYS | {"schedule", "import-id", "factor", "paid", "invoice"}
@@ -850,7 +853,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
         book.errors.append(
             make_error(
                 "FCT134",
-                f"Unknown factoring event {kind!r}; use one of {', '.join(EVENT_KINDS)}",
+                f"Unknown factoring event {as_written(kind)}; use one of {', '.join(EVENT_KINDS)}",
                 entry.meta,
                 entry,
             )
@@ -1176,6 +1179,7 @@ def _read_invoice(
                 book.errors.append(make_error("FCT134", unquoted, meta, entry))
         number = str(number) if isinstance(number, (str, Decimal)) else ""
     legs: list[tuple[str, Amount]] = []
+    posted: list[dict[str, Any]] = []
     other_number: str | None = None
     costed = False
     # (is_receivable's cache read inline: this runs for every invoice of the ledger.)
@@ -1191,9 +1195,12 @@ def _read_invoice(
                 costed = True
             if units is not None and type(units.number) is Decimal:
                 legs.append((account, units))
-            other = posting.meta.get("invoice", number) if posting.meta else number
-            if other is not number and str(other) != number and other_number is None:
-                other_number = str(other)
+            if posting.meta:
+                other = posting.meta.get("invoice", number)
+                if other is not number and str(other) != number and other_number is None:
+                    other_number = str(other)
+                if len(posting.meta) > 2:  # (beyond its filename and line: due:, maybe)
+                    posted.append(posting.meta)
     # (The usual invoice, tested inline: this runs for every invoice of the ledger.)
     usual = len(legs) == 1 and other_number is None and number not in book.invoices
     usual = usual and _LINK_RE.fullmatch(number) is not None
@@ -1212,6 +1219,7 @@ def _read_invoice(
         if len(legs) > 1:
             total = sum((cast(Decimal, units.number) for _, units in legs), ZERO)
     account, units = legs[0]
+    meta = _with_posted(book, number, entry, posted) if posted else meta
     customer = meta.get("customer") or _customer_of(account)
     due = meta.get("due")
     if due is not None and not isinstance(due, datetime.date):
@@ -1234,8 +1242,40 @@ def _read_invoice(
         first = book.loads.setdefault(key, number)
         if first != number:
             book.shared_loads.setdefault(key, [first]).append(number)
-    if not meta.keys() <= _INVOICE_QUIET:
+    if posted or not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
+
+
+def _with_posted(
+    book: Book, number: str, entry: data.Transaction, posted: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The invoice's metadata with the keys written under its receivable postings
+    (``due:`` one line too deep) that its date line does not give: the postings are the
+    invoice's own, so they say the same. Given twice with two values, which is meant
+    cannot be told: FCT134, and the date line's (else the first posting's) is read."""
+    meta = entry.meta
+    found: dict[str, Any] = {}
+    for posting_meta in posted:
+        for key in _POSTED_KEYS:
+            if key not in posting_meta:
+                continue
+            value = posting_meta[key]
+            if key in meta:
+                first, where = meta[key], "under its date line"
+            elif key in found:
+                first, where = found[key], "under another of its receivable postings"
+            else:
+                found[key] = value
+                continue
+            if value != first:
+                message = (
+                    f"Invoice {number} has {key}: {as_written(first)} {where} and {key}: "
+                    f"{as_written(value)} under its receivable posting (line "
+                    f"{posting_meta.get('lineno')}): which is meant cannot be told; keep one, "
+                    f"under the date line. The first, {as_written(first)}, is read meanwhile"
+                )
+                book.errors.append(make_error("FCT134", message, meta, entry))
+    return {**meta, **found} if found else meta
 
 
 def unquoted_problem(number: Decimal, meanwhile: str = "", typed: str | None = None) -> str:
@@ -1285,7 +1325,7 @@ def _invoice_problem(
         )
     if not number or not _LINK_RE.fullmatch(number):
         return (
-            f"invoice number {meta['invoice']!r} cannot be a link; use letters, digits "
+            f"invoice number {as_written(meta['invoice'])} cannot be a link; use letters, digits "
             "and - _ / . only"
         )
     if number in book.invoices:

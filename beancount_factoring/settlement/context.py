@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from beancount.core.data import Posting, Transaction
 
-from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.errors import FactoringError, as_written, make_error
 from beancount_factoring.ledger.book import Book, Event, units_of
 from beancount_factoring.ledger.config import Config
 from beancount_factoring.settlement.accruals import FeePeriod
@@ -172,11 +172,18 @@ class Settler:
         after an error."""
         if event.factor is None:
             named = event.entry.meta.get("factor")
-            hint = (
-                f"no agreement names the factor {named!r}"
-                if named
-                else 'say which factor with factor: "Name"'
-            )
+            if isinstance(named, str) and named:
+                hint = f"no agreement names the factor {named!r}"
+            elif named is None or named is False or isinstance(named, str):
+                hint = 'say which factor with factor: "Name"'
+            else:
+                # (factor: 1001, a number to Beancount: shown as written, not its repr.)
+                names = self.book.agreements.names()
+                example = self.book.agreements.display(names[0]) if len(names) == 1 else "Name"
+                hint = (
+                    f"factor: {as_written(named)} is no factor's name: write the factor's "
+                    f'name in quotes, as its agreement does (factor: "{example}")'
+                )
             self.error("FCT111", f"Cannot tell which factor this event belongs to: {hint}", event)
             return None
         currency = currency or self.currency_of(event)
@@ -266,7 +273,8 @@ class Settler:
             return value
         self.error(
             "FCT134",
-            f"reason: {value!r} is not one of the factor's reasons: {', '.join(REASONS)}",
+            f"reason: {as_written(value)} is not one of the factor's reasons: "
+            + ", ".join(REASONS),
             event,
         )
         return None

@@ -46,7 +46,7 @@ from typing import Any, NamedTuple
 from beancount.core import account, data
 from beancount.core.amount import Amount
 
-from beancount_factoring.errors import FactoringError, make_error
+from beancount_factoring.errors import FactoringError, as_written, make_error
 from beancount_factoring.terms.fees import (
     NOT_CENTS,
     ROUNDING_MODES,
@@ -869,7 +869,7 @@ def _payee(reader: _Reader, name: str) -> re.Pattern[str] | None:
     """The pattern of the factor's bank lines (by default its name as a word)."""
     payee_text = reader.meta.get("payee", name_pattern(name))
     if not isinstance(payee_text, str):
-        reader.error("payee", f"{payee_text!r} must be a quoted regular expression")
+        reader.error("payee", f"{as_written(payee_text)} must be a quoted regular expression")
     elif not payee_text.strip():
         # An empty pattern matches every bank line: each would look like this factor's.
         reader.error(

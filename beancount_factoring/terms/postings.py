@@ -64,6 +64,7 @@ from typing import Any, NamedTuple, Protocol
 from beancount.core.amount import Amount
 from beancount.core.data import Posting
 
+from beancount_factoring.errors import as_written
 from beancount_factoring.terms.agreement import Agreement
 from beancount_factoring.terms.fees import round_money
 
@@ -875,7 +876,7 @@ def factor_split(meta: dict[str, object], terms: Purchase, currency: str) -> Pur
                 return f"{key} is in {value.currency}, the invoice in {currency}"
             value = value.number
         if not isinstance(value, Decimal):
-            return f"{key} {value!r} is not an amount"
+            return f"{key} {as_written(value)} is not an amount"
         found[key] = value
     face = terms.advance + terms.reserve
     advance = found.get("advance")

@@ -75,6 +75,7 @@ from typing import NamedTuple
 
 from beancount.core.amount import Amount
 
+from beancount_factoring.errors import as_written
 from beancount_factoring.ledger.book import LUMP_RANK, Event, charge_link, units_of
 from beancount_factoring.settlement.context import Settler, month_of
 from beancount_factoring.settlement.handlers.lumps import deposit_of, write_deposit
@@ -183,8 +184,8 @@ def _parties(settler: Settler, event: Event) -> Parties | None:
     if not isinstance(old_name, str) or not agreements.known(old_name):
         settler.error(
             "FCT134",
-            f"from: {old_name!r} must name the factor that is bought out, as its agreement "
-            'does, like from: "Lakeshore"',
+            f"from: {as_written(old_name)} must name the factor that is bought out, as its "
+            'agreement does, like from: "Lakeshore"',
             event,
         )
         return None

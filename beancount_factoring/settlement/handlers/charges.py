@@ -38,6 +38,7 @@ from decimal import Decimal
 
 from beancount.core.amount import Amount
 
+from beancount_factoring.errors import as_written
 from beancount_factoring.ledger.book import (
     PERIOD_RE,
     Event,
@@ -107,7 +108,7 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
     if kind not in CHARGES:
         settler.error(
             "FCT134",
-            f"charge: {kind!r} is not one of {', '.join(repr(k) for k in CHARGES)}; say "
+            f"charge: {as_written(kind)} is not one of {', '.join(repr(k) for k in CHARGES)}; say "
             'which fee this is, like charge: "minimum-volume"',
             event,
         )
@@ -115,13 +116,17 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
     period = _period(event)
     if period is None:
         settler.error(
-            "FCT134", f'period: {meta.get("period")!r} must be a month, like "2025-03"', event
+            "FCT134",
+            f'period: {as_written(meta.get("period"))} must be a month, like "2025-03"',
+            event,
         )
         return None
     stated = meta.get("amount")
     if stated is not None and not (isinstance(stated, Amount) and stated.number is not None):
         settler.error(
-            "FCT134", f"amount: {stated!r} must be an amount, like amount: 250.00 USD", event
+            "FCT134",
+            f"amount: {as_written(stated)} must be an amount, like amount: 250.00 USD",
+            event,
         )
         return None
     if kind in STATED and stated is None:

@@ -48,6 +48,7 @@ from decimal import Decimal
 
 from beancount.core.amount import Amount
 
+from beancount_factoring.errors import as_written
 from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.book import AMOUNT_DIGITS, SOURCE_KEYS, Event
 from beancount_factoring.settlement.context import Settler
@@ -104,7 +105,7 @@ def settle_collected(settler: Settler, event: Event) -> None:
     netted = event.entry.meta.get("short-pay-from")
     if netted is not None and netted not in ("reserve", "funding"):
         settler.error(
-            "FCT134", f'short-pay-from: {netted!r} must be "reserve" or "funding"', event
+            "FCT134", f'short-pay-from: {as_written(netted)} must be "reserve" or "funding"', event
         )
         return
     reason = "shortpay"
@@ -267,7 +268,7 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
             "book that event instead. Nothing of this event is booked"
         )
     elif partial not in (True, False):
-        problem = f"partial: {partial!r} must be TRUE or FALSE"
+        problem = f"partial: {as_written(partial)} must be TRUE or FALSE"
     elif (partial or meta.get("reason") == RECOVERY) and event.amount is None:
         what = "a payment in part" if partial else "an additional payment"
         problem = f"{what} needs the amount paid, like paid: 400.00 {states[0].currency}"
@@ -285,8 +286,8 @@ def _readable(settler: Settler, event: Event, states: list[InvoiceState], partia
         # A short pay written without its amount would close the invoice paid in full,
         # the reason ignored: the deduction would surface only at the release.
         problem = (
-            f"reason: {meta['reason']!r} says the customer paid other than the face, but "
-            "without paid: the event closes the invoice paid in full: give what the customer "
+            f"reason: {as_written(meta['reason'])} says the customer paid other than the face, "
+            "but without paid: the event closes the invoice paid in full: give what the customer "
             f"paid, like paid: 850.00 {states[0].currency}"
         )
     elif event.amount is None and "paid" not in meta:

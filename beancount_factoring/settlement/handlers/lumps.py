@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
+from beancount_factoring.errors import as_written
 from beancount_factoring.ledger.book import (
     AMOUNT_DIGITS,
     Event,
@@ -578,7 +579,7 @@ def _rail(settler: Settler, event: Event) -> str | None:
         return str(rail)
     settler.error(
         "FCT134",
-        f"transfer: {rail!r} is not one of {', '.join(repr(r) for r in RAILS)}",
+        f"transfer: {as_written(rail)} is not one of {', '.join(repr(r) for r in RAILS)}",
         event,
     )
     return None
