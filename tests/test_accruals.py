@@ -882,3 +882,110 @@ def test_an_opening_balance_of_the_accrued_fees_is_an_error_the_plugin_accrues_t
     )
     assert load(by_hand, ACCRUE, opens=False)[1] == []
     assert load(f"2024-06-01 open {ACCRUED}\n" + opening, opens=False)[1] == []
+
+
+# A leap February and two factors (checked by hand, a regression guard). Summit (daily
+# 0.06% at release) funds INV-1 (10,000.00) on 2024-01-10 and INV-2 (5,000.00) on the last
+# day of February, 2024-02-29; TQL pays INV-1 on March 3 (53 days: 318.00), released March
+# 5 (1,000.00 - 318.00 = 682.00); INV-2 is open at the last entry, April 15. Apex (tiered
+# 2%/30d + 0.5%/10d at release, 85%) funds INV-3 (4,000.00) on January 15 and charges it
+# back on April 14, 90 days later (2% + 6 x 0.5% = 5%: 200.00).
+LEAP = """
+2024-01-01 open Assets:Bank:Checking
+2024-01-01 open Assets:Receivable:TQL
+2024-01-01 open Assets:Receivable:CHR
+2024-01-01 open Income:Freight
+
+2024-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "daily 0.06%"
+  fee-timing: "collection"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2024-01-01 custom "factoring-agreement" "Apex"
+  advance-rate: 0.85
+  fee: "tiered 2%/30d + 0.5%/10d"
+  fee-timing: "collection"
+  recourse-days: 90
+  bank: Assets:Bank:Checking
+
+2024-01-09 * "TQL" "Load"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2024-01-10 * "SUMMIT FUNDING" "Advance" ^INV-1
+  Assets:Bank:Checking   9000.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2024-01-14 * "CHR" "Load"
+  invoice: "INV-3"
+  Assets:Receivable:CHR   4000.00 USD
+  Income:Freight
+
+2024-01-15 * "APEX" "Advance" ^INV-3
+  Assets:Bank:Checking   3400.00 USD
+  Assets:Factoring:Apex:Clearing
+
+2024-02-28 * "TQL" "Load"
+  invoice: "INV-2"
+  Assets:Receivable:TQL   5000.00 USD
+  Income:Freight
+
+2024-02-29 * "SUMMIT FUNDING" "Advance" ^INV-2
+  Assets:Bank:Checking   4500.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2024-03-03 * "TQL" "Paid Summit" ^INV-1
+  factoring: "collected"
+
+2024-03-05 * "SUMMIT FUNDING" "Rebate" ^INV-1
+  Assets:Bank:Checking   682.00 USD
+  Assets:Factoring:Summit:Reserve
+
+2024-04-14 * "Apex" "Recourse" ^INV-3
+  factoring: "chargeback"
+
+2024-04-15 note Assets:Bank:Checking "Statement"
+"""
+
+
+def test_a_leap_february_and_two_factors_tie_month_by_month():
+    entries, errors, options_map = loader.load_string(
+        f'plugin "beancount_factoring.plugin" "{ACCRUE}"' + LEAP
+    )
+    assert codes(errors) == []
+    apex = "Expenses:Factoring:Apex:Fees"
+    # Summit: January 21 x 6.00 = 126.00; February 29 is 50 days of INV-1 (300.00: 174.00)
+    # and INV-2's first day (3.00); March: 318.00 - 300.00 = 18.00 and INV-2's 31 days
+    # (93.00: 90.00); April 15 ends no month. Apex: 16 days (2%: 80.00), 45 (3%: 120.00),
+    # 76 (4.5%: 180.00), and the chargeback's 200.00 less the 180.00 reversed.
+    assert month_totals(entries, FEES) == {
+        "2024-01": D("126.00"),
+        "2024-02": D("177.00"),
+        "2024-03": D("108.00"),
+    }
+    assert month_totals(entries, apex) == {
+        "2024-01": D("80.00"),
+        "2024-02": D("40.00"),
+        "2024-03": D("60.00"),
+        "2024-04": D("20.00"),
+    }
+    assert balance(entries, ACCRUED) == D("-93.00")  # INV-2, open
+    assert balance(entries, "Assets:Factoring:Apex:AccruedFees") == 0
+    # The cost report's month windows (as Fava's time filter asks) give the same months.
+    book = compute(entries, options_map, errors)
+    for start, end, summit, apex_fees in (
+        (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29), "177.00", "40.00"),
+        (datetime.date(2024, 3, 1), datetime.date(2024, 3, 31), "108.00", "60.00"),
+    ):
+        report = book.cost(as_of=end, factor=None, start=start)
+        assert {line.key: line.fees.total for line in report.by_factor} == {
+            "Apex": D(apex_fees),
+            "Summit": D(summit),
+        }
+        assert {line.key: line.fees.total for line in report.by_customer} == {
+            "CHR": D(apex_fees),
+            "TQL": D(summit),
+        }
