@@ -1136,7 +1136,9 @@ def test_fct134__a_factored_invoice_in_thousandths_is_refused():
     assert codes(errors) == ["FCT134"]
 
 
-COLLECTED = '\n2025-03-20 * "TQL" "paid" ^INV-1\n  factoring: "collected"\n  paid: 900.00 USD\n'
+PAID_COLLECTED = (
+    '\n2025-03-20 * "TQL" "paid" ^INV-1\n  factoring: "collected"\n  paid: 900.00 USD\n'
+)
 FEE = '\n2025-03-31 * "Summit" "fee"\n  factoring: "fee"\n  factor: "Summit"\n'
 
 
@@ -1144,8 +1146,8 @@ FEE = '\n2025-03-31 * "Summit" "fee"\n  factoring: "fee"\n  factor: "Summit"\n'
     ("text", "words"),
     [
         ('\n2025-03-04 * "X" "x" ^INV-1\n  factoring: 42\n', "Unknown factoring event 42;"),
-        (FUND_1 + COLLECTED + "  short-pay-from: 1\n", "short-pay-from: 1 must be"),
-        (FUND_1 + COLLECTED + "  partial: 2025-01-01\n", "partial: 2025-01-01 must be"),
+        (FUND_1 + PAID_COLLECTED + "  short-pay-from: 1\n", "short-pay-from: 1 must be"),
+        (FUND_1 + PAID_COLLECTED + "  partial: 2025-01-01\n", "partial: 2025-01-01 must be"),
         (FEE + "  charge: 3\n", "charge: 3 is not one of"),
         (FEE + '  charge: "wire"\n  period: 2025-03-01\n', "period: 2025-03-01 must be"),
         (FEE + '  charge: "wire"\n  period: "2025-03"\n  amount: 10\n', "amount: 10 must be"),
