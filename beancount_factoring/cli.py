@@ -258,7 +258,10 @@ def _refused(path: str, errors: list[Any], options_map: dict[str, Any]) -> bool:
     not_run = plugin_not_run(options_map)
     if not_run is not None and not (not_run.named and errors):
         # (A plugin that failed on the ledger has errors that say why: listed below.)
-        _stop("FCT315", path, f"{not_run.message}, or pass --ignore-errors")
+        # Given a part of the ledger, a report of that part alone is no answer: the only
+        # advice is the main file.
+        advice = "" if not_run.part else ", or pass --ignore-errors"
+        _stop("FCT315", path, f"{not_run.message}{advice}")
         return True
     if not errors:
         return False
@@ -434,8 +437,43 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     unwritten = _emit(out, text, args.format)
     if unwritten is not None:
         return unwritten
+    if args.ignore_errors:
+        sys.stderr.write(_ignored(args.ledger, errors, options_map))
     sys.stderr.write(problems)
     return code
+
+
+def _ignored(path: str, errors: list[Any], options_map: dict[str, Any]) -> str:
+    """The line on stderr of what ``--ignore-errors`` let through ("" for nothing): how
+    many errors, and where the first is; or that the plugin did not run."""
+    said = []
+    if plugin_not_run(options_map) is not None:
+        said.append("the factoring plugin did not run, so nothing was split or checked")
+    if errors:
+        count = len(errors)
+        source = getattr(errors[0], "source", None) or {}
+        filename, lineno = source.get("filename"), source.get("lineno")
+        first = ""
+        if filename:
+            first = f", the first at {_place(str(filename))}" + (f":{lineno}" if lineno else "")
+        said.append(f"{count} error{'s' if count > 1 else ''} ignored{first}")
+    if not said:
+        return ""
+    what = "; ".join(said)
+    return (
+        shown(
+            f"bean-factoring: {_place(path)}: --ignore-errors: {what}; the report may be wrong "
+            "(bean-check lists them all)"
+        )
+        + "\n"
+    )
+
+
+def _place(filename: str) -> str:
+    """A file as the report shows it: relative to the current folder, if under it."""
+    prefix = os.path.join(os.getcwd(), "")
+    full = os.path.abspath(filename)
+    return full[len(prefix) :] if full.startswith(prefix) else filename
 
 
 def _computed(
@@ -476,18 +514,36 @@ def _computed(
         return _failed("FCT317", "argument --offer", str(exc))
     except Exception as exc:  # noqa: BLE001 - a ledger the report cannot compute: exit 2.
         return _failed("FCT318", args.ledger, _UNCOMPUTED.format(f"{args.report}: {exc!r}"))
+    projected = _projected(args.ledger, report)
     if isinstance(report, ReconcileReport) and report.problems:
         problems = ""
         if args.format != "text":
             problems = "Open past their grace period:\n"
             problems += "".join(shown(f"  {problem}") + "\n" for problem in report.problems)
-        return 1, text, problems
+        return 1, text, problems + projected
     if isinstance(report, ReserveReport) and args.format != "text":
         # The CSV's rows are the invoices: a reserve account the invoices do not explain
         # (a hand-written posting, a release that matched nothing) is said here, as the
         # text report's header says it.
-        return 0, text, _unexplained_reserves(report)
-    return 0, text, ""
+        return 0, text, _unexplained_reserves(report) + projected
+    return 0, text, projected
+
+
+def _projected(ledger: str, report: Any) -> str:
+    """The note, on stderr in every format (the text also says it under its title, the
+    JSON in ``projected_after``), of a report as of a date after the ledger's last: its
+    figures after that date are projections."""
+    if report.projected_after is None:
+        return ""
+    return (
+        shown(
+            f"bean-factoring: {_place(ledger)}: the as-of date {report.as_of} is after the "
+            f"ledger's last date {report.projected_after}: the report's figures after it are "
+            "projections "
+            "(fees accrued, days counted, statuses) that assume nothing happened since"
+        )
+        + "\n"
+    )
 
 
 def _unexplained_reserves(report: ReserveReport) -> str:

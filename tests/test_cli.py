@@ -265,6 +265,14 @@ def test_a_ledger_without_the_plugin_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"bean-factoring: {ledger}: FCT315 the factoring plugin did not run")
     assert run("cost", ledger, "--ignore-errors")[0] == 0
+    # The report is made, and stderr says what was let through: the plugin did not run,
+    # and the one error of the ledger (Summit's clearing account, which the plugin would
+    # open, is not open: at the deposit, line 21).
+    assert capsys.readouterr().err == (
+        f"bean-factoring: {ledger}: --ignore-errors: the factoring plugin did not run, so "
+        f"nothing was split or checked; 1 error ignored, the first at {ledger}:21; the "
+        "report may be wrong (bean-check lists them all)\n"
+    )
 
 
 def test_start_after_as_of_exits_2(late, capsys):
@@ -500,10 +508,11 @@ def test_a_reserve_its_invoices_do_not_explain_is_said_on_stderr_beside_csv_and_
         assert "unexplained -20.00" in err
     # The text report says it in its header, and a reserve its invoices explain says
     # nothing.
-    assert run("reserve", ledger, "--as-of", "2025-04-03")[0] == 0
+    # (On the ledgers' last dates: a later one is a projection, which stderr says.)
+    assert run("reserve", ledger, "--as-of", "2025-04-02")[0] == 0
     assert capsys.readouterr().err == ""
     assert (
-        run("reserve", write(tmp_path, LATE), "--as-of", "2025-04-03", "--format", "csv")[0] == 0
+        run("reserve", write(tmp_path, LATE), "--as-of", "2025-04-01", "--format", "csv")[0] == 0
     )
     assert capsys.readouterr().err == ""
 
@@ -592,3 +601,123 @@ def test_a_report_of_one_factor_says_whose_it_is():
         code, out = run(report, CROSSBORDER, "--factor", "COPPERLINE", "--format", "json")
         assert json.loads(out)["factor"] == "Copperline"
         assert json.loads(run(report, CROSSBORDER, "--format", "json")[1])["factor"] is None
+
+
+# Books that end on 2025-01-31 (the last entry, invoice INV-2): INV-1, 10,000.00 funded by
+# Summit on 2025-01-10 at `daily 0.06%`, its fee taken at collection, not collected yet.
+ENDS_JANUARY = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "daily 0.06%"
+  fee-timing: "collection"
+  recourse-days: 90
+  release-days: 10
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-01-09 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        10000.00 USD
+  Income:Freight
+
+2025-01-10 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+  Assets:Bank:Checking         9000.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-01-31 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        500.00 USD
+  Income:Freight
+"""
+PROJECTED = (
+    "Projected: the ledger's last date is 2025-01-31; what is shown after it (fees "
+    "accrued, days counted, statuses) assumes nothing happened since."
+)
+
+
+@pytest.mark.parametrize("report", [*REPORTS, "compare"])
+def test_an_as_of_date_after_the_books_says_its_figures_are_projections(report, tmp_path, capsys):
+    # `reserve --as-of 9999-12-31` showed fees accrued of 5,570,634.79 and a recourse left
+    # of -1666 days, with no word that the books end long before. The date asked is kept
+    # (a month-end report on books whose last entry is the 28th is what is wanted), and
+    # every report and format says that what follows the ledger's last date is projected.
+    ledger = write(tmp_path, ENDS_JANUARY)
+    stderr = (
+        f"bean-factoring: {ledger}: the as-of date 2025-02-28 is after the ledger's last "
+        "date 2025-01-31: the report's figures after it are projections (fees accrued, "
+        "days counted, statuses) that assume nothing happened since\n"
+    )
+    code, out = run(report, ledger, "--as-of", "2025-02-28")
+    assert code in (0, 1)
+    assert out.split("\n")[1:3] == [PROJECTED, ""], out[:300]
+    assert capsys.readouterr().err.endswith(stderr)
+    _, out = run(report, ledger, "--as-of", "2025-02-28", "--format", "json")
+    assert json.loads(out)["projected_after"] == "2025-01-31"
+    assert capsys.readouterr().err.endswith(stderr)
+    _, out = run(report, ledger, "--as-of", "2025-02-28", "--format", "csv")
+    assert PROJECTED not in out
+    assert capsys.readouterr().err.endswith(stderr)
+    # On the ledger's last date, or before it (the default is that date): no word.
+    for asked in ([], ["--as-of", "2025-01-31"], ["--as-of", "2025-01-20"]):
+        _, out = run(report, ledger, *asked)
+        assert "Projected" not in out
+        _, out = run(report, ledger, *asked, "--format", "json")
+        assert json.loads(out)["projected_after"] is None
+        assert "projection" not in capsys.readouterr().err
+
+
+def test_the_projected_reserve_counts_its_fees_to_the_date_asked(tmp_path):
+    # INV-1's fee, 0.06% of 10,000.00 = 6.00 a day from its funding on 2025-01-10: to the
+    # books' end, 2025-01-31, 21 days = 126.00; to 2025-02-28, 49 days = 294.00, projected.
+    ledger = write(tmp_path, ENDS_JANUARY)
+    data = json.loads(run("reserve", ledger, "--format", "json")[1])
+    assert data["factors"][0]["accrued_fees"] == "126.00"
+    data = json.loads(run("reserve", ledger, "--as-of", "2025-02-28", "--format", "json")[1])
+    assert data["factors"][0]["accrued_fees"] == "294.00"
+    assert data["projected_after"] == "2025-01-31"
+
+
+def test_a_plugin_as_of_after_the_last_entry_is_the_books_end(tmp_path, capsys):
+    # The plugin's `as-of` (2025-02-28) says the books stand on that day: a report on it
+    # projects nothing; one after it does, from that date.
+    path = tmp_path / "ledger.beancount"
+    path.write_text(
+        "plugin \"beancount_factoring.plugin\" \"{'as-of': '2025-02-28'}\"\n"
+        + textwrap.dedent(OPENS)
+        + ENDS_JANUARY,
+        encoding="utf-8",
+    )
+    _, out = run("reserve", str(path), "--format", "json")
+    assert json.loads(out)["projected_after"] is None
+    assert json.loads(out)["factors"][0]["accrued_fees"] == "294.00"
+    _, out = run("reserve", str(path), "--as-of", "2025-03-31", "--format", "json")
+    assert json.loads(out)["projected_after"] == "2025-02-28"
+
+
+@pytest.mark.parametrize("report", [*REPORTS, "compare"])
+def test_errors_ignored_are_counted_on_stderr(report, tmp_path, capsys):
+    # `--ignore-errors` made reserve, aging and cost with no word on stderr that the
+    # ledger had errors: the report reads as that of clean books. One line says how many
+    # were ignored and where the first is; stdout is the report alone, as before.
+    deposits = "".join(
+        STRAY_DEPOSIT.replace("1000.00", f"{1000 + n}.00").replace("ACH", f"ACH {n}")
+        for n in range(2)
+    )
+    ledger = write(tmp_path, LATE + deposits)
+    line = next(
+        n
+        for n, text in enumerate(Path(ledger).read_text("utf-8").split("\n"), 1)
+        if text.startswith("2025-04-05 * ")
+    )
+    code, out = run(report, ledger, "--ignore-errors", "--as-of", "2025-04-05")
+    assert code in (0, 1) and out
+    err = capsys.readouterr().err
+    shown = (
+        f"bean-factoring: {ledger}: --ignore-errors: 2 errors ignored, the first at "
+        f"{ledger}:{line}; the report may be wrong (bean-check lists them all)\n"
+    )
+    assert err.count("errors ignored") == 1 and shown in err, err
+    assert "errors ignored" not in out
+    # A ledger without errors says nothing of them.
+    run(report, write(tmp_path, LATE), "--ignore-errors")
+    assert "ignored" not in capsys.readouterr().err

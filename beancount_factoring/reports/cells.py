@@ -63,6 +63,18 @@ def day(value: datetime.date | None) -> str:
 _UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def heading(title: str, projected_after: datetime.date | None) -> list[str]:
+    """A report's first lines: its title, the word that it projects past the books if it
+    does (``projected_after``: the ledger's last date), then a blank line."""
+    if projected_after is None:
+        return [shown(title), ""]
+    note = (
+        f"Projected: the ledger's last date is {projected_after}; what is shown after it "
+        "(fees accrued, days counted, statuses) assumes nothing happened since."
+    )
+    return [shown(title), note, ""]
+
+
 def shown(text: str) -> str:
     """The text as a line of a table shows it: each character a terminal would act on
     written as its escape (``\\n``, ``\\t``, ``\\x1b``, ``\\u202e``), visibly."""

@@ -10,7 +10,7 @@ is 17.60% a year).
 
 from __future__ import annotations
 
-from beancount_factoring.reports.cells import day, money, percent, rate, shown, table
+from beancount_factoring.reports.cells import day, heading, money, percent, rate, shown, table
 from beancount_factoring.reports.model import CompareLine, CompareReport, OfferComparison
 
 COMPARE_CSV = [
@@ -103,7 +103,7 @@ def compare_text(report: CompareReport) -> list[str]:
     since = f"from {report.start} " if report.start else ""
     period = f"{since}to {report.as_of}"
     of = f" by {report.factor}" if report.factor else ""
-    out = [shown(f"Factoring cost against other offers, {period}{of}"), ""]
+    out = heading(f"Factoring cost against other offers, {period}{of}", report.projected_after)
     if not report.offers:
         out.append(
             'No offer to compare: write one as custom "factoring-offer" "<Name>" (an offer '

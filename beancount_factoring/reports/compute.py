@@ -49,6 +49,7 @@ from beancount_factoring.reports.reserve import reserve_report
 
 T = TypeVar("T")
 R = TypeVar("R", ReserveReport, AgingReport, CostReport, ReconcileReport)
+P = TypeVar("P", ReserveReport, AgingReport, CostReport, ReconcileReport, CompareReport)
 # Reports kept per ReportBook, by report and arguments (they are immutable).
 MEMO_SIZE = 64
 
@@ -126,8 +127,24 @@ class ReportBook:
             raise UnknownFactor(factor, list(self.factors))
         return key
 
+    @property
+    def books_end(self) -> datetime.date | None:
+        """The ledger's last date: its last entry's, or the plugin's ``as-of`` if later.
+        A report as of a later date projects what it shows after it."""
+        ends = [day for day in (self.facts.config.as_of, self.facts.last_entry) if day]
+        return max(ends, default=None)
+
+    def _projected(self, day: datetime.date, report: P) -> P:
+        """The report, saying so when it is as of a date after the ledger's last."""
+        end = self.books_end
+        if end is None or day <= end:
+            return report
+        return dataclasses.replace(report, projected_after=end)
+
     def _of(self, key: str | None, report: R) -> R:
-        """The report, naming the factor it was asked for (its title says whose it is)."""
+        """The report, naming the factor it was asked for (its title says whose it is),
+        and saying whether it projects past the books."""
+        report = self._projected(report.as_of, report)
         if key is None:
             return report
         return dataclasses.replace(report, factor=self.facts.display(key))
@@ -189,7 +206,7 @@ class ReportBook:
         day, key = self._as_of(as_of), self.factor_key(factor)
         return self._cached(
             ("compare", day, key, start, offer),
-            lambda: compare_report(self.facts, day, key, start, offer),
+            lambda: self._projected(day, compare_report(self.facts, day, key, start, offer)),
         )
 
     @property

@@ -177,6 +177,10 @@ class ReserveReport:
     factors: tuple[FactorReserve, ...]
     # The factor asked for (``--factor``), as its agreement writes it; None: every factor.
     factor: str | None = None
+    # The ledger's last date when the report is as of a later one: what it shows after
+    # that date (fees accrued, days counted, statuses) is projected, as if nothing
+    # happened since; None: the report is within the books.
+    projected_after: datetime.date | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +303,10 @@ class AgingReport:
     totals: tuple[AgingTotals, ...]
     # The factor asked for: the factored rows and totals are its alone; None: every factor.
     factor: str | None = None
+    # The ledger's last date when the report is as of a later one: what it shows after
+    # that date (fees accrued, days counted, statuses) is projected, as if nothing
+    # happened since; None: the report is within the books.
+    projected_after: datetime.date | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,6 +507,10 @@ class CostReport:
     by_invoice: tuple[InvoiceCost, ...] = ()
     # The factor asked for, as its agreement writes it; None: every factor.
     factor: str | None = None
+    # The ledger's last date when the report is as of a later one: what it shows after
+    # that date (fees accrued, days counted, statuses) is projected, as if nothing
+    # happened since; None: the report is within the books.
+    projected_after: datetime.date | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -642,6 +654,10 @@ class ReconcileReport:
     problems: tuple[str, ...] = field(default=())
     # The factor asked for, as its agreement writes it; None: every factor.
     factor: str | None = None
+    # The ledger's last date when the report is as of a later one: what it shows after
+    # that date (fees accrued, days counted, statuses) is projected, as if nothing
+    # happened since; None: the report is within the books.
+    projected_after: datetime.date | None = None
 
     @property
     def ok(self) -> bool:
@@ -745,3 +761,7 @@ class CompareReport:
     start: datetime.date | None
     factor: str | None
     offers: tuple[OfferComparison, ...]
+    # The ledger's last date when the report is as of a later one: what it shows after
+    # that date (fees accrued, days counted, statuses) is projected, as if nothing
+    # happened since; None: the report is within the books.
+    projected_after: datetime.date | None = None

@@ -41,6 +41,9 @@ class NotRun:
     lineno: int
     # The main file names the plugin: it ran and failed (its errors say why).
     named: bool = False
+    # The file given is a part of the ledger, which a main file includes and runs the
+    # plugin on: only that file's report is of the whole books.
+    part: bool = False
 
 
 def plugin_not_run(options_map: dict[str, Any]) -> NotRun | None:
@@ -86,7 +89,7 @@ def plugin_not_run(options_map: dict[str, Any]) -> NotRun | None:
             f"{os.path.basename(main)} is included by {os.path.relpath(including, folder)}, "
             "which runs the plugin: give that file, the ledger's main file, instead"
         )
-        return NotRun(message, main, 1)
+        return NotRun(message, main, 1, part=True)
     message = _NOT_RUN + (
         f"add the line {_WRITE} to the main file, {_shown(main, folder)} "
         "(Beancount ignores it in an included file)"

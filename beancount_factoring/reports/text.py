@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from beancount_factoring.reports.aging import unattributed_note
-from beancount_factoring.reports.cells import day, money, number, percent, shown, table
+from beancount_factoring.reports.cells import day, heading, money, number, percent, shown, table
 from beancount_factoring.reports.model import (
     BUCKETS,
     FEE_KINDS,
@@ -32,7 +32,7 @@ def _only(factor: str | None) -> str:
 
 
 def reserve_text(report: ReserveReport) -> list[str]:
-    out = [shown(f"Reserve as of {report.as_of}{_only(report.factor)}"), ""]
+    out = heading(f"Reserve as of {report.as_of}{_only(report.factor)}", report.projected_after)
     if not report.factors:
         return [*out, "No factor holds a reserve."]
     for factor in report.factors:
@@ -103,8 +103,8 @@ def _paid_to_us(amount: Decimal) -> str:
 
 
 def aging_text(report: AgingReport) -> list[str]:
-    basis = "due date" if report.basis == "due" else "invoice date"
-    out = [shown(f"Aging as of {report.as_of}, by {basis}{_only(report.factor)}"), ""]
+    title = f"Aging as of {report.as_of}, by {report.basis} date{_only(report.factor)}"
+    out = heading(title, report.projected_after)
     # With --factor, the factored figures are that factor's alone: said so.
     holders = f"{report.factor} holds" if report.factor else "factors hold"
     for title, rows_, factored in (
@@ -186,7 +186,8 @@ def aging_text(report: AgingReport) -> list[str]:
 
 def cost_text(report: CostReport) -> list[str]:
     since = f"from {report.start} " if report.start else ""
-    out = [shown(f"Factoring cost {since}to {report.as_of}{_only(report.factor)}"), ""]
+    title = f"Factoring cost {since}to {report.as_of}{_only(report.factor)}"
+    out = heading(title, report.projected_after)
     # Only the kinds of fee charged at all, as in Fava; the CSV and JSON keep every kind.
     every = report.by_factor + report.by_customer + report.by_month
     kinds = [k for k in FEE_KINDS if k == "discount" or any(getattr(x.fees, k) for x in every)]
@@ -345,7 +346,8 @@ def _awaiting(item: OpenItem) -> str:
 
 
 def reconcile_text(report: ReconcileReport) -> list[str]:
-    out = [shown(f"Reconciliation as of {report.as_of}{_only(report.factor)}"), ""]
+    title = f"Reconciliation as of {report.as_of}{_only(report.factor)}"
+    out = heading(title, report.projected_after)
     if not report.accounts:
         out.extend(["No clearing account has anything open.", ""])
     for account in report.accounts:
