@@ -101,3 +101,33 @@ def test_a_payment_too_large_to_book_keeps_its_own_error():
     _, errors = load(ledger(paid="1000000000000000000000000000000000000000 USD"))
     assert codes(errors) == ["FCT134"]
     assert "is not an amount in the invoice's currency" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "factoring: 100.00 USD\n  paid: 970.00 USD",
+        'factoring: "collected"\n  paid: 970.00 USD\n  reason: 30.00 USD',
+        'factoring: "collected"\n  paid: 970.00 USD\n  short-pay-from: 30.00 USD',
+        'factoring: "collected"\n  paid: 970.00 USD\n  partial: 970.00 USD',
+    ],
+)
+def test_an_amount_where_an_event_takes_a_word_is_one_error_at_its_line(written):
+    # An amount is Beancount's Amount, which cannot be compared with a word: the plugin
+    # failed on the whole ledger (FCT100, every split left out). The event alone is
+    # refused now, and the deposit before it is split as usual: 50.00 of reserve.
+    text = LEDGER.replace("CASH", "930.00 USD").replace(
+        'factoring: "collected"\n  paid: PAID\n  reason: "shortpay"', written
+    )
+    entries, errors = load(text)
+    assert codes(errors) == ["FCT134"]
+    assert "is an amount" in errors[0].message
+    assert errors[0].source["lineno"] == line_of(entries, "TQL paid Summit")
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("50.00")
+
+
+def test_an_amount_as_a_fee_events_charge_is_one_error():
+    fee = '\n2025-03-31 * "Summit" "fee"\n  factoring: "fee"\n  factor: "Summit"\n'
+    text = ledger() + fee + "  charge: 25.00 USD\n"
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"] and "charge: 25.00 USD is an amount" in errors[0].message

@@ -846,9 +846,29 @@ def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _Accou
     return False
 
 
+# The keys of an event that hold a name, a choice or TRUE/FALSE, never an amount: an
+# amount written there (``reason: 100 USD``) is Beancount's Amount, which cannot even be
+# compared with a name, so the event is refused before any rule reads it.
+# (Those whose own checks compare before they look at the type; ``from:``, ``period:``,
+# ``transfer:``, ``schedule:`` and ``factor:`` have errors of their own.)
+_WORD_KEYS = ("factoring", "charge", "reason", "short-pay-from", "partial")
+
+
 def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
     """Record a marked event (``factoring: "funding"``...); False after FCT134 if unknown."""
-    kind = entry.meta["factoring"]
+    meta = entry.meta
+    amounts = [key for key in _WORD_KEYS if isinstance(meta.get(key), Amount)]
+    if amounts:
+        key = amounts[0]
+        message = (
+            f"{key}: {as_written(meta[key])} is an amount, and {key}: takes a word here "
+            f"(docs/ledger.md lists its values): write the amount under its own key "
+            f"(paid:, amount:) and give {key}: its value in quotes. This event is not "
+            "applied meanwhile"
+        )
+        book.errors.append(make_error("FCT134", message, meta, entry))
+        return False
+    kind = meta["factoring"]
     if kind not in EVENT_KINDS:
         book.errors.append(
             make_error(
