@@ -7,7 +7,6 @@ import textwrap
 from decimal import Decimal
 
 import pytest
-from beancount import loader
 
 from beancount_factoring.terms.fees import parse_fee
 
@@ -57,39 +56,6 @@ def test_fees_written_the_wrong_way_say_how_to_write_them(text, told):
     with pytest.raises(ValueError) as caught:
         parse_fee(text)
     assert told in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("text", "meant"),
-    [
-        # A rate sheet's table of totals copied as tiers: 2% up to day 30, 2.5% up to
-        # day 45, 3% up to day 60. Read as periods one after another it charges 2% +
-        # 2.5% = 4.5% on day 40 where the sheet says 2.5%, and 7.5% on day 50, not 3%.
-        # Each step adds 0.5% for 15 more days: 'tiered 2%/30d + 0.5%/15d'.
-        ("tiered 2%/30d + 2.5%/45d + 3%/60d", "'tiered 2%/30d + 0.5%/15d'"),
-        # 2% to day 30, 3% to day 60: 'tiered 2%/30d + 1%/30d'.
-        ("tiered 2%/30d + 3%/60d", "'tiered 2%/30d + 1%/30d'"),
-        # Steps of different sizes keep each step: +1% for 15 days, +1.5% for 45 days.
-        ("tiered 1%/15d + 2%/30d + 3.5%/75d", "'tiered 1%/15d + 1%/15d + 1.5%/45d'"),
-    ],
-)
-def test_a_table_of_totals_is_not_read_as_tiers(text, meant):
-    with pytest.raises(ValueError) as caught:
-        parse_fee(text)
-    message = str(caught.value)
-    assert "total" in message and meant in message
-
-
-def test_a_table_of_totals_is_fct110_on_the_fee_line(tmp_path):
-    ledger = tmp_path / "ledger.beancount"
-    ledger.write_text(
-        'plugin "beancount_factoring.plugin"\n'
-        + textwrap.dedent(_ledger("tiered 2%/30d + 2.5%/45d + 3%/60d"))
-    )
-    _, errors, _ = loader.load_file(str(ledger))
-    assert codes(errors) == ["FCT110"]
-    assert errors[0].source["lineno"] == 5  # the fee's line
-    assert "'tiered 2%/30d + 0.5%/15d'" in errors[0].message
 
 
 @pytest.mark.parametrize(

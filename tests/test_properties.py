@@ -19,7 +19,6 @@ When the plugin disagrees with these figures, it reports FCT120 and the strict
 from __future__ import annotations
 
 import datetime
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -193,12 +192,6 @@ def terms_strategy(draw: st.DrawFn) -> Terms:
             (Decimal(draw(st.integers(0, 500))).scaleb(-2), draw(st.integers(1, 45)))
             for _ in range(draw(st.integers(1, 3)))
         )
-        steps = list(itertools.pairwise(tiers))
-        if steps and all(b[0] > a[0] and b[1] > a[1] for a, b in steps):
-            # Days and rates that both grow read as a table of totals, an FCT110 of
-            # its own (test_fee_terms.py): the same tiers with their days the other way.
-            days = [length for _, length in tiers][::-1]
-            tiers = tuple((rate, length) for (rate, _), length in zip(tiers, days, strict=True))
     return Terms(
         name=draw(st.sampled_from(NAMES)),
         advance_rate=Decimal(draw(st.integers(70, 100))).scaleb(-2),

@@ -20,7 +20,6 @@ agreement says ``rounding: "half-even"`` or ``"down"``.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -180,7 +179,6 @@ def parse_fee(text: str) -> FeeSchedule:
         return FeeSchedule(form, ((rate, 1 if form == "daily" else 0),), text)
     if form == "tiered":
         terms = tuple(_tier(chunk, text) for chunk in rest.split("+"))
-        _check_not_totals(terms, text)
         return FeeSchedule(form, terms, text)
     words = text.split()
     if len(words) >= 2 and words[-1].lower() in FORMS:
@@ -205,29 +203,6 @@ def _tier(chunk: str, text: str) -> tuple[Decimal, int]:
     if days <= 0:
         raise ValueError(f"tier {chunk.strip()!r} of fee {text!r} must cover 1 day or more")
     return rate, days
-
-
-def _check_not_totals(terms: tuple[tuple[Decimal, int], ...], text: str) -> None:
-    """Refuse tiers whose days and rates both grow from each to the next: a rate sheet's
-    table of totals by days outstanding (2% to day 30, 2.5% to day 45, 3% to day 60)
-    copied as tiers, which are periods one after another, each adding its rate. Read
-    as written, day 40 would cost 2% + 2.5% = 4.5%, not 2.5%: a fee wrong in silence."""
-    steps = list(itertools.pairwise(terms))
-    if not steps or not all(b[0] > a[0] and b[1] > a[1] for a, b in steps):
-        return
-    added = [terms[0]] + [(b[0] - a[0], b[1] - a[1]) for a, b in steps]
-    while len(added) > 2 and added[-1] == added[-2]:
-        added.pop()  # (the last term repeats: one written twice is the same fee)
-    meant = "tiered " + " + ".join(f"{_percent_text(rate)}/{days}d" for rate, days in added)
-    first, second = terms[0], terms[1]
-    raise ValueError(
-        f"fee {text!r} reads as a table of totals by days outstanding "
-        f"({_percent_text(first[0])} up to day {first[1]}, {_percent_text(second[0])} up "
-        f"to day {second[1]}), but each tier is a period after the one before, its rate "
-        f"added to theirs: day {first[1] + 1} would cost "
-        f"{_percent_text(first[0] + second[0])}. For the totals, write each step's added "
-        f"rate and days: {meant!r} (the last term repeats for each further period)"
-    )
 
 
 @dataclass(frozen=True)
