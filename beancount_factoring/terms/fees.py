@@ -83,7 +83,7 @@ def parse_percent(text: str) -> Decimal:
     if not text.endswith("%") or not _PERCENT_NUMBER.fullmatch(number):
         if text.endswith("%") and number.startswith("-"):
             raise ValueError(f"{text!r} must lie between 0% and 100%")
-        raise ValueError(f"{text!r} is not a percentage; write it like '2.5%'")
+        raise ValueError(f"{text!r} is not a percentage; {_how_to_write(text)}")
     try:
         value = Decimal(number)
     except InvalidOperation:
@@ -93,7 +93,24 @@ def parse_percent(text: str) -> Decimal:
     return value / HUNDRED
 
 
-_TERM_RE = re.compile(r"^\s*(?P<rate>[^/]+?)\s*/\s*(?P<days>\d+)\s*d(?:ays?)?\s*$")
+def _how_to_write(text: str) -> str:
+    """How to write a percentage, for one written without its sign: a number below 1
+    is a fraction copied as is (0.02 for 2%), and either reading is said."""
+    if _PERCENT_NUMBER.fullmatch(text) and Decimal(text) < 1:
+        percent = _percent_text(Decimal(text))
+        return f"write '{percent}' for {percent} (or '{text}%' for {text}%)"
+    return "write it like '2.5%'"
+
+
+def _percent_text(rate: Decimal) -> str:
+    """A rate as a bookkeeper writes it: Decimal("0.025") as '2.5%'."""
+    text = f"{(rate * HUNDRED).normalize():f}"
+    return text + "%"
+
+
+# A term of a tiered fee: its rate and its days (30d, 30 days, 30D: a day's letter in
+# either case, as the form's).
+_TERM_RE = re.compile(r"^\s*(?P<rate>[^/]+?)\s*/\s*(?P<days>\d+)\s*d(?:ays?)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -140,41 +157,52 @@ def _tiered_rate(terms: tuple[tuple[Decimal, int], ...], days: int) -> Decimal:
     return rate
 
 
+FORMS = ("flat", "tiered", "daily")
+_HOW = "write 'flat 2.5%', 'tiered 1.75%/30d + 0.5%/10d' or 'daily 0.06%'"
+
+
 def parse_fee(text: str) -> FeeSchedule:
     """Parse a fee string such as ``"tiered 1.75%/30d + 0.5%/10d"``.
 
     Raises:
       ValueError: with a message that says how to write the fee.
     """
-    how = "write 'flat 2.5%', 'tiered 1.75%/30d + 0.5%/10d' or 'daily 0.06%'"
     parts = text.strip().split(None, 1)
     if len(parts) != 2:
-        raise ValueError(f"cannot read fee {text!r}; {how}")
+        raise ValueError(f"cannot read fee {text!r}; {_HOW}")
     form, rest = parts[0].lower(), parts[1]
     if form in ("flat", "daily"):
         try:
             rate = parse_percent(rest)
         except ValueError as exc:
-            raise ValueError(f"cannot read fee {text!r}: {exc}; {how}") from None
+            raise ValueError(f"cannot read fee {text!r}: {exc}; {_HOW}") from None
         return FeeSchedule(form, ((rate, 1 if form == "daily" else 0),), text)
     if form == "tiered":
-        terms = []
-        for chunk in rest.split("+"):
-            match = _TERM_RE.match(chunk)
-            if not match:
-                raise ValueError(f"cannot read tier {chunk.strip()!r} of fee {text!r}; {how}")
-            try:
-                rate = parse_percent(match["rate"])
-            except ValueError as exc:
-                raise ValueError(f"cannot read fee {text!r}: {exc}; {how}") from None
-            days = int(match["days"])
-            if days <= 0:
-                raise ValueError(
-                    f"tier {chunk.strip()!r} of fee {text!r} must cover 1 day or more"
-                )
-            terms.append((rate, days))
-        return FeeSchedule(form, tuple(terms), text)
-    raise ValueError(f"unknown fee form {parts[0]!r} in {text!r}; {how}")
+        terms = tuple(_tier(chunk, text) for chunk in rest.split("+"))
+        return FeeSchedule(form, terms, text)
+    words = text.split()
+    if len(words) >= 2 and words[-1].lower() in FORMS:
+        # The rate before the form ("2% flat"): the form comes first.
+        written = f"{words[-1].lower()} {' '.join(words[:-1])}"
+        raise ValueError(
+            f"unknown fee form {parts[0]!r} in {text!r}: write the form first: {written!r}"
+        )
+    raise ValueError(f"unknown fee form {parts[0]!r} in {text!r}; {_HOW}")
+
+
+def _tier(chunk: str, text: str) -> tuple[Decimal, int]:
+    """One term of a tiered fee (``1.75%/30d``): its rate and the days it covers."""
+    match = _TERM_RE.match(chunk)
+    if not match:
+        raise ValueError(f"cannot read tier {chunk.strip()!r} of fee {text!r}; {_HOW}")
+    try:
+        rate = parse_percent(match["rate"])
+    except ValueError as exc:
+        raise ValueError(f"cannot read fee {text!r}: {exc}; {_HOW}") from None
+    days = int(match["days"])
+    if days <= 0:
+        raise ValueError(f"tier {chunk.strip()!r} of fee {text!r} must cover 1 day or more")
+    return rate, days
 
 
 @dataclass(frozen=True)

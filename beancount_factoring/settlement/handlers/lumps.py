@@ -1053,8 +1053,11 @@ def write_deposit(
                 f"; its invoices' own terms of {', '.join(older)}" if older else ""
             )
             expected = deposit.cash
-            hint = _unpaid_item(event, deposit.items(), diff, currency) or rounded_rate(
-                entry, currency, abs(expected)
+            items = deposit.items()
+            hint = (
+                _unpaid_item(event, items, diff, currency)
+                or rounded_rate(entry, currency, abs(expected))
+                or _rounding(agreement, items, diff)
             )
             if not said:
                 _report(
@@ -1164,6 +1167,37 @@ def _unpaid_item(event: Event, items: list[P.Item], difference: Decimal, currenc
     links = " ".join(f"^{number}" for number in paid[:3]) + (" ..." if len(paid) > 3 else "")
     told += f"link the invoices it pays ({links}) instead of the schedule"
     return told + ("." + later if later else "")
+
+
+def _rounding(agreement: Agreement, items: list[P.Item], difference: Decimal) -> str:
+    """Say so when the difference is no more than a cent per invoice the deposit funds
+    or releases: the factor's rounding (of the schedule's total fee rather than each
+    invoice's, or half-even where the agreement says half-up), not a figure wrong."""
+    invoices = sum(1 for item in items if item.kind in WHAT_IT_BRINGS)
+    if not invoices or abs(difference) > CENT * invoices or _exact(agreement, items):
+        return ""
+    return (
+        " A difference of a cent or less per invoice may be rounding: the agreement rounds "
+        f'each invoice\'s advance and fees to the cent (rounding: "{agreement.rounding}"); '
+        "a factor that rounds the deposit's total instead, or rounds another way, differs "
+        "by such cents. Set the agreement's rounding to the factor's, or give the plugin a "
+        "tolerance ('tolerance': '0.05') to book such cents to the fees account as rounding"
+    )
+
+
+def _exact(agreement: Agreement, items: list[P.Item]) -> bool:
+    """True if the deposit only funds invoices whose advance and fee at purchase come
+    out in whole cents (1,000.00 at 95% and 2%): no rounding is in its figures."""
+    if any(item.kind != "funding" for item in items):
+        return False
+    rate = agreement.fee.first_term_rate() if agreement.fee_timing == "purchase" else ZERO
+    for item in items:
+        face = -sum((leg.number for leg in item.postings if leg.part == "face"), ZERO)
+        advance = face * agreement.advance_rate
+        basis = face if agreement.fee_basis == "face" else advance.quantize(CENT)
+        if not (whole_units(advance, item.currency) and whole_units(basis * rate, item.currency)):
+            return False
+    return True
 
 
 def _vat_hint(vat: Decimal, difference: Decimal, agreement: Agreement) -> str:
