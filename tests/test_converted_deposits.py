@@ -76,9 +76,9 @@ def test_a_deposit_converted_on_its_clearing_leg_is_split_beside_it():
 
 
 def test_a_deposit_converted_on_its_clearing_leg_a_cent_short_is_reported():
-    # -879.99 CAD @ 0.70 USD (615.993 USD): 0.01 CAD short of the 880.00 expected, left on
-    # the clearing account.
-    entries, errors = load(converted_on_clearing("615.993 USD", "-879.99 CAD"))
+    # -879.99 CAD @ 0.70 USD (615.993 USD, the bank's 615.99 within the tolerance): 0.01
+    # CAD short of the 880.00 expected, left on the clearing account.
+    entries, errors = load(converted_on_clearing("615.99 USD", "-879.99 CAD"))
     assert codes(errors) == ["FCT120"]
     assert "difference -0.01 CAD" in errors[0].message
     assert balance(entries, "Assets:Factoring:Copperline:CAD:Clearing") == Decimal("0.01")
@@ -268,3 +268,22 @@ def test_a_misdirected_payment_received_in_another_currency_without_a_price():
     assert codes(errors)[0] == "FCT134"
     assert "brings 616.00 USD and nothing in CAD" in errors[0].message
     assert "Assets:Bank:USD 616.00 USD @@ 880.00 CAD" in errors[0].message
+
+
+def test_converted_cash_in_fractions_of_a_cent_is_said():
+    # The bank's USD of a converted deposit typed with a third decimal (616.004 USD @@
+    # 880.00 CAD), or as arithmetic that does not come out even ((1848.01 / 3) USD, 616.00333
+    # USD): the CAD split was right, but the bank account held the fraction, which no bank
+    # moves, without a word (a deposit in the invoices' currency so written is FCT134).
+    for bank in ("616.004 USD @@ 880.00 CAD", "(1848.01 / 3) USD @@ 880.00 CAD"):
+        _, errors = load(LEDGER.format(bank=bank))
+        assert codes(errors) == ["FCT134"], bank
+        assert "616.00" in errors[0].message and "Assets:Bank:USD" in errors[0].message
+        assert "is not in whole cents" in errors[0].message
+    # The same at a rate: 616.004 USD @ 1.428571 CAD is 880.0091 CAD; the fraction is
+    # said, not as a difference of 0.01 CAD.
+    _, errors = load(LEDGER.format(bank="616.004 USD @ 1.428571 CAD"))
+    assert codes(errors) == ["FCT134"]
+    # Whole cents, with a trailing zero: no error.
+    _, errors = load(LEDGER.format(bank="616.000 USD @@ 880.00 CAD"))
+    assert errors == []

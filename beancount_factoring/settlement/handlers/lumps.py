@@ -1042,7 +1042,11 @@ def write_deposit(
             # cent is the price's arithmetic, not money (found by a review).
             actual, diff = deposit.cash, ZERO
         # (Cash in fractions of a cent is said once, for what it is: not as a difference.)
-        said = not priced and _fraction_of_cent(settler, event, actual, currency)
+        said = (
+            _converted_fraction(settler, event, entry, accounts)
+            if priced
+            else _fraction_of_cent(settler, event, actual, currency)
+        )
         if abs(diff) > settler.tolerance:
             # Left open on the clearing account until the factor corrects it.
             sums.add(agreement.clearing, -diff, currency, "difference")
@@ -1094,6 +1098,33 @@ def _fraction_of_cent(settler: Settler, event: Event, actual: Decimal, currency:
         event,
     )
     return True
+
+
+def _converted_fraction(
+    settler: Settler, event: Event, entry: Any, accounts: frozenset[str] | set[str]
+) -> bool:
+    """FCT134 on a converted deposit whose cash (a posting written on an account not the
+    factor's: the bank's ``616.004 USD @@ 880.00 CAD``) is in fractions of a cent; the
+    price's arithmetic in the factor's currency is no money, but the bank's is. True if
+    said."""
+    for posting in entry.postings:
+        units = posting.units
+        number = getattr(units, "number", None)
+        if posting.account in accounts or _interpolated(posting):
+            continue
+        if not isinstance(number, Decimal) or not number.is_finite():
+            continue
+        if number.adjusted() >= AMOUNT_DIGITS or whole_units(number, units.currency):
+            continue
+        settler.error(
+            "FCT134",
+            f"This deposit's {number} {units.currency} on {posting.account} is not in whole "
+            f"{not_whole(number, units.currency)}: a bank moves whole cents; write the amount "
+            "on the bank statement (written as arithmetic, work the sum out to the cent)",
+            event,
+        )
+        return True
+    return False
 
 
 def _interpolated(posting: Any) -> bool:

@@ -45,13 +45,15 @@ def reserve_fee_hint(
             continue
         fee = _fee_from_reserve(entry, agreement, currency)
         if fee is not None and fee in short:
-            where = _where(entry)
+            # (Said to take the entry's place: written beside it, the fee counts twice,
+            # in silence while the reserve holds more than the fee.)
             return (
-                f". The fee of {fee:,.2f} {currency} taken from the reserve on {entry.date}"
-                f"{where} is what the factor netted from this release: write that fee as a "
-                f'fee event this release nets, with no postings (factoring: "fee", '
-                f'charge: "other", amount: {fee:,.2f} {currency}), dated the day of the '
-                "release, and leave the release naming nothing"
+                f". The fee of {fee:,.2f} {currency} taken from the reserve on {entry.date} "
+                "is what the factor netted from this release: in place of the transaction at "
+                f"{_where(entry)}, write that fee as a fee event this release nets, with no "
+                f'postings (factoring: "fee", charge: "other", amount: {fee:,.2f} {currency}), '
+                "dated the day of the release (delete that transaction: beside the event, the "
+                "fee counts twice), and leave the release naming nothing"
             )
     return ""
 
@@ -78,6 +80,6 @@ def _fee_from_reserve(
 
 
 def _where(entry: data.Transaction) -> str:
+    """The file and line of an entry (an imported one is often in a file of its own)."""
     meta = entry.meta or {}
-    line = meta.get("lineno")
-    return f" (line {line})" if isinstance(line, int) and line > 0 else ""
+    return f"{meta.get('filename')}:{meta.get('lineno')}"
