@@ -1051,22 +1051,8 @@ def write_deposit(
             # Left open on the clearing account until the factor corrects it.
             sums.add(agreement.clearing, -diff, currency, "difference")
             settler.result.left_open(agreement.clearing, -diff, currency)
-            figures = deposit.figures()
-            older = deposit.older_terms()
-            terms = f"{agreement.date}" + (
-                f"; its invoices' own terms of {', '.join(older)}" if older else ""
-            )
-            expected = deposit.cash
-            items = deposit.items()
-            hint = (
-                _unpaid_item(event, items, diff, currency)
-                or rounded_rate(entry, currency, abs(expected))
-                or _rounding(agreement, items, diff)
-            )
             if not said:
-                _report(
-                    settler, event, agreement, terms, (expected, actual), figures, currency, hint
-                )
+                _report_difference(settler, event, agreement, deposit, (entry, actual), currency)
         elif diff:
             # A tolerated rounding difference is the factor's to keep: a cost.
             sums.add(agreement.fees, -diff, currency, "rounding")
@@ -1080,6 +1066,34 @@ def write_deposit(
         settler.result.replaced[event.index] = rewritten(entry, entry.links | links)
         settler.note_accounts(sums.firsts(), event.date, agreement)
     return True
+
+
+def _report_difference(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    deposit: Deposit,
+    received: tuple[data.Transaction, Decimal],
+    currency: str,
+) -> None:
+    """FCT120 for a deposit that differs from what the agreement gives, with what the
+    difference may be (an item unpaid, a rate rounded by the bank, the factor's rounding)."""
+    entry, actual = received
+    expected = deposit.cash
+    diff = actual - expected
+    older = deposit.older_terms()
+    terms = f"{agreement.date}" + (
+        f"; its invoices' own terms of {', '.join(older)}" if older else ""
+    )
+    items = deposit.items()
+    hint = (
+        _unpaid_item(event, items, diff, currency)
+        or rounded_rate(entry, currency, abs(expected))
+        or _rounding(agreement, items, diff)
+    )
+    _report(
+        settler, event, agreement, terms, (expected, actual), deposit.figures(), currency, hint
+    )
 
 
 def _fraction_of_cent(settler: Settler, event: Event, actual: Decimal, currency: str) -> bool:
