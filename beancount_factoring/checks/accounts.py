@@ -247,6 +247,8 @@ def _unallocated_too_long(
             bought = _bought_out_before(buyouts, event, agreement.grace_days)
             if bought is not None:
                 fix = _after_a_buyout(book, event, bought)
+            else:
+                fix = _unnumbered_schedule(settlement, event, agreement) or fix
             errors.append(
                 make_error(
                     "FCT103",
@@ -258,6 +260,39 @@ def _unallocated_too_long(
                 )
             )
     return errors
+
+
+def _unnumbered_schedule(settlement: Settlement, event: Event, agreement: Agreement) -> str | None:
+    """What to write when the deposit's factor has a schedule without a number, booked on
+    or before the deposit and not funded: only a numbered schedule is an open item a
+    deposit that names nothing is matched to (docs/ledger.md 5.3), so "book the
+    schedule" would send the user to book again what is booked."""
+    waiting: dict[int, list[InvoiceState]] = {}
+    for state in settlement.states.values():
+        by = state.scheduled_by
+        if (
+            by is None
+            or state.schedule is not None
+            or state.agreement is not agreement
+            or state.scheduled_on is None
+            or state.scheduled_on > event.date
+            or (state.funded_on is not None and state.funded_on <= event.date)
+        ):
+            continue
+        waiting.setdefault(id(by), []).append(state)
+    if not waiting:
+        return None
+    states = min(waiting.values(), key=lambda found: found[0].scheduled_on or event.date)
+    meta = cast(data.Transaction, states[0].scheduled_by).meta
+    numbers = sorted(s.invoice.number for s in states)
+    links = " ".join(f"^{n}" for n in numbers)
+    return (
+        f"The schedule of {states[0].scheduled_on} ({meta.get('filename')}:"
+        f"{meta.get('lineno')}: {', '.join(numbers)}) has no number, and only a numbered "
+        "schedule is matched to a deposit that names nothing: give that schedule the "
+        f'factor\'s number (schedule: "..."), or link its invoices on the deposit '
+        f"({links})"
+    )
 
 
 def _buyouts_by_old_factor(book: Book) -> dict[str, list[Event]]:
