@@ -131,3 +131,64 @@ def test_an_amount_as_a_fee_events_charge_is_one_error():
     text = ledger() + fee + "  charge: 25.00 USD\n"
     _, errors = load(text)
     assert codes(errors) == ["FCT134"] and "charge: 25.00 USD is an amount" in errors[0].message
+
+
+# Every kind of factoring entry, each key the plugin reads written on it with a value of
+# a type it does not take: an amount (Beancount's Amount cannot be compared with a word),
+# TRUE, a date, a number, an account. Each is an error or read; none makes the plugin fail
+# on the whole ledger (FCT100), as five keys with an amount did.
+TYPED_BASE = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  load: "L-1"
+  Assets:Receivable:TQL   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL   2000.00 USD
+  Income:Freight
+"""
+TYPED_EVENTS = (
+    '2025-03-04 * "SUMMIT FUNDING" "schedule" ^INV-1 ^INV-2\n  factoring: "schedule"',
+    '2025-03-05 * "SUMMIT FUNDING" "ACH"\n  schedule: "S1"\n'
+    "  Assets:Bank:Checking  2790.00 USD\n  Assets:Factoring:Summit:Clearing",
+    '2025-03-20 * "TQL" "Paid" ^INV-1\n  factoring: "collected"',
+    '2025-03-25 * "SUMMIT FUNDING" "Rebate" ^INV-1\n  factoring: "release"\n'
+    "  Assets:Bank:Checking  50.00 USD\n  Assets:Factoring:Summit:Reserve",
+    '2025-04-20 * "SUMMIT FUNDING" "cb" ^INV-2\n  factoring: "chargeback"',
+    '2025-04-21 * "TQL" "loss" ^INV-2\n  factoring: "credit-loss"',
+    '2025-03-31 * "SUMMIT FUNDING" "fee"\n  factoring: "fee"\n  factor: "Summit"',
+    '2025-03-21 * "TQL" "paid us" ^INV-2\n  factoring: "misdirected-payment"\n'
+    "  Assets:Bank:Checking  2000.00 USD\n  Assets:Factoring:Summit:Clearing",
+    '2025-03-02 * "SUMMIT FUNDING" "fuel"\n  factoring: "fuel-advance"\n  load: "L-1"\n'
+    "  Assets:Bank:Checking  100.00 USD\n  Assets:Factoring:Summit:Clearing",
+    '2025-03-22 * "X" "buyout" ^INV-2\n  factoring: "buyout"\n  factor: "Summit"',
+)
+TYPED_KEYS = (
+    "factoring", "factor", "from", "paid", "partial", "reason", "short-pay-from", "schedule",
+    "load", "charge", "period", "amount", "recourse-amount", "advance", "transfer", "invoice",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "value", ["100.00 USD", "TRUE", "2025-03-01", "42", "Assets:Bank:Checking"]
+)
+def test_no_value_of_another_type_makes_the_plugin_fail(value):
+    failed = []
+    for event in TYPED_EVENTS:
+        date_line, *rest = event.split("\n")
+        for key in TYPED_KEYS:
+            kept = [line for line in rest if not line.strip().startswith(key + ":")]
+            text = "\n".join([date_line, f"  {key}: {value}", *kept])
+            _, errors = load(TYPED_BASE + "\n" + text + "\n")
+            if any(error.message.startswith("FCT100") for error in errors):
+                failed.append(f"{key}: {value} on {date_line}")
+    assert failed == []
