@@ -405,9 +405,21 @@ class Report:
         if not all(key < count and text_of(cells[key]) for key in keys):
             return kind
         if at in keys:
-            # (No summed figure at all: still no row, its key is a label; left out.)
-            return DATA if kind is DATA else TOTAL
+            # (No summed figure at all: still no row, its key is a label; left out.
+            # A key that is a total's label and nothing else, `Total` or `Grand Total`
+            # under the invoice number, is no invoice's even beside a date: checked.)
+            return DATA if kind is DATA and not self._only_label(label) else TOTAL
         return TOTAL if kind is TOTAL else DATA
+
+    def _only_label(self, label: str) -> bool:
+        """True if `label` is a total's label alone (`Total`, `TOTALS:`, `Grand Total`,
+        `Sub-total`), not a name that holds the marker (`Total Logistics LLC`)."""
+        marked = self.profile.total_pattern.search(label)
+        return bool(
+            marked
+            and _TOTAL_FIRST.fullmatch(label[: marked.start()])
+            and not label[marked.end() :].strip(" :")
+        )
 
     def _labelled(self, cells: list[Cell], at: int, totals: Totals) -> str | None:
         """What a row is whose label, at cell ``at``, holds the total marker: TOTAL when

@@ -9,6 +9,7 @@ file with one error naming its line and column.
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -114,3 +115,26 @@ def test_a_wrong_grand_total_below_subtotals_gives_the_sum_of_every_row(tmp_path
     error = failure(IMPORTERS["lakeshore"], written(tmp_path, "lakeshore_purchase.csv", rows))
     assert (error.line, error.column, error.code) == (10, "Net Funded", "FCT210"), str(error)
     assert "5205.12" in str(error) and "rows, 0:" not in str(error), str(error)
+
+
+ASHGROVE = DOCUMENTS / "ashgrove" / "sold_invoices_2025-03-12.csv"
+
+
+@pytest.mark.parametrize("label", ["Total", "TOTALS:", "Grand Total"])
+def test_a_dated_total_row_under_the_invoice_column_is_no_invoice(
+    tmp_path: Path, label: str
+) -> None:
+    # A new version adds a total row dated with the day of the sale, its label under
+    # `Inv #`: it was booked as a third invoice, "Total", of 2,000.00 (1,200.00 + 800.00)
+    # to Assets:Receivable:Unknown. It is the rows' total: checked, never booked.
+    rows = rows_of(ASHGROVE)
+    rows.append([label, "03/12/2025", "", "2000.00", "1840.00", "60.00", "160.00"])
+    path = written(tmp_path, "sold_invoices.csv", rows)
+    entries = IMPORTERS["ashgrove"].extract(str(path), [])
+    (purchase,) = entries
+    faces = [-p.units.number for p in purchase.postings if "Receivable" in p.account]
+    assert faces == [Decimal("1200.00"), Decimal("800.00")]
+    # Its figures are checked: a total that is not the rows' sum is FCT210 on its line.
+    rows[-1][3] = "2100.00"
+    error = failure(IMPORTERS["ashgrove"], written(tmp_path, "sold_invoices.csv", rows))
+    assert (error.line, error.column, error.code) == (4, "Face", "FCT210"), str(error)
