@@ -303,6 +303,32 @@ class FactorReportImporter(base.Importer):
             code="FCT203",
         )
 
+    def _on_more_sheets(self, filepath: str, profile: Profile) -> ImportFailure | None:
+        """FCT203 for a workbook whose report's header stands on more than one sheet (a
+        portal that splits a report one sheet per batch or month): only the sheet the
+        profile reads is read, and the rows of the others would be left out unseen."""
+        if profile.layout.sheet is not None or not is_xlsx(filepath):
+            return None
+        names = sheet_names(filepath)
+        holding = [
+            name
+            for name in names
+            if (rows := head(filepath, replace(profile.layout, sheet=name), self._window + 1))
+            and find_header(rows, profile)[0] is not None
+        ]
+        if len(holding) < 2:
+            return None
+        shown = ", ".join(repr(name) for name in holding)
+        return ImportFailure(
+            filepath,
+            None,
+            f"the report's header stands on {len(holding)} sheets, {shown}, and only the "
+            f"first, {names[0]!r}, would be read: the rows of the others would be left out. "
+            "Copy the rows of every sheet into one (below one header), or, if one sheet is "
+            f"the report and the others restate it, give the profile sheet= naming it",
+            code="FCT203",
+        )
+
     def identify(self, filepath: str) -> bool:
         if not readable(filepath):
             return False
@@ -388,6 +414,8 @@ class FactorReportImporter(base.Importer):
     def extract(self, filepath: str, existing: Sequence[Any]) -> list[Any]:
         found, closest, _ = self._detect(filepath)
         elsewhere = self._on_other_sheet(filepath)
+        if elsewhere is None and found is not None:
+            elsewhere = self._on_more_sheets(filepath, found)
         if elsewhere is not None:
             raise elsewhere
         ledger = self._from_ledger(existing)

@@ -115,6 +115,16 @@ def missing_columns(header: Header, profile: Profile) -> tuple[str, str] | None:
     return message, profile.columns[absent[0]][0]
 
 
+def _named_twice(header: Header, profile: Profile) -> tuple[str, str] | None:
+    """(the FCT203 message, the column's name) when a field's names stand over more than
+    one column of the header (`Reserve` twice); None when each stands over one."""
+    for field, aliases in profile.columns.items():
+        message = header.twice(f"the {field} field", aliases)
+        if message is not None:
+            return message, header.names[header.index[field]].strip()
+    return None
+
+
 # The delimiters a report saved again may have (Excel in a European locale writes `;`).
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -234,6 +244,8 @@ class Report:
                 code="FCT203",
             )
         problem = missing_columns(header, profile)
+        if problem is None:
+            problem = _named_twice(header, profile)
         if problem is not None:
             self._rows.close()
             message, column = problem
@@ -393,9 +405,21 @@ class Report:
         if not all(key < count and text_of(cells[key]) for key in keys):
             return kind
         if at in keys:
-            # (No summed figure at all: still no row, its key is a label; left out.)
-            return DATA if kind is DATA else TOTAL
+            # (No summed figure at all: still no row, its key is a label; left out.
+            # A key that is a total's label and nothing else, `Total` or `Grand Total`
+            # under the invoice number, is no invoice's even beside a date: checked.)
+            return DATA if kind is DATA and not self._only_label(label) else TOTAL
         return TOTAL if kind is TOTAL else DATA
+
+    def _only_label(self, label: str) -> bool:
+        """True if `label` is a total's label alone (`Total`, `TOTALS:`, `Grand Total`,
+        `Sub-total`), not a name that holds the marker (`Total Logistics LLC`)."""
+        marked = self.profile.total_pattern.search(label)
+        return bool(
+            marked
+            and _TOTAL_FIRST.fullmatch(label[: marked.start()])
+            and not label[marked.end() :].strip(" :")
+        )
 
     def _labelled(self, cells: list[Cell], at: int, totals: Totals) -> str | None:
         """What a row is whose label, at cell ``at``, holds the total marker: TOTAL when
@@ -715,7 +739,8 @@ class Totals:
                 closing = self._closing()
                 if closing is None or abs(total - closing) < HALF_CENT:
                     continue  # a reserve ledger's total may be its closing balance
-            raise self.report.fail(line, field, self._differs(text, since, count), code="FCT210")
+            message = self._differs(text, since, count, overall)
+            raise self.report.fail(line, field, message, code="FCT210")
         self._before = [
             before + since for before, since in zip(self._before, self._since, strict=True)
         ]
@@ -740,12 +765,21 @@ class Totals:
         )
         return self.report.fail(line, field, message, code="FCT207")
 
-    def _differs(self, total: str, since: Decimal, count: int | None) -> str:
+    def _differs(self, total: str, since: Decimal, count: int | None, overall: Decimal) -> str:
         """FCT210's message: a total that is not the sum of its rows (and footers), nor,
-        written as a count (`25`, `25 invoices`), their number."""
+        written as a count (`25`, `25 invoices`), their number. Below an earlier total
+        (a grand total under subtotals) it gives both sums it may be."""
+        sums = f"the sum of its rows, {since}"
+        if self._counted[1]:
+            sums = (
+                f"the sum of every row above it, {overall}"
+                if not self._counted[0] and not self.footers
+                else f"the sum of the rows since the last total, {since}, nor of every "
+                f"row above it, {overall}"
+            )
         message = (
-            f"the report's total {total!r} is not the sum of its rows, {since}: a row is "
-            "missing or counted twice; download the report again"
+            f"the report's total {total!r} is {'neither' if ', nor' in sums else 'not'} "
+            f"{sums}: a row is missing or counted twice; download the report again"
         )
         if count is not None:
             rows, before = self._counted

@@ -56,15 +56,20 @@ def header_key(text: str) -> str:
 class Header:
     """A header row: its line, its names as written, where each field of a profile is."""
 
-    __slots__ = ("index", "line", "names", "positions")
+    __slots__ = ("index", "line", "names", "positions", "repeated")
 
     def __init__(self, line: int, cells: Sequence[Cell]) -> None:
         self.line = line
         self.names = [text_of(cell) for cell in cells]
         self.positions: dict[str, int] = {}
+        # A name the header writes more than once: every position it stands at.
+        self.repeated: dict[str, list[int]] = {}
         for position, cell in enumerate(cells):
             if isinstance(cell, str) and cell.strip():  # a number is not a header name
-                self.positions.setdefault(header_key(cell), position)
+                key = header_key(cell)
+                first = self.positions.setdefault(key, position)
+                if first != position:
+                    self.repeated.setdefault(key, [first]).append(position)
         self.index: dict[str, int] = {}
 
     def has(self, names: Iterable[str]) -> bool:
@@ -80,6 +85,30 @@ class Header:
                     self.index[field] = where
                     break
         return self.index
+
+    def twice(self, field: str, aliases: Sequence[str]) -> str | None:
+        """FCT203's message when the header has more than one column that `aliases` name
+        (`Reserve` twice; or `Fee` and `Palkkio`, two names of one field): which one is
+        meant cannot be told, and reading the first would take another column's figures
+        in silence. None when one column at most is named so."""
+        found = sorted(
+            {
+                position
+                for alias in aliases
+                for position in self.repeated.get(header_key(alias), [])
+                or [self.positions.get(header_key(alias), -1)]
+                if position >= 0
+            }
+        )
+        if len(found) < 2:
+            return None
+        shown = ", ".join(f"{self.names[p].strip()!r} (column {p + 1})" for p in found)
+        return (
+            f"the header has {len(found)} columns named for {field}: {shown}. Which one "
+            "is meant cannot be told (a new version of the export may have added one), "
+            "and the first may hold other figures: "
+            "rename the column that is not meant in the file's header, and import again"
+        )
 
 
 class Table:
@@ -141,6 +170,9 @@ class Table:
                 "column's name as the header writes it"
             )
             raise ImportFailure(self.path, self.header.line, message, name, code="FCT203")
+        twice = self.header.twice(repr(name), (name,))
+        if twice is not None:
+            raise ImportFailure(self.path, self.header.line, twice, name, code="FCT203")
         self._wanted.setdefault(index, name)
         self.width = max(self.width, index + 1)
         return index
