@@ -298,6 +298,11 @@ def reserve_report(facts: Facts, as_of: datetime.date, factor: str | None) -> Re
     return ReserveReport(as_of=as_of, factors=tuple(result))
 
 
+# A buyout's reserve postings of one account and currency naming one invoice (None: every
+# one it moved): the buyout's index, the account, the currency and the invoice.
+_BuyoutLine = tuple[int, str, str, str | None]
+
+
 class _SharedReserves:
     """Whose each posting is on a reserve account factors share: the factor that held the
     invoice it names on its day, else the one its entry tells (``ToldOwner``), else
@@ -320,9 +325,9 @@ class _SharedReserves:
         self.buyouts = {e.index: e for e in facts.book.events if e.kind == "buyout"}
         # Per buyout posting (by id), its parts: [(factor, amount)].
         self.parts: dict[int, list[tuple[str | None, Decimal]]] = {}
-        # Per buyout, account and invoice named (None: every one it moved), the old
-        # factor's reserve left to give its postings, and that factor.
-        self.left: dict[tuple[int, str, str | None], tuple[str | None, list[Decimal]]] = {}
+        # Per buyout, account, currency and invoice named (None: every one it moved), the
+        # old factor's reserve left to give its postings, and that factor.
+        self.left: dict[_BuyoutLine, tuple[str | None, list[Decimal]]] = {}
 
     def owner(self, line: Line, key: str) -> str | None:
         """The factor whose posting ``line`` is (``key``, on an account it alone has)."""
@@ -359,7 +364,7 @@ class _SharedReserves:
         found = self.parts.get(id(line))
         if found is not None:
             return found
-        key = (line.index, line.account, line.invoice)
+        key = (line.index, line.account, line.currency, line.invoice)
         if key not in self.left:
             self.left[key] = self._held_before(line)
         old, left = self.left[key]
@@ -380,7 +385,9 @@ class _SharedReserves:
 
     def _held_before(self, line: Line) -> tuple[str | None, list[Decimal]]:
         """The old factor of the invoices a buyout's posting names (or of every one it
-        moved), and minus what it held of them on that account the day before."""
+        moved), and minus what it held of them on that account the day before, in the
+        posting's currency. (The plugin books one buyout per currency, FCT134 else; a
+        posting's part is still read of its own currency only, never of another's.)"""
         facts = self.facts
         if line.invoice is not None:
             numbers: list[str] = [line.invoice]
@@ -394,6 +401,8 @@ class _SharedReserves:
             if new is None or old is None or old.factor is None or old.factor == new.factor:
                 continue
             if old.factor not in self.sharers[line.account]:
+                continue
+            if facts.book.invoices[number].face.currency != line.currency:
                 continue
             old_factor = old.factor
             held += old.held

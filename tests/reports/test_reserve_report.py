@@ -573,3 +573,84 @@ def test_a_buyout_on_a_shared_reserve_moves_the_reserve_from_the_old_factor_to_t
         ("Lakeshore", D("0"), D("0.00"), D("0.00")),
         ("Pinecrest", D("0"), D("0.00"), D("0.00")),
     ]
+
+
+# Lakeshore funds INV-1 (2,000.00 USD) and INV-2 (1,000.00 CAD) apart, 5% reserve each:
+# 100.00 USD and 50.00 CAD, on the reserve account it shares with Pinecrest. Pinecrest
+# (flat 3% at purchase) buys both out on 07-01, one buyout per currency (one of both is
+# FCT134): INV-1 keeps 100.00 - 3% x 2,000.00 = 40.00 USD, INV-2 50.00 - 3% x 1,000.00 =
+# 20.00 CAD. On 07-01 Lakeshore holds 0.00 in each currency, Pinecrest 40.00 USD and
+# 20.00 CAD. Under detail "item" each buyout's reserve posting names no invoice
+# (-100.00 + 40.00 = -60.00 USD, -50.00 + 20.00 = -30.00 CAD): the old factor's part of
+# each is what it held of that buyout's invoices in that posting's currency.
+TWO_CURRENCIES = """
+2025-01-01 custom "factoring-agreement" "Lakeshore"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "LAKESHORE"
+  bank: Assets:Bank:Checking
+  reserve: Assets:Factoring:Reserve
+
+2025-06-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.97
+  fee: "flat 3%"
+  recourse-days: 0
+  payee: "PINECREST"
+  bank: Assets:Bank:Checking
+  reserve: Assets:Factoring:Reserve
+
+2025-06-10 * "TQL" "INV-1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   2000.00 USD
+  Income:Freight
+
+2025-06-10 * "CHR" "INV-2"
+  invoice: "INV-2"
+  Assets:Receivable:CHR   1000.00 CAD
+  Income:Freight
+
+2025-06-11 * "LAKESHORE FUNDING" "Purchase INV-1" ^INV-1
+  Assets:Bank:Checking   1860.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-06-11 * "LAKESHORE FUNDING" "Purchase INV-2" ^INV-2
+  Assets:Bank:Checking   930.00 CAD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-07-01 * "Pinecrest Capital" "Buyout of INV-1" ^INV-1
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Lakeshore"
+
+2025-07-01 * "Pinecrest Capital" "Buyout of INV-2" ^INV-2
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Lakeshore"
+"""
+
+
+@pytest.mark.parametrize("detail", ["item", "invoice"])
+def test_a_buyout_per_currency_on_a_shared_reserve_splits_each_currency(detail):
+    config = "{'detail': 'invoice'}" if detail == "invoice" else None
+    book = book_of(full(TWO_CURRENCIES, config) if config else full(TWO_CURRENCIES))
+    assert book.facts.errors == []
+
+    def figures(as_of):
+        report = book.reserve(as_of=as_of)
+        return {
+            (f.factor, f.currency): (f.held, f.account_balance, f.unexplained)
+            for f in report.factors
+        }
+
+    # June 30: Lakeshore's 100.00 USD and 50.00 CAD, the whole account.
+    assert figures(day(2025, 6, 30)) == {
+        ("Lakeshore", "USD"): (D("100.00"), D("100.00"), D("0")),
+        ("Lakeshore", "CAD"): (D("50.00"), D("50.00"), D("0")),
+    }
+    assert figures(day(2025, 7, 1)) == {
+        ("Lakeshore", "USD"): (D("0"), D("0.00"), D("0.00")),
+        ("Lakeshore", "CAD"): (D("0"), D("0.00"), D("0.00")),
+        ("Pinecrest", "USD"): (D("40.00"), D("40.00"), D("0.00")),
+        ("Pinecrest", "CAD"): (D("20.00"), D("20.00"), D("0.00")),
+    }

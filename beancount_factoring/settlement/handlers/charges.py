@@ -47,6 +47,7 @@ from beancount_factoring.ledger.book import (
     month_end_of,
 )
 from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.handlers.cents import cash_fraction
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
@@ -376,6 +377,8 @@ def _write_fee(
     own = {fees, agreement.clearing, agreement.vat_account, charged.vat_account}
     others = [p for p in entry.postings if p.account not in own]
     on_clearing = not others
+    # Paid from the bank in fractions of a cent: said, and booked as for whole cents.
+    cash_fraction(settler, event, entry, own, "fee")
     if on_clearing:
         legs.append(P.leg(agreement.clearing, -owed, currency, part))
     settler.note_accounts(legs, event.date, agreement)

@@ -42,6 +42,7 @@ from beancount.core.data import Posting, Transaction
 from beancount_factoring.ledger.book import Event, split_by_plugin, units_of
 from beancount_factoring.ledger.loads import load_key
 from beancount_factoring.settlement.context import SELLING, Settler
+from beancount_factoring.settlement.handlers.cents import cash_fraction
 from beancount_factoring.settlement.owed import FuelAdvance
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
@@ -84,7 +85,11 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     meta = event.entry.meta
     stated = meta.get("advance")
     received = _received(settler, event, terms, stated)
-    if agreement is None:
+    # (Cash in fractions of a cent, 780.004 USD, is refused: the advance worked back from
+    # it rounds the fraction away, and a repayment of it reads as a cent-less "more".)
+    if agreement is None or cash_fraction(
+        settler, event, received.entry, received.own_accounts, "fuel advance"
+    ):
         _park(settler, event, terms, received)
         return
     load = meta.get("load")

@@ -30,7 +30,6 @@ from beancount.core import data
 
 from beancount_factoring.errors import as_written
 from beancount_factoring.ledger.book import (
-    AMOUNT_DIGITS,
     Event,
     schedule_link,
     split_by_plugin,
@@ -39,6 +38,11 @@ from beancount_factoring.ledger.book import (
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, month_of, rewritten
 from beancount_factoring.settlement.handlers import wires
+from beancount_factoring.settlement.handlers.cents import (
+    cash_fraction,
+    fraction_of_cent,
+    interpolated,
+)
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
@@ -54,7 +58,7 @@ from beancount_factoring.settlement.owed import Charge, ScheduleOwed
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import RAILS, Agreement
-from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS, not_whole, whole_units
+from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS, whole_units
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
@@ -1036,16 +1040,16 @@ def write_deposit(
             sums.add(leg.account, actual, currency, "conversion")
         diff = actual - deposit.cash
         priced = any(posting.price is not None for posting in entry.postings)
-        if diff and abs(diff) < HALF_CENT and priced and leg is not None and _interpolated(leg):
+        if diff and abs(diff) < HALF_CENT and priced and leg is not None and interpolated(leg):
             # Beancount filled the leg in from a converted bank amount (616.00 USD @@
             # 880.00 CAD gives -880.0000000000000000000000003 CAD): less than half a
             # cent is the price's arithmetic, not money (found by a review).
             actual, diff = deposit.cash, ZERO
         # (Cash in fractions of a cent is said once, for what it is: not as a difference.)
         said = (
-            _converted_fraction(settler, event, entry, accounts)
+            cash_fraction(settler, event, entry, accounts)
             if priced
-            else _fraction_of_cent(settler, event, actual, currency)
+            else fraction_of_cent(settler, event, actual, currency)
         )
         if abs(diff) > settler.tolerance:
             # Left open on the clearing account until the factor corrects it.
@@ -1094,56 +1098,6 @@ def _report_difference(
     _report(
         settler, event, agreement, terms, (expected, actual), deposit.figures(), currency, hint
     )
-
-
-def _fraction_of_cent(settler: Settler, event: Event, actual: Decimal, currency: str) -> bool:
-    """FCT134 on a deposit whose cash is in fractions of a cent (``930.004 USD``, or
-    arithmetic that does not come out even, ``(2790.01 / 3) USD``): no bank moves them,
-    and within the tolerance the fraction was dropped from the split in silence (the
-    entry balanced within Beancount's tolerance only). True if said. (Not asked of a
-    deposit converted at a price, whose leg holds the price's arithmetic.)"""
-    if actual.adjusted() >= AMOUNT_DIGITS or whole_units(actual, currency):
-        return False  # (one too large to book has its own error)
-    settler.error(
-        "FCT134",
-        f"This deposit's cash {actual} {currency} is not in whole "
-        f"{not_whole(actual, currency)}: a bank moves whole cents; write the amount on the "
-        "bank statement (written as arithmetic, work the sum out to the cent)",
-        event,
-    )
-    return True
-
-
-def _converted_fraction(
-    settler: Settler, event: Event, entry: Any, accounts: frozenset[str] | set[str]
-) -> bool:
-    """FCT134 on a converted deposit whose cash (a posting written on an account not the
-    factor's: the bank's ``616.004 USD @@ 880.00 CAD``) is in fractions of a cent; the
-    price's arithmetic in the factor's currency is no money, but the bank's is. True if
-    said."""
-    for posting in entry.postings:
-        units = posting.units
-        number = getattr(units, "number", None)
-        if posting.account in accounts or _interpolated(posting):
-            continue
-        if not isinstance(number, Decimal) or not number.is_finite():
-            continue
-        if number.adjusted() >= AMOUNT_DIGITS or whole_units(number, units.currency):
-            continue
-        settler.error(
-            "FCT134",
-            f"This deposit's {number} {units.currency} on {posting.account} is not in whole "
-            f"{not_whole(number, units.currency)}: a bank moves whole cents; write the amount "
-            "on the bank statement (written as arithmetic, work the sum out to the cent)",
-            event,
-        )
-        return True
-    return False
-
-
-def _interpolated(posting: Any) -> bool:
-    """True if Beancount worked the posting's amount out (it was left blank)."""
-    return bool(posting.meta and posting.meta.get("__automatic__"))
 
 
 def _report(
@@ -1320,7 +1274,7 @@ def allocate_lump(
     units = units_of(own[0]) if own else None
     amount = -units[0] if units else ZERO
     currency = units[1] if units else None
-    if own and _interpolated(own[0]) and abs(amount - amount.quantize(CENT)) < HALF_CENT:
+    if own and interpolated(own[0]) and abs(amount - amount.quantize(CENT)) < HALF_CENT:
         # Filled in by Beancount from a converted bank amount (616.00 USD @@ 880.00 CAD
         # gives -880.0000000000000000000000003 CAD): the price's arithmetic, not money.
         amount = amount.quantize(CENT)

@@ -58,6 +58,7 @@ from typing import Any
 
 from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.handlers.cents import cash_fraction, fraction_of_cent
 from beancount_factoring.settlement.handlers.collect import memo_open
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
 from beancount_factoring.settlement.handlers.rates import rounded_rate
@@ -245,6 +246,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
             )
         settler.error("FCT134", problem, event)
         return
+    received = _in_cents(settler, event, entry, watched, (received, first.currency))
     shares = _shares(settler, event, states, received, _written_shares(entry, terms))
     if shares is None or not all(_overpay_said(settler, event, s, amount) for s, amount in shares):
         return
@@ -271,6 +273,22 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
     for state, (applied, memo, _) in booked:
         state.direct_paid += memo
         _apply(settler, event, state, applied)
+
+
+def _in_cents(
+    settler: Settler, event: Event, entry: Any, watched: set[str], cash: tuple[Decimal, str]
+) -> Decimal:
+    """The cash received, to the cent, after an FCT134 if a bank posting of it (or, one
+    Beancount worked out, the cash itself) is in fractions of a cent: ``1440.004 USD @@
+    2000.00 CAD`` would leave the bank holding the fraction in silence, and ``2000.004
+    CAD`` read as 0.004 beyond the face, an overpay of "0.00". Booked as for whole cents,
+    the fraction balances within Beancount's tolerance; it is said once, as at a deposit."""
+    received, currency = cash
+    if cash_fraction(settler, event, entry, watched, "payment") or fraction_of_cent(
+        settler, event, received, currency, "payment"
+    ):
+        return round_money(received)
+    return received
 
 
 def _overpay_said(settler: Settler, event: Event, state: InvoiceState, amount: Decimal) -> bool:
@@ -559,6 +577,8 @@ def settle_remittance(settler: Settler, event: Event) -> None:
         return
     if _other_currency(settler, event, amount):
         return
+    # (Forwarded in fractions of a cent, the due-to-factor account would keep the fraction.)
+    cash_fraction(settler, event, event.entry, set(), "forward")
     left = amount
     for number in event.invoices:
         state = settler.states[number]
