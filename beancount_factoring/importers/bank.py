@@ -36,7 +36,7 @@ import datetime
 import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +70,7 @@ from beancount_factoring.importers.table import (
     Table,
     check_currency,
     currency_column,
+    header_key,
     latest_date,
 )
 
@@ -83,6 +84,74 @@ _NO_AMOUNT = (
     "a bank line needs an amount; delete the line from the file if it moves no money (a "
     "pending or note line)"
 )
+
+
+# What a bank writes in a column of each line's status (Citi's `Pending`, `Cleared`;
+# Mercury's `Sent`, `Failed`), compared without regard to case or spaces: a line that moved
+# money, and one that did not, or not yet. A pending line is given again once it posts,
+# often with another amount or date (a fuel pump's hold, a tip): it is not booked.
+_POSTED = frozenset(
+    ["", "posted", "cleared", "complete", "completed", "settled", "booked", "sent", "paid",
+     "processed", "reconciled", "success", "successful", "executed"]
+)  # fmt: skip
+_NOT_POSTED = frozenset(
+    ["pending", "authorized", "authorised", "authorization", "authorisation", "hold",
+     "on hold", "held", "processing", "in progress", "in process", "scheduled", "memo",
+     "memo post", "memo posted", "failed", "cancelled", "canceled", "declined", "rejected",
+     "void", "voided", "expired"]
+)  # fmt: skip
+_STATUS_HEADERS = ("status", "transactionstatus", "postingstatus", "poststatus")
+
+
+def _words(values: Sequence[str]) -> frozenset[str]:
+    return frozenset(" ".join(v.split()).casefold() for v in values)
+
+
+class _Status:
+    """Which lines of a file are not booked: those its column of each line's status
+    says are pending or failed, and those whose date says `Pending`."""
+
+    def __init__(
+        self,
+        table: Table,
+        column: str | bool | None,
+        configured: Sequence[str | None],
+        posted: frozenset[str],
+        not_posted: frozenset[str],
+    ) -> None:
+        self.index: int | None = None
+        self.name = ""
+        if isinstance(column, str):
+            self.index, self.name = table.column(column), column
+        elif column is None:
+            used = {header_key(name) for name in configured if name}
+            for name in table.header.names:
+                key = header_key(name)
+                if key in _STATUS_HEADERS and key not in used:
+                    self.index, self.name = table.column(name), name
+                    break
+        self.posted = (_POSTED - not_posted) | posted
+        self.not_posted = (_NOT_POSTED - posted) | not_posted
+
+    def skipped(self, table: Table, line: int, cells: list[str], date: str) -> bool:
+        """True for a line that moved no money (yet); FCT209 for a status not known."""
+        if date.casefold() == "pending":
+            return True
+        if self.index is None:
+            return False
+        text = cells[self.index]
+        word = " ".join(text.split()).casefold()
+        if word in self.posted:
+            return False
+        if word in self.not_posted:
+            return True
+        message = (
+            f"the line's status is {text.strip()!r}, which the importer does not know: "
+            f"give it posted_status=[{text.strip()!r}] if such a line moved money (it is "
+            f"booked), or pending_status=[{text.strip()!r}] if it did not, or not yet (it "
+            "is left out, as a pending or failed line is)"
+        )
+        raise table.fail(line, self.name, message, code="FCT209")
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -119,6 +188,10 @@ class BankCsvImporter(Importer):
       signature: More header names a file must have to be identified.
       filename: A regular expression for the file's usual name.
       negate: Flip every amount (card statements that show charges as positive).
+      status: The column of each line's status (`Status` and the like are found
+        without it); a line it says is pending or failed is not booked. False: none.
+      posted_status, pending_status: More words of that column for a line that moved
+        money, and for one that did not (yet).
       factors: Where the factor agreements come from (`banklines.FactorSource`).
       fallback: The account of lines from no factor; they are flagged `!`.
       name: The importer's unique name (Fava shows it); defaults to one with the account.
@@ -147,6 +220,9 @@ class BankCsvImporter(Importer):
         signature: Sequence[str] = (),
         filename: str | None = None,
         negate: bool = False,
+        status: str | bool | None = None,
+        posted_status: Sequence[str] = (),
+        pending_status: Sequence[str] = (),
         factors: FactorSource = None,
         fallback: str = "Expenses:Uncategorized",
         name: str | None = None,
@@ -182,6 +258,11 @@ class BankCsvImporter(Importer):
         self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
         self.account_number = account_number
         configured = [c for c in self.columns.values() if c] + list(self.narration_columns)
+        if isinstance(status, str):
+            configured.append(status)
+        self.status = status
+        self.posted_status = _words(_names(posted_status))
+        self.pending_status = _words(_names(pending_status))
         self.signature = tuple(configured) + tuple(signature)
         self.claim = Claim(
             self.layout,
@@ -281,15 +362,7 @@ class BankCsvImporter(Importer):
         ids = RowIds("bank")
         self.dates = Dates(self.formats)  # a file's dates settle their order for it alone
         entries: list[Any] = []
-        # Per date, the balance of its first and its last row in the file: which one
-        # closes the day depends on the file's order, known only at the end.
-        balances: dict[datetime.date, tuple[Decimal, int, Decimal, int]] = {}
-        # The days with a pending line (no balance yet): the bank's balances leave it
-        # out, the ledger books it, so no balance of that day can be asserted.
-        pending: set[datetime.date] = set()
-        # The dates of the first and the last row with a balance: the file's order.
-        span: list[datetime.date] = []
-        first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
+        days = _Days()
         names = self.columns
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in names.items()}
@@ -300,12 +373,19 @@ class BankCsvImporter(Importer):
             currency = currency_column(table, configured)
             signed = [*configured, *self.claim.signature]  # (signature: not an account's)
             own_account = AccountLines(table, signed, self.account_number)
+            status = _Status(
+                table, self.status, configured, self.posted_status, self.pending_status
+            )
             for line, cells in table.rows():
                 own_account(table, line, cells)
                 if currency is not None:
                     check_currency(table, line, cells, currency, self.currency)
+                when = _cell(cells, cols["date"])
+                if status.skipped(table, line, cells, when):
+                    days.skip(self._date_or_none(when), bool(_cell(cells, cols["balance"])))
+                    continue
                 try:
-                    date = self.dates(_cell(cells, cols["date"]))
+                    date = self.dates(when)
                 except ValueError as exc:
                     raise table.fail(line, names["date"], str(exc), code="FCT206") from None
                 number = self._amount(table, line, cells, cols)
@@ -327,27 +407,73 @@ class BankCsvImporter(Importer):
                 )
                 if names["balance"]:
                     text = _cell(cells, cols["balance"])
-                    running = None
-                    if text:
-                        running = self._number(table, line, text, names["balance"])
-                        first, first_line = balances.get(date, (running, line))[:2]
-                        balances[date] = (first, first_line, running, line)
-                        if not span:
-                            span.append(date)
-                        span[1:] = [date]
-                    else:
-                        pending.add(date)
-                    if len(first_rows) < ROWS_TO_ORDER:
-                        first_rows.append((date, number, running))
-        ascending = _ascending(span, first_rows)
-        for date, (first, first_line, last, last_line) in balances.items():
-            if date in pending or (ascending is None and first_line != last_line):
-                continue  # a balance not known: a pending line, or an order not known
-            closing, line = (first, first_line) if ascending is False else (last, last_line)
+                    running = self._number(table, line, text, names["balance"]) if text else None
+                    days.add(line, date, number, running)
+        for line, date, closing in days.closing():
             units = Amount(closing, self.currency)
             ident = ids(self.bank, "balance", date, closing)
             entries.append(balance_entry(path, line, ident, date + ONE_DAY, self.bank, units))
         return entries
+
+    def _date_or_none(self, text: str) -> datetime.date | None:
+        """The date of a line left out, if it has one that reads."""
+        try:
+            return self.dates(text)
+        except ValueError:
+            return None
+
+
+class _Days:
+    """The running balance of a file's statement dates, and the balances it asserts."""
+
+    def __init__(self) -> None:
+        # Per date, the balance of its first and its last row in the file: which one
+        # closes the day depends on the file's order, known only at the end.
+        self.balances: dict[datetime.date, tuple[Decimal, int, Decimal, int]] = {}
+        # The days with a pending line: a row without its balance yet (the bank's
+        # balances leave it out, the ledger books it), or one left out (its status says
+        # pending or failed): no balance of that day can be asserted.
+        self.pending: set[datetime.date] = set()
+        # A line left out that shows a balance: the bank's running balance may hold it
+        # from its day on (the day of a pending line with no date: the file's last).
+        self.held: list[datetime.date | None] = []
+        # The dates of the first and the last row with a balance: the file's order.
+        self.span: list[datetime.date] = []
+        self.first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
+
+    def skip(self, date: datetime.date | None, balance: bool) -> None:
+        if date is not None:
+            self.pending.add(date)
+        if balance:
+            self.held.append(date)
+
+    def add(
+        self, line: int, date: datetime.date, number: Decimal, running: Decimal | None
+    ) -> None:
+        if running is not None:
+            first, first_line = self.balances.get(date, (running, line))[:2]
+            self.balances[date] = (first, first_line, running, line)
+            if not self.span:
+                self.span.append(date)
+            self.span[1:] = [date]
+        else:
+            self.pending.add(date)
+        if len(self.first_rows) < ROWS_TO_ORDER:
+            self.first_rows.append((date, number, running))
+
+    def closing(self) -> Iterator[tuple[int, datetime.date, Decimal]]:
+        """(line, date, balance) of each day whose closing balance is known."""
+        ascending = _ascending(self.span, self.first_rows)
+        last_day = max(self.balances, default=None)
+        held = [day or last_day for day in self.held]
+        held_from = min((day for day in held if day is not None), default=None)
+        for date, (first, first_line, last, last_line) in self.balances.items():
+            if date in self.pending or (ascending is None and first_line != last_line):
+                continue  # a balance not known: a pending line, or an order not known
+            if held_from is not None and date >= held_from:
+                continue  # a line left out may be in the bank's balance
+            closing, line = (first, first_line) if ascending is False else (last, last_line)
+            yield line, date, closing
 
 
 # How many rows a one-day file is read for two rows in a row with a running balance.

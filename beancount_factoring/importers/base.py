@@ -717,6 +717,9 @@ def mark_duplicates(
         if similar and isinstance(entry, data.Balance):
             held = entry.amount
             balances.setdefault((entry.date, entry.account, held.number, held.currency), entry)
+    if similar:
+        for base, lines in _families(entries, known).items():
+            _settle_family(base, lines, known, repeated)
     taken: set[int] = set()
     for entry in entries:
         value = entry.meta.get(ID_KEY) if entry.meta is not None else None
@@ -732,6 +735,78 @@ def mark_duplicates(
             if match is not None:
                 entry.meta["__duplicate__"] = match
     return dedup.mark_similar(entries, existing, taken, signs=True) if similar else 0
+
+
+# An id of `RowIds`: its base, and the number of the base's row in the file (2, 3, ...).
+_FAMILY = re.compile(r"([a-z]+-[0-9a-f]{12})(?:-([1-9][0-9]{0,5}))?")
+
+
+def _families(entries: list[Any], known: dict[str, Any]) -> dict[str, list[Any]]:
+    """The statement's lines whose ids share a base (a wire and its fee under one
+    reference, `bank-...` and `bank-...-2`), where the ledger holds an id of the base."""
+    found: dict[str, list[Any]] = {}
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.postings and entry.meta:
+            value = entry.meta.get(ID_KEY)
+            match = _FAMILY.fullmatch(value) if isinstance(value, str) else None
+            if match is not None and match.group(1) in known:
+                found.setdefault(match.group(1), []).append(entry)
+    lone = [base for base, lines in found.items() if len(lines) < 2 and f"{base}-2" not in known]
+    for base in lone:  # the common case: one line of its reference, booked as one
+        del found[base]
+    return found
+
+
+def _same_line(entry: Any, booked: list[Any]) -> bool:
+    """The booked entries of an id post what the line posts, within a few days of it."""
+    mine = entry.postings[0]
+    first = booked[0]
+    near = abs((entry.date - first.date).days) <= REUSED_DAYS
+    return (
+        near
+        and isinstance(first, data.Transaction)
+        and _posted(booked, mine.account) == mine.units
+    )
+
+
+def _settle_family(
+    base: str, lines: list[Any], known: dict[str, Any], repeated: dict[str, list[Any]]
+) -> None:
+    """Give each line of one base its booked id, whatever the file's order.
+
+    The `-2` of a reference's second line follows the order the bank lists them in: a
+    download sorted the other way gives the wire the fee's id. Each line takes the id
+    whose booked entry posts its amount; a line matched by none keeps its own id if that
+    is booked and free (the line edited by hand: noted as such), else takes a booked id
+    left (edited), else a new one of the base (a line the ledger does not have)."""
+    ids = [base]
+    while f"{base}-{len(ids) + 1}" in known:
+        ids.append(f"{base}-{len(ids) + 1}")
+    free = {ident: repeated.get(ident, [known[ident]]) for ident in ids if ident in known}
+    left = []
+    for entry in sorted(lines, key=lambda e: e.meta[ID_KEY] not in free):
+        own = entry.meta[ID_KEY]
+        hit = own if own in free and _same_line(entry, free[own]) else None
+        hit = hit or next((i for i, b in free.items() if _same_line(entry, b)), None)
+        if hit is None:
+            left.append(entry)
+        else:
+            entry.meta[ID_KEY] = hit
+            del free[hit]
+    # (The ids of the lines left that the ledger lacks are theirs: no new id takes one.)
+    used = {e.meta[ID_KEY] for e in lines if e not in left or e.meta[ID_KEY] not in known}
+    for entry in left:
+        own = entry.meta[ID_KEY]
+        if own in known and own in used:
+            ident = own if own in free else next(iter(free), None)
+            if ident is None:
+                number = 2
+                while f"{base}-{number}" in known or f"{base}-{number}" in used:
+                    number += 1
+                ident = f"{base}-{number}"
+            entry.meta[ID_KEY] = ident
+            free.pop(ident, None)
+        used.add(entry.meta[ID_KEY])
 
 
 # The note on a bank line whose id the bank gave another line before.
