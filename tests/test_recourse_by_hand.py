@@ -205,3 +205,44 @@ def test_fct170__one_recourse_amount_for_invoices_of_two_factors():
     assert "one chargeback per factor" in errors[0].message
     assert balance(entries, CLEARING) == D("-800.00")
     assert balance(entries, "Assets:Factoring:Summit:Clearing") == D("-900.00")
+
+
+def test_fct120__a_deposit_that_nets_a_chargeback_it_does_not_name_says_which():
+    # INV-1 is charged back (800.00 owed); INV-3, 2,000.00 on schedule S9, is funded
+    # less that chargeback: 1,600.00 - 40.00 - 800.00 = 760.00. The deposit names the
+    # schedule only: 760.00 where the agreement gives 1,560.00, and the difference,
+    # -800.00, is what INV-1 owes. Before: the message did not say so.
+    text = (
+        HARBOR
+        + """
+2025-06-02 * "Harbor" "Recourse INV-1" ^INV-1
+  factoring: "chargeback"
+
+2025-06-03 * "TQL" "Load three"
+  invoice: "INV-3"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-06-03 * "Harbor" "Schedule S9" ^INV-3
+  factoring: "schedule"
+  schedule: "S9"
+
+2025-06-10 * "HARBOR CAPITAL" "Advance less recourse"
+  schedule: "S9"
+  Assets:Bank:Checking          760.00 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+    )
+    # (INV-2, past its recourse-days, is FCT160: not the matter here.)
+    _, errors = load(text, "{'disable': ['FCT160']}")
+    assert codes(errors) == ["FCT120"]
+    message = errors[0].message
+    assert "difference -800.00 USD" in message
+    assert "The difference is the chargeback of INV-1 (800.00 USD), still to net" in message
+    assert "link ^INV-1 on it" in message
+
+    # INV-2 charged back too, owing as much: either may be the one netted.
+    both = text.replace('"Recourse INV-1" ^INV-1', '"Recourse INV-1 INV-2" ^INV-1 ^INV-2')
+    _, errors = load(both)
+    assert codes(errors) == ["FCT120"]
+    assert "what each of INV-1, INV-2 owes (800.00 USD), still to net" in errors[0].message
