@@ -753,7 +753,7 @@ def _deductions(
 
     Summed per invoice first: a short pay the customer paid later (a negative
     deduction, ``settlement/handlers/collect.py``) cancels it, and an invoice whose deductions come
-    to nothing in the period is not counted.
+    to nothing in the period is not counted (a credit loss is: the customer did not pay).
     """
     groups: dict[tuple[str, str, str, str], dict[str, Decimal]] = {}
     for item in facts.settlement.deductions:
@@ -767,7 +767,13 @@ def _deductions(
         groups.items(),
         key=lambda pair: (pair[0][0], DEDUCTION_KINDS.index(pair[0][1]), pair[0][2:]),
     ):
-        left = {number: amount for number, amount in invoices.items() if amount}
+        # (A credit loss is never undone, and one that cost nothing beyond its fee, the
+        # reserve released or none held, is still an invoice the customer failed to pay.)
+        left = {
+            number: amount
+            for number, amount in invoices.items()
+            if amount or kind == "credit loss"
+        }
         if left:
             rows.append(
                 Deductions(

@@ -27,7 +27,8 @@ class Deduction:
 
     ``kind`` is "short pay" (``amount`` short of face; negative for an
     overpay), "chargeback" (the face sold back to us) or "credit loss" (the
-    reserve forfeited when the factor wrote the invoice off); ``reason`` one of
+    reserve forfeited when the factor wrote the invoice off, less the fees it took from
+    it: what the credit-losses account got, 0 if nothing); ``reason`` one of
     ``REASONS``.
     """
 

@@ -110,6 +110,29 @@ def test_a_credit_loss_forfeits_the_reserve_and_closes_the_invoice():
     ]
 
 
+@pytest.mark.parametrize(
+    ("terms", "deposit"),
+    [
+        ('  reserve-on-loss: "released"\n  credit-losses:', "1880.00 USD"),
+        ("  advance-rate: 1.00\n  credit-losses:", "1940.00 USD"),
+    ],
+    ids=["reserve-released", "no-reserve"],
+)
+def test_a_credit_loss_that_costs_nothing_beyond_the_fee_is_still_counted(terms, deposit):
+    # RTS writes INV-1044 off; the reserve comes back (released), or there is none (a
+    # 100% advance: 2,000.00 - 60.00 fee = 1,940.00 paid). Nothing goes to the credit
+    # losses account, but Keystone did fail to pay an invoice: one credit loss of 0.00.
+    # Before: the row was left out, the customer showing no credit loss at all.
+    text = test_credit_loss.RTS.replace("  credit-losses:", terms).replace("1880.00 USD", deposit)
+    if "advance-rate: 1.00" in terms:
+        text = text.replace("  advance-rate: 0.97\n", "")
+    cost = book_of(ledger(text, opens=False)).cost(as_of=day(2025, 6, 30))
+    assert [(d.customer, d.kind, d.reason, d.count, d.amount) for d in cost.deductions] == [
+        ("Keystone", "credit loss", "write-off", 1, D("0.00"))
+    ]
+    assert cost.deductions[0].invoices == ("INV-1044",)
+
+
 @pytest.mark.parametrize("model", ["sale", "loan"])
 def test_a_credit_loss_ties_out_in_both_models(model):
     text = test_credit_loss.with_model(test_credit_loss.RTS, model)

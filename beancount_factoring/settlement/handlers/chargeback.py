@@ -79,8 +79,7 @@ def settle_chargeback(settler: Settler, event: Event) -> None:
         expected.extend(legs)
     assert states[0].agreement is not None
     settler.write(event, expected, set(), states[0].agreement)
-    if len(states) == 1:
-        _owed_as_written(settler, event, states[0], expected)
+    owed_as_written(settler, event, states, expected, "chargeback")
     _check_recourse_amount(settler, event, states, figures)
 
 
@@ -133,7 +132,7 @@ def _check_recourse_amount(
     charged back a part, or charged another fee, says so here rather than at the deposit
     that nets it (or never, when that deposit names nothing and matches nothing)."""
     figure = event.entry.meta.get("recourse-amount")
-    if figure is None:
+    if figure is None or _mixed_recourse(settler, event, states, figure):
         return
     unpaid, held, owed = figures
     currency = states[0].currency
@@ -166,29 +165,67 @@ def _check_recourse_amount(
     )
 
 
-def _owed_as_written(
-    settler: Settler, event: Event, state: InvoiceState, expected: list[P.Leg]
-) -> None:
-    """A chargeback written by hand from the factor's notice, its clearing leg within the
-    tolerance of the agreement's: what is owed is what it wrote (the deposit that nets
-    it takes the factor's figure), or the cent would stay on the clearing account."""
-    agreement = state.agreement
-    entry = settler.result.replaced.get(event.index, event.entry)
-    if agreement is None or not entry.postings:
-        return
-    clearing, currency = agreement.clearing, state.currency
-    written = sum(
-        (
-            units[0]
-            for p in entry.postings
-            if p.account == clearing and (units := units_of(p)) and units[1] == currency
-        ),
-        ZERO,
+def _mixed_recourse(
+    settler: Settler, event: Event, states: list[InvoiceState], figure: object
+) -> bool:
+    """True after an FCT170: one recourse-amount for invoices of more than one currency or
+    factor, which no one figure of a factor's report can be (the figures would be added
+    across currencies, or across factors)."""
+    currencies = {state.currency for state in states}
+    factors = {state.factor for state in states}
+    if len(currencies) < 2 and len(factors) < 2:
+        return False
+    agreements = settler.book.agreements
+    if len(currencies) > 1:
+        names = ", ".join(f"{state.invoice.number} ({state.currency})" for state in states)
+        per = "one chargeback per currency"
+    else:
+        names = ", ".join(
+            f"{state.invoice.number} ('{agreements.display(state.factor)}')" for state in states
+        )
+        per = "one chargeback per factor"
+    settler.error(
+        "FCT170",
+        f"The factor's recourse-amount: {figure} is one figure for invoices {names}: a "
+        "factor's recourse report gives what its chargeback costs in one currency, and "
+        f"the agreements' figures cannot be added across them. Write {per}, each with "
+        "the recourse-amount of its invoices. The chargeback is booked by the agreements",
+        event,
     )
-    wanted = sum((leg.number for leg in expected if leg.account == clearing), ZERO)
-    difference = wanted - written
-    if difference and abs(difference) <= settler.tolerance:
-        state.set_owed("chargeback", state.owed.get("chargeback", ZERO) + difference)
+    return True
+
+
+def owed_as_written(
+    settler: Settler, event: Event, states: list[InvoiceState], expected: list[P.Leg], part: str
+) -> None:
+    """A chargeback or a credit loss written by hand from the factor's notice, its clearing
+    leg within the tolerance of the agreement's: what is owed is what it wrote (the deposit
+    that nets it takes the factor's figure), or the cents would stay on the clearing
+    account. Of an event that names several invoices, the cents are the last one's of
+    each clearing account and currency (the factor's notice gives a total)."""
+    entry = settler.result.replaced.get(event.index, event.entry)
+    if not entry.postings:
+        return
+    last: dict[tuple[str, str], InvoiceState] = {}
+    for state in states:
+        if state.agreement is not None:
+            last[(state.agreement.clearing, state.currency)] = state
+    for (clearing, currency), state in last.items():
+        written = sum(
+            (
+                units[0]
+                for p in entry.postings
+                if p.account == clearing and (units := units_of(p)) and units[1] == currency
+            ),
+            ZERO,
+        )
+        key = (clearing, currency)
+        wanted = sum((leg.number for leg in expected if (leg.account, leg.currency) == key), ZERO)
+        difference = wanted - written
+        if difference and abs(difference) <= settler.tolerance:
+            state.set_owed(part, state.owed.get(part, ZERO) + difference)
+            if state.factor is not None:
+                settler.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
 
 
 def _check_recourse(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from beancount_factoring.ledger.book import Event
 from beancount_factoring.settlement.context import Settler
-from beancount_factoring.settlement.handlers.chargeback import unread_part
+from beancount_factoring.settlement.handlers.chargeback import owed_as_written, unread_part
 from beancount_factoring.settlement.state import LOSS_REASONS
 from beancount_factoring.terms import postings as P
 
@@ -110,6 +110,7 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
         expected.extend(legs)
     assert states[0].agreement is not None
     settler.write(event, expected, set(), states[0].agreement)
+    owed_as_written(settler, event, states, expected, "credit-loss")
 
 
 def _charged_back(settler: Settler, event: Event, reason: str) -> bool:

@@ -1090,8 +1090,10 @@ def _report_difference(
         f"; its invoices' own terms of {', '.join(older)}" if older else ""
     )
     items = deposit.items()
+    owed = _owed_unnamed(settler, event, diff, currency)
+    unpaid = _unpaid_item(event, items, diff, currency)
     hint = (
-        _unpaid_item(event, items, diff, currency)
+        owed + ("." if owed and unpaid else "") + unpaid
         or rounded_rate(entry, currency, abs(expected))
         or _rounding(agreement, items, diff)
     )
@@ -1134,6 +1136,35 @@ def _report(
         + _vat_hint(figures.get("VAT on fees", ZERO), actual - expected, agreement)
         + hint,
         event,
+    )
+
+
+def _owed_unnamed(settler: Settler, event: Event, difference: Decimal, currency: str) -> str:
+    """Say so when a deposit lacks exactly what an invoice it does not name owes the
+    factor (a chargeback, a short pay, still to net): the factor netted it, and the
+    deposit names it by its link."""
+    named = set(event.invoices)
+    found: list[tuple[str, str]] = []
+    for number in settler.open_owed.get(event.factor or "", {}):
+        state = settler.states[number]
+        owed = sum(state.owed.values(), ZERO)
+        if number in named or state.currency != currency or not owed or owed != -difference:
+            continue
+        what = " and ".join(P.OWED_WORDS.get(part, part) for part in sorted(state.owed))
+        found.append((number, f"the {what} of {number}"))
+    if not found:
+        return ""
+    amount = f"{-difference:,.2f} {currency}"
+    if len(found) == 1:
+        number, what = found[0]
+        return (
+            f" The difference is {what} ({amount}), still to net: if the factor netted it "
+            f"from this deposit, link ^{number} on it"
+        )
+    return (
+        f" The difference is what each of {', '.join(number for number, _ in found)} owes "
+        f"({amount}), still to net: if the factor netted one of them from this deposit, "
+        "link it on it"
     )
 
 
