@@ -76,7 +76,12 @@ from beancount_factoring.importers.report import (
     find_header,
     missing_columns,
 )
-from beancount_factoring.importers.table import Header
+from beancount_factoring.importers.table import (
+    Header,
+    on_another_sheet,
+    sheets_holding,
+    split_over_sheets,
+)
 from beancount_factoring.terms.agreement import (
     DIRECTIVE,
     Agreement,
@@ -295,13 +300,7 @@ class FactorReportImporter(base.Importer):
         name = self._elsewhere.get(filepath)
         if name is None:
             return None
-        return ImportFailure(
-            filepath,
-            None,
-            f"the report is on the sheet {name!r}, not the one the profile reads: give the "
-            f"profile sheet={name!r}",
-            code="FCT203",
-        )
+        return on_another_sheet(filepath, name, "the report", "the profile")
 
     def _on_more_sheets(self, filepath: str, profile: Profile) -> ImportFailure | None:
         """FCT203 for a workbook whose report's header stands on more than one sheet (a
@@ -309,25 +308,13 @@ class FactorReportImporter(base.Importer):
         profile reads is read, and the rows of the others would be left out unseen."""
         if profile.layout.sheet is not None or not is_xlsx(filepath):
             return None
-        names = sheet_names(filepath)
-        holding = [
-            name
-            for name in names
-            if (rows := head(filepath, replace(profile.layout, sheet=name), self._window + 1))
-            and find_header(rows, profile)[0] is not None
-        ]
-        if len(holding) < 2:
-            return None
-        shown = ", ".join(repr(name) for name in holding)
-        return ImportFailure(
-            filepath,
-            None,
-            f"the report's header stands on {len(holding)} sheets, {shown}, and only the "
-            f"first, {names[0]!r}, would be read: the rows of the others would be left out. "
-            "Copy the rows of every sheet into one (below one header), or, if one sheet is "
-            f"the report and the others restate it, give the profile sheet= naming it",
-            code="FCT203",
-        )
+
+        def holds(layout: Layout) -> bool:
+            rows = head(filepath, layout, self._window + 1)
+            return rows is not None and find_header(rows, profile)[0] is not None
+
+        names, holding = sheets_holding(filepath, profile.layout, holds)
+        return split_over_sheets(filepath, names, holding, "the report", "the profile")
 
     def identify(self, filepath: str) -> bool:
         if not readable(filepath):

@@ -577,6 +577,17 @@ class InvoiceImporter(Importer):
             )
             raise table.fail(line, self.columns["description"], message, code="FCT210")
 
+    def _not_a_total_label(self, table: Table, line: int, number: str) -> None:
+        """FCT210 for a row whose invoice number is a line of totals (`Subtotal`, `Total`
+        where the number stands, below a customer's invoices): it was booked as an
+        invoice of that number, the sum of the invoices above it."""
+        if _TOTAL_CODE.fullmatch(number):
+            message = (
+                f"the invoice number {number!r} is a line of totals (a subtotal of the rows "
+                "above), not an invoice; delete every totals or subtotals row from the file"
+            )
+            raise table.fail(line, self.columns["invoice"], message, code="FCT210")
+
     def _item_account(self, table: Table, line: int, code: str) -> str:
         found = self.income.get(normal(code))
         if found is None and _TOTAL_CODE.fullmatch(code.strip()):
@@ -611,6 +622,7 @@ class InvoiceImporter(Importer):
         # without a number (a subtotal of a later group) is a totals row, not more of the
         # invoice above.
         whole, own, since = _Sums(), _Sums(), _Sums()
+        self.claim.check_sheets(path)  # a workbook's sheets: one holds the export
         with Table(path, self.layout, workbook=True) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
@@ -625,6 +637,7 @@ class InvoiceImporter(Importer):
                     self._not_labelled_a_total(table, line, _cell(cells, cols["description"]))
                 number = _cell(cells, cols["invoice"])
                 if number:
+                    self._not_a_total_label(table, line, number)
                     if not _NUMBER.fullmatch(number):
                         message = (
                             f"invoice number {number!r} may hold only letters, digits, - _ / ."
@@ -735,7 +748,9 @@ class InvoiceImporter(Importer):
             # (Keyed as ``_read_items`` keys ``running``: each charge column.)
             columns = [(column, column, index) for column, index, _ in wide]
         else:
-            if totals.rows < 2:
+            # (A row of one item's amount is one more item of that amount, unless it
+            # has no charge code either: a subtotal of one row, `other_income` its account.)
+            if totals.rows < 2 and _cell(cells, cols["charge"]):
                 return
             columns = [("amount", self.columns["amount"], cols["amount"])]
         if cols.get("vat") is not None:

@@ -25,7 +25,7 @@ import datetime
 import functools
 import os
 import re
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import cast
@@ -39,6 +39,7 @@ from beancount_factoring.importers.readers import (
     head,
     is_xlsx,
     raw_rows,
+    sheet_names,
     text_of,
     text_rows,
     wide_encoding,
@@ -272,8 +273,9 @@ def repeats_header(header: Header, cells: Sequence[Cell]) -> bool:
 def header_again(path: str, line: int, header: Header) -> ImportFailure:
     """FCT210 on a row that repeats the header: the rows around it may repeat too."""
     message = (
-        f"this row is the header of line {header.line} again: two downloads pasted into one "
-        "file? Keep one header, and check that no rows are listed twice"
+        f"this row is the header of line {header.line} again: a header printed on each page, "
+        "or two downloads pasted into one file? Keep one header (export without page "
+        "headers, or delete the others), and check that no rows are listed twice"
     )
     return ImportFailure(path, line, message, header.names[0] or None, code="FCT210")
 
@@ -311,6 +313,48 @@ def latest_date(
             if latest is None or when > latest:
                 latest = when
     return latest
+
+
+def sheets_holding(
+    path: str, layout: Layout, holds: Callable[[Layout], bool]
+) -> tuple[list[str], list[str]]:
+    """The names of a workbook's sheets, and of those whose rows hold the header (`holds`,
+    given the layout with the sheet to read): a report or export split one sheet per
+    month or batch, or a summary before the detail, has it on more than one."""
+    names = sheet_names(path)
+    return names, [name for name in names if holds(replace(layout, sheet=name))]
+
+
+def split_over_sheets(
+    path: str, names: Sequence[str], holding: Sequence[str], what: str, setting: str
+) -> ImportFailure | None:
+    """FCT203 for a workbook whose header stands on more than one sheet: only the
+    first would be read, and the rows of the others left out unseen. `what` is the file
+    ("the report"), `setting` where `sheet=` is given ("the profile")."""
+    if len(holding) < 2:
+        return None
+    shown = ", ".join(repr(name) for name in holding)
+    first = names[0] if names else holding[0]
+    return ImportFailure(
+        path,
+        None,
+        f"{what}'s header stands on {len(holding)} sheets, {shown}, and only the first, "
+        f"{first!r}, would be read: the rows of the others would be left out. Copy the rows "
+        f"of every sheet into one (below one header), or, if one sheet is {what} and the "
+        f"others restate it, give {setting} sheet= naming it",
+        code="FCT203",
+    )
+
+
+def on_another_sheet(path: str, name: str, what: str, setting: str) -> ImportFailure:
+    """FCT203 for a workbook whose header is on another sheet than the one read."""
+    return ImportFailure(
+        path,
+        None,
+        f"{what} is on the sheet {name!r}, not the one {setting} reads: give {setting} "
+        f"sheet={name!r}",
+        code="FCT203",
+    )
 
 
 # How many rows of a workbook identify() reads for its header, after the title rows.
@@ -554,14 +598,45 @@ class Claim:
                 return False
             if header is not None and any(header_key(n) in header.positions for n in self.columns):
                 return True
-        if header is None:
-            return named
-        if header.has(self.columns + self.signature):
+        if header is not None and header.has(self.columns + self.signature):
             return True
-        return named or (bool(self.signature) and header.has(self.signature))
+        if named or (header is not None and bool(self.signature) and header.has(self.signature)):
+            return True
+        # A workbook whose export is on a sheet other than the one read (behind a cover
+        # sheet): claimed, so that extract names the sheet rather than skip the file.
+        return self._on_sheets(path) is not None
+
+    def _holds(self, path: str, layout: Layout) -> bool:
+        """True if the sheet `layout` reads has the header of every configured column."""
+        header = read_header(path, layout, workbook=True)
+        return header is not None and header.has(self.columns + self.signature)
+
+    def _on_sheets(self, path: str) -> ImportFailure | None:
+        """FCT203 for a workbook (read as one) whose header stands on other sheets than
+        the one read: on two or more, with no sheet= given (a sheet per month, a summary
+        before the detail), whose rows past the first sheet would be left out unseen;
+        or on one other than the one read. None for a sheet of the export and notes."""
+        if not (self.workbook and is_xlsx(path)):
+            return None
+        names, holding = sheets_holding(path, self.layout, functools.partial(self._holds, path))
+        read = self.layout.sheet or (names[0] if names else None)
+        if self.layout.sheet is None and len(holding) > 1:
+            return split_over_sheets(path, names, holding, "the export", "the importer")
+        if holding and read not in holding:
+            return on_another_sheet(path, holding[0], "the export", "the importer")
+        return None
+
+    def check_sheets(self, path: str) -> None:
+        """Raise `_on_sheets()`'s error, if any (before extract reads the file)."""
+        problem = self._on_sheets(path)
+        if problem is not None:
+            raise problem
 
     def diagnose(self, path: str) -> str | None:
         """For a claimed file: the error its header gives extract, or None."""
+        problem = self._on_sheets(path)
+        if problem is not None:
+            return str(problem)
         try:
             with Table(path, self.layout, workbook=self.workbook) as table:
                 for name in self.columns:

@@ -389,19 +389,25 @@ class TestMalformed:
         assert legs(entries[1])[0] == ("Assets:Receivable:Bayline", Decimal("550.00"))
 
     def test_a_subtotal_of_the_invoice_above_or_of_a_later_group(self, tmp_path: Path) -> None:
-        # An export with a subtotal under each invoice: RF-1's (1,000.00, one row) is as
-        # much an item as a subtotal, and is read as one; RF-2's 500.00 + 50.00 = 550.00
-        # was read as one more item too (the file's sums so far are 2,550.00): RF-2 was
-        # 1,100.00 in silence. It is FCT210 now, on its line.
+        # An export with a subtotal under each invoice: RF-2's 500.00 + 50.00 = 550.00 was
+        # read as one more item (the file's sums so far are 1,550.00): RF-2 was 1,100.00
+        # in silence. It is FCT210 now, on its line.
         importer = InvoiceImporter(other_income="Income:Freight:Other")
         rf2 = ("RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,500.00", ",,,,,FSC,50.00")
-        error = failure(importer, write(tmp_path, GOOD, ",,,,,,1000.00", *rf2, ",,,,,,550.00"))
-        assert (error.line, error.column, error.code) == (6, "Invoice #", "FCT210")
+        error = failure(importer, write(tmp_path, GOOD, *rf2, ",,,,,,550.00"))
+        assert (error.line, error.column, error.code) == (5, "Invoice #", "FCT210")
         assert "would be added to invoice RF-2" in error.detail
+        # RF-1's subtotal, 1,000.00, sums its one row: with a charge code it would be as
+        # much an item as a subtotal, but it has none (other_income would take it), so
+        # it was read as an item of RF-1 in silence (2,000.00). It is FCT210 too.
+        error = failure(importer, write(tmp_path, GOOD, ",,,,,,1000.00", *rf2))
+        assert (error.line, error.column, error.code) == (3, "Invoice #", "FCT210")
+        assert "would be added to invoice RF-1" in error.detail
         # A subtotal of a later group of invoices: RF-2 500.00 + RF-3 300.00 = 800.00, the
-        # rows since the row without a number above (the file's sums: 2,800.00).
+        # rows since the row without a number above (an item of RF-1, fuel 50.00; the
+        # file's sums: 1,850.00).
         rf3 = "RF-3,03/03/2025,,Bayline,BL-3,LINEHAUL,300.00"
-        rows = (GOOD, ",,,,,,1000.00", rf2[0], rf3, ",,,,,,800.00")
+        rows = (GOOD, ",,,,,FSC,50.00", rf2[0], rf3, ",,,,,,800.00")
         error = failure(importer, write(tmp_path, *rows))
         assert (error.line, error.code) == (6, "FCT210")
         assert "would be added to invoice RF-3" in error.detail
