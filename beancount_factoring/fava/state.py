@@ -58,6 +58,9 @@ class LedgerState:
         # Page contents to make in the background: (the load, key, how to make it).
         self._to_warm: list[tuple[object, Hashable, Callable[[], Any]]] = []
         self._warmer: threading.Thread | None = None
+        # This load's errors for Fava's Errors page, and the list they were put on.
+        self._said: list[FavaExtensionError] = []
+        self._told: list[FavaExtensionError] | None = None
 
     def refresh(self) -> None:
         """Forget the previous load; read the config again; report a bad one.
@@ -67,26 +70,36 @@ class LedgerState:
         """
         with self._lock:
             if self._entries is self.ledger.all_entries:
+                self._tell()
                 return
             self._entries = self.ledger.all_entries
             self._book = None
             self._pages.clear()
             self._derived.clear()
             self.config, self.config_error, entry = _read_config(self.ledger)
+            said: list[FavaExtensionError] = []
             options: Any = self.ledger.options
             if stale_load(self.ledger.beancount_file_path, options):
                 # Beancount read its cache, made by another build's plugin (an upgrade):
                 # the figures would be the old plugin's, so the Errors page says so.
-                self.ledger.extensions.errors.append(FavaExtensionError(None, STALE_CACHE, None))
-            self.plugin_error = _plugin_error(self.ledger)
+                said.append(FavaExtensionError(None, STALE_CACHE, None))
+            self.plugin_error, not_run = _plugin_error(self.ledger)
+            said.extend(not_run)
             if self.config_error is not None:
-                # Fava empties this list before each load and shows it on its
-                # Errors page; the ledger itself loads as usual.
-                self.ledger.extensions.errors.append(
-                    FavaExtensionError(
-                        entry.meta if entry is not None else None, self.config_error, entry
-                    )
-                )
+                # Fava shows this list on its Errors page; the ledger itself loads as usual.
+                meta = entry.meta if entry is not None else None
+                said.append(FavaExtensionError(meta, self.config_error, entry))
+            self._said, self._told = said, None
+            self._tell()
+
+    def _tell(self) -> None:
+        """Put this load's errors on Fava's list, once. Fava empties the list during a
+        reload, after it has read the new entries: a request answered in between (from
+        another thread) took the load, and its errors must be put on the new list."""
+        errors = self.ledger.extensions.errors
+        if self._told is not errors:
+            errors.extend(self._said)
+            self._told = errors
 
     def load(self) -> None:
         """Take a new load: read the config, then the reports' facts, at once.
@@ -179,19 +192,19 @@ class LedgerState:
             thread.join(timeout)
 
 
-def _plugin_error(ledger: FavaLedger) -> str | None:
-    """Why the factoring plugin did not run in this load, said on Fava's Errors page too."""
+def _plugin_error(ledger: FavaLedger) -> tuple[str | None, list[FavaExtensionError]]:
+    """Why the factoring plugin did not run in this load, and the error that says it on
+    Fava's Errors page too."""
     options: Any = ledger.options
     not_run = plugin_not_run(options)
     if not_run is None:
-        return None
+        return None, []
     message = coded(
         "FCT315",
         f"{not_run.message}. The factoring pages show no figures until the plugin runs.",
     )
     place: dict[str, Any] = {"filename": not_run.filename, "lineno": not_run.lineno}
-    ledger.extensions.errors.append(FavaExtensionError(place, message, None))
-    return message
+    return message, [FavaExtensionError(place, message, None)]
 
 
 def _read_config(ledger: FavaLedger) -> tuple[PageConfig, str | None, Any]:

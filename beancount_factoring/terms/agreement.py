@@ -40,7 +40,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from beancount.core import account, data
@@ -269,13 +269,16 @@ class Agreement:
             or current.currency != self.currency
         ):
             return self
+        # Kept with ``current`` itself: an id() alone may be another agreement's once
+        # ``current`` is dropped, whose VAT this would then give without a word.
         key = ("with_vat_of", id(current))
-        found: Agreement | None = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = dataclasses.replace(
+        kept: tuple[Agreement, Agreement] | None = self.memo.get(key)
+        if kept is None or kept[0] is not current:
+            found = dataclasses.replace(
                 self, vat_rates=current.vat_rates, vat_account=current.vat_account
             )
-        return found
+            kept = self.memo[key] = (current, found)
+        return kept[1]
 
     def customer_credit_account(self, receivable: str) -> str:
         """The account of what we owe the customer of ``receivable`` (an overpayment)."""
@@ -411,13 +414,15 @@ def roots_of(options_map: dict[str, Any] | None) -> Roots:
 _CURRENCY_RE = re.compile(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]|[A-Z]")
 
 
-@lru_cache(maxsize=64)
-def _file_lines(filename: str) -> tuple[str, ...]:
+def _lines_after(filename: str, lineno: int) -> list[str]:
+    """The lines of the file after line ``lineno``, up to 200, as the file is now: read
+    again on each call, as a process that loads the ledger again after an edit (Fava)
+    must not point to where the key was (a memo by file name would)."""
     try:
         with open(filename, encoding="utf-8") as handle:
-            return tuple(handle.read().splitlines())
-    except (OSError, UnicodeDecodeError):
-        return ()
+            return [line.rstrip("\r\n") for line in itertools.islice(handle, lineno, lineno + 200)]
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []
 
 
 def key_position(meta: dict[str, Any], key: str) -> tuple[int, int]:
@@ -427,13 +432,12 @@ def key_position(meta: dict[str, Any], key: str) -> tuple[int, int]:
     it falls back to the directive's line when the file cannot be read.
     """
     lineno = int(meta.get("lineno", 0))
-    lines = _file_lines(str(meta.get("filename", "")))
     pattern = re.compile(rf"^(\s+){re.escape(key)}\s*:")
-    for index in range(lineno, min(len(lines), lineno + 200)):
-        match = pattern.match(lines[index])
+    for index, line in enumerate(_lines_after(str(meta.get("filename", "")), lineno), lineno):
+        match = pattern.match(line)
         if match:
             return index + 1, len(match.group(1)) + 1
-        if lines[index] and not lines[index][0].isspace() and not lines[index].startswith(";"):
+        if line and not line[0].isspace() and not line.startswith(";"):
             break
     return lineno, 1
 
