@@ -88,6 +88,10 @@ class Settler:
         self.shared_payments: dict[
             tuple[tuple[str, ...], Decimal], list[list[tuple[str, Decimal, Decimal]]]
         ] = {}
+        # Invoices an event changed that it does not link, by the event's index: those
+        # whose reserve a chargeback was taken from (``handlers/reserve_taken.py``), for
+        # the history the reports read.
+        self.touched: dict[int, list[str]] = {}
 
     # Helpers shared by the handlers.
 
@@ -474,7 +478,7 @@ class Settler:
                 )
                 return False
             return True
-        later = self.sold_later(state, event) if not state.funded_on else _ended(state, action)
+        later = self.sold_later(state, event) if not state.funded_on else ended_hint(state, action)
         if action == "collected" and not (later or state.scheduled_on or state.funded_on):
             later = _NOT_FACTORED_PAID
         self.error(
@@ -558,7 +562,7 @@ for _ended_as in ("collected", "written off"):
     )
 
 
-def _ended(state: InvoiceState, action: str) -> str:
+def ended_hint(state: InvoiceState, action: str) -> str:
     """What to book instead of an event on an invoice whose life with its factor ended."""
     if state.lost_on:
         ended = "written off"

@@ -89,6 +89,8 @@ class Snap:
     # The fees the last release took (InvoiceState.released_base, released_late).
     released_base: Decimal = ZERO
     released_late: Decimal = ZERO
+    # What the factor took from its reserve for another invoice's chargeback.
+    reserve_taken: Decimal = ZERO
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:
@@ -132,6 +134,7 @@ class Recorder:
         replaced = settler.result.replaced.get(event.index)
         if replaced is not None:
             numbers.update(link for link in replaced.links if link in settler.states)
+        numbers.update(settler.touched.get(event.index, ()))
         states, timeline, date = settler.states, self.timeline, event.date
         for number in numbers:
             state = states.get(number)

@@ -128,6 +128,9 @@ class InvoiceState:
     # the day's snapshot no longer shows.
     released_base: Decimal = ZERO
     released_late: Decimal = ZERO
+    # What the factor took from its reserve for another invoice's chargeback
+    # (handlers/reserve_taken.py): held no more, released no more, kept.
+    reserve_taken: Decimal = ZERO
 
     def set_owed(self, part: str, amount: Decimal) -> None:
         """Record that the invoice owes its factor ``amount`` for ``part``."""

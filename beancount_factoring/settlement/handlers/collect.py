@@ -51,7 +51,7 @@ from beancount.core.amount import Amount
 from beancount_factoring.errors import as_written
 from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.book import AMOUNT_DIGITS, SOURCE_KEYS, Event
-from beancount_factoring.settlement.context import Settler
+from beancount_factoring.settlement.context import Settler, ended_hint
 from beancount_factoring.settlement.state import LOSS_REASONS, InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.fees import HALF_CENT, not_whole, whole_units
@@ -611,21 +611,27 @@ def _memo_paid(state: InvoiceState, legs: list[P.Leg], short: Decimal) -> list[P
     return [cleared, *legs[1:]]
 
 
+_IN_PARTS = (
+    "A payment of an open invoice in parts is a collected event with partial: TRUE; a "
+    "payment to you after a chargeback is booked on the receivable"
+)
+
+
 def _recover(settler: Settler, event: Event, state: InvoiceState) -> None:
     """A payment after a short pay closed the invoice: the short pay is (partly) undone."""
     number = state.invoice.number
     short = state.unpaid if state.collected_on else ZERO
     if not state.collected_on or state.charged_back_on or state.lost_on or short <= 0:
-        why = (
-            f"it was paid in full on {state.collected_on}"
-            if state.collected_on and not (state.charged_back_on or state.lost_on)
-            else f"it is {state.describe()}"
-        )
+        why = f"it was paid in full on {state.collected_on}. " + _IN_PARTS
+        if state.charged_back_on or state.lost_on:
+            # What the factor collects after the invoice left its hands: as for a plain
+            # collected (a credit loss's claim is the factor's; a chargeback's, ours).
+            why = f"it is {state.describe()}" + ended_hint(state, "collected")
+        elif not state.collected_on:
+            why = f"it is {state.describe()}. " + _IN_PARTS
         settler.error(
             "FCT133",
-            f'Invoice {number} has no short pay to recover (reason: "additional-payment"): '
-            f"{why}. A payment of an open invoice in parts is a collected event with "
-            "partial: TRUE; a payment to you after a chargeback is booked on the receivable",
+            f'Invoice {number} has no short pay to recover (reason: "additional-payment"): ' + why,
             event,
         )
         return

@@ -37,7 +37,7 @@ from beancount_factoring.ledger.book import (
 )
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, month_of, rewritten
-from beancount_factoring.settlement.handlers import wires
+from beancount_factoring.settlement.handlers import reserve_taken, wires
 from beancount_factoring.settlement.handlers.cents import (
     cash_fraction,
     fraction_of_cent,
@@ -116,6 +116,7 @@ def settle_lump(settler: Settler, event: Event) -> None:
             return
         lump, deposit = parted
     lump, deposit = _netted_in_part(settler, event, agreement, rail, charges, lump, deposit)
+    deposit, takes = _from_reserve(settler, event, agreement, lump, deposit)
     links = {
         *(charge.key for charge in lump.charges),
         *(commit[1].invoice.number for commit in lump.commits),
@@ -125,12 +126,34 @@ def settle_lump(settler: Settler, event: Event) -> None:
     if not write_deposit(settler, event, agreement, deposit, currency, links):
         return
     _commit(settler, event, lump.commits)
+    reserve_taken.give(settler, event, takes)
     if event.index in settler.result.checked_legs:
         _hold_as_written(settler, event, agreement, lump.commits)
     still_open = settler.open_charges.get(event.factor or "", {})
     for charge in charges:
         charge.netted_on, charge.netted_by = event.date, event.entry
         still_open.pop(charge.key, None)
+
+
+def _from_reserve(
+    settler: Settler, event: Event, agreement: Agreement, lump: Lump, deposit: Deposit
+) -> tuple[Deposit, list[tuple[InvoiceState, Decimal]]]:
+    """The deposit of chargebacks the factor took from the reserve it holds on other
+    invoices (``reserve_taken.py``), and what it took of each; as it was, and nothing,
+    for any other deposit."""
+    commits = lump.commits
+    if lump.charges or lump.deducted or not commits:
+        return deposit, []
+    if any(c[0] is not NET or _netted(c[1], c[2])[0] != "chargeback" for c in commits):
+        return deposit, []
+    netted = [commit[1] for commit in commits]
+    legs, takes = reserve_taken.taken(settler, event, agreement, netted, -deposit.cash)
+    if not takes:
+        return deposit, []
+    deposit.sums.extend(legs)
+    before = deposit.legs
+    cash = deposit.cash - sum((leg.number for leg in legs), ZERO)
+    return deposit._replace(cash=cash, legs=lambda: before() + legs), takes
 
 
 def _a_part(

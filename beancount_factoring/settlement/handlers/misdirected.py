@@ -99,7 +99,11 @@ def report_payment(
         message = (
             f"Invoice {number} was written off by factor '{factor}' as a credit loss on "
             f"{state.lost_on}: this payment credits its receivable a second time. The "
-            "factor bore the loss and owns the claim: ask it how to settle the payment"
+            "factor bore the loss and owns the claim, so what the customer (or its estate: "
+            "a bankruptcy dividend) pays you for it now is owed to the factor. Mark this "
+            f'transaction factoring: "{MISDIRECTED}" (the cash goes to {due}), then '
+            "forward it to the factor (a bank debit to that account linking the invoice) "
+            "or let the factor net it from a deposit"
         )
     elif state.collected_on and state.unpaid > 0:
         message = (
@@ -383,26 +387,26 @@ def _apply(settler: Settler, event: Event, state: InvoiceState, applied: Decimal
         return
     state.set_owed(MISDIRECTED, state.owed.get(MISDIRECTED, ZERO) + applied)
     settler.open_owed.setdefault(state.factor or "", {})[state.invoice.number] = None
-    if state.unpaid <= settler.tolerance and state.paid_in_full_on is None:
+    # (After a credit loss the fee stopped the day of the write-off, and stays stopped.)
+    if state.unpaid <= settler.tolerance and state.paid_in_full_on is None and not state.lost_on:
         # Paid in full, this payment the last: the time-based fee stops today.
         state.paid_in_full_on = event.date
 
 
 def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> bool:
-    """The invoice is the factor's: open, or closed by its collection (not written off)."""
+    """The invoice is the factor's: open, closed by its collection, or written off (the
+    factor bore the loss and owns the claim: what the customer, or its estate, pays us
+    later is the factor's, as while it was open)."""
     number = state.invoice.number
-    if factor_holds(state) and not state.lost_on:
+    if factor_holds(state):
         return True
-    if state.lost_on:
-        hint = "the factor bore the loss and owns the claim: ask it how to settle the payment"
-    else:
-        hint = "the payment is yours: book it as a payment that credits its receivable"
-        if state.factor is not None and not state.funded_on:
-            hint = (
-                "under the loan model it stays yours until the factor funds it: book the "
-                "payment as a payment that credits its receivable, and take the invoice "
-                "off the schedule"
-            )
+    hint = "the payment is yours: book it as a payment that credits its receivable"
+    if state.factor is not None and not state.funded_on:
+        hint = (
+            "under the loan model it stays yours until the factor funds it: book the "
+            "payment as a payment that credits its receivable, and take the invoice "
+            "off the schedule"
+        )
     settler.error(
         "FCT133",
         f"Invoice {number} cannot have a misdirected payment: it is {state.describe()}; {hint}",
