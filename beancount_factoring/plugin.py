@@ -38,8 +38,9 @@ from beancount_factoring.checks.accounts import (
 )
 from beancount_factoring.checks.advances_entries import check_advances_entries
 from beancount_factoring.checks.fuel_entries import check_fuel_entries
-from beancount_factoring.checks.hand_entries import check_accrued_by_hand, check_hand_entries
+from beancount_factoring.checks.hand_entries import check_hand_entries
 from beancount_factoring.checks.held_receivables import check_held_receivables
+from beancount_factoring.checks.kept_reserve import check_accrual_entries
 from beancount_factoring.checks.keys import check_keys
 from beancount_factoring.checks.markup import check_markup
 from beancount_factoring.checks.pads import check_pads
@@ -214,7 +215,7 @@ def _run(
         errors.extend(check_unfunded_schedules(settlement, book, as_of))
         errors.extend(check_hand_entries(entries, book, settlement.differences, as_of))
         if config.accrue:
-            errors.extend(check_accrued_by_hand(entries, book))
+            errors.extend(check_accrual_entries(entries, new_entries, book, settlement))
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors
