@@ -43,12 +43,14 @@ from typing import Any
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_factoring.importers import settings
 from beancount_factoring.importers.banklines import (
     FactorPayees,
     FactorSource,
     Matcher,
     balance_entry,
     bank_transaction,
+    check_opened,
     line_text,
 )
 from beancount_factoring.importers.base import (
@@ -170,6 +172,26 @@ def _slug(account: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", account.split(":")[-1].lower()).strip("-") or "bank"
 
 
+# A bank's payee and narration may both be read from its one Description column.
+_PAYEE_NARRATION = frozenset(("payee", "narration"))
+
+
+def _check(
+    columns: dict[str, str | None],
+    narration: object,
+    status: object,
+    currency: str,
+    account_number: str | None,
+    skip_rows: int,
+) -> None:
+    """ValueError (or TypeError) for a mistake in the importer's arguments (`settings`)."""
+    settings.currency(currency)
+    settings.text(account_number, "account_number", "'0417'")
+    settings.skip_rows(skip_rows)
+    status_column = {"status": status} if isinstance(status, str) else {}
+    settings.columns({**columns, "narration": narration, **status_column}, [_PAYEE_NARRATION])
+
+
 class BankCsvImporter(Importer):
     """A bank statement CSV with configurable columns (see the module docstring).
 
@@ -231,7 +253,7 @@ class BankCsvImporter(Importer):
             amount = None
         elif not amount:
             raise ValueError("give the amount column, or the debit and credit columns")
-        self.bank = account
+        self.bank = settings.account(account, "account", settings.NOT_MONEY)
         self.currency = currency
         self.columns = {
             "date": date,
@@ -244,6 +266,7 @@ class BankCsvImporter(Importer):
         }
         # Without the bank's reference, a line's id is made of its content: the booked
         # entry of an id is that very line, however the bookkeeper edited it.
+        _check(self.columns, narration, status, currency, account_number, skip_rows)
         self.content_ids = reference is None
         self.date_column = date
         self.narration_columns = _names(narration)
@@ -273,7 +296,7 @@ class BankCsvImporter(Importer):
         )
         self.negate = negate
         self.payees = FactorPayees(factors)
-        self.fallback = fallback
+        self.fallback = settings.account(fallback, "fallback")
         self._name = name or f"{type(self).__module__}.{type(self).__name__}:{account}"
 
     @property
@@ -349,6 +372,7 @@ class BankCsvImporter(Importer):
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
+        check_opened(os.fspath(filepath), existing, self.bank, self.currency)
         matcher = self.payees.matcher(existing)
         held, due = self.payees.held(existing)
         with no_gc_pauses():

@@ -41,6 +41,7 @@ from beancount import loader
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_factoring.importers import settings
 from beancount_factoring.importers.base import ID_KEY, ImportFailure
 from beancount_factoring.importers.held import HeldInvoices
 from beancount_factoring.ledger.book import read_book
@@ -156,8 +157,7 @@ class FactorPayees:
 
     def __init__(self, source: FactorSource = None) -> None:
         if isinstance(source, Mapping):
-            for pattern in source:
-                re.compile(pattern)  # a bad pattern is a mistake in import.py: fail early
+            settings.factor_patterns(source)  # a mistake in import.py: fail early
         self.source = source
         self._fixed: Matcher | None = None
         self._existing: tuple[int, int, Matcher] | None = None
@@ -202,6 +202,27 @@ def _load(path: str) -> list[Any]:
         raise ImportFailure(path, None, message, code="FCT200")
     entries, _, _ = loader.load_file(path)
     return list(entries)
+
+
+def check_opened(path: str, existing: Sequence[Any], account: str, currency: str) -> None:
+    """FCT209 if the ledger opens the statement's account for other currencies only: the
+    importer's `currency` is not the file's (each line would be the right figure in the
+    wrong money, and `bean-check` would refuse every line)."""
+    for entry in existing:
+        if (
+            type(entry) is data.Open
+            and entry.account == account
+            and entry.currencies
+            and currency not in entry.currencies
+        ):
+            opened = ", ".join(entry.currencies)
+            message = (
+                f"the ledger opens {account} for {opened} only, and the importer writes the "
+                f"statement's amounts in {currency}: give the importer "
+                f"currency={entry.currencies[0]!r} (or, if the account holds {currency} too, "
+                "add it to its open directive)"
+            )
+            raise ImportFailure(path, None, message, code="FCT209")
 
 
 def bank_transaction(

@@ -47,7 +47,7 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_factoring.importers import base, dedup
+from beancount_factoring.importers import base, dedup, settings
 from beancount_factoring.importers.base import ImportFailure, no_gc_pauses
 from beancount_factoring.importers.factor_entries import (
     Context,
@@ -128,6 +128,23 @@ def _same_kind(one: str, other: str) -> bool:
     return (one.isdigit() and other.isdigit()) or (one.isalpha() and other.isalpha())
 
 
+# The kind of each account a factor's importer may be given.
+_KINDS = {
+    "clearing": settings.NOT_ASSET,
+    "reserve": settings.NOT_ASSET,
+    "fees": settings.NOT_COST,
+    "bank": settings.NOT_MONEY,
+}
+
+
+def _accounts(**given: str | None) -> dict[str, str | None]:
+    """The accounts given to the importer, each checked for its kind."""
+    return {
+        what: None if name is None else settings.account(name, what, _KINDS[what])
+        for what, name in given.items()
+    }
+
+
 class FactorReportImporter(base.Importer):
     """Factor reports (CSV or XLSX) of one factor, read through its profiles.
 
@@ -174,19 +191,21 @@ class FactorReportImporter(base.Importer):
             raise ValueError(f"cannot make an account name from the factor name {factor!r}")
         self.factor = factor
         self.payee = payee or self.profiles[0].factor
-        self.explicit = {"clearing": clearing, "reserve": reserve, "fees": fees, "bank": bank}
+        self.explicit = _accounts(clearing=clearing, reserve=reserve, fees=fees, bank=bank)
         self.defaults = {
             "clearing": f"Assets:Factoring:{component}:Clearing",
             "reserve": f"Assets:Factoring:{component}:Reserve",
             "fees": f"Expenses:Factoring:{component}:Fees",
         }
-        self.debtors = {_key(name): account for name, account in (debtors or {}).items()}
-        self.receivables = receivables
+        self.debtors = {
+            _key(name): settings.account(account, f"debtors[{name!r}]", settings.NOT_ASSET)
+            for name, account in (debtors or {}).items()
+        }
+        self.receivables = settings.account(receivables, "receivables", settings.NOT_ASSET)
         self.balances = balances
         self.releases = releases
         self.flag = flag
-        if client is not None and not client.strip():
-            raise ValueError("client: give the client number (or name) the reports show")
+        settings.text(client, "client", "'C10482', or '004417'")
         self.client = client
         self._detected: dict[tuple[str, int, int], _Detected] = {}
         # A workbook whose report is on a sheet other than the one its profile reads.

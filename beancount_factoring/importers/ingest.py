@@ -90,6 +90,7 @@ def ingest(
     """`beangulp.Ingest(importers, hooks)`, reading files of any size (or up to `max_size`),
     the OFX importers of several accounts put together (see `ofx_accounts`)."""
     allow_large_files(max_size)
+    _one_of_each(importers)
     # One OFX download may hold several accounts' statements, each its importer's.
     # A download none of them can read is an error, not a silent skip (see `unreadable`).
     group = beangulp.Ingest([*together(importers), UnreadableFile()], hooks)
@@ -97,6 +98,22 @@ def ingest(
     for name in ("identify", "extract", "archive"):
         group.cli.add_command(_safe_files(group.cli.commands[name], name == "extract"), name)
     return group
+
+
+def _one_of_each(importers: Sequence[beangulp.Importer]) -> None:
+    """ValueError if two importers share a name: the same importer listed twice in
+    CONFIG claims every file it reads twice (and beangulp then reads it with neither),
+    and Fava's import page refuses such a CONFIG."""
+    seen: set[str] = set()
+    for importer in importers:
+        name = importer.name
+        if name in seen:
+            raise ValueError(
+                f"CONFIG lists two importers named {name!r}: list each importer once, and "
+                "give a second importer of one account (another layout of its downloads) "
+                "a name= of its own"
+            )
+        seen.add(name)
 
 
 # A character that would end the `**** <path>` line extract writes above a file's entries

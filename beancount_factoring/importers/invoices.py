@@ -56,6 +56,7 @@ from beancount.core import account as accounts
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_factoring.importers import settings
 from beancount_factoring.importers.base import (
     CHANGED_KEY,
     DASH_ZERO,
@@ -355,6 +356,36 @@ def _valid(name: str, what: str) -> str:
     return name
 
 
+def _customers(
+    importer: InvoiceImporter, customers: Mapping[str, str] | None, currency: str, skip: int
+) -> dict[str, str]:
+    """The leaf of each customer `customers=` names (by its name as compared); ValueError
+    (or TypeError) for a mistake in the importer's arguments: the currency, skip_rows, two
+    fields of one column, a leaf that makes no account."""
+    settings.currency(currency)
+    settings.skip_rows(skip)
+    charges = {f"charges[{column!r}]": column for column in importer.charges}
+    settings.columns({**importer.columns, **charges})
+    receivables = importer.receivables
+    return {normal(k): _leaf(receivables, k, v) for k, v in (customers or {}).items()}
+
+
+def _leaf(receivables: str, customer: str, leaf: object) -> str:
+    """The leaf `customers=` gives a customer's receivable, if it makes an account."""
+    what = f"customers[{customer!r}]"
+    if isinstance(leaf, str) and leaf.split(":", 1)[0] == receivables.split(":", 1)[0]:
+        raise ValueError(
+            f"{what}: {leaf!r} is a whole account; give the part after {receivables!r} "
+            f"({leaf.rsplit(':', 1)[-1]!r}), or {receivables!r} would be written before it"
+        )
+    if not isinstance(leaf, str) or not accounts.is_valid(f"{receivables}:{leaf}"):
+        raise ValueError(
+            f"{what}: {leaf!r} makes no account name under {receivables!r}: give the "
+            "account's last part, starting with a capital letter or a digit ('Northstar')"
+        )
+    return leaf
+
+
 class InvoiceImporter(Importer):
     """A billing or TMS invoice export (see the module docstring).
 
@@ -409,7 +440,7 @@ class InvoiceImporter(Importer):
         filename: str | None = None,
         name: str | None = None,
     ) -> None:
-        self.receivables = _valid(receivables, "receivables")
+        self.receivables = settings.account(receivables, "receivables", settings.NOT_ASSET)
         if charges:
             charge = amount = None
             self.charges = {col: _valid(acc, "income") for col, acc in charges.items()}
@@ -436,7 +467,7 @@ class InvoiceImporter(Importer):
             "total": total,
         }
         self.date_column = date
-        self.customers = {normal(k): v for k, v in (customers or {}).items()}
+        self.customers = _customers(self, customers, currency, skip_rows)
         self.terms = datetime.timedelta(days=terms_days) if terms_days is not None else None
         self.formats = (date_format,) if isinstance(date_format, str) else tuple(date_format)
         self.decimal_mark = decimal_mark

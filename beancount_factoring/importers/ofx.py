@@ -56,6 +56,7 @@ from typing import Any, BinaryIO, Protocol
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_factoring.importers import settings
 from beancount_factoring.importers.banklines import (
     FactorPayees,
     FactorSource,
@@ -590,12 +591,12 @@ class OfxImporter(Importer):
     ) -> None:
         if encoding is not None:
             codecs.lookup(encoding)  # a misspelt encoding is a mistake in import.py
-        self.bank = account
-        self.account_id = account_id
-        self.currency = currency
+        self.bank = settings.account(account, "account", settings.NOT_MONEY)
+        self.account_id = settings.text(account_id, "account_id", "'4417902216', or '0417'")
+        self.currency = None if currency is None else settings.currency(currency)
         self.encoding = encoding
         self.payees = FactorPayees(factors)
-        self.fallback = fallback
+        self.fallback = settings.account(fallback, "fallback")
         self._name = name or f"{type(self).__module__}.{type(self).__name__}:{account}"
 
     @property

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
 
+from beancount_factoring.importers import settings
 from beancount_factoring.importers.base import check_date_format, other_mark
 from beancount_factoring.importers.readers import Layout
 
@@ -146,6 +147,12 @@ class Profile:
         missing = [name for name in self.required if name not in columns]
         if missing:
             raise ValueError(f"profile {self.name!r}: give the column(s) of {missing}")
+        try:
+            # (A reserve statement's type may be read from its description.)
+            settings.columns(columns, shared=[frozenset(("type", "description"))])
+            settings.currency(self.currency)
+        except ValueError as exc:
+            raise ValueError(f"profile {self.name!r}: {exc}") from None
         for name, value, choices in (
             ("sign", self.sign, SIGNS),
             ("percent", self.percent, PERCENT_STYLES),

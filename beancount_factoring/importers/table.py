@@ -645,10 +645,34 @@ class Claim:
             return str(failure)
         return None
 
+    def _header_elsewhere(self, path: str, header: Header | None) -> str | None:
+        """For a file not claimed: what `skip_rows` does, when the header of every
+        configured column stands on another line than the one read (skipped with the
+        title lines, or below the line read as the header)."""
+        skip = self.layout.skip_lines
+        wanted = self.columns + self.signature
+        if header is not None and header.has(wanted):
+            return None
+        rows = head(path, replace(self.layout, skip_lines=0), skip + HEADER_ROWS) or []
+        found = next((line for line, cells in rows if Header(line, cells).has(wanted)), None)
+        if found is None:
+            return None
+        if header is None or found <= skip:
+            read = "skips it"
+        else:
+            read = f"reads line {header.line} as the header"
+        return (
+            f"line {found} is the header the importer reads, and skip_rows={skip} {read}: "
+            f"set skip_rows={found - 1}"
+        )
+
     def near_miss(self, path: str) -> tuple[float, str] | None:
         """For a file not claimed: the share of the configured columns its header has,
         and the ones it lacks; None if it has none of them."""
         header = read_header(path, self.layout, workbook=self.workbook)
+        elsewhere = self._header_elsewhere(path, header)
+        if elsewhere is not None:
+            return 1.0, elsewhere
         if header is None:
             return None
         wanted = self.columns + self.signature

@@ -564,7 +564,7 @@ class TestMalformed:
     def test_through_the_command_line(self, tmp_path: Path) -> None:
         bad = write(tmp_path, GOOD, "RF-2,03/03/2025,,Bayline,BL-2,LINEHAUL,1O.00")
         output = tmp_path / "out.beancount"
-        config = [InvoiceImporter(), tms_invoices()]
+        config = [InvoiceImporter(name="invoices-default"), tms_invoices()]
         result = CliRunner().invoke(
             ingest(config).cli, ["extract", "-o", str(output), bad, str(TMS)]
         )
