@@ -3,9 +3,14 @@ factor's recourse figure, for events that name more than one invoice."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from ledgers import balance, codes, load
+from beancount import loader
+
+from beancount_factoring.reports.compute import compute
+
+from ledgers import OPENS, balance, codes, load
 
 D = Decimal
 CLEARING = "Assets:Factoring:Harbor:Clearing"
@@ -246,3 +251,80 @@ def test_fct120__a_deposit_that_nets_a_chargeback_it_does_not_name_says_which():
     _, errors = load(both)
     assert codes(errors) == ["FCT120"]
     assert "what each of INV-1, INV-2 owes (800.00 USD), still to net" in errors[0].message
+
+
+# Pinecrest again, written off on 2025-06-15, 44 days after the funding: 2% + 2 x 0.5%
+# = 3% = 60.00, of which 40.00 was taken at purchase: 20.00 still due, taken from the
+# 200.00 reserve, and 180.00 of it lost. The factor's notice takes 20.02 in fees, so
+# 179.98 went to the credit-losses account (within the 0.05 tolerance: booked as written).
+EARLY_LOSS = """
+2025-01-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.90
+  fee: "tiered 2%/30d + 0.5%/10d"
+  recourse-days: 0
+  payee: "PINECREST CAPITAL"
+  bank: Assets:Bank:Checking
+
+2025-05-01 * "TQL" "Load"
+  invoice: "INV-1044"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-05-01 * "TQL" "Load two"
+  invoice: "INV-1045"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-05-02 * "PINECREST CAPITAL" "ACH deposit" ^INV-1044 ^INV-1045
+  Assets:Bank:Checking         3520.00 USD
+  Assets:Factoring:Pinecrest:Clearing
+
+2025-06-15 * "Pinecrest" "TQL insolvent" ^INV-1044
+  factoring: "credit-loss"
+  Assets:Factoring:Pinecrest:Reserve          -200.00 USD
+  Expenses:Factoring:Pinecrest:Fees             20.02 USD
+  Expenses:Factoring:Pinecrest:CreditLosses    179.98 USD
+"""
+LOSSES = "Expenses:Factoring:Pinecrest:CreditLosses"
+
+
+def _credit_losses(text: str):
+    """The cost report's credit-loss rows for 2025, and the ledger's errors."""
+    source = "plugin \"beancount_factoring.plugin\" \"{'tolerance': '0.05'}\"\n" + OPENS + text
+    entries, errors, options = loader.load_string(source)
+    report = compute(entries, options, errors).cost(
+        as_of=datetime.date(2025, 12, 31), start=datetime.date(2025, 1, 1)
+    )
+    rows = [(d.count, d.amount, d.invoices) for d in report.deductions if d.kind == "credit loss"]
+    return entries, errors, rows
+
+
+def test_a_credit_loss_by_hand_is_reported_at_what_went_to_the_credit_losses_account():
+    # Before: the cost report said 180.00, the agreement's figure, while the books
+    # held the notice's 179.98 on the credit-losses account, with no word.
+    entries, errors, rows = _credit_losses(EARLY_LOSS)
+    assert errors == []
+    assert balance(entries, LOSSES) == D("179.98")
+    assert rows == [(1, D("179.98"), ("INV-1044",))]
+
+
+def test_a_credit_loss_of_two_invoices_by_hand_gives_the_cents_to_the_last():
+    # Both written off on one notice: 2 x 180.00 = 360.00 by the agreement, 359.98 by the
+    # notice (fees 40.02). The report's total is the account's; the cents are the last
+    # invoice's, as what a hand-written chargeback owes.
+    text = EARLY_LOSS.replace(
+        """^INV-1044
+  factoring: "credit-loss"
+  Assets:Factoring:Pinecrest:Reserve          -200.00 USD
+  Expenses:Factoring:Pinecrest:Fees             20.02 USD
+  Expenses:Factoring:Pinecrest:CreditLosses    179.98 USD""",
+        """^INV-1044 ^INV-1045
+  factoring: "credit-loss"
+  Assets:Factoring:Pinecrest:Reserve          -400.00 USD
+  Expenses:Factoring:Pinecrest:Fees             40.02 USD
+  Expenses:Factoring:Pinecrest:CreditLosses    359.98 USD""",
+    )
+    entries, errors, rows = _credit_losses(text)
+    assert errors == []
+    assert balance(entries, LOSSES) == D("359.98")
+    assert rows == [(2, D("359.98"), ("INV-1044", "INV-1045"))]

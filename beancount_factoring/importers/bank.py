@@ -96,12 +96,18 @@ _POSTED = frozenset(
     ["", "posted", "cleared", "complete", "completed", "settled", "booked", "sent", "paid",
      "processed", "reconciled", "success", "successful", "executed"]
 )  # fmt: skip
-_NOT_POSTED = frozenset(
+_PENDING = frozenset(
     ["pending", "authorized", "authorised", "authorization", "authorisation", "hold",
      "on hold", "held", "processing", "in progress", "in process", "scheduled", "memo",
-     "memo post", "memo posted", "failed", "cancelled", "canceled", "declined", "rejected",
-     "void", "voided", "expired"]
+     "memo post", "memo posted"]
 )  # fmt: skip
+# Of those, the words of a line that never moves money: it will not post later.
+_FAILED = frozenset(
+    ["failed", "cancelled", "canceled", "declined", "rejected", "void", "voided", "expired"]
+)
+_NOT_POSTED = _PENDING | _FAILED
+# What a line left out is: one that may post later, or one that never will.
+PENDING, FAILED = "pending", "failed"
 _STATUS_HEADERS = ("status", "transactionstatus", "postingstatus", "poststatus")
 
 
@@ -135,18 +141,21 @@ class _Status:
         self.posted = (_POSTED - not_posted) | posted
         self.not_posted = (_NOT_POSTED - posted) | not_posted
 
-    def skipped(self, table: Table, line: int, cells: list[str], date: str) -> bool:
-        """True for a line that moved no money (yet); FCT209 for a status not known."""
+    def skipped(self, table: Table, line: int, cells: list[str], date: str) -> str | None:
+        """PENDING for a line that moved no money yet (it may post later), FAILED for one
+        that never will, None for a line that did; FCT209 for a status not known."""
         if date.casefold() == "pending":
-            return True
+            return PENDING
         if self.index is None:
-            return False
+            return None
         text = cells[self.index]
         word = " ".join(text.split()).casefold()
         if word in self.posted:
-            return False
+            return None
         if word in self.not_posted:
-            return True
+            # (A word of the user's own, pending_status=, may be either: pending, which
+            # asserts fewer balances.)
+            return FAILED if word in _FAILED else PENDING
         message = (
             f"the line's status is {text.strip()!r}, which the importer does not know: "
             f"give it posted_status=[{text.strip()!r}] if such a line moved money (it is "
@@ -405,8 +414,12 @@ class BankCsvImporter(Importer):
                 if currency is not None:
                     check_currency(table, line, cells, currency, self.currency)
                 when = _cell(cells, cols["date"])
-                if status.skipped(table, line, cells, when):
-                    days.skip(self._date_or_none(when), bool(_cell(cells, cols["balance"])))
+                left_out = status.skipped(table, line, cells, when)
+                if left_out is not None:
+                    # (A pending line may post on its own day: every later running
+                    # balance then holds it, so none is asserted from that day on.)
+                    held = left_out == PENDING or bool(_cell(cells, cols["balance"]))
+                    days.skip(self._date_or_none(when), held)
                     continue
                 try:
                     date = self.dates(when)
@@ -458,17 +471,19 @@ class _Days:
         # balances leave it out, the ledger books it), or one left out (its status says
         # pending or failed): no balance of that day can be asserted.
         self.pending: set[datetime.date] = set()
-        # A line left out that shows a balance: the bank's running balance may hold it
-        # from its day on (the day of a pending line with no date: the file's last).
+        # A line left out that the bank's running balance may hold from its day on: one
+        # that shows a balance, or a pending one (it may post on its own day, and the
+        # balances after it change then). The day of a pending line with no date: the
+        # file's last.
         self.held: list[datetime.date | None] = []
         # The dates of the first and the last row with a balance: the file's order.
         self.span: list[datetime.date] = []
         self.first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
 
-    def skip(self, date: datetime.date | None, balance: bool) -> None:
+    def skip(self, date: datetime.date | None, held: bool) -> None:
         if date is not None:
             self.pending.add(date)
-        if balance:
+        if held:
             self.held.append(date)
 
     def add(

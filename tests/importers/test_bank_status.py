@@ -210,3 +210,64 @@ Cleared,04/07/2025,SUMMIT FUNDING LLC ACH CREDIT,,1855.00
         sum(p.units.number for p in deposit.postings if p.account == "Assets:Bank:Checking")
         == 1855
     )
+
+
+# Citi leaves a pending line's balance blank: its running balance leaves the hold out.
+HELD_BLANK = """\
+Status,Date,Description,Amount,Balance
+Posted,04/09/2025,BLUE DINER,-50.00,1000.00
+Posted,04/10/2025,TRUCKLOG ELD SUBSCRIPTION,-35.00,965.00
+Pending,04/11/2025,PILOT TRAVEL CENTER #412,-175.00,
+Posted,04/12/2025,LOVES #301,-20.00,945.00
+"""
+# The next download: the hold posted as the fill, 96.44, on its own day, 04/11; the bank's
+# running balance of 04/12 is now 965.00 - 96.44 - 20.00 = 848.56.
+POSTED_ON_ITS_DAY = """\
+Status,Date,Description,Amount,Balance
+Posted,04/09/2025,BLUE DINER,-50.00,1000.00
+Posted,04/10/2025,TRUCKLOG ELD SUBSCRIPTION,-35.00,965.00
+Posted,04/11/2025,PILOT TRAVEL CENTER #412,-96.44,868.56
+Posted,04/12/2025,LOVES #301,-20.00,848.56
+"""
+
+
+def test_no_balance_is_asserted_after_a_pending_line_with_no_balance(tmp_path: Path) -> None:
+    # Before: 04/12's 945.00 was asserted (on 04/13). The hold posts on its own day, as
+    # banks that list the day of the purchase do: the ledger then holds 1,050.00 - 50.00 -
+    # 35.00 - 96.44 - 20.00 = 848.56 on 04/13, and the first import's assertion of 945.00
+    # failed on a ledger booked right (the second file's 848.56 beside it).
+    importer = BankCsvImporter("Assets:Bank:Checking", balance="Balance", factors=FACTORS)
+    first = importer.extract(write(tmp_path, "a.csv", HELD_BLANK), [])
+    asserted = [(str(e.date), str(e.amount.number)) for e in first if isinstance(e, data.Balance)]
+    assert asserted == [("2025-04-10", "1000.00"), ("2025-04-11", "965.00")]
+    out = io.StringIO()
+    printer.print_entries(first, file=out)
+    head = "2025-01-01 open Assets:Bank:Checking\n2025-01-01 open Expenses:Uncategorized\n"
+    head += '2025-01-01 * "Opening"\n  Assets:Bank:Checking  1050.00 USD\n  Equity:Opening\n'
+    head += "2025-01-01 open Equity:Opening\n"
+    existing, errors, _ = loader.load_string(head + out.getvalue())
+    assert errors == []
+    second = importer.extract(write(tmp_path, "b.csv", POSTED_ON_ITS_DAY), existing)
+    importer.deduplicate(second, existing)
+    fresh = [e for e in second if "__duplicate__" not in e.meta]
+    out = io.StringIO()
+    printer.print_entries(fresh, file=out)
+    _, errors, _ = loader.load_string(
+        head + "".join(printer.format_entry(e) for e in first) + out.getvalue()
+    )
+    assert [e.message for e in errors] == []
+
+
+def test_a_failed_line_leaves_out_its_day_alone(tmp_path: Path) -> None:
+    # A failed line never posts: the balances after its day are the bank's for good.
+    text = HELD_BLANK.replace("Pending,", "Failed,")
+    importer = BankCsvImporter("Assets:Bank:Checking", balance="Balance", factors=FACTORS)
+    entries = importer.extract(write(tmp_path, "f.csv", text), [])
+    asserted = [
+        (str(e.date), str(e.amount.number)) for e in entries if isinstance(e, data.Balance)
+    ]
+    assert asserted == [
+        ("2025-04-10", "1000.00"),
+        ("2025-04-11", "965.00"),
+        ("2025-04-13", "945.00"),
+    ]

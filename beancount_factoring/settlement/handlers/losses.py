@@ -24,10 +24,13 @@ customer's failure to pay, not a dispute or a deduction, which it charges back.
 
 from __future__ import annotations
 
-from beancount_factoring.ledger.book import Event
+import dataclasses
+from decimal import Decimal
+
+from beancount_factoring.ledger.book import Event, units_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.handlers.chargeback import owed_as_written, unread_part
-from beancount_factoring.settlement.state import LOSS_REASONS
+from beancount_factoring.settlement.state import LOSS_REASONS, InvoiceState
 from beancount_factoring.terms import postings as P
 
 
@@ -110,7 +113,49 @@ def settle_credit_loss(settler: Settler, event: Event) -> None:
         expected.extend(legs)
     assert states[0].agreement is not None
     settler.write(event, expected, set(), states[0].agreement)
+    _lost_as_written(settler, event, states, expected)
+
+
+def _lost_as_written(
+    settler: Settler, event: Event, states: list[InvoiceState], expected: list[P.Leg]
+) -> None:
+    """A credit loss written by hand from the factor's notice, its credit-losses leg within
+    the tolerance of the agreement's (the factor's fees a cent more): what the cost
+    report counts lost is what went to that account, not the agreement's figure. Of an
+    event that names several invoices, the cents are the last one's of each account and
+    currency, as ``owed_as_written`` gives a chargeback's (and a clearing leg's cents)."""
     owed_as_written(settler, event, states, expected, "credit-loss")
+    entry = settler.result.replaced.get(event.index, event.entry)
+    if not entry.postings:
+        return
+    last: dict[tuple[str, str], InvoiceState] = {}
+    for state in states:
+        if state.agreement is not None and state.agreement.credit_losses:
+            last[(state.agreement.credit_losses, state.currency)] = state
+    for (losses, currency), state in last.items():
+        written = sum(
+            (
+                units[0]
+                for p in entry.postings
+                if p.account == losses and (units := units_of(p)) and units[1] == currency
+            ),
+            P.ZERO,
+        )
+        key = (losses, currency)
+        wanted = sum((g.number for g in expected if (g.account, g.currency) == key), P.ZERO)
+        difference = written - wanted
+        if difference and abs(difference) <= settler.tolerance:
+            _add_to_loss(settler, event, state.invoice.number, difference)
+
+
+def _add_to_loss(settler: Settler, event: Event, number: str, difference: Decimal) -> None:
+    """Add ``difference`` to the credit loss this event noted for invoice ``number``."""
+    deductions = settler.result.deductions
+    for index in range(len(deductions) - 1, -1, -1):
+        noted = deductions[index]
+        if noted.entry is event.entry and noted.invoice == number and noted.kind == "credit loss":
+            deductions[index] = dataclasses.replace(noted, amount=noted.amount + difference)
+            return
 
 
 def _charged_back(settler: Settler, event: Event, reason: str) -> bool:
