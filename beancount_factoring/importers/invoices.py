@@ -127,6 +127,17 @@ _NOT_INVOICE_KIND = re.compile(
 )
 
 
+def _own_description(cells: Sequence[Cell], cols: dict[str, int | None], above: _Invoice) -> bool:
+    """True if a row's description is its own, an item's (`Stop-off`): neither a line of
+    totals nor the customer's name a subtotal writes."""
+    index = cols.get("description")
+    text = _cell(cells, index) if index is not None else ""
+    if not text or _TOTAL_CODE.fullmatch(text):
+        return False
+    customer = str(above.fields.get("customer") or "")
+    return normal(text) != normal(customer)
+
+
 @dataclass
 class _Invoice:
     """One invoice while its rows are read."""
@@ -780,8 +791,12 @@ class InvoiceImporter(Importer):
             columns = [(column, column, index) for column, index, _ in wide]
         else:
             # (A row of one item's amount is one more item of that amount, unless it
-            # has no charge code either: a subtotal of one row, `other_income` its account.)
-            if totals.rows < 2 and _cell(cells, cols["charge"]):
+            # has no charge code and no description of its own either: a subtotal of one
+            # row, `other_income` its account. Two stop-offs of 150.00, the invoice's
+            # number on the first row only, are two items.)
+            if totals.rows < 2 and (
+                _cell(cells, cols["charge"]) or _own_description(cells, cols, above)
+            ):
                 return
             columns = [("amount", self.columns["amount"], cols["amount"])]
         if cols.get("vat") is not None:

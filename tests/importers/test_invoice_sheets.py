@@ -177,3 +177,21 @@ def test_a_subtotal_of_a_customer_with_one_item_is_never_booked(tmp_path: Path) 
     path = workbook(tmp_path, {"Invoices": rows})
     error = failure(InvoiceImporter(other_income="Income:Other"), path)
     assert (error.line, error.code) == (3, "FCT210"), str(error)
+
+
+def test_two_items_of_one_amount_with_the_number_on_the_first_row_are_two_items(
+    tmp_path: Path,
+) -> None:
+    # RF-3 bills two stop-offs of 150.00, its number on the first row only (as exports
+    # group an invoice's rows). The second row's amount is the one row above, as a
+    # subtotal's would be; its description of its own says it is an item: 150.00 + 150.00.
+    header = [*HEADER, "Description"]
+    first = [*row("RF-3", "Northstar", "", 150.0), "Stop-off"]
+    second = [*row(None, "Northstar", "", 150.0), "Stop-off"]
+    subtotal = [*row(None, "Northstar", "", 150.0), "Northstar"]
+    importer = InvoiceImporter(other_income="Income:Other", description="Description")
+    path = workbook(tmp_path, {"Invoices": [header, first, second]})
+    assert totals(importer.extract(path, [])) == {"RF-3": Decimal("300.00")}
+    # The same row under the customer's name is its subtotal, as before: FCT210.
+    path = workbook(tmp_path, {"Invoices": [header, first, subtotal]})
+    assert (failure(importer, path).line, failure(importer, path).code) == (3, "FCT210")
