@@ -829,12 +829,14 @@ def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
 
 def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> bool:
     """Note a factor's deposit that names nothing and lands on another asset account than
-    the agreement's bank (a savings account): not taken for a deposit, it would be neither
-    split nor checked, so it is reported (FCT151). True if noted."""
+    the agreement's bank (a savings account), or pays down a liability (a line of credit
+    that sweeps the bank): not taken for a deposit, it would be neither split nor checked,
+    so it is reported (FCT151). True if noted."""
+    roots = (accounts.roots.assets + ":", accounts.roots.liabilities + ":")
     for posting in entry.postings:
         units = units_of(posting)
         account = posting.account
-        if units is None or units[0] <= 0 or not account.startswith(accounts.roots.assets + ":"):
+        if units is None or units[0] <= 0 or not account.startswith(roots):
             continue
         if accounts.kinds.get(account, accounts.kind_of(account)):
             continue  # a factor's own account, a receivable, a bank
