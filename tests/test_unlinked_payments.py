@@ -286,3 +286,53 @@ def test_a_prepayment_of_invoices_billed_later_is_no_error():
     entries, errors = load(ledger("sale", plain("500.00") + prepaid))
     assert errors == []
     assert balance(entries, TQL) == 0
+
+
+PARENT = "\n2025-01-01 open Assets:Receivable:TQLHoldings\n"
+
+
+@MODELS
+def test_a_parent_companys_payment_credited_to_its_own_receivable(model):
+    # TQL Holdings pays its subsidiary's INV-1001 (2,000.00, Summit's): the line links
+    # INV-1001 but credits Assets:Receivable:TQLHoldings. It was no error: the link read
+    # as nothing, TQLHoldings at -2,000.00 and Summit's cash in the bank, owed to no one.
+    payment = """
+2025-04-10 * "TQL HOLDINGS INC" "ACH payment" ^INV-1001
+  Assets:Bank:Checking          2000.00 USD
+  Assets:Receivable:TQLHoldings
+"""
+    _, errors = load(PARENT + ledger(model, payment))
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert "links invoice INV-1001 (2,000.00 USD, on Assets:Receivable:TQL)" in message
+    assert "credits Assets:Receivable:TQLHoldings" in message
+    # Credited to the invoice's own receivable, as its message says, it is FCT136 (the
+    # factor's cash); marked misdirected, no error: owed to Summit.
+    fixed = payment.replace("Assets:Receivable:TQLHoldings", "Assets:Receivable:TQL")
+    assert codes(load(PARENT + ledger(model, fixed))[1]) == ["FCT136"]
+    right = payment.replace("  Assets:Receivable:TQLHoldings\n", "").replace(
+        '"ACH payment" ^INV-1001\n',
+        '"ACH payment" ^INV-1001\n  factoring: "misdirected-payment"\n',
+    )
+    entries, errors = load(PARENT + ledger(model, right))
+    assert errors == []
+    assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == -2000
+
+
+def test_a_parent_pays_its_own_invoice_and_a_subsidiarys_crediting_each():
+    # One check of 2,500.00: INV-1002 (TQL's, ours, 500.00) credited to TQL and INV-7
+    # (the parent's, 2,000.00) to TQLHoldings: each account holds an invoice it links.
+    payment = """
+2025-03-03 * "TQL Holdings" "Load H-1"
+  invoice: "INV-7"
+  Assets:Receivable:TQLHoldings   2000.00 USD
+  Income:Freight
+
+2025-04-10 * "TQL HOLDINGS INC" "ACH payment" ^INV-1002 ^INV-7
+  Assets:Bank:Checking          2500.00 USD
+  Assets:Receivable:TQL          -500.00 USD
+  Assets:Receivable:TQLHoldings
+"""
+    entries, errors = load(PARENT + ledger("sale", payment))
+    assert errors == []
+    assert balance(entries, "Assets:Receivable:TQLHoldings") == 0
