@@ -645,6 +645,35 @@ def test_a_factor_deposit_to_another_account_naming_nothing_is_fct151():
     assert codes(load(SUMMIT + SAVINGS + SCHEDULE + other)[1]) == []
 
 
+LINE = "\n2025-01-01 open Liabilities:Bank:LineOfCredit\n"
+
+
+def test_a_factor_deposit_into_a_line_of_credit_naming_nothing_is_fct151():
+    # The same 1,968.75 swept into the line of credit the bank keeps beside the
+    # checking account (Liabilities:Bank:LineOfCredit +1,968.75: the line paid down).
+    # It was taken for an entry written by hand on the clearing account: no error for
+    # grace-days, then FCT104 advising to delete it (the line's balance wrong by 1,968.75).
+    deposit = (
+        '\n2025-03-05 * "SUMMIT FUNDING" "ACH deposit, swept"\n'
+        "  Liabilities:Bank:LineOfCredit   1968.75 USD\n  Assets:Factoring:Summit:Clearing\n"
+    )
+    entries, errors = load(SUMMIT + LINE + SCHEDULE + deposit)
+    assert codes(errors) == ["FCT151"]
+    assert "booked to Liabilities:Bank:LineOfCredit, not to its bank Assets:Bank:Checking" in (
+        errors[0].message
+    )
+    # Linked to INV-1001, it is split and checked there (the line paid down 1,968.75,
+    # the reserve 5% of 2,150.00 = 107.50).
+    linked = deposit.replace('swept"', 'swept" ^INV-1001')
+    entries, errors = load(SUMMIT + LINE + linked)
+    assert errors == []
+    assert balance(entries, "Liabilities:Bank:LineOfCredit") == D("1968.75")
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == D("107.50")
+    # Drawn on the line to pay the factor: cash going the other way, nothing to say.
+    paid = deposit.replace("1968.75 USD", "-100.00 USD")
+    assert codes(load(SUMMIT + LINE + SCHEDULE + paid)[1]) == []
+
+
 HAND_CHARGEBACK = """
 2025-01-01 open Assets:Receivable:Coyote
 2025-01-01 open Income:Freight:Linehaul

@@ -988,3 +988,39 @@ def test_the_reports_tie_out_when_the_customer_paid_twice(forwarded):
     (summit,) = book.reserve(as_of=after).factors
     held = D("900.00") if forwarded else D("100.00")
     assert (summit.held, summit.account_balance, summit.unexplained) == (held, held, 0)
+
+
+TWO_FACTORS = """
+2025-01-01 custom "factoring-agreement" "Harbor"
+  advance-rate: 0.80
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "HARBOR CAPITAL"
+  bank: Assets:Bank:Checking
+"""
+
+
+def test_a_payment_of_one_factors_invoice_passed_on_by_another_factor():
+    # TQL pays INV-1001 (Summit's) to Harbor, which passes the 2,000.00 on to us. Booked
+    # to Harbor's clearing with the link, it was FCT133 naming the owner, with no word of
+    # what to book; the message now says it, and its booking checks: the 2,000.00 owed to
+    # Summit (bank 1,860.00 + 2,000.00 = 3,860.00).
+    wrong = """
+2025-04-10 * "HARBOR CAPITAL" "TQL's payment of INV-1001, passed on" ^INV-1001
+  Assets:Bank:Checking          2000.00 USD
+  Assets:Factoring:Harbor:Clearing
+"""
+    _, errors = load(SOLD + TWO_FACTORS + wrong)
+    assert codes(errors) == ["FCT133"]
+    assert "belongs to factor 'Summit', not to 'Harbor'" in errors[0].message
+    assert 'marked factoring: "misdirected-payment" linking ^INV-1001' in errors[0].message
+    right = """
+2025-04-10 * "HARBOR CAPITAL" "TQL's payment of INV-1001, passed on" ^INV-1001
+  factoring: "misdirected-payment"
+  Assets:Bank:Checking          2000.00 USD
+"""
+    entries, errors = load(SOLD + TWO_FACTORS + right)
+    assert errors == []
+    assert balance(entries, DUE) == D("-2000.00")
+    assert balance(entries, BANK) == D("3860.00")
+    assert balance(entries, "Assets:Factoring:Harbor:Clearing") == 0

@@ -232,3 +232,107 @@ def test_loan_the_receivable_made_whole_again_reports_a_second_shortfall():
     assert codes(errors) == ["FCT136", "FCT136"]
     assert "on 2025-04-10" in errors[0].message
     assert "on 2025-05-02" in errors[1].message
+
+
+def linked(amount: str, link: str = "INV-1002") -> str:
+    return f"""
+2025-04-10 * "TQL" "ACH payment" ^{link}
+  Assets:Bank:Checking         {amount} USD
+  Assets:Receivable:TQL
+"""
+
+
+def test_sale_a_check_that_links_only_our_invoice_and_pays_the_sold_one_too():
+    # One check of 2,500.00 for INV-1002 (500.00, ours) and INV-1001 (2,000.00, Summit's),
+    # linking only INV-1002: 2000 + 500 - 2000 (sold) - 2500 = -2,000.00 on the receivable,
+    # the 2,000.00 Summit's cash. It was no error: INV-1002 read as paid 2,500.00.
+    _, errors = load(ledger("sale", linked("2500.00")))
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert "Assets:Receivable:TQL goes below zero (-2,000.00 USD) on 2025-04-10" in message
+    assert "INV-1001 (2,000.00 USD, factor 'Summit')" in message
+
+
+def test_loan_a_check_that_links_only_our_invoice_and_pays_the_pledged_one_too():
+    # 2000 + 500 - 2500 = 0.00 on the receivable, below the 2,000.00 pledged.
+    _, errors = load(ledger("loan", linked("2500.00")))
+    assert codes(errors) == ["FCT136"]
+    assert "holds 0.00 USD on 2025-04-10, less than the 2,000.00 USD of invoices pledged" in (
+        errors[0].message
+    )
+
+
+@MODELS
+def test_a_linked_payment_of_our_invoice_alone_passes(model):
+    # 500.00 for INV-1002: sale 2000 + 500 - 2000 - 500 = 0; loan 2,000.00, as pledged.
+    entries, errors = load(ledger(model, linked("500.00")))
+    assert errors == []
+    assert balance(entries, TQL) == (0 if model == "sale" else 2000)
+
+
+def test_a_prepayment_of_invoices_billed_later_is_no_error():
+    # TQL prepays 500.00 on 03-01 for INV-1003, billed 03-20 (ours): the receivable is
+    # -500.00 until then, 2000 + 500 - 2000 (sold) - 500 + 500 - 500 = 0 at the end.
+    prepaid = """
+2025-03-01 * "TQL" "Prepayment for load 3" ^INV-1003
+  Assets:Bank:Checking          500.00 USD
+  Assets:Receivable:TQL
+
+2025-03-20 * "TQL" "Load TQL-88414"
+  invoice: "INV-1003"
+  Assets:Receivable:TQL         500.00 USD
+  Income:Freight
+"""
+    entries, errors = load(ledger("sale", plain("500.00") + prepaid))
+    assert errors == []
+    assert balance(entries, TQL) == 0
+
+
+PARENT = "\n2025-01-01 open Assets:Receivable:TQLHoldings\n"
+
+
+@MODELS
+def test_a_parent_companys_payment_credited_to_its_own_receivable(model):
+    # TQL Holdings pays its subsidiary's INV-1001 (2,000.00, Summit's): the line links
+    # INV-1001 but credits Assets:Receivable:TQLHoldings. It was no error: the link read
+    # as nothing, TQLHoldings at -2,000.00 and Summit's cash in the bank, owed to no one.
+    payment = """
+2025-04-10 * "TQL HOLDINGS INC" "ACH payment" ^INV-1001
+  Assets:Bank:Checking          2000.00 USD
+  Assets:Receivable:TQLHoldings
+"""
+    _, errors = load(PARENT + ledger(model, payment))
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert "links invoice INV-1001 (2,000.00 USD, on Assets:Receivable:TQL)" in message
+    assert "credits Assets:Receivable:TQLHoldings" in message
+    # Credited to the invoice's own receivable, as its message says, it is FCT136 (the
+    # factor's cash); marked misdirected, no error: owed to Summit.
+    fixed = payment.replace("Assets:Receivable:TQLHoldings", "Assets:Receivable:TQL")
+    assert codes(load(PARENT + ledger(model, fixed))[1]) == ["FCT136"]
+    right = payment.replace("  Assets:Receivable:TQLHoldings\n", "").replace(
+        '"ACH payment" ^INV-1001\n',
+        '"ACH payment" ^INV-1001\n  factoring: "misdirected-payment"\n',
+    )
+    entries, errors = load(PARENT + ledger(model, right))
+    assert errors == []
+    assert balance(entries, "Liabilities:Factoring:Summit:DueToFactor") == -2000
+
+
+def test_a_parent_pays_its_own_invoice_and_a_subsidiarys_crediting_each():
+    # One check of 2,500.00: INV-1002 (TQL's, ours, 500.00) credited to TQL and INV-7
+    # (the parent's, 2,000.00) to TQLHoldings: each account holds an invoice it links.
+    payment = """
+2025-03-03 * "TQL Holdings" "Load H-1"
+  invoice: "INV-7"
+  Assets:Receivable:TQLHoldings   2000.00 USD
+  Income:Freight
+
+2025-04-10 * "TQL HOLDINGS INC" "ACH payment" ^INV-1002 ^INV-7
+  Assets:Bank:Checking          2500.00 USD
+  Assets:Receivable:TQL          -500.00 USD
+  Assets:Receivable:TQLHoldings
+"""
+    entries, errors = load(PARENT + ledger("sale", payment))
+    assert errors == []
+    assert balance(entries, "Assets:Receivable:TQLHoldings") == 0

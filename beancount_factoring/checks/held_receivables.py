@@ -43,7 +43,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.ledger.book import Book, in_order
+from beancount_factoring.ledger.book import Book, Event, in_order
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 from beancount_factoring.terms.fees import HALF_CENT
 
@@ -126,9 +126,26 @@ def _credits(entry: data.Directive, factored: dict[str, list[InvoiceState]]) -> 
 
 
 def _plain_credits(book: Book) -> set[int]:
-    """The receivable entries that are neither invoices nor factoring events."""
-    events = {event.index for event in book.events}
+    """The receivable entries that are neither invoices nor factoring events. A payment
+    that links only invoices of yours is one too: a check for them and for a factored
+    invoice, linking only yours, takes the receivable as low (the payment's own rule
+    reads the invoices it links, never the rest of the receivable). Not a prepayment,
+    though: the invoices it links billed later, it takes the receivable below zero
+    until they are."""
+    events = {event.index for event in book.events if not _judged(book, event)}
     return {index for index in book.receivable_entries if index not in events}
+
+
+def _judged(book: Book, event: Event) -> bool:
+    """True if a payment event is judged by the receivable's balance like a plain credit:
+    every invoice it links is billed by its day."""
+    if event.kind != "payment":
+        return False
+    invoices = book.invoices
+    return all(
+        number in invoices and invoices[number].entry.date <= event.date
+        for number in event.invoices
+    )
 
 
 class _Walk:
@@ -242,7 +259,7 @@ class _Walk:
                 f"holds ({named}{more}). A payment that reaches you for a factored invoice is "
                 "owed to the factor: link the invoice it pays and mark it "
                 'factoring: "misdirected-payment"; if it pays an invoice you did not factor, '
-                "link that invoice"
+                "link that invoice" + _split_hint(entry)
             )
         elif moved := _charged_back_elsewhere(self.factored[account], account, day or entry.date):
             why = (
@@ -258,6 +275,19 @@ class _Walk:
             )
         self.flagged.add(id(entry))
         self.errors.append(make_error("FCT136", f"{what}: {why}", entry.meta, entry))
+
+
+def _split_hint(entry: data.Transaction) -> str:
+    """What to do with a line that links invoices of yours and pays more than they owe
+    (one check for them and a factored invoice): split it; or ''."""
+    if not entry.links:
+        return ""
+    links = " ".join(f"^{link}" for link in sorted(entry.links))
+    return (
+        f". This line links {links}: if the check pays a factored invoice too, split it "
+        "into a payment of what the invoices it links owe you and a bank line of the rest "
+        'marked factoring: "misdirected-payment" linking the factored invoice'
+    )
 
 
 def _charged_back_elsewhere(states: list[InvoiceState], account: str, day: datetime.date) -> str:

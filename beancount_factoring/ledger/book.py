@@ -829,12 +829,14 @@ def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
 
 def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> bool:
     """Note a factor's deposit that names nothing and lands on another asset account than
-    the agreement's bank (a savings account): not taken for a deposit, it would be neither
-    split nor checked, so it is reported (FCT151). True if noted."""
+    the agreement's bank (a savings account), or pays down a liability (a line of credit
+    that sweeps the bank): not taken for a deposit, it would be neither split nor checked,
+    so it is reported (FCT151). True if noted."""
+    roots = (accounts.roots.assets + ":", accounts.roots.liabilities + ":")
     for posting in entry.postings:
         units = units_of(posting)
         account = posting.account
-        if units is None or units[0] <= 0 or not account.startswith(accounts.roots.assets + ":"):
+        if units is None or units[0] <= 0 or not account.startswith(roots):
             continue
         if accounts.kinds.get(account, accounts.kind_of(account)):
             continue  # a factor's own account, a receivable, a bank
@@ -990,6 +992,7 @@ def _read_payment(
         invoice = book.invoices.get(link)
         if invoice is not None:
             on_account.setdefault(invoice.account, []).append(invoice)
+    _elsewhere_credited(book, entry, on_account, accounts)
     for account, invoices in on_account.items():
         credited: dict[str, Decimal] = {}
         for posting in entry.postings:
@@ -1014,6 +1017,47 @@ def _read_payment(
                 amount > 0 for amount in credited.values()
             ):
                 _other_currency(book, entry, invoice, credited)
+
+
+def _elsewhere_credited(
+    book: Book,
+    entry: data.Transaction,
+    on_account: dict[str, list[Invoice]],
+    accounts: _AccountKinds,
+) -> None:
+    """FCT134: a payment links invoices and credits none of their receivable accounts,
+    but another customer's (a parent company's payment booked to its own account). The
+    link would read as nothing: the invoice left open (a factor's, its cash owed to no
+    one) and the other account below zero, with no word."""
+    # (Not a posting that names its invoice: ``_named_postings`` judges it. Not the
+    # recourse receivables, where a chargeback moved the invoice.)
+    recourse = tuple(prefix + ":" for prefix in _recourse(book))
+    other = sorted(
+        {
+            p.account
+            for p in entry.postings
+            if not (p.meta and "invoice" in p.meta)
+            and p.account not in on_account
+            and not p.account.startswith(recourse)
+            and accounts.is_receivable(p.account)
+            and (units_of(p) or (ZERO, ""))[0] < 0
+        }
+    )
+    if not other:
+        return
+    for account, invoices in on_account.items():
+        if any(p.account == account for p in entry.postings):
+            continue
+        for invoice in invoices:
+            face = invoice.face
+            message = (
+                f"This payment links invoice {invoice.number} ({face.number:,.2f} "
+                f"{face.currency}, on {account}) but credits {', '.join(other)}, which does "
+                "not hold it, so it pays nothing of the invoice. If it pays the invoice (a "
+                f"parent company paying its subsidiary's), credit {account}; if not, drop "
+                f"the link ^{invoice.number}"
+            )
+            book.errors.append(make_error("FCT134", message, entry.meta, entry))
 
 
 def _recourse(book: Book) -> set[str]:

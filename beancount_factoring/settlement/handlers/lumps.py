@@ -769,6 +769,16 @@ def _has_work(state: InvoiceState, kind: str) -> bool:
     )
 
 
+def _passed_on_hint(owner: str, sender: str, number: str) -> str:
+    """What to book when a factor sends you what the customer paid it for another
+    factor's invoice (it paid the wrong factor): the cash is the owner's."""
+    return (
+        f"; if '{sender}' passed on to you a payment the customer made to it for {number}, "
+        f"that cash is owed to '{owner}': book it as a bank line of its own marked "
+        f'factoring: "misdirected-payment" linking ^{number}, and drop ^{number} here'
+    )
+
+
 def _commits_for(
     settler: Settler,
     event: Event,
@@ -791,7 +801,9 @@ def _commits_for(
                 "settled that itself, book this deposit on or before the buyout's day, or "
                 "link the buyout to the invoices it takes)"
                 if state.bought_from == event.factor
-                else ""
+                else _passed_on_hint(
+                    names.display(state.factor), names.display(event.factor), number
+                )
             ),
             event,
         )
