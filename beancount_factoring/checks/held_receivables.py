@@ -138,8 +138,8 @@ def _plain_credits(book: Book) -> set[int]:
 
 def _judged(book: Book, event: Event) -> bool:
     """True if a payment event is judged by the receivable's balance like a plain credit:
-    every invoice it links is billed by its day."""
-    if event.kind != "payment":
+    it credits more than the invoices it links there, every one of them billed by its day."""
+    if event.kind != "payment" or event.index not in book.beyond_linked:
         return False
     invoices = book.invoices
     return all(

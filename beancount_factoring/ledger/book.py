@@ -216,6 +216,10 @@ class Book:
     # The ``balance`` assertions on a factor's reserve account: a factor's statement
     # holds a schedule's reserve from the purchase day (checks/reserve_balances.py).
     reserve_balances: list[int] = field(default_factory=list)
+    # The payments that credit a receivable more than the faces of the invoices they link
+    # there (one check for your invoice and a factored one): judged by the receivable's
+    # balance (checks/held_receivables.py).
+    beyond_linked: set[int] = field(default_factory=set)
     # Invoice numbers by their ``load:``, by ``load_key`` (a fuel advance names its load).
     loads: dict[str, str] = field(default_factory=dict)
     # The loads written on several invoices (a rebill, a detention invoice), by
@@ -1005,8 +1009,14 @@ def _read_payment(
         if len(invoices) == 1 and len(credited) == 1 and currency in credited:
             # The common case: one invoice, paid in its currency.
             paid = credited[currency]
+            if paid > cast(Decimal, invoices[0].face.number):
+                book.beyond_linked.add(index)
             _share_payment(book, index, entry, invoices, paid)
             continue
+        for currency, paid in credited.items():
+            faces = (i.face.number for i in invoices if i.face.currency == currency)
+            if paid > sum((cast(Decimal, n) for n in faces), ZERO):
+                book.beyond_linked.add(index)
         invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
         for currency, paid in credited.items():
             mine = [i for i in invoices if i.face.currency == currency]
@@ -1030,19 +1040,19 @@ def _elsewhere_credited(
     link would read as nothing: the invoice left open (a factor's, its cash owed to no
     one) and the other account below zero, with no word."""
     # (Not a posting that names its invoice: ``_named_postings`` judges it. Not the
-    # recourse receivables, where a chargeback moved the invoice.)
+    # recourse receivables, where a chargeback moved the invoice. Every payment comes
+    # here: the usual one, crediting the account of the invoices it links, in one loop.)
+    credits = set()
+    for p in entry.postings:
+        account = p.account
+        if account in on_account or (p.meta and "invoice" in p.meta):
+            continue
+        if accounts.is_receivable(account) and (units_of(p) or (ZERO, ""))[0] < 0:
+            credits.add(account)
+    if not credits:
+        return
     recourse = tuple(prefix + ":" for prefix in _recourse(book))
-    other = sorted(
-        {
-            p.account
-            for p in entry.postings
-            if not (p.meta and "invoice" in p.meta)
-            and p.account not in on_account
-            and not p.account.startswith(recourse)
-            and accounts.is_receivable(p.account)
-            and (units_of(p) or (ZERO, ""))[0] < 0
-        }
-    )
+    other = sorted(account for account in credits if not account.startswith(recourse))
     if not other:
         return
     for account, invoices in on_account.items():
