@@ -46,7 +46,7 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
         notices=notices(book, view, where, page_currency) + _unattributed(lines, where),
         figures=(*as_of_figures(view, page_currency), ("Aged by", reference)),
         extra={"basis": report.basis, "buckets": report.buckets},
-        headlines=(_headline(lines, report.buckets, report.basis, where),),
+        headlines=(_headline(lines, report.buckets, report.basis, where, view.factor),),
     )
 
 
@@ -226,7 +226,11 @@ def _amount_charts(lines: Sequence[Any], reference: str) -> list[dict[str, Any]]
 
 
 def _headline(
-    lines: Sequence[Any], buckets: Sequence[str], basis: str, where: Directory
+    lines: Sequence[Any],
+    buckets: Sequence[str],
+    basis: str,
+    where: Directory,
+    factor: str | None = None,
 ) -> Headline:
     """What is overdue, by bucket and by customer, largest first; then a total per currency.
 
@@ -235,6 +239,7 @@ def _headline(
     invoice basis. Each figure is the sum of rows of the table of open invoices below.
     """
     late = buckets[1:]
+    whose = f"{factor}'s" if factor else "the factors'"
     per_customer: dict[tuple[str, str], list[Decimal]] = {}
     for line in lines:
         if line.bucket not in late:
@@ -264,6 +269,6 @@ def _headline(
         ),
         numeric=(False, *(True for _ in late), True),
         # (How the days are counted is said once, in the line below the headline.)
-        note="Ours and the factors' invoices.",
+        note=f"Ours and {whose} invoices.",
         empty="Nothing is overdue." if due else "No invoice is older than its invoice date.",
     )

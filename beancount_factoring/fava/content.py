@@ -244,6 +244,16 @@ def notices(
 ) -> tuple[str, ...]:
     """The page's notices; ``page_currency`` is its one currency (None: several)."""
     notices = list(book.warnings)
+    end = book.books_end
+    projected = end is not None and view.as_of > end
+    if projected:
+        # As the command line's "Projected:" line: fees accrue, days count and reserves
+        # fall due past the books, as if nothing happened since (the extension's as-of).
+        notices.append(
+            f"Projected: these pages are as of {view.as_of}, after the ledger's last date "
+            f"{end}; what they show after it (fees accrued, days counted, statuses) "
+            "assumes nothing happened since."
+        )
     if view.account and not where.named_factors(view) and not where.names_customers(view):
         # Else every table is empty, and reads "No fee in this period.", "No reserve
         # is held." as if the books said so.
@@ -254,8 +264,10 @@ def notices(
             "empty table says nothing of the books)."
         )
     if view.after_the_books:
+        # (Past the books, the as-of date is the extension's, not the ledger's last day.)
+        day = "these pages' as-of date" if projected else "the ledger's last day"
         notices.append(
-            f"The time filter starts on {view.start}, after the ledger's last day "
+            f"The time filter starts on {view.start}, after {day} "
             f"({view.as_of}): nothing is booked in it. The reports are as of "
             f"{view.as_of}, and no fee falls in the period."
         )
