@@ -297,6 +297,7 @@ def test_a_fuel_advance_in_another_currency_than_its_invoice_is_refused():
     assert "is in CAD, but invoice INV-1001 of its load is in USD" in errors[0].message
     # Nothing is lost: the cash waits on the clearing account.
     assert balance(entries, CLEARING) == D("-780.00")
+    assert balance(entries, SUMMIT_CLEARING) == 0
 
 
 def test_a_fuel_advance_before_its_agreement_leaves_its_cash_on_clearing():
@@ -304,6 +305,7 @@ def test_a_fuel_advance_before_its_agreement_leaves_its_cash_on_clearing():
     entries, errors = load(text, opens=False)
     assert codes(errors) == ["FCT111"]
     assert balance(entries, CLEARING) == D("-780.00")
+    assert balance(entries, SUMMIT_CLEARING) == 0
 
 
 # A second advance on the same load, 487.50 in the bank: 487.50 / 0.975 = 500.00.
@@ -528,6 +530,7 @@ def test_a_fuel_advance_that_links_one_invoice_and_names_anothers_load(load_, sa
     assert said in errors[0].message
     # Nothing lost: the cash waits on the clearing account.
     assert balance(entries, CLEARING) == D("-780.00")
+    assert balance(entries, SUMMIT_CLEARING) == 0
 
 
 def test_a_fuel_advance_that_links_its_invoice_and_names_its_load_is_booked():
@@ -639,3 +642,78 @@ def test_a_fuel_advance_in_whole_units_is_refused():
     assert codes(errors) == ["FCT134"]
     assert "This fuel advance is in JPY, which is not counted in cents" in errors[0].message
     assert balance(entries, FUEL) == 0
+
+
+# Summit, a second factor of the same business (90%, flat 3%, no fuel-advance fee).
+SUMMIT = """
+2024-11-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  receivables: Assets:Receivable:Factored
+"""
+SUMMIT_FUEL = "Liabilities:Factoring:Summit:FuelAdvances"
+SUMMIT_CLEARING = "Assets:Factoring:Summit:Clearing"
+
+
+def test_fct133__a_fuel_advance_of_another_factor_on_a_load_its_factor_advanced_on():
+    # RTS advanced 400.00 (390.00 in the bank) on TQL-88412, then Summit 400.00 on the
+    # same load. RTS's funding recoups its own 400.00 only: 1,940.00 - 50.00 - 400.00 =
+    # 1,490.00. Summit's advance was booked on INV-1001 and RTS's funding recouped it
+    # into Summit's fuel advances account: RTS's stayed -400.00 owed, Summit's +400.00,
+    # with no word. It is refused now, its cash left on Summit's clearing account.
+    first = ENTRY_8.replace("780.00 USD", "390.00 USD")
+    summit = """
+2025-03-02 * "SUMMIT FUNDING" "Fuel advance Summit"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking                   400.00 USD
+"""
+    deposit = """
+2025-03-04 * "RTS FINANCIAL" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1490.00 USD
+  Assets:Factor:RTS:Clearing
+"""
+    text = RTS + SUMMIT + first + summit + deposit
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT133"]
+    assert errors[0].source["lineno"] == (RTS + SUMMIT + first).count("\n") + 3
+    assert "Invoice INV-1001 of load TQL-88412 belongs to factor 'RTS Financial'" in (
+        errors[0].message
+    )
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, SUMMIT_FUEL) == 0
+    assert balance(entries, SUMMIT_CLEARING) == D("-400.00")
+    assert balance(entries, CLEARING) == 0
+
+
+def test_fct133__a_fuel_advance_on_a_load_another_factor_has_scheduled():
+    # Summit scheduled INV-1001; RTS's fuel advance on its load was noted on it, and
+    # Summit's funding of 2,000.00 x 90% - 3% = 1,740.00 was expected 800.00 less, the
+    # 800.00 recouped into RTS's account (a deposit of 940.00 passed with no word).
+    # Refused now, its cash left on RTS's clearing; Summit's funding is its own.
+    schedule = """
+2025-03-03 * "SUMMIT FUNDING" "Schedule 7" ^INV-1001
+  factoring: "schedule"
+  schedule: "7"
+"""
+    advance = """
+2025-03-04 * "RTS FINANCIAL" "Fuel advance load TQL-88412"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking                   780.00 USD
+"""
+    deposit = """
+2025-03-05 * "SUMMIT FUNDING" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1740.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    invoice = "\n2025-03-03" + ENTRY_8.split("2025-03-03")[1]
+    entries, errors = load(RTS + SUMMIT + invoice + schedule + advance + deposit, opens=False)
+    assert codes(errors) == ["FCT133"]
+    assert "belongs to factor 'Summit'" in errors[0].message
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, CLEARING) == D("-780.00")
+    assert balance(entries, SUMMIT_CLEARING) == 0

@@ -91,6 +91,8 @@ _new_tuple = tuple.__new__
 _CURRENCY = re.compile(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]")
 _WIRE = re.compile(r"\bwire", re.IGNORECASE)
 _SAME_DAY = re.compile(r"same[\s-]?day|\bsdach\b|\brtp\b", re.IGNORECASE)
+# A fuel advance the factor recoups from the funding ("Fuel Advance", "FUEL ADV RECOUP").
+_FUEL_ADVANCE = re.compile(r"\bfuel\W*adv", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +270,7 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             fee = _rate_of(row, "fee_rate", face)
         if invoice_fee:  # the plugin compares `fee` with discount fee + invoice fee
             fee = (fee or ZERO) + invoice_fee
-        if deducted:
+        if deducted and deduction_kind(_deduction_label(report, row)) != "fuel-advance":
             fees.append(_deduction(report, ctx, row, number, schedule, day, deducted, currency))
         if net is not None and advance is not None and fee is not None:
             _check_net(row, net, advance, fee, deducted or ZERO)
@@ -293,7 +295,11 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
 
 
 def deduction_kind(label: str) -> str:
-    """The kind of fee a deduction's label names: "wire", "same-day" or "other"."""
+    """The kind of fee a deduction's label names: "wire", "same-day" or "other"; or
+    "fuel-advance", no fee: the recoup of a fuel advance, which the plugin takes from the
+    invoice's funding itself (the ledger's fuel-advance event on its load)."""
+    if _FUEL_ADVANCE.search(label):
+        return "fuel-advance"
     if _WIRE.search(label):
         return "wire"
     if _SAME_DAY.search(label):
@@ -319,8 +325,7 @@ def _deduction(
     that funds the invoice nets it, so that deposit matches the bank credit; a deposit
     marked `transfer: "wire"` that nets a wire fee takes no wire fee of its own.
     """
-    label = row.text("deduction_type") or report.header.names[report.index["deductions"]]
-    label = " ".join(label.split()) or "Deduction"
+    label = _deduction_label(report, row)
     meta = entry_meta(report, row.line, ctx, "deduction", number, day, amount, label)
     meta["factoring"] = "fee"
     meta["factor"] = ctx.factor
@@ -332,6 +337,12 @@ def _deduction(
     # invoice's, and the deposit that funds the invoice nets it.
     links = frozenset([f"fee-{day.isoformat()}-{number}", number])
     return data.Transaction(meta, day, ctx.flag, ctx.payee, narration, frozenset(), links, [])
+
+
+def _deduction_label(report: Report, row: Row) -> str:
+    """What a row's deduction is: its `deduction_type` cell, else the column's header."""
+    label = row.text("deduction_type") or report.header.names[report.index["deductions"]]
+    return " ".join(label.split()) or "Deduction"
 
 
 def _check_net(row: Row, net: Decimal, advance: Decimal, fee: Decimal, deducted: Decimal) -> None:

@@ -221,3 +221,45 @@ def test_a_wire_deposit_is_not_charged_the_wire_twice(model: str) -> None:
     short = base.replace("2985.00 USD", "2980.00 USD")
     _, errors = booked(short, extracted(base=short))
     assert [message[:6] for message in errors] == ["FCT120"]
+
+
+def test_a_fuel_advance_recouped_from_the_funding_is_no_fee(tmp_path: Path) -> None:
+    """Bramblewood advanced 700.00 on BW-102's load at pickup (the ledger's fuel-advance
+    event) and its report recoups it from BW-102's funding as a deduction:
+    1,800.00 - 60.00 - 700.00 = 1,040.00 net funded; the schedule's 3,150.00 - 105.00 -
+    25.00 - 35.00 - 700.00 = 2,285.00, and 2,280.00 in the bank after the ACH fee.
+
+    The deduction was written as a 700.00 "other" fee (an expense, where it pays back a
+    debt), and the plugin, which recoups the advance from the funding itself, took the
+    700.00 twice: the deposit matched nothing (FCT101, "worth 1,580.00"). The plugin
+    recoups it: the importer writes no fee for it. Fees: 105.00 + 25.00 + 35.00 + 5.00."""
+    text = REPORT.read_text(encoding="utf-8")
+    text = text.replace("0.00,,1740.00", "700.00,Fuel Advance,1040.00")
+    text = text.replace("60.00,,2985.00", "760.00,,2285.00")
+    path = tmp_path / "funding_report.csv"
+    path.write_text(text, encoding="utf-8")
+    base = BASE.replace(
+        "; Bramblewood's funding",
+        '2025-03-13 * "BRAMBLEWOOD CAPITAL" "Fuel advance CRB-81102" ^BW-102\n'
+        '  factoring: "fuel-advance"\n'
+        "  Assets:Bank:Checking                700.00 USD\n\n"
+        "; Bramblewood's funding",
+    ).replace("2980.00 USD", "2280.00 USD")
+    imported = extracted(path, base)
+    fees = [e for e in imported if e.meta.get("factoring") == "fee"]
+    assert [e.narration for e in fees] == [
+        "Wire Fee, schedule S-77, BW-101",
+        "UCC lien search, schedule S-77, BW-103",
+    ]
+    entries, errors = booked(base, imported)
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Bramblewood:Fees") == D("170.00")
+    assert balance(entries, "Liabilities:Factoring:Bramblewood:FuelAdvances") == 0
+    assert balance(entries, "Assets:Factoring:Bramblewood:Clearing") == 0
+
+
+@pytest.mark.parametrize(
+    "label", ["Fuel Advance", "FUEL ADV RECOUP", "Fuel-advance recoup", "fuel advances"]
+)
+def test_a_deduction_labelled_a_fuel_advance_is_one(label: str) -> None:
+    assert deduction_kind(label) == "fuel-advance"

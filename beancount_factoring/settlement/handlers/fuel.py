@@ -97,8 +97,10 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     key = load_key(load)
     number = event.invoices[0] if event.invoices else _load_invoice(settler, key)
     state = settler.states.get(number) if number else None
-    refusal = _refusal(event, agreement, received, load, state, stated) or _conflict(
-        settler, event, load, state
+    refusal = (
+        _refusal(event, agreement, received, load, state, stated)
+        or _conflict(settler, event, load, state)
+        or _other_factor(settler, event, load, state)
     )
     if refusal is not None:
         code, message = refusal
@@ -322,6 +324,27 @@ def _conflict(
             f'load: "{load}": correct the load, or link the load\'s own invoice',
         )
     return None
+
+
+def _other_factor(
+    settler: Settler, event: Event, load: str | None, state: InvoiceState | None
+) -> tuple[str, str] | None:
+    """An advance (or its repayment) of one factor on a load whose invoice another factor
+    holds (its schedule, or its own fuel advance), as (code, message): that factor's
+    funding would recoup it into this factor's account."""
+    if state is None or state.factor is None or state.factor == event.factor:
+        return None
+    names = settler.book.agreements
+    mine, theirs = names.display(event.factor or ""), names.display(state.factor)
+    of_load = f" of load {load}" if load else ""
+    return (
+        "FCT133",
+        f"Invoice {state.invoice.number}{of_load} belongs to factor '{theirs}', not to "
+        f"'{mine}' who sent this fuel advance: '{theirs}' recoups only its own fuel advances "
+        "from the invoice's funding. Check the load, and the factor the payee names; if "
+        f"'{mine}' did advance on a load '{theirs}' buys, book it as a loan on an account "
+        "of your own, not as a fuel-advance event",
+    )
 
 
 def _figures(agreement: Agreement, stated: object, cash: Decimal, currency: str) -> _Figures:
