@@ -7,6 +7,7 @@ nonpayment needs recourse, within the agreement's recourse-days (FCT137).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from beancount.core.amount import Amount
@@ -203,29 +204,47 @@ def owed_as_written(
     that nets it takes the factor's figure), or the cents would stay on the clearing
     account. Of an event that names several invoices, the cents are the last one's of
     each clearing account and currency (the factor's notice gives a total)."""
+    for state, written in as_written(settler, event, states, expected, _clearing):
+        state.set_owed(part, state.owed.get(part, ZERO) - written)
+        if state.factor is not None:
+            settler.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
+
+
+def _clearing(agreement: Agreement) -> str | None:
+    return agreement.clearing
+
+
+def as_written(
+    settler: Settler,
+    event: Event,
+    states: list[InvoiceState],
+    expected: list[P.Leg],
+    account_of: Callable[[Agreement], str | None],
+) -> Iterator[tuple[InvoiceState, Decimal]]:
+    """What an event written by hand puts on each agreement's account (``account_of``)
+    beyond the agreement's legs, within the tolerance: a factor's cents, each given with
+    the last of ``states`` of its account and currency."""
     entry = settler.result.replaced.get(event.index, event.entry)
     if not entry.postings:
         return
     last: dict[tuple[str, str], InvoiceState] = {}
     for state in states:
-        if state.agreement is not None:
-            last[(state.agreement.clearing, state.currency)] = state
-    for (clearing, currency), state in last.items():
+        account = account_of(state.agreement) if state.agreement is not None else None
+        if account:
+            last[(account, state.currency)] = state
+    for key, state in last.items():
         written = sum(
             (
                 units[0]
                 for p in entry.postings
-                if p.account == clearing and (units := units_of(p)) and units[1] == currency
+                if p.account == key[0] and (units := units_of(p)) and units[1] == key[1]
             ),
             ZERO,
         )
-        key = (clearing, currency)
         wanted = sum((leg.number for leg in expected if (leg.account, leg.currency) == key), ZERO)
-        difference = wanted - written
+        difference = written - wanted
         if difference and abs(difference) <= settler.tolerance:
-            state.set_owed(part, state.owed.get(part, ZERO) + difference)
-            if state.factor is not None:
-                settler.open_owed.setdefault(state.factor, {})[state.invoice.number] = None
+            yield state, difference
 
 
 def _check_recourse(

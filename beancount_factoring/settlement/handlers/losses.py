@@ -27,11 +27,16 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from beancount_factoring.ledger.book import Event, units_of
+from beancount_factoring.ledger.book import Event
 from beancount_factoring.settlement.context import Settler
-from beancount_factoring.settlement.handlers.chargeback import owed_as_written, unread_part
+from beancount_factoring.settlement.handlers.chargeback import (
+    as_written,
+    owed_as_written,
+    unread_part,
+)
 from beancount_factoring.settlement.state import LOSS_REASONS, InvoiceState
 from beancount_factoring.terms import postings as P
+from beancount_factoring.terms.agreement import Agreement
 
 
 def settle_credit_loss(settler: Settler, event: Event) -> None:
@@ -125,27 +130,12 @@ def _lost_as_written(
     event that names several invoices, the cents are the last one's of each account and
     currency, as ``owed_as_written`` gives a chargeback's (and a clearing leg's cents)."""
     owed_as_written(settler, event, states, expected, "credit-loss")
-    entry = settler.result.replaced.get(event.index, event.entry)
-    if not entry.postings:
-        return
-    last: dict[tuple[str, str], InvoiceState] = {}
-    for state in states:
-        if state.agreement is not None and state.agreement.credit_losses:
-            last[(state.agreement.credit_losses, state.currency)] = state
-    for (losses, currency), state in last.items():
-        written = sum(
-            (
-                units[0]
-                for p in entry.postings
-                if p.account == losses and (units := units_of(p)) and units[1] == currency
-            ),
-            P.ZERO,
-        )
-        key = (losses, currency)
-        wanted = sum((g.number for g in expected if (g.account, g.currency) == key), P.ZERO)
-        difference = written - wanted
-        if difference and abs(difference) <= settler.tolerance:
-            _add_to_loss(settler, event, state.invoice.number, difference)
+    for state, difference in as_written(settler, event, states, expected, _losses):
+        _add_to_loss(settler, event, state.invoice.number, difference)
+
+
+def _losses(agreement: Agreement) -> str | None:
+    return agreement.credit_losses
 
 
 def _add_to_loss(settler: Settler, event: Event, number: str, difference: Decimal) -> None:
