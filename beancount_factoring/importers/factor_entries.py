@@ -274,6 +274,7 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
     seen: dict[str, int] = {}
     # The fees the factor deducted from an invoice's funding, as fee events.
     fees: list[data.Directive] = []
+    signs = _DeductionSigns()
     for row in report.rows():
         number, debtor, debtor_id, schedule = row.texts(
             "invoice", "debtor", "debtor_id", "schedule"
@@ -291,10 +292,11 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
         assert day is not None
         # A row's figures in two calls; fees, reserve and deductions have no direction
         # (their sign is how they were shown).
-        face, net = row.amounts("face", "net")
+        face, net, shown = row.amounts("face", "net", "deductions")
         advance, fee, invoice_fee, reserve, deducted = row.sizes(
             "advance", "fee", "invoice_fee", "reserve", "deductions"
         )
+        signs.check(row, shown)
         if face is None:
             raise row.missing("face")
         if face <= 0:
@@ -335,6 +337,33 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             group[2].append(item)
     schedules = [_schedule(report, ctx, key, *group) for key, group in groups.items()]
     return schedules + fees
+
+
+class _DeductionSigns:
+    """The deductions of one report are shown with one sign (as the factor prints them,
+    25.00 or (25.00)); one of the other sign is a credit (a rebate, an adjustment in your
+    favour), which read as a deduction would be a fee of its size: FCT210."""
+
+    def __init__(self) -> None:
+        self.first: tuple[int, Decimal] | None = None
+
+    def check(self, row: Row, shown: Decimal | None) -> None:
+        if not shown:
+            return
+        if self.first is None:
+            self.first = (row.line, shown)
+            return
+        line, first = self.first
+        if (shown < 0) != (first < 0):
+            raise row.fail(
+                "deductions",
+                f"the deduction {shown:,.2f} has the other sign than line {line}'s "
+                f"{first:,.2f}: one of them is a credit (a rebate, an adjustment in your "
+                "favour), which is no fee the factor took; ask the factor which, and book "
+                "the credit as a transaction of your own (crediting the account it refunds) "
+                "and delete it from the row",
+                code="FCT210",
+            )
 
 
 def deduction_kind(label: str, profile: Profile | None = None) -> str:

@@ -427,3 +427,19 @@ def test_a_profile_may_say_a_label_is_a_fee(tmp_path: Path) -> None:
 def test_a_deduction_kind_the_profile_cannot_mean_is_refused() -> None:
     with pytest.raises(ValueError, match="deduction kind 'fuel' is not one of"):
         dataclasses.replace(BRAMBLEWOOD, deduction_kinds=((r"fuel", "fuel"),))
+
+
+def test_a_deduction_of_the_other_sign_is_fct210(tmp_path: Path) -> None:
+    """Without a net funded column, a -10.00 discount adjustment (a credit: 10.00 more
+    funded) beside the report's positive deductions was a fee of 10.00, with no word."""
+    path = _report(tmp_path, "-10.00", "Discount adjustment", "1750.00", "50.00", "2995.00")
+    text = path.read_text(encoding="utf-8")
+    lines = [line.rsplit(",", 1)[0] for line in text.splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {key: value for key, value in BRAMBLEWOOD.columns.items() if key != "net"}
+    importer = _with(columns=columns, signature=())
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    error = info.value
+    assert (error.line, error.column, error.code) == (4, "Deduction", "FCT210")
+    assert "-10.00 has the other sign than line 3's 25.00" in str(error)
