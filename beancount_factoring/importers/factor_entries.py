@@ -81,6 +81,7 @@ from beancount_factoring.importers.factor_overlap import (
     overlap,
 )
 from beancount_factoring.importers.inert import inert
+from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.report import Report, Row
 from beancount_factoring.terms.fees import HALF_CENT
 
@@ -93,6 +94,48 @@ _WIRE = re.compile(r"\bwire", re.IGNORECASE)
 _SAME_DAY = re.compile(r"same[\s-]?day|\bsdach\b|\brtp\b", re.IGNORECASE)
 # A fuel advance the factor recoups from the funding ("Fuel Advance", "FUEL ADV RECOUP").
 _FUEL_ADVANCE = re.compile(r"\bfuel\W*adv", re.IGNORECASE)
+# What the ledger already holds owed on the clearing account, which the plugin nets from
+# the funding itself: a chargeback, a short pay (an over-advance repaid is one).
+_NETTED = re.compile(
+    r"charge\W*backs?\b|\brecourse\b|short\W*pa(?:y|id)|\bover\W*advance", re.IGNORECASE
+)
+# Deductions that are no factoring fee and that the importer cannot book: (kind, label
+# pattern, what it is, how the books hold it). First match wins.
+_NOT_FEES = (
+    (
+        "fuel",
+        re.compile(r"\bfuel\b", re.IGNORECASE),
+        "fuel bought on the factor's fuel card",
+        "it is your fuel expense (or settles what you owe the card), not a cost of "
+        "factoring: write it on the deposit that funds {invoice}, as a posting of "
+        "{amount} to your fuel expense account (Expenses:Fuel, say) beside its "
+        "clearing posting",
+    ),
+    (
+        "levy",
+        re.compile(r"\blev(?:y|ies)\b|garnish|child\W*support|\btax", re.IGNORECASE),
+        "a tax levy or garnishment the factor paid on your behalf",
+        "it settles what you owe, not a cost of factoring: write it on the deposit "
+        "that funds {invoice}, as a posting of {amount} to that liability "
+        "(Liabilities:Taxes:Levy, say) beside its clearing posting",
+    ),
+    (
+        "escrow",
+        re.compile(r"escrow|\breserve|hold\W*back", re.IGNORECASE),
+        "an escrow or reserve the factor holds back",
+        "it is still your money, not a cost of factoring, and the books hold the "
+        "reserve the agreement's advance-rate gives: if the factor holds more, give "
+        "the agreement the advance rate it pays, or ask the factor for a report with "
+        "it in the reserve column",
+    ),
+    (
+        "rebate",
+        re.compile(r"rebate|refund|reimburs", re.IGNORECASE),
+        "money the factor pays back to you",
+        "it is no fee the factor took: book the refund as a transaction of your own "
+        "that credits what it refunds (the agreement's fees account for a fee)",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +274,7 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
     seen: dict[str, int] = {}
     # The fees the factor deducted from an invoice's funding, as fee events.
     fees: list[data.Directive] = []
+    signs = _DeductionSigns()
     for row in report.rows():
         number, debtor, debtor_id, schedule = row.texts(
             "invoice", "debtor", "debtor_id", "schedule"
@@ -248,10 +292,11 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
         assert day is not None
         # A row's figures in two calls; fees, reserve and deductions have no direction
         # (their sign is how they were shown).
-        face, net = row.amounts("face", "net")
+        face, net, shown = row.amounts("face", "net", "deductions")
         advance, fee, invoice_fee, reserve, deducted = row.sizes(
             "advance", "fee", "invoice_fee", "reserve", "deductions"
         )
+        signs.check(row, shown)
         if face is None:
             raise row.missing("face")
         if face <= 0:
@@ -270,7 +315,7 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             fee = _rate_of(row, "fee_rate", face)
         if invoice_fee:  # the plugin compares `fee` with discount fee + invoice fee
             fee = (fee or ZERO) + invoice_fee
-        if deducted and deduction_kind(_deduction_label(report, row)) != "fuel-advance":
+        if deducted and _deduction_booked(report, row, number, deducted, currency):
             fees.append(_deduction(report, ctx, row, number, schedule, day, deducted, currency))
         if net is not None and advance is not None and fee is not None:
             _check_net(row, net, advance, fee, deducted or ZERO)
@@ -294,17 +339,81 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
     return schedules + fees
 
 
-def deduction_kind(label: str) -> str:
-    """The kind of fee a deduction's label names: "wire", "same-day" or "other"; or
-    "fuel-advance", no fee: the recoup of a fuel advance, which the plugin takes from the
-    invoice's funding itself (the ledger's fuel-advance event on its load)."""
+class _DeductionSigns:
+    """The deductions of one report are shown with one sign (as the factor prints them,
+    25.00 or (25.00)); one of the other sign is a credit (a rebate, an adjustment in your
+    favour), which read as a deduction would be a fee of its size: FCT210."""
+
+    def __init__(self) -> None:
+        self.first: tuple[int, Decimal] | None = None
+
+    def check(self, row: Row, shown: Decimal | None) -> None:
+        if not shown:
+            return
+        if self.first is None:
+            self.first = (row.line, shown)
+            return
+        line, first = self.first
+        if (shown < 0) != (first < 0):
+            raise row.fail(
+                "deductions",
+                f"the deduction {shown:,.2f} has the other sign than line {line}'s "
+                f"{first:,.2f}: one of them is a credit (a rebate, an adjustment in your "
+                "favour), which is no fee the factor took; ask the factor which, and book "
+                "the credit as a transaction of your own (crediting the account it refunds) "
+                "and delete it from the row",
+                code="FCT210",
+            )
+
+
+def deduction_kind(label: str, profile: Profile | None = None) -> str:
+    """The kind of fee a deduction's label names: "wire", "same-day" or "other"; or no
+    fee: "fuel-advance" (the recoup of a fuel advance) or "netted" (a chargeback, a short
+    pay), which the plugin takes from the invoice's funding itself (the ledger's event),
+    "none" (the profile's `deduction_kinds` says the importer writes nothing), or one of
+    _NOT_FEES ("fuel", "levy", "escrow", "rebate"), which the importer refuses.
+    The profile's `deduction_kinds` come first."""
+    meaning = profile.deduction_meaning(label) if profile is not None else None
+    if meaning is not None:
+        return meaning
     if _FUEL_ADVANCE.search(label):
         return "fuel-advance"
+    if _NETTED.search(label):
+        return "netted"
+    for kind, pattern, _, _ in _NOT_FEES:
+        if pattern.search(label):
+            return kind
     if _WIRE.search(label):
         return "wire"
     if _SAME_DAY.search(label):
         return "same-day"
     return "other"
+
+
+def _deduction_booked(
+    report: Report, row: Row, number: str, deducted: Decimal, currency: str
+) -> bool:
+    """Whether a row's deduction is a fee the importer writes; FCT210 for one that is no
+    fee and that the books cannot take from the report (fuel bought on the factor's card,
+    a tax levy): booked as a fee, it would be a cost of factoring it is not."""
+    label = _deduction_label(report, row)
+    kind = deduction_kind(label, report.profile)
+    if kind in ("wire", "same-day", "other"):
+        return True
+    for other, _, what, how in _NOT_FEES:
+        if kind == other:
+            amount = f"{deducted:,.2f} {currency}"
+            pattern = re.escape(label).replace("\\ ", " ")
+            raise row.fail(
+                "deductions",
+                f"the deduction '{label}' of {amount} from {number} is {what}: "
+                f"{how.format(invoice=number, amount=amount)}. Then give the profile "
+                f'deduction_kinds=[(r"{pattern}", "none")], and the importer '
+                "writes nothing for it (it still counts in net funded); a label that is a "
+                'fee after all takes "other"',
+                code="FCT210",
+            )
+    return False
 
 
 def _deduction(
@@ -329,7 +438,7 @@ def _deduction(
     meta = entry_meta(report, row.line, ctx, "deduction", number, day, amount, label)
     meta["factoring"] = "fee"
     meta["factor"] = ctx.factor
-    meta["charge"] = deduction_kind(label)
+    meta["charge"] = deduction_kind(label, report.profile)
     meta["amount"] = make_amount(amount, currency)
     where = f"schedule {schedule}, {number}" if schedule else number
     narration = f"{label}, {where}"

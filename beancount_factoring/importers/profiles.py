@@ -39,6 +39,10 @@ SIGNS = ("minus", "parentheses", "inverted", "debit-credit")
 PERCENT_STYLES = ("percent", "fraction", "number", "auto")
 # What a reserve ledger row means; only "release" and "fee" rows become entries.
 MEANINGS = ("holdback", "collection", "release", "fee", "chargeback", "other")
+# What a purchase report's deduction is, by its label (`deduction_kinds`): a fee of a
+# kind ("wire", "same-day", "other"), or "none": the importer writes nothing for it (the
+# plugin nets it from a ledger event, or you write it on the deposit that funds it).
+DEDUCTION_MEANINGS = ("wire", "same-day", "other", "none")
 
 # Per kind: the fields a report must have, then those it may have.
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -121,6 +125,9 @@ class Profile:
     percent: str = "auto"
     # Reserve ledgers: (regex on the type column, meaning); first match wins.
     types: tuple[tuple[str, str], ...] = ()
+    # Purchase reports: (regex on a deduction's label, meaning of DEDUCTION_MEANINGS);
+    # first match wins, before the importer's own reading of the label.
+    deduction_kinds: tuple[tuple[str, str], ...] = ()
     strict: bool = False
     filename: str | None = None
     # A regular expression on the rows above the header ("Purchase Report"): like
@@ -180,6 +187,12 @@ class Profile:
         for _, meaning in self.types:
             if meaning not in MEANINGS:
                 raise ValueError(f"profile {self.name!r}: type meaning {meaning!r} unknown")
+        for _, meaning in self.deduction_kinds:
+            if meaning not in DEDUCTION_MEANINGS:
+                raise ValueError(
+                    f"profile {self.name!r}: deduction kind {meaning!r} is not one of "
+                    f"{', '.join(DEDUCTION_MEANINGS)}"
+                )
         signature = self.signature or self.required
         if set(signature) - set(columns):
             raise ValueError(f"profile {self.name!r}: signature fields need columns")
@@ -193,6 +206,10 @@ class Profile:
             re.compile(self.title, re.IGNORECASE) if self.title else None,
             re.compile(self.balance_marker, re.IGNORECASE) if self.balance_marker else None,
             _CLOSING,
+            tuple(
+                (re.compile(regex, re.IGNORECASE), meaning)
+                for regex, meaning in self.deduction_kinds
+            ),
         )
         object.__setattr__(self, "_patterns", patterns)
         layout = Layout(self.delimiter, self.encoding, sheet=self.sheet, setting="in the profile")
@@ -224,6 +241,14 @@ class Profile:
             if pattern.search(type_text):
                 return str(meaning)
         return "other"
+
+    def deduction_meaning(self, label: str) -> str | None:
+        """What the profile says a deduction so labelled is (DEDUCTION_MEANINGS); None
+        when it says nothing (the importer reads the label)."""
+        for pattern, meaning in self._patterns[6]:
+            if pattern.search(label):
+                return str(meaning)
+        return None
 
     def balance_label(self, text: str) -> str | None:
         """ "opening" or "closing" if a reserve ledger's date cell labels a balance row
@@ -266,8 +291,8 @@ class Profile:
         """A profile for any factor: name the columns and the date format, and go.
 
         Other settings (decimal_mark, thousands, sign, delimiter, encoding, currency,
-        percent, title_rows, total_marker, types, signature, strict, filename, title,
-        sheet, balance_marker)
+        percent, title_rows, total_marker, types, deduction_kinds, signature, strict,
+        filename, title, sheet, balance_marker)
         default to a plain comma-separated UTF-8 file in USD.
         """
         return cls(

@@ -15,6 +15,8 @@ both, so it matches the bank credit:
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,10 +24,12 @@ import pytest
 from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
-from factor_config import DOCUMENTS, LEDGER, importers
+from factor_config import BRAMBLEWOOD, DOCUMENTS, LEDGER, importers
 
 from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.factor import FactorReportImporter
 from beancount_factoring.importers.factor_entries import deduction_kind
+from beancount_factoring.reports import compute
 
 _LEDGER = LEDGER.read_text(encoding="utf-8")
 # The samples' ledger without the other factors' deposits (they wait for their schedules).
@@ -46,9 +50,12 @@ def extracted(doc: Path = REPORT, base: str = BASE, name: str = "bramblewood") -
     return FROM_LEDGER[name].extract(str(doc), existing)
 
 
+def booked_text(base: str, entries: list) -> str:
+    return base + "\n" + "\n".join(printer.format_entry(e) for e in entries)
+
+
 def booked(base: str, entries: list) -> tuple[list, list]:
-    text = base + "\n" + "\n".join(printer.format_entry(e) for e in entries)
-    entries, errors, _ = loader.load_string(text)
+    entries, errors, _ = loader.load_string(booked_text(base, entries))
     return entries, [e.message for e in errors]
 
 
@@ -263,3 +270,176 @@ def test_a_fuel_advance_recouped_from_the_funding_is_no_fee(tmp_path: Path) -> N
 )
 def test_a_deduction_labelled_a_fuel_advance_is_one(label: str) -> None:
     assert deduction_kind(label) == "fuel-advance"
+
+
+def _report(tmp_path: Path, amount: str, label: str, net: str, total: str, net_total: str) -> Path:
+    """Bramblewood's report with BW-102's row deducting `amount` labelled `label`."""
+    text = REPORT.read_text(encoding="utf-8")
+    text = text.replace("0.00,,1740.00", f"{amount},{label},{net}")
+    text = text.replace("60.00,,2985.00", f"{total},,{net_total}")
+    path = tmp_path / "funding_report.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# BW-090, funded in January; its customer paid 850.00 of 1,000.00 on February 10 and
+# Bramblewood takes the 150.00 short pay from its next funding (short-pay-from).
+SHORT_PAID = """
+2025-01-02 * "Northstar Logistics" "Load NSL-460001"
+  invoice: "BW-090"
+  Assets:Receivable:Northstar        1000.00 USD
+  Income:Freight
+
+2025-01-03 * "BRAMBLEWOOD CAPITAL" "ACH CREDIT" ^BW-090
+  Assets:Bank:Checking                865.00 USD
+  Assets:Factoring:Bramblewood:Clearing
+
+2025-02-10 * "Northstar Logistics" "Short pay" ^BW-090
+  factoring: "collected"
+  paid: 850.00 USD
+  short-pay-from: "funding"
+
+; Bramblewood's funding"""
+
+
+@pytest.mark.parametrize(
+    "label", ["Short pay BW-090", "Chargeback BW-090", "Over-advance repaid BW-090"]
+)
+def test_a_short_pay_netted_from_the_funding_is_no_fee(tmp_path: Path, label: str) -> None:
+    """BW-090's 150.00 short pay waits on the clearing account (the plugin's own netting);
+    the report takes it from BW-102's funding: 1,800.00 - 60.00 - 150.00 = 1,590.00; the
+    schedule's 3,150.00 - 105.00 - 25.00 - 35.00 - 150.00 = 2,835.00, 2,830.00 in the bank.
+
+    It was written as a 150.00 "other" fee as well: 150.00 counted twice, the deposit
+    matched nothing. Fees now: BW-090's 30.00 + 5.00, S-77's 105.00 + 25.00 + 35.00 +
+    5.00 = 205.00; the 150.00 short pay is an adjustment, the clearing account is 0."""
+    path = _report(tmp_path, "150.00", label, "1590.00", "210.00", "2835.00")
+    base = BASE.replace("\n; Bramblewood's funding", SHORT_PAID, 1)
+    base = base.replace("2980.00 USD", "2830.00 USD")
+    imported = FROM_LEDGER["bramblewood"].extract(str(path), loader.load_string(base)[0])
+    assert [e.narration for e in imported if e.meta.get("factoring") == "fee"] == [
+        "Wire Fee, schedule S-77, BW-101",
+        "UCC lien search, schedule S-77, BW-103",
+    ]
+    entries, errors = booked(base, imported)
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Bramblewood:Fees") == D("205.00")
+    assert balance(entries, "Assets:Factoring:Bramblewood:Clearing") == 0
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("Chargeback INV-7", "netted"),
+        ("Charge-back", "netted"),
+        ("Recourse BW-090", "netted"),
+        ("Short pay BW-090", "netted"),
+        ("SHORTPAY", "netted"),
+        ("Prior over-advance repaid", "netted"),
+        ("Overadvance", "netted"),
+        ("Fuel Card", "fuel"),
+        ("Comdata fuel purchase", "fuel"),
+        ("IRS Tax Levy", "levy"),
+        ("Wage garnishment", "levy"),
+        ("Escrow", "escrow"),
+        ("Reserve holdback", "escrow"),
+        ("Rebate", "rebate"),
+        ("Fee refund", "rebate"),
+        ("Credit check", "other"),
+        ("ACH fee", "other"),
+        ("Postage", "other"),
+        ("Discount adjustment", "other"),
+    ],
+)
+def test_what_a_deduction_is_comes_from_its_label(label: str, kind: str) -> None:
+    assert deduction_kind(label) == kind
+
+
+def _with(**options: object) -> FactorReportImporter:
+    """Bramblewood's importer, its profile given `options`."""
+    profile = dataclasses.replace(BRAMBLEWOOD, **options)
+    return FactorReportImporter(profile, "Bramblewood", debtors=None)
+
+
+@pytest.mark.parametrize(
+    ("label", "what"),
+    [
+        ("Fuel Card", "fuel bought on the factor's fuel card"),
+        ("Tax Levy", "a tax levy or garnishment"),
+        ("Escrow", "an escrow or reserve"),
+        ("Rebate", "money the factor pays back"),
+    ],
+)
+def test_a_deduction_that_is_no_fee_is_fct210(tmp_path: Path, label: str, what: str) -> None:
+    """Fuel bought on Bramblewood's card (100.00, from BW-102's funding: 1,800.00 - 60.00
+    - 100.00 = 1,640.00) was written as an "other" fee: 100.00 of fuel counted as a cost
+    of factoring, the cost report's fees 100.00 too high, with no word. The importer
+    cannot book it (it writes no deposit): one error naming the row and the column."""
+    path = _report(tmp_path, "100.00", label, "1640.00", "160.00", "2885.00")
+    with pytest.raises(ImportFailure) as info:
+        FROM_LEDGER["bramblewood"].extract(str(path), [])
+    error = info.value
+    assert (error.line, error.column, error.code) == (4, "Deduction", "FCT210")
+    assert what in str(error)
+    assert f"the deduction '{label}' of 100.00 USD from BW-102" in str(error)
+    assert f'deduction_kinds=[(r"{label}", "none")]' in str(error)
+
+
+def test_fuel_on_the_deposit_with_the_profile_saying_none(tmp_path: Path) -> None:
+    """With deduction_kinds=[("fuel card", "none")] the importer writes nothing for the
+    100.00 of fuel, and the deposit carries it as a posting to Expenses:Fuel (2,980.00 -
+    100.00 = 2,880.00 in the bank; its clearing posting is 2,980.00, what the factor paid).
+    Fees: 105.00 + 25.00 + 35.00 + 5.00 ACH = 170.00, the cost report's too; fuel 100.00."""
+    path = _report(tmp_path, "100.00", "Fuel Card", "1640.00", "160.00", "2885.00")
+    base = BASE.replace(
+        "  Assets:Bank:Checking               2980.00 USD\n",
+        "  Assets:Bank:Checking               2880.00 USD\n  Expenses:Fuel   100.00 USD\n",
+    ).replace(
+        "; Bramblewood's funding", "2025-01-01 open Expenses:Fuel\n\n; Bramblewood's funding"
+    )
+    importer = _with(deduction_kinds=((r"fuel card", "none"),))
+    imported = importer.extract(str(path), loader.load_string(base)[0])
+    assert [e.narration for e in imported if e.meta.get("factoring") == "fee"] == [
+        "Wire Fee, schedule S-77, BW-101",
+        "UCC lien search, schedule S-77, BW-103",
+    ]
+    entries, errors = booked(base, imported)
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Bramblewood:Fees") == D("170.00")
+    assert balance(entries, "Expenses:Fuel") == D("100.00")
+    assert balance(entries, "Assets:Factoring:Bramblewood:Clearing") == 0
+    _, _, options = loader.load_string(booked_text(base, imported))
+    report = compute(entries, options, []).cost(datetime.date(2025, 3, 31))
+    assert sum(line.fees.total for line in report.by_factor) == D("170.00")
+
+
+def test_a_profile_may_say_a_label_is_a_fee(tmp_path: Path) -> None:
+    """A "Reserve fee" the factor charges is a fee after all: deduction_kinds says so."""
+    path = _report(tmp_path, "10.00", "Reserve fee", "1730.00", "70.00", "2975.00")
+    importer = _with(deduction_kinds=((r"reserve fee", "other"),))
+    fees = [e for e in importer.extract(str(path), []) if e.meta.get("factoring") == "fee"]
+    assert [(e.narration, e.meta["charge"]) for e in fees][1] == (
+        "Reserve fee, schedule S-77, BW-102",
+        "other",
+    )
+
+
+def test_a_deduction_kind_the_profile_cannot_mean_is_refused() -> None:
+    with pytest.raises(ValueError, match="deduction kind 'fuel' is not one of"):
+        dataclasses.replace(BRAMBLEWOOD, deduction_kinds=((r"fuel", "fuel"),))
+
+
+def test_a_deduction_of_the_other_sign_is_fct210(tmp_path: Path) -> None:
+    """Without a net funded column, a -10.00 discount adjustment (a credit: 10.00 more
+    funded) beside the report's positive deductions was a fee of 10.00, with no word."""
+    path = _report(tmp_path, "-10.00", "Discount adjustment", "1750.00", "50.00", "2995.00")
+    text = path.read_text(encoding="utf-8")
+    lines = [line.rsplit(",", 1)[0] for line in text.splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {key: value for key, value in BRAMBLEWOOD.columns.items() if key != "net"}
+    importer = _with(columns=columns, signature=())
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    error = info.value
+    assert (error.line, error.column, error.code) == (4, "Deduction", "FCT210")
+    assert "-10.00 has the other sign than line 3's 25.00" in str(error)
