@@ -154,6 +154,9 @@ class _Funded:
     deposits: dict[tuple[int, str], tuple[str, dict[str, Decimal]]] = field(default_factory=dict)
     # Per (month, currency): the face funded, for the offer's volume minimum.
     volume: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    # Every invoice funded in the period, compared or not: (day funded, currency, face),
+    # for the fees the offer would have booked at funding, toward its monthly minimum.
+    faces: list[tuple[datetime.date, str, Decimal]] = field(default_factory=list)
 
 
 def _funded(
@@ -176,6 +179,7 @@ def _funded(
         currency, face = invoice.face.currency, invoice.face.number or ZERO
         month = _month(funded_on)
         found.volume[(month, currency)] = found.volume.get((month, currency), ZERO) + face
+        found.faces.append((funded_on, currency, face))
         deposit = states[number].funded_by if number in states else None
         if deposit is not None:
             rail = str(deposit.meta.get("transfer", "ach"))
@@ -356,19 +360,24 @@ def _minimums(
     day on or before ``as_of``) in which the books funded an invoice.
 
     Volume: the face of every invoice funded in the month (excluded ones too);
-    the discount fees: the compared invoices' discount, late and chargeback fees, in
-    the month they would be booked (at funding, at the end). (Those of invoices not
-    compared, still open say, cannot be replayed: their month's floor counts without
-    them.)
+    the discount fees: the fee taken at purchase of every invoice funded in the month
+    (excluded ones too: an invoice still open was bought all the same), and the compared
+    invoices' discount, late and chargeback fees beyond it, in the month of their end.
+    (Those of invoices not compared cannot be replayed: their month's floor counts
+    without them.)
     """
     booked: dict[tuple[str, str], Decimal] = {}
+    for funded_on, currency, face in funded.faces:
+        terms = _terms(offer, currency)
+        if terms is not None and _foreign_terms(offer, currency) is None:
+            at_funding = (_month(funded_on), currency)
+            upfront = P.purchase_split(terms, face, currency).discount_fee
+            booked[at_funding] = booked.get(at_funding, ZERO) + upfront
     for item in items:
         terms = _terms(offer, item.currency)
         assert terms is not None  # (an invoice it has no terms for is not compared)
         upfront = P.purchase_split(terms, item.face, item.currency).discount_fee
-        at_funding = (_month(item.funded_on), item.currency)
         at_end = (_month(item.offer_closed_on), item.currency)
-        booked[at_funding] = booked.get(at_funding, ZERO) + upfront
         # (A chargeback's fee counts too, as the plugin counts it toward the minimum.)
         later = item.offer.discount + item.offer.late + item.offer.chargeback - upfront
         booked[at_end] = booked.get(at_end, ZERO) + later

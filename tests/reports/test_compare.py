@@ -582,3 +582,29 @@ def test_an_offer_in_two_currencies_compares_each_currency_on_its_own_terms():
     assert compared.offer == "Maple" and compared.excluded == ()
     totals = {line.currency: line.offer_fees for line in compared.totals}
     assert totals == {"USD": D("30.00"), "CAD": D("32.00")}
+
+
+def test_an_open_invoices_fee_at_purchase_counts_toward_the_offers_monthly_minimum():
+    # GRANITE_TWIN with D-4 (2,000.00) funded on 05-06 and still open on 06-30: left out,
+    # but its 2% taken at purchase, 40.00, is booked in May on both sides. May: 3,000.00
+    # funded, 7,000.00 short: 70.00; fees booked 20.00 + 40.00 + 7.50 = 67.50: 232.50.
+    # Both sides: 120.71 + 26.79 + 40.00 (the invoices) + 65.00 + 230.00 (March) + 70.00 +
+    # 232.50 (May) = 785.00 (before, the offer's May floor was 40.00 higher).
+    text = (
+        GRANITE_TWIN
+        + """
+2025-05-05 * "Birch" "Load D4"
+  invoice: "D-4"
+  Assets:Receivable:Birch  2000.00 USD
+  Income:Freight
+
+2025-05-06 * "GRANITE" "ACH D-4" ^D-4
+  Assets:Bank:Checking     1740.00 USD
+  Assets:Factoring:Granite:Clearing
+"""
+    )
+    book, _ = book_of(OWN_OPENS + text)
+    (compared,) = book.compare(day(2025, 6, 30)).offers
+    assert [item.invoice for item in compared.excluded] == ["D-4"]
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("785.00"), D("785.00"))
