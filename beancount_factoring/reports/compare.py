@@ -46,13 +46,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beancount_factoring.ledger.book import month_end_of
-from beancount_factoring.reports.cost import (
-    ACCRUAL_PARTS,
-    STATE_PARTS,
-    cost_report,
-    fee_event_invoices,
-    tied_invoice,
-)
+from beancount_factoring.reports.cost import cost_report, untied_fees
 from beancount_factoring.reports.facts import Facts
 from beancount_factoring.reports.model import (
     CHARGED_BACK,
@@ -416,33 +410,21 @@ def _charges(
     facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
 ) -> dict[tuple[str, str], Decimal]:
     """The fees the books charged apart from any invoice (monthly minimums, buyout fees,
-    other charges) per (month, currency): the cost report's "(no invoice)" line.
+    other charges, a later wire's transfer fee) per (month, currency): the cost report's
+    "(no invoice)" line, each posting once.
 
     The month is the one posted, but a monthly minimum's is the month it is for, as the
     offer's are: March's, charged on April 1, is March's, in a period from March on (and
     in none from April on)."""
-    event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
-    # What the cost report ties to an invoice is on that invoice's actual side already.
-    event_invoice = fee_event_invoices(facts)
     minimum_month = _minimum_months(facts)
     first = _month(start) if start is not None else ""
     found: dict[tuple[str, str], Decimal] = {}
-    for account in sorted(facts.fee_accounts):
-        for line in facts.lines.get(account, ()):
-            month = minimum_month.get(line.index)
-            if line.date > as_of or (month is None and start is not None and line.date < start):
-                continue
-            if month is not None and month < first:
-                continue
-            if line.part in STATE_PARTS | ACCRUAL_PARTS:
-                continue
-            if tied_invoice(facts, line, event_invoice) is not None:
-                continue
-            owner = facts.factor_of_account.get(account) or event_factor.get(line.index)
-            if owner is None or (factor is not None and owner != factor):
-                continue
-            key = (month or _month(line.date), line.currency)
-            found[key] = found.get(key, ZERO) + line.number
+    for line in untied_fees(facts, start, as_of, factor):
+        month = minimum_month.get(line.index)
+        if month is not None and month < first:
+            continue
+        key = (month or _month(line.date), line.currency)
+        found[key] = found.get(key, ZERO) + line.number
     return found
 
 

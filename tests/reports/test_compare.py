@@ -608,3 +608,165 @@ def test_an_open_invoices_fee_at_purchase_counts_toward_the_offers_monthly_minim
     assert [item.invoice for item in compared.excluded] == ["D-4"]
     (total,) = compared.totals
     assert (total.actual_fees, total.offer_fees) == (D("785.00"), D("785.00"))
+
+
+def test_the_transfer_fee_of_a_later_wire_of_a_schedule_is_on_the_actual_side():
+    # ledger.md, "A schedule funded by several wires": F-1 (3,500.00), flat 2% = 70.00,
+    # funded by a wire of 2,000.00 (transfer fee 15.00) and one of 1,225.00 the next day,
+    # which pays what the first lacked less its own 15.00: the books paid 100.00, the
+    # cost report's 85.00 for F-1 and 15.00 of no invoice. The offer (Granite's terms)
+    # funds it once: 85.00.
+    text = """
+2025-01-01 custom "factoring-agreement" "Granite"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+  payee: "GRANITE"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-offer" "Rowan"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+
+2025-03-03 * "Acme" "Loads"
+  invoice: "F-1"
+  Assets:Receivable:Acme   3500.00 USD
+  Income:Freight
+
+2025-03-04 * "Granite" "Schedule 1" ^F-1
+  factoring: "schedule"
+  schedule: "1"
+
+2025-03-05 * "GRANITE" "Wire 1 of 2"
+  schedule: "1"
+  Assets:Bank:Checking   2000.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-03-06 * "GRANITE" "Wire 2 of 2"
+  schedule: "1"
+  Assets:Bank:Checking   1225.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-04-04 * "Acme" "paid" ^F-1
+  factoring: "collected"
+"""
+    book, _ = book_of(OWN_OPENS + text)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("100.00"), D("85.00"))
+    cost = by_key(book.cost(day(2025, 4, 30)).by_customer)
+    customers = by_key(compared.by_customer)
+    assert customers[NO_INVOICE].actual_fees == cost[NO_INVOICE].fees.total == D("15.00")
+
+
+def test_a_deposit_split_by_hand_counts_its_fees_once():
+    # ledger.md, "Postings you write yourself": the deposit books its fees in one posting
+    # without factoring-part, 2.5% of 2,150.00 = 53.75 + 5.00 + 15.00 = 73.75. The actual
+    # side: 73.75, A-7's alone (not again on the line of no invoice); the offer, on the
+    # same terms, 73.75.
+    text = """
+2025-01-01 open Expenses:Factoring:Granite:Fees
+2025-01-01 open Assets:Factoring:Granite:Reserve
+
+2025-01-01 custom "factoring-agreement" "Granite"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  invoice-fee: 5.00 USD
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+  payee: "GRANITE"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-offer" "Rowan"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  invoice-fee: 5.00 USD
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+
+2025-03-03 * "Acme" "Load A7"
+  invoice: "A-7"
+  Assets:Receivable:Acme        2150.00 USD
+  Income:Freight
+
+2025-03-05 * "GRANITE" "ACH deposit" ^A-7
+  Assets:Bank:Checking                1968.75 USD
+  Assets:Receivable:Acme             -2150.00 USD
+  Expenses:Factoring:Granite:Fees       73.75 USD
+  Assets:Factoring:Granite:Reserve     107.50 USD
+
+2025-04-04 * "Acme" "paid" ^A-7
+  factoring: "collected"
+"""
+    book, _ = book_of(OWN_OPENS + text)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("73.75"), D("73.75"))
+    assert NO_INVOICE not in by_key(compared.by_customer)
+
+
+def test_a_fee_on_an_account_two_factors_share_is_on_the_actual_side():
+    # A 12.00 wire fee booked by hand on the transfer-fee account Granite and Alder share,
+    # whose factor no entry tells: the cost report's line of no invoice (and no factor).
+    # The actual side left it out: 36.00 (A-1's 20.00 + 10.00, A-2's 30.00 + 15.00 would
+    # be 75.00) without it; with it, 75.00 + 12.00 = 87.00.
+    text = """
+2025-01-01 custom "factoring-agreement" "Granite"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "GRANITE"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  transfer-fee: 10.00 USD
+  transfer-fee-account: Expenses:Factoring:TransferFees
+
+2025-01-01 custom "factoring-agreement" "Alder"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "ALDER CAPITAL"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  transfer-fee: 15.00 USD
+  transfer-fee-account: Expenses:Factoring:TransferFees
+
+2025-01-01 custom "factoring-offer" "Rowan"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  recourse-days: 90
+
+2025-03-03 * "Acme" "Load 1"
+  invoice: "A-1"
+  Assets:Receivable:Acme       1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Birch" "Load 2"
+  invoice: "A-2"
+  Assets:Receivable:Birch      1000.00 USD
+  Income:Freight
+
+2025-03-04 * "GRANITE" "ACH deposit" ^A-1
+  Assets:Bank:Checking          920.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-03-04 * "ALDER CAPITAL" "ACH deposit" ^A-2
+  Assets:Bank:Checking          855.00 USD
+  Assets:Factoring:Alder:Clearing
+
+2025-03-05 * "Bank" "Wire fee by hand"
+  Expenses:Factoring:TransferFees   12.00 USD
+  Assets:Bank:Checking
+
+2025-04-03 * "Acme" "paid" ^A-1 ^A-2
+  factoring: "collected"
+"""
+    book, _ = book_of(OWN_OPENS + text)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    cost = by_key(book.cost(day(2025, 4, 30)).by_customer)
+    customers = by_key(compared.by_customer)
+    assert customers[NO_INVOICE].actual_fees == cost[NO_INVOICE].fees.total == D("12.00")
+    assert compared.totals[0].actual_fees == D("87.00")
