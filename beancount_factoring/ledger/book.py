@@ -234,9 +234,11 @@ class Book:
     charge_sources: dict[tuple[str | None, str], data.Transaction] = field(default_factory=dict)
     # The transactions other than invoices that post to a receivable account.
     receivable_entries: list[int] = field(default_factory=list)
-    # Other factors' offers (``factoring-offer``), by lower-cased name, the latest
-    # of a name kept: read for the comparison report only, never applied.
-    offers: dict[str, Agreement] = field(default_factory=dict)
+    # Other factors' offers (``factoring-offer``), by lower-cased name, then by currency
+    # (None: the terms of an offer without ``currency:``), the latest of each kept: one
+    # offer may give its terms per currency, as an agreement does. Read for the
+    # comparison report only, never applied.
+    offers: dict[str, dict[str | None, Agreement]] = field(default_factory=dict)
     # The invoices whose metadata has keys the plugin does not read, in the order of
     # ``invoices``: the few that ``checks/keys.py`` looks at (tested while each
     # invoice's metadata is at hand, not in a pass of its own).
@@ -581,7 +583,7 @@ def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) ->
             offer, errors = parse_agreement(entry, offer=True, roots=roots)
             book.errors.extend(errors)
             if offer is not None:
-                book.offers[offer.name.lower()] = offer
+                book.offers.setdefault(offer.name.lower(), {})[offer.currency] = offer
         elif type(entry) is data.Pad:
             book.pads.append(entry)
 

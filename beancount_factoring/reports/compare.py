@@ -46,13 +46,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beancount_factoring.ledger.book import month_end_of
-from beancount_factoring.reports.cost import (
-    ACCRUAL_PARTS,
-    STATE_PARTS,
-    cost_report,
-    fee_event_invoices,
-    tied_invoice,
-)
+from beancount_factoring.reports.cost import cost_report, untied_fees
 from beancount_factoring.reports.facts import Facts
 from beancount_factoring.reports.model import (
     CHARGED_BACK,
@@ -67,6 +61,7 @@ from beancount_factoring.reports.model import (
     InvoiceCost,
     OfferComparison,
 )
+from beancount_factoring.settlement.handlers.charges import MINIMUMS, fee_period
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
 from beancount_factoring.terms.fees import round_money
@@ -74,6 +69,15 @@ from beancount_factoring.terms.fees import round_money
 ZERO = Decimal(0)
 YEAR = Decimal(365)
 TOTAL = "total"
+# An offer's terms by currency (None: those of the offer written without ``currency:``,
+# for every other currency): ``Book.offers``'s value.
+Offer = dict[str | None, Agreement]
+
+
+def _terms(offer: Offer, currency: str) -> Agreement | None:
+    """The offer's terms for an invoice in ``currency``: its own, else those for every
+    currency, else none."""
+    return offer.get(currency) or offer.get(None)
 
 
 class UnknownOffer(ValueError):
@@ -144,6 +148,9 @@ class _Funded:
     deposits: dict[tuple[int, str], tuple[str, dict[str, Decimal]]] = field(default_factory=dict)
     # Per (month, currency): the face funded, for the offer's volume minimum.
     volume: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    # Every invoice funded in the period, compared or not: (day funded, currency, face),
+    # for the fees the offer would have booked at funding, toward its monthly minimum.
+    faces: list[tuple[datetime.date, str, Decimal]] = field(default_factory=list)
 
 
 def _funded(
@@ -166,6 +173,7 @@ def _funded(
         currency, face = invoice.face.currency, invoice.face.number or ZERO
         month = _month(funded_on)
         found.volume[(month, currency)] = found.volume.get((month, currency), ZERO) + face
+        found.faces.append((funded_on, currency, face))
         deposit = states[number].funded_by if number in states else None
         if deposit is not None:
             rail = str(deposit.meta.get("transfer", "ach"))
@@ -204,13 +212,14 @@ def _why_not(
     return None
 
 
-def _transfer_shares(offer: Agreement, funded: _Funded) -> dict[str, Decimal]:
+def _transfer_shares(offer: Offer, funded: _Funded) -> dict[str, Decimal]:
     """Each invoice's share of the offer's transfer fee on the deposit that funded it:
     by face, rounded half-up to cents, the rounding left on the last invoice by number.
     (A fee in another currency than the deposit's is not charged, as in the plugin.)"""
     shares: dict[str, Decimal] = {}
     for (_, currency), (rail, faces) in funded.deposits.items():
-        terms = offer.rail_fee(rail)
+        own = _terms(offer, currency)
+        terms = own.rail_fee(rail) if own is not None else None
         if terms is None or not terms.number or terms.currency != currency:
             continue
         fee, total = terms.number, sum(faces.values(), ZERO)
@@ -265,14 +274,15 @@ AMOUNT_KEYS = (
 )
 
 
-def _foreign_terms(offer: Agreement, currency: str) -> str | None:
+def _foreign_terms(offer: Offer, currency: str) -> str | None:
     """Why the offer has no terms for an invoice in ``currency``, or None: an offer for
-    another currency, or one that gives a fixed amount in another (its fees would be
+    other currencies, or one that gives a fixed amount in another (its fees would be
     left out, and the offer look cheaper than it is)."""
-    if offer.currency is not None and offer.currency != currency:
-        return f"the offer's terms are in {offer.currency}, not {currency}"
+    terms = _terms(offer, currency)
+    if terms is None:
+        return f"the offer's terms are in {', '.join(sorted(map(str, offer)))}, not {currency}"
     for key, name in AMOUNT_KEYS:
-        amount = getattr(offer, name)
+        amount = getattr(terms, name)
         if amount is not None and amount.currency != currency:
             return (
                 f"the offer gives {key}: {amount.number} {amount.currency}, not in {currency}: "
@@ -283,7 +293,7 @@ def _foreign_terms(offer: Agreement, currency: str) -> str | None:
 
 
 def _compare_one(
-    facts: Facts, offer: Agreement, funded: _Funded
+    facts: Facts, offer: Offer, funded: _Funded
 ) -> tuple[list[CompareInvoice], list[CompareExcluded]]:
     """Each compared invoice on both sides; those the offer has no terms for, excluded."""
     shares = _transfer_shares(offer, funded)
@@ -292,7 +302,8 @@ def _compare_one(
         invoice = facts.book.invoices[actual.invoice]
         face = invoice.face.number or ZERO
         reason = _foreign_terms(offer, actual.currency)
-        if reason is not None:
+        terms = _terms(offer, actual.currency)
+        if reason is not None or terms is None:
             excluded.append(
                 CompareExcluded(
                     actual.invoice,
@@ -301,7 +312,7 @@ def _compare_one(
                     actual.currency,
                     face,
                     actual.funded_on,
-                    reason,
+                    reason or "",
                 )
             )
             continue
@@ -309,7 +320,7 @@ def _compare_one(
         charged = last is not None and last.charged_back_on == actual.closed_on
         outcome = CHARGED_BACK if charged else COLLECTED
         fees, advance, end, how = _replay(
-            offer, actual, face, outcome, shares.get(actual.invoice, ZERO)
+            terms, actual, face, outcome, shares.get(actual.invoice, ZERO)
         )
         offer_days = max((end - actual.funded_on).days, 1)
         items.append(
@@ -337,36 +348,45 @@ def _compare_one(
 
 
 def _minimums(
-    offer: Agreement, items: Iterable[CompareInvoice], funded: _Funded, as_of: datetime.date
+    offer: Offer, items: Iterable[CompareInvoice], funded: _Funded, as_of: datetime.date
 ) -> dict[tuple[str, str], Decimal]:
     """The offer's monthly minimums per (month, currency): each complete month (its last
     day on or before ``as_of``) in which the books funded an invoice.
 
     Volume: the face of every invoice funded in the month (excluded ones too);
-    the discount fees: the compared invoices' discount and late fees, in the
-    month they would be booked (at funding, at the end). (Those of invoices not
-    compared, still open say, cannot be replayed: their month's floor counts without
-    them.)
+    the discount fees: the fee taken at purchase of every invoice funded in the month
+    (excluded ones too: an invoice still open was bought all the same), and the compared
+    invoices' discount, late and chargeback fees beyond it, in the month of their end.
+    (Those of invoices not compared cannot be replayed: their month's floor counts
+    without them.)
     """
     booked: dict[tuple[str, str], Decimal] = {}
+    for funded_on, currency, face in funded.faces:
+        terms = _terms(offer, currency)
+        if terms is not None and _foreign_terms(offer, currency) is None:
+            at_funding = (_month(funded_on), currency)
+            upfront = P.purchase_split(terms, face, currency).discount_fee
+            booked[at_funding] = booked.get(at_funding, ZERO) + upfront
     for item in items:
-        upfront = P.purchase_split(offer, item.face, item.currency).discount_fee
-        at_funding = (_month(item.funded_on), item.currency)
+        terms = _terms(offer, item.currency)
+        assert terms is not None  # (an invoice it has no terms for is not compared)
+        upfront = P.purchase_split(terms, item.face, item.currency).discount_fee
         at_end = (_month(item.offer_closed_on), item.currency)
-        booked[at_funding] = booked.get(at_funding, ZERO) + upfront
-        later = item.offer.discount + item.offer.late - upfront
+        # (A chargeback's fee counts too, as the plugin counts it toward the minimum.)
+        later = item.offer.discount + item.offer.late + item.offer.chargeback - upfront
         booked[at_end] = booked.get(at_end, ZERO) + later
     found: dict[tuple[str, str], Decimal] = {}
     for month, currency in sorted(funded.volume):
-        if month_end_of(month) > as_of:
+        terms = _terms(offer, currency)
+        if terms is None or month_end_of(month) > as_of:
             continue
         charge = ZERO
-        floor, rule = offer.monthly_minimum_volume, offer.volume_shortfall_fee
+        floor, rule = terms.monthly_minimum_volume, terms.volume_shortfall_fee
         if floor is not None and rule is not None and floor.currency == currency:
             shortfall = (floor.number or ZERO) - funded.volume[(month, currency)]
             if shortfall > 0:
-                charge += rule.of(shortfall, currency, offer.rounding)
-        least = offer.monthly_minimum_fee
+                charge += rule.of(shortfall, currency, terms.rounding)
+        least = terms.monthly_minimum_fee
         if least is not None and least.currency == currency and least.number is not None:
             charge += max(least.number - booked.get((month, currency), ZERO), ZERO)
         if charge:
@@ -374,28 +394,37 @@ def _minimums(
     return found
 
 
+def _minimum_months(facts: Facts) -> dict[int, str]:
+    """The month each monthly-minimum fee event of the books is for (its ``period:``), by
+    the event's index: the month of the offer's own minimums it stands beside."""
+    found = {}
+    for event in facts.book.events:
+        if event.kind == "fee" and event.entry.meta.get("charge") in MINIMUMS:
+            period = fee_period(event)
+            if period is not None:
+                found[event.index] = period
+    return found
+
+
 def _charges(
     facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
 ) -> dict[tuple[str, str], Decimal]:
     """The fees the books charged apart from any invoice (monthly minimums, buyout fees,
-    other charges) per (month posted, currency): the cost report's "(no invoice)" line."""
-    event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
-    # What the cost report ties to an invoice is on that invoice's actual side already.
-    event_invoice = fee_event_invoices(facts)
+    other charges, a later wire's transfer fee) per (month, currency): the cost report's
+    "(no invoice)" line, each posting once.
+
+    The month is the one posted, but a monthly minimum's is the month it is for, as the
+    offer's are: March's, charged on April 1, is March's, in a period from March on (and
+    in none from April on)."""
+    minimum_month = _minimum_months(facts)
+    first = _month(start) if start is not None else ""
     found: dict[tuple[str, str], Decimal] = {}
-    for account in sorted(facts.fee_accounts):
-        for line in facts.lines.get(account, ()):
-            if line.date > as_of or (start is not None and line.date < start):
-                continue
-            if line.part in STATE_PARTS | ACCRUAL_PARTS:
-                continue
-            if tied_invoice(facts, line, event_invoice) is not None:
-                continue
-            owner = facts.factor_of_account.get(account) or event_factor.get(line.index)
-            if owner is None or (factor is not None and owner != factor):
-                continue
-            key = (_month(line.date), line.currency)
-            found[key] = found.get(key, ZERO) + line.number
+    for line in untied_fees(facts, start, as_of, factor):
+        month = minimum_month.get(line.index)
+        if month is not None and month < first:
+            continue
+        key = (month or _month(line.date), line.currency)
+        found[key] = found.get(key, ZERO) + line.number
     return found
 
 
@@ -443,9 +472,10 @@ def compare_report(
 ) -> CompareReport:
     """Each offer (or the one named) against the invoices funded from ``start`` to ``as_of``."""
     offers = facts.book.offers
+    names = {key: next(iter(terms.values())).name for key, terms in offers.items()}
     if offer is not None and offer.strip().lower() not in offers:
-        raise UnknownOffer(offer, sorted(o.name for o in offers.values()))
-    chosen = [offers[offer.strip().lower()]] if offer is not None else list(offers.values())
+        raise UnknownOffer(offer, sorted(names.values()))
+    chosen = [offer.strip().lower()] if offer is not None else list(offers)
     shown = facts.display(factor) if factor else None
     if not chosen:
         # No offer: nothing to replay (and no cost report to work out for the page).
@@ -456,7 +486,8 @@ def compare_report(
     whole = funded if start is None else _funded(facts, None, as_of, factor)
     charges = _charges(facts, start, as_of, factor)
     results = []
-    for terms in sorted(chosen, key=lambda item: item.name.lower()):
+    for key in sorted(chosen):
+        terms = offers[key]
         items, excluded = _compare_one(facts, terms, funded)
         items.sort(key=lambda item: (item.funded_on, item.invoice))
         minimums = _minimums(terms, items, funded, as_of)
@@ -467,7 +498,7 @@ def compare_report(
         by_month = _lines(items, "month", charges, minimums)
         results.append(
             OfferComparison(
-                offer=terms.name,
+                offer=names[key],
                 by_month=tuple(by_month),
                 by_customer=tuple(_lines(items, "customer", charges, minimums)),
                 totals=_totals(by_month),

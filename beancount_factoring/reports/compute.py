@@ -212,7 +212,8 @@ class ReportBook:
     @property
     def offers(self) -> tuple[str, ...]:
         """The names of the ledger's ``factoring-offer`` directives, sorted."""
-        return tuple(sorted(offer.name for offer in self.facts.book.offers.values()))
+        offers = self.facts.book.offers.values()
+        return tuple(sorted(next(iter(terms.values())).name for terms in offers))
 
     def reconcile(
         self, as_of: datetime.date | None = None, factor: str | None = None

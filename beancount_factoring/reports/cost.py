@@ -274,6 +274,16 @@ class _Posted:
     untied: dict[str, _Tally]
     # Per invoice, its fees posted up to the as-of date that its state does not give.
     booked: dict[str, list[Booked]]
+    # The postings of ``untied``, in the order read (the compare report's own lines).
+    untied_lines: list[Line] = field(default_factory=list)
+
+
+def untied_fees(
+    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+) -> list[Line]:
+    """The fee postings of the period that belong to no invoice: the cost report's
+    "(no invoice)" line, one posting each (the VAT beside them left out)."""
+    return _posted(facts, start, as_of, factor).untied_lines
 
 
 def _posted(
@@ -337,6 +347,7 @@ def _posted(
                     # (No factor's all-in rate: the line of no factor has none.)
                     mine.untied += line.number
                 _tally(posted.untied, line.currency).fees[kind] += line.number
+                posted.untied_lines.append(line)
     for line, owner in _fee_vat(facts, start, as_of, factor, event_factor, fee_owners):
         _tally(posted.by_factor, (owner, line.currency)).vat += line.number
         month = f"{line.date.year:04d}-{line.date.month:02d}"

@@ -262,9 +262,10 @@ def test_the_books_monthly_minimum_is_on_the_actual_side(model):
     (item,) = compared.invoices
     assert (item.actual.total, item.offer.total) == (D("45.00"), D("30.00"))
     months = by_key(compared.by_month)
-    # The 60.00 charge is posted in April: April's line, with no invoice funded in it.
-    assert (months["2025-03"].actual_fees, months["2025-03"].offer_fees) == (D("45.00"), D(30))
-    assert (months["2025-04"].invoices, months["2025-04"].actual_fees) == (0, D("60.00"))
+    # The 60.00 charge, posted on 04-01, is March's minimum: on March's line, where the
+    # offer's own minimum of March would be.
+    assert (months["2025-03"].actual_fees, months["2025-03"].offer_fees) == (D("105.00"), D(30))
+    assert "2025-04" not in months
     customers = by_key(compared.by_customer)
     cost = by_key(book.cost(day(2025, 4, 30)).by_customer)
     assert customers[NO_INVOICE].actual_fees == cost[NO_INVOICE].fees.total == D("60.00")
@@ -345,3 +346,427 @@ def test_a_fee_tied_to_an_invoice_counts_once(currency, posting):
         assert item.actual.total == D("20.00")
         assert actual == {("TQL", "CAD"): D("20.00"), (NO_INVOICE, "USD"): D("35.00")}
         assert totals == {"CAD": D("20.00"), "USD": D("35.00")}
+
+
+OWN_OPENS = """
+2025-01-01 open Assets:Receivable:Acme
+2025-01-01 open Assets:Receivable:Birch
+"""
+
+# Granite (the books): advance 90%, flat 3%, 90 recourse days. C-1 (Acme, 5,000.00)
+# funded 03-03, paid 05-20; C-2 (Birch, 1,000.00) funded 04-10, paid 04-25.
+GRANITE_CEDAR = """
+2025-01-01 custom "factoring-agreement" "Granite"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "GRANITE"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-offer" "Cedar"
+  advance-rate: 0.90
+  fee: "tiered 1%/30d + 1%/30d"
+  fee-timing: "collection"
+  recourse-days: 30
+  monthly-minimum-fee: 100.00 USD
+
+2025-03-02 * "Acme" "Load C1"
+  invoice: "C-1"
+  Assets:Receivable:Acme   5000.00 USD
+  Income:Freight
+
+2025-03-03 * "GRANITE" "ACH C-1" ^C-1
+  Assets:Bank:Checking     4350.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-04-09 * "Birch" "Load C2"
+  invoice: "C-2"
+  Assets:Receivable:Birch  1000.00 USD
+  Income:Freight
+
+2025-04-10 * "GRANITE" "ACH C-2" ^C-2
+  Assets:Bank:Checking      870.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-04-25 * "Birch" "Birch paid Granite" ^C-2
+  factoring: "collected"
+
+2025-05-20 * "Acme" "Acme paid Granite" ^C-1
+  factoring: "collected"
+
+2025-05-31 * "GRANITE" "Rebates" ^C-1 ^C-2
+  Assets:Bank:Checking      600.00 USD
+  Assets:Factoring:Granite:Reserve
+"""
+
+
+def test_the_offers_chargeback_fees_count_toward_its_monthly_minimum():
+    # Cedar: C-1 unpaid 30 days after funding is charged back on 04-02 with 1% of
+    # 5,000.00 = 50.00; C-2 is paid after 15 days: 1% of 1,000.00 = 10.00. March books
+    # none of the offer's fees: 100.00. April books C-2's 10.00 and C-1's chargeback fee
+    # 50.00 (the plugin counts a chargeback's fee toward the month's minimum): 40.00.
+    # May funded nothing. Offer: 50.00 + 10.00 + 100.00 + 40.00 = 200.00.
+    book, _ = book_of(OWN_OPENS + GRANITE_CEDAR)
+    (compared,) = book.compare(day(2025, 5, 31)).offers
+    months = by_key(compared.by_month)
+    assert months["2025-03"].offer_fees == D("50.00") + D("100.00")
+    assert months["2025-04"].offer_fees == D("10.00") + D("40.00")
+    assert compared.totals[0].offer_fees == D("200.00")
+
+
+# The offer Twin has Granite's own terms: on the same invoices it costs what Granite did.
+GRANITE_TWIN_TERMS = """
+  advance-rate: 0.90
+  fee: "tiered 2%/30d + 0.5%/10d"
+  invoice-fee: 5.00 USD
+  transfer-fee: 15.00 USD
+  wire-fee: 30.00 USD
+  minimum-fee: 10.00 USD
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  monthly-minimum-fee: 300.00 USD
+  recourse-days: 60
+"""
+GRANITE_TWIN = (
+    '\n2025-01-01 custom "factoring-agreement" "Granite"'
+    + GRANITE_TWIN_TERMS
+    + '  payee: "GRANITE"\n  bank: Assets:Bank:Checking\n'
+    + '\n2025-01-01 custom "factoring-offer" "Twin"'
+    + GRANITE_TWIN_TERMS
+    + """
+2025-03-03 * "Acme" "Load D1"
+  invoice: "D-1"
+  Assets:Receivable:Acme   3000.00 USD
+  Income:Freight
+
+2025-03-03 * "Birch" "Load D2"
+  invoice: "D-2"
+  Assets:Receivable:Birch   500.00 USD
+  Income:Freight
+
+2025-03-04 * "GRANITE" "Wire" ^D-1 ^D-2
+  transfer: "wire"
+  Assets:Bank:Checking     3040.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-04-01 * "Granite" "Minimum volume, March"
+  factoring: "fee"
+  charge: "minimum-volume"
+
+2025-04-01 * "Granite" "Minimum fee, March"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+
+2025-04-20 * "Acme" "Acme paid Granite" ^D-1
+  factoring: "collected"
+
+2025-04-25 * "GRANITE" "Rebate D-1" ^D-1
+  Assets:Bank:Checking      270.00 USD
+  Assets:Factoring:Granite:Reserve
+
+2025-05-03 * "Granite" "Chargeback D-2" ^D-2
+  factoring: "chargeback"
+
+2025-05-04 * "Acme" "Load D3"
+  invoice: "D-3"
+  Assets:Receivable:Acme   1000.00 USD
+  Income:Freight
+
+2025-05-05 * "GRANITE" "ACH D-3" ^D-3
+  Assets:Bank:Checking      860.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-05-20 * "Acme" "Acme paid Granite" ^D-3
+  factoring: "collected"
+
+2025-05-25 * "GRANITE" "Rebate D-3" ^D-3
+  Assets:Bank:Checking      100.00 USD
+  Assets:Factoring:Granite:Reserve
+
+2025-06-02 * "Granite" "Minimum volume, May"
+  factoring: "fee"
+  charge: "minimum-volume"
+
+2025-06-02 * "Granite" "Minimum fee, May"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+"""
+)
+
+
+@pytest.mark.parametrize("start", [None, day(2025, 3, 15), day(2025, 4, 1), day(2025, 5, 1)])
+def test_an_offer_on_the_agreements_own_terms_costs_what_the_books_did(start):
+    # D-1 (3,000.00) and D-2 (500.00) by one wire (30.00: 25.71 and 4.29 by face) on 03-04;
+    # D-1: 2% 60.00 + 5.00 + 25.71, paid after 47 days: 0.5% x 2 = 30.00 late: 120.71.
+    # D-2: 2% = 10.00 (the minimum) + 5.00 + 4.29, charged back after 60 days: 3.5% =
+    # 17.50, 7.50 more: 26.79. D-3 (1,000.00) on 05-05: 20.00 + 5.00 + 15.00 = 40.00.
+    # March: 3,500.00 funded, 6,500.00 short: 65.00; fees booked 70.00: 230.00 (charged
+    # 04-01). May: 9,000.00 short: 90.00; fees booked 20.00 + D-2's chargeback fee 7.50:
+    # 272.50 (charged 06-02). The fee accounts hold 845.00 in all.
+    # Each month's minimums are that month's on both sides, whatever day the period starts:
+    # a period from April 1 holds neither side's minimums of March (charged April 1).
+    book, _ = book_of(OWN_OPENS + GRANITE_TWIN)
+    (compared,) = book.compare(day(2025, 6, 30), start=start).offers
+    for line in compared.by_month + compared.by_customer + compared.totals:
+        assert line.actual_fees == line.offer_fees, line
+    months = {line.key: line.actual_fees for line in compared.by_month}
+    # (From March 15, March holds its minimums alone: D-1 and D-2 were funded before.)
+    expected = {
+        None: {"2025-03": D("442.50"), "2025-05": D("402.50")},
+        day(2025, 3, 15): {"2025-03": D("295.00"), "2025-05": D("402.50")},
+        day(2025, 4, 1): {"2025-05": D("402.50")},
+        day(2025, 5, 1): {"2025-05": D("402.50")},
+    }
+    assert months == expected[start]
+    if start is None:
+        assert compared.totals[0].actual_fees == D("845.00")
+
+
+def test_an_offer_in_two_currencies_compares_each_currency_on_its_own_terms():
+    # One offer, Maple, written once per currency: U-1 (1,000.00 USD) on its USD terms,
+    # 2% = 20.00 + 10.00 USD; K-1 (2,000.00 CAD) on its CAD terms, 1% = 20.00 + 12.00 CAD.
+    text = """
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Receivable:Northwind
+
+2025-01-01 custom "factoring-agreement" "Larch" "USD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "LARCH"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Larch" "CAD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "LARCH"
+  bank: Assets:Bank:CAD
+
+2025-01-01 custom "factoring-offer" "Maple" "USD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  transfer-fee: 10.00 USD
+  recourse-days: 90
+
+2025-01-01 custom "factoring-offer" "MAPLE" "CAD"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  transfer-fee: 12.00 CAD
+  recourse-days: 90
+
+2025-03-03 * "Northwind" "Load U1"
+  invoice: "U-1"
+  Assets:Receivable:Northwind   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Northwind" "Load K1"
+  invoice: "K-1"
+  Assets:Receivable:Northwind   2000.00 CAD
+  Income:Freight
+
+2025-03-04 * "LARCH" "USD deposit" ^U-1
+  Assets:Bank:Checking   870.00 USD
+  Assets:Factoring:Larch:USD:Clearing
+
+2025-03-04 * "LARCH" "CAD deposit" ^K-1
+  Assets:Bank:CAD   1740.00 CAD
+  Assets:Factoring:Larch:CAD:Clearing
+
+2025-04-03 * "Northwind" "paid" ^U-1 ^K-1
+  factoring: "collected"
+"""
+    book, _ = book_of(text)
+    assert book.offers == ("Maple",)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    assert compared.offer == "Maple" and compared.excluded == ()
+    totals = {line.currency: line.offer_fees for line in compared.totals}
+    assert totals == {"USD": D("30.00"), "CAD": D("32.00")}
+
+
+def test_an_open_invoices_fee_at_purchase_counts_toward_the_offers_monthly_minimum():
+    # GRANITE_TWIN with D-4 (2,000.00) funded on 05-06 and still open on 06-30: left out,
+    # but its 2% taken at purchase, 40.00, is booked in May on both sides. May: 3,000.00
+    # funded, 7,000.00 short: 70.00; fees booked 20.00 + 40.00 + 7.50 = 67.50: 232.50.
+    # Both sides: 120.71 + 26.79 + 40.00 (the invoices) + 65.00 + 230.00 (March) + 70.00 +
+    # 232.50 (May) = 785.00 (before, the offer's May floor was 40.00 higher).
+    text = (
+        GRANITE_TWIN
+        + """
+2025-05-05 * "Birch" "Load D4"
+  invoice: "D-4"
+  Assets:Receivable:Birch  2000.00 USD
+  Income:Freight
+
+2025-05-06 * "GRANITE" "ACH D-4" ^D-4
+  Assets:Bank:Checking     1740.00 USD
+  Assets:Factoring:Granite:Clearing
+"""
+    )
+    book, _ = book_of(OWN_OPENS + text)
+    (compared,) = book.compare(day(2025, 6, 30)).offers
+    assert [item.invoice for item in compared.excluded] == ["D-4"]
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("785.00"), D("785.00"))
+
+
+def test_the_transfer_fee_of_a_later_wire_of_a_schedule_is_on_the_actual_side():
+    # ledger.md, "A schedule funded by several wires": F-1 (3,500.00), flat 2% = 70.00,
+    # funded by a wire of 2,000.00 (transfer fee 15.00) and one of 1,225.00 the next day,
+    # which pays what the first lacked less its own 15.00: the books paid 100.00, the
+    # cost report's 85.00 for F-1 and 15.00 of no invoice. The offer (Granite's terms)
+    # funds it once: 85.00.
+    text = """
+2025-01-01 custom "factoring-agreement" "Granite"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+  payee: "GRANITE"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-offer" "Rowan"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+
+2025-03-03 * "Acme" "Loads"
+  invoice: "F-1"
+  Assets:Receivable:Acme   3500.00 USD
+  Income:Freight
+
+2025-03-04 * "Granite" "Schedule 1" ^F-1
+  factoring: "schedule"
+  schedule: "1"
+
+2025-03-05 * "GRANITE" "Wire 1 of 2"
+  schedule: "1"
+  Assets:Bank:Checking   2000.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-03-06 * "GRANITE" "Wire 2 of 2"
+  schedule: "1"
+  Assets:Bank:Checking   1225.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-04-04 * "Acme" "paid" ^F-1
+  factoring: "collected"
+"""
+    book, _ = book_of(OWN_OPENS + text)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("100.00"), D("85.00"))
+    cost = by_key(book.cost(day(2025, 4, 30)).by_customer)
+    customers = by_key(compared.by_customer)
+    assert customers[NO_INVOICE].actual_fees == cost[NO_INVOICE].fees.total == D("15.00")
+
+
+def test_a_deposit_split_by_hand_counts_its_fees_once():
+    # ledger.md, "Postings you write yourself": the deposit books its fees in one posting
+    # without factoring-part, 2.5% of 2,150.00 = 53.75 + 5.00 + 15.00 = 73.75. The actual
+    # side: 73.75, A-7's alone (not again on the line of no invoice); the offer, on the
+    # same terms, 73.75.
+    text = """
+2025-01-01 open Expenses:Factoring:Granite:Fees
+2025-01-01 open Assets:Factoring:Granite:Reserve
+
+2025-01-01 custom "factoring-agreement" "Granite"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  invoice-fee: 5.00 USD
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+  payee: "GRANITE"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-offer" "Rowan"
+  advance-rate: 0.95
+  fee: "flat 2.5%"
+  invoice-fee: 5.00 USD
+  transfer-fee: 15.00 USD
+  recourse-days: 90
+
+2025-03-03 * "Acme" "Load A7"
+  invoice: "A-7"
+  Assets:Receivable:Acme        2150.00 USD
+  Income:Freight
+
+2025-03-05 * "GRANITE" "ACH deposit" ^A-7
+  Assets:Bank:Checking                1968.75 USD
+  Assets:Receivable:Acme             -2150.00 USD
+  Expenses:Factoring:Granite:Fees       73.75 USD
+  Assets:Factoring:Granite:Reserve     107.50 USD
+
+2025-04-04 * "Acme" "paid" ^A-7
+  factoring: "collected"
+"""
+    book, _ = book_of(OWN_OPENS + text)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("73.75"), D("73.75"))
+    assert NO_INVOICE not in by_key(compared.by_customer)
+
+
+def test_a_fee_on_an_account_two_factors_share_is_on_the_actual_side():
+    # A 12.00 wire fee booked by hand on the transfer-fee account Granite and Alder share,
+    # whose factor no entry tells: the cost report's line of no invoice (and no factor).
+    # The actual side left it out: 36.00 (A-1's 20.00 + 10.00, A-2's 30.00 + 15.00 would
+    # be 75.00) without it; with it, 75.00 + 12.00 = 87.00.
+    text = """
+2025-01-01 custom "factoring-agreement" "Granite"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "GRANITE"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  transfer-fee: 10.00 USD
+  transfer-fee-account: Expenses:Factoring:TransferFees
+
+2025-01-01 custom "factoring-agreement" "Alder"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "ALDER CAPITAL"
+  bank: Assets:Bank:Checking
+  fees: Expenses:Factoring:Fees
+  transfer-fee: 15.00 USD
+  transfer-fee-account: Expenses:Factoring:TransferFees
+
+2025-01-01 custom "factoring-offer" "Rowan"
+  advance-rate: 0.90
+  fee: "flat 1%"
+  recourse-days: 90
+
+2025-03-03 * "Acme" "Load 1"
+  invoice: "A-1"
+  Assets:Receivable:Acme       1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Birch" "Load 2"
+  invoice: "A-2"
+  Assets:Receivable:Birch      1000.00 USD
+  Income:Freight
+
+2025-03-04 * "GRANITE" "ACH deposit" ^A-1
+  Assets:Bank:Checking          920.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-03-04 * "ALDER CAPITAL" "ACH deposit" ^A-2
+  Assets:Bank:Checking          855.00 USD
+  Assets:Factoring:Alder:Clearing
+
+2025-03-05 * "Bank" "Wire fee by hand"
+  Expenses:Factoring:TransferFees   12.00 USD
+  Assets:Bank:Checking
+
+2025-04-03 * "Acme" "paid" ^A-1 ^A-2
+  factoring: "collected"
+"""
+    book, _ = book_of(OWN_OPENS + text)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    cost = by_key(book.cost(day(2025, 4, 30)).by_customer)
+    customers = by_key(compared.by_customer)
+    assert customers[NO_INVOICE].actual_fees == cost[NO_INVOICE].fees.total == D("12.00")
+    assert compared.totals[0].actual_fees == D("87.00")

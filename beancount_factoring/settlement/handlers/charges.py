@@ -70,7 +70,7 @@ STATED = frozenset(("other", "wire", "same-day"))
 TRANSFER_CHARGES = frozenset(("wire-fee", "same-day-fee"))
 
 
-def _period(event: Event) -> str | None:
+def fee_period(event: Event) -> str | None:
     """The month the fee is for (``period:``, default the month before); None if malformed."""
     value = event.entry.meta.get("period")
     if value is None:
@@ -114,7 +114,7 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
             event,
         )
         return None
-    period = _period(event)
+    period = fee_period(event)
     if period is None:
         settler.error(
             "FCT134",
