@@ -336,3 +336,44 @@ def test_a_closing_entry_the_size_of_a_reserve_due_releases_nothing():
         "Equity:Closing-Balances",
     ]
     assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("200.00")
+
+
+def test_a_reserve_carried_in_beside_the_invoices_written_before_the_start_is_fct154():
+    # The books start on 2025-01-01 as ledger.md 6.19 says (INV-902 and INV-901 and
+    # their fundings written on their own dates) and the old trial balance's reserve
+    # line was kept too. The plugin books the 700.00 from the fundings; the opening
+    # balance adds 700.00 more. Both rebates come in, and the reserve account ends at
+    # 700.00 (200.00 + 500.00 + 700.00 - 200.00 - 500.00) where the factor holds
+    # nothing, with no word from bean-check (the reserve report alone showed 700.00
+    # unexplained).
+    text = LAST_YEAR.replace("36980.00", "0.00").replace(
+        """2024-06-01 * "Owner" "Capital"
+  Assets:Bank:Checking   0.00 USD
+  Equity:Opening-Balances
+""",
+        "",
+    )
+    for cash in ("3720.00", "9300.00"):
+        text = text.replace(
+            f"  Assets:Bank:Checking      {cash} USD", f"  Equity:Opening-Balances   {cash} USD"
+        )
+    text += """
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking             50000.00 USD
+  Assets:Factoring:Summit:Reserve    700.00 USD
+  Equity:Opening-Balances
+
+2025-01-05 * "SUMMIT FUNDING" "Rebate INV-902" ^INV-902
+  Assets:Bank:Checking          200.00 USD
+  Assets:Factoring:Summit:Reserve
+"""
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT154"]
+    assert errors[0].entry.narration == "Trial balance at 2024-12-31"
+    assert "700.00 USD" in errors[0].message and "2024-11-15" in errors[0].message
+    # Without the reserve line: no error, and the reserve is INV-901's 500.00.
+    entries, errors = load(
+        text.replace("  Assets:Factoring:Summit:Reserve    700.00 USD\n", ""), opens=False
+    )
+    assert codes(errors) == []
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("500.00")
