@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "FCT151": "a deposit from a factor is booked to another account than its bank",
     "FCT152": "a deposit whose payee is one factor's is booked to another factor's accounts",
     "FCT153": "a pad fills a factor's account or draws on one",
+    "FCT154": "a reserve carried in as an opening balance beside the events that hold it",
     "FCT160": "an invoice is past its recourse days, neither collected nor charged back",
     "FCT161": "a collected invoice's reserve has not come back within release-days",
     "FCT162": "a schedule is not funded while the factor's later cash is in the books",

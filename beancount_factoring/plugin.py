@@ -38,7 +38,7 @@ from beancount_factoring.checks.accounts import (
 )
 from beancount_factoring.checks.advances_entries import check_advances_entries
 from beancount_factoring.checks.fuel_entries import check_fuel_entries
-from beancount_factoring.checks.hand_entries import check_hand_entries
+from beancount_factoring.checks.hand_entries import check_carried_twice, check_hand_entries
 from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.kept_reserve import check_accrual_entries
 from beancount_factoring.checks.keys import check_keys
@@ -201,7 +201,7 @@ def _run(
     errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
     errors.extend(check_elsewhere_deposits(new_entries, book))
-    errors.extend(check_pads(book))
+    errors.extend([*check_pads(book), *check_carried_twice(entries, book)])
     errors.extend(check_deposit_owners(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))

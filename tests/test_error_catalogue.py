@@ -365,6 +365,16 @@ CASES: dict[str, Run] = {
 2025-03-06 balance Assets:Factoring:Summit:Reserve  0.00 USD
 """,
     ),
+    "FCT154": ledger(
+        INVOICE,
+        FUNDING,
+        """
+2025-04-01 open Equity:Opening-Balances
+2025-04-01 * "Opening balances" "Trial balance"
+  Assets:Factoring:Summit:Reserve   50.00 USD
+  Equity:Opening-Balances
+""",
+    ),
     "FCT160": ledger(INVOICE, FUNDING, config="{'as-of': '2025-06-10'}"),
     "FCT161": ledger(
         INVOICE,

@@ -118,6 +118,55 @@ def _past_grace(
     return make_error("FCT104", message, entry.meta, entry)
 
 
+def check_carried_twice(entries: list[data.Directive], book: Book) -> list[FactoringError]:
+    """FCT154 on each opening balance that puts a reserve on a factor's reserve account
+    while the ledger has that factor's events from before it, when the ledger's opening
+    (and closing) balances on that account add up to more than nothing.
+
+    Books started as ledger.md 6.19 says write the invoices the factor still holds and
+    their fundings on their own dates: the plugin books their reserve from them. The old
+    trial balance's reserve line kept beside them counts it twice, and no release ever
+    takes it back. (A year closed by hand and opened again in one load adds up to
+    nothing; a closing balance alone moves the reserve out, never in.)
+    """
+    if not book.opening_entries or not book.events:
+        return []
+    owners = {a.reserve: a.name.strip().lower() for a in book.agreements.latest()}
+    found: dict[tuple[str, str], list[tuple[data.Transaction, Decimal]]] = {}
+    for index in book.opening_entries:
+        entry = entries[index]
+        for posting in getattr(entry, "postings", ()):
+            units = units_of(posting) if posting.account in owners else None
+            if units is not None and isinstance(entry, data.Transaction):
+                found.setdefault((posting.account, units[1]), []).append((entry, units[0]))
+    errors = []
+    for (account, currency), written in found.items():
+        total = sum((amount for _, amount in written), ZERO)
+        if total <= 0:
+            continue
+        for entry, amount in written:
+            first = _first_event_before(book, owners[account], entry.date)
+            if amount <= 0 or first is None:
+                continue
+            message = (
+                f"This opening balance puts {amount} {currency} on {account}, and the "
+                f"ledger has events of '{book.agreements.display(owners[account])}' from "
+                f"before it (the first on {first}): the plugin books the reserve of the "
+                "invoices they fund itself, so this counts it a second time and no release "
+                "will take it back. Remove this posting; for the reserve of an invoice the "
+                "ledger does not have, write that invoice and its funding on their own "
+                "dates instead (ledger.md 6.19)"
+            )
+            errors.append(make_error("FCT154", message, entry.meta, entry))
+    return errors
+
+
+def _first_event_before(book: Book, factor: str, date: datetime.date) -> datetime.date | None:
+    """The date of the factor's first event, if it is before ``date``."""
+    first = min((e.date for e in book.events if e.factor == factor), default=None)
+    return first if first is not None and first < date else None
+
+
 def check_accrued_by_hand(entries: list[data.Directive], book: Book) -> list[FactoringError]:
     """With ``'accrue': 'month'``: FCT104 on each entry written to an ``accrued-fees``
     account while those entries do not add up to zero.

@@ -42,6 +42,14 @@ def check_pads(book: Book) -> list[FactoringError]:
             "what the difference is as a transaction: the release, deposit or charge the "
             "factor's statement shows"
         )
+        if pad in book.opening_pads:
+            message += (
+                "; for a balance carried in on the books' first day, write instead each "
+                "invoice the factor still holds (or holds a reserve or a chargeback for) and "
+                "its funding on their own dates, the face and the cash against "
+                f"{pad.source_account} (ledger.md 6.19): the plugin books that reserve and "
+                "clearing balance from them"
+            )
         errors.append(make_error("FCT153", message, pad.meta, pad))
     return errors
 

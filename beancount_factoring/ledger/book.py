@@ -83,7 +83,11 @@ _POSTED_KEYS = ("due", "customer", "load")
 # transactions stop (one subset test). See ``_misspelt_event``.
 _LUMP_QUIET = SOURCE_KEYS | {"schedule", "import-id", "factor", "paid", "invoice"}
 _EVENT_KEY = frozenset(("factoring",))
-_OPENING_WORDS = re.compile(r"(?i)opening|beginning|starting|retained|previous")
+# (And the year-end close that mirrors them: ``Equity:Closing-Balances``, a balance
+# ``Carried-Forward`` or ``Brought-Forward``, moves the balance sheet out on the last day.)
+_OPENING_WORDS = re.compile(
+    r"(?i)opening|beginning|starting|retained|previous|closing|carried|brought"
+)
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 # What a link cannot hold, and what separates the ids of ``schedule:``.
@@ -254,6 +258,12 @@ class Book:
     opening_entries: list[int] = field(default_factory=list)
     # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
     pads: list[data.Pad] = field(default_factory=list)
+    # Those of them from an equity account of opening balances: a balance carried in.
+    opening_pads: list[data.Pad] = field(default_factory=list)
+    # The first day of opening balances (a transaction naming nothing, or a pad, from an
+    # equity account of opening balances): an invoice a later event names and the ledger
+    # does not know may be one from before the books' start (FCT132 says how to write it).
+    books_start: datetime.date | None = None
     # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
     # plugin), by account: each dated the ledger's first use, by position.
     auto_opens: dict[str, int] = field(default_factory=dict)
@@ -586,6 +596,9 @@ def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) ->
                 book.offers.setdefault(offer.name.lower(), {})[offer.currency] = offer
         elif type(entry) is data.Pad:
             book.pads.append(entry)
+            if opening_account(entry.source_account, roots):
+                book.opening_pads.append(entry)
+                _note_start(book, entry.date)
 
 
 class _AccountKinds:
@@ -692,6 +705,8 @@ def _read_transactions(
                     uses[account] = uses.get(account, 0) + 1
                     if account not in first_use:
                         first_use[account] = entry.date
+        if found and not entry.links and _opening(entry, accounts.roots):
+            _note_start(book, entry.date)
         if found or entry.links or "factoring" in meta:
             _sort_transaction(book, index, entry, found, watched_postings, accounts, pending)
     return pending
@@ -798,18 +813,39 @@ def names_an_event(value: object) -> bool:
 
 def _opening(entry: data.Transaction, roots: Roots) -> bool:
     """True if the transaction posts to an equity account of opening balances
-    (``Equity:Opening-Balances``, ``...:Beginning-Balances``, ``...:Retained-Earnings``):
-    an opening balance, not cash from a factor. Not any equity account: a deposit may
+    (``Equity:Opening-Balances``, ``...:Beginning-Balances``, ``...:Retained-Earnings``)
+    or of a year's close (``Equity:Closing-Balances``, ``...:Carried-Forward``):
+    an opening or closing balance, not cash from a factor. Not any equity account: a deposit may
     post to a conversion's trading accounts or to the owner's draws."""
-    equity = roots.equity + ":"
-    return any(
-        posting.account.startswith(equity)
-        and (
-            _OPENING_WORDS.search(posting.account) is not None
-            # (The ledger's own name for them: option "account_previous_balances".)
-            or posting.account.startswith(roots.openings)
-        )
-        for posting in entry.postings
+    return any(opening_account(posting.account, roots) for posting in entry.postings)
+
+
+def opening_account(account: str, roots: Roots) -> bool:
+    """True if ``account`` is an equity account of opening (or closing) balances."""
+    return account.startswith(roots.equity + ":") and (
+        _OPENING_WORDS.search(account) is not None
+        # (The ledger's own name for them: option "account_previous_balances".)
+        or account.startswith(roots.openings)
+    )
+
+
+def _note_start(book: Book, date: datetime.date) -> None:
+    """Keep the first day of the books' opening balances."""
+    if book.books_start is None or date < book.books_start:
+        book.books_start = date
+
+
+def carried_in(book: Book, date: datetime.date) -> str:
+    """Words for an FCT132 on ``date`` in books that start with opening balances: the
+    invoice may be one from before their start, which the plugin needs written."""
+    if book.books_start is None or date < book.books_start:
+        return ""
+    return (
+        f"; if it is an invoice from before the books' start (the opening balances of "
+        f"{book.books_start}), write it on its own date with its face against "
+        "Equity:Opening-Balances, and what the factor did with it before that day on "
+        "theirs: its funding, with the cash against Equity:Opening-Balances, its "
+        "collection or chargeback (ledger.md 6.19)"
     )
 
 
