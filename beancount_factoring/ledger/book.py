@@ -575,6 +575,7 @@ def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
 def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) -> None:
     """The first pass: every agreement and offer, wherever it is dated."""
     dated: dict[tuple[str, datetime.date, object], data.Custom] = {}
+    offered: dict[tuple[str, object], data.Custom] = {}
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
             agreement, errors = parse_agreement(entry, roots=roots)
@@ -592,7 +593,7 @@ def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) ->
             # opens no account and no deposit is matched against it.
             offer, errors = parse_agreement(entry, offer=True, roots=roots)
             book.errors.extend(errors)
-            if offer is not None:
+            if offer is not None and not _second_offer(book, offered, offer.name, entry):
                 book.offers.setdefault(offer.name.lower(), {})[offer.currency] = offer
         elif type(entry) is data.Pad:
             book.pads.append(entry)
@@ -1271,6 +1272,27 @@ def _same_day(
         + " "
         + f"(the first is at {first.meta.get('filename')}:{first.meta.get('lineno')}); which "
         + "applies cannot be told: merge them into one, or date the new terms the day they start"
+    )
+    book.errors.append(make_error("FCT110", message, entry.meta, entry))
+    return True
+
+
+def _second_offer(
+    book: Book, offered: dict[tuple[str, object], data.Custom], name: str, entry: data.Custom
+) -> bool:
+    """True (after an FCT110 error) if an offer of this name (in any case) and currency
+    came before: one would replace the other without a word, so the first is compared and
+    the second reported."""
+    currency = written_currency(entry)
+    first = offered.setdefault((name.lower(), currency), entry)
+    if first is entry:
+        return False
+    message = (
+        f"Offer '{name}': a second factoring-offer of this name"
+        + (f" for {currency}" if currency else "")
+        + f" (the first is at {first.meta.get('filename')}:{first.meta.get('lineno')}); "
+        + "the first is compared, this one is left out. To compare both, give this one "
+        + f'another name, like "{name} {entry.date.year}"; else delete the one not meant'
     )
     book.errors.append(make_error("FCT110", message, entry.meta, entry))
     return True

@@ -22,9 +22,11 @@ closed by ``as_of``, with the same fee functions as the plugin:
   customer paid, or the day it was charged back; under the offer's recourse
   terms an invoice still unpaid ``recourse-days`` after funding is charged
   back on that day, with its fee to that day (kind "chargeback");
-- per month of funding: the offer's monthly minimums (``monthly-minimum-volume``
-  with ``volume-shortfall-fee``, ``monthly-minimum-fee``) for each complete
-  month in which the books funded an invoice.
+- per month: the offer's monthly minimums (``monthly-minimum-volume`` with
+  ``volume-shortfall-fee``, ``monthly-minimum-fee``) for each complete month of
+  the agreement, from the first to the last in which the books funded an
+  invoice or charged a monthly minimum (a month between that funded nothing
+  too, as the plugin charges the books' minimums for it).
 
 INV-1, 10,000.00 funded on 2025-03-01 by a flat 3% agreement (advance 95%)
 and paid on 03-31: actual 300.00 on 9,500.00 x 30 days = 38.42% a year; the
@@ -348,10 +350,16 @@ def _compare_one(
 
 
 def _minimums(
-    offer: Offer, items: Iterable[CompareInvoice], funded: _Funded, as_of: datetime.date
+    offer: Offer,
+    items: Iterable[CompareInvoice],
+    funded: _Funded,
+    months: Iterable[tuple[str, str]],
+    as_of: datetime.date,
 ) -> dict[tuple[str, str], Decimal]:
     """The offer's monthly minimums per (month, currency): each complete month (its last
-    day on or before ``as_of``) in which the books funded an invoice.
+    day on or before ``as_of``) of ``months``, those of the agreement (``_agreement_months``):
+    a month that funded nothing is charged its minimums all the same, as the plugin charges
+    the books' (the whole volume short, the fees booked in it, of earlier invoices' ends).
 
     Volume: the face of every invoice funded in the month (excluded ones too);
     the discount fees: the fee taken at purchase of every invoice funded in the month
@@ -376,14 +384,14 @@ def _minimums(
         later = item.offer.discount + item.offer.late + item.offer.chargeback - upfront
         booked[at_end] = booked.get(at_end, ZERO) + later
     found: dict[tuple[str, str], Decimal] = {}
-    for month, currency in sorted(funded.volume):
+    for month, currency in sorted(months):
         terms = _terms(offer, currency)
         if terms is None or month_end_of(month) > as_of:
             continue
         charge = ZERO
         floor, rule = terms.monthly_minimum_volume, terms.volume_shortfall_fee
         if floor is not None and rule is not None and floor.currency == currency:
-            shortfall = (floor.number or ZERO) - funded.volume[(month, currency)]
+            shortfall = (floor.number or ZERO) - funded.volume.get((month, currency), ZERO)
             if shortfall > 0:
                 charge += rule.of(shortfall, currency, terms.rounding)
         least = terms.monthly_minimum_fee
@@ -392,6 +400,37 @@ def _minimums(
         if charge:
             found[(month, currency)] = charge
     return found
+
+
+def _next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def _agreement_months(
+    facts: Facts, whole: _Funded, as_of: datetime.date, factor: str | None
+) -> set[tuple[str, str]]:
+    """The months the books show an agreement running, per currency: every month from the
+    first to the last in which the books funded an invoice or charged a monthly minimum
+    (of the factor asked, or any), those between included though they funded nothing.
+
+    The offer charges its monthly minimums in each, as the factor charges its own for a
+    month with no purchase; a month before the first or after the last (the business not
+    factoring yet, or no more) is charged none."""
+    minimum_month = _minimum_months(facts)
+    active = set(whole.volume)
+    for line in untied_fees(facts, None, as_of, factor):
+        month = minimum_month.get(line.index)
+        if month is not None:
+            active.add((month, line.currency))
+    months: set[tuple[str, str]] = set()
+    for currency in {currency for _, currency in active}:
+        own = sorted(month for month, other in active if other == currency)
+        month = own[0]
+        while month <= own[-1]:
+            months.add((month, currency))
+            month = _next_month(month)
+    return months
 
 
 def _minimum_months(facts: Facts) -> dict[int, str]:
@@ -485,15 +524,16 @@ def compare_report(
     # volume and the fees booked in it count the invoices funded before ``start`` too.
     whole = funded if start is None else _funded(facts, None, as_of, factor)
     charges = _charges(facts, start, as_of, factor)
+    months = _agreement_months(facts, whole, as_of, factor)
     results = []
     for key in sorted(chosen):
         terms = offers[key]
         items, excluded = _compare_one(facts, terms, funded)
         items.sort(key=lambda item: (item.funded_on, item.invoice))
-        minimums = _minimums(terms, items, funded, as_of)
+        minimums = _minimums(terms, items, funded, months, as_of)
         if whole is not funded:
             first = _month(start) if start is not None else ""
-            every = _minimums(terms, _compare_one(facts, terms, whole)[0], whole, as_of)
+            every = _minimums(terms, _compare_one(facts, terms, whole)[0], whole, months, as_of)
             minimums = {key: fee for key, fee in every.items() if key[0] >= first}
         by_month = _lines(items, "month", charges, minimums)
         results.append(

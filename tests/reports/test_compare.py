@@ -162,13 +162,23 @@ def test_the_offers_monthly_minimum():
     months = by_key(compared.by_month)
     # Nothing is taken at purchase (fee-timing collection), and March's fees are booked in
     # April and May: March's discount fees come to 0.00, so 100.00 is charged. June funded
-    # INV-6 (open) and books no discount fee: 100.00. April and May funded nothing.
+    # INV-6 (open) and books no discount fee: 100.00. April and May funded nothing, and
+    # are charged the minimum all the same, as a factor charges it for a month with no
+    # purchase: April books INV-1's 20.00 and INV-2's 10.00 (paid 04-01 and 04-03):
+    # 70.00; May books INV-3's chargeback fee, 60.00 (05-10): 40.00.
     assert months["2025-03"].offer_fees == D("110.00") + D("100.00")
+    assert (months["2025-04"].invoices, months["2025-04"].offer_fees) == (0, D("70.00"))
+    assert (months["2025-05"].invoices, months["2025-05"].offer_fees) == (0, D("40.00"))
     assert (months["2025-06"].invoices, months["2025-06"].offer_fees) == (0, D("100.00"))
     assert months["2025-06"].actual_fees == D(0)
-    assert compared.totals[0].offer_fees == D("310.00")
+    assert compared.totals[0].offer_fees == D("420.00")
     # Charges apart from any invoice make a customer line of their own.
-    assert by_key(compared.by_customer)[NO_INVOICE].offer_fees == D("200.00")
+    assert by_key(compared.by_customer)[NO_INVOICE].offer_fees == D("310.00")
+    # A month after the last the books funded an invoice (or charged a minimum) is no
+    # month of the agreement: July to December are charged nothing.
+    (later,) = book.compare(day(2025, 12, 31)).offers
+    assert [line.key for line in later.by_month] == ["2025-03", "2025-04", "2025-05", "2025-06"]
+    assert later.totals[0].offer_fees == D("420.00")
 
 
 def test_an_offer_changes_nothing_in_the_books():
@@ -464,6 +474,14 @@ GRANITE_TWIN = (
   Assets:Bank:Checking      270.00 USD
   Assets:Factoring:Granite:Reserve
 
+2025-05-01 * "Granite" "Minimum volume, April"
+  factoring: "fee"
+  charge: "minimum-volume"
+
+2025-05-01 * "Granite" "Minimum fee, April"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+
 2025-05-03 * "Granite" "Chargeback D-2" ^D-2
   factoring: "chargeback"
 
@@ -494,32 +512,44 @@ GRANITE_TWIN = (
 )
 
 
-@pytest.mark.parametrize("start", [None, day(2025, 3, 15), day(2025, 4, 1), day(2025, 5, 1)])
-def test_an_offer_on_the_agreements_own_terms_costs_what_the_books_did(start):
+@pytest.mark.parametrize("offered", ["2025-01-01", "2025-04-15"])
+@pytest.mark.parametrize(
+    "start", [None, day(2025, 2, 1), day(2025, 3, 15), day(2025, 4, 1), day(2025, 5, 1)]
+)
+def test_an_offer_on_the_agreements_own_terms_costs_what_the_books_did(start, offered):
     # D-1 (3,000.00) and D-2 (500.00) by one wire (30.00: 25.71 and 4.29 by face) on 03-04;
     # D-1: 2% 60.00 + 5.00 + 25.71, paid after 47 days: 0.5% x 2 = 30.00 late: 120.71.
     # D-2: 2% = 10.00 (the minimum) + 5.00 + 4.29, charged back after 60 days: 3.5% =
     # 17.50, 7.50 more: 26.79. D-3 (1,000.00) on 05-05: 20.00 + 5.00 + 15.00 = 40.00.
     # March: 3,500.00 funded, 6,500.00 short: 65.00; fees booked 70.00: 230.00 (charged
-    # 04-01). May: 9,000.00 short: 90.00; fees booked 20.00 + D-2's chargeback fee 7.50:
-    # 272.50 (charged 06-02). The fee accounts hold 845.00 in all.
+    # 04-01). April funded nothing: 10,000.00 short: 100.00; fees booked D-1's late fee
+    # 30.00: 270.00 (charged 05-01). May: 9,000.00 short: 90.00; fees booked 20.00 + D-2's
+    # chargeback fee 7.50: 272.50 (charged 06-02). The fee accounts hold 1,215.00 in all.
     # Each month's minimums are that month's on both sides, whatever day the period starts:
     # a period from April 1 holds neither side's minimums of March (charged April 1).
-    book, _ = book_of(OWN_OPENS + GRANITE_TWIN)
+    # The offer's date does not matter: a period from before it (February, or March with
+    # the offer dated April 15) is replayed on its terms all the same; February, before
+    # the books' first funding or minimum, is no month of the agreement on either side.
+    text = GRANITE_TWIN.replace(
+        '2025-01-01 custom "factoring-offer"', f'{offered} custom "factoring-offer"'
+    )
+    book, _ = book_of(OWN_OPENS + text)
     (compared,) = book.compare(day(2025, 6, 30), start=start).offers
     for line in compared.by_month + compared.by_customer + compared.totals:
         assert line.actual_fees == line.offer_fees, line
     months = {line.key: line.actual_fees for line in compared.by_month}
     # (From March 15, March holds its minimums alone: D-1 and D-2 were funded before.)
+    whole = {"2025-03": D("442.50"), "2025-04": D("370.00"), "2025-05": D("402.50")}
     expected = {
-        None: {"2025-03": D("442.50"), "2025-05": D("402.50")},
-        day(2025, 3, 15): {"2025-03": D("295.00"), "2025-05": D("402.50")},
-        day(2025, 4, 1): {"2025-05": D("402.50")},
+        None: whole,
+        day(2025, 2, 1): whole,
+        day(2025, 3, 15): {"2025-03": D("295.00"), "2025-04": D("370.00"), "2025-05": D("402.50")},
+        day(2025, 4, 1): {"2025-04": D("370.00"), "2025-05": D("402.50")},
         day(2025, 5, 1): {"2025-05": D("402.50")},
     }
     assert months == expected[start]
     if start is None:
-        assert compared.totals[0].actual_fees == D("845.00")
+        assert compared.totals[0].actual_fees == D("1215.00")
 
 
 def test_an_offer_in_two_currencies_compares_each_currency_on_its_own_terms():
@@ -588,8 +618,9 @@ def test_an_open_invoices_fee_at_purchase_counts_toward_the_offers_monthly_minim
     # GRANITE_TWIN with D-4 (2,000.00) funded on 05-06 and still open on 06-30: left out,
     # but its 2% taken at purchase, 40.00, is booked in May on both sides. May: 3,000.00
     # funded, 7,000.00 short: 70.00; fees booked 20.00 + 40.00 + 7.50 = 67.50: 232.50.
-    # Both sides: 120.71 + 26.79 + 40.00 (the invoices) + 65.00 + 230.00 (March) + 70.00 +
-    # 232.50 (May) = 785.00 (before, the offer's May floor was 40.00 higher).
+    # Both sides: 120.71 + 26.79 + 40.00 (the invoices) + 65.00 + 230.00 (March) + 100.00
+    # + 270.00 (April) + 70.00 + 232.50 (May) = 1,155.00 (before, the offer's May floor was
+    # 40.00 higher).
     text = (
         GRANITE_TWIN
         + """
@@ -607,7 +638,7 @@ def test_an_open_invoices_fee_at_purchase_counts_toward_the_offers_monthly_minim
     (compared,) = book.compare(day(2025, 6, 30)).offers
     assert [item.invoice for item in compared.excluded] == ["D-4"]
     (total,) = compared.totals
-    assert (total.actual_fees, total.offer_fees) == (D("785.00"), D("785.00"))
+    assert (total.actual_fees, total.offer_fees) == (D("1155.00"), D("1155.00"))
 
 
 def test_the_transfer_fee_of_a_later_wire_of_a_schedule_is_on_the_actual_side():
@@ -770,3 +801,34 @@ def test_a_fee_on_an_account_two_factors_share_is_on_the_actual_side():
     customers = by_key(compared.by_customer)
     assert customers[NO_INVOICE].actual_fees == cost[NO_INVOICE].fees.total == D("12.00")
     assert compared.totals[0].actual_fees == D("87.00")
+
+
+def test_a_second_offer_of_one_name_and_currency_is_fct110():
+    # Two versions of Bluewater pasted one under the other (the second "bluewater", 2%
+    # flat): one would replace the other without a word. The second is FCT110 at its own
+    # line, and the first is compared: INV-1 costs 20.00 + 6.67 on its terms, as above.
+    second = OFFER.replace('"Bluewater"', '"bluewater"').replace(
+        '"tiered 1%/30d + 0.5%/15d"', '"flat 2%"'
+    )
+    text = full(SUMMIT + OFFER + second.replace("2025-01-01", "2025-02-01"))
+    entries, errors, options_map = loader.load_string(text)
+    (error,) = errors
+    lines = text.splitlines()
+    assert 'custom "factoring-offer" "bluewater"' in lines[error.source["lineno"] - 1]
+    first = lines.index('2025-01-01 custom "factoring-offer" "Bluewater"') + 1
+    assert error.message == (
+        "FCT110 Offer 'bluewater': a second factoring-offer of this name (the first is at "
+        f"<string>:{first}); the first is compared, this one is left out. To compare both, "
+        'give this one another name, like "bluewater 2025"; else delete the one not meant'
+    )
+    (compared,) = compute(entries, options_map, errors).compare(AS_OF).offers
+    invoices = {item.invoice: item for item in compared.invoices}
+    assert invoices["INV-1"].offer.total == D("26.67")
+    # Named apart, both are compared; one per currency is one offer, no error.
+    renamed = second.replace('"bluewater"', '"Bluewater 2025"')
+    book, _ = book_of(SUMMIT + OFFER + renamed)
+    assert [item.offer for item in book.compare(AS_OF).offers] == ["Bluewater", "Bluewater 2025"]
+    per_currency = OFFER.replace('"Bluewater"', '"Bluewater" "USD"')
+    in_cad = second.replace('"bluewater"', '"bluewater" "CAD"').replace("USD", "CAD")
+    book, _ = book_of(SUMMIT + per_currency + in_cad)
+    assert [item.offer for item in book.compare(AS_OF).offers] == ["Bluewater"]
