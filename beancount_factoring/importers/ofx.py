@@ -38,7 +38,10 @@ card (CCSTMTRS) statements are read alike. A file may hold the statements of sev
 accounts (a checking and a savings account): an importer given `account_id` takes only
 its own account's, compared without spaces (`<ACCTID>12300 000012345678`), and claims
 no file without one (an investment statement, a sign-on reply); see `ofx_accounts` for
-several accounts' importers run on one download from beangulp's command line.
+several accounts' importers run on one download from beangulp's command line. A
+statement with transactions of an account no importer takes is an error (FCT209,
+`unclaimed`), unless an importer names it in `ignore_accounts`: its lines are not left
+out without a word. `identify` says so too (`diagnose`, which reads the whole file).
 """
 
 from __future__ import annotations
@@ -177,10 +180,11 @@ class Statement(Aggregate):
     `pending` holds the transactions read before the statement said its account and
     currency; `decided` is set once they are known, with `ours`, `acctid` (as written),
     `key` (the account number without spaces, which the ids are made from), `currency`
-    and the CURDEF element they were read from.
+    and the CURDEF element they were read from. `skipped` counts the transactions of a
+    statement that is not the importer's.
     """
 
-    __slots__ = ("acctid", "curdef", "currency", "decided", "key", "ours", "pending")
+    __slots__ = ("acctid", "curdef", "currency", "decided", "key", "ours", "pending", "skipped")
 
     def __init__(self, tag: str, line: int) -> None:
         super().__init__(tag, line)
@@ -191,6 +195,7 @@ class Statement(Aggregate):
         self.key = ""
         self.currency = ""
         self.curdef: tuple[str, int] | None = None
+        self.skipped = 0
 
 
 class Reader(Protocol):
@@ -573,6 +578,10 @@ class OfxImporter(Importer):
       account: The account the statement is of.
       account_id: The ACCTID to identify (the whole number, or its last digits); without
         it every OFX file is identified, so give it when there are several accounts.
+      ignore_accounts: The ACCTIDs (whole, or their last digits) of the other accounts
+        whose statements the files hold and that are deliberately not imported; a
+        statement with transactions of an account no importer takes is otherwise an
+        error (FCT209), not lines left out.
       currency: The currency, if the file's CURDEF is missing or is to be checked.
       encoding: Read the file in this encoding rather than the one it declares.
       factors, fallback, name: As for `bank.BankCsvImporter`.
@@ -583,6 +592,7 @@ class OfxImporter(Importer):
         account: str,
         *,
         account_id: str | None = None,
+        ignore_accounts: Sequence[str] = (),
         currency: str | None = None,
         encoding: str | None = None,
         factors: FactorSource = None,
@@ -593,6 +603,7 @@ class OfxImporter(Importer):
             codecs.lookup(encoding)  # a misspelt encoding is a mistake in import.py
         self.bank = settings.account(account, "account", settings.NOT_MONEY)
         self.account_id = settings.text(account_id, "account_id", "'4417902216', or '0417'")
+        self.ignore_accounts = _account_ids(ignore_accounts)
         self.currency = None if currency is None else settings.currency(currency)
         self.encoding = encoding
         self.payees = FactorPayees(factors)
@@ -609,6 +620,11 @@ class OfxImporter(Importer):
             return True
         wanted, found = _digits(self.account_id), _digits(acctid or "")
         return bool(found) and found.endswith(wanted)
+
+    def ignores(self, acctid: str) -> bool:
+        """True if a statement of this account number is left out on purpose."""
+        found = _digits(acctid)
+        return bool(found) and any(found.endswith(_digits(i)) for i in self.ignore_accounts)
 
     def identify(self, filepath: Any) -> bool:
         """True for an OFX file with a bank or card statement of the importer's account
@@ -648,9 +664,9 @@ class OfxImporter(Importer):
     def other_accounts(self, filepath: Any) -> list[str] | None:
         """The ACCTIDs of the statements in the first MiB of an OFX file this importer
         does not claim (none is of its account); None if it claims the file, or the file
-        holds no bank or card statement."""
+        holds no bank or card statement but of the accounts it ignores."""
         found = _first_accounts(os.fspath(filepath))
-        accounts = [acctid for acctid in found[0] if acctid] if found else []
+        accounts = [a for a in found[0] if a and not self.ignores(a)] if found else []
         if self.account_id is None or not accounts or self.identify(filepath):
             return None
         return accounts
@@ -680,14 +696,29 @@ class OfxImporter(Importer):
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
         return self.statements(filepath, existing)[0]
 
-    def statements(self, filepath: Any, existing: Sequence[Any]) -> tuple[list[Any], set[str]]:
-        """The entries, and the account numbers (without spaces) they were taken from."""
+    def diagnose(self, filepath: Any, others: Sequence[OfxImporter] = ()) -> str | None:
+        """What extract would say of a statement with transactions of an account no
+        importer takes (`unclaimed`), for `identify`; None for any other file (a damaged
+        one is extract's to report). The whole file is read, its lines not booked."""
+        path = os.fspath(filepath)
+        try:
+            parse(path, self.encoding, _Unclaimed(self, path, others))
+        except ImportFailure as failure:
+            return str(failure) if failure.column == UNCLAIMED else None
+        return None
+
+    def statements(
+        self, filepath: Any, existing: Sequence[Any], others: Sequence[OfxImporter] = ()
+    ) -> tuple[list[Any], set[str]]:
+        """The entries, and the account numbers (without spaces) they were taken from.
+        `others` are the importers of the other accounts of the download (`ofx_accounts`):
+        a statement one of them takes is theirs, any other with transactions an error."""
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
         matcher = self.payees.matcher(existing)
         held, due = self.payees.held(existing)
         with no_gc_pauses():
             path = os.fspath(filepath)
-            reading = _Extraction(self, path, matcher)
+            reading = _Extraction(self, path, matcher, others)
             parse(path, self.encoding, reading)
             if held is not None:  # customers that paid us for an invoice the factor holds
                 mark_misdirected(reading.entries, held, self.fallback, due)
@@ -767,10 +798,17 @@ class _Extraction:
     nothing in it to read is left alone.
     """
 
-    def __init__(self, importer: OfxImporter, path: str, matcher: Matcher) -> None:
+    def __init__(
+        self,
+        importer: OfxImporter,
+        path: str,
+        matcher: Matcher,
+        others: Sequence[OfxImporter] = (),
+    ) -> None:
         self.importer = importer
         self.path = path
         self.matcher = matcher
+        self.others = others
         self.ids = RowIds("ofx")
         self.entries: list[Any] = []
         # The account of each statement of ours (its number without spaces: as written).
@@ -784,6 +822,8 @@ class _Extraction:
             self._decide(statement)
         if statement.ours:
             self._add(node, statement)
+        else:
+            statement.skipped += 1
 
     def close(self, statement: Statement) -> None:
         if not statement.decided:
@@ -800,6 +840,7 @@ class _Extraction:
                 )
                 raise ImportFailure(self.path, line, message, "CURDEF", code="FCT210")
         if not statement.ours:
+            unclaimed(self.importer, self.others, self.path, statement)
             return
         _repeated(self.path, statement)  # a second CURDEF after the transactions, say
         _repeated(self.path, statement.child(*_ACCOUNTS))
@@ -852,6 +893,7 @@ class _Extraction:
         statement.decided = True
         statement.ours = importer._ours(acctid)
         if not statement.ours:
+            statement.skipped += len(statement.pending)
             statement.pending = []
             return
         _repeated(self.path, account)
@@ -925,3 +967,79 @@ def _leftovers(statement: Statement) -> list[Aggregate]:
     closed (they were not read as they closed, being inside that element then)."""
     transactions = statement.child("BANKTRANLIST")
     return [n for n in transactions.children if n.tag == "STMTTRN"] if transactions else []
+
+
+# The column of the error of a statement no importer takes (`unclaimed`).
+UNCLAIMED = "ACCTID"
+
+
+def _account_ids(value: object) -> tuple[str, ...]:
+    """`ignore_accounts`: account numbers as text, in a list (a lone string is refused:
+    its characters would each be a number's last digit)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(
+            f"ignore_accounts: give a list of account numbers as the files show them "
+            f"(['12300000087654321'], or their last digits ['4321']), not {value!r}"
+        )
+    return tuple(
+        settings.text(item, "ignore_accounts", "['12300000087654321'], or ['4321']") or ""
+        for item in value
+    )
+
+
+def unclaimed(
+    importer: OfxImporter, others: Sequence[OfxImporter], path: str, statement: Statement
+) -> None:
+    """FCT209 for a statement with transactions that neither the importer nor any of
+    `others` takes, nor any of them ignores: its lines would be left out in silence.
+    A statement with a balance only books nothing, and is let be."""
+    count = statement.skipped + len(_leftovers(statement))
+    if not count:
+        return
+    account = statement.child(*_ACCOUNTS)
+    acctid = (account.value("ACCTID") if account else None) or ""
+    group = (importer, *others)
+    if any(other._ours(acctid) or other.ignores(acctid) for other in others):
+        return
+    if any(one.ignores(acctid) for one in group):
+        return
+    lines = f"{count} transaction{'s' if count != 1 else ''}"
+    if not acctid:
+        message = (
+            f"the statement holds {lines} and no <ACCTID>: no importer can take them; "
+            "download the file again"
+        )
+        raise ImportFailure(path, statement.line, message, UNCLAIMED, code="FCT209")
+    whole = _digits(acctid)
+    last = re.search(r"[0-9]+$", whole)
+    suggested = whole if whole.isdigit() or not last else last.group()
+    together = (
+        ""
+        if others
+        else (
+            " (in Fava's CONFIG, wrap the OFX importers in ofx_accounts.together([...]), as "
+            "ingest() does)"
+        )
+    )
+    message = (
+        f"the statement of account {acctid!r} holds {lines} that no importer takes: add "
+        f'OfxImporter("Assets:...", account_id="{suggested}") for it{together}, or give '
+        f'{importer.name} ignore_accounts=["{suggested}"] to leave it out on purpose'
+    )
+    raise ImportFailure(path, statement.line, message, UNCLAIMED, code="FCT209")
+
+
+class _Unclaimed:
+    """A reader that books nothing: it only looks for a statement `unclaimed` refuses."""
+
+    def __init__(self, importer: OfxImporter, path: str, others: Sequence[OfxImporter]) -> None:
+        self.importer, self.path, self.others = importer, path, others
+
+    def transaction(self, node: Aggregate, statement: Statement) -> None:
+        statement.skipped += 1
+
+    def close(self, statement: Statement) -> None:
+        account = statement.child(*_ACCOUNTS)
+        acctid = account.value("ACCTID") if account else None
+        if not self.importer._ours(acctid):
+            unclaimed(self.importer, self.others, self.path, statement)

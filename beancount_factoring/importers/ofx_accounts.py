@@ -19,6 +19,8 @@ puts the OFX importers that have an `account_id` together (`together()`): one
 `OfxAccounts`, which claims a file when any of them does and extracts it with each that
 does. Two of them that take the same account's statement (an `account_id` of last
 digits that fits another's number) would book it twice: that is an error (FCT209).
+So is a statement with transactions of an account none of them takes, unless one of
+them names it in `ignore_accounts` (see `ofx.unclaimed`): its lines would be left out.
 """
 
 from __future__ import annotations
@@ -58,6 +60,14 @@ class OfxAccounts(Importer):
         ids = [importer.account_id or "" for importer in self.importers]
         return 1.0, another_account(found[0] or [], ids)
 
+    def _others(self, importer: OfxImporter) -> list[OfxImporter]:
+        return [other for other in self.importers if other is not importer]
+
+    def diagnose(self, filepath: Any) -> str | None:
+        """What extract would say of a statement of an account none of them takes."""
+        claiming = self.claiming(filepath)
+        return claiming[0].diagnose(filepath, self._others(claiming[0])) if claiming else None
+
     def account(self, filepath: Any) -> str:
         claiming = self.claiming(filepath) or list(self.importers)
         return claiming[0].account(filepath)
@@ -74,7 +84,7 @@ class OfxAccounts(Importer):
         entries: list[Any] = []
         taken: dict[str, OfxImporter] = {}
         for importer in self.claiming(filepath):
-            found, accounts = importer.statements(filepath, existing)
+            found, accounts = importer.statements(filepath, existing, self._others(importer))
             for account in accounts:
                 other = taken.setdefault(account, importer)
                 if other is not importer:

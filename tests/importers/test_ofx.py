@@ -251,7 +251,11 @@ class TestMalformed:
         path = write(tmp_path, text)
         error = failure(OfxImporter("Assets:Bank"), path)
         assert (error.column, error.code) == ("ACCTID", "FCT209")
-        assert len(OfxImporter("Assets:Bank", account_id="77").extract(path, [])) == 2
+        # The statement of 99 holds lines no importer takes: an error, not left out.
+        error = failure(OfxImporter("Assets:Bank", account_id="77"), path)
+        assert (error.line, error.column, error.code) == (7, "ACCTID", "FCT209")
+        importer = OfxImporter("Assets:Bank", account_id="77", ignore_accounts=["99"])
+        assert len(importer.extract(path, [])) == 2
 
     def test_currency_mismatch(self, tmp_path: Path) -> None:
         error = failure(OfxImporter("Assets:Bank", currency="EUR"), write(tmp_path, SGML_MINIMAL))

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bank_config import EXAMPLE
@@ -35,17 +37,33 @@ BROKERAGE = DOCS / "cedar_plains_brokerage_2025-03.ofx"
 SIGNON = DOCS / "cedar_plains_signon_2025-04-01.ofx"
 
 
-def checking() -> OfxImporter:
+def checking(**options: Any) -> OfxImporter:
     # The file writes it `12300 000012345678`; compared without its spaces.
-    return OfxImporter("Assets:Bank:Checking", account_id="12300000012345678", factors=EXAMPLE)
+    account = "Assets:Bank:Checking"
+    return OfxImporter(account, account_id="12300000012345678", factors=EXAMPLE, **options)
 
 
-def savings() -> OfxImporter:
-    return OfxImporter("Assets:Bank:Savings", account_id="12300 000087654321", factors=EXAMPLE)
+def savings(**options: Any) -> OfxImporter:
+    account = "Assets:Bank:Savings"
+    return OfxImporter(account, account_id="12300 000087654321", factors=EXAMPLE, **options)
 
 
-def card() -> OfxImporter:
-    return OfxImporter("Liabilities:CreditCard:Harborview", account_id="9921", factors=EXAMPLE)
+def card(**options: Any) -> OfxImporter:
+    account = "Liabilities:CreditCard:Harborview"
+    return OfxImporter(account, account_id="9921", factors=EXAMPLE, **options)
+
+
+# The accounts each download holds statements (with lines) of.
+HOLDS = {
+    CHECKING_SAVINGS: ["12300000012345678", "12300000087654321"],
+    CHECKING_CARD: ["12300000012345678", "9921"],
+}
+
+
+def alone(make: Callable[..., OfxImporter], doc: Path) -> OfxImporter:
+    """One account's importer run by itself on a download: the statements of the file's
+    other accounts are named as left out on purpose (else they are an error, FCT209)."""
+    return make(ignore_accounts=HOLDS[doc])
 
 
 # (document, importer, golden): each account of a file has its own golden output.
@@ -61,7 +79,7 @@ GOLDENS = [
     ("doc", "make", "golden"), GOLDENS, ids=[f"{d.name}-{g}" for d, _, g in GOLDENS]
 )
 def test_golden_per_account(doc: Path, make: type[OfxImporter], golden: str) -> None:
-    importer = make()
+    importer = alone(make, doc)
     assert importer.identify(str(doc))
     account, date, name, entries = testing.run_importer(importer, str(doc))
     expected = DOCS / f"{doc.name}.{golden}.beancount"
@@ -78,18 +96,18 @@ def figures(importer: OfxImporter, doc: Path) -> tuple[list[Decimal], list[Decim
 
 def test_each_account_takes_only_its_own_statement() -> None:
     # Checking: 3291.87 - 902.31 - 1000.00 = 1389.56 moved; its LEDGERBAL is 14127.40.
-    lines, balances = figures(checking(), CHECKING_SAVINGS)
+    lines, balances = figures(alone(checking, CHECKING_SAVINGS), CHECKING_SAVINGS)
     assert lines == [Decimal("3291.87"), Decimal("-902.31"), Decimal("-1000.00")]
     assert sum(lines) == Decimal("1389.56")
     assert balances == [Decimal("14127.40")]
     # Savings: the transfer in and the interest, 1000.00 + 2.15 = 1002.15; 6002.15 held.
-    lines, balances = figures(savings(), CHECKING_SAVINGS)
+    lines, balances = figures(alone(savings, CHECKING_SAVINGS), CHECKING_SAVINGS)
     assert lines == [Decimal("1000.00"), Decimal("2.15")]
     assert balances == [Decimal("6002.15")]
     # The card: -118.90 - 521.28 + 640.18 = 0.00, the LEDGERBAL it ends with.
-    lines, balances = figures(card(), CHECKING_CARD)
+    lines, balances = figures(alone(card, CHECKING_CARD), CHECKING_CARD)
     assert sum(lines) == Decimal("0.00") and balances == [Decimal("0.00")]
-    lines, balances = figures(checking(), CHECKING_CARD)
+    lines, balances = figures(alone(checking, CHECKING_CARD), CHECKING_CARD)
     assert lines == [Decimal("3291.87"), Decimal("-640.18")]
     assert balances == [Decimal("13765.58")]
 
@@ -199,7 +217,7 @@ def test_the_savings_importer_is_not_stopped_by_the_checking_statement(tmp_path:
     text = CHECKING_SAVINGS.read_text().replace("<TRNAMT>3291.87\n", "<TRNAMT>3291.87\n" * 2)
     path = tmp_path / "twice.ofx"
     path.write_text(text)
-    assert len(savings().extract(str(path), [])) == 3  # two lines and the balance
+    assert len(alone(savings, CHECKING_SAVINGS).extract(str(path), [])) == 3  # 2 lines, balance
 
 
 def nested(depth: int) -> str:
@@ -227,7 +245,7 @@ def test_the_ids_do_not_depend_on_how_the_account_number_is_spaced() -> None:
     written `12300 000012345678` in one and `12300000012345678` in the other: one id."""
     ids = []
     for doc in (CHECKING_SAVINGS, CHECKING_CARD):
-        (deposit,) = [e for e in checking().extract(str(doc), []) if e.date.day == 4]
+        (deposit,) = [e for e in alone(checking, doc).extract(str(doc), []) if e.date.day == 4]
         ids.append(deposit.meta["import-id"])
     assert ids[0] == ids[1]
 
@@ -267,7 +285,7 @@ def test_the_command_line_extracts_each_account_of_a_download(tmp_path: Path) ->
 
 def test_importers_that_would_take_one_statement_twice_are_refused(tmp_path: Path) -> None:
     last_digits = OfxImporter("Assets:Bank:Other", account_id="5678")  # fits the checking's
-    merged = OfxAccounts([checking(), last_digits])
+    merged = OfxAccounts([checking(), savings(), last_digits])
     assert merged.identify(str(CHECKING_SAVINGS))
     with pytest.raises(ImportFailure) as caught:
         merged.extract(str(CHECKING_SAVINGS), [])
@@ -301,8 +319,13 @@ def test_what_each_importer_writes_loads_and_its_balance_holds(
 ) -> None:
     """Loaded with the plugin after the account's opening balance, the lines one importer
     took give its statement's LEDGERBAL: another account's line would break it."""
-    importer = make()
-    plain = OfxImporter(importer.bank, account_id=importer.account_id, factors={})
+    importer = alone(make, doc)
+    plain = OfxImporter(
+        importer.bank,
+        account_id=importer.account_id,
+        ignore_accounts=importer.ignore_accounts,
+        factors={},
+    )
     entries = plain.extract(str(doc), [])
     opening = OPENING[(doc, golden)]
     text = io.StringIO()
@@ -349,7 +372,8 @@ def test_a_statement_past_the_first_mib_is_claimed(tmp_path: Path) -> None:
     path.write_text(text[:first] + filler + text[first:], encoding="latin-1")
     assert text.index("12300 000087654321") < 1 << 20 < path.read_text().index("000087654321")
     assert savings().identify(str(path))
-    assert figures(savings(), path) == figures(savings(), CHECKING_SAVINGS)
+    only = alone(savings, CHECKING_SAVINGS)
+    assert figures(only, path) == figures(only, CHECKING_SAVINGS)
     assert not card().identify(str(path))
 
 
@@ -366,4 +390,5 @@ def test_an_account_number_cut_at_the_first_mib_is_read_whole(tmp_path: Path) ->
     assert cut.endswith("<ACCTID>12300 0000876")
     assert not OfxImporter("Assets:Bank:Other", account_id="0876").identify(str(path))
     assert savings().identify(str(path))
-    assert figures(savings(), path) == figures(savings(), CHECKING_SAVINGS)
+    only = alone(savings, CHECKING_SAVINGS)
+    assert figures(only, path) == figures(only, CHECKING_SAVINGS)
