@@ -119,7 +119,11 @@ _NOT_FEES = (
     ),
     (
         "levy",
-        re.compile(r"\blev(?:y|ies)\b|garnish|child\W*support|\btax", re.IGNORECASE),
+        # (Not a fee of a tax form, or the tax on a fee: `Tax ID verification fee`.)
+        re.compile(
+            r"\blev(?:y|ies)\b|garnish|child\W*support|\btax(?:es)?\b(?!\W*(?:id|on)\b)",
+            re.IGNORECASE,
+        ),
         "a tax levy or garnishment the factor paid on your behalf",
         "it settles what you owe, not a cost of factoring: write it on the deposit "
         "that funds {invoice}, as a posting of {amount} to that liability "

@@ -356,6 +356,10 @@ def test_a_short_pay_netted_from_the_funding_is_no_fee(tmp_path: Path, label: st
         ("Chargeback fee", "unclear"),
         ("Over-advance fee", "unclear"),
         ("Fuel Advance Fee", "unclear"),
+        # A fee of a tax form, or the tax on a fee: no levy.
+        ("Tax ID verification fee", "other"),
+        ("Tax on fees", "other"),
+        ("Taxes", "levy"),
     ],
 )
 def test_what_a_deduction_is_comes_from_its_label(label: str, kind: str) -> None:
