@@ -336,3 +336,28 @@ def test_a_parent_pays_its_own_invoice_and_a_subsidiarys_crediting_each():
     entries, errors = load(PARENT + ledger("sale", payment))
     assert errors == []
     assert balance(entries, "Assets:Receivable:TQLHoldings") == 0
+
+
+def test_sale_a_second_payment_of_our_invoice_that_pays_the_sold_one_too():
+    # INV-1002 is 3,000.00 here (ours). TQL pays 2,000.00 of it on 04-01, then one check
+    # of 3,000.00 on 04-10 for its last 1,000.00 and Summit's INV-1001 (2,000.00), linking
+    # INV-1002 alone: 2000 + 3000 - 2000 (sold) - 2000 - 3000 = -2,000.00, Summit's cash.
+    # No more than INV-1002's face, the check was taken for a payment of it alone: no
+    # error, 2,000.00 of Summit's cash owed to no one. What INV-1002 still owed, 1,000.00,
+    # is what the check is judged by.
+    text = ledger("sale", linked("2000.00").replace("04-10", "04-01") + linked("3000.00"))
+    text = text.replace(
+        "Assets:Receivable:TQL         500.00", "Assets:Receivable:TQL        3000.00"
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT136"]
+    assert "Assets:Receivable:TQL goes below zero (-2,000.00 USD) on 2025-04-10" in (
+        errors[0].message
+    )
+    # Its last 1,000.00 alone: 2000 + 3000 - 2000 - 2000 - 1000 = 0, no error.
+    text = text.replace(
+        "3000.00 USD\n  Assets:Receivable:TQL\n", "1000.00 USD\n  Assets:Receivable:TQL\n"
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, TQL) == 0

@@ -96,9 +96,15 @@ _SAME_DAY = re.compile(r"same[\s-]?day|\bsdach\b|\brtp\b", re.IGNORECASE)
 _FUEL_ADVANCE = re.compile(r"\bfuel\W*adv", re.IGNORECASE)
 # What the ledger already holds owed on the clearing account, which the plugin nets from
 # the funding itself: a chargeback, a short pay (an over-advance repaid is one).
+# (Not a non-recourse factor's fee: `Non-recourse fee`, `Non-Recourse Premium`.)
 _NETTED = re.compile(
-    r"charge\W*backs?\b|\brecourse\b|short\W*pa(?:y|id)|\bover\W*advance", re.IGNORECASE
+    r"charge\W*backs?\b|(?<!non)(?<!non\W)\brecourse\b|short\W*pa(?:y|id)|\bover\W*advance",
+    re.IGNORECASE,
 )
+# A fee named beside what the plugin nets (`Chargeback fee`, `Fuel Advance Fee`): a fee
+# the factor charges on top, or the fee the ledger's event already holds; which, the
+# label cannot tell.
+_FEE = re.compile(r"\bfees?\b", re.IGNORECASE)
 # Deductions that are no factoring fee and that the importer cannot book: (kind, label
 # pattern, what it is, how the books hold it). First match wins.
 _NOT_FEES = (
@@ -113,7 +119,11 @@ _NOT_FEES = (
     ),
     (
         "levy",
-        re.compile(r"\blev(?:y|ies)\b|garnish|child\W*support|\btax", re.IGNORECASE),
+        # (Not a fee of a tax form, or the tax on a fee: `Tax ID verification fee`.)
+        re.compile(
+            r"\blev(?:y|ies)\b|garnish|child\W*support|\btax(?:es)?\b(?!\W*(?:id|on)\b)",
+            re.IGNORECASE,
+        ),
         "a tax levy or garnishment the factor paid on your behalf",
         "it settles what you owe, not a cost of factoring: write it on the deposit "
         "that funds {invoice}, as a posting of {amount} to that liability "
@@ -371,15 +381,17 @@ def deduction_kind(label: str, profile: Profile | None = None) -> str:
     fee: "fuel-advance" (the recoup of a fuel advance) or "netted" (a chargeback, a short
     pay), which the plugin takes from the invoice's funding itself (the ledger's event),
     "none" (the profile's `deduction_kinds` says the importer writes nothing), or one of
-    _NOT_FEES ("fuel", "levy", "escrow", "rebate"), which the importer refuses.
+    _NOT_FEES ("fuel", "levy", "escrow", "rebate"), or "unclear" (a fee named beside what
+    the plugin nets: `Chargeback fee`), which the importer refuses.
     The profile's `deduction_kinds` come first."""
     meaning = profile.deduction_meaning(label) if profile is not None else None
     if meaning is not None:
         return meaning
-    if _FUEL_ADVANCE.search(label):
-        return "fuel-advance"
-    if _NETTED.search(label):
-        return "netted"
+    netted = "fuel-advance" if _FUEL_ADVANCE.search(label) else None
+    if netted is None and _NETTED.search(label):
+        netted = "netted"
+    if netted is not None:
+        return "unclear" if _FEE.search(label) else netted
     for kind, pattern, _, _ in _NOT_FEES:
         if pattern.search(label):
             return kind
@@ -400,6 +412,8 @@ def _deduction_booked(
     kind = deduction_kind(label, report.profile)
     if kind in ("wire", "same-day", "other"):
         return True
+    if kind == "unclear":
+        raise _unclear(row, label, number, f"{deducted:,.2f} {currency}")
     for other, _, what, how in _NOT_FEES:
         if kind == other:
             amount = f"{deducted:,.2f} {currency}"
@@ -414,6 +428,27 @@ def _deduction_booked(
                 code="FCT210",
             )
     return False
+
+
+def _unclear(row: Row, label: str, number: str, amount: str) -> ImportFailure:
+    """FCT210 for a deduction whose label names a fee and what the plugin nets from the
+    funding itself: written as a fee, the netted figure counts twice; left out, a fee of
+    the factor's is lost."""
+    what = (
+        "a fuel advance"
+        if _FUEL_ADVANCE.search(label)
+        else "a chargeback, a short pay or an over-advance repaid"
+    )
+    pattern = re.escape(label).replace("\\ ", " ")
+    return row.fail(
+        "deductions",
+        f"the deduction '{label}' of {amount} from {number} names a fee and {what}, which "
+        "the plugin takes from the funding itself (the ledger's event, with the fee the "
+        "event holds): the importer cannot tell which it is. If it is a fee the factor "
+        f'charges beside it, give the profile deduction_kinds=[(r"{pattern}", "other")]; '
+        f'if it is what the ledger\'s event holds, [(r"{pattern}", "none")]',
+        code="FCT210",
+    )
 
 
 def _deduction(

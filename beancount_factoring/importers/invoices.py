@@ -127,15 +127,22 @@ _NOT_INVOICE_KIND = re.compile(
 )
 
 
+# A word of totals anywhere in a description (`Northstar Total`, `Total for RF-3`,
+# `Sum`): the label of a subtotal, never an item's.
+_TOTAL_WORD = re.compile(
+    r"\b(?:sub[\s-]?)?totals?\b|\bsum\b|\b(?:balance|amount)\s+due\b", re.IGNORECASE
+)
+
+
 def _own_description(cells: Sequence[Cell], cols: dict[str, int | None], above: _Invoice) -> bool:
-    """True if a row's description is its own, an item's (`Stop-off`): neither a line of
-    totals nor the customer's name a subtotal writes."""
+    """True if a row's description is its own, an item's (`Stop-off`): no word of totals,
+    nor the customer's name or the invoice's number alone, which a subtotal writes."""
     index = cols.get("description")
     text = _cell(cells, index) if index is not None else ""
-    if not text or _TOTAL_CODE.fullmatch(text):
+    if not text or _TOTAL_WORD.search(text):
         return False
     customer = str(above.fields.get("customer") or "")
-    return normal(text) != normal(customer)
+    return normal(text) not in (normal(customer), normal(above.number))
 
 
 @dataclass

@@ -224,6 +224,10 @@ class Book:
     # there (one check for your invoice and a factored one): judged by the receivable's
     # balance (checks/held_receivables.py).
     beyond_linked: set[int] = field(default_factory=set)
+    # What the payments read so far credited each invoice (by number), shared oldest
+    # first up to each face: a later payment is beyond what it links when it credits
+    # more than they still owe, not more than their faces.
+    linked_paid: dict[str, Decimal] = field(default_factory=dict)
     # Invoice numbers by their ``load:``, by ``load_key`` (a fuel advance names its load).
     loads: dict[str, str] = field(default_factory=dict)
     # The loads written on several invoices (a rebill, a detention invoice), by
@@ -1030,6 +1034,7 @@ def _read_payment(
     named = _named_postings(book, entry, accounts)
     for amount, paid_invoice in named.values():
         _share_payment(book, index, entry, [paid_invoice], -amount)
+        _beyond(book, index, [paid_invoice], -amount)
     on_account: dict[str, list[Invoice]] = {}
     for link in entry.links:
         invoice = book.invoices.get(link)
@@ -1048,17 +1053,13 @@ def _read_payment(
         if len(invoices) == 1 and len(credited) == 1 and currency in credited:
             # The common case: one invoice, paid in its currency.
             paid = credited[currency]
-            if paid > cast(Decimal, invoices[0].face.number):
-                book.beyond_linked.add(index)
+            _beyond(book, index, invoices, paid)
             _share_payment(book, index, entry, invoices, paid)
             continue
-        for currency, paid in credited.items():
-            faces = (i.face.number for i in invoices if i.face.currency == currency)
-            if paid > sum((cast(Decimal, n) for n in faces), ZERO):
-                book.beyond_linked.add(index)
         invoices.sort(key=lambda i: (i.entry.date, natural_key(i.number)))
         for currency, paid in credited.items():
             mine = [i for i in invoices if i.face.currency == currency]
+            _beyond(book, index, mine, paid)
             if mine:
                 _share_payment(book, index, entry, mine, paid)
         for invoice in invoices:
@@ -1066,6 +1067,25 @@ def _read_payment(
                 amount > 0 for amount in credited.values()
             ):
                 _other_currency(book, entry, invoice, credited)
+
+
+def _beyond(book: Book, index: int, invoices: list[Invoice], paid: Decimal) -> None:
+    """Note (``beyond_linked``) a payment that credits ``invoices`` (of one currency,
+    oldest first) more than they still owe after the payments read before it: one check
+    for the rest of your invoice and a factored one. What it pays of each is kept, up to
+    each face (a check returned unpaid is not taken back: a later payment is then judged
+    by the receivable's balance, which holds the return)."""
+    if paid <= 0:
+        return
+    before = book.linked_paid
+    rest = paid
+    for invoice in invoices:
+        number = invoice.number
+        share = min(max(cast(Decimal, invoice.face.number) - before.get(number, ZERO), ZERO), rest)
+        before[number] = before.get(number, ZERO) + share
+        rest -= share
+    if rest > 0:
+        book.beyond_linked.add(index)
 
 
 def _elsewhere_credited(

@@ -349,6 +349,17 @@ def test_a_short_pay_netted_from_the_funding_is_no_fee(tmp_path: Path, label: st
         ("ACH fee", "other"),
         ("Postage", "other"),
         ("Discount adjustment", "other"),
+        # A fee of a non-recourse factor, not a recourse.
+        ("Non-recourse fee", "other"),
+        ("Non-Recourse Premium", "other"),
+        # A fee beside what the plugin nets: which of the two cannot be told.
+        ("Chargeback fee", "unclear"),
+        ("Over-advance fee", "unclear"),
+        ("Fuel Advance Fee", "unclear"),
+        # A fee of a tax form, or the tax on a fee: no levy.
+        ("Tax ID verification fee", "other"),
+        ("Tax on fees", "other"),
+        ("Taxes", "levy"),
     ],
 )
 def test_what_a_deduction_is_comes_from_its_label(label: str, kind: str) -> None:
@@ -443,3 +454,38 @@ def test_a_deduction_of_the_other_sign_is_fct210(tmp_path: Path) -> None:
     error = info.value
     assert (error.line, error.column, error.code) == (4, "Deduction", "FCT210")
     assert "-10.00 has the other sign than line 3's 25.00" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("label", "pattern", "what"),
+    [
+        ("Chargeback fee", "Chargeback fee", "a chargeback, a short pay or an over-advance"),
+        ("Over-advance fee", r"Over\-advance fee", "a chargeback, a short pay or an over-adv"),
+        ("Fuel Advance Fee", "Fuel Advance Fee", "a fuel advance"),
+    ],
+)
+def test_a_fee_named_beside_what_the_plugin_nets_is_fct210(
+    tmp_path: Path, label: str, pattern: str, what: str
+) -> None:
+    """A 25.00 "Chargeback fee" from BW-102's funding (1,800.00 - 60.00 - 25.00 = 1,715.00;
+    the schedule 2,960.00, 2,955.00 in the bank) was read as the chargeback itself, which
+    the plugin nets from the ledger's event: the importer wrote nothing, 25.00 of fee
+    missing (fees 170.00 where they are 195.00), and the deposit matched nothing (FCT101,
+    naming no deduction). The importer cannot tell a factor's flat fee beside the
+    chargeback from the chargeback's own fee (its event's): FCT210 says both ways."""
+    path = _report(tmp_path, "25.00", label, "1715.00", "85.00", "2960.00")
+    with pytest.raises(ImportFailure) as info:
+        FROM_LEDGER["bramblewood"].extract(str(path), [])
+    error = info.value
+    assert (error.line, error.column, error.code) == (4, "Deduction", "FCT210")
+    assert f"the deduction '{label}' of 25.00 USD from BW-102 names a fee" in str(error)
+    assert what in str(error)
+    assert f'deduction_kinds=[(r"{pattern}", "other")]' in str(error)
+    assert f'[(r"{pattern}", "none")]' in str(error)
+    # Said to be a fee, it is one: fees 105.00 + 25.00 + 35.00 + 25.00 + 5.00 = 195.00.
+    importer = _with(deduction_kinds=((label, "other"),))
+    base = BASE.replace("2980.00 USD", "2955.00 USD")
+    entries, errors = booked(base, importer.extract(str(path), loader.load_string(base)[0]))
+    assert errors == []
+    assert balance(entries, "Expenses:Factoring:Bramblewood:Fees") == D("195.00")
+    assert balance(entries, "Assets:Factoring:Bramblewood:Clearing") == 0

@@ -195,3 +195,22 @@ def test_two_items_of_one_amount_with_the_number_on_the_first_row_are_two_items(
     # The same row under the customer's name is its subtotal, as before: FCT210.
     path = workbook(tmp_path, {"Invoices": [header, first, subtotal]})
     assert (failure(importer, path).line, failure(importer, path).code) == (3, "FCT210")
+
+
+@pytest.mark.parametrize(
+    "label", ["Northstar Total", "Total for Northstar", "Total RF-3", "Northstar subtotal", "RF-3"]
+)
+def test_a_subtotal_labelled_in_the_description_column_is_never_an_item(
+    tmp_path: Path, label: str
+) -> None:
+    # RF-3 bills one stop-off of 150.00; the row below, of the same 150.00 with no charge
+    # code, is its subtotal, labelled in the description column. "Northstar Total" is no
+    # description of an item: it was read as a second stop-off, RF-3 booked as 300.00
+    # with no word. It is the subtotal it was before descriptions were read: FCT210.
+    header = [*HEADER, "Description"]
+    first = [*row("RF-3", "Northstar", "", 150.0), "Stop-off"]
+    subtotal = [*row(None, "Northstar", "", 150.0), label]
+    importer = InvoiceImporter(other_income="Income:Other", description="Description")
+    path = workbook(tmp_path, {"Invoices": [header, first, subtotal]})
+    error = failure(importer, path)
+    assert (error.line, error.code) == (3, "FCT210"), str(error)
