@@ -127,7 +127,9 @@ def check_carried_twice(entries: list[data.Directive], book: Book) -> list[Facto
     their fundings on their own dates: the plugin books their reserve from them. The old
     trial balance's reserve line kept beside them counts it twice, and no release ever
     takes it back. (A year closed by hand and opened again in one load adds up to
-    nothing; a closing balance alone moves the reserve out, never in.)
+    nothing; a closing balance alone moves the reserve out, never in; an opening balance
+    that brings back only what a close before it moved out is a year reopened, not the
+    reserve carried in: ``_carried_in``.)
     """
     if not book.opening_entries or not book.events:
         return []
@@ -141,12 +143,11 @@ def check_carried_twice(entries: list[data.Directive], book: Book) -> list[Facto
                 found.setdefault((posting.account, units[1]), []).append((entry, units[0]))
     errors = []
     for (account, currency), written in found.items():
-        total = sum((amount for _, amount in written), ZERO)
-        if total <= 0:
+        if sum((amount for _, amount in written), ZERO) <= 0:
             continue
-        for entry, amount in written:
+        for entry, amount in _carried_in(written):
             first = _first_event_before(book, owners[account], entry.date)
-            if amount <= 0 or first is None:
+            if first is None:
                 continue
             message = (
                 f"This opening balance puts {amount} {currency} on {account}, and the "
@@ -159,6 +160,25 @@ def check_carried_twice(entries: list[data.Directive], book: Book) -> list[Facto
             )
             errors.append(make_error("FCT154", message, entry.meta, entry))
     return errors
+
+
+def _carried_in(
+    written: list[tuple[data.Transaction, Decimal]],
+) -> Iterator[tuple[data.Transaction, Decimal]]:
+    """The opening balances that put a reserve on the account, each with what it puts
+    there beyond what closing balances of its day or before moved out: a year closed by
+    hand and opened again brings back only what it took out (in either order on a day).
+    """
+    moved_out = ZERO
+    for day in sorted({entry.date for entry, _ in written}):
+        today = [(entry, amount) for entry, amount in written if entry.date == day]
+        moved_out -= sum((amount for _, amount in today if amount < 0), ZERO)
+        for entry, amount in today:
+            if amount > 0:
+                back = min(moved_out, amount)
+                moved_out -= back
+                if amount > back:
+                    yield entry, amount
 
 
 def _first_event_before(book: Book, factor: str, date: datetime.date) -> datetime.date | None:

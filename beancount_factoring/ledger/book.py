@@ -84,9 +84,12 @@ _POSTED_KEYS = ("due", "customer", "load")
 _LUMP_QUIET = SOURCE_KEYS | {"schedule", "import-id", "factor", "paid", "invoice"}
 _EVENT_KEY = frozenset(("factoring",))
 # (And the year-end close that mirrors them: ``Equity:Closing-Balances``, a balance
-# ``Carried-Forward`` or ``Brought-Forward``, moves the balance sheet out on the last day.)
+# ``Carried-Forward`` or ``Brought-Forward``, moves the balance sheet out on the last day.
+# "Carried" or "brought" alone is no close: ``Equity:Partners:Carried-Interest`` or
+# ``Equity:Owner:Capital-Brought-In`` may take a part of a factor's deposit.)
 _OPENING_WORDS = re.compile(
-    r"(?i)opening|beginning|starting|retained|previous|closing|carried|brought"
+    r"(?i)opening|beginning|starting|retained|previous|closing"
+    r"|(?:carried|brought)[-_ ]?(?:forward|down|over)"
 )
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
