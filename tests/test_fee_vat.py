@@ -627,3 +627,121 @@ def test_the_vat_of_the_day_comes_from_the_invoices_own_agreement_line():
     entries, errors = load(text, opens=False)
     assert errors == []
     assert (VAT, D("1.28"), "1001", "vat") in legs(txn(entries, "Reserve of 1001"))
+
+
+# One invoice of 1,000.00: the fee 15.00 and the invoice fee 5.00 come out in whole cents,
+# their VAT does not: 15.00 x 0.255 = 3.825 -> 3.83 and 5.00 x 0.255 = 1.275 -> 1.28, 5.11
+# per fee line; a factor that works out the VAT of the fees once, 20.00 x 0.255 = 5.10,
+# pays 900.00 - 20.00 - 5.10 = 874.90, a cent more than the plugin's 874.89.
+VAT_ONCE = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:Kaarna
+2025-01-01 open Assets:Tax:VAT:Input
+2025-01-01 open Income:Sales
+
+2025-01-01 custom "factoring-agreement" "Vakka"
+  advance-rate: 0.90
+  fee: "flat 1.5%"
+  fee-vat: 0.255
+  invoice-fee: 5.00 EUR
+  invoice-fee-vat: 0.255
+  recourse-days: 90
+  payee: "VAKKA RAHOITUS"
+  bank: Assets:Bank:Checking
+  vat-account: Assets:Tax:VAT:Input
+
+2025-03-03 * "Kaarna Oy" "Invoice 1001"
+  invoice: "1001"
+  Assets:Receivable:Kaarna       1000.00 EUR
+  Income:Sales
+
+2025-03-05 * "VAKKA RAHOITUS" "Funding of 1001" ^1001
+  Assets:Bank:Checking            874.90 EUR
+  Assets:Factoring:Vakka:Clearing
+"""
+
+
+def test_a_cent_off_from_the_vat_rounded_once_is_said_to_be_rounding():
+    # The advance and the fees are whole cents, but not the VAT on them: the cent is the
+    # factor's rounding of the VAT, and the message says so.
+    _, errors = load(VAT_ONCE, opens=False)
+    assert codes(errors) == ["FCT120"]
+    message = errors[0].message
+    assert "expected 874.89 EUR" in message and "difference +0.01 EUR" in message
+    assert "may be rounding" in message
+    assert "VAT on each fee" in message
+    # With the VAT in whole cents too (24%: 3.60 and 1.20), a cent off is no rounding.
+    exact = VAT_ONCE.replace("0.255", "0.24").replace("874.90 EUR", "875.21 EUR")
+    _, errors = load(exact, opens=False)
+    assert codes(errors) == ["FCT120"]
+    assert "expected 875.20 EUR" in errors[0].message
+    assert "may be rounding" not in errors[0].message
+
+
+# A fee the factor charged with its VAT, 30.00 + 25.5% = 7.65, netted from the funding of
+# 1001 (900.00 - 15.00 - 3.83 - 30.00 - 7.65 = 843.52), then refunded by a credit note:
+# fee and VAT come back. A fee charged by hand with its VAT (an annual fee, 100.00 + 25.50).
+HAND_FEES = """
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:Kaarna
+2025-01-01 open Assets:Tax:VAT:Input
+2025-01-01 open Expenses:Materials
+2025-01-01 open Income:Sales
+
+2025-01-01 custom "factoring-agreement" "Vakka"
+  advance-rate: 0.90
+  fee: "flat 1.5%"
+  fee-vat: 0.255
+  other-fee-vat: 0.255
+  recourse-days: 90
+  payee: "VAKKA RAHOITUS"
+  bank: Assets:Bank:Checking
+  vat-account: Assets:Tax:VAT:Input
+
+2025-03-03 * "Kaarna Oy" "Invoice 1001"
+  invoice: "1001"
+  Assets:Receivable:Kaarna       1000.00 EUR
+  Income:Sales
+
+2025-03-04 * "Vakka" "Credit check fee" ^1001
+  factoring: "fee"
+  charge: "other"
+  amount: 30.00 EUR
+
+2025-03-05 * "VAKKA RAHOITUS" "Funding of 1001" ^1001
+  Assets:Bank:Checking            843.52 EUR
+  Assets:Factoring:Vakka:Clearing
+
+2025-03-10 * "Steel Oy" "Steel sheet"
+  Expenses:Materials              1000.00 EUR
+  Assets:Tax:VAT:Input             255.00 EUR
+  Assets:Bank:Checking
+
+2025-03-20 * "VAKKA RAHOITUS" "Credit check fee refunded (credit note)"
+  Assets:Bank:Checking              37.65 EUR
+  Expenses:Factoring:Vakka:Fees    -30.00 EUR
+  Assets:Tax:VAT:Input              -7.65 EUR
+
+2025-04-01 * "VAKKA RAHOITUS" "Annual fee"
+  Expenses:Factoring:Vakka:Fees    100.00 EUR
+  Assets:Tax:VAT:Input              25.50 EUR
+  Assets:Bank:Checking
+"""
+
+
+def test_the_cost_reports_vat_counts_the_vat_beside_fees_written_by_hand():
+    entries, errors, options = loader.load_string(
+        'plugin "beancount_factoring.plugin"\n' + HAND_FEES
+    )
+    assert errors == []
+    report = compute(entries, options, errors).cost(as_of=datetime.date(2025, 4, 30))
+    (line,) = report.by_factor
+    # Fees: 15.00 + 30.00 - 30.00 + 100.00 = 115.00. VAT: 3.83 + 7.65 - 7.65 + 25.50 =
+    # 29.33, what the factor's fees moved on the input-VAT account (the steel's 255.00 is
+    # not the factor's): before, the refund's -7.65 and the annual fee's 25.50 were left
+    # out, 11.48 beside fees of 115.00.
+    assert line.fees.total == D("115.00")
+    assert line.vat == D("29.33")
+    months = {m.key: (m.fees.total, m.vat) for m in report.by_month}
+    assert months == {"2025-03": (D("15.00"), D("3.83")), "2025-04": (D("100.00"), D("25.50"))}
+    assert balance(entries, VAT) - D("255.00") == line.vat

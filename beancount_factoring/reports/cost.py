@@ -679,7 +679,11 @@ def _fee_vat(
     the old factor's fee to the day and the new factor's fee share one VAT
     account, so each factor gets the VAT its agreement puts on its own fee
     postings there (``postings.fee_vat``), and what is left (a cent of rounding,
-    a VAT of no factor's fee) goes to the transaction's factor. (``fee_owners``: each
+    a VAT of no factor's fee) goes to the transaction's factor. A posting written by
+    hand to the VAT account beside a fee the report counts is that fee's VAT too: a
+    fee refunded by a credit note (fees -30.00, VAT -7.65), a fee booked by hand with
+    its VAT; the input VAT of other purchases, in entries of no factor's fee, is not.
+    (``fee_owners``: each
     transaction's fee postings with their factors, as ``_posted`` told them: on a fees
     account two factors share, the factor each posting's entry names.)
     """
@@ -689,7 +693,8 @@ def _fee_vat(
         lines = [
             line
             for line in parted_lines(facts, account)
-            if line.part == "vat" and _in(line.date, start, as_of)
+            if (line.part == "vat" or (line.part is None and line.index in fee_owners))
+            and _in(line.date, start, as_of)
         ]
         by_entry: dict[int, list[Line]] = {}
         for line in lines:

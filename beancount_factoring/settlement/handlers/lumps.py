@@ -1132,7 +1132,7 @@ def _report_difference(
     hint = (
         owed + ("." if owed and unpaid else "") + unpaid
         or rounded_rate(entry, currency, abs(expected))
-        or _rounding(agreement, items, diff)
+        or _rounding(agreement, items, diff, _vat_whole(agreement, deposit.legs(), event))
     )
     _report(
         settler, event, agreement, terms, (expected, actual), deposit.figures(), currency, hint
@@ -1236,20 +1236,42 @@ def _unpaid_item(event: Event, items: list[P.Item], difference: Decimal, currenc
     return told + ("." + later if later else "")
 
 
-def _rounding(agreement: Agreement, items: list[P.Item], difference: Decimal) -> str:
+def _rounding(
+    agreement: Agreement, items: list[P.Item], difference: Decimal, vat_whole: bool
+) -> str:
     """Say so when the difference is no more than a cent per invoice the deposit funds
     or releases: the factor's rounding (of the schedule's total fee rather than each
-    invoice's, or half-even where the agreement says half-up), not a figure wrong."""
+    invoice's, of the VAT of all the fees at once rather than each fee's, or half-even
+    where the agreement says half-up), not a figure wrong."""
     invoices = sum(1 for item in items if item.kind in WHAT_IT_BRINGS)
-    if not invoices or abs(difference) > CENT * invoices or _exact(agreement, items):
+    if not invoices or abs(difference) > CENT * invoices:
         return ""
+    if vat_whole and _exact(agreement, items):
+        return ""
+    vat = "" if vat_whole else ", and the VAT on each fee line apart,"
+    once = "" if vat_whole else " (or the VAT of all its fees at once)"
     return (
         " A difference of a cent or less per invoice may be rounding: the agreement rounds "
-        f'each invoice\'s advance and fees to the cent (rounding: "{agreement.rounding}"); '
-        "a factor that rounds the deposit's total instead, or rounds another way, differs "
-        "by such cents. Set the agreement's rounding to the factor's, or give the plugin a "
-        "tolerance ('tolerance': '0.05') to book such cents to the fees account as rounding"
+        f"each invoice's advance and fees{vat} to the cent "
+        f'(rounding: "{agreement.rounding}"); a factor that rounds the deposit\'s total '
+        f"instead{once}, or rounds another way, differs by such cents. Set the agreement's "
+        "rounding to the factor's, or give the plugin a tolerance ('tolerance': '0.05') "
+        "to book such cents to the fees account as rounding"
     )
+
+
+def _vat_whole(agreement: Agreement, legs: list[P.Leg], event: Event) -> bool:
+    """True if the VAT on each fee leg of a deposit comes out in whole cents (20.00 at
+    24%), so that rounding it per fee line or once gives the same: 15.00 at 25.5% is
+    3.825, and the VAT rounded once may differ from the sum of each fee's."""
+    if not agreement.vat_rates:
+        return True
+    rail = str(event.entry.meta.get("transfer", "ach"))
+    for leg in legs:
+        rate = agreement.vat_rate(leg.part, rail)
+        if rate and not whole_units(leg.number * rate, leg.currency):
+            return False
+    return True
 
 
 def _exact(agreement: Agreement, items: list[P.Item]) -> bool:
