@@ -673,6 +673,64 @@ def test_a_factor_deposit_into_a_line_of_credit_naming_nothing_is_fct151():
     paid = deposit.replace("1968.75 USD", "-100.00 USD")
     assert codes(load(SUMMIT + LINE + SCHEDULE + paid)[1]) == []
 
+    # A sweep names no loan of the factor's and the line is no bank to give the agreement.
+    assert "installment" not in errors_of_sweep(deposit)
+    assert "give the agreement bank" not in errors_of_sweep(deposit)
+
+
+def errors_of_sweep(deposit: str) -> str:
+    return load(SUMMIT + LINE + SCHEDULE + deposit)[1][0].message
+
+
+LOAN = """
+2025-01-01 open Liabilities:Loans:Summit
+
+2025-03-05 * "SUMMIT FUNDING" "Advance INV-1001" ^INV-1001
+  Assets:Bank:Checking      1968.75 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-20 * "TQL" "TQL paid Summit" ^INV-1001
+  factoring: "collected"
+"""
+
+
+def test_a_loan_installment_the_factor_takes_from_the_reserve_is_fct151_saying_how_to_book_it():
+    # Summit also lent the business money (Liabilities:Loans:Summit) and takes an
+    # installment out of INV-1001's reserve once TQL paid: 5% of 2,150.00 = 107.50, the
+    # fees all taken at funding. Naming nothing, it is no release: FCT151, which advised
+    # making the loan the agreement's bank. It says to link the invoices whose reserve it
+    # takes, or mark it a release, now.
+    installment = (
+        '\n2025-04-01 * "SUMMIT FUNDING" "Loan installment from reserve"\n'
+        "  Liabilities:Loans:Summit         107.50 USD\n  Assets:Factoring:Summit:Reserve\n"
+    )
+    entries, errors = load(SUMMIT + LOAN + installment)
+    assert codes(errors) == ["FCT151"]
+    message = errors[0].message
+    assert "give the agreement bank" not in message
+    assert (
+        "If the factor took an installment of a loan of yours out of "
+        "Assets:Factoring:Summit:Reserve, book it as a release of the reserve it takes, its "
+        "cash paying down the loan: link the collected invoices whose reserve that is, or "
+        'mark it factoring: "release"'
+    ) in message
+    assert "advances" not in message  # the sale model: no advances account
+    # Booked as advised, either way: the reserve released, 107.50 off the loan.
+    linked = installment.replace('reserve"', 'reserve" ^INV-1001')
+    marked = installment.replace('reserve"\n', 'reserve"\n  factoring: "release"\n')
+    for advised in (linked, marked):
+        entries, errors = load(SUMMIT + LOAN + advised)
+        assert errors == []
+        assert balance(entries, "Assets:Factoring:Summit:Reserve") == 0
+        assert balance(entries, "Liabilities:Loans:Summit") == D("107.50")
+    # Under the loan model the message also says where the factor's advances are owed.
+    loan_model = SUMMIT.replace('  fee: "flat 2.5%"', '  model: "loan"\n  fee: "flat 2.5%"')
+    message = load(loan_model + LOAN + installment)[1][0].message
+    assert (
+        "What you owe the factor for its advances is on Liabilities:Factoring:Summit:Advances"
+        in message
+    )
+
 
 HAND_CHARGEBACK = """
 2025-01-01 open Assets:Receivable:Coyote

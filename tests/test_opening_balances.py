@@ -26,7 +26,24 @@ SUMMIT = """
 """
 
 
-@pytest.mark.parametrize("equity", ["Equity:Opening-Balances", "Equity:Retained-Earnings"])
+@pytest.mark.parametrize(
+    "equity",
+    [
+        "Equity:Opening-Balances",
+        "Equity:Opening",
+        "Equity:OpeningBalance",
+        "Equity:Retained-Earnings",
+        "Equity:RetainedEarnings",
+        "Equity:2250-Retained-Earnings",
+        "Equity:Earnings:Retained",
+        "Equity:Beginning-Balances",
+        "Equity:Starting-Balance",
+        "Equity:Previous-Balances",
+        "Equity:Balances:Previous",
+        "Equity:Earnings:Previous",
+        "Equity:Previous-Years-Earnings",
+    ],
+)
 def test_a_trial_balance_with_the_factors_reserve_is_no_deposit(equity):
     text = (
         SUMMIT.replace("Equity:Opening-Balances", equity)
@@ -173,6 +190,28 @@ def test_a_deposit_with_a_part_to_an_equity_account_named_carried_is_still_a_dep
     # As above, the 100.00 to an equity account whose name has "carried" or "brought"
     # but is no balance carried or brought forward: it was read as a year's close and
     # left unsplit (clearing -1,860.00, schedule 1 never funded) with no word.
+    text = _owner_part_to(equity)
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, "Assets:Factoring:Summit:Clearing") == 0
+    assert balance(entries, "Expenses:Factoring:Summit:Fees") == Decimal("40.00")
+
+
+@pytest.mark.parametrize(
+    "equity",
+    [
+        "Equity:Owner:Previous-Draws",
+        "Equity:Starting-Capital-Contributions",
+        "Equity:Owner:Beginning-Draws",
+        "Equity:Partners:Retained-Distributions",
+    ],
+)
+def test_a_deposit_with_a_part_to_an_equity_account_named_previous_is_still_a_deposit(equity):
+    # As above, the 100.00 to an equity account whose name has "previous", "starting",
+    # "beginning" or "retained" but is no balance or earnings carried in: it was read as
+    # an opening balance and left unsplit (clearing 140.00 off, schedule 1 never funded,
+    # no fee booked) with no word. By hand: 1,760.00 + 100.00 = 1,860.00 = 1,900.00
+    # advance - 40.00 fee; clearing 1,860.00 - 1,860.00 = 0.00.
     text = _owner_part_to(equity)
     entries, errors = load(text)
     assert errors == []

@@ -107,26 +107,52 @@ def check_income_deposits(entries: list[data.Directive], book: Book) -> list[Fac
 
 def check_elsewhere_deposits(entries: list[data.Directive], book: Book) -> list[FactoringError]:
     """Report a factor's deposits that name nothing, booked to another asset account than
-    the agreement's bank: the plugin does not take them for deposits (FCT151)."""
+    the agreement's bank or paying down a liability: the plugin does not take them for
+    deposits (FCT151)."""
     errors = []
-    for index, factor, account in book.elsewhere_deposits:
+    for index, factor, account, liability in book.elsewhere_deposits:
         entry = entries[index]
         _, agreement = book.agreements.in_force(factor, entry.date)
         if agreement is None:
             continue
+        advice = (
+            _paid_down_advice(cast(data.Transaction, entry), agreement, account)
+            if liability
+            else '(^INV-1001, or schedule: "10452"), or, if the factor pays into '
+            f"{account}, give the agreement bank: {account}"
+        )
         errors.append(
             make_error(
                 "FCT151",
                 f"This deposit from {agreement.name!r} is booked to {account}, not to its "
                 f"bank {agreement.bank}, and names nothing it settles: it is not taken for "
-                "a deposit, so it is neither split nor checked. Link what it settles "
-                '(^INV-1001, or schedule: "10452"), or, if the factor pays into '
-                f"{account}, give the agreement bank: {account}",
+                f"a deposit, so it is neither split nor checked. Link what it settles {advice}",
                 entry.meta,
                 entry,
             )
         )
     return errors
+
+
+def _paid_down_advice(entry: data.Transaction, agreement: Agreement, account: str) -> str:
+    """How to book a factor's cash that pays down a liability of yours (FCT151): a line of
+    credit that sweeps the bank, or a loan the factor takes an installment of from the
+    reserve. A liability is never the agreement's bank: no advice to make it one."""
+    advice = (
+        f'(^INV-1001, or schedule: "10452"): it is then split and checked, paying down {account}'
+    )
+    if any(posting.account == agreement.reserve for posting in entry.postings):
+        advice += (
+            f". If the factor took an installment of a loan of yours out of {agreement.reserve}, "
+            "book it as a release of the reserve it takes, its cash paying down the loan: link "
+            'the collected invoices whose reserve that is, or mark it factoring: "release"'
+        )
+    if agreement.model == "loan":
+        advice += (
+            f". What you owe the factor for its advances is on {agreement.advances}, which "
+            "its events repay: write no repayment of your own"
+        )
+    return advice
 
 
 def check_deposit_owners(entries: list[data.Directive], book: Book) -> list[FactoringError]:

@@ -83,12 +83,22 @@ _POSTED_KEYS = ("due", "customer", "load")
 # transactions stop (one subset test). See ``_misspelt_event``.
 _LUMP_QUIET = SOURCE_KEYS | {"schedule", "import-id", "factor", "paid", "invoice"}
 _EVENT_KEY = frozenset(("factoring",))
+# An equity account of opening balances is named for them: "Opening" (``Equity:Opening``,
+# ``Equity:Opening-Balances``), a balance "Beginning", "Starting" or "Previous"
+# (``Equity:Beginning-Balances``, ``Equity:Balances:Previous``), or earnings "Retained"
+# or "Previous" (``Equity:Retained-Earnings``, ``Equity:Earnings:Previous``). Those words
+# alone are none: ``Equity:Owner:Previous-Draws`` or ``Equity:Starting-Capital`` may
+# take a part of a factor's deposit.
 # (And the year-end close that mirrors them: ``Equity:Closing-Balances``, a balance
 # ``Carried-Forward`` or ``Brought-Forward``, moves the balance sheet out on the last day.
 # "Carried" or "brought" alone is no close: ``Equity:Partners:Carried-Interest`` or
 # ``Equity:Owner:Capital-Brought-In`` may take a part of a factor's deposit.)
 _OPENING_WORDS = re.compile(
-    r"(?i)opening|beginning|starting|retained|previous|closing"
+    r"(?i)opening|closing"
+    r"|(?:beginning|starting|previous)[-_: ]?(?:years?[-_: ]?)?balances?"
+    r"|balances?[-_: ]?(?:beginning|starting|previous)"
+    r"|(?:retained|previous)[-_: ]?(?:years?[-_: ]?)?(?:earnings|profits?)"
+    r"|(?:earnings|profits?)[-_: ]?(?:retained|previous)"
     r"|(?:carried|brought)[-_ ]?(?:forward|down|over)"
 )
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
@@ -214,8 +224,9 @@ class Book:
     events: list[Event] = field(default_factory=list)
     income_deposits: list[tuple[int, str]] = field(default_factory=list)
     # A factor's deposits that name nothing, to another asset account than a factor's
-    # bank: the position, the factor and that account (FCT151).
-    elsewhere_deposits: list[tuple[int, str, str]] = field(default_factory=list)
+    # bank or paying down a liability: the position, the factor, that account and
+    # whether it is a liability (FCT151).
+    elsewhere_deposits: list[tuple[int, str, str, bool]] = field(default_factory=list)
     errors: list[FactoringError] = field(default_factory=list)
     opened: set[str] = field(default_factory=set)
     first_use: dict[str, datetime.date] = field(default_factory=dict)
@@ -892,7 +903,8 @@ def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _Accou
             continue  # a factor's own account, a receivable, a bank
         text = f"{entry.payee or ''} {entry.narration or ''}"
         for factor in book.agreements.factor_of_payee(text):
-            book.elsewhere_deposits.append((index, factor, account))
+            liability = account.startswith(roots[1])
+            book.elsewhere_deposits.append((index, factor, account, liability))
             return True
         return False
     return False
