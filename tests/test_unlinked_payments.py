@@ -444,11 +444,13 @@ SIBLINGS = """
 
 2025-03-03 * "TQL" "Load 1"
   invoice: "INV-1001"
+  customer: "TQL"
   Assets:Receivable:TQL:Linehaul  2000.00 USD
   Income:Freight
 
 2025-03-03 * "TQL" "Detention, load 1"
   invoice: "INV-1002"
+  customer: "TQL"
   Assets:Receivable:TQL:Detention  500.00 USD
   Income:Freight
 
@@ -512,3 +514,18 @@ def test_other_customers_under_the_receivables_root_are_not_kin():
 """
     _, errors = load(ledger("sale", paid))
     assert errors == []
+
+
+def test_accounts_under_a_category_are_other_customers():
+    # The same accounts without customer: "TQL" are two customers, Linehaul and
+    # Detention, as an account's last part is its customer (and ...:Brokers:ACME beside
+    # ...:Brokers:TQL is another broker): a credit of 700.00 to Detention (500 - 700 =
+    # -200.00) while Summit holds INV-1001 is Detention's affair, no error.
+    paid = """
+2025-04-10 * "ACME" "prepayment"
+  Assets:Bank:Checking  700.00 USD
+  Assets:Receivable:TQL:Detention
+"""
+    entries, errors = load(SIBLINGS.replace('  customer: "TQL"\n', "") + paid)
+    assert errors == []
+    assert balance(entries, DETENTION) == -200

@@ -160,9 +160,10 @@ class _Accounts:
       factored invoice there (it holds what those invoices owe, never less than zero);
     - the customer's other receivables (``kin``): the siblings of a factored invoice's
       account under the customer's own account (``Assets:Receivable:TQL:Detention``
-      beside ``...:TQL:Linehaul``), judged while a factor holds one of the customer's
-      invoices. Not under a receivables root or a recourse prefix itself: the accounts
-      there are other customers.
+      beside ``...:TQL:Linehaul``, the invoices saying ``customer: "TQL"``), judged
+      while a factor holds one of the customer's invoices. Not under a receivables root
+      or a recourse prefix itself, nor where the invoices name another customer: the
+      accounts there are other customers.
     """
 
     def __init__(self, factored: dict[str, list[InvoiceState]], book: Book) -> None:
@@ -184,8 +185,16 @@ class _Accounts:
         self.customers: dict[str, list[InvoiceState]] = {}
         for account, states in factored.items():
             parent = account.rsplit(":", 1)[0]
-            if parent not in roots and parent not in prefixes and parent.startswith(below):
-                self.customers.setdefault(parent, []).extend(states)
+            if parent in roots or parent in prefixes or not parent.startswith(below):
+                continue
+            # (Kin only where the invoices name the customer as the parent account does,
+            # `customer: "TQL"` over TQL's accounts by charge: an account's last part is
+            # its customer otherwise, and `...:Brokers:ACME` beside `...:Brokers:TQL` is
+            # another customer.)
+            customer = parent.rsplit(":", 1)[-1]
+            kin = [state for state in states if state.invoice.customer == customer]
+            if kin:
+                self.customers.setdefault(parent, []).extend(kin)
         # By account: True if walked, False if not (every account of the walk is asked).
         self.walked: dict[str, bool] = dict.fromkeys(self.states, True)
         self.kin: dict[str, list[InvoiceState]] = {}
