@@ -361,3 +361,171 @@ def test_sale_a_second_payment_of_our_invoice_that_pays_the_sold_one_too():
     entries, errors = load(text)
     assert errors == []
     assert balance(entries, TQL) == 0
+
+
+# Summit funds INV-1001 (2,000.00), charges it back on 06-03 to
+# Assets:Receivable:Recourse:TQL; INV-1002 (500.00, ours) is billed on TQL on 06-05.
+RECOURSE = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  recourse-receivables: Assets:Receivable:Recourse
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1001"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-06-03 * "Summit Funding" "Recourse INV-1001" ^INV-1001
+  factoring: "chargeback"
+
+2025-06-05 * "TQL" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:TQL        500.00 USD
+  Income:Freight
+"""
+RECOURSE_TQL = "Assets:Receivable:Recourse:TQL"
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_check_for_the_charged_back_invoice_and_ours_credited_to_the_recourse(named):
+    # One check of 2,500.00 for INV-1001 and INV-1002, linking INV-1001 and credited
+    # in full to the recourse receivable (the posting naming INV-1001, or not):
+    # 2000 (chargeback) - 2500 = -500.00 there, INV-1002's 500.00 left open on TQL. It
+    # passed in silence; now FCT136, saying to split the check.
+    name = '    invoice: "INV-1001"\n' if named else ""
+    paid = f"""
+2025-06-10 * "TQL" "TQL paid both" ^INV-1001
+  Assets:Bank:Checking  2500.00 USD
+  {RECOURSE_TQL}  -2500.00 USD
+{name}"""
+    _, errors = load(RECOURSE + paid)
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert f"{RECOURSE_TQL} goes below zero (-500.00 USD) on 2025-06-10" in message
+    assert "charged back to it owe (INV-1001 (2,000.00 USD))" in message
+    assert "split it" in message
+    # Exactly what INV-1001 owes: 2000 - 2000 = 0 there, no error.
+    entries, errors = load(RECOURSE + paid.replace("2500.00", "2000.00"))
+    assert errors == []
+    assert balance(entries, RECOURSE_TQL) == 0
+    # Split as the message says: 2,000.00 naming INV-1001 on the recourse, 500.00 on TQL
+    # linking INV-1002: both accounts at 0, no error.
+    split = f"""
+2025-06-10 * "TQL" "TQL paid both" ^INV-1001 ^INV-1002
+  Assets:Bank:Checking  2500.00 USD
+  {RECOURSE_TQL}  -2000.00 USD
+    invoice: "INV-1001"
+  Assets:Receivable:TQL  -500.00 USD
+"""
+    entries, errors = load(RECOURSE + split)
+    assert errors == []
+    assert balance(entries, RECOURSE_TQL) == 0
+    assert balance(entries, TQL) == 0
+
+
+SIBLINGS = """
+2025-01-01 open Assets:Receivable:TQL:Linehaul
+2025-01-01 open Assets:Receivable:TQL:Detention
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1001"
+  customer: "TQL"
+  Assets:Receivable:TQL:Linehaul  2000.00 USD
+  Income:Freight
+
+2025-03-03 * "TQL" "Detention, load 1"
+  invoice: "INV-1002"
+  customer: "TQL"
+  Assets:Receivable:TQL:Detention  500.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH deposit" ^INV-1001
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+DETENTION = "Assets:Receivable:TQL:Detention"
+
+
+@pytest.mark.parametrize("link", [" ^INV-1002", ""])
+def test_a_check_for_both_credited_to_the_customers_other_receivable(link):
+    # Summit holds INV-1001 (on TQL:Linehaul); INV-1002 (500.00, ours) is on
+    # TQL:Detention. One check of 2,500.00 for both, crediting Detention (linking
+    # INV-1002, or nothing): 500 - 2500 = -2,000.00 there, Summit's cash, with no error
+    # (Detention holds no factored invoice). Now FCT136, naming INV-1001 and its account.
+    paid = f"""
+2025-04-10 * "TQL" "check for both"{link}
+  Assets:Bank:Checking  2500.00 USD
+  {DETENTION}
+"""
+    _, errors = load(SIBLINGS + paid)
+    assert codes(errors) == ["FCT136"]
+    message = errors[0].message
+    assert f"{DETENTION} goes below zero (-2,000.00 USD) on 2025-04-10" in message
+    assert "INV-1001 (2,000.00 USD on Assets:Receivable:TQL:Linehaul, factor 'Summit')" in (
+        message
+    )
+    assert ("split it" in message) == bool(link)
+    # What INV-1002 owes: 500 - 500 = 0, no error.
+    entries, errors = load(SIBLINGS + paid.replace("2500.00", "500.00"))
+    assert errors == []
+    assert balance(entries, DETENTION) == 0
+
+
+def test_the_customers_other_receivable_is_not_judged_when_no_invoice_is_factored():
+    # After TQL paid Summit for INV-1001 (collected 04-01), a credit of 700.00 to
+    # Detention (500 - 700 = -200.00, a customer credit) names no factored invoice it
+    # could be: as for a customer with no factored invoice, no error.
+    paid = """
+2025-04-01 * "TQL" "TQL paid Summit" ^INV-1001
+  factoring: "collected"
+
+2025-04-10 * "TQL" "check"
+  Assets:Bank:Checking  700.00 USD
+  Assets:Receivable:TQL:Detention
+"""
+    entries, errors = load(SIBLINGS + paid)
+    assert errors == []
+    assert balance(entries, DETENTION) == -200
+
+
+def test_other_customers_under_the_receivables_root_are_not_kin():
+    # CHR's account sits beside TQL's under Assets:Receivable (the root): CHR is
+    # another customer. A credit of 300.00 to CHR (0 - 300 = -300.00) while Summit holds
+    # TQL's INV-1001 is CHR's affair: no error.
+    paid = """
+2025-04-10 * "CHR" "prepayment"
+  Assets:Bank:Checking  300.00 USD
+  Assets:Receivable:CHR
+"""
+    _, errors = load(ledger("sale", paid))
+    assert errors == []
+
+
+def test_accounts_under_a_category_are_other_customers():
+    # The same accounts without customer: "TQL" are two customers, Linehaul and
+    # Detention, as an account's last part is its customer (and ...:Brokers:ACME beside
+    # ...:Brokers:TQL is another broker): a credit of 700.00 to Detention (500 - 700 =
+    # -200.00) while Summit holds INV-1001 is Detention's affair, no error.
+    paid = """
+2025-04-10 * "ACME" "prepayment"
+  Assets:Bank:Checking  700.00 USD
+  Assets:Receivable:TQL:Detention
+"""
+    entries, errors = load(SIBLINGS.replace('  customer: "TQL"\n', "") + paid)
+    assert errors == []
+    assert balance(entries, DETENTION) == -200

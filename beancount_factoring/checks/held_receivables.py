@@ -17,8 +17,10 @@ the same line leaves the receivable holding less than the open pledged
 invoices are worth, and the factor's advance unpaid.
 
 This module walks the receivable accounts that hold (or held) a factored
-invoice, once, in date order, at the end of each day (the plugin applies a
-day's events in its own order):
+invoice, the recourse receivables a chargeback moved one to, and the customer's
+other receivables beside them (``Assets:Receivable:TQL:Detention`` next to
+``...:TQL:Linehaul``, while a factor holds one of its invoices), once, in date
+order, at the end of each day (the plugin applies a day's events in its own order):
 
 - a balance below zero is an ``FCT136`` error on the day's last plain credit
   to that account (not an invoice, not a factoring event, not a line already
@@ -31,7 +33,7 @@ day's events in its own order):
 Each names the factored invoices open on the account and the fix: link the
 invoice the payment is for and mark it ``factoring: "misdirected-payment"``.
 A customer that pays an invoice you did not factor never triggers it, unless
-the payment is larger than everything it owes you.
+the payment is larger than everything it owes you on that account.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from beancount_factoring.errors import FactoringError, make_error
 from beancount_factoring.ledger.book import Book, Event, in_order
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 from beancount_factoring.terms.fees import HALF_CENT
+from beancount_factoring.terms.postings import recourse_receivable
 
 ZERO = Decimal(0)
 # How many of the factor's invoices a message names.
@@ -73,10 +76,11 @@ def check_held_receivables(
             factored.setdefault(state.invoice.account, []).append(state)
     if not factored:
         return []
+    accounts = _Accounts(factored, book)
     reported = {id(error.entry) for error in settlement.errors if error.entry is not None}
     plain = _plain_credits(book)
     if not any(
-        id(entries[index]) not in reported and _credits(entries[index], factored)
+        id(entries[index]) not in reported and _credits(entries[index], accounts)
         for index in plain
     ):
         # Only a plain credit can be reported (a factoring book often has none): the
@@ -91,7 +95,7 @@ def check_held_receivables(
     # (At least half a cent: a payment converted at a total price, the receivable leg
     # left for Beancount to fill, is a fraction of a cent off: arithmetic, not money.)
     slack = max(tolerance, HALF_CENT)
-    walk = _Walk(factored, slack, book.agreements.display, _Pledges(factored))
+    walk = _Walk(accounts, slack, book.agreements.display, _Pledges(factored))
     day = None
     for index in indices:
         entry = entries[index]
@@ -109,18 +113,17 @@ def check_held_receivables(
     return walk.errors
 
 
-def _credits(entry: data.Directive, factored: dict[str, list[InvoiceState]]) -> bool:
+def _credits(entry: data.Directive, accounts: _Accounts) -> bool:
     """True if the entry credits a factored customer's receivable account."""
     if not isinstance(entry, data.Transaction):
         return False
+    walked = accounts.walked
     for posting in entry.postings:
         units = posting.units
-        if (
-            posting.account in factored
-            and units is not None
-            and isinstance(units.number, Decimal)
-            and units.number < 0
-        ):
+        known = walked.get(posting.account)
+        if known is None:
+            known = accounts.classify(posting.account)
+        if known and units is not None and isinstance(units.number, Decimal) and units.number < 0:
             return True
     return False
 
@@ -148,17 +151,76 @@ def _judged(book: Book, event: Event) -> bool:
     )
 
 
+class _Accounts:
+    """The receivable accounts the walk follows, each with the factored invoices it
+    holds or held:
+
+    - each factored invoice's own receivable;
+    - the agreement's recourse receivables of the customer, once a chargeback moved a
+      factored invoice there (it holds what those invoices owe, never less than zero);
+    - the customer's other receivables (``kin``): the siblings of a factored invoice's
+      account under the customer's own account (``Assets:Receivable:TQL:Detention``
+      beside ``...:TQL:Linehaul``, the invoices saying ``customer: "TQL"``), judged
+      while a factor holds one of the customer's invoices. Not under a receivables root
+      or a recourse prefix itself, nor where the invoices name another customer: the
+      accounts there are other customers.
+    """
+
+    def __init__(self, factored: dict[str, list[InvoiceState]], book: Book) -> None:
+        self.states: dict[str, list[InvoiceState]] = {a: list(s) for a, s in factored.items()}
+        self.recourse: set[str] = set()
+        for states in factored.values():
+            for state in states:
+                terms = state.agreement
+                if state.charged_back_on is None or terms is None:
+                    continue
+                if terms.recourse_receivables:
+                    moved = recourse_receivable(terms, state.invoice.account)
+                    self.states.setdefault(moved, []).append(state)
+                    self.recourse.add(moved)
+        agreements = book.agreements.latest()
+        roots = {a.receivables for a in agreements}
+        prefixes = {a.recourse_receivables for a in agreements if a.recourse_receivables}
+        below = tuple(root + ":" for root in roots)
+        self.customers: dict[str, list[InvoiceState]] = {}
+        for account, states in factored.items():
+            parent = account.rsplit(":", 1)[0]
+            if parent in roots or parent in prefixes or not parent.startswith(below):
+                continue
+            # (Kin only where the invoices name the customer as the parent account does,
+            # `customer: "TQL"` over TQL's accounts by charge: an account's last part is
+            # its customer otherwise, and `...:Brokers:ACME` beside `...:Brokers:TQL` is
+            # another customer.)
+            customer = parent.rsplit(":", 1)[-1]
+            kin = [state for state in states if state.invoice.customer == customer]
+            if kin:
+                self.customers.setdefault(parent, []).extend(kin)
+        # By account: True if walked, False if not (every account of the walk is asked).
+        self.walked: dict[str, bool] = dict.fromkeys(self.states, True)
+        self.kin: dict[str, list[InvoiceState]] = {}
+
+    def classify(self, account: str) -> bool:
+        """Whether the walk follows an account not asked before: a customer's other
+        receivable (``kin``)."""
+        states = self.customers.get(account.rsplit(":", 1)[0]) if self.customers else None
+        if states is not None:
+            self.kin[account] = states
+        self.walked[account] = states is not None
+        return states is not None
+
+
 class _Walk:
     """The running balances of the factored receivable accounts, a day at a time."""
 
     def __init__(
         self,
-        factored: dict[str, list[InvoiceState]],
+        accounts: _Accounts,
         tolerance: Decimal,
         display: Callable[[str | None], str],
         pledges: _Pledges,
     ) -> None:
-        self.factored = factored
+        self.accounts = accounts
+        self.factored = accounts.states
         self.tolerance = tolerance
         self.display = display
         self.pledges = pledges
@@ -175,9 +237,13 @@ class _Walk:
 
     def add(self, entry: data.Transaction, credit: bool) -> None:
         # (units_of inline and the attributes read once: this runs for every invoice.)
-        factored, balances = self.factored, self.balances
+        accounts, balances = self.accounts, self.balances
+        walked = accounts.walked
         for posting in entry.postings:
-            if posting.account not in factored:
+            known = walked.get(posting.account)
+            if known is None:
+                known = accounts.classify(posting.account)
+            if not known:
                 continue
             units = posting.units
             if units is None or not isinstance(units.number, Decimal):
@@ -190,8 +256,11 @@ class _Walk:
                 self.last_credit[key] = entry
 
     def close_day(self, day: datetime.date) -> None:
+        kin = self.accounts.kin
         for key, entry in self.today.items():
             balance = self.balances[key]
+            if key[0] in kin and not any(_held_on(s, day) for s in kin[key[0]]):
+                continue  # (no invoice of the customer's with a factor that day)
             if balance < -self.tolerance:
                 if key not in self.below:
                     self.below.add(key)
@@ -221,7 +290,7 @@ class _Walk:
             pledged = sum(
                 (
                     state.unpaid
-                    for state in self.factored[account]
+                    for state in self.factored.get(account, ())
                     if _pledged(state) and state.currency == currency
                 ),
                 ZERO,
@@ -239,12 +308,10 @@ class _Walk:
         day: datetime.date | None,
     ) -> None:
         account, currency = key
-        held = [s for s in self.factored[account] if _held_on(s, day or entry.date)]
-        named = ", ".join(
-            f"{s.invoice.number} ({s.face:,.2f} {s.currency}, factor '{self.display(s.factor)}')"
-            for s in held[:NAMED]
-        )
-        more = f" and {len(held) - NAMED} more" if len(held) > NAMED else ""
+        day_of = day or entry.date
+        kin = self.accounts.kin.get(account)
+        states = self.factored[account] if kin is None else kin
+        held = [s for s in states if _held_on(s, day_of)]
         if day is not None and not floor:
             what = f"{account} goes below zero ({balance:,.2f} {currency}) on {day}"
         else:
@@ -253,7 +320,16 @@ class _Walk:
                 f"{account} holds {balance:,.2f} {currency}{when}, less than the "
                 f"{floor:,.2f} {currency} of invoices pledged to a factor and still open"
             )
-        if held:
+        if account in self.accounts.recourse and not held:
+            why = _recourse_why(states, day_of)
+        elif held:
+            named = ", ".join(
+                f"{s.invoice.number} ({s.face:,.2f} {s.currency}"
+                + (f" on {s.invoice.account}" if kin is not None else "")
+                + f", factor '{self.display(s.factor)}')"
+                for s in held[:NAMED]
+            )
+            more = f" and {len(held) - NAMED} more" if len(held) > NAMED else ""
             why = (
                 f"this payment credits the receivable of a customer whose invoices a factor "
                 f"holds ({named}{more}). A payment that reaches you for a factored invoice is "
@@ -261,7 +337,7 @@ class _Walk:
                 'factoring: "misdirected-payment"; if it pays an invoice you did not factor, '
                 "link that invoice" + _split_hint(entry)
             )
-        elif moved := _charged_back_elsewhere(self.factored[account], account, day or entry.date):
+        elif moved := _charged_back_elsewhere(states, account, day_of):
             why = (
                 f"the customer's invoices a factor charged back are on the recourse "
                 f"receivables ({moved}): a payment of one of them credits that account, "
@@ -287,6 +363,21 @@ def _split_hint(entry: data.Transaction) -> str:
         f". This line links {links}: if the check pays a factored invoice too, split it "
         "into a payment of what the invoices it links owe you and a bank line of the rest "
         'marked factoring: "misdirected-payment" linking the factored invoice'
+    )
+
+
+def _recourse_why(states: list[InvoiceState], day: datetime.date) -> str:
+    """Why a recourse receivables account below zero is wrong, and the fix."""
+    back = [s for s in states if s.charged_back_on is not None and s.charged_back_on <= day]
+    named = ", ".join(f"{s.invoice.number} ({s.face:,.2f} {s.currency})" for s in back[:NAMED])
+    more = f" and {len(back) - NAMED} more" if len(back) > NAMED else ""
+    return (
+        "this payment credits the recourse receivables more than the invoices a factor "
+        f"charged back to it owe ({named or 'none by then'}{more}). If the check pays an "
+        "invoice on the customer's own receivable too, split it: credit this account what "
+        'each charged-back invoice owes, naming it on the posting (invoice: "INV-1"), and '
+        "the customer's receivable the rest, linking the invoice it pays (a bank line of its "
+        'own marked factoring: "misdirected-payment" if a factor holds that one)'
     )
 
 
