@@ -14,6 +14,7 @@ receivable's balance can:
 from __future__ import annotations
 
 import textwrap
+from decimal import Decimal
 
 import pytest
 
@@ -529,3 +530,30 @@ def test_accounts_under_a_category_are_other_customers():
     entries, errors = load(SIBLINGS.replace('  customer: "TQL"\n', "") + paid)
     assert errors == []
     assert balance(entries, DETENTION) == -200
+
+
+@pytest.mark.parametrize(
+    ("account", "amount"),
+    [("Assets:Receivable:TQL:Unapplied", "500.00"), ("Assets:Receivable:TQL:Credits", "100.00")],
+)
+def test_a_credit_kept_on_another_receivable_of_the_customer_is_judged_with_what_it_owes(
+    account, amount
+):
+    # Summit holds INV-1001 (sold: 0.00 left on TQL:Linehaul); INV-1002 (500.00, ours) is
+    # on TQL:Detention. A check of 500.00 kept on TQL:Unapplied until it is applied, or a
+    # credit memo of 100.00 kept on TQL:Credits, takes that account below zero, but TQL
+    # owes 500.00 on Detention: 0.00 + 500.00 - 500.00 = 0.00 (or 400.00) over its
+    # accounts, as on one account, where it passes. It was FCT136; now no error.
+    credit = f"""
+2025-01-01 open {account}
+2025-04-10 * "TQL" "kept apart"
+  {account}  -{amount} USD
+  Assets:Bank:Checking
+"""
+    entries, errors = load(SIBLINGS + credit)
+    assert errors == []
+    assert balance(entries, account) == -Decimal(amount)
+    # 200.00 more than TQL owes over its accounts: 500.00 - 700.00 = -200.00, FCT136.
+    _, errors = load(SIBLINGS + credit.replace(f"-{amount}", "-700.00"))
+    assert codes(errors) == ["FCT136"]
+    assert f"{account} goes below zero (-700.00 USD) on 2025-04-10" in errors[0].message

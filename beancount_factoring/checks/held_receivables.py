@@ -161,9 +161,12 @@ class _Accounts:
     - the customer's other receivables (``kin``): the siblings of a factored invoice's
       account under the customer's own account (``Assets:Receivable:TQL:Detention``
       beside ``...:TQL:Linehaul``, the invoices saying ``customer: "TQL"``), judged
-      while a factor holds one of the customer's invoices. Not under a receivables root
-      or a recourse prefix itself, nor where the invoices name another customer: the
-      accounts there are other customers.
+      while a factor holds one of the customer's invoices, and with what the customer
+      owes on its other accounts there (``group``): a credit kept apart on
+      ``...:TQL:Unapplied`` passes while TQL owes as much on ``...:TQL:Detention``, as
+      it would on one account. Not under a receivables root or a recourse prefix
+      itself, nor where the invoices name another customer: the accounts there are
+      other customers.
     """
 
     def __init__(self, factored: dict[str, list[InvoiceState]], book: Book) -> None:
@@ -183,6 +186,8 @@ class _Accounts:
         prefixes = {a.recourse_receivables for a in agreements if a.recourse_receivables}
         below = tuple(root + ":" for root in roots)
         self.customers: dict[str, list[InvoiceState]] = {}
+        # By customer account: the receivables under it the walk follows.
+        self.group: dict[str, set[str]] = {}
         for account, states in factored.items():
             parent = account.rsplit(":", 1)[0]
             if parent in roots or parent in prefixes or not parent.startswith(below):
@@ -195,6 +200,7 @@ class _Accounts:
             kin = [state for state in states if state.invoice.customer == customer]
             if kin:
                 self.customers.setdefault(parent, []).extend(kin)
+                self.group.setdefault(parent, set()).add(account)
         # By account: True if walked, False if not (every account of the walk is asked).
         self.walked: dict[str, bool] = dict.fromkeys(self.states, True)
         self.kin: dict[str, list[InvoiceState]] = {}
@@ -202,9 +208,11 @@ class _Accounts:
     def classify(self, account: str) -> bool:
         """Whether the walk follows an account not asked before: a customer's other
         receivable (``kin``)."""
-        states = self.customers.get(account.rsplit(":", 1)[0]) if self.customers else None
+        parent = account.rsplit(":", 1)[0]
+        states = self.customers.get(parent) if self.customers else None
         if states is not None:
             self.kin[account] = states
+            self.group[parent].add(account)
         self.walked[account] = states is not None
         return states is not None
 
@@ -262,6 +270,8 @@ class _Walk:
             if key[0] in kin and not any(_held_on(s, day) for s in kin[key[0]]):
                 continue  # (no invoice of the customer's with a factor that day)
             if balance < -self.tolerance:
+                if key[0] in kin and self._owed_beside(key, day) >= -self.tolerance:
+                    continue  # (as much owed on the customer's other accounts)
                 if key not in self.below:
                     self.below.add(key)
                     self._report(key, entry, balance, ZERO, entry.date)
@@ -280,6 +290,17 @@ class _Walk:
             if self.balances[key] >= self.pledges.on(key, day) - self.tolerance:
                 self.short.discard(key)
         self.today.clear()
+
+    def _owed_beside(self, key: Key, day: datetime.date) -> Decimal:
+        """What the customer owes over its receivables beside ``key``'s (a customer's
+        other receivable), ``key``'s balance with it: less what the loan model's invoices
+        pledged there are worth, which is the factor's."""
+        account, currency = key
+        total = ZERO
+        for other in self.accounts.group[account.rsplit(":", 1)[0]]:
+            held = (other, currency)
+            total += self.balances.get(held, ZERO) - self.pledges.on(held, day)
+        return total
 
     def check_pledged(self) -> None:
         """At the end: the loan model's open invoices are still on the receivable."""
