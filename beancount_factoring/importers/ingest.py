@@ -146,6 +146,16 @@ def safe_files(sources: Sequence[str], log: Callable[..., Any]) -> tuple[list[st
     return files, refused
 
 
+def _written(output: Any) -> None:
+    """Open extract's `-o` file, if beangulp did not: it opens it only to write what it
+    extracted, so a run that extracted nothing (every file an error, or none claimed)
+    left the last run's entries there, booked again when appended to the ledger. Opened,
+    the file is emptied (after the ledger of `-e` was read, in case it is the same)."""
+    opener = getattr(output, "open", None)  # click's lazy file (stdout has none)
+    if callable(opener):
+        opener()
+
+
 def _safe_files(command: click.Command, explain: bool = False) -> click.Command:
     """A copy of a beangulp command that is given only the files `safe_files` keeps,
     and exits with status 1 when it refused one. With `explain`, it then says why each
@@ -161,10 +171,12 @@ def _safe_files(command: click.Command, explain: bool = False) -> click.Command:
         try:
             result = run(**{**kwargs, "src": tuple(files)})
         except SystemExit as stop:
+            _written(kwargs.get("output"))
             claimed_twice(importers, files, log)
             if explain:
                 not_claimed(importers, files, log)
             sys.exit(stop.code or (1 if refused else 0))
+        _written(kwargs.get("output"))
         if explain:
             not_claimed(importers, files, log)
         if refused:

@@ -50,3 +50,26 @@ def test_favas_copy_of_the_limit_is_raised_when_fava_is_loaded(
     allow_large_files()
     limit = fava_ingest._FILE_TOO_LARGE_THRESHOLD
     assert limit == sys.maxsize
+
+
+def test_an_extract_that_reads_nothing_leaves_no_old_output(tmp_path: Path) -> None:
+    # Last week's run wrote its 24 bank lines to new.beancount, which the user appended
+    # to the ledger. This week's only download is cut short: extract says so and exits 1.
+    # beangulp then never opened the output, so new.beancount still held last week's 24
+    # lines, and `cat new.beancount >> main.beancount` booked them a second time. The
+    # output is emptied now: appended, it adds nothing.
+    output = tmp_path / "new.beancount"
+    cli = ingest([us_checking()]).cli
+    first = CliRunner().invoke(cli, ["extract", "-o", str(output), str(DOC)])
+    assert first.exit_code == 0 and output.read_text().count("import-id") == 24
+    cut = tmp_path / "first_prairie_checking_2025-02-21.csv"
+    cut.write_text(DOC.read_text()[:200] + '"unclosed')
+    second = CliRunner().invoke(cli, ["extract", "-o", str(output), str(cut)])
+    assert second.exit_code == 1, second.output
+    assert "import-id" not in output.read_text()
+    # An empty folder, or one of files no importer claims: the same.
+    CliRunner().invoke(cli, ["extract", "-o", str(output), str(DOC)])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    third = CliRunner().invoke(cli, ["extract", "-o", str(output), str(empty)])
+    assert third.exit_code == 0 and "import-id" not in output.read_text()
