@@ -42,6 +42,15 @@ SUMMIT = """
         "Equity:Balances:Previous",
         "Equity:Earnings:Previous",
         "Equity:Previous-Years-Earnings",
+        "Equity:Retained",
+        "Equity:Retained-Income",
+        "Equity:Prior-Year-Earnings",
+        "Equity:Prior-Years-Earnings",
+        "Equity:Earnings:Prior",
+        "Equity:Initial-Balances",
+        "Equity:Initial-Balance",
+        "Equity:Balances:Initial",
+        "Equity:Prior-Balances",
     ],
 )
 def test_a_trial_balance_with_the_factors_reserve_is_no_deposit(equity):
@@ -204,6 +213,8 @@ def test_a_deposit_with_a_part_to_an_equity_account_named_carried_is_still_a_dep
         "Equity:Starting-Capital-Contributions",
         "Equity:Owner:Beginning-Draws",
         "Equity:Partners:Retained-Distributions",
+        "Equity:Owner:Prior-Draws",
+        "Equity:Initial-Capital-Contributions",
     ],
 )
 def test_a_deposit_with_a_part_to_an_equity_account_named_previous_is_still_a_deposit(equity):

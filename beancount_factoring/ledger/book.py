@@ -84,21 +84,25 @@ _POSTED_KEYS = ("due", "customer", "load")
 _LUMP_QUIET = SOURCE_KEYS | {"schedule", "import-id", "factor", "paid", "invoice"}
 _EVENT_KEY = frozenset(("factoring",))
 # An equity account of opening balances is named for them: "Opening" (``Equity:Opening``,
-# ``Equity:Opening-Balances``), a balance "Beginning", "Starting" or "Previous"
-# (``Equity:Beginning-Balances``, ``Equity:Balances:Previous``), or earnings "Retained"
-# or "Previous" (``Equity:Retained-Earnings``, ``Equity:Earnings:Previous``). Those words
-# alone are none: ``Equity:Owner:Previous-Draws`` or ``Equity:Starting-Capital`` may
-# take a part of a factor's deposit.
+# ``Equity:Opening-Balances``), a balance "Beginning", "Starting", "Previous", "Prior" or
+# "Initial" (``Equity:Beginning-Balances``, ``Equity:Balances:Previous``,
+# ``Equity:Initial-Balance``), earnings "Retained", "Previous", "Prior" or "Initial"
+# (``Equity:Retained-Earnings``, ``Equity:Earnings:Previous``,
+# ``Equity:Prior-Years-Earnings``), ``Retained-Income``, or "Retained" as a whole part of
+# the name (``Equity:Retained``). Those words alone are none: ``Equity:Owner:Previous-Draws``,
+# ``Equity:Owner:Prior-Draws``, ``Equity:Starting-Capital`` or
+# ``Equity:Partners:Retained-Distributions`` may take a part of a factor's deposit.
 # (And the year-end close that mirrors them: ``Equity:Closing-Balances``, a balance
 # ``Carried-Forward`` or ``Brought-Forward``, moves the balance sheet out on the last day.
 # "Carried" or "brought" alone is no close: ``Equity:Partners:Carried-Interest`` or
 # ``Equity:Owner:Capital-Brought-In`` may take a part of a factor's deposit.)
 _OPENING_WORDS = re.compile(
     r"(?i)opening|closing"
-    r"|(?:beginning|starting|previous)[-_: ]?(?:years?[-_: ]?)?balances?"
-    r"|balances?[-_: ]?(?:beginning|starting|previous)"
-    r"|(?:retained|previous)[-_: ]?(?:years?[-_: ]?)?(?:earnings|profits?)"
-    r"|(?:earnings|profits?)[-_: ]?(?:retained|previous)"
+    r"|(?:beginning|starting|previous|prior|initial)[-_: ]?(?:years?[-_: ]?)?balances?"
+    r"|balances?[-_: ]?(?:beginning|starting|previous|prior|initial)"
+    r"|(?:retained|previous|prior|initial)[-_: ]?(?:years?[-_: ]?)?(?:earnings|profits?)"
+    r"|(?:earnings|profits?)[-_: ]?(?:retained|previous|prior|initial)"
+    r"|retained[-_: ]?income|:retained(?::|$)"
     r"|(?:carried|brought)[-_ ]?(?:forward|down|over)"
 )
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
