@@ -298,6 +298,9 @@ class Book:
     # USD}``): noted as each invoice is read, so that the settlement looks for the cost
     # (``handlers/schedule.py``) in these few alone, not in every invoice's postings.
     costed: set[str] = field(default_factory=set)
+    # The invoice numbers by their case-folded, stripped form, made when a payment's
+    # posting names no invoice (``_near_number``): ``inv-1001`` most likely means INV-1001.
+    folded: dict[str, list[str]] | None = None
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -1223,6 +1226,8 @@ def _named_postings(
                 book.errors.append(make_error("FCT134", message, entry.meta, entry, line))
         invoice = book.invoices.get(number) if isinstance(number, str) else None
         if invoice is None or not accounts.is_receivable(posting.account):
+            if invoice is None and type(number) is str and accounts.is_receivable(posting.account):
+                _near_number(book, entry, posting, number)
             continue  # (a discount or a fee noted with its invoice pays nothing of it)
         units = units_of(posting)
         if units is None or not units[0]:
@@ -1244,6 +1249,31 @@ def _named_postings(
         )
         book.errors.append(make_error("FCT134", message, entry.meta, entry))
     return named
+
+
+def _near_number(book: Book, entry: data.Transaction, posting: data.Posting, number: str) -> None:
+    """FCT134 on a payment's receivable posting whose ``invoice:`` names an invoice of
+    the ledger in another case or with spaces around it (``"inv-1001"``, ``" INV-1001"``
+    for INV-1001): numbers are compared exactly, so it paid no invoice in silence. Said,
+    not guessed: it pays none until written as the invoice is. A name near no invoice
+    (an old invoice an opening balance lists) is left alone, as is one the payment
+    links too (the link pays it)."""
+    if book.folded is None:
+        book.folded = {}
+        for known in book.invoices:
+            book.folded.setdefault(known.strip().casefold(), []).append(known)
+    near = book.folded.get(number.strip().casefold())
+    if not near or not entry.links.isdisjoint(near):
+        return  # (linked too, ^INV-1001: the link pays it)
+    meant = " or ".join(f'invoice: "{known}"' for known in near)
+    message = (
+        f'This posting\'s invoice: "{number}" names no invoice: invoice numbers are '
+        f"compared exactly, case and spaces and all, and the ledger has invoice "
+        f"{' and '.join(near)}. Write {meant}, as the invoice writes it; until then the "
+        "posting pays no invoice"
+    )
+    line = (posting.meta or {}).get("lineno")
+    book.errors.append(make_error("FCT134", message, entry.meta, entry, line))
 
 
 def _share_payment(
@@ -1345,12 +1375,7 @@ def _read_invoice(
     number = meta["invoice"]
     # (Quoted text, the usual number, is tested first: this runs for every invoice.)
     if type(number) is not str:
-        if isinstance(number, Decimal):
-            written = book.typed.typed(meta, "invoice")
-            if written != str(number):  # (plain digits typed so lose nothing: its name)
-                unquoted = unquoted_problem(number, typed=written)
-                book.errors.append(make_error("FCT134", unquoted, meta, entry))
-        number = str(number) if isinstance(number, (str, Decimal)) else ""
+        number = _number_of(book, entry, number)
     legs: list[tuple[str, Amount]] = []
     posted: list[dict[str, Any]] = []
     other_number: str | None = None
@@ -1393,7 +1418,10 @@ def _read_invoice(
             total = sum((cast(Decimal, units.number) for _, units in legs), ZERO)
     account, units = legs[0]
     meta = _with_posted(book, number, entry, posted) if posted else meta
-    customer = meta.get("customer") or _customer_of(account)
+    customer = meta.get("customer")
+    if type(customer) is not str or not customer:
+        # (Absent or "": the account's name; of another type, FCT134: TRUE is no name.)
+        customer = _customer(book, number, entry, customer, account)
     due = meta.get("due")
     if due is not None and not isinstance(due, datetime.date):
         # The invoice is booked (its events apply) with no due date, after the error: a
@@ -1406,7 +1434,7 @@ def _read_invoice(
     load = str(load) if isinstance(load, (str, Decimal)) else None
     # (tuple.__new__, as for the face: the named tuple's own __new__ is Python code.)
     book.invoices[number] = tuple.__new__(
-        Invoice, (number, index, entry, face, account, str(customer), due, load)
+        Invoice, (number, index, entry, face, account, customer, due, load)
     )
     if costed:
         book.costed.add(number)
@@ -1417,6 +1445,39 @@ def _read_invoice(
             book.shared_loads.setdefault(key, [first]).append(number)
     if posted or not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
+
+
+def _number_of(book: Book, entry: data.Transaction, number: object) -> str:
+    """An invoice's ``invoice:`` that is not text: a number (FCT134 when it lost what
+    was typed, its leading zeros or a separator), else no number ("")."""
+    if isinstance(number, Decimal):
+        meta = entry.meta
+        written = book.typed.typed(meta, "invoice")
+        if written != str(number):  # (plain digits typed so lose nothing: its name)
+            unquoted = unquoted_problem(number, typed=written)
+            book.errors.append(make_error("FCT134", unquoted, meta, entry))
+        return str(number)
+    return ""
+
+
+def _customer(
+    book: Book, number: str, entry: data.Transaction, value: object, account: str
+) -> str:
+    """An invoice's customer when its ``customer:`` is no name: absent or empty, its
+    receivable account's name; not text (TRUE, a date, a number, an amount), which would
+    name a customer "True" or "10.00 USD" in the reports (and FALSE none), FCT134, and
+    the invoice is booked with its account's name meanwhile."""
+    customer = _customer_of(account)
+    if value is None or isinstance(value, str):  # ("" too: Amount == "" would raise)
+        return customer
+    example = customer if isinstance(value, bool) else str(value)
+    message = (
+        f"Invoice {number}'s customer: {as_written(value)} is not text: write the "
+        f'customer\'s name in quotes (customer: "{example}"). The invoice is booked '
+        f"meanwhile, its customer {customer}, its receivable account's name"
+    )
+    book.errors.append(make_error("FCT134", message, entry.meta, entry))
+    return customer
 
 
 def _with_posted(
