@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "FCT160": "an invoice is past its recourse days, neither collected nor charged back",
     "FCT161": "a collected invoice's reserve has not come back within release-days",
     "FCT162": "a schedule is not funded while the factor's later cash is in the books",
+    "FCT163": "a fuel advance is neither recouped nor repaid within fuel-advance-days",
     "FCT170": "the factor's own figures for an invoice differ from the agreement",
     "FCT180": "a fuel advance differs from the agreement",
     "FCT190": "a fee charged apart from any invoice differs from the agreement",

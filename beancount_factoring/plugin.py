@@ -38,6 +38,7 @@ from beancount_factoring.checks.accounts import (
 )
 from beancount_factoring.checks.advances_entries import check_advances_entries
 from beancount_factoring.checks.fuel_entries import check_fuel_entries
+from beancount_factoring.checks.fuel_overdue import check_fuel_overdue
 from beancount_factoring.checks.hand_entries import check_carried_twice, check_hand_entries
 from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.kept_reserve import check_accrual_entries
@@ -211,14 +212,23 @@ def _run(
     errors.extend(check_markup(entries))
     if entries:
         as_of = config.as_of or max(entry.date for entry in entries[-100:])
-        errors.extend(check_clocks(settlement, book, as_of))
-        errors.extend(check_unfunded_schedules(settlement, book, as_of))
-        errors.extend(check_hand_entries(entries, book, settlement.differences, as_of))
+        errors.extend(_clocks(entries, book, settlement, as_of))
         if config.accrue:
             errors.extend(check_accrual_entries(entries, new_entries, book, settlement))
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors
+
+
+def _clocks(
+    entries: list[data.Directive], book: Book, settlement: Settlement, as_of: datetime.date
+) -> list[FactoringError]:
+    """The checks of how much time has passed, judged on ``as_of`` (docs/ledger.md 10)."""
+    errors = check_clocks(settlement, book, as_of)
+    errors.extend(check_unfunded_schedules(settlement, book, as_of))
+    errors.extend(check_fuel_overdue(settlement, book, as_of))
+    errors.extend(check_hand_entries(entries, book, settlement.differences, as_of))
+    return errors
 
 
 def _read(entries: list[data.Directive], roots: Roots) -> tuple[list[data.Directive], Book]:

@@ -397,6 +397,15 @@ CASES: dict[str, Run] = {
   Assets:Factoring:Summit:Clearing
 """,
     ),
+    "FCT163": ledger(
+        """
+2025-03-01 * "SUMMIT FUNDING" "Fuel advance load 1"
+  factoring: "fuel-advance"
+  load: "L-1"
+  Assets:Bank:Checking          300.00 USD
+""",
+        config="{'as-of': '2025-06-10'}",
+    ),
     "FCT170": ledger(
         INVOICE,
         SCHEDULE

@@ -717,3 +717,57 @@ def test_fct133__a_fuel_advance_on_a_load_another_factor_has_scheduled():
     assert balance(entries, FUEL) == 0
     assert balance(entries, CLEARING) == D("-780.00")
     assert balance(entries, SUMMIT_CLEARING) == 0
+
+
+def test_fct133__another_factor_schedules_an_invoice_whose_load_carries_a_fuel_advance():
+    # RTS advanced 800.00 on TQL-88412 (INV-1001's load); then Summit scheduled INV-1001
+    # and funded it with 2,000.00 x 90% - 3% - 800.00 = 940.00: Summit's funding
+    # "recouped" RTS's advance into RTS's fuel-advances account, with no word. Refused
+    # now, on the schedule: the invoice is RTS's to buy until its advance is repaid.
+    schedule = """
+2025-03-04 * "SUMMIT FUNDING" "Schedule 7" ^INV-1001
+  factoring: "schedule"
+  schedule: "7"
+"""
+    deposit = """
+2025-03-05 * "SUMMIT FUNDING" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                   940.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    text = RTS + SUMMIT + ENTRY_8 + schedule
+    entries, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT133"]
+    assert errors[0].source["lineno"] == (RTS + SUMMIT + ENTRY_8).count("\n") + 3
+    message = errors[0].message
+    assert "fuel advance of 'RTS Financial' (800.00 USD open)" in message
+    assert "not 'Summit''s" in message or "not to 'Summit'" in message
+    assert "repayment" in message
+    # Nothing moved: INV-1001 is still on its receivable, RTS's advance still owed.
+    assert balance(entries, SUMMIT_CLEARING) == 0
+    assert balance(entries, FUEL) == D("-800.00")
+    entries, errors = load(text + deposit, opens=False)
+    assert codes(errors) == ["FCT133", "FCT133"]
+    assert "fuel advance of 'RTS Financial'" in errors[1].message
+    assert balance(entries, FUEL) == D("-800.00")
+
+
+def test_another_factor_may_schedule_an_invoice_once_its_fuel_advance_is_repaid():
+    repaid = """
+2025-03-02 * "RTS FINANCIAL" "Fuel advance repaid"
+  factoring: "fuel-advance"
+  load: "TQL-88412"
+  Assets:Bank:Checking                  -800.00 USD
+"""
+    schedule = """
+2025-03-04 * "SUMMIT FUNDING" "Schedule 7" ^INV-1001
+  factoring: "schedule"
+  schedule: "7"
+
+2025-03-05 * "SUMMIT FUNDING" "Purchase INV-1001" ^INV-1001
+  Assets:Bank:Checking                  1740.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    entries, errors = load(RTS + SUMMIT + ENTRY_8 + repaid + schedule, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == 0
+    assert balance(entries, SUMMIT_CLEARING) == 0

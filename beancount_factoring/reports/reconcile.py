@@ -30,6 +30,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from beancount_factoring.checks.fuel_overdue import fuel_deadline
 from beancount_factoring.checks.unfunded import FundingEvidence, awaits_funding
 from beancount_factoring.errors import error_code
 from beancount_factoring.reports.facts import LUMP_KINDS, Facts, Snap, source_of
@@ -56,7 +57,7 @@ from beancount_factoring.terms import postings as P
 
 ZERO = Decimal(0)
 # Judged by the report on its own date, as open items.
-CLOCK_CODES = ("FCT103", "FCT104", "FCT160", "FCT161", "FCT162")
+CLOCK_CODES = ("FCT103", "FCT104", "FCT160", "FCT161", "FCT162", "FCT163")
 Key = tuple[str, str]
 # The open item each part an invoice owes the factor is listed as (others: fee to net).
 OWED_KINDS = {
@@ -176,9 +177,10 @@ def _items_of_invoice(
     if snap.fuel and not snap.funded_on:
         # On the fuel-advances account; the funding of the invoice deducts it. Once the
         # invoice is on a schedule, that schedule's cash nets it (counted there alone).
-        since = next((s.date for s in facts.history(number, as_of) if s.fuel), snap.date)
+        since = snap.fuel_since or snap.date
         cash = ZERO if snap.scheduled_on else -snap.fuel
-        found.append(item(ITEM_FUEL, since, ZERO, cash))
+        late = fuel_deadline(facts.book, key_, since, currency)
+        found.append(item(ITEM_FUEL, since, ZERO, cash, late[0] if late else None))
     terms = snap.agreement
     if terms is None or snap.funded_on is None:
         return found
@@ -283,6 +285,7 @@ def _owed_items(
             left = advance.open_on(as_of)
             if advance.date > as_of or left <= 0:
                 continue
+            late = fuel_deadline(facts.book, key_, advance.date, advance.currency)
             items.setdefault((key_, advance.currency), []).append(
                 _item(
                     ITEM_FUEL,
@@ -294,7 +297,7 @@ def _owed_items(
                     as_of,
                     ZERO,
                     -left,
-                    None,
+                    late[0] if late else None,
                     source_of(advance.entry.meta),
                 )
             )

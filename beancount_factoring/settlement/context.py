@@ -80,6 +80,9 @@ class Settler:
         # invoice), by ``load_key``, in the order a fuel advance that names the load goes
         # to them: built at the first such advance (handlers/fuel.py).
         self.shared_loads: dict[str, list[str]] | None = None
+        # The keys of the invoices' loads of letters then digits, by their number alone
+        # (``loads.load_number``): built at the first advance whose load no invoice has.
+        self.load_numbers: dict[str, list[str]] | None = None
         # The invoices held at a cost whose sale was refused (FCT134, once, on their line).
         self.reported_at_cost: set[str] = set()
         # How each payment of several invoices was shared, by its invoices and amount:

@@ -75,6 +75,8 @@ class Snap:
     owed: tuple[tuple[str, Decimal], ...]
     lost_on: datetime.date | None = None
     fuel: Decimal = ZERO
+    # The day of the oldest fuel advance on it still open (InvoiceState.fuel_since).
+    fuel_since: datetime.date | None = None
     # What the customer paid us for the factor's invoice, and when (misdirected.py).
     received: Decimal = ZERO
     received_on: datetime.date | None = None

@@ -96,9 +96,12 @@ class InvoiceState:
     factor_split: P.Purchase | None = None
     planned: P.Purchase | None = None
     direct_paid: Decimal = ZERO
-    # A fuel advance on the invoice's load, recouped from its funding.
+    # A fuel advance on the invoice's load, recouped from its funding: what is open of
+    # them all, and each (oldest first, with what was repaid of it apart from the
+    # funding), for the day the oldest still open is late (checks/fuel_overdue.py).
     fuel: Decimal = ZERO
     fuel_account: str = ""
+    fuel_advances: list[FuelAdvance] | None = None
     # The day the factor wrote it off (a non-recourse credit loss), and the factor
     # that sold it on in a buyout.
     lost_on: datetime.date | None = None
@@ -153,6 +156,18 @@ class InvoiceState:
         if self.planned is None:
             self.planned = P.purchase_split(self.agreement or agreement, self.face, self.currency)
         return self.planned
+
+    @property
+    def fuel_since(self) -> datetime.date | None:
+        """The day of the oldest fuel advance on the invoice still open; None if none."""
+        oldest = self.oldest_fuel()
+        return oldest.date if oldest is not None else None
+
+    def oldest_fuel(self) -> FuelAdvance | None:
+        """The oldest fuel advance on the invoice still (partly) open, not yet recouped."""
+        if not self.fuel or self.fuel_advances is None:
+            return None
+        return next((a for a in self.fuel_advances if a.amount > a.repaid), None)
 
     @property
     def closed_on(self) -> datetime.date | None:

@@ -65,6 +65,9 @@ DIRECTIVE = "factoring-agreement"
 OFFER_DIRECTIVE = "factoring-offer"
 # Days a deposit may wait on the clearing account for the items it pays for.
 DEFAULT_GRACE_DAYS = 5
+# Days a fuel advance may wait to be recouped under a non-recourse agreement that does
+# not say (``Agreement.fuel_days``).
+NON_RECOURSE_FUEL_DAYS = 90
 # How many texts' payee matches ``Agreements.factor_of_payee`` keeps.
 PAYEES_KEPT = 4096
 
@@ -134,6 +137,7 @@ KEYS = (
     "fuel-advance-rate",
     "fuel-advance-fee",
     "fuel-advances",
+    "fuel-advance-days",
     "short-pay-from",
     "credit-losses",
     "reserve-on-loss",
@@ -216,6 +220,8 @@ class Agreement:
     fuel_advance_rate: Decimal | None = None
     fuel_advance_fee: FeeRule | None = None
     fuel_advances: str = ""
+    # The days a fuel advance may wait for the funding that recoups it (None: not given).
+    fuel_advance_days: int | None = None
     short_pay_from: str = "reserve"
     credit_losses: str = ""
     reserve_on_loss: str = "forfeited"
@@ -231,6 +237,22 @@ class Agreement:
     vat_account: str | None = None
     # Where an overpayment waits as a debt to the customer: <prefix>:<customer leaf>.
     customer_credits: str = ""
+
+    def fuel_days(self) -> tuple[int, str] | None:
+        """The days a fuel advance may wait to be recouped, and the words that say where
+        they come from; None when there is no limit (``fuel-advance-days: 0``).
+
+        Without ``fuel-advance-days``, ``recourse-days``: the longest the factor waits
+        for an invoice's money before it sells it back, so it does not wait longer
+        for an advance on a load. A non-recourse agreement (``recourse-days: 0``) still
+        lends the advance: 90 days, the usual recourse period (research/domain.md).
+        """
+        if self.fuel_advance_days is not None:
+            days = self.fuel_advance_days
+            return (days, f"fuel-advance-days: {days}") if days else None
+        if self.recourse_days:
+            return self.recourse_days, f"recourse-days: {self.recourse_days}"
+        return NON_RECOURSE_FUEL_DAYS, f"{NON_RECOURSE_FUEL_DAYS} days: recourse-days is 0"
 
     def vat_rate(self, part: str, rail: str = "ach") -> Decimal:
         """The VAT rate on a fee posted with factoring-part ``part`` (0 when none).
@@ -908,6 +930,7 @@ def _other_charges(reader: _Reader) -> dict[str, Any]:
         "monthly_minimum_fee": reader.money("monthly-minimum-fee"),
         "fuel_advance_rate": reader.rate("fuel-advance-rate"),
         "fuel_advance_fee": reader.charge("fuel-advance-fee"),
+        "fuel_advance_days": reader.days("fuel-advance-days"),
         "buyout_fee": reader.charge("buyout-fee"),
         "short_pay_from": reader.choice("short-pay-from", "reserve"),
         "reserve_on_loss": reader.choice("reserve-on-loss", "forfeited"),

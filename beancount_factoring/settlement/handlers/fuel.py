@@ -40,7 +40,7 @@ from beancount.core.amount import Amount
 from beancount.core.data import Posting, Transaction
 
 from beancount_factoring.ledger.book import Event, split_by_plugin, units_of
-from beancount_factoring.ledger.loads import load_key
+from beancount_factoring.ledger.loads import load_key, load_number, same_load
 from beancount_factoring.settlement.context import SELLING, Settler
 from beancount_factoring.settlement.handlers.cents import cash_fraction
 from beancount_factoring.settlement.owed import FuelAdvance
@@ -94,11 +94,14 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
         return
     load = meta.get("load")
     load = str(load).strip() if isinstance(load, (str, Decimal)) else None
-    key = load_key(load)
+    key, forms = load_key(load), list[str]()
+    if not event.invoices:
+        key, forms = _matched_load(settler, key)
     number = event.invoices[0] if event.invoices else _load_invoice(settler, key)
     state = settler.states.get(number) if number else None
     refusal = (
         _refusal(event, agreement, received, load, state, stated)
+        or _ambiguous(settler, load, forms)
         or _conflict(settler, event, load, state)
         or _other_factor(settler, event, load, state)
     )
@@ -178,6 +181,52 @@ def _load_invoice(settler: Settler, key: str | None) -> str | None:
     unfunded = [n for n in numbers if states[n].funded_on is None]
     # (All funded: the first is refused, FCT133, as the load's only invoice would be.)
     return next((n for n in unfunded if states[n].fuel), unfunded[0] if unfunded else numbers[0])
+
+
+def _matched_load(settler: Settler, key: str | None) -> tuple[str | None, list[str]]:
+    """The key of the invoices' load an advance's load is, and the keys it may be when it
+    may be more than one (else none).
+
+    A load no invoice has as written may be written in another form: its number alone
+    (``4471``) for an invoice's ``L-4471``, or ``L-4471`` for an invoice's ``4471``. It is
+    that load when nothing else could be: of ``L-4471`` and ``TQL-4471``, ``4471`` may be
+    either; and ``4471`` beside ``TQL-4471`` may be that load written alone, so not
+    surely ``L-4471``. A load of another prefix is never the same load.
+    """
+    loads = settler.book.loads
+    if key is None or key in loads:
+        return key, []
+    numbers = settler.load_numbers
+    if numbers is None:
+        numbers = settler.load_numbers = {}
+        for known in loads:
+            number = load_number(known)
+            if number is not None:
+                numbers.setdefault(number, []).append(known)
+    if key.isdigit():
+        forms = numbers.get(key, [])
+    else:
+        number = load_number(key)
+        forms = [number, *numbers.get(number, ())] if number in loads else []
+    if len(forms) == 1:
+        return forms[0], []
+    return key, forms
+
+
+def _ambiguous(settler: Settler, load: str | None, forms: list[str]) -> tuple[str, str] | None:
+    """An advance whose load may be more than one of the invoices' loads, as (code,
+    message): which invoice's funding recoups it cannot be told."""
+    if not forms:
+        return None
+    book = settler.book
+    shown = [(book.invoices[book.loads[key]].load or key, book.loads[key]) for key in forms]
+    listed = " or ".join(f"{written} (invoice {number})" for written, number in shown)
+    return (
+        "FCT134",
+        f'This fuel advance names load: "{load}", which may be load {listed}: the plugin '
+        f'cannot tell which. Write the load as its invoice does (load: "{shown[0][0]}"), or '
+        f"link the invoice whose funding recoups it (^{shown[0][1]})",
+    )
 
 
 def _shared_loads(settler: Settler) -> dict[str, list[str]]:
@@ -307,7 +356,8 @@ def _conflict(
     key = load_key(load)
     number = state.invoice.number
     own = state.invoice.load
-    if own is not None and load_key(own) == key:
+    own_key = load_key(own)
+    if own_key is not None and own_key == key:
         # The invoice's own load (a load on several invoices: the one it recoups from).
         return None
     other = settler.book.loads.get(key or "")
@@ -317,6 +367,9 @@ def _conflict(
             f'This fuel advance links invoice {number}, but its load: "{load}" is invoice '
             f"{other}'s: link the invoice whose funding recoups it, or correct the load",
         )
+    if same_load(own_key, key):
+        # Its number alone (or its load's, of the number alone): the link says which.
+        return None
     if other is None and own is not None:
         return (
             "FCT134",
@@ -487,17 +540,19 @@ def _note_advance(
     state: InvoiceState | None,
 ) -> None:
     """Note the advance on its invoice, or as waiting for the load's invoice, for the recoup."""
+    advance = FuelAdvance(load or "", event.date, figures.advance, figures.currency, event.entry)
     if state is not None:
         # The load is the factor's to recoup from: its funding must be this factor's.
         state.factor = state.factor or event.factor
         state.fuel += figures.advance
         state.fuel_account = agreement.fuel_advances
+        if state.fuel_advances is None:
+            state.fuel_advances = []
+        state.fuel_advances.append(advance)
         _forget_schedule_cash(settler, state)
     else:
         waiting = settler.result.fuel_open.setdefault(event.factor or "", {})
-        waiting[f"{load}@{event.index}"] = FuelAdvance(
-            load or "", event.date, figures.advance, figures.currency, event.entry
-        )
+        waiting[f"{load}@{event.index}"] = advance
 
 
 def _repay(
@@ -517,8 +572,7 @@ def _repay(
     if state is not None:
         open_ = ZERO if state.funded_on is not None else state.fuel
     else:
-        advances = settler.result.fuel_open.get(event.factor or "", {}).values()
-        waiting = [a for a in advances if a.currency == currency and load_key(a.load) == key]
+        waiting = _waiting(settler, event, currency, key)
         open_ = sum((a.amount - a.repaid for a in waiting), ZERO)
     paid = min(repaid, max(open_, ZERO))
     if repaid - paid > settler.tolerance:
@@ -547,6 +601,19 @@ def _repay(
     _note_repaid(settler, event, paid, state, waiting)
 
 
+def _waiting(settler: Settler, event: Event, currency: str, key: str | None) -> list[FuelAdvance]:
+    """The factor's advances on a load no invoice has, in the currency, that a repayment
+    naming ``key`` repays: those of the load as written; else, when the advances are on
+    one load of another form (``L-4471`` for ``4471``), that load's."""
+    advances = settler.result.fuel_open.get(event.factor or "", {}).values()
+    mine = [a for a in advances if a.currency == currency]
+    exact = [a for a in mine if load_key(a.load) == key]
+    if exact:
+        return exact
+    other = [a for a in mine if same_load(load_key(a.load), key)]
+    return other if len({load_key(a.load) for a in other}) == 1 else []
+
+
 def _note_repaid(
     settler: Settler,
     event: Event,
@@ -558,16 +625,22 @@ def _note_repaid(
     if state is not None:
         if state.funded_on is None:
             state.fuel -= min(paid, state.fuel)
+            _take_off(state.fuel_advances or [], event.date, paid)
             _forget_schedule_cash(settler, state)
             if not state.fuel and state.scheduled_on is None and not state.owed:
                 # Only its fuel advance made the invoice this factor's: paid back, it is
                 # free to be sold to another.
                 state.factor = None
         return
-    for advance in waiting:
+    _take_off(waiting, event.date, paid)
+
+
+def _take_off(advances: list[FuelAdvance], date: datetime.date, paid: Decimal) -> None:
+    """Note a repayment on the advances it repays, the oldest first."""
+    for advance in advances:
         part = min(paid, advance.amount - advance.repaid)
         if part > 0:
-            advance.repayments.append((event.date, part))
+            advance.repayments.append((date, part))
             paid -= part
 
 

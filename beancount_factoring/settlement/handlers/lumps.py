@@ -53,6 +53,7 @@ from beancount_factoring.settlement.handlers.schedule import (
     at_cost,
     bought_again_hint,
     not_in_cents,
+    others_fuel,
     paid_in_part,
 )
 from beancount_factoring.settlement.owed import Charge, ScheduleOwed
@@ -668,7 +669,7 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
             state.factor, state.agreement = factor, terms
             state.funded_on, state.funded_by = date, entry
             state.purchase, state.held = detail, detail.reserve
-            state.fuel = ZERO
+            state.fuel, state.fuel_advances = ZERO, None
             funded[currency] = funded.get(currency, ZERO) + state.face
             fees[currency] = fees.get(currency, ZERO) + detail.discount_fee
         elif action is NET:
@@ -793,6 +794,10 @@ def _commits_for(
     found: list[Commit] = []
     if state.factor is not None and state.factor != event.factor:
         names = settler.book.agreements
+        held = others_fuel(settler, state, event)
+        if held is not None:
+            settler.error("FCT133", held, event)
+            return None
         settler.error(
             "FCT133",
             f"Invoice {number} belongs to factor '{names.display(state.factor)}', "

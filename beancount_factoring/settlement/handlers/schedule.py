@@ -43,6 +43,7 @@ def settle_schedule(settler: Settler, event: Event) -> None:
             or state.funded_on
             or state.collected_on
             or state.direct_paid
+            or state.factor not in (None, event.factor)
             or state.currency in NOT_CENTS
             or (state.invoice.number in costed and held_at_cost(state.invoice) is not None)
         ):
@@ -302,6 +303,10 @@ def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool
             event,
         )
         return False
+    held = others_fuel(settler, state, event)
+    if held is not None:
+        settler.error("FCT133", held, event)
+        return False
     if state.collected_on or state.direct_paid >= state.face - settler.tolerance:
         settler.error(
             "FCT131",
@@ -311,6 +316,28 @@ def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool
         )
         return False
     return not paid_in_part(settler, event, state, "sold")
+
+
+def others_fuel(settler: Settler, state: InvoiceState, event: Event) -> str | None:
+    """Why a factor may not buy an invoice that carries another factor's fuel advance (the
+    message of an FCT133), or None if it does not: that factor recoups the advance from
+    the invoice's funding, so the invoice is its to buy until the advance is repaid (its
+    funding would recoup the advance into the other factor's account)."""
+    if not state.fuel or state.factor in (None, event.factor) or state.scheduled_on:
+        # (Scheduled by its factor, or funded: the invoice is that factor's anyway.)
+        return None
+    names = settler.book.agreements
+    owner, buyer = names.display(state.factor), names.display(event.factor or "")
+    load = f" (load {state.invoice.load})" if state.invoice.load else ""
+    what = "schedule" if event.kind == "schedule" else "deposit"
+    return (
+        f"Invoice {state.invoice.number}{load} carries a fuel advance of '{owner}' "
+        f"({state.fuel:,.2f} {state.currency} open), which '{owner}' recoups from the "
+        f"invoice's funding: the invoice is '{owner}''s to buy, not to '{buyer}' who sent "
+        f"this {what}. If '{buyer}' bought it, book the advance's repayment to '{owner}' "
+        f"on or before this {what} (a fuel-advance event of '{owner}' naming the load, its "
+        "bank posting alone, negative); if the advance is another load's, correct its load:"
+    )
 
 
 def bought_again_hint(settler: Settler, state: InvoiceState) -> str:
