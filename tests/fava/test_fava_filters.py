@@ -303,3 +303,35 @@ def test_the_data_endpoint_is_the_same_under_any_interval(client: FlaskClient) -
         for interval in ("week", "year"):
             asked = f"/{EXAMPLE_SLUG}/extension/{page}/data?interval={interval}"
             assert client.get(asked).json == plain, (page, interval)
+
+
+OTHER_FACTOR = "The account filter (Assets:Factoring:Pinecrest) keeps none of Lakeshore&#39;s rows"
+
+
+@pytest.mark.parametrize(
+    "page", ["FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation"]
+)
+def test_a_factor_and_an_account_filter_of_another_factor_say_they_keep_nothing_together(
+    client: FlaskClient, page: str
+) -> None:
+    # Lakeshore's page (factor=Lakeshore) under Pinecrest's account, as the factor links
+    # keep Fava's filter: the pages showed nothing and said "No fee in this period.",
+    # "No reserve is held.", "Nothing is open, and nothing disagrees", where Lakeshore
+    # and Pinecrest both charged fees and hold reserves.
+    html = client.get(
+        url(page, query="factor=Lakeshore&account=Assets:Factoring:Pinecrest")
+    ).get_data(as_text=True)
+    assert OTHER_FACTOR in html
+    # Prairie's invoices were Pinecrest's alone: the same under Prairie's account.
+    prairie = client.get(url(page, query="factor=Lakeshore&account=Assets:Receivable:Prairie"))
+    assert "keeps none of Lakeshore&#39;s rows" in prairie.get_data(as_text=True)
+    # The factor's own accounts, a customer it bought from, the factor alone, the filter
+    # alone: rows to show, nothing said.
+    for query in (
+        "factor=Lakeshore&account=Assets:Factoring:Lakeshore",
+        "factor=Lakeshore&account=Assets:Receivable:Bayline",
+        "factor=Lakeshore",
+        "account=Assets:Factoring:Pinecrest",
+    ):
+        html = client.get(url(page, query=query)).get_data(as_text=True)
+        assert "keeps none of" not in html, query
