@@ -387,22 +387,44 @@ def _fee_charts(
         stack[line.factor] = stack.get(line.factor, Decimal(0)) + line.fees.total
     chart_list = []
     for currency in sorted(months):
-        # Fava's legend names the keys of "balance": the factors here, each its own
-        # bar (the chart's label says the currency).
-        bars = [
-            {
-                "date": month,
-                "balance": {factor: money(amount) for factor, amount in sorted(stack.items())},
-                "budgets": {},
-                "account_balances": {
-                    factor: {factor: money(amount)} for factor, amount in sorted(stack.items())
-                },
-            }
-            for month, stack in sorted(months[currency].items())
-        ]
+        periods = sorted(months[currency].items())
         label = f"Factoring fees per {view.interval} ({currency})"
-        chart_list.append({"type": "bar", "label": label, "data": bars})
+        chart_list.append({"type": "bar", "label": label, "data": _fee_bars(periods, currency)})
     return chart_list
+
+
+FAVA_BAR_KEYS = 5
+"""The most keys of "balance" Fava's bar chart draws: past them it drops the keys in the
+fewest bars, without a word (a sixth factor's fees would be missing from the chart)."""
+
+
+def _fee_bars(
+    periods: Sequence[tuple[datetime.date, dict[str, Decimal]]], currency: str
+) -> list[dict[str, Any]]:
+    """The bars of one currency's chart: each period's fees per factor.
+
+    Fava's legend names the keys of "balance": the factors, each its own bar (the
+    chart's label says the currency), up to ``FAVA_BAR_KEYS`` of them. With more, the
+    key is the currency, and each bar stacks every factor (its tooltip names them).
+    """
+    factors = {factor for _, stack in periods for factor in stack}
+    by_factor = len(factors) <= FAVA_BAR_KEYS
+    return [
+        {
+            "date": period,
+            "balance": (
+                {factor: money(amount) for factor, amount in sorted(stack.items())}
+                if by_factor
+                else {currency: money(sum(stack.values(), Decimal(0)))}
+            ),
+            "budgets": {},
+            "account_balances": {
+                factor: {factor if by_factor else currency: money(amount)}
+                for factor, amount in sorted(stack.items())
+            },
+        }
+        for period, stack in periods
+    ]
 
 
 def _headline(lines: Sequence[CostLine], where: Directory, whole: bool = False) -> Headline:

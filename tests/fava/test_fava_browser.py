@@ -9,7 +9,15 @@ import re
 
 import pytest
 from fava_browser import Watched
-from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, FINNISH_SLUG, HOSTILE, OWN_SLUG, SMALL_SLUG
+from fava_ledgers import (
+    BAD_TITLE,
+    EXAMPLE_SLUG,
+    FINNISH_SLUG,
+    HOSTILE,
+    OWN_SLUG,
+    SIX_SLUG,
+    SMALL_SLUG,
+)
 
 PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
 BAD_SLUG = BAD_TITLE.lower().replace(" ", "-")
@@ -250,4 +258,19 @@ def test_each_bar_is_labelled_by_the_period_it_adds_up(fava_server: str, tab: Wa
     page.get_by_text("Quarterly", exact=True).first.click()
     expect(page).to_have_url(f"{cost}?interval=quarter")
     expect(labels).to_have_text(["2025Q1"])
+    assert tab.errors == []
+
+
+def test_a_fee_chart_of_six_factors_draws_the_fees_of_all_six(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    # Fava draws five keys of a bar chart at most: each factor is a part of the stack of
+    # its currency, 10.00 + 20.00 + ... + 60.00 = 210.00 in January, not five bars.
+    page = tab.page
+    page.goto(f"{fava_server}/{SIX_SLUG}/extension/FactoringCost/")
+    chart = page.locator("article svelte-component[type=charts]").first
+    expect(chart.locator("g.stacks rect")).to_have_count(6)
+    expect(chart).to_contain_text("USD")
     assert tab.errors == []

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from fava_ledgers import EXAMPLE, EXAMPLE_SLUG, make_app
+from fava_ledgers import EXAMPLE, EXAMPLE_SLUG, SIX_FACTORS, SIX_SLUG, make_app, write_six
 from flask.testing import FlaskClient
 from test_fava_pages import components, figure, rows, url
 
@@ -335,3 +335,20 @@ def test_a_factor_and_an_account_filter_of_another_factor_say_they_keep_nothing_
     ):
         html = client.get(url(page, query=query)).get_data(as_text=True)
         assert "keeps none of" not in html, query
+
+
+def test_a_fee_chart_of_more_factors_than_fava_draws_stacks_them_all(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Fava's bar chart draws five keys of "balance" at most: with the factors as keys,
+    # a sixth (Fir, the dearest) was left out of the chart without a word.
+    client = make_app(write_six(tmp_path_factory.mktemp("six"))).test_client()
+    html = client.get(url("FactoringCost", SIX_SLUG)).get_data(as_text=True)
+    (charts,) = components(html, "charts")
+    (bar,) = charts[0]["data"]  # type: ignore[index]
+    # January: 10.00 + 20.00 + 30.00 + 40.00 + 50.00 + 60.00 = 210.00, one key (USD),
+    # each factor a part of its stack.
+    assert bar["balance"] == {"USD": 210.0}
+    assert bar["account_balances"] == {
+        name: {"USD": 10.0 * rank} for rank, name in enumerate(SIX_FACTORS, 1)
+    }
