@@ -18,9 +18,10 @@ from beancount_factoring.fava.blocks import (
     Table,
     charts,
     money,
+    period_of,
 )
 from beancount_factoring.fava.content import Directory, as_of_figures, notices, page_tables
-from beancount_factoring.fava.view import View
+from beancount_factoring.fava.view import DEFAULT_INTERVAL, View
 from beancount_factoring.reports import ReportBook
 from beancount_factoring.reports.aging import unattributed_note
 from beancount_factoring.reports.model import AgingInvoice, AgingReport
@@ -42,7 +43,9 @@ def aging_page(book: ReportBook, view: View, where: Directory) -> Page:
             "invoices": _invoice_table(lines, tab),
             "tie": _tie_table(report, tab),
         },
-        charts=charts([*_amount_charts(lines, reference), _scatter(lines, reference, where)]),
+        charts=charts(
+            [*_amount_charts(lines, reference, view.interval), _scatter(lines, reference, where)]
+        ),
         notices=notices(book, view, where, page_currency) + _unattributed(lines, where),
         figures=(*as_of_figures(view, page_currency), ("Aged by", reference)),
         extra={"basis": report.basis, "buckets": report.buckets},
@@ -195,18 +198,20 @@ def _scatter(lines: Sequence[AgingInvoice], reference: str, where: Directory) ->
     }
 
 
-def _amount_charts(lines: Sequence[Any], reference: str) -> list[dict[str, Any]]:
-    """The open amounts per month of their reference date, one bar chart per currency,
-    each bar stacked by customer: how much is open, and from when (the bars add up to
-    the open invoices' total)."""
+def _amount_charts(
+    lines: Sequence[Any], reference: str, interval: str = DEFAULT_INTERVAL
+) -> list[dict[str, Any]]:
+    """The open amounts per period of their reference date (Fava's interval: a bar per
+    month, week...), one bar chart per currency, each bar stacked by customer: how much
+    is open, and from when (the bars add up to the open invoices' total)."""
     months: dict[str, dict[datetime.date, dict[str, Decimal]]] = {}
     for line in lines:
-        month = line.reference_date.replace(day=1)
+        month = period_of(interval, line.reference_date)
         stack = months.setdefault(line.currency, {}).setdefault(month, {})
         stack[line.customer] = stack.get(line.customer, Decimal(0)) + line.amount
     chart_list = []
     for currency in sorted(months):
-        label = f"Open amounts by month of {reference}"
+        label = f"Open amounts by {interval} of {reference}"
         if len(months) > 1:
             label += f" ({currency})"
         bars = [

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import simplejson
+from fava.util.date import INTERVALS as FAVA_INTERVALS
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
@@ -250,6 +251,13 @@ def step_series(
     if series and series[-1][0] < end:
         series.append((end, series[-1][1]))
     return series
+
+
+def period_of(interval: str, day: datetime.date) -> datetime.date:
+    """The first day of the period of Fava's ``interval`` that holds ``day`` (a week
+    starts on Monday): the date of a bar of Fava's bar chart, which Fava labels by the
+    interval (``2025W05``), so that the label names the period the bar adds up."""
+    return FAVA_INTERVALS[interval].get_prev(day)
 
 
 def balances_chart(

@@ -263,6 +263,16 @@ def notices(
             "accounts, so their factors' and customers' rows are empty under it (an "
             "empty table says nothing of the books)."
         )
+    elif _other_factor(view, where):
+        # The factor links keep Fava's filter: one factor's page under another's account
+        # shows nothing, and would read "No fee in this period." as if the books said so.
+        notices.append(
+            f"The account filter ({view.account}) keeps none of {view.factor}'s rows: it "
+            f"names no account of {view.factor}'s, nor of a customer whose invoices "
+            f"{view.factor} bought, so the rows of the factor these pages show are empty "
+            "under it (an empty table says nothing of the books). Show all factors, or "
+            "leave out the account filter."
+        )
     if view.after_the_books:
         # (Past the books, the as-of date is the extension's, not the ledger's last day.)
         day = "these pages' as-of date" if projected else "the ledger's last day"
@@ -283,6 +293,15 @@ def notices(
             "its own currency, with the currency beside it."
         )
     return tuple(notices)
+
+
+def _other_factor(view: View, where: Directory) -> bool:
+    """True when the pages show one factor (``factor=``) and the account filter keeps
+    none of its rows (it names another factor's accounts, or a customer of others)."""
+    if not view.factor or not view.account:
+        return False
+    kept = where.kept_factors(view)
+    return kept is not None and view.factor not in kept
 
 
 def as_of_figures(view: View, currency: str | None) -> list[tuple[str, str]]:

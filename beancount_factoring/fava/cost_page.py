@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -20,6 +21,7 @@ from beancount_factoring.fava.blocks import (
     drop_zero_columns,
     money,
     percent,
+    period_of,
     tenths,
 )
 from beancount_factoring.fava.compare_page import offer_currencies, offer_sections
@@ -200,7 +202,7 @@ def cost_page(book: ReportBook, view: View, where: Directory) -> Page:
         "days": _days_table(report, by_customer, tab),
         "deductions": _deductions_table(report, by_customer, tab),
     }
-    chart_list = _fee_charts(month_lines, by_factor)
+    chart_list = _fee_charts(_period_lines(book, view, factor, month_lines), by_factor, view)
     factor_lines = [line for line in report.by_factor if by_factor(line)]
     return Page(
         view=view,
@@ -354,37 +356,75 @@ def _deductions_table(
     )
 
 
+def _period_lines(
+    book: ReportBook, view: View, factor: str | None, month_lines: Sequence[CostLine]
+) -> list[CostLine]:
+    """The fee lines the chart adds up into Fava's interval: those by month (months
+    make quarters and years), or by day for a week or a day (a month does not make
+    weeks). Each line's key is its period's first day (ISO)."""
+    if view.interval in ("week", "day"):
+        by_day = book.fees_by_day(as_of=view.as_of, factor=factor, start=view.start)
+        return [line for line in by_day if line.factor is not None]
+    return [dataclasses.replace(line, key=f"{line.key}-01") for line in month_lines]
+
+
 def _fee_charts(
-    month_lines: Sequence[CostLine], keep: Callable[[CostLine], bool]
+    lines: Sequence[CostLine], keep: Callable[[CostLine], bool], view: View
 ) -> list[dict[str, Any]]:
-    """Fees per month, one bar chart per currency, each bar stacked by factor.
+    """Fees per period of Fava's interval (a month, a week...), one bar chart per
+    currency, each bar stacked by factor; ``lines`` are keyed by the first day of a
+    month or a day (``_period_lines``).
 
     One bar never adds two currencies (nor two factors); the legend names the factors.
     """
-    months: dict[str, dict[str, dict[str, Decimal]]] = {}  # currency -> month -> factor
-    for line in month_lines:
+    # currency -> period -> factor
+    months: dict[str, dict[datetime.date, dict[str, Decimal]]] = {}
+    for line in lines:
         if not keep(line) or line.factor is None:
             continue
-        stack = months.setdefault(line.currency, {}).setdefault(line.key, {})
+        period = period_of(view.interval, datetime.date.fromisoformat(line.key))
+        stack = months.setdefault(line.currency, {}).setdefault(period, {})
         stack[line.factor] = stack.get(line.factor, Decimal(0)) + line.fees.total
     chart_list = []
     for currency in sorted(months):
-        # Fava's legend names the keys of "balance": the factors here, each its own
-        # bar (the chart's label says the currency).
-        bars = [
-            {
-                "date": datetime.date.fromisoformat(f"{month}-01"),
-                "balance": {factor: money(amount) for factor, amount in sorted(stack.items())},
-                "budgets": {},
-                "account_balances": {
-                    factor: {factor: money(amount)} for factor, amount in sorted(stack.items())
-                },
-            }
-            for month, stack in sorted(months[currency].items())
-        ]
-        label = f"Factoring fees per month ({currency})"
-        chart_list.append({"type": "bar", "label": label, "data": bars})
+        periods = sorted(months[currency].items())
+        label = f"Factoring fees per {view.interval} ({currency})"
+        chart_list.append({"type": "bar", "label": label, "data": _fee_bars(periods, currency)})
     return chart_list
+
+
+FAVA_BAR_KEYS = 5
+"""The most keys of "balance" Fava's bar chart draws: past them it drops the keys in the
+fewest bars, without a word (a sixth factor's fees would be missing from the chart)."""
+
+
+def _fee_bars(
+    periods: Sequence[tuple[datetime.date, dict[str, Decimal]]], currency: str
+) -> list[dict[str, Any]]:
+    """The bars of one currency's chart: each period's fees per factor.
+
+    Fava's legend names the keys of "balance": the factors, each its own bar (the
+    chart's label says the currency), up to ``FAVA_BAR_KEYS`` of them. With more, the
+    key is the currency, and each bar stacks every factor (its tooltip names them).
+    """
+    factors = {factor for _, stack in periods for factor in stack}
+    by_factor = len(factors) <= FAVA_BAR_KEYS
+    return [
+        {
+            "date": period,
+            "balance": (
+                {factor: money(amount) for factor, amount in sorted(stack.items())}
+                if by_factor
+                else {currency: money(sum(stack.values(), Decimal(0)))}
+            ),
+            "budgets": {},
+            "account_balances": {
+                factor: {factor if by_factor else currency: money(amount)}
+                for factor, amount in sorted(stack.items())
+            },
+        }
+        for period, stack in periods
+    ]
 
 
 def _headline(lines: Sequence[CostLine], where: Directory, whole: bool = False) -> Headline:

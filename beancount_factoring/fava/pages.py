@@ -12,6 +12,7 @@ in the module named on the ``fava-extension`` line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from beancount_factoring.fava import (
 )
 from beancount_factoring.fava.blocks import Page
 from beancount_factoring.fava.state import LedgerState
-from beancount_factoring.fava.view import View, parse_view
+from beancount_factoring.fava.view import DEFAULT_INTERVAL, View, parse_view
 from beancount_factoring.reports import ReportBook
 
 # Fava's decorator is typed for its own classes only.
@@ -209,7 +210,8 @@ class FactoringPage(FavaExtensionBase):
             # Figures from books the plugin never checked would look as good as any.
             return _json(json.dumps({"error": self.plugin_error}), 409)
         try:
-            view = self.view()
+            # (Fava's interval shapes the pages' charts alone: one JSON for every one.)
+            view = dataclasses.replace(self.view(), interval=DEFAULT_INTERVAL)
             offset, limit = paging.page_bounds(flask.request.args)
             paging.check_whole(view)
         except BadRequest as error:

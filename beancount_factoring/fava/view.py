@@ -24,6 +24,12 @@ Fava's filters:
     currency is said not to apply on a page with an amount in another one (at cost,
     at value and units show what the pages show: Fava values an amount held at no
     cost at its units).
+``interval``
+    The periods of the bar charts (fees per period, open amounts per period of their
+    date): Fava labels a bar by its interval (``2025W05``, ``2025Q1``), so a bar per
+    month under ``week`` would read as a week's, and three months under ``year`` as
+    three bars of one label. Read as Fava's charts read it: one of ``year``,
+    ``quarter``, ``month``, ``week``, ``day``, else ``month``. The tables stay by month.
 
 The pages' own parameters:
 
@@ -65,6 +71,10 @@ UNCONVERTED = ("", "at_cost", "at_value", "units")
 every amount the reports hold is)."""
 SHOWN = 80
 """How much of an unknown factor's name its error shows."""
+INTERVALS = ("year", "quarter", "month", "week", "day")
+DEFAULT_INTERVAL = "month"
+"""Fava's intervals as its charts read the ``interval`` parameter: exactly one of these,
+else the month (``Week`` or ``weekly`` label the bars by month)."""
 
 
 class ParameterError(BadRequest):
@@ -97,6 +107,9 @@ class View:
     """The currency Fava's conversion asks amounts in (its first, of `USD,CAD`), "" for
     none: the pages show each amount in its own currency and say so where one is in
     another currency."""
+    interval: str = DEFAULT_INTERVAL
+    """Fava's interval (``INTERVALS``): the period of each bar of the pages' bar charts,
+    which Fava labels by it."""
 
     @property
     def after_the_books(self) -> bool:
@@ -204,7 +217,14 @@ def parse_view(
         factor=factor,
         basis=basis,
         conversion=_conversion_currency(args.get("conversion", "")),
+        interval=_interval(args.get("interval", "")),
     )
+
+
+def _interval(value: str) -> str:
+    """Fava's interval as its charts read it (not as its Python side, which also takes
+    ``Weekly``): the bars' labels are the charts'."""
+    return value if value in INTERVALS else DEFAULT_INTERVAL
 
 
 def _conversion_currency(value: str) -> str:

@@ -34,12 +34,13 @@ from beancount.core import data
 
 from beancount_factoring.reports.aging import aging_report
 from beancount_factoring.reports.compare import compare_report
-from beancount_factoring.reports.cost import cost_report
+from beancount_factoring.reports.cost import cost_report, fees_by_day
 from beancount_factoring.reports.facts import Facts, read_facts
 from beancount_factoring.reports.model import (
     BASIS_INVOICE,
     AgingReport,
     CompareReport,
+    CostLine,
     CostReport,
     ReconcileReport,
     ReserveReport,
@@ -191,6 +192,19 @@ class ReportBook:
         return self._cached(
             ("cost", day, key, start),
             lambda: self._of(key, cost_report(self.facts, day, key, start)),
+        )
+
+    def fees_by_day(
+        self,
+        as_of: datetime.date | None = None,
+        factor: str | None = None,
+        start: datetime.date | None = None,
+    ) -> tuple[CostLine, ...]:
+        """The cost report's fees by month (``by_month``), by day instead: for a chart by
+        week or day."""
+        day, key = self._as_of(as_of), self.factor_key(factor)
+        return self._cached(
+            ("fees-by-day", day, key, start), lambda: fees_by_day(self.facts, day, key, start)
         )
 
     def compare(

@@ -39,6 +39,7 @@ apart (``vat``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -286,10 +287,20 @@ def untied_fees(
     return _posted(facts, start, as_of, factor).untied_lines
 
 
+def _month(day: datetime.date) -> str:
+    """The key of a day's month in the lines by month: ``2025-03``."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def _posted(
-    facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
+    facts: Facts,
+    start: datetime.date | None,
+    as_of: datetime.date,
+    factor: str | None,
+    period: Callable[[datetime.date], str] = _month,
 ) -> _Posted:
-    """Read the postings to the factors' fee accounts once."""
+    """Read the postings to the factors' fee accounts once; ``by_month`` is keyed by
+    ``period`` of each posting's date (its month, or its day: ``fees_by_day``)."""
     posted = _Posted({}, {}, {}, {})
     event_factor = {event.index: event.factor for event in facts.book.events if event.factor}
     event_invoice = fee_event_invoices(facts)
@@ -340,8 +351,9 @@ def _posted(
                 continue
             mine = _tally(posted.by_factor, (owner, line.currency))
             mine.fees[kind] += line.number
-            month = f"{line.date.year:04d}-{line.date.month:02d}"
-            _tally(posted.by_month, (month, owner, line.currency)).fees[kind] += line.number
+            _tally(posted.by_month, (period(line.date), owner, line.currency)).fees[kind] += (
+                line.number
+            )
             if not tied and not own_part:
                 if owner != NO_FACTOR:
                     # (No factor's all-in rate: the line of no factor has none.)
@@ -350,8 +362,7 @@ def _posted(
                 posted.untied_lines.append(line)
     for line, owner in _fee_vat(facts, start, as_of, factor, event_factor, fee_owners):
         _tally(posted.by_factor, (owner, line.currency)).vat += line.number
-        month = f"{line.date.year:04d}-{line.date.month:02d}"
-        _tally(posted.by_month, (month, owner, line.currency)).vat += line.number
+        _tally(posted.by_month, (period(line.date), owner, line.currency)).vat += line.number
     return posted
 
 
@@ -501,13 +512,7 @@ def cost_report(
                 by_customer.items(), key=lambda item: (item[0][0] == NO_INVOICE, item[0])
             )
         ),
-        by_month=tuple(
-            tally.line(month, facts.display(key), currency, rate=False)
-            for (month, key, currency), tally in sorted(
-                posted.by_month.items(),
-                key=lambda item: (item[0][0], item[0][1] == NO_FACTOR, item[0][1:]),
-            )
-        ),
+        by_month=_period_lines(facts, posted),
         days_to_pay=tuple(
             wait.line(customer, currency)
             for (customer, currency), wait in sorted(lives.waits.items())
@@ -516,6 +521,26 @@ def cost_report(
         by_invoice=tuple(
             sorted(lives.by_invoice, key=lambda line: (line.closed_on, line.invoice))
         ),
+    )
+
+
+def fees_by_day(
+    facts: Facts, as_of: datetime.date, factor: str | None, start: datetime.date | None = None
+) -> tuple[CostLine, ...]:
+    """The cost report's lines by month, by day instead (each keyed by its ISO date):
+    what a chart of the fees by week or by day adds up (the Fava page's, under Fava's
+    interval), the same postings split the same way between the factors."""
+    return _period_lines(facts, _posted(facts, start, as_of, factor, datetime.date.isoformat))
+
+
+def _period_lines(facts: Facts, posted: _Posted) -> tuple[CostLine, ...]:
+    """The lines of ``posted.by_month``: by period, then factor (no factor's last)."""
+    return tuple(
+        tally.line(period, facts.display(key), currency, rate=False)
+        for (period, key, currency), tally in sorted(
+            posted.by_month.items(),
+            key=lambda item: (item[0][0], item[0][1] == NO_FACTOR, item[0][1:]),
+        )
     )
 
 

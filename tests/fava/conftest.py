@@ -27,7 +27,16 @@ if str(FUZZ) not in sys.path:
     sys.path.insert(0, str(FUZZ))
 
 from fava_browser import Watched  # noqa: E402
-from fava_ledgers import BAD_TITLE, DEMO, EXAMPLE, make_app, write_finnish, write_own, write_small  # noqa: E402
+from fava_ledgers import (  # noqa: E402
+    BAD_TITLE,
+    DEMO,
+    EXAMPLE,
+    make_app,
+    write_finnish,
+    write_own,
+    write_six,
+    write_small,
+)
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
@@ -121,15 +130,17 @@ def _serve(ledgers: list[Path], log: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def fava_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``fava`` serving the tutorial, the small and a badly configured ledger, the
-    tutorial in Finnish number format and a ledger of one's own; yields its URL."""
+    tutorial in Finnish number format, a ledger of one's own and one of six factors;
+    yields its URL."""
     _require_browser()
     served = tmp_path_factory.mktemp("served")
     small = write_small(served)
     bad = write_small(served, "\"{'aging-basis': 'weekly'}\"", "bad.beancount", BAD_TITLE)
     finnish = write_finnish(served)
     own = write_own(tmp_path_factory.mktemp("own"))
+    six = write_six(served)
     log = tmp_path_factory.mktemp("log") / "fava.log"
-    with _serve([EXAMPLE, small, bad, finnish, own], log) as base:
+    with _serve([EXAMPLE, small, bad, finnish, own, six], log) as base:
         yield base
 
 

@@ -147,6 +147,44 @@ def write_finnish(directory: Path) -> Path:
     return path
 
 
+SIX_SLUG = "six-factors"
+SIX_FACTORS = ("Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir")
+
+
+def write_six(directory: Path) -> Path:
+    """Six factors, each buying one 1,000.00 USD invoice in January at a flat fee of its
+    rank in percent (Alder 1% = 10.00 ... Fir 6% = 60.00): more factors than Fava's bar
+    chart draws keys."""
+    lines = [
+        'option "title" "Six Factors"',
+        'option "operating_currency" "USD"',
+        'plugin "beancount_factoring.plugin"',
+        EXTENSION,
+        "2025-01-01 open Assets:Bank:Checking",
+        "2025-01-01 open Assets:Receivable:Acme",
+        "2025-01-01 open Income:Freight",
+    ]
+    for rank, name in enumerate(SIX_FACTORS, 1):
+        lines += [
+            f'2025-01-01 custom "factoring-agreement" "{name}"',
+            "  advance-rate: 0.90",
+            f'  fee: "flat {rank}%"',
+            "  recourse-days: 90",
+            "  bank: Assets:Bank:Checking",
+            f'2025-01-{rank + 1:02d} * "Acme Corp" "Load {rank}"',
+            f'  invoice: "INV-{rank}"',
+            "  Assets:Receivable:Acme  1000.00 USD",
+            "  Income:Freight",
+            # The advance: 900.00 less the fee, taken at purchase.
+            f'2025-01-{rank + 10:02d} * "{name.upper()}" "Advance" ^INV-{rank}',
+            f"  Assets:Bank:Checking  {900 - 10 * rank}.00 USD",
+            f"  Assets:Factoring:{name}:Clearing",
+        ]
+    path = directory / "six.beancount"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def make_app(*paths: Path) -> Flask:
     """Fava's app for these ledgers, loaded, for its test client."""
     app = create_app([str(p) for p in paths], load=True)

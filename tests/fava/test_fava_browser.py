@@ -9,7 +9,15 @@ import re
 
 import pytest
 from fava_browser import Watched
-from fava_ledgers import BAD_TITLE, EXAMPLE_SLUG, FINNISH_SLUG, HOSTILE, OWN_SLUG, SMALL_SLUG
+from fava_ledgers import (
+    BAD_TITLE,
+    EXAMPLE_SLUG,
+    FINNISH_SLUG,
+    HOSTILE,
+    OWN_SLUG,
+    SIX_SLUG,
+    SMALL_SLUG,
+)
 
 PAGES = ("FactoringReserve", "FactoringAging", "FactoringCost", "FactoringReconciliation")
 BAD_SLUG = BAD_TITLE.lower().replace(" ", "-")
@@ -224,4 +232,45 @@ def test_a_cell_of_several_invoices_links_each(fava_server: str, tab: Watched) -
     expect(row.locator("a", has_text="RF-1003")).to_have_attribute(
         "href", f"/{EXAMPLE_SLUG}/journal/?filter=%5ERF-1003"
     )
+    assert tab.errors == []
+
+
+def test_each_bar_is_labelled_by_the_period_it_adds_up(fava_server: str, tab: Watched) -> None:
+    from playwright.sync_api import expect
+
+    # Fava labels a bar by the interval chosen in its chart's menu (2025W02, 2025Q1): the
+    # fees' bars are weeks under a week, one bar under a year (the three months were
+    # three bars labelled "2025", drawn over each other), months by default.
+    page = tab.page
+    cost = f"{fava_server}/{EXAMPLE_SLUG}/extension/FactoringCost/"
+    labels = page.locator("article svelte-component[type=charts] svg").first.locator(
+        "g[text-anchor=middle] g.tick text"
+    )
+    page.goto(cost)
+    expect(labels).to_have_text(["Jan 2025", "Feb 2025", "Mar 2025"])
+    page.goto(f"{cost}?interval=year")
+    expect(labels).to_have_text(["2025"])
+    page.goto(f"{cost}?interval=week")
+    weeks = ["2025W02", "2025W04", "2025W05", "2025W06", "2025W07", "2025W09", "2025W10"]
+    expect(labels).to_have_text([*weeks, "2025W11", "2025W12", "2025W14"])
+    # Chosen in the chart's menu, as a bookkeeper does: Fava reloads the page with it.
+    page.locator("article svelte-component[type=charts] button", has_text="Weekly").click()
+    page.get_by_text("Quarterly", exact=True).first.click()
+    expect(page).to_have_url(f"{cost}?interval=quarter")
+    expect(labels).to_have_text(["2025Q1"])
+    assert tab.errors == []
+
+
+def test_a_fee_chart_of_six_factors_draws_the_fees_of_all_six(
+    fava_server: str, tab: Watched
+) -> None:
+    from playwright.sync_api import expect
+
+    # Fava draws five keys of a bar chart at most: each factor is a part of the stack of
+    # its currency, 10.00 + 20.00 + ... + 60.00 = 210.00 in January, not five bars.
+    page = tab.page
+    page.goto(f"{fava_server}/{SIX_SLUG}/extension/FactoringCost/")
+    chart = page.locator("article svelte-component[type=charts]").first
+    expect(chart.locator("g.stacks rect")).to_have_count(6)
+    expect(chart).to_contain_text("USD")
     assert tab.errors == []
