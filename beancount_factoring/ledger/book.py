@@ -299,7 +299,8 @@ class Book:
     # (``handlers/schedule.py``) in these few alone, not in every invoice's postings.
     costed: set[str] = field(default_factory=set)
     # The invoice numbers by their case-folded, stripped form, made when a payment's
-    # posting names no invoice (``_near_number``): ``inv-1001`` most likely means INV-1001.
+    # posting or link names no invoice (``_near_invoices``): ``inv-1001`` most likely
+    # means INV-1001.
     folded: dict[str, list[str]] | None = None
 
     def ordered_events(self) -> list[Event]:
@@ -1062,6 +1063,8 @@ def _read_payment(
         invoice = book.invoices.get(link)
         if invoice is not None:
             on_account.setdefault(invoice.account, []).append(invoice)
+        else:
+            _near_link(book, entry, link)
     _elsewhere_credited(book, entry, on_account, accounts)
     for account, invoices in on_account.items():
         credited: dict[str, Decimal] = {}
@@ -1253,16 +1256,12 @@ def _named_postings(
 
 def _near_number(book: Book, entry: data.Transaction, posting: data.Posting, number: str) -> None:
     """FCT134 on a payment's receivable posting whose ``invoice:`` names an invoice of
-    the ledger in another case or with spaces around it (``"inv-1001"``, ``" INV-1001"``
-    for INV-1001): numbers are compared exactly, so it paid no invoice in silence. Said,
-    not guessed: it pays none until written as the invoice is. A name near no invoice
-    (an old invoice an opening balance lists) is left alone, as is one the payment
-    links too (the link pays it)."""
-    if book.folded is None:
-        book.folded = {}
-        for known in book.invoices:
-            book.folded.setdefault(known.strip().casefold(), []).append(known)
-    near = book.folded.get(number.strip().casefold())
+    the ledger in another case, with spaces around it or punctuation after it
+    (``"inv-1001"``, ``" INV-1001"``, ``"INV-1001."`` for INV-1001): numbers are
+    compared exactly, so it paid no invoice in silence. Said, not guessed: it pays none
+    until written as the invoice is. A name near no invoice (an old invoice an opening
+    balance lists) is left alone, as is one the payment links too (the link pays it)."""
+    near = _near_invoices(book, number)
     if not near or not entry.links.isdisjoint(near):
         return  # (linked too, ^INV-1001: the link pays it)
     meant = " or ".join(f'invoice: "{known}"' for known in near)
@@ -1274,6 +1273,46 @@ def _near_number(book: Book, entry: data.Transaction, posting: data.Posting, num
     )
     line = (posting.meta or {}).get("lineno")
     book.errors.append(make_error("FCT134", message, entry.meta, entry, line))
+
+
+def _near_link(book: Book, entry: data.Transaction, link: str) -> None:
+    """FCT134 on a payment that links an invoice of the ledger in another case or with
+    punctuation after it (``^inv-1001``, ``^INV-1001.`` for INV-1001): links are
+    compared exactly, so it paid nothing of that invoice in silence (the aging showed
+    the payment unattributed, or gave all of it to another invoice it links). As for
+    a posting's ``invoice:``, said and not guessed; a link near no invoice (one from
+    before the books) is left alone, as is one beside the invoice linked as it is
+    numbered or named by a posting's ``invoice:``."""
+    near = _near_invoices(book, link)
+    if not near or not entry.links.isdisjoint(near):
+        return
+    if any((p.meta or {}).get("invoice") in near for p in entry.postings):
+        return  # (its posting names the invoice: that pays it)
+    meant = " or ".join(f"^{known}" for known in near)
+    message = (
+        f"This payment links ^{link}, which names no invoice: links are compared with "
+        f"invoice numbers exactly, case and punctuation and all, and the ledger has "
+        f"invoice {' and '.join(near)}. Write {meant}, as the invoice is numbered; until "
+        "then the payment pays nothing of it"
+    )
+    book.errors.append(make_error("FCT134", message, entry.meta, entry))
+
+
+def _near_invoices(book: Book, number: str) -> list[str]:
+    """The invoices of the ledger whose numbers ``number`` most likely means: the same
+    but for case, spaces around it, or punctuation a link can hold after it (``.``,
+    ``-``, ``_``, ``/``: "INV-1001." at the end of a sentence). The map is made the
+    first time a payment names no invoice."""
+    if book.folded is None:
+        book.folded = {}
+        for known in book.invoices:
+            book.folded.setdefault(_folded(known), []).append(known)
+    return book.folded.get(_folded(number), [])
+
+
+def _folded(number: str) -> str:
+    """An invoice number without its case, spaces around it or punctuation after it."""
+    return number.strip().casefold().rstrip("._-/")
 
 
 def _share_payment(
