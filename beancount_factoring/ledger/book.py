@@ -52,6 +52,7 @@ from beancount_factoring.terms.agreement import (
     parse_agreement,
     written_currency,
 )
+from beancount_factoring.terms.currencies import KnownCurrencies
 from beancount_factoring.terms.fees import CENT, WHOLE, not_whole, whole_units
 
 EVENT_KINDS = (
@@ -602,22 +603,25 @@ def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) ->
     """The first pass: every agreement and offer, wherever it is dated."""
     dated: dict[tuple[str, datetime.date, object], data.Custom] = {}
     offered: dict[tuple[str, object], data.Custom] = {}
+    # ("Copperline" "LLC" is no agreement for LLC alone: terms/currencies.py.)
+    known = KnownCurrencies(entries)
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
-            agreement, errors = parse_agreement(entry, roots=roots)
+            agreement, errors = parse_agreement(entry, roots=roots, known=known)
             book.errors.extend(errors)
             values = entry.values or []
             name = values[0].value if values and isinstance(values[0].value, str) else None
-            if name and name.strip() and _same_day(book, dated, name, entry):
+            if not name or not name.strip():
                 continue
-            if name and name.strip():
-                currency = written_currency(entry)
-                currency = currency if isinstance(currency, str) else None
-                book.agreements.add(name, entry.date, agreement, currency)
+            currency = written_currency(entry, known)
+            if _same_day(book, dated, name, entry, currency):
+                continue
+            currency = currency if isinstance(currency, str) else None
+            book.agreements.add(name, entry.date, agreement, currency)
         elif isinstance(entry, data.Custom) and entry.type == OFFER_DIRECTIVE:
             # Same keys and same FCT110 errors as an agreement; not an agreement: it
             # opens no account and no deposit is matched against it.
-            offer, errors = parse_agreement(entry, offer=True, roots=roots)
+            offer, errors = parse_agreement(entry, offer=True, roots=roots, known=known)
             book.errors.extend(errors)
             if offer is not None and not _second_offer(book, offered, offer.name, entry):
                 book.offers.setdefault(offer.name.lower(), {})[offer.currency] = offer
@@ -1365,11 +1369,11 @@ def _same_day(
     dated: dict[tuple[str, datetime.date, object], data.Custom],
     name: str,
     entry: data.Custom,
+    currency: object,
 ) -> bool:
     """True (after an FCT110 error) if the factor already has an agreement on this date
-    (for the same ``currency:``): which of the two applies cannot be told, so the first is
-    kept and the second reported."""
-    currency = written_currency(entry)
+    (for the same ``currency``, as written): which of the two applies cannot be told, so
+    the first is kept and the second reported."""
     key = (name.strip().lower(), entry.date, currency)
     first = dated.setdefault(key, entry)
     if first is entry:
