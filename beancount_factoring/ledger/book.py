@@ -106,6 +106,8 @@ _OPENING_WORDS = re.compile(
     r"|retained[-_: ]?income|:retained(?::|$)"
     r"|(?:carried|brought)[-_ ]?(?:forward|down|over)"
 )
+# Those of a year's close alone (the opening balances' account is named for a hint).
+_CLOSING_WORDS = re.compile(r"(?i)closing|(?:carried|brought)[-_ ]?(?:forward|down|over)")
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 # What a link cannot hold, and what separates the ids of ``schedule:``.
@@ -287,6 +289,9 @@ class Book:
     # equity account of opening balances): an invoice a later event names and the ledger
     # does not know may be one from before the books' start (FCT132 says how to write it).
     books_start: datetime.date | None = None
+    # The equity accounts of those opening balances, each with the first day it is used:
+    # a hint that asks for one more names the ledger's own (``books_opening_account``).
+    opening_accounts: dict[str, datetime.date] = field(default_factory=dict)
     # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
     # plugin), by account: each dated the ledger's first use, by position.
     auto_opens: dict[str, int] = field(default_factory=dict)
@@ -629,7 +634,7 @@ def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) ->
             book.pads.append(entry)
             if opening_account(entry.source_account, roots):
                 book.opening_pads.append(entry)
-                _note_start(book, entry.date)
+                _note_start(book, entry.date, entry.source_account)
 
 
 class _AccountKinds:
@@ -736,8 +741,10 @@ def _read_transactions(
                     uses[account] = uses.get(account, 0) + 1
                     if account not in first_use:
                         first_use[account] = entry.date
-        if found and not entry.links and _opening(entry, accounts.roots):
-            _note_start(book, entry.date)
+        if found and not entry.links:
+            opening = _opening_account(entry, accounts.roots)
+            if opening is not None:
+                _note_start(book, entry.date, opening)
         if found or entry.links or "factoring" in meta:
             _sort_transaction(book, index, entry, found, watched_postings, accounts, pending)
     return pending
@@ -848,7 +855,16 @@ def _opening(entry: data.Transaction, roots: Roots) -> bool:
     or of a year's close (``Equity:Closing-Balances``, ``...:Carried-Forward``):
     an opening or closing balance, not cash from a factor. Not any equity account: a deposit may
     post to a conversion's trading accounts or to the owner's draws."""
-    return any(opening_account(posting.account, roots) for posting in entry.postings)
+    return _opening_account(entry, roots) is not None
+
+
+def _opening_account(entry: data.Transaction, roots: Roots) -> str | None:
+    """The first equity account of opening (or closing) balances the transaction posts
+    to, or None (``_opening``)."""
+    for posting in entry.postings:
+        if opening_account(posting.account, roots):
+            return posting.account
+    return None
 
 
 def opening_account(account: str, roots: Roots) -> bool:
@@ -860,10 +876,24 @@ def opening_account(account: str, roots: Roots) -> bool:
     )
 
 
-def _note_start(book: Book, date: datetime.date) -> None:
-    """Keep the first day of the books' opening balances."""
+def _note_start(book: Book, date: datetime.date, account: str) -> None:
+    """Keep the first day of the books' opening balances, and the account they are
+    written against."""
     if book.books_start is None or date < book.books_start:
         book.books_start = date
+    book.opening_accounts.setdefault(account, date)
+
+
+def books_opening_account(book: Book) -> str:
+    """The equity account the ledger writes its opening balances against, for a hint
+    that asks for one more: the first used whose name says Opening (books may carry
+    their earnings in on Equity:Retained-Earnings beside it), else the first used that
+    is no year's close, else Beancount's own name."""
+    used = sorted(book.opening_accounts, key=book.opening_accounts.__getitem__)
+    named = [account for account in used if "opening" in account.casefold()]
+    # (Not the account a year closed by hand moved its balances out to.)
+    opening = [account for account in used if not _CLOSING_WORDS.search(account)]
+    return (named or opening or ["Equity:Opening-Balances"])[0]
 
 
 def carried_in(book: Book, date: datetime.date) -> str:
@@ -871,11 +901,12 @@ def carried_in(book: Book, date: datetime.date) -> str:
     invoice may be one from before their start, which the plugin needs written."""
     if book.books_start is None or date < book.books_start:
         return ""
+    equity = books_opening_account(book)
     return (
         f"; if it is an invoice from before the books' start (the opening balances of "
         f"{book.books_start}), write it on its own date with its face against "
-        "Equity:Opening-Balances, and what the factor did with it before that day on "
-        "theirs: its funding, with the cash against Equity:Opening-Balances, its "
+        f"{equity}, and what the factor did with it before that day on "
+        f"theirs: its funding, with the cash against {equity}, its "
         "collection or chargeback (ledger.md 6.19)"
     )
 
