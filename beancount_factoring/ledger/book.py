@@ -281,6 +281,9 @@ class Book:
     # The opening balances on a factor's own accounts (from an equity account of
     # opening balances): never reported, but counted with the entries written by hand.
     opening_entries: list[int] = field(default_factory=list)
+    # Those of them that post to a factor's reserve account: a reserve carried in, which
+    # a later release that names nothing takes back (its FCT103 says so).
+    carried_reserves: list[data.Transaction] = field(default_factory=list)
     # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
     pads: list[data.Pad] = field(default_factory=list)
     # Those of them from an equity account of opening balances: a balance carried in.
@@ -788,6 +791,8 @@ def _sort_transaction(
             # factor held on the first day): no deposit, nothing to split or allocate.
             # (An entry written by hand may clear one: checks/hand_entries.py.)
             book.opening_entries.append(index)
+            if reserve:
+                book.carried_reserves.append(entry)
         elif bank or named:
             # A deposit whose one factor posting is to the reserve is a release,
             # unless it buys an invoice: split, a deposit that funds straight
