@@ -296,3 +296,14 @@ def test_an_offer_reads_a_company_word_the_same_way():
     errors = errors_of(' "LLC"', "", "factoring-offer")
     assert codes(errors) == ["FCT110"]
     assert errors[0].message.startswith("FCT110 Offer 'Copperline': \"LLC\" after the name")
+
+
+def test_the_bank_importer_reads_a_word_after_the_name_as_the_plugin_does():
+    # It reads the agreements alone, and the ledger's currencies from all of it: a USDC
+    # the ledger posts makes "Copperline" "USDC" an agreement for USDC; "LLC" is none.
+    swap = '2025-01-02 * "Swap"\n  Assets:Bank:Checking  10.00 USDC\n  Income:Freight\n'
+    for word, expected in (("USDC", ["USDC"]), ("LLC", [])):
+        text = AGREEMENT.format(values=f' "{word}"', key="") + "\n" + swap
+        entries, _, _ = loader.load_string(text)
+        by_agreement = _ByAgreement(entries)
+        assert [a.currency for a in by_agreement.agreements.latest()] == expected

@@ -480,17 +480,23 @@ def charge_link(entry: data.Transaction) -> str:
     return f"fee-{entry.date}-{charge}"
 
 
-def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Book:
+def read_book(
+    entries: list[data.Directive],
+    roots: Roots = DEFAULT_ROOTS,
+    known: KnownCurrencies | None = None,
+) -> Book:
     """Read the factoring facts of a ledger.
 
     Args:
       entries: The entries after booking, as a plugin receives them.
       roots: The ledger's root accounts (``roots_of(options_map)``).
+      known: The currencies of the ledger, when ``entries`` are only a part of it (the
+        agreements alone): a word after an agreement's name is one of them or none.
     Returns:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
     book = Book()
-    _read_agreements(book, entries, roots)
+    _read_agreements(book, entries, roots, known or KnownCurrencies(entries))
     accounts = _AccountKinds(book.agreements.latest(), roots)
     pending = _read_transactions(book, entries, accounts)
     _read_payments(book, pending.payments, accounts)
@@ -607,12 +613,13 @@ def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
         book.errors.append(make_error("FCT134", message, invoice.entry.meta, invoice.entry))
 
 
-def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) -> None:
-    """The first pass: every agreement and offer, wherever it is dated."""
+def _read_agreements(
+    book: Book, entries: list[data.Directive], roots: Roots, known: KnownCurrencies
+) -> None:
+    """The first pass: every agreement and offer, wherever it is dated. (``known``:
+    "Copperline" "LLC" is no agreement for LLC alone, terms/currencies.py.)"""
     dated: dict[tuple[str, datetime.date, object], data.Custom] = {}
     offered: dict[tuple[str, object], data.Custom] = {}
-    # ("Copperline" "LLC" is no agreement for LLC alone: terms/currencies.py.)
-    known = KnownCurrencies(entries)
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
             agreement, errors = parse_agreement(entry, roots=roots, known=known)
