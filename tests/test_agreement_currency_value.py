@@ -24,7 +24,7 @@ from test_currencies import LEDGER
 from beancount_factoring import cli
 from beancount_factoring.importers.banklines import _ByAgreement
 
-from ledgers import balance, codes, load, txn
+from ledgers import LATE, balance, codes, load, txn
 
 ROOT = Path(__file__).resolve().parent.parent
 CROSSBORDER = ROOT / "example_ledger" / "crossborder" / "main.beancount"
@@ -232,3 +232,78 @@ def test_the_bank_importer_picks_the_clearing_account_of_the_lines_currency():
                 "COPPERLINE", datetime.date(2025, 3, 4), f"Assets:Bank:{currency}", currency
             )
             assert clearing == f"Assets:Factoring:Copperline:{currency}:Clearing"
+
+
+# A word after the name that has a currency's form (capitals) but names no currency:
+# "Copperline" "LLC" was read as an agreement for LLC alone, and then every event of
+# the factor (in USD) was FCT111 "it has agreements for LLC only". The value is a
+# currency when it is an ISO 4217 code or a commodity the ledger knows (declared, or
+# used in a posting, a price or a balance); else one FCT110 at the directive's line says
+# what was read and how to write it, as for "Funding".
+
+
+@pytest.mark.parametrize("word", ["LLC", "INC", "LTD", "LP", "CORP", "CO", "PLC", "GMBH"])
+def test_a_company_word_after_the_name_is_one_fct110_not_a_currency(word):
+    errors = errors_of(f' "{word}"')
+    assert codes(errors) == ["FCT110"], [e.message for e in errors]
+    message = errors[0].message
+    assert f'"{word}" after the name is no currency' in message
+    assert f'("Copperline {word}")' in message  # the name of several words, as one string
+    assert f"commodity {word}" in message  # or, if it is a currency of yours, declare it
+    assert errors[0].source["lineno"] == 9
+
+
+def test_a_company_word_after_the_name_leaves_the_events_without_fct111():
+    # LATE's Summit written "Summit" "LLC": before, the deposit was FCT111 ("agreements
+    # for LLC only"). Now the agreement's line alone is in error, as for "Funding"; the
+    # factor's events raise no FCT111.
+    text = LATE.replace('"factoring-agreement" "Summit"', '"factoring-agreement" "Summit" "LLC"')
+    _, errors = load(text)
+    assert "FCT111" not in codes(errors)
+    assert codes(errors)[0] == "FCT110"
+    assert errors[0].source["lineno"] == 9
+
+
+@pytest.mark.parametrize("currency", ["CAD", "USD", "EUR", "MXN", "GBP", "CHF"])
+def test_an_iso_currency_the_ledger_has_not_used_yet_is_read_as_before(currency):
+    # A line of agreements set up before its first sale: no posting in it yet.
+    assert errors_of(f' "{currency}"') == []
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        "2024-01-01 commodity USDC\n",
+        '2025-01-02 * "Swap"\n  Assets:Bank:Checking  10.00 USDC\n  Income:Freight\n',
+        "2025-01-02 price USDC  1.00 USD\n",
+        "2025-01-02 balance Assets:Bank:Checking  0.00 USDC\n",
+        "2025-01-01 open Assets:Bank:Stable  USDC\n",
+    ],
+)
+def test_a_commodity_the_ledger_knows_is_a_currency_after_the_name(known):
+    text = AGREEMENT.format(values=' "USDC"', key="") + "\n" + known
+    _, errors = load(text)
+    assert errors == []
+
+
+def test_a_commodity_the_ledger_does_not_know_is_fct110():
+    errors = errors_of(' "USDC"')
+    assert codes(errors) == ["FCT110"]
+    assert '"USDC" after the name is no currency' in errors[0].message
+
+
+def test_an_offer_reads_a_company_word_the_same_way():
+    errors = errors_of(' "LLC"', "", "factoring-offer")
+    assert codes(errors) == ["FCT110"]
+    assert errors[0].message.startswith("FCT110 Offer 'Copperline': \"LLC\" after the name")
+
+
+def test_the_bank_importer_reads_a_word_after_the_name_as_the_plugin_does():
+    # It reads the agreements alone, and the ledger's currencies from all of it: a USDC
+    # the ledger posts makes "Copperline" "USDC" an agreement for USDC; "LLC" is none.
+    swap = '2025-01-02 * "Swap"\n  Assets:Bank:Checking  10.00 USDC\n  Income:Freight\n'
+    for word, expected in (("USDC", ["USDC"]), ("LLC", [])):
+        text = AGREEMENT.format(values=f' "{word}"', key="") + "\n" + swap
+        entries, _, _ = loader.load_string(text)
+        by_agreement = _ByAgreement(entries)
+        assert [a.currency for a in by_agreement.agreements.latest()] == expected

@@ -562,3 +562,129 @@ def test_a_close_and_a_reopening_on_one_day_in_either_order_is_no_fct154():
     assert text.index("Open 2025") < text.index("Close 2024")
     _, errors = load(text, opens=False)
     assert codes(errors) == []
+
+
+@pytest.mark.parametrize(
+    ("equity", "option"),
+    [
+        ("Equity:Beginning-Balances", ""),
+        ("Equity:OpeningBalance", ""),
+        ("Equity:Retained-Earnings", ""),
+        ("Equity:Eroeffnungsbilanz", 'option "account_previous_balances" "Eroeffnungsbilanz"\n'),
+    ],
+)
+def test_an_invoice_from_before_the_books_names_the_ledgers_own_opening_account(equity, option):
+    # The hint said "against Equity:Opening-Balances" whatever the ledger's opening
+    # balances are written against: a ledger of Equity:Beginning-Balances was sent to
+    # open an account it does not use. It names the ledger's own now.
+    text = option + (
+        SUMMIT.replace("Equity:Opening-Balances", equity)
+        + f"""
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking             50000.00 USD
+  Assets:Factoring:Summit:Reserve    500.00 USD
+  {equity}
+
+2025-01-20 * "TQL" "TQL paid Summit" ^INV-901
+  factoring: "collected"
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT132"]
+    message = errors[0].message
+    assert f"its face against {equity}," in message
+    assert f"the cash against {equity}," in message
+    assert "Opening-Balances" not in message
+
+
+def test_the_opening_account_named_opening_is_preferred_to_retained_earnings():
+    # Books that carry the year's result to Equity:Retained-Earnings and the balances
+    # to Equity:Opening-Balance: an invoice's face is an opening balance, not earnings.
+    text = (
+        SUMMIT.replace("Equity:Opening-Balances", "Equity:Retained-Earnings")
+        + """
+2025-01-01 open Equity:Opening-Balance
+
+2025-01-01 * "Opening balances" "Earnings at 2024-12-31"
+  Assets:Bank:Checking             10000.00 USD
+  Equity:Retained-Earnings
+
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking             40000.00 USD
+  Equity:Opening-Balance
+
+2025-01-20 * "TQL" "TQL paid Summit" ^INV-901
+  factoring: "collected"
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT132"]
+    assert "its face against Equity:Opening-Balance," in errors[0].message
+
+
+def test_the_hint_names_the_opening_account_not_the_years_close():
+    # 2024 closed by hand to Equity:Closing-Balances and opened again from
+    # Equity:Beginning-Balances: the invoice's face goes against the latter.
+    text = (
+        SUMMIT.replace("Equity:Opening-Balances", "Equity:Beginning-Balances")
+        + """
+2024-06-01 open Equity:Closing-Balances
+2024-06-01 open Assets:Bank:Checking
+
+2024-12-31 * "Closing" "Close 2024"
+  Assets:Bank:Checking            -500.00 USD
+  Equity:Closing-Balances
+
+2025-01-01 * "Opening balances" "Open 2025"
+  Assets:Bank:Checking             500.00 USD
+  Equity:Beginning-Balances
+
+2025-01-20 * "TQL" "TQL paid Summit" ^INV-901
+  factoring: "collected"
+"""
+    )
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT132"]
+    assert "its face against Equity:Beginning-Balances," in errors[0].message
+
+
+CARRIED_RESERVE = """
+2025-01-01 * "Opening balances" "Trial balance at 2024-12-31"
+  Assets:Bank:Checking             50000.00 USD
+  Assets:Factoring:Summit:Reserve    700.00 USD
+  Equity:Opening-Balances
+
+2025-01-05 * "SUMMIT FUNDING" "Rebate"
+  Assets:Bank:Checking          200.00 USD
+  Assets:Factoring:Summit:Reserve
+
+2025-03-01 balance Assets:Factoring:Summit:Reserve  500.00 USD
+"""
+
+
+def test_a_release_of_a_reserve_carried_in_says_so_and_how_to_write_it():
+    # The books carry in 700.00 of Summit's reserve; a 200.00 rebate names nothing.
+    # No invoice of the ledger holds a reserve, so it waits, and 55 days later (grace 5)
+    # it was the generic FCT103: "No invoice of the ledger is in USD: book the deposit
+    # in the currency of what it settles", which sent the user the wrong way. The
+    # reserve still ends at 700.00 - 200.00 = 500.00, as booked.
+    entries, errors = load(SUMMIT + CARRIED_RESERVE)
+    assert codes(errors) == ["FCT103"]
+    message = errors[0].message
+    assert "No invoice of the ledger is in USD" not in message
+    assert "200.00 USD off Assets:Factoring:Summit:Reserve" in message
+    assert "the reserve carried in by the opening balance of 2025-01-01 (<string>:" in message
+    assert "against Equity:Opening-Balances" in message
+    assert "6.19" in message
+    assert "link on this deposit" in message
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == Decimal("500.00")
+
+
+def test_a_release_with_no_reserve_carried_in_keeps_the_usual_message():
+    text = SUMMIT + CARRIED_RESERVE.replace(
+        "  Assets:Factoring:Summit:Reserve    700.00 USD\n", ""
+    ).replace("500.00 USD\n", "-200.00 USD\n")
+    _, errors = load(text)
+    # (FCT141 too: the rebate takes the reserve below zero.)
+    assert codes(errors) == ["FCT141", "FCT103"]
+    assert "carried in" not in errors[1].message

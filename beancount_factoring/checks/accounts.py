@@ -18,7 +18,7 @@ from typing import cast
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.ledger.book import Book, Event, units_of
+from beancount_factoring.ledger.book import Book, Event, books_opening_account, units_of
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 from beancount_factoring.terms.agreement import Agreement
 
@@ -274,7 +274,11 @@ def _unallocated_too_long(
             if bought is not None:
                 fix = _after_a_buyout(book, event, bought)
             else:
-                fix = _unnumbered_schedule(settlement, event, agreement) or fix
+                fix = (
+                    _carried_reserve_released(book, event)
+                    or _unnumbered_schedule(settlement, event, agreement)
+                    or fix
+                )
             errors.append(
                 make_error(
                     "FCT103",
@@ -286,6 +290,51 @@ def _unallocated_too_long(
                 )
             )
     return errors
+
+
+def _carried_reserve_released(book: Book, event: Event) -> str | None:
+    """What to write for a deposit that takes money off a reserve account that holds a
+    reserve carried in by the opening balances (ledger.md 6.19): a release of it, which
+    no open item matches, since the ledger has none of the invoices it was held for. The
+    generic words ("book the release it pays for", or "no invoice is in USD" in books
+    that have none yet) would send the user the wrong way."""
+    if not book.carried_reserves:
+        return None
+    reserves = {agreement.reserve for agreement in book.agreements.latest()}
+    for posting in event.entry.postings:
+        units = units_of(posting) if posting.account in reserves else None
+        if units is None or units[0] >= 0:
+            continue
+        carried = _carried_on(book, posting.account, units[1], event.date)
+        if carried is None:
+            continue
+        where = f"{carried.meta.get('filename')}:{carried.meta.get('lineno')}"
+        return (
+            f"It takes {-units[0]} {units[1]} off {posting.account}, which holds the "
+            f"reserve carried in by the opening balance of {carried.date} ({where}): "
+            "this is a release of that reserve, and the plugin releases a reserve only "
+            "for the invoices whose funding it booked. Write those invoices on their own "
+            f"dates against {books_opening_account(book)}, with their fundings and "
+            "collections (ledger.md 6.19), link on this deposit the ones it releases "
+            "(^INV-...), and remove the reserve from the opening balance: their "
+            "fundings hold it"
+        )
+    return None
+
+
+def _carried_on(
+    book: Book, account: str, currency: str, date: datetime.date
+) -> data.Transaction | None:
+    """The first opening balance, on or before ``date``, that puts an amount of
+    ``currency`` on the reserve ``account``."""
+    for entry in book.carried_reserves:
+        if entry.date > date:
+            continue
+        for posting in entry.postings:
+            units = units_of(posting) if posting.account == account else None
+            if units is not None and units[0] > 0 and units[1] == currency:
+                return entry
+    return None
 
 
 def _unnumbered_schedule(settlement: Settlement, event: Event, agreement: Agreement) -> str | None:

@@ -46,6 +46,7 @@ from beancount_factoring.importers.base import ID_KEY, ImportFailure
 from beancount_factoring.importers.held import HeldInvoices
 from beancount_factoring.ledger.book import read_book
 from beancount_factoring.terms.agreement import DIRECTIVE, Agreement, Agreements, name_pattern
+from beancount_factoring.terms.currencies import KnownCurrencies
 
 # Where the agreements come from: a ledger file, its entries, or {pattern: clearing account}.
 FactorSource = Union[str, "os.PathLike[str]", Sequence[Any], Mapping[str, str], None]
@@ -59,7 +60,10 @@ class _ByAgreement:
         customs: list[data.Directive] = [
             e for e in entries if isinstance(e, data.Custom) and e.type == DIRECTIVE
         ]
-        self.agreements: Agreements = read_book(customs).agreements
+        # (The ledger's currencies from all of it: "Copperline" "USDC" of a ledger that
+        # posts USDC is an agreement for USDC, as for the plugin.)
+        known = KnownCurrencies(entries)
+        self.agreements: Agreements = read_book(customs, known=known).agreements
         self.terms: dict[str, list[Agreement]] = {}
         for agreement in sorted(self.agreements.latest(), key=lambda a: a.date):
             self.terms.setdefault(agreement.name.strip().lower(), []).append(agreement)

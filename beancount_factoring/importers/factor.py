@@ -88,6 +88,7 @@ from beancount_factoring.terms.agreement import (
     account_component,
     parse_agreement,
 )
+from beancount_factoring.terms.currencies import KnownCurrencies
 
 BALANCES = ("daily", "last", "none")
 # The company form, left out of an account guessed from a debtor's name.
@@ -521,13 +522,15 @@ class FactorReportImporter(base.Importer):
         agreements: list[Agreement] = []
         invoices: dict[str, str] = {}
         constraints: dict[str, tuple[str, ...]] = {}
+        # ("Copperline" "LLC" is no agreement for LLC, as for the plugin.)
+        known = KnownCurrencies(existing)
         for entry in existing:
             if isinstance(entry, data.Custom):
                 values = entry.values or []
                 name = values[0].value if values else None
                 named = isinstance(name, str) and name.strip().lower() == wanted
                 if entry.type == DIRECTIVE and named:
-                    parsed = parse_agreement(entry)[0]
+                    parsed = parse_agreement(entry, known=known)[0]
                     if parsed is not None:
                         agreements.append(parsed)
             elif isinstance(entry, data.Transaction) and "invoice" in entry.meta:

@@ -52,6 +52,7 @@ from beancount_factoring.terms.agreement import (
     parse_agreement,
     written_currency,
 )
+from beancount_factoring.terms.currencies import KnownCurrencies
 from beancount_factoring.terms.fees import CENT, WHOLE, not_whole, whole_units
 
 EVENT_KINDS = (
@@ -105,6 +106,8 @@ _OPENING_WORDS = re.compile(
     r"|retained[-_: ]?income|:retained(?::|$)"
     r"|(?:carried|brought)[-_ ]?(?:forward|down|over)"
 )
+# Those of a year's close alone (the opening balances' account is named for a hint).
+_CLOSING_WORDS = re.compile(r"(?i)closing|(?:carried|brought)[-_ ]?(?:forward|down|over)")
 _EVENT_KIND_SET = frozenset(EVENT_KINDS)
 _LINK_RE = re.compile(r"[A-Za-z0-9\-_/.]+")
 # What a link cannot hold, and what separates the ids of ``schedule:``.
@@ -278,6 +281,9 @@ class Book:
     # The opening balances on a factor's own accounts (from an equity account of
     # opening balances): never reported, but counted with the entries written by hand.
     opening_entries: list[int] = field(default_factory=list)
+    # Those of them that post to a factor's reserve account: a reserve carried in, which
+    # a later release that names nothing takes back (its FCT103 says so).
+    carried_reserves: list[data.Transaction] = field(default_factory=list)
     # The ``pad`` directives: Beancount pads after the plugins (checks/pads.py).
     pads: list[data.Pad] = field(default_factory=list)
     # Those of them from an equity account of opening balances: a balance carried in.
@@ -286,6 +292,9 @@ class Book:
     # equity account of opening balances): an invoice a later event names and the ledger
     # does not know may be one from before the books' start (FCT132 says how to write it).
     books_start: datetime.date | None = None
+    # The equity accounts of those opening balances, each with the first day it is used:
+    # a hint that asks for one more names the ledger's own (``books_opening_account``).
+    opening_accounts: dict[str, datetime.date] = field(default_factory=dict)
     # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
     # plugin), by account: each dated the ledger's first use, by position.
     auto_opens: dict[str, int] = field(default_factory=dict)
@@ -299,7 +308,8 @@ class Book:
     # (``handlers/schedule.py``) in these few alone, not in every invoice's postings.
     costed: set[str] = field(default_factory=set)
     # The invoice numbers by their case-folded, stripped form, made when a payment's
-    # posting names no invoice (``_near_number``): ``inv-1001`` most likely means INV-1001.
+    # posting or link names no invoice (``_near_invoices``): ``inv-1001`` most likely
+    # means INV-1001.
     folded: dict[str, list[str]] | None = None
 
     def ordered_events(self) -> list[Event]:
@@ -470,17 +480,23 @@ def charge_link(entry: data.Transaction) -> str:
     return f"fee-{entry.date}-{charge}"
 
 
-def read_book(entries: list[data.Directive], roots: Roots = DEFAULT_ROOTS) -> Book:
+def read_book(
+    entries: list[data.Directive],
+    roots: Roots = DEFAULT_ROOTS,
+    known: KnownCurrencies | None = None,
+) -> Book:
     """Read the factoring facts of a ledger.
 
     Args:
       entries: The entries after booking, as a plugin receives them.
       roots: The ledger's root accounts (``roots_of(options_map)``).
+      known: The currencies of the ledger, when ``entries`` are only a part of it (the
+        agreements alone): a word after an agreement's name is one of them or none.
     Returns:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
     book = Book()
-    _read_agreements(book, entries, roots)
+    _read_agreements(book, entries, roots, known or KnownCurrencies(entries))
     accounts = _AccountKinds(book.agreements.latest(), roots)
     pending = _read_transactions(book, entries, accounts)
     _read_payments(book, pending.payments, accounts)
@@ -597,26 +613,30 @@ def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
         book.errors.append(make_error("FCT134", message, invoice.entry.meta, invoice.entry))
 
 
-def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) -> None:
-    """The first pass: every agreement and offer, wherever it is dated."""
+def _read_agreements(
+    book: Book, entries: list[data.Directive], roots: Roots, known: KnownCurrencies
+) -> None:
+    """The first pass: every agreement and offer, wherever it is dated. (``known``:
+    "Copperline" "LLC" is no agreement for LLC alone, terms/currencies.py.)"""
     dated: dict[tuple[str, datetime.date, object], data.Custom] = {}
     offered: dict[tuple[str, object], data.Custom] = {}
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == DIRECTIVE:
-            agreement, errors = parse_agreement(entry, roots=roots)
+            agreement, errors = parse_agreement(entry, roots=roots, known=known)
             book.errors.extend(errors)
             values = entry.values or []
             name = values[0].value if values and isinstance(values[0].value, str) else None
-            if name and name.strip() and _same_day(book, dated, name, entry):
+            if not name or not name.strip():
                 continue
-            if name and name.strip():
-                currency = written_currency(entry)
-                currency = currency if isinstance(currency, str) else None
-                book.agreements.add(name, entry.date, agreement, currency)
+            currency = written_currency(entry, known)
+            if _same_day(book, dated, name, entry, currency):
+                continue
+            currency = currency if isinstance(currency, str) else None
+            book.agreements.add(name, entry.date, agreement, currency)
         elif isinstance(entry, data.Custom) and entry.type == OFFER_DIRECTIVE:
             # Same keys and same FCT110 errors as an agreement; not an agreement: it
             # opens no account and no deposit is matched against it.
-            offer, errors = parse_agreement(entry, offer=True, roots=roots)
+            offer, errors = parse_agreement(entry, offer=True, roots=roots, known=known)
             book.errors.extend(errors)
             if offer is not None and not _second_offer(book, offered, offer.name, entry):
                 book.offers.setdefault(offer.name.lower(), {})[offer.currency] = offer
@@ -624,7 +644,7 @@ def _read_agreements(book: Book, entries: list[data.Directive], roots: Roots) ->
             book.pads.append(entry)
             if opening_account(entry.source_account, roots):
                 book.opening_pads.append(entry)
-                _note_start(book, entry.date)
+                _note_start(book, entry.date, entry.source_account)
 
 
 class _AccountKinds:
@@ -731,8 +751,10 @@ def _read_transactions(
                     uses[account] = uses.get(account, 0) + 1
                     if account not in first_use:
                         first_use[account] = entry.date
-        if found and not entry.links and _opening(entry, accounts.roots):
-            _note_start(book, entry.date)
+        if found and not entry.links:
+            opening = _opening_account(entry, accounts.roots)
+            if opening is not None:
+                _note_start(book, entry.date, opening)
         if found or entry.links or "factoring" in meta:
             _sort_transaction(book, index, entry, found, watched_postings, accounts, pending)
     return pending
@@ -776,6 +798,8 @@ def _sort_transaction(
             # factor held on the first day): no deposit, nothing to split or allocate.
             # (An entry written by hand may clear one: checks/hand_entries.py.)
             book.opening_entries.append(index)
+            if reserve:
+                book.carried_reserves.append(entry)
         elif bank or named:
             # A deposit whose one factor posting is to the reserve is a release,
             # unless it buys an invoice: split, a deposit that funds straight
@@ -843,7 +867,16 @@ def _opening(entry: data.Transaction, roots: Roots) -> bool:
     or of a year's close (``Equity:Closing-Balances``, ``...:Carried-Forward``):
     an opening or closing balance, not cash from a factor. Not any equity account: a deposit may
     post to a conversion's trading accounts or to the owner's draws."""
-    return any(opening_account(posting.account, roots) for posting in entry.postings)
+    return _opening_account(entry, roots) is not None
+
+
+def _opening_account(entry: data.Transaction, roots: Roots) -> str | None:
+    """The first equity account of opening (or closing) balances the transaction posts
+    to, or None (``_opening``)."""
+    for posting in entry.postings:
+        if opening_account(posting.account, roots):
+            return posting.account
+    return None
 
 
 def opening_account(account: str, roots: Roots) -> bool:
@@ -855,10 +888,24 @@ def opening_account(account: str, roots: Roots) -> bool:
     )
 
 
-def _note_start(book: Book, date: datetime.date) -> None:
-    """Keep the first day of the books' opening balances."""
+def _note_start(book: Book, date: datetime.date, account: str) -> None:
+    """Keep the first day of the books' opening balances, and the account they are
+    written against."""
     if book.books_start is None or date < book.books_start:
         book.books_start = date
+    book.opening_accounts.setdefault(account, date)
+
+
+def books_opening_account(book: Book) -> str:
+    """The equity account the ledger writes its opening balances against, for a hint
+    that asks for one more: the first used whose name says Opening (books may carry
+    their earnings in on Equity:Retained-Earnings beside it), else the first used that
+    is no year's close, else Beancount's own name."""
+    used = sorted(book.opening_accounts, key=book.opening_accounts.__getitem__)
+    named = [account for account in used if "opening" in account.casefold()]
+    # (Not the account a year closed by hand moved its balances out to.)
+    opening = [account for account in used if not _CLOSING_WORDS.search(account)]
+    return (named or opening or ["Equity:Opening-Balances"])[0]
 
 
 def carried_in(book: Book, date: datetime.date) -> str:
@@ -866,11 +913,12 @@ def carried_in(book: Book, date: datetime.date) -> str:
     invoice may be one from before their start, which the plugin needs written."""
     if book.books_start is None or date < book.books_start:
         return ""
+    equity = books_opening_account(book)
     return (
         f"; if it is an invoice from before the books' start (the opening balances of "
         f"{book.books_start}), write it on its own date with its face against "
-        "Equity:Opening-Balances, and what the factor did with it before that day on "
-        "theirs: its funding, with the cash against Equity:Opening-Balances, its "
+        f"{equity}, and what the factor did with it before that day on "
+        f"theirs: its funding, with the cash against {equity}, its "
         "collection or chargeback (ledger.md 6.19)"
     )
 
@@ -1062,6 +1110,8 @@ def _read_payment(
         invoice = book.invoices.get(link)
         if invoice is not None:
             on_account.setdefault(invoice.account, []).append(invoice)
+        else:
+            _near_link(book, entry, link)
     _elsewhere_credited(book, entry, on_account, accounts)
     for account, invoices in on_account.items():
         credited: dict[str, Decimal] = {}
@@ -1253,16 +1303,12 @@ def _named_postings(
 
 def _near_number(book: Book, entry: data.Transaction, posting: data.Posting, number: str) -> None:
     """FCT134 on a payment's receivable posting whose ``invoice:`` names an invoice of
-    the ledger in another case or with spaces around it (``"inv-1001"``, ``" INV-1001"``
-    for INV-1001): numbers are compared exactly, so it paid no invoice in silence. Said,
-    not guessed: it pays none until written as the invoice is. A name near no invoice
-    (an old invoice an opening balance lists) is left alone, as is one the payment
-    links too (the link pays it)."""
-    if book.folded is None:
-        book.folded = {}
-        for known in book.invoices:
-            book.folded.setdefault(known.strip().casefold(), []).append(known)
-    near = book.folded.get(number.strip().casefold())
+    the ledger in another case, with spaces around it or punctuation after it
+    (``"inv-1001"``, ``" INV-1001"``, ``"INV-1001."`` for INV-1001): numbers are
+    compared exactly, so it paid no invoice in silence. Said, not guessed: it pays none
+    until written as the invoice is. A name near no invoice (an old invoice an opening
+    balance lists) is left alone, as is one the payment links too (the link pays it)."""
+    near = _near_invoices(book, number)
     if not near or not entry.links.isdisjoint(near):
         return  # (linked too, ^INV-1001: the link pays it)
     meant = " or ".join(f'invoice: "{known}"' for known in near)
@@ -1274,6 +1320,46 @@ def _near_number(book: Book, entry: data.Transaction, posting: data.Posting, num
     )
     line = (posting.meta or {}).get("lineno")
     book.errors.append(make_error("FCT134", message, entry.meta, entry, line))
+
+
+def _near_link(book: Book, entry: data.Transaction, link: str) -> None:
+    """FCT134 on a payment that links an invoice of the ledger in another case or with
+    punctuation after it (``^inv-1001``, ``^INV-1001.`` for INV-1001): links are
+    compared exactly, so it paid nothing of that invoice in silence (the aging showed
+    the payment unattributed, or gave all of it to another invoice it links). As for
+    a posting's ``invoice:``, said and not guessed; a link near no invoice (one from
+    before the books) is left alone, as is one beside the invoice linked as it is
+    numbered or named by a posting's ``invoice:``."""
+    near = _near_invoices(book, link)
+    if not near or not entry.links.isdisjoint(near):
+        return
+    if any((p.meta or {}).get("invoice") in near for p in entry.postings):
+        return  # (its posting names the invoice: that pays it)
+    meant = " or ".join(f"^{known}" for known in near)
+    message = (
+        f"This payment links ^{link}, which names no invoice: links are compared with "
+        f"invoice numbers exactly, case and punctuation and all, and the ledger has "
+        f"invoice {' and '.join(near)}. Write {meant}, as the invoice is numbered; until "
+        "then the payment pays nothing of it"
+    )
+    book.errors.append(make_error("FCT134", message, entry.meta, entry))
+
+
+def _near_invoices(book: Book, number: str) -> list[str]:
+    """The invoices of the ledger whose numbers ``number`` most likely means: the same
+    but for case, spaces around it, or punctuation a link can hold after it (``.``,
+    ``-``, ``_``, ``/``: "INV-1001." at the end of a sentence). The map is made the
+    first time a payment names no invoice."""
+    if book.folded is None:
+        book.folded = {}
+        for known in book.invoices:
+            book.folded.setdefault(_folded(known), []).append(known)
+    return book.folded.get(_folded(number), [])
+
+
+def _folded(number: str) -> str:
+    """An invoice number without its case, spaces around it or punctuation after it."""
+    return number.strip().casefold().rstrip("._-/")
 
 
 def _share_payment(
@@ -1326,11 +1412,11 @@ def _same_day(
     dated: dict[tuple[str, datetime.date, object], data.Custom],
     name: str,
     entry: data.Custom,
+    currency: object,
 ) -> bool:
     """True (after an FCT110 error) if the factor already has an agreement on this date
-    (for the same ``currency:``): which of the two applies cannot be told, so the first is
-    kept and the second reported."""
-    currency = written_currency(entry)
+    (for the same ``currency``, as written): which of the two applies cannot be told, so
+    the first is kept and the second reported."""
     key = (name.strip().lower(), entry.date, currency)
     first = dated.setdefault(key, entry)
     if first is entry:

@@ -38,6 +38,7 @@ import datetime
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -558,7 +559,23 @@ def _value_currency(reader: _Reader, directive: str) -> str | None:
     if problem:
         reader.error(None, f'the currency after the name, "{first}", {problem}')
         return None
+    if reader.known is not None and not reader.known(first):
+        reader.error(None, _no_currency(reader, first, takes))
+        return None
     return first
+
+
+def _no_currency(reader: _Reader, word: str, takes: str) -> str:
+    """Why a word after the name that has a currency's form is none ("LLC"): read as
+    one, the agreement would govern that currency alone, and every event of the factor
+    would find no agreement (FCT111)."""
+    return (
+        f'"{word}" after the name is no currency: it is no ISO 4217 code, and the ledger '
+        f"has no commodity {word} (declared or used in a posting), so it is not read as "
+        f"the {reader.kind.lower()}'s currency; {takes}. Write a name of several words as "
+        f'one string ("{reader.name} {word}"); if {word} is a currency of yours, declare '
+        f"it (2025-01-01 commodity {word})"
+    )
 
 
 def _an(kind: str) -> str:
@@ -566,15 +583,17 @@ def _an(kind: str) -> str:
     return f"an {kind.lower()}"
 
 
-def written_currency(entry: data.Custom) -> object:
+def written_currency(entry: data.Custom, known: Callable[[str], bool] | None = None) -> object:
     """The currency an agreement's directive is written for, as written (its ``currency:``
     key, else a currency after the factor's name), whether valid or not; None for one of
-    every currency. The ledger's lines of agreements are kept by it, broken ones too."""
+    every currency. The ledger's lines of agreements are kept by it, broken ones too.
+    With ``known``, a word after the name is one only if ``known`` says it is a currency
+    ("LLC" is none: ``_no_currency``)."""
     value = entry.meta.get("currency")
     values = entry.values or []
     given = values[1].value if len(values) > 1 else None
     if value is None and isinstance(given, str) and _CURRENCY_RE.fullmatch(given):
-        return given
+        return given if known is None or known(given) else None
     return value
 
 
@@ -594,10 +613,19 @@ def _not_cents_currency(currency: str) -> str:
 class _Reader:
     """Reads one directive's keys, collecting one error per bad key."""
 
-    def __init__(self, entry: data.Custom, name: str, kind: str = "Agreement") -> None:
+    def __init__(
+        self,
+        entry: data.Custom,
+        name: str,
+        kind: str = "Agreement",
+        known: Callable[[str], bool] | None = None,
+    ) -> None:
         self.entry = entry
         self.name = name
         self.kind = kind
+        # Whether a word after the name is a currency of the ledger (``currencies.py``);
+        # None: any word of a currency's form.
+        self.known = known
         self.meta = entry.meta
         self.errors: list[FactoringError] = []
         # The keys already in error (one error a key is enough).
@@ -1060,10 +1088,15 @@ def _account_terms(
 
 
 def parse_agreement(
-    entry: data.Custom, offer: bool = False, roots: Roots = DEFAULT_ROOTS
+    entry: data.Custom,
+    offer: bool = False,
+    roots: Roots = DEFAULT_ROOTS,
+    known: Callable[[str], bool] | None = None,
 ) -> tuple[Agreement | None, list[FactoringError]]:
     """Read one ``factoring-agreement`` directive (with ``offer``, a ``factoring-offer``:
     the same keys, errors named "Offer", and ``bank`` not required since nothing is booked).
+    ``known`` tells whether a word after the name is a currency of the ledger
+    (``currencies.KnownCurrencies``); without it, any word of a currency's form is one.
 
     Returns:
       The agreement, or None if it has errors, and the list of errors.
@@ -1076,7 +1109,7 @@ def parse_agreement(
         reader.error(None, f'give the factor\'s name: custom "{directive}" "Summit"')
         return None, reader.errors
     name = name.strip()
-    reader = _Reader(entry, name, kind)
+    reader = _Reader(entry, name, kind, known)
     # Each key is read in this order, so that its errors come in the same order.
     _check_keys(reader, offer)
     _check_repeated_keys(reader)
