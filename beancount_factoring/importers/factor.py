@@ -162,6 +162,10 @@ class FactorReportImporter(base.Importer):
       client: your client number (or name) at the factor, as the reports show it in
         their title rows or their file's name: a report that does not show it (another
         client's, or another factor's on the same software) is not claimed.
+      deductions: the account of each kind of deduction a purchase report takes from a
+        funding that is no fee: "fuel" (bought on the factor's fuel card), "levy" (a tax
+        levy or garnishment it paid for you), "escrow" (held back): {"fuel":
+        "Expenses:Fuel"}. A report that deducts a kind it does not name stops (FCT209).
     """
 
     def __init__(
@@ -180,6 +184,7 @@ class FactorReportImporter(base.Importer):
         releases: bool = True,
         flag: str = "*",
         client: str | None = None,
+        deductions: Mapping[str, str] | None = None,
     ) -> None:
         self.profiles = (profiles,) if isinstance(profiles, Profile) else tuple(profiles)
         if not self.profiles:
@@ -207,6 +212,7 @@ class FactorReportImporter(base.Importer):
         self.flag = flag
         settings.text(client, "client", "'C10482', or '004417'")
         self.client = client
+        self.deductions = settings.deduction_accounts(deductions)
         self._detected: dict[tuple[str, int, int], _Detected] = {}
         # A workbook whose report is on a sheet other than the one its profile reads.
         self._elsewhere: dict[str, str] = {}
@@ -457,6 +463,7 @@ class FactorReportImporter(base.Importer):
             flag=self.flag,
             balances=self.balances,
             releases=self.releases,
+            deductions=self.deductions,
             # A collections report's payments follow those the ledger already has.
             history=(
                 PaymentHistory(existing, frozenset(a.due_to_factor for a in ledger[0]))
