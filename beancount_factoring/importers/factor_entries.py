@@ -108,8 +108,22 @@ _NETTED = re.compile(
 # the factor charges on top, or the fee the ledger's event already holds; which, the
 # label cannot tell.
 _FEE = re.compile(r"\bfees?\b", re.IGNORECASE)
-# Deductions that are no factoring fee: (kind, label pattern, what it is). First match wins.
+# Deductions that are no factoring fee: (kind, label pattern, what it is). First match wins:
+# money coming back first, so that an escrow released or a fuel rebate (a credit) is never
+# booked as an escrow held or fuel bought.
 _NOT_FEES = (
+    (
+        "rebate",
+        re.compile(
+            r"rebate|refund|reimburs"
+            # (An escrow released; not the fee of its release: `Escrow release fee`.)
+            r"|(?:escrow|reserve|hold\W*back)\W+(?:release|return)(?:ed|d)?(?!\W*fees?\b)"
+            r"|(?:release|return)(?:ed|d)?\W+(?:of\W+)?(?:the\W+)?(?:escrow|reserve|hold\W*back)"
+            r"(?!\W*fees?\b)",
+            re.IGNORECASE,
+        ),
+        "money the factor pays back to you",
+    ),
     ("fuel", re.compile(r"\bfuel\b", re.IGNORECASE), "fuel bought on the factor's fuel card"),
     (
         "levy",
@@ -124,11 +138,6 @@ _NOT_FEES = (
         "escrow",
         re.compile(r"escrow|\breserve|hold\W*back", re.IGNORECASE),
         "an escrow or reserve the factor holds back",
-    ),
-    (
-        "rebate",
-        re.compile(r"rebate|refund|reimburs", re.IGNORECASE),
-        "money the factor pays back to you",
     ),
 )
 # The kinds of those booked to the account the importer's `deductions` names (a `fee`
@@ -322,13 +331,13 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             fee = _rate_of(row, "fee_rate", face)
         if invoice_fee:  # the plugin compares `fee` with discount fee + invoice fee
             fee = (fee or ZERO) + invoice_fee
+        if net is not None and advance is not None and fee is not None:
+            _check_net(row, net, advance, fee, deducted or ZERO)
         charge = _deduction_booked(report, ctx, row, number, deducted, currency)
         if charge is not None and deducted is not None:
             fees.append(
                 _deduction(report, ctx, row, (number, schedule, day), deducted, currency, charge)
             )
-        if net is not None and advance is not None and fee is not None:
-            _check_net(row, net, advance, fee, deducted or ZERO)
         if advance is not None:
             figures["advance"] = make_amount(advance, currency)
         if fee is not None:
@@ -345,8 +354,44 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             groups[key] = (row.line, schedule, [item])
         else:
             group[2].append(item)
+    _footer_deductions(report)
     schedules = [_schedule(report, ctx, key, *group) for key, group in groups.items()]
     return schedules + fees
+
+
+# A footer's figure: digits, with no letters (`($100.00)`, `100.00`), not a label.
+_FIGURE = re.compile(r"^[^A-Za-z]*[1-9][^A-Za-z]*$")
+
+
+def _footer_deductions(report: Report) -> None:
+    """FCT205 for a row left out as a footer (no invoice number: `,,,,Fuel Card,($100.00)`,
+    or a row whose number was lost) that deducts what is no fee: fuel, a levy, an escrow,
+    a rebate. A transfer fee's footer is left out, as the deposit's transfer fee comes
+    from the agreement; such a deduction would be lost, the deposit short by it (FCT101
+    at bean-check, naming no deduction), or a credit booked nowhere."""
+    for line, cells in report.footer_rows:
+        row = Row(report, line, cells)
+        # Its label under the deductions' type or the deductions themselves (as a transfer
+        # fee's footer puts it), its figure under the deductions or the net funded: a note
+        # elsewhere (`Reserve held,$201.25`) is left out as ever.
+        deducted, net = row.text("deductions"), row.text("net")
+        if not (_FIGURE.match(deducted) or _FIGURE.match(net)):
+            continue
+        for label in (row.text("deduction_type"), deducted):
+            kind = deduction_kind(label, report.profile) if label else "none"
+            if kind in BOOKED_ELSEWHERE or kind == "rebate":
+                what = next(text for other, _, text in _NOT_FEES if other == kind)
+                pattern = re.escape(label).replace("\\ ", " ")
+                raise row.fail(
+                    "invoice",
+                    f"the row deducts '{label}', {what}, but gives no invoice number: the "
+                    "importer books a deduction with the invoice whose funding it was taken "
+                    "from, and left out, it would be lost (the deposit short by it, or a "
+                    "credit booked nowhere). Fill in the invoice number; or, to book it by "
+                    "hand (on the deposit, or a credit as a transaction of your own), give "
+                    f'the profile deduction_kinds=[(r"{pattern}", "none")]',
+                    code="FCT205",
+                )
 
 
 class _DeductionSigns:
@@ -382,7 +427,8 @@ def deduction_kind(label: str, profile: Profile | None = None) -> str:
     pay), which the plugin takes from the invoice's funding itself (the ledger's event),
     "none" (the profile's `deduction_kinds` says the importer writes nothing), or one of
     _NOT_FEES ("fuel", "levy", "escrow", "rebate"), or "unclear" (a fee named beside what
-    the plugin nets: `Chargeback fee`), which the importer refuses.
+    the plugin nets, `Chargeback fee`, or beside one of those, `Reserve fee`), which the
+    importer refuses.
     The profile's `deduction_kinds` come first."""
     meaning = profile.deduction_meaning(label) if profile is not None else None
     if meaning is not None:
@@ -394,7 +440,9 @@ def deduction_kind(label: str, profile: Profile | None = None) -> str:
         return "unclear" if _FEE.search(label) else netted
     for kind, pattern, _ in _NOT_FEES:
         if pattern.search(label):
-            return kind
+            # (`Reserve fee`, `Fuel card fee`: a fee the factor charges, or the escrow or
+            # the fuel itself; booked as either, the other is wrong. A refund is a credit.)
+            return "unclear" if kind != "rebate" and _FEE.search(label) else kind
     if _WIRE.search(label):
         return "wire"
     if _SAME_DAY.search(label):
@@ -476,14 +524,26 @@ def _deduction_account(
 
 def _unclear(row: Row, label: str, number: str, amount: str) -> ImportFailure:
     """FCT210 for a deduction whose label names a fee and what the plugin nets from the
-    funding itself: written as a fee, the netted figure counts twice; left out, a fee of
-    the factor's is lost."""
+    funding itself (written as a fee, the netted figure counts twice; left out, a fee of
+    the factor's is lost), or a fee and what is no fee (`Reserve fee`: a fee booked as an
+    escrow held, or an escrow booked as a cost of factoring)."""
+    pattern = re.escape(label).replace("\\ ", " ")
+    netted = _FUEL_ADVANCE.search(label) or _NETTED.search(label)
+    if not netted:
+        kind, what = next((k, w) for k, p, w in _NOT_FEES if p.search(label))
+        return row.fail(
+            "deductions",
+            f"the deduction '{label}' of {amount} from {number} names a fee and {what}: "
+            "the importer cannot tell which it is. If it is a fee the factor charges, give "
+            f'the profile deduction_kinds=[(r"{pattern}", "other")]; if it is {what}, '
+            f'[(r"{pattern}", "{kind}")] (booked to the account deductions= names for it)',
+            code="FCT210",
+        )
     what = (
         "a fuel advance"
         if _FUEL_ADVANCE.search(label)
         else "a chargeback, a short pay or an over-advance repaid"
     )
-    pattern = re.escape(label).replace("\\ ", " ")
     return row.fail(
         "deductions",
         f"the deduction '{label}' of {amount} from {number} names a fee and {what}, which "
@@ -539,8 +599,20 @@ def _deduction_label(report: Report, row: Row) -> str:
 
 
 def _check_net(row: Row, net: Decimal, advance: Decimal, fee: Decimal, deducted: Decimal) -> None:
-    """The report's net funded must be its advance less its fees and deductions."""
+    """The report's net funded must be its advance less its fees and deductions; FCT210 on
+    the deduction when the net adds it (a credit, whichever sign the report shows it with:
+    read as a deduction, a rebate or an escrow released would be a cost, or an escrow held)."""
     expected = advance - fee - deducted
+    if deducted and net == advance - fee + deducted:
+        raise row.fail(
+            "deductions",
+            f"the deduction {deducted:,.2f} is added to net funded (advance {advance:,.2f} - "
+            f"fees {fee:,.2f} + {deducted:,.2f} = {net:,.2f}): it is a credit (a rebate, an "
+            "escrow released, an adjustment in your favour), which the factor paid, not "
+            "took; book the credit as a transaction of your own (crediting the account it "
+            "refunds) and delete it from the row",
+            code="FCT210",
+        )
     if net != expected:
         raise row.fail(
             "net",

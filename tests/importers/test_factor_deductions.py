@@ -360,6 +360,15 @@ def test_a_short_pay_netted_from_the_funding_is_no_fee(tmp_path: Path, label: st
         ("Tax ID verification fee", "other"),
         ("Tax on fees", "other"),
         ("Taxes", "levy"),
+        # Money coming back is a credit, not an escrow held or fuel bought.
+        ("Escrow release", "rebate"),
+        ("Release of reserve", "rebate"),
+        ("Fuel rebate", "rebate"),
+        ("Lien release fee", "other"),
+        # A fee named beside what is no fee: which, the label cannot tell.
+        ("Reserve fee", "unclear"),
+        ("Escrow release fee", "unclear"),
+        ("Fuel card fee", "unclear"),
     ],
 )
 def test_what_a_deduction_is_comes_from_its_label(label: str, kind: str) -> None:

@@ -33,8 +33,9 @@ import pytest
 from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
-from factor_config import BRAMBLEWOOD, LEDGER
+from factor_config import BRAMBLEWOOD, DOCUMENTS, LEDGER
 
+from beancount_factoring.importers import profiles
 from beancount_factoring.importers.base import ImportFailure
 from beancount_factoring.importers.factor import FactorReportImporter
 from beancount_factoring.importers.factor_entries import deduction_kind
@@ -294,3 +295,99 @@ def test_a_setting_that_cannot_be_used_is_refused_when_the_importer_is_made(
 ) -> None:
     with pytest.raises(error, match=said):
         _importer(deductions)
+
+
+# What the importer could take for a deduction that is not one, or lose.
+
+
+@pytest.mark.parametrize("label", ["Escrow release", "Reserve returned", "Fuel rebate"])
+def test_money_coming_back_is_never_booked_as_a_deduction(tmp_path: Path, label: str) -> None:
+    """Without a net funded column, an escrow released (50.00 the factor paid back with
+    BW-104's funding) was read as an escrow held: 50.00 booked into the escrow account
+    that left it, and the deposit 100.00 off. A credit is FCT210."""
+    rows = [*ROWS[:3], ROWS[3].replace("Escrow holdback", label)]
+    lines = [row.rsplit(",", 1)[0] for row in rows]
+    header = HEADER.replace(",Net Funded", "")
+    path = tmp_path / "funding_report.csv"
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    columns = {key: value for key, value in BRAMBLEWOOD.columns.items() if key != "net"}
+    error = _failure(path, columns=columns, signature=())
+    assert (error.line, error.column, error.code) == (6, "Deduction", "FCT210")
+    assert "is money the factor pays back to you" in str(error)
+
+
+def test_a_deduction_the_net_funded_adds_is_a_credit(tmp_path: Path) -> None:
+    """BW-104's 50.00 labelled "Escrow" where its net funded counts it in (1,350.00 -
+    45.00 + 50.00 = 1,355.00): the report said the factor paid it. It was "net funded
+    1,355.00 is not ... = 1,255.00: the report disagrees with itself"; it is a credit."""
+    rows = [*ROWS[:3], ROWS[3].replace("Escrow holdback,1255.00", "Escrow,1355.00")]
+    path = _report(tmp_path, rows, TOTAL.replace("4140.00", "4240.00"))
+    error = _failure(path)
+    assert (error.line, error.column, error.code) == (6, "Deduction", "FCT210")
+    assert str(error).endswith(
+        "FCT210 the deduction 50.00 is added to net funded (advance 1,350.00 - fees 45.00 + "
+        "50.00 = 1,355.00): it is a credit (a rebate, an escrow released, an adjustment in "
+        "your favour), which the factor paid, not took; book the credit as a transaction "
+        "of your own (crediting the account it refunds) and delete it from the row"
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [("Reserve fee", "escrow"), ("Fuel card fee", "fuel"), ("Escrow release fee", "escrow")],
+)
+def test_a_fee_named_beside_what_is_no_fee_is_fct210(
+    tmp_path: Path, label: str, kind: str
+) -> None:
+    """A "Reserve fee" was refused as an escrow (FCT210); with an escrow account named it
+    would have been booked as one, 50.00 of fee held as escrow. Which it is, the label
+    cannot tell: the profile says (`other` for a fee)."""
+    rows = [*ROWS[:3], ROWS[3].replace("Escrow holdback", label)]
+    error = _failure(_report(tmp_path, rows))
+    assert (error.line, error.column, error.code) == (6, "Deduction", "FCT210")
+    assert f"the deduction '{label}' of 50.00 USD from BW-104 names a fee and" in str(error)
+    assert '"other")]; if it is' in str(error)
+    assert f'"{kind}")] (booked to the account deductions= names for it)' in str(error)
+    # Said to be a fee, it is one.
+    fees = _extract(_report(tmp_path, rows), deduction_kinds=((label, "other"),))
+    fee = next(e for e in fees if e.meta.get("factoring") == "fee" and "BW-104" in e.links)
+    assert (fee.meta["charge"], fee.meta["amount"].number) == ("other", D("50.00"))
+
+
+def test_a_deduction_row_without_an_invoice_number_is_fct205(tmp_path: Path) -> None:
+    """A fuel purchase on a line of its own under the schedule, no invoice number: the row
+    fills 4 of 11 columns, so it was left out as a footer, the 100.00 of fuel booked
+    nowhere (the report's total still added up) and the deposit 100.00 short, said
+    nowhere."""
+    rows = [*ROWS, "S-78,2025-03-17,,,,,,,100.00,Fuel Card,"]
+    total = TOTAL.replace("210.00", "310.00")
+    error = _failure(_report(tmp_path, rows, total))
+    assert (error.line, error.column, error.code) == (7, "Invoice", "FCT205")
+    assert "the row deducts 'Fuel Card', fuel bought on the factor's fuel card" in str(error)
+    assert 'deduction_kinds=[(r"Fuel Card", "none")]' in str(error)
+    # Said to be booked by hand, it is left out as before.
+    _extract(_report(tmp_path, rows, total), deduction_kinds=((r"fuel card", "none"),))
+
+
+def test_a_footer_of_fuel_under_the_deductions_is_fct205(tmp_path: Path) -> None:
+    """Lakeshore writes a schedule's footers as its transfer fee's: the label under
+    Deductions, the figure under Net Funded (`,,,,,,,,,,,,,Transfer Fee,($10.00)`). A fuel
+    purchase so written was left out like the transfer fee."""
+    text = (DOCUMENTS / "lakeshore" / "purchase_report_2025-03-07.csv").read_text("utf-8")
+    first = ",,,,,,,,,,,,,Transfer Fee,($10.00)\n"
+    assert first in text
+    text = text.replace(first, first + ",,,,,,,,,,,,,Fuel Card,($100.00)\n", 1)
+    text = text.replace('$201.25,$0.00,"$3,703.12"', '$201.25,$0.00,"$3,603.12"')
+    path = tmp_path / "lakeshore_purchase.csv"
+    path.write_text(text, "utf-8")
+    importer = FactorReportImporter(profiles.LAKESHORE, "Lakeshore", deductions=ACCOUNTS)
+    with pytest.raises(ImportFailure) as info:
+        importer.extract(str(path), [])
+    error = info.value
+    assert (error.line, error.column, error.code) == (6, "Invoice #", "FCT205")
+    # The transfer fee's footer alone is left out, as ever.
+    path.write_text(
+        text.replace(",,,,,,,,,,,,,Fuel Card,($100.00)\n", "").replace("$3,603.12", "$3,703.12"),
+        "utf-8",
+    )
+    assert importer.extract(str(path), [])
