@@ -53,6 +53,7 @@ EVENT_KEYS = frozenset(
         "charge",
         "period",
         "amount",
+        "account",
         "recourse-amount",
         "advance",
         "transfer",
@@ -75,6 +76,7 @@ OTHER_EVENTS_KEYS = {
     "advance": "a fuel-advance event, or a schedule's posting",
     "charge": "a fee event",
     "period": "a fee event",
+    "account": 'a fee event of charge: "deduction" (where what the factor took goes)',
 }
 # The keys of that list each of these events reads itself.
 READ_BY = {"chargeback": frozenset(("recourse-amount",)), "credit-loss": frozenset()}

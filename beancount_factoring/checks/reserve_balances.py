@@ -22,6 +22,7 @@ from typing import NamedTuple
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from beancount_factoring.ledger.asserted import WRITTEN_KEY
 from beancount_factoring.ledger.book import Book, units_of
 from beancount_factoring.settlement.state import InvoiceState, Settlement
 from beancount_factoring.terms import postings as P
@@ -82,6 +83,8 @@ def explained_balances(
         if parts and abs(written - held - figure) <= HALF_CENT:
             meta = dict(entry.meta or {})
             meta[NOTE_KEY] = _note(parts, held, written, currency)
+            # (The figure as written: an importer finds the statement's assertion by it.)
+            meta[WRITTEN_KEY] = entry.amount
             explained[index] = entry._replace(meta=meta, amount=Amount(written - held, currency))
     return explained
 

@@ -82,6 +82,7 @@ from beancount_factoring.importers.table import (
     sheets_holding,
     split_over_sheets,
 )
+from beancount_factoring.ledger.asserted import written_figure
 from beancount_factoring.terms.agreement import (
     DIRECTIVE,
     Agreement,
@@ -163,6 +164,10 @@ class FactorReportImporter(base.Importer):
       client: your client number (or name) at the factor, as the reports show it in
         their title rows or their file's name: a report that does not show it (another
         client's, or another factor's on the same software) is not claimed.
+      deductions: the account of each kind of deduction a purchase report takes from a
+        funding that is no fee: "fuel" (bought on the factor's fuel card), "levy" (a tax
+        levy or garnishment it paid for you), "escrow" (held back): {"fuel":
+        "Expenses:Fuel"}. A report that deducts a kind it does not name stops (FCT209).
     """
 
     def __init__(
@@ -181,6 +186,7 @@ class FactorReportImporter(base.Importer):
         releases: bool = True,
         flag: str = "*",
         client: str | None = None,
+        deductions: Mapping[str, str] | None = None,
     ) -> None:
         self.profiles = (profiles,) if isinstance(profiles, Profile) else tuple(profiles)
         if not self.profiles:
@@ -208,6 +214,7 @@ class FactorReportImporter(base.Importer):
         self.flag = flag
         settings.text(client, "client", "'C10482', or '004417'")
         self.client = client
+        self.deductions = settings.deduction_accounts(deductions)
         self._detected: dict[tuple[str, int, int], _Detected] = {}
         # A workbook whose report is on a sheet other than the one its profile reads.
         self._elsewhere: dict[str, str] = {}
@@ -458,6 +465,7 @@ class FactorReportImporter(base.Importer):
             flag=self.flag,
             balances=self.balances,
             releases=self.releases,
+            deductions=self.deductions,
             # A collections report's payments follow those the ledger already has.
             history=(
                 PaymentHistory(existing, frozenset(a.due_to_factor for a in ledger[0]))
@@ -588,13 +596,15 @@ class FactorReportImporter(base.Importer):
         # but those an entry of this file is the duplicate of already (by its id).
         taken = {id(e.meta["__duplicate__"]) for e in entries if "__duplicate__" in e.meta}
         deposits: dict[tuple[Any, ...], list[Any]] = {}
-        balances: dict[tuple[Any, ...], Any] = {}
+        # The ledger's assertions by (date, account, currency): typed by hand from the
+        # statement, or imported from another file of it.
+        balances: dict[tuple[Any, ...], list[Any]] = {}
         for entry in existing:
             if id(entry) in taken:
                 continue
             if isinstance(entry, data.Balance):
-                held = entry.amount
-                balances.setdefault((entry.date, entry.account, held.number, held.currency), entry)
+                day = (entry.date, entry.account, entry.amount.currency)
+                balances.setdefault(day, []).append(entry)
             elif isinstance(entry, data.Transaction) and (
                 any(p.account in own for p in entry.postings)
                 or entry.meta.get("factoring") == "release"
@@ -607,13 +617,38 @@ class FactorReportImporter(base.Importer):
         releases = []
         for entry in todo:
             if isinstance(entry, data.Balance):
-                units = entry.amount
-                match = balances.get((entry.date, entry.account, units.number, units.currency))
-                if match is not None:
-                    entry.meta["__duplicate__"] = match
+                day = (entry.date, entry.account, entry.amount.currency)
+                _typed_balance(entry, balances.get(day, ()))
             else:
                 releases.append(entry)
         _pair_releases(releases, deposits)
+
+
+def _typed_balance(entry: data.Balance, booked: Sequence[data.Balance]) -> None:
+    """Mark a statement's assertion a duplicate of the ledger's of its day, account and
+    figure; else note the ledger's of another figure, if any (one of the two fails).
+
+    The figure is the one written: on a month end between a schedule's purchase and its
+    funding the plugin gives a typed assertion the books' figure (the statement's less
+    the reserve awaiting funding), and the statement's, compared with that, was
+    imported again beside it."""
+    number = entry.amount.number
+    for other in booked:
+        if written_figure(other).number == number:
+            entry.meta["__duplicate__"] = other
+            return
+    if not booked:
+        return
+    other = booked[0]
+    figure = written_figure(other)
+    where = f"{other.meta.get('filename')}:{other.meta.get('lineno')}"
+    entry.meta[dedup.AMOUNT_KEY] = (
+        f"the ledger asserts {figure} on {entry.account} on {entry.date} ({where}), where the "
+        f"statement has {number} {entry.amount.currency}: one of the two fails in bean-check. "
+        "If the ledger's was typed from this statement, correct it to the statement's "
+        "figure and delete one of the two; if the statement is wrong, ask the factor, and "
+        "delete this one"
+    )
 
 
 def _pair_releases(releases: list[Any], deposits: dict[tuple[Any, ...], list[Any]]) -> None:

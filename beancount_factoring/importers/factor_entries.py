@@ -31,8 +31,10 @@ and there is no clearing leg (docs/ledger.md, "The loan model"):
 What the factor deducted from an invoice's funding (the `deductions` column: a wire fee,
 a lien search) is a `fee` event of its kind (`charge: "wire"`, `"same-day"` or `"other"`)
 with the factor's figure, labelled as the report labels it and linking the invoice; the
-deposit that funds the invoice nets it (docs/ledger.md 6.11). A row's `net` must be its
-advance less its fees and deductions:
+deposit that funds the invoice nets it (docs/ledger.md 6.11). A deduction that is no fee
+(fuel bought on the factor's card, a tax levy, an escrow) is a `fee` event of `charge:
+"deduction"` with the `account:` the importer's `deductions=` names for its kind (FCT209
+when it names none). A row's `net` must be its advance less its fees and deductions:
 
     2025-03-17 * "Bramblewood Capital" "Wire Fee, schedule S-77, BW-101"
       ^BW-101 ^fee-2025-03-17-BW-101  (the links, on the line above in the ledger)
@@ -83,6 +85,7 @@ from beancount_factoring.importers.factor_overlap import (
 from beancount_factoring.importers.inert import inert
 from beancount_factoring.importers.profiles import Profile
 from beancount_factoring.importers.report import Report, Row
+from beancount_factoring.terms.agreement import account_component
 from beancount_factoring.terms.fees import HALF_CENT
 
 ZERO = Decimal(0)
@@ -105,18 +108,23 @@ _NETTED = re.compile(
 # the factor charges on top, or the fee the ledger's event already holds; which, the
 # label cannot tell.
 _FEE = re.compile(r"\bfees?\b", re.IGNORECASE)
-# Deductions that are no factoring fee and that the importer cannot book: (kind, label
-# pattern, what it is, how the books hold it). First match wins.
+# Deductions that are no factoring fee: (kind, label pattern, what it is). First match wins:
+# money coming back first, so that an escrow released or a fuel rebate (a credit) is never
+# booked as an escrow held or fuel bought.
 _NOT_FEES = (
     (
-        "fuel",
-        re.compile(r"\bfuel\b", re.IGNORECASE),
-        "fuel bought on the factor's fuel card",
-        "it is your fuel expense (or settles what you owe the card), not a cost of "
-        "factoring: write it on the deposit that funds {invoice}, as a posting of "
-        "{amount} to your fuel expense account (Expenses:Fuel, say) beside its "
-        "clearing posting",
+        "rebate",
+        re.compile(
+            r"rebate|refund|reimburs"
+            # (An escrow released; not the fee of its release: `Escrow release fee`.)
+            r"|(?:escrow|reserve|hold\W*back)\W+(?:release|return)(?:ed|d)?(?!\W*fees?\b)"
+            r"|(?:release|return)(?:ed|d)?\W+(?:of\W+)?(?:the\W+)?(?:escrow|reserve|hold\W*back)"
+            r"(?!\W*fees?\b)",
+            re.IGNORECASE,
+        ),
+        "money the factor pays back to you",
     ),
+    ("fuel", re.compile(r"\bfuel\b", re.IGNORECASE), "fuel bought on the factor's fuel card"),
     (
         "levy",
         # (Not a fee of a tax form, or the tax on a fee: `Tax ID verification fee`.)
@@ -125,27 +133,23 @@ _NOT_FEES = (
             re.IGNORECASE,
         ),
         "a tax levy or garnishment the factor paid on your behalf",
-        "it settles what you owe, not a cost of factoring: write it on the deposit "
-        "that funds {invoice}, as a posting of {amount} to that liability "
-        "(Liabilities:Taxes:Levy, say) beside its clearing posting",
     ),
     (
         "escrow",
         re.compile(r"escrow|\breserve|hold\W*back", re.IGNORECASE),
         "an escrow or reserve the factor holds back",
-        "it is still your money, not a cost of factoring, and the books hold the "
-        "reserve the agreement's advance-rate gives: if the factor holds more, give "
-        "the agreement the advance rate it pays, or ask the factor for a report with "
-        "it in the reserve column",
-    ),
-    (
-        "rebate",
-        re.compile(r"rebate|refund|reimburs", re.IGNORECASE),
-        "money the factor pays back to you",
-        "it is no fee the factor took: book the refund as a transaction of your own "
-        "that credits what it refunds (the agreement's fees account for a fee)",
     ),
 )
+# The kinds of those booked to the account the importer's `deductions` names (a `fee`
+# event of `charge: "deduction"` with that `account:`, which the deposit nets): an example
+# account of each, and what it is, for the error when none is named.
+BOOKED_ELSEWHERE = {
+    "fuel": ("Expenses:Fuel", "your fuel expense, or the fuel card's liability"),
+    "levy": ("Liabilities:Taxes:Levy", "the tax or the debt it settles"),
+    "escrow": ("Assets:Factoring:{factor}:Escrow", "still your money, which the factor holds"),
+}
+# The charge of a deduction booked to such an account (settlement/handlers/charges.py).
+DEDUCTION_CHARGE = "deduction"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +185,8 @@ class Context:
     releases: bool = True
     # The ledger's earlier payments: a later one is a part or an additional payment.
     history: PaymentHistory | None = None
+    # The account of each kind of deduction that is no fee (`deductions=`: "fuel", ...).
+    deductions: dict[str, str] = field(default_factory=dict)
     ids: dict[str, RowIds] = field(default_factory=dict)
 
     def id(self, kind: str, *parts: object) -> str:
@@ -325,10 +331,13 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             fee = _rate_of(row, "fee_rate", face)
         if invoice_fee:  # the plugin compares `fee` with discount fee + invoice fee
             fee = (fee or ZERO) + invoice_fee
-        if deducted and _deduction_booked(report, row, number, deducted, currency):
-            fees.append(_deduction(report, ctx, row, number, schedule, day, deducted, currency))
         if net is not None and advance is not None and fee is not None:
             _check_net(row, net, advance, fee, deducted or ZERO)
+        charge = _deduction_booked(report, ctx, row, number, deducted, currency)
+        if charge is not None and deducted is not None:
+            fees.append(
+                _deduction(report, ctx, row, (number, schedule, day), deducted, currency, charge)
+            )
         if advance is not None:
             figures["advance"] = make_amount(advance, currency)
         if fee is not None:
@@ -345,8 +354,44 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             groups[key] = (row.line, schedule, [item])
         else:
             group[2].append(item)
+    _footer_deductions(report)
     schedules = [_schedule(report, ctx, key, *group) for key, group in groups.items()]
     return schedules + fees
+
+
+# A footer's figure: digits, with no letters (`($100.00)`, `100.00`), not a label.
+_FIGURE = re.compile(r"^[^A-Za-z]*[1-9][^A-Za-z]*$")
+
+
+def _footer_deductions(report: Report) -> None:
+    """FCT205 for a row left out as a footer (no invoice number: `,,,,Fuel Card,($100.00)`,
+    or a row whose number was lost) that deducts what is no fee: fuel, a levy, an escrow,
+    a rebate. A transfer fee's footer is left out, as the deposit's transfer fee comes
+    from the agreement; such a deduction would be lost, the deposit short by it (FCT101
+    at bean-check, naming no deduction), or a credit booked nowhere."""
+    for line, cells in report.footer_rows:
+        row = Row(report, line, cells)
+        # Its label under the deductions' type or the deductions themselves (as a transfer
+        # fee's footer puts it), its figure under the deductions or the net funded: a note
+        # elsewhere (`Reserve held,$201.25`) is left out as ever.
+        deducted, net = row.text("deductions"), row.text("net")
+        if not (_FIGURE.match(deducted) or _FIGURE.match(net)):
+            continue
+        for label in (row.text("deduction_type"), deducted):
+            kind = deduction_kind(label, report.profile) if label else "none"
+            if kind in BOOKED_ELSEWHERE or kind == "rebate":
+                what = next(text for other, _, text in _NOT_FEES if other == kind)
+                pattern = re.escape(label).replace("\\ ", " ")
+                raise row.fail(
+                    "invoice",
+                    f"the row deducts '{label}', {what}, but gives no invoice number: the "
+                    "importer books a deduction with the invoice whose funding it was taken "
+                    "from, and left out, it would be lost (the deposit short by it, or a "
+                    "credit booked nowhere). Fill in the invoice number; or, to book it by "
+                    "hand (on the deposit, or a credit as a transaction of your own), give "
+                    f'the profile deduction_kinds=[(r"{pattern}", "none")]',
+                    code="FCT205",
+                )
 
 
 class _DeductionSigns:
@@ -382,7 +427,8 @@ def deduction_kind(label: str, profile: Profile | None = None) -> str:
     pay), which the plugin takes from the invoice's funding itself (the ledger's event),
     "none" (the profile's `deduction_kinds` says the importer writes nothing), or one of
     _NOT_FEES ("fuel", "levy", "escrow", "rebate"), or "unclear" (a fee named beside what
-    the plugin nets: `Chargeback fee`), which the importer refuses.
+    the plugin nets, `Chargeback fee`, or beside one of those, `Reserve fee`), which the
+    importer refuses.
     The profile's `deduction_kinds` come first."""
     meaning = profile.deduction_meaning(label) if profile is not None else None
     if meaning is not None:
@@ -392,9 +438,11 @@ def deduction_kind(label: str, profile: Profile | None = None) -> str:
         netted = "netted"
     if netted is not None:
         return "unclear" if _FEE.search(label) else netted
-    for kind, pattern, _, _ in _NOT_FEES:
+    for kind, pattern, _ in _NOT_FEES:
         if pattern.search(label):
-            return kind
+            # (`Reserve fee`, `Fuel card fee`: a fee the factor charges, or the escrow or
+            # the fuel itself; booked as either, the other is wrong. A refund is a credit.)
+            return "unclear" if kind != "rebate" and _FEE.search(label) else kind
     if _WIRE.search(label):
         return "wire"
     if _SAME_DAY.search(label):
@@ -403,43 +451,99 @@ def deduction_kind(label: str, profile: Profile | None = None) -> str:
 
 
 def _deduction_booked(
-    report: Report, row: Row, number: str, deducted: Decimal, currency: str
-) -> bool:
-    """Whether a row's deduction is a fee the importer writes; FCT210 for one that is no
-    fee and that the books cannot take from the report (fuel bought on the factor's card,
-    a tax levy): booked as a fee, it would be a cost of factoring it is not."""
+    report: Report, ctx: Context, row: Row, number: str, deducted: Decimal | None, currency: str
+) -> tuple[str, str | None] | None:
+    """(charge, account) of the fee event a row's deduction becomes: a fee of its kind, or
+    one that is no fee (fuel bought on the factor's card, a tax levy, an escrow) with the
+    account `deductions=` names for it; None when the importer writes nothing (none, or
+    what the plugin nets). FCT209 for such a deduction with no account named (booked as a
+    fee, it would be a cost of factoring it is not), FCT210 for a rebate (a credit)."""
+    if not deducted:
+        return None
     label = _deduction_label(report, row)
     kind = deduction_kind(label, report.profile)
     if kind in ("wire", "same-day", "other"):
-        return True
+        return kind, None
+    amount = f"{deducted:,.2f} {currency}"
     if kind == "unclear":
-        raise _unclear(row, label, number, f"{deducted:,.2f} {currency}")
-    for other, _, what, how in _NOT_FEES:
-        if kind == other:
-            amount = f"{deducted:,.2f} {currency}"
+        raise _unclear(row, label, number, amount)
+    if kind in BOOKED_ELSEWHERE:
+        return DEDUCTION_CHARGE, _deduction_account(ctx, row, (label, kind, number), currency)
+    for other, _, what in _NOT_FEES:
+        if kind == other:  # a rebate
             pattern = re.escape(label).replace("\\ ", " ")
             raise row.fail(
                 "deductions",
-                f"the deduction '{label}' of {amount} from {number} is {what}: "
-                f"{how.format(invoice=number, amount=amount)}. Then give the profile "
-                f'deduction_kinds=[(r"{pattern}", "none")], and the importer '
-                "writes nothing for it (it still counts in net funded); a label that is a "
-                'fee after all takes "other"',
+                f"the deduction '{label}' of {amount} from {number} is {what}: it is no fee "
+                "the factor took: book the refund as a transaction of your own that credits "
+                "what it refunds (the agreement's fees account for a fee). Then give the "
+                f'profile deduction_kinds=[(r"{pattern}", "none")], and the importer writes '
+                "nothing for it (it still counts in net funded); a label that is a fee after "
+                'all takes "other"',
                 code="FCT210",
             )
-    return False
+    return None
+
+
+def _deduction_account(
+    ctx: Context, row: Row, deduction: tuple[str, str, str], currency: str
+) -> str:
+    """The account `deductions=` names for a deduction that is no fee (`deduction`: its
+    label, kind and invoice); FCT209 if it names none, or names one of the factor's own
+    accounts (the plugin books those itself: on the clearing account the deduction
+    would net itself), or one the ledger opens for other currencies only."""
+    label, kind, number = deduction
+    what = next(text for other, _, text in _NOT_FEES if other == kind)
+    example, means = BOOKED_ELSEWHERE[kind]
+    example = example.format(factor=account_component(ctx.factor) or "Factor")
+    account = ctx.deductions.get(kind)
+    refuse = fail_at(row.report, row.line, "deductions")
+    terms = ctx.terms(currency, refuse)
+    where = f"the deduction '{label}' from {number} is {what}, no fee"
+    if account is None:
+        pattern = re.escape(label).replace("\\ ", " ")
+        raise row.fail(
+            "deductions",
+            f"{where}: the importer books it to the account its deductions= setting names "
+            f'for "{kind}" ({means}), and names none. Give the importer deductions='
+            f'{{"{kind}": "{example}"}} (an account the ledger opens); or, to write it on '
+            "the deposit that funds the invoice yourself, give the profile deduction_kinds="
+            f'[(r"{pattern}", "none")]',
+            code="FCT209",
+        )
+    if account in (terms.clearing, terms.reserve, terms.fees):
+        raise row.fail(
+            "deductions",
+            f'{where}: deductions= names {account} for "{kind}", one of {ctx.factor}\'s own '
+            "accounts, which the plugin books itself (its clearing, reserve or fees): "
+            f"give an account of your own ({example}, say)",
+            code="FCT209",
+        )
+    return ctx.takes(account, currency, f'deductions "{kind}"', refuse)
 
 
 def _unclear(row: Row, label: str, number: str, amount: str) -> ImportFailure:
     """FCT210 for a deduction whose label names a fee and what the plugin nets from the
-    funding itself: written as a fee, the netted figure counts twice; left out, a fee of
-    the factor's is lost."""
+    funding itself (written as a fee, the netted figure counts twice; left out, a fee of
+    the factor's is lost), or a fee and what is no fee (`Reserve fee`: a fee booked as an
+    escrow held, or an escrow booked as a cost of factoring)."""
+    pattern = re.escape(label).replace("\\ ", " ")
+    netted = _FUEL_ADVANCE.search(label) or _NETTED.search(label)
+    if not netted:
+        kind, what = next((k, w) for k, p, w in _NOT_FEES if p.search(label))
+        return row.fail(
+            "deductions",
+            f"the deduction '{label}' of {amount} from {number} names a fee and {what}: "
+            "the importer cannot tell which it is. If it is a fee the factor charges, give "
+            f'the profile deduction_kinds=[(r"{pattern}", "other")]; if it is {what}, '
+            f'[(r"{pattern}", "{kind}")] (booked to the account deductions= names for it)',
+            code="FCT210",
+        )
     what = (
         "a fuel advance"
         if _FUEL_ADVANCE.search(label)
         else "a chargeback, a short pay or an over-advance repaid"
     )
-    pattern = re.escape(label).replace("\\ ", " ")
     return row.fail(
         "deductions",
         f"the deduction '{label}' of {amount} from {number} names a fee and {what}, which "
@@ -455,28 +559,33 @@ def _deduction(
     report: Report,
     ctx: Context,
     row: Row,
-    number: str,
-    schedule: str,
-    day: datetime.date,
+    where: tuple[str, str, datetime.date],
     amount: Decimal,
     currency: str,
+    charge: tuple[str, str | None],
 ) -> data.Transaction:
-    """A fee event for what the factor deducted from one invoice's funding.
+    """A fee event for what the factor deducted from one invoice's funding (`where`: the
+    invoice, its schedule and the day).
 
     Its kind (`charge: "wire"`, `"same-day"` or `"other"`) comes from the report's label.
     The plugin books it (a wire or same-day fee as a transfer fee, on the
     transfer-fee-account) and leaves it owed on the clearing account, where the deposit
     that funds the invoice nets it, so that deposit matches the bank credit; a deposit
-    marked `transfer: "wire"` that nets a wire fee takes no wire fee of its own.
+    marked `transfer: "wire"` that nets a wire fee takes no wire fee of its own. A
+    deduction that is no fee (fuel, a levy, an escrow) is `charge: "deduction"` with the
+    `account:` it goes to, owed and netted the same way.
     """
+    number, schedule, day = where
     label = _deduction_label(report, row)
     meta = entry_meta(report, row.line, ctx, "deduction", number, day, amount, label)
     meta["factoring"] = "fee"
     meta["factor"] = ctx.factor
-    meta["charge"] = deduction_kind(label, report.profile)
+    meta["charge"] = charge[0]
+    if charge[1] is not None:
+        meta["account"] = charge[1]
     meta["amount"] = make_amount(amount, currency)
-    where = f"schedule {schedule}, {number}" if schedule else number
-    narration = f"{label}, {where}"
+    place = f"schedule {schedule}, {number}" if schedule else number
+    narration = f"{label}, {place}"
     # Its own link (which a deposit may name), and the invoice's: the fee is that
     # invoice's, and the deposit that funds the invoice nets it.
     links = frozenset([f"fee-{day.isoformat()}-{number}", number])
@@ -490,8 +599,20 @@ def _deduction_label(report: Report, row: Row) -> str:
 
 
 def _check_net(row: Row, net: Decimal, advance: Decimal, fee: Decimal, deducted: Decimal) -> None:
-    """The report's net funded must be its advance less its fees and deductions."""
+    """The report's net funded must be its advance less its fees and deductions; FCT210 on
+    the deduction when the net adds it (a credit, whichever sign the report shows it with:
+    read as a deduction, a rebate or an escrow released would be a cost, or an escrow held)."""
     expected = advance - fee - deducted
+    if deducted and net == advance - fee + deducted:
+        raise row.fail(
+            "deductions",
+            f"the deduction {deducted:,.2f} is added to net funded (advance {advance:,.2f} - "
+            f"fees {fee:,.2f} + {deducted:,.2f} = {net:,.2f}): it is a credit (a rebate, an "
+            "escrow released, an adjustment in your favour), which the factor paid, not "
+            "took; book the credit as a transaction of your own (crediting the account it "
+            "refunds) and delete it from the row",
+            code="FCT210",
+        )
     if net != expected:
         raise row.fail(
             "net",

@@ -229,6 +229,10 @@ class Report:
         self.numbers = Numbers(profile.decimal_mark, profile.thousands, currency, money=True).read
         # With a currency column, each row's cells are compared with its own currency.
         self.numbers_unmarked = currency is None
+        # A purchase report's rows left out as footers (no invoice number), which its
+        # builder looks at for a deduction that would be lost (`factor_entries.py`).
+        self.footer_rows: list[tuple[int, list[Cell]]] = []
+        self._keep_footers = profile.kind == "purchase" and "deductions" in self.index
         # The cells' positions of each tuple of fields a row is asked for (`Row._amounts`);
         # NOWHERE for a field the header lacks.
         self.positions: dict[tuple[str, ...], tuple[int, ...]] = {}
@@ -360,6 +364,8 @@ class Report:
                 if not (value.strip() if type(value) is str else text_of(value)):
                     self._footer(line, cells, key, first if kind is not None else None)
                     totals.footer(line, cells)  # the total adds a footer's fee up too
+                    if self._keep_footers:
+                        self.footer_rows.append((line, list(cells)))
                     break  # a footer such as ",,,,Wire Fee,($25.00)", or a note
             else:
                 if balances is not None and balances.aside(line, cells):

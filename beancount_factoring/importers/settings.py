@@ -22,12 +22,19 @@ from beancount.core.amount import CURRENCY_RE
 NOT_MONEY = frozenset(("Income", "Expenses", "Equity"))  # a bank or card account
 NOT_ASSET = NOT_MONEY | {"Liabilities"}  # a receivable, a factor's clearing or reserve
 NOT_COST = frozenset(("Assets", "Liabilities", "Income", "Equity"))  # a factor's fees
+NOT_PAID = frozenset(("Income", "Equity"))  # what a factor paid for you from a funding
 
 _KINDS = {
     NOT_MONEY: "an Assets (or, for a card, Liabilities) account",
     NOT_ASSET: "an Assets account",
     NOT_COST: "an Expenses account",
+    NOT_PAID: "an Expenses, Liabilities or Assets account",
 }
+# What a factor deducts from a funding that is no fee, and the kind of account each goes
+# to: fuel bought on its fuel card (your fuel expense, or the card's liability), a tax
+# levy or garnishment it paid for you (the debt it settles), an escrow it holds back
+# (still your money: an asset).
+DEDUCTION_KINDS = {"fuel": NOT_PAID, "levy": NOT_PAID, "escrow": NOT_ASSET}
 _CURRENCY = re.compile(CURRENCY_RE)
 
 
@@ -139,3 +146,27 @@ def factor_patterns(source: Mapping[Any, Any]) -> None:
                 "as its deposits show it ('LAKESHORE FUNDING')"
             )
         account(clearing, f"factors[{pattern!r}]", NOT_ASSET)
+
+
+def deduction_accounts(value: object) -> dict[str, str]:
+    """`deductions={kind: account}`: the account each kind of deduction that is no fee
+    goes to (DEDUCTION_KINDS); TypeError or ValueError naming the entry that cannot be
+    used (a kind misspelt would leave that kind's rows refused, with the setting given)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            'deductions: give a mapping of kind to account, {"fuel": "Expenses:Fuel"}, '
+            f"not {value!r}"
+        )
+    found: dict[str, str] = {}
+    for kind, name in value.items():
+        refused = DEDUCTION_KINDS.get(kind) if isinstance(kind, str) else None
+        if refused is None:
+            raise ValueError(
+                f"deductions: {kind!r} is not a kind of deduction the importer books: give "
+                f"one of {', '.join(repr(k) for k in DEDUCTION_KINDS)} (a fee the factor "
+                "deducts is booked as a fee without a setting)"
+            )
+        found[kind] = account(name, f"deductions[{kind!r}]", refused)
+    return found

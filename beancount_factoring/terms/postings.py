@@ -95,6 +95,7 @@ PARTS = (
     "minimum-volume-fee",
     "minimum-fee",
     "other-fee",
+    "deduction",
     "buyout",
     "buyout-fee",
     "misdirected-payment",
@@ -102,7 +103,8 @@ PARTS = (
     "accrued-fee-reversal",
     "vat",
 )
-# The parts of the fees a factor charges apart from any invoice.
+# The parts of the fees a factor charges apart from any invoice (and of a deduction from a
+# funding that is no fee, owed as they are).
 CHARGE_PARTS = (
     "minimum-volume-fee",
     "minimum-fee",
@@ -110,6 +112,7 @@ CHARGE_PARTS = (
     "wire-fee",
     "same-day-fee",
     "buyout-fee",
+    "deduction",
 )
 
 

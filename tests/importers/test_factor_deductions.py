@@ -360,6 +360,15 @@ def test_a_short_pay_netted_from_the_funding_is_no_fee(tmp_path: Path, label: st
         ("Tax ID verification fee", "other"),
         ("Tax on fees", "other"),
         ("Taxes", "levy"),
+        # Money coming back is a credit, not an escrow held or fuel bought.
+        ("Escrow release", "rebate"),
+        ("Release of reserve", "rebate"),
+        ("Fuel rebate", "rebate"),
+        ("Lien release fee", "other"),
+        # A fee named beside what is no fee: which, the label cannot tell.
+        ("Reserve fee", "unclear"),
+        ("Escrow release fee", "unclear"),
+        ("Fuel card fee", "unclear"),
     ],
 )
 def test_what_a_deduction_is_comes_from_its_label(label: str, kind: str) -> None:
@@ -373,26 +382,30 @@ def _with(**options: object) -> FactorReportImporter:
 
 
 @pytest.mark.parametrize(
-    ("label", "what"),
+    ("label", "what", "code"),
     [
-        ("Fuel Card", "fuel bought on the factor's fuel card"),
-        ("Tax Levy", "a tax levy or garnishment"),
-        ("Escrow", "an escrow or reserve"),
-        ("Rebate", "money the factor pays back"),
+        ("Fuel Card", "fuel bought on the factor's fuel card", "FCT209"),
+        ("Tax Levy", "a tax levy or garnishment", "FCT209"),
+        ("Escrow", "an escrow or reserve", "FCT209"),
+        ("Rebate", "money the factor pays back", "FCT210"),
     ],
 )
-def test_a_deduction_that_is_no_fee_is_fct210(tmp_path: Path, label: str, what: str) -> None:
+def test_a_deduction_that_is_no_fee_is_never_a_fee(
+    tmp_path: Path, label: str, what: str, code: str
+) -> None:
     """Fuel bought on Bramblewood's card (100.00, from BW-102's funding: 1,800.00 - 60.00
     - 100.00 = 1,640.00) was written as an "other" fee: 100.00 of fuel counted as a cost
-    of factoring, the cost report's fees 100.00 too high, with no word. The importer
-    cannot book it (it writes no deposit): one error naming the row and the column."""
+    of factoring, the cost report's fees 100.00 too high, with no word. Fuel, a levy and
+    an escrow go to the account the importer's deductions= names (none here: FCT209,
+    test_factor_deductions_booked.py); a rebate is a credit, no deduction (FCT210). One
+    error naming the row and the column."""
     path = _report(tmp_path, "100.00", label, "1640.00", "160.00", "2885.00")
     with pytest.raises(ImportFailure) as info:
         FROM_LEDGER["bramblewood"].extract(str(path), [])
     error = info.value
-    assert (error.line, error.column, error.code) == (4, "Deduction", "FCT210")
+    assert (error.line, error.column, error.code) == (4, "Deduction", code)
     assert what in str(error)
-    assert f"the deduction '{label}' of 100.00 USD from BW-102" in str(error)
+    assert f"the deduction '{label}' " in str(error)
     assert f'deduction_kinds=[(r"{label}", "none")]' in str(error)
 
 
@@ -436,8 +449,8 @@ def test_a_profile_may_say_a_label_is_a_fee(tmp_path: Path) -> None:
 
 
 def test_a_deduction_kind_the_profile_cannot_mean_is_refused() -> None:
-    with pytest.raises(ValueError, match="deduction kind 'fuel' is not one of"):
-        dataclasses.replace(BRAMBLEWOOD, deduction_kinds=((r"fuel", "fuel"),))
+    with pytest.raises(ValueError, match="deduction kind 'fuel-card' is not one of"):
+        dataclasses.replace(BRAMBLEWOOD, deduction_kinds=((r"fuel", "fuel-card"),))
 
 
 def test_a_deduction_of_the_other_sign_is_fct210(tmp_path: Path) -> None:

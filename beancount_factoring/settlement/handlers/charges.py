@@ -25,7 +25,11 @@ booked and audited: an FCT190 error if it differs from the agreement's, or if
 the month met the minimum; an amount below zero is FCT134 (a fee the factor
 refunds is a transaction of the user's own, crediting the fees account).
 ``charge: "other"`` (a credit check, a UCC filing) needs ``amount:`` and is
-not audited. The VAT on a charge (``volume-shortfall-fee-vat``,
+not audited. ``charge: "deduction"`` is what the factor took from a funding that is no fee
+(fuel bought on its card, a tax levy it paid for you, an escrow it holds back): it needs
+``amount:`` and the ``account:`` it goes to (``Expenses:Fuel``), is booked there rather
+than on the fees account, and is owed on the clearing account like a fee, so that the
+deposit funding the invoice it links nets it. The VAT on a charge (``volume-shortfall-fee-vat``,
 ``monthly-minimum-fee-vat``, ``other-fee-vat``) is booked to the input-VAT
 account and owed with it. If the fee was paid otherwise (from the bank), write
 that posting: the plugin adds only the fee's.
@@ -36,6 +40,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from beancount.core.account import is_valid as is_valid_account
 from beancount.core.amount import Amount
 
 from beancount_factoring.errors import as_written
@@ -61,10 +66,13 @@ CHARGES = {
     "other": "other-fee",
     "wire": "wire-fee",
     "same-day": "same-day-fee",
+    "deduction": "deduction",
 }
+# What the factor took from a funding that is no fee, booked to the event's `account:`.
+DEDUCTION = "deduction"
 # The charges whose figure is the factor's (`amount:` required, not audited): the others
 # are worked out from the agreement's monthly minimums.
-STATED = frozenset(("other", "wire", "same-day"))
+STATED = frozenset(("other", "wire", "same-day", DEDUCTION))
 # The charges that are a transfer's fee: booked on the agreement's transfer-fee-account,
 # and a deposit sent by their rail that nets one takes no transfer fee of its own.
 TRANSFER_CHARGES = frozenset(("wire-fee", "same-day-fee"))
@@ -94,6 +102,8 @@ def settle_fee(settler: Settler, event: Event) -> None:
     if agreement is None:
         agreement = settler.agreement_for(event, stated.currency if stated else None, on)
     if agreement is None:
+        return
+    if kind == DEDUCTION and not _own_account(settler, event, agreement):
         return
     figures = _fee_amount(settler, event, agreement, kind, period, stated)
     if figures is None:
@@ -137,6 +147,8 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
             event,
         )
         return None
+    if not _account_read(settler, event, str(kind)):
+        return None
     if isinstance(stated, Amount) and stated.number is not None and stated.number < 0:
         # Booked as given, it would be a fee the factor owes, netted by no deposit.
         settler.error(
@@ -172,6 +184,51 @@ def _read_fee(settler: Settler, event: Event) -> tuple[str, str, Amount | None] 
         _month_not_over(settler, event, str(kind), period)
         return None
     return str(kind), period, stated
+
+
+def _account_read(settler: Settler, event: Event, kind: str) -> bool:
+    """Whether the event's ``account:`` is right for its kind: required on a deduction (an
+    account name), refused on a fee (booked to the agreement's fees account whatever it
+    says: the fuel of ``charge: "other"`` with ``account: "Expenses:Fuel"`` would be a
+    cost of factoring in silence); False after FCT134."""
+    account = event.entry.meta.get("account")
+    if kind != DEDUCTION:
+        if account is None:
+            return True
+        message = (
+            f'account: is read on a charge: "{DEDUCTION}" only (what the factor took from a '
+            f'funding that is no fee); a charge: "{kind}" is a fee, booked to the '
+            "agreement's fees account. Delete account:, or, if this is no fee (fuel bought "
+            f'on the factor\'s card, a tax levy), write charge: "{DEDUCTION}"'
+        )
+    elif isinstance(account, str) and is_valid_account(account):
+        return True
+    else:
+        written = "" if account is None else f" (not {as_written(account)})"
+        message = (
+            f'charge: "{DEDUCTION}" needs the account the deduction goes to, as the ledger '
+            f'opens it: account: "Expenses:Fuel"{written}'
+        )
+    settler.error("FCT134", message, event)
+    return False
+
+
+def _own_account(settler: Settler, event: Event, agreement: Agreement) -> bool:
+    """False after FCT134 for a deduction whose ``account:`` is a factor's own account
+    (its clearing, reserve, fees...): the plugin books those itself, and a deduction that
+    is no fee booked there is lost among them (on the clearing account it nets itself)."""
+    account = event.entry.meta["account"]
+    if account not in settler.all_owned and account not in agreement.owned_set:
+        return True
+    settler.error(
+        "FCT134",
+        f"account: {account} is a factor's own account, which the plugin books itself: a "
+        f'charge: "{DEDUCTION}" goes to an account of yours (Expenses:Fuel for fuel bought on '
+        "the factor's card, Liabilities:Taxes:Levy for a levy, Assets:Escrow for an escrow); "
+        'a fee of the factor\'s is charge: "other"',
+        event,
+    )
+    return False
 
 
 # The events that add to what a monthly minimum is worked out from: the month's volume
@@ -365,6 +422,8 @@ def _write_fee(
     part = CHARGES[kind]
     key = settler.book.charge_keys.get(event.index) or charge_link(event.entry)
     fees = agreement.transfer_fee_account if part in TRANSFER_CHARGES else agreement.fees
+    if kind == DEDUCTION:
+        fees = str(event.entry.meta["account"])  # (read by `_account_read`)
     legs = [P.leg(fees, amount, currency, part)]
     # The VAT on the fee (volume-shortfall-fee-vat, ...) is owed with it, at the rate of
     # the day it is charged (a month's minimum is worked out under that month's terms).
@@ -399,7 +458,8 @@ def _write_fee(
         invoice = event.invoices[0] if len(event.invoices) == 1 else None
         if invoice is not None and _currency_of(settler, invoice) != currency:
             invoice = None
-        label = f"{kind} fee " + (f"of {invoice}" if invoice else period)
+        what = f"deduction to {fees}" if kind == DEDUCTION else f"{kind} fee"
+        label = f"{what} " + (f"of {invoice}" if invoice else period)
         settler.charge(
             event.factor,
             Charge(

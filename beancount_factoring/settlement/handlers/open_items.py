@@ -106,7 +106,9 @@ def _open_schedules(
                 taken = sum((c.amount for c in deducted), ZERO)
                 cash -= taken
                 folded.update(c.key for c in deducted)
-                label += f" (less {taken:,.2f} of fees deducted)"
+                # (Fuel, a levy, an escrow deducted are no fees: `charge: "deduction"`.)
+                fees = all(c.part != "deduction" for c in deducted)
+                label += f" (less {taken:,.2f} {'of fees ' if fees else ''}deducted)"
         key = f"schedule:{schedule}"
         # (Set with the schedule, as every invoice in it was: schedule.py.)
         day = cast(datetime.date, scheduled_on)
