@@ -55,6 +55,7 @@ from beancount_factoring.importers.banklines import (
 )
 from beancount_factoring.importers.base import (
     ID_KEY,
+    ColumnSigns,
     Dates,
     Importer,
     ImportFailure,
@@ -286,6 +287,7 @@ class BankCsvImporter(Importer):
         )
         self.numbers = Numbers(decimal_mark, self.thousands, self.currency, money=True)
         self.dates = Dates(self.formats)
+        self.signs = ColumnSigns()
         # An undecodable byte is placed by its position: path:line:column, for an editor.
         self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
         self.account_number = account_number
@@ -371,13 +373,26 @@ class BankCsvImporter(Importer):
                     f"no amount in {shown}: {_NO_AMOUNT}",
                     code="FCT205",
                 )
-            out = self._number(table, line, debit, names["debit"]) if debit else Decimal(0)
-            into = self._number(table, line, credit, names["credit"]) if credit else Decimal(0)
+            out = self._side(table, line, debit, "debit") if debit else Decimal(0)
+            into = self._side(table, line, credit, "credit") if credit else Decimal(0)
             if out and into:
                 raise table.fail(line, names["credit"], both_sides(debit, credit), code="FCT210")
-            # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out.
-            number = into - abs(out)
+            # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out
+            # (`ColumnSigns`: one column writes one sign).
+            number = abs(into) - abs(out)
         return -number if self.negate else number
+
+    def _side(self, table: Table, line: int, text: str, side: str) -> Decimal:
+        """A debit or credit cell's amount, signed as the file writes it; FCT211 once its
+        column writes both signs (`ColumnSigns`)."""
+        name = self.columns[side]
+        number = self._number(table, line, text, name)
+        other = self.columns["credit" if side == "debit" else "debit"]
+        assert name is not None
+        mixed = self.signs(name, other or side, side == "credit", line, text, number)
+        if mixed is not None:
+            raise table.fail(mixed[0], name, mixed[1], code="FCT211")
+        return number
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
@@ -394,6 +409,7 @@ class BankCsvImporter(Importer):
     def _extract(self, path: str, matcher: Matcher) -> list[Any]:
         ids = RowIds("bank")
         self.dates = Dates(self.formats)  # a file's dates settle their order for it alone
+        self.signs = ColumnSigns()
         entries: list[Any] = []
         days = _Days()
         names = self.columns

@@ -166,7 +166,7 @@ class TestFactorLines:
 
 class TestLayouts:
     def test_debit_and_credit_columns_thousands_and_negate(self, tmp_path: Path) -> None:
-        text = "Date;Text;Out;In\n01.03.2025;Diesel;1.204,50;\n02.03.2025;Refund;-3,10;\n"
+        text = "Date;Text;Out;In\n01.03.2025;Diesel;-1.204,50;\n02.03.2025;Toll;-3,10;\n"
         text += "03.03.2025;Card credit;;12,00\n"
         importer = BankCsvImporter(
             "Liabilities:Card",
@@ -182,9 +182,14 @@ class TestLayouts:
         entries = importer.extract(write(tmp_path, text), [])
         assert [e.postings[0].units.number for e in entries] == [
             Decimal("1204.50"),
-            Decimal("3.10"),
+            Decimal("3.10"),  # a withdrawal written negative under Out goes out too
             Decimal("-12.00"),
         ]
+        # A column that writes both signs, -3,10 beside 1.204,50: a refund that went the
+        # other way? FCT211 (test_bank_columns.py); it was booked out as 3.10.
+        text = text.replace(";-", ";") + "04.03.2025;Refund;-3,10;\n"
+        with pytest.raises(ImportFailure, match=r":5, column 'Out': FCT211 '-3,10' is neg"):
+            importer.extract(write(tmp_path, text), [])
 
     def test_running_balance_one_assertion_per_day_either_order(self, tmp_path: Path) -> None:
         rows = [

@@ -1,0 +1,157 @@
+"""What a bank statement's columns say beyond their figures: the sign a debit or credit
+column writes its amounts with, a status under another header or in the description, the
+unit a header names, a running balance that does not follow from the amounts.
+
+Each case's comment gives what an older reading made of it, in silence.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount.core import data
+
+from beancount_factoring.importers import profiles
+from beancount_factoring.importers.bank import BankCsvImporter
+from beancount_factoring.importers.base import ImportFailure
+from beancount_factoring.importers.factor import FactorReportImporter
+
+
+def bank(**options: object) -> BankCsvImporter:
+    options.setdefault("factors", {})
+    return BankCsvImporter("Assets:Bank:Checking", **options)  # type: ignore[arg-type]
+
+
+def write(tmp_path: Path, text: str, name: str = "checking.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def failure(importer: object, path: str) -> ImportFailure:
+    assert importer.identify(path)  # type: ignore[attr-defined]
+    with pytest.raises(ImportFailure) as caught:
+        importer.extract(path, [])  # type: ignore[attr-defined]
+    return caught.value
+
+
+def booked(importer: BankCsvImporter, path: str) -> list[tuple[str, str, Decimal]]:
+    return [
+        (str(e.date), e.narration, e.postings[0].units.number)
+        for e in importer.extract(path, [])
+        if isinstance(e, data.Transaction)
+    ]
+
+
+# --- 1. The sign of a debit or credit column -------------------------------------------
+
+DEBIT_CREDIT = {"debit": "Debit", "credit": "Credit"}
+
+
+def test_a_credit_column_of_negative_credits_brings_money_in(tmp_path: Path) -> None:
+    # Citi's card export writes every payment negative under Credit: money in (the
+    # column says which way; its sign is the bank's way of writing it).
+    path = write(
+        tmp_path,
+        "Date,Description,Debit,Credit\n"
+        "04/09/2025,BLUE DINER,50.00,\n"
+        "04/10/2025,PAYMENT THANK YOU,,-500.00\n"
+        "04/11/2025,ONLINE PAYMENT,,-25.00\n",
+    )
+    assert booked(bank(**DEBIT_CREDIT), path) == [
+        ("2025-04-09", "BLUE DINER", Decimal("-50.00")),
+        ("2025-04-10", "PAYMENT THANK YOU", Decimal("500.00")),  # was -500.00
+        ("2025-04-11", "ONLINE PAYMENT", Decimal("25.00")),  # was -25.00
+    ]
+
+
+def test_a_negative_credit_among_positive_ones_is_an_error(tmp_path: Path) -> None:
+    # -50.00 under Credit beside credits written positive: a reversal (money out), or the
+    # bank's own way with one line? It was booked -50.00 by the bank importer and +50.00
+    # by the reserve importer: told by neither.
+    path = write(
+        tmp_path,
+        "Date,Description,Debit,Credit\n"
+        "04/09/2025,SUMMIT FUNDING ACH CREDIT,,1200.00\n"
+        "04/10/2025,ACH CREDIT REVERSAL,,-50.00\n",
+    )
+    error = failure(bank(**DEBIT_CREDIT), path)
+    assert (error.line, error.column, error.code) == (3, "Credit", "FCT211")
+    assert "'-50.00' is negative under 'Credit', where line 2 writes '1200.00'" in error.detail
+    assert "write it under 'Debit' as 50.00 if it took money out" in error.detail
+
+
+def test_a_positive_credit_after_negative_ones_names_the_negative(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Date,Description,Debit,Credit\n"
+        "04/09/2025,PAYMENT THANK YOU,,-500.00\n"
+        "04/10/2025,REFUND,,20.00\n",
+    )
+    error = failure(bank(**DEBIT_CREDIT), path)
+    # The error stands at the negative credit, naming the positive one.
+    assert (error.line, error.column, error.code) == (2, "Credit", "FCT211")
+    assert "where line 3 writes '20.00'" in error.detail
+
+
+def test_a_negative_debit_among_positive_ones_is_an_error(tmp_path: Path) -> None:
+    # A refunded fee as -5.00 under Debit: money back in, booked as 5.00 out.
+    path = write(
+        tmp_path,
+        "Date,Description,Debit,Credit\n"
+        "04/09/2025,WIRE FEE,15.00,\n"
+        "04/10/2025,WIRE FEE REFUND,-5.00,\n",
+    )
+    error = failure(bank(**DEBIT_CREDIT), path)
+    assert (error.line, error.column, error.code) == (3, "Debit", "FCT211")
+    assert "write it under 'Credit' as 5.00 if it brought money in" in error.detail
+
+
+def test_debits_written_negative_go_out_and_zeros_say_nothing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Date;Description;Soll;Haben\n"
+        "04/09/2025;Miete;-100,00;0,00\n"
+        "04/10/2025;Gutschrift;0,00;250,00\n"
+        "04/11/2025;Tankstelle;-20,00;-0,00\n",
+    )
+    importer = bank(debit="Soll", credit="Haben", decimal_mark=",", delimiter=";")
+    assert [number for *_, number in booked(importer, path)] == [
+        Decimal("-100.00"),
+        Decimal("250.00"),
+        Decimal("-20.00"),
+    ]
+
+
+RESERVE_HEADER = "Date,Description,Invoice,Reference,Debit,Credit,Balance\n"
+
+
+def reserve_importer() -> FactorReportImporter:
+    profile = profiles.COPPERLINE_RESERVE.replace(sheet=None)
+    return FactorReportImporter(profile, "Copperline", bank="Assets:Bank:CAD")
+
+
+def test_the_reserve_importer_reads_a_credit_column_as_the_bank_importer(
+    tmp_path: Path,
+) -> None:
+    # The same rule: a negative credit beside positive ones is FCT211 (it was read as a
+    # credit, abs(-50.00)); credits written all negative add to the reserve.
+    mixed = (
+        RESERVE_HEADER
+        + "2025-03-03,Reserve on funding,CL-1,F-1,,96.00,\n"
+        + "2025-03-04,Reserve on funding reversed,CL-1,F-2,,-50.00,\n"
+    )
+    error = failure(reserve_importer(), write(tmp_path, mixed, "copperline_reserve.csv"))
+    assert (error.line, error.column, error.code) == (3, "Credit", "FCT211")
+    assert "'-50.00' is negative under 'Credit', where line 2 writes '96.00'" in error.detail
+    negative = (
+        RESERVE_HEADER
+        + "2025-03-03,Reserve on funding,CL-1,F-1,,-96.00,96.00\n"
+        + "2025-04-08,Reserve rebate,CL-1,R-1,-96.00,,0.00\n"
+    )
+    entries = reserve_importer().extract(write(tmp_path, negative, "copperline_reserve.csv"), [])
+    release = next(e for e in entries if isinstance(e, data.Transaction))
+    # 96.00 in, 96.00 out: a release of 96.00 to the bank, the balance 0.00 after it.
+    assert [str(p.units) for p in release.postings] == ["96.00 CAD", "-96.00 CAD"]
