@@ -597,7 +597,7 @@ class InvoiceImporter(Importer):
             if type(value) is str:
                 return self.numbers(value)
             if isinstance(value, Decimal):
-                return workbook_amount(value)
+                return workbook_amount(value, self.currency)
             raise ValueError(f"{text_of(value)} is a date, not an amount")
         except ValueError as exc:
             if type(value) is str and DASH_ZERO.fullmatch(value.strip()):

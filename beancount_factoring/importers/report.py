@@ -1138,7 +1138,9 @@ class Row:
             text = value.strip()
         elif isinstance(value, Decimal):
             try:
-                return workbook_amount(value)  # an Excel number: what it shows
+                # An Excel number: what it shows, in the row's currency's whole units.
+                currency = self.text("currency").upper() or self.report.profile.currency
+                return workbook_amount(value, currency)
             except ValueError as exc:  # 1e308 in a workbook (found by fuzzing)
                 raise self.fail(field, str(exc), code="FCT207") from None
         else:
