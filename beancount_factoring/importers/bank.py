@@ -90,35 +90,81 @@ _NO_AMOUNT = (
 
 
 # What a bank writes in a column of each line's status (Citi's `Pending`, `Cleared`;
-# Mercury's `Sent`, `Failed`), compared without regard to case or spaces: a line that moved
-# money, and one that did not, or not yet. A pending line is given again once it posts,
-# often with another amount or date (a fuel pump's hold, a tip): it is not booked.
+# Mercury's `Sent`, `Failed`; DKB's `Gebucht`, `Vorgemerkt`), compared without regard to
+# case or spaces: a line that moved money, and one that did not, or not yet. A pending
+# line is given again once it posts, often with another amount or date (a fuel pump's
+# hold, a tip): it is not booked.
 _POSTED = frozenset(
     ["", "posted", "cleared", "complete", "completed", "settled", "booked", "sent", "paid",
-     "processed", "reconciled", "success", "successful", "executed"]
+     "processed", "reconciled", "success", "successful", "executed",
+     "gebucht", "ausgeführt", "comptabilisé", "comptabilisée", "exécuté", "exécutée",
+     "contabilizado", "contabilizada", "procesado", "procesada"]
 )  # fmt: skip
 _PENDING = frozenset(
     ["pending", "authorized", "authorised", "authorization", "authorisation", "hold",
      "on hold", "held", "processing", "in progress", "in process", "scheduled", "memo",
-     "memo post", "memo posted"]
+     "memo post", "memo posted",
+     "vorgemerkt", "ausstehend", "in bearbeitung", "en attente", "en cours", "à venir",
+     "pendiente", "en proceso", "retenido"]
 )  # fmt: skip
 # Of those, the words of a line that never moves money: it will not post later.
 _FAILED = frozenset(
-    ["failed", "cancelled", "canceled", "declined", "rejected", "void", "voided", "expired"]
-)
+    ["failed", "cancelled", "canceled", "declined", "rejected", "void", "voided", "expired",
+     "abgelehnt", "storniert", "fehlgeschlagen", "rejeté", "rejetée", "annulé", "annulée",
+     "rechazado", "rechazada", "cancelado", "cancelada"]
+)  # fmt: skip
 _NOT_POSTED = _PENDING | _FAILED
 # What a line left out is: one that may post later, or one that never will.
 PENDING, FAILED = "pending", "failed"
-_STATUS_HEADERS = ("status", "transactionstatus", "postingstatus", "poststatus")
+# The headers of a column of each line's status (as `header_key` makes them).
+_STATUS_HEADERS = (
+    "status", "transactionstatus", "postingstatus", "poststatus", "txnstatus",
+    "trans.status", "transstatus", "transactionstate", "txnstate", "itemstatus",
+    "entrystatus", "buchungsstatus", "umsatzstatus", "statut",
+)  # fmt: skip
+# A header that may name a status or something else (a card export's merchant State, a
+# Spanish bank's Estado): a status column once a cell holds a status word.
+_MAYBE_STATUS_HEADERS = ("state", "estado")
+# A description in which the bank marks a line pending: `PENDING - ACH DEBIT ...`,
+# `Pending: ...`, `*PENDING* ...`, `... (PENDING)`, `[Pending] ...`, `... - PENDING`, or
+# the word alone. Not a name that begins with the word (`Pending Invoice Payment Co`) nor
+# a text that holds it (`Payment for pending order`): the bank sets its mark apart.
+_PENDING_MARK = re.compile(
+    r"^\W*pending\W*$"
+    r"|^[\s*]*pending\s*(?:[-\u2013\u2014:|]|\*)"
+    r"|[(\[]\s*pending\s*[)\]]"
+    r"|\s[-\u2013\u2014:|]\s*pending\W*$",
+    re.IGNORECASE,
+)
 
 
 def _words(values: Sequence[str]) -> frozenset[str]:
     return frozenset(" ".join(v.split()).casefold() for v in values)
 
 
+def _status_column(
+    table: Table, column: str | bool | None, configured: Sequence[str | None]
+) -> tuple[int | None, str, bool]:
+    """(position, name, certain) of the column of each line's status: the one given,
+    else the first under a status header, else one under a header that may be one
+    (`State`, not certain); (None, "", True) for none."""
+    if isinstance(column, str):
+        return table.column(column), column, True
+    if column is not None:
+        return None, "", True
+    used = {header_key(name) for name in configured if name}
+    for headers, certain in ((_STATUS_HEADERS, True), (_MAYBE_STATUS_HEADERS, False)):
+        for name in table.header.names:
+            key = header_key(name)
+            if key in headers and key not in used:
+                return table.column(name), name, certain
+    return None, "", True
+
+
 class _Status:
     """Which lines of a file are not booked: those its column of each line's status
-    says are pending or failed, and those whose date says `Pending`."""
+    says are pending or failed, those whose date says `Pending`, and, in a file with no
+    status column, those whose description marks them pending (`_PENDING_MARK`)."""
 
     def __init__(
         self,
@@ -127,18 +173,15 @@ class _Status:
         configured: Sequence[str | None],
         posted: frozenset[str],
         not_posted: frozenset[str],
+        texts: Sequence[int | None],
     ) -> None:
-        self.index: int | None = None
-        self.name = ""
-        if isinstance(column, str):
-            self.index, self.name = table.column(column), column
-        elif column is None:
-            used = {header_key(name) for name in configured if name}
-            for name in table.header.names:
-                key = header_key(name)
-                if key in _STATUS_HEADERS and key not in used:
-                    self.index, self.name = table.column(name), name
-                    break
+        self.index, self.name, self.certain = _status_column(table, column, configured)
+        # A column that may be a status: its first cell that is no status word, until a
+        # status word shows it is one (then that cell is a status not known).
+        self.stranger: tuple[int, str] | None = None
+        # The description's columns, read for a mark unless the file has a status column
+        # or the importer is told there is none (status=False).
+        self.texts = [i for i in texts if i is not None] if column is None else []
         self.posted = (_POSTED - not_posted) | posted
         self.not_posted = (_NOT_POSTED - posted) | not_posted
 
@@ -148,22 +191,43 @@ class _Status:
         if date.casefold() == "pending":
             return PENDING
         if self.index is None:
-            return None
+            return self._marked(cells)
         text = cells[self.index]
         word = " ".join(text.split()).casefold()
+        known = word in self.posted or word in self.not_posted
+        if not self.certain:
+            if not known:
+                self.stranger = self.stranger or (line, text)
+            if not known or not word:
+                return self._marked(cells)  # (no status column, yet)
+            self.certain = True  # a status word: the column is a status column
+            if self.stranger is not None:  # and a cell before it no status
+                raise self._unknown(table, *self.stranger)
         if word in self.posted:
             return None
         if word in self.not_posted:
             # (A word of the user's own, pending_status=, may be either: pending, which
             # asserts fewer balances.)
             return FAILED if word in _FAILED else PENDING
+        raise self._unknown(table, line, text)
+
+    def _marked(self, cells: list[str]) -> str | None:
+        """PENDING for a line whose description marks it pending (`_PENDING_MARK`)."""
+        if any(_PENDING_MARK.search(cells[i]) for i in self.texts):
+            return PENDING
+        return None
+
+    def _unknown(self, table: Table, line: int, text: str) -> ImportFailure:
+        shown = text.strip()
         message = (
-            f"the line's status is {text.strip()!r}, which the importer does not know: "
-            f"give it posted_status=[{text.strip()!r}] if such a line moved money (it is "
-            f"booked), or pending_status=[{text.strip()!r}] if it did not, or not yet (it "
-            "is left out, as a pending or failed line is)"
+            f"the line's status is {shown!r}, which the importer does not know: give it "
+            f"posted_status=[{shown!r}] if such a line moved money (it is booked), or "
+            f"pending_status=[{shown!r}] if it did not, or not yet (it is left out, as a "
+            "pending or failed line is)"
         )
-        raise table.fail(line, self.name, message, code="FCT209")
+        if not self.certain or self.stranger is not None:
+            message += f"; if {self.name!r} is no status (a place), give the importer status=False"
+        return table.fail(line, self.name, message, code="FCT209")
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -423,7 +487,12 @@ class BankCsvImporter(Importer):
             signed = [*configured, *self.claim.signature]  # (signature: not an account's)
             own_account = AccountLines(table, signed, self.account_number)
             status = _Status(
-                table, self.status, configured, self.posted_status, self.pending_status
+                table,
+                self.status,
+                configured,
+                self.posted_status,
+                self.pending_status,
+                [cols["payee"], *text_cols],
             )
             for line, cells in table.rows():
                 own_account(table, line, cells)

@@ -155,3 +155,107 @@ def test_the_reserve_importer_reads_a_credit_column_as_the_bank_importer(
     release = next(e for e in entries if isinstance(e, data.Transaction))
     # 96.00 in, 96.00 out: a release of 96.00 to the bank, the balance 0.00 after it.
     assert [str(p.units) for p in release.postings] == ["96.00 CAD", "-96.00 CAD"]
+
+
+# --- 3. A status under another header, or in the description -----------------------
+
+
+@pytest.mark.parametrize(
+    "header", ["State", "Transaction State", "Txn Status", "Trans. Status", "Buchungsstatus"]
+)
+def test_a_status_under_another_header_is_read(tmp_path: Path, header: str) -> None:
+    # The 175.00 hold was booked, then again as the 96.44 it posted as.
+    path = write(
+        tmp_path,
+        f"Date,Description,Amount,{header}\n"
+        "04/10/2025,TRUCKLOG ELD SUBSCRIPTION,-35.00,Posted\n"
+        "04/11/2025,PILOT TRAVEL CENTER #412,-175.00,Pending\n",
+    )
+    assert booked(bank(), path) == [("2025-04-10", "TRUCKLOG ELD SUBSCRIPTION", Decimal("-35.00"))]
+
+
+def test_a_state_column_of_places_is_no_status(tmp_path: Path) -> None:
+    # A card export's merchant State (TX, CA): no status word in it, every line booked.
+    path = write(
+        tmp_path,
+        "Date,Description,City,State,Amount\n"
+        "04/10/2025,PILOT TRAVEL CENTER,AMARILLO,TX,-96.44\n"
+        "04/11/2025,LOVES #301,,,-20.00\n"
+        "04/12/2025,BLUE DINER,BARSTOW,CA,-50.00\n",
+    )
+    assert len(booked(bank(), path)) == 3
+
+
+def test_a_state_column_of_places_and_a_status_word_is_an_error(tmp_path: Path) -> None:
+    # One column cannot be both; which lines are pending cannot be told.
+    path = write(
+        tmp_path,
+        "Date,Description,State,Amount\n"
+        "04/10/2025,PILOT TRAVEL CENTER,TX,-96.44\n"
+        "04/11/2025,LOVES #301,Pending,-20.00\n",
+    )
+    error = failure(bank(), path)
+    assert (error.line, error.column, error.code) == (2, "State", "FCT209")
+    assert "the line's status is 'TX'" in error.detail
+
+
+@pytest.mark.parametrize(
+    ("done", "pending"),
+    [("Gebucht", "Vorgemerkt"), ("Comptabilisé", "En attente"), ("Contabilizado", "Pendiente")],
+)
+def test_status_words_of_other_languages(tmp_path: Path, done: str, pending: str) -> None:
+    # A German bank's Status: Gebucht, Vorgemerkt (DKB) was FCT209 on every line.
+    path = write(
+        tmp_path,
+        "Date,Description,Amount,Status\n"
+        f"04/10/2025,Miete,-35.00,{done}\n"
+        f"04/11/2025,Tankstelle,-175.00,{pending}\n",
+    )
+    assert booked(bank(), path) == [("2025-04-10", "Miete", Decimal("-35.00"))]
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["PENDING - ACH DEBIT PILOT FUEL", "Pending: POS PILOT FUEL", "*PENDING* PILOT FUEL",
+     "PILOT FUEL (PENDING)", "[Pending] PILOT FUEL", "PILOT FUEL - PENDING", "PENDING"],
+)  # fmt: skip
+def test_a_description_that_marks_a_line_pending_is_not_booked(
+    tmp_path: Path, description: str
+) -> None:
+    # Was booked: -175.00, and again once it posted as the 96.44 fill.
+    path = write(
+        tmp_path,
+        "Date,Description,Amount,Balance\n"
+        "04/10/2025,TRUCKLOG ELD SUBSCRIPTION,-35.00,965.00\n"
+        f'04/11/2025,"{description}",-175.00,790.00\n',
+    )
+    importer = bank(balance="Balance")
+    entries = importer.extract(path, [])
+    assert booked(importer, path) == [
+        ("2025-04-10", "TRUCKLOG ELD SUBSCRIPTION", Decimal("-35.00"))
+    ]
+    # As for a pending status: no balance from its day on (04/10's 965.00 on 04/11).
+    assert [(str(e.date), e.amount.number) for e in entries if isinstance(e, data.Balance)] == [
+        ("2025-04-11", Decimal("965.00"))
+    ]
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Pending Invoice Payment Co", "PENDING INVOICE PAYMENT CO ACH", "Unpending Corp",
+     "Payment for pending order 42", "DEPENDING ON IT LLC - PAYROLL"],
+)  # fmt: skip
+def test_a_description_that_only_holds_the_word_is_booked(
+    tmp_path: Path, description: str
+) -> None:
+    path = write(tmp_path, f'Date,Description,Amount\n04/11/2025,"{description}",-175.00\n')
+    assert booked(bank(), path) == [("2025-04-11", description, Decimal("-175.00"))]
+
+
+def test_a_status_column_outweighs_the_description(tmp_path: Path) -> None:
+    # The bank says which lines are pending: its column is read, not its texts; and
+    # status=False reads neither.
+    text = 'Date,Description,Amount,Status\n04/11/2025,"PENDING - PILOT FUEL",-175.00,Posted\n'
+    assert len(booked(bank(), write(tmp_path, text))) == 1
+    text = 'Date,Description,Amount\n04/11/2025,"PENDING - PILOT FUEL",-175.00\n'
+    assert len(booked(bank(status=False), write(tmp_path, text))) == 1
