@@ -74,6 +74,7 @@ from beancount_factoring.importers.table import (
     check_currency,
     currency_column,
     header_key,
+    header_unit,
     latest_date,
 )
 
@@ -409,10 +410,38 @@ class BankCsvImporter(Importer):
 
     def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal:
         try:
-            return self.numbers(text)
+            number = self.numbers(text)
         except ValueError as exc:
             message = f"{exc}; amounts here look like {self._example()}"
             raise table.fail(line, name, message, code="FCT207") from None
+        if name not in self.in_cents:
+            return number
+        if number != number.to_integral_value():
+            message = (
+                f"{text!r} cents is not a whole number of cents, as the header "
+                f"{name!r} says the column's amounts are: correct the cell"
+            )
+            raise table.fail(line, name, message, code="FCT207")
+        return number.scaleb(-2)
+
+    def _units(self, table: Table) -> set[str]:
+        """The money columns whose header says their amounts are cents (`header_unit`);
+        FCT209 at the header for one that names a unit the importer does not read."""
+        cents = set()
+        for key in ("amount", "debit", "credit", "balance"):
+            name = self.columns[key]
+            index = table.column(name)
+            if name is None or index is None:
+                continue
+            try:
+                unit = header_unit(table.header.names[index], self.currency)
+            except ValueError as exc:
+                raise ImportFailure(
+                    table.path, table.header.line, str(exc), name, code="FCT209"
+                ) from None
+            if unit != 1:
+                cents.add(name)
+        return cents
 
     def _example(self) -> str:
         return "1,234.56" if self.decimal_mark == "." else f"1{self.thousands}234,56"
@@ -479,6 +508,7 @@ class BankCsvImporter(Importer):
         names = self.columns
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in names.items()}
+            self.in_cents = self._units(table)
             text_cols = [table.column(name) for name in self.narration_columns]
             # A column of each line's currency: every line must be in the importer's; one
             # of each line's account: every line must be of the importer's account.

@@ -27,6 +27,7 @@ import os
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from types import TracebackType
 from typing import cast
 
@@ -45,6 +46,7 @@ from beancount_factoring.importers.readers import (
     wide_encoding,
     workbook_date,
 )
+from beancount_factoring.terms.fees import THOUSANDTHS, WHOLE
 
 _NOT_IN_KEYS = re.compile(r"[\s_\ufeff]+")
 
@@ -825,3 +827,78 @@ def check_currency(
             f'currency (currency="{text.upper()}"), a file for each currency, or correct the cell'
         )
         raise table.fail(line, column[1], message, code="FCT209")
+
+
+# The words of a header that name the unit its amounts are written in (`Amount (cents)`,
+# `amount_cents`, `Amount in thousands`, `Amount ($000)`). Cents are read; a larger unit
+# is refused: 96 in thousands would be booked as 96.00.
+_HEADER_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|[$\u20ac\u00a3\u00a2']")
+_CENT_WORDS = frozenset(("cent", "cents", "penny", "pennies", "\u00a2"))
+_LARGE_WORDS = frozenset(
+    ("thousand", "thousands", "million", "millions", "billion", "billions", "000", "000s",
+     "k", "m", "mm", "mn", "bn", "tsd", "tausend", "mio", "milliers")
+)  # fmt: skip
+# The parts of a header that may name a currency: in brackets, or after a last `in`.
+_HEADER_PARTS = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]|\bin\s+([^()\[\]]+?)\s*$", re.IGNORECASE)
+CENTS = Decimal("0.01")
+# The currencies a header may name (`Amount (EUR)`); three letters that are none of them
+# (`Amount (net)`, `(Txn)`) are no currency.
+_HEADER_CURRENCIES = frozenset(
+    ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "CNY", "HKD", "SGD", "MXN",
+     "BRL", "ARS", "CLP", "COP", "PEN", "SEK", "NOK", "DKK", "ISK", "PLN", "CZK", "HUF",
+     "RON", "BGN", "TRY", "ZAR", "INR", "KRW", "TWD", "THB", "PHP", "IDR", "MYR", "VND",
+     "ILS", "AED", "SAR", "QAR", "EGP", "NGN", "KES", "RUB", "UAH")
+) | THOUSANDTHS | WHOLE | frozenset(_CELL_CURRENCIES.values())  # fmt: skip
+
+
+def header_unit(name: str, currency: str | None) -> Decimal:
+    """What a column's cells are multiplied by to be amounts of `currency`: 1, or 0.01 for
+    a header that says its amounts are cents. ValueError for a header that names a unit
+    the importer does not read (thousands, another currency than `currency`; None for a
+    file whose rows say their currency), with the fix."""
+    words = [word.casefold() for word in _HEADER_WORDS.findall(name)]
+    # (`$000`, `'000s`: the zeros are a unit only beside a sign or a bracket.)
+    large = [w for w in words if w in _LARGE_WORDS and (len(w) > 2 or _in_brackets(name, w))]
+    if large:
+        raise ValueError(
+            f"the header {name!r} gives its amounts in {large[0]!r}, a unit of thousands "
+            "or more, and the importer reads amounts in whole currency units (1,234.56) "
+            "or in cents (a header that says `cents`): each would be booked a thousand "
+            "times or more too small; export the amounts in currency units"
+        )
+    for part in _HEADER_PARTS.finditer(name if currency is not None else ""):
+        text = next(group for group in part.groups() if group is not None).strip()
+        named = cell_currency(text.upper(), currency) if text and currency else None
+        if named is not None and named != currency and named in _HEADER_CURRENCIES:
+            raise ValueError(
+                f"the header {name!r} says its amounts are in {named}, and the importer "
+                f"reads {currency}: import the file with an importer of {named} "
+                f'(currency="{named}")'
+            )
+    return CENTS if any(word in _CENT_WORDS for word in words) else Decimal(1)
+
+
+def _in_brackets(name: str, word: str) -> bool:
+    """True if a short unit word (`k`, `m`, `000`) stands in brackets in the header."""
+    for part in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", name):
+        inside = "".join(part)
+        if word in [w.casefold() for w in _HEADER_WORDS.findall(inside)]:
+            return True
+    return False
+
+
+def whole_units_only(name: str, currency: str | None) -> str | None:
+    """For an importer that reads amounts in currency units only (an invoice export, a
+    factor's report): FCT209's message for a money column whose header names another
+    unit (`Amount (cents)`, `Face (000s)`, `Paid (EUR)` in a file of dollars), else None."""
+    try:
+        unit = header_unit(name, currency)
+    except ValueError as exc:
+        return str(exc)
+    if unit == 1:
+        return None
+    return (
+        f"the header {name!r} gives its amounts in cents, and this importer reads amounts "
+        "in currency units (1,234.56): each would be booked a hundred times too large; "
+        "export the amounts in currency units"
+    )

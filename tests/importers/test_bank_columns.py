@@ -259,3 +259,98 @@ def test_a_status_column_outweighs_the_description(tmp_path: Path) -> None:
     assert len(booked(bank(), write(tmp_path, text))) == 1
     text = 'Date,Description,Amount\n04/11/2025,"PENDING - PILOT FUEL",-175.00\n'
     assert len(booked(bank(status=False), write(tmp_path, text))) == 1
+
+
+# --- 5. The unit a header names ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header", ["Amount (cents)", "Amount in cents", "amount_cents", "Amount ¢"]
+)
+def test_an_amount_in_cents_is_read_as_cents(tmp_path: Path, header: str) -> None:
+    # 9644 cents are 96.44: it was booked as 9,644.00, a hundred times the line.
+    path = write(
+        tmp_path,
+        f"Date,Description,{header}\n04/10/2025,PILOT,-9644\n04/11/2025,SUMMIT,185500\n",
+    )
+    assert [number for *_, number in booked(bank(amount=header), path)] == [
+        Decimal("-96.44"),
+        Decimal("1855.00"),
+    ]
+
+
+def test_debits_credits_and_balances_in_cents(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Date,Description,Debit (cents),Credit (cents),Balance (cents)\n"
+        "04/10/2025,PILOT,9644,,90356\n04/11/2025,SUMMIT,,185500,275856\n",
+    )
+    importer = bank(debit="Debit (cents)", credit="Credit (cents)", balance="Balance (cents)")
+    entries = importer.extract(path, [])
+    assert [e.postings[0].units.number for e in entries if isinstance(e, data.Transaction)] == [
+        Decimal("-96.44"),
+        Decimal("1855.00"),
+    ]
+    # 903.56 + 1,855.00 = 2,758.56.
+    assert [(str(e.date), e.amount.number) for e in entries if isinstance(e, data.Balance)] == [
+        ("2025-04-11", Decimal("903.56")),
+        ("2025-04-12", Decimal("2758.56")),
+    ]
+
+
+def test_a_fraction_of_a_cent_in_a_column_of_cents_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "Date,Description,Amount (cents)\n04/10/2025,PILOT,-9644.5\n")
+    error = failure(bank(amount="Amount (cents)"), path)
+    assert (error.line, error.column, error.code) == (2, "Amount (cents)", "FCT207")
+    assert "'-9644.5' cents is not a whole number of cents" in error.detail
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Amount (000s)", "Amount (in thousands)", "Amount ($000)", "Amount (k)",
+     "Amount in millions", "Amount (USD thousands)", "Amount (EUR)", "Amount in GBP"],
+)  # fmt: skip
+def test_a_header_of_another_unit_is_refused(tmp_path: Path, header: str) -> None:
+    # 96 (thousands) was booked as 96.00; 96.44 EUR as 96.44 USD.
+    path = write(tmp_path, f"Date,Description,{header}\n04/10/2025,PILOT,-96\n")
+    error = failure(bank(amount=header), path)
+    assert (error.line, error.column, error.code) == (1, header, "FCT209")
+    assert "the importer reads" in error.detail
+
+
+@pytest.mark.parametrize(
+    "header", ["Amount (USD)", "Amount ($)", "Amount in US dollars", "Amount (net)", "Percent"]
+)
+def test_a_header_of_the_importers_unit_or_no_unit_is_read(tmp_path: Path, header: str) -> None:
+    path = write(tmp_path, f"Date,Description,{header}\n04/10/2025,PILOT,-96.44\n")
+    assert [number for *_, number in booked(bank(amount=header), path)] == [Decimal("-96.44")]
+
+
+@pytest.mark.parametrize("header", ["Amount (cents)", "Amount (000s)", "Amount (EUR)"])
+def test_an_invoice_export_in_another_unit_is_refused(tmp_path: Path, header: str) -> None:
+    from beancount_factoring.importers.invoices import InvoiceImporter
+
+    path = write(
+        tmp_path,
+        f"Invoice #,Invoice Date,Customer,Charge,{header}\n"
+        "INV-1001,03/03/2025,TQL,LINEHAUL,184000\n",
+        "invoices.csv",
+    )
+    error = failure(InvoiceImporter(due=None, load=None, amount=header), path)
+    assert (error.line, error.column, error.code) == (1, header, "FCT209")
+
+
+@pytest.mark.parametrize("header", ["Paid (cents)", "Paid in thousands", "Paid (CAD)"])
+def test_a_factor_report_in_another_unit_is_refused(tmp_path: Path, header: str) -> None:
+    from beancount_factoring.importers.profiles import Profile
+
+    profile = Profile.generic(
+        kind="collections",
+        columns={"invoice": "Invoice", "date": "Paid On", "paid": header},
+        name="summit",
+        factor="Summit",
+    )
+    report = FactorReportImporter(profile, "Summit", bank="Assets:Bank:Checking", debtors={})
+    path = write(tmp_path, f"Invoice,Paid On,{header}\nINV-1001,03/20/2025,279000\n", "c.csv")
+    error = failure(report, path)
+    assert (error.line, error.column, error.code) == (1, header, "FCT209")
