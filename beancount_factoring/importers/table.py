@@ -348,6 +348,91 @@ def split_over_sheets(
     )
 
 
+# How many filled rows of another sheet are looked at for rows that continue the table.
+CONTINUATION_ROWS = 5
+
+
+# A text that is a date or a number as a CSV-like cell writes it (`03-11-25`,
+# `$1,000.00`, `(50.00)`): of that kind, as a typed cell would be.
+_DATE_TEXT = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+_NUMBER_TEXT = re.compile(r"[-+(]?[$\u20ac\u00a3]?\s*\d[\d,.' ]*\)?-?")
+
+
+def _kind(cell: Cell) -> str:
+    """What a cell of a workbook's row holds: a date, a number, a text, or nothing."""
+    text = text_of(cell)
+    if not text:
+        return ""
+    if isinstance(cell, datetime.date) or _DATE_TEXT.fullmatch(text):
+        return "date"
+    if not isinstance(cell, str) or _NUMBER_TEXT.fullmatch(text):
+        return "number"
+    return "text"
+
+
+def _kinds(cells: Sequence[Cell]) -> list[str]:
+    """The kind of each cell of a row (`_kind`), without the empty ones at its end."""
+    kinds = [_kind(cell) for cell in cells]
+    while kinds and not kinds[-1]:
+        kinds.pop()
+    return kinds
+
+
+def _lines_up(cells: Sequence[Cell], sample: Sequence[Cell], width: int) -> bool:
+    """True if a row of another sheet is a row of the table whose first row is `sample`:
+    within the header's width, a date where the sample has its dates, a number where
+    it has a number (at least one), and no cell of another kind than the sample's."""
+    kinds, wanted = _kinds(cells), _kinds(sample)
+    if not kinds or len(kinds) > width:
+        return False
+    clash = any(
+        k and i < len(wanted) and wanted[i] and k != wanted[i] for i, k in enumerate(kinds)
+    )
+    dates = [i for i, k in enumerate(wanted) if k == "date"]
+    numbers = [i for i, k in enumerate(wanted) if k == "number"]
+    return (
+        not clash
+        and bool(numbers)
+        and all(i < len(kinds) and kinds[i] == "date" for i in dates)
+        and any(i < len(kinds) and kinds[i] == "number" for i in numbers)
+    )
+
+
+def continued_elsewhere(
+    path: str, layout: Layout, header: Header, what: str, setting: str
+) -> ImportFailure | None:
+    """FCT203 for a workbook (no sheet= given) whose later sheet carries on the table of
+    the sheet read with no header of its own (an export split at a sheet's last row):
+    its rows would be left out unseen. A sheet of notes or a summary does not line up
+    with the table's rows (`_lines_up`)."""
+    names = sheet_names(path)
+    if layout.sheet is not None or len(names) < 2:
+        return None
+    rows = head(path, replace(layout, sheet=names[0]), header.line + CONTINUATION_ROWS) or []
+    sample = next((c for line, c in rows if line > header.line and any(map(text_of, c))), None)
+    if sample is None:
+        return None
+    for name in names[1:]:
+        found = head(path, replace(layout, sheet=name), layout.skip_lines + 4 * CONTINUATION_ROWS)
+        filled = [(line, c) for line, c in found or [] if any(map(text_of, c))]
+        if any(repeats_header(header, cells) for _, cells in filled):
+            continue  # a sheet with the header: `split_over_sheets`
+        width = len(header.names)
+        line = next((n for n, c in filled[:CONTINUATION_ROWS] if _lines_up(c, sample, width)), 0)
+        if line:
+            return ImportFailure(
+                path,
+                None,
+                f"the sheet {name!r} holds rows that continue the table of {names[0]!r} "
+                f"with no header of their own (its row {line} lines up with the table's "
+                f"columns), and only {names[0]!r} would be read: its rows would be left "
+                f"out. Copy them below the rows of {names[0]!r}, or, if they are not part "
+                f"of {what}, give {setting} sheet={names[0]!r}",
+                code="FCT203",
+            )
+    return None
+
+
 def on_another_sheet(path: str, name: str, what: str, setting: str) -> ImportFailure:
     """FCT203 for a workbook whose header is on another sheet than the one read."""
     return ImportFailure(
@@ -629,8 +714,15 @@ class Claim:
         return None
 
     def check_sheets(self, path: str) -> None:
-        """Raise `_on_sheets()`'s error, if any (before extract reads the file)."""
+        """Raise `_on_sheets()`'s error, if any (before extract reads the file), or
+        `continued_elsewhere()`'s."""
         problem = self._on_sheets(path)
+        if problem is None and self.workbook and is_xlsx(path):
+            header = read_header(path, self.layout, workbook=True)
+            if header is not None:
+                problem = continued_elsewhere(
+                    path, self.layout, header, "the export", "the importer"
+                )
         if problem is not None:
             raise problem
 
