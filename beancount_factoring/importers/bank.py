@@ -561,11 +561,41 @@ class BankCsvImporter(Importer):
                     text = _cell(cells, cols["balance"])
                     running = self._number(table, line, text, names["balance"]) if text else None
                     days.add(line, date, number, running)
+        self._against_balance(path, days.steps())
         for line, date, closing in days.closing():
             units = Amount(closing, self.currency)
             ident = ids(self.bank, "balance", date, closing)
             entries.append(balance_entry(path, line, ident, date + ONE_DAY, self.bank, units))
         return entries
+
+    def _against_balance(
+        self, path: str, steps: list[tuple[int, datetime.date, Decimal, Decimal]]
+    ) -> None:
+        """FCT210 when the running balance moves every day the other way from the
+        amounts as read, or a hundred times as far: the amounts are read the wrong way
+        round (negate=, debit and credit swapped) or in another unit, and the statement
+        would be booked so. (A day that moves otherwise, a line the export left out, is
+        for the balance assertions to tell.)"""
+        moving = [(line, day, change, moved) for line, day, change, moved in steps if moved]
+        if not moving:
+            return
+        line, day, change, moved = moving[0]
+        if all(change == -moved for _, _, change, moved in moving):
+            fix = "give the importer negate=False" if self.negate else "give it negate=True"
+            if self.columns["debit"] and self.columns["credit"]:
+                fix = "the debit and credit columns are swapped: give each the other's name"
+            said = f"the other way from the amounts: {fix}"
+        elif all(change * 100 == moved for _, _, change, moved in moving):
+            said = "a hundredth as far: the amounts are cents? (name it: `Amount (cents)`)"
+        elif all(change == moved * 100 for _, _, change, moved in moving):
+            said = "a hundred times as far: the balance is in cents? (`Balance (cents)`)"
+        else:
+            return
+        message = (
+            f"the running balance moves {change:+} on {day}, and the day's amounts as read "
+            f"move {moved:+} (every day so): the balance moves {said}"
+        )
+        raise ImportFailure(path, line, message, self.columns["balance"], code="FCT210")
 
     def _date_or_none(self, text: str) -> datetime.date | None:
         """The date of a line left out, if it has one that reads."""
@@ -594,6 +624,8 @@ class _Days:
         # The dates of the first and the last row with a balance: the file's order.
         self.span: list[datetime.date] = []
         self.first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
+        # Per date, what its booked lines move: each day's closing balance must follow.
+        self.moved: dict[datetime.date, Decimal] = {}
 
     def skip(self, date: datetime.date | None, held: bool) -> None:
         if date is not None:
@@ -614,13 +646,12 @@ class _Days:
             self.pending.add(date)
         if len(self.first_rows) < ROWS_TO_ORDER:
             self.first_rows.append((date, number, running))
+        self.moved[date] = self.moved.get(date, Decimal(0)) + number
 
     def closing(self) -> Iterator[tuple[int, datetime.date, Decimal]]:
         """(line, date, balance) of each day whose closing balance is known."""
         ascending = _ascending(self.span, self.first_rows)
-        last_day = max(self.balances, default=None)
-        held = [day or last_day for day in self.held]
-        held_from = min((day for day in held if day is not None), default=None)
+        held_from = self._held_from()
         for date, (first, first_line, last, last_line) in self.balances.items():
             if date in self.pending or (ascending is None and first_line != last_line):
                 continue  # a balance not known: a pending line, or an order not known
@@ -628,6 +659,32 @@ class _Days:
                 continue  # a line left out may be in the bank's balance
             closing, line = (first, first_line) if ascending is False else (last, last_line)
             yield line, date, closing
+
+    def _held_from(self) -> datetime.date | None:
+        """The first day whose balance may hold a line left out."""
+        last_day = max(self.balances, default=None)
+        held = [day or last_day for day in self.held]
+        return min((day for day in held if day is not None), default=None)
+
+    def steps(self) -> list[tuple[int, datetime.date, Decimal, Decimal]]:
+        """(line, date, change of the balance, amounts booked) of each day whose closing
+        balance is known and follows a day whose closing balance is known, in a file
+        whose order is known: the day's balance less the day before's, beside what the
+        day's lines move (booked alike, they are equal)."""
+        if _ascending(self.span, self.first_rows) is None:
+            return []
+        closing = {date: (balance, line) for line, date, balance in self.closing()}
+        found = []
+        before: Decimal | None = None
+        for date in sorted(self.moved):
+            if date not in closing:
+                before = None  # (a day of a line left out, or without its balance)
+                continue
+            balance, line = closing[date]
+            if before is not None:
+                found.append((line, date, balance - before, self.moved[date]))
+            before = balance
+        return found
 
 
 # How many rows a one-day file is read for two rows in a row with a running balance.

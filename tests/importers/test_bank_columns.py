@@ -354,3 +354,95 @@ def test_a_factor_report_in_another_unit_is_refused(tmp_path: Path, header: str)
     path = write(tmp_path, f"Invoice,Paid On,{header}\nINV-1001,03/20/2025,279000\n", "c.csv")
     error = failure(report, path)
     assert (error.line, error.column, error.code) == (1, header, "FCT209")
+
+
+# --- A running balance that does not follow from the amounts ------------------------
+
+RUNNING = (
+    "Date,Description,Amount,Balance\n"
+    "03/03/2025,OPENING,1000.00,1000.00\n"
+    "03/03/2025,PILOT,-10.00,990.00\n"
+    "03/04/2025,SUMMIT,20.00,1010.00\n"
+    "03/04/2025,LOVES,-5.00,1005.00\n"
+    "03/05/2025,DINER,-5.00,1000.00\n"
+)
+
+
+def newest_first(text: str) -> str:
+    header, *rows = text.splitlines()
+    return "\n".join([header, *reversed(rows)]) + "\n"
+
+
+@pytest.mark.parametrize("order", [str, newest_first])
+def test_amounts_read_with_the_wrong_sign_disagree_with_the_balance(
+    tmp_path: Path, order: object
+) -> None:
+    # negate=True on a bank's signed amounts: every line booked the wrong way, and the
+    # balance assertions (990.00, 1005.00) failed in bean-check far from the cause.
+    path = write(tmp_path, order(RUNNING))  # type: ignore[operator]
+    entries = bank(balance="Balance").extract(path, [])  # read right: no error
+    assert sorted(
+        (str(e.date), e.amount.number) for e in entries if isinstance(e, data.Balance)
+    ) == [
+        ("2025-03-04", Decimal("990.00")),
+        ("2025-03-05", Decimal("1005.00")),
+        ("2025-03-06", Decimal("1000.00")),
+    ]
+    error = failure(bank(balance="Balance", negate=True), path)
+    # 03/04: 990.00 + (-20.00 + 5.00) = 975.00, where the bank says 1,005.00.
+    line = 5 if order is str else 3
+    assert (error.line, error.column, error.code) == (line, "Balance", "FCT210")
+    assert error.detail == (
+        "the running balance moves +15.00 on 2025-03-04, and the day's amounts as read move "
+        "-15.00 (every day so): the balance moves the other way from the amounts: give "
+        "the importer negate=False"
+    )
+
+
+def test_debit_and_credit_named_the_other_way_disagree_with_the_balance(
+    tmp_path: Path,
+) -> None:
+    # Withdrawals and Deposits given as each other's column: 50.00 out booked as in.
+    text = (
+        "Date,Description,Withdrawals,Deposits,Balance\n"
+        "03/03/2025,OPENING,,1000.00,1000.00\n"
+        "03/04/2025,PILOT,50.00,,950.00\n"
+        "03/05/2025,SUMMIT,,200.00,1150.00\n"
+    )
+    importer = bank(debit="Deposits", credit="Withdrawals", balance="Balance")
+    error = failure(importer, write(tmp_path, text))
+    assert (error.line, error.column, error.code) == (3, "Balance", "FCT210")
+    assert "the debit and credit columns are swapped" in error.detail
+    right = bank(debit="Withdrawals", credit="Deposits", balance="Balance")
+    assert len(booked(right, write(tmp_path, text))) == 3
+
+
+def test_an_amount_in_cents_beside_a_balance_in_dollars(tmp_path: Path) -> None:
+    text = "Date,Description,Amount,Balance\n03/03/2025,A,1000,10.00\n03/04/2025,B,-500,5.00\n"
+    error = failure(bank(balance="Balance"), write(tmp_path, text))
+    assert (error.line, error.code) == (3, "FCT210")
+    assert "a hundredth as far: the amounts are cents?" in error.detail
+
+
+def test_a_day_with_a_line_left_out_is_not_checked(tmp_path: Path) -> None:
+    # The bank's balance of 03/04 counts a pending line the importer leaves out.
+    text = (
+        "Date,Description,Amount,Balance,Status\n"
+        "03/03/2025,OPENING,1000.00,1000.00,Posted\n"
+        "03/04/2025,PILOT,-175.00,825.00,Pending\n"
+        "03/04/2025,SUMMIT,20.00,845.00,Posted\n"
+    )
+    assert len(booked(bank(balance="Balance"), write(tmp_path, text))) == 2
+
+
+def test_an_export_that_leaves_lines_out_is_read(tmp_path: Path) -> None:
+    # A search's export (the factor's lines only) keeps the bank's balance after each:
+    # it moves more than the lines listed, and that is no misreading (the balance
+    # assertions hold on a ledger that books the other lines from elsewhere).
+    text = (
+        "Date,Description,Amount,Balance\n"
+        "03/03/2025,SUMMIT,1000.00,1000.00\n"
+        "03/04/2025,SUMMIT,500.00,1450.00\n"
+        "03/05/2025,SUMMIT,200.00,1600.00\n"
+    )
+    assert len(booked(bank(balance="Balance"), write(tmp_path, text))) == 3
