@@ -231,6 +231,77 @@ class _Status:
         return table.fail(line, self.name, message, code="FCT209")
 
 
+# A column of each line's direction beside its amount (Mint's `Transaction Type`, ING's
+# `Af Bij`, a Volksbank's `Soll/Haben`, Chase's `Details`), headers as `header_key`
+# makes them, and the words that say money out and money in.
+_DIRECTION_HEADERS = (
+    "transactiontype", "type", "details", "debit/credit", "debitcredit", "credit/debit",
+    "creditdebit", "dr/cr", "drcr", "cr/dr", "crdr", "direction", "indicator",
+    "debitcreditindicator", "afbij", "af/bij", "soll/haben", "sollhaben", "s/h",
+)  # fmt: skip
+_OUT_WORDS = frozenset(("debit", "dr", "d", "db", "withdrawal", "af", "s", "soll"))
+_IN_WORDS = frozenset(("credit", "cr", "c", "deposit", "bij", "h", "haben"))
+
+
+class _Direction:
+    """A column of each line's direction (`_DIRECTION_HEADERS`) beside a signed amount
+    column. A file whose amounts are signed has them agree with it (Chase: DEBIT beside
+    -35.00); one whose amounts are unsigned (Mint, ING, a Volksbank) has the column say
+    which way each goes. Read as signed, every debit of such a file was booked as money
+    in. A file that does both (a DEBIT of -35.00, and one of +20.00 on another line) is
+    FCT211: which way that line went cannot be told."""
+
+    def __init__(self, table: Table, column: str | bool | None, used: Sequence[str | None]):
+        self.index: int | None = None
+        self.name = ""
+        if isinstance(column, str):
+            self.index, self.name = table.column(column), column
+        elif column is None:
+            keys = {header_key(name) for name in used if name}
+            for name in table.header.names:
+                if header_key(name) in _DIRECTION_HEADERS and header_key(name) not in keys:
+                    self.index, self.name = table.column(name), name
+                    break
+        # The first line of each way of writing: signed (a negative amount beside the
+        # column's word), and unsigned (a positive amount the column says goes out).
+        self.signed: tuple[int, str, str] | None = None
+        self.unsigned: tuple[int, str, str] | None = None
+
+    def __call__(
+        self, table: Table, line: int, cells: list[str], raw: Decimal, number: Decimal
+    ) -> Decimal:
+        """The line's amount: `number` (the amount as read, `negate=` applied), or, in a
+        file of unsigned amounts, `raw` the way the column says."""
+        if self.index is None or not raw:
+            return number
+        text = cells[self.index].strip()
+        word = text.casefold()
+        out = word in _OUT_WORDS
+        if not out and word not in _IN_WORDS:
+            return number  # (CHECK, a type that says no direction)
+        if raw < 0:
+            self.signed = self.signed or (line, text, str(raw))
+        elif (number > 0) == out:
+            self.unsigned = self.unsigned or (line, text, str(raw))
+        if self.signed and self.unsigned:
+            raise self._both(table, line)
+        if raw > 0 and self.unsigned:
+            return -raw if out else raw
+        return number
+
+    def _both(self, table: Table, line: int) -> ImportFailure:
+        assert self.signed is not None and self.unsigned is not None
+        (line1, word1, amount1), (_, word2, amount2) = sorted((self.signed, self.unsigned))
+        message = (
+            f"the line is {word2!r} with the amount {amount2}, and line {line1} is {word1!r} "
+            f"with {amount1}: the amounts are signed on one and not on the other, and which "
+            f"way this line went cannot be told; correct the amount's sign (a minus for "
+            f"money out), or, if {self.name!r} says no direction, give the importer "
+            "direction=False"
+        )
+        return table.fail(line, self.name, message, code="FCT211")
+
+
 def _cell(cells: list[str], index: int | None) -> str:
     """A cell's text, stripped; '' for a column not configured (`Table.rows()` checked the
     row's length)."""
@@ -258,13 +329,15 @@ def _check(
     currency: str,
     account_number: str | None,
     skip_rows: int,
+    direction: object = None,
 ) -> None:
     """ValueError (or TypeError) for a mistake in the importer's arguments (`settings`)."""
     settings.currency(currency)
     settings.text(account_number, "account_number", "'0417'")
     settings.skip_rows(skip_rows)
-    status_column = {"status": status} if isinstance(status, str) else {}
-    settings.columns({**columns, "narration": narration, **status_column}, [_PAYEE_NARRATION])
+    more = {key: value for key, value in (("status", status), ("direction", direction))}
+    named = {key: value for key, value in more.items() if isinstance(value, str)}
+    settings.columns({**columns, "narration": narration, **named}, [_PAYEE_NARRATION])
 
 
 class BankCsvImporter(Importer):
@@ -289,10 +362,19 @@ class BankCsvImporter(Importer):
         without it); a line it says is pending or failed is not booked. False: none.
       posted_status, pending_status: More words of that column for a line that moved
         money, and for one that did not (yet).
+      direction: The column of each line's direction beside `amount` (`Type`, `Af Bij`,
+        `Soll/Haben` and the like are found without it): unsigned amounts go the way
+        it says. False: none.
       factors: Where the factor agreements come from (`banklines.FactorSource`).
       fallback: The account of lines from no factor; they are flagged `!`.
       name: The importer's unique name (Fava shows it); defaults to one with the account.
     """
+
+    # Of the file read (`_extract`): the sign each debit and credit column writes, the
+    # columns of amounts in cents, the column of each line's direction.
+    signs: ColumnSigns
+    in_cents: frozenset[str] = frozenset()
+    way: _Direction
 
     def __init__(
         self,
@@ -318,6 +400,7 @@ class BankCsvImporter(Importer):
         filename: str | None = None,
         negate: bool = False,
         status: str | bool | None = None,
+        direction: str | bool | None = None,
         posted_status: Sequence[str] = (),
         pending_status: Sequence[str] = (),
         factors: FactorSource = None,
@@ -341,7 +424,7 @@ class BankCsvImporter(Importer):
         }
         # Without the bank's reference, a line's id is made of its content: the booked
         # entry of an id is that very line, however the bookkeeper edited it.
-        _check(self.columns, narration, status, currency, account_number, skip_rows)
+        _check(self.columns, narration, status, currency, account_number, skip_rows, direction)
         self.content_ids = reference is None
         self.date_column = date
         self.narration_columns = _names(narration)
@@ -352,14 +435,12 @@ class BankCsvImporter(Importer):
         )
         self.numbers = Numbers(decimal_mark, self.thousands, self.currency, money=True)
         self.dates = Dates(self.formats)
-        self.signs = ColumnSigns()
         # An undecodable byte is placed by its position: path:line:column, for an editor.
         self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
         self.account_number = account_number
         configured = [c for c in self.columns.values() if c] + list(self.narration_columns)
-        if isinstance(status, str):
-            configured.append(status)
-        self.status = status
+        configured += [column for column in (status, direction) if isinstance(column, str)]
+        self.status, self.direction = status, direction
         self.posted_status = _words(_names(posted_status))
         self.pending_status = _words(_names(pending_status))
         self.signature = tuple(configured) + tuple(signature)
@@ -424,7 +505,7 @@ class BankCsvImporter(Importer):
             raise table.fail(line, name, message, code="FCT207")
         return number.scaleb(-2)
 
-    def _units(self, table: Table) -> set[str]:
+    def _units(self, table: Table) -> frozenset[str]:
         """The money columns whose header says their amounts are cents (`header_unit`);
         FCT209 at the header for one that names a unit the importer does not read."""
         cents = set()
@@ -441,7 +522,7 @@ class BankCsvImporter(Importer):
                 ) from None
             if unit != 1:
                 cents.add(name)
-        return cents
+        return frozenset(cents)
 
     def _example(self) -> str:
         return "1,234.56" if self.decimal_mark == "." else f"1{self.thousands}234,56"
@@ -455,6 +536,8 @@ class BankCsvImporter(Importer):
                     line, names["amount"], f"the cell is empty: {_NO_AMOUNT}", code="FCT205"
                 )
             number = self._number(table, line, text, names["amount"])
+            # (Unsigned amounts go the way a column of each line's direction says.)
+            return self.way(table, line, cells, number, -number if self.negate else number)
         else:
             debit = _cell(cells, cols["debit"])
             credit = _cell(cells, cols["credit"])
@@ -524,6 +607,8 @@ class BankCsvImporter(Importer):
                 self.pending_status,
                 [cols["payee"], *text_cols],
             )
+            way = self.direction if names["amount"] else False
+            self.way = _Direction(table, way, [*configured, status.name])
             for line, cells in table.rows():
                 own_account(table, line, cells)
                 if currency is not None:

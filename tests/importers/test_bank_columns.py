@@ -446,3 +446,93 @@ def test_an_export_that_leaves_lines_out_is_read(tmp_path: Path) -> None:
         "03/05/2025,SUMMIT,200.00,1600.00\n"
     )
     assert len(booked(bank(balance="Balance"), write(tmp_path, text))) == 3
+
+
+# --- A column of each line's direction beside unsigned amounts ------------------------
+
+
+def test_unsigned_amounts_go_the_way_their_type_column_says(tmp_path: Path) -> None:
+    # Mint's export: every amount unsigned, `Transaction Type` debit or credit. The
+    # debit of 35.00 was booked as money in.
+    path = write(
+        tmp_path,
+        "Date,Description,Amount,Transaction Type,Category\n"
+        "04/10/2025,TRUCKLOG ELD,35.00,debit,Software\n"
+        "04/11/2025,SUMMIT FUNDING,1855.00,credit,Income\n",
+    )
+    assert [number for *_, number in booked(bank(), path)] == [
+        Decimal("-35.00"),
+        Decimal("1855.00"),
+    ]
+
+
+def test_ings_af_bij_and_a_volksbanks_soll_haben(tmp_path: Path) -> None:
+    ing = write(
+        tmp_path,
+        "Datum;Naam / Omschrijving;Af Bij;Bedrag (EUR)\n"
+        "10-04-2025;Tankstation;Af;96,44\n11-04-2025;Factoring BV;Bij;1855,00\n",
+    )
+    importer = bank(
+        currency="EUR", date="Datum", narration="Naam / Omschrijving", amount="Bedrag (EUR)",
+        date_format="%d-%m-%Y", decimal_mark=",", delimiter=";",
+    )  # fmt: skip
+    assert [n for *_, n in booked(importer, ing)] == [Decimal("-96.44"), Decimal("1855.00")]
+    volksbank = write(
+        tmp_path,
+        "Buchungstag;Verwendungszweck;Umsatz;Soll/Haben\n"
+        "10.04.2025;Tankstelle;96,44;S\n11.04.2025;Factoring GmbH;1.855,00;H\n",
+        "vb.csv",
+    )
+    importer = bank(
+        currency="EUR", date="Buchungstag", narration="Verwendungszweck", amount="Umsatz",
+        date_format="%d.%m.%Y", decimal_mark=",", delimiter=";",
+    )  # fmt: skip
+    assert [n for *_, n in booked(importer, volksbank)] == [
+        Decimal("-96.44"),
+        Decimal("1855.00"),
+    ]
+
+
+def test_signed_amounts_that_agree_with_their_column_are_read_as_ever(tmp_path: Path) -> None:
+    # Chase's Details: DEBIT beside -35.00, CREDIT beside 4,563.37; CHECK says nothing.
+    path = write(
+        tmp_path,
+        "Details,Date,Description,Amount\n"
+        "DEBIT,04/10/2025,TRUCKLOG,-35.00\nCREDIT,04/11/2025,SUMMIT,4563.37\n"
+        "CHECK,04/12/2025,CHECK 1001,-200.00\n",
+    )
+    assert [n for *_, n in booked(bank(), path)] == [
+        Decimal("-35.00"),
+        Decimal("4563.37"),
+        Decimal("-200.00"),
+    ]
+    # negate=True on a card's charges written positive: DEBIT goes out all the same.
+    card = write(
+        tmp_path,
+        "Type,Date,Description,Amount\nDebit,04/10/2025,PILOT,96.44\n"
+        "Credit,04/11/2025,PAYMENT,-500.00\n",
+        "card.csv",
+    )
+    assert [n for *_, n in booked(bank(negate=True), card)] == [
+        Decimal("-96.44"),
+        Decimal("500.00"),
+    ]
+
+
+def test_a_sign_that_contradicts_the_direction_column_is_an_error(tmp_path: Path) -> None:
+    # Signed amounts, and a DEBIT of +20.00: a refund labelled DEBIT, or a debit? Which
+    # way it went cannot be told.
+    path = write(
+        tmp_path,
+        "Details,Date,Description,Amount\n"
+        "DEBIT,04/10/2025,TRUCKLOG,-35.00\nDEBIT,04/11/2025,TRUCKLOG REFUND,20.00\n",
+    )
+    error = failure(bank(), path)
+    assert (error.line, error.column, error.code) == (3, "Details", "FCT211")
+    assert "'DEBIT'" in error.detail and "line 2" in error.detail
+    assert "direction=False" in error.detail
+    # direction=False: the column says nothing, the amounts are read as signed.
+    assert [n for *_, n in booked(bank(direction=False), path)] == [
+        Decimal("-35.00"),
+        Decimal("20.00"),
+    ]
