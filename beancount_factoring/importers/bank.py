@@ -77,6 +77,7 @@ from beancount_factoring.importers.table import (
     header_unit,
     latest_date,
 )
+from beancount_factoring.terms.fees import not_whole, whole_units
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -495,15 +496,23 @@ class BankCsvImporter(Importer):
         except ValueError as exc:
             message = f"{exc}; amounts here look like {self._example()}"
             raise table.fail(line, name, message, code="FCT207") from None
-        if name not in self.in_cents:
-            return number
-        if number != number.to_integral_value():
+        if name in self.in_cents:
+            if number != number.to_integral_value():
+                message = (
+                    f"{text!r} cents is not a whole number of cents, as the header "
+                    f"{name!r} says the column's amounts are: correct the cell"
+                )
+                raise table.fail(line, name, message, code="FCT207")
+            number = number.scaleb(-2)
+        if not whole_units(number, self.currency):
+            # (Booked, the fraction would stay on the account: no bank moves one.)
             message = (
-                f"{text!r} cents is not a whole number of cents, as the header "
-                f"{name!r} says the column's amounts are: correct the cell"
+                f"{text!r} is not in whole {not_whole(number, self.currency)}: no "
+                "bank moves a fraction of a cent; correct the cell (or, if the column holds "
+                "another figure, a rate or a quantity, name the amount's column)"
             )
             raise table.fail(line, name, message, code="FCT207")
-        return number.scaleb(-2)
+        return number
 
     def _units(self, table: Table) -> frozenset[str]:
         """The money columns whose header says their amounts are cents (`header_unit`);

@@ -536,3 +536,29 @@ def test_a_sign_that_contradicts_the_direction_column_is_an_error(tmp_path: Path
         Decimal("-35.00"),
         Decimal("20.00"),
     ]
+
+
+# --- A fraction of a cent ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["Amount", "Balance"])
+def test_a_bank_amount_in_fractions_of_a_cent_is_refused(tmp_path: Path, column: str) -> None:
+    # 1234.567 was booked as it is: on a line to Expenses:Uncategorized nothing said so,
+    # and the fraction stayed on the bank account.
+    cells = {"Amount": "1234.567", "Balance": "2234.56"}
+    if column == "Balance":
+        cells = {"Amount": "1234.56", "Balance": "2234.567"}
+    path = write(
+        tmp_path,
+        f"Date,Description,Amount,Balance\n03/03/2025,WIRE,{cells['Amount']},{cells['Balance']}\n",
+    )
+    error = failure(bank(balance="Balance"), path)
+    assert (error.line, error.column, error.code) == (2, column, "FCT207")
+    assert "is not in whole cents" in error.detail
+
+
+def test_whole_cents_written_with_more_places_and_thousandths_are_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "Date,Description,Amount\n03/03/2025,WIRE,100.5000\n")
+    assert [n for *_, n in booked(bank(), path)] == [Decimal("100.5000")]
+    path = write(tmp_path, "Date,Description,Amount\n03/03/2025,WIRE,1234.125\n")
+    assert [n for *_, n in booked(bank(currency="KWD"), path)] == [Decimal("1234.125")]
