@@ -55,6 +55,7 @@ from beancount_factoring.importers.banklines import (
 )
 from beancount_factoring.importers.base import (
     ID_KEY,
+    ColumnSigns,
     Dates,
     Importer,
     ImportFailure,
@@ -73,8 +74,10 @@ from beancount_factoring.importers.table import (
     check_currency,
     currency_column,
     header_key,
+    header_unit,
     latest_date,
 )
+from beancount_factoring.terms.fees import not_whole, whole_units
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -89,35 +92,81 @@ _NO_AMOUNT = (
 
 
 # What a bank writes in a column of each line's status (Citi's `Pending`, `Cleared`;
-# Mercury's `Sent`, `Failed`), compared without regard to case or spaces: a line that moved
-# money, and one that did not, or not yet. A pending line is given again once it posts,
-# often with another amount or date (a fuel pump's hold, a tip): it is not booked.
+# Mercury's `Sent`, `Failed`; DKB's `Gebucht`, `Vorgemerkt`), compared without regard to
+# case or spaces: a line that moved money, and one that did not, or not yet. A pending
+# line is given again once it posts, often with another amount or date (a fuel pump's
+# hold, a tip): it is not booked.
 _POSTED = frozenset(
     ["", "posted", "cleared", "complete", "completed", "settled", "booked", "sent", "paid",
-     "processed", "reconciled", "success", "successful", "executed"]
+     "processed", "reconciled", "success", "successful", "executed",
+     "gebucht", "ausgeführt", "comptabilisé", "comptabilisée", "exécuté", "exécutée",
+     "contabilizado", "contabilizada", "procesado", "procesada"]
 )  # fmt: skip
 _PENDING = frozenset(
     ["pending", "authorized", "authorised", "authorization", "authorisation", "hold",
      "on hold", "held", "processing", "in progress", "in process", "scheduled", "memo",
-     "memo post", "memo posted"]
+     "memo post", "memo posted",
+     "vorgemerkt", "ausstehend", "in bearbeitung", "en attente", "en cours", "à venir",
+     "pendiente", "en proceso", "retenido"]
 )  # fmt: skip
 # Of those, the words of a line that never moves money: it will not post later.
 _FAILED = frozenset(
-    ["failed", "cancelled", "canceled", "declined", "rejected", "void", "voided", "expired"]
-)
+    ["failed", "cancelled", "canceled", "declined", "rejected", "void", "voided", "expired",
+     "abgelehnt", "storniert", "fehlgeschlagen", "rejeté", "rejetée", "annulé", "annulée",
+     "rechazado", "rechazada", "cancelado", "cancelada"]
+)  # fmt: skip
 _NOT_POSTED = _PENDING | _FAILED
 # What a line left out is: one that may post later, or one that never will.
 PENDING, FAILED = "pending", "failed"
-_STATUS_HEADERS = ("status", "transactionstatus", "postingstatus", "poststatus")
+# The headers of a column of each line's status (as `header_key` makes them).
+_STATUS_HEADERS = (
+    "status", "transactionstatus", "postingstatus", "poststatus", "txnstatus",
+    "trans.status", "transstatus", "transactionstate", "txnstate", "itemstatus",
+    "entrystatus", "buchungsstatus", "umsatzstatus", "statut",
+)  # fmt: skip
+# A header that may name a status or something else (a card export's merchant State, a
+# Spanish bank's Estado): a status column once a cell holds a status word.
+_MAYBE_STATUS_HEADERS = ("state", "estado")
+# A description in which the bank marks a line pending: `PENDING - ACH DEBIT ...`,
+# `Pending: ...`, `*PENDING* ...`, `... (PENDING)`, `[Pending] ...`, `... - PENDING`, or
+# the word alone. Not a name that begins with the word (`Pending Invoice Payment Co`) nor
+# a text that holds it (`Payment for pending order`): the bank sets its mark apart.
+_PENDING_MARK = re.compile(
+    r"^\W*pending\W*$"
+    r"|^[\s*]*pending\s*(?:[-\u2013\u2014:|]|\*)"
+    r"|[(\[]\s*pending\s*[)\]]"
+    r"|\s[-\u2013\u2014:|]\s*pending\W*$",
+    re.IGNORECASE,
+)
 
 
 def _words(values: Sequence[str]) -> frozenset[str]:
     return frozenset(" ".join(v.split()).casefold() for v in values)
 
 
+def _status_column(
+    table: Table, column: str | bool | None, configured: Sequence[str | None]
+) -> tuple[int | None, str, bool]:
+    """(position, name, certain) of the column of each line's status: the one given,
+    else the first under a status header, else one under a header that may be one
+    (`State`, not certain); (None, "", True) for none."""
+    if isinstance(column, str):
+        return table.column(column), column, True
+    if column is not None:
+        return None, "", True
+    used = {header_key(name) for name in configured if name}
+    for headers, certain in ((_STATUS_HEADERS, True), (_MAYBE_STATUS_HEADERS, False)):
+        for name in table.header.names:
+            key = header_key(name)
+            if key in headers and key not in used:
+                return table.column(name), name, certain
+    return None, "", True
+
+
 class _Status:
     """Which lines of a file are not booked: those its column of each line's status
-    says are pending or failed, and those whose date says `Pending`."""
+    says are pending or failed, those whose date says `Pending`, and, in a file with no
+    status column, those whose description marks them pending (`_PENDING_MARK`)."""
 
     def __init__(
         self,
@@ -126,18 +175,15 @@ class _Status:
         configured: Sequence[str | None],
         posted: frozenset[str],
         not_posted: frozenset[str],
+        texts: Sequence[int | None],
     ) -> None:
-        self.index: int | None = None
-        self.name = ""
-        if isinstance(column, str):
-            self.index, self.name = table.column(column), column
-        elif column is None:
-            used = {header_key(name) for name in configured if name}
-            for name in table.header.names:
-                key = header_key(name)
-                if key in _STATUS_HEADERS and key not in used:
-                    self.index, self.name = table.column(name), name
-                    break
+        self.index, self.name, self.certain = _status_column(table, column, configured)
+        # A column that may be a status: its first cell that is no status word, until a
+        # status word shows it is one (then that cell is a status not known).
+        self.stranger: tuple[int, str] | None = None
+        # The description's columns, read for a mark unless the file has a status column
+        # or the importer is told there is none (status=False).
+        self.texts = [i for i in texts if i is not None] if column is None else []
         self.posted = (_POSTED - not_posted) | posted
         self.not_posted = (_NOT_POSTED - posted) | not_posted
 
@@ -147,22 +193,114 @@ class _Status:
         if date.casefold() == "pending":
             return PENDING
         if self.index is None:
-            return None
+            return self._marked(cells)
         text = cells[self.index]
         word = " ".join(text.split()).casefold()
+        known = word in self.posted or word in self.not_posted
+        if not self.certain:
+            if not known:
+                self.stranger = self.stranger or (line, text)
+            if not known or not word:
+                return self._marked(cells)  # (no status column, yet)
+            self.certain = True  # a status word: the column is a status column
+            if self.stranger is not None:  # and a cell before it no status
+                raise self._unknown(table, *self.stranger)
         if word in self.posted:
             return None
         if word in self.not_posted:
             # (A word of the user's own, pending_status=, may be either: pending, which
             # asserts fewer balances.)
             return FAILED if word in _FAILED else PENDING
+        raise self._unknown(table, line, text)
+
+    def _marked(self, cells: list[str]) -> str | None:
+        """PENDING for a line whose description marks it pending (`_PENDING_MARK`)."""
+        if any(_PENDING_MARK.search(cells[i]) for i in self.texts):
+            return PENDING
+        return None
+
+    def _unknown(self, table: Table, line: int, text: str) -> ImportFailure:
+        shown = text.strip()
         message = (
-            f"the line's status is {text.strip()!r}, which the importer does not know: "
-            f"give it posted_status=[{text.strip()!r}] if such a line moved money (it is "
-            f"booked), or pending_status=[{text.strip()!r}] if it did not, or not yet (it "
-            "is left out, as a pending or failed line is)"
+            f"the line's status is {shown!r}, which the importer does not know: give it "
+            f"posted_status=[{shown!r}] if such a line moved money (it is booked), or "
+            f"pending_status=[{shown!r}] if it did not, or not yet (it is left out, as a "
+            "pending or failed line is)"
         )
-        raise table.fail(line, self.name, message, code="FCT209")
+        if not self.certain or self.stranger is not None:
+            message += f"; if {self.name!r} is no status (a place), give the importer status=False"
+        return table.fail(line, self.name, message, code="FCT209")
+
+
+# A column of each line's direction beside its amount (Mint's `Transaction Type`, ING's
+# `Af Bij`, a Volksbank's `Soll/Haben`, Chase's `Details`), headers as `header_key`
+# makes them, and the words that say money out and money in.
+_DIRECTION_HEADERS = (
+    "transactiontype", "type", "details", "debit/credit", "debitcredit", "credit/debit",
+    "creditdebit", "dr/cr", "drcr", "cr/dr", "crdr", "direction", "indicator",
+    "debitcreditindicator", "afbij", "af/bij", "soll/haben", "sollhaben", "s/h",
+)  # fmt: skip
+_OUT_WORDS = frozenset(("debit", "dr", "d", "db", "withdrawal", "af", "s", "soll"))
+_IN_WORDS = frozenset(("credit", "cr", "c", "deposit", "bij", "h", "haben"))
+
+
+class _Direction:
+    """A column of each line's direction (`_DIRECTION_HEADERS`) beside a signed amount
+    column. A file whose amounts are signed has them agree with it (Chase: DEBIT beside
+    -35.00); one whose amounts are unsigned (Mint, ING, a Volksbank) has the column say
+    which way each goes. Read as signed, every debit of such a file was booked as money
+    in. A file that does both (a DEBIT of -35.00, and one of +20.00 on another line) is
+    FCT211: which way that line went cannot be told."""
+
+    def __init__(self, table: Table, column: str | bool | None, used: Sequence[str | None]):
+        self.index: int | None = None
+        self.name = ""
+        if isinstance(column, str):
+            self.index, self.name = table.column(column), column
+        elif column is None:
+            keys = {header_key(name) for name in used if name}
+            for name in table.header.names:
+                if header_key(name) in _DIRECTION_HEADERS and header_key(name) not in keys:
+                    self.index, self.name = table.column(name), name
+                    break
+        # The first line of each way of writing: signed (a negative amount beside the
+        # column's word), and unsigned (a positive amount the column says goes out).
+        self.signed: tuple[int, str, str] | None = None
+        self.unsigned: tuple[int, str, str] | None = None
+
+    def __call__(
+        self, table: Table, line: int, cells: list[str], raw: Decimal, number: Decimal
+    ) -> Decimal:
+        """The line's amount: `number` (the amount as read, `negate=` applied), or, in a
+        file of unsigned amounts, `raw` the way the column says."""
+        if self.index is None or not raw:
+            return number
+        text = cells[self.index].strip()
+        word = text.casefold()
+        out = word in _OUT_WORDS
+        if not out and word not in _IN_WORDS:
+            return number  # (CHECK, a type that says no direction)
+        if raw < 0:
+            self.signed = self.signed or (line, text, str(raw))
+        elif (number > 0) == out:
+            self.unsigned = self.unsigned or (line, text, str(raw))
+        if self.signed and self.unsigned:
+            raise self._both(table, line)
+        if raw > 0 and self.unsigned:
+            return -raw if out else raw
+        return number
+
+    def _both(self, table: Table, line: int) -> ImportFailure:
+        assert self.signed is not None and self.unsigned is not None
+        (line1, word1, amount1), (_, word2, amount2) = sorted((self.signed, self.unsigned))
+        message = (
+            f"the line is {word2!r} with the amount {amount2}, and line {line1} is {word1!r} "
+            f"with {amount1}: the amounts are signed on one and not on the other, and which "
+            f"way this line went cannot be told; correct the amount's sign (a minus for "
+            f"money out), or, if {self.name!r} says no direction, give the importer "
+            "direction=False"
+        )
+        return table.fail(line, self.name, message, code="FCT211")
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -192,13 +330,15 @@ def _check(
     currency: str,
     account_number: str | None,
     skip_rows: int,
+    direction: object = None,
 ) -> None:
     """ValueError (or TypeError) for a mistake in the importer's arguments (`settings`)."""
     settings.currency(currency)
     settings.text(account_number, "account_number", "'0417'")
     settings.skip_rows(skip_rows)
-    status_column = {"status": status} if isinstance(status, str) else {}
-    settings.columns({**columns, "narration": narration, **status_column}, [_PAYEE_NARRATION])
+    more = {key: value for key, value in (("status", status), ("direction", direction))}
+    named = {key: value for key, value in more.items() if isinstance(value, str)}
+    settings.columns({**columns, "narration": narration, **named}, [_PAYEE_NARRATION])
 
 
 class BankCsvImporter(Importer):
@@ -223,10 +363,19 @@ class BankCsvImporter(Importer):
         without it); a line it says is pending or failed is not booked. False: none.
       posted_status, pending_status: More words of that column for a line that moved
         money, and for one that did not (yet).
+      direction: The column of each line's direction beside `amount` (`Type`, `Af Bij`,
+        `Soll/Haben` and the like are found without it): unsigned amounts go the way
+        it says. False: none.
       factors: Where the factor agreements come from (`banklines.FactorSource`).
       fallback: The account of lines from no factor; they are flagged `!`.
       name: The importer's unique name (Fava shows it); defaults to one with the account.
     """
+
+    # Of the file read (`_extract`): the sign each debit and credit column writes, the
+    # columns of amounts in cents, the column of each line's direction.
+    signs: ColumnSigns
+    in_cents: frozenset[str] = frozenset()
+    way: _Direction
 
     def __init__(
         self,
@@ -252,6 +401,7 @@ class BankCsvImporter(Importer):
         filename: str | None = None,
         negate: bool = False,
         status: str | bool | None = None,
+        direction: str | bool | None = None,
         posted_status: Sequence[str] = (),
         pending_status: Sequence[str] = (),
         factors: FactorSource = None,
@@ -275,7 +425,7 @@ class BankCsvImporter(Importer):
         }
         # Without the bank's reference, a line's id is made of its content: the booked
         # entry of an id is that very line, however the bookkeeper edited it.
-        _check(self.columns, narration, status, currency, account_number, skip_rows)
+        _check(self.columns, narration, status, currency, account_number, skip_rows, direction)
         self.content_ids = reference is None
         self.date_column = date
         self.narration_columns = _names(narration)
@@ -290,9 +440,8 @@ class BankCsvImporter(Importer):
         self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
         self.account_number = account_number
         configured = [c for c in self.columns.values() if c] + list(self.narration_columns)
-        if isinstance(status, str):
-            configured.append(status)
-        self.status = status
+        configured += [column for column in (status, direction) if isinstance(column, str)]
+        self.status, self.direction = status, direction
         self.posted_status = _words(_names(posted_status))
         self.pending_status = _words(_names(pending_status))
         self.signature = tuple(configured) + tuple(signature)
@@ -343,10 +492,46 @@ class BankCsvImporter(Importer):
 
     def _number(self, table: Table, line: int, text: str, name: str | None) -> Decimal:
         try:
-            return self.numbers(text)
+            number = self.numbers(text)
         except ValueError as exc:
             message = f"{exc}; amounts here look like {self._example()}"
             raise table.fail(line, name, message, code="FCT207") from None
+        if name in self.in_cents:
+            if number != number.to_integral_value():
+                message = (
+                    f"{text!r} cents is not a whole number of cents, as the header "
+                    f"{name!r} says the column's amounts are: correct the cell"
+                )
+                raise table.fail(line, name, message, code="FCT207")
+            number = number.scaleb(-2)
+        if not whole_units(number, self.currency):
+            # (Booked, the fraction would stay on the account: no bank moves one.)
+            message = (
+                f"{text!r} is not in whole {not_whole(number, self.currency)}: no "
+                "bank moves a fraction of a cent; correct the cell (or, if the column holds "
+                "another figure, a rate or a quantity, name the amount's column)"
+            )
+            raise table.fail(line, name, message, code="FCT207")
+        return number
+
+    def _units(self, table: Table) -> frozenset[str]:
+        """The money columns whose header says their amounts are cents (`header_unit`);
+        FCT209 at the header for one that names a unit the importer does not read."""
+        cents = set()
+        for key in ("amount", "debit", "credit", "balance"):
+            name = self.columns[key]
+            index = table.column(name)
+            if name is None or index is None:
+                continue
+            try:
+                unit = header_unit(table.header.names[index], self.currency)
+            except ValueError as exc:
+                raise ImportFailure(
+                    table.path, table.header.line, str(exc), name, code="FCT209"
+                ) from None
+            if unit != 1:
+                cents.add(name)
+        return frozenset(cents)
 
     def _example(self) -> str:
         return "1,234.56" if self.decimal_mark == "." else f"1{self.thousands}234,56"
@@ -360,6 +545,8 @@ class BankCsvImporter(Importer):
                     line, names["amount"], f"the cell is empty: {_NO_AMOUNT}", code="FCT205"
                 )
             number = self._number(table, line, text, names["amount"])
+            # (Unsigned amounts go the way a column of each line's direction says.)
+            return self.way(table, line, cells, number, -number if self.negate else number)
         else:
             debit = _cell(cells, cols["debit"])
             credit = _cell(cells, cols["credit"])
@@ -371,13 +558,26 @@ class BankCsvImporter(Importer):
                     f"no amount in {shown}: {_NO_AMOUNT}",
                     code="FCT205",
                 )
-            out = self._number(table, line, debit, names["debit"]) if debit else Decimal(0)
-            into = self._number(table, line, credit, names["credit"]) if credit else Decimal(0)
+            out = self._side(table, line, debit, "debit") if debit else Decimal(0)
+            into = self._side(table, line, credit, "credit") if credit else Decimal(0)
             if out and into:
                 raise table.fail(line, names["credit"], both_sides(debit, credit), code="FCT210")
-            # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out.
-            number = into - abs(out)
+            # Banks write a withdrawal as 12.50 or as -12.50: either way it goes out
+            # (`ColumnSigns`: one column writes one sign).
+            number = abs(into) - abs(out)
         return -number if self.negate else number
+
+    def _side(self, table: Table, line: int, text: str, side: str) -> Decimal:
+        """A debit or credit cell's amount, signed as the file writes it; FCT211 once its
+        column writes both signs (`ColumnSigns`)."""
+        name = self.columns[side]
+        number = self._number(table, line, text, name)
+        other = self.columns["credit" if side == "debit" else "debit"]
+        assert name is not None
+        mixed = self.signs(name, other or side, side == "credit", line, text, number)
+        if mixed is not None:
+            raise table.fail(mixed[0], name, mixed[1], code="FCT211")
+        return number
 
     def extract(self, filepath: Any, existing: Sequence[Any]) -> list[Any]:
         # The ledger, if one is to be loaded, is loaded before the collector is held off.
@@ -394,11 +594,13 @@ class BankCsvImporter(Importer):
     def _extract(self, path: str, matcher: Matcher) -> list[Any]:
         ids = RowIds("bank")
         self.dates = Dates(self.formats)  # a file's dates settle their order for it alone
+        self.signs = ColumnSigns()
         entries: list[Any] = []
         days = _Days()
         names = self.columns
         with Table(path, self.layout) as table:
             cols = {key: table.column(name) for key, name in names.items()}
+            self.in_cents = self._units(table)
             text_cols = [table.column(name) for name in self.narration_columns]
             # A column of each line's currency: every line must be in the importer's; one
             # of each line's account: every line must be of the importer's account.
@@ -407,8 +609,15 @@ class BankCsvImporter(Importer):
             signed = [*configured, *self.claim.signature]  # (signature: not an account's)
             own_account = AccountLines(table, signed, self.account_number)
             status = _Status(
-                table, self.status, configured, self.posted_status, self.pending_status
+                table,
+                self.status,
+                configured,
+                self.posted_status,
+                self.pending_status,
+                [cols["payee"], *text_cols],
             )
+            way = self.direction if names["amount"] else False
+            self.way = _Direction(table, way, [*configured, status.name])
             for line, cells in table.rows():
                 own_account(table, line, cells)
                 if currency is not None:
@@ -446,11 +655,41 @@ class BankCsvImporter(Importer):
                     text = _cell(cells, cols["balance"])
                     running = self._number(table, line, text, names["balance"]) if text else None
                     days.add(line, date, number, running)
+        self._against_balance(path, days.steps())
         for line, date, closing in days.closing():
             units = Amount(closing, self.currency)
             ident = ids(self.bank, "balance", date, closing)
             entries.append(balance_entry(path, line, ident, date + ONE_DAY, self.bank, units))
         return entries
+
+    def _against_balance(
+        self, path: str, steps: list[tuple[int, datetime.date, Decimal, Decimal]]
+    ) -> None:
+        """FCT210 when the running balance moves every day the other way from the
+        amounts as read, or a hundred times as far: the amounts are read the wrong way
+        round (negate=, debit and credit swapped) or in another unit, and the statement
+        would be booked so. (A day that moves otherwise, a line the export left out, is
+        for the balance assertions to tell.)"""
+        moving = [(line, day, change, moved) for line, day, change, moved in steps if moved]
+        if not moving:
+            return
+        line, day, change, moved = moving[0]
+        if all(change == -moved for _, _, change, moved in moving):
+            fix = "give the importer negate=False" if self.negate else "give it negate=True"
+            if self.columns["debit"] and self.columns["credit"]:
+                fix = "the debit and credit columns are swapped: give each the other's name"
+            said = f"the other way from the amounts: {fix}"
+        elif all(change * 100 == moved for _, _, change, moved in moving):
+            said = "a hundredth as far: the amounts are cents? (name it: `Amount (cents)`)"
+        elif all(change == moved * 100 for _, _, change, moved in moving):
+            said = "a hundred times as far: the balance is in cents? (`Balance (cents)`)"
+        else:
+            return
+        message = (
+            f"the running balance moves {change:+} on {day}, and the day's amounts as read "
+            f"move {moved:+} (every day so): the balance moves {said}"
+        )
+        raise ImportFailure(path, line, message, self.columns["balance"], code="FCT210")
 
     def _date_or_none(self, text: str) -> datetime.date | None:
         """The date of a line left out, if it has one that reads."""
@@ -479,6 +718,8 @@ class _Days:
         # The dates of the first and the last row with a balance: the file's order.
         self.span: list[datetime.date] = []
         self.first_rows: list[tuple[datetime.date, Decimal, Decimal | None]] = []
+        # Per date, what its booked lines move: each day's closing balance must follow.
+        self.moved: dict[datetime.date, Decimal] = {}
 
     def skip(self, date: datetime.date | None, held: bool) -> None:
         if date is not None:
@@ -499,13 +740,12 @@ class _Days:
             self.pending.add(date)
         if len(self.first_rows) < ROWS_TO_ORDER:
             self.first_rows.append((date, number, running))
+        self.moved[date] = self.moved.get(date, Decimal(0)) + number
 
     def closing(self) -> Iterator[tuple[int, datetime.date, Decimal]]:
         """(line, date, balance) of each day whose closing balance is known."""
         ascending = _ascending(self.span, self.first_rows)
-        last_day = max(self.balances, default=None)
-        held = [day or last_day for day in self.held]
-        held_from = min((day for day in held if day is not None), default=None)
+        held_from = self._held_from()
         for date, (first, first_line, last, last_line) in self.balances.items():
             if date in self.pending or (ascending is None and first_line != last_line):
                 continue  # a balance not known: a pending line, or an order not known
@@ -513,6 +753,32 @@ class _Days:
                 continue  # a line left out may be in the bank's balance
             closing, line = (first, first_line) if ascending is False else (last, last_line)
             yield line, date, closing
+
+    def _held_from(self) -> datetime.date | None:
+        """The first day whose balance may hold a line left out."""
+        last_day = max(self.balances, default=None)
+        held = [day or last_day for day in self.held]
+        return min((day for day in held if day is not None), default=None)
+
+    def steps(self) -> list[tuple[int, datetime.date, Decimal, Decimal]]:
+        """(line, date, change of the balance, amounts booked) of each day whose closing
+        balance is known and follows a day whose closing balance is known, in a file
+        whose order is known: the day's balance less the day before's, beside what the
+        day's lines move (booked alike, they are equal)."""
+        if _ascending(self.span, self.first_rows) is None:
+            return []
+        closing = {date: (balance, line) for line, date, balance in self.closing()}
+        found = []
+        before: Decimal | None = None
+        for date in sorted(self.moved):
+            if date not in closing:
+                before = None  # (a day of a line left out, or without its balance)
+                continue
+            balance, line = closing[date]
+            if before is not None:
+                found.append((line, date, balance - before, self.moved[date]))
+            before = balance
+        return found
 
 
 # How many rows a one-day file is read for two rows in a row with a running balance.

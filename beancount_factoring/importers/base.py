@@ -324,6 +324,47 @@ def both_sides(debit: object, credit: object) -> str:
     )
 
 
+class ColumnSigns:
+    """The sign a statement's debit and credit columns write their amounts with.
+
+    The column says which way a line's money goes; its sign is the bank's way of writing
+    it: Citi's card export writes every payment negative under Credit, a German bank every
+    withdrawal negative under Soll, and either way the amount goes the column's way. A
+    column that writes both signs (a credit of -50.00 beside credits of 1,200.00) says
+    nothing of its negative line: a reversal, money the other way, or the bank's way with
+    that line alone? Read either way it may be the wrong way in silence, so it is
+    refused (FCT211), at its negative cell. A zero has no sign.
+    """
+
+    __slots__ = ("first",)
+
+    def __init__(self) -> None:
+        # Per column: its first cell of each sign, (line, text, number) by whether it is
+        # negative.
+        self.first: dict[str, dict[bool, tuple[int, str, Decimal]]] = {}
+
+    def __call__(
+        self, column: str, other: str, into: bool, line: int, text: str, number: Decimal
+    ) -> tuple[int, str] | None:
+        """(line, message) of FCT211 once `column` has written both signs, else None.
+        `other` is the column of the other way, `into` whether `column` is money in."""
+        if not number:
+            return None
+        seen = self.first.setdefault(column, {})
+        seen.setdefault(number < 0, (line, text, number))
+        if len(seen) < 2:
+            return None
+        (line, minus, number), (plus_line, plus, _) = seen[True], seen[False]
+        other_way, own_way = ("took money out", "brought money in")[:: 1 if into else -1]
+        return line, (
+            f"{minus!r} is negative under {column!r}, where line {plus_line} writes "
+            f"{plus!r}: the column writes both signs, and whether this line went the other "
+            "way (a reversal, a refund) or the column's way cannot be told; write it "
+            f"under {other!r} as {-number} if it {other_way}, or as {-number} under "
+            f"{column!r} if it {own_way}"
+        )
+
+
 def bounded(number: Decimal, raw: object, places: bool = True) -> Decimal:
     """The number, if it can be an amount: finite, at most AMOUNT_DIGITS digits before its
     decimal point and (with `places`) AMOUNT_PLACES after it; ValueError otherwise (found

@@ -78,6 +78,7 @@ from beancount_factoring.importers.report import (
 )
 from beancount_factoring.importers.table import (
     Header,
+    continued_elsewhere,
     on_another_sheet,
     sheets_holding,
     split_over_sheets,
@@ -341,7 +342,15 @@ class FactorReportImporter(base.Importer):
             return rows is not None and find_header(rows, profile)[0] is not None
 
         names, holding = sheets_holding(filepath, profile.layout, holds)
-        return split_over_sheets(filepath, names, holding, "the report", "the profile")
+        problem = split_over_sheets(filepath, names, holding, "the report", "the profile")
+        if problem is None and holding == names[:1]:
+            # A later sheet may carry on its rows with no header of their own.
+            rows = head(filepath, profile.layout, self._window + 1)
+            header = find_header(rows, profile)[0] if rows else None
+            if header is not None:
+                layout = profile.layout
+                return continued_elsewhere(filepath, layout, header, "the report", "the profile")
+        return problem
 
     def identify(self, filepath: str) -> bool:
         if not readable(filepath):

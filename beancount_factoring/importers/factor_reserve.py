@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from beancount_factoring.importers.base import both_sides
+from beancount_factoring.importers.base import ColumnSigns, both_sides
 from beancount_factoring.importers.factor_entries import (
     LINK,
     ZERO,
@@ -58,12 +58,12 @@ class Movement:
     type: str
 
 
-def _movement(row: Row) -> Movement:
+def _movement(row: Row, signs: ColumnSigns) -> Movement:
     profile = row.report.profile
     day = row.date("date")
     assert day is not None
     if profile.sign == "debit-credit":
-        debit, credit = row.size("debit"), row.size("credit")
+        debit, credit = _side(row, "debit", signs), _side(row, "credit", signs)
         if debit is None and credit is None:
             raise row.fail("debit", "neither a debit nor a credit is given", code="FCT205")
         if debit and credit:
@@ -85,6 +85,24 @@ def _movement(row: Row) -> Movement:
     return Movement(
         row.line, day, meaning, amount, balance, currency, reference, invoice, description, kind
     )
+
+
+def _side(row: Row, field: str, signs: ColumnSigns) -> Decimal | None:
+    """The size of a debit or credit (a column says its direction, as a bank statement's
+    does); FCT211 once its column writes both signs (`ColumnSigns`, the bank importer's
+    rule)."""
+    number = row.amount(field)
+    if number is None:
+        return None
+    names = row.report.header.names
+    index = row.report.index
+    own = names[index[field]].strip()
+    other_field = "credit" if field == "debit" else "debit"
+    other = names[index[other_field]].strip() if other_field in index else other_field
+    mixed = signs(own, other, field == "credit", row.line, row.text(field), number)
+    if mixed is not None:
+        raise row.report.fail(mixed[0], field, mixed[1], code="FCT211")
+    return abs(number)
 
 
 def _check_running(report: Report, moves: list[Movement]) -> None:
@@ -184,7 +202,8 @@ def _runs(moves: list[Movement]) -> bool:
 
 def reserve_ledger(report: Report, ctx: Context) -> list[data.Directive]:
     """Releases, fees of no invoice, and balance assertions from a reserve ledger."""
-    moves = [_movement(row) for row in report.rows()]
+    signs = ColumnSigns()
+    moves = [_movement(row, signs) for row in report.rows()]
     _check_running(report, moves)
     entries: list[data.Directive] = []
     releases: dict[tuple[datetime.date, str, str], list[Movement]] = {}

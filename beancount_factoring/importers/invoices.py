@@ -86,6 +86,7 @@ from beancount_factoring.importers.table import (
     currency_column,
     header_key,
     latest_date,
+    whole_units_only,
 )
 
 # The key of an invoice whose items add up to 0.00: nothing owed, nothing to settle.
@@ -588,6 +589,19 @@ class InvoiceImporter(Importer):
                 continue
             _note_changes(entry, found, "invoice")
 
+    def _whole_units(
+        self, table: Table, money: list[int | None], wide: list[tuple[str, int | None, str]]
+    ) -> None:
+        """FCT209 at the header for a money column whose header names a unit the export
+        is not read in (`Amount (cents)`, `Amount (000s)`, `Amount (EUR)` in dollars)."""
+        for position in [*money, *(index for _, index, _ in wide)]:
+            if position is None:
+                continue
+            name = table.header.names[position]
+            message = whole_units_only(name, self.currency)
+            if message is not None:
+                raise table.fail(table.header.line, name, message, code="FCT209")
+
     def _number(self, table: Table, line: int, value: Cell, name: str | None) -> Decimal | None:
         """An amount: a CSV's text in the file's number format, a workbook's number as its
         cell shows it (to the cent, as a factor's workbook is read)."""
@@ -597,7 +611,7 @@ class InvoiceImporter(Importer):
             if type(value) is str:
                 return self.numbers(value)
             if isinstance(value, Decimal):
-                return workbook_amount(value)
+                return workbook_amount(value, self.currency)
             raise ValueError(f"{text_of(value)} is a date, not an amount")
         except ValueError as exc:
             if type(value) is str and DASH_ZERO.fullmatch(value.strip()):
@@ -675,6 +689,7 @@ class InvoiceImporter(Importer):
         with Table(path, self.layout, workbook=True) as table:
             cols = {key: table.column(name) for key, name in self.columns.items()}
             wide = [(col, table.column(col), acc) for col, acc in self.charges.items()]
+            self._whole_units(table, [cols["amount"], cols["vat"], cols["total"]], wide)
             # A column of each row's currency: every row must be in the importer's.
             currency = currency_column(table, [*self.columns.values(), *self.charges])
             kind = _kind_column(table, [*self.columns.values(), *self.charges])

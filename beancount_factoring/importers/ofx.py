@@ -80,6 +80,7 @@ from beancount_factoring.importers.base import (
 )
 from beancount_factoring.importers.held import mark_misdirected
 from beancount_factoring.importers.inert import inert_entries
+from beancount_factoring.terms.fees import not_whole, whole_units
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w.]*)\s*(/?)>([^<]*)")
 # A transaction of plain elements (`<TAG>value`: no closing tags, entities or aggregates
@@ -526,7 +527,22 @@ def _date(path: str, node: Aggregate, tag: str) -> datetime.date:
         raise ImportFailure(path, line, str(exc), tag, code="FCT206") from None
 
 
-def _amount(path: str, node: Aggregate, tag: str) -> Decimal:
+def _amount(path: str, node: Aggregate, tag: str, currency: str) -> Decimal:
+    """An amount of `currency`; FCT207 for one that cannot be read, or that is in
+    fractions of a cent (no bank moves one: booked, it would stay on the account)."""
+    number = _number(path, node, tag)
+    if not whole_units(number, currency):
+        value, line = node.fields[tag]
+        message = (
+            f"{value!r} is not in whole {not_whole(number, currency)}: no bank moves a "
+            "fraction of a cent; the file is damaged, download it again, or book the line "
+            "by hand"
+        )
+        raise ImportFailure(path, line, message, tag, code="FCT207")
+    return number
+
+
+def _number(path: str, node: Aggregate, tag: str) -> Decimal:
     value, line = node.fields[tag]
     # A few banks write a decimal comma ("-12,50"); none write thousands separators.
     text = value.replace(",", ".") if "," in value and "." not in value else value
@@ -742,7 +758,7 @@ class OfxImporter(Importer):
             )
             raise ImportFailure(path, foreign.line, message, "CURRENCY", code="FCT209")
         date = _date(path, trn, "DTPOSTED")
-        number = _amount(path, trn, "TRNAMT")
+        number = _amount(path, trn, "TRNAMT", statement.currency)
         payee = trn.value("NAME")
         if not payee:  # (most lines have no aggregate inside: no need to look)
             payee_node = trn.child("PAYEE") if trn.children else None
@@ -855,7 +871,8 @@ class _Extraction:
             _repeated(path, ledger)
             _require(path, ledger, "BALAMT", "DTASOF")
             date = _date(path, ledger, "DTASOF")
-            units = Amount(_amount(path, ledger, "BALAMT"), statement.currency)
+            balance = _amount(path, ledger, "BALAMT", statement.currency)
+            units = Amount(balance, statement.currency)
             ident = self.ids(statement.key, "balance", date, units.number)
             bank = self.importer.bank
             self.entries.append(

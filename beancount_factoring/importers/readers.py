@@ -24,7 +24,9 @@ out of the parsed XML once read: `_RowParser`). Cells of a workbook keep their t
 text, `Decimal` for numbers, `date` for dates.
 Excel stores numbers as binary floats; a float becomes a Decimal through its shortest
 repr (2150.5 -> "2150.5"), and a cell formatted as a percentage becomes `ExcelPercent`,
-whose value is already a fraction (0.95 for 95 %).
+whose value is already a fraction (0.95 for 95 %). As money (`workbook_amount`) a number
+is what its cell shows: to Excel's 15 digits, and to the cent in a format of two
+decimals (`ToCents`); a fraction of a cent a cell shows is refused, as no bank moves one.
 
 A workbook is a zip of XML parts, and a small file can hold a great deal: what is read
 is bounded before it is read, from the zip's own directory (which zipfile holds each
@@ -55,7 +57,7 @@ import zipfile
 import zlib
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from operator import methodcaller
 from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError
@@ -76,6 +78,7 @@ from openpyxl.worksheet._reader import (
 from openpyxl.xml.functions import iterparse
 
 from beancount_factoring.importers.base import CENT, ImportFailure, bounded, within_dates
+from beancount_factoring.terms.fees import not_whole, smallest_unit
 
 XLSX = (".xlsx", ".xlsm")
 TEXT = (".csv", ".txt", ".tsv")
@@ -137,6 +140,16 @@ class Shown(Decimal):
 class Mac1904Number(Decimal):
     """A number of a workbook that counts its dates from 1904 (old Excel for Mac): read as
     a date, its serial counts from 1904-01-01, not 1900 (four years and a day apart)."""
+
+
+class ToCents(Decimal):
+    """A number with more decimals than its cell's format shows, which shows two
+    (`#,##0.00` over 1234.567, a formula's float): read as money, it is what the cell
+    shows, 1234.57, as a CSV saved from the workbook writes it."""
+
+
+class MacToCents(ToCents, Mac1904Number):
+    """A `ToCents` of a workbook that counts its dates from 1904."""
 
 
 @dataclass(frozen=True)
@@ -514,8 +527,12 @@ def _xlsx_value(cell: Any, mac: bool = False) -> Cell:
         return Mac1904Number(value) if mac else Decimal(value)
     if isinstance(value, float):
         number = Decimal(repr(value))
-        if "%" in (getattr(cell, "number_format", "") or ""):
+        number_format = getattr(cell, "number_format", "") or ""
+        if "%" in number_format:
             return ExcelPercent(number)
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2 and _to_cents(number_format):
+            return MacToCents(number) if mac else ToCents(number)
         return Mac1904Number(number) if mac else number
     return str(value)
 
@@ -524,11 +541,50 @@ def _xlsx_value(cell: Any, mac: bool = False) -> Cell:
 FIRST_EXCEL_DAY = datetime.date(1900, 1, 1)
 
 
-def workbook_amount(value: Decimal) -> Decimal:
-    """A workbook's number as money: what its cell shows, rounded half-up to cents (Excel
-    keeps binary floats); ValueError if it cannot be an amount (1e308)."""
+# A number format's part that Excel shows as it is, not as digits: a quoted text, a
+# character after a backslash, a bracket (a colour, a condition, a locale).
+_FORMAT_TEXT = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+_FORMAT_PLACES = re.compile(r"\.([0#?]*)")
+
+
+@functools.lru_cache(maxsize=64)
+def _to_cents(number_format: str) -> bool:
+    """True if a number format shows its positive numbers with two decimals, money's:
+    `#,##0.00`, `"$"#,##0.00_);("$"#,##0.00)`. False for General, for a format of more
+    decimals (`0.000`: it shows the fraction of a cent) or fewer (`#,##0` shows 1,235
+    for 1234.567: neither the value nor its cents), a scientific or a text one."""
+    positive = _FORMAT_TEXT.sub("", number_format.split(";")[0])
+    if re.search(r"[eE@]", positive):
+        return False
+    places = _FORMAT_PLACES.search(positive)
+    return places is not None and len(places.group(1)) == 2
+
+
+# Excel keeps 15 significant digits; a float's repr may hold 17 (899.9999999999999).
+_EXCEL_DIGITS = Context(prec=15, rounding=ROUND_HALF_EVEN)
+
+
+def workbook_amount(value: Decimal, currency: str | None = None) -> Decimal:
+    """A workbook's number as money: what its cell shows (`ToCents`: to the cent, rounded
+    half-up as Excel rounds), else its value to Excel's 15 digits; ValueError if it
+    cannot be an amount (1e308), or if it shows a fraction of a cent (of the currency's
+    smallest unit: a thousandth of a KWD, a yen), which no bank moves."""
     bounded(value, value, places=False)
-    return value.quantize(CENT, ROUND_HALF_UP)
+    # (2327.95 * 0.9 is kept as 2095.1549999999997: Excel shows 2095.155, to the cent
+    # 2095.16.)
+    number = _EXCEL_DIGITS.plus(value)
+    if isinstance(value, ToCents):
+        return number.quantize(CENT, ROUND_HALF_UP)
+    unit = CENT if currency is None else smallest_unit(currency)
+    if number != number.quantize(unit):
+        raise ValueError(
+            f"{number} is not in whole {not_whole(number, currency or 'USD')}, as the cell "
+            "shows it (no bank moves a fraction of a cent): correct the cell to the amount "
+            "meant, or, if it is a formula's result whose cents are meant, format the "
+            "column with two decimals (in Excel: Format Cells, Number, 2 decimal places)"
+        )
+    cents = number.quantize(CENT)
+    return cents if cents == number else number
 
 
 def workbook_date(value: Cell) -> datetime.date:

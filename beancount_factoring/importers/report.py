@@ -56,6 +56,7 @@ from beancount_factoring.importers.table import (
     extra_fields,
     header_again,
     repeats_header,
+    whole_units_only,
 )
 from beancount_factoring.terms.fees import HALF_CENT
 
@@ -254,6 +255,20 @@ class Report:
             self._rows.close()
             message, column = problem
             raise ImportFailure(path, header.line, message, column=column, code="FCT203")
+        self._whole_units(currency)
+
+    def _whole_units(self, currency: str | None) -> None:
+        """FCT209 at the header for a money column whose header names a unit the report
+        is not read in (`Paid (cents)`, `Face (000s)`, `Paid (EUR)` in a report of USD)."""
+        for field in (*SUMMED, "balance"):
+            position = self.index.get(field)
+            if position is None:
+                continue
+            name = self.header.names[position]
+            message = whole_units_only(name, currency)
+            if message is not None:
+                self._rows.close()
+                raise ImportFailure(self.path, self.header.line, message, name, code="FCT209")
 
     def _no_header(
         self, best: Header | None, any_text: bool, read: list[tuple[int, list[str]]]
@@ -1144,7 +1159,9 @@ class Row:
             text = value.strip()
         elif isinstance(value, Decimal):
             try:
-                return workbook_amount(value)  # an Excel number: what it shows
+                # An Excel number: what it shows, in the row's currency's whole units.
+                currency = self.text("currency").upper() or self.report.profile.currency
+                return workbook_amount(value, currency)
             except ValueError as exc:  # 1e308 in a workbook (found by fuzzing)
                 raise self.fail(field, str(exc), code="FCT207") from None
         else:

@@ -27,6 +27,7 @@ import os
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from types import TracebackType
 from typing import cast
 
@@ -45,6 +46,7 @@ from beancount_factoring.importers.readers import (
     wide_encoding,
     workbook_date,
 )
+from beancount_factoring.terms.fees import THOUSANDTHS, WHOLE
 
 _NOT_IN_KEYS = re.compile(r"[\s_\ufeff]+")
 
@@ -346,6 +348,91 @@ def split_over_sheets(
     )
 
 
+# How many filled rows of another sheet are looked at for rows that continue the table.
+CONTINUATION_ROWS = 5
+
+
+# A text that is a date or a number as a CSV-like cell writes it (`03-11-25`,
+# `$1,000.00`, `(50.00)`): of that kind, as a typed cell would be.
+_DATE_TEXT = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+_NUMBER_TEXT = re.compile(r"[-+(]?[$\u20ac\u00a3]?\s*\d[\d,.' ]*\)?-?")
+
+
+def _kind(cell: Cell) -> str:
+    """What a cell of a workbook's row holds: a date, a number, a text, or nothing."""
+    text = text_of(cell)
+    if not text:
+        return ""
+    if isinstance(cell, datetime.date) or _DATE_TEXT.fullmatch(text):
+        return "date"
+    if not isinstance(cell, str) or _NUMBER_TEXT.fullmatch(text):
+        return "number"
+    return "text"
+
+
+def _kinds(cells: Sequence[Cell]) -> list[str]:
+    """The kind of each cell of a row (`_kind`), without the empty ones at its end."""
+    kinds = [_kind(cell) for cell in cells]
+    while kinds and not kinds[-1]:
+        kinds.pop()
+    return kinds
+
+
+def _lines_up(cells: Sequence[Cell], sample: Sequence[Cell], width: int) -> bool:
+    """True if a row of another sheet is a row of the table whose first row is `sample`:
+    within the header's width, a date where the sample has its dates, a number where
+    it has a number (at least one), and no cell of another kind than the sample's."""
+    kinds, wanted = _kinds(cells), _kinds(sample)
+    if not kinds or len(kinds) > width:
+        return False
+    clash = any(
+        k and i < len(wanted) and wanted[i] and k != wanted[i] for i, k in enumerate(kinds)
+    )
+    dates = [i for i, k in enumerate(wanted) if k == "date"]
+    numbers = [i for i, k in enumerate(wanted) if k == "number"]
+    return (
+        not clash
+        and bool(numbers)
+        and all(i < len(kinds) and kinds[i] == "date" for i in dates)
+        and any(i < len(kinds) and kinds[i] == "number" for i in numbers)
+    )
+
+
+def continued_elsewhere(
+    path: str, layout: Layout, header: Header, what: str, setting: str
+) -> ImportFailure | None:
+    """FCT203 for a workbook (no sheet= given) whose later sheet carries on the table of
+    the sheet read with no header of its own (an export split at a sheet's last row):
+    its rows would be left out unseen. A sheet of notes or a summary does not line up
+    with the table's rows (`_lines_up`)."""
+    names = sheet_names(path)
+    if layout.sheet is not None or len(names) < 2:
+        return None
+    rows = head(path, replace(layout, sheet=names[0]), header.line + CONTINUATION_ROWS) or []
+    sample = next((c for line, c in rows if line > header.line and any(map(text_of, c))), None)
+    if sample is None:
+        return None
+    for name in names[1:]:
+        found = head(path, replace(layout, sheet=name), layout.skip_lines + 4 * CONTINUATION_ROWS)
+        filled = [(line, c) for line, c in found or [] if any(map(text_of, c))]
+        if any(repeats_header(header, cells) for _, cells in filled):
+            continue  # a sheet with the header: `split_over_sheets`
+        width = len(header.names)
+        line = next((n for n, c in filled[:CONTINUATION_ROWS] if _lines_up(c, sample, width)), 0)
+        if line:
+            return ImportFailure(
+                path,
+                None,
+                f"the sheet {name!r} holds rows that continue the table of {names[0]!r} "
+                f"with no header of their own (its row {line} lines up with the table's "
+                f"columns), and only {names[0]!r} would be read: its rows would be left "
+                f"out. Copy them below the rows of {names[0]!r}, or, if they are not part "
+                f"of {what}, give {setting} sheet={names[0]!r}",
+                code="FCT203",
+            )
+    return None
+
+
 def on_another_sheet(path: str, name: str, what: str, setting: str) -> ImportFailure:
     """FCT203 for a workbook whose header is on another sheet than the one read."""
     return ImportFailure(
@@ -627,8 +714,15 @@ class Claim:
         return None
 
     def check_sheets(self, path: str) -> None:
-        """Raise `_on_sheets()`'s error, if any (before extract reads the file)."""
+        """Raise `_on_sheets()`'s error, if any (before extract reads the file), or
+        `continued_elsewhere()`'s."""
         problem = self._on_sheets(path)
+        if problem is None and self.workbook and is_xlsx(path):
+            header = read_header(path, self.layout, workbook=True)
+            if header is not None:
+                problem = continued_elsewhere(
+                    path, self.layout, header, "the export", "the importer"
+                )
         if problem is not None:
             raise problem
 
@@ -825,3 +919,78 @@ def check_currency(
             f'currency (currency="{text.upper()}"), a file for each currency, or correct the cell'
         )
         raise table.fail(line, column[1], message, code="FCT209")
+
+
+# The words of a header that name the unit its amounts are written in (`Amount (cents)`,
+# `amount_cents`, `Amount in thousands`, `Amount ($000)`). Cents are read; a larger unit
+# is refused: 96 in thousands would be booked as 96.00.
+_HEADER_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|[$\u20ac\u00a3\u00a2']")
+_CENT_WORDS = frozenset(("cent", "cents", "penny", "pennies", "\u00a2"))
+_LARGE_WORDS = frozenset(
+    ("thousand", "thousands", "million", "millions", "billion", "billions", "000", "000s",
+     "k", "m", "mm", "mn", "bn", "tsd", "tausend", "mio", "milliers")
+)  # fmt: skip
+# The parts of a header that may name a currency: in brackets, or after a last `in`.
+_HEADER_PARTS = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]|\bin\s+([^()\[\]]+?)\s*$", re.IGNORECASE)
+CENTS = Decimal("0.01")
+# The currencies a header may name (`Amount (EUR)`); three letters that are none of them
+# (`Amount (net)`, `(Txn)`) are no currency.
+_HEADER_CURRENCIES = frozenset(
+    ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "CNY", "HKD", "SGD", "MXN",
+     "BRL", "ARS", "CLP", "COP", "PEN", "SEK", "NOK", "DKK", "ISK", "PLN", "CZK", "HUF",
+     "RON", "BGN", "TRY", "ZAR", "INR", "KRW", "TWD", "THB", "PHP", "IDR", "MYR", "VND",
+     "ILS", "AED", "SAR", "QAR", "EGP", "NGN", "KES", "RUB", "UAH")
+) | THOUSANDTHS | WHOLE | frozenset(_CELL_CURRENCIES.values())  # fmt: skip
+
+
+def header_unit(name: str, currency: str | None) -> Decimal:
+    """What a column's cells are multiplied by to be amounts of `currency`: 1, or 0.01 for
+    a header that says its amounts are cents. ValueError for a header that names a unit
+    the importer does not read (thousands, another currency than `currency`; None for a
+    file whose rows say their currency), with the fix."""
+    words = [word.casefold() for word in _HEADER_WORDS.findall(name)]
+    # (`$000`, `'000s`: the zeros are a unit only beside a sign or a bracket.)
+    large = [w for w in words if w in _LARGE_WORDS and (len(w) > 2 or _in_brackets(name, w))]
+    if large:
+        raise ValueError(
+            f"the header {name!r} gives its amounts in {large[0]!r}, a unit of thousands "
+            "or more, and the importer reads amounts in whole currency units (1,234.56) "
+            "or in cents (a header that says `cents`): each would be booked a thousand "
+            "times or more too small; export the amounts in currency units"
+        )
+    for part in _HEADER_PARTS.finditer(name if currency is not None else ""):
+        text = next(group for group in part.groups() if group is not None).strip()
+        named = cell_currency(text.upper(), currency) if text and currency else None
+        if named is not None and named != currency and named in _HEADER_CURRENCIES:
+            raise ValueError(
+                f"the header {name!r} says its amounts are in {named}, and the importer "
+                f"reads {currency}: import the file with an importer of {named} "
+                f'(currency="{named}")'
+            )
+    return CENTS if any(word in _CENT_WORDS for word in words) else Decimal(1)
+
+
+def _in_brackets(name: str, word: str) -> bool:
+    """True if a short unit word (`k`, `m`, `000`) stands in brackets in the header."""
+    for part in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", name):
+        inside = "".join(part)
+        if word in [w.casefold() for w in _HEADER_WORDS.findall(inside)]:
+            return True
+    return False
+
+
+def whole_units_only(name: str, currency: str | None) -> str | None:
+    """For an importer that reads amounts in currency units only (an invoice export, a
+    factor's report): FCT209's message for a money column whose header names another
+    unit (`Amount (cents)`, `Face (000s)`, `Paid (EUR)` in a file of dollars), else None."""
+    try:
+        unit = header_unit(name, currency)
+    except ValueError as exc:
+        return str(exc)
+    if unit == 1:
+        return None
+    return (
+        f"the header {name!r} gives its amounts in cents, and this importer reads amounts "
+        "in currency units (1,234.56): each would be booked a hundred times too large; "
+        "export the amounts in currency units"
+    )

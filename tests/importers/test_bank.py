@@ -166,7 +166,7 @@ class TestFactorLines:
 
 class TestLayouts:
     def test_debit_and_credit_columns_thousands_and_negate(self, tmp_path: Path) -> None:
-        text = "Date;Text;Out;In\n01.03.2025;Diesel;1.204,50;\n02.03.2025;Refund;-3,10;\n"
+        text = "Date;Text;Out;In\n01.03.2025;Diesel;-1.204,50;\n02.03.2025;Toll;-3,10;\n"
         text += "03.03.2025;Card credit;;12,00\n"
         importer = BankCsvImporter(
             "Liabilities:Card",
@@ -182,9 +182,14 @@ class TestLayouts:
         entries = importer.extract(write(tmp_path, text), [])
         assert [e.postings[0].units.number for e in entries] == [
             Decimal("1204.50"),
-            Decimal("3.10"),
+            Decimal("3.10"),  # a withdrawal written negative under Out goes out too
             Decimal("-12.00"),
         ]
+        # A column that writes both signs, -3,10 beside 1.204,50: a refund that went the
+        # other way? FCT211 (test_bank_columns.py); it was booked out as 3.10.
+        text = text.replace(";-", ";") + "04.03.2025;Refund;-3,10;\n"
+        with pytest.raises(ImportFailure, match=r":5, column 'Out': FCT211 '-3,10' is neg"):
+            importer.extract(write(tmp_path, text), [])
 
     def test_running_balance_one_assertion_per_day_either_order(self, tmp_path: Path) -> None:
         rows = [
@@ -299,9 +304,10 @@ class TestMalformed:
         assert "delete the line from the file if it moves no money" in error.detail
 
     def test_empty_amount_says_so_and_how_to_fix_it(self, tmp_path: Path) -> None:
-        # (It read as "'' is not an amount", FCT207, with no way out.)
+        # (It read as "'' is not an amount", FCT207, with no way out. A line whose text is
+        # `Pending` alone is a pending line, left out: test_bank_columns.py.)
         importer = BankCsvImporter("Assets:Bank", narration="Text", factors={})
-        error = failure(importer, write(tmp_path, "Date,Text,Amount\n03/03/2025,Pending,\n"))
+        error = failure(importer, write(tmp_path, "Date,Text,Amount\n03/03/2025,Fuel,\n"))
         assert (error.line, error.column, error.code) == (2, "Amount", "FCT205")
         assert error.detail.startswith("the cell is empty: a bank line needs an amount; delete")
 
@@ -602,14 +608,14 @@ def test_a_pending_line_anywhere_in_a_day_leaves_that_day_unasserted(tmp_path: P
     header = "Date,Description,Amount,Balance\n"
     path.write_text(
         header + "02/10/2025,DEPOSIT,1000.00,1000.00\n02/11/2025,ACH,500.00,1500.00\n"
-        "02/11/2025,PENDING,-100.00,\n02/11/2025,CHECK,-50.00,1450.00\n"
+        "02/11/2025,POS PILOT FUEL,-100.00,\n02/11/2025,CHECK,-50.00,1450.00\n"
     )
     balances = [e for e in importer.extract(str(path), []) if isinstance(e, data.Balance)]
     assert [(str(b.date), b.amount.number) for b in balances] == [
         ("2025-02-11", Decimal("1000.00"))
     ]
     path.write_text(
-        header + "02/09/2025,PENDING,-100.00,\n02/11/2025,ACH,200.00,1700.00\n"
+        header + "02/09/2025,POS PILOT FUEL,-100.00,\n02/11/2025,ACH,200.00,1700.00\n"
         "02/10/2025,DEPOSIT,500.00,1500.00\n"
     )
     balances = [e for e in importer.extract(str(path), []) if isinstance(e, data.Balance)]

@@ -214,3 +214,34 @@ def test_a_subtotal_labelled_in_the_description_column_is_never_an_item(
     path = workbook(tmp_path, {"Invoices": [header, first, subtotal]})
     error = failure(importer, path)
     assert (error.line, error.code) == (3, "FCT210"), str(error)
+
+
+# A workbook whose later sheet carries on the table with no header of its own (the
+# export split at a sheet's last row, a month pasted into a sheet of its own): its rows
+# were left out with no word (RF-2's 2,000.00 never booked).
+def test_a_sheet_that_continues_the_table_without_its_header_is_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path, {"Invoices": [HEADER, *MARCH_ROWS], "Sheet2": APRIL_ROWS})
+    error = failure(InvoiceImporter(), path)
+    assert error.code == "FCT203", str(error)
+    assert "the sheet 'Sheet2' holds rows that continue the table of 'Invoices'" in error.detail
+    assert "sheet='Invoices'" in error.detail
+    # Told which sheet is the export, the importer reads it and no other.
+    assert totals(InvoiceImporter(sheet="Invoices").extract(path, [])) == {
+        "RF-1": Decimal("1050.00")
+    }
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        [["Notes"], ["Exported by TMS 4.2 on 2025-04-30"]],
+        # A summary: a customer and a total, no date where the rows have one.
+        [["Bayline", 1050.0], ["Northstar", 2000.0]],
+        [],
+    ],
+)
+def test_a_sheet_of_something_else_is_no_continuation(
+    tmp_path: Path, other: list[list[Any]]
+) -> None:
+    path = workbook(tmp_path, {"Invoices": [HEADER, *MARCH_ROWS], "Other": other})
+    assert totals(InvoiceImporter().extract(path, [])) == {"RF-1": Decimal("1050.00")}

@@ -94,6 +94,24 @@ def test_a_workbook_split_over_sheets_is_an_error(tmp_path: Path) -> None:
     assert "'Batch 880'" in str(error) and "'Batch 881'" in str(error), str(error)
 
 
+def test_a_sheet_that_carries_on_the_report_without_its_header_is_an_error(
+    tmp_path: Path,
+) -> None:
+    # The same split, the second sheet without the header: schedule 881 (PC-2003,
+    # 2,500.00) was left out with no word.
+    book = openpyxl.load_workbook(DOCUMENTS / "pinecrest" / "batch_detail_2025-03.xlsx")
+    first = book["Batch Detail"]
+    second = book.create_sheet("Sheet2")
+    for row in (5, 6):
+        second.append([cell.value for cell in first[row]])
+    first.delete_rows(5, 2)
+    path = tmp_path / "pinecrest_batch.xlsx"
+    book.save(path)
+    error = failure(IMPORTERS["pinecrest"], path)
+    assert error.code == "FCT203", str(error)
+    assert "the sheet 'Sheet2' holds rows that continue the table of 'Batch Detail'" in str(error)
+
+
 def test_a_workbook_with_a_cover_sheet_and_one_report_is_read(tmp_path: Path) -> None:
     # A second sheet without the report's header (a cover, notes) is no second part.
     book = openpyxl.load_workbook(DOCUMENTS / "pinecrest" / "batch_detail_2025-03.xlsx")

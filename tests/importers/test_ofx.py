@@ -370,6 +370,14 @@ def test_an_amount_with_three_places_is_refused(tmp_path: Path) -> None:
     assert entries[1].postings[0].units.number == Decimal("-12.500")
 
 
+def test_an_amount_in_fractions_of_a_cent_is_refused(tmp_path: Path) -> None:
+    # -12.505 was booked as it is: on a line to the fallback account nothing said so.
+    text = SGML_MINIMAL.replace("<TRNAMT>-2.00", "<TRNAMT>-12.505")  # line 18
+    error = failure(OfxImporter("Assets:Bank"), write(tmp_path, text))
+    assert (error.line, error.column, error.code) == (18, "TRNAMT", "FCT207")
+    assert "'-12.505' is not in whole cents" in error.detail
+
+
 def test_a_transaction_listed_twice_is_two_transactions(tmp_path: Path) -> None:
     # Some banks make a FITID of a line's content: two coffees of one price on one day
     # share it. Both are booked (ids -2 apart); a true repeat fails the LEDGERBAL
