@@ -249,7 +249,7 @@ def test_fct163__a_fuel_advance_on_an_invoice_the_customer_paid_to_you():
     _, errors = load(RTS + ADVANCE + INVOICE + paid + later("2025-06-10"), opens=False)
     assert codes(errors) == ["FCT163"]
     message = errors[0].message
-    assert "the customer paid you 2,000.00 USD for it" in message
+    assert "2,000.00 USD of it is paid to you or credited" in message
     assert "Book the advance's repayment" in message
     assert "Book the invoice's sale" not in message
 
@@ -321,3 +321,20 @@ def test_a_hand_entry_before_the_advance_does_not_speak_for_it():
     early = HAND_REPAYMENT.replace("2025-03-10", "2025-02-10")
     _, errors = load(RTS + early + ADVANCE + later("2025-06-10"), opens=False)
     assert codes(errors) == ["FCT134", "FCT163"]
+
+
+def test_fct163__a_fuel_advance_on_an_invoice_credited_says_so():
+    # The load was cancelled: a credit note takes INV-1001 off the receivable. Nobody
+    # paid it; FCT163 said "the customer paid you 2,000.00 USD for it". It is closed
+    # apart from the factor all the same: what is missing is the advance's repayment.
+    credited = """
+2025-03-05 * "TQL" "Credit note: load cancelled" ^INV-1001
+  Assets:Receivable:TQL        -2000.00 USD
+  Income:Freight
+"""
+    _, errors = load(RTS + ADVANCE + INVOICE + credited + later("2025-06-10"), opens=False)
+    assert codes(errors) == ["FCT163"]
+    message = errors[0].message
+    assert "the customer paid you" not in message
+    assert "2,000.00 USD of it is paid to you or credited" in message
+    assert "Book the advance's repayment" in message

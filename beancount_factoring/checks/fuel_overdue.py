@@ -136,9 +136,10 @@ def _why(state: InvoiceState | None, name: str) -> str:
     if state is None:
         return "no invoice of the ledger has its load, so no funding recouped it"
     if state.direct_paid and state.scheduled_on is None:
+        # (A payment, a credit note or a write-off alike: the books do not say which.)
         return (
-            f"the customer paid you {state.direct_paid:,.2f} {state.currency} for it, so "
-            "no funding will recoup it"
+            f"{state.direct_paid:,.2f} {state.currency} of it is paid to you or credited, "
+            "so no funding will recoup it"
         )
     if state.scheduled_on is None:
         return f"the invoice is not sold to '{name}', so no funding recouped it"
