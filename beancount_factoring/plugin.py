@@ -24,6 +24,7 @@ import datetime
 import gc
 import os
 import traceback
+from collections.abc import Collection
 from typing import Any
 
 from beancount.core import data
@@ -38,7 +39,7 @@ from beancount_factoring.checks.accounts import (
 )
 from beancount_factoring.checks.advances_entries import check_advances_entries
 from beancount_factoring.checks.fuel_entries import check_fuel_entries
-from beancount_factoring.checks.fuel_overdue import check_fuel_overdue
+from beancount_factoring.checks.fuel_overdue import check_fuel_overdue, said_by
 from beancount_factoring.checks.hand_entries import check_carried_twice, check_hand_entries
 from beancount_factoring.checks.held_receivables import check_held_receivables
 from beancount_factoring.checks.kept_reserve import check_accrual_entries
@@ -206,13 +207,14 @@ def _run(
     errors.extend(check_deposit_owners(new_entries, book))
     errors.extend(check_held_receivables(new_entries, book, settlement, config.tolerance))
     errors.extend(check_keys(book))
-    errors.extend(check_fuel_entries(entries, book, roots.equity))
+    fuel_by_hand = check_fuel_entries(entries, book, roots.equity)
+    errors.extend(fuel_by_hand)
     errors.extend(check_advances_entries(entries, book, roots.equity))
     errors.extend(check_account_names(entries, book))
     errors.extend(check_markup(entries))
     if entries:
         as_of = config.as_of or max(entry.date for entry in entries[-100:])
-        errors.extend(_clocks(entries, book, settlement, as_of))
+        errors.extend(_clocks(entries, book, settlement, as_of, config.disabled, fuel_by_hand))
         if config.accrue:
             errors.extend(check_accrual_entries(entries, new_entries, book, settlement))
     if config.disabled:
@@ -221,12 +223,25 @@ def _run(
 
 
 def _clocks(
-    entries: list[data.Directive], book: Book, settlement: Settlement, as_of: datetime.date
+    entries: list[data.Directive],
+    book: Book,
+    settlement: Settlement,
+    as_of: datetime.date,
+    disabled: Collection[str],
+    fuel_by_hand: list[FactoringError],
 ) -> list[FactoringError]:
-    """The checks of how much time has passed, judged on ``as_of`` (docs/ledger.md 10)."""
+    """The checks of how much time has passed, judged on ``as_of`` (docs/ledger.md 10).
+    (``fuel_by_hand``: the FCT134 errors of entries written by hand on a fuel-advances
+    account. They speak for the advances they repay, as FCT162 does for those on the
+    schedules it reports: FCT163 does not say it again, unless they are ``disabled``.)"""
     errors = check_clocks(settlement, book, as_of)
-    errors.extend(check_unfunded_schedules(settlement, book, as_of))
-    errors.extend(check_fuel_overdue(settlement, book, as_of))
+    unfunded = check_unfunded_schedules(settlement, book, as_of)
+    errors.extend(unfunded)
+    said = said_by(
+        [e for e in unfunded if error_code(e) not in disabled],
+        [e for e in fuel_by_hand if error_code(e) not in disabled],
+    )
+    errors.extend(check_fuel_overdue(settlement, book, as_of, said))
     errors.extend(check_hand_entries(entries, book, settlement.differences, as_of))
     return errors
 

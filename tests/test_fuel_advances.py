@@ -749,6 +749,11 @@ def test_fct133__another_factor_schedules_an_invoice_whose_load_carries_a_fuel_a
     assert codes(errors) == ["FCT133", "FCT133"]
     assert "fuel advance of 'RTS Financial'" in errors[1].message
     assert balance(entries, FUEL) == D("-800.00")
+    # Each says where the advance is, to correct its load if it is another's (the
+    # message ended "correct its load:", naming nothing).
+    advance_line = (RTS + SUMMIT).count("\n") + 3
+    for error in errors:
+        assert error.message.endswith(f"correct its load (<string>:{advance_line})")
 
 
 def test_another_factor_may_schedule_an_invoice_once_its_fuel_advance_is_repaid():

@@ -160,3 +160,86 @@ def test_a_link_to_one_invoice_and_the_exact_load_of_another_is_still_an_error()
     _, errors = load(text, opens=False)
     assert codes(errors) == ["FCT134"]
     assert 'load: "4471" is invoice INV-2\'s' in errors[0].message
+
+
+# INV-1 (load L-4471) funded on 03-04 (2,000.00 x 0.95 - 2% = 1,860.00) and collected.
+FUNDED_L4471 = """
+2025-03-03 * "TQL" "Load INV-1"
+  invoice: "INV-1"
+  load: "L-4471"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-04 * "RTS FINANCIAL" "ACH deposit" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:RTS:Clearing
+
+2025-03-25 * "TQL" "TQL paid RTS" ^INV-1
+  factoring: "collected"
+"""
+
+LATER_ADVANCE = """
+2025-04-01 * "RTS FINANCIAL" "Fuel advance"
+  factoring: "fuel-advance"
+  load: "4471"
+  Assets:Bank:Checking          780.00 USD
+"""
+
+
+def test_a_load_number_alone_is_not_a_load_whose_invoice_was_funded_before_it():
+    # A new load 4471 (another broker's, not invoiced yet) advanced on 04-01, a month
+    # after L-4471's invoice was funded: the number alone was taken for L-4471, and the
+    # advance refused (FCT133 "funded before this fuel advance on its load"), where it
+    # had waited for its own invoice. A funded invoice takes no advance: the number
+    # alone is not its load; the advance waits, as written, for the invoice of "4471".
+    entries, errors = load(RTS + FUNDED_L4471 + LATER_ADVANCE, opens=False)
+    assert errors == []
+    assert "INV-1" not in txn(entries, "Fuel advance").links
+    assert balance(entries, FUEL) == D("-800.00")
+    # Its invoice, written later, recoups it: 1,500.00 x 0.95 - 2% (30.00) - 800.00
+    # = 595.00.
+    own = """
+2025-04-03 * "CHR" "Load INV-2"
+  invoice: "INV-2"
+  load: "4471"
+  Assets:Receivable:TQL        1500.00 USD
+  Income:Freight
+
+2025-04-04 * "RTS FINANCIAL" "ACH deposit" ^INV-2
+  Assets:Bank:Checking          595.00 USD
+  Assets:Factoring:RTS:Clearing
+"""
+    entries, errors = load(RTS + FUNDED_L4471 + LATER_ADVANCE + own, opens=False)
+    assert errors == []
+    assert "INV-2" in txn(entries, "Fuel advance").links
+    assert balance(entries, FUEL) == 0
+
+
+def test_a_load_number_alone_is_not_a_load_another_factor_holds():
+    # L-4471's invoice is on Summit's schedule; RTS advances on "4471": not that load
+    # (it was FCT133, "belongs to factor 'Summit'"): it waits for its own invoice.
+    summit = """
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-04 * "SUMMIT FUNDING" "Schedule 5" ^INV-1
+  factoring: "schedule"
+  schedule: "5"
+"""
+    text = RTS + summit + invoice("INV-1", '"L-4471"') + LATER_ADVANCE
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert balance(entries, FUEL) == D("-800.00")
+
+
+def test_a_load_number_alone_of_two_loads_one_funded_is_the_other():
+    # L-4471 funded and collected in March; TQL-4471 invoiced, not sold yet: "4471" on
+    # 04-01 can only be TQL-4471 (not FCT134, "may be either").
+    text = RTS + FUNDED_L4471 + LATER_ADVANCE + invoice("INV-2", '"TQL-4471"')
+    entries, errors = load(text, opens=False)
+    assert errors == []
+    assert "INV-2" in txn(entries, "Fuel advance").links

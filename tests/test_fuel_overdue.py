@@ -249,6 +249,92 @@ def test_fct163__a_fuel_advance_on_an_invoice_the_customer_paid_to_you():
     _, errors = load(RTS + ADVANCE + INVOICE + paid + later("2025-06-10"), opens=False)
     assert codes(errors) == ["FCT163"]
     message = errors[0].message
-    assert "the customer paid you 2,000.00 USD for it" in message
+    assert "2,000.00 USD of it is paid to you or credited" in message
     assert "Book the advance's repayment" in message
     assert "Book the invoice's sale" not in message
+
+
+SCHEDULE = """
+2025-03-04 * "RTS FINANCIAL" "Schedule 12" ^INV-1001
+  factoring: "schedule"
+  schedule: "12"
+"""
+
+# RTS's later cash: INV-900 (1,000.00) funded on 04-03 with 1,000.00 x 0.95 - 2% = 930.00.
+LATER_CASH = """
+2025-03-02 * "TQL" "Load 7"
+  invoice: "INV-900"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-04-03 * "RTS FINANCIAL" "ACH deposit" ^INV-900
+  Assets:Bank:Checking          930.00 USD
+  Assets:Factoring:RTS:Clearing
+
+2025-04-20 * "TQL" "Paid RTS" ^INV-900
+  factoring: "collected"
+"""
+
+
+def test_an_unfunded_schedule_reported_by_fct162_is_not_said_again_by_fct163():
+    # INV-1001 (its load advanced on 03-01) is on schedule 12 of 03-04, never funded,
+    # while RTS funded INV-900 on 04-03: FCT162 on the schedule says the funding is
+    # missing, and its fix (book the deposit) recoups the advance too. FCT163 on the
+    # advance said the same of the same schedule a second time.
+    text = RTS + ADVANCE + INVOICE + SCHEDULE + LATER_CASH + later("2025-06-10")
+    _, errors = load(text, opens=False)
+    assert codes(errors) == ["FCT162"]
+    # Without the factor's later cash there is no FCT162: FCT163 is the one word.
+    _, errors = load(RTS + ADVANCE + INVOICE + SCHEDULE + later("2025-06-10"), opens=False)
+    assert codes(errors) == ["FCT163"]
+    assert "schedule 12 of 2025-03-04 that sold the invoice is not funded" in errors[0].message
+    # FCT162 switched off: FCT163 speaks for the advance.
+    _, errors = load(text, config="{'disable': ['FCT162']}", opens=False)
+    assert codes(errors) == ["FCT163"]
+
+
+HAND_REPAYMENT = """
+2025-03-10 * "RTS FINANCIAL" "Fuel advance wired back"
+  Assets:Bank:Checking                     -800.00 USD
+  Liabilities:Factoring:RTS:FuelAdvances
+"""
+
+
+def test_a_repayment_written_by_hand_is_one_error_not_two():
+    # The 800.00 wired back on 03-10 is typed by hand on the fuel-advances account:
+    # FCT134 on it says the plugin does not read it and how to write it as an event.
+    # FCT163 on the advance ("neither recouped nor repaid") was a second error of the
+    # same entry, one the user would read as false: the advance was repaid.
+    for invoice in ("", INVOICE):
+        text = RTS + ADVANCE + invoice + HAND_REPAYMENT + later("2025-06-10")
+        _, errors = load(text, opens=False)
+        assert codes(errors) == ["FCT134"]
+        assert "by hand" in errors[0].message
+        # FCT134 switched off: the advance is still open to the plugin, and said so.
+        _, errors = load(text, config="{'disable': ['FCT134']}", opens=False)
+        assert codes(errors) == ["FCT163"]
+
+
+def test_a_hand_entry_before_the_advance_does_not_speak_for_it():
+    # A hand entry of 02-10 on the fuel-advances account (FCT134) is no repayment of
+    # the advance of 03-01: FCT163 still reports that one.
+    early = HAND_REPAYMENT.replace("2025-03-10", "2025-02-10")
+    _, errors = load(RTS + early + ADVANCE + later("2025-06-10"), opens=False)
+    assert codes(errors) == ["FCT134", "FCT163"]
+
+
+def test_fct163__a_fuel_advance_on_an_invoice_credited_says_so():
+    # The load was cancelled: a credit note takes INV-1001 off the receivable. Nobody
+    # paid it; FCT163 said "the customer paid you 2,000.00 USD for it". It is closed
+    # apart from the factor all the same: what is missing is the advance's repayment.
+    credited = """
+2025-03-05 * "TQL" "Credit note: load cancelled" ^INV-1001
+  Assets:Receivable:TQL        -2000.00 USD
+  Income:Freight
+"""
+    _, errors = load(RTS + ADVANCE + INVOICE + credited + later("2025-06-10"), opens=False)
+    assert codes(errors) == ["FCT163"]
+    message = errors[0].message
+    assert "the customer paid you" not in message
+    assert "2,000.00 USD of it is paid to you or credited" in message
+    assert "Book the advance's repayment" in message

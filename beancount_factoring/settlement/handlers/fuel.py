@@ -96,7 +96,7 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     load = str(load).strip() if isinstance(load, (str, Decimal)) else None
     key, forms = load_key(load), list[str]()
     if not event.invoices:
-        key, forms = _matched_load(settler, key)
+        key, forms = _matched_load(settler, event, key)
     number = event.invoices[0] if event.invoices else _load_invoice(settler, key)
     state = settler.states.get(number) if number else None
     refusal = (
@@ -183,7 +183,7 @@ def _load_invoice(settler: Settler, key: str | None) -> str | None:
     return next((n for n in unfunded if states[n].fuel), unfunded[0] if unfunded else numbers[0])
 
 
-def _matched_load(settler: Settler, key: str | None) -> tuple[str | None, list[str]]:
+def _matched_load(settler: Settler, event: Event, key: str | None) -> tuple[str | None, list[str]]:
     """The key of the invoices' load an advance's load is, and the keys it may be when it
     may be more than one (else none).
 
@@ -191,7 +191,9 @@ def _matched_load(settler: Settler, key: str | None) -> tuple[str | None, list[s
     (``4471``) for an invoice's ``L-4471``, or ``L-4471`` for an invoice's ``4471``. It is
     that load when nothing else could be: of ``L-4471`` and ``TQL-4471``, ``4471`` may be
     either; and ``4471`` beside ``TQL-4471`` may be that load written alone, so not
-    surely ``L-4471``. A load of another prefix is never the same load.
+    surely ``L-4471``. A load of another prefix is never the same load, nor is one whose
+    invoice could not take this advance (``_may_take``): the number alone is then
+    another load, not invoiced yet (brokers number their loads alike).
     """
     loads = settler.book.loads
     if key is None or key in loads:
@@ -208,9 +210,20 @@ def _matched_load(settler: Settler, key: str | None) -> tuple[str | None, list[s
     else:
         number = load_number(key)
         forms = [number, *numbers.get(number, ())] if number in loads else []
+    forms = [form for form in forms if _may_take(settler, event, form)]
     if len(forms) == 1:
         return forms[0], []
     return key, forms
+
+
+def _may_take(settler: Settler, event: Event, key: str) -> bool:
+    """Whether the invoice of a load an advance names in another form could take the
+    advance: not funded yet (a funding recoups only the advances before it), and not
+    another factor's. A guess that lands on one that could not was refused (FCT133) for
+    a load that is not its."""
+    number = _load_invoice(settler, key)
+    state = settler.states.get(number) if number else None
+    return state is not None and state.funded_on is None and state.factor in (None, event.factor)
 
 
 def _ambiguous(settler: Settler, load: str | None, forms: list[str]) -> tuple[str, str] | None:

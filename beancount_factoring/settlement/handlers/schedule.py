@@ -330,13 +330,17 @@ def others_fuel(settler: Settler, state: InvoiceState, event: Event) -> str | No
     owner, buyer = names.display(state.factor), names.display(event.factor or "")
     load = f" (load {state.invoice.load})" if state.invoice.load else ""
     what = "schedule" if event.kind == "schedule" else "deposit"
+    oldest = state.oldest_fuel()
+    meta = oldest.entry.meta if oldest is not None else {}
+    where = f" ({meta.get('filename')}:{meta.get('lineno')})" if meta else ""
     return (
         f"Invoice {state.invoice.number}{load} carries a fuel advance of '{owner}' "
         f"({state.fuel:,.2f} {state.currency} open), which '{owner}' recoups from the "
         f"invoice's funding: the invoice is '{owner}''s to buy, not to '{buyer}' who sent "
         f"this {what}. If '{buyer}' bought it, book the advance's repayment to '{owner}' "
         f"on or before this {what} (a fuel-advance event of '{owner}' naming the load, its "
-        "bank posting alone, negative); if the advance is another load's, correct its load:"
+        f"bank posting alone, negative); if the advance is another load's, correct its "
+        f"load{where}"
     )
 
 
