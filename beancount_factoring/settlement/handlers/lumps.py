@@ -116,8 +116,12 @@ def settle_lump(settler: Settler, event: Event) -> None:
         if parted is None:
             return
         lump, deposit = parted
-    lump, deposit = _netted_in_part(settler, event, agreement, rail, charges, lump, deposit)
-    deposit, takes = _from_reserve(settler, event, agreement, lump, deposit)
+    from_reserve = _from_reserve(settler, event, agreement, rail, lump, deposit)
+    if from_reserve is None:
+        return
+    lump, deposit, takes = from_reserve
+    if not takes:
+        lump, deposit = _netted_in_part(settler, event, agreement, rail, charges, lump, deposit)
     links = {
         *(charge.key for charge in lump.charges),
         *(commit[1].invoice.number for commit in lump.commits),
@@ -126,8 +130,10 @@ def settle_lump(settler: Settler, event: Event) -> None:
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
     if not write_deposit(settler, event, agreement, deposit, currency, links):
         return
+    # (What the reserve was taken for, read before the commits drop the debts.)
+    taken_for = _netted(*lump.commits[0][1:3])[0] if takes else ""
     _commit(settler, event, lump.commits)
-    reserve_taken.give(settler, event, takes)
+    reserve_taken.give(settler, event, takes, taken_for)
     if event.index in settler.result.checked_legs:
         _hold_as_written(settler, event, agreement, lump.commits)
     still_open = settler.open_charges.get(event.factor or "", {})
@@ -137,24 +143,51 @@ def settle_lump(settler: Settler, event: Event) -> None:
 
 
 def _from_reserve(
-    settler: Settler, event: Event, agreement: Agreement, lump: Lump, deposit: Deposit
-) -> tuple[Deposit, list[tuple[InvoiceState, Decimal]]]:
-    """The deposit of chargebacks the factor took from the reserve it holds on other
-    invoices (``reserve_taken.py``), and what it took of each; as it was, and nothing,
-    for any other deposit."""
+    settler: Settler, event: Event, agreement: Agreement, rail: str, lump: Lump, deposit: Deposit
+) -> tuple[Lump, Deposit, list[tuple[InvoiceState, Decimal]]] | None:
+    """The deposit of debts (chargebacks, short pays) the factor took, all or in part, from
+    the reserve it holds on other invoices (``reserve_taken.py``), and what it took of
+    each; as it was, and nothing, for any other deposit; None after an error."""
     commits = lump.commits
     if lump.charges or lump.deducted or not commits:
-        return deposit, []
-    if any(c[0] is not NET or _netted(c[1], c[2])[0] != "chargeback" for c in commits):
-        return deposit, []
-    netted = [commit[1] for commit in commits]
-    legs, takes = reserve_taken.taken(settler, event, agreement, netted, -deposit.cash)
-    if not takes:
-        return deposit, []
+        return lump, deposit, []
+    if any(c[0] is not NET or _netted(c[1], c[2])[0] not in NETTED_IN_PART for c in commits):
+        return lump, deposit, []
+    taking = reserve_taken.written(settler, event, agreement)
+    owed = -deposit.cash
+    # What the reserve and your cash pay of the debts: all of them, or part (the rest
+    # stays owed); more is not read so, and is compared as any deposit (FCT120).
+    settled = taking.amount - taking.cash if taking is not None else ZERO
+    if taking is None or settled > owed + settler.tolerance:
+        return lump, deposit, []
+    netted = [(commit[1], _netted(commit[1], commit[2])[0]) for commit in commits]
+    found = reserve_taken.taken(settler, event, agreement, netted, taking.amount)
+    if found is None:
+        return None
+    legs, takes = found
+    if settled < owed - settler.tolerance:
+        lump = lump._replace(commits=_in_part(lump.commits, settled))
+        expected = _expected_deposit(settler, event, agreement, lump, rail, [])
+        if expected is None:
+            return None
+        deposit = expected[1]
     deposit.sums.extend(legs)
     before = deposit.legs
     cash = deposit.cash - sum((leg.number for leg in legs), ZERO)
-    return deposit._replace(cash=cash, legs=lambda: before() + legs), takes
+    return lump, deposit._replace(cash=cash, legs=lambda: before() + legs), takes
+
+
+def _in_part(commits: list[Commit], amount: Decimal) -> list[Commit]:
+    """The nettings of ``commits`` that ``amount`` pays, in their order: each whole while
+    it lasts, the last in part (the rest of it stays owed)."""
+    fewer: list[Commit] = []
+    for action, state, detail, terms in commits:
+        part, owed = _netted(state, detail)
+        if amount <= 0:
+            break
+        fewer.append((action, state, (part, min(owed, amount)), terms))
+        amount -= owed
+    return fewer
 
 
 def _a_part(
