@@ -38,7 +38,7 @@ from beancount_factoring.ledger.book import (
 )
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, month_of, rewritten
-from beancount_factoring.settlement.handlers import reserve_taken, wires
+from beancount_factoring.settlement.handlers import reserve_fees, reserve_taken, wires
 from beancount_factoring.settlement.handlers.cents import (
     cash_fraction,
     fraction_of_cent,
@@ -48,7 +48,6 @@ from beancount_factoring.settlement.handlers.hand_collection import collection_h
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.rates import rounded_rate
-from beancount_factoring.settlement.handlers.reserve_fees import reserve_fee_hint
 from beancount_factoring.settlement.handlers.schedule import (
     at_cost,
     bought_again_hint,
@@ -122,8 +121,9 @@ def settle_lump(settler: Settler, event: Event) -> None:
     lump, deposit, takes = from_reserve
     if not takes:
         lump, deposit = _netted_in_part(settler, event, agreement, rail, charges, lump, deposit)
+        lump, deposit = _less_a_fee(settler, event, agreement, rail, lump, deposit)
     links = {
-        *(charge.key for charge in lump.charges),
+        *(charge.key for charge in lump.charges if charge.key),
         *(commit[1].invoice.number for commit in lump.commits),
         *(charge.key for charge in lump.deducted),
     }
@@ -175,6 +175,28 @@ def _from_reserve(
     before = deposit.legs
     cash = deposit.cash - sum((leg.number for leg in legs), ZERO)
     return lump, deposit._replace(cash=cash, legs=lambda: before() + legs), takes
+
+
+def _less_a_fee(
+    settler: Settler, event: Event, agreement: Agreement, rail: str, lump: Lump, deposit: Deposit
+) -> tuple[Lump, Deposit]:
+    """A release short of the reserves it releases by a fee already taken from the reserve
+    (``reserve_fees.py``): those reserves less the fee. Else as it was."""
+    commits = lump.commits
+    if lump.charges or lump.deducted or not commits:
+        return lump, deposit
+    if any(commit[0] is not RELEASE for commit in commits):
+        return lump, deposit
+    cash = wires.single_cash(settler, event, agreement)
+    if cash is None or deposit.cash - cash <= settler.tolerance:
+        return lump, deposit
+    currency = commits[0][1].currency
+    charge = reserve_fees.less_a_fee(settler, event, agreement, deposit.cash - cash, currency)
+    if charge is None:
+        return lump, deposit
+    fewer = lump._replace(charges=[charge])
+    found = _expected_deposit(settler, event, agreement, fewer, rail, [charge])
+    return (lump, deposit) if found is None else (fewer, found[1])
 
 
 def _in_part(commits: list[Commit], amount: Decimal) -> list[Commit]:
@@ -1420,31 +1442,60 @@ def allocate_lump(
             event,
         )
         return [], []
-    if not result.chosen:
+    chosen = result.chosen
+    if not chosen:
         if units and reverses and _reverses(settler, event, own[0].account, units):
             return [], []
-        settler.error(
-            "FCT101",
-            f"This deposit of {amount:,.2f} {currency} matches no open item of "
-            f"'{agreement.name}'; the closest are: {_misses(result, amount, currency)}. "
-            "Link what it settles or "
-            "correct the amount"
-            + _vat_note(agreement)
-            + reserve_fee_hint(settler, event, agreement, result, currency),
-            event,
-        )
-        if amount > 0:
-            settler.unmatched.append((event, settler.result.errors[-1]))
-        return [], []
+        found = (result, candidates, members)
+        chosen = _unmatched(settler, event, agreement, found, amount, currency)
+        if not chosen:
+            return [], []
     wanted: list[Wanted] = []
     charges: list[Charge] = []
-    for candidate in result.chosen:
+    for candidate in chosen:
         member = members[candidate.key]
         if isinstance(member, list):
             wanted.extend(member)
         else:
             charges.append(member)
     return wanted, charges
+
+
+def _unmatched(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    found: tuple[Allocation, list[Candidate], dict[str, Any]],
+    amount: Decimal,
+    currency: str | None,
+) -> tuple[Candidate, ...]:
+    """The items of a deposit that names nothing and matches no open item: the releases
+    it pays less a fee the reserve account no longer holds (``reserve_fees.py``); else
+    none, after FCT101."""
+    result, candidates, members = found
+    less_fee = reserve_fees.release_less_fee(
+        settler, event, agreement, candidates, amount, currency
+    )
+    if less_fee is not None and less_fee.chosen:
+        return less_fee.chosen
+
+    def numbers(candidate: Candidate) -> list[str]:
+        member = members[candidate.key]
+        return [m[0].invoice.number for m in member] if isinstance(member, list) else []
+
+    settler.error(
+        "FCT101",
+        f"This deposit of {amount:,.2f} {currency} matches no open item of "
+        f"'{agreement.name}'; the closest are: {_misses(result, amount, currency)}. "
+        "Link what it settles or "
+        "correct the amount"
+        + _vat_note(agreement)
+        + reserve_fees.reserve_fee_hint(less_fee, numbers, currency),
+        event,
+    )
+    if amount > 0:
+        settler.unmatched.append((event, settler.result.errors[-1]))
+    return ()
 
 
 def _misses(result: Allocation, amount: Decimal, currency: str | None) -> str:
