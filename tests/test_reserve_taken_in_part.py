@@ -205,3 +205,63 @@ def test_more_than_the_other_invoices_hold_is_one_error_that_says_what_to_write(
     assert "500.00 USD" in message and "INV-2" in message and "800.00" in message
     assert "Assets:Factoring:Summit:Reserve    -500.00 USD" in message
     assert "300.00 USD" in message
+
+
+# Summit also buys in CAD under terms of their own (accounts Assets:Factoring:Summit:CAD:*):
+# INV-C (5,000.00 CAD) is funded 3,900.00 CAD and holds 1,000.00 CAD.
+CAD = """
+2025-01-01 open Assets:Receivable:TQL-CAD
+
+2025-01-01 custom "factoring-agreement" "Summit" "CAD"
+  advance-rate: 0.80
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-05-01 * "TQL" "Load C"
+  invoice: "INV-C"
+  Assets:Receivable:TQL-CAD    5000.00 CAD
+  Income:Freight
+
+2025-05-02 * "SUMMIT FUNDING" "ACH INV-C" ^INV-C
+  Assets:Bank:Checking         3900.00 CAD
+  Assets:Factoring:Summit:CAD:Clearing
+"""
+CAD_RESERVE = "Assets:Factoring:Summit:CAD:Reserve"
+# Summit takes 700.00 CAD of INV-C's reserve toward INV-1's USD chargeback, converted
+# at 500.00 USD: the other 300.00 USD stays owed.
+FROM_CAD = """
+2025-06-21 * "Summit" "Taken from the CAD reserve" ^INV-1
+  Assets:Factoring:Summit:Clearing        500.00 USD
+  Assets:Factoring:Summit:CAD:Reserve    -700.00 CAD @@ 500.00 USD
+"""
+
+
+def test_part_of_a_chargeback_from_the_reserve_of_another_currency():
+    # Before, the CAD posting was read as cash from outside: 500.00 USD netted, and
+    # INV-C still held 1,000.00 CAD while its account held 300.00 CAD, with no error
+    # until INV-C's release (expected 1,000.00 CAD, received 300.00 CAD).
+    text = SMALL + CAD + CHARGEBACK + FROM_CAD
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, CLEARING) == D("-300.00")  # -800.00 + 500.00
+    assert balance(entries, CAD_RESERVE) == D("300.00")  # 1,000.00 - 700.00
+    release = """
+2025-07-10 * "TQL" "TQL paid Summit" ^INV-C
+  factoring: "collected"
+
+2025-07-15 * "SUMMIT FUNDING" "Reserve release INV-C" ^INV-C
+  Assets:Bank:Checking          300.00 CAD
+  Assets:Factoring:Summit:CAD:Clearing
+"""
+    entries, errors = load(text + release)
+    assert errors == []
+    assert balance(entries, CAD_RESERVE) == 0
+    (factor,) = [
+        f
+        for f in reports(text).reserve(as_of=datetime.date(2025, 6, 22)).factors
+        if any(line.invoice == "INV-C" for line in f.invoices)
+    ]
+    line = {line.invoice: line for line in factor.invoices}["INV-C"]
+    assert (line.held, line.forfeited) == (D("300.00"), D("700.00"))

@@ -153,7 +153,7 @@ def _from_reserve(
         return lump, deposit, []
     if any(c[0] is not NET or _netted(c[1], c[2])[0] not in NETTED_IN_PART for c in commits):
         return lump, deposit, []
-    taking = reserve_taken.written(settler, event, agreement)
+    taking = reserve_taken.written(settler, event, agreement, commits[0][1].currency)
     owed = -deposit.cash
     # What the reserve and your cash pay of the debts: all of them, or part (the rest
     # stays owed); more is not read so, and is compared as any deposit (FCT120).
@@ -161,7 +161,7 @@ def _from_reserve(
     if taking is None or settled > owed + settler.tolerance:
         return lump, deposit, []
     netted = [(commit[1], _netted(commit[1], commit[2])[0]) for commit in commits]
-    found = reserve_taken.taken(settler, event, agreement, netted, taking.amount)
+    found = reserve_taken.taken(settler, event, agreement, netted, taking)
     if found is None:
         return None
     legs, takes = found
@@ -173,7 +173,7 @@ def _from_reserve(
         deposit = expected[1]
     deposit.sums.extend(legs)
     before = deposit.legs
-    cash = deposit.cash - sum((leg.number for leg in legs), ZERO)
+    cash = deposit.cash + taking.amount
     return lump, deposit._replace(cash=cash, legs=lambda: before() + legs), takes
 
 
