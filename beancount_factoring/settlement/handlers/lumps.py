@@ -63,7 +63,11 @@ from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS, whole_uni
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
 FUND, NET, RELEASE = "fund", "net", "release"
-Commit = tuple[str, "InvoiceState", "P.Purchase | str | tuple[str, Decimal] | None", Agreement]
+# Part of the reserve released before the customer paid (``_early_release``).
+EARLY = "early"
+Commit = tuple[
+    str, "InvoiceState", "P.Purchase | str | tuple[str, Decimal] | Decimal | None", Agreement
+]
 
 ZERO = Decimal(0)
 # The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
@@ -423,7 +427,7 @@ class Lump(NamedTuple):
                 part, owed = _netted(state, detail)
                 found = P.add_netting(sink, terms, number, currency, owed, part)
             else:
-                held, base, late = state.held, state.base_fee, state.late_fee
+                held, base, late = _released(state, detail)
                 found, _ = P.add_release(sink, terms, number, currency, held, base, late)
             cash += found
         for charge in self.deducted:
@@ -450,11 +454,19 @@ class Lump(NamedTuple):
                 part, owed = _netted(state, detail)
                 item = P.netting_item(terms, number, currency, owed, part)
             else:
-                held, base, late = state.held, state.base_fee, state.late_fee
+                held, base, late = _released(state, detail)
                 item = P.release_item(terms, number, currency, held, base, late)
             items.append(item)
         items.extend(_charge_item(self.agreement, charge) for charge in self.deducted)
         return items
+
+
+def _released(state: InvoiceState, detail: object) -> tuple[Decimal, Decimal, Decimal]:
+    """What a release commit releases, and the fees it takes: the reserve held, less the
+    fees due; or, released before the customer paid (``EARLY``), the part given."""
+    if isinstance(detail, Decimal):
+        return detail, ZERO, ZERO
+    return state.held, state.base_fee, state.late_fee
 
 
 def _netted(state: InvoiceState, detail: object) -> tuple[str, Decimal]:
@@ -732,6 +744,9 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
                 state.drop_owed(part)
             else:  # (netted in part: the rest stays owed)
                 state.set_owed(part, state.owed[part] - netted)
+        elif action is EARLY:
+            assert isinstance(detail, Decimal)
+            state.held -= detail
         else:
             fees[currency] = fees.get(currency, ZERO) + state.base_fee + state.late_fee
             state.released_base, state.released_late = state.base_fee, state.late_fee
@@ -836,6 +851,24 @@ def _passed_on_hint(owner: str, sender: str, number: str) -> str:
     )
 
 
+def _renamed_hint(settler: Settler, owner: str, sender: Agreement) -> str:
+    """What to write when the factor that sent a deposit for another factor's invoice
+    may be that factor under a new name (its first agreement starts later): new terms of
+    the old factor's agreement, with the new name's payee, not a factor of its own."""
+    names = settler.book.agreements
+    old_start, new_start = names.first_date(owner), names.first_date(sender.name)
+    if old_start is None or new_start is None or new_start <= old_start:
+        return ""
+    pattern = sender.payee.pattern
+    payee = f'payee: "{pattern}"' if "\\" not in pattern else "its payee:"
+    return (
+        f"; if '{names.display(sender.name)}' is '{names.display(owner)}' under a new name, "
+        f"it holds what '{names.display(owner)}' bought: write no agreement of a factor of "
+        f"its own, but new terms of '{names.display(owner)}' dated {new_start} (the same "
+        f"name) with {payee} and any accounts that changed"
+    )
+
+
 def _commits_for(
     settler: Settler,
     event: Event,
@@ -861,6 +894,7 @@ def _commits_for(
                 else _passed_on_hint(
                     names.display(state.factor), names.display(event.factor), number
                 )
+                + _renamed_hint(settler, state.factor, agreement)
             ),
             event,
         )
@@ -890,8 +924,43 @@ def _commits_for(
         found.append((RELEASE, state, None, terms))
     if found:
         return found
+    if event.kind == "release" and event.entry.meta.get("partial") is True:
+        return _early_release(settler, event, agreement, state)
     _nothing_due(settler, event, state)
     return None
+
+
+def _early_release(
+    settler: Settler, event: Event, agreement: Agreement, state: InvoiceState
+) -> list[Commit] | None:
+    """Part of an invoice's reserve released before its customer paid (a release marked
+    ``partial: TRUE`` that links the invoice alone): the deposit's cash, taken off what
+    it holds; its release after the payment brings the rest. None after an error."""
+    number = state.invoice.number
+    cash = wires.single_cash(settler, event, agreement, currency=state.currency)
+    alone = event.invoices == (number,) and not event.schedules
+    open_ = state.funded_on and not (state.closed_on or state.charged_back_on)
+    if not alone or not open_ or cash is None or cash <= 0:
+        settler.error(
+            "FCT133",
+            f"Nothing of invoice {number} is due in this deposit: a release marked "
+            "partial: TRUE releases part of the reserve of one invoice funded and not yet "
+            f"paid, which it links alone, in {state.currency}; invoice {number} is "
+            f"{state.describe()}",
+            event,
+        )
+        return None
+    if cash > state.held + settler.tolerance:
+        settler.error(
+            "FCT140",
+            f"This release of {cash:,.2f} {state.currency}, before the customer paid, is "
+            f"more than invoice {number} holds ({state.held:,.2f} {state.currency}). The "
+            "plugin books nothing of it",
+            event,
+        )
+        settler.result.overdrawn.add(event.index)  # (said: not again as FCT141)
+        return None
+    return [(EARLY, state, min(cash, state.held), state.agreement or agreement)]
 
 
 def _nets_on_funding(event: Event, state: InvoiceState) -> bool:
@@ -1036,6 +1105,7 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
     if event.kind == "release" and state.funded_on and not state.closed_on:
         later = settler.closed_later(state, event)
         reason = f"the debtor has not paid the factor yet ({later or 'no collected event'})"
+        reason += _early_hint(settler, event, state, release=True)
     elif state.released_on:
         reason = f"its reserve was already released on {state.released_on}"
     else:
@@ -1049,8 +1119,31 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
     if code == "FCT130" and (hand := collection_hint(event.entry, state)):
         reason += f". {hand}"
     if code == "FCT130":
-        reason += returned_hint(settler, event, state) or bought_again_hint(settler, state)
+        reason += (
+            returned_hint(settler, event, state)
+            or bought_again_hint(settler, state)
+            or _early_hint(settler, event, state)
+        )
     settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
+
+
+def _early_hint(settler: Settler, event: Event, state: InvoiceState, release: bool = False) -> str:
+    """What to write for a deposit (a ``release``) that links an invoice funded and not
+    yet paid and brings less than its reserve: part of the reserve released early. (The
+    whole reserve before the customer paid is more often a date typed wrong.)"""
+    terms = state.agreement
+    if terms is None or state.closed_on or state.charged_back_on or state.held <= 0:
+        return ""
+    cash = wires.single_cash(settler, event, terms, currency=state.currency)
+    if cash is None or not 0 < cash < state.held:
+        return ""
+    mark = "partial: TRUE" if release else 'factoring: "release" and partial: TRUE'
+    return (
+        f". If the factor released part of its reserve ({state.held:,.2f} "
+        f"{state.currency}) before the customer paid (an advance on the reserve), mark "
+        f"this deposit {mark}, linking this invoice alone: its release after the "
+        "payment then brings the rest"
+    )
 
 
 def returned_hint(settler: Settler, event: Event, state: InvoiceState) -> str:
