@@ -130,3 +130,24 @@ def test_a_deposit_to_clearing_unmarked_says_how_to_book_it():
     _, errors = load(text)
     assert codes(errors) == ["FCT130"]
     assert 'factoring: "release"' in errors[0].message and "partial: TRUE" in errors[0].message
+
+
+def test_two_invoices_on_one_early_release_are_refused():
+    text = (
+        LEDGER.format(partial=PARTIAL, early="400.00").replace(
+            '"Reserve advance" ^INV-2', '"Reserve advance" ^INV-2 ^INV-3'
+        )
+        + """
+2025-05-01 * "TQL" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-05-02 * "SUMMIT FUNDING" "ACH INV-3" ^INV-3
+  Assets:Bank:Checking          780.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    )
+    _, errors = load(text)
+    assert "FCT133" in codes(errors)
+    assert any("links alone" in e.message for e in errors)

@@ -938,15 +938,15 @@ def _early_release(
     it holds; its release after the payment brings the rest. None after an error."""
     number = state.invoice.number
     cash = wires.single_cash(settler, event, agreement, currency=state.currency)
-    alone = event.invoices == (number,) and not event.schedules
-    open_ = state.funded_on and not (state.closed_on or state.charged_back_on)
-    if not alone or not open_ or cash is None or cash <= 0:
+    if not state.funded_on or state.closed_on or state.charged_back_on:
+        _nothing_due(settler, event, state)
+        return None
+    if event.invoices != (number,) or event.schedules or cash is None or cash <= 0:
         settler.error(
             "FCT133",
             f"Nothing of invoice {number} is due in this deposit: a release marked "
             "partial: TRUE releases part of the reserve of one invoice funded and not yet "
-            f"paid, which it links alone, in {state.currency}; invoice {number} is "
-            f"{state.describe()}",
+            f"paid, which it links alone (no schedule:), bringing cash in {state.currency}",
             event,
         )
         return None
