@@ -197,10 +197,9 @@ def _run(
             book, settlement, recorder.timeline, tuple(new_entries), config_text, read_errors
         )
         options_map[history.RUN_KEY] = run
-    touched = in_order(
-        len(new_entries), book.reserve_entries, (event.index for event in book.events)
-    )
-    errors.extend(check_reserves(new_entries, touched, book, config.tolerance))
+    touched = in_order(len(new_entries), book.reserve_entries, (e.index for e in book.events))
+    tolerance = config.tolerance
+    errors.extend(check_reserves(new_entries, touched, book, tolerance, settlement.overdrawn))
     errors.extend(check_income_deposits(new_entries, book))
     errors.extend(check_elsewhere_deposits(new_entries, book))
     errors.extend([*check_pads(book), *check_carried_twice(entries, book)])

@@ -26,7 +26,11 @@ ZERO = Decimal(0)
 
 
 def check_reserves(
-    entries: list[data.Directive], indices: Iterable[int], book: Book, tolerance: Decimal
+    entries: list[data.Directive],
+    indices: Iterable[int],
+    book: Book,
+    tolerance: Decimal,
+    reported: frozenset[int] | set[int] = frozenset(),
 ) -> list[FactoringError]:
     """Report each time a reserve account's balance ends a day below zero.
 
@@ -38,10 +42,14 @@ def check_reserves(
       entries: The entries after the split.
       indices: The positions of every transaction that may post to a reserve
         account, in date order.
+      reported: The positions of entries whose taking more than the reserve held was
+        reported already (``Settlement.overdrawn``): the balance below zero they leave
+        is not reported again.
     """
     reserves = {a.reserve: a.name for a in book.agreements.latest()}
     balances: dict[tuple[str, str], Decimal] = {}
     last_entry: dict[tuple[str, str], data.Transaction] = {}
+    last_index: dict[tuple[str, str], int] = {}
     below: set[tuple[str, str]] = set()
     errors: list[FactoringError] = []
 
@@ -50,6 +58,8 @@ def check_reserves(
             balance = balances[key]
             if balance < -tolerance and key not in below:
                 below.add(key)
+                if last_index[key] in reported:
+                    continue
                 errors.append(
                     make_error(
                         "FCT141",
@@ -80,7 +90,7 @@ def check_reserves(
                 continue
             key = (posting.account, units[1])
             balances[key] = balances.get(key, ZERO) + units[0]
-            last_entry[key] = entry
+            last_entry[key], last_index[key] = entry, index
     close_day()
     return errors
 

@@ -88,7 +88,7 @@ BUYOUT_QUIET = BUYOUT_KEYS | SOURCE_KEYS
 # The events that read the keys of EVENT_KEYS that OTHER_EVENTS_KEYS does not list.
 READERS = OTHER_EVENTS_KEYS | {
     "paid": "a collected event or a misdirected payment (what the customer paid)",
-    "partial": "a collected event (a payment in part)",
+    "partial": "a collected event (a payment in part) or a release (part of the reserve)",
     "reason": "a chargeback, a collected event, a credit loss or a misdirected payment",
 }
 # An event's keys with those Beancount gives every entry: metadata whose keys are all

@@ -9,7 +9,10 @@ schedules bought and not yet funded. When the assertion is exactly that, the fac
 the books agree: the plugin has Beancount check the books' part of it (the figure less
 those reserves) and notes on the assertion which schedules make the difference
 (`factoring-awaiting-funding`). Any other figure is left as written, for Beancount to
-report.
+report; when such reserves explain part of the difference, or the figure lies between
+the books' and the books' with them, the assertion Beancount prints under its failure
+says so (`factoring-explained-in-part`): which part is those schedules' reserve, and
+what is left that none explains.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from beancount_factoring.terms import postings as P
 ZERO = Decimal(0)
 HALF_CENT = Decimal("0.005")
 NOTE_KEY = "factoring-awaiting-funding"
+PART_KEY = "factoring-explained-in-part"
 
 
 class Waiting(NamedTuple):
@@ -80,12 +84,18 @@ def explained_balances(
         parts = [w for w in waiting if _held_then(w, entry)]
         written, currency = entry.amount.number or ZERO, entry.amount.currency
         held = sum((w.reserve for w in parts), ZERO)
-        if parts and abs(written - held - figure) <= HALF_CENT:
-            meta = dict(entry.meta or {})
+        if not parts:
+            continue
+        meta = dict(entry.meta or {})
+        if abs(written - held - figure) <= HALF_CENT:
             meta[NOTE_KEY] = _note(parts, held, written, currency)
             # (The figure as written: an importer finds the statement's assertion by it.)
             meta[WRITTEN_KEY] = entry.amount
             explained[index] = entry._replace(meta=meta, amount=Amount(written - held, currency))
+        else:
+            # (Left as written: Beancount reports it, printing this note with it.)
+            meta[PART_KEY] = _in_part(parts, held, (written, figure), currency)
+            explained[index] = entry._replace(meta=meta)
     return explained
 
 
@@ -181,6 +191,44 @@ def _running(
 
 def _note(parts: list[Waiting], held: Decimal, written: Decimal, currency: str) -> str:
     """What the factor's figure holds beyond the books', in words."""
+    return (
+        f"{held:,.2f} {currency} of the factor's {written:,.2f} {currency} is the reserve of "
+        f"{_schedules(parts)}: the books hold it from the funding"
+    )
+
+
+def _in_part(
+    parts: list[Waiting], held: Decimal, figures: tuple[Decimal, Decimal], currency: str
+) -> str:
+    """What of a failing assertion's difference from the books the reserves of schedules
+    awaiting funding explain (the factor's statement holds them from the purchase day),
+    and what none explains, in words."""
+    written, books = figures
+    difference, rest = written - books, written - books - held
+    reserve = f"{held:,.2f} {currency}, the reserve of {_schedules(parts)}"
+    told = (
+        f"The factor's {written:,.2f} {currency} differs from the books' {books:,.2f} "
+        f"{currency} by {difference:+,.2f} {currency}. The factor's statement holds "
+        f"{reserve} from the purchase day, the books from the funding"
+    )
+    if rest > 0 and difference > 0:
+        return (
+            f"{told}: that explains {held:,.2f} {currency} of it; the other {rest:,.2f} "
+            f"{currency} is not explained (the factor holds it and the books do not: a "
+            "holdback the books lack, or a fee or release they book that the factor did not "
+            "take)"
+        )
+    # (Below the books' figure with those reserves: else it was explained, or above.)
+    return (
+        f"{told}: with it the books would hold {books + held:,.2f} {currency}, and the "
+        f"factor's figure is {-rest:,.2f} {currency} less than that, not explained (a fee "
+        "or a release the factor took that the books lack, a holdback booked twice, or a "
+        "statement that does not hold the schedule's reserve yet)"
+    )
+
+
+def _schedules(parts: list[Waiting]) -> str:
+    """The schedules of the reserves awaiting funding, each with its days, in words."""
     schedules: dict[str, Waiting] = {}
     for part in parts:
         schedules.setdefault(part.schedule, part)
@@ -189,7 +237,4 @@ def _note(parts: list[Waiting], held: Decimal, written: Decimal, currency: str) 
         for name, w in schedules.items()
     )
     which = "schedule" if len(schedules) == 1 else "schedules"
-    return (
-        f"{held:,.2f} {currency} of the factor's {written:,.2f} {currency} is the reserve of "
-        f"{which} {named}: the books hold it from the funding"
-    )
+    return f"{which} {named}"

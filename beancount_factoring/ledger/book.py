@@ -957,12 +957,26 @@ def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _Accou
         if accounts.kinds.get(account, accounts.kind_of(account)):
             continue  # a factor's own account, a receivable, a bank
         text = f"{entry.payee or ''} {entry.narration or ''}"
-        for factor in book.agreements.factor_of_payee(text):
+        # (Under a payee that is not the factor's, money out of its reserve is its too:
+        # a release into a savings account, typed by hand.)
+        for factor in book.agreements.factor_of_payee(text) or _reserve_owner(
+            book, entry, accounts
+        ):
             liability = account.startswith(roots[1])
             book.elsewhere_deposits.append((index, factor, account, liability))
             return True
         return False
     return False
+
+
+def _reserve_owner(book: Book, entry: data.Transaction, accounts: _AccountKinds) -> list[str]:
+    """The factor whose reserve account the entry takes money out of, if one."""
+    for posting in entry.postings:
+        units = units_of(posting)
+        if units is not None and units[0] < 0 and posting.account in accounts.reserves:
+            owner = book.agreements.factor_of_account(posting.account)
+            return [owner] if owner is not None else []
+    return []
 
 
 # The keys of an event that hold a name, a choice or TRUE/FALSE, never an amount: an

@@ -80,7 +80,7 @@ def forfeits(
     is what the ledger's short-pay postings took from the reserve, when known
     (``Facts.reserve_short_paid``). A credit loss keeps all that was held unless
     the agreement releases it. What the factor took for another invoice's chargeback
-    is kept too.
+    (or short pay) is kept too.
     """
     forfeited, reason, when = ZERO, None, None
     previous: Snap | None = None
@@ -106,11 +106,13 @@ def forfeits(
             # A short pay paid later: what went back to the reserve is not lost.
             forfeited = max(forfeited - (snap.held - previous.held), ZERO)
             reason, when = (reason, when) if forfeited else (None, None)
-        # Taken for another invoice's chargeback (settlement/handlers/reserve_taken.py).
+        # Taken for another invoice's chargeback or short pay
+        # (settlement/handlers/reserve_taken.py).
         taken = snap.reserve_taken - (previous.reserve_taken if previous is not None else ZERO)
         if taken > 0:
             forfeited += taken
-            reason, when = FORFEIT_CHARGEBACK, snap.date
+            reason = FORFEIT_SHORT_PAY if snap.reserve_taken_for == "short-pay" else None
+            reason, when = reason or FORFEIT_CHARGEBACK, snap.date
         lost = snap.lost_on and (previous is None or not previous.lost_on)
         if lost and before > 0 and not snap.held:
             forfeited += before

@@ -95,6 +95,9 @@ class Settler:
         # whose reserve a chargeback was taken from (``handlers/reserve_taken.py``), for
         # the history the reports read.
         self.touched: dict[int, list[str]] = {}
+        # The fees taken from a reserve (entries written by hand, by id) that a release
+        # netted already: each nets one release (``handlers/reserve_fees.py``).
+        self.reserve_fees_netted: set[int] = set()
 
     # Helpers shared by the handlers.
 

@@ -91,8 +91,10 @@ class Snap:
     # The fees the last release took (InvoiceState.released_base, released_late).
     released_base: Decimal = ZERO
     released_late: Decimal = ZERO
-    # What the factor took from its reserve for another invoice's chargeback.
+    # What the factor took from its reserve for another invoice's chargeback or short
+    # pay, and which the last taking was for (InvoiceState.reserve_taken_for).
     reserve_taken: Decimal = ZERO
+    reserve_taken_for: str | None = None
 
     @classmethod
     def of(cls, state: InvoiceState, date: datetime.date) -> Snap:

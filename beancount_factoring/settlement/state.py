@@ -131,9 +131,11 @@ class InvoiceState:
     # the day's snapshot no longer shows.
     released_base: Decimal = ZERO
     released_late: Decimal = ZERO
-    # What the factor took from its reserve for another invoice's chargeback
-    # (handlers/reserve_taken.py): held no more, released no more, kept.
+    # What the factor took from its reserve for another invoice's chargeback or short
+    # pay (handlers/reserve_taken.py): held no more, released no more, kept; and which
+    # of the two the last taking was for (the part owed: "chargeback", "short-pay").
     reserve_taken: Decimal = ZERO
+    reserve_taken_for: str | None = None
 
     def set_owed(self, part: str, amount: Decimal) -> None:
         """Record that the invoice owes its factor ``amount`` for ``part``."""
@@ -255,6 +257,10 @@ class Settlement:
     payment_shares: dict[tuple[int, str, str], list[tuple[str, Decimal]]] = field(
         default_factory=dict
     )
+
+    # The entries that take more from a reserve account than the invoices hold, already
+    # reported (handlers/reserve_taken.py): the account below zero is not said again.
+    overdrawn: set[int] = field(default_factory=set)
 
     def left_open(self, account: str, amount: Decimal, currency: str) -> None:
         """Note a difference left on ``account`` (a credit is negative)."""

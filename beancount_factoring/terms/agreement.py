@@ -1224,6 +1224,11 @@ class Agreements:
         """True if the factor has an agreement, even a broken one."""
         return name.strip().lower() in self._by_factor
 
+    def first_date(self, name: str) -> datetime.date | None:
+        """The day the factor's first agreement starts, if it has one."""
+        terms = self._by_factor.get(name.strip().lower())
+        return terms[0][0] if terms else None
+
     def currencies(self, name: str) -> tuple[str, ...]:
         """The currencies the factor has agreements of its own for."""
         terms = self._by_factor.get(name.strip().lower(), [])

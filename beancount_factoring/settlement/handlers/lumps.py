@@ -38,7 +38,7 @@ from beancount_factoring.ledger.book import (
 )
 from beancount_factoring.settlement.allocate import Allocation, Candidate, allocate
 from beancount_factoring.settlement.context import Settler, month_of, rewritten
-from beancount_factoring.settlement.handlers import reserve_taken, wires
+from beancount_factoring.settlement.handlers import reserve_fees, reserve_taken, wires
 from beancount_factoring.settlement.handlers.cents import (
     cash_fraction,
     fraction_of_cent,
@@ -48,7 +48,6 @@ from beancount_factoring.settlement.handlers.hand_collection import collection_h
 from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.rates import rounded_rate
-from beancount_factoring.settlement.handlers.reserve_fees import reserve_fee_hint
 from beancount_factoring.settlement.handlers.schedule import (
     at_cost,
     bought_again_hint,
@@ -65,7 +64,11 @@ from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS, whole_uni
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
 FUND, NET, RELEASE = "fund", "net", "release"
-Commit = tuple[str, "InvoiceState", "P.Purchase | str | tuple[str, Decimal] | None", Agreement]
+# Part of the reserve released before the customer paid (``_early_release``).
+EARLY = "early"
+Commit = tuple[
+    str, "InvoiceState", "P.Purchase | str | tuple[str, Decimal] | Decimal | None", Agreement
+]
 
 ZERO = Decimal(0)
 # The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
@@ -117,18 +120,25 @@ def settle_lump(settler: Settler, event: Event) -> None:
         if parted is None:
             return
         lump, deposit = parted
-    lump, deposit = _netted_in_part(settler, event, agreement, rail, charges, lump, deposit)
-    deposit, takes = _from_reserve(settler, event, agreement, lump, deposit)
+    from_reserve = _from_reserve(settler, event, agreement, rail, lump, deposit)
+    if from_reserve is None:
+        return
+    lump, deposit, takes = from_reserve
+    if not takes:
+        lump, deposit = _netted_in_part(settler, event, agreement, rail, charges, lump, deposit)
+        lump, deposit = _less_a_fee(settler, event, agreement, rail, lump, deposit)
     links = {
-        *(charge.key for charge in lump.charges),
+        *(charge.key for charge in lump.charges if charge.key),
         *(commit[1].invoice.number for commit in lump.commits),
         *(charge.key for charge in lump.deducted),
     }
     links |= {schedule_link(s) for s in {s for _, s, _ in wanted if s is not None}}
     if not write_deposit(settler, event, agreement, deposit, currency, links):
         return
+    # (What the reserve was taken for, read before the commits drop the debts.)
+    taken_for = _netted(*lump.commits[0][1:3])[0] if takes else ""
     _commit(settler, event, lump.commits)
-    reserve_taken.give(settler, event, takes)
+    reserve_taken.give(settler, event, takes, taken_for)
     if event.index in settler.result.checked_legs:
         _hold_as_written(settler, event, agreement, lump.commits)
     still_open = settler.open_charges.get(event.factor or "", {})
@@ -138,24 +148,73 @@ def settle_lump(settler: Settler, event: Event) -> None:
 
 
 def _from_reserve(
-    settler: Settler, event: Event, agreement: Agreement, lump: Lump, deposit: Deposit
-) -> tuple[Deposit, list[tuple[InvoiceState, Decimal]]]:
-    """The deposit of chargebacks the factor took from the reserve it holds on other
-    invoices (``reserve_taken.py``), and what it took of each; as it was, and nothing,
-    for any other deposit."""
+    settler: Settler, event: Event, agreement: Agreement, rail: str, lump: Lump, deposit: Deposit
+) -> tuple[Lump, Deposit, list[tuple[InvoiceState, Decimal]]] | None:
+    """The deposit of debts (chargebacks, short pays) the factor took, all or in part, from
+    the reserve it holds on other invoices (``reserve_taken.py``), and what it took of
+    each; as it was, and nothing, for any other deposit; None after an error."""
     commits = lump.commits
     if lump.charges or lump.deducted or not commits:
-        return deposit, []
-    if any(c[0] is not NET or _netted(c[1], c[2])[0] != "chargeback" for c in commits):
-        return deposit, []
-    netted = [commit[1] for commit in commits]
-    legs, takes = reserve_taken.taken(settler, event, agreement, netted, -deposit.cash)
-    if not takes:
-        return deposit, []
+        return lump, deposit, []
+    if any(c[0] is not NET or _netted(c[1], c[2])[0] not in NETTED_IN_PART for c in commits):
+        return lump, deposit, []
+    taking = reserve_taken.written(settler, event, agreement, commits[0][1].currency)
+    owed = -deposit.cash
+    # What the reserve and your cash pay of the debts: all of them, or part (the rest
+    # stays owed); more is not read so, and is compared as any deposit (FCT120).
+    settled = taking.amount - taking.cash if taking is not None else ZERO
+    if taking is None or settled > owed + settler.tolerance:
+        return lump, deposit, []
+    netted = [(commit[1], _netted(commit[1], commit[2])[0]) for commit in commits]
+    found = reserve_taken.taken(settler, event, agreement, netted, taking)
+    if found is None:
+        return None
+    legs, takes = found
+    if settled < owed - settler.tolerance:
+        lump = lump._replace(commits=_in_part(lump.commits, settled))
+        expected = _expected_deposit(settler, event, agreement, lump, rail, [])
+        if expected is None:
+            return None
+        deposit = expected[1]
     deposit.sums.extend(legs)
     before = deposit.legs
-    cash = deposit.cash - sum((leg.number for leg in legs), ZERO)
-    return deposit._replace(cash=cash, legs=lambda: before() + legs), takes
+    cash = deposit.cash + taking.amount
+    return lump, deposit._replace(cash=cash, legs=lambda: before() + legs), takes
+
+
+def _less_a_fee(
+    settler: Settler, event: Event, agreement: Agreement, rail: str, lump: Lump, deposit: Deposit
+) -> tuple[Lump, Deposit]:
+    """A release short of the reserves it releases by a fee already taken from the reserve
+    (``reserve_fees.py``): those reserves less the fee. Else as it was."""
+    commits = lump.commits
+    if lump.charges or lump.deducted or not commits:
+        return lump, deposit
+    if any(commit[0] is not RELEASE for commit in commits):
+        return lump, deposit
+    cash = wires.single_cash(settler, event, agreement)
+    if cash is None or deposit.cash - cash <= settler.tolerance:
+        return lump, deposit
+    currency = commits[0][1].currency
+    charge = reserve_fees.less_a_fee(settler, event, agreement, deposit.cash - cash, currency)
+    if charge is None:
+        return lump, deposit
+    fewer = lump._replace(charges=[charge])
+    found = _expected_deposit(settler, event, agreement, fewer, rail, [charge])
+    return (lump, deposit) if found is None else (fewer, found[1])
+
+
+def _in_part(commits: list[Commit], amount: Decimal) -> list[Commit]:
+    """The nettings of ``commits`` that ``amount`` pays, in their order: each whole while
+    it lasts, the last in part (the rest of it stays owed)."""
+    fewer: list[Commit] = []
+    for action, state, detail, terms in commits:
+        part, owed = _netted(state, detail)
+        if amount <= 0:
+            break
+        fewer.append((action, state, (part, min(owed, amount)), terms))
+        amount -= owed
+    return fewer
 
 
 def _a_part(
@@ -369,7 +428,7 @@ class Lump(NamedTuple):
                 part, owed = _netted(state, detail)
                 found = P.add_netting(sink, terms, number, currency, owed, part)
             else:
-                held, base, late = state.held, state.base_fee, state.late_fee
+                held, base, late = _released(state, detail)
                 found, _ = P.add_release(sink, terms, number, currency, held, base, late)
             cash += found
         for charge in self.deducted:
@@ -396,11 +455,19 @@ class Lump(NamedTuple):
                 part, owed = _netted(state, detail)
                 item = P.netting_item(terms, number, currency, owed, part)
             else:
-                held, base, late = state.held, state.base_fee, state.late_fee
+                held, base, late = _released(state, detail)
                 item = P.release_item(terms, number, currency, held, base, late)
             items.append(item)
         items.extend(_charge_item(self.agreement, charge) for charge in self.deducted)
         return items
+
+
+def _released(state: InvoiceState, detail: object) -> tuple[Decimal, Decimal, Decimal]:
+    """What a release commit releases, and the fees it takes: the reserve held, less the
+    fees due; or, released before the customer paid (``EARLY``), the part given."""
+    if isinstance(detail, Decimal):
+        return detail, ZERO, ZERO
+    return state.held, state.base_fee, state.late_fee
 
 
 def _netted(state: InvoiceState, detail: object) -> tuple[str, Decimal]:
@@ -678,6 +745,9 @@ def _commit(settler: Settler, event: Event, commits: list[Commit]) -> None:
                 state.drop_owed(part)
             else:  # (netted in part: the rest stays owed)
                 state.set_owed(part, state.owed[part] - netted)
+        elif action is EARLY:
+            assert isinstance(detail, Decimal)
+            state.held -= detail
         else:
             fees[currency] = fees.get(currency, ZERO) + state.base_fee + state.late_fee
             state.released_base, state.released_late = state.base_fee, state.late_fee
@@ -782,6 +852,24 @@ def _passed_on_hint(owner: str, sender: str, number: str) -> str:
     )
 
 
+def _renamed_hint(settler: Settler, owner: str, sender: Agreement) -> str:
+    """What to write when the factor that sent a deposit for another factor's invoice
+    may be that factor under a new name (its first agreement starts later): new terms of
+    the old factor's agreement, with the new name's payee, not a factor of its own."""
+    names = settler.book.agreements
+    old_start, new_start = names.first_date(owner), names.first_date(sender.name)
+    if old_start is None or new_start is None or new_start <= old_start:
+        return ""
+    pattern = sender.payee.pattern
+    payee = f'payee: "{pattern}"' if "\\" not in pattern else "its payee:"
+    return (
+        f"; if '{names.display(sender.name)}' is '{names.display(owner)}' under a new name, "
+        f"it holds what '{names.display(owner)}' bought: write no agreement of a factor of "
+        f"its own, but new terms of '{names.display(owner)}' dated {new_start} (the same "
+        f"name) with {payee} and any accounts that changed"
+    )
+
+
 def _commits_for(
     settler: Settler,
     event: Event,
@@ -811,6 +899,7 @@ def _commits_for(
                 else _passed_on_hint(
                     names.display(state.factor), names.display(event.factor), number
                 )
+                + _renamed_hint(settler, state.factor, agreement)
             ),
             event,
         )
@@ -840,8 +929,43 @@ def _commits_for(
         found.append((RELEASE, state, None, terms))
     if found:
         return found
+    if event.kind == "release" and event.entry.meta.get("partial") is True:
+        return _early_release(settler, event, agreement, state)
     _nothing_due(settler, event, state)
     return None
+
+
+def _early_release(
+    settler: Settler, event: Event, agreement: Agreement, state: InvoiceState
+) -> list[Commit] | None:
+    """Part of an invoice's reserve released before its customer paid (a release marked
+    ``partial: TRUE`` that links the invoice alone): the deposit's cash, taken off what
+    it holds; its release after the payment brings the rest. None after an error."""
+    number = state.invoice.number
+    cash = wires.single_cash(settler, event, agreement, currency=state.currency)
+    if not state.funded_on or state.closed_on or state.charged_back_on:
+        _nothing_due(settler, event, state)
+        return None
+    if event.invoices != (number,) or event.schedules or cash is None or cash <= 0:
+        settler.error(
+            "FCT133",
+            f"Nothing of invoice {number} is due in this deposit: a release marked "
+            "partial: TRUE releases part of the reserve of one invoice funded and not yet "
+            f"paid, which it links alone (no schedule:), bringing cash in {state.currency}",
+            event,
+        )
+        return None
+    if cash > state.held + settler.tolerance:
+        settler.error(
+            "FCT140",
+            f"This release of {cash:,.2f} {state.currency}, before the customer paid, is "
+            f"more than invoice {number} holds ({state.held:,.2f} {state.currency}). The "
+            "plugin books nothing of it",
+            event,
+        )
+        settler.result.overdrawn.add(event.index)  # (said: not again as FCT141)
+        return None
+    return [(EARLY, state, min(cash, state.held), state.agreement or agreement)]
 
 
 def _nets_on_funding(event: Event, state: InvoiceState) -> bool:
@@ -986,6 +1110,7 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
     if event.kind == "release" and state.funded_on and not state.closed_on:
         later = settler.closed_later(state, event)
         reason = f"the debtor has not paid the factor yet ({later or 'no collected event'})"
+        reason += _early_hint(settler, event, state, release=True)
     elif state.released_on:
         reason = f"its reserve was already released on {state.released_on}"
     else:
@@ -999,8 +1124,31 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
     if code == "FCT130" and (hand := collection_hint(event.entry, state)):
         reason += f". {hand}"
     if code == "FCT130":
-        reason += returned_hint(settler, event, state) or bought_again_hint(settler, state)
+        reason += (
+            returned_hint(settler, event, state)
+            or bought_again_hint(settler, state)
+            or _early_hint(settler, event, state)
+        )
     settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
+
+
+def _early_hint(settler: Settler, event: Event, state: InvoiceState, release: bool = False) -> str:
+    """What to write for a deposit (a ``release``) that links an invoice funded and not
+    yet paid and brings less than its reserve: part of the reserve released early. (The
+    whole reserve before the customer paid is more often a date typed wrong.)"""
+    terms = state.agreement
+    if terms is None or state.closed_on or state.charged_back_on or state.held <= 0:
+        return ""
+    cash = wires.single_cash(settler, event, terms, currency=state.currency)
+    if cash is None or not 0 < cash < state.held:
+        return ""
+    mark = "partial: TRUE" if release else 'factoring: "release" and partial: TRUE'
+    return (
+        f". If the factor released part of its reserve ({state.held:,.2f} "
+        f"{state.currency}) before the customer paid (an advance on the reserve), mark "
+        f"this deposit {mark}, linking this invoice alone: its release after the "
+        "payment then brings the rest"
+    )
 
 
 def returned_hint(settler: Settler, event: Event, state: InvoiceState) -> str:
@@ -1392,31 +1540,60 @@ def allocate_lump(
             event,
         )
         return [], []
-    if not result.chosen:
+    chosen = result.chosen
+    if not chosen:
         if units and reverses and _reverses(settler, event, own[0].account, units):
             return [], []
-        settler.error(
-            "FCT101",
-            f"This deposit of {amount:,.2f} {currency} matches no open item of "
-            f"'{agreement.name}'; the closest are: {_misses(result, amount, currency)}. "
-            "Link what it settles or "
-            "correct the amount"
-            + _vat_note(agreement)
-            + reserve_fee_hint(settler, event, agreement, result, currency),
-            event,
-        )
-        if amount > 0:
-            settler.unmatched.append((event, settler.result.errors[-1]))
-        return [], []
+        found = (result, candidates, members)
+        chosen = _unmatched(settler, event, agreement, found, amount, currency)
+        if not chosen:
+            return [], []
     wanted: list[Wanted] = []
     charges: list[Charge] = []
-    for candidate in result.chosen:
+    for candidate in chosen:
         member = members[candidate.key]
         if isinstance(member, list):
             wanted.extend(member)
         else:
             charges.append(member)
     return wanted, charges
+
+
+def _unmatched(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    found: tuple[Allocation, list[Candidate], dict[str, Any]],
+    amount: Decimal,
+    currency: str | None,
+) -> tuple[Candidate, ...]:
+    """The items of a deposit that names nothing and matches no open item: the releases
+    it pays less a fee the reserve account no longer holds (``reserve_fees.py``); else
+    none, after FCT101."""
+    result, candidates, members = found
+    less_fee = reserve_fees.release_less_fee(
+        settler, event, agreement, candidates, amount, currency
+    )
+    if less_fee is not None and less_fee.chosen:
+        return less_fee.chosen
+
+    def numbers(candidate: Candidate) -> list[str]:
+        member = members[candidate.key]
+        return [m[0].invoice.number for m in member] if isinstance(member, list) else []
+
+    settler.error(
+        "FCT101",
+        f"This deposit of {amount:,.2f} {currency} matches no open item of "
+        f"'{agreement.name}'; the closest are: {_misses(result, amount, currency)}. "
+        "Link what it settles or "
+        "correct the amount"
+        + _vat_note(agreement)
+        + reserve_fees.reserve_fee_hint(less_fee, numbers, currency),
+        event,
+    )
+    if amount > 0:
+        settler.unmatched.append((event, settler.result.errors[-1]))
+    return ()
 
 
 def _misses(result: Allocation, amount: Decimal, currency: str | None) -> str:
