@@ -40,9 +40,9 @@ PERCENT_STYLES = ("percent", "fraction", "number", "auto")
 # What a reserve ledger row means; only "release" and "fee" rows become entries.
 MEANINGS = ("holdback", "collection", "release", "fee", "chargeback", "other")
 # What a purchase report's deduction is, by its label (`deduction_kinds`): a fee of a
-# kind ("wire", "same-day", "other"), or "none": the importer writes nothing for it (the
-# plugin nets it from a ledger event, or you write it on the deposit that funds it).
-DEDUCTION_MEANINGS = ("wire", "same-day", "other", "none")
+# kind ("wire", "same-day", "ach", "other"), or "none": the importer writes nothing for it
+# (the plugin nets it from a ledger event, or you write it on the deposit that funds it).
+DEDUCTION_MEANINGS = ("wire", "same-day", "ach", "other", "none")
 
 # Per kind: the fields a report must have, then those it may have.
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

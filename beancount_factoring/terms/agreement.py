@@ -99,6 +99,8 @@ PART_VAT_KEY = {
     "minimum-volume-fee": "volume-shortfall-fee-vat",
     "minimum-fee": "monthly-minimum-fee-vat",
     "other-fee": "other-fee-vat",
+    # An ACH transfer's fee the factor deducted (`charge: "ach"`) is the transfer-fee's.
+    "ach-fee": "transfer-fee-vat",
     "wire-fee": "wire-fee-vat",
     "same-day-fee": "same-day-fee-vat",
     "buyout-fee": "buyout-fee-vat",

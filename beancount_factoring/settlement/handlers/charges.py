@@ -59,15 +59,16 @@ CHARGES = {
     "minimum-volume": "minimum-volume-fee",
     "monthly-minimum-fee": "minimum-fee",
     "other": "other-fee",
+    "ach": "ach-fee",
     "wire": "wire-fee",
     "same-day": "same-day-fee",
 }
 # The charges whose figure is the factor's (`amount:` required, not audited): the others
 # are worked out from the agreement's monthly minimums.
-STATED = frozenset(("other", "wire", "same-day"))
+STATED = frozenset(("other", "ach", "wire", "same-day"))
 # The charges that are a transfer's fee: booked on the agreement's transfer-fee-account,
 # and a deposit sent by their rail that nets one takes no transfer fee of its own.
-TRANSFER_CHARGES = frozenset(("wire-fee", "same-day-fee"))
+TRANSFER_CHARGES = frozenset(("ach-fee", "wire-fee", "same-day-fee"))
 
 
 def fee_period(event: Event) -> str | None:
