@@ -56,6 +56,10 @@ from beancount_factoring.settlement.handlers.schedule import (
     others_fuel,
     paid_in_part,
 )
+from beancount_factoring.settlement.handlers.tier_totals import (
+    tiers_hint,
+    unmatched_tiers_hint,
+)
 from beancount_factoring.settlement.handlers.transfer_hint import (
     transfer_fee_hint,
     unmatched_transfer_hint,
@@ -1158,6 +1162,7 @@ def _report_difference(
     hint = (
         owed + ("." if owed and unpaid else "") + unpaid
         or transfer_fee_hint(agreement, rail, deposit.charges, diff, deposit.transfer)
+        or tiers_hint(settler, items, diff)
         or rounded_rate(entry, currency, abs(expected))
         or _rounding(agreement, items, diff, _vat_whole(agreement, deposit.legs(), event))
     )
@@ -1467,7 +1472,8 @@ def allocate_lump(
             "correct the amount"
             + _vat_note(agreement)
             + reserve_fee_hint(settler, event, agreement, result, currency)
-            + unmatched_transfer_hint(settler, agreement, rail, result, members, currency),
+            + unmatched_transfer_hint(settler, agreement, rail, result, members, currency)
+            + unmatched_tiers_hint(settler, result, members),
             event,
         )
         if amount > 0:
