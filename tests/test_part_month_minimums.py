@@ -54,8 +54,7 @@ def _minimum(amount: str = "", charge: str = "minimum-volume") -> str:
 2025-04-01 * "Summit" "March minimum"
   factoring: "fee"
   charge: "{charge}"
-{given}  Assets:Bank:Checking
-"""
+{given}"""
 
 
 def _charged(entries) -> Decimal:
@@ -197,7 +196,6 @@ BOUGHT_OUT = """
   factoring: "fee"
   factor: "Lakeshore"
   charge: "minimum-volume"
-  Assets:Bank:Checking
 """
 
 
