@@ -438,11 +438,12 @@ def _expected(
     floor = getattr(agreement, attribute)
     rule = agreement.volume_shortfall_fee
     if floor is None or floor.number is None or (kind == "minimum-volume" and rule is None):
-        extra = " (and volume-shortfall-fee)" if kind == "minimum-volume" else ""
+        volume = kind == "minimum-volume"
+        extra = " (and volume-shortfall-fee)" if volume else ""
         settler.error(
             "FCT134",
-            f"Agreement '{agreement.name}' has no {key} to charge a {kind} fee for; add "
-            f"it{extra} to the agreement",
+            f"Agreement '{agreement.name}' has no {key} to charge a {kind}"
+            f"{' fee' if volume else ''} for; add it{extra} to the agreement",
             event,
         )
         return None
