@@ -275,3 +275,39 @@ def test_another_fee_of_another_amount_says_nothing_of_the_transfer_fee() -> Non
     _, errors = load(text + deposit("1853.00", rail="ach", links=" ^INV-1001"))
     assert codes(errors) == ["FCT120"]
     assert 'charge: "ach"' not in errors[0].message
+
+
+def test_a_wire_fee_written_as_another_fee_says_to_write_it_as_the_wires():
+    # A "Wire" deduction of 25.00 typed as "other", the deposit marked wire: it takes the
+    # agreement's 25.00 wire-fee beside it, 1,900.00 - 40.00 - 25.00 - 25.00 = 1,810.00
+    # expected, 1,835.00 received.
+    text = ACH.replace('charge: "ach"\n  amount: 5.00', 'charge: "other"\n  amount: 25.00')
+    _, errors = load(text + deposit("1835.00", rail="wire", links=" ^INV-1001"))
+    assert codes(errors) == ["FCT120"]
+    assert "agreement's wire-fee (25.00)" in errors[0].message
+    assert 'write it charge: "wire"' in errors[0].message
+
+
+def test_each_invoices_ach_fee_is_netted_and_the_deposit_takes_none():
+    """Per-invoice ACH fees (5.00 on each of two invoices) funded by one ACH deposit: the
+    factor took 10.00, the report's figures, booked as they are: (1,900.00 - 40.00 - 5.00)
+    + (950.00 - 20.00 - 5.00) = 2,780.00."""
+    second = """
+2025-03-03 * "CHR" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:CHR   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Summit" "Schedule 7, INV-1002" ^INV-1002
+  factoring: "schedule"
+  schedule: "7"
+
+2025-03-03 * "Summit" "ACH Fee, schedule 7, INV-1002" ^INV-1002 ^fee-2025-03-03-INV-1002
+  factoring: "fee"
+  charge: "ach"
+  amount: 5.00 USD
+"""
+    entries, errors = load(ACH + second + deposit("2780.00", rail="ach"))
+    assert errors == []
+    assert balance(entries, TRANSFER) == D("10.00")
+    assert balance(entries, CLEARING) == 0
