@@ -24,8 +24,12 @@ day on would be left out. Given ``amount: 250.00 USD``, the factor's figure is
 booked and audited: an FCT190 error if it differs from the agreement's, or if
 the month met the minimum; an amount below zero is FCT134 (a fee the factor
 refunds is a transaction of the user's own, crediting the fees account).
+A month the factor's agreements cover in part owes the whole minimum or its share
+by days, as the agreement's ``part-month-minimum`` says (``part_month.py``).
 ``charge: "other"`` (a credit check, a UCC filing) needs ``amount:`` and is
-not audited. The VAT on a charge (``volume-shortfall-fee-vat``,
+not audited, as are the fees of a transfer the factor deducted from a funding
+(``"ach"``, ``"wire"``, ``"same-day"``), which take the place of the deposit's own.
+The VAT on a charge (``volume-shortfall-fee-vat``,
 ``monthly-minimum-fee-vat``, ``other-fee-vat``) is booked to the input-VAT
 account and owed with it. If the fee was paid otherwise (from the bank), write
 that posting: the plugin adds only the fee's.
