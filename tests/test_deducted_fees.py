@@ -193,3 +193,121 @@ def test_another_invoices_wire_pays_the_agreements_wire_fee(model: str) -> None:
     assert all(part != "wire-fee" for _, _, _, part in funded)
     # The wire fee of INV-1001 is still owed on the clearing account (sale model).
     assert balance(entries, TRANSFER) == D("55.00")  # 30.00 deducted + 25.00 wire
+
+
+# A factor whose purchase report deducts the ACH transfer's fee from an invoice's
+# funding, labelled "ACH Fee": 5.00, the agreement's transfer-fee. The ACH deposit is
+# 1,900.00 - 40.00 - 5.00 = 1,855.00: the deduction is the transfer's fee, not a second.
+ACH = SUMMIT.replace('"Wire Fee', '"ACH Fee').replace(
+    'charge: "wire"\n  amount: 30.00', 'charge: "ach"\n  amount: 5.00'
+)
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+@pytest.mark.parametrize("links", ["", " ^INV-1001", " ^sched-7 ^fee-2025-03-03-INV-1001"])
+def test_an_ach_deposit_nets_the_ach_fee_and_takes_no_other(model: str, links: str) -> None:
+    entries, errors = load(with_model(ACH + deposit("1855.00", rail="ach", links=links), model))
+    assert errors == []
+    fee = txn(entries, "ACH Fee, schedule 7, INV-1001")
+    # A transfer fee of its own part on the transfer-fee-account.
+    assert (TRANSFER, D("5.00"), None, "ach-fee") in legs(fee)
+    parts = [part for _, _, _, part in legs(txn(entries, "Deposit"))]
+    assert "transfer-fee" not in parts
+    assert balance(entries, TRANSFER) == D("5.00")
+    assert balance(entries, CLEARING) == 0
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+def test_a_wire_deposit_nets_the_ach_fee_and_pays_its_wire_fee(model: str) -> None:
+    # An ACH fee deducted, the rest sent by wire: 1,855.00 - 25.00 wire-fee = 1,830.00.
+    entries, errors = load(with_model(ACH + deposit("1830.00", rail="wire"), model))
+    assert errors == []
+    assert balance(entries, TRANSFER) == D("30.00")  # 5.00 ACH + 25.00 wire
+
+
+@pytest.mark.parametrize("links", ["", " ^INV-1001"])
+def test_the_ach_fee_is_never_charged_twice(links: str) -> None:
+    # Both the deduction and the agreement's transfer-fee: 1,850.00 is reported.
+    _, errors = load(ACH + deposit("1850.00", rail="ach", links=links))
+    assert codes(errors) == ["FCT120"]
+    assert "expected 1,855.00 USD" in errors[0].message
+
+
+def test_the_cost_report_counts_an_ach_fee_as_the_invoices_transfer_fee() -> None:
+    paid = """
+2025-04-02 * "Summit" "Paid" ^INV-1001
+  factoring: "collected"
+"""
+    source = 'plugin "beancount_factoring.plugin"\n' + OPENS + ACH
+    source += deposit("1855.00", rail="ach") + paid
+    entries, errors, options = loader.load_string(source)
+    assert errors == []
+    report = compute(entries, options, errors).cost(datetime.date(2025, 4, 30))
+    (summit,) = report.by_factor
+    # 5.00 once: the fee event's, and no transfer fee of the deposit's.
+    assert (summit.fees.discount, summit.fees.transfer, summit.fees.other) == (
+        D("40.00"),
+        D("5.00"),
+        D(0),
+    )
+    assert summit.untied_fees == 0
+    (invoice,) = report.by_invoice
+    assert invoice.fees.transfer == D("5.00")
+
+
+@pytest.mark.parametrize("links", ["", " ^INV-1001"])
+def test_an_ach_fee_written_as_another_fee_says_it_may_be_the_transfer_fee(links: str) -> None:
+    """Imported before `charge: "ach"` (or typed as "other"), the ACH fee is a fee apart,
+    and the deposit takes the agreement's transfer-fee beside it: 1,850.00 expected,
+    1,855.00 received. The message names the fee that may be the transfer's."""
+    text = ACH.replace('charge: "ach"', 'charge: "other"')
+    _, errors = load(text + deposit("1855.00", rail="ach", links=links))
+    assert codes(errors) == ["FCT120" if links else "FCT101"]
+    message = errors[0].message
+    assert "ACH Fee, schedule 7, INV-1001" in message
+    assert 'charge: "ach"' in message
+
+
+def test_another_fee_of_another_amount_says_nothing_of_the_transfer_fee() -> None:
+    # A 7.00 "other" fee beside the 5.00 transfer fee, and a deposit 5.00 off: the other
+    # fee is no transfer fee (its amount is not the agreement's), nothing is suggested.
+    text = ACH.replace('charge: "ach"\n  amount: 5.00', 'charge: "other"\n  amount: 7.00')
+    _, errors = load(text + deposit("1853.00", rail="ach", links=" ^INV-1001"))
+    assert codes(errors) == ["FCT120"]
+    assert 'charge: "ach"' not in errors[0].message
+
+
+def test_a_wire_fee_written_as_another_fee_says_to_write_it_as_the_wires():
+    # A "Wire" deduction of 25.00 typed as "other", the deposit marked wire: it takes the
+    # agreement's 25.00 wire-fee beside it, 1,900.00 - 40.00 - 25.00 - 25.00 = 1,810.00
+    # expected, 1,835.00 received.
+    text = ACH.replace('charge: "ach"\n  amount: 5.00', 'charge: "other"\n  amount: 25.00')
+    _, errors = load(text + deposit("1835.00", rail="wire", links=" ^INV-1001"))
+    assert codes(errors) == ["FCT120"]
+    assert "agreement's wire-fee (25.00)" in errors[0].message
+    assert 'write it charge: "wire"' in errors[0].message
+
+
+def test_each_invoices_ach_fee_is_netted_and_the_deposit_takes_none():
+    """Per-invoice ACH fees (5.00 on each of two invoices) funded by one ACH deposit: the
+    factor took 10.00, the report's figures, booked as they are: (1,900.00 - 40.00 - 5.00)
+    + (950.00 - 20.00 - 5.00) = 2,780.00."""
+    second = """
+2025-03-03 * "CHR" "Load 2"
+  invoice: "INV-1002"
+  Assets:Receivable:CHR   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Summit" "Schedule 7, INV-1002" ^INV-1002
+  factoring: "schedule"
+  schedule: "7"
+
+2025-03-03 * "Summit" "ACH Fee, schedule 7, INV-1002" ^INV-1002 ^fee-2025-03-03-INV-1002
+  factoring: "fee"
+  charge: "ach"
+  amount: 5.00 USD
+"""
+    entries, errors = load(ACH + second + deposit("2780.00", rail="ach"))
+    assert errors == []
+    assert balance(entries, TRANSFER) == D("10.00")
+    assert balance(entries, CLEARING) == 0

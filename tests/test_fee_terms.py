@@ -177,3 +177,83 @@ def test_a_cent_off_figures_that_need_no_rounding_says_nothing_of_rounding():
     assert codes(errors) == ["FCT120"]
     assert "difference +0.01 USD" in errors[0].message
     assert "rounds each invoice" not in errors[0].message
+
+
+# A rate sheet's table of totals copied as tiers: 2% up to day 30, 3% (in all) up to day
+# 60. Read as written, each tier adds: day 45 costs 2% + 3% = 5%, 50.00 on INV-1's
+# 1,000.00. The factor charged the total, 3% = 30.00. At purchase both take 2% = 20.00:
+# funding 900.00 - 20.00 = 880.00; the release: 100.00 - (50.00 - 20.00) = 70.00 as
+# written, 100.00 - (30.00 - 20.00) = 90.00 as the factor reads its sheet.
+def _totals(fee: str, rebate: str, timing: str = "purchase", paid: str = "2025-04-18") -> str:
+    funded = "880.00" if timing == "purchase" else "900.00"
+    return _ledger(fee, f'fee-timing: "{timing}"') + textwrap.dedent(
+        f"""
+        2025-03-01 * "TQL" "Load 1"
+          invoice: "INV-1"
+          Assets:Receivable:TQL        1000.00 USD
+          Income:Freight
+
+        2025-03-04 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+          Assets:Bank:Checking          {funded} USD
+          Assets:Factoring:Summit:Clearing
+
+        {paid} * "TQL" "TQL paid Summit" ^INV-1
+          factoring: "collected"
+
+        2025-04-25 * "SUMMIT FUNDING" "Rebate INV-1" ^INV-1
+          Assets:Bank:Checking          {rebate} USD
+          Assets:Factoring:Summit:Reserve
+        """
+    )
+
+
+@pytest.mark.parametrize(("timing", "rebate"), [("purchase", "90.00"), ("collection", "70.00")])
+def test_a_factor_that_charged_the_tiers_as_totals_is_told_so(timing, rebate):
+    # Under "collection" nothing is taken at funding: 100.00 - 50.00 = 50.00 as
+    # written, 100.00 - 30.00 = 70.00 as totals.
+    _, errors = load(_totals("tiered 2%/30d + 3%/60d", rebate, timing))
+    assert codes(errors) == ["FCT140"]
+    message = errors[0].message
+    assert "difference +20.00 USD" in message
+    assert "totals by days outstanding" in message
+    # What the agreement reads, and what the factor's figure fits.
+    assert "INV-1, 45 days: 5% as written, 3% as totals" in message
+    assert 'fee: "tiered 2%/30d + 1%/30d"' in message
+
+
+def test_totals_with_three_tiers_are_written_step_by_step():
+    # 2% to day 30, 2.5% to day 45, 3% to day 60; INV-1 paid on day 50 (04-23). As
+    # written, the second tier covers days 31-75: 2% + 2.5% = 4.5% (45.00); as totals,
+    # 3% (30.00). Release: 100.00 - (30.00 - 20.00) = 90.00, where the agreement gives
+    # 100.00 - (45.00 - 20.00) = 75.00.
+    text = _totals("tiered 2%/30d + 2.5%/45d + 3%/60d", "90.00", paid="2025-04-23")
+    _, errors = load(text)
+    assert codes(errors) == ["FCT140"]
+    assert "INV-1, 50 days: 4.5% as written, 3% as totals" in errors[0].message
+    assert 'fee: "tiered 2%/30d + 0.5%/15d + 0.5%/15d"' in errors[0].message
+
+
+def test_a_release_off_by_another_amount_says_nothing_of_totals():
+    _, errors = load(_totals("tiered 2%/30d + 3%/60d", "85.00"))
+    assert codes(errors) == ["FCT140"]
+    assert "totals" not in errors[0].message
+
+
+def test_tiers_that_are_periods_are_not_read_as_totals():
+    # 1.5%/30d + 1%/30d (the rate falls): no totals reading; the release as written,
+    # day 45: 2.5% = 25.00, 100.00 - (25.00 - 15.00) = 90.00, is booked; a release of
+    # 95.00 is an error that says nothing of totals.
+    assert load(_totals("tiered 1.5%/30d + 1%/30d", "90.00").replace("880.00", "885.00"))[1] == []
+    _, errors = load(_totals("tiered 1.5%/30d + 1%/30d", "95.00").replace("880.00", "885.00"))
+    assert codes(errors) == ["FCT140"]
+    assert "totals" not in errors[0].message
+
+
+def test_a_release_that_names_nothing_is_told_so_too():
+    text = _totals("tiered 2%/30d + 3%/60d", "90.00").replace(
+        ' "Rebate INV-1" ^INV-1', ' "Rebate"'
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT101"]
+    assert "INV-1, 45 days: 5% as written, 3% as totals" in errors[0].message
+    assert 'fee: "tiered 2%/30d + 1%/30d"' in errors[0].message

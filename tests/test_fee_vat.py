@@ -745,3 +745,45 @@ def test_the_cost_reports_vat_counts_the_vat_beside_fees_written_by_hand():
     months = {m.key: (m.fees.total, m.vat) for m in report.by_month}
     assert months == {"2025-03": (D("15.00"), D("3.83")), "2025-04": (D("100.00"), D("25.50"))}
     assert balance(entries, VAT) - D("255.00") == line.vat
+
+
+@pytest.mark.parametrize("detail", ["item", "invoice"])
+def test_a_vat_cent_within_the_tolerance_is_booked_to_the_vat_account(detail):
+    # VAT_ONCE's deposit is a cent more than the plugin's 874.89: the factor's VAT of the
+    # fees at once, 5.10, not 3.83 + 1.28 = 5.11. Within a tolerance, the cent is VAT's:
+    # the input-VAT account shows the 5.10 the factor charged, the fees stay 20.00.
+    config = f"{{'tolerance': '0.05', 'detail': '{detail}'}}"
+    entries, errors, options = loader.load_string(
+        f'plugin "beancount_factoring.plugin" "{config}"\n' + VAT_ONCE
+    )
+    assert errors == []
+    assert (VAT, D("-0.01"), None, "rounding") in legs(txn(entries, "Funding of 1001"))
+    assert balance(entries, VAT) == D("5.10")
+    assert balance(entries, FEES) == D("20.00")
+    # The cost report's VAT is what the factor charged, its fees the agreement's.
+    report = compute(entries, options, errors).cost(as_of=datetime.date(2025, 3, 31))
+    (line,) = report.by_factor
+    assert (line.fees.total, line.vat) == (D("20.00"), D("5.10"))
+
+
+def test_a_cent_the_vat_does_not_explain_is_still_booked_to_fees():
+    # A cent short (874.88): the VAT rounded once would make it a cent more, not less,
+    # so the cent is the factor's rounding of something else: fees, as without VAT.
+    text = VAT_ONCE.replace("874.90 EUR", "874.88 EUR")
+    entries, errors, _ = loader.load_string(
+        "plugin \"beancount_factoring.plugin\" \"{'tolerance': '0.05'}\"\n" + text
+    )
+    assert errors == []
+    assert (FEES, D("0.01"), None, "rounding") in legs(txn(entries, "Funding of 1001"))
+    assert balance(entries, VAT) == D("5.11")
+
+
+def test_a_cent_without_vat_rounding_in_the_deposit_is_booked_to_fees():
+    # 24%: the VAT is whole cents (3.60 + 1.20), so a cent more is no VAT rounding.
+    text = VAT_ONCE.replace("0.255", "0.24").replace("874.90 EUR", "875.21 EUR")
+    entries, errors, _ = loader.load_string(
+        "plugin \"beancount_factoring.plugin\" \"{'tolerance': '0.05'}\"\n" + text
+    )
+    assert errors == []
+    assert (FEES, D("-0.01"), None, "rounding") in legs(txn(entries, "Funding of 1001"))
+    assert balance(entries, VAT) == D("4.80")

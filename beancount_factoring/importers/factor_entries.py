@@ -29,7 +29,7 @@ and there is no clearing leg (docs/ledger.md, "The loan model"):
         ...
 
 What the factor deducted from an invoice's funding (the `deductions` column: a wire fee,
-a lien search) is a `fee` event of its kind (`charge: "wire"`, `"same-day"` or `"other"`)
+a lien search) is a `fee` event of its kind (`charge: "wire"`, `"same-day"`, `"ach"` or `"other"`)
 with the factor's figure, labelled as the report labels it and linking the invoice; the
 deposit that funds the invoice nets it (docs/ledger.md 6.11). A deduction that is no fee
 (fuel bought on the factor's card, a tax levy, an escrow) is a `fee` event of `charge:
@@ -95,6 +95,10 @@ _new_tuple = tuple.__new__
 _CURRENCY = re.compile(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]")
 _WIRE = re.compile(r"\bwire", re.IGNORECASE)
 _SAME_DAY = re.compile(r"same[\s-]?day|\bsdach\b|\brtp\b", re.IGNORECASE)
+# The fee of the ACH transfer that funds the invoice ("ACH Fee", "ACH transfer fee"); not
+# the fee of an ACH that came back (a return, a rejected or NSF debit), which is a fee apart.
+_ACH = re.compile(r"\bach\b", re.IGNORECASE)
+_NOT_TRANSFER = re.compile(r"return|reject|\bnsf\b|insufficient|reversal", re.IGNORECASE)
 # A fuel advance the factor recoups from the funding ("Fuel Advance", "FUEL ADV RECOUP").
 _FUEL_ADVANCE = re.compile(r"\bfuel\W*adv", re.IGNORECASE)
 # What the ledger already holds owed on the clearing account, which the plugin nets from
@@ -422,7 +426,7 @@ class _DeductionSigns:
 
 
 def deduction_kind(label: str, profile: Profile | None = None) -> str:
-    """The kind of fee a deduction's label names: "wire", "same-day" or "other"; or no
+    """The kind of fee a deduction's label names: "wire", "same-day", "ach" or "other"; or no
     fee: "fuel-advance" (the recoup of a fuel advance) or "netted" (a chargeback, a short
     pay), which the plugin takes from the invoice's funding itself (the ledger's event),
     "none" (the profile's `deduction_kinds` says the importer writes nothing), or one of
@@ -447,6 +451,8 @@ def deduction_kind(label: str, profile: Profile | None = None) -> str:
         return "wire"
     if _SAME_DAY.search(label):
         return "same-day"
+    if _ACH.search(label) and not _NOT_TRANSFER.search(label):
+        return "ach"
     return "other"
 
 
@@ -462,7 +468,7 @@ def _deduction_booked(
         return None
     label = _deduction_label(report, row)
     kind = deduction_kind(label, report.profile)
-    if kind in ("wire", "same-day", "other"):
+    if kind in ("wire", "same-day", "ach", "other"):
         return kind, None
     amount = f"{deducted:,.2f} {currency}"
     if kind == "unclear":
@@ -567,13 +573,14 @@ def _deduction(
     """A fee event for what the factor deducted from one invoice's funding (`where`: the
     invoice, its schedule and the day).
 
-    Its kind (`charge: "wire"`, `"same-day"` or `"other"`) comes from the report's label.
-    The plugin books it (a wire or same-day fee as a transfer fee, on the
+    Its kind (`charge: "wire"`, `"same-day"`, `"ach"` or `"other"`) comes from the report's
+    label. The plugin books it (a wire, same-day or ACH fee as a transfer fee, on the
     transfer-fee-account) and leaves it owed on the clearing account, where the deposit
     that funds the invoice nets it, so that deposit matches the bank credit; a deposit
-    marked `transfer: "wire"` that nets a wire fee takes no wire fee of its own. A
-    deduction that is no fee (fuel, a levy, an escrow) is `charge: "deduction"` with the
-    `account:` it goes to, owed and netted the same way.
+    marked `transfer: "wire"` that nets a wire fee takes no wire fee of its own, and one
+    sent by ACH that nets an ACH fee no transfer-fee. A deduction that is no fee (fuel, a
+    levy, an escrow) is `charge: "deduction"` with the `account:` it goes to, owed and
+    netted the same way.
     """
     number, schedule, day = where
     label = _deduction_label(report, row)

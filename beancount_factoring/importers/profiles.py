@@ -40,11 +40,11 @@ PERCENT_STYLES = ("percent", "fraction", "number", "auto")
 # What a reserve ledger row means; only "release" and "fee" rows become entries.
 MEANINGS = ("holdback", "collection", "release", "fee", "chargeback", "other")
 # What a purchase report's deduction is, by its label (`deduction_kinds`): a fee of a
-# kind ("wire", "same-day", "other"); no fee, booked to the account the importer's
+# kind ("wire", "same-day", "ach", "other"); no fee, booked to the account the importer's
 # `deductions` names for it ("fuel", "levy", "escrow"); or "none": the importer writes
 # nothing for it (the plugin nets it from a ledger event, or you write it on the deposit
 # that funds it).
-DEDUCTION_MEANINGS = ("wire", "same-day", "other", "fuel", "levy", "escrow", "none")
+DEDUCTION_MEANINGS = ("wire", "same-day", "ach", "other", "fuel", "levy", "escrow", "none")
 
 # Per kind: the fields a report must have, then those it may have.
 FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

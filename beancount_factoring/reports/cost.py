@@ -69,7 +69,8 @@ PART_KIND = {
     "late-fee": "late",
     "invoice-fee": "invoice",
     "transfer-fee": "transfer",
-    # A wire's or same-day transfer's fee the factor listed as a deduction (a fee event).
+    # A transfer's fee the factor listed as a deduction (a fee event).
+    "ach-fee": "transfer",
     "wire-fee": "transfer",
     "same-day-fee": "transfer",
     "chargeback-fee": "chargeback",
@@ -718,7 +719,11 @@ def _fee_vat(
         lines = [
             line
             for line in parted_lines(facts, account)
-            if (line.part == "vat" or (line.part is None and line.index in fee_owners))
+            # (A deposit's VAT rounding within the tolerance, part "rounding", is VAT too.)
+            if (
+                line.part in ("vat", "rounding")
+                or (line.part is None and line.index in fee_owners)
+            )
             and _in(line.date, start, as_of)
         ]
         by_entry: dict[int, list[Line]] = {}

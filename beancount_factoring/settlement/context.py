@@ -72,6 +72,10 @@ class Settler:
         # short of its schedule (``handlers/wires.py``).
         self.schedule_owed: dict[tuple[str, str], ScheduleOwed] = {}
         self.schedule_wires: dict[tuple[str, str], list[Event]] | None = None
+        # The buyouts of all a factor's invoices and the fundings, by date: for the end of
+        # its month under a part month's minimum (``handlers/part_month.py``), built at the
+        # first monthly minimum.
+        self.month_ends: list[Event] | None = None
         # The days each invoice is named by a schedule, a deposit or an event that closes
         # it: only for the message of an event that comes before them (``sold_later``,
         # ``closed_later``), built at the first one.

@@ -99,6 +99,8 @@ PART_VAT_KEY = {
     "minimum-volume-fee": "volume-shortfall-fee-vat",
     "minimum-fee": "monthly-minimum-fee-vat",
     "other-fee": "other-fee-vat",
+    # An ACH transfer's fee the factor deducted (`charge: "ach"`) is the transfer-fee's.
+    "ach-fee": "transfer-fee-vat",
     "wire-fee": "wire-fee-vat",
     "same-day-fee": "same-day-fee-vat",
     "buyout-fee": "buyout-fee-vat",
@@ -135,6 +137,7 @@ KEYS = (
     "monthly-minimum-volume",
     "volume-shortfall-fee",
     "monthly-minimum-fee",
+    "part-month-minimum",
     "fuel-advance-rate",
     "fuel-advance-fee",
     "fuel-advances",
@@ -157,6 +160,7 @@ CHOICES = {
     "rounding": tuple(ROUNDING_MODES),
     "short-pay-from": ("reserve", "funding"),
     "reserve-on-loss": ("forfeited", "released"),
+    "part-month-minimum": ("full", "prorated"),
 }
 # How a deposit was sent, and the agreement key of its fee: a deposit says
 # ``transfer: "wire"``; without it, it is an ACH transfer.
@@ -218,6 +222,9 @@ class Agreement:
     monthly_minimum_volume: Amount | None = None
     volume_shortfall_fee: FeeRule | None = None
     monthly_minimum_fee: Amount | None = None
+    # A monthly minimum of a month the factor's agreements cover in part (one that starts
+    # or is replaced mid-month, a factor bought out): "full", or "prorated" by days.
+    part_month_minimum: str = "full"
     fuel_advance_rate: Decimal | None = None
     fuel_advance_fee: FeeRule | None = None
     fuel_advances: str = ""
@@ -956,6 +963,7 @@ def _other_charges(reader: _Reader) -> dict[str, Any]:
         "monthly_minimum_volume": reader.money("monthly-minimum-volume"),
         "volume_shortfall_fee": reader.charge("volume-shortfall-fee"),
         "monthly_minimum_fee": reader.money("monthly-minimum-fee"),
+        "part_month_minimum": reader.choice("part-month-minimum", "full"),
         "fuel_advance_rate": reader.rate("fuel-advance-rate"),
         "fuel_advance_fee": reader.charge("fuel-advance-fee"),
         "fuel_advance_days": reader.days("fuel-advance-days"),
@@ -1264,6 +1272,18 @@ class Agreements:
             if own and own[-1] is not None:
                 found.append(own[-1])
         return found
+
+    def line_on(
+        self, name: str, day: datetime.date, line: str | None
+    ) -> tuple[bool, Agreement | None]:
+        """(found, agreement) in force on ``day`` on the factor's ``line`` (a currency, or
+        None: the line for every currency); before a currency's line starts, the line for
+        every currency governs, as ``in_force`` reads it. ``found`` is False before any."""
+        terms = self._by_factor.get(name.strip().lower(), [])
+        own = [item for item in terms if item[2] == line and item[0] <= day]
+        if not own and line is not None:
+            own = [item for item in terms if item[2] is None and item[0] <= day]
+        return (True, own[-1][1]) if own else (False, None)
 
     def charged_on(self, terms: Agreement, day: datetime.date) -> Agreement:
         """An invoice's ``terms`` as they charge a fee on ``day``: with the VAT of the

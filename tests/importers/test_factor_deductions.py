@@ -199,6 +199,12 @@ def test_without_a_type_column_the_label_is_the_deductions_header(tmp_path: Path
         ("UCC lien search", "other"),
         ("Wirehouse storage", "wire"),  # a word that starts with "wire" counts as a wire
         ("Deductions", "other"),
+        ("ACH Fee", "ach"),
+        ("ACH transfer fee", "ach"),
+        ("Same Day ACH fee", "same-day"),
+        ("ACH return fee", "other"),  # an ACH that came back: no transfer's fee
+        ("NSF ACH", "other"),
+        ("Coaching fee", "other"),  # "ach" inside a word is no ACH
     ],
 )
 def test_the_kind_of_a_deduction_comes_from_its_label(label: str, kind: str) -> None:
@@ -346,7 +352,7 @@ def test_a_short_pay_netted_from_the_funding_is_no_fee(tmp_path: Path, label: st
         ("Rebate", "rebate"),
         ("Fee refund", "rebate"),
         ("Credit check", "other"),
-        ("ACH fee", "other"),
+        ("ACH fee", "ach"),
         ("Postage", "other"),
         ("Discount adjustment", "other"),
         # A fee of a non-recourse factor, not a recourse.

@@ -24,8 +24,12 @@ day on would be left out. Given ``amount: 250.00 USD``, the factor's figure is
 booked and audited: an FCT190 error if it differs from the agreement's, or if
 the month met the minimum; an amount below zero is FCT134 (a fee the factor
 refunds is a transaction of the user's own, crediting the fees account).
+A month the factor's agreements cover in part owes the whole minimum or its share
+by days, as the agreement's ``part-month-minimum`` says (``part_month.py``).
 ``charge: "other"`` (a credit check, a UCC filing) needs ``amount:`` and is
-not audited. ``charge: "deduction"`` is what the factor took from a funding that is no fee
+not audited, as are the fees of a transfer the factor deducted from a funding
+(``"ach"``, ``"wire"``, ``"same-day"``), which take the place of the deposit's own.
+``charge: "deduction"`` is what the factor took from a funding that is no fee
 (fuel bought on its card, a tax levy it paid for you, an escrow it holds back): it needs
 ``amount:`` and the ``account:`` it goes to (``Expenses:Fuel``), is booked there rather
 than on the fees account, and is owed on the clearing account like a fee, so that the
@@ -38,6 +42,7 @@ that posting: the plugin adds only the fee's.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from beancount.core.account import is_valid as is_valid_account
@@ -53,6 +58,7 @@ from beancount_factoring.ledger.book import (
 )
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.handlers.cents import cash_fraction
+from beancount_factoring.settlement.handlers.part_month import month_minimum
 from beancount_factoring.settlement.owed import Charge
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
@@ -64,6 +70,7 @@ CHARGES = {
     "minimum-volume": "minimum-volume-fee",
     "monthly-minimum-fee": "minimum-fee",
     "other": "other-fee",
+    "ach": "ach-fee",
     "wire": "wire-fee",
     "same-day": "same-day-fee",
     "deduction": "deduction",
@@ -72,10 +79,10 @@ CHARGES = {
 DEDUCTION = "deduction"
 # The charges whose figure is the factor's (`amount:` required, not audited): the others
 # are worked out from the agreement's monthly minimums.
-STATED = frozenset(("other", "wire", "same-day", DEDUCTION))
+STATED = frozenset(("other", "ach", "wire", "same-day", DEDUCTION))
 # The charges that are a transfer's fee: booked on the agreement's transfer-fee-account,
 # and a deposit sent by their rail that nets one takes no transfer fee of its own.
-TRANSFER_CHARGES = frozenset(("wire-fee", "same-day-fee"))
+TRANSFER_CHARGES = frozenset(("ach-fee", "wire-fee", "same-day-fee"))
 
 
 def fee_period(event: Event) -> str | None:
@@ -289,7 +296,7 @@ def _fee_amount(
     figures = _expected(settler, event, agreement, kind, period)
     if figures is None:
         return None
-    expected, currency, why = figures
+    expected, currency, why, note = figures
     amount = expected
     # A month the agreement governed in other currencies too: the factor counts them
     # toward its minimum at a rate the books do not hold, so its figure is the charge.
@@ -316,15 +323,16 @@ def _fee_amount(
                 "FCT190",
                 f"This {kind} fee of {amount:,.2f} {currency} for {period} differs from "
                 f"agreement '{agreement.name}' ({agreement.date}): {why}, so the agreement "
-                f"charges {expected:,.2f} {currency} (difference {amount - expected:+,.2f}). "
-                "The books use the factor's figure; ask the factor, or correct the agreement",
+                f"charges {expected:,.2f} {currency} (difference {amount - expected:+,.2f})."
+                f"{note} The books use the factor's figure; ask the factor, or correct the "
+                "agreement",
                 event,
             )
     if not amount:
         settler.error(
             "FCT190",
-            f"Nothing is due for this {kind} fee: {why}. Remove the event, or correct the "
-            "agreement",
+            f"Nothing is due for this {kind} fee: {why}.{note} Remove the event, or correct "
+            "the agreement",
             event,
         )
         return None
@@ -484,60 +492,76 @@ def _currency_of(settler: Settler, number: str) -> str | None:
 
 def _expected(
     settler: Settler, event: Event, agreement: Agreement, kind: str, period: str
-) -> tuple[Decimal, str, str] | None:
-    """What the agreement charges for the month: (amount, currency, how it is found)."""
-    factor = event.factor or ""
+) -> tuple[Decimal, str, str, str] | None:
+    """What the agreement charges for the month: (amount, currency, how it is found, and
+    for a part month under part-month-minimum: "full", what "prorated" would charge)."""
     if kind in STATED:
         stated = event.entry.meta["amount"]
-        return stated.number, stated.currency, "not audited"
+        return stated.number, stated.currency, "not audited", ""
+    attribute, key, _ = MINIMUMS[kind]
+    floor = getattr(agreement, attribute)
+    rule = agreement.volume_shortfall_fee
+    if floor is None or floor.number is None or (kind == "minimum-volume" and rule is None):
+        volume = kind == "minimum-volume"
+        extra = " (and volume-shortfall-fee)" if volume else ""
+        settler.error(
+            "FCT134",
+            f"Agreement '{agreement.name}' has no {key} to charge a {kind}"
+            f"{' fee' if volume else ''} for; add it{extra} to the agreement",
+            event,
+        )
+        return None
+    currency = floor.currency
+    minimum = month_minimum(settler, event, agreement, attribute, period)
+    fee, why = _charge_of(settler, event, agreement, kind, period, minimum.number, currency)
+    note = ""
+    if minimum.note:
+        prorated, _ = _charge_of(
+            settler, event, agreement, kind, period, minimum.prorated, currency
+        )
+        note = minimum.note.replace("{charge}", f"{prorated:,.2f} {currency}")
+    return fee, currency, why(minimum.text), note
+
+
+def _charge_of(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    kind: str,
+    period: str,
+    minimum: Decimal,
+    currency: str,
+) -> tuple[Decimal, Callable[[str], str]]:
+    """The month's charge against ``minimum``, and the words of how it is found, given
+    how the minimum was found."""
+    factor = event.factor or ""
     if kind == "minimum-volume":
-        minimum, rule = agreement.monthly_minimum_volume, agreement.volume_shortfall_fee
-        if minimum is None or rule is None or minimum.number is None:
-            settler.error(
-                "FCT134",
-                f"Agreement '{agreement.name}' has no monthly-minimum-volume to charge a "
-                "minimum-volume fee for; add it (and volume-shortfall-fee) to the agreement",
-                event,
-            )
-            return None
-        currency = minimum.currency
+        rule = agreement.volume_shortfall_fee
+        assert rule is not None
         volume = settler.result.volume.get((factor, currency, period), ZERO)
-        shortfall = minimum.number - volume
+        shortfall = minimum - volume
         if shortfall <= 0:
             return (
                 ZERO,
-                currency,
-                (
-                    f"{volume:,.2f} {currency} funded in {period} meets the minimum volume of "
-                    f"{minimum.number:,.2f}"
+                lambda text: (
+                    f"{volume:,.2f} {currency} funded in {period} meets the minimum volume "
+                    f"of {text}"
                 ),
             )
         fee = rule.of(shortfall, currency, agreement.rounding)
         return (
             fee,
-            currency,
-            (
+            lambda text: (
                 f"{volume:,.2f} {currency} funded in {period} is {shortfall:,.2f} short of the "
-                f"minimum volume of {minimum.number:,.2f}, and volume-shortfall-fee is {rule.text}"
+                f"minimum volume of {text}, and volume-shortfall-fee is {rule.text}"
             ),
         )
-    floor = agreement.monthly_minimum_fee
-    if floor is None or floor.number is None:
-        settler.error(
-            "FCT134",
-            f"Agreement '{agreement.name}' has no monthly-minimum-fee to charge a "
-            "monthly-minimum-fee for; add it to the agreement",
-            event,
-        )
-        return None
-    currency = floor.currency
     fees = settler.result.month_fees.get((factor, currency, period), ZERO)
-    rest = max(floor.number - fees, ZERO)
+    rest = max(minimum - fees, ZERO)
     return (
         rest,
-        currency,
-        (
+        lambda text: (
             f"the discount fees booked in {period} come to {fees:,.2f} {currency} against the "
-            f"monthly minimum of {floor.number:,.2f}"
+            f"monthly minimum of {text}"
         ),
     )

@@ -23,7 +23,7 @@ account, with what the agreement gives.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -55,11 +55,19 @@ from beancount_factoring.settlement.handlers.schedule import (
     others_fuel,
     paid_in_part,
 )
+from beancount_factoring.settlement.handlers.tier_totals import (
+    tiers_hint,
+    unmatched_tiers_hint,
+)
+from beancount_factoring.settlement.handlers.transfer_hint import (
+    transfer_fee_hint,
+    unmatched_transfer_hint,
+)
 from beancount_factoring.settlement.owed import Charge, ScheduleOwed
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import RAILS, Agreement
-from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS, whole_units
+from beancount_factoring.terms.fees import CENT, HALF_CENT, NOT_CENTS, round_money, whole_units
 
 # What to do to an invoice's state once its deposit is booked: fund it (with its
 # split), net what it owes (one part), or release its reserve; and under which terms.
@@ -72,7 +80,7 @@ Commit = tuple[
 
 ZERO = Decimal(0)
 # The fee event kind (its factoring-part) of a transfer's fee, by the rail of the deposit.
-RAIL_CHARGES = {"wire": "wire-fee", "same-day": "same-day-fee"}
+RAIL_CHARGES = {"ach": "ach-fee", "wire": "wire-fee", "same-day": "same-day-fee"}
 # The agreement's fixed fees a funding charges in the invoice's currency only.
 FUNDING_FEE_KEYS = ("invoice-fee", "transfer-fee", "minimum-fee")
 # What an item of a deposit is, for the message of a difference that is that item.
@@ -492,6 +500,10 @@ class Deposit(NamedTuple):
     older_terms: Callable[[], list[str]] = list
     # What it settles, item by item: for the message, which item a difference may be.
     items: Callable[[], list[P.Item]] = list
+    # The fees apart from invoices it nets, and the transfer fee it takes (with its VAT):
+    # for the message, a fee that may be the transfer's own (``transfer_hint``).
+    charges: tuple[Charge, ...] = ()
+    transfer: Decimal = ZERO
 
 
 def deposit_of(
@@ -638,7 +650,16 @@ def _expected_deposit(
         dates = {terms.date for _, _, _, terms in lump.commits if terms is not agreement}
         return [str(date) for date in sorted(dates) if date != agreement.date]
 
-    return currency, Deposit(expected_cash, sums, legs, figures, older_terms, lump.items)
+    return currency, Deposit(
+        expected_cash,
+        sums,
+        legs,
+        figures,
+        older_terms,
+        lump.items,
+        tuple(charges),
+        transfer + transfer_vat,
+    )
 
 
 def _deducted_charges(
@@ -1248,8 +1269,11 @@ def write_deposit(
             if not said:
                 _report_difference(settler, event, agreement, deposit, (entry, actual), currency)
         elif diff:
-            # A tolerated rounding difference is the factor's to keep: a cost.
-            sums.add(agreement.fees, -diff, currency, "rounding")
+            # A tolerated rounding difference is the factor's to keep: a cost, unless it
+            # is the VAT's (the factor rounds the VAT of the fees another way): then the
+            # input VAT is what the factor charged, and the fees stay the agreement's.
+            account = _rounding_account(agreement, deposit, diff, event)
+            sums.add(account, -diff, currency, "rounding")
         settler.result.replaced[event.index] = rewritten(
             entry, entry.links | links, kept + sums.postings()
         )
@@ -1282,8 +1306,11 @@ def _report_difference(
     items = deposit.items()
     owed = _owed_unnamed(settler, event, diff, currency)
     unpaid = _unpaid_item(event, items, diff, currency)
+    rail = str(entry.meta.get("transfer", "ach"))
     hint = (
         owed + ("." if owed and unpaid else "") + unpaid
+        or transfer_fee_hint(agreement, rail, deposit.charges, diff, deposit.transfer)
+        or tiers_hint(settler, items, diff)
         or rounded_rate(entry, currency, abs(expected))
         or _rounding(agreement, items, diff, _vat_whole(agreement, deposit.legs(), event))
     )
@@ -1410,7 +1437,49 @@ def _rounding(
         f"instead{once}, or rounds another way, differs by such cents. Set the agreement's "
         "rounding to the factor's, or give the plugin a tolerance ('tolerance': '0.05') "
         "to book such cents to the fees account as rounding"
+        + ("" if vat_whole else " (the VAT's rounding to the agreement's vat-account)")
     )
+
+
+def _rounding_account(agreement: Agreement, deposit: Deposit, diff: Decimal, event: Event) -> str:
+    """Where a difference within the tolerance goes: the fees account, as the factor's
+    rounding, or the agreement's VAT account when it is the VAT's rounding: the VAT of
+    the fees worked out at once (20.00 x 25.5% = 5.10) rather than per fee line (3.83 +
+    1.28 = 5.11), or, when nothing but the VAT needed rounding, a VAT the factor may have
+    rounded another way (each line down: 3.82 + 1.27 = 5.09; a VAT of 5.12 is none)."""
+    vat_account = agreement.vat_account
+    if not agreement.vat_rates or vat_account is None:
+        return agreement.fees
+    legs = deposit.legs()
+    vat = [leg for leg in legs if leg.part == "vat" and leg.account == vat_account]
+    if not vat or _vat_whole(agreement, legs, event):
+        return agreement.fees
+    rail = str(event.entry.meta.get("transfer", "ach"))
+    by_rate: dict[Decimal, Decimal] = {}
+    lines: list[Decimal] = []
+    for leg in legs:
+        rate = agreement.vat_rate(leg.part, rail) if leg.part != "vat" else ZERO
+        if rate:
+            by_rate[rate] = by_rate.get(rate, ZERO) + leg.number
+            lines.append(leg.number * rate)
+    per_line = sum((leg.number for leg in vat), ZERO)
+    # What the factor charged as VAT, if the difference is the VAT's.
+    charged = per_line - diff
+    once = [fees * rate for rate, fees in by_rate.items()]
+    if charged == sum((round_money(v, agreement.rounding) for v in once), ZERO):
+        return vat_account
+    items = deposit.items()
+    if not items or not _exact(agreement, items):
+        return agreement.fees
+    least = min(_rounded_sum(lines, "down"), _rounded_sum(once, "down"))
+    most = max(_rounded_sum(lines, "up"), _rounded_sum(once, "up"))
+    return vat_account if least <= charged <= most else agreement.fees
+
+
+def _rounded_sum(values: list[Decimal], way: str) -> Decimal:
+    """The sum of ``values`` each rounded to the cent ``way`` ("down" or "up")."""
+    mode = ROUND_FLOOR if way == "down" else ROUND_CEILING
+    return sum((value.quantize(CENT, rounding=mode) for value in values), ZERO)
 
 
 def _vat_whole(agreement: Agreement, legs: list[P.Leg], event: Event) -> bool:
@@ -1545,7 +1614,7 @@ def allocate_lump(
         if units and reverses and _reverses(settler, event, own[0].account, units):
             return [], []
         found = (result, candidates, members)
-        chosen = _unmatched(settler, event, agreement, found, amount, currency)
+        chosen = _unmatched(settler, event, agreement, rail, found, amount, currency)
         if not chosen:
             return [], []
     wanted: list[Wanted] = []
@@ -1563,6 +1632,7 @@ def _unmatched(
     settler: Settler,
     event: Event,
     agreement: Agreement,
+    rail: str,
     found: tuple[Allocation, list[Candidate], dict[str, Any]],
     amount: Decimal,
     currency: str | None,
@@ -1588,7 +1658,9 @@ def _unmatched(
         "Link what it settles or "
         "correct the amount"
         + _vat_note(agreement)
-        + reserve_fees.reserve_fee_hint(less_fee, numbers, currency),
+        + reserve_fees.reserve_fee_hint(less_fee, numbers, currency)
+        + unmatched_transfer_hint(settler, agreement, rail, result, members, currency)
+        + unmatched_tiers_hint(settler, result, members),
         event,
     )
     if amount > 0:
