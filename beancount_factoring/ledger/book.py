@@ -272,6 +272,9 @@ class Book:
     # ``invoices``: the few that ``checks/keys.py`` looks at (tested while each
     # invoice's metadata is at hand, not in a pass of its own).
     other_keys: list[str] = field(default_factory=list)
+    # The ledger's root accounts (``option "name_income" "Ertrag"`` renames one): what
+    # tells revenue or an expense from an asset wherever an account's kind matters.
+    roots: Roots = DEFAULT_ROOTS
     # The transactions written by hand to a factor's clearing or reserve account that
     # are no event, deposit or opening balance (checks/hand_entries.py).
     hand_entries: list[int] = field(default_factory=list)
@@ -495,7 +498,7 @@ def read_book(
     Returns:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
-    book = Book()
+    book = Book(roots=roots)
     _read_agreements(book, entries, roots, known or KnownCurrencies(entries))
     accounts = _AccountKinds(book.agreements.latest(), roots)
     pending = _read_transactions(book, entries, accounts)
@@ -714,7 +717,7 @@ def _read_transactions(
     pending = _Pending()
     first_use, uses = book.first_use, book.uses
     kinds, kind_of = accounts.kinds, accounts.kind_of
-    transaction, open_, balance_ = data.Transaction, data.Open, data.Balance
+    transaction, open_, balance_, close_ = data.Transaction, data.Open, data.Balance, data.Close
     for index, entry in enumerate(entries):
         # Exact type checks: this loop sees every entry of the ledger.
         if type(entry) is not transaction:
@@ -722,15 +725,17 @@ def _read_transactions(
                 book.opened.add(entry.account)
                 if entry.meta and entry.meta.get("filename") == AUTO_OPEN_SOURCE:
                     book.auto_opens[entry.account] = index
-            elif type(entry) is balance_:
+            elif type(entry) is balance_ or type(entry) is close_:
                 # A balance assertion uses the account too (a factor's reserve statement
-                # imported before any deposit): the plugin opens it (found by fuzzing).
+                # imported before any deposit): the plugin opens it (found by fuzzing). So
+                # does a ``close`` (the accounts of a factor replaced): an account the
+                # plugin left unopened, one no split uses, was "Unopened account".
                 flags = kinds.get(entry.account)
                 flags = kind_of(entry.account) if flags is None else flags
                 if flags & WATCHED:
                     first_use.setdefault(entry.account, entry.date)
                     uses[entry.account] = uses.get(entry.account, 0) + 1
-                if flags & RESERVE:
+                if flags & RESERVE and type(entry) is balance_:
                     book.reserve_balances.append(index)
             continue
         meta = entry.meta
