@@ -884,6 +884,23 @@ def _opening_account(entry: data.Transaction, roots: Roots) -> str | None:
     return None
 
 
+def closes_into_equity(entry: data.Transaction, roots: Roots) -> bool:
+    """True if the transaction moves balances into equity as a year's close does: it
+    posts to an equity account of opening or closing balances or earnings
+    (``Equity:Earnings:Previous``, ``Equity:Closing-Balances``), or to equity and
+    otherwise only to income and expenses (a close into ``Equity:Earnings:Current``).
+    The owner paying a fee from a personal account posts to equity too: which of the
+    two moves an expense is told by its sign (``reports/facts.py``)."""
+    if _opening(entry, roots):
+        return True
+    roots_posted = {posting.account.partition(":")[0] for posting in entry.postings}
+    return roots.equity in roots_posted and roots_posted <= {
+        roots.equity,
+        roots.income,
+        roots.expenses,
+    }
+
+
 def opening_account(account: str, roots: Roots) -> bool:
     """True if ``account`` is an equity account of opening (or closing) balances."""
     return account.startswith(roots.equity + ":") and (

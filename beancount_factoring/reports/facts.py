@@ -27,6 +27,7 @@ from beancount.core import data
 
 from beancount_factoring.ledger.book import (
     Book,
+    closes_into_equity,
     in_order_of_checks,
     natural_key,
     read_book,
@@ -241,7 +242,9 @@ def _read_lines(facts: Facts) -> None:
     """Keep every posting to the accounts the reports watch, and attribute receivables."""
     book = facts.book
     agreements = book.agreements.latest()
-    prefixes = {"Assets:Receivable"} | {a.receivables for a in agreements}
+    # (Under the ledger's own assets root, as the plugin reads them: ``option
+    # "name_assets" "Aktiva"`` makes Aktiva:Receivable the receivables.)
+    prefixes = {f"{book.roots.assets}:Receivable"} | {a.receivables for a in agreements}
     prefixes |= {a.recourse_receivables for a in agreements if a.recourse_receivables}
     watched: set[str] = set()
     owners: dict[str, set[str]] = {}
@@ -298,7 +301,9 @@ def _read_lines(facts: Facts) -> None:
                 _named_invoice(meta, known, book.typed),
                 index,
             )
-            if account in watched and not others_cost(line, entry):
+            if account in watched and not (
+                others_cost(line, entry) or _closing(line, entry, facts)
+            ):
                 facts.lines.setdefault(account, []).append(line)
                 if line.part == "short-pay" and line.invoice and account in reserves:
                     facts.short_pay_lines.setdefault(line.invoice, []).append(line)
@@ -317,6 +322,22 @@ def _read_lines(facts: Facts) -> None:
                         if account != invoices[number].account:
                             moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
+
+
+def _closing(line: Line, entry: data.Transaction, facts: Facts) -> bool:
+    """True for a year's close on a fee account: the credit of an entry that moves the
+    year's expenses into equity (``Equity:Earnings:Previous``), as bookkeepers close a
+    year by hand. It is no fee: counted, it took the year's fees off its last day (a
+    year of 110.00 in fees cost 0.00, its December -65.00). A debit against equity is
+    still a fee (the owner paying the factor from a personal account), and so is what
+    the plugin wrote (a ``factoring-part``) or a posting naming an invoice."""
+    return (
+        line.number < 0
+        and line.part is None
+        and line.invoice is None
+        and line.account in facts.fee_accounts
+        and closes_into_equity(entry, facts.book.roots)
+    )
 
 
 def _named_invoice(meta: dict[str, Any], receivable: bool, typed: TypedNumbers) -> str | None:
