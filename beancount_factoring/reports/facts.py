@@ -242,10 +242,7 @@ def _read_lines(facts: Facts) -> None:
     """Keep every posting to the accounts the reports watch, and attribute receivables."""
     book = facts.book
     agreements = book.agreements.latest()
-    # (Under the ledger's own assets root, as the plugin reads them: ``option
-    # "name_assets" "Aktiva"`` makes Aktiva:Receivable the receivables.)
-    prefixes = {f"{book.roots.assets}:Receivable"} | {a.receivables for a in agreements}
-    prefixes |= {a.recourse_receivables for a in agreements if a.recourse_receivables}
+    prefixes = _receivable_prefixes(book, agreements)
     watched: set[str] = set()
     owners: dict[str, set[str]] = {}
     for agreement in agreements:
@@ -301,9 +298,7 @@ def _read_lines(facts: Facts) -> None:
                 _named_invoice(meta, known, book.typed),
                 index,
             )
-            if account in watched and not (
-                others_cost(line, entry) or _closing(line, entry, facts)
-            ):
+            if account in watched and not others_cost(line, entry):
                 facts.lines.setdefault(account, []).append(line)
                 if line.part == "short-pay" and line.invoice and account in reserves:
                     facts.short_pay_lines.setdefault(line.invoice, []).append(line)
@@ -322,6 +317,14 @@ def _read_lines(facts: Facts) -> None:
                         if account != invoices[number].account:
                             moved.setdefault(number, set()).add(account)
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
+
+
+def _receivable_prefixes(book: Book, agreements: list[Agreement]) -> set[str]:
+    """The receivable accounts' prefixes, as the plugin reads them: under the ledger's
+    own assets root (``option "name_assets" "Aktiva"``: Aktiva:Receivable, whatever the
+    agreements say), each agreement's ``receivables`` and ``recourse-receivables``."""
+    prefixes = {f"{book.roots.assets}:Receivable"} | {a.receivables for a in agreements}
+    return prefixes | {a.recourse_receivables for a in agreements if a.recourse_receivables}
 
 
 def _closing(line: Line, entry: data.Transaction, facts: Facts) -> bool:
@@ -367,7 +370,8 @@ def _others_cost(
     taken from its reserve), one that links an invoice it bought, or one whose payee or
     narration names it. (A ``fees`` account is the factor's alone: every posting to it
     counts, a fee typed by hand without a word of the factor too; and so is an account
-    beside it, under the same parent: ``Expenses:Factoring:Summit:TransferFees``.)"""
+    beside it, under the same parent: ``Expenses:Factoring:Summit:TransferFees``.) On
+    any fee account, a year's close into equity is no cost either (``_closing``)."""
     shared = {a.invoice_fee_account for a in agreements} | {
         a.transfer_fee_account for a in agreements
     }
@@ -377,7 +381,7 @@ def _others_cost(
     beside_fees = {parent for parent in beside_fees if ":" in parent}
     shared = {account for account in shared if account.rpartition(":")[0] not in beside_fees}
     if not shared:
-        return lambda line, entry: False
+        return lambda line, entry: _closing(line, entry, facts)
     event_factor = {event.index: event.factor for event in facts.book.events}
     states = facts.settlement.states
     agreements_ = facts.book.agreements
@@ -385,7 +389,9 @@ def _others_cost(
 
     def others(line: Line, entry: data.Transaction) -> bool:
         if line.account not in shared or line.part is not None or line.invoice is not None:
-            return False
+            return _closing(line, entry, facts)
+        if _closing(line, entry, facts):
+            return True
         mine = owners.get(line.account, set())
         if event_factor.get(line.index) in mine:
             return False

@@ -216,3 +216,27 @@ def test_renamed_roots_age_the_receivables_of_books_without_an_agreement():
     report = book_of(text).aging(as_of=day(2025, 3, 31))
     assert {i.invoice for i in report.invoices} == {"INV-1"}
     assert [t.receivable_balance for t in report.totals] == [D("1000.00")]
+
+
+def test_a_close_of_a_transfer_fee_account_shared_with_the_bank_is_no_fee():
+    # The transfer fees go to the bank's wire-fee account (transfer-fee-account), which
+    # also holds a 15.00 wire to a vendor; the close takes both accounts to zero (60.00 of
+    # discount fees, 50.00 + 15.00 on the wire fees). The close posts to Summit's own fees
+    # account too, which made its -65.00 on the shared account Summit's.
+    text = CLOSED_YEAR.replace(
+        "  bank: Assets:Bank:Checking\n",
+        "  bank: Assets:Bank:Checking\n  transfer-fee-account: Expenses:Bank:WireFees\n",
+    ).replace(
+        "  Expenses:Factoring:Summit:Fees     -110.00 USD\n",
+        "  Expenses:Factoring:Summit:Fees      -60.00 USD\n"
+        "  Expenses:Bank:WireFees              -65.00 USD\n",
+    )
+    vendor = """
+2025-01-01 open Expenses:Bank:WireFees
+2025-06-10 * "Bank" "Wire to the fuel vendor: the bank's fee"
+  Expenses:Bank:WireFees               15.00 USD
+  Assets:Bank:Checking
+"""
+    book = book_of(text + vendor)
+    (line,) = book.cost(start=day(2025, 1, 1), as_of=day(2025, 12, 31)).by_factor
+    assert line.fees == Fees(discount=D("60.00"), transfer=D("50.00"))
