@@ -143,3 +143,109 @@ def test_renamed_roots_still_tell_a_credit_note_on_the_receivable():
     assert codes(errors) == ["FCT136"]
     assert "a credit note" in errors[0].message
     assert "misdirected-payment" not in errors[0].message
+
+
+SUMMIT = """
+plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+"""
+
+
+def test_a_link_of_your_own_on_a_deposit_is_told_how_to_keep_it():
+    # ^stmt-2025-03, the bank statement's link, on the deposit that funds INV-1: every
+    # link of a deposit names what it settles, so the deposit is refused (FCT132); the
+    # message says how to keep the link: as metadata.
+    deposit = """
+2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-1 ^stmt-2025-03
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    _, errors, _ = loader.load_string(SUMMIT + deposit)
+    assert codes(errors) == ["FCT132"]
+    assert "Unknown invoice or schedule stmt-2025-03" in errors[0].message
+    assert 'write it as metadata (ref: "stmt-2025-03")' in errors[0].message
+
+
+def test_a_deposit_of_a_schedule_refused_names_the_schedule_not_booked():
+    # The schedule carries a link of the user's (^batch-0304): refused, FCT132. Its
+    # deposit then named a schedule "no schedule event ... has", beside the very event
+    # that has it: it says the schedule's event was not booked, and where.
+    text = """
+2025-03-04 * "Summit" "Schedule S1" ^INV-1 ^batch-0304
+  factoring: "schedule"
+  schedule: "S1"
+
+2025-03-05 * "SUMMIT FUNDING" "ACH S1"
+  schedule: "S1"
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    _, errors, _ = loader.load_string(SUMMIT + text)
+    assert codes(errors) == ["FCT132", "FCT132"]
+    assert "Unknown invoice batch-0304" in errors[0].message
+    assert 'write it as metadata (ref: "batch-0304")' in errors[0].message
+    assert "the schedule event of S1 (2025-03-04, <string>:20) was not booked" in (
+        errors[1].message
+    )
+
+
+def test_a_deposit_waiting_for_a_schedule_dated_after_it_says_so():
+    # The schedule typed late, dated 03-07, after the deposit of 03-05 that pays for it
+    # (2,000.00 x 0.93 = 1,860.00): a deposit is matched only to what is open on its day,
+    # so it waits; past grace-days (5) it is FCT103, which names the schedule and the fix.
+    text = """
+2025-03-05 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-03-07 * "Summit" "Schedule S1, typed late" ^INV-1
+  factoring: "schedule"
+  schedule: "S1"
+
+2025-03-31 balance Assets:Bank:Checking 1860.00 USD
+"""
+    _, errors, _ = loader.load_string(SUMMIT + text)
+    assert codes(errors) == ["FCT103"]
+    assert (
+        "The schedule S1 of 2025-03-07 (<string>:24) is dated after this deposit and is not "
+        "funded: if this deposit pays for it, date the schedule on or before 2025-03-05"
+    ) in errors[0].message
+
+
+def test_a_payment_of_an_invoice_on_a_receivable_closed_says_where_the_invoice_is():
+    # TQL renamed TQL Logistics on 07-01: the old account closed, its balance moved by
+    # an entry that names no invoice. TQL's payment of INV-1 to the new account pays
+    # nothing of it (the invoice stays on the account it was billed to): FCT134 said to
+    # credit the old account, closed; it says so and how to keep the books.
+    text = """
+2025-07-01 open Assets:Receivable:TQLLogistics
+2025-07-01 * "TQL renamed TQL Logistics: move the balance"
+  Assets:Receivable:TQL            -2000.00 USD
+  Assets:Receivable:TQLLogistics    2000.00 USD
+
+2025-07-01 close Assets:Receivable:TQL
+
+2025-07-20 * "TQL" "paid us" ^INV-1
+  Assets:Bank:Checking         2000.00 USD
+  Assets:Receivable:TQLLogistics
+"""
+    _, errors, _ = loader.load_string(SUMMIT + text)
+    assert codes(errors) == ["FCT134"]
+    message = errors[0].message
+    assert "Assets:Receivable:TQL is closed on 2025-07-01 (<string>:25)" in message
+    assert "Keep Assets:Receivable:TQL open until the invoices on it are settled" in message

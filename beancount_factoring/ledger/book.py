@@ -275,6 +275,12 @@ class Book:
     # The ledger's root accounts (``option "name_income" "Ertrag"`` renames one): what
     # tells revenue or an expense from an asset wherever an account's kind matters.
     roots: Roots = DEFAULT_ROOTS
+    # The ``close`` of each receivable account: a payment of an invoice on one closed
+    # says where the invoice is (``_elsewhere_credited``).
+    closed: dict[str, data.Close] = field(default_factory=dict)
+    # The letters of the ledger's invoice numbers (``INV-1001``: "inv"), made at the
+    # first unknown link an error names (``own_link``).
+    number_letters: set[str] | None = None
     # The transactions written by hand to a factor's clearing or reserve account that
     # are no event, deposit or opening balance (checks/hand_entries.py).
     hand_entries: list[int] = field(default_factory=list)
@@ -737,6 +743,8 @@ def _read_transactions(
                     uses[entry.account] = uses.get(entry.account, 0) + 1
                 if flags & RESERVE and type(entry) is balance_:
                     book.reserve_balances.append(index)
+                elif flags & RECEIVABLE and type(entry) is close_:
+                    book.closed[entry.account] = entry
             continue
         meta = entry.meta
         if "invoice" in meta:
@@ -928,6 +936,25 @@ def books_opening_account(book: Book) -> str:
     # (Not the account a year closed by hand moved its balances out to.)
     opening = [account for account in used if not _CLOSING_WORDS.search(account)]
     return (named or opening or ["Equity:Opening-Balances"])[0]
+
+
+_NOT_A_LETTER = re.compile(r"[^a-z]")
+
+
+def own_link(book: Book, name: str) -> str:
+    """Words for an FCT132 on a link that no invoice or schedule is and that does not
+    look like an invoice number (its letters are none of theirs: ``stmt-2025-03`` where
+    the invoices are ``INV-1001``): it may be a link of the user's own, a statement's or
+    a load's, which an event cannot carry. Empty if it looks like an invoice number."""
+    if book.number_letters is None:
+        book.number_letters = {_NOT_A_LETTER.sub("", n.casefold()) for n in book.invoices}
+    if _NOT_A_LETTER.sub("", name.casefold()) in book.number_letters:
+        return ""
+    return (
+        f"; if ^{name} is a link of your own (a statement's, a load's), write it as "
+        f'metadata (ref: "{name}"): each link of a factoring event names an invoice or '
+        "a schedule it concerns"
+    )
 
 
 def carried_in(book: Book, date: datetime.date) -> str:
@@ -1216,11 +1243,30 @@ def _elsewhere_credited(
             message = (
                 f"This payment links invoice {invoice.number} ({face.number:,.2f} "
                 f"{face.currency}, on {account}) but credits {', '.join(other)}, which does "
-                "not hold it, so it pays nothing of the invoice. If it pays the invoice (a "
-                f"parent company paying its subsidiary's), credit {account}; if not, drop "
-                f"the link ^{invoice.number}"
+                "not hold it, so it pays nothing of the invoice. "
+                + (
+                    _closed_words(book, account, other, entry.date)
+                    or "If it pays the invoice (a parent company paying its subsidiary's), "
+                    f"credit {account}; if not, drop the link ^{invoice.number}"
+                )
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
+
+
+def _closed_words(book: Book, account: str, other: list[str], date: datetime.date) -> str:
+    """What to do when the invoice's receivable is closed by ``date`` (a customer's
+    account renamed, its balance moved to another): crediting it, as the usual advice
+    goes, would post to a closed account. Empty if it is open."""
+    closed = book.closed.get(account)
+    if closed is None or closed.date > date:
+        return ""
+    return (
+        f"{account} is closed on {closed.date} ({closed.meta.get('filename')}:"
+        f"{closed.meta.get('lineno')}), and moving its balance to another account does "
+        "not move the invoices on it: each stays on the account it was billed to. "
+        f"Keep {account} open until the invoices on it are settled, with what they owe "
+        f"on it, credit it for them, and bill the new invoices to {other[0]}"
+    )
 
 
 def _recourse(book: Book) -> set[str]:
