@@ -939,17 +939,23 @@ def books_opening_account(book: Book) -> str:
 
 
 _NOT_A_LETTER = re.compile(r"[^a-z]")
+_PLUGIN_LINKS = (SCHEDULE_LINK_PREFIX, "fee-", "buyout-")
 
 
 def own_link(book: Book, name: str) -> str:
     """Words for an FCT132 on a link that no invoice or schedule is and that does not
-    look like an invoice number (its letters are none of theirs: ``stmt-2025-03`` where
+    look like an invoice number (it has letters, none of theirs: ``stmt-2025-03`` where
     the invoices are ``INV-1001``): it may be a link of the user's own, a statement's or
-    a load's, which an event cannot carry. Empty if it looks like an invoice number."""
+    a load's, which an event cannot carry. Empty if it looks like an invoice number, or
+    one of the plugin's own links (``sched-10452``, ``fee-...``, ``buyout-...``), or the
+    ledger has no invoice to tell the form of their numbers."""
+    if not book.invoices or name.startswith(_PLUGIN_LINKS):
+        return ""
     if book.number_letters is None:
         book.number_letters = {_NOT_A_LETTER.sub("", n.casefold()) for n in book.invoices}
-    if _NOT_A_LETTER.sub("", name.casefold()) in book.number_letters:
-        return ""
+    letters = _NOT_A_LETTER.sub("", name.casefold())
+    if not letters or letters in book.number_letters:
+        return ""  # (Digits alone, 1001, may be any invoice's number.)
     return (
         f"; if ^{name} is a link of your own (a statement's, a load's), write it as "
         f'metadata (ref: "{name}"): each link of a factoring event names an invoice or '
