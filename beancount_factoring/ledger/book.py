@@ -304,6 +304,8 @@ class Book:
     # The equity accounts of those opening balances, each with the first day it is used:
     # a hint that asks for one more names the ledger's own (``books_opening_account``).
     opening_accounts: dict[str, datetime.date] = field(default_factory=dict)
+    # The days of a year's close seen so far: the opening of the next day is none.
+    year_closes: set[datetime.date] = field(default_factory=set)
     # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
     # plugin), by account: each dated the ledger's first use, by position.
     auto_opens: dict[str, int] = field(default_factory=dict)
@@ -653,7 +655,7 @@ def _read_agreements(
             book.pads.append(entry)
             if opening_account(entry.source_account, roots):
                 book.opening_pads.append(entry)
-                _note_start(book, entry.date, entry.source_account)
+                _note_start(book, entry, entry.source_account, roots)
 
 
 class _AccountKinds:
@@ -767,7 +769,7 @@ def _read_transactions(
         if found and not entry.links:
             opening = _opening_account(entry, accounts.roots)
             if opening is not None:
-                _note_start(book, entry.date, opening)
+                _note_start(book, entry, opening, accounts.roots)
         if found or entry.links or "factoring" in meta:
             _sort_transaction(book, index, entry, found, watched_postings, accounts, pending)
     return pending
@@ -918,12 +920,20 @@ def opening_account(account: str, roots: Roots) -> bool:
     )
 
 
-def _note_start(book: Book, date: datetime.date, account: str) -> None:
+def _note_start(
+    book: Book, entry: data.Transaction | data.Pad, account: str, roots: Roots
+) -> None:
     """Keep the first day of the books' opening balances, and the account they are
-    written against."""
-    if book.books_start is None or date < book.books_start:
-        book.books_start = date
-    book.opening_accounts.setdefault(account, date)
+    written against. A year's close is none (it ends a year of the books, their start
+    is before it), nor the next year opened again from it, though its account is."""
+    if type(entry) is data.Transaction and _closes_a_year(entry, roots):
+        book.year_closes.add(entry.date)
+        return
+    book.opening_accounts.setdefault(account, entry.date)
+    if entry.date in book.year_closes or entry.date - _DAY in book.year_closes:
+        return  # (The next year opened again from the close: ledger-cli's way.)
+    if book.books_start is None or entry.date < book.books_start:
+        book.books_start = entry.date
 
 
 def books_opening_account(book: Book) -> str:
@@ -936,6 +946,35 @@ def books_opening_account(book: Book) -> str:
     # (Not the account a year closed by hand moved its balances out to.)
     opening = [account for account in used if not _CLOSING_WORDS.search(account)]
     return (named or opening or ["Equity:Opening-Balances"])[0]
+
+
+_DAY = datetime.timedelta(days=1)
+# The equity accounts of a year's close alone: ``Equity:Closing-Balances``, a balance
+# ``Carried-Forward`` (``Brought-Forward`` opens the next year).
+_YEAR_END_WORDS = re.compile(r"(?i)closing|carried[-_ ]?(?:forward|down|over)")
+
+
+def _closes_a_year(entry: data.Transaction, roots: Roots) -> bool:
+    """True if the transaction closes a year: it posts to an equity account of closing
+    balances, or moves the income statement into equity (it posts to nothing else, and
+    takes expenses off or income out: year-to-date balances carried in at the books'
+    start post the other way)."""
+    equity = roots.equity + ":"
+    if any(
+        p.account.startswith(equity) and _YEAR_END_WORDS.search(p.account) for p in entry.postings
+    ):
+        return True
+    moved = ZERO
+    for posting in entry.postings:
+        root = posting.account.partition(":")[0]
+        units = units_of(posting)
+        if root == roots.expenses and units is not None:
+            moved -= units[0]
+        elif root == roots.income and units is not None:
+            moved += units[0]
+        elif root != roots.equity:
+            return False
+    return moved > 0
 
 
 _NOT_A_LETTER = re.compile(r"[^a-z]")
