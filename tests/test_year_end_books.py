@@ -273,39 +273,3 @@ def test_the_close_of_a_year_is_not_the_start_of_the_books():
     _, errors, _ = loader.load_string(SUMMIT + text)
     assert codes(errors)[0] == "FCT132"
     assert "books' start" not in errors[0].message
-
-
-def test_the_books_opened_again_after_a_close_did_not_start_then():
-    # Closed ledger-cli's way: the balance sheet too, into Equity:Closing-Balances on
-    # 12-31, and opened again from Equity:Opening-Balances on 01-01 (the reserve of
-    # INV-1, 100.00, and the bank). Neither is the start of the books.
-    text = """
-2025-01-01 open Equity:Closing-Balances
-2025-01-01 open Equity:Opening-Balances
-2025-01-01 * "Owner's money"
-  Assets:Bank:Checking          500.00 USD
-  Equity:Owner:Capital
-2025-01-01 open Equity:Owner:Capital
-2025-03-04 * "SUMMIT FUNDING" "ACH" ^INV-1
-  Assets:Bank:Checking         1860.00 USD
-  Assets:Factoring:Summit:Clearing
-
-2025-12-31 * "Closing balances 2025"
-  Income:Freight                     2000.00 USD
-  Expenses:Factoring:Summit:Fees      -40.00 USD
-  Assets:Bank:Checking              -2360.00 USD
-  Assets:Factoring:Summit:Reserve    -100.00 USD
-  Equity:Closing-Balances
-
-2026-01-01 * "Opening balances 2026"
-  Assets:Bank:Checking               2360.00 USD
-  Assets:Factoring:Summit:Reserve     100.00 USD
-  Equity:Opening-Balances
-
-2026-02-10 * "SUMMIT FUNDING" "Rebate" ^INV-77
-  Assets:Bank:Checking           10.00 USD
-  Assets:Factoring:Summit:Reserve
-"""
-    _, errors, _ = loader.load_string(SUMMIT + text)
-    assert codes(errors)[0] == "FCT132"
-    assert "books' start" not in errors[0].message

@@ -304,8 +304,6 @@ class Book:
     # The equity accounts of those opening balances, each with the first day it is used:
     # a hint that asks for one more names the ledger's own (``books_opening_account``).
     opening_accounts: dict[str, datetime.date] = field(default_factory=dict)
-    # The days of a year's close seen so far: the opening of the next day is none.
-    year_closes: set[datetime.date] = field(default_factory=set)
     # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
     # plugin), by account: each dated the ledger's first use, by position.
     auto_opens: dict[str, int] = field(default_factory=dict)
@@ -924,16 +922,13 @@ def _note_start(
     book: Book, entry: data.Transaction | data.Pad, account: str, roots: Roots
 ) -> None:
     """Keep the first day of the books' opening balances, and the account they are
-    written against. A year's close is none (it ends a year of the books, their start
-    is before it), nor the next year opened again from it, though its account is."""
+    written against. A year's close is none: it ends a year of the books, their start
+    is before it (the next year opened again from it may be a start: a file per year)."""
     if type(entry) is data.Transaction and _closes_a_year(entry, roots):
-        book.year_closes.add(entry.date)
         return
-    book.opening_accounts.setdefault(account, entry.date)
-    if entry.date in book.year_closes or entry.date - _DAY in book.year_closes:
-        return  # (The next year opened again from the close: ledger-cli's way.)
     if book.books_start is None or entry.date < book.books_start:
         book.books_start = entry.date
+    book.opening_accounts.setdefault(account, entry.date)
 
 
 def books_opening_account(book: Book) -> str:
@@ -948,7 +943,6 @@ def books_opening_account(book: Book) -> str:
     return (named or opening or ["Equity:Opening-Balances"])[0]
 
 
-_DAY = datetime.timedelta(days=1)
 # The equity accounts of a year's close alone: ``Equity:Closing-Balances``, a balance
 # ``Carried-Forward`` (``Brought-Forward`` opens the next year).
 _YEAR_END_WORDS = re.compile(r"(?i)closing|carried[-_ ]?(?:forward|down|over)")
