@@ -287,6 +287,7 @@ def _unallocated_too_long(
                 fix = (
                     _carried_reserve_released(book, event)
                     or _unnumbered_schedule(settlement, event, agreement)
+                    or _schedule_after(settlement, event, agreement)
                     or fix
                 )
             errors.append(
@@ -377,6 +378,34 @@ def _unnumbered_schedule(settlement: Settlement, event: Event, agreement: Agreem
         "schedule is matched to a deposit that names nothing: give that schedule the "
         f'factor\'s number (schedule: "..."), or link its invoices on the deposit '
         f"({links})"
+    )
+
+
+def _schedule_after(settlement: Settlement, event: Event, agreement: Agreement) -> str | None:
+    """What to write when the deposit's factor has a numbered schedule dated after the
+    deposit and never funded (typed late, on the day it was typed): a deposit that names
+    nothing is matched only to what is open on its day, so "book the schedule" would
+    send the user to book again what is booked. None if there is none."""
+    first: InvoiceState | None = None
+    for state in settlement.states.values():
+        on = state.scheduled_on
+        if (
+            on is not None
+            and on > event.date
+            and state.funded_on is None
+            and state.schedule is not None
+            and state.agreement is agreement
+            and (first is None or on < cast(datetime.date, first.scheduled_on))
+        ):
+            first = state
+    if first is None:
+        return None
+    meta = cast(data.Transaction, first.scheduled_by).meta
+    return (
+        f"The schedule {first.schedule} of {first.scheduled_on} ({meta.get('filename')}:"
+        f"{meta.get('lineno')}) is dated after this deposit and is not funded: if this "
+        f"deposit pays for it, date the schedule on or before {event.date}: a deposit "
+        "that names nothing is matched only to what is open on its day"
     )
 
 

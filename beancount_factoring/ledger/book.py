@@ -272,6 +272,15 @@ class Book:
     # ``invoices``: the few that ``checks/keys.py`` looks at (tested while each
     # invoice's metadata is at hand, not in a pass of its own).
     other_keys: list[str] = field(default_factory=list)
+    # The ledger's root accounts (``option "name_income" "Ertrag"`` renames one): what
+    # tells revenue or an expense from an asset wherever an account's kind matters.
+    roots: Roots = DEFAULT_ROOTS
+    # The ``close`` of each receivable account: a payment of an invoice on one closed
+    # says where the invoice is (``_elsewhere_credited``).
+    closed: dict[str, data.Close] = field(default_factory=dict)
+    # The letters of the ledger's invoice numbers (``INV-1001``: "inv"), made at the
+    # first unknown link an error names (``own_link``).
+    number_letters: set[str] | None = None
     # The transactions written by hand to a factor's clearing or reserve account that
     # are no event, deposit or opening balance (checks/hand_entries.py).
     hand_entries: list[int] = field(default_factory=list)
@@ -495,7 +504,7 @@ def read_book(
     Returns:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
-    book = Book()
+    book = Book(roots=roots)
     _read_agreements(book, entries, roots, known or KnownCurrencies(entries))
     accounts = _AccountKinds(book.agreements.latest(), roots)
     pending = _read_transactions(book, entries, accounts)
@@ -644,7 +653,7 @@ def _read_agreements(
             book.pads.append(entry)
             if opening_account(entry.source_account, roots):
                 book.opening_pads.append(entry)
-                _note_start(book, entry.date, entry.source_account)
+                _note_start(book, entry, entry.source_account, roots)
 
 
 class _AccountKinds:
@@ -714,7 +723,7 @@ def _read_transactions(
     pending = _Pending()
     first_use, uses = book.first_use, book.uses
     kinds, kind_of = accounts.kinds, accounts.kind_of
-    transaction, open_, balance_ = data.Transaction, data.Open, data.Balance
+    transaction, open_, balance_, close_ = data.Transaction, data.Open, data.Balance, data.Close
     for index, entry in enumerate(entries):
         # Exact type checks: this loop sees every entry of the ledger.
         if type(entry) is not transaction:
@@ -722,16 +731,20 @@ def _read_transactions(
                 book.opened.add(entry.account)
                 if entry.meta and entry.meta.get("filename") == AUTO_OPEN_SOURCE:
                     book.auto_opens[entry.account] = index
-            elif type(entry) is balance_:
+            elif type(entry) is balance_ or type(entry) is close_:
                 # A balance assertion uses the account too (a factor's reserve statement
-                # imported before any deposit): the plugin opens it (found by fuzzing).
+                # imported before any deposit): the plugin opens it (found by fuzzing). So
+                # does a ``close`` (the accounts of a factor replaced): an account the
+                # plugin left unopened, one no split uses, was "Unopened account".
                 flags = kinds.get(entry.account)
                 flags = kind_of(entry.account) if flags is None else flags
                 if flags & WATCHED:
                     first_use.setdefault(entry.account, entry.date)
                     uses[entry.account] = uses.get(entry.account, 0) + 1
-                if flags & RESERVE:
+                if flags & RESERVE and type(entry) is balance_:
                     book.reserve_balances.append(index)
+                elif flags & RECEIVABLE and type(entry) is close_:
+                    book.closed[entry.account] = entry
             continue
         meta = entry.meta
         if "invoice" in meta:
@@ -754,7 +767,7 @@ def _read_transactions(
         if found and not entry.links:
             opening = _opening_account(entry, accounts.roots)
             if opening is not None:
-                _note_start(book, entry.date, opening)
+                _note_start(book, entry, opening, accounts.roots)
         if found or entry.links or "factoring" in meta:
             _sort_transaction(book, index, entry, found, watched_postings, accounts, pending)
     return pending
@@ -879,6 +892,23 @@ def _opening_account(entry: data.Transaction, roots: Roots) -> str | None:
     return None
 
 
+def closes_into_equity(entry: data.Transaction, roots: Roots) -> bool:
+    """True if the transaction moves balances into equity as a year's close does: it
+    posts to an equity account of opening or closing balances or earnings
+    (``Equity:Earnings:Previous``, ``Equity:Closing-Balances``), or to equity and
+    otherwise only to income and expenses (a close into ``Equity:Earnings:Current``).
+    The owner paying a fee from a personal account posts to equity too: which of the
+    two moves an expense is told by its sign (``reports/facts.py``)."""
+    if _opening(entry, roots):
+        return True
+    roots_posted = {posting.account.partition(":")[0] for posting in entry.postings}
+    return roots.equity in roots_posted and roots_posted <= {
+        roots.equity,
+        roots.income,
+        roots.expenses,
+    }
+
+
 def opening_account(account: str, roots: Roots) -> bool:
     """True if ``account`` is an equity account of opening (or closing) balances."""
     return account.startswith(roots.equity + ":") and (
@@ -888,12 +918,17 @@ def opening_account(account: str, roots: Roots) -> bool:
     )
 
 
-def _note_start(book: Book, date: datetime.date, account: str) -> None:
+def _note_start(
+    book: Book, entry: data.Transaction | data.Pad, account: str, roots: Roots
+) -> None:
     """Keep the first day of the books' opening balances, and the account they are
-    written against."""
-    if book.books_start is None or date < book.books_start:
-        book.books_start = date
-    book.opening_accounts.setdefault(account, date)
+    written against. A year's close is none: it ends a year of the books, their start
+    is before it (the next year opened again from it may be a start: a file per year)."""
+    if type(entry) is data.Transaction and _closes_a_year(entry, roots):
+        return
+    if book.books_start is None or entry.date < book.books_start:
+        book.books_start = entry.date
+    book.opening_accounts.setdefault(account, entry.date)
 
 
 def books_opening_account(book: Book) -> str:
@@ -906,6 +941,59 @@ def books_opening_account(book: Book) -> str:
     # (Not the account a year closed by hand moved its balances out to.)
     opening = [account for account in used if not _CLOSING_WORDS.search(account)]
     return (named or opening or ["Equity:Opening-Balances"])[0]
+
+
+# The equity accounts of a year's close alone: ``Equity:Closing-Balances``, a balance
+# ``Carried-Forward`` (``Brought-Forward`` opens the next year).
+_YEAR_END_WORDS = re.compile(r"(?i)closing|carried[-_ ]?(?:forward|down|over)")
+
+
+def _closes_a_year(entry: data.Transaction, roots: Roots) -> bool:
+    """True if the transaction closes a year: it posts to an equity account of closing
+    balances, or moves the income statement into equity (it posts to nothing else, and
+    takes expenses off or income out: year-to-date balances carried in at the books'
+    start post the other way)."""
+    equity = roots.equity + ":"
+    if any(
+        p.account.startswith(equity) and _YEAR_END_WORDS.search(p.account) for p in entry.postings
+    ):
+        return True
+    moved = ZERO
+    for posting in entry.postings:
+        root = posting.account.partition(":")[0]
+        units = units_of(posting)
+        if root == roots.expenses and units is not None:
+            moved -= units[0]
+        elif root == roots.income and units is not None:
+            moved += units[0]
+        elif root != roots.equity:
+            return False
+    return moved > 0
+
+
+_NOT_A_LETTER = re.compile(r"[^a-z]")
+_PLUGIN_LINKS = (SCHEDULE_LINK_PREFIX, "fee-", "buyout-")
+
+
+def own_link(book: Book, name: str) -> str:
+    """Words for an FCT132 on a link that no invoice or schedule is and that does not
+    look like an invoice number (it has letters, none of theirs: ``stmt-2025-03`` where
+    the invoices are ``INV-1001``): it may be a link of the user's own, a statement's or
+    a load's, which an event cannot carry. Empty if it looks like an invoice number, or
+    one of the plugin's own links (``sched-10452``, ``fee-...``, ``buyout-...``), or the
+    ledger has no invoice to tell the form of their numbers."""
+    if not book.invoices or name.startswith(_PLUGIN_LINKS):
+        return ""
+    if book.number_letters is None:
+        book.number_letters = {_NOT_A_LETTER.sub("", n.casefold()) for n in book.invoices}
+    letters = _NOT_A_LETTER.sub("", name.casefold())
+    if not letters or letters in book.number_letters:
+        return ""  # (Digits alone, 1001, may be any invoice's number.)
+    return (
+        f"; if ^{name} is a link of your own (a statement's, a load's), write it as "
+        f'metadata (ref: "{name}"): each link of a factoring event names an invoice or '
+        "a schedule it concerns"
+    )
 
 
 def carried_in(book: Book, date: datetime.date) -> str:
@@ -1208,11 +1296,30 @@ def _elsewhere_credited(
             message = (
                 f"This payment links invoice {invoice.number} ({face.number:,.2f} "
                 f"{face.currency}, on {account}) but credits {', '.join(other)}, which does "
-                "not hold it, so it pays nothing of the invoice. If it pays the invoice (a "
-                f"parent company paying its subsidiary's), credit {account}; if not, drop "
-                f"the link ^{invoice.number}"
+                "not hold it, so it pays nothing of the invoice. "
+                + (
+                    _closed_words(book, account, other, entry.date)
+                    or "If it pays the invoice (a parent company paying its subsidiary's), "
+                    f"credit {account}; if not, drop the link ^{invoice.number}"
+                )
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
+
+
+def _closed_words(book: Book, account: str, other: list[str], date: datetime.date) -> str:
+    """What to do when the invoice's receivable is closed by ``date`` (a customer's
+    account renamed, its balance moved to another): crediting it, as the usual advice
+    goes, would post to a closed account. Empty if it is open."""
+    closed = book.closed.get(account)
+    if closed is None or closed.date > date:
+        return ""
+    return (
+        f"{account} is closed on {closed.date} ({closed.meta.get('filename')}:"
+        f"{closed.meta.get('lineno')}), and moving its balance to another account does "
+        "not move the invoices on it: each stays on the account it was billed to. "
+        f"Keep {account} open until the invoices on it are settled, with what they owe "
+        f"on it, credit it for them, and bill the new invoices to {other[0]}"
+    )
 
 
 def _recourse(book: Book) -> set[str]:

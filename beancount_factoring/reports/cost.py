@@ -2,7 +2,8 @@
 
 Factor and month lines add up the postings to the factors' fee accounts
 (``fees``, ``invoice-fee-account``, ``transfer-fee-account``) dated in the
-period, by their ``factoring-part``: they tie to the ledger's fee accounts. A
+period, by their ``factoring-part``: they tie to the ledger's fee accounts, less
+the year's close that moves them into equity by hand (``facts._closing``). A
 fee posted by hand without one reads as the legs the plugin checked it
 against (``parted_lines``), else it is "other" of no invoice. Customer lines add up each
 invoice's fees from its state, on the day each was booked (the purchase fees

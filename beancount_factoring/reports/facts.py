@@ -27,6 +27,7 @@ from beancount.core import data
 
 from beancount_factoring.ledger.book import (
     Book,
+    closes_into_equity,
     in_order_of_checks,
     natural_key,
     read_book,
@@ -241,8 +242,7 @@ def _read_lines(facts: Facts) -> None:
     """Keep every posting to the accounts the reports watch, and attribute receivables."""
     book = facts.book
     agreements = book.agreements.latest()
-    prefixes = {"Assets:Receivable"} | {a.receivables for a in agreements}
-    prefixes |= {a.recourse_receivables for a in agreements if a.recourse_receivables}
+    prefixes = _receivable_prefixes(book, agreements)
     watched: set[str] = set()
     owners: dict[str, set[str]] = {}
     for agreement in agreements:
@@ -319,6 +319,30 @@ def _read_lines(facts: Facts) -> None:
     facts.receivable.sort(key=lambda item: (item[0].date, item[0].index))
 
 
+def _receivable_prefixes(book: Book, agreements: list[Agreement]) -> set[str]:
+    """The receivable accounts' prefixes, as the plugin reads them: under the ledger's
+    own assets root (``option "name_assets" "Aktiva"``: Aktiva:Receivable, whatever the
+    agreements say), each agreement's ``receivables`` and ``recourse-receivables``."""
+    prefixes = {f"{book.roots.assets}:Receivable"} | {a.receivables for a in agreements}
+    return prefixes | {a.recourse_receivables for a in agreements if a.recourse_receivables}
+
+
+def _closing(line: Line, entry: data.Transaction, facts: Facts) -> bool:
+    """True for a year's close on a fee account: the credit of an entry that moves the
+    year's expenses into equity (``Equity:Earnings:Previous``), as bookkeepers close a
+    year by hand. It is no fee: counted, it took the year's fees off its last day (a
+    year of 110.00 in fees cost 0.00, its December -65.00). A debit against equity is
+    still a fee (the owner paying the factor from a personal account), and so is what
+    the plugin wrote (a ``factoring-part``) or a posting naming an invoice."""
+    return (
+        line.number < 0
+        and line.part is None
+        and line.invoice is None
+        and line.account in facts.fee_accounts
+        and closes_into_equity(entry, facts.book.roots)
+    )
+
+
 def _named_invoice(meta: dict[str, Any], receivable: bool, typed: TypedNumbers) -> str | None:
     """The invoice a posting's ``invoice:`` names. Written without quotes, a number: the
     invoice booked under it, as the plugin reads an event's; on a receivable posting only
@@ -346,7 +370,8 @@ def _others_cost(
     taken from its reserve), one that links an invoice it bought, or one whose payee or
     narration names it. (A ``fees`` account is the factor's alone: every posting to it
     counts, a fee typed by hand without a word of the factor too; and so is an account
-    beside it, under the same parent: ``Expenses:Factoring:Summit:TransferFees``.)"""
+    beside it, under the same parent: ``Expenses:Factoring:Summit:TransferFees``.) On
+    any fee account, a year's close into equity is no cost either (``_closing``)."""
     shared = {a.invoice_fee_account for a in agreements} | {
         a.transfer_fee_account for a in agreements
     }
@@ -356,7 +381,7 @@ def _others_cost(
     beside_fees = {parent for parent in beside_fees if ":" in parent}
     shared = {account for account in shared if account.rpartition(":")[0] not in beside_fees}
     if not shared:
-        return lambda line, entry: False
+        return lambda line, entry: _closing(line, entry, facts)
     event_factor = {event.index: event.factor for event in facts.book.events}
     states = facts.settlement.states
     agreements_ = facts.book.agreements
@@ -364,7 +389,9 @@ def _others_cost(
 
     def others(line: Line, entry: data.Transaction) -> bool:
         if line.account not in shared or line.part is not None or line.invoice is not None:
-            return False
+            return _closing(line, entry, facts)
+        if _closing(line, entry, facts):
+            return True
         mine = owners.get(line.account, set())
         if event_factor.get(line.index) in mine:
             return False

@@ -15,7 +15,7 @@ from decimal import Decimal
 from beancount.core.data import Posting, Transaction
 
 from beancount_factoring.errors import FactoringError, as_written, make_error
-from beancount_factoring.ledger.book import Book, Event, carried_in, units_of
+from beancount_factoring.ledger.book import Book, Event, carried_in, own_link, units_of
 from beancount_factoring.ledger.config import Config
 from beancount_factoring.settlement.accruals import FeePeriod
 from beancount_factoring.settlement.owed import Charge, Deduction, ScheduleOwed
@@ -299,7 +299,9 @@ class Settler:
             self.error(
                 "FCT132",
                 f"Unknown invoice {', '.join(event.unknown)}: no transaction has "
-                "invoice: metadata with that number" + carried_in(self.book, event.date),
+                "invoice: metadata with that number"
+                + "".join(own_link(self.book, name) for name in event.unknown)
+                + carried_in(self.book, event.date),
                 event,
             )
             return None

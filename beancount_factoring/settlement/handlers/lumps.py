@@ -32,6 +32,7 @@ from beancount_factoring.errors import as_written
 from beancount_factoring.ledger.book import (
     Event,
     carried_in,
+    own_link,
     schedule_link,
     split_by_plugin,
     units_of,
@@ -386,7 +387,10 @@ def _what_it_settles(
             "FCT132",
             f"Unknown invoice or schedule {', '.join(event.unknown)}: link an invoice "
             "number (^INV-1001) or a schedule (^sched-10452)"
-            + "".join(link_hint(settler, factor, name) for name in event.unknown)
+            + "".join(
+                link_hint(settler, factor, name) or own_link(settler.book, name)
+                for name in event.unknown
+            )
             + carried_in(settler.book, event.date),
             event,
         )

@@ -65,7 +65,7 @@ from beancount_factoring.settlement.handlers.rates import rounded_rate
 from beancount_factoring.settlement.shares import share_credit, share_debit
 from beancount_factoring.settlement.state import InvoiceState
 from beancount_factoring.terms import postings as P
-from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.agreement import Agreement, Roots
 from beancount_factoring.terms.fees import HALF_CENT, round_money
 
 # The event, the posting part and the key of what the invoice owes the factor.
@@ -129,7 +129,7 @@ def report_payment(
         )
     elif hand := collection_hint(event.entry, state):
         message = f"Invoice {number} is held by factor '{factor}' ({state.describe()}). {hand}"
-    elif _credit_note(event.entry, state.invoice.account):
+    elif _credit_note(event.entry, state.invoice.account, settler.book.roots):
         message = (
             f"Invoice {number} is held by factor '{factor}' ({state.describe()}), and this "
             "transaction credits its receivable with no cash, against income or expenses: a "
@@ -223,7 +223,8 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
     entry = settler.result.replaced.get(event.index, event.entry)
     watched = set(terms.own_accounts()) | {s.invoice.account for s in states}
     watched |= {terms.customer_credit_account(s.invoice.account) for s in states}
-    received = _received(entry, watched, first.currency, first.invoice.account)
+    roots = settler.book.roots
+    received = _received(entry, watched, first.currency, first.invoice.account, roots)
     if received <= 0:
         problem = (
             "A misdirected payment needs the posting of the cash received, like "
@@ -241,7 +242,7 @@ def settle_misdirected(settler: Settler, event: Event) -> None:
                 f"of {first.invoice.number}: write the cash at what the bank converted it to, "
                 f"like {account} {units} @@ {first.face:.2f} {first.currency}"
             )
-        elif _credit_note(entry, first.invoice.account):
+        elif _credit_note(entry, first.invoice.account, roots):
             problem = (
                 "This transaction takes revenue back and brings no money: a credit note, "
                 f'not a payment. Remove factoring: "{MISDIRECTED}", leave the receivable '
@@ -466,7 +467,7 @@ def _priced_on_receivable(
     return None
 
 
-def _credit_note(entry: Any, receivable: str) -> bool:
+def _credit_note(entry: Any, receivable: str, roots: Roots) -> bool:
     """True if the transaction takes revenue back and brings no money: no debit to an
     asset account other than the receivable, and its debits to income or expenses (the
     revenue taken back, a write-off) weigh more than its other debits (the VAT of a
@@ -477,23 +478,27 @@ def _credit_note(entry: Any, receivable: str) -> bool:
         units = units_of(posting)
         if units is None or units[0] <= 0 or posting.account == receivable:
             continue
-        account = posting.account
-        if account.startswith("Assets:"):
+        # (The ledger's own root names: ``Ertrag:Fracht`` is revenue where the
+        # income root is renamed, and read as cash it was owed to the factor.)
+        root = posting.account.partition(":")[0]
+        if root == roots.assets:
             return False
-        if account.startswith(("Income:", "Expenses:")):
+        if root in (roots.income, roots.expenses):
             taken_back += units[0]
         else:
             other += units[0]
     return taken_back > other
 
 
-def _received(entry: Any, watched: set[str], currency: str, receivable: str) -> Decimal:
+def _received(
+    entry: Any, watched: set[str], currency: str, receivable: str, roots: Roots
+) -> Decimal:
     """The cash the payment brought in the invoice's currency: its postings in it, and
     those converted from it at a price (``616.00 USD @@ 880.00 CAD``: 880.00, the
     price's arithmetic rounded to the cent); a bank's fee beside the cash is part of it
     (``Expenses:Bank:WireFees 15.00`` beside 1,985.00 on the bank: 2,000.00). A credit
     note marked as a payment (``_credit_note``) brings nothing."""
-    if _credit_note(entry, receivable):
+    if _credit_note(entry, receivable, roots):
         return ZERO
     received = ZERO
     for posting in entry.postings:

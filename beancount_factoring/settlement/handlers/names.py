@@ -39,6 +39,8 @@ class _Names:
     invoice numbers, by their loose forms."""
 
     schedules: dict[str, dict[str, datetime.date]] = field(default_factory=dict)
+    # The line of each schedule's first event, by factor and schedule.
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
     # By factor ("" for the invoices) and loose form: the names, in ledger order.
     near: dict[tuple[str, Loose], list[str]] = field(default_factory=dict)
 
@@ -74,6 +76,9 @@ def _names(settler: Settler) -> _Names:
                     if schedule not in dates:
                         dates[schedule] = event.date
                         known.add(event.factor, schedule)
+                        meta = event.entry.meta
+                        where = f"{meta.get('filename')}:{meta.get('lineno')}"
+                        known.sources[(event.factor, schedule)] = where
         for number in book.invoices:
             known.add("", number)
         _INDEX[settler] = known
@@ -89,6 +94,12 @@ def schedule_hint(settler: Settler, factor: str, name: str, day: datetime.date) 
         return (
             f"; its schedule event is dated {later}, after this deposit: correct one of the "
             "two dates"
+        )
+    if later is not None:
+        # (Its event is there, but refused: the deposit is no second problem.)
+        return (
+            f"; the schedule event of {name} ({later}, {known.sources[(factor, name)]}) "
+            "was not booked: correct the error reported on it, and this deposit funds it"
         )
     others = [f for f, dates in known.schedules.items() if f != factor and name in dates]
     if others:
