@@ -331,3 +331,14 @@ def test_an_agreement_account_under_no_root_is_its_error(written, says):
     assert [c for c in codes(errors) if c.startswith("FCT")] == ["FCT110"]
     message = next(e.message for e in errors if e.message.startswith("FCT110"))
     assert says in message
+
+
+def test_an_event_of_a_ledger_without_agreements_says_to_write_one():
+    _, errors = load(
+        SOLD_AND_PAID.replace('factoring: "schedule"', 'factoring: "schedule"\n  factor: "Apex"')
+    )
+    assert errors[0].message == (
+        "FCT111 Cannot tell which factor this event belongs to: no agreement names the "
+        "factor 'Apex': the ledger has no agreement yet; write the factor's terms as "
+        'custom "factoring-agreement" "Apex" (docs/ledger.md, 2)'
+    )

@@ -194,11 +194,15 @@ class Settler:
     def error(self, code: str, message: str, event: Event) -> None:
         self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))
 
-    def _names_hint(self) -> str:
-        """The factors the agreements name, for an event that names another."""
+    def _names_hint(self, named: str) -> str:
+        """The factors the agreements name, for an event that names another; with none,
+        the agreement to write (reports imported before the terms were written)."""
         names = self.book.agreements.names()
         if not names:
-            return ""
+            return (
+                f": the ledger has no agreement yet; write the factor's terms as custom "
+                f'"factoring-agreement" "{named}" (docs/ledger.md, 2)'
+            )
         shown = ", ".join(repr(self.book.agreements.display(name)) for name in names)
         return f" (the agreements name {shown}): write the name as the agreement does"
 
@@ -233,7 +237,7 @@ class Settler:
         if event.factor is None:
             named = event.entry.meta.get("factor")
             if isinstance(named, str) and named:
-                hint = f"no agreement names the factor {named!r}" + self._names_hint()
+                hint = f"no agreement names the factor {named!r}" + self._names_hint(named)
             elif named is None or named is False or isinstance(named, str):
                 hint = 'say which factor with factor: "Name"'
             else:
