@@ -187,6 +187,7 @@ def _run(
     for account in _unused(book, settlement, entries):
         del first_use[account]
     new_entries.extend(_missing_opens(book, first_use))
+    new_entries.extend(_broken_opens(book, entries, first_use))
     _move_auto_opens(book, first_use, new_entries)
     made = [new_entries[index] for index in settlement.replaced]
     options_map[MADE_KEY] = _Made((*made, *new_entries[len(entries) :]))
@@ -385,6 +386,35 @@ def _move_auto_opens(book: Book, first_use: FirstUses, new_entries: list[data.Di
         entry = new_entries[index]
         if used is not None and used[0] < entry.date:
             new_entries[index] = entry._replace(date=used[0])
+
+
+def _broken_opens(book: Book, entries: list[data.Directive], opened: FirstUses) -> list[data.Open]:
+    """Open the accounts of a broken agreement (FCT110) that the ledger posts to and
+    never opened: its default accounts and those it names. Its FCT110 says what to
+    correct; Beancount's "unknown account" on every deposit of the factor said to open
+    accounts. One pass over the ledger, only when an agreement is broken."""
+    if not book.broken:
+        return []
+    found: dict[str, tuple[datetime.date, data.Custom]] = {}
+    for entry in entries:
+        if type(entry) is data.Transaction:
+            accounts = [posting.account for posting in entry.postings]
+        elif type(entry) is data.Balance:
+            accounts = [entry.account]
+        else:
+            continue
+        for account in accounts:
+            if account in found or account in book.opened or account in opened:
+                continue
+            for agreement, prefixes, named in book.broken:
+                if account in named or account.startswith(prefixes):
+                    found[account] = (entry.date, agreement)
+                    break
+    opens = []
+    for account, (date, agreement) in sorted(found.items()):
+        meta = data.new_metadata(agreement.meta["filename"], agreement.meta["lineno"])
+        opens.append(data.Open(meta, min(date, agreement.date), account, [], None))
+    return opens
 
 
 def _missing_opens(book: Book, first_use: FirstUses) -> list[data.Open]:

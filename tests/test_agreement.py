@@ -238,8 +238,10 @@ def test_a_broken_agreement_silences_its_events():
   Assets:Factoring:Summit:Clearing
 """
     )
-    assert codes(errors) == ["FCT110", "Invalid"]
-    # The deposit stays as written; beancount reports the unopened account.
+    # The deposit stays as written. Its account is opened for the agreement (a
+    # Beancount "unknown account" on every deposit said to open accounts; the
+    # agreement is what to correct).
+    assert codes(errors) == ["FCT110"]
     assert len(txn(entries, "ACH").postings) == 2
 
 

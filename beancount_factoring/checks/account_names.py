@@ -32,8 +32,8 @@ import datetime
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.book import Book
+from beancount_factoring.terms import spelling
 from beancount_factoring.terms.agreement import ACCOUNT_KEYS, Agreement, key_position
 
 # (An agreement's account, the ledger's account like it, the agreement.)

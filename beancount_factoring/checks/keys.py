@@ -28,7 +28,6 @@ from decimal import Decimal
 from beancount.core import data
 
 from beancount_factoring.errors import FactoringError, make_error
-from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.book import (
     INVOICE_KEYS,
     SOURCE_KEYS,
@@ -36,6 +35,7 @@ from beancount_factoring.ledger.book import (
     Event,
     names_an_event,
 )
+from beancount_factoring.terms import spelling
 
 # The keys the plugin reads on an event or a deposit, and on a posting (the factor's
 # own figures, and the plugin's own parts); an invoice's are in ``ledger/book.py``.

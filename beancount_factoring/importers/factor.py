@@ -442,6 +442,8 @@ class FactorReportImporter(base.Importer):
         if elsewhere is not None:
             raise elsewhere
         ledger = self._from_ledger(existing)
+        if not ledger[0]:
+            self._check_named(filepath, existing)
         general, by_currency = self._terms(ledger[0])
         prefix = self._prefix(ledger[0], (found or closest).currency)
         invoices = ledger[1]
@@ -490,6 +492,32 @@ class FactorReportImporter(base.Importer):
                 return inert_entries(BUILDERS[report.profile.kind](report, context))
             finally:
                 report.close()
+
+    def _check_named(self, filepath: str, existing: Sequence[Any]) -> None:
+        """Stop when the ledger has agreements and none of this importer's factor (a name
+        written another way, "Lakeshore Funding" for "Lakeshore"): its events would name
+        a factor the plugin does not know, on accounts guessed from the name. A ledger
+        without agreements (or none given) takes the defaults, as documented."""
+        wanted = self.factor.strip().lower()
+        names: dict[str, str] = {}
+        for entry in existing:
+            if isinstance(entry, data.Custom) and entry.type == DIRECTIVE and entry.values:
+                name = entry.values[0].value
+                if isinstance(name, str) and name.strip():
+                    names.setdefault(name.strip().lower(), name.strip())
+        if not names or wanted in names:
+            return  # (A broken agreement of the name: the plugin's FCT110 says it.)
+        shown = ", ".join(repr(name) for name in names.values())
+        example = next(iter(names.values())) if len(names) == 1 else "Name"
+        raise ImportFailure(
+            filepath,
+            None,
+            f"the ledger has no factoring-agreement named {self.factor.strip()!r}, the factor "
+            f"this importer is given (its agreements name {shown}): give the importer the "
+            f'name the agreement has, like FactorReportImporter(..., "{example}"), or write '
+            "the factor's agreement first",
+            code="FCT209",
+        )
 
     def _debtor(self, prefix: str, debtor: str) -> tuple[str, bool]:
         """(receivable account, sure) of a debtor by its name: from `debtors`, else a guess."""

@@ -39,9 +39,9 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_factoring.errors import FactoringError, as_written, make_error
-from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.loads import load_key
 from beancount_factoring.ledger.typed import TypedNumbers
+from beancount_factoring.terms import spelling
 from beancount_factoring.terms.agreement import (
     DEFAULT_ROOTS,
     DIRECTIVE,
@@ -49,6 +49,7 @@ from beancount_factoring.terms.agreement import (
     Agreement,
     Agreements,
     Roots,
+    account_component,
     parse_agreement,
     written_currency,
 )
@@ -307,6 +308,10 @@ class Book:
     # The ``open`` directives beancount.plugins.auto_accounts made (listed before this
     # plugin), by account: each dated the ledger's first use, by position.
     auto_opens: dict[str, int] = field(default_factory=dict)
+    # The broken agreements (FCT110), each with the prefixes of its default accounts and
+    # the accounts it names: the plugin opens those the ledger posts to, so that the
+    # agreement's error is not followed by Beancount's "unknown account" on each.
+    broken: list[tuple[data.Custom, tuple[str, ...], frozenset[str]]] = field(default_factory=list)
     # How many postings and balance assertions of the ledger use each factor's account:
     # an account whose every use a split replaced is not opened (``plugin._unused``).
     uses: dict[str, int] = field(default_factory=dict)
@@ -642,6 +647,8 @@ def _read_agreements(
                 continue
             currency = currency if isinstance(currency, str) else None
             book.agreements.add(name, entry.date, agreement, currency)
+            if agreement is None:
+                book.broken.append(_broken_terms(entry, name, currency, roots))
         elif isinstance(entry, data.Custom) and entry.type == OFFER_DIRECTIVE:
             # Same keys and same FCT110 errors as an agreement; not an agreement: it
             # opens no account and no deposit is matched against it.
@@ -654,6 +661,40 @@ def _read_agreements(
             if opening_account(entry.source_account, roots):
                 book.opening_pads.append(entry)
                 _note_start(book, entry, entry.source_account, roots)
+
+
+# The keys of a factor's own accounts (not the bank, not the receivables).
+_OWN_ACCOUNT_KEYS = (
+    "clearing",
+    "reserve",
+    "fees",
+    "advances",
+    "adjustments",
+    "invoice-fee-account",
+    "transfer-fee-account",
+    "fuel-advances",
+    "credit-losses",
+    "due-to-factor",
+    "accrued-fees",
+)
+
+
+def _broken_terms(
+    entry: data.Custom, name: str, currency: str | None, roots: Roots
+) -> tuple[data.Custom, tuple[str, ...], frozenset[str]]:
+    """A broken agreement, the prefixes of its default accounts (``Assets:Factoring:
+    Summit:`` and the other roots') and the accounts it names for its own."""
+    component = account_component(name.strip())
+    prefixes: tuple[str, ...] = ()
+    if component is not None:
+        if currency is not None:
+            component = f"{component}:{re.sub(r'[^A-Za-z0-9-]', '-', currency)}"
+        prefixes = tuple(
+            f"{root}:Factoring:{component}:"
+            for root in (roots.assets, roots.liabilities, roots.income, roots.expenses)
+        )
+    named = (entry.meta.get(key) for key in _OWN_ACCOUNT_KEYS)
+    return entry, prefixes, frozenset(v for v in named if isinstance(v, str) and ":" in v)
 
 
 class _AccountKinds:
@@ -1633,7 +1674,8 @@ def _read_invoice(
     if due is not None and not isinstance(due, datetime.date):
         # The invoice is booked (its events apply) with no due date, after the error: a
         # quoted date would otherwise be dropped, and the invoice aged from its terms.
-        book.errors.append(make_error("FCT134", _due_problem(number, due), meta, entry))
+        typed = book.typed.typed(meta, "due") if isinstance(due, Decimal) else None
+        book.errors.append(make_error("FCT134", _due_problem(number, due, typed), meta, entry))
         due = None
     # One leg (the usual invoice): its units are the face, kept rather than copied.
     face = units if len(legs) == 1 else tuple.__new__(Amount, (total, units.currency))
@@ -1836,8 +1878,20 @@ def _total_problem(number: str, total: Decimal, currency: str, too_large: bool) 
     )
 
 
-def _due_problem(number: str, due: object) -> str:
-    """What is wrong with an invoice's ``due:`` that is not a date."""
+_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _due_problem(number: str, due: object, typed: str | None = None) -> str:
+    """What is wrong with an invoice's ``due:`` that is not a date (``typed``: the text
+    typed for a number, read back from the file)."""
+    slashed = _SLASHED_DATE.fullmatch(typed) if typed else None
+    if slashed is not None:
+        # Beancount reads 03/05/2025 as 3 / 5 / 2025: the number said nothing to the user.
+        return (
+            f"invoice {number}'s due: {typed} is not a date (Beancount reads it as a "
+            f"division): write the date year first, {_year_first(*slashed.groups())}, or "
+            "leave due: out (the aging report then takes the invoice's date + 30 days)"
+        )
     shown = repr(due) if isinstance(due, str) else str(due)
     example = due.strip() if isinstance(due, str) and _DATE_RE.fullmatch(due.strip()) else None
     how = (
@@ -1849,6 +1903,19 @@ def _due_problem(number: str, due: object) -> str:
         f"invoice {number}'s due: {shown} is not a date: {how}, or leave due: out (the "
         "aging report then takes the invoice's date + 30 days)"
     )
+
+
+def _year_first(first: str, second: str, year: str) -> str:
+    """A date typed day and month first, year first: both readings when either could be."""
+    readings = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            readings.append(f"due: {datetime.date(int(year), int(month), int(day))}")
+        except ValueError:
+            continue
+    if len(set(readings)) > 1:
+        return f"{readings[0]} or {readings[1]}, whichever you mean"
+    return readings[0] if readings else "due: 2025-05-30"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from decimal import Decimal
 
 from beancount.core.data import Posting, Transaction
@@ -21,7 +22,7 @@ from beancount_factoring.settlement.accruals import FeePeriod
 from beancount_factoring.settlement.owed import Charge, Deduction, ScheduleOwed
 from beancount_factoring.settlement.state import REASONS, ZERO, InvoiceState, Settlement
 from beancount_factoring.terms import postings as P
-from beancount_factoring.terms.agreement import Agreement
+from beancount_factoring.terms.agreement import Agreement, key_position
 
 # The events that sell an invoice to its factor or fund it (``Settler.sold_later``).
 SELLING = frozenset(("schedule", "funding", "lump"))
@@ -89,6 +90,10 @@ class Settler:
         self.load_numbers: dict[str, list[str]] | None = None
         # The invoices held at a cost whose sale was refused (FCT134, once, on their line).
         self.reported_at_cost: set[str] = set()
+        # The invoices a schedule or deposit that names them left unsold, by number: the
+        # event, and whether it had an error (else its agreement is broken): the later
+        # events of the invoice say so (``note_unsold``, ``check_state``).
+        self.unsold: dict[str, tuple[Event, bool]] = {}
         # How each payment of several invoices was shared, by its invoices and amount:
         # of each such credit, each invoice's share and what of it counted as paid to
         # you (a check returned unpaid gives back both: ``handlers/misdirected.py``).
@@ -153,8 +158,60 @@ class Settler:
                         self._dated_on.setdefault(each, []).append((other.date, other.kind))
         return self._dated_on.get(number, [])
 
+    def note_unsold(self, event: Event, errored: bool) -> None:
+        """Remember the invoices a schedule or deposit names that it left unsold (not
+        scheduled, or not funded): it was refused with an error, or the agreement of its
+        factor is broken (FCT110, and its events are not booked)."""
+        for number in event.invoices:
+            state = self.states.get(number)
+            if state is None or number in self.unsold or state.funded_on:
+                continue
+            if event.kind == "schedule" and state.scheduled_on:
+                continue
+            if errored or self._broken_terms(event):
+                self.unsold[number] = (event, errored)
+
+    def _broken_terms(self, event: Event) -> bool:
+        """True if the agreement in force for the event's factor is broken (FCT110)."""
+        if event.factor is None:
+            return False
+        found, agreement = self.book.agreements.in_force(
+            event.factor, event.date, self.currency_of(event)
+        )
+        return found and agreement is None
+
+    def unsold_hint(self, state: InvoiceState, event: Event) -> str | None:
+        """Words for an event about an invoice whose sale was refused before it: the
+        schedule or deposit, whose error says what to correct ("" when the agreement is
+        broken: its FCT110 says it, and the invoice's events add nothing); None if its
+        sale was not refused."""
+        unsold = self.unsold.get(state.invoice.number)
+        if unsold is None or unsold[0].date > event.date:
+            return None
+        refused, errored = unsold
+        if not errored:
+            return ""
+        what = "schedule" if refused.kind == "schedule" else "deposit"
+        meta = refused.entry.meta
+        return (
+            f": its {what} ({meta.get('filename')}:{meta.get('lineno')}) was not booked, for "
+            "the error reported there; correct that, and this event is booked with it"
+        )
+
     def error(self, code: str, message: str, event: Event) -> None:
         self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))
+
+    def _names_hint(self, named: str) -> str:
+        """The factors the agreements name, for an event that names another; with none,
+        the agreement to write (reports imported before the terms were written)."""
+        names = self.book.agreements.names()
+        if not names:
+            return (
+                f": the ledger has no agreement yet; write the factor's terms as custom "
+                f'"factoring-agreement" "{named}" (docs/ledger.md, 2)'
+            )
+        shown = ", ".join(repr(self.book.agreements.display(name)) for name in names)
+        return f" (the agreements name {shown}): write the name as the agreement does"
 
     def currency_of(self, event: Event) -> str | None:
         """The currency an event is in: its invoices', else that of its posting to a
@@ -187,7 +244,7 @@ class Settler:
         if event.factor is None:
             named = event.entry.meta.get("factor")
             if isinstance(named, str) and named:
-                hint = f"no agreement names the factor {named!r}"
+                hint = f"no agreement names the factor {named!r}" + self._names_hint(named)
             elif named is None or named is False or isinstance(named, str):
                 hint = 'say which factor with factor: "Name"'
             else:
@@ -212,10 +269,16 @@ class Settler:
                 if own and currency and currency not in own
                 else "date the agreement on or before its first event"
             )
+            first = agreements.first_date(event.factor)
+            if first is not None and first > day and not scope:
+                # (An agreement dated after the events: say its date, the slip to correct.)
+                hint = f": its first agreement is dated {first}; {hint}"
+            else:
+                hint = f"; {hint}"
             self.error(
                 "FCT111",
                 f"No factoring agreement of '{agreements.display(event.factor)}'{scope} "
-                f"is in force on {day}; {hint}",
+                f"is in force on {day}{hint}",
                 event,
             )
         return agreement
@@ -282,14 +345,27 @@ class Settler:
 
     def reason(self, event: Event, default: str) -> str | None:
         """The event's ``reason:`` (one of REASONS), or None after an error."""
-        value = event.entry.meta.get("reason", default)
+        meta = event.entry.meta
+        value = meta.get("reason", default)
         if isinstance(value, str) and value in REASONS:
             return value
-        self.error(
-            "FCT134",
-            f"reason: {as_written(value)} is not one of the factor's reasons: "
-            + ", ".join(REASONS),
-            event,
+        squeezed = re.sub(r"[\s_-]+", "", value.lower()) if isinstance(value, str) else None
+        meant = next((r for r in REASONS if r.replace("-", "") == squeezed), None)
+        if meant is not None:
+            problem = f'reason: {as_written(value)} is written reason: "{meant}"'
+        else:
+            problem = (
+                f"reason: {as_written(value)} is not one of the factor's reasons: "
+                f"{', '.join(REASONS)}. A customer's claim against the load (damage, "
+                f'shortage, a late delivery) is "broker-claim"; without reason: it is '
+                f'"{default}". Keep your own words in the narration'
+            )
+        # (At the reason's own line: the event's may be a screen above.)
+        line = key_position(meta, "reason")[0] if "reason" in meta else None
+        self.result.errors.append(
+            make_error(
+                "FCT134", f"{problem}. The event is not booked until then", meta, event.entry, line
+            )
         )
         return None
 
@@ -491,7 +567,12 @@ class Settler:
                 return False
             return True
         later = self.sold_later(state, event) if not state.funded_on else ended_hint(state, action)
-        if action == "collected" and not (later or state.scheduled_on or state.funded_on):
+        unsold = None if state.funded_on or later else self.unsold_hint(state, event)
+        if unsold == "":
+            return False  # Its agreement is broken: the FCT110 says what to correct.
+        if unsold is not None:
+            later = unsold
+        elif action == "collected" and not (later or state.scheduled_on or state.funded_on):
             later = _NOT_FACTORED_PAID
         self.error(
             "FCT133",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from beancount_factoring.ledger.book import Book, Event
 from beancount_factoring.ledger.config import Config
-from beancount_factoring.settlement.context import Settler, rewritten
+from beancount_factoring.settlement.context import SELLING, Settler, rewritten
 from beancount_factoring.settlement.handlers.buyout import settle_buyout
 from beancount_factoring.settlement.handlers.chargeback import settle_chargeback
 from beancount_factoring.settlement.handlers.charges import settle_fee
@@ -55,7 +55,10 @@ def settle(book: Book, config: Config, after_event: Handler | None = None) -> Se
     settler = Settler(book, config)
 
     def apply(event: Event) -> None:
+        errors = len(settler.result.errors)
         HANDLERS[event.kind](settler, event)
+        if event.kind in SELLING and event.invoices:
+            settler.note_unsold(event, len(settler.result.errors) > errors)
         if after_event is not None:
             after_event(settler, event)
 

@@ -48,6 +48,7 @@ from beancount.core import account, data
 from beancount.core.amount import Amount
 
 from beancount_factoring.errors import FactoringError, as_written, make_error
+from beancount_factoring.terms import spelling
 from beancount_factoring.terms.fees import (
     NOT_CENTS,
     ROUNDING_MODES,
@@ -152,6 +153,7 @@ KEYS = (
     "vat-account",
     "customer-credits",
 )
+KEY_SET = frozenset(KEYS)
 REQUIRED = ("advance-rate", "fee", "recourse-days", "bank")
 CHOICES = {
     "fee-basis": ("face", "advance"),
@@ -634,6 +636,9 @@ class _Reader:
         # None: any word of a currency's form.
         self.known = known
         self.meta = entry.meta
+        # The ledger's root accounts: every account the agreement names is under one
+        # (None: not known, not checked).
+        self.roots: Roots | None = None
         self.errors: list[FactoringError] = []
         # The keys already in error (one error a key is enough).
         self.flagged: set[str] = set()
@@ -737,9 +742,27 @@ class _Reader:
         value = self.meta.get(key, default)
         if value is None:
             return None
-        if not isinstance(value, str) or not account.is_valid(value):
+        if not _is_account(value):
+            if key in self.flagged:
+                return default  # (Said already, as what it is: ``_check_keys``.)
             self.error(
                 key, f"{_shown(value)} is not a valid account name, like Assets:Bank:Checking"
+            )
+            return default
+        top, _, rest = value.partition(":")
+        if self.roots is not None and top not in self.roots[:5]:
+            # (Beancount says "Invalid account name" and keeps the value: the bank that no
+            # entry can post to made every deposit FCT151.)
+            near = [root for root in self.roots[:5] if spelling.slips(top, root) <= 2]
+            how = (
+                f": write {near[0]}:{rest}"
+                if near
+                else f", like {self.roots.assets}:Bank:Checking"
+            )
+            self.error(
+                key,
+                f"{value} is under no root account of the ledger "
+                f"({', '.join(self.roots[:5])}){how}",
             )
             return default
         return value
@@ -853,7 +876,12 @@ PLUGIN_SETTINGS = {
 
 
 def _check_keys(reader: _Reader, offer: bool) -> None:
-    """Report the keys the plugin does not know and the required keys left out."""
+    """Report the keys the plugin does not know and the required keys left out.
+
+    A key a slip away from one not written (``recource-days``, ``advance_rate``) is that
+    key misspelt: its error names the key meant, and that key is not reported missing
+    too (one slip, one error, rather than the 52 keys and a second error)."""
+    meant: set[str] = set()
     for key in reader.meta:
         if key in ("filename", "lineno") or key.startswith("__"):
             continue
@@ -864,11 +892,49 @@ def _check_keys(reader: _Reader, offer: bool) -> None:
                 "in the config of the plugin line at the top of the main file, like "
                 f'plugin "beancount_factoring.plugin" "{{\'{key}\': {PLUGIN_SETTINGS[key]}}}"',
             )
-        elif key not in KEYS:
-            reader.error(key, f"unknown key; the keys are: {', '.join(KEYS)}")
+        elif key not in KEY_SET:
+            near = _meant_key(key, reader.meta[key])
+            if near is not None and near not in reader.meta:
+                meant.add(near)
+                reader.error(key, f"unknown key; did you mean '{near}'? Write {near}: instead")
+            else:
+                reader.error(key, f"unknown key; the keys are: {', '.join(KEYS)}")
+    fees = reader.meta.get("fees")
+    if "fee" not in reader.meta and fees is not None and not _is_account(fees):
+        # ``fees: "flat 2.5%"``: the fee written under the fees account's key.
+        meant.add("fee")
+        reader.error(
+            "fees",
+            f"{_shown(fees)} is not an account: fees: names the account the factor's fees "
+            'are booked to; the discount fee is written fee: (no s), like fee: "flat 2.5%"',
+        )
     for key in REQUIRED:
-        if key not in reader.meta and not (offer and key == "bank"):
+        if key not in reader.meta and key not in meant and not (offer and key == "bank"):
             reader.error(None, f"the key '{key}' is required")
+
+
+def _is_account(value: object) -> bool:
+    return isinstance(value, str) and account.is_valid(value)
+
+
+# A number under a word of a key that counts it: ``advance: 0.95`` is the advance rate.
+_SHORT_FOR = {
+    "advance": "advance-rate",
+    "recourse": "recourse-days",
+    "release": "release-days",
+    "grace": "grace-days",
+}
+
+
+def _meant_key(key: str, value: object) -> str | None:
+    """The key an unknown one is a slip of, if its value fits it: ``advance: 0.95`` is
+    not the ``advances`` account (one letter away) but the advance rate."""
+    if not isinstance(value, str) and key.lower() in _SHORT_FOR:
+        return _SHORT_FOR[key.lower()]
+    near = spelling.near(key, KEY_SET)
+    if near in ACCOUNT_KEYS and not isinstance(value, str):
+        return None  # (An account is a name; a number or an amount is some other term.)
+    return near
 
 
 def _check_repeated_keys(reader: _Reader) -> None:
@@ -1098,7 +1164,7 @@ def _account_terms(
 def parse_agreement(
     entry: data.Custom,
     offer: bool = False,
-    roots: Roots = DEFAULT_ROOTS,
+    roots: Roots | None = None,
     known: Callable[[str], bool] | None = None,
 ) -> tuple[Agreement | None, list[FactoringError]]:
     """Read one ``factoring-agreement`` directive (with ``offer``, a ``factoring-offer``:
@@ -1118,6 +1184,9 @@ def parse_agreement(
         return None, reader.errors
     name = name.strip()
     reader = _Reader(entry, name, kind, known)
+    # (Without the ledger's roots, as the importers read it, no account is checked
+    # against them: a ledger may rename them.)
+    reader.roots = roots
     # Each key is read in this order, so that its errors come in the same order.
     _check_keys(reader, offer)
     _check_repeated_keys(reader)
@@ -1136,7 +1205,7 @@ def parse_agreement(
     currency = reader.currency(directive)
     charges = _other_charges(reader)
     _check_currency(reader, currency, charges)
-    accounts = _account_terms(reader, name, currency, offer, model, roots)
+    accounts = _account_terms(reader, name, currency, offer, model, roots or DEFAULT_ROOTS)
     if reader.errors:
         return None, reader.errors
     assert advance_rate is not None and fee is not None and recourse_days is not None

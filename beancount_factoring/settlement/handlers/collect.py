@@ -49,11 +49,11 @@ from decimal import Decimal
 from beancount.core.amount import Amount
 
 from beancount_factoring.errors import as_written
-from beancount_factoring.ledger import spelling
 from beancount_factoring.ledger.book import AMOUNT_DIGITS, SOURCE_KEYS, Event
 from beancount_factoring.settlement.context import Settler, ended_hint
 from beancount_factoring.settlement.state import LOSS_REASONS, InvoiceState
 from beancount_factoring.terms import postings as P
+from beancount_factoring.terms import spelling
 from beancount_factoring.terms.fees import HALF_CENT, not_whole, whole_units
 
 ZERO = Decimal(0)

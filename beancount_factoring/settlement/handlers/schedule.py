@@ -82,7 +82,24 @@ def settle_schedule(settler: Settler, event: Event) -> None:
         settler.write_sums(event, sums, links)
         return
     settler.note_accounts(legs, event.date, agreement)
-    if agreement.loan and event.entry.postings:
+    if event.entry.postings:
+        _compare_written(settler, event, agreement, states, legs)
+    settler.write(
+        event, legs, links, agreement, checked=agreement.loan or bool(event.entry.postings)
+    )
+    if event.entry.postings:
+        _read_factor_figures(settler, event, agreement, states)
+
+
+def _compare_written(
+    settler: Settler,
+    event: Event,
+    agreement: Agreement,
+    states: list[InvoiceState],
+    legs: list[P.Leg],
+) -> None:
+    """Compare the postings a schedule is written with to what it books (FCT121)."""
+    if agreement.loan:
         # Nothing may move: not the receivables, not the factor's accounts.
         watched = set(agreement.own_accounts()) | {s.invoice.account for s in states}
         settler.compare(
@@ -94,9 +111,12 @@ def settle_schedule(settler: Settler, event: Event) -> None:
             hint=f"under the loan model of agreement '{agreement.name}' a schedule moves "
             "nothing: the invoices stay on their receivable accounts until the debtor pays",
         )
-    settler.write(event, legs, links, agreement, checked=agreement.loan)
-    if event.entry.postings:
-        _read_factor_figures(settler, event, agreement, states)
+        return
+    # A posting that names an invoice on another account than the invoice's (two
+    # importers that guessed its customer's account two ways) is compared too: left
+    # out, the message gave the invoice's account alone, "written 0.00".
+    named = {p.account for p in event.entry.postings if p.meta and "invoice" in p.meta}
+    settler.compare(event, legs, event.entry.postings, "FCT121", accounts=named)
 
 
 def _read_factor_figures(
