@@ -234,3 +234,7 @@ def test_unmarked_a_part_after_the_payment_says_how_to_book_it():
     _, errors = load(text.split("2025-07-30")[0])
     assert codes(errors) == ["FCT120"]
     assert 'factoring: "release" and partial: TRUE' in errors[0].message
+    # 975.00 of 1,000.00: 25.00 short, less than a tenth, more likely a fee than a part.
+    text = FUNDED + IN_PARTS.format(partial="", part="975.00", rest="25.00")
+    _, errors = load(text.split("2025-07-30")[0])
+    assert codes(errors) == ["FCT120"] and "partial" not in errors[0].message

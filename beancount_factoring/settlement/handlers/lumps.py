@@ -1358,7 +1358,8 @@ def _report(
 def _part_hint(event: Event, items: list[P.Item], actual: Decimal) -> str:
     """Say so when a deposit that links one collected invoice alone brings less than its
     release: the factor may have released part of the reserve, holding back the rest."""
-    if len(items) != 1 or items[0].kind != "release" or not 0 < actual < items[0].cash:
+    # (A tenth or more of the release missing, not cents or a fee: as _unpaid_item.)
+    if len(items) != 1 or items[0].kind != "release" or not 0 < actual * 10 <= items[0].cash * 9:
         return ""
     if event.invoices != (items[0].invoice,) or _marked_partial(event):
         return ""
