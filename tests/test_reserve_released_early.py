@@ -151,3 +151,90 @@ def test_two_invoices_on_one_early_release_are_refused():
     _, errors = load(text)
     assert "FCT133" in codes(errors)
     assert any("links alone" in e.message for e in errors)
+
+
+# After TQL paid: Summit releases 400.00 of INV-2's 1,000.00 on June 30, holding back
+# the rest a month (a dispute, a reserve released in parts); the release of July 30
+# brings the other 600.00. Before, the part marked partial: TRUE was FCT120 (expected
+# 1,000.00) with 600.00 left on the clearing account, and the rest FCT140.
+IN_PARTS = """
+2025-06-25 * "TQL" "TQL paid Summit" ^INV-2
+  factoring: "collected"
+
+2025-06-30 * "SUMMIT FUNDING" "Part of the reserve" ^INV-2
+  factoring: "release"{partial}
+  Assets:Bank:Checking          {part} USD
+  Assets:Factoring:Summit:Reserve
+
+2025-07-30 * "SUMMIT FUNDING" "Rest of the reserve" ^INV-2
+  Assets:Bank:Checking          {rest} USD
+  Assets:Factoring:Summit:Clearing
+"""
+FUNDED = LEDGER.split("2025-06-10")[0]
+
+
+def test_marked_partial_after_the_payment_it_releases_part_and_the_rest_follows():
+    text = FUNDED + IN_PARTS.format(partial=PARTIAL, part="400.00", rest="600.00")
+    entries, errors = load(text)
+    assert errors == []
+    # Reserve +1,000.00 - 400.00 - 600.00; Bank 3,900.00 + 400.00 + 600.00.
+    assert balance(entries, RESERVE) == 0
+    assert balance(entries, CLEARING) == 0
+    assert balance(entries, "Assets:Bank:Checking") == D("4900.00")
+    source = 'plugin "beancount_factoring.plugin"\n' + textwrap.dedent(OPENS) + text
+    loaded, errors, options_map = loader.load_string(source)
+    (factor,) = (
+        compute(loaded, options_map, errors).reserve(as_of=datetime.date(2025, 7, 1)).factors
+    )
+    (line,) = factor.invoices
+    # Between the two: 600.00 held, release due, nothing forfeited or unexplained.
+    assert (line.held, line.forfeited, factor.unexplained) == (D("600.00"), 0, 0)
+
+
+def test_a_whole_release_marked_partial_is_the_release():
+    # partial: TRUE on a release of all that is due: the release, nothing left.
+    text = FUNDED + IN_PARTS.format(partial=PARTIAL, part="1000.00", rest="600.00")
+    _, errors = load(text.split("2025-07-30")[0])
+    assert errors == []
+    _, errors = load(text)
+    assert codes(errors) == ["FCT140"]  # nothing left to release
+
+
+def test_a_part_after_the_payment_takes_the_fees_at_the_last_release():
+    # Fees at collection, tiered: 54 days (May 2 to June 25) cost 1.75% + 3 x 0.5% =
+    # 3.25% of 5,000.00 = 162.50, taken from the reserve at its release: 1,000.00 -
+    # 162.50 = 837.50 due, 400.00 of it on June 30 and 437.50 on July 30.
+    text = FUNDED.replace(
+        'fee: "flat 2%"', 'fee: "tiered 1.75%/30d + 0.5%/10d"\n  fee-timing: "collection"'
+    ).replace("3900.00 USD", "4000.00 USD") + IN_PARTS.format(
+        partial=PARTIAL, part="400.00", rest="437.50"
+    )
+    entries, errors = load(text)
+    assert errors == []
+    assert balance(entries, RESERVE) == 0
+    assert balance(entries, CLEARING) == 0
+    assert balance(entries, "Expenses:Factoring:Summit:Fees") == D("162.50")
+    # More than is due after the fees (900.00 of 837.50), marked partial, is compared as
+    # the release, as before: FCT140, 62.50 too much.
+    text = text.replace("400.00 USD", "900.00 USD")
+    _, errors = load(text.split("2025-07-30")[0])
+    assert codes(errors) == ["FCT140"] and "+62.50" in errors[0].message
+
+
+def test_unmarked_a_part_after_the_payment_says_how_to_book_it():
+    # 400.00 of the 1,000.00 due: FCT120 as before, now saying what partial: TRUE does.
+    text = FUNDED + IN_PARTS.format(partial="", part="400.00", rest="600.00")
+    _, errors = load(text.split("2025-07-30")[0])
+    assert codes(errors) == ["FCT120"]
+    assert "-600.00" in errors[0].message and "partial: TRUE" in errors[0].message
+    # Written to the clearing account with no mark, it says to mark it a release too.
+    text = text.replace('  factoring: "release"\n', "").replace(
+        "Summit:Reserve\n\n2025-07-30", "Summit:Clearing\n\n2025-07-30"
+    )
+    _, errors = load(text.split("2025-07-30")[0])
+    assert codes(errors) == ["FCT120"]
+    assert 'factoring: "release" and partial: TRUE' in errors[0].message
+    # 975.00 of 1,000.00: 25.00 short, less than a tenth, more likely a fee than a part.
+    text = FUNDED + IN_PARTS.format(partial="", part="975.00", rest="25.00")
+    _, errors = load(text.split("2025-07-30")[0])
+    assert codes(errors) == ["FCT120"] and "partial" not in errors[0].message

@@ -64,3 +64,33 @@ def test_on_the_agreements_bank_it_is_the_release_as_before():
     entries, errors = load(LEDGER.format(links="", bank="Checking"))
     assert errors == []
     assert txn(entries, "Reserve rebate").links == frozenset({"INV-2"})
+
+
+def test_the_message_says_how_to_book_a_release():
+    # The entry takes money out of the reserve: what it names is the invoices whose
+    # reserve it releases, or the release marker, not a schedule.
+    _, errors = load(LEDGER.format(links="", bank="Savings"))
+    message = errors[0].message
+    assert "out of Assets:Factoring:Summit:Reserve" in message
+    assert 'factoring: "release"' in message
+    assert "schedule:" not in message
+    # Marked a release, it is matched by its amount against the reserves due.
+    marked = LEDGER.format(links="", bank="Savings").replace(
+        '"Reserve rebate"\n', '"Reserve rebate"\n  factoring: "release"\n'
+    )
+    entries, errors = load(marked)
+    assert errors == []
+    assert txn(entries, "Reserve rebate").links == frozenset({"INV-2"})
+    assert balance(entries, "Assets:Factoring:Summit:Reserve") == 0
+
+
+def test_an_escrow_of_the_factors_is_told_the_same():
+    # The factor moves the reserve into an escrow it holds (an account of yours under
+    # the factor's name): the same release, linked or marked; the message does not call
+    # the escrow a bank.
+    text = "2025-01-01 open Assets:Factoring:Summit:Escrow\n" + LEDGER.format(
+        links="", bank="Savings"
+    ).replace("Assets:Bank:Savings          1000.00", "Assets:Factoring:Summit:Escrow  1000.00")
+    _, errors = load(text)
+    assert codes(errors) == ["FCT151"]
+    assert "give the agreement bank" not in errors[0].message

@@ -125,12 +125,17 @@ def check_elsewhere_deposits(entries: list[data.Directive], book: Book) -> list[
         _, agreement = book.agreements.in_force(factor, entry.date)
         if agreement is None:
             continue
-        advice = (
-            _paid_down_advice(cast(data.Transaction, entry), agreement, account)
-            if liability
-            else '(^INV-1001, or schedule: "10452"), or, if the factor pays into '
-            f"{account}, give the agreement bank: {account}"
-        )
+        transaction = cast(data.Transaction, entry)
+        reserve = None if liability else _reserve_out(transaction, book, factor)
+        if liability:
+            advice = _paid_down_advice(transaction, agreement, account)
+        elif reserve is not None:
+            advice = _released_advice(agreement, account, reserve)
+        else:
+            advice = (
+                '(^INV-1001, or schedule: "10452"), or, if the factor pays into '
+                f"{account}, give the agreement bank: {account}"
+            )
         errors.append(
             make_error(
                 "FCT151",
@@ -142,6 +147,48 @@ def check_elsewhere_deposits(entries: list[data.Directive], book: Book) -> list[
             )
         )
     return errors
+
+
+def _reserve_out(entry: data.Transaction, book: Book, factor: str) -> str | None:
+    """The factor's reserve account the entry takes money out of, if one."""
+    reserves = {a.reserve for a in book.agreements.latest()}
+    for posting in entry.postings:
+        units = units_of(posting)
+        account = posting.account
+        owner = book.agreements.factor_of_account(account) if account in reserves else None
+        if units is not None and units[0] < 0 and owner == factor:
+            return account
+    return None
+
+
+def _released_advice(agreement: Agreement, account: str, reserve: str) -> str:
+    """How to book money a factor released out of its reserve into another account than
+    the agreement's bank (a savings account, an escrow it holds) naming nothing (FCT151):
+    as the release of the invoices whose reserve it is, linked or matched by its amount.
+    An account of the factor's own (under the name of its accounts) is no bank of it."""
+    own = _common_parent(agreement.clearing, agreement.reserve)
+    bank = (
+        ""
+        if own and account.startswith(own + ":")
+        else f"; if the factor pays its releases into {account}, give the agreement bank: "
+        f"{account}"
+    )
+    return (
+        "(the collected invoices whose reserve it releases, ^INV-1001: it takes money out "
+        f'of {reserve}), or mark it factoring: "release" to have it matched by its amount '
+        "against the reserves due; until then those invoices' reserve stays due, and the "
+        f"reserve report shows the difference as unexplained{bank}"
+    )
+
+
+def _common_parent(first: str, second: str) -> str:
+    """The accounts' common parent (Assets:Factoring:Summit), or "" if only the root."""
+    shared: list[str] = []
+    for a, b in zip(first.split(":"), second.split(":"), strict=False):
+        if a != b:
+            break
+        shared.append(a)
+    return ":".join(shared) if len(shared) > 1 else ""
 
 
 def _paid_down_advice(entry: data.Transaction, agreement: Agreement, account: str) -> str:

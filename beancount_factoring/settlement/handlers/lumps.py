@@ -531,8 +531,8 @@ def _settles(
     kind, factor = event.kind, event.factor
     for state, _, kinds in wanted:
         # (What _commits_for does for the two usual cases, an invoice not yet funded
-        # that owes nothing, and the release of one collected that owes nothing: one
-        # call less for every invoice.)
+        # that owes nothing, and the release of one collected that owes nothing, not
+        # marked a part: one call less for every invoice.)
         if state.owed or state.factor not in (None, factor):
             found = _commits_for(settler, event, agreement, state, kinds)
         elif state.funded_on is None:
@@ -545,6 +545,7 @@ def _settles(
             and not state.released_on
             and (state.held or state.base_fee or state.late_fee)
             and (kinds is None or "release" in kinds)
+            and not _marked_partial(event)
         ):
             found = [(RELEASE, state, None, state.agreement or agreement)]
         else:
@@ -952,12 +953,36 @@ def _commits_for(
         and (kinds is None or "release" in kinds)
     ):
         found.append((RELEASE, state, None, terms))
+        if len(found) == 1 and (part := _part_of_due(settler, event, agreement, state)):
+            return [(EARLY, state, part, terms)]
     if found:
         return found
-    if event.kind == "release" and event.entry.meta.get("partial") is True:
+    if _marked_partial(event):
         return _early_release(settler, event, agreement, state)
     _nothing_due(settler, event, state)
     return None
+
+
+def _marked_partial(event: Event) -> bool:
+    """True if the deposit is a release marked ``partial: TRUE``: part of a reserve."""
+    return event.kind == "release" and event.entry.meta.get("partial") is True
+
+
+def _part_of_due(
+    settler: Settler, event: Event, agreement: Agreement, state: InvoiceState
+) -> Decimal | None:
+    """What a release marked ``partial: TRUE`` that links one collected invoice alone
+    brings, when it is less than the release due (the reserve less the fees it pays): part
+    of the reserve, the factor holding back the rest for a later release, which takes the
+    fees. None for any other deposit: the release of all that is due, compared as usual."""
+    number = state.invoice.number
+    if not _marked_partial(event) or event.invoices != (number,) or event.schedules:
+        return None
+    cash = wires.single_cash(settler, event, agreement, currency=state.currency)
+    due = state.held - state.base_fee - state.late_fee
+    if cash is None or not 0 < cash < due - settler.tolerance:
+        return None
+    return cash
 
 
 def _early_release(
@@ -1317,6 +1342,7 @@ def _report_difference(
         or tiers_hint(settler, items, diff)
         or rounded_rate(entry, currency, abs(expected))
         or _rounding(agreement, items, diff, _vat_whole(agreement, deposit.legs(), event))
+        or _part_hint(event, items, actual)
     )
     _report(
         settler, event, agreement, terms, (expected, actual), deposit.figures(), currency, hint
@@ -1357,6 +1383,22 @@ def _report(
         + _vat_hint(figures.get("VAT on fees", ZERO), actual - expected, agreement)
         + hint,
         event,
+    )
+
+
+def _part_hint(event: Event, items: list[P.Item], actual: Decimal) -> str:
+    """Say so when a deposit that links one collected invoice alone brings less than its
+    release: the factor may have released part of the reserve, holding back the rest."""
+    # (A tenth or more of the release missing, not cents or a fee: as _unpaid_item.)
+    if len(items) != 1 or items[0].kind != "release" or not 0 < actual * 10 <= items[0].cash * 9:
+        return ""
+    if event.invoices != (items[0].invoice,) or _marked_partial(event):
+        return ""
+    mark = "partial: TRUE" if event.kind == "release" else 'factoring: "release" and partial: TRUE'
+    return (
+        f" If the factor released part of the reserve of {items[0].invoice} and holds back "
+        f"the rest for a later release, mark this deposit {mark}: the later release then "
+        "brings the rest"
     )
 
 

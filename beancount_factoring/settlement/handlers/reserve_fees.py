@@ -11,7 +11,8 @@ takes from the account what it still holds and the fee stays the imported entry'
 A release that names nothing is found by its amount plus the fee (``release_less_fee``);
 one that links its invoices, or is written on the reserve account, by its difference
 from them. A fee nets one release only. When two sets of releases fit, the FCT101 names
-the fee and says to link the invoices the release pays (``reserve_fee_hint``).
+the fee and says to link the invoices the release pays (``reserve_fee_hint``). The user's
+guide: docs/ledger.md 6.11, "A fee taken from the reserve, and a release less it".
 """
 
 from __future__ import annotations
