@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from beancount import loader
 
+from beancount_factoring.errors import make_error
 from beancount_factoring.reports import compute
+from beancount_factoring.reports import facts as facts_module
 from beancount_factoring.reports.render import FORMATS, render
 from beancount_factoring.settlement import history
 
@@ -294,3 +296,48 @@ def test_a_deposit_entered_twice_and_reversed_is_no_unallocated_lump(monkeypatch
         (account,) = report.accounts
         assert (account.balance, account.unallocated, report.problems) == (D("0.00"), (), ())
     assert _every_report(cached, DAY(2025, 3, 20)) == _every_report(run, DAY(2025, 3, 20))
+
+
+def _diverging(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make the reports' own settling (not the plugin's) give an FCT120 on the first
+    event, as the cases above did before their fixes; the calls, counted."""
+    calls: list[int] = []
+    real = facts_module.settle
+
+    def settle(book: Any, config: Any, recorder: Any) -> Any:
+        calls.append(1)
+        settlement = real(book, config, recorder)
+        event = book.events[0]
+        settlement.errors.append(make_error("FCT120", "read back otherwise", event.entry.meta))
+        return settlement
+
+    monkeypatch.setattr(facts_module, "settle", settle)
+    return calls
+
+
+def test_entries_that_settle_otherwise_read_back_are_said(monkeypatch):
+    calls = _diverging(monkeypatch)
+    run, cached = _books(SCHEDULE_ID, monkeypatch)
+    # The plugin's run is read as it is: not settled again, nothing to say.
+    assert (run.read_back_differs, run.warnings) == (False, ())
+    # Settled again, the load that had no error gives one: said, with its place (the
+    # schedule event, line 20 of the ledger text).
+    assert calls == [1]
+    assert cached.read_back_differs
+    (warning,) = cached.warnings
+    assert "FCT120 at <string>:20" in warning
+    assert "keep_for_reports()" in warning
+
+
+def test_a_load_with_errors_is_not_said_to_read_back_otherwise(monkeypatch):
+    _diverging(monkeypatch)
+    monkeypatch.setattr(history, "_wanted", False)
+    # A schedule event naming a factor with no agreement: the load has its own FCT error,
+    # which bean-check reported; what the reports find settling again is not compared.
+    text = SCHEDULE_ID.replace(
+        '  schedule: "#1234"\n\n', '  schedule: "#1234"\n  factor: "Nobody"\n\n'
+    )
+    entries, errors, options = loader.load_string(text)
+    assert errors
+    book = compute(entries, options, errors)
+    assert (book.read_back_differs, book.warnings) == (False, ())
