@@ -1934,8 +1934,11 @@ def _resolve(book: Book, event: Event) -> None:
     # Most links of a deposit name invoices: those are found by one filter, and
     # the loop below runs only if some link is something else.
     invoices = list(filter(known.__contains__, links))
+    # The link the plugin adds for a schedule its ``schedule:`` names is that schedule,
+    # not another, even when the id is not a link's characters ("#1234": ^sched--1234).
+    written = {schedule_link(schedule) for schedule in schedules}
     for link in links if len(invoices) < len(links) else ():
-        if link in known:
+        if link in known or link in written:
             continue
         if link.startswith(SCHEDULE_LINK_PREFIX):
             schedules.append(link[len(SCHEDULE_LINK_PREFIX) :])

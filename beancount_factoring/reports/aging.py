@@ -30,7 +30,9 @@ Under the loan model the invoices the factor holds are still on our
 receivable accounts: they are shown in the factor's table only, and their
 receivable amount is counted as ``pledged`` up to what the factor holds (the rest, a
 debit memo billed on the invoice, is ours), so that the receivables we hold
-plus the pledged ones still tie to the receivable accounts' balance.
+plus the pledged ones still tie to the receivable accounts' balance. One on a schedule
+whose customer paid us (in part) before the factor funded it is ours again (its funding
+would be FCT131): it is in our table, at what its receivable still holds.
 
 A receivable posting that names no invoice (an opening balance, an entry typed by
 hand) is aged from its own date, as an invoice of that date without ``due:``; a credit
@@ -368,6 +370,8 @@ def _factored_lines(
             continue
         if not (snap.scheduled_on or snap.funded_on) or snap.factor is None:
             continue
+        if _ours_again(snap):
+            continue  # (Shown in our table, at what its receivable holds.)
         if factor and snap.factor != factor:
             continue
         currency = invoice.face.currency
@@ -415,7 +419,16 @@ def _pledged(snap: Snap) -> bool:
         and snap.factor is not None
         and bool(snap.scheduled_on or snap.funded_on)
         and not (snap.collected_on or snap.charged_back_on or snap.lost_on)
+        and not _ours_again(snap)
     )
+
+
+def _ours_again(snap: Snap) -> bool:
+    """True for a loan-model invoice on a schedule, not funded, that its customer paid us
+    (in part): still ours to collect, no longer the factor's to fund (its funding would be
+    FCT131; ``checks.unfunded.awaits_funding``). Its factor holds nothing of it."""
+    terms = snap.agreement
+    return terms is not None and terms.loan and snap.funded_on is None and snap.direct_paid > 0
 
 
 def _source(facts: Facts, index: int) -> Source:

@@ -119,6 +119,13 @@ class ReportBook:
         """Why the reports may be incomplete (empty when all is well)."""
         return tuple(self.facts.warnings)
 
+    @property
+    def read_back_differs(self) -> bool:
+        """True when the entries, settled again (a load from Beancount's cache), give a
+        factoring error their load did not: the reports may be wrong (``warnings`` says
+        so); load again with the plugin's run kept."""
+        return self.facts.read_back_differs
+
     def factor_key(self, factor: str | None) -> str | None:
         """The key of a factor's name (None for all factors), or raise UnknownFactor."""
         if factor is None or not factor.strip():

@@ -25,6 +25,7 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_factoring.errors import error_code
 from beancount_factoring.ledger.book import (
     Book,
     closes_into_equity,
@@ -91,6 +92,9 @@ class Facts:
     # What a report works out of the whole load, the same for every as-of date (the cost
     # report's transfer-fee shares), kept by the report's name for the next date.
     derived: dict[str, Any] = field(default_factory=dict)
+    # Settled again, the entries of a load without a factoring error gave one: the
+    # reports may be wrong (``_read_back_differs``; said in ``warnings`` too).
+    read_back_differs: bool = False
 
     def snap(self, number: str, as_of: datetime.date) -> Snap | None:
         """Where an invoice stood at the end of ``as_of``; None if never factored by then."""
@@ -210,6 +214,7 @@ def read_facts(
     last = config.as_of or last_entry
     run = options_map.get(RUN_KEY)
     warnings: list[str] = []
+    differs: str | None = None
     padding = run.added(entries) if isinstance(run, PluginRun) else None
     if isinstance(run, PluginRun) and padding is not None:
         # The plugin's indices point into the list as it returned it; Beancount's
@@ -228,14 +233,43 @@ def read_facts(
             warnings.append(f"The factoring state of this ledger could not be computed: {exc!r}")
         timeline = recorder.timeline
         found_errors = list(config_errors) + list(book.errors) + list(settlement.errors)
+        differs = _read_back_differs(errors, found_errors, config)
     if errors is None:
         errors = found_errors
     facts = Facts(entries, book, settlement, config, last, timeline, errors=errors)
     facts.last_entry = last_entry
     facts.warnings.extend(warnings)
+    if differs is not None:
+        facts.read_back_differs = True
+        facts.warnings.append(differs)
     _read_lines(facts)
     facts.book.typed.forget()
     return facts
+
+
+def _read_back_differs(given: list[Any] | None, found: list[Any], config: Config) -> str | None:
+    """Why the reports of entries settled again may be wrong, or None: the load they came
+    from had no factoring error (``given``), but settled again they give one (``found``).
+
+    The plugin's run is not in Beancount's pickle cache, so the reports of a cached load
+    (and of ``compute`` after a load that did not keep the run) settle the entries the
+    plugin returned once more. Read back, those entries must settle as the plugin
+    settled them; an error here that bean-check did not report says they did not, and
+    the state the reports read is not the books' (an invoice left unfunded, a reserve
+    shown released): said, rather than reported in silence."""
+    if given is None or any(error_code(error) for error in given):
+        return None
+    new = [e for e in found if error_code(e) and error_code(e) not in config.disabled]
+    if not new:
+        return None
+    source = source_of(getattr(new[0], "source", None))
+    return (
+        f"the entries read back (a load from Beancount's cache) settle otherwise than the "
+        f"plugin settled them: {error_code(new[0])} at {source}, which the load did not "
+        "report, so the reports may be wrong; load the ledger again with the plugin's run "
+        "kept (call beancount_factoring.settlement.history.keep_for_reports() before "
+        "loading, or set BEANCOUNT_DISABLE_LOAD_CACHE=1)"
+    )
 
 
 def _read_lines(facts: Facts) -> None:

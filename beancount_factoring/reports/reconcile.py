@@ -348,6 +348,17 @@ def _loose_items(
     return {key: found for key, found in items.items() if totals[key]}
 
 
+def _reversed_by(facts: Facts, as_of: datetime.date) -> set[int]:
+    """The deposits reversed by a take-back by the date, and those take-backs (a deposit
+    entered twice, reversed by hand): the plugin let the two cancel, with no error, so
+    neither is a lump that waits. Before the take-back's day, the deposit still waits."""
+    found: set[int] = set()
+    for reversal, deposit in facts.settlement.reversals.items():
+        if facts.entries[reversal].date <= as_of:
+            found.update((reversal, deposit))
+    return found
+
+
 def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, list[Any]]:
     codes: dict[tuple[str, int], list[str]] = {}
     for error in facts.errors:
@@ -357,6 +368,7 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
             codes.setdefault((source.filename, source.lineno), []).append(code)
     found: dict[Key, list[Any]] = {}
     replaced = facts.settlement.replaced
+    cancelled = _reversed_by(facts, as_of)
     agreements = facts.book.agreements
     # The clearing and reserve accounts of every agreement: a deposit booked to another
     # currency's terms' (its own factor's) is unallocated there, not 0.00.
@@ -365,6 +377,8 @@ def _lumps(facts: Facts, as_of: datetime.date, factor: str | None) -> dict[Key, 
     }
     for event in facts.book.events:
         if event.kind not in LUMP_KINDS or event.index in replaced or event.date > as_of:
+            continue
+        if event.index in cancelled:
             continue
         if event.factor is None or (factor and event.factor != factor):
             continue

@@ -257,6 +257,10 @@ class Settlement:
     payment_shares: dict[tuple[int, str, str], list[tuple[str, Decimal]]] = field(
         default_factory=dict
     )
+    # Each take-back that reversed a deposit still unallocated (a deposit entered twice,
+    # reversed by hand: ``lumps._reverses``), by its index: the deposit's index. From the
+    # take-back's day on, neither waits, and the reports list neither as unallocated.
+    reversals: dict[int, int] = field(default_factory=dict)
 
     # The entries that take more from a reserve account than the invoices hold, already
     # reported (handlers/reserve_taken.py): the account below zero is not said again.

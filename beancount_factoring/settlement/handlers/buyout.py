@@ -33,9 +33,9 @@ still owed apart from its open invoices (a chargeback, the part of a short pay
 its reserve could not cover, a fee charged apart from any invoice, not netted
 yet) moves from its clearing account to the new factor's, owed there until the
 new factor's next deposit nets it (or taken from a buyout that pays). A buyout
-that links its invoices takes what those owe; an invoice whose reserve the old
-factor still has to release, or that a deposit of the old factor on the buyout
-day names, stays with it.
+that links its invoices takes what those owe, and the fees apart it links; an
+invoice whose reserve the old factor still has to release, or that a deposit of
+the old factor on the buyout day names, stays with it.
 
 A thin reserve: on a 97/3 program an invoice of 10,000.00 bought out after 40
 days holds 300.00, while the old factor's fee to the day is 350.00 and the new
@@ -220,7 +220,7 @@ def _parties(settler: Settler, event: Event) -> Parties | None:
     new = settler.agreement_for(event, currency)
     if new is None or not _terms_fit(settler, event, states + owing, new, currency):
         return None
-    charges = [] if event.invoices else _fees_taken(settler, event, old, currency)
+    charges = _fees_taken(settler, event, old, currency)
     if charges is None:
         return None
     return old, states, owing, charges, new
@@ -378,6 +378,8 @@ def _fees_taken(settler: Settler, event: Event, old: str, currency: str) -> list
     """The old factor's fees charged apart from any invoice and not netted (a monthly
     minimum, a wire fee), which the new factor pays off; None after an error.
 
+    A buyout that links its invoices takes only the fees it links too (the plugin links
+    every fee it took to a buyout that linked nothing: read back, the buyout is the same).
     A fee deducted from the funding of an invoice the old factor has not funded yet
     stays with it, for that funding."""
     taken = []
@@ -385,6 +387,8 @@ def _fees_taken(settler: Settler, event: Event, old: str, currency: str) -> list
     netted = _netted_that_day(settler, event, old)
     for charge in settler.result.charges.get(old, {}).values():
         if charge.netted_on is not None or charge.currency != currency:
+            continue
+        if event.invoices and charge.key not in event.charges:
             continue
         if charge.key in netted:
             continue

@@ -951,6 +951,7 @@ def _commits_for(
         and not state.released_on
         and state.reserve_due
         and (kinds is None or "release" in kinds)
+        and _split_releases(event, state)
     ):
         found.append((RELEASE, state, None, terms))
         if len(found) == 1 and (part := _part_of_due(settler, event, agreement, state)):
@@ -1036,6 +1037,20 @@ def _split_nets(event: Event, number: str, part: str) -> bool:
     cache), would read each of those links as the bookkeeper's, and net every debt."""
     legs = _split_legs(event.entry)
     return legs is None or (part, number) in legs or (part, None) in legs
+
+
+def _split_releases(event: Event, state: InvoiceState) -> bool:
+    """False if the deposit is one the plugin split already and its split does not
+    release the invoice's reserve: no ``reserve-release`` leg naming it (or naming none,
+    ``detail: "item"``), nor, for a reserve the fees take whole, a fee leg. The plugin
+    links every invoice a deposit settles: read back, the link of an invoice whose short
+    pay a funding netted would release its reserve too, which that deposit did not."""
+    legs = _split_legs(event.entry)
+    if legs is None:
+        return True
+    number = state.invoice.number
+    parts = ("reserve-release",) if state.held else ("discount-fee", "late-fee")
+    return any((part, number) in legs or (part, None) in legs for part in parts)
 
 
 # The last deposit whose split legs were read, and them: a deposit's invoices are asked
@@ -1597,6 +1612,7 @@ def _reverses(settler: Settler, event: Event, account: str, units: tuple[Decimal
     for position, earlier in enumerate(waiting):
         if reversed_by_this(earlier):
             del waiting[position]
+            settler.result.reversals[event.index] = earlier.index
             return True
     # One that matched no open item when other items were open: its FCT101 goes too.
     for position, (earlier, error) in enumerate(settler.unmatched):
@@ -1604,6 +1620,7 @@ def _reverses(settler: Settler, event: Event, account: str, units: tuple[Decimal
             del settler.unmatched[position]
             errors = settler.result.errors
             errors[:] = [e for e in errors if e is not error]
+            settler.result.reversals[event.index] = earlier.index
             return True
     return False
 
