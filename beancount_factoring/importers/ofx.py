@@ -810,6 +810,15 @@ class OfxImporter(Importer):
                 "to import the rest"
             )
             raise ImportFailure(path, foreign.line, message, "CURRENCY", code="FCT209")
+        symbol = trn.fields.get("CURSYM")
+        if symbol is not None and symbol[0].upper() != statement.currency:
+            message = (
+                f"the transaction gives <CURSYM>{symbol[0]} (outside a <CURRENCY> aggregate), "
+                f"not the statement's {statement.currency}: its amount may be in "
+                f"{symbol[0]}; book it by hand, and delete its <STMTTRN> from the file to "
+                "import the rest"
+            )
+            raise ImportFailure(path, symbol[1], message, "CURSYM", code="FCT209")
         date = _date(path, trn, "DTPOSTED")
         number = _amount(path, trn, "TRNAMT", statement.currency)
         payee = trn.value("NAME")
@@ -925,6 +934,13 @@ class _Extraction:
             self._add(node, statement)
         for node in _leftovers(statement):
             self._add(node, statement)
+        stray = statement.child("STMTTRN")
+        if stray is not None:
+            message = (
+                "a <STMTTRN> outside the statement's <BANKTRANLIST>: is it a transaction of "
+                "the statement, or left over? The file is damaged, download it again"
+            )
+            raise ImportFailure(self.path, stray.line, message, "STMTTRN", code="FCT204")
         self._directions(statement)
         self._balance(statement)
 

@@ -11,7 +11,9 @@
   file of an investment statement alone is named by `near_miss`.
 - A transaction, a balance, a `<CURRENCY>` or an account left open (no end tag) in an
   SGML file was merged into the aggregate around it: the transaction lost, the balance
-  lost, the foreign currency read as the statement's. FCT204 on the aggregate's line.
+  lost, the foreign currency read as the statement's. FCT204 on the aggregate's line;
+  so is a transaction outside the transaction list (it was left out). A `<CURSYM>` of
+  another currency in the transaction itself is FCT209, as a `<CURRENCY>` is.
 - A statement of the same account given twice in one download (a FITID in both) had its
   lines booked twice; two `<LEDGERBAL>` in a statement had the second ignored. FCT210.
 """
@@ -262,3 +264,25 @@ def test_two_balances_in_a_statement_are_refused(tmp_path: Path) -> None:
     error = refused(OfxImporter("Assets:Bank"), path)
     assert (error.code, error.column) == ("FCT210", "LEDGERBAL")
     assert error.line == line_of(path, "<LEDGERBAL>", 2)
+
+
+def test_a_transaction_outside_the_transaction_list_is_refused(tmp_path: Path) -> None:
+    # A <STMTTRN> after </BANKTRANLIST>, in the statement: its -7.00 was left out.
+    march = statement("1111", [line("M1", "-100.00", "DEBIT")], "-107.00")
+    stray = line("M2", "-7.00", "DEBIT")
+    path = bank(tmp_path, march.replace("</BANKTRANLIST>\n", "</BANKTRANLIST>\n" + stray))
+    error = refused(OfxImporter("Assets:Bank"), path)
+    assert (error.code, error.column) == ("FCT204", "STMTTRN")
+    assert error.line == line_of(path, "<STMTTRN>", 2)
+    assert "outside" in error.detail
+
+
+def test_a_currency_symbol_of_another_currency_on_a_line_is_refused(tmp_path: Path) -> None:
+    # <CURSYM>EUR in the transaction itself (no <CURRENCY> around it): booked as USD.
+    foreign = line("F1", "-100.00", "DEBIT", "<CURSYM>EUR\n")
+    path = bank(tmp_path, statement("1111", [foreign]))
+    error = refused(OfxImporter("Assets:Bank"), path)
+    assert (error.code, error.line) == ("FCT209", line_of(path, "<CURSYM>EUR"))
+    same = line("F1", "-100.00", "DEBIT", "<CURSYM>USD\n")
+    path = bank(tmp_path, statement("1111", [same]))
+    assert amounts(OfxImporter("Assets:Bank").extract(path, [])) == [Decimal("-100.00")]
