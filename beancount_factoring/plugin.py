@@ -272,12 +272,17 @@ def _run_again(
     options_map: dict[str, Any], config_text: str | None, run: int
 ) -> list[FactoringError]:
     """The errors of a plugin line that runs the plugin again in the same load (the
-    ``run``-th): none if its config is the one the books were made with; else where
-    it differs. The books are left as the first run made them."""
+    ``run``-th): none if its config is the one the books were made with (the first
+    line's errors were said on it); else, one, that it runs the plugin again (what is
+    wrong in a config not applied does not matter: the fix is to delete a line). The
+    books are left as the first run made them."""
     first_text = options_map.get(CONFIG_KEY)
+    if config_text == first_text:
+        return []
     first, _ = parse_config(first_text, options_map)
-    config, errors = parse_config(config_text, options_map, run)
-    if config != first:
+    config, problems = parse_config(config_text, options_map, run)
+    errors: list[FactoringError] = []
+    if config != first or problems:
         lines = factoring_lines(options_map)
         if run < len(lines):
             lineno, name, _ = lines[0]

@@ -42,6 +42,10 @@ several accounts' importers run on one download from beangulp's command line. A
 statement with transactions of an account no importer takes is an error (FCT209,
 `unclaimed`), unless an importer names it in `ignore_accounts`: its lines are not left
 out without a word. `identify` says so too (`diagnose`, which reads the whole file).
+An investment statement (INVSTMTRS) is not read, its cash lines (INVBANKTRAN) neither:
+one with transactions is FCT209 as well (`investment`), unless `ignore_accounts` names
+it. A statement that writes no signs, each line's direction said by its TRNTYPE alone,
+is read by its types (`ofx_signs`).
 """
 
 from __future__ import annotations
@@ -76,10 +80,12 @@ from beancount_factoring.importers.base import (
     RowIds,
     ambiguous,
     no_gc_pauses,
+    row_id,
     within_dates,
 )
 from beancount_factoring.importers.held import mark_misdirected
 from beancount_factoring.importers.inert import inert_entries
+from beancount_factoring.importers.ofx_signs import Directions
 from beancount_factoring.terms.fees import not_whole, whole_units
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w.]*)\s*(/?)>([^<]*)")
@@ -97,6 +103,15 @@ _IDENTIFY = re.compile(
 _CHARSETS = {"1252": "cp1252", "ISO-8859-1": "latin-1", "8859-1": "latin-1", "NONE": "cp1252"}
 _EXTENSIONS = (".ofx", ".qfx", ".qbo")
 _STATEMENTS = ("STMTRS", "CCSTMTRS")
+# An investment statement: none of its lines is read, and one with lines is an error
+# (`investment`) unless its account is named in `ignore_accounts`.
+_INVESTMENT = "INVSTMTRS"
+# Aggregates that hold what is read: one left open (no end tag) and closed by the end of
+# the aggregate around it is damage, not an empty element (`_close_aggregate`).
+_INVESTMENT_TAGS = re.compile(r"<(INVSTMTRS|ACCTID)>([^<]*)", re.IGNORECASE)
+_NEVER_EMPTY = frozenset(
+    ("STMTTRN", "LEDGERBAL", "CURRENCY", "ORIGCURRENCY", "BANKACCTFROM", "CCACCTFROM")
+)
 _ACCOUNTS = ("BANKACCTFROM", "CCACCTFROM")
 ONE_DAY = datetime.timedelta(days=1)
 # Bytes read and decoded at a time; the start of a file that declares its encoding.
@@ -176,16 +191,28 @@ def _encoding(path: str, raw: bytes, configured: str | None) -> str:
 
 
 class Statement(Aggregate):
-    """A statement (STMTRS, CCSTMTRS) whose transactions are handed on as they are read.
+    """A statement (STMTRS, CCSTMTRS) whose transactions are handed on as they are read
+    (or an investment statement, INVSTMTRS, whose are not: see `investment`).
 
     `pending` holds the transactions read before the statement said its account and
     currency; `decided` is set once they are known, with `ours`, `acctid` (as written),
     `key` (the account number without spaces, which the ids are made from), `currency`
     and the CURDEF element they were read from. `skipped` counts the transactions of a
-    statement that is not the importer's.
+    statement that is not the importer's; `directions` what its lines show of how it
+    writes their direction (`ofx_signs`).
     """
 
-    __slots__ = ("acctid", "curdef", "currency", "decided", "key", "ours", "pending", "skipped")
+    __slots__ = (
+        "acctid",
+        "curdef",
+        "currency",
+        "decided",
+        "directions",
+        "key",
+        "ours",
+        "pending",
+        "skipped",
+    )
 
     def __init__(self, tag: str, line: int) -> None:
         super().__init__(tag, line)
@@ -197,6 +224,7 @@ class Statement(Aggregate):
         self.currency = ""
         self.curdef: tuple[str, int] | None = None
         self.skipped = 0
+        self.directions = Directions()
 
 
 class Reader(Protocol):
@@ -331,7 +359,7 @@ def parse(path: str, encoding: str | None = None, reader: Reader | None = None) 
                 # The stack is searched only for a tag that is open in it, and what the
                 # search passes is closed: each aggregate is passed once, the pass linear.
                 if open_tags.get(tag):
-                    _close_aggregate(tag, stack, open_tags, reader)
+                    _close_aggregate(path, line, tag, stack, open_tags, reader)
                 elif tag not in top.fields:  # `</NAME>` after `<NAME>x` closes an element
                     message = f"</{tag}> closes nothing that is open"
                     raise ImportFailure(path, line, message, tag, code="FCT204")
@@ -378,11 +406,27 @@ def _ofx_start(path: str, blocks: Iterator[str]) -> tuple[str, int, int]:
 
 
 def _close_aggregate(
-    tag: str, stack: list[Aggregate], open_tags: dict[str, int], reader: Reader | None
+    path: str,
+    line: int,
+    tag: str,
+    stack: list[Aggregate],
+    open_tags: dict[str, int],
+    reader: Reader | None,
 ) -> None:
-    """Close the innermost open aggregate of `tag`, and the empty elements left open in it."""
+    """Close the innermost open aggregate of `tag` (its end tag is on `line`), and the
+    empty elements left open in it; FCT204 for an aggregate of `_NEVER_EMPTY` left open
+    in it, whose content would go to the aggregate around it (a transaction merged into
+    its list, a foreign currency's CURSYM into its transaction)."""
     depth = next(i for i in range(len(stack) - 1, 0, -1) if stack[i].tag == tag)
     while len(stack) > depth + 1:
+        node = stack[-1]
+        if node.tag in _NEVER_EMPTY and (node.fields or node.children):
+            message = (
+                f"<{node.tag}> is never closed: </{tag}> on line {line} ends the <{tag}> "
+                f"around it first, and what it holds cannot be told from what follows it; "
+                "the file is damaged, download it again"
+            )
+            raise ImportFailure(path, node.line, message, node.tag, code="FCT204")
         _close_empty(stack, open_tags, reader)
     node = stack.pop()
     open_tags[tag] -= 1
@@ -405,7 +449,7 @@ def _open_aggregate(
     Returns where the scan goes on after a transaction read whole, else None (the
     aggregate is open on the stack).
     """
-    reading = reader is not None and tag in _STATEMENTS
+    reading = reader is not None and (tag in _STATEMENTS or tag == _INVESTMENT)
     node = Statement(tag, line) if reading else Aggregate(tag, line)
     stack[-1].children.append(node)
     flat = _FLAT.match(text, at) if tag == "STMTTRN" else None
@@ -457,6 +501,7 @@ def _closed(node: Aggregate, stack: list[Aggregate], reader: Reader) -> None:
         if (
             transactions.tag == "BANKTRANLIST"
             and isinstance(statement, Statement)
+            and statement.tag in _STATEMENTS
             and statement.child("BANKTRANLIST") is transactions
         ):
             # Read now: the tree need not keep it. It is the list's last child, the one
@@ -690,9 +735,17 @@ class OfxImporter(Importer):
     def near_miss(self, filepath: Any) -> tuple[float, str] | None:
         """For an OFX statement of another account: what it holds (`ingest.closest`)."""
         accounts = self.other_accounts(filepath)
-        if accounts is None:
-            return None
-        return 1.0, another_account(accounts, [self.account_id or ""])
+        if accounts is not None:
+            return 1.0, another_account(accounts, [self.account_id or ""])
+        invested = self.investments(filepath)
+        return None if not invested else investment_miss(invested)
+
+    def investments(self, filepath: Any) -> list[str]:
+        """The ACCTIDs of the investment statements of an OFX file this importer does not
+        claim, but those of the accounts it ignores."""
+        path = os.fspath(filepath)
+        found = [a for a in investment_accounts(path) if not (a and self.ignores(a))]
+        return [] if not found or self.identify(path) else found
 
     def account(self, filepath: Any) -> str:
         return self.bank
@@ -757,6 +810,15 @@ class OfxImporter(Importer):
                 "to import the rest"
             )
             raise ImportFailure(path, foreign.line, message, "CURRENCY", code="FCT209")
+        symbol = trn.fields.get("CURSYM")
+        if symbol is not None and symbol[0].upper() != statement.currency:
+            message = (
+                f"the transaction gives <CURSYM>{symbol[0]} (outside a <CURRENCY> aggregate), "
+                f"not the statement's {statement.currency}: its amount may be in "
+                f"{symbol[0]}; book it by hand, and delete its <STMTTRN> from the file to "
+                "import the rest"
+            )
+            raise ImportFailure(path, symbol[1], message, "CURSYM", code="FCT209")
         date = _date(path, trn, "DTPOSTED")
         number = _amount(path, trn, "TRNAMT", statement.currency)
         payee = trn.value("NAME")
@@ -829,6 +891,10 @@ class _Extraction:
         self.entries: list[Any] = []
         # The account of each statement of ours (its number without spaces: as written).
         self.accounts: dict[str, str] = {}
+        # The ids of the lines of the statements before this one, each with its line
+        # (`_twice`); how many entries they have been taken from.
+        self.earlier: dict[str, int] = {}
+        self.counted = 0
 
     def transaction(self, node: Aggregate, statement: Statement) -> None:
         if not statement.decided:
@@ -842,6 +908,9 @@ class _Extraction:
             statement.skipped += 1
 
     def close(self, statement: Statement) -> None:
+        if statement.tag == _INVESTMENT:
+            investment(self.importer, self.others, self.path, statement)
+            return
         if not statement.decided:
             if not (statement.pending or _leftovers(statement) or statement.child("LEDGERBAL")):
                 return  # nothing in it to read (a stray tag, say)
@@ -865,9 +934,42 @@ class _Extraction:
             self._add(node, statement)
         for node in _leftovers(statement):
             self._add(node, statement)
-        ledger = statement.child("LEDGERBAL")
-        if ledger is not None:
-            path = self.path
+        stray = statement.child("STMTTRN")
+        if stray is not None:
+            message = (
+                "a <STMTTRN> outside the statement's <BANKTRANLIST>: is it a transaction of "
+                "the statement, or left over? The file is damaged, download it again"
+            )
+            raise ImportFailure(self.path, stray.line, message, "STMTTRN", code="FCT204")
+        self._directions(statement)
+        self._balance(statement)
+
+    def _directions(self, statement: Statement) -> None:
+        """A statement that writes no signs: its lines go the way their types say
+        (`ofx_signs`); FCT211 at a line whose type says no direction."""
+        directions = statement.directions
+        if not directions.unsigned():
+            return
+        problem = directions.undirected_problem()
+        if problem is not None:
+            line, message = problem
+            raise ImportFailure(self.path, line, message, "TRNTYPE", code="FCT211")
+        directions.turn_out(self.entries)
+
+    def _balance(self, statement: Statement) -> None:
+        """The statement's LEDGERBAL as a `balance` assertion; FCT210 for two of them."""
+        path = self.path
+        balances = [node for node in statement.children if node.tag == "LEDGERBAL"]
+        if len(balances) > 1:
+            first, second = balances[:2]
+            message = (
+                f"the statement has two <LEDGERBAL>, on line {first.line} and here: it has "
+                "one, and which balance is meant cannot be told; the file is damaged, "
+                "download it again"
+            )
+            raise ImportFailure(path, second.line, message, "LEDGERBAL", code="FCT210")
+        if balances:
+            ledger = balances[0]
             _repeated(path, ledger)
             _require(path, ledger, "BALAMT", "DTASOF")
             date = _date(path, ledger, "DTASOF")
@@ -901,7 +1003,36 @@ class _Extraction:
 
     def _add(self, node: Aggregate, statement: Statement) -> None:
         importer = self.importer
-        self.entries.append(importer._entry(self.path, node, statement, self.ids, self.matcher))
+        entry = importer._entry(self.path, node, statement, self.ids, self.matcher)
+        if self.earlier:  # a later statement of the account
+            self._twice(node.fields["FITID"], statement)
+        directions = statement.directions
+        if not directions.signed:  # (a statement that writes signs is read by them)
+            directions.note(len(self.entries), entry, node.fields, node.line)
+        self.entries.append(entry)
+
+    def _twice(self, element: tuple[str, int], statement: Statement) -> None:
+        """FCT210 for a transaction (by its FITID, `element`) of a statement of the
+        account read before: the download holds the period twice, and its lines would be
+        booked twice. (In one statement, a FITID twice is two lines: see `RowIds`.)"""
+        fitid, line = element
+        first = self.earlier.get(row_id(self.ids.prefix, statement.key, fitid))
+        if first is None:
+            return
+        message = (
+            f"the transaction {fitid!r} of account {statement.acctid!r} is in a statement "
+            f"before this one too (line {first}): the download holds the account's lines "
+            "twice, and they would be booked twice; download the period once, or delete "
+            "one of the statements from the file"
+        )
+        raise ImportFailure(self.path, line, message, "FITID", code="FCT210")
+
+    def _before(self) -> None:
+        """Keep the ids of the lines read so far, a statement of the account beginning."""
+        for entry in self.entries[self.counted :]:
+            if isinstance(entry, data.Transaction):
+                self.earlier.setdefault(entry.meta[ID_KEY], entry.meta["lineno"])
+        self.counted = len(self.entries)
 
     def _decide(self, statement: Statement) -> None:
         importer = self.importer
@@ -918,6 +1049,7 @@ class _Extraction:
         statement.acctid = acctid or ""
         statement.key = _digits(statement.acctid)
         self._one_account(statement)
+        self._before()
         statement.currency = importer._currency(self.path, statement)
         statement.curdef = statement.fields.get("CURDEF")
 
@@ -927,8 +1059,8 @@ def _digits(acctid: str) -> str:
     return "".join(acctid.split())
 
 
-def _first_accounts(path: str) -> tuple[list[str], bool] | None:
-    """(the ACCTID of each bank or card statement in the first MiB of an OFX file,
+def _first_mib(path: str) -> tuple[str, int, bool] | None:
+    """(the first MiB of an OFX file, cut before its last tag, where its `<OFX>` ends,
     whether the file goes on past it); None for a file that is no OFX file."""
     try:
         with open(path, "rb") as handle:
@@ -943,7 +1075,49 @@ def _first_accounts(path: str) -> tuple[list[str], bool] | None:
     more = len(head) == 1 << 20
     if more:
         head = head[: head.rfind("<")]  # (an ACCTID cut at the block's end is read on)
-    return list(_statement_accounts(head, start.end())), more
+    return head, start.end(), more
+
+
+def _first_accounts(path: str) -> tuple[list[str], bool] | None:
+    """(the ACCTID of each bank or card statement in the first MiB of an OFX file,
+    whether the file goes on past it); None for a file that is no OFX file."""
+    found = _first_mib(path)
+    if found is None:
+        return None
+    head, start, more = found
+    return list(_statement_accounts(head, start)), more
+
+
+def investment_accounts(path: str) -> list[str]:
+    """The ACCTID of each investment statement in the first MiB of an OFX file ("" for
+    one without), in one pass over its tags."""
+    found = _first_mib(path)
+    if found is None:
+        return []
+    head, start, _ = found
+    accounts: list[str] = []
+    statement = False
+    for tag, value in _INVESTMENT_TAGS.findall(head, start):
+        if tag.upper() == _INVESTMENT:
+            if statement:  # the one before had no account
+                accounts.append("")
+            statement = True
+        elif statement:
+            accounts.append(html.unescape(value.strip()))
+            statement = False
+    if statement:
+        accounts.append("")
+    return accounts
+
+
+def investment_miss(accounts: Sequence[str]) -> tuple[float, str]:
+    """What an OFX download of investment statements only holds, for `near_miss`."""
+    shown = ", ".join(repr(acctid) for acctid in accounts)
+    return 1.0, (
+        f"the file holds the investment statement (<INVSTMTRS>) of account {shown}, which "
+        "the OFX importer does not read: it reads bank and card statements (<STMTRS>, "
+        "<CCSTMTRS>). Book its lines with an investment importer or by hand"
+    )
 
 
 def another_account(accounts: Sequence[str], account_ids: Sequence[str]) -> str:
@@ -1027,9 +1201,7 @@ def unclaimed(
             "download the file again"
         )
         raise ImportFailure(path, statement.line, message, UNCLAIMED, code="FCT209")
-    whole = _digits(acctid)
-    last = re.search(r"[0-9]+$", whole)
-    suggested = whole if whole.isdigit() or not last else last.group()
+    suggested = _suggested(acctid)
     together = (
         ""
         if others
@@ -1046,6 +1218,50 @@ def unclaimed(
     raise ImportFailure(path, statement.line, message, UNCLAIMED, code="FCT209")
 
 
+def _suggested(acctid: str) -> str:
+    """The account number to give an importer: whole if it is digits, else its last
+    digits (a number the bank masks, `XXXXXXXX4321`)."""
+    whole = _digits(acctid)
+    last = re.search(r"[0-9]+$", whole)
+    return whole if whole.isdigit() or not last else last.group()
+
+
+def investment(
+    importer: OfxImporter, others: Sequence[OfxImporter], path: str, statement: Aggregate
+) -> None:
+    """FCT209 for an investment statement with transactions, unless an importer names
+    its account in `ignore_accounts`: none is read (an investment account's cash moves
+    with its trades and its income, not only with its cash lines, <INVBANKTRAN>), and
+    its lines would be left out without a word."""
+    listed = statement.child("INVTRANLIST")
+    transactions = listed.children if listed is not None else []
+    count = len(transactions)
+    if not count:
+        return
+    account = statement.child("INVACCTFROM")
+    acctid = (account.value("ACCTID") if account else None) or ""
+    if acctid and any(one.ignores(acctid) for one in (importer, *others)):
+        return
+    cash = len([node for node in transactions if node.tag == "INVBANKTRAN"])
+    lines = f"{count} transaction{'s' if count != 1 else ''}"
+    if cash:
+        lines += f" ({cash} of them cash lines, <INVBANKTRAN>)"
+    said = (
+        f"the investment statement (<INVSTMTRS>) of account {acctid or '(none)'!r} holds "
+        f"{lines}, which the OFX importer does not read (it reads bank and card statements; "
+        "an investment account's cash moves with its trades and income too)"
+    )
+    if acctid:
+        fix = (
+            "book them with an investment importer or by hand, and give "
+            f'{importer.name} ignore_accounts=["{_suggested(acctid)}"] to leave the '
+            "statement out on purpose"
+        )
+    else:
+        fix = "book them by hand, and download the bank statement on its own"
+    raise ImportFailure(path, statement.line, f"{said}: {fix}", UNCLAIMED, code="FCT209")
+
+
 class _Unclaimed:
     """A reader that books nothing: it only looks for a statement `unclaimed` refuses."""
 
@@ -1056,6 +1272,9 @@ class _Unclaimed:
         statement.skipped += 1
 
     def close(self, statement: Statement) -> None:
+        if statement.tag == _INVESTMENT:
+            investment(self.importer, self.others, self.path, statement)
+            return
         account = statement.child(*_ACCOUNTS)
         acctid = account.value("ACCTID") if account else None
         if not self.importer._ours(acctid):

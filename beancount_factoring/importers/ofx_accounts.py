@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from beancount_factoring.importers.base import Importer, ImportFailure
-from beancount_factoring.importers.ofx import OfxImporter, another_account
+from beancount_factoring.importers.ofx import OfxImporter, another_account, investment_miss
 
 
 class OfxAccounts(Importer):
@@ -53,12 +53,16 @@ class OfxAccounts(Importer):
         return any(importer.identify(filepath) for importer in self.importers)
 
     def near_miss(self, filepath: Any) -> tuple[float, str] | None:
-        """For an OFX statement of none of the accounts: what it holds."""
+        """For an OFX statement of none of the accounts, or an investment statement
+        none of them ignores: what it holds."""
         found = [importer.other_accounts(filepath) for importer in self.importers]
-        if not found or any(accounts is None for accounts in found):
+        if found and all(accounts is not None for accounts in found):
+            ids = [importer.account_id or "" for importer in self.importers]
+            return 1.0, another_account(found[0] or [], ids)
+        invested = [importer.investments(filepath) for importer in self.importers]
+        if not invested or not all(invested):
             return None
-        ids = [importer.account_id or "" for importer in self.importers]
-        return 1.0, another_account(found[0] or [], ids)
+        return investment_miss(invested[0])
 
     def _others(self, importer: OfxImporter) -> list[OfxImporter]:
         return [other for other in self.importers if other is not importer]

@@ -36,14 +36,19 @@
     it combines up to ``max-subset`` (default 4) of the ``max-candidates``
     (default 20) open items dated closest before the deposit.
 
+The config is a Python dict literal, or a JSON object (``true``, ``false``, ``null``).
 A config that cannot be read is an FCT100 error on the plugin line; the plugin
-then runs with the defaults, so the rest of the ledger is still checked.
+then runs with the defaults, so the rest of the ledger is still checked. So is a key
+written twice (Python and JSON keep the last without a word): which is meant cannot be
+told, and the key has its default until one is deleted.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime
+import difflib
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -153,10 +158,18 @@ def plugin_source(options_map: dict[str, Any] | None, run: int = 0) -> dict[str,
     return data.new_metadata(filename, lineno)
 
 
+# A date written without its quotes (``{'as-of': 2025-06-30}``): Python reads a sum, or
+# refuses ``06`` for its leading zero.
+_BARE_DATE = re.compile(r"(?<![\w'\".-])(\d{4}-\d{1,2}-\d{1,2})(?![\w'\".-])")
+
+
 def _not_literal(text: str, exc: Exception) -> str:
     """Why a config is no literal, in the bookkeeper's words: Python's own message of a
     name (``{accrue: 'month'}``) shows an object's memory address, which says nothing
     and differs from one load to the next."""
+    bare = _BARE_DATE.search(text)
+    if bare is not None:
+        return f"the date {bare[1]} is not in quotes: write '{bare[1]}'"
     if not (isinstance(exc, ValueError) and "malformed node" in str(exc)):
         return str(exc)
     try:
@@ -184,7 +197,7 @@ def parse_config(
         return Config(), []
     how = "write it like \"{'tolerance': '0.01', 'disable': ['FCT141']}\""
     try:
-        raw = ast.literal_eval(text)
+        raw, twice = _literal(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
         message = (
             f"The factoring plugin's config {text!r} is not a Python dict literal "
@@ -195,11 +208,8 @@ def parse_config(
         message = f"The factoring plugin's config {text!r} must be a dict; {how}"
         return Config(), [make_error("FCT100", message, plugin_source(options_map, run))]
     # Each key's problem, in the order the keys are read: each an FCT100 error.
-    problems = [
-        f"Unknown key {key!r} in the factoring plugin's config; the keys are {', '.join(KEYS)}"
-        for key in raw
-        if key not in KEYS
-    ]
+    problems = [_written_twice(raw, key, values) for key, values in twice.items()]
+    problems.extend(_unknown(key) for key in raw if key not in KEYS)
     tolerance = _tolerance(raw, problems)
     disabled = _disabled(raw, problems)
     bounds = _bounds(raw, problems)
@@ -217,6 +227,70 @@ def parse_config(
     source = plugin_source(options_map, run) if problems else {}
     errors = [make_error("FCT100", problem, source) for problem in problems]
     return config, errors
+
+
+def _literal(text: str) -> tuple[Any, dict[Any, list[Any]]]:
+    """The config's value, a Python literal or else a JSON object, and the values of each
+    key its dict gives more than once. Raises as ``ast.literal_eval`` for a text that is
+    neither (the reason is Python's)."""
+    try:
+        tree = ast.parse(text.lstrip(" \t"), mode="eval")
+        return ast.literal_eval(tree), _repeated_keys(tree.body)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        read = _json(text)
+        if read is None:
+            raise
+        return read
+
+
+def _repeated_keys(node: ast.expr) -> dict[Any, list[Any]]:
+    """The values of each key a dict display gives more than once (it is a literal)."""
+    if not isinstance(node, ast.Dict):
+        return {}
+    values: dict[Any, list[Any]] = {}
+    for key, value in zip(node.keys, node.values, strict=True):
+        if key is not None:
+            values.setdefault(ast.literal_eval(key), []).append(ast.literal_eval(value))
+    return {key: found for key, found in values.items() if len(found) > 1}
+
+
+def _json(text: str) -> tuple[dict[str, Any], dict[Any, list[Any]]] | None:
+    """A JSON object's value and its keys given more than once; None for any other text."""
+    values: dict[Any, list[Any]] = {}
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        for key, value in items:
+            values.setdefault(key, []).append(value)
+        return dict(items)
+
+    try:
+        read = json.loads(text, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(read, dict):
+        return None
+    top = {key: found for key, found in values.items() if key in read and len(found) > 1}
+    return read, top
+
+
+def _written_twice(raw: dict[Any, Any], key: Any, values: list[Any]) -> str:
+    """The problem of a key given twice; the key is dropped, to have its default."""
+    raw.pop(key, None)
+    shown = ", then ".join(repr(value) for value in values)
+    return (
+        f"Key {key!r} is written twice in the factoring plugin's config ({shown}): which "
+        "is meant cannot be told, and the plugin uses its default until you delete the "
+        "one you do not mean"
+    )
+
+
+def _unknown(key: Any) -> str:
+    """The problem of a key the plugin does not know, with the one it is closest to."""
+    message = f"Unknown key {key!r} in the factoring plugin's config"
+    close = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.7)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    return f"{message}; the keys are {', '.join(KEYS)}"
 
 
 def _tolerance(raw: dict[Any, Any], problems: list[str]) -> Decimal:

@@ -128,7 +128,15 @@ def test_a_file_without_a_bank_or_card_statement_is_not_claimed(doc: Path) -> No
     assert not OfxImporter("Assets:Bank:Checking").identify(str(doc))
     assert not OfxImporter("Assets:Bank:Checking", account_id="12345678").identify(str(doc))
     assert not checking().identify(str(doc))
-    assert OfxImporter("Assets:Bank:Checking").extract(str(doc), []) == []
+    if doc == SIGNON:
+        assert OfxImporter("Assets:Bank:Checking").extract(str(doc), []) == []
+    else:
+        # Its dividend would be left out in silence: extracted all the same, FCT209
+        # (tests/importers/test_ofx_directions.py), and named by near_miss.
+        with pytest.raises(ImportFailure) as caught:
+            OfxImporter("Assets:Bank:Checking").extract(str(doc), [])
+        assert caught.value.code == "FCT209" and "investment statement" in caught.value.detail
+        assert OfxImporter("Assets:Bank:Checking").near_miss(str(doc)) is not None
 
 
 def test_an_account_number_with_spaces_is_read_whole(tmp_path: Path) -> None:
