@@ -22,7 +22,7 @@ notes) are yours, and never reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 
 from beancount.core import data
@@ -109,6 +109,9 @@ def check_keys(book: Book) -> list[FactoringError]:
             errors.extend(_of_other_events(entry, event.kind))
         elif event.kind == "buyout" and not entry.meta.keys() <= BUYOUT_QUIET:
             errors.extend(_not_on_a_buyout(entry))
+        elif "account" in entry.meta and event.kind != "fee":
+            # (Written on the deposit that nets a deduction, it was left out in silence.)
+            errors.extend(_of_other_events(entry, event.kind, ("account",)))
         if event.kind == "schedule":
             for posting in entry.postings:
                 errors.extend(_check(posting.meta or {}, POSTING_KEYS, entry, "posting"))
@@ -127,11 +130,14 @@ def check_keys(book: Book) -> list[FactoringError]:
     return errors
 
 
-def _of_other_events(entry: data.Transaction, kind: str) -> Iterable[FactoringError]:
-    """FCT134: a key of other events on a chargeback or a credit loss, which reads it
-    not (a credit loss has no recourse figure: the factor bears the loss)."""
+def _of_other_events(
+    entry: data.Transaction, kind: str, keys: Collection[str] = OTHER_EVENTS_KEYS.keys()
+) -> Iterable[FactoringError]:
+    """FCT134: a key of other events (of ``keys``) on an event that reads it not: on a
+    chargeback or a credit loss (a credit loss has no recourse figure: the factor bears
+    the loss), or ``account:`` on any but a fee."""
     for key in entry.meta:
-        if key in OTHER_EVENTS_KEYS and key not in READ_BY[kind]:
+        if key in keys and key not in READ_BY.get(kind, ()):
             yield make_error(
                 "FCT134",
                 f"The key {key}: is not read on a {kind}, only on "
