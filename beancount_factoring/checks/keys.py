@@ -78,6 +78,8 @@ OTHER_EVENTS_KEYS = {
     "period": "a fee event",
     "account": 'a fee event of charge: "deduction" (where what the factor took goes)',
 }
+# The deposits' kinds as the books name them (a deposit of several invoices is a lump).
+_DEPOSITS = {"lump": "deposit", "funding": "deposit"}
 # The keys of that list each of these events reads itself.
 READ_BY = {"chargeback": frozenset(("recourse-amount",)), "credit-loss": frozenset()}
 # A buyout reads these alone: every other key of an event on it was left out in
@@ -136,8 +138,10 @@ def _of_other_events(
     """FCT134: a key of other events (of ``keys``) on an event that reads it not: on a
     chargeback or a credit loss (a credit loss has no recourse figure: the factor bears
     the loss), or ``account:`` on any but a fee."""
+    read = READ_BY.get(kind, frozenset())
+    kind = _DEPOSITS.get(kind, kind)
     for key in entry.meta:
-        if key in keys and key not in READ_BY.get(kind, ()):
+        if key in keys and key not in read:
             yield make_error(
                 "FCT134",
                 f"The key {key}: is not read on a {kind}, only on "
