@@ -970,11 +970,16 @@ def header_unit(name: str, currency: str | None) -> Decimal:
     return CENTS if any(word in _CENT_WORDS for word in words) else Decimal(1)
 
 
+# A word of a bracket's text, of letters in any script (`Kč` is one word, no `K`), or a
+# currency sign.
+_BRACKET_WORDS = re.compile(r"[^\W_]+|[$\u20ac\u00a3\u00a2']")
+
+
 def _in_brackets(name: str, word: str) -> bool:
     """True if a short unit word (`k`, `m`, `000`) stands in brackets in the header."""
     for part in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", name):
         inside = "".join(part)
-        if word in [w.casefold() for w in _HEADER_WORDS.findall(inside)]:
+        if word in [w.casefold() for w in _BRACKET_WORDS.findall(inside)]:
             return True
     return False
 

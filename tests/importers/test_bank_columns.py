@@ -326,6 +326,18 @@ def test_a_header_of_the_importers_unit_or_no_unit_is_read(tmp_path: Path, heade
     assert [number for *_, number in booked(bank(amount=header), path)] == [Decimal("-96.44")]
 
 
+@pytest.mark.parametrize(
+    ("header", "currency"), [("Částka (Kč)", "CZK"), ("Kwota (zł)", "PLN"), ("Belopp (kr)", "SEK")]
+)
+def test_a_currency_sign_of_letters_is_no_unit_of_thousands(
+    tmp_path: Path, header: str, currency: str
+) -> None:
+    # Czech crowns, Kč: its K was read as a unit of thousands (FCT209, "(k)").
+    path = write(tmp_path, f"Date,Description,{header}\n04/10/2025,PILOT,-96.44\n")
+    importer = bank(amount=header, currency=currency)
+    assert [number for *_, number in booked(importer, path)] == [Decimal("-96.44")]
+
+
 @pytest.mark.parametrize("header", ["Amount (cents)", "Amount (000s)", "Amount (EUR)"])
 def test_an_invoice_export_in_another_unit_is_refused(tmp_path: Path, header: str) -> None:
     from beancount_factoring.importers.invoices import InvoiceImporter
