@@ -308,7 +308,8 @@ def test_a_fraction_of_a_cent_in_a_column_of_cents_is_an_error(tmp_path: Path) -
 @pytest.mark.parametrize(
     "header",
     ["Amount (000s)", "Amount (in thousands)", "Amount ($000)", "Amount (k)",
-     "Amount in millions", "Amount (USD thousands)", "Amount (EUR)", "Amount in GBP"],
+     "Amount in millions", "Amount (USD thousands)", "Amount (EUR)", "Amount in GBP",
+     "Amount (kUSD)"],
 )  # fmt: skip
 def test_a_header_of_another_unit_is_refused(tmp_path: Path, header: str) -> None:
     # 96 (thousands) was booked as 96.00; 96.44 EUR as 96.44 USD.
