@@ -109,9 +109,11 @@ _PENDING = frozenset(
      "vorgemerkt", "ausstehend", "in bearbeitung", "en attente", "en cours", "à venir",
      "pendiente", "en proceso", "retenido"]
 )  # fmt: skip
-# Of those, the words of a line that never moves money: it will not post later.
+# Of those, the words of a line that never moves money: it will not post later
+# (Revolut's `Reverted`: a card payment undone before it posted).
 _FAILED = frozenset(
     ["failed", "cancelled", "canceled", "declined", "rejected", "void", "voided", "expired",
+     "reverted",
      "abgelehnt", "storniert", "fehlgeschlagen", "rejeté", "rejetée", "annulé", "annulée",
      "rechazado", "rechazada", "cancelado", "cancelada"]
 )  # fmt: skip

@@ -174,6 +174,23 @@ def test_a_status_under_another_header_is_read(tmp_path: Path, header: str) -> N
     assert booked(bank(), path) == [("2025-04-10", "TRUCKLOG ELD SUBSCRIPTION", Decimal("-35.00"))]
 
 
+def test_revolut_states_are_read(tmp_path: Path) -> None:
+    # Revolut Business writes COMPLETED, PENDING, REVERTED (a card payment undone: no
+    # money moved, no balance beside it) and DECLINED under State. REVERTED was FCT209.
+    path = write(
+        tmp_path,
+        "Date,Description,Amount,State,Balance\n"
+        "04/10/2025,TRUCKLOG ELD,-35.00,COMPLETED,965.00\n"
+        "04/11/2025,PILOT TRAVEL CENTER,-175.00,REVERTED,\n"
+        "04/11/2025,PILOT TRAVEL CENTER,-96.44,COMPLETED,868.56\n"
+        "04/12/2025,BLUE DINER,-12.00,DECLINED,\n",
+    )
+    assert booked(bank(balance="Balance"), path) == [
+        ("2025-04-10", "TRUCKLOG ELD", Decimal("-35.00")),
+        ("2025-04-11", "PILOT TRAVEL CENTER", Decimal("-96.44")),
+    ]
+
+
 def test_a_state_column_of_places_is_no_status(tmp_path: Path) -> None:
     # A card export's merchant State (TX, CA): no status word in it, every line booked.
     path = write(
