@@ -126,3 +126,25 @@ def test_account_is_a_key_the_plugin_reads() -> None:
     """account: was taken for a misspelt amount: (FCT134) on any event."""
     _, errors = load(SUMMIT)
     assert not any("amount" in e.message and "misspel" in e.message for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("anchor", "kind"),
+    [
+        ('2025-05-06 * "SUMMIT FUNDING" "ACH"\n', "deposit"),
+        ('2025-05-05 * "Summit" "Schedule 10610" ^INV-1101 ^INV-1102\n', "schedule"),
+    ],
+)
+def test_account_on_an_event_that_is_no_fee_is_fct134(anchor: str, kind: str) -> None:
+    """`account: "Expenses:Fuel"` on the deposit (or the schedule), meant for the fuel it
+    nets: read on a deduction alone, it was left out in silence (before `account:` was a
+    key, FCT134 asked for amount:)."""
+    text = SUMMIT.replace(anchor, anchor + '  account: "Expenses:Fuel"\n')
+    assert text != SUMMIT
+    _, errors = load(text)
+    messages = [e.message for e in errors]
+    assert codes(errors) == ["FCT134"], messages
+    assert messages[0].startswith(
+        f"FCT134 The key account: is not read on a {kind}, only on a fee event of charge: "
+        '"deduction"'
+    )

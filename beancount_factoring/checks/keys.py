@@ -22,7 +22,7 @@ notes) are yours, and never reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 
 from beancount.core import data
@@ -78,6 +78,8 @@ OTHER_EVENTS_KEYS = {
     "period": "a fee event",
     "account": 'a fee event of charge: "deduction" (where what the factor took goes)',
 }
+# The deposits' kinds as the books name them (a deposit of several invoices is a lump).
+_DEPOSITS = {"lump": "deposit", "funding": "deposit"}
 # The keys of that list each of these events reads itself.
 READ_BY = {"chargeback": frozenset(("recourse-amount",)), "credit-loss": frozenset()}
 # A buyout reads these alone: every other key of an event on it was left out in
@@ -109,6 +111,9 @@ def check_keys(book: Book) -> list[FactoringError]:
             errors.extend(_of_other_events(entry, event.kind))
         elif event.kind == "buyout" and not entry.meta.keys() <= BUYOUT_QUIET:
             errors.extend(_not_on_a_buyout(entry))
+        elif "account" in entry.meta and event.kind != "fee":
+            # (Written on the deposit that nets a deduction, it was left out in silence.)
+            errors.extend(_of_other_events(entry, event.kind, ("account",)))
         if event.kind == "schedule":
             for posting in entry.postings:
                 errors.extend(_check(posting.meta or {}, POSTING_KEYS, entry, "posting"))
@@ -127,11 +132,16 @@ def check_keys(book: Book) -> list[FactoringError]:
     return errors
 
 
-def _of_other_events(entry: data.Transaction, kind: str) -> Iterable[FactoringError]:
-    """FCT134: a key of other events on a chargeback or a credit loss, which reads it
-    not (a credit loss has no recourse figure: the factor bears the loss)."""
+def _of_other_events(
+    entry: data.Transaction, kind: str, keys: Collection[str] = OTHER_EVENTS_KEYS.keys()
+) -> Iterable[FactoringError]:
+    """FCT134: a key of other events (of ``keys``) on an event that reads it not: on a
+    chargeback or a credit loss (a credit loss has no recourse figure: the factor bears
+    the loss), or ``account:`` on any but a fee."""
+    read = READ_BY.get(kind, frozenset())
+    kind = _DEPOSITS.get(kind, kind)
     for key in entry.meta:
-        if key in OTHER_EVENTS_KEYS and key not in READ_BY[kind]:
+        if key in keys and key not in read:
             yield make_error(
                 "FCT134",
                 f"The key {key}: is not read on a {kind}, only on "

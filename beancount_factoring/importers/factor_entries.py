@@ -294,7 +294,7 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
     seen: dict[str, int] = {}
     # The fees the factor deducted from an invoice's funding, as fee events.
     fees: list[data.Directive] = []
-    signs = _DeductionSigns()
+    signs = _RowDeductions()
     for row in report.rows():
         number, debtor, debtor_id, schedule = row.texts(
             "invoice", "debtor", "debtor_id", "schedule"
@@ -358,7 +358,7 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
             groups[key] = (row.line, schedule, [item])
         else:
             group[2].append(item)
-    _footer_deductions(report)
+    _footer_deductions(report, signs.by_label)
     schedules = [_schedule(report, ctx, key, *group) for key, group in groups.items()]
     return schedules + fees
 
@@ -367,22 +367,26 @@ def purchase(report: Report, ctx: Context) -> list[data.Directive]:
 _FIGURE = re.compile(r"^[^A-Za-z]*[1-9][^A-Za-z]*$")
 
 
-def _footer_deductions(report: Report) -> None:
+def _footer_deductions(report: Report, by_label: dict[str, Decimal]) -> None:
     """FCT205 for a row left out as a footer (no invoice number: `,,,,Fuel Card,($100.00)`,
     or a row whose number was lost) that deducts what is no fee: fuel, a levy, an escrow,
     a rebate. A transfer fee's footer is left out, as the deposit's transfer fee comes
     from the agreement; such a deduction would be lost, the deposit short by it (FCT101
-    at bean-check, naming no deduction), or a credit booked nowhere."""
+    at bean-check, naming no deduction), or a credit booked nowhere. A summary of the
+    rows' deductions below the total is none (`_restates`; `by_label`: the rows' sums)."""
     for line, cells in report.footer_rows:
         row = Row(report, line, cells)
         # Its label under the deductions' type or the deductions themselves (as a transfer
         # fee's footer puts it), its figure under the deductions or the net funded: a note
         # elsewhere (`Reserve held,$201.25`) is left out as ever.
         deducted, net = row.text("deductions"), row.text("net")
-        if not (_FIGURE.match(deducted) or _FIGURE.match(net)):
+        figure = deducted if _FIGURE.match(deducted) else net
+        if not _FIGURE.match(figure):
             continue
         for label in (row.text("deduction_type"), deducted):
             kind = deduction_kind(label, report.profile) if label else "none"
+            if _restates(report, line, label, figure, by_label):
+                break
             if kind in BOOKED_ELSEWHERE or kind == "rebate":
                 what = next(text for other, _, text in _NOT_FEES if other == kind)
                 pattern = re.escape(label).replace("\\ ", " ")
@@ -398,17 +402,42 @@ def _footer_deductions(report: Report) -> None:
                 )
 
 
-class _DeductionSigns:
-    """The deductions of one report are shown with one sign (as the factor prints them,
-    25.00 or (25.00)); one of the other sign is a credit (a rebate, an adjustment in your
-    favour), which read as a deduction would be a fee of its size: FCT210."""
+def _label_key(label: str) -> str:
+    """A deduction's label as rows and footers are compared by it."""
+    return " ".join(label.split()).casefold()
+
+
+def _restates(
+    report: Report, line: int, label: str, figure: str, by_label: dict[str, Decimal]
+) -> bool:
+    """True for a footer below the report's last total whose figure is the sum of the
+    rows' deductions of its label (`Fuel Card, 100.00` below the total, the rows' fuel
+    being 100.00): a summary by type, no deduction of its own. Above the total, the total
+    counts the footer (a summary there made it FCT210): there it is one."""
+    if not label or line < report.last_total or report.last_total == 0:
+        return False
+    try:
+        number = abs(report.numbers(figure))
+    except ValueError:
+        return False
+    return number == by_label.get(_label_key(label))
+
+
+class _RowDeductions:
+    """The deductions of one report's rows. They are shown with one sign (as the factor
+    prints them, 25.00 or (25.00)); one of the other sign is a credit (a rebate, an
+    adjustment in your favour), which read as a deduction would be a fee of its size:
+    FCT210. Their sums by label tell a summary below the report's total (`_restates`)."""
 
     def __init__(self) -> None:
         self.first: tuple[int, Decimal] | None = None
+        self.by_label: dict[str, Decimal] = {}
 
     def check(self, row: Row, shown: Decimal | None) -> None:
         if not shown:
             return
+        label = _label_key(_deduction_label(row.report, row))
+        self.by_label[label] = self.by_label.get(label, ZERO) + abs(shown)
         if self.first is None:
             self.first = (row.line, shown)
             return

@@ -233,6 +233,8 @@ class Report:
         # A purchase report's rows left out as footers (no invoice number), which its
         # builder looks at for a deduction that would be lost (`factor_entries.py`).
         self.footer_rows: list[tuple[int, list[Cell]]] = []
+        # The line of the report's last total row (0: none), once its rows are read.
+        self.last_total = 0
         self._keep_footers = profile.kind == "purchase" and "deductions" in self.index
         # The cells' positions of each tuple of fields a row is asked for (`Row._amounts`);
         # NOWHERE for a field the header lacks.
@@ -367,6 +369,7 @@ class Report:
                     continue  # a balance row, checked once every row is read
             if kind is TOTAL:
                 totals.check(line, cells)  # FCT210 if they are not its sums
+                self.last_total = line
                 continue
             if count < width and text_file and sum(map(bool, map(text_of, cells))) > 1:
                 raise self._short(line, count)

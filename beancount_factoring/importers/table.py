@@ -970,11 +970,21 @@ def header_unit(name: str, currency: str | None) -> Decimal:
     return CENTS if any(word in _CENT_WORDS for word in words) else Decimal(1)
 
 
+# A word of a bracket's text, of letters in any script (`Kč` is one word, no `K`), or a
+# currency sign.
+_BRACKET_WORDS = re.compile(r"[^\W_]+|[$\u20ac\u00a3\u00a2']")
+
+
 def _in_brackets(name: str, word: str) -> bool:
     """True if a short unit word (`k`, `m`, `000`) stands in brackets in the header."""
     for part in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", name):
-        inside = "".join(part)
-        if word in [w.casefold() for w in _HEADER_WORDS.findall(inside)]:
+        # (A word of ASCII letters is split as `_HEADER_WORDS` splits it: `kUSD`.)
+        words = [
+            found.casefold()
+            for token in _BRACKET_WORDS.findall("".join(part))
+            for found in (_HEADER_WORDS.findall(token) if token.isascii() else [token])
+        ]
+        if word in words:
             return True
     return False
 

@@ -174,6 +174,23 @@ def test_a_status_under_another_header_is_read(tmp_path: Path, header: str) -> N
     assert booked(bank(), path) == [("2025-04-10", "TRUCKLOG ELD SUBSCRIPTION", Decimal("-35.00"))]
 
 
+def test_revolut_states_are_read(tmp_path: Path) -> None:
+    # Revolut Business writes COMPLETED, PENDING, REVERTED (a card payment undone: no
+    # money moved, no balance beside it) and DECLINED under State. REVERTED was FCT209.
+    path = write(
+        tmp_path,
+        "Date,Description,Amount,State,Balance\n"
+        "04/10/2025,TRUCKLOG ELD,-35.00,COMPLETED,965.00\n"
+        "04/11/2025,PILOT TRAVEL CENTER,-175.00,REVERTED,\n"
+        "04/11/2025,PILOT TRAVEL CENTER,-96.44,COMPLETED,868.56\n"
+        "04/12/2025,BLUE DINER,-12.00,DECLINED,\n",
+    )
+    assert booked(bank(balance="Balance"), path) == [
+        ("2025-04-10", "TRUCKLOG ELD", Decimal("-35.00")),
+        ("2025-04-11", "PILOT TRAVEL CENTER", Decimal("-96.44")),
+    ]
+
+
 def test_a_state_column_of_places_is_no_status(tmp_path: Path) -> None:
     # A card export's merchant State (TX, CA): no status word in it, every line booked.
     path = write(
@@ -308,7 +325,8 @@ def test_a_fraction_of_a_cent_in_a_column_of_cents_is_an_error(tmp_path: Path) -
 @pytest.mark.parametrize(
     "header",
     ["Amount (000s)", "Amount (in thousands)", "Amount ($000)", "Amount (k)",
-     "Amount in millions", "Amount (USD thousands)", "Amount (EUR)", "Amount in GBP"],
+     "Amount in millions", "Amount (USD thousands)", "Amount (EUR)", "Amount in GBP",
+     "Amount (kUSD)"],
 )  # fmt: skip
 def test_a_header_of_another_unit_is_refused(tmp_path: Path, header: str) -> None:
     # 96 (thousands) was booked as 96.00; 96.44 EUR as 96.44 USD.
@@ -324,6 +342,18 @@ def test_a_header_of_another_unit_is_refused(tmp_path: Path, header: str) -> Non
 def test_a_header_of_the_importers_unit_or_no_unit_is_read(tmp_path: Path, header: str) -> None:
     path = write(tmp_path, f"Date,Description,{header}\n04/10/2025,PILOT,-96.44\n")
     assert [number for *_, number in booked(bank(amount=header), path)] == [Decimal("-96.44")]
+
+
+@pytest.mark.parametrize(
+    ("header", "currency"), [("Částka (Kč)", "CZK"), ("Kwota (zł)", "PLN"), ("Belopp (kr)", "SEK")]
+)
+def test_a_currency_sign_of_letters_is_no_unit_of_thousands(
+    tmp_path: Path, header: str, currency: str
+) -> None:
+    # Czech crowns, Kč: its K was read as a unit of thousands (FCT209, "(k)").
+    path = write(tmp_path, f"Date,Description,{header}\n04/10/2025,PILOT,-96.44\n")
+    importer = bank(amount=header, currency=currency)
+    assert [number for *_, number in booked(importer, path)] == [Decimal("-96.44")]
 
 
 @pytest.mark.parametrize("header", ["Amount (cents)", "Amount (000s)", "Amount (EUR)"])
@@ -418,10 +448,69 @@ def test_debit_and_credit_named_the_other_way_disagree_with_the_balance(
 
 
 def test_an_amount_in_cents_beside_a_balance_in_dollars(tmp_path: Path) -> None:
-    text = "Date,Description,Amount,Balance\n03/03/2025,A,1000,10.00\n03/04/2025,B,-500,5.00\n"
+    text = (
+        "Date,Description,Amount,Balance\n"
+        "03/03/2025,A,1000,10.00\n03/04/2025,B,-500,5.00\n03/05/2025,C,200,7.00\n"
+    )
     error = failure(bank(balance="Balance"), write(tmp_path, text))
     assert (error.line, error.code) == (3, "FCT210")
     assert "a hundredth as far: the amounts are cents?" in error.detail
+
+
+def test_one_day_against_the_amounts_in_an_export_that_leaves_lines_out(
+    tmp_path: Path,
+) -> None:
+    # The factor's deposits alone, as a search exports them: on 03/04 a 1,000.00 fuel
+    # bill the export leaves out moves the balance too, 5,000.00 + 500.00 - 1,000.00 =
+    # 4,500.00: -500.00 beside the +500.00 listed. One day so is no reading the wrong
+    # way round (it was FCT210 "give it negate=True": every deposit booked as money out,
+    # and this balance assertion would then hold).
+    text = (
+        "Date,Description,Amount,Balance\n"
+        "03/03/2025,SUMMIT,1000.00,5000.00\n03/04/2025,SUMMIT,500.00,4500.00\n"
+    )
+    assert booked(bank(balance="Balance"), write(tmp_path, text)) == [
+        ("2025-03-03", "SUMMIT", Decimal("1000.00")),
+        ("2025-03-04", "SUMMIT", Decimal("500.00")),
+    ]
+
+
+CARD_OWED = (
+    "Date,Description,Amount,Balance\n"
+    "03/03/2025,PILOT,-100.00,1100.00\n"
+    "03/04/2025,LOVES,-50.00,1150.00\n"
+    "03/05/2025,PAYMENT THANK YOU,200.00,950.00\n"
+)
+
+
+@pytest.mark.parametrize("negate", [False, True])
+def test_a_cards_balance_owed_written_positive_is_not_the_amounts_the_wrong_way(
+    tmp_path: Path, negate: bool
+) -> None:
+    # A card's export: charges negative, the balance what is owed, positive (1,100.00
+    # + 50.00 of LOVES = 1,150.00). On Liabilities:CreditCard the ledger holds it
+    # negative, -1,150.00: the balance moves the other way from the amounts, and they
+    # are read right. FCT210 said "give it negate=True"; so given, every charge was
+    # booked as a payment and the positive balance assertions held: wrong in silence.
+    # (negate=True on the card's charges written positive: the same, said as
+    # "negate=False".)
+    text = CARD_OWED
+    if negate:
+        text = text.replace(",-", ",+").replace(",200.00", ",-200.00").replace(",+", ",")
+    importer = BankCsvImporter(
+        "Liabilities:CreditCard", factors={}, balance="Balance", negate=negate
+    )
+    error = failure(importer, write(tmp_path, text))
+    assert (error.line, error.column, error.code) == (3, "Balance", "FCT210")
+    assert "negate=" not in error.detail
+    assert error.detail == (
+        "the running balance moves +50.00 on 2025-03-04, and the day's amounts as read "
+        "move -50.00 (every day so): the balance is what is owed on the card, written "
+        "positive, where the ledger holds what a card is owed negative (a charge is "
+        "booked negative on Liabilities:CreditCard, as the amounts are read): its balance "
+        "assertions cannot be given from it; import the file without balance= (a balance "
+        "typed from the statement is written negative)"
+    )
 
 
 def test_a_day_with_a_line_left_out_is_not_checked(tmp_path: Path) -> None:

@@ -391,3 +391,23 @@ def test_a_footer_of_fuel_under_the_deductions_is_fct205(tmp_path: Path) -> None
         "utf-8",
     )
     assert importer.extract(str(path), [])
+
+
+def test_a_summary_of_the_deductions_below_the_total_is_read_as_one(tmp_path: Path) -> None:
+    """Below its total the report sums its deductions by type, each under the type and
+    the deductions as the rows write them: no deduction of its own, it restates the
+    rows' (Fuel Card 100.00 is BW-102's). It was FCT205 "gives no invoice number"; its
+    fix, deduction_kinds "none", would have left BW-102's fuel out."""
+    summary = (
+        ",,,,,,,,,,\nDeductions by type,,,,,,,,,,\n"
+        ",,,,,,,,25.00,Wire Fee,\n,,,,,,,,100.00,Fuel Card,\n,,,,,,,,35.00,IRS Tax Levy,\n"
+        ",,,,,,,,50.00,Escrow holdback,\n"
+    )
+    plain = _extract(_report(tmp_path))
+    assert _extract(_report(tmp_path, total=TOTAL + summary)) == plain
+
+
+def test_a_deduction_below_the_total_that_restates_no_row_is_fct205(tmp_path: Path) -> None:
+    """Below the total, fuel of 60.00 that no row deducts is a deduction of its own."""
+    error = _failure(_report(tmp_path, total=TOTAL + ",,,,,,,,60.00,Fuel Card,\n"))
+    assert (error.line, error.column, error.code) == (8, "Invoice", "FCT205")
