@@ -950,7 +950,7 @@ class _Extraction:
         directions = statement.directions
         if not directions.unsigned():
             return
-        problem = directions.undirected_problem()
+        problem = directions.given_back_problem() or directions.undirected_problem()
         if problem is not None:
             line, message = problem
             raise ImportFailure(self.path, line, message, "TRNTYPE", code="FCT211")

@@ -9,6 +9,10 @@ money out (`OUT_TYPES`): its lines of those types are then money out, those of a
 that only brings money in (`IN_TYPES`) money in, and a line of a type that says no
 direction (`XFER`, `POS`, `ATM`, `PAYMENT`, `INT`, `OTHER`: either way, by the
 specification) is an error (FCT211), since which way it went cannot be told. A statement
+whose only outgoing lines are of types a bank also writes for money given back
+(`GIVEN_BACK_TYPES`: a fee refunded, a direct debit returned) is an error (FCT211) at
+the first of them: a month of deposits and a fee refunded (signed) and one of deposits
+and a fee charged (unsigned) are written alike. A statement
 with a negative amount anywhere writes signs, and each line goes the way its sign says
 (a fee refunded, `FEE` of +5.00, is money in). A statement of money in only (a savings
 account's transfers and interest) is read as written.
@@ -31,6 +35,12 @@ from beancount.core.amount import Amount
 # a merchant's debit, CASH a withdrawal, REPEATPMT a standing order.
 OUT_TYPES = frozenset(("DEBIT", "CHECK", "FEE", "SRVCHG", "DIRECTDEBIT", "CASH", "REPEATPMT"))
 IN_TYPES = frozenset(("CREDIT", "DEP", "DIRECTDEP", "DIV"))
+# Of those, the types a bank that writes signs also gives positive, for money given
+# back: a fee refunded (FEE, SRVCHG), a direct debit returned (DIRECTDEBIT), a cash
+# deposit (CASH, as some banks write one). A statement whose only outgoing lines are
+# of these may write signs (a month of money in and a fee refunded) or not (a month of
+# money in and a fee charged): which cannot be told (FCT211), rather than guessed.
+GIVEN_BACK_TYPES = frozenset(("FEE", "SRVCHG", "DIRECTDEBIT", "CASH"))
 
 
 class Directions:
@@ -38,16 +48,19 @@ class Directions:
 
     `signed`: a negative amount was read. Until then, `out` holds the index (in the
     entries) of each positive line of an outgoing type, `first_out` the first such line
-    (its line and type), and `undirected` the first positive line of a type that says no
-    direction (its line, type and amount).
+    (its line, type and amount), `plain` whether a positive line of an outgoing type
+    not in `GIVEN_BACK_TYPES` was read, and `undirected` the first positive line of a
+    type that says no direction (its line, type and amount).
     """
 
-    __slots__ = ("first_out", "out", "signed", "undirected")
+    __slots__ = ("first_out", "out", "plain", "signed", "undirected")
 
     def __init__(self) -> None:
         self.signed = False
+        # A positive line of an outgoing type no bank gives back (DEBIT, CHECK...).
+        self.plain = False
         self.out: list[int] = []
-        self.first_out: tuple[int, str] | None = None
+        self.first_out: tuple[int, str, str] | None = None
         self.undirected: tuple[int, str, str] | None = None
 
     def note(
@@ -68,8 +81,9 @@ class Directions:
         kind = kind.upper()
         if kind in OUT_TYPES:
             self.out.append(index)
+            self.plain = self.plain or kind not in GIVEN_BACK_TYPES
             if self.first_out is None:
-                self.first_out = (line, kind)
+                self.first_out = (line, kind, str(number))
         elif kind not in IN_TYPES and self.undirected is None:
             self.undirected = (line, kind, str(number))
 
@@ -77,13 +91,29 @@ class Directions:
         """Whether the statement writes its amounts without signs (module docstring)."""
         return not self.signed and bool(self.out)
 
+    def given_back_problem(self) -> tuple[int, str] | None:
+        """(line, message) of the first outgoing line of a statement of positive amounts
+        whose outgoing lines are all of types also written for money given back: a
+        signed statement's refund, or an unsigned one's charge? None otherwise."""
+        if not self.unsigned() or self.plain or self.first_out is None:
+            return None
+        line, kind, amount = self.first_out
+        message = (
+            f"every amount of the statement is positive, and <TRNTYPE>{kind} may be money "
+            f"given back (a fee refunded, a debit returned: {amount} in) or, from a bank "
+            f"that writes no signs, money out ({amount} out): nothing else in the "
+            "statement tells which; book it by hand, and delete its <STMTTRN> from the "
+            "file to import the rest"
+        )
+        return line, message
+
     def undirected_problem(self) -> tuple[int, str] | None:
         """(line, message) of the first line of an unsigned statement whose type says
         no direction; None if there is none."""
         if self.undirected is None or self.first_out is None:
             return None
         line, kind, amount = self.undirected
-        first_line, first_kind = self.first_out
+        first_line, first_kind, _ = self.first_out
         shown = f"<TRNTYPE>{kind}" if kind else "no <TRNTYPE>"
         message = (
             "the statement writes every amount as positive and says which way each line "

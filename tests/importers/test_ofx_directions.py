@@ -4,6 +4,8 @@
   `<TRNTYPE>` (DEBIT, CHECK, FEE...) had every line booked as money in. A statement with
   no negative amount and a positive line of a type that takes money out is read by its
   types; a line whose type says no direction (XFER, POS, ATM, PAYMENT...) is then FCT211.
+  One whose only outgoing lines are of a type a bank also gives back (a fee refunded
+  beside deposits) was read as unsigned, the refund booked as a fee: FCT211 at it.
   A statement that writes signs (a negative amount anywhere) is read by its signs, as the
   OFX specification has it.
 - An investment statement (`<INVSTMTRS>`) beside the bank statement was skipped, its
@@ -156,6 +158,46 @@ def test_each_statement_is_judged_on_its_own(tmp_path: Path) -> None:
     assert amounts(card_importer.extract(path, [])) == [Decimal("-80.00")]
     bank_importer = OfxImporter("Assets:Bank", account_id="1111", ignore_accounts=["9921"])
     assert amounts(bank_importer.extract(path, [])) == [Decimal("-40.00")]
+
+
+# A month of money in only but for a line of a type a bank also writes for money given
+# back: a fee refunded (FEE, SRVCHG), a direct debit returned (DIRECTDEBIT), a cash
+# deposit (CASH, as some banks write it). Signed, the line is money in (+5.00); unsigned,
+# money out (-5.00): the file cannot tell which. It was read as unsigned, 1000.00 - 5.00
+# = 995.00 where the bank's books say 1005.00, in silence.
+@pytest.mark.parametrize("kind", ["FEE", "SRVCHG", "DIRECTDEBIT", "CASH"])
+def test_a_line_given_back_in_a_month_of_money_in_is_not_guessed(
+    tmp_path: Path, kind: str
+) -> None:
+    lines = [line("R1", "1000.00", "DEP"), line("R2", "5.00", kind), line("R3", "75.00", "XFER")]
+    path = bank(tmp_path, statement("1111", lines, "1080.00"))
+    error = refused(OfxImporter("Assets:Bank:Checking"), path)
+    # At the line in doubt, not at the XFER (which a signed statement reads as written).
+    assert (error.code, error.column) == ("FCT211", "TRNTYPE")
+    assert error.line == line_of(path, f"<TRNTYPE>{kind}")
+    assert "5.00" in error.detail and "book it by hand" in error.detail
+
+
+def test_a_card_fee_reversed_in_a_month_of_payments_is_not_guessed(tmp_path: Path) -> None:
+    # A card: a payment of 500.00 (CREDIT) and a late fee of 29.00 reversed (FEE,
+    # +29.00): owed 500.00 + 29.00 less, or a fee charged? Not booked as -29.00 in silence.
+    lines = [line("K1", "500.00", "CREDIT"), line("K2", "29.00", "FEE")]
+    path = bank(tmp_path, statement("9921", lines, "0.00", tag="CCSTMTRS"))
+    error = refused(OfxImporter("Liabilities:Card"), path)
+    assert (error.code, error.line) == ("FCT211", line_of(path, "<TRNTYPE>FEE"))
+
+
+def test_a_fee_beside_a_debit_of_an_unsigned_statement_is_money_out(tmp_path: Path) -> None:
+    # DEBIT says the statement is unsigned: its FEE is then a fee charged, 1000.00 - 300.00
+    # - 5.00 = 695.00.
+    lines = [
+        line("W1", "1000.00", "DEP"),
+        line("W2", "5.00", "FEE"),
+        line("W3", "300.00", "DEBIT"),
+    ]
+    path = bank(tmp_path, statement("1111", lines, "695.00"))
+    entries = OfxImporter("Assets:Bank:Checking").extract(path, [])
+    assert amounts(entries) == [Decimal("1000.00"), Decimal("-5.00"), Decimal("-300.00")]
 
 
 INVESTMENT = (
