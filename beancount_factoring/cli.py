@@ -57,6 +57,7 @@ from beancount_factoring.reports import (
     compute,
 )
 from beancount_factoring.reports.cells import shown
+from beancount_factoring.reports.load_errors import LedgerErrors, ledger_errors
 from beancount_factoring.reports.model import BASIS_DUE, BASIS_INVOICE, RESERVE_OPEN
 from beancount_factoring.reports.plugin_run import plugin_not_run
 from beancount_factoring.reports.render import FORMATS, relative, render
@@ -65,8 +66,6 @@ from beancount_factoring.settlement import history
 REPORTS = ("reserve", "aging", "cost", "compare", "reconcile")
 # How many of a ledger's errors are printed before the report refuses to run.
 ERRORS_SHOWN = 5
-# Errors that mean the ledger itself could not be read, rather than disagreements in it.
-FATAL_ERRORS = ("LoadError", "LexerError", "ParserError", "ParserSyntaxError")
 # argparse words an error about one argument "argument --format: invalid choice: ...".
 _ARGUMENT = re.compile(r"(argument [^:]+: )?(FCT\d{3} )?")
 
@@ -253,7 +252,9 @@ def _once(command_line: argparse.ArgumentParser, args: argparse.Namespace) -> ar
     return args
 
 
-def _refused(path: str, errors: list[Any], options_map: dict[str, Any]) -> bool:
+def _refused(
+    path: str, errors: list[Any], found: LedgerErrors | None, options_map: dict[str, Any]
+) -> bool:
     """True (and said on stderr) when the ledger has errors or the plugin did not run."""
     not_run = plugin_not_run(options_map)
     if not_run is not None and not (not_run.named and errors):
@@ -263,17 +264,14 @@ def _refused(path: str, errors: list[Any], options_map: dict[str, Any]) -> bool:
         advice = "" if not_run.part else ", or pass --ignore-errors"
         _stop("FCT315", path, f"{not_run.message}{advice}")
         return True
-    if not errors:
+    if found is None:
         return False
-    count = len(errors)
-    message = (
-        f"the ledger has {count} error{'s' if count > 1 else ''}, so the report could be "
-        "wrong; fix them (bean-check lists them all) or pass --ignore-errors"
-    )
+    # (The rule is the Fava pages' too: reports.load_errors.)
+    message = f"{found.summary()}; fix them (bean-check lists them all) or pass --ignore-errors"
     _stop("FCT314", path, message)
     printer.print_errors(errors[:ERRORS_SHOWN], file=sys.stderr)
-    if count > ERRORS_SHOWN:
-        print(f"... and {count - ERRORS_SHOWN} more", file=sys.stderr)
+    if found.count > ERRORS_SHOWN:
+        print(f"... and {found.count - ERRORS_SHOWN} more", file=sys.stderr)
     return True
 
 
@@ -413,13 +411,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             entries, errors, options_map = loader.load_file(args.ledger)
     except Exception as exc:  # noqa: BLE001 - Beancount's own failure: an error, not a traceback.
         return _stop("FCT310", args.ledger, f"cannot load the ledger: Beancount failed ({exc!r})")
-    fatal = [e for e in errors if type(e).__name__ in FATAL_ERRORS]
-    if fatal or (errors and not entries):
+    said = ledger_errors(errors, entries)
+    if said is not None and said.unreadable:
         message = "cannot load the ledger; fix the errors below (bean-check shows them too)"
         _stop("FCT310", args.ledger, message)
         printer.print_errors(errors, file=sys.stderr)
         return 2
-    if not args.ignore_errors and _refused(args.ledger, errors, options_map):
+    if not args.ignore_errors and _refused(args.ledger, errors, said, options_map):
         return 2
     kept = cli_cache.cache_path(args.ledger)
     asked = sorted((name, str(value)) for name, value in vars(args).items())
@@ -447,24 +445,22 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if unwritten is not None:
         return unwritten
     if args.ignore_errors:
-        sys.stderr.write(_ignored(args.ledger, errors, options_map))
+        sys.stderr.write(_ignored(args.ledger, said, options_map))
     sys.stderr.write(problems)
     return code
 
 
-def _ignored(path: str, errors: list[Any], options_map: dict[str, Any]) -> str:
+def _ignored(path: str, found: LedgerErrors | None, options_map: dict[str, Any]) -> str:
     """The line on stderr of what ``--ignore-errors`` let through ("" for nothing): how
     many errors, and where the first is; or that the plugin did not run."""
     said = []
     if plugin_not_run(options_map) is not None:
         said.append("the factoring plugin did not run, so nothing was split or checked")
-    if errors:
-        count = len(errors)
-        source = getattr(errors[0], "source", None) or {}
-        filename, lineno = source.get("filename"), source.get("lineno")
+    if found is not None:
+        count = found.count
         first = ""
-        if filename:
-            first = f", the first at {_place(str(filename))}" + (f":{lineno}" if lineno else "")
+        if found.first is not None:
+            first = f", the first at {found.place(_place(found.first.filename))}"
         said.append(f"{count} error{'s' if count > 1 else ''} ignored{first}")
     if not said:
         return ""

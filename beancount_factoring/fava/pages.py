@@ -5,7 +5,9 @@ sidebar), a template ``templates/<Class>.html`` and the shared script
 ``FactoringReserve.js``. They only read: the page itself and one ``data``
 endpoint (the report as JSON, the same as ``bean-factoring ... --format json``)
 answer GET and HEAD; any other method on the endpoint is 405 Method Not Allowed,
-and Flask answers 405 for the page. The base class lives here, out of the
+and Flask answers 405 for the page. On a ledger with errors each page says so above
+its figures, and the endpoint refuses unless asked with ``ignore-errors=1``
+(``errors_notice``). The base class lives here, out of the
 package's namespace, because Fava registers every extension class it finds
 in the module named on the ``fava-extension`` line.
 """
@@ -27,6 +29,7 @@ from beancount_factoring.fava import (
     aging_page,
     content,
     cost_page,
+    errors_notice,
     paging,
     reconcile_page,
     reserve_page,
@@ -35,6 +38,7 @@ from beancount_factoring.fava.blocks import Page
 from beancount_factoring.fava.state import LedgerState
 from beancount_factoring.fava.view import DEFAULT_INTERVAL, View, parse_view
 from beancount_factoring.reports import ReportBook
+from beancount_factoring.reports.load_errors import LedgerErrors
 
 # Fava's decorator is typed for its own classes only.
 endpoint: Any = extension_endpoint
@@ -53,6 +57,8 @@ class FactoringPage(FavaExtensionBase):
 
     has_js_module = True
     tabs: ClassVar[tuple[tuple[str, str], ...]] = TABS
+    # The page's figures a ledger error may make wrong, as its notice names them.
+    affects: ClassVar[str] = ""
 
     def __init__(self, ledger: Any, config: str | None = None) -> None:
         # Fava would ``ast.literal_eval`` the config itself, and a config that
@@ -160,15 +166,20 @@ class FactoringPage(FavaExtensionBase):
 
     def editor_url(self) -> str:
         """Fava's editor (the page adds ``?file_path=...&line=N``), as its Errors page links."""
-        return flask.url_for(
-            "report",
-            bfile=flask.g.beancount_file_slug,
-            report_name="editor",
-            time=None,
-            account=None,
-            filter=None,
-            conversion=None,
-            interval=None,
+        return _report_url("editor")
+
+    @property
+    def ledger_errors(self) -> LedgerErrors | None:
+        """The load's errors, by bean-factoring's rule (FCT314); None for none."""
+        return self.state.ledger_errors
+
+    def ledger_notice(self) -> errors_notice.Notice | None:
+        """What the notice at the top of the page says, when the ledger has errors."""
+        said = self.ledger_errors
+        if said is None:
+            return None
+        return errors_notice.notice(
+            said, self.affects, self.directory(), self.editor_url(), _report_url("errors")
         )
 
     def ledger_dir(self) -> str:
@@ -186,16 +197,7 @@ class FactoringPage(FavaExtensionBase):
 
     def journal_url(self) -> str:
         """Fava's journal, without the current filters (the page adds ``?filter=^INV``)."""
-        return flask.url_for(
-            "report",
-            bfile=flask.g.beancount_file_slug,
-            report_name="journal",
-            time=None,
-            account=None,
-            filter=None,
-            conversion=None,
-            interval=None,
-        )
+        return _report_url("journal")
 
     def factors(self) -> tuple[str, ...]:
         return self.state.book.factors
@@ -204,8 +206,10 @@ class FactoringPage(FavaExtensionBase):
 
     @endpoint("data", ["GET", "HEAD"])
     def data(self) -> flask.Response:
-        """The report for this request's parameters, as JSON; a bad parameter is a 400
-        whose JSON says which (``{"error": "time: ..."}``)."""
+        """The report for this request's parameters, as JSON, with the ledger's
+        ``errors`` (null for none); a bad parameter is a 400 whose JSON says which
+        (``{"error": "time: ..."}``); a ledger the plugin did not run in (FCT315) or one
+        with errors (FCT314, unless ``ignore-errors=1``: ``errors_notice``) is a 409."""
         if self.plugin_error is not None:
             # Figures from books the plugin never checked would look as good as any.
             return _json(json.dumps({"error": self.plugin_error}), 409)
@@ -214,8 +218,18 @@ class FactoringPage(FavaExtensionBase):
             view = dataclasses.replace(self.view(), interval=DEFAULT_INTERVAL)
             offset, limit = paging.page_bounds(flask.request.args)
             paging.check_whole(view)
+            ignore = errors_notice.ignore_errors(flask.request.args)
         except BadRequest as error:
             return _json(json.dumps({"error": error.description}), 400)
+        said = self.ledger_errors
+        if said is not None and (said.unreadable or not ignore):
+            # As bean-factoring refuses it (FCT314): a script would take the figures for
+            # good ones.
+            refused = {
+                "error": errors_notice.refusal(said),
+                "errors": errors_notice.errors_data(said),
+            }
+            return _json(json.dumps(refused), 409)
         # Each request sends one page of the report's long lists (at 100k invoices
         # the whole report is tens of megabytes); a page's JSON is kept for the load.
         state = self.state
@@ -225,12 +239,27 @@ class FactoringPage(FavaExtensionBase):
     def _data_json(self, state: LedgerState, view: View, offset: int, limit: int) -> str:
         """One page of the report as JSON text."""
         data = paging.page_of(self.report(state.book, view), offset, limit)
+        data["errors"] = errors_notice.errors_data(state.ledger_errors)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     @endpoint("data", ["POST", "PUT", "PATCH", "DELETE"])
     def data_write(self) -> flask.Response:
         """The pages only read."""
         raise MethodNotAllowed(valid_methods=["GET", "HEAD"])
+
+
+def _report_url(name: str) -> str:
+    """One of Fava's own pages of this ledger, without the current filters."""
+    return flask.url_for(
+        "report",
+        bfile=flask.g.beancount_file_slug,
+        report_name=name,
+        time=None,
+        account=None,
+        filter=None,
+        conversion=None,
+        interval=None,
+    )
 
 
 def _json(text: str, status: int = 200) -> flask.Response:
@@ -245,6 +274,7 @@ class FactoringReserve(FactoringPage):
     """Reserve held per factor, over time, and per invoice."""
 
     report_title = "Factoring: Reserve"
+    affects = "the reserve held, owed now and due back"
 
     def build(self, state: LedgerState, view: View) -> Page:
         return reserve_page.reserve_page(state.book, view, self.directory())
@@ -257,6 +287,7 @@ class FactoringAging(FactoringPage):
     """Receivables per customer and age, ours apart from the factors'."""
 
     report_title = "Factoring: Aging"
+    affects = "what is overdue and the receivables we and the factors hold"
 
     def build(self, state: LedgerState, view: View) -> Page:
         return aging_page.aging_page(state.book, view, self.directory())
@@ -269,6 +300,7 @@ class FactoringCost(FactoringPage):
     """Fees by factor, customer and month; days to pay; the effective annual rate."""
 
     report_title = "Factoring: Cost"
+    affects = "the fees, the annual rates and the comparison with offers"
 
     def build(self, state: LedgerState, view: View) -> Page:
         return cost_page.cost_page(state.book, view, self.directory())
@@ -281,6 +313,7 @@ class FactoringReconciliation(FactoringPage):
     """Open items of the clearing accounts, unallocated lump sums, disagreements."""
 
     report_title = "Factoring: Reconciliation"
+    affects = "the clearing residue, what explains it and what needs attention"
 
     def build(self, state: LedgerState, view: View) -> Page:
         history = state.derived("clearing-history", self._clearing_history(state))

@@ -26,6 +26,7 @@ from beancount_factoring.cli_cache import stale_load
 from beancount_factoring.errors import coded
 from beancount_factoring.fava.config import ConfigError, PageConfig, parse_config
 from beancount_factoring.reports import ReportBook, compute
+from beancount_factoring.reports.load_errors import LedgerErrors, ledger_errors
 from beancount_factoring.reports.plugin_run import plugin_not_run
 
 MODULE = "beancount_factoring.fava"
@@ -52,6 +53,9 @@ class LedgerState:
         self.config_error: str | None = None
         # Why the factoring plugin did not run in this load (the pages then show no figures).
         self.plugin_error: str | None = None
+        # The load's errors, by bean-factoring's rule (FCT314): the pages say them above
+        # their figures, and the data endpoint refuses unless ignore-errors.
+        self.ledger_errors: LedgerErrors | None = None
         self._book: ReportBook | None = None
         self._pages: OrderedDict[Hashable, Any] = OrderedDict()
         self._derived: dict[Hashable, Any] = {}
@@ -84,6 +88,8 @@ class LedgerState:
                 # the figures would be the old plugin's, so the Errors page says so.
                 said.append(FavaExtensionError(None, STALE_CACHE, None))
             self.plugin_error, not_run = _plugin_error(self.ledger)
+            entries: Any = self.ledger.all_entries
+            self.ledger_errors = ledger_errors(list(self.ledger.load_errors), entries)
             said.extend(not_run)
             if self.config_error is not None:
                 # Fava shows this list on its Errors page; the ledger itself loads as usual.

@@ -274,3 +274,38 @@ def test_a_fee_chart_of_six_factors_draws_the_fees_of_all_six(
     expect(chart.locator("g.stacks rect")).to_have_count(6)
     expect(chart).to_contain_text("USD")
     assert tab.errors == []
+
+
+def test_a_ledger_with_errors_says_so_above_the_fold(
+    fava_server: str, narrow_tab: Watched
+) -> None:
+    # Own Books' deposit is 25.00 short of the agreement (FCT120, main.beancount:22): at
+    # 1,280 pixels the notice is on screen before any figure, the figures are still
+    # there, and its links open Fava's editor at the line and Fava's Errors page.
+    from playwright.sync_api import expect
+
+    page = narrow_tab.page
+    page.goto(f"{fava_server}/{OWN_SLUG}/extension/FactoringReserve/")
+    notice = page.locator("article .factoring-ledger-errors")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text(
+        "FCT314 the ledger has 1 error, so the figures on this page could be wrong: the "
+        "reserve held, owed now and due back, and every table and chart below. The first "
+        "is at main.beancount:22: FCT120 This deposit differs from agreement 'Summit'"
+    )
+    box = notice.bounding_box()
+    figures = page.locator("article .factoring-figures").bounding_box()
+    assert box is not None and figures is not None
+    assert box["y"] + box["height"] <= 900 and box["y"] < figures["y"]
+    assert box["x"] + box["width"] <= 1280
+    expect(page.locator("article svelte-component[type=query-table] table").first).to_be_visible()
+    place = notice.locator("a", has_text="main.beancount:22")
+    assert (place.get_attribute("href") or "").endswith("main.beancount&line=22")
+    notice.locator("a", has_text="Fava's Errors page").click()
+    expect(page).to_have_url(re.compile(rf"/{OWN_SLUG}/errors/$"))
+    expect(page.locator("article")).to_contain_text("FCT120 This deposit differs")
+    page.go_back()
+    expect(notice).to_be_visible()
+    place.click()
+    expect(page).to_have_url(re.compile(rf"/{OWN_SLUG}/editor/\?file_path=.*&line=22$"))
+    assert narrow_tab.errors == []

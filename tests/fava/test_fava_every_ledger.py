@@ -104,7 +104,10 @@ def test_amounts_in_names_the_pages_only_currency(
     client: FlaskClient, slug: str, page: str
 ) -> None:
     html = html_of(client, page, slug)
-    data = json.dumps(client.get(f"/{slug}/extension/{page}/data").json)
+    # (Own Books has an error, FCT120: its report is asked for all the same.)
+    response = client.get(f"/{slug}/extension/{page}/data?ignore-errors=1")
+    assert response.status_code == 200
+    data = json.dumps(response.json)
     reported = set(re.findall(r'"currency": "([A-Z]+)"', data))
     found = re.search(r"Amounts in: <strong>([^<]*)</strong>", html)
     if found:

@@ -286,6 +286,8 @@ def test_each_page_of_each_example_filtered_fits_and_ties_to_the_accounts(
     box = answer.bounding_box()
     assert box is not None and answer.is_visible()
     assert box["y"] + box["height"] <= 900, f"the headline ends at {box['y'] + box['height']}px"
+    # The examples load with no error: no notice that the figures could be wrong (FCT314).
+    assert narrow_tab.page.locator(".factoring-ledger-errors").count() == 0
     narrow_tab.page.wait_for_timeout(200)
     assert narrow_tab.errors == []
 
