@@ -445,7 +445,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if unwritten is not None:
         return unwritten
     if args.ignore_errors:
-        sys.stderr.write(_ignored(args.ledger, said, options_map))
+        sys.stderr.write(_ignored(args.ledger, ledger_errors(errors), options_map))
     sys.stderr.write(problems)
     return code
 
