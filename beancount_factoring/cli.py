@@ -434,6 +434,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             # the cache, the report reads the plugin's own run.
             cli_cache.drop_pickle(args.ledger)
             entries, errors, options_map = loader.load_file(args.ledger)
+            said = ledger_errors(errors, entries)
+            if not args.ignore_errors and _refused(args.ledger, errors, said, options_map):
+                return 2  # (the plugin's own run has errors the cached load did not keep)
             book = compute(entries, options_map, errors)
             wanted = cli_cache.key(kept, options_map, [f"{n}={v}" for n, v in asked])
         code, text, problems = _computed(args, book)
