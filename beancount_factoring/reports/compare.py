@@ -294,12 +294,39 @@ def _foreign_terms(offer: Offer, currency: str) -> str | None:
     return None
 
 
-def _compare_one(
-    facts: Facts, offer: Offer, funded: _Funded
-) -> tuple[list[CompareInvoice], list[CompareExcluded]]:
-    """Each compared invoice on both sides; those the offer has no terms for, excluded."""
+def _released_on(facts: Facts, number: str, paid: datetime.date) -> datetime.date | None:
+    """The day the books first released the invoice's reserve (the day its fees taken at
+    collection were booked); None if the release is still to come. One with nothing to
+    release (its fees all taken at purchase, its reserve taken by a short pay) never is:
+    the day it was ``paid``, when its fee is known."""
+    snaps = facts.timeline[number]
+    released = next((s.released_on for s in snaps if s.released_on), None)
+    if released is not None:
+        return released
+    last = snaps[-1]
+    return None if last.held or last.base_fee or last.late_fee else paid
+
+
+@dataclass
+class _Compared:
+    """One offer's invoices: those compared, those excluded, and, per compared invoice,
+    the day its fees beyond those taken at purchase are booked (None: not yet)."""
+
+    items: list[CompareInvoice] = field(default_factory=list)
+    excluded: list[CompareExcluded] = field(default_factory=list)
+    booked_on: dict[str, datetime.date | None] = field(default_factory=dict)
+
+
+def _compare_one(facts: Facts, offer: Offer, funded: _Funded) -> _Compared:
+    """Each compared invoice on both sides; those the offer has no terms for, excluded.
+
+    An invoice collected under the offer has its fee beyond the one taken at purchase
+    booked when the reserve is released, as the plugin books it (and counts it toward
+    the month's minimum): on the day the books released it, the offer's factor being
+    paid on the same day; one charged back, on the day of its chargeback."""
     shares = _transfer_shares(offer, funded)
-    items, excluded = [], list(funded.excluded)
+    found = _Compared(excluded=list(funded.excluded))
+    items, excluded = found.items, found.excluded
     for actual, factor in funded.closed:
         invoice = facts.book.invoices[actual.invoice]
         face = invoice.face.number or ZERO
@@ -325,6 +352,9 @@ def _compare_one(
             terms, actual, face, outcome, shares.get(actual.invoice, ZERO)
         )
         offer_days = max((end - actual.funded_on).days, 1)
+        found.booked_on[actual.invoice] = (
+            _released_on(facts, actual.invoice, end) if how == COLLECTED else end
+        )
         items.append(
             CompareInvoice(
                 invoice=actual.invoice,
@@ -346,12 +376,13 @@ def _compare_one(
             )
         )
     excluded.sort(key=lambda item: (item.funded_on, item.invoice))
-    return items, excluded
+    items.sort(key=lambda item: (item.funded_on, item.invoice))
+    return found
 
 
 def _minimums(
     offer: Offer,
-    items: Iterable[CompareInvoice],
+    compared: _Compared,
     funded: _Funded,
     months: Iterable[tuple[str, str]],
     as_of: datetime.date,
@@ -364,7 +395,8 @@ def _minimums(
     Volume: the face of every invoice funded in the month (excluded ones too);
     the discount fees: the fee taken at purchase of every invoice funded in the month
     (excluded ones too: an invoice still open was bought all the same), and the compared
-    invoices' discount, late and chargeback fees beyond it, in the month of their end.
+    invoices' discount, late and chargeback fees beyond it, in the month they are booked:
+    of the release of a collected invoice's reserve, of a chargeback (``_compare_one``).
     (Those of invoices not compared cannot be replayed: their month's floor counts
     without them.)
     """
@@ -375,11 +407,14 @@ def _minimums(
             at_funding = (_month(funded_on), currency)
             upfront = P.purchase_split(terms, face, currency).discount_fee
             booked[at_funding] = booked.get(at_funding, ZERO) + upfront
-    for item in items:
+    for item in compared.items:
         terms = _terms(offer, item.currency)
         assert terms is not None  # (an invoice it has no terms for is not compared)
+        booked_on = compared.booked_on[item.invoice]
+        if booked_on is None:
+            continue  # (Collected, its reserve not released yet: no month books its fee.)
         upfront = P.purchase_split(terms, item.face, item.currency).discount_fee
-        at_end = (_month(item.offer_closed_on), item.currency)
+        at_end = (_month(booked_on), item.currency)
         # (A chargeback's fee counts too, as the plugin counts it toward the minimum.)
         later = item.offer.discount + item.offer.late + item.offer.chargeback - upfront
         booked[at_end] = booked.get(at_end, ZERO) + later
@@ -528,12 +563,12 @@ def compare_report(
     results = []
     for key in sorted(chosen):
         terms = offers[key]
-        items, excluded = _compare_one(facts, terms, funded)
-        items.sort(key=lambda item: (item.funded_on, item.invoice))
-        minimums = _minimums(terms, items, funded, months, as_of)
+        compared = _compare_one(facts, terms, funded)
+        items, excluded = compared.items, compared.excluded
+        minimums = _minimums(terms, compared, funded, months, as_of)
         if whole is not funded:
             first = _month(start) if start is not None else ""
-            every = _minimums(terms, _compare_one(facts, terms, whole)[0], whole, months, as_of)
+            every = _minimums(terms, _compare_one(facts, terms, whole), whole, months, as_of)
             minimums = {key: fee for key, fee in every.items() if key[0] >= first}
         by_month = _lines(items, "month", charges, minimums)
         results.append(
