@@ -47,7 +47,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from beancount_factoring.ledger.book import month_end_of
+from beancount.core.amount import Amount
+
+from beancount_factoring.ledger.book import Event, month_end_of
 from beancount_factoring.reports.cost import cost_report, untied_fees
 from beancount_factoring.reports.facts import Facts
 from beancount_factoring.reports.model import (
@@ -64,9 +66,10 @@ from beancount_factoring.reports.model import (
     OfferComparison,
 )
 from beancount_factoring.settlement.handlers.charges import MINIMUMS, fee_period
+from beancount_factoring.settlement.handlers.part_month import FUNDINGS, days_of
 from beancount_factoring.terms import postings as P
 from beancount_factoring.terms.agreement import Agreement
-from beancount_factoring.terms.fees import round_money
+from beancount_factoring.terms.fees import ROUNDING_MODES, round_money, smallest_unit
 
 ZERO = Decimal(0)
 YEAR = Decimal(365)
@@ -380,25 +383,87 @@ def _compare_one(facts: Facts, offer: Offer, funded: _Funded) -> _Compared:
     return found
 
 
-def _minimums(
-    offer: Offer,
-    compared: _Compared,
-    funded: _Funded,
-    months: Iterable[tuple[str, str]],
-    as_of: datetime.date,
-) -> dict[tuple[str, str], Decimal]:
-    """The offer's monthly minimums per (month, currency): each complete month (its last
-    day on or before ``as_of``) of ``months``, those of the agreement (``_agreement_months``):
-    a month that funded nothing is charged its minimums all the same, as the plugin charges
-    the books' (the whole volume short, the fees booked in it, of earlier invoices' ends).
+class _Covered:
+    """The days of a month the books had an agreement in force, of the factor asked or any
+    (``part_month.days_of``: none before a factor's first, after a buyout of all its
+    invoices): the offer's own month, for an offer's ``part-month-minimum: "prorated"``."""
 
-    Volume: the face of every invoice funded in the month (excluded ones too);
-    the discount fees: the fee taken at purchase of every invoice funded in the month
-    (excluded ones too: an invoice still open was bought all the same), and the compared
-    invoices' discount, late and chargeback fees beyond it, in the month they are booked:
-    of the release of a collected invoice's reserve, of a chargeback (``_compare_one``).
-    (Those of invoices not compared cannot be replayed: their month's floor counts
-    without them.)
+    def __init__(self, facts: Facts, factor: str | None) -> None:
+        self.facts = facts
+        self.book = facts.book
+        self.factors = [factor] if factor is not None else self.book.agreements.names()
+        self.ends: list[Event] | None = None
+        self.found: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def days(self, month: str, currency: str) -> tuple[int, int]:
+        """(days under an agreement, days of the month)."""
+        key = (month, currency)
+        if key not in self.found:
+            if self.ends is None:
+                self.ends = self._ends()
+            covered: set[datetime.date] = set()
+            for factor in self.factors:
+                covered.update(
+                    day
+                    for day, terms in days_of(self.book, self.ends, factor, month, currency)
+                    if terms is not None
+                )
+            self.found[key] = (len(covered), month_end_of(month).day)
+        return self.found[key]
+
+    def _ends(self) -> list[Event]:
+        """The events that may end a factor's month (``part_month.month_ends``): the
+        fundings, and a buyout of all the old factor's invoices, told by what it left the
+        old factor: none open. (The plugin tells it by its having no links, but writes the
+        links of the invoices it took: the entries the reports read again have them.)"""
+        return [
+            event
+            for event in self.book.events
+            if event.kind in FUNDINGS
+            or (event.kind == "buyout" and (not event.invoices or self._took_all(event)))
+        ]
+
+    def _took_all(self, event: Event) -> bool:
+        """Whether the old factor (``from:``) held no invoice open after the buyout."""
+        old = event.entry.meta.get("from")
+        if not isinstance(old, str):
+            return False
+        key = old.strip().lower()
+        for number in self.facts.timeline:
+            snap = self.facts.snap(number, event.date)
+            if (
+                snap is not None
+                and snap.factor == key
+                and snap.funded_on is not None
+                and not (snap.collected_on or snap.charged_back_on or snap.lost_on)
+            ):
+                return False
+        return True
+
+
+def _minimum_of(
+    terms: Agreement, amount: Amount | None, currency: str, days: tuple[int, int]
+) -> Decimal | None:
+    """One of the offer's monthly minimums for a month in ``currency`` (None: it sets none
+    in it): the whole, or under ``part-month-minimum: "prorated"`` the share of the days
+    under an agreement (``days``), rounded to the smallest unit as the plugin rounds it."""
+    if amount is None or amount.currency != currency or amount.number is None:
+        return None
+    covered, total = days
+    if terms.part_month_minimum != "prorated" or covered == total:
+        return Decimal(amount.number)
+    mode = ROUNDING_MODES[terms.rounding]
+    return (amount.number * covered / total).quantize(smallest_unit(currency), mode)
+
+
+def _booked(offer: Offer, compared: _Compared, funded: _Funded) -> dict[tuple[str, str], Decimal]:
+    """The offer's discount fees booked per (month, currency), toward its minimum of fees.
+
+    The fee taken at purchase of every invoice funded in the month (excluded ones too: an
+    invoice still open was bought all the same), and the compared invoices' discount,
+    late and chargeback fees beyond it, in the month they are booked: of the release of
+    a collected invoice's reserve, of a chargeback (``_compare_one``). (Those of
+    invoices not compared cannot be replayed: their month's floor counts without them.)
     """
     booked: dict[tuple[str, str], Decimal] = {}
     for funded_on, currency, face in funded.faces:
@@ -418,20 +483,44 @@ def _minimums(
         # (A chargeback's fee counts too, as the plugin counts it toward the minimum.)
         later = item.offer.discount + item.offer.late + item.offer.chargeback - upfront
         booked[at_end] = booked.get(at_end, ZERO) + later
+    return booked
+
+
+def _minimums(
+    offer: Offer,
+    compared: _Compared,
+    funded: _Funded,
+    months: Iterable[tuple[str, str]],
+    as_of: datetime.date,
+    covered: _Covered,
+) -> dict[tuple[str, str], Decimal]:
+    """The offer's monthly minimums per (month, currency): each complete month (its last
+    day on or before ``as_of``) of ``months``, those of the agreement (``_agreement_months``):
+    a month that funded nothing is charged its minimums all the same, as the plugin charges
+    the books' (the whole volume short, the fees booked in it, of earlier invoices' ends).
+    A part month (``covered``) owes the whole minimums or their share by days, as the
+    offer's ``part-month-minimum`` says, as the plugin charges the books'.
+
+    Volume: the face of every invoice funded in the month (excluded ones too); the
+    discount fees: those booked in the month (``_booked``).
+    """
+    booked = _booked(offer, compared, funded)
     found: dict[tuple[str, str], Decimal] = {}
     for month, currency in sorted(months):
         terms = _terms(offer, currency)
         if terms is None or month_end_of(month) > as_of:
             continue
+        days = covered.days(month, currency)
         charge = ZERO
-        floor, rule = terms.monthly_minimum_volume, terms.volume_shortfall_fee
-        if floor is not None and rule is not None and floor.currency == currency:
-            shortfall = (floor.number or ZERO) - funded.volume.get((month, currency), ZERO)
+        floor = _minimum_of(terms, terms.monthly_minimum_volume, currency, days)
+        rule = terms.volume_shortfall_fee
+        if floor is not None and rule is not None:
+            shortfall = floor - funded.volume.get((month, currency), ZERO)
             if shortfall > 0:
                 charge += rule.of(shortfall, currency, terms.rounding)
-        least = terms.monthly_minimum_fee
-        if least is not None and least.currency == currency and least.number is not None:
-            charge += max(least.number - booked.get((month, currency), ZERO), ZERO)
+        least = _minimum_of(terms, terms.monthly_minimum_fee, currency, days)
+        if least is not None:
+            charge += max(least - booked.get((month, currency), ZERO), ZERO)
         if charge:
             found[(month, currency)] = charge
     return found
@@ -560,15 +649,17 @@ def compare_report(
     whole = funded if start is None else _funded(facts, None, as_of, factor)
     charges = _charges(facts, start, as_of, factor)
     months = _agreement_months(facts, whole, as_of, factor)
+    covered = _Covered(facts, factor)
     results = []
     for key in sorted(chosen):
         terms = offers[key]
         compared = _compare_one(facts, terms, funded)
         items, excluded = compared.items, compared.excluded
-        minimums = _minimums(terms, compared, funded, months, as_of)
+        minimums = _minimums(terms, compared, funded, months, as_of, covered)
         if whole is not funded:
             first = _month(start) if start is not None else ""
-            every = _minimums(terms, _compare_one(facts, terms, whole), whole, months, as_of)
+            again = _compare_one(facts, terms, whole)
+            every = _minimums(terms, again, whole, months, as_of, covered)
             minimums = {key: fee for key, fee in every.items() if key[0] >= first}
         by_month = _lines(items, "month", charges, minimums)
         results.append(

@@ -17,6 +17,7 @@ from report_ledgers import full
 from test_compare import GRANITE_TWIN_TERMS, OWN_OPENS
 
 from beancount_factoring.reports import ReportBook, compute
+from beancount_factoring.settlement import history
 
 D = Decimal
 day = datetime.date
@@ -189,3 +190,109 @@ def test_fees_taken_at_collection_count_in_the_month_of_the_release(
     assert_twin(compared)
     invoices = {item.invoice: item.offer.total for item in compared.invoices}
     assert invoices == {"D-1": D("120.71"), "D-2": D("26.79"), "D-3": D("40.00")}
+
+
+# --- Part months ---------------------------------------------------------------------
+#
+# Granite's first agreement starts on March 15: March is a part month, 17 of its 31 days
+# under an agreement. P-1 (5,000.00) funded 03-17, flat 2% = 100.00 taken at purchase,
+# advance 4,500.00 - 100.00 = 4,400.00; paid 04-10, its reserve 500.00 back on 04-15.
+PART_TERMS = """
+  advance-rate: 0.90
+  fee: "flat 2%"
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  monthly-minimum-fee: 300.00 USD
+  recourse-days: 60
+"""
+PART_BODY = """
+2025-03-16 * "Acme" "Load P1"
+  invoice: "P-1"
+  Assets:Receivable:Acme   5000.00 USD
+  Income:Freight
+
+2025-03-17 * "GRANITE" "ACH P-1" ^P-1
+  Assets:Bank:Checking     4400.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-04-01 * "Granite" "Minimum volume, March"
+  factoring: "fee"
+  charge: "minimum-volume"
+
+2025-04-01 * "Granite" "Minimum fee, March"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+
+2025-04-10 * "Acme" "Acme paid Granite" ^P-1
+  factoring: "collected"
+
+2025-04-15 * "GRANITE" "Rebate P-1" ^P-1
+  Assets:Bank:Checking      500.00 USD
+  Assets:Factoring:Granite:Reserve
+
+2025-05-01 * "Granite" "Minimum volume, April"
+  factoring: "fee"
+  charge: "minimum-volume"
+
+2025-05-01 * "Granite" "Minimum fee, April"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+"""
+
+
+@pytest.mark.parametrize(
+    ("part", "march"),
+    [
+        # "prorated": March's minimums are 17/31 of the month's: volume 10,000.00 x 17/31
+        # = 5,483.87, 5,000.00 funded, 483.87 short: 1% = 4.84; fees 300.00 x 17/31 =
+        # 164.52, 100.00 booked: 64.52. March: 100.00 + 4.84 + 64.52 = 169.36. (Before,
+        # the offer charged March's whole minimums, 50.00 + 200.00: 350.00.)
+        ("prorated", D("169.36")),
+        # "full" (the default): the whole minimums: 5,000.00 short: 50.00; 200.00.
+        ("full", D("350.00")),
+    ],
+)
+def test_a_part_month_owes_what_part_month_minimum_says(part, march):
+    # April, a whole month: nothing funded, 10,000.00 short: 100.00; no fee booked (P-1's
+    # was taken at purchase): 300.00. April: 400.00.
+    terms = PART_TERMS + f'  part-month-minimum: "{part}"\n'
+    text = twin(terms, PART_BODY).replace(
+        '2025-01-01 custom "factoring-agreement"', '2025-03-15 custom "factoring-agreement"'
+    )
+    book = book_of(text)
+    (compared,) = book.compare(AS_OF).offers
+    assert months_of(compared) == {"2025-03": march, "2025-04": D("400.00")}
+    assert_twin(compared)
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["settled-again", "plugin-run"])
+def test_a_month_a_buyout_ends_is_a_part_month_of_the_factor_bought_out(kept, monkeypatch):
+    # test_part_month_minimums.BOUGHT_OUT: Lakeshore (minimum volume 10,000.00, 1%,
+    # prorated) funds INV-1 (2,000.00) on 03-04 and is bought out by Pinecrest on 03-11:
+    # its March is 11 of 31 days, 10,000.00 x 11/31 = 3,548.39, 1,548.39 short: 15.48, on
+    # both sides for Lakeshore (INV-1, bought out, is compared on neither). The offer in
+    # the place of both factors has every day of March under an agreement: its whole
+    # minimum, 8,000.00 short: 80.00, against the books' 15.48. The same from the plugin's
+    # own run (the buyout as written, without links) and from the entries it wrote (with
+    # the links of the invoices it took).
+    import test_part_month_minimums as part
+
+    monkeypatch.setattr(history, "_wanted", kept)
+
+    offer = """
+2025-01-01 custom "factoring-offer" "Twin"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  monthly-minimum-volume: 10000.00 USD
+  volume-shortfall-fee: "1%"
+  part-month-minimum: "prorated"
+  recourse-days: 90
+"""
+    book = book_of(part.BOUGHT_OUT + offer)
+    (lakeshore,) = book.compare(AS_OF, factor="Lakeshore").offers
+    assert [item.invoice for item in lakeshore.excluded] == ["INV-1"]
+    assert months_of(lakeshore) == {"2025-03": D("15.48")}
+    assert_twin(lakeshore)
+    (both,) = book.compare(AS_OF).offers
+    (march,) = both.by_month
+    assert (march.actual_fees, march.offer_fees) == (D("15.48"), D("80.00"))
