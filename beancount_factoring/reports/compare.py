@@ -19,14 +19,17 @@ closed by ``as_of``, with the same fee functions as the plugin:
   rail), shared among that deposit's invoices by face, as the cost report
   shares the actual one;
 - at the end: ``postings.fee_due`` and ``base_and_late`` to the day the
-  customer paid, or the day it was charged back; under the offer's recourse
-  terms an invoice still unpaid ``recourse-days`` after funding is charged
+  customer paid, or the day it was charged back or written off; under the offer's
+  recourse terms an invoice still unpaid ``recourse-days`` after funding is charged
   back on that day, with its fee to that day (kind "chargeback");
+- a credit loss: what the business lost beyond the fees, each side (``_replay``);
 - per month: the offer's monthly minimums (``monthly-minimum-volume`` with
   ``volume-shortfall-fee``, ``monthly-minimum-fee``) for each complete month of
   the agreement, from the first to the last in which the books funded an
   invoice or charged a monthly minimum (a month between that funded nothing
-  too, as the plugin charges the books' minimums for it).
+  too, as the plugin charges the books' minimums for it), the fees counted in the
+  month the plugin books them (``_booked_on``), a part month as the offer's
+  ``part-month-minimum`` says (``_Covered``).
 
 INV-1, 10,000.00 funded on 2025-03-01 by a flat 3% agreement (advance 95%)
 and paid on 03-31: actual 300.00 on 9,500.00 x 30 days = 38.42% a year; the
@@ -36,15 +39,15 @@ on 9,000.00 x 30 days = 13.52% a year.
 The actual side of each invoice is the cost report's own (``by_invoice``), so
 its totals tie to the cost report. What cannot be replayed is listed in
 ``excluded`` with the reason, never dropped: an invoice still open on
-``as_of``, one a buyout moved to another factor, a credit loss, a fuel
-advance, an invoice in a currency the offer has no terms for.
+``as_of``, one a buyout moved to another factor, a fuel advance, an invoice in a
+currency the offer has no terms for.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from beancount.core.amount import Amount
@@ -55,6 +58,7 @@ from beancount_factoring.reports.facts import Facts
 from beancount_factoring.reports.model import (
     CHARGED_BACK,
     COLLECTED,
+    CREDIT_LOSS,
     FEE_KINDS,
     NO_INVOICE,
     CompareExcluded,
@@ -115,6 +119,8 @@ class _Sum:
     actual_days: Decimal = ZERO
     offer: Decimal = ZERO
     offer_days: Decimal = ZERO
+    actual_losses: Decimal = ZERO
+    offer_losses: Decimal = ZERO
 
     def add(self, item: CompareInvoice) -> None:
         days = max((item.closed_on - item.funded_on).days, 1)
@@ -125,6 +131,8 @@ class _Sum:
         self.actual_days += item.actual_advance * days
         self.offer += item.offer.total
         self.offer_days += item.offer_advance * offer_days
+        self.actual_losses += item.actual_loss
+        self.offer_losses += item.offer_loss
 
     def line(self, key: str, currency: str) -> CompareLine:
         return CompareLine(
@@ -138,7 +146,9 @@ class _Sum:
             offer_fees=self.offer,
             offer_dollar_days=self.offer_days,
             offer_rate=_rate(self.offer, self.offer_days),
-            difference=self.offer - self.actual,
+            difference=self.offer + self.offer_losses - self.actual - self.actual_losses,
+            actual_losses=self.actual_losses,
+            offer_losses=self.offer_losses,
         )
 
 
@@ -156,6 +166,9 @@ class _Funded:
     # Every invoice funded in the period, compared or not: (day funded, currency, face),
     # for the fees the offer would have booked at funding, toward its monthly minimum.
     faces: list[tuple[datetime.date, str, Decimal]] = field(default_factory=list)
+    # Per invoice written off by the as-of date: the books' credit loss (the reserve
+    # forfeited beyond the fee taken from it, as the credit-losses account holds it).
+    losses: dict[str, Decimal] = field(default_factory=dict)
 
 
 def _funded(
@@ -164,6 +177,9 @@ def _funded(
     """Sort the invoices funded in the period into those to compare and those excluded."""
     found = _Funded()
     closed = {line.invoice: line for line in cost_report(facts, as_of, None, None).by_invoice}
+    for noted in facts.settlement.deductions:
+        if noted.kind == "credit loss" and noted.date <= as_of:
+            found.losses[noted.invoice] = found.losses.get(noted.invoice, ZERO) + noted.amount
     states = facts.settlement.states
     for number, snaps in facts.timeline.items():
         first = next((s for s in snaps if s.funded_on is not None), None)
@@ -183,7 +199,7 @@ def _funded(
         if deposit is not None:
             rail = str(deposit.meta.get("transfer", "ach"))
             found.deposits.setdefault((id(deposit), currency), (rail, {}))[1][number] = face
-        reason = _why_not(facts, number, closed.get(number), as_of)
+        reason = _why_not(closed.get(number), as_of)
         if reason is None:
             found.closed.append((closed[number], first.factor))
         else:
@@ -201,13 +217,8 @@ def _funded(
     return found
 
 
-def _why_not(
-    facts: Facts, number: str, closed: InvoiceCost | None, as_of: datetime.date
-) -> str | None:
+def _why_not(closed: InvoiceCost | None, as_of: datetime.date) -> str | None:
     """Why an invoice funded in the period cannot be replayed (None: it can)."""
-    last = facts.snap(number, as_of)
-    if last is not None and last.lost_on is not None:
-        return "credit loss: the offer's terms on a loss are not replayed"
     if closed is None:
         return f"open on {as_of.isoformat()}: not collected or charged back yet"
     if len(closed.factors) > 1:
@@ -238,21 +249,53 @@ def _transfer_shares(offer: Offer, funded: _Funded) -> dict[str, Decimal]:
     return shares
 
 
-def _replay(
-    offer: Agreement, actual: InvoiceCost, face: Decimal, outcome: str, transfer: Decimal
-) -> tuple[Fees, Decimal, datetime.date, str]:
-    """One closed invoice on the offer's terms: its fees, advance, end day and outcome.
+@dataclass(frozen=True)
+class _Replayed:
+    """One invoice on the offer's terms: its fees, advance, end day, outcome, and what
+    the business lost beyond the fees (a credit loss)."""
 
-    The same face and funding day; the end is the day it was collected or charged
-    back, or, sooner, the day the offer's recourse-days run out (charged back then).
-    """
+    fees: Fees
+    advance: Decimal
+    end: datetime.date
+    how: str
+    loss: Decimal
+
+
+def _offer_end(
+    offer: Agreement, funded: datetime.date, closed: datetime.date, outcome: str
+) -> tuple[datetime.date, str]:
+    """The day the invoice leaves the offer's hands, and how.
+
+    The books' end (collected, charged back, written off), but under recourse (an offer
+    with ``recourse-days`` above 0) an invoice unpaid when they run out is charged back
+    then: one collected later, or one the books wrote off, whose insolvent customer never
+    pays (whenever the books wrote it off: a factor with recourse charges a customer's
+    failure to pay back once its recourse days have run). Non-recourse, the offer never
+    charges an invoice back itself."""
+    if offer.recourse_days <= 0:
+        return closed, outcome
+    recourse_end = funded + datetime.timedelta(days=offer.recourse_days)
+    if outcome == CREDIT_LOSS or recourse_end < closed:
+        return recourse_end, CHARGED_BACK
+    return closed, outcome
+
+
+def _replay(
+    offer: Agreement,
+    actual: InvoiceCost,
+    face: Decimal,
+    outcome: str,
+    transfer: Decimal,
+    unpaid: Decimal,
+) -> _Replayed:
+    """One closed invoice on the offer's terms (``_offer_end``): the same face and funding
+    day, its fee to the end day. A credit loss (``unpaid``: what its customer left
+    unpaid) costs beyond the fees, charged back, the whole of it; written off by a
+    non-recourse offer, what the plugin books as the credit loss on the offer's terms
+    (the reserve forfeited less the fee taken from it, or nothing if it is released)."""
     currency, funded = actual.currency, actual.funded_on
     split = P.purchase_split(offer, face, currency)
-    recourse_end = funded + datetime.timedelta(days=offer.recourse_days)
-    end, how = actual.closed_on, outcome
-    # (recourse-days: 0 is non-recourse: the offer never charges the invoice back.)
-    if offer.recourse_days > 0 and recourse_end < end:
-        end, how = recourse_end, CHARGED_BACK
+    end, how = _offer_end(offer, funded, actual.closed_on, outcome)
     due = P.fee_due(offer, face, split.advance, funded, end, split.discount_fee, currency)
     base, late = P.base_and_late(offer, split, due, currency)
     fees = {kind: ZERO for kind in FEE_KINDS}
@@ -264,7 +307,16 @@ def _replay(
     else:
         fees["discount"] += base
         fees["late"] = late
-    return Fees(**fees), split.advance, end, how
+    loss = ZERO
+    if outcome == CREDIT_LOSS:
+        loss = unpaid
+        if how == CREDIT_LOSS:
+            held = split.reserve
+            number, account = actual.invoice, offer.receivables
+            loss = P.credit_loss_postings(
+                offer, number, currency, unpaid, held, (base, late), account
+            )[2]
+    return _Replayed(Fees(**fees), split.advance, end, how, loss)
 
 
 # The offer's keys of a fixed amount, which apply only in their own currency.
@@ -321,22 +373,15 @@ class _Compared:
 
 
 def _compare_one(facts: Facts, offer: Offer, funded: _Funded) -> _Compared:
-    """Each compared invoice on both sides; those the offer has no terms for, excluded.
-
-    An invoice collected under the offer has its fee beyond the one taken at purchase
-    booked when the reserve is released, as the plugin books it (and counts it toward
-    the month's minimum): on the day the books released it, the offer's factor being
-    paid on the same day; one charged back, on the day of its chargeback."""
+    """Each compared invoice on both sides; those the offer has no terms for, excluded."""
     shares = _transfer_shares(offer, funded)
     found = _Compared(excluded=list(funded.excluded))
-    items, excluded = found.items, found.excluded
     for actual, factor in funded.closed:
-        invoice = facts.book.invoices[actual.invoice]
-        face = invoice.face.number or ZERO
+        face = facts.book.invoices[actual.invoice].face.number or ZERO
         reason = _foreign_terms(offer, actual.currency)
         terms = _terms(offer, actual.currency)
         if reason is not None or terms is None:
-            excluded.append(
+            found.excluded.append(
                 CompareExcluded(
                     actual.invoice,
                     actual.customer,
@@ -348,39 +393,62 @@ def _compare_one(facts: Facts, offer: Offer, funded: _Funded) -> _Compared:
                 )
             )
             continue
-        last = facts.snap(actual.invoice, actual.closed_on)
-        charged = last is not None and last.charged_back_on == actual.closed_on
-        outcome = CHARGED_BACK if charged else COLLECTED
-        fees, advance, end, how = _replay(
-            terms, actual, face, outcome, shares.get(actual.invoice, ZERO)
+        item = _compared(facts, terms, actual, face, shares.get(actual.invoice, ZERO))
+        item = replace(
+            item, factor=facts.display(factor), actual_loss=funded.losses.get(actual.invoice, ZERO)
         )
-        offer_days = max((end - actual.funded_on).days, 1)
-        found.booked_on[actual.invoice] = (
-            _released_on(facts, actual.invoice, end) if how == COLLECTED else end
-        )
-        items.append(
-            CompareInvoice(
-                invoice=actual.invoice,
-                customer=actual.customer,
-                factor=facts.display(factor),
-                currency=actual.currency,
-                face=face,
-                funded_on=actual.funded_on,
-                closed_on=actual.closed_on,
-                outcome=outcome,
-                actual=actual.fees,
-                actual_advance=actual.cash_advanced,
-                actual_rate=actual.annual_rate,
-                offer_closed_on=end,
-                offer_outcome=how,
-                offer=fees,
-                offer_advance=advance,
-                offer_rate=_rate(fees.total, advance * offer_days),
-            )
-        )
-    excluded.sort(key=lambda item: (item.funded_on, item.invoice))
-    items.sort(key=lambda item: (item.funded_on, item.invoice))
+        found.items.append(item)
+        found.booked_on[actual.invoice] = _booked_on(facts, terms, item)
+    found.excluded.sort(key=lambda item: (item.funded_on, item.invoice))
+    found.items.sort(key=lambda item: (item.funded_on, item.invoice))
     return found
+
+
+def _compared(
+    facts: Facts, terms: Agreement, actual: InvoiceCost, face: Decimal, transfer: Decimal
+) -> CompareInvoice:
+    """One invoice the books closed, on both sides (the factor and the books' credit loss
+    left for the caller to give)."""
+    last = facts.snap(actual.invoice, actual.closed_on)
+    outcome, unpaid = COLLECTED, ZERO
+    if last is not None and last.charged_back_on == actual.closed_on:
+        outcome = CHARGED_BACK
+    elif last is not None and last.lost_on == actual.closed_on:
+        outcome, unpaid = CREDIT_LOSS, face - (last.paid or ZERO) - last.received
+    offer = _replay(terms, actual, face, outcome, transfer, unpaid)
+    offer_days = max((offer.end - actual.funded_on).days, 1)
+    return CompareInvoice(
+        invoice=actual.invoice,
+        customer=actual.customer,
+        factor="",
+        currency=actual.currency,
+        face=face,
+        funded_on=actual.funded_on,
+        closed_on=actual.closed_on,
+        outcome=outcome,
+        actual=actual.fees,
+        actual_advance=actual.cash_advanced,
+        actual_rate=actual.annual_rate,
+        offer_closed_on=offer.end,
+        offer_outcome=offer.how,
+        offer=offer.fees,
+        offer_advance=offer.advance,
+        offer_rate=_rate(offer.fees.total, offer.advance * offer_days),
+        offer_loss=offer.loss,
+    )
+
+
+def _booked_on(facts: Facts, terms: Agreement, item: CompareInvoice) -> datetime.date | None:
+    """The day the offer books an invoice's fees beyond the one taken at purchase (and
+    counts them toward its monthly minimum), as the plugin books them: a chargeback's and
+    a forfeited credit loss's on their day; those taken at collection, or at a credit
+    loss whose reserve is released, when the reserve is released: on the day the books
+    released it, the offer's factor paying it back on the same day."""
+    end = item.offer_closed_on
+    how = item.offer_outcome
+    if how == COLLECTED or (how == CREDIT_LOSS and terms.reserve_on_loss == "released"):
+        return _released_on(facts, item.invoice, end)
+    return end
 
 
 class _Covered:
@@ -623,6 +691,8 @@ def _totals(lines: list[CompareLine]) -> tuple[CompareLine, ...]:
         tally.actual_days += line.actual_dollar_days
         tally.offer += line.offer_fees
         tally.offer_days += line.offer_dollar_days
+        tally.actual_losses += line.actual_losses
+        tally.offer_losses += line.offer_losses
     return tuple(tally.line(TOTAL, currency) for currency, tally in sorted(sums.items()))
 
 

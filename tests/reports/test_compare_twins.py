@@ -8,7 +8,10 @@ Granite and the offer Twin, written with the same keys; every figure is worked o
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -17,6 +20,8 @@ from report_ledgers import full
 from test_compare import GRANITE_TWIN_TERMS, OWN_OPENS
 
 from beancount_factoring.reports import ReportBook, compute
+from beancount_factoring.reports.model import CHARGED_BACK, CREDIT_LOSS
+from beancount_factoring.reports.render import render
 from beancount_factoring.settlement import history
 
 D = Decimal
@@ -296,3 +301,144 @@ def test_a_month_a_buyout_ends_is_a_part_month_of_the_factor_bought_out(kept, mo
     (both,) = book.compare(AS_OF).offers
     (march,) = both.by_month
     assert (march.actual_fees, march.offer_fees) == (D("15.48"), D("80.00"))
+
+
+# --- Credit losses -------------------------------------------------------------------
+#
+# Granite, non-recourse: L-1 (2,000.00) funded 03-04, the first tier taken at purchase:
+# 1,800.00 - 2% 40.00 - 5.00 - 15.00 = 1,740.00, reserve 200.00. Acme is insolvent:
+# written off on 05-13, 70 days: 2% + 4 x 0.5% (31-40, 41-50, 51-60, 61-70) = 4% =
+# 80.00, 40.00 more on the day. The reserve, 200.00, is forfeited: 40.00 of it the fee,
+# 160.00 the credit loss. L-1 cost 40.00 + 5.00 + 15.00 + 40.00 = 100.00 in fees.
+# Monthly minimum of fees, 300.00: March books 40.00: 260.00; April none: 300.00; May the
+# loss's 40.00 (the plugin counts it): 260.00. Fees: 100.00 + 260.00 + 300.00 + 260.00
+# = 920.00.
+LOSS_TERMS = """
+  advance-rate: 0.90
+  fee: "tiered 2%/30d + 0.5%/10d"
+  invoice-fee: 5.00 USD
+  transfer-fee: 15.00 USD
+  monthly-minimum-fee: 300.00 USD
+  recourse-days: 0
+"""
+
+
+def loss_body(released: bool = False) -> str:
+    # Released (reserve-on-loss: "released"): the reserve less the fee, 160.00, back on
+    # 05-20, when the fee is booked.
+    rebate = """
+2025-05-20 * "GRANITE" "Reserve L-1 less fees" ^L-1
+  Assets:Bank:Checking      160.00 USD
+  Assets:Factoring:Granite:Reserve
+"""
+    return (
+        """
+2025-03-03 * "Acme" "Load L1"
+  invoice: "L-1"
+  Assets:Receivable:Acme   2000.00 USD
+  Income:Freight
+
+2025-03-04 * "GRANITE" "ACH L-1" ^L-1
+  Assets:Bank:Checking     1740.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-04-01 * "Granite" "Minimum fee, March"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+
+2025-05-01 * "Granite" "Minimum fee, April"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+
+2025-05-13 * "Granite" "Acme insolvent" ^L-1
+  factoring: "credit-loss"
+"""
+        + (rebate if released else "")
+        + """
+2025-06-02 * "Granite" "Minimum fee, May"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+  period: "2025-05"
+"""
+    )
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+@pytest.mark.parametrize("released", [False, True], ids=["forfeited", "released"])
+def test_a_credit_loss_on_the_agreements_own_terms(model, released):
+    # Forfeited: 160.00 lost on both sides. Released: nothing lost; the fee, 40.00, is
+    # booked with the release on 05-20, in May as well: the same fees.
+    terms = LOSS_TERMS + ('  reserve-on-loss: "released"\n' if released else "")
+    if model == "loan":
+        terms = terms.replace("  advance-rate:", '  model: "loan"\n  advance-rate:')
+    book = book_of(twin(terms, loss_body(released)))
+    (compared,) = book.compare(AS_OF).offers
+    assert compared.excluded == ()
+    (item,) = compared.invoices
+    assert (item.outcome, item.closed_on) == (CREDIT_LOSS, day(2025, 5, 13))
+    assert (item.offer_outcome, item.offer_closed_on) == (CREDIT_LOSS, day(2025, 5, 13))
+    lost = D(0) if released else D("160.00")
+    assert (item.actual.total, item.actual_loss) == (D("100.00"), lost)
+    assert (item.offer.total, item.offer_loss) == (D("100.00"), lost)
+    assert months_of(compared) == {
+        "2025-03": D("360.00"),
+        "2025-04": D("300.00"),
+        "2025-05": D("260.00"),
+    }
+    assert_twin(compared)
+    (total,) = compared.totals
+    assert (total.actual_fees, total.actual_losses) == (D("920.00"), lost)
+    assert (total.offer_losses, total.difference) == (lost, D(0))
+
+
+def test_under_an_offer_with_recourse_a_credit_loss_is_charged_back_and_lost_whole():
+    # The offer on Granite's terms but for 60 recourse days: Acme never pays, so the offer
+    # charges L-1 back on 03-04 + 60 = 05-03, its fee to that day 2% + 3 x 0.5% = 3.5% =
+    # 70.00, 30.00 more as the chargeback's; and the business, not the factor, bears the
+    # loss: the face unpaid, 2,000.00. Offer fees 40.00 + 5.00 + 15.00 + 30.00 = 90.00;
+    # May books the chargeback's 30.00: 270.00. Offer: 90.00 + 260.00 + 300.00 + 270.00
+    # = 920.00 in fees and 2,000.00 lost, against the books' 920.00 and 160.00: the
+    # offer costs 1,840.00 more. (Before, L-1 was left out, and the offer's cost without
+    # the loss it leaves the business looked the same as the books'.)
+    offer_terms = LOSS_TERMS.replace("recourse-days: 0", "recourse-days: 60")
+    book = book_of(twin(LOSS_TERMS, loss_body(), offer_terms))
+    (compared,) = book.compare(AS_OF).offers
+    (item,) = compared.invoices
+    assert (item.offer_outcome, item.offer_closed_on) == (CHARGED_BACK, day(2025, 5, 3))
+    assert (item.offer.chargeback, item.offer.total) == (D("30.00"), D("90.00"))
+    assert (item.actual_loss, item.offer_loss) == (D("160.00"), D("2000.00"))
+    months = {line.key: (line.actual_fees, line.offer_fees) for line in compared.by_month}
+    assert months["2025-05"] == (D("260.00"), D("270.00"))
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("920.00"), D("920.00"))
+    assert (total.actual_losses, total.offer_losses) == (D("160.00"), D("2000.00"))
+    assert total.difference == D("1840.00")
+
+
+def test_the_losses_are_shown_in_each_format():
+    # The offer with recourse above: its total costs 920.00 + 2,000.00 against 920.00 +
+    # 160.00. Text shows the losses beside the fees (only when an invoice was lost);
+    # CSV gives them in the last two columns; JSON as fields of each line and invoice.
+    offer_terms = LOSS_TERMS.replace("recourse-days: 0", "recourse-days: 60")
+    book = book_of(twin(LOSS_TERMS, loss_body(), offer_terms))
+    report = book.compare(AS_OF)
+    text = render(report, "text")
+    # The rates are of the fees, all in: 920.00 / (1,800.00 x 70) x 365 = 266.51% and
+    # 920.00 / (1,800.00 x 60) x 365 = 310.93%.
+    total = next(line for line in text.splitlines() if line.startswith("total"))
+    assert total.split() == (
+        "total USD 1 2,000.00 920.00 160.00 266.51% 920.00 2,000.00 310.93% 1,840.00".split()
+    )
+    assert "Actual losses" in text and "Offer losses" in text
+    assert "credit loss 2025-05-13" in text and "charged back 2025-05-03" in text
+    rows = list(csv.reader(io.StringIO(render(report, "csv"))))
+    assert rows[0][-2:] == ["actual_losses", "offer_losses"]
+    assert rows[1][:3] == ["Twin", "total", "total"] and rows[1][-2:] == ["160.00", "2000.00"]
+    invoice = next(row for row in rows if row[1] == "invoice")
+    assert invoice[-2:] == ["160.00", "2000.00"]
+    data = json.loads(render(report, "json"))
+    assert data["offers"][0]["totals"][0]["offer_losses"] == "2000.00"
+    assert data["offers"][0]["invoices"][0]["actual_loss"] == "160.00"
+    # Without a credit loss the text has no loss columns.
+    plain = book_of(twin(COLLECTION_TERMS, collection_body("2025-04-25", "2025-05-25")))
+    assert "loss" not in render(plain.compare(AS_OF), "text")
