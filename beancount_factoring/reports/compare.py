@@ -199,7 +199,7 @@ def _funded(
         if deposit is not None:
             rail = str(deposit.meta.get("transfer", "ach"))
             found.deposits.setdefault((id(deposit), currency), (rail, {}))[1][number] = face
-        reason = _why_not(closed.get(number), as_of)
+        reason = _why_not(facts, number, closed.get(number), as_of)
         if reason is None:
             found.closed.append((closed[number], first.factor))
         else:
@@ -217,13 +217,17 @@ def _funded(
     return found
 
 
-def _why_not(closed: InvoiceCost | None, as_of: datetime.date) -> str | None:
-    """Why an invoice funded in the period cannot be replayed (None: it can)."""
+def _why_not(
+    facts: Facts, number: str, closed: InvoiceCost | None, as_of: datetime.date
+) -> str | None:
+    """Why an invoice funded in the period cannot be replayed (None: it can). One with a
+    fuel advance cannot, whether the books charged a fee on it or not: the offer's own
+    ``fuel-advance-fee`` would be left out."""
     if closed is None:
         return f"open on {as_of.isoformat()}: not collected or charged back yet"
     if len(closed.factors) > 1:
         return "bought out by another factor: each factor's spell is not replayed"
-    if closed.fees.fuel:
+    if closed.fees.fuel or any(snap.fuel for snap in facts.history(number, as_of)):
         return "fuel advance: the offer's fuel-advance fee is not replayed"
     return None
 
