@@ -735,12 +735,15 @@ def compare_report(
             again = _compare_one(facts, terms, whole)
             every = _minimums(terms, again, whole, months, as_of, covered)
             minimums = {key: fee for key, fee in every.items() if key[0] >= first}
-        by_month = _lines(items, "month", charges, minimums)
+        # (The books' charges in a currency the offer has no terms for are left out with
+        # its invoices in that currency: against nothing, the offer would look cheaper.)
+        own = {k: fee for k, fee in charges.items() if _foreign_terms(terms, k[1]) is None}
+        by_month = _lines(items, "month", own, minimums)
         results.append(
             OfferComparison(
                 offer=names[key],
                 by_month=tuple(by_month),
-                by_customer=tuple(_lines(items, "customer", charges, minimums)),
+                by_customer=tuple(_lines(items, "customer", own, minimums)),
                 totals=_totals(by_month),
                 invoices=tuple(items),
                 excluded=tuple(excluded),

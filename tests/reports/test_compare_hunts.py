@@ -62,3 +62,71 @@ def test_an_invoice_with_a_fee_free_fuel_advance_is_not_compared():
     (left,) = compared.excluded
     assert left.invoice == "F-1"
     assert left.reason.startswith("fuel advance")
+
+
+# Larch factors in USD and CAD; its CAD agreement sets a monthly minimum of fees, 100.00
+# CAD: March's CAD fees, 3% of 2,000.00 = 60.00, leave 40.00 CAD to pay. The offer, Maple,
+# has terms in USD only.
+TWO_CURRENCIES = """
+2025-01-01 open Assets:Bank:CAD
+2025-01-01 open Assets:Receivable:Northwind
+
+2025-01-01 custom "factoring-agreement" "Larch" "USD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  payee: "LARCH"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-agreement" "Larch" "CAD"
+  advance-rate: 0.90
+  fee: "flat 3%"
+  recourse-days: 90
+  monthly-minimum-fee: 100.00 CAD
+  payee: "LARCH"
+  bank: Assets:Bank:CAD
+
+2025-01-01 custom "factoring-offer" "Maple" "USD"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+
+2025-03-03 * "Northwind" "Load U1"
+  invoice: "U-1"
+  Assets:Receivable:Northwind   1000.00 USD
+  Income:Freight
+
+2025-03-03 * "Northwind" "Load K1"
+  invoice: "K-1"
+  Assets:Receivable:Northwind   2000.00 CAD
+  Income:Freight
+
+2025-03-04 * "LARCH" "USD deposit" ^U-1
+  Assets:Bank:Checking   870.00 USD
+  Assets:Factoring:Larch:USD:Clearing
+
+2025-03-04 * "LARCH" "CAD deposit" ^K-1
+  Assets:Bank:CAD   1740.00 CAD
+  Assets:Factoring:Larch:CAD:Clearing
+
+2025-04-01 * "Larch" "Minimum fee, March"
+  factoring: "fee"
+  charge: "monthly-minimum-fee"
+  amount: 40.00 CAD
+
+2025-04-03 * "Northwind" "paid" ^U-1 ^K-1
+  factoring: "collected"
+"""
+
+
+def test_the_charges_in_a_currency_the_offer_has_no_terms_for_are_left_out_with_its_invoices():
+    # U-1: 3% = 30.00 against Maple's 2% = 20.00. K-1 is not compared (no CAD terms); nor
+    # is Larch's CAD minimum, 40.00 CAD: against no offer's fee it made Maple look 40.00
+    # CAD cheaper, a CAD total of 40.00 against 0.00 (as before).
+    book = book_of(TWO_CURRENCIES)
+    (compared,) = book.compare(day(2025, 4, 30)).offers
+    assert [item.invoice for item in compared.excluded] == ["K-1"]
+    lines = compared.totals + compared.by_month + compared.by_customer
+    assert {line.currency for line in lines} == {"USD"}
+    (total,) = compared.totals
+    assert (total.actual_fees, total.offer_fees) == (D("30.00"), D("20.00"))
