@@ -169,13 +169,14 @@ class _Funded:
     # Per invoice written off by the as-of date: the books' credit loss (the reserve
     # forfeited beyond the fee taken from it, as the credit-losses account holds it).
     losses: dict[str, Decimal] = field(default_factory=dict)
+    as_of: datetime.date = datetime.date.max
 
 
 def _funded(
     facts: Facts, start: datetime.date | None, as_of: datetime.date, factor: str | None
 ) -> _Funded:
     """Sort the invoices funded in the period into those to compare and those excluded."""
-    found = _Funded()
+    found = _Funded(as_of=as_of)
     closed = {line.invoice: line for line in cost_report(facts, as_of, None, None).by_invoice}
     for noted in facts.settlement.deductions:
         if noted.kind == "credit loss" and noted.date <= as_of:
@@ -384,7 +385,11 @@ def _compare_one(facts: Facts, offer: Offer, funded: _Funded) -> _Compared:
         face = facts.book.invoices[actual.invoice].face.number or ZERO
         reason = _foreign_terms(offer, actual.currency)
         terms = _terms(offer, actual.currency)
-        if reason is not None or terms is None:
+        item = None
+        if reason is None and terms is not None:
+            item = _compared(facts, terms, actual, face, shares.get(actual.invoice, ZERO))
+            reason = _after(item, funded.as_of)
+        if item is None or terms is None or reason is not None:
             found.excluded.append(
                 CompareExcluded(
                     actual.invoice,
@@ -397,7 +402,6 @@ def _compare_one(facts: Facts, offer: Offer, funded: _Funded) -> _Compared:
                 )
             )
             continue
-        item = _compared(facts, terms, actual, face, shares.get(actual.invoice, ZERO))
         item = replace(
             item, factor=facts.display(factor), actual_loss=funded.losses.get(actual.invoice, ZERO)
         )
@@ -406,6 +410,18 @@ def _compare_one(facts: Facts, offer: Offer, funded: _Funded) -> _Compared:
     found.excluded.sort(key=lambda item: (item.funded_on, item.invoice))
     found.items.sort(key=lambda item: (item.funded_on, item.invoice))
     return found
+
+
+def _after(item: CompareInvoice, as_of: datetime.date) -> str | None:
+    """Why an invoice the books wrote off is not compared yet: the offer, with recourse,
+    charges it back after the as-of date (its fee to that day, and that day's month,
+    would be of after the report's date). None: it is."""
+    if item.offer_closed_on <= as_of:
+        return None
+    return (
+        f"written off on {item.closed_on}; the offer, with recourse, charges it back on "
+        f"{item.offer_closed_on}, after {as_of}"
+    )
 
 
 def _compared(

@@ -130,3 +130,30 @@ def test_the_charges_in_a_currency_the_offer_has_no_terms_for_are_left_out_with_
     assert {line.currency for line in lines} == {"USD"}
     (total,) = compared.totals
     assert (total.actual_fees, total.offer_fees) == (D("30.00"), D("20.00"))
+
+
+def test_a_credit_loss_the_offer_charges_back_after_the_as_of_date_is_not_compared_yet():
+    # test_compare_twins' L-1 (funded 03-04, written off 05-13) under an offer with 90
+    # recourse days: charged back on 03-04 + 90 = 06-02. As of 05-31 the offer still holds
+    # it: not compared yet, as an invoice still open is not (its fee to 06-02 and the month
+    # of June would be a report of after the as-of date). As of 06-30: charged back on
+    # 06-02, 2% + 6 x 0.5% = 5% = 100.00, 60.00 more; fees 40.00 + 5.00 + 15.00 + 60.00 =
+    # 120.00, and the face, 2,000.00, lost.
+    import test_compare_twins as twins
+
+    offer_terms = twins.LOSS_TERMS.replace("recourse-days: 0", "recourse-days: 90")
+    book = book_of(twin(twins.LOSS_TERMS, twins.loss_body(), offer_terms))
+    (early,) = book.compare(day(2025, 5, 31)).offers
+    assert early.invoices == ()
+    (left,) = early.excluded
+    assert left.reason == (
+        "written off on 2025-05-13; the offer, with recourse, charges it back on "
+        "2025-06-02, after 2025-05-31"
+    )
+    (late,) = book.compare(AS_OF).offers
+    (item,) = late.invoices
+    assert (item.offer_closed_on, item.offer.total, item.offer_loss) == (
+        day(2025, 6, 2),
+        D("120.00"),
+        D("2000.00"),
+    )
