@@ -426,9 +426,8 @@ def test_the_losses_are_shown_in_each_format():
     # The rates are of the fees, all in: 920.00 / (1,800.00 x 70) x 365 = 266.51% and
     # 920.00 / (1,800.00 x 60) x 365 = 310.93%.
     total = next(line for line in text.splitlines() if line.startswith("total"))
-    assert total.split() == (
-        "total USD 1 2,000.00 920.00 160.00 266.51% 920.00 2,000.00 310.93% 1,840.00".split()
-    )
+    cells = "USD 1 2,000.00 920.00 160.00 266.51% 920.00 2,000.00 310.93% 1,840.00"
+    assert total.split()[1:] == cells.split(" ")
     assert "Actual losses" in text and "Offer losses" in text
     assert "credit loss 2025-05-13" in text and "charged back 2025-05-03" in text
     rows = list(csv.reader(io.StringIO(render(report, "csv"))))
