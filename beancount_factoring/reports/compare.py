@@ -24,12 +24,13 @@ closed by ``as_of``, with the same fee functions as the plugin:
   back on that day, with its fee to that day (kind "chargeback");
 - a credit loss: what the business lost beyond the fees, each side (``_replay``);
 - per month: the offer's monthly minimums (``monthly-minimum-volume`` with
-  ``volume-shortfall-fee``, ``monthly-minimum-fee``) for each complete month of
-  the agreement, from the first to the last in which the books funded an
+  ``volume-shortfall-fee``, ``monthly-minimum-fee``) for each month of the
+  agreement charged by ``as_of`` (from the day the books charged theirs for it, else
+  from its last day), from the first to the last in which the books funded an
   invoice or charged a monthly minimum (a month between that funded nothing
   too, as the plugin charges the books' minimums for it), the fees counted in the
   month the plugin books them (``_booked_on``), a part month as the offer's
-  ``part-month-minimum`` says (``_Covered``).
+  ``part-month-minimum`` says (``_Calendar``).
 
 INV-1, 10,000.00 funded on 2025-03-01 by a flat 3% agreement (advance 95%)
 and paid on 03-31: actual 300.00 on 9,500.00 x 30 days = 38.42% a year; the
@@ -471,10 +472,15 @@ def _booked_on(facts: Facts, terms: Agreement, item: CompareInvoice) -> datetime
     return end
 
 
-class _Covered:
-    """The days of a month the books had an agreement in force, of the factor asked or any
+class _Calendar:
+    """The offer's months as the books show them, of the factor asked or any.
+
+    ``days``: the days of a month the books had an agreement in force
     (``part_month.days_of``: none before a factor's first, after a buyout of all its
-    invoices): the offer's own month, for an offer's ``part-month-minimum: "prorated"``."""
+    invoices), for an offer's ``part-month-minimum: "prorated"``. ``charged``: whether a
+    month's minimums are charged by a day: from the day the books charged theirs (the
+    factor's statement after the month: May's on June 2, not in a report as of May 31);
+    a month the books charged none for, from its last day."""
 
     def __init__(self, facts: Facts, factor: str | None) -> None:
         self.facts = facts
@@ -482,6 +488,19 @@ class _Covered:
         self.factors = [factor] if factor is not None else self.book.agreements.names()
         self.ends: list[Event] | None = None
         self.found: dict[tuple[str, str], tuple[int, int]] = {}
+        self.charged_on: dict[str, datetime.date] = {}
+        for event in facts.book.events:
+            if event.kind != "fee" or event.entry.meta.get("charge") not in MINIMUMS:
+                continue
+            if factor is not None and event.factor != factor:
+                continue
+            period = fee_period(event)
+            if period is not None and event.date < self.charged_on.get(period, event.date.max):
+                self.charged_on[period] = event.date
+
+    def charged(self, month: str, as_of: datetime.date) -> bool:
+        """Whether the month's minimums are charged by ``as_of``."""
+        return self.charged_on.get(month, month_end_of(month)) <= as_of
 
     def days(self, month: str, currency: str) -> tuple[int, int]:
         """(days under an agreement, days of the month)."""
@@ -580,14 +599,15 @@ def _minimums(
     funded: _Funded,
     months: Iterable[tuple[str, str]],
     as_of: datetime.date,
-    covered: _Covered,
+    calendar: _Calendar,
 ) -> dict[tuple[str, str], Decimal]:
-    """The offer's monthly minimums per (month, currency): each complete month (its last
-    day on or before ``as_of``) of ``months``, those of the agreement (``_agreement_months``):
-    a month that funded nothing is charged its minimums all the same, as the plugin charges
-    the books' (the whole volume short, the fees booked in it, of earlier invoices' ends).
-    A part month (``covered``) owes the whole minimums or their share by days, as the
-    offer's ``part-month-minimum`` says, as the plugin charges the books'.
+    """The offer's monthly minimums per (month, currency): each month of ``months``, those
+    of the agreement (``_agreement_months``), charged by ``as_of`` (``calendar``: from the
+    day the books charged theirs, else from its last day): a month that funded nothing is
+    charged its minimums all the same, as the plugin charges the books' (the whole volume
+    short, the fees booked in it, of earlier invoices' ends). A part month (``calendar``)
+    owes the whole minimums or their share by days, as the offer's ``part-month-minimum``
+    says, as the plugin charges the books'.
 
     Volume: the face of every invoice funded in the month (excluded ones too); the
     discount fees: those booked in the month (``_booked``).
@@ -596,9 +616,9 @@ def _minimums(
     found: dict[tuple[str, str], Decimal] = {}
     for month, currency in sorted(months):
         terms = _terms(offer, currency)
-        if terms is None or month_end_of(month) > as_of:
+        if terms is None or not calendar.charged(month, as_of):
             continue
-        days = covered.days(month, currency)
+        days = calendar.days(month, currency)
         charge = ZERO
         floor = _minimum_of(terms, terms.monthly_minimum_volume, currency, days)
         rule = terms.volume_shortfall_fee
@@ -739,17 +759,17 @@ def compare_report(
     whole = funded if start is None else _funded(facts, None, as_of, factor)
     charges = _charges(facts, start, as_of, factor)
     months = _agreement_months(facts, whole, as_of, factor)
-    covered = _Covered(facts, factor)
+    calendar = _Calendar(facts, factor)
     results = []
     for key in sorted(chosen):
         terms = offers[key]
         compared = _compare_one(facts, terms, funded)
         items, excluded = compared.items, compared.excluded
-        minimums = _minimums(terms, compared, funded, months, as_of, covered)
+        minimums = _minimums(terms, compared, funded, months, as_of, calendar)
         if whole is not funded:
             first = _month(start) if start is not None else ""
             again = _compare_one(facts, terms, whole)
-            every = _minimums(terms, again, whole, months, as_of, covered)
+            every = _minimums(terms, again, whole, months, as_of, calendar)
             minimums = {key: fee for key, fee in every.items() if key[0] >= first}
         # (The books' charges in a currency the offer has no terms for are left out with
         # its invoices in that currency: against nothing, the offer would look cheaper.)

@@ -441,3 +441,24 @@ def test_the_losses_are_shown_in_each_format():
     # Without a credit loss the text has no loss columns.
     plain = book_of(twin(COLLECTION_TERMS, collection_body("2025-04-25", "2025-05-25")))
     assert "loss" not in render(plain.compare(AS_OF), "text")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "may"),
+    [
+        # As of May 31 (and June 1) the books have not charged May's minimums yet (on June
+        # 2): May holds D-3's 40.00 alone, on both sides. (Before, the offer charged its
+        # own for May, the month being over: 40.00 + 90.00 + 272.50 = 402.50 against 40.00.)
+        (day(2025, 5, 31), D("40.00")),
+        (day(2025, 6, 1), D("40.00")),
+        # Charged on June 2: 402.50 on both sides.
+        (day(2025, 6, 2), D("402.50")),
+    ],
+)
+def test_a_months_minimums_count_from_the_day_the_books_charge_them(as_of, may):
+    # test_compare.GRANITE_TWIN: March 442.50 and April 370.00 (charged 04-01 and 05-01).
+    from test_compare import GRANITE_TWIN
+
+    (compared,) = book_of(GRANITE_TWIN).compare(as_of).offers
+    assert months_of(compared) == {"2025-03": D("442.50"), "2025-04": D("370.00"), "2025-05": may}
+    assert_twin(compared)
