@@ -462,3 +462,44 @@ def test_a_months_minimums_count_from_the_day_the_books_charge_them(as_of, may):
     (compared,) = book_of(GRANITE_TWIN).compare(as_of).offers
     assert months_of(compared) == {"2025-03": D("442.50"), "2025-04": D("370.00"), "2025-05": may}
     assert_twin(compared)
+
+
+def _twins() -> dict[str, str]:
+    from test_compare import GRANITE_TWIN
+
+    prorated = PART_TERMS + '  part-month-minimum: "prorated"\n'
+    found = {
+        "own-terms": GRANITE_TWIN,
+        "collection": twin(COLLECTION_TERMS, collection_body("2025-05-02", "2025-06-03")),
+        "loss": twin(LOSS_TERMS, loss_body()),
+        "loss-released": twin(LOSS_TERMS + '  reserve-on-loss: "released"\n', loss_body(True)),
+        "part-month": twin(prorated, PART_BODY).replace(
+            '2025-01-01 custom "factoring-agreement"', '2025-03-15 custom "factoring-agreement"'
+        ),
+    }
+    return found
+
+
+def _days() -> list[datetime.date]:
+    """Every fourth day from March 1 to July 5, and each month's last day and the next two."""
+    days = {day(2025, 3, 1) + datetime.timedelta(days=n) for n in range(0, 127, 4)}
+    for month in (3, 4, 5, 6):
+        first = day(2025, month + 1, 1)
+        days |= {first - datetime.timedelta(days=1), first, first + datetime.timedelta(days=1)}
+    return sorted(days)
+
+
+@pytest.mark.parametrize("model", ["sale", "loan"])
+@pytest.mark.parametrize("name", list(_twins()))
+def test_every_twin_costs_what_the_books_did_on_any_day_from_any_start(name, model):
+    # Each ledger above, as of each day (a month's last day, the next, the day the books
+    # charge its minimums), from each start: line by line, the same on both sides.
+    text = _twins()[name]
+    if model == "loan":
+        text = text.replace("  advance-rate:", '  model: "loan"\n  advance-rate:')
+    book = book_of(text)
+    starts = [None, day(2025, 3, 15), day(2025, 4, 1), day(2025, 4, 21), day(2025, 5, 1)]
+    for as_of in _days():
+        for start in starts:
+            if start is None or start <= as_of:
+                assert_twin(book.compare(as_of, start=start).offers[0])
