@@ -549,16 +549,16 @@ class _Calendar:
 
 
 def _minimum_of(
-    terms: Agreement, amount: Amount | None, currency: str, days: tuple[int, int]
+    terms: Agreement, amount: Amount | None, currency: str, days: tuple[int, int] | None
 ) -> Decimal | None:
     """One of the offer's monthly minimums for a month in ``currency`` (None: it sets none
     in it): the whole, or under ``part-month-minimum: "prorated"`` the share of the days
     under an agreement (``days``), rounded to the smallest unit as the plugin rounds it."""
     if amount is None or amount.currency != currency or amount.number is None:
         return None
-    covered, total = days
-    if terms.part_month_minimum != "prorated" or covered == total:
+    if days is None or days[0] == days[1]:
         return Decimal(amount.number)
+    covered, total = days
     mode = ROUNDING_MODES[terms.rounding]
     return (amount.number * covered / total).quantize(smallest_unit(currency), mode)
 
@@ -618,7 +618,9 @@ def _minimums(
         terms = _terms(offer, currency)
         if terms is None or not calendar.charged(month, as_of):
             continue
-        days = calendar.days(month, currency)
+        # (The days under an agreement only for a prorating offer: they take a look at
+        # every buyout, and every invoice for a buyout with links.)
+        days = calendar.days(month, currency) if terms.part_month_minimum == "prorated" else None
         charge = ZERO
         floor = _minimum_of(terms, terms.monthly_minimum_volume, currency, days)
         rule = terms.volume_shortfall_fee
