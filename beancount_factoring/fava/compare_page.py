@@ -2,7 +2,8 @@
 
 For each ``custom "factoring-offer"`` of the ledger: the total and each month
 of funding, then each customer, with the actual fees and annual rate beside the
-offer's and the difference (offer - actual), and the invoices funded in the
+offer's and the difference (offer - actual; with a credit loss among the invoices,
+each side's losses beside its fees, in the difference too), and the invoices funded in the
 period that could not be replayed, with why. Fava's time filter gives the
 period, a factor selected narrows it to that factor's invoices, and a customer
 filter keeps that customer's lines.
@@ -29,6 +30,19 @@ LINE_COLUMNS = [
     ("Offer rate %", DECIMAL),
     ("Difference", DECIMAL),
 ]
+# With a credit loss among the invoices compared: each side's losses after its fees.
+LOSS_COLUMNS = [
+    ("Currency", STR),
+    ("Invoices", INT),
+    ("Face", DECIMAL),
+    ("Actual fees", DECIMAL),
+    ("Actual losses", DECIMAL),
+    ("Actual rate %", DECIMAL),
+    ("Offer fees", DECIMAL),
+    ("Offer losses", DECIMAL),
+    ("Offer rate %", DECIMAL),
+    ("Difference", DECIMAL),
+]
 
 
 @dataclass(frozen=True)
@@ -44,7 +58,7 @@ class OfferSection:
     whole: bool = False
 
 
-def _rows(lines: Sequence[CompareLine]) -> list[list[Any]]:
+def _rows(lines: Sequence[CompareLine], losses: bool) -> list[list[Any]]:
     return [
         [
             line.key,
@@ -52,8 +66,10 @@ def _rows(lines: Sequence[CompareLine]) -> list[list[Any]]:
             line.invoices,
             money(line.face),
             money(line.actual_fees),
+            *([money(line.actual_losses)] if losses else []),
             percent(line.actual_rate),
             money(line.offer_fees),
+            *([money(line.offer_losses)] if losses else []),
             percent(line.offer_rate),
             money(line.difference),
         ]
@@ -91,15 +107,18 @@ def offer_sections(
 
     sections = []
     for compared in report.offers:
+        losses = any(item.actual_loss or item.offer_loss for item in compared.invoices)
+        columns = LOSS_COLUMNS if losses else LINE_COLUMNS
         months = _rows(
             [
                 line
                 for line in (*compared.totals, *compared.by_month)
                 if in_kept_currency(line.currency)
-            ]
+            ],
+            losses,
         )
         customers = _rows(
-            [line for line in compared.by_customer if shown(line.key, line.currency)]
+            [line for line in compared.by_customer if shown(line.key, line.currency)], losses
         )
         # (A customer's line of a currency the filter leaves out is not in the totals.)
         whole = len(customers) < sum(
@@ -121,8 +140,8 @@ def offer_sections(
         sections.append(
             OfferSection(
                 name=compared.offer,
-                months=tab([("Month funded", STR), *LINE_COLUMNS], months),
-                customers=tab([("Customer", STR), *LINE_COLUMNS], customers),
+                months=tab([("Month funded", STR), *columns], months),
+                customers=tab([("Customer", STR), *columns], customers),
                 excluded=tab(
                     [
                         ("Invoice", STR),

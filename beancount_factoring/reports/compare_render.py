@@ -5,7 +5,9 @@ fees and rate beside the offer's and the difference (offer - actual, negative
 when the offer is cheaper); then each invoice, and the invoices left out, with why.
 CSV: one row per line and per invoice, ``group`` saying which (``total``,
 ``month``, ``customer``, ``invoice``, ``excluded``); rates as numbers (0.1760
-is 17.60% a year).
+is 17.60% a year). A credit loss's cost beyond the fees (``actual_losses``,
+``offer_losses``) is in the text only when an invoice was lost, in the CSV's last two
+columns always.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ COMPARE_CSV = [
     "offer_closed_on",
     "offer_outcome",
     "reason",
+    "actual_losses",
+    "offer_losses",
 ]
 
 
@@ -40,7 +44,8 @@ def _m(value: object) -> str:
     return money(value, separators=True)  # type: ignore[arg-type]
 
 
-def _line_rows(lines: tuple[CompareLine, ...]) -> list[list[str]]:
+def _line_rows(lines: tuple[CompareLine, ...], losses: bool) -> list[list[str]]:
+    """Each line's cells; with ``losses``, each side's credit losses after its fees."""
     return [
         [
             line.key,
@@ -48,8 +53,10 @@ def _line_rows(lines: tuple[CompareLine, ...]) -> list[list[str]]:
             str(line.invoices),
             _m(line.face),
             _m(line.actual_fees),
+            *([_m(line.actual_losses)] if losses else []),
             percent(line.actual_rate),
             _m(line.offer_fees),
+            *([_m(line.offer_losses)] if losses else []),
             percent(line.offer_rate),
             _m(line.difference),
         ]
@@ -57,38 +64,30 @@ def _line_rows(lines: tuple[CompareLine, ...]) -> list[list[str]]:
     ]
 
 
+def _lost(compared: OfferComparison) -> bool:
+    """Whether a compared invoice was lost on either side: the text then shows losses."""
+    return any(item.actual_loss or item.offer_loss for item in compared.invoices)
+
+
 def _offer_text(period: str, compared: OfferComparison) -> list[str]:
     out = [shown(f"Offer {compared.offer}: the invoices funded {period}"), ""]
-    headers = ["", "Cur", "Invoices", "Face", "Actual fees", "Actual rate"]
-    headers += ["Offer fees", "Offer rate", "Difference"]
-    right = [False, False] + [True] * 7
+    losses = _lost(compared)
+    lost = (["Actual losses"], ["Offer losses"]) if losses else ([], [])
+    headers = ["", "Cur", "Invoices", "Face", "Actual fees", *lost[0], "Actual rate"]
+    headers += ["Offer fees", *lost[1], "Offer rate", "Difference"]
+    right = [False, False] + [True] * (len(headers) - 2)
     for title, lines, first in (
         ("Total", compared.totals, "Total"),
         ("By month funded", compared.by_month, "Month"),
         ("By customer", compared.by_customer, "Customer"),
     ):
         if lines:
-            out.extend([title, table([first, *headers[1:]], _line_rows(lines), right), ""])
+            rows = _line_rows(lines, losses)
+            out.extend([title, table([first, *headers[1:]], rows, right), ""])
     if not compared.invoices:
         out.extend(["No invoice funded in the period was collected or charged back.", ""])
-    rows = [
-        [
-            item.invoice,
-            item.customer,
-            item.currency,
-            day(item.funded_on),
-            f"{item.outcome} {day(item.closed_on)}",
-            _m(item.actual.total),
-            f"{item.offer_outcome} {day(item.offer_closed_on)}",
-            _m(item.offer.total),
-        ]
-        for item in compared.invoices
-    ]
-    if rows:
-        headers = ["Invoice", "Customer", "Cur", "Funded", "Closed", "Actual fees"]
-        headers += ["Under the offer", "Offer fees"]
-        right = [False] * 5 + [True, False, True]
-        out.extend(["By invoice", table(headers, rows, right), ""])
+    if compared.invoices:
+        out.extend(["By invoice", _invoice_table(compared, losses), ""])
     if compared.excluded:
         rows = [
             [item.invoice, item.customer, item.currency, _m(item.face), item.reason]
@@ -97,6 +96,30 @@ def _offer_text(period: str, compared: OfferComparison) -> list[str]:
         headers = ["Left out", "Customer", "Cur", "Face", "Why"]
         out.extend(["Not compared", table(headers, rows, [False, False, False, True, False]), ""])
     return out
+
+
+def _invoice_table(compared: OfferComparison, losses: bool) -> str:
+    """Each compared invoice: its end and fees on each side (and losses, if any)."""
+    rows = [
+        [
+            item.invoice,
+            item.customer,
+            item.currency,
+            day(item.funded_on),
+            f"{item.outcome} {day(item.closed_on)}",
+            _m(item.actual.total),
+            *([_m(item.actual_loss)] if losses else []),
+            f"{item.offer_outcome} {day(item.offer_closed_on)}",
+            _m(item.offer.total),
+            *([_m(item.offer_loss)] if losses else []),
+        ]
+        for item in compared.invoices
+    ]
+    lost = (["Actual loss"], ["Offer loss"]) if losses else ([], [])
+    headers = ["Invoice", "Customer", "Cur", "Funded", "Closed", "Actual fees", *lost[0]]
+    headers += ["Under the offer", "Offer fees", *lost[1]]
+    right = [False] * 5 + [True] * (1 + len(lost[0])) + [False] + [True] * (1 + len(lost[1]))
+    return table(headers, rows, right)
 
 
 def compare_text(report: CompareReport) -> list[str]:
@@ -138,6 +161,8 @@ def compare_csv(report: CompareReport) -> tuple[list[str], list[list[str]]]:
                         rate(line.offer_rate),
                         money(line.difference),
                         *[""] * 8,
+                        money(line.actual_losses),
+                        money(line.offer_losses),
                     ]
                 )
         for item in compared.invoices:
@@ -162,6 +187,8 @@ def compare_csv(report: CompareReport) -> tuple[list[str], list[list[str]]]:
                     day(item.offer_closed_on),
                     item.offer_outcome,
                     "",
+                    money(item.actual_loss),
+                    money(item.offer_loss),
                 ]
             )
         for left in compared.excluded:
@@ -169,5 +196,6 @@ def compare_csv(report: CompareReport) -> tuple[list[str], list[list[str]]]:
                 [name, "excluded", left.invoice, left.currency, "1", money(left.face)]
                 + [""] * 5
                 + [left.customer, left.factor, day(left.funded_on), "", "", "", "", left.reason]
+                + ["", ""]
             )
     return COMPARE_CSV, rows

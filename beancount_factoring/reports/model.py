@@ -669,7 +669,8 @@ class ReconcileReport:
 # Comparison with another factor's offer
 # ---------------------------------------------------------------------------------------------
 
-COLLECTED = "collected"  # an outcome; the other is CHARGED_BACK, as in the aging report
+COLLECTED = "collected"  # an outcome; the others are CHARGED_BACK, as in the aging report,
+CREDIT_LOSS = "credit loss"  # and a non-recourse factor's write-off of an insolvent customer's
 
 
 @dataclass(frozen=True)
@@ -682,6 +683,13 @@ class CompareInvoice:
     or charged back, or, when sooner, the day the offer's ``recourse-days``
     run out (``offer_outcome`` is then "charged back"). The rates are each
     side's fees / (advance x days) x 365.
+
+    A credit loss (``outcome`` "credit loss": the customer insolvent, the invoice written
+    off by a non-recourse factor) also costs what the business lost beyond the fees:
+    ``actual_loss``, the books' credit loss (the reserve forfeited, less the fee taken
+    from it); ``offer_loss``, the same on the offer's terms if it is non-recourse, else
+    the face left unpaid, which the business bears when the offer charges the invoice
+    back on the day its recourse-days run out. Zero for any other invoice.
     """
 
     invoice: str
@@ -700,6 +708,8 @@ class CompareInvoice:
     offer: Fees
     offer_advance: Decimal
     offer_rate: Decimal | None
+    actual_loss: Decimal = ZERO
+    offer_loss: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -709,10 +719,11 @@ class CompareLine:
     ``key`` is the month ("2025-03", the invoices' funding month), the
     customer, ``NO_INVOICE`` (charges apart from any invoice) or "total".
     ``invoices`` and ``face`` count the compared invoices. ``actual_fees`` and
-    ``offer_fees`` are fee totals; ``difference`` = offer - actual (negative:
-    the offer is cheaper). Rates are fees / dollar-days x 365 (None without
-    dollar-days); on month and total lines the fees include the charges apart
-    from any invoice, so the rate is all-in.
+    ``offer_fees`` are fee totals; ``actual_losses`` and ``offer_losses`` the credit
+    losses of the compared invoices (``CompareInvoice.actual_loss``); ``difference`` =
+    offer - actual, fees and losses (negative: the offer is cheaper). Rates are fees /
+    dollar-days x 365 (None without dollar-days); on month and total lines the fees
+    include the charges apart from any invoice, so the rate is all-in.
     """
 
     key: str
@@ -726,6 +737,8 @@ class CompareLine:
     offer_dollar_days: Decimal
     offer_rate: Decimal | None
     difference: Decimal
+    actual_losses: Decimal = ZERO
+    offer_losses: Decimal = ZERO
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,66 @@ def test_a_ledger_without_offers_shows_no_comparison(tmp_path):
     html = cost_page(tmp_path, offer=False)
     assert "By factor" in html
     assert "Bluewater" not in html and "factoring-offers" not in html
+
+
+LOSS = """plugin "beancount_factoring.plugin"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:Acme
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Granite"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 0
+  payee: "GRANITE"
+  bank: Assets:Bank:Checking
+
+2025-01-01 custom "factoring-offer" "Rowan"
+  advance-rate: 0.90
+  fee: "flat 2%"
+  recourse-days: 60
+
+2025-03-03 * "Acme" "Load L1"
+  invoice: "L-1"
+  Assets:Receivable:Acme   2000.00 USD
+  Income:Freight
+
+2025-03-04 * "GRANITE" "ACH L-1" ^L-1
+  Assets:Bank:Checking     1760.00 USD
+  Assets:Factoring:Granite:Clearing
+
+2025-05-13 * "Granite" "Acme insolvent" ^L-1
+  factoring: "credit-loss"
+"""
+
+
+def test_a_credit_loss_shows_each_sides_losses(tmp_path):
+    # Granite, non-recourse, wrote L-1 (2,000.00, 2% = 40.00 at purchase) off on 05-13:
+    # the reserve, 200.00, kept. Rowan, with 60 recourse days, would have charged it back
+    # on 05-03 and left the business the face unpaid, 2,000.00: fees 40.00 on each side,
+    # 40.00 / (1,800.00 x 70) x 365 = 11.59% and 40.00 / (1,800.00 x 60) x 365 = 13.52%;
+    # the difference 40.00 + 2,000.00 - 40.00 - 200.00 = 1,800.00.
+    path = tmp_path / "loss.beancount"
+    path.write_text(HEAD + LOSS, encoding="utf-8")
+    html = make_app(path).test_client().get("/offer-test/extension/FactoringCost/")
+    tables = components(html.get_data(as_text=True), "query-table")
+    months = next(t for t in tables if t["types"][0]["name"] == "Month funded")
+    assert [c["name"] for c in months["types"]][3:7] == [
+        "Actual fees",
+        "Actual losses",
+        "Actual rate %",
+        "Offer fees",
+    ]
+    assert months["rows"][0] == [
+        "total",
+        1,
+        2000.0,
+        40.0,
+        200.0,
+        11.59,
+        40.0,
+        2000.0,
+        13.52,
+        1800.0,
+    ]

@@ -412,16 +412,19 @@ GRANITE_CEDAR = """
 
 def test_the_offers_chargeback_fees_count_toward_its_monthly_minimum():
     # Cedar: C-1 unpaid 30 days after funding is charged back on 04-02 with 1% of
-    # 5,000.00 = 50.00; C-2 is paid after 15 days: 1% of 1,000.00 = 10.00. March books
-    # none of the offer's fees: 100.00. April books C-2's 10.00 and C-1's chargeback fee
-    # 50.00 (the plugin counts a chargeback's fee toward the month's minimum): 40.00.
-    # May funded nothing. Offer: 50.00 + 10.00 + 100.00 + 40.00 = 200.00.
+    # 5,000.00 = 50.00; C-2 is paid after 15 days: 1% of 1,000.00 = 10.00, booked when
+    # its reserve is released (05-31, the books' release), as the plugin books a fee
+    # taken at collection. March books none of the offer's fees: 100.00. April books
+    # C-1's chargeback fee 50.00 (the plugin counts a chargeback's fee toward the
+    # month's minimum): 50.00. May funded nothing and the books charged no minimum for
+    # it: no month of the agreement. Offer: 50.00 + 10.00 + 100.00 + 50.00 = 210.00.
+    # (Before, C-2's fee counted in April, the month paid: 40.00 for April, 200.00.)
     book, _ = book_of(OWN_OPENS + GRANITE_CEDAR)
     (compared,) = book.compare(day(2025, 5, 31)).offers
     months = by_key(compared.by_month)
     assert months["2025-03"].offer_fees == D("50.00") + D("100.00")
-    assert months["2025-04"].offer_fees == D("10.00") + D("40.00")
-    assert compared.totals[0].offer_fees == D("200.00")
+    assert months["2025-04"].offer_fees == D("10.00") + D("50.00")
+    assert compared.totals[0].offer_fees == D("210.00")
 
 
 # The offer Twin has Granite's own terms: on the same invoices it costs what Granite did.

@@ -18,10 +18,11 @@ differs; under "full", for a part month, they also say what "prorated" would giv
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
-from beancount_factoring.ledger.book import Event, month_end_of
+from beancount_factoring.ledger.book import Book, Event, month_end_of
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.terms.agreement import Agreement
 from beancount_factoring.terms.fees import ROUNDING_MODES, smallest_unit
@@ -90,38 +91,53 @@ def _minimum_of(terms: Agreement | None, attribute: str, currency: str) -> Decim
 
 def _spans(settler: Settler, event: Event, agreement: Agreement, period: str) -> list[Span]:
     """The month's days, in runs under one agreement of the minimum's line each."""
-    end = month_end_of(period)
-    day = end.replace(day=1)
+    if settler.month_ends is None:
+        settler.month_ends = month_ends(settler.book)
     factor = event.factor or agreement.name
-    last = _bought_out(settler, factor, day, end)
-    agreements = settler.book.agreements
     spans: list[Span] = []
-    while day <= end:
-        found, terms = agreements.line_on(factor, day, agreement.currency)
-        if not found or (last is not None and day > last):
-            terms = None
+    for day, terms in days_of(
+        settler.book, settler.month_ends, factor, period, agreement.currency
+    ):
         if spans and spans[-1].terms is terms:
             spans[-1] = spans[-1]._replace(days=spans[-1].days + 1)
         else:
             spans.append(Span(terms, day, 1))
-        day += DAY
     return spans
 
 
+def month_ends(book: Book) -> list[Event]:
+    """The events that may end a factor's month: the buyouts of all its invoices (no
+    links), and the fundings after which it is still in business."""
+    return [
+        other
+        for other in book.events
+        if (other.kind == "buyout" and not other.invoices) or other.kind in FUNDINGS
+    ]
+
+
+def days_of(
+    book: Book, ends: list[Event], factor: str, period: str, line: str | None
+) -> Iterator[tuple[datetime.date, Agreement | None]]:
+    """Each day of the month ``period`` and the factor's agreement of ``line`` (a currency,
+    or None: the line for every currency) in force that day: None before its first, after
+    a buyout of all its invoices (``ends``: ``month_ends``), or under a broken one."""
+    end = month_end_of(period)
+    day = end.replace(day=1)
+    last = _bought_out(ends, factor, day, end)
+    agreements = book.agreements
+    while day <= end:
+        found, terms = agreements.line_on(factor, day, line)
+        yield day, terms if found and (last is None or day <= last) else None
+        day += DAY
+
+
 def _bought_out(
-    settler: Settler, factor: str, first: datetime.date, end: datetime.date
+    events: list[Event], factor: str, first: datetime.date, end: datetime.date
 ) -> datetime.date | None:
     """The day in the month another factor bought all the factor's invoices (a buyout
     with ``from:`` naming it and no links), unless the factor funds again after it in
     the month: its last day. None if none."""
     key = factor.strip().lower()
-    events = settler.month_ends
-    if events is None:
-        events = settler.month_ends = [
-            other
-            for other in settler.book.events
-            if (other.kind == "buyout" and not other.invoices) or other.kind in FUNDINGS
-        ]
     last = None
     for other in events:
         if first <= other.date <= end and other.kind == "buyout":
