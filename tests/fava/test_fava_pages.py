@@ -301,6 +301,27 @@ def test_ledger_strings_are_escaped(client: FlaskClient) -> None:
         ('"foo"', "the config 'foo' is not a Python dict literal"),
         ("\"{'as-of': 'yesterday'}\"", "'as-of' must be 'today' or a date"),
         ("\"{'colour': 'red'}\"", "unknown key 'colour'"),
+        # Python keeps the last of a key written twice, without a word: which is meant?
+        (
+            "\"{'as-of': '2025-01-31', 'as-of': '2025-02-28'}\"",
+            "key 'as-of' is written twice ('2025-01-31', then '2025-02-28')",
+        ),
+        # The same in a JSON object.
+        (
+            '"{\\"aging-basis\\": \\"due\\", \\"aging-basis\\": \\"invoice\\"}"',
+            "key 'aging-basis' is written twice ('due', then 'invoice')",
+        ),
+        # A date without quotes: Python refuses 01 (a leading zero) or reads 2025-12-31
+        # as a sum.
+        ("\"{'as-of': 2025-01-31}\"", "the date 2025-01-31 is not in quotes: write '2025-01-31'"),
+        ("\"{'as-of': 2025-12-31}\"", "the date 2025-12-31 is not in quotes: write '2025-12-31'"),
+        (
+            "\"{'aging_basis': 'invoice'}\"",
+            "unknown key 'aging_basis' in the config (did you mean 'aging-basis'?)",
+        ),
+        ("\"{'asof': 'today'}\"", "unknown key 'asof' in the config (did you mean 'as-of'?)"),
+        ("\"{aging-basis: 'due'}\"", "is not a Python dict literal"),
+        ('"{\\"aging-basis\\": true}"', "'aging-basis' must be 'invoice' or 'due', not True"),
     ],
 )
 def test_a_bad_config_is_an_error_and_the_ledger_still_loads(
@@ -336,6 +357,24 @@ def test_a_good_config_is_used(tmp_path: Path) -> None:
     assert figure(html, "As of") == "2025-01-31"
     assert figure(html, "Aged by") == "due date"
     assert client.get(f"/{SMALL_SLUG}/api/errors").json["data"] == []
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        '"{\\"as-of\\": \\"2025-01-31\\", \\"aging-basis\\": \\"invoice\\"}"',
+        # JSON's null is a key left out: the ledger's own date.
+        '"{\\"as-of\\": null, \\"aging-basis\\": \\"invoice\\"}"',
+    ],
+)
+def test_a_json_config_is_read(tmp_path: Path, config: str) -> None:
+    path = write_small(tmp_path, config)
+    client = make_app(path).test_client()
+    assert client.get(f"/{SMALL_SLUG}/api/errors").json["data"] == []
+    html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
+    assert figure(html, "Aged by") == "invoice date"
+    if "null" not in config:
+        assert figure(html, "As of") == "2025-01-31"
 
 
 def test_reports_are_computed_once_per_load(
