@@ -20,6 +20,7 @@ from beancount_factoring.reports import compute
 
 from ledgers import SHARED_FEES as SHARED_FEES_LEDGER
 from ledgers import SHORT_PAY_THEN_LATE_FEE as SHORT_PAY_LEDGER
+from ledgers import SILENCED_162
 
 PAGES = {
     "FactoringReserve": ["Reserve held per factor", "Open reserves", "Forfeited reserves"],
@@ -675,3 +676,30 @@ def test_the_reserve_page_says_the_reports_forfeited_figure(tmp_path: Path) -> N
     (forfeited,) = rows(html, 2)
     assert forfeited[0] == "INV-1" and forfeited[3:6] == ["forfeited", "short-pay", "2025-04-20"]
     assert forfeited[-2:] == [350.0, 350.0]
+
+
+def test_the_reconciliation_page_says_an_item_whose_check_is_disabled_but_does_not_count_it(
+    tmp_path: Path,
+) -> None:
+    # Schedule 100 (3,000.00) never funded while Summit funded 101 after it: FCT162,
+    # which the ledger disables. Listed, overdue, not counted among the problems.
+    path = tmp_path / "silenced.beancount"
+    text = SILENCED_162.replace(
+        "\n2025-01-01 open Assets:Bank",
+        '\noption "title" "Silenced"\n2025-01-01 custom "fava-extension" '
+        '"beancount_factoring.fava"\n2025-01-01 open Assets:Bank',
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    client = make_app(path).test_client()
+    page = client.get(url("FactoringReconciliation", slug="silenced")).get_data(as_text=True)
+    assert "factoring-problems" not in page
+    assert (
+        "1 open item, none past its grace period (1 past its deadline, not counted: "
+        "the ledger disables FCT162)" in page
+    )
+    assert [rows(page, 1)[0][i] for i in (0, 2, 7)] == [
+        "schedule not funded",
+        "100",
+        "yes (FCT162 disabled)",
+    ]
