@@ -197,3 +197,49 @@ plugin "beancount_factoring.plugin"
   Assets:Bank:Checking          860.00 USD
   Assets:Factoring:Summit:Clearing
 """
+
+
+# Schedule 100 (INV-1 1,000.00 + INV-2 2,000.00) sold 03-03 and never funded, while
+# Summit funded schedule 101 on 03-11: FCT162's proof. The ledger disables FCT162.
+SILENCED_162 = """\
+plugin "beancount_factoring.plugin" "{'disable': ['FCT162']}"
+
+2025-01-01 open Assets:Bank:Checking
+2025-01-01 open Assets:Receivable:TQL
+2025-01-01 open Income:Freight
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+
+2025-03-01 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL        1000.00 USD
+  Income:Freight
+
+2025-03-01 * "TQL" "Load 2"
+  invoice: "INV-2"
+  Assets:Receivable:TQL        2000.00 USD
+  Income:Freight
+
+2025-03-02 * "TQL" "Load 3"
+  invoice: "INV-3"
+  Assets:Receivable:TQL        1500.00 USD
+  Income:Freight
+
+2025-03-03 * "Summit" "Schedule 100" ^INV-1 ^INV-2
+  factoring: "schedule"
+  schedule: "100"
+
+2025-03-10 * "Summit" "Schedule 101" ^INV-3
+  factoring: "schedule"
+  schedule: "101"
+
+2025-03-11 * "SUMMIT FUNDING" "ACH schedule 101"
+  schedule: "101"
+  Assets:Bank:Checking         1395.00 USD
+  Assets:Factoring:Summit:Clearing
+"""

@@ -17,7 +17,7 @@ import pytest
 from beancount_factoring import cli
 from beancount_factoring.reports import render
 
-from ledgers import LATE, OPENS
+from ledgers import LATE, OPENS, SILENCED_162
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "example_ledger" / "main.beancount")
@@ -721,3 +721,39 @@ def test_errors_ignored_are_counted_on_stderr(report, tmp_path, capsys):
     # A ledger without errors says nothing of them.
     run(report, write(tmp_path, LATE), "--ignore-errors")
     assert "ignored" not in capsys.readouterr().err
+
+
+def test_reconcile_lists_an_item_whose_check_is_disabled_but_does_not_fail(tmp_path, capsys):
+    path = tmp_path / "silenced.beancount"
+    path.write_text(SILENCED_162, encoding="utf-8")
+    code, out = run("reconcile", str(path))
+    assert code == 0, out
+    # Still listed (its 3,000.00 explains the clearing balance), and said not counted.
+    assert "schedule not funded  100" in out
+    assert "Nothing is open past its grace period" in out
+    assert "Past their deadline, not counted: the ledger disables their check" in out
+    assert "Summit: schedule not funded 100" in out and "(FCT162 disabled)" in out
+    code, out = run("reconcile", str(path), "--format", "json")
+    data = json.loads(out)
+    assert (code, data["ok"]) == (0, True)
+    assert data["accounts"][0]["items"][0]["silenced"] == "FCT162"
+    assert len(data["silenced"]) == 1
+    # Without the disable, the same schedule fails the run (FCT162's own rule; the
+    # ledger then has that error, which exits 2 unless ignored).
+    path.write_text(SILENCED_162.replace("\"{'disable': ['FCT162']}\"", ""), encoding="utf-8")
+    assert run("reconcile", str(path))[0] == 2
+    code, out = run("reconcile", str(path), "--ignore-errors")
+    assert code == 1 and "not counted" not in out
+
+
+def test_reconcile_does_not_count_a_release_whose_fct161_is_disabled(tmp_path):
+    # LATE: collected 04-01, release-days 10: late on 04-12 (see the test above).
+    path = tmp_path / "late.beancount"
+    head = "plugin \"beancount_factoring.plugin\" \"{'disable': ['FCT161']}\"\n"
+    path.write_text(head + textwrap.dedent(OPENS) + LATE, encoding="utf-8")
+    code, out = run("reconcile", str(path), "--as-of", "2025-04-12")
+    assert code == 0, out
+    assert "release due INV-1" in out and "(FCT161 disabled)" in out
+    # Another code disabled leaves it counted.
+    path.write_text(head.replace("FCT161", "FCT141") + textwrap.dedent(OPENS) + LATE)
+    assert run("reconcile", str(path), "--as-of", "2025-04-12")[0] == 1

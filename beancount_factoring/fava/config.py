@@ -17,18 +17,21 @@ Keys (all optional):
     + 30 days; ``current`` is what is not yet due) or ``'invoice'`` (days since
     the invoice date). The aging page's ``basis`` parameter overrides it for one view.
 
-A config that is not a dict literal, names an unknown key or has a bad value is
-an FCT300 error on Fava's Errors page, and the pages fall back to the defaults.
+The config is a Python dict literal or a JSON object (``null`` is a key left out),
+read as the plugin's is (``ledger/config.py``). A config that is neither, names an
+unknown key (the key it is closest to is named), gives a key twice (Python and JSON
+keep the last without a word, so which is meant cannot be told) or has a bad value
+is an FCT300 error on Fava's Errors page, and the pages fall back to the defaults.
 """
 
 from __future__ import annotations
 
-import ast
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from beancount_factoring.errors import FAVA_CODES, coded
+from beancount_factoring.ledger.config import did_you_mean, not_literal_reason, read_literal
 
 AGING_BASES = ("invoice", "due")
 KEYS = ("as-of", "aging-basis")
@@ -68,21 +71,31 @@ def parse_config(text: str | None) -> PageConfig:
     if text is None or not text.strip():
         return PageConfig()
     try:
-        value: Any = ast.literal_eval(text)
+        value, twice = read_literal(text)
     except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError) as error:
         raise ConfigError(
             "FCT300",
-            f"the config {text!r} is not a Python dict literal ({type(error).__name__}); "
+            f"the config {text!r} is not a Python dict literal "
+            f"({not_literal_reason(text, error)}); "
             "write it like \"{'as-of': '2025-03-31', 'aging-basis': 'due'}\"",
         ) from None
     if not isinstance(value, dict):
         raise ConfigError(
             "FCT300", f"the config {text!r} must be a dict, not a {type(value).__name__}"
         )
+    for key, values in twice.items():
+        shown = ", then ".join(repr(one) for one in values)
+        raise ConfigError(
+            "FCT300",
+            f"key {key!r} is written twice ({shown}): which is meant cannot be told; "
+            "delete the one you do not mean",
+        )
     unknown = [key for key in value if key not in KEYS]
     if unknown:
         raise ConfigError(
-            "FCT300", f"unknown key {unknown[0]!r} in the config; the keys are {', '.join(KEYS)}"
+            "FCT300",
+            f"unknown key {unknown[0]!r} in the config{did_you_mean(unknown[0], KEYS)}; "
+            f"the keys are {', '.join(KEYS)}",
         )
     as_of = value.get("as-of")
     return PageConfig(

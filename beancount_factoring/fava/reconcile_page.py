@@ -160,7 +160,7 @@ def _items_table(items: Sequence[OpenItem], where: Directory, tab: Callable[...,
                 item.since,
                 item.days_open,
                 item.deadline,
-                "yes" if item.overdue else "awaiting funding" if item.awaiting_funding else "",
+                _overdue(item),
                 item.currency,
                 money(item.on_clearing),
                 money(item.cash),
@@ -356,14 +356,14 @@ def _problems(
         f"open since {item.since}, past {item.deadline} by "
         f"{(view.as_of - item.deadline).days} days"
         for item in items
-        if item.overdue and item.deadline is not None
+        if item.overdue and item.deadline is not None and item.silenced is None
     ]
     problems += [
         f"{lump.factor}: unallocated {where.amount(lump.amount, lump.currency)} on "
         f"{lump.date} ({where.where(lump.source)}), open {lump.days_open} days "
         f"(grace-days: {lump.grace_days})"
         for lump in lumps
-        if lump.past_grace
+        if lump.past_grace and lump.silenced is None
     ]
     problems += [
         f"{a.factor}: {where.amount(a.unexplained, a.currency)} on "
@@ -381,13 +381,28 @@ def _problems(
     return problems
 
 
+def _overdue(item: OpenItem) -> str:
+    """The items table's "Overdue" cell."""
+    if item.overdue:
+        return f"yes ({item.silenced} disabled)" if item.silenced else "yes"
+    return "awaiting funding" if item.awaiting_funding else ""
+
+
 def _settled(items: Sequence[OpenItem]) -> str:
     """The headline when nothing needs attention."""
     if not items:
         return "Nothing is open, and nothing disagrees with the agreements."
     count = len(items)
+    # Past the deadline of a check the ledger disables: not counted, but said.
+    codes = sorted({item.silenced for item in items if item.overdue and item.silenced})
+    silenced = sum(1 for item in items if item.overdue and item.silenced)
+    also = (
+        f" ({silenced} past its deadline, not counted: the ledger disables {', '.join(codes)})"
+        if silenced
+        else ""
+    )
     return (
-        f"{count} open item{'s' if count > 1 else ''}, none past its grace period; "
+        f"{count} open item{'s' if count > 1 else ''}, none past its grace period{also}; "
         "nothing disagrees with the agreements."
     )
 

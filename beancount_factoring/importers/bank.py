@@ -77,7 +77,7 @@ from beancount_factoring.importers.table import (
     header_unit,
     latest_date,
 )
-from beancount_factoring.terms.fees import not_whole, whole_units
+from beancount_factoring.terms.fees import not_whole, smallest_unit
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -440,6 +440,7 @@ class BankCsvImporter(Importer):
             thousands if thousands is not None else "," if decimal_mark != "," else "."
         )
         self.numbers = Numbers(decimal_mark, self.thousands, self.currency, money=True)
+        self.smallest = smallest_unit(self.currency)  # a cell's amount is in whole ones
         self.dates = Dates(self.formats)
         # An undecodable byte is placed by its position: path:line:column, for an editor.
         self.layout = Layout(delimiter, encoding, skip_lines=skip_rows, byte_position=True)
@@ -509,7 +510,7 @@ class BankCsvImporter(Importer):
                 )
                 raise table.fail(line, name, message, code="FCT207")
             number = number.scaleb(-2)
-        if not whole_units(number, self.currency):
+        if number != number.quantize(self.smallest):  # (whole_units, the unit read once)
             # (Booked, the fraction would stay on the account: no bank moves one.)
             message = (
                 f"{text!r} is not in whole {not_whole(number, self.currency)}: no "
@@ -640,7 +641,7 @@ class BankCsvImporter(Importer):
                 except ValueError as exc:
                     raise table.fail(line, names["date"], str(exc), code="FCT206") from None
                 number = self._amount(table, line, cells, cols)
-                narration = " ".join(part for part in (_cell(cells, i) for i in text_cols) if part)
+                narration = " ".join([part for i in text_cols if (part := _cell(cells, i))])
                 payee = _cell(cells, cols["payee"]) or None
                 reference = _cell(cells, cols["reference"])
                 if reference:

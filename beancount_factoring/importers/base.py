@@ -530,6 +530,7 @@ class Numbers:
             return number
         mark = self.decimal_mark
         first = text[:1]
+        plain = False
         # A plain number, `-1234.50` (or `-1234,50`), is what Decimal reads as
         # parse_decimal would. At most FAST characters: no more digits than an amount
         # may have on either side of its mark.
@@ -537,6 +538,7 @@ class Numbers:
             digits = text[1:] if first == "-" else text
             if digits.replace(mark, "", 1).isdecimal():
                 number = Decimal(text if mark == "." else text.replace(mark, "."))
+                plain = True
         if number is None:
             # The usual shapes, `$2,150.00`, `($50.00)`, `-1,234.56`: one match (no
             # minus inside brackets); parse_decimal reads anything else, or says why not.
@@ -560,7 +562,13 @@ class Numbers:
                     f"in {currency}: correct the cell, or import amounts in another "
                     "currency with an importer of that currency"
                 )
-        if self.money and ambiguous(text, mark, self.thousands):
+        # (A plain number is ambiguous only with three digits after its mark: the
+        # pattern's search is left to those, every cell of a file of cents skips it.)
+        if (
+            self.money
+            and (not plain or text[-4:-3] == mark)
+            and ambiguous(text, mark, self.thousands)
+        ):
             number = self._three_places(text, number)
         seen = self._seen
         if len(seen) >= REMEMBERED:

@@ -163,10 +163,11 @@ def plugin_source(options_map: dict[str, Any] | None, run: int = 0) -> dict[str,
 _BARE_DATE = re.compile(r"(?<![\w'\".-])(\d{4}-\d{1,2}-\d{1,2})(?![\w'\".-])")
 
 
-def _not_literal(text: str, exc: Exception) -> str:
-    """Why a config is no literal, in the bookkeeper's words: Python's own message of a
-    name (``{accrue: 'month'}``) shows an object's memory address, which says nothing
-    and differs from one load to the next."""
+def not_literal_reason(text: str, exc: Exception) -> str:
+    """Why a config is no literal, in the bookkeeper's words (the Fava extension's
+    config too): a date left out of its quotes is named; Python's own message of a name
+    (``{accrue: 'month'}``) shows an object's memory address, which says nothing and
+    differs from one load to the next."""
     bare = _BARE_DATE.search(text)
     if bare is not None:
         return f"the date {bare[1]} is not in quotes: write '{bare[1]}'"
@@ -197,11 +198,11 @@ def parse_config(
         return Config(), []
     how = "write it like \"{'tolerance': '0.01', 'disable': ['FCT141']}\""
     try:
-        raw, twice = _literal(text)
+        raw, twice = read_literal(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
         message = (
             f"The factoring plugin's config {text!r} is not a Python dict literal "
-            f"({_not_literal(text, exc)}); {how}"
+            f"({not_literal_reason(text, exc)}); {how}"
         )
         return Config(), [make_error("FCT100", message, plugin_source(options_map, run))]
     if not isinstance(raw, dict):
@@ -229,10 +230,10 @@ def parse_config(
     return config, errors
 
 
-def _literal(text: str) -> tuple[Any, dict[Any, list[Any]]]:
+def read_literal(text: str) -> tuple[Any, dict[Any, list[Any]]]:
     """The config's value, a Python literal or else a JSON object, and the values of each
-    key its dict gives more than once. Raises as ``ast.literal_eval`` for a text that is
-    neither (the reason is Python's)."""
+    key its dict gives more than once (the Fava extension's config is read so too).
+    Raises as ``ast.literal_eval`` for a text that is neither (the reason is Python's)."""
     try:
         tree = ast.parse(text.lstrip(" \t"), mode="eval")
         return ast.literal_eval(tree), _repeated_keys(tree.body)
@@ -286,11 +287,15 @@ def _written_twice(raw: dict[Any, Any], key: Any, values: list[Any]) -> str:
 
 def _unknown(key: Any) -> str:
     """The problem of a key the plugin does not know, with the one it is closest to."""
-    message = f"Unknown key {key!r} in the factoring plugin's config"
-    close = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.7)
-    if close:
-        message += f" (did you mean {close[0]!r}?)"
+    message = f"Unknown key {key!r} in the factoring plugin's config{did_you_mean(key, KEYS)}"
     return f"{message}; the keys are {', '.join(KEYS)}"
+
+
+def did_you_mean(key: Any, keys: tuple[str, ...]) -> str:
+    """`` (did you mean 'as-of'?)`` for the one of ``keys`` an unknown key is closest to
+    (``as_of``, ``asof``); empty when none is close."""
+    close = difflib.get_close_matches(str(key).replace("_", "-"), keys, n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _tolerance(raw: dict[Any, Any], problems: list[str]) -> Decimal:

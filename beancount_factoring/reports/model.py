@@ -556,7 +556,9 @@ class OpenItem:
     difference or clearing entry its source. ``deadline`` is the date after
     which it is past its grace period (None: no deadline); ``overdue`` says
     whether it is, as of the date (a schedule not funded: once the books also prove
-    its funding missing, as FCT162 does; before, it awaits it).
+    its funding missing, as FCT162 does; before, it awaits it). ``silenced`` is the
+    error code the ledger disables that judges this item's deadline (FCT162 for a
+    schedule): overdue, it is still listed and said, but not counted as a problem.
     """
 
     kind: str
@@ -571,6 +573,7 @@ class OpenItem:
     deadline: datetime.date | None
     overdue: bool
     source: Source
+    silenced: str | None = None
 
     @property
     def awaiting_funding(self) -> bool:
@@ -585,7 +588,8 @@ class UnallocatedLump:
 
     ``amount`` is what it left on the factor's clearing or reserve account
     (negative: money received). ``past_grace`` when more than ``grace_days``
-    old as of the date; ``codes`` are the errors the ledger reports on it.
+    old as of the date; ``codes`` are the errors the ledger reports on it;
+    ``silenced`` FCT103 when the ledger disables that code (not counted past grace).
     """
 
     factor: str
@@ -600,6 +604,7 @@ class UnallocatedLump:
     past_grace: bool
     codes: tuple[str, ...]
     source: Source
+    silenced: str | None = None
 
 
 @dataclass(frozen=True)
@@ -645,7 +650,9 @@ class ReconcileReport:
 
     ``problems`` says, one line each, what is open past its grace period and
     each clearing balance its open items do not explain (``unexplained`` not
-    zero); the CLI exits 1 when there is any.
+    zero); the CLI exits 1 when there is any. ``silenced`` says, one line each,
+    what is open past its deadline but judged by an error code the ledger disables
+    (its plugin config's ``disable``): listed, not counted.
     """
 
     as_of: datetime.date
@@ -658,6 +665,7 @@ class ReconcileReport:
     # that date (fees accrued, days counted, statuses) is projected, as if nothing
     # happened since; None: the report is within the books.
     projected_after: datetime.date | None = None
+    silenced: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:

@@ -18,8 +18,10 @@ set beside the open items that explain it:
 and, though they are not on the clearing account, the reserves due back and
 the invoices past their recourse period. Items have a deadline; an item open
 after its deadline, or a lump older than ``grace-days``, is a problem, and
-``bean-factoring reconcile`` exits 1. A schedule not funded past its deadline is one
-only once the books prove its funding missing, by bean-check's own FCT162 rule
+``bean-factoring reconcile`` exits 1, unless the ledger disables the error code that
+judges it (``CLOCK_OF_KIND``): then it is listed and said, not counted. A schedule
+not funded past its deadline is one only once the books prove its funding missing,
+by bean-check's own FCT162 rule
 (``checks/unfunded.py``); until then it awaits its funding (a factor that funds
 weekly). The ledger's own FCT errors are listed as disagreements with the agreement.
 """
@@ -27,6 +29,7 @@ weekly). The ledger's own FCT errors are listed as disagreements with the agreem
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +62,16 @@ ZERO = Decimal(0)
 # Judged by the report on its own date, as open items.
 CLOCK_CODES = ("FCT103", "FCT104", "FCT160", "FCT161", "FCT162", "FCT163")
 Key = tuple[str, str]
+# The code that judges each kind of item's deadline (bean-check's, on the same rule):
+# an item of a code the ledger disables is listed past its deadline, not counted.
+CLOCK_OF_KIND = {
+    ITEM_SCHEDULE: "FCT162",
+    ITEM_RECOURSE: "FCT160",
+    ITEM_RELEASE: "FCT161",
+    ITEM_FUEL: "FCT163",
+    ITEM_ENTRY: "FCT104",
+}
+LUMP_CODE = "FCT103"  # an unallocated deposit past grace-days
 # The open item each part an invoice owes the factor is listed as (others: fee to net).
 OWED_KINDS = {
     "chargeback": ITEM_CHARGEBACK,
@@ -508,11 +521,14 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
     lumps = _lumps(facts, as_of, factor)
     clearing = _clearing_balances(facts, as_of, factor)
     accounts = []
-    problems = []
+    problems: list[str] = []
+    silenced: list[str] = []
     for key in sorted(set(items) | set(lumps) | set(clearing)):
         key_, currency = key
         own = sorted(items.get(key, ()), key=lambda i: (i.since, i.kind, i.reference))
+        own = _silence(own, facts.config.disabled)
         lumps_ = lumps.get(key, [])
+        lumps_ = [(_silence_lump(lump, facts.config.disabled), on) for lump, on in lumps_]
         _, terms = facts.book.agreements.in_force(key_, as_of, currency)
         default = terms.clearing if terms is not None else ""
         by_account = clearing.get(key, {})
@@ -545,23 +561,65 @@ def reconcile_report(facts: Facts, as_of: datetime.date, factor: str | None) -> 
                 f"{balance:,.2f} {currency}, of which "
                 f"{balance - explained:,.2f} no open item explains"
             )
-        for item in own:
-            if item.overdue:
-                assert item.deadline is not None
-                problems.append(
-                    f"{item.factor}: {item.kind} {item.reference} ({item.source}), open since "
-                    f"{item.since}, past {item.deadline} by {(as_of - item.deadline).days} days"
-                )
-        for lump, _ in lumps_:
-            if lump.past_grace:
-                problems.append(
-                    f"{lump.factor}: unallocated {lump.amount:,.2f} {lump.currency} on "
-                    f"{lump.date} ({lump.source}), open {lump.days_open} days "
-                    f"(grace-days: {lump.grace_days})"
-                )
+        late, silenced_ = _past_deadline(own, [lump for lump, _ in lumps_], as_of)
+        problems.extend(late)
+        silenced.extend(silenced_)
     return ReconcileReport(
         as_of=as_of,
         accounts=tuple(accounts),
         disagreements=_disagreements(facts, as_of, factor),
         problems=tuple(problems),
+        silenced=tuple(silenced),
     )
+
+
+def _past_deadline(
+    items: list[OpenItem], lumps: list[UnallocatedLump], as_of: datetime.date
+) -> tuple[list[str], list[str]]:
+    """What is open past its deadline: the problems, and those whose check the ledger
+    disables (listed as the user silenced them, not counted)."""
+    problems: list[str] = []
+    silenced: list[str] = []
+    for item in items:
+        if item.overdue:
+            assert item.deadline is not None
+            line = (
+                f"{item.factor}: {item.kind} {item.reference} ({item.source}), open since "
+                f"{item.since}, past {item.deadline} by {(as_of - item.deadline).days} days"
+            )
+            _said(line, item.silenced, problems, silenced)
+    for lump in lumps:
+        if lump.past_grace:
+            line = (
+                f"{lump.factor}: unallocated {lump.amount:,.2f} {lump.currency} on "
+                f"{lump.date} ({lump.source}), open {lump.days_open} days "
+                f"(grace-days: {lump.grace_days})"
+            )
+            _said(line, lump.silenced, problems, silenced)
+    return problems, silenced
+
+
+def _silence_lump(lump: UnallocatedLump, disabled: frozenset[str]) -> UnallocatedLump:
+    """A lump with FCT103 where the ledger disables it, and every other error it has
+    (a deposit bean-check reports otherwise is still counted)."""
+    if LUMP_CODE in disabled and all(code in disabled for code in lump.codes):
+        return replace(lump, silenced=LUMP_CODE)
+    return lump
+
+
+def _said(line: str, code: str | None, problems: list[str], silenced: list[str]) -> None:
+    if code is None:
+        problems.append(line)
+    else:
+        silenced.append(f"{line} ({code} disabled)")
+
+
+def _silence(items: list[OpenItem], disabled: frozenset[str]) -> list[OpenItem]:
+    """The items with the code that judges their deadline, where the ledger disables it:
+    bean-check says nothing of them, so the report lists them but does not count them."""
+    return [
+        replace(item, silenced=CLOCK_OF_KIND[item.kind])
+        if CLOCK_OF_KIND.get(item.kind) in disabled
+        else item
+        for item in items
+    ]

@@ -415,4 +415,7 @@ def reconcile_text(report: ReconcileReport) -> list[str]:
         out.extend(shown(f"  {problem}") for problem in report.problems)
     else:
         out.append("Nothing is open past its grace period.")
+    if report.silenced:
+        out.append("Past their deadline, not counted: the ledger disables their check:")
+        out.extend(shown(f"  {line}") for line in report.silenced)
     return out

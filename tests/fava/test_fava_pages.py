@@ -20,6 +20,7 @@ from beancount_factoring.reports import compute
 
 from ledgers import SHARED_FEES as SHARED_FEES_LEDGER
 from ledgers import SHORT_PAY_THEN_LATE_FEE as SHORT_PAY_LEDGER
+from ledgers import SILENCED_162
 
 PAGES = {
     "FactoringReserve": ["Reserve held per factor", "Open reserves", "Forfeited reserves"],
@@ -301,6 +302,27 @@ def test_ledger_strings_are_escaped(client: FlaskClient) -> None:
         ('"foo"', "the config 'foo' is not a Python dict literal"),
         ("\"{'as-of': 'yesterday'}\"", "'as-of' must be 'today' or a date"),
         ("\"{'colour': 'red'}\"", "unknown key 'colour'"),
+        # Python keeps the last of a key written twice, without a word: which is meant?
+        (
+            "\"{'as-of': '2025-01-31', 'as-of': '2025-02-28'}\"",
+            "key 'as-of' is written twice ('2025-01-31', then '2025-02-28')",
+        ),
+        # The same in a JSON object.
+        (
+            '"{\\"aging-basis\\": \\"due\\", \\"aging-basis\\": \\"invoice\\"}"',
+            "key 'aging-basis' is written twice ('due', then 'invoice')",
+        ),
+        # A date without quotes: Python refuses 01 (a leading zero) or reads 2025-12-31
+        # as a sum.
+        ("\"{'as-of': 2025-01-31}\"", "the date 2025-01-31 is not in quotes: write '2025-01-31'"),
+        ("\"{'as-of': 2025-12-31}\"", "the date 2025-12-31 is not in quotes: write '2025-12-31'"),
+        (
+            "\"{'aging_basis': 'invoice'}\"",
+            "unknown key 'aging_basis' in the config (did you mean 'aging-basis'?)",
+        ),
+        ("\"{'asof': 'today'}\"", "unknown key 'asof' in the config (did you mean 'as-of'?)"),
+        ("\"{aging-basis: 'due'}\"", "is not a Python dict literal"),
+        ('"{\\"aging-basis\\": true}"', "'aging-basis' must be 'invoice' or 'due', not True"),
     ],
 )
 def test_a_bad_config_is_an_error_and_the_ledger_still_loads(
@@ -336,6 +358,24 @@ def test_a_good_config_is_used(tmp_path: Path) -> None:
     assert figure(html, "As of") == "2025-01-31"
     assert figure(html, "Aged by") == "due date"
     assert client.get(f"/{SMALL_SLUG}/api/errors").json["data"] == []
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        '"{\\"as-of\\": \\"2025-01-31\\", \\"aging-basis\\": \\"invoice\\"}"',
+        # JSON's null is a key left out: the ledger's own date.
+        '"{\\"as-of\\": null, \\"aging-basis\\": \\"invoice\\"}"',
+    ],
+)
+def test_a_json_config_is_read(tmp_path: Path, config: str) -> None:
+    path = write_small(tmp_path, config)
+    client = make_app(path).test_client()
+    assert client.get(f"/{SMALL_SLUG}/api/errors").json["data"] == []
+    html = client.get(url("FactoringAging", slug=SMALL_SLUG)).get_data(as_text=True)
+    assert figure(html, "Aged by") == "invoice date"
+    if "null" not in config:
+        assert figure(html, "As of") == "2025-01-31"
 
 
 def test_reports_are_computed_once_per_load(
@@ -636,3 +676,30 @@ def test_the_reserve_page_says_the_reports_forfeited_figure(tmp_path: Path) -> N
     (forfeited,) = rows(html, 2)
     assert forfeited[0] == "INV-1" and forfeited[3:6] == ["forfeited", "short-pay", "2025-04-20"]
     assert forfeited[-2:] == [350.0, 350.0]
+
+
+def test_the_reconciliation_page_says_an_item_whose_check_is_disabled_but_does_not_count_it(
+    tmp_path: Path,
+) -> None:
+    # Schedule 100 (3,000.00) never funded while Summit funded 101 after it: FCT162,
+    # which the ledger disables. Listed, overdue, not counted among the problems.
+    path = tmp_path / "silenced.beancount"
+    text = SILENCED_162.replace(
+        "\n2025-01-01 open Assets:Bank",
+        '\noption "title" "Silenced"\n2025-01-01 custom "fava-extension" '
+        '"beancount_factoring.fava"\n2025-01-01 open Assets:Bank',
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    client = make_app(path).test_client()
+    page = client.get(url("FactoringReconciliation", slug="silenced")).get_data(as_text=True)
+    assert "factoring-problems" not in page
+    assert (
+        "1 open item, none past its grace period (1 past its deadline, not counted: "
+        "the ledger disables FCT162)" in page
+    )
+    assert [rows(page, 1)[0][i] for i in (0, 2, 7)] == [
+        "schedule not funded",
+        "100",
+        "yes (FCT162 disabled)",
+    ]
