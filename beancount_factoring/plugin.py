@@ -25,6 +25,7 @@ import gc
 import os
 import traceback
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
@@ -159,6 +160,8 @@ def _run(
     options_map[SOURCES_KEY] = _sources(options_map)
     roots = roots_of(options_map)
     entries, book = _read(entries, roots)
+    # (Read only by an event that waits for an entry Beancount could not read.)
+    book.sources = tuple(options_map.get("include") or ())
     errors.extend(book.errors)
     recorder = history.Recorder() if history.wanted() else None
     settlement = settle(book, config, recorder)
@@ -198,9 +201,7 @@ def _run(
             book, settlement, recorder.timeline, tuple(new_entries), config_text, read_errors
         )
         options_map[history.RUN_KEY] = run
-    touched = in_order(len(new_entries), book.reserve_entries, (e.index for e in book.events))
-    tolerance = config.tolerance
-    errors.extend(check_reserves(new_entries, touched, book, tolerance, settlement.overdrawn))
+    errors.extend(_reserve_errors(new_entries, book, settlement, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
     errors.extend(check_elsewhere_deposits(new_entries, book))
     errors.extend([*check_pads(book), *check_carried_twice(entries, book)])
@@ -220,6 +221,17 @@ def _run(
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors
+
+
+def _reserve_errors(
+    entries: list[data.Directive], book: Book, settlement: Settlement, tolerance: Decimal
+) -> list[FactoringError]:
+    """FCT141 on each reserve account that ends a day below zero, but for what an entry
+    refused (or waiting for a refused entry) posts by hand: that follows from its error,
+    as what an overdrawing already reported leaves does."""
+    touched = in_order(len(entries), book.reserve_entries, (e.index for e in book.events))
+    said = settlement.overdrawn | settlement.refused if settlement.refused else None
+    return check_reserves(entries, touched, book, tolerance, said or settlement.overdrawn)
 
 
 def _clocks(

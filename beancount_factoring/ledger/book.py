@@ -325,6 +325,16 @@ class Book:
     # posting or link names no invoice (``_near_invoices``): ``inv-1001`` most likely
     # means INV-1001.
     folded: dict[str, list[str]] | None = None
+    # The transactions refused as they were read, with an error at their line (an
+    # invoice: that is no invoice, a factoring: misspelt): each with its kind ("invoice",
+    # or the factoring: value as written) and the names it gives (invoice numbers,
+    # ``sched-`` and a schedule). The events that name them wait for them without an
+    # error of their own (``ledger/refused.py``).
+    refused: list[tuple[data.Transaction, str, tuple[str, ...]]] = field(default_factory=list)
+    # The entries read, and the ledger's files (the plugin's ``include``): an event that
+    # waits for an entry Beancount could not read finds it there (``ledger/refused.py``).
+    entries: list[data.Directive] | None = None
+    sources: tuple[str, ...] = ()
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -467,6 +477,13 @@ def schedule_link(schedule: str) -> str:
     return SCHEDULE_LINK_PREFIX + _NOT_LINK_RE.sub("-", schedule)
 
 
+def refused_names(entry: data.Transaction) -> tuple[str, ...]:
+    """The names a refused event gives: its links, and its schedules as ``sched-`` links."""
+    names = list(entry.links)
+    names.extend(schedule_link(each) for each in schedule_ids(entry.meta.get("schedule")))
+    return tuple(names)
+
+
 def natural_key(number: str) -> tuple[str | int, ...]:
     """The order of invoice numbers as a person reads them: INV-9 before INV-10 (each run
     of digits compared as a number)."""
@@ -509,7 +526,7 @@ def read_book(
     Returns:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
-    book = Book(roots=roots)
+    book = Book(roots=roots, entries=entries)
     _read_agreements(book, entries, roots, known or KnownCurrencies(entries))
     accounts = _AccountKinds(book.agreements.latest(), roots)
     pending = _read_transactions(book, entries, accounts)
@@ -608,6 +625,7 @@ def _numbers_written_elsewhere(
                 f'invoice: "{number}" there (one invoice per transaction)'
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
+            book.refused.append((entry, "invoice", (number,)))
 
 
 def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
@@ -625,6 +643,7 @@ def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
             "the number the same way in both"
         )
         book.errors.append(make_error("FCT134", message, invoice.entry.meta, invoice.entry))
+        book.refused.append((invoice.entry, "invoice", (link,)))
 
 
 def _read_agreements(
@@ -677,6 +696,15 @@ _OWN_ACCOUNT_KEYS = (
     "due-to-factor",
     "accrued-fees",
 )
+
+
+def note_unread_terms(book: Book, name: str, filename: str, lineno: int) -> None:
+    """Count an agreement Beancount could not read (its line reported) with the broken
+    ones: the plugin opens the accounts of it the ledger posts to, so that its error is
+    not followed by Beancount's "unknown account" on each deposit of the factor."""
+    # (Dated last: each account is opened on its first use.)
+    entry = data.Custom(data.new_metadata(filename, lineno), datetime.date.max, DIRECTIVE, [])
+    book.broken.append(_broken_terms(entry, name, None, book.roots))
 
 
 def _broken_terms(
@@ -837,7 +865,7 @@ def _sort_transaction(
     if "factoring" in meta:
         if not _read_event(book, index, entry):
             return
-    elif not meta.keys() <= _LUMP_QUIET and _misspelt_event(book, entry):
+    elif _unmarked_event(book, entry):
         return
     elif (
         own
@@ -1068,8 +1096,36 @@ def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
                 "Without it this transaction is not read as a factoring event"
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
+            book.refused.append((entry, str(value), refused_names(entry)))
             return True
     return False
+
+
+def _unmarked_event(book: Book, entry: data.Transaction) -> bool:
+    """True (after FCT134) if a transaction with no ``factoring:`` is an event without it:
+    the key misspelt, or a schedule written without it."""
+    meta = entry.meta
+    if not meta.keys() <= _LUMP_QUIET and _misspelt_event(book, entry):
+        return True
+    if not entry.postings and "schedule" in meta and entry.links:
+        _unmarked_schedule(book, entry)
+        return True
+    return False
+
+
+def _unmarked_schedule(book: Book, entry: data.Transaction) -> None:
+    """FCT134 on a transaction that gives ``schedule:`` and links invoices, with no posting
+    and no ``factoring:``: a schedule event without its key, which the plugin would read
+    as nothing (its invoices never sold, the deposit that names the schedule refused)."""
+    ids = ", ".join(f'"{each}"' for each in schedule_ids(entry.meta["schedule"]))
+    message = (
+        f"This transaction gives schedule: {ids} and links invoices, but has no postings "
+        "and no factoring: key, so the plugin reads it as nothing. If it is the schedule, "
+        'write factoring: "schedule" under its date line; if it is the factor\'s deposit, '
+        "give it its bank posting"
+    )
+    book.errors.append(make_error("FCT134", message, entry.meta, entry))
+    book.refused.append((entry, "schedule", refused_names(entry)))
 
 
 def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> bool:
@@ -1129,6 +1185,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
             "applied meanwhile"
         )
         book.errors.append(make_error("FCT134", message, meta, entry))
+        book.refused.append((entry, str(meta.get("factoring")), refused_names(entry)))
         return False
     kind = meta["factoring"]
     if kind not in EVENT_KINDS:
@@ -1140,6 +1197,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
                 entry,
             )
         )
+        book.refused.append((entry, str(kind), refused_names(entry)))
         return False
     event = Event(kind, index, entry)
     if kind == "fee" and entry.meta.get("charge") in MONTH_MINIMUMS and _month_end(entry):
@@ -1147,6 +1205,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
     if kind in ("fee", "buyout"):
         owned = _own_charge_key(book, entry, kind)
         if owned is None:
+            book.refused.append((entry, kind, refused_names(entry)))
             return False
         book.charge_links.add(owned[1])
         book.charge_sources[owned] = entry
@@ -1652,7 +1711,7 @@ def _read_invoice(
     usual = usual and _LINK_RE.fullmatch(number) is not None
     problem = None if usual else _invoice_problem(book, number, meta, legs, other_number)
     if problem is not None:
-        book.errors.append(make_error("FCT134", problem, meta, entry))
+        _refuse_invoice(book, entry, number, problem)
         return
     # (Each leg's number is a Decimal: tested as the leg was taken.)
     total = cast(Decimal, legs[0][1].number)
@@ -1660,7 +1719,7 @@ def _read_invoice(
     if len(legs) > 1 or not _plain_total(total) or legs[0][1].currency in WHOLE:
         problem = _legs_problem(number, legs)
         if problem is not None:
-            book.errors.append(make_error("FCT134", problem, meta, entry))
+            _refuse_invoice(book, entry, number, problem)
             return
         if len(legs) > 1:
             total = sum((cast(Decimal, units.number) for _, units in legs), ZERO)
@@ -1694,6 +1753,13 @@ def _read_invoice(
             book.shared_loads.setdefault(key, [first]).append(number)
     if posted or not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
+
+
+def _refuse_invoice(book: Book, entry: data.Transaction, number: str, problem: str) -> None:
+    """FCT134 on a transaction with ``invoice:`` that is no invoice: the events that link
+    its number wait for it (``ledger/refused.py``)."""
+    book.errors.append(make_error("FCT134", problem, entry.meta, entry))
+    book.refused.append((entry, "invoice", (number,)))
 
 
 def _number_of(book: Book, entry: data.Transaction, number: object) -> str:
