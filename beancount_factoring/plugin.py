@@ -50,7 +50,7 @@ from beancount_factoring.checks.pads import check_pads
 from beancount_factoring.checks.reserve_balances import explained_balances
 from beancount_factoring.checks.unfunded import check_unfunded_schedules
 from beancount_factoring.errors import FactoringError, error_code, make_error
-from beancount_factoring.ledger.book import Book, in_order, read_book
+from beancount_factoring.ledger.book import Book, in_order, note_unread_terms, read_book
 from beancount_factoring.ledger.config import (
     CONFIG_KEY,
     PLUGIN_MODULE,
@@ -60,6 +60,7 @@ from beancount_factoring.ledger.config import (
     plugin_source,
 )
 from beancount_factoring.ledger.fills import unrounded
+from beancount_factoring.ledger.refused import Refusals
 from beancount_factoring.settlement import history
 from beancount_factoring.settlement.accruals import accrual_entries
 from beancount_factoring.settlement.engine import settle
@@ -162,7 +163,7 @@ def _run(
     entries, book = _read(entries, roots)
     # (Read only by an event that waits for an entry Beancount could not read.)
     book.sources = tuple(options_map.get("include") or ())
-    errors.extend(book.errors)
+    errors.extend(_unread_receivables(book))
     recorder = history.Recorder() if history.wanted() else None
     settlement = settle(book, config, recorder)
     book.typed.forget()
@@ -221,6 +222,30 @@ def _run(
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors
+
+
+def _unread_receivables(book: Book) -> list[FactoringError]:
+    """The errors of reading the book, less the FCT134 of each invoice that posts to no
+    receivable account known but to the ``receivables:`` of an agreement Beancount could
+    not read: that agreement's error speaks for them (and for their events, which wait
+    for them). The ledger's files are read only when there is such an invoice."""
+    if not book.unposted:
+        return book.errors
+    refusals = Refusals(book.refused, book.entries, book.sources)
+    prefixes = tuple(refusals.receivables)
+    if not prefixes:
+        return book.errors
+    for name, refused in refusals.agreements.items():
+        # (Their deposits are no events: no event would open their accounts.)
+        note_unread_terms(book, name, refused.filename, refused.lineno)
+    said = {
+        id(error)
+        for entry, error in book.unposted
+        for posting in entry.postings
+        if posting.account.startswith(tuple(prefix + ":" for prefix in prefixes))
+        or posting.account in prefixes
+    }
+    return [error for error in book.errors if id(error) not in said]
 
 
 def _reserve_errors(

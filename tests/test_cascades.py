@@ -293,3 +293,106 @@ def test_an_error_turned_off_leaves_the_events_that_wait_for_it_reported():
     text = TERMS.replace("2025-01-01 custom", "2025-03-10 custom") + SCHEDULED
     _, errors = load(text, config="{'disable': ['FCT111']}")
     assert "FCT133" in codes(errors), [e.message for e in errors]
+
+
+# Summit's own receivables: an invoice posts to Assets:Sold:TQL. 2000.00 x 0.93 =
+# 1860.00 funds INV-1.
+OWN_RECEIVABLES = """
+2025-01-01 open Assets:Sold:TQL
+
+2025-01-01 custom "factoring-agreement" "Summit"
+  advance-rate: 0.95
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "SUMMIT FUNDING"
+  bank: Assets:Bank:Checking
+  receivables: Assets:Sold
+
+2025-03-03 * "TQL" "Load 1"
+  invoice: "INV-1"
+  Assets:Sold:TQL              2000.00 USD
+  Income:Freight
+
+2025-03-04 * "SUMMIT FUNDING" "ACH INV-1" ^INV-1
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+
+2025-04-01 * "TQL" "TQL paid Summit" ^INV-1
+  factoring: "collected"
+"""
+
+
+def test_the_invoices_of_a_broken_agreement_with_its_own_receivables_are_no_errors():
+    # advance-rae: the agreement is broken (FCT110). Its receivables: were not read, so
+    # each invoice was FCT134 "no posting to a receivable account" (56 in the Finnish
+    # example ledger).
+    assert codes(load(OWN_RECEIVABLES)[1]) == []
+    _, errors = load(OWN_RECEIVABLES.replace("advance-rate", "advance-rae"))
+    assert codes(errors) == ["FCT110"], [e.message for e in errors]
+
+
+def test_the_invoices_of_an_agreement_beancount_cannot_read_are_no_errors(tmp_path):
+    # The same agreement dated February 30: Beancount's error alone. The deposit's
+    # accounts are opened by the plugin (no "unknown account" on them).
+    text = OWN_RECEIVABLES.replace("2025-01-01 custom", "2025-02-30 custom")
+    path, errors = _load_file(tmp_path, text)
+    assert [e.source["lineno"] for e in errors] == [_line_of(path, "2025-02-30")]
+
+
+def test_a_buyout_from_a_factor_whose_agreement_is_broken_adds_no_error():
+    # Lakeshore's agreement broken: its funding of INV-1 is not booked; Pinecrest's
+    # buyout of it, the collection and Pinecrest's rebate said "holds no open invoice",
+    # "not factored" (book it as your own payment) and "nothing due".
+    text = """
+2025-01-01 custom "factoring-agreement" "Lakeshore"
+  advance-rae: 0.90
+  fee: "flat 2%"
+  recourse-days: 90
+  payee: "LAKESHORE"
+  bank: Assets:Bank:Checking
+
+2025-06-01 custom "factoring-agreement" "Pinecrest"
+  advance-rate: 0.95
+  fee: "flat 1%"
+  recourse-days: 0
+  payee: "PINECREST"
+  bank: Assets:Bank:Checking
+
+2025-06-01 * "TQL" "INV-1"
+  invoice: "INV-1"
+  Assets:Receivable:TQL   10000.00 USD
+  Income:Freight
+
+2025-06-02 * "LAKESHORE FUNDING" "Purchase" ^INV-1
+  Assets:Bank:Checking   8800.00 USD
+  Assets:Factoring:Lakeshore:Clearing
+
+2025-07-12 * "PINECREST CAPITAL" "Buyout of Lakeshore, advance difference"
+  factoring: "buyout"
+  factor: "Pinecrest"
+  from: "Lakeshore"
+  Assets:Bank:Checking   400.00 USD
+  Assets:Factoring:Pinecrest:Clearing
+
+2025-08-01 * "TQL" "TQL paid Pinecrest" ^INV-1
+  factoring: "collected"
+
+2025-08-05 * "PINECREST CAPITAL" "Rebate" ^INV-1
+  Assets:Bank:Checking   500.00 USD
+  Assets:Factoring:Pinecrest:Reserve
+"""
+    assert codes(load(text.replace("advance-rae", "advance-rate"))[1]) == []
+    _, errors = load(text)
+    assert codes(errors) == ["FCT110"], [e.message for e in errors]
+
+
+def test_an_event_of_books_whose_only_agreement_beancount_cannot_read_waits(tmp_path):
+    # A chargeback and a collection of invoices funded under the unread agreement: they
+    # said "not factored" (one with the advice to book a payment of your own), and
+    # Beancount "unknown account" on each deposit.
+    text = TERMS.replace("2025-01-01 custom", "2025-02-30 custom") + FUNDED.replace(
+        '"TQL paid Summit" ^INV-1\n  factoring: "collected"',
+        '"Summit charges back" ^INV-1\n  factoring: "chargeback"',
+    )
+    path, errors = _load_file(tmp_path, text)
+    assert [e.source["lineno"] for e in errors] == [_line_of(path, "2025-02-30")]

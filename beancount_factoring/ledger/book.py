@@ -326,15 +326,20 @@ class Book:
     # means INV-1001.
     folded: dict[str, list[str]] | None = None
     # The transactions refused as they were read, with an error at their line (an
-    # invoice: that is no invoice, a factoring: misspelt): each with its kind ("invoice",
-    # or the factoring: value as written) and the names it gives (invoice numbers,
-    # ``sched-`` and a schedule). The events that name them wait for them without an
-    # error of their own (``ledger/refused.py``).
-    refused: list[tuple[data.Transaction, str, tuple[str, ...]]] = field(default_factory=list)
+    # invoice: that is no invoice, a factoring: misspelt) or at their broken agreement's:
+    # each with its kind ("invoice", "deposit", or the factoring: value as written), the
+    # names it gives (invoice numbers, ``sched-`` and a schedule) and the code of that
+    # error. The events that name them wait for them without an error of their own
+    # (``ledger/refused.py``).
+    refused: list[tuple[data.Transaction, str, tuple[str, ...], str]] = field(default_factory=list)
     # The entries read, and the ledger's files (the plugin's ``include``): an event that
     # waits for an entry Beancount could not read finds it there (``ledger/refused.py``).
     entries: list[data.Directive] | None = None
     sources: tuple[str, ...] = ()
+    # The invoices refused for posting to no receivable account, with their error: the
+    # receivables of an agreement Beancount could not read take that error back
+    # (``plugin._unread_receivables``).
+    unposted: list[tuple[data.Transaction, FactoringError]] = field(default_factory=list)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -528,7 +533,7 @@ def read_book(
     """
     book = Book(roots=roots, entries=entries)
     _read_agreements(book, entries, roots, known or KnownCurrencies(entries))
-    accounts = _AccountKinds(book.agreements.latest(), roots)
+    accounts = _AccountKinds(book.agreements.latest(), roots, _broken_receivables(book))
     pending = _read_transactions(book, entries, accounts)
     _read_payments(book, pending.payments, accounts)
     for event in book.events:
@@ -625,7 +630,7 @@ def _numbers_written_elsewhere(
                 f'invoice: "{number}" there (one invoice per transaction)'
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
-            book.refused.append((entry, "invoice", (number,)))
+            book.refused.append((entry, "invoice", (number,), "FCT134"))
 
 
 def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
@@ -643,7 +648,7 @@ def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
             "the number the same way in both"
         )
         book.errors.append(make_error("FCT134", message, invoice.entry.meta, invoice.entry))
-        book.refused.append((invoice.entry, "invoice", (link,)))
+        book.refused.append((invoice.entry, "invoice", (link,), "FCT134"))
 
 
 def _read_agreements(
@@ -707,6 +712,15 @@ def note_unread_terms(book: Book, name: str, filename: str, lineno: int) -> None
     book.broken.append(_broken_terms(entry, name, None, book.roots))
 
 
+def _broken_receivables(book: Book) -> tuple[str, ...]:
+    """The ``receivables:`` of the broken agreements (FCT110): their invoices are still
+    invoices (their events add no error while the agreement is broken), not one FCT134
+    each for a posting to no receivable account."""
+    assets = book.roots.assets + ":"
+    named = (entry.meta.get("receivables") for entry, _, _ in book.broken)
+    return tuple(each for each in named if isinstance(each, str) and each.startswith(assets))
+
+
 def _broken_terms(
     entry: data.Custom, name: str, currency: str | None, roots: Roots
 ) -> tuple[data.Custom, tuple[str, ...], frozenset[str]]:
@@ -732,9 +746,10 @@ class _AccountKinds:
     not there yet is classified by ``kind_of``, which adds it.
     """
 
-    def __init__(self, valid: list[Agreement], roots: Roots) -> None:
+    def __init__(self, valid: list[Agreement], roots: Roots, broken: tuple[str, ...] = ()) -> None:
         self.roots = roots
-        self.prefixes = tuple({f"{roots.assets}:Receivable"} | {a.receivables for a in valid})
+        receivables = {f"{roots.assets}:Receivable", *broken}
+        self.prefixes = tuple(receivables | {a.receivables for a in valid})
         # (With the colon: Income:Freight, not IncomeTax:...)
         self.income = roots.income + ":"
         self.own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
@@ -894,18 +909,12 @@ def _sort_transaction(
             book.hand_entries.append(index)
             if reserve:
                 book.reserve_by_hand.append(entry)
+    elif book.broken and entry.links and _of_broken_terms(book, entry):
+        # A deposit of a factor whose agreement is broken: its FCT110 speaks for it, and
+        # for the later events of the invoices it links.
+        book.refused.append((entry, "deposit", refused_names(entry), "FCT110"))
     elif found & DUE:
-        # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
-        # account outside a misdirected-payment event: the amount is what it pays, in
-        # its currency (one remittance per currency: 720.00 USD pays nothing of CAD).
-        forwarded: dict[str | None, Decimal] = {}
-        for posting in entry.postings:
-            units = units_of(posting) if posting.account in accounts.dues else None
-            if units is not None:
-                forwarded[units[1]] = forwarded.get(units[1], ZERO) + units[0]
-        for currency, amount in (forwarded or {None: ZERO}).items():
-            event = Event("remittance", index, entry, amount=amount, currency=currency)
-            pending.remittances.append(event)
+        _remittances(index, entry, accounts, pending)
     elif (entry.links or found & RECEIVABLE) and any(
         accounts.is_receivable(p.account)
         and (units_of(p) or (ZERO, ""))[0]
@@ -921,6 +930,22 @@ def _sort_transaction(
         for factor in book.agreements.factor_of_payee(text):
             book.income_deposits.append((index, factor))
             break
+
+
+def _remittances(
+    index: int, entry: data.Transaction, accounts: _AccountKinds, pending: _Pending
+) -> None:
+    """Cash forwarded to the factor (or, wrongly, received) on its due-to-factor account
+    outside a misdirected-payment event: the amount is what it pays, in its currency
+    (one remittance per currency: 720.00 USD pays nothing of CAD)."""
+    forwarded: dict[str | None, Decimal] = {}
+    for posting in entry.postings:
+        units = units_of(posting) if posting.account in accounts.dues else None
+        if units is not None:
+            forwarded[units[1]] = forwarded.get(units[1], ZERO) + units[0]
+    for currency, amount in (forwarded or {None: ZERO}).items():
+        event = Event("remittance", index, entry, amount=amount, currency=currency)
+        pending.remittances.append(event)
 
 
 def split_by_plugin(entry: data.Transaction) -> bool:
@@ -1096,9 +1121,18 @@ def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
                 "Without it this transaction is not read as a factoring event"
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
-            book.refused.append((entry, str(value), refused_names(entry)))
+            book.refused.append((entry, str(value), refused_names(entry), "FCT134"))
             return True
     return False
+
+
+def _of_broken_terms(book: Book, entry: data.Transaction) -> bool:
+    """True if the transaction posts to an account of a broken agreement (FCT110)."""
+    return any(
+        posting.account in named or posting.account.startswith(prefixes)
+        for _, prefixes, named in book.broken
+        for posting in entry.postings
+    )
 
 
 def _unmarked_event(book: Book, entry: data.Transaction) -> bool:
@@ -1125,7 +1159,7 @@ def _unmarked_schedule(book: Book, entry: data.Transaction) -> None:
         "give it its bank posting"
     )
     book.errors.append(make_error("FCT134", message, entry.meta, entry))
-    book.refused.append((entry, "schedule", refused_names(entry)))
+    book.refused.append((entry, "schedule", refused_names(entry), "FCT134"))
 
 
 def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> bool:
@@ -1185,7 +1219,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
             "applied meanwhile"
         )
         book.errors.append(make_error("FCT134", message, meta, entry))
-        book.refused.append((entry, str(meta.get("factoring")), refused_names(entry)))
+        book.refused.append((entry, str(meta.get("factoring")), refused_names(entry), "FCT134"))
         return False
     kind = meta["factoring"]
     if kind not in EVENT_KINDS:
@@ -1197,7 +1231,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
                 entry,
             )
         )
-        book.refused.append((entry, str(kind), refused_names(entry)))
+        book.refused.append((entry, str(kind), refused_names(entry), "FCT134"))
         return False
     event = Event(kind, index, entry)
     if kind == "fee" and entry.meta.get("charge") in MONTH_MINIMUMS and _month_end(entry):
@@ -1205,7 +1239,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
     if kind in ("fee", "buyout"):
         owned = _own_charge_key(book, entry, kind)
         if owned is None:
-            book.refused.append((entry, kind, refused_names(entry)))
+            book.refused.append((entry, kind, refused_names(entry), "FCT134"))
             return False
         book.charge_links.add(owned[1])
         book.charge_sources[owned] = entry
@@ -1711,7 +1745,7 @@ def _read_invoice(
     usual = usual and _LINK_RE.fullmatch(number) is not None
     problem = None if usual else _invoice_problem(book, number, meta, legs, other_number)
     if problem is not None:
-        _refuse_invoice(book, entry, number, problem)
+        _refuse_invoice(book, entry, number, problem, not legs)
         return
     # (Each leg's number is a Decimal: tested as the leg was taken.)
     total = cast(Decimal, legs[0][1].number)
@@ -1755,11 +1789,17 @@ def _read_invoice(
         book.other_keys.append(number)
 
 
-def _refuse_invoice(book: Book, entry: data.Transaction, number: str, problem: str) -> None:
+def _refuse_invoice(
+    book: Book, entry: data.Transaction, number: str, problem: str, unposted: bool = False
+) -> None:
     """FCT134 on a transaction with ``invoice:`` that is no invoice: the events that link
-    its number wait for it (``ledger/refused.py``)."""
-    book.errors.append(make_error("FCT134", problem, entry.meta, entry))
-    book.refused.append((entry, "invoice", (number,)))
+    its number wait for it (``ledger/refused.py``). ``unposted``: it posts to no
+    receivable account (it may be one of an agreement Beancount could not read)."""
+    error = make_error("FCT134", problem, entry.meta, entry)
+    book.errors.append(error)
+    book.refused.append((entry, "invoice", (number,), "FCT134"))
+    if unposted:
+        book.unposted.append((entry, error))
 
 
 def _number_of(book: Book, entry: data.Transaction, number: object) -> str:

@@ -47,6 +47,7 @@ _AGREEMENT = re.compile(r'custom\s+"factoring-agreement"\s+"([^"]*)"')
 _LINK = re.compile(r"\^([A-Za-z0-9\-_/.]+)")
 _KEY = re.compile(r"\s+(invoice|schedule|factoring)\s*:\s*(.*?)\s*(?:;.*)?$")
 _SEPARATORS = re.compile(r"[,\s]+")
+_RECEIVABLES = re.compile(r"\s+receivables\s*:\s*([^\s;]+)")
 
 
 class Refused(NamedTuple):
@@ -82,18 +83,20 @@ class Refusals:
 
     def __init__(
         self,
-        noted: list[tuple[data.Transaction, str, tuple[str, ...]]],
+        noted: list[tuple[data.Transaction, str, tuple[str, ...], str]],
         entries: list[data.Directive] | None,
         sources: Iterable[str],
     ) -> None:
         self.by_name: dict[str, list[Refused]] = {}
-        # The agreements Beancount could not read, by their factor's name as written.
+        # The agreements Beancount could not read, by their factor's name as written, and
+        # the receivables: each of them gives.
         self.agreements: dict[str, Refused] = {}
-        for entry, kind, names in noted:
+        self.receivables: list[str] = []
+        for entry, kind, names, code in noted:
             meta = entry.meta
             kind = kind if kind in ("invoice", "deposit") else kind_meant(kind)
             where = (meta.get("filename", ""), meta.get("lineno", 0))
-            refused = Refused(*where, entry.date, kind, "FCT134")
+            refused = Refused(*where, entry.date, kind, code)
             for name in names:
                 self.by_name.setdefault(name, []).append(refused)
         if entries is not None:
@@ -169,6 +172,10 @@ class Refusals:
         agreement = _AGREEMENT.search(header) if kind == "agreement" else None
         if agreement is not None:
             self.agreements.setdefault(agreement.group(1).strip(), refused)
+            for line in block:
+                receivables = _RECEIVABLES.match(line)
+                if receivables is not None:
+                    self.receivables.append(receivables.group(1))
         for name in names:
             self.by_name.setdefault(name, []).append(refused)
 

@@ -264,7 +264,11 @@ class Settler:
         names = [state.invoice.number]
         if state.schedule is not None:
             names.append(schedule_link(state.schedule))
-        return self.waits_for(event, self.refusals.root(names, SELLING_KINDS, event.date))
+        if self.waits_for(event, self.refusals.root(names, SELLING_KINDS, event.date)):
+            return True
+        # (An event of no factor known, in books whose agreement Beancount could not
+        # read: the agreement's error speaks for it.)
+        return event.factor is None and self.waits_for_unread_terms(event)
 
     def unfunded_hint(self, state: InvoiceState, event: Event) -> str:
         """Words for an event about an invoice not funded: the deposit of its factor,
@@ -280,6 +284,14 @@ class Settler:
                     "refused, for the error reported there: if it pays for this invoice, "
                     "correct that, and this event is booked with it"
                 )
+        unread = self.refusals.agreement()
+        if unread is not None:
+            # (Its deposits are no events: their accounts are of no agreement.)
+            return (
+                f"; the agreement of '{unread[0]}' ({unread[1].where}) could not be read, "
+                "for the error reported there: if this invoice is that factor's, correct "
+                "that first"
+            )
         return ""
 
     def refused_schedule(self, event: Event) -> str | None:
@@ -329,12 +341,7 @@ class Settler:
         """True (the event waits) if the agreement of the factor the event names, or of
         any factor when it names none, is one Beancount could not read; or if the ledger
         has no agreement, and an earlier event was told to write one (one error)."""
-        named = event.entry.meta.get("factor")
-        found = self.refusals.agreement(named if isinstance(named, str) else None)
-        if found is not None and self.waits(event, found[1].where):
-            if found[0] not in self.unread_terms:
-                self.unread_terms.add(found[0])
-                note_unread_terms(self.book, found[0], found[1].filename, found[1].lineno)
+        if self.waits_for_unread_terms(event):
             return True
         if self.book.agreements.names():
             return False
@@ -342,6 +349,20 @@ class Settler:
             return self.waits(event, self.no_terms_said)
         self.no_terms_said = where_written(event.entry)
         return False
+
+    def waits_for_unread_terms(self, event: Event) -> bool:
+        """True (the event waits) if the agreement of the factor it names, or of any
+        factor when it names none, is one Beancount could not read: its accounts the
+        ledger posts to are then opened (``book.note_unread_terms``)."""
+        named = event.entry.meta.get("factor")
+        found = self.refusals.agreement(named if isinstance(named, str) else None)
+        if found is None:
+            return False
+        name, refused = found
+        if name not in self.unread_terms:
+            self.unread_terms.add(name)
+            note_unread_terms(self.book, name, refused.filename, refused.lineno)
+        return self.waits(event, refused.where)
 
     def _names_hint(self, named: str) -> str:
         """The factors the agreements name, for an event that names another; with none,

@@ -190,6 +190,8 @@ def _parties(settler: Settler, event: Event) -> Parties | None:
         )
         return None
     old = old_name.strip().lower()
+    if settler.book.agreements.in_force(old, event.date) == (True, None):
+        return None  # The old factor's agreement is broken: its FCT110 says what to do.
     if event.unknown:
         if not settler.waits_for_names(event):
             settler.error("FCT132", f"Unknown invoice {', '.join(event.unknown)}", event)
