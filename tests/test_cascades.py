@@ -396,3 +396,63 @@ def test_an_event_of_books_whose_only_agreement_beancount_cannot_read_waits(tmp_
     )
     path, errors = _load_file(tmp_path, text)
     assert [e.source["lineno"] for e in errors] == [_line_of(path, "2025-02-30")]
+
+
+def test_an_invoice_billed_without_its_key_but_named_in_its_narration_is_one_error():
+    # The invoice's invoice: line dropped; its narration still says "Load INV-1". Before:
+    # FCT132 on the schedule, the deposit and the later events, none at the invoice.
+    text = TERMS + SCHEDULED.replace('"Load 1"\n  invoice: "INV-1"\n', '"Load INV-1"\n')
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"], [e.message for e in errors]
+    assert errors[0].message.startswith("FCT134 This transaction bills INV-1 (in its narration)")
+    assert errors[0].entry.narration == "Load INV-1"
+
+
+def test_an_opening_balance_naming_an_old_invoice_is_not_taken_for_it():
+    # A trial balance that names INV-901 in its narration is no invoice without its key:
+    # the collection's FCT132 says how to write an invoice from before the books' start.
+    text = (
+        TERMS
+        + OPENING
+        + """
+2025-01-01 * "Opening balances" "Receivable INV-901 carried in"
+  Assets:Receivable:TQL          500.00 USD
+  Equity:Opening-Balances
+
+2025-01-20 * "TQL" "TQL paid Summit" ^INV-901
+  factoring: "collected"
+"""
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT132"], [e.message for e in errors]
+    assert "before the books' start" in errors[0].message
+
+
+def test_an_invoice_number_a_letter_away_from_the_links_is_named():
+    # invoice: "INV-10" for INV-1, which every event links: the first event's FCT132
+    # names the invoice no event links, and its line; the others wait for it.
+    text = TERMS + OPENING + SCHEDULED.replace('  invoice: "INV-1"', '  invoice: "INV-10"')
+    _, errors = load(text)
+    assert codes(errors) == ["FCT132"], [e.message for e in errors]
+    assert (
+        "; invoice INV-10 (<string>:" in errors[0].message
+        and "which no event links, is a letter away: correct the one typed wrong"
+        in errors[0].message
+    )
+    # (Not the advice to write an invoice from before the books' start.)
+    assert "books' start" not in errors[0].message
+
+
+def test_a_release_after_a_collection_beancount_cannot_read_adds_no_error(tmp_path):
+    # Before: "Nothing of invoice INV-1 is due in this deposit: the debtor has not paid
+    # the factor yet (no collected event)", and FCT141 for the reserve it takes.
+    text = TERMS + FUNDED.replace('2025-04-01 * "TQL"', '2025-02-30 * "TQL"')
+    path, errors = _load_file(tmp_path, text)
+    assert [e.source["lineno"] for e in errors] == [_line_of(path, "2025-02-30")]
+
+
+def test_a_release_after_a_collection_with_its_kind_misspelt_is_one_error():
+    text = TERMS + FUNDED.replace('factoring: "collected"', 'factoring: "colected"', 1)
+    _, errors = load(text)
+    assert codes(errors) == ["FCT134"], [e.message for e in errors]
+    assert "Unknown factoring event 'colected'" in errors[0].message

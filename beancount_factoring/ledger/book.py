@@ -594,8 +594,9 @@ def _numbers_written_elsewhere(
 ) -> None:
     """FCT134 on a transaction that bills a receivable without ``invoice:`` while it holds
     a number an event links and no invoice has: under another key (``invoice_number:``,
-    ``inv:``) or on its posting. It is no invoice for the plugin; the event's FCT132 names
-    the link, this names the line to fix. A number no event links is left alone (an
+    ``inv:``), on its posting, or in its narration (``Load INV-1003``: one such number, in
+    no opening balance). It is no invoice for the plugin; this names the line to fix (the
+    events that link the number wait for it). A number no event links is left alone (an
     opening balance may list old invoices on its postings)."""
     reported: set[str] = set()
     for index in book.receivable_entries:
@@ -618,11 +619,12 @@ def _numbers_written_elsewhere(
             if isinstance(value, (str, Decimal)) and key not in SOURCE_KEYS
         )
         written.extend(("^", link) for link in entry.links)
+        written.extend(_narrated(entry, unknown, accounts.roots))
         for key, number in written:
             if billed <= 0 or number not in unknown or number in reported:
                 continue
             reported.add(number)
-            where = {"invoice": "on a posting", "^": "as a link"}.get(key, f"under {key}:")
+            where = _WRITTEN.get(key, f"under {key}:")
             message = (
                 f"This transaction bills {number} ({where}), and an event links ^{number}, "
                 f"but no transaction is invoice {number}: the plugin reads an invoice's "
@@ -631,6 +633,21 @@ def _numbers_written_elsewhere(
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
             book.refused.append((entry, "invoice", (number,), "FCT134"))
+
+
+# Where a number is written on a transaction that bills it without invoice:, by the key
+# ``_numbers_written_elsewhere`` gives it (else "under" the metadata key).
+_WRITTEN = {"invoice": "on a posting", "^": "as a link", " ": "in its narration"}
+
+
+def _narrated(entry: data.Transaction, unknown: set[str], roots: Roots) -> list[tuple[str, str]]:
+    """The number no invoice has that a transaction's narration names (``Load INV-1003``),
+    if it names one alone and is no opening balance (which may list old invoices)."""
+    words = _LINK_RE.findall(entry.narration or "")
+    named = [word for word in dict.fromkeys(words) if word in unknown]
+    if len(named) != 1 or _opening(entry, roots):
+        return []
+    return [(" ", named[0])]
 
 
 def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:

@@ -37,6 +37,7 @@ from beancount_factoring.settlement.accruals import FeePeriod
 from beancount_factoring.settlement.owed import Charge, Deduction, ScheduleOwed
 from beancount_factoring.settlement.state import REASONS, ZERO, InvoiceState, Settlement
 from beancount_factoring.terms import postings as P
+from beancount_factoring.terms import spelling
 from beancount_factoring.terms.agreement import Agreement, key_position
 
 # The kind of refused entry an unknown invoice may be (``Settler.waits_for_names``), and
@@ -122,6 +123,10 @@ class Settler:
         self.unknown_said: dict[str, str] = {}
         # The agreements Beancount could not read that an event waits for, by name.
         self.unread_terms: set[str] = set()
+        # The invoices no event links, by each form of their number with a letter
+        # dropped (and the number itself): made at the first unknown link
+        # (``unlinked_near``).
+        self._unlinked: dict[str, list[str]] | None = None
         # Where the first event of a ledger with no agreement was told to write one.
         self.no_terms_said: str | None = None
         # The deposits refused with an error (a funding, a lump sum): an invoice left
@@ -328,6 +333,32 @@ class Settler:
         for name in event.unknown:
             self.unknown_said.setdefault(name, where)
         return False
+
+    def unlinked_near(self, name: str) -> str:
+        """Words for a link no invoice has that is a slip away (a letter added, dropped,
+        changed, two swapped) from an invoice no event links: that invoice and its line,
+        one of the two numbers typed wrong. "" if there is none."""
+        if self._unlinked is None:
+            linked = {number for other in self.book.events for number in other.invoices}
+            self._unlinked = {}
+            for number in self.book.invoices:
+                if number not in linked:
+                    for form in _dropped(number):
+                        self._unlinked.setdefault(form, []).append(number)
+        near = {
+            number
+            for form in _dropped(name)
+            for number in self._unlinked.get(form, ())
+            if spelling.slips(name, number) <= 1
+        }
+        if not near:
+            return ""
+        number = min(near)
+        where = where_written(self.book.invoices[number].entry)
+        return (
+            f"; invoice {number} ({where}), which no event links, is a letter away: correct "
+            "the one typed wrong"
+        )
 
     def speaks(self, errors: list[FactoringError]) -> bool:
         """True if one of these errors is of a code the config does not turn off."""
@@ -547,12 +578,13 @@ class Settler:
         if event.unknown:
             if self.waits_for_names(event):
                 return None
+            near = "".join(map(self.unlinked_near, event.unknown))
             self.error(
                 "FCT132",
                 f"Unknown invoice {', '.join(event.unknown)}: no transaction has "
                 "invoice: metadata with that number"
                 + "".join(own_link(self.book, name) for name in event.unknown)
-                + carried_in(self.book, event.date),
+                + (near or carried_in(self.book, event.date)),
                 event,
             )
             return None
@@ -827,6 +859,12 @@ for _ended_as in ("collected", "written off"):
         "(a buyout that links no invoice takes what the old factor is still owed on it, "
         "with its other debts)",
     )
+
+
+def _dropped(name: str) -> set[str]:
+    """A name and each form of it with one letter dropped: two names a slip apart share
+    one of these (a letter changed, added or dropped; two swapped)."""
+    return {name, *(name[:at] + name[at + 1 :] for at in range(len(name)))}
 
 
 def ended_hint(state: InvoiceState, action: str) -> str:

@@ -389,6 +389,7 @@ def _what_it_settles(
         if settler.waits_for_names(event):
             return None
         factor = event.factor or ""
+        near = "".join(map(settler.unlinked_near, event.unknown))
         settler.error(
             "FCT132",
             f"Unknown invoice or schedule {', '.join(event.unknown)}: link an invoice "
@@ -397,7 +398,7 @@ def _what_it_settles(
                 link_hint(settler, factor, name) or own_link(settler.book, name)
                 for name in event.unknown
             )
-            + carried_in(settler.book, event.date),
+            + (near or carried_in(settler.book, event.date)),
             event,
         )
         return None
@@ -1165,6 +1166,11 @@ def _wrong_fee_currency(
     )
 
 
+# The kinds of refused entry that may have closed an invoice: its customer's payment (a
+# factoring: of no kind known may be one).
+_CLOSINGS = frozenset(("collected", "misdirected-payment", "event"))
+
+
 def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
     """Report why a deposit that names an invoice settles nothing of it (nothing if it
     is not funded for a refused schedule or deposit, whose error speaks for it)."""
@@ -1173,6 +1179,9 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
         return
     unfunded = "" if state.funded_on else settler.unfunded_hint(state, event)
     if event.kind == "release" and state.funded_on and not state.closed_on:
+        refused = settler.refusals.root((number,), _CLOSINGS, event.date)
+        if settler.waits_for(event, refused):
+            return  # (Its collected event was refused: that error speaks for the release.)
         later = settler.closed_later(state, event)
         reason = f"the debtor has not paid the factor yet ({later or 'no collected event'})"
         reason += _early_hint(settler, event, state, release=True)
