@@ -76,6 +76,12 @@ def source_of(meta: dict[str, Any] | None, lineno: int | None = None) -> dict[st
     return data.new_metadata(filename, lineno if lineno is not None else line)
 
 
+def where_written(entry: data.Directive) -> str:
+    """Where an entry is written, as an error names it: "file:line"."""
+    meta = entry.meta or {}
+    return f"{meta.get('filename')}:{meta.get('lineno')}"
+
+
 def make_error(
     code: str,
     message: str,

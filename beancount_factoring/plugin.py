@@ -25,6 +25,7 @@ import gc
 import os
 import traceback
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
@@ -49,7 +50,7 @@ from beancount_factoring.checks.pads import check_pads
 from beancount_factoring.checks.reserve_balances import explained_balances
 from beancount_factoring.checks.unfunded import check_unfunded_schedules
 from beancount_factoring.errors import FactoringError, error_code, make_error
-from beancount_factoring.ledger.book import Book, in_order, read_book
+from beancount_factoring.ledger.book import Book, in_order, note_unread_terms, read_book
 from beancount_factoring.ledger.config import (
     CONFIG_KEY,
     PLUGIN_MODULE,
@@ -59,6 +60,7 @@ from beancount_factoring.ledger.config import (
     plugin_source,
 )
 from beancount_factoring.ledger.fills import unrounded
+from beancount_factoring.ledger.refused import Refusals
 from beancount_factoring.settlement import history
 from beancount_factoring.settlement.accruals import accrual_entries
 from beancount_factoring.settlement.engine import settle
@@ -159,7 +161,9 @@ def _run(
     options_map[SOURCES_KEY] = _sources(options_map)
     roots = roots_of(options_map)
     entries, book = _read(entries, roots)
-    errors.extend(book.errors)
+    # (Read only by an event that waits for an entry Beancount could not read.)
+    book.sources = tuple(options_map.get("include") or ())
+    errors.extend(_unread_receivables(book))
     recorder = history.Recorder() if history.wanted() else None
     settlement = settle(book, config, recorder)
     book.typed.forget()
@@ -198,9 +202,7 @@ def _run(
             book, settlement, recorder.timeline, tuple(new_entries), config_text, read_errors
         )
         options_map[history.RUN_KEY] = run
-    touched = in_order(len(new_entries), book.reserve_entries, (e.index for e in book.events))
-    tolerance = config.tolerance
-    errors.extend(check_reserves(new_entries, touched, book, tolerance, settlement.overdrawn))
+    errors.extend(_reserve_errors(new_entries, book, settlement, config.tolerance))
     errors.extend(check_income_deposits(new_entries, book))
     errors.extend(check_elsewhere_deposits(new_entries, book))
     errors.extend([*check_pads(book), *check_carried_twice(entries, book)])
@@ -220,6 +222,41 @@ def _run(
     if config.disabled:
         errors = [e for e in errors if error_code(e) not in config.disabled]
     return new_entries, errors
+
+
+def _unread_receivables(book: Book) -> list[FactoringError]:
+    """The errors of reading the book, less the FCT134 of each invoice that posts to no
+    receivable account known but to the ``receivables:`` of an agreement Beancount could
+    not read: that agreement's error speaks for them (and for their events, which wait
+    for them). The ledger's files are read only when there is such an invoice."""
+    if not book.unposted:
+        return book.errors
+    refusals = Refusals(book.refused, book.entries, book.sources)
+    prefixes = tuple(refusals.receivables)
+    if not prefixes:
+        return book.errors
+    for name, refused in refusals.agreements.items():
+        # (Their deposits are no events: no event would open their accounts.)
+        note_unread_terms(book, name, refused.filename, refused.lineno)
+    said = {
+        id(error)
+        for entry, error in book.unposted
+        for posting in entry.postings
+        if posting.account.startswith(tuple(prefix + ":" for prefix in prefixes))
+        or posting.account in prefixes
+    }
+    return [error for error in book.errors if id(error) not in said]
+
+
+def _reserve_errors(
+    entries: list[data.Directive], book: Book, settlement: Settlement, tolerance: Decimal
+) -> list[FactoringError]:
+    """FCT141 on each reserve account that ends a day below zero, but for what an entry
+    refused (or waiting for a refused entry) posts by hand: that follows from its error,
+    as what an overdrawing already reported leaves does."""
+    touched = in_order(len(entries), book.reserve_entries, (e.index for e in book.events))
+    said = settlement.overdrawn | settlement.refused if settlement.refused else None
+    return check_reserves(entries, touched, book, tolerance, said or settlement.overdrawn)
 
 
 def _clocks(

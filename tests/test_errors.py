@@ -609,8 +609,10 @@ def test_fct132__a_schedule_booked_after_its_deposit_says_so():
 """
     )
     assert codes(errors) == ["FCT132"]
+    # (With the schedule's line: the date to correct may be either's.)
     assert (
-        "its schedule event is dated 2025-03-06, after this deposit: correct one of the two dates"
+        "its schedule event is dated 2025-03-06 (<string>:31), after this deposit: correct "
+        "one of the two dates"
     ) in errors[0].message
 
 

@@ -545,7 +545,7 @@ def test_an_event_before_the_invoice_is_sold_names_the_later_schedule():
     assert codes(errors) == ["FCT133"]
     assert errors[0].message == (
         "FCT133 Invoice INV-1001 cannot be collected: it is not factored (it is scheduled on "
-        "2025-03-04, 1 day(s) after this event: correct one of the two dates)"
+        "2025-03-04 (<string>:28), 1 day(s) after this event: correct one of the two dates)"
     )
     # Scheduled already, it waits for its funding: a later deposit is named, not the
     # schedule (here the deposit of 03-06 linking INV-1001, 2 days after 03-04).
@@ -557,8 +557,8 @@ def test_an_event_before_the_invoice_is_sold_names_the_later_schedule():
     _, errors = load(SUMMIT + late)
     assert [e.message for e in errors if "cannot be collected" in e.message] == [
         "FCT133 Invoice INV-1001 cannot be collected: it is scheduled on 2025-03-04, not yet "
-        "funded (it is funded on 2025-03-06, 2 day(s) after this event: correct one of the "
-        "two dates)"
+        "funded (it is funded on 2025-03-06 (<string>:35), 2 day(s) after this event: correct "
+        "one of the two dates)"
     ]
     # An invoice no event sells: the factor may have collected it all the same.
     _, errors = load(SUMMIT + '\n2025-03-05 * "TQL" "Paid" ^INV-1001\n  factoring: "collected"\n')
@@ -819,8 +819,8 @@ def test_a_release_before_the_collection_names_the_later_collected_event():
     _, errors = load(text)
     assert [e.message for e in errors if "Nothing of invoice" in e.message] == [
         "FCT133 Nothing of invoice INV-1001 is due in this deposit: the debtor has not paid "
-        "the factor yet (its collected event is dated 2025-03-25, 5 day(s) after this "
-        "deposit: correct one of the two dates)"
+        "the factor yet (its collected event is dated 2025-03-25 (<string>:36), 5 day(s) "
+        "after this deposit: correct one of the two dates)"
     ]
     # With no collected event at all, the message says so, as before.
     _, errors = load(text.replace('  factoring: "collected"', '  factoring: "chargeback"'))

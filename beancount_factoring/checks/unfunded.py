@@ -249,6 +249,10 @@ def _unsettled(book: Book, settlement: Settlement, as_of: datetime.date) -> Unse
         id(error.entry) for error in settlement.errors if error_code(error) in REFUSED_CODES
     }
     refused.update(id(event.entry) for event in settlement.unallocated)
+    if settlement.waiting:
+        # (Waiting for a refused entry, whose error speaks for them: refused too.)
+        waiting = settlement.waiting
+        refused.update(id(event.entry) for event in book.events if event.index in waiting)
     latest: dict[Key, datetime.date] = {}
     named: set[str] = set()
     for event in book.events:

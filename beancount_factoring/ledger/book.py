@@ -325,6 +325,21 @@ class Book:
     # posting or link names no invoice (``_near_invoices``): ``inv-1001`` most likely
     # means INV-1001.
     folded: dict[str, list[str]] | None = None
+    # The transactions refused as they were read, with an error at their line (an
+    # invoice: that is no invoice, a factoring: misspelt) or at their broken agreement's:
+    # each with its kind ("invoice", "deposit", or the factoring: value as written), the
+    # names it gives (invoice numbers, ``sched-`` and a schedule) and the code of that
+    # error. The events that name them wait for them without an error of their own
+    # (``ledger/refused.py``).
+    refused: list[tuple[data.Transaction, str, tuple[str, ...], str]] = field(default_factory=list)
+    # The entries read, and the ledger's files (the plugin's ``include``): an event that
+    # waits for an entry Beancount could not read finds it there (``ledger/refused.py``).
+    entries: list[data.Directive] | None = None
+    sources: tuple[str, ...] = ()
+    # The invoices refused for posting to no receivable account, with their error: the
+    # receivables of an agreement Beancount could not read take that error back
+    # (``plugin._unread_receivables``).
+    unposted: list[tuple[data.Transaction, FactoringError]] = field(default_factory=list)
 
     def ordered_events(self) -> list[Event]:
         """Events by date, then by kind (see RANK), then by position."""
@@ -467,6 +482,13 @@ def schedule_link(schedule: str) -> str:
     return SCHEDULE_LINK_PREFIX + _NOT_LINK_RE.sub("-", schedule)
 
 
+def refused_names(entry: data.Transaction) -> tuple[str, ...]:
+    """The names a refused event gives: its links, and its schedules as ``sched-`` links."""
+    names = list(entry.links)
+    names.extend(schedule_link(each) for each in schedule_ids(entry.meta.get("schedule")))
+    return tuple(names)
+
+
 def natural_key(number: str) -> tuple[str | int, ...]:
     """The order of invoice numbers as a person reads them: INV-9 before INV-10 (each run
     of digits compared as a number)."""
@@ -509,9 +531,9 @@ def read_book(
     Returns:
       A Book; its ``errors`` hold the malformed agreements and invoices.
     """
-    book = Book(roots=roots)
+    book = Book(roots=roots, entries=entries)
     _read_agreements(book, entries, roots, known or KnownCurrencies(entries))
-    accounts = _AccountKinds(book.agreements.latest(), roots)
+    accounts = _AccountKinds(book.agreements.latest(), roots, _broken_receivables(book))
     pending = _read_transactions(book, entries, accounts)
     _read_payments(book, pending.payments, accounts)
     for event in book.events:
@@ -572,8 +594,9 @@ def _numbers_written_elsewhere(
 ) -> None:
     """FCT134 on a transaction that bills a receivable without ``invoice:`` while it holds
     a number an event links and no invoice has: under another key (``invoice_number:``,
-    ``inv:``) or on its posting. It is no invoice for the plugin; the event's FCT132 names
-    the link, this names the line to fix. A number no event links is left alone (an
+    ``inv:``), on its posting, or in its narration (``Load INV-1003``: one such number, in
+    no opening balance). It is no invoice for the plugin; this names the line to fix (the
+    events that link the number wait for it). A number no event links is left alone (an
     opening balance may list old invoices on its postings)."""
     reported: set[str] = set()
     for index in book.receivable_entries:
@@ -596,11 +619,12 @@ def _numbers_written_elsewhere(
             if isinstance(value, (str, Decimal)) and key not in SOURCE_KEYS
         )
         written.extend(("^", link) for link in entry.links)
+        written.extend(_narrated(entry, unknown, accounts.roots))
         for key, number in written:
             if billed <= 0 or number not in unknown or number in reported:
                 continue
             reported.add(number)
-            where = {"invoice": "on a posting", "^": "as a link"}.get(key, f"under {key}:")
+            where = _WRITTEN.get(key, f"under {key}:")
             message = (
                 f"This transaction bills {number} ({where}), and an event links ^{number}, "
                 f"but no transaction is invoice {number}: the plugin reads an invoice's "
@@ -608,6 +632,22 @@ def _numbers_written_elsewhere(
                 f'invoice: "{number}" there (one invoice per transaction)'
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
+            book.refused.append((entry, "invoice", (number,), "FCT134"))
+
+
+# Where a number is written on a transaction that bills it without invoice:, by the key
+# ``_numbers_written_elsewhere`` gives it (else "under" the metadata key).
+_WRITTEN = {"invoice": "on a posting", "^": "as a link", " ": "in its narration"}
+
+
+def _narrated(entry: data.Transaction, unknown: set[str], roots: Roots) -> list[tuple[str, str]]:
+    """The number no invoice has that a transaction's narration names (``Load INV-1003``),
+    if it names one alone and is no opening balance (which may list old invoices)."""
+    words = _LINK_RE.findall(entry.narration or "")
+    named = [word for word in dict.fromkeys(words) if word in unknown]
+    if len(named) != 1 or _opening(entry, roots):
+        return []
+    return [(" ", named[0])]
 
 
 def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
@@ -625,6 +665,7 @@ def _numbers_in_another_case(book: Book, unknown: set[str]) -> None:
             "the number the same way in both"
         )
         book.errors.append(make_error("FCT134", message, invoice.entry.meta, invoice.entry))
+        book.refused.append((invoice.entry, "invoice", (link,), "FCT134"))
 
 
 def _read_agreements(
@@ -679,6 +720,24 @@ _OWN_ACCOUNT_KEYS = (
 )
 
 
+def note_unread_terms(book: Book, name: str, filename: str, lineno: int) -> None:
+    """Count an agreement Beancount could not read (its line reported) with the broken
+    ones: the plugin opens the accounts of it the ledger posts to, so that its error is
+    not followed by Beancount's "unknown account" on each deposit of the factor."""
+    # (Dated last: each account is opened on its first use.)
+    entry = data.Custom(data.new_metadata(filename, lineno), datetime.date.max, DIRECTIVE, [])
+    book.broken.append(_broken_terms(entry, name, None, book.roots))
+
+
+def _broken_receivables(book: Book) -> tuple[str, ...]:
+    """The ``receivables:`` of the broken agreements (FCT110): their invoices are still
+    invoices (their events add no error while the agreement is broken), not one FCT134
+    each for a posting to no receivable account."""
+    assets = book.roots.assets + ":"
+    named = (entry.meta.get("receivables") for entry, _, _ in book.broken)
+    return tuple(each for each in named if isinstance(each, str) and each.startswith(assets))
+
+
 def _broken_terms(
     entry: data.Custom, name: str, currency: str | None, roots: Roots
 ) -> tuple[data.Custom, tuple[str, ...], frozenset[str]]:
@@ -704,9 +763,10 @@ class _AccountKinds:
     not there yet is classified by ``kind_of``, which adds it.
     """
 
-    def __init__(self, valid: list[Agreement], roots: Roots) -> None:
+    def __init__(self, valid: list[Agreement], roots: Roots, broken: tuple[str, ...] = ()) -> None:
         self.roots = roots
-        self.prefixes = tuple({f"{roots.assets}:Receivable"} | {a.receivables for a in valid})
+        receivables = {f"{roots.assets}:Receivable", *broken}
+        self.prefixes = tuple(receivables | {a.receivables for a in valid})
         # (With the colon: Income:Freight, not IncomeTax:...)
         self.income = roots.income + ":"
         self.own_accounts = {acc for a in valid for acc in (a.clearing, a.reserve)}
@@ -837,7 +897,7 @@ def _sort_transaction(
     if "factoring" in meta:
         if not _read_event(book, index, entry):
             return
-    elif not meta.keys() <= _LUMP_QUIET and _misspelt_event(book, entry):
+    elif _unmarked_event(book, entry):
         return
     elif (
         own
@@ -866,18 +926,12 @@ def _sort_transaction(
             book.hand_entries.append(index)
             if reserve:
                 book.reserve_by_hand.append(entry)
+    elif book.broken and entry.links and _of_broken_terms(book, entry):
+        # A deposit of a factor whose agreement is broken: its FCT110 speaks for it, and
+        # for the later events of the invoices it links.
+        book.refused.append((entry, "deposit", refused_names(entry), "FCT110"))
     elif found & DUE:
-        # Cash forwarded to the factor (or, wrongly, received) on its due-to-factor
-        # account outside a misdirected-payment event: the amount is what it pays, in
-        # its currency (one remittance per currency: 720.00 USD pays nothing of CAD).
-        forwarded: dict[str | None, Decimal] = {}
-        for posting in entry.postings:
-            units = units_of(posting) if posting.account in accounts.dues else None
-            if units is not None:
-                forwarded[units[1]] = forwarded.get(units[1], ZERO) + units[0]
-        for currency, amount in (forwarded or {None: ZERO}).items():
-            event = Event("remittance", index, entry, amount=amount, currency=currency)
-            pending.remittances.append(event)
+        _remittances(index, entry, accounts, pending)
     elif (entry.links or found & RECEIVABLE) and any(
         accounts.is_receivable(p.account)
         and (units_of(p) or (ZERO, ""))[0]
@@ -893,6 +947,22 @@ def _sort_transaction(
         for factor in book.agreements.factor_of_payee(text):
             book.income_deposits.append((index, factor))
             break
+
+
+def _remittances(
+    index: int, entry: data.Transaction, accounts: _AccountKinds, pending: _Pending
+) -> None:
+    """Cash forwarded to the factor (or, wrongly, received) on its due-to-factor account
+    outside a misdirected-payment event: the amount is what it pays, in its currency
+    (one remittance per currency: 720.00 USD pays nothing of CAD)."""
+    forwarded: dict[str | None, Decimal] = {}
+    for posting in entry.postings:
+        units = units_of(posting) if posting.account in accounts.dues else None
+        if units is not None:
+            forwarded[units[1]] = forwarded.get(units[1], ZERO) + units[0]
+    for currency, amount in (forwarded or {None: ZERO}).items():
+        event = Event("remittance", index, entry, amount=amount, currency=currency)
+        pending.remittances.append(event)
 
 
 def split_by_plugin(entry: data.Transaction) -> bool:
@@ -1068,8 +1138,45 @@ def _misspelt_event(book: Book, entry: data.Transaction) -> bool:
                 "Without it this transaction is not read as a factoring event"
             )
             book.errors.append(make_error("FCT134", message, entry.meta, entry))
+            book.refused.append((entry, str(value), refused_names(entry), "FCT134"))
             return True
     return False
+
+
+def _of_broken_terms(book: Book, entry: data.Transaction) -> bool:
+    """True if the transaction posts to an account of a broken agreement (FCT110)."""
+    return any(
+        posting.account in named or posting.account.startswith(prefixes)
+        for _, prefixes, named in book.broken
+        for posting in entry.postings
+    )
+
+
+def _unmarked_event(book: Book, entry: data.Transaction) -> bool:
+    """True (after FCT134) if a transaction with no ``factoring:`` is an event without it:
+    the key misspelt, or a schedule written without it."""
+    meta = entry.meta
+    if not meta.keys() <= _LUMP_QUIET and _misspelt_event(book, entry):
+        return True
+    if not entry.postings and "schedule" in meta and entry.links:
+        _unmarked_schedule(book, entry)
+        return True
+    return False
+
+
+def _unmarked_schedule(book: Book, entry: data.Transaction) -> None:
+    """FCT134 on a transaction that gives ``schedule:`` and links invoices, with no posting
+    and no ``factoring:``: a schedule event without its key, which the plugin would read
+    as nothing (its invoices never sold, the deposit that names the schedule refused)."""
+    ids = ", ".join(f'"{each}"' for each in schedule_ids(entry.meta["schedule"]))
+    message = (
+        f"This transaction gives schedule: {ids} and links invoices, but has no postings "
+        "and no factoring: key, so the plugin reads it as nothing. If it is the schedule, "
+        'write factoring: "schedule" under its date line; if it is the factor\'s deposit, '
+        "give it its bank posting"
+    )
+    book.errors.append(make_error("FCT134", message, entry.meta, entry))
+    book.refused.append((entry, "schedule", refused_names(entry), "FCT134"))
 
 
 def _elsewhere(book: Book, index: int, entry: data.Transaction, accounts: _AccountKinds) -> bool:
@@ -1129,6 +1236,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
             "applied meanwhile"
         )
         book.errors.append(make_error("FCT134", message, meta, entry))
+        book.refused.append((entry, str(meta.get("factoring")), refused_names(entry), "FCT134"))
         return False
     kind = meta["factoring"]
     if kind not in EVENT_KINDS:
@@ -1140,6 +1248,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
                 entry,
             )
         )
+        book.refused.append((entry, str(kind), refused_names(entry), "FCT134"))
         return False
     event = Event(kind, index, entry)
     if kind == "fee" and entry.meta.get("charge") in MONTH_MINIMUMS and _month_end(entry):
@@ -1147,6 +1256,7 @@ def _read_event(book: Book, index: int, entry: data.Transaction) -> bool:
     if kind in ("fee", "buyout"):
         owned = _own_charge_key(book, entry, kind)
         if owned is None:
+            book.refused.append((entry, kind, refused_names(entry), "FCT134"))
             return False
         book.charge_links.add(owned[1])
         book.charge_sources[owned] = entry
@@ -1652,7 +1762,7 @@ def _read_invoice(
     usual = usual and _LINK_RE.fullmatch(number) is not None
     problem = None if usual else _invoice_problem(book, number, meta, legs, other_number)
     if problem is not None:
-        book.errors.append(make_error("FCT134", problem, meta, entry))
+        _refuse_invoice(book, entry, number, problem, not legs)
         return
     # (Each leg's number is a Decimal: tested as the leg was taken.)
     total = cast(Decimal, legs[0][1].number)
@@ -1660,7 +1770,7 @@ def _read_invoice(
     if len(legs) > 1 or not _plain_total(total) or legs[0][1].currency in WHOLE:
         problem = _legs_problem(number, legs)
         if problem is not None:
-            book.errors.append(make_error("FCT134", problem, meta, entry))
+            _refuse_invoice(book, entry, number, problem)
             return
         if len(legs) > 1:
             total = sum((cast(Decimal, units.number) for _, units in legs), ZERO)
@@ -1694,6 +1804,19 @@ def _read_invoice(
             book.shared_loads.setdefault(key, [first]).append(number)
     if posted or not meta.keys() <= _INVOICE_QUIET:
         book.other_keys.append(number)
+
+
+def _refuse_invoice(
+    book: Book, entry: data.Transaction, number: str, problem: str, unposted: bool = False
+) -> None:
+    """FCT134 on a transaction with ``invoice:`` that is no invoice: the events that link
+    its number wait for it (``ledger/refused.py``). ``unposted``: it posts to no
+    receivable account (it may be one of an agreement Beancount could not read)."""
+    error = make_error("FCT134", problem, entry.meta, entry)
+    book.errors.append(error)
+    book.refused.append((entry, "invoice", (number,), "FCT134"))
+    if unposted:
+        book.unposted.append((entry, error))
 
 
 def _number_of(book: Book, entry: data.Transaction, number: object) -> str:

@@ -15,15 +15,35 @@ from decimal import Decimal
 
 from beancount.core.data import Posting, Transaction
 
-from beancount_factoring.errors import FactoringError, as_written, make_error
-from beancount_factoring.ledger.book import Book, Event, carried_in, own_link, units_of
+from beancount_factoring.errors import (
+    FactoringError,
+    as_written,
+    error_code,
+    make_error,
+    where_written,
+)
+from beancount_factoring.ledger.book import (
+    Book,
+    Event,
+    carried_in,
+    note_unread_terms,
+    own_link,
+    schedule_link,
+    units_of,
+)
 from beancount_factoring.ledger.config import Config
+from beancount_factoring.ledger.refused import SELLING_KINDS, Refusals, Refused
 from beancount_factoring.settlement.accruals import FeePeriod
 from beancount_factoring.settlement.owed import Charge, Deduction, ScheduleOwed
 from beancount_factoring.settlement.state import REASONS, ZERO, InvoiceState, Settlement
 from beancount_factoring.terms import postings as P
+from beancount_factoring.terms import spelling
 from beancount_factoring.terms.agreement import Agreement, key_position
 
+# The kind of refused entry an unknown invoice may be (``Settler.waits_for_names``), and
+# that of a schedule (``Settler.refused_schedule``).
+_INVOICE = frozenset(("invoice",))
+_SCHEDULE = frozenset(("schedule",))
 # The events that sell an invoice to its factor or fund it (``Settler.sold_later``).
 SELLING = frozenset(("schedule", "funding", "lump"))
 # The debtor's payments, after which a factor releases a reserve (``Settler.closed_later``).
@@ -80,7 +100,7 @@ class Settler:
         # The days each invoice is named by a schedule, a deposit or an event that closes
         # it: only for the message of an event that comes before them (``sold_later``,
         # ``closed_later``), built at the first one.
-        self._dated_on: dict[str, list[tuple[datetime.date, str]]] | None = None
+        self._dated_on: dict[str, list[tuple[datetime.date, str, str]]] | None = None
         # The invoices of each load written on several invoices (a rebill, an accessorial
         # invoice), by ``load_key``, in the order a fuel advance that names the load goes
         # to them: built at the first such advance (handlers/fuel.py).
@@ -91,9 +111,27 @@ class Settler:
         # The invoices held at a cost whose sale was refused (FCT134, once, on their line).
         self.reported_at_cost: set[str] = set()
         # The invoices a schedule or deposit that names them left unsold, by number: the
-        # event, and whether it had an error (else its agreement is broken): the later
-        # events of the invoice say so (``note_unsold``, ``check_state``).
-        self.unsold: dict[str, tuple[Event, bool]] = {}
+        # event, refused with an error (or waiting for a refused entry), or of a broken
+        # agreement. The later events of the invoice wait for it (``note_unsold``,
+        # ``check_state``): its error speaks for them.
+        self.unsold: dict[str, Event] = {}
+        # The events refused with an error of their own (one the config does not turn
+        # off) or waiting for a refused entry, by index (``engine.settle``).
+        self.spoke: set[int] = set()
+        # The names no invoice has that an event reported (FCT132), each with where: a
+        # later event that links them waits for that one.
+        self.unknown_said: dict[str, str] = {}
+        # The agreements Beancount could not read that an event waits for, by name.
+        self.unread_terms: set[str] = set()
+        # The invoices no event links, by each form of their number with a letter
+        # dropped (and the number itself): made at the first unknown link
+        # (``unlinked_near``).
+        self._unlinked: dict[str, list[str]] | None = None
+        # Where the first event of a ledger with no agreement was told to write one.
+        self.no_terms_said: str | None = None
+        # The deposits refused with an error (a funding, a lump sum): an invoice left
+        # unfunded names the one that may have paid for it (``unfunded_hint``).
+        self.refused_deposits: list[Event] = []
         # How each payment of several invoices was shared, by its invoices and amount:
         # of each such credit, each invoice's share and what of it counted as paid to
         # you (a check returned unpaid gives back both: ``handlers/misdirected.py``).
@@ -114,20 +152,24 @@ class Settler:
         """Words for an invoice not yet factored when ``event`` comes: the later schedule or
         deposit that names it, if there is one (a date typed wrong on one of the two)."""
         # (An invoice scheduled already waits for its funding, not another schedule.)
+        dated = self._dated_events(state.invoice.number)
+        if state.schedule is not None:
+            # (A deposit that names its schedule alone funds it too.)
+            dated = dated + self._dated_events(schedule_link(state.schedule))
         later = [
-            (date, kind)
-            for date, kind in self._dated_events(state.invoice.number)
+            (date, kind, where)
+            for date, kind, where in dated
             if kind in SELLING
             and date > event.date
             and not (state.scheduled_on and kind == "schedule")
         ]
         if not later:
             return ""
-        date, kind = min(later)
+        date, kind, where = min(later)
         what = "scheduled" if kind == "schedule" else "funded"
         return (
-            f" (it is {what} on {date}, {(date - event.date).days} day(s) after this event: "
-            "correct one of the two dates)"
+            f" (it is {what} on {date} ({where}), {(date - event.date).days} day(s) after "
+            "this event: correct one of the two dates)"
         )
 
     def closed_later(self, state: InvoiceState, event: Event) -> str:
@@ -135,41 +177,54 @@ class Settler:
         payment (its collected or misdirected-payment event), if there is one (a date typed
         wrong on one of the two)."""
         later = [
-            (date, kind)
-            for date, kind in self._dated_events(state.invoice.number)
+            (date, kind, where)
+            for date, kind, where in self._dated_events(state.invoice.number)
             if kind in CLOSING and date > event.date
         ]
         if not later:
             return ""
-        date, kind = min(later)
+        date, kind, where = min(later)
         return (
-            f"its {kind} event is dated {date}, {(date - event.date).days} day(s) after this "
-            "deposit: correct one of the two dates"
+            f"its {kind} event is dated {date} ({where}), {(date - event.date).days} day(s) "
+            "after this deposit: correct one of the two dates"
         )
 
-    def _dated_events(self, number: str) -> list[tuple[datetime.date, str]]:
+    def _dated_events(self, number: str) -> list[tuple[datetime.date, str, str]]:
         """The days and kinds of the events that sell or close invoice ``number``, indexed
         at the first question (only the messages of misdated events ask)."""
         if self._dated_on is None:
             self._dated_on = {}
             for other in self.book.events:
                 if other.kind in SELLING or other.kind in CLOSING:
-                    for each in other.invoices:
-                        self._dated_on.setdefault(each, []).append((other.date, other.kind))
+                    named = list(other.invoices)
+                    if other.kind != "schedule":
+                        named.extend(map(schedule_link, other.schedules))
+                    for each in named:
+                        dated = (other.date, other.kind, where_written(other.entry))
+                        self._dated_on.setdefault(each, []).append(dated)
         return self._dated_on.get(number, [])
 
     def note_unsold(self, event: Event, errored: bool) -> None:
-        """Remember the invoices a schedule or deposit names that it left unsold (not
-        scheduled, or not funded): it was refused with an error, or the agreement of its
-        factor is broken (FCT110, and its events are not booked)."""
-        for number in event.invoices:
+        """Remember the invoices a schedule or deposit names (by number, or by schedule)
+        that it left unsold (not scheduled, or not funded): it was refused with an error,
+        or the agreement of its factor is broken (FCT110, and its events are not booked)."""
+        numbers = list(event.invoices)
+        for schedule in event.schedules:
+            known = self.result.schedules.get((event.factor or "", schedule))
+            if known is not None:
+                numbers.extend(known)
+            elif errored:
+                # (A schedule dated after its deposit: its invoices, scheduled later,
+                # wait for this deposit's error too. Kept by its link.)
+                self.unsold.setdefault(schedule_link(schedule), event)
+        for number in numbers:
             state = self.states.get(number)
             if state is None or number in self.unsold or state.funded_on:
                 continue
             if event.kind == "schedule" and state.scheduled_on:
                 continue
             if errored or self._broken_terms(event):
-                self.unsold[number] = (event, errored)
+                self.unsold[number] = event
 
     def _broken_terms(self, event: Event) -> bool:
         """True if the agreement in force for the event's factor is broken (FCT110)."""
@@ -180,26 +235,165 @@ class Settler:
         )
         return found and agreement is None
 
-    def unsold_hint(self, state: InvoiceState, event: Event) -> str | None:
-        """Words for an event about an invoice whose sale was refused before it: the
-        schedule or deposit, whose error says what to correct ("" when the agreement is
-        broken: its FCT110 says it, and the invoice's events add nothing); None if its
-        sale was not refused."""
+    @functools.cached_property
+    def refusals(self) -> Refusals:
+        """The entries refused before the settlement (``ledger/refused.py``): read at the
+        first event that may wait for one, on its way to an error."""
+        book = self.book
+        return Refusals(book.refused, book.entries, book.sources)
+
+    def waits(self, event: Event, where: str) -> bool:
+        """Note that ``event`` waits for the entry at ``where`` ("file:line"), refused
+        with an error that says what to correct: it is not applied, and says nothing of
+        its own (it would follow from that error). True."""
+        self.result.waiting[event.index] = where
+        return True
+
+    def waits_for(self, event: Event, refused: Refused | None) -> bool:
+        """``waits`` for an entry refused before the settlement, if there is one and the
+        config does not turn its error off; False if not."""
+        if refused is None or refused.code in self.config.disabled:
+            return False
+        return self.waits(event, refused.where)
+
+    def waits_for_sale(self, state: InvoiceState, event: Event) -> bool:
+        """True (the event waits) if the invoice is not funded by the event's day for a
+        schedule or deposit that was refused before it: one the settlement refused or
+        left unbooked (``note_unsold``), or one refused before it (a line Beancount could
+        not read, a factoring: misspelt) that names the invoice or its schedule."""
         unsold = self.unsold.get(state.invoice.number)
-        if unsold is None or unsold[0].date > event.date:
-            return None
-        refused, errored = unsold
-        if not errored:
+        if unsold is None and state.schedule is not None:
+            unsold = self.unsold.get(schedule_link(state.schedule))
+        if unsold is not None and unsold.date <= event.date:
+            return self.waits(event, where_written(unsold.entry))
+        names = [state.invoice.number]
+        if state.schedule is not None:
+            names.append(schedule_link(state.schedule))
+        if self.waits_for(event, self.refusals.root(names, SELLING_KINDS, event.date)):
+            return True
+        # (An event of no factor known, in books whose agreement Beancount could not
+        # read: the agreement's error speaks for it.)
+        return event.factor is None and self.waits_for_unread_terms(event)
+
+    def unfunded_hint(self, state: InvoiceState, event: Event) -> str:
+        """Words for an event about an invoice not funded: the deposit of its factor,
+        after the invoice was sold (or issued) and before the event, that was refused
+        with an error (FCT101, matching no open item; FCT132...), if there is one: it may
+        be the invoice's funding. "" if none."""
+        factor = state.factor or event.factor
+        since = state.scheduled_on or state.invoice.entry.date
+        for deposit in self.refused_deposits:
+            if deposit.factor == factor and since <= deposit.date <= event.date:
+                return (
+                    f"; the deposit of {deposit.date} ({where_written(deposit.entry)}) was "
+                    "refused, for the error reported there: if it pays for this invoice, "
+                    "correct that, and this event is booked with it"
+                )
+        unread = self.refusals.agreement()
+        if unread is not None:
+            # (Its deposits are no events: their accounts are of no agreement.)
+            return (
+                f"; the agreement of '{unread[0]}' ({unread[1].where}) could not be read, "
+                "for the error reported there: if this invoice is that factor's, correct "
+                "that first"
+            )
+        return ""
+
+    def refused_schedule(self, event: Event) -> str | None:
+        """Where a schedule of the deposit's factor, dated on or before it, was refused
+        (its error says why), or one Beancount could not read: a deposit that finds
+        nothing open may pay for it. None if there is none."""
+        for unsold in self.unsold.values():
+            if (
+                unsold.kind == "schedule"
+                and unsold.factor == event.factor
+                and unsold.date <= event.date
+            ):
+                return where_written(unsold.entry)
+        refused = self.refusals.first(_SCHEDULE, event.date)
+        return None if refused is None or refused.code in self.config.disabled else refused.where
+
+    def waits_for_names(self, event: Event) -> bool:
+        """True (the event waits) if each name of the event that no invoice has is an
+        invoice refused before the settlement (its FCT134, or a line Beancount could not
+        read), or a name an earlier event reported (FCT132): one error for each. False if
+        one is new: the caller reports them, and they are noted as said."""
+        found = []
+        for name in event.unknown:
+            where = self.unknown_said.get(name)
+            if where is None:
+                refused = self.refusals.root((name,), _INVOICE)
+                if refused is None or refused.code in self.config.disabled:
+                    break
+                where = refused.where
+            found.append(where)
+        else:
+            return self.waits(event, found[0])
+        where = where_written(event.entry)
+        for name in event.unknown:
+            self.unknown_said.setdefault(name, where)
+        return False
+
+    def unlinked_near(self, name: str) -> str:
+        """Words for a link no invoice has that is a slip away (a letter added, dropped,
+        changed, two swapped) from an invoice no event links: that invoice and its line,
+        one of the two numbers typed wrong. "" if there is none."""
+        if self._unlinked is None:
+            linked = {number for other in self.book.events for number in other.invoices}
+            self._unlinked = {}
+            for number in self.book.invoices:
+                if number not in linked:
+                    for form in _dropped(number):
+                        self._unlinked.setdefault(form, []).append(number)
+        near = {
+            number
+            for form in _dropped(name)
+            for number in self._unlinked.get(form, ())
+            if spelling.slips(name, number) <= 1
+        }
+        if not near:
             return ""
-        what = "schedule" if refused.kind == "schedule" else "deposit"
-        meta = refused.entry.meta
+        number = min(near)
+        where = where_written(self.book.invoices[number].entry)
         return (
-            f": its {what} ({meta.get('filename')}:{meta.get('lineno')}) was not booked, for "
-            "the error reported there; correct that, and this event is booked with it"
+            f"; invoice {number} ({where}), which no event links, is a letter away: correct "
+            "the one typed wrong"
         )
+
+    def speaks(self, errors: list[FactoringError]) -> bool:
+        """True if one of these errors is of a code the config does not turn off."""
+        disabled = self.config.disabled
+        return any(error_code(error) not in disabled for error in errors)
 
     def error(self, code: str, message: str, event: Event) -> None:
         self.result.errors.append(make_error(code, message, event.entry.meta, event.entry))
+
+    def _waits_for_terms(self, event: Event) -> bool:
+        """True (the event waits) if the agreement of the factor the event names, or of
+        any factor when it names none, is one Beancount could not read; or if the ledger
+        has no agreement, and an earlier event was told to write one (one error)."""
+        if self.waits_for_unread_terms(event):
+            return True
+        if self.book.agreements.names():
+            return False
+        if self.no_terms_said is not None:
+            return self.waits(event, self.no_terms_said)
+        self.no_terms_said = where_written(event.entry)
+        return False
+
+    def waits_for_unread_terms(self, event: Event) -> bool:
+        """True (the event waits) if the agreement of the factor it names, or of any
+        factor when it names none, is one Beancount could not read: its accounts the
+        ledger posts to are then opened (``book.note_unread_terms``)."""
+        named = event.entry.meta.get("factor")
+        found = self.refusals.agreement(named if isinstance(named, str) else None)
+        if found is None:
+            return False
+        name, refused = found
+        if name not in self.unread_terms:
+            self.unread_terms.add(name)
+            note_unread_terms(self.book, name, refused.filename, refused.lineno)
+        return self.waits(event, refused.where)
 
     def _names_hint(self, named: str) -> str:
         """The factors the agreements name, for an event that names another; with none,
@@ -242,9 +436,16 @@ class Settler:
         """The agreement in force for an event's factor on its day (or ``on``), or None
         after an error."""
         if event.factor is None:
+            if self._waits_for_terms(event):
+                return None
             named = event.entry.meta.get("factor")
             if isinstance(named, str) and named:
                 hint = f"no agreement names the factor {named!r}" + self._names_hint(named)
+            elif not self.book.agreements.names():
+                hint = (
+                    "the ledger has no agreement; write the factor's terms as custom "
+                    '"factoring-agreement" "Name" (docs/ledger.md, 2)'
+                )
             elif named is None or named is False or isinstance(named, str):
                 hint = 'say which factor with factor: "Name"'
             else:
@@ -271,8 +472,11 @@ class Settler:
             )
             first = agreements.first_date(event.factor)
             if first is not None and first > day and not scope:
-                # (An agreement dated after the events: say its date, the slip to correct.)
-                hint = f": its first agreement is dated {first}; {hint}"
+                # (An agreement dated after the events: say its date and line, the slip to
+                # correct, whether the agreement's date or the event's.)
+                where = agreements.first_where(event.factor)
+                written = f" ({where})" if where else ""
+                hint = f": its first agreement is dated {first}{written}; {hint}"
             else:
                 hint = f"; {hint}"
             self.error(
@@ -372,12 +576,15 @@ class Settler:
     def named_states(self, event: Event) -> list[InvoiceState] | None:
         """The invoices an event links, or None after reporting unknown links."""
         if event.unknown:
+            if self.waits_for_names(event):
+                return None
+            near = "".join(map(self.unlinked_near, event.unknown))
             self.error(
                 "FCT132",
                 f"Unknown invoice {', '.join(event.unknown)}: no transaction has "
                 "invoice: metadata with that number"
                 + "".join(own_link(self.book, name) for name in event.unknown)
-                + carried_in(self.book, event.date),
+                + (near or carried_in(self.book, event.date)),
                 event,
             )
             return None
@@ -567,12 +774,11 @@ class Settler:
                 return False
             return True
         later = self.sold_later(state, event) if not state.funded_on else ended_hint(state, action)
-        unsold = None if state.funded_on or later else self.unsold_hint(state, event)
-        if unsold == "":
-            return False  # Its agreement is broken: the FCT110 says what to correct.
-        if unsold is not None:
-            later = unsold
-        elif action == "collected" and not (later or state.scheduled_on or state.funded_on):
+        if not (state.funded_on or later) and self.waits_for_sale(state, event):
+            return False  # Its schedule or deposit was refused: that error says what to do.
+        if not (state.funded_on or later):
+            later = self.unfunded_hint(state, event)
+        if action == "collected" and not (later or state.scheduled_on or state.funded_on):
             later = _NOT_FACTORED_PAID
         self.error(
             "FCT133",
@@ -653,6 +859,12 @@ for _ended_as in ("collected", "written off"):
         "(a buyout that links no invoice takes what the old factor is still owed on it, "
         "with its other debts)",
     )
+
+
+def _dropped(name: str) -> set[str]:
+    """A name and each form of it with one letter dropped: two names a slip apart share
+    one of these (a letter changed, added or dropped; two swapped)."""
+    return {name, *(name[:at] + name[at + 1 :] for at in range(len(name)))}
 
 
 def ended_hint(state: InvoiceState, action: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from beancount_factoring.errors import error_code
 from beancount_factoring.ledger.book import Book, Event
 from beancount_factoring.ledger.config import Config
 from beancount_factoring.settlement.context import SELLING, Settler, rewritten
@@ -28,6 +29,10 @@ from beancount_factoring.settlement.handlers.misdirected import (
 from beancount_factoring.settlement.handlers.schedule import settle_schedule
 from beancount_factoring.settlement.state import ZERO, InvoiceState, Settlement
 
+# The codes of an error that leaves a deposit unbooked (a difference, FCT120, books it).
+REFUSING = frozenset(
+    ("FCT101", "FCT102", "FCT111", "FCT130", "FCT131", "FCT132", "FCT133", "FCT134")
+)
 # Events about funded invoices: on the day of the funding, they wait for it.
 AFTER_FUNDING = ("collected", "chargeback", "credit-loss", "buyout", "misdirected-payment")
 
@@ -57,8 +62,10 @@ def settle(book: Book, config: Config, after_event: Handler | None = None) -> Se
     def apply(event: Event) -> None:
         errors = len(settler.result.errors)
         HANDLERS[event.kind](settler, event)
-        if event.kind in SELLING and event.invoices:
-            settler.note_unsold(event, len(settler.result.errors) > errors)
+        if len(settler.result.errors) > errors or settler.result.waiting:
+            _note_refused(settler, event, errors)
+        if event.kind in SELLING and (event.invoices or event.schedules):
+            settler.note_unsold(event, event.index in settler.spoke)
         if after_event is not None:
             after_event(settler, event)
 
@@ -94,6 +101,20 @@ def settle(book: Book, config: Config, after_event: Handler | None = None) -> Se
             if state.funded_on is not None and state.fee_booked_on is None:
                 settler.note_period(state, None)
     return settler.result
+
+
+def _note_refused(settler: Settler, event: Event, errors: int) -> None:
+    """Note an event that added an error the config does not turn off, or that waits for
+    a refused entry: the events that wait for it say nothing of their own."""
+    result = settler.result
+    if event.index in result.waiting or settler.speaks(result.errors[errors:]):
+        settler.spoke.add(event.index)
+        if event.index in result.waiting or any(
+            error_code(error) in REFUSING for error in result.errors[errors:]
+        ):
+            result.refused.add(event.index)
+            if event.kind in ("funding", "lump"):
+                settler.refused_deposits.append(event)
 
 
 def _start(settler: Settler) -> None:

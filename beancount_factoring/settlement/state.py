@@ -265,6 +265,15 @@ class Settlement:
     # The entries that take more from a reserve account than the invoices hold, already
     # reported (handlers/reserve_taken.py): the account below zero is not said again.
     overdrawn: set[int] = field(default_factory=set)
+    # The events not applied because they wait for an entry refused with an error of
+    # its own (its schedule, its funding, its invoice), by index, with where that entry
+    # is ("file:line"): they add no error, as theirs would follow from that one
+    # (``Settler.waits``); the checks that read the refused events read these too.
+    waiting: dict[int, str] = field(default_factory=dict)
+    # The events not applied, by index: those waiting, and those refused with an error of
+    # their own (FCT101, FCT111, FCT13x). What they post by hand to a reserve is not
+    # checked against it (FCT141): it follows from their error.
+    refused: set[int] = field(default_factory=set)
 
     def left_open(self, account: str, amount: Decimal, currency: str) -> None:
         """Note a difference left on ``account`` (a credit is negative)."""

@@ -1306,6 +1306,15 @@ class Agreements:
         terms = self._by_factor.get(name.strip().lower())
         return terms[0][0] if terms else None
 
+    def first_where(self, name: str) -> str:
+        """Where the factor's first agreement is written ("file:line"), or "" if it is
+        broken or the factor has none."""
+        terms = self._by_factor.get(name.strip().lower())
+        agreement = terms[0][1] if terms else None
+        if agreement is None:
+            return ""
+        return f"{agreement.meta.get('filename')}:{agreement.meta.get('lineno')}"
+
     def currencies(self, name: str) -> tuple[str, ...]:
         """The currencies the factor has agreements of its own for."""
         terms = self._by_factor.get(name.strip().lower(), [])

@@ -190,8 +190,11 @@ def _parties(settler: Settler, event: Event) -> Parties | None:
         )
         return None
     old = old_name.strip().lower()
+    if settler.book.agreements.in_force(old, event.date) == (True, None):
+        return None  # The old factor's agreement is broken: its FCT110 says what to do.
     if event.unknown:
-        settler.error("FCT132", f"Unknown invoice {', '.join(event.unknown)}", event)
+        if not settler.waits_for_names(event):
+            settler.error("FCT132", f"Unknown invoice {', '.join(event.unknown)}", event)
         return None
     if event.factor is None or event.factor == old:
         settler.error(
@@ -298,6 +301,8 @@ def _bought(
         states, owing = [], []
         for number in event.invoices:
             state = settler.states[number]
+            if state.factor is None and settler.waits_for_sale(state, event):
+                return None  # (Its schedule or deposit was refused: that error speaks.)
             if state.factor != old:
                 settler.error(
                     "FCT133",

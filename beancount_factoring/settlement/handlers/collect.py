@@ -622,6 +622,8 @@ def _recover(settler: Settler, event: Event, state: InvoiceState) -> None:
     number = state.invoice.number
     short = state.unpaid if state.collected_on else ZERO
     if not state.collected_on or state.charged_back_on or state.lost_on or short <= 0:
+        if not state.funded_on and settler.waits_for_sale(state, event):
+            return  # (Its schedule or deposit was refused: that error speaks for this.)
         why = f"it was paid in full on {state.collected_on}. " + _IN_PARTS
         if state.charged_back_on or state.lost_on:
             # What the factor collects after the invoice left its hands: as for a plain

@@ -107,7 +107,9 @@ def settle_fuel_advance(settler: Settler, event: Event) -> None:
     )
     if refusal is not None:
         code, message = refusal
-        settler.error(code, message, event)
+        # (An invoice refused before, or reported unknown: its error speaks for this.)
+        if code != "FCT132" or not settler.waits_for_names(event):
+            settler.error(code, message, event)
         _park(settler, event, terms, received)
         return
     assert received.currency is not None  # _refusal refuses an advance without cash

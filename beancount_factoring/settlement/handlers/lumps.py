@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
-from beancount_factoring.errors import as_written
+from beancount_factoring.errors import as_written, where_written
 from beancount_factoring.ledger.book import (
     Event,
     carried_in,
@@ -46,7 +46,11 @@ from beancount_factoring.settlement.handlers.cents import (
     interpolated,
 )
 from beancount_factoring.settlement.handlers.hand_collection import collection_hint
-from beancount_factoring.settlement.handlers.names import link_hint, schedule_hint
+from beancount_factoring.settlement.handlers.names import (
+    link_hint,
+    schedule_hint,
+    waits_for_schedule,
+)
 from beancount_factoring.settlement.handlers.open_items import Wanted, open_items
 from beancount_factoring.settlement.handlers.rates import rounded_rate
 from beancount_factoring.settlement.handlers.schedule import (
@@ -382,7 +386,10 @@ def _what_it_settles(
 ) -> tuple[str, list[Wanted], list[Charge]] | None:
     """The deposit's rail and what it settles, named or found by amount; None if nothing."""
     if event.unknown:
+        if settler.waits_for_names(event):
+            return None
         factor = event.factor or ""
+        near = "".join(map(settler.unlinked_near, event.unknown))
         settler.error(
             "FCT132",
             f"Unknown invoice or schedule {', '.join(event.unknown)}: link an invoice "
@@ -391,7 +398,7 @@ def _what_it_settles(
                 link_hint(settler, factor, name) or own_link(settler.book, name)
                 for name in event.unknown
             )
-            + carried_in(settler.book, event.date),
+            + (near or carried_in(settler.book, event.date)),
             event,
         )
         return None
@@ -818,6 +825,8 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
     for schedule in event.schedules:
         numbers = settler.result.schedules.get((event.factor or "", schedule))
         if numbers is None:
+            if waits_for_schedule(settler, event, schedule):
+                return None
             settler.error(
                 "FCT132",
                 f"Unknown schedule {schedule} of "
@@ -836,6 +845,8 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
                 if number not in wanted:
                     wanted[number] = (state, schedule, None)
         if not open_items:
+            if kind == "release" and _release_of_unfunded(settler, event, schedule, numbers):
+                return None
             owed = settler.schedule_owed.get((event.factor or "", schedule))
             settler.error(
                 "FCT133",
@@ -855,6 +866,31 @@ def _named(settler: Settler, event: Event) -> list[Wanted] | None:
         if number not in wanted:
             wanted[number] = (states[number], None, None)
     return list(wanted.values())
+
+
+def _release_of_unfunded(
+    settler: Settler, event: Event, schedule: str, numbers: list[str]
+) -> bool:
+    """FCT133 on a deposit read as a release (its one posting to the factor's accounts is
+    to the reserve) that names a schedule none of whose invoices is funded: most likely
+    their funding, posted to the wrong account. Its invoices wait for it: their later
+    events add no error of their own. False (nothing said) if one of them is funded."""
+    states = [settler.states[number] for number in numbers]
+    if any(state.funded_on for state in states):
+        return False
+    terms = states[0].agreement
+    clearing = f" ({terms.clearing})" if terms is not None else ""
+    settler.error(
+        "FCT133",
+        f"Schedule {schedule} is not funded yet ({', '.join(numbers)}), and this deposit is "
+        "read as a release of reserve, as its one posting to the factor's accounts is to "
+        f"the reserve account: if it is the schedule's funding, post it to the clearing "
+        f"account{clearing}",
+        event,
+    )
+    for number in numbers:
+        settler.unsold.setdefault(number, event)
+    return True
 
 
 def _has_work(state: InvoiceState, kind: str) -> bool:
@@ -1086,7 +1122,8 @@ def _funding_commit(
         settler.error(
             "FCT133",
             f"Invoice {number} cannot be funded on {event.date}: it is dated "
-            f"{state.invoice.entry.date}; correct one of the two dates",
+            f"{state.invoice.entry.date} ({where_written(state.invoice.entry)}); correct one "
+            "of the two dates",
             event,
         )
         return None
@@ -1169,17 +1206,29 @@ def _wrong_fee_currency(
     )
 
 
+# The kinds of refused entry that may have closed an invoice: its customer's payment (a
+# factoring: of no kind known may be one).
+_CLOSINGS = frozenset(("collected", "misdirected-payment", "event"))
+
+
 def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
-    """Report why a deposit that names an invoice settles nothing of it."""
+    """Report why a deposit that names an invoice settles nothing of it (nothing if it
+    is not funded for a refused schedule or deposit, whose error speaks for it)."""
     number = state.invoice.number
+    if not state.funded_on and not state.released_on and settler.waits_for_sale(state, event):
+        return
+    unfunded = "" if state.funded_on else settler.unfunded_hint(state, event)
     if event.kind == "release" and state.funded_on and not state.closed_on:
+        refused = settler.refusals.root((number,), _CLOSINGS, event.date)
+        if settler.waits_for(event, refused):
+            return  # (Its collected event was refused: that error speaks for the release.)
         later = settler.closed_later(state, event)
         reason = f"the debtor has not paid the factor yet ({later or 'no collected event'})"
         reason += _early_hint(settler, event, state, release=True)
     elif state.released_on:
         reason = f"its reserve was already released on {state.released_on}"
     else:
-        reason = f"it is {state.describe()}"
+        reason = f"it is {state.describe()}{unfunded}"
     if state.released_on:
         code = "FCT140"
     elif state.funded_on and event.kind != "release":
@@ -1657,7 +1706,14 @@ def allocate_lump(
     reverses = units is not None and amount < 0
     candidates, members = open_items(settler, event, agreement, currency)
     if not candidates:
-        if not (units and reverses and _reverses(settler, event, own[0].account, units)):
+        if units and reverses and _reverses(settler, event, own[0].account, units):
+            return [], []
+        refused = settler.refused_schedule(event)
+        if refused is not None:
+            # Nothing open, and a schedule refused before it: most likely what it pays
+            # for, and that schedule's error speaks for it (no FCT103 later).
+            settler.waits(event, refused)
+        else:
             settler.result.unallocated.append(event)
         return [], []
     result = _match(settler, event, agreement, rail, candidates, amount, currency)
@@ -1723,12 +1779,25 @@ def _unmatched(
         + _vat_note(agreement)
         + reserve_fees.reserve_fee_hint(less_fee, numbers, currency)
         + unmatched_transfer_hint(settler, agreement, rail, result, members, currency)
-        + unmatched_tiers_hint(settler, result, members),
+        + unmatched_tiers_hint(settler, result, members)
+        + _refused_schedule_hint(settler, event),
         event,
     )
     if amount > 0:
         settler.unmatched.append((event, settler.result.errors[-1]))
     return ()
+
+
+def _refused_schedule_hint(settler: Settler, event: Event) -> str:
+    """Words for a deposit that matches nothing open while a schedule of its factor was
+    refused before it: that schedule, which it may pay for."""
+    where = settler.refused_schedule(event)
+    if where is None:
+        return ""
+    return (
+        f"; the schedule event at {where} was not booked, for the error reported there: if "
+        "this deposit pays for it, correct that first"
+    )
 
 
 def _misses(result: Allocation, amount: Decimal, currency: str | None) -> str:

@@ -401,6 +401,8 @@ def _still_the_factors(settler: Settler, event: Event, state: InvoiceState) -> b
     number = state.invoice.number
     if factor_holds(state):
         return True
+    if not state.funded_on and settler.waits_for_sale(state, event):
+        return False  # (Its schedule or deposit was refused: that error speaks for this.)
     hint = "the payment is yours: book it as a payment that credits its receivable"
     if state.factor is not None and not state.funded_on:
         hint = (

@@ -14,8 +14,13 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
-from beancount_factoring.ledger.book import schedule_link
+from beancount_factoring.errors import where_written
+from beancount_factoring.ledger.book import Event, schedule_link
 from beancount_factoring.settlement.context import Settler
+
+# The kinds of refused entry a schedule named by a deposit may be: the schedule event,
+# or one whose factoring: is of no kind known.
+_SCHEDULES = frozenset(("schedule", "event"))
 
 _DIGITS = re.compile(r"\d+")
 _NOT_LETTERS = re.compile(r"[^a-z]")
@@ -39,8 +44,8 @@ class _Names:
     invoice numbers, by their loose forms."""
 
     schedules: dict[str, dict[str, datetime.date]] = field(default_factory=dict)
-    # The line of each schedule's first event, by factor and schedule.
-    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The first event of each schedule, by factor and schedule.
+    events: dict[tuple[str, str], Event] = field(default_factory=dict)
     # By factor ("" for the invoices) and loose form: the names, in ledger order.
     near: dict[tuple[str, Loose], list[str]] = field(default_factory=dict)
 
@@ -76,9 +81,7 @@ def _names(settler: Settler) -> _Names:
                     if schedule not in dates:
                         dates[schedule] = event.date
                         known.add(event.factor, schedule)
-                        meta = event.entry.meta
-                        where = f"{meta.get('filename')}:{meta.get('lineno')}"
-                        known.sources[(event.factor, schedule)] = where
+                        known.events[(event.factor, schedule)] = event
         for number in book.invoices:
             known.add("", number)
         _INDEX[settler] = known
@@ -91,15 +94,18 @@ def schedule_hint(settler: Settler, factor: str, name: str, day: datetime.date) 
     known, display = _names(settler), settler.book.agreements.display
     later = known.schedules.get(factor, {}).get(name)
     if later is not None and later > day:
+        where = where_written(known.events[(factor, name)].entry)
         return (
-            f"; its schedule event is dated {later}, after this deposit: correct one of the "
-            "two dates"
+            f"; its schedule event is dated {later} ({where}), after this deposit: correct "
+            "one of the two dates"
         )
     if later is not None:
-        # (Its event is there, but refused: the deposit is no second problem.)
+        # (Its event is there, but refused without a word: an error the config turns off.)
+        meta = known.events[(factor, name)].entry.meta
         return (
-            f"; the schedule event of {name} ({later}, {known.sources[(factor, name)]}) "
-            "was not booked: correct the error reported on it, and this deposit funds it"
+            f"; the schedule event of {name} ({later}, {meta.get('filename')}:"
+            f"{meta.get('lineno')}) was not booked: correct the error reported on it, and "
+            "this deposit funds it"
         )
     others = [f for f, dates in known.schedules.items() if f != factor and name in dates]
     if others:
@@ -111,7 +117,47 @@ def schedule_hint(settler: Settler, factor: str, name: str, day: datetime.date) 
     like = known.like(factor, name)
     if like:
         return "; did you mean " + " or ".join(f'schedule: "{n}"' for n in like) + "?"
-    return ""
+    return _unfunded_schedule(settler, factor, name, day)
+
+
+def _unfunded_schedule(settler: Settler, factor: str, name: str, day: datetime.date) -> str:
+    """Words for a deposit that names a schedule no event gives, while a schedule event
+    of its factor, on or before its day, gives none (its schedule: misspelt or dropped)
+    or another one, and its invoices wait for their funding: the latest such."""
+    found, latest = None, datetime.date.min
+    for state in settler.states.values():
+        scheduled = state.scheduled_on
+        if (
+            state.factor == factor
+            and state.funded_on is None
+            and state.scheduled_by is not None
+            and scheduled is not None
+            and latest < scheduled <= day
+        ):
+            found, latest = state, scheduled
+    if found is None or found.scheduled_by is None:
+        return ""
+    gives = "no schedule:" if found.schedule is None else f'schedule: "{found.schedule}"'
+    return (
+        f"; the schedule event of {latest} ({where_written(found.scheduled_by)}) "
+        f"gives {gives}, and its invoices wait for their funding: if this deposit pays for "
+        f'it, write schedule: "{name}" there'
+    )
+
+
+def waits_for_schedule(settler: Settler, event: Event, name: str) -> bool:
+    """True (the deposit waits) if schedule ``name`` of the deposit's factor is written
+    on or before its day but was refused: its event was refused with an error (or waits
+    for a refused entry), or Beancount could not read it, or its factoring: is misspelt.
+    That error speaks for the deposit, which is booked once it is corrected."""
+    factor = event.factor or ""
+    schedule = _names(settler).events.get((factor, name))
+    if schedule is not None and schedule.date <= event.date:
+        if schedule.index not in settler.spoke:
+            return False  # (Refused without a word, as by an error the config turns off.)
+        return settler.waits(event, where_written(schedule.entry))
+    refused = settler.refusals.root((schedule_link(name),), _SCHEDULES, event.date)
+    return settler.waits_for(event, refused)
 
 
 def link_hint(settler: Settler, factor: str, name: str) -> str:

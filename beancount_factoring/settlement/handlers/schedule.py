@@ -13,7 +13,7 @@ from typing import cast
 from beancount.core.amount import Amount
 from beancount.core.position import Cost
 
-from beancount_factoring.errors import make_error
+from beancount_factoring.errors import make_error, where_written
 from beancount_factoring.ledger.book import Event, Invoice, schedule_link
 from beancount_factoring.settlement.context import Settler
 from beancount_factoring.settlement.state import InvoiceState
@@ -297,8 +297,8 @@ def _check_sellable(settler: Settler, state: InvoiceState, event: Event) -> bool
     if event.date < issued:
         settler.error(
             "FCT133",
-            f"Invoice {number} cannot be sold on {event.date}: it is dated {issued}; "
-            "correct one of the two dates",
+            f"Invoice {number} cannot be sold on {event.date}: it is dated {issued} "
+            f"({where_written(state.invoice.entry)}); correct one of the two dates",
             event,
         )
         return False
