@@ -456,3 +456,49 @@ def test_a_release_after_a_collection_with_its_kind_misspelt_is_one_error():
     _, errors = load(text)
     assert codes(errors) == ["FCT134"], [e.message for e in errors]
     assert "Unknown factoring event 'colected'" in errors[0].message
+
+
+def test_a_funding_by_link_posted_to_the_reserve_is_one_error():
+    # INV-1's deposit posts to the reserve: read as a release of an invoice not funded.
+    # Its collection said "not factored" (book it as your own payment), its release
+    # "nothing due".
+    text = TERMS + FUNDED.replace(
+        "  Assets:Bank:Checking         1860.00 USD\n  Assets:Factoring:Summit:Clearing",
+        "  Assets:Bank:Checking         1860.00 USD\n  Assets:Factoring:Summit:Reserve",
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT133"], [e.message for e in errors]
+    assert errors[0].message == (
+        "FCT133 Nothing of invoice INV-1 is due in this deposit: it is not factored; this "
+        "deposit is read as a release of reserve, as its one posting to the factor's "
+        "accounts is to the reserve account: if it is the invoice's funding, post it to "
+        "the clearing account (Assets:Factoring:Summit:Clearing)"
+    )
+
+
+def test_a_collection_after_a_deposit_that_lost_its_link_names_that_deposit():
+    # The deposit of INV-1 names nothing and matches nothing open (INV-1 was never
+    # scheduled): the collection names it, beside the advice for a payment the factor
+    # passed on (either may be the case).
+    text = TERMS + FUNDED.replace('"ACH INV-1" ^INV-1', '"ACH INV-1"')
+    _, errors = load(text)
+    collected = [e for e in errors if "cannot be collected" in e.message]
+    assert len(collected) == 1, [e.message for e in errors]
+    assert "; the deposit of 2025-03-04 (<string>:" in collected[0].message
+    assert "if it is this invoice's funding, link it there (^INV-1)" in collected[0].message
+    assert "non-factored payment" in collected[0].message
+
+
+def test_a_collection_after_a_deposit_naming_nothing_beancount_cannot_read_names_it(tmp_path):
+    # An unnamed deposit (allocated by its amount) on February 30: the collection of the
+    # schedule's invoice names that line.
+    text = TERMS + SCHEDULED.replace(
+        '2025-03-05 * "SUMMIT FUNDING" "ACH schedule 501"\n  schedule: "501"\n',
+        '2025-02-30 * "SUMMIT FUNDING" "ACH"\n',
+    )
+    path, errors = _load_file(tmp_path, text)
+    line = _line_of(path, "2025-02-30")
+    assert errors[0].source["lineno"] == line
+    assert codes(errors[1:]) == ["FCT133", "FCT133"], [e.message for e in errors]
+    for error in errors[1:]:
+        assert f"; the transaction at {path}:{line} could not be read" in error.message

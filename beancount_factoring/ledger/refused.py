@@ -47,6 +47,8 @@ _AGREEMENT = re.compile(r'custom\s+"factoring-agreement"\s+"([^"]*)"')
 _LINK = re.compile(r"\^([A-Za-z0-9\-_/.]+)")
 _KEY = re.compile(r"\s+(invoice|schedule|factoring)\s*:\s*(.*?)\s*(?:;.*)?$")
 _SEPARATORS = re.compile(r"[,\s]+")
+# A transaction's dated line: its flag (or txn) after the date.
+_FLAGGED = re.compile(r"\S+\s+(?:[*!&#?%PSTCURM]|txn)\s")
 _RECEIVABLES = re.compile(r"\s+receivables\s*:\s*([^\s;]+)")
 
 
@@ -92,6 +94,9 @@ class Refusals:
         # the receivables: each of them gives.
         self.agreements: dict[str, Refused] = {}
         self.receivables: list[str] = []
+        # The transactions Beancount could not read that name nothing (a deposit that
+        # names nothing, allocated by its amount): an unfunded invoice's event names one.
+        self.unnamed: list[Refused] = []
         for entry, kind, names, code in noted:
             meta = entry.meta
             kind = kind if kind in ("invoice", "deposit") else kind_meant(kind)
@@ -126,6 +131,14 @@ class Refusals:
             for refused in found:
                 if refused.kind in kinds and (refused.date is None or refused.date <= day):
                     return refused
+        return None
+
+    def unnamed_between(self, first: datetime.date, last: datetime.date) -> Refused | None:
+        """The first transaction naming nothing that Beancount could not read, dated from
+        ``first`` to ``last`` (or with a date that cannot be read)."""
+        for refused in self.unnamed:
+            if refused.date is None or first <= refused.date <= last:
+                return refused
         return None
 
     def agreement(self, name: str | None = None) -> tuple[str, Refused] | None:
@@ -166,6 +179,8 @@ class Refusals:
             block.append(line)
         found = _block_names(header, block)
         if found is None:
+            if _FLAGGED.match(header):
+                self.unnamed.append(Refused(filename, number, _date(header), "transaction"))
             return
         kind, names = found
         refused = Refused(filename, number, _date(header), kind)

@@ -289,14 +289,37 @@ class Settler:
                     "refused, for the error reported there: if it pays for this invoice, "
                     "correct that, and this event is booked with it"
                 )
-        unread = self.refusals.agreement()
+        unread = self.refusals.unnamed_between(since, event.date)
         if unread is not None:
-            # (Its deposits are no events: their accounts are of no agreement.)
             return (
-                f"; the agreement of '{unread[0]}' ({unread[1].where}) could not be read, "
-                "for the error reported there: if this invoice is that factor's, correct "
-                "that first"
+                f"; the transaction at {unread.where} could not be read, for the error "
+                "reported there: if it is this invoice's funding, correct it, and this event "
+                "is booked with it"
             )
+        unread_terms = self.refusals.agreement()
+        if unread_terms is not None:
+            # (Its deposits are no events: their accounts are of no agreement.)
+            name, refused = unread_terms
+            return (
+                f"; the agreement of '{name}' ({refused.where}) could not be read, for the "
+                "error reported there: if this invoice is that factor's, correct that first"
+            )
+        return ""
+
+    def unallocated_hint(self, state: InvoiceState, event: Event) -> str:
+        """Words for an event about an invoice not funded while a deposit of its factor,
+        after the invoice was sold (or issued) and before the event, named nothing and
+        matched no open item (FCT103 past grace-days): it may be the invoice's funding,
+        its link dropped. "" if there is none."""
+        factor = state.factor or event.factor
+        since = state.scheduled_on or state.invoice.entry.date
+        for deposit in self.result.unallocated:
+            if deposit.factor == factor and since <= deposit.date <= event.date:
+                return (
+                    f"; the deposit of {deposit.date} ({where_written(deposit.entry)}) names "
+                    "nothing and matches no open item: if it is this invoice's funding, link "
+                    f"it there (^{state.invoice.number})"
+                )
         return ""
 
     def refused_schedule(self, event: Event) -> str | None:
@@ -778,8 +801,12 @@ class Settler:
             return False  # Its schedule or deposit was refused: that error says what to do.
         if not (state.funded_on or later):
             later = self.unfunded_hint(state, event)
-        if action == "collected" and not (later or state.scheduled_on or state.funded_on):
-            later = _NOT_FACTORED_PAID
+        if not (state.funded_on or later):
+            # (A guess: the deposit may be something else, and the advice for a payment
+            # the factor passed on still holds.)
+            later = self.unallocated_hint(state, event)
+            if action == "collected" and not state.scheduled_on:
+                later += _NOT_FACTORED_PAID
         self.error(
             "FCT133",
             f"Invoice {state.invoice.number} cannot be {action}: it is {state.describe()}" + later,
