@@ -428,7 +428,7 @@ def test_an_opening_balance_naming_an_old_invoice_is_not_taken_for_it():
     assert "before the books' start" in errors[0].message
 
 
-def test_an_invoice_number_a_letter_away_from_the_links_is_named():
+def test_an_invoice_number_a_slip_away_from_the_links_is_named():
     # invoice: "INV-10" for INV-1, which every event links: the first event's FCT132
     # names the invoice no event links, and its line; the others wait for it.
     text = TERMS + OPENING + SCHEDULED.replace('  invoice: "INV-1"', '  invoice: "INV-10"')
@@ -436,7 +436,7 @@ def test_an_invoice_number_a_letter_away_from_the_links_is_named():
     assert codes(errors) == ["FCT132"], [e.message for e in errors]
     assert (
         "; invoice INV-10 (<string>:" in errors[0].message
-        and "which no event links, is a letter away: correct the one typed wrong"
+        and "which no event links, is a slip away from it: correct the one typed wrong"
         in errors[0].message
     )
     # (Not the advice to write an invoice from before the books' start.)
@@ -502,3 +502,11 @@ def test_a_collection_after_a_deposit_naming_nothing_beancount_cannot_read_names
     assert codes(errors[1:]) == ["FCT133", "FCT133"], [e.message for e in errors]
     for error in errors[1:]:
         assert f"; the transaction at {path}:{line} could not be read" in error.message
+
+
+def test_an_invoice_one_digit_away_from_an_unknown_link_is_not_named():
+    # INV-2 beside a link ^INV-1 no invoice has: most likely an invoice of its own.
+    text = TERMS + FUNDED.replace('  invoice: "INV-1"', '  invoice: "INV-3"')
+    _, errors = load(text)
+    assert codes(errors) == ["FCT132"], [e.message for e in errors]
+    assert "slip away" not in errors[0].message

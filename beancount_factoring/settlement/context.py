@@ -358,9 +358,11 @@ class Settler:
         return False
 
     def unlinked_near(self, name: str) -> str:
-        """Words for a link no invoice has that is a slip away (a letter added, dropped,
-        changed, two swapped) from an invoice no event links: that invoice and its line,
-        one of the two numbers typed wrong. "" if there is none."""
+        """Words for a link no invoice has that is a slip away (a character added or
+        dropped, two swapped, a letter changed) from an invoice no event links: that
+        invoice and its line, one of the two numbers typed wrong. One digit for another
+        is no slip: INV-1002 beside INV-1001 is most likely an invoice of its own. "" if
+        there is none."""
         if self._unlinked is None:
             linked = {number for other in self.book.events for number in other.invoices}
             self._unlinked = {}
@@ -372,15 +374,15 @@ class Settler:
             number
             for form in _dropped(name)
             for number in self._unlinked.get(form, ())
-            if spelling.slips(name, number) <= 1
+            if spelling.slips(name, number) <= 1 and not _other_digit(name, number)
         }
         if not near:
             return ""
         number = min(near)
         where = where_written(self.book.invoices[number].entry)
         return (
-            f"; invoice {number} ({where}), which no event links, is a letter away: correct "
-            "the one typed wrong"
+            f"; invoice {number} ({where}), which no event links, is a slip away from it: "
+            "correct the one typed wrong"
         )
 
     def speaks(self, errors: list[FactoringError]) -> bool:
@@ -886,6 +888,14 @@ for _ended_as in ("collected", "written off"):
         "(a buyout that links no invoice takes what the old factor is still owed on it, "
         "with its other debts)",
     )
+
+
+def _other_digit(first: str, second: str) -> bool:
+    """True if two names of one length differ in one digit for another alone."""
+    if len(first) != len(second):
+        return False
+    changed = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+    return len(changed) == 1 and changed[0][0].isdigit() and changed[0][1].isdigit()
 
 
 def _dropped(name: str) -> set[str]:
