@@ -510,3 +510,22 @@ def test_an_invoice_one_digit_away_from_an_unknown_link_is_not_named():
     _, errors = load(text)
     assert codes(errors) == ["FCT132"], [e.message for e in errors]
     assert "slip away" not in errors[0].message
+
+
+def test_books_without_errors_never_read_their_files(tmp_path, monkeypatch):
+    # The files are read for an entry Beancount could not read only on the way to an
+    # error: not for a deposit that comes before its schedule is booked (no error yet).
+    from beancount_factoring.ledger import refused
+
+    def refuse(*_):
+        raise AssertionError("the ledger's files were read")
+
+    monkeypatch.setattr(refused.Refusals, "_read_files", refuse)
+    early = """
+2025-03-02 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    for text in (FUNDED, SCHEDULED, early):
+        _, errors = _load_file(tmp_path, TERMS + text)
+        assert codes(errors) == [], [e.message for e in errors]

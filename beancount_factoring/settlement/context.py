@@ -322,10 +322,11 @@ class Settler:
                 )
         return ""
 
-    def refused_schedule(self, event: Event) -> str | None:
+    def refused_schedule(self, event: Event, files: bool = False) -> str | None:
         """Where a schedule of the deposit's factor, dated on or before it, was refused
-        (its error says why), or one Beancount could not read: a deposit that finds
-        nothing open may pay for it. None if there is none."""
+        (its error says why), or (with ``files``, on the way to an error) one Beancount
+        could not read: a deposit that finds nothing open may pay for it. None if there
+        is none."""
         for unsold in self.unsold.values():
             if (
                 unsold.kind == "schedule"
@@ -333,7 +334,9 @@ class Settler:
                 and unsold.date <= event.date
             ):
                 return where_written(unsold.entry)
-        refused = self.refusals.first(_SCHEDULE, event.date)
+        # (The files are not read for a deposit that finds nothing open: it may simply
+        # come before its schedule is booked, no error.)
+        refused = self.refusals.first(_SCHEDULE, event.date, files)
         return None if refused is None or refused.code in self.config.disabled else refused.where
 
     def waits_for_names(self, event: Event) -> bool:

@@ -1752,7 +1752,7 @@ def _unmatched(
 def _refused_schedule_hint(settler: Settler, event: Event) -> str:
     """Words for a deposit that matches nothing open while a schedule of its factor was
     refused before it: that schedule, which it may pay for."""
-    where = settler.refused_schedule(event)
+    where = settler.refused_schedule(event, files=True)
     if where is None:
         return ""
     return (
