@@ -529,3 +529,15 @@ def test_books_without_errors_never_read_their_files(tmp_path, monkeypatch):
     for text in (FUNDED, SCHEDULED, early):
         _, errors = _load_file(tmp_path, TERMS + text)
         assert codes(errors) == [], [e.message for e in errors]
+
+
+def test_a_line_beancount_cannot_read_beside_an_independent_mistake_is_two_errors(tmp_path):
+    # INV-1's funding on February 30 (its collection and release wait), and INV-2's
+    # deposit short by 10.00 (930.00 expected, 920.00 received): two errors.
+    text = TERMS + FUNDED.replace('2025-03-04 * "SUMMIT', '2025-02-30 * "SUMMIT').replace(
+        "930.00 USD", "920.00 USD"
+    )
+    path, errors = _load_file(tmp_path, text)
+    assert errors[0].source["lineno"] == _line_of(path, "2025-02-30")
+    assert codes(errors[1:]) == ["FCT120"], [e.message for e in errors]
+    assert errors[1].source["lineno"] == _line_of(path, "920.00 USD") - 1
