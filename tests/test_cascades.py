@@ -428,7 +428,7 @@ def test_an_opening_balance_naming_an_old_invoice_is_not_taken_for_it():
     assert "before the books' start" in errors[0].message
 
 
-def test_an_invoice_number_a_letter_away_from_the_links_is_named():
+def test_an_invoice_number_a_slip_away_from_the_links_is_named():
     # invoice: "INV-10" for INV-1, which every event links: the first event's FCT132
     # names the invoice no event links, and its line; the others wait for it.
     text = TERMS + OPENING + SCHEDULED.replace('  invoice: "INV-1"', '  invoice: "INV-10"')
@@ -436,7 +436,7 @@ def test_an_invoice_number_a_letter_away_from_the_links_is_named():
     assert codes(errors) == ["FCT132"], [e.message for e in errors]
     assert (
         "; invoice INV-10 (<string>:" in errors[0].message
-        and "which no event links, is a letter away: correct the one typed wrong"
+        and "which no event links, is a slip away from it: correct the one typed wrong"
         in errors[0].message
     )
     # (Not the advice to write an invoice from before the books' start.)
@@ -456,3 +456,88 @@ def test_a_release_after_a_collection_with_its_kind_misspelt_is_one_error():
     _, errors = load(text)
     assert codes(errors) == ["FCT134"], [e.message for e in errors]
     assert "Unknown factoring event 'colected'" in errors[0].message
+
+
+def test_a_funding_by_link_posted_to_the_reserve_is_one_error():
+    # INV-1's deposit posts to the reserve: read as a release of an invoice not funded.
+    # Its collection said "not factored" (book it as your own payment), its release
+    # "nothing due".
+    text = TERMS + FUNDED.replace(
+        "  Assets:Bank:Checking         1860.00 USD\n  Assets:Factoring:Summit:Clearing",
+        "  Assets:Bank:Checking         1860.00 USD\n  Assets:Factoring:Summit:Reserve",
+    )
+    _, errors = load(text)
+    assert codes(errors) == ["FCT133"], [e.message for e in errors]
+    assert errors[0].message == (
+        "FCT133 Nothing of invoice INV-1 is due in this deposit: it is not factored; this "
+        "deposit is read as a release of reserve, as its one posting to the factor's "
+        "accounts is to the reserve account: if it is the invoice's funding, post it to "
+        "the clearing account (Assets:Factoring:Summit:Clearing)"
+    )
+
+
+def test_a_collection_after_a_deposit_that_lost_its_link_names_that_deposit():
+    # The deposit of INV-1 names nothing and matches nothing open (INV-1 was never
+    # scheduled): the collection names it, beside the advice for a payment the factor
+    # passed on (either may be the case).
+    text = TERMS + FUNDED.replace('"ACH INV-1" ^INV-1', '"ACH INV-1"')
+    _, errors = load(text)
+    collected = [e for e in errors if "cannot be collected" in e.message]
+    assert len(collected) == 1, [e.message for e in errors]
+    assert "; the deposit of 2025-03-04 (<string>:" in collected[0].message
+    assert "if it is this invoice's funding, link it there (^INV-1)" in collected[0].message
+    assert "non-factored payment" in collected[0].message
+
+
+def test_a_collection_after_a_deposit_naming_nothing_beancount_cannot_read_names_it(tmp_path):
+    # An unnamed deposit (allocated by its amount) on February 30: the collection of the
+    # schedule's invoice names that line.
+    text = TERMS + SCHEDULED.replace(
+        '2025-03-05 * "SUMMIT FUNDING" "ACH schedule 501"\n  schedule: "501"\n',
+        '2025-02-30 * "SUMMIT FUNDING" "ACH"\n',
+    )
+    path, errors = _load_file(tmp_path, text)
+    line = _line_of(path, "2025-02-30")
+    assert errors[0].source["lineno"] == line
+    assert codes(errors[1:]) == ["FCT133", "FCT133"], [e.message for e in errors]
+    for error in errors[1:]:
+        assert f"; the transaction at {path}:{line} could not be read" in error.message
+
+
+def test_an_invoice_one_digit_away_from_an_unknown_link_is_not_named():
+    # INV-2 beside a link ^INV-1 no invoice has: most likely an invoice of its own.
+    text = TERMS + FUNDED.replace('  invoice: "INV-1"', '  invoice: "INV-3"')
+    _, errors = load(text)
+    assert codes(errors) == ["FCT132"], [e.message for e in errors]
+    assert "slip away" not in errors[0].message
+
+
+def test_books_without_errors_never_read_their_files(tmp_path, monkeypatch):
+    # The files are read for an entry Beancount could not read only on the way to an
+    # error: not for a deposit that comes before its schedule is booked (no error yet).
+    from beancount_factoring.ledger import refused
+
+    def refuse(*_):
+        raise AssertionError("the ledger's files were read")
+
+    monkeypatch.setattr(refused.Refusals, "_read_files", refuse)
+    early = """
+2025-03-02 * "SUMMIT FUNDING" "ACH"
+  Assets:Bank:Checking         1860.00 USD
+  Assets:Factoring:Summit:Clearing
+"""
+    for text in (FUNDED, SCHEDULED, early):
+        _, errors = _load_file(tmp_path, TERMS + text)
+        assert codes(errors) == [], [e.message for e in errors]
+
+
+def test_a_line_beancount_cannot_read_beside_an_independent_mistake_is_two_errors(tmp_path):
+    # INV-1's funding on February 30 (its collection and release wait), and INV-2's
+    # deposit short by 10.00 (930.00 expected, 920.00 received): two errors.
+    text = TERMS + FUNDED.replace('2025-03-04 * "SUMMIT', '2025-02-30 * "SUMMIT').replace(
+        "930.00 USD", "920.00 USD"
+    )
+    path, errors = _load_file(tmp_path, text)
+    assert errors[0].source["lineno"] == _line_of(path, "2025-02-30")
+    assert codes(errors[1:]) == ["FCT120"], [e.message for e in errors]
+    assert errors[1].source["lineno"] == _line_of(path, "920.00 USD") - 1

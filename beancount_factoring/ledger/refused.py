@@ -7,21 +7,23 @@ invoice", "not factored", "scheduled, not yet funded"), with advice for a case t
 not this one (book the factor's payment as your own, write an opening balance). Those
 errors follow from the first; the settlement asks here whether an entry it cannot apply
 waits for one that was refused with an error of its own at its line, and then says
-nothing (``Settler.follows``): correcting that entry books them all.
+nothing (``Settler.waits``): correcting that entry books them all.
 
 An entry is refused
 
 - by the plugin as it reads the book: an ``invoice:`` that cannot be one (FCT134), a
-  ``factoring:`` misspelt or of no known kind (FCT134), noted in ``Book.refused``;
+  ``factoring:`` misspelt or of no known kind (FCT134), a deposit of a factor whose
+  agreement is broken (FCT110), noted in ``Book.refused``;
 - by Beancount, which drops a whole entry when a line of it cannot be parsed (a date
   of February 30, a quote left open) and reports that line. The plugin never sees the
   entry; it finds it in the ledger's files: a dated line that is no entry's, and the
-  indented lines under it. This is read only when an event asks, on the way to an
-  error: books without errors never read their files again.
+  indented lines under it. The files are read only when an event asks, on the way to
+  an error: books without errors never read them again.
 
 The names an entry gives: invoice numbers (its ``invoice:``, its links), schedules
 (``sched-`` and the id, from ``schedule:``) and an agreement's factor (``agreement:``
-and the name, in lower case).
+and the name, in lower case). What is found in the files is a guess from the text
+(the entry could not be parsed), used only to keep quiet, or to name its line.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ _AGREEMENT = re.compile(r'custom\s+"factoring-agreement"\s+"([^"]*)"')
 _LINK = re.compile(r"\^([A-Za-z0-9\-_/.]+)")
 _KEY = re.compile(r"\s+(invoice|schedule|factoring)\s*:\s*(.*?)\s*(?:;.*)?$")
 _SEPARATORS = re.compile(r"[,\s]+")
+# A transaction's dated line: its flag (or txn) after the date.
+_FLAGGED = re.compile(r"\S+\s+(?:[*!&#?%PSTCURM]|txn)\s")
 _RECEIVABLES = re.compile(r"\s+receivables\s*:\s*([^\s;]+)")
 
 
@@ -90,8 +94,13 @@ class Refusals:
         self.by_name: dict[str, list[Refused]] = {}
         # The agreements Beancount could not read, by their factor's name as written, and
         # the receivables: each of them gives.
-        self.agreements: dict[str, Refused] = {}
-        self.receivables: list[str] = []
+        self._agreements: dict[str, Refused] = {}
+        self._receivables: list[str] = []
+        # The transactions Beancount could not read that name nothing (a deposit that
+        # names nothing, allocated by its amount): an unfunded invoice's event names one.
+        self._unnamed: list[Refused] = []
+        # The ledger's files, read at the first question that needs them.
+        self._unread: tuple[list[data.Directive], tuple[str, ...]] | None = None
         for entry, kind, names, code in noted:
             meta = entry.meta
             kind = kind if kind in ("invoice", "deposit") else kind_meant(kind)
@@ -100,7 +109,26 @@ class Refusals:
             for name in names:
                 self.by_name.setdefault(name, []).append(refused)
         if entries is not None:
+            self._unread = (entries, tuple(sources))
+
+    def _files(self) -> None:
+        """Read the ledger's files for the entries Beancount could not read, once."""
+        if self._unread is not None:
+            entries, sources = self._unread
+            self._unread = None
             self._read_files(entries, sources)
+
+    @property
+    def agreements(self) -> dict[str, Refused]:
+        """The agreements Beancount could not read, by their factor's name as written."""
+        self._files()
+        return self._agreements
+
+    @property
+    def receivables(self) -> list[str]:
+        """The ``receivables:`` the agreements Beancount could not read give."""
+        self._files()
+        return self._receivables
 
     def root(
         self,
@@ -110,6 +138,7 @@ class Refusals:
     ) -> Refused | None:
         """The first refused entry of one of ``kinds`` (any, if None) that gives one of
         ``names``, dated on or before ``day`` (or with a date that cannot be read)."""
+        self._files()
         for name in names:
             for refused in self.by_name.get(name, ()):
                 if kinds is not None and refused.kind not in kinds:
@@ -119,13 +148,27 @@ class Refusals:
                 return refused
         return None
 
-    def first(self, kinds: frozenset[str], day: datetime.date) -> Refused | None:
+    def first(
+        self, kinds: frozenset[str], day: datetime.date, files: bool = True
+    ) -> Refused | None:
         """The first refused entry of one of ``kinds`` dated on or before ``day`` (or with
-        a date that cannot be read), whatever it names."""
+        a date that cannot be read), whatever it names; of the plugin's alone, without
+        reading the files, unless ``files``."""
+        if files:
+            self._files()
         for found in self.by_name.values():
             for refused in found:
                 if refused.kind in kinds and (refused.date is None or refused.date <= day):
                     return refused
+        return None
+
+    def unnamed_between(self, first: datetime.date, last: datetime.date) -> Refused | None:
+        """The first transaction naming nothing that Beancount could not read, dated from
+        ``first`` to ``last`` (or with a date that cannot be read)."""
+        self._files()
+        for refused in self._unnamed:
+            if refused.date is None or first <= refused.date <= last:
+                return refused
         return None
 
     def agreement(self, name: str | None = None) -> tuple[str, Refused] | None:
@@ -166,16 +209,18 @@ class Refusals:
             block.append(line)
         found = _block_names(header, block)
         if found is None:
+            if _FLAGGED.match(header):
+                self._unnamed.append(Refused(filename, number, _date(header), "transaction"))
             return
         kind, names = found
         refused = Refused(filename, number, _date(header), kind)
         agreement = _AGREEMENT.search(header) if kind == "agreement" else None
         if agreement is not None:
-            self.agreements.setdefault(agreement.group(1).strip(), refused)
+            self._agreements.setdefault(agreement.group(1).strip(), refused)
             for line in block:
                 receivables = _RECEIVABLES.match(line)
                 if receivables is not None:
-                    self.receivables.append(receivables.group(1))
+                    self._receivables.append(receivables.group(1))
         for name in names:
             self.by_name.setdefault(name, []).append(refused)
 

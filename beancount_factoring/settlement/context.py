@@ -289,20 +289,44 @@ class Settler:
                     "refused, for the error reported there: if it pays for this invoice, "
                     "correct that, and this event is booked with it"
                 )
-        unread = self.refusals.agreement()
+        unread = self.refusals.unnamed_between(since, event.date)
         if unread is not None:
-            # (Its deposits are no events: their accounts are of no agreement.)
             return (
-                f"; the agreement of '{unread[0]}' ({unread[1].where}) could not be read, "
-                "for the error reported there: if this invoice is that factor's, correct "
-                "that first"
+                f"; the transaction at {unread.where} could not be read, for the error "
+                "reported there: if it is this invoice's funding, correct it, and this event "
+                "is booked with it"
+            )
+        unread_terms = self.refusals.agreement()
+        if unread_terms is not None:
+            # (Its deposits are no events: their accounts are of no agreement.)
+            name, refused = unread_terms
+            return (
+                f"; the agreement of '{name}' ({refused.where}) could not be read, for the "
+                "error reported there: if this invoice is that factor's, correct that first"
             )
         return ""
 
-    def refused_schedule(self, event: Event) -> str | None:
+    def unallocated_hint(self, state: InvoiceState, event: Event) -> str:
+        """Words for an event about an invoice not funded while a deposit of its factor,
+        after the invoice was sold (or issued) and before the event, named nothing and
+        matched no open item (FCT103 past grace-days): it may be the invoice's funding,
+        its link dropped. "" if there is none."""
+        factor = state.factor or event.factor
+        since = state.scheduled_on or state.invoice.entry.date
+        for deposit in self.result.unallocated:
+            if deposit.factor == factor and since <= deposit.date <= event.date:
+                return (
+                    f"; the deposit of {deposit.date} ({where_written(deposit.entry)}) names "
+                    "nothing and matches no open item: if it is this invoice's funding, link "
+                    f"it there (^{state.invoice.number})"
+                )
+        return ""
+
+    def refused_schedule(self, event: Event, files: bool = False) -> str | None:
         """Where a schedule of the deposit's factor, dated on or before it, was refused
-        (its error says why), or one Beancount could not read: a deposit that finds
-        nothing open may pay for it. None if there is none."""
+        (its error says why), or (with ``files``, on the way to an error) one Beancount
+        could not read: a deposit that finds nothing open may pay for it. None if there
+        is none."""
         for unsold in self.unsold.values():
             if (
                 unsold.kind == "schedule"
@@ -310,7 +334,9 @@ class Settler:
                 and unsold.date <= event.date
             ):
                 return where_written(unsold.entry)
-        refused = self.refusals.first(_SCHEDULE, event.date)
+        # (The files are not read for a deposit that finds nothing open: it may simply
+        # come before its schedule is booked, no error.)
+        refused = self.refusals.first(_SCHEDULE, event.date, files)
         return None if refused is None or refused.code in self.config.disabled else refused.where
 
     def waits_for_names(self, event: Event) -> bool:
@@ -335,9 +361,11 @@ class Settler:
         return False
 
     def unlinked_near(self, name: str) -> str:
-        """Words for a link no invoice has that is a slip away (a letter added, dropped,
-        changed, two swapped) from an invoice no event links: that invoice and its line,
-        one of the two numbers typed wrong. "" if there is none."""
+        """Words for a link no invoice has that is a slip away (a character added or
+        dropped, two swapped, a letter changed) from an invoice no event links: that
+        invoice and its line, one of the two numbers typed wrong. One digit for another
+        is no slip: INV-1002 beside INV-1001 is most likely an invoice of its own. "" if
+        there is none."""
         if self._unlinked is None:
             linked = {number for other in self.book.events for number in other.invoices}
             self._unlinked = {}
@@ -349,15 +377,15 @@ class Settler:
             number
             for form in _dropped(name)
             for number in self._unlinked.get(form, ())
-            if spelling.slips(name, number) <= 1
+            if spelling.slips(name, number) <= 1 and not _other_digit(name, number)
         }
         if not near:
             return ""
         number = min(near)
         where = where_written(self.book.invoices[number].entry)
         return (
-            f"; invoice {number} ({where}), which no event links, is a letter away: correct "
-            "the one typed wrong"
+            f"; invoice {number} ({where}), which no event links, is a slip away from it: "
+            "correct the one typed wrong"
         )
 
     def speaks(self, errors: list[FactoringError]) -> bool:
@@ -778,8 +806,12 @@ class Settler:
             return False  # Its schedule or deposit was refused: that error says what to do.
         if not (state.funded_on or later):
             later = self.unfunded_hint(state, event)
-        if action == "collected" and not (later or state.scheduled_on or state.funded_on):
-            later = _NOT_FACTORED_PAID
+        if not (state.funded_on or later):
+            # (A guess: the deposit may be something else, and the advice for a payment
+            # the factor passed on still holds.)
+            later = self.unallocated_hint(state, event)
+            if action == "collected" and not state.scheduled_on:
+                later += _NOT_FACTORED_PAID
         self.error(
             "FCT133",
             f"Invoice {state.invoice.number} cannot be {action}: it is {state.describe()}" + later,
@@ -859,6 +891,14 @@ for _ended_as in ("collected", "written off"):
         "(a buyout that links no invoice takes what the old factor is still owed on it, "
         "with its other debts)",
     )
+
+
+def _other_digit(first: str, second: str) -> bool:
+    """True if two names of one length differ in one digit for another alone."""
+    if len(first) != len(second):
+        return False
+    changed = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+    return len(changed) == 1 and changed[0][0].isdigit() and changed[0][1].isdigit()
 
 
 def _dropped(name: str) -> set[str]:

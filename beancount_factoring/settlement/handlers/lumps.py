@@ -1217,7 +1217,9 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
     number = state.invoice.number
     if not state.funded_on and not state.released_on and settler.waits_for_sale(state, event):
         return
-    unfunded = "" if state.funded_on else settler.unfunded_hint(state, event)
+    unfunded = ""
+    if not state.funded_on:
+        unfunded = settler.unfunded_hint(state, event) or settler.unallocated_hint(state, event)
     if event.kind == "release" and state.funded_on and not state.closed_on:
         refused = settler.refusals.root((number,), _CLOSINGS, event.date)
         if settler.waits_for(event, refused):
@@ -1228,6 +1230,7 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
     elif state.released_on:
         reason = f"its reserve was already released on {state.released_on}"
     else:
+        unfunded = unfunded or _funding_as_release(settler, event, state)
         reason = f"it is {state.describe()}{unfunded}"
     if state.released_on:
         code = "FCT140"
@@ -1244,6 +1247,23 @@ def _nothing_due(settler: Settler, event: Event, state: InvoiceState) -> None:
             or _early_hint(settler, event, state)
         )
     settler.error(code, f"Nothing of invoice {number} is due in this deposit: {reason}", event)
+
+
+def _funding_as_release(settler: Settler, event: Event, state: InvoiceState) -> str:
+    """Words for a deposit not marked a release but read as one (its one posting to the
+    factor's accounts is to the reserve) that names an invoice not funded: most likely
+    the invoice's funding, posted to the reserve. The invoice's later events wait for it
+    (their errors would follow from this one)."""
+    if event.kind != "release" or state.funded_on or "factoring" in event.entry.meta:
+        return ""
+    settler.unsold.setdefault(state.invoice.number, event)
+    terms = settler.book.agreements.in_force(event.factor or "", event.date)[1]
+    clearing = f" ({terms.clearing})" if terms is not None else ""
+    return (
+        "; this deposit is read as a release of reserve, as its one posting to the factor's "
+        "accounts is to the reserve account: if it is the invoice's funding, post it to the "
+        f"clearing account{clearing}"
+    )
 
 
 def _early_hint(settler: Settler, event: Event, state: InvoiceState, release: bool = False) -> str:
@@ -1791,7 +1811,7 @@ def _unmatched(
 def _refused_schedule_hint(settler: Settler, event: Event) -> str:
     """Words for a deposit that matches nothing open while a schedule of its factor was
     refused before it: that schedule, which it may pay for."""
-    where = settler.refused_schedule(event)
+    where = settler.refused_schedule(event, files=True)
     if where is None:
         return ""
     return (
